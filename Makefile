@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything else goes through CMake; this file only sequences it.
+
+BUILD      ?= build
+BUILD_SAN  ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_DB    ?= $(BUILD)/demo.db
+
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz clean
+
+all: build
+
+deps:
+	@bash tools/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DMEDIADASH_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_SAN) -j $(JOBS)
+
+# Build, load the bundled fixtures into a demo database and show it.
+run: build
+	@bash tools/demo.sh $(BUILD)/mediadash $(DEMO_DB)
+
+test-plain: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan
+	@cd $(BUILD_SAN) && ctest --output-on-failure -j $(JOBS)
+
+# Fuzz every parser briefly when clang is there (libFuzzer).
+fuzz: deps
+	@bash tools/fuzz.sh $(BUILD_FUZZ) 20
+
+test: test-plain test-asan fuzz
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -1,0 +1,135 @@
+/* The core model: platforms, items (accounts and content), snapshots and
+ * their metrics, and a batch of them on its way into the store.
+ *
+ * A snapshot is what one fetch saw of one item at observed_at (UTC
+ * seconds). A snapshot knows its item (snap->item) and an item lists its
+ * snapshots (item->snaps), oldest first once sorted. */
+#ifndef MEDIADASH_MODEL_H
+#define MEDIADASH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum platform {
+    PLATFORM_YOUTUBE,
+    PLATFORM_INSTAGRAM,
+    PLATFORM_TIKTOK,
+    PLATFORM_COUNT
+};
+
+/* "youtube", "instagram", "tiktok". */
+const char *platform_name(enum platform p);
+/* Accepts the names above and the short forms yt, ig, tt. */
+enum err platform_from_name(const char *s, enum platform *out) WARN_UNUSED;
+/* Metric prefix for platform-specific metrics: "yt.", "ig.", "tt.". */
+const char *platform_metric_prefix(enum platform p);
+
+enum item_type { ITEM_ACCOUNT, ITEM_CONTENT };
+const char *item_type_name(enum item_type t); /* "account", "content" */
+
+/* Canonical metric names shared across platforms (DESIGN.md). Anything
+ * else is named "<prefix><platform's own name>", e.g. "yt.videoCount". */
+#define M_VIEWS "views"
+#define M_LIKES "likes"
+#define M_COMMENTS "comments"
+#define M_SHARES "shares"
+#define M_SAVES "saves"
+#define M_FOLLOWERS "followers"
+#define M_REACH "reach"
+#define M_IMPRESSIONS "impressions"
+#define M_WATCH_TIME_S "watch_time_s"
+
+#define METRIC_NAME_MAX 64
+#define ITEM_ID_MAX 128      /* platform ids are far shorter */
+#define ITEM_TEXT_MAX 65536  /* titles, descriptions */
+#define ITEM_URL_MAX 4096
+
+struct metric {
+    char *name;   /* owned */
+    bool is_real; /* ratio metrics; counters are integers */
+    int64_t i;
+    double r;
+};
+
+struct metrics {
+    struct metric *v; /* owned array */
+    size_t n, cap;
+};
+
+/* True when name is 1..METRIC_NAME_MAX chars of [a-z0-9_.] in any case
+ * (platform names such as estimatedMinutesWatched keep their case). */
+bool metric_name_valid(const char *name);
+
+void metrics_init(struct metrics *m);
+void metrics_free(struct metrics *m); /* NULL is a no-op */
+/* Set name to an integer/real value, replacing an earlier value of the
+ * same name. ERR_INVALID for a bad name (see metric_name_valid). */
+enum err metrics_set_i64(struct metrics *m, const char *name, int64_t v)
+    WARN_UNUSED;
+enum err metrics_set_real(struct metrics *m, const char *name, double v)
+    WARN_UNUSED;
+/* Borrowed pointer to the metric called name, or NULL. */
+const struct metric *metrics_get(const struct metrics *m, const char *name);
+
+struct item;
+
+struct snapshot {
+    int64_t id;         /* store row id; 0 until stored */
+    struct item *item;  /* borrowed back-link to the owning item */
+    int64_t observed_at;
+    struct metrics metrics;
+};
+
+struct item {
+    int64_t id; /* store row id; 0 until stored */
+    enum platform platform;
+    enum item_type type;
+    char *ext_id;         /* the platform's id; owned, never NULL */
+    char *account_ext_id; /* content: the owning account's ext id or NULL */
+    char *kind;         /* channel, user, video, short, image, reel, carousel */
+    char *handle;       /* account: @name or username; may be NULL */
+    char *title;        /* may be NULL; likewise below */
+    char *description;
+    char *url;
+    char *thumbnail_url;
+    int64_t published_at; /* TIME_NONE if unknown */
+    int64_t duration_s;   /* -1 if unknown */
+    struct snapshot **snaps; /* owned; each snaps[i]->item == this */
+    size_t nsnaps, snaps_cap;
+};
+
+/* A new item with no snapshots; caller destroys. */
+struct item *item_create(enum platform p, enum item_type t,
+                         const char *ext_id);
+void item_destroy(struct item *it); /* frees its snapshots; NULL no-op */
+/* Replace *field with a copy of v when v is not NULL (fields are filled,
+ * never blanked, so a later partial response keeps what we know). */
+void item_set(char **field, const char *v);
+/* The snapshot of it at observed_at, created empty if absent. Borrowed. */
+struct snapshot *item_snapshot_at(struct item *it, int64_t observed_at);
+/* Sort it->snaps by observed_at ascending. */
+void item_sort_snapshots(struct item *it);
+
+/* Items gathered from one input, keyed by (platform, type, ext_id). */
+struct batch {
+    struct item **items; /* owned, in order of first appearance */
+    size_t n, cap;
+    size_t *index;       /* open-addressing hash of positions + 1 */
+    size_t index_cap;
+};
+
+void batch_init(struct batch *b);
+void batch_free(struct batch *b); /* destroys all items; NULL no-op */
+/* The item with that key, or NULL. Borrowed. */
+struct item *batch_find(const struct batch *b, enum platform p,
+                        enum item_type t, const char *ext_id);
+/* The item with that key, created if absent. Borrowed. */
+struct item *batch_item(struct batch *b, enum platform p, enum item_type t,
+                        const char *ext_id);
+/* Number of snapshots over all items. */
+size_t batch_snapshot_count(const struct batch *b);
+
+#endif

@@ -1,0 +1,207 @@
+#include "source.h"
+
+#include <string.h>
+
+#include "core/str.h"
+#include "core/timeutil.h"
+
+static const struct source_format *const tables[] = {
+    youtube_formats, instagram_formats, tiktok_formats, studio_formats};
+
+void source_each_format(void (*fn)(const struct source_format *f, void *ud),
+                        void *ud)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const struct source_format *f = tables[t]; f->name; f++)
+            fn(f, ud);
+}
+
+static const struct source_format *find_by_name(const char *name)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const struct source_format *f = tables[t]; f->name; f++)
+            if (strcmp(f->name, name) == 0)
+                return f;
+    return NULL;
+}
+
+static bool looks_like_json(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = data[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            continue;
+        return c == '{' || c == '[';
+    }
+    return false;
+}
+
+static enum err parse_json_doc(const char *data, size_t len,
+                               const struct source_opts *opts,
+                               struct source_ctx *ctx, const char **fmt_out,
+                               struct buf *err)
+{
+    json_error_t je;
+    json_t *root;
+    const struct source_format *hit = NULL;
+    enum err rc;
+
+    root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    if (root == NULL) {
+        if (strstr(je.text, "premature end of input") ||
+            strstr(je.text, "unexpected end"))
+            buf_setf(err, "truncated JSON: input ends at line %d column %d "
+                          "(%s)", je.line, je.column, je.text);
+        else
+            buf_setf(err, "malformed JSON at line %d column %d: %s", je.line,
+                     je.column, je.text);
+        return ERR_PARSE;
+    }
+    if (!json_is_object(root)) {
+        buf_setf(err, "expected a JSON object at the top, got %s",
+                 jread_type_name(root));
+        json_decref(root);
+        return ERR_PARSE;
+    }
+    if (opts->only_format) {
+        hit = find_by_name(opts->only_format);
+        if (hit == NULL || hit->parse_json == NULL) {
+            buf_setf(err, "unknown JSON format \"%s\"", opts->only_format);
+            json_decref(root);
+            return ERR_INVALID;
+        }
+    }
+    for (size_t t = 0; hit == NULL && t < sizeof tables / sizeof tables[0];
+         t++)
+        for (const struct source_format *f = tables[t]; f->name; f++)
+            if (f->detect_json && f->detect_json(root)) {
+                hit = f;
+                break;
+            }
+    if (hit == NULL) {
+        buf_setf(err, "not a recognised platform API response (see "
+                      "'mediadash import --formats')");
+        json_decref(root);
+        return ERR_UNSUPPORTED;
+    }
+    *fmt_out = hit->name;
+    rc = hit->parse_json(root, ctx);
+    json_decref(root);
+    return rc;
+}
+
+static enum err parse_text_doc(const char *data, size_t len,
+                               const struct source_opts *opts,
+                               struct source_ctx *ctx, const char **fmt_out,
+                               struct buf *err)
+{
+    const struct source_format *hit = NULL;
+
+    if (opts->only_format) {
+        hit = find_by_name(opts->only_format);
+        if (hit == NULL || hit->parse_text == NULL) {
+            buf_setf(err, "unknown text format \"%s\"", opts->only_format);
+            return ERR_INVALID;
+        }
+    }
+    for (size_t t = 0; hit == NULL && t < sizeof tables / sizeof tables[0];
+         t++)
+        for (const struct source_format *f = tables[t]; f->name; f++)
+            if (f->detect_text && f->detect_text(data, len)) {
+                hit = f;
+                break;
+            }
+    if (hit == NULL) {
+        buf_setf(err, "not JSON and not a recognised CSV export");
+        return ERR_UNSUPPORTED;
+    }
+    *fmt_out = hit->name;
+    return hit->parse_text(data, len, ctx);
+}
+
+enum err source_parse(const char *data, size_t len,
+                      const struct source_opts *opts, struct batch *out,
+                      const char **format_out, struct buf *err)
+{
+    struct source_ctx ctx;
+    const char *fmt = NULL;
+    size_t bad;
+    enum err rc;
+
+    *format_out = NULL;
+    buf_reset(err);
+    if (len == 0) {
+        buf_setf(err, "file is empty");
+        return ERR_PARSE;
+    }
+    if (len > SOURCE_MAX_BYTES) {
+        buf_setf(err, "file is %zu bytes, over the %zu byte limit", len,
+                 SOURCE_MAX_BYTES);
+        return ERR_TOOBIG;
+    }
+    bad = str_utf8_valid_len(data, len);
+    if (bad < len) {
+        buf_setf(err, "not UTF-8 text: binary data at byte %zu", bad);
+        return ERR_PARSE;
+    }
+    /* A UTF-8 byte order mark is text, not content. */
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.batch = out;
+    ctx.observed_at =
+        opts->observed_at == TIME_NONE ? time_now() : opts->observed_at;
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        ctx.account_hint[p] = opts->account_hint[p];
+    jread_init(&ctx.r, err);
+
+    if (looks_like_json(data, len))
+        rc = parse_json_doc(data, len, opts, &ctx, &fmt, err);
+    else
+        rc = parse_text_doc(data, len, opts, &ctx, &fmt, err);
+    if (rc == ERR_OK && out->n > SOURCE_MAX_ITEMS) {
+        buf_setf(err, "document holds %zu items, over the %d limit", out->n,
+                 SOURCE_MAX_ITEMS);
+        rc = ERR_TOOBIG;
+    }
+    if (rc != ERR_OK) {
+        if (err->len == 0)
+            buf_setf(err, "%s", err_str(rc));
+        batch_free(out); /* nothing partial leaves this function */
+        batch_init(out);
+    } else {
+        *format_out = fmt;
+    }
+    jread_free(&ctx.r);
+    return rc;
+}
+
+enum err source_metric_i64(struct source_ctx *ctx, struct snapshot *snap,
+                           const char *name, int64_t v)
+{
+    if (metrics_set_i64(&snap->metrics, name, v) != ERR_OK)
+        return jread_fail(&ctx->r, NULL, "invalid metric name \"%.80s\"",
+                          name);
+    return ERR_OK;
+}
+
+enum err source_metric_real(struct source_ctx *ctx, struct snapshot *snap,
+                            const char *name, double v)
+{
+    if (metrics_set_real(&snap->metrics, name, v) != ERR_OK)
+        return jread_fail(&ctx->r, NULL, "invalid metric \"%.80s\"", name);
+    return ERR_OK;
+}
+
+enum err source_metric_name(enum platform p, const char *name,
+                            struct buf *out)
+{
+    buf_reset(out);
+    if (buf_puts(out, platform_metric_prefix(p)) != ERR_OK ||
+        buf_puts(out, name) != ERR_OK)
+        return ERR_TOOBIG;
+    return ERR_OK;
+}

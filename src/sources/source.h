@@ -1,0 +1,82 @@
+/* Parsing saved and live platform responses into a batch of items and
+ * snapshots. One format (struct source_format) per response shape; every
+ * platform file exports a table of them, ended by an entry whose name is
+ * NULL. Sources never touch SQL or the network (DESIGN.md). */
+#ifndef MEDIADASH_SOURCE_H
+#define MEDIADASH_SOURCE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/jread.h"
+#include "core/model.h"
+
+#define SOURCE_MAX_BYTES ((size_t)64 << 20) /* one file or response */
+#define SOURCE_MAX_ITEMS 200000             /* items in one document */
+
+/* What a parser works with. */
+struct source_ctx {
+    struct batch *batch;  /* borrowed: items and snapshots go here */
+    int64_t observed_at;  /* time of the fetch, for shapes that carry none */
+    /* ext id of the user's own account per platform, or NULL: used by
+     * shapes that do not name their account (YouTube Analytics reports,
+     * TikTok video lists). */
+    const char *account_hint[PLATFORM_COUNT];
+    struct jread r;       /* error reporting: name the item and field */
+};
+
+struct source_format {
+    const char *name;      /* e.g. "youtube.videos.list"; NULL ends a table */
+    const char *summary;   /* one line for --help */
+    enum platform platform;
+    /* JSON shapes: claim the document (no side effects), then parse it. */
+    bool (*detect_json)(const json_t *root);
+    enum err (*parse_json)(const json_t *root, struct source_ctx *ctx);
+    /* Text shapes (CSV exports): detect on the whole text, then parse. */
+    bool (*detect_text)(const char *data, size_t len);
+    enum err (*parse_text)(const char *data, size_t len,
+                           struct source_ctx *ctx);
+};
+
+extern const struct source_format youtube_formats[];
+extern const struct source_format instagram_formats[];
+extern const struct source_format tiktok_formats[];
+extern const struct source_format studio_formats[];
+
+struct source_opts {
+    int64_t observed_at; /* TIME_NONE: now */
+    const char *account_hint[PLATFORM_COUNT];
+    const char *only_format; /* force a format by name, or NULL to detect */
+};
+
+/* Validate and parse one document (a file's bytes or a response body).
+ * On success the batch holds what it says and *format_out names the shape
+ * (static string). On failure the batch is left empty, err holds a message
+ * naming the item and field where there is one, and the return is:
+ * ERR_PARSE (bad shape or bytes), ERR_TOOBIG, ERR_UPSTREAM (the document
+ * is a platform error response; err holds the platform's message) or
+ * ERR_UNSUPPORTED (no format recognises it). */
+enum err source_parse(const char *data, size_t len,
+                      const struct source_opts *opts, struct batch *out,
+                      const char **format_out, struct buf *err) WARN_UNUSED;
+
+/* Call fn for every known format, in detection order. */
+void source_each_format(void (*fn)(const struct source_format *f, void *ud),
+                        void *ud);
+
+/* Helpers shared by the platform parsers. */
+
+/* Set a metric on snap; ERR_PARSE with a message when name is invalid. */
+enum err source_metric_i64(struct source_ctx *ctx, struct snapshot *snap,
+                           const char *name, int64_t v) WARN_UNUSED;
+enum err source_metric_real(struct source_ctx *ctx, struct snapshot *snap,
+                            const char *name, double v) WARN_UNUSED;
+/* "<platform prefix><name>", e.g. ("yt.", "favoriteCount"), into out. */
+enum err source_metric_name(enum platform p, const char *name,
+                            struct buf *out) WARN_UNUSED;
+
+#endif

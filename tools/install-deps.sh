@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages mediadash needs to build and test, only
+# those missing. Used by `make run` and `make test`; safe to run again.
+set -euo pipefail
+
+packages=(
+  gcc make cmake pkg-config
+  libjansson-dev libsqlite3-dev libcmocka-dev
+  clang  # libFuzzer targets
+  sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
