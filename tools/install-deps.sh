@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc make cmake pkg-config
-  libjansson-dev libsqlite3-dev libcmocka-dev
+  libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   clang  # libFuzzer targets
   sqlite3
 )

@@ -1,2 +1,328 @@
-#include <stdio.h>
-int main(void) { puts("mediadash"); return 0; }
+/* mediadash: argv, global options, dispatch to a subcommand. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+#define MEDIADASH_VERSION "0.1.0"
+
+static const char usage_import[] =
+    "usage: mediadash import [options] FILE...\n"
+    "\n"
+    "Validate saved platform API responses and store their snapshots.\n"
+    "Each file is checked whole and stored in one transaction: a file with\n"
+    "one bad item stores nothing and the error names the file, the item and\n"
+    "the field. Importing the same file again stores nothing new.\n"
+    "\n"
+    "Recognised: YouTube Data API v3 (channels.list, videos.list,\n"
+    "playlistItems.list, search.list), YouTube Analytics v2 reports.query,\n"
+    "Instagram Graph API (IG user, media pages, media and user insights),\n"
+    "TikTok API v2 (user/info, video/list, video/query) and YouTube Studio\n"
+    "CSV exports. Platform error bodies are refused with their message.\n"
+    "\n"
+    "options:\n"
+    "  --observed-at TIME     when the response was fetched (ISO 8601, UTC if\n"
+    "                         no zone; default: now)\n"
+    "  --account P:ID         the account of responses that do not name one\n"
+    "                         (YouTube Analytics, Studio Totals, TikTok video\n"
+    "                         lists); default: the only P account stored\n"
+    "  --format NAME          skip detection and read files as NAME\n"
+    "  --formats              list the format names and exit\n"
+    "  --dry-run              validate only; store nothing\n"
+    "  --json                 print a JSON summary on stdout\n"
+    "  -h, --help             this text\n"
+    "\n"
+    "Exit status: 0 all files stored or already stored, 1 some file refused,\n"
+    "2 usage error, 3 database error.\n";
+
+static const char usage_accounts[] =
+    "usage: mediadash accounts [--platform P] [--json]\n"
+    "\n"
+    "List the tracked accounts with their latest metrics.\n";
+
+static const char usage_content[] =
+    "usage: mediadash content [options]\n"
+    "\n"
+    "List content items with their latest metrics.\n"
+    "\n"
+    "options:\n"
+    "  --platform P        youtube, instagram or tiktok\n"
+    "  --sort KEY          views, likes, comments, shares, saves, published,\n"
+    "                      title, or any metric name (default: published)\n"
+    "  --asc               ascending order (default: descending)\n"
+    "  --search TEXT       only items whose title, id or handle contains TEXT\n"
+    "  --limit N           at most N items (default 50; 0 for all)\n"
+    "  --offset N          skip the first N items\n"
+    "  --json              JSON on stdout\n";
+
+static const char usage_show[] =
+    "usage: mediadash show [--json] ITEM\n"
+    "\n"
+    "Show one item and every snapshot of it, oldest first. ITEM is a\n"
+    "platform id (dQw4w9WgXcQ) or platform:id (youtube:dQw4w9WgXcQ).\n"
+    "Exit status 4 when there is no such item.\n";
+
+static const char usage_export[] =
+    "usage: mediadash export snapshots [--format csv|jsonl] [options]\n"
+    "       mediadash export content [--format jsonl|csv] [options]\n"
+    "\n"
+    "snapshots: one row per stored metric value, with the columns\n"
+    "  platform,account_id,content_id,observed_at,metric,value\n"
+    "  (observed_at in ISO 8601 UTC; content_id empty for account rows).\n"
+    "content: one document per content item: title, description, url,\n"
+    "  published_at, latest metrics, and a text field for retrieval.\n"
+    "\n"
+    "options:\n"
+    "  --format F          csv or jsonl (default: csv for snapshots, jsonl\n"
+    "                      for content)\n"
+    "  --platform P        only this platform\n"
+    "  --since TIME        snapshots: observed at or after TIME\n"
+    "  --until TIME        snapshots: observed before TIME\n"
+    "  -o, --output FILE   write to FILE instead of stdout\n";
+
+const struct command cli_commands[] = {
+    {"import", "validate and store saved API responses", usage_import,
+     cmd_import},
+    {"accounts", "list tracked accounts", usage_accounts, cmd_accounts},
+    {"content", "list content with latest metrics", usage_content,
+     cmd_content},
+    {"show", "history of one item", usage_show, cmd_show},
+    {"export", "export snapshots or content as CSV / JSON Lines",
+     usage_export, cmd_export},
+    {NULL, NULL, NULL, NULL},
+};
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "usage: mediadash [--db PATH] [-v] [-q] COMMAND [ARGS]\n\n"
+               "Social media analytics: collect, validate, analyse.\n\n"
+               "commands:\n");
+    for (const struct command *c = cli_commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f,
+            "\nglobal options:\n"
+            "  --db PATH      the database (env MEDIADASH_DB; default\n"
+            "                 $XDG_DATA_HOME/mediadash/mediadash.db)\n"
+            "  -v, --verbose  more messages on stderr\n"
+            "  -q, --quiet    errors only\n"
+            "  --version      print the version\n"
+            "\n'mediadash COMMAND --help' describes a command.\n"
+            "exit status: 0 ok, 1 failure, 2 usage, 3 database, 4 not "
+            "found\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("mediadash: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* mkdir -p for the folder holding path (mode 0700: it holds our data). */
+static void make_parent_dirs(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash != NULL && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; *p; p++) {
+            if (*p != '/')
+                continue;
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+        mkdir(dir, 0700);
+    }
+    free(dir);
+}
+
+static char *default_db_path(void)
+{
+    const char *env = getenv("MEDIADASH_DB");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    struct buf b;
+    enum err rc;
+
+    if (env != NULL && *env)
+        return xstrdup(env);
+    buf_init(&b, 4096);
+    if (xdg != NULL && *xdg == '/')
+        rc = buf_printf(&b, "%s/mediadash/mediadash.db", xdg);
+    else if (home != NULL && *home)
+        rc = buf_printf(&b, "%s/.local/share/mediadash/mediadash.db", home);
+    else
+        rc = buf_puts(&b, "mediadash.db");
+    if (rc != ERR_OK) {
+        buf_free(&b);
+        return xstrdup("mediadash.db");
+    }
+    make_parent_dirs(buf_cstr(&b));
+    return buf_steal(&b);
+}
+
+struct store *cli_open_store(struct cli *cli)
+{
+    struct store *st = NULL;
+    struct buf err;
+    buf_init(&err, 4096);
+    if (store_open(cli->db_path, &st, &err) != ERR_OK)
+        cli_error("%s", buf_cstr(&err));
+    buf_free(&err);
+    return st;
+}
+
+bool cli_wants_help(const struct command *cmd, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(cmd->usage, stdout);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cli_platform(const char *opt, const char *s, int *out)
+{
+    enum platform p;
+    if (platform_from_name(s, &p) != ERR_OK) {
+        cli_error("%s: unknown platform \"%s\" (youtube, instagram, tiktok)",
+                  opt, s);
+        return false;
+    }
+    *out = (int)p;
+    return true;
+}
+
+bool cli_time(const char *opt, const char *s, int64_t *out)
+{
+    if (time_parse_iso8601(s, out) != ERR_OK) {
+        cli_error("%s: \"%s\" is not an ISO 8601 time (2024-06-01 or "
+                  "2024-06-01T12:00:00Z)",
+                  opt, s);
+        return false;
+    }
+    return true;
+}
+
+bool cli_write(FILE *f, const struct buf *b)
+{
+    if (b->len > 0 && fwrite(b->data, 1, b->len, f) != b->len) {
+        cli_error("write failed: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Parse the options before the command. False when main should exit now
+ * with *exit_code (after --help, --version or a bad option). */
+static bool parse_globals(struct cli *cli, int argc, char **argv,
+                          int *exit_code)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    /* "+": stop at the command name; its options are its own. */
+    while ((c = getopt_long(argc, argv, "+vqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            free(cli->db_path);
+            cli->db_path = xstrdup(optarg);
+            break;
+        case 'v':
+            cli->verbose = true;
+            break;
+        case 'q':
+            cli->quiet = true;
+            break;
+        case 'V':
+            printf("mediadash %s\n", MEDIADASH_VERSION);
+            *exit_code = EXIT_OK_;
+            return false;
+        case 'h':
+            print_usage(stdout);
+            *exit_code = EXIT_OK_;
+            return false;
+        default:
+            print_usage(stderr);
+            *exit_code = EXIT_USAGE;
+            return false;
+        }
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {"mediadash", NULL, false, false};
+    const struct command *cmd;
+    int first, rc;
+
+    if (!parse_globals(&cli, argc, argv, &rc)) {
+        free(cli.db_path);
+        return rc;
+    }
+    first = optind;
+    if (first >= argc) {
+        print_usage(stderr);
+        free(cli.db_path);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[first], "help") == 0) {
+        first++;
+        if (first >= argc) {
+            print_usage(stdout);
+            free(cli.db_path);
+            return EXIT_OK_;
+        }
+        for (cmd = cli_commands; cmd->name; cmd++)
+            if (strcmp(cmd->name, argv[first]) == 0) {
+                fputs(cmd->usage, stdout);
+                free(cli.db_path);
+                return EXIT_OK_;
+            }
+    }
+    for (cmd = cli_commands; cmd->name; cmd++)
+        if (strcmp(cmd->name, argv[first]) == 0)
+            break;
+    if (cmd->name == NULL) {
+        cli_error("unknown command \"%s\" (see 'mediadash --help')",
+                  argv[first]);
+        free(cli.db_path);
+        return EXIT_USAGE;
+    }
+    log_set_level(cli.quiet     ? LOG_LVL_ERROR
+                  : cli.verbose ? LOG_LVL_DEBUG
+                                : LOG_LVL_WARN);
+    if (cli.db_path == NULL)
+        cli.db_path = default_db_path();
+    if (cli_wants_help(cmd, argc - first, argv + first)) {
+        free(cli.db_path);
+        return EXIT_OK_;
+    }
+    optind = 0; /* glibc: 0 re-initialises getopt for the new argv */
+    rc = cmd->run(&cli, argc - first, argv + first);
+    free(cli.db_path);
+    return rc;
+}

@@ -1,0 +1,79 @@
+/* The command-line interface: each subcommand is a thin shell over the
+ * modules (DESIGN.md). */
+#ifndef MEDIADASH_CLI_H
+#define MEDIADASH_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "store/store.h"
+
+/* Exit codes (documented in README.md and `mediadash --help`). */
+enum exit_code {
+    EXIT_OK_ = 0,       /* success */
+    EXIT_FAIL = 1,      /* some input was refused or an operation failed */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_DB = 3,        /* the database could not be opened or used */
+    EXIT_NOTFOUND = 4,  /* the item asked for does not exist */
+};
+
+/* Global options, fixed after parsing. */
+struct cli {
+    const char *prog;
+    char *db_path; /* owned */
+    bool verbose;
+    bool quiet;
+};
+
+struct command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full --help text */
+    int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+/* Print a message to stderr: "mediadash: <msg>". */
+void cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Open the store named by cli->db_path; prints the error and returns
+ * NULL on failure. */
+struct store *cli_open_store(struct cli *cli);
+/* True when argv holds -h or --help before "--"; prints usage then. */
+bool cli_wants_help(const struct command *cmd, int argc, char **argv);
+/* Parse a platform name for an option; prints an error on failure. */
+bool cli_platform(const char *opt, const char *s, int *out);
+/* Parse an ISO 8601 time or date for an option; prints an error. */
+bool cli_time(const char *opt, const char *s, int64_t *out);
+/* Write b to f entirely; false (and a message) on failure. */
+bool cli_write(FILE *f, const struct buf *b);
+
+/* Human-readable aligned tables. */
+struct table;
+struct table *table_create(size_t ncols, const char *const *headers,
+                           const bool *right_align);
+void table_destroy(struct table *t);
+/* Add a row of ncols strings (copied; NULL shows as empty). Control
+ * characters are shown as spaces. */
+void table_add(struct table *t, const char *const *cells);
+/* Print to f. Column `shrink` (or -1) is cut to fit `width` (0: no
+ * limit). */
+void table_print(const struct table *t, FILE *f, int shrink, int width);
+/* Terminal width of stdout, or 0 when it is not a terminal. */
+int cli_term_width(void);
+/* Format an integer with thousands separators into out. */
+void fmt_count(int64_t v, struct buf *out);
+/* A metric value for tables: integer with separators or a real. */
+void fmt_metric(const struct metric *m, struct buf *out);
+
+int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_accounts(struct cli *cli, int argc, char **argv);
+int cmd_content(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
+
+extern const struct command cli_commands[];
+
+#endif

@@ -1,0 +1,333 @@
+/* mediadash export: snapshots (one row per metric value) and content (one
+ * document per item) as CSV or JSON Lines, streamed. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/jsonw.h"
+#include "core/timeutil.h"
+
+#define FLUSH_AT 65536
+
+enum export_format { FMT_CSV, FMT_JSONL };
+
+struct export_run {
+    FILE *f;
+    enum export_format format;
+    struct buf out; /* pending bytes, flushed at FLUSH_AT */
+    struct buf tmp;
+    int64_t rows;
+};
+
+static enum err flush_if_full(struct export_run *run, bool force)
+{
+    if (run->out.len < FLUSH_AT && !force)
+        return ERR_OK;
+    if (run->out.len > 0 &&
+        fwrite(run->out.data, 1, run->out.len, run->f) != run->out.len)
+        return ERR_IO;
+    buf_reset(&run->out);
+    return ERR_OK;
+}
+
+/* One CSV field. Free text that a spreadsheet would run as a formula
+ * (leading = + - @ tab CR) gets a leading apostrophe (OWASP advice). */
+static enum err csv_field(struct buf *out, const char *s, bool text, bool last)
+{
+    bool quote;
+    enum err rc = ERR_OK;
+
+    if (s == NULL)
+        s = "";
+    quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        rc = buf_putc(out, '"');
+    if (rc == ERR_OK && text && s[0] && strchr("=+-@\t\r", s[0]))
+        rc = buf_putc(out, '\'');
+    for (const char *p = s; *p && rc == ERR_OK; p++)
+        rc = *p == '"' ? buf_puts(out, "\"\"") : buf_putc(out, *p);
+    if (rc == ERR_OK && quote)
+        rc = buf_putc(out, '"');
+    if (rc == ERR_OK)
+        rc = buf_putc(out, last ? '\n' : ',');
+    return rc;
+}
+
+static void format_value(struct buf *b, bool is_real, int64_t i, double r)
+{
+    buf_reset(b);
+    if (is_real)
+        buf_catf(b, "%.17g", r);
+    else
+        buf_catf(b, "%lld", (long long)i);
+}
+
+static enum err snapshot_row(void *ud, const struct export_row *row)
+{
+    struct export_run *run = ud;
+    enum err rc = ERR_OK;
+
+    run->rows++;
+    if (run->format == FMT_JSONL) {
+        struct jw w;
+        jw_init(&w, &run->out);
+        jw_object_begin(&w);
+        jw_kv_str(&w, "platform", platform_name(row->platform));
+        jw_kv_str(&w, "account_id", row->account_ext_id);
+        jw_kv_str(&w, "content_id", row->content_ext_id);
+        jw_kv_time(&w, "observed_at", row->observed_at);
+        jw_kv_str(&w, "metric", row->metric);
+        if (row->is_real)
+            jw_kv_real(&w, "value", row->r);
+        else
+            jw_kv_i64(&w, "value", row->i);
+        jw_object_end(&w);
+        rc = jw_status(&w);
+        if (rc == ERR_OK)
+            rc = buf_putc(&run->out, '\n');
+        return rc == ERR_OK ? flush_if_full(run, false) : rc;
+    }
+    buf_reset(&run->tmp);
+    if (time_format_iso8601(row->observed_at, &run->tmp) != ERR_OK)
+        return ERR_INVALID;
+    rc = csv_field(&run->out, platform_name(row->platform), false, false);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, row->account_ext_id, false, false);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, row->content_ext_id, false, false);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, buf_cstr(&run->tmp), false, false);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, row->metric, false, false);
+    format_value(&run->tmp, row->is_real, row->i, row->r);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, buf_cstr(&run->tmp), false, true);
+    return rc == ERR_OK ? flush_if_full(run, false) : rc;
+}
+
+static const char *const content_csv_metrics[] = {
+    M_VIEWS, M_LIKES, M_COMMENTS, M_SHARES, M_SAVES};
+
+static enum err content_csv(struct export_run *run, const struct item *it,
+                            const struct snapshot *snap)
+{
+    const char *vals[2 * 8];
+    struct buf when, pub;
+    enum err rc = ERR_OK;
+    size_t n = 0;
+
+    buf_init(&when, 64);
+    buf_init(&pub, 64);
+    if (it->published_at != TIME_NONE &&
+        time_format_iso8601(it->published_at, &pub) != ERR_OK)
+        buf_reset(&pub);
+    if (snap && time_format_iso8601(snap->observed_at, &when) != ERR_OK)
+        buf_reset(&when);
+    vals[n++] = platform_name(it->platform);
+    vals[n++] = it->ext_id;
+    vals[n++] = it->account_ext_id;
+    vals[n++] = it->kind;
+    vals[n++] = buf_cstr(&pub);
+    vals[n++] = it->url;
+    vals[n++] = buf_cstr(&when);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++)
+        rc = csv_field(&run->out, vals[i], false, false);
+    for (size_t i = 0; i < 5 && rc == ERR_OK; i++) {
+        const struct metric *m =
+            snap ? metrics_get(&snap->metrics, content_csv_metrics[i]) : NULL;
+        buf_reset(&run->tmp);
+        if (m)
+            format_value(&run->tmp, m->is_real, m->i, m->r);
+        rc = csv_field(&run->out, buf_cstr(&run->tmp), false, false);
+    }
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, it->title, true, false);
+    if (rc == ERR_OK)
+        rc = csv_field(&run->out, it->description, true, true);
+    buf_free(&when);
+    buf_free(&pub);
+    return rc;
+}
+
+/* The text a retrieval pipeline embeds: title, then description. */
+static void retrieval_text(struct buf *b, const struct item *it)
+{
+    buf_reset(b);
+    buf_catf(b, "%s", it->title ? it->title : "");
+    if (it->description && *it->description)
+        buf_catf(b, "%s%s", b->len ? "\n\n" : "", it->description);
+}
+
+static enum err content_jsonl(struct export_run *run, const struct item *it,
+                              const struct snapshot *snap)
+{
+    struct jw w;
+    enum err rc;
+
+    jw_init(&w, &run->out);
+    jw_object_begin(&w);
+    jw_kv_str(&w, "platform", platform_name(it->platform));
+    jw_kv_str(&w, "id", it->ext_id);
+    jw_kv_str(&w, "account_id", it->account_ext_id);
+    jw_kv_str(&w, "kind", it->kind);
+    jw_kv_str(&w, "title", it->title);
+    jw_kv_str(&w, "description", it->description);
+    jw_kv_str(&w, "url", it->url);
+    jw_kv_str(&w, "thumbnail_url", it->thumbnail_url);
+    jw_kv_time(&w, "published_at", it->published_at);
+    if (it->duration_s >= 0)
+        jw_kv_i64(&w, "duration_s", it->duration_s);
+    jw_kv_time(&w, "observed_at", snap ? snap->observed_at : TIME_NONE);
+    jw_key(&w, "metrics");
+    jw_object_begin(&w);
+    for (size_t i = 0; snap && i < snap->metrics.n; i++) {
+        const struct metric *m = &snap->metrics.v[i];
+        if (m->is_real)
+            jw_kv_real(&w, m->name, m->r);
+        else
+            jw_kv_i64(&w, m->name, m->i);
+    }
+    jw_object_end(&w);
+    retrieval_text(&run->tmp, it);
+    jw_kv_str(&w, "text", buf_cstr(&run->tmp));
+    jw_object_end(&w);
+    rc = jw_status(&w);
+    return rc == ERR_OK ? buf_putc(&run->out, '\n') : rc;
+}
+
+static enum err content_row(void *ud, const struct item *it)
+{
+    struct export_run *run = ud;
+    const struct snapshot *snap = it->nsnaps ? it->snaps[it->nsnaps - 1]
+                                             : NULL;
+    enum err rc = run->format == FMT_CSV ? content_csv(run, it, snap)
+                                         : content_jsonl(run, it, snap);
+    run->rows++;
+    return rc == ERR_OK ? flush_if_full(run, false) : rc;
+}
+
+struct export_args {
+    bool content;
+    int format; /* -1: the kind's default */
+    int platform;
+    int64_t since, until;
+    const char *output;
+};
+
+static int parse_export(int argc, char **argv, struct export_args *a)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"platform", required_argument, NULL, 'p'},
+        {"since", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 'u'},
+        {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    bool ok = true;
+
+    while (ok && (c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        if (c == 'f' && strcmp(optarg, "csv") == 0)
+            a->format = FMT_CSV;
+        else if (c == 'f' && strcmp(optarg, "jsonl") == 0)
+            a->format = FMT_JSONL;
+        else if (c == 'f') {
+            cli_error("--format: expected csv or jsonl, got \"%s\"", optarg);
+            ok = false;
+        } else if (c == 'p')
+            ok = cli_platform("--platform", optarg, &a->platform);
+        else if (c == 's')
+            ok = cli_time("--since", optarg, &a->since);
+        else if (c == 'u')
+            ok = cli_time("--until", optarg, &a->until);
+        else if (c == 'o')
+            a->output = optarg;
+        else
+            ok = false;
+    }
+    if (ok && (optind + 1 != argc || (strcmp(argv[optind], "snapshots") != 0 &&
+                                      strcmp(argv[optind], "content") != 0))) {
+        cli_error("export: say what to export: snapshots or content");
+        ok = false;
+    }
+    if (!ok)
+        return EXIT_USAGE;
+    a->content = strcmp(argv[optind], "content") == 0;
+    if (a->format < 0)
+        a->format = a->content ? FMT_JSONL : FMT_CSV;
+    return EXIT_OK_;
+}
+
+static enum err run_export(struct store *st, const struct export_args *a,
+                           struct export_run *run, struct buf *err)
+{
+    if (a->content) {
+        struct item_query q = {.type = ITEM_CONTENT, .platform = a->platform,
+                               .sort = SORT_PUBLISHED, .ascending = true};
+        if (a->format == FMT_CSV &&
+            buf_puts(&run->out, "platform,id,account_id,kind,published_at,"
+                                "url,observed_at,views,likes,comments,"
+                                "shares,saves,title,description\n") != ERR_OK)
+            return ERR_TOOBIG;
+        return store_list_items(st, &q, content_row, run, err);
+    } else {
+        struct export_query q = {a->platform, a->since, a->until};
+        if (a->format == FMT_CSV &&
+            buf_puts(&run->out, "platform,account_id,content_id,observed_at,"
+                                "metric,value\n") != ERR_OK)
+            return ERR_TOOBIG;
+        return store_export_values(st, &q, snapshot_row, run, err);
+    }
+}
+
+int cmd_export(struct cli *cli, int argc, char **argv)
+{
+    struct export_args a = {false, -1, -1, TIME_NONE, TIME_NONE, NULL};
+    struct export_run run;
+    struct store *st;
+    struct buf err;
+    enum err rc;
+    int exit_code = parse_export(argc, argv, &a);
+
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    st = cli_open_store(cli);
+    if (st == NULL)
+        return EXIT_DB;
+    memset(&run, 0, sizeof run);
+    run.format = (enum export_format)a.format;
+    run.f = a.output ? fopen(a.output, "w") : stdout;
+    if (run.f == NULL) {
+        cli_error("%s: %s", a.output, strerror(errno));
+        store_close(st);
+        return EXIT_FAIL;
+    }
+    buf_init(&run.out, (size_t)1 << 26);
+    buf_init(&run.tmp, (size_t)1 << 24);
+    buf_init(&err, 4096);
+    rc = run_export(st, &a, &run, &err);
+    if (rc == ERR_OK)
+        rc = flush_if_full(&run, true);
+    if (rc == ERR_OK && fflush(run.f) != 0)
+        rc = ERR_IO;
+    if (rc != ERR_OK) {
+        cli_error("export failed: %s",
+                  err.len ? buf_cstr(&err) : err_str(rc));
+        exit_code = rc == ERR_DB ? EXIT_DB : EXIT_FAIL;
+    } else if (!cli->quiet && a.output) {
+        fprintf(stderr, "%s: %lld %s\n", a.output, (long long)run.rows,
+                a.content ? "items" : "values");
+    }
+    if (a.output && fclose(run.f) != 0 && exit_code == EXIT_OK_) {
+        cli_error("%s: %s", a.output, strerror(errno));
+        exit_code = EXIT_FAIL;
+    }
+    buf_free(&run.out);
+    buf_free(&run.tmp);
+    buf_free(&err);
+    store_close(st);
+    return exit_code;
+}

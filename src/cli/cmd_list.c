@@ -1,0 +1,435 @@
+/* mediadash accounts | content | show: read the store, print tables or
+ * JSON. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/alloc.h"
+#include "core/jsonw.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+
+#define DEFAULT_LIMIT 50
+
+/* Columns of the listing tables: metrics shown by name. */
+static const char *const account_metrics[] = {M_FOLLOWERS, M_VIEWS};
+static const char *const content_metrics[] = {M_VIEWS, M_LIKES, M_COMMENTS};
+
+struct list_run {
+    bool json;
+    struct jw w;
+    struct buf out;
+    struct table *t;
+    enum item_type type;
+};
+
+static const struct snapshot *latest(const struct item *it)
+{
+    return it->nsnaps > 0 ? it->snaps[it->nsnaps - 1] : NULL;
+}
+
+/* The item's descriptive fields as JSON members. */
+static void item_json_fields(struct jw *w, const struct item *it)
+{
+    jw_kv_str(w, "platform", platform_name(it->platform));
+    jw_kv_str(w, "type", item_type_name(it->type));
+    jw_kv_str(w, "id", it->ext_id);
+    if (it->type == ITEM_CONTENT)
+        jw_kv_str(w, "account_id", it->account_ext_id);
+    jw_kv_str(w, "kind", it->kind);
+    if (it->type == ITEM_ACCOUNT)
+        jw_kv_str(w, "handle", it->handle);
+    jw_kv_str(w, "title", it->title);
+    jw_kv_str(w, "url", it->url);
+    jw_kv_str(w, "thumbnail_url", it->thumbnail_url);
+    jw_kv_time(w, "published_at", it->published_at);
+    if (it->duration_s >= 0)
+        jw_kv_i64(w, "duration_s", it->duration_s);
+}
+
+static void metrics_json(struct jw *w, const struct metrics *m)
+{
+    jw_object_begin(w);
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->v[i].is_real)
+            jw_kv_real(w, m->v[i].name, m->v[i].r);
+        else
+            jw_kv_i64(w, m->v[i].name, m->v[i].i);
+    }
+    jw_object_end(w);
+}
+
+static enum err list_row(void *ud, const struct item *it)
+{
+    struct list_run *run = ud;
+    const struct snapshot *snap = latest(it);
+    bool acct = run->type == ITEM_ACCOUNT;
+    const char *const *names = acct ? account_metrics : content_metrics;
+    size_t nm = acct ? 2 : 3;
+    struct buf cells[8];
+    const char *row[8];
+    size_t c = 0;
+
+    if (run->json) {
+        jw_object_begin(&run->w);
+        item_json_fields(&run->w, it);
+        jw_kv_time(&run->w, "observed_at", snap ? snap->observed_at
+                                                : TIME_NONE);
+        jw_key(&run->w, "metrics");
+        if (snap)
+            metrics_json(&run->w, &snap->metrics);
+        else
+            jw_null(&run->w);
+        jw_object_end(&run->w);
+        return run->w.status; /* sticky; the array is still open */
+    }
+    for (size_t i = 0; i < 8; i++)
+        buf_init(&cells[i], 4096);
+    row[c++] = platform_name(it->platform);
+    row[c++] = it->ext_id;
+    if (acct) {
+        row[c++] = it->handle;
+    } else if (it->published_at != TIME_NONE &&
+               time_format_date(it->published_at, &cells[0]) == ERR_OK) {
+        row[c++] = buf_cstr(&cells[0]);
+    } else {
+        row[c++] = "";
+    }
+    for (size_t i = 0; i < nm; i++) {
+        if (snap)
+            fmt_metric(metrics_get(&snap->metrics, names[i]), &cells[1 + i]);
+        row[c++] = buf_cstr(&cells[1 + i]);
+    }
+    row[c++] = it->title;
+    table_add(run->t, row);
+    for (size_t i = 0; i < 8; i++)
+        buf_free(&cells[i]);
+    return ERR_OK;
+}
+
+static int list_items(struct cli *cli, const struct item_query *q, bool json)
+{
+    static const char *const acct_h[] = {"PLATFORM", "ID",    "HANDLE",
+                                         "FOLLOWERS", "VIEWS", "TITLE"};
+    static const bool acct_r[] = {false, false, false, true, true, false};
+    static const char *const cont_h[] = {"PLATFORM", "ID",       "PUBLISHED",
+                                         "VIEWS",    "LIKES",    "COMMENTS",
+                                         "TITLE"};
+    static const bool cont_r[] = {false, false, false, true,
+                                  true,  true,  false};
+    struct list_run run = {.json = json, .type = q->type};
+    struct store *st = cli_open_store(cli);
+    struct buf err;
+    enum err rc;
+    int exit_code = EXIT_OK_;
+
+    if (st == NULL)
+        return EXIT_DB;
+    buf_init(&err, 4096);
+    buf_init(&run.out, (size_t)1 << 30);
+    jw_init(&run.w, &run.out);
+    if (q->type == ITEM_ACCOUNT)
+        run.t = table_create(6, acct_h, acct_r);
+    else
+        run.t = table_create(7, cont_h, cont_r);
+    jw_array_begin(&run.w);
+    rc = store_list_items(st, q, list_row, &run, &err);
+    jw_array_end(&run.w);
+    if (rc != ERR_OK) {
+        cli_error("%s", err.len ? buf_cstr(&err) : err_str(rc));
+        exit_code = rc == ERR_DB ? EXIT_DB : EXIT_FAIL;
+    } else if (json) {
+        if (jw_status(&run.w) != ERR_OK || buf_putc(&run.out, '\n') != ERR_OK ||
+            !cli_write(stdout, &run.out))
+            exit_code = EXIT_FAIL;
+    } else {
+        table_print(run.t, stdout, q->type == ITEM_ACCOUNT ? 5 : 6,
+                    cli_term_width());
+    }
+    table_destroy(run.t);
+    buf_free(&run.out);
+    buf_free(&err);
+    store_close(st);
+    return exit_code;
+}
+
+int cmd_accounts(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"platform", required_argument, NULL, 'p'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct item_query q = {.type = ITEM_ACCOUNT, .platform = -1,
+                           .sort = SORT_TITLE, .ascending = true};
+    bool json = false;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'p' && cli_platform("--platform", optarg, &q.platform))
+            continue;
+        if (c == 'j') {
+            json = true;
+            continue;
+        }
+        return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_error("accounts: unexpected argument \"%s\"", argv[optind]);
+        return EXIT_USAGE;
+    }
+    return list_items(cli, &q, json);
+}
+
+static bool parse_count(const char *opt, const char *s, int64_t *out)
+{
+    if (parse_i64(s, 0, INT64_MAX / 2, out) != ERR_OK) {
+        cli_error("%s: expected a whole number >= 0, got \"%s\"", opt, s);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_sort(const char *s, struct item_query *q)
+{
+    if (strcmp(s, "published") == 0) {
+        q->sort = SORT_PUBLISHED;
+    } else if (strcmp(s, "title") == 0) {
+        q->sort = SORT_TITLE;
+    } else if (metric_name_valid(s)) {
+        q->sort = SORT_METRIC;
+        q->sort_metric = s;
+    } else {
+        cli_error("--sort: \"%s\" is not published, title or a metric name",
+                  s);
+        return false;
+    }
+    return true;
+}
+
+int cmd_content(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"platform", required_argument, NULL, 'p'},
+        {"sort", required_argument, NULL, 's'},
+        {"asc", no_argument, NULL, 'a'},
+        {"search", required_argument, NULL, 'q'},
+        {"limit", required_argument, NULL, 'l'},
+        {"offset", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
+                           .sort = SORT_PUBLISHED, .limit = DEFAULT_LIMIT};
+    bool json = false, ok = true;
+    int c;
+
+    while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            ok = cli_platform("--platform", optarg, &q.platform);
+            break;
+        case 's':
+            ok = parse_sort(optarg, &q);
+            break;
+        case 'a':
+            q.ascending = true;
+            break;
+        case 'q':
+            q.search = optarg;
+            break;
+        case 'l':
+            ok = parse_count("--limit", optarg, &q.limit);
+            break;
+        case 'o':
+            ok = parse_count("--offset", optarg, &q.offset);
+            break;
+        case 'j':
+            json = true;
+            break;
+        default:
+            ok = false;
+        }
+    }
+    if (ok && optind < argc) {
+        cli_error("content: unexpected argument \"%s\"", argv[optind]);
+        ok = false;
+    }
+    return ok ? list_items(cli, &q, json) : EXIT_USAGE;
+}
+
+/* Metric names over all snapshots: canonical ones first, in DESIGN.md's
+ * order, then the rest by name. Borrowed from the item. */
+static size_t metric_columns(const struct item *it, const char ***out)
+{
+    static const char *const canon[] = {
+        M_VIEWS, M_LIKES, M_COMMENTS, M_SHARES, M_SAVES,
+        M_FOLLOWERS, M_REACH, M_IMPRESSIONS, M_WATCH_TIME_S};
+    const char **names = NULL;
+    size_t n = 0, cap = 0, ncanon = 0;
+
+    for (size_t k = 0; k < sizeof canon / sizeof canon[0]; k++)
+        for (size_t s = 0; s < it->nsnaps; s++)
+            if (metrics_get(&it->snaps[s]->metrics, canon[k])) {
+                names = xgrow(names, &cap, n + 1, sizeof *names);
+                names[n++] = canon[k];
+                break;
+            }
+    ncanon = n;
+    for (size_t s = 0; s < it->nsnaps; s++)
+        for (size_t i = 0; i < it->snaps[s]->metrics.n; i++) {
+            const char *name = it->snaps[s]->metrics.v[i].name;
+            size_t k;
+            for (k = 0; k < n && strcmp(names[k], name) != 0; k++)
+                ;
+            if (k < n)
+                continue;
+            names = xgrow(names, &cap, n + 1, sizeof *names);
+            names[n++] = name;
+        }
+    for (size_t i = ncanon + 1; i < n; i++) /* insertion sort: few names */
+        for (size_t j = i; j > ncanon && strcmp(names[j - 1], names[j]) > 0;
+             j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    *out = names;
+    return n;
+}
+
+static void show_header(const struct item *it)
+{
+    struct buf b;
+    buf_init(&b, 256);
+    printf("%s %s %s\n", platform_name(it->platform),
+           it->kind ? it->kind : item_type_name(it->type), it->ext_id);
+    if (it->title)
+        printf("  title:      %s\n", it->title);
+    if (it->handle)
+        printf("  handle:     %s\n", it->handle);
+    if (it->account_ext_id)
+        printf("  account:    %s\n", it->account_ext_id);
+    if (it->published_at != TIME_NONE &&
+        time_format_iso8601(it->published_at, &b) == ERR_OK)
+        printf("  published:  %s\n", buf_cstr(&b));
+    if (it->duration_s >= 0)
+        printf("  duration:   %lld s\n", (long long)it->duration_s);
+    if (it->url)
+        printf("  url:        %s\n", it->url);
+    printf("  snapshots:  %zu\n\n", it->nsnaps);
+    buf_free(&b);
+}
+
+static void show_table(const struct item *it)
+{
+    const char **names = NULL;
+    size_t n = metric_columns(it, &names);
+    const char **h = xcalloc(n + 1, sizeof *h);
+    bool *right = xcalloc(n + 1, sizeof *right);
+    struct buf *cells = xcalloc(n + 1, sizeof *cells);
+    struct table *t;
+
+    h[0] = "OBSERVED_AT";
+    for (size_t i = 0; i < n; i++) {
+        h[i + 1] = names[i];
+        right[i + 1] = true;
+    }
+    t = table_create(n + 1, h, right);
+    for (size_t i = 0; i <= n; i++)
+        buf_init(&cells[i], 256);
+    for (size_t s = 0; s < it->nsnaps; s++) {
+        const struct snapshot *snap = it->snaps[s];
+        for (size_t i = 0; i <= n; i++)
+            buf_reset(&cells[i]);
+        if (time_format_iso8601(snap->observed_at, &cells[0]) != ERR_OK)
+            buf_setf(&cells[0], "?");
+        for (size_t i = 0; i < n; i++) {
+            fmt_metric(metrics_get(&snap->metrics, names[i]), &cells[i + 1]);
+            h[i + 1] = buf_cstr(&cells[i + 1]);
+        }
+        h[0] = buf_cstr(&cells[0]);
+        table_add(t, h);
+    }
+    table_print(t, stdout, -1, 0);
+    table_destroy(t);
+    for (size_t i = 0; i <= n; i++)
+        buf_free(&cells[i]);
+    free(cells);
+    free(right);
+    free(h);
+    free(names);
+}
+
+static bool show_json(const struct item *it)
+{
+    struct buf out;
+    struct jw w;
+    bool ok;
+
+    buf_init(&out, (size_t)1 << 30);
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    item_json_fields(&w, it);
+    jw_kv_str(&w, "description", it->description);
+    jw_key(&w, "snapshots");
+    jw_array_begin(&w);
+    for (size_t s = 0; s < it->nsnaps; s++) {
+        jw_object_begin(&w);
+        jw_kv_time(&w, "observed_at", it->snaps[s]->observed_at);
+        jw_key(&w, "metrics");
+        metrics_json(&w, &it->snaps[s]->metrics);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
+         cli_write(stdout, &out);
+    buf_free(&out);
+    return ok;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct store *st;
+    struct item *it = NULL;
+    struct buf err;
+    bool json = false;
+    enum err rc;
+    int c, exit_code = EXIT_OK_;
+
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'j')
+            return EXIT_USAGE;
+        json = true;
+    }
+    if (optind + 1 != argc) {
+        cli_error("show: expected one ITEM (see 'mediadash show --help')");
+        return EXIT_USAGE;
+    }
+    st = cli_open_store(cli);
+    if (st == NULL)
+        return EXIT_DB;
+    buf_init(&err, 4096);
+    rc = store_item_history(st, argv[optind], &it, &err);
+    if (rc != ERR_OK) {
+        cli_error("%s", buf_cstr(&err));
+        exit_code = rc == ERR_NOTFOUND    ? EXIT_NOTFOUND
+                    : rc == ERR_AMBIGUOUS ? EXIT_USAGE
+                                          : EXIT_DB;
+    } else if (json) {
+        exit_code = show_json(it) ? EXIT_OK_ : EXIT_FAIL;
+    } else {
+        show_header(it);
+        show_table(it);
+    }
+    item_destroy(it);
+    buf_free(&err);
+    store_close(st);
+    return exit_code;
+}

@@ -1,0 +1,116 @@
+/* The event store: the only module with SQL (DESIGN.md). One interface,
+ * backends behind an ops table (SQLite now; PostgreSQL can slot in).
+ *
+ * A store handle is used by one thread at a time. Snapshots are
+ * append-only: ingest adds, never overwrites. */
+#ifndef MEDIADASH_STORE_H
+#define MEDIADASH_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/model.h"
+
+struct store;
+
+/* Open (creating and migrating as needed) the store at target: a file
+ * path for SQLite. On failure *out is NULL and err says why. */
+enum err store_open(const char *target, struct store **out, struct buf *err)
+    WARN_UNUSED;
+void store_close(struct store *st); /* NULL is a no-op */
+
+/* Schema version the store is at. */
+enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
+
+/* Where a batch came from. digest (may be NULL) identifies a file by its
+ * content: ingesting a digest already recorded stores nothing and returns
+ * ERR_EXISTS. All strings borrowed. */
+struct import_meta {
+    const char *digest; /* hex SHA-256 of the file, or NULL */
+    const char *source; /* file name or "collector" */
+    const char *format; /* source_format name */
+    int64_t imported_at;
+};
+
+struct ingest_stats {
+    size_t items_new;       /* items not seen before */
+    size_t items_seen;      /* items already known (metadata refreshed) */
+    size_t snapshots_new;   /* snapshots added */
+    size_t values_new;      /* metric values added */
+    size_t values_same;     /* values already stored, identical */
+    size_t values_conflict; /* already stored with another value: kept */
+    int64_t import_id;      /* the import row, or 0 */
+};
+
+/* Store the batch in one transaction: all of it or, on any error, none.
+ * Items are created or their descriptive fields refreshed (a NULL field
+ * never blanks a stored one); snapshots are keyed by item and observed_at,
+ * and a value already stored for that snapshot and metric is kept. */
+enum err store_ingest(struct store *st, const struct batch *b,
+                      const struct import_meta *meta,
+                      struct ingest_stats *out, struct buf *err) WARN_UNUSED;
+
+/* The ext id of the only account on platform p, or NULL when there are
+ * none or several. *out: caller frees. */
+enum err store_sole_account(struct store *st, enum platform p, char **out)
+    WARN_UNUSED;
+
+enum store_sort { SORT_DEFAULT, SORT_METRIC, SORT_PUBLISHED, SORT_TITLE };
+
+struct item_query {
+    enum item_type type;
+    int platform;            /* enum platform, or -1 for all */
+    const char *search;      /* substring of title/ext id/handle, or NULL */
+    enum store_sort sort;
+    const char *sort_metric; /* with SORT_METRIC, e.g. "views" */
+    bool ascending;
+    int64_t limit;           /* <= 0: no limit */
+    int64_t offset;
+};
+
+/* Called once per item. The item has at most one snapshot: the latest
+ * value of each metric (observed_at = the newest of them). The item is
+ * borrowed for the call. A non-OK return stops the walk and is returned. */
+typedef enum err (*store_item_fn)(void *ud, const struct item *it);
+
+enum err store_list_items(struct store *st, const struct item_query *q,
+                          store_item_fn fn, void *ud, struct buf *err)
+    WARN_UNUSED;
+/* Count of the items q would list (ignoring limit/offset). */
+enum err store_count_items(struct store *st, const struct item_query *q,
+                           int64_t *out) WARN_UNUSED;
+
+/* Load one item and all its snapshots, oldest first. ref is "ext_id" or
+ * "platform:ext_id"; ERR_NOTFOUND, or ERR_AMBIGUOUS when an ext id exists
+ * on several platforms or types (err lists them). Caller destroys *out. */
+enum err store_item_history(struct store *st, const char *ref,
+                            struct item **out, struct buf *err) WARN_UNUSED;
+
+/* One stored metric value, for exports. Strings borrowed for the call. */
+struct export_row {
+    enum platform platform;
+    const char *account_ext_id; /* the account (itself for an account) */
+    const char *content_ext_id; /* NULL for account snapshots */
+    int64_t observed_at;
+    const char *metric;
+    bool is_real;
+    int64_t i;
+    double r;
+};
+typedef enum err (*store_row_fn)(void *ud, const struct export_row *row);
+
+struct export_query {
+    int platform;  /* or -1 */
+    int64_t since; /* TIME_NONE: unbounded */
+    int64_t until; /* exclusive; TIME_NONE: unbounded */
+};
+
+/* Every stored metric value, ordered by platform, item, time and metric. */
+enum err store_export_values(struct store *st, const struct export_query *q,
+                             store_row_fn fn, void *ud, struct buf *err)
+    WARN_UNUSED;
+
+#endif

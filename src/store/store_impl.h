@@ -1,0 +1,41 @@
+/* Private to src/store: the backend ops table (STYLE.md 10). Each backend
+ * defines a struct whose first member is struct store. */
+#ifndef MEDIADASH_STORE_IMPL_H
+#define MEDIADASH_STORE_IMPL_H
+
+#include "store/store.h"
+
+struct store_ops {
+    const char *name;
+    void (*close)(struct store *st);
+    enum err (*schema_version)(struct store *st, int *out);
+    enum err (*ingest)(struct store *st, const struct batch *b,
+                       const struct import_meta *meta,
+                       struct ingest_stats *out, struct buf *err);
+    enum err (*sole_account)(struct store *st, enum platform p, char **out);
+    enum err (*list_items)(struct store *st, const struct item_query *q,
+                           store_item_fn fn, void *ud, struct buf *err);
+    enum err (*count_items)(struct store *st, const struct item_query *q,
+                            int64_t *out);
+    enum err (*item_history)(struct store *st, const char *ref,
+                             struct item **out, struct buf *err);
+    enum err (*export_values)(struct store *st, const struct export_query *q,
+                              store_row_fn fn, void *ud, struct buf *err);
+};
+
+struct store {
+    const struct store_ops *ops;
+};
+
+/* Embedded migrations (generated from sql/NNNN_*.sql at build time). */
+struct embedded_file {
+    const char *name;
+    const char *text;
+    size_t len;
+};
+extern const struct embedded_file store_migrations[];
+
+enum err store_sqlite_open(const char *path, struct store **out,
+                           struct buf *err);
+
+#endif

@@ -1,0 +1,613 @@
+/* SQLite backend of the event store. WAL, synchronous=FULL, numbered
+ * migrations, prepared statements only (STYLE.md 9). */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "store/store_sqlite.h"
+
+#define BUSY_TIMEOUT_MS 10000
+
+static const char *const stmt_sql[S_STMT_COUNT] = {
+    [S_IMPORT_FIND] = "SELECT imported_at, source FROM import WHERE digest = ?1",
+    [S_IMPORT_ADD] = "INSERT INTO import(digest, source, format, imported_at) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+    [S_IMPORT_COUNT] = "UPDATE import SET snapshots = ?2 WHERE id = ?1",
+    [S_ITEM_FIND] = "SELECT id FROM item WHERE platform = ?1 AND type = ?2 "
+                    "AND ext_id = ?3",
+    [S_ITEM_ADD] =
+        "INSERT INTO item(platform, type, ext_id, account_id, kind, handle, "
+        "title, description, url, thumbnail_url, published_at, duration_s, "
+        "first_seen, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    [S_ITEM_UPDATE] =
+        "UPDATE item SET account_id = coalesce(?2, account_id), "
+        "kind = coalesce(?3, kind), handle = coalesce(?4, handle), "
+        "title = coalesce(?5, title), "
+        "description = coalesce(?6, description), url = coalesce(?7, url), "
+        "thumbnail_url = coalesce(?8, thumbnail_url), "
+        "published_at = coalesce(?9, published_at), "
+        "duration_s = coalesce(?10, duration_s), updated_at = ?11 "
+        "WHERE id = ?1",
+    [S_METRIC_FIND] = "SELECT id FROM metric WHERE name = ?1",
+    [S_METRIC_ADD] = "INSERT INTO metric(name) VALUES (?1)",
+    [S_SNAP_FIND] =
+        "SELECT id FROM snapshot WHERE item_id = ?1 AND observed_at = ?2",
+    [S_SNAP_ADD] = "INSERT INTO snapshot(item_id, observed_at, import_id) "
+                   "VALUES (?1, ?2, ?3)",
+    [S_VALUE_FIND] = "SELECT ival, rval FROM snapshot_value "
+                     "WHERE snapshot_id = ?1 AND metric_id = ?2",
+    [S_VALUE_ADD] = "INSERT INTO snapshot_value(snapshot_id, metric_id, "
+                    "ival, rval) VALUES (?1, ?2, ?3, ?4)",
+    [S_LATEST_UPSERT] =
+        "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, rval) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(item_id, metric_id) DO "
+        "UPDATE SET observed_at = excluded.observed_at, ival = excluded.ival, "
+        "rval = excluded.rval WHERE excluded.observed_at >= "
+        "item_latest.observed_at",
+    [S_LATEST_OF_ITEM] =
+        "SELECT m.name, l.observed_at, l.ival, l.rval FROM item_latest l "
+        "JOIN metric m ON m.id = l.metric_id WHERE l.item_id = ?1 "
+        "ORDER BY m.name",
+    [S_SOLE_ACCOUNT] = "SELECT ext_id FROM item WHERE platform = ?1 AND "
+                       "type = 'account' LIMIT 2",
+};
+
+struct sqlite_store *sqlite_store_of(struct store *st)
+{
+    return (struct sqlite_store *)st;
+}
+
+#define S sqlite_store_of
+
+enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
+                     const char *what)
+{
+    if (err != NULL)
+        buf_setf(err, "%s: %s", what, sqlite3_errmsg(s->db));
+    return ERR_DB;
+}
+
+sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id)
+{
+    sqlite3_stmt *st = s->stmt[id];
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v == NULL)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static int bind_i64_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t none)
+{
+    if (v == none)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_int64(st, i, v);
+}
+
+static enum err exec(struct sqlite_store *s, const char *sql, struct buf *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (err != NULL)
+            buf_setf(err, "%s", msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return ERR_DB;
+    }
+    return ERR_OK;
+}
+
+/* ---- migrations ------------------------------------------------------ */
+
+static enum err current_version(struct sqlite_store *s, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    *out = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT coalesce(max(version), 0) FROM "
+                           "schema_migration",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    *out = sqlite3_column_int(st, 0);
+    rc = ERR_OK;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum err apply_migration(struct sqlite_store *s, int version,
+                                const struct embedded_file *f,
+                                struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc;
+
+    rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = exec(s, f->text, err);
+    if (rc != ERR_OK)
+        goto out;
+    rc = ERR_DB;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO schema_migration(version, name, "
+                           "applied_at) VALUES (?1, ?2, ?3)",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int(st, 1, version) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, time_now()) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        sqlite_fail(s, err, f->name);
+        goto out;
+    }
+    rc = exec(s, "COMMIT", err);
+out:
+    sqlite3_finalize(st);
+    if (rc != ERR_OK) {
+        buf_catf(err, " (migration %s)", f->name);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static enum err migrate(struct sqlite_store *s, struct buf *err)
+{
+    int have, latest = 0;
+    enum err rc;
+
+    rc = exec(s,
+              "CREATE TABLE IF NOT EXISTS schema_migration ("
+              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+              "applied_at INTEGER NOT NULL)",
+              err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = current_version(s, &have);
+    if (rc != ERR_OK)
+        return sqlite_fail(s, err, "reading schema version");
+    for (const struct embedded_file *f = store_migrations; f->name; f++) {
+        int64_t v;
+        if (parse_i64n(f->name, 4, 1, 9999, &v) != ERR_OK) {
+            buf_setf(err, "migration %s is not named NNNN_*.sql", f->name);
+            return ERR_INVALID;
+        }
+        latest = (int)v;
+        if (v <= have)
+            continue;
+        rc = apply_migration(s, (int)v, f, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    if (have > latest) {
+        buf_setf(err,
+                 "database schema version %d is newer than this program "
+                 "knows (%d): upgrade mediadash",
+                 have, latest);
+        return ERR_UNSUPPORTED;
+    }
+    return ERR_OK;
+}
+
+/* ---- open / close ---------------------------------------------------- */
+
+static const struct store_ops sqlite_ops;
+
+static void sq_close(struct store *st)
+{
+    struct sqlite_store *s = S(st);
+    for (int i = 0; i < S_STMT_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static enum err prepare_all(struct sqlite_store *s, struct buf *err)
+{
+    for (int i = 0; i < S_STMT_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                               NULL) != SQLITE_OK)
+            return sqlite_fail(s, err, "preparing statements");
+    }
+    return ERR_OK;
+}
+
+enum err store_sqlite_open(const char *path, struct store **out,
+                           struct buf *err)
+{
+    struct sqlite_store *s = xcalloc(1, sizeof *s);
+    enum err rc;
+
+    s->base.ops = &sqlite_ops;
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        buf_setf(err, "cannot open database %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        rc = ERR_DB;
+        goto out;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    rc = exec(s,
+              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+              "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
+              err);
+    if (rc != ERR_OK) {
+        buf_catf(err, " (database %s)", path);
+        goto out;
+    }
+    rc = migrate(s, err);
+    if (rc == ERR_OK)
+        rc = prepare_all(s, err);
+out:
+    if (rc != ERR_OK) {
+        sq_close(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return ERR_OK;
+}
+
+static enum err sq_schema_version(struct store *st, int *out)
+{
+    return current_version(S(st), out);
+}
+
+/* ---- ingest ---------------------------------------------------------- */
+
+struct ingest {
+    struct sqlite_store *s;
+    const struct import_meta *meta;
+    struct ingest_stats *stats;
+    struct buf *err;
+    int64_t import_id; /* 0: none */
+    int64_t now;
+};
+
+static enum err step_done(struct ingest *in, sqlite3_stmt *st,
+                          const char *what)
+{
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(in->s, in->err, what);
+    return ERR_OK;
+}
+
+static enum err import_begin(struct ingest *in)
+{
+    const struct import_meta *m = in->meta;
+    sqlite3_stmt *st;
+
+    if (m == NULL)
+        return ERR_OK;
+    if (m->digest != NULL) {
+        st = sqlite_use(in->s, S_IMPORT_FIND);
+        sqlite3_bind_text(st, 1, m->digest, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            struct buf when;
+            buf_init(&when, 64);
+            if (time_format_iso8601(sqlite3_column_int64(st, 0), &when) !=
+                ERR_OK)
+                buf_setf(&when, "an unknown time");
+            buf_setf(in->err, "already imported at %s (as %s)",
+                     buf_cstr(&when),
+                     (const char *)sqlite3_column_text(st, 1)
+                         ? (const char *)sqlite3_column_text(st, 1)
+                         : "?");
+            buf_free(&when);
+            return ERR_EXISTS;
+        }
+    }
+    st = sqlite_use(in->s, S_IMPORT_ADD);
+    if (sqlite_bind_text_or_null(st, 1, m->digest) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 2, m->source) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 3, m->format) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, m->imported_at) != SQLITE_OK)
+        return sqlite_fail(in->s, in->err, "recording import");
+    if (step_done(in, st, "recording import") != ERR_OK)
+        return ERR_DB;
+    in->import_id = sqlite3_last_insert_rowid(in->s->db);
+    return ERR_OK;
+}
+
+static enum err item_find(struct sqlite_store *s, enum platform p,
+                          enum item_type t, const char *ext_id,
+                          int64_t *out)
+{
+    sqlite3_stmt *st = sqlite_use(s, S_ITEM_FIND);
+    int r;
+    *out = 0;
+    sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, item_type_name(t), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, ext_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else if (r != SQLITE_DONE)
+        return ERR_DB;
+    return ERR_OK;
+}
+
+/* Bind the descriptive fields shared by S_ITEM_ADD (from ?first) and
+ * S_ITEM_UPDATE; account_id 0 binds NULL. */
+static int bind_item_fields(sqlite3_stmt *st, int first, const struct item *it,
+                            int64_t account_id)
+{
+    int rc = bind_i64_or_null(st, first, account_id, 0);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 1, it->kind);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 2, it->handle);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 3, it->title);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 4, it->description);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 5, it->url);
+    if (rc == SQLITE_OK)
+        rc = sqlite_bind_text_or_null(st, first + 6, it->thumbnail_url);
+    if (rc == SQLITE_OK)
+        rc = bind_i64_or_null(st, first + 7, it->published_at, TIME_NONE);
+    if (rc == SQLITE_OK)
+        rc = bind_i64_or_null(st, first + 8, it->duration_s, -1);
+    return rc;
+}
+
+/* Create or refresh the row of it; *out = its id. */
+static enum err item_put(struct ingest *in, const struct item *it,
+                         int64_t account_id, int64_t *out)
+{
+    sqlite3_stmt *st;
+    enum err rc = item_find(in->s, it->platform, it->type, it->ext_id, out);
+
+    if (rc != ERR_OK)
+        return sqlite_fail(in->s, in->err, "looking up item");
+    if (*out != 0) {
+        st = sqlite_use(in->s, S_ITEM_UPDATE);
+        if (sqlite3_bind_int64(st, 1, *out) != SQLITE_OK ||
+            bind_item_fields(st, 2, it, account_id) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 11, in->now) != SQLITE_OK)
+            return sqlite_fail(in->s, in->err, "updating item");
+        in->stats->items_seen++;
+        return step_done(in, st, "updating item");
+    }
+    st = sqlite_use(in->s, S_ITEM_ADD);
+    if (sqlite3_bind_text(st, 1, platform_name(it->platform), -1,
+                          SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, item_type_name(it->type), -1,
+                          SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, it->ext_id, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        bind_item_fields(st, 4, it, account_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 13, in->now) != SQLITE_OK)
+        return sqlite_fail(in->s, in->err, "adding item");
+    rc = step_done(in, st, "adding item");
+    if (rc != ERR_OK)
+        return rc;
+    *out = sqlite3_last_insert_rowid(in->s->db);
+    in->stats->items_new++;
+    return ERR_OK;
+}
+
+/* The id of the account a content item belongs to, creating a bare
+ * account row when the batch did not describe it. 0 when unknown. */
+static enum err owner_id(struct ingest *in, const struct item *it,
+                         int64_t *out)
+{
+    struct item *bare;
+    enum err rc;
+
+    *out = 0;
+    if (it->type != ITEM_CONTENT || it->account_ext_id == NULL)
+        return ERR_OK;
+    rc = item_find(in->s, it->platform, ITEM_ACCOUNT, it->account_ext_id, out);
+    if (rc != ERR_OK)
+        return sqlite_fail(in->s, in->err, "looking up account");
+    if (*out != 0)
+        return ERR_OK;
+    bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
+    rc = item_put(in, bare, 0, out);
+    item_destroy(bare);
+    return rc;
+}
+
+static enum err metric_id(struct ingest *in, const char *name, int64_t *out)
+{
+    sqlite3_stmt *st = sqlite_use(in->s, S_METRIC_FIND);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        return ERR_OK;
+    }
+    st = sqlite_use(in->s, S_METRIC_ADD);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (step_done(in, st, "adding metric") != ERR_OK)
+        return ERR_DB;
+    *out = sqlite3_last_insert_rowid(in->s->db);
+    return ERR_OK;
+}
+
+static int bind_value(sqlite3_stmt *st, int i, const struct metric *m)
+{
+    int rc;
+    if (m->is_real) {
+        rc = sqlite3_bind_null(st, i);
+        return rc == SQLITE_OK ? sqlite3_bind_double(st, i + 1, m->r) : rc;
+    }
+    rc = sqlite3_bind_int64(st, i, m->i);
+    return rc == SQLITE_OK ? sqlite3_bind_null(st, i + 1) : rc;
+}
+
+/* Add one value to snapshot snap_id unless one is stored already. */
+static enum err value_put(struct ingest *in, int64_t item_id,
+                          int64_t snap_id, int64_t observed_at,
+                          const struct metric *m)
+{
+    sqlite3_stmt *st;
+    int64_t mid;
+    enum err rc = metric_id(in, m->name, &mid);
+
+    if (rc != ERR_OK)
+        return rc;
+    st = sqlite_use(in->s, S_VALUE_FIND);
+    sqlite3_bind_int64(st, 1, snap_id);
+    sqlite3_bind_int64(st, 2, mid);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        bool same = m->is_real ? sqlite3_column_type(st, 1) == SQLITE_FLOAT &&
+                                     sqlite3_column_double(st, 1) == m->r
+                               : sqlite3_column_type(st, 0) ==
+                                         SQLITE_INTEGER &&
+                                     sqlite3_column_int64(st, 0) == m->i;
+        if (same)
+            in->stats->values_same++;
+        else
+            in->stats->values_conflict++;
+        return ERR_OK; /* history is never overwritten */
+    }
+    st = sqlite_use(in->s, S_VALUE_ADD);
+    if (sqlite3_bind_int64(st, 1, snap_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
+        bind_value(st, 3, m) != SQLITE_OK ||
+        step_done(in, st, "adding value") != ERR_OK)
+        return sqlite_fail(in->s, in->err, "adding value");
+    in->stats->values_new++;
+    st = sqlite_use(in->s, S_LATEST_UPSERT);
+    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, observed_at) != SQLITE_OK ||
+        bind_value(st, 4, m) != SQLITE_OK)
+        return sqlite_fail(in->s, in->err, "updating latest values");
+    return step_done(in, st, "updating latest values");
+}
+
+static enum err snapshot_put(struct ingest *in, int64_t item_id,
+                             const struct snapshot *snap)
+{
+    sqlite3_stmt *st;
+    int64_t sid = 0;
+    enum err rc = ERR_OK;
+
+    if (snap->metrics.n == 0)
+        return ERR_OK; /* an empty snapshot says nothing */
+    st = sqlite_use(in->s, S_SNAP_FIND);
+    sqlite3_bind_int64(st, 1, item_id);
+    sqlite3_bind_int64(st, 2, snap->observed_at);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        sid = sqlite3_column_int64(st, 0);
+    } else {
+        st = sqlite_use(in->s, S_SNAP_ADD);
+        if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+            sqlite3_bind_int64(st, 2, snap->observed_at) != SQLITE_OK ||
+            bind_i64_or_null(st, 3, in->import_id, 0) != SQLITE_OK ||
+            step_done(in, st, "adding snapshot") != ERR_OK)
+            return sqlite_fail(in->s, in->err, "adding snapshot");
+        sid = sqlite3_last_insert_rowid(in->s->db);
+        in->stats->snapshots_new++;
+    }
+    for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
+        rc = value_put(in, item_id, sid, snap->observed_at,
+                       &snap->metrics.v[i]);
+    return rc;
+}
+
+static enum err ingest_item(struct ingest *in, const struct item *it)
+{
+    int64_t account_id, id;
+    enum err rc = owner_id(in, it, &account_id);
+    if (rc == ERR_OK)
+        rc = item_put(in, it, account_id, &id);
+    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
+        rc = snapshot_put(in, id, it->snaps[i]);
+    return rc;
+}
+
+static enum err ingest_all(struct ingest *in, const struct batch *b)
+{
+    enum err rc = import_begin(in);
+    /* Accounts first, so content rows can point at them. */
+    for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
+        enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
+        for (size_t i = 0; i < b->n && rc == ERR_OK; i++)
+            if (b->items[i]->type == want)
+                rc = ingest_item(in, b->items[i]);
+    }
+    if (rc == ERR_OK && in->import_id != 0) {
+        sqlite3_stmt *st = sqlite_use(in->s, S_IMPORT_COUNT);
+        sqlite3_bind_int64(st, 1, in->import_id);
+        sqlite3_bind_int64(st, 2, (int64_t)in->stats->snapshots_new);
+        rc = step_done(in, st, "recording import");
+    }
+    return rc;
+}
+
+static enum err sq_ingest(struct store *st, const struct batch *b,
+                          const struct import_meta *meta,
+                          struct ingest_stats *out, struct buf *err)
+{
+    struct ingest in = {S(st), meta, out, err, 0, time_now()};
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    rc = exec(in.s, "BEGIN IMMEDIATE", err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = ingest_all(&in, b);
+    if (rc == ERR_OK)
+        rc = exec(in.s, "COMMIT", err);
+    if (rc != ERR_OK) {
+        sqlite3_exec(in.s->db, "ROLLBACK", NULL, NULL, NULL);
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    out->import_id = in.import_id;
+    return ERR_OK;
+}
+
+static enum err sq_sole_account(struct store *st, enum platform p, char **out)
+{
+    struct sqlite_store *s = S(st);
+    sqlite3_stmt *q = sqlite_use(s, S_SOLE_ACCOUNT);
+    char *first = NULL;
+    int r;
+
+    *out = NULL;
+    sqlite3_bind_text(q, 1, platform_name(p), -1, SQLITE_STATIC);
+    r = sqlite3_step(q);
+    if (r == SQLITE_ROW) {
+        first = xstrdup((const char *)sqlite3_column_text(q, 0));
+        r = sqlite3_step(q);
+        if (r == SQLITE_ROW)
+            FREE_AND_NULL(first); /* several: no sole account */
+    }
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        free(first);
+        return ERR_DB;
+    }
+    sqlite3_reset(q);
+    *out = first;
+    return ERR_OK;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .ingest = sq_ingest,
+    .sole_account = sq_sole_account,
+    .list_items = sq_list_items,
+    .count_items = sq_count_items,
+    .item_history = sq_item_history,
+    .export_values = sq_export_values,
+};

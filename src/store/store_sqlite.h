@@ -1,0 +1,53 @@
+/* Private to the SQLite backend: shared by store_sqlite.c (open,
+ * migrations, ingest) and store_sqlite_query.c (reads). */
+#ifndef MEDIADASH_STORE_SQLITE_H
+#define MEDIADASH_STORE_SQLITE_H
+
+#include <sqlite3.h>
+
+#include "store/store_impl.h"
+
+enum stmt_id {
+    S_IMPORT_FIND,
+    S_IMPORT_ADD,
+    S_IMPORT_COUNT,
+    S_ITEM_FIND,
+    S_ITEM_ADD,
+    S_ITEM_UPDATE,
+    S_METRIC_FIND,
+    S_METRIC_ADD,
+    S_SNAP_FIND,
+    S_SNAP_ADD,
+    S_VALUE_FIND,
+    S_VALUE_ADD,
+    S_LATEST_UPSERT,
+    S_LATEST_OF_ITEM,
+    S_SOLE_ACCOUNT,
+    S_STMT_COUNT
+};
+
+struct sqlite_store {
+    struct store base; /* first: a struct store * points here */
+    sqlite3 *db;
+    sqlite3_stmt *stmt[S_STMT_COUNT]; /* prepared once, at open */
+};
+
+struct sqlite_store *sqlite_store_of(struct store *st);
+/* Set err to "what: <sqlite message>"; returns ERR_DB. err may be NULL. */
+enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
+                     const char *what);
+/* A cached statement, reset and with bindings cleared. */
+sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
+int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+
+/* Reads, in store_sqlite_query.c. */
+enum err sq_list_items(struct store *st, const struct item_query *q,
+                       store_item_fn fn, void *ud, struct buf *err);
+enum err sq_count_items(struct store *st, const struct item_query *q,
+                        int64_t *out);
+enum err sq_item_history(struct store *st, const char *ref,
+                         struct item **out, struct buf *err);
+enum err sq_export_values(struct store *st, const struct export_query *q,
+                          store_row_fn fn, void *ud, struct buf *err);
+
+#endif

@@ -1,0 +1,427 @@
+/* The SQLite event store on real database files. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+
+struct fx {
+    char *dir;
+    char *path;
+    struct store *st;
+    struct buf err;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof *f);
+    struct buf p;
+    f->dir = tu_tmpdir();
+    buf_init(&p, 4096);
+    assert_int_equal(buf_printf(&p, "%s/test.db", f->dir), ERR_OK);
+    f->path = buf_steal(&p);
+    buf_init(&f->err, 4096);
+    assert_int_equal(store_open(f->path, &f->st, &f->err), ERR_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->st);
+    buf_free(&f->err);
+    tu_rmdir(f->dir);
+    free(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
+}
+
+/* A channel with one snapshot and two videos, one with a snapshot. */
+static void make_batch(struct batch *b, int64_t t, int64_t views)
+{
+    struct item *ch, *v1, *v2;
+    struct snapshot *s;
+
+    batch_init(b);
+    ch = batch_item(b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCchan");
+    item_set(&ch->title, "My Channel");
+    item_set(&ch->kind, "channel");
+    s = item_snapshot_at(ch, t);
+    assert_int_equal(metrics_set_i64(&s->metrics, M_FOLLOWERS, 1000), ERR_OK);
+    v1 = batch_item(b, PLATFORM_YOUTUBE, ITEM_CONTENT, "vid1");
+    item_set(&v1->account_ext_id, "UCchan");
+    item_set(&v1->title, "First video");
+    v1->published_at = 1700000000;
+    s = item_snapshot_at(v1, t);
+    assert_int_equal(metrics_set_i64(&s->metrics, M_VIEWS, views), ERR_OK);
+    assert_int_equal(metrics_set_i64(&s->metrics, M_LIKES, 7), ERR_OK);
+    assert_int_equal(metrics_set_real(&s->metrics, "yt.ctr", 0.25), ERR_OK);
+    v2 = batch_item(b, PLATFORM_YOUTUBE, ITEM_CONTENT, "vid2");
+    item_set(&v2->account_ext_id, "UCchan");
+    item_set(&v2->title, "Second video");
+    v2->published_at = 1700100000;
+}
+
+static struct item *history(struct fx *f, const char *ref)
+{
+    struct item *it = NULL;
+    assert_int_equal(store_item_history(f->st, ref, &it, &f->err), ERR_OK);
+    return it;
+}
+
+static void test_ingest_and_read_back(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct import_meta m = {"d1", "file.json", "test", 5};
+    struct item *it;
+
+    make_batch(&b, 1000, 500);
+    assert_int_equal(store_ingest(f->st, &b, &m, &s, &f->err), ERR_OK);
+    assert_int_equal(s.items_new, 3);
+    assert_int_equal(s.snapshots_new, 2);
+    assert_int_equal(s.values_new, 4);
+    assert_true(s.import_id > 0);
+    it = history(f, "vid1");
+    assert_string_equal(it->title, "First video");
+    assert_string_equal(it->account_ext_id, "UCchan");
+    assert_int_equal(it->published_at, 1700000000);
+    assert_int_equal(it->nsnaps, 1);
+    assert_ptr_equal(it->snaps[0]->item, it);
+    assert_int_equal(it->snaps[0]->observed_at, 1000);
+    assert_int_equal(tu_metric(it->snaps[0], M_VIEWS), 500);
+    assert_true(metrics_get(&it->snaps[0]->metrics, "yt.ctr")->is_real);
+    assert_true(metrics_get(&it->snaps[0]->metrics, "yt.ctr")->r == 0.25);
+    item_destroy(it);
+    batch_free(&b);
+}
+
+static void test_idempotent(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct import_meta m = {"digest-x", "a.json", "test", 5};
+    struct item *it;
+
+    make_batch(&b, 1000, 500);
+    assert_int_equal(store_ingest(f->st, &b, &m, &s, &f->err), ERR_OK);
+    /* The same file again: refused by digest, nothing stored. */
+    assert_int_equal(store_ingest(f->st, &b, &m, &s, &f->err), ERR_EXISTS);
+    assert_non_null(strstr(buf_cstr(&f->err), "already imported"));
+    /* The same data from elsewhere: keyed by item and time, no new rows. */
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    assert_int_equal(s.items_new, 0);
+    assert_int_equal(s.snapshots_new, 0);
+    assert_int_equal(s.values_new, 0);
+    assert_int_equal(s.values_same, 4);
+    it = history(f, "vid1");
+    assert_int_equal(it->nsnaps, 1);
+    item_destroy(it);
+    batch_free(&b);
+}
+
+static void test_never_overwrites(void **state)
+{
+    struct fx *f = *state;
+    struct batch b1, b2, b3;
+    struct ingest_stats s;
+    struct item *it;
+    struct snapshot *snap;
+
+    make_batch(&b1, 1000, 500);
+    assert_int_equal(store_ingest(f->st, &b1, NULL, &s, &f->err), ERR_OK);
+    /* Same time, another value and a new metric: old value kept, new
+     * metric merged into the snapshot. */
+    make_batch(&b2, 1000, 999);
+    snap = item_snapshot_at(b2.items[1], 1000);
+    assert_int_equal(metrics_set_i64(&snap->metrics, M_COMMENTS, 3), ERR_OK);
+    FREE_AND_NULL(b2.items[1]->title); /* a NULL field never blanks */
+    assert_int_equal(store_ingest(f->st, &b2, NULL, &s, &f->err), ERR_OK);
+    assert_int_equal(s.values_conflict, 1);
+    assert_int_equal(s.values_new, 1);
+    /* An older snapshot arriving later is history, not the latest. */
+    make_batch(&b3, 500, 100);
+    assert_int_equal(store_ingest(f->st, &b3, NULL, &s, &f->err), ERR_OK);
+    it = history(f, "youtube:vid1");
+    assert_string_equal(it->title, "First video");
+    assert_int_equal(it->nsnaps, 2);
+    assert_int_equal(it->snaps[0]->observed_at, 500);
+    assert_int_equal(tu_metric(it->snaps[0], M_VIEWS), 100);
+    assert_int_equal(tu_metric(it->snaps[1], M_VIEWS), 500);
+    assert_int_equal(tu_metric(it->snaps[1], M_COMMENTS), 3);
+    item_destroy(it);
+    batch_free(&b1);
+    batch_free(&b2);
+    batch_free(&b3);
+}
+
+static void sql(const char *path, const char *text, int want)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), want);
+    sqlite3_close(db);
+}
+
+static void test_all_or_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct import_meta m = {"digest-boom", "bad.json", "test", 5};
+    struct item *it = NULL, *boom;
+
+    /* A real failure in the middle of the transaction. */
+    sql(f->path,
+        "CREATE TRIGGER boom BEFORE INSERT ON item WHEN NEW.ext_id = 'boom' "
+        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+        SQLITE_OK);
+    make_batch(&b, 1000, 500);
+    boom = batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, "boom");
+    assert_int_equal(metrics_set_i64(&item_snapshot_at(boom, 1000)->metrics,
+                                     M_VIEWS, 1),
+                     ERR_OK);
+    assert_int_equal(store_ingest(f->st, &b, &m, &s, &f->err), ERR_DB);
+    assert_non_null(strstr(buf_cstr(&f->err), "injected failure"));
+    assert_int_equal(store_item_history(f->st, "vid1", &it, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_item_history(f->st, "UCchan", &it, &f->err),
+                     ERR_NOTFOUND);
+    /* The digest was not recorded either: the file can be retried. */
+    sql(f->path, "DROP TRIGGER boom;", SQLITE_OK);
+    assert_int_equal(store_ingest(f->st, &b, &m, &s, &f->err), ERR_OK);
+    assert_int_equal(s.items_new, 4);
+    batch_free(&b);
+}
+
+static void test_append_only(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+
+    make_batch(&b, 1000, 500);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    sql(f->path, "UPDATE snapshot_value SET ival = 0;", SQLITE_CONSTRAINT);
+    sql(f->path, "DELETE FROM snapshot;", SQLITE_CONSTRAINT);
+    batch_free(&b);
+}
+
+struct collect {
+    char ids[16][32];
+    int64_t views[16];
+    size_t n;
+};
+
+static enum err collect_fn(void *ud, const struct item *it)
+{
+    struct collect *c = ud;
+    const struct metric *m = it->nsnaps
+                                 ? metrics_get(&it->snaps[0]->metrics, "views")
+                                 : NULL;
+    assert_true(c->n < 16);
+    snprintf(c->ids[c->n], sizeof c->ids[0], "%s", it->ext_id);
+    c->views[c->n++] = m ? m->i : -1;
+    return ERR_OK;
+}
+
+static void add_video(struct batch *b, enum platform p, const char *id,
+                      const char *title, int64_t views)
+{
+    struct item *it = batch_item(b, p, ITEM_CONTENT, id);
+    item_set(&it->title, title);
+    it->published_at = 1700000000 + views;
+    assert_int_equal(metrics_set_i64(&item_snapshot_at(it, 10)->metrics,
+                                     M_VIEWS, views),
+                     ERR_OK);
+}
+
+static void test_list_sort_filter(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct collect c;
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
+                           .sort = SORT_METRIC, .sort_metric = "views"};
+    int64_t n;
+
+    batch_init(&b);
+    add_video(&b, PLATFORM_YOUTUBE, "a", "Cooking pasta", 30);
+    add_video(&b, PLATFORM_YOUTUBE, "b", "Cooking rice", 10);
+    add_video(&b, PLATFORM_TIKTOK, "c", "Dance", 20);
+    batch_item(&b, PLATFORM_TIKTOK, ITEM_CONTENT, "d"); /* no metrics */
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_list_items(f->st, &q, collect_fn, &c, &f->err),
+                     ERR_OK);
+    assert_int_equal(c.n, 4);
+    assert_string_equal(c.ids[0], "a"); /* 30, 20, 10, then no value */
+    assert_string_equal(c.ids[1], "c");
+    assert_string_equal(c.ids[2], "b");
+    assert_string_equal(c.ids[3], "d");
+    assert_int_equal(c.views[3], -1);
+
+    q.ascending = true;
+    q.limit = 2;
+    q.offset = 1;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_list_items(f->st, &q, collect_fn, &c, &f->err),
+                     ERR_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.ids[0], "c");
+    assert_string_equal(c.ids[1], "a");
+
+    q = (struct item_query){.type = ITEM_CONTENT, .platform = -1,
+                            .search = "COOKING", .sort = SORT_TITLE,
+                            .ascending = true};
+    memset(&c, 0, sizeof c);
+    assert_int_equal(store_list_items(f->st, &q, collect_fn, &c, &f->err),
+                     ERR_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.ids[0], "a");
+    assert_int_equal(store_count_items(f->st, &q, &n), ERR_OK);
+    assert_int_equal(n, 2);
+    q.search = NULL;
+    q.platform = PLATFORM_TIKTOK;
+    assert_int_equal(store_count_items(f->st, &q, &n), ERR_OK);
+    assert_int_equal(n, 2);
+    batch_free(&b);
+}
+
+static void test_ambiguous_and_sole_account(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct item *it = NULL;
+    char *sole = NULL;
+
+    batch_init(&b);
+    add_video(&b, PLATFORM_YOUTUBE, "same", "yt", 1);
+    add_video(&b, PLATFORM_TIKTOK, "same", "tt", 2);
+    batch_item(&b, PLATFORM_TIKTOK, ITEM_ACCOUNT, "tt-user");
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    assert_int_equal(store_item_history(f->st, "same", &it, &f->err),
+                     ERR_AMBIGUOUS);
+    assert_non_null(strstr(buf_cstr(&f->err), "youtube:same"));
+    assert_non_null(strstr(buf_cstr(&f->err), "tiktok:same"));
+    it = history(f, "tiktok:same");
+    assert_string_equal(it->title, "tt");
+    item_destroy(it);
+    assert_int_equal(store_item_history(f->st, "nope", &it, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_sole_account(f->st, PLATFORM_TIKTOK, &sole),
+                     ERR_OK);
+    assert_string_equal(sole, "tt-user");
+    free(sole);
+    assert_int_equal(store_sole_account(f->st, PLATFORM_YOUTUBE, &sole),
+                     ERR_OK);
+    assert_null(sole);
+    batch_free(&b);
+}
+
+struct rows {
+    size_t n, account_rows;
+    int64_t sum;
+};
+
+static enum err row_fn(void *ud, const struct export_row *r)
+{
+    struct rows *x = ud;
+    x->n++;
+    if (r->content_ext_id == NULL) {
+        x->account_rows++;
+        assert_string_equal(r->account_ext_id, "UCchan");
+    } else {
+        assert_string_equal(r->account_ext_id, "UCchan");
+    }
+    if (!r->is_real)
+        x->sum += r->i;
+    return ERR_OK;
+}
+
+static void test_export_rows(void **state)
+{
+    struct fx *f = *state;
+    struct batch b;
+    struct ingest_stats s;
+    struct rows x = {0, 0, 0};
+    struct export_query q = {-1, TIME_NONE, TIME_NONE};
+
+    make_batch(&b, 1000, 500);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    assert_int_equal(store_export_values(f->st, &q, row_fn, &x, &f->err),
+                     ERR_OK);
+    assert_int_equal(x.n, 4);
+    assert_int_equal(x.account_rows, 1);
+    assert_int_equal(x.sum, 1000 + 500 + 7);
+    q.since = 1001; /* nothing observed at or after */
+    memset(&x, 0, sizeof x);
+    assert_int_equal(store_export_values(f->st, &q, row_fn, &x, &f->err),
+                     ERR_OK);
+    assert_int_equal(x.n, 0);
+    batch_free(&b);
+}
+
+static void test_reopen_and_future_schema(void **state)
+{
+    struct fx *f = *state;
+    struct store *again = NULL;
+    int v;
+
+    assert_int_equal(store_schema_version(f->st, &v), ERR_OK);
+    assert_true(v >= 1);
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_OK);
+    store_close(again);
+    sql(f->path,
+        "INSERT INTO schema_migration VALUES (9999, '9999_future.sql', 0);",
+        SQLITE_OK);
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_UNSUPPORTED);
+    assert_null(again);
+    assert_non_null(strstr(buf_cstr(&f->err), "newer"));
+}
+
+static void test_open_failure(void **state)
+{
+    struct store *st = NULL;
+    struct buf err;
+    (void)state;
+    buf_init(&err, 1024);
+    assert_int_equal(store_open("/nonexistent-dir/x/y.db", &st, &err), ERR_DB);
+    assert_null(st);
+    assert_non_null(strstr(buf_cstr(&err), "/nonexistent-dir/x/y.db"));
+    buf_free(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_ingest_and_read_back, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_never_overwrites, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_sort_filter, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ambiguous_and_sole_account,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_and_future_schema, setup,
+                                        teardown),
+        cmocka_unit_test(test_open_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

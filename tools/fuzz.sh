@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Build every libFuzzer target (tests/fuzz/fuzz_*.c) with clang, ASan and
+# UBSan, and run each for a short time on a corpus seeded from the test
+# fixtures. Skips (exit 0, saying so) when clang is not installed.
+# usage: tools/fuzz.sh BUILD_DIR SECONDS_PER_TARGET
+set -euo pipefail
+build=${1:-build-fuzz}
+secs=${2:-20}
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+if ! command -v clang >/dev/null; then
+  echo "fuzz: clang not installed; fuzz targets skipped"
+  exit 0
+fi
+CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMEDIADASH_FUZZ=ON >/dev/null
+targets=()
+for src in "$root"/tests/fuzz/fuzz_*.c; do
+  [ -e "$src" ] || continue
+  targets+=("$(basename "$src" .c)")
+done
+[ ${#targets[@]} -gt 0 ] || { echo "fuzz: no targets"; exit 0; }
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
+
+status=0
+for t in "${targets[@]}"; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  seed="$root/tests/data/${t#fuzz_}"
+  [ -d "$seed" ] && find "$seed" -type f -size -1M -exec cp {} "$corpus/" \;
+  [ -d "$root/tests/fuzz/corpus/$t" ] && cp "$root/tests/fuzz/corpus/$t"/* "$corpus/" 2>/dev/null
+  echo "fuzz: $t for ${secs}s"
+  if ! "$build/$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
+       -artifact_prefix="$build/$t-" -print_final_stats=0 "$corpus" \
+       >"$build/$t.log" 2>&1; then
+    echo "fuzz: $t FAILED; see $build/$t.log and $build/$t-*" >&2
+    tail -40 "$build/$t.log" >&2
+    status=1
+  else
+    grep -E '^#[0-9]+.*(DONE|cov)' "$build/$t.log" | tail -1
+  fi
+done
+[ $status -eq 0 ] && echo "fuzz: ${#targets[@]} passed, 0 failed" || echo "fuzz: failures"
+exit $status
