@@ -36,7 +36,7 @@ test-asan: build-asan
 fuzz: deps
 	@bash tools/fuzz.sh $(BUILD_FUZZ) 20
 
-test: test-plain test-asan fuzz
+test: fuzz test-plain test-asan
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

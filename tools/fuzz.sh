@@ -27,7 +27,12 @@ for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"
   mkdir -p "$corpus"
   seed="$root/tests/data/${t#fuzz_}"
-  [ -d "$seed" ] && find "$seed" -type f -size -1M -exec cp {} "$corpus/" \;
+  [ -d "$seed" ] || seed="$root/tests/data" # e.g. fuzz_source: every fixture
+  n=0
+  while IFS= read -r -d '' f; do
+    cp "$f" "$corpus/seed-$n-$(basename "$f")"
+    n=$((n + 1))
+  done < <(find "$seed" -type f -size -1M -print0)
   [ -d "$root/tests/fuzz/corpus/$t" ] && cp "$root/tests/fuzz/corpus/$t"/* "$corpus/" 2>/dev/null
   echo "fuzz: $t for ${secs}s"
   if ! "$build/$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \

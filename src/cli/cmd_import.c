@@ -174,7 +174,7 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
         report(run, idx, total, path, FILE_REFUSED, fmt, &b, NULL,
                buf_cstr(&err));
         run->n_refused++;
-        run->db_failed = rc == ERR_DB;
+        run->db_failed = run->db_failed || rc == ERR_DB;
     } else {
         report(run, idx, total, path, FILE_STORED, fmt, &b, &stats, NULL);
         run->n_ok++;

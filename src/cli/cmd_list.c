@@ -144,8 +144,13 @@ static int list_items(struct cli *cli, const struct item_query *q, bool json)
             !cli_write(stdout, &run.out))
             exit_code = EXIT_FAIL;
     } else {
+        int64_t total = 0;
         table_print(run.t, stdout, q->type == ITEM_ACCOUNT ? 5 : 6,
                     cli_term_width());
+        if (q->limit > 0 && store_count_items(st, q, &total) == ERR_OK &&
+            total > q->offset + q->limit)
+            fprintf(stderr, "(%lld of %lld shown; --limit 0 for all)\n",
+                    (long long)q->limit, (long long)total);
     }
     table_destroy(run.t);
     buf_free(&run.out);
