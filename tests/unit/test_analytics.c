@@ -1,0 +1,200 @@
+/* src/analytics against hand-computed values. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "analytics/analytics.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_gains_lump_and_dip(void **state)
+{
+    /* days 10..14; day 12 has no snapshot; day 13 dips (spam removed). */
+    const struct day_point p[] = {{10, 100}, {11, 150}, {13, 140}, {14, 200}};
+    int64_t g[6];
+    bool k[6];
+    (void)state;
+    assert_int_equal(analytics_daily_gains(p, N(p), NULL, 9, 15, GAP_LUMP,
+                                           g, k),
+                     ERR_OK);
+    assert_false(k[0]); /* day 9: before data */
+    assert_false(k[1]); /* day 10: first point, no base */
+    assert_true(k[2]);
+    assert_int_equal(g[2], 50);
+    assert_false(k[3]); /* day 12: gap, lumped onto day 13 */
+    assert_true(k[4]);
+    assert_int_equal(g[4], -10); /* a dip is data */
+    assert_int_equal(g[5], 60);
+}
+
+static void test_gains_interpolate_and_base(void **state)
+{
+    const struct day_point p[] = {{10, 5}, {14, 106}};
+    const int64_t base = 0;
+    int64_t g[5];
+    bool k[5];
+    (void)state;
+    assert_int_equal(analytics_daily_gains(p, N(p), &base, 10, 15,
+                                           GAP_INTERPOLATE, g, k),
+                     ERR_OK);
+    assert_true(k[0]);
+    assert_int_equal(g[0], 5); /* published that day: gain from 0 */
+    /* 101 over days 11..14: 25, 25, 25, 26 */
+    assert_int_equal(g[1], 25);
+    assert_int_equal(g[2], 25);
+    assert_int_equal(g[3], 25);
+    assert_int_equal(g[4], 26);
+    assert_true(k[1] && k[2] && k[3] && k[4]);
+}
+
+static void test_gains_range_edges(void **state)
+{
+    const struct day_point p[] = {{1, 10}, {2, 20}, {3, 35}, {4, 40}};
+    const struct day_point bad[] = {{2, 1}, {2, 2}};
+    int64_t g[2];
+    bool k[2];
+    (void)state;
+    /* Only days 2 and 3 asked for; day 2's gain still uses day 1. */
+    assert_int_equal(analytics_daily_gains(p, N(p), NULL, 2, 4, GAP_LUMP, g,
+                                           k),
+                     ERR_OK);
+    assert_int_equal(g[0], 10);
+    assert_int_equal(g[1], 15);
+    assert_int_equal(analytics_daily_gains(bad, N(bad), NULL, 0, 2, GAP_LUMP,
+                                           g, k),
+                     ERR_INVALID);
+    assert_int_equal(analytics_daily_gains(p, N(p), NULL, 3, 2, GAP_LUMP, g,
+                                           k),
+                     ERR_INVALID);
+}
+
+static void test_growth(void **state)
+{
+    const struct day_point p[] = {{1, 10}, {5, 50}, {9, 45}, {12, 80}};
+    int64_t v;
+    (void)state;
+    assert_true(analytics_growth(p, N(p), 5, 10, &v));
+    assert_int_equal(v, 35); /* 45 (day 9) - 10 (day 1, before range) */
+    assert_true(analytics_growth(p, N(p), 6, 10, &v));
+    assert_int_equal(v, -5); /* 45 - 50: shrinking is growth < 0 */
+    assert_true(analytics_growth(p, N(p), 0, 3, &v));
+    assert_int_equal(v, 0); /* only one point in range, none before */
+    assert_false(analytics_growth(p, N(p), 13, 20, &v)); /* after data */
+    assert_false(analytics_growth(p, N(p), 2, 4, &v));   /* no data in it */
+}
+
+static void test_median_mad(void **state)
+{
+    double a[] = {5, 1, 3};
+    double b[] = {4, 1, 3, 2};
+    double c[] = {1, 1, 2, 2, 4, 6, 9};
+    double med;
+    (void)state;
+    assert_true(analytics_median(a, 3) == 3.0);
+    assert_true(analytics_median(b, 4) == 2.5);
+    med = analytics_median(c, 7);
+    assert_true(med == 2.0);
+    assert_true(analytics_mad(c, 7, med) == 1.0); /* |dev| 1,1,0,0,2,4,7 */
+}
+
+static void test_spikes(void **state)
+{
+    /* 10 quiet days around 100, then a viral day, then quiet again. */
+    int64_t g[] = {98, 102, 100, 101, 99, 100, 103, 97, 100, 101, 2500, 104};
+    bool k[N(g)];
+    struct spike s[4];
+    size_t n;
+    (void)state;
+    for (size_t i = 0; i < N(g); i++)
+        k[i] = true;
+    n = analytics_spikes(g, k, N(g), 7, 5, 6.0, 50, s, 4);
+    assert_int_equal(n, 1);
+    assert_int_equal(s[0].index, 10);
+    assert_int_equal(s[0].gain, 2500);
+    assert_true(s[0].baseline == 100.0);
+    assert_true(s[0].score > 100);
+    /* Not enough history: nothing can be called a spike. */
+    assert_int_equal(analytics_spikes(g, k, 3, 7, 5, 6.0, 50, s, 4), 0);
+    /* A flat zero history still scores (MAD floored at 1). */
+    {
+        int64_t z[] = {0, 0, 0, 0, 0, 40};
+        bool kz[] = {true, true, true, true, true, true};
+        assert_int_equal(analytics_spikes(z, kz, 6, 7, 5, 6.0, 10, s, 4), 1);
+        assert_int_equal(s[0].index, 5);
+    }
+    /* Unknown days are neither judged nor history. */
+    k[10] = false;
+    assert_int_equal(analytics_spikes(g, k, N(g), 7, 5, 6.0, 50, s, 4), 0);
+}
+
+static void test_top_k(void **state)
+{
+    struct scored v[] = {{1, 5}, {2, 50}, {3, -4}, {4, 50}, {5, 7}};
+    (void)state;
+    assert_int_equal(analytics_top_k(v, 5, 3), 3);
+    assert_int_equal(v[0].id, 2); /* tie on 50: lower id first */
+    assert_int_equal(v[1].id, 4);
+    assert_int_equal(v[2].id, 5);
+    assert_int_equal(analytics_top_k(v, 5, 10), 5);
+}
+
+static void test_engagement(void **state)
+{
+    double e;
+    (void)state;
+    assert_true(analytics_engagement(80, 15, 3, 2, 1000, &e));
+    assert_true(fabs(e - 0.1) < 1e-12);
+    assert_false(analytics_engagement(1, 1, 1, 1, 0, &e));
+}
+
+static void test_heatmap(void **state)
+{
+    struct heatmap h;
+    double m;
+    (void)state;
+    heatmap_init(&h);
+    heatmap_add(&h, 2, 18, 100); /* Tuesday 18:00 */
+    heatmap_add(&h, 2, 18, 300);
+    heatmap_add(&h, 6, 9, 1000); /* Saturday 09:00, one item only */
+    heatmap_add(&h, 7, 0, 5);    /* out of range: ignored */
+    heatmap_add(&h, 0, 24, 5);
+    assert_true(heatmap_mean(&h, 2 * 24 + 18, &m));
+    assert_true(m == 200.0);
+    assert_false(heatmap_mean(&h, 0, &m));
+    assert_int_equal(heatmap_best(&h, 1), 6 * 24 + 9);
+    assert_int_equal(heatmap_best(&h, 2), 2 * 24 + 18);
+    assert_int_equal(heatmap_best(&h, 3), -1);
+}
+
+static void test_curve(void **state)
+{
+    const struct sample s[] = {{1000 + 3600, 100}, {1000 + 7200, 300},
+                               {1000 + 86400, 1000}};
+    const int64_t ages[] = {0, 3600, 5400, 86400, 90000};
+    double v[5];
+    bool k[5];
+    (void)state;
+    analytics_curve(s, 3, 1000, ages, 5, v, k);
+    assert_false(k[0]); /* before the first sample */
+    assert_true(k[1] && v[1] == 100.0);
+    assert_true(k[2] && v[2] == 200.0); /* halfway */
+    assert_true(k[3] && v[3] == 1000.0);
+    assert_false(k[4]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gains_lump_and_dip),
+        cmocka_unit_test(test_gains_interpolate_and_base),
+        cmocka_unit_test(test_gains_range_edges),
+        cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_median_mad),
+        cmocka_unit_test(test_spikes),
+        cmocka_unit_test(test_top_k),
+        cmocka_unit_test(test_engagement),
+        cmocka_unit_test(test_heatmap),
+        cmocka_unit_test(test_curve),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
