@@ -87,6 +87,13 @@ static const char usage_export[] =
     "  --until TIME        snapshots: observed before TIME\n"
     "  -o, --output FILE   write to FILE instead of stdout\n";
 
+static const char usage_rollup[] =
+    "usage: mediadash rollup --rebuild\n"
+    "\n"
+    "Recompute the daily rollups (per item and per account) from the raw\n"
+    "snapshots. Import keeps them current in the same transaction as the\n"
+    "snapshots; this is for repair.\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -96,6 +103,7 @@ const struct command cli_commands[] = {
     {"show", "history of one item", usage_show, cmd_show},
     {"export", "export snapshots or content as CSV / JSON Lines",
      usage_export, cmd_export},
+    {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -30,6 +30,11 @@ enum err store_ingest(struct store *st, const struct batch *b,
     return st->ops->ingest(st, b, meta, out, err);
 }
 
+enum err store_rollup_rebuild(struct store *st, struct buf *err)
+{
+    return st->ops->rollup_rebuild(st, err);
+}
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
     return st->ops->sole_account(st, p, out);

@@ -53,6 +53,11 @@ enum err store_ingest(struct store *st, const struct batch *b,
                       const struct import_meta *meta,
                       struct ingest_stats *out, struct buf *err) WARN_UNUSED;
 
+/* Recompute the daily rollups (item_day, account_day) from the stored
+ * snapshots, in one transaction. Ingest keeps them current; this is for
+ * repair and for checking that it does. */
+enum err store_rollup_rebuild(struct store *st, struct buf *err) WARN_UNUSED;
+
 /* The ext id of the only account on platform p, or NULL when there are
  * none or several. *out: caller frees. */
 enum err store_sole_account(struct store *st, enum platform p, char **out)

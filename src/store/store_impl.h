@@ -12,6 +12,7 @@ struct store_ops {
     enum err (*ingest)(struct store *st, const struct batch *b,
                        const struct import_meta *meta,
                        struct ingest_stats *out, struct buf *err);
+    enum err (*rollup_rebuild)(struct store *st, struct buf *err);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);
     enum err (*list_items)(struct store *st, const struct item_query *q,
                            store_item_fn fn, void *ud, struct buf *err);

@@ -54,6 +54,23 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "ORDER BY m.name",
     [S_SOLE_ACCOUNT] = "SELECT ext_id FROM item WHERE platform = ?1 AND "
                        "type = 'account' LIMIT 2",
+    [S_ITEM_INFO] = "SELECT coalesce(account_id, 0), published_at FROM item "
+                    "WHERE id = ?1",
+    [S_DAY_GET] = "SELECT first_at, first_v, last_at, last_v, gain FROM "
+                  "item_day WHERE item_id = ?1 AND metric_id = ?2 AND "
+                  "day = ?3",
+    [S_DAY_PUT] = "INSERT OR REPLACE INTO item_day(item_id, metric_id, day, "
+                  "first_at, first_v, last_at, last_v, gain) VALUES (?1, ?2, "
+                  "?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_DAY_PREV] = "SELECT day, last_v FROM item_day WHERE item_id = ?1 AND "
+                   "metric_id = ?2 AND day < ?3 ORDER BY day DESC LIMIT 1",
+    [S_DAY_NEXT] = "SELECT day FROM item_day WHERE item_id = ?1 AND "
+                   "metric_id = ?2 AND day > ?3 ORDER BY day LIMIT 1",
+    [S_DAY_SET_GAIN] = "UPDATE item_day SET gain = ?4 WHERE item_id = ?1 AND "
+                       "metric_id = ?2 AND day = ?3",
+    [S_ACCT_ADD] = "INSERT INTO account_day(account_id, metric_id, day, gain) "
+                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(account_id, "
+                   "metric_id, day) DO UPDATE SET gain = gain + excluded.gain",
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -451,7 +468,7 @@ static int bind_value(sqlite3_stmt *st, int i, const struct metric *m)
 }
 
 /* Add one value to snapshot snap_id unless one is stored already. */
-static enum err value_put(struct ingest *in, int64_t item_id,
+static enum err value_put(struct ingest *in, const struct rollup_item *ri,
                           int64_t snap_id, int64_t observed_at,
                           const struct metric *m)
 {
@@ -484,17 +501,21 @@ static enum err value_put(struct ingest *in, int64_t item_id,
         return sqlite_fail(in->s, in->err, "adding value");
     in->stats->values_new++;
     st = sqlite_use(in->s, S_LATEST_UPSERT);
-    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+    if (sqlite3_bind_int64(st, 1, ri->id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, observed_at) != SQLITE_OK ||
         bind_value(st, 4, m) != SQLITE_OK)
         return sqlite_fail(in->s, in->err, "updating latest values");
-    return step_done(in, st, "updating latest values");
+    rc = step_done(in, st, "updating latest values");
+    if (rc == ERR_OK && !m->is_real) /* ratios have no daily gains */
+        rc = sqlite_rollup_add(in->s, ri, mid, observed_at, m->i, in->err);
+    return rc;
 }
 
-static enum err snapshot_put(struct ingest *in, int64_t item_id,
+static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
                              const struct snapshot *snap)
 {
+    int64_t item_id = ri->id;
     sqlite3_stmt *st;
     int64_t sid = 0;
     enum err rc = ERR_OK;
@@ -517,19 +538,37 @@ static enum err snapshot_put(struct ingest *in, int64_t item_id,
         in->stats->snapshots_new++;
     }
     for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
-        rc = value_put(in, item_id, sid, snap->observed_at,
+        rc = value_put(in, ri, sid, snap->observed_at,
                        &snap->metrics.v[i]);
     return rc;
 }
 
+/* The stored owner and publication time of item id (the batch may not
+ * carry them, an earlier import may have). */
+static enum err item_info(struct ingest *in, struct rollup_item *ri)
+{
+    sqlite3_stmt *st = sqlite_use(in->s, S_ITEM_INFO);
+    sqlite3_bind_int64(st, 1, ri->id);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return sqlite_fail(in->s, in->err, "reading item");
+    ri->account_id = sqlite3_column_int64(st, 0);
+    ri->published_at = sqlite3_column_type(st, 1) == SQLITE_NULL
+                           ? TIME_NONE
+                           : sqlite3_column_int64(st, 1);
+    return ERR_OK;
+}
+
 static enum err ingest_item(struct ingest *in, const struct item *it)
 {
-    int64_t account_id, id;
+    struct rollup_item ri = {0, 0, TIME_NONE};
+    int64_t account_id;
     enum err rc = owner_id(in, it, &account_id);
     if (rc == ERR_OK)
-        rc = item_put(in, it, account_id, &id);
+        rc = item_put(in, it, account_id, &ri.id);
+    if (rc == ERR_OK && it->nsnaps > 0)
+        rc = item_info(in, &ri);
     for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
-        rc = snapshot_put(in, id, it->snaps[i]);
+        rc = snapshot_put(in, &ri, it->snaps[i]);
     return rc;
 }
 
@@ -552,6 +591,15 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     return rc;
 }
 
+/* Reset every cached statement: one left mid-step would keep a read
+ * snapshot open past the end of the transaction, and the next write would
+ * fail with SQLITE_BUSY_SNAPSHOT once another connection has written. */
+static void reset_all(struct sqlite_store *s)
+{
+    for (int i = 0; i < S_STMT_COUNT; i++)
+        sqlite3_reset(s->stmt[i]);
+}
+
 static enum err sq_ingest(struct store *st, const struct batch *b,
                           const struct import_meta *meta,
                           struct ingest_stats *out, struct buf *err)
@@ -564,6 +612,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     if (rc != ERR_OK)
         return rc;
     rc = ingest_all(&in, b);
+    reset_all(in.s);
     if (rc == ERR_OK)
         rc = exec(in.s, "COMMIT", err);
     if (rc != ERR_OK) {
@@ -605,6 +654,7 @@ static const struct store_ops sqlite_ops = {
     .close = sq_close,
     .schema_version = sq_schema_version,
     .ingest = sq_ingest,
+    .rollup_rebuild = sq_rollup_rebuild,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,
     .count_items = sq_count_items,

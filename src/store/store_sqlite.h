@@ -23,6 +23,13 @@ enum stmt_id {
     S_LATEST_UPSERT,
     S_LATEST_OF_ITEM,
     S_SOLE_ACCOUNT,
+    S_ITEM_INFO,
+    S_DAY_GET,
+    S_DAY_PUT,
+    S_DAY_PREV,
+    S_DAY_NEXT,
+    S_DAY_SET_GAIN,
+    S_ACCT_ADD,
     S_STMT_COUNT
 };
 
@@ -39,6 +46,22 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+
+/* What rollups need to know of the item a value belongs to. */
+struct rollup_item {
+    int64_t id;
+    int64_t account_id;   /* owning account, 0 for none */
+    int64_t published_at; /* TIME_NONE if unknown */
+};
+
+/* Rollups, in store_sqlite_rollup.c. */
+/* Fold one new integer value into item_day and account_day. */
+enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
+                           int64_t metric_id, int64_t t, int64_t v,
+                           struct buf *err);
+/* The civil day number rollups file instant t under. */
+int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
+enum err sq_rollup_rebuild(struct store *st, struct buf *err);
 
 /* Reads, in store_sqlite_query.c. */
 enum err sq_list_items(struct store *st, const struct item_query *q,

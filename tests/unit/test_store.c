@@ -167,8 +167,12 @@ static void test_never_overwrites(void **state)
 static void sql(const char *path, const char *text, int want)
 {
     sqlite3 *db;
+    int rc;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, text, NULL, NULL, NULL), want);
+    rc = sqlite3_exec(db, text, NULL, NULL, NULL);
+    if (rc != want)
+        fail_msg("%s: got %d (%s), want %d", text, rc, sqlite3_errmsg(db),
+                 want);
     sqlite3_close(db);
 }
 
@@ -404,6 +408,107 @@ static void test_open_failure(void **state)
     buf_free(&err);
 }
 
+/* Every row of a table, one line each, for comparisons. */
+static char *dump(const char *path, const char *query)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    struct buf out;
+    buf_init(&out, (size_t)1 << 24);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, query, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++)
+            assert_int_equal(
+                buf_printf(&out, "%s%s", c ? "|" : "",
+                           sqlite3_column_type(st, c) == SQLITE_NULL
+                               ? "NULL"
+                               : (const char *)sqlite3_column_text(st, c)),
+                ERR_OK);
+        assert_int_equal(buf_putc(&out, '\n'), ERR_OK);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return buf_steal(&out);
+}
+
+#define DAYS_Q                                                                \
+    "SELECT i.ext_id, m.name, d.day, d.first_at, d.first_v, d.last_at, "      \
+    "d.last_v, d.gain FROM item_day d JOIN item i ON i.id = d.item_id JOIN "  \
+    "metric m ON m.id = d.metric_id ORDER BY 1, 2, 3"
+#define ACCT_Q                                                                \
+    "SELECT i.ext_id, m.name, d.day, d.gain FROM account_day d JOIN item i "  \
+    "ON i.id = d.account_id JOIN metric m ON m.id = d.metric_id "             \
+    "ORDER BY 1, 2, 3"
+
+/* One snapshot of views for a video of account "acct". */
+static void views_at(struct fx *f, const char *id, int64_t pub, int64_t t,
+                     int64_t v)
+{
+    struct batch b;
+    struct ingest_stats s;
+    struct item *it;
+    batch_init(&b);
+    it = batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
+    item_set(&it->account_ext_id, "acct");
+    it->published_at = pub;
+    assert_int_equal(
+        metrics_set_i64(&item_snapshot_at(it, t)->metrics, M_VIEWS, v),
+        ERR_OK);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    batch_free(&b);
+}
+
+#define DAY 86400
+#define D0 (19000 * (int64_t)DAY) /* 2022-01-08, a UTC midnight */
+
+static void test_rollups_incremental_equal_rebuild(void **state)
+{
+    struct fx *f = *state;
+    char *inc_days, *inc_acct, *re_days, *re_acct;
+
+    /* v1: published on day 0 and seen from birth; hourly-ish snapshots,
+     * out of order, a gap (day 3 missing) and a dip on day 4. */
+    views_at(f, "v1", D0 + 3600, D0 + 2 * 3600, 10);
+    views_at(f, "v1", D0 + 3600, D0 + DAY + 5 * 3600, 60);
+    views_at(f, "v1", D0 + 3600, D0 + 20 * 3600, 40);
+    views_at(f, "v1", D0 + 3600, D0 + 2 * DAY + 3600, 100);
+    views_at(f, "v1", D0 + 3600, D0 + 4 * DAY + 3600, 90);   /* dip */
+    views_at(f, "v1", D0 + 3600, D0 + DAY + 3600, 50);       /* late, early */
+    views_at(f, "v1", D0 + 3600, D0 + 2 * DAY + 7200, 110);  /* late, last */
+    /* v2: first seen long after publication: no gain on its first day. */
+    views_at(f, "v2", D0 - 30 * DAY, D0 + DAY + 100, 1000);
+    views_at(f, "v2", D0 - 30 * DAY, D0 + 2 * DAY + 100, 1500);
+    views_at(f, "v2", D0 - 30 * DAY, D0 + 100, 900); /* now day 0 is first */
+
+    inc_days = dump(f->path, DAYS_Q);
+    inc_acct = dump(f->path, ACCT_Q);
+    /* Hand-computed: v1 day0 last 40 (gain 40 from 0), day1 last 60
+     * (+20), day2 last 110 (+50), day4 last 90 (-20, the gap lumped);
+     * v2 day0 900 (no gain), day1 1000 (+100), day2 1500 (+500). */
+    assert_string_equal(inc_days,
+                        "v1|views|19000|1641607200|10|1641672000|40|40\n"
+                        "v1|views|19001|1641690000|50|1641704400|60|20\n"
+                        "v1|views|19002|1641776400|100|1641780000|110|50\n"
+                        "v1|views|19004|1641949200|90|1641949200|90|-20\n"
+                        "v2|views|19000|1641600100|900|1641600100|900|NULL\n"
+                        "v2|views|19001|1641686500|1000|1641686500|1000|100\n"
+                        "v2|views|19002|1641772900|1500|1641772900|1500|500\n");
+    assert_string_equal(inc_acct, "acct|views|19000|40\n"
+                                  "acct|views|19001|120\n"
+                                  "acct|views|19002|550\n"
+                                  "acct|views|19004|-20\n");
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    re_days = dump(f->path, DAYS_Q);
+    re_acct = dump(f->path, ACCT_Q);
+    assert_string_equal(re_days, inc_days);
+    assert_string_equal(re_acct, inc_acct);
+    free(inc_days);
+    free(inc_acct);
+    free(re_days);
+    free(re_acct);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +527,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen_and_future_schema, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
+        cmocka_unit_test_setup_teardown(test_rollups_incremental_equal_rebuild,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

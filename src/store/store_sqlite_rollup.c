@@ -1,0 +1,317 @@
+/* Daily rollups of the SQLite backend: item_day and account_day kept in
+ * step with every new integer value at ingest, and rebuilt from the raw
+ * values on demand. Both paths share the gain rule (day_gain) so a
+ * rebuild equals the incremental result. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/timeutil.h"
+#include "store/store_sqlite.h"
+
+int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t)
+{
+    (void)s; /* rollup days are UTC days */
+    return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
+
+static int64_t day_start(const struct sqlite_store *s, int32_t day)
+{
+    (void)s;
+    return (int64_t)day * 86400;
+}
+
+/* The gain rule. With a previous day: the difference of the last values.
+ * Without one, content first seen on the day it was published grew from
+ * 0; anything else has no known gain that day. */
+static bool day_gain(const struct sqlite_store *s, const struct rollup_item *ri,
+                     int32_t day, int64_t last_v, bool has_prev,
+                     int64_t prev_last, int64_t *out)
+{
+    if (has_prev) {
+        *out = last_v - prev_last;
+        return true;
+    }
+    if (ri->account_id != 0 && ri->published_at != TIME_NONE &&
+        ri->published_at >= day_start(s, day)) {
+        *out = last_v;
+        return true;
+    }
+    return false;
+}
+
+struct day_row {
+    int64_t first_at, first_v, last_at, last_v, gain;
+    bool has_gain;
+};
+
+static void bind_key(sqlite3_stmt *st, int64_t item, int64_t metric,
+                     int32_t day)
+{
+    sqlite3_bind_int64(st, 1, item);
+    sqlite3_bind_int64(st, 2, metric);
+    sqlite3_bind_int(st, 3, day);
+}
+
+static int day_get(struct sqlite_store *s, int64_t item, int64_t metric,
+                   int32_t day, struct day_row *r)
+{
+    sqlite3_stmt *st = sqlite_use(s, S_DAY_GET);
+    int rc;
+    bind_key(st, item, metric, day);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        r->first_at = sqlite3_column_int64(st, 0);
+        r->first_v = sqlite3_column_int64(st, 1);
+        r->last_at = sqlite3_column_int64(st, 2);
+        r->last_v = sqlite3_column_int64(st, 3);
+        r->has_gain = sqlite3_column_type(st, 4) != SQLITE_NULL;
+        r->gain = sqlite3_column_int64(st, 4);
+    }
+    return rc;
+}
+
+static enum err account_add(struct sqlite_store *s, int64_t account,
+                            int64_t metric, int32_t day, int64_t delta,
+                            struct buf *err)
+{
+    sqlite3_stmt *st;
+    if (account == 0 || delta == 0)
+        return ERR_OK;
+    st = sqlite_use(s, S_ACCT_ADD);
+    bind_key(st, account, metric, day);
+    sqlite3_bind_int64(st, 4, delta);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(s, err, "updating account rollup");
+    return ERR_OK;
+}
+
+/* Recompute the gain of (item, metric, day) from the previous day with
+ * data, and pass the change on to the account. */
+static enum err regain(struct sqlite_store *s, const struct rollup_item *ri,
+                       int64_t metric, int32_t day, struct buf *err)
+{
+    struct day_row r;
+    sqlite3_stmt *st;
+    bool has_prev, has_gain;
+    int64_t prev_last = 0, gain = 0;
+
+    if (day_get(s, ri->id, metric, day, &r) != SQLITE_ROW)
+        return sqlite_fail(s, err, "reading rollup");
+    st = sqlite_use(s, S_DAY_PREV);
+    bind_key(st, ri->id, metric, day);
+    has_prev = sqlite3_step(st) == SQLITE_ROW;
+    if (has_prev)
+        prev_last = sqlite3_column_int64(st, 1);
+    has_gain = day_gain(s, ri, day, r.last_v, has_prev, prev_last, &gain);
+    if (has_gain == r.has_gain && (!has_gain || gain == r.gain))
+        return ERR_OK;
+    st = sqlite_use(s, S_DAY_SET_GAIN);
+    bind_key(st, ri->id, metric, day);
+    if (has_gain)
+        sqlite3_bind_int64(st, 4, gain);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(s, err, "updating rollup");
+    return account_add(s, ri->account_id, metric, day,
+                       (has_gain ? gain : 0) - (r.has_gain ? r.gain : 0), err);
+}
+
+static enum err day_put(struct sqlite_store *s, int64_t item, int64_t metric,
+                        int32_t day, const struct day_row *r, struct buf *err)
+{
+    sqlite3_stmt *st = sqlite_use(s, S_DAY_PUT);
+    bind_key(st, item, metric, day);
+    sqlite3_bind_int64(st, 4, r->first_at);
+    sqlite3_bind_int64(st, 5, r->first_v);
+    sqlite3_bind_int64(st, 6, r->last_at);
+    sqlite3_bind_int64(st, 7, r->last_v);
+    if (r->has_gain)
+        sqlite3_bind_int64(st, 8, r->gain);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(s, err, "writing rollup");
+    return ERR_OK;
+}
+
+enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
+                           int64_t metric_id, int64_t t, int64_t v,
+                           struct buf *err)
+{
+    int32_t day = sqlite_rollup_day(s, t);
+    struct day_row r;
+    bool last_changed = true;
+    sqlite3_stmt *st;
+    enum err rc;
+    int got = day_get(s, ri->id, metric_id, day, &r);
+
+    if (got == SQLITE_ROW) {
+        last_changed = t > r.last_at;
+        if (t < r.first_at) {
+            r.first_at = t;
+            r.first_v = v;
+        }
+        if (last_changed) {
+            r.last_at = t;
+            r.last_v = v;
+        }
+    } else if (got == SQLITE_DONE) {
+        r = (struct day_row){t, v, t, v, 0, false};
+    } else {
+        return sqlite_fail(s, err, "reading rollup");
+    }
+    rc = day_put(s, ri->id, metric_id, day, &r, err);
+    if (rc != ERR_OK || !last_changed)
+        return rc;
+    rc = regain(s, ri, metric_id, day, err);
+    if (rc != ERR_OK)
+        return rc;
+    st = sqlite_use(s, S_DAY_NEXT); /* the next day's base moved */
+    bind_key(st, ri->id, metric_id, day);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        rc = regain(s, ri, metric_id, sqlite3_column_int(st, 0), err);
+    return rc;
+}
+
+/* ---- rebuild --------------------------------------------------------- */
+
+/* Per-metric state while walking one item's values in time order. */
+struct walk {
+    int64_t metric;
+    int32_t day;
+    struct day_row row;
+    bool has_prev;     /* a finished earlier day exists */
+    int64_t prev_last; /* its last value */
+};
+
+static enum err walk_flush(struct sqlite_store *s, const struct rollup_item *ri,
+                           struct walk *w, struct buf *err)
+{
+    enum err rc;
+    w->row.has_gain = day_gain(s, ri, w->day, w->row.last_v, w->has_prev,
+                               w->prev_last, &w->row.gain);
+    rc = day_put(s, ri->id, w->metric, w->day, &w->row, err);
+    if (rc == ERR_OK && w->row.has_gain)
+        rc = account_add(s, ri->account_id, w->metric, w->day, w->row.gain,
+                         err);
+    w->has_prev = true;
+    w->prev_last = w->row.last_v;
+    return rc;
+}
+
+static enum err walk_value(struct sqlite_store *s, const struct rollup_item *ri,
+                           struct walk *w, int64_t t, int64_t v,
+                           struct buf *err)
+{
+    int32_t day = sqlite_rollup_day(s, t);
+    enum err rc = ERR_OK;
+    if (w->row.first_at != TIME_NONE && day != w->day)
+        rc = walk_flush(s, ri, w, err);
+    if (w->row.first_at == TIME_NONE || day != w->day) {
+        w->day = day;
+        w->row = (struct day_row){t, v, t, v, 0, false};
+    } else {
+        w->row.last_at = t;
+        w->row.last_v = v;
+    }
+    return rc;
+}
+
+struct rebuild {
+    struct rollup_item ri;
+    struct walk *w;
+    size_t n, cap;
+};
+
+static struct walk *walk_for(struct rebuild *rb, int64_t metric)
+{
+    for (size_t i = 0; i < rb->n; i++)
+        if (rb->w[i].metric == metric)
+            return &rb->w[i];
+    rb->w = xgrow(rb->w, &rb->cap, rb->n + 1, sizeof *rb->w);
+    memset(&rb->w[rb->n], 0, sizeof rb->w[rb->n]);
+    rb->w[rb->n].metric = metric;
+    rb->w[rb->n].row.first_at = TIME_NONE;
+    return &rb->w[rb->n++];
+}
+
+static enum err flush_item(struct sqlite_store *s, struct rebuild *rb,
+                           struct buf *err)
+{
+    enum err rc = ERR_OK;
+    for (size_t i = 0; i < rb->n && rc == ERR_OK; i++)
+        if (rb->w[i].row.first_at != TIME_NONE)
+            rc = walk_flush(s, &rb->ri, &rb->w[i], err);
+    rb->n = 0;
+    return rc;
+}
+
+/* Values in (item, time) order: the snapshot index serves it without a
+ * sort of the whole table. */
+#define SQL_REBUILD_SCAN                                                      \
+    "SELECT s.item_id, coalesce(i.account_id, 0), i.published_at, "           \
+    "v.metric_id, s.observed_at, v.ival FROM snapshot s "                     \
+    "JOIN item i ON i.id = s.item_id JOIN snapshot_value v ON "               \
+    "v.snapshot_id = s.id WHERE v.ival IS NOT NULL "                          \
+    "ORDER BY s.item_id, s.observed_at"
+
+static enum err rebuild_scan(struct sqlite_store *s, struct buf *err)
+{
+    struct rebuild rb;
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    memset(&rb, 0, sizeof rb);
+    if (sqlite3_prepare_v2(s->db, SQL_REBUILD_SCAN, -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = sqlite_fail(s, err, "rebuilding rollups");
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t item = sqlite3_column_int64(st, 0);
+        if (item != rb.ri.id) {
+            rc = flush_item(s, &rb, err);
+            rb.ri.id = item;
+            rb.ri.account_id = sqlite3_column_int64(st, 1);
+            rb.ri.published_at = sqlite3_column_type(st, 2) == SQLITE_NULL
+                                     ? TIME_NONE
+                                     : sqlite3_column_int64(st, 2);
+        }
+        if (rc == ERR_OK)
+            rc = walk_value(s, &rb.ri,
+                            walk_for(&rb, sqlite3_column_int64(st, 3)),
+                            sqlite3_column_int64(st, 4),
+                            sqlite3_column_int64(st, 5), err);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "rebuilding rollups");
+    if (rc == ERR_OK)
+        rc = flush_item(s, &rb, err);
+out:
+    sqlite3_finalize(st);
+    free(rb.w);
+    return rc;
+}
+
+enum err sq_rollup_rebuild(struct store *base, struct buf *err)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    char *msg = NULL;
+    enum err rc;
+
+    if (sqlite3_exec(s->db,
+                     "BEGIN IMMEDIATE; DELETE FROM item_day; "
+                     "DELETE FROM account_day;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        buf_setf(err, "rebuilding rollups: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return ERR_DB;
+    }
+    rc = rebuild_scan(s, err);
+    if (rc == ERR_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) !=
+                            SQLITE_OK)
+        rc = sqlite_fail(s, err, "rebuilding rollups");
+    if (rc != ERR_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
