@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= $(BUILD)/demo.db
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz clean
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench clean
 
 all: build
 
@@ -38,5 +38,11 @@ fuzz: deps
 
 test: fuzz test-plain test-asan
 
+# Benchmarks print figures (see bench/README.md); not part of `make test`.
+bench: deps
+	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-rel -j $(JOBS) --target benches
+	@./build-rel/bench_ingest 200 720
+
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-rel

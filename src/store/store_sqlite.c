@@ -16,8 +16,8 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_IMPORT_ADD] = "INSERT INTO import(digest, source, format, imported_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
     [S_IMPORT_COUNT] = "UPDATE import SET snapshots = ?2 WHERE id = ?1",
-    [S_ITEM_FIND] = "SELECT id FROM item WHERE platform = ?1 AND type = ?2 "
-                    "AND ext_id = ?3",
+    [S_ITEM_FIND] = "SELECT id, coalesce(account_id, 0), published_at FROM "
+                    "item WHERE platform = ?1 AND type = ?2 AND ext_id = ?3",
     [S_ITEM_ADD] =
         "INSERT INTO item(platform, type, ext_id, account_id, kind, handle, "
         "title, description, url, thumbnail_url, published_at, duration_s, "
@@ -31,16 +31,24 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "thumbnail_url = coalesce(?8, thumbnail_url), "
         "published_at = coalesce(?9, published_at), "
         "duration_s = coalesce(?10, duration_s), updated_at = ?11 "
-        "WHERE id = ?1",
+        "WHERE id = ?1 AND (?2 IS NOT NULL AND ?2 IS NOT account_id OR "
+        "?3 IS NOT NULL AND ?3 IS NOT kind OR "
+        "?4 IS NOT NULL AND ?4 IS NOT handle OR "
+        "?5 IS NOT NULL AND ?5 IS NOT title OR "
+        "?6 IS NOT NULL AND ?6 IS NOT description OR "
+        "?7 IS NOT NULL AND ?7 IS NOT url OR "
+        "?8 IS NOT NULL AND ?8 IS NOT thumbnail_url OR "
+        "?9 IS NOT NULL AND ?9 IS NOT published_at OR "
+        "?10 IS NOT NULL AND ?10 IS NOT duration_s)",
     [S_METRIC_FIND] = "SELECT id FROM metric WHERE name = ?1",
     [S_METRIC_ADD] = "INSERT INTO metric(name) VALUES (?1)",
     [S_SNAP_FIND] =
         "SELECT id FROM snapshot WHERE item_id = ?1 AND observed_at = ?2",
-    [S_SNAP_ADD] = "INSERT INTO snapshot(item_id, observed_at, import_id) "
+    [S_SNAP_ADD] = "INSERT OR IGNORE INTO snapshot(item_id, observed_at, import_id) "
                    "VALUES (?1, ?2, ?3)",
     [S_VALUE_FIND] = "SELECT ival, rval FROM snapshot_value "
                      "WHERE snapshot_id = ?1 AND metric_id = ?2",
-    [S_VALUE_ADD] = "INSERT INTO snapshot_value(snapshot_id, metric_id, "
+    [S_VALUE_ADD] = "INSERT OR IGNORE INTO snapshot_value(snapshot_id, metric_id, "
                     "ival, rval) VALUES (?1, ?2, ?3, ?4)",
     [S_LATEST_UPSERT] =
         "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, rval) "
@@ -54,8 +62,6 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "ORDER BY m.name",
     [S_SOLE_ACCOUNT] = "SELECT ext_id FROM item WHERE platform = ?1 AND "
                        "type = 'account' LIMIT 2",
-    [S_ITEM_INFO] = "SELECT coalesce(account_id, 0), published_at FROM item "
-                    "WHERE id = ?1",
     [S_DAY_GET] = "SELECT first_at, first_v, last_at, last_v, gain FROM "
                   "item_day WHERE item_id = ?1 AND metric_id = ?2 AND "
                   "day = ?3",
@@ -71,6 +77,17 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_ACCT_ADD] = "INSERT INTO account_day(account_id, metric_id, day, gain) "
                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(account_id, "
                    "metric_id, day) DO UPDATE SET gain = gain + excluded.gain",
+    [S_LATEST_GET] = "SELECT observed_at, ival, rval FROM item_latest WHERE "
+                     "item_id = ?1 AND metric_id = ?2",
+    /* No RETURNING: it builds a temporary table on every call. */
+    [S_DAY_APPEND] = "UPDATE item_day SET last_at = ?4, last_v = ?5, "
+                     "gain = gain + (?5 - last_v) WHERE item_id = ?1 AND "
+                     "metric_id = ?2 AND day = ?3",
+    [S_DAY_HAS_GAIN] = "SELECT gain IS NOT NULL FROM item_day WHERE "
+                       "item_id = ?1 AND metric_id = ?2 AND day = ?3",
+    [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "
+                     "first_at, first_v, last_at, last_v, gain) VALUES "
+                     "(?1, ?2, ?3, ?4, ?5, ?4, ?5, ?6)",
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -218,6 +235,24 @@ static enum err migrate(struct sqlite_store *s, struct buf *err)
 
 /* ---- open / close ---------------------------------------------------- */
 
+static void metric_cache_clear(struct sqlite_store *s)
+{
+    for (size_t i = 0; i < s->metrics_n; i++)
+        free(s->metric_names[i]);
+    s->metrics_n = 0;
+}
+
+static void metric_cache_put(struct sqlite_store *s, const char *name,
+                             int64_t id)
+{
+    s->metric_names = xgrow(s->metric_names, &s->metrics_cap,
+                            s->metrics_n + 1, sizeof *s->metric_names);
+    s->metric_ids = xgrow(s->metric_ids, &s->metric_ids_cap,
+                          s->metrics_n + 1, sizeof *s->metric_ids);
+    s->metric_names[s->metrics_n] = xstrdup(name);
+    s->metric_ids[s->metrics_n++] = id;
+}
+
 static const struct store_ops sqlite_ops;
 
 static void sq_close(struct store *st)
@@ -226,6 +261,9 @@ static void sq_close(struct store *st)
     for (int i = 0; i < S_STMT_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
+    metric_cache_clear(s);
+    free(s->metric_names);
+    free(s->metric_ids);
     free(s);
 }
 
@@ -260,7 +298,8 @@ enum err store_sqlite_open(const char *path, struct store **out,
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     rc = exec(s,
               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-              "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
+              "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF; "
+              "PRAGMA cache_size = -16384;", /* 16 MiB of pages */
               err);
     if (rc != ERR_OK) {
         buf_catf(err, " (database %s)", path);
@@ -339,21 +378,26 @@ static enum err import_begin(struct ingest *in)
     return ERR_OK;
 }
 
+/* Look an item up; out->id is 0 when there is none. */
 static enum err item_find(struct sqlite_store *s, enum platform p,
                           enum item_type t, const char *ext_id,
-                          int64_t *out)
+                          struct rollup_item *out)
 {
     sqlite3_stmt *st = sqlite_use(s, S_ITEM_FIND);
     int r;
-    *out = 0;
+    *out = (struct rollup_item){0, 0, TIME_NONE};
     sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, item_type_name(t), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, ext_id, -1, SQLITE_STATIC);
     r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else if (r != SQLITE_DONE)
+    if (r == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->account_id = sqlite3_column_int64(st, 1);
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            out->published_at = sqlite3_column_int64(st, 2);
+    } else if (r != SQLITE_DONE) {
         return ERR_DB;
+    }
     return ERR_OK;
 }
 
@@ -382,18 +426,23 @@ static int bind_item_fields(sqlite3_stmt *st, int first, const struct item *it,
     return rc;
 }
 
-/* Create or refresh the row of it; *out = its id. */
+/* Create or refresh the row of it (a row that would not change is not
+ * written); *out = its id, owner and publication time as stored now. */
 static enum err item_put(struct ingest *in, const struct item *it,
-                         int64_t account_id, int64_t *out)
+                         int64_t account_id, struct rollup_item *out)
 {
     sqlite3_stmt *st;
     enum err rc = item_find(in->s, it->platform, it->type, it->ext_id, out);
 
     if (rc != ERR_OK)
         return sqlite_fail(in->s, in->err, "looking up item");
-    if (*out != 0) {
+    if (account_id != 0)
+        out->account_id = account_id;
+    if (it->published_at != TIME_NONE)
+        out->published_at = it->published_at;
+    if (out->id != 0) {
         st = sqlite_use(in->s, S_ITEM_UPDATE);
-        if (sqlite3_bind_int64(st, 1, *out) != SQLITE_OK ||
+        if (sqlite3_bind_int64(st, 1, out->id) != SQLITE_OK ||
             bind_item_fields(st, 2, it, account_id) != SQLITE_OK ||
             sqlite3_bind_int64(st, 11, in->now) != SQLITE_OK)
             return sqlite_fail(in->s, in->err, "updating item");
@@ -413,7 +462,7 @@ static enum err item_put(struct ingest *in, const struct item *it,
     rc = step_done(in, st, "adding item");
     if (rc != ERR_OK)
         return rc;
-    *out = sqlite3_last_insert_rowid(in->s->db);
+    out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
     return ERR_OK;
 }
@@ -423,36 +472,48 @@ static enum err item_put(struct ingest *in, const struct item *it,
 static enum err owner_id(struct ingest *in, const struct item *it,
                          int64_t *out)
 {
+    struct rollup_item acct;
     struct item *bare;
     enum err rc;
 
     *out = 0;
     if (it->type != ITEM_CONTENT || it->account_ext_id == NULL)
         return ERR_OK;
-    rc = item_find(in->s, it->platform, ITEM_ACCOUNT, it->account_ext_id, out);
+    rc = item_find(in->s, it->platform, ITEM_ACCOUNT, it->account_ext_id,
+                   &acct);
     if (rc != ERR_OK)
         return sqlite_fail(in->s, in->err, "looking up account");
-    if (*out != 0)
-        return ERR_OK;
-    bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
-    rc = item_put(in, bare, 0, out);
-    item_destroy(bare);
+    if (acct.id == 0) {
+        bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
+        rc = item_put(in, bare, 0, &acct);
+        item_destroy(bare);
+    }
+    *out = acct.id;
     return rc;
 }
 
 static enum err metric_id(struct ingest *in, const char *name, int64_t *out)
 {
-    sqlite3_stmt *st = sqlite_use(in->s, S_METRIC_FIND);
+    struct sqlite_store *s = in->s;
+    sqlite3_stmt *st;
+
+    for (size_t i = 0; i < s->metrics_n; i++)
+        if (strcmp(s->metric_names[i], name) == 0) {
+            *out = s->metric_ids[i];
+            return ERR_OK;
+        }
+    st = sqlite_use(s, S_METRIC_FIND);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
         *out = sqlite3_column_int64(st, 0);
-        return ERR_OK;
+    } else {
+        st = sqlite_use(s, S_METRIC_ADD);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (step_done(in, st, "adding metric") != ERR_OK)
+            return ERR_DB;
+        *out = sqlite3_last_insert_rowid(s->db);
     }
-    st = sqlite_use(in->s, S_METRIC_ADD);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (step_done(in, st, "adding metric") != ERR_OK)
-        return ERR_DB;
-    *out = sqlite3_last_insert_rowid(in->s->db);
+    metric_cache_put(s, name, *out);
     return ERR_OK;
 }
 
@@ -467,6 +528,62 @@ static int bind_value(sqlite3_stmt *st, int i, const struct metric *m)
     return rc == SQLITE_OK ? sqlite3_bind_null(st, i + 1) : rc;
 }
 
+/* A value already stored for this snapshot and metric: count it as the
+ * same or conflicting; it is kept either way (history is never
+ * overwritten). */
+static enum err value_seen(struct ingest *in, int64_t snap_id, int64_t mid,
+                           const struct metric *m)
+{
+    sqlite3_stmt *st = sqlite_use(in->s, S_VALUE_FIND);
+    bool same;
+    sqlite3_bind_int64(st, 1, snap_id);
+    sqlite3_bind_int64(st, 2, mid);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return sqlite_fail(in->s, in->err, "reading value");
+    same = m->is_real ? sqlite3_column_type(st, 1) == SQLITE_FLOAT &&
+                            sqlite3_column_double(st, 1) == m->r
+                      : sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+                            sqlite3_column_int64(st, 0) == m->i;
+    if (same)
+        in->stats->values_same++;
+    else
+        in->stats->values_conflict++;
+    return ERR_OK;
+}
+
+/* Keep item_latest and the rollups in step with a new value. */
+static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
+                             int64_t mid, int64_t t, const struct metric *m)
+{
+    sqlite3_stmt *st = sqlite_use(in->s, S_LATEST_GET);
+    bool has_prev, prev_int = false;
+    int64_t prev_t = 0, prev_v = 0;
+    enum err rc = ERR_OK;
+
+    sqlite3_bind_int64(st, 1, ri->id);
+    sqlite3_bind_int64(st, 2, mid);
+    has_prev = sqlite3_step(st) == SQLITE_ROW;
+    if (has_prev) {
+        prev_t = sqlite3_column_int64(st, 0);
+        prev_v = sqlite3_column_int64(st, 1);
+        prev_int = sqlite3_column_type(st, 1) == SQLITE_INTEGER;
+    }
+    if (!m->is_real && (!has_prev || (prev_int && t > prev_t)))
+        rc = sqlite_rollup_append(in->s, ri, mid, has_prev, prev_t, prev_v, t,
+                                  m->i, in->err);
+    else if (!m->is_real)
+        rc = sqlite_rollup_add(in->s, ri, mid, t, m->i, in->err);
+    if (rc != ERR_OK || (has_prev && t < prev_t))
+        return rc;
+    st = sqlite_use(in->s, S_LATEST_UPSERT);
+    if (sqlite3_bind_int64(st, 1, ri->id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, t) != SQLITE_OK ||
+        bind_value(st, 4, m) != SQLITE_OK)
+        return sqlite_fail(in->s, in->err, "updating latest values");
+    return step_done(in, st, "updating latest values");
+}
+
 /* Add one value to snapshot snap_id unless one is stored already. */
 static enum err value_put(struct ingest *in, const struct rollup_item *ri,
                           int64_t snap_id, int64_t observed_at,
@@ -478,38 +595,16 @@ static enum err value_put(struct ingest *in, const struct rollup_item *ri,
 
     if (rc != ERR_OK)
         return rc;
-    st = sqlite_use(in->s, S_VALUE_FIND);
-    sqlite3_bind_int64(st, 1, snap_id);
-    sqlite3_bind_int64(st, 2, mid);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        bool same = m->is_real ? sqlite3_column_type(st, 1) == SQLITE_FLOAT &&
-                                     sqlite3_column_double(st, 1) == m->r
-                               : sqlite3_column_type(st, 0) ==
-                                         SQLITE_INTEGER &&
-                                     sqlite3_column_int64(st, 0) == m->i;
-        if (same)
-            in->stats->values_same++;
-        else
-            in->stats->values_conflict++;
-        return ERR_OK; /* history is never overwritten */
-    }
     st = sqlite_use(in->s, S_VALUE_ADD);
     if (sqlite3_bind_int64(st, 1, snap_id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
         bind_value(st, 3, m) != SQLITE_OK ||
         step_done(in, st, "adding value") != ERR_OK)
         return sqlite_fail(in->s, in->err, "adding value");
+    if (sqlite3_changes(in->s->db) == 0)
+        return value_seen(in, snap_id, mid, m);
     in->stats->values_new++;
-    st = sqlite_use(in->s, S_LATEST_UPSERT);
-    if (sqlite3_bind_int64(st, 1, ri->id) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, observed_at) != SQLITE_OK ||
-        bind_value(st, 4, m) != SQLITE_OK)
-        return sqlite_fail(in->s, in->err, "updating latest values");
-    rc = step_done(in, st, "updating latest values");
-    if (rc == ERR_OK && !m->is_real) /* ratios have no daily gains */
-        rc = sqlite_rollup_add(in->s, ri, mid, observed_at, m->i, in->err);
-    return rc;
+    return value_derive(in, ri, mid, observed_at, m);
 }
 
 static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
@@ -522,40 +617,27 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
 
     if (snap->metrics.n == 0)
         return ERR_OK; /* an empty snapshot says nothing */
-    st = sqlite_use(in->s, S_SNAP_FIND);
-    sqlite3_bind_int64(st, 1, item_id);
-    sqlite3_bind_int64(st, 2, snap->observed_at);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        sid = sqlite3_column_int64(st, 0);
-    } else {
-        st = sqlite_use(in->s, S_SNAP_ADD);
-        if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
-            sqlite3_bind_int64(st, 2, snap->observed_at) != SQLITE_OK ||
-            bind_i64_or_null(st, 3, in->import_id, 0) != SQLITE_OK ||
-            step_done(in, st, "adding snapshot") != ERR_OK)
-            return sqlite_fail(in->s, in->err, "adding snapshot");
+    st = sqlite_use(in->s, S_SNAP_ADD);
+    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, snap->observed_at) != SQLITE_OK ||
+        bind_i64_or_null(st, 3, in->import_id, 0) != SQLITE_OK ||
+        step_done(in, st, "adding snapshot") != ERR_OK)
+        return sqlite_fail(in->s, in->err, "adding snapshot");
+    if (sqlite3_changes(in->s->db) > 0) {
         sid = sqlite3_last_insert_rowid(in->s->db);
         in->stats->snapshots_new++;
+    } else { /* already there: merge new metrics into it */
+        st = sqlite_use(in->s, S_SNAP_FIND);
+        sqlite3_bind_int64(st, 1, item_id);
+        sqlite3_bind_int64(st, 2, snap->observed_at);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            return sqlite_fail(in->s, in->err, "reading snapshot");
+        sid = sqlite3_column_int64(st, 0);
     }
     for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
         rc = value_put(in, ri, sid, snap->observed_at,
                        &snap->metrics.v[i]);
     return rc;
-}
-
-/* The stored owner and publication time of item id (the batch may not
- * carry them, an earlier import may have). */
-static enum err item_info(struct ingest *in, struct rollup_item *ri)
-{
-    sqlite3_stmt *st = sqlite_use(in->s, S_ITEM_INFO);
-    sqlite3_bind_int64(st, 1, ri->id);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return sqlite_fail(in->s, in->err, "reading item");
-    ri->account_id = sqlite3_column_int64(st, 0);
-    ri->published_at = sqlite3_column_type(st, 1) == SQLITE_NULL
-                           ? TIME_NONE
-                           : sqlite3_column_int64(st, 1);
-    return ERR_OK;
 }
 
 static enum err ingest_item(struct ingest *in, const struct item *it)
@@ -564,9 +646,7 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
     int64_t account_id;
     enum err rc = owner_id(in, it, &account_id);
     if (rc == ERR_OK)
-        rc = item_put(in, it, account_id, &ri.id);
-    if (rc == ERR_OK && it->nsnaps > 0)
-        rc = item_info(in, &ri);
+        rc = item_put(in, it, account_id, &ri);
     for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
         rc = snapshot_put(in, &ri, it->snaps[i]);
     return rc;
@@ -617,6 +697,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
         rc = exec(in.s, "COMMIT", err);
     if (rc != ERR_OK) {
         sqlite3_exec(in.s->db, "ROLLBACK", NULL, NULL, NULL);
+        metric_cache_clear(in.s);
         memset(out, 0, sizeof *out);
         return rc;
     }

@@ -23,13 +23,16 @@ enum stmt_id {
     S_LATEST_UPSERT,
     S_LATEST_OF_ITEM,
     S_SOLE_ACCOUNT,
-    S_ITEM_INFO,
     S_DAY_GET,
     S_DAY_PUT,
     S_DAY_PREV,
     S_DAY_NEXT,
     S_DAY_SET_GAIN,
     S_ACCT_ADD,
+    S_LATEST_GET,
+    S_DAY_APPEND,
+    S_DAY_HAS_GAIN,
+    S_DAY_INSERT,
     S_STMT_COUNT
 };
 
@@ -37,6 +40,11 @@ struct sqlite_store {
     struct store base; /* first: a struct store * points here */
     sqlite3 *db;
     sqlite3_stmt *stmt[S_STMT_COUNT]; /* prepared once, at open */
+    /* metric name -> id; few names, linear search. Cleared on rollback,
+     * since ids added in a rolled-back transaction are gone. */
+    char **metric_names;
+    int64_t *metric_ids;
+    size_t metrics_n, metrics_cap, metric_ids_cap;
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st);
@@ -55,7 +63,16 @@ struct rollup_item {
 };
 
 /* Rollups, in store_sqlite_rollup.c. */
-/* Fold one new integer value into item_day and account_day. */
+/* Fold a new integer value that is newer than every stored value of its
+ * metric (the usual case) into the rollups: the previous day's last value
+ * is the item's latest one (prev_t, prev_v; has_prev false for the first
+ * value of the metric). */
+enum err sqlite_rollup_append(struct sqlite_store *s,
+                              const struct rollup_item *ri, int64_t metric_id,
+                              bool has_prev, int64_t prev_t, int64_t prev_v,
+                              int64_t t, int64_t v, struct buf *err);
+/* Fold any new integer value (also older ones) into item_day and
+ * account_day. */
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
                            int64_t metric_id, int64_t t, int64_t v,
                            struct buf *err);

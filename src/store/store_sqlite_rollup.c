@@ -132,6 +132,49 @@ static enum err day_put(struct sqlite_store *s, int64_t item, int64_t metric,
     return ERR_OK;
 }
 
+enum err sqlite_rollup_append(struct sqlite_store *s,
+                              const struct rollup_item *ri, int64_t metric_id,
+                              bool has_prev, int64_t prev_t, int64_t prev_v,
+                              int64_t t, int64_t v, struct buf *err)
+{
+    int32_t day = sqlite_rollup_day(s, t);
+    sqlite3_stmt *st;
+    int64_t gain = 0;
+    bool has_gain;
+
+    if (has_prev && sqlite_rollup_day(s, prev_t) == day) {
+        /* Same day: the last value moves, and the gain with it. */
+        st = sqlite_use(s, S_DAY_APPEND);
+        bind_key(st, ri->id, metric_id, day);
+        sqlite3_bind_int64(st, 4, t);
+        sqlite3_bind_int64(st, 5, v);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return sqlite_fail(s, err, "updating rollup");
+        if (ri->account_id == 0 || v == prev_v)
+            return ERR_OK;
+        st = sqlite_use(s, S_DAY_HAS_GAIN);
+        bind_key(st, ri->id, metric_id, day);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            return sqlite_fail(s, err, "reading rollup");
+        has_gain = sqlite3_column_int(st, 0) != 0;
+        return has_gain ? account_add(s, ri->account_id, metric_id, day,
+                                      v - prev_v, err)
+                        : ERR_OK;
+    }
+    /* A new last day: its gain is measured from the previous one. */
+    has_gain = day_gain(s, ri, day, v, has_prev, prev_v, &gain);
+    st = sqlite_use(s, S_DAY_INSERT);
+    bind_key(st, ri->id, metric_id, day);
+    sqlite3_bind_int64(st, 4, t);
+    sqlite3_bind_int64(st, 5, v);
+    if (has_gain)
+        sqlite3_bind_int64(st, 6, gain);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(s, err, "writing rollup");
+    return has_gain ? account_add(s, ri->account_id, metric_id, day, gain, err)
+                    : ERR_OK;
+}
+
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
                            int64_t metric_id, int64_t t, int64_t v,
                            struct buf *err)

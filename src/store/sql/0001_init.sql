@@ -55,10 +55,12 @@ CREATE TABLE snapshot_value (
     CHECK ((ival IS NULL) <> (rval IS NULL))
 ) WITHOUT ROWID;
 
--- Latest value of every metric of every item (derived).
+-- Latest value of every metric of every item (derived: written only by
+-- ingest, in the snapshot's transaction, so it carries no foreign keys,
+-- whose checks would cost a lookup per write).
 CREATE TABLE item_latest (
-    item_id     INTEGER NOT NULL REFERENCES item(id),
-    metric_id   INTEGER NOT NULL REFERENCES metric(id),
+    item_id     INTEGER NOT NULL,
+    metric_id   INTEGER NOT NULL,
     observed_at INTEGER NOT NULL,
     ival        INTEGER,
     rval        REAL,
