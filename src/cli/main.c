@@ -94,6 +94,23 @@ static const char usage_rollup[] =
     "snapshots. Import keeps them current in the same transaction as the\n"
     "snapshots; this is for repair.\n";
 
+static const char usage_report[] =
+    "usage: mediadash report [options]\n"
+    "\n"
+    "The overview: per platform accounts, content, followers and their\n"
+    "growth, views gained, engagement ((likes+comments+shares+saves)/views);\n"
+    "the top content by views gained; the best hour to post (mean views in\n"
+    "the first 7 days by publish hour); spikes (days far above an item's\n"
+    "own baseline, by median/MAD). Read from the daily rollups.\n"
+    "\n"
+    "options:\n"
+    "  --range Nd          the last N days, today included (default 28d)\n"
+    "  --from DATE         first day (instead of --range)\n"
+    "  --to DATE           last day, included (default today)\n"
+    "  --platform P        youtube, instagram or tiktok\n"
+    "  --top N             how many top items (default 10)\n"
+    "  --json              JSON on stdout\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -103,6 +120,8 @@ const struct command cli_commands[] = {
     {"show", "history of one item", usage_show, cmd_show},
     {"export", "export snapshots or content as CSV / JSON Lines",
      usage_export, cmd_export},
+    {"report", "overview: totals, gains, top content, best hours, spikes",
+     usage_report, cmd_report},
     {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},
     {NULL, NULL, NULL, NULL},
 };

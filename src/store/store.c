@@ -63,3 +63,39 @@ enum err store_export_values(struct store *st, const struct export_query *q,
 {
     return st->ops->export_values(st, q, fn, ud, err);
 }
+
+int32_t store_day_of(struct store *st, int64_t t)
+{
+    return st->ops->day_of(st, t);
+}
+
+int64_t store_day_start(struct store *st, int32_t day)
+{
+    return st->ops->day_start(st, day);
+}
+
+enum err store_item_days(struct store *st, int64_t item_id,
+                         const char *metric, int32_t from, int32_t to,
+                         struct store_day **out, size_t *n)
+{
+    return st->ops->item_days(st, item_id, metric, from, to, out, n);
+}
+
+enum err store_account_gains(struct store *st, const char *metric,
+                             int platform, int32_t from, int32_t to,
+                             store_gain_fn fn, void *ud)
+{
+    return st->ops->account_gains(st, metric, platform, from, to, fn, ud);
+}
+
+enum err store_top_gains(struct store *st, const char *metric, int platform,
+                         int32_t from, int32_t to, size_t limit,
+                         struct store_ranked **out, size_t *n)
+{
+    return st->ops->top_gains(st, metric, platform, from, to, limit, out, n);
+}
+
+enum err store_item_by_id(struct store *st, int64_t id, struct item **out)
+{
+    return st->ops->item_by_id(st, id, out);
+}

@@ -118,4 +118,48 @@ enum err store_export_values(struct store *st, const struct export_query *q,
                              store_row_fn fn, void *ud, struct buf *err)
     WARN_UNUSED;
 
+/* ---- rollup reads (daily values; never raw snapshots) --------------- */
+
+/* The rollup day number (civil day) instant t falls on. */
+int32_t store_day_of(struct store *st, int64_t t);
+/* The instant rollup day `day` begins. */
+int64_t store_day_start(struct store *st, int32_t day);
+
+struct store_day {
+    int32_t day;
+    int64_t first_v, last_v;
+    int64_t gain;  /* valid when has_gain */
+    bool has_gain;
+};
+
+/* Daily rows of item item_id's metric for days [from, to), and the last
+ * row before from (so the range's first gain and growth have a base).
+ * *out: caller frees; *n rows, ascending. */
+enum err store_item_days(struct store *st, int64_t item_id,
+                         const char *metric, int32_t from, int32_t to,
+                         struct store_day **out, size_t *n) WARN_UNUSED;
+
+/* Called per (account, day) with the sum of its content's gains. */
+typedef enum err (*store_gain_fn)(void *ud, int64_t account_id,
+                                  enum platform p, int32_t day, int64_t gain);
+/* Per-account daily content gains of metric over [from, to). */
+enum err store_account_gains(struct store *st, const char *metric,
+                             int platform, int32_t from, int32_t to,
+                             store_gain_fn fn, void *ud) WARN_UNUSED;
+
+struct store_ranked {
+    int64_t item_id;
+    int64_t gain;
+};
+/* Content items with the largest summed gain of metric over [from, to),
+ * at most limit, descending. *out: caller frees. */
+enum err store_top_gains(struct store *st, const char *metric, int platform,
+                         int32_t from, int32_t to, size_t limit,
+                         struct store_ranked **out, size_t *n) WARN_UNUSED;
+
+/* Load one item by row id with its latest values (as store_list_items
+ * delivers it). Caller destroys *out. */
+enum err store_item_by_id(struct store *st, int64_t id, struct item **out)
+    WARN_UNUSED;
+
 #endif

@@ -20,6 +20,18 @@ struct store_ops {
                             int64_t *out);
     enum err (*item_history)(struct store *st, const char *ref,
                              struct item **out, struct buf *err);
+    int32_t (*day_of)(struct store *st, int64_t t);
+    int64_t (*day_start)(struct store *st, int32_t day);
+    enum err (*item_days)(struct store *st, int64_t item_id,
+                          const char *metric, int32_t from, int32_t to,
+                          struct store_day **out, size_t *n);
+    enum err (*account_gains)(struct store *st, const char *metric,
+                              int platform, int32_t from, int32_t to,
+                              store_gain_fn fn, void *ud);
+    enum err (*top_gains)(struct store *st, const char *metric, int platform,
+                          int32_t from, int32_t to, size_t limit,
+                          struct store_ranked **out, size_t *n);
+    enum err (*item_by_id)(struct store *st, int64_t id, struct item **out);
     enum err (*export_values)(struct store *st, const struct export_query *q,
                               store_row_fn fn, void *ud, struct buf *err);
 };

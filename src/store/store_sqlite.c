@@ -740,5 +740,11 @@ static const struct store_ops sqlite_ops = {
     .list_items = sq_list_items,
     .count_items = sq_count_items,
     .item_history = sq_item_history,
+    .day_of = sq_day_of,
+    .day_start = sq_day_start,
+    .item_days = sq_item_days,
+    .account_gains = sq_account_gains,
+    .top_gains = sq_top_gains,
+    .item_by_id = sq_item_by_id,
     .export_values = sq_export_values,
 };

@@ -78,6 +78,7 @@ enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
                            struct buf *err);
 /* The civil day number rollups file instant t under. */
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
+int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day);
 enum err sq_rollup_rebuild(struct store *st, struct buf *err);
 
 /* Reads, in store_sqlite_query.c. */
@@ -87,6 +88,18 @@ enum err sq_count_items(struct store *st, const struct item_query *q,
                         int64_t *out);
 enum err sq_item_history(struct store *st, const char *ref,
                          struct item **out, struct buf *err);
+int32_t sq_day_of(struct store *st, int64_t t);
+int64_t sq_day_start(struct store *st, int32_t day);
+enum err sq_item_days(struct store *st, int64_t item_id, const char *metric,
+                      int32_t from, int32_t to, struct store_day **out,
+                      size_t *n);
+enum err sq_account_gains(struct store *st, const char *metric, int platform,
+                          int32_t from, int32_t to, store_gain_fn fn,
+                          void *ud);
+enum err sq_top_gains(struct store *st, const char *metric, int platform,
+                      int32_t from, int32_t to, size_t limit,
+                      struct store_ranked **out, size_t *n);
+enum err sq_item_by_id(struct store *st, int64_t id, struct item **out);
 enum err sq_export_values(struct store *st, const struct export_query *q,
                           store_row_fn fn, void *ud, struct buf *err);
 

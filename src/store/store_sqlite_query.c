@@ -353,3 +353,37 @@ out:
     sqlite3_finalize(st);
     return rc;
 }
+
+enum err sq_item_by_id(struct store *base, int64_t id, struct item **out)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    struct item *it = NULL;
+    enum err rc = ERR_DB;
+    int r;
+
+    *out = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " ITEM_COLUMNS " FROM item i LEFT JOIN "
+                           "item a ON a.id = i.account_id WHERE i.id = ?1",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        rc = ERR_NOTFOUND;
+        goto out;
+    }
+    if (r != SQLITE_ROW)
+        goto out;
+    it = item_from_row(st);
+    rc = attach_latest(s, it);
+out:
+    sqlite3_finalize(st);
+    if (rc != ERR_OK) {
+        item_destroy(it);
+        return rc;
+    }
+    *out = it;
+    return ERR_OK;
+}

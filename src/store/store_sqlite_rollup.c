@@ -15,7 +15,7 @@ int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t)
     return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
 }
 
-static int64_t day_start(const struct sqlite_store *s, int32_t day)
+int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day)
 {
     (void)s;
     return (int64_t)day * 86400;
@@ -33,7 +33,7 @@ static bool day_gain(const struct sqlite_store *s, const struct rollup_item *ri,
         return true;
     }
     if (ri->account_id != 0 && ri->published_at != TIME_NONE &&
-        ri->published_at >= day_start(s, day)) {
+        ri->published_at >= sqlite_rollup_day_start(s, day)) {
         *out = last_v;
         return true;
     }

@@ -1,0 +1,266 @@
+#include "analytics/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/timeutil.h"
+
+#define SPIKE_WINDOW 14     /* days of baseline before a day */
+#define SPIKE_MIN_HISTORY 7 /* known days needed to judge one */
+#define SPIKE_THRESHOLD 6.0 /* robust z-score */
+#define SPIKE_MIN_EXCESS 50 /* views above baseline, to ignore tiny items */
+#define SPIKES_MAX 20
+#define FIRST_DAYS 7        /* heatmap score: views in the first week */
+
+struct build {
+    struct store *st;
+    const struct report_opts *o;
+    struct report *r;
+    struct buf *err;
+    int32_t ndays;
+};
+
+static enum err on_account_gain(void *ud, int64_t account_id, enum platform p,
+                                int32_t day, int64_t gain)
+{
+    struct build *b = ud;
+    struct report_platform *rp = &b->r->platform[p];
+    (void)account_id;
+    if (day < b->o->from_day || day >= b->o->to_day)
+        return ERR_OK;
+    rp->views_gain += gain;
+    rp->daily_views[day - b->o->from_day] += gain;
+    return ERR_OK;
+}
+
+static enum err on_account(void *ud, const struct item *it)
+{
+    struct build *b = ud;
+    struct report_platform *rp = &b->r->platform[it->platform];
+    const struct metric *m =
+        it->nsnaps ? metrics_get(&it->snaps[0]->metrics, M_FOLLOWERS) : NULL;
+    struct store_day *days = NULL;
+    struct day_point *pts;
+    size_t n = 0;
+    int64_t growth;
+    enum err rc;
+
+    rp->present = true;
+    rp->accounts++;
+    if (m == NULL)
+        return ERR_OK;
+    rp->followers += m->i;
+    rp->has_followers = true;
+    rc = store_item_days(b->st, it->id, M_FOLLOWERS, b->o->from_day,
+                         b->o->to_day, &days, &n);
+    if (rc != ERR_OK)
+        return rc;
+    pts = xcalloc(n ? n : 1, sizeof *pts);
+    for (size_t i = 0; i < n; i++)
+        pts[i] = (struct day_point){days[i].day, days[i].last_v};
+    if (analytics_growth(pts, n, b->o->from_day, b->o->to_day, &growth)) {
+        rp->followers_gain += growth;
+        rp->has_followers_gain = true;
+    }
+    free(pts);
+    free(days);
+    return ERR_OK;
+}
+
+static int64_t metric_or_0(const struct item *it, const char *name)
+{
+    const struct metric *m =
+        it->nsnaps ? metrics_get(&it->snaps[0]->metrics, name) : NULL;
+    return m && !m->is_real ? m->i : 0;
+}
+
+/* Views gained in the first FIRST_DAYS days after publication, when the
+ * rollups cover them. */
+static bool first_days_views(struct build *b, const struct item *it,
+                             int64_t *out)
+{
+    int32_t d0 = store_day_of(b->st, it->published_at);
+    struct store_day *days = NULL;
+    size_t n = 0;
+    bool any = false;
+
+    *out = 0;
+    if (store_item_days(b->st, it->id, M_VIEWS, d0, d0 + FIRST_DAYS, &days,
+                        &n) != ERR_OK)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (days[i].day >= d0 && days[i].has_gain) {
+            *out += days[i].gain;
+            any = true;
+        }
+    free(days);
+    return any;
+}
+
+static void add_spikes(struct build *b, const struct item *it)
+{
+    int32_t from = b->o->from_day - SPIKE_WINDOW, to = b->o->to_day;
+    size_t span = (size_t)(to - from), n = 0, found;
+    struct store_day *days = NULL;
+    int64_t *gain = xcalloc(span, sizeof *gain);
+    bool *known = xcalloc(span, sizeof *known);
+    struct spike sp[SPIKES_MAX];
+
+    if (store_item_days(b->st, it->id, M_VIEWS, from, to, &days, &n) == ERR_OK)
+        for (size_t i = 0; i < n; i++)
+            if (days[i].day >= from && days[i].has_gain) {
+                gain[days[i].day - from] = days[i].gain;
+                known[days[i].day - from] = true;
+            }
+    found = analytics_spikes(gain, known, span, SPIKE_WINDOW,
+                             SPIKE_MIN_HISTORY, SPIKE_THRESHOLD,
+                             SPIKE_MIN_EXCESS, sp, SPIKES_MAX);
+    for (size_t i = 0; i < found && i < SPIKES_MAX; i++) {
+        struct report *r = b->r;
+        int32_t day = from + (int32_t)sp[i].index;
+        if (day < b->o->from_day || r->nspikes >= SPIKES_MAX)
+            continue;
+        r->spikes = xrealloc(r->spikes, (r->nspikes + 1) * sizeof *r->spikes);
+        r->spikes[r->nspikes++] = (struct report_spike){
+            NULL, day, sp[i].gain, sp[i].baseline, sp[i].score};
+        if (store_item_by_id(b->st, it->id, &r->spikes[r->nspikes - 1].item) !=
+            ERR_OK)
+            r->nspikes--;
+    }
+    free(days);
+    free(gain);
+    free(known);
+}
+
+static enum err on_content(void *ud, const struct item *it)
+{
+    struct build *b = ud;
+    struct report_platform *rp = &b->r->platform[it->platform];
+    int64_t first;
+
+    rp->present = true;
+    rp->content++;
+    rp->views += metric_or_0(it, M_VIEWS);
+    rp->interactions += metric_or_0(it, M_LIKES) +
+                        metric_or_0(it, M_COMMENTS) +
+                        metric_or_0(it, M_SHARES) + metric_or_0(it, M_SAVES);
+    if (it->published_at != TIME_NONE && first_days_views(b, it, &first)) {
+        int64_t local = it->published_at; /* rollup zone: UTC */
+        int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        int wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was Thursday */
+        heatmap_add(&b->r->heat, wday, (int)((local - days * 86400) / 3600),
+                    (double)first);
+    }
+    add_spikes(b, it);
+    return ERR_OK;
+}
+
+static enum err load_top(struct build *b)
+{
+    struct store_ranked *v = NULL;
+    size_t n = 0;
+    enum err rc = store_top_gains(b->st, M_VIEWS, b->o->platform,
+                                  b->o->from_day, b->o->to_day, b->o->top_n,
+                                  &v, &n);
+    struct report *r = b->r;
+
+    if (rc != ERR_OK)
+        return rc;
+    r->top = xcalloc(n ? n : 1, sizeof *r->top);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        rc = store_item_by_id(b->st, v[i].item_id, &r->top[r->ntop].item);
+        if (rc == ERR_OK)
+            r->top[r->ntop++].gain = v[i].gain;
+    }
+    free(v);
+    return rc;
+}
+
+static void totals(struct report *r, int32_t ndays)
+{
+    struct report_platform *t = &r->total;
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct report_platform *rp = &r->platform[p];
+        struct report_platform *x = &r->platform[p];
+        x->has_engagement = analytics_engagement(rp->interactions, 0, 0, 0,
+                                                 rp->views, &x->engagement);
+        t->present |= rp->present;
+        t->accounts += rp->accounts;
+        t->content += rp->content;
+        t->followers += rp->followers;
+        t->has_followers |= rp->has_followers;
+        t->followers_gain += rp->followers_gain;
+        t->has_followers_gain |= rp->has_followers_gain;
+        t->views_gain += rp->views_gain;
+        t->views += rp->views;
+        t->interactions += rp->interactions;
+        for (int32_t d = 0; d < ndays; d++)
+            t->daily_views[d] += rp->daily_views[d];
+    }
+    t->has_engagement = analytics_engagement(t->interactions, 0, 0, 0,
+                                             t->views, &t->engagement);
+}
+
+static enum err build(struct build *b)
+{
+    struct item_query q = {.type = ITEM_ACCOUNT, .platform = b->o->platform,
+                           .sort = SORT_TITLE, .ascending = true};
+    enum err rc = store_list_items(b->st, &q, on_account, b, b->err);
+    if (rc == ERR_OK)
+        rc = store_account_gains(b->st, M_VIEWS, b->o->platform,
+                                 b->o->from_day, b->o->to_day,
+                                 on_account_gain, b);
+    if (rc == ERR_OK) {
+        q.type = ITEM_CONTENT;
+        rc = store_list_items(b->st, &q, on_content, b, b->err);
+    }
+    if (rc == ERR_OK)
+        rc = load_top(b);
+    return rc;
+}
+
+enum err report_build(struct store *st, const struct report_opts *o,
+                      struct report *out, struct buf *err)
+{
+    struct build b = {st, o, out, err, o->to_day - o->from_day};
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    if (b.ndays <= 0 || b.ndays > 3660) {
+        buf_setf(err, "a report covers 1 to 3660 days, not %d", (int)b.ndays);
+        return ERR_INVALID;
+    }
+    out->from_day = o->from_day;
+    out->to_day = o->to_day;
+    heatmap_init(&out->heat);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        out->platform[p].daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
+    out->total.daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
+    rc = build(&b);
+    if (rc != ERR_OK) {
+        if (err->len == 0)
+            buf_setf(err, "building the report: %s", err_str(rc));
+        report_free(out);
+        return rc;
+    }
+    totals(out, b.ndays);
+    out->best_hour = heatmap_best(&out->heat, 1);
+    return ERR_OK;
+}
+
+void report_free(struct report *r)
+{
+    if (r == NULL)
+        return;
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        free(r->platform[p].daily_views);
+    free(r->total.daily_views);
+    for (size_t i = 0; i < r->ntop; i++)
+        item_destroy(r->top[i].item);
+    free(r->top);
+    for (size_t i = 0; i < r->nspikes; i++)
+        item_destroy(r->spikes[i].item);
+    free(r->spikes);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,64 @@
+/* The overview the dashboard and `mediadash report` show, composed from
+ * the store's rollup reads and the analytics functions. */
+#ifndef MEDIADASH_REPORT_H
+#define MEDIADASH_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analytics/analytics.h"
+#include "core/buf.h"
+#include "core/model.h"
+#include "store/store.h"
+
+struct report_opts {
+    int32_t from_day, to_day; /* rollup days [from, to) */
+    int platform;             /* enum platform, or -1 for all */
+    size_t top_n;
+};
+
+struct report_platform {
+    bool present;             /* has at least one account or item */
+    int64_t accounts, content;
+    int64_t followers;        /* sum of the accounts' latest followers */
+    int64_t followers_gain;   /* their growth over the range */
+    bool has_followers, has_followers_gain;
+    int64_t views_gain;       /* content views gained in the range */
+    int64_t interactions;     /* likes+comments+shares+saves, latest */
+    int64_t views;            /* content views, latest */
+    double engagement;        /* interactions / views */
+    bool has_engagement;
+    int64_t *daily_views;     /* views gained per day, to_day-from_day */
+};
+
+struct report_top {
+    struct item *item; /* owned: with its latest values */
+    int64_t gain;
+};
+
+struct report_spike {
+    struct item *item; /* owned */
+    int32_t day;
+    int64_t gain;
+    double baseline, score;
+};
+
+struct report {
+    int32_t from_day, to_day;
+    struct report_platform platform[PLATFORM_COUNT];
+    struct report_platform total; /* across platforms */
+    struct report_top *top;
+    size_t ntop;
+    struct heatmap heat; /* mean views in the first 7 days, by publish hour */
+    int best_hour;       /* heatmap bucket, or -1 */
+    struct report_spike *spikes;
+    size_t nspikes;
+};
+
+/* Build the report. On failure *out is left empty and err says why. */
+enum err report_build(struct store *st, const struct report_opts *o,
+                      struct report *out, struct buf *err) WARN_UNUSED;
+void report_free(struct report *r); /* NULL is a no-op */
+
+#endif

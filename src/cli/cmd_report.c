@@ -1,0 +1,323 @@
+/* mediadash report: the overview (totals, gains, top content, engagement,
+ * best hours, spikes) as a readable table or JSON. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/report.h"
+#include "cli/cli.h"
+#include "core/jsonw.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+
+static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed",
+                                         "Thu", "Fri", "Sat"};
+
+struct report_args {
+    int64_t range_days;
+    int64_t from, to; /* TIME_NONE unless given */
+    int platform;
+    int64_t top;
+    bool json;
+};
+
+static bool parse_range(const char *s, int64_t *days)
+{
+    size_t n = strlen(s);
+    if (n < 2 || s[n - 1] != 'd' ||
+        parse_i64n(s, n - 1, 1, 3660, days) != ERR_OK) {
+        cli_error("--range: expected a number of days such as 7d, 28d, 90d "
+                  "or 365d, got \"%s\"",
+                  s);
+        return false;
+    }
+    return true;
+}
+
+static int parse_report(int argc, char **argv, struct report_args *a)
+{
+    static const struct option opts[] = {
+        {"range", required_argument, NULL, 'r'},
+        {"from", required_argument, NULL, 'f'},
+        {"to", required_argument, NULL, 't'},
+        {"platform", required_argument, NULL, 'p'},
+        {"top", required_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    bool ok = true;
+    int c;
+
+    while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'r')
+            ok = parse_range(optarg, &a->range_days);
+        else if (c == 'f')
+            ok = cli_time("--from", optarg, &a->from);
+        else if (c == 't')
+            ok = cli_time("--to", optarg, &a->to);
+        else if (c == 'p')
+            ok = cli_platform("--platform", optarg, &a->platform);
+        else if (c == 'n')
+            ok = parse_i64(optarg, 1, 1000, &a->top) == ERR_OK ||
+                 (cli_error("--top: expected 1 to 1000"), false);
+        else if (c == 'j')
+            a->json = true;
+        else
+            ok = false;
+    }
+    if (ok && optind != argc) {
+        cli_error("report: unexpected argument \"%s\"", argv[optind]);
+        ok = false;
+    }
+    return ok ? EXIT_OK_ : EXIT_USAGE;
+}
+
+static void fmt_day(struct store *st, int32_t day, struct buf *b)
+{
+    buf_reset(b);
+    if (time_format_date(store_day_start(st, day), b) != ERR_OK)
+        buf_setf(b, "?");
+}
+
+static void print_platforms(const struct report *r)
+{
+    static const char *const h[] = {"PLATFORM",  "ACCOUNTS", "CONTENT",
+                                    "FOLLOWERS", "+FOLLOWERS", "+VIEWS",
+                                    "ENGAGEMENT"};
+    static const bool right[] = {false, true, true, true, true, true, true};
+    struct table *t = table_create(7, h, right);
+    struct buf c[7];
+
+    for (int i = 0; i < 7; i++)
+        buf_init(&c[i], 64);
+    for (int p = 0; p <= PLATFORM_COUNT; p++) {
+        const struct report_platform *rp =
+            p < PLATFORM_COUNT ? &r->platform[p] : &r->total;
+        const char *row[7];
+        if (!rp->present)
+            continue;
+        for (int i = 0; i < 7; i++)
+            buf_reset(&c[i]);
+        row[0] = p < PLATFORM_COUNT ? platform_name(p) : "all";
+        fmt_count(rp->accounts, &c[1]);
+        fmt_count(rp->content, &c[2]);
+        if (rp->has_followers)
+            fmt_count(rp->followers, &c[3]);
+        if (rp->has_followers_gain) {
+            buf_catf(&c[4], rp->followers_gain >= 0 ? "+" : "");
+            fmt_count(rp->followers_gain, &c[4]);
+        }
+        buf_catf(&c[5], rp->views_gain >= 0 ? "+" : "");
+        fmt_count(rp->views_gain, &c[5]);
+        if (rp->has_engagement)
+            buf_catf(&c[6], "%.2f%%", rp->engagement * 100);
+        for (int i = 1; i < 7; i++)
+            row[i] = buf_cstr(&c[i]);
+        table_add(t, row);
+    }
+    table_print(t, stdout, -1, 0);
+    table_destroy(t);
+    for (int i = 0; i < 7; i++)
+        buf_free(&c[i]);
+}
+
+static void print_top(const struct report *r)
+{
+    static const char *const h[] = {"#", "PLATFORM", "ID", "+VIEWS", "TITLE"};
+    static const bool right[] = {true, false, false, true, false};
+    struct table *t = table_create(5, h, right);
+    struct buf n, g;
+
+    buf_init(&n, 32);
+    buf_init(&g, 32);
+    for (size_t i = 0; i < r->ntop; i++) {
+        const struct item *it = r->top[i].item;
+        const char *row[5];
+        buf_setf(&n, "%zu", i + 1);
+        buf_reset(&g);
+        fmt_count(r->top[i].gain, &g);
+        row[0] = buf_cstr(&n);
+        row[1] = platform_name(it->platform);
+        row[2] = it->ext_id;
+        row[3] = buf_cstr(&g);
+        row[4] = it->title;
+        table_add(t, row);
+    }
+    table_print(t, stdout, 4, cli_term_width());
+    table_destroy(t);
+    buf_free(&n);
+    buf_free(&g);
+}
+
+static void print_text(struct store *st, const struct report *r)
+{
+    struct buf a, b;
+    buf_init(&a, 64);
+    buf_init(&b, 64);
+    fmt_day(st, r->from_day, &a);
+    fmt_day(st, r->to_day - 1, &b);
+    printf("Report %s .. %s (%d days, UTC days)\n\n", buf_cstr(&a),
+           buf_cstr(&b), (int)(r->to_day - r->from_day));
+    if (!r->total.present) {
+        printf("No data yet: import saved API responses with "
+               "'mediadash import FILE...'.\n");
+        goto out;
+    }
+    print_platforms(r);
+    printf("\nTop %zu content by views gained\n", r->ntop);
+    if (r->ntop)
+        print_top(r);
+    else
+        printf("  (no views gained in this range)\n");
+    printf("\nBest time to post (mean views in the first %d days, by "
+           "publish hour, UTC): ",
+           7);
+    if (r->best_hour >= 0) {
+        double m = 0;
+        if (!heatmap_mean(&r->heat, r->best_hour, &m))
+            m = 0;
+        printf("%s %02d:00 (%.0f views, %u items)\n",
+               wday_names[r->best_hour / 24], r->best_hour % 24, m,
+               r->heat.count[r->best_hour]);
+    } else {
+        printf("not enough data\n");
+    }
+    printf("\nSpikes (a day far above the item's own baseline): %zu\n",
+           r->nspikes);
+    for (size_t i = 0; i < r->nspikes; i++) {
+        fmt_day(st, r->spikes[i].day, &a);
+        printf("  %s  %s:%s  +%lld views (baseline %.0f, score %.1f)  %s\n",
+               buf_cstr(&a), platform_name(r->spikes[i].item->platform),
+               r->spikes[i].item->ext_id, (long long)r->spikes[i].gain,
+               r->spikes[i].baseline, r->spikes[i].score,
+               r->spikes[i].item->title ? r->spikes[i].item->title : "");
+    }
+out:
+    buf_free(&a);
+    buf_free(&b);
+}
+
+static void json_platform(struct jw *w, const struct report_platform *rp,
+                          int32_t ndays)
+{
+    jw_object_begin(w);
+    jw_kv_i64(w, "accounts", rp->accounts);
+    jw_kv_i64(w, "content", rp->content);
+    jw_key(w, "followers");
+    rp->has_followers ? jw_i64(w, rp->followers) : jw_null(w);
+    jw_key(w, "followers_gain");
+    rp->has_followers_gain ? jw_i64(w, rp->followers_gain) : jw_null(w);
+    jw_kv_i64(w, "views_gain", rp->views_gain);
+    jw_kv_i64(w, "views", rp->views);
+    jw_kv_i64(w, "interactions", rp->interactions);
+    jw_key(w, "engagement");
+    rp->has_engagement ? jw_real(w, rp->engagement) : jw_null(w);
+    jw_key(w, "daily_views_gain");
+    jw_array_begin(w);
+    for (int32_t d = 0; d < ndays; d++)
+        jw_i64(w, rp->daily_views[d]);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static bool print_json(struct store *st, const struct report *r)
+{
+    struct buf out, day;
+    struct jw w;
+    bool ok;
+
+    buf_init(&out, (size_t)1 << 26);
+    buf_init(&day, 32);
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    fmt_day(st, r->from_day, &day);
+    jw_kv_str(&w, "from", buf_cstr(&day));
+    fmt_day(st, r->to_day - 1, &day);
+    jw_kv_str(&w, "to", buf_cstr(&day));
+    jw_key(&w, "platforms");
+    jw_object_begin(&w);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (r->platform[p].present) {
+            jw_key(&w, platform_name(p));
+            json_platform(&w, &r->platform[p], r->to_day - r->from_day);
+        }
+    jw_object_end(&w);
+    jw_key(&w, "total");
+    json_platform(&w, &r->total, r->to_day - r->from_day);
+    jw_key(&w, "top");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < r->ntop; i++) {
+        jw_object_begin(&w);
+        jw_kv_str(&w, "platform", platform_name(r->top[i].item->platform));
+        jw_kv_str(&w, "id", r->top[i].item->ext_id);
+        jw_kv_str(&w, "title", r->top[i].item->title);
+        jw_kv_i64(&w, "views_gain", r->top[i].gain);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_key(&w, "best_hour");
+    if (r->best_hour >= 0) {
+        jw_object_begin(&w);
+        jw_kv_str(&w, "weekday", wday_names[r->best_hour / 24]);
+        jw_kv_i64(&w, "hour", r->best_hour % 24);
+        jw_object_end(&w);
+    } else {
+        jw_null(&w);
+    }
+    jw_key(&w, "spikes");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < r->nspikes; i++) {
+        jw_object_begin(&w);
+        fmt_day(st, r->spikes[i].day, &day);
+        jw_kv_str(&w, "day", buf_cstr(&day));
+        jw_kv_str(&w, "platform", platform_name(r->spikes[i].item->platform));
+        jw_kv_str(&w, "id", r->spikes[i].item->ext_id);
+        jw_kv_i64(&w, "views_gain", r->spikes[i].gain);
+        jw_kv_real(&w, "baseline", r->spikes[i].baseline);
+        jw_kv_real(&w, "score", r->spikes[i].score);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
+         cli_write(stdout, &out);
+    buf_free(&out);
+    buf_free(&day);
+    return ok;
+}
+
+int cmd_report(struct cli *cli, int argc, char **argv)
+{
+    struct report_args a = {28, TIME_NONE, TIME_NONE, -1, 10, false};
+    struct report_opts o;
+    struct report r;
+    struct store *st;
+    struct buf err;
+    int exit_code = parse_report(argc, argv, &a);
+
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    st = cli_open_store(cli);
+    if (st == NULL)
+        return EXIT_DB;
+    o.to_day = a.to != TIME_NONE ? store_day_of(st, a.to) + 1
+                                 : store_day_of(st, time_now()) + 1;
+    o.from_day = a.from != TIME_NONE ? store_day_of(st, a.from)
+                                     : o.to_day - (int32_t)a.range_days;
+    o.platform = a.platform;
+    o.top_n = (size_t)a.top;
+    buf_init(&err, 4096);
+    if (report_build(st, &o, &r, &err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&err));
+        exit_code = EXIT_FAIL;
+    } else {
+        if (a.json)
+            exit_code = print_json(st, &r) ? EXIT_OK_ : EXIT_FAIL;
+        else
+            print_text(st, &r);
+        report_free(&r);
+    }
+    buf_free(&err);
+    store_close(st);
+    return exit_code;
+}

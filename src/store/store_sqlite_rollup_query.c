@@ -1,0 +1,161 @@
+/* Reads of the daily rollups (SQLite backend). Dashboard queries come
+ * here, never to the raw snapshots. */
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/timeutil.h"
+#include "store/store_sqlite.h"
+
+int32_t sq_day_of(struct store *st, int64_t t)
+{
+    return sqlite_rollup_day(sqlite_store_of(st), t);
+}
+
+int64_t sq_day_start(struct store *st, int32_t day)
+{
+    return sqlite_rollup_day_start(sqlite_store_of(st), day);
+}
+
+/* The last row before ?4 and every row in [?4, ?5). */
+#define SQL_ITEM_DAYS                                                         \
+    "SELECT day, first_v, last_v, gain FROM item_day WHERE item_id = ?1 AND " \
+    "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day >= "         \
+    "coalesce((SELECT max(day) FROM item_day WHERE item_id = ?1 AND "         \
+    "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day < ?3), ?3) " \
+    "AND day < ?4 ORDER BY day"
+
+enum err sq_item_days(struct store *base, int64_t item_id, const char *metric,
+                      int32_t from, int32_t to, struct store_day **out,
+                      size_t *n)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    struct store_day *v = NULL;
+    size_t cap = 0, k = 0;
+    enum err rc = ERR_OK;
+    int r;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, SQL_ITEM_DAYS, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, to) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        v = xgrow(v, &cap, k + 1, sizeof *v);
+        v[k].day = sqlite3_column_int(st, 0);
+        v[k].first_v = sqlite3_column_int64(st, 1);
+        v[k].last_v = sqlite3_column_int64(st, 2);
+        v[k].has_gain = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        v[k].gain = sqlite3_column_int64(st, 3);
+        k++;
+    }
+    if (r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    if (rc != ERR_OK) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return ERR_OK;
+}
+
+#define SQL_ACCOUNT_GAINS                                                     \
+    "SELECT d.account_id, i.platform, d.day, d.gain FROM account_day d "      \
+    "JOIN item i ON i.id = d.account_id WHERE d.metric_id = (SELECT id FROM " \
+    "metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 AND "             \
+    "(?4 IS NULL OR i.platform = ?4) ORDER BY d.account_id, d.day"
+
+enum err sq_account_gains(struct store *base, const char *metric, int platform,
+                          int32_t from, int32_t to, store_gain_fn fn,
+                          void *ud)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_ACCOUNT_GAINS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 4, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK)) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        enum platform p = PLATFORM_YOUTUBE;
+        if (platform_from_name((const char *)sqlite3_column_text(st, 1), &p) !=
+            ERR_OK)
+            continue;
+        rc = fn(ud, sqlite3_column_int64(st, 0), p, sqlite3_column_int(st, 2),
+                sqlite3_column_int64(st, 3));
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The (metric_id, day) index narrows to the range; the sum per item is
+ * over at most range-days rows each. */
+#define SQL_TOP_GAINS                                                         \
+    "SELECT d.item_id, sum(d.gain) AS g FROM item_day d JOIN item i ON "      \
+    "i.id = d.item_id WHERE d.metric_id = (SELECT id FROM metric WHERE "      \
+    "name = ?1) AND d.day >= ?2 AND d.day < ?3 AND d.gain IS NOT NULL AND "   \
+    "i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "                 \
+    "GROUP BY d.item_id ORDER BY g DESC, d.item_id LIMIT ?5"
+
+enum err sq_top_gains(struct store *base, const char *metric, int platform,
+                      int32_t from, int32_t to, size_t limit,
+                      struct store_ranked **out, size_t *n)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    struct store_ranked *v = NULL;
+    size_t cap = 0, k = 0;
+    enum err rc = ERR_OK;
+    int r;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, SQL_TOP_GAINS, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 4, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK) ||
+        sqlite3_bind_int64(st, 5, (int64_t)limit) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        v = xgrow(v, &cap, k + 1, sizeof *v);
+        v[k].item_id = sqlite3_column_int64(st, 0);
+        v[k].gain = sqlite3_column_int64(st, 1);
+        k++;
+    }
+    if (r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    if (rc != ERR_OK) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return ERR_OK;
+}

@@ -1,0 +1,159 @@
+/* The report (store rollups + analytics) against hand-computed values. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "analytics/report.h"
+#include "core/alloc.h"
+#include "core/timeutil.h"
+
+#define DAY 86400
+#define D0 19000 /* 2022-01-08, a Saturday */
+#define T(d, h) (((int64_t)(D0 + (d))) * DAY + (h) * 3600)
+
+struct fx {
+    char *dir;
+    struct store *st;
+    struct buf err;
+};
+
+static void put(struct fx *f, enum platform p, enum item_type type,
+                const char *id, const char *acct, int64_t pub, int64_t t,
+                const char *metric, int64_t v)
+{
+    struct batch b;
+    struct ingest_stats s;
+    struct item *it;
+
+    batch_init(&b);
+    it = batch_item(&b, p, type, id);
+    item_set(&it->account_ext_id, acct);
+    item_set(&it->title, id);
+    it->published_at = pub;
+    assert_int_equal(
+        metrics_set_i64(&item_snapshot_at(it, t)->metrics, metric, v), ERR_OK);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    batch_free(&b);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof *f);
+    struct buf p;
+
+    f->dir = tu_tmpdir();
+    buf_init(&p, 4096);
+    buf_init(&f->err, 4096);
+    assert_int_equal(buf_printf(&p, "%s/r.db", f->dir), ERR_OK);
+    assert_int_equal(store_open(buf_cstr(&p), &f->st, &f->err), ERR_OK);
+    buf_free(&p);
+    /* YouTube channel followers: 1000, 1100 (day 9), 1250 (day 20). */
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(0, 12),
+        M_FOLLOWERS, 1000);
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(9, 12),
+        M_FOLLOWERS, 1100);
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(20, 12),
+        M_FOLLOWERS, 1250);
+    /* v1, published Saturday 18:00: +100 a day, +5000 more on day 20. */
+    for (int d = 0; d <= 25; d++) {
+        int64_t v = 100 * (d + 1) + (d >= 20 ? 5000 : 0);
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v1", "UCa", T(0, 18),
+            T(d, 20), M_VIEWS, v);
+        if (d == 25) {
+            put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v1", "UCa", T(0, 18),
+                T(d, 20), M_LIKES, v / 10);
+            put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v1", "UCa", T(0, 18),
+                T(d, 20), M_COMMENTS, v / 100);
+        }
+    }
+    /* t1 on TikTok, published Tuesday (day 3) 09:00: +50 a day. */
+    for (int d = 3; d <= 25; d++)
+        put(f, PLATFORM_TIKTOK, ITEM_CONTENT, "t1", "ttu", T(3, 9),
+            T(d, 22), M_VIEWS, 50 * (d - 2));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    store_close(f->st);
+    buf_free(&f->err);
+    tu_rmdir(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static void test_report_values(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    const struct report_platform *yt, *tt;
+
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    tt = &r.platform[PLATFORM_TIKTOK];
+    assert_true(yt->present && tt->present);
+    assert_false(r.platform[PLATFORM_INSTAGRAM].present);
+    assert_int_equal(yt->accounts, 1);
+    assert_int_equal(yt->content, 1);
+    assert_int_equal(tt->accounts, 1); /* created bare from the video */
+    assert_int_equal(yt->followers, 1250);
+    assert_true(yt->has_followers_gain);
+    assert_int_equal(yt->followers_gain, 150); /* 1250 (day 20) - 1100 */
+    assert_int_equal(yt->views_gain, 100 * 16 + 5000);
+    assert_int_equal(tt->views_gain, 50 * 16);
+    assert_int_equal(r.total.views_gain, 6600 + 800);
+    assert_int_equal(yt->daily_views[0], 100);      /* day 10 */
+    assert_int_equal(yt->daily_views[10], 5100);    /* day 20 */
+    assert_int_equal(r.total.daily_views[10], 5150);
+    /* Engagement from the latest values: (760 + 76) / 7600. */
+    assert_true(yt->has_engagement);
+    assert_true(fabs(yt->engagement - 836.0 / 7600.0) < 1e-12);
+    assert_true(tt->has_engagement && tt->engagement == 0.0); /* no likes */
+    /* Top by views gained in the range. */
+    assert_int_equal(r.ntop, 2);
+    assert_string_equal(r.top[0].item->ext_id, "v1");
+    assert_int_equal(r.top[0].gain, 6600);
+    assert_string_equal(r.top[1].item->ext_id, "t1");
+    /* Best time: v1 got 700 views in its first week (published Saturday
+     * 18:00), t1 350 (Tuesday 09:00). */
+    assert_int_equal(r.best_hour, 6 * 24 + 18);
+    assert_int_equal(r.heat.count[2 * 24 + 9], 1);
+    assert_true(r.heat.sum[2 * 24 + 9] == 350.0);
+    /* The viral day, and nothing else. */
+    assert_int_equal(r.nspikes, 1);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    assert_int_equal(r.spikes[0].day, D0 + 20);
+    assert_int_equal(r.spikes[0].gain, 5100);
+    assert_true(r.spikes[0].baseline == 100.0);
+    report_free(&r);
+}
+
+static void test_report_platform_filter_and_bounds(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, PLATFORM_TIKTOK, 10};
+    struct report r;
+
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_false(r.platform[PLATFORM_YOUTUBE].present);
+    assert_int_equal(r.total.views_gain, 800);
+    assert_int_equal(r.ntop, 1);
+    report_free(&r);
+    o.from_day = o.to_day; /* an empty range is refused */
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_report_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_report_platform_filter_and_bounds, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
