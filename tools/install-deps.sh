@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   gcc make cmake pkg-config
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
+  libmicrohttpd-dev
+  curl   # integration tests talk HTTP
+  python3 # integration tests check JSON
   clang  # libFuzzer targets
   sqlite3
 )

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/jsonw.h"
+#include "core/str.h"
 #include "core/timeutil.h"
 
 #define SPIKE_WINDOW 14     /* days of baseline before a day */
@@ -263,4 +265,118 @@ void report_free(struct report *r)
         item_destroy(r->spikes[i].item);
     free(r->spikes);
     memset(r, 0, sizeof *r);
+}
+
+const char *const report_wday_names[7] = {"Sun", "Mon", "Tue", "Wed",
+                                          "Thu", "Fri", "Sat"};
+
+static void json_day(struct jw *w, struct store *st, const char *key,
+                     int32_t day)
+{
+    struct buf b;
+    buf_init(&b, 32);
+    if (time_format_date(store_day_start(st, day), &b) != ERR_OK)
+        buf_reset(&b);
+    jw_kv_str(w, key, buf_cstr(&b));
+    buf_free(&b);
+}
+
+static void json_platform(struct jw *w, const struct report_platform *rp,
+                          int32_t ndays)
+{
+    jw_object_begin(w);
+    jw_kv_i64(w, "accounts", rp->accounts);
+    jw_kv_i64(w, "content", rp->content);
+    jw_key(w, "followers");
+    rp->has_followers ? jw_i64(w, rp->followers) : jw_null(w);
+    jw_key(w, "followers_gain");
+    rp->has_followers_gain ? jw_i64(w, rp->followers_gain) : jw_null(w);
+    jw_kv_i64(w, "views_gain", rp->views_gain);
+    jw_kv_i64(w, "views", rp->views);
+    jw_kv_i64(w, "interactions", rp->interactions);
+    jw_key(w, "engagement");
+    rp->has_engagement ? jw_real(w, rp->engagement) : jw_null(w);
+    jw_key(w, "daily_views_gain");
+    jw_array_begin(w);
+    for (int32_t d = 0; d < ndays; d++)
+        jw_i64(w, rp->daily_views[d]);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static void json_item_ref(struct jw *w, const struct item *it)
+{
+    jw_kv_str(w, "platform", platform_name(it->platform));
+    jw_kv_str(w, "id", it->ext_id);
+    jw_kv_str(w, "title", it->title);
+}
+
+void report_json(struct jw *w, struct store *st, const struct report *r)
+{
+    int32_t ndays = r->to_day - r->from_day;
+
+    jw_object_begin(w);
+    json_day(w, st, "from", r->from_day);
+    json_day(w, st, "to", r->to_day - 1);
+    jw_key(w, "platforms");
+    jw_object_begin(w);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (r->platform[p].present) {
+            jw_key(w, platform_name(p));
+            json_platform(w, &r->platform[p], ndays);
+        }
+    jw_object_end(w);
+    jw_key(w, "total");
+    json_platform(w, &r->total, ndays);
+    jw_key(w, "top");
+    jw_array_begin(w);
+    for (size_t i = 0; i < r->ntop; i++) {
+        jw_object_begin(w);
+        json_item_ref(w, r->top[i].item);
+        jw_kv_i64(w, "views_gain", r->top[i].gain);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_key(w, "best_hour");
+    if (r->best_hour >= 0) {
+        jw_object_begin(w);
+        jw_kv_str(w, "weekday", report_wday_names[r->best_hour / 24]);
+        jw_kv_i64(w, "hour", r->best_hour % 24);
+        jw_object_end(w);
+    } else {
+        jw_null(w);
+    }
+    jw_key(w, "heatmap"); /* mean first-week views, 7 x 24, Sunday first */
+    jw_array_begin(w);
+    for (int b = 0; b < 168; b++) {
+        double m;
+        if (heatmap_mean(&r->heat, b, &m))
+            jw_real(w, m);
+        else
+            jw_null(w);
+    }
+    jw_array_end(w);
+    jw_key(w, "spikes");
+    jw_array_begin(w);
+    for (size_t i = 0; i < r->nspikes; i++) {
+        jw_object_begin(w);
+        json_day(w, st, "day", r->spikes[i].day);
+        json_item_ref(w, r->spikes[i].item);
+        jw_kv_i64(w, "views_gain", r->spikes[i].gain);
+        jw_kv_real(w, "baseline", r->spikes[i].baseline);
+        jw_kv_real(w, "score", r->spikes[i].score);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+enum err report_parse_range(const char *s, int32_t *days)
+{
+    size_t n = strlen(s);
+    int64_t v;
+    if (n < 2 || s[n - 1] != 'd' || parse_i64n(s, n - 1, 1, 3660, &v) != ERR_OK)
+        return ERR_INVALID;
+    *days = (int32_t)v;
+    return ERR_OK;
 }

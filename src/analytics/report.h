@@ -61,4 +61,14 @@ enum err report_build(struct store *st, const struct report_opts *o,
                       struct report *out, struct buf *err) WARN_UNUSED;
 void report_free(struct report *r); /* NULL is a no-op */
 
+/* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
+enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;
+
+struct jw;
+/* The report as one JSON object (days as YYYY-MM-DD). */
+void report_json(struct jw *w, struct store *st, const struct report *r);
+
+/* Weekday names, Sunday first, for heatmap buckets (bucket / 24). */
+extern const char *const report_wday_names[7];
+
 #endif

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "core/alloc.h"
 #include "core/jsonw.h"
+#include "core/model_json.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 
@@ -29,37 +30,6 @@ static const struct snapshot *latest(const struct item *it)
     return it->nsnaps > 0 ? it->snaps[it->nsnaps - 1] : NULL;
 }
 
-/* The item's descriptive fields as JSON members. */
-static void item_json_fields(struct jw *w, const struct item *it)
-{
-    jw_kv_str(w, "platform", platform_name(it->platform));
-    jw_kv_str(w, "type", item_type_name(it->type));
-    jw_kv_str(w, "id", it->ext_id);
-    if (it->type == ITEM_CONTENT)
-        jw_kv_str(w, "account_id", it->account_ext_id);
-    jw_kv_str(w, "kind", it->kind);
-    if (it->type == ITEM_ACCOUNT)
-        jw_kv_str(w, "handle", it->handle);
-    jw_kv_str(w, "title", it->title);
-    jw_kv_str(w, "url", it->url);
-    jw_kv_str(w, "thumbnail_url", it->thumbnail_url);
-    jw_kv_time(w, "published_at", it->published_at);
-    if (it->duration_s >= 0)
-        jw_kv_i64(w, "duration_s", it->duration_s);
-}
-
-static void metrics_json(struct jw *w, const struct metrics *m)
-{
-    jw_object_begin(w);
-    for (size_t i = 0; i < m->n; i++) {
-        if (m->v[i].is_real)
-            jw_kv_real(w, m->v[i].name, m->v[i].r);
-        else
-            jw_kv_i64(w, m->v[i].name, m->v[i].i);
-    }
-    jw_object_end(w);
-}
-
 static enum err list_row(void *ud, const struct item *it)
 {
     struct list_run *run = ud;
@@ -72,16 +42,7 @@ static enum err list_row(void *ud, const struct item *it)
     size_t c = 0;
 
     if (run->json) {
-        jw_object_begin(&run->w);
-        item_json_fields(&run->w, it);
-        jw_kv_time(&run->w, "observed_at", snap ? snap->observed_at
-                                                : TIME_NONE);
-        jw_key(&run->w, "metrics");
-        if (snap)
-            metrics_json(&run->w, &snap->metrics);
-        else
-            jw_null(&run->w);
-        jw_object_end(&run->w);
+        item_json_latest(&run->w, it);
         return run->w.status; /* sticky; the array is still open */
     }
     for (size_t i = 0; i < 8; i++)
@@ -375,20 +336,7 @@ static bool show_json(const struct item *it)
 
     buf_init(&out, (size_t)1 << 30);
     jw_init(&w, &out);
-    jw_object_begin(&w);
-    item_json_fields(&w, it);
-    jw_kv_str(&w, "description", it->description);
-    jw_key(&w, "snapshots");
-    jw_array_begin(&w);
-    for (size_t s = 0; s < it->nsnaps; s++) {
-        jw_object_begin(&w);
-        jw_kv_time(&w, "observed_at", it->snaps[s]->observed_at);
-        jw_key(&w, "metrics");
-        metrics_json(&w, &it->snaps[s]->metrics);
-        jw_object_end(&w);
-    }
-    jw_array_end(&w);
-    jw_object_end(&w);
+    item_json_history(&w, it);
     ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
          cli_write(stdout, &out);
     buf_free(&out);

@@ -10,22 +10,18 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 
-static const char *const wday_names[] = {"Sun", "Mon", "Tue", "Wed",
-                                         "Thu", "Fri", "Sat"};
 
 struct report_args {
-    int64_t range_days;
+    int32_t range_days;
     int64_t from, to; /* TIME_NONE unless given */
     int platform;
     int64_t top;
     bool json;
 };
 
-static bool parse_range(const char *s, int64_t *days)
+static bool parse_range(const char *s, int32_t *days)
 {
-    size_t n = strlen(s);
-    if (n < 2 || s[n - 1] != 'd' ||
-        parse_i64n(s, n - 1, 1, 3660, days) != ERR_OK) {
+    if (report_parse_range(s, days) != ERR_OK) {
         cli_error("--range: expected a number of days such as 7d, 28d, 90d "
                   "or 365d, got \"%s\"",
                   s);
@@ -177,7 +173,7 @@ static void print_text(struct store *st, const struct report *r)
         if (!heatmap_mean(&r->heat, r->best_hour, &m))
             m = 0;
         printf("%s %02d:00 (%.0f views, %u items)\n",
-               wday_names[r->best_hour / 24], r->best_hour % 24, m,
+               report_wday_names[r->best_hour / 24], r->best_hour % 24, m,
                r->heat.count[r->best_hour]);
     } else {
         printf("not enough data\n");
@@ -197,92 +193,18 @@ out:
     buf_free(&b);
 }
 
-static void json_platform(struct jw *w, const struct report_platform *rp,
-                          int32_t ndays)
-{
-    jw_object_begin(w);
-    jw_kv_i64(w, "accounts", rp->accounts);
-    jw_kv_i64(w, "content", rp->content);
-    jw_key(w, "followers");
-    rp->has_followers ? jw_i64(w, rp->followers) : jw_null(w);
-    jw_key(w, "followers_gain");
-    rp->has_followers_gain ? jw_i64(w, rp->followers_gain) : jw_null(w);
-    jw_kv_i64(w, "views_gain", rp->views_gain);
-    jw_kv_i64(w, "views", rp->views);
-    jw_kv_i64(w, "interactions", rp->interactions);
-    jw_key(w, "engagement");
-    rp->has_engagement ? jw_real(w, rp->engagement) : jw_null(w);
-    jw_key(w, "daily_views_gain");
-    jw_array_begin(w);
-    for (int32_t d = 0; d < ndays; d++)
-        jw_i64(w, rp->daily_views[d]);
-    jw_array_end(w);
-    jw_object_end(w);
-}
-
 static bool print_json(struct store *st, const struct report *r)
 {
-    struct buf out, day;
+    struct buf out;
     struct jw w;
     bool ok;
 
     buf_init(&out, (size_t)1 << 26);
-    buf_init(&day, 32);
     jw_init(&w, &out);
-    jw_object_begin(&w);
-    fmt_day(st, r->from_day, &day);
-    jw_kv_str(&w, "from", buf_cstr(&day));
-    fmt_day(st, r->to_day - 1, &day);
-    jw_kv_str(&w, "to", buf_cstr(&day));
-    jw_key(&w, "platforms");
-    jw_object_begin(&w);
-    for (int p = 0; p < PLATFORM_COUNT; p++)
-        if (r->platform[p].present) {
-            jw_key(&w, platform_name(p));
-            json_platform(&w, &r->platform[p], r->to_day - r->from_day);
-        }
-    jw_object_end(&w);
-    jw_key(&w, "total");
-    json_platform(&w, &r->total, r->to_day - r->from_day);
-    jw_key(&w, "top");
-    jw_array_begin(&w);
-    for (size_t i = 0; i < r->ntop; i++) {
-        jw_object_begin(&w);
-        jw_kv_str(&w, "platform", platform_name(r->top[i].item->platform));
-        jw_kv_str(&w, "id", r->top[i].item->ext_id);
-        jw_kv_str(&w, "title", r->top[i].item->title);
-        jw_kv_i64(&w, "views_gain", r->top[i].gain);
-        jw_object_end(&w);
-    }
-    jw_array_end(&w);
-    jw_key(&w, "best_hour");
-    if (r->best_hour >= 0) {
-        jw_object_begin(&w);
-        jw_kv_str(&w, "weekday", wday_names[r->best_hour / 24]);
-        jw_kv_i64(&w, "hour", r->best_hour % 24);
-        jw_object_end(&w);
-    } else {
-        jw_null(&w);
-    }
-    jw_key(&w, "spikes");
-    jw_array_begin(&w);
-    for (size_t i = 0; i < r->nspikes; i++) {
-        jw_object_begin(&w);
-        fmt_day(st, r->spikes[i].day, &day);
-        jw_kv_str(&w, "day", buf_cstr(&day));
-        jw_kv_str(&w, "platform", platform_name(r->spikes[i].item->platform));
-        jw_kv_str(&w, "id", r->spikes[i].item->ext_id);
-        jw_kv_i64(&w, "views_gain", r->spikes[i].gain);
-        jw_kv_real(&w, "baseline", r->spikes[i].baseline);
-        jw_kv_real(&w, "score", r->spikes[i].score);
-        jw_object_end(&w);
-    }
-    jw_array_end(&w);
-    jw_object_end(&w);
+    report_json(&w, st, r);
     ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
          cli_write(stdout, &out);
     buf_free(&out);
-    buf_free(&day);
     return ok;
 }
 

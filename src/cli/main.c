@@ -111,6 +111,16 @@ static const char usage_report[] =
     "  --top N             how many top items (default 10)\n"
     "  --json              JSON on stdout\n";
 
+static const char usage_serve[] =
+    "usage: mediadash serve [--listen HOST:PORT] [--threads N]\n"
+    "\n"
+    "Serve the JSON API (/api/v1/...) until SIGINT or SIGTERM.\n"
+    "\n"
+    "options:\n"
+    "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
+    "                      port 0 picks a free one, printed on stderr)\n"
+    "  --threads N         worker threads (default 4)\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -123,6 +133,7 @@ const struct command cli_commands[] = {
     {"report", "overview: totals, gains, top content, best hours, spikes",
      usage_report, cmd_report},
     {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},
+    {"serve", "serve the JSON API over HTTP", usage_serve, cmd_serve},
     {NULL, NULL, NULL, NULL},
 };
 

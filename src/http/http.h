@@ -1,0 +1,74 @@
+/* The HTTP server (libmicrohttpd): a thread pool with epoll, a static
+ * route table, bounded requests, JSON errors, security headers on every
+ * response. Handlers read the store; they never do network I/O. */
+#ifndef MEDIADASH_HTTP_H
+#define MEDIADASH_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "store/store.h"
+
+struct http_config {
+    const char *host;        /* address to bind, e.g. "127.0.0.1" */
+    uint16_t port;           /* 0: any free port (see http_port) */
+    const char *db_path;     /* each worker opens its own store handle */
+    unsigned threads;        /* worker threads */
+    unsigned max_connections;
+    unsigned per_ip_connections;
+    unsigned timeout_s;      /* idle connection timeout */
+    size_t max_body;         /* request body cap; over it: 413 */
+};
+
+/* Defaults for the fields above (host 127.0.0.1, port 8080). */
+void http_config_defaults(struct http_config *cfg);
+
+struct http_server;
+
+/* Start serving in background threads. On failure err says why. */
+enum err http_start(const struct http_config *cfg, struct http_server **out,
+                    struct buf *err) WARN_UNUSED;
+/* The port actually bound. */
+uint16_t http_port(const struct http_server *srv);
+/* Stop accepting, finish in-flight requests, free everything. */
+void http_stop(struct http_server *srv);
+
+/* ---- for handlers (the files of src/http) ----------------------------- */
+
+struct MHD_Connection;
+
+struct http_request {
+    struct MHD_Connection *conn;
+    const char *method;  /* borrowed from libmicrohttpd */
+    const char *path;    /* without the query string */
+    struct buf body;     /* request body, capped */
+    bool body_too_big;
+    struct store *st;    /* leased for the request */
+    const struct http_config *cfg;
+};
+
+struct http_response {
+    unsigned status;
+    const char *content_type; /* static string */
+    struct buf body;
+    const char *cache_control; /* static string or NULL (no-store) */
+    char *set_cookie;          /* owned, or NULL */
+    const char *location;      /* static or borrowed for the call, or NULL */
+};
+
+/* A query-string argument, or NULL. Borrowed for the request. */
+const char *http_arg(const struct http_request *req, const char *name);
+/* A request header, or NULL. */
+const char *http_header(const struct http_request *req, const char *name);
+
+/* Fill res with {"error": {"status": N, "message": ..., "param": ...}}. */
+void http_error(struct http_response *res, unsigned status, const char *param,
+                const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+typedef void (*http_handler)(struct http_request *req,
+                             struct http_response *res);
+
+#endif

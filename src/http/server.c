@@ -1,0 +1,325 @@
+/* libmicrohttpd glue: connection limits, request bodies, the store pool,
+ * routing, and the headers every response carries. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "http/route.h"
+
+#define POOL_MAX 64
+
+/* Store handles, one per concurrent request: SQLite connections are not
+ * shared between threads (STYLE.md 11). */
+struct store_pool {
+    pthread_mutex_t mu;
+    struct store *free[POOL_MAX];
+    size_t nfree;
+};
+
+struct http_server {
+    struct http_config cfg;
+    char *host, *db_path; /* owned copies behind cfg */
+    struct MHD_Daemon *mhd;
+    struct store_pool pool;
+};
+
+void http_config_defaults(struct http_config *cfg)
+{
+    cfg->host = "127.0.0.1";
+    cfg->port = 8080;
+    cfg->db_path = NULL;
+    cfg->threads = 4;
+    cfg->max_connections = 256;
+    cfg->per_ip_connections = 32;
+    cfg->timeout_s = 30;
+    cfg->max_body = (size_t)16 << 20;
+}
+
+static struct store *pool_get(struct http_server *srv)
+{
+    struct store *st = NULL;
+    struct buf err;
+
+    pthread_mutex_lock(&srv->pool.mu);
+    if (srv->pool.nfree > 0)
+        st = srv->pool.free[--srv->pool.nfree];
+    pthread_mutex_unlock(&srv->pool.mu);
+    if (st != NULL)
+        return st;
+    buf_init(&err, 1024);
+    if (store_open(srv->cfg.db_path, &st, &err) != ERR_OK)
+        LOG_ERROR("http: %s", buf_cstr(&err));
+    buf_free(&err);
+    return st;
+}
+
+static void pool_put(struct http_server *srv, struct store *st)
+{
+    if (st == NULL)
+        return;
+    pthread_mutex_lock(&srv->pool.mu);
+    if (srv->pool.nfree < POOL_MAX) {
+        srv->pool.free[srv->pool.nfree++] = st;
+        st = NULL;
+    }
+    pthread_mutex_unlock(&srv->pool.mu);
+    store_close(st);
+}
+
+const char *http_arg(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+                                       name);
+}
+
+const char *http_header(const struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+void http_error(struct http_response *res, unsigned status, const char *param,
+                const char *fmt, ...)
+{
+    struct buf msg;
+    struct jw w;
+    va_list ap;
+
+    buf_init(&msg, 1024);
+    va_start(ap, fmt);
+    buf_vcatf(&msg, fmt, ap);
+    va_end(ap);
+    res->status = status;
+    res->content_type = "application/json";
+    buf_reset(&res->body);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "error");
+    jw_object_begin(&w);
+    jw_kv_i64(&w, "status", status);
+    jw_kv_str(&w, "message", buf_cstr(&msg));
+    if (param != NULL)
+        jw_kv_str(&w, "param", param);
+    jw_object_end(&w);
+    jw_object_end(&w);
+    if (jw_status(&w) != ERR_OK)
+        buf_setf(&res->body, "{\"error\":{\"status\":%u}}", status);
+    buf_free(&msg);
+}
+
+static const struct route *find_route(const char *method, const char *path,
+                                      bool *path_known)
+{
+    *path_known = false;
+    for (const struct route *r = http_routes; r->method; r++) {
+        size_t n = strlen(r->path);
+        bool match = r->path[n - 1] == '/' && n > 1
+                         ? strncmp(path, r->path, n) == 0 && path[n] != '\0'
+                         : strcmp(path, r->path) == 0;
+        if (!match)
+            continue;
+        *path_known = true;
+        if (strcmp(r->method, method) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static void dispatch(struct http_server *srv, struct http_request *req,
+                     struct http_response *res)
+{
+    bool known;
+    const struct route *r = find_route(req->method, req->path, &known);
+
+    if (req->body_too_big) {
+        http_error(res, 413, NULL, "request body over %zu bytes",
+                   srv->cfg.max_body);
+        return;
+    }
+    if (r == NULL) {
+        if (known)
+            http_error(res, 405, NULL, "%s not allowed here", req->method);
+        else
+            http_error(res, 404, NULL, "no such page or endpoint");
+        return;
+    }
+    req->st = pool_get(srv);
+    if (req->st == NULL) {
+        http_error(res, 503, NULL, "the database is not available");
+        return;
+    }
+    r->handler(req, res);
+}
+
+static void add_headers(struct MHD_Response *r, const struct http_response *res)
+{
+    MHD_add_response_header(r, "Content-Type", res->content_type
+                                                   ? res->content_type
+                                                   : "application/json");
+    MHD_add_response_header(r, "Cache-Control", res->cache_control
+                                                    ? res->cache_control
+                                                    : "no-store");
+    MHD_add_response_header(
+        r, "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+    if (res->set_cookie)
+        MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+    if (res->location)
+        MHD_add_response_header(r, "Location", res->location);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *conn,
+                               struct http_response *res)
+{
+    struct MHD_Response *r;
+    enum MHD_Result ret;
+    size_t len = res->body.len;
+    char *data = buf_steal(&res->body);
+
+    r = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (r == NULL) {
+        free(data);
+        return MHD_NO;
+    }
+    add_headers(r, res);
+    ret = MHD_queue_response(conn, res->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct http_server *srv = cls;
+    struct http_request *req = *con_cls;
+    struct http_response res;
+    enum MHD_Result ret;
+    (void)version;
+
+    if (req == NULL) { /* first call: headers only */
+        req = xcalloc(1, sizeof *req);
+        req->conn = conn;
+        req->method = method;
+        req->path = url;
+        req->cfg = &srv->cfg;
+        buf_init(&req->body, srv->cfg.max_body);
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) { /* body chunk: keep it, or note it is too big */
+        if (!req->body_too_big &&
+            buf_append(&req->body, upload, *upload_size) != ERR_OK)
+            req->body_too_big = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    memset(&res, 0, sizeof res);
+    res.status = 200;
+    buf_init(&res.body, (size_t)64 << 20);
+    dispatch(srv, req, &res);
+    ret = respond(conn, &res);
+    buf_free(&res.body);
+    free(res.set_cookie);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    struct http_server *srv = cls;
+    struct http_request *req = *con_cls;
+    (void)conn;
+    (void)toe;
+    if (req == NULL)
+        return;
+    pool_put(srv, req->st);
+    buf_free(&req->body);
+    free(req);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    struct buf b;
+    (void)cls;
+    buf_init(&b, 1024);
+    buf_vcatf(&b, fmt, ap);
+    LOG_WARN("libmicrohttpd: %s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+enum err http_start(const struct http_config *cfg, struct http_server **out,
+                    struct buf *err)
+{
+    struct http_server *srv = xcalloc(1, sizeof *srv);
+    struct sockaddr_in addr;
+
+    *out = NULL;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &addr.sin_addr) != 1) {
+        buf_setf(err, "listen address \"%s\" is not an IPv4 address",
+                 cfg->host);
+        free(srv);
+        return ERR_INVALID;
+    }
+    srv->cfg = *cfg;
+    srv->host = xstrdup(cfg->host);
+    srv->db_path = xstrdup(cfg->db_path);
+    srv->cfg.host = srv->host;
+    srv->cfg.db_path = srv->db_path;
+    pthread_mutex_init(&srv->pool.mu, NULL);
+    srv->mhd = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+    if (srv->mhd == NULL) {
+        buf_setf(err, "cannot listen on %s:%u (in use, or not allowed)",
+                 cfg->host, (unsigned)cfg->port);
+        http_stop(srv);
+        return ERR_IO;
+    }
+    *out = srv;
+    return ERR_OK;
+}
+
+uint16_t http_port(const struct http_server *srv)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : srv->cfg.port;
+}
+
+void http_stop(struct http_server *srv)
+{
+    if (srv == NULL)
+        return;
+    if (srv->mhd)
+        MHD_stop_daemon(srv->mhd);
+    while (srv->pool.nfree > 0)
+        store_close(srv->pool.free[--srv->pool.nfree]);
+    pthread_mutex_destroy(&srv->pool.mu);
+    free(srv->host);
+    free(srv->db_path);
+    free(srv);
+}
