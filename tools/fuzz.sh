@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
   while IFS= read -r -d '' f; do
     cp "$f" "$corpus/seed-$n-$(basename "$f")"
     n=$((n + 1))
-  done < <(find "$seed" -type f -size -1M -print0)
+  done < <(find "$seed" -type f -size -1024k -print0)
   [ -d "$root/tests/fuzz/corpus/$t" ] && cp "$root/tests/fuzz/corpus/$t"/* "$corpus/" 2>/dev/null
   echo "fuzz: $t for ${secs}s"
   if ! "$build/$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \

@@ -252,6 +252,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+    PRINTF_LIKE(2, 0);
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct buf b;
     (void)cls;

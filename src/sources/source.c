@@ -48,8 +48,9 @@ static enum err parse_json_doc(const char *data, size_t len,
 
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
     if (root == NULL) {
-        if (strstr(je.text, "premature end of input") ||
-            strstr(je.text, "unexpected end"))
+        /* An error at the very end of the input means it stopped short. */
+        if ((size_t)je.position >= len || strstr(je.text, "end of file") ||
+            strstr(je.text, "premature end of input"))
             buf_setf(err, "truncated JSON: input ends at line %d column %d "
                           "(%s)", je.line, je.column, je.text);
         else

@@ -5,7 +5,7 @@
 DB="$TMP/a.db"
 md() { "$BIN" --db "$DB" "$@"; }
 VIDEOS="$DATA/cli/videos_page.json"
-BAD="$DATA/cli/videos_page_one_bad.json"
+BAD="$DATA/cli/bad/videos_page_one_bad.json"
 
 # --- usage -------------------------------------------------------------
 for c in import accounts content show export; do
