@@ -9,49 +9,30 @@
 #include "core/timeutil.h"
 #include "sources/source.h"
 
-#define OBSERVED 1717243200 /* 2024-06-01T12:00:00Z */
-
-struct parsed {
-    enum err rc;
-    struct batch b;
-    struct buf err;
-    const char *format;
-};
-
-static void parse_path(const char *path, const char *hint, struct parsed *p)
-{
-    struct source_opts o = {0};
-    struct buf data;
-
-    o.observed_at = OBSERVED;
-    o.account_hint[PLATFORM_YOUTUBE] = hint;
-    buf_init(&data, SOURCE_MAX_BYTES);
-    tu_read(path, &data);
-    batch_init(&p->b);
-    buf_init(&p->err, 8192);
-    p->rc = source_parse(data.data, data.len, &o, &p->b, &p->format, &p->err);
-    buf_free(&data);
-}
+#define OBSERVED TU_OBSERVED
+#define parsed tu_parsed
+#define done tu_parsed_free
 
 static void parse_fixture(const char *rel, const char *hint, struct parsed *p)
 {
-    char *path = tu_data_path(rel);
-    parse_path(path, hint, p);
-    free(path);
-}
-
-static void done(struct parsed *p)
-{
-    batch_free(&p->b);
-    buf_free(&p->err);
+    tu_parse_fixture(rel, PLATFORM_YOUTUBE, hint, p);
 }
 
 static struct item *find(struct parsed *p, enum item_type t, const char *id)
 {
-    struct item *it = batch_find(&p->b, PLATFORM_YOUTUBE, t, id);
-    if (it == NULL)
-        fail_msg("no item %s", id);
-    return it;
+    return tu_find(p, PLATFORM_YOUTUBE, t, id);
+}
+
+static void expect_refused(const char *rel, enum err rc, const char *a,
+                           const char *b)
+{
+    tu_expect_refused(rel, PLATFORM_YOUTUBE, "UCmediadashDemoChannel01", rc,
+                      a, b);
+}
+
+static bool real(const char *rel, const char *hint, struct parsed *p)
+{
+    return tu_parse_real(rel, PLATFORM_YOUTUBE, hint, p);
 }
 
 static void test_channels(void **state)
@@ -109,21 +90,6 @@ static void test_videos(void **state)
     ch = find(&p, ITEM_ACCOUNT, "UCmediadashDemoChannel01");
     assert_string_equal(ch->title, "Demo Streamer");
     assert_int_equal(ch->nsnaps, 0); /* named, not measured */
-    done(&p);
-}
-
-static void expect_refused(const char *rel, enum err rc, const char *a,
-                           const char *b)
-{
-    struct parsed p;
-    parse_fixture(rel, "UCmediadashDemoChannel01", &p);
-    if (p.rc != rc)
-        fail_msg("%s: got %d (%s), want %d", rel, p.rc, buf_cstr(&p.err), rc);
-    assert_int_equal(p.b.n, 0); /* nothing partial */
-    if (a && !strstr(buf_cstr(&p.err), a))
-        fail_msg("%s: \"%s\" lacks \"%s\"", rel, buf_cstr(&p.err), a);
-    if (b && !strstr(buf_cstr(&p.err), b))
-        fail_msg("%s: \"%s\" lacks \"%s\"", rel, buf_cstr(&p.err), b);
     done(&p);
 }
 
@@ -204,16 +170,6 @@ static void test_analytics_video_days(void **state)
 }
 
 /* ---- real captures, read in place -------------------------------------- */
-
-static bool real(const char *rel, const char *hint, struct parsed *p)
-{
-    char *path = tu_realdata_path(rel);
-    if (path == NULL)
-        return false;
-    parse_path(path, hint, p);
-    free(path);
-    return true;
-}
 
 static void test_real_channels(void **state)
 {

@@ -72,3 +72,70 @@ int64_t tu_metric(const struct snapshot *snap, const char *name)
         fail_msg("metric %s missing", name);
     return m->i;
 }
+
+void tu_parse(const char *path, enum platform p, const char *hint,
+              struct tu_parsed *out)
+{
+    struct source_opts o = {0};
+    struct buf data;
+
+    o.observed_at = TU_OBSERVED;
+    o.account_hint[p] = hint;
+    buf_init(&data, SOURCE_MAX_BYTES);
+    tu_read(path, &data);
+    batch_init(&out->b);
+    buf_init(&out->err, 8192);
+    out->format = NULL;
+    out->rc = source_parse(data.data ? data.data : "", data.len, &o, &out->b,
+                           &out->format, &out->err);
+    buf_free(&data);
+}
+
+void tu_parse_fixture(const char *rel, enum platform p, const char *hint,
+                      struct tu_parsed *out)
+{
+    char *path = tu_data_path(rel);
+    tu_parse(path, p, hint, out);
+    free(path);
+}
+
+bool tu_parse_real(const char *rel, enum platform p, const char *hint,
+                   struct tu_parsed *out)
+{
+    char *path = tu_realdata_path(rel);
+    if (path == NULL)
+        return false;
+    tu_parse(path, p, hint, out);
+    free(path);
+    return true;
+}
+
+void tu_parsed_free(struct tu_parsed *p)
+{
+    batch_free(&p->b);
+    buf_free(&p->err);
+}
+
+struct item *tu_find(struct tu_parsed *p, enum platform pl, enum item_type t,
+                     const char *id)
+{
+    struct item *it = batch_find(&p->b, pl, t, id);
+    if (it == NULL)
+        fail_msg("no item %s", id);
+    return it;
+}
+
+void tu_expect_refused(const char *rel, enum platform p, const char *hint,
+                       enum err rc, const char *a, const char *b)
+{
+    struct tu_parsed r;
+    tu_parse_fixture(rel, p, hint, &r);
+    if (r.rc != rc)
+        fail_msg("%s: got %d (%s), want %d", rel, r.rc, buf_cstr(&r.err), rc);
+    assert_int_equal(r.b.n, 0); /* nothing partial */
+    if (a && !strstr(buf_cstr(&r.err), a))
+        fail_msg("%s: \"%s\" lacks \"%s\"", rel, buf_cstr(&r.err), a);
+    if (b && !strstr(buf_cstr(&r.err), b))
+        fail_msg("%s: \"%s\" lacks \"%s\"", rel, buf_cstr(&r.err), b);
+    tu_parsed_free(&r);
+}

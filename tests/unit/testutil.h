@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/model.h"
+#include "sources/source.h"
 
 /* Path of a fixture: $MEDIADASH_TEST_DATA/<rel>. Caller frees. */
 char *tu_data_path(const char *rel);
@@ -24,5 +25,35 @@ char *tu_tmpdir(void);
 void tu_rmdir(const char *dir);
 /* Integer value of metric name in snap; fails the test if absent. */
 int64_t tu_metric(const struct snapshot *snap, const char *name);
+
+/* ---- parsing through source_parse, for the parser tests ---------------- */
+
+#define TU_OBSERVED 1717243200 /* 2024-06-01T12:00:00Z */
+
+struct tu_parsed {
+    enum err rc;
+    struct batch b;
+    struct buf err;
+    const char *format;
+};
+
+/* Parse the file at path with observed_at TU_OBSERVED and, when hint is
+ * not NULL, hint as platform p's account. Free with tu_parsed_free. */
+void tu_parse(const char *path, enum platform p, const char *hint,
+              struct tu_parsed *out);
+/* The same for a fixture (relative to tests/data) or a real capture
+ * (relative to ../shared/realdata; false when absent: skip()). */
+void tu_parse_fixture(const char *rel, enum platform p, const char *hint,
+                      struct tu_parsed *out);
+bool tu_parse_real(const char *rel, enum platform p, const char *hint,
+                   struct tu_parsed *out);
+void tu_parsed_free(struct tu_parsed *p);
+/* The item, or the test fails. */
+struct item *tu_find(struct tu_parsed *p, enum platform pl, enum item_type t,
+                     const char *id);
+/* The fixture must be refused with rc, leave nothing, and its message
+ * contain a and b (either may be NULL). */
+void tu_expect_refused(const char *rel, enum platform p, const char *hint,
+                       enum err rc, const char *a, const char *b);
 
 #endif
