@@ -27,7 +27,7 @@ for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"
   mkdir -p "$corpus"
   seed="$root/tests/data/${t#fuzz_}"
-  [ -d "$seed" ] || seed="$root/tests/data" # e.g. fuzz_source: every fixture
+  [ -d "$seed" ] || seed="$root/tests/data" # fuzz_source, fuzz_platforms: all
   n=0
   while IFS= read -r -d '' f; do
     cp "$f" "$corpus/seed-$n-$(basename "$f")"

@@ -110,21 +110,6 @@ static enum err parse_user(const json_t *root, struct source_ctx *ctx)
 
 /* ---- media ------------------------------------------------------------------- */
 
-/* The first line of a caption, cut to TITLE_MAX bytes on a UTF-8
- * boundary, into out. */
-static void caption_title(const char *caption, struct buf *out)
-{
-    size_t n = strcspn(caption, "\r\n");
-    if (n > TITLE_MAX) {
-        n = TITLE_MAX;
-        while (n > 0 && ((unsigned char)caption[n] & 0xC0) == 0x80)
-            n--;
-    }
-    buf_reset(out);
-    if (buf_append(out, caption, n) != ERR_OK)
-        buf_reset(out);
-}
-
 static const char *media_kind(const char *type, const char *product)
 {
     if (product && strcmp(product, "REELS") == 0)
@@ -209,13 +194,7 @@ static enum err media_fields(struct source_ctx *ctx, const json_t *m,
              thumb ? thumb : (type && strcmp(type, "VIDEO") == 0 ? NULL : url));
     item_set(&it->account_ext_id,
              owner ? owner : ctx->account_hint[PLATFORM_INSTAGRAM]);
-    if (caption) {
-        struct buf t;
-        buf_init(&t, TITLE_MAX + 1);
-        caption_title(caption, &t);
-        item_set(&it->title, buf_cstr(&t));
-        buf_free(&t);
-    }
+    source_title_from(&it->title, caption, TITLE_MAX);
     return ERR_OK;
 }
 

@@ -206,3 +206,22 @@ enum err source_metric_name(enum platform p, const char *name,
         return ERR_TOOBIG;
     return ERR_OK;
 }
+
+void source_title_from(char **field, const char *text, size_t max)
+{
+    struct buf t;
+    size_t n;
+
+    if (text == NULL)
+        return;
+    n = strcspn(text, "\r\n");
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    buf_init(&t, max + 1);
+    if (buf_append(&t, text, n) == ERR_OK)
+        item_set(field, buf_cstr(&t));
+    buf_free(&t);
+}

@@ -75,6 +75,10 @@ enum err source_metric_i64(struct source_ctx *ctx, struct snapshot *snap,
                            const char *name, int64_t v) WARN_UNUSED;
 enum err source_metric_real(struct source_ctx *ctx, struct snapshot *snap,
                             const char *name, double v) WARN_UNUSED;
+/* A short title from free text: its first line, cut to at most max bytes
+ * on a UTF-8 boundary, set on *field (left alone when text is NULL). */
+void source_title_from(char **field, const char *text, size_t max);
+
 /* "<platform prefix><name>", e.g. ("yt.", "favoriteCount"), into out. */
 enum err source_metric_name(enum platform p, const char *name,
                             struct buf *out) WARN_UNUSED;
