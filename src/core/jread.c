@@ -47,6 +47,8 @@ enum err jread_fail(struct jread *r, const char *field, const char *fmt, ...)
 
 const char *jread_type_name(const json_t *v)
 {
+    if (v == NULL)
+        return "nothing";
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         return "object";

@@ -110,7 +110,9 @@ enum err metrics_set_real(struct metrics *m, const char *name, double v)
     s = metric_slot(m, name);
     s->is_real = true;
     s->r = v;
-    s->i = (int64_t)v;
+    /* The integer view of a ratio; a double outside int64's range has
+     * none (converting it would be undefined behaviour). */
+    s->i = v > -9.2e18 && v < 9.2e18 ? (int64_t)v : 0;
     return ERR_OK;
 }
 

@@ -344,9 +344,13 @@ static enum err insight_value(struct source_ctx *ctx, const json_t *v,
                               const char *field, bool *use, int64_t *out)
 {
     *use = false;
+    if (v == NULL)
+        return jread_fail(&ctx->r, field, "value missing");
     if (json_is_object(v))
         return ERR_OK;
-    if (json_is_real(v) && json_real_value(v) == (double)(int64_t)json_real_value(v)) {
+    if (json_is_real(v) && json_real_value(v) > -9e15 &&
+        json_real_value(v) < 9e15 &&
+        json_real_value(v) == (double)(int64_t)json_real_value(v)) {
         *out = (int64_t)json_real_value(v);
         *use = true;
         return ERR_OK;

@@ -596,7 +596,7 @@ static enum err yta_cell(struct source_ctx *ctx, const struct yta *t,
 
     if (!json_is_number(v) ||
         (t->col[c] == COL_INT && !json_is_integer(v) &&
-         (d != (double)(int64_t)d || d > 9e15 || d < -9e15)))
+         (d > 9e15 || d < -9e15 || d != (double)(int64_t)d)))
         return jread_fail(&ctx->r, t->name[c], "expected %s, got %s",
                           t->col[c] == COL_INT ? "an integer" : "a number",
                           jread_type_name(v));
