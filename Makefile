@@ -1,6 +1,8 @@
 # The two commands of the README: `make run` and `make test`.
 # Everything else goes through CMake; this file only sequences it.
 
+MAKEFLAGS  += --no-print-directory
+
 BUILD      ?= build
 BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz

@@ -11,8 +11,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mapfile -t files < <(find "$root/tests/data" -path '*/bad/*' -prune -o \
   -type f \( -name '*.json' -o -name '*.csv' \) -print | sort)
 echo "Importing ${#files[@]} example API responses into $db ..."
-"$bin" --db "$db" -q import --account youtube:UCmediadashDemoChannel01 \
-  "${files[@]}" || true
+# Each file as if fetched an hour after the one before (saved responses
+# carry no fetch time of their own; the default would be "now" for all).
+base=$(( $(date -u +%s) / 3600 * 3600 - ${#files[@]} * 3600 ))
+i=0
+for f in "${files[@]}"; do
+  at=$(date -u -d "@$((base + i * 3600))" +%Y-%m-%dT%H:%M:%SZ)
+  "$bin" --db "$db" -q import --observed-at "$at" \
+    --account youtube:UCmediadashDemoChannel01 "$f" || true
+  i=$((i + 1))
+done
 echo
 echo "== Accounts"
 "$bin" --db "$db" accounts
