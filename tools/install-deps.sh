@@ -9,7 +9,8 @@ packages=(
   libmicrohttpd-dev
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
-  clang  # libFuzzer targets
+  clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
+                            # Recommends of clang, which we do not install)
   sqlite3
 )
 
