@@ -76,7 +76,6 @@ static enum err parse_user(const json_t *root, struct source_ctx *ctx)
 {
     const char *id, *username, *name, *bio, *pic;
     struct item *u;
-    struct buf url;
     enum err rc = jread_id(&ctx->r, root, "id", J_REQUIRED, &id);
 
     if (rc != ERR_OK)
@@ -100,11 +99,8 @@ static enum err parse_user(const json_t *root, struct source_ctx *ctx)
     item_set(&u->title, name);
     item_set(&u->description, bio);
     item_set(&u->thumbnail_url, pic);
-    buf_init(&url, ITEM_URL_MAX);
-    if (username &&
-        buf_printf(&url, "https://www.instagram.com/%s/", username) == ERR_OK)
-        item_set(&u->url, buf_cstr(&url));
-    buf_free(&url);
+    if (username)
+        source_url(&u->url, "https://www.instagram.com/", username, "/");
     return user_counts(ctx, root, u);
 }
 

@@ -225,3 +225,13 @@ void source_title_from(char **field, const char *text, size_t max)
         item_set(field, buf_cstr(&t));
     buf_free(&t);
 }
+
+void source_url(char **field, const char *prefix, const char *id,
+                const char *suffix)
+{
+    struct buf url;
+    buf_init(&url, ITEM_URL_MAX);
+    if (buf_printf(&url, "%s%s%s", prefix, id, suffix) == ERR_OK)
+        item_set(field, buf_cstr(&url));
+    buf_free(&url);
+}

@@ -79,6 +79,10 @@ enum err source_metric_real(struct source_ctx *ctx, struct snapshot *snap,
  * on a UTF-8 boundary, set on *field (left alone when text is NULL). */
 void source_title_from(char **field, const char *text, size_t max);
 
+/* Set *field to prefix + id + suffix (a page URL built from an id). */
+void source_url(char **field, const char *prefix, const char *id,
+                const char *suffix);
+
 /* "<platform prefix><name>", e.g. ("yt.", "favoriteCount"), into out. */
 enum err source_metric_name(enum platform p, const char *name,
                             struct buf *out) WARN_UNUSED;

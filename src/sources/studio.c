@@ -198,7 +198,6 @@ static enum err row_item(struct studio *s, struct item **out, bool *skip)
     struct source_ctx *ctx = s->ctx;
     const char *hint = ctx->account_hint[PLATFORM_YOUTUBE];
     const char *id;
-    struct buf url;
 
     *skip = false;
     if (s->content < 0) {
@@ -221,10 +220,7 @@ static enum err row_item(struct studio *s, struct item **out, bool *skip)
     *out = batch_item(ctx->batch, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
     item_set(&(*out)->kind, "video");
     item_set(&(*out)->account_ext_id, hint);
-    buf_init(&url, ITEM_URL_MAX);
-    if (buf_printf(&url, "https://www.youtube.com/watch?v=%s", id) == ERR_OK)
-        item_set(&(*out)->url, buf_cstr(&url));
-    buf_free(&url);
+    source_url(&(*out)->url, "https://www.youtube.com/watch?v=", id, "");
     return ERR_OK;
 }
 

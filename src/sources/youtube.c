@@ -12,6 +12,7 @@
 
 #define TEXT_MAX ITEM_TEXT_MAX
 #define URL_MAX ITEM_URL_MAX
+#define WATCH_URL "https://www.youtube.com/watch?v="
 
 static bool kind_is(const json_t *root, const char *kind)
 {
@@ -196,7 +197,6 @@ static enum err channel_item(struct source_ctx *ctx, const json_t *item,
 {
     const char *id;
     struct item *ch;
-    struct buf url;
     enum err rc = jread_id(&ctx->r, item, "id", J_REQUIRED, &id);
 
     if (rc != ERR_OK)
@@ -204,10 +204,7 @@ static enum err channel_item(struct source_ctx *ctx, const json_t *item,
     where_id(ctx, i, id);
     ch = batch_item(ctx->batch, PLATFORM_YOUTUBE, ITEM_ACCOUNT, id);
     item_set(&ch->kind, "channel");
-    buf_init(&url, URL_MAX);
-    if (buf_printf(&url, "https://www.youtube.com/channel/%s", id) == ERR_OK)
-        item_set(&ch->url, buf_cstr(&url));
-    buf_free(&url);
+    source_url(&ch->url, "https://www.youtube.com/channel/", id, "");
     rc = channel_snippet(ctx, item, ch);
     if (rc == ERR_OK)
         rc = channel_stats(ctx, item, ch);
@@ -322,7 +319,6 @@ static enum err video_item(struct source_ctx *ctx, const json_t *item,
 {
     const char *id;
     struct item *v;
-    struct buf url;
     enum err rc = jread_id(&ctx->r, item, "id", J_REQUIRED, &id);
 
     if (rc != ERR_OK)
@@ -330,10 +326,7 @@ static enum err video_item(struct source_ctx *ctx, const json_t *item,
     where_id(ctx, i, id);
     v = batch_item(ctx->batch, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
     item_set(&v->kind, "video");
-    buf_init(&url, URL_MAX);
-    if (buf_printf(&url, "https://www.youtube.com/watch?v=%s", id) == ERR_OK)
-        item_set(&v->url, buf_cstr(&url));
-    buf_free(&url);
+    source_url(&v->url, WATCH_URL, id, "");
     rc = video_snippet(ctx, item, v);
     if (rc == ERR_OK)
         rc = video_details(ctx, item, v);
@@ -360,7 +353,6 @@ static enum err playlist_item(struct source_ctx *ctx, const json_t *item,
     const char *vid, *title, *desc, *owner, *thumb;
     int64_t pub = TIME_NONE, vpub = TIME_NONE;
     struct item *v;
-    struct buf url;
     json_t *sn;
     enum err rc = jread_object(&ctx->r, item, "snippet", J_OPTIONAL, &sn);
 
@@ -398,10 +390,7 @@ static enum err playlist_item(struct source_ctx *ctx, const json_t *item,
      * added to the playlist. */
     v->published_at = vpub != TIME_NONE ? vpub : pub;
     video_channel(ctx, v, owner, NULL);
-    buf_init(&url, URL_MAX);
-    if (buf_printf(&url, "https://www.youtube.com/watch?v=%s", vid) == ERR_OK)
-        item_set(&v->url, buf_cstr(&url));
-    buf_free(&url);
+    source_url(&v->url, WATCH_URL, vid, "");
     return ERR_OK;
 }
 

@@ -13,7 +13,7 @@
 #define T(d, h) (((int64_t)(D0 + (d))) * DAY + (h) * 3600)
 
 struct fx {
-    char *dir;
+    char *dir, *path;
     struct store *st;
     struct buf err;
 };
@@ -40,14 +40,9 @@ static void put(struct fx *f, enum platform p, enum item_type type,
 static int setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof *f);
-    struct buf p;
 
-    f->dir = tu_tmpdir();
-    buf_init(&p, 4096);
+    f->st = tu_store_open(&f->dir, &f->path);
     buf_init(&f->err, 4096);
-    assert_int_equal(buf_printf(&p, "%s/r.db", f->dir), ERR_OK);
-    assert_int_equal(store_open(buf_cstr(&p), &f->st, &f->err), ERR_OK);
-    buf_free(&p);
     /* YouTube channel followers: 1000, 1100 (day 9), 1250 (day 20). */
     put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(0, 12),
         M_FOLLOWERS, 1000);
@@ -82,6 +77,7 @@ static int teardown(void **state)
     buf_free(&f->err);
     tu_rmdir(f->dir);
     free(f->dir);
+    free(f->path);
     free(f);
     return 0;
 }

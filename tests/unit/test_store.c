@@ -20,13 +20,8 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = xcalloc(1, sizeof *f);
-    struct buf p;
-    f->dir = tu_tmpdir();
-    buf_init(&p, 4096);
-    assert_int_equal(buf_printf(&p, "%s/test.db", f->dir), ERR_OK);
-    f->path = buf_steal(&p);
+    f->st = tu_store_open(&f->dir, &f->path);
     buf_init(&f->err, 4096);
-    assert_int_equal(store_open(f->path, &f->st, &f->err), ERR_OK);
     *state = f;
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "store/store.h"
 
 static char *join(const char *env, const char *fallback, const char *rel)
 {
@@ -138,4 +139,20 @@ void tu_expect_refused(const char *rel, enum platform p, const char *hint,
     if (b && !strstr(buf_cstr(&r.err), b))
         fail_msg("%s: \"%s\" lacks \"%s\"", rel, buf_cstr(&r.err), b);
     tu_parsed_free(&r);
+}
+
+struct store *tu_store_open(char **dir, char **path)
+{
+    struct store *st = NULL;
+    struct buf p, err;
+
+    *dir = tu_tmpdir();
+    buf_init(&p, 4096);
+    buf_init(&err, 4096);
+    assert_int_equal(buf_printf(&p, "%s/test.db", *dir), ERR_OK);
+    if (store_open(buf_cstr(&p), &st, &err) != ERR_OK)
+        fail_msg("%s", buf_cstr(&err));
+    *path = buf_steal(&p);
+    buf_free(&err);
+    return st;
 }

@@ -26,6 +26,11 @@ void tu_rmdir(const char *dir);
 /* Integer value of metric name in snap; fails the test if absent. */
 int64_t tu_metric(const struct snapshot *snap, const char *name);
 
+/* A store in a fresh temporary directory; *dir and *path to free (and
+ * tu_rmdir(dir)) after store_close. */
+struct store;
+struct store *tu_store_open(char **dir, char **path);
+
 /* ---- parsing through source_parse, for the parser tests ---------------- */
 
 #define TU_OBSERVED 1717243200 /* 2024-06-01T12:00:00Z */
