@@ -12,11 +12,7 @@
 #define D0 19000 /* 2022-01-08, a Saturday */
 #define T(d, h) (((int64_t)(D0 + (d))) * DAY + (h) * 3600)
 
-struct fx {
-    char *dir, *path;
-    struct store *st;
-    struct buf err;
-};
+#define fx tu_store_fx
 
 static void put(struct fx *f, enum platform p, enum item_type type,
                 const char *id, const char *acct, int64_t pub, int64_t t,
@@ -39,10 +35,10 @@ static void put(struct fx *f, enum platform p, enum item_type type,
 
 static int setup(void **state)
 {
-    struct fx *f = xcalloc(1, sizeof *f);
+    struct fx *f;
 
-    f->st = tu_store_open(&f->dir, &f->path);
-    buf_init(&f->err, 4096);
+    tu_store_setup(state);
+    f = *state;
     /* YouTube channel followers: 1000, 1100 (day 9), 1250 (day 20). */
     put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(0, 12),
         M_FOLLOWERS, 1000);
@@ -70,17 +66,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    store_close(f->st);
-    buf_free(&f->err);
-    tu_rmdir(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
+#define teardown tu_store_teardown
 
 static void test_report_values(void **state)
 {

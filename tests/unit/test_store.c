@@ -10,33 +10,9 @@
 #include "core/timeutil.h"
 #include "store/store.h"
 
-struct fx {
-    char *dir;
-    char *path;
-    struct store *st;
-    struct buf err;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof *f);
-    f->st = tu_store_open(&f->dir, &f->path);
-    buf_init(&f->err, 4096);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-    store_close(f->st);
-    buf_free(&f->err);
-    tu_rmdir(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
+#define fx tu_store_fx
+#define setup tu_store_setup
+#define teardown tu_store_teardown
 
 /* A channel with one snapshot and two videos, one with a snapshot. */
 static void make_batch(struct batch *b, int64_t t, int64_t views)

@@ -141,18 +141,30 @@ void tu_expect_refused(const char *rel, enum platform p, const char *hint,
     tu_parsed_free(&r);
 }
 
-struct store *tu_store_open(char **dir, char **path)
+int tu_store_setup(void **state)
 {
-    struct store *st = NULL;
-    struct buf p, err;
+    struct tu_store_fx *f = xcalloc(1, sizeof *f);
+    struct buf p;
 
-    *dir = tu_tmpdir();
+    f->dir = tu_tmpdir();
     buf_init(&p, 4096);
-    buf_init(&err, 4096);
-    assert_int_equal(buf_printf(&p, "%s/test.db", *dir), ERR_OK);
-    if (store_open(buf_cstr(&p), &st, &err) != ERR_OK)
-        fail_msg("%s", buf_cstr(&err));
-    *path = buf_steal(&p);
-    buf_free(&err);
-    return st;
+    buf_init(&f->err, 4096);
+    assert_int_equal(buf_printf(&p, "%s/test.db", f->dir), ERR_OK);
+    f->path = buf_steal(&p);
+    if (store_open(f->path, &f->st, &f->err) != ERR_OK)
+        fail_msg("%s", buf_cstr(&f->err));
+    *state = f;
+    return 0;
+}
+
+int tu_store_teardown(void **state)
+{
+    struct tu_store_fx *f = *state;
+    store_close(f->st);
+    buf_free(&f->err);
+    tu_rmdir(f->dir);
+    free(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
 }

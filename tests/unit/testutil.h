@@ -26,10 +26,15 @@ void tu_rmdir(const char *dir);
 /* Integer value of metric name in snap; fails the test if absent. */
 int64_t tu_metric(const struct snapshot *snap, const char *name);
 
-/* A store in a fresh temporary directory; *dir and *path to free (and
- * tu_rmdir(dir)) after store_close. */
+/* A cmocka fixture: a store in a fresh temporary directory. */
 struct store;
-struct store *tu_store_open(char **dir, char **path);
+struct tu_store_fx {
+    char *dir, *path; /* the directory and the database file */
+    struct store *st;
+    struct buf err;
+};
+int tu_store_setup(void **state);    /* *state = a struct tu_store_fx */
+int tu_store_teardown(void **state); /* closes, removes, frees */
 
 /* ---- parsing through source_parse, for the parser tests ---------------- */
 
