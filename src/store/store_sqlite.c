@@ -85,6 +85,7 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
                      "metric_id = ?2 AND day = ?3",
     [S_DAY_HAS_GAIN] = "SELECT gain IS NOT NULL FROM item_day WHERE "
                        "item_id = ?1 AND metric_id = ?2 AND day = ?3",
+    [S_DATA_VERSION] = "PRAGMA data_version",
     [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "
                      "first_at, first_v, last_at, last_v, gain) VALUES "
                      "(?1, ?2, ?3, ?4, ?5, ?4, ?5, ?6)",
@@ -262,6 +263,7 @@ static void sq_close(struct store *st)
         sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db);
     metric_cache_clear(s);
+    latest_free(&s->latest);
     free(s->metric_names);
     free(s->metric_ids);
     free(s);
@@ -552,29 +554,58 @@ static enum err value_seen(struct ingest *in, int64_t snap_id, int64_t mid,
 }
 
 /* Keep item_latest and the rollups in step with a new value. */
+/* The latest stored value of (item, metric): from the cache, or read
+ * (and cached). NULL when there is none. */
+static struct latest_entry *latest_of(struct ingest *in, int64_t item,
+                                      int64_t mid)
+{
+    struct latest_entry *e = latest_get(&in->s->latest, item, mid), fresh;
+    sqlite3_stmt *st;
+
+    if (e != NULL)
+        return e;
+    st = sqlite_use(in->s, S_LATEST_GET);
+    sqlite3_bind_int64(st, 1, item);
+    sqlite3_bind_int64(st, 2, mid);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return NULL;
+    fresh.item_id = item;
+    fresh.metric_id = mid;
+    fresh.t = sqlite3_column_int64(st, 0);
+    fresh.v = sqlite3_column_int64(st, 1);
+    fresh.is_int = sqlite3_column_type(st, 1) == SQLITE_INTEGER;
+    fresh.day = sqlite_rollup_day(in->s, fresh.t);
+    fresh.day_gain = -1;
+    return latest_put(&in->s->latest, &fresh);
+}
+
 static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
                              int64_t mid, int64_t t, const struct metric *m)
 {
-    sqlite3_stmt *st = sqlite_use(in->s, S_LATEST_GET);
-    bool has_prev, prev_int = false;
-    int64_t prev_t = 0, prev_v = 0;
+    struct latest_entry *cached = latest_of(in, ri->id, mid), next;
+    struct latest_entry prev = {0, 0, 0, 0, 0, -1, false};
+    bool has_prev = cached != NULL;
+    sqlite3_stmt *st;
     enum err rc = ERR_OK;
 
-    sqlite3_bind_int64(st, 1, ri->id);
-    sqlite3_bind_int64(st, 2, mid);
-    has_prev = sqlite3_step(st) == SQLITE_ROW;
-    if (has_prev) {
-        prev_t = sqlite3_column_int64(st, 0);
-        prev_v = sqlite3_column_int64(st, 1);
-        prev_int = sqlite3_column_type(st, 1) == SQLITE_INTEGER;
-    }
-    if (!m->is_real && (!has_prev || (prev_int && t > prev_t)))
-        rc = sqlite_rollup_append(in->s, ri, mid, has_prev, prev_t, prev_v, t,
-                                  m->i, in->err);
-    else if (!m->is_real)
+    /* A copy: the cache may be cleared or moved below. */
+    if (has_prev)
+        prev = *cached;
+    next = (struct latest_entry){ri->id, mid, t, m->i,
+                                 sqlite_rollup_day(in->s, t), -1, !m->is_real};
+    if (!m->is_real && (!has_prev || (prev.is_int && t > prev.t))) {
+        next.day_gain = has_prev && prev.day == next.day ? prev.day_gain : -1;
+        rc = sqlite_rollup_append(in->s, ri, mid, has_prev,
+                                  has_prev ? prev.t : 0, has_prev ? prev.v : 0,
+                                  t, m->i, &next.day_gain, in->err);
+    } else if (!m->is_real) {
+        /* An older value: rollups of later days may move; forget them. */
+        latest_drop(&in->s->latest, ri->id, mid);
         rc = sqlite_rollup_add(in->s, ri, mid, t, m->i, in->err);
-    if (rc != ERR_OK || (has_prev && t < prev_t))
+    }
+    if (rc != ERR_OK || (has_prev && t < prev.t))
         return rc;
+    latest_put(&in->s->latest, &next);
     st = sqlite_use(in->s, S_LATEST_UPSERT);
     if (sqlite3_bind_int64(st, 1, ri->id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
@@ -671,6 +702,20 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     return rc;
 }
 
+/* Another connection may have written since our last transaction: then
+ * the cached latest values may be stale. Inside BEGIN IMMEDIATE no one
+ * else can write until we commit. */
+static void check_data_version(struct sqlite_store *s)
+{
+    sqlite3_stmt *st = sqlite_use(s, S_DATA_VERSION);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+                                               : -1;
+    sqlite3_reset(st);
+    if (v != s->data_version || v < 0)
+        latest_clear(&s->latest);
+    s->data_version = v;
+}
+
 /* Reset every cached statement: one left mid-step would keep a read
  * snapshot open past the end of the transaction, and the next write would
  * fail with SQLITE_BUSY_SNAPSHOT once another connection has written. */
@@ -691,6 +736,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     rc = exec(in.s, "BEGIN IMMEDIATE", err);
     if (rc != ERR_OK)
         return rc;
+    check_data_version(in.s);
     rc = ingest_all(&in, b);
     reset_all(in.s);
     if (rc == ERR_OK)
@@ -698,6 +744,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     if (rc != ERR_OK) {
         sqlite3_exec(in.s->db, "ROLLBACK", NULL, NULL, NULL);
         metric_cache_clear(in.s);
+        latest_clear(&in.s->latest);
         memset(out, 0, sizeof *out);
         return rc;
     }

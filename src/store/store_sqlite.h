@@ -33,7 +33,26 @@ enum stmt_id {
     S_DAY_APPEND,
     S_DAY_HAS_GAIN,
     S_DAY_INSERT,
+    S_DATA_VERSION,
     S_STMT_COUNT
+};
+
+/* The latest value of one (item, metric), as item_latest holds it, and
+ * what is known of its day's rollup row. */
+struct latest_entry {
+    int64_t item_id, metric_id; /* key; item_id 0 marks an empty slot */
+    int64_t t, v;
+    int32_t day;       /* rollup day of t */
+    int8_t day_gain;   /* that day's gain is: -1 unknown, 0 NULL, 1 set */
+    bool is_int;
+};
+
+/* Open-addressing map of latest entries. Valid only while no other
+ * connection has written (checked with PRAGMA data_version before each
+ * ingest) and cleared on rollback. */
+struct latest_cache {
+    struct latest_entry *slots;
+    size_t cap, n;
 };
 
 struct sqlite_store {
@@ -45,7 +64,19 @@ struct sqlite_store {
     char **metric_names;
     int64_t *metric_ids;
     size_t metrics_n, metrics_cap, metric_ids_cap;
+    struct latest_cache latest;
+    int64_t data_version; /* as last seen; another writer changes it */
 };
+
+/* The cached entry of (item, metric), or NULL. */
+struct latest_entry *latest_get(struct latest_cache *c, int64_t item,
+                                int64_t metric);
+/* Insert or replace; may clear everything to stay bounded. */
+struct latest_entry *latest_put(struct latest_cache *c,
+                                const struct latest_entry *e);
+void latest_drop(struct latest_cache *c, int64_t item, int64_t metric);
+void latest_clear(struct latest_cache *c);
+void latest_free(struct latest_cache *c);
 
 struct sqlite_store *sqlite_store_of(struct store *st);
 /* Set err to "what: <sqlite message>"; returns ERR_DB. err may be NULL. */
@@ -67,10 +98,13 @@ struct rollup_item {
  * metric (the usual case) into the rollups: the previous day's last value
  * is the item's latest one (prev_t, prev_v; has_prev false for the first
  * value of the metric). */
+/* *gain_known (in/out) is whether the previous value's day has a gain
+ * (-1 unknown); on return, whether t's day has one. */
 enum err sqlite_rollup_append(struct sqlite_store *s,
                               const struct rollup_item *ri, int64_t metric_id,
                               bool has_prev, int64_t prev_t, int64_t prev_v,
-                              int64_t t, int64_t v, struct buf *err);
+                              int64_t t, int64_t v, int8_t *gain_known,
+                              struct buf *err);
 /* Fold any new integer value (also older ones) into item_day and
  * account_day. */
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,

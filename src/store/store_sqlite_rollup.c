@@ -135,7 +135,8 @@ static enum err day_put(struct sqlite_store *s, int64_t item, int64_t metric,
 enum err sqlite_rollup_append(struct sqlite_store *s,
                               const struct rollup_item *ri, int64_t metric_id,
                               bool has_prev, int64_t prev_t, int64_t prev_v,
-                              int64_t t, int64_t v, struct buf *err)
+                              int64_t t, int64_t v, int8_t *gain_known,
+                              struct buf *err)
 {
     int32_t day = sqlite_rollup_day(s, t);
     sqlite3_stmt *st;
@@ -152,17 +153,20 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
             return sqlite_fail(s, err, "updating rollup");
         if (ri->account_id == 0 || v == prev_v)
             return ERR_OK;
-        st = sqlite_use(s, S_DAY_HAS_GAIN);
-        bind_key(st, ri->id, metric_id, day);
-        if (sqlite3_step(st) != SQLITE_ROW)
-            return sqlite_fail(s, err, "reading rollup");
-        has_gain = sqlite3_column_int(st, 0) != 0;
-        return has_gain ? account_add(s, ri->account_id, metric_id, day,
-                                      v - prev_v, err)
-                        : ERR_OK;
+        if (*gain_known < 0) {
+            st = sqlite_use(s, S_DAY_HAS_GAIN);
+            bind_key(st, ri->id, metric_id, day);
+            if (sqlite3_step(st) != SQLITE_ROW)
+                return sqlite_fail(s, err, "reading rollup");
+            *gain_known = sqlite3_column_int(st, 0) != 0;
+        }
+        return *gain_known ? account_add(s, ri->account_id, metric_id, day,
+                                       v - prev_v, err)
+                         : ERR_OK;
     }
     /* A new last day: its gain is measured from the previous one. */
     has_gain = day_gain(s, ri, day, v, has_prev, prev_v, &gain);
+    *gain_known = has_gain;
     st = sqlite_use(s, S_DAY_INSERT);
     bind_key(st, ri->id, metric_id, day);
     sqlite3_bind_int64(st, 4, t);

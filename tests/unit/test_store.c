@@ -426,7 +426,8 @@ static void views_at(struct fx *f, const char *id, int64_t pub, int64_t t,
     assert_int_equal(
         metrics_set_i64(&item_snapshot_at(it, t)->metrics, M_VIEWS, v),
         ERR_OK);
-    assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
+    if (store_ingest(f->st, &b, NULL, &s, &f->err) != ERR_OK)
+        fail_msg("%s at %lld: %s", id, (long long)t, buf_cstr(&f->err));
     batch_free(&b);
 }
 
