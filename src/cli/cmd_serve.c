@@ -65,6 +65,13 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
     return ok ? EXIT_OK_ : EXIT_USAGE;
 }
 
+/* Until login exists (issue 3), the API must not be reachable from other
+ * machines: only loopback addresses are served. */
+static bool loopback(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0;
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
@@ -80,6 +87,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     exit_code = parse_serve(argc, argv, &cfg, &host);
     if (exit_code != EXIT_OK_)
         goto out;
+    if (!loopback(cfg.host)) {
+        cli_error("serve: %s is not a loopback address; login is not "
+                  "implemented yet, so the API is served on 127.0.0.1 only",
+                  cfg.host);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
     st = cli_open_store(cli); /* create and migrate before the workers */
     if (st == NULL) {
         exit_code = EXIT_DB;

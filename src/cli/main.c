@@ -118,7 +118,8 @@ static const char usage_serve[] =
     "\n"
     "options:\n"
     "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
-    "                      port 0 picks a free one, printed on stderr)\n"
+    "                      port 0 picks a free one, printed on stderr).\n"
+    "                      Loopback only until login is implemented.\n"
     "  --threads N         worker threads (default 4)\n";
 
 const struct command cli_commands[] = {

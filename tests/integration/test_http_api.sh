@@ -80,6 +80,9 @@ connects=0
 while read -r n; do connects=$((connects + n)); done <"$TMP/conns"
 check "keep-alive reuses the connection" test "$connects" = 1
 
+check "non-loopback refused" run 2 "$BIN" --db "$DB" serve --listen 0.0.0.0:0
+check "refusal says why" contains "$TMP/err" "login is not implemented yet"
+
 kill -TERM $SERVER
 wait $SERVER
 check "stops on SIGTERM" test $? -eq 0
