@@ -45,6 +45,7 @@ bench: deps
 	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build-rel -j $(JOBS) --target benches
 	@./build-rel/bench_ingest 200 720
+	@./build-rel/bench_queries 200 720 build-rel/bench-200x720.db 30
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-rel

@@ -1,0 +1,178 @@
+/* Latency of the dashboard's queries on a generated history: min, median
+ * and p99 over repeated runs, and peak RSS.
+ * usage: bench_queries ITEMS HOURS DB [RUNS]
+ * DB is built through store_ingest when it does not exist, and reused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analytics/report.h"
+#include "core/timeutil.h"
+#include "gen.h"
+#include "store/store.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void build(struct store *st, struct gen *g)
+{
+    struct buf err;
+    double t0 = now_ms();
+    size_t rows = 0;
+
+    buf_init(&err, 4096);
+    for (int64_t h = 0; h < g->hours; h++) {
+        struct batch b;
+        struct ingest_stats s;
+        batch_init(&b);
+        rows += gen_hour(g, h, &b);
+        if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
+            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
+            exit(1);
+        }
+        batch_free(&b);
+    }
+    printf("built: %zu snapshots (%zu values) in %.1f s\n", rows, rows * 3,
+           (now_ms() - t0) / 1e3);
+    buf_free(&err);
+}
+
+struct q {
+    struct store *st;
+    int32_t from, to;
+    int64_t item_id;
+};
+
+static enum err count_fn(void *ud, const struct item *it)
+{
+    (*(size_t *)ud)++;
+    (void)it;
+    return ERR_OK;
+}
+
+static enum err gain_fn(void *ud, int64_t a, enum platform p, int32_t d,
+                        int64_t g)
+{
+    (void)a, (void)p, (void)d, (void)g;
+    (*(size_t *)ud)++;
+    return ERR_OK;
+}
+
+static void q_report(struct q *q)
+{
+    struct report_opts o = {q->from, q->to, -1, 10};
+    struct report r;
+    struct buf err;
+    buf_init(&err, 1024);
+    if (report_build(q->st, &o, &r, &err) == ERR_OK)
+        report_free(&r);
+    buf_free(&err);
+}
+
+static void q_top(struct q *q)
+{
+    struct store_ranked *v = NULL;
+    size_t n;
+    if (store_top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) ==
+        ERR_OK)
+        free(v);
+}
+
+static void q_item_days(struct q *q)
+{
+    struct store_day *d = NULL;
+    size_t n;
+    if (store_item_days(q->st, q->item_id++ % 200 + 4, M_VIEWS, q->from,
+                        q->to, &d, &n) == ERR_OK)
+        free(d);
+}
+
+static void q_content(struct q *q)
+{
+    struct item_query iq = {.type = ITEM_CONTENT, .platform = -1,
+                            .sort = SORT_METRIC, .sort_metric = M_VIEWS,
+                            .limit = 50};
+    struct buf err;
+    size_t n = 0;
+    buf_init(&err, 1024);
+    if (store_list_items(q->st, &iq, count_fn, &n, &err) != ERR_OK)
+        fprintf(stderr, "content: %s\n", buf_cstr(&err));
+    buf_free(&err);
+}
+
+static void q_account_gains(struct q *q)
+{
+    size_t n = 0;
+    if (store_account_gains(q->st, M_VIEWS, -1, q->from, q->to, gain_fn,
+                            &n) != ERR_OK)
+        fprintf(stderr, "account gains failed\n");
+}
+
+static void time_query(const char *name, void (*fn)(struct q *), struct q *q,
+                       int runs)
+{
+    double *ms = calloc((size_t)runs, sizeof *ms);
+    for (int i = 0; i < runs; i++) {
+        double t0 = now_ms();
+        fn(q);
+        ms[i] = now_ms() - t0;
+    }
+    qsort(ms, (size_t)runs, sizeof *ms, cmp);
+    printf("  %-28s min %8.2f  median %8.2f  p99 %8.2f ms\n", name, ms[0],
+           ms[runs / 2], ms[(size_t)(runs * 0.99) < (size_t)runs
+                                ? (size_t)(runs * 0.99)
+                                : (size_t)runs - 1]);
+    free(ms);
+}
+
+int main(int argc, char **argv)
+{
+    size_t items = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 200;
+    int64_t hours = argc > 2 ? strtoll(argv[2], NULL, 10) : 24 * 30;
+    const char *path = argc > 3 ? argv[3] : "/tmp/bench-queries.db";
+    int runs = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 50;
+    if (runs < 1 || runs > 100000)
+        runs = 50;
+    bool exists = access(path, F_OK) == 0;
+    struct store *st = NULL;
+    struct buf err;
+    struct gen g;
+    struct q q;
+    struct rusage ru;
+
+    buf_init(&err, 4096);
+    if (store_open(path, &st, &err) != ERR_OK) {
+        fprintf(stderr, "%s\n", buf_cstr(&err));
+        return 1;
+    }
+    gen_init(&g, items, hours, 42);
+    if (!exists)
+        build(st, &g);
+    q.st = st;
+    q.to = store_day_of(st, g.start + hours * 3600) + 1;
+    q.from = q.to - 28;
+    q.item_id = 0;
+    printf("queries over the last 28 days, %d runs each (%s):\n", runs, path);
+    time_query("report (whole overview)", q_report, &q, runs);
+    time_query("top 10 by views gained", q_top, &q, runs);
+    time_query("one item's daily views", q_item_days, &q, runs);
+    time_query("content sorted by views", q_content, &q, runs);
+    time_query("per-account daily gains", q_account_gains, &q, runs);
+    getrusage(RUSAGE_SELF, &ru);
+    printf("  peak RSS %ld KiB\n", ru.ru_maxrss);
+    store_close(st);
+    buf_free(&err);
+    return 0;
+}
