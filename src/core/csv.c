@@ -1,11 +1,13 @@
 #include "csv.h"
 
+#include <stdbool.h>
+
 void csv_init(struct csv *c, const char *data, size_t len)
 {
     c->p = data;
     c->end = data + len;
-    c->line = 1;
     c->at = 1;
+    c->line = 1;
     c->nfields = 0;
     for (size_t i = 0; i < CSV_MAX_FIELDS; i++)
         buf_init(&c->field[i], CSV_MAX_FIELD);
@@ -13,8 +15,11 @@ void csv_init(struct csv *c, const char *data, size_t len)
 
 void csv_free(struct csv *c)
 {
+    if (c == NULL)
+        return;
     for (size_t i = 0; i < CSV_MAX_FIELDS; i++)
         buf_free(&c->field[i]);
+    c->nfields = 0;
 }
 
 const char *csv_get(const struct csv *c, size_t i)
@@ -22,94 +27,123 @@ const char *csv_get(const struct csv *c, size_t i)
     return i < c->nfields ? buf_cstr(&c->field[i]) : "";
 }
 
-/* A quoted field, from just after the opening quote. */
-static enum err quoted(struct csv *c, struct buf *f, size_t *nl,
-                       struct buf *why)
+size_t csv_len(const struct csv *c, size_t i)
 {
+    return i < c->nfields ? c->field[i].len : 0;
+}
+
+/* Consume one line break (CRLF, LF or a lone CR) if one is next. */
+static bool eat_eol(struct csv *c)
+{
+    if (c->p >= c->end || (*c->p != '\r' && *c->p != '\n'))
+        return false;
+    if (*c->p == '\r' && c->p + 1 < c->end && c->p[1] == '\n')
+        c->p++;
+    c->p++;
+    c->at++;
+    return true;
+}
+
+static enum err put(struct csv *c, struct buf *f, const char *s, size_t n,
+                    struct buf *why)
+{
+    if (buf_append(f, s, n) == ERR_OK)
+        return ERR_OK;
+    buf_setf(why, "line %zu: field %zu is over %zu bytes", c->at, c->nfields,
+             CSV_MAX_FIELD);
+    return ERR_TOOBIG;
+}
+
+/* A quoted field, from just after its opening quote. */
+static enum err quoted(struct csv *c, struct buf *f, struct buf *why)
+{
+    size_t opened = c->at;
+
     for (;;) {
-        char ch;
+        const char *s = c->p;
+        while (c->p < c->end && *c->p != '"' && *c->p != '\r' && *c->p != '\n')
+            c->p++;
+        if (put(c, f, s, (size_t)(c->p - s), why) != ERR_OK)
+            return ERR_TOOBIG;
         if (c->p >= c->end) {
-            buf_setf(why, "line %zu: unterminated quoted field", c->line);
+            buf_setf(why,
+                     "line %zu: unterminated quoted field (the quote opened "
+                     "there never closes)",
+                     opened);
             return ERR_PARSE;
         }
-        ch = *c->p++;
-        if (ch == '"') {
-            if (c->p < c->end && *c->p == '"') {
-                c->p++;
-            } else {
-                if (c->p < c->end && *c->p != ',' && *c->p != '\n' &&
-                    *c->p != '\r') {
-                    buf_setf(why, "line %zu: text after a closing quote",
-                             c->line + *nl);
-                    return ERR_PARSE;
-                }
-                return ERR_OK;
-            }
-        } else if (ch == '\n') {
-            (*nl)++;
+        if (*c->p != '"') {
+            /* A line break inside quotes is data; keep it as written. */
+            s = c->p;
+            eat_eol(c);
+            if (put(c, f, s, (size_t)(c->p - s), why) != ERR_OK)
+                return ERR_TOOBIG;
+            continue;
         }
-        if (buf_putc(f, ch) != ERR_OK) {
-            buf_setf(why, "line %zu: field over %zu bytes", c->line,
-                     CSV_MAX_FIELD);
-            return ERR_TOOBIG;
+        c->p++;
+        if (c->p < c->end && *c->p == '"') {
+            if (put(c, f, c->p++, 1, why) != ERR_OK)
+                return ERR_TOOBIG;
+            continue;
         }
+        if (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n') {
+            buf_setf(why, "line %zu: text after the closing quote of field %zu",
+                     c->at, c->nfields);
+            return ERR_PARSE;
+        }
+        return ERR_OK;
     }
 }
 
 static enum err plain(struct csv *c, struct buf *f, struct buf *why)
 {
     const char *s = c->p;
-    while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+    while (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
         c->p++;
-    if (buf_append(f, s, (size_t)(c->p - s)) != ERR_OK) {
-        buf_setf(why, "line %zu: field over %zu bytes", c->line,
-                 CSV_MAX_FIELD);
+    return put(c, f, s, (size_t)(c->p - s), why);
+}
+
+static enum err one_field(struct csv *c, struct buf *why)
+{
+    struct buf *f;
+
+    if (c->nfields == CSV_MAX_FIELDS) {
+        buf_setf(why, "line %zu: more than %d fields in a record", c->at,
+                 CSV_MAX_FIELDS);
         return ERR_TOOBIG;
     }
-    return ERR_OK;
+    f = &c->field[c->nfields++];
+    buf_reset(f);
+    if (c->p < c->end && *c->p == '"') {
+        c->p++;
+        return quoted(c, f, why);
+    }
+    return plain(c, f, why);
 }
 
 enum err csv_next(struct csv *c, struct buf *why)
 {
-    size_t nl = 0;
-    enum err rc = ERR_OK;
+    enum err rc;
 
-    while (c->p < c->end && (*c->p == '\n' || *c->p == '\r')) {
-        if (*c->p == '\n')
-            c->at++;
-        c->p++;
-    }
+    while (eat_eol(c))
+        ; /* empty lines are no records */
+    c->nfields = 0;
     if (c->p >= c->end)
         return ERR_NOTFOUND;
     c->line = c->at;
-    c->nfields = 0;
     for (;;) {
-        struct buf *f;
-        if (c->nfields == CSV_MAX_FIELDS) {
-            buf_setf(why, "line %zu: more than %d fields", c->line,
-                     CSV_MAX_FIELDS);
-            return ERR_TOOBIG;
-        }
-        f = &c->field[c->nfields++];
-        buf_reset(f);
-        if (c->p < c->end && *c->p == '"') {
-            c->p++;
-            rc = quoted(c, f, &nl, why);
-        } else {
-            rc = plain(c, f, why);
-        }
+        rc = one_field(c, why);
         if (rc != ERR_OK)
-            return rc;
-        if (c->p < c->end && *c->p == ',') {
-            c->p++;
-            continue;
-        }
-        break;
+            goto out;
+        if (c->p >= c->end || *c->p != ',')
+            break;
+        c->p++;
     }
-    if (c->p < c->end && *c->p == '\r')
-        c->p++;
-    if (c->p < c->end && *c->p == '\n')
-        c->p++;
-    c->at += nl + 1;
-    return ERR_OK;
+    eat_eol(c);
+out:
+    if (rc != ERR_OK) {
+        c->p = c->end; /* no resynchronising inside a broken record */
+        c->nfields = 0;
+    }
+    return rc;
 }
