@@ -247,11 +247,11 @@ static void api_report(struct http_request *req, struct http_response *res)
     buf_free(&err);
 }
 
-const struct route http_routes[] = {
-    {"GET", "/api/v1/health", api_health},
-    {"GET", "/api/v1/accounts", api_accounts},
-    {"GET", "/api/v1/content", api_content},
-    {"GET", "/api/v1/items/", api_item},
-    {"GET", "/api/v1/report", api_report},
-    {NULL, NULL, NULL},
+const struct route http_api_routes[] = {
+    {"GET", "/api/v1/health", api_health, ROUTE_PUBLIC},
+    {"GET", "/api/v1/accounts", api_accounts, 0},
+    {"GET", "/api/v1/content", api_content, 0},
+    {"GET", "/api/v1/items/", api_item, 0},
+    {"GET", "/api/v1/report", api_report, 0},
+    {NULL, NULL, NULL, 0},
 };

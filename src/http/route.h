@@ -4,13 +4,25 @@
 
 #include "http/http.h"
 
+/* What a route needs from the request before its handler runs. */
+enum route_flags {
+    ROUTE_PUBLIC = 1u << 0,  /* served without a login session */
+    ROUTE_PAGE = 1u << 1,    /* an HTML page: without a session the
+                                browser is redirected to /login (an API
+                                route answers 401 instead) */
+    ROUTE_NO_CSRF = 1u << 2, /* state-changing but taken before a session
+                                exists (login): Origin is still checked */
+};
+
 struct route {
     const char *method;
     const char *path;   /* exact, or a prefix when it ends in '/' */
     http_handler handler;
+    unsigned flags;     /* enum route_flags */
 };
 
-/* Static table, ended by a NULL method (api.c). */
-extern const struct route http_routes[];
+/* Static tables, each ended by a NULL method; server.c searches them in
+ * order. */
+extern const struct route http_api_routes[]; /* api.c: /api/v1/... */
 
 #endif

@@ -112,20 +112,28 @@ void http_error(struct http_response *res, unsigned status, const char *param,
     buf_free(&msg);
 }
 
+/* Every route table, searched in this order. */
+static const struct route *const route_tables[] = {
+    http_api_routes,
+};
+
 static const struct route *find_route(const char *method, const char *path,
                                       bool *path_known)
 {
     *path_known = false;
-    for (const struct route *r = http_routes; r->method; r++) {
-        size_t n = strlen(r->path);
-        bool match = r->path[n - 1] == '/' && n > 1
-                         ? strncmp(path, r->path, n) == 0 && path[n] != '\0'
-                         : strcmp(path, r->path) == 0;
-        if (!match)
-            continue;
-        *path_known = true;
-        if (strcmp(r->method, method) == 0)
-            return r;
+    for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++) {
+        for (const struct route *r = route_tables[t]; r->method; r++) {
+            size_t n = strlen(r->path);
+            bool match =
+                r->path[n - 1] == '/' && n > 1
+                    ? strncmp(path, r->path, n) == 0 && path[n] != '\0'
+                    : strcmp(path, r->path) == 0;
+            if (!match)
+                continue;
+            *path_known = true;
+            if (strcmp(r->method, method) == 0)
+                return r;
+        }
     }
     return NULL;
 }
