@@ -9,7 +9,7 @@ BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= $(BUILD)/demo.db
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench clean
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-http clean
 
 all: build
 
@@ -46,6 +46,12 @@ bench: deps
 	@cmake --build build-rel -j $(JOBS) --target benches
 	@./build-rel/bench_ingest 200 720
 	@./build-rel/bench_queries 200 720 build-rel/bench-200x720.db 30
+
+# The overview endpoint under load (wrk) beside nginx serving the same bytes.
+bench-http: deps
+	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-rel -j $(JOBS) --target mediadash
+	@bash bench/http/run.sh build-rel/mediadash build-rel/bench-http 10 32
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-rel

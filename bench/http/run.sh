@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# bench/http: requests per second and tail latency of the dashboard's
+# overview endpoint (/api/v1/report, logged in) on the demo database,
+# against nginx serving a static file of the same size in the same run,
+# both on 127.0.0.1, measured with wrk. Prints one table; record it in
+# bench/README.md. Not a test.
+#
+# usage: bench/http/run.sh MEDIADASH_BINARY [WORKDIR] [SECONDS] [CONNECTIONS]
+# Installs wrk and nginx-light (Debian) when missing. Each load run is
+# bounded by wrk's -d and a timeout; every process it starts is stopped
+# on exit.
+set -euo pipefail
+bin=$(realpath "$1")
+work=${2:-build-rel/bench-http}
+secs=${3:-10}
+conns=${4:-32}
+threads=2 # wrk threads: the machine has 2 cores, shared with the server
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  echo "bench-http: installing ${need[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+    --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+mkdir -p "$work"
+work=$(realpath "$work")
+db="$work/demo.db"
+tmp=$(mktemp -d /tmp/mediadash-bench-http-XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if [ ! -s "$db" ]; then
+  echo "bench-http: creating the demo database $db (once)" >&2
+  "$bin" --db "$db" -q demo >&2
+fi
+printf 'bench-password-%s\n' "$RANDOM$RANDOM" >"$tmp/pw"
+"$bin" --db "$db" -q user del bench >/dev/null 2>&1 || true
+"$bin" --db "$db" -q user add bench --password-file "$tmp/pw" >/dev/null
+
+"$bin" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+pids+=($!)
+port=
+for _ in $(seq 100); do
+  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$tmp/serve.err" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+path="/api/v1/report?range=28d"
+
+# Log in; keep the session cookie for wrk.
+pw=$(head -1 "$tmp/pw")
+curl -s -m 30 -c "$tmp/jar" -H "Origin: $base" -H 'Content-Type: application/json' \
+  --data "{\"user\":\"bench\",\"password\":\"$pw\"}" "$base/api/v1/login" >/dev/null
+cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) print $6 "=" $7 }' "$tmp/jar" | head -1)
+[ -n "$cookie" ] || { echo "bench-http: login failed" >&2; exit 1; }
+code=$(curl -s -m 30 -o "$tmp/overview.json" -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
+[ "$code" = 200 ] || { echo "bench-http: $path answered $code" >&2; exit 1; }
+size=$(stat -c %s "$tmp/overview.json")
+
+# nginx: the same bytes as a static file, one worker per core.
+mkdir -p "$tmp/www" "$tmp/nginx"
+cp "$tmp/overview.json" "$tmp/www/overview.json"
+nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx;
+  proxy_temp_path $tmp/nginx;
+  fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx;
+  scgi_temp_path $tmp/nginx;
+  server {
+    listen 127.0.0.1:$nport;
+    root $tmp/www;
+    default_type application/json;
+  }
+}
+EOF
+/usr/sbin/nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+pids+=($!)
+for _ in $(seq 50); do
+  curl -s -m 2 -o /dev/null "http://127.0.0.1:$nport/overview.json" && break
+  sleep 0.1
+done
+
+# load NAME URL [HEADER]: wrk's requests/s and p99 (ms) into $rps, $p99.
+load() {
+  local out="$tmp/wrk-$1.txt"
+  local args=(-t"$threads" -c"$conns" -d"${secs}s" --latency --timeout 10s)
+  [ -n "${3:-}" ] && args+=(-H "$3")
+  timeout $((secs + 30)) wrk "${args[@]}" "$2" >"$out"
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+  p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", u);
+             if (u == "us") v /= 1000; else if (u == "s") v *= 1000; print v }' "$out")
+  if grep -q 'Non-2xx' "$out"; then
+    echo "bench-http: $1 had non-2xx answers:" >&2
+    cat "$out" >&2
+    exit 1
+  fi
+}
+
+load mediadash "$base$path" "Cookie: $cookie"
+md_rps=$rps md_p99=$p99
+load nginx "http://127.0.0.1:$nport/overview.json"
+ng_rps=$rps ng_p99=$p99
+
+items=$("$bin" --db "$db" content --limit 0 --json 2>/dev/null |
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "?")
+echo "bench-http: ${secs}s per server, wrk -t$threads -c$conns, body $size bytes, $items content items"
+printf '| %-28s | %10s | %9s |\n' "server" "req/s" "p99 ms"
+printf '| %-28s | %10s | %9s |\n' "mediadash $path" "$md_rps" "$md_p99"
+printf '| %-28s | %10s | %9s |\n' "nginx, static same size" "$ng_rps" "$ng_p99"
+python3 -c "print('ratio mediadash/nginx: req/s %.3f, p99 %.2f' % ($md_rps / $ng_rps, $md_p99 / $ng_p99))"
