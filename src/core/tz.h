@@ -81,6 +81,8 @@ enum err tz_from_civil(const struct tz *z, int64_t y, int m, int d, int h,
  * around DST changes. */
 int64_t tz_day_start(const struct tz *z, int64_t utc);
 int64_t tz_next_day_start(const struct tz *z, int64_t utc);
+/* Both are exact within tz_from_civil's years and saturate at the ends of
+ * int64_t beyond them. */
 
 /* Append utc as local ISO 8601 with offset, e.g. 2024-03-10T03:00:00-07:00
  * (+00:00 for UTC; an offset with seconds, local mean time before ~1900,
