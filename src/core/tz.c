@@ -15,9 +15,9 @@
 #include "timeutil.h"
 
 #define DAY 86400
-#define TZ_MAX_OFF (26 * 3600)     /* largest |UT offset| accepted */
-#define TZ_YEAR_LIM 100000000      /* tz_from_civil: |year| at most this */
-#define PERIOD_400Y 12622780800LL  /* 146097 days: rules repeat exactly */
+#define TZ_MAX_OFF (26 * 3600)    /* largest |UT offset| accepted */
+#define TZ_YEAR_LIM 100000000     /* tz_from_civil: |year| at most this */
+#define PERIOD_400Y 12622780800LL /* 146097 days: rules repeat exactly */
 #define HDR_LEN 44
 #define DEFAULT_TZDIR "/usr/share/zoneinfo"
 
@@ -31,8 +31,8 @@ enum rule_kind { RULE_JULIAN1, RULE_ZERO, RULE_MONTH };
 /* One date of a POSIX TZ rule: Jn, n or Mm.w.d, then a local time. */
 struct rule_date {
     enum rule_kind kind;
-    int n;       /* Jn: 1-365, n: 0-365 */
-    int m, w, d; /* Mm.w.d */
+    int n;        /* Jn: 1-365, n: 0-365 */
+    int m, w, d;  /* Mm.w.d */
     int32_t time; /* seconds after local midnight, -167h to 167h */
 };
 
@@ -190,8 +190,7 @@ static bool parse_posix(const char *s, size_t n, struct posix_tz *out)
     out->has_dst = true;
     out->dst.dst = true;
     out->dst.off = out->std.off + 3600;
-    if (peek(&c) != ',' && c.p != c.end &&
-        !parse_offset(&c, &out->dst.off))
+    if (peek(&c) != ',' && c.p != c.end && !parse_offset(&c, &out->dst.off))
         return false;
     if (c.p == c.end) {
         struct cur us = {"M3.2.0,M11.1.0", NULL};
@@ -212,8 +211,7 @@ static bool is_leap(int64_t y)
 /* Days since the epoch of the local date rule r names in year y. */
 static int64_t rule_day(const struct rule_date *r, int64_t y)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31};
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int64_t first, day;
     int wday, len;
 
@@ -358,8 +356,8 @@ struct hdr {
 
 static uint32_t be32(const unsigned char *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | (uint32_t)p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
 }
 
 static int64_t be64(const unsigned char *p)
@@ -375,8 +373,8 @@ static int32_t sbe32(const unsigned char *p)
 }
 
 /* The header at p (len bytes available). */
-static enum err parse_header(const unsigned char *p, size_t len,
-                             struct hdr *h, struct buf *err)
+static enum err parse_header(const unsigned char *p, size_t len, struct hdr *h,
+                             struct buf *err)
 {
     if (len < HDR_LEN || memcmp(p, "TZif", 4) != 0) {
         buf_setf(err, "not a TZif file (no TZif header)");
@@ -406,8 +404,8 @@ static enum err parse_header(const unsigned char *p, size_t len,
  * sum cannot overflow 64 bits. */
 static uint64_t block_len(const struct hdr *h, unsigned tsize)
 {
-    return (uint64_t)h->time * (tsize + 1) + (uint64_t)h->type * 6 +
-           h->chr + (uint64_t)h->leap * (tsize + 4) + h->isstd + h->isut;
+    return (uint64_t)h->time * (tsize + 1) + (uint64_t)h->type * 6 + h->chr +
+           (uint64_t)h->leap * (tsize + 4) + h->isstd + h->isut;
 }
 
 /* The local time types and the designation table. */
@@ -455,10 +453,11 @@ static enum err parse_block(struct tz *z, const unsigned char *p,
         const unsigned char *t = p + i * tsize;
         z->trans[i] = tsize == 8 ? be64(t) : sbe32(t);
         z->idx[i] = p[(size_t)h->time * tsize + i];
-        if ((i > 0 && z->trans[i] <= z->trans[i - 1]) ||
-            z->idx[i] >= h->type) {
-            buf_setf(err, "TZif transition %zu is out of order or has "
-                          "a bad type", i);
+        if ((i > 0 && z->trans[i] <= z->trans[i - 1]) || z->idx[i] >= h->type) {
+            buf_setf(err,
+                     "TZif transition %zu is out of order or has "
+                     "a bad type",
+                     i);
             return ERR_PARSE;
         }
     }
@@ -593,8 +592,7 @@ static enum err check_name(const char *name, struct buf *err)
 }
 
 /* Read the regular file at path, at most TZ_FILE_MAX bytes. */
-static enum err read_zone(const char *path, struct buf *data,
-                          struct buf *err)
+static enum err read_zone(const char *path, struct buf *data, struct buf *err)
 {
     char chunk[16384];
     struct stat st;
@@ -698,8 +696,7 @@ void tz_to_civil(const struct tz *z, int64_t utc, struct tz_civil *out)
 
 static bool civil_valid(int64_t y, int m, int d, int h, int mi, int s)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31};
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     if (y < -TZ_YEAR_LIM || y > TZ_YEAR_LIM || m < 1 || m > 12 || d < 1)
         return false;
@@ -733,8 +730,8 @@ enum err tz_from_civil(const struct tz *z, int64_t y, int m, int d, int h,
 
     if (!civil_valid(y, m, d, h, mi, s))
         return ERR_INVALID;
-    local = time_days_from_civil(y, (unsigned)m, (unsigned)d) * DAY +
-            h * 3600 + mi * 60 + s;
+    local = time_days_from_civil(y, (unsigned)m, (unsigned)d) * DAY + h * 3600 +
+            mi * 60 + s;
     /* Every instant with this wall time has one of the zone's offsets. */
     for (size_t i = 0; i < z->noffs; i++) {
         int64_t u = local - z->offs[i];
@@ -768,8 +765,8 @@ static int64_t sat_add(int64_t a, int64_t b)
 
 /* Midnight(s) of the local day `delta` days after the one holding utc.
  * False when that year is beyond tz_from_civil's range. */
-static bool midnight(const struct tz *z, int64_t utc, int delta,
-                     int64_t *first, int64_t *second)
+static bool midnight(const struct tz *z, int64_t utc, int delta, int64_t *first,
+                     int64_t *second)
 {
     struct tz_civil c;
     enum tz_local kind;
@@ -781,8 +778,8 @@ static bool midnight(const struct tz *z, int64_t utc, int delta,
         return false;
     days = time_days_from_civil(c.year, (unsigned)c.month, (unsigned)c.day);
     time_civil_from_days(days + delta, &y, &m, &d);
-    return tz_from_civil(z, y, (int)m, (int)d, 0, 0, 0, &kind, first,
-                         second) == ERR_OK;
+    return tz_from_civil(z, y, (int)m, (int)d, 0, 0, 0, &kind, first, second) ==
+           ERR_OK;
 }
 
 /* Seconds since local midnight on the wall clock at utc. */
@@ -839,8 +836,8 @@ enum err tz_format(const struct tz *z, int64_t utc, struct buf *out)
     else
         rc = buf_printf(&tmp, "%+05lld", (long long)c.year);
     if (rc == ERR_OK)
-        rc = buf_printf(&tmp, "-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                        c.month, c.day, c.hour, c.minute, c.second, sign,
+        rc = buf_printf(&tmp, "-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.month,
+                        c.day, c.hour, c.minute, c.second, sign,
                         (int)(a / 3600), (int)(a / 60 % 60));
     if (rc == ERR_OK && a % 60 != 0) /* local mean time, before ~1900 */
         rc = buf_printf(&tmp, ":%02d", (int)(a % 60));

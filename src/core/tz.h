@@ -15,8 +15,8 @@
 
 struct tz; /* immutable once loaded */
 
-#define TZ_NAME_MAX 64               /* bytes of a zone name */
-#define TZ_FILE_MAX (256 * 1024)     /* bytes of a TZif file */
+#define TZ_NAME_MAX 64           /* bytes of a zone name */
+#define TZ_FILE_MAX (256 * 1024) /* bytes of a TZif file */
 
 /* Load zone name ("UTC", "Europe/Berlin", "America/Los_Angeles") from
  * $TZDIR or /usr/share/zoneinfo. Names are checked before touching the
@@ -27,8 +27,8 @@ struct tz; /* immutable once loaded */
  * when reading fails; err (borrowed) says which. On success the caller
  * destroys *out; on failure *out is untouched. Reads $TZDIR with getenv:
  * do not change it while other threads load zones. */
-enum err tz_load(const char *name, struct tz **out, struct buf *err)
-    WARN_UNUSED;
+enum err tz_load(const char *name, struct tz **out,
+                 struct buf *err) WARN_UNUSED;
 /* Parse the n bytes of a TZif file (versions 1 to 4; for 2 and later the
  * 64-bit data and the POSIX TZ footer, which rules instants after the last
  * transition). name is copied, for tz_name. Errors as for tz_load, except
@@ -38,7 +38,7 @@ enum err tz_parse(const void *data, size_t len, const char *name,
                   struct tz **out, struct buf *err) WARN_UNUSED;
 /* The UTC zone, without touching the file system. Caller destroys. */
 struct tz *tz_utc(void);
-void tz_destroy(struct tz *z); /* NULL is a no-op */
+void tz_destroy(struct tz *z);           /* NULL is a no-op */
 const char *tz_name(const struct tz *z); /* borrowed, lives as long as z */
 
 /* Offset from UTC in seconds (east positive) in effect at instant utc. */
@@ -47,10 +47,10 @@ int32_t tz_offset_at(const struct tz *z, int64_t utc);
 /* Broken-down local time of an instant (any int64_t: no overflow). */
 struct tz_civil {
     int64_t year;
-    int month, day;          /* 1-12, 1-31 */
+    int month, day; /* 1-12, 1-31 */
     int hour, minute, second;
-    int wday;                /* 0 = Sunday */
-    int32_t offset;          /* seconds east of UTC */
+    int wday;       /* 0 = Sunday */
+    int32_t offset; /* seconds east of UTC */
     bool dst;
 };
 void tz_to_civil(const struct tz *z, int64_t utc, struct tz_civil *out);
@@ -63,7 +63,7 @@ enum tz_local {
                          *second that same instant (the first valid time
                          after the gap) */
     TZ_LOCAL_OVERLAP, /* repeated (fall back): *first the earlier instant,
-                         *second the later */
+                       *second the later */
 };
 /* Resolve the local time y-m-d h:mi:s in zone z. ERR_INVALID for an
  * impossible date (Feb 30, hour 24, second 60...) or |y| over 10^8; the
@@ -88,7 +88,7 @@ int64_t tz_next_day_start(const struct tz *z, int64_t utc);
  * (+00:00 for UTC; an offset with seconds, local mean time before ~1900,
  * as -07:52:58; years outside 0-9999 as +10000). ERR_TOOBIG when out is
  * full; out is then unchanged. */
-enum err tz_format(const struct tz *z, int64_t utc, struct buf *out)
-    WARN_UNUSED;
+enum err tz_format(const struct tz *z, int64_t utc,
+                   struct buf *out) WARN_UNUSED;
 
 #endif

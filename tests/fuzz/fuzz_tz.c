@@ -45,9 +45,9 @@ static void exercise(const struct tz *z, int64_t t, struct buf *out)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const int64_t fixed[] = {
-        0,           -2208988800, 1700000000,  1710054000, 1730611800,
-        4118151600,  4129263000,  -62135596800, 253402300799,
-        INT64_MIN,   INT64_MAX,   -1,
+        0,          -2208988800, 1700000000,   1710054000,   1730611800,
+        4118151600, 4129263000,  -62135596800, 253402300799, INT64_MIN,
+        INT64_MAX,  -1,
     };
     struct tz *z = NULL;
     struct buf err, out;

@@ -94,8 +94,8 @@ static void test_instants(void **state)
         if (tz_offset_at(z, c->utc) != c->offset || cv.offset != c->offset ||
             cv.dst != c->dst)
             fail_msg("%s @%lld: offset %d dst %d, want %d %d", c->zone,
-                     (long long)c->utc, (int)cv.offset, cv.dst,
-                     (int)c->offset, c->dst);
+                     (long long)c->utc, (int)cv.offset, cv.dst, (int)c->offset,
+                     c->dst);
         assert_int_equal(tz_format(z, c->utc, &out), ERR_OK);
         assert_string_equal(buf_cstr(&out), c->text);
         buf_free(&out);
@@ -162,17 +162,16 @@ static const struct local_case local_cases[] = {
      4118151600},
     {"America/Los_Angeles", 2100, 3, 14, 2, 30, 0, TZ_LOCAL_GAP, 4108701600,
      4108701600},
-    {"America/Los_Angeles", 2100, 11, 7, 1, 30, 0, TZ_LOCAL_OVERLAP,
-     4129259400, 4129263000},
-    {"America/Los_Angeles", 1970, 1, 1, 0, 0, 0, TZ_LOCAL_UNIQUE, 28800,
-     28800},
+    {"America/Los_Angeles", 2100, 11, 7, 1, 30, 0, TZ_LOCAL_OVERLAP, 4129259400,
+     4129263000},
+    {"America/Los_Angeles", 1970, 1, 1, 0, 0, 0, TZ_LOCAL_UNIQUE, 28800, 28800},
     {"America/Los_Angeles", 1970, 7, 1, 12, 0, 0, TZ_LOCAL_UNIQUE, 15706800,
      15706800},
     /* Lord Howe: DST is 30 minutes. */
     {"Australia/Lord_Howe", 2024, 10, 6, 2, 15, 0, TZ_LOCAL_GAP, 1728142200,
      1728142200},
-    {"Australia/Lord_Howe", 2024, 4, 7, 1, 45, 0, TZ_LOCAL_OVERLAP,
-     1712414700, 1712416500},
+    {"Australia/Lord_Howe", 2024, 4, 7, 1, 45, 0, TZ_LOCAL_OVERLAP, 1712414700,
+     1712416500},
     {"Australia/Lord_Howe", 2024, 4, 7, 1, 0, 0, TZ_LOCAL_UNIQUE, 1712412000,
      1712412000},
     {"Asia/Kathmandu", 2024, 6, 1, 12, 0, 0, TZ_LOCAL_UNIQUE, 1717222500,
@@ -209,8 +208,8 @@ static void test_local_times(void **state)
         enum tz_local kind;
         int64_t a = 0, b = 0;
 
-        assert_int_equal(tz_from_civil(z, c->y, c->m, c->d, c->h, c->mi,
-                                       c->s, &kind, &a, &b),
+        assert_int_equal(tz_from_civil(z, c->y, c->m, c->d, c->h, c->mi, c->s,
+                                       &kind, &a, &b),
                          ERR_OK);
         if (kind != c->kind || a != c->first || b != c->second)
             fail_msg("%s %04d-%02d-%02d %02d:%02d: kind %d %lld %lld, "
@@ -243,8 +242,7 @@ static void test_impossible_dates(void **state)
                      ERR_INVALID);
     assert_int_equal(tz_from_civil(z, 2024, 0, 1, 0, 0, 0, &kind, &a, &b),
                      ERR_INVALID);
-    assert_int_equal(tz_from_civil(z, INT64_MAX, 1, 1, 0, 0, 0, &kind, &a,
-                                   &b),
+    assert_int_equal(tz_from_civil(z, INT64_MAX, 1, 1, 0, 0, 0, &kind, &a, &b),
                      ERR_INVALID);
     assert_true(a == 7 && b == 7); /* untouched */
     assert_int_equal(tz_from_civil(z, 2024, 2, 29, 0, 0, 0, &kind, &a, &b),
@@ -293,8 +291,8 @@ static void test_days(void **state)
         int64_t s = tz_day_start(z, c->utc), n = tz_next_day_start(z, c->utc);
 
         if (s != c->start || n != c->next || n - s != c->len)
-            fail_msg("%s @%lld: day [%lld, %lld), want [%lld, %lld)",
-                     c->zone, (long long)c->utc, (long long)s, (long long)n,
+            fail_msg("%s @%lld: day [%lld, %lld), want [%lld, %lld)", c->zone,
+                     (long long)c->utc, (long long)s, (long long)n,
                      (long long)c->start, (long long)c->next);
         /* Walking day by day meets the same boundaries. */
         assert_int_equal(tz_day_start(z, n), n);
@@ -361,8 +359,7 @@ static void test_utc(void **state)
         assert_int_equal(tz_offset_at(f, t), 0);
         assert_int_equal(tz_day_start(z, t), t - ((t % 86400) + 86400) % 86400);
     }
-    assert_int_equal(tz_from_civil(z, 1, 1, 1, 0, 0, 0, &kind, &a, &b),
-                     ERR_OK);
+    assert_int_equal(tz_from_civil(z, 1, 1, 1, 0, 0, 0, &kind, &a, &b), ERR_OK);
     assert_int_equal(a, -62135596800);
     assert_int_equal(tz_format(z, -62135596800, &out), ERR_OK);
     assert_string_equal(buf_cstr(&out), "0001-01-01T00:00:00+00:00");
@@ -385,14 +382,14 @@ static void test_utc(void **state)
 /* ---- synthetic TZif files --------------------------------------------- */
 
 struct syn {
-    char version;         /* 0 (version 1), '2', '3' */
-    size_t nt;            /* transitions */
+    char version; /* 0 (version 1), '2', '3' */
+    size_t nt;    /* transitions */
     const int64_t *trans;
     const uint8_t *idx;
     size_t ntypes;
     const int32_t *offs;
     const uint8_t *dst;
-    const char *footer;   /* version 2+; NULL: "" */
+    const char *footer; /* version 2+; NULL: "" */
 };
 
 static void put32(struct buf *b, uint32_t v)
@@ -410,12 +407,12 @@ static void put_block(struct buf *b, const struct syn *s, bool big)
     assert_int_equal(buf_putc(b, s->version), ERR_OK);
     assert_int_equal(buf_append(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 15),
                      ERR_OK);
-    put32(b, 0);                        /* isutcnt */
-    put32(b, 0);                        /* isstdcnt */
-    put32(b, 0);                        /* leapcnt */
-    put32(b, (uint32_t)nt);             /* timecnt */
-    put32(b, (uint32_t)s->ntypes);      /* typecnt */
-    put32(b, 4);                        /* charcnt */
+    put32(b, 0);                   /* isutcnt */
+    put32(b, 0);                   /* isstdcnt */
+    put32(b, 0);                   /* leapcnt */
+    put32(b, (uint32_t)nt);        /* timecnt */
+    put32(b, (uint32_t)s->ntypes); /* typecnt */
+    put32(b, 4);                   /* charcnt */
     for (size_t i = 0; i < nt; i++) {
         if (big && s->version != 0)
             put32(b, (uint32_t)((uint64_t)s->trans[i] >> 32));
@@ -517,8 +514,8 @@ static void test_footer_rules(void **state)
         tz_to_civil(z, c->utc, &cv);
         if (cv.offset != c->offset || cv.dst != c->dst)
             fail_msg("%s @%lld: %d %d, want %d %d", c->footer,
-                     (long long)c->utc, (int)cv.offset, cv.dst,
-                     (int)c->offset, c->dst);
+                     (long long)c->utc, (int)cv.offset, cv.dst, (int)c->offset,
+                     c->dst);
         /* 400 years on, the calendar and so the rule repeat. */
         assert_int_equal(tz_offset_at(z, c->utc + 12622780800), c->offset);
         assert_int_equal(tz_offset_at(z, c->utc - 12622780800), c->offset);
@@ -650,10 +647,24 @@ static void test_corrupt(void **state)
 static void test_corrupt_footers(void **state)
 {
     static const char *const bad[] = {
-        "AB0", "AAA", "AAA25", "AAA-1BBB,M3.2.0", "AAA-1BBB,M13.1.0,M1.1.0",
-        "AAA-1BBB,M3.6.0,M1.1.0", "AAA-1BBB,M3.1.7,M1.1.0", "AAA-1BBB,J0,J1",
-        "AAA-1BBB,366,1", "AAA-1BBB,1/168,2", "<AB>1", "<ABC1", "AAA1:60",
-        "AAA1BBB,1,2,", "AAA1BBB25", "AAA1 ", "AAA1\tBBB", "AAA0001",
+        "AB0",
+        "AAA",
+        "AAA25",
+        "AAA-1BBB,M3.2.0",
+        "AAA-1BBB,M13.1.0,M1.1.0",
+        "AAA-1BBB,M3.6.0,M1.1.0",
+        "AAA-1BBB,M3.1.7,M1.1.0",
+        "AAA-1BBB,J0,J1",
+        "AAA-1BBB,366,1",
+        "AAA-1BBB,1/168,2",
+        "<AB>1",
+        "<ABC1",
+        "AAA1:60",
+        "AAA1BBB,1,2,",
+        "AAA1BBB25",
+        "AAA1 ",
+        "AAA1\tBBB",
+        "AAA0001",
     };
     static const int32_t off0[] = {0};
     static const uint8_t dst0[] = {0};
