@@ -24,9 +24,10 @@ struct tz; /* immutable once loaded */
  * bytes). ERR_INVALID for a malformed name, ERR_NOTFOUND for an unknown
  * zone (or a directory), ERR_PARSE for a corrupt file or one over
  * TZ_FILE_MAX, ERR_UNSUPPORTED for leap-second ("right/") data, ERR_IO
- * when reading fails; err (borrowed) says which. On success the caller
- * destroys *out; on failure *out is untouched. Reads $TZDIR with getenv:
- * do not change it while other threads load zones. */
+ * when reading fails; err (borrowed, not NULL) says which, naming the
+ * zone once its name is valid (a bad name is never echoed). On success
+ * the caller destroys *out; on failure *out is untouched. Reads $TZDIR
+ * with getenv: do not change it while other threads load zones. */
 enum err tz_load(const char *name, struct tz **out,
                  struct buf *err) WARN_UNUSED;
 /* Parse the n bytes of a TZif file (versions 1 to 4; for 2 and later the
@@ -76,13 +77,14 @@ enum err tz_from_civil(const struct tz *z, int64_t y, int m, int d, int h,
                        int64_t *second) WARN_UNUSED;
 
 /* The instant the local day containing utc begins (local midnight, or
- * the first instant of that day when midnight falls in a gap), and the
- * instant the next local day begins. Days are 23, 24 or 25 hours long
- * around DST changes. */
+ * the first instant of that day when midnight falls in a gap, or the
+ * first of two midnights when the clock falls back to midnight, as in
+ * America/Havana), and the instant the next local day begins. Days are
+ * 23, 24 or 25 hours long around DST changes (24.5 at Lord Howe). Exact
+ * within tz_from_civil's years; beyond them they saturate at the ends of
+ * int64_t. */
 int64_t tz_day_start(const struct tz *z, int64_t utc);
 int64_t tz_next_day_start(const struct tz *z, int64_t utc);
-/* Both are exact within tz_from_civil's years and saturate at the ends of
- * int64_t beyond them. */
 
 /* Append utc as local ISO 8601 with offset, e.g. 2024-03-10T03:00:00-07:00
  * (+00:00 for UTC; an offset with seconds, local mean time before ~1900,
