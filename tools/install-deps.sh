@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc make cmake pkg-config
+  tzdata  # core/tz reads /usr/share/zoneinfo
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
   curl   # integration tests talk HTTP
