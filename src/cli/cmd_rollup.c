@@ -1,29 +1,36 @@
-/* mediadash rollup --rebuild: recompute the daily rollups from the raw
- * snapshots. */
+/* mediadash rollup --rebuild [--zone NAME]: recompute the daily rollups
+ * from the raw snapshots, optionally under another rollup zone. */
 #include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 
 int cmd_rollup(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"rebuild", no_argument, NULL, 'r'},
+        {"zone", required_argument, NULL, 'z'},
         {NULL, 0, NULL, 0},
     };
     struct store *st;
     struct buf err;
+    const char *zone = NULL;
     bool rebuild = false;
+    enum err rc;
     int64_t t0;
     int c, exit_code = EXIT_OK_;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'r')
+        if (c == 'r')
+            rebuild = true;
+        else if (c == 'z')
+            zone = optarg;
+        else
             return EXIT_USAGE;
-        rebuild = true;
     }
-    if (!rebuild || optind != argc) {
+    if ((!rebuild && zone == NULL) || optind != argc) {
         cli_error("rollup: nothing to do (see 'mediadash rollup --help')");
         return EXIT_USAGE;
     }
@@ -32,12 +39,18 @@ int cmd_rollup(struct cli *cli, int argc, char **argv)
         return EXIT_DB;
     buf_init(&err, 4096);
     t0 = time_mono_ms();
-    if (store_rollup_rebuild(st, &err) != ERR_OK) {
+    rc = zone != NULL ? store_set_rollup_zone(st, zone, &err)
+                      : store_rollup_rebuild(st, &err);
+    if (rc == ERR_INVALID || rc == ERR_NOTFOUND || rc == ERR_PARSE) {
+        cli_error("--zone: %s", buf_cstr(&err));
+        exit_code = EXIT_USAGE;
+    } else if (rc != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_DB;
     } else if (!cli->quiet) {
-        fprintf(stderr, "rollups rebuilt in %.1f s\n",
-                (double)(time_mono_ms() - t0) / 1000.0);
+        fprintf(stderr, "rollups rebuilt in %.1f s (days of %s)\n",
+                (double)(time_mono_ms() - t0) / 1000.0,
+                tz_name(store_rollup_zone(st)));
     }
     buf_free(&err);
     store_close(st);

@@ -89,10 +89,17 @@ static const char usage_export[] =
 
 static const char usage_rollup[] =
     "usage: mediadash rollup --rebuild\n"
+    "       mediadash rollup --zone ZONE\n"
     "\n"
     "Recompute the daily rollups (per item and per account) from the raw\n"
     "snapshots. Import keeps them current in the same transaction as the\n"
-    "snapshots; this is for repair.\n";
+    "snapshots; --rebuild is for repair.\n"
+    "\n"
+    "Rollup days are the calendar days of the rollup zone, UTC until set.\n"
+    "--zone makes ZONE (an IANA name such as Europe/Berlin) the rollup zone\n"
+    "and recomputes every rollup under it, in one transaction: days are then\n"
+    "local days (23 or 25 hours long at DST changes) and the best time to\n"
+    "post is in local hours. A running serve picks the zone up on restart.\n";
 
 static const char usage_report[] =
     "usage: mediadash report [options]\n"

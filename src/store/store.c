@@ -35,6 +35,17 @@ enum err store_rollup_rebuild(struct store *st, struct buf *err)
     return st->ops->rollup_rebuild(st, err);
 }
 
+const struct tz *store_rollup_zone(struct store *st)
+{
+    return st->ops->rollup_zone(st);
+}
+
+enum err store_set_rollup_zone(struct store *st, const char *name,
+                               struct buf *err)
+{
+    return st->ops->set_rollup_zone(st, name, err);
+}
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
     return st->ops->sole_account(st, p, out);

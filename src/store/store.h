@@ -58,6 +58,18 @@ enum err store_ingest(struct store *st, const struct batch *b,
  * repair and for checking that it does. */
 enum err store_rollup_rebuild(struct store *st, struct buf *err) WARN_UNUSED;
 
+struct tz;
+/* The rollup zone (an IANA zone, UTC unless set): rollup days are its
+ * calendar days, 23 or 25 hours long around DST changes, and local hours
+ * (best time to post) are its hours. Borrowed while st is open. */
+const struct tz *store_rollup_zone(struct store *st);
+/* Make the zone called name the rollup zone and recompute the rollups
+ * under it, in one transaction. Other open handles keep the zone they
+ * loaded until they reopen. ERR_INVALID / ERR_NOTFOUND for a bad or
+ * unknown zone, with err saying which; on failure nothing changes. */
+enum err store_set_rollup_zone(struct store *st, const char *name,
+                               struct buf *err) WARN_UNUSED;
+
 /* The ext id of the only account on platform p, or NULL when there are
  * none or several. *out: caller frees. */
 enum err store_sole_account(struct store *st, enum platform p, char **out)

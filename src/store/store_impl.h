@@ -13,6 +13,9 @@ struct store_ops {
                        const struct import_meta *meta,
                        struct ingest_stats *out, struct buf *err);
     enum err (*rollup_rebuild)(struct store *st, struct buf *err);
+    const struct tz *(*rollup_zone)(struct store *st);
+    enum err (*set_rollup_zone)(struct store *st, const char *name,
+                                struct buf *err);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);
     enum err (*list_items)(struct store *st, const struct item_query *q,
                            store_item_fn fn, void *ud, struct buf *err);

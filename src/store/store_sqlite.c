@@ -264,6 +264,7 @@ static void sq_close(struct store *st)
     sqlite3_close(s->db);
     metric_cache_clear(s);
     latest_free(&s->latest);
+    tz_destroy(s->zone);
     free(s->metric_names);
     free(s->metric_ids);
     free(s);
@@ -310,6 +311,8 @@ enum err store_sqlite_open(const char *path, struct store **out,
     rc = migrate(s, err);
     if (rc == ERR_OK)
         rc = prepare_all(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_zone_load(s, err);
 out:
     if (rc != ERR_OK) {
         sq_close(&s->base);
@@ -783,6 +786,8 @@ static const struct store_ops sqlite_ops = {
     .schema_version = sq_schema_version,
     .ingest = sq_ingest,
     .rollup_rebuild = sq_rollup_rebuild,
+    .rollup_zone = sq_rollup_zone,
+    .set_rollup_zone = sq_set_rollup_zone,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,
     .count_items = sq_count_items,

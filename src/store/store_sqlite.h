@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "core/tz.h"
 #include "store/store_impl.h"
 
 enum stmt_id {
@@ -66,6 +67,11 @@ struct sqlite_store {
     size_t metrics_n, metrics_cap, metric_ids_cap;
     struct latest_cache latest;
     int64_t data_version; /* as last seen; another writer changes it */
+    /* The rollup zone (setting rollup_zone, default UTC), loaded at open:
+     * rollup days are its local calendar days. Owned, never NULL once
+     * open; zone_utc takes the arithmetic fast path. */
+    struct tz *zone;
+    bool zone_utc;
 };
 
 /* The cached entry of (item, metric), or NULL. */
@@ -114,6 +120,11 @@ enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day);
 enum err sq_rollup_rebuild(struct store *st, struct buf *err);
+/* Load s->zone from the setting table (UTC when unset). */
+enum err sqlite_zone_load(struct sqlite_store *s, struct buf *err);
+const struct tz *sq_rollup_zone(struct store *st);
+enum err sq_set_rollup_zone(struct store *st, const char *name,
+                            struct buf *err);
 
 /* Reads, in store_sqlite_query.c. */
 enum err sq_list_items(struct store *st, const struct item_query *q,

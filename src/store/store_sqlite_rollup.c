@@ -9,16 +9,78 @@
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
 
+/* Rollup days are the rollup zone's calendar days, numbered as days since
+ * 1970-01-01 of that calendar; around a DST change a day is 23 or 25
+ * hours long. */
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t)
 {
-    (void)s; /* rollup days are UTC days */
-    return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+    struct tz_civil c;
+
+    if (s->zone_utc)
+        return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+    tz_to_civil(s->zone, t, &c);
+    return (int32_t)time_days_from_civil(c.year, (unsigned)c.month,
+                                         (unsigned)c.day);
 }
 
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day)
 {
-    (void)s;
-    return (int64_t)day * 86400;
+    enum tz_local kind;
+    int64_t y, noon, later;
+    unsigned m, d;
+
+    if (s->zone_utc)
+        return (int64_t)day * 86400;
+    /* Local noon lies inside the day whatever DST does at midnight. */
+    time_civil_from_days(day, &y, &m, &d);
+    if (tz_from_civil(s->zone, y, (int)m, (int)d, 12, 0, 0, &kind, &noon,
+                      &later) != ERR_OK)
+        return (int64_t)day * 86400; /* unreachable for a valid day */
+    return tz_day_start(s->zone, noon);
+}
+
+#define SQL_ZONE_GET "SELECT value FROM setting WHERE key = 'rollup_zone'"
+#define SQL_ZONE_SET                                                          \
+    "INSERT INTO setting(key, value) VALUES ('rollup_zone', ?1) "             \
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
+static void zone_replace(struct sqlite_store *s, struct tz *z)
+{
+    tz_destroy(s->zone);
+    s->zone = z;
+    s->zone_utc = strcmp(tz_name(z), "UTC") == 0;
+    latest_clear(&s->latest); /* cached entries carry rollup days */
+}
+
+enum err sqlite_zone_load(struct sqlite_store *s, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct tz *z = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_ZONE_GET, -1, &st, NULL) != SQLITE_OK) {
+        rc = sqlite_fail(s, err, "reading the rollup zone");
+        goto out;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        rc = tz_load(name ? name : "", &z, err);
+        if (rc != ERR_OK) {
+            buf_catf(err, " (the database's rollup zone)");
+            goto out;
+        }
+    } else if (r == SQLITE_DONE) {
+        z = tz_utc();
+    } else {
+        rc = sqlite_fail(s, err, "reading the rollup zone");
+        goto out;
+    }
+    zone_replace(s, z);
+out:
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* The gain rule. With a previous day: the difference of the last values.
@@ -339,11 +401,14 @@ out:
     return rc;
 }
 
-enum err sq_rollup_rebuild(struct store *base, struct buf *err)
+/* Store zone (when not NULL) as the rollup zone and recompute every
+ * rollup under s->zone, in one transaction. */
+static enum err rebuild(struct sqlite_store *s, const char *zone,
+                        struct buf *err)
 {
-    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
     char *msg = NULL;
-    enum err rc;
+    enum err rc = ERR_OK;
 
     if (sqlite3_exec(s->db,
                      "BEGIN IMMEDIATE; DELETE FROM item_day; "
@@ -351,14 +416,57 @@ enum err sq_rollup_rebuild(struct store *base, struct buf *err)
                      NULL, NULL, &msg) != SQLITE_OK) {
         buf_setf(err, "rebuilding rollups: %s", msg ? msg : "?");
         sqlite3_free(msg);
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return ERR_DB;
+        rc = ERR_DB;
+        goto out;
+    }
+    if (zone != NULL &&
+        (sqlite3_prepare_v2(s->db, SQL_ZONE_SET, -1, &st, NULL) != SQLITE_OK ||
+         sqlite3_bind_text(st, 1, zone, -1, SQLITE_STATIC) != SQLITE_OK ||
+         sqlite3_step(st) != SQLITE_DONE)) {
+        rc = sqlite_fail(s, err, "setting the rollup zone");
+        goto out;
     }
     rc = rebuild_scan(s, err);
     if (rc == ERR_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) !=
                             SQLITE_OK)
         rc = sqlite_fail(s, err, "rebuilding rollups");
+out:
+    sqlite3_finalize(st);
     if (rc != ERR_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    latest_clear(&s->latest);
     return rc;
+}
+
+enum err sq_rollup_rebuild(struct store *base, struct buf *err)
+{
+    return rebuild(sqlite_store_of(base), NULL, err);
+}
+
+const struct tz *sq_rollup_zone(struct store *base)
+{
+    return sqlite_store_of(base)->zone;
+}
+
+enum err sq_set_rollup_zone(struct store *base, const char *name,
+                            struct buf *err)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    struct tz *z = NULL, *old;
+    enum err rc = tz_load(name, &z, err);
+
+    if (rc != ERR_OK)
+        return rc;
+    old = s->zone;
+    s->zone = NULL; /* keep the old one until the rebuild has committed */
+    zone_replace(s, z);
+    rc = rebuild(s, tz_name(z), err);
+    if (rc != ERR_OK) {
+        tz_destroy(s->zone);
+        s->zone = NULL;
+        zone_replace(s, old);
+        return rc;
+    }
+    tz_destroy(old);
+    return ERR_OK;
 }

@@ -157,6 +157,15 @@ check "export jsonl snapshots" run 0 md export snapshots --format jsonl --platfo
 check "jsonl snapshot row" contains "$TMP/out" '"content_id":"Ab3dEf5hIj0","observed_at":"2024-06-01T12:00:00Z","metric":"views","value":15234'
 check "export bad format" run 2 md export snapshots --format xml
 
+# --- rollup zone -------------------------------------------------------
+check "rollup zone unknown" run 2 md rollup --zone Not/AZone
+check "rollup zone unknown says so" contains "$TMP/err" "Not/AZone"
+check "rollup zone set" run 0 md rollup --zone Europe/Berlin
+check "rollup zone named" contains "$TMP/err" "days of Europe/Berlin"
+check "rollup rebuild keeps zone" run 0 md rollup --rebuild
+check "rollup rebuild zone named" contains "$TMP/err" "days of Europe/Berlin"
+check "rollup nothing to do" run 2 md rollup
+
 # --- default database location ----------------------------------------
 unset MEDIADASH_DB
 check "XDG default db" run 0 env XDG_DATA_HOME="$TMP/xdg" "$BIN" import "$VIDEOS"

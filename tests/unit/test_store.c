@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "store/store.h"
 
 #define fx tu_store_fx
@@ -481,6 +482,75 @@ static void test_rollups_incremental_equal_rebuild(void **state)
     free(re_acct);
 }
 
+/* Rollup days in a zone with DST: Europe/Berlin's 2024-03-31 is 23 hours
+ * long (from 2024-03-30T23:00Z) and 2024-10-27 is 25 (from
+ * 2024-10-26T22:00Z). Snapshots either side of local midnight land on
+ * local days; switching the zone regroups them, and it persists. */
+#define BERLIN_0330 19812 /* day numbers of local dates */
+#define BERLIN_1027 20023
+static void test_rollups_in_a_zone_with_dst(void **state)
+{
+    struct fx *f = *state;
+    char *berlin, *utc, *again;
+    struct store *st2 = NULL;
+
+    assert_int_equal(store_set_rollup_zone(f->st, "Europe/Berlin", &f->err),
+                     ERR_OK);
+    assert_int_equal(store_day_of(f->st, 1711839600 - 1), BERLIN_0330);
+    assert_int_equal(store_day_of(f->st, 1711839600), BERLIN_0330 + 1);
+    assert_int_equal(store_day_start(f->st, BERLIN_0330 + 1), 1711839600);
+    assert_int_equal(store_day_start(f->st, BERLIN_0330 + 2),
+                     1711839600 + 23 * 3600);
+    assert_int_equal(store_day_start(f->st, BERLIN_1027), 1729980000);
+    assert_int_equal(store_day_start(f->st, BERLIN_1027 + 1),
+                     1729980000 + 25 * 3600);
+    assert_int_equal(store_day_of(f->st, 1730070000 - 1), BERLIN_1027);
+
+    /* Published 23:30 local on 03-30; seen at 23:45 and 00:15, 23:59 and
+     * 00:01 local. */
+    views_at(f, "v1", 1711837800, 1711838700, 5);
+    views_at(f, "v1", 1711837800, 1711840500, 25);
+    views_at(f, "v1", 1711837800, 1711922340, 70);
+    views_at(f, "v1", 1711837800, 1711922460, 100);
+    berlin = dump(f->path, DAYS_Q);
+    assert_string_equal(berlin,
+                        "v1|views|19812|1711838700|5|1711838700|5|5\n"
+                        "v1|views|19813|1711840500|25|1711922340|70|65\n"
+                        "v1|views|19814|1711922460|100|1711922460|100|30\n");
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    again = dump(f->path, DAYS_Q);
+    assert_string_equal(again, berlin);
+    free(again);
+
+    /* The same snapshots by UTC days: 22:45Z and 23:15Z share 03-30. */
+    assert_int_equal(store_set_rollup_zone(f->st, "UTC", &f->err), ERR_OK);
+    utc = dump(f->path, DAYS_Q);
+    assert_string_equal(utc,
+                        "v1|views|19812|1711838700|5|1711840500|25|25\n"
+                        "v1|views|19813|1711922340|70|1711922460|100|75\n");
+
+    /* An unknown zone changes nothing. */
+    assert_int_equal(store_set_rollup_zone(f->st, "Not/AZone", &f->err),
+                     ERR_NOTFOUND);
+    assert_string_equal(tz_name(store_rollup_zone(f->st)), "UTC");
+    again = dump(f->path, DAYS_Q);
+    assert_string_equal(again, utc);
+    free(again);
+
+    /* The zone is the database's: another handle opened later has it. */
+    assert_int_equal(store_set_rollup_zone(f->st, "Europe/Berlin", &f->err),
+                     ERR_OK);
+    assert_int_equal(store_open(f->path, &st2, &f->err), ERR_OK);
+    assert_string_equal(tz_name(store_rollup_zone(st2)), "Europe/Berlin");
+    assert_int_equal(store_day_of(st2, 1711839600), BERLIN_0330 + 1);
+    store_close(st2);
+    again = dump(f->path, DAYS_Q);
+    assert_string_equal(again, berlin);
+    free(again);
+    free(berlin);
+    free(utc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +570,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test_setup_teardown(test_rollups_incremental_equal_rebuild,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollups_in_a_zone_with_dst,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
