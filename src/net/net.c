@@ -120,6 +120,11 @@ enum err net_client_create(const struct net_config *cfg,
 
     if (rc != ERR_OK)
         goto out;
+    if (sodium_init() < 0) { /* idempotent; jitter needs it */
+        buf_setf(err, "net: libsodium failed to initialise");
+        rc = ERR_IO;
+        goto out;
+    }
     c = xcalloc(1, sizeof(*c));
     c->cfg = *cfg;
     c->user_agent = xstrdup(cfg->user_agent != NULL ? cfg->user_agent
@@ -229,6 +234,59 @@ enum err net_url_redact(const char *url, struct buf *out)
         rc = buf_append(out, at + 1, (size_t)(url + end - (at + 1)));
 out:
     return rc;
+}
+
+static enum err cat_encoded(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    enum err rc = ERR_OK;
+    char esc[3] = {'%', 0, 0};
+
+    for (; *s != '\0' && rc == ERR_OK; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+            (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+            ch == '~') {
+            rc = buf_putc(b, (char)ch);
+            continue;
+        }
+        esc[1] = hex[ch >> 4];
+        esc[2] = hex[ch & 15];
+        rc = buf_append(b, esc, 3);
+    }
+    return rc;
+}
+
+static enum err add_pair(struct buf *b, const char *sep, const char *name,
+                         const char *value)
+{
+    size_t len = b->len;
+    enum err rc = buf_puts(b, sep);
+
+    if (rc == ERR_OK)
+        rc = cat_encoded(b, name);
+    if (rc == ERR_OK)
+        rc = buf_putc(b, '=');
+    if (rc == ERR_OK)
+        rc = cat_encoded(b, value);
+    if (rc != ERR_OK) { /* leave b as it was */
+        b->len = len;
+        if (b->data != NULL)
+            b->data[len] = '\0';
+    }
+    return rc;
+}
+
+enum err net_url_add_param(struct buf *url, const char *name,
+                           const char *value)
+{
+    const char *sep = strchr(buf_cstr(url), '?') == NULL ? "?" : "&";
+    return add_pair(url, sep, name, value);
+}
+
+enum err net_form_add(struct buf *form, const char *name, const char *value)
+{
+    return add_pair(form, form->len == 0 ? "" : "&", name, value);
 }
 
 enum err net_parse_retry_after(const char *value, int64_t now_s,

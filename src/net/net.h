@@ -157,6 +157,16 @@ const char *net_resp_header(const struct net_resp *r, enum net_hdr h);
 enum err net_request(struct net_client *c, const struct net_req *req,
                      struct net_resp *out, struct buf *err) WARN_UNUSED;
 
+/* Building requests (for the platform clients): append name=value to a
+ * URL as a query parameter ('?' first, then '&') or to an
+ * application/x-www-form-urlencoded body ('&' between pairs), both
+ * percent-encoded (RFC 3986 unreserved characters kept). ERR_TOOBIG when
+ * b is full (b is then unchanged). */
+enum err net_url_add_param(struct buf *url, const char *name,
+                           const char *value) WARN_UNUSED;
+enum err net_form_add(struct buf *form, const char *name, const char *value)
+    WARN_UNUSED;
+
 /* Append url without user info, query string and fragment to out: what may
  * be logged. ERR_TOOBIG when out is full. */
 enum err net_url_redact(const char *url, struct buf *out) WARN_UNUSED;

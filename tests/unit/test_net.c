@@ -990,6 +990,30 @@ static void test_url_redact(void **state)
     }
 }
 
+static void test_url_build(void **state)
+{
+    struct buf u, f;
+    (void)state;
+
+    buf_init(&u, 256);
+    buf_init(&f, 40);
+    assert_int_equal(buf_puts(&u, "http://h/youtube/v3/videos"), ERR_OK);
+    assert_int_equal(net_url_add_param(&u, "part", "snippet,statistics"),
+                     ERR_OK);
+    assert_int_equal(net_url_add_param(&u, "q", "a b&c=d/é~"), ERR_OK);
+    assert_string_equal(buf_cstr(&u), "http://h/youtube/v3/videos?part="
+                        "snippet%2Cstatistics&q=a%20b%26c%3Dd%2F%C3%A9~");
+    assert_int_equal(net_form_add(&f, "grant_type", "refresh_token"),
+                     ERR_OK);
+    assert_int_equal(net_form_add(&f, "x", "1+1"), ERR_OK);
+    assert_string_equal(buf_cstr(&f), "grant_type=refresh_token&x=1%2B1");
+    /* Full: refused whole, the buffer unchanged. */
+    assert_int_equal(net_form_add(&f, "more", "0123456789"), ERR_TOOBIG);
+    assert_string_equal(buf_cstr(&f), "grant_type=refresh_token&x=1%2B1");
+    buf_free(&u);
+    buf_free(&f);
+}
+
 /* Bad arguments are refused before anything is sent. */
 static void test_invalid_requests(void **state)
 {
@@ -1054,6 +1078,50 @@ static char *s256(const char *verifier)
     return out;
 }
 
+/* The refresh token of a token response works once exchanged, and the
+ * access token it gives opens the API while others are refused. */
+static void oauth_use_tokens(struct fx *fx, const struct buf *token_resp)
+{
+    json_t *root = json_loadb(token_resp->data, token_resp->len, 0, NULL);
+    const char *rt = json_string_value(json_object_get(root, "refresh_token"));
+    const char *at;
+    struct buf form, hdr;
+    struct call c, api;
+    const char *hdrs[2] = {NULL, NULL};
+    char *u = url(fx, "/v2/user/info/?fields=open_id");
+    struct net_req req = {.method = NET_GET, .url = u, .headers = hdrs};
+
+    assert_non_null(rt);
+    buf_init(&form, 1024);
+    buf_init(&hdr, 1024);
+    assert_int_equal(net_form_add(&form, "grant_type", "refresh_token"), 0);
+    assert_int_equal(net_form_add(&form, "refresh_token", rt), 0);
+    assert_int_equal(net_form_add(&form, "client_key", "fake-tiktok-key"), 0);
+    assert_int_equal(net_form_add(&form, "client_secret",
+                                  "fake-tiktok-secret"), 0);
+    token_post(fx, "/v2/oauth/token/", buf_cstr(&form), &c);
+    assert_int_equal(c.rc, ERR_OK);
+    json_decref(root);
+    root = json_loadb(c.r.body.data, c.r.body.len, 0, NULL);
+    at = json_string_value(json_object_get(root, "access_token"));
+    assert_non_null(at);
+    control(fx, "{\"access_tokens\": [\"another\"]}"); /* enforce them */
+    hdrs[0] = AUTH;
+    call_req(fx, &req, &api);
+    assert_int_equal(api.r.status, 401);
+    call_free(&api);
+    assert_int_equal(buf_printf(&hdr, "Authorization: Bearer %s", at), 0);
+    hdrs[0] = buf_cstr(&hdr);
+    call_req(fx, &req, &api);
+    assert_int_equal(api.rc, ERR_OK);
+    call_free(&api);
+    json_decref(root);
+    call_free(&c);
+    buf_free(&form);
+    buf_free(&hdr);
+    free(u);
+}
+
 #define VERIFIER "dBjftJeZ4CVP-mJ92K9Vqwe3l_ZpUPm8c2iCr6tNFk4"
 
 static void test_oauth_fake(void **state)
@@ -1098,6 +1166,7 @@ static void test_oauth_fake(void **state)
     assert_true(has(&c.r.body, "\"access_token\": \"fake-at-"));
     assert_true(has(&c.r.body, "\"refresh_token\": \"fake-rt-"));
     assert_true(has(&c.r.body, "\"open_id\""));
+    oauth_use_tokens(fx, &c.r.body);
     call_free(&c);
     token_post(fx, "/oauth/access_token", "grant_type=refresh_token"
                "&refresh_token=nope&client_id=fake-meta-app&client_secret="
@@ -1134,6 +1203,7 @@ int main(void)
         cmocka_unit_test_setup(test_log_redaction, test_setup),
         cmocka_unit_test_setup(test_auth_header_sent, test_setup),
         cmocka_unit_test_setup(test_url_redact, test_setup),
+        cmocka_unit_test_setup(test_url_build, test_setup),
         cmocka_unit_test_setup(test_invalid_requests, test_setup),
         cmocka_unit_test_setup(test_oauth_fake, test_setup),
     };
