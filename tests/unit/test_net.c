@@ -572,6 +572,7 @@ static void expect_fault(struct fx *fx, const char *kind, enum net_fail f,
     assert_true(has(&c.err, "after 3 attempts"));
     assert_int_equal(stat_of(fx, VIDEOS), 3);
     call_free(&c);
+    buf_free(&ctl);
 }
 
 static void test_reset_refuse_truncate(void **state)
