@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sodium.h>
@@ -99,6 +100,7 @@ static int group_setup(void **state)
     fx->pid = fork();
     assert_true(fx->pid >= 0);
     if (fx->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with us, even on a crash */
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
