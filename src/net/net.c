@@ -547,9 +547,12 @@ static enum net_fail classify(struct net_client *c, const struct attempt *a)
     case CURLE_COULDNT_RESOLVE_PROXY:
         return NET_FAIL_CONNECT;
     case CURLE_OPERATION_TIMEDOUT:
+        /* libcurl reports the low-speed cut-off as a timeout too; its
+         * message tells them apart ("Operation too slow. ..."). */
         curl_easy_getinfo(c->curl, CURLINFO_CONNECT_TIME, &connect_s);
         if (connect_s > 0 && c->cfg.low_speed_bytes > 0 &&
-            a->elapsed_ms + 200 < c->cfg.timeout_ms)
+            (strstr(c->curl_err, "too slow") != NULL ||
+             a->elapsed_ms + 200 < c->cfg.timeout_ms))
             return NET_FAIL_SLOW;
         return NET_FAIL_TIMEOUT;
     case CURLE_GOT_NOTHING:
