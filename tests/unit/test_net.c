@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -868,6 +869,55 @@ static void test_ratelimit_bucket(void **state)
     net_ratelimit_destroy(NULL);
 }
 
+#define RL_THREADS 4
+#define RL_EACH 50
+
+static void *rl_worker(void *arg)
+{
+    int64_t *waits = arg;
+    struct net_ratelimit *rl = *(struct net_ratelimit **)(waits + RL_EACH);
+    int i;
+
+    for (i = 0; i < RL_EACH; i++)
+        waits[i] = net_ratelimit_reserve(rl);
+    return NULL;
+}
+
+/* Threads share one bucket: with the clock standing still, the waits
+ * handed out are exactly 0 (the burst), then 1, 2, 3 ... ms, each once. */
+static void test_ratelimit_threads(void **state)
+{
+    struct fx *fx = *state;
+    struct net_ratelimit *rl = net_ratelimit_create(1000, 1000, 10,
+                                                    &fx->cfg.clock);
+    int64_t waits[RL_THREADS][RL_EACH + 1];
+    int seen[RL_THREADS * RL_EACH] = {0};
+    pthread_t th[RL_THREADS];
+    int t, i, zeros = 0;
+
+    for (t = 0; t < RL_THREADS; t++) {
+        memcpy(&waits[t][RL_EACH], &rl, sizeof(rl));
+        assert_int_equal(pthread_create(&th[t], NULL, rl_worker, waits[t]),
+                         0);
+    }
+    for (t = 0; t < RL_THREADS; t++)
+        assert_int_equal(pthread_join(th[t], NULL), 0);
+    for (t = 0; t < RL_THREADS; t++) {
+        for (i = 0; i < RL_EACH; i++) {
+            int64_t w = waits[t][i];
+            assert_true(w >= 0 && w < RL_THREADS * RL_EACH);
+            if (w == 0)
+                zeros++;
+            else
+                seen[w]++;
+        }
+    }
+    assert_int_equal(zeros, 10);
+    for (i = 1; i <= RL_THREADS * RL_EACH - 10; i++)
+        assert_int_equal(seen[i], 1);
+    net_ratelimit_destroy(rl);
+}
+
 /* net_request waits on the bucket: 5 requests at 10/s, burst 2. */
 static void test_ratelimit_request(void **state)
 {
@@ -1202,6 +1252,7 @@ int main(void)
         cmocka_unit_test_setup(test_post_retry_only_when_safe, test_setup),
         cmocka_unit_test_setup(test_bad_bodies, test_setup),
         cmocka_unit_test_setup(test_ratelimit_bucket, test_setup),
+        cmocka_unit_test_setup(test_ratelimit_threads, test_setup),
         cmocka_unit_test_setup(test_ratelimit_request, test_setup),
         cmocka_unit_test_setup(test_log_redaction, test_setup),
         cmocka_unit_test_setup(test_auth_header_sent, test_setup),
