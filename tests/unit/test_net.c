@@ -365,6 +365,74 @@ static void test_shapes_parse(void **state)
     }
 }
 
+/* GET u (absolute) and parse the body as JSON. Caller json_decref()s. */
+static json_t *get_json(struct fx *fx, const char *u)
+{
+    static const char *const hdrs[] = {AUTH, NULL};
+    struct net_req req = {.method = NET_GET, .url = u, .headers = hdrs};
+    struct call c;
+    json_t *root;
+
+    call_req(fx, &req, &c);
+    assert_int_equal(c.rc, ERR_OK);
+    root = json_loadb(c.r.body.data, c.r.body.len, 0, NULL);
+    assert_non_null(root);
+    call_free(&c);
+    return root;
+}
+
+/* Walking the pages: YouTube pageToken, Graph paging.next. */
+static void test_pagination(void **state)
+{
+    struct fx *fx = *state;
+    struct buf u;
+    json_t *root = NULL, *tok = NULL;
+    size_t items = 0, pages = 0;
+
+    buf_init(&u, 4096);
+    do {
+        buf_reset(&u);
+        assert_int_equal(buf_printf(&u, "http://127.0.0.1:%d/youtube/v3/"
+                                    "playlistItems?part=contentDetails"
+                                    "&playlistId=UUmediadashDemoChannel01",
+                                    fx->port),
+                         ERR_OK);
+        assert_int_equal(net_url_add_param(&u, "maxResults", "2"), ERR_OK);
+        if (tok != NULL)
+            assert_int_equal(net_url_add_param(&u, "pageToken",
+                                               json_string_value(tok)), 0);
+        json_decref(root); /* tok points into it until here */
+        root = get_json(fx, buf_cstr(&u));
+        items += json_array_size(json_object_get(root, "items"));
+        tok = json_object_get(root, "nextPageToken");
+        pages++;
+    } while (tok != NULL && pages < 10);
+    json_decref(root);
+    assert_int_equal(pages, 3);
+    assert_int_equal(items, 5);
+    assert_int_equal(stat_of(fx, "/youtube/v3/playlistItems"), 3);
+    /* Graph: follow paging.next as given (an absolute URL). */
+    buf_reset(&u);
+    assert_int_equal(buf_printf(&u, "http://127.0.0.1:%d/v21.0/"
+                                "17841400000000001/media?fields=id&limit=1",
+                                fx->port), ERR_OK);
+    for (pages = 0, items = 0; pages < 10; pages++) {
+        json_t *next;
+        root = get_json(fx, buf_cstr(&u));
+        items += json_array_size(json_object_get(root, "data"));
+        next = json_object_get(json_object_get(root, "paging"), "next");
+        buf_reset(&u);
+        if (next != NULL)
+            assert_int_equal(buf_puts(&u, json_string_value(next)), ERR_OK);
+        json_decref(root);
+        if (next == NULL)
+            break;
+    }
+    assert_int_equal(items, 2);
+    assert_int_equal(stat_of(fx, "/v21.0/17841400000000001/media"), 2);
+    buf_free(&u);
+}
+
 /* ---- retries and backoff ---------------------------------------------- */
 
 static void test_retry_500_then_ok(void **state)
@@ -1234,6 +1302,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_success, test_setup),
         cmocka_unit_test_setup(test_shapes_parse, test_setup),
+        cmocka_unit_test_setup(test_pagination, test_setup),
         cmocka_unit_test_setup(test_retry_500_then_ok, test_setup),
         cmocka_unit_test_setup(test_jitter_spread, test_setup),
         cmocka_unit_test_setup(test_retry_after_delta, test_setup),
