@@ -390,6 +390,9 @@ class Handler(BaseHTTPRequestHandler):
             return tok is not None and tok in st.tokens
 
     def route(self, method, path, q, body):
+        if path.startswith(GRAPH_VERSION_PREFIX) and path.endswith(
+                "/oauth/access_token"):  # Graph: /v21.0/oauth/access_token
+            path = "/oauth/access_token"
         if path in ("/token", "/oauth/access_token", "/v2/oauth/token/"):
             if method != "POST":
                 return self.send_json(405, {"error": "method not allowed"})
@@ -398,7 +401,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.error_expired(path)
         if path.startswith("/youtube/v3/") and method == "GET":
             return self.youtube(path[len("/youtube/v3/"):], q)
-        if path == "/youtubeAnalytics/v2/reports" and method == "GET":
+        if path in ("/youtubeAnalytics/v2/reports", "/v2/reports") and \
+                method == "GET":  # real: youtubeanalytics.googleapis.com/v2/reports
             return self.yt_analytics(q)
         if path.startswith("/v2/"):
             return self.tiktok(method, path, q, body)

@@ -319,8 +319,11 @@ static void test_shapes_parse(void **state)
         {"/youtube/v3/playlistItems?part=snippet,contentDetails"
          "&playlistId=UUmediadashDemoChannel01&maxResults=2",
          "youtube.playlistItems.list", NET_GET, NULL},
-        {"/youtubeAnalytics/v2/reports?ids=channel%3D%3DMINE&startDate="
+        {"/v2/reports?ids=channel%3D%3DMINE&startDate="
          "2024-06-01&endDate=2024-06-02&metrics=views&dimensions=day",
+         "youtube_analytics.reports.query", NET_GET, NULL},
+        {"/youtubeAnalytics/v2/reports?ids=channel%3D%3DMINE&startDate="
+         "2024-06-01&endDate=2024-06-01&metrics=views&dimensions=day",
          "youtube_analytics.reports.query", NET_GET, NULL},
         {"/v21.0/17841400000000001?fields=id,username,name,followers_count,"
          "follows_count,media_count", "instagram.user", NET_GET, NULL},
