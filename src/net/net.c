@@ -781,6 +781,7 @@ enum err net_request(struct net_client *c, const struct net_req *req,
 
     buf_init(&where, NET_MAX_URL + 16);
     buf_init(&what, 512);
+    resp_reset(out, c->cfg.max_body); /* nothing stale, even on failure */
     out->attempts = 0;
     out->retry_at = 0;
     out->fail = NET_FAIL_NONE;
