@@ -8,6 +8,7 @@ packages=(
   tzdata  # core/tz reads /usr/share/zoneinfo
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
+  libcurl4-openssl-dev  # src/net: the outbound HTTP client
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a

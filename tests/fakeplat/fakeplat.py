@@ -1,0 +1,768 @@
+#!/usr/bin/env python3
+"""Fake platform server for mediadash tests (Python 3 stdlib only).
+
+Speaks the documented request/response shapes of YouTube Data v3, YouTube
+Analytics v2, the Instagram Graph API, TikTok API v2 and their OAuth token
+endpoints, serving the data in a JSON file, with fault injection.
+
+    fakeplat.py --data FILE [--port 0] [--max-lifetime 120]
+
+Listens on 127.0.0.1 only, prints the port on the first line of stdout,
+and exits on SIGTERM/SIGINT or after --max-lifetime seconds, whichever
+comes first, so it can never linger.
+
+Test controls (see README.md, "Fake platform server"):
+  POST /_control  {"faults": [FAULT, ...]}   append faults to the queue
+                  {"reset": true}            clear faults, stats, codes
+                  {"oauth_codes": {CODE: {...}}}  add authorization codes
+                  {"access_tokens": [...]}   accept these bearer tokens
+  GET  /_stats    {"total": N, "paths": {"/path": N}, "methods": {...},
+                   "last": {"/path": {"method", "query", "headers", "body"}}}
+  ?_fault=KIND    one fault for this request only (same kinds, defaults)
+FAULT = {"path": "/prefix", "kind": KIND, "times": 1, ...options}
+KIND:  refuse | hang | slow | truncate | reset | status | malformed |
+       wrong_shape | oversized | expired_token | quota | graph_error |
+       tiktok_error
+"""
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import secrets
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_REQUEST_BODY = 1 << 20
+GRAPH_VERSION_PREFIX = "/v"  # /v21.0/...
+
+GRAPH_ERRORS = {
+    4: ("(#4) Application request limit reached", None),
+    17: ("(#17) User request limit reached", 2446079),
+    32: ("(#32) Page request limit reached", None),
+    613: ("(#613) Calls to this api have exceeded the rate limit.", None),
+    190: ("Error validating access token: Session has expired on "
+          "Tuesday, 24-Nov-26 10:00:00 PST.", 463),
+    100: ("(#100) Invalid parameter", None),
+}
+
+TIKTOK_ERRORS = {
+    "rate_limit_exceeded": (429, "API rate limit was exceeded, only 600 "
+                            "requests per minute are allowed."),
+    "access_token_invalid": (401, "The access token is invalid or not "
+                             "found in the request."),
+    "scope_not_authorized": (401, "The user did not authorize the scope "
+                             "required for completing this request."),
+    "invalid_params": (400, "The request parameters are invalid."),
+}
+
+
+class State:
+    """Everything shared by the handler threads, under one lock."""
+
+    def __init__(self, data):
+        self.lock = threading.Lock()
+        self.data = data
+        self.reset()
+
+    def reset(self):
+        self.faults = []
+        self.total = 0
+        self.paths = {}
+        self.methods = {}
+        self.last = {}
+        self.oversized_sent = 0  # bytes of oversized bodies fully written
+        oauth = self.data.get("oauth", {})
+        self.codes = dict(oauth.get("codes", {}))
+        self.refresh = dict(oauth.get("refresh_tokens", {}))
+        self.tokens = set(self.data.get("access_tokens", []))
+        self.enforce_tokens = "access_tokens" in self.data
+
+    def count(self, method, path, query, headers, body):
+        with self.lock:
+            self.total += 1
+            self.paths[path] = self.paths.get(path, 0) + 1
+            key = method + " " + path
+            self.methods[key] = self.methods.get(key, 0) + 1
+            self.last[path] = {"method": method, "query": query,
+                               "headers": headers,
+                               "body": body.decode("utf-8", "replace")}
+
+    def take_fault(self, method, path):
+        with self.lock:
+            for f in self.faults:
+                if not path.startswith(f.get("path", "/")):
+                    continue
+                if "method" in f and f["method"] != method:
+                    continue
+                f["times"] = f.get("times", 1) - 1
+                if f["times"] <= 0:
+                    self.faults.remove(f)
+                return dict(f)
+        return None
+
+    def stats(self):
+        with self.lock:
+            return {"total": self.total, "paths": dict(self.paths),
+                    "methods": dict(self.methods), "last": dict(self.last),
+                    "faults_pending": len(self.faults),
+                    "oversized_sent": self.oversized_sent}
+
+
+def b64url(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def page_token(offset):
+    return b64url(("off:%d" % offset).encode())
+
+
+def parse_page_token(tok):
+    try:
+        pad = "=" * (-len(tok) % 4)
+        text = base64.urlsafe_b64decode(tok + pad).decode()
+        if not text.startswith("off:"):
+            return None
+        v = int(text[4:])
+        return v if v >= 0 else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def pick(obj, fields, always=("id",)):
+    """Keep only the requested fields (and always the ones named)."""
+    out = {}
+    for k, v in obj.items():
+        if k in fields or k in always:
+            out[k] = v
+    return out
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fakeplat/1"
+
+    def log_message(self, fmt, *args):  # quiet: tests read stdout
+        pass
+
+    # ---- plumbing ------------------------------------------------------
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def read_body(self):
+        n = self.headers.get("Content-Length")
+        if n is None:
+            return b""
+        try:
+            n = int(n)
+        except ValueError:
+            return None
+        if n < 0 or n > MAX_REQUEST_BODY:
+            return None
+        return self.rfile.read(n)
+
+    def send_json(self, status, obj, extra=None):
+        body = json.dumps(obj).encode()
+        self.send_raw(status, body, "application/json; charset=UTF-8", extra)
+
+    def send_raw(self, status, body, ctype, extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def dispatch(self, method):
+        st = self.server.state
+        u = urllib.parse.urlsplit(self.path)
+        path = u.path
+        q = {k: v[-1] for k, v in urllib.parse.parse_qs(
+            u.query, keep_blank_values=True).items()}
+        body = self.read_body()
+        if body is None:
+            self.send_json(413, {"error": "request body too large"})
+            return
+        if path == "/_control" and method == "POST":
+            return self.control(body)
+        if path == "/_stats":
+            return self.send_json(200, st.stats())
+        hdrs = {k: v for k, v in self.headers.items()}
+        qlog = {k: v for k, v in q.items() if k != "_fault"}
+        st.count(method, path, qlog, hdrs, body)
+        fault = st.take_fault(method, path)
+        if fault is None and "_fault" in q:
+            fault = {"kind": q["_fault"]}
+        if fault is not None:
+            try:
+                self.apply_fault(fault, path)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
+        try:
+            self.route(method, path, q, body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def control(self, body):
+        st = self.server.state
+        try:
+            req = json.loads(body or b"{}")
+        except ValueError:
+            return self.send_json(400, {"error": "bad JSON"})
+        if not isinstance(req, dict):
+            return self.send_json(400, {"error": "expected an object"})
+        if req.get("reset"):
+            with st.lock:
+                st.reset()
+        with st.lock:
+            for f in req.get("faults", []):
+                st.faults.append(dict(f))
+            st.codes.update(req.get("oauth_codes", {}))
+            for t in req.get("access_tokens", []):
+                st.tokens.add(t)
+                st.enforce_tokens = True
+        self.send_json(200, {"ok": True, "faults": len(st.faults)})
+
+    # ---- faults --------------------------------------------------------
+    def platform_of(self, path):
+        if path.startswith("/youtube"):
+            return "youtube"
+        if path.startswith("/v2/"):
+            return "tiktok"
+        return "instagram"
+
+    def apply_fault(self, f, path):
+        kind = f.get("kind")
+        sock = self.connection
+        if kind == "refuse":
+            sock.shutdown(socket.SHUT_RDWR)
+        elif kind == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            sock.close()
+        elif kind == "hang":
+            self.server.stopping.wait(float(f.get("seconds", 30)))
+        elif kind == "slow":
+            self.fault_slow(f)
+        elif kind == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"items": [')
+            self.wfile.flush()
+            sock.shutdown(socket.SHUT_RDWR)
+        elif kind == "status":
+            self.fault_status(f)
+        elif kind == "malformed":
+            self.send_raw(200, b'{"items": [{"id": "x", ', "application/json")
+        elif kind == "wrong_shape":
+            self.send_json(200, f.get("body", {"unexpected": [1, 2, 3]}))
+        elif kind == "oversized":
+            self.fault_oversized(f)
+        elif kind == "expired_token":
+            self.error_expired(path)
+        elif kind == "quota":
+            self.error_youtube(403, "quotaExceeded", "youtube.quota",
+                               "The request cannot be completed because "
+                               "you have exceeded your <a href=\"/youtube"
+                               "/v3/getting-started#quota\">quota</a>.")
+        elif kind == "graph_error":
+            self.error_graph(int(f.get("code", 4)), f.get("status"))
+        elif kind == "tiktok_error":
+            self.error_tiktok(f.get("code", "rate_limit_exceeded"))
+        else:
+            self.send_json(400, {"error": "fakeplat: unknown fault %r" % kind})
+
+    def fault_slow(self, f):
+        body = json.dumps(f.get("body", {"items": []})).encode()
+        gap = float(f.get("interval", 0.5))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for i in range(len(body)):
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
+            if self.server.stopping.wait(gap):
+                return
+
+    def fault_status(self, f):
+        status = int(f.get("status", 500))
+        extra = {}
+        if "retry_after" in f:
+            extra["Retry-After"] = str(f["retry_after"])
+        for k, v in f.get("headers", {}).items():
+            extra[k] = v
+        body = f.get("body", {"error": {"code": status,
+                                        "message": "fakeplat fault"}})
+        self.send_json(status, body, extra)
+
+    def fault_oversized(self, f):
+        size = int(f.get("size", 16 << 20))
+        honest = f.get("content_length", False)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if honest:
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b" " * 65536
+        sent = 0
+        while sent < size:
+            n = min(len(chunk), size - sent)
+            self.wfile.write(chunk[:n])
+            sent += n
+        with self.server.state.lock:
+            self.server.state.oversized_sent += sent
+
+    def error_expired(self, path):
+        p = self.platform_of(path)
+        if p == "youtube":
+            self.send_json(401, {"error": {
+                "code": 401,
+                "message": "Request had invalid authentication credentials. "
+                           "Expected OAuth 2 access token, login cookie or "
+                           "other valid authentication credential.",
+                "errors": [{"message": "Invalid Credentials",
+                            "domain": "global", "reason": "authError",
+                            "location": "Authorization",
+                            "locationType": "header"}],
+                "status": "UNAUTHENTICATED"}},
+                {"WWW-Authenticate": 'Bearer realm="https://accounts.'
+                                     'google.com/", error="invalid_token"'})
+        elif p == "tiktok":
+            self.error_tiktok("access_token_invalid")
+        else:
+            self.error_graph(190, 401)
+
+    def error_youtube(self, status, reason, domain, message):
+        self.send_json(status, {"error": {
+            "code": status, "message": message,
+            "errors": [{"message": message, "domain": domain,
+                        "reason": reason}]}})
+
+    def error_graph(self, code, status=None, message=None):
+        msg, sub = GRAPH_ERRORS.get(code, ("(#%d) Error" % code, None))
+        err = {"message": message or msg, "type": "OAuthException",
+               "code": code, "fbtrace_id": "AfakeplatTrace" + secrets.token_hex(4)}
+        if sub is not None:
+            err["error_subcode"] = sub
+        if code in (4, 17, 32, 613):
+            err["is_transient"] = True
+        status = int(status or (403 if code in (4, 17, 32, 613) else 400))
+        self.send_json(status, {"error": err})
+
+    def error_tiktok(self, code, message=None):
+        status, msg = TIKTOK_ERRORS.get(code, (400, "error"))
+        self.send_json(status, {"data": {}, "error": {
+            "code": code, "message": message or msg,
+            "log_id": "2026112400000FAKEPLAT" + secrets.token_hex(3)}})
+
+    # ---- routing -------------------------------------------------------
+    def authorized(self, q):
+        st = self.server.state
+        auth = self.headers.get("Authorization", "")
+        tok = auth[7:] if auth.startswith("Bearer ") else q.get("access_token")
+        with st.lock:
+            if not st.enforce_tokens:
+                return True
+            return tok is not None and tok in st.tokens
+
+    def route(self, method, path, q, body):
+        if path.startswith(GRAPH_VERSION_PREFIX) and path.endswith(
+                "/oauth/access_token"):  # Graph: /v21.0/oauth/access_token
+            path = "/oauth/access_token"
+        if path in ("/token", "/oauth/access_token", "/v2/oauth/token/"):
+            if method != "POST":
+                return self.send_json(405, {"error": "method not allowed"})
+            return self.oauth(path, body)
+        if not self.authorized(q):
+            return self.error_expired(path)
+        if path.startswith("/youtube/v3/") and method == "GET":
+            return self.youtube(path[len("/youtube/v3/"):], q)
+        if path in ("/youtubeAnalytics/v2/reports", "/v2/reports") and \
+                method == "GET":  # real: youtubeanalytics.googleapis.com/v2/reports
+            return self.yt_analytics(q)
+        if path.startswith("/v2/"):
+            return self.tiktok(method, path, q, body)
+        if path.startswith(GRAPH_VERSION_PREFIX) and method == "GET":
+            return self.graph(path, q)
+        self.send_json(404, {"error": {"code": 404, "message": "Not Found"}})
+
+    # ---- YouTube -------------------------------------------------------
+    def yt_parts(self, q):
+        parts = [p for p in q.get("part", "").split(",") if p]
+        if not parts:
+            self.error_youtube(400, "required", "global",
+                               "Required parameter: part")
+        return parts
+
+    def yt_list(self, kind, items, next_tok=None, total=None, per_page=None):
+        out = {"kind": "youtube#%sListResponse" % kind,
+               "etag": "fakeplat-" + kind}
+        if next_tok:
+            out["nextPageToken"] = next_tok
+        out["pageInfo"] = {"totalResults": total if total is not None
+                           else len(items),
+                           "resultsPerPage": per_page or len(items)}
+        out["items"] = items
+        self.send_json(200, out)
+
+    def yt_resource(self, res, parts):
+        return pick(res, parts, ("kind", "etag", "id"))
+
+    def youtube(self, what, q):
+        yt = self.server.state.data.get("youtube", {})
+        parts = self.yt_parts(q)
+        if not parts:
+            return
+        if what == "channels":
+            ch = yt.get("channel")
+            ok = q.get("mine") == "true" or (ch and q.get("id") == ch["id"])
+            items = [self.yt_resource(ch, parts)] if ch and ok else []
+            return self.yt_list("channel", items, per_page=5)
+        if what == "videos":
+            ids = [i for i in q.get("id", "").split(",") if i]
+            if len(ids) > 50:
+                return self.error_youtube(400, "invalidFilters", "youtube.parameter",
+                                          "Too many video ids (max 50)")
+            by_id = {v["id"]: v for v in yt.get("videos", [])}
+            items = [self.yt_resource(by_id[i], parts) for i in ids
+                     if i in by_id]
+            return self.yt_list("video", items)
+        if what == "playlistItems":
+            return self.yt_playlist(yt, q, parts)
+        self.error_youtube(404, "notFound", "global", "Not Found")
+
+    def yt_playlist(self, yt, q, parts):
+        ch = yt.get("channel", {})
+        uploads = yt.get("uploads") or ch.get("contentDetails", {}).get(
+            "relatedPlaylists", {}).get("uploads")
+        if q.get("playlistId") != uploads:
+            return self.error_youtube(404, "playlistNotFound", "youtube.playlistItem",
+                                      "The playlist identified with the "
+                                      "request's playlistId parameter cannot "
+                                      "be found.")
+        try:
+            n = int(q.get("maxResults", "5"))
+        except ValueError:
+            n = -1
+        if n < 0 or n > 50:
+            return self.error_youtube(400, "invalidParameter", "youtube.parameter",
+                                      "Invalid value for maxResults")
+        off = 0
+        if "pageToken" in q:
+            off = parse_page_token(q["pageToken"])
+            if off is None:
+                return self.error_youtube(400, "invalidPageToken", "youtube.parameter",
+                                          "The request specifies an invalid "
+                                          "page token.")
+        vids = yt.get("videos", [])
+        items = [self.yt_pl_item(v, uploads, off + i, parts)
+                 for i, v in enumerate(vids[off:off + n])]
+        nxt = page_token(off + n) if off + n < len(vids) else None
+        self.yt_list("playlistItem", items, nxt, len(vids), n)
+
+    def yt_pl_item(self, v, playlist, pos, parts):
+        sn = v.get("snippet", {})
+        res = {"kind": "youtube#playlistItem", "etag": "fakeplat-pli",
+               "id": b64url(("%s.%s" % (playlist, v["id"])).encode()),
+               "snippet": {"publishedAt": sn.get("publishedAt"),
+                           "channelId": sn.get("channelId"),
+                           "title": sn.get("title", ""),
+                           "description": sn.get("description", ""),
+                           "channelTitle": sn.get("channelTitle", ""),
+                           "playlistId": playlist, "position": pos,
+                           "resourceId": {"kind": "youtube#video",
+                                          "videoId": v["id"]}},
+               "contentDetails": {"videoId": v["id"],
+                                  "videoPublishedAt": sn.get("publishedAt")}}
+        return self.yt_resource(res, parts)
+
+    def yt_analytics(self, q):
+        need = ("ids", "startDate", "endDate", "metrics")
+        missing = [k for k in need if not q.get(k)]
+        if missing:
+            return self.error_youtube(400, "required", "global",
+                                      "Required parameter: " + missing[0])
+        table = self.server.state.data.get("youtube", {}).get("analytics")
+        if table is None:
+            return self.error_youtube(400, "badRequest", "global",
+                                      "Unknown identifier")
+        out = dict(table)
+        if q.get("dimensions") == "day" and "rows" in table:
+            out["rows"] = [r for r in table["rows"]
+                           if q["startDate"] <= r[0] <= q["endDate"]]
+        self.send_json(200, out)
+
+    # ---- Instagram Graph -----------------------------------------------
+    def graph(self, path, q):
+        segs = path.strip("/").split("/")[1:]  # drop the version
+        ig = self.server.state.data.get("instagram", {})
+        user = ig.get("user", {})
+        media = {m["id"]: m for m in ig.get("media", [])}
+        fields = [f for f in q.get("fields", "").split(",") if f]
+        if len(segs) == 1 and segs[0] == user.get("id"):
+            return self.send_json(200, pick(user, fields))
+        if len(segs) == 1 and segs[0] in media:
+            return self.send_json(200, pick(media[segs[0]], fields))
+        if len(segs) == 2 and segs[0] == user.get("id") and segs[1] == "media":
+            return self.graph_media(path, q, ig, fields)
+        if len(segs) == 2 and segs[0] in media and segs[1] == "insights":
+            return self.graph_insights(segs[0], q, ig)
+        self.send_json(400, {"error": {
+            "message": "Unsupported get request. Object with ID '%s' does "
+                       "not exist, cannot be loaded due to missing "
+                       "permissions, or does not support this operation."
+                       % (segs[0] if segs else ""),
+            "type": "GraphMethodException", "code": 100, "error_subcode": 33,
+            "fbtrace_id": "AfakeplatTrace"}})
+
+    def graph_media(self, path, q, ig, fields):
+        try:
+            n = int(q.get("limit", "25"))
+        except ValueError:
+            n = -1
+        if n < 1 or n > 100:
+            return self.error_graph(100, 400, "(#100) The parameter limit "
+                                    "must be between 1 and 100")
+        off = 0
+        if "after" in q:
+            off = parse_page_token(q["after"])
+            if off is None:
+                return self.error_graph(100, 400, "(#100) Invalid cursor")
+        items = ig.get("media", [])
+        page = [pick(m, fields) for m in items[off:off + n]]
+        out = {"data": page}
+        if page:
+            paging = {"cursors": {"before": page_token(off),
+                                  "after": page_token(off + len(page))}}
+            if off + n < len(items):
+                nq = dict(q)
+                nq["after"] = page_token(off + n)
+                nq.pop("access_token", None)
+                paging["next"] = "http://127.0.0.1:%d%s?%s" % (
+                    self.server.server_address[1], path,
+                    urllib.parse.urlencode(nq))
+            out["paging"] = paging
+        self.send_json(200, out)
+
+    def graph_insights(self, mid, q, ig):
+        metrics = [m for m in q.get("metric", "").split(",") if m]
+        supported = ig.get("supported_metrics") or [
+            "reach", "views", "saved", "shares", "likes", "comments",
+            "total_interactions", "profile_activity", "profile_visits",
+            "follows", "ig_reels_avg_watch_time",
+            "ig_reels_video_view_total_time"]
+        if not metrics:
+            return self.error_graph(100, 400, "(#100) The value must be a "
+                                    "valid insights metric")
+        for i, m in enumerate(metrics):
+            if m not in supported:
+                return self.error_graph(100, 400, (
+                    "(#100) metric[%d] must be one of the following values: "
+                    "%s" % (i, ", ".join(supported))))
+        have = {o["name"]: o for o in ig.get("insights", {}).get(mid, [])}
+        self.send_json(200, {"data": [have[m] for m in metrics if m in have]})
+
+    # ---- TikTok --------------------------------------------------------
+    def tt_ok(self, data):
+        self.send_json(200, {"data": data, "error": {
+            "code": "ok", "message": "",
+            "log_id": "2026112400000FAKEPLAT" + secrets.token_hex(3)}})
+
+    def tt_json(self, body):
+        try:
+            obj = json.loads(body or b"{}")
+        except ValueError:
+            return None
+        return obj if isinstance(obj, dict) else None
+
+    def tiktok(self, method, path, q, body):
+        tt = self.server.state.data.get("tiktok", {})
+        fields = [f for f in q.get("fields", "").split(",") if f]
+        if not fields:
+            return self.error_tiktok("invalid_params", "fields is required")
+        if path == "/v2/user/info/" and method == "GET":
+            return self.tt_ok({"user": pick(tt.get("user", {}), fields, ())})
+        if path == "/v2/video/list/" and method == "POST":
+            return self.tt_list(tt, fields, self.tt_json(body))
+        if path == "/v2/video/query/" and method == "POST":
+            return self.tt_query(tt, fields, self.tt_json(body))
+        self.error_tiktok("invalid_params", "unknown endpoint")
+
+    def tt_list(self, tt, fields, req):
+        if req is None:
+            return self.error_tiktok("invalid_params", "bad JSON body")
+        n = req.get("max_count", 10)
+        cur = req.get("cursor")
+        if not isinstance(n, int) or n < 1 or n > 20:
+            return self.error_tiktok("invalid_params", "max_count must be "
+                                     "between 1 and 20")
+        vids = sorted(tt.get("videos", []), key=lambda v: -v["create_time"])
+        if cur is not None:
+            if not isinstance(cur, int):
+                return self.error_tiktok("invalid_params", "bad cursor")
+            vids = [v for v in vids if v["create_time"] * 1000 < cur]
+        page = vids[:n]
+        more = len(vids) > n
+        cursor = page[-1]["create_time"] * 1000 if page else (cur or 0)
+        self.tt_ok({"videos": [pick(v, fields, ("id",)) for v in page],
+                    "cursor": cursor, "has_more": more})
+
+    def tt_query(self, tt, fields, req):
+        ids = None
+        if req is not None and isinstance(req.get("filters"), dict):
+            ids = req["filters"].get("video_ids")
+        if not isinstance(ids, list) or not ids or len(ids) > 20:
+            return self.error_tiktok("invalid_params", "filters.video_ids "
+                                     "must hold 1 to 20 ids")
+        by_id = {v["id"]: v for v in tt.get("videos", [])}
+        self.tt_ok({"videos": [pick(by_id[i], fields, ("id",)) for i in ids
+                               if i in by_id]})
+
+    # ---- OAuth token endpoints -----------------------------------------
+    def oauth(self, path, body):
+        form = {k: v[-1] for k, v in urllib.parse.parse_qs(
+            body.decode("utf-8", "replace")).items()}
+        style = {"/token": "google", "/oauth/access_token": "meta",
+                 "/v2/oauth/token/": "tiktok"}[path]
+        client = form.get("client_key" if style == "tiktok" else "client_id")
+        clients = self.server.state.data.get("oauth", {}).get("clients", {})
+        c = clients.get(client)
+        if c is None or c.get("secret") != form.get("client_secret"):
+            return self.oauth_error(style, 401, "invalid_client",
+                                    "The OAuth client was not found.")
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            why = self.oauth_check_code(client, form)
+        elif grant == "refresh_token":
+            why = self.oauth_check_refresh(client, form)
+        else:
+            return self.oauth_error(style, 400, "unsupported_grant_type",
+                                    "Invalid grant_type: %s" % grant)
+        if why is not None:
+            return self.oauth_error(style, 400, "invalid_grant", why)
+        self.oauth_issue(style, client, grant, form)
+
+    def oauth_check_code(self, client, form):
+        st = self.server.state
+        with st.lock:
+            c = st.codes.pop(form.get("code", ""), None)  # single use
+        if c is None or c.get("client_id") != client:
+            return "Malformed auth code."
+        if c.get("redirect_uri") and c["redirect_uri"] != form.get("redirect_uri"):
+            return "Bad Request: redirect_uri mismatch"
+        if c.get("expires_at", 1e18) < time.time():
+            return "Authorization code is expired."
+        chal = c.get("code_challenge")
+        if chal is not None:
+            ver = form.get("code_verifier", "")
+            got = b64url(hashlib.sha256(ver.encode()).digest())
+            if not ver or got != chal:
+                return "Invalid code verifier."
+        return None
+
+    def oauth_check_refresh(self, client, form):
+        st = self.server.state
+        with st.lock:
+            owner = st.refresh.get(form.get("refresh_token", ""))
+        if owner != client:
+            return "Token has been expired or revoked."
+        return None
+
+    def oauth_issue(self, style, client, grant, form):
+        st = self.server.state
+        access = "fake-at-" + secrets.token_urlsafe(16)
+        refresh = form.get("refresh_token")
+        if grant == "authorization_code":
+            refresh = "fake-rt-" + secrets.token_urlsafe(16)
+        with st.lock:
+            st.tokens.add(access)
+            st.refresh[refresh] = client
+        ttl = int(self.server.state.data.get("oauth", {}).get("expires_in",
+                                                               3599))
+        if style == "google":
+            out = {"access_token": access, "expires_in": ttl,
+                   "scope": "https://www.googleapis.com/auth/youtube.readonly",
+                   "token_type": "Bearer"}
+            if grant == "authorization_code":
+                out["refresh_token"] = refresh
+        elif style == "meta":
+            out = {"access_token": access, "token_type": "bearer",
+                   "expires_in": ttl, "refresh_token": refresh}
+        else:
+            out = {"access_token": access, "expires_in": ttl,
+                   "open_id": st.data.get("tiktok", {}).get("user", {}).get(
+                       "open_id", ""),
+                   "refresh_expires_in": 31536000, "refresh_token": refresh,
+                   "scope": "user.info.basic,video.list",
+                   "token_type": "Bearer"}
+        self.send_json(200, out, {"Cache-Control": "no-store"})
+
+    def oauth_error(self, style, status, code, desc):
+        if style == "meta":
+            err = {"message": desc, "type": "OAuthException", "code": 100,
+                   "fbtrace_id": "AfakeplatTrace"}
+            if code == "invalid_grant":
+                err["message"] = "Error validating verification code: " + desc
+                err["error_subcode"] = 36007
+            return self.send_json(400, {"error": err})
+        out = {"error": code, "error_description": desc}
+        if style == "tiktok":
+            out["log_id"] = "2026112400000FAKEPLAT"
+        self.send_json(status, out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", required=True, help="JSON data file")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--max-lifetime", type=float, default=120.0,
+                    help="exit after this many seconds (default 120)")
+    args = ap.parse_args()
+    with open(args.data, encoding="utf-8") as fh:
+        data = json.load(fh)
+    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv.daemon_threads = True
+    srv.state = State(data)
+    srv.stopping = threading.Event()
+
+    def stop(*_):
+        srv.stopping.set()
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    timer = threading.Timer(args.max_lifetime, stop)
+    timer.daemon = True
+    timer.start()
+    print(srv.server_address[1], flush=True)
+    srv.serve_forever(poll_interval=0.2)
+    srv.server_close()
+    os._exit(0)  # daemon handler threads (a hang fault) must not delay exit
+
+
+if __name__ == "__main__":
+    sys.exit(main())
