@@ -7,6 +7,7 @@ packages=(
   gcc make cmake pkg-config
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
+  nodejs npm  # build time: installs uPlot for the web dashboard (web/package-lock.json)
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
