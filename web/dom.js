@@ -1,5 +1,6 @@
-// DOM helpers: elements are built with textContent only (never
-// innerHTML), plus number and date formatting shared by the pages.
+// DOM helpers: elements are built with textContent only (text from the
+// API is never parsed as HTML), plus number and date formatting shared
+// by the pages.
 
 // h('div', {class: 'x', id: 'y', onclick: fn}, child, 'text', ...)
 export function h(tag, attrs, ...children) {
