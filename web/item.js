@@ -93,7 +93,7 @@ function metricsTable(latest) {
 export async function render(view, args, params, ctx) {
   const [platform, id] = args;
   if (!platform || !id || args.length !== 2) {
-    view.appendChild(emptyState('No such item', 'Pick an item on the ', h('a', { href: '#/content', text: 'Content page' }), '.'));
+    view.appendChild(emptyState('No such item', ['Pick an item on the ', h('a', { href: '#/content', text: 'Content page' }), '.']));
     return;
   }
   let it;
@@ -102,8 +102,8 @@ export async function render(view, args, params, ctx) {
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
     if (ctx.stale()) return;
-    view.appendChild(emptyState('No such item', 'There is no ' + platformName(platform) + ' item “' + id + '”. ',
-      h('a', { href: '#/content', text: 'Back to the content list' }), '.'));
+    view.appendChild(emptyState('No such item', ['There is no ' + platformName(platform) + ' item “' + id + '”. ',
+      h('a', { href: '#/content', text: 'Back to the content list' }), '.']));
     return;
   }
   if (ctx.stale()) return;
