@@ -102,10 +102,15 @@ async function renderBody(body, range, ctx) {
 export async function render(view, args, params, ctx) {
   const range = getRange('365');
   const body = h('div', { id: 'best-time-body' }, h('p', { class: 'loading', text: 'Loading…' }));
-  const reload = (r) => renderBody(body, r, ctx).catch((e) => { if (!ctx.stale()) clear(body).appendChild(errorBox(e)); });
+  let seq = 0; // a newer range choice makes older answers stale
+  const reload = (r) => {
+    const mine = ++seq;
+    const rctx = { stale: () => ctx.stale() || mine !== seq };
+    renderBody(body, r, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
+  };
   view.appendChild(h('section', { id: 'best-time' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Best time to publish' }), rangePicker(range, reload)),
     h('p', { class: 'muted', text: 'Mean views in each item’s first 7 days, by the weekday and hour (UTC) it was published.' }),
     body));
-  await renderBody(body, range, ctx);
+  await renderBody(body, range, { stale: () => ctx.stale() || seq !== 0 });
 }

@@ -51,6 +51,10 @@ export function lineChart(el, x, series, opts = {}) {
   const height = opts.height || 280;
   const fmt = (u, v) => (v === null || v === undefined ? '–' : num(v));
   const scales = { x: { time: true } };
+  const xs = x.filter((v) => isFinite(v));
+  if (xs.length && Math.min(...xs) === Math.max(...xs)) {
+    scales.x.range = () => [xs[0] - 86400, xs[0] + 86400]; // one point: a day each side
+  }
   const axes = [{}, { values: (u, vals) => vals.map((v) => num(v)), size: 60 }];
   if (series.some((s) => s.scale === 'right')) {
     scales.right = { auto: true };

@@ -133,7 +133,7 @@ export async function render(view, args, params, ctx) {
   }
   const g = await dailyGains(str(it.platform) || platform, str(it.id) || id, hist);
   if (ctx.stale()) return;
-  if (!g || !g.days.length) {
+  if (!g || !g.days.length || !METRICS.some((k) => g.series[k].some((v) => typeof v === 'number'))) {
     gainsEl.appendChild(h('p', { class: 'muted', text: 'Daily gains need snapshots on at least two days.' }));
     return;
   }

@@ -90,14 +90,18 @@ async function renderBody(body, range, ctx) {
 export async function render(view, args, params, ctx) {
   const range = getRange('28');
   const body = h('div', { id: 'overview-body' }, h('p', { class: 'loading', text: 'Loading…' }));
+  // A newer range choice makes the answers for an older one stale too.
+  let seq = 0;
   const reload = (r) => {
-    renderBody(body, r, ctx).catch((e) => {
-      if (ctx.stale()) return;
+    const mine = ++seq;
+    const rctx = { stale: () => ctx.stale() || mine !== seq };
+    renderBody(body, r, rctx).catch((e) => {
+      if (rctx.stale()) return;
       clear(body).appendChild(errorBox(e));
     });
   };
   view.appendChild(h('section', { id: 'overview' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Overview' }), rangePicker(range, reload)),
     body));
-  await renderBody(body, range, ctx);
+  await renderBody(body, range, { stale: () => ctx.stale() || seq !== 0 });
 }
