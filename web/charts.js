@@ -85,7 +85,8 @@ export function sparkline(el, values, key) {
   const x = values.map((_, i) => i);
   return mount(el, {
     series: [{}, { stroke: colorFor(key, 0), fill: colorFor(key, 0) + '22', width: 1.5, spanGaps: true, points: { show: false } }],
-    scales: { x: { time: false } },
+    // A flat series (often all zero) draws mid-height, not on the edge.
+    scales: { x: { time: false }, y: { range: (u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) } },
     axes: [{ show: false }, { show: false }],
     legend: { show: false },
     cursor: { show: false },
