@@ -14,7 +14,7 @@ static void test_table(void **state)
         assert_non_null(a->content_type);
         assert_non_null(a->data);
         assert_true(a->len > 0);
-        assert_int_equal(a->data[a->len], 0); /* generator's terminator */
+        assert_int_equal(a->data[a->len], 0);  /* generator's terminator */
         assert_int_equal(strlen(a->etag), 22); /* '"' + 20 hex + '"' */
         assert_int_equal(a->etag[0], '"');
         assert_null(strchr(a->name, '/')); /* names only, no paths */
