@@ -9,6 +9,7 @@ packages=(
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
   libcurl4-openssl-dev  # src/net: the outbound HTTP client
+  nodejs npm  # build time: installs uPlot for the web dashboard (web/package-lock.json)
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a

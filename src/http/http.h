@@ -57,6 +57,7 @@ struct http_response {
     const char *cache_control; /* static string or NULL (no-store) */
     char *set_cookie;          /* owned, or NULL */
     const char *location;      /* static or borrowed for the call, or NULL */
+    const char *etag;          /* static quoted ETag, or NULL */
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

@@ -24,5 +24,7 @@ struct route {
 /* Static tables, each ended by a NULL method; server.c searches them in
  * order. */
 extern const struct route http_api_routes[]; /* api.c: /api/v1/... */
+extern const struct route http_page_routes[]; /* static.c: /, /login,
+                                                 /assets/NAME */
 
 #endif

@@ -115,6 +115,7 @@ void http_error(struct http_response *res, unsigned status, const char *param,
 /* Every route table, searched in this order. */
 static const struct route *const route_tables[] = {
     http_api_routes,
+    http_page_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,
@@ -185,6 +186,8 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
         MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
     if (res->location)
         MHD_add_response_header(r, "Location", res->location);
+    if (res->etag)
+        MHD_add_response_header(r, "ETag", res->etag);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *conn,

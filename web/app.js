@@ -1,0 +1,97 @@
+// The dashboard shell: session and CSRF token, the hash router
+// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import), the nav and
+// logout. Each page module exports render(view, params, ctx).
+
+import { api, apiOptional, setCsrf, ApiError } from './api.js';
+import { h, clear, errorBox } from './dom.js';
+import { destroyCharts } from './charts.js';
+import * as overview from './overview.js';
+import * as content from './content.js';
+import * as item from './item.js';
+import * as besttime from './besttime.js';
+import * as importPage from './import.js';
+
+const view = document.getElementById('view');
+let generation = 0;
+
+// Parse the hash into {page, args, params}.
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+  const parts = path.split('/').filter((p) => p !== '').map((p) => {
+    try { return decodeURIComponent(p); } catch (e) { return p; }
+  });
+  return { parts, params };
+}
+
+const PAGES = {
+  '': { nav: 'overview', title: 'Overview', mod: overview },
+  content: { nav: 'content', title: 'Content', mod: content },
+  item: { nav: 'content', title: 'Item', mod: item },
+  'best-time': { nav: 'best-time', title: 'Best time', mod: besttime },
+  import: { nav: 'import', title: 'Import', mod: importPage },
+};
+
+function setNav(name) {
+  for (const a of document.querySelectorAll('.nav a')) {
+    if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  const { parts, params } = parseHash();
+  const page = PAGES[parts[0] || ''];
+  const gen = ++generation;
+  destroyCharts();
+  clear(view);
+  if (!page) {
+    setNav('');
+    document.title = 'Not found · mediadash';
+    view.appendChild(h('section', { id: 'empty', class: 'empty' },
+      h('h2', { text: 'No such page' }),
+      h('p', {}, 'Go to the ', h('a', { href: '#/', text: 'overview' }), '.')));
+    return;
+  }
+  setNav(page.nav);
+  document.title = page.title + ' · mediadash';
+  // Pages check ctx.stale() after each await, so a slow answer for a page
+  // already left never draws over the current one.
+  const ctx = { stale: () => gen !== generation };
+  try {
+    await page.mod.render(view, parts.slice(1), params, ctx);
+  } catch (e) {
+    if (ctx.stale()) return;
+    if (e instanceof ApiError && e.status === 401) return; // leaving for /login
+    console.error(e);
+    view.appendChild(errorBox(e));
+  }
+}
+
+async function loadSession() {
+  try {
+    const s = await apiOptional('/api/v1/session');
+    if (s && typeof s === 'object') {
+      setCsrf(s.csrf);
+      if (typeof s.user === 'string') document.getElementById('who').textContent = s.user;
+    }
+  } catch (e) {
+    // 401 already redirects; anything else: the pages will show the error.
+  }
+}
+
+async function logout() {
+  try {
+    await apiOptional('/api/v1/logout', { method: 'POST', noRedirect: true });
+  } catch (e) {
+    // Logged out already, or the server is gone: the login page says so.
+  }
+  setCsrf(null);
+  location.assign('/login');
+}
+
+document.getElementById('logout').addEventListener('click', logout);
+window.addEventListener('hashchange', route);
+loadSession().then(route);

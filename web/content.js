@@ -1,0 +1,124 @@
+// Content (#/content?sort=&order=&q=&platform=&offset=): every content
+// item, sortable by clicking a column header, searchable, paginated.
+// The state lives in the hash so back/forward and links keep it.
+
+import { api, qs } from './api.js';
+import { h, clear, num, fullNum, day, itemHref, platformName, PLATFORMS,
+  thumb, safeUrl, str, emptyState, noDataHint } from './dom.js';
+
+const PAGE = 25;
+const COLUMNS = [
+  { key: 'title', label: 'Title', sort: 'title' },
+  { key: 'platform', label: 'Platform' },
+  { key: 'published', label: 'Published', sort: 'published' },
+  { key: 'views', label: 'Views', sort: 'views', num: true },
+  { key: 'likes', label: 'Likes', sort: 'likes', num: true },
+  { key: 'comments', label: 'Comments', sort: 'comments', num: true },
+];
+const SORTS = COLUMNS.filter((c) => c.sort).map((c) => c.sort);
+
+function readState(params) {
+  const sort = SORTS.includes(params.get('sort')) ? params.get('sort') : 'published';
+  const order = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const off = Number.parseInt(params.get('offset') || '0', 10);
+  return {
+    sort, order,
+    q: (params.get('q') || '').slice(0, 200),
+    platform: PLATFORMS.includes(params.get('platform')) ? params.get('platform') : '',
+    offset: Number.isFinite(off) && off > 0 ? off : 0,
+  };
+}
+
+function go(state) {
+  const s = { sort: state.sort, order: state.order, q: state.q, platform: state.platform,
+    offset: state.offset || '' };
+  location.hash = '#/content' + qs(s);
+}
+
+function headerCell(col, state) {
+  if (!col.sort) return h('th', { scope: 'col', text: col.label });
+  const active = state.sort === col.sort;
+  const next = active && state.order === 'desc' ? 'asc' : 'desc';
+  const th = h('th', {
+    scope: 'col', class: 'sortable' + (col.num ? ' num' : ''), dataset: { sort: col.sort },
+    'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none',
+  }, h('button', { type: 'button', class: 'th-button',
+    title: 'Sort by ' + col.label.toLowerCase() },
+  col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true',
+    text: active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '' })));
+  th.addEventListener('click', () => go({ ...state, sort: col.sort, order: next, offset: 0 }));
+  return th;
+}
+
+function row(it) {
+  const m = it.metrics && typeof it.metrics === 'object' ? it.metrics : {};
+  const p = str(it.platform);
+  const url = safeUrl(it.url);
+  return h('tr', {},
+    h('td', { class: 'title-cell' }, h('div', { class: 'title-wrap' },
+      thumb(it.thumbnail_url, p),
+      h('span', { class: 'title-text' },
+        h('a', { class: 'item-link', href: itemHref(p, str(it.id)), text: str(it.title) || str(it.id) }),
+        url ? h('a', { class: 'ext-link', href: url, target: '_blank', rel: 'noopener noreferrer',
+          title: 'Open on ' + platformName(p), text: '↗' }) : null))),
+    h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('td', { text: day(it.published_at) }),
+    ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num', title: fullNum(m[k]), text: num(m[k]) })));
+}
+
+function pager(state, total) {
+  const first = total ? state.offset + 1 : 0;
+  const last = Math.min(state.offset + PAGE, total);
+  const prev = h('button', { type: 'button', id: 'page-prev', text: '← Previous', disabled: state.offset <= 0 });
+  const next = h('button', { type: 'button', id: 'page-next', text: 'Next →', disabled: last >= total });
+  prev.addEventListener('click', () => go({ ...state, offset: Math.max(0, state.offset - PAGE) }));
+  next.addEventListener('click', () => go({ ...state, offset: state.offset + PAGE }));
+  return h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev,
+    h('span', { id: 'page-info', text: first + '–' + last + ' of ' + fullNum(total) }), next);
+}
+
+function controls(state) {
+  const search = h('input', { type: 'search', id: 'content-search', placeholder: 'Search titles…',
+    'aria-label': 'Search titles', maxlength: 200, value: state.q });
+  let timer = null;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => go({ ...state, q: search.value.trim(), offset: 0 }), 350);
+  });
+  const platform = h('select', { id: 'content-platform', 'aria-label': 'Platform' },
+    h('option', { value: '', text: 'All platforms' }),
+    PLATFORMS.map((p) => h('option', { value: p, text: platformName(p) })));
+  platform.value = state.platform;
+  platform.addEventListener('change', () => go({ ...state, platform: platform.value, offset: 0 }));
+  return { el: h('div', { class: 'toolbar' }, search, platform), search };
+}
+
+export async function render(view, args, params, ctx) {
+  const state = readState(params);
+  const c = controls(state);
+  const body = h('div', {}, h('p', { class: 'loading', text: 'Loading…' }));
+  view.appendChild(h('section', { id: 'content' },
+    h('div', { class: 'page-head' }, h('h1', { text: 'Content' }), c.el), body));
+  if (state.q) {
+    c.search.focus();
+    c.search.setSelectionRange(state.q.length, state.q.length);
+  }
+  const sortKey = state.sort;
+  const res = await api('/api/v1/content' + qs({ sort: sortKey, order: state.order,
+    q: state.q, platform: state.platform, limit: PAGE, offset: state.offset }));
+  if (ctx.stale()) return;
+  clear(body);
+  const items = Array.isArray(res.items) ? res.items : [];
+  const total = typeof res.total === 'number' ? res.total : items.length;
+  if (!items.length && state.offset === 0) {
+    body.appendChild(state.q || state.platform
+      ? emptyState('No content matches', 'Nothing matches this search or filter. Clear it to see all content.')
+      : emptyState('No content yet', noDataHint()));
+    return;
+  }
+  const table = h('table', { id: 'content-table', class: 'data' },
+    h('thead', {}, h('tr', {}, COLUMNS.map((col) => headerCell(col, state)))),
+    h('tbody', {}, items.map(row)));
+  body.appendChild(h('div', { class: 'table-wrap' }, table));
+  body.appendChild(pager(state, total));
+}

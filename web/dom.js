@@ -1,0 +1,135 @@
+// DOM helpers: elements are built with textContent only (text from the
+// API is never parsed as HTML), plus number and date formatting shared
+// by the pages.
+
+// h('div', {class: 'x', id: 'y', onclick: fn}, child, 'text', ...)
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2), v);
+    } else if (k === 'class') {
+      el.className = v;
+    } else if (k === 'dataset') {
+      Object.assign(el.dataset, v);
+    } else if (k === 'text') {
+      el.textContent = v;
+    } else {
+      el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (c instanceof Node) el.appendChild(c);
+    else el.appendChild(document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const full = new Intl.NumberFormat('en');
+
+export function num(v) {
+  if (typeof v !== 'number' || !isFinite(v)) return '–';
+  return Math.abs(v) >= 10000 ? compact.format(v) : full.format(Math.round(v * 100) / 100);
+}
+
+export function fullNum(v) {
+  return typeof v === 'number' && isFinite(v) ? full.format(v) : '–';
+}
+
+export function signed(v) {
+  if (typeof v !== 'number' || !isFinite(v)) return '–';
+  return (v > 0 ? '+' : '') + num(v);
+}
+
+export function pct(v) {
+  if (typeof v !== 'number' || !isFinite(v)) return '–';
+  return (v * 100).toFixed(v < 0.001 ? 3 : 2) + '%';
+}
+
+// "2024-05-02T00:00:00Z" -> "2024-05-02" (UTC, as the API counts days).
+export function day(iso) {
+  return typeof iso === 'string' && iso.length >= 10 ? iso.slice(0, 10) : '–';
+}
+
+export function dateTime(iso) {
+  if (typeof iso !== 'string') return '–';
+  return iso.replace('T', ' ').replace(/:\d\dZ$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+// Seconds since the epoch of a "YYYY-MM-DD" (UTC midnight), or NaN.
+export function daySeconds(d) {
+  return Date.parse(d + 'T00:00:00Z') / 1000;
+}
+
+// Every "YYYY-MM-DD" from..to inclusive (at most 4000).
+export function dayRange(from, to) {
+  const out = [];
+  let t = daySeconds(from);
+  const end = daySeconds(to);
+  while (isFinite(t) && t <= end && out.length < 4000) {
+    out.push(new Date(t * 1000).toISOString().slice(0, 10));
+    t += 86400;
+  }
+  return out;
+}
+
+export function str(v) {
+  return typeof v === 'string' ? v : '';
+}
+
+// Only http(s) links from the API become hrefs.
+export function safeUrl(v) {
+  return typeof v === 'string' && /^https?:\/\//i.test(v) ? v : null;
+}
+
+export const PLATFORMS = ['youtube', 'instagram', 'tiktok'];
+export const PLATFORM_NAMES = { youtube: 'YouTube', instagram: 'Instagram', tiktok: 'TikTok' };
+
+export function platformName(p) {
+  return PLATFORM_NAMES[p] || str(p);
+}
+
+export function itemHref(platform, id) {
+  return '#/item/' + encodeURIComponent(platform) + '/' + encodeURIComponent(id);
+}
+
+// A thumbnail <img>, or a placeholder when the URL is missing or fails.
+export function thumb(url, platform) {
+  const ph = h('span', { class: 'thumb thumb-placeholder', 'aria-hidden': 'true',
+    text: (platformName(platform) || '?').slice(0, 2) });
+  const src = safeUrl(url);
+  if (!src || !src.startsWith('https:')) return ph;
+  const img = h('img', { class: 'thumb', src, alt: '', loading: 'lazy',
+    referrerpolicy: 'no-referrer' });
+  img.addEventListener('error', () => img.replaceWith(ph), { once: true });
+  return img;
+}
+
+// The "nothing to show" block every page uses (id="empty").
+export function emptyState(title, ...lines) {
+  return h('section', { id: 'empty', class: 'empty' },
+    h('h2', { text: title }), lines.map((l) => h('p', {}, l)));
+}
+
+export function noDataHint() {
+  return ['No data yet: import a saved API response on the ',
+    h('a', { href: '#/import', text: 'Import page' }), ', or run ',
+    h('code', { text: 'mediadash demo' }), ' on the server.'];
+}
+
+export function errorBox(e) {
+  return h('p', { class: 'error', role: 'alert', text: e && e.message ? e.message : String(e) });
+}

@@ -1,0 +1,142 @@
+// Item detail (#/item/PLATFORM/ID): metadata, latest metrics, views,
+// likes and comments over time, and daily gains. Reads
+// /api/v1/items/P/ID; the daily series come from .../days when the server
+// has it, else they are computed here from the snapshots.
+
+import { api, apiOptional, ApiError, qs } from './api.js';
+import { h, num, fullNum, day, dateTime, dayRange, platformName, thumb, safeUrl,
+  str, emptyState } from './dom.js';
+import { lineChart, dayChart } from './charts.js';
+
+const METRICS = ['views', 'likes', 'comments'];
+
+function value(m, k) {
+  return m && typeof m[k] === 'number' && isFinite(m[k]) ? m[k] : null;
+}
+
+// The snapshots that carry any of METRICS, oldest first.
+function history(snaps) {
+  return snaps.filter((s) => s && s.metrics && METRICS.some((k) => value(s.metrics, k) !== null))
+    .map((s) => ({ t: Date.parse(s.observed_at) / 1000, m: s.metrics }))
+    .filter((s) => isFinite(s.t)).sort((a, b) => a.t - b.t);
+}
+
+// Daily gains from snapshots: last value of each UTC day minus the last
+// value of the previous day that has one.
+function gainsFromSnapshots(hist) {
+  if (!hist.length) return null;
+  const first = new Date(hist[0].t * 1000).toISOString().slice(0, 10);
+  const lastDay = new Date(hist[hist.length - 1].t * 1000).toISOString().slice(0, 10);
+  const days = dayRange(first, lastDay);
+  const index = new Map(days.map((d, i) => [d, i]));
+  const series = {};
+  for (const k of METRICS) {
+    const last = days.map(() => null);
+    for (const s of hist) {
+      const v = value(s.m, k);
+      if (v !== null) last[index.get(new Date(s.t * 1000).toISOString().slice(0, 10))] = v;
+    }
+    let prev = null;
+    series[k] = last.map((v) => {
+      if (v === null) return null;
+      const g = prev === null ? null : v - prev;
+      prev = v;
+      return g;
+    });
+  }
+  return { days, series };
+}
+
+async function dailyGains(platform, id, hist) {
+  const path = '/api/v1/items/' + encodeURIComponent(platform) + '/' + encodeURIComponent(id) + '/days';
+  const d = await apiOptional(path + qs({ metrics: METRICS.join(','), range: '90d' }));
+  if (d && Array.isArray(d.days) && d.series && typeof d.series === 'object') {
+    const series = {};
+    for (const k of METRICS) series[k] = d.series[k] && Array.isArray(d.series[k].gain) ? d.series[k].gain : d.days.map(() => null);
+    return { days: d.days, series };
+  }
+  return gainsFromSnapshots(hist);
+}
+
+// Latest value of every metric (a snapshot may carry only some).
+function latestMetrics(snaps) {
+  const out = new Map();
+  for (const s of snaps) {
+    if (!s || !s.metrics || typeof s.metrics !== 'object') continue;
+    for (const [k, v] of Object.entries(s.metrics)) {
+      if (typeof v === 'number') out.set(k, { v, at: s.observed_at });
+    }
+  }
+  return out;
+}
+
+function meta(it, snaps) {
+  const rows = [
+    ['Platform', platformName(it.platform)], ['Kind', str(it.kind) || '–'],
+    ['ID', str(it.id)], ['Account', str(it.account_id) || '–'],
+    ['Published', dateTime(it.published_at)],
+    ['Duration', typeof it.duration_s === 'number' ? it.duration_s + ' s' : '–'],
+    ['Snapshots', String(snaps.length)],
+    ['Last seen', snaps.length ? dateTime(snaps[snaps.length - 1].observed_at) : '–'],
+  ];
+  return h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]));
+}
+
+function metricsTable(latest) {
+  const names = [...latest.keys()].sort((a, b) => (METRICS.indexOf(a) + 1 || 99) - (METRICS.indexOf(b) + 1 || 99) || a.localeCompare(b));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'item-metrics' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Metric' }), h('th', { scope: 'col', class: 'num', text: 'Latest' }), h('th', { scope: 'col', text: 'Seen' }))),
+    h('tbody', {}, names.map((n) => h('tr', {}, h('td', { text: n }),
+      h('td', { class: 'num', text: fullNum(latest.get(n).v) }), h('td', { text: day(latest.get(n).at) }))))));
+}
+
+export async function render(view, args, params, ctx) {
+  const [platform, id] = args;
+  if (!platform || !id || args.length !== 2) {
+    view.appendChild(emptyState('No such item', ['Pick an item on the ', h('a', { href: '#/content', text: 'Content page' }), '.']));
+    return;
+  }
+  let it;
+  try {
+    it = await api('/api/v1/items/' + encodeURIComponent(platform) + '/' + encodeURIComponent(id));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+    if (ctx.stale()) return;
+    view.appendChild(emptyState('No such item', ['There is no ' + platformName(platform) + ' item “' + id + '”. ',
+      h('a', { href: '#/content', text: 'Back to the content list' }), '.']));
+    return;
+  }
+  if (ctx.stale()) return;
+  const snaps = Array.isArray(it.snapshots) ? it.snapshots : [];
+  const url = safeUrl(it.url);
+  const chartEl = h('div', { id: 'item-chart', class: 'chart' });
+  const gainsEl = h('div', { id: 'item-gains-chart', class: 'chart' });
+  view.appendChild(h('section', { id: 'item' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/content', text: '← Content' })),
+    h('div', { class: 'item-head' }, thumb(it.thumbnail_url, str(it.platform)),
+      h('div', {}, h('h1', { id: 'item-title', text: str(it.title) || str(it.id) }),
+        url ? h('a', { id: 'item-url', href: url, target: '_blank', rel: 'noopener noreferrer',
+          text: 'Open on ' + platformName(it.platform) + ' ↗' }) : null)),
+    h('div', { class: 'columns' },
+      h('section', { class: 'panel' }, h('h2', { text: 'Details' }), meta(it, snaps),
+        str(it.description) ? h('p', { class: 'description', text: str(it.description) }) : null),
+      h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)))),
+    h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),
+    h('section', { class: 'panel' }, h('h2', { text: 'Gained per day' }), gainsEl)));
+  const hist = history(snaps);
+  if (!hist.length) {
+    chartEl.appendChild(h('p', { class: 'muted', text: 'No snapshot of this item has views, likes or comments yet.' }));
+  } else {
+    lineChart(chartEl, hist.map((s) => s.t), METRICS.map((k) => ({
+      label: k, key: k, scale: k === 'views' ? 'y' : 'right', values: hist.map((s) => value(s.m, k)) })),
+    { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}' });
+  }
+  const g = await dailyGains(str(it.platform) || platform, str(it.id) || id, hist);
+  if (ctx.stale()) return;
+  if (!g || !g.days.length || !METRICS.some((k) => g.series[k].some((v) => typeof v === 'number'))) {
+    gainsEl.appendChild(h('p', { class: 'muted', text: 'Daily gains need snapshots on at least two days.' }));
+    return;
+  }
+  dayChart(gainsEl, g.days, METRICS.map((k) => ({ label: k, key: k,
+    scale: k === 'views' ? 'y' : 'right', values: g.series[k] })));
+}
