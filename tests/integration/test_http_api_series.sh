@@ -219,6 +219,12 @@ check "report range" get "/api/v1/report?from=2024-06-01&to=2024-06-05" 200
 check "report values" json 'd["total"]["daily_views_gain"] == [100, 190, 40, 0, 130]'
 check "report from after to" bad "/api/v1/report?from=2024-06-05&to=2024-06-01" from
 
+# account= names the account of a response that does not (TikTok lists).
+check "import with account" post "/api/v1/import?name=list.json&account=tiktok:openid-42&observed_at=2024-07-01T00:00:00Z" 200 "$DATA/tiktok/video_list_page1.json"
+check "import with account body" json 'd["format"].startswith("tiktok.") and d["items_new"] >= 2 and d["dry_run"] is False'
+check "tiktok content" get "/api/v1/content?platform=tiktok" 200
+check "tiktok content has the account" json 'd["total"] >= 2 and all(i["account_id"] == "openid-42" for i in d["items"])'
+
 kill -TERM $SERVER
 wait $SERVER
 check "stops on SIGTERM" test $? -eq 0
