@@ -79,16 +79,16 @@ static int64_t metric_or_0(const struct item *it, const char *name)
 
 /* Views gained in the first FIRST_DAYS days after publication, when the
  * rollups cover them. */
-static bool first_days_views(struct build *b, const struct item *it,
+static bool first_days_views(struct store *st, const struct item *it,
                              int64_t *out)
 {
-    int32_t d0 = store_day_of(b->st, it->published_at);
+    int32_t d0 = store_day_of(st, it->published_at);
     struct store_day *days = NULL;
     size_t n = 0;
     bool any = false;
 
     *out = 0;
-    if (store_item_days(b->st, it->id, M_VIEWS, d0, d0 + FIRST_DAYS, &days,
+    if (store_item_days(st, it->id, M_VIEWS, d0, d0 + FIRST_DAYS, &days,
                         &n) != ERR_OK)
         return false;
     for (size_t i = 0; i < n; i++)
@@ -98,6 +98,19 @@ static bool first_days_views(struct build *b, const struct item *it,
         }
     free(days);
     return any;
+}
+
+void report_heatmap_add(struct store *st, const struct item *it,
+                        struct heatmap *h)
+{
+    int64_t first;
+    if (it->published_at != TIME_NONE && first_days_views(st, it, &first)) {
+        int64_t local = it->published_at; /* rollup zone: UTC */
+        int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        int wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was Thursday */
+        heatmap_add(h, wday, (int)((local - days * 86400) / 3600),
+                    (double)first);
+    }
 }
 
 static void add_spikes(struct build *b, const struct item *it)
@@ -139,7 +152,6 @@ static enum err on_content(void *ud, const struct item *it)
 {
     struct build *b = ud;
     struct report_platform *rp = &b->r->platform[it->platform];
-    int64_t first;
 
     rp->present = true;
     rp->content++;
@@ -147,13 +159,7 @@ static enum err on_content(void *ud, const struct item *it)
     rp->interactions += metric_or_0(it, M_LIKES) +
                         metric_or_0(it, M_COMMENTS) +
                         metric_or_0(it, M_SHARES) + metric_or_0(it, M_SAVES);
-    if (it->published_at != TIME_NONE && first_days_views(b, it, &first)) {
-        int64_t local = it->published_at; /* rollup zone: UTC */
-        int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-        int wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was Thursday */
-        heatmap_add(&b->r->heat, wday, (int)((local - days * 86400) / 3600),
-                    (double)first);
-    }
+    report_heatmap_add(b->st, it, &b->r->heat);
     add_spikes(b, it);
     return ERR_OK;
 }

@@ -61,6 +61,13 @@ enum err report_build(struct store *st, const struct report_opts *o,
                       struct report *out, struct buf *err) WARN_UNUSED;
 void report_free(struct report *r); /* NULL is a no-op */
 
+/* Add content item it (with its published_at) to heatmap h, scored by
+ * the views it gained in its first 7 days (from the rollups), when it
+ * has a publication time and rollup rows for those days; the report's
+ * heatmap is the sum of this over its content. */
+void report_heatmap_add(struct store *st, const struct item *it,
+                        struct heatmap *h);
+
 /* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
 enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;
 

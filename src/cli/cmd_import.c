@@ -5,21 +5,17 @@
 
 #include "cli/cli.h"
 #include "core/alloc.h"
-#include "core/digest.h"
 #include "core/jsonw.h"
 #include "core/timeutil.h"
+#include "ingest/ingest.h"
 #include "sources/source.h"
-
-enum file_status { FILE_STORED, FILE_VALID, FILE_EXISTS, FILE_REFUSED };
 
 static const char *const status_names[] = {"stored", "valid", "exists",
                                            "refused"};
 
 struct import_opts {
-    struct source_opts src;
-    char *hints[PLATFORM_COUNT]; /* owned copies behind src.account_hint */
-    bool explicit_hint[PLATFORM_COUNT]; /* given with --account */
-    bool dry_run;
+    struct ingest_opts in;
+    char *hints[PLATFORM_COUNT]; /* owned copies behind in.account */
     bool json;
 };
 
@@ -50,8 +46,7 @@ static bool set_hint(struct import_opts *o, const char *arg)
         return false;
     free(o->hints[p]);
     o->hints[p] = xstrdup(colon + 1);
-    o->src.account_hint[p] = o->hints[p];
-    o->explicit_hint[p] = true;
+    o->in.account[p] = o->hints[p];
     return true;
 }
 
@@ -61,129 +56,87 @@ static void print_format(const struct source_format *f, void *ud)
     printf("%-36s %s\n", f->name, f->summary ? f->summary : "");
 }
 
-/* Account hints not given with --account: the only account of that
- * platform in the store, asked again before each file, since an earlier
- * file may have just added it. */
-static void hints_from_store(struct import_run *run)
+static void report_text(const char *path, const struct ingest_result *r,
+                        const char *msg)
 {
-    struct import_opts *o = run->o;
-    for (int p = 0; p < PLATFORM_COUNT; p++) {
-        char *sole = NULL;
-        if (o->explicit_hint[p] ||
-            store_sole_account(run->st, (enum platform)p, &sole) != ERR_OK)
-            continue;
-        free(o->hints[p]);
-        o->hints[p] = sole;
-        o->src.account_hint[p] = sole;
-    }
+    if (r->status == INGEST_REFUSED)
+        fprintf(stderr, "%s: error: %s\n", path, msg);
+    else if (r->status == INGEST_EXISTS)
+        fprintf(stderr, "%s: %s; nothing stored\n", path, msg);
+    else if (r->status == INGEST_VALID)
+        fprintf(stderr, "%s: valid %s: %zu items, %zu snapshots "
+                        "(dry run: nothing stored)\n",
+                path, r->format, r->items, r->snapshots);
+    else
+        fprintf(stderr, "%s: %s: %zu items (%zu new), %zu new "
+                        "snapshots, %zu new values\n",
+                path, r->format, r->items, r->stats.items_new,
+                r->stats.snapshots_new, r->stats.values_new);
+    if (r->status == INGEST_STORED && r->stats.values_conflict > 0)
+        fprintf(stderr, "%s: warning: %zu values differ from ones "
+                        "already stored for the same time; kept the "
+                        "stored ones\n",
+                path, r->stats.values_conflict);
 }
 
 static void report(struct import_run *run, size_t idx, size_t total,
-                   const char *path, enum file_status status,
-                   const char *format, const struct batch *b,
-                   const struct ingest_stats *stats, const char *msg)
+                   const char *path, const struct ingest_result *r,
+                   const char *msg)
 {
     struct jw *w = &run->w;
 
-    if (!run->cli->quiet || status == FILE_REFUSED) {
+    if (!run->cli->quiet || r->status == INGEST_REFUSED) {
         if (total > 1)
             fprintf(stderr, "[%zu/%zu] ", idx + 1, total);
-        if (status == FILE_REFUSED)
-            fprintf(stderr, "%s: error: %s\n", path, msg);
-        else if (status == FILE_EXISTS)
-            fprintf(stderr, "%s: %s; nothing stored\n", path, msg);
-        else if (status == FILE_VALID)
-            fprintf(stderr, "%s: valid %s: %zu items, %zu snapshots "
-                            "(dry run: nothing stored)\n",
-                    path, format, b->n, batch_snapshot_count(b));
-        else
-            fprintf(stderr, "%s: %s: %zu items (%zu new), %zu new "
-                            "snapshots, %zu new values\n",
-                    path, format, b->n, stats->items_new,
-                    stats->snapshots_new, stats->values_new);
-        if (stats && stats->values_conflict > 0)
-            fprintf(stderr, "%s: warning: %zu values differ from ones "
-                            "already stored for the same time; kept the "
-                            "stored ones\n",
-                    path, stats->values_conflict);
+        report_text(path, r, msg);
     }
     if (!run->o->json)
         return;
     jw_object_begin(w);
     jw_kv_str(w, "file", path);
-    jw_kv_str(w, "status", status_names[status]);
-    jw_kv_str(w, "format", format);
-    if (status == FILE_STORED || status == FILE_VALID) {
-        jw_kv_i64(w, "items", (int64_t)b->n);
-        jw_kv_i64(w, "snapshots", (int64_t)batch_snapshot_count(b));
+    jw_kv_str(w, "status", status_names[r->status]);
+    jw_kv_str(w, "format", r->format);
+    if (r->status == INGEST_STORED || r->status == INGEST_VALID) {
+        jw_kv_i64(w, "items", (int64_t)r->items);
+        jw_kv_i64(w, "snapshots", (int64_t)r->snapshots);
     }
-    if (stats != NULL && status == FILE_STORED) {
-        jw_kv_i64(w, "items_new", (int64_t)stats->items_new);
-        jw_kv_i64(w, "snapshots_new", (int64_t)stats->snapshots_new);
-        jw_kv_i64(w, "values_new", (int64_t)stats->values_new);
-        jw_kv_i64(w, "values_conflict", (int64_t)stats->values_conflict);
+    if (r->status == INGEST_STORED) {
+        jw_kv_i64(w, "items_new", (int64_t)r->stats.items_new);
+        jw_kv_i64(w, "snapshots_new", (int64_t)r->stats.snapshots_new);
+        jw_kv_i64(w, "values_new", (int64_t)r->stats.values_new);
+        jw_kv_i64(w, "values_conflict", (int64_t)r->stats.values_conflict);
     }
-    if (msg != NULL)
-        jw_kv_str(w, status == FILE_REFUSED ? "error" : "note", msg);
+    if (r->status == INGEST_REFUSED || r->status == INGEST_EXISTS)
+        jw_kv_str(w, r->status == INGEST_REFUSED ? "error" : "note", msg);
     jw_object_end(w);
 }
 
 static void import_one(struct import_run *run, const char *path, size_t idx,
                        size_t total)
 {
-    struct buf data, err, digest;
-    struct batch b;
-    struct ingest_stats stats;
-    const char *fmt = NULL;
-    enum err rc;
+    struct buf data, err;
+    struct ingest_result r;
 
     buf_init(&data, SOURCE_MAX_BYTES);
     buf_init(&err, 8192);
-    buf_init(&digest, 128);
-    batch_init(&b);
-    memset(&stats, 0, sizeof stats);
-    if (run->st != NULL)
-        hints_from_store(run);
-    rc = buf_read_file(&data, path, &err);
-    if (rc == ERR_OK)
-        rc = source_parse(data.data ? data.data : "", data.len, &run->o->src,
-                          &b, &fmt, &err);
-    if (rc != ERR_OK) {
-        if (rc == ERR_UPSTREAM)
-            buf_catf(&err, " (a platform error response holds no data)");
-        report(run, idx, total, path, FILE_REFUSED, fmt, &b, NULL,
-               buf_cstr(&err));
+    memset(&r, 0, sizeof r);
+    if (buf_read_file(&data, path, &err) != ERR_OK) {
+        r.status = INGEST_REFUSED;
+    } else if (ingest_document(run->st, path, data.data, data.len,
+                               &run->o->in, &r, &err) != ERR_OK) {
+        r.status = INGEST_REFUSED;
+        r.db_failed = true;
+    }
+    report(run, idx, total, path, &r, buf_cstr(&err));
+    if (r.status == INGEST_REFUSED)
         run->n_refused++;
-        goto out;
-    }
-    if (run->o->dry_run) {
-        report(run, idx, total, path, FILE_VALID, fmt, &b, NULL, NULL);
-        run->n_ok++;
-        goto out;
-    }
-    rc = digest_sha256_hex(data.data, data.len, &digest);
-    if (rc == ERR_OK) {
-        struct import_meta meta = {buf_cstr(&digest), path, fmt, time_now()};
-        rc = store_ingest(run->st, &b, &meta, &stats, &err);
-    }
-    if (rc == ERR_EXISTS) {
-        report(run, idx, total, path, FILE_EXISTS, fmt, &b, NULL,
-               buf_cstr(&err));
+    else if (r.status == INGEST_EXISTS)
         run->n_exists++;
-    } else if (rc != ERR_OK) {
-        report(run, idx, total, path, FILE_REFUSED, fmt, &b, NULL,
-               buf_cstr(&err));
-        run->n_refused++;
-        run->db_failed = run->db_failed || rc == ERR_DB;
-    } else {
-        report(run, idx, total, path, FILE_STORED, fmt, &b, &stats, NULL);
+    else
         run->n_ok++;
-    }
-out:
-    batch_free(&b);
+    run->db_failed = run->db_failed || r.db_failed;
     buf_free(&data);
     buf_free(&err);
-    buf_free(&digest);
 }
 
 /* EXIT_OK_ to go on; anything else is the exit status now (--formats
@@ -205,7 +158,7 @@ static int parse_opts(struct import_opts *o, int argc, char **argv,
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (!cli_time("--observed-at", optarg, &o->src.observed_at))
+            if (!cli_time("--observed-at", optarg, &o->in.observed_at))
                 return EXIT_USAGE;
             break;
         case 'a':
@@ -213,14 +166,14 @@ static int parse_opts(struct import_opts *o, int argc, char **argv,
                 return EXIT_USAGE;
             break;
         case 'f':
-            o->src.only_format = optarg;
+            o->in.only_format = optarg;
             break;
         case 'F':
             source_each_format(print_format, NULL);
             *done = true;
             return EXIT_OK_;
         case 'n':
-            o->dry_run = true;
+            o->in.dry_run = true;
             break;
         case 'j':
             o->json = true;
@@ -245,7 +198,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 
     memset(&o, 0, sizeof o);
     memset(&run, 0, sizeof run);
-    o.src.observed_at = TIME_NONE;
+    o.in.observed_at = TIME_NONE;
     buf_init(&run.json, (size_t)1 << 26);
     rc = parse_opts(&o, argc, argv, &done);
     if (rc != EXIT_OK_ || done)
@@ -253,7 +206,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     run.cli = cli;
     run.o = &o;
     jw_init(&run.w, &run.json);
-    if (!o.dry_run) {
+    if (!o.in.dry_run) {
         run.st = cli_open_store(cli);
         if (run.st == NULL) {
             rc = EXIT_DB;
@@ -277,7 +230,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         fprintf(stderr, "%zu files: %zu %s, %zu already imported, %zu "
                         "refused\n",
                 (size_t)(argc - optind), run.n_ok,
-                o.dry_run ? "valid" : "stored", run.n_exists, run.n_refused);
+                o.in.dry_run ? "valid" : "stored", run.n_exists, run.n_refused);
     rc = run.db_failed ? EXIT_DB : run.n_refused ? EXIT_FAIL : EXIT_OK_;
 out:
     store_close(run.st);

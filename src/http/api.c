@@ -8,48 +8,11 @@
 #include "core/model_json.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "http/api.h"
+#include "http/api_args.h"
 #include "http/route.h"
 
 #define API_MAX_LIMIT 500
-
-static void ok_json(struct http_response *res, struct jw *w)
-{
-    if (jw_status(w) != ERR_OK)
-        http_error(res, 500, NULL, "response too large");
-    res->content_type = "application/json";
-}
-
-/* An optional integer argument in [lo, hi]; false after a 400. */
-static bool arg_int(struct http_request *req, struct http_response *res,
-                    const char *name, int64_t lo, int64_t hi, int64_t *out)
-{
-    const char *v = http_arg(req, name);
-    if (v == NULL)
-        return true;
-    if (parse_i64(v, lo, hi, out) != ERR_OK) {
-        http_error(res, 400, name, "%s must be a whole number from %lld to "
-                   "%lld", name, (long long)lo, (long long)hi);
-        return false;
-    }
-    return true;
-}
-
-static bool arg_platform(struct http_request *req, struct http_response *res,
-                         int *out)
-{
-    const char *v = http_arg(req, "platform");
-    enum platform p;
-    *out = -1;
-    if (v == NULL || *v == '\0')
-        return true;
-    if (platform_from_name(v, &p) != ERR_OK) {
-        http_error(res, 400, "platform",
-                   "platform must be youtube, instagram or tiktok");
-        return false;
-    }
-    *out = (int)p;
-    return true;
-}
 
 static void api_health(struct http_request *req, struct http_response *res)
 {
@@ -64,7 +27,7 @@ static void api_health(struct http_request *req, struct http_response *res)
     jw_kv_str(&w, "status", "ok");
     jw_kv_i64(&w, "schema", version);
     jw_object_end(&w);
-    ok_json(res, &w);
+    api_ok_json(res, &w);
 }
 
 static enum err emit_item(void *ud, const struct item *it)
@@ -99,7 +62,7 @@ static void list(struct http_request *req, struct http_response *res,
     }
     jw_array_end(&w);
     jw_object_end(&w);
-    ok_json(res, &w);
+    api_ok_json(res, &w);
 out:
     buf_free(&err);
 }
@@ -108,7 +71,7 @@ static void api_accounts(struct http_request *req, struct http_response *res)
 {
     struct item_query q = {.type = ITEM_ACCOUNT, .sort = SORT_TITLE,
                            .ascending = true, .limit = API_MAX_LIMIT};
-    if (arg_platform(req, res, &q.platform))
+    if (api_arg_platform(req, res, &q.platform))
         list(req, res, &q, "accounts");
 }
 
@@ -143,9 +106,9 @@ static void api_content(struct http_request *req, struct http_response *res)
     struct item_query q = {.type = ITEM_CONTENT, .limit = 50};
     const char *search = http_arg(req, "q");
 
-    if (!arg_platform(req, res, &q.platform) || !arg_sort(req, res, &q) ||
-        !arg_int(req, res, "limit", 1, API_MAX_LIMIT, &q.limit) ||
-        !arg_int(req, res, "offset", 0, INT32_MAX, &q.offset))
+    if (!api_arg_platform(req, res, &q.platform) || !arg_sort(req, res, &q) ||
+        !api_arg_int(req, res, "limit", 1, API_MAX_LIMIT, &q.limit) ||
+        !api_arg_int(req, res, "offset", 0, INT32_MAX, &q.offset))
         return;
     if (search != NULL && strlen(search) > 200) {
         http_error(res, 400, "q", "q is longer than 200 bytes");
@@ -155,31 +118,96 @@ static void api_content(struct http_request *req, struct http_response *res)
     list(req, res, &q, "items");
 }
 
-/* /api/v1/items/{platform}/{id} */
-static void api_item(struct http_request *req, struct http_response *res)
+/* /api/v1/items/PLATFORM/ID[/days]: "platform:id" into key, and whether
+ * the daily series was asked for. false after a 404. */
+static bool item_ref(struct http_request *req, struct http_response *res,
+                     struct buf *key, bool *days)
 {
     const char *ref = req->path + strlen("/api/v1/items/");
-    const char *slash = strchr(ref, '/');
-    struct buf key, err;
-    struct item *it = NULL;
-    struct jw w;
+    const char *slash = strchr(ref, '/'), *id, *end;
     enum platform p;
+
+    *days = false;
+    if (slash == NULL || buf_append(key, ref, (size_t)(slash - ref)) !=
+                             ERR_OK ||
+        platform_from_name(buf_cstr(key), &p) != ERR_OK || slash[1] == '\0')
+        goto bad;
+    id = slash + 1;
+    end = strchr(id, '/');
+    if (end != NULL) {
+        if (strcmp(end, "/days") != 0 || end == id)
+            goto bad;
+        *days = true;
+    } else {
+        end = id + strlen(id);
+    }
+    if (buf_putc(key, ':') != ERR_OK ||
+        buf_append(key, id, (size_t)(end - id)) != ERR_OK) {
+        http_error(res, 404, NULL, "no such item");
+        return false;
+    }
+    return true;
+bad:
+    http_error(res, 404, NULL, "expected /api/v1/items/PLATFORM/ID");
+    return false;
+}
+
+/* since, until (ISO 8601) and limit of an item's history. */
+static bool arg_history(struct http_request *req, struct http_response *res,
+                        struct history_query *q)
+{
+    static const char *const names[] = {"since", "until"};
+    int64_t *t[] = {&q->since, &q->until};
+
+    q->since = q->until = TIME_NONE;
+    q->limit = API_HISTORY_LIMIT;
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = http_arg(req, names[i]);
+        if (v != NULL && time_parse_iso8601(v, t[i]) != ERR_OK) {
+            http_error(res, 400, names[i], "%s must be an ISO 8601 time such "
+                       "as 2024-06-01T12:00:00Z", names[i]);
+            return false;
+        }
+    }
+    return api_arg_int(req, res, "limit", 1, API_HISTORY_MAX, &q->limit);
+}
+
+/* item_json_history plus whether older snapshots were left out. */
+static void json_history(struct jw *w, const struct item *it, bool truncated,
+                         int64_t limit)
+{
+    jw_object_begin(w);
+    item_json_fields(w, it);
+    jw_kv_str(w, "description", it->description);
+    jw_kv_bool(w, "truncated", truncated);
+    jw_kv_i64(w, "limit", limit);
+    jw_key(w, "snapshots");
+    jw_array_begin(w);
+    for (size_t s = 0; s < it->nsnaps; s++) {
+        jw_object_begin(w);
+        jw_kv_time(w, "observed_at", it->snaps[s]->observed_at);
+        jw_key(w, "metrics");
+        metrics_json(w, &it->snaps[s]->metrics);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static void item_history(struct http_request *req, struct http_response *res,
+                         const char *key)
+{
+    struct history_query q;
+    struct item *it = NULL;
+    bool truncated = false;
+    struct buf err;
+    struct jw w;
     enum err rc;
 
-    buf_init(&key, 512);
+    if (!arg_history(req, res, &q))
+        return;
     buf_init(&err, 1024);
-    if (slash == NULL || buf_append(&key, ref, (size_t)(slash - ref)) !=
-                             ERR_OK ||
-        platform_from_name(buf_cstr(&key), &p) != ERR_OK || slash[1] == '\0' ||
-        strchr(slash + 1, '/') != NULL) {
-        http_error(res, 404, NULL, "expected /api/v1/items/PLATFORM/ID");
-        goto out;
-    }
-    if (buf_putc(&key, ':') != ERR_OK || buf_puts(&key, slash + 1) != ERR_OK) {
-        http_error(res, 404, NULL, "no such item");
-        goto out;
-    }
-    rc = store_item_history(req->st, buf_cstr(&key), &it, &err);
+    rc = store_item_history_range(req->st, key, &q, &it, &truncated, &err);
     if (rc == ERR_NOTFOUND || rc == ERR_AMBIGUOUS) {
         http_error(res, 404, NULL, "no such item");
         goto out;
@@ -189,60 +217,54 @@ static void api_item(struct http_request *req, struct http_response *res)
         goto out;
     }
     jw_init(&w, &res->body);
-    item_json_history(&w, it);
-    ok_json(res, &w);
+    json_history(&w, it, truncated, q.limit);
+    api_ok_json(res, &w);
 out:
     item_destroy(it);
-    buf_free(&key);
     buf_free(&err);
 }
 
-static bool arg_day(struct http_request *req, struct http_response *res,
-                    const char *name, int32_t *out)
+/* /api/v1/items/{platform}/{id}[/days] */
+static void api_item(struct http_request *req, struct http_response *res)
 {
-    const char *v = http_arg(req, name);
-    int64_t t;
-    if (v == NULL)
-        return true;
-    if (time_parse_iso8601(v, &t) != ERR_OK) {
-        http_error(res, 400, name, "%s must be a date such as 2024-06-01",
-                   name);
-        return false;
+    struct buf key;
+    bool days;
+
+    buf_init(&key, 512);
+    if (item_ref(req, res, &key, &days)) {
+        if (days)
+            api_item_days(req, res, buf_cstr(&key));
+        else
+            item_history(req, res, buf_cstr(&key));
     }
-    *out = store_day_of(req->st, t);
-    return true;
+    buf_free(&key);
 }
 
 static void api_report(struct http_request *req, struct http_response *res)
 {
     struct report_opts o = {0, 0, -1, 10};
-    const char *range = http_arg(req, "range");
-    int32_t days = 28, from = INT32_MIN, to = INT32_MIN;
+    struct api_range range;
     int64_t top = 10;
     struct report r;
     struct buf err;
     struct jw w;
 
-    if (range != NULL && report_parse_range(range, &days) != ERR_OK) {
-        http_error(res, 400, "range", "range must look like 7d, 28d or 365d");
+    if (!api_arg_range(req, res, 28, &range) ||
+        !api_arg_platform(req, res, &o.platform) ||
+        !api_arg_int(req, res, "top", 1, 100, &top))
         return;
-    }
-    if (!arg_platform(req, res, &o.platform) ||
-        !arg_int(req, res, "top", 1, 100, &top) ||
-        !arg_day(req, res, "from", &from) || !arg_day(req, res, "to", &to))
-        return;
-    o.to_day = to != INT32_MIN ? to + 1 : store_day_of(req->st, time_now()) + 1;
-    o.from_day = from != INT32_MIN ? from : o.to_day - days;
+    o.from_day = range.from_day;
+    o.to_day = range.to_day;
     o.top_n = (size_t)top;
     buf_init(&err, 1024);
     if (report_build(req->st, &o, &r, &err) != ERR_OK) {
-        http_error(res, 400, "from", "%s", buf_cstr(&err));
+        http_error(res, 500, NULL, "%s", buf_cstr(&err));
         buf_free(&err);
         return;
     }
     jw_init(&w, &res->body);
     report_json(&w, req->st, &r);
-    ok_json(res, &w);
+    api_ok_json(res, &w);
     report_free(&r);
     buf_free(&err);
 }
@@ -253,5 +275,10 @@ const struct route http_api_routes[] = {
     {"GET", "/api/v1/content", api_content, 0},
     {"GET", "/api/v1/items/", api_item, 0},
     {"GET", "/api/v1/report", api_report, 0},
+    {"GET", "/api/v1/gains", api_gains, 0},
+    {"GET", "/api/v1/top", api_top, 0},
+    {"GET", "/api/v1/engagement", api_engagement, 0},
+    {"GET", "/api/v1/heatmap", api_heatmap, 0},
+    {"POST", "/api/v1/import", api_import, 0},
     {NULL, NULL, NULL, 0},
 };

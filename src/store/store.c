@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include "core/timeutil.h"
 #include "store/store_impl.h"
 
 enum err store_open(const char *target, struct store **out, struct buf *err)
@@ -66,7 +67,23 @@ enum err store_count_items(struct store *st, const struct item_query *q,
 enum err store_item_history(struct store *st, const char *ref,
                             struct item **out, struct buf *err)
 {
-    return st->ops->item_history(st, ref, out, err);
+    const struct history_query all = {TIME_NONE, TIME_NONE, 0};
+    return st->ops->item_history(st, ref, &all, out, NULL, err);
+}
+
+enum err store_item_find(struct store *st, const char *ref, struct item **out,
+                         struct buf *err)
+{
+    const struct history_query none = {0, 0, 0}; /* an empty window */
+    return st->ops->item_history(st, ref, &none, out, NULL, err);
+}
+
+enum err store_item_history_range(struct store *st, const char *ref,
+                                  const struct history_query *q,
+                                  struct item **out, bool *truncated,
+                                  struct buf *err)
+{
+    return st->ops->item_history(st, ref, q, out, truncated, err);
 }
 
 enum err store_export_values(struct store *st, const struct export_query *q,

@@ -106,6 +106,26 @@ enum err store_count_items(struct store *st, const struct item_query *q,
 enum err store_item_history(struct store *st, const char *ref,
                             struct item **out, struct buf *err) WARN_UNUSED;
 
+/* One item's descriptive fields without any snapshot (no raw snapshot
+ * is read), resolved like store_item_history. Caller destroys *out. */
+enum err store_item_find(struct store *st, const char *ref, struct item **out,
+                         struct buf *err) WARN_UNUSED;
+
+/* Bounds on the snapshots store_item_history_range loads. */
+struct history_query {
+    int64_t since; /* first observed_at kept (inclusive); TIME_NONE: any */
+    int64_t until; /* observed_at before this (exclusive); TIME_NONE: any */
+    int64_t limit; /* at most this many, the newest ones; <= 0: no limit */
+};
+
+/* store_item_history with only the snapshots q allows (oldest first).
+ * *truncated (may be NULL) is set when older snapshots within
+ * [since, until) were left out because of q->limit. */
+enum err store_item_history_range(struct store *st, const char *ref,
+                                  const struct history_query *q,
+                                  struct item **out, bool *truncated,
+                                  struct buf *err) WARN_UNUSED;
+
 /* One stored metric value, for exports. Strings borrowed for the call. */
 struct export_row {
     enum platform platform;

@@ -22,7 +22,9 @@ struct store_ops {
     enum err (*count_items)(struct store *st, const struct item_query *q,
                             int64_t *out);
     enum err (*item_history)(struct store *st, const char *ref,
-                             struct item **out, struct buf *err);
+                             const struct history_query *q,
+                             struct item **out, bool *truncated,
+                             struct buf *err);
     int32_t (*day_of)(struct store *st, int64_t t);
     int64_t (*day_start)(struct store *st, int32_t day);
     enum err (*item_days)(struct store *st, int64_t item_id,

@@ -132,7 +132,8 @@ enum err sq_list_items(struct store *st, const struct item_query *q,
 enum err sq_count_items(struct store *st, const struct item_query *q,
                         int64_t *out);
 enum err sq_item_history(struct store *st, const char *ref,
-                         struct item **out, struct buf *err);
+                         const struct history_query *q, struct item **out,
+                         bool *truncated, struct buf *err);
 int32_t sq_day_of(struct store *st, int64_t t);
 int64_t sq_day_start(struct store *st, int32_t day);
 enum err sq_item_days(struct store *st, int64_t item_id, const char *metric,

@@ -251,21 +251,65 @@ out:
     return rc;
 }
 
-static enum err load_snapshots(struct sqlite_store *s, struct item *it,
-                               struct buf *err)
+/* The observed_at of the newest snapshot in [?2, ?3) left out by a limit
+ * of ?4 (the (item_id, observed_at) unique index orders them). */
+#define SQL_HISTORY_CUT                                                       \
+    "SELECT observed_at FROM snapshot WHERE item_id = ?1 AND observed_at "    \
+    ">= ?2 AND observed_at < ?3 ORDER BY observed_at DESC LIMIT 1 OFFSET ?4"
+
+/* Raise *since past the snapshots q->limit leaves out; *truncated says
+ * whether there were any. */
+static enum err history_cut(struct sqlite_store *s, int64_t item_id,
+                            const struct history_query *q, int64_t *since,
+                            bool *truncated, struct buf *err)
 {
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
     int r;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT s.id, s.observed_at, m.name, v.ival, "
-                           "v.rval FROM snapshot s JOIN snapshot_value v ON "
-                           "v.snapshot_id = s.id JOIN metric m ON m.id = "
-                           "v.metric_id WHERE s.item_id = ?1 ORDER BY "
-                           "s.observed_at, m.name",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, it->id) != SQLITE_OK) {
+    *truncated = false;
+    if (q->limit <= 0)
+        return ERR_OK;
+    if (sqlite3_prepare_v2(s->db, SQL_HISTORY_CUT, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, *since) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, q->until == TIME_NONE ? INT64_MAX
+                                                         : q->until) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, q->limit) != SQLITE_OK) {
+        rc = sqlite_fail(s, err, "reading snapshots");
+        goto out;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *since = sqlite3_column_int64(st, 0) + 1;
+        *truncated = true;
+    } else if (r != SQLITE_DONE) {
+        rc = sqlite_fail(s, err, "reading snapshots");
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define SQL_HISTORY                                                           \
+    "SELECT s.id, s.observed_at, m.name, v.ival, v.rval FROM snapshot s "     \
+    "JOIN snapshot_value v ON v.snapshot_id = s.id JOIN metric m ON m.id = "  \
+    "v.metric_id WHERE s.item_id = ?1 AND s.observed_at >= ?2 AND "           \
+    "s.observed_at < ?3 ORDER BY s.observed_at, m.name"
+
+static enum err load_snapshots(struct sqlite_store *s, struct item *it,
+                               int64_t since, int64_t until, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_HISTORY, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, it->id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, since) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, until) != SQLITE_OK) {
         rc = sqlite_fail(s, err, "reading snapshots");
         goto out;
     }
@@ -283,21 +327,29 @@ out:
 }
 
 enum err sq_item_history(struct store *base, const char *ref,
-                         struct item **out, struct buf *err)
+                         const struct history_query *q, struct item **out,
+                         bool *truncated, struct buf *err)
 {
     struct sqlite_store *s = sqlite_store_of(base);
     struct item *it = NULL;
+    int64_t since = q->since == TIME_NONE ? INT64_MIN : q->since;
+    int64_t until = q->until == TIME_NONE ? INT64_MAX : q->until;
+    bool cut = false;
     enum err rc = resolve_ref(s, ref, &it, err);
 
     *out = NULL;
     if (rc != ERR_OK)
         return rc;
     buf_reset(err);
-    rc = load_snapshots(s, it, err);
+    rc = history_cut(s, it->id, q, &since, &cut, err);
+    if (rc == ERR_OK)
+        rc = load_snapshots(s, it, since, until, err);
     if (rc != ERR_OK) {
         item_destroy(it);
         return rc;
     }
+    if (truncated != NULL)
+        *truncated = cut;
     *out = it;
     return ERR_OK;
 }

@@ -1,0 +1,23 @@
+/* Private to src/http: API handlers defined outside api.c (the route
+ * table stays in api.c). */
+#ifndef MEDIADASH_HTTP_API_H
+#define MEDIADASH_HTTP_API_H
+
+#include "http/http.h"
+
+#define API_HISTORY_LIMIT 2000  /* snapshots of /items/P/ID by default */
+#define API_HISTORY_MAX 10000   /* and at most */
+
+/* api_series.c: read the daily rollups, never raw snapshots. */
+/* GET /api/v1/items/PLATFORM/ID/days; key is "platform:id" (borrowed). */
+void api_item_days(struct http_request *req, struct http_response *res,
+                   const char *key);
+void api_gains(struct http_request *req, struct http_response *res);
+void api_top(struct http_request *req, struct http_response *res);
+void api_engagement(struct http_request *req, struct http_response *res);
+void api_heatmap(struct http_request *req, struct http_response *res);
+
+/* api_import.c: POST /api/v1/import, the body is one document. */
+void api_import(struct http_request *req, struct http_response *res);
+
+#endif
