@@ -66,7 +66,7 @@ struct content {
     size_t ord;      /* creation order: stable noise per item */
     double scale, like, comment, share, save;
     int64_t deleted_at, viral_at, dip_at; /* TIME_NONE when not */
-    double views, likes, comments, shares, saves, reach;
+    double views, likes, comments, shares, saves;
     int64_t last_t;  /* hour the counters are at; TIME_NONE before */
 };
 
@@ -527,7 +527,6 @@ static double step_content(struct demo *d, struct content *c, int64_t t)
     c->comments += dv * c->comment * noise(d, c, t, 3);
     c->shares += dv * c->share * noise(d, c, t, 4);
     c->saves += dv * c->save * noise(d, c, t, 5);
-    c->reach += dv * 0.68;
     cut = removed(d, c, t);
     c->views -= cut;
     c->last_t = t;
@@ -543,10 +542,9 @@ static void step_accounts(struct demo *d, int64_t t)
         a->followers += a->step_views * a->follow_rate +
                         a->organic / 24 * audience(t) * (0.5 + u) -
                         a->followers * 1e-5 * (0.5 + u);
-        if (p == PLATFORM_INSTAGRAM && t % DAY == 0 && d->cur >= 24) {
-            a->last_reach = (int64_t)a->day_reach;
-            a->day_reach = 0;
-        } else if (p == PLATFORM_INSTAGRAM && t % DAY == 0) {
+        if (p == PLATFORM_INSTAGRAM && t % DAY == 0) {
+            if (d->cur >= 24) /* a whole day behind us */
+                a->last_reach = (int64_t)a->day_reach;
             a->day_reach = 0;
         }
         if (p == PLATFORM_INSTAGRAM)
@@ -636,8 +634,6 @@ bool demo_values(const struct demo *d, size_t i, struct demo_values *out)
         put(out, M_SHARES, c->shares);
     if (shapes[c->kind].save > 0)
         put(out, M_SAVES, c->saves);
-    if (c->it->platform == PLATFORM_INSTAGRAM)
-        put(out, M_REACH, c->reach);
     return true;
 }
 
