@@ -14,7 +14,7 @@
 struct demo_args {
     struct demo_opts o;
     int64_t batch_hours; /* simulated hours per transaction */
-    bool end_given, force, json;
+    bool force, json;
 };
 
 struct demo_run {
@@ -78,7 +78,7 @@ static int parse_demo(int argc, char **argv, struct demo_args *a)
             a->o.seed = ok ? (uint64_t)v : a->o.seed;
             break;
         case 'e':
-            ok = a->end_given = cli_time("--end", optarg, &a->o.end);
+            ok = cli_time("--end", optarg, &a->o.end);
             break;
         case 'b':
             ok = opt_batch(optarg, &a->batch_hours);

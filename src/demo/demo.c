@@ -263,7 +263,7 @@ static void plan_content(struct demo *d, struct content *c, enum platform p,
     c->deleted_at = c->viral_at = c->dip_at = c->last_t = TIME_NONE;
     t = plan_publish(d, p, limit, &boost);
     content_ids(d, c->kind, t, &id, &url);
-    demo_text_content(&d->rng, c->kind, t, &title, &desc);
+    demo_text_content(&d->rng, c->kind, &title, &desc);
     c->it = item_create(p, ITEM_CONTENT, buf_cstr(&id));
     c->it->published_at = t;
     item_set(&c->it->account_ext_id, d->acct[p].it->ext_id);

@@ -6,7 +6,8 @@
  * followers that grow with the views, one viral item, one deleted video,
  * views removed as spam now and then (dips).
  *
- * Deterministic for (seed, items, hours, end). Also the data of the
+ * Deterministic for the options (struct demo_opts): the same options
+ * give the same items and values. Also the data of the
  * benchmarks in bench/. Times are UTC seconds. */
 #ifndef MEDIADASH_DEMO_H
 #define MEDIADASH_DEMO_H

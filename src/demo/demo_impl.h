@@ -40,9 +40,9 @@ void demo_text_tiktok_open_id(struct demo_rng *r, struct buf *out);
 void demo_text_tiktok_video_id(struct demo_rng *r, int64_t created,
                                struct buf *out);
 
-/* Title and description of a content item of kind k, published at t,
- * into title and desc (replaced). */
-void demo_text_content(struct demo_rng *r, enum demo_kind k, int64_t t,
+/* Title and description of a content item of kind k into title and
+ * desc (replaced). */
+void demo_text_content(struct demo_rng *r, enum demo_kind k,
                        struct buf *title, struct buf *desc);
 
 #endif

@@ -152,13 +152,12 @@ static void yt_video(struct demo_rng *r, size_t g, struct buf *title,
              buf_cstr(title), tags[g]);
 }
 
-void demo_text_content(struct demo_rng *r, enum demo_kind k, int64_t t,
+void demo_text_content(struct demo_rng *r, enum demo_kind k,
                        struct buf *title, struct buf *desc)
 {
     size_t g = demo_rng_below(r, N_OF(games));
     unsigned n = 2 + (unsigned)demo_rng_below(r, 28);
 
-    (void)t;
     buf_reset(title);
     buf_reset(desc);
     switch (k) {
