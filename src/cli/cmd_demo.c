@@ -32,8 +32,8 @@ static bool opt_i64(const char *opt, const char *s, int64_t lo, int64_t hi,
 {
     if (parse_i64(s, lo, hi, out) == ERR_OK)
         return true;
-    cli_error("%s: expected a whole number from %lld to %lld, got \"%s\"",
-              opt, (long long)lo, (long long)hi, s);
+    cli_error("%s: expected a whole number from %lld to %lld, got \"%s\"", opt,
+              (long long)lo, (long long)hi, s);
     return false;
 }
 
@@ -274,8 +274,8 @@ static void print_summary(struct demo_run *run, double secs)
     fprintf(stderr,
             "demo: %zu items (3 accounts, %zu content), %s snapshots, %s "
             "values in %.1f s into %s\n",
-            demo_item_count(run->d), demo_item_count(run->d) - 3,
-            buf_cstr(&s), buf_cstr(&v), secs, run->cli->db_path);
+            demo_item_count(run->d), demo_item_count(run->d) - 3, buf_cstr(&s),
+            buf_cstr(&v), secs, run->cli->db_path);
     print_event("viral", &ev.viral);
     print_event("deleted", &ev.deleted);
     print_event("dip", &ev.dip);
@@ -296,8 +296,8 @@ static void print_resume(struct demo_run *run)
               "mediadash --db %s demo --items %zu --days %lld --seed %llu "
               "--end %s --force",
               (long long)demo_current_hour(run->d) + 1,
-              (long long)demo_hours(run->d), run->cli->db_path,
-              run->a->o.items, (long long)(run->a->o.hours / 24),
+              (long long)demo_hours(run->d), run->cli->db_path, run->a->o.items,
+              (long long)(run->a->o.hours / 24),
               (unsigned long long)run->a->o.seed, buf_cstr(&end));
     buf_free(&end);
 }

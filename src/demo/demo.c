@@ -13,22 +13,22 @@
 
 #define HOUR 3600
 #define DAY 86400
-#define TAIL_TAU 48.0      /* hours: the long tail's time constant */
-#define VIRAL_GAIN 25.0    /* extra views, in lifetimes, of the viral item */
-#define VIRAL_TAU 20.0     /* hours: how fast the viral wave fades */
-#define DIP_SHARE 0.03     /* views removed at the planned dip */
-#define OFF_SCHEDULE 0.08  /* share of posts outside the weekly slots */
-#define BEST_WDAY 4        /* Thursday ... */
-#define BEST_HOUR 17       /* ... 17:00 UTC: every platform posts then */
+#define TAIL_TAU 48.0     /* hours: the long tail's time constant */
+#define VIRAL_GAIN 25.0   /* extra views, in lifetimes, of the viral item */
+#define VIRAL_TAU 20.0    /* hours: how fast the viral wave fades */
+#define DIP_SHARE 0.03    /* views removed at the planned dip */
+#define OFF_SCHEDULE 0.08 /* share of posts outside the weekly slots */
+#define BEST_WDAY 4       /* Thursday ... */
+#define BEST_HOUR 17      /* ... 17:00 UTC: every platform posts then */
 
 struct shape {
     enum platform platform;
     const char *kind;
-    double scale;          /* median lifetime views */
-    double tau;            /* hours: the early burst */
-    double w_fast, w_tail; /* shares of scale: burst, long tail */
+    double scale;                      /* median lifetime views */
+    double tau;                        /* hours: the early burst */
+    double w_fast, w_tail;             /* shares of scale: burst, long tail */
     double like, comment, share, save; /* per view */
-    int64_t dur_lo, dur_hi; /* seconds; 0, 0: no duration */
+    int64_t dur_lo, dur_hi;            /* seconds; 0, 0: no duration */
 };
 
 static const struct shape shapes[DK_COUNT] = {
@@ -40,8 +40,8 @@ static const struct shape shapes[DK_COUNT] = {
                     0.004, 0.008, 0.012, 10, 60},
     [DK_IG_IMAGE] = {PLATFORM_INSTAGRAM, "image", 4000, 8, 0.92, 0.01, 0.09,
                      0.006, 0.003, 0.010, 0, 0},
-    [DK_IG_CAROUSEL] = {PLATFORM_INSTAGRAM, "carousel", 5000, 10, 0.9,
-                        0.015, 0.085, 0.007, 0.005, 0.025, 0, 0},
+    [DK_IG_CAROUSEL] = {PLATFORM_INSTAGRAM, "carousel", 5000, 10, 0.9, 0.015,
+                        0.085, 0.007, 0.005, 0.025, 0, 0},
     [DK_TT_VIDEO] = {PLATFORM_TIKTOK, "video", 11000, 18, 0.85, 0.03, 0.09,
                      0.005, 0.012, 0, 9, 90},
 };
@@ -52,33 +52,36 @@ struct slot {
     double weight, boost;
 };
 static const struct slot slots[PLATFORM_COUNT][3] = {
-    [PLATFORM_YOUTUBE] = {{BEST_WDAY, BEST_HOUR, 3, 1.8}, {2, 17, 2, 1.0},
+    [PLATFORM_YOUTUBE] = {{BEST_WDAY, BEST_HOUR, 3, 1.8},
+                          {2, 17, 2, 1.0},
                           {6, 15, 2, 1.1}},
-    [PLATFORM_INSTAGRAM] = {{BEST_WDAY, BEST_HOUR, 2, 1.8}, {1, 12, 2, 0.9},
+    [PLATFORM_INSTAGRAM] = {{BEST_WDAY, BEST_HOUR, 2, 1.8},
+                            {1, 12, 2, 0.9},
                             {5, 19, 2, 1.0}},
-    [PLATFORM_TIKTOK] = {{BEST_WDAY, BEST_HOUR, 2, 1.8}, {3, 20, 2, 1.0},
+    [PLATFORM_TIKTOK] = {{BEST_WDAY, BEST_HOUR, 2, 1.8},
+                         {3, 20, 2, 1.0},
                          {0, 18, 2, 1.1}},
 };
 
 struct content {
     struct item *it; /* owned: descriptive fields */
     enum demo_kind kind;
-    size_t ord;      /* creation order: stable noise per item */
+    size_t ord; /* creation order: stable noise per item */
     double scale, like, comment, share, save;
     int64_t deleted_at, viral_at, dip_at; /* TIME_NONE when not */
     double views, likes, comments, shares, saves;
-    int64_t last_t;  /* hour the counters are at; TIME_NONE before */
+    int64_t last_t; /* hour the counters are at; TIME_NONE before */
 };
 
 struct account {
-    struct item *it; /* owned */
+    struct item *it;           /* owned */
     double followers, organic; /* organic: new followers a day anyway */
     double follow_rate;        /* followers per content view */
     int64_t base_views, base_likes, base_count; /* before the period */
-    int64_t views, likes, count; /* at the current hour */
-    double step_views;           /* content views gained this hour */
-    double day_reach;            /* Instagram: reach so far today */
-    int64_t last_reach;          /* yesterday's, shown at midnight */
+    int64_t views, likes, count;                /* at the current hour */
+    double step_views;  /* content views gained this hour */
+    double day_reach;   /* Instagram: reach so far today */
+    int64_t last_reach; /* yesterday's, shown at midnight */
 };
 
 struct demo {
@@ -190,8 +193,8 @@ static enum demo_kind pick_kind(struct demo *d, enum platform p)
 static int64_t next_slot(int64_t t, int wday, int hour, int minute)
 {
     int64_t day = floor_div(t, DAY) * DAY;
-    int64_t at = day + ((wday - wday_of(day) + 7) % 7) * DAY +
-                 hour * HOUR + minute * 60;
+    int64_t at =
+        day + ((wday - wday_of(day) + 7) % 7) * DAY + hour * HOUR + minute * 60;
     return at < t ? at + 7 * DAY : at;
 }
 
@@ -204,8 +207,8 @@ static int64_t plan_publish(struct demo *d, enum platform p, int64_t limit,
     const struct slot *s = slots[p];
     double x = (sqrt(0.36 + 1.6 * demo_rng_unit(&d->rng)) - 0.6) / 0.8;
     int64_t t = d->start + (int64_t)(x * (double)(limit - d->start));
-    double w = demo_rng_unit(&d->rng) * (s[0].weight + s[1].weight +
-                                         s[2].weight);
+    double w =
+        demo_rng_unit(&d->rng) * (s[0].weight + s[1].weight + s[2].weight);
     int minute = p == PLATFORM_YOUTUBE ? 0 : (int)demo_rng_below(&d->rng, 25);
     int64_t at;
     size_t k = w < s[0].weight ? 0 : w < s[0].weight + s[1].weight ? 1 : 2;
@@ -272,14 +275,14 @@ static void plan_content(struct demo *d, struct content *c, enum platform p,
     item_set(&c->it->description, buf_cstr(&desc));
     item_set(&c->it->url, buf_cstr(&url));
     if (sh->dur_hi > 0)
-        c->it->duration_s = sh->dur_lo + (int64_t)demo_rng_below(
-                                             &d->rng, (uint64_t)(sh->dur_hi -
-                                                                 sh->dur_lo));
+        c->it->duration_s =
+            sh->dur_lo + (int64_t)demo_rng_below(
+                             &d->rng, (uint64_t)(sh->dur_hi - sh->dur_lo));
     /* The audience grows over the year; some posts simply do better. */
-    c->scale = sh->scale * boost *
-               (0.7 + 0.6 * (double)(t - d->start) /
-                          (double)(d->o.hours * HOUR)) *
-               exp(0.45 * normal(&d->rng));
+    c->scale =
+        sh->scale * boost *
+        (0.7 + 0.6 * (double)(t - d->start) / (double)(d->o.hours * HOUR)) *
+        exp(0.45 * normal(&d->rng));
     c->like = sh->like * (0.7 + 0.6 * demo_rng_unit(&d->rng));
     c->comment = sh->comment * (0.6 + 0.8 * demo_rng_unit(&d->rng));
     c->share = sh->share * (0.6 + 0.8 * demo_rng_unit(&d->rng));
@@ -329,8 +332,8 @@ static void plan_events(struct demo *d)
 {
     int64_t end_day = floor_div(d->o.end, DAY) * DAY;
     int64_t at = end_day - 10 * DAY + 14 * HOUR;
-    struct content *c = pick_near(d, d->start, at - 8 * DAY, at - 30 * DAY,
-                                  PLATFORM_TIKTOK);
+    struct content *c =
+        pick_near(d, d->start, at - 8 * DAY, at - 30 * DAY, PLATFORM_TIKTOK);
 
     memset(&d->ev, 0, sizeof d->ev);
     d->ev.best_slot = BEST_WDAY * 24 + BEST_HOUR;
@@ -397,8 +400,8 @@ enum err demo_create(const struct demo_opts *o, struct demo **out,
     n_ig = (o->items - n_yt) / 2;
     d->nc = o->items;
     d->c = xcalloc(d->nc, sizeof *d->c);
-    limit = d->start +
-            (int64_t)(o->publish_span * (double)((o->hours - 1) * HOUR));
+    limit =
+        d->start + (int64_t)(o->publish_span * (double)((o->hours - 1) * HOUR));
     for (size_t i = 0; i < d->nc; i++) {
         enum platform p = i < n_yt          ? PLATFORM_YOUTUBE
                           : i < n_yt + n_ig ? PLATFORM_INSTAGRAM
@@ -494,8 +497,7 @@ static double noise(const struct demo *d, const struct content *c, int64_t t,
 
 /* Views removed as spam at t: the planned dip, and now and then (one
  * hour in about a year of an item older than two weeks) a small one. */
-static double removed(const struct demo *d, const struct content *c,
-                      int64_t t)
+static double removed(const struct demo *d, const struct content *c, int64_t t)
 {
     const double p = 1.0 / (365 * 24);
     double u;
@@ -518,8 +520,7 @@ static double step_content(struct demo *d, struct content *c, int64_t t)
         return 0;
     a0 = c->last_t == TIME_NONE ? 0 : (double)(c->last_t - pub) / HOUR;
     a1 = (double)(t - pub) / HOUR;
-    gain = expected_views(c, a1) - expected_views(c, a0) +
-           viral_views(c, t) -
+    gain = expected_views(c, a1) - expected_views(c, a0) + viral_views(c, t) -
            viral_views(c, c->last_t == TIME_NONE ? pub : c->last_t);
     dv = gain * audience(t) * noise(d, c, t, 1);
     c->views += dv;

@@ -26,9 +26,9 @@
 #define DEMO_HOURS_MAX (3660 * 24)
 
 struct demo_opts {
-    size_t items;        /* content items over all platforms, >= 3 */
-    int64_t hours;       /* simulated hours, 1..DEMO_HOURS_MAX */
-    int64_t end;         /* time of the last hour (rounded down to one) */
+    size_t items;  /* content items over all platforms, >= 3 */
+    int64_t hours; /* simulated hours, 1..DEMO_HOURS_MAX */
+    int64_t end;   /* time of the last hour (rounded down to one) */
     uint64_t seed;
     double publish_span; /* content is published over the first span of
                             the period, (0, 1]; 1 = all of it */

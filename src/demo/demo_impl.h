@@ -24,7 +24,7 @@ struct demo_rng {
     uint64_t s;
 };
 uint64_t demo_rng_next(struct demo_rng *r);
-double demo_rng_unit(struct demo_rng *r);            /* [0, 1) */
+double demo_rng_unit(struct demo_rng *r);                /* [0, 1) */
 uint64_t demo_rng_below(struct demo_rng *r, uint64_t n); /* [0, n), n > 0 */
 /* A stateless hash of (a, b, c) to [0, 1), for per-hour noise that does
  * not depend on the order of calls. */
@@ -42,7 +42,7 @@ void demo_text_tiktok_video_id(struct demo_rng *r, int64_t created,
 
 /* Title and description of a content item of kind k into title and
  * desc (replaced). */
-void demo_text_content(struct demo_rng *r, enum demo_kind k,
-                       struct buf *title, struct buf *desc);
+void demo_text_content(struct demo_rng *r, enum demo_kind k, struct buf *title,
+                       struct buf *desc);
 
 #endif

@@ -41,8 +41,8 @@ static const char *pick(struct demo_rng *r, const char *const *v, size_t n)
 }
 #define PICK(r, a) pick((r), (a), N_OF(a))
 
-static void chars(struct demo_rng *r, const char *set, size_t setlen,
-                  size_t n, struct buf *out)
+static void chars(struct demo_rng *r, const char *set, size_t setlen, size_t n,
+                  struct buf *out)
 {
     for (size_t i = 0; i < n; i++)
         buf_catf(out, "%c", set[demo_rng_below(r, setlen)]);
@@ -91,24 +91,24 @@ void demo_text_tiktok_video_id(struct demo_rng *r, int64_t created,
 }
 
 static const char *const games[] = {
-    "Celeste",       "Hollow Knight",   "Super Mario 64", "Portal 2",
-    "Hades",         "Elden Ring",      "Minecraft",      "Ocarina of Time",
-    "Super Metroid", "Cuphead",         "Dark Souls",     "Spyro",
-    "Half-Life 2",   "Katana ZERO",     "Sonic Mania",    "Mega Man X",
+    "Celeste",       "Hollow Knight", "Super Mario 64", "Portal 2",
+    "Hades",         "Elden Ring",    "Minecraft",      "Ocarina of Time",
+    "Super Metroid", "Cuphead",       "Dark Souls",     "Spyro",
+    "Half-Life 2",   "Katana ZERO",   "Sonic Mania",    "Mega Man X",
 };
 static const char *const tags[] = {
-    "celeste",      "hollowknight",  "sm64",          "portal2",
-    "hades",        "eldenring",     "minecraft",     "oot",
-    "supermetroid", "cuphead",       "darksouls",     "spyro",
-    "halflife2",    "katanazero",    "sonicmania",    "megamanx",
+    "celeste",      "hollowknight", "sm64",       "portal2",
+    "hades",        "eldenring",    "minecraft",  "oot",
+    "supermetroid", "cuphead",      "darksouls",  "spyro",
+    "halflife2",    "katanazero",   "sonicmania", "megamanx",
 };
 static const char *const categories[] = {
     "any%", "100%", "glitchless", "low%", "all bosses", "any% NMG",
 };
 static const char *const verdicts[] = {
-    "still worth it?",        "a masterpiece with one big flaw",
-    "I was wrong about it",   "overrated or underrated?",
-    "the perfect speedgame",  "10 hours later",
+    "still worth it?",       "a masterpiece with one big flaw",
+    "I was wrong about it",  "overrated or underrated?",
+    "the perfect speedgame", "10 hours later",
 };
 static const char *const skills[] = {
     "master the wall clip",      "route your first run",
@@ -116,7 +116,7 @@ static const char *const skills[] = {
     "practise segments quickly", "set up LiveSplit",
 };
 static const char *const moods[] = {
-    "I can't believe this worked", "so close to world record",
+    "I can't believe this worked",  "so close to world record",
     "the reset that hurt the most", "when the RNG finally works",
     "chat said it was impossible",  "first try, no practice",
 };
@@ -129,8 +129,8 @@ static void yt_video(struct demo_rng *r, size_t g, struct buf *title,
 
     switch (demo_rng_below(r, 5)) {
     case 0:
-        buf_catf(title, "%s %s speedrun in %u:%02u (personal best)",
-                 games[g], PICK(r, categories), min, sec);
+        buf_catf(title, "%s %s speedrun in %u:%02u (personal best)", games[g],
+                 PICK(r, categories), min, sec);
         break;
     case 1:
         buf_catf(title, "%s review: %s", games[g], PICK(r, verdicts));
@@ -144,16 +144,16 @@ static void yt_video(struct demo_rng *r, size_t g, struct buf *title,
                  PICK(r, categories));
         break;
     default:
-        buf_catf(title, "I tried to beat %s without taking damage",
-                 games[g]);
+        buf_catf(title, "I tried to beat %s without taking damage", games[g]);
     }
-    buf_catf(desc, "%s.\n\nLive on Twitch most evenings; splits and "
-                   "routes on the Discord.\n\n#speedrun #%s",
+    buf_catf(desc,
+             "%s.\n\nLive on Twitch most evenings; splits and "
+             "routes on the Discord.\n\n#speedrun #%s",
              buf_cstr(title), tags[g]);
 }
 
-void demo_text_content(struct demo_rng *r, enum demo_kind k,
-                       struct buf *title, struct buf *desc)
+void demo_text_content(struct demo_rng *r, enum demo_kind k, struct buf *title,
+                       struct buf *desc)
 {
     size_t g = demo_rng_below(r, N_OF(games));
     unsigned n = 2 + (unsigned)demo_rng_below(r, 28);

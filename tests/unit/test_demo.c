@@ -63,16 +63,17 @@ static void test_items(void **state)
             assert_int_equal(it->platform, (enum platform)i);
             continue;
         }
-        assert_string_equal(it->account_ext_id, demo_item(d, it->platform)->ext_id);
+        assert_string_equal(it->account_ext_id,
+                            demo_item(d, it->platform)->ext_id);
         assert_true(it->published_at >= demo_start(d));
-        assert_true(i == 3 || it->published_at >=
-                                  demo_item(d, i - 1)->published_at);
+        assert_true(i == 3 ||
+                    it->published_at >= demo_item(d, i - 1)->published_at);
         if (it->platform == PLATFORM_YOUTUBE) {
             assert_int_equal(strlen(id), 11);
             assert_true(all_chars(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
                                       "klmnopqrstuvwxyz0123456789-_"));
-            assert_true(str_has_prefix(it->url,
-                                       "https://www.youtube.com/watch?v="));
+            assert_true(
+                str_has_prefix(it->url, "https://www.youtube.com/watch?v="));
         } else if (it->platform == PLATFORM_INSTAGRAM) {
             assert_int_equal(strlen(id), 17);
             assert_true(all_chars(id, "0123456789"));
@@ -82,8 +83,8 @@ static void test_items(void **state)
             assert_int_equal(strlen(id), 19);
             assert_int_equal(parse_i64(id, 0, INT64_MAX, &v), ERR_OK);
             assert_int_equal(v >> 32, it->published_at); /* as TikTok's */
-            assert_true(str_has_prefix(it->url,
-                                       "https://www.tiktok.com/@pixelpaceruns/video/"));
+            assert_true(str_has_prefix(
+                it->url, "https://www.tiktok.com/@pixelpaceruns/video/"));
         }
     }
     demo_destroy(d);
@@ -98,7 +99,8 @@ struct seen {
 
 /* One item's hour: counters never fall, except views removed as spam. */
 static void check_hour(const struct demo *d, size_t i, struct seen *s,
-                       const struct demo_values *v, const struct demo_events *ev)
+                       const struct demo_values *v,
+                       const struct demo_events *ev)
 {
     const struct item *it = demo_item(d, i);
 
@@ -160,7 +162,8 @@ static void test_invariants(void **state)
             const struct item *it = demo_item(d, i);
             bool has = demo_values(d, i, &v);
             if (it == ev.deleted.item)
-                assert_true(has == (t >= it->published_at && t < ev.deleted.at));
+                assert_true(has ==
+                            (t >= it->published_at && t < ev.deleted.at));
             else
                 assert_true(has == (t >= it->published_at));
             if (!has)
@@ -229,8 +232,7 @@ static void test_deterministic(void **state)
     (void)state;
 
     assert_string_equal(demo_item(a, 5)->ext_id, demo_item(b, 5)->ext_id);
-    assert_string_not_equal(demo_item(a, 5)->ext_id,
-                            demo_item(c, 5)->ext_id);
+    assert_string_not_equal(demo_item(a, 5)->ext_id, demo_item(c, 5)->ext_id);
     fa = fingerprint(a);
     fb = fingerprint(b);
     fc = fingerprint(c);
@@ -331,9 +333,8 @@ static void test_store(void **state)
     assert_int_equal(count, 3);
     /* the dipping item's history as stored */
     assert_non_null(ev.dip.item);
-    assert_int_equal(store_item_history(f->st, ev.dip.item->ext_id, &hist,
-                                        &f->err),
-                     ERR_OK);
+    assert_int_equal(
+        store_item_history(f->st, ev.dip.item->ext_id, &hist, &f->err), ERR_OK);
     assert_true(hist->nsnaps > 24);
     assert_int_equal(hist->published_at, ev.dip.item->published_at);
     item_destroy(hist);
