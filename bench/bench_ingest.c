@@ -1,6 +1,8 @@
 /* Ingest throughput: snapshots through store_ingest (values, latest,
  * daily rollups, one transaction per fetch round) next to plain prepared
  * SQLite inserts of the same rows into a bare table, in the same run.
+ * The rows come from the demo generator (src/demo), content published
+ * over the first quarter of the period.
  * usage: bench_ingest [ITEMS] [HOURS] [DIR] */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -9,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/timeutil.h"
-#include "gen.h"
+#include "demo/demo.h"
 #include "store/store.h"
 
 static double now_s(void)
@@ -24,8 +26,32 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-static double run_store(struct gen *g, const char *path, size_t *rows)
+/* The benchmark's data: ITEMS content items (and 3 accounts), HOURS
+ * hours from 2023-01-01, seed 42. */
+static struct demo *make_demo(size_t items, int64_t hours)
 {
+    struct demo_opts o;
+    struct demo *d = NULL;
+    struct buf err;
+
+    buf_init(&err, 1024);
+    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
+    o.items = items;
+    o.hours = hours;
+    o.seed = 42;
+    o.publish_span = 0.25;
+    if (demo_create(&o, &d, &err) != ERR_OK) {
+        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
+        exit(1);
+    }
+    buf_free(&err);
+    return d;
+}
+
+static double run_store(size_t items, int64_t hours, const char *path,
+                        size_t *rows, size_t *values)
+{
+    struct demo *g = make_demo(items, hours);
     struct store *st = NULL;
     struct buf err;
     double t0;
@@ -35,30 +61,34 @@ static double run_store(struct gen *g, const char *path, size_t *rows)
         fprintf(stderr, "%s\n", buf_cstr(&err));
         exit(1);
     }
-    *rows = 0;
+    *rows = *values = 0;
     t0 = now_s();
-    for (int64_t h = 0; h < g->hours; h++) {
+    for (int64_t h = 0; h < hours; h++) {
         struct batch b;
         struct ingest_stats s;
         batch_init(&b);
-        *rows += gen_hour(g, h, &b);
+        *rows += demo_hour(g, &b);
         if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
             fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
             exit(1);
         }
+        *values += s.values_new;
         batch_free(&b);
     }
     t0 = now_s() - t0;
     store_close(st);
     buf_free(&err);
+    demo_destroy(g);
     return t0;
 }
 
-/* The same snapshots as plain rows: one snapshot row and three value
- * rows each, prepared statements, one transaction per round, same
+/* The same snapshots as plain rows: one snapshot row and a value row
+ * per metric, prepared statements, one transaction per round, same
  * pragmas as the store. */
-static double run_plain(struct gen *g, const char *path)
+static double run_plain(size_t items, int64_t hours, const char *path)
 {
+    struct demo *g = make_demo(items, hours);
+    struct demo_values dv;
     sqlite3 *db;
     sqlite3_stmt *snap, *val;
     double t0;
@@ -80,22 +110,19 @@ static double run_plain(struct gen *g, const char *path)
         exit(1);
     }
     t0 = now_s();
-    for (int64_t h = 0; h < g->hours; h++) {
-        int64_t t = g->start + h * 3600;
+    while (demo_step(g)) {
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-        for (size_t i = 0; i < g->items; i++) {
-            int64_t v[3];
-            if (gen_published(g, i) > t)
+        for (size_t i = 0; i < demo_item_count(g); i++) {
+            if (!demo_values(g, i, &dv))
                 continue;
-            gen_values(g, i, h, &v[0], &v[1], &v[2]);
             sqlite3_bind_int64(snap, 1, (int64_t)i);
-            sqlite3_bind_int64(snap, 2, t);
+            sqlite3_bind_int64(snap, 2, dv.observed_at);
             sqlite3_step(snap);
             sqlite3_reset(snap);
-            for (int m = 0; m < 3; m++) {
+            for (size_t m = 0; m < dv.n; m++) {
                 sqlite3_bind_int64(val, 1, sqlite3_last_insert_rowid(db));
-                sqlite3_bind_int(val, 2, m);
-                sqlite3_bind_int64(val, 3, v[m]);
+                sqlite3_bind_int(val, 2, (int)m);
+                sqlite3_bind_int64(val, 3, dv.v[m]);
                 sqlite3_step(val);
                 sqlite3_reset(val);
             }
@@ -106,6 +133,7 @@ static double run_plain(struct gen *g, const char *path)
     sqlite3_finalize(snap);
     sqlite3_finalize(val);
     sqlite3_close(db);
+    demo_destroy(g);
     return t0;
 }
 
@@ -115,17 +143,19 @@ int main(int argc, char **argv)
     int64_t hours = argc > 2 ? strtoll(argv[2], NULL, 10) : 24 * 30;
     const char *dir = argc > 3 ? argv[3] : "/tmp";
     char a[4096], p[4096];
-    struct gen g;
-    size_t rows;
+    size_t rows, values;
     double ts, tp;
 
     snprintf(a, sizeof a, "%s/bench-ingest-store-%d.db", dir, (int)getpid());
     snprintf(p, sizeof p, "%s/bench-ingest-plain-%d.db", dir, (int)getpid());
-    gen_init(&g, items, hours, 42);
-    ts = run_store(&g, a, &rows);
-    tp = run_plain(&g, p);
+    if (items < 3 || hours < 1 || hours > DEMO_HOURS_MAX) {
+        fprintf(stderr, "usage: bench_ingest [ITEMS >= 3] [HOURS] [DIR]\n");
+        return 2;
+    }
+    ts = run_store(items, hours, a, &rows, &values);
+    tp = run_plain(items, hours, p);
     printf("ingest: %zu items x %lld hours = %zu snapshots (%zu values)\n",
-           items, (long long)hours, rows, rows * 3);
+           items, (long long)hours, rows, values);
     printf("  store_ingest (values+latest+rollups): %8.0f snapshots/s  "
            "(%.2f s)\n", rows / ts, ts);
     printf("  plain prepared inserts:               %8.0f snapshots/s  "

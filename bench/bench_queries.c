@@ -10,7 +10,7 @@
 
 #include "analytics/report.h"
 #include "core/timeutil.h"
-#include "gen.h"
+#include "demo/demo.h"
 #include "store/store.h"
 
 static double now_ms(void)
@@ -26,25 +26,50 @@ static int cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void build(struct store *st, struct gen *g)
+/* The benchmark's data (as bench_ingest): ITEMS content items and 3
+ * accounts, HOURS hours from 2023-01-01, seed 42, content published
+ * over the first quarter. */
+static struct demo *make_demo(size_t items, int64_t hours)
+{
+    struct demo_opts o;
+    struct demo *d = NULL;
+    struct buf err;
+
+    buf_init(&err, 1024);
+    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
+    o.items = items;
+    o.hours = hours;
+    o.seed = 42;
+    o.publish_span = 0.25;
+    if (demo_create(&o, &d, &err) != ERR_OK) {
+        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
+        exit(1);
+    }
+    buf_free(&err);
+    return d;
+}
+
+static void build(struct store *st, struct demo *g)
 {
     struct buf err;
     double t0 = now_ms();
-    size_t rows = 0;
+    size_t rows = 0, values = 0, n = 1;
 
     buf_init(&err, 4096);
-    for (int64_t h = 0; h < g->hours; h++) {
+    while (n > 0) {
         struct batch b;
         struct ingest_stats s;
         batch_init(&b);
-        rows += gen_hour(g, h, &b);
-        if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
+        n = demo_hour(g, &b);
+        if (n > 0 && store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
             fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
             exit(1);
         }
+        rows += n;
+        values += n > 0 ? s.values_new : 0;
         batch_free(&b);
     }
-    printf("built: %zu snapshots (%zu values) in %.1f s\n", rows, rows * 3,
+    printf("built: %zu snapshots (%zu values) in %.1f s\n", rows, values,
            (now_ms() - t0) / 1e3);
     buf_free(&err);
 }
@@ -148,7 +173,7 @@ int main(int argc, char **argv)
     bool exists = access(path, F_OK) == 0;
     struct store *st = NULL;
     struct buf err;
-    struct gen g;
+    struct demo *g;
     struct q q;
     struct rusage ru;
 
@@ -157,11 +182,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", buf_cstr(&err));
         return 1;
     }
-    gen_init(&g, items, hours, 42);
+    if (items < 3 || hours < 1 || hours > DEMO_HOURS_MAX) {
+        fprintf(stderr, "usage: bench_queries ITEMS(>=3) HOURS DB [RUNS]\n");
+        return 2;
+    }
+    g = make_demo(items, hours);
     if (!exists)
-        build(st, &g);
+        build(st, g);
     q.st = st;
-    q.to = store_day_of(st, g.start + hours * 3600) + 1;
+    q.to = store_day_of(st, demo_start(g) + (hours - 1) * 3600) + 1;
     q.from = q.to - 28;
     q.item_id = 0;
     printf("queries over the last 28 days, %d runs each (%s):\n", runs, path);
@@ -173,6 +202,7 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("  peak RSS %ld KiB\n", ru.ru_maxrss);
     store_close(st);
+    demo_destroy(g);
     buf_free(&err);
     return 0;
 }

@@ -129,6 +129,34 @@ static const char usage_serve[] =
     "                      Loopback only until login is implemented.\n"
     "  --threads N         worker threads (default 4)\n";
 
+static const char usage_demo[] =
+    "usage: mediadash demo [options]\n"
+    "\n"
+    "Fill an empty database with a generated, realistic history: one\n"
+    "streamer's YouTube channel, Instagram account and TikTok, a few hundred\n"
+    "videos, shorts, reels, posts and TikToks published over the period\n"
+    "(mostly in weekly slots, Thursday 17:00 UTC doing best), and hourly\n"
+    "snapshots of every account and item up to the current hour: early\n"
+    "growth that fades, followers growing with the views, one viral item,\n"
+    "one deleted video, views removed as spam now and then. The same\n"
+    "options and seed give the same data. Stored one transaction per\n"
+    "simulated day, so an interrupted run leaves whole days.\n"
+    "\n"
+    "options:\n"
+    "  --items N           content items over the three platforms\n"
+    "                      (default 320: 120 YouTube, 100 Instagram, 100 TikTok)\n"
+    "  --days D            days of history (default 365)\n"
+    "  --seed S            random seed (default 1)\n"
+    "  --end TIME          the last hour (ISO 8601; default: the current hour)\n"
+    "  --batch day|hour    simulated time per transaction (default day)\n"
+    "  --force             add to a database that already holds data\n"
+    "  --json              a JSON summary on stdout (ids of the viral,\n"
+    "                      deleted and dipping items)\n"
+    "\n"
+    "Progress and a summary go to stderr. Exit status: 0 done, 1 the\n"
+    "database already holds data (without --force) or interrupted,\n"
+    "2 usage error, 3 database error.\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -142,6 +170,8 @@ const struct command cli_commands[] = {
      usage_report, cmd_report},
     {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},
     {"serve", "serve the JSON API over HTTP", usage_serve, cmd_serve},
+    {"demo", "fill a database with a generated, realistic year", usage_demo,
+     cmd_demo},
     {NULL, NULL, NULL, NULL},
 };
 
