@@ -7,6 +7,7 @@
 #include "core/jsonw.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 
 #define SPIKE_WINDOW 14     /* days of baseline before a day */
 #define SPIKE_MIN_HISTORY 7 /* known days needed to judge one */
@@ -104,12 +105,12 @@ void report_heatmap_add(struct store *st, const struct item *it,
                         struct heatmap *h)
 {
     int64_t first;
+    struct tz_civil c;
+
+    /* The publish hour on the creator's clock: the rollup zone's. */
     if (it->published_at != TIME_NONE && first_days_views(st, it, &first)) {
-        int64_t local = it->published_at; /* rollup zone: UTC */
-        int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-        int wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was Thursday */
-        heatmap_add(h, wday, (int)((local - days * 86400) / 3600),
-                    (double)first);
+        tz_to_civil(store_rollup_zone(st), it->published_at, &c);
+        heatmap_add(h, c.wday, c.hour, (double)first);
     }
 }
 
@@ -276,12 +277,11 @@ void report_free(struct report *r)
 const char *const report_wday_names[7] = {"Sun", "Mon", "Tue", "Wed",
                                           "Thu", "Fri", "Sat"};
 
-static void json_day(struct jw *w, struct store *st, const char *key,
-                     int32_t day)
+static void json_day(struct jw *w, const char *key, int32_t day)
 {
     struct buf b;
     buf_init(&b, 32);
-    if (time_format_date(store_day_start(st, day), &b) != ERR_OK)
+    if (time_format_day(day, &b) != ERR_OK)
         buf_reset(&b);
     jw_kv_str(w, key, buf_cstr(&b));
     buf_free(&b);
@@ -317,13 +317,13 @@ static void json_item_ref(struct jw *w, const struct item *it)
     jw_kv_str(w, "title", it->title);
 }
 
-void report_json(struct jw *w, struct store *st, const struct report *r)
+void report_json(struct jw *w, const struct report *r)
 {
     int32_t ndays = r->to_day - r->from_day;
 
     jw_object_begin(w);
-    json_day(w, st, "from", r->from_day);
-    json_day(w, st, "to", r->to_day - 1);
+    json_day(w, "from", r->from_day);
+    json_day(w, "to", r->to_day - 1);
     jw_key(w, "platforms");
     jw_object_begin(w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
@@ -366,7 +366,7 @@ void report_json(struct jw *w, struct store *st, const struct report *r)
     jw_array_begin(w);
     for (size_t i = 0; i < r->nspikes; i++) {
         jw_object_begin(w);
-        json_day(w, st, "day", r->spikes[i].day);
+        json_day(w, "day", r->spikes[i].day);
         json_item_ref(w, r->spikes[i].item);
         jw_kv_i64(w, "views_gain", r->spikes[i].gain);
         jw_kv_real(w, "baseline", r->spikes[i].baseline);

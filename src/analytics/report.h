@@ -73,7 +73,7 @@ enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;
 
 struct jw;
 /* The report as one JSON object (days as YYYY-MM-DD). */
-void report_json(struct jw *w, struct store *st, const struct report *r);
+void report_json(struct jw *w, const struct report *r);
 
 /* Weekday names, Sunday first, for heatmap buckets (bucket / 24). */
 extern const char *const report_wday_names[7];

@@ -14,10 +14,18 @@
 struct report_args {
     int32_t range_days;
     int64_t from, to; /* TIME_NONE unless given */
+    bool from_date, to_date; /* given as plain dates */
     int platform;
     int64_t top;
     bool json;
 };
+
+/* The rollup day of an option: a plain date names one directly, an
+ * instant falls on one in the rollup zone. */
+static int32_t report_arg_day(struct store *st, int64_t t, bool is_date)
+{
+    return is_date ? (int32_t)(t / 86400) : store_day_of(st, t);
+}
 
 static bool parse_range(const char *s, int32_t *days)
 {
@@ -45,21 +53,24 @@ static int parse_report(int argc, char **argv, struct report_args *a)
     int c;
 
     while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'r')
+        if (c == 'r') {
             ok = parse_range(optarg, &a->range_days);
-        else if (c == 'f')
+        } else if (c == 'f') {
             ok = cli_time("--from", optarg, &a->from);
-        else if (c == 't')
+            a->from_date = time_is_date(optarg);
+        } else if (c == 't') {
             ok = cli_time("--to", optarg, &a->to);
-        else if (c == 'p')
+            a->to_date = time_is_date(optarg);
+        } else if (c == 'p') {
             ok = cli_platform("--platform", optarg, &a->platform);
-        else if (c == 'n')
+        } else if (c == 'n') {
             ok = parse_i64(optarg, 1, 1000, &a->top) == ERR_OK ||
                  (cli_error("--top: expected 1 to 1000"), false);
-        else if (c == 'j')
+        } else if (c == 'j') {
             a->json = true;
-        else
+        } else {
             ok = false;
+        }
     }
     if (ok && optind != argc) {
         cli_error("report: unexpected argument \"%s\"", argv[optind]);
@@ -68,10 +79,10 @@ static int parse_report(int argc, char **argv, struct report_args *a)
     return ok ? EXIT_OK_ : EXIT_USAGE;
 }
 
-static void fmt_day(struct store *st, int32_t day, struct buf *b)
+static void fmt_day(int32_t day, struct buf *b)
 {
     buf_reset(b);
-    if (time_format_date(store_day_start(st, day), b) != ERR_OK)
+    if (time_format_day(day, b) != ERR_OK)
         buf_setf(b, "?");
 }
 
@@ -145,13 +156,13 @@ static void print_top(const struct report *r)
     buf_free(&g);
 }
 
-static void print_text(struct store *st, const struct report *r)
+static void print_text(const struct report *r)
 {
     struct buf a, b;
     buf_init(&a, 64);
     buf_init(&b, 64);
-    fmt_day(st, r->from_day, &a);
-    fmt_day(st, r->to_day - 1, &b);
+    fmt_day(r->from_day, &a);
+    fmt_day(r->to_day - 1, &b);
     printf("Report %s .. %s (%d days, UTC days)\n\n", buf_cstr(&a),
            buf_cstr(&b), (int)(r->to_day - r->from_day));
     if (!r->total.present) {
@@ -181,7 +192,7 @@ static void print_text(struct store *st, const struct report *r)
     printf("\nSpikes (a day far above the item's own baseline): %zu\n",
            r->nspikes);
     for (size_t i = 0; i < r->nspikes; i++) {
-        fmt_day(st, r->spikes[i].day, &a);
+        fmt_day(r->spikes[i].day, &a);
         printf("  %s  %s:%s  +%lld views (baseline %.0f, score %.1f)  %s\n",
                buf_cstr(&a), platform_name(r->spikes[i].item->platform),
                r->spikes[i].item->ext_id, (long long)r->spikes[i].gain,
@@ -193,7 +204,7 @@ out:
     buf_free(&b);
 }
 
-static bool print_json(struct store *st, const struct report *r)
+static bool print_json(const struct report *r)
 {
     struct buf out;
     struct jw w;
@@ -201,7 +212,7 @@ static bool print_json(struct store *st, const struct report *r)
 
     buf_init(&out, (size_t)1 << 26);
     jw_init(&w, &out);
-    report_json(&w, st, r);
+    report_json(&w, r);
     ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
          cli_write(stdout, &out);
     buf_free(&out);
@@ -210,7 +221,8 @@ static bool print_json(struct store *st, const struct report *r)
 
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
-    struct report_args a = {28, TIME_NONE, TIME_NONE, -1, 10, false};
+    struct report_args a = {.range_days = 28, .from = TIME_NONE,
+                            .to = TIME_NONE, .platform = -1, .top = 10};
     struct report_opts o;
     struct report r;
     struct store *st;
@@ -222,9 +234,9 @@ int cmd_report(struct cli *cli, int argc, char **argv)
     st = cli_open_store(cli);
     if (st == NULL)
         return EXIT_DB;
-    o.to_day = a.to != TIME_NONE ? store_day_of(st, a.to) + 1
+    o.to_day = a.to != TIME_NONE ? report_arg_day(st, a.to, a.to_date) + 1
                                  : store_day_of(st, time_now()) + 1;
-    o.from_day = a.from != TIME_NONE ? store_day_of(st, a.from)
+    o.from_day = a.from != TIME_NONE ? report_arg_day(st, a.from, a.from_date)
                                      : o.to_day - (int32_t)a.range_days;
     o.platform = a.platform;
     o.top_n = (size_t)a.top;
@@ -234,9 +246,9 @@ int cmd_report(struct cli *cli, int argc, char **argv)
         exit_code = EXIT_FAIL;
     } else {
         if (a.json)
-            exit_code = print_json(st, &r) ? EXIT_OK_ : EXIT_FAIL;
+            exit_code = print_json(&r) ? EXIT_OK_ : EXIT_FAIL;
         else
-            print_text(st, &r);
+            print_text(&r);
         report_free(&r);
     }
     buf_free(&err);

@@ -149,6 +149,18 @@ enum err time_format_date(int64_t t, struct buf *out)
     return buf_printf(out, "%04lld-%02u-%02u", (long long)y, m, d);
 }
 
+enum err time_format_day(int64_t day, struct buf *out)
+{
+    if (day < TIME_MIN_VALID / 86400 || day > TIME_MAX_VALID / 86400)
+        return ERR_INVALID;
+    return time_format_date(day * 86400, out);
+}
+
+bool time_is_date(const char *s)
+{
+    return strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+}
+
 enum err time_parse_duration(const char *s, int64_t *out)
 {
     const char *p = s;

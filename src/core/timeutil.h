@@ -3,6 +3,7 @@
 #ifndef MEDIADASH_TIMEUTIL_H
 #define MEDIADASH_TIMEUTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -29,6 +30,13 @@ enum err time_parse_iso8601(const char *s, int64_t *out) WARN_UNUSED;
 enum err time_format_iso8601(int64_t t, struct buf *out) WARN_UNUSED;
 /* Append t's UTC date as 2024-06-01. */
 enum err time_format_date(int64_t t, struct buf *out) WARN_UNUSED;
+/* Append the date of civil day number day (days since 1970-01-01 in any
+ * calendar: rollup days are numbered so) as 2024-06-01. */
+enum err time_format_day(int64_t day, struct buf *out) WARN_UNUSED;
+/* True when s is a plain date (YYYY-MM-DD) rather than an instant: its
+ * civil day number is then time_parse_iso8601's result / 86400 in any
+ * zone. */
+bool time_is_date(const char *s);
 
 /* Parse an ISO 8601 duration such as PT1H2M3S or P1DT2H into seconds
  * (YouTube contentDetails.duration). Years and months are refused. */

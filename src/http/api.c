@@ -263,7 +263,7 @@ static void api_report(struct http_request *req, struct http_response *res)
         return;
     }
     jw_init(&w, &res->body);
-    report_json(&w, req->st, &r);
+    report_json(&w, &r);
     api_ok_json(res, &w);
     report_free(&r);
     buf_free(&err);

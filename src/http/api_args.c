@@ -73,7 +73,8 @@ static bool arg_day(struct http_request *req, struct http_response *res,
                    name);
         return false;
     }
-    *out = store_day_of(req->st, t);
+    /* A date names a rollup day directly; an instant falls on one. */
+    *out = time_is_date(v) ? (int32_t)(t / 86400) : store_day_of(req->st, t);
     return true;
 }
 
@@ -159,12 +160,11 @@ bool api_arg_metrics(struct http_request *req, struct http_response *res,
     return true;
 }
 
-void api_json_day(struct jw *w, struct store *st, const char *key,
-                  int32_t day)
+void api_json_day(struct jw *w, const char *key, int32_t day)
 {
     struct buf b;
     buf_init(&b, 32);
-    if (time_format_date(store_day_start(st, day), &b) != ERR_OK)
+    if (time_format_day(day, &b) != ERR_OK)
         buf_reset(&b);
     if (key != NULL)
         jw_key(w, key);
@@ -172,16 +172,16 @@ void api_json_day(struct jw *w, struct store *st, const char *key,
     buf_free(&b);
 }
 
-void api_json_range(struct jw *w, struct store *st, const struct api_range *r,
+void api_json_range(struct jw *w, const struct api_range *r,
                     bool with_days)
 {
-    api_json_day(w, st, "from", r->from_day);
-    api_json_day(w, st, "to", r->to_day - 1);
+    api_json_day(w, "from", r->from_day);
+    api_json_day(w, "to", r->to_day - 1);
     if (!with_days)
         return;
     jw_key(w, "days");
     jw_array_begin(w);
     for (int32_t d = r->from_day; d < r->to_day; d++)
-        api_json_day(w, st, NULL, d);
+        api_json_day(w, NULL, d);
     jw_array_end(w);
 }

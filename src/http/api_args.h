@@ -54,10 +54,9 @@ bool api_arg_metrics(struct http_request *req, struct http_response *res,
                      struct api_metrics *out);
 
 /* "key": "YYYY-MM-DD" of rollup day `day`. */
-void api_json_day(struct jw *w, struct store *st, const char *key,
-                  int32_t day);
+void api_json_day(struct jw *w, const char *key, int32_t day);
 /* "from", "to" (inclusive) and "days": ["YYYY-MM-DD", ...] of r. */
-void api_json_range(struct jw *w, struct store *st, const struct api_range *r,
+void api_json_range(struct jw *w, const struct api_range *r,
                     bool with_days);
 
 #endif

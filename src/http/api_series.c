@@ -82,7 +82,7 @@ void api_item_days(struct http_request *req, struct http_response *res,
     jw_object_begin(&w);
     jw_kv_str(&w, "platform", platform_name(it->platform));
     jw_kv_str(&w, "id", it->ext_id);
-    api_json_range(&w, req->st, &r, true);
+    api_json_range(&w, &r, true);
     jw_key(&w, "series");
     jw_object_begin(&w);
     for (size_t i = 0; i < m.n && rc == ERR_OK; i++)
@@ -150,7 +150,7 @@ void api_gains(struct http_request *req, struct http_response *res)
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_kv_str(&w, "metric", metric);
-    api_json_range(&w, req->st, &g.r, true);
+    api_json_range(&w, &g.r, true);
     jw_key(&w, "platforms");
     jw_object_begin(&w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
@@ -204,7 +204,7 @@ void api_top(struct http_request *req, struct http_response *res)
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_kv_str(&w, "metric", metric);
-    api_json_range(&w, req->st, &r, false);
+    api_json_range(&w, &r, false);
     jw_key(&w, "items");
     jw_array_begin(&w);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
@@ -335,7 +335,7 @@ void api_engagement(struct http_request *req, struct http_response *res)
                                  e.r.from_day, e.r.to_day, on_eng_gain, &e);
     jw_init(&w, &res->body);
     jw_object_begin(&w);
-    api_json_range(&w, req->st, &e.r, false);
+    api_json_range(&w, &e.r, false);
     jw_key(&w, "platforms");
     jw_object_begin(&w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
@@ -427,7 +427,7 @@ void api_heatmap(struct http_request *req, struct http_response *res)
     }
     jw_init(&w, &res->body);
     jw_object_begin(&w);
-    api_json_range(&w, req->st, &x.r, false);
+    api_json_range(&w, &x.r, false);
     json_heatmap(&w, &x.h);
     jw_object_end(&w);
     api_ok_json(res, &w);

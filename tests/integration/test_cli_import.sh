@@ -165,6 +165,12 @@ check "rollup zone named" contains "$TMP/err" "days of Europe/Berlin"
 check "rollup rebuild keeps zone" run 0 md rollup --rebuild
 check "rollup rebuild zone named" contains "$TMP/err" "days of Europe/Berlin"
 check "rollup nothing to do" run 2 md rollup
+# Dates name local days: east of UTC a day starts the evening before.
+check "report in zone" run 0 md report --from 2024-05-01 --to 2024-06-30 --json
+check "report in zone from" contains "$TMP/out" '"from":"2024-05-01","to":"2024-06-30"'
+check "rollup zone back" run 0 md rollup --zone America/Los_Angeles
+check "report in zone west" run 0 md report --from 2024-05-01 --to 2024-06-30 --json
+check "report in zone west from" contains "$TMP/out" '"from":"2024-05-01","to":"2024-06-30"'
 
 # --- default database location ----------------------------------------
 unset MEDIADASH_DB

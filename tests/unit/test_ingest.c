@@ -226,6 +226,23 @@ static void test_heatmap_add(void **state)
     assert_true(heatmap_mean(&h, 18, &mean) && mean == 160.0);
     assert_int_equal(heatmap_best(&h, 1), 6 * 24 + 10);
     assert_int_equal(heatmap_best(&h, 3), -1);
+
+    /* Hours are the rollup zone's: New York is UTC-4 in June, so A is
+     * Saturday 06:00 and B Sunday 14:00 there. */
+    assert_int_equal(
+        store_set_rollup_zone(f->st, "America/New_York", &f->err), ERR_OK);
+    heatmap_init(&h);
+    assert_int_equal(store_item_find(f->st, "vidA0000001", &it, &f->err),
+                     ERR_OK);
+    report_heatmap_add(f->st, it, &h);
+    item_destroy(it);
+    assert_int_equal(store_item_find(f->st, "vidB0000002", &it, &f->err),
+                     ERR_OK);
+    report_heatmap_add(f->st, it, &h);
+    item_destroy(it);
+    assert_int_equal(h.count[6 * 24 + 6], 1);
+    assert_int_equal(h.count[0 * 24 + 14], 1);
+    assert_int_equal(h.count[6 * 24 + 10] + h.count[0 * 24 + 18], 0);
 }
 
 int main(void)
