@@ -24,5 +24,7 @@ struct route {
 /* Static tables, each ended by a NULL method; server.c searches them in
  * order. */
 extern const struct route http_api_routes[]; /* api.c: /api/v1/... */
+/* auth.c: /api/v1/login, /api/v1/session, /api/v1/logout */
+extern const struct route http_auth_routes[];
 
 #endif
