@@ -441,7 +441,11 @@ static bool origin_ok(struct http_request *req, struct http_response *res)
     }
     buf_catf(&self, "%s://%s", req->cfg->secure_cookies ? "https" : "http",
              host);
-    if (origin != NULL) {
+    if (origin != NULL && strcmp(origin, "null") == 0) {
+        /* Browsers send "null" for a page of ours that asks for no
+         * referrer; Sec-Fetch-Site, which scripts cannot set, vouches. */
+        ok = site != NULL && strcasecmp(site, "same-origin") == 0;
+    } else if (origin != NULL) {
         ok = strcasecmp(origin, buf_cstr(&self)) == 0;
     } else if (referer != NULL) {
         ok = strncasecmp(referer, self.data, self.len) == 0 &&

@@ -94,8 +94,9 @@ void auth_throttle_reset(void);
 /* ---- the server's check before each handler -------------------------- */
 
 /* Apply a route's flags (enum route_flags in route.h) to req:
- *  - POST, PUT, PATCH and DELETE need an Origin (else Referer) naming this
- *    server (scheme from cfg->secure_cookies, the Host header) and no
+ *  - methods other than GET and HEAD need an Origin (else Referer) naming
+ *    this server (scheme from cfg->secure_cookies, the Host header), or
+ *    "Origin: null" with "Sec-Fetch-Site: same-origin", and no
  *    "Sec-Fetch-Site: cross-site": else 403;
  *  - unless ROUTE_PUBLIC, the session cookie must name a live session:
  *    else 302 to /login?next=PATH for ROUTE_PAGE, 401 for the rest; the

@@ -186,7 +186,9 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
         "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    /* Not no-referrer: with it browsers send "Origin: null" on our own
+     * POSTs, and auth.c checks Origin. Other sites still learn nothing. */
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     if (res->set_cookie)

@@ -62,6 +62,7 @@ check "logout without a session: 401" req POST /api/v1/logout 401 -H "Origin: $U
 check "a stale cookie: 401" req GET /api/v1/accounts 401 -b "mediadash_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 check "a junk cookie: 401" req GET /api/v1/accounts 401 -b "mediadash_session=';DROP TABLE session;--"
 check "health is public" req GET /api/v1/health 200
+check "Referrer-Policy: same-origin (no-referrer would null our Origin)" contains "$TMP/headers" "Referrer-Policy: same-origin"
 # The "/" page is ROUTE_PAGE: it sends the browser to the login page.
 code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/")
 if [ "$code" = 404 ]; then
@@ -114,6 +115,10 @@ check "logout from a foreign Origin: 403" req POST /api/v1/logout 403 -b "$JAR" 
 check "foreign Referer: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Referer: http://evil.example/$URL" -H "X-CSRF-Token: $CSRF"
 check "Origin of another port: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: http://127.0.0.1:1" -H "X-CSRF-Token: $CSRF"
 check "no Origin, no Referer: 403" req POST /api/v1/logout 403 -b "$JAR" -H "X-CSRF-Token: $CSRF"
+check "Origin: null alone: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: null" -H "X-CSRF-Token: $CSRF"
+check "Origin: null, same-site: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: null" -H "X-CSRF-Token: $CSRF" -H "Sec-Fetch-Site: same-site"
+check "Origin: null from our own page (Sec-Fetch-Site: same-origin) passes" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: null" -H "Sec-Fetch-Site: same-origin" -H "X-CSRF-Token: wrong"
+check "...on to the CSRF check" json '"X-CSRF-Token" in d["error"]["message"]'
 check "Sec-Fetch-Site: cross-site: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" -H "Sec-Fetch-Site: cross-site"
 check "forged cross-site form POST: 403" req POST /api/v1/logout 403 -b "$JAR" -H "Origin: http://evil.example" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'x=1'
 check "the session survived all that" req GET /api/v1/session 200 -b "$JAR"
