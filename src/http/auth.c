@@ -656,56 +656,54 @@ static bool form_decode(const char *s, size_t n, struct buf *out)
         } else if (c == '%') {
             int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1;
             int lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+            if (hi < 0 || lo < 0)
                 return false;
             c = (char)(hi * 16 + lo);
             i += 2;
         }
-        if (buf_putc(out, c) != ERR_OK)
+        if (c == '\0' || buf_putc(out, c) != ERR_OK)
             return false;
     }
     return true;
+}
+
+enum err auth_form_field(const char *body, size_t n, const char *key,
+                         struct buf *out)
+{
+    const char *p = body, *end = body + n;
+    size_t klen = strlen(key);
+    bool found = false;
+
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+        if (eq != NULL && (size_t)(eq - p) == klen &&
+            memcmp(p, key, klen) == 0) {
+            if (found || !form_decode(eq + 1, (size_t)(stop - eq - 1), out))
+                return ERR_PARSE;
+            found = true;
+        }
+        p = stop + (amp ? 1 : 0);
+    }
+    return found ? ERR_OK : ERR_NOTFOUND;
 }
 
 /* user=NAME&password=PW, as an HTML form sends it. */
 static bool parse_form_login(struct http_request *req, struct login *in,
                              struct http_response *res)
 {
-    const char *p = req->body.data ? req->body.data : "";
-    const char *end = p + req->body.len;
-    bool have_name = false, have_pw = false;
+    const char *body = req->body.data ? req->body.data : "";
+    enum err rc = auth_form_field(body, req->body.len, "user", &in->name);
 
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        const char *stop = amp ? amp : end;
-        const char *eq = memchr(p, '=', (size_t)(stop - p));
-        struct buf *into = NULL;
-        bool *seen = NULL;
-
-        if (eq != NULL && eq - p == 4 && memcmp(p, "user", 4) == 0) {
-            into = &in->name;
-            seen = &have_name;
-        } else if (eq != NULL && eq - p == 8 &&
-                   memcmp(p, "password", 8) == 0) {
-            into = &in->pw;
-            seen = &have_pw;
-        }
-        if (into != NULL &&
-            (*seen || !form_decode(eq + 1, (size_t)(stop - eq - 1), into))) {
-            http_error(res, 400, into == &in->name ? "user" : "password",
-                       "bad or repeated form field");
-            return false;
-        }
-        if (seen != NULL)
-            *seen = true;
-        p = stop + (amp ? 1 : 0);
-    }
-    if (!have_name || !have_pw) {
-        http_error(res, 400, have_name ? "password" : "user",
-                   "the form needs user and password");
-        return false;
-    }
-    return true;
+    if (rc == ERR_OK)
+        rc = auth_form_field(body, req->body.len, "password", &in->pw);
+    if (rc != ERR_OK)
+        http_error(res, 400, in->name.len ? "password" : "user",
+                   rc == ERR_NOTFOUND ? "the form needs user and password"
+                                      : "bad, repeated or too long field");
+    return rc == ERR_OK;
 }
 
 static bool parse_login(struct http_request *req, struct login *in,

@@ -73,6 +73,13 @@ enum err auth_session_create(struct store *st, int64_t user_id, int64_t now,
                              struct buf *token, struct buf *csrf)
     WARN_UNUSED;
 
+/* Percent-decode ('+' is a space) the value of field key of the n bytes
+ * of an application/x-www-form-urlencoded body, appending it to out.
+ * ERR_NOTFOUND when the field is absent; ERR_PARSE when it is repeated,
+ * badly encoded, decodes to a NUL byte or does not fit out. */
+enum err auth_form_field(const char *body, size_t n, const char *key,
+                         struct buf *out) WARN_UNUSED;
+
 /* ---- login throttling (one table in memory, behind a mutex) ---------- */
 
 #define AUTH_ACCOUNT_FAILS 5   /* failures per account name... */

@@ -30,11 +30,19 @@ check "user passwd unknown: not found" run 4 "$BIN" --db "$DB" user passwd nobod
 check "unknown subcommand" run 2 "$BIN" --db "$DB" user frob
 check "the password is not stored" lacks "$DB" "$PW"
 
+# stop_server: SIGTERM; it must exit 0 (no sanitizer reports, no leaks).
+stop_server() {
+  kill -TERM "$SERVER"
+  wait "$SERVER"
+  check "server on $PORT exits 0" test $? -eq 0
+  check "server on $PORT: no sanitizer report" lacks "$SERVE_ERR" "Sanitizer"
+}
+
 # ---- no session ------------------------------------------------------------
 EMPTY="$TMP/empty.db"
 check "serve without users" serve_start "$EMPTY"
 check "warns: no users yet" contains "$SERVE_ERR" "no users yet: mediadash user add NAME"
-kill -TERM "$SERVER"; wait "$SERVER"
+stop_server
 
 check "server started" serve_start "$DB"
 check "no warning with users" lacks "$SERVE_ERR" "no users yet"
@@ -176,8 +184,7 @@ for i in $(seq 25); do
 done
 check "the address is locked out after many failures" test "$locked" = yes
 check "...for every account" req POST /api/v1/login 429 -H "Origin: $URL" "${JSONT[@]}" --data-binary "$(login_body erin "$PW")"
-kill -TERM "$SERVER"; wait "$SERVER"
-check "stopped cleanly" test $? -eq 0
+stop_server
 
 # ---- idle timeout ------------------------------------------------------------
 check "server with --session-idle 2" serve_start "$DB" --session-idle 2
@@ -186,13 +193,13 @@ check "login" req POST /api/v1/login 200 -c "$JAR" -H "Origin: $URL" "${JSONT[@]
 check "used at once: alive" req GET /api/v1/session 200 -b "$JAR"
 sleep 3
 check "idle 3 s: 401" req GET /api/v1/session 401 -b "$JAR"
-kill -TERM "$SERVER"; wait "$SERVER"
+stop_server
 
 check "server with --session-max 2" serve_start "$DB" --session-max 2
 check "login" req POST /api/v1/login 200 -c "$JAR" -H "Origin: $URL" "${JSONT[@]}" --data-binary "$(login_body erin "$PW")"
 for i in 1 2 3; do sleep 1; curl -s -o /dev/null -b "$JAR" "$URL/api/v1/session"; done
 check "3 s after login, used every second: 401" req GET /api/v1/session 401 -b "$JAR"
-kill -TERM "$SERVER"; wait "$SERVER"
+stop_server
 
 # ---- --secure-cookies (behind a TLS proxy) -----------------------------------
 check "server with --secure-cookies" serve_start "$DB" --secure-cookies
@@ -207,5 +214,5 @@ done
 TOKEN=$(sed 's/^__Host-mediadash_session=\([^;]*\);.*/\1/' <<<"$SETC")
 check "the __Host- cookie works" req GET /api/v1/session 200 -H "Cookie: __Host-mediadash_session=$TOKEN"
 check "the plain name does not" req GET /api/v1/session 401 -H "Cookie: mediadash_session=$TOKEN"
-kill -TERM "$SERVER"; wait "$SERVER"
+stop_server
 finish

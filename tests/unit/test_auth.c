@@ -403,6 +403,40 @@ static void test_login_location(void **state)
     buf_free(&b);
 }
 
+static enum err form(const char *body, const char *key, struct buf *out)
+{
+    buf_reset(out);
+    return auth_form_field(body, strlen(body), key, out);
+}
+
+static void test_form_field(void **state)
+{
+    struct buf b;
+    (void)state;
+    buf_init(&b, 16);
+    assert_int_equal(form("user=al%40ice&password=a+b%2Bc%26", "user", &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b), "al@ice");
+    assert_int_equal(form("user=al%40ice&password=a+b%2Bc%26", "password",
+                          &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b), "a b+c&");
+    assert_int_equal(form("xuser=a&userx=b&user=", "user", &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "");
+    assert_int_equal(form("password=x", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("user", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("user=a&user=b", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%4", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%zz", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=a%00b", "user", &b), ERR_PARSE);
+    assert_int_equal(auth_form_field("user=a\0b", 9, "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=0123456789abcdef0", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%41", "user", &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "A");
+    buf_free(&b);
+}
+
 static void test_throttle(void **state)
 {
     int64_t t = 100000;
@@ -482,6 +516,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test(test_token_key_and_compare),
         cmocka_unit_test(test_login_location),
+        cmocka_unit_test(test_form_field),
         cmocka_unit_test(test_throttle),
         cmocka_unit_test(test_throttle_bounded),
     };
