@@ -13,6 +13,34 @@ check "user add --password-file" run 0 "$BIN" --db "$DB" user add alice --passwo
 check "user add again: refused" run 1 "$BIN" --db "$DB" user add alice --password-file "$TMP/pw"
 check "says it exists" contains "$TMP/err" "alice already exists"
 check "user add from stdin" run 0 "$BIN" --db "$DB" user add bob.b@x-y_z --password-file - <"$TMP/pw"
+# On a terminal: asked twice, not echoed (python3 drives a pty).
+cat >"$TMP/terminal.py" <<'PY'
+import os, pty, sys, time
+argv, typed = sys.argv[1:-2], sys.argv[-2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+out = b""
+def read_until(token):
+    global out
+    end = time.time() + 60
+    while token not in out and time.time() < end:
+        try:
+            out += os.read(fd, 1024)
+        except OSError:
+            break
+for prompt, pw in zip((b"Password: ", b"Repeat password: "), typed):
+    read_until(prompt)
+    os.write(fd, pw.encode() + b"\n")
+read_until(b"\0")  # to the end
+status = os.waitpid(pid, 0)[1]
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(3 if typed[0].encode() in out else os.waitstatus_to_exitcode(status))
+PY
+check "user add on a terminal" run 0 python3 "$TMP/terminal.py" "$BIN" --db "$DB" user add tina "typed password" "typed password"
+check "prompted twice" contains "$TMP/out" "Repeat password: "
+check "terminal: passwords that differ" run 1 python3 "$TMP/terminal.py" "$BIN" --db "$DB" user add tim "typed password" "other password"
+check "says they differ" contains "$TMP/out" "the passwords differ"
 printf 'short\n' >"$TMP/short"
 check "short password refused" run 1 "$BIN" --db "$DB" user add carol --password-file "$TMP/short"
 check "says why" contains "$TMP/err" "at least 8 bytes"
@@ -22,8 +50,9 @@ check "says to use a file" contains "$TMP/err" "--password-file"
 check "user list" run 0 "$BIN" --db "$DB" user list
 check "list shows alice" contains "$TMP/out" "alice"
 check "list shows bob" contains "$TMP/out" "bob.b@x-y_z"
+check "list shows tina, not tim" python3 -c 'import sys; t=open(sys.argv[1]).read(); sys.exit(0 if "tina" in t and "tim " not in t else 1)' "$TMP/out"
 check "user list --json" run 0 "$BIN" --db "$DB" user list --json
-check "list json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [u["name"] for u in d["users"]] == ["alice", "bob.b@x-y_z"] and not d["users"][0]["disabled"] else 1)' "$TMP/out"
+check "list json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if [u["name"] for u in d["users"]] == ["alice", "bob.b@x-y_z", "tina"] and not d["users"][0]["disabled"] else 1)' "$TMP/out"
 check "user del" run 0 "$BIN" --db "$DB" user del bob.b@x-y_z
 check "user del again: not found" run 4 "$BIN" --db "$DB" user del bob.b@x-y_z
 check "user passwd unknown: not found" run 4 "$BIN" --db "$DB" user passwd nobody --password-file "$TMP/pw"
@@ -150,6 +179,7 @@ check "the old cookie: 401" req GET /api/v1/session 401 -b "$TMP/old-jar"
 check "the old cookie, API: 401" req GET /api/v1/accounts 401 -b "$TMP/old-jar"
 
 # ---- form login, new password, deleted user --------------------------------
+check "the password typed on a terminal logs in" req POST /api/v1/login 200 -H "Origin: $URL" "${JSONT[@]}" --data-binary "$(login_body tina 'typed password')"
 check "form login: 200" req POST /api/v1/login 200 -c "$JAR" -H "Origin: $URL" --data-urlencode "user=alice" --data-urlencode "password=$PW"
 check "form login body" json 'd["user"] == "alice"'
 check "session after form login" req GET /api/v1/session 200 -b "$JAR"
