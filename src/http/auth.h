@@ -109,7 +109,8 @@ void auth_throttle_reset(void);
  *    else 302 to /login?next=PATH for ROUTE_PAGE, 401 for the rest; the
  *    session's user fills req->user_id, user, csrf and session_key;
  *  - state-changing requests also need X-CSRF-Token equal to the
- *    session's token unless ROUTE_NO_CSRF: else 403.
+ *    session's token unless ROUTE_NO_CSRF: else 403 (so without
+ *    ROUTE_NO_CSRF they need a session even when ROUTE_PUBLIC).
  * True when the handler may run; false when res holds the answer. */
 bool auth_check(struct http_request *req, unsigned flags,
                 struct http_response *res);

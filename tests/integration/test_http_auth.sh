@@ -118,6 +118,8 @@ check "no cookie after a failure" test -z "$(header Set-Cookie)"
 check "not JSON: 400" req POST /api/v1/login 400 -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"user": "alice"'
 check "password not a string: 400" req POST /api/v1/login 400 -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"user": "alice", "password": 12345678}'
 check "names the field" json 'd["error"]["param"] == "password"'
+head -c 20000 /dev/zero | tr '\0' 'a' >"$TMP/bigname"
+check "a login body over 16 KiB: 413" req POST /api/v1/login 413 -H "Origin: $URL" "${JSONT[@]}" --data-binary @"$TMP/bigname"
 check "other content type: 415" req POST /api/v1/login 415 -H "Origin: $URL" -H 'Content-Type: text/plain' --data-binary "$(login_body alice "$PW")"
 check "login without Origin: 403" req POST /api/v1/login 403 "${JSONT[@]}" --data-binary "$(login_body alice "$PW")"
 check "login from another origin: 403" req POST /api/v1/login 403 -H "Origin: http://evil.example" "${JSONT[@]}" --data-binary "$(login_body alice "$PW")"
