@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "core/str.h"
+#include "core/timeutil.h"
+#include "http/auth.h"
 #include "http/http.h"
 
 /* "HOST:PORT" or ":PORT" or "PORT"; host borrowed/stored in *host_buf. */
@@ -34,12 +37,26 @@ static bool parse_listen(const char *s, struct http_config *cfg,
     return true;
 }
 
+/* --session-idle / --session-max: whole seconds, 1 to 366 days. */
+static bool parse_seconds(const char *opt, const char *s, int64_t *out)
+{
+    if (parse_i64(s, 1, AUTH_TIMEOUT_LIMIT, out) != ERR_OK) {
+        cli_error("%s: expected seconds from 1 to %d", opt,
+                  AUTH_TIMEOUT_LIMIT);
+        return false;
+    }
+    return true;
+}
+
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
                        struct buf *host)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'},
+        {"secure-cookies", no_argument, NULL, 's'},
+        {"session-idle", required_argument, NULL, 'i'},
+        {"session-max", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -54,6 +71,12 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             if (!ok)
                 cli_error("--threads: expected 1 to 64");
             cfg->threads = (unsigned)n;
+        } else if (c == 's') {
+            cfg->secure_cookies = true;
+        } else if (c == 'i') {
+            ok = parse_seconds("--session-idle", optarg, &cfg->session_idle_s);
+        } else if (c == 'm') {
+            ok = parse_seconds("--session-max", optarg, &cfg->session_max_s);
         } else {
             ok = false;
         }
@@ -65,18 +88,35 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
     return ok ? EXIT_OK_ : EXIT_USAGE;
 }
 
-/* Until login exists (issue 3), the API must not be reachable from other
- * machines: only loopback addresses are served. */
-static bool loopback(const char *host)
+/* Create and migrate the store before the workers start, purge expired
+ * sessions, and warn when nobody can log in yet. */
+static int prepare_store(struct cli *cli, const struct http_config *cfg)
 {
-    return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0;
+    struct store_session_limits lim = {cfg->session_idle_s,
+                                       cfg->session_max_s};
+    struct store *st = cli_open_store(cli);
+    int64_t users = 0;
+    int exit_code = EXIT_DB;
+
+    if (st == NULL)
+        return EXIT_DB;
+    if (store_session_purge(st, time_now(), &lim, NULL) != ERR_OK ||
+        store_user_count(st, &users) != ERR_OK) {
+        cli_error("serve: cannot read the users of %s", cli->db_path);
+        goto out;
+    }
+    if (users == 0)
+        LOG_WARN("no users yet: mediadash user add NAME");
+    exit_code = EXIT_OK_;
+out:
+    store_close(st);
+    return exit_code;
 }
 
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
     struct http_server *srv = NULL;
-    struct store *st;
     struct buf host, err;
     sigset_t set;
     int sig = 0, exit_code;
@@ -87,19 +127,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     exit_code = parse_serve(argc, argv, &cfg, &host);
     if (exit_code != EXIT_OK_)
         goto out;
-    if (!loopback(cfg.host)) {
-        cli_error("serve: %s is not a loopback address; login is not "
-                  "implemented yet, so the API is served on 127.0.0.1 only",
-                  cfg.host);
-        exit_code = EXIT_USAGE;
+    exit_code = prepare_store(cli, &cfg);
+    if (exit_code != EXIT_OK_)
         goto out;
-    }
-    st = cli_open_store(cli); /* create and migrate before the workers */
-    if (st == NULL) {
-        exit_code = EXIT_DB;
-        goto out;
-    }
-    store_close(st);
     cfg.db_path = cli->db_path;
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
@@ -113,6 +143,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     }
     fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s)\n",
             cfg.host, (unsigned)http_port(srv), cli->db_path);
+    if (!cfg.secure_cookies && strncmp(cfg.host, "127.", 4) != 0)
+        LOG_WARN("logins travel in clear text on %s: put a TLS proxy in "
+                 "front and use --secure-cookies", cfg.host);
     fflush(stderr);
     sigwait(&set, &sig);
     fprintf(stderr, "mediadash: %s, stopping\n",

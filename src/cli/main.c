@@ -119,15 +119,42 @@ static const char usage_report[] =
     "  --json              JSON on stdout\n";
 
 static const char usage_serve[] =
-    "usage: mediadash serve [--listen HOST:PORT] [--threads N]\n"
+    "usage: mediadash serve [options]\n"
     "\n"
-    "Serve the JSON API (/api/v1/...) until SIGINT or SIGTERM.\n"
+    "Serve the dashboard and its JSON API (/api/v1/...) until SIGINT or\n"
+    "SIGTERM. Everything but /api/v1/health, /api/v1/login and the login\n"
+    "page needs a login session (see 'mediadash user'); requests that\n"
+    "change state need an Origin of this server and, with a session, the\n"
+    "X-CSRF-Token header that GET /api/v1/session returns.\n"
     "\n"
     "options:\n"
-    "  --listen HOST:PORT  address to listen on (default 127.0.0.1:8080;\n"
-    "                      port 0 picks a free one, printed on stderr).\n"
-    "                      Loopback only until login is implemented.\n"
-    "  --threads N         worker threads (default 4)\n";
+    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080;\n"
+    "                          port 0 picks a free one, printed on stderr)\n"
+    "  --threads N             worker threads (default 4)\n"
+    "  --secure-cookies        behind a TLS proxy: the session cookie is\n"
+    "                          __Host-mediadash_session with Secure, and\n"
+    "                          requests must come from https://HOST\n"
+    "  --session-idle SECONDS  end a session unused this long (default 7200)\n"
+    "  --session-max SECONDS   end a session this long after login (default\n"
+    "                          604800, 7 days)\n";
+
+static const char usage_user[] =
+    "usage: mediadash user add NAME [--password-file FILE|-]\n"
+    "       mediadash user passwd NAME [--password-file FILE|-]\n"
+    "       mediadash user del NAME\n"
+    "       mediadash user list [--json]\n"
+    "\n"
+    "The people who may log in to the dashboard (mediadash serve).\n"
+    "add creates a user, passwd sets a new password and ends the user's\n"
+    "sessions, del deletes the user and their sessions, list shows them.\n"
+    "\n"
+    "A name is 1 to 64 characters of A-Z a-z 0-9 _ . @ -; a password 8 to\n"
+    "1024 bytes. Without --password-file the password is asked twice on\n"
+    "the terminal (not echoed); FILE (or - for stdin) holds it, and one\n"
+    "trailing newline is dropped. Only an argon2id hash is stored.\n"
+    "\n"
+    "Exit status: 0 done, 1 refused (name taken, bad password), 2 usage,\n"
+    "3 database error, 4 no such user.\n";
 
 static const char usage_demo[] =
     "usage: mediadash demo [options]\n"
@@ -169,7 +196,10 @@ const struct command cli_commands[] = {
     {"report", "overview: totals, gains, top content, best hours, spikes",
      usage_report, cmd_report},
     {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},
-    {"serve", "serve the JSON API over HTTP", usage_serve, cmd_serve},
+    {"serve", "serve the dashboard and JSON API over HTTP", usage_serve,
+     cmd_serve},
+    {"user", "add, change, delete or list dashboard logins", usage_user,
+     cmd_user},
     {"demo", "fill a database with a generated, realistic year", usage_demo,
      cmd_demo},
     {NULL, NULL, NULL, NULL},

@@ -21,6 +21,10 @@ struct http_config {
     unsigned per_ip_connections;
     unsigned timeout_s;      /* idle connection timeout */
     size_t max_body;         /* request body cap; over it: 413 */
+    bool secure_cookies;     /* behind a TLS proxy: __Host- cookie with
+                                Secure, and https:// as our origin */
+    int64_t session_idle_s;  /* a session ends unused this long (2 h) */
+    int64_t session_max_s;   /* and this long after login (7 days) */
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
@@ -48,6 +52,12 @@ struct http_request {
     bool body_too_big;
     struct store *st;    /* leased for the request */
     const struct http_config *cfg;
+    /* The login session, set (by auth_check in auth.c) before the handler
+     * of a route that needs one runs; freed with the request. */
+    int64_t user_id;     /* the logged-in user, 0 without a session */
+    char *user;          /* their name, or NULL; owned */
+    char *csrf;          /* the session's CSRF token, or NULL; owned */
+    char *session_key;   /* the session's store key, or NULL; owned */
 };
 
 struct http_response {
@@ -58,6 +68,8 @@ struct http_response {
     char *set_cookie;          /* owned, or NULL */
     const char *location;      /* static or borrowed for the call, or NULL */
     const char *etag;          /* static quoted ETag, or NULL */
+    char *location_owned;      /* owned, or NULL; sent instead of location */
+    unsigned retry_after;      /* seconds for Retry-After, 0: no header */
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

@@ -26,5 +26,7 @@ struct route {
 extern const struct route http_api_routes[]; /* api.c: /api/v1/... */
 extern const struct route http_page_routes[]; /* static.c: /, /login,
                                                  /assets/NAME */
+/* auth.c: /api/v1/login, /api/v1/session, /api/v1/logout */
+extern const struct route http_auth_routes[];
 
 #endif

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "http/auth.h"
 #include "http/route.h"
 
 #define POOL_MAX 64
@@ -39,6 +40,9 @@ void http_config_defaults(struct http_config *cfg)
     cfg->per_ip_connections = 32;
     cfg->timeout_s = 30;
     cfg->max_body = (size_t)16 << 20;
+    cfg->secure_cookies = false;
+    cfg->session_idle_s = AUTH_IDLE_DEFAULT;
+    cfg->session_max_s = AUTH_MAX_DEFAULT;
 }
 
 static struct store *pool_get(struct http_server *srv)
@@ -114,6 +118,7 @@ void http_error(struct http_response *res, unsigned status, const char *param,
 
 /* Every route table, searched in this order. */
 static const struct route *const route_tables[] = {
+    http_auth_routes,
     http_api_routes,
     http_page_routes,
 };
@@ -162,6 +167,9 @@ static void dispatch(struct http_server *srv, struct http_request *req,
         http_error(res, 503, NULL, "the database is not available");
         return;
     }
+    /* Session, Origin and CSRF checks, as the route's flags ask. */
+    if (!auth_check(req, r->flags, res))
+        return;
     r->handler(req, res);
 }
 
@@ -179,13 +187,24 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
         "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    /* Not no-referrer: with it browsers send "Origin: null" on our own
+     * POSTs, and auth.c checks Origin. Other sites still learn nothing. */
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
     if (res->set_cookie)
         MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
-    if (res->location)
-        MHD_add_response_header(r, "Location", res->location);
+    if (res->location_owned || res->location)
+        MHD_add_response_header(r, "Location", res->location_owned
+                                                   ? res->location_owned
+                                                   : res->location);
+    if (res->retry_after > 0) {
+        struct buf v;
+        buf_init(&v, 32);
+        buf_catf(&v, "%u", res->retry_after);
+        MHD_add_response_header(r, "Retry-After", buf_cstr(&v));
+        buf_free(&v);
+    }
     if (res->etag)
         MHD_add_response_header(r, "ETag", res->etag);
 }
@@ -244,6 +263,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     ret = respond(conn, &res);
     buf_free(&res.body);
     free(res.set_cookie);
+    free(res.location_owned);
     return ret;
 }
 
@@ -257,6 +277,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     if (req == NULL)
         return;
     pool_put(srv, req->st);
+    auth_request_free(req);
     buf_free(&req->body);
     free(req);
     *con_cls = NULL;
@@ -282,6 +303,11 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
     struct sockaddr_in addr;
 
     *out = NULL;
+    if (!auth_init()) {
+        buf_setf(err, "libsodium cannot start");
+        free(srv);
+        return ERR_INVALID;
+    }
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons(cfg->port);

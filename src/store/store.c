@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <stdlib.h>
+
 #include "core/timeutil.h"
 #include "store/store_impl.h"
 
@@ -126,4 +128,87 @@ enum err store_top_gains(struct store *st, const char *metric, int platform,
 enum err store_item_by_id(struct store *st, int64_t id, struct item **out)
 {
     return st->ops->item_by_id(st, id, out);
+}
+
+/* ---- users and sessions ---------------------------------------------- */
+
+void store_user_free(struct store_user *u)
+{
+    if (u == NULL)
+        return;
+    free(u->name);
+    free(u->pw_hash);
+    u->name = u->pw_hash = NULL;
+}
+
+void store_session_free(struct store_session *s)
+{
+    if (s == NULL)
+        return;
+    free(s->user);
+    free(s->csrf);
+    s->user = s->csrf = NULL;
+}
+
+enum err store_user_add(struct store *st, const char *name,
+                        const char *pw_hash, int64_t now, int64_t *id_out)
+{
+    return st->ops->user_add(st, name, pw_hash, now, id_out);
+}
+
+enum err store_user_get(struct store *st, const char *name,
+                        struct store_user *out)
+{
+    return st->ops->user_get(st, name, out);
+}
+
+enum err store_user_set_password(struct store *st, const char *name,
+                                 const char *pw_hash)
+{
+    return st->ops->user_set_password(st, name, pw_hash);
+}
+
+enum err store_user_del(struct store *st, const char *name)
+{
+    return st->ops->user_del(st, name);
+}
+
+enum err store_user_list(struct store *st, store_user_fn fn, void *ud)
+{
+    return st->ops->user_list(st, fn, ud);
+}
+
+enum err store_user_count(struct store *st, int64_t *out)
+{
+    return st->ops->user_count(st, out);
+}
+
+enum err store_session_add(struct store *st, const char *key,
+                           int64_t user_id, const char *csrf, int64_t now)
+{
+    return st->ops->session_add(st, key, user_id, csrf, now);
+}
+
+enum err store_session_get(struct store *st, const char *key, int64_t now,
+                           const struct store_session_limits *lim,
+                           struct store_session *out)
+{
+    return st->ops->session_get(st, key, now, lim, out);
+}
+
+enum err store_session_touch(struct store *st, const char *key, int64_t now)
+{
+    return st->ops->session_touch(st, key, now);
+}
+
+enum err store_session_del(struct store *st, const char *key)
+{
+    return st->ops->session_del(st, key);
+}
+
+enum err store_session_purge(struct store *st, int64_t now,
+                             const struct store_session_limits *lim,
+                             int64_t *n)
+{
+    return st->ops->session_purge(st, now, lim, n);
 }

@@ -194,4 +194,78 @@ enum err store_top_gains(struct store *st, const char *metric, int platform,
 enum err store_item_by_id(struct store *st, int64_t id, struct item **out)
     WARN_UNUSED;
 
+/* ---- users and sessions (dashboard login) ---------------------------- */
+
+/* One dashboard user. Strings owned; free with store_user_free. */
+struct store_user {
+    int64_t id;
+    char *name;
+    char *pw_hash;   /* encoded argon2id string; NULL from store_user_list */
+    int64_t created_at;
+    bool disabled;
+    int64_t sessions; /* stored session rows (store_user_list only) */
+};
+void store_user_free(struct store_user *u); /* NULL is a no-op */
+
+/* Add a user with an encoded password hash (auth_password_hash). Name
+ * syntax is the caller's business. ERR_EXISTS when the name is taken.
+ * Strings borrowed. */
+enum err store_user_add(struct store *st, const char *name,
+                        const char *pw_hash, int64_t now, int64_t *id_out)
+    WARN_UNUSED;
+/* Load the user called name into *out (caller frees with
+ * store_user_free); ERR_NOTFOUND when there is none. */
+enum err store_user_get(struct store *st, const char *name,
+                        struct store_user *out) WARN_UNUSED;
+/* Replace the user's password hash and end all of their sessions, in one
+ * transaction. ERR_NOTFOUND when there is no such user. */
+enum err store_user_set_password(struct store *st, const char *name,
+                                 const char *pw_hash) WARN_UNUSED;
+/* Delete the user and their sessions. ERR_NOTFOUND when there is none. */
+enum err store_user_del(struct store *st, const char *name) WARN_UNUSED;
+/* Called per user, by name; the user is borrowed for the call. A non-OK
+ * return stops the walk and is returned. */
+typedef enum err (*store_user_fn)(void *ud, const struct store_user *u);
+enum err store_user_list(struct store *st, store_user_fn fn, void *ud)
+    WARN_UNUSED;
+enum err store_user_count(struct store *st, int64_t *out) WARN_UNUSED;
+
+/* A live session as store_session_get finds it. Strings owned; free with
+ * store_session_free. */
+struct store_session {
+    int64_t user_id;
+    char *user;  /* the user's name */
+    char *csrf;  /* the session's CSRF token */
+    int64_t created_at, last_seen;
+};
+void store_session_free(struct store_session *s); /* NULL is a no-op */
+
+/* Sessions are keyed by key: the hex SHA-256 of the random token the
+ * client holds (64 characters), never the token itself. Times are
+ * injected (seconds since the epoch) so callers and tests own the clock.
+ * A session is live while now - last_seen < idle_s and
+ * now - created_at < max_s, and its user is not disabled. */
+struct store_session_limits {
+    int64_t idle_s, max_s;
+};
+
+/* Store a new session of user_id at now. Strings borrowed. */
+enum err store_session_add(struct store *st, const char *key,
+                           int64_t user_id, const char *csrf, int64_t now)
+    WARN_UNUSED;
+/* The live session named key into *out (caller frees). ERR_NOTFOUND when
+ * there is none or it has expired; an expired row is deleted. */
+enum err store_session_get(struct store *st, const char *key, int64_t now,
+                           const struct store_session_limits *lim,
+                           struct store_session *out) WARN_UNUSED;
+/* Set the session's last_seen to now (callers rate-limit this). */
+enum err store_session_touch(struct store *st, const char *key, int64_t now)
+    WARN_UNUSED;
+/* Delete one session; deleting a missing one is not an error. */
+enum err store_session_del(struct store *st, const char *key) WARN_UNUSED;
+/* Delete every expired session; *n (may be NULL) is how many. */
+enum err store_session_purge(struct store *st, int64_t now,
+                             const struct store_session_limits *lim,
+                             int64_t *n) WARN_UNUSED;
+
 #endif

@@ -39,6 +39,26 @@ struct store_ops {
     enum err (*item_by_id)(struct store *st, int64_t id, struct item **out);
     enum err (*export_values)(struct store *st, const struct export_query *q,
                               store_row_fn fn, void *ud, struct buf *err);
+    /* users and sessions */
+    enum err (*user_add)(struct store *st, const char *name,
+                         const char *pw_hash, int64_t now, int64_t *id_out);
+    enum err (*user_get)(struct store *st, const char *name,
+                         struct store_user *out);
+    enum err (*user_set_password)(struct store *st, const char *name,
+                                  const char *pw_hash);
+    enum err (*user_del)(struct store *st, const char *name);
+    enum err (*user_list)(struct store *st, store_user_fn fn, void *ud);
+    enum err (*user_count)(struct store *st, int64_t *out);
+    enum err (*session_add)(struct store *st, const char *key,
+                            int64_t user_id, const char *csrf, int64_t now);
+    enum err (*session_get)(struct store *st, const char *key, int64_t now,
+                            const struct store_session_limits *lim,
+                            struct store_session *out);
+    enum err (*session_touch)(struct store *st, const char *key, int64_t now);
+    enum err (*session_del)(struct store *st, const char *key);
+    enum err (*session_purge)(struct store *st, int64_t now,
+                              const struct store_session_limits *lim,
+                              int64_t *n);
 };
 
 struct store {

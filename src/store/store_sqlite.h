@@ -149,4 +149,24 @@ enum err sq_item_by_id(struct store *st, int64_t id, struct item **out);
 enum err sq_export_values(struct store *st, const struct export_query *q,
                           store_row_fn fn, void *ud, struct buf *err);
 
+/* Users and sessions, in store_sqlite_auth.c. */
+enum err sq_user_add(struct store *st, const char *name, const char *pw_hash,
+                     int64_t now, int64_t *id_out);
+enum err sq_user_get(struct store *st, const char *name,
+                     struct store_user *out);
+enum err sq_user_set_password(struct store *st, const char *name,
+                              const char *pw_hash);
+enum err sq_user_del(struct store *st, const char *name);
+enum err sq_user_list(struct store *st, store_user_fn fn, void *ud);
+enum err sq_user_count(struct store *st, int64_t *out);
+enum err sq_session_add(struct store *st, const char *key, int64_t user_id,
+                        const char *csrf, int64_t now);
+enum err sq_session_get(struct store *st, const char *key, int64_t now,
+                        const struct store_session_limits *lim,
+                        struct store_session *out);
+enum err sq_session_touch(struct store *st, const char *key, int64_t now);
+enum err sq_session_del(struct store *st, const char *key);
+enum err sq_session_purge(struct store *st, int64_t now,
+                          const struct store_session_limits *lim, int64_t *n);
+
 #endif

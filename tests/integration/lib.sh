@@ -7,7 +7,8 @@ BIN=${MEDIADASH_BIN:?MEDIADASH_BIN must name the mediadash binary}
 DATA=${MEDIADASH_TEST_DATA:?}
 REAL=${MEDIADASH_REALDATA:-}
 TMP=$(mktemp -d /tmp/mediadash-it-XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+SERVERS=""
+trap 'for p in $SERVERS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 export MEDIADASH_DB="$TMP/default.db"
 export HOME="$TMP/home"
 mkdir -p "$HOME"
@@ -43,6 +44,49 @@ run() {
 contains() { grep -qF -- "$2" "$1" || { echo "  $1 lacks: $2" >&2; sed 's/^/    /' "$1" | head -20 >&2; return 1; }; }
 lacks() { ! grep -qF -- "$2" "$1" || { echo "  $1 has: $2" >&2; return 1; }; }
 same_file() { cmp -s "$1" "$2" || { echo "  $1 and $2 differ" >&2; diff "$1" "$2" | head -10 >&2; return 1; }; }
+
+# serve_start DB [SERVE OPTIONS...]: run `mediadash serve` on a free port of
+# 127.0.0.1 in the background. Sets SERVER (its pid), PORT, URL and
+# SERVE_ERR (the file its stderr goes to); the EXIT trap stops it.
+serve_start() {
+  local db=$1
+  shift
+  SERVE_ERR=$(mktemp "$TMP/serve-XXXXXX")
+  "$BIN" --db "$db" serve --listen 127.0.0.1:0 "$@" 2>"$SERVE_ERR" &
+  SERVER=$!
+  SERVERS="$SERVERS $SERVER"
+  PORT=""
+  for _ in $(seq 100); do
+    PORT=$(grep -o 'http://127.0.0.1:[0-9]*' "$SERVE_ERR" | head -1 | cut -d: -f3)
+    [ -n "$PORT" ] && break
+    sleep 0.1
+  done
+  URL="http://127.0.0.1:$PORT"
+  [ -n "$PORT" ] || { echo "  serve did not start:" >&2; cat "$SERVE_ERR" >&2; return 1; }
+}
+
+# login DB URL [NAME [PASSWORD]]: add user NAME (default "tester") to DB
+# with `mediadash user add` unless it is there, log in at URL keeping the
+# session cookie in curl's cookie jar $COOKIES, and export CSRF, the token
+# state-changing requests send as X-CSRF-Token (with Origin: $URL).
+login() {
+  local db=$1 url=$2 name=${3:-tester} pw=${4:-correct horse battery} code
+  COOKIES=${COOKIES:-$TMP/cookies}
+  printf '%s\n' "$pw" >"$TMP/login.pw"
+  if ! "$BIN" --db "$db" user list --json | python3 -c \
+      'import json,sys; sys.exit(0 if sys.argv[1] in [u["name"] for u in json.load(sys.stdin)["users"]] else 1)' "$name"; then
+    "$BIN" --db "$db" -q user add "$name" --password-file "$TMP/login.pw" || return 1
+  fi
+  python3 -c 'import json,sys; print(json.dumps({"user": sys.argv[1], "password": sys.argv[2]}))' \
+    "$name" "$pw" >"$TMP/login.body"
+  code=$(curl -s -m 20 -c "$COOKIES" -o "$TMP/login.json" -w '%{http_code}' \
+    -H "Origin: $url" -H 'Content-Type: application/json' \
+    --data-binary @"$TMP/login.body" "$url/api/v1/login")
+  rm -f "$TMP/login.pw" "$TMP/login.body"
+  [ "$code" = 200 ] || { echo "  login as $name: HTTP $code" >&2; cat "$TMP/login.json" >&2; return 1; }
+  CSRF=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf"])' "$TMP/login.json")
+  export CSRF COOKIES
+}
 
 finish() {
   echo "$_passed passed, $_failed failed"

@@ -1,5 +1,6 @@
 # mediadash serve: the JSON API over real HTTP on 127.0.0.1 against a real
-# SQLite file filled by `mediadash import`.
+# SQLite file filled by `mediadash import`, logged in (test_http_auth.sh
+# tests the login itself).
 . "$(dirname "$0")/lib.sh"
 
 DB="$TMP/api.db"
@@ -8,21 +9,13 @@ DB="$TMP/api.db"
 "$BIN" --db "$DB" -q import --observed-at 2024-06-02T12:00:00Z \
   "$DATA/tiktok/user_info.json"
 
-"$BIN" --db "$DB" serve --listen 127.0.0.1:0 2>"$TMP/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do
-  PORT=$(grep -o '127.0.0.1:[0-9]*' "$TMP/serve.err" | cut -d: -f2)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-check "server started" test -n "$PORT"
+check "server started" serve_start "$DB"
+check "logged in" login "$DB" "$URL"
 
 # get PATH STATUS: body in $TMP/body, headers in $TMP/headers.
 get() {
   local code
-  code=$(curl -s -m 10 -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$URL$1")
+  code=$(curl -s -m 10 -b "$COOKIES" -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' "$URL$1")
   [ "$code" = "$2" ] || { echo "  GET $1: $code, expected $2" >&2; cat "$TMP/body" >&2; return 1; }
 }
 json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)" || { echo "  not: $1" >&2; cat "$TMP/body" >&2; return 1; }; }
@@ -67,24 +60,21 @@ check "bad item path" get /api/v1/items/myspace/x 404
 check "unknown path" get /nowhere 404
 check "404 is JSON" json 'd["error"]["status"] == 404'
 
-code=$(curl -s -m 10 -o "$TMP/body" -w '%{http_code}' -X POST "$URL/api/v1/health")
+code=$(curl -s -m 10 -b "$COOKIES" -o "$TMP/body" -w '%{http_code}' -X POST "$URL/api/v1/health")
 check "POST on a GET route: 405" test "$code" = 405
 head -c 20000000 /dev/zero | tr '\0' 'a' >"$TMP/big"
 code=$(curl -s -m 20 -o "$TMP/body" -w '%{http_code}' -X POST --data-binary @"$TMP/big" "$URL/api/v1/health")
 check "oversized body: 413" test "$code" = 413
 
 # Keep-alive: several requests on one connection.
-curl -s -m 10 -o /dev/null -o /dev/null -o /dev/null -w '%{num_connects}\n' \
+curl -s -m 10 -b "$COOKIES" -o /dev/null -o /dev/null -o /dev/null -w '%{num_connects}\n' \
   "$URL/api/v1/health" "$URL/api/v1/accounts" "$URL/api/v1/content" >"$TMP/conns"
 connects=0
 while read -r n; do connects=$((connects + n)); done <"$TMP/conns"
 check "keep-alive reuses the connection" test "$connects" = 1
 
-check "non-loopback refused" run 2 "$BIN" --db "$DB" serve --listen 0.0.0.0:0
-check "refusal says why" contains "$TMP/err" "login is not implemented yet"
-
 kill -TERM $SERVER
 wait $SERVER
 check "stops on SIGTERM" test $? -eq 0
-check "says it stops" contains "$TMP/serve.err" "terminated, stopping"
+check "says it stops" contains "$SERVE_ERR" "terminated, stopping"
 finish

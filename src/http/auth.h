@@ -1,0 +1,125 @@
+/* Dashboard login: argon2id password hashes, session tokens and their
+ * cookie, the Origin and CSRF checks on state-changing requests, and
+ * login throttling. server.c calls auth_check before every handler; the
+ * CLI (mediadash user) uses the name and password helpers.
+ *
+ * Secrets handled here (passwords, session tokens) are never logged and
+ * never stored: the store keeps an argon2id hash string per user and the
+ * SHA-256 of each session token. */
+#ifndef MEDIADASH_AUTH_H
+#define MEDIADASH_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "http/http.h"
+#include "store/store.h"
+
+#define AUTH_NAME_MAX 64       /* user names: 1..64 of [A-Za-z0-9_.@-] */
+#define AUTH_PASSWORD_MIN 8    /* bytes */
+#define AUTH_PASSWORD_MAX 1024 /* bytes */
+#define AUTH_IDLE_DEFAULT 7200       /* 2 hours */
+#define AUTH_MAX_DEFAULT 604800      /* 7 days */
+#define AUTH_TIMEOUT_LIMIT 31622400  /* 366 days: bound of both timeouts */
+#define AUTH_TOKEN_CHARS 43          /* base64url of 32 random bytes */
+
+/* The session cookie's name: with --secure-cookies the browser only keeps
+ * a __Host- cookie that is Secure, has Path=/ and no Domain. */
+#define AUTH_COOKIE "mediadash_session"
+#define AUTH_COOKIE_SECURE "__Host-mediadash_session"
+
+/* Start libsodium; false when it cannot. Safe to call from any thread,
+ * any number of times. Every function below calls it as needed. */
+bool auth_init(void);
+
+/* ---- names and passwords --------------------------------------------- */
+
+/* True for 1..AUTH_NAME_MAX characters of [A-Za-z0-9_.@-]. */
+bool auth_name_valid(const char *name);
+/* NULL when the len bytes at pw are an acceptable password, else a
+ * constant message saying what is wrong (length, NUL bytes). */
+const char *auth_password_problem(const char *pw, size_t len);
+/* Append the encoded argon2id hash of pw (at libsodium's INTERACTIVE
+ * limits: t=2, m=64 MiB, above OWASP's t=2, m=19 MiB) to out. ERR_INVALID
+ * when auth_password_problem objects, ERR_NOMEM when hashing fails. */
+enum err auth_password_hash(const char *pw, size_t len, struct buf *out)
+    WARN_UNUSED;
+/* True when pw matches the encoded hash (borrowed strings). */
+bool auth_password_verify(const char *hash, const char *pw, size_t len);
+/* Check a login: ERR_OK and *user_id when name exists, is not disabled
+ * and pw matches; ERR_NOTFOUND otherwise, after the same work whether or
+ * not the name exists (an unknown name is checked against a dummy hash);
+ * ERR_DB when the store fails. */
+enum err auth_login_verify(struct store *st, const char *name,
+                           const char *pw, size_t len, int64_t *user_id)
+    WARN_UNUSED;
+
+/* ---- tokens and sessions --------------------------------------------- */
+
+/* Append a fresh random token (32 bytes from randombytes_buf, as
+ * AUTH_TOKEN_CHARS base64url characters) to out. */
+enum err auth_token_new(struct buf *out) WARN_UNUSED;
+/* Append the store key of a token (hex SHA-256 of its 32 bytes) to out.
+ * ERR_PARSE when token is not a well-formed token. */
+enum err auth_token_key(const char *token, struct buf *out) WARN_UNUSED;
+/* Constant-time comparison of two tokens; NULL equals nothing. */
+bool auth_token_equal(const char *a, const char *b);
+/* Store a new session of user_id started at now; append its token (the
+ * cookie value) to token and its CSRF token to csrf. */
+enum err auth_session_create(struct store *st, int64_t user_id, int64_t now,
+                             struct buf *token, struct buf *csrf)
+    WARN_UNUSED;
+
+/* Percent-decode ('+' is a space) the value of field key of the n bytes
+ * of an application/x-www-form-urlencoded body, appending it to out.
+ * ERR_NOTFOUND when the field is absent; ERR_PARSE when it is repeated,
+ * badly encoded, decodes to a NUL byte or does not fit out. */
+enum err auth_form_field(const char *body, size_t n, const char *key,
+                         struct buf *out) WARN_UNUSED;
+
+/* ---- login throttling (one table in memory, behind a mutex) ---------- */
+
+#define AUTH_ACCOUNT_FAILS 5   /* failures per account name... */
+#define AUTH_IP_FAILS 20       /* ...or per client address... */
+#define AUTH_FAIL_WINDOW 900   /* ...within 15 minutes lock it out */
+#define AUTH_LOCK_FIRST 60     /* for a minute, doubling each time */
+#define AUTH_LOCK_LONGEST 86400
+#define AUTH_THROTTLE_SLOTS 4096 /* entries kept; the oldest is evicted */
+
+/* Seconds until name (may be NULL) and ip may try again; 0: now. */
+int64_t auth_throttle_wait(const char *name, const char *ip, int64_t now);
+/* Count a failed login of name (may be NULL) from ip. */
+void auth_throttle_fail(const char *name, const char *ip, int64_t now);
+/* A successful login of name: forget its failures (not the address's). */
+void auth_throttle_success(const char *name);
+/* Forget everything (tests). */
+void auth_throttle_reset(void);
+
+/* ---- the server's check before each handler -------------------------- */
+
+/* Apply a route's flags (enum route_flags in route.h) to req:
+ *  - methods other than GET and HEAD need an Origin (else Referer) naming
+ *    this server (scheme from cfg->secure_cookies, the Host header), or
+ *    "Origin: null" with "Sec-Fetch-Site: same-origin", and no
+ *    "Sec-Fetch-Site: cross-site": else 403;
+ *  - unless ROUTE_PUBLIC, the session cookie must name a live session:
+ *    else 302 to /login?next=PATH for ROUTE_PAGE, 401 for the rest; the
+ *    session's user fills req->user_id, user, csrf and session_key;
+ *  - state-changing requests also need X-CSRF-Token equal to the
+ *    session's token unless ROUTE_NO_CSRF: else 403 (so without
+ *    ROUTE_NO_CSRF they need a session even when ROUTE_PUBLIC).
+ * True when the handler may run; false when res holds the answer. */
+bool auth_check(struct http_request *req, unsigned flags,
+                struct http_response *res);
+/* The Location a page without a session is sent to: /login, plus
+ * ?next=PATH (percent-encoded) when path is local: one '/' at the start,
+ * not "//" or "/\\" (which browsers take for another host). Into out
+ * (replacing its contents; out->max of 8 KiB suffices). */
+void auth_login_location(const char *path, struct buf *out);
+/* Free what auth_check put into req (the server calls this). */
+void auth_request_free(struct http_request *req);
+
+#endif

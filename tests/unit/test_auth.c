@@ -1,0 +1,524 @@
+/* Users and login sessions: the store on a real SQLite file, and the
+ * password, token and throttle helpers of http/auth.c. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/digest.h"
+#include "http/auth.h"
+#include "store/store.h"
+
+#define fx tu_store_fx
+#define setup tu_store_setup
+#define teardown tu_store_teardown
+
+/* A syntactically plausible hash; the store does not verify it. */
+#define FAKE_HASH "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
+#define KEY_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define KEY_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define KEY_C "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+
+/* Run SQL on the file behind the store's back; want is the result. */
+static void sql(const char *path, const char *text, int want)
+{
+    sqlite3 *db;
+    int rc;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    rc = sqlite3_exec(db, text, NULL, NULL, NULL);
+    if (rc != want)
+        fail_msg("%s: got %d (%s), want %d", text, rc, sqlite3_errmsg(db),
+                 want);
+    sqlite3_close(db);
+}
+
+/* Whether the n bytes at needle occur in the len bytes at hay. */
+static bool contains_bytes(const char *hay, size_t len, const char *needle,
+                           size_t n)
+{
+    for (size_t i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* The single integer SQL answers on the file. */
+static int64_t sql_int(const char *path, const char *text)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t v;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static int64_t add_user(struct fx *f, const char *name)
+{
+    int64_t id = 0;
+    assert_int_equal(store_user_add(f->st, name, FAKE_HASH, 1000, &id),
+                     ERR_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static enum err count_names(void *ud, const struct store_user *u)
+{
+    size_t *n = ud;
+    assert_null(u->pw_hash); /* a listing does not carry hashes */
+    (*n)++;
+    return ERR_OK;
+}
+
+static void test_user_add_get_del(void **state)
+{
+    struct fx *f = *state;
+    struct store_user u = {0};
+    int64_t id = add_user(f, "alice"), n = -1;
+    size_t listed = 0;
+
+    assert_int_equal(store_user_get(f->st, "alice", &u), ERR_OK);
+    assert_int_equal(u.id, id);
+    assert_string_equal(u.name, "alice");
+    assert_string_equal(u.pw_hash, FAKE_HASH);
+    assert_int_equal(u.created_at, 1000);
+    assert_false(u.disabled);
+    store_user_free(&u);
+    /* Names are unique and exact. */
+    assert_int_equal(store_user_add(f->st, "alice", FAKE_HASH, 1, NULL),
+                     ERR_EXISTS);
+    assert_int_equal(store_user_get(f->st, "Alice", &u), ERR_NOTFOUND);
+    add_user(f, "bob");
+    assert_int_equal(store_user_count(f->st, &n), ERR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_user_list(f->st, count_names, &listed), ERR_OK);
+    assert_int_equal(listed, 2);
+    /* New password; unknown names are ERR_NOTFOUND. */
+    assert_int_equal(store_user_set_password(f->st, "alice", "$argon2id$x"),
+                     ERR_OK);
+    assert_int_equal(store_user_get(f->st, "alice", &u), ERR_OK);
+    assert_string_equal(u.pw_hash, "$argon2id$x");
+    store_user_free(&u);
+    assert_int_equal(store_user_set_password(f->st, "carol", FAKE_HASH),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_user_del(f->st, "alice"), ERR_OK);
+    assert_int_equal(store_user_del(f->st, "alice"), ERR_NOTFOUND);
+    assert_int_equal(store_user_get(f->st, "alice", &u), ERR_NOTFOUND);
+    assert_int_equal(store_user_count(f->st, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    /* The schema refuses what is not a hash and over-long names. */
+    assert_int_equal(store_user_add(f->st, "dave", "secret", 1, NULL),
+                     ERR_INVALID);
+    assert_int_equal(store_user_add(f->st, "", FAKE_HASH, 1, NULL),
+                     ERR_INVALID);
+}
+
+static void test_session_idle_timeout(void **state)
+{
+    struct fx *f = *state;
+    struct store_session_limits lim = {100, 10000};
+    struct store_session s = {0};
+    int64_t uid = add_user(f, "alice");
+
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "csrf-a", 1000),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "csrf-a", 1000),
+                     ERR_EXISTS);
+    assert_int_equal(store_session_get(f->st, KEY_A, 1099, &lim, &s), ERR_OK);
+    assert_int_equal(s.user_id, uid);
+    assert_string_equal(s.user, "alice");
+    assert_string_equal(s.csrf, "csrf-a");
+    assert_int_equal(s.created_at, 1000);
+    assert_int_equal(s.last_seen, 1000);
+    store_session_free(&s);
+    /* Used at 1099: alive until 1199. */
+    assert_int_equal(store_session_touch(f->st, KEY_A, 1099), ERR_OK);
+    assert_int_equal(store_session_get(f->st, KEY_A, 1198, &lim, &s), ERR_OK);
+    store_session_free(&s);
+    assert_int_equal(store_session_get(f->st, KEY_A, 1199, &lim, &s),
+                     ERR_NOTFOUND);
+    /* The expired row is gone, even for an earlier clock. */
+    assert_int_equal(store_session_get(f->st, KEY_A, 1100, &lim, &s),
+                     ERR_NOTFOUND);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM session"), 0);
+    assert_int_equal(store_session_get(f->st, KEY_B, 1000, &lim, &s),
+                     ERR_NOTFOUND);
+}
+
+static void test_session_absolute_timeout(void **state)
+{
+    struct fx *f = *state;
+    struct store_session_limits lim = {100, 500};
+    struct store_session s = {0};
+    int64_t uid = add_user(f, "alice");
+
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "c", 1000), ERR_OK);
+    /* Used every 90 s, it still ends 500 s after login. */
+    for (int64_t t = 1090; t < 1500; t += 90) {
+        assert_int_equal(store_session_get(f->st, KEY_A, t, &lim, &s), ERR_OK);
+        store_session_free(&s);
+        assert_int_equal(store_session_touch(f->st, KEY_A, t), ERR_OK);
+    }
+    assert_int_equal(store_session_get(f->st, KEY_A, 1499, &lim, &s), ERR_OK);
+    store_session_free(&s);
+    assert_int_equal(store_session_get(f->st, KEY_A, 1500, &lim, &s),
+                     ERR_NOTFOUND);
+}
+
+static void test_session_purge_and_user_changes(void **state)
+{
+    struct fx *f = *state;
+    struct store_session_limits lim = {100, 1000};
+    struct store_session s = {0};
+    int64_t alice = add_user(f, "alice"), bob = add_user(f, "bob"), n = -1;
+
+    assert_int_equal(store_session_add(f->st, KEY_A, alice, "a", 1000),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_B, alice, "b", 1050),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_C, bob, "c", 1050), ERR_OK);
+    assert_int_equal(store_session_purge(f->st, 1120, &lim, &n), ERR_OK);
+    assert_int_equal(n, 1); /* A was idle for 120 s */
+    assert_int_equal(store_session_get(f->st, KEY_B, 1120, &lim, &s), ERR_OK);
+    store_session_free(&s);
+    /* A new password ends that user's sessions, not others'. */
+    assert_int_equal(store_user_set_password(f->st, "alice", FAKE_HASH),
+                     ERR_OK);
+    assert_int_equal(store_session_get(f->st, KEY_B, 1120, &lim, &s),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_session_get(f->st, KEY_C, 1120, &lim, &s), ERR_OK);
+    store_session_free(&s);
+    /* A disabled user's sessions do not count, and are purged. */
+    sql(f->path, "UPDATE app_user SET disabled = 1 WHERE name = 'bob'",
+        SQLITE_OK);
+    assert_int_equal(store_session_get(f->st, KEY_C, 1120, &lim, &s),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_session_purge(f->st, 1120, &lim, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    /* Deleting a user deletes their sessions. */
+    assert_int_equal(store_session_add(f->st, KEY_A, alice, "a", 1200),
+                     ERR_OK);
+    assert_int_equal(store_user_del(f->st, "alice"), ERR_OK);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM session"), 0);
+    /* Deleting a missing session is fine; a session needs a user. */
+    assert_int_equal(store_session_del(f->st, KEY_A), ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_A, 999, "a", 1), ERR_INVALID);
+}
+
+/* ---- http/auth.c ------------------------------------------------------ */
+
+static void test_names_and_password_rules(void **state)
+{
+    char big[AUTH_PASSWORD_MAX + 2];
+    (void)state;
+    assert_true(auth_name_valid("alice"));
+    assert_true(auth_name_valid("a.b-c_d@example.com"));
+    assert_true(auth_name_valid("x"));
+    assert_false(auth_name_valid(""));
+    assert_false(auth_name_valid(NULL));
+    assert_false(auth_name_valid("al ice"));
+    assert_false(auth_name_valid("al/ice"));
+    assert_false(auth_name_valid("\xc3\xa9t\xc3\xa9"));
+    memset(big, 'a', sizeof big);
+    big[AUTH_NAME_MAX] = '\0';
+    assert_true(auth_name_valid(big));
+    big[AUTH_NAME_MAX] = 'a';
+    big[AUTH_NAME_MAX + 1] = '\0';
+    assert_false(auth_name_valid(big));
+
+    memset(big, 'a', sizeof big);
+    assert_non_null(auth_password_problem("1234567", 7));
+    assert_null(auth_password_problem("12345678", 8));
+    assert_non_null(auth_password_problem("1234\0" "5678", 9));
+    assert_null(auth_password_problem(big, AUTH_PASSWORD_MAX));
+    assert_non_null(auth_password_problem(big, AUTH_PASSWORD_MAX + 1));
+}
+
+static void test_password_hash_and_verify(void **state)
+{
+    struct buf h1, h2;
+    (void)state;
+    buf_init(&h1, 1024);
+    buf_init(&h2, 1024);
+    assert_int_equal(auth_password_hash("correct horse", 13, &h1), ERR_OK);
+    /* argon2id at t=2, m=64 MiB: above OWASP's m=19 MiB, t=2. */
+    assert_non_null(strstr(buf_cstr(&h1), "$argon2id$v=19$m=65536,t=2,"));
+    assert_null(strstr(buf_cstr(&h1), "correct horse"));
+    assert_true(auth_password_verify(buf_cstr(&h1), "correct horse", 13));
+    assert_false(auth_password_verify(buf_cstr(&h1), "correct horsf", 13));
+    assert_false(auth_password_verify(buf_cstr(&h1), "correct hors", 12));
+    assert_false(auth_password_verify("garbage", "correct horse", 13));
+    assert_false(auth_password_verify(NULL, "correct horse", 13));
+    /* Salted: the same password hashes differently. */
+    assert_int_equal(auth_password_hash("correct horse", 13, &h2), ERR_OK);
+    assert_string_not_equal(buf_cstr(&h1), buf_cstr(&h2));
+    assert_int_equal(auth_password_hash("short", 5, &h2), ERR_INVALID);
+    buf_free(&h1);
+    buf_free(&h2);
+}
+
+static void test_login_verify(void **state)
+{
+    struct fx *f = *state;
+    struct buf h;
+    int64_t id = 0, got = -1;
+
+    buf_init(&h, 1024);
+    assert_int_equal(auth_password_hash("correct horse", 13, &h), ERR_OK);
+    assert_int_equal(store_user_add(f->st, "alice", buf_cstr(&h), 1, &id),
+                     ERR_OK);
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_OK);
+    assert_int_equal(got, id);
+    /* Wrong password, unknown name, impossible name: the same answer. */
+    assert_int_equal(auth_login_verify(f->st, "alice", "wrong horse", 11,
+                                       &got),
+                     ERR_NOTFOUND);
+    assert_int_equal(got, 0);
+    assert_int_equal(auth_login_verify(f->st, "mallory", "correct horse", 13,
+                                       &got),
+                     ERR_NOTFOUND);
+    assert_int_equal(auth_login_verify(f->st, "no such/name", "x", 1, &got),
+                     ERR_NOTFOUND);
+    /* A disabled user cannot log in, even with the right password. */
+    sql(f->path, "UPDATE app_user SET disabled = 1", SQLITE_OK);
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_NOTFOUND);
+    buf_free(&h);
+}
+
+/* The session table must not hold the token, only its SHA-256. */
+static void test_session_token_stored_hashed(void **state)
+{
+    struct fx *f = *state;
+    struct store_session_limits lim = {100, 1000};
+    struct store_session s = {0};
+    struct buf token, csrf, key, raw, q;
+    int64_t uid = add_user(f, "alice");
+
+    buf_init(&token, 128);
+    buf_init(&csrf, 128);
+    buf_init(&key, 128);
+    buf_init(&raw, 1 << 20);
+    buf_init(&q, 1024);
+    assert_int_equal(auth_session_create(f->st, uid, 1000, &token, &csrf),
+                     ERR_OK);
+    assert_int_equal(token.len, AUTH_TOKEN_CHARS);
+    assert_int_equal(csrf.len, AUTH_TOKEN_CHARS);
+    assert_string_not_equal(buf_cstr(&token), buf_cstr(&csrf));
+    assert_int_equal(auth_token_key(buf_cstr(&token), &key), ERR_OK);
+    assert_int_equal(key.len, 64);
+    assert_int_equal(store_session_get(f->st, buf_cstr(&key), 1001, &lim, &s),
+                     ERR_OK);
+    assert_string_equal(s.csrf, buf_cstr(&csrf));
+    store_session_free(&s);
+    /* The row is keyed by the hash; no column holds the token. */
+    assert_int_equal(buf_printf(&q, "SELECT count(*) FROM session WHERE "
+                                    "token_hash = '%s'", buf_cstr(&key)),
+                     ERR_OK);
+    assert_int_equal(sql_int(f->path, buf_cstr(&q)), 1);
+    buf_reset(&q);
+    assert_int_equal(buf_printf(&q, "SELECT count(*) FROM session WHERE "
+                                    "instr(token_hash || csrf, '%s') > 0",
+                                buf_cstr(&token)),
+                     ERR_OK);
+    assert_int_equal(sql_int(f->path, buf_cstr(&q)), 0);
+    /* Nor does any byte of the database file. */
+    tu_read(f->path, &raw);
+    assert_false(contains_bytes(raw.data, raw.len, token.data, token.len));
+    buf_free(&token);
+    buf_free(&csrf);
+    buf_free(&key);
+    buf_free(&raw);
+    buf_free(&q);
+}
+
+static void test_token_key_and_compare(void **state)
+{
+    struct buf t1, t2, k;
+    (void)state;
+    buf_init(&t1, 128);
+    buf_init(&t2, 128);
+    buf_init(&k, 128);
+    assert_int_equal(auth_token_new(&t1), ERR_OK);
+    assert_int_equal(auth_token_new(&t2), ERR_OK);
+    assert_string_not_equal(buf_cstr(&t1), buf_cstr(&t2));
+    assert_true(auth_token_equal(buf_cstr(&t1), buf_cstr(&t1)));
+    assert_false(auth_token_equal(buf_cstr(&t1), buf_cstr(&t2)));
+    assert_false(auth_token_equal(buf_cstr(&t1), NULL));
+    assert_false(auth_token_equal(NULL, NULL));
+    assert_false(auth_token_equal("", ""));
+    assert_false(auth_token_equal("abc", "abcd"));
+    /* Malformed tokens have no key. */
+    assert_int_equal(auth_token_key(NULL, &k), ERR_PARSE);
+    assert_int_equal(auth_token_key("short", &k), ERR_PARSE);
+    assert_int_equal(auth_token_key("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+                                    &k),
+                     ERR_PARSE);
+    assert_int_equal(auth_token_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                                    &k),
+                     ERR_PARSE);
+    assert_int_equal(k.len, 0);
+    /* The key is the SHA-256 of the token's 32 bytes. */
+    assert_int_equal(auth_token_key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                    &k),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&k), "66687aadf862bd776c8fc18b8e9f8e20089714"
+                                      "856ee233b3902a591d0d5f2925");
+    buf_free(&t1);
+    buf_free(&t2);
+    buf_free(&k);
+}
+
+static void test_login_location(void **state)
+{
+    struct buf b;
+    (void)state;
+    buf_init(&b, 8192);
+    auth_login_location("/", &b);
+    assert_string_equal(buf_cstr(&b), "/login?next=/");
+    auth_login_location("/content/x_y-z.1~", &b);
+    assert_string_equal(buf_cstr(&b), "/login?next=/content/x_y-z.1~");
+    /* Anything that could end the value or the header is encoded. */
+    auth_login_location("/a b?c=d&e#f\r\nSet-Cookie:x\"<", &b);
+    assert_string_equal(buf_cstr(&b), "/login?next=/a%20b%3Fc%3Dd%26e%23f%0D"
+                                      "%0ASet-Cookie%3Ax%22%3C");
+    /* Not a local path: no next. */
+    auth_login_location("//evil.example/", &b);
+    assert_string_equal(buf_cstr(&b), "/login");
+    auth_login_location("/\\evil.example", &b);
+    assert_string_equal(buf_cstr(&b), "/login");
+    auth_login_location("http://evil.example/", &b);
+    assert_string_equal(buf_cstr(&b), "/login");
+    auth_login_location(NULL, &b);
+    assert_string_equal(buf_cstr(&b), "/login");
+    buf_free(&b);
+}
+
+static enum err form(const char *body, const char *key, struct buf *out)
+{
+    buf_reset(out);
+    return auth_form_field(body, strlen(body), key, out);
+}
+
+static void test_form_field(void **state)
+{
+    struct buf b;
+    (void)state;
+    buf_init(&b, 16);
+    assert_int_equal(form("user=al%40ice&password=a+b%2Bc%26", "user", &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b), "al@ice");
+    assert_int_equal(form("user=al%40ice&password=a+b%2Bc%26", "password",
+                          &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b), "a b+c&");
+    assert_int_equal(form("xuser=a&userx=b&user=", "user", &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "");
+    assert_int_equal(form("password=x", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("user", "user", &b), ERR_NOTFOUND);
+    assert_int_equal(form("user=a&user=b", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%4", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%zz", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=a%00b", "user", &b), ERR_PARSE);
+    assert_int_equal(auth_form_field("user=a\0b", 9, "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=0123456789abcdef0", "user", &b), ERR_PARSE);
+    assert_int_equal(form("user=%41", "user", &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "A");
+    buf_free(&b);
+}
+
+static void test_throttle(void **state)
+{
+    int64_t t = 100000;
+    (void)state;
+    auth_throttle_reset();
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS - 1; i++) {
+        auth_throttle_fail("alice", "10.0.0.1", t);
+        assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t), 0);
+    }
+    auth_throttle_fail("alice", "10.0.0.1", t);
+    assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t),
+                     AUTH_LOCK_FIRST);
+    /* The account is locked from everywhere; the address for others not. */
+    assert_int_equal(auth_throttle_wait("alice", "10.0.0.2", t + 10),
+                     AUTH_LOCK_FIRST - 10);
+    assert_int_equal(auth_throttle_wait("bob", "10.0.0.1", t), 0);
+    /* After the lockout, the next round locks twice as long. */
+    t += AUTH_LOCK_FIRST;
+    assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t), 0);
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        auth_throttle_fail("alice", "10.0.0.3", t);
+    assert_int_equal(auth_throttle_wait("alice", NULL, t),
+                     2 * AUTH_LOCK_FIRST);
+    /* A success forgets the account's failures. */
+    auth_throttle_success("alice");
+    assert_int_equal(auth_throttle_wait("alice", "10.0.0.4", t), 0);
+    /* Failures spread over more than the window do not add up. */
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        auth_throttle_fail("carol", "10.0.0.5", t + i * AUTH_FAIL_WINDOW);
+    assert_int_equal(auth_throttle_wait("carol", "10.0.0.5",
+                                        t + 4 * AUTH_FAIL_WINDOW),
+                     0);
+    /* Many names from one address lock the address. */
+    for (int i = 0; i < AUTH_IP_FAILS; i++)
+        auth_throttle_fail(NULL, "10.0.0.9", t);
+    assert_int_equal(auth_throttle_wait("dave", "10.0.0.9", t),
+                     AUTH_LOCK_FIRST);
+    assert_int_equal(auth_throttle_wait("dave", "10.0.0.8", t), 0);
+    auth_throttle_reset();
+}
+
+/* The table stays bounded: the oldest entries make way. */
+static void test_throttle_bounded(void **state)
+{
+    struct buf name;
+    (void)state;
+    auth_throttle_reset();
+    buf_init(&name, 64);
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        auth_throttle_fail("alice", "10.0.0.1", 1000);
+    assert_true(auth_throttle_wait("alice", NULL, 1000) > 0);
+    for (int i = 0; i < AUTH_THROTTLE_SLOTS; i++) {
+        buf_reset(&name);
+        assert_int_equal(buf_printf(&name, "u%d", i), ERR_OK);
+        auth_throttle_fail(buf_cstr(&name), "10.0.0.2", 1001);
+    }
+    assert_int_equal(auth_throttle_wait("alice", NULL, 1001), 0);
+    buf_free(&name);
+    auth_throttle_reset();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_user_add_get_del, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_session_idle_timeout, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_session_absolute_timeout, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_session_purge_and_user_changes,
+                                        setup, teardown),
+        cmocka_unit_test(test_names_and_password_rules),
+        cmocka_unit_test(test_password_hash_and_verify),
+        cmocka_unit_test_setup_teardown(test_login_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_token_stored_hashed,
+                                        setup, teardown),
+        cmocka_unit_test(test_token_key_and_compare),
+        cmocka_unit_test(test_login_location),
+        cmocka_unit_test(test_form_field),
+        cmocka_unit_test(test_throttle),
+        cmocka_unit_test(test_throttle_bounded),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
