@@ -11,24 +11,17 @@ md -q import --observed-at 2024-06-01T20:00:00Z "$API/day1.json"
 md -q import --observed-at 2024-06-02T08:00:00Z "$API/day2am.json"
 md -q import --observed-at 2024-06-02T20:00:00Z "$API/day2.json"
 
-"$BIN" --db "$DB" serve --listen 127.0.0.1:0 2>"$TMP/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do
-  PORT=$(grep -o '127.0.0.1:[0-9]*' "$TMP/serve.err" | cut -d: -f2)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-check "server started" test -n "$PORT"
+check "server started" serve_start "$DB"
+check "logged in" login "$DB" "$URL"
 
-# Every request goes through req (a session cookie or CSRF header would be
-# added here, once): req METHOD PATH STATUS [curl args...]; the body is in
+# Every request goes through req, with the session cookie, Origin and
+# CSRF token: req METHOD PATH STATUS [curl args...]; the body is in
 # $TMP/body.
 req() {
   local method=$1 path=$2 want=$3 code
   shift 3
-  code=$(curl -s -m 20 -o "$TMP/body" -w '%{http_code}' -X "$method" "$@" "$URL$path")
+  code=$(curl -s -m 20 -o "$TMP/body" -w '%{http_code}' -X "$method" \
+    -b "$COOKIES" -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" "$@" "$URL$path")
   [ "$code" = "$want" ] || { echo "  $method $path: $code, expected $want" >&2; cat "$TMP/body" >&2; echo >&2; return 1; }
 }
 get() { req GET "$@"; }

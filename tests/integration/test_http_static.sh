@@ -9,16 +9,8 @@ DB="$TMP/static.db"
 "$BIN" --db "$DB" -q import --observed-at 2024-06-01T12:00:00Z \
   "$DATA/cli/videos_page.json"
 
-"$BIN" --db "$DB" serve --listen 127.0.0.1:0 2>"$TMP/serve.err" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 50); do
-  PORT=$(grep -o '127.0.0.1:[0-9]*' "$TMP/serve.err" | cut -d: -f2)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-URL="http://127.0.0.1:$PORT"
-check "server started" test -n "$PORT"
+check "server started" serve_start "$DB"
+check "logged in" login "$DB" "$URL"
 
 # get PATH STATUS [CURL ARGS...]: body in $TMP/body, headers in $TMP/headers.
 get() {
@@ -26,11 +18,13 @@ get() {
   shift 2
   rm -f "$TMP/body"
   code=$(curl -s -m 10 --path-as-is -o "$TMP/body" -D "$TMP/headers" \
-    -w '%{http_code} %{size_download}' "$@" "$URL$path")
+    -b "$COOKIES" -w '%{http_code} %{size_download}' "$@" "$URL$path")
   echo "${code#* }" >"$TMP/size"
   code=${code%% *}
   [ "$code" = "$want" ] || { echo "  GET $path: $code, expected $want" >&2; head -c 300 "$TMP/body" >&2; return 1; }
 }
+# env_get PATH STATUS: get without the session cookie.
+env_get() { local COOKIES=/dev/null; get "$@"; }
 # header NAME VALUE: the last response carried exactly this header.
 header() {
   tr -d '\r' <"$TMP/headers" | grep -qixF -- "$1: $2" ||
@@ -48,7 +42,12 @@ type_of() {
   esac
 }
 
-# The pages.
+# The pages. Without a session the app page sends the browser to log in;
+# the login page and the assets need none.
+check "GET / logged out" env_get / 302
+check "to the login page" header Location "/login?next=/"
+check "GET /login logged out" env_get /login 200
+check "GET /assets/app.css logged out" env_get /assets/app.css 200
 check "GET /" get / 200
 check "/ is HTML" header Content-Type "text/html; charset=utf-8"
 check "/ is index.html" same_file "$TMP/body" "$WEB/index.html"
