@@ -17,8 +17,17 @@ packages=(
   sqlite3
 )
 
+# Packages a machine may have from elsewhere: Node.js from NodeSource
+# ships npm inside its nodejs package, and Debian's npm cannot be
+# installed beside it. The command being there is enough.
+declare -A provided_by=([nodejs]=node [npm]=npm)
+
 missing=()
 for p in "${packages[@]}"; do
+  cmd=${provided_by[$p]:-}
+  if [ -n "$cmd" ] && command -v "$cmd" >/dev/null; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
