@@ -799,4 +799,10 @@ static const struct store_ops sqlite_ops = {
     .top_gains = sq_top_gains,
     .item_by_id = sq_item_by_id,
     .export_values = sq_export_values,
+    .cred_put = sq_cred_put,
+    .cred_get = sq_cred_get,
+    .cred_set_status = sq_cred_set_status,
+    .cred_list = sq_cred_list,
+    .oauth_state_put = sq_oauth_state_put,
+    .oauth_state_take = sq_oauth_state_take,
 };
