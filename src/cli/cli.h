@@ -76,6 +76,8 @@ int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_rollup(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_connect(struct cli *cli, int argc, char **argv);
+int cmd_connections(struct cli *cli, int argc, char **argv);
 
 extern const struct command cli_commands[];
 
