@@ -549,6 +549,95 @@ static void test_invalid_grant(void **state)
     free(acct);
 }
 
+/* The sealed refresh token of (p, acct), opened. Caller frees. */
+static char *refresh_of(struct fx *fx, enum platform p, const char *acct)
+{
+    struct store_cred c;
+    struct buf rt;
+
+    buf_init(&rt, 8192);
+    assert_int_equal(store_cred_get(fx->st, p, acct, &c, &fx->err), ERR_OK);
+    assert_non_null(c.refresh_sealed);
+    assert_int_equal(secret_open(fx->key, c.refresh_sealed, &rt, &fx->err),
+                     ERR_OK);
+    store_cred_free(&c);
+    return buf_steal(&rt);
+}
+
+/* A refresh answer without a refresh token, or with an empty one, keeps
+ * the stored refresh token (and it still works afterwards). */
+static void test_refresh_token_kept(void **state)
+{
+    struct fx *fx = *state;
+    char *acct = connect_platform(fx, PLATFORM_YOUTUBE, "UC1", "code-k");
+    char *rt0 = refresh_of(fx, PLATFORM_YOUTUBE, acct), *rt;
+    char *t1, *t2, *t3;
+
+    assert_true(str_has_prefix(rt0, "fake-rt-"));
+    fx->cfg.refresh_margin_s = 86400; /* every call refreshes */
+    t1 = token(fx, PLATFORM_YOUTUBE, acct); /* Google: no refresh_token */
+    rt = refresh_of(fx, PLATFORM_YOUTUBE, acct);
+    assert_string_equal(rt, rt0);
+    free(rt);
+    control(fx, "{\"faults\": [{\"path\": \"/token\", \"kind\": "
+                "\"status\", \"status\": 200, \"body\": {\"access_token\":"
+                " \"fake-at-from-fault\", \"expires_in\": 3599, "
+                "\"refresh_token\": \"\", \"token_type\": \"Bearer\"}}]}");
+    t2 = token(fx, PLATFORM_YOUTUBE, acct);
+    assert_string_equal(t2, "fake-at-from-fault");
+    rt = refresh_of(fx, PLATFORM_YOUTUBE, acct);
+    assert_string_equal(rt, rt0);
+    free(rt);
+    t3 = token(fx, PLATFORM_YOUTUBE, acct); /* the kept one still works */
+    assert_true(str_has_prefix(t3, "fake-at-"));
+    assert_string_not_equal(t3, t2);
+    assert_int_equal(stat_of(fx, "/token"), 4);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(rt0);
+    free(acct);
+}
+
+/* A malformed token response is an error, and changes nothing. */
+static void test_bad_token_response(void **state)
+{
+    struct fx *fx = *state;
+    char *acct = connect_platform(fx, PLATFORM_YOUTUBE, "UC1", "code-b");
+    struct store_cred before, after;
+    struct buf t;
+
+    buf_init(&t, 8192);
+    assert_int_equal(store_cred_get(fx->st, PLATFORM_YOUTUBE, acct, &before,
+                                    &fx->err), ERR_OK);
+    fx->cfg.refresh_margin_s = 86400;
+    control(fx, "{\"faults\": [{\"path\": \"/token\", \"kind\": "
+                "\"status\", \"status\": 200, \"body\": {\"access_token\":"
+                " 42}}, {\"path\": \"/token\", \"kind\": \"malformed\"},"
+                " {\"path\": \"/token\", \"kind\": \"status\", "
+                "\"status\": 503}]}");
+    assert_int_equal(oauth_access_token(fx->o, fx->st, fx->nc,
+                                        PLATFORM_YOUTUBE, acct, &t, &fx->err),
+                     ERR_PARSE);
+    assert_non_null(strstr(buf_cstr(&fx->err), "access_token"));
+    assert_int_equal(oauth_access_token(fx->o, fx->st, fx->nc,
+                                        PLATFORM_YOUTUBE, acct, &t, &fx->err),
+                     ERR_PARSE);
+    /* a 5xx is transient: still ok, not needs_relogin */
+    assert_int_equal(oauth_access_token(fx->o, fx->st, fx->nc,
+                                        PLATFORM_YOUTUBE, acct, &t, &fx->err),
+                     ERR_UPSTREAM);
+    assert_int_equal(store_cred_get(fx->st, PLATFORM_YOUTUBE, acct, &after,
+                                    &fx->err), ERR_OK);
+    assert_string_equal(after.access_sealed, before.access_sealed);
+    assert_string_equal(after.refresh_sealed, before.refresh_sealed);
+    assert_int_equal(after.status, CRED_OK);
+    store_cred_free(&before);
+    store_cred_free(&after);
+    buf_free(&t);
+    free(acct);
+}
+
 /* TikTok: hex PKCE, the account is the open_id, refresh returns a
  * refresh token. */
 static void test_tiktok(void **state)
@@ -687,6 +776,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_single_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_grant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_token_kept, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bad_token_response, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_tiktok, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instagram, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_verifier, setup, teardown),
