@@ -265,6 +265,20 @@ static void test_secret_key_permissions(void **state)
     assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_OK);
     secret_key_destroy(k);
     k = NULL;
+    if (geteuid() == 0) { /* only root can give a file away */
+        assert_int_equal(chown(kp, 65534, 65534), 0);
+        assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_INVALID);
+        assert_non_null(strstr(buf_cstr(&err), "not owned by this user"));
+        assert_int_equal(chown(kp, 0, 0), 0);
+    }
+    /* a symlink is not followed */
+    {
+        char *link = join(dir, "link.key");
+        assert_int_equal(symlink(kp, link), 0);
+        assert_int_not_equal(secret_key_load(link, false, &k, &err), ERR_OK);
+        assert_null(k);
+        free(link);
+    }
     write_file(shortp, "too short");
     assert_int_equal(chmod(shortp, 0600), 0);
     assert_int_equal(secret_key_load(shortp, true, &k, &err), ERR_INVALID);
