@@ -72,6 +72,9 @@ size=$(stat -c %s "$tmp/overview.json")
 # nginx: the same bytes as a static file, one worker per core.
 mkdir -p "$tmp/www" "$tmp/nginx"
 cp "$tmp/overview.json" "$tmp/www/overview.json"
+# nginx's workers run as an unprivileged user: let them read the file.
+chmod 755 "$tmp" "$tmp/www"
+chmod 644 "$tmp/www/overview.json"
 nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$tmp/nginx/nginx.conf" <<EOF
 worker_processes 2;
@@ -95,10 +98,13 @@ http {
 EOF
 /usr/sbin/nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
 pids+=($!)
+ncode=
 for _ in $(seq 50); do
-  curl -s -m 2 -o /dev/null "http://127.0.0.1:$nport/overview.json" && break
+  ncode=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$nport/overview.json" || true)
+  [ "$ncode" = 200 ] && break
   sleep 0.1
 done
+[ "$ncode" = 200 ] || { echo "bench-http: nginx answered $ncode" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
 
 # load NAME URL [HEADER]: wrk's requests/s and p99 (ms) into $rps, $p99.
 load() {

@@ -184,6 +184,43 @@ static const char usage_demo[] =
     "database already holds data (without --force) or interrupted,\n"
     "2 usage error, 3 database error.\n";
 
+static const char usage_connect[] =
+    "usage: mediadash connect youtube|instagram|tiktok [options]\n"
+    "\n"
+    "Connect an account with OAuth: prints the platform's consent address,\n"
+    "waits for the browser to come back to the redirect URI (a one-shot\n"
+    "listener on 127.0.0.1, checking the state), exchanges the code and\n"
+    "stores the tokens encrypted with the key file (secret_key_file,\n"
+    "default <db>.key, created with mode 0600; refused if group or others\n"
+    "can read it: chmod 600 it).\n"
+    "\n"
+    "options:\n"
+    "  --account ID        the account these tokens are for (default: the\n"
+    "                      TikTok open_id, else \"default\")\n"
+    "  --no-listen         print the address and exit; finish with --code\n"
+    "  --code CODE --state STATE\n"
+    "                      finish a consent by hand with the code and state\n"
+    "                      of the address the browser was sent back to\n"
+    "  --timeout S         wait at most S seconds (default 300)\n"
+    "  --config FILE       configuration file (default $MEDIADASH_CONFIG,\n"
+    "                      else ~/.config/mediadash/mediadash.conf if there)\n"
+    "  --set KEY=VALUE     override a key (e.g. youtube.token_url=...);\n"
+    "                      secrets only from the environment or a file\n"
+    "\n"
+    "Keys (file [section] key = value; environment MEDIADASH_SECTION_KEY;\n"
+    "later sources win: file, environment, --set):\n"
+    "  PLATFORM.client_id, PLATFORM.client_secret (environment only),\n"
+    "  PLATFORM.client_secret_file, PLATFORM.auth_url, PLATFORM.token_url,\n"
+    "  PLATFORM.api_base, PLATFORM.redirect_uri, PLATFORM.scopes,\n"
+    "  secret_key_file, oauth.refresh_margin (seconds, default 300)\n";
+
+static const char usage_connections[] =
+    "usage: mediadash connections [--json]\n"
+    "\n"
+    "List the connected accounts: platform, account, status (ok or\n"
+    "needs_relogin), when the access token expires and the last error.\n"
+    "Tokens are never shown.\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -202,6 +239,10 @@ const struct command cli_commands[] = {
      cmd_user},
     {"demo", "fill a database with a generated, realistic year", usage_demo,
      cmd_demo},
+    {"connect", "connect a platform account (OAuth)", usage_connect,
+     cmd_connect},
+    {"connections", "list connected accounts and their status",
+     usage_connections, cmd_connections},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -5,6 +5,10 @@
 #include "core/timeutil.h"
 #include "store/store_impl.h"
 
+#include <stdlib.h>
+
+#include "core/alloc.h"
+
 enum err store_open(const char *target, struct store **out, struct buf *err)
 {
     *out = NULL;
@@ -211,4 +215,69 @@ enum err store_session_purge(struct store *st, int64_t now,
                              int64_t *n)
 {
     return st->ops->session_purge(st, now, lim, n);
+}
+
+const char *cred_status_name(enum cred_status s)
+{
+    return s == CRED_NEEDS_RELOGIN ? "needs_relogin" : "ok";
+}
+
+void store_cred_free(struct store_cred *c)
+{
+    if (c == NULL)
+        return;
+    FREE_AND_NULL(c->account);
+    FREE_AND_NULL(c->access_sealed);
+    FREE_AND_NULL(c->refresh_sealed);
+    FREE_AND_NULL(c->scopes);
+    FREE_AND_NULL(c->last_error);
+}
+
+enum err store_cred_put(struct store *st, const struct store_cred *c,
+                        struct buf *err)
+{
+    return st->ops->cred_put(st, c, err);
+}
+
+enum err store_cred_get(struct store *st, enum platform p,
+                        const char *account, struct store_cred *out,
+                        struct buf *err)
+{
+    return st->ops->cred_get(st, p, account, out, err);
+}
+
+enum err store_cred_set_status(struct store *st, enum platform p,
+                               const char *account, enum cred_status s,
+                               const char *last_error, int64_t now,
+                               struct buf *err)
+{
+    return st->ops->cred_set_status(st, p, account, s, last_error, now, err);
+}
+
+enum err store_cred_list(struct store *st, store_cred_fn fn, void *ud,
+                         struct buf *err)
+{
+    return st->ops->cred_list(st, fn, ud, err);
+}
+
+void store_oauth_state_free(struct store_oauth_state *s)
+{
+    if (s == NULL)
+        return;
+    FREE_AND_NULL(s->account);
+    FREE_AND_NULL(s->verifier_sealed);
+}
+
+enum err store_oauth_state_put(struct store *st, const char *state,
+                               const struct store_oauth_state *s,
+                               int64_t now, struct buf *err)
+{
+    return st->ops->oauth_state_put(st, state, s, now, err);
+}
+
+enum err store_oauth_state_take(struct store *st, const char *state,
+                                int64_t now, struct store_oauth_state *out,
+                                struct buf *err)
+{
+    return st->ops->oauth_state_take(st, state, now, out, err);
 }

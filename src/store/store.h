@@ -268,4 +268,64 @@ enum err store_session_purge(struct store *st, int64_t now,
                              const struct store_session_limits *lim,
                              int64_t *n) WARN_UNUSED;
 
+/* ---- OAuth credentials (sealed by core/secret before they get here) --- */
+
+enum cred_status { CRED_OK, CRED_NEEDS_RELOGIN };
+const char *cred_status_name(enum cred_status s); /* "ok", "needs_relogin" */
+
+/* One credential. The token fields hold sealed text (core/secret), never
+ * a token in plain text; the store does not look inside them. */
+struct store_cred {
+    enum platform platform;
+    char *account;        /* owned; the account's ext id */
+    char *access_sealed;  /* owned; NULL: none */
+    char *refresh_sealed; /* owned; NULL: none */
+    int64_t expires_at;   /* UTC seconds; TIME_NONE: unknown */
+    char *scopes;         /* owned; NULL: none */
+    enum cred_status status;
+    char *last_error;     /* owned; NULL: none */
+    int64_t updated_at;
+};
+void store_cred_free(struct store_cred *c); /* frees the members */
+
+/* Insert or replace the credential (platform, account), in one statement.
+ * A NULL refresh_sealed keeps the stored refresh token: platforms often
+ * omit it from a refresh response. Strings borrowed. */
+enum err store_cred_put(struct store *st, const struct store_cred *c,
+                        struct buf *err) WARN_UNUSED;
+/* Load (platform, account) into *out (caller frees with store_cred_free).
+ * ERR_NOTFOUND when there is none. */
+enum err store_cred_get(struct store *st, enum platform p,
+                        const char *account, struct store_cred *out,
+                        struct buf *err) WARN_UNUSED;
+/* Set the status and last error (may be NULL) of a credential.
+ * ERR_NOTFOUND when there is none. */
+enum err store_cred_set_status(struct store *st, enum platform p,
+                               const char *account, enum cred_status s,
+                               const char *last_error, int64_t now,
+                               struct buf *err) WARN_UNUSED;
+/* Called per credential, ordered by platform and account; borrowed for
+ * the call. A non-OK return stops the walk and is returned. */
+typedef enum err (*store_cred_fn)(void *ud, const struct store_cred *c);
+enum err store_cred_list(struct store *st, store_cred_fn fn, void *ud,
+                         struct buf *err) WARN_UNUSED;
+
+/* A pending authorization request (oauth_state). */
+struct store_oauth_state {
+    enum platform platform;
+    char *account;         /* owned; NULL: not chosen yet */
+    char *verifier_sealed; /* owned */
+    int64_t expires_at;
+};
+void store_oauth_state_free(struct store_oauth_state *s);
+/* Record state (strings borrowed), dropping expired ones. */
+enum err store_oauth_state_put(struct store *st, const char *state,
+                               const struct store_oauth_state *s,
+                               int64_t now, struct buf *err) WARN_UNUSED;
+/* Take state: load it into *out and delete it (single use), in one
+ * transaction. ERR_NOTFOUND when unknown, used or expired at now. */
+enum err store_oauth_state_take(struct store *st, const char *state,
+                                int64_t now, struct store_oauth_state *out,
+                                struct buf *err) WARN_UNUSED;
+
 #endif

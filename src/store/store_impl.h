@@ -59,6 +59,24 @@ struct store_ops {
     enum err (*session_purge)(struct store *st, int64_t now,
                               const struct store_session_limits *lim,
                               int64_t *n);
+    /* OAuth credentials and pending states (store_sqlite_cred.c) */
+    enum err (*cred_put)(struct store *st, const struct store_cred *c,
+                         struct buf *err);
+    enum err (*cred_get)(struct store *st, enum platform p,
+                         const char *account, struct store_cred *out,
+                         struct buf *err);
+    enum err (*cred_set_status)(struct store *st, enum platform p,
+                                const char *account, enum cred_status s,
+                                const char *last_error, int64_t now,
+                                struct buf *err);
+    enum err (*cred_list)(struct store *st, store_cred_fn fn, void *ud,
+                          struct buf *err);
+    enum err (*oauth_state_put)(struct store *st, const char *state,
+                                const struct store_oauth_state *s,
+                                int64_t now, struct buf *err);
+    enum err (*oauth_state_take)(struct store *st, const char *state,
+                                 int64_t now, struct store_oauth_state *out,
+                                 struct buf *err);
 };
 
 struct store {

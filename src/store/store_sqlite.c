@@ -810,4 +810,10 @@ static const struct store_ops sqlite_ops = {
     .session_touch = sq_session_touch,
     .session_del = sq_session_del,
     .session_purge = sq_session_purge,
+    .cred_put = sq_cred_put,
+    .cred_get = sq_cred_get,
+    .cred_set_status = sq_cred_set_status,
+    .cred_list = sq_cred_list,
+    .oauth_state_put = sq_oauth_state_put,
+    .oauth_state_take = sq_oauth_state_take,
 };

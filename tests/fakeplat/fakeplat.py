@@ -84,6 +84,8 @@ class State:
         self.refresh = dict(oauth.get("refresh_tokens", {}))
         self.tokens = set(self.data.get("access_tokens", []))
         self.enforce_tokens = "access_tokens" in self.data
+        self.expires_in = int(oauth.get("expires_in", 3599))
+        self.token_delay = 0.0  # seconds before a token endpoint answers
 
     def count(self, method, path, query, headers, body):
         with self.lock:
@@ -237,6 +239,14 @@ class Handler(BaseHTTPRequestHandler):
             for f in req.get("faults", []):
                 st.faults.append(dict(f))
             st.codes.update(req.get("oauth_codes", {}))
+            if "expires_in" in req:
+                st.expires_in = int(req["expires_in"])
+            if "token_delay" in req:
+                st.token_delay = min(float(req["token_delay"]), 10.0)
+            if req.get("revoke_refresh"):
+                st.refresh.clear()
+            for t in req.get("revoke_access", []):
+                st.tokens.discard(t)
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
@@ -397,6 +407,9 @@ class Handler(BaseHTTPRequestHandler):
             if method != "POST":
                 return self.send_json(405, {"error": "method not allowed"})
             return self.oauth(path, body)
+        if path in ("/access_token", "/refresh_access_token") and \
+                method == "GET":  # Instagram Login: graph.instagram.com
+            return self.ig_long_lived(path, q)
         if not self.authorized(q):
             return self.error_expired(path)
         if path.startswith("/youtube/v3/") and method == "GET":
@@ -655,18 +668,75 @@ class Handler(BaseHTTPRequestHandler):
             return self.oauth_error(style, 401, "invalid_client",
                                     "The OAuth client was not found.")
         grant = form.get("grant_type")
+        delay = self.server.state.token_delay
+        if delay > 0:
+            self.server.stopping.wait(delay)
+        if style == "meta" and grant is None and "code" in form:
+            grant = "authorization_code"  # Graph's code exchange has none
+        if style == "meta" and grant == "fb_exchange_token":
+            return self.meta_exchange(client, form)
         if grant == "authorization_code":
-            why = self.oauth_check_code(client, form)
-        elif grant == "refresh_token":
+            why = self.oauth_check_code(client, form, style)
+        elif grant == "refresh_token" and style != "meta":
             why = self.oauth_check_refresh(client, form)
         else:
             return self.oauth_error(style, 400, "unsupported_grant_type",
                                     "Invalid grant_type: %s" % grant)
+        if isinstance(why, tuple):  # (error code, description)
+            return self.oauth_error(style, 400, why[0], why[1])
         if why is not None:
             return self.oauth_error(style, 400, "invalid_grant", why)
         self.oauth_issue(style, client, grant, form)
 
-    def oauth_check_code(self, client, form):
+    def meta_exchange(self, client, form):
+        """grant_type=fb_exchange_token: a short-lived (or still valid
+        long-lived) user token for a long-lived one, about 60 days."""
+        st = self.server.state
+        old = form.get("fb_exchange_token", "")
+        with st.lock:
+            ok = old in st.tokens
+        if not ok:
+            return self.error_graph(190, 400, "Error validating access "
+                                    "token: The session has been "
+                                    "invalidated because the user changed "
+                                    "their password or Facebook has changed "
+                                    "the session for security reasons.")
+        access = "fake-at-" + secrets.token_urlsafe(16)
+        with st.lock:
+            st.tokens.add(access)
+            ttl = st.expires_in
+        self.send_json(200, {"access_token": access, "token_type": "bearer",
+                             "expires_in": ttl})
+
+    def ig_long_lived(self, path, q):
+        """Instagram API with Instagram Login: ig_exchange_token (short to
+        long-lived, needs client_secret) and ig_refresh_token (a valid
+        long-lived token for a fresh one)."""
+        st = self.server.state
+        grant = q.get("grant_type")
+        want = "ig_exchange_token" if path == "/access_token" \
+            else "ig_refresh_token"
+        if grant != want:
+            return self.error_graph(100, 400, "(#100) Invalid grant_type")
+        if want == "ig_exchange_token":
+            clients = st.data.get("oauth", {}).get("clients", {})
+            if q.get("client_secret") not in [c.get("secret") for c in
+                                               clients.values()]:
+                return self.error_graph(101, 400, "Error validating client "
+                                        "secret.")
+        with st.lock:
+            ok = q.get("access_token", "") in st.tokens
+        if not ok:
+            return self.error_graph(190, 400, "Invalid OAuth access token - "
+                                    "Cannot parse access token")
+        access = "fake-at-" + secrets.token_urlsafe(16)
+        with st.lock:
+            st.tokens.add(access)
+            ttl = st.expires_in
+        self.send_json(200, {"access_token": access, "token_type": "bearer",
+                             "expires_in": ttl})
+
+    def oauth_check_code(self, client, form, style="google"):
         st = self.server.state
         with st.lock:
             c = st.codes.pop(form.get("code", ""), None)  # single use
@@ -679,8 +749,15 @@ class Handler(BaseHTTPRequestHandler):
         chal = c.get("code_challenge")
         if chal is not None:
             ver = form.get("code_verifier", "")
-            got = b64url(hashlib.sha256(ver.encode()).digest())
-            if not ver or got != chal:
+            digest = hashlib.sha256(ver.encode()).digest()
+            if style == "tiktok":
+                # TikTok (Login Kit for Desktop) hex-encodes the SHA-256
+                # of the verifier, unlike RFC 7636's base64url.
+                if not ver or digest.hex() != chal:
+                    return ("invalid_request", "Code verifier or code "
+                            "challenge is invalid.")
+                return None
+            if not ver or b64url(digest) != chal:
                 return "Invalid code verifier."
         return None
 
@@ -700,18 +777,18 @@ class Handler(BaseHTTPRequestHandler):
             refresh = "fake-rt-" + secrets.token_urlsafe(16)
         with st.lock:
             st.tokens.add(access)
-            st.refresh[refresh] = client
-        ttl = int(self.server.state.data.get("oauth", {}).get("expires_in",
-                                                               3599))
+            if style != "meta":
+                st.refresh[refresh] = client
+            ttl = st.expires_in
         if style == "google":
             out = {"access_token": access, "expires_in": ttl,
                    "scope": "https://www.googleapis.com/auth/youtube.readonly",
                    "token_type": "Bearer"}
             if grant == "authorization_code":
                 out["refresh_token"] = refresh
-        elif style == "meta":
+        elif style == "meta":  # short-lived; no refresh token at Meta
             out = {"access_token": access, "token_type": "bearer",
-                   "expires_in": ttl, "refresh_token": refresh}
+                   "expires_in": min(ttl, 5183)}
         else:
             out = {"access_token": access, "expires_in": ttl,
                    "open_id": st.data.get("tiktok", {}).get("user", {}).get(

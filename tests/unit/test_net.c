@@ -1246,12 +1246,23 @@ static void oauth_use_tokens(struct fx *fx, const struct buf *token_resp)
     free(u);
 }
 
+/* TikTok's PKCE challenge: hex of SHA-256(verifier). Caller frees. */
+static char *s256_hex(const char *verifier)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char *out = xmalloc(2 * sizeof(h) + 1);
+
+    crypto_hash_sha256(h, (const unsigned char *)verifier, strlen(verifier));
+    sodium_bin2hex(out, 2 * sizeof(h) + 1, h, sizeof(h));
+    return out;
+}
+
 #define VERIFIER "dBjftJeZ4CVP-mJ92K9Vqwe3l_ZpUPm8c2iCr6tNFk4"
 
 static void test_oauth_fake(void **state)
 {
     struct fx *fx = *state;
-    char *chal = s256(VERIFIER);
+    char *chal = s256(VERIFIER), *hex = s256_hex(VERIFIER);
     struct buf ctl;
     struct call c;
 
@@ -1261,11 +1272,12 @@ static void test_oauth_fake(void **state)
                                 "\"redirect_uri\": \"http://127.0.0.1/cb\","
                                 " \"code_challenge\": \"%s\"}, \"code-2\": "
                                 "{\"client_id\": \"fake-tiktok-key\", "
-                                "\"code_challenge\": \"%s\"}}}", chal, chal),
+                                "\"code_challenge\": \"%s\"}}}", chal, hex),
                      ERR_OK);
     control(fx, buf_cstr(&ctl));
     buf_free(&ctl);
     free(chal);
+    free(hex);
     token_post(fx, "/token", "grant_type=authorization_code&code=code-1"
                "&client_id=fake-google-client&client_secret=fake-google-"
                "secret&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb"

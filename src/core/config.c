@@ -1,0 +1,373 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "str.h"
+
+enum opt_type { OPT_STR, OPT_INT };
+enum opt_flags { OPT_SECRET = 1 }; /* environment only, never shown */
+
+struct opt {
+    const char *key;
+    enum opt_type type;
+    size_t offset; /* into struct config */
+    int64_t lo, hi; /* OPT_INT bounds */
+    const char *def; /* default, NULL: unset */
+    unsigned flags;
+    const char *help;
+};
+
+#define PF(p, f) offsetof(struct config, plat[p].f)
+#define PLATFORM_OPTS(p, name, auth, token, base, scope_list)                     \
+    {name ".client_id", OPT_STR, PF(p, client_id), 0, 0, NULL, 0,            \
+     "OAuth client id (TikTok: client key)"},                                 \
+    {name ".client_secret", OPT_STR, PF(p, client_secret), 0, 0, NULL,       \
+     OPT_SECRET, "OAuth client secret (environment only)"},                   \
+    {name ".client_secret_file", OPT_STR, PF(p, client_secret_file), 0, 0,   \
+     NULL, 0, "file holding the client secret"},                              \
+    {name ".auth_url", OPT_STR, PF(p, auth_url), 0, 0, auth, 0,              \
+     "consent page"},                                                         \
+    {name ".token_url", OPT_STR, PF(p, token_url), 0, 0, token, 0,           \
+     "token endpoint"},                                                       \
+    {name ".api_base", OPT_STR, PF(p, api_base), 0, 0, base, 0,              \
+     "API base URL"},                                                         \
+    {name ".redirect_uri", OPT_STR, PF(p, redirect_uri), 0, 0,               \
+     "http://127.0.0.1:8765/oauth/callback", 0,                               \
+     "where the consent page sends the browser back"},                        \
+    {name ".scopes", OPT_STR, PF(p, scopes), 0, 0, scope_list, 0,                \
+     "scopes asked for"}
+
+static const struct opt opts[] = {
+    PLATFORM_OPTS(PLATFORM_YOUTUBE, "youtube",
+                  "https://accounts.google.com/o/oauth2/v2/auth",
+                  "https://oauth2.googleapis.com/token",
+                  "https://youtube.googleapis.com",
+                  "https://www.googleapis.com/auth/youtube.readonly "
+                  "https://www.googleapis.com/auth/yt-analytics.readonly"),
+    PLATFORM_OPTS(PLATFORM_INSTAGRAM, "instagram",
+                  "https://www.facebook.com/v21.0/dialog/oauth",
+                  "https://graph.facebook.com/v21.0/oauth/access_token",
+                  "https://graph.facebook.com",
+                  "instagram_basic,instagram_manage_insights,"
+                  "pages_show_list,pages_read_engagement"),
+    PLATFORM_OPTS(PLATFORM_TIKTOK, "tiktok",
+                  "https://www.tiktok.com/v2/auth/authorize/",
+                  "https://open.tiktokapis.com/v2/oauth/token/",
+                  "https://open.tiktokapis.com",
+                  "user.info.basic,user.info.stats,video.list"),
+    {"secret_key_file", OPT_STR, offsetof(struct config, secret_key_file), 0,
+     0, NULL, 0, "key file for secrets at rest (default: <db>.key)"},
+    {"oauth.refresh_margin", OPT_INT,
+     offsetof(struct config, refresh_margin_s), 0, 86400, "300", 0,
+     "refresh access tokens expiring within this many seconds"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+static const struct opt *opt_find(const char *key)
+{
+    for (size_t i = 0; i < N_OPTS; i++)
+        if (strcmp(opts[i].key, key) == 0)
+            return &opts[i];
+    return NULL;
+}
+
+static char **str_at(struct config *cfg, const struct opt *o)
+{
+    return (char **)(void *)((char *)cfg + o->offset);
+}
+
+static int64_t *int_at(struct config *cfg, const struct opt *o)
+{
+    return (int64_t *)(void *)((char *)cfg + o->offset);
+}
+
+static enum err opt_apply(struct config *cfg, const struct opt *o,
+                          const char *value, struct buf *err)
+{
+    int64_t v;
+
+    if (strlen(value) > CONFIG_MAX_VALUE) {
+        buf_setf(err, "%s: value longer than %d bytes", o->key,
+                 CONFIG_MAX_VALUE);
+        return ERR_INVALID;
+    }
+    if (o->type == OPT_INT) {
+        if (parse_i64(value, o->lo, o->hi, &v) != ERR_OK) {
+            buf_setf(err, "%s: expected an integer in [%lld, %lld], got "
+                     "\"%s\"", o->key, (long long)o->lo, (long long)o->hi,
+                     value);
+            return ERR_INVALID;
+        }
+        *int_at(cfg, o) = v;
+        return ERR_OK;
+    }
+    free(*str_at(cfg, o));
+    *str_at(cfg, o) = *value ? xstrdup(value) : NULL;
+    return ERR_OK;
+}
+
+void config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < N_OPTS; i++) {
+        if (opts[i].def != NULL &&
+            opt_apply(cfg, &opts[i], opts[i].def, NULL) != ERR_OK)
+            abort(); /* a bad default is a bug */
+    }
+}
+
+void config_free(struct config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    for (size_t i = 0; i < N_OPTS; i++) {
+        if (opts[i].type != OPT_STR)
+            continue;
+        char **p = str_at(cfg, &opts[i]);
+        if (opts[i].flags & OPT_SECRET && *p != NULL)
+            memset(*p, 0, strlen(*p));
+        FREE_AND_NULL(*p);
+    }
+}
+
+static void env_name(const char *key, struct buf *out)
+{
+    buf_reset(out);
+    buf_catf(out, "MEDIADASH_");
+    for (const char *p = key; *p; p++)
+        buf_catf(out, "%c", *p == '.' ? '_' : toupper((unsigned char)*p));
+}
+
+enum err config_set(struct config *cfg, const char *key, const char *value,
+                    enum config_src src, struct buf *err)
+{
+    const struct opt *o = opt_find(key);
+
+    if (o == NULL) {
+        buf_setf(err, "unknown key \"%s\"", key);
+        return ERR_INVALID;
+    }
+    if ((o->flags & OPT_SECRET) && src != CONFIG_SRC_ENV) {
+        struct buf name;
+        buf_init(&name, 128);
+        env_name(key, &name);
+        buf_setf(err, "%s is a secret: set it in the environment (%s) or "
+                 "name a file holding it with %s_file", key,
+                 buf_cstr(&name), key);
+        buf_free(&name);
+        return ERR_INVALID;
+    }
+    return opt_apply(cfg, o, value, err);
+}
+
+enum err config_set_arg(struct config *cfg, const char *arg, struct buf *err)
+{
+    const char *eq = strchr(arg, '=');
+    char *key;
+    enum err rc;
+
+    if (eq == NULL || eq == arg) {
+        buf_setf(err, "expected KEY=VALUE, got \"%s\"", arg);
+        return ERR_INVALID;
+    }
+    key = xstrndup(arg, (size_t)(eq - arg));
+    rc = config_set(cfg, key, eq + 1, CONFIG_SRC_FLAG, err);
+    free(key);
+    return rc;
+}
+
+/* ---- the file --------------------------------------------------------- */
+
+static char *trim(char *s)
+{
+    char *e;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+/* One line of the file; *section is the current [section] (owned). */
+static enum err parse_line(struct config *cfg, char *line, char **section,
+                           struct buf *err)
+{
+    char *s = trim(line), *eq, *key, *val;
+    struct buf full;
+    enum err rc;
+
+    if (*s == '\0' || *s == '#' || *s == ';')
+        return ERR_OK;
+    if (*s == '[') {
+        size_t n = strlen(s);
+        if (n < 3 || s[n - 1] != ']') {
+            buf_setf(err, "expected \"[section]\"");
+            return ERR_PARSE;
+        }
+        s[n - 1] = '\0';
+        free(*section);
+        *section = xstrdup(trim(s + 1));
+        return ERR_OK;
+    }
+    eq = strchr(s, '=');
+    if (eq == NULL) {
+        buf_setf(err, "expected \"key = value\"");
+        return ERR_PARSE;
+    }
+    *eq = '\0';
+    key = trim(s);
+    val = trim(eq + 1);
+    buf_init(&full, 256);
+    rc = buf_printf(&full, "%s%s%s", *section ? *section : "",
+                    *section ? "." : "", key);
+    if (rc == ERR_OK)
+        rc = config_set(cfg, buf_cstr(&full), val, CONFIG_SRC_FILE, err);
+    else
+        buf_setf(err, "key too long");
+    buf_free(&full);
+    return rc;
+}
+
+enum err config_load_file(struct config *cfg, const char *path,
+                          bool optional, struct buf *err)
+{
+    struct buf text, why, msg;
+    char *section = NULL, *line, *next;
+    unsigned lineno = 0;
+    struct stat sb;
+    enum err rc;
+
+    buf_init(&text, CONFIG_MAX_FILE);
+    buf_init(&why, 512);
+    buf_init(&msg, 1024);
+    if (stat(path, &sb) != 0 && errno == ENOENT) {
+        rc = optional ? ERR_OK : ERR_NOTFOUND;
+        if (!optional)
+            buf_setf(err, "%s: no such file", path);
+        goto out;
+    }
+    rc = buf_read_file(&text, path, &why);
+    if (rc != ERR_OK) {
+        if (rc == ERR_TOOBIG)
+            buf_setf(err, "%s: larger than %zu bytes", path, CONFIG_MAX_FILE);
+        else
+            buf_setf(err, "%s: %s", path, buf_cstr(&why));
+        goto out;
+    }
+    if (memchr(text.data ? text.data : "", '\0', text.len) != NULL) {
+        buf_setf(err, "%s: not a text file (NUL byte)", path);
+        rc = ERR_PARSE;
+        goto out;
+    }
+    for (line = text.data; line != NULL && rc == ERR_OK; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        lineno++;
+        rc = parse_line(cfg, line, &section, &msg);
+        if (rc != ERR_OK)
+            buf_setf(err, "%s:%u: %s", path, lineno, buf_cstr(&msg));
+    }
+out:
+    free(section);
+    buf_free(&text);
+    buf_free(&why);
+    buf_free(&msg);
+    return rc;
+}
+
+/* ---- environment and finishing ----------------------------------------- */
+
+enum err config_load_env(struct config *cfg, struct buf *err)
+{
+    struct buf name;
+    enum err rc = ERR_OK;
+
+    buf_init(&name, 128);
+    for (size_t i = 0; i < N_OPTS && rc == ERR_OK; i++) {
+        env_name(opts[i].key, &name);
+        const char *v = getenv(buf_cstr(&name));
+        if (v == NULL)
+            continue;
+        rc = config_set(cfg, opts[i].key, v, CONFIG_SRC_ENV, err);
+        if (rc != ERR_OK)
+            buf_catf(err, " (from %s)", buf_cstr(&name));
+    }
+    buf_free(&name);
+    return rc;
+}
+
+static enum err read_secret_file(const char *path, char **out,
+                                 struct buf *err)
+{
+    struct buf b, why;
+    enum err rc;
+
+    buf_init(&b, CONFIG_MAX_SECRET);
+    buf_init(&why, 256);
+    rc = buf_read_file(&b, path, &why);
+    if (rc != ERR_OK) {
+        buf_setf(err, "client secret file %s: %s", path,
+                 rc == ERR_TOOBIG ? "too large" : buf_cstr(&why));
+        goto out;
+    }
+    while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
+        b.data[--b.len] = '\0';
+    if (b.len == 0 || strlen(b.data) != b.len) {
+        buf_setf(err, "client secret file %s: empty or binary", path);
+        rc = ERR_INVALID;
+        goto out;
+    }
+    *out = buf_steal(&b);
+out:
+    if (b.data != NULL)
+        memset(b.data, 0, b.cap);
+    buf_free(&b);
+    buf_free(&why);
+    return rc;
+}
+
+enum err config_finish(struct config *cfg, const char *db_path,
+                       struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (int p = 0; p < PLATFORM_COUNT && rc == ERR_OK; p++) {
+        struct config_platform *pl = &cfg->plat[p];
+        if (pl->client_secret == NULL && pl->client_secret_file != NULL)
+            rc = read_secret_file(pl->client_secret_file, &pl->client_secret,
+                                  err);
+    }
+    if (rc == ERR_OK && cfg->secret_key_file == NULL && db_path != NULL) {
+        struct buf k;
+        buf_init(&k, 8192);
+        rc = buf_printf(&k, "%s.key", db_path);
+        if (rc == ERR_OK)
+            cfg->secret_key_file = buf_steal(&k);
+        else
+            buf_setf(err, "database path too long");
+        buf_free(&k);
+    }
+    return rc;
+}
+
+void config_describe(struct buf *out)
+{
+    struct buf name;
+    buf_init(&name, 128);
+    for (size_t i = 0; i < N_OPTS; i++) {
+        env_name(opts[i].key, &name);
+        buf_catf(out, "  %-30s %s\n  %-30s   env %s%s%s\n", opts[i].key,
+                 opts[i].help, "", buf_cstr(&name),
+                 opts[i].def ? ", default " : "",
+                 opts[i].def ? opts[i].def : "");
+    }
+    buf_free(&name);
+}

@@ -1,0 +1,77 @@
+/* Configuration (STYLE.md 13, DESIGN.md): one table of keys drives the
+ * INI-style file, the MEDIADASH_* environment variables and the
+ * command-line flags. Callers apply the three in that order, so a later
+ * source overrides an earlier one:
+ *
+ *   config_init(&cfg);
+ *   config_load_file(&cfg, path, true, err);   # [section] key = value
+ *   config_load_env(&cfg, err);                # MEDIADASH_YOUTUBE_CLIENT_ID
+ *   config_set(&cfg, "youtube.api_base", v, CONFIG_SRC_FLAG, err);
+ *   config_finish(&cfg, db_path, err);         # secret files, defaults
+ *
+ * Keys are "section.name" (the file's [youtube] + client_id is
+ * "youtube.client_id"; the environment's MEDIADASH_YOUTUBE_CLIENT_ID).
+ * Secrets (client_secret) are taken from the environment only, or read
+ * from the file named by client_secret_file; never from a flag. The
+ * config is immutable once finished. */
+#ifndef MEDIADASH_CONFIG_H
+#define MEDIADASH_CONFIG_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+#include "model.h"
+
+#define CONFIG_MAX_FILE ((size_t)64 << 10)
+#define CONFIG_MAX_VALUE 2048
+#define CONFIG_MAX_SECRET 1024
+
+struct config_platform {
+    char *client_id;          /* owned; NULL: not set */
+    char *client_secret;      /* owned; NULL: not set */
+    char *client_secret_file; /* owned; read by config_finish */
+    char *auth_url;           /* owned; the consent page */
+    char *token_url;          /* owned; the token endpoint */
+    char *api_base;           /* owned; e.g. https://youtube.googleapis.com */
+    char *redirect_uri;       /* owned; the loopback callback */
+    char *scopes;             /* owned; as the platform writes them */
+};
+
+struct config {
+    struct config_platform plat[PLATFORM_COUNT];
+    char *secret_key_file;     /* owned; "secret_key_file"; default <db>.key */
+    int64_t refresh_margin_s;  /* refresh tokens expiring within this */
+};
+
+enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
+
+/* Every key at its default. */
+void config_init(struct config *cfg);
+void config_free(struct config *cfg); /* NULL is a no-op */
+
+/* Set key to value (copied) from src. ERR_INVALID with err naming the key
+ * for an unknown key, a value out of bounds, or a secret given as a flag. */
+enum err config_set(struct config *cfg, const char *key, const char *value,
+                    enum config_src src, struct buf *err) WARN_UNUSED;
+/* Same for "key=value" (the --set flag). */
+enum err config_set_arg(struct config *cfg, const char *arg, struct buf *err)
+    WARN_UNUSED;
+/* Read an INI file: "[section]" lines, "key = value" lines, '#' or ';'
+ * comments, blank lines. Errors name the file and the line ("FILE:3:
+ * unknown key \"youtube.nope\""). A missing file is ERR_NOTFOUND, or
+ * ERR_OK when optional. */
+enum err config_load_file(struct config *cfg, const char *path,
+                          bool optional, struct buf *err) WARN_UNUSED;
+/* Apply every MEDIADASH_<SECTION>_<NAME> variable that is set. */
+enum err config_load_env(struct config *cfg, struct buf *err) WARN_UNUSED;
+/* Read the client_secret_file of each platform whose client_secret is not
+ * set (trailing newline dropped), and default secret_key_file to
+ * "<db_path>.key". ERR_IO naming the file when it cannot be read. */
+enum err config_finish(struct config *cfg, const char *db_path,
+                       struct buf *err) WARN_UNUSED;
+
+/* Print the keys, their environment names and defaults (for --help). */
+void config_describe(struct buf *out);
+
+#endif

@@ -1,0 +1,640 @@
+#define LOG_MODULE "oauth"
+#include "net/oauth.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/jread.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+
+#define MAX_TOKEN_RESPONSE ((size_t)64 << 10)
+#define MAX_ERROR_TEXT 200
+
+/* One credential someone is refreshing (or reading) right now. */
+struct flight {
+    enum platform p;
+    char *account; /* owned */
+    bool busy;
+};
+
+struct oauth {
+    const struct config *cfg;     /* borrowed */
+    const struct secret_key *key; /* borrowed */
+    pthread_mutex_t mu;           /* guards flights */
+    pthread_cond_t cv;            /* a flight went idle */
+    struct flight *flights;
+    size_t n, cap;
+};
+
+enum err oauth_create(const struct config *cfg, const struct secret_key *key,
+                      struct oauth **out)
+{
+    struct oauth *o = xcalloc(1, sizeof(*o));
+    o->cfg = cfg;
+    o->key = key;
+    if (pthread_mutex_init(&o->mu, NULL) != 0) {
+        free(o);
+        return ERR_NOMEM;
+    }
+    if (pthread_cond_init(&o->cv, NULL) != 0) {
+        pthread_mutex_destroy(&o->mu);
+        free(o);
+        return ERR_NOMEM;
+    }
+    *out = o;
+    return ERR_OK;
+}
+
+void oauth_destroy(struct oauth *o)
+{
+    if (o == NULL)
+        return;
+    for (size_t i = 0; i < o->n; i++)
+        free(o->flights[i].account);
+    free(o->flights);
+    pthread_cond_destroy(&o->cv);
+    pthread_mutex_destroy(&o->mu);
+    free(o);
+}
+
+/* ---- single flight ---------------------------------------------------- */
+
+/* Wait until no other thread works on (p, account), then claim it. */
+static size_t flight_enter(struct oauth *o, enum platform p,
+                           const char *account)
+{
+    size_t i;
+
+    pthread_mutex_lock(&o->mu);
+    for (i = 0; i < o->n; i++)
+        if (o->flights[i].p == p && strcmp(o->flights[i].account, account) == 0)
+            break;
+    if (i == o->n) {
+        o->flights = xgrow(o->flights, &o->cap, o->n + 1, sizeof(*o->flights));
+        o->flights[o->n++] = (struct flight){p, xstrdup(account), false};
+    }
+    while (o->flights[i].busy)
+        pthread_cond_wait(&o->cv, &o->mu);
+    o->flights[i].busy = true;
+    pthread_mutex_unlock(&o->mu);
+    return i; /* entries are never removed, so the index stays valid */
+}
+
+static void flight_leave(struct oauth *o, size_t i)
+{
+    pthread_mutex_lock(&o->mu);
+    o->flights[i].busy = false;
+    pthread_cond_broadcast(&o->cv);
+    pthread_mutex_unlock(&o->mu);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static const struct config_platform *pcfg(const struct oauth *o,
+                                          enum platform p)
+{
+    return &o->cfg->plat[p];
+}
+
+static enum err need_client(const struct oauth *o, enum platform p,
+                            bool secret, struct buf *err)
+{
+    const struct config_platform *c = pcfg(o, p);
+    const char *name = platform_name(p);
+
+    if (c->client_id == NULL || c->auth_url == NULL || c->token_url == NULL ||
+        c->redirect_uri == NULL) {
+        buf_setf(err, "%s.client_id is not set (config file [%s] client_id, "
+                 "or MEDIADASH_%s_CLIENT_ID)", name, name,
+                 p == PLATFORM_YOUTUBE     ? "YOUTUBE"
+                 : p == PLATFORM_INSTAGRAM ? "INSTAGRAM"
+                                           : "TIKTOK");
+        return ERR_INVALID;
+    }
+    if (secret && c->client_secret == NULL) {
+        buf_setf(err, "%s.client_secret is not set (environment, or "
+                 "%s.client_secret_file)", name, name);
+        return ERR_INVALID;
+    }
+    return ERR_OK;
+}
+
+/* n random bytes, base64url without padding, into out (replaced). */
+static enum err random_b64url(size_t n, struct buf *out)
+{
+    unsigned char raw[64];
+    char text[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+
+    if (n > sizeof(raw))
+        return ERR_INVALID;
+    randombytes_buf(raw, n);
+    sodium_bin2base64(text, sizeof(text), raw, n,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    buf_reset(out);
+    return buf_puts(out, text);
+}
+
+/* The PKCE challenge of verifier: base64url(SHA-256) per RFC 7636, but
+ * hex(SHA-256) for TikTok, which documents it so. */
+static enum err pkce_challenge(enum platform p, const char *verifier,
+                               struct buf *out)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char text[2 * crypto_hash_sha256_BYTES + 1];
+
+    crypto_hash_sha256(h, (const unsigned char *)verifier, strlen(verifier));
+    if (p == PLATFORM_TIKTOK)
+        sodium_bin2hex(text, sizeof(text), h, sizeof(h));
+    else
+        sodium_bin2base64(text, sizeof(text), h, sizeof(h),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    buf_reset(out);
+    return buf_puts(out, text);
+}
+
+/* ---- the consent URL -------------------------------------------------- */
+
+static enum err consent_url(const struct oauth *o, enum platform p,
+                            const char *state, const char *challenge,
+                            struct buf *url)
+{
+    const struct config_platform *c = pcfg(o, p);
+    enum err rc;
+
+    buf_reset(url);
+    rc = buf_puts(url, c->auth_url);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(url, p == PLATFORM_TIKTOK ? "client_key"
+                                                         : "client_id",
+                               c->client_id);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(url, "redirect_uri", c->redirect_uri);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(url, "response_type", "code");
+    if (rc == ERR_OK && c->scopes != NULL)
+        rc = net_url_add_param(url, "scope", c->scopes);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(url, "state", state);
+    if (rc == ERR_OK && p == PLATFORM_YOUTUBE) {
+        /* offline + consent: Google sends a refresh token every time */
+        rc = net_url_add_param(url, "access_type", "offline");
+        if (rc == ERR_OK)
+            rc = net_url_add_param(url, "prompt", "consent");
+    }
+    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM) {
+        rc = net_url_add_param(url, "code_challenge", challenge);
+        if (rc == ERR_OK)
+            rc = net_url_add_param(url, "code_challenge_method", "S256");
+    }
+    return rc;
+}
+
+enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
+                     const char *account, struct buf *url,
+                     struct buf *state_out, struct buf *err)
+{
+    struct buf verifier, sealed, chal;
+    struct store_oauth_state s = {.platform = p, .account = (char *)account};
+    int64_t now = time_now();
+    enum err rc;
+
+    buf_init(&verifier, 128);
+    buf_init(&sealed, 1024);
+    buf_init(&chal, 128);
+    rc = need_client(o, p, false, err);
+    if (rc != ERR_OK)
+        goto out;
+    rc = random_b64url(32, &verifier); /* 43 characters */
+    if (rc == ERR_OK)
+        rc = random_b64url(24, state_out);
+    if (rc == ERR_OK)
+        rc = pkce_challenge(p, buf_cstr(&verifier), &chal);
+    if (rc == ERR_OK)
+        rc = secret_seal(o->key, verifier.data, verifier.len, &sealed);
+    if (rc == ERR_OK)
+        rc = consent_url(o, p, buf_cstr(state_out), buf_cstr(&chal), url);
+    if (rc != ERR_OK) {
+        buf_setf(err, "consent URL: %s", err_str(rc));
+        goto out;
+    }
+    s.verifier_sealed = sealed.data;
+    s.expires_at = now + OAUTH_STATE_TTL_S;
+    rc = store_oauth_state_put(st, buf_cstr(state_out), &s, now, err);
+out:
+    secret_buf_wipe(&verifier);
+    buf_free(&sealed);
+    buf_free(&chal);
+    return rc;
+}
+
+/* ---- token endpoint ----------------------------------------------------- */
+
+/* What a token response said. Strings borrowed from root. */
+struct tokens {
+    json_t *root;
+    const char *access, *refresh, *scope, *open_id;
+    int64_t expires_in; /* -1: not given */
+};
+
+static void tokens_free(struct tokens *t)
+{
+    json_decref(t->root);
+    *t = (struct tokens){0};
+}
+
+static enum err parse_tokens(enum platform p, const struct buf *body,
+                             struct tokens *t, struct buf *err)
+{
+    struct jread r;
+    bool has_exp = false;
+    enum err rc;
+
+    *t = (struct tokens){.expires_in = -1};
+    t->root = json_loadb(body->data ? body->data : "", body->len,
+                         JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(t->root)) {
+        buf_setf(err, "%s token endpoint: the answer is not a JSON object",
+                 platform_name(p));
+        return ERR_PARSE;
+    }
+    jread_init(&r, err);
+    jread_where(&r, "%s token response", platform_name(p));
+    rc = jread_string(&r, t->root, "access_token", J_REQUIRED,
+                      OAUTH_MAX_TOKEN, &t->access);
+    if (rc == ERR_OK)
+        rc = jread_string(&r, t->root, "refresh_token", J_OPTIONAL,
+                          OAUTH_MAX_TOKEN, &t->refresh);
+    if (rc == ERR_OK)
+        rc = jread_int(&r, t->root, "expires_in", J_OPTIONAL, 0,
+                       (int64_t)10 * 365 * 86400, &t->expires_in, &has_exp);
+    if (rc == ERR_OK)
+        rc = jread_string(&r, t->root, "scope", J_OPTIONAL, 4096, &t->scope);
+    if (rc == ERR_OK)
+        rc = jread_id(&r, t->root, "open_id", J_OPTIONAL, &t->open_id);
+    if (rc == ERR_OK && *t->access == '\0')
+        rc = jread_fail(&r, "access_token", "empty");
+    if (!has_exp)
+        t->expires_in = -1;
+    if (t->refresh != NULL && *t->refresh == '\0')
+        t->refresh = NULL; /* an empty one never replaces a stored one */
+    jread_free(&r);
+    if (rc != ERR_OK)
+        tokens_free(t);
+    return rc;
+}
+
+/* Describe a refused token request in err; *relogin when the grant itself
+ * is dead (a new consent is the only way forward). */
+static void describe_refusal(enum platform p, const struct net_resp *r,
+                             bool *relogin, struct buf *err)
+{
+    json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+                              0, NULL);
+    json_t *e = json_object_get(root, "error");
+    const char *code = json_string_value(e);
+    const char *desc = json_string_value(
+        json_object_get(root, "error_description"));
+
+    *relogin = false;
+    if (json_is_object(e)) { /* Graph: {"error": {"code": 190, ...}} */
+        json_int_t c = json_integer_value(json_object_get(e, "code"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        *relogin = c == 190 ||
+                   json_integer_value(json_object_get(e, "error_subcode")) ==
+                       36007;
+        buf_setf(err, "%s token endpoint: HTTP %ld, Graph error %lld: %.*s",
+                 platform_name(p), r->status, (long long)c, MAX_ERROR_TEXT,
+                 msg ? msg : "");
+    } else if (code != NULL) {
+        *relogin = strcmp(code, "invalid_grant") == 0;
+        buf_setf(err, "%s token endpoint: HTTP %ld, %.*s: %.*s",
+                 platform_name(p), r->status, 40, code, MAX_ERROR_TEXT,
+                 desc ? desc : "");
+    } else {
+        buf_setf(err, "%s token endpoint: HTTP %ld", platform_name(p),
+                 r->status);
+    }
+    json_decref(root);
+}
+
+/* POST form to the token endpoint and parse the tokens. */
+static enum err token_request(struct oauth *o, struct net_client *nc,
+                              enum platform p, const struct buf *form,
+                              struct tokens *t, bool *relogin,
+                              struct buf *err)
+{
+    struct net_req req = {.method = NET_POST,
+                          .url = pcfg(o, p)->token_url,
+                          .body = buf_cstr(form),
+                          .body_len = form->len,
+                          .content_type = "application/x-www-form-urlencoded"};
+    struct net_resp r;
+    enum err rc;
+
+    *relogin = false;
+    net_resp_init(&r);
+    rc = net_request(nc, &req, &r, err);
+    if (rc == ERR_UPSTREAM && r.status >= 400 && r.status < 500)
+        describe_refusal(p, &r, relogin, err);
+    else if (rc == ERR_OK && r.body.len > MAX_TOKEN_RESPONSE) {
+        buf_setf(err, "%s token endpoint: response over %zu bytes",
+                 platform_name(p), MAX_TOKEN_RESPONSE);
+        rc = ERR_TOOBIG;
+    } else if (rc == ERR_OK)
+        rc = parse_tokens(p, &r.body, t, err);
+    secret_buf_wipe(&r.body); /* it held tokens */
+    net_resp_free(&r);
+    return rc;
+}
+
+/* The client's part of every token request. */
+static enum err form_client(const struct oauth *o, enum platform p,
+                            struct buf *form)
+{
+    const struct config_platform *c = pcfg(o, p);
+    enum err rc = net_form_add(form, p == PLATFORM_TIKTOK ? "client_key"
+                                                          : "client_id",
+                               c->client_id);
+    if (rc == ERR_OK)
+        rc = net_form_add(form, "client_secret", c->client_secret);
+    return rc;
+}
+
+/* Seal and store what t says, with status ok. A response without scopes
+ * keeps the stored ones, or on a first consent records the configured. */
+static enum err save_tokens(struct oauth *o, struct store *st,
+                            enum platform p, const char *account,
+                            const struct tokens *t, bool first,
+                            struct buf *err)
+{
+    struct buf at, rt;
+    int64_t now = time_now();
+    struct store_cred c = {.platform = p,
+                           .account = (char *)account,
+                           .expires_at = t->expires_in >= 0
+                                             ? now + t->expires_in
+                                             : TIME_NONE,
+                           .scopes = (char *)t->scope,
+                           .status = CRED_OK,
+                           .updated_at = now};
+    enum err rc;
+
+    buf_init(&at, 4 * OAUTH_MAX_TOKEN);
+    buf_init(&rt, 4 * OAUTH_MAX_TOKEN);
+    rc = secret_seal(o->key, t->access, strlen(t->access), &at);
+    if (rc == ERR_OK && t->refresh != NULL)
+        rc = secret_seal(o->key, t->refresh, strlen(t->refresh), &rt);
+    if (rc != ERR_OK) {
+        buf_setf(err, "sealing tokens: %s", err_str(rc));
+        goto out;
+    }
+    c.access_sealed = at.data;
+    c.refresh_sealed = t->refresh != NULL ? rt.data : NULL;
+    if (c.scopes == NULL && first)
+        c.scopes = pcfg(o, p)->scopes;
+    rc = store_cred_put(st, &c, err);
+out:
+    buf_free(&at);
+    buf_free(&rt);
+    return rc;
+}
+
+/* ---- finishing a consent ------------------------------------------------ */
+
+/* Meta: swap the short-lived user token for a long-lived one. t is
+ * replaced by the new answer. */
+static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
+                                struct tokens *t, struct buf *err)
+{
+    struct tokens longer;
+    struct buf form;
+    bool relogin;
+    enum err rc;
+
+    buf_init(&form, 16384);
+    rc = net_form_add(&form, "grant_type", "fb_exchange_token");
+    if (rc == ERR_OK)
+        rc = form_client(o, PLATFORM_INSTAGRAM, &form);
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "fb_exchange_token", t->access);
+    if (rc == ERR_OK)
+        rc = token_request(o, nc, PLATFORM_INSTAGRAM, &form, &longer,
+                           &relogin, err);
+    if (rc == ERR_OK) {
+        tokens_free(t);
+        *t = longer;
+    }
+    secret_buf_wipe(&form);
+    return rc;
+}
+
+static enum err exchange_code(struct oauth *o, struct net_client *nc,
+                              enum platform p, const char *code,
+                              const char *verifier, struct tokens *t,
+                              struct buf *err)
+{
+    struct buf form;
+    bool relogin;
+    enum err rc;
+
+    buf_init(&form, 16384);
+    rc = form_client(o, p, &form);
+    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM) /* Graph takes none */
+        rc = net_form_add(&form, "grant_type", "authorization_code");
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "code", code);
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "redirect_uri", pcfg(o, p)->redirect_uri);
+    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM)
+        rc = net_form_add(&form, "code_verifier", verifier);
+    if (rc == ERR_TOOBIG)
+        buf_setf(err, "authorization code too long");
+    if (rc == ERR_OK)
+        rc = token_request(o, nc, p, &form, t, &relogin, err);
+    secret_buf_wipe(&form);
+    return rc;
+}
+
+enum err oauth_finish(struct oauth *o, struct store *st,
+                      struct net_client *nc, const char *state,
+                      const char *code, enum platform *p_out,
+                      struct buf *account_out, struct buf *err)
+{
+    struct store_oauth_state s = {0};
+    struct tokens t = {0};
+    struct buf verifier;
+    const char *account;
+    enum err rc;
+
+    buf_init(&verifier, 256);
+    if (strlen(state) > 256 || strlen(code) > OAUTH_MAX_TOKEN) {
+        buf_setf(err, "state or code too long");
+        rc = ERR_INVALID;
+        goto out;
+    }
+    rc = store_oauth_state_take(st, state, time_now(), &s, err);
+    if (rc == ERR_OK)
+        rc = need_client(o, s.platform, true, err);
+    if (rc == ERR_OK)
+        rc = secret_open(o->key, s.verifier_sealed, &verifier, err);
+    if (rc == ERR_OK)
+        rc = exchange_code(o, nc, s.platform, code, buf_cstr(&verifier), &t,
+                           err);
+    if (rc == ERR_OK && s.platform == PLATFORM_INSTAGRAM)
+        rc = meta_long_lived(o, nc, &t, err);
+    if (rc != ERR_OK)
+        goto out;
+    account = s.account != NULL  ? s.account
+              : t.open_id != NULL ? t.open_id
+                                  : OAUTH_DEFAULT_ACCOUNT;
+    buf_reset(account_out);
+    rc = buf_puts(account_out, account);
+    if (rc == ERR_OK)
+        rc = save_tokens(o, st, s.platform, account, &t, true, err);
+    if (rc == ERR_OK && p_out != NULL)
+        *p_out = s.platform;
+    if (rc == ERR_OK)
+        LOG_INFO("connected %s account %s", platform_name(s.platform),
+                 account);
+out:
+    tokens_free(&t);
+    secret_buf_wipe(&verifier);
+    store_oauth_state_free(&s);
+    return rc;
+}
+
+/* ---- refreshing ------------------------------------------------------- */
+
+/* One refresh of c (this thread holds its flight). */
+static enum err refresh(struct oauth *o, struct store *st,
+                        struct net_client *nc, const struct store_cred *c,
+                        struct tokens *t, struct buf *err)
+{
+    struct buf form, old;
+    bool relogin = false;
+    enum platform p = c->platform;
+    enum err rc;
+
+    buf_init(&form, 16384);
+    buf_init(&old, 2 * OAUTH_MAX_TOKEN);
+    rc = form_client(o, p, &form);
+    if (p == PLATFORM_INSTAGRAM) {
+        /* no refresh token at Meta: exchange the long-lived token again */
+        if (rc == ERR_OK && c->access_sealed != NULL)
+            rc = secret_open(o->key, c->access_sealed, &old, err);
+        if (rc == ERR_OK)
+            rc = net_form_add(&form, "grant_type", "fb_exchange_token");
+        if (rc == ERR_OK)
+            rc = net_form_add(&form, "fb_exchange_token", buf_cstr(&old));
+    } else if (c->refresh_sealed == NULL) {
+        buf_setf(err, "no refresh token stored");
+        relogin = true;
+        rc = ERR_INVALID;
+    } else {
+        if (rc == ERR_OK)
+            rc = secret_open(o->key, c->refresh_sealed, &old, err);
+        if (rc == ERR_OK)
+            rc = net_form_add(&form, "grant_type", "refresh_token");
+        if (rc == ERR_OK)
+            rc = net_form_add(&form, "refresh_token", buf_cstr(&old));
+    }
+    if (rc == ERR_OK)
+        rc = token_request(o, nc, p, &form, t, &relogin, err);
+    if (rc == ERR_OK)
+        rc = save_tokens(o, st, p, c->account, t, false, err);
+    if (rc != ERR_OK && relogin) {
+        struct buf why;
+        buf_init(&why, 512);
+        buf_setf(&why, "%s", buf_cstr(err));
+        if (store_cred_set_status(st, p, c->account, CRED_NEEDS_RELOGIN,
+                                  buf_cstr(&why), time_now(), NULL) != ERR_OK)
+            LOG_WARN("could not mark %s account %s as needing a new login",
+                     platform_name(p), c->account);
+        buf_setf(err, "%s account %s needs a new login (%s): run 'mediadash "
+                 "connect %s --account %s'", platform_name(p), c->account,
+                 buf_cstr(&why), platform_name(p), c->account);
+        buf_free(&why);
+        rc = ERR_INVALID;
+    }
+    secret_buf_wipe(&form);
+    secret_buf_wipe(&old);
+    return rc;
+}
+
+/* ---- access tokens ------------------------------------------------------ */
+
+static bool still_valid(const struct oauth *o, const struct store_cred *c)
+{
+    return c->expires_at == TIME_NONE ||
+           c->expires_at - time_now() > o->cfg->refresh_margin_s;
+}
+
+static enum err access_token(struct oauth *o, struct store *st,
+                             struct net_client *nc, enum platform p,
+                             const char *account, const char *rejected,
+                             struct buf *out, struct buf *err)
+{
+    struct store_cred c = {0};
+    struct tokens t = {0};
+    size_t f = flight_enter(o, p, account);
+    enum err rc;
+
+    buf_reset(out);
+    rc = store_cred_get(st, p, account, &c, err);
+    if (rc != ERR_OK)
+        goto out;
+    if (c.status == CRED_NEEDS_RELOGIN) {
+        buf_setf(err, "%s account %s needs a new login (%s): run 'mediadash "
+                 "connect %s --account %s'", platform_name(p), account,
+                 c.last_error ? c.last_error : "refused", platform_name(p),
+                 account);
+        rc = ERR_INVALID;
+        goto out;
+    }
+    if (c.access_sealed != NULL && still_valid(o, &c)) {
+        rc = secret_open(o->key, c.access_sealed, out, err);
+        if (rc != ERR_OK ||
+            (rejected == NULL || strcmp(buf_cstr(out), rejected) != 0))
+            goto out; /* valid, or another caller already replaced it */
+        secret_buf_wipe(out);
+    }
+    rc = need_client(o, p, true, err);
+    if (rc == ERR_OK)
+        rc = refresh(o, st, nc, &c, &t, err);
+    if (rc == ERR_OK)
+        rc = buf_puts(out, t.access);
+    if (rc == ERR_OK)
+        LOG_INFO("refreshed the %s access token of account %s (expires in "
+                 "%lld s)", platform_name(p), account,
+                 (long long)t.expires_in);
+out:
+    flight_leave(o, f);
+    if (rc != ERR_OK)
+        secret_buf_wipe(out);
+    tokens_free(&t);
+    store_cred_free(&c);
+    return rc;
+}
+
+enum err oauth_access_token(struct oauth *o, struct store *st,
+                            struct net_client *nc, enum platform p,
+                            const char *account, struct buf *out,
+                            struct buf *err)
+{
+    return access_token(o, st, nc, p, account, NULL, out, err);
+}
+
+enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
+                                     struct net_client *nc, enum platform p,
+                                     const char *account,
+                                     const char *rejected, struct buf *out,
+                                     struct buf *err)
+{
+    return access_token(o, st, nc, p, account, rejected, out, err);
+}

@@ -1,0 +1,90 @@
+/* OAuth2 for the platforms (DESIGN.md, src/net): consent URLs with a
+ * random state (and PKCE S256 where the platform takes it), the code
+ * exchange, refreshes, and valid access tokens for the collector.
+ *
+ *   youtube    Google: authorization code + PKCE (base64url S256),
+ *              access_type=offline; refresh_token grant (the response
+ *              usually has no new refresh token: the stored one is kept).
+ *   instagram  Meta (Facebook Login): code exchange (no PKCE, no refresh
+ *              token), then grant_type=fb_exchange_token for a long-lived
+ *              (~60 day) token; "refreshing" exchanges the still valid
+ *              long-lived token again.
+ *   tiktok     TikTok v2: client_key, PKCE with a hex SHA-256 challenge
+ *              (TikTok's variant), refresh_token grant.
+ *
+ * Tokens are sealed with core/secret before they reach the store and are
+ * never written to logs or error messages. A struct oauth is shared by
+ * every thread of the process: it owns the single-flight table (one mutex)
+ * that makes N callers needing a refresh of one credential cause exactly
+ * one token request. Each thread passes its own store handle and net
+ * client. (Two processes refreshing at once are not coordinated.) */
+#ifndef MEDIADASH_OAUTH_H
+#define MEDIADASH_OAUTH_H
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "core/secret.h"
+#include "net/net.h"
+#include "store/store.h"
+
+#define OAUTH_STATE_TTL_S 600 /* a consent must finish within 10 minutes */
+#define OAUTH_MAX_TOKEN 4096  /* longer tokens are refused */
+#define OAUTH_DEFAULT_ACCOUNT "default"
+
+struct oauth; /* opaque; thread-safe */
+
+/* cfg and key are borrowed and must outlive the oauth object. Caller
+ * destroys *out. */
+enum err oauth_create(const struct config *cfg, const struct secret_key *key,
+                      struct oauth **out) WARN_UNUSED;
+void oauth_destroy(struct oauth *o); /* NULL is a no-op */
+
+/* Start a consent: make a random state bound to a fresh PKCE verifier,
+ * store both (verifier sealed) for OAUTH_STATE_TTL_S, and write the consent
+ * page URL to url and the state to state_out (both replaced). account may
+ * be NULL (then the account is the TikTok open_id, else "default").
+ * ERR_INVALID when the platform's client_id is not configured. */
+enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
+                     const char *account, struct buf *url,
+                     struct buf *state_out, struct buf *err) WARN_UNUSED;
+
+/* Finish a consent (the CLI's loopback listener, --code, and later the
+ * dashboard's /oauth/callback call this): take the state (single use; it
+ * must exist and not be expired, else ERR_NOTFOUND), exchange code for
+ * tokens, and store them sealed with status ok. The platform and account
+ * come from the state; *p_out (may be NULL) and account_out (replaced)
+ * say which. ERR_UPSTREAM when the platform refused (err has its error
+ * code and description), ERR_IO when it could not be reached. */
+enum err oauth_finish(struct oauth *o, struct store *st,
+                      struct net_client *nc, const char *state,
+                      const char *code, enum platform *p_out,
+                      struct buf *account_out, struct buf *err) WARN_UNUSED;
+
+/* A valid access token for (p, account) in out (replaced; wipe it with
+ * secret_buf_wipe when done), refreshing first when it expires within
+ * cfg->refresh_margin_s. Concurrent callers share one refresh. Returns:
+ *   ERR_OK        out holds the token
+ *   ERR_NOTFOUND  no credential: connect first
+ *   ERR_INVALID   the credential needs a new login (status needs_relogin,
+ *                 set when the platform answered invalid_grant or Meta
+ *                 error 190); no network request is made
+ *   ERR_UPSTREAM / ERR_IO / ERR_TOOBIG  the refresh failed for now (the
+ *                 platform's 5xx, a timeout): try again later
+ *   ERR_DB        the store failed; ERR_PARSE a malformed token response */
+enum err oauth_access_token(struct oauth *o, struct store *st,
+                            struct net_client *nc, enum platform p,
+                            const char *account, struct buf *out,
+                            struct buf *err) WARN_UNUSED;
+
+/* The same after an API call answered 401 with token `rejected`: refresh
+ * unless another caller already replaced that token (then return the new
+ * one), so N threads that see a 401 cause one refresh. */
+enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
+                                     struct net_client *nc, enum platform p,
+                                     const char *account,
+                                     const char *rejected, struct buf *out,
+                                     struct buf *err) WARN_UNUSED;
+
+#endif

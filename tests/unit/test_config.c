@@ -1,0 +1,305 @@
+/* core/config (file, environment, flags: precedence and errors) and
+ * core/secret (sealing, key files and their permissions). */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/config.h"
+#include "core/secret.h"
+#include "core/str.h"
+
+static char *join(const char *dir, const char *name)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    assert_int_equal(buf_printf(&b, "%s/%s", dir, name), ERR_OK);
+    return buf_steal(&b);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_config_defaults(void **state)
+{
+    struct config cfg;
+    struct buf err;
+    (void)state;
+    buf_init(&err, 512);
+    config_init(&cfg);
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].token_url,
+                        "https://oauth2.googleapis.com/token");
+    assert_null(cfg.plat[PLATFORM_TIKTOK].client_id);
+    assert_int_equal(cfg.refresh_margin_s, 300);
+    assert_int_equal(config_finish(&cfg, "/var/lib/md/x.db", &err), ERR_OK);
+    assert_string_equal(cfg.secret_key_file, "/var/lib/md/x.db.key");
+    config_free(&cfg);
+    buf_free(&err);
+}
+
+/* file < environment < flag, key by key. */
+static void test_config_precedence(void **state)
+{
+    char *dir = tu_tmpdir(), *path = join(dir, "md.conf");
+    char *sec = join(dir, "tt.secret");
+    struct config cfg;
+    struct buf err;
+    (void)state;
+
+    buf_init(&err, 512);
+    write_file(path, "# comment\n"
+                     "secret_key_file = /k/file\n"
+                     "[youtube]\n"
+                     "  client_id = from-file \n"
+                     "api_base = http://file\n"
+                     "token_url = http://file/token\n"
+                     "; another comment\n\n"
+                     "[tiktok]\nclient_secret_file = TTSEC\n"
+                     "[oauth]\nrefresh_margin = 120\n");
+    /* the secret file's path goes through the environment */
+    write_file(sec, "tt-secret-value\n");
+    setenv("MEDIADASH_TIKTOK_CLIENT_SECRET_FILE", sec, 1);
+    setenv("MEDIADASH_YOUTUBE_API_BASE", "http://env", 1);
+    setenv("MEDIADASH_YOUTUBE_TOKEN_URL", "http://env/token", 1);
+    setenv("MEDIADASH_YOUTUBE_CLIENT_SECRET", "yt-secret", 1);
+    config_init(&cfg);
+    assert_int_equal(config_load_file(&cfg, path, false, &err), ERR_OK);
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].api_base, "http://file");
+    assert_int_equal(config_load_env(&cfg, &err), ERR_OK);
+    assert_int_equal(config_set_arg(&cfg, "youtube.api_base=http://flag",
+                                    &err), ERR_OK);
+    assert_int_equal(config_finish(&cfg, "/db", &err), ERR_OK);
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].client_id, "from-file");
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].token_url,
+                        "http://env/token");
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].api_base, "http://flag");
+    assert_string_equal(cfg.plat[PLATFORM_YOUTUBE].client_secret,
+                        "yt-secret");
+    assert_string_equal(cfg.plat[PLATFORM_TIKTOK].client_secret,
+                        "tt-secret-value");
+    assert_string_equal(cfg.secret_key_file, "/k/file");
+    assert_int_equal(cfg.refresh_margin_s, 120);
+    /* a secret is never a flag, nor a line of the file */
+    assert_int_equal(config_set_arg(&cfg, "youtube.client_secret=x", &err),
+                     ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "MEDIADASH_YOUTUBE_CLIENT_SECRET"));
+    unsetenv("MEDIADASH_TIKTOK_CLIENT_SECRET_FILE");
+    unsetenv("MEDIADASH_YOUTUBE_API_BASE");
+    unsetenv("MEDIADASH_YOUTUBE_TOKEN_URL");
+    unsetenv("MEDIADASH_YOUTUBE_CLIENT_SECRET");
+    config_free(&cfg);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(path);
+    free(sec);
+}
+
+static void expect_file_error(const char *dir, const char *text,
+                              const char *want)
+{
+    char *path = join(dir, "bad.conf");
+    struct config cfg;
+    struct buf err;
+
+    buf_init(&err, 512);
+    write_file(path, text);
+    config_init(&cfg);
+    assert_int_not_equal(config_load_file(&cfg, path, false, &err), ERR_OK);
+    if (strstr(buf_cstr(&err), want) == NULL)
+        fail_msg("got \"%s\", want \"%s\"", buf_cstr(&err), want);
+    config_free(&cfg);
+    buf_free(&err);
+    free(path);
+}
+
+static void test_config_errors(void **state)
+{
+    char *dir = tu_tmpdir(), *missing = join(dir, "none.conf");
+    struct config cfg;
+    struct buf err;
+    (void)state;
+
+    expect_file_error(dir, "[youtube]\nclient_id = a\nnope = 1\n",
+                      "bad.conf:3: unknown key \"youtube.nope\"");
+    expect_file_error(dir, "\n\n[youtube\n", "bad.conf:3: expected \"[section]\"");
+    expect_file_error(dir, "[tiktok]\njust words\n",
+                      "bad.conf:2: expected \"key = value\"");
+    expect_file_error(dir, "[youtube]\nclient_secret = s\n",
+                      "bad.conf:2: youtube.client_secret is a secret");
+    expect_file_error(dir, "[oauth]\nrefresh_margin = soon\n",
+                      "bad.conf:2: oauth.refresh_margin: expected an integer");
+    expect_file_error(dir, "[oauth]\nrefresh_margin = 999999\n",
+                      "bad.conf:2:");
+    buf_init(&err, 512);
+    config_init(&cfg);
+    assert_int_equal(config_load_file(&cfg, missing, true, &err), ERR_OK);
+    assert_int_equal(config_load_file(&cfg, missing, false, &err),
+                     ERR_NOTFOUND);
+    assert_int_equal(config_set_arg(&cfg, "noequals", &err), ERR_INVALID);
+    setenv("MEDIADASH_OAUTH_REFRESH_MARGIN", "-5", 1);
+    assert_int_equal(config_load_env(&cfg, &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "MEDIADASH_OAUTH_REFRESH_MARGIN"));
+    unsetenv("MEDIADASH_OAUTH_REFRESH_MARGIN");
+    assert_int_equal(config_set(&cfg, "tiktok.client_secret_file",
+                                missing, CONFIG_SRC_FLAG, &err), ERR_OK);
+    assert_int_equal(config_finish(&cfg, "/db", &err), ERR_IO);
+    assert_non_null(strstr(buf_cstr(&err), "none.conf"));
+    config_free(&cfg);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(missing);
+}
+
+/* ---- secrets --------------------------------------------------------- */
+
+static void test_secret_roundtrip(void **state)
+{
+    char *dir = tu_tmpdir(), *kp = join(dir, "db.key");
+    struct secret_key *k = NULL;
+    struct buf a, b, plain, err;
+    struct stat sb;
+    (void)state;
+
+    assert_true(sodium_init() >= 0);
+    buf_init(&a, 4096);
+    buf_init(&b, 4096);
+    buf_init(&plain, 4096);
+    buf_init(&err, 512);
+    assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_NOTFOUND);
+    assert_int_equal(secret_key_load(kp, true, &k, &err), ERR_OK);
+    assert_int_equal(stat(kp, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(sb.st_size, 32);
+    assert_int_equal(secret_seal(k, "ya29.token-value", 16, &a), ERR_OK);
+    assert_int_equal(secret_seal(k, "ya29.token-value", 16, &b), ERR_OK);
+    assert_string_not_equal(buf_cstr(&a), buf_cstr(&b)); /* fresh nonces */
+    assert_null(strstr(buf_cstr(&a), "token-value"));
+    assert_true(str_has_prefix(buf_cstr(&a), "v1:"));
+    assert_int_equal(secret_open(k, buf_cstr(&a), &plain, &err), ERR_OK);
+    assert_string_equal(buf_cstr(&plain), "ya29.token-value");
+    assert_int_equal(secret_open(k, buf_cstr(&b), &plain, &err), ERR_OK);
+    assert_string_equal(buf_cstr(&plain), "ya29.token-value");
+    /* tampered: one base64 character changed */
+    a.data[a.len - 3] = a.data[a.len - 3] == 'A' ? 'B' : 'A';
+    assert_int_equal(secret_open(k, buf_cstr(&a), &plain, &err), ERR_INVALID);
+    assert_int_equal(secret_open(k, "v1:!!!", &plain, &err), ERR_PARSE);
+    assert_int_equal(secret_open(k, "plain", &plain, &err), ERR_PARSE);
+    assert_int_equal(secret_open(k, "v1:AAAA", &plain, &err), ERR_PARSE);
+    /* the same key file loads the same key */
+    secret_key_destroy(k);
+    assert_int_equal(secret_key_load(kp, true, &k, &err), ERR_OK);
+    assert_int_equal(secret_open(k, buf_cstr(&b), &plain, &err), ERR_OK);
+    assert_string_equal(buf_cstr(&plain), "ya29.token-value");
+    secret_key_destroy(k);
+    secret_buf_wipe(&plain);
+    buf_free(&a);
+    buf_free(&b);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(kp);
+}
+
+static void test_secret_wrong_key(void **state)
+{
+    char *dir = tu_tmpdir(), *k1p = join(dir, "1.key"), *k2p = join(dir, "2.key");
+    struct secret_key *k1 = NULL, *k2 = NULL;
+    struct buf sealed, plain, err;
+    (void)state;
+
+    buf_init(&sealed, 4096);
+    buf_init(&plain, 4096);
+    buf_init(&err, 512);
+    assert_int_equal(secret_key_load(k1p, true, &k1, &err), ERR_OK);
+    assert_int_equal(secret_key_load(k2p, true, &k2, &err), ERR_OK);
+    assert_int_equal(secret_seal(k1, "refresh-me", 10, &sealed), ERR_OK);
+    assert_int_equal(secret_open(k2, buf_cstr(&sealed), &plain, &err),
+                     ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "does not open with this key"));
+    assert_null(strstr(buf_cstr(&err), "refresh-me"));
+    assert_int_equal(plain.len, 0);
+    secret_key_destroy(k1);
+    secret_key_destroy(k2);
+    buf_free(&sealed);
+    buf_free(&plain);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(k1p);
+    free(k2p);
+}
+
+static void test_secret_key_permissions(void **state)
+{
+    char *dir = tu_tmpdir(), *kp = join(dir, "db.key");
+    char *shortp = join(dir, "short.key");
+    struct secret_key *k = NULL;
+    struct buf err;
+    (void)state;
+
+    buf_init(&err, 512);
+    assert_int_equal(secret_key_load(kp, true, &k, &err), ERR_OK);
+    secret_key_destroy(k);
+    k = NULL;
+    assert_int_equal(chmod(kp, 0644), 0);
+    assert_int_equal(secret_key_load(kp, true, &k, &err), ERR_INVALID);
+    assert_null(k);
+    assert_non_null(strstr(buf_cstr(&err), kp));
+    assert_non_null(strstr(buf_cstr(&err), "chmod 600"));
+    assert_int_equal(chmod(kp, 0640), 0);
+    assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_INVALID);
+    assert_int_equal(chmod(kp, 0600), 0);
+    assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_OK);
+    secret_key_destroy(k);
+    k = NULL;
+    if (geteuid() == 0) { /* only root can give a file away */
+        assert_int_equal(chown(kp, 65534, 65534), 0);
+        assert_int_equal(secret_key_load(kp, false, &k, &err), ERR_INVALID);
+        assert_non_null(strstr(buf_cstr(&err), "not owned by this user"));
+        assert_int_equal(chown(kp, 0, 0), 0);
+    }
+    /* a symlink is not followed */
+    {
+        char *link = join(dir, "link.key");
+        assert_int_equal(symlink(kp, link), 0);
+        assert_int_not_equal(secret_key_load(link, false, &k, &err), ERR_OK);
+        assert_null(k);
+        free(link);
+    }
+    write_file(shortp, "too short");
+    assert_int_equal(chmod(shortp, 0600), 0);
+    assert_int_equal(secret_key_load(shortp, true, &k, &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "expected 32"));
+    assert_int_equal(secret_key_load(dir, false, &k, &err), ERR_INVALID);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(kp);
+    free(shortp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_defaults),
+        cmocka_unit_test(test_config_precedence),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_secret_roundtrip),
+        cmocka_unit_test(test_secret_wrong_key),
+        cmocka_unit_test(test_secret_key_permissions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
