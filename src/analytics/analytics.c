@@ -69,9 +69,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Spike baselines are a couple of weeks of days: insertion sort beats
+ * qsort's merge sort and its calls through a comparator there. */
+#define SMALL_SORT 32
+
+static void sort_small(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 double analytics_median(double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    if (n <= SMALL_SORT)
+        sort_small(v, n);
+    else
+        qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
@@ -83,15 +101,16 @@ double analytics_mad(double *v, size_t n, double med)
 }
 
 size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
-                        size_t window, size_t min_history, double threshold,
-                        int64_t min_excess, struct spike *out, size_t max)
+                        size_t first, size_t window, size_t min_history,
+                        double threshold, int64_t min_excess,
+                        struct spike *out, size_t max)
 {
     double *hist = malloc(sizeof *hist * (window ? window : 1));
     size_t found = 0;
 
     if (hist == NULL)
         return 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = first; i < n; i++) {
         size_t h = 0;
         double med, mad, score;
         if (!known[i])

@@ -59,14 +59,16 @@ struct spike {
 };
 
 /* Days whose gain is far above the item's own recent baseline: for each
- * known day with at least min_history known days among the window days
- * before it, score = (gain - median) / (1.4826 * MAD) (MAD floored at
- * 1 so a flat history still scores), and the day is a spike when
- * score >= threshold and gain - median >= min_excess. Writes at most max
- * spikes in day order; returns how many were found (may exceed max). */
+ * known day from index first on with at least min_history known days
+ * among the window days before it, score = (gain - median) /
+ * (1.4826 * MAD) (MAD floored at 1 so a flat history still scores), and
+ * the day is a spike when score >= threshold and gain - median >=
+ * min_excess. Days before first serve only as history. Writes at most
+ * max spikes in day order; returns how many were found (may exceed max). */
 size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
-                        size_t window, size_t min_history, double threshold,
-                        int64_t min_excess, struct spike *out, size_t max);
+                        size_t first, size_t window, size_t min_history,
+                        double threshold, int64_t min_excess,
+                        struct spike *out, size_t max);
 
 struct scored {
     int64_t id;

@@ -114,39 +114,104 @@ void report_heatmap_add(struct store *st, const struct item *it,
     }
 }
 
-static void add_spikes(struct build *b, const struct item *it)
-{
-    int32_t from = b->o->from_day - SPIKE_WINDOW, to = b->o->to_day;
-    size_t span = (size_t)(to - from), n = 0, found;
-    struct store_day *days = NULL;
-    int64_t *gain = xcalloc(span, sizeof *gain);
-    bool *known = xcalloc(span, sizeof *known);
-    struct spike sp[SPIKES_MAX];
+/* Spikes: one walk over every content item's daily views gained in
+ * [from - SPIKE_WINDOW, to), judged per item as its rows end. The
+ * SPIKES_MAX highest scores are kept; their items are loaded last. */
+struct spike_walk {
+    struct build *b;
+    int64_t item;       /* the item whose days are gathered, or 0 */
+    int32_t from;       /* day of index 0 */
+    size_t span;
+    int64_t *gain;
+    bool *known;
+    int64_t *item_of;   /* per kept spike, until the items are loaded */
+};
 
-    if (store_item_days(b->st, it->id, M_VIEWS, from, to, &days, &n) == ERR_OK)
-        for (size_t i = 0; i < n; i++)
-            if (days[i].day >= from && days[i].has_gain) {
-                gain[days[i].day - from] = days[i].gain;
-                known[days[i].day - from] = true;
-            }
-    found = analytics_spikes(gain, known, span, SPIKE_WINDOW,
-                             SPIKE_MIN_HISTORY, SPIKE_THRESHOLD,
-                             SPIKE_MIN_EXCESS, sp, SPIKES_MAX);
-    for (size_t i = 0; i < found && i < SPIKES_MAX; i++) {
-        struct report *r = b->r;
-        int32_t day = from + (int32_t)sp[i].index;
-        if (day < b->o->from_day || r->nspikes >= SPIKES_MAX)
-            continue;
-        r->spikes = xrealloc(r->spikes, (r->nspikes + 1) * sizeof *r->spikes);
-        r->spikes[r->nspikes++] = (struct report_spike){
-            NULL, day, sp[i].gain, sp[i].baseline, sp[i].score};
-        if (store_item_by_id(b->st, it->id, &r->spikes[r->nspikes - 1].item) !=
-            ERR_OK)
-            r->nspikes--;
+static void keep_spike(struct spike_walk *w, const struct spike *sp)
+{
+    struct report *r = w->b->r;
+    size_t at = r->nspikes;
+
+    if (r->nspikes == SPIKES_MAX) { /* full: replace the weakest */
+        at = 0;
+        for (size_t i = 1; i < r->nspikes; i++)
+            if (r->spikes[i].score < r->spikes[at].score)
+                at = i;
+        if (r->spikes[at].score >= sp->score)
+            return;
+    } else {
+        r->nspikes++;
     }
-    free(days);
-    free(gain);
-    free(known);
+    r->spikes[at] = (struct report_spike){
+        NULL, w->from + (int32_t)sp->index, sp->gain, sp->baseline,
+        sp->score};
+    w->item_of[at] = w->item;
+}
+
+static void judge_item(struct spike_walk *w)
+{
+    struct spike sp[SPIKES_MAX];
+    size_t found;
+
+    if (w->item == 0)
+        return;
+    found = analytics_spikes(w->gain, w->known, w->span, SPIKE_WINDOW,
+                             SPIKE_WINDOW, SPIKE_MIN_HISTORY,
+                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, sp,
+                             SPIKES_MAX);
+    for (size_t i = 0; i < found && i < SPIKES_MAX; i++)
+        keep_spike(w, &sp[i]);
+    memset(w->known, 0, w->span * sizeof *w->known);
+}
+
+static enum err on_item_gain(void *ud, int64_t item_id, int32_t day,
+                             int64_t gain)
+{
+    struct spike_walk *w = ud;
+
+    if (item_id != w->item) {
+        judge_item(w);
+        w->item = item_id;
+    }
+    if (day >= w->from && (size_t)(day - w->from) < w->span) {
+        w->gain[day - w->from] = gain;
+        w->known[day - w->from] = true;
+    }
+    return ERR_OK;
+}
+
+static int cmp_spike(const void *a, const void *b)
+{
+    const struct report_spike *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? 1 : -1;
+    return (x->day > y->day) - (x->day < y->day);
+}
+
+static enum err find_spikes(struct build *b)
+{
+    struct spike_walk w = {b, 0, b->o->from_day - SPIKE_WINDOW, 0, NULL,
+                           NULL, NULL};
+    struct report *r = b->r;
+    enum err rc;
+
+    w.span = (size_t)(b->o->to_day - w.from);
+    w.gain = xcalloc(w.span, sizeof *w.gain);
+    w.known = xcalloc(w.span, sizeof *w.known);
+    w.item_of = xcalloc(SPIKES_MAX, sizeof *w.item_of);
+    r->spikes = xcalloc(SPIKES_MAX, sizeof *r->spikes);
+    rc = store_content_gains(b->st, M_VIEWS, b->o->platform, w.from,
+                             b->o->to_day, on_item_gain, &w);
+    if (rc == ERR_OK)
+        judge_item(&w);
+    for (size_t i = 0; rc == ERR_OK && i < r->nspikes; i++)
+        rc = store_item_by_id(b->st, w.item_of[i], &r->spikes[i].item);
+    if (rc == ERR_OK)
+        qsort(r->spikes, r->nspikes, sizeof *r->spikes, cmp_spike);
+    free(w.gain);
+    free(w.known);
+    free(w.item_of);
+    return rc;
 }
 
 static enum err on_content(void *ud, const struct item *it)
@@ -161,7 +226,6 @@ static enum err on_content(void *ud, const struct item *it)
                         metric_or_0(it, M_COMMENTS) +
                         metric_or_0(it, M_SHARES) + metric_or_0(it, M_SAVES);
     report_heatmap_add(b->st, it, &b->r->heat);
-    add_spikes(b, it);
     return ERR_OK;
 }
 
@@ -224,6 +288,8 @@ static enum err build(struct build *b)
         q.type = ITEM_CONTENT;
         rc = store_list_items(b->st, &q, on_content, b, b->err);
     }
+    if (rc == ERR_OK)
+        rc = find_spikes(b);
     if (rc == ERR_OK)
         rc = load_top(b);
     return rc;

@@ -108,6 +108,13 @@ int64_t store_day_start(struct store *st, int32_t day)
     return st->ops->day_start(st, day);
 }
 
+enum err store_content_gains(struct store *st, const char *metric,
+                             int platform, int32_t from, int32_t to,
+                             store_item_gain_fn fn, void *ud)
+{
+    return st->ops->content_gains(st, metric, platform, from, to, fn, ud);
+}
+
 enum err store_item_days(struct store *st, int64_t item_id,
                          const char *metric, int32_t from, int32_t to,
                          struct store_day **out, size_t *n)

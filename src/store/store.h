@@ -179,6 +179,17 @@ enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud) WARN_UNUSED;
 
+/* Called per content item and day with a known gain of metric in
+ * [from, to), items in id order and each item's days ascending. */
+typedef enum err (*store_item_gain_fn)(void *ud, int64_t item_id,
+                                       int32_t day, int64_t gain);
+/* Walk the daily gains of every content item (of platform, or all when
+ * platform < 0) in one pass over the rollups. A non-OK return from fn
+ * stops the walk and is returned. */
+enum err store_content_gains(struct store *st, const char *metric,
+                             int platform, int32_t from, int32_t to,
+                             store_item_gain_fn fn, void *ud) WARN_UNUSED;
+
 struct store_ranked {
     int64_t item_id;
     int64_t gain;

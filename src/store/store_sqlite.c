@@ -86,6 +86,13 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_DAY_HAS_GAIN] = "SELECT gain IS NOT NULL FROM item_day WHERE "
                        "item_id = ?1 AND metric_id = ?2 AND day = ?3",
     [S_DATA_VERSION] = "PRAGMA data_version",
+    /* The last row before ?3 and every row in [?3, ?4). */
+    [S_ITEM_DAYS] =
+        "SELECT day, first_v, last_v, gain FROM item_day WHERE item_id = ?1 "
+        "AND metric_id = (SELECT id FROM metric WHERE name = ?2) AND day >= "
+        "coalesce((SELECT max(day) FROM item_day WHERE item_id = ?1 AND "
+        "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day < ?3), "
+        "?3) AND day < ?4 ORDER BY day",
     [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "
                      "first_at, first_v, last_at, last_v, gain) VALUES "
                      "(?1, ?2, ?3, ?4, ?5, ?4, ?5, ?6)",
@@ -796,6 +803,7 @@ static const struct store_ops sqlite_ops = {
     .day_start = sq_day_start,
     .item_days = sq_item_days,
     .account_gains = sq_account_gains,
+    .content_gains = sq_content_gains,
     .top_gains = sq_top_gains,
     .item_by_id = sq_item_by_id,
     .export_values = sq_export_values,

@@ -35,6 +35,7 @@ enum stmt_id {
     S_DAY_HAS_GAIN,
     S_DAY_INSERT,
     S_DATA_VERSION,
+    S_ITEM_DAYS,
     S_STMT_COUNT
 };
 
@@ -120,6 +121,9 @@ enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day);
 enum err sq_rollup_rebuild(struct store *st, struct buf *err);
+enum err sq_content_gains(struct store *st, const char *metric,
+                          int platform, int32_t from, int32_t to,
+                          store_item_gain_fn fn, void *ud);
 /* Load s->zone from the setting table (UTC when unset). */
 enum err sqlite_zone_load(struct sqlite_store *s, struct buf *err);
 const struct tz *sq_rollup_zone(struct store *st);

@@ -16,20 +16,13 @@ int64_t sq_day_start(struct store *st, int32_t day)
     return sqlite_rollup_day_start(sqlite_store_of(st), day);
 }
 
-/* The last row before ?4 and every row in [?4, ?5). */
-#define SQL_ITEM_DAYS                                                         \
-    "SELECT day, first_v, last_v, gain FROM item_day WHERE item_id = ?1 AND " \
-    "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day >= "         \
-    "coalesce((SELECT max(day) FROM item_day WHERE item_id = ?1 AND "         \
-    "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day < ?3), ?3) " \
-    "AND day < ?4 ORDER BY day"
-
 enum err sq_item_days(struct store *base, int64_t item_id, const char *metric,
                       int32_t from, int32_t to, struct store_day **out,
                       size_t *n)
 {
     struct sqlite_store *s = sqlite_store_of(base);
-    sqlite3_stmt *st = NULL;
+    /* Cached: the report asks once per content item. */
+    sqlite3_stmt *st = sqlite_use(s, S_ITEM_DAYS);
     struct store_day *v = NULL;
     size_t cap = 0, k = 0;
     enum err rc = ERR_OK;
@@ -37,8 +30,7 @@ enum err sq_item_days(struct store *base, int64_t item_id, const char *metric,
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(s->db, SQL_ITEM_DAYS, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, from) != SQLITE_OK ||
         sqlite3_bind_int(st, 4, to) != SQLITE_OK) {
@@ -57,7 +49,7 @@ enum err sq_item_days(struct store *base, int64_t item_id, const char *metric,
     if (r != SQLITE_DONE)
         rc = ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != ERR_OK) {
         free(v);
         return rc;
@@ -110,12 +102,52 @@ out:
 
 /* The (metric_id, day) index narrows to the range; the sum per item is
  * over at most range-days rows each. */
+/* Items outer (CROSS JOIN fixes the order): each item's days are one
+ * primary-key range of item_day, read in place, where the (metric, day)
+ * index would cost a table lookup per row. */
 #define SQL_TOP_GAINS                                                         \
-    "SELECT d.item_id, sum(d.gain) AS g FROM item_day d JOIN item i ON "      \
-    "i.id = d.item_id WHERE d.metric_id = (SELECT id FROM metric WHERE "      \
-    "name = ?1) AND d.day >= ?2 AND d.day < ?3 AND d.gain IS NOT NULL AND "   \
-    "i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "                 \
-    "GROUP BY d.item_id ORDER BY g DESC, d.item_id LIMIT ?5"
+    "SELECT i.id, sum(d.gain) AS g FROM item i CROSS JOIN item_day d ON "     \
+    "d.item_id = i.id AND d.metric_id = (SELECT id FROM metric WHERE "        \
+    "name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE d.gain IS NOT NULL "     \
+    "AND i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "             \
+    "GROUP BY i.id ORDER BY g DESC, i.id LIMIT ?5"
+
+#define SQL_CONTENT_GAINS                                                     \
+    "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d ON "        \
+    "d.item_id = i.id AND d.metric_id = (SELECT id FROM metric WHERE "        \
+    "name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE d.gain IS NOT NULL "     \
+    "AND i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "             \
+    "ORDER BY i.id, d.day"
+
+enum err sq_content_gains(struct store *base, const char *metric,
+                          int platform, int32_t from, int32_t to,
+                          store_item_gain_fn fn, void *ud)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_GAINS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 4, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK)) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ud, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                sqlite3_column_int64(st, 2));
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
 
 enum err sq_top_gains(struct store *base, const char *metric, int platform,
                       int32_t from, int32_t to, size_t limit,

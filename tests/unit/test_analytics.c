@@ -107,24 +107,28 @@ static void test_spikes(void **state)
     (void)state;
     for (size_t i = 0; i < N(g); i++)
         k[i] = true;
-    n = analytics_spikes(g, k, N(g), 7, 5, 6.0, 50, s, 4);
+    n = analytics_spikes(g, k, N(g), 0, 7, 5, 6.0, 50, s, 4);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].index, 10);
     assert_int_equal(s[0].gain, 2500);
     assert_true(s[0].baseline == 100.0);
     assert_true(s[0].score > 100);
     /* Not enough history: nothing can be called a spike. */
-    assert_int_equal(analytics_spikes(g, k, 3, 7, 5, 6.0, 50, s, 4), 0);
+    assert_int_equal(analytics_spikes(g, k, 3, 0, 7, 5, 6.0, 50, s, 4), 0);
     /* A flat zero history still scores (MAD floored at 1). */
     {
         int64_t z[] = {0, 0, 0, 0, 0, 40};
         bool kz[] = {true, true, true, true, true, true};
-        assert_int_equal(analytics_spikes(z, kz, 6, 7, 5, 6.0, 10, s, 4), 1);
+        assert_int_equal(analytics_spikes(z, kz, 6, 0, 7, 5, 6.0, 10, s, 4), 1);
         assert_int_equal(s[0].index, 5);
     }
+    /* Days before first are history only: from 11 on, day 10 is not
+     * judged; from 10 on it is. */
+    assert_int_equal(analytics_spikes(g, k, N(g), 11, 7, 5, 6.0, 50, s, 4), 0);
+    assert_int_equal(analytics_spikes(g, k, N(g), 10, 7, 5, 6.0, 50, s, 4), 1);
     /* Unknown days are neither judged nor history. */
     k[10] = false;
-    assert_int_equal(analytics_spikes(g, k, N(g), 7, 5, 6.0, 50, s, 4), 0);
+    assert_int_equal(analytics_spikes(g, k, N(g), 0, 7, 5, 6.0, 50, s, 4), 0);
 }
 
 static void test_top_k(void **state)
