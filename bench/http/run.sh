@@ -51,7 +51,7 @@ printf 'bench-password-%s\n' "$RANDOM$RANDOM" >"$tmp/pw"
 pids+=($!)
 port=
 for _ in $(seq 100); do
-  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2)
+  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2 || true)
   [ -n "$port" ] && break
   sleep 0.1
 done
@@ -128,7 +128,7 @@ load nginx "http://127.0.0.1:$nport/overview.json"
 ng_rps=$rps ng_p99=$p99
 
 items=$("$bin" --db "$db" content --limit 0 --json 2>/dev/null |
-  python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo "?")
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?")
 echo "bench-http: ${secs}s per server, wrk -t$threads -c$conns, body $size bytes, $items content items"
 printf '| %-28s | %10s | %9s |\n' "server" "req/s" "p99 ms"
 printf '| %-28s | %10s | %9s |\n' "mediadash $path" "$md_rps" "$md_p99"
