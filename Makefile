@@ -8,6 +8,7 @@ BUILD_SAN  ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= $(BUILD)/demo.db
+LISTEN     ?= 127.0.0.1:8080
 
 .PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-http clean
 
@@ -24,9 +25,9 @@ build-asan: deps
 	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DMEDIADASH_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_SAN) -j $(JOBS)
 
-# Build, load the bundled fixtures into a demo database and show it.
+# Build, create the demo database and login if absent, serve the dashboard.
 run: build
-	@bash tools/demo.sh $(BUILD)/mediadash $(DEMO_DB)
+	@bash tools/demo.sh $(BUILD)/mediadash $(DEMO_DB) $(LISTEN)
 
 test-plain: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
