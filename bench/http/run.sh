@@ -47,26 +47,35 @@ printf 'bench-password-%s\n' "$RANDOM$RANDOM" >"$tmp/pw"
 "$bin" --db "$db" -q user del bench >/dev/null 2>&1 || true
 "$bin" --db "$db" -q user add bench --password-file "$tmp/pw" >/dev/null
 
-"$bin" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
-pids+=($!)
-port=
-for _ in $(seq 100); do
-  port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2 || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$tmp/serve.err" >&2; exit 1; }
-base="http://127.0.0.1:$port"
 path="/api/v1/report?range=28d"
-
-# Log in; keep the session cookie for wrk.
 pw=$(head -1 "$tmp/pw")
-curl -s -m 30 -c "$tmp/jar" -H "Origin: $base" -H 'Content-Type: application/json' \
-  --data "{\"user\":\"bench\",\"password\":\"$pw\"}" "$base/api/v1/login" >/dev/null
-cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) print $6 "=" $7 }' "$tmp/jar" | head -1)
-[ -n "$cookie" ] || { echo "bench-http: login failed" >&2; exit 1; }
-code=$(curl -s -m 30 -o "$tmp/overview.json" -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
-[ "$code" = 200 ] || { echo "bench-http: $path answered $code" >&2; exit 1; }
+
+# start_md [SERVE OPTIONS...]: serve on a free port, log in; sets md_pid,
+# base and cookie (the session for wrk).
+start_md() {
+  : >"$tmp/serve.err"
+  "$bin" --db "$db" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/serve.err" &
+  md_pid=$!
+  pids+=($md_pid)
+  port=
+  for _ in $(seq 100); do
+    port=$(grep -o '127.0.0.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2 || true)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$tmp/serve.err" >&2; exit 1; }
+  base="http://127.0.0.1:$port"
+  rm -f "$tmp/jar"
+  curl -s -m 30 -c "$tmp/jar" -H "Origin: $base" -H 'Content-Type: application/json' \
+    --data "{\"user\":\"bench\",\"password\":\"$pw\"}" "$base/api/v1/login" >/dev/null
+  cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) print $6 "=" $7 }' "$tmp/jar" | head -1)
+  [ -n "$cookie" ] || { echo "bench-http: login failed" >&2; exit 1; }
+  code=$(curl -s -m 30 -o "$tmp/overview.json" -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
+  [ "$code" = 200 ] || { echo "bench-http: $path answered $code" >&2; exit 1; }
+}
+stop_md() { kill "$md_pid" 2>/dev/null || true; wait "$md_pid" 2>/dev/null || true; }
+
+start_md --cache-mb 0
 size=$(stat -c %s "$tmp/overview.json")
 
 # nginx: the same bytes as a static file, one worker per core.
@@ -122,15 +131,24 @@ load() {
   fi
 }
 
+# Every request computed (the response cache off), then as the dashboard
+# runs by default (answers reused until the data changes).
 load mediadash "$base$path" "Cookie: $cookie"
 md_rps=$rps md_p99=$p99
+stop_md
+start_md
+load mediadash-cached "$base$path" "Cookie: $cookie"
+mc_rps=$rps mc_p99=$p99
+stop_md
 load nginx "http://127.0.0.1:$nport/overview.json"
 ng_rps=$rps ng_p99=$p99
 
 items=$("$bin" --db "$db" content --limit 0 --json 2>/dev/null |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?")
 echo "bench-http: ${secs}s per server, wrk -t$threads -c$conns, body $size bytes, $items content items"
-printf '| %-28s | %10s | %9s |\n' "server" "req/s" "p99 ms"
-printf '| %-28s | %10s | %9s |\n' "mediadash $path" "$md_rps" "$md_p99"
-printf '| %-28s | %10s | %9s |\n' "nginx, static same size" "$ng_rps" "$ng_p99"
-python3 -c "print('ratio mediadash/nginx: req/s %.3f, p99 %.2f' % ($md_rps / $ng_rps, $md_p99 / $ng_p99))"
+echo "path: $path"
+printf '| %-32s | %10s | %9s |\n' "server" "req/s" "p99 ms"
+printf '| %-32s | %10s | %9s |\n' "mediadash, computed (--cache-mb 0)" "$md_rps" "$md_p99"
+printf '| %-32s | %10s | %9s |\n' "mediadash, response cache" "$mc_rps" "$mc_p99"
+printf '| %-32s | %10s | %9s |\n' "nginx, static file of same size" "$ng_rps" "$ng_p99"
+python3 -c "print('ratio to nginx, req/s: computed %.4f, cached %.3f; p99: computed %.1f, cached %.2f' % ($md_rps / $ng_rps, $mc_rps / $ng_rps, $md_p99 / $ng_p99, $mc_p99 / $ng_p99))"

@@ -57,6 +57,7 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         {"secure-cookies", no_argument, NULL, 's'},
         {"session-idle", required_argument, NULL, 'i'},
         {"session-max", required_argument, NULL, 'm'},
+        {"cache-mb", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -77,6 +78,11 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             ok = parse_seconds("--session-idle", optarg, &cfg->session_idle_s);
         } else if (c == 'm') {
             ok = parse_seconds("--session-max", optarg, &cfg->session_max_s);
+        } else if (c == 'c') {
+            ok = parse_i64(optarg, 0, 1024, &n) == ERR_OK;
+            if (!ok)
+                cli_error("--cache-mb: expected 0 to 1024");
+            cfg->cache_bytes = (size_t)n << 20;
         } else {
             ok = false;
         }

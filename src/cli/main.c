@@ -136,7 +136,11 @@ static const char usage_serve[] =
     "                          requests must come from https://HOST\n"
     "  --session-idle SECONDS  end a session unused this long (default 7200)\n"
     "  --session-max SECONDS   end a session this long after login (default\n"
-    "                          604800, 7 days)\n";
+    "                          604800, 7 days)\n"
+    "  --cache-mb N            memory for whole answers of the read API\n"
+    "                          (default 16; 0 turns the cache off). An answer\n"
+    "                          is reused until any import, collection or\n"
+    "                          rollup rebuild (from any process) or midnight\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"

@@ -271,14 +271,14 @@ static void api_report(struct http_request *req, struct http_response *res)
 
 const struct route http_api_routes[] = {
     {"GET", "/api/v1/health", api_health, ROUTE_PUBLIC},
-    {"GET", "/api/v1/accounts", api_accounts, 0},
-    {"GET", "/api/v1/content", api_content, 0},
-    {"GET", "/api/v1/items/", api_item, 0},
-    {"GET", "/api/v1/report", api_report, 0},
-    {"GET", "/api/v1/gains", api_gains, 0},
-    {"GET", "/api/v1/top", api_top, 0},
-    {"GET", "/api/v1/engagement", api_engagement, 0},
-    {"GET", "/api/v1/heatmap", api_heatmap, 0},
+    {"GET", "/api/v1/accounts", api_accounts, ROUTE_CACHE},
+    {"GET", "/api/v1/content", api_content, ROUTE_CACHE},
+    {"GET", "/api/v1/items/", api_item, ROUTE_CACHE},
+    {"GET", "/api/v1/report", api_report, ROUTE_CACHE},
+    {"GET", "/api/v1/gains", api_gains, ROUTE_CACHE},
+    {"GET", "/api/v1/top", api_top, ROUTE_CACHE},
+    {"GET", "/api/v1/engagement", api_engagement, ROUTE_CACHE},
+    {"GET", "/api/v1/heatmap", api_heatmap, ROUTE_CACHE},
     {"POST", "/api/v1/import", api_import, 0},
     {NULL, NULL, NULL, 0},
 };

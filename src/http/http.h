@@ -21,6 +21,7 @@ struct http_config {
     unsigned per_ip_connections;
     unsigned timeout_s;      /* idle connection timeout */
     size_t max_body;         /* request body cap; over it: 413 */
+    size_t cache_bytes;      /* response cache of read routes; 0: off */
     bool secure_cookies;     /* behind a TLS proxy: __Host- cookie with
                                 Secure, and https:// as our origin */
     int64_t session_idle_s;  /* a session ends unused this long (2 h) */

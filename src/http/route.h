@@ -12,6 +12,10 @@ enum route_flags {
                                 route answers 401 instead) */
     ROUTE_NO_CSRF = 1u << 2, /* state-changing but taken before a session
                                 exists (login): Origin is still checked */
+    ROUTE_CACHE = 1u << 3,   /* a GET whose answer depends only on its
+                                arguments, today's date and the stored
+                                data: served from the response cache
+                                while the data generation holds */
 };
 
 struct route {

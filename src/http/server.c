@@ -11,6 +11,8 @@
 #include "core/jsonw.h"
 #include "core/log.h"
 #include "http/auth.h"
+#include "core/timeutil.h"
+#include "http/cache.h"
 #include "http/route.h"
 
 #define POOL_MAX 64
@@ -28,6 +30,7 @@ struct http_server {
     char *host, *db_path; /* owned copies behind cfg */
     struct MHD_Daemon *mhd;
     struct store_pool pool;
+    struct http_cache *cache; /* NULL when cfg.cache_bytes is 0 */
 };
 
 void http_config_defaults(struct http_config *cfg)
@@ -40,6 +43,7 @@ void http_config_defaults(struct http_config *cfg)
     cfg->per_ip_connections = 32;
     cfg->timeout_s = 30;
     cfg->max_body = (size_t)16 << 20;
+    cfg->cache_bytes = (size_t)16 << 20;
     cfg->secure_cookies = false;
     cfg->session_idle_s = AUTH_IDLE_DEFAULT;
     cfg->session_max_s = AUTH_MAX_DEFAULT;
@@ -144,6 +148,47 @@ static const struct route *find_route(const char *method, const char *path,
     return NULL;
 }
 
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind,
+                               const char *key, const char *value)
+{
+    struct buf *b = cls;
+    (void)kind;
+    return buf_printf(b, "%s=%s&", key, value ? value : "") == ERR_OK
+               ? MHD_YES
+               : MHD_NO;
+}
+
+/* Serve a read route from the response cache, or run it and keep a 200.
+ * The key is the path, the arguments as sent and today's rollup day
+ * (ranges end today); the store's data generation validates it. */
+static void cached(struct http_server *srv, const struct route *r,
+                   struct http_request *req, struct http_response *res)
+{
+    struct buf key;
+    int64_t gen;
+
+    buf_init(&key, HTTP_CACHE_KEY_MAX);
+    if (store_generation(req->st, &gen) != ERR_OK ||
+        buf_printf(&key, "%s?", req->path) != ERR_OK ||
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg,
+                                  &key) < 0 ||
+        buf_printf(&key, "#%d", (int)store_day_of(req->st, time_now())) !=
+            ERR_OK) {
+        r->handler(req, res); /* key too long, or no generation: uncached */
+        goto out;
+    }
+    if (http_cache_get(srv->cache, buf_cstr(&key), gen, &res->body,
+                       &res->content_type))
+        goto out;
+    r->handler(req, res);
+    if (res->status == 200)
+        http_cache_put(srv->cache, buf_cstr(&key), gen, &res->body,
+                       res->content_type ? res->content_type
+                                         : "application/json");
+out:
+    buf_free(&key);
+}
+
 static void dispatch(struct http_server *srv, struct http_request *req,
                      struct http_response *res)
 {
@@ -170,7 +215,10 @@ static void dispatch(struct http_server *srv, struct http_request *req,
     /* Session, Origin and CSRF checks, as the route's flags ask. */
     if (!auth_check(req, r->flags, res))
         return;
-    r->handler(req, res);
+    if ((r->flags & ROUTE_CACHE) && srv->cache != NULL)
+        cached(srv, r, req, res);
+    else
+        r->handler(req, res);
 }
 
 static void add_headers(struct MHD_Response *r, const struct http_response *res)
@@ -323,6 +371,8 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
     srv->cfg.host = srv->host;
     srv->cfg.db_path = srv->db_path;
     pthread_mutex_init(&srv->pool.mu, NULL);
+    if (cfg->cache_bytes > 0)
+        srv->cache = http_cache_create(64, cfg->cache_bytes);
     srv->mhd = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
         on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -359,6 +409,7 @@ void http_stop(struct http_server *srv)
     while (srv->pool.nfree > 0)
         store_close(srv->pool.free[--srv->pool.nfree]);
     pthread_mutex_destroy(&srv->pool.mu);
+    http_cache_destroy(srv->cache);
     free(srv->host);
     free(srv->db_path);
     free(srv);

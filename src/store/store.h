@@ -58,6 +58,12 @@ enum err store_ingest(struct store *st, const struct batch *b,
  * repair and for checking that it does. */
 enum err store_rollup_rebuild(struct store *st, struct buf *err) WARN_UNUSED;
 
+/* The data generation: a number every ingest and every rollup rebuild or
+ * zone change raises in its own transaction, from any process, so a
+ * reader can tell that what it computed earlier may be stale. 0 before
+ * the first write. */
+enum err store_generation(struct store *st, int64_t *out) WARN_UNUSED;
+
 struct tz;
 /* The rollup zone (an IANA zone, UTC unless set): rollup days are its
  * calendar days, 23 or 25 hours long around DST changes, and local hours

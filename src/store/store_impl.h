@@ -14,6 +14,7 @@ struct store_ops {
                        struct ingest_stats *out, struct buf *err);
     enum err (*rollup_rebuild)(struct store *st, struct buf *err);
     const struct tz *(*rollup_zone)(struct store *st);
+    enum err (*generation)(struct store *st, int64_t *out);
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);

@@ -86,6 +86,9 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_DAY_HAS_GAIN] = "SELECT gain IS NOT NULL FROM item_day WHERE "
                        "item_id = ?1 AND metric_id = ?2 AND day = ?3",
     [S_DATA_VERSION] = "PRAGMA data_version",
+    [S_GEN_BUMP] = SQL_GEN_BUMP,
+    [S_GEN_GET] = "SELECT CAST(value AS INTEGER) FROM setting "
+                  "WHERE key = 'generation'",
     /* The last row before ?3 and every row in [?3, ?4). */
     [S_ITEM_DAYS] =
         "SELECT day, first_v, last_v, gain FROM item_day WHERE item_id = ?1 "
@@ -748,6 +751,9 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
         return rc;
     check_data_version(in.s);
     rc = ingest_all(&in, b);
+    if (rc == ERR_OK)
+        rc = step_done(&in, sqlite_use(in.s, S_GEN_BUMP),
+                       "bumping the data generation");
     reset_all(in.s);
     if (rc == ERR_OK)
         rc = exec(in.s, "COMMIT", err);
@@ -760,6 +766,16 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     }
     out->import_id = in.import_id;
     return ERR_OK;
+}
+
+static enum err sq_generation(struct store *st, int64_t *out)
+{
+    sqlite3_stmt *q = sqlite_use(S(st), S_GEN_GET);
+    int r = sqlite3_step(q);
+
+    *out = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? ERR_OK : ERR_DB;
 }
 
 static enum err sq_sole_account(struct store *st, enum platform p, char **out)
@@ -794,6 +810,7 @@ static const struct store_ops sqlite_ops = {
     .ingest = sq_ingest,
     .rollup_rebuild = sq_rollup_rebuild,
     .rollup_zone = sq_rollup_zone,
+    .generation = sq_generation,
     .set_rollup_zone = sq_set_rollup_zone,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,

@@ -36,6 +36,8 @@ enum stmt_id {
     S_DAY_INSERT,
     S_DATA_VERSION,
     S_ITEM_DAYS,
+    S_GEN_BUMP,
+    S_GEN_GET,
     S_STMT_COUNT
 };
 
@@ -121,6 +123,10 @@ enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day);
 enum err sq_rollup_rebuild(struct store *st, struct buf *err);
+/* Bump the data generation inside the caller's write transaction. */
+#define SQL_GEN_BUMP                                                          \
+    "INSERT INTO setting(key, value) VALUES ('generation', 1) ON "            \
+    "CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
 enum err sq_content_gains(struct store *st, const char *metric,
                           int platform, int32_t from, int32_t to,
                           store_item_gain_fn fn, void *ud);

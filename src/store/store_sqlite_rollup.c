@@ -427,6 +427,9 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
         goto out;
     }
     rc = rebuild_scan(s, err);
+    if (rc == ERR_OK &&
+        sqlite3_exec(s->db, SQL_GEN_BUMP, NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_fail(s, err, "bumping the data generation");
     if (rc == ERR_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) !=
                             SQLITE_OK)
         rc = sqlite_fail(s, err, "rebuilding rollups");

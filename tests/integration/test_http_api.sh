@@ -73,6 +73,21 @@ connects=0
 while read -r n; do connects=$((connects + n)); done <"$TMP/conns"
 check "keep-alive reuses the connection" test "$connects" = 1
 
+# The response cache never serves stale data: an import by another
+# process (the CLI) raises the data generation, and the next answer sees it.
+check "content before import" get "/api/v1/content?sort=views&limit=50" 200
+cp "$TMP/body" "$TMP/content.1"
+check "content cached" get "/api/v1/content?sort=views&limit=50" 200
+check "cached answer is the same" same_file "$TMP/body" "$TMP/content.1"
+check "import by the CLI" "$BIN" --db "$DB" -q import --observed-at 2024-06-03T12:00:00Z \
+  "$DATA/tiktok/video_list_page1.json"
+check "content after import" get "/api/v1/content?sort=views&limit=50" 200
+check "new content shows" json 'd["total"] > 3 and any(i["platform"] == "tiktok" for i in d["items"])'
+check "report after import" get "/api/v1/report?from=2024-05-01&to=2024-06-30" 200
+check "report sees it" json 'd["platforms"]["tiktok"]["content"] > 0'
+"$BIN" --db "$DB" rollup --zone Europe/Berlin 2>/dev/null
+check "report after a zone change" get "/api/v1/report?from=2024-05-01&to=2024-06-30" 200
+
 kill -TERM $SERVER
 wait $SERVER
 check "stops on SIGTERM" test $? -eq 0

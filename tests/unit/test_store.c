@@ -551,6 +551,29 @@ static void test_rollups_in_a_zone_with_dst(void **state)
     free(utc);
 }
 
+/* The data generation rises with every ingest and rollup rebuild, and
+ * is the database's, so another handle sees it. */
+static void test_generation(void **state)
+{
+    struct fx *f = *state;
+    struct store *st2 = NULL;
+    int64_t g0, g1, g2, g3;
+
+    assert_int_equal(store_generation(f->st, &g0), ERR_OK);
+    assert_int_equal(g0, 0);
+    views_at(f, "v1", D0, D0 + 3600, 10);
+    assert_int_equal(store_generation(f->st, &g1), ERR_OK);
+    assert_true(g1 > g0);
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    assert_int_equal(store_generation(f->st, &g2), ERR_OK);
+    assert_true(g2 > g1);
+    assert_int_equal(store_open(f->path, &st2, &f->err), ERR_OK);
+    views_at(f, "v1", D0, D0 + 7200, 20);
+    assert_int_equal(store_generation(st2, &g3), ERR_OK);
+    assert_true(g3 > g2);
+    store_close(st2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +596,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_in_a_zone_with_dst,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
