@@ -171,16 +171,43 @@ out:
     return rc;
 }
 
+/* Whether migration version is recorded; -1 when the query fails. */
+static int applied(struct sqlite_store *s, int version)
+{
+    sqlite3_stmt *st = NULL;
+    int r = -1;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT 1 FROM schema_migration WHERE version = ?1",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_int(st, 1, version) == SQLITE_OK) {
+        int step = sqlite3_step(st);
+        r = step == SQLITE_ROW ? 1 : step == SQLITE_DONE ? 0 : -1;
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* Apply one migration unless another process did first: the check is
+ * repeated inside the write transaction, so processes opening a new
+ * database at the same moment do not both run it. */
 static enum err apply_migration(struct sqlite_store *s, int version,
                                 const struct embedded_file *f,
                                 struct buf *err)
 {
     sqlite3_stmt *st = NULL;
     enum err rc;
+    int done;
 
     rc = exec(s, "BEGIN IMMEDIATE", err);
     if (rc != ERR_OK)
         return rc;
+    done = applied(s, version);
+    if (done != 0) {
+        rc = done == 1 ? exec(s, "COMMIT", err)
+                       : sqlite_fail(s, err, "reading schema migrations");
+        goto out;
+    }
     rc = exec(s, f->text, err);
     if (rc != ERR_OK)
         goto out;
@@ -228,7 +255,10 @@ static enum err migrate(struct sqlite_store *s, struct buf *err)
             return ERR_INVALID;
         }
         latest = (int)v;
-        if (v <= have)
+        /* Every missing version, not only those above the newest: a
+         * migration merged from a parallel branch may be numbered below
+         * one a database already has. */
+        if (v <= have && applied(s, (int)v) == 1)
             continue;
         rc = apply_migration(s, (int)v, f, err);
         if (rc != ERR_OK)

@@ -368,6 +368,23 @@ static void test_reopen_and_future_schema(void **state)
     assert_non_null(strstr(buf_cstr(&f->err), "newer"));
 }
 
+/* A migration numbered below the newest one a database has (merged from
+ * a parallel branch) is still applied at the next open. */
+static void test_missing_lower_migration(void **state)
+{
+    struct fx *f = *state;
+    struct store *again = NULL;
+
+    sql(f->path,
+        "DROP TABLE session; DROP TABLE app_user; "
+        "DELETE FROM schema_migration WHERE version = 3;",
+        SQLITE_OK);
+    sql(f->path, "SELECT * FROM app_user;", SQLITE_ERROR);
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_OK);
+    store_close(again);
+    sql(f->path, "SELECT * FROM app_user; SELECT * FROM session;", SQLITE_OK);
+}
+
 static void test_open_failure(void **state)
 {
     struct store *st = NULL;
@@ -590,6 +607,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_and_future_schema, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test_setup_teardown(test_rollups_incremental_equal_rebuild,
