@@ -53,7 +53,11 @@ function watch(page, label) {
     });
     page.on('pageerror', (e) => problems.push(`[${label}] page error: ${e && e.stack ? e.stack : e}`));
     page.on('requestfailed', (r) => {
-        if (sameOrigin(r.url()))
+        // ERR_ABORTED is the browser dropping a request (or an unread body)
+        // when the page navigates away: not the server failing.
+        if (r.failure()?.errorText === 'net::ERR_ABORTED')
+            console.log(`     note: [${label}] aborted by navigation: ${r.method()} ${r.url()}`);
+        else if (sameOrigin(r.url()))
             problems.push(`[${label}] request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
     });
     page.on('response', (r) => {
@@ -442,7 +446,7 @@ async function run(context) {
         check(r.status() === 401, `GET /api/v1/session after logout: ${r.status()}`);
         await page.goto(BASE + '/');
         check(path(page) === '/login', `/ after logout is ${page.url()}`);
-    }, { allow: [/net::ERR_ABORTED/] });
+    });
 }
 
 try {
