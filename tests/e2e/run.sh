@@ -24,6 +24,16 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || die "node is missing (tools/install-deps.sh installs nodejs)"
 command -v npm >/dev/null || die "npm is missing (tools/install-deps.sh installs npm)"
 
+# One budget for everything (ctest's TIMEOUT is 300 s): each step below is
+# capped by what is left of it.
+budget=${E2E_BUDGET:-180}
+left() { # left CAP: seconds left of the budget, at most CAP, at least 5
+  local l=$((budget - SECONDS))
+  [ "$l" -gt "$1" ] && l=$1
+  [ "$l" -lt 5 ] && l=5
+  echo "$l"
+}
+
 tmp=$(mktemp -d /tmp/mediadash-e2e-XXXXXX)
 server=
 cleanup() {
@@ -47,7 +57,7 @@ if ! cmp -s "$here/package-lock.json" "$mods/package-lock.json" ||
   [ ! -f "$mods/node_modules/playwright-core/package.json" ]; then
   cp "$here/package.json" "$here/package-lock.json" "$mods/"
   echo "e2e: npm ci in $mods" >&2
-  (cd "$mods" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 120 \
+  (cd "$mods" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout "$(left 90)" \
     npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2) ||
     { rm -f "$mods/package-lock.json"; die "npm ci failed"; }
 fi
@@ -56,7 +66,7 @@ fi
 #    bundled fixtures (as tools/demo.sh loads them).
 db="$tmp/e2e.db"
 if timeout 20 "$bin" demo --help >/dev/null 2>&1; then
-  timeout 60 "$bin" --db "$db" -q demo --items 40 --days 60 --seed 7 >"$tmp/demo.out" 2>&1 ||
+  timeout "$(left 90)" "$bin" --db "$db" -q demo --items 40 --days 60 --seed 7 >"$tmp/demo.out" 2>&1 ||
     { cat "$tmp/demo.out" >&2; die "mediadash demo failed"; }
 else
   echo "e2e: no demo command, importing tests/data fixtures" >&2
@@ -102,7 +112,8 @@ status=0
 E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
   E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" \
   E2E_DATA="$root/tests/data" E2E_CHROMIUM="$chromium" \
-  timeout -k 5 170 node "$here/e2e.mjs" || status=$?
+  E2E_BUDGET_MS=$(($(left 170) * 1000 - 5000)) \
+  timeout -k 5 "$(left 170)" node "$here/e2e.mjs" || status=$?
 [ "$status" -eq 124 ] && echo "e2e: timed out" >&2
 
 # 6. The server must still be alive, and stop cleanly.
