@@ -383,7 +383,15 @@ async function run(context) {
     await step('import: a bad file names the field', async () => {
         await page.click('a[href="#/import"]');
         await page.setInputFiles('#import-file', join(DATA, 'cli/bad/videos_page_one_bad.json'));
-        await page.click('#import-submit');
+        const [req] = await Promise.all([
+            page.waitForRequest((r) => r.url().startsWith(BASE + '/api/v1/import')),
+            page.click('#import-submit'),
+        ]);
+        check(req.method() === 'POST', `import is a ${req.method()}`);
+        const h = await req.allHeaders();
+        check(h['x-csrf-token'], 'the import request has no X-CSRF-Token header');
+        check(new URL(req.url()).searchParams.get('name') === 'videos_page_one_bad.json',
+            `import ?name= is not the file name: ${req.url()}`);
         const e = page.locator('#import-error');
         await e.waitFor({ state: 'visible' });
         const text = await poll(async () => {
@@ -429,6 +437,7 @@ async function run(context) {
             const cw = await phone.evaluate(() => document.querySelector('#overview-chart').getBoundingClientRect().right);
             check(cw <= 375 + 1, `#overview-chart reaches x=${cw}, past the 375 px screen`);
             await shot(phone, '11-phone-overview');
+            await phone.screenshot({ path: join(SHOTS, '11-phone-overview-screen.png') });
         } finally {
             await phone.close();
         }
