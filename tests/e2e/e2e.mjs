@@ -47,7 +47,27 @@ const problems = [];  // everything the browser complained about, in order
 
 const sameOrigin = (url) => url.startsWith(BASE + '/') || url === BASE;
 
+// Same-origin requests in flight, per page.
+const inflight = new Map();
+
+// Wait until PAGE has had no same-origin request in flight for 300 ms.
+async function idle(page) {
+    let quietSince = 0;
+    await poll(async () => {
+        if (inflight.get(page).size > 0)
+            quietSince = 0;
+        else if (!quietSince)
+            quietSince = Date.now();
+        return quietSince && Date.now() - quietSince >= 300;
+    }, `no requests in flight (${[...inflight.get(page)].map((r) => r.url()).join(' ')})`);
+}
+
 function watch(page, label) {
+    const live = new Set();
+    inflight.set(page, live);
+    page.on('request', (r) => { if (sameOrigin(r.url())) live.add(r); });
+    page.on('requestfinished', (r) => live.delete(r));
+    page.on('requestfailed', (r) => live.delete(r));
     page.on('console', (m) => {
         if (m.type() === 'error')
             problems.push(`[${label}] console error: ${m.text()} (${m.location().url || '?'})`);
@@ -446,6 +466,10 @@ async function run(context) {
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
         await page.locator('#overview').waitFor({ state: 'visible' });
+        // Logging out aborts what the page is still loading; the UI may
+        // then log "Failed to fetch" (see the report): let it finish first.
+        await drawnChart(page, '#overview-chart');
+        await idle(page);
         await Promise.all([
             page.waitForURL((u) => u.pathname === '/login'),
             page.click('#logout'),
