@@ -327,6 +327,7 @@ async function run(context) {
             return t.hash !== before.hash && t.colored >= 200 ? t : null;
         }, `the chart to redraw after #range ${cur} -> ${next}`);
         page.off('request', onReq);
+        check(reqs.some((u) => u.includes(`range=${next}d`)), `no API request with range=${next}d: ${reqs.join(' ')}`);
         console.log(`     range ${cur} -> ${next}: ${JSON.stringify(s)}; requests: ${reqs.join(' ')}`);
         await shot(page, '04-overview-range');
     });
@@ -372,8 +373,8 @@ async function run(context) {
         console.log(`     "${word}": ${all} rows -> ${n}`);
         await shot(page, '06-content-search');
         await page.fill('#content-search', 'zzqx-no-such-title');
-        await poll(async () => (await rows(page).count()) === 0 || await page.locator('#empty').isVisible(),
-            'no rows (or #empty) for a search that matches nothing');
+        await poll(async () => (await rows(page).count()) === 0 && await page.locator('#empty').isVisible(),
+            'no rows and #empty for a search that matches nothing');
         await page.fill('#content-search', '');
         await poll(async () => (await rows(page).count()) === all, `all ${all} rows back after clearing the search`);
     });
@@ -392,6 +393,12 @@ async function run(context) {
         console.log(`     gains chart: ${JSON.stringify(g)}`);
         await shot(page, '07-item');
     });
+
+    await step('an unknown item shows #empty', async () => {
+        await page.goto(BASE + '/#/item/youtube/no-such-item-e2e');
+        await page.locator('#empty').waitFor({ state: 'visible' });
+        check(await page.locator('#item-chart canvas').count() === 0, 'a chart for an item that does not exist');
+    }, { allow: [/404/] });
 
     await step('best time: 168 heat cells', async () => {
         await page.click('a[href="#/best-time"]');
