@@ -15,7 +15,12 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
+  chromium fonts-dejavu-core  # e2e browser test (tests/e2e): headless Chromium
+  nodejs                      # ... driven by playwright-core under node
 )
+# npm too, unless a node from elsewhere (e.g. NodeSource's nodejs, which
+# ships its own npm and conflicts with Debian's) already provides it.
+command -v npm >/dev/null || packages+=(npm)
 
 # Packages a machine may have from elsewhere: Node.js from NodeSource
 # ships npm inside its nodejs package, and Debian's npm cannot be

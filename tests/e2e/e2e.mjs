@@ -1,0 +1,502 @@
+// End-to-end test of the web dashboard in headless Chromium.
+// Run by run.sh, which starts the server and passes everything through the
+// environment. Prints "ok"/"FAIL" per step and ends with the line
+// "e2e: N passed, M failed"; the exit status is 0 only when nothing failed.
+//
+// Any console error, uncaught page error, failed same-origin request or
+// same-origin HTTP status >= 400 fails the step it happens in, unless that
+// step says it expects it (a wrong password is a 401, a bad import a 422).
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+
+const env = (name) => {
+    const v = process.env[name];
+    if (!v) {
+        console.log(`e2e: ${name} is not set (run tests/e2e/run.sh)`);
+        process.exit(2);
+    }
+    return v;
+};
+const BASE = env('E2E_URL');
+const USER = env('E2E_USER');
+const PASSWORD = readFileSync(env('E2E_PASSWORD_FILE'), 'utf8').trim();
+const SHOTS = env('E2E_SHOTS');
+const DATA = env('E2E_DATA');
+const TMP = env('E2E_TMP');
+const CHROMIUM = env('E2E_CHROMIUM');
+// playwright-core lives under the build tree, not next to this file.
+const require = createRequire(join(dirname(env('E2E_NODE_MODULES')), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const STEP_MS = 15000;   // one wait inside a step (ASan builds are slow)
+// The whole test; run.sh kills us a few seconds after this anyway.
+const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 160000);
+
+const watchdog = setTimeout(() => {
+    console.log(`e2e: gave up after ${TOTAL_MS / 1000} s`);
+    console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+}, TOTAL_MS);
+watchdog.unref();
+
+let passed = 0;
+let failed = 0;
+let aborted = false;
+const problems = [];  // everything the browser complained about, in order
+
+const sameOrigin = (url) => url.startsWith(BASE + '/') || url === BASE;
+
+// Same-origin requests in flight, per page.
+const inflight = new Map();
+
+// Wait until PAGE has had no same-origin request in flight for 300 ms.
+async function idle(page) {
+    let quietSince = 0;
+    await poll(async () => {
+        if (inflight.get(page).size > 0)
+            quietSince = 0;
+        else if (!quietSince)
+            quietSince = Date.now();
+        return quietSince && Date.now() - quietSince >= 300;
+    }, `no requests in flight (${[...inflight.get(page)].map((r) => r.url()).join(' ')})`);
+}
+
+function watch(page, label) {
+    const live = new Set();
+    inflight.set(page, live);
+    page.on('request', (r) => { if (sameOrigin(r.url())) live.add(r); });
+    page.on('requestfinished', (r) => live.delete(r));
+    page.on('requestfailed', (r) => live.delete(r));
+    page.on('console', (m) => {
+        if (m.type() === 'error')
+            problems.push(`[${label}] console error: ${m.text()} (${m.location().url || '?'})`);
+    });
+    page.on('pageerror', (e) => problems.push(`[${label}] page error: ${e && e.stack ? e.stack : e}`));
+    page.on('requestfailed', (r) => {
+        // ERR_ABORTED is the browser dropping a request (or an unread body)
+        // when the page navigates away: not the server failing.
+        if (r.failure()?.errorText === 'net::ERR_ABORTED')
+            console.log(`     note: [${label}] aborted by navigation: ${r.method()} ${r.url()}`);
+        else if (sameOrigin(r.url()))
+            problems.push(`[${label}] request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`);
+    });
+    page.on('response', (r) => {
+        if (sameOrigin(r.url()) && r.status() >= 400)
+            problems.push(`[${label}] HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+    });
+}
+
+// step(NAME, FN, {allow: [regexps], critical}): run one check. Browser
+// problems that arrive while it runs fail it unless they match `allow`.
+// A failed critical step stops the test: what follows depends on it.
+async function step(name, fn, opts = {}) {
+    if (aborted) {
+        failed++;
+        console.log(`FAIL ${name}: not run (an earlier critical step failed)`);
+        return;
+    }
+    const start = problems.length;
+    let err = null;
+    try {
+        await fn();
+        await sleep(150); // let late console messages of this step arrive
+    } catch (e) {
+        err = e;
+    }
+    const allow = opts.allow || [];
+    const bad = problems.slice(start).filter((p) => !allow.some((re) => re.test(p)));
+    if (!err && bad.length)
+        err = new Error('browser reported:\n    ' + bad.join('\n    '));
+    if (err) {
+        failed++;
+        console.log(`FAIL ${name}: ${err.message || err}`);
+        if (opts.critical)
+            aborted = true;
+    } else {
+        passed++;
+        console.log(`ok   ${name}`);
+    }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function check(cond, msg) {
+    if (!cond)
+        throw new Error(msg);
+}
+
+// poll(FN, WHAT): FN's value once it is truthy; throws after STEP_MS.
+async function poll(fn, what, ms = STEP_MS) {
+    const until = Date.now() + ms;
+    let last;
+    for (;;) {
+        try {
+            last = await fn();
+            if (last)
+                return last;
+        } catch (e) {
+            last = e.message;
+        }
+        if (Date.now() > until)
+            throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+        await sleep(200);
+    }
+}
+
+// What is drawn on the canvases under SEL: pixels differing from the most
+// common one (the background), strongly coloured pixels (series lines and
+// fills; axes and grid are grey) and a hash of all pixels.
+function canvasStats(page, sel) {
+    return page.evaluate((s) => {
+        const out = { canvases: 0, width: 0, height: 0, nonBackground: 0, colored: 0, hash: 2166136261 };
+        for (const c of document.querySelectorAll(s + ' canvas')) {
+            if (!c.width || !c.height)
+                continue;
+            const ctx = c.getContext('2d');
+            if (!ctx)
+                continue;
+            out.canvases++;
+            out.width = Math.max(out.width, c.width);
+            out.height = Math.max(out.height, c.height);
+            const d = ctx.getImageData(0, 0, c.width, c.height).data;
+            const counts = new Map();
+            let h = out.hash;
+            for (let i = 0; i < d.length; i += 4) {
+                const px = ((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0;
+                counts.set(px, (counts.get(px) || 0) + 1);
+                h = Math.imul(h ^ px, 16777619) >>> 0;
+                const mx = Math.max(d[i], d[i + 1], d[i + 2]);
+                const mn = Math.min(d[i], d[i + 1], d[i + 2]);
+                if (d[i + 3] > 64 && mx - mn >= 48)
+                    out.colored++;
+            }
+            out.hash = h;
+            out.nonBackground += d.length / 4 - Math.max(...counts.values());
+        }
+        return out;
+    }, sel);
+}
+
+// Wait until the chart under SEL has a drawn series; returns its stats.
+async function drawnChart(page, sel, minColored = 200) {
+    return poll(async () => {
+        const s = await canvasStats(page, sel);
+        return s.canvases > 0 && s.nonBackground > 500 && s.colored >= minColored ? s : null;
+    }, `a drawn chart in ${sel}`);
+}
+
+// Numbers as the table shows them: "12,345", "1.2K", "3 M", "-17".
+function parseCount(text) {
+    const t = String(text).replace(/[\s,\u00a0\u202f']/g, '');
+    const m = /^([-+\u2212]?\d+(?:\.\d+)?)([kKmMbB]?)/.exec(t);
+    if (!m)
+        return NaN;
+    const mult = { '': 1, k: 1e3, m: 1e6, b: 1e9 }[m[2].toLowerCase()];
+    return Number(m[1].replace('\u2212', '-')) * mult;
+}
+
+async function columnValues(page, key) {
+    const cells = await page.evaluate((k) => {
+        const t = document.querySelector('#content-table');
+        if (!t)
+            return null;
+        const ths = [...t.querySelectorAll('thead th')];
+        const idx = ths.findIndex((th) => th.dataset.sort === k);
+        if (idx < 0)
+            return null;
+        return [...t.querySelectorAll('tbody tr')].map((tr) => {
+            const td = tr.children[idx];
+            return td ? (td.dataset.value ?? td.textContent.trim()) : '';
+        });
+    }, key);
+    return cells && cells.map(parseCount);
+}
+
+const order = (v) => {
+    if (v.length < 2 || v.some(Number.isNaN) || new Set(v).size < 2)
+        return null;
+    if (v.every((x, i) => i === 0 || v[i - 1] >= x))
+        return 'desc';
+    if (v.every((x, i) => i === 0 || v[i - 1] <= x))
+        return 'asc';
+    return null;
+};
+
+const rows = (page) => page.locator('#content-table tbody tr');
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
+const path = (page) => new URL(page.url()).pathname;
+
+async function main() {
+    const profile = mkdtempSync(join(TMP, 'chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run',
+            '--disable-dev-shm-usage'], // containers often have a tiny /dev/shm
+        viewport: { width: 1280, height: 800 },
+        timeout: 30000,
+    });
+    try {
+        await run(context);
+    } finally {
+        await context.close().catch(() => {});
+        rmSync(profile, { recursive: true, force: true });
+    }
+}
+
+async function run(context) {
+    const page = context.pages()[0] || await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    page.setDefaultNavigationTimeout(30000);
+    watch(page, 'desktop');
+
+    await step('unauthenticated / redirects to the login page', async () => {
+        const resp = await page.goto(BASE + '/');
+        check(resp, 'no response');
+        const first = resp.request().redirectedFrom();
+        check(first, `no redirect: ${page.url()} answered ${resp.status()}`);
+        const r302 = await first.response();
+        check(r302 && r302.status() === 302, `redirect status ${r302 && r302.status()}, expected 302`);
+        check(path(page) === '/login', `landed on ${page.url()}`);
+        check(new URL(page.url()).searchParams.get('next') === '/', `next= is not "/": ${page.url()}`);
+        await page.locator('#login-user').waitFor();
+        await page.locator('#login-password').waitFor();
+        await page.locator('#login-submit').waitFor();
+        await shot(page, '01-login');
+    }, { critical: true });
+
+    await step('unauthenticated API answers 401', async () => {
+        const r = await page.request.get(BASE + '/api/v1/content');
+        check(r.status() === 401, `GET /api/v1/content: ${r.status()}`);
+    });
+
+    await step('a wrong password shows #login-error', async () => {
+        await page.fill('#login-user', USER);
+        await page.fill('#login-password', PASSWORD + 'x');
+        await page.click('#login-submit');
+        const e = page.locator('#login-error');
+        await e.waitFor({ state: 'visible' });
+        const text = (await e.textContent()).trim();
+        check(text.length > 0, '#login-error is empty');
+        check(path(page) === '/login', `left the login page: ${page.url()}`);
+        await shot(page, '02-login-error');
+    }, { allow: [/401/] });
+
+    await step('log in', async () => {
+        await page.fill('#login-user', USER);
+        await page.fill('#login-password', PASSWORD);
+        await Promise.all([
+            page.waitForURL((u) => u.pathname === '/'),
+            page.click('#login-submit'),
+        ]);
+        await page.locator('#overview').waitFor({ state: 'visible' });
+        const r = await page.request.get(BASE + '/api/v1/session');
+        check(r.status() === 200, `GET /api/v1/session: ${r.status()}`);
+        const s = await r.json();
+        check(s.user === USER, `session user ${JSON.stringify(s.user)}`);
+    }, { critical: true });
+
+    let before;
+    await step('overview: chart drawn, platform cards', async () => {
+        const s = await drawnChart(page, '#overview-chart');
+        console.log(`     overview chart: ${JSON.stringify(s)}`);
+        const platforms = await page.$$eval('.platform-card[data-platform]', (els) => els.map((e) => e.dataset.platform));
+        check(platforms.length >= 1, 'no .platform-card[data-platform]');
+        for (const p of platforms)
+            check(['youtube', 'instagram', 'tiktok'].includes(p), `unknown platform card "${p}"`);
+        console.log(`     platform cards: ${platforms.join(', ')}`);
+        before = s;
+        await shot(page, '03-overview');
+    });
+
+    await step('overview: changing #range redraws the chart', async () => {
+        const range = page.locator('#range');
+        const values = await range.evaluate((sel) => [...sel.options].map((o) => o.value));
+        for (const v of ['7', '28', '90', '365', 'custom'])
+            check(values.includes(v), `#range has no option "${v}" (has ${values.join(',')})`);
+        const cur = await range.inputValue();
+        const next = cur === '7' ? '90' : '7';
+        const reqs = [];
+        const onReq = (r) => { if (r.url().includes('/api/')) reqs.push(r.url()); };
+        page.on('request', onReq);
+        await range.selectOption(next);
+        const s = await poll(async () => {
+            const t = await canvasStats(page, '#overview-chart');
+            return t.hash !== before.hash && t.colored >= 200 ? t : null;
+        }, `the chart to redraw after #range ${cur} -> ${next}`);
+        page.off('request', onReq);
+        check(reqs.some((u) => u.includes(`range=${next}d`)), `no API request with range=${next}d: ${reqs.join(' ')}`);
+        console.log(`     range ${cur} -> ${next}: ${JSON.stringify(s)}; requests: ${reqs.join(' ')}`);
+        await shot(page, '04-overview-range');
+    });
+
+    await step('content: sort by views, both orders', async () => {
+        await page.click('a[href="#/content"]');
+        await poll(async () => (await rows(page).count()) >= 2, 'two rows in #content-table');
+        const th = page.locator('#content-table th[data-sort="views"]');
+        await th.click();
+        let first;
+        await poll(async () => {
+            const v = await columnValues(page, 'views');
+            first = v && order(v);
+            return first;
+        }, 'rows sorted by views after one click');
+        const want = first === 'desc' ? 'asc' : 'desc';
+        await th.click();
+        const v2 = await poll(async () => {
+            const v = await columnValues(page, 'views');
+            return v && order(v) === want ? v : null;
+        }, `rows sorted by views (${want}) after a second click`);
+        console.log(`     first click: ${first}, second: ${want} (${v2.length} rows, ${v2[0]} .. ${v2[v2.length - 1]})`);
+        await shot(page, '05-content-sorted');
+    });
+
+    await step('content: search filters rows', async () => {
+        const all = await rows(page).count();
+        const titles = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent.trim()));
+        check(titles.length === all, `${all} rows but ${titles.length} a.item-link`);
+        // The rarest long word of the shown titles: the search must then
+        // match fewer rows than a full page, whatever the server has.
+        const words = new Map();
+        for (const t of titles)
+            for (const w of new Set(t.toLowerCase().match(/[a-z]{5,}/g) || []))
+                words.set(w, (words.get(w) || 0) + 1);
+        const word = [...words].sort((a, b) => a[1] - b[1] || b[0].length - a[0].length)[0]?.[0];
+        check(word, `no word to search for in ${JSON.stringify(titles.slice(0, 5))}`);
+        await page.fill('#content-search', word);
+        const n = await poll(async () => {
+            const got = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent.toLowerCase()));
+            return got.length >= 1 && got.length < all && got.filter((t) => t.includes(word)).length >= 1 ? got.length : null;
+        }, `rows filtered by "${word}"`);
+        console.log(`     "${word}": ${all} rows -> ${n}`);
+        await shot(page, '06-content-search');
+        await page.fill('#content-search', 'zzqx-no-such-title');
+        await poll(async () => (await rows(page).count()) === 0 && await page.locator('#empty').isVisible(),
+            'no rows and #empty for a search that matches nothing');
+        await page.fill('#content-search', '');
+        await poll(async () => (await rows(page).count()) === all, `all ${all} rows back after clearing the search`);
+    });
+
+    await step('item: title and a drawn chart', async () => {
+        const link = page.locator('#content-table tbody tr a.item-link').first();
+        const title = (await link.textContent()).trim();
+        await link.click();
+        await page.waitForURL((u) => u.hash.startsWith('#/item/'));
+        const t = await poll(async () => ((await page.locator('#item-title').textContent()) || '').trim(), '#item-title text');
+        check(t === title, `#item-title "${t}" is not the link's "${title}"`);
+        const s = await drawnChart(page, '#item-chart');
+        console.log(`     ${page.url().split('#')[1]} "${t}": ${JSON.stringify(s)}`);
+        const g = await canvasStats(page, '#item-gains-chart');
+        check(g.canvases > 0, 'no canvas in #item-gains-chart');
+        console.log(`     gains chart: ${JSON.stringify(g)}`);
+        await shot(page, '07-item');
+    });
+
+    await step('an unknown item shows #empty', async () => {
+        await page.goto(BASE + '/#/item/youtube/no-such-item-e2e');
+        await page.locator('#empty').waitFor({ state: 'visible' });
+        check(await page.locator('#item-chart canvas').count() === 0, 'a chart for an item that does not exist');
+    }, { allow: [/404/] });
+
+    await step('best time: 168 heat cells', async () => {
+        await page.click('a[href="#/best-time"]');
+        await poll(async () => (await page.locator('#heatmap .heat-cell').count()) === 168, '168 #heatmap .heat-cell');
+        const colours = await page.$$eval('#heatmap .heat-cell', (cs) => new Set(cs.map((c) => getComputedStyle(c).backgroundColor)).size);
+        check(colours >= 2, `all 168 cells look the same (${colours} colour)`);
+        console.log(`     ${colours} distinct cell colours`);
+        await shot(page, '08-best-time');
+    });
+
+    await step('import: a bad file names the field', async () => {
+        await page.click('a[href="#/import"]');
+        await page.setInputFiles('#import-file', join(DATA, 'cli/bad/videos_page_one_bad.json'));
+        const [req] = await Promise.all([
+            page.waitForRequest((r) => r.url().startsWith(BASE + '/api/v1/import')),
+            page.click('#import-submit'),
+        ]);
+        check(req.method() === 'POST', `import is a ${req.method()}`);
+        const h = await req.allHeaders();
+        check(h['x-csrf-token'], 'the import request has no X-CSRF-Token header');
+        check(new URL(req.url()).searchParams.get('name') === 'videos_page_one_bad.json',
+            `import ?name= is not the file name: ${req.url()}`);
+        const e = page.locator('#import-error');
+        await e.waitFor({ state: 'visible' });
+        const text = await poll(async () => {
+            const t = (await e.textContent()) || '';
+            return t.includes('statistics.likeCount') ? t : null;
+        }, '#import-error to name statistics.likeCount');
+        console.log(`     #import-error: ${text.trim()}`);
+        await shot(page, '09-import-error');
+    }, { allow: [/422/] });
+
+    await step('import: a good file is stored and shows up in content', async () => {
+        await page.setInputFiles('#import-file', join(DATA, 'cli/videos_page.json'));
+        await page.click('#import-submit');
+        const r = page.locator('#import-result');
+        await r.waitFor({ state: 'visible' });
+        const text = await poll(async () => ((await r.textContent()) || '').trim(), '#import-result text');
+        console.log(`     #import-result: ${text}`);
+        check(!(await page.locator('#import-error').isVisible()), '#import-error is still shown');
+        await shot(page, '10-import-ok');
+        await page.click('a[href="#/content"]');
+        await page.fill('#content-search', 'speedrun');
+        await poll(async () => {
+            const t = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent));
+            return t.some((x) => x.includes('Speedrun, part 1'));
+        }, 'the imported "Speedrun, part 1" in the content table');
+        await page.fill('#content-search', '');
+    });
+
+    await step('phone width (375x812): overview', async () => {
+        const phone = await context.newPage();
+        phone.setDefaultTimeout(STEP_MS);
+        watch(phone, 'phone');
+        try {
+            await phone.setViewportSize({ width: 375, height: 812 });
+            await phone.goto(BASE + '/#/');
+            await phone.locator('#overview').waitFor({ state: 'visible' });
+            const s = await drawnChart(phone, '#overview-chart', 100);
+            console.log(`     phone chart: ${JSON.stringify(s)}`);
+            check(s.width > 0, 'chart has no width');
+            check(await phone.locator('.platform-card[data-platform]').count() >= 1, 'no platform cards');
+            const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            check(w[0] <= w[1], `page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
+            const cw = await phone.evaluate(() => document.querySelector('#overview-chart').getBoundingClientRect().right);
+            check(cw <= 375 + 1, `#overview-chart reaches x=${cw}, past the 375 px screen`);
+            await shot(phone, '11-phone-overview');
+            await phone.screenshot({ path: join(SHOTS, '11-phone-overview-screen.png') });
+        } finally {
+            await phone.close();
+        }
+    });
+
+    await step('logout returns to the login page and ends the session', async () => {
+        await page.click('a[href="#/"]');
+        await page.locator('#overview').waitFor({ state: 'visible' });
+        // Logging out aborts what the page is still loading; the UI may
+        // then log "Failed to fetch" (see the report): let it finish first.
+        await drawnChart(page, '#overview-chart');
+        await idle(page);
+        await Promise.all([
+            page.waitForURL((u) => u.pathname === '/login'),
+            page.click('#logout'),
+        ]);
+        await page.locator('#login-user').waitFor();
+        await shot(page, '12-logged-out');
+        const r = await page.request.get(BASE + '/api/v1/session');
+        check(r.status() === 401, `GET /api/v1/session after logout: ${r.status()}`);
+        await page.goto(BASE + '/');
+        check(path(page) === '/login', `/ after logout is ${page.url()}`);
+    });
+}
+
+try {
+    await main();
+} catch (e) {
+    failed++;
+    console.log(`FAIL browser: ${e.stack || e}`);
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

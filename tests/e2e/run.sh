@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Browser test of the web dashboard: the real binary serving a real SQLite
+# file over 127.0.0.1, driven by Debian's headless Chromium through
+# playwright-core (installed by `npm ci` under the build tree, never into the
+# source tree). Every step is bounded: the whole run ends within about three
+# minutes even when something hangs.
+#
+# usage: tests/e2e/run.sh MEDIADASH_BINARY BUILD_DIR
+# env:   CHROMIUM (default /usr/bin/chromium), E2E_KEEP=1 keeps the temp dir.
+# Screenshots go to BUILD_DIR/e2e-screenshots/.
+set -euo pipefail
+
+die() { echo "e2e: $*" >&2; echo "e2e: 0 passed, 1 failed"; exit 1; }
+
+[ $# -eq 2 ] || die "usage: $0 MEDIADASH_BINARY BUILD_DIR"
+bin=$(realpath "$1")
+build=$(realpath "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+chromium=${CHROMIUM:-/usr/bin/chromium}
+
+[ -x "$bin" ] || die "no mediadash binary at $bin"
+[ -x "$chromium" ] || die "no Chromium at $chromium (tools/install-deps.sh installs it)"
+command -v node >/dev/null || die "node is missing (tools/install-deps.sh installs nodejs)"
+command -v npm >/dev/null || die "npm is missing (tools/install-deps.sh installs npm)"
+
+# One budget for everything (ctest's TIMEOUT is 300 s): each step below is
+# capped by what is left of it.
+budget=${E2E_BUDGET:-180}
+left() { # left CAP: seconds left of the budget, at most CAP, at least 5
+  local l=$((budget - SECONDS))
+  [ "$l" -gt "$1" ] && l=$1
+  [ "$l" -lt 5 ] && l=5
+  echo "$l"
+}
+
+tmp=$(mktemp -d /tmp/mediadash-e2e-XXXXXX)
+server=
+cleanup() {
+  if [ -n "$server" ]; then
+    kill -TERM "$server" 2>/dev/null || true
+    # A server that ignores SIGTERM for 10 s is killed.
+    for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  if [ "${E2E_KEEP:-0}" = 1 ]; then echo "e2e: kept $tmp" >&2; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1. playwright-core, exactly as locked, under the build tree. Reinstalled
+#    only when the lock file changes.
+mods="$build/e2e-node"
+mkdir -p "$mods"
+if ! cmp -s "$here/package-lock.json" "$mods/package-lock.json" ||
+  [ ! -f "$mods/node_modules/playwright-core/package.json" ]; then
+  cp "$here/package.json" "$here/package-lock.json" "$mods/"
+  echo "e2e: npm ci in $mods" >&2
+  (cd "$mods" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout "$(left 90)" \
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2) ||
+    { rm -f "$mods/package-lock.json"; die "npm ci failed"; }
+fi
+
+# 2. A database with realistic data: `demo` when the binary has it, else the
+#    bundled fixtures (as tools/demo.sh loads them).
+db="$tmp/e2e.db"
+if timeout 20 "$bin" demo --help >/dev/null 2>&1; then
+  timeout "$(left 90)" "$bin" --db "$db" -q demo --items 40 --days 60 --seed 7 >"$tmp/demo.out" 2>&1 ||
+    { cat "$tmp/demo.out" >&2; die "mediadash demo failed"; }
+else
+  echo "e2e: no demo command, importing tests/data fixtures" >&2
+  mapfile -t files < <(find "$root/tests/data" -path '*/bad/*' -prune -o \
+    -type f \( -name '*.json' -o -name '*.csv' \) -print | sort)
+  base=$(($(date -u +%s) / 3600 * 3600 - ${#files[@]} * 3600))
+  i=0
+  for f in "${files[@]}"; do
+    at=$(date -u -d "@$((base + i * 3600))" +%Y-%m-%dT%H:%M:%SZ)
+    timeout 20 "$bin" --db "$db" -q import --observed-at "$at" \
+      --account youtube:UCmediadashDemoChannel01 "$f" >/dev/null 2>&1 || true
+    i=$((i + 1))
+  done
+fi
+
+# 3. A user to log in as. The password goes through a file, never argv.
+user=e2e-user
+password="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+printf '%s\n' "$password" >"$tmp/password"
+chmod 600 "$tmp/password"
+timeout 30 "$bin" --db "$db" user add "$user" --password-file "$tmp/password" \
+  >"$tmp/user.out" 2>&1 ||
+  { cat "$tmp/user.out" >&2; die "'mediadash user add' failed (is login built in?)"; }
+
+# 4. The server, on a free port; it prints the bound address on stderr.
+"$bin" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+server=$!
+port=
+for _ in $(seq 300); do
+  port=$(grep -o '127\.0\.0\.1:[0-9]*' "$tmp/serve.err" | head -1 | cut -d: -f2 || true)
+  [ -n "$port" ] && break
+  kill -0 "$server" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$tmp/serve.err" >&2; die "server did not start"; }
+echo "e2e: server on 127.0.0.1:$port" >&2
+
+# 5. The browser test itself.
+shots="$build/e2e-screenshots"
+rm -rf "$shots"
+mkdir -p "$shots"
+status=0
+E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
+  E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" \
+  E2E_DATA="$root/tests/data" E2E_CHROMIUM="$chromium" \
+  E2E_BUDGET_MS=$(($(left 170) * 1000 - 5000)) \
+  timeout -k 5 "$(left 170)" node "$here/e2e.mjs" || status=$?
+[ "$status" -eq 124 ] && echo "e2e: timed out" >&2
+
+# 6. The server must still be alive, and stop cleanly.
+if ! kill -0 "$server" 2>/dev/null; then
+  echo "e2e: the server died during the test; its stderr:" >&2
+  tail -50 "$tmp/serve.err" >&2
+  status=1
+else
+  kill -TERM "$server"
+  rc=0
+  for _ in $(seq 100); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$server" 2>/dev/null; then
+    echo "e2e: the server did not stop within 10 s of SIGTERM" >&2
+    kill -KILL "$server"
+  fi
+  wait "$server" || rc=$?
+  server=
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e: the server exited $rc on SIGTERM; its stderr:" >&2
+    tail -50 "$tmp/serve.err" >&2
+    status=1
+  fi
+fi
+exit "$status"
