@@ -1,5 +1,5 @@
 // Best time (#/best-time): mean views in each item's first week by the
-// weekday and UTC hour it was published, as a 7 x 24 grid (Sunday first)
+// weekday and hour (in the rollup zone) it was published, as a 7 x 24 grid (Sunday first)
 // with the best slot called out. Reads /api/v1/heatmap when the server
 // has it, else the heatmap of /api/v1/report.
 
@@ -14,12 +14,14 @@ function hourLabel(hr) {
   return String(hr).padStart(2, '0') + ':00';
 }
 
-// -> {cells: [{mean, n}|null x168], best: index|-1}
+// -> {cells: [{mean, n}|null x168], best: index|-1, zone: IANA name}
 async function load(range) {
   const p = rangeParams(range);
   const hm = await apiOptional('/api/v1/heatmap' + qs(p));
   const cells = new Array(168).fill(null);
   let best = -1;
+  let zone = 'UTC';
+  if (hm && typeof hm.zone === 'string') zone = hm.zone;
   if (hm && Array.isArray(hm.buckets)) {
     for (const b of hm.buckets) {
       if (!b || !Number.isInteger(b.weekday) || !Number.isInteger(b.hour)) continue;
@@ -33,6 +35,7 @@ async function load(range) {
     }
   } else {
     const r = await api('/api/v1/report' + qs({ ...p, top: 1 }));
+    if (typeof r.zone === 'string') zone = r.zone;
     const arr = Array.isArray(r.heatmap) ? r.heatmap : [];
     for (let i = 0; i < 168 && i < arr.length; i++) {
       if (typeof arr[i] === 'number' && isFinite(arr[i])) cells[i] = { mean: arr[i], n: null };
@@ -45,19 +48,19 @@ async function load(range) {
   if (best < 0 || !cells[best]) {
     best = cells.reduce((bi, c, i) => (c && (bi < 0 || c.mean > cells[bi].mean) ? i : bi), -1);
   }
-  return { cells, best };
+  return { cells, best, zone };
 }
 
-function describe(i, c) {
-  const slot = DAYS[Math.floor(i / 24)] + ' ' + hourLabel(i % 24) + ' UTC';
+function describe(i, c, zone) {
+  const slot = DAYS[Math.floor(i / 24)] + ' ' + hourLabel(i % 24) + ' ' + zone;
   if (!c) return slot + ': nothing published';
   return slot + ': ' + num(c.mean) + ' views on average in the first week' +
     (c.n !== null ? ' (' + c.n + ' item' + (c.n === 1 ? '' : 's') + ')' : '');
 }
 
-function grid(cells, best) {
+function grid(cells, best, zone) {
   const max = cells.reduce((m, c) => (c && c.mean > m ? c.mean : m), 0);
-  const el = h('div', { id: 'heatmap', class: 'heatmap', role: 'grid', 'aria-label': 'Mean first-week views by publish weekday and hour (UTC)' });
+  const el = h('div', { id: 'heatmap', class: 'heatmap', role: 'grid', 'aria-label': 'Mean first-week views by publish weekday and hour (' + zone + ')' });
   el.appendChild(h('span', { class: 'heat-corner' }));
   for (let hr = 0; hr < 24; hr++) el.appendChild(h('span', { class: 'heat-hour', text: hr % 3 === 0 ? String(hr) : '' }));
   for (let d = 0; d < 7; d++) {
@@ -68,7 +71,7 @@ function grid(cells, best) {
       const level = c && max > 0 ? Math.min(LEVELS, 1 + Math.floor((c.mean / max) * (LEVELS - 1e-9))) : 0;
       el.appendChild(h('span', {
         class: 'heat-cell heat-' + level + (i === best ? ' heat-best' : ''), role: 'gridcell',
-        title: describe(i, c), 'aria-label': describe(i, c), tabindex: c ? 0 : null,
+        title: describe(i, c, zone), 'aria-label': describe(i, c, zone), tabindex: c ? 0 : null,
         dataset: { weekday: d, hour: hr },
       }));
     }
@@ -84,7 +87,7 @@ function legend() {
 }
 
 async function renderBody(body, range, ctx) {
-  const { cells, best } = await load(range);
+  const { cells, best, zone } = await load(range);
   if (ctx.stale()) return;
   clear(body);
   if (best < 0) {
@@ -92,10 +95,11 @@ async function renderBody(body, range, ctx) {
       'No content published in the ' + rangeLabel(range) + ' has views from its first week. Try a longer range.', noDataHint()));
   } else {
     body.appendChild(h('p', { class: 'callout', id: 'best-slot' }, 'Best time to publish: ',
-      h('strong', { text: DAYS[Math.floor(best / 24)] + ' ' + hourLabel(best % 24) + ' UTC' }),
+      h('strong', { text: DAYS[Math.floor(best / 24)] + ' ' + hourLabel(best % 24) + ' ' + zone }),
       ' (' + num(cells[best].mean) + ' views in the first week on average).'));
   }
-  body.appendChild(h('div', { class: 'heat-wrap' }, grid(cells, best)));
+  body.appendChild(h('p', { class: 'muted', text: 'Mean views in each item’s first 7 days, by the weekday and hour (' + zone + ') it was published.' }));
+  body.appendChild(h('div', { class: 'heat-wrap' }, grid(cells, best, zone)));
   body.appendChild(legend());
 }
 
@@ -110,7 +114,6 @@ export async function render(view, args, params, ctx) {
   };
   view.appendChild(h('section', { id: 'best-time' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Best time to publish' }), rangePicker(range, reload)),
-    h('p', { class: 'muted', text: 'Mean views in each item’s first 7 days, by the weekday and hour (UTC) it was published.' }),
     body));
   await renderBody(body, range, { stale: () => ctx.stale() || seq !== 0 });
 }

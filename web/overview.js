@@ -69,7 +69,7 @@ async function renderBody(body, range, ctx) {
     body.appendChild(emptyState('Nothing to show yet', noDataHint()));
     return;
   }
-  body.appendChild(h('p', { class: 'muted', text: rangeLabel(range) + ': ' + report.from + ' to ' + report.to + ' (UTC days)' }));
+  body.appendChild(h('p', { class: 'muted', text: rangeLabel(range) + ': ' + report.from + ' to ' + report.to + ' (days in ' + (typeof report.zone === 'string' ? report.zone : 'UTC') + ')' }));
   body.appendChild(totalsStrip(t));
   const cards = platforms.map((p) => platformCard(p, report.platforms[p]));
   body.appendChild(h('div', { class: 'cards' }, cards.map((c) => c.card)));

@@ -308,6 +308,7 @@ enum err report_build(struct store *st, const struct report_opts *o,
     }
     out->from_day = o->from_day;
     out->to_day = o->to_day;
+    out->zone = tz_name(store_rollup_zone(st));
     heatmap_init(&out->heat);
     for (int p = 0; p < PLATFORM_COUNT; p++)
         out->platform[p].daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
@@ -390,6 +391,7 @@ void report_json(struct jw *w, const struct report *r)
     jw_object_begin(w);
     json_day(w, "from", r->from_day);
     json_day(w, "to", r->to_day - 1);
+    jw_kv_str(w, "zone", r->zone ? r->zone : "UTC");
     jw_key(w, "platforms");
     jw_object_begin(w);
     for (int p = 0; p < PLATFORM_COUNT; p++)

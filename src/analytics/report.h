@@ -46,6 +46,7 @@ struct report_spike {
 
 struct report {
     int32_t from_day, to_day;
+    const char *zone; /* the rollup zone's name; borrowed from the store */
     struct report_platform platform[PLATFORM_COUNT];
     struct report_platform total; /* across platforms */
     struct report_top *top;

@@ -8,6 +8,7 @@
 #include "core/alloc.h"
 #include "core/model_json.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "http/api.h"
 #include "http/api_args.h"
 
@@ -428,6 +429,7 @@ void api_heatmap(struct http_request *req, struct http_response *res)
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     api_json_range(&w, &x.r, false);
+    jw_kv_str(&w, "zone", tz_name(store_rollup_zone(req->st)));
     json_heatmap(&w, &x.h);
     jw_object_end(&w);
     api_ok_json(res, &w);

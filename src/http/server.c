@@ -58,6 +58,8 @@ static struct store *pool_get(struct http_server *srv)
     if (srv->pool.nfree > 0)
         st = srv->pool.free[--srv->pool.nfree];
     pthread_mutex_unlock(&srv->pool.mu);
+    if (st != NULL && store_refresh(st) != ERR_OK)
+        LOG_WARN("http: a pooled database handle could not refresh");
     if (st != NULL)
         return st;
     buf_init(&err, 1024);

@@ -42,6 +42,11 @@ enum err store_rollup_rebuild(struct store *st, struct buf *err)
     return st->ops->rollup_rebuild(st, err);
 }
 
+enum err store_refresh(struct store *st)
+{
+    return st->ops->refresh(st);
+}
+
 enum err store_generation(struct store *st, int64_t *out)
 {
     return st->ops->generation(st, out);

@@ -64,6 +64,11 @@ enum err store_rollup_rebuild(struct store *st, struct buf *err) WARN_UNUSED;
  * the first write. */
 enum err store_generation(struct store *st, int64_t *out) WARN_UNUSED;
 
+/* Pick up what other processes changed since the last call (the rollup
+ * zone): one small read when nothing did. Long-lived handles (serve's
+ * pool) call it before each use. */
+enum err store_refresh(struct store *st) WARN_UNUSED;
+
 struct tz;
 /* The rollup zone (an IANA zone, UTC unless set): rollup days are its
  * calendar days, 23 or 25 hours long around DST changes, and local hours

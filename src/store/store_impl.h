@@ -15,6 +15,7 @@ struct store_ops {
     enum err (*rollup_rebuild)(struct store *st, struct buf *err);
     const struct tz *(*rollup_zone)(struct store *st);
     enum err (*generation)(struct store *st, int64_t *out);
+    enum err (*refresh)(struct store *st);
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);

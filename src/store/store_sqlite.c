@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
@@ -321,6 +322,8 @@ static enum err prepare_all(struct sqlite_store *s, struct buf *err)
     return ERR_OK;
 }
 
+static enum err sq_generation(struct store *st, int64_t *out);
+
 enum err store_sqlite_open(const char *path, struct store **out,
                            struct buf *err)
 {
@@ -351,6 +354,8 @@ enum err store_sqlite_open(const char *path, struct store **out,
     rc = migrate(s, err);
     if (rc == ERR_OK)
         rc = prepare_all(s, err);
+    if (rc == ERR_OK)
+        rc = sq_generation(&s->base, &s->seen_gen);
     if (rc == ERR_OK)
         rc = sqlite_zone_load(s, err);
 out:
@@ -808,6 +813,27 @@ static enum err sq_generation(struct store *st, int64_t *out)
     return r == SQLITE_ROW || r == SQLITE_DONE ? ERR_OK : ERR_DB;
 }
 
+/* A zone change rebuilds the rollups, which raises the generation: reload
+ * the zone when the generation moved. */
+static enum err sq_refresh(struct store *st)
+{
+    struct sqlite_store *s = S(st);
+    struct buf err;
+    int64_t gen;
+    enum err rc = sq_generation(st, &gen);
+
+    if (rc != ERR_OK || gen == s->seen_gen)
+        return rc;
+    buf_init(&err, 1024);
+    rc = sqlite_zone_load(s, &err);
+    if (rc == ERR_OK)
+        s->seen_gen = gen;
+    else
+        LOG_WARN("store: %s", buf_cstr(&err));
+    buf_free(&err);
+    return rc;
+}
+
 static enum err sq_sole_account(struct store *st, enum platform p, char **out)
 {
     struct sqlite_store *s = S(st);
@@ -841,6 +867,7 @@ static const struct store_ops sqlite_ops = {
     .rollup_rebuild = sq_rollup_rebuild,
     .rollup_zone = sq_rollup_zone,
     .generation = sq_generation,
+    .refresh = sq_refresh,
     .set_rollup_zone = sq_set_rollup_zone,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,

@@ -75,6 +75,7 @@ struct sqlite_store {
      * open; zone_utc takes the arithmetic fast path. */
     struct tz *zone;
     bool zone_utc;
+    int64_t seen_gen; /* data generation when the zone was loaded */
 };
 
 /* The cached entry of (item, metric), or NULL. */

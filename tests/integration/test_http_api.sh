@@ -87,6 +87,9 @@ check "report after import" get "/api/v1/report?from=2024-05-01&to=2024-06-30" 2
 check "report sees it" json 'd["platforms"]["tiktok"]["content"] > 0'
 "$BIN" --db "$DB" rollup --zone Europe/Berlin 2>/dev/null
 check "report after a zone change" get "/api/v1/report?from=2024-05-01&to=2024-06-30" 200
+check "report names the zone" json 'd["zone"] == "Europe/Berlin" and d["from"] == "2024-05-01"'
+check "heatmap after a zone change" get "/api/v1/heatmap?range=7d" 200
+check "heatmap names the zone" json 'd["zone"] == "Europe/Berlin" and len(d["buckets"]) == 168'
 
 kill -TERM $SERVER
 wait $SERVER
