@@ -65,7 +65,12 @@ async function idle(page) {
 function watch(page, label) {
     const live = new Set();
     inflight.set(page, live);
-    page.on('request', (r) => { if (sameOrigin(r.url())) live.add(r); });
+    page.on('request', (r) => {
+        if (sameOrigin(r.url()))
+            live.add(r);
+        else if (/^(https?|wss?):/.test(r.url())) // a self-hosted dashboard calls no one
+            problems.push(`[${label}] request to another origin: ${r.method()} ${r.url()}`);
+    });
     page.on('requestfinished', (r) => live.delete(r));
     page.on('requestfailed', (r) => live.delete(r));
     page.on('console', (m) => {
