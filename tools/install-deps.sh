@@ -9,18 +9,15 @@ packages=(
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
   libcurl4-openssl-dev  # src/net: the outbound HTTP client
-  nodejs npm  # build time: installs uPlot for the web dashboard (web/package-lock.json)
+  nodejs npm  # uPlot for the dashboard at build time (web/package-lock.json),
+              # playwright-core for the browser test (tests/e2e)
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
-  chromium fonts-dejavu-core  # e2e browser test (tests/e2e): headless Chromium
-  nodejs                      # ... driven by playwright-core under node
+  chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
-# npm too, unless a node from elsewhere (e.g. NodeSource's nodejs, which
-# ships its own npm and conflicts with Debian's) already provides it.
-command -v npm >/dev/null || packages+=(npm)
 
 # Packages a machine may have from elsewhere: Node.js from NodeSource
 # ships npm inside its nodejs package, and Debian's npm cannot be
