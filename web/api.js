@@ -3,6 +3,19 @@
 // /login. Errors come back as ApiError with the server's message verbatim.
 
 let csrfToken = null;
+let leaving = false; // set once the page is navigating away
+
+// Leave for url. Requests still in flight are then cut off by the
+// browser; their errors are expected and not shown (see isLeaving).
+export function leave(url) {
+  leaving = true;
+  location.assign(url);
+}
+
+// True once leave() was called: callers drop errors instead of showing them.
+export function isLeaving() {
+  return leaving;
+}
 
 export class ApiError extends Error {
   constructor(status, message, param) {
@@ -49,7 +62,7 @@ export async function api(path, opts = {}) {
   }
   if (res.ok) return data;
   if (res.status === 401 && !opts.noRedirect) {
-    location.assign(loginUrl());
+    leave(loginUrl());
   }
   const err = data && typeof data.error === 'object' && data.error ? data.error : {};
   const msg = typeof err.message === 'string' && err.message !== ''

@@ -2,7 +2,7 @@
 // (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
-import { api, apiOptional, setCsrf, ApiError } from './api.js';
+import { api, apiOptional, setCsrf, ApiError, leave, isLeaving } from './api.js';
 import { h, clear, errorBox } from './dom.js';
 import { destroyCharts } from './charts.js';
 import * as overview from './overview.js';
@@ -63,7 +63,7 @@ async function route() {
   try {
     await page.mod.render(view, parts.slice(1), params, ctx);
   } catch (e) {
-    if (ctx.stale()) return;
+    if (ctx.stale() || isLeaving()) return; // navigating away: expected
     if (e instanceof ApiError && e.status === 401) return; // leaving for /login
     console.error(e);
     view.appendChild(errorBox(e));
@@ -89,7 +89,7 @@ async function logout() {
     // Logged out already, or the server is gone: the login page says so.
   }
   setCsrf(null);
-  location.assign('/login');
+  leave('/login');
 }
 
 document.getElementById('logout').addEventListener('click', logout);
