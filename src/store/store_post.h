@@ -140,15 +140,16 @@ enum err store_post_move(struct store *st, int64_t id, enum post_state to,
                          enum post_state *from_out, struct buf *err)
     WARN_UNUSED;
 
-/* Atomically claim up to limit scheduled posts due at now (publish_at <=
- * now) for worker: state claimed, claimed_by worker, claimed_until now +
+/* Atomically claim up to limit (0: all) scheduled posts due at now
+ * (publish_at <= now) on one of `platforms` (a JSON array of names such as
+ * ["youtube","dryrun"], or NULL for any) for worker: state claimed, claimed_by worker, claimed_until now +
  * lease_s, with their events, in one BEGIN IMMEDIATE transaction, so
  * several processes never take the same post. *out (caller frees) gets
  * the ids in publish_at order, *n how many. */
 enum err store_post_claim_due(struct store *st, const char *worker,
-                              int64_t now, int64_t lease_s, size_t limit,
-                              int64_t **out, size_t *n,
-                              struct buf *err) WARN_UNUSED;
+                              const char *platforms, int64_t now,
+                              int64_t lease_s, size_t limit, int64_t **out,
+                              size_t *n, struct buf *err) WARN_UNUSED;
 
 /* Crash recovery, one transaction: a claimed post whose lease ended
  * before now goes back to scheduled (nothing was sent yet); a publishing

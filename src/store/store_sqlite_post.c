@@ -512,7 +512,8 @@ out:
 #define SQL_CLAIM                                                             \
     "UPDATE post SET state = 'claimed', claimed_by = ?1, claimed_until = ?2, "\
     "updated_at = ?3 WHERE id IN (SELECT id FROM post WHERE state = "         \
-    "'scheduled' AND publish_at <= ?3 ORDER BY publish_at, id LIMIT ?4) "     \
+    "'scheduled' AND publish_at <= ?3 AND (?5 IS NULL OR platform IN "        \
+    "(SELECT value FROM json_each(?5))) ORDER BY publish_at, id LIMIT ?4) "   \
     "RETURNING id"
 
 /* Run an UPDATE ... RETURNING id (bound by the caller) to the end,
@@ -538,8 +539,9 @@ static enum err collect_ids(struct sqlite_store *s, sqlite3_stmt *st,
 }
 
 enum err store_post_claim_due(struct store *base, const char *worker,
-                              int64_t now, int64_t lease_s, size_t limit,
-                              int64_t **out, size_t *n, struct buf *err)
+                              const char *platforms, int64_t now,
+                              int64_t lease_s, size_t limit, int64_t **out,
+                              size_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -557,7 +559,8 @@ enum err store_post_claim_due(struct store *base, const char *worker,
         sqlite3_bind_int64(st, 2, now + lease_s) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1) !=
-            SQLITE_OK) {
+            SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, platforms) != SQLITE_OK) {
         rc = finish(s, sqlite_fail(s, err, "claiming posts"), err);
         goto out;
     }

@@ -103,13 +103,19 @@ static void test_claim_publish(void **state_)
     struct post p;
     struct evlog l;
 
-    assert_int_equal(store_post_claim_due(fx->st, "w1", T0, 300, 10, &ids,
+    /* a worker without a dryrun publisher takes none of them */
+    assert_int_equal(store_post_claim_due(fx->st, "w0", "[\"youtube\"]", T0,
+                                          300, 10, &ids, &n, &fx->err),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+    free(ids);
+    assert_int_equal(store_post_claim_due(fx->st, "w1", NULL, T0, 300, 10, &ids,
                                           &n, &fx->err),
                      ERR_OK);
     assert_int_equal(n, 1); /* b is not due; the draft never */
     assert_int_equal(ids[0], a);
     free(ids);
-    assert_int_equal(store_post_claim_due(fx->st, "w2", T0, 300, 10, &ids,
+    assert_int_equal(store_post_claim_due(fx->st, "w2", "[\"youtube\",\"dryrun\"]", T0, 300, 10, &ids,
                                           &n, &fx->err),
                      ERR_OK);
     assert_int_equal(n, 0);
@@ -156,7 +162,7 @@ static void test_lease_expiry(void **state_)
     int64_t *ids;
     struct evlog l;
 
-    assert_int_equal(store_post_claim_due(fx->st, "w1", T0, 60, 0, &ids, &n,
+    assert_int_equal(store_post_claim_due(fx->st, "w1", NULL, T0, 60, 0, &ids, &n,
                                           &fx->err),
                      ERR_OK);
     assert_int_equal(n, 2);
