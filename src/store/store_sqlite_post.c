@@ -70,12 +70,21 @@ void post_free(struct post *p)
 
 /* ---- transactions ---------------------------------------------------- */
 
+#define BEGIN_TRIES 6 /* each waits up to the busy timeout (10 s) */
+
+/* BEGIN IMMEDIATE. Several workers writing one file can starve one of
+ * them past the busy timeout (the busy handler sleeps while the others
+ * take turns): try again a few times before giving up. */
 static enum err begin(struct sqlite_store *s, struct buf *err)
 {
-    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-        SQLITE_OK)
-        return sqlite_fail(s, err, "starting a transaction");
-    return ERR_OK;
+    for (int i = 0; i < BEGIN_TRIES; i++) {
+        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (r == SQLITE_OK)
+            return ERR_OK;
+        if (r != SQLITE_BUSY)
+            break;
+    }
+    return sqlite_fail(s, err, "starting a transaction");
 }
 
 /* Commit when rc is ERR_OK, else roll back; returns the outcome. */
