@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 DB="$TMP/posts.db"
+# python3 may be a slow version-manager shim: resolve it once.
+PY=$(python3 -c 'import sys; print(sys.executable)')
 md() { "$BIN" --db "$DB" "$@"; }
 check "server started" serve_start "$DB"
 
@@ -25,14 +27,14 @@ send() {
   req POST /api/v1/posts "$want" -H 'Content-Type: application/json' \
     --data-binary @"$TMP/req.json" "$@"
 }
-json() { python3 -c "import json,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)" || { echo "  not: $1" >&2; cat "$TMP/body" >&2; echo >&2; return 1; }; }
+json() { "$PY" -c "import json,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)" || { echo "  not: $1" >&2; cat "$TMP/body" >&2; echo >&2; return 1; }; }
 names() { contains "$TMP/body" '"param":"'"$1"'"'; }
 
 SHA=$(printf 'x' | sha256sum | cut -d' ' -f1)
 MEDIA='[{"path":"/srv/clip.mp4","sha256":"'$SHA'","bytes":1,"content_type":"video/mp4"}]'
 # body [KEY=JSON...]: a valid post body with members replaced/added.
 body() {
-  python3 - "$MEDIA" "$@" <<'PY'
+  "$PY" - "$MEDIA" "$@" <<'PY'
 import json, sys
 d = {"platform": "dryrun", "account": "acct", "title": "Launch",
      "caption": "hello", "tags": ["a", "b"], "privacy": "public",
@@ -61,12 +63,12 @@ check "and nothing stored" test "$(md post list --json)" = '{"posts":[]}'
 # --- create, Idempotency-Key -----------------------------------------
 check "created: 201" send 201 "$(body)" -H 'Idempotency-Key: key-1'
 check "stored in UTC, zone and wall time kept" json 'd["post"]["publish_at"] == "2099-07-01T07:30:00Z" and d["post"]["zone"] == "Europe/Berlin" and d["post"]["local_time"] == "2099-07-01 09:30:00" and d["post"]["state"] == "scheduled" and d["post"]["tags"] == ["a","b"] and d["post"]["media"][0]["sha256"] == "'$SHA'"'
-ID=$(python3 -c "import json; print(json.load(open('$TMP/body'))['post']['id'])")
+ID=$("$PY" -c "import json; print(json.load(open('$TMP/body'))['post']['id'])")
 check "same key, same body: 200, the same post" send 200 "$(body)" -H 'Idempotency-Key: key-1'
 check "same id" json "d['post']['id'] == $ID"
 check "same key, other body: 422" send 422 "$(body title='"Other"')" -H 'Idempotency-Key: key-1'
 check "422 names the header" names Idempotency-Key
-check "still one post" test "$(md post list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["posts"]))')" = 1
+check "still one post" test "$(md post list --json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["posts"]))')" = 1
 check "key over 128 bytes: 400" send 400 "$(body)" -H "Idempotency-Key: $(printf 'k%.0s' $(seq 129))"
 check "names Idempotency-Key" names Idempotency-Key
 check "another key: a new post" send 201 "$(body)" -H 'Idempotency-Key: key-2'
@@ -142,7 +144,7 @@ check "retry a cancelled one: 409" req POST "/api/v1/posts/$ID/retry" 409
 check "cancel no such post: 404" req POST /api/v1/posts/999999/cancel 404
 check "unknown action: 404" req POST "/api/v1/posts/$ID/delete" 404
 check "due now" send 201 "$(body at="\"$(date -u '+%Y-%m-%d %H:%M')\"" zone='"UTC"')"
-DUE=$(python3 -c "import json; print(json.load(open('$TMP/body'))['post']['id'])")
+DUE=$("$PY" -c "import json; print(json.load(open('$TMP/body'))['post']['id'])")
 check "a worker publishes it" md -q worker --once --id api-test
 check "published" req GET "/api/v1/posts/$DUE" 200
 check "state published" json 'd["post"]["state"] == "published" and d["post"]["remote_id"] == "dryrun-'$DUE'"'
