@@ -144,8 +144,9 @@ enum err store_post_move(struct store *st, int64_t id, enum post_state to,
  * (publish_at <= now) on one of `platforms` (a JSON array of names such as
  * ["youtube","dryrun"], or NULL for any) for worker: state claimed, claimed_by worker, claimed_until now +
  * lease_s, with their events, in one BEGIN IMMEDIATE transaction, so
- * several processes never take the same post. *out (caller frees) gets
- * the ids in publish_at order, *n how many. */
+ * several processes never take the same post. The earliest due are
+ * taken first; *out (caller frees) gets their ids, in no particular
+ * order, *n how many. */
 enum err store_post_claim_due(struct store *st, const char *worker,
                               const char *platforms, int64_t now,
                               int64_t lease_s, size_t limit, int64_t **out,
