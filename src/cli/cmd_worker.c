@@ -73,10 +73,10 @@ static void report(const char *id, const struct worker_stats *s)
     fprintf(stderr,
             "worker %s: claimed %zu, published %zu, retry later %zu, failed "
             "%zu, missed %zu, needs_check %zu, needs_relogin %zu, lost %zu, "
-            "leases expired %zu+%zu\n",
+            "leases expired %zu+%zu, checked %zu\n",
             id, s->claimed, s->published, s->retried, s->failed, s->missed,
             s->checks, s->relogin, s->lost, s->expired_back,
-            s->expired_check);
+            s->expired_check, s->checked);
 }
 
 int cmd_worker(struct cli *cli, int argc, char **argv)

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
+#include "core/timeutil.h"
 
 static enum err dryrun_publish(void *ctx, const struct post *p,
                                struct publish_result *res)
@@ -189,6 +190,83 @@ static enum err run_batch(struct store *st, const struct worker_config *cfg,
     return rc;
 }
 
+struct check_ctx {
+    struct store *st;
+    const struct worker_config *cfg;
+    int64_t now;
+    struct worker_stats *stats;
+    struct buf *err;
+};
+
+/* Settle one needs_check post by asking its platform, when its publisher
+ * can: found -> published, not found -> scheduled (safe to send again);
+ * an error leaves it for the next round or a person. */
+static enum err check_one(const struct post *p, void *ud)
+{
+    struct check_ctx *c = ud;
+    const struct publisher_ops *pub = find_pub(c->cfg, p->platform);
+    struct post_change ch = POST_CHANGE_NONE;
+    struct publish_result res;
+    bool found = false;
+    enum err rc;
+
+    if (pub == NULL || pub->check == NULL)
+        return ERR_OK;
+    result_init(&res);
+    rc = pub->check(c->cfg->ctx, p, &found, &res);
+    if (rc == ERR_OK) {
+        ch.remote_id = res.remote_id.len ? buf_cstr(&res.remote_id) : NULL;
+        ch.remote_url = res.remote_url.len ? buf_cstr(&res.remote_url) : NULL;
+        ch.publish_at = c->now;
+        rc = store_post_transition(
+            c->st, p->id, POST_NEEDS_CHECK,
+            found ? POST_PUBLISHED : POST_SCHEDULED, &ch,
+            found ? "the platform has it: published"
+                  : "the platform does not have it: scheduled again",
+            c->now, c->err);
+        c->stats->checked++;
+    }
+    result_free(&res);
+    /* another worker settled it first, or the check failed: not fatal */
+    return rc == ERR_DB ? rc : ERR_OK;
+}
+
+struct id_list {
+    int64_t ids[100];
+    size_t n;
+};
+
+static enum err collect(const struct post *p, void *ud)
+{
+    struct id_list *l = ud;
+    if (l->n < sizeof l->ids / sizeof *l->ids)
+        l->ids[l->n++] = p->id;
+    return ERR_OK;
+}
+
+/* Ids first, then one post at a time: no write while a read runs. */
+static enum err check_unclear(struct store *st, const struct worker_config *cfg,
+                              int64_t now, struct worker_stats *stats,
+                              struct buf *err)
+{
+    struct post_query q = {.state = POST_NEEDS_CHECK, .from = TIME_NONE,
+                           .to = TIME_NONE, .limit = 100};
+    struct check_ctx c = {st, cfg, now, stats, err};
+    struct id_list l = {.n = 0};
+    enum err rc = store_post_list(st, &q, collect, &l);
+
+    for (size_t i = 0; rc == ERR_OK && i < l.n; i++) {
+        struct post p;
+        rc = store_post_get(st, l.ids[i], &p);
+        if (rc == ERR_OK && p.state == POST_NEEDS_CHECK)
+            rc = check_one(&p, &c);
+        post_free(&p);
+        if (rc == ERR_NOTFOUND)
+            rc = ERR_OK;
+    }
+    return rc;
+}
+
 enum err worker_run_once(struct store *st, const struct worker_config *cfg,
                          int64_t now, struct worker_stats *stats,
                          struct buf *err)
@@ -201,6 +279,8 @@ enum err worker_run_once(struct store *st, const struct worker_config *cfg,
     rc = store_post_expire_leases(st, now, &back, &check, err);
     stats->expired_back += back;
     stats->expired_check += check;
+    if (rc == ERR_OK)
+        rc = check_unclear(st, cfg, now, stats, err);
     if (rc == ERR_OK)
         rc = platforms_json(cfg, &platforms);
     while (rc == ERR_OK && n > 0)

@@ -4,8 +4,8 @@
  *   publishing -> published | scheduled (retry later) | failed |
  *                 needs_relogin | needs_check (outcome unclear)
  * A post missed by more than the grace window fails instead. Posts in
- * needs_check are never published again by the worker: a publisher's
- * check() (or a person, `mediadash post retry`) settles them first. */
+ * needs_check are never published again before a publisher's check()
+ * (or a person, `mediadash post retry`) says the platform lacks them. */
 #ifndef MEDIADASH_WORKER_H
 #define MEDIADASH_WORKER_H
 
@@ -60,9 +60,12 @@ struct worker_config {
 struct worker_stats {
     size_t claimed, published, retried, failed, missed, checks, relogin,
         lost, expired_back, expired_check;
+    size_t checked; /* needs_check posts settled by asking the platform */
 };
 
-/* One round at instant now: expire leases (crash recovery), then claim
+/* One round at instant now: expire leases (crash recovery), settle
+ * needs_check posts whose publisher has check() (found: published; not
+ * found: scheduled again, due now), then claim
  * and process due posts on the configured platforms, batch after batch,
  * until none is due. Adds to *stats. ERR_DB when the store fails (err
  * says why); a post's own failure is recorded on the post, not

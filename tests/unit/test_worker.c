@@ -15,6 +15,9 @@ struct script {
     const char *code[8];
     int64_t retry_after[8];
     int calls;
+    bool found[8];
+    int checks;
+    bool no_check; /* use a publisher without check() */
 };
 
 static enum err scripted(void *ctx, const struct post *p,
@@ -33,9 +36,23 @@ static enum err scripted(void *ctx, const struct post *p,
     return buf_printf(&res->message, "platform says %d", s->status[i]);
 }
 
+/* check(): the platform has the post when s->found[call] is set. */
+static enum err scripted_check(void *ctx, const struct post *p, bool *found,
+                               struct publish_result *res)
+{
+    struct script *s = ctx;
+    (void)p;
+    *found = s->found[s->checks++];
+    return *found ? buf_puts(&res->remote_id, "remote-found") : ERR_OK;
+}
+
 static const struct publisher_ops scripted_pub = {
-    .platform = "dryrun", .publish = scripted, .check = NULL};
+    .platform = "dryrun", .publish = scripted, .check = scripted_check};
 static const struct publisher_ops *const pubs[] = {&scripted_pub};
+/* The same platform without check(): an unclear post must then wait. */
+static const struct publisher_ops nocheck_pub = {
+    .platform = "dryrun", .publish = scripted, .check = NULL};
+static const struct publisher_ops *const nocheck_pubs[] = {&nocheck_pub};
 
 static int64_t add(struct tu_store_fx *fx, int64_t at)
 {
@@ -59,7 +76,9 @@ static void round_at(struct tu_store_fx *fx, struct script *s, int64_t now,
 {
     struct worker_config cfg = {.id = "w1", .lease_s = 600,
                                 .grace_s = SCHED_GRACE_DEFAULT_S,
-                                .batch = 10, .pubs = pubs, .npubs = 1,
+                                .batch = 10,
+                                .pubs = s->no_check ? nocheck_pubs : pubs,
+                                .npubs = 1,
                                 .ctx = s};
     assert_int_equal(worker_run_once(fx->st, &cfg, now, stats, &fx->err),
                      ERR_OK);
@@ -115,10 +134,39 @@ static void test_429_retry_after(void **state)
     post_free(&p);
 }
 
+/* An unclear outcome is settled by asking the platform before anything
+ * else: found -> published without a second publish call; not found ->
+ * scheduled and published on the next round. */
+static void test_needs_check_asks_first(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct script s = {.status = {0, 0, 200}, .found = {true, false}};
+    struct worker_stats st = {0};
+    int64_t a = add(fx, T0), b = add(fx, T0 + 1);
+    struct post p;
+
+    round_at(fx, &s, T0 + 1, &st); /* both end unclear */
+    assert_int_equal(s.calls, 2);
+    round_at(fx, &s, T0 + 60, &st); /* check a: found; b: not found */
+    assert_int_equal(s.checks, 2);
+    p = get(fx, a);
+    assert_int_equal(p.state, POST_PUBLISHED);
+    assert_string_equal(p.remote_id, "remote-found");
+    assert_int_equal(p.attempts, 1);
+    post_free(&p);
+    p = get(fx, b); /* scheduled again, due now, and published */
+    assert_int_equal(p.state, POST_PUBLISHED);
+    assert_int_equal(p.attempts, 2);
+    post_free(&p);
+    assert_int_equal(s.calls, 3);
+    assert_int_equal(st.checked, 2);
+}
+
 static void test_relogin_and_unclear_stop(void **state)
 {
     struct tu_store_fx *fx = *state;
-    struct script s = {.status = {400, 0}, .code = {"invalid_grant", NULL}};
+    struct script s = {.status = {400, 0}, .code = {"invalid_grant", NULL},
+                       .no_check = true};
     struct worker_stats st = {0};
     int64_t a = add(fx, T0), b = add(fx, T0 + 1);
     struct post p;
@@ -170,6 +218,8 @@ int main(void)
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_grace_window, tu_store_setup,
                                         tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_needs_check_asks_first,
+                                        tu_store_setup, tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
