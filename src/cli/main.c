@@ -225,6 +225,53 @@ static const char usage_connections[] =
     "needs_relogin), when the access token expires and the last error.\n"
     "Tokens are never shown.\n";
 
+static const char usage_post[] =
+    "usage: mediadash post add --platform P --account ID --title T\n"
+    "                          [--caption C] [--tags a,b]\n"
+    "                          [--privacy private|unlisted|public]\n"
+    "                          --media FILE... --at \"2025-03-09 09:30\"\n"
+    "                          --zone Europe/Berlin [--later] [--shift-gap]\n"
+    "                          [--draft] [--json]\n"
+    "       mediadash post list [--state S] [--json]\n"
+    "       mediadash post show ID\n"
+    "       mediadash post cancel ID\n"
+    "       mediadash post retry ID\n"
+    "\n"
+    "Schedule posts. --at is the wall time in --zone (an IANA zone); it is\n"
+    "stored as UTC together with the zone and the time as entered. A time\n"
+    "that does not exist (clocks spring forward) is refused unless\n"
+    "--shift-gap moves it to the end of the gap; a time that occurs twice\n"
+    "(clocks fall back) is the first occurrence unless --later is given.\n"
+    "P is youtube, instagram, tiktok or dryrun (publishes nowhere: tests).\n"
+    "Media files are recorded with their SHA-256, size and content type.\n"
+    "\n"
+    "States: draft, scheduled, claimed, publishing, published, failed,\n"
+    "needs_check, needs_relogin, cancelled. cancel works until publishing\n"
+    "starts; retry moves failed, needs_check or needs_relogin back to\n"
+    "scheduled (due now if its time has passed). Retry a needs_check post\n"
+    "only after checking on the platform that it was not published.\n"
+    "\n"
+    "Exit status: 0 done, 1 refused (state), 2 usage error or bad input,\n"
+    "3 database error, 4 no such post.\n";
+
+static const char usage_worker[] =
+    "usage: mediadash worker [--id NAME] [--once] [--lease S] [--grace S]\n"
+    "                        [--batch N] [--interval S]\n"
+    "\n"
+    "Publish due posts: claim them (several workers may share a database;\n"
+    "each post is claimed by one), mark them publishing before calling the\n"
+    "platform, then published, scheduled again (5xx, 429: backoff with\n"
+    "jitter, Retry-After honoured), failed, needs_relogin or needs_check\n"
+    "(outcome unclear: never published again blindly). A claimed post\n"
+    "whose lease (--lease, default 600 s) ran out goes back to scheduled;\n"
+    "a publishing one to needs_check. Posts more than --grace seconds late\n"
+    "(default 21600, 6 h) fail as missed.\n"
+    "\n"
+    "  --id NAME       worker id recorded on its claims (default worker-PID)\n"
+    "  --once          one round, then exit (otherwise every --interval\n"
+    "                  seconds, default 10, until SIGINT/SIGTERM)\n"
+    "  --batch N       posts claimed per transaction (default 50)\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -247,6 +294,10 @@ const struct command cli_commands[] = {
      cmd_connect},
     {"connections", "list connected accounts and their status",
      usage_connections, cmd_connections},
+    {"post", "schedule, list, show, cancel or retry posts", usage_post,
+     cmd_post},
+    {"worker", "publish due posts (claims, retries, recovery)",
+     usage_worker, cmd_worker},
     {NULL, NULL, NULL, NULL},
 };
 

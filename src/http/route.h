@@ -32,5 +32,7 @@ extern const struct route http_page_routes[]; /* static.c: /, /login,
                                                  /assets/NAME */
 /* auth.c: /api/v1/login, /api/v1/session, /api/v1/logout */
 extern const struct route http_auth_routes[];
+/* api_posts.c: /api/v1/posts, the scheduler's queue */
+extern const struct route http_post_routes[];
 
 #endif

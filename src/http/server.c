@@ -127,6 +127,7 @@ static const struct route *const route_tables[] = {
     http_auth_routes,
     http_api_routes,
     http_page_routes,
+    http_post_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,

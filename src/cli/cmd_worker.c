@@ -1,0 +1,125 @@
+/* mediadash worker [--id NAME] [--once]: publish due posts. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "schedule/worker.h"
+
+/* The publishers this build has. The platforms' own come with the next
+ * session; dryrun is the test hook. */
+static const struct publisher_ops *const publishers[] = {
+    &worker_dryrun_publisher,
+};
+
+struct worker_args {
+    char id[64];
+    bool once;
+    int64_t interval_s;
+    struct worker_config cfg;
+};
+
+static bool opt_int(const char *name, const char *v, int64_t lo, int64_t hi,
+                    int64_t *out)
+{
+    if (parse_i64(v, lo, hi, out) == ERR_OK)
+        return true;
+    cli_error("--%s: a number from %lld to %lld", name, (long long)lo,
+              (long long)hi);
+    return false;
+}
+
+static int parse_worker(int argc, char **argv, struct worker_args *a)
+{
+    static const struct option opts[] = {
+        {"id", required_argument, NULL, 'i'},
+        {"once", no_argument, NULL, 'o'},
+        {"lease", required_argument, NULL, 'l'},
+        {"grace", required_argument, NULL, 'g'},
+        {"batch", required_argument, NULL, 'b'},
+        {"interval", required_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
+    };
+    int64_t v;
+    int c;
+
+    snprintf(a->id, sizeof a->id, "worker-%ld", (long)getpid());
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'i' && strlen(optarg) > 0 && strlen(optarg) < sizeof a->id)
+            snprintf(a->id, sizeof a->id, "%s", optarg);
+        else if (c == 'o')
+            a->once = true;
+        else if (c == 'l' && opt_int("lease", optarg, 10, 86400, &v))
+            a->cfg.lease_s = v;
+        else if (c == 'g' && opt_int("grace", optarg, 0, 30 * 86400, &v))
+            a->cfg.grace_s = v;
+        else if (c == 'b' && opt_int("batch", optarg, 1, 1000, &v))
+            a->cfg.batch = (size_t)v;
+        else if (c == 'n' && opt_int("interval", optarg, 1, 3600, &v))
+            a->interval_s = v;
+        else
+            return EXIT_USAGE;
+    }
+    return optind == argc ? EXIT_OK_ : EXIT_USAGE;
+}
+
+static void report(const char *id, const struct worker_stats *s)
+{
+    fprintf(stderr,
+            "worker %s: claimed %zu, published %zu, retry later %zu, failed "
+            "%zu, missed %zu, needs_check %zu, needs_relogin %zu, lost %zu, "
+            "leases expired %zu+%zu, checked %zu\n",
+            id, s->claimed, s->published, s->retried, s->failed, s->missed,
+            s->checks, s->relogin, s->lost, s->expired_back,
+            s->expired_check, s->checked);
+}
+
+int cmd_worker(struct cli *cli, int argc, char **argv)
+{
+    struct worker_args a = {.interval_s = 10,
+                            .cfg = {.lease_s = 600,
+                                    .grace_s = SCHED_GRACE_DEFAULT_S,
+                                    .batch = 50}};
+    struct worker_stats stats = {0};
+    struct timespec wait;
+    struct store *st;
+    struct buf err;
+    sigset_t sigs;
+    enum err rc = ERR_OK;
+    int exit_code = parse_worker(argc, argv, &a);
+
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    a.cfg.id = a.id;
+    a.cfg.pubs = publishers;
+    a.cfg.npubs = sizeof publishers / sizeof *publishers;
+    st = cli_open_store(cli);
+    if (st == NULL)
+        return EXIT_DB;
+    /* SIGINT/SIGTERM end the loop between rounds, never inside one. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigprocmask(SIG_BLOCK, &sigs, NULL);
+    buf_init(&err, 4096);
+    for (;;) {
+        rc = worker_run_once(st, &a.cfg, time_now(), &stats, &err);
+        if (rc != ERR_OK || a.once)
+            break;
+        wait = (struct timespec){.tv_sec = (time_t)a.interval_s};
+        if (sigtimedwait(&sigs, NULL, &wait) > 0)
+            break;
+    }
+    if (rc != ERR_OK)
+        cli_error("worker %s: %s", a.id, buf_cstr(&err));
+    if (!cli->quiet)
+        report(a.id, &stats);
+    buf_free(&err);
+    store_close(st);
+    return rc == ERR_OK ? EXIT_OK_ : EXIT_DB;
+}

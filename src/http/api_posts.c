@@ -1,0 +1,446 @@
+/* The scheduler's JSON API: create, list, show, cancel and retry posts.
+ *   POST /api/v1/posts              JSON body; Idempotency-Key header
+ *   GET  /api/v1/posts?state=&from=&to=&limit=
+ *   GET  /api/v1/posts/ID
+ *   POST /api/v1/posts/ID/cancel    POST /api/v1/posts/ID/retry
+ * Bad parameters are 400s naming them; 404 for no such post; 409 for a
+ * state change the post's state does not allow; 422 for an
+ * Idempotency-Key reused with another body. */
+#include <jansson.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/digest.h"
+#include "core/jsonw.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "http/api_args.h"
+#include "http/route.h"
+#include "schedule/post.h"
+
+#define POSTS_PREFIX "/api/v1/posts/"
+#define POSTS_LIMIT_MAX 1000
+
+/* ---- POST /api/v1/posts ---------------------------------------------- */
+
+static const char *const body_keys[] = {
+    "platform", "account", "title", "caption", "tags",  "privacy",
+    "media",    "at",      "zone",  "fold",    "shift_gap", "draft",
+};
+
+/* An optional string member; false (after a 400) when of another type. */
+static bool get_str(json_t *o, const char *key, const char **out,
+                    struct http_response *res)
+{
+    json_t *v = json_object_get(o, key);
+    if (v == NULL || json_is_null(v))
+        return true;
+    if (!json_is_string(v)) {
+        http_error(res, 400, key, "%s must be a string", key);
+        return false;
+    }
+    *out = json_string_value(v);
+    return true;
+}
+
+static bool get_bool(json_t *o, const char *key, bool *out,
+                     struct http_response *res)
+{
+    json_t *v = json_object_get(o, key);
+    if (v == NULL)
+        return true;
+    if (!json_is_boolean(v)) {
+        http_error(res, 400, key, "%s must be true or false", key);
+        return false;
+    }
+    *out = json_is_true(v);
+    return true;
+}
+
+static bool get_tags(json_t *o, struct sched_input *in, const char **tags,
+                     struct http_response *res)
+{
+    json_t *a = json_object_get(o, "tags"), *v;
+    size_t i;
+    if (a == NULL)
+        return true;
+    if (!json_is_array(a) || json_array_size(a) > SCHED_TAGS_MAX)
+        goto bad;
+    json_array_foreach(a, i, v)
+    {
+        if (!json_is_string(v))
+            goto bad;
+        tags[i] = json_string_value(v);
+    }
+    in->tags = tags;
+    in->ntags = json_array_size(a);
+    return true;
+bad:
+    http_error(res, 400, "tags", "tags must be an array of at most %d "
+               "strings", SCHED_TAGS_MAX);
+    return false;
+}
+
+static bool get_media(json_t *o, struct sched_input *in,
+                      struct sched_media *m, struct http_response *res)
+{
+    json_t *a = json_object_get(o, "media"), *v;
+    size_t i;
+    if (a == NULL)
+        return true;
+    if (!json_is_array(a) || json_array_size(a) > SCHED_MEDIA_MAX)
+        goto bad;
+    json_array_foreach(a, i, v)
+    {
+        json_t *b = json_object_get(v, "bytes");
+        if (!json_is_object(v) || !json_is_integer(b) ||
+            !json_is_string(json_object_get(v, "path")) ||
+            !json_is_string(json_object_get(v, "sha256")) ||
+            !json_is_string(json_object_get(v, "content_type")))
+            goto bad;
+        m[i] = (struct sched_media){
+            json_string_value(json_object_get(v, "path")),
+            json_string_value(json_object_get(v, "sha256")),
+            (int64_t)json_integer_value(b),
+            json_string_value(json_object_get(v, "content_type"))};
+    }
+    in->media = m;
+    in->nmedia = json_array_size(a);
+    return true;
+bad:
+    http_error(res, 400, "media", "media must be an array of at most %d "
+               "{path, sha256, bytes, content_type}", SCHED_MEDIA_MAX);
+    return false;
+}
+
+static bool known_keys(json_t *o, struct http_response *res)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v)
+    {
+        bool known = false;
+        for (size_t i = 0; i < sizeof body_keys / sizeof *body_keys; i++)
+            known = known || strcmp(k, body_keys[i]) == 0;
+        if (!known) {
+            http_error(res, 400, "body", "unknown member \"%.64s\"", k);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool get_fold(json_t *o, struct sched_input *in,
+                     struct http_response *res)
+{
+    json_t *v = json_object_get(o, "fold");
+    if (v == NULL)
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+        json_integer_value(v) > 1) {
+        http_error(res, 400, "fold", "fold must be 0 (first) or 1 (second)");
+        return false;
+    }
+    in->opts.later = json_integer_value(v) == 1;
+    return true;
+}
+
+/* Fill in from the body object o (strings borrowed from o). */
+static bool read_input(json_t *o, struct sched_input *in, const char **tags,
+                       struct sched_media *m, struct http_response *res)
+{
+    return known_keys(o, res) && get_str(o, "platform", &in->platform, res) &&
+           get_str(o, "account", &in->account, res) &&
+           get_str(o, "title", &in->title, res) &&
+           get_str(o, "caption", &in->caption, res) &&
+           get_str(o, "privacy", &in->privacy, res) &&
+           get_str(o, "at", &in->at, res) &&
+           get_str(o, "zone", &in->zone, res) &&
+           get_tags(o, in, tags, res) && get_media(o, in, m, res) &&
+           get_fold(o, in, res) &&
+           get_bool(o, "shift_gap", &in->opts.shift_gap, res) &&
+           get_bool(o, "draft", &in->draft, res);
+}
+
+/* Answer {"post": {...}, "note": ...} with post id. */
+static void answer_post(struct http_request *req, struct http_response *res,
+                        int64_t id, unsigned status, const char *note)
+{
+    struct post p;
+    struct jw w;
+
+    if (store_post_get(req->st, id, &p) != ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        return;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "post");
+    sched_post_json(&w, &p);
+    jw_kv_str(&w, "note", note && *note ? note : NULL);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+    if (res->status == 200)
+        res->status = status;
+    post_free(&p);
+}
+
+/* The Idempotency-Key header: absent, or 1..128 visible ASCII bytes. */
+static bool idem_key(struct http_request *req, struct http_response *res,
+                     const char **out)
+{
+    const char *k = http_header(req, "Idempotency-Key");
+    size_t n = k ? strlen(k) : 0;
+    *out = k;
+    if (k == NULL)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] < 0x21 || k[i] > 0x7e)
+            n = 0;
+    if (n == 0 || n > POST_IDEM_KEY_MAX) {
+        http_error(res, 400, "Idempotency-Key",
+                   "Idempotency-Key must be 1 to %d visible ASCII characters",
+                   POST_IDEM_KEY_MAX);
+        return false;
+    }
+    return true;
+}
+
+static void store_new(struct http_request *req, struct http_response *res,
+                      struct post *p, const struct buf *note)
+{
+    struct buf err;
+    int64_t id = 0;
+    enum err rc;
+
+    buf_init(&err, 1024);
+    rc = store_post_add(req->st, p, time_now(), &id, &err);
+    if (rc == ERR_OK || rc == ERR_EXISTS)
+        answer_post(req, res, id, rc == ERR_OK ? 201 : 200, buf_cstr(note));
+    else if (rc == ERR_AMBIGUOUS)
+        http_error(res, 422, "Idempotency-Key",
+                   "this Idempotency-Key was used with another body");
+    else
+        http_error(res, 500, NULL, "database error");
+    buf_free(&err);
+}
+
+static void api_post_create(struct http_request *req,
+                            struct http_response *res)
+{
+    struct sched_input in = {0};
+    const char *tags[SCHED_TAGS_MAX], *param = NULL, *key;
+    struct sched_media m[SCHED_MEDIA_MAX];
+    struct post p = {0};
+    struct buf note, err, hash;
+    json_t *o = NULL;
+
+    buf_init(&note, 1024);
+    buf_init(&err, 1024);
+    buf_init(&hash, 128);
+    if (!idem_key(req, res, &key))
+        goto out;
+    if (req->body_too_big) {
+        http_error(res, 413, "body", "the body is too large");
+        goto out;
+    }
+    o = json_loadb(req->body.data ? req->body.data : "", req->body.len,
+                   JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(o)) {
+        http_error(res, 400, "body", "the body must be a JSON object");
+        goto out;
+    }
+    if (!read_input(o, &in, tags, m, res))
+        goto out;
+    if (sched_post_build(&in, &p, &note, &param, &err) != ERR_OK) {
+        http_error(res, 400, param ? param : "at", "%s", buf_cstr(&err));
+        goto out;
+    }
+    if (digest_sha256_hex(req->body.data ? req->body.data : "",
+                          req->body.len, &hash) != ERR_OK) {
+        http_error(res, 500, NULL, "hashing the body");
+        goto out;
+    }
+    p.idem_key = key ? xstrdup(key) : NULL;
+    p.body_hash = xstrdup(buf_cstr(&hash));
+    store_new(req, res, &p, &note);
+out:
+    post_free(&p);
+    json_decref(o);
+    buf_free(&note);
+    buf_free(&err);
+    buf_free(&hash);
+}
+
+/* ---- GET /api/v1/posts ------------------------------------------------ */
+
+static bool arg_time(struct http_request *req, struct http_response *res,
+                     const char *name, int64_t *out)
+{
+    const char *v = http_arg(req, name);
+    if (v == NULL)
+        return true;
+    if (time_parse_iso8601(v, out) != ERR_OK) {
+        http_error(res, 400, name, "%s must be an ISO 8601 time, e.g. "
+                   "2025-03-09T08:30:00Z, or a date", name);
+        return false;
+    }
+    return true;
+}
+
+static enum err emit_post(const struct post *p, void *ud)
+{
+    struct jw *w = ud;
+    sched_post_json(w, p);
+    return w->status; /* jw_status is for the end only */
+}
+
+static void api_post_list(struct http_request *req, struct http_response *res)
+{
+    struct post_query q = {.state = -1, .from = TIME_NONE, .to = TIME_NONE};
+    const char *state = http_arg(req, "state");
+    int64_t limit = 500;
+    enum post_state s;
+    struct jw w;
+
+    if (state != NULL) {
+        if (post_state_from_name(state, &s) != ERR_OK) {
+            http_error(res, 400, "state", "state must be one of draft, "
+                       "scheduled, claimed, publishing, published, failed, "
+                       "needs_check, needs_relogin, cancelled");
+            return;
+        }
+        q.state = (int)s;
+    }
+    if (!arg_time(req, res, "from", &q.from) ||
+        !arg_time(req, res, "to", &q.to) ||
+        !api_arg_int(req, res, "limit", 1, POSTS_LIMIT_MAX, &limit))
+        return;
+    if (q.from != TIME_NONE && q.to != TIME_NONE && q.from > q.to) {
+        http_error(res, 400, "to", "to must not be before from");
+        return;
+    }
+    q.limit = (size_t)limit;
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "posts");
+    jw_array_begin(&w);
+    if (store_post_list(req->st, &q, emit_post, &w) != ERR_OK &&
+        w.status == ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        return;
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+}
+
+/* ---- /api/v1/posts/ID[/cancel|/retry] -------------------------------- */
+
+/* The id after the prefix and what follows it ("" or "/cancel"...). */
+static bool path_id(struct http_request *req, struct http_response *res,
+                    int64_t *id, const char **rest)
+{
+    const char *s = req->path + strlen(POSTS_PREFIX);
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+    *rest = s + n;
+    if (n == 0 || n > 18 || parse_i64n(s, n, 1, INT64_MAX, id) != ERR_OK) {
+        http_error(res, 400, "id", "the post id must be a positive integer");
+        return false;
+    }
+    return true;
+}
+
+static enum err emit_event(const struct post_event *e, void *ud)
+{
+    struct jw *w = ud;
+    jw_object_begin(w);
+    jw_kv_time(w, "at", e->at);
+    jw_kv_str(w, "from", e->from);
+    jw_kv_str(w, "to", e->to);
+    jw_kv_str(w, "note", e->note);
+    jw_object_end(w);
+    return w->status;
+}
+
+static void api_post_get(struct http_request *req, struct http_response *res)
+{
+    const char *rest;
+    struct post p;
+    struct jw w;
+    int64_t id;
+    enum err rc;
+
+    if (!path_id(req, res, &id, &rest))
+        return;
+    if (*rest != '\0') {
+        http_error(res, 404, NULL, "no such resource");
+        return;
+    }
+    rc = store_post_get(req->st, id, &p);
+    if (rc != ERR_OK) {
+        http_error(res, rc == ERR_NOTFOUND ? 404 : 500, NULL,
+                   rc == ERR_NOTFOUND ? "no post %lld" : "database error %lld",
+                   (long long)id);
+        return;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "post");
+    sched_post_json(&w, &p);
+    jw_key(&w, "events");
+    jw_array_begin(&w);
+    rc = store_post_events(req->st, id, emit_event, &w);
+    jw_array_end(&w);
+    jw_object_end(&w);
+    post_free(&p);
+    if (rc != ERR_OK && w.status == ERR_OK)
+        http_error(res, 500, NULL, "database error");
+    else
+        api_ok_json(res, &w);
+}
+
+static void api_post_action(struct http_request *req,
+                            struct http_response *res)
+{
+    const char *rest;
+    enum post_state to;
+    struct buf err;
+    int64_t id;
+    enum err rc;
+
+    if (!path_id(req, res, &id, &rest))
+        return;
+    if (strcmp(rest, "/cancel") == 0) {
+        to = POST_CANCELLED;
+    } else if (strcmp(rest, "/retry") == 0) {
+        to = POST_SCHEDULED;
+    } else {
+        http_error(res, 404, NULL, "no such action: use cancel or retry");
+        return;
+    }
+    buf_init(&err, 1024);
+    rc = store_post_move(req->st, id, to,
+                         to == POST_CANCELLED ? "cancelled by the API"
+                                              : "retry asked for by the API",
+                         time_now(), NULL, &err);
+    if (rc == ERR_OK)
+        answer_post(req, res, id, 200, NULL);
+    else if (rc == ERR_NOTFOUND)
+        http_error(res, 404, NULL, "no post %lld", (long long)id);
+    else if (rc == ERR_UNSUPPORTED)
+        http_error(res, 409, NULL, "%s", buf_cstr(&err));
+    else
+        http_error(res, 500, NULL, "database error");
+    buf_free(&err);
+}
+
+const struct route http_post_routes[] = {
+    {"POST", "/api/v1/posts", api_post_create, 0},
+    {"GET", "/api/v1/posts", api_post_list, 0},
+    {"GET", POSTS_PREFIX, api_post_get, 0},
+    {"POST", POSTS_PREFIX, api_post_action, 0},
+    {NULL, NULL, NULL, 0},
+};

@@ -1,0 +1,77 @@
+/* The publishing worker: claims due posts and hands each to the
+ * publisher of its platform. Transitions (store_post.h):
+ *   claimed -> publishing   committed BEFORE any network call
+ *   publishing -> published | scheduled (retry later) | failed |
+ *                 needs_relogin | needs_check (outcome unclear)
+ * A post missed by more than the grace window fails instead. Posts in
+ * needs_check are never published again before a publisher's check()
+ * (or a person, `mediadash post retry`) says the platform lacks them. */
+#ifndef MEDIADASH_WORKER_H
+#define MEDIADASH_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "schedule/schedule.h"
+#include "store/store.h"
+#include "store/store_post.h"
+
+/* What a publisher reports about one call to the platform. The worker
+ * initialises the bufs (remote_id, remote_url: 2 KiB; message: 4 KiB)
+ * and frees them. */
+struct publish_result {
+    int http_status;        /* the platform's answer; 0: none (unclear) */
+    char error_code[64];    /* "invalid_grant", or "" */
+    int64_t retry_after_s;  /* from a 429's Retry-After, else 0 */
+    struct buf remote_id, remote_url;
+    struct buf message;     /* the platform's error text */
+};
+
+/* One platform's publisher (STYLE.md 10). ctx is worker_config.ctx. */
+struct publisher_ops {
+    const char *platform; /* "youtube", ... or "dryrun" */
+    /* Publish p (borrowed; already committed as publishing). Fill res.
+     * A non-OK return with http_status 0 counts as unclear. */
+    enum err (*publish)(void *ctx, const struct post *p,
+                        struct publish_result *res);
+    /* Ask the platform whether p went out: *found, and res->remote_id
+     * when it did. NULL: this publisher cannot check. */
+    enum err (*check)(void *ctx, const struct post *p, bool *found,
+                      struct publish_result *res);
+};
+
+/* The test hook: "publishes" to nowhere, recording the attempt in the
+ * store only (remote id "dryrun-<post id>"). */
+extern const struct publisher_ops worker_dryrun_publisher;
+
+struct worker_config {
+    const char *id;          /* worker id, recorded as claimed_by */
+    int64_t lease_s;         /* lease per claim (default 600) */
+    int64_t grace_s;         /* SCHED_GRACE_DEFAULT_S */
+    size_t batch;            /* posts claimed per round (default 50) */
+    const struct publisher_ops *const *pubs; /* borrowed */
+    size_t npubs;
+    void *ctx;               /* passed to the publishers */
+};
+
+struct worker_stats {
+    size_t claimed, published, retried, failed, missed, checks, relogin,
+        lost, expired_back, expired_check;
+    size_t checked; /* needs_check posts settled by asking the platform */
+};
+
+/* One round at instant now: expire leases (crash recovery), settle
+ * needs_check posts whose publisher has check() (found: published; not
+ * found: scheduled again, due now), then claim
+ * and process due posts on the configured platforms, batch after batch,
+ * until none is due. Adds to *stats. ERR_DB when the store fails (err
+ * says why); a post's own failure is recorded on the post, not
+ * returned. */
+enum err worker_run_once(struct store *st, const struct worker_config *cfg,
+                         int64_t now, struct worker_stats *stats,
+                         struct buf *err) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,643 @@
+/* Scheduled posts, SQLite backend (store_post.h). Statements are prepared
+ * per call and finalized at out:. Every write is one BEGIN IMMEDIATE
+ * transaction that also writes the post_event row. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "store/store_post.h"
+#include "store/store_sqlite.h"
+
+#define S sqlite_store_of
+
+static const char *const state_names[POST_STATE_COUNT] = {
+    "draft",  "scheduled",   "claimed",       "publishing", "published",
+    "failed", "needs_check", "needs_relogin", "cancelled",
+};
+
+const char *post_state_name(enum post_state s)
+{
+    return (unsigned)s < POST_STATE_COUNT ? state_names[s] : "?";
+}
+
+enum err post_state_from_name(const char *s, enum post_state *out)
+{
+    for (int i = 0; s != NULL && i < POST_STATE_COUNT; i++) {
+        if (strcmp(s, state_names[i]) == 0) {
+            *out = (enum post_state)i;
+            return ERR_OK;
+        }
+    }
+    return ERR_INVALID;
+}
+
+#define B(s) (1u << (s))
+static const unsigned edges[POST_STATE_COUNT] = {
+    [POST_DRAFT] = B(POST_SCHEDULED) | B(POST_CANCELLED),
+    [POST_SCHEDULED] = B(POST_CLAIMED) | B(POST_CANCELLED) | B(POST_DRAFT),
+    [POST_CLAIMED] = B(POST_PUBLISHING) | B(POST_SCHEDULED) | B(POST_FAILED) |
+                     B(POST_CANCELLED),
+    [POST_PUBLISHING] = B(POST_PUBLISHED) | B(POST_FAILED) |
+                        B(POST_NEEDS_CHECK) | B(POST_NEEDS_RELOGIN) |
+                        B(POST_SCHEDULED),
+    [POST_NEEDS_CHECK] = B(POST_PUBLISHED) | B(POST_SCHEDULED) |
+                         B(POST_FAILED) | B(POST_CANCELLED),
+    [POST_FAILED] = B(POST_SCHEDULED) | B(POST_CANCELLED),
+    [POST_NEEDS_RELOGIN] = B(POST_SCHEDULED) | B(POST_CANCELLED),
+};
+
+bool post_edge_allowed(enum post_state from, enum post_state to)
+{
+    return (unsigned)from < POST_STATE_COUNT &&
+           (unsigned)to < POST_STATE_COUNT && (edges[from] & B(to)) != 0;
+}
+
+void post_free(struct post *p)
+{
+    if (p == NULL)
+        return;
+    char **s[] = {&p->platform,  &p->account,    &p->title,
+                  &p->caption,   &p->tags,       &p->privacy,
+                  &p->media,     &p->zone,       &p->local_time,
+                  &p->claimed_by, &p->remote_id, &p->remote_url,
+                  &p->last_error, &p->idem_key,  &p->body_hash};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        FREE_AND_NULL(*s[i]);
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+#define BEGIN_TRIES 6 /* each waits up to the busy timeout (10 s) */
+
+/* BEGIN IMMEDIATE. Several workers writing one file can starve one of
+ * them past the busy timeout (the busy handler sleeps while the others
+ * take turns): try again a few times before giving up. */
+static enum err begin(struct sqlite_store *s, struct buf *err)
+{
+    for (int i = 0; i < BEGIN_TRIES; i++) {
+        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (r == SQLITE_OK)
+            return ERR_OK;
+        if (r != SQLITE_BUSY)
+            break;
+    }
+    return sqlite_fail(s, err, "starting a transaction");
+}
+
+/* Commit when rc is ERR_OK, else roll back; returns the outcome. */
+static enum err finish(struct sqlite_store *s, enum err rc, struct buf *err)
+{
+    if (rc == ERR_OK &&
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_fail(s, err, "committing");
+    if (rc != ERR_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+#define SQL_EVENT_ADD                                                         \
+    "INSERT INTO post_event(post_id, at, from_state, to_state, note) "        \
+    "VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''))"
+
+static enum err event_add(struct sqlite_store *s, int64_t id, int64_t now,
+                          const char *from, const char *to, const char *note,
+                          struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(s->db, SQL_EVENT_ADD, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, now) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 3, from) != SQLITE_OK ||
+        sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, note) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "writing a post event");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- add ------------------------------------------------------------- */
+
+#define SQL_IDEM_FIND "SELECT id, body_hash FROM post WHERE idem_key = ?1"
+#define SQL_POST_ADD                                                          \
+    "INSERT INTO post(platform, account, title, caption, tags, privacy, "     \
+    "media, publish_at, zone, local_time, state, idem_key, body_hash, "       \
+    "created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, ''), "          \
+    "coalesce(?5, '[]'), coalesce(?6, 'private'), coalesce(?7, '[]'), ?8, "   \
+    "?9, ?10, ?11, ?12, ?13, ?14, ?14)"
+
+/* ERR_NOTFOUND when the key is new. */
+static enum err idem_find(struct sqlite_store *s, const struct post *p,
+                          int64_t *id_out, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_NOTFOUND;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_IDEM_FIND, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, p->idem_key, -1, SQLITE_STATIC) !=
+            SQLITE_OK) {
+        rc = sqlite_fail(s, err, "finding an idempotency key");
+        goto out;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(st, 1);
+        *id_out = sqlite3_column_int64(st, 0);
+        rc = str_eq(h, p->body_hash) ? ERR_EXISTS : ERR_AMBIGUOUS;
+        if (rc == ERR_AMBIGUOUS)
+            buf_setf(err, "Idempotency-Key already used with another body");
+    } else if (r != SQLITE_DONE) {
+        rc = sqlite_fail(s, err, "finding an idempotency key");
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum err insert_post(struct sqlite_store *s, const struct post *p,
+                            int64_t now, int64_t *id_out, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(s->db, SQL_POST_ADD, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, p->platform, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, p->account, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 4, p->caption) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, p->tags) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 6, p->privacy) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 7, p->media) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 8, p->publish_at) != SQLITE_OK ||
+        sqlite3_bind_text(st, 9, p->zone, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 10, p->local_time, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 11, post_state_name(p->state), -1,
+                          SQLITE_STATIC) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 12, p->idem_key) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 13, p->body_hash) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 14, now) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "adding a post");
+    else
+        *id_out = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum err store_post_add(struct store *base, const struct post *p,
+                        int64_t now, int64_t *id_out, struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    enum err rc;
+
+    if (p->state != POST_DRAFT && p->state != POST_SCHEDULED) {
+        buf_setf(err, "a new post is a draft or scheduled");
+        return ERR_INVALID;
+    }
+    rc = begin(s, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (p->idem_key != NULL) {
+        rc = idem_find(s, p, id_out, err);
+        if (rc != ERR_NOTFOUND)
+            goto out; /* ERR_EXISTS, ERR_AMBIGUOUS or a failure */
+    }
+    rc = insert_post(s, p, now, id_out, err);
+    if (rc == ERR_OK)
+        rc = event_add(s, *id_out, now, NULL, post_state_name(p->state),
+                       "created", err);
+out:
+    if (rc == ERR_EXISTS) { /* nothing written: not a failure to undo */
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return finish(s, rc, err);
+}
+
+/* ---- reads ----------------------------------------------------------- */
+
+#define SQL_POST_COLS                                                         \
+    "SELECT id, platform, account, title, caption, tags, privacy, media, "    \
+    "publish_at, zone, local_time, state, attempts, claimed_by, "             \
+    "claimed_until, remote_id, remote_url, last_error, idem_key, "            \
+    "body_hash, created_at, updated_at FROM post "
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+static enum err row_to_post(sqlite3_stmt *st, struct post *p)
+{
+    *p = (struct post){0};
+    p->id = sqlite3_column_int64(st, 0);
+    p->platform = col_dup(st, 1);
+    p->account = col_dup(st, 2);
+    p->title = col_dup(st, 3);
+    p->caption = col_dup(st, 4);
+    p->tags = col_dup(st, 5);
+    p->privacy = col_dup(st, 6);
+    p->media = col_dup(st, 7);
+    p->publish_at = sqlite3_column_int64(st, 8);
+    p->zone = col_dup(st, 9);
+    p->local_time = col_dup(st, 10);
+    p->attempts = sqlite3_column_int64(st, 12);
+    p->claimed_by = col_dup(st, 13);
+    p->claimed_until = sqlite3_column_type(st, 14) == SQLITE_NULL
+                           ? TIME_NONE
+                           : sqlite3_column_int64(st, 14);
+    p->remote_id = col_dup(st, 15);
+    p->remote_url = col_dup(st, 16);
+    p->last_error = col_dup(st, 17);
+    p->idem_key = col_dup(st, 18);
+    p->body_hash = col_dup(st, 19);
+    p->created_at = sqlite3_column_int64(st, 20);
+    p->updated_at = sqlite3_column_int64(st, 21);
+    if (post_state_from_name((const char *)sqlite3_column_text(st, 11),
+                             &p->state) != ERR_OK) {
+        post_free(p);
+        return ERR_DB;
+    }
+    return ERR_OK;
+}
+
+enum err store_post_get(struct store *base, int64_t id, struct post *out)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    int r;
+
+    *out = (struct post){0};
+    if (sqlite3_prepare_v2(s->db, SQL_POST_COLS "WHERE id = ?1", -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        goto out;
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        rc = row_to_post(st, out);
+    else if (r == SQLITE_DONE)
+        rc = ERR_NOTFOUND;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define SQL_POST_LIST                                                         \
+    SQL_POST_COLS "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR "      \
+                  "publish_at >= ?2) AND (?3 IS NULL OR publish_at < ?3) "    \
+                  "ORDER BY publish_at, id LIMIT ?4"
+
+enum err store_post_list(struct store *base, const struct post_query *q,
+                         store_post_fn fn, void *ud)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_POST_LIST, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite_bind_text_or_null(
+            st, 1, q->state < 0 ? NULL
+                                : post_state_name((enum post_state)q->state)) !=
+            SQLITE_OK ||
+        (q->from == TIME_NONE ? sqlite3_bind_null(st, 2)
+                              : sqlite3_bind_int64(st, 2, q->from)) !=
+            SQLITE_OK ||
+        (q->to == TIME_NONE ? sqlite3_bind_null(st, 3)
+                            : sqlite3_bind_int64(st, 3, q->to)) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, q->limit ? (int64_t)q->limit : -1) !=
+            SQLITE_OK)
+        goto out;
+    rc = ERR_OK;
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct post p;
+        rc = row_to_post(st, &p);
+        if (rc == ERR_OK)
+            rc = fn(&p, ud);
+        post_free(&p);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define SQL_EVENTS                                                            \
+    "SELECT at, from_state, to_state, note FROM post_event WHERE post_id = "  \
+    "?1 ORDER BY id"
+
+enum err store_post_events(struct store *base, int64_t id,
+                           store_post_event_fn fn, void *ud)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_EVENTS, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        goto out;
+    rc = ERR_OK;
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct post_event e = {
+            .at = sqlite3_column_int64(st, 0),
+            .from = (const char *)sqlite3_column_text(st, 1),
+            .to = (const char *)sqlite3_column_text(st, 2),
+            .note = (const char *)sqlite3_column_text(st, 3),
+        };
+        rc = fn(&e, ud);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- transitions ----------------------------------------------------- */
+
+/* Leaving claimed or publishing clears the lease; entering them keeps it
+ * (claim_due sets it). */
+#define SQL_TRANSITION                                                        \
+    "UPDATE post SET state = ?3, updated_at = ?4, "                           \
+    "remote_id = coalesce(?5, remote_id), "                                   \
+    "remote_url = coalesce(?6, remote_url), "                                 \
+    "last_error = coalesce(?7, last_error), "                                 \
+    "publish_at = max(publish_at, coalesce(?8, publish_at)), attempts = attempts + ?9, "       \
+    "claimed_by = CASE WHEN ?3 IN ('claimed', 'publishing') THEN claimed_by " \
+    "END, claimed_until = CASE WHEN ?3 IN ('claimed', 'publishing') THEN "    \
+    "claimed_until END WHERE id = ?1 AND state = ?2 AND "                     \
+    "(?10 IS NULL OR claimed_by = ?10)"
+
+static enum err update_state(struct sqlite_store *s, int64_t id,
+                             enum post_state from, enum post_state to,
+                             const struct post_change *ch, int64_t now,
+                             struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(s->db, SQL_TRANSITION, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, post_state_name(from), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 3, post_state_name(to), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, ch->remote_id) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 6, ch->remote_url) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 7, ch->last_error) != SQLITE_OK ||
+        (ch->publish_at == TIME_NONE
+             ? sqlite3_bind_null(st, 8)
+             : sqlite3_bind_int64(st, 8, ch->publish_at)) != SQLITE_OK ||
+        sqlite3_bind_int(st, 9, ch->count_attempt ? 1 : 0) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 10, ch->worker) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "changing a post's state");
+    else if (sqlite3_changes(s->db) == 0)
+        rc = ERR_EXISTS;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The current state of post id, inside the caller's transaction. */
+static enum err state_of(struct sqlite_store *s, int64_t id,
+                         enum post_state *out, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT state FROM post WHERE id = ?1", -1,
+                           &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+        rc = sqlite_fail(s, err, "reading a post");
+        goto out;
+    }
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        rc = post_state_from_name((const char *)sqlite3_column_text(st, 0),
+                                  out) == ERR_OK
+                 ? ERR_OK
+                 : ERR_DB;
+    else if (r == SQLITE_DONE)
+        rc = ERR_NOTFOUND;
+    else
+        rc = sqlite_fail(s, err, "reading a post");
+out:
+    sqlite3_finalize(st);
+    if (rc == ERR_NOTFOUND)
+        buf_setf(err, "no post %lld", (long long)id);
+    return rc;
+}
+
+enum err store_post_transition(struct store *base, int64_t id,
+                               enum post_state from, enum post_state to,
+                               const struct post_change *ch, const char *note,
+                               int64_t now, struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    struct post_change none = POST_CHANGE_NONE;
+    enum post_state cur;
+    enum err rc;
+
+    if (!post_edge_allowed(from, to)) {
+        buf_setf(err, "a post cannot go from %s to %s", post_state_name(from),
+                 post_state_name(to));
+        return ERR_UNSUPPORTED;
+    }
+    rc = begin(s, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = update_state(s, id, from, to, ch ? ch : &none, now, err);
+    if (rc == ERR_EXISTS) {
+        rc = state_of(s, id, &cur, err);
+        if (rc == ERR_OK) {
+            buf_setf(err, "post %lld is %s, not %s%s", (long long)id,
+                     post_state_name(cur), post_state_name(from),
+                     cur == from ? " of this worker" : "");
+            rc = ERR_EXISTS;
+        }
+    }
+    if (rc == ERR_OK)
+        rc = event_add(s, id, now, post_state_name(from), post_state_name(to),
+                       note, err);
+    return finish(s, rc, err);
+}
+
+enum err store_post_move(struct store *base, int64_t id, enum post_state to,
+                         const char *note, int64_t now,
+                         enum post_state *from_out, struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    struct post_change ch = POST_CHANGE_NONE;
+    enum post_state cur;
+    enum err rc;
+
+    rc = begin(s, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = state_of(s, id, &cur, err);
+    if (rc != ERR_OK)
+        goto out;
+    if (from_out != NULL)
+        *from_out = cur;
+    if (!post_edge_allowed(cur, to)) {
+        buf_setf(err, "post %lld is %s: it cannot become %s", (long long)id,
+                 post_state_name(cur), post_state_name(to));
+        rc = ERR_UNSUPPORTED;
+        goto out;
+    }
+    if (to == POST_SCHEDULED)
+        ch.publish_at = now; /* a past publish_at becomes now */
+    rc = update_state(s, id, cur, to, &ch, now, err);
+    if (rc == ERR_OK)
+        rc = event_add(s, id, now, post_state_name(cur), post_state_name(to),
+                       note, err);
+out:
+    return finish(s, rc, err);
+}
+
+/* ---- claiming and leases --------------------------------------------- */
+
+#define SQL_CLAIM                                                             \
+    "UPDATE post SET state = 'claimed', claimed_by = ?1, claimed_until = ?2, "\
+    "updated_at = ?3 WHERE id IN (SELECT id FROM post WHERE state = "         \
+    "'scheduled' AND publish_at <= ?3 AND (?5 IS NULL OR platform IN "        \
+    "(SELECT value FROM json_each(?5))) ORDER BY publish_at, id LIMIT ?4) "   \
+    "RETURNING id"
+
+/* Run an UPDATE ... RETURNING id (bound by the caller) to the end,
+ * collecting the ids. */
+static enum err collect_ids(struct sqlite_store *s, sqlite3_stmt *st,
+                            int64_t **ids, size_t *n, struct buf *err)
+{
+    size_t cap = 0;
+    int r;
+
+    *ids = NULL;
+    *n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        *ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE) {
+        FREE_AND_NULL(*ids);
+        *n = 0;
+        return sqlite_fail(s, err, "updating posts");
+    }
+    return ERR_OK;
+}
+
+enum err store_post_claim_due(struct store *base, const char *worker,
+                              const char *platforms, int64_t now,
+                              int64_t lease_s, size_t limit, int64_t **out,
+                              size_t *n, struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    struct buf note;
+    enum err rc;
+
+    *out = NULL;
+    *n = 0;
+    buf_init(&note, 512);
+    rc = begin(s, err);
+    if (rc != ERR_OK)
+        goto out;
+    if (sqlite3_prepare_v2(s->db, SQL_CLAIM, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, worker, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, now + lease_s) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1) !=
+            SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, platforms) != SQLITE_OK) {
+        rc = finish(s, sqlite_fail(s, err, "claiming posts"), err);
+        goto out;
+    }
+    rc = collect_ids(s, st, out, n, err);
+    buf_setf(&note, "by %s, lease %llds", worker, (long long)lease_s);
+    for (size_t i = 0; rc == ERR_OK && i < *n; i++)
+        rc = event_add(s, (*out)[i], now, "scheduled", "claimed",
+                       buf_cstr(&note), err);
+    rc = finish(s, rc, err);
+out:
+    sqlite3_finalize(st);
+    if (rc != ERR_OK) {
+        FREE_AND_NULL(*out);
+        *n = 0;
+    }
+    buf_free(&note);
+    return rc;
+}
+
+#define SQL_EXPIRE                                                            \
+    "UPDATE post SET state = ?2, updated_at = ?1, claimed_by = NULL, "        \
+    "claimed_until = NULL WHERE state = ?3 AND claimed_until < ?1 "           \
+    "RETURNING id"
+
+/* Move every post in `from` whose lease ended to `to`, with events. */
+static enum err expire_one(struct sqlite_store *s, int64_t now,
+                           const char *from, const char *to, const char *note,
+                           size_t *count, struct buf *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(s->db, SQL_EXPIRE, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC) != SQLITE_OK)
+        rc = sqlite_fail(s, err, "expiring leases");
+    if (rc == ERR_OK)
+        rc = collect_ids(s, st, &ids, &n, err);
+    for (size_t i = 0; rc == ERR_OK && i < n; i++)
+        rc = event_add(s, ids[i], now, from, to, note, err);
+    if (count != NULL)
+        *count = rc == ERR_OK ? n : 0;
+    sqlite3_finalize(st);
+    free(ids);
+    return rc;
+}
+
+enum err store_post_expire_leases(struct store *base, int64_t now,
+                                  size_t *back, size_t *check,
+                                  struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    enum err rc;
+
+    rc = begin(s, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = expire_one(s, now, "claimed", "scheduled",
+                    "lease expired before publishing started: nothing was "
+                    "sent",
+                    back, err);
+    if (rc == ERR_OK)
+        rc = expire_one(s, now, "publishing", "needs_check",
+                        "lease expired while publishing: it may have been "
+                        "sent; ask the platform before trying again",
+                        check, err);
+    return finish(s, rc, err);
+}
