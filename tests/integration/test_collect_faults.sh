@@ -107,6 +107,21 @@ python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDAT
 check "a new Pacific day: calls again" round youtube 0 ok
 check "a small limit stops before the call" failed_round youtube 1 quota_exceeded --set collect.youtube_quota=3
 
+# ---- Instagram: a refused insight metric, high Graph usage ---------------
+control '{"supported_metrics": ["reach", "likes", "comments", "saved", "shares", "total_interactions"]}'
+check "unsupported metric dropped, round ok" round instagram 0 ok
+check "says which metric" contains "$TMP/out" "insight metric views dropped"
+check "remembered: no views asked any more" bash -c "curl -s '$B/_stats' | python3 -c 'import json,sys; q=json.load(sys.stdin)[\"last\"][\"/v21.0/17900000000000001/insights\"][\"query\"][\"metric\"]; sys.exit(0 if \"views\" not in q.split(\",\") else 1)'"
+control '{"supported_metrics": ["reach", "views", "saved", "shares", "likes", "comments", "total_interactions"]}'
+control '{"graph_headers": {"X-App-Usage": "{\"call_count\":85,\"total_cputime\":10,\"total_time\":12}"}}'
+ins0=$(stat_path /v21.0/17900000000000001/insights)
+check "usage at 85 %: ok, insights skipped" round instagram 0 ok
+check "recorded" test "$(job_field instagram content last_error | grep -c 'usage at 85')" = 1
+check "no insight call" test "$(stat_path /v21.0/17900000000000001/insights)" = "$ins0"
+control '{"graph_headers": {}}'
+check "usage down: insights again" round instagram 0 ok
+check "insight call made" test "$(stat_path /v21.0/17900000000000001/insights)" -gt "$ins0"
+
 check "sources lists every job" run 0 md sources
 check "no token in the database" bash -c "! grep -aq 'fake-at-' '$DB'"
 finish
