@@ -202,6 +202,13 @@ out:
     return rc;
 }
 
+/* The account names the IG user in request paths: digits only. */
+static bool ig_user_id_ok(const char *id)
+{
+    size_t n = strspn(id, "0123456789");
+    return n > 0 && n <= ITEM_ID_MAX && id[n] == '\0';
+}
+
 enum err fetch_instagram(struct fetch *f)
 {
     struct buf after;
@@ -209,7 +216,13 @@ enum err fetch_instagram(struct fetch *f)
     enum err rc = ERR_OK;
 
     buf_init(&after, 1024);
-    if (f->want_account)
+    if (!ig_user_id_ok(f->account)) {
+        f->status = JOB_FAILED;
+        buf_setf(&f->err, "the Instagram account must be the IG user id "
+                          "(digits): connect with --account IG_USER_ID");
+        rc = ERR_INVALID;
+    }
+    if (rc == ERR_OK && f->want_account)
         rc = ig_user(f);
     if (rc == ERR_OK && f->want_content) {
         do {
