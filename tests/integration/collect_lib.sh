@@ -50,7 +50,7 @@ json.dump(d, open(sys.argv[2], "w"))
 PY
 
 python3 "$SRC/tests/fakeplat/fakeplat.py" --data "$TMP/dataset.json" \
-  --max-lifetime 240 >"$TMP/port" &
+  --max-lifetime 560 >"$TMP/port" &
 SERVERS="$SERVERS $!"
 for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 B="http://127.0.0.1:$(head -1 "$TMP/port")"
