@@ -82,6 +82,8 @@ int cmd_connect(struct cli *cli, int argc, char **argv);
 int cmd_connections(struct cli *cli, int argc, char **argv);
 int cmd_post(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
+int cmd_collect(struct cli *cli, int argc, char **argv);
+int cmd_sources(struct cli *cli, int argc, char **argv);
 
 extern const struct command cli_commands[];
 

@@ -272,6 +272,39 @@ static const char usage_worker[] =
     "                  seconds, default 10, until SIGINT/SIGTERM)\n"
     "  --batch N       posts claimed per transaction (default 50)\n";
 
+static const char usage_collect[] =
+    "usage: mediadash collect [--once] [--platform P] [--config FILE]\n"
+    "                         [--set KEY=VALUE]\n"
+    "\n"
+    "Run every due collector job of every connected account once (the\n"
+    "default; --once says so explicitly) and print a summary per account:\n"
+    "status, items, snapshots stored, HTTP calls and YouTube quota units.\n"
+    "Each account's round is stored in one transaction. Account totals are\n"
+    "due hourly; content hourly for 2 days after publication, every 6 h\n"
+    "until 7 days, daily until 30 days, then weekly. Failures back off\n"
+    "exponentially (5 min doubling, at most 6 h); a YouTube quotaExceeded\n"
+    "stops YouTube calls until midnight America/Los_Angeles; an account\n"
+    "that needs a new login is skipped until it is connected again.\n"
+    "\n"
+    "options:\n"
+    "  --platform P        youtube, instagram or tiktok only\n"
+    "  --config FILE, --set KEY=VALUE   as for connect; collector keys:\n"
+    "                      collect.youtube_quota (units per day, 10000),\n"
+    "                      collect.timeout (s per request, 30),\n"
+    "                      collect.retries (3),\n"
+    "                      collect.youtube_analytics_base\n"
+    "\n"
+    "Exit status: 0 every due job succeeded, 1 some failed (see\n"
+    "'mediadash sources'), 2 usage, 3 database error.\n";
+
+static const char usage_sources[] =
+    "usage: mediadash sources [--json] [--config FILE] [--set KEY=VALUE]\n"
+    "\n"
+    "The collector's state: per platform, account and job (account,\n"
+    "content) the last fetch, next due time, status (ok, rate_limited,\n"
+    "quota_exceeded, auth_needed, failed), consecutive failures and the\n"
+    "last error; then the YouTube quota used today and its limit.\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -298,6 +331,11 @@ const struct command cli_commands[] = {
      cmd_post},
     {"worker", "publish due posts (claims, retries, recovery)",
      usage_worker, cmd_worker},
+
+    {"collect", "fetch due data from the connected platforms", usage_collect,
+     cmd_collect},
+    {"sources", "the collector's state per account and job", usage_sources,
+     cmd_sources},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -66,6 +66,17 @@ static const struct opt opts[] = {
     {"oauth.refresh_margin", OPT_INT,
      offsetof(struct config, refresh_margin_s), 0, 86400, "300", 0,
      "refresh access tokens expiring within this many seconds"},
+    {"collect.youtube_quota", OPT_INT,
+     offsetof(struct config, collect_youtube_quota), 1, 100000000, "10000",
+     0, "YouTube Data API units the collector may use per Pacific day"},
+    {"collect.timeout", OPT_INT, offsetof(struct config, collect_timeout_s),
+     1, 600, "30", 0, "seconds one collector request may take"},
+    {"collect.retries", OPT_INT, offsetof(struct config, collect_retries), 0,
+     10, "3", 0, "retries of a timed out or failed collector request"},
+    {"collect.youtube_analytics_base", OPT_STR,
+     offsetof(struct config, collect_youtube_analytics_base), 0, 0,
+     "https://youtubeanalytics.googleapis.com", 0,
+     "YouTube Analytics API base URL (+ /v2/reports)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

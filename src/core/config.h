@@ -42,6 +42,11 @@ struct config {
     struct config_platform plat[PLATFORM_COUNT];
     char *secret_key_file;     /* owned; "secret_key_file"; default <db>.key */
     int64_t refresh_margin_s;  /* refresh tokens expiring within this */
+    /* live collection (src/collect) */
+    int64_t collect_youtube_quota; /* YouTube Data units per Pacific day */
+    int64_t collect_timeout_s;     /* one request attempt, start to end */
+    int64_t collect_retries;       /* retries of a transient failure */
+    char *collect_youtube_analytics_base; /* owned; YouTube Analytics API */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -298,3 +298,53 @@ enum err store_oauth_state_take(struct store *st, const char *state,
 {
     return st->ops->oauth_state_take(st, state, now, out, err);
 }
+
+/* ---- collector state ---------------------------------------------------- */
+
+const char *job_kind_name(enum job_kind k)
+{
+    return k == JOB_CONTENT ? "content" : "account";
+}
+
+const char *job_status_name(enum job_status s)
+{
+    static const char *const names[JOB_STATUS_COUNT] = {
+        "ok", "rate_limited", "quota_exceeded", "auth_needed", "failed"};
+    return (unsigned)s < JOB_STATUS_COUNT ? names[s] : "failed";
+}
+
+void store_job_free(struct store_job *j)
+{
+    if (j == NULL)
+        return;
+    FREE_AND_NULL(j->account);
+    FREE_AND_NULL(j->last_error);
+}
+
+enum err store_job_get(struct store *st, enum platform p, const char *account,
+                       enum job_kind kind, struct store_job *out)
+{
+    return st->ops->job_get(st, p, account, kind, out);
+}
+
+enum err store_job_put(struct store *st, const struct store_job *j)
+{
+    return st->ops->job_put(st, j);
+}
+
+enum err store_job_list(struct store *st, store_job_fn fn, void *ud)
+{
+    return st->ops->job_list(st, fn, ud);
+}
+
+enum err store_quota_get(struct store *st, enum platform p, int64_t day_start,
+                         int64_t *out)
+{
+    return st->ops->quota_get(st, p, day_start, out);
+}
+
+enum err store_quota_add(struct store *st, enum platform p, int64_t day_start,
+                         int64_t units)
+{
+    return st->ops->quota_add(st, p, day_start, units);
+}

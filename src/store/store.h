@@ -350,4 +350,52 @@ enum err store_oauth_state_take(struct store *st, const char *state,
                                 int64_t now, struct store_oauth_state *out,
                                 struct buf *err) WARN_UNUSED;
 
+/* ---- live collection state (src/collect) ----------------------------- */
+
+enum job_kind { JOB_ACCOUNT, JOB_CONTENT, JOB_KIND_COUNT };
+const char *job_kind_name(enum job_kind k); /* "account", "content" */
+
+enum job_status {
+    JOB_OK,
+    JOB_RATE_LIMITED,
+    JOB_QUOTA_EXCEEDED,
+    JOB_AUTH_NEEDED,
+    JOB_FAILED,
+    JOB_STATUS_COUNT
+};
+/* "ok", "rate_limited", "quota_exceeded", "auth_needed", "failed" */
+const char *job_status_name(enum job_status s);
+
+/* One collector job's state. */
+struct store_job {
+    enum platform platform;
+    char *account;        /* owned; the credential's account */
+    enum job_kind kind;
+    int64_t last_fetch;   /* TIME_NONE: never */
+    int64_t next_due;
+    int64_t failures;
+    enum job_status status;
+    char *last_error;     /* owned; NULL: none; never a token */
+};
+void store_job_free(struct store_job *j); /* frees the members */
+
+/* Load (p, account, kind) into *out (caller frees with store_job_free);
+ * ERR_NOTFOUND when the job never ran. */
+enum err store_job_get(struct store *st, enum platform p, const char *account,
+                       enum job_kind kind, struct store_job *out)
+    WARN_UNUSED;
+/* Insert or replace the job's state. Strings borrowed. */
+enum err store_job_put(struct store *st, const struct store_job *j)
+    WARN_UNUSED;
+/* Called per job, ordered by platform, account and kind; borrowed. */
+typedef enum err (*store_job_fn)(void *ud, const struct store_job *j);
+enum err store_job_list(struct store *st, store_job_fn fn, void *ud)
+    WARN_UNUSED;
+/* Quota units used by platform p on the quota day that began at
+ * day_start (0 when none), and adding to them (units >= 0). */
+enum err store_quota_get(struct store *st, enum platform p, int64_t day_start,
+                         int64_t *out) WARN_UNUSED;
+enum err store_quota_add(struct store *st, enum platform p, int64_t day_start,
+                         int64_t units) WARN_UNUSED;
+
 #endif

@@ -82,6 +82,16 @@ struct store_ops {
     enum err (*oauth_state_take)(struct store *st, const char *state,
                                  int64_t now, struct store_oauth_state *out,
                                  struct buf *err);
+    /* collector state (store_sqlite_collect.c) */
+    enum err (*job_get)(struct store *st, enum platform p,
+                        const char *account, enum job_kind kind,
+                        struct store_job *out);
+    enum err (*job_put)(struct store *st, const struct store_job *j);
+    enum err (*job_list)(struct store *st, store_job_fn fn, void *ud);
+    enum err (*quota_get)(struct store *st, enum platform p,
+                          int64_t day_start, int64_t *out);
+    enum err (*quota_add)(struct store *st, enum platform p,
+                          int64_t day_start, int64_t units);
 };
 
 struct store {

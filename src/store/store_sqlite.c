@@ -898,4 +898,9 @@ static const struct store_ops sqlite_ops = {
     .cred_list = sq_cred_list,
     .oauth_state_put = sq_oauth_state_put,
     .oauth_state_take = sq_oauth_state_take,
+    .job_get = sq_job_get,
+    .job_put = sq_job_put,
+    .job_list = sq_job_list,
+    .quota_get = sq_quota_get,
+    .quota_add = sq_quota_add,
 };

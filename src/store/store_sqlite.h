@@ -197,4 +197,13 @@ enum err sq_oauth_state_take(struct store *st, const char *state,
                              int64_t now, struct store_oauth_state *out,
                              struct buf *err);
 
+enum err sq_job_get(struct store *st, enum platform p, const char *account,
+                    enum job_kind kind, struct store_job *out);
+enum err sq_job_put(struct store *st, const struct store_job *j);
+enum err sq_job_list(struct store *st, store_job_fn fn, void *ud);
+enum err sq_quota_get(struct store *st, enum platform p, int64_t day_start,
+                      int64_t *out);
+enum err sq_quota_add(struct store *st, enum platform p, int64_t day_start,
+                      int64_t units);
+
 #endif

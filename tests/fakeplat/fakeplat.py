@@ -16,6 +16,9 @@ Test controls (see README.md, "Fake platform server"):
                   {"reset": true}            clear faults, stats, codes
                   {"oauth_codes": {CODE: {...}}}  add authorization codes
                   {"access_tokens": [...]}   accept these bearer tokens
+                  {"graph_headers": {"X-App-Usage": "{...}"}}  sent with
+                                             every Graph answer ({} stops)
+                  {"supported_metrics": [...]}  IG media insight metrics
   GET  /_stats    {"total": N, "paths": {"/path": N}, "methods": {...},
                    "last": {"/path": {"method", "query", "headers", "body"}}}
   ?_fault=KIND    one fault for this request only (same kinds, defaults)
@@ -86,6 +89,7 @@ class State:
         self.enforce_tokens = "access_tokens" in self.data
         self.expires_in = int(oauth.get("expires_in", 3599))
         self.token_delay = 0.0  # seconds before a token endpoint answers
+        self.graph_headers = {}  # e.g. X-App-Usage on every Graph answer
 
     def count(self, method, path, query, headers, body):
         with self.lock:
@@ -181,6 +185,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status, obj, extra=None):
         body = json.dumps(obj).encode()
+        st = self.server.state
+        if st.graph_headers and urllib.parse.urlsplit(self.path).path \
+                .startswith(GRAPH_VERSION_PREFIX):
+            extra = dict(extra or {}, **st.graph_headers)
         self.send_raw(status, body, "application/json; charset=UTF-8", extra)
 
     def send_raw(self, status, body, ctype, extra=None):
@@ -243,6 +251,11 @@ class Handler(BaseHTTPRequestHandler):
                 st.expires_in = int(req["expires_in"])
             if "token_delay" in req:
                 st.token_delay = min(float(req["token_delay"]), 10.0)
+            if "graph_headers" in req:
+                st.graph_headers = dict(req["graph_headers"])
+            if "supported_metrics" in req:
+                st.data.setdefault("instagram", {})["supported_metrics"] = \
+                    list(req["supported_metrics"])
             if req.get("revoke_refresh"):
                 st.refresh.clear()
             for t in req.get("revoke_access", []):

@@ -1,0 +1,347 @@
+/* mediadash collect: run every due collector job once (src/collect);
+ * mediadash sources: the collector's state per platform, account and
+ * job, and the YouTube quota of the Pacific day. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "collect/collect.h"
+#include "core/config.h"
+#include "core/jsonw.h"
+#include "core/secret.h"
+#include "core/timeutil.h"
+#include "net/net.h"
+#include "net/oauth.h"
+
+#define MAX_SETS 32
+
+struct collect_args {
+    const char *file; /* --config, or NULL */
+    const char *sets[MAX_SETS];
+    size_t nsets;
+    int platform;     /* -1: all */
+    bool json;
+};
+
+/* The file (--config, $MEDIADASH_CONFIG, or the optional default), the
+ * environment, then --set: later sources win. */
+static bool load_config(const struct cli *cli, const struct collect_args *a,
+                        struct config *cfg)
+{
+    const char *env = getenv("MEDIADASH_CONFIG");
+    const char *home = getenv("HOME");
+    const char *file = a->file ? a->file : (env && *env ? env : NULL);
+    struct buf err, path;
+    enum err rc = ERR_OK;
+
+    buf_init(&err, 2048);
+    buf_init(&path, 4096);
+    config_init(cfg);
+    if (file != NULL)
+        rc = config_load_file(cfg, file, false, &err);
+    else if (home != NULL && *home &&
+             buf_printf(&path, "%s/.config/mediadash/mediadash.conf", home) ==
+                 ERR_OK)
+        rc = config_load_file(cfg, buf_cstr(&path), true, &err);
+    if (rc == ERR_OK)
+        rc = config_load_env(cfg, &err);
+    for (size_t i = 0; i < a->nsets && rc == ERR_OK; i++)
+        rc = config_set_arg(cfg, a->sets[i], &err);
+    if (rc == ERR_OK)
+        rc = config_finish(cfg, cli->db_path, &err);
+    if (rc != ERR_OK)
+        cli_error("configuration: %s", buf_cstr(&err));
+    buf_free(&path);
+    buf_free(&err);
+    return rc == ERR_OK;
+}
+
+static int parse_args(const char *cmd, int argc, char **argv,
+                      struct collect_args *a)
+{
+    static const struct option opts[] = {
+        {"once", no_argument, NULL, 'o'},
+        {"platform", required_argument, NULL, 'p'},
+        {"config", required_argument, NULL, 'c'},
+        {"set", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    a->platform = -1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'p' && !cli_platform("--platform", optarg, &a->platform))
+            return EXIT_USAGE;
+        if (c == 'c')
+            a->file = optarg;
+        if (c == 's' && a->nsets == MAX_SETS) {
+            cli_error("--set: at most %d", MAX_SETS);
+            return EXIT_USAGE;
+        }
+        if (c == 's')
+            a->sets[a->nsets++] = optarg;
+        if (c == 'j')
+            a->json = true;
+        if (c == '?' || c == ':')
+            return EXIT_USAGE;
+    }
+    if (optind != argc) {
+        cli_error("%s: unexpected argument \"%s\"", cmd, argv[optind]);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK_;
+}
+
+/* ---- collect ------------------------------------------------------------ */
+
+struct parts {
+    struct config cfg;
+    struct store *st;
+    struct secret_key *key;
+    struct oauth *o;
+    struct net_client *nc;
+    struct collector *col;
+    bool net_ready;
+    struct buf err;
+};
+
+static void parts_free(struct parts *x)
+{
+    collector_destroy(x->col);
+    oauth_destroy(x->o);
+    net_client_destroy(x->nc);
+    secret_key_destroy(x->key);
+    store_close(x->st);
+    config_free(&x->cfg);
+    if (x->net_ready)
+        net_global_cleanup();
+    buf_free(&x->err);
+}
+
+static int parts_open(struct cli *cli, const struct collect_args *a,
+                      struct parts *x)
+{
+    struct net_config ncfg;
+
+    memset(x, 0, sizeof(*x));
+    buf_init(&x->err, 4096);
+    if (!load_config(cli, a, &x->cfg))
+        return EXIT_USAGE;
+    if (net_global_init() != ERR_OK) {
+        cli_error("libcurl failed to initialise");
+        return EXIT_FAIL;
+    }
+    x->net_ready = true;
+    x->st = cli_open_store(cli);
+    if (x->st == NULL)
+        return EXIT_DB;
+    if (sodium_init() < 0 ||
+        secret_key_load(x->cfg.secret_key_file, true, &x->key, &x->err) !=
+            ERR_OK) {
+        cli_error("%s", x->err.len ? buf_cstr(&x->err)
+                                   : "libsodium failed to initialise");
+        return EXIT_FAIL;
+    }
+    collect_net_config(&x->cfg, &ncfg);
+    if (net_client_create(&ncfg, &x->nc, &x->err) != ERR_OK ||
+        oauth_create(&x->cfg, x->key, &x->o) != ERR_OK ||
+        collector_create(&x->cfg, x->o, &x->col, &x->err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&x->err));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK_;
+}
+
+static void print_summary(void *ud, const struct collect_summary *s)
+{
+    (void)ud;
+    if (!s->ran) {
+        printf("%s %s: nothing due\n", platform_name(s->platform),
+               s->account);
+        return;
+    }
+    printf("%s %s: %s, %zu items, %zu snapshots stored, %u calls",
+           platform_name(s->platform), s->account, job_status_name(s->status),
+           s->items, s->snapshots, s->calls);
+    if (s->platform == PLATFORM_YOUTUBE)
+        printf(", quota %lld units (today %lld of %lld)",
+               (long long)s->quota_used, (long long)s->quota_today,
+               (long long)s->quota_limit);
+    if (s->message != NULL)
+        printf(": %s", s->message);
+    putchar('\n');
+}
+
+int cmd_collect(struct cli *cli, int argc, char **argv)
+{
+    struct collect_args a = {0};
+    struct parts x;
+    enum err rc;
+    int exit_code = parse_args("collect", argc, argv, &a);
+
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    exit_code = parts_open(cli, &a, &x);
+    if (exit_code == EXIT_OK_) {
+        rc = collect_run_once(x.col, x.st, x.nc, a.platform, time_now(),
+                              print_summary, NULL, &x.err);
+        if (rc == ERR_DB) {
+            cli_error("collect: %s", buf_cstr(&x.err));
+            exit_code = EXIT_DB;
+        } else if (rc != ERR_OK) {
+            exit_code = EXIT_FAIL;
+        }
+    }
+    fflush(stdout);
+    parts_free(&x);
+    return exit_code;
+}
+
+/* ---- sources ------------------------------------------------------------ */
+
+struct sources_run {
+    bool json;
+    struct jw w;
+    struct table *t;
+};
+
+static void fmt_time(int64_t t, struct buf *out)
+{
+    buf_reset(out);
+    if (t == TIME_NONE || time_format_iso8601(t, out) != ERR_OK)
+        buf_setf(out, "-");
+}
+
+static enum err source_row(void *ud, const struct store_job *j)
+{
+    struct sources_run *run = ud;
+    struct buf last, next, fails;
+    const char *row[8];
+
+    if (run->json) {
+        jw_object_begin(&run->w);
+        jw_kv_str(&run->w, "platform", platform_name(j->platform));
+        jw_kv_str(&run->w, "account", j->account);
+        jw_kv_str(&run->w, "job", job_kind_name(j->kind));
+        jw_kv_time(&run->w, "last_fetch", j->last_fetch);
+        jw_kv_time(&run->w, "next_due", j->next_due);
+        jw_kv_str(&run->w, "status", job_status_name(j->status));
+        jw_kv_i64(&run->w, "failures", j->failures);
+        jw_kv_str(&run->w, "last_error", j->last_error);
+        jw_object_end(&run->w);
+        return ERR_OK;
+    }
+    buf_init(&last, 64);
+    buf_init(&next, 64);
+    buf_init(&fails, 32);
+    fmt_time(j->last_fetch, &last);
+    fmt_time(j->next_due, &next);
+    buf_setf(&fails, "%lld", (long long)j->failures);
+    row[0] = platform_name(j->platform);
+    row[1] = j->account;
+    row[2] = job_kind_name(j->kind);
+    row[3] = buf_cstr(&last);
+    row[4] = buf_cstr(&next);
+    row[5] = job_status_name(j->status);
+    row[6] = buf_cstr(&fails);
+    row[7] = j->last_error ? j->last_error : "";
+    table_add(run->t, row);
+    buf_free(&fails);
+    buf_free(&next);
+    buf_free(&last);
+    return ERR_OK;
+}
+
+/* The YouTube quota of the current Pacific day. */
+static enum err quota_now(struct store *st, int64_t *used, int64_t *reset,
+                          struct buf *err)
+{
+    struct tz *la = NULL;
+    int64_t now = time_now();
+    enum err rc = tz_load(COLLECT_QUOTA_ZONE, &la, err);
+
+    if (rc == ERR_OK)
+        rc = store_quota_get(st, PLATFORM_YOUTUBE,
+                             collect_quota_day_start(la, now), used);
+    if (rc == ERR_OK)
+        *reset = collect_quota_reset(la, now);
+    tz_destroy(la);
+    return rc;
+}
+
+static int sources_print(struct store *st, const struct config *cfg,
+                         struct sources_run *run, struct buf *out)
+{
+    struct buf err;
+    int64_t used = 0, reset = TIME_NONE;
+    int exit_code = EXIT_OK_;
+
+    buf_init(&err, 2048);
+    jw_object_begin(&run->w);
+    jw_key(&run->w, "jobs");
+    jw_array_begin(&run->w);
+    if (store_job_list(st, source_row, run) != ERR_OK ||
+        quota_now(st, &used, &reset, &err) != ERR_OK) {
+        cli_error("sources: %s", err.len ? buf_cstr(&err) : "store failed");
+        exit_code = EXIT_DB;
+    }
+    jw_array_end(&run->w);
+    jw_key(&run->w, "youtube_quota");
+    jw_object_begin(&run->w);
+    jw_kv_i64(&run->w, "used_today", used);
+    jw_kv_i64(&run->w, "limit", cfg->collect_youtube_quota);
+    jw_kv_time(&run->w, "resets_at", reset);
+    jw_object_end(&run->w);
+    jw_object_end(&run->w);
+    if (exit_code == EXIT_OK_ && run->json) {
+        if (jw_status(&run->w) != ERR_OK || buf_putc(out, '\n') != ERR_OK ||
+            !cli_write(stdout, out))
+            exit_code = EXIT_FAIL;
+    } else if (exit_code == EXIT_OK_) {
+        table_print(run->t, stdout, 7, cli_term_width());
+        fmt_time(reset, &err);
+        printf("YouTube quota today: %lld of %lld units (resets %s)\n",
+               (long long)used, (long long)cfg->collect_youtube_quota,
+               buf_cstr(&err));
+    }
+    buf_free(&err);
+    return exit_code;
+}
+
+int cmd_sources(struct cli *cli, int argc, char **argv)
+{
+    static const char *const hdr[] = {"platform", "account",  "job",
+                                      "last fetch", "next due", "status",
+                                      "failures", "last error"};
+    struct collect_args a = {0};
+    struct sources_run run = {false};
+    struct config cfg;
+    struct buf out;
+    struct store *st;
+    int exit_code = parse_args("sources", argc, argv, &a);
+
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    if (!load_config(cli, &a, &cfg)) {
+        config_free(&cfg);
+        return EXIT_USAGE;
+    }
+    st = cli_open_store(cli);
+    if (st == NULL) {
+        config_free(&cfg);
+        return EXIT_DB;
+    }
+    run.json = a.json;
+    buf_init(&out, (size_t)16 << 20);
+    jw_init(&run.w, &out);
+    run.t = table_create(8, hdr, NULL);
+    exit_code = sources_print(st, &cfg, &run, &out);
+    table_destroy(run.t);
+    buf_free(&out);
+    store_close(st);
+    config_free(&cfg);
+    return exit_code;
+}

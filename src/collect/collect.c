@@ -1,0 +1,375 @@
+/* The collector: due jobs, one round per account, stored whole, with
+ * backoff, quota and auth state kept in the store. See collect.h. */
+#define LOG_MODULE "collect"
+#include "collect/collect.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "sources/fetch.h"
+
+#define DAY_S 86400
+
+struct collector {
+    const struct config *cfg;      /* borrowed */
+    struct oauth *o;               /* borrowed */
+    struct tz *la;                 /* owned: the quota day's zone */
+    struct net_ratelimit *tiktok;  /* owned */
+    struct fetch_ig_memory ig;     /* refused insight metrics */
+};
+
+enum err collector_create(const struct config *cfg, struct oauth *o,
+                          struct collector **out, struct buf *err)
+{
+    struct collector *c = xcalloc(1, sizeof(*c));
+    enum err rc;
+
+    c->cfg = cfg;
+    c->o = o;
+    rc = tz_load(COLLECT_QUOTA_ZONE, &c->la, err);
+    if (rc != ERR_OK) {
+        free(c);
+        return rc;
+    }
+    c->tiktok = net_ratelimit_create(COLLECT_TIKTOK_PER_MIN, 60000, 0, NULL);
+    *out = c;
+    return ERR_OK;
+}
+
+void collector_destroy(struct collector *c)
+{
+    if (c == NULL)
+        return;
+    tz_destroy(c->la);
+    net_ratelimit_destroy(c->tiktok);
+    free(c);
+}
+
+void collect_net_config(const struct config *cfg, struct net_config *out)
+{
+    net_config_defaults(out);
+    out->timeout_ms = (long)cfg->collect_timeout_s * 1000;
+    if (out->connect_timeout_ms > out->timeout_ms)
+        out->connect_timeout_ms = out->timeout_ms;
+    if (out->low_speed_time_s > cfg->collect_timeout_s)
+        out->low_speed_time_s = (long)cfg->collect_timeout_s;
+    out->max_retries = (unsigned)cfg->collect_retries;
+}
+
+/* ---- policy (pure) ------------------------------------------------------ */
+
+int64_t collect_next_due(int64_t published_at, int64_t last_fetch,
+                         int64_t now)
+{
+    int64_t age, every;
+
+    if (last_fetch == TIME_NONE)
+        return now;
+    if (published_at == TIME_NONE)
+        return last_fetch + DAY_S;
+    age = last_fetch - published_at;
+    if (age < 2 * DAY_S)
+        every = 3600;
+    else if (age < 7 * DAY_S)
+        every = 6 * 3600;
+    else if (age < 30 * DAY_S)
+        every = DAY_S;
+    else
+        every = 7 * DAY_S;
+    return last_fetch + every;
+}
+
+int64_t collect_backoff_s(int64_t failures)
+{
+    int64_t w = COLLECT_BACKOFF_BASE_S;
+
+    for (int64_t i = 1; i < failures && w < COLLECT_BACKOFF_CAP_S; i++)
+        w *= 2;
+    return w < COLLECT_BACKOFF_CAP_S ? w : COLLECT_BACKOFF_CAP_S;
+}
+
+int64_t collect_quota_day_start(const struct tz *la, int64_t now)
+{
+    return tz_day_start(la, now);
+}
+
+int64_t collect_quota_reset(const struct tz *la, int64_t now)
+{
+    return tz_next_day_start(la, now);
+}
+
+/* ---- one account's round ------------------------------------------------ */
+
+struct round {
+    struct collector *c;
+    struct store *st;
+    struct net_client *nc;
+    enum platform p;
+    const char *account;   /* borrowed */
+    enum cred_status cred;
+    int64_t now;
+    struct store_job job[JOB_KIND_COUNT];
+    bool due[JOB_KIND_COUNT];
+    int64_t day_start, quota_before;
+};
+
+static enum err load_jobs(struct round *r)
+{
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        enum err rc = store_job_get(r->st, r->p, r->account,
+                                    (enum job_kind)k, &r->job[k]);
+        if (rc == ERR_NOTFOUND) {
+            r->job[k] = (struct store_job){.platform = r->p,
+                                           .kind = (enum job_kind)k,
+                                           .last_fetch = TIME_NONE,
+                                           .next_due = r->now};
+            rc = ERR_OK;
+        }
+        if (rc != ERR_OK)
+            return rc;
+        r->due[k] = r->job[k].next_due <= r->now;
+    }
+    return ERR_OK;
+}
+
+/* The content job's next run: the soonest of its items' due times. */
+static int64_t content_due(const struct batch *b, int64_t now)
+{
+    int64_t best = INT64_MAX;
+
+    for (size_t i = 0; i < b->n; i++) {
+        int64_t d;
+        if (b->items[i]->type != ITEM_CONTENT)
+            continue;
+        d = collect_next_due(b->items[i]->published_at, now, now);
+        if (d < best)
+            best = d;
+    }
+    return best == INT64_MAX ? now + DAY_S : best;
+}
+
+static int64_t failure_due(const struct round *r, const struct fetch *f,
+                           int64_t failures)
+{
+    switch (f->status) {
+    case JOB_QUOTA_EXCEEDED:
+        return collect_quota_reset(r->c->la, r->now);
+    case JOB_RATE_LIMITED:
+        return f->retry_at > r->now ? f->retry_at
+                                    : r->now + collect_backoff_s(failures);
+    case JOB_AUTH_NEEDED:
+        return r->now + COLLECT_ACCOUNT_EVERY_S;
+    default:
+        return r->now + collect_backoff_s(failures);
+    }
+}
+
+/* Record the outcome of f in the due jobs. */
+static enum err save_jobs(struct round *r, const struct fetch *f, bool ok)
+{
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        struct store_job j = r->job[k];
+        enum err rc;
+        if (!r->due[k])
+            continue;
+        j.account = (char *)r->account;
+        j.last_fetch = r->now;
+        j.status = ok ? JOB_OK : f->status;
+        j.failures = ok ? 0 : j.failures + 1;
+        j.last_error = ok ? (f->note.len ? f->note.data : NULL)
+                          : (char *)buf_cstr(&f->err);
+        if (ok)
+            j.next_due = k == JOB_CONTENT
+                             ? content_due(&f->batch, r->now)
+                             : r->now + COLLECT_ACCOUNT_EVERY_S;
+        else
+            j.next_due = failure_due(r, f, j.failures);
+        rc = store_job_put(r->st, &j);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+/* Why no call may be made now (auth or quota), into f; false if none. */
+static bool blocked(struct round *r, struct fetch *f)
+{
+    if (r->cred == CRED_NEEDS_RELOGIN) {
+        f->status = JOB_AUTH_NEEDED;
+        buf_setf(&f->err, "the account needs a new login: run 'mediadash "
+                          "connect %s --account %s'",
+                 platform_name(r->p), r->account);
+        return true;
+    }
+    if (r->p == PLATFORM_YOUTUBE &&
+        r->quota_before >= r->c->cfg->collect_youtube_quota) {
+        f->status = JOB_QUOTA_EXCEEDED;
+        buf_setf(&f->err, "YouTube daily quota used up (%lld of %lld "
+                          "units): no call until midnight Pacific time",
+                 (long long)r->quota_before,
+                 (long long)r->c->cfg->collect_youtube_quota);
+        return true;
+    }
+    return false;
+}
+
+static void fetch_setup(struct round *r, struct fetch *f)
+{
+    f->cfg = r->c->cfg;
+    f->o = r->c->o;
+    f->st = r->st;
+    f->nc = r->nc;
+    f->rl = r->p == PLATFORM_TIKTOK ? r->c->tiktok : NULL;
+    f->ig = &r->c->ig;
+    f->platform = r->p;
+    f->account = r->account;
+    f->observed_at = r->now;
+    f->want_account = r->due[JOB_ACCOUNT];
+    f->want_content = r->due[JOB_CONTENT];
+    if (r->p == PLATFORM_YOUTUBE)
+        f->quota_left = r->c->cfg->collect_youtube_quota - r->quota_before;
+}
+
+/* Fetch, store the batch in one transaction, account for the quota. */
+static enum err fetch_and_store(struct round *r, struct fetch *f,
+                                struct collect_summary *sum)
+{
+    struct import_meta meta = {NULL, "collector", NULL, r->now};
+    struct ingest_stats stats = {0};
+    struct buf serr;
+    enum err rc;
+
+    buf_init(&serr, 2048);
+    rc = fetch_run(f);
+    sum->items = rc == ERR_OK ? f->batch.n : 0;
+    if (rc == ERR_OK) {
+        meta.format = platform_name(r->p);
+        rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);
+        if (rc != ERR_OK) {
+            f->status = JOB_FAILED;
+            buf_setf(&f->err, "storing the round: %s", buf_cstr(&serr));
+        }
+    }
+    sum->snapshots = stats.snapshots_new;
+    if (r->p == PLATFORM_YOUTUBE) {
+        int64_t units = f->quota_used;
+        int64_t limit = r->c->cfg->collect_youtube_quota;
+        /* The platform says the day's quota is gone: believe it. */
+        if (f->status == JOB_QUOTA_EXCEEDED &&
+            r->quota_before + units < limit)
+            units = limit - r->quota_before;
+        if (units > 0 &&
+            store_quota_add(r->st, r->p, r->day_start, units) != ERR_OK)
+            rc = ERR_DB;
+    }
+    buf_free(&serr);
+    return rc;
+}
+
+static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
+{
+    struct fetch f;
+    struct collect_summary sum = {0};
+    enum err rc = ERR_OK, src;
+
+    fetch_init(&f);
+    sum.platform = r->p;
+    sum.account = r->account;
+    sum.quota_limit = r->c->cfg->collect_youtube_quota;
+    r->day_start = collect_quota_day_start(r->c->la, r->now);
+    if (r->p == PLATFORM_YOUTUBE &&
+        store_quota_get(r->st, r->p, r->day_start, &r->quota_before) !=
+            ERR_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    sum.ran = r->due[JOB_ACCOUNT] || r->due[JOB_CONTENT];
+    if (sum.ran && blocked(r, &f))
+        rc = ERR_INVALID;
+    else if (sum.ran) {
+        fetch_setup(r, &f);
+        rc = fetch_and_store(r, &f, &sum);
+    }
+    src = sum.ran ? save_jobs(r, &f, rc == ERR_OK) : ERR_OK;
+    if (src != ERR_OK)
+        rc = src;
+    sum.calls = f.calls;
+    sum.quota_used = f.quota_used;
+    sum.status = rc == ERR_OK ? JOB_OK : f.status;
+    sum.message = rc == ERR_OK ? (f.note.len ? f.note.data : NULL)
+                               : buf_cstr(&f.err);
+    if (r->p == PLATFORM_YOUTUBE &&
+        store_quota_get(r->st, r->p, r->day_start, &sum.quota_today) !=
+            ERR_OK)
+        rc = ERR_DB;
+    if (rc != ERR_OK && rc != ERR_DB)
+        LOG_WARN("%s account %s: %s: %s", platform_name(r->p), r->account,
+                 job_status_name(f.status), buf_cstr(&f.err));
+    if (fn != NULL)
+        fn(ud, &sum);
+out:
+    fetch_free(&f);
+    return rc;
+}
+
+/* ---- every account -------------------------------------------------------- */
+
+struct acct_list {
+    struct acct {
+        enum platform p;
+        char *account;
+        enum cred_status status;
+    } *v;
+    size_t n, cap;
+    int platform;
+};
+
+static enum err acct_add(void *ud, const struct store_cred *c)
+{
+    struct acct_list *l = ud;
+
+    if (l->platform >= 0 && (int)c->platform != l->platform)
+        return ERR_OK;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n].p = c->platform;
+    l->v[l->n].account = xstrdup(c->account);
+    l->v[l->n].status = c->status;
+    l->n++;
+    return ERR_OK;
+}
+
+enum err collect_run_once(struct collector *c, struct store *st,
+                          struct net_client *nc, int platform, int64_t now,
+                          collect_report_fn fn, void *ud, struct buf *err)
+{
+    struct acct_list l = {NULL, 0, 0, platform};
+    enum err rc, first = ERR_OK;
+
+    rc = store_cred_list(st, acct_add, &l, err);
+    for (size_t i = 0; i < l.n && rc == ERR_OK; i++) {
+        struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
+                          l.v[i].status, now, {{0}}, {false}, 0, 0};
+        enum err one = load_jobs(&r);
+        if (one == ERR_OK)
+            one = run_round(&r, fn, ud);
+        for (int k = 0; k < JOB_KIND_COUNT; k++)
+            store_job_free(&r.job[k]);
+        if (one == ERR_DB) {
+            buf_setf(err, "the store failed while collecting %s account %s",
+                     platform_name(l.v[i].p), l.v[i].account);
+            rc = ERR_DB;
+        } else if (one != ERR_OK && first == ERR_OK) {
+            first = one;
+        }
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i].account);
+    free(l.v);
+    return rc != ERR_OK ? rc : first;
+}

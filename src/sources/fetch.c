@@ -1,0 +1,320 @@
+/* Shared parts of the platform clients: authenticated calls with one
+ * refresh after a 401, error classification, parsing into the round's
+ * batch. See fetch.h. */
+#include "sources/fetch.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "core/secret.h"
+#include "core/timeutil.h"
+#include "sources/source.h"
+
+#define FETCH_MSG_MAX 200 /* of a platform's error message we repeat */
+
+void fetch_init(struct fetch *f)
+{
+    memset(f, 0, sizeof(*f));
+    batch_init(&f->batch);
+    buf_init(&f->note, 2048);
+    buf_init(&f->err, 2048);
+    buf_init(&f->token, OAUTH_MAX_TOKEN + 1);
+    f->status = JOB_OK;
+    f->quota_left = INT64_MAX;
+}
+
+void fetch_free(struct fetch *f)
+{
+    if (f == NULL)
+        return;
+    batch_free(&f->batch);
+    buf_free(&f->note);
+    buf_free(&f->err);
+    secret_buf_wipe(&f->token);
+    buf_free(&f->token);
+}
+
+enum err fetch_run(struct fetch *f)
+{
+    switch (f->platform) {
+    case PLATFORM_YOUTUBE:
+        return fetch_youtube(f);
+    case PLATFORM_INSTAGRAM:
+        return fetch_instagram(f);
+    case PLATFORM_TIKTOK:
+        return fetch_tiktok(f);
+    default:
+        return ERR_INVALID;
+    }
+}
+
+enum err fetch_url(struct fetch *f, const char *base, const char *path,
+                   struct buf *url)
+{
+    buf_reset(url);
+    if (base == NULL || *base == '\0') {
+        buf_setf(&f->err, "%s.api_base is not set",
+                 platform_name(f->platform));
+        f->status = JOB_FAILED;
+        return ERR_INVALID;
+    }
+    if (buf_puts(url, base) != ERR_OK || buf_puts(url, path) != ERR_OK)
+        return ERR_TOOBIG;
+    return ERR_OK;
+}
+
+/* What a platform's error body says: Graph's numeric error.code, TikTok's
+ * error.code string or YouTube's error.errors[0].reason, and message. */
+struct upstream_error {
+    long code;
+    char reason[64];
+    char message[FETCH_MSG_MAX + 1];
+};
+
+static void copy_str(char *dst, size_t cap, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t n;
+
+    dst[0] = '\0';
+    if (s == NULL)
+        return;
+    n = strlen(s);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    for (size_t i = 0; i < n; i++) /* one line, printable */
+        if ((unsigned char)dst[i] < 0x20)
+            dst[i] = ' ';
+}
+
+static void upstream_error_read(const struct buf *body,
+                                struct upstream_error *out)
+{
+    json_t *root = json_loadb(body->data ? body->data : "", body->len,
+                              JSON_REJECT_DUPLICATES, NULL);
+    json_t *e = json_object_get(root, "error");
+    json_t *code = json_object_get(e, "code");
+    json_t *errs = json_object_get(e, "errors");
+
+    memset(out, 0, sizeof(*out));
+    if (json_is_integer(code))
+        out->code = (long)json_integer_value(code);
+    else if (json_is_string(code))
+        copy_str(out->reason, sizeof(out->reason), code);
+    if (json_is_array(errs))
+        copy_str(out->reason, sizeof(out->reason),
+                 json_object_get(json_array_get(errs, 0), "reason"));
+    copy_str(out->message, sizeof(out->message),
+             json_object_get(e, "message"));
+    json_decref(root);
+}
+
+static bool is_auth_error(const struct fetch *f, const struct net_resp *r,
+                          const struct upstream_error *ue)
+{
+    if (r->status == 401)
+        return true;
+    if (f->platform == PLATFORM_INSTAGRAM)
+        return ue->code == 190;
+    return strcmp(ue->reason, "access_token_invalid") == 0;
+}
+
+/* Decide the job status of a failed call. */
+static void classify(struct fetch *f, const struct net_resp *r,
+                     const struct upstream_error *ue)
+{
+    long c = ue->code;
+
+    f->status = JOB_FAILED;
+    if (r->fail == NET_FAIL_RATE_LIMITED || r->status == 429 ||
+        strcmp(ue->reason, "rate_limit_exceeded") == 0 ||
+        strcmp(ue->reason, "rateLimitExceeded") == 0 ||
+        (f->platform == PLATFORM_INSTAGRAM &&
+         (c == 4 || c == 17 || c == 32 || c == 613))) {
+        f->status = JOB_RATE_LIMITED;
+        f->retry_at = r->retry_at;
+    } else if (f->platform == PLATFORM_YOUTUBE && r->status == 403 &&
+               (strcmp(ue->reason, "quotaExceeded") == 0 ||
+                strcmp(ue->reason, "dailyLimitExceeded") == 0)) {
+        f->status = JOB_QUOTA_EXCEEDED;
+    } else if (is_auth_error(f, r, ue)) {
+        f->status = JOB_AUTH_NEEDED;
+    }
+}
+
+static enum err get_token(struct fetch *f, const char *rejected)
+{
+    enum err rc;
+    struct buf old;
+
+    buf_init(&old, OAUTH_MAX_TOKEN + 1);
+    if (rejected != NULL && buf_puts(&old, rejected) != ERR_OK) {
+        buf_free(&old);
+        return ERR_TOOBIG;
+    }
+    rc = rejected == NULL
+             ? oauth_access_token(f->o, f->st, f->nc, f->platform, f->account,
+                                  &f->token, &f->err)
+             : oauth_access_token_rejected(f->o, f->st, f->nc, f->platform,
+                                           f->account, buf_cstr(&old),
+                                           &f->token, &f->err);
+    secret_buf_wipe(&old);
+    buf_free(&old);
+    if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
+        f->status = JOB_AUTH_NEEDED;
+    else if (rc != ERR_OK)
+        f->status = JOB_FAILED;
+    return rc;
+}
+
+static enum err send_once(struct fetch *f, enum net_method m, const char *url,
+                          const char *body, struct net_resp *resp)
+{
+    struct buf auth;
+    const char *hdrs[3] = {NULL, "Accept: application/json", NULL};
+    struct net_req req = {0};
+    enum err rc;
+
+    buf_init(&auth, OAUTH_MAX_TOKEN + 64);
+    rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&f->token));
+    if (rc != ERR_OK)
+        goto out;
+    hdrs[0] = buf_cstr(&auth);
+    req.method = m;
+    req.url = url;
+    req.headers = hdrs;
+    req.body = body;
+    req.body_len = body ? strlen(body) : 0;
+    req.rl = f->rl;
+    /* TikTok's list and query POSTs only read: safe to repeat. */
+    req.retry_unsafe = true;
+    buf_reset(&f->err);
+    rc = net_request(f->nc, &req, resp, &f->err);
+    f->calls += resp->attempts;
+out:
+    secret_buf_wipe(&auth);
+    buf_free(&auth);
+    return rc;
+}
+
+enum err fetch_call(struct fetch *f, enum net_method m, const char *url,
+                    const char *body, int64_t cost, struct net_resp *resp)
+{
+    struct upstream_error ue;
+    enum err rc;
+
+    if (cost > 0 && f->quota_used + cost > f->quota_left) {
+        f->status = JOB_QUOTA_EXCEEDED;
+        buf_setf(&f->err, "YouTube daily quota used up: no call until "
+                          "midnight Pacific time");
+        return ERR_UPSTREAM;
+    }
+    if (f->token.len == 0) {
+        rc = get_token(f, NULL);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    f->quota_used += cost;
+    rc = send_once(f, m, url, body, resp);
+    if (rc != ERR_UPSTREAM)
+        goto done;
+    upstream_error_read(&resp->body, &ue);
+    if (is_auth_error(f, resp, &ue)) {
+        rc = get_token(f, buf_cstr(&f->token));
+        if (rc != ERR_OK)
+            return rc;
+        f->quota_used += cost;
+        rc = send_once(f, m, url, body, resp);
+        if (rc == ERR_UPSTREAM)
+            upstream_error_read(&resp->body, &ue);
+    }
+done:
+    if (rc == ERR_UPSTREAM) {
+        classify(f, resp, &ue);
+        if (ue.message[0] || ue.reason[0])
+            buf_catf(&f->err, ": %s%s%s", ue.reason,
+                     ue.reason[0] && ue.message[0] ? ": " : "", ue.message);
+    } else if (rc != ERR_OK) {
+        f->status = JOB_FAILED;
+    }
+    return rc;
+}
+
+enum err fetch_parse(struct fetch *f, const char *format, const char *hint,
+                     const struct buf *body)
+{
+    struct source_opts so = {0};
+    const char *got = NULL;
+    enum err rc;
+
+    so.observed_at = f->observed_at;
+    so.only_format = format;
+    so.account_hint[f->platform] = hint;
+    rc = source_parse(body->data ? body->data : "", body->len, &so,
+                      &f->batch, &got, &f->err);
+    if (rc != ERR_OK) {
+        f->status = JOB_FAILED;
+        buf_catf(&f->err, " (%s response)", format);
+    }
+    return rc;
+}
+
+json_t *fetch_json(struct fetch *f, const struct buf *body)
+{
+    json_t *root = json_loadb(body->data ? body->data : "", body->len,
+                              JSON_REJECT_DUPLICATES, NULL);
+
+    if (!json_is_object(root)) {
+        json_decref(root);
+        f->status = JOB_FAILED;
+        buf_setf(&f->err, "response is not a JSON object");
+        return NULL;
+    }
+    return root;
+}
+
+static int usage_max(const char *text)
+{
+    json_t *root;
+    int best = -1;
+    static const char *const keys[] = {"call_count", "total_cputime",
+                                       "total_time"};
+
+    if (text == NULL || *text == '\0')
+        return -1;
+    root = json_loads(text, 0, NULL);
+    /* X-App-Usage is one object; X-Business-Use-Case-Usage maps business
+     * ids to arrays of such objects. */
+    if (json_is_object(root) && json_object_get(root, "call_count") == NULL) {
+        const char *k;
+        json_t *arr, *o;
+        size_t i;
+        json_object_foreach(root, k, arr) {
+            json_array_foreach(arr, i, o) {
+                for (size_t j = 0; j < 3; j++) {
+                    json_t *v = json_object_get(o, keys[j]);
+                    if (json_is_number(v) && json_number_value(v) > best &&
+                        json_number_value(v) <= 1000)
+                        best = (int)json_number_value(v);
+                }
+            }
+        }
+    } else if (json_is_object(root)) {
+        for (size_t j = 0; j < 3; j++) {
+            json_t *v = json_object_get(root, keys[j]);
+            if (json_is_number(v) && json_number_value(v) > best &&
+                json_number_value(v) <= 1000)
+                best = (int)json_number_value(v);
+        }
+    }
+    json_decref(root);
+    return best;
+}
+
+int fetch_graph_usage(const char *app_usage, const char *buc_usage)
+{
+    int a = usage_max(app_usage), b = usage_max(buc_usage);
+    return a > b ? a : b;
+}

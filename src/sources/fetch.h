@@ -1,0 +1,103 @@
+/* Live collection: the platform clients (fetch_youtube.c,
+ * fetch_instagram.c, fetch_tiktok.c). Each builds its platform's requests
+ * from the configuration (api_base), authenticates with the stored OAuth
+ * credential (one refresh and one retry after a 401), pages through the
+ * results and hands every response body to the same validated parsers
+ * `mediadash import` uses (source_parse with only_format set), gathering
+ * one batch per account round. Storing the batch is the caller's job
+ * (src/collect), so a round is stored whole or not at all. */
+#ifndef MEDIADASH_FETCH_H
+#define MEDIADASH_FETCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "net/net.h"
+#include "net/oauth.h"
+#include "store/store.h"
+
+#define FETCH_MAX_PAGES 1000   /* per listing: a loop guard */
+#define FETCH_IG_KINDS 8       /* media types remembered */
+#define FETCH_USAGE_HIGH 80    /* Graph usage percentage that backs off */
+
+/* YouTube Data API quota costs (units per call). Analytics reports are
+ * counted by their own API, not here. */
+#define FETCH_YT_COST_LIST 1
+
+/* Instagram insight metrics a media type refused (Graph error 100), kept
+ * by the caller across rounds. */
+struct fetch_ig_memory {
+    char kind[FETCH_IG_KINDS][32]; /* media_product_type/media_type */
+    unsigned dropped[FETCH_IG_KINDS]; /* bit i: fetch_ig_metrics[i] */
+    size_t n;
+};
+
+struct fetch {
+    /* in: all borrowed */
+    const struct config *cfg;
+    struct oauth *o;
+    struct store *st;           /* for the credential only */
+    struct net_client *nc;
+    struct net_ratelimit *rl;   /* TikTok: 600/min per endpoint, or NULL */
+    struct fetch_ig_memory *ig; /* Instagram, or NULL */
+    enum platform platform;
+    const char *account;        /* the credential's account */
+    int64_t observed_at;        /* the round's fetch time */
+    bool want_account, want_content;
+    int64_t quota_left;         /* YouTube units this round may use */
+    /* out */
+    struct batch batch;         /* what the round fetched */
+    unsigned calls;             /* HTTP requests sent (retries count) */
+    int64_t quota_used;         /* YouTube Data units */
+    enum job_status status;     /* set when a fetch fails */
+    int64_t retry_at;           /* rate limited: epoch s to come back, or 0 */
+    bool usage_high;            /* Graph usage >= 80 %: insights skipped */
+    struct buf note;            /* non-fatal remarks (dropped metrics) */
+    struct buf err;             /* the failure, never a token */
+    struct buf token;           /* private: the access token */
+};
+
+/* Zero f and set its buffers up; the caller then fills the inputs. */
+void fetch_init(struct fetch *f);
+void fetch_free(struct fetch *f); /* wipes the token; NULL is a no-op */
+
+/* Run the round of f->platform: ERR_OK with f->batch filled, else an
+ * error with f->status and f->err saying why (f->batch then holds
+ * nothing that should be stored). */
+enum err fetch_run(struct fetch *f) WARN_UNUSED;
+
+enum err fetch_youtube(struct fetch *f) WARN_UNUSED;
+enum err fetch_instagram(struct fetch *f) WARN_UNUSED;
+enum err fetch_tiktok(struct fetch *f) WARN_UNUSED;
+
+/* ---- shared by the platform clients ------------------------------------ */
+
+/* One authenticated API call. cost is charged to the YouTube quota (0
+ * elsewhere); a call that would go over f->quota_left is not made.
+ * ERR_OK: resp holds a 2xx answer. Otherwise f->status and f->err are
+ * set and resp holds what came back (the platform's error body). */
+enum err fetch_call(struct fetch *f, enum net_method m, const char *url,
+                    const char *body, int64_t cost, struct net_resp *resp)
+    WARN_UNUSED;
+/* Parse body with source format `format` into f->batch with the account
+ * hint hint (may be NULL). On failure f->status = failed, f->err says
+ * where, and the batch is emptied. */
+enum err fetch_parse(struct fetch *f, const char *format, const char *hint,
+                     const struct buf *body) WARN_UNUSED;
+/* Load body as JSON for paging (after fetch_parse accepted it). Caller
+ * json_decref()s; NULL (f->err set) when it is not a JSON object. */
+json_t *fetch_json(struct fetch *f, const struct buf *body);
+/* "<api_base><path>" into url (replaced). */
+enum err fetch_url(struct fetch *f, const char *base, const char *path,
+                   struct buf *url) WARN_UNUSED;
+/* The highest percentage in Graph usage headers (X-App-Usage,
+ * X-Business-Use-Case-Usage: call_count, total_cputime, total_time), or
+ * -1 when none can be read. Exposed for tests. */
+int fetch_graph_usage(const char *app_usage, const char *buc_usage);
+
+#endif

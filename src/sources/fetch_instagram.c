@@ -1,0 +1,234 @@
+/* Instagram client (Graph API v21.0): the IG user's fields, its media
+ * pages (cursor paging, limit 25) and each media's insights. A metric a
+ * media type does not support (Graph error 100, "metric[i] must be one
+ * of ...") is dropped for that type, remembered in f->ig, and the call
+ * repeated without it. When X-App-Usage or X-Business-Use-Case-Usage
+ * reach FETCH_USAGE_HIGH percent, the remaining insight calls of the
+ * round are skipped. See fetch.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sources/fetch.h"
+
+#define IG_VERSION "/v21.0/"
+#define IG_USER_FIELDS                                                        \
+    "id,username,name,biography,followers_count,follows_count,media_count"
+#define IG_MEDIA_FIELDS                                                       \
+    "id,caption,media_type,media_product_type,permalink,thumbnail_url,"       \
+    "timestamp,like_count,comments_count"
+#define IG_NMETRICS 7
+
+static const char *const ig_metrics[IG_NMETRICS] = {
+    "reach", "views", "likes", "comments", "saved", "shares",
+    "total_interactions"};
+
+/* GET IG_VERSION + path with the params, parsed as format. The body is
+ * left in resp. */
+static enum err ig_get(struct fetch *f, const char *path,
+                       const char *const *params, const char *format,
+                       struct net_resp *resp)
+{
+    struct buf url;
+    enum err rc;
+    int pct;
+
+    buf_init(&url, NET_MAX_URL);
+    rc = fetch_url(f, f->cfg->plat[PLATFORM_INSTAGRAM].api_base, path, &url);
+    for (size_t i = 0; params[i] != NULL && rc == ERR_OK; i += 2)
+        rc = net_url_add_param(&url, params[i], params[i + 1]);
+    if (rc == ERR_OK)
+        rc = fetch_call(f, NET_GET, buf_cstr(&url), NULL, 0, resp);
+    pct = fetch_graph_usage(net_resp_header(resp, NET_HDR_X_APP_USAGE),
+                            net_resp_header(resp,
+                                            NET_HDR_X_BUSINESS_USE_CASE_USAGE));
+    if (pct >= FETCH_USAGE_HIGH && !f->usage_high) {
+        f->usage_high = true;
+        buf_catf(&f->note, "%sGraph API usage at %d %%: insights skipped "
+                           "until a later round",
+                 f->note.len ? "; " : "", pct);
+    }
+    if (rc == ERR_OK && format != NULL)
+        rc = fetch_parse(f, format, f->account, &resp->body);
+    buf_free(&url);
+    return rc;
+}
+
+static enum err ig_user(struct fetch *f)
+{
+    struct buf path;
+    struct net_resp resp;
+    const char *params[] = {"fields", IG_USER_FIELDS, NULL};
+    enum err rc;
+
+    buf_init(&path, 512);
+    net_resp_init(&resp);
+    rc = buf_printf(&path, IG_VERSION "%s", f->account);
+    if (rc == ERR_OK)
+        rc = ig_get(f, buf_cstr(&path), params, "instagram.user", &resp);
+    net_resp_free(&resp);
+    buf_free(&path);
+    return rc;
+}
+
+/* The remembered dropped metrics of media kind `kind` (slot created), or
+ * *local when there is no memory to keep them in. */
+static unsigned *ig_dropped(struct fetch *f, const char *kind,
+                            unsigned *local)
+{
+    struct fetch_ig_memory *m = f->ig;
+
+    *local = 0;
+    if (m == NULL)
+        return local;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->kind[i], kind) == 0)
+            return &m->dropped[i];
+    if (m->n == FETCH_IG_KINDS || strlen(kind) >= sizeof(m->kind[0]))
+        return local;
+    memcpy(m->kind[m->n], kind, strlen(kind) + 1);
+    m->dropped[m->n] = 0;
+    return &m->dropped[m->n++];
+}
+
+/* The index i of "metric[i]" in a Graph error 100 message, or -1. */
+static int refused_index(const char *msg)
+{
+    const char *p = strstr(msg, "metric[");
+    char *end;
+    long v;
+
+    if (p == NULL)
+        return -1;
+    v = strtol(p + 7, &end, 10);
+    return end != p + 7 && *end == ']' && v >= 0 && v < IG_NMETRICS ? (int)v
+                                                                     : -1;
+}
+
+/* Insights of one media, dropping refused metrics (at most all of them). */
+static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
+{
+    unsigned local;
+    unsigned *dropped = ig_dropped(f, kind, &local);
+    struct buf path, list;
+    struct net_resp resp;
+    const char *params[] = {"metric", NULL, NULL};
+    int asked[IG_NMETRICS], n, idx;
+    enum err rc = ERR_OK;
+
+    buf_init(&path, 512);
+    buf_init(&list, 512);
+    net_resp_init(&resp);
+    for (int tries = 0; tries <= IG_NMETRICS && !f->usage_high; tries++) {
+        buf_reset(&list);
+        n = 0;
+        for (int i = 0; i < IG_NMETRICS; i++)
+            if (!(*dropped & (1u << i))) {
+                buf_catf(&list, "%s%s", n ? "," : "", ig_metrics[i]);
+                asked[n++] = i;
+            }
+        if (n == 0)
+            break;
+        params[1] = buf_cstr(&list);
+        buf_reset(&path);
+        buf_catf(&path, IG_VERSION "%s/insights", id);
+        rc = ig_get(f, buf_cstr(&path), params, "instagram.insights", &resp);
+        idx = rc == ERR_UPSTREAM && resp.status == 400 && f->status == JOB_FAILED
+                  ? refused_index(buf_cstr(&f->err))
+                  : -1;
+        if (idx < 0 || idx >= n)
+            break;
+        *dropped |= 1u << asked[idx];
+        buf_catf(&f->note, "%sinsight metric %s dropped for %s (Graph "
+                           "error 100)",
+                 f->note.len ? "; " : "", ig_metrics[asked[idx]], kind);
+        f->status = JOB_OK;
+        buf_reset(&f->err);
+        rc = ERR_OK;
+    }
+    net_resp_free(&resp);
+    buf_free(&list);
+    buf_free(&path);
+    return rc;
+}
+
+/* One media page: parse it, fetch insights of its media, and put the
+ * next cursor (or "") into after. */
+static enum err ig_media_page(struct fetch *f, struct buf *after)
+{
+    struct buf path;
+    struct net_resp resp;
+    const char *params[] = {"fields", IG_MEDIA_FIELDS, "limit", "25",
+                            NULL, NULL, NULL};
+    json_t *root = NULL, *data, *m, *next, *cur;
+    char kind[32];
+    size_t i;
+    enum err rc;
+
+    buf_init(&path, 512);
+    net_resp_init(&resp);
+    if (after->len > 0) {
+        params[4] = "after";
+        params[5] = buf_cstr(after);
+    }
+    rc = buf_printf(&path, IG_VERSION "%s/media", f->account);
+    if (rc == ERR_OK)
+        rc = ig_get(f, buf_cstr(&path), params, "instagram.media", &resp);
+    if (rc == ERR_OK && (root = fetch_json(f, &resp.body)) == NULL)
+        rc = ERR_PARSE;
+    if (rc != ERR_OK)
+        goto out;
+    data = json_object_get(root, "data");
+    json_array_foreach(data, i, m) {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        const char *mt = json_string_value(json_object_get(m, "media_type"));
+        const char *pt =
+            json_string_value(json_object_get(m, "media_product_type"));
+        snprintf(kind, sizeof(kind), "%s/%s", pt ? pt : "FEED",
+                 mt ? mt : "UNKNOWN");
+        if (id != NULL && rc == ERR_OK)
+            rc = ig_insights(f, id, kind);
+    }
+    next = json_object_get(json_object_get(root, "paging"), "next");
+    cur = json_object_get(
+        json_object_get(json_object_get(root, "paging"), "cursors"), "after");
+    buf_reset(after);
+    if (rc == ERR_OK && json_is_string(next) && json_is_string(cur))
+        rc = buf_puts(after, json_string_value(cur));
+out:
+    json_decref(root);
+    net_resp_free(&resp);
+    buf_free(&path);
+    return rc;
+}
+
+/* The account names the IG user in request paths: digits only. */
+static bool ig_user_id_ok(const char *id)
+{
+    size_t n = strspn(id, "0123456789");
+    return n > 0 && n <= ITEM_ID_MAX && id[n] == '\0';
+}
+
+enum err fetch_instagram(struct fetch *f)
+{
+    struct buf after;
+    unsigned pages = 0;
+    enum err rc = ERR_OK;
+
+    buf_init(&after, 1024);
+    if (!ig_user_id_ok(f->account)) {
+        f->status = JOB_FAILED;
+        buf_setf(&f->err, "the Instagram account must be the IG user id "
+                          "(digits): connect with --account IG_USER_ID");
+        rc = ERR_INVALID;
+    }
+    if (rc == ERR_OK && f->want_account)
+        rc = ig_user(f);
+    if (rc == ERR_OK && f->want_content) {
+        do {
+            rc = ig_media_page(f, &after);
+        } while (rc == ERR_OK && after.len > 0 && ++pages < FETCH_MAX_PAGES);
+    }
+    buf_free(&after);
+    return rc;
+}
