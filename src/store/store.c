@@ -122,6 +122,13 @@ enum err store_item_days(struct store *st, int64_t item_id,
     return st->ops->item_days(st, item_id, metric, from, to, out, n);
 }
 
+enum err store_item_gain_sum(struct store *st, int64_t item_id,
+                             const char *metric, int32_t from, int32_t to,
+                             int64_t *sum, bool *any)
+{
+    return st->ops->item_gain_sum(st, item_id, metric, from, to, sum, any);
+}
+
 enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud)

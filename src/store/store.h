@@ -171,6 +171,13 @@ enum err store_item_days(struct store *st, int64_t item_id,
                          const char *metric, int32_t from, int32_t to,
                          struct store_day **out, size_t *n) WARN_UNUSED;
 
+/* Sum of the known gains of item item_id's metric over days [from, to);
+ * *any = whether there was one (else *sum is 0). One indexed range read,
+ * for callers that ask per item (the report's first-week views). */
+enum err store_item_gain_sum(struct store *st, int64_t item_id,
+                             const char *metric, int32_t from, int32_t to,
+                             int64_t *sum, bool *any) WARN_UNUSED;
+
 /* Called per (account, day) with the sum of its content's gains. */
 typedef enum err (*store_gain_fn)(void *ud, int64_t account_id,
                                   enum platform p, int32_t day, int64_t gain);

@@ -30,6 +30,9 @@ struct store_ops {
     enum err (*item_days)(struct store *st, int64_t item_id,
                           const char *metric, int32_t from, int32_t to,
                           struct store_day **out, size_t *n);
+    enum err (*item_gain_sum)(struct store *st, int64_t item_id,
+                              const char *metric, int32_t from, int32_t to,
+                              int64_t *sum, bool *any);
     enum err (*account_gains)(struct store *st, const char *metric,
                               int platform, int32_t from, int32_t to,
                               store_gain_fn fn, void *ud);
