@@ -53,6 +53,11 @@ enum err store_set_rollup_zone(struct store *st, const char *name,
     return st->ops->set_rollup_zone(st, name, err);
 }
 
+enum err store_small_cache(struct store *st)
+{
+    return st->ops->small_cache(st);
+}
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
     return st->ops->sole_account(st, p, out);

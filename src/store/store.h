@@ -72,6 +72,11 @@ enum err store_set_rollup_zone(struct store *st, const char *name,
 
 /* The ext id of the only account on platform p, or NULL when there are
  * none or several. *out: caller frees. */
+/* Keep a small page cache (4 MiB instead of 16): for connections that
+ * mostly serve reads and of which there are several, such as the
+ * server's pool, where the caches would add up. */
+enum err store_small_cache(struct store *st) WARN_UNUSED;
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
     WARN_UNUSED;
 

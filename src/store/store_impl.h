@@ -16,6 +16,7 @@ struct store_ops {
     const struct tz *(*rollup_zone)(struct store *st);
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
+    enum err (*small_cache)(struct store *st);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);
     enum err (*list_items)(struct store *st, const struct item_query *q,
                            store_item_fn fn, void *ud, struct buf *err);

@@ -903,6 +903,11 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     return ERR_OK;
 }
 
+static enum err sq_small_cache(struct store *st)
+{
+    return exec(S(st), "PRAGMA cache_size = -4096", NULL); /* 4 MiB */
+}
+
 static enum err sq_sole_account(struct store *st, enum platform p, char **out)
 {
     struct sqlite_store *s = S(st);
@@ -936,6 +941,7 @@ static const struct store_ops sqlite_ops = {
     .rollup_rebuild = sq_rollup_rebuild,
     .rollup_zone = sq_rollup_zone,
     .set_rollup_zone = sq_set_rollup_zone,
+    .small_cache = sq_small_cache,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,
     .count_items = sq_count_items,
