@@ -1,6 +1,6 @@
 /* Latency of the dashboard's queries on a generated history: min, median
  * and p99 over repeated runs, and peak RSS.
- * usage: bench_queries ITEMS HOURS DB [RUNS]
+ * usage: bench_queries ITEMS HOURS DB [RUNS [HOURS_PER_BATCH]]
  * DB is built through store_ingest when it does not exist, and reused. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 
 #include "analytics/report.h"
 #include "core/timeutil.h"
+#include "analytics/analytics.h"
 #include "demo/demo.h"
 #include "store/store.h"
 
@@ -49,7 +50,10 @@ static struct demo *make_demo(size_t items, int64_t hours)
     return d;
 }
 
-static void build(struct store *st, struct demo *g)
+/* Ingest the generator's history, per hours_per_batch hours per
+ * transaction (1: as the collector does; more: fewer commits, for
+ * building a large database quickly; the stored rows are the same). */
+static void build(struct store *st, struct demo *g, int hours_per_batch)
 {
     struct buf err;
     double t0 = now_ms();
@@ -60,7 +64,13 @@ static void build(struct store *st, struct demo *g)
         struct batch b;
         struct ingest_stats s;
         batch_init(&b);
-        n = demo_hour(g, &b);
+        n = 0;
+        for (int h = 0; h < hours_per_batch; h++) {
+            size_t k = demo_hour(g, &b);
+            n += k;
+            if (k == 0)
+                break;
+        }
         if (n > 0 && store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
             fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
             exit(1);
@@ -145,6 +155,77 @@ static void q_account_gains(struct q *q)
         fprintf(stderr, "account gains failed\n");
 }
 
+/* GET /api/v1/gains: views gained per account, day (the API sums per
+ * platform). */
+static void q_gains(struct q *q)
+{
+    q_account_gains(q);
+}
+
+struct heat {
+    struct store *st;
+    int32_t from, to;
+    struct heatmap h;
+};
+
+static enum err heat_fn(void *ud, const struct item *it)
+{
+    struct heat *x = ud;
+    int32_t day;
+    if (it->published_at == TIME_NONE)
+        return ERR_OK;
+    day = store_day_of(x->st, it->published_at);
+    if (day >= x->from && day < x->to)
+        report_heatmap_add(x->st, it, &x->h);
+    return ERR_OK;
+}
+
+/* GET /api/v1/heatmap over the whole history (every item published in
+ * range: the worst case; the default 28 days hold none here). */
+static void q_heatmap(struct q *q)
+{
+    struct item_query iq = {.type = ITEM_CONTENT, .platform = -1,
+                            .sort = SORT_PUBLISHED};
+    struct heat x = {q->st, 0, q->to, {{0}, {0}}};
+    struct buf err;
+    buf_init(&err, 1024);
+    heatmap_init(&x.h);
+    if (store_list_items(q->st, &iq, heat_fn, &x, &err) != ERR_OK)
+        fprintf(stderr, "heatmap: %s\n", buf_cstr(&err));
+    buf_free(&err);
+}
+
+/* GET /api/v1/engagement: five metrics' account gains, then the top 10
+ * items by views, each loaded with its five metrics' days. */
+static void q_engagement(struct q *q)
+{
+    static const char *const m[] = {M_VIEWS, M_LIKES, M_COMMENTS, M_SHARES,
+                                    M_SAVES};
+    struct store_ranked *v = NULL;
+    size_t n = 0, k = 0;
+
+    for (size_t i = 0; i < 5; i++)
+        if (store_account_gains(q->st, m[i], -1, q->from, q->to, gain_fn,
+                                &k) != ERR_OK)
+            fprintf(stderr, "engagement failed\n");
+    if (store_top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) !=
+        ERR_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        struct item *it = NULL;
+        if (store_item_by_id(q->st, v[i].item_id, &it) == ERR_OK)
+            item_destroy(it);
+        for (size_t j = 0; j < 5; j++) {
+            struct store_day *d = NULL;
+            size_t nd;
+            if (store_item_days(q->st, v[i].item_id, m[j], q->from, q->to,
+                                &d, &nd) == ERR_OK)
+                free(d);
+        }
+    }
+    free(v);
+}
+
 static void time_query(const char *name, void (*fn)(struct q *), struct q *q,
                        int runs)
 {
@@ -168,8 +249,11 @@ int main(int argc, char **argv)
     int64_t hours = argc > 2 ? strtoll(argv[2], NULL, 10) : 24 * 30;
     const char *path = argc > 3 ? argv[3] : "/tmp/bench-queries.db";
     int runs = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 50;
+    int per_batch = argc > 5 ? (int)strtol(argv[5], NULL, 10) : 1;
     if (runs < 1 || runs > 100000)
         runs = 50;
+    if (per_batch < 1 || per_batch > 24 * 31)
+        per_batch = 1;
     bool exists = access(path, F_OK) == 0;
     struct store *st = NULL;
     struct buf err;
@@ -188,7 +272,7 @@ int main(int argc, char **argv)
     }
     g = make_demo(items, hours);
     if (!exists)
-        build(st, g);
+        build(st, g, per_batch);
     q.st = st;
     q.to = store_day_of(st, demo_start(g) + (hours - 1) * 3600) + 1;
     q.from = q.to - 28;
@@ -198,7 +282,9 @@ int main(int argc, char **argv)
     time_query("top 10 by views gained", q_top, &q, runs);
     time_query("one item's daily views", q_item_days, &q, runs);
     time_query("content sorted by views", q_content, &q, runs);
-    time_query("per-account daily gains", q_account_gains, &q, runs);
+    time_query("gains per platform", q_gains, &q, runs);
+    time_query("heatmap (all history)", q_heatmap, &q, runs);
+    time_query("engagement (+ top 10 items)", q_engagement, &q, runs);
     getrusage(RUSAGE_SELF, &ru);
     printf("  peak RSS %ld KiB\n", ru.ru_maxrss);
     store_close(st);

@@ -22,6 +22,10 @@ struct build {
     struct report *r;
     struct buf *err;
     int32_t ndays;
+    /* Views gained in [from, to) per content item with a known gain
+     * there, gathered by the spike walk for the top list; owned. */
+    struct store_ranked *gained;
+    size_t ngained, gained_cap;
 };
 
 static enum err on_account_gain(void *ud, int64_t account_id, enum platform p,
@@ -84,20 +88,12 @@ static bool first_days_views(struct store *st, const struct item *it,
                              int64_t *out)
 {
     int32_t d0 = store_day_of(st, it->published_at);
-    struct store_day *days = NULL;
-    size_t n = 0;
     bool any = false;
 
-    *out = 0;
-    if (store_item_days(st, it->id, M_VIEWS, d0, d0 + FIRST_DAYS, &days,
-                        &n) != ERR_OK)
+    /* One summed range read: the report asks for every content item. */
+    if (store_item_gain_sum(st, it->id, M_VIEWS, d0, d0 + FIRST_DAYS, out,
+                            &any) != ERR_OK)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (days[i].day >= d0 && days[i].has_gain) {
-            *out += days[i].gain;
-            any = true;
-        }
-    free(days);
     return any;
 }
 
@@ -125,6 +121,8 @@ struct spike_walk {
     int64_t *gain;
     bool *known;
     int64_t *item_of;   /* per kept spike, until the items are loaded */
+    int64_t sum;        /* the item's known gains in [from_day, to_day) */
+    bool in_range;      /* whether it has one */
 };
 
 static void keep_spike(struct spike_walk *w, const struct spike *sp)
@@ -155,6 +153,14 @@ static void judge_item(struct spike_walk *w)
 
     if (w->item == 0)
         return;
+    if (w->in_range) {
+        struct build *b = w->b;
+        b->gained = xgrow(b->gained, &b->gained_cap, b->ngained + 1,
+                          sizeof *b->gained);
+        b->gained[b->ngained++] = (struct store_ranked){w->item, w->sum};
+    }
+    w->sum = 0;
+    w->in_range = false;
     found = analytics_spikes(w->gain, w->known, w->span, SPIKE_WINDOW,
                              SPIKE_WINDOW, SPIKE_MIN_HISTORY,
                              SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, sp,
@@ -177,6 +183,10 @@ static enum err on_item_gain(void *ud, int64_t item_id, int32_t day,
         w->gain[day - w->from] = gain;
         w->known[day - w->from] = true;
     }
+    if (day >= w->b->o->from_day && day < w->b->o->to_day) {
+        w->sum += gain;
+        w->in_range = true;
+    }
     return ERR_OK;
 }
 
@@ -190,8 +200,9 @@ static int cmp_spike(const void *a, const void *b)
 
 static enum err find_spikes(struct build *b)
 {
-    struct spike_walk w = {b, 0, b->o->from_day - SPIKE_WINDOW, 0, NULL,
-                           NULL, NULL};
+    struct spike_walk w = {b,    0,    b->o->from_day - SPIKE_WINDOW,
+                           0,    NULL, NULL,
+                           NULL, 0,    false};
     struct report *r = b->r;
     enum err rc;
 
@@ -229,24 +240,32 @@ static enum err on_content(void *ud, const struct item *it)
     return ERR_OK;
 }
 
+/* Most views gained first, then lower id (as store_top_gains ranks). */
+static int cmp_gained(const void *a, const void *b)
+{
+    const struct store_ranked *x = a, *y = b;
+    if (x->gain != y->gain)
+        return x->gain < y->gain ? 1 : -1;
+    return (x->item_id > y->item_id) - (x->item_id < y->item_id);
+}
+
+/* The top content by views gained, from the sums the spike walk took
+ * (the same rows store_top_gains would read again). */
 static enum err load_top(struct build *b)
 {
-    struct store_ranked *v = NULL;
-    size_t n = 0;
-    enum err rc = store_top_gains(b->st, M_VIEWS, b->o->platform,
-                                  b->o->from_day, b->o->to_day, b->o->top_n,
-                                  &v, &n);
+    struct store_ranked *v = b->gained;
+    size_t n = b->ngained < b->o->top_n ? b->ngained : b->o->top_n;
     struct report *r = b->r;
+    enum err rc = ERR_OK;
 
-    if (rc != ERR_OK)
-        return rc;
+    if (b->ngained > 1)
+        qsort(b->gained, b->ngained, sizeof *b->gained, cmp_gained);
     r->top = xcalloc(n ? n : 1, sizeof *r->top);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
         rc = store_item_by_id(b->st, v[i].item_id, &r->top[r->ntop].item);
         if (rc == ERR_OK)
             r->top[r->ntop++].gain = v[i].gain;
     }
-    free(v);
     return rc;
 }
 
@@ -298,7 +317,7 @@ static enum err build(struct build *b)
 enum err report_build(struct store *st, const struct report_opts *o,
                       struct report *out, struct buf *err)
 {
-    struct build b = {st, o, out, err, o->to_day - o->from_day};
+    struct build b = {st, o, out, err, o->to_day - o->from_day, NULL, 0, 0};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -314,6 +333,7 @@ enum err report_build(struct store *st, const struct report_opts *o,
         out->platform[p].daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
     out->total.daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
     rc = build(&b);
+    free(b.gained);
     if (rc != ERR_OK) {
         if (err->len == 0)
             buf_setf(err, "building the report: %s", err_str(rc));

@@ -65,6 +65,8 @@ static struct store *pool_get(struct http_server *srv)
     buf_init(&err, 1024);
     if (store_open(srv->cfg.db_path, &st, &err) != ERR_OK)
         LOG_ERROR("http: %s", buf_cstr(&err));
+    else if (store_small_cache(st) != ERR_OK) /* one per pooled store */
+        LOG_ERROR("http: cannot set the page cache size");
     buf_free(&err);
     return st;
 }

@@ -63,6 +63,11 @@ enum err store_set_rollup_zone(struct store *st, const char *name,
     return st->ops->set_rollup_zone(st, name, err);
 }
 
+enum err store_small_cache(struct store *st)
+{
+    return st->ops->small_cache(st);
+}
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
     return st->ops->sole_account(st, p, out);
@@ -130,6 +135,13 @@ enum err store_item_days(struct store *st, int64_t item_id,
                          struct store_day **out, size_t *n)
 {
     return st->ops->item_days(st, item_id, metric, from, to, out, n);
+}
+
+enum err store_item_gain_sum(struct store *st, int64_t item_id,
+                             const char *metric, int32_t from, int32_t to,
+                             int64_t *sum, bool *any)
+{
+    return st->ops->item_gain_sum(st, item_id, metric, from, to, sum, any);
 }
 
 enum err store_account_gains(struct store *st, const char *metric,

@@ -83,6 +83,11 @@ enum err store_set_rollup_zone(struct store *st, const char *name,
 
 /* The ext id of the only account on platform p, or NULL when there are
  * none or several. *out: caller frees. */
+/* Keep a small page cache (4 MiB instead of 16): for connections that
+ * mostly serve reads and of which there are several, such as the
+ * server's pool, where the caches would add up. */
+enum err store_small_cache(struct store *st) WARN_UNUSED;
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
     WARN_UNUSED;
 
@@ -181,6 +186,13 @@ struct store_day {
 enum err store_item_days(struct store *st, int64_t item_id,
                          const char *metric, int32_t from, int32_t to,
                          struct store_day **out, size_t *n) WARN_UNUSED;
+
+/* Sum of the known gains of item item_id's metric over days [from, to);
+ * *any = whether there was one (else *sum is 0). One indexed range read,
+ * for callers that ask per item (the report's first-week views). */
+enum err store_item_gain_sum(struct store *st, int64_t item_id,
+                             const char *metric, int32_t from, int32_t to,
+                             int64_t *sum, bool *any) WARN_UNUSED;
 
 /* Called per (account, day) with the sum of its content's gains. */
 typedef enum err (*store_gain_fn)(void *ud, int64_t account_id,

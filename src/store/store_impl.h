@@ -18,6 +18,7 @@ struct store_ops {
     enum err (*refresh)(struct store *st);
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
+    enum err (*small_cache)(struct store *st);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);
     enum err (*list_items)(struct store *st, const struct item_query *q,
                            store_item_fn fn, void *ud, struct buf *err);
@@ -32,6 +33,9 @@ struct store_ops {
     enum err (*item_days)(struct store *st, int64_t item_id,
                           const char *metric, int32_t from, int32_t to,
                           struct store_day **out, size_t *n);
+    enum err (*item_gain_sum)(struct store *st, int64_t item_id,
+                              const char *metric, int32_t from, int32_t to,
+                              int64_t *sum, bool *any);
     enum err (*account_gains)(struct store *st, const char *metric,
                               int platform, int32_t from, int32_t to,
                               store_gain_fn fn, void *ud);

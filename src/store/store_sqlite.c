@@ -12,7 +12,21 @@
 
 #define BUSY_TIMEOUT_MS 10000
 
+/* The value rows of a new snapshot, several in one statement. */
+#define VALUES_ADD                                                            \
+    "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) VALUES " \
+    "(?, ?, ?, ?)"
+#define VROW ", (?, ?, ?, ?)"
+#define VALUES_ROWS_MAX 8
+
 static const char *const stmt_sql[S_STMT_COUNT] = {
+    [S_VALUES_ADD2] = VALUES_ADD VROW,
+    [S_VALUES_ADD3] = VALUES_ADD VROW VROW,
+    [S_VALUES_ADD4] = VALUES_ADD VROW VROW VROW,
+    [S_VALUES_ADD5] = VALUES_ADD VROW VROW VROW VROW,
+    [S_VALUES_ADD6] = VALUES_ADD VROW VROW VROW VROW VROW,
+    [S_VALUES_ADD7] = VALUES_ADD VROW VROW VROW VROW VROW VROW,
+    [S_VALUES_ADD8] = VALUES_ADD VROW VROW VROW VROW VROW VROW VROW,
     [S_IMPORT_FIND] = "SELECT imported_at, source FROM import WHERE digest = ?1",
     [S_IMPORT_ADD] = "INSERT INTO import(digest, source, format, imported_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
@@ -97,6 +111,10 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "coalesce((SELECT max(day) FROM item_day WHERE item_id = ?1 AND "
         "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day < ?3), "
         "?3) AND day < ?4 ORDER BY day",
+    [S_ITEM_GAIN_SUM] =
+        "SELECT coalesce(sum(gain), 0), count(gain) FROM item_day WHERE "
+        "item_id = ?1 AND metric_id = (SELECT id FROM metric WHERE "
+        "name = ?2) AND day >= ?3 AND day < ?4",
     [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "
                      "first_at, first_v, last_at, last_v, gain) VALUES "
                      "(?1, ?2, ?3, ?4, ?5, ?4, ?5, ?6)",
@@ -305,6 +323,8 @@ static void sq_close(struct store *st)
     sqlite3_close(s->db);
     metric_cache_clear(s);
     latest_free(&s->latest);
+    item_cache_free(&s->items);
+    free(s->acct);
     tz_destroy(s->zone);
     free(s->metric_names);
     free(s->metric_ids);
@@ -476,16 +496,75 @@ static int bind_item_fields(sqlite3_stmt *st, int first, const struct item *it,
     return rc;
 }
 
+#define ITEM_FIELDS_MAX 1024 /* longer field sets are not cached */
+
+/* account_id and the descriptive fields of it, serialized into f (a
+ * NULL string is a 0 byte, any other one 1, its bytes and a NUL).
+ * ERR_OK when they fit f's maximum. */
+static enum err item_fields(struct buf *f, const struct item *it,
+                            int64_t account_id)
+{
+    const char *const str[] = {it->kind,        it->handle, it->title,
+                               it->description, it->url,
+                               it->thumbnail_url};
+    const int64_t num[] = {account_id, it->published_at, it->duration_s};
+    enum err rc = buf_append(f, num, sizeof num);
+
+    for (size_t i = 0; i < sizeof str / sizeof *str && rc == ERR_OK; i++) {
+        rc = buf_putc(f, str[i] ? 1 : 0);
+        if (rc == ERR_OK && str[i] != NULL)
+            rc = buf_append(f, str[i], strlen(str[i]) + 1);
+    }
+    return rc;
+}
+
+static enum err item_write(struct ingest *in, const struct item *it,
+                           int64_t account_id, struct rollup_item *out);
+
 /* Create or refresh the row of it (a row that would not change is not
- * written); *out = its id, owner and publication time as stored now. */
+ * written: the item cache knows the fields last applied); *out = its id,
+ * owner and publication time as stored now. */
 static enum err item_put(struct ingest *in, const struct item *it,
                          int64_t account_id, struct rollup_item *out)
 {
-    sqlite3_stmt *st;
-    enum err rc = item_find(in->s, it->platform, it->type, it->ext_id, out);
+    struct item_entry *e =
+        item_cache_get(&in->s->items, it->platform, it->type, it->ext_id);
+    struct buf f;
+    bool fits;
+    enum err rc = ERR_OK;
 
-    if (rc != ERR_OK)
-        return sqlite_fail(in->s, in->err, "looking up item");
+    buf_init(&f, ITEM_FIELDS_MAX);
+    fits = item_fields(&f, it, account_id) == ERR_OK;
+    if (e != NULL && fits && e->fields != NULL && e->fields_len == f.len &&
+        memcmp(e->fields, f.data, f.len) == 0) {
+        *out = e->ri; /* the same fields again: the row stays as it is */
+        in->stats->items_seen++;
+        goto out;
+    }
+    if (e != NULL) {
+        *out = e->ri;
+    } else if (item_find(in->s, it->platform, it->type, it->ext_id, out) !=
+               ERR_OK) {
+        rc = sqlite_fail(in->s, in->err, "looking up item");
+        goto out;
+    }
+    rc = item_write(in, it, account_id, out);
+    if (rc == ERR_OK)
+        item_cache_put(&in->s->items, it->platform, it->type, it->ext_id,
+                       out, fits ? f.data : NULL, f.len);
+out:
+    buf_free(&f);
+    return rc;
+}
+
+/* Add or update the row of it; *out holds the stored row's id, owner
+ * and publication time (id 0: none) and is updated to the new ones. */
+static enum err item_write(struct ingest *in, const struct item *it,
+                           int64_t account_id, struct rollup_item *out)
+{
+    sqlite3_stmt *st;
+    enum err rc;
+
     if (account_id != 0)
         out->account_id = account_id;
     if (it->published_at != TIME_NONE)
@@ -526,13 +605,24 @@ static enum err owner_id(struct ingest *in, const struct item *it,
     struct item *bare;
     enum err rc;
 
+    const struct item_entry *e;
+
     *out = 0;
     if (it->type != ITEM_CONTENT || it->account_ext_id == NULL)
         return ERR_OK;
+    e = item_cache_get(&in->s->items, it->platform, ITEM_ACCOUNT,
+                       it->account_ext_id);
+    if (e != NULL) {
+        *out = e->ri.id;
+        return ERR_OK;
+    }
     rc = item_find(in->s, it->platform, ITEM_ACCOUNT, it->account_ext_id,
                    &acct);
     if (rc != ERR_OK)
         return sqlite_fail(in->s, in->err, "looking up account");
+    if (acct.id != 0) /* fields unknown: its own put still writes them */
+        item_cache_put(&in->s->items, it->platform, ITEM_ACCOUNT,
+                       it->account_ext_id, &acct, NULL, 0);
     if (acct.id == 0) {
         bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
         rc = item_put(in, bare, 0, &acct);
@@ -686,9 +776,51 @@ static enum err value_put(struct ingest *in, const struct rollup_item *ri,
     return value_derive(in, ri, mid, observed_at, m);
 }
 
+/* The values of a new snapshot sid (so none is stored yet), when there
+ * are 2 to VALUES_ROWS_MAX of distinct metrics: one multi-row INSERT.
+ * *done false: not taken, add them one by one. */
+static enum err values_put_new(struct ingest *in, const struct rollup_item *ri,
+                               int64_t sid, const struct snapshot *snap,
+                               bool *done)
+{
+    size_t n = snap->metrics.n;
+    int64_t mid[VALUES_ROWS_MAX];
+    sqlite3_stmt *st;
+    enum err rc = ERR_OK;
+
+    *done = false;
+    if (n < 2 || n > VALUES_ROWS_MAX)
+        return ERR_OK;
+    for (size_t i = 0; i < n; i++) {
+        rc = metric_id(in, snap->metrics.v[i].name, &mid[i]);
+        if (rc != ERR_OK)
+            return rc;
+        for (size_t j = 0; j < i; j++)
+            if (mid[j] == mid[i])
+                return ERR_OK; /* a metric twice: the first one counts */
+    }
+    st = sqlite_use(in->s, (enum stmt_id)(S_VALUES_ADD2 + (int)n - 2));
+    for (size_t i = 0; i < n; i++) {
+        int k = (int)i * 4;
+        if (sqlite3_bind_int64(st, k + 1, sid) != SQLITE_OK ||
+            sqlite3_bind_int64(st, k + 2, mid[i]) != SQLITE_OK ||
+            bind_value(st, k + 3, &snap->metrics.v[i]) != SQLITE_OK)
+            return sqlite_fail(in->s, in->err, "adding values");
+    }
+    if (step_done(in, st, "adding values") != ERR_OK)
+        return ERR_DB;
+    *done = true;
+    in->stats->values_new += n;
+    for (size_t i = 0; i < n && rc == ERR_OK; i++)
+        rc = value_derive(in, ri, mid[i], snap->observed_at,
+                          &snap->metrics.v[i]);
+    return rc;
+}
+
 static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
                              const struct snapshot *snap)
 {
+    bool done = false;
     int64_t item_id = ri->id;
     sqlite3_stmt *st;
     int64_t sid = 0;
@@ -705,6 +837,9 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
     if (sqlite3_changes(in->s->db) > 0) {
         sid = sqlite3_last_insert_rowid(in->s->db);
         in->stats->snapshots_new++;
+        rc = values_put_new(in, ri, sid, snap, &done);
+        if (rc != ERR_OK || done)
+            return rc;
     } else { /* already there: merge new metrics into it */
         st = sqlite_use(in->s, S_SNAP_FIND);
         sqlite3_bind_int64(st, 1, item_id);
@@ -741,6 +876,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
             if (b->items[i]->type == want)
                 rc = ingest_item(in, b->items[i]);
     }
+    if (rc == ERR_OK)
+        rc = sqlite_rollup_flush(in->s, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         sqlite3_stmt *st = sqlite_use(in->s, S_IMPORT_COUNT);
         sqlite3_bind_int64(st, 1, in->import_id);
@@ -759,8 +896,10 @@ static void check_data_version(struct sqlite_store *s)
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
                                                : -1;
     sqlite3_reset(st);
-    if (v != s->data_version || v < 0)
+    if (v != s->data_version || v < 0) {
         latest_clear(&s->latest);
+        item_cache_clear(&s->items);
+    }
     s->data_version = v;
 }
 
@@ -796,6 +935,8 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
         sqlite3_exec(in.s->db, "ROLLBACK", NULL, NULL, NULL);
         metric_cache_clear(in.s);
         latest_clear(&in.s->latest);
+        item_cache_clear(&in.s->items);
+        sqlite_rollup_discard(in.s);
         memset(out, 0, sizeof *out);
         return rc;
     }
@@ -834,6 +975,11 @@ static enum err sq_refresh(struct store *st)
     return rc;
 }
 
+static enum err sq_small_cache(struct store *st)
+{
+    return exec(S(st), "PRAGMA cache_size = -4096", NULL); /* 4 MiB */
+}
+
 static enum err sq_sole_account(struct store *st, enum platform p, char **out)
 {
     struct sqlite_store *s = S(st);
@@ -869,6 +1015,7 @@ static const struct store_ops sqlite_ops = {
     .generation = sq_generation,
     .refresh = sq_refresh,
     .set_rollup_zone = sq_set_rollup_zone,
+    .small_cache = sq_small_cache,
     .sole_account = sq_sole_account,
     .list_items = sq_list_items,
     .count_items = sq_count_items,
@@ -876,6 +1023,7 @@ static const struct store_ops sqlite_ops = {
     .day_of = sq_day_of,
     .day_start = sq_day_start,
     .item_days = sq_item_days,
+    .item_gain_sum = sq_item_gain_sum,
     .account_gains = sq_account_gains,
     .content_gains = sq_content_gains,
     .top_gains = sq_top_gains,

@@ -38,6 +38,14 @@ enum stmt_id {
     S_ITEM_DAYS,
     S_GEN_BUMP,
     S_GEN_GET,
+    S_ITEM_GAIN_SUM,
+    S_VALUES_ADD2, /* S_VALUES_ADD2 + k - 2: k value rows in one INSERT */
+    S_VALUES_ADD3,
+    S_VALUES_ADD4,
+    S_VALUES_ADD5,
+    S_VALUES_ADD6,
+    S_VALUES_ADD7,
+    S_VALUES_ADD8,
     S_STMT_COUNT
 };
 
@@ -59,6 +67,38 @@ struct latest_cache {
     size_t cap, n;
 };
 
+/* What rollups need to know of the item a value belongs to. */
+struct rollup_item {
+    int64_t id;
+    int64_t account_id;   /* owning account, 0 for none */
+    int64_t published_at; /* TIME_NONE if unknown */
+};
+
+/* An item row as ingest last wrote or read it: key, what rollups need,
+ * and the descriptive fields last applied (serialized; NULL when too
+ * long to keep), so an unchanged item is neither looked up nor
+ * updated. */
+struct item_entry {
+    char *ext_id; /* owned; NULL marks an empty slot */
+    int platform, type;
+    struct rollup_item ri;
+    char *fields;  /* owned */
+    size_t fields_len;
+};
+
+/* Open-addressing map of item entries; same validity as latest_cache. */
+struct item_cache {
+    struct item_entry *slots;
+    size_t cap, n;
+};
+
+/* A gain to add to one account_day row, held until the batch ends. */
+struct acct_delta {
+    int64_t account_id, metric_id;
+    int32_t day;
+    int64_t gain;
+};
+
 struct sqlite_store {
     struct store base; /* first: a struct store * points here */
     sqlite3 *db;
@@ -69,6 +109,12 @@ struct sqlite_store {
     int64_t *metric_ids;
     size_t metrics_n, metrics_cap, metric_ids_cap;
     struct latest_cache latest;
+    struct item_cache items;
+    /* account_day gains summed in memory and written once per row by
+     * sqlite_rollup_flush before the transaction commits; owned,
+     * emptied by flush and by sqlite_rollup_discard (rollback). */
+    struct acct_delta *acct;
+    size_t acct_n, acct_cap;
     int64_t data_version; /* as last seen; another writer changes it */
     /* The rollup zone (setting rollup_zone, default UTC), loaded at open:
      * rollup days are its local calendar days. Owned, never NULL once
@@ -88,6 +134,17 @@ void latest_drop(struct latest_cache *c, int64_t item, int64_t metric);
 void latest_clear(struct latest_cache *c);
 void latest_free(struct latest_cache *c);
 
+/* The cached item (platform, type, ext_id), or NULL. */
+struct item_entry *item_cache_get(struct item_cache *c, int platform,
+                                  int type, const char *ext_id);
+/* Insert or replace (copies ext_id and fields; fields NULL: unknown);
+ * may clear everything to stay bounded. */
+void item_cache_put(struct item_cache *c, int platform, int type,
+                    const char *ext_id, const struct rollup_item *ri,
+                    const char *fields, size_t fields_len);
+void item_cache_clear(struct item_cache *c);
+void item_cache_free(struct item_cache *c);
+
 struct sqlite_store *sqlite_store_of(struct store *st);
 /* Set err to "what: <sqlite message>"; returns ERR_DB. err may be NULL. */
 enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
@@ -95,13 +152,6 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
-
-/* What rollups need to know of the item a value belongs to. */
-struct rollup_item {
-    int64_t id;
-    int64_t account_id;   /* owning account, 0 for none */
-    int64_t published_at; /* TIME_NONE if unknown */
-};
 
 /* Rollups, in store_sqlite_rollup.c. */
 /* Fold a new integer value that is newer than every stored value of its
@@ -120,6 +170,10 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,
                            int64_t metric_id, int64_t t, int64_t v,
                            struct buf *err);
+/* Write the account gains held in memory (before COMMIT). */
+enum err sqlite_rollup_flush(struct sqlite_store *s, struct buf *err);
+/* Forget them (after ROLLBACK). */
+void sqlite_rollup_discard(struct sqlite_store *s);
 /* The civil day number rollups file instant t under. */
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t);
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day);
@@ -150,6 +204,9 @@ int64_t sq_day_start(struct store *st, int32_t day);
 enum err sq_item_days(struct store *st, int64_t item_id, const char *metric,
                       int32_t from, int32_t to, struct store_day **out,
                       size_t *n);
+enum err sq_item_gain_sum(struct store *st, int64_t item_id,
+                          const char *metric, int32_t from, int32_t to,
+                          int64_t *sum, bool *any);
 enum err sq_account_gains(struct store *st, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
                           void *ud);

@@ -1,4 +1,5 @@
-/* The latest-values cache of the SQLite backend (see store_sqlite.h). */
+/* The latest-values and item caches of the SQLite backend (see
+ * store_sqlite.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,103 @@ void latest_clear(struct latest_cache *c)
 
 void latest_free(struct latest_cache *c)
 {
+    free(c->slots);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- items ---------------------------------------------------------- */
+
+#define ITEMS_MAX ((size_t)1 << 16) /* entries before starting over */
+
+static size_t item_slot_of(const struct item_cache *c, int platform,
+                           int type, const char *ext_id)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(platform * 2 + type);
+    for (const unsigned char *p = (const unsigned char *)ext_id; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 29)) & (c->cap - 1);
+}
+
+static struct item_entry *item_find_slot(const struct item_cache *c,
+                                         int platform, int type,
+                                         const char *ext_id)
+{
+    size_t i;
+    if (c->cap == 0)
+        return NULL;
+    for (i = item_slot_of(c, platform, type, ext_id);
+         c->slots[i].ext_id != NULL; i = (i + 1) & (c->cap - 1)) {
+        const struct item_entry *e = &c->slots[i];
+        if (e->platform == platform && e->type == type &&
+            strcmp(e->ext_id, ext_id) == 0)
+            return &c->slots[i];
+    }
+    return &c->slots[i];
+}
+
+struct item_entry *item_cache_get(struct item_cache *c, int platform,
+                                  int type, const char *ext_id)
+{
+    struct item_entry *e = item_find_slot(c, platform, type, ext_id);
+    return e && e->ext_id != NULL ? e : NULL;
+}
+
+static void item_grow(struct item_cache *c)
+{
+    struct item_entry *old = c->slots;
+    size_t oldcap = c->cap;
+
+    c->cap = c->cap ? c->cap * 2 : 256;
+    c->slots = xcalloc(c->cap, sizeof *c->slots);
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].ext_id != NULL)
+            *item_find_slot(c, old[i].platform, old[i].type,
+                            old[i].ext_id) = old[i]; /* moves ownership */
+    free(old);
+}
+
+void item_cache_put(struct item_cache *c, int platform, int type,
+                    const char *ext_id, const struct rollup_item *ri,
+                    const char *fields, size_t fields_len)
+{
+    struct item_entry *slot;
+
+    if (c->n >= ITEMS_MAX)
+        item_cache_clear(c);
+    if ((c->n + 1) * 2 > c->cap)
+        item_grow(c);
+    slot = item_find_slot(c, platform, type, ext_id);
+    if (slot->ext_id == NULL) {
+        slot->ext_id = xstrdup(ext_id);
+        slot->platform = platform;
+        slot->type = type;
+        c->n++;
+    }
+    slot->ri = *ri;
+    free(slot->fields);
+    slot->fields = NULL;
+    slot->fields_len = 0;
+    if (fields != NULL) {
+        slot->fields = xmalloc(fields_len ? fields_len : 1);
+        memcpy(slot->fields, fields, fields_len);
+        slot->fields_len = fields_len;
+    }
+}
+
+void item_cache_clear(struct item_cache *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        free(c->slots[i].ext_id);
+        free(c->slots[i].fields);
+    }
+    if (c->cap)
+        memset(c->slots, 0, c->cap * sizeof *c->slots);
+    c->n = 0;
+}
+
+void item_cache_free(struct item_cache *c)
+{
+    item_cache_clear(c);
     free(c->slots);
     memset(c, 0, sizeof *c);
 }

@@ -133,18 +133,57 @@ static int day_get(struct sqlite_store *s, int64_t item, int64_t metric,
     return rc;
 }
 
+/* Held deltas before a flush: a batch touches few account rows; a
+ * rebuild many, so it writes them out as it goes. */
+#define ACCT_PENDING_MAX 256
+
+enum err sqlite_rollup_flush(struct sqlite_store *s, struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < s->acct_n && rc == ERR_OK; i++) {
+        const struct acct_delta *a = &s->acct[i];
+        sqlite3_stmt *st = sqlite_use(s, S_ACCT_ADD);
+        bind_key(st, a->account_id, a->metric_id, a->day);
+        sqlite3_bind_int64(st, 4, a->gain);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = sqlite_fail(s, err, "updating account rollup");
+    }
+    s->acct_n = 0;
+    return rc;
+}
+
+void sqlite_rollup_discard(struct sqlite_store *s)
+{
+    s->acct_n = 0;
+}
+
+/* Add delta to the account's day. Held in memory: a row that got a
+ * nonzero delta is written by the flush even if the sum is 0, as the
+ * row-at-a-time upsert did. */
 static enum err account_add(struct sqlite_store *s, int64_t account,
                             int64_t metric, int32_t day, int64_t delta,
                             struct buf *err)
 {
-    sqlite3_stmt *st;
+    struct acct_delta *a;
+
     if (account == 0 || delta == 0)
         return ERR_OK;
-    st = sqlite_use(s, S_ACCT_ADD);
-    bind_key(st, account, metric, day);
-    sqlite3_bind_int64(st, 4, delta);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return sqlite_fail(s, err, "updating account rollup");
+    for (size_t i = s->acct_n; i-- > 0;) {
+        a = &s->acct[i];
+        if (a->account_id == account && a->metric_id == metric &&
+            a->day == day) {
+            a->gain += delta;
+            return ERR_OK;
+        }
+    }
+    if (s->acct_n >= ACCT_PENDING_MAX) {
+        enum err rc = sqlite_rollup_flush(s, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    s->acct = xgrow(s->acct, &s->acct_cap, s->acct_n + 1, sizeof *s->acct);
+    s->acct[s->acct_n++] = (struct acct_delta){account, metric, day, delta};
     return ERR_OK;
 }
 
@@ -427,6 +466,8 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
         goto out;
     }
     rc = rebuild_scan(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_rollup_flush(s, err);
     if (rc == ERR_OK &&
         sqlite3_exec(s->db, SQL_GEN_BUMP, NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite_fail(s, err, "bumping the data generation");
@@ -435,8 +476,10 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
         rc = sqlite_fail(s, err, "rebuilding rollups");
 out:
     sqlite3_finalize(st);
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite_rollup_discard(s);
+    }
     latest_clear(&s->latest);
     return rc;
 }

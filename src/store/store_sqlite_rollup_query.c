@@ -59,6 +59,31 @@ out:
     return ERR_OK;
 }
 
+enum err sq_item_gain_sum(struct store *base, int64_t item_id,
+                          const char *metric, int32_t from, int32_t to,
+                          int64_t *sum, bool *any)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = sqlite_use(s, S_ITEM_GAIN_SUM); /* cached */
+    enum err rc = ERR_OK;
+
+    *sum = 0;
+    *any = false;
+    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, to) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = ERR_DB;
+        goto out;
+    }
+    *sum = sqlite3_column_int64(st, 0);
+    *any = sqlite3_column_int64(st, 1) > 0;
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
 #define SQL_ACCOUNT_GAINS                                                     \
     "SELECT d.account_id, i.platform, d.day, d.gain FROM account_day d "      \
     "JOIN item i ON i.id = d.account_id WHERE d.metric_id = (SELECT id FROM " \
