@@ -47,6 +47,16 @@ bool cli_wants_help(const struct command *cmd, int argc, char **argv);
 bool cli_platform(const char *opt, const char *s, int *out);
 /* Parse an ISO 8601 time or date for an option; prints an error. */
 bool cli_time(const char *opt, const char *s, int64_t *out);
+struct config;
+/* Load the configuration: file (the one named, else $MEDIADASH_CONFIG,
+ * else $XDG_CONFIG_HOME/mediadash/mediadash.conf or
+ * ~/.config/mediadash/mediadash.conf when present), then the
+ * environment, then each "KEY=VALUE" of sets; prints the error and
+ * returns false on failure. cfg is initialised here; the caller frees it
+ * with config_free either way. */
+bool cli_load_config(const struct cli *cli, const char *file,
+                     const char *const *sets, size_t nsets,
+                     struct config *cfg);
 /* Write b to f entirely; false (and a message) on failure. */
 bool cli_write(FILE *f, const struct buf *b);
 

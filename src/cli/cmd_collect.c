@@ -25,37 +25,10 @@ struct collect_args {
     bool json;
 };
 
-/* The file (--config, $MEDIADASH_CONFIG, or the optional default), the
- * environment, then --set: later sources win. */
 static bool load_config(const struct cli *cli, const struct collect_args *a,
                         struct config *cfg)
 {
-    const char *env = getenv("MEDIADASH_CONFIG");
-    const char *home = getenv("HOME");
-    const char *file = a->file ? a->file : (env && *env ? env : NULL);
-    struct buf err, path;
-    enum err rc = ERR_OK;
-
-    buf_init(&err, 2048);
-    buf_init(&path, 4096);
-    config_init(cfg);
-    if (file != NULL)
-        rc = config_load_file(cfg, file, false, &err);
-    else if (home != NULL && *home &&
-             buf_printf(&path, "%s/.config/mediadash/mediadash.conf", home) ==
-                 ERR_OK)
-        rc = config_load_file(cfg, buf_cstr(&path), true, &err);
-    if (rc == ERR_OK)
-        rc = config_load_env(cfg, &err);
-    for (size_t i = 0; i < a->nsets && rc == ERR_OK; i++)
-        rc = config_set_arg(cfg, a->sets[i], &err);
-    if (rc == ERR_OK)
-        rc = config_finish(cfg, cli->db_path, &err);
-    if (rc != ERR_OK)
-        cli_error("configuration: %s", buf_cstr(&err));
-    buf_free(&path);
-    buf_free(&err);
-    return rc == ERR_OK;
+    return cli_load_config(cli, a->file, a->sets, a->nsets, cfg);
 }
 
 static int parse_args(const char *cmd, int argc, char **argv,
