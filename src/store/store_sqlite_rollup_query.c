@@ -84,6 +84,24 @@ out:
     return rc;
 }
 
+/* Prepare sql and bind the parameters every range read shares: ?1
+ * metric name, ?2 and ?3 the days [from, to), ?4 the platform (NULL:
+ * all). *out is finalized by the caller, also on failure. */
+static enum err prepare_range(struct sqlite_store *s, const char *sql,
+                              const char *metric, int platform, int32_t from,
+                              int32_t to, sqlite3_stmt **out)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(*out, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(*out, 2, from) != SQLITE_OK ||
+        sqlite3_bind_int(*out, 3, to) != SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(*out, 4, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK))
+        return ERR_DB;
+    return ERR_OK;
+}
+
 #define SQL_ACCOUNT_GAINS                                                     \
     "SELECT d.account_id, i.platform, d.day, d.gain FROM account_day d "      \
     "JOIN item i ON i.id = d.account_id WHERE d.metric_id = (SELECT id FROM " \
@@ -99,17 +117,9 @@ enum err sq_account_gains(struct store *base, const char *metric, int platform,
     enum err rc = ERR_OK;
     int r;
 
-    if (sqlite3_prepare_v2(s->db, SQL_ACCOUNT_GAINS, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
-        (platform >= 0 &&
-         sqlite3_bind_text(st, 4, platform_name(platform), -1,
-                           SQLITE_STATIC) != SQLITE_OK)) {
-        rc = ERR_DB;
+    rc = prepare_range(s, SQL_ACCOUNT_GAINS, metric, platform, from, to, &st);
+    if (rc != ERR_OK)
         goto out;
-    }
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         enum platform p = PLATFORM_YOUTUBE;
         if (platform_from_name((const char *)sqlite3_column_text(st, 1), &p) !=
@@ -125,8 +135,6 @@ out:
     return rc;
 }
 
-/* The (metric_id, day) index narrows to the range; the sum per item is
- * over at most range-days rows each. */
 /* Items outer (CROSS JOIN fixes the order): each item's days are one
  * primary-key range of item_day, read in place, where the (metric, day)
  * index would cost a table lookup per row. */
@@ -153,17 +161,9 @@ enum err sq_content_gains(struct store *base, const char *metric,
     enum err rc = ERR_OK;
     int r = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_GAINS, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
-        (platform >= 0 &&
-         sqlite3_bind_text(st, 4, platform_name(platform), -1,
-                           SQLITE_STATIC) != SQLITE_OK)) {
-        rc = ERR_DB;
+    rc = prepare_range(s, SQL_CONTENT_GAINS, metric, platform, from, to, &st);
+    if (rc != ERR_OK)
         goto out;
-    }
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
         rc = fn(ud, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
                 sqlite3_column_int64(st, 2));
@@ -187,13 +187,8 @@ enum err sq_top_gains(struct store *base, const char *metric, int platform,
 
     *out = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(s->db, SQL_TOP_GAINS, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
-        (platform >= 0 &&
-         sqlite3_bind_text(st, 4, platform_name(platform), -1,
-                           SQLITE_STATIC) != SQLITE_OK) ||
+    if (prepare_range(s, SQL_TOP_GAINS, metric, platform, from, to, &st) !=
+            ERR_OK ||
         sqlite3_bind_int64(st, 5, (int64_t)limit) != SQLITE_OK) {
         rc = ERR_DB;
         goto out;
