@@ -35,11 +35,9 @@ struct fake_clock {
 };
 
 struct fx {
-    pid_t pid;
-    int port;
+    struct tu_fake fake;
     struct fake_clock clk;
     struct net_config cfg; /* fresh per test: fast, fake clock */
-    struct net_client *ctl; /* for /_control and /_stats */
 };
 
 static int64_t fc_wall(void *ud)
@@ -63,69 +61,10 @@ static void fc_sleep(void *ud, int64_t ms)
 
 /* ---- the fake server process ------------------------------------------ */
 
-static char *fakeplat_path(const char *rel)
-{
-    return tu_data_path(rel);
-}
-
-static int read_port(int fd)
-{
-    char line[32];
-    size_t n = 0;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int64_t port = -1;
-
-    while (n < sizeof(line) - 1 && poll(&p, 1, 20000) == 1) {
-        ssize_t r = read(fd, line + n, 1);
-        if (r != 1 || line[n] == '\n')
-            break;
-        n++;
-    }
-    line[n] = '\0';
-    if (parse_i64(line, 1, 65535, &port) != ERR_OK)
-        return -1;
-    return (int)port;
-}
-
 static int group_setup(void **state)
 {
     struct fx *fx = xcalloc(1, sizeof(*fx));
-    char *script = fakeplat_path("../fakeplat/fakeplat.py");
-    char *data = fakeplat_path("fakeplat/dataset.json");
-    struct net_config cfg;
-    struct buf err;
-    int fds[2];
-
-    assert_int_equal(net_global_init(), ERR_OK);
-    assert_int_equal(pipe(fds), 0);
-    fx->pid = fork();
-    assert_true(fx->pid >= 0);
-    if (fx->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM); /* dies with us, even on a crash */
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execlp("python3", "python3", script, "--data", data,
-               "--max-lifetime", "180", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    fx->port = read_port(fds[0]);
-    close(fds[0]);
-    free(script);
-    free(data);
-    if (fx->port <= 0) {
-        kill(fx->pid, SIGTERM);
-        waitpid(fx->pid, NULL, 0);
-        free(fx);
-        fail_msg("fakeplat.py did not start (python3 on PATH?)");
-    }
-    net_config_defaults(&cfg);
-    cfg.timeout_ms = 5000;
-    cfg.max_retries = 0;
-    buf_init(&err, 512);
-    assert_int_equal(net_client_create(&cfg, &fx->ctl, &err), ERR_OK);
-    buf_free(&err);
+    tu_fake_start(&fx->fake, 180);
     *state = fx;
     return 0;
 }
@@ -133,67 +72,26 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     struct fx *fx = *state;
-    int status;
     if (fx == NULL)
         return 0;
-    kill(fx->pid, SIGTERM);
-    waitpid(fx->pid, &status, 0);
-    net_client_destroy(fx->ctl);
+    tu_fake_stop(&fx->fake);
     free(fx);
-    net_global_cleanup();
     return 0;
 }
 
 static char *url(const struct fx *fx, const char *path)
 {
-    struct buf b;
-    buf_init(&b, 4096);
-    assert_int_equal(buf_printf(&b, "http://127.0.0.1:%d%s", fx->port, path),
-                     ERR_OK);
-    return buf_steal(&b);
+    return tu_fake_url(&fx->fake, path);
 }
 
-/* POST body to /_control. */
 static void control(struct fx *fx, const char *body)
 {
-    char *u = url(fx, "/_control");
-    struct net_req req = {.method = NET_POST, .url = u, .body = body,
-                          .body_len = strlen(body)};
-    struct net_resp r;
-    struct buf err;
-
-    net_resp_init(&r);
-    buf_init(&err, 512);
-    assert_int_equal(net_request(fx->ctl, &req, &r, &err), ERR_OK);
-    net_resp_free(&r);
-    buf_free(&err);
-    free(u);
+    tu_fake_control(&fx->fake, body);
 }
 
-/* A number from GET /_stats: paths[path], or the top-level key if path
- * has no slash. */
 static long long stat_of(struct fx *fx, const char *path)
 {
-    char *u = url(fx, "/_stats");
-    struct net_req req = {.method = NET_GET, .url = u};
-    struct net_resp r;
-    struct buf err;
-    json_t *root, *v;
-    long long n;
-
-    net_resp_init(&r);
-    buf_init(&err, 512);
-    assert_int_equal(net_request(fx->ctl, &req, &r, &err), ERR_OK);
-    root = json_loadb(r.body.data, r.body.len, 0, NULL);
-    assert_non_null(root);
-    v = path[0] == '/' ? json_object_get(json_object_get(root, "paths"), path)
-                       : json_object_get(root, path);
-    n = json_is_integer(v) ? json_integer_value(v) : 0;
-    json_decref(root);
-    net_resp_free(&r);
-    buf_free(&err);
-    free(u);
-    return n;
+    return tu_fake_stat(&fx->fake, path);
 }
 
 static int test_setup(void **state)
@@ -398,7 +296,7 @@ static void test_pagination(void **state)
         assert_int_equal(buf_printf(&u, "http://127.0.0.1:%d/youtube/v3/"
                                     "playlistItems?part=contentDetails"
                                     "&playlistId=UUmediadashDemoChannel01",
-                                    fx->port),
+                                    fx->fake.port),
                          ERR_OK);
         assert_int_equal(net_url_add_param(&u, "maxResults", "2"), ERR_OK);
         if (tok != NULL)
@@ -418,7 +316,7 @@ static void test_pagination(void **state)
     buf_reset(&u);
     assert_int_equal(buf_printf(&u, "http://127.0.0.1:%d/v21.0/"
                                 "17841400000000001/media?fields=id&limit=1",
-                                fx->port), ERR_OK);
+                                fx->fake.port), ERR_OK);
     for (pages = 0, items = 0; pages < 10; pages++) {
         json_t *next;
         root = get_json(fx, buf_cstr(&u));

@@ -30,8 +30,7 @@
 #define NTHREADS 8
 
 struct fx {
-    pid_t pid;
-    int port;
+    struct tu_fake fake;
     struct net_client *nc; /* the test thread's */
     char *dir, *db;
     struct store *st;
@@ -41,59 +40,9 @@ struct fx {
     struct buf err;
 };
 
-static int read_port(int fd)
-{
-    char line[32];
-    size_t n = 0;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int64_t port = -1;
-
-    while (n < sizeof(line) - 1 && poll(&p, 1, 20000) == 1) {
-        ssize_t r = read(fd, line + n, 1);
-        if (r != 1 || line[n] == '\n')
-            break;
-        n++;
-    }
-    line[n] = '\0';
-    if (parse_i64(line, 1, 65535, &port) != ERR_OK)
-        return -1;
-    return (int)port;
-}
-
-static void start_fake(struct fx *fx)
-{
-    char *script = tu_data_path("../fakeplat/fakeplat.py");
-    char *data = tu_data_path("fakeplat/dataset.json");
-    int fds[2];
-
-    assert_int_equal(pipe(fds), 0);
-    fx->pid = fork();
-    assert_true(fx->pid >= 0);
-    if (fx->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execlp("python3", "python3", script, "--data", data,
-               "--max-lifetime", "180", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    fx->port = read_port(fds[0]);
-    close(fds[0]);
-    free(script);
-    free(data);
-    if (fx->port <= 0)
-        fail_msg("fakeplat.py did not start (python3 on PATH?)");
-}
-
 static char *url(const struct fx *fx, const char *path)
 {
-    struct buf b;
-    buf_init(&b, 4096);
-    assert_int_equal(buf_printf(&b, "http://127.0.0.1:%d%s", fx->port, path),
-                     ERR_OK);
-    return buf_steal(&b);
+    return tu_fake_url(&fx->fake, path);
 }
 
 static struct net_client *client(void)
@@ -112,43 +61,13 @@ static struct net_client *client(void)
 
 static void control(struct fx *fx, const char *body)
 {
-    char *u = url(fx, "/_control");
-    struct net_req req = {.method = NET_POST, .url = u, .body = body,
-                          .body_len = strlen(body)};
-    struct net_resp r;
-    struct buf err;
-
-    net_resp_init(&r);
-    buf_init(&err, 512);
-    assert_int_equal(net_request(fx->nc, &req, &r, &err), ERR_OK);
-    net_resp_free(&r);
-    buf_free(&err);
-    free(u);
+    tu_fake_control(&fx->fake, body);
 }
 
 /* paths[path] of GET /_stats, or the top-level key without a slash. */
 static long long stat_of(struct fx *fx, const char *path)
 {
-    char *u = url(fx, "/_stats");
-    struct net_req req = {.method = NET_GET, .url = u};
-    struct net_resp r;
-    struct buf err;
-    json_t *root, *v;
-    long long n;
-
-    net_resp_init(&r);
-    buf_init(&err, 512);
-    assert_int_equal(net_request(fx->nc, &req, &r, &err), ERR_OK);
-    root = json_loadb(r.body.data, r.body.len, 0, NULL);
-    assert_non_null(root);
-    v = path[0] == '/' ? json_object_get(json_object_get(root, "paths"), path)
-                       : json_object_get(root, path);
-    n = json_is_integer(v) ? json_integer_value(v) : 0;
-    json_decref(root);
-    net_resp_free(&r);
-    buf_free(&err);
-    free(u);
-    return n;
+    return tu_fake_stat(&fx->fake, path);
 }
 
 static void set(struct fx *fx, const char *key, const char *value)
@@ -168,8 +87,7 @@ static int group_setup(void **state)
 {
     struct fx *fx = xcalloc(1, sizeof(*fx));
     assert_true(sodium_init() >= 0);
-    assert_int_equal(net_global_init(), ERR_OK);
-    start_fake(fx);
+    tu_fake_start(&fx->fake, 180);
     fx->nc = client();
     *state = fx;
     return 0;
@@ -178,11 +96,9 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     struct fx *fx = *state;
-    kill(fx->pid, SIGTERM);
-    waitpid(fx->pid, NULL, 0);
     net_client_destroy(fx->nc);
+    tu_fake_stop(&fx->fake);
     free(fx);
-    net_global_cleanup();
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <cmocka.h>
 
@@ -65,5 +66,26 @@ struct item *tu_find(struct tu_parsed *p, enum platform pl, enum item_type t,
  * contain a and b (either may be NULL). */
 void tu_expect_refused(const char *rel, enum platform p, const char *hint,
                        enum err rc, const char *a, const char *b);
+
+/* ---- the fake platform server (tu_fake.c) ------------------------------ */
+
+struct net_client;
+struct tu_fake {
+    pid_t pid;
+    int port;
+    struct net_client *nc; /* for /_control and /_stats */
+};
+/* Start tests/fakeplat/fakeplat.py with tests/data/fakeplat/dataset.json
+ * on a free port of 127.0.0.1 (net_global_init first); it dies with this
+ * process and after lifetime_s. Fails the test when it does not start. */
+void tu_fake_start(struct tu_fake *f, int lifetime_s);
+/* Stop it, free the client, net_global_cleanup. */
+void tu_fake_stop(struct tu_fake *f);
+/* "http://127.0.0.1:PORT" + path. Caller frees. */
+char *tu_fake_url(const struct tu_fake *f, const char *path);
+/* POST body (JSON) to /_control; fails the test on an error. */
+void tu_fake_control(struct tu_fake *f, const char *body);
+/* GET /_stats: paths[path], or the top-level key when path has no '/'. */
+long long tu_fake_stat(struct tu_fake *f, const char *path);
 
 #endif
