@@ -47,11 +47,8 @@ void item_json_latest(struct jw *w, const struct item *it)
     jw_object_end(w);
 }
 
-void item_json_history(struct jw *w, const struct item *it)
+void item_json_snapshots(struct jw *w, const struct item *it)
 {
-    jw_object_begin(w);
-    item_json_fields(w, it);
-    jw_kv_str(w, "description", it->description);
     jw_key(w, "snapshots");
     jw_array_begin(w);
     for (size_t s = 0; s < it->nsnaps; s++) {
@@ -62,5 +59,13 @@ void item_json_history(struct jw *w, const struct item *it)
         jw_object_end(w);
     }
     jw_array_end(w);
+}
+
+void item_json_history(struct jw *w, const struct item *it)
+{
+    jw_object_begin(w);
+    item_json_fields(w, it);
+    jw_kv_str(w, "description", it->description);
+    item_json_snapshots(w, it);
     jw_object_end(w);
 }

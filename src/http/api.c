@@ -181,16 +181,7 @@ static void json_history(struct jw *w, const struct item *it, bool truncated,
     jw_kv_str(w, "description", it->description);
     jw_kv_bool(w, "truncated", truncated);
     jw_kv_i64(w, "limit", limit);
-    jw_key(w, "snapshots");
-    jw_array_begin(w);
-    for (size_t s = 0; s < it->nsnaps; s++) {
-        jw_object_begin(w);
-        jw_kv_time(w, "observed_at", it->snaps[s]->observed_at);
-        jw_key(w, "metrics");
-        metrics_json(w, &it->snaps[s]->metrics);
-        jw_object_end(w);
-    }
-    jw_array_end(w);
+    item_json_snapshots(w, it);
     jw_object_end(w);
 }
 
