@@ -48,6 +48,33 @@ bool cli_platform(const char *opt, const char *s, int *out);
 /* Parse an ISO 8601 time or date for an option; prints an error. */
 bool cli_time(const char *opt, const char *s, int64_t *out);
 struct config;
+struct net_config;
+struct secret_key;
+struct oauth;
+struct net_client;
+
+/* What the commands that talk to the platforms (connect, collect) hold:
+ * the configuration, the store, the secret key (created on first use),
+ * one net client and the OAuth state. */
+struct cli_platform {
+    struct config *cfg; /* owned */
+    struct store *st;
+    struct secret_key *key;
+    struct oauth *o;
+    struct net_client *nc;
+    bool net_ready;     /* net_global_init was called */
+    struct buf err;
+};
+/* Open all of it. The net client gets net_cfg's settings from the
+ * configuration, or the defaults when net_cfg is NULL. Prints the error
+ * and returns an exit code; close with cli_platform_close either way. */
+int cli_platform_open(struct cli *cli, const char *file,
+                      const char *const *sets, size_t nsets,
+                      void (*net_cfg)(const struct config *cfg,
+                                      struct net_config *out),
+                      struct cli_platform *x);
+void cli_platform_close(struct cli_platform *x);
+
 /* Load the configuration: file (the one named, else $MEDIADASH_CONFIG,
  * else $XDG_CONFIG_HOME/mediadash/mediadash.conf or
  * ~/.config/mediadash/mediadash.conf when present), then the

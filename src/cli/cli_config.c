@@ -1,10 +1,16 @@
 /* Configuration for the commands that talk to the platforms (connect,
  * collect, sources): one file, then MEDIADASH_* environment variables,
  * then --set flags, later sources winning (DESIGN.md). */
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "core/alloc.h"
 #include "core/config.h"
+#include "core/secret.h"
+#include "net/net.h"
+#include "net/oauth.h"
 
 /* The file named by --config or $MEDIADASH_CONFIG (must exist), else
  * $XDG_CONFIG_HOME/mediadash/mediadash.conf or
@@ -60,4 +66,60 @@ bool cli_load_config(const struct cli *cli, const char *file,
         cli_error("configuration: %s", buf_cstr(&err));
     buf_free(&err);
     return rc == ERR_OK;
+}
+
+int cli_platform_open(struct cli *cli, const char *file,
+                      const char *const *sets, size_t nsets,
+                      void (*net_cfg)(const struct config *cfg,
+                                      struct net_config *out),
+                      struct cli_platform *x)
+{
+    struct net_config ncfg;
+
+    memset(x, 0, sizeof(*x));
+    buf_init(&x->err, 4096);
+    x->cfg = xcalloc(1, sizeof(*x->cfg));
+    if (!cli_load_config(cli, file, sets, nsets, x->cfg))
+        return EXIT_USAGE;
+    x->st = cli_open_store(cli);
+    if (x->st == NULL)
+        return EXIT_DB;
+    if (sodium_init() < 0) {
+        cli_error("libsodium failed to initialise");
+        return EXIT_FAIL;
+    }
+    if (secret_key_load(x->cfg->secret_key_file, true, &x->key, &x->err) !=
+        ERR_OK) {
+        cli_error("%s", buf_cstr(&x->err));
+        return EXIT_FAIL;
+    }
+    if (net_global_init() != ERR_OK) {
+        cli_error("libcurl failed to initialise");
+        return EXIT_FAIL;
+    }
+    x->net_ready = true;
+    if (net_cfg != NULL)
+        net_cfg(x->cfg, &ncfg);
+    else
+        net_config_defaults(&ncfg);
+    if (net_client_create(&ncfg, &x->nc, &x->err) != ERR_OK ||
+        oauth_create(x->cfg, x->key, &x->o) != ERR_OK) {
+        cli_error("%s", buf_cstr(&x->err));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK_;
+}
+
+void cli_platform_close(struct cli_platform *x)
+{
+    oauth_destroy(x->o);
+    net_client_destroy(x->nc);
+    secret_key_destroy(x->key);
+    store_close(x->st);
+    if (x->cfg != NULL)
+        config_free(x->cfg);
+    free(x->cfg);
+    if (x->net_ready)
+        net_global_cleanup();
+    buf_free(&x->err);
 }

@@ -71,58 +71,27 @@ static int parse_args(const char *cmd, int argc, char **argv,
 /* ---- collect ------------------------------------------------------------ */
 
 struct parts {
-    struct config cfg;
-    struct store *st;
-    struct secret_key *key;
-    struct oauth *o;
-    struct net_client *nc;
+    struct cli_platform p;
     struct collector *col;
-    bool net_ready;
-    struct buf err;
 };
 
 static void parts_free(struct parts *x)
 {
     collector_destroy(x->col);
-    oauth_destroy(x->o);
-    net_client_destroy(x->nc);
-    secret_key_destroy(x->key);
-    store_close(x->st);
-    config_free(&x->cfg);
-    if (x->net_ready)
-        net_global_cleanup();
-    buf_free(&x->err);
+    cli_platform_close(&x->p);
 }
 
 static int parts_open(struct cli *cli, const struct collect_args *a,
                       struct parts *x)
 {
-    struct net_config ncfg;
+    int exit_code = cli_platform_open(cli, a->file, a->sets, a->nsets,
+                                      collect_net_config, &x->p);
 
-    memset(x, 0, sizeof(*x));
-    buf_init(&x->err, 4096);
-    if (!load_config(cli, a, &x->cfg))
-        return EXIT_USAGE;
-    if (net_global_init() != ERR_OK) {
-        cli_error("libcurl failed to initialise");
-        return EXIT_FAIL;
-    }
-    x->net_ready = true;
-    x->st = cli_open_store(cli);
-    if (x->st == NULL)
-        return EXIT_DB;
-    if (sodium_init() < 0 ||
-        secret_key_load(x->cfg.secret_key_file, true, &x->key, &x->err) !=
-            ERR_OK) {
-        cli_error("%s", x->err.len ? buf_cstr(&x->err)
-                                   : "libsodium failed to initialise");
-        return EXIT_FAIL;
-    }
-    collect_net_config(&x->cfg, &ncfg);
-    if (net_client_create(&ncfg, &x->nc, &x->err) != ERR_OK ||
-        oauth_create(&x->cfg, x->key, &x->o) != ERR_OK ||
-        collector_create(&x->cfg, x->o, &x->col, &x->err) != ERR_OK) {
-        cli_error("%s", buf_cstr(&x->err));
+    x->col = NULL;
+    if (exit_code != EXIT_OK_)
+        return exit_code;
+    if (collector_create(x->p.cfg, x->p.o, &x->col, &x->p.err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&x->p.err));
         return EXIT_FAIL;
     }
     return EXIT_OK_;
@@ -159,10 +128,10 @@ int cmd_collect(struct cli *cli, int argc, char **argv)
         return exit_code;
     exit_code = parts_open(cli, &a, &x);
     if (exit_code == EXIT_OK_) {
-        rc = collect_run_once(x.col, x.st, x.nc, a.platform, time_now(),
-                              print_summary, NULL, &x.err);
+        rc = collect_run_once(x.col, x.p.st, x.p.nc, a.platform, time_now(),
+                              print_summary, NULL, &x.p.err);
         if (rc == ERR_DB) {
-            cli_error("collect: %s", buf_cstr(&x.err));
+            cli_error("collect: %s", buf_cstr(&x.p.err));
             exit_code = EXIT_DB;
         } else if (rc != ERR_OK) {
             exit_code = EXIT_FAIL;

@@ -42,72 +42,6 @@ static bool add_set(struct cfg_args *a, const char *arg)
     return true;
 }
 
-static bool load_config(const struct cli *cli, const struct cfg_args *a,
-                        struct config *cfg)
-{
-    return cli_load_config(cli, a->file, a->sets, a->nsets, cfg);
-}
-
-/* ---- the parts connect needs ------------------------------------------ */
-
-struct connect_ctx {
-    struct config cfg;
-    struct store *st;
-    struct secret_key *key;
-    struct oauth *o;
-    struct net_client *nc;
-    bool net_ready;
-    struct buf err;
-};
-
-static void ctx_free(struct connect_ctx *x)
-{
-    oauth_destroy(x->o);
-    net_client_destroy(x->nc);
-    secret_key_destroy(x->key);
-    store_close(x->st);
-    config_free(&x->cfg);
-    if (x->net_ready)
-        net_global_cleanup();
-    buf_free(&x->err);
-}
-
-/* Configuration, store, key file (created on first use), net client. */
-static int ctx_open(struct cli *cli, const struct cfg_args *a,
-                    struct connect_ctx *x)
-{
-    struct net_config ncfg;
-
-    memset(x, 0, sizeof(*x));
-    buf_init(&x->err, 4096);
-    if (!load_config(cli, a, &x->cfg))
-        return EXIT_USAGE;
-    x->st = cli_open_store(cli);
-    if (x->st == NULL)
-        return EXIT_DB;
-    if (sodium_init() < 0) {
-        cli_error("libsodium failed to initialise");
-        return EXIT_FAIL;
-    }
-    if (secret_key_load(x->cfg.secret_key_file, true, &x->key, &x->err) !=
-        ERR_OK) {
-        cli_error("%s", buf_cstr(&x->err));
-        return EXIT_FAIL;
-    }
-    if (net_global_init() != ERR_OK) {
-        cli_error("libcurl failed to initialise");
-        return EXIT_FAIL;
-    }
-    x->net_ready = true;
-    net_config_defaults(&ncfg);
-    if (net_client_create(&ncfg, &x->nc, &x->err) != ERR_OK ||
-        oauth_create(&x->cfg, x->key, &x->o) != ERR_OK) {
-        cli_error("%s", buf_cstr(&x->err));
-        return EXIT_FAIL;
-    }
-    return EXIT_OK_;
-}
-
 /* ---- the loopback listener -------------------------------------------- */
 
 struct callback {
@@ -303,7 +237,7 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
     return EXIT_OK_;
 }
 
-static int finish(struct connect_ctx *x, const char *state, const char *code)
+static int finish(struct cli_platform *x, const char *state, const char *code)
 {
     struct buf acct, when;
     struct store_cred c = {0};
@@ -330,7 +264,7 @@ static int finish(struct connect_ctx *x, const char *state, const char *code)
     return rc == ERR_OK ? EXIT_OK_ : rc == ERR_DB ? EXIT_DB : EXIT_FAIL;
 }
 
-static int listen_and_finish(struct connect_ctx *x, const struct connect_args *a)
+static int listen_and_finish(struct cli_platform *x, const struct connect_args *a)
 {
     struct buf url, state;
     struct callback cb = {.code = NULL};
@@ -356,10 +290,10 @@ static int listen_and_finish(struct connect_ctx *x, const struct connect_args *a
         goto out;
     }
     printf("Waiting for the answer on %s ...\n",
-           x->cfg.plat[a->p].redirect_uri);
+           x->cfg->plat[a->p].redirect_uri);
     fflush(stdout);
     cb.state = buf_cstr(&state);
-    if (!wait_callback(x->cfg.plat[a->p].redirect_uri, &cb, a->timeout_s))
+    if (!wait_callback(x->cfg->plat[a->p].redirect_uri, &cb, a->timeout_s))
         goto out;
     if (cb.error != NULL)
         cli_error("connect: the platform answered error=%s", cb.error);
@@ -379,16 +313,17 @@ out:
 int cmd_connect(struct cli *cli, int argc, char **argv)
 {
     struct connect_args a = {.timeout_s = 300};
-    struct connect_ctx x;
+    struct cli_platform x;
     int exit_code = parse_connect(argc, argv, &a);
 
     if (exit_code != EXIT_OK_)
         return exit_code;
-    exit_code = ctx_open(cli, &a.cfg, &x);
+    exit_code = cli_platform_open(cli, a.cfg.file, a.cfg.sets, a.cfg.nsets,
+                                  NULL, &x);
     if (exit_code == EXIT_OK_)
         exit_code = a.code != NULL ? finish(&x, a.state, a.code)
                                    : listen_and_finish(&x, &a);
-    ctx_free(&x);
+    cli_platform_close(&x);
     return exit_code;
 }
 
