@@ -51,8 +51,14 @@ struct callback {
     const char *state; /* borrowed: the state we sent */
     char *code;        /* owned, once received */
     char *error;       /* owned: the platform's error=..., once received */
-    bool done;
+    bool received;     /* code or error taken; its answer is being sent */
+    bool done;         /* ... and the answer has left: safe to stop */
 };
+
+/* Marks the request that delivered the answer, so that the daemon is
+ * stopped only after the browser has its reply (stopping it at once
+ * dropped the reply now and then). */
+static char delivered_marker;
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
                              const char *text)
@@ -86,7 +92,7 @@ static enum MHD_Result on_callback(void *cls, struct MHD_Connection *conn,
 {
     struct callback *cb = cls;
     const char *state, *code, *error;
-    (void)version, (void)upload_data, (void)upload_data_size, (void)req_cls;
+    (void)version, (void)upload_data, (void)upload_data_size;
 
     if (strcmp(method, "GET") != 0 || strcmp(url, cb->path) != 0)
         return reply(conn, MHD_HTTP_NOT_FOUND, "not found\n");
@@ -101,11 +107,11 @@ static enum MHD_Result on_callback(void *cls, struct MHD_Connection *conn,
                           strlen(code) > OAUTH_MAX_TOKEN))
         return reply(conn, MHD_HTTP_BAD_REQUEST, "mediadash: no code\n");
     pthread_mutex_lock(&cb->mu);
-    if (!cb->done) {
-        cb->done = true;
+    if (!cb->received) {
+        cb->received = true;
         cb->error = error ? xstrndup(error, 200) : NULL;
         cb->code = error ? NULL : xstrdup(code);
-        pthread_cond_broadcast(&cb->cv);
+        *req_cls = &delivered_marker;
     }
     pthread_mutex_unlock(&cb->mu);
     return reply(conn, MHD_HTTP_OK,
@@ -113,6 +119,20 @@ static enum MHD_Result on_callback(void *cls, struct MHD_Connection *conn,
                          "the terminal.\n"
                        : "mediadash: received; you can close this window and "
                          "return to the terminal.\n");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+    struct callback *cb = cls;
+    (void)conn, (void)toe;
+
+    if (*req_cls != &delivered_marker)
+        return;
+    pthread_mutex_lock(&cb->mu);
+    cb->done = true;
+    pthread_cond_broadcast(&cb->cv);
+    pthread_mutex_unlock(&cb->mu);
 }
 
 /* Split a loopback redirect URI (http://127.0.0.1:PORT/path or
@@ -136,7 +156,8 @@ static bool loopback_uri(const char *uri, uint16_t *port, const char **path)
     return true;
 }
 
-/* Serve the callback until it arrives or timeout_s pass. */
+/* Listen on the redirect URI, say so, and serve the callback until it
+ * arrives or timeout_s pass. */
 static bool wait_callback(const char *uri, struct callback *cb,
                           int64_t timeout_s)
 {
@@ -157,11 +178,14 @@ static bool wait_callback(const char *uri, struct callback *cb,
                          on_callback, cb, MHD_OPTION_SOCK_ADDR,
                          (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
                          (unsigned)16, MHD_OPTION_CONNECTION_TIMEOUT,
-                         (unsigned)10, MHD_OPTION_END);
+                         (unsigned)10, MHD_OPTION_NOTIFY_COMPLETED,
+                         on_completed, cb, MHD_OPTION_END);
     if (d == NULL) {
         cli_error("cannot listen on 127.0.0.1:%u (in use?)", port);
         return false;
     }
+    printf("Waiting for the answer on %s ...\n", uri);
+    fflush(stdout);
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += timeout_s;
     pthread_mutex_lock(&cb->mu);
@@ -169,9 +193,9 @@ static bool wait_callback(const char *uri, struct callback *cb,
         rc = pthread_cond_timedwait(&cb->cv, &cb->mu, &until);
     pthread_mutex_unlock(&cb->mu);
     MHD_stop_daemon(d);
-    if (!cb->done)
+    if (!cb->received)
         cli_error("no answer on %s within %lld s", uri, (long long)timeout_s);
-    return cb->done;
+    return cb->received;
 }
 
 /* ---- connect ----------------------------------------------------------- */
@@ -289,9 +313,6 @@ static int listen_and_finish(struct cli_platform *x, const struct connect_args *
         exit_code = EXIT_OK_;
         goto out;
     }
-    printf("Waiting for the answer on %s ...\n",
-           x->cfg->plat[a->p].redirect_uri);
-    fflush(stdout);
     cb.state = buf_cstr(&state);
     if (!wait_callback(x->cfg->plat[a->p].redirect_uri, &cb, a->timeout_s))
         goto out;
