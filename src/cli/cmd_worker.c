@@ -9,13 +9,8 @@
 #include "cli/cli.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "schedule/publishers.h"
 #include "schedule/worker.h"
-
-/* The publishers this build has. The platforms' own come with the next
- * session; dryrun is the test hook. */
-static const struct publisher_ops *const publishers[] = {
-    &worker_dryrun_publisher,
-};
 
 struct worker_args {
     char id[64];
@@ -87,7 +82,8 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
                                     .batch = 50}};
     struct worker_stats stats = {0};
     struct timespec wait;
-    struct store *st;
+    struct cli_platform x;
+    struct pub_ctx ctx;
     struct buf err;
     sigset_t sigs;
     enum err rc = ERR_OK;
@@ -96,11 +92,15 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     if (exit_code != EXIT_OK_)
         return exit_code;
     a.cfg.id = a.id;
-    a.cfg.pubs = publishers;
-    a.cfg.npubs = sizeof publishers / sizeof *publishers;
-    st = cli_open_store(cli);
-    if (st == NULL)
-        return EXIT_DB;
+    a.cfg.pubs = publishers_all;
+    a.cfg.npubs = publishers_count;
+    exit_code = cli_platform_open(cli, NULL, NULL, 0, NULL, &x);
+    if (exit_code != EXIT_OK_) {
+        cli_platform_close(&x);
+        return exit_code;
+    }
+    ctx = (struct pub_ctx){.st = x.st, .nc = x.nc, .o = x.o, .cfg = x.cfg};
+    a.cfg.ctx = &ctx;
     /* SIGINT/SIGTERM end the loop between rounds, never inside one. */
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
@@ -108,7 +108,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     sigprocmask(SIG_BLOCK, &sigs, NULL);
     buf_init(&err, 4096);
     for (;;) {
-        rc = worker_run_once(st, &a.cfg, time_now(), &stats, &err);
+        rc = worker_run_once(x.st, &a.cfg, time_now(), &stats, &err);
         if (rc != ERR_OK || a.once)
             break;
         wait = (struct timespec){.tv_sec = (time_t)a.interval_s};
@@ -120,6 +120,6 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         report(a.id, &stats);
     buf_free(&err);
-    store_close(st);
+    cli_platform_close(&x);
     return rc == ERR_OK ? EXIT_OK_ : EXIT_DB;
 }

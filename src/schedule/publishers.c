@@ -1,0 +1,9 @@
+/* The list of publishers (publishers.h). */
+#include "schedule/publishers.h"
+
+const struct publisher_ops *const publishers_all[] = {
+    &worker_dryrun_publisher,
+};
+
+const size_t publishers_count =
+    sizeof publishers_all / sizeof *publishers_all;
