@@ -69,6 +69,7 @@ struct post {
     char *remote_id, *remote_url, *last_error;
     char *idem_key, *body_hash;
     int64_t created_at, updated_at;
+    char *progress;   /* a publisher's resume state (JSON object), or NULL */
 };
 void post_free(struct post *p); /* frees the strings; NULL is a no-op */
 
@@ -129,6 +130,17 @@ enum err store_post_transition(struct store *st, int64_t id,
                                enum post_state from, enum post_state to,
                                const struct post_change *ch, const char *note,
                                int64_t now, struct buf *err) WARN_UNUSED;
+
+#define POST_PROGRESS_MAX 8192 /* bytes of a progress JSON object */
+
+/* Record a publisher's resume state (JSON object text, at most
+ * POST_PROGRESS_MAX bytes; NULL clears it) on post id, committed before
+ * this returns, only while the post is publishing and leased by worker.
+ * ERR_EXISTS when it is not (nothing changed); ERR_TOOBIG. Recovery
+ * (needs_check) reads it back with the post. */
+enum err store_post_set_progress(struct store *st, int64_t id,
+                                 const char *worker, const char *progress,
+                                 int64_t now, struct buf *err) WARN_UNUSED;
 
 /* Move post id to `to` from whatever state it is in, when the edge is
  * allowed (cancel, retry). Retrying to scheduled moves a past publish_at

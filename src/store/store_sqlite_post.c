@@ -63,7 +63,8 @@ void post_free(struct post *p)
                   &p->caption,   &p->tags,       &p->privacy,
                   &p->media,     &p->zone,       &p->local_time,
                   &p->claimed_by, &p->remote_id, &p->remote_url,
-                  &p->last_error, &p->idem_key,  &p->body_hash};
+                  &p->last_error, &p->idem_key,  &p->body_hash,
+                  &p->progress};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         FREE_AND_NULL(*s[i]);
 }
@@ -232,7 +233,7 @@ out:
     "SELECT id, platform, account, title, caption, tags, privacy, media, "    \
     "publish_at, zone, local_time, state, attempts, claimed_by, "             \
     "claimed_until, remote_id, remote_url, last_error, idem_key, "            \
-    "body_hash, created_at, updated_at FROM post "
+    "body_hash, created_at, updated_at, progress FROM post "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -266,6 +267,7 @@ static enum err row_to_post(sqlite3_stmt *st, struct post *p)
     p->body_hash = col_dup(st, 19);
     p->created_at = sqlite3_column_int64(st, 20);
     p->updated_at = sqlite3_column_int64(st, 21);
+    p->progress = col_dup(st, 22);
     if (post_state_from_name((const char *)sqlite3_column_text(st, 11),
                              &p->state) != ERR_OK) {
         post_free(p);
@@ -414,6 +416,41 @@ static enum err update_state(struct sqlite_store *s, int64_t id,
         rc = sqlite_fail(s, err, "changing a post's state");
     else if (sqlite3_changes(s->db) == 0)
         rc = ERR_EXISTS;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define SQL_SET_PROGRESS                                                      \
+    "UPDATE post SET progress = ?3, updated_at = ?4 WHERE id = ?1 AND "       \
+    "state = 'publishing' AND claimed_by = ?2"
+
+enum err store_post_set_progress(struct store *base, int64_t id,
+                                 const char *worker, const char *progress,
+                                 int64_t now, struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (progress != NULL && strlen(progress) > POST_PROGRESS_MAX) {
+        buf_setf(err, "post %lld: progress of %zu bytes (at most %d)",
+                 (long long)id, strlen(progress), POST_PROGRESS_MAX);
+        return ERR_TOOBIG;
+    }
+    /* One statement: SQLite commits it atomically and durably. */
+    if (sqlite3_prepare_v2(s->db, SQL_SET_PROGRESS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 3, progress) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "recording a post's progress");
+    else if (sqlite3_changes(s->db) == 0) {
+        buf_setf(err, "post %lld is not publishing under worker %s",
+                 (long long)id, worker);
+        rc = ERR_EXISTS;
+    }
     sqlite3_finalize(st);
     return rc;
 }

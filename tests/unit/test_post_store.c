@@ -132,6 +132,23 @@ static void test_claim_publish(void **state_)
                                            POST_PUBLISHING, &ch, NULL, T0,
                                            &fx->err),
                      ERR_OK);
+    /* progress: only the leasing worker, only while publishing */
+    assert_int_equal(store_post_set_progress(fx->st, a, "w2", "{\"x\":1}",
+                                             T0, &fx->err),
+                     ERR_EXISTS);
+    assert_int_equal(store_post_set_progress(fx->st, b, "w1", "{\"x\":1}",
+                                             T0, &fx->err),
+                     ERR_EXISTS);
+    assert_int_equal(store_post_set_progress(fx->st, a, "w1",
+                                             "{\"upload\":\"u1\"}", T0,
+                                             &fx->err),
+                     ERR_OK);
+    assert_int_equal(store_post_get(fx->st, a, &p), ERR_OK);
+    assert_string_equal(p.progress, "{\"upload\":\"u1\"}");
+    post_free(&p);
+    assert_int_equal(store_post_get(fx->st, b, &p), ERR_OK);
+    assert_null(p.progress);
+    post_free(&p);
     ch = POST_CHANGE_NONE;
     ch.remote_id = "r1";
     assert_int_equal(store_post_transition(fx->st, a, POST_PUBLISHING,
