@@ -48,8 +48,17 @@ static bool parse_seconds(const char *opt, const char *s, int64_t *out)
     return true;
 }
 
+#define SERVE_MAX_SETS 32
+
+/* --config FILE and --set KEY=VALUE: the platforms' configuration. */
+struct serve_conf {
+    const char *file;
+    const char *sets[SERVE_MAX_SETS];
+    size_t nsets;
+};
+
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
-                       struct buf *host)
+                       struct buf *host, struct serve_conf *conf)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
@@ -58,6 +67,8 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         {"session-idle", required_argument, NULL, 'i'},
         {"session-max", required_argument, NULL, 'm'},
         {"cache-mb", required_argument, NULL, 'c'},
+        {"config", required_argument, NULL, 'f'},
+        {"set", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -83,6 +94,14 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             if (!ok)
                 cli_error("--cache-mb: expected 0 to 1024");
             cfg->cache_bytes = (size_t)n << 20;
+        } else if (c == 'f') {
+            conf->file = optarg;
+        } else if (c == 'S') {
+            ok = conf->nsets < SERVE_MAX_SETS;
+            if (!ok)
+                cli_error("--set: at most %d", SERVE_MAX_SETS);
+            else
+                conf->sets[conf->nsets++] = optarg;
         } else {
             ok = false;
         }
@@ -123,6 +142,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
     struct http_server *srv = NULL;
+    struct serve_conf conf = {0};
+    struct cli_platform plat = {0};
+    bool plat_open = false;
     struct buf host, err;
     sigset_t set;
     int sig = 0, exit_code;
@@ -130,13 +152,22 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     http_config_defaults(&cfg);
     buf_init(&host, 256);
     buf_init(&err, 1024);
-    exit_code = parse_serve(argc, argv, &cfg, &host);
+    exit_code = parse_serve(argc, argv, &cfg, &host, &conf);
     if (exit_code != EXIT_OK_)
         goto out;
     exit_code = prepare_store(cli, &cfg);
     if (exit_code != EXIT_OK_)
         goto out;
     cfg.db_path = cli->db_path;
+    /* The configuration, secret key and OAuth state the platform routes
+     * and background loops share. */
+    plat_open = true;
+    exit_code = cli_platform_open(cli, conf.file, conf.sets, conf.nsets,
+                                  NULL, &plat);
+    if (exit_code != EXIT_OK_)
+        goto out;
+    cfg.platform = plat.cfg;
+    cfg.oauth = plat.o;
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -158,6 +189,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             sig == SIGINT ? "interrupted" : "terminated");
     http_stop(srv);
 out:
+    if (plat_open)
+        cli_platform_close(&plat);
     buf_free(&host);
     buf_free(&err);
     return exit_code;

@@ -140,7 +140,11 @@ static const char usage_serve[] =
     "  --cache-mb N            memory for whole answers of the read API\n"
     "                          (default 16; 0 turns the cache off). An answer\n"
     "                          is reused until any import, collection or\n"
-    "                          rollup rebuild (from any process) or midnight\n";
+    "                          rollup rebuild (from any process) or midnight\n"
+    "  --config FILE           the platforms' configuration (as for collect;\n"
+    "                          default $MEDIADASH_CONFIG or\n"
+    "                          ~/.config/mediadash/mediadash.conf)\n"
+    "  --set KEY=VALUE         override one configuration key (repeatable)\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"

@@ -26,12 +26,19 @@ struct http_config {
                                 Secure, and https:// as our origin */
     int64_t session_idle_s;  /* a session ends unused this long (2 h) */
     int64_t session_max_s;   /* and this long after login (7 days) */
+    /* The platforms' settings and OAuth state (borrowed, outlive the
+     * server; NULL in tests that serve the dashboard only): for the
+     * routes that talk to the platforms (OAuth callback, publishing). */
+    const struct config *platform;
+    struct oauth *oauth;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;
+struct config;
+struct oauth;
 
 /* Start serving in background threads. On failure err says why. */
 enum err http_start(const struct http_config *cfg, struct http_server **out,
