@@ -235,6 +235,7 @@ static enum err tt_init(struct tt *t, const struct pub_media *m,
     }
     json_object_set_new(progress, "publish_id", json_string(id));
     json_object_set_new(progress, "upload_url", json_string(url));
+    json_object_set_new(progress, "video_size", json_integer(m->bytes));
     json_object_del(progress, "step");
     rc = pub_http_save(t->h.ctx, p, progress, &t->h.err);
     if (rc != ERR_OK)
@@ -263,12 +264,16 @@ static enum err tt_read(struct tt *t, int fd, const struct pub_media *m,
     return ERR_IO;
 }
 
-/* PUT mem (bytes [off, off+len) of total) to url. */
+/* PUT mem (bytes [off, off+len) of total) to url. A chunk before the
+ * last may be sent again; the last one is never repeated blindly (its
+ * arrival may publish the video, and a repeat would be refused as if
+ * nothing had gone out). */
 static enum err tt_put(struct tt *t, const char *url, int64_t off,
                        int64_t len, int64_t total, const char *mem)
 {
     struct net_req req = {.method = NET_PUT, .url = url,
-                          .content_type = "video/mp4", .retry_unsafe = true};
+                          .content_type = "video/mp4",
+                          .retry_unsafe = off + len < total};
     const char *hdrs[2] = {NULL, NULL};
     struct buf range;
     enum err rc;
@@ -322,8 +327,13 @@ static enum err tt_upload(struct tt *t, const struct pub_media *m,
         if (rc != ERR_OK)
             break;
         rc = tt_put(t, url, off, len, m->bytes, mem);
-        if (rc != ERR_OK)
-            tt_fail(t, rc, last ? "upload (last chunk)" : "upload", last);
+        if (rc != ERR_OK && last) /* whatever it says: ask status/fetch */
+            pub_http_result(t->res, 0, "TikTok upload (last chunk): %s "
+                            "(outcome unknown: checking with TikTok before "
+                            "anything else)",
+                            buf_cstr(&t->h.err));
+        else if (rc != ERR_OK)
+            tt_fail(t, rc, "upload", false);
     }
     free(mem);
     close(fd);
@@ -470,16 +480,36 @@ out:
     return rc;
 }
 
+/* Whether TikTok still waits for bytes of the upload: fewer
+ * uploaded_bytes than the video has, so the last chunk did not arrive. */
+static bool tt_short(const struct tt *t, const json_t *progress,
+                     const char *status)
+{
+    const json_t *got = json_object_get(t->data, "uploaded_bytes");
+    const json_t *size = json_object_get(progress, "video_size");
+
+    return str_eq(status, "PROCESSING_UPLOAD") && json_is_integer(got) &&
+           json_is_integer(size) &&
+           json_integer_value(got) < json_integer_value(size);
+}
+
 static enum err tt_publish(void *ctx, const struct post *p,
                            struct publish_result *res)
 {
     json_t *progress = pub_http_progress(p);
+    const char *status = NULL;
     struct tt t;
     enum err rc = ERR_OK;
 
     tt_init_ctx(&t, ctx, p, res);
-    /* A video whose last chunk went out is only ever polled; an upload
-     * cut short never publishes, so it starts anew. */
+    /* A video whose last chunk went out is only ever polled, unless
+     * TikTok says bytes are missing (the last chunk never arrived); an
+     * upload cut short never publishes, so it starts anew. */
+    if (tt_sent(progress) &&
+        tt_status(&t, pub_http_str(progress, "publish_id"), &status) ==
+            ERR_OK &&
+        tt_short(&t, progress, status))
+        json_object_del(progress, "step");
     if (!tt_sent(progress))
         rc = tt_send(&t, progress);
     if (rc == ERR_OK)
@@ -504,6 +534,8 @@ static enum err tt_check(void *ctx, const struct post *p, bool *found,
     if (rc == ERR_OK && str_eq(status, "PUBLISH_COMPLETE")) {
         *found = true;
         rc = tt_done(&t, pub_http_str(progress, "publish_id"), progress);
+    } else if (rc == ERR_OK && tt_short(&t, progress, status)) {
+        /* the last chunk never arrived: the video cannot go out */
     } else if (rc == ERR_OK && status != NULL && !str_eq(status, "FAILED")) {
         buf_setf(&res->message, "TikTok is still processing publish %s "
                  "(%s)", pub_http_str(progress, "publish_id"), status);

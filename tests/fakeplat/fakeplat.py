@@ -183,6 +183,8 @@ def pick(obj, fields, always=("id",)):
 #   privacy_level_options  what creator_info offers
 #   post_error         an error code init answers with (e.g.
 #                      spam_risk_too_many_posts), once
+#   lose_chunk_answer  last chunks received (the video goes out) whose
+#                      answer is lost: the connection is reset (0)
 
 TIKTOK_ERRORS.update({
     "spam_risk_too_many_posts": (403, "The daily post cap from the API "
@@ -203,6 +205,7 @@ class PubState:
                    "lose_answer": 0}
         self.tt = {"processing_polls": 1, "final_status": "PUBLISH_COMPLETE",
                    "fail_reason": "", "post_error": "",
+                   "lose_chunk_answer": 0,
                    "privacy_level_options": [
                        "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS",
                        "FOLLOWER_OF_CREATOR", "SELF_ONLY"]}
@@ -537,6 +540,17 @@ class PubMixin:
                 p["sha256"] = p["sha"].hexdigest()
         if done and p["final"] == "PUBLISH_COMPLETE":
             self.pub_count("tiktok:" + p["title"])
+        with st.lock:
+            lose = done and st.pub.tt["lose_chunk_answer"] > 0
+            if lose:
+                st.pub.tt["lose_chunk_answer"] -= 1
+        if lose:  # the video went out, the answer never arrives
+            sock = self.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            sock.close()
+            self.close_connection = True
+            return
         self.send_raw(201 if done else 206, b"", "text/plain")
 
     def tt_status(self, req):
