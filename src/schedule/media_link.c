@@ -64,7 +64,8 @@ enum err media_link_url(const struct secret_key *k, const char *base,
     enum err rc;
 
     buf_reset(out);
-    if (!str_has_prefix(base, "https://") && !str_has_prefix(base, "http://"))
+    if (base == NULL || (!str_has_prefix(base, "https://") &&
+                         !str_has_prefix(base, "http://")))
         return ERR_INVALID;
     while (n > 0 && base[n - 1] == '/')
         n--;

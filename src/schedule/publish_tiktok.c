@@ -25,11 +25,15 @@ enum err tiktok_chunk_plan(int64_t video_size, int64_t preferred,
         c = TIKTOK_CHUNK_MIN;
     if (c > TIKTOK_CHUNK_MAX)
         c = TIKTOK_CHUNK_MAX;
-    if (video_size <= c) { /* under 5 MiB must be whole; up to c may be */
+    if (video_size <= c ||
+        (video_size / c == 1 && video_size <= TIKTOK_CHUNK_MAX)) {
+        /* under 5 MiB must be whole; up to 64 MiB may be */
         out->chunk_size = video_size;
         out->count = 1;
         return ERR_OK;
     }
+    if (video_size / c == 1) /* over 64 MiB: at least two chunks */
+        c = video_size / 2;
     if (video_size / c > TIKTOK_CHUNKS_MAX)
         return ERR_TOOBIG;
     out->chunk_size = c;

@@ -41,9 +41,11 @@
 #define TIKTOK_CHUNKS_MAX 1000
 
 /* TikTok's chunk rules: a video under 5 MiB is one chunk of its size; a
- * video up to the preferred chunk size is one chunk too; a larger one is
- * floor(size / chunk) chunks of `chunk` bytes, the last one taking the
- * remainder (so it is under 2 * chunk <= 128 MiB). */
+ * video up to the preferred chunk size (or under twice it, up to 64 MiB)
+ * is one chunk too; a larger one is floor(size / chunk) chunks of
+ * `chunk` bytes, the last one taking the remainder (so it is under
+ * 2 * chunk <= 128 MiB). A video over 64 MiB is always two chunks or
+ * more. */
 struct tiktok_chunks {
     int64_t chunk_size;  /* as sent in source_info */
     int64_t count;       /* total_chunk_count */
