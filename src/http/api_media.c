@@ -19,14 +19,15 @@
 #include "http/route.h"
 #include "schedule/media_link.h"
 
-#define ZERO_SHA "0000000000000000000000000000000000000000000000000000000000000000"
+#define ZERO_SHA                                                               \
+    "0000000000000000000000000000000000000000000000000000000000000000"
 
 /* A static Content-Type for the post's (stored, checked) type. */
 static const char *static_ctype(const char *t)
 {
     static const char *const known[] = {
-        "video/mp4",  "video/quicktime", "video/webm", "image/jpeg",
-        "image/png",  "image/webp",      "image/gif",  "image/heic",
+        "video/mp4", "video/quicktime", "video/webm", "image/jpeg",
+        "image/png", "image/webp",      "image/gif",  "image/heic",
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (str_eq(t, known[i]))
@@ -75,8 +76,8 @@ static int parse_range(const char *h, uint64_t size, uint64_t *off,
     dash = strchr(h, '-');
     if (dash == NULL)
         return 0;
-    if (dash > h && parse_i64n(h, (size_t)(dash - h), 0, INT64_MAX, &a) !=
-                        ERR_OK)
+    if (dash > h &&
+        parse_i64n(h, (size_t)(dash - h), 0, INT64_MAX, &a) != ERR_OK)
         return 0;
     if (dash[1] != '\0' && parse_i64(dash + 1, 0, INT64_MAX, &b) != ERR_OK)
         return 0;

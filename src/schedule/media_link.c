@@ -40,8 +40,8 @@ enum err media_link_token(const struct secret_key *k, int64_t post_id,
     if (rc != ERR_OK)
         return rc;
     /* Fixed fields with separators: no two inputs share a message. */
-    n = snprintf(msg, sizeof msg, "%s|%lld|%zu|%s", DOMAIN,
-                 (long long)post_id, index, sha256);
+    n = snprintf(msg, sizeof msg, "%s|%lld|%zu|%s", DOMAIN, (long long)post_id,
+                 index, sha256);
     if (n < 0 || (size_t)n >= sizeof msg) {
         sodium_memzero(key, sizeof key);
         return ERR_INVALID;
@@ -64,8 +64,8 @@ enum err media_link_url(const struct secret_key *k, const char *base,
     enum err rc;
 
     buf_reset(out);
-    if (base == NULL || (!str_has_prefix(base, "https://") &&
-                         !str_has_prefix(base, "http://")))
+    if (base == NULL ||
+        (!str_has_prefix(base, "https://") && !str_has_prefix(base, "http://")))
         return ERR_INVALID;
     while (n > 0 && base[n - 1] == '/')
         n--;
@@ -79,8 +79,7 @@ enum err media_link_url(const struct secret_key *k, const char *base,
     return rc;
 }
 
-enum err media_link_parse(const char *token, int64_t *post_id,
-                          size_t *index)
+enum err media_link_parse(const char *token, int64_t *post_id, size_t *index)
 {
     const char *d1 = token ? strchr(token, '.') : NULL;
     const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
@@ -88,8 +87,7 @@ enum err media_link_parse(const char *token, int64_t *post_id,
 
     if (d2 == NULL || strlen(token) > MEDIA_LINK_TOKEN_MAX ||
         strlen(d2 + 1) != MAC_TEXT ||
-        parse_i64n(token, (size_t)(d1 - token), 1, INT64_MAX, &id) !=
-            ERR_OK ||
+        parse_i64n(token, (size_t)(d1 - token), 1, INT64_MAX, &id) != ERR_OK ||
         parse_i64n(d1 + 1, (size_t)(d2 - d1 - 1), 0, SCHED_MEDIA_MAX - 1,
                    &idx) != ERR_OK)
         return ERR_PARSE;
@@ -139,13 +137,13 @@ static enum err copy_str(const json_t *o, const char *key, struct buf *out)
     return buf_append(out, json_string_value(v), json_string_length(v));
 }
 
-enum err media_link_item(const char *media_json, size_t index,
-                         struct buf *path, struct buf *sha256,
-                         int64_t *bytes, struct buf *content_type)
+enum err media_link_item(const char *media_json, size_t index, struct buf *path,
+                         struct buf *sha256, int64_t *bytes,
+                         struct buf *content_type)
 {
-    json_t *a = media_json ? json_loads(media_json, JSON_REJECT_DUPLICATES,
-                                        NULL)
-                           : NULL;
+    json_t *a = media_json
+                    ? json_loads(media_json, JSON_REJECT_DUPLICATES, NULL)
+                    : NULL;
     const json_t *m, *b;
     enum err rc = ERR_PARSE;
 
@@ -157,8 +155,7 @@ enum err media_link_item(const char *media_json, size_t index,
         goto out;
     rc = ERR_PARSE;
     b = json_object_get(m, "bytes");
-    if (!json_is_object(m) || !json_is_integer(b) ||
-        json_integer_value(b) < 0)
+    if (!json_is_object(m) || !json_is_integer(b) || json_integer_value(b) < 0)
         goto out;
     *bytes = (int64_t)json_integer_value(b);
     rc = copy_str(m, "path", path);

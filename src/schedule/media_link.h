@@ -24,17 +24,18 @@
 #include "core/secret.h"
 #include "store/store_post.h"
 
-#define MEDIA_LINK_TOKEN_MAX 96    /* bytes of a token */
-#define MEDIA_LINK_GRACE_S 3600    /* a published post's links live on
-                                      this long (a platform still fetching) */
+#define MEDIA_LINK_TOKEN_MAX 96 /* bytes of a token */
+#define MEDIA_LINK_GRACE_S                                                     \
+    3600 /* a published post's links live on                                   \
+            this long (a platform still fetching) */
 #define MEDIA_LINK_PREFIX "/m/"
 
 /* The token of file `index` (0-based) of post_id with SHA-256 hex sha256
  * into out (replaced). ERR_INVALID for a bad id, index or sha256;
  * ERR_TOOBIG when out is too small. */
 enum err media_link_token(const struct secret_key *k, int64_t post_id,
-                          size_t index, const char *sha256, struct buf *out)
-    WARN_UNUSED;
+                          size_t index, const char *sha256,
+                          struct buf *out) WARN_UNUSED;
 
 /* base (no trailing '/' needed) + MEDIA_LINK_PREFIX + the token, into out
  * (replaced). ERR_INVALID when base is not an http(s) URL. */
@@ -62,9 +63,8 @@ bool media_link_servable(const struct post *p, int64_t now);
  * the bufs (replaced), the size into *bytes. ERR_NOTFOUND when there is
  * no such entry, ERR_PARSE when the JSON or the entry's types are not as
  * stored. */
-enum err media_link_item(const char *media_json, size_t index,
-                         struct buf *path, struct buf *sha256,
-                         int64_t *bytes, struct buf *content_type)
-    WARN_UNUSED;
+enum err media_link_item(const char *media_json, size_t index, struct buf *path,
+                         struct buf *sha256, int64_t *bytes,
+                         struct buf *content_type) WARN_UNUSED;
 
 #endif

@@ -47,10 +47,9 @@ static enum err get_token(struct pub_http *h, const char *rejected)
         rc = rejected == NULL
                  ? oauth_access_token(c->o, c->st, c->nc, h->platform,
                                       h->account, &h->token, &h->err)
-                 : oauth_access_token_rejected(c->o, c->st, c->nc,
-                                               h->platform, h->account,
-                                               buf_cstr(&old), &h->token,
-                                               &h->err);
+                 : oauth_access_token_rejected(c->o, c->st, c->nc, h->platform,
+                                               h->account, buf_cstr(&old),
+                                               &h->token, &h->err);
     if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
         h->relogin = true;
     secret_buf_wipe(&old);
@@ -69,8 +68,7 @@ static enum err send_once(struct pub_http *h, const struct net_req *req,
     buf_init(&auth, OAUTH_MAX_TOKEN + 64);
     rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&h->token));
     hdrs[0] = buf_cstr(&auth);
-    for (size_t i = 0; req->headers && req->headers[i] && n < MAX_HEADERS;
-         i++)
+    for (size_t i = 0; req->headers && req->headers[i] && n < MAX_HEADERS; i++)
         hdrs[n++] = req->headers[i];
     r.headers = hdrs;
     buf_reset(&h->err);
@@ -145,8 +143,8 @@ enum err pub_http_save(struct pub_ctx *ctx, const struct post *p,
     return rc;
 }
 
-void pub_http_result(struct publish_result *res, int status,
-                     const char *fmt, ...)
+void pub_http_result(struct publish_result *res, int status, const char *fmt,
+                     ...)
 {
     va_list ap;
 

@@ -19,12 +19,12 @@
 #define PUB_HTTP_MAX_JSON ((size_t)1 << 20) /* platform answers we parse */
 
 struct pub_http {
-    struct pub_ctx *ctx;     /* borrowed */
+    struct pub_ctx *ctx; /* borrowed */
     enum platform platform;
-    const char *account;     /* borrowed: the credential's account */
-    struct buf token;        /* the access token; wiped by _free */
-    bool relogin;            /* the credential needs a new login */
-    struct buf err;          /* why the last call failed (no token) */
+    const char *account; /* borrowed: the credential's account */
+    struct buf token;    /* the access token; wiped by _free */
+    bool relogin;        /* the credential needs a new login */
+    struct buf err;      /* why the last call failed (no token) */
 };
 
 void pub_http_init(struct pub_http *h, struct pub_ctx *ctx, enum platform p,
@@ -42,8 +42,8 @@ typedef bool (*pub_http_auth_fn)(long status, const char *body);
  * h->relogin set when the credential needs a new login (nothing sent
  * then). resp must be net_resp_init'ed. */
 enum err pub_http_send(struct pub_http *h, const struct net_req *req,
-                       pub_http_auth_fn auth, struct net_resp *resp)
-    WARN_UNUSED;
+                       pub_http_auth_fn auth,
+                       struct net_resp *resp) WARN_UNUSED;
 
 /* Parse a JSON object answer (at most PUB_HTTP_MAX_JSON bytes); NULL when
  * it is not one. Caller json_decref's. */
@@ -64,8 +64,8 @@ enum err pub_http_save(struct pub_ctx *ctx, const struct post *p,
 
 /* Fill res for an outcome: status as the scheduler classifies it (0:
  * unclear, 5xx: retry, 429: later, 4xx: failed), the message (printf). */
-void pub_http_result(struct publish_result *res, int status,
-                     const char *fmt, ...) PRINTF_LIKE(3, 4);
+void pub_http_result(struct publish_result *res, int status, const char *fmt,
+                     ...) PRINTF_LIKE(3, 4);
 
 /* The first media file of p: path, sha256, size, content type. */
 struct pub_media {
@@ -75,8 +75,7 @@ struct pub_media {
 };
 void pub_media_init(struct pub_media *m);
 void pub_media_free(struct pub_media *m);
-enum err pub_media_first(const struct post *p, struct pub_media *m)
-    WARN_UNUSED;
+enum err pub_media_first(const struct post *p, struct pub_media *m) WARN_UNUSED;
 
 /* Sleep ms milliseconds (status polling). */
 void pub_http_sleep_ms(int64_t ms);

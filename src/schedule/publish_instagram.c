@@ -56,7 +56,8 @@ static void ig_fail(struct ig *g, enum err rc, const char *step, bool final)
 
     if (g->h.relogin) {
         snprintf(res->error_code, sizeof res->error_code, "invalid_grant");
-        pub_http_result(res, 401, "Instagram %s: the account %s needs a new "
+        pub_http_result(res, 401,
+                        "Instagram %s: the account %s needs a new "
                         "login (mediadash connect instagram --account %s): %s",
                         step, g->p->account, g->p->account,
                         buf_cstr(&g->h.err));
@@ -84,14 +85,18 @@ static void ig_fail(struct ig *g, enum err rc, const char *step, bool final)
                c == 613) {
         res->retry_after_s =
             g->resp.retry_at > 0 ? g->resp.retry_at - time_now() : 0;
-        pub_http_result(res, 429, "Instagram %s: %s (code %ld): trying "
-                        "again later", step, msg, c);
+        pub_http_result(res, 429,
+                        "Instagram %s: %s (code %ld): trying "
+                        "again later",
+                        step, msg, c);
     } else if (g->resp.status >= 500) {
         pub_http_result(res, final ? 0 : 503, "Instagram %s: HTTP %ld: %s",
                         step, g->resp.status, msg);
     } else {
-        pub_http_result(res, (int)g->resp.status, "Instagram %s: %s (code "
-                        "%ld)", step, msg, c);
+        pub_http_result(res, (int)g->resp.status,
+                        "Instagram %s: %s (code "
+                        "%ld)",
+                        step, msg, c);
     }
     json_decref(o);
 }
@@ -99,8 +104,7 @@ static void ig_fail(struct ig *g, enum err rc, const char *step, bool final)
 /* Start g->url as api_base + IG_VERSION + path. */
 static enum err ig_url(struct ig *g, const char *path)
 {
-    const char *base =
-        g->h.ctx->cfg->plat[PLATFORM_INSTAGRAM].api_base;
+    const char *base = g->h.ctx->cfg->plat[PLATFORM_INSTAGRAM].api_base;
     size_t n = base ? strlen(base) : 0;
 
     buf_reset(&g->url);
@@ -147,8 +151,7 @@ static enum err ig_post(struct ig *g, const char *path, const struct buf *form,
     struct net_req req = {.method = NET_POST,
                           .body = buf_cstr(form),
                           .body_len = form->len,
-                          .content_type =
-                              "application/x-www-form-urlencoded"};
+                          .content_type = "application/x-www-form-urlencoded"};
     enum err rc = ig_url(g, path);
 
     *out = NULL;
@@ -170,8 +173,7 @@ static enum err ig_post(struct ig *g, const char *path, const struct buf *form,
  * up. A limit we cannot read is not a reason to hold the post. */
 static enum err ig_quota(struct ig *g, bool *room)
 {
-    static const char *const params[] = {"fields", "config,quota_usage",
-                                         NULL};
+    static const char *const params[] = {"fields", "config,quota_usage", NULL};
     struct buf path;
     json_t *o = NULL, *d, *cfg, *used, *total, *dur;
     enum err rc;
@@ -197,7 +199,8 @@ static enum err ig_quota(struct ig *g, bool *room)
             window = 86400;
         *room = false;
         g->res->retry_after_s = window;
-        pub_http_result(g->res, 429, "Instagram publishing limit reached: "
+        pub_http_result(g->res, 429,
+                        "Instagram publishing limit reached: "
                         "%lld of %lld posts in %lld h used; the post waits "
                         "and is tried again after the window",
                         (long long)json_integer_value(used),
@@ -227,7 +230,8 @@ static enum err ig_container(struct ig *g, json_t *progress, const char **id)
     buf_init(&path, 256);
     rc = pub_media_first(p, &m);
     if (rc != ERR_OK || m.count != 1) {
-        pub_http_result(g->res, 400, "Instagram: one image or video per "
+        pub_http_result(g->res, 400,
+                        "Instagram: one image or video per "
                         "post is supported (carousels are not yet)");
         rc = ERR_UNSUPPORTED;
         goto out;
@@ -235,7 +239,8 @@ static enum err ig_container(struct ig *g, json_t *progress, const char **id)
     if (g->h.ctx->key == NULL || cfg->publish_public_base_url == NULL ||
         media_link_url(g->h.ctx->key, cfg->publish_public_base_url, p->id, 0,
                        buf_cstr(&m.sha256), &link) != ERR_OK) {
-        pub_http_result(g->res, 400, "Instagram fetches media from a public "
+        pub_http_result(g->res, 400,
+                        "Instagram fetches media from a public "
                         "URL: set publish.public_base_url to this "
                         "dashboard's public https address");
         rc = ERR_INVALID;
@@ -260,7 +265,8 @@ static enum err ig_container(struct ig *g, json_t *progress, const char **id)
         goto out;
     }
     if (!ig_id_ok(pub_http_str(o, "id"))) {
-        pub_http_result(g->res, 503, "Instagram container: no id in the "
+        pub_http_result(g->res, 503,
+                        "Instagram container: no id in the "
                         "answer");
         rc = ERR_PARSE;
         goto out;
@@ -283,8 +289,8 @@ out:
 
 /* The container's status_code into code (replaced), its status text into
  * text. */
-static enum err ig_status(struct ig *g, const char *container,
-                          struct buf *code, struct buf *text)
+static enum err ig_status(struct ig *g, const char *container, struct buf *code,
+                          struct buf *text)
 {
     static const char *const params[] = {"fields", "id,status_code,status",
                                          NULL};
@@ -363,10 +369,11 @@ static enum err ig_wait(struct ig *g, json_t *progress, const char *container,
     } else if (str_eq(buf_cstr(&code), "PUBLISHED")) {
         *published = true;
     } else if (str_eq(buf_cstr(&code), "IN_PROGRESS")) {
-        pub_http_result(g->res, 503, "Instagram is still processing "
+        pub_http_result(g->res, 503,
+                        "Instagram is still processing "
                         "container %s after %lld polls; the next round "
-                        "continues with it", container,
-                        (long long)cfg->publish_poll_count);
+                        "continues with it",
+                        container, (long long)cfg->publish_poll_count);
         rc = ERR_UPSTREAM;
     } else if (!str_eq(buf_cstr(&code), "FINISHED")) {
         /* ERROR, EXPIRED: this container is done for; a retry makes a
@@ -458,8 +465,10 @@ static enum err ig_publish(void *ctx, const struct post *p,
 
     ig_init(&g, ctx, p, res);
     if (!ig_id_ok(p->account)) {
-        pub_http_result(res, 400, "Instagram: the account must be an IG "
-                        "user id (digits), not \"%s\"", p->account);
+        pub_http_result(res, 400,
+                        "Instagram: the account must be an IG "
+                        "user id (digits), not \"%s\"",
+                        p->account);
         goto out;
     }
     rc = ig_quota(&g, &room);

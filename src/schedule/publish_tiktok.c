@@ -54,7 +54,7 @@ struct tt {
     struct publish_result *res;
     struct net_resp resp;
     struct buf url;
-    json_t *data;       /* the last answer's "data" (borrowed from answer) */
+    json_t *data; /* the last answer's "data" (borrowed from answer) */
     json_t *answer;
 };
 
@@ -82,9 +82,10 @@ static void tt_fail(struct tt *t, enum err rc, const char *step, bool final)
 
     if (t->h.relogin) {
         snprintf(res->error_code, sizeof res->error_code, "invalid_grant");
-        pub_http_result(res, 401, "TikTok %s: the account %s needs a new "
-                        "login (mediadash connect tiktok): %s", step,
-                        t->p->account, buf_cstr(&t->h.err));
+        pub_http_result(res, 401,
+                        "TikTok %s: the account %s needs a new "
+                        "login (mediadash connect tiktok): %s",
+                        step, t->p->account, buf_cstr(&t->h.err));
         return;
     }
     o = pub_http_json(buf_cstr(&t->resp.body), t->resp.body.len);
@@ -111,13 +112,11 @@ static void tt_fail(struct tt *t, enum err rc, const char *step, bool final)
     } else if (t->resp.status >= 500) {
         res->http_status = final ? 0 : 503;
     } else {
-        res->http_status =
-            t->resp.status >= 400 ? (int)t->resp.status : 400;
+        res->http_status = t->resp.status >= 400 ? (int)t->resp.status : 400;
     }
     buf_catf(&res->message, "TikTok %s: %s%s%s%s%s%s", step, code,
-             msg && *msg ? ": " : "", msg ? msg : "",
-             log_id ? " (log_id " : "", log_id ? log_id : "",
-             log_id ? ")" : "");
+             msg && *msg ? ": " : "", msg ? msg : "", log_id ? " (log_id " : "",
+             log_id ? log_id : "", log_id ? ")" : "");
 out:
     json_decref(o);
 }
@@ -151,8 +150,7 @@ static enum err tt_post(struct tt *t, const char *path, json_t *body)
         t->answer = pub_http_json(buf_cstr(&t->resp.body), t->resp.body.len);
         t->data = json_object_get(t->answer, "data");
         if (!json_is_object(t->data)) {
-            buf_setf(&t->h.err, "POST %s: no data object in the answer",
-                     path);
+            buf_setf(&t->h.err, "POST %s: no data object in the answer", path);
             rc = ERR_PARSE;
         } else if (!str_eq(pub_http_str(json_object_get(t->answer, "error"),
                                         "code"),
@@ -181,8 +179,8 @@ static enum err tt_creator(struct tt *t, const char *level, json_t *progress)
     json_t *opts, *v;
     bool offered = false;
     size_t i;
-    enum err rc = tt_post(t, "/v2/post/publish/creator_info/query/",
-                          json_object());
+    enum err rc =
+        tt_post(t, "/v2/post/publish/creator_info/query/", json_object());
 
     if (rc != ERR_OK) {
         tt_fail(t, rc, "creator_info", false);
@@ -192,8 +190,10 @@ static enum err tt_creator(struct tt *t, const char *level, json_t *progress)
     json_array_foreach(opts, i, v) offered |=
         json_is_string(v) && str_eq(json_string_value(v), level);
     if (json_is_array(opts) && !offered) {
-        pub_http_result(t->res, 400, "TikTok: this creator cannot post with "
-                        "privacy %s (%s)", t->p->privacy, level);
+        pub_http_result(t->res, 400,
+                        "TikTok: this creator cannot post with "
+                        "privacy %s (%s)",
+                        t->p->privacy, level);
         return ERR_INVALID;
     }
     if (pub_http_str(t->data, "creator_username") != NULL)
@@ -263,8 +263,9 @@ static enum err tt_read(struct tt *t, int fd, const struct pub_media *m,
         return ERR_OK;
     pub_http_result(t->res, 400, "TikTok: %s: cannot read byte %lld: %s",
                     buf_cstr(&m->path), (long long)(off + got),
-                    n < 0 ? strerror(errno) : "the file is shorter than "
-                                              "when the post was made");
+                    n < 0 ? strerror(errno)
+                          : "the file is shorter than "
+                            "when the post was made");
     return ERR_IO;
 }
 
@@ -272,10 +273,11 @@ static enum err tt_read(struct tt *t, int fd, const struct pub_media *m,
  * last may be sent again; the last one is never repeated blindly (its
  * arrival may publish the video, and a repeat would be refused as if
  * nothing had gone out). */
-static enum err tt_put(struct tt *t, const char *url, int64_t off,
-                       int64_t len, int64_t total, const char *mem)
+static enum err tt_put(struct tt *t, const char *url, int64_t off, int64_t len,
+                       int64_t total, const char *mem)
 {
-    struct net_req req = {.method = NET_PUT, .url = url,
+    struct net_req req = {.method = NET_PUT,
+                          .url = url,
                           .content_type = "video/mp4",
                           .retry_unsafe = off + len < total};
     const char *hdrs[2] = {NULL, NULL};
@@ -332,7 +334,8 @@ static enum err tt_upload(struct tt *t, const struct pub_media *m,
             break;
         rc = tt_put(t, url, off, len, m->bytes, mem);
         if (rc != ERR_OK && last) /* whatever it says: ask status/fetch */
-            pub_http_result(t->res, 0, "TikTok upload (last chunk): %s "
+            pub_http_result(t->res, 0,
+                            "TikTok upload (last chunk): %s "
                             "(outcome unknown: checking with TikTok before "
                             "anything else)",
                             buf_cstr(&t->h.err));
@@ -415,7 +418,8 @@ static enum err tt_poll(struct tt *t, json_t *progress)
             buf_catf(&t->res->message, " (%s)", buf_cstr(&t->h.err));
         rc = ERR_UPSTREAM;
     } else {
-        pub_http_result(t->res, 503, "TikTok is still processing publish "
+        pub_http_result(t->res, 503,
+                        "TikTok is still processing publish "
                         "%s (%s) after %lld polls; the next round continues",
                         id, status, (long long)cfg->publish_poll_count);
         rc = ERR_UPSTREAM;
@@ -466,10 +470,10 @@ static enum err tt_send(struct tt *t, json_t *progress)
         rc = ERR_UNSUPPORTED;
         goto out;
     }
-    rc = tiktok_chunk_plan(m.bytes, t->h.ctx->cfg->publish_tiktok_chunk,
-                           &plan);
+    rc = tiktok_chunk_plan(m.bytes, t->h.ctx->cfg->publish_tiktok_chunk, &plan);
     if (rc != ERR_OK) {
-        pub_http_result(t->res, 400, "TikTok: a video of %lld bytes cannot "
+        pub_http_result(t->res, 400,
+                        "TikTok: a video of %lld bytes cannot "
                         "be uploaded (1 to 1000 chunks of at most 64 MiB)",
                         (long long)m.bytes);
         goto out;
@@ -541,8 +545,10 @@ static enum err tt_check(void *ctx, const struct post *p, bool *found,
     } else if (rc == ERR_OK && tt_short(&t, progress, status)) {
         /* the last chunk never arrived: the video cannot go out */
     } else if (rc == ERR_OK && status != NULL && !str_eq(status, "FAILED")) {
-        buf_setf(&res->message, "TikTok is still processing publish %s "
-                 "(%s)", pub_http_str(progress, "publish_id"), status);
+        buf_setf(&res->message,
+                 "TikTok is still processing publish %s "
+                 "(%s)",
+                 pub_http_str(progress, "publish_id"), status);
         rc = ERR_UPSTREAM; /* unclear for now: asked again next round */
     } else if (rc != ERR_OK) {
         buf_setf(&res->message, "TikTok check: %s", buf_cstr(&t.h.err));

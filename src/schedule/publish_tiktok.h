@@ -35,8 +35,8 @@
 #include "core/err.h"
 #include "schedule/worker.h"
 
-#define TIKTOK_CHUNK_MIN ((int64_t)5 << 20)    /* 5 MiB */
-#define TIKTOK_CHUNK_MAX ((int64_t)64 << 20)   /* 64 MiB */
+#define TIKTOK_CHUNK_MIN ((int64_t)5 << 20)  /* 5 MiB */
+#define TIKTOK_CHUNK_MAX ((int64_t)64 << 20) /* 64 MiB */
 #define TIKTOK_LAST_CHUNK_MAX ((int64_t)128 << 20)
 #define TIKTOK_CHUNKS_MAX 1000
 
@@ -47,8 +47,8 @@
  * 2 * chunk <= 128 MiB). A video over 64 MiB is always two chunks or
  * more. */
 struct tiktok_chunks {
-    int64_t chunk_size;  /* as sent in source_info */
-    int64_t count;       /* total_chunk_count */
+    int64_t chunk_size; /* as sent in source_info */
+    int64_t count;      /* total_chunk_count */
 };
 
 /* Plan the upload of a video of video_size bytes with the preferred chunk

@@ -27,8 +27,7 @@ static struct secret_key *load_key(const char *dir, const char *name)
     buf_init(&path, 4096);
     buf_init(&err, 1024);
     assert_int_equal(buf_printf(&path, "%s/%s", dir, name), ERR_OK);
-    assert_int_equal(secret_key_load(buf_cstr(&path), true, &k, &err),
-                     ERR_OK);
+    assert_int_equal(secret_key_load(buf_cstr(&path), true, &k, &err), ERR_OK);
     buf_free(&path);
     buf_free(&err);
     return k;
@@ -126,7 +125,11 @@ static void test_token_refuses_bad_input(void **state)
 static void test_parse_refuses_garbage(void **state)
 {
     static const char *const bad[] = {
-        "", "1", "1.0", "1.0.", "x.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "",
+        "1",
+        "1.0",
+        "1.0.",
+        "x.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "0.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "-1.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "1.10.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
@@ -159,20 +162,17 @@ static void test_url(void **state)
     struct buf u, want;
     buf_init(&u, 4096);
     buf_init(&want, 4096);
-    assert_int_equal(buf_printf(&want, "https://dash.example/m/%s", t),
-                     ERR_OK);
-    assert_int_equal(media_link_url(k->k1, "https://dash.example/", 5, 0,
-                                    SHA_A, &u),
-                     ERR_OK);
+    assert_int_equal(buf_printf(&want, "https://dash.example/m/%s", t), ERR_OK);
+    assert_int_equal(
+        media_link_url(k->k1, "https://dash.example/", 5, 0, SHA_A, &u),
+        ERR_OK);
     assert_string_equal(buf_cstr(&u), buf_cstr(&want));
-    assert_int_equal(media_link_url(k->k1, "https://dash.example", 5, 0,
-                                    SHA_A, &u),
-                     ERR_OK);
+    assert_int_equal(
+        media_link_url(k->k1, "https://dash.example", 5, 0, SHA_A, &u), ERR_OK);
     assert_string_equal(buf_cstr(&u), buf_cstr(&want));
     assert_int_equal(media_link_url(k->k1, "ftp://x", 5, 0, SHA_A, &u),
                      ERR_INVALID);
-    assert_int_equal(media_link_url(k->k1, NULL, 5, 0, SHA_A, &u),
-                     ERR_INVALID);
+    assert_int_equal(media_link_url(k->k1, NULL, 5, 0, SHA_A, &u), ERR_INVALID);
     free(t);
     buf_free(&u);
     buf_free(&want);
@@ -220,9 +220,9 @@ static void test_item(void **state)
     assert_int_equal(bytes, 3);
     assert_int_equal(media_link_item(media, 2, &path, &sha, &bytes, &ct),
                      ERR_NOTFOUND);
-    assert_int_equal(media_link_item("[{\"path\":1}]", 0, &path, &sha,
-                                     &bytes, &ct),
-                     ERR_PARSE);
+    assert_int_equal(
+        media_link_item("[{\"path\":1}]", 0, &path, &sha, &bytes, &ct),
+        ERR_PARSE);
     assert_int_equal(media_link_item("{}", 0, &path, &sha, &bytes, &ct),
                      ERR_PARSE);
     assert_int_equal(media_link_item(NULL, 0, &path, &sha, &bytes, &ct),
@@ -270,7 +270,7 @@ static void test_chunk_plan(void **state)
     plan_ok(1, 10 * MIB, 1, 1);
     plan_ok(5 * MIB - 1, 10 * MIB, 5 * MIB - 1, 1);
     plan_ok(5 * MIB, 10 * MIB, 5 * MIB, 1);
-    plan_ok(11 * MIB, 5 * MIB, 5 * MIB, 2);     /* 5 + 6 MiB */
+    plan_ok(11 * MIB, 5 * MIB, 5 * MIB, 2); /* 5 + 6 MiB */
     plan_ok(15 * MIB, 5 * MIB, 5 * MIB, 3);
     plan_ok(15 * MIB + 7, 5 * MIB, 5 * MIB, 3); /* last takes the 7 */
     plan_ok(12 * MIB, 10 * MIB, 12 * MIB, 1);   /* under 2 chunks, <= 64 */
@@ -278,7 +278,7 @@ static void test_chunk_plan(void **state)
     plan_ok(100 * MIB, 64 * MIB, 50 * MIB, 2);  /* over 64 MiB: two */
     plan_ok(100 * MIB + 1, 64 * MIB, 50 * MIB, 2);
     plan_ok(129 * MIB, 64 * MIB, 64 * MIB, 2);
-    plan_ok(20 * MIB, 1, 5 * MIB, 4);           /* clamped up to 5 MiB */
+    plan_ok(20 * MIB, 1, 5 * MIB, 4);            /* clamped up to 5 MiB */
     plan_ok(300 * MIB, 1000 * MIB, 64 * MIB, 4); /* clamped to 64 MiB */
     plan_ok(1000 * 5 * MIB, 5 * MIB, 5 * MIB, 1000);
     assert_int_equal(tiktok_chunk_plan(1001 * 5 * MIB, 5 * MIB, &p),
@@ -295,8 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_token_refuses_bad_input,
                                         keys_setup, keys_teardown),
         cmocka_unit_test(test_parse_refuses_garbage),
-        cmocka_unit_test_setup_teardown(test_url, keys_setup,
-                                        keys_teardown),
+        cmocka_unit_test_setup_teardown(test_url, keys_setup, keys_teardown),
         cmocka_unit_test(test_servable),
         cmocka_unit_test(test_item),
         cmocka_unit_test(test_chunk_plan),
