@@ -55,12 +55,14 @@ static const struct opt opts[] = {
                   "https://graph.facebook.com/v21.0/oauth/access_token",
                   "https://graph.facebook.com",
                   "instagram_basic,instagram_manage_insights,"
+                  "instagram_content_publish,"
                   "pages_show_list,pages_read_engagement"),
     PLATFORM_OPTS(PLATFORM_TIKTOK, "tiktok",
                   "https://www.tiktok.com/v2/auth/authorize/",
                   "https://open.tiktokapis.com/v2/oauth/token/",
                   "https://open.tiktokapis.com",
-                  "user.info.basic,user.info.stats,video.list"),
+                  "user.info.basic,user.info.stats,video.list,"
+                  "video.publish"),
     {"secret_key_file", OPT_STR, offsetof(struct config, secret_key_file), 0,
      0, NULL, 0, "key file for secrets at rest (default: <db>.key)"},
     {"oauth.refresh_margin", OPT_INT,

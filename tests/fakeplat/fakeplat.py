@@ -19,8 +19,11 @@ Test controls (see README.md, "Fake platform server"):
                   {"graph_headers": {"X-App-Usage": "{...}"}}  sent with
                                              every Graph answer ({} stops)
                   {"supported_metrics": [...]}  IG media insight metrics
+                  {"instagram_publish": {...}}, {"tiktok_publish": {...}}
+                                             publishing (see that section)
   GET  /_stats    {"total": N, "paths": {"/path": N}, "methods": {...},
-                   "last": {"/path": {"method", "query", "headers", "body"}}}
+                   "last": {"/path": {"method", "query", "headers", "body"}},
+                   "published": {"instagram:<caption>": N, ...}, ...}
   ?_fault=KIND    one fault for this request only (same kinds, defaults)
 FAULT = {"path": "/prefix", "kind": KIND, "times": 1, ...options}
 KIND:  refuse | hang | slow | truncate | reset | status | malformed |
