@@ -168,6 +168,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     cfg.platform = plat.cfg;
     cfg.oauth = plat.o;
+    cfg.key = plat.key; /* the public media links (/m/) */
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

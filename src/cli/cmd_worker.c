@@ -1,4 +1,5 @@
-/* mediadash worker [--id NAME] [--once]: publish due posts. */
+/* mediadash worker [--id NAME] [--once] [--config FILE] [--set K=V]:
+ * publish due posts. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,9 +13,14 @@
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 
+#define WORKER_MAX_SETS 32
+
 struct worker_args {
     char id[64];
     bool once;
+    const char *conf_file;              /* --config FILE */
+    const char *sets[WORKER_MAX_SETS];  /* --set KEY=VALUE */
+    size_t nsets;
     int64_t interval_s;
     struct worker_config cfg;
 };
@@ -38,6 +44,8 @@ static int parse_worker(int argc, char **argv, struct worker_args *a)
         {"grace", required_argument, NULL, 'g'},
         {"batch", required_argument, NULL, 'b'},
         {"interval", required_argument, NULL, 'n'},
+        {"config", required_argument, NULL, 'f'},
+        {"set", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     int64_t v;
@@ -57,6 +65,10 @@ static int parse_worker(int argc, char **argv, struct worker_args *a)
             a->cfg.batch = (size_t)v;
         else if (c == 'n' && opt_int("interval", optarg, 1, 3600, &v))
             a->interval_s = v;
+        else if (c == 'f')
+            a->conf_file = optarg;
+        else if (c == 'S' && a->nsets < WORKER_MAX_SETS)
+            a->sets[a->nsets++] = optarg;
         else
             return EXIT_USAGE;
     }
@@ -94,12 +106,14 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     a.cfg.id = a.id;
     a.cfg.pubs = publishers_all;
     a.cfg.npubs = publishers_count;
-    exit_code = cli_platform_open(cli, NULL, NULL, 0, NULL, &x);
+    exit_code = cli_platform_open(cli, a.conf_file, a.sets, a.nsets, NULL,
+                                  &x);
     if (exit_code != EXIT_OK_) {
         cli_platform_close(&x);
         return exit_code;
     }
-    ctx = (struct pub_ctx){.st = x.st, .nc = x.nc, .o = x.o, .cfg = x.cfg};
+    ctx = (struct pub_ctx){.st = x.st, .nc = x.nc, .o = x.o, .cfg = x.cfg,
+                           .key = x.key};
     a.cfg.ctx = &ctx;
     /* SIGINT/SIGTERM end the loop between rounds, never inside one. */
     sigemptyset(&sigs);

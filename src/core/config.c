@@ -55,12 +55,14 @@ static const struct opt opts[] = {
                   "https://graph.facebook.com/v21.0/oauth/access_token",
                   "https://graph.facebook.com",
                   "instagram_basic,instagram_manage_insights,"
+                  "instagram_content_publish,"
                   "pages_show_list,pages_read_engagement"),
     PLATFORM_OPTS(PLATFORM_TIKTOK, "tiktok",
                   "https://www.tiktok.com/v2/auth/authorize/",
                   "https://open.tiktokapis.com/v2/oauth/token/",
                   "https://open.tiktokapis.com",
-                  "user.info.basic,user.info.stats,video.list"),
+                  "user.info.basic,user.info.stats,video.list,"
+                  "video.publish"),
     {"secret_key_file", OPT_STR, offsetof(struct config, secret_key_file), 0,
      0, NULL, 0, "key file for secrets at rest (default: <db>.key)"},
     {"oauth.refresh_margin", OPT_INT,
@@ -77,6 +79,21 @@ static const struct opt opts[] = {
      offsetof(struct config, collect_youtube_analytics_base), 0, 0,
      "https://youtubeanalytics.googleapis.com", 0,
      "YouTube Analytics API base URL (+ /v2/reports)"},
+    {"publish.public_base_url", OPT_STR,
+     offsetof(struct config, publish_public_base_url), 0, 0, NULL, 0,
+     "public https address of this dashboard: Instagram fetches scheduled "
+     "media from <url>/m/<token>"},
+    {"publish.poll_interval_ms", OPT_INT,
+     offsetof(struct config, publish_poll_interval_ms), 0, 60000, "3000", 0,
+     "milliseconds between status polls of an upload (Instagram container, "
+     "TikTok publish)"},
+    {"publish.poll_count", OPT_INT,
+     offsetof(struct config, publish_poll_count), 1, 1000, "20", 0,
+     "status polls per worker round before the post waits for the next "
+     "round"},
+    {"publish.tiktok_chunk", OPT_INT,
+     offsetof(struct config, publish_tiktok_chunk), 5242880, 67108864,
+     "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -47,6 +47,12 @@ struct config {
     int64_t collect_timeout_s;     /* one request attempt, start to end */
     int64_t collect_retries;       /* retries of a transient failure */
     char *collect_youtube_analytics_base; /* owned; YouTube Analytics API */
+    /* publishing (src/schedule/publish_*.c) */
+    char *publish_public_base_url; /* owned; the dashboard's public https
+                                      address, for media links (/m/) */
+    int64_t publish_poll_interval_ms; /* between status polls */
+    int64_t publish_poll_count;       /* status polls per round */
+    int64_t publish_tiktok_chunk;     /* TikTok upload chunk, bytes */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -194,3 +194,14 @@ out:
     free(bin);
     return rc;
 }
+
+enum err secret_derive(const struct secret_key *k, uint64_t id,
+                       const char *ctx, unsigned char *out, size_t outlen)
+{
+    if (outlen < crypto_kdf_BYTES_MIN || outlen > crypto_kdf_BYTES_MAX ||
+        ctx == NULL || strlen(ctx) != crypto_kdf_CONTEXTBYTES)
+        return ERR_INVALID;
+    return crypto_kdf_derive_from_key(out, outlen, id, ctx, k->k) == 0
+               ? ERR_OK
+               : ERR_INVALID;
+}

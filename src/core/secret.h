@@ -12,6 +12,8 @@
 #define MEDIADASH_SECRET_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "err.h"
@@ -39,6 +41,15 @@ enum err secret_seal(const struct secret_key *k, const char *plain,
  * (another key, or tampered); err says which, never with the contents. */
 enum err secret_open(const struct secret_key *k, const char *sealed,
                      struct buf *out, struct buf *err) WARN_UNUSED;
+
+/* Derive a subkey of outlen bytes (16 to 64) for one purpose from the
+ * key: libsodium's crypto_kdf (BLAKE2b) with subkey id `id` and the
+ * 8-character context ctx ("medialnk"). The same key, id and context
+ * give the same subkey in every process; no other use sees it.
+ * ERR_INVALID for a bad outlen or a context that is not 8 bytes. */
+enum err secret_derive(const struct secret_key *k, uint64_t id,
+                       const char *ctx, unsigned char *out, size_t outlen)
+    WARN_UNUSED;
 
 /* Zero b's memory and free it (for buffers that held a secret). */
 void secret_buf_wipe(struct buf *b);

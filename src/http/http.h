@@ -31,6 +31,9 @@ struct http_config {
      * routes that talk to the platforms (OAuth callback, publishing). */
     const struct config *platform;
     struct oauth *oauth;
+    /* The secret key (borrowed, NULL in dashboard-only tests): the
+     * public media links (/m/<token>) are keyed by it. */
+    const struct secret_key *key;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
@@ -39,6 +42,7 @@ void http_config_defaults(struct http_config *cfg);
 struct http_server;
 struct config;
 struct oauth;
+struct secret_key;
 
 /* Start serving in background threads. On failure err says why. */
 enum err http_start(const struct http_config *cfg, struct http_server **out,
@@ -78,6 +82,13 @@ struct http_response {
     const char *etag;          /* static quoted ETag, or NULL */
     char *location_owned;      /* owned, or NULL; sent instead of location */
     unsigned retry_after;      /* seconds for Retry-After, 0: no header */
+    /* A file sent instead of body (api_media.c): file_len bytes of
+     * file_fd from file_off, streamed from disk; the server takes the fd
+     * and closes it. Adds Accept-Ranges, and Content-Range when set. */
+    bool has_file;
+    int file_fd;
+    uint64_t file_off, file_len;
+    char *content_range;       /* owned, or NULL */
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

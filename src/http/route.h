@@ -34,5 +34,7 @@ extern const struct route http_page_routes[]; /* static.c: /, /login,
 extern const struct route http_auth_routes[];
 /* api_posts.c: /api/v1/posts, the scheduler's queue */
 extern const struct route http_post_routes[];
+/* api_media.c: /m/<token>, public links to scheduled posts' media */
+extern const struct route http_media_routes[];
 
 #endif

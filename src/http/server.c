@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/jsonw.h"
@@ -130,6 +131,7 @@ static const struct route *const route_tables[] = {
     http_api_routes,
     http_page_routes,
     http_post_routes,
+    http_media_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,
@@ -260,6 +262,10 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
     }
     if (res->etag)
         MHD_add_response_header(r, "ETag", res->etag);
+    if (res->has_file)
+        MHD_add_response_header(r, "Accept-Ranges", "bytes");
+    if (res->content_range)
+        MHD_add_response_header(r, "Content-Range", res->content_range);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *conn,
@@ -268,11 +274,20 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
     struct MHD_Response *r;
     enum MHD_Result ret;
     size_t len = res->body.len;
-    char *data = buf_steal(&res->body);
+    char *data = NULL;
 
-    r = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+    if (res->has_file) { /* streamed from disk; MHD closes the fd */
+        r = MHD_create_response_from_fd_at_offset64(
+            res->file_len, res->file_fd, res->file_off);
+    } else {
+        data = buf_steal(&res->body);
+        r = MHD_create_response_from_buffer_with_free_callback(len, data,
+                                                               free);
+    }
     if (r == NULL) {
         free(data);
+        if (res->has_file)
+            close(res->file_fd);
         return MHD_NO;
     }
     add_headers(r, res);
@@ -317,6 +332,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     buf_free(&res.body);
     free(res.set_cookie);
     free(res.location_owned);
+    free(res.content_range);
     return ret;
 }
 

@@ -481,6 +481,11 @@ static void set_method(CURL *h, const struct net_req *req)
     }
     if (req->method == NET_PUT || req->method == NET_DELETE)
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, names[req->method]);
+    /* libcurl itself sends a request again, on a new connection, when a
+     * reused one dies before any answer: a request that must not be
+     * repeated (Instagram's media_publish) takes a fresh connection. */
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT,
+                     req->method != NET_GET && !req->retry_unsafe ? 1L : 0L);
 }
 
 static void set_options(struct net_client *c, const struct net_req *req,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/config.h"
+#include "core/secret.h"
 #include "net/net.h"
 #include "net/oauth.h"
 #include "schedule/worker.h"
@@ -21,6 +22,7 @@ struct pub_ctx {
     struct net_client *nc;    /* the worker's HTTP client */
     struct oauth *o;          /* access tokens (thread-safe, shared) */
     const struct config *cfg; /* base URLs, media settings */
+    const struct secret_key *key; /* public media links (media_link.h) */
 };
 
 /* Every publisher of this build, the platforms' and dryrun. */

@@ -19,8 +19,11 @@ Test controls (see README.md, "Fake platform server"):
                   {"graph_headers": {"X-App-Usage": "{...}"}}  sent with
                                              every Graph answer ({} stops)
                   {"supported_metrics": [...]}  IG media insight metrics
+                  {"instagram_publish": {...}}, {"tiktok_publish": {...}}
+                                             publishing (see that section)
   GET  /_stats    {"total": N, "paths": {"/path": N}, "methods": {...},
-                   "last": {"/path": {"method", "query", "headers", "body"}}}
+                   "last": {"/path": {"method", "query", "headers", "body"}},
+                   "published": {"instagram:<caption>": N, ...}, ...}
   ?_fault=KIND    one fault for this request only (same kinds, defaults)
 FAULT = {"path": "/prefix", "kind": KIND, "times": 1, ...options}
 KIND:  refuse | hang | slow | truncate | reset | status | malformed |
@@ -41,6 +44,8 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.error
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_REQUEST_BODY = 1 << 20
@@ -90,6 +95,8 @@ class State:
         self.expires_in = int(oauth.get("expires_in", 3599))
         self.token_delay = 0.0  # seconds before a token endpoint answers
         self.graph_headers = {}  # e.g. X-App-Usage on every Graph answer
+        self.published = {}  # "platform:marker" -> publishes that went out
+        self.pub = PubState()  # Instagram/TikTok publishing (see below)
 
     def count(self, method, path, query, headers, body):
         with self.lock:
@@ -119,6 +126,14 @@ class State:
             return {"total": self.total, "paths": dict(self.paths),
                     "methods": dict(self.methods), "last": dict(self.last),
                     "faults_pending": len(self.faults),
+                    "published": dict(self.published),
+                    "media_fetches": list(self.pub.fetches),
+                    "tiktok_uploads": [
+                        {"publish_id": k, "title": v["title"],
+                         "size": v["size"], "chunks": v["chunks"],
+                         "chunk_size": v["chunk"],
+                         "sha256": v.get("sha256", "")}
+                        for k, v in self.pub.publishes.items()],
                     "oversized_sent": self.oversized_sent}
 
 
@@ -151,7 +166,426 @@ def pick(obj, fields, always=("id",)):
     return out
 
 
-class Handler(BaseHTTPRequestHandler):
+# ==== Publishing: Instagram content publishing and TikTok direct post ====
+# (pub-igtt) State per container / publish_id, status progressing over
+# polls, the media fetched from the image_url/video_url like Instagram
+# does, TikTok's chunk rules checked, and "published" counted per marker
+# ("instagram:<caption>", "tiktok:<title>") in /_stats.
+#
+# /_control {"instagram_publish": {...}} (merged into the settings):
+#   in_progress_polls  container status polls answered IN_PROGRESS (1)
+#   final_status       FINISHED | ERROR | EXPIRED, after those polls
+#   status_text        the container's "status" text for ERROR
+#   quota_usage, quota_total   content_publishing_limit (0, 100)
+#   lose_answer        media_publish answers (publishing first) that are
+#                      lost: the connection is reset instead (0)
+# /_control {"tiktok_publish": {...}}:
+#   processing_polls   status/fetch answers PROCESSING_UPLOAD after the
+#                      upload (1)
+#   final_status       PUBLISH_COMPLETE | FAILED; fail_reason for FAILED
+#   privacy_level_options  what creator_info offers
+#   post_error         an error code init answers with (e.g.
+#                      spam_risk_too_many_posts), once
+#   lose_chunk_answer  last chunks received (the video goes out) whose
+#                      answer is lost: the connection is reset (0)
+
+TIKTOK_ERRORS.update({
+    "spam_risk_too_many_posts": (403, "The daily post cap from the API "
+                                 "is reached for the current user."),
+    "spam_risk_user_banned_from_posting": (403, "The user is banned from "
+                                           "making new posts."),
+})
+
+MIB = 1 << 20
+
+
+class PubState:
+    """Publishing state; guarded by State.lock."""
+
+    def __init__(self):
+        self.ig = {"in_progress_polls": 1, "final_status": "FINISHED",
+                   "status_text": "", "quota_usage": 0, "quota_total": 100,
+                   "lose_answer": 0}
+        self.tt = {"processing_polls": 1, "final_status": "PUBLISH_COMPLETE",
+                   "fail_reason": "", "post_error": "",
+                   "lose_chunk_answer": 0,
+                   "privacy_level_options": [
+                       "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS",
+                       "FOLLOWER_OF_CREATOR", "SELF_ONLY"]}
+        self.containers = {}  # id -> dict
+        self.publishes = {}   # publish_id -> dict
+        self.uploads = {}     # upload_id -> publish_id
+        self.fetches = []     # media the fake fetched, for the tests
+        self.next_id = 1
+
+
+class PubMixin:
+    def pub_control(self, req):
+        """Called under the state lock by control()."""
+        pub = self.server.state.pub
+        pub.ig.update(req.get("instagram_publish", {}))
+        pub.tt.update(req.get("tiktok_publish", {}))
+
+    def pub_streams_body(self, method, path):
+        return method == "PUT" and path == "/upload/tiktok/"
+
+    def pub_count(self, key):
+        st = self.server.state
+        with st.lock:
+            st.published[key] = st.published.get(key, 0) + 1
+
+    # ---- Instagram ------------------------------------------------------
+    def pub_route(self, method, path, q, body):
+        if path.startswith("/v2/post/publish/") and method == "POST":
+            self.tt_publish_api(path, body)
+            return True
+        if not path.startswith(GRAPH_VERSION_PREFIX):
+            return False
+        segs = path.strip("/").split("/")[1:]
+        st = self.server.state
+        user = st.data.get("instagram", {}).get("user", {}).get("id")
+        if len(segs) == 2 and segs[0] == user:
+            if segs[1] == "content_publishing_limit" and method == "GET":
+                self.ig_limit(q)
+                return True
+            if segs[1] == "media" and method == "POST":
+                self.ig_create(q, body)
+                return True
+            if segs[1] == "media_publish" and method == "POST":
+                self.ig_media_publish(q, body)
+                return True
+        if len(segs) == 1 and method == "GET":
+            with st.lock:
+                known = segs[0] in st.pub.containers
+            if known:
+                self.ig_container_status(segs[0], q)
+                return True
+        return False
+
+    def ig_form(self, q, body):
+        form = dict(q)
+        form.update({k: v[-1] for k, v in urllib.parse.parse_qs(
+            body.decode("utf-8", "replace"), keep_blank_values=True).items()})
+        return form
+
+    def ig_limit(self, q):
+        pub = self.server.state.pub
+        fields = [f for f in q.get("fields", "").split(",") if f]
+        with self.server.state.lock:
+            row = {"config": {"quota_total": int(pub.ig["quota_total"]),
+                              "quota_duration": 86400},
+                   "quota_usage": int(pub.ig["quota_usage"])}
+        self.send_json(200, {"data": [pick(row, fields, ())]})
+
+    def ig_fetch(self, url):
+        """Download the media like Instagram's servers do."""
+        rec = {"url_path": urllib.parse.urlsplit(url).path, "status": 0,
+               "bytes": 0, "sha256": "", "content_type": ""}
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                h = hashlib.sha256()
+                n = 0
+                while True:
+                    chunk = r.read(1 << 16)
+                    if not chunk:
+                        break
+                    h.update(chunk)
+                    n += len(chunk)
+                rec.update(status=r.status, bytes=n, sha256=h.hexdigest(),
+                           content_type=r.headers.get("Content-Type", ""),
+                           content_length=int(r.headers.get(
+                               "Content-Length", "-1")))
+        except urllib.error.HTTPError as e:
+            rec["status"] = e.code
+        except (OSError, ValueError) as e:
+            rec["error"] = str(e)
+        with self.server.state.lock:
+            self.server.state.pub.fetches.append(rec)
+        return rec
+
+    def ig_create(self, q, body):
+        f = self.ig_form(q, body)
+        url = f.get("image_url") or f.get("video_url")
+        if not url or (f.get("image_url") and f.get("video_url")):
+            return self.error_graph(100, 400, "(#100) The parameter "
+                                    "image_url or video_url is required.")
+        if f.get("video_url") and f.get("media_type") not in ("REELS",
+                                                              "VIDEO"):
+            return self.error_graph(100, 400, "(#100) media_type REELS is "
+                                    "required for video_url")
+        rec = self.ig_fetch(url)
+        want = "video/" if f.get("video_url") else "image/"
+        ok = (rec["status"] == 200 and rec["bytes"] > 0 and
+              rec.get("content_length") == rec["bytes"] and
+              rec["content_type"].startswith(want))
+        st = self.server.state
+        with st.lock:
+            cid = "1796%013d" % st.pub.next_id
+            st.pub.next_id += 1
+            final = st.pub.ig["final_status"] if ok else "ERROR"
+            text = st.pub.ig["status_text"] if ok else (
+                "Error: Media download has failed. The media URI doesn't "
+                "meet our requirements. (HTTP %s)" % rec["status"])
+            st.pub.containers[cid] = {
+                "caption": f.get("caption", ""), "fetch": rec,
+                "polls_left": int(st.pub.ig["in_progress_polls"]),
+                "final": final, "text": text, "status": "IN_PROGRESS",
+                "media_type": f.get("media_type", "IMAGE")}
+        self.send_json(200, {"id": cid})
+
+    def ig_container_status(self, cid, q):
+        st = self.server.state
+        fields = [x for x in q.get("fields", "").split(",") if x]
+        with st.lock:
+            c = st.pub.containers[cid]
+            if c["status"] == "IN_PROGRESS":
+                if c["polls_left"] > 0:
+                    c["polls_left"] -= 1
+                else:
+                    c["status"] = c["final"]
+            out = {"id": cid, "status_code": c["status"],
+                   "status": c["text"] if c["status"] == "ERROR" else
+                   ("Finished: Media has been uploaded and it is ready to be "
+                    "published." if c["status"] == "FINISHED" else
+                    c["status"].capitalize())}
+        self.send_json(200, pick(out, fields))
+
+    def ig_media_publish(self, q, body):
+        st = self.server.state
+        cid = self.ig_form(q, body).get("creation_id", "")
+        with st.lock:
+            c = st.pub.containers.get(cid)
+            state = c["status"] if c else None
+            if state == "FINISHED":
+                c["status"] = "PUBLISHED"
+                mid = "1797%013d" % st.pub.next_id
+                st.pub.next_id += 1
+                ig = st.data.setdefault("instagram", {})
+                ig.setdefault("media", []).insert(0, {
+                    "id": mid, "caption": c["caption"],
+                    "media_type": "VIDEO" if c["media_type"] == "REELS"
+                    else "IMAGE",
+                    "media_product_type": "REELS" if c["media_type"] ==
+                    "REELS" else "FEED",
+                    "permalink": "https://www.instagram.com/p/fake%s/" % mid,
+                    "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S+0000",
+                                               time.gmtime()),
+                    "like_count": 0, "comments_count": 0})
+                lose = st.pub.ig["lose_answer"] > 0
+                if lose:
+                    st.pub.ig["lose_answer"] -= 1
+        if state is None:
+            return self.error_graph(100, 400, "(#100) Param creation_id "
+                                    "must be a valid container id")
+        if state != "FINISHED":
+            return self.send_json(400, {"error": {
+                "message": "Media ID is not available", "type":
+                "OAuthException", "code": 9007, "error_subcode": 2207027,
+                "fbtrace_id": "AfakeplatTrace"}})
+        self.pub_count("instagram:" + c["caption"])
+        if lose:  # published, but the answer never arrives
+            sock = self.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            sock.close()
+            self.close_connection = True
+            return
+        self.send_json(200, {"id": mid})
+
+    # ---- TikTok ---------------------------------------------------------
+    def tt_publish_api(self, path, body):
+        req = self.tt_json(body)
+        if req is None:
+            return self.error_tiktok("invalid_params", "bad JSON body")
+        if path == "/v2/post/publish/creator_info/query/":
+            return self.tt_creator()
+        if path == "/v2/post/publish/video/init/":
+            return self.tt_init(req)
+        if path == "/v2/post/publish/status/fetch/":
+            return self.tt_status(req)
+        self.error_tiktok("invalid_params", "unknown endpoint")
+
+    def tt_creator(self):
+        st = self.server.state
+        user = st.data.get("tiktok", {}).get("user", {})
+        with st.lock:
+            opts = list(st.pub.tt["privacy_level_options"])
+        self.tt_ok({"creator_avatar_url": user.get("avatar_url", ""),
+                    "creator_username": user.get("username", "fakecreator"),
+                    "creator_nickname": user.get("display_name", ""),
+                    "privacy_level_options": opts,
+                    "comment_disabled": False, "duet_disabled": False,
+                    "stitch_disabled": False,
+                    "max_video_post_duration_sec": 600})
+
+    def tt_plan_error(self, size, chunk, count):
+        """TikTok's chunk rules; None when the plan follows them."""
+        if not all(isinstance(v, int) for v in (size, chunk, count)) or \
+                size <= 0 or chunk <= 0:
+            return "video_size, chunk_size, total_chunk_count: integers"
+        if size < 5 * MIB and (chunk != size or count != 1):
+            return "a video under 5 MB is one chunk of its size"
+        if size > 64 * MIB and count < 2:
+            return "a video over 64 MB needs several chunks"
+        if count == 1 and chunk == size:
+            return None
+        if chunk < 5 * MIB or chunk > 64 * MIB:
+            return "chunk_size must be 5 MB to 64 MB"
+        if count != size // chunk or count > 1000:
+            return "total_chunk_count must be video_size / chunk_size " \
+                   "rounded down (at most 1000)"
+        if size - (count - 1) * chunk > 128 * MIB:
+            return "the last chunk may be at most 128 MB"
+        return None
+
+    def tt_init(self, req):
+        st = self.server.state
+        pi = req.get("post_info") or {}
+        si = req.get("source_info") or {}
+        with st.lock:
+            err = st.pub.tt["post_error"]
+            st.pub.tt["post_error"] = ""
+            opts = list(st.pub.tt["privacy_level_options"])
+        if err:
+            return self.error_tiktok(err)
+        if not isinstance(pi.get("title"), str) or \
+                pi.get("privacy_level") not in opts:
+            return self.error_tiktok("invalid_params", "post_info.title and "
+                                     "a privacy_level of creator_info are "
+                                     "required")
+        if si.get("source") != "FILE_UPLOAD":
+            return self.error_tiktok("invalid_params", "source must be "
+                                     "FILE_UPLOAD")
+        size, chunk, count = (si.get("video_size"), si.get("chunk_size"),
+                              si.get("total_chunk_count"))
+        why = self.tt_plan_error(size, chunk, count)
+        if why:
+            return self.error_tiktok("invalid_params", why)
+        with st.lock:
+            n = st.pub.next_id
+            st.pub.next_id += 1
+            pid = "v_pub_file~v2-1.%d" % (7300000000 + n)
+            up = "up%d" % n
+            st.pub.publishes[pid] = {
+                "title": pi["title"], "size": size, "chunk": chunk,
+                "count": count, "next": 0, "sha": hashlib.sha256(),
+                "status": "PROCESSING_UPLOAD", "polls_left": 0,
+                "post_id": 7400000000000000000 + n, "chunks": 0}
+            st.pub.uploads[up] = pid
+        self.tt_ok({"publish_id": pid, "upload_url":
+                    "http://127.0.0.1:%d/upload/tiktok/?upload_id=%s"
+                    "&upload_token=%s" % (self.server.server_address[1], up,
+                                          secrets.token_hex(8))})
+
+    def pub_route_public(self, method, path, q):
+        """The upload URL carries its own token (no bearer)."""
+        if not self.pub_streams_body(method, path):
+            return False
+        st = self.server.state
+        with st.lock:
+            pid = st.pub.uploads.get(q.get("upload_id", ""))
+            p = st.pub.publishes.get(pid)
+        if p is None:
+            self.send_json(404, {"error": {"code": "not_found",
+                                           "message": "unknown upload"}})
+            return True
+        self.tt_chunk(p)
+        return True
+
+    def tt_chunk(self, p):
+        rng = self.headers.get("Content-Range", "")
+        try:
+            unit, spec = rng.split(" ", 1)
+            span, total = spec.split("/")
+            a, b = (int(x) for x in span.split("-"))
+            total = int(total)
+            n = int(self.headers.get("Content-Length", "-1"))
+        except ValueError:
+            self.close_connection = True
+            return self.send_json(400, {"error": {
+                "code": "invalid_params", "message": "bad Content-Range"}})
+        i = p["chunks"]
+        want_len = p["chunk"] if i + 1 < p["count"] else \
+            p["size"] - (p["count"] - 1) * p["chunk"]
+        bad = None
+        if unit != "bytes" or total != p["size"]:
+            bad = "Content-Range total must be video_size"
+        elif a != p["next"] or b - a + 1 != want_len or n != want_len:
+            bad = "chunk %d must be bytes %d-%d" % (i, p["next"],
+                                                    p["next"] + want_len - 1)
+        elif self.headers.get("Content-Type") not in ("video/mp4",
+                                                      "video/quicktime",
+                                                      "video/webm"):
+            bad = "Content-Type must be a video type"
+        if bad:
+            self.close_connection = True
+            return self.send_json(416, {"error": {
+                "code": "invalid_params", "message": bad}})
+        left = n
+        while left > 0:
+            data = self.rfile.read(min(left, 1 << 16))
+            if not data:
+                self.close_connection = True
+                return
+            p["sha"].update(data)
+            left -= len(data)
+        st = self.server.state
+        done = False
+        with st.lock:
+            p["next"] = b + 1
+            p["chunks"] += 1
+            if p["chunks"] == p["count"]:
+                done = True
+                p["status"] = "UPLOADED"
+                p["polls_left"] = int(st.pub.tt["processing_polls"])
+                p["final"] = st.pub.tt["final_status"]
+                p["fail_reason"] = st.pub.tt["fail_reason"]
+                p["sha256"] = p["sha"].hexdigest()
+        if done and p["final"] == "PUBLISH_COMPLETE":
+            self.pub_count("tiktok:" + p["title"])
+        with st.lock:
+            lose = done and st.pub.tt["lose_chunk_answer"] > 0
+            if lose:
+                st.pub.tt["lose_chunk_answer"] -= 1
+        if lose:  # the video went out, the answer never arrives
+            sock = self.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            sock.close()
+            self.close_connection = True
+            return
+        self.send_raw(201 if done else 206, b"", "text/plain")
+
+    def tt_status(self, req):
+        st = self.server.state
+        with st.lock:
+            p = st.pub.publishes.get(req.get("publish_id"))
+            if p is None:
+                out = None
+            else:
+                if p["status"] == "UPLOADED":
+                    if p["polls_left"] > 0:
+                        p["polls_left"] -= 1
+                    else:
+                        p["status"] = p["final"]
+                status = "PROCESSING_UPLOAD" if p["status"] == "UPLOADED" \
+                    else p["status"]
+                out = {"status": status, "uploaded_bytes": p["next"]}
+                if status == "FAILED":
+                    out["fail_reason"] = p["fail_reason"] or "internal"
+                if status == "PUBLISH_COMPLETE":
+                    out["publicaly_available_post_id"] = [p["post_id"]]
+                    out["sha256"] = p["sha256"]  # fake-only, for tests
+        if out is None:
+            return self.error_tiktok("invalid_params", "publish_id not "
+                                     "found")
+        self.tt_ok(out)
+
+
+# ==== end of the publishing section (pub-igtt) ==========================
+
+
+class Handler(PubMixin, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeplat/1"
 
@@ -206,7 +640,8 @@ class Handler(BaseHTTPRequestHandler):
         path = u.path
         q = {k: v[-1] for k, v in urllib.parse.parse_qs(
             u.query, keep_blank_values=True).items()}
-        body = self.read_body()
+        body = b"" if self.pub_streams_body(method, path) else \
+            self.read_body()
         if body is None:
             self.send_json(413, {"error": "request body too large"})
             return
@@ -260,6 +695,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.refresh.clear()
             for t in req.get("revoke_access", []):
                 st.tokens.discard(t)
+            self.pub_control(req)
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
@@ -423,8 +859,12 @@ class Handler(BaseHTTPRequestHandler):
         if path in ("/access_token", "/refresh_access_token") and \
                 method == "GET":  # Instagram Login: graph.instagram.com
             return self.ig_long_lived(path, q)
+        if self.pub_route_public(method, path, q):
+            return
         if not self.authorized(q):
             return self.error_expired(path)
+        if self.pub_route(method, path, q, body):
+            return
         if path.startswith("/youtube/v3/") and method == "GET":
             return self.youtube(path[len("/youtube/v3/"):], q)
         if path in ("/youtubeAnalytics/v2/reports", "/v2/reports") and \

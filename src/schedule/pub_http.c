@@ -1,0 +1,190 @@
+/* Shared parts of the Instagram and TikTok publishers (pub_http.h). */
+#include "schedule/pub_http.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/secret.h"
+#include "core/timeutil.h"
+#include "net/oauth.h"
+#include "schedule/media_link.h"
+#include "store/store_post.h"
+
+#define MAX_HEADERS 8
+
+void pub_http_init(struct pub_http *h, struct pub_ctx *ctx, enum platform p,
+                   const char *account)
+{
+    memset(h, 0, sizeof *h);
+    h->ctx = ctx;
+    h->platform = p;
+    h->account = account;
+    buf_init(&h->token, OAUTH_MAX_TOKEN + 1);
+    buf_init(&h->err, 4096);
+}
+
+void pub_http_free(struct pub_http *h)
+{
+    if (h == NULL)
+        return;
+    secret_buf_wipe(&h->token);
+    buf_free(&h->err);
+}
+
+/* A token into h->token: a fresh one, or the one after `rejected`. */
+static enum err get_token(struct pub_http *h, const char *rejected)
+{
+    struct pub_ctx *c = h->ctx;
+    struct buf old;
+    enum err rc;
+
+    buf_init(&old, OAUTH_MAX_TOKEN + 1);
+    rc = rejected ? buf_puts(&old, rejected) : ERR_OK;
+    buf_reset(&h->err);
+    if (rc == ERR_OK)
+        rc = rejected == NULL
+                 ? oauth_access_token(c->o, c->st, c->nc, h->platform,
+                                      h->account, &h->token, &h->err)
+                 : oauth_access_token_rejected(c->o, c->st, c->nc, h->platform,
+                                               h->account, buf_cstr(&old),
+                                               &h->token, &h->err);
+    if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
+        h->relogin = true;
+    secret_buf_wipe(&old);
+    return rc;
+}
+
+static enum err send_once(struct pub_http *h, const struct net_req *req,
+                          struct net_resp *resp)
+{
+    const char *hdrs[MAX_HEADERS + 2] = {NULL};
+    struct net_req r = *req;
+    struct buf auth;
+    size_t n = 1;
+    enum err rc;
+
+    buf_init(&auth, OAUTH_MAX_TOKEN + 64);
+    rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&h->token));
+    hdrs[0] = buf_cstr(&auth);
+    for (size_t i = 0; req->headers && req->headers[i] && n < MAX_HEADERS; i++)
+        hdrs[n++] = req->headers[i];
+    r.headers = hdrs;
+    buf_reset(&h->err);
+    if (rc == ERR_OK)
+        rc = net_request(h->ctx->nc, &r, resp, &h->err);
+    secret_buf_wipe(&auth);
+    return rc;
+}
+
+enum err pub_http_send(struct pub_http *h, const struct net_req *req,
+                       pub_http_auth_fn auth, struct net_resp *resp)
+{
+    enum err rc = ERR_OK;
+
+    if (h->token.len == 0)
+        rc = get_token(h, NULL);
+    if (rc != ERR_OK)
+        return rc;
+    rc = send_once(h, req, resp);
+    if (rc == ERR_UPSTREAM && auth(resp->status, buf_cstr(&resp->body))) {
+        rc = get_token(h, buf_cstr(&h->token)); /* one refresh */
+        if (rc == ERR_OK)
+            rc = send_once(h, req, resp);
+    }
+    return rc;
+}
+
+json_t *pub_http_json(const char *text, size_t n)
+{
+    json_t *o;
+
+    if (text == NULL || n == 0 || n > PUB_HTTP_MAX_JSON)
+        return NULL;
+    o = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL);
+    if (o != NULL && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+const char *pub_http_str(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+json_t *pub_http_progress(const struct post *p)
+{
+    json_t *o = NULL;
+
+    if (p->progress != NULL && p->progress[0] != '\0')
+        o = json_loads(p->progress, JSON_REJECT_DUPLICATES, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        o = json_object();
+    }
+    return o;
+}
+
+enum err pub_http_save(struct pub_ctx *ctx, const struct post *p,
+                       const json_t *progress, struct buf *err)
+{
+    char *text = json_dumps(progress, JSON_COMPACT | JSON_SORT_KEYS);
+    enum err rc;
+
+    if (text == NULL)
+        return ERR_NOMEM;
+    rc = store_post_set_progress(ctx->st, p->id, p->claimed_by, text,
+                                 time_now(), err);
+    free(text);
+    return rc;
+}
+
+void pub_http_result(struct publish_result *res, int status, const char *fmt,
+                     ...)
+{
+    va_list ap;
+
+    res->http_status = status;
+    buf_reset(&res->message);
+    va_start(ap, fmt);
+    buf_vcatf(&res->message, fmt, ap);
+    va_end(ap);
+}
+
+void pub_media_init(struct pub_media *m)
+{
+    buf_init(&m->path, 4096);
+    buf_init(&m->sha256, 128);
+    buf_init(&m->ctype, 256);
+    m->bytes = 0;
+    m->count = 0;
+}
+
+void pub_media_free(struct pub_media *m)
+{
+    buf_free(&m->path);
+    buf_free(&m->sha256);
+    buf_free(&m->ctype);
+}
+
+enum err pub_media_first(const struct post *p, struct pub_media *m)
+{
+    json_t *a = p->media ? json_loads(p->media, 0, NULL) : NULL;
+
+    m->count = json_is_array(a) ? json_array_size(a) : 0;
+    json_decref(a);
+    return media_link_item(p->media, 0, &m->path, &m->sha256, &m->bytes,
+                           &m->ctype);
+}
+
+void pub_http_sleep_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
+                          .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (ms > 0 && nanosleep(&ts, &ts) != 0)
+        ;
+}

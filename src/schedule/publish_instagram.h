@@ -1,0 +1,32 @@
+/* The Instagram publisher (Instagram Graph API content publishing,
+ * https://developers.facebook.com/docs/instagram-platform/content-publishing):
+ *
+ *   1. GET /{ig-user-id}/content_publishing_limit?fields=config,quota_usage
+ *      used up: the post waits (scheduled again after the quota window,
+ *      last_error says so) instead of failing
+ *   2. POST /{ig-user-id}/media image_url= | video_url= + media_type=REELS,
+ *      caption=  -> container id, recorded (progress {"container": id})
+ *      before anything depends on it. The media URL is this dashboard's
+ *      public link (publish.public_base_url + /m/<token>, media_link.h).
+ *   3. GET /{container-id}?fields=status_code,status until FINISHED, at
+ *      most publish.poll_count polls publish.poll_interval_ms apart; still
+ *      IN_PROGRESS: the post is scheduled again and the next round polls
+ *      the same container. ERROR / EXPIRED: failed with the platform's
+ *      status text (the container is forgotten, so a retry makes a new
+ *      one).
+ *   4. POST /{ig-user-id}/media_publish?creation_id= -> the media id;
+ *      never blindly retried: a timeout, reset or 5xx -> needs_check.
+ *   5. GET /{media-id}?fields=permalink -> remote_url.
+ *
+ * check(): the recorded container's status_code PUBLISHED means the post
+ * went out (its media id is looked up in GET /{ig-user-id}/media by
+ * caption); anything else means it did not. One image or one video per
+ * post (carousels are refused). The post's account is the IG user id. */
+#ifndef MEDIADASH_PUBLISH_INSTAGRAM_H
+#define MEDIADASH_PUBLISH_INSTAGRAM_H
+
+#include "schedule/worker.h"
+
+extern const struct publisher_ops publish_instagram;
+
+#endif
