@@ -6,7 +6,7 @@
 # Logs in once (user benchrss, added when missing), then asks
 # /api/v1/report N times (default 20), then 5 x 4 at once, sampling VmRSS
 # after each; prints the largest sample and VmHWM (the peak, which includes the argon2id
-# password hash of the login: m = 64 MiB).
+# password hash of the login: m = 19 MiB since 2026-11-25, 64 MiB before).
 set -eu
 BIN=$1 DB=$2 N=${3:-20} Q=${4:-}
 TMP=$(mktemp -d)
