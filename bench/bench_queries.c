@@ -168,15 +168,15 @@ struct heat {
     struct heatmap h;
 };
 
-static enum err heat_fn(void *ud, const struct item *it)
+static enum err heat_fn(void *ud, const struct store_content_sum *c)
 {
     struct heat *x = ud;
     int32_t day;
-    if (it->published_at == TIME_NONE)
+    if (c->published_at == TIME_NONE)
         return ERR_OK;
-    day = store_day_of(x->st, it->published_at);
+    day = store_day_of(x->st, c->published_at);
     if (day >= x->from && day < x->to)
-        report_heatmap_add(x->st, it, &x->h);
+        report_heatmap_add_sum(x->st, c, &x->h);
     return ERR_OK;
 }
 
@@ -184,15 +184,11 @@ static enum err heat_fn(void *ud, const struct item *it)
  * range: the worst case; the default 28 days hold none here). */
 static void q_heatmap(struct q *q)
 {
-    struct item_query iq = {.type = ITEM_CONTENT, .platform = -1,
-                            .sort = SORT_PUBLISHED};
     struct heat x = {q->st, 0, q->to, {{0}, {0}}};
-    struct buf err;
-    buf_init(&err, 1024);
     heatmap_init(&x.h);
-    if (store_list_items(q->st, &iq, heat_fn, &x, &err) != ERR_OK)
-        fprintf(stderr, "heatmap: %s\n", buf_cstr(&err));
-    buf_free(&err);
+    if (store_content_sums(q->st, -1, REPORT_FIRST_DAYS, heat_fn, &x) !=
+        ERR_OK)
+        fprintf(stderr, "heatmap failed\n");
 }
 
 /* GET /api/v1/engagement: five metrics' account gains, then the top 10

@@ -14,7 +14,7 @@
 #define SPIKE_THRESHOLD 6.0 /* robust z-score */
 #define SPIKE_MIN_EXCESS 50 /* views above baseline, to ignore tiny items */
 #define SPIKES_MAX 20
-#define FIRST_DAYS 7        /* heatmap score: views in the first week */
+#define FIRST_DAYS REPORT_FIRST_DAYS /* heatmap score: first week's views */
 
 struct build {
     struct store *st;
@@ -220,20 +220,28 @@ static enum err find_spikes(struct build *b)
 
 /* A content item's latest figures and its first week (as
  * report_heatmap_add scores it), from one walk over all content. */
+void report_heatmap_add_sum(struct store *st,
+                            const struct store_content_sum *c,
+                            struct heatmap *h)
+{
+    struct tz_civil civ;
+
+    if (c->published_at != TIME_NONE && c->has_first) {
+        tz_to_civil(store_rollup_zone(st), c->published_at, &civ);
+        heatmap_add(h, civ.wday, civ.hour, (double)c->first_gain);
+    }
+}
+
 static enum err on_content(void *ud, const struct store_content_sum *c)
 {
     struct build *b = ud;
     struct report_platform *rp = &b->r->platform[c->platform];
-    struct tz_civil civ;
 
     rp->present = true;
     rp->content++;
     rp->views += c->views;
     rp->interactions += c->interactions;
-    if (c->published_at != TIME_NONE && c->has_first) {
-        tz_to_civil(store_rollup_zone(b->st), c->published_at, &civ);
-        heatmap_add(&b->r->heat, civ.wday, civ.hour, (double)c->first_gain);
-    }
+    report_heatmap_add_sum(b->st, c, &b->r->heat);
     return ERR_OK;
 }
 
