@@ -110,7 +110,9 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
 /* Per content item (the item table's id order): the latest views, the
  * latest interactions, and the views gained in the first ?7 rollup days
  * from publication; each a primary-key read of item_latest or item_day
- * (the day range computed per item by mediadash_day). Real-valued
+ * (the day range computed per item by mediadash_day; the interactions
+ * one range over the item's rows, "+" keeping SQLite from a seek per
+ * metric, which costs more for these few rows). Real-valued
  * latest values count as 0, as in the listing's metrics. */
 #define SQL_CONTENT_SUMS                                                      \
     "SELECT i.id, i.platform, i.published_at, "                              \
@@ -118,7 +120,7 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "l.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
     "l.rval IS NULL), "                                                       \
     "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "      \
-    "l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) "  \
+    "+l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) " \
     "AND l.rval IS NULL), "                                                   \
     "(SELECT sum(d.gain) FROM item_day d WHERE d.item_id = i.id AND "         \
     "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
