@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,6 +18,31 @@
 static double now_s(void)
 {
     return (double)time_mono_ms() / 1000.0;
+}
+
+/* Bytes this process has passed to write calls, and their number
+ * (/proc/self/io: WAL frames, checkpoints), or 0 when unreadable. */
+struct io {
+    long long wchar, syscw;
+};
+
+static struct io io_now(void)
+{
+    struct io v = {0, 0};
+    char key[64];
+    long long n;
+    FILE *f = fopen("/proc/self/io", "r");
+
+    if (f == NULL)
+        return v;
+    while (fscanf(f, "%63s %lld", key, &n) == 2) {
+        if (strcmp(key, "wchar:") == 0)
+            v.wchar = n;
+        else if (strcmp(key, "syscw:") == 0)
+            v.syscw = n;
+    }
+    fclose(f);
+    return v;
 }
 
 static long peak_rss_kb(void)
@@ -145,6 +171,7 @@ int main(int argc, char **argv)
     char a[4096], p[4096];
     size_t rows, values;
     double ts, tp;
+    struct io i0, i1, i2;
 
     snprintf(a, sizeof a, "%s/bench-ingest-store-%d.db", dir, (int)getpid());
     snprintf(p, sizeof p, "%s/bench-ingest-plain-%d.db", dir, (int)getpid());
@@ -152,8 +179,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_ingest [ITEMS >= 3] [HOURS] [DIR]\n");
         return 2;
     }
+    i0 = io_now();
     ts = run_store(items, hours, a, &rows, &values);
+    i1 = io_now();
     tp = run_plain(items, hours, p);
+    i2 = io_now();
     printf("ingest: %zu items x %lld hours = %zu snapshots (%zu values)\n",
            items, (long long)hours, rows, values);
     printf("  store_ingest (values+latest+rollups): %8.0f snapshots/s  "
@@ -162,6 +192,14 @@ int main(int argc, char **argv)
            "(%.2f s)\n", rows / tp, tp);
     printf("  ratio store/plain: %.2f   peak RSS %ld KiB\n", tp / ts,
            peak_rss_kb());
+    /* One commit per hour on both sides: what each commit writes (WAL
+     * frames of page size + 24 bytes, and the checkpoints' pages). */
+    printf("  written per commit: store %.1f KiB in %.1f writes, plain "
+           "%.1f KiB in %.1f writes (/proc/self/io)\n",
+           (double)(i1.wchar - i0.wchar) / 1024.0 / (double)hours,
+           (double)(i1.syscw - i0.syscw) / (double)hours,
+           (double)(i2.wchar - i1.wchar) / 1024.0 / (double)hours,
+           (double)(i2.syscw - i1.syscw) / (double)hours);
     for (int k = 0; k < 2; k++) {
         const char *f = k ? p : a;
         char side[4200];

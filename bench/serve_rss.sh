@@ -6,14 +6,18 @@
 # Logs in once (user benchrss, added when missing), then asks
 # /api/v1/report N times (default 20), then 5 x 4 at once, sampling VmRSS
 # after each; prints the largest sample and VmHWM (the peak, which includes the argon2id
-# password hash of the login: m = 64 MiB).
+# password hash of the login: m = 19 MiB since 2026-11-25, 64 MiB before),
+# then 4 logins at once (the hash gate: one at a time), then the same
+# 5 x 4 reports again. SERVE_ARGS: more arguments for serve, e.g.
+# '--cache-mb 0' so every report is computed.
 set -eu
 BIN=$1 DB=$2 N=${3:-20} Q=${4:-}
 TMP=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$TMP"' EXIT
 printf '%s\n' 'correct horse battery' >"$TMP/pw"
 "$BIN" --db "$DB" -q user add benchrss --password-file "$TMP/pw" 2>/dev/null || true
-"$BIN" --db "$DB" serve --listen 127.0.0.1:0 2>"$TMP/err" &
+# shellcheck disable=SC2086 # SERVE_ARGS is split on purpose
+"$BIN" --db "$DB" serve --listen 127.0.0.1:0 ${SERVE_ARGS:-} 2>"$TMP/err" &
 SERVER=$!
 PORT=""
 for _ in $(seq 100); do
@@ -49,3 +53,13 @@ for i in $(seq 5); do
   [ "$r" -gt "$max" ] && max=$r
 done
 echo "max VmRSS after 5 x 4 concurrent reports: $max KiB; VmHWM $(rss VmHWM) KiB"
+# 4 logins at once: each waits for the hash gate rather than adding a
+# hash's memory (a login that waits over 2 s gets 503).
+pids=""
+for i in 1 2 3 4; do
+  curl -s -o "$TMP/login$i" -w '%{http_code}\n' -H "Origin: $URL" -H 'Content-Type: application/json' \
+    --data-binary '{"user": "benchrss", "password": "correct horse battery"}' "$URL/api/v1/login" >"$TMP/code$i" &
+  pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+echo "4 logins at once: HTTP $(cat "$TMP"/code? | tr '\n' ' ')VmRSS $(rss VmRSS) KiB, VmHWM $(rss VmHWM) KiB"

@@ -112,18 +112,29 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
         return 0;
     for (size_t i = first; i < n; i++) {
         size_t h = 0;
-        double med, mad, score;
+        double med, mad, score, low = 0;
         if (!known[i])
             continue;
         for (size_t j = i > window ? i - window : 0; j < i; j++)
-            if (known[j])
-                hist[h++] = (double)gain[j];
+            if (known[j]) {
+                hist[h] = (double)gain[j];
+                if (h == 0 || hist[h] < low)
+                    low = hist[h];
+                h++;
+            }
         if (h == 0 || h < min_history)
             continue;
+        /* The median is at least the smallest value: a day that is not
+         * min_excess above that cannot be a spike (no sort needed). */
+        if ((double)gain[i] - low < (double)min_excess)
+            continue;
         med = analytics_median(hist, h);
+        /* The excess first: most days fail it, and skip the MAD. */
+        if ((double)gain[i] - med < (double)min_excess)
+            continue;
         mad = analytics_mad(hist, h, med);
         score = ((double)gain[i] - med) / (1.4826 * (mad < 1.0 ? 1.0 : mad));
-        if (score < threshold || (double)gain[i] - med < (double)min_excess)
+        if (score < threshold)
             continue;
         if (found < max)
             out[found] = (struct spike){i, gain[i], med, score};

@@ -14,7 +14,7 @@
 #define SPIKE_THRESHOLD 6.0 /* robust z-score */
 #define SPIKE_MIN_EXCESS 50 /* views above baseline, to ignore tiny items */
 #define SPIKES_MAX 20
-#define FIRST_DAYS 7        /* heatmap score: views in the first week */
+#define FIRST_DAYS REPORT_FIRST_DAYS /* heatmap score: first week's views */
 
 struct build {
     struct store *st;
@@ -73,13 +73,6 @@ static enum err on_account(void *ud, const struct item *it)
     free(pts);
     free(days);
     return ERR_OK;
-}
-
-static int64_t metric_or_0(const struct item *it, const char *name)
-{
-    const struct metric *m =
-        it->nsnaps ? metrics_get(&it->snaps[0]->metrics, name) : NULL;
-    return m && !m->is_real ? m->i : 0;
 }
 
 /* Views gained in the first FIRST_DAYS days after publication, when the
@@ -225,18 +218,30 @@ static enum err find_spikes(struct build *b)
     return rc;
 }
 
-static enum err on_content(void *ud, const struct item *it)
+/* A content item's latest figures and its first week (as
+ * report_heatmap_add scores it), from one walk over all content. */
+void report_heatmap_add_sum(struct store *st,
+                            const struct store_content_sum *c,
+                            struct heatmap *h)
+{
+    struct tz_civil civ;
+
+    if (c->published_at != TIME_NONE && c->has_first) {
+        tz_to_civil(store_rollup_zone(st), c->published_at, &civ);
+        heatmap_add(h, civ.wday, civ.hour, (double)c->first_gain);
+    }
+}
+
+static enum err on_content(void *ud, const struct store_content_sum *c)
 {
     struct build *b = ud;
-    struct report_platform *rp = &b->r->platform[it->platform];
+    struct report_platform *rp = &b->r->platform[c->platform];
 
     rp->present = true;
     rp->content++;
-    rp->views += metric_or_0(it, M_VIEWS);
-    rp->interactions += metric_or_0(it, M_LIKES) +
-                        metric_or_0(it, M_COMMENTS) +
-                        metric_or_0(it, M_SHARES) + metric_or_0(it, M_SAVES);
-    report_heatmap_add(b->st, it, &b->r->heat);
+    rp->views += c->views;
+    rp->interactions += c->interactions;
+    report_heatmap_add_sum(b->st, c, &b->r->heat);
     return ERR_OK;
 }
 
@@ -303,10 +308,9 @@ static enum err build(struct build *b)
         rc = store_account_gains(b->st, M_VIEWS, b->o->platform,
                                  b->o->from_day, b->o->to_day,
                                  on_account_gain, b);
-    if (rc == ERR_OK) {
-        q.type = ITEM_CONTENT;
-        rc = store_list_items(b->st, &q, on_content, b, b->err);
-    }
+    if (rc == ERR_OK)
+        rc = store_content_sums(b->st, b->o->platform, FIRST_DAYS,
+                                on_content, b);
     if (rc == ERR_OK)
         rc = find_spikes(b);
     if (rc == ERR_OK)

@@ -69,6 +69,14 @@ void report_free(struct report *r); /* NULL is a no-op */
 void report_heatmap_add(struct store *st, const struct item *it,
                         struct heatmap *h);
 
+/* The same score from a row of store_content_sums (read with first_days
+ * REPORT_FIRST_DAYS): one statement for all content instead of a read
+ * per item. */
+#define REPORT_FIRST_DAYS 7
+void report_heatmap_add_sum(struct store *st,
+                            const struct store_content_sum *c,
+                            struct heatmap *h);
+
 /* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
 enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;
 

@@ -27,6 +27,8 @@ const char *err_str(enum err e)
         return "unsupported";
     case ERR_EXISTS:
         return "already exists";
+    case ERR_BUSY:
+        return "busy, try again later";
     }
     return "unknown error";
 }

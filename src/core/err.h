@@ -15,6 +15,7 @@ enum err {
     ERR_UPSTREAM,    /* the payload is a platform's error response */
     ERR_UNSUPPORTED, /* a format or feature we do not handle */
     ERR_EXISTS,      /* already there (e.g. file already imported) */
+    ERR_BUSY,        /* a bounded resource is taken: try again later */
 };
 
 /* Short constant English description of e; never NULL. */

@@ -368,15 +368,15 @@ struct heat {
     struct heatmap h;
 };
 
-static enum err on_heat_item(void *ud, const struct item *it)
+static enum err on_heat_item(void *ud, const struct store_content_sum *c)
 {
     struct heat *x = ud;
     int32_t day;
-    if (it->published_at == TIME_NONE)
+    if (c->published_at == TIME_NONE)
         return ERR_OK;
-    day = store_day_of(x->st, it->published_at);
+    day = store_day_of(x->st, c->published_at);
     if (day >= x->r.from_day && day < x->r.to_day)
-        report_heatmap_add(x->st, it, &x->h);
+        report_heatmap_add_sum(x->st, c, &x->h);
     return ERR_OK;
 }
 
@@ -411,20 +411,20 @@ static void json_heatmap(struct jw *w, const struct heatmap *h)
 
 void api_heatmap(struct http_request *req, struct http_response *res)
 {
-    struct item_query q = {.type = ITEM_CONTENT, .sort = SORT_PUBLISHED};
     struct heat x;
-    struct buf err;
     struct jw w;
+    int platform = -1;
 
     x.st = req->st;
     heatmap_init(&x.h);
     if (!api_arg_range(req, res, 28, &x.r) ||
-        !api_arg_platform(req, res, &q.platform))
+        !api_arg_platform(req, res, &platform))
         return;
-    buf_init(&err, 1024);
-    if (store_list_items(req->st, &q, on_heat_item, &x, &err) != ERR_OK) {
+    /* One statement for all content (publication, first week). */
+    if (store_content_sums(req->st, platform, REPORT_FIRST_DAYS, on_heat_item,
+                           &x) != ERR_OK) {
         http_error(res, 500, NULL, "database error");
-        goto out;
+        return;
     }
     jw_init(&w, &res->body);
     jw_object_begin(&w);
@@ -433,6 +433,4 @@ void api_heatmap(struct http_request *req, struct http_response *res)
     json_heatmap(&w, &x.h);
     jw_object_end(&w);
     api_ok_json(res, &w);
-out:
-    buf_free(&err);
 }

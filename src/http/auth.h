@@ -42,20 +42,50 @@ bool auth_name_valid(const char *name);
 /* NULL when the len bytes at pw are an acceptable password, else a
  * constant message saying what is wrong (length, NUL bytes). */
 const char *auth_password_problem(const char *pw, size_t len);
-/* Append the encoded argon2id hash of pw (at libsodium's INTERACTIVE
- * limits: t=2, m=64 MiB, above OWASP's t=2, m=19 MiB) to out. ERR_INVALID
- * when auth_password_problem objects, ERR_NOMEM when hashing fails. */
+/* The argon2id cost of new hashes: OWASP's minimum (m = 19 MiB, t = 2,
+ * p = 1). Hashes made with other parameters (before 2026-11-25: m = 64
+ * MiB) still verify, since the encoded string carries its parameters,
+ * and are replaced at the next successful login. */
+#define AUTH_HASH_OPSLIMIT 2u
+#define AUTH_HASH_MEMLIMIT (19u << 20)
+/* Stored hashes asking for more memory than this are not checked. */
+#define AUTH_HASH_VERIFY_MAX ((size_t)256 << 20)
+
+/* Every argon2id computation of the process passes one gate: at most
+ * AUTH_HASH_MEMLIMIT bytes of hash memory at once (a costlier old hash
+ * runs alone), so N logins at once do not take N times the memory. */
+
+/* Append the encoded argon2id hash of pw (AUTH_HASH_OPSLIMIT,
+ * AUTH_HASH_MEMLIMIT) to out, waiting for the gate as long as needed.
+ * ERR_INVALID when auth_password_problem objects, ERR_NOMEM when hashing
+ * fails. */
 enum err auth_password_hash(const char *pw, size_t len, struct buf *out)
     WARN_UNUSED;
-/* True when pw matches the encoded hash (borrowed strings). */
+/* True when pw matches the encoded hash (borrowed strings); waits for
+ * the gate as long as needed. */
 bool auth_password_verify(const char *hash, const char *pw, size_t len);
+/* True when hash was not made with today's parameters (or is not a hash
+ * libsodium knows). */
+bool auth_password_needs_rehash(const char *hash);
 /* Check a login: ERR_OK and *user_id when name exists, is not disabled
- * and pw matches; ERR_NOTFOUND otherwise, after the same work whether or
- * not the name exists (an unknown name is checked against a dummy hash);
- * ERR_DB when the store fails. */
+ * and pw matches (a hash of older parameters is then replaced in the
+ * store; a failure to do so is logged, not returned); ERR_NOTFOUND
+ * otherwise, after the same work whether or not the name exists (an
+ * unknown name is checked against a dummy hash); ERR_BUSY when the hash
+ * gate stayed full for the login wait (auth_set_hash_wait); ERR_DB when
+ * the store fails. */
 enum err auth_login_verify(struct store *st, const char *name,
                            const char *pw, size_t len, int64_t *user_id)
     WARN_UNUSED;
+
+/* The longest a login waits for the hash gate before ERR_BUSY (default
+ * 2000 ms; negative is 0). */
+void auth_set_hash_wait(int64_t ms);
+/* Bytes of argon2id memory in use now, and the most in use at once since
+ * the process started. */
+size_t auth_hash_mem_in_use(void);
+size_t auth_hash_mem_peak(void);
+void auth_hash_mem_peak_reset(void); /* to what is in use now (tests) */
 
 /* ---- tokens and sessions --------------------------------------------- */
 

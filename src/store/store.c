@@ -144,6 +144,13 @@ enum err store_item_gain_sum(struct store *st, int64_t item_id,
     return st->ops->item_gain_sum(st, item_id, metric, from, to, sum, any);
 }
 
+enum err store_content_sums(struct store *st, int platform,
+                            int32_t first_days, store_content_sum_fn fn,
+                            void *ud)
+{
+    return st->ops->content_sums(st, platform, first_days, fn, ud);
+}
+
 enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud)

@@ -194,6 +194,28 @@ enum err store_item_gain_sum(struct store *st, int64_t item_id,
                              const char *metric, int32_t from, int32_t to,
                              int64_t *sum, bool *any) WARN_UNUSED;
 
+/* One content item's figures for the overview, from item_latest and the
+ * rollups (no raw snapshots, no item text). */
+struct store_content_sum {
+    int64_t item_id;
+    enum platform platform;
+    int64_t published_at;  /* TIME_NONE when unknown */
+    int64_t views;         /* latest integer views; 0 when none */
+    int64_t interactions;  /* latest integer likes+comments+shares+saves */
+    int64_t first_gain;    /* views gained in the rollup days [day of
+                            * publication, + first_days) */
+    bool has_first;        /* whether one of those days has a known gain */
+};
+typedef enum err (*store_content_sum_fn)(void *ud,
+                                         const struct store_content_sum *c);
+/* Call fn per content item (of platform, or all when platform < 0), in
+ * id order: one statement for all of them, where store_list_items and
+ * store_item_gain_sum would take two or three per item. A non-OK return
+ * from fn stops the walk and is returned. */
+enum err store_content_sums(struct store *st, int platform,
+                            int32_t first_days, store_content_sum_fn fn,
+                            void *ud) WARN_UNUSED;
+
 /* Called per (account, day) with the sum of its content's gains. */
 typedef enum err (*store_gain_fn)(void *ud, int64_t account_id,
                                   enum platform p, int32_t day, int64_t gain);

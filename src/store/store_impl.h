@@ -36,6 +36,9 @@ struct store_ops {
     enum err (*item_gain_sum)(struct store *st, int64_t item_id,
                               const char *metric, int32_t from, int32_t to,
                               int64_t *sum, bool *any);
+    enum err (*content_sums)(struct store *st, int platform,
+                             int32_t first_days, store_content_sum_fn fn,
+                             void *ud);
     enum err (*account_gains)(struct store *st, const char *metric,
                               int platform, int32_t from, int32_t to,
                               store_gain_fn fn, void *ud);

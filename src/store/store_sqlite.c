@@ -94,6 +94,9 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
                    "metric_id, day) DO UPDATE SET gain = gain + excluded.gain",
     [S_LATEST_GET] = "SELECT observed_at, ival, rval FROM item_latest WHERE "
                      "item_id = ?1 AND metric_id = ?2",
+    /* The row is known to exist and to be older (the latest cache). */
+    [S_LATEST_SET] = "UPDATE item_latest SET observed_at = ?3, ival = ?4, "
+                     "rval = ?5 WHERE item_id = ?1 AND metric_id = ?2",
     /* No RETURNING: it builds a temporary table on every call. */
     [S_DAY_APPEND] = "UPDATE item_day SET last_at = ?4, last_v = ?5, "
                      "gain = gain + (?5 - last_v) WHERE item_id = ?1 AND "
@@ -371,7 +374,9 @@ enum err store_sqlite_open(const char *path, struct store **out,
         buf_catf(err, " (database %s)", path);
         goto out;
     }
-    rc = migrate(s, err);
+    rc = sqlite_register_day_fn(s, err);
+    if (rc == ERR_OK)
+        rc = migrate(s, err);
     if (rc == ERR_OK)
         rc = prepare_all(s, err);
     if (rc == ERR_OK)
@@ -744,7 +749,10 @@ static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
     if (rc != ERR_OK || (has_prev && t < prev.t))
         return rc;
     latest_put(&in->s->latest, &next);
-    st = sqlite_use(in->s, S_LATEST_UPSERT);
+    /* Known to exist (the cache is dropped on rollback and when another
+     * writer was seen) and not newer than t: a plain UPDATE, one seek,
+     * where the upsert tries an INSERT first. */
+    st = sqlite_use(in->s, has_prev ? S_LATEST_SET : S_LATEST_UPSERT);
     if (sqlite3_bind_int64(st, 1, ri->id) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, t) != SQLITE_OK ||
@@ -1024,6 +1032,7 @@ static const struct store_ops sqlite_ops = {
     .day_start = sq_day_start,
     .item_days = sq_item_days,
     .item_gain_sum = sq_item_gain_sum,
+    .content_sums = sq_content_sums,
     .account_gains = sq_account_gains,
     .content_gains = sq_content_gains,
     .top_gains = sq_top_gains,

@@ -31,6 +31,7 @@ enum stmt_id {
     S_DAY_SET_GAIN,
     S_ACCT_ADD,
     S_LATEST_GET,
+    S_LATEST_SET,
     S_DAY_APPEND,
     S_DAY_HAS_GAIN,
     S_DAY_INSERT,
@@ -207,6 +208,11 @@ enum err sq_item_days(struct store *st, int64_t item_id, const char *metric,
 enum err sq_item_gain_sum(struct store *st, int64_t item_id,
                           const char *metric, int32_t from, int32_t to,
                           int64_t *sum, bool *any);
+enum err sq_content_sums(struct store *st, int platform, int32_t first_days,
+                         store_content_sum_fn fn, void *ud);
+/* Register mediadash_day(t): the rollup day of instant t (NULL stays
+ * NULL), for statements that need a day per row. */
+enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err);
 enum err sq_account_gains(struct store *st, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
                           void *ud);

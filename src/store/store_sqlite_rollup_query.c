@@ -84,6 +84,98 @@ out:
     return rc;
 }
 
+static void day_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const struct sqlite_store *s = sqlite3_user_data(ctx);
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_INTEGER) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int(ctx, sqlite_rollup_day(s, sqlite3_value_int64(argv[0])));
+}
+
+enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
+{
+    /* Deterministic within a statement: the zone changes only between
+     * them (rollup --rebuild). Direct only: never from the schema. */
+    if (sqlite3_create_function_v2(s->db, "mediadash_day", 1,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                       SQLITE_DIRECTONLY,
+                                   s, day_fn, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(s, err, "registering mediadash_day");
+    return ERR_OK;
+}
+
+/* Per content item (the item table's id order): the latest views, the
+ * latest interactions, and the views gained in the first ?7 rollup days
+ * from publication; each a primary-key read of item_latest or item_day
+ * (the day range computed per item by mediadash_day; the interactions
+ * one range over the item's rows, "+" keeping SQLite from a seek per
+ * metric, which costs more for these few rows). Real-valued
+ * latest values count as 0, as in the listing's metrics. */
+#define SQL_CONTENT_SUMS                                                      \
+    "SELECT i.id, i.platform, i.published_at, "                              \
+    "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "           \
+    "l.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
+    "l.rval IS NULL), "                                                       \
+    "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "      \
+    "+l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) " \
+    "AND l.rval IS NULL), "                                                   \
+    "(SELECT sum(d.gain) FROM item_day d WHERE d.item_id = i.id AND "         \
+    "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
+    "d.day >= mediadash_day(i.published_at) AND "                            \
+    "d.day < mediadash_day(i.published_at) + ?7) "                           \
+    "FROM item i WHERE i.type = 'content' AND (?1 IS NULL OR "                \
+    "i.platform = ?1) ORDER BY i.id"
+
+enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
+                         store_content_sum_fn fn, void *ud)
+{
+    static const char *const names[] = {M_VIEWS, M_LIKES, M_COMMENTS,
+                                        M_SHARES, M_SAVES};
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_SUMS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 1, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK) ||
+        sqlite3_bind_int(st, 7, first_days) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    for (int i = 0; i < 5; i++)
+        if (sqlite3_bind_text(st, i + 2, names[i], -1, SQLITE_STATIC) !=
+            SQLITE_OK) {
+            rc = ERR_DB;
+            goto out;
+        }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_content_sum c = {0};
+        if (platform_from_name((const char *)sqlite3_column_text(st, 1),
+                               &c.platform) != ERR_OK)
+            continue; /* the CHECK constraint makes this unreachable */
+        c.item_id = sqlite3_column_int64(st, 0);
+        c.published_at = sqlite3_column_type(st, 2) == SQLITE_NULL
+                             ? TIME_NONE
+                             : sqlite3_column_int64(st, 2);
+        c.views = sqlite3_column_int64(st, 3);
+        c.interactions = sqlite3_column_int64(st, 4);
+        c.has_first = sqlite3_column_type(st, 5) != SQLITE_NULL;
+        c.first_gain = sqlite3_column_int64(st, 5);
+        rc = fn(ud, &c);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Prepare sql and bind the parameters every range read shares: ?1
  * metric name, ?2 and ?3 the days [from, to), ?4 the platform (NULL:
  * all). *out is finalized by the caller, also on failure. */

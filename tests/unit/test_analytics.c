@@ -122,6 +122,17 @@ static void test_spikes(void **state)
         assert_int_equal(analytics_spikes(z, kz, 6, 0, 7, 5, 6.0, 10, s, 4), 1);
         assert_int_equal(s[0].index, 5);
     }
+    /* A history of dips (views removed): the baseline is -100, so a gain
+     * of 10 is 110 above it, a spike, though below min_excess itself;
+     * -60 is 40 above, not one. */
+    {
+        int64_t d[] = {-100, -100, -100, -100, -100, 10, -100, -60};
+        bool kd[] = {true, true, true, true, true, true, true, true};
+        assert_int_equal(analytics_spikes(d, kd, 8, 0, 7, 5, 6.0, 50, s, 4),
+                         1);
+        assert_int_equal(s[0].index, 5);
+        assert_true(s[0].baseline == -100.0);
+    }
     /* Days before first are history only: from 11 on, day 10 is not
      * judged; from 10 on it is. */
     assert_int_equal(analytics_spikes(g, k, N(g), 11, 7, 5, 6.0, 50, s, 4), 0);

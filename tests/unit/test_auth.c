@@ -2,7 +2,10 @@
  * password, token and throttle helpers of http/auth.c. */
 #include "testutil.h"
 
+#include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,8 +250,9 @@ static void test_password_hash_and_verify(void **state)
     buf_init(&h1, 1024);
     buf_init(&h2, 1024);
     assert_int_equal(auth_password_hash("correct horse", 13, &h1), ERR_OK);
-    /* argon2id at t=2, m=64 MiB: above OWASP's m=19 MiB, t=2. */
-    assert_non_null(strstr(buf_cstr(&h1), "$argon2id$v=19$m=65536,t=2,"));
+    /* argon2id at OWASP's minimum: m=19 MiB, t=2, p=1. */
+    assert_non_null(strstr(buf_cstr(&h1), "$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_false(auth_password_needs_rehash(buf_cstr(&h1)));
     assert_null(strstr(buf_cstr(&h1), "correct horse"));
     assert_true(auth_password_verify(buf_cstr(&h1), "correct horse", 13));
     assert_false(auth_password_verify(buf_cstr(&h1), "correct horsf", 13));
@@ -292,6 +296,134 @@ static void test_login_verify(void **state)
     assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
                                        &got),
                      ERR_NOTFOUND);
+    buf_free(&h);
+}
+
+/* A hash of the parameters used before 2026-11-25 (m=64 MiB), with ops
+ * time cost, as libsodium makes it. */
+static void old_hash(const char *pw, unsigned long long ops, char *out)
+{
+    assert_true(auth_init());
+    assert_int_equal(crypto_pwhash_argon2id_str(out, pw, strlen(pw), ops,
+                                                (size_t)64 << 20),
+                     0);
+    assert_non_null(strstr(out, "$m=65536,"));
+}
+
+/* An old hash still logs in, and the login replaces it with one of
+ * today's parameters, which logs in too. */
+static void test_login_rehashes_old_hash(void **state)
+{
+    struct fx *f = *state;
+    char old[crypto_pwhash_STRBYTES];
+    struct store_user u = {0};
+    int64_t id = 0, got = 0;
+
+    old_hash("correct horse", 2, old);
+    assert_true(auth_password_needs_rehash(old));
+    assert_int_equal(store_user_add(f->st, "alice", old, 1, &id), ERR_OK);
+    /* A wrong password does not rehash. */
+    assert_int_equal(auth_login_verify(f->st, "alice", "wrong horse", 11,
+                                       &got),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_user_get(f->st, "alice", &u), ERR_OK);
+    assert_string_equal(u.pw_hash, old);
+    store_user_free(&u);
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_OK);
+    assert_int_equal(got, id);
+    assert_int_equal(store_user_get(f->st, "alice", &u), ERR_OK);
+    assert_non_null(strstr(u.pw_hash, "$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert_false(auth_password_needs_rehash(u.pw_hash));
+    assert_true(auth_password_verify(u.pw_hash, "correct horse", 13));
+    store_user_free(&u);
+    got = 0;
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_OK);
+    assert_int_equal(got, id);
+}
+
+struct verifier {
+    const char *hash;
+    bool ok;
+};
+
+static void *verify_thread(void *arg)
+{
+    struct verifier *v = arg;
+    v->ok = auth_password_verify(v->hash, "correct horse", 13);
+    return NULL;
+}
+
+/* Four checks at once take one hash's memory at a time. */
+static void test_hash_gate_concurrent(void **state)
+{
+    struct buf h;
+    pthread_t t[4];
+    struct verifier v[4];
+    (void)state;
+
+    buf_init(&h, 1024);
+    assert_int_equal(auth_password_hash("correct horse", 13, &h), ERR_OK);
+    auth_hash_mem_peak_reset();
+    assert_int_equal(auth_hash_mem_peak(), 0);
+    for (int i = 0; i < 4; i++) {
+        v[i] = (struct verifier){buf_cstr(&h), false};
+        assert_int_equal(pthread_create(&t[i], NULL, verify_thread, &v[i]),
+                         0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+        assert_true(v[i].ok);
+    }
+    assert_int_equal(auth_hash_mem_peak(), AUTH_HASH_MEMLIMIT);
+    assert_int_equal(auth_hash_mem_in_use(), 0);
+    buf_free(&h);
+}
+
+/* While a costlier old hash is being checked, a login that may not wait
+ * is told ERR_BUSY (the server's 503), not a failure. */
+static void test_login_busy(void **state)
+{
+    struct fx *f = *state;
+    char old[crypto_pwhash_STRBYTES];
+    struct buf h;
+    struct verifier v;
+    pthread_t t;
+    int64_t id = 0, got = 0;
+    struct timespec ms = {0, 1000000};
+
+    buf_init(&h, 1024);
+    assert_int_equal(auth_password_hash("correct horse", 13, &h), ERR_OK);
+    assert_int_equal(store_user_add(f->st, "alice", buf_cstr(&h), 1, &id),
+                     ERR_OK);
+    /* The dummy hash for unknown names is made once, at the first login. */
+    assert_int_equal(auth_login_verify(f->st, "nobody", "x", 1, &got),
+                     ERR_NOTFOUND);
+    /* t=8 at 64 MiB: long enough to be seen running. */
+    old_hash("correct horse", 8, old);
+    auth_hash_mem_peak_reset();
+    v = (struct verifier){old, false};
+    assert_int_equal(pthread_create(&t, NULL, verify_thread, &v), 0);
+    for (int i = 0; i < 5000 && auth_hash_mem_in_use() == 0; i++)
+        nanosleep(&ms, NULL);
+    assert_int_equal(auth_hash_mem_in_use(), (size_t)64 << 20);
+    auth_set_hash_wait(0);
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_BUSY);
+    assert_int_equal(got, 0);
+    auth_set_hash_wait(2000);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(v.ok);
+    /* The old hash ran alone. */
+    assert_int_equal(auth_hash_mem_peak(), (size_t)64 << 20);
+    assert_int_equal(auth_login_verify(f->st, "alice", "correct horse", 13,
+                                       &got),
+                     ERR_OK);
+    assert_int_equal(got, id);
     buf_free(&h);
 }
 
@@ -512,6 +644,10 @@ int main(void)
         cmocka_unit_test(test_names_and_password_rules),
         cmocka_unit_test(test_password_hash_and_verify),
         cmocka_unit_test_setup_teardown(test_login_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_rehashes_old_hash, setup,
+                                        teardown),
+        cmocka_unit_test(test_hash_gate_concurrent),
+        cmocka_unit_test_setup_teardown(test_login_busy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_token_stored_hashed,
                                         setup, teardown),
         cmocka_unit_test(test_token_key_and_compare),

@@ -130,12 +130,98 @@ static void test_report_platform_filter_and_bounds(void **state)
     assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_INVALID);
 }
 
+struct sums {
+    struct store_content_sum row[8];
+    size_t n;
+};
+
+static enum err on_sum(void *ud, const struct store_content_sum *c)
+{
+    struct sums *s = ud;
+    assert_true(s->n < 8);
+    if (s->n > 0) /* in id order */
+        assert_true(c->item_id > s->row[s->n - 1].item_id);
+    s->row[s->n++] = *c;
+    return ERR_OK;
+}
+
+/* The row of platform p (one content item each here). */
+static const struct store_content_sum *sum_of(const struct sums *s,
+                                              enum platform p)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->row[i].platform == p)
+            return &s->row[i];
+    fail_msg("no content of %s", platform_name(p));
+    return NULL;
+}
+
+/* The report's per-content read: latest values and first-week views by
+ * hand. v1 was first seen on its publication day (D0), so that day grew
+ * from 0: 100 on D0, then +100 a day; t1 (D0+3) +50 from 0, then +50. */
+static void test_content_sums(void **state)
+{
+    struct fx *f = *state;
+    struct sums s = {0};
+    const struct store_content_sum *v1, *t1, *i1;
+    struct batch b;
+    struct ingest_stats st;
+    struct item *it;
+    struct metrics *m;
+
+    /* i1 on Instagram: no publication time, a real-valued share count
+     * (counts 0) and saves 7. */
+    batch_init(&b);
+    it = batch_item(&b, PLATFORM_INSTAGRAM, ITEM_CONTENT, "i1");
+    item_set(&it->account_ext_id, "igu");
+    m = &item_snapshot_at(it, T(5, 10))->metrics;
+    assert_int_equal(metrics_set_i64(m, M_VIEWS, 40), ERR_OK);
+    assert_int_equal(metrics_set_real(m, M_SHARES, 1.5), ERR_OK);
+    assert_int_equal(metrics_set_i64(m, M_SAVES, 7), ERR_OK);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &st, &f->err), ERR_OK);
+    batch_free(&b);
+
+    assert_int_equal(store_content_sums(f->st, -1, 7, on_sum, &s), ERR_OK);
+    assert_int_equal(s.n, 3);
+    v1 = sum_of(&s, PLATFORM_YOUTUBE);
+    assert_int_equal(v1->published_at, T(0, 18));
+    assert_int_equal(v1->views, 7600);             /* 2600 + 5000 */
+    assert_int_equal(v1->interactions, 760 + 76); /* likes + comments */
+    assert_true(v1->has_first);
+    assert_int_equal(v1->first_gain, 700);         /* days D0..D0+6 */
+    t1 = sum_of(&s, PLATFORM_TIKTOK);
+    assert_int_equal(t1->views, 1150);
+    assert_int_equal(t1->interactions, 0);
+    assert_true(t1->has_first);
+    assert_int_equal(t1->first_gain, 350);         /* days D0+3..D0+9 */
+    i1 = sum_of(&s, PLATFORM_INSTAGRAM);
+    assert_int_equal(i1->published_at, TIME_NONE);
+    assert_int_equal(i1->views, 40);
+    assert_int_equal(i1->interactions, 7);
+    assert_false(i1->has_first);
+
+    /* Two first days; one platform. */
+    s.n = 0;
+    assert_int_equal(store_content_sums(f->st, PLATFORM_TIKTOK, 2, on_sum, &s),
+                     ERR_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.row[0].platform, PLATFORM_TIKTOK);
+    assert_int_equal(s.row[0].first_gain, 100);
+    s.n = 0;
+    assert_int_equal(store_content_sums(f->st, PLATFORM_YOUTUBE, 2, on_sum,
+                                        &s),
+                     ERR_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.row[0].first_gain, 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_report_values, setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_report_platform_filter_and_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content_sums, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
