@@ -31,12 +31,16 @@ struct http_config {
      * routes that talk to the platforms (OAuth callback, publishing). */
     const struct config *platform;
     struct oauth *oauth;
+    /* serve's collector loop (borrowed, or NULL): kicked when an account
+     * is connected from the dashboard, so its first round runs at once. */
+    struct bgloop *collector;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;
+struct bgloop;
 struct config;
 struct oauth;
 
