@@ -34,5 +34,7 @@ extern const struct route http_page_routes[]; /* static.c: /, /login,
 extern const struct route http_auth_routes[];
 /* api_posts.c: /api/v1/posts, the scheduler's queue */
 extern const struct route http_post_routes[];
+/* api_sources.c: /api/v1/sources, /api/v1/connections/P, /oauth/callback */
+extern const struct route http_source_routes[];
 
 #endif

@@ -130,6 +130,7 @@ static const struct route *const route_tables[] = {
     http_api_routes,
     http_page_routes,
     http_post_routes,
+    http_source_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,
