@@ -201,9 +201,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
+    http_stop(srv); /* first: its handlers may kick the collector */
     serve_collect_stop(collector);
     collector = NULL;
-    http_stop(srv);
 out:
     serve_collect_stop(collector);
     if (plat_open)

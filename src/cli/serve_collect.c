@@ -46,21 +46,12 @@ static bool open_once(struct serve_collect *sc)
     return ok;
 }
 
-static enum err soonest(void *ud, const struct store_job *j)
-{
-    int64_t *at = ud;
-    if (j->next_due < *at)
-        *at = j->next_due;
-    return ERR_OK;
-}
-
 /* Seconds until the next job (or content item) is due, clamped. */
 static int64_t next_wait(struct serve_collect *sc, int64_t now)
 {
     int64_t at = INT64_MAX, wait = SERVE_COLLECT_WAIT_MAX_S;
 
-    if (store_job_list(sc->st, soonest, &at) == ERR_OK &&
-        collect_next_item_due(sc->st, &at) == ERR_OK && at != INT64_MAX)
+    if (collect_next_wake(sc->st, &at) == ERR_OK && at != INT64_MAX)
         wait = at - now;
     if (wait < SERVE_COLLECT_WAIT_MIN_S)
         wait = SERVE_COLLECT_WAIT_MIN_S;

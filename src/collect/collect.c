@@ -482,12 +482,34 @@ enum err collect_run_once(struct collector *c, struct store *st,
     return rc != ERR_OK ? rc : first;
 }
 
-enum err collect_next_item_due(struct store *st, int64_t *at)
-{
-    int64_t count = 0, soonest = INT64_MAX;
-    enum err rc = store_item_sched_stats(st, -1, NULL, &count, &soonest);
+struct wake {
+    struct store *st;
+    int64_t at;
+};
 
-    if (rc == ERR_OK && soonest < *at)
-        *at = soonest;
+static enum err wake_job(void *ud, const struct store_job *j)
+{
+    struct wake *w = ud;
+    int64_t count = 0, soonest = INT64_MAX;
+    enum err rc = ERR_OK;
+
+    if (j->next_due < w->at)
+        w->at = j->next_due;
+    /* items wait while their content job backs off (load_jobs) */
+    if (j->kind == JOB_CONTENT && j->status == JOB_OK)
+        rc = store_item_sched_stats(w->st, (int)j->platform, j->account,
+                                    &count, &soonest);
+    if (rc == ERR_OK && soonest < w->at)
+        w->at = soonest;
+    return rc;
+}
+
+enum err collect_next_wake(struct store *st, int64_t *at)
+{
+    struct wake w = {st, *at};
+    enum err rc = store_job_list(st, wake_job, &w);
+
+    if (rc == ERR_OK)
+        *at = w.at;
     return rc;
 }

@@ -88,8 +88,10 @@ enum err collect_run_once(struct collector *c, struct store *st,
                           collect_report_fn fn, void *ud, struct buf *err)
     WARN_UNUSED;
 
-/* Lower *at to the soonest next_due of any tracked content item. */
-enum err collect_next_item_due(struct store *st, int64_t *at) WARN_UNUSED;
+/* Lower *at to when the next round has something to do: the soonest
+ * next_due of any job, and of the content items of accounts whose content
+ * job is not backing off. */
+enum err collect_next_wake(struct store *st, int64_t *at) WARN_UNUSED;
 
 /* When a content item published at published_at (TIME_NONE: unknown) and
  * last fetched at last_fetch (TIME_NONE: never: due now) is due again:

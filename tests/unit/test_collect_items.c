@@ -131,6 +131,33 @@ static void test_due_selection(void **state)
     assert_false(has);
 }
 
+/* serve's collector sleeps until a job or a content item is due, but not
+ * for the items of an account whose content job backs off. */
+static void test_next_wake(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct store_job j = {PLATFORM_YOUTUBE, "UC1", JOB_ACCOUNT, T0, T0 + H,
+                          0, JOB_OK, NULL};
+    int64_t at = INT64_MAX;
+
+    assert_int_equal(collect_next_wake(fx->st, &at), ERR_OK);
+    assert_true(at == INT64_MAX); /* nothing at all: no wake-up */
+    assert_int_equal(store_job_put(fx->st, &j), ERR_OK);
+    j.kind = JOB_CONTENT;
+    assert_int_equal(store_job_put(fx->st, &j), ERR_OK);
+    put(fx->st, "UC1", "v1", T0 - 20 * D, T0 - D + 60); /* due T0 + 60 */
+    assert_int_equal(collect_next_wake(fx->st, &at), ERR_OK);
+    assert_int_equal(at, T0 + 60);
+    /* the content job failed and waits until T0 + 2 h: so do its items */
+    j.status = JOB_FAILED;
+    j.failures = 1;
+    j.next_due = T0 + 2 * H;
+    assert_int_equal(store_job_put(fx->st, &j), ERR_OK);
+    at = INT64_MAX;
+    assert_int_equal(collect_next_wake(fx->st, &at), ERR_OK);
+    assert_int_equal(at, T0 + H); /* the account job */
+}
+
 struct drop_list {
     char text[256];
 };
@@ -359,6 +386,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_due_selection, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_next_wake, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_ig_memory_store, tu_store_setup,
                                         tu_store_teardown),
