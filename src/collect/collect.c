@@ -329,10 +329,9 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
 {
     struct import_meta meta = {NULL, "collector", NULL, r->now};
     struct ingest_stats stats = {0};
+    struct fetch_ig_memory before = r->ig; /* to see what this round adds */
     struct buf serr;
     enum err rc;
-
-    struct fetch_ig_memory before = r->ig;
 
     buf_init(&serr, 2048);
     rc = fetch_run(f);
