@@ -34,6 +34,10 @@ function accountRow(a) {
     h('td', { text: dateTime(a.next_due) }),
     h('td', { class: 'num', text: fullNum(a.failures) }),
     h('td', { class: 'num', text: fullNum(a.items_tracked) }),
+    h('td', { class: 'num', text: a.api_usage && typeof a.api_usage.percent === 'number'
+      ? a.api_usage.percent + ' %' : '–',
+    title: a.api_usage ? 'Graph API usage seen at ' + dateTime(a.api_usage.observed_at) +
+      ' (insights pause at 80 %)' : null }),
     h('td', { class: 'last-error', text: err || '–' }),
     h('td', {}, a.needs_relogin ? reconnectButton(a.platform, a.account) : null));
 }
@@ -43,7 +47,7 @@ function accountsTable(accounts) {
     h('table', { class: 'data', id: 'sources-table' },
       h('thead', {}, h('tr', {},
         ['Platform', 'Account', 'Status', 'Last fetch', 'Next due', 'Failures', 'Items',
-          'Last error', ''].map((t) => h('th', { scope: 'col', text: t })))),
+          'API usage', 'Last error', ''].map((t) => h('th', { scope: 'col', text: t })))),
       h('tbody', {}, accounts.map(accountRow))));
 }
 

@@ -338,6 +338,10 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
     sum->items = rc == ERR_OK ? f->batch.n : 0;
     if (r->p == PLATFORM_INSTAGRAM && ig_memory_save(r, &before) != ERR_OK)
         rc = ERR_DB;
+    if (f->usage_pct >= 0 &&
+        store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
+            ERR_OK)
+        rc = ERR_DB;
     if (rc == ERR_OK) {
         meta.format = platform_name(r->p);
         rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);

@@ -91,6 +91,25 @@ static void job_json(struct jw *w, const struct store_job *j)
     jw_object_end(w);
 }
 
+/* Instagram: the Graph usage percentage its last round saw, or null. */
+static void usage_json(struct store *st, struct jw *w,
+                       const struct src_acct *a)
+{
+    int pct = 0;
+    int64_t at = TIME_NONE;
+
+    jw_key(w, "api_usage");
+    if (a->p != PLATFORM_INSTAGRAM ||
+        store_usage_get(st, a->p, a->account, &pct, &at) != ERR_OK) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_kv_i64(w, "percent", pct);
+    jw_kv_time(w, "observed_at", at);
+    jw_object_end(w);
+}
+
 /* One account: its connection and the summary of its jobs and items. */
 static enum err account_json(struct store *st, struct jw *w,
                              const struct src_acct *a)
@@ -141,6 +160,7 @@ static enum err account_json(struct store *st, struct jw *w,
     jw_kv_i64(w, "failures", fails);
     jw_kv_str(w, "last_error", err);
     jw_kv_i64(w, "items_tracked", items);
+    usage_json(st, w, a);
     jw_kv_time(w, "items_next_due",
                items_due == INT64_MAX ? TIME_NONE : items_due);
     jw_object_end(w);

@@ -23,6 +23,7 @@ void fetch_init(struct fetch *f)
     buf_init(&f->token, OAUTH_MAX_TOKEN + 1);
     f->status = JOB_OK;
     f->quota_left = INT64_MAX;
+    f->usage_pct = -1;
 }
 
 void fetch_free(struct fetch *f)

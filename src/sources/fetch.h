@@ -81,6 +81,7 @@ struct fetch {
     enum job_status status;     /* set when a fetch fails */
     int64_t retry_at;           /* rate limited: epoch s to come back, or 0 */
     bool usage_high;            /* Graph usage >= 80 %: insights skipped */
+    int usage_pct;              /* highest Graph usage seen, -1: none */
     struct buf note;            /* non-fatal remarks (dropped metrics) */
     struct buf err;             /* the failure, never a token */
     struct buf token;           /* private: the access token */

@@ -42,6 +42,8 @@ static enum err ig_get(struct fetch *f, const char *path,
     pct = fetch_graph_usage(net_resp_header(resp, NET_HDR_X_APP_USAGE),
                             net_resp_header(resp,
                                             NET_HDR_X_BUSINESS_USE_CASE_USAGE));
+    if (pct > f->usage_pct)
+        f->usage_pct = pct;
     if (pct >= FETCH_USAGE_HIGH && !f->usage_high) {
         f->usage_high = true;
         buf_catf(&f->note, "%sGraph API usage at %d %%: insights skipped "

@@ -388,6 +388,18 @@ enum err store_item_sched_stats(struct store *st, int platform,
     return st->ops->item_sched_stats(st, platform, account, count, soonest);
 }
 
+enum err store_usage_put(struct store *st, enum platform p,
+                         const char *account, int pct, int64_t at)
+{
+    return st->ops->usage_put(st, p, account, pct, at);
+}
+
+enum err store_usage_get(struct store *st, enum platform p,
+                         const char *account, int *pct, int64_t *at)
+{
+    return st->ops->usage_get(st, p, account, pct, at);
+}
+
 enum err store_ig_dropped_add(struct store *st, const char *account,
                               const char *kind, const char *metric,
                               int64_t at)

@@ -441,6 +441,14 @@ enum err store_item_sched_stats(struct store *st, int platform,
                                 const char *account, int64_t *count,
                                 int64_t *soonest) WARN_UNUSED;
 
+/* The API usage percentage the last round of (p, account) saw (Graph's
+ * usage headers), and reading it back: ERR_NOTFOUND when none. */
+enum err store_usage_put(struct store *st, enum platform p,
+                         const char *account, int pct, int64_t at) WARN_UNUSED;
+enum err store_usage_get(struct store *st, enum platform p,
+                         const char *account, int *pct, int64_t *at)
+    WARN_UNUSED;
+
 /* Instagram insight metrics refused for a media kind of an account. */
 enum err store_ig_dropped_add(struct store *st, const char *account,
                               const char *kind, const char *metric,

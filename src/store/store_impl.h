@@ -109,6 +109,10 @@ struct store_ops {
     enum err (*item_sched_stats)(struct store *st, int platform,
                                  const char *account, int64_t *count,
                                  int64_t *soonest);
+    enum err (*usage_put)(struct store *st, enum platform p,
+                          const char *account, int pct, int64_t at);
+    enum err (*usage_get)(struct store *st, enum platform p,
+                          const char *account, int *pct, int64_t *at);
     enum err (*ig_dropped_add)(struct store *st, const char *account,
                                const char *kind, const char *metric,
                                int64_t at);

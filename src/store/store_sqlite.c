@@ -1055,6 +1055,8 @@ static const struct store_ops sqlite_ops = {
     .item_sched_has = sq_item_sched_has,
     .item_sched_due = sq_item_sched_due,
     .item_sched_stats = sq_item_sched_stats,
+    .usage_put = sq_usage_put,
+    .usage_get = sq_usage_get,
     .ig_dropped_add = sq_ig_dropped_add,
     .ig_dropped_list = sq_ig_dropped_list,
 };

@@ -271,6 +271,10 @@ enum err sq_item_sched_due(struct store *st, enum platform p,
 enum err sq_item_sched_stats(struct store *st, int platform,
                             const char *account, int64_t *count,
                             int64_t *soonest);
+enum err sq_usage_put(struct store *st, enum platform p, const char *account,
+                      int pct, int64_t at);
+enum err sq_usage_get(struct store *st, enum platform p, const char *account,
+                      int *pct, int64_t *at);
 enum err sq_ig_dropped_add(struct store *st, const char *account,
                           const char *kind, const char *metric, int64_t at);
 enum err sq_ig_dropped_list(struct store *st, const char *account,

@@ -34,6 +34,14 @@
     "SELECT kind, metric FROM ig_dropped_metric WHERE account = ?1 AND "      \
     "dropped_at >= ?2 ORDER BY kind, metric"
 
+#define SQL_USAGE_PUT                                                         \
+    "INSERT INTO api_usage(platform, account, pct, observed_at) VALUES (?1, " \
+    "?2, ?3, ?4) ON CONFLICT(platform, account) DO UPDATE SET pct = "         \
+    "excluded.pct, observed_at = excluded.observed_at"
+#define SQL_USAGE_GET                                                         \
+    "SELECT pct, observed_at FROM api_usage WHERE platform = ?1 AND "         \
+    "account = ?2"
+
 static int bind_time(sqlite3_stmt *st, int i, int64_t t)
 {
     return t == TIME_NONE ? sqlite3_bind_null(st, i)
@@ -207,6 +215,55 @@ enum err sq_ig_dropped_list(struct store *base, const char *account,
         rc = ERR_DB;
     }
     rc = step == SQLITE_DONE ? ERR_OK : ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum err sq_usage_put(struct store *base, enum platform p, const char *account,
+                      int pct, int64_t at)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+
+    if (pct < 0)
+        return ERR_INVALID;
+    if (sqlite3_prepare_v2(S(base)->db, SQL_USAGE_PUT, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, pct) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, at) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    rc = ERR_OK;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum err sq_usage_get(struct store *base, enum platform p, const char *account,
+                      int *pct, int64_t *at)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+    int step;
+
+    if (sqlite3_prepare_v2(S(base)->db, SQL_USAGE_GET, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK)
+        goto out;
+    step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = ERR_NOTFOUND;
+    } else if (step == SQLITE_ROW) {
+        *pct = sqlite3_column_int(st, 0);
+        *at = sqlite3_column_int64(st, 1);
+        rc = ERR_OK;
+    }
 out:
     sqlite3_finalize(st);
     return rc;

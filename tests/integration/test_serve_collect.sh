@@ -104,6 +104,16 @@ check "youtube round ran (blocked)" wait_sources '[a for a in d["accounts"] if a
 check "no request made for it" test "$(stat_total)" = "$n0"
 check "data already stored kept" test "$(snap_count)" -gt 300
 
+# ---- Instagram usage headers: shown per account -------------------------
+control '{"graph_headers": {"X-App-Usage": "{\"call_count\":85,\"total_cputime\":10,\"total_time\":12}"}}'
+all_due
+check "collect now (usage)" test "$(post /api/v1/sources/collect kick.json)" = 202
+check "sources: instagram API usage 85 %" wait_sources \
+  '[a for a in d["accounts"] if a["platform"] == "instagram"][0]["api_usage"]["percent"] == 85' 30
+check "the note says insights were skipped" wait_sources \
+  '"usage at 85" in [a for a in d["accounts"] if a["platform"] == "instagram"][0]["last_error"]' 5
+control '{"graph_headers": {}}'
+
 # ---- SIGTERM while the collector hangs on a request ----------------------
 fault '{"path": "/v21.0/17841400000000001", "kind": "hang", "seconds": 60, "times": 1}'
 all_due

@@ -15,6 +15,17 @@ CREATE TABLE collect_item (
 );
 CREATE INDEX collect_item_due ON collect_item(platform, account, next_due);
 
+-- The highest Graph API usage percentage (X-App-Usage,
+-- X-Business-Use-Case-Usage) an Instagram account's last round saw, for
+-- the Sources page.
+CREATE TABLE api_usage (
+    platform    TEXT    NOT NULL CHECK (platform IN ('youtube', 'instagram', 'tiktok')),
+    account     TEXT    NOT NULL,
+    pct         INTEGER NOT NULL CHECK (pct >= 0),
+    observed_at INTEGER NOT NULL,
+    PRIMARY KEY (platform, account)
+);
+
 -- Instagram insight metrics Graph refused (error 100) for a media kind of
 -- an account: not asked again until the entry is older than the
 -- collector's memory (7 days), so a metric that comes back is noticed.
