@@ -69,6 +69,11 @@ bool fetch_ask_new(struct fetch *f, const char *id, const char *kind)
     return true;
 }
 
+bool fetch_listing_done(const struct fetch *f, size_t asked_before)
+{
+    return f->tracked != NULL && f->asked.n == asked_before;
+}
+
 enum err fetch_run(struct fetch *f)
 {
     switch (f->platform) {

@@ -106,6 +106,12 @@ enum err fetch_tiktok(struct fetch *f) WARN_UNUSED;
  * "") when it is not tracked yet: added to f->asked; true if so. */
 bool fetch_ask_new(struct fetch *f, const char *id, const char *kind);
 
+/* Listings are newest first: once a page (that asked_before was f->asked.n
+ * before) brought no new item, the older pages hold none either, and the
+ * listing stops there (saving YouTube quota on large channels). Never
+ * before anything is tracked (f->tracked NULL: every page is read). */
+bool fetch_listing_done(const struct fetch *f, size_t asked_before);
+
 /* One authenticated API call. cost is charged to the YouTube quota (0
  * elsewhere); a call that would go over f->quota_left is not made.
  * ERR_OK: resp holds a 2xx answer. Otherwise f->status and f->err are

@@ -227,10 +227,12 @@ enum err fetch_instagram(struct fetch *f)
     }
     if (rc == ERR_OK && f->want_account)
         rc = ig_user(f);
-    if (rc == ERR_OK && f->want_content) {
-        do {
-            rc = ig_media_page(f, &after);
-        } while (rc == ERR_OK && after.len > 0 && ++pages < FETCH_MAX_PAGES);
+    while (rc == ERR_OK && f->want_content) {
+        size_t before = f->asked.n;
+        rc = ig_media_page(f, &after);
+        if (after.len == 0 || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
+            break;
     }
     /* the due media's insights (their list fields came with the listing,
      * when it ran); with high usage they stay due */

@@ -158,8 +158,10 @@ enum err fetch_tiktok(struct fetch *f)
     buf_init(&open_id, ITEM_ID_MAX + 1);
     rc = tt_user(f, &open_id);
     while (rc == ERR_OK && f->want_content) {
+        size_t before = ids->n;
         rc = tt_list_page(f, buf_cstr(&open_id), &cursor, &more);
-        if (!more || ++pages >= FETCH_MAX_PAGES)
+        if (!more || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
             break;
     }
     for (size_t i = 0; f->due != NULL && i < f->due->n && rc == ERR_OK &&

@@ -208,9 +208,11 @@ enum err fetch_youtube(struct fetch *f)
     if (rc == ERR_OK && f->want_account)
         rc = yt_report(f, buf_cstr(&channel));
     while (rc == ERR_OK && f->want_content) {
+        size_t before = ids->n;
         rc = yt_playlist_page(f, buf_cstr(&uploads), buf_cstr(&channel),
                               &next);
-        if (next.len == 0 || ++pages >= FETCH_MAX_PAGES)
+        if (next.len == 0 || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
             break;
     }
     for (size_t i = 0; f->due != NULL && i < f->due->n && rc == ERR_OK &&

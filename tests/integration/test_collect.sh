@@ -103,6 +103,14 @@ import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1])
 rows = c.execute("SELECT next_due - last_fetch FROM collect_item WHERE platform = '"'youtube'"' ORDER BY last_fetch DESC LIMIT 3").fetchall()
 sys.exit(0 if all(r[0] == 7 * 86400 for r in rows) else 1)' "$DB"
+# ---- the hourly listing reads pages only while they bring new items ----
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0 WHERE kind = '"'content'"'"); c.commit()' "$DB"
+p0=$(stat_path /youtube/v3/playlistItems); l0=$(stat_path /v2/video/list/); v0=$(stat_path /youtube/v3/videos)
+check "a listing round" run 0 md collect
+check "youtube: one playlist page (nothing new on it)" test "$(stat_path /youtube/v3/playlistItems)" = $((p0 + 1))
+check "tiktok: one list page" test "$(stat_path /v2/video/list/)" = $((l0 + 1))
+check "no videos.list: nothing new or due" test "$(stat_path /youtube/v3/videos)" = "$v0"
+check "quota: channels.list + 1 page" contains "$TMP/out" "quota 2 units (today 9 of 10000)"
 for f in "$DB" "$TMP/collect.out"; do
   check "no token in $(basename "$f")" bash -c "! grep -aq 'fake-at-' '$f'"
 done
