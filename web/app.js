@@ -1,5 +1,6 @@
 // The dashboard shell: session and CSRF token, the hash router
-// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import), the nav and
+// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/sources),
+// the needs-re-login banner (banner.js), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
 import { api, apiOptional, setCsrf, ApiError, leave, isLeaving } from './api.js';
@@ -10,6 +11,8 @@ import * as content from './content.js';
 import * as item from './item.js';
 import * as besttime from './besttime.js';
 import * as importPage from './import.js';
+import * as sources from './sources.js';
+import { updateBanner } from './banner.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -32,6 +35,7 @@ const PAGES = {
   item: { nav: 'content', title: 'Item', mod: item },
   'best-time': { nav: 'best-time', title: 'Best time', mod: besttime },
   import: { nav: 'import', title: 'Import', mod: importPage },
+  sources: { nav: 'sources', title: 'Sources', mod: sources },
 };
 
 function setNav(name) {
@@ -57,6 +61,7 @@ async function route() {
   }
   setNav(page.nav);
   document.title = page.title + ' · mediadash';
+  updateBanner(document.getElementById('banner'));
   // Pages check ctx.stale() after each await, so a slow answer for a page
   // already left never draws over the current one.
   const ctx = { stale: () => gen !== generation };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/serve_collect.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
@@ -55,6 +56,7 @@ struct serve_conf {
     const char *file;
     const char *sets[SERVE_MAX_SETS];
     size_t nsets;
+    bool no_collect; /* --no-collect: collect with `mediadash collect` */
 };
 
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
@@ -69,6 +71,7 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         {"cache-mb", required_argument, NULL, 'c'},
         {"config", required_argument, NULL, 'f'},
         {"set", required_argument, NULL, 'S'},
+        {"no-collect", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -94,6 +97,8 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             if (!ok)
                 cli_error("--cache-mb: expected 0 to 1024");
             cfg->cache_bytes = (size_t)n << 20;
+        } else if (c == 'C') {
+            conf->no_collect = true;
         } else if (c == 'f') {
             conf->file = optarg;
         } else if (c == 'S') {
@@ -144,6 +149,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct http_server *srv = NULL;
     struct serve_conf conf = {0};
     struct cli_platform plat = {0};
+    struct serve_collect *collector = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -174,6 +180,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (!conf.no_collect &&
+        serve_collect_start(cli->db_path, plat.cfg, plat.o, &collector,
+                            &err) != ERR_OK) {
+        cli_error("serve: %s", buf_cstr(&err));
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
+    cfg.collector = serve_collect_loop(collector);
     if (http_start(&cfg, &srv, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
@@ -188,8 +202,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
-    http_stop(srv);
+    http_stop(srv); /* first: its handlers may kick the collector */
+    serve_collect_stop(collector);
+    collector = NULL;
 out:
+    serve_collect_stop(collector);
     if (plat_open)
         cli_platform_close(&plat);
     buf_free(&host);

@@ -144,7 +144,11 @@ static const char usage_serve[] =
     "  --config FILE           the platforms' configuration (as for collect;\n"
     "                          default $MEDIADASH_CONFIG or\n"
     "                          ~/.config/mediadash/mediadash.conf)\n"
-    "  --set KEY=VALUE         override one configuration key (repeatable)\n";
+    "  --set KEY=VALUE         override one configuration key (repeatable)\n"
+    "  --no-collect            do not collect: by default serve runs the\n"
+    "                          collector's due jobs continuously (as\n"
+    "                          'mediadash collect' would), checking at least\n"
+    "                          every 5 minutes for new connections\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"

@@ -18,8 +18,18 @@ struct collector {
     struct oauth *o;               /* borrowed */
     struct tz *la;                 /* owned: the quota day's zone */
     struct net_ratelimit *tiktok;  /* owned */
-    struct fetch_ig_memory ig;     /* refused insight metrics */
+    const atomic_bool *cancel;     /* borrowed, or NULL */
 };
+
+static bool is_cancelled(const struct collector *c)
+{
+    return c->cancel != NULL && atomic_load(c->cancel);
+}
+
+void collector_set_cancel(struct collector *c, const atomic_bool *cancel)
+{
+    c->cancel = cancel;
+}
 
 enum err collector_create(const struct config *cfg, struct oauth *o,
                           struct collector **out, struct buf *err)
@@ -114,7 +124,15 @@ struct round {
     struct store_job job[JOB_KIND_COUNT];
     bool due[JOB_KIND_COUNT];
     int64_t day_start, quota_before;
+    struct fetch_items items;      /* content items whose metrics are due */
+    struct fetch_ig_memory ig;     /* Instagram: refused metrics, loaded */
 };
+
+static enum err item_due_add(void *ud, const struct store_item_sched *s)
+{
+    fetch_items_add(ud, s->item_id, s->kind);
+    return ERR_OK;
+}
 
 static enum err load_jobs(struct round *r)
 {
@@ -132,23 +150,19 @@ static enum err load_jobs(struct round *r)
             return rc;
         r->due[k] = r->job[k].next_due <= r->now;
     }
-    return ERR_OK;
+    /* Due items wait while the content job backs off after a failure. */
+    if (r->job[JOB_CONTENT].status != JOB_OK && !r->due[JOB_CONTENT])
+        return ERR_OK;
+    return store_item_sched_due(r->st, r->p, r->account, r->now,
+                                COLLECT_ITEMS_PER_ROUND, item_due_add,
+                                &r->items);
 }
 
-/* The content job's next run: the soonest of its items' due times. */
-static int64_t content_due(const struct batch *b, int64_t now)
+/* A round records its outcome in the content job when it listed or
+ * fetched due items. */
+static bool records(const struct round *r, int k)
 {
-    int64_t best = INT64_MAX;
-
-    for (size_t i = 0; i < b->n; i++) {
-        int64_t d;
-        if (b->items[i]->type != ITEM_CONTENT)
-            continue;
-        d = collect_next_due(b->items[i]->published_at, now, now);
-        if (d < best)
-            best = d;
-    }
-    return best == INT64_MAX ? now + DAY_S : best;
+    return r->due[k] || (k == JOB_CONTENT && r->items.n > 0);
 }
 
 static int64_t failure_due(const struct round *r, const struct fetch *f,
@@ -173,7 +187,7 @@ static enum err save_jobs(struct round *r, const struct fetch *f, bool ok)
     for (int k = 0; k < JOB_KIND_COUNT; k++) {
         struct store_job j = r->job[k];
         enum err rc;
-        if (!r->due[k])
+        if (!records(r, k))
             continue;
         j.account = (char *)r->account;
         j.last_fetch = r->now;
@@ -181,11 +195,10 @@ static enum err save_jobs(struct round *r, const struct fetch *f, bool ok)
         j.failures = ok ? 0 : j.failures + 1;
         j.last_error = ok ? (f->note.len ? f->note.data : NULL)
                           : (char *)buf_cstr(&f->err);
-        if (ok)
-            j.next_due = k == JOB_CONTENT
-                             ? content_due(&f->batch, r->now)
-                             : r->now + COLLECT_ACCOUNT_EVERY_S;
-        else
+        if (ok && r->due[k])
+            j.next_due = r->now + (k == JOB_CONTENT ? COLLECT_LIST_EVERY_S
+                                                    : COLLECT_ACCOUNT_EVERY_S);
+        else if (!ok)
             j.next_due = failure_due(r, f, j.failures);
         rc = store_job_put(r->st, &j);
         if (rc != ERR_OK)
@@ -216,6 +229,80 @@ static bool blocked(struct round *r, struct fetch *f)
     return false;
 }
 
+/* fetch's question: is a listed id tracked already? (A store failure
+ * says no: its metrics are fetched once more.) */
+static bool tracked(void *ud, const char *id)
+{
+    struct round *r = ud;
+    bool has = false;
+
+    if (store_item_sched_has(r->st, r->p, r->account, id, &has) != ERR_OK)
+        return false;
+    return has;
+}
+
+/* After a stored round: every item asked for is due again by its age. */
+static enum err items_done(struct round *r, const struct fetch *f)
+{
+    for (size_t i = 0; i < f->asked.n; i++) {
+        const struct item *it = batch_find(&f->batch, r->p, ITEM_CONTENT,
+                                           f->asked.v[i].id);
+        struct store_item_sched s = {r->p, r->account, f->asked.v[i].id,
+                                     f->asked.v[i].kind, TIME_NONE, r->now,
+                                     0};
+        enum err rc;
+        if (it != NULL)
+            s.published_at = it->published_at;
+        s.next_due = collect_next_due(s.published_at, r->now, r->now);
+        rc = store_item_sched_put(r->st, &s);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+static enum err ig_memory_add(void *ud, const char *kind, const char *metric)
+{
+    struct fetch_ig_memory *m = ud;
+    size_t k;
+
+    for (k = 0; k < m->n && strcmp(m->kind[k], kind) != 0; k++)
+        ;
+    if (k == m->n) {
+        if (m->n == FETCH_IG_KINDS || strlen(kind) >= sizeof(m->kind[0]))
+            return ERR_OK;
+        memcpy(m->kind[k], kind, strlen(kind) + 1);
+        m->dropped[k] = 0;
+        m->n++;
+    }
+    for (int i = 0; i < FETCH_IG_NMETRICS; i++)
+        if (strcmp(fetch_ig_metrics[i], metric) == 0)
+            m->dropped[k] |= 1u << i;
+    return ERR_OK;
+}
+
+/* Keep the metrics Graph refused this round (not in before) in the store. */
+static enum err ig_memory_save(struct round *r,
+                               const struct fetch_ig_memory *before)
+{
+    for (size_t k = 0; k < r->ig.n; k++) {
+        unsigned old = 0;
+        for (size_t j = 0; j < before->n; j++)
+            if (strcmp(before->kind[j], r->ig.kind[k]) == 0)
+                old = before->dropped[j];
+        for (int i = 0; i < FETCH_IG_NMETRICS; i++) {
+            enum err rc;
+            if (!(r->ig.dropped[k] & (1u << i)) || (old & (1u << i)))
+                continue;
+            rc = store_ig_dropped_add(r->st, r->account, r->ig.kind[k],
+                                      fetch_ig_metrics[i], r->now);
+            if (rc != ERR_OK)
+                return rc;
+        }
+    }
+    return ERR_OK;
+}
+
 static void fetch_setup(struct round *r, struct fetch *f)
 {
     f->cfg = r->c->cfg;
@@ -223,7 +310,10 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->st = r->st;
     f->nc = r->nc;
     f->rl = r->p == PLATFORM_TIKTOK ? r->c->tiktok : NULL;
-    f->ig = &r->c->ig;
+    f->ig = &r->ig;
+    f->due = &r->items;
+    f->tracked = tracked;
+    f->tracked_ud = r;
     f->platform = r->p;
     f->account = r->account;
     f->observed_at = r->now;
@@ -239,18 +329,27 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
 {
     struct import_meta meta = {NULL, "collector", NULL, r->now};
     struct ingest_stats stats = {0};
+    struct fetch_ig_memory before = r->ig; /* to see what this round adds */
     struct buf serr;
     enum err rc;
 
     buf_init(&serr, 2048);
     rc = fetch_run(f);
     sum->items = rc == ERR_OK ? f->batch.n : 0;
+    if (r->p == PLATFORM_INSTAGRAM && ig_memory_save(r, &before) != ERR_OK)
+        rc = ERR_DB;
+    if (f->usage_pct >= 0 &&
+        store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
+            ERR_OK)
+        rc = ERR_DB;
     if (rc == ERR_OK) {
         meta.format = platform_name(r->p);
         rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);
         if (rc != ERR_OK) {
             f->status = JOB_FAILED;
             buf_setf(&f->err, "storing the round: %s", buf_cstr(&serr));
+        } else if (items_done(r, f) != ERR_OK) {
+            rc = ERR_DB;
         }
     }
     sum->snapshots = stats.snapshots_new;
@@ -286,12 +385,22 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
         rc = ERR_DB;
         goto out;
     }
-    sum.ran = r->due[JOB_ACCOUNT] || r->due[JOB_CONTENT];
+    if (r->p == PLATFORM_INSTAGRAM &&
+        store_ig_dropped_list(r->st, r->account, r->now - COLLECT_IG_MEMORY_S,
+                              ig_memory_add, &r->ig) != ERR_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    sum.ran = r->due[JOB_ACCOUNT] || r->due[JOB_CONTENT] || r->items.n > 0;
     if (sum.ran && blocked(r, &f))
         rc = ERR_INVALID;
     else if (sum.ran) {
         fetch_setup(r, &f);
         rc = fetch_and_store(r, &f, &sum);
+    }
+    if (rc != ERR_OK && is_cancelled(r->c)) {
+        rc = ERR_OK; /* stopping: leave the jobs due, record nothing */
+        goto out;
     }
     src = sum.ran ? save_jobs(r, &f, rc == ERR_OK) : ERR_OK;
     if (src != ERR_OK)
@@ -352,14 +461,16 @@ enum err collect_run_once(struct collector *c, struct store *st,
     enum err rc, first = ERR_OK;
 
     rc = store_cred_list(st, acct_add, &l, err);
-    for (size_t i = 0; i < l.n && rc == ERR_OK; i++) {
+    for (size_t i = 0; i < l.n && rc == ERR_OK && !is_cancelled(c); i++) {
         struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
-                          l.v[i].status, now, {{0}}, {false}, 0, 0};
+                          l.v[i].status, now, {{0}}, {false}, 0, 0,
+                          {NULL, 0, 0}, {{{0}}, {0}, 0}};
         enum err one = load_jobs(&r);
         if (one == ERR_OK)
             one = run_round(&r, fn, ud);
         for (int k = 0; k < JOB_KIND_COUNT; k++)
             store_job_free(&r.job[k]);
+        fetch_items_free(&r.items);
         if (one == ERR_DB) {
             buf_setf(err, "the store failed while collecting %s account %s",
                      platform_name(l.v[i].p), l.v[i].account);
@@ -372,4 +483,36 @@ enum err collect_run_once(struct collector *c, struct store *st,
         free(l.v[i].account);
     free(l.v);
     return rc != ERR_OK ? rc : first;
+}
+
+struct wake {
+    struct store *st;
+    int64_t at;
+};
+
+static enum err wake_job(void *ud, const struct store_job *j)
+{
+    struct wake *w = ud;
+    int64_t count = 0, soonest = INT64_MAX;
+    enum err rc = ERR_OK;
+
+    if (j->next_due < w->at)
+        w->at = j->next_due;
+    /* items wait while their content job backs off (load_jobs) */
+    if (j->kind == JOB_CONTENT && j->status == JOB_OK)
+        rc = store_item_sched_stats(w->st, (int)j->platform, j->account,
+                                    &count, &soonest);
+    if (rc == ERR_OK && soonest < w->at)
+        w->at = soonest;
+    return rc;
+}
+
+enum err collect_next_wake(struct store *st, int64_t *at)
+{
+    struct wake w = {st, *at};
+    enum err rc = store_job_list(st, wake_job, &w);
+
+    if (rc == ERR_OK)
+        *at = w.at;
+    return rc;
 }

@@ -4,13 +4,21 @@
  * kept in the store (migration 0005).
  *
  * Jobs per (platform, account): "account" (totals, hourly) and "content"
- * (the content list and its metrics, at the pace of its freshest item,
- * collect_next_due). A struct collector is used by one thread at a time;
+ * (the listing of uploads/media that discovers new items, hourly). Each
+ * content item has its own schedule in the store (migration 0008): its
+ * metrics are fetched when new and then again when due by its age
+ * (collect_next_due), only the due ones per round (YouTube videos.list in
+ * batches of 50 ids, Instagram insights per media, TikTok video/query in
+ * batches of 20). A round runs when a job or an item is due; its outcome
+ * is recorded in the jobs it ran (due items count as the content job).
+ * Instagram insight metrics Graph refused are remembered per account and
+ * media kind in the store for COLLECT_IG_MEMORY_S. A struct collector is used by one thread at a time;
  * `serve` can give a thread its own collector, store handle and net
  * client and call collect_run_once from it. */
 #ifndef MEDIADASH_COLLECT_H
 #define MEDIADASH_COLLECT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +32,10 @@
 #include "store/store.h"
 
 #define COLLECT_ACCOUNT_EVERY_S 3600       /* account totals: hourly */
+#define COLLECT_LIST_EVERY_S 3600          /* listing for new content */
+#define COLLECT_ITEMS_PER_ROUND 1000       /* due items' metrics per round */
+#define COLLECT_IG_MEMORY_S (7 * 86400)    /* a refused IG metric is not
+                                              asked again for 7 days */
 #define COLLECT_BACKOFF_BASE_S 300         /* first failure: 5 minutes */
 #define COLLECT_BACKOFF_CAP_S (6 * 3600)   /* never more than 6 hours */
 #define COLLECT_QUOTA_ZONE "America/Los_Angeles"
@@ -38,6 +50,11 @@ enum err collector_create(const struct config *cfg, struct oauth *o,
                           struct collector **out, struct buf *err)
     WARN_UNUSED;
 void collector_destroy(struct collector *c); /* NULL is a no-op */
+/* cancel (borrowed, may be NULL; serve's stop flag): once true,
+ * collect_run_once starts no further account and does not record the
+ * round in progress (its requests fail as cancelled: that is no failure
+ * of the platform's, and the round runs again at the next start). */
+void collector_set_cancel(struct collector *c, const atomic_bool *cancel);
 
 /* The net client settings the collector wants (timeouts and retries
  * from cfg's collect.* keys), for the caller's net_client_create. */
@@ -70,6 +87,11 @@ enum err collect_run_once(struct collector *c, struct store *st,
                           struct net_client *nc, int platform, int64_t now,
                           collect_report_fn fn, void *ud, struct buf *err)
     WARN_UNUSED;
+
+/* Lower *at to when the next round has something to do: the soonest
+ * next_due of any job, and of the content items of accounts whose content
+ * job is not backing off. */
+enum err collect_next_wake(struct store *st, int64_t *at) WARN_UNUSED;
 
 /* When a content item published at published_at (TIME_NONE: unknown) and
  * last fetched at last_fetch (TIME_NONE: never: due now) is due again:

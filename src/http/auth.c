@@ -656,6 +656,11 @@ out:
     return rc;
 }
 
+enum err auth_session_load(struct http_request *req)
+{
+    return load_session(req, time_now());
+}
+
 void auth_request_free(struct http_request *req)
 {
     req->user_id = 0;

@@ -149,6 +149,11 @@ bool auth_check(struct http_request *req, unsigned flags,
  * not "//" or "/\\" (which browsers take for another host). Into out
  * (replacing its contents; out->max of 8 KiB suffices). */
 void auth_login_location(const char *path, struct buf *out);
+/* For a ROUTE_PUBLIC handler that wants to know whether a login session
+ * came with the request: load it into req as auth_check does. ERR_OK with
+ * a session, ERR_NOTFOUND without a live one, ERR_DB when the store
+ * fails. */
+enum err auth_session_load(struct http_request *req) WARN_UNUSED;
 /* Free what auth_check put into req (the server calls this). */
 void auth_request_free(struct http_request *req);
 

@@ -34,12 +34,16 @@ struct http_config {
     /* The secret key (borrowed, NULL in dashboard-only tests): the
      * public media links (/m/<token>) are keyed by it. */
     const struct secret_key *key;
+    /* serve's collector loop (borrowed, or NULL): kicked when an account
+     * is connected from the dashboard, so its first round runs at once. */
+    struct bgloop *collector;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
 void http_config_defaults(struct http_config *cfg);
 
 struct http_server;
+struct bgloop;
 struct config;
 struct oauth;
 struct secret_key;

@@ -36,5 +36,7 @@ extern const struct route http_auth_routes[];
 extern const struct route http_post_routes[];
 /* api_media.c: /m/<token>, public links to scheduled posts' media */
 extern const struct route http_media_routes[];
+/* api_sources.c: /api/v1/sources, /api/v1/connections/P, /oauth/callback */
+extern const struct route http_source_routes[];
 
 #endif

@@ -132,6 +132,7 @@ static const struct route *const route_tables[] = {
     http_page_routes,
     http_post_routes,
     http_media_routes,
+    http_source_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,

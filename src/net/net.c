@@ -43,19 +43,39 @@ static int64_t clock_mono_ms(const struct net_clock *k)
     return time_mono_ms();
 }
 
-static void clock_sleep_ms(const struct net_clock *k, int64_t ms)
+static bool cancelled(const struct net_config *cfg)
 {
+    return cfg->cancel != NULL && atomic_load(cfg->cancel);
+}
+
+/* Sleep ms in slices of at most 100 ms, ending early when cancelled. */
+static void clock_sleep_ms(const struct net_config *cfg, int64_t ms)
+{
+    const struct net_clock *k = &cfg->clock;
     struct timespec ts;
     if (k->sleep_ms != NULL) { /* even for 0: tests count the retries */
         k->sleep_ms(k->ud, ms > 0 ? ms : 0);
         return;
     }
-    if (ms <= 0)
-        return;
-    ts.tv_sec = (time_t)(ms / 1000);
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+    while (ms > 0 && !cancelled(cfg)) {
+        int64_t slice = ms < 100 ? ms : 100;
+        ts.tv_sec = 0;
+        ts.tv_nsec = (long)slice * 1000000L;
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        ms -= slice;
+    }
+}
+
+/* libcurl's progress callback: non-zero aborts the transfer. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return cancelled(ud) ? 1 : 0;
 }
 
 /* ---- configuration ---------------------------------------------------- */
@@ -517,6 +537,11 @@ static void set_options(struct net_client *c, const struct net_req *req,
     curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
+    if (cfg->cancel != NULL) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)cfg);
+    }
     set_method(h, req);
 }
 
@@ -659,7 +684,10 @@ static void cat_failure(struct net_client *c, const struct attempt *a,
         buf_catf(b, "HTTP %ld", a->resp->status);
         break;
     default:
-        buf_catf(b, "%s", curl_easy_strerror(a->cc));
+        if (a->cc == CURLE_ABORTED_BY_CALLBACK)
+            buf_catf(b, "cancelled (the service is stopping)");
+        else
+            buf_catf(b, "%s", curl_easy_strerror(a->cc));
         break;
     }
 }
@@ -713,7 +741,7 @@ static bool should_retry(struct net_client *c, const struct net_req *req,
     bool limited = out->status == 429 || out->status == 503;
 
     if (!fail_retryable(out->fail, out->status) ||
-        !method_retryable(req, out->fail))
+        !method_retryable(req, out->fail) || cancelled(cfg))
         return false;
     if (out->fail == NET_FAIL_HTTP && limited && *v != '\0' &&
         net_parse_retry_after(v, clock_wall_ms(&cfg->clock) / 1000, &ra) !=
@@ -799,7 +827,7 @@ enum err net_request(struct net_client *c, const struct net_req *req,
         if (req->rl != NULL) {
             wait_ms = net_ratelimit_reserve(req->rl);
             if (wait_ms > 0)
-                clock_sleep_ms(&c->cfg.clock, wait_ms);
+                clock_sleep_ms(&c->cfg, wait_ms);
         }
         attempt_run(c, req, hdrs, &a);
         out->attempts++;
@@ -811,7 +839,7 @@ enum err net_request(struct net_client *c, const struct net_req *req,
         LOG_INFO("%s: %s; retry %u of %u in %lld ms", buf_cstr(&where),
                  buf_cstr(&what), k + 1, c->cfg.max_retries,
                  (long long)wait_ms);
-        clock_sleep_ms(&c->cfg.clock, wait_ms);
+        clock_sleep_ms(&c->cfg, wait_ms);
     }
     LOG_DEBUG("%s: HTTP %ld, %zu bytes, %u attempt(s)", buf_cstr(&where),
               out->status, out->body.len, out->attempts);

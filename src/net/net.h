@@ -13,6 +13,7 @@
 #ifndef MEDIADASH_NET_H
 #define MEDIADASH_NET_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +48,11 @@ struct net_config {
     const char *user_agent;   /* borrowed until net_client_create returns;
                                  NULL: "mediadash/0.1" */
     struct net_clock clock;   /* copied */
+    /* Borrowed, may be NULL: once it reads true, the transfer in progress
+     * is aborted, no retry or wait starts (a wait in progress ends within
+     * 100 ms) and the request fails with ERR_IO ("cancelled"). serve sets
+     * it to stop its background loops promptly. */
+    const atomic_bool *cancel;
 };
 
 /* Fill cfg with the defaults above and the real clock. */

@@ -4,8 +4,10 @@
 #include "sources/fetch.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
 #include "sources/source.h"
@@ -21,6 +23,7 @@ void fetch_init(struct fetch *f)
     buf_init(&f->token, OAUTH_MAX_TOKEN + 1);
     f->status = JOB_OK;
     f->quota_left = INT64_MAX;
+    f->usage_pct = -1;
 }
 
 void fetch_free(struct fetch *f)
@@ -28,10 +31,47 @@ void fetch_free(struct fetch *f)
     if (f == NULL)
         return;
     batch_free(&f->batch);
+    fetch_items_free(&f->asked);
     buf_free(&f->note);
     buf_free(&f->err);
     secret_buf_wipe(&f->token);
     buf_free(&f->token);
+}
+
+void fetch_items_add(struct fetch_items *l, const char *id, const char *kind)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n].id = xstrdup(id);
+    l->v[l->n].kind = xstrdup(kind ? kind : "");
+    l->n++;
+}
+
+void fetch_items_free(struct fetch_items *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].id);
+        free(l->v[i].kind);
+    }
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+bool fetch_ask_new(struct fetch *f, const char *id, const char *kind)
+{
+    if (f->tracked != NULL && f->tracked(f->tracked_ud, id))
+        return false;
+    fetch_items_add(&f->asked, id, kind);
+    return true;
+}
+
+bool fetch_listing_done(const struct fetch *f, size_t asked_before)
+{
+    return f->tracked != NULL && f->asked.n == asked_before;
 }
 
 enum err fetch_run(struct fetch *f)

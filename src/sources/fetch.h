@@ -29,13 +29,29 @@
  * counted by their own API, not here. */
 #define FETCH_YT_COST_LIST 1
 
+/* The Instagram insight metrics asked for, in this order. */
+#define FETCH_IG_NMETRICS 7
+extern const char *const fetch_ig_metrics[FETCH_IG_NMETRICS];
+
 /* Instagram insight metrics a media type refused (Graph error 100), kept
- * by the caller across rounds. */
+ * by the caller across rounds (src/collect keeps it in the store). */
 struct fetch_ig_memory {
     char kind[FETCH_IG_KINDS][32]; /* media_product_type/media_type */
     unsigned dropped[FETCH_IG_KINDS]; /* bit i: fetch_ig_metrics[i] */
     size_t n;
 };
+
+/* Content items whose metrics a round asks for: ids and (Instagram) media
+ * kinds, owned copies. */
+struct fetch_items {
+    struct fetch_item {
+        char *id;
+        char *kind; /* "" when not Instagram */
+    } *v;
+    size_t n, cap;
+};
+void fetch_items_add(struct fetch_items *l, const char *id, const char *kind);
+void fetch_items_free(struct fetch_items *l); /* NULL is a no-op */
 
 struct fetch {
     /* in: all borrowed */
@@ -48,15 +64,24 @@ struct fetch {
     enum platform platform;
     const char *account;        /* the credential's account */
     int64_t observed_at;        /* the round's fetch time */
-    bool want_account, want_content;
+    bool want_account;
+    /* want_content: list the uploads/media to discover new items; the
+     * metrics of the listed items not tracked yet (tracked, or all when
+     * tracked is NULL) are asked for, plus those of every due item. */
+    bool want_content;
+    const struct fetch_items *due; /* items whose metrics are due, or NULL */
+    bool (*tracked)(void *ud, const char *id);
+    void *tracked_ud;
     int64_t quota_left;         /* YouTube units this round may use */
     /* out */
     struct batch batch;         /* what the round fetched */
+    struct fetch_items asked;   /* items whose metrics were asked for */
     unsigned calls;             /* HTTP requests sent (retries count) */
     int64_t quota_used;         /* YouTube Data units */
     enum job_status status;     /* set when a fetch fails */
     int64_t retry_at;           /* rate limited: epoch s to come back, or 0 */
     bool usage_high;            /* Graph usage >= 80 %: insights skipped */
+    int usage_pct;              /* highest Graph usage seen, -1: none */
     struct buf note;            /* non-fatal remarks (dropped metrics) */
     struct buf err;             /* the failure, never a token */
     struct buf token;           /* private: the access token */
@@ -76,6 +101,16 @@ enum err fetch_instagram(struct fetch *f) WARN_UNUSED;
 enum err fetch_tiktok(struct fetch *f) WARN_UNUSED;
 
 /* ---- shared by the platform clients ------------------------------------ */
+
+/* Ask for the metrics of listed item id (kind: Instagram media kind or
+ * "") when it is not tracked yet: added to f->asked; true if so. */
+bool fetch_ask_new(struct fetch *f, const char *id, const char *kind);
+
+/* Listings are newest first: once a page (that asked_before was f->asked.n
+ * before) brought no new item, the older pages hold none either, and the
+ * listing stops there (saving YouTube quota on large channels). Never
+ * before anything is tracked (f->tracked NULL: every page is read). */
+bool fetch_listing_done(const struct fetch *f, size_t asked_before);
 
 /* One authenticated API call. cost is charged to the YouTube quota (0
  * elsewhere); a call that would go over f->quota_left is not made.

@@ -1,5 +1,6 @@
 /* Instagram client (Graph API v21.0): the IG user's fields, its media
- * pages (cursor paging, limit 25) and each media's insights. A metric a
+ * pages (cursor paging, limit 25) and the insights of the media not
+ * tracked yet and of the due ones (f->due). A metric a
  * media type does not support (Graph error 100, "metric[i] must be one
  * of ...") is dropped for that type, remembered in f->ig, and the call
  * repeated without it. When X-App-Usage or X-Business-Use-Case-Usage
@@ -17,9 +18,8 @@
 #define IG_MEDIA_FIELDS                                                       \
     "id,caption,media_type,media_product_type,permalink,thumbnail_url,"       \
     "timestamp,like_count,comments_count"
-#define IG_NMETRICS 7
 
-static const char *const ig_metrics[IG_NMETRICS] = {
+const char *const fetch_ig_metrics[FETCH_IG_NMETRICS] = {
     "reach", "views", "likes", "comments", "saved", "shares",
     "total_interactions"};
 
@@ -42,6 +42,8 @@ static enum err ig_get(struct fetch *f, const char *path,
     pct = fetch_graph_usage(net_resp_header(resp, NET_HDR_X_APP_USAGE),
                             net_resp_header(resp,
                                             NET_HDR_X_BUSINESS_USE_CASE_USAGE));
+    if (pct > f->usage_pct)
+        f->usage_pct = pct;
     if (pct >= FETCH_USAGE_HIGH && !f->usage_high) {
         f->usage_high = true;
         buf_catf(&f->note, "%sGraph API usage at %d %%: insights skipped "
@@ -101,7 +103,7 @@ static int refused_index(const char *msg)
     if (p == NULL)
         return -1;
     v = strtol(p + 7, &end, 10);
-    return end != p + 7 && *end == ']' && v >= 0 && v < IG_NMETRICS ? (int)v
+    return end != p + 7 && *end == ']' && v >= 0 && v < FETCH_IG_NMETRICS ? (int)v
                                                                      : -1;
 }
 
@@ -113,18 +115,18 @@ static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
     struct buf path, list;
     struct net_resp resp;
     const char *params[] = {"metric", NULL, NULL};
-    int asked[IG_NMETRICS], n, idx;
+    int asked[FETCH_IG_NMETRICS], n, idx;
     enum err rc = ERR_OK;
 
     buf_init(&path, 512);
     buf_init(&list, 512);
     net_resp_init(&resp);
-    for (int tries = 0; tries <= IG_NMETRICS && !f->usage_high; tries++) {
+    for (int tries = 0; tries <= FETCH_IG_NMETRICS && !f->usage_high; tries++) {
         buf_reset(&list);
         n = 0;
-        for (int i = 0; i < IG_NMETRICS; i++)
+        for (int i = 0; i < FETCH_IG_NMETRICS; i++)
             if (!(*dropped & (1u << i))) {
-                buf_catf(&list, "%s%s", n ? "," : "", ig_metrics[i]);
+                buf_catf(&list, "%s%s", n ? "," : "", fetch_ig_metrics[i]);
                 asked[n++] = i;
             }
         if (n == 0)
@@ -141,7 +143,7 @@ static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
         *dropped |= 1u << asked[idx];
         buf_catf(&f->note, "%sinsight metric %s dropped for %s (Graph "
                            "error 100)",
-                 f->note.len ? "; " : "", ig_metrics[asked[idx]], kind);
+                 f->note.len ? "; " : "", fetch_ig_metrics[asked[idx]], kind);
         f->status = JOB_OK;
         buf_reset(&f->err);
         rc = ERR_OK;
@@ -186,7 +188,8 @@ static enum err ig_media_page(struct fetch *f, struct buf *after)
             json_string_value(json_object_get(m, "media_product_type"));
         snprintf(kind, sizeof(kind), "%s/%s", pt ? pt : "FEED",
                  mt ? mt : "UNKNOWN");
-        if (id != NULL && rc == ERR_OK)
+        if (id != NULL && rc == ERR_OK && !f->usage_high &&
+            fetch_ask_new(f, id, kind))
             rc = ig_insights(f, id, kind);
     }
     next = json_object_get(json_object_get(root, "paging"), "next");
@@ -224,10 +227,20 @@ enum err fetch_instagram(struct fetch *f)
     }
     if (rc == ERR_OK && f->want_account)
         rc = ig_user(f);
-    if (rc == ERR_OK && f->want_content) {
-        do {
-            rc = ig_media_page(f, &after);
-        } while (rc == ERR_OK && after.len > 0 && ++pages < FETCH_MAX_PAGES);
+    while (rc == ERR_OK && f->want_content) {
+        size_t before = f->asked.n;
+        rc = ig_media_page(f, &after);
+        if (after.len == 0 || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
+            break;
+    }
+    /* the due media's insights (their list fields came with the listing,
+     * when it ran); with high usage they stay due */
+    for (size_t i = 0; f->due != NULL && i < f->due->n && rc == ERR_OK &&
+                       !f->usage_high;
+         i++) {
+        fetch_items_add(&f->asked, f->due->v[i].id, f->due->v[i].kind);
+        rc = ig_insights(f, f->due->v[i].id, f->due->v[i].kind);
     }
     buf_free(&after);
     return rc;

@@ -1,6 +1,7 @@
 /* TikTok client (API v2): /v2/user/info/, POST /v2/video/list/ over
  * every page (cursor, has_more, max_count 20) and POST
- * /v2/video/query/ for the listed ids in batches of at most 20. Requests
+ * /v2/video/query/ for the new (not tracked) and the due ids in batches
+ * of at most 20. Requests
  * go through f->rl (600 per minute per endpoint). See fetch.h. */
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,10 @@ out:
     return rc;
 }
 
-/* One video.list page from *cursor (-1: the first): ids appended to ids
- * (a JSON array being built), *cursor and *more updated. */
+/* One video.list page from *cursor (-1: the first): the ids not tracked
+ * yet into f->asked, *cursor and *more updated. */
 static enum err tt_list_page(struct fetch *f, const char *open_id,
-                             int64_t *cursor, bool *more, json_t *ids)
+                             int64_t *cursor, bool *more)
 {
     struct buf body;
     struct jw w;
@@ -97,8 +98,8 @@ static enum err tt_list_page(struct fetch *f, const char *open_id,
     data = json_object_get(root, "data");
     json_array_foreach(json_object_get(data, "videos"), i, v) {
         json_t *id = json_object_get(v, "id");
-        if (json_is_string(id) && json_array_size(ids) < TT_MAX_VIDEOS)
-            json_array_append(ids, id);
+        if (json_is_string(id) && f->asked.n < TT_MAX_VIDEOS)
+            fetch_ask_new(f, json_string_value(id), "");
     }
     v = json_object_get(data, "cursor");
     *more = json_is_true(json_object_get(data, "has_more")) &&
@@ -115,7 +116,7 @@ out:
 
 /* video.query for ids[from, from + n), n <= 20. */
 static enum err tt_query(struct fetch *f, const char *open_id,
-                         const json_t *ids, size_t from, size_t n)
+                         const struct fetch_items *ids, size_t from, size_t n)
 {
     struct buf body;
     struct jw w;
@@ -131,7 +132,7 @@ static enum err tt_query(struct fetch *f, const char *open_id,
     jw_key(&w, "video_ids");
     jw_array_begin(&w);
     for (size_t i = from; i < from + n; i++)
-        jw_str(&w, json_string_value(json_array_get(ids, i)));
+        jw_str(&w, ids->v[i].id);
     jw_array_end(&w);
     jw_object_end(&w);
     jw_object_end(&w);
@@ -147,7 +148,7 @@ static enum err tt_query(struct fetch *f, const char *open_id,
 enum err fetch_tiktok(struct fetch *f)
 {
     struct buf open_id;
-    json_t *ids = json_array();
+    struct fetch_items *ids = &f->asked;
     int64_t cursor = -1;
     bool more = false;
     unsigned pages = 0;
@@ -156,17 +157,21 @@ enum err fetch_tiktok(struct fetch *f)
 
     buf_init(&open_id, ITEM_ID_MAX + 1);
     rc = tt_user(f, &open_id);
-    if (rc != ERR_OK || !f->want_content)
-        goto out;
-    do {
-        rc = tt_list_page(f, buf_cstr(&open_id), &cursor, &more, ids);
-    } while (rc == ERR_OK && more && ++pages < FETCH_MAX_PAGES);
-    n = json_array_size(ids);
+    while (rc == ERR_OK && f->want_content) {
+        size_t before = ids->n;
+        rc = tt_list_page(f, buf_cstr(&open_id), &cursor, &more);
+        if (!more || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
+            break;
+    }
+    for (size_t i = 0; f->due != NULL && i < f->due->n && rc == ERR_OK &&
+                       ids->n < TT_MAX_VIDEOS;
+         i++)
+        fetch_items_add(ids, f->due->v[i].id, "");
+    n = ids->n;
     for (size_t i = 0; i < n && rc == ERR_OK; i += TT_PAGE)
         rc = tt_query(f, buf_cstr(&open_id), ids, i,
                       n - i < TT_PAGE ? n - i : TT_PAGE);
-out:
-    json_decref(ids);
     buf_free(&open_id);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* YouTube client: Data API v3 channels.list (mine=true) for the channel
  * and its uploads playlist, playlistItems.list over every page for the
- * video ids, videos.list in batches of at most 50 ids, and the Analytics
+ * video ids (those not tracked yet are new), videos.list of the new and
+ * the due videos in batches of at most 50 ids, and the Analytics
  * API v2 daily report of the channel's last days. Every answer goes
  * through the import parsers. See fetch.h. */
 #include <stdlib.h>
@@ -17,27 +18,6 @@
 #define YT_VIDEO_PARTS "snippet,statistics,contentDetails"
 #define YT_REPORT_METRICS                                                     \
     "views,estimatedMinutesWatched,likes,comments,shares,subscribersGained"
-
-struct yt_ids {
-    char **v;
-    size_t n, cap;
-};
-
-static void ids_add(struct yt_ids *ids, const char *id)
-{
-    if (ids->n == ids->cap) {
-        ids->cap = ids->cap ? ids->cap * 2 : 64;
-        ids->v = xrealloc(ids->v, ids->cap * sizeof(*ids->v));
-    }
-    ids->v[ids->n++] = xstrdup(id);
-}
-
-static void ids_free(struct yt_ids *ids)
-{
-    for (size_t i = 0; i < ids->n; i++)
-        free(ids->v[i]);
-    free(ids->v);
-}
 
 /* GET base+path?query and parse the answer as format. */
 static enum err yt_get(struct fetch *f, const struct buf *url,
@@ -99,11 +79,10 @@ out:
     return rc;
 }
 
-/* One playlistItems page: video ids into ids, the next token (or "")
- * into next. */
+/* One playlistItems page: the ids of videos not tracked yet into
+ * f->asked, the next token (or "") into next. */
 static enum err yt_playlist_page(struct fetch *f, const char *uploads,
-                                 const char *channel, struct buf *next,
-                                 struct yt_ids *ids)
+                                 const char *channel, struct buf *next)
 {
     struct buf url;
     struct net_resp resp;
@@ -134,8 +113,8 @@ static enum err yt_playlist_page(struct fetch *f, const char *uploads,
     json_array_foreach(items, i, it) {
         const char *vid = json_string_value(json_object_get(
             json_object_get(it, "contentDetails"), "videoId"));
-        if (vid != NULL && ids->n < YT_MAX_VIDEOS)
-            ids_add(ids, vid);
+        if (vid != NULL && f->asked.n < YT_MAX_VIDEOS)
+            fetch_ask_new(f, vid, "");
     }
     buf_reset(next);
     it = json_object_get(root, "nextPageToken");
@@ -149,7 +128,7 @@ out:
 }
 
 /* videos.list for ids[from, from + n), n <= 50. */
-static enum err yt_videos(struct fetch *f, const struct yt_ids *ids,
+static enum err yt_videos(struct fetch *f, const struct fetch_items *ids,
                           size_t from, size_t n, const char *channel)
 {
     struct buf url, list;
@@ -162,7 +141,7 @@ static enum err yt_videos(struct fetch *f, const struct yt_ids *ids,
     rc = fetch_url(f, f->cfg->plat[PLATFORM_YOUTUBE].api_base,
                    "/youtube/v3/videos", &url);
     for (size_t i = from; i < from + n && rc == ERR_OK; i++)
-        rc = buf_printf(&list, "%s%s", i > from ? "," : "", ids->v[i]);
+        rc = buf_printf(&list, "%s%s", i > from ? "," : "", ids->v[i].id);
     if (rc == ERR_OK)
         rc = net_url_add_param(&url, "part", YT_VIDEO_PARTS);
     if (rc == ERR_OK)
@@ -218,7 +197,7 @@ static enum err yt_report(struct fetch *f, const char *channel)
 enum err fetch_youtube(struct fetch *f)
 {
     struct buf channel, uploads, next;
-    struct yt_ids ids = {0};
+    struct fetch_items *ids = &f->asked;
     unsigned pages = 0;
     enum err rc;
 
@@ -228,17 +207,22 @@ enum err fetch_youtube(struct fetch *f)
     rc = yt_channel(f, &channel, &uploads);
     if (rc == ERR_OK && f->want_account)
         rc = yt_report(f, buf_cstr(&channel));
-    if (rc != ERR_OK || !f->want_content)
-        goto out;
-    do {
+    while (rc == ERR_OK && f->want_content) {
+        size_t before = ids->n;
         rc = yt_playlist_page(f, buf_cstr(&uploads), buf_cstr(&channel),
-                              &next, &ids);
-    } while (rc == ERR_OK && next.len > 0 && ++pages < FETCH_MAX_PAGES);
-    for (size_t i = 0; i < ids.n && rc == ERR_OK; i += YT_PAGE)
-        rc = yt_videos(f, &ids, i, ids.n - i < YT_PAGE ? ids.n - i : YT_PAGE,
+                              &next);
+        if (next.len == 0 || ++pages >= FETCH_MAX_PAGES ||
+            fetch_listing_done(f, before))
+            break;
+    }
+    for (size_t i = 0; f->due != NULL && i < f->due->n && rc == ERR_OK &&
+                       ids->n < YT_MAX_VIDEOS;
+         i++)
+        fetch_items_add(ids, f->due->v[i].id, "");
+    /* videos.list costs a unit whatever the number of ids: full batches */
+    for (size_t i = 0; i < ids->n && rc == ERR_OK; i += YT_PAGE)
+        rc = yt_videos(f, ids, i, ids->n - i < YT_PAGE ? ids->n - i : YT_PAGE,
                        buf_cstr(&channel));
-out:
-    ids_free(&ids);
     buf_free(&next);
     buf_free(&uploads);
     buf_free(&channel);

@@ -367,3 +367,56 @@ enum err store_quota_add(struct store *st, enum platform p, int64_t day_start,
 {
     return st->ops->quota_add(st, p, day_start, units);
 }
+
+enum err store_item_sched_put(struct store *st,
+                              const struct store_item_sched *s)
+{
+    return st->ops->item_sched_put(st, s);
+}
+
+enum err store_item_sched_has(struct store *st, enum platform p,
+                              const char *account, const char *item_id,
+                              bool *out)
+{
+    return st->ops->item_sched_has(st, p, account, item_id, out);
+}
+
+enum err store_item_sched_due(struct store *st, enum platform p,
+                              const char *account, int64_t now, size_t limit,
+                              store_item_sched_fn fn, void *ud)
+{
+    return st->ops->item_sched_due(st, p, account, now, limit, fn, ud);
+}
+
+enum err store_item_sched_stats(struct store *st, int platform,
+                                const char *account, int64_t *count,
+                                int64_t *soonest)
+{
+    return st->ops->item_sched_stats(st, platform, account, count, soonest);
+}
+
+enum err store_usage_put(struct store *st, enum platform p,
+                         const char *account, int pct, int64_t at)
+{
+    return st->ops->usage_put(st, p, account, pct, at);
+}
+
+enum err store_usage_get(struct store *st, enum platform p,
+                         const char *account, int *pct, int64_t *at)
+{
+    return st->ops->usage_get(st, p, account, pct, at);
+}
+
+enum err store_ig_dropped_add(struct store *st, const char *account,
+                              const char *kind, const char *metric,
+                              int64_t at)
+{
+    return st->ops->ig_dropped_add(st, account, kind, metric, at);
+}
+
+enum err store_ig_dropped_list(struct store *st, const char *account,
+                               int64_t since, store_ig_dropped_fn fn,
+                               void *ud)
+{
+    return st->ops->ig_dropped_list(st, account, since, fn, ud);
+}

@@ -432,4 +432,54 @@ enum err store_quota_get(struct store *st, enum platform p, int64_t day_start,
 enum err store_quota_add(struct store *st, enum platform p, int64_t day_start,
                          int64_t units) WARN_UNUSED;
 
+/* A content item's collection schedule (migration 0008). Strings are
+ * borrowed (for the call, or the callback's duration). */
+struct store_item_sched {
+    enum platform platform;
+    const char *account;   /* the credential's account */
+    const char *item_id;   /* the platform's content id */
+    const char *kind;      /* Instagram media kind, or "" */
+    int64_t published_at;  /* TIME_NONE: unknown */
+    int64_t last_fetch;    /* TIME_NONE: never */
+    int64_t next_due;
+};
+/* Insert or replace one item's schedule. */
+enum err store_item_sched_put(struct store *st,
+                              const struct store_item_sched *s) WARN_UNUSED;
+/* Is (p, account, item_id) tracked? *out set either way. */
+enum err store_item_sched_has(struct store *st, enum platform p,
+                              const char *account, const char *item_id,
+                              bool *out) WARN_UNUSED;
+typedef enum err (*store_item_sched_fn)(void *ud,
+                                        const struct store_item_sched *s);
+/* The items of (p, account) due at now (next_due <= now), soonest first,
+ * at most limit of them. */
+enum err store_item_sched_due(struct store *st, enum platform p,
+                              const char *account, int64_t now, size_t limit,
+                              store_item_sched_fn fn, void *ud) WARN_UNUSED;
+/* How many items (p, account) tracks and the soonest next_due among them
+ * (INT64_MAX when none). platform < 0 or account NULL: over all. */
+enum err store_item_sched_stats(struct store *st, int platform,
+                                const char *account, int64_t *count,
+                                int64_t *soonest) WARN_UNUSED;
+
+/* The API usage percentage the last round of (p, account) saw (Graph's
+ * usage headers), and reading it back: ERR_NOTFOUND when none. */
+enum err store_usage_put(struct store *st, enum platform p,
+                         const char *account, int pct, int64_t at) WARN_UNUSED;
+enum err store_usage_get(struct store *st, enum platform p,
+                         const char *account, int *pct, int64_t *at)
+    WARN_UNUSED;
+
+/* Instagram insight metrics refused for a media kind of an account. */
+enum err store_ig_dropped_add(struct store *st, const char *account,
+                              const char *kind, const char *metric,
+                              int64_t at) WARN_UNUSED;
+typedef enum err (*store_ig_dropped_fn)(void *ud, const char *kind,
+                                        const char *metric);
+/* The entries of account dropped at or after since (borrowed strings). */
+enum err store_ig_dropped_list(struct store *st, const char *account,
+                               int64_t since, store_ig_dropped_fn fn,
+                               void *ud) WARN_UNUSED;
+
 #endif

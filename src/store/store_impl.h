@@ -99,6 +99,29 @@ struct store_ops {
                           int64_t day_start, int64_t *out);
     enum err (*quota_add)(struct store *st, enum platform p,
                           int64_t day_start, int64_t units);
+    /* per-item schedule and Instagram memory (store_sqlite_items.c) */
+    enum err (*item_sched_put)(struct store *st,
+                               const struct store_item_sched *s);
+    enum err (*item_sched_has)(struct store *st, enum platform p,
+                               const char *account, const char *item_id,
+                               bool *out);
+    enum err (*item_sched_due)(struct store *st, enum platform p,
+                               const char *account, int64_t now,
+                               size_t limit, store_item_sched_fn fn,
+                               void *ud);
+    enum err (*item_sched_stats)(struct store *st, int platform,
+                                 const char *account, int64_t *count,
+                                 int64_t *soonest);
+    enum err (*usage_put)(struct store *st, enum platform p,
+                          const char *account, int pct, int64_t at);
+    enum err (*usage_get)(struct store *st, enum platform p,
+                          const char *account, int *pct, int64_t *at);
+    enum err (*ig_dropped_add)(struct store *st, const char *account,
+                               const char *kind, const char *metric,
+                               int64_t at);
+    enum err (*ig_dropped_list)(struct store *st, const char *account,
+                                int64_t since, store_ig_dropped_fn fn,
+                                void *ud);
 };
 
 struct store {

@@ -1060,4 +1060,12 @@ static const struct store_ops sqlite_ops = {
     .job_list = sq_job_list,
     .quota_get = sq_quota_get,
     .quota_add = sq_quota_add,
+    .item_sched_put = sq_item_sched_put,
+    .item_sched_has = sq_item_sched_has,
+    .item_sched_due = sq_item_sched_due,
+    .item_sched_stats = sq_item_sched_stats,
+    .usage_put = sq_usage_put,
+    .usage_get = sq_usage_get,
+    .ig_dropped_add = sq_ig_dropped_add,
+    .ig_dropped_list = sq_ig_dropped_list,
 };

@@ -266,6 +266,25 @@ enum err sq_job_put(struct store *st, const struct store_job *j);
 enum err sq_job_list(struct store *st, store_job_fn fn, void *ud);
 enum err sq_quota_get(struct store *st, enum platform p, int64_t day_start,
                       int64_t *out);
+enum err sq_item_sched_put(struct store *st,
+                          const struct store_item_sched *s);
+enum err sq_item_sched_has(struct store *st, enum platform p,
+                          const char *account, const char *item_id,
+                          bool *out);
+enum err sq_item_sched_due(struct store *st, enum platform p,
+                          const char *account, int64_t now, size_t limit,
+                          store_item_sched_fn fn, void *ud);
+enum err sq_item_sched_stats(struct store *st, int platform,
+                            const char *account, int64_t *count,
+                            int64_t *soonest);
+enum err sq_usage_put(struct store *st, enum platform p, const char *account,
+                      int pct, int64_t at);
+enum err sq_usage_get(struct store *st, enum platform p, const char *account,
+                      int *pct, int64_t *at);
+enum err sq_ig_dropped_add(struct store *st, const char *account,
+                          const char *kind, const char *metric, int64_t at);
+enum err sq_ig_dropped_list(struct store *st, const char *account,
+                           int64_t since, store_ig_dropped_fn fn, void *ud);
 enum err sq_quota_add(struct store *st, enum platform p, int64_t day_start,
                       int64_t units);
 

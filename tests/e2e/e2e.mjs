@@ -454,6 +454,49 @@ async function run(context) {
         await page.fill('#content-search', '');
     });
 
+    await step('sources: needs re-login banner, table and Reconnect', async () => {
+        await sleep(1000); // the content search just cleared may still navigate
+        await page.click('.nav a[href="#/sources"]');
+        await poll(async () => page.url().includes('#/sources'), 'the #/sources route');
+        await page.locator('#sources-table').waitFor({ state: 'visible' });
+        const row = page.locator('#sources-table tbody tr[data-platform="youtube"]');
+        const nrows = await poll(async () => (await row.count()) || null, 'a youtube row in #sources-table');
+        check(nrows === 1, `${nrows} youtube rows in #sources-table`);
+        const rowText = (await row.textContent()) || '';
+        check(rowText.includes('Needs re-login'), `the youtube row does not say Needs re-login: ${rowText}`);
+        check(rowText.includes('invalid_grant'), `the youtube row does not show the last error: ${rowText}`);
+        check(await row.locator('button.reconnect').count() === 1, 'no Reconnect button in the row');
+        const banner = page.locator('#banner');
+        await banner.waitFor({ state: 'visible' });
+        const bt = (await banner.textContent()) || '';
+        check(bt.includes('Needs re-login') && bt.includes('UCe2eRelogin'), `banner: ${bt}`);
+        check(await banner.locator('button.reconnect').count() === 1, 'no Reconnect button in the banner');
+        check(await page.locator('button.connect[data-platform="youtube"]').count() === 1, 'no Connect YouTube button');
+        console.log(`     banner: ${bt.trim()}`);
+        await shot(page, '12-sources');
+        await page.click('a[href="#/"]');
+        await page.locator('#overview').waitFor({ state: 'visible' });
+        await banner.waitFor({ state: 'visible' });
+        check(((await banner.textContent()) || '').includes('Needs re-login'), 'no banner on the overview');
+    });
+
+    await step('phone width (375x812): sources', async () => {
+        const phone = await context.newPage();
+        phone.setDefaultTimeout(STEP_MS);
+        watch(phone, 'phone');
+        try {
+            await phone.setViewportSize({ width: 375, height: 812 });
+            await phone.goto(BASE + '/#/sources');
+            await phone.locator('#sources-table').waitFor({ state: 'visible' });
+            await phone.locator('#banner').waitFor({ state: 'visible' });
+            const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+            check(w[0] <= w[1], `page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
+            await phone.screenshot({ path: join(SHOTS, '13-phone-sources-screen.png') });
+        } finally {
+            await phone.close();
+        }
+    });
+
     await step('phone width (375x812): overview', async () => {
         const phone = await context.newPage();
         phone.setDefaultTimeout(STEP_MS);

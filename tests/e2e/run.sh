@@ -82,6 +82,19 @@ else
   done
 fi
 
+# 2b. A connected account the platform signed out (needs_relogin), as the
+#     collector leaves it after an invalid_grant: the Sources page and the
+#     banner must show it. No tokens: the collector makes no call for it.
+python3 - "$db" <<'PY' || die "cannot add the needs_relogin account"
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1])
+now = int(time.time())
+c.execute("INSERT INTO credential(platform, account, scopes, status, last_error, updated_at) "
+          "VALUES ('youtube', 'UCe2eRelogin', '', 'needs_relogin', "
+          "'invalid_grant: Token has been expired or revoked.', ?)", (now,))
+c.commit()
+PY
+
 # 3. A user to log in as. The password goes through a file, never argv.
 user=e2e-user
 password="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

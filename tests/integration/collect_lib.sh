@@ -114,4 +114,4 @@ for j in d["jobs"]:
 }
 snap_count() { md export snapshots --format csv | wc -l; }
 # make every job due again (a later round), keeping the rest of the state.
-all_due() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0"); c.commit()' "$DB"; }
+all_due() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0"); c.execute("UPDATE collect_item SET next_due = 0"); c.commit()' "$DB"; }

@@ -86,6 +86,31 @@ assert all(j["status"] == "ok" and j["failures"] == 0 for j in d["jobs"]), d
 assert d["youtube_quota"]["used_today"] == 5 and d["youtube_quota"]["limit"] == 10000, d' "$TMP/out"
 check "sources table" run 0 md sources
 check "quota line" contains "$TMP/out" "YouTube quota today: 5 of 10000 units"
+# ---- per-item schedule: only the due items' metrics are fetched --------
+check "items tracked in the store" test "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM collect_item").fetchone()[0])' "$DB")" = 115
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_item SET next_due = 0 WHERE platform = '"'youtube'"' AND item_id IN (SELECT item_id FROM collect_item WHERE platform = '"'youtube'"' ORDER BY item_id LIMIT 3)"); c.commit()' "$DB"
+v0=$(stat_path /youtube/v3/videos)
+p0=$(stat_path /youtube/v3/playlistItems)
+check "a round for 3 due videos" run 0 md collect --platform youtube
+cat "$TMP/out"
+check "one videos.list call" test "$(stat_path /youtube/v3/videos)" = $((v0 + 1))
+check "no listing (not due)" test "$(stat_path /youtube/v3/playlistItems)" = "$p0"
+check "asked for exactly the 3 due ids" bash -c "curl -s '$B/_stats' | python3 -c 'import json,sys; q=json.load(sys.stdin)[\"last\"][\"/youtube/v3/videos\"][\"query\"][\"id\"]; print(q); sys.exit(0 if len(q.split(\",\")) == 3 else 1)'"
+check "quota: channels.list + videos.list = 2 units" contains "$TMP/out" "quota 2 units (today 7 of 10000)"
+check "the 3 videos and the channel (channels.list) stored" contains "$TMP/out" "4 items, 4 snapshots stored"
+check "they are due again in a week (old videos)" python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT next_due - last_fetch FROM collect_item WHERE platform = '"'youtube'"' ORDER BY last_fetch DESC LIMIT 3").fetchall()
+sys.exit(0 if all(r[0] == 7 * 86400 for r in rows) else 1)' "$DB"
+# ---- the hourly listing reads pages only while they bring new items ----
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0 WHERE kind = '"'content'"'"); c.commit()' "$DB"
+p0=$(stat_path /youtube/v3/playlistItems); l0=$(stat_path /v2/video/list/); v0=$(stat_path /youtube/v3/videos)
+check "a listing round" run 0 md collect
+check "youtube: one playlist page (nothing new on it)" test "$(stat_path /youtube/v3/playlistItems)" = $((p0 + 1))
+check "tiktok: one list page" test "$(stat_path /v2/video/list/)" = $((l0 + 1))
+check "no videos.list: nothing new or due" test "$(stat_path /youtube/v3/videos)" = "$v0"
+check "quota: channels.list + 1 page" contains "$TMP/out" "quota 2 units (today 9 of 10000)"
 for f in "$DB" "$TMP/collect.out"; do
   check "no token in $(basename "$f")" bash -c "! grep -aq 'fake-at-' '$f'"
 done

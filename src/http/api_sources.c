@@ -1,0 +1,540 @@
+/* The collector's state and connecting accounts from the dashboard.
+ *   GET  /api/v1/sources                per account: connection status
+ *        (needs_relogin), jobs, items tracked; the YouTube quota day
+ *   POST /api/v1/sources/collect        run the due jobs now (202)
+ *   POST /api/v1/connections/PLATFORM   {"account": optional} -> the
+ *        consent URL (oauth_begin); CSRF-protected like every POST
+ *   GET  /oauth/callback?code=&state=   the platform's redirect: finish
+ *        the consent (oauth_finish) and go to the Sources page
+ * The callback is a top-level navigation from the platform's site, so it
+ * carries no Origin of ours and, with a SameSite=Strict cookie, no
+ * session cookie either: it is ROUTE_PUBLIC and checks the session
+ * itself. Without one it answers a page that reloads the same URL from
+ * our own origin (the cookie then comes along); still without one it
+ * goes to the login page and nothing is exchanged. The state is random,
+ * single use, expires in 10 minutes and can only be made by a logged-in
+ * user (the POST above), so a forged or replayed callback is refused. */
+#define LOG_MODULE "http"
+#include <jansson.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/bgloop.h"
+#include "core/config.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/tz.h"
+#include "http/api_args.h"
+#include "http/auth.h"
+#include "http/route.h"
+#include "net/net.h"
+#include "net/oauth.h"
+
+#define CONNECT_PREFIX "/api/v1/connections/"
+#define QUOTA_ZONE "America/Los_Angeles" /* collect.h COLLECT_QUOTA_ZONE */
+#define CALLBACK_ARG_MAX 4096
+#define CALLBACK_TIMEOUT_MS 20000
+
+/* ---- GET /api/v1/sources ------------------------------------------------ */
+
+struct src_acct {
+    enum platform p;
+    char *account;
+    enum cred_status status;
+    char *cred_error;
+    int64_t updated_at;
+};
+
+struct src_list {
+    struct src_acct *v;
+    size_t n, cap;
+};
+
+static enum err acct_add(void *ud, const struct store_cred *c)
+{
+    struct src_list *l = ud;
+
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n] = (struct src_acct){c->platform, xstrdup(c->account),
+                                   c->status,
+                                   c->last_error ? xstrdup(c->last_error)
+                                                 : NULL,
+                                   c->updated_at};
+    l->n++;
+    return ERR_OK;
+}
+
+static void list_free(struct src_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].account);
+        free(l->v[i].cred_error);
+    }
+    free(l->v);
+}
+
+static void job_json(struct jw *w, const struct store_job *j)
+{
+    jw_object_begin(w);
+    jw_kv_str(w, "platform", platform_name(j->platform));
+    jw_kv_str(w, "account", j->account);
+    jw_kv_str(w, "job", job_kind_name(j->kind));
+    jw_kv_time(w, "last_fetch", j->last_fetch);
+    jw_kv_time(w, "next_due", j->next_due);
+    jw_kv_str(w, "status", job_status_name(j->status));
+    jw_kv_i64(w, "failures", j->failures);
+    jw_kv_str(w, "last_error", j->last_error);
+    jw_object_end(w);
+}
+
+/* Instagram: the Graph usage percentage its last round saw, or null. */
+static void usage_json(struct store *st, struct jw *w,
+                       const struct src_acct *a)
+{
+    int pct = 0;
+    int64_t at = TIME_NONE;
+
+    jw_key(w, "api_usage");
+    if (a->p != PLATFORM_INSTAGRAM ||
+        store_usage_get(st, a->p, a->account, &pct, &at) != ERR_OK) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_kv_i64(w, "percent", pct);
+    jw_kv_time(w, "observed_at", at);
+    jw_object_end(w);
+}
+
+/* One account: its connection and the summary of its jobs and items. */
+static enum err account_json(struct store *st, struct jw *w,
+                             const struct src_acct *a)
+{
+    struct store_job j[JOB_KIND_COUNT];
+    bool has[JOB_KIND_COUNT] = {false};
+    int64_t items = 0, items_due = INT64_MAX, last = TIME_NONE;
+    int64_t next = INT64_MAX, fails = 0;
+    const char *err = NULL, *status = "pending";
+    enum err rc = ERR_OK;
+
+    memset(j, 0, sizeof j);
+    for (int k = 0; k < JOB_KIND_COUNT && rc == ERR_OK; k++) {
+        rc = store_job_get(st, a->p, a->account, (enum job_kind)k, &j[k]);
+        has[k] = rc == ERR_OK;
+        if (rc == ERR_NOTFOUND)
+            rc = ERR_OK;
+    }
+    if (rc == ERR_OK)
+        rc = store_item_sched_stats(st, (int)a->p, a->account, &items,
+                                    &items_due);
+    if (rc != ERR_OK)
+        goto out;
+    for (int k = 0; k < JOB_KIND_COUNT; k++) {
+        if (!has[k])
+            continue;
+        if (last == TIME_NONE || j[k].last_fetch > last)
+            last = j[k].last_fetch;
+        next = j[k].next_due < next ? j[k].next_due : next;
+        fails = j[k].failures > fails ? j[k].failures : fails;
+        if (j[k].last_error != NULL && (err == NULL || j[k].status != JOB_OK))
+            err = j[k].last_error;
+        if (strcmp(status, "pending") == 0 || j[k].status != JOB_OK)
+            status = job_status_name(j[k].status);
+    }
+    if (items_due < next)
+        next = items_due;
+    jw_object_begin(w);
+    jw_kv_str(w, "platform", platform_name(a->p));
+    jw_kv_str(w, "account", a->account);
+    jw_kv_str(w, "connection", cred_status_name(a->status));
+    jw_kv_bool(w, "needs_relogin", a->status == CRED_NEEDS_RELOGIN);
+    jw_kv_str(w, "connection_error", a->cred_error);
+    jw_kv_time(w, "connected_at", a->updated_at);
+    jw_kv_str(w, "status", status);
+    jw_kv_time(w, "last_fetch", last);
+    jw_kv_time(w, "next_due", next == INT64_MAX ? TIME_NONE : next);
+    jw_kv_i64(w, "failures", fails);
+    jw_kv_str(w, "last_error", err);
+    jw_kv_i64(w, "items_tracked", items);
+    usage_json(st, w, a);
+    jw_kv_time(w, "items_next_due",
+               items_due == INT64_MAX ? TIME_NONE : items_due);
+    jw_object_end(w);
+out:
+    for (int k = 0; k < JOB_KIND_COUNT; k++)
+        store_job_free(&j[k]);
+    return rc;
+}
+
+static enum err job_row(void *ud, const struct store_job *j)
+{
+    job_json(ud, j);
+    return ERR_OK;
+}
+
+/* The YouTube quota day (midnight Pacific) as `mediadash sources`. */
+static enum err quota_json(struct http_request *req, struct jw *w)
+{
+    const struct config *cfg = req->cfg->platform;
+    struct tz *la = NULL;
+    struct buf err;
+    int64_t now = time_now(), used = 0, start, reset;
+    enum err rc;
+
+    buf_init(&err, 512);
+    rc = tz_load(QUOTA_ZONE, &la, &err);
+    if (rc != ERR_OK) {
+        LOG_WARN("sources: %s", buf_cstr(&err));
+        goto out;
+    }
+    start = tz_day_start(la, now);
+    reset = tz_next_day_start(la, now);
+    rc = store_quota_get(req->st, PLATFORM_YOUTUBE, start, &used);
+    if (rc != ERR_OK)
+        goto out;
+    jw_key(w, "youtube_quota");
+    jw_object_begin(w);
+    jw_kv_i64(w, "used_today", used);
+    if (cfg != NULL)
+        jw_kv_i64(w, "limit", cfg->collect_youtube_quota);
+    else
+        jw_kv_str(w, "limit", NULL);
+    jw_kv_time(w, "resets_at", reset);
+    jw_object_end(w);
+out:
+    tz_destroy(la);
+    buf_free(&err);
+    return rc;
+}
+
+static void platforms_json(struct http_request *req, struct jw *w)
+{
+    const struct config *cfg = req->cfg->platform;
+
+    jw_key(w, "platforms");
+    jw_array_begin(w);
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        jw_object_begin(w);
+        jw_kv_str(w, "platform", platform_name((enum platform)p));
+        jw_kv_bool(w, "configured", cfg != NULL && req->cfg->oauth != NULL &&
+                                        cfg->plat[p].client_id != NULL &&
+                                        *cfg->plat[p].client_id != '\0');
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+static void api_sources(struct http_request *req, struct http_response *res)
+{
+    struct src_list l = {0};
+    struct buf err;
+    struct jw w;
+    bool relogin = false;
+    enum err rc;
+
+    buf_init(&err, 1024);
+    rc = store_cred_list(req->st, acct_add, &l, &err);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "accounts");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < l.n && rc == ERR_OK; i++) {
+        rc = account_json(req->st, &w, &l.v[i]);
+        relogin = relogin || l.v[i].status == CRED_NEEDS_RELOGIN;
+    }
+    jw_array_end(&w);
+    jw_kv_bool(&w, "needs_relogin", relogin);
+    jw_key(&w, "jobs");
+    jw_array_begin(&w);
+    if (rc == ERR_OK)
+        rc = store_job_list(req->st, job_row, &w);
+    jw_array_end(&w);
+    if (rc == ERR_OK)
+        rc = quota_json(req, &w);
+    platforms_json(req, &w);
+    jw_object_end(&w);
+    if (rc != ERR_OK)
+        http_error(res, 500, NULL, "database error reading the sources");
+    else
+        api_ok_json(res, &w);
+    list_free(&l);
+    buf_free(&err);
+}
+
+/* ---- POST /api/v1/sources/collect ---------------------------------------- */
+
+/* Run the collector's due jobs now instead of at its next wake-up. */
+static void api_collect_now(struct http_request *req,
+                            struct http_response *res)
+{
+    struct jw w;
+
+    if (req->cfg->collector == NULL) {
+        http_error(res, 409, NULL, "the collector is not running in this "
+                   "server (serve --no-collect): use mediadash collect");
+        return;
+    }
+    bgloop_kick(req->cfg->collector);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_bool(&w, "started", true);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+    res->status = 202;
+}
+
+/* ---- POST /api/v1/connections/PLATFORM ---------------------------------- */
+
+/* The optional {"account": "..."}: 1..ITEM_ID_MAX visible ASCII. */
+static bool connect_account(struct http_request *req,
+                            struct http_response *res, json_t **doc,
+                            const char **out)
+{
+    json_t *v;
+    size_t n;
+
+    *out = NULL;
+    *doc = NULL;
+    if (req->body.len == 0)
+        return true;
+    *doc = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
+                      NULL);
+    if (!json_is_object(*doc)) {
+        http_error(res, 400, "body", "the body must be a JSON object");
+        return false;
+    }
+    v = json_object_get(*doc, "account");
+    if (v == NULL || json_is_null(v))
+        return true;
+    n = json_string_length(v);
+    if (!json_is_string(v) || n == 0 || n > ITEM_ID_MAX) {
+        http_error(res, 400, "account", "account must be a string of 1 to "
+                   "%d characters", ITEM_ID_MAX);
+        return false;
+    }
+    *out = json_string_value(v);
+    for (size_t i = 0; i < n; i++)
+        if ((*out)[i] < 0x21 || (*out)[i] > 0x7e) {
+            http_error(res, 400, "account", "account must be visible ASCII "
+                       "without spaces");
+            return false;
+        }
+    return true;
+}
+
+static void api_connect(struct http_request *req, struct http_response *res)
+{
+    const char *name = req->path + strlen(CONNECT_PREFIX), *account;
+    struct buf url, state, err;
+    json_t *doc = NULL;
+    enum platform p;
+    struct jw w;
+    enum err rc;
+
+    buf_init(&url, NET_MAX_URL);
+    buf_init(&state, 128);
+    buf_init(&err, 1024);
+    if (platform_from_name(name, &p) != ERR_OK) {
+        http_error(res, 404, NULL, "no platform \"%.32s\": use youtube, "
+                   "instagram or tiktok", name);
+        goto out;
+    }
+    if (!connect_account(req, res, &doc, &account))
+        goto out;
+    if (req->cfg->oauth == NULL) {
+        http_error(res, 503, NULL, "the platforms' configuration is not "
+                   "loaded (serve --config FILE)");
+        goto out;
+    }
+    rc = oauth_begin(req->cfg->oauth, req->st, p, account, &url, &state,
+                     &err);
+    if (rc != ERR_OK) {
+        http_error(res, rc == ERR_INVALID ? 409 : 500, NULL, "%s: %s",
+                   platform_name(p),
+                   rc == ERR_INVALID ? buf_cstr(&err) : "cannot start");
+        goto out;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_str(&w, "platform", platform_name(p));
+    jw_kv_str(&w, "url", buf_cstr(&url));
+    jw_kv_i64(&w, "expires_in", OAUTH_STATE_TTL_S);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+out:
+    json_decref(doc);
+    buf_free(&err);
+    buf_free(&state);
+    buf_free(&url);
+}
+
+/* ---- GET /oauth/callback ------------------------------------------------ */
+
+/* 303 to the Sources page (a hash route of the single page) with
+ * ?connected=P:ACCOUNT or ?error=MESSAGE. */
+static void to_sources(struct http_response *res, const char *key,
+                       const char *value)
+{
+    struct buf loc;
+
+    buf_init(&loc, NET_MAX_URL);
+    buf_catf(&loc, "/#/sources");
+    if (net_url_add_param(&loc, key, value) != ERR_OK) {
+        buf_reset(&loc);
+        buf_catf(&loc, "/#/sources?error=callback");
+    }
+    res->status = 303;
+    res->content_type = "text/plain; charset=utf-8";
+    buf_reset(&res->body);
+    buf_catf(&res->body, "see %s\n", buf_cstr(&loc));
+    res->location_owned = buf_steal(&loc);
+}
+
+/* No session cookie came (SameSite=Strict on a cross-site navigation):
+ * a page that loads the same callback again from our own origin. */
+static void bounce(struct http_response *res, const char *code,
+                   const char *state)
+{
+    struct buf url;
+
+    buf_init(&url, NET_MAX_URL);
+    buf_catf(&url, "/oauth/callback");
+    if (net_url_add_param(&url, "code", code) != ERR_OK ||
+        net_url_add_param(&url, "state", state) != ERR_OK ||
+        net_url_add_param(&url, "again", "1") != ERR_OK) {
+        http_error(res, 400, NULL, "callback arguments too long");
+        goto out;
+    }
+    res->status = 200;
+    res->content_type = "text/html; charset=utf-8";
+    buf_reset(&res->body);
+    buf_catf(&res->body, "<!doctype html><html><head><meta charset=\"utf-8\">"
+                         "<meta http-equiv=\"refresh\" content=\"0;url=");
+    /* percent-encoded: only '&' needs escaping in the attribute */
+    for (size_t i = 0; i < url.len; i++) {
+        if (url.data[i] == '&')
+            buf_catf(&res->body, "&amp;");
+        else
+            buf_catf(&res->body, "%c", url.data[i]);
+    }
+    buf_catf(&res->body, "\"><title>Connecting · mediadash</title></head>"
+                         "<body><p>Finishing the connection…</p></body>"
+                         "</html>\n");
+out:
+    buf_free(&url);
+}
+
+/* Exchange the code with a net client of this request's own. */
+static void finish_consent(struct http_request *req,
+                           struct http_response *res, const char *code,
+                           const char *state)
+{
+    struct net_config ncfg;
+    struct net_client *nc = NULL;
+    struct buf acct, err, msg;
+    enum platform p = PLATFORM_YOUTUBE;
+    enum err rc;
+
+    buf_init(&acct, ITEM_ID_MAX + 1);
+    buf_init(&err, 2048);
+    buf_init(&msg, 4096);
+    net_config_defaults(&ncfg);
+    ncfg.timeout_ms = CALLBACK_TIMEOUT_MS;
+    ncfg.max_retries = 1;
+    rc = net_client_create(&ncfg, &nc, &err);
+    if (rc == ERR_OK)
+        rc = oauth_finish(req->cfg->oauth, req->st, nc, state, code, &p,
+                          &acct, &err);
+    if (rc == ERR_OK) {
+        LOG_INFO("%s connected %s account %s from the dashboard",
+                 req->user ? req->user : "?", platform_name(p),
+                 buf_cstr(&acct));
+        buf_catf(&msg, "%s:%s", platform_name(p), buf_cstr(&acct));
+        to_sources(res, "connected", buf_cstr(&msg));
+        bgloop_kick(req->cfg->collector);
+        goto out;
+    }
+    if (rc == ERR_NOTFOUND)
+        buf_catf(&msg, "This sign-in is unknown, already used or expired "
+                       "(it is valid for %d minutes, once): press Connect "
+                       "again.", OAUTH_STATE_TTL_S / 60);
+    else if (rc == ERR_UPSTREAM)
+        buf_catf(&msg, "The platform refused the sign-in: %s",
+                 buf_cstr(&err));
+    else if (rc == ERR_IO)
+        buf_catf(&msg, "The platform could not be reached: %s",
+                 buf_cstr(&err));
+    else
+        buf_catf(&msg, "The connection failed: %s", err_str(rc));
+    LOG_WARN("oauth callback: %s", buf_cstr(&msg));
+    to_sources(res, "error", buf_cstr(&msg));
+out:
+    net_client_destroy(nc);
+    buf_free(&msg);
+    buf_free(&err);
+    buf_free(&acct);
+}
+
+static bool arg_ok(const char *v)
+{
+    return v != NULL && *v != '\0' && strlen(v) <= CALLBACK_ARG_MAX;
+}
+
+static void oauth_callback(struct http_request *req,
+                           struct http_response *res)
+{
+    const char *code = http_arg(req, "code"), *state = http_arg(req, "state");
+    const char *denied = http_arg(req, "error");
+    struct buf loc, msg;
+    enum err rc = auth_session_load(req);
+
+    buf_init(&loc, 8192);
+    buf_init(&msg, 1024);
+    if (rc == ERR_DB) {
+        http_error(res, 503, NULL, "the database is not available");
+        goto out;
+    }
+    if (rc != ERR_OK && http_arg(req, "again") == NULL && arg_ok(code) &&
+        arg_ok(state)) {
+        bounce(res, code, state);
+        goto out;
+    }
+    if (rc != ERR_OK) {
+        /* nothing exchanged: the state stays unused until it expires */
+        auth_login_location("/", &loc);
+        res->status = 302;
+        res->content_type = "text/plain; charset=utf-8";
+        buf_reset(&res->body);
+        buf_catf(&res->body, "log in first, then press Connect again\n");
+        res->location_owned = buf_steal(&loc);
+        goto out;
+    }
+    if (denied != NULL) {
+        buf_catf(&msg, "The platform did not connect the account: %.200s",
+                 denied);
+        to_sources(res, "error", buf_cstr(&msg));
+    } else if (!arg_ok(code) || !arg_ok(state)) {
+        to_sources(res, "error", "The platform's answer had no code or "
+                                 "state: press Connect again.");
+    } else if (req->cfg->oauth == NULL) {
+        to_sources(res, "error", "The platforms' configuration is not "
+                                 "loaded (serve --config FILE).");
+    } else {
+        finish_consent(req, res, code, state);
+    }
+out:
+    buf_free(&msg);
+    buf_free(&loc);
+}
+
+const struct route http_source_routes[] = {
+    {"GET", "/api/v1/sources", api_sources, 0},
+    {"POST", "/api/v1/sources/collect", api_collect_now, 0},
+    {"POST", CONNECT_PREFIX, api_connect, 0},
+    {"GET", "/oauth/callback", oauth_callback, ROUTE_PUBLIC},
+    {NULL, NULL, NULL, 0},
+};
