@@ -47,6 +47,9 @@ struct config {
     int64_t collect_timeout_s;     /* one request attempt, start to end */
     int64_t collect_retries;       /* retries of a transient failure */
     char *collect_youtube_analytics_base; /* owned; YouTube Analytics API */
+    /* publishing (src/schedule): the retry policy, the YouTube upload */
+    int64_t publish_retry_base_s; /* first retry after this, doubling */
+    int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
