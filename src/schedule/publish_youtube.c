@@ -3,10 +3,10 @@
 #include "schedule/publish_youtube.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@
 #include "schedule/post.h"
 #include "schedule/publishers.h"
 
-#define YT_UPLOAD_PATH                                                        \
+#define YT_UPLOAD_PATH                                                         \
     "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status"
 #define YT_WATCH "https://www.youtube.com/watch?v="
 #define YT_MAX_STALLS 3 /* 308s in a row that add nothing */
@@ -48,7 +48,8 @@ static enum err tags_json(struct jw *w, const char *tags)
     }
     jw_key(w, "tags");
     jw_array_begin(w);
-    json_array_foreach(arr, i, v) {
+    json_array_foreach(arr, i, v)
+    {
         if (!json_is_string(v)) {
             rc = ERR_PARSE;
             break;
@@ -199,8 +200,7 @@ static enum err get_token(struct yt *u, bool rejected)
                       "`mediadash connect youtube`",
                       u->p->account);
     if (rc != ERR_OK)
-        return decide(u, PUB_RETRY, rc, "access token: %s",
-                      buf_cstr(&u->err));
+        return decide(u, PUB_RETRY, rc, "access token: %s", buf_cstr(&u->err));
     return ERR_OK;
 }
 
@@ -218,8 +218,7 @@ static enum err yt_send(struct yt *u, struct net_req *req,
     for (;;) {
         n = 0;
         buf_reset(&auth);
-        rc = buf_printf(&auth, "Authorization: Bearer %s",
-                        buf_cstr(&u->token));
+        rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&u->token));
         if (rc != ERR_OK)
             break;
         hdrs[n++] = buf_cstr(&auth);
@@ -278,8 +277,10 @@ static enum err open_media(struct yt *u)
     if (json_array_size(arr) != 1 || path == NULL || sha == NULL ||
         !json_is_integer(jb) || strlen(path) > SCHED_PATH_MAX ||
         strlen(sha) != 64) {
-        decide(u, PUB_FATAL, rc, "YouTube takes one video file per post; "
-               "this post has %zu", json_array_size(arr));
+        decide(u, PUB_FATAL, rc,
+               "YouTube takes one video file per post; "
+               "this post has %zu",
+               json_array_size(arr));
         goto out;
     }
     u->total = json_integer_value(jb);
@@ -326,8 +327,8 @@ static enum err read_block(struct yt *u, int64_t off, int64_t len)
     buf_reset(&u->block);
     while (got < len) {
         char tmp[65536];
-        size_t want = (size_t)(len - got) < sizeof tmp ? (size_t)(len - got)
-                                                       : sizeof tmp;
+        size_t want =
+            (size_t)(len - got) < sizeof tmp ? (size_t)(len - got) : sizeof tmp;
         n = pread(u->fd, tmp, want, (off_t)(off + got));
         if (n <= 0)
             return decide(u, PUB_FATAL, ERR_IO,
@@ -390,7 +391,8 @@ static enum err create_session(struct yt *u)
     if (rc == ERR_OK)
         rc = buf_printf(&h_type, "X-Upload-Content-Type: %s", u->ctype);
     if (rc != ERR_OK) {
-        rc = decide(u, PUB_FATAL, rc, "the upload request cannot be built "
+        rc = decide(u, PUB_FATAL, rc,
+                    "the upload request cannot be built "
                     "(tags or URL)");
         goto out;
     }
@@ -525,15 +527,17 @@ static enum put_next put_answer(struct yt *u, enum err rc,
     if (rc == ERR_OK && (resp->status == 200 || resp->status == 201))
         return PUT_DONE;
     if (rc == ERR_OK && resp->status == 308) {
-        if (youtube_parse_range(net_resp_header(resp, NET_HDR_RANGE),
-                                u->total, &got) != ERR_OK)
+        if (youtube_parse_range(net_resp_header(resp, NET_HDR_RANGE), u->total,
+                                &got) != ERR_OK)
             return PUT_BROKEN;
         *off = got;
         return PUT_MORE;
     }
     if (rc == ERR_UPSTREAM && (resp->status == 404 || resp->status == 410)) {
-        decide(u, PUB_RETRY, rc, "the upload session expired (HTTP %ld): a "
-               "new one next time", resp->status);
+        decide(u, PUB_RETRY, rc,
+               "the upload session expired (HTTP %ld): a "
+               "new one next time",
+               resp->status);
         return PUT_STOP;
     }
     if (rc == ERR_UPSTREAM && resp->status >= 400 && resp->status < 500 &&
@@ -563,8 +567,10 @@ static enum err upload(struct yt *u, struct net_resp *resp)
     while (next != PUT_DONE && next != PUT_STOP) {
         if (next == PUT_BROKEN) {
             if (resumes++ >= YT_RESUMES) {
-                buf_setf(&u->res->message, "upload interrupted %d times, "
-                         "last: %s", resumes, buf_cstr(&u->err));
+                buf_setf(&u->res->message,
+                         "upload interrupted %d times, "
+                         "last: %s",
+                         resumes, buf_cstr(&u->err));
                 return ERR_IO; /* http_status 0: unclear, check later */
             }
             pause_ms(250LL << resumes);
@@ -574,8 +580,10 @@ static enum err upload(struct yt *u, struct net_resp *resp)
         }
         stalls = off == last_off ? stalls + 1 : 0;
         if (stalls > YT_MAX_STALLS)
-            return decide(u, PUB_RETRY, ERR_IO, "the upload session makes "
-                          "no progress at byte %lld", (long long)off);
+            return decide(u, PUB_RETRY, ERR_IO,
+                          "the upload session makes "
+                          "no progress at byte %lld",
+                          (long long)off);
         last_off = off;
         len = u->total - off < u->chunk ? u->total - off : u->chunk;
         rc = read_block(u, off, len);
@@ -614,8 +622,7 @@ static enum err yt_publish(void *ctx, const struct post *p,
         rc = get_token(&u, false);
     if (rc == ERR_OK)
         rc = create_session(&u);
-    if (rc == ERR_OK && u.res->http_status >= 200 &&
-        u.res->http_status < 300) {
+    if (rc == ERR_OK && u.res->http_status >= 200 && u.res->http_status < 300) {
         u.res->http_status = 0; /* from now on only a finished upload */
         rc = record_session(&u);
         if (rc == ERR_OK)

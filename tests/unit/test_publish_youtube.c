@@ -104,8 +104,7 @@ static void test_range(void **state)
     assert_int_equal(youtube_parse_range("bytes=5-10", 700000, &got),
                      ERR_PARSE);
     assert_int_equal(youtube_parse_range("0-10", 700000, &got), ERR_PARSE);
-    assert_int_equal(youtube_parse_range("bytes=0-", 700000, &got),
-                     ERR_PARSE);
+    assert_int_equal(youtube_parse_range("bytes=0-", 700000, &got), ERR_PARSE);
     assert_int_equal(youtube_parse_range("bytes=0-1x", 700000, &got),
                      ERR_PARSE);
 }
