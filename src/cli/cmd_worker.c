@@ -112,6 +112,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
         cli_platform_close(&x);
         return exit_code;
     }
+    a.cfg.retry_base_s = x.cfg->publish_retry_base_s;
     ctx = (struct pub_ctx){.st = x.st, .nc = x.nc, .o = x.o, .cfg = x.cfg,
                            .key = x.key};
     a.cfg.ctx = &ctx;

@@ -280,8 +280,10 @@ static const char usage_worker[] =
     "  --once          one round, then exit (otherwise every --interval\n"
     "                  seconds, default 10, until SIGINT/SIGTERM)\n"
     "  --batch N       posts claimed per transaction (default 50)\n"
-    "  --config FILE   configuration file (platform base URLs, publish.*)\n"
-    "  --set K=V       one configuration key, over the file and environment\n";
+    "  --config FILE   configuration file (platform base URLs, publish.*:\n"
+    "                  publish.retry_base_s first retry delay, 30 s;\n"
+    "                  youtube.upload_chunk bytes per upload PUT; ...)\n"
+    "  --set KEY=VALUE override one configuration key (repeatable)\n";
 
 static const char usage_collect[] =
     "usage: mediadash collect [--once] [--platform P] [--config FILE]\n"

@@ -94,6 +94,14 @@ static const struct opt opts[] = {
     {"publish.tiktok_chunk", OPT_INT,
      offsetof(struct config, publish_tiktok_chunk), 5242880, 67108864,
      "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)"},
+    /* ---- publishing (src/schedule: worker, publish_youtube) ---- */
+    {"publish.retry_base_s", OPT_INT,
+     offsetof(struct config, publish_retry_base_s), 1, 3600, "30", 0,
+     "seconds before the first retry of a refused publish (doubling)"},
+    {"youtube.upload_chunk", OPT_INT,
+     offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
+     "8388608", 0,
+     "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

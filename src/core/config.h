@@ -53,6 +53,9 @@ struct config {
     int64_t publish_poll_interval_ms; /* between status polls */
     int64_t publish_poll_count;       /* status polls per round */
     int64_t publish_tiktok_chunk;     /* TikTok upload chunk, bytes */
+    /* publishing (src/schedule): the retry policy, the YouTube upload */
+    int64_t publish_retry_base_s; /* first retry after this, doubling */
+    int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -8,6 +8,7 @@ const struct publisher_ops *const publishers_all[] = {
     &worker_dryrun_publisher,
     &publish_instagram,
     &publish_tiktok,
+    &publisher_youtube,
 };
 
 const size_t publishers_count =
