@@ -5,13 +5,21 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/serve_worker.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "http/auth.h"
 #include "http/http.h"
+#include "schedule/media.h"
+
+/* After SIGINT/SIGTERM, how long the publishing loop's round in progress
+ * may take before the process ends anyway (SIGALRM): a post cut short
+ * stays in publishing, its lease expires, and it goes to needs_check. */
+#define SERVE_STOP_S 20
 
 /* "HOST:PORT" or ":PORT" or "PORT"; host borrowed/stored in *host_buf. */
 static bool parse_listen(const char *s, struct http_config *cfg,
@@ -55,6 +63,7 @@ struct serve_conf {
     const char *file;
     const char *sets[SERVE_MAX_SETS];
     size_t nsets;
+    bool no_worker; /* --no-worker: publish with `mediadash worker` */
 };
 
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
@@ -69,6 +78,8 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         {"cache-mb", required_argument, NULL, 'c'},
         {"config", required_argument, NULL, 'f'},
         {"set", required_argument, NULL, 'S'},
+        {"no-worker", no_argument, NULL, 'W'},
+        {"media-max-mb", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -96,6 +107,13 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             cfg->cache_bytes = (size_t)n << 20;
         } else if (c == 'f') {
             conf->file = optarg;
+        } else if (c == 'W') {
+            conf->no_worker = true;
+        } else if (c == 'M') {
+            ok = parse_i64(optarg, 1, 64 << 10, &n) == ERR_OK;
+            if (!ok)
+                cli_error("--media-max-mb: expected 1 to 65536");
+            cfg->media_max_bytes = n << 20;
         } else if (c == 'S') {
             ok = conf->nsets < SERVE_MAX_SETS;
             if (!ok)
@@ -144,6 +162,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct http_server *srv = NULL;
     struct serve_conf conf = {0};
     struct cli_platform plat = {0};
+    struct serve_worker *worker = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -168,11 +187,24 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     cfg.platform = plat.cfg;
     cfg.oauth = plat.o;
+    if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&err));
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (!conf.no_worker &&
+        serve_worker_start(cli->db_path, plat.cfg, plat.o, &worker) !=
+            ERR_OK) {
+        cli_error("serve: cannot start the publishing worker");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
+    cfg.worker = serve_worker_loop(worker);
     if (http_start(&cfg, &srv, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
@@ -187,8 +219,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
+    alarm(SERVE_STOP_S);
     http_stop(srv);
 out:
+    serve_worker_stop(worker);
     if (plat_open)
         cli_platform_close(&plat);
     buf_free(&host);

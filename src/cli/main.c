@@ -144,7 +144,12 @@ static const char usage_serve[] =
     "  --config FILE           the platforms' configuration (as for collect;\n"
     "                          default $MEDIADASH_CONFIG or\n"
     "                          ~/.config/mediadash/mediadash.conf)\n"
-    "  --set KEY=VALUE         override one configuration key (repeatable)\n";
+    "  --set KEY=VALUE         override one configuration key (repeatable)\n"
+    "  --no-worker             do not publish scheduled posts here (run\n"
+    "                          'mediadash worker' instead); by default a\n"
+    "                          background loop publishes posts when due\n"
+    "  --media-max-mb N        largest media upload (POST /api/v1/media),\n"
+    "                          streamed to media_root (default 2048)\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"

@@ -77,6 +77,9 @@ static const struct opt opts[] = {
      offsetof(struct config, collect_youtube_analytics_base), 0, 0,
      "https://youtubeanalytics.googleapis.com", 0,
      "YouTube Analytics API base URL (+ /v2/reports)"},
+    {"media_root", OPT_STR, offsetof(struct config, media_root), 0, 0, NULL,
+     0, "directory of uploaded media; posts made in the dashboard may name "
+        "files only there (default: <db>.media)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -365,6 +368,16 @@ enum err config_finish(struct config *cfg, const char *db_path,
         else
             buf_setf(err, "database path too long");
         buf_free(&k);
+    }
+    if (rc == ERR_OK && cfg->media_root == NULL && db_path != NULL) {
+        struct buf m;
+        buf_init(&m, 8192);
+        rc = buf_printf(&m, "%s.media", db_path);
+        if (rc == ERR_OK)
+            cfg->media_root = buf_steal(&m);
+        else
+            buf_setf(err, "database path too long");
+        buf_free(&m);
     }
     return rc;
 }

@@ -47,6 +47,9 @@ struct config {
     int64_t collect_timeout_s;     /* one request attempt, start to end */
     int64_t collect_retries;       /* retries of a transient failure */
     char *collect_youtube_analytics_base; /* owned; YouTube Analytics API */
+    /* scheduler: where the dashboard's uploads live and the only
+     * directory API-made posts may name files in; default <db>.media */
+    char *media_root; /* owned */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

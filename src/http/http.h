@@ -31,6 +31,12 @@ struct http_config {
      * routes that talk to the platforms (OAuth callback, publishing). */
     const struct config *platform;
     struct oauth *oauth;
+    /* Scheduler: the cap of one POST /api/v1/media upload (streamed to a
+     * file under platform->media_root; over it: 413), and serve's
+     * publishing loop, kicked when a post is created or retried so a
+     * post due soon is not late (borrowed; NULL: no loop). */
+    int64_t media_max_bytes;
+    struct bgloop *worker;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
@@ -39,6 +45,7 @@ void http_config_defaults(struct http_config *cfg);
 struct http_server;
 struct config;
 struct oauth;
+struct bgloop;
 
 /* Start serving in background threads. On failure err says why. */
 enum err http_start(const struct http_config *cfg, struct http_server **out,
@@ -51,6 +58,7 @@ void http_stop(struct http_server *srv);
 /* ---- for handlers (the files of src/http) ----------------------------- */
 
 struct MHD_Connection;
+struct http_stream_ops;
 
 struct http_request {
     struct MHD_Connection *conn;
@@ -66,6 +74,12 @@ struct http_request {
     char *user;          /* their name, or NULL; owned */
     char *csrf;          /* the session's CSRF token, or NULL; owned */
     char *session_key;   /* the session's store key, or NULL; owned */
+    /* A streamed route (route.h http_stream_ops): its state, owned by the
+     * ops (freed by ops->free), and whether the session checks already
+     * ran on the headers. */
+    void *stream;
+    const struct http_stream_ops *stream_ops;
+    bool checked;
 };
 
 struct http_response {
