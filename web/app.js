@@ -1,5 +1,6 @@
 // The dashboard shell: session and CSRF token, the hash router
-// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import), the nav and
+// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/compose,
+// #/calendar, #/queue, #/post/ID), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
 import { api, apiOptional, setCsrf, ApiError, leave, isLeaving } from './api.js';
@@ -10,6 +11,9 @@ import * as content from './content.js';
 import * as item from './item.js';
 import * as besttime from './besttime.js';
 import * as importPage from './import.js';
+import * as compose from './compose.js';
+import * as calendar from './calendar.js';
+import * as queue from './queue.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -32,6 +36,10 @@ const PAGES = {
   item: { nav: 'content', title: 'Item', mod: item },
   'best-time': { nav: 'best-time', title: 'Best time', mod: besttime },
   import: { nav: 'import', title: 'Import', mod: importPage },
+  compose: { nav: 'compose', title: 'Compose', mod: compose },
+  calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },
+  queue: { nav: 'queue', title: 'Queue', mod: queue },
+  post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
 };
 
 function setNav(name) {
