@@ -43,7 +43,7 @@ function table(id, posts, zone, onChange, onError) {
         h('div', { class: 'muted small', text: str(p.account) })),
       h('td', { class: 'title-text' }, h('a', { href: postHref(p.id), class: 'post-link', text: str(p.title) })),
       h('td', {}, stateBadge(p.state)),
-      h('td', { class: 'num', text: String(p.attempts ?? 0) }),
+      h('td', { class: 'num attempts', text: String(p.attempts ?? 0) }),
       outcome(p),
       h('td', { class: 'actions' }, postActions(p, onChange, onError)))))));
 }

@@ -545,6 +545,7 @@ async function run(context) {
 
     await step('queue: the worker inside serve publishes the post, the page follows', async () => {
         check(sched.id, 'no post was composed');
+        await sleep(500); // a search typed on the content page settles first
         await page.click('a[href="#/queue"]');
         const row = page.locator(`#queue tr[data-post="${sched.id}"]`);
         await row.waitFor({ state: 'visible' });
@@ -554,8 +555,13 @@ async function run(context) {
             await shot(page, '19-queue-upcoming');
         // No reload: the page refreshes itself while a post is due soon.
         const t0 = Date.now();
-        await poll(async () => (await page.locator(`#queue-recent tr[data-post="${sched.id}"][data-state="published"]`).count()) === 1,
-            `post ${sched.id} published on the queue page`, PUBLISH_MS);
+        try {
+            await poll(async () => (await page.locator(`#queue-recent tr[data-post="${sched.id}"][data-state="published"]`).count()) === 1,
+                `post ${sched.id} published on the queue page (at ${page.url()})`, PUBLISH_MS);
+        } catch (e) {
+            await shot(page, '20-queue-not-published');
+            throw e;
+        }
         const pub = page.locator(`#queue-recent tr[data-post="${sched.id}"]`);
         const text = (await pub.textContent()) || '';
         check(text.includes('dryrun-' + sched.id), `the published row lacks its remote id: ${text}`);
