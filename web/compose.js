@@ -61,9 +61,11 @@ function platformRow(p, accounts, publishers) {
   }
   account.disabled = true;
   check.addEventListener('change', () => { account.disabled = !check.checked; });
-  const note = publishers && !publishers.includes(p)
-    ? h('span', { class: 'muted small', text: 'no publisher in this build yet: its posts wait in the queue' })
-    : null;
+  let note = null;
+  if (p === 'dryrun') note = h('span', { class: 'muted small', text: 'test publisher: marks the post published, sends nothing' });
+  else if (publishers && !publishers.includes(p)) {
+    note = h('span', { class: 'muted small', text: 'no publisher in this build yet: its posts wait in the queue' });
+  }
   return { p, check, account, el: h('div', { class: 'compose-platform-row' },
     h('label', { for: id, class: 'check' }, check, ' ', h('span', { class: 'dot dot-' + p }), platformLabel(p)),
     account, note) };

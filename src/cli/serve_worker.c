@@ -38,8 +38,10 @@ static enum err earliest(const struct post *p, void *ud)
  * WAIT_MAX_S]. */
 static int64_t next_wait(struct store *st, int64_t now)
 {
-    struct post_query q = {.state = POST_SCHEDULED, .from = TIME_NONE,
-                           .to = TIME_NONE, .limit = 1};
+    struct post_query q = {.state = POST_SCHEDULED,
+                           .from = TIME_NONE,
+                           .to = TIME_NONE,
+                           .limit = 1};
     int64_t at = TIME_NONE, wait = WAIT_MAX_S;
 
     if (store_post_list(st, &q, earliest, &at) == ERR_OK && at != TIME_NONE)
@@ -61,8 +63,7 @@ static bool open_once(struct serve_worker *w)
     if (w->st == NULL && store_open(w->db_path, &w->st, &err) != ERR_OK)
         ok = false;
     net_config_defaults(&ncfg);
-    if (ok && w->nc == NULL &&
-        net_client_create(&ncfg, &w->nc, &err) != ERR_OK)
+    if (ok && w->nc == NULL && net_client_create(&ncfg, &w->nc, &err) != ERR_OK)
         ok = false;
     if (!ok)
         LOG_ERROR("worker %s: %s", w->id, buf_cstr(&err));
@@ -74,10 +75,13 @@ static int64_t round_fn(void *ud, int64_t now)
 {
     struct serve_worker *w = ud;
     struct pub_ctx ctx;
-    struct worker_config wc = {.id = w->id, .lease_s = 600,
+    struct worker_config wc = {.id = w->id,
+                               .lease_s = 600,
                                .grace_s = SCHED_GRACE_DEFAULT_S,
-                               .batch = 50, .pubs = publishers_all,
-                               .npubs = publishers_count, .ctx = &ctx};
+                               .batch = 50,
+                               .pubs = publishers_all,
+                               .npubs = publishers_count,
+                               .ctx = &ctx};
     struct worker_stats stats = {0};
     struct buf err;
 
@@ -85,13 +89,13 @@ static int64_t round_fn(void *ud, int64_t now)
         return WAIT_MAX_S;
     if (store_refresh(w->st) != ERR_OK)
         LOG_WARN("worker %s: the database handle could not refresh", w->id);
-    ctx = (struct pub_ctx){.st = w->st, .nc = w->nc, .o = w->o,
-                           .cfg = w->cfg};
+    ctx = (struct pub_ctx){.st = w->st, .nc = w->nc, .o = w->o, .cfg = w->cfg};
     buf_init(&err, 4096);
     if (worker_run_once(w->st, &wc, now, &stats, &err) != ERR_OK)
         LOG_ERROR("worker %s: %s", w->id, buf_cstr(&err));
     else if (stats.claimed + stats.checked + stats.expired_back +
-                 stats.expired_check > 0)
+                 stats.expired_check >
+             0)
         LOG_INFO("worker %s: claimed %zu, published %zu, retry later %zu, "
                  "failed %zu, needs_check %zu, needs_relogin %zu",
                  w->id, stats.claimed, stats.published, stats.retried,

@@ -17,8 +17,8 @@ struct serve_worker; /* opaque */
  * then sleeps until the next scheduled post is due (1 to 60 s) or a
  * kick. ERR_IO when the thread cannot start. */
 enum err serve_worker_start(const char *db_path, const struct config *cfg,
-                            struct oauth *o, struct serve_worker **out)
-    WARN_UNUSED;
+                            struct oauth *o,
+                            struct serve_worker **out) WARN_UNUSED;
 
 /* The loop, for http_config.worker (bgloop_kick). Borrowed. */
 struct bgloop *serve_worker_loop(struct serve_worker *w);

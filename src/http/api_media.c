@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
@@ -25,9 +25,9 @@
 #include "schedule/media.h"
 
 struct upload {
-    int fd;                  /* -1 once closed */
-    struct buf tmp;          /* the temporary file's path */
-    struct buf root;         /* the media root, canonical */
+    int fd;          /* -1 once closed */
+    struct buf tmp;  /* the temporary file's path */
+    struct buf root; /* the media root, canonical */
     crypto_hash_sha256_state h;
     int64_t bytes, max;
     unsigned char head[MEDIA_SNIFF_BYTES];
@@ -72,7 +72,8 @@ static bool upload_begin(struct http_request *req, struct http_response *res)
 
     if (name == NULL || strlen(name) > 255 ||
         media_type_of_name(name) == NULL) {
-        http_error(res, 415, "name", "name must be a file name ending in "
+        http_error(res, 415, "name",
+                   "name must be a file name ending in "
                    ".mp4, .m4v, .mov, .webm, .jpg, .jpeg, .png or .webp");
         return false;
     }
@@ -96,8 +97,7 @@ static bool upload_begin(struct http_request *req, struct http_response *res)
     req->stream = u;
     crypto_hash_sha256_init(&u->h);
     if (media_root_real(cfg->media_root, &u->root, &err) == ERR_OK &&
-        buf_printf(&u->tmp, "%s/.upload-XXXXXX", buf_cstr(&u->root)) ==
-            ERR_OK)
+        buf_printf(&u->tmp, "%s/.upload-XXXXXX", buf_cstr(&u->root)) == ERR_OK)
         u->fd = mkstemp(u->tmp.data);
     if (u->fd < 0) {
         LOG_ERROR("media: cannot create a file in %s: %s", cfg->media_root,
@@ -143,8 +143,7 @@ static void upload_data(struct http_request *req, const char *p, size_t n)
     crypto_hash_sha256_update(&u->h, (const unsigned char *)p, n);
     u->bytes += (int64_t)n;
     if (!write_all(u->fd, p, n)) {
-        LOG_ERROR("media: writing %s: %s", buf_cstr(&u->tmp),
-                  strerror(errno));
+        LOG_ERROR("media: writing %s: %s", buf_cstr(&u->tmp), strerror(errno));
         u->io_error = true;
         drop_file(u);
     }

@@ -17,7 +17,7 @@ static const struct media_type t_webp = {"webp", "image/webp"};
 
 const struct media_type *media_sniff(const unsigned char *h, size_t n)
 {
-    static const unsigned char png[8] = {0x89, 'P', 'N', 'G',
+    static const unsigned char png[8] = {0x89, 'P',  'N',  'G',
                                          0x0d, 0x0a, 0x1a, 0x0a};
     static const unsigned char ebml[4] = {0x1a, 0x45, 0xdf, 0xa3};
 
@@ -41,9 +41,9 @@ const struct media_type *media_type_of_name(const char *name)
         const char *ext;
         const struct media_type *t;
     } map[] = {
-        {".mp4", &t_mp4},  {".m4v", &t_mp4},   {".mov", &t_mov},
-        {".webm", &t_webm}, {".jpg", &t_jpg},  {".jpeg", &t_jpg},
-        {".png", &t_png},  {".webp", &t_webp},
+        {".mp4", &t_mp4},   {".m4v", &t_mp4},   {".mov", &t_mov},
+        {".webm", &t_webm}, {".jpg", &t_jpg},   {".jpeg", &t_jpg},
+        {".png", &t_png},   {".webp", &t_webp},
     };
     const char *dot = name ? strrchr(name, '.') : NULL;
 
@@ -106,7 +106,8 @@ enum err media_check_path(const char *root, const char *path, int64_t *bytes,
     }
     if (strcmp(r, path) != 0 || strncmp(r, buf_cstr(&real_root), n) != 0 ||
         r[n] != '/' || r[n + 1] == '\0') {
-        buf_setf(err, "%s is not a file of the media root %s (upload it "
+        buf_setf(err,
+                 "%s is not a file of the media root %s (upload it "
                  "with POST /api/v1/media and use the path it answers)",
                  path, buf_cstr(&real_root));
         goto out;

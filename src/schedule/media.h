@@ -34,8 +34,8 @@ const struct media_type *media_type_of_name(const char *name);
 enum err media_root_prepare(const char *root, struct buf *err) WARN_UNUSED;
 
 /* The canonical (realpath) form of root into out. ERR_IO naming it. */
-enum err media_root_real(const char *root, struct buf *out, struct buf *err)
-    WARN_UNUSED;
+enum err media_root_real(const char *root, struct buf *out,
+                         struct buf *err) WARN_UNUSED;
 
 /* Whether path names a regular file inside root: path must already be
  * canonical (absolute, no symlink anywhere in it, as an upload's answer

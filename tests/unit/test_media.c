@@ -12,20 +12,20 @@
 
 static void test_sniff(void **state)
 {
-    static const unsigned char mp4[] = {0, 0, 0, 0x18, 'f', 't', 'y', 'p',
-                                        'i', 's', 'o', 'm'};
-    static const unsigned char mov[] = {0, 0, 0, 0x14, 'f', 't', 'y', 'p',
-                                        'q', 't', ' ', ' '};
+    static const unsigned char mp4[] = {0,   0,   0,   0x18, 'f', 't',
+                                        'y', 'p', 'i', 's',  'o', 'm'};
+    static const unsigned char mov[] = {0,   0,   0,   0x14, 'f', 't',
+                                        'y', 'p', 'q', 't',  ' ', ' '};
     static const unsigned char jpg[] = {0xff, 0xd8, 0xff, 0xe0};
-    static const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0d, 0x0a,
-                                        0x1a, 0x0a};
-    static const unsigned char webp[] = {'R', 'I', 'F', 'F', 1, 2, 3, 4,
-                                         'W', 'E', 'B', 'P'};
+    static const unsigned char png[] = {0x89, 'P',  'N',  'G',
+                                        0x0d, 0x0a, 0x1a, 0x0a};
+    static const unsigned char webp[] = {'R', 'I', 'F', 'F', 1,   2,
+                                         3,   4,   'W', 'E', 'B', 'P'};
     static const unsigned char webm[] = {0x1a, 0x45, 0xdf, 0xa3, 0x9f};
-    static const unsigned char wav[] = {'R', 'I', 'F', 'F', 1, 2, 3, 4,
-                                        'W', 'A', 'V', 'E'};
-    static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0,
-                                        0, 0, 0, 0};
+    static const unsigned char wav[] = {'R', 'I', 'F', 'F', 1,   2,
+                                        3,   4,   'W', 'A', 'V', 'E'};
+    static const unsigned char elf[] = {0x7f, 'E', 'L', 'F', 2, 1,
+                                        1,    0,   0,   0,   0, 0};
     (void)state;
     assert_string_equal(media_sniff(mp4, sizeof mp4)->content_type,
                         "video/mp4");
@@ -44,8 +44,7 @@ static void test_sniff(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    assert_string_equal(media_type_of_name("a.MP4")->content_type,
-                        "video/mp4");
+    assert_string_equal(media_type_of_name("a.MP4")->content_type, "video/mp4");
     assert_string_equal(media_type_of_name("x.y.jpeg")->ext, "jpg");
     assert_null(media_type_of_name("clip.mp4.exe"));
     assert_null(media_type_of_name("noext"));
@@ -82,43 +81,51 @@ static void test_paths(void **state)
     }
     buf_setf(&p, "%s/a.mp4", buf_cstr(&root));
     put(buf_cstr(&p), "hello");
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_OK);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err), ERR_OK);
     assert_int_equal(bytes, 5);
     /* outside the root */
     buf_setf(&p, "%s/outside.mp4", real);
     put(buf_cstr(&p), "x");
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     assert_non_null(strstr(buf_cstr(&err), "not a file of the media root"));
-    assert_int_equal(media_check_path(buf_cstr(&root), "/etc/passwd", &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), "/etc/passwd", &bytes, &err),
+        ERR_INVALID);
     /* a symlink in the root to a file outside it */
     buf_setf(&p, "%s/link.mp4", buf_cstr(&root));
     assert_int_equal(symlink("/etc/passwd", buf_cstr(&p)), 0);
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     /* a non-canonical spelling of a file inside */
     buf_setf(&p, "%s//a.mp4", buf_cstr(&root));
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     /* the root itself, a directory in it, a missing file */
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&root),
-                                      &bytes, &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&root), &bytes, &err),
+        ERR_INVALID);
     buf_setf(&p, "%s/sub", buf_cstr(&root));
     assert_int_equal(mkdir(buf_cstr(&p), 0700), 0);
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     buf_setf(&p, "%s/missing.mp4", buf_cstr(&root));
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     /* a root "media" must not admit the sibling "media2" */
     buf_setf(&p, "%s/media2", real);
     assert_int_equal(mkdir(buf_cstr(&p), 0700), 0);
     buf_setf(&p, "%s/media2/b.mp4", real);
     put(buf_cstr(&p), "x");
-    assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes,
-                                      &err), ERR_INVALID);
+    assert_int_equal(
+        media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
+        ERR_INVALID);
     /* a root that is a file */
     buf_setf(&p, "%s/outside.mp4", real);
     assert_int_equal(media_root_prepare(buf_cstr(&p), &err), ERR_IO);
