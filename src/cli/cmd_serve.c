@@ -192,6 +192,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         exit_code = EXIT_FAIL;
         goto out;
     }
+    /* Uploads a crash cut short; a day old, so not another server's. */
+    if (media_root_sweep(plat.cfg->media_root, time_now() - 86400) > 0)
+        LOG_INFO("removed unfinished uploads from %s", plat.cfg->media_root);
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

@@ -1,12 +1,15 @@
 /* Media types, the media root and the path rule (media.h). */
 #include "schedule/media.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct media_type t_mp4 = {"mp4", "video/mp4"};
 static const struct media_type t_mov = {"mov", "video/quicktime"};
@@ -66,6 +69,27 @@ enum err media_root_prepare(const char *root, struct buf *err)
         return ERR_IO;
     }
     return ERR_OK;
+}
+
+size_t media_root_sweep(const char *root, int64_t cutoff)
+{
+    DIR *d = opendir(root);
+    struct dirent *e;
+    struct stat sb;
+    size_t n = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, ".upload-", 8) != 0 ||
+            fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime >= cutoff)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
 }
 
 enum err media_root_real(const char *root, struct buf *out, struct buf *err)

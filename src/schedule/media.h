@@ -33,6 +33,11 @@ const struct media_type *media_type_of_name(const char *name);
  * a directory. */
 enum err media_root_prepare(const char *root, struct buf *err) WARN_UNUSED;
 
+/* Remove the temporary files of uploads cut short (".upload-*" in root)
+ * last changed before cutoff (UTC): a crash leaves them behind. Returns
+ * how many went. */
+size_t media_root_sweep(const char *root, int64_t cutoff);
+
 /* The canonical (realpath) form of root into out. ERR_IO naming it. */
 enum err media_root_real(const char *root, struct buf *out,
                          struct buf *err) WARN_UNUSED;

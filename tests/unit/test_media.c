@@ -2,6 +2,7 @@
  * rule that a post names only canonical regular files inside the root. */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,22 @@ static void test_paths(void **state)
     assert_int_equal(
         media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
         ERR_INVALID);
+    /* unfinished uploads: only old ".upload-*" files go */
+    buf_setf(&p, "%s/.upload-old", buf_cstr(&root));
+    put(buf_cstr(&p), "x");
+    buf_setf(&p, "%s/.upload-new", buf_cstr(&root));
+    put(buf_cstr(&p), "x");
+    {
+        struct timespec ts[2] = {{1000, 0}, {1000, 0}};
+        buf_setf(&p, "%s/.upload-old", buf_cstr(&root));
+        assert_int_equal(utimensat(AT_FDCWD, buf_cstr(&p), ts, 0), 0);
+    }
+    assert_int_equal(media_root_sweep(buf_cstr(&root), 2000), 1);
+    assert_int_equal(access(buf_cstr(&p), F_OK), -1);
+    buf_setf(&p, "%s/.upload-new", buf_cstr(&root));
+    assert_int_equal(access(buf_cstr(&p), F_OK), 0);
+    buf_setf(&p, "%s/a.mp4", buf_cstr(&root));
+    assert_int_equal(access(buf_cstr(&p), F_OK), 0);
     /* a root that is a file */
     buf_setf(&p, "%s/outside.mp4", real);
     assert_int_equal(media_root_prepare(buf_cstr(&p), &err), ERR_IO);
