@@ -125,6 +125,15 @@ wait_published() { for _ in $(seq "$2"); do published "$1" && return 0; sleep 0.
 check "serve published it (no mediadash worker ran) within 10 s" wait_published "$DUE" 20
 check "remote id dryrun-$DUE" req GET "/api/v1/posts/$DUE" 200
 check "claimed by serve-<pid>, published" json "d['post']['remote_id'] == 'dryrun-$DUE' and any(e['to'] == 'claimed' and 'by serve-$SERVER,' in (e['note'] or '') for e in d['events'])"
+# A post missed by more than the grace window (6 h) fails; a retry moves
+# it to now and kicks the loop (which otherwise sleeps up to 60 s).
+state_is() { md post list --json | "$PY" -c "import json,sys; sys.exit(0 if any(p['id'] == $1 and p['state'] == '$2' for p in json.load(sys.stdin)['posts']) else 1)"; }
+wait_state() { for _ in $(seq "$3"); do state_is "$1" "$2" && return 0; sleep 0.5; done; state_is "$1" "$2"; }
+check "a post due 7 h ago" send 201 "$(post_body "[$MEDIA_JSON]" "$(date -u -d '7 hours ago' '+%Y-%m-%d %H:%M')")"
+OLD=$(field "d['post']['id']")
+check "the worker marks it failed (missed)" wait_state "$OLD" failed 20
+check "retry" req POST "/api/v1/posts/$OLD/retry" 200
+check "published within 5 s of the retry" wait_state "$OLD" published 10
 # A post due at the next minute: published within 5 s of its time, by
 # the loop's own timer (it sleeps until the next due post).
 NEXT=$(( ($(date -u +%s) / 60 + 1) * 60 ))
