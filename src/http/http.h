@@ -76,10 +76,11 @@ struct http_request {
     char *session_key;   /* the session's store key, or NULL; owned */
     /* A streamed route (route.h http_stream_ops): its state, owned by the
      * ops (freed by ops->free), and whether the session checks already
-     * ran on the headers. */
+     * ran on the headers, or even answered there (e.g. 413 from
+     * Content-Length, 401). */
     void *stream;
     const struct http_stream_ops *stream_ops;
-    bool checked;
+    bool checked, answered;
 };
 
 struct http_response {

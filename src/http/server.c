@@ -333,7 +333,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     res.status = 200;
     buf_init(&res.body, (size_t)1 << 20);
     if (!stream_begin(srv, req, r, &res)) {
-        req->body_too_big = true; /* nothing more is read or answered */
+        req->answered = true; /* the body is dropped, nothing more sent */
         ret = respond(conn, &res);
     }
     buf_free(&res.body);
@@ -355,7 +355,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
     if (req == NULL) /* first call: headers only */
         return on_first(srv, conn, url, method, con_cls);
-    if (req->stream_ops != NULL && req->body_too_big) {
+    if (req->answered) {
         *upload_size = 0; /* answered on the headers already */
         return MHD_YES;
     }
