@@ -50,15 +50,15 @@ function upload(file, onProgress) {
 function platformRow(p, accounts, publishers) {
   const id = 'compose-platform-' + p;
   const check = h('input', { type: 'checkbox', id, value: p, class: 'compose-platform' });
+  // The account id: typed, or picked from the accounts the dashboard
+  // knows (a datalist, so a connected account without data yet can be
+  // typed in).
   const mine = accounts.filter((a) => a.platform === p);
-  let account;
-  if (mine.length) {
-    account = h('select', { id: 'compose-account-' + p, 'aria-label': platformLabel(p) + ' account' },
-      mine.map((a) => h('option', { value: a.id, text: (str(a.handle) || str(a.title) || a.id) })));
-  } else {
-    account = h('input', { type: 'text', id: 'compose-account-' + p, placeholder: 'account id',
-      maxlength: 200, spellcheck: 'false', autocapitalize: 'none', 'aria-label': platformLabel(p) + ' account' });
-  }
+  const list = h('datalist', { id: 'compose-accounts-' + p },
+    mine.map((a) => h('option', { value: a.id, label: str(a.handle) || str(a.title) || a.id })));
+  const account = h('input', { type: 'text', id: 'compose-account-' + p, list: list.id,
+    placeholder: mine.length ? 'account id (pick or type)' : 'account id', value: mine.length ? mine[0].id : '',
+    maxlength: 200, spellcheck: 'false', autocapitalize: 'none', 'aria-label': platformLabel(p) + ' account' });
   account.disabled = true;
   check.addEventListener('change', () => { account.disabled = !check.checked; });
   let note = null;
@@ -68,7 +68,7 @@ function platformRow(p, accounts, publishers) {
   }
   return { p, check, account, el: h('div', { class: 'compose-platform-row' },
     h('label', { for: id, class: 'check' }, check, ' ', h('span', { class: 'dot dot-' + p }), platformLabel(p)),
-    account, note) };
+    account, list, note) };
 }
 
 export async function render(view, parts, params, ctx) {

@@ -309,20 +309,28 @@ async function run(context) {
     // ---- The scheduler: compose a post due a minute ahead, see it in the
     // calendar; later (after the other pages) see the worker inside serve
     // publish it on the queue page.
-    // TODO(pub-yt): once the YouTube publisher is merged, run serve with
-    // --set youtube.api_base/token_url pointing at tests/fakeplat/fakeplat.py
-    // and a stored credential (see tests/integration/collect_lib.sh), and
-    // compose for platform "youtube" instead of "dryrun" below.
-    const sched = { title: `e2e scheduled post ${Date.now()}` };
+    // run.sh points serve's YouTube settings at the fake platform server
+    // and connects account UC1 there. With a YouTube publisher in this
+    // build (GET /api/v1/publishers) the post goes to YouTube on the fake;
+    // without one (before branch pub-yt is merged) to the dryrun publisher.
+    const FAKE = process.env.E2E_FAKE_URL || '';
+    const sched = { title: `e2e scheduled post ${Date.now()}`, platform: 'dryrun', account: 'e2e-account' };
     await step('compose: upload a video, pick a time a minute ahead, schedule once', async () => {
+        const pubs = await (await page.request.get(BASE + '/api/v1/publishers')).json();
+        if (FAKE && pubs.platforms.includes('youtube')) {
+            sched.platform = 'youtube';
+            sched.account = 'UC1';
+        }
+        console.log(`     publishing to ${sched.platform} (publishers: ${pubs.platforms.join(', ')}; worker ${pubs.worker})`);
+        check(pubs.worker === true, 'serve runs no worker');
         await page.click('a[href="#/compose"]');
         await page.locator('#compose-form').waitFor({ state: 'visible' });
         await shot(page, '13-compose-empty');
         const clip = join(TMP, 'clip.mp4');
         const head = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
         writeFileSync(clip, Buffer.concat([head, Buffer.alloc(200000, 7)]));
-        await page.check('#compose-platform-dryrun');
-        await page.fill('#compose-account-dryrun', 'e2e-account');
+        await page.check(`#compose-platform-${sched.platform}`);
+        await page.fill(`#compose-account-${sched.platform}`, sched.account);
         await page.fill('#compose-title', sched.title);
         await page.fill('#compose-caption', 'Composed by the browser test.\nSecond line.');
         await page.fill('#compose-tags', 'e2e, scheduler');
@@ -578,7 +586,16 @@ async function run(context) {
         }
         const pub = page.locator(`#queue-recent tr[data-post="${sched.id}"]`);
         const text = (await pub.textContent()) || '';
-        check(text.includes('dryrun-' + sched.id), `the published row lacks its remote id: ${text}`);
+        if (sched.platform === 'dryrun') {
+            check(text.includes('dryrun-' + sched.id), `the published row lacks its remote id: ${text}`);
+        } else {
+            const href = await pub.locator('a.remote-link').getAttribute('href');
+            check(/^https:\/\/www\.youtube\.com\/watch\?v=/.test(href || ''), `remote link ${href}`);
+            const st = await (await fetch(FAKE + '/_stats')).json();
+            const n = (st.published || {})['youtube:' + sched.title];
+            check(n === 1, `the fake counts ${n} publishes of "${sched.title}"`);
+            console.log(`     the fake has it once; link ${href}`);
+        }
         check(await pub.locator('.state-published').count() === 1, 'no Published badge');
         console.log(`     published after ${Math.round((Date.now() - t0) / 1000)} s more; row: ${text.replace(/\s+/g, ' ').trim()}`);
         await shot(page, '20-queue-published');
