@@ -57,7 +57,7 @@ function platformRow(p, accounts, publishers) {
   const list = h('datalist', { id: 'compose-accounts-' + p },
     mine.map((a) => h('option', { value: a.id, label: str(a.handle) || str(a.title) || a.id })));
   const account = h('input', { type: 'text', id: 'compose-account-' + p, list: list.id,
-    placeholder: mine.length ? 'account id (pick or type)' : 'account id', value: mine.length ? mine[0].id : '',
+    placeholder: mine.length ? 'pick one or type its id' : 'account id',
     maxlength: 200, spellcheck: 'false', autocapitalize: 'none', 'aria-label': platformLabel(p) + ' account' });
   account.disabled = true;
   check.addEventListener('change', () => { account.disabled = !check.checked; });
