@@ -1,4 +1,5 @@
-/* mediadash worker [--id NAME] [--once]: publish due posts. */
+/* mediadash worker [--id NAME] [--once] [--config FILE] [--set K=V]:
+ * publish due posts. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,7 +13,12 @@
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 
+#define MAX_SETS 32
+
 struct worker_args {
+    const char *file; /* --config, or NULL */
+    const char *sets[MAX_SETS];
+    size_t nsets;
     char id[64];
     bool once;
     int64_t interval_s;
@@ -38,6 +44,8 @@ static int parse_worker(int argc, char **argv, struct worker_args *a)
         {"grace", required_argument, NULL, 'g'},
         {"batch", required_argument, NULL, 'b'},
         {"interval", required_argument, NULL, 'n'},
+        {"config", required_argument, NULL, 'c'},
+        {"set", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     int64_t v;
@@ -57,6 +65,10 @@ static int parse_worker(int argc, char **argv, struct worker_args *a)
             a->cfg.batch = (size_t)v;
         else if (c == 'n' && opt_int("interval", optarg, 1, 3600, &v))
             a->interval_s = v;
+        else if (c == 'c')
+            a->file = optarg;
+        else if (c == 's' && a->nsets < MAX_SETS)
+            a->sets[a->nsets++] = optarg;
         else
             return EXIT_USAGE;
     }
@@ -94,11 +106,12 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     a.cfg.id = a.id;
     a.cfg.pubs = publishers_all;
     a.cfg.npubs = publishers_count;
-    exit_code = cli_platform_open(cli, NULL, NULL, 0, NULL, &x);
+    exit_code = cli_platform_open(cli, a.file, a.sets, a.nsets, NULL, &x);
     if (exit_code != EXIT_OK_) {
         cli_platform_close(&x);
         return exit_code;
     }
+    a.cfg.retry_base_s = x.cfg->publish_retry_base_s;
     ctx = (struct pub_ctx){.st = x.st, .nc = x.nc, .o = x.o, .cfg = x.cfg};
     a.cfg.ctx = &ctx;
     /* SIGINT/SIGTERM end the loop between rounds, never inside one. */

@@ -265,7 +265,8 @@ static const char usage_post[] =
 
 static const char usage_worker[] =
     "usage: mediadash worker [--id NAME] [--once] [--lease S] [--grace S]\n"
-    "                        [--batch N] [--interval S]\n"
+    "                        [--batch N] [--interval S] [--config FILE]\n"
+    "                        [--set KEY=VALUE]\n"
     "\n"
     "Publish due posts: claim them (several workers may share a database;\n"
     "each post is claimed by one), mark them publishing before calling the\n"
@@ -279,7 +280,12 @@ static const char usage_worker[] =
     "  --id NAME       worker id recorded on its claims (default worker-PID)\n"
     "  --once          one round, then exit (otherwise every --interval\n"
     "                  seconds, default 10, until SIGINT/SIGTERM)\n"
-    "  --batch N       posts claimed per transaction (default 50)\n";
+    "  --batch N       posts claimed per transaction (default 50)\n"
+    "  --config FILE   configuration file (see `mediadash --help`); the\n"
+    "                  keys publish.retry_base_s (first retry delay, 30 s)\n"
+    "                  and youtube.upload_chunk (bytes per upload PUT) and\n"
+    "                  the platforms' api_base/token_url apply here\n"
+    "  --set KEY=VALUE override one configuration key (repeatable)\n";
 
 static const char usage_collect[] =
     "usage: mediadash collect [--once] [--platform P] [--config FILE]\n"

@@ -87,6 +87,7 @@ static int64_t round_fn(void *ud, int64_t now)
 
     if (!open_once(w))
         return WAIT_MAX_S;
+    wc.retry_base_s = w->cfg->publish_retry_base_s;
     if (store_refresh(w->st) != ERR_OK)
         LOG_WARN("worker %s: the database handle could not refresh", w->id);
     ctx = (struct pub_ctx){.st = w->st, .nc = w->nc, .o = w->o, .cfg = w->cfg};

@@ -80,6 +80,14 @@ static const struct opt opts[] = {
     {"media_root", OPT_STR, offsetof(struct config, media_root), 0, 0, NULL,
      0, "directory of uploaded media; posts made in the dashboard may name "
         "files only there (default: <db>.media)"},
+    /* ---- publishing (src/schedule: worker, publish_youtube) ---- */
+    {"publish.retry_base_s", OPT_INT,
+     offsetof(struct config, publish_retry_base_s), 1, 3600, "30", 0,
+     "seconds before the first retry of a refused publish (doubling)"},
+    {"youtube.upload_chunk", OPT_INT,
+     offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
+     "8388608", 0,
+     "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -50,6 +50,9 @@ struct config {
     /* scheduler: where the dashboard's uploads live and the only
      * directory API-made posts may name files in; default <db>.media */
     char *media_root; /* owned */
+    /* publishing (src/schedule): the retry policy, the YouTube upload */
+    int64_t publish_retry_base_s; /* first retry after this, doubling */
+    int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -391,7 +391,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 
 static const char *const kept_headers[NET_HDR_COUNT] = {
     "Retry-After", "Content-Type", "X-App-Usage",
-    "X-Business-Use-Case-Usage", "Location",
+    "X-Business-Use-Case-Usage", "Location", "Range",
 };
 
 static size_t on_header(char *line, size_t size, size_t nitems, void *ud)

@@ -109,6 +109,7 @@ enum net_hdr {
     NET_HDR_X_APP_USAGE,              /* Graph API usage, JSON */
     NET_HDR_X_BUSINESS_USE_CASE_USAGE,/* Graph API usage, JSON */
     NET_HDR_LOCATION,                 /* resumable upload session URL */
+    NET_HDR_RANGE,                    /* received bytes (308 Resume Incomplete) */
     NET_HDR_COUNT
 };
 

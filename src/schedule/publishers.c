@@ -3,6 +3,7 @@
 
 const struct publisher_ops *const publishers_all[] = {
     &worker_dryrun_publisher,
+    &publisher_youtube,
 };
 
 const size_t publishers_count =

@@ -27,4 +27,7 @@ struct pub_ctx {
 extern const struct publisher_ops *const publishers_all[];
 extern const size_t publishers_count;
 
+/* YouTube Data v3 resumable upload (publish_youtube.h). */
+extern const struct publisher_ops publisher_youtube;
+
 #endif

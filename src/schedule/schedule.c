@@ -185,9 +185,9 @@ enum pub_outcome sched_classify(int http_status, const char *error_code)
     return PUB_FATAL;
 }
 
-static int64_t backoff(int attempt, uint32_t jitter)
+static int64_t backoff(int attempt, uint32_t jitter, int64_t base_s)
 {
-    int64_t d = SCHED_BACKOFF_BASE_S;
+    int64_t d = base_s < 1 ? SCHED_BACKOFF_BASE_S : base_s;
     for (int i = 1; i < attempt && d < SCHED_BACKOFF_MAX_S; i++)
         d *= 2;
     if (d > SCHED_BACKOFF_MAX_S)
@@ -198,6 +198,14 @@ static int64_t backoff(int attempt, uint32_t jitter)
 enum sched_next sched_next_step(enum pub_outcome outcome, int attempt,
                                 int64_t retry_after_s, uint32_t jitter,
                                 int64_t *delay_s)
+{
+    return sched_next_step_base(outcome, attempt, retry_after_s, jitter,
+                                SCHED_BACKOFF_BASE_S, delay_s);
+}
+
+enum sched_next sched_next_step_base(enum pub_outcome outcome, int attempt,
+                                     int64_t retry_after_s, uint32_t jitter,
+                                     int64_t base_s, int64_t *delay_s)
 {
     int64_t d;
 
@@ -217,7 +225,7 @@ enum sched_next sched_next_step(enum pub_outcome outcome, int attempt,
     }
     if (attempt >= SCHED_MAX_ATTEMPTS)
         return SCHED_NEXT_FAILED;
-    d = backoff(attempt, jitter);
+    d = backoff(attempt, jitter, base_s);
     if (outcome == PUB_RATE_LIMITED && retry_after_s > d)
         d = retry_after_s > 86400 ? 86400 : retry_after_s;
     *delay_s = d;

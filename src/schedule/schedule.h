@@ -86,5 +86,10 @@ enum sched_next {
 enum sched_next sched_next_step(enum pub_outcome outcome, int attempt,
                                 int64_t retry_after_s, uint32_t jitter,
                                 int64_t *delay_s);
+/* The same with the backoff base base_s (>= 1; the configuration's
+ * publish.retry_base_s) instead of SCHED_BACKOFF_BASE_S. */
+enum sched_next sched_next_step_base(enum pub_outcome outcome, int attempt,
+                                     int64_t retry_after_s, uint32_t jitter,
+                                     int64_t base_s, int64_t *delay_s);
 
 #endif

@@ -64,12 +64,14 @@ static enum err settle(struct store *st, const struct worker_config *cfg,
 {
     struct post_change ch = POST_CHANGE_NONE;
     enum pub_outcome o =
-        sched_classify(res->http_status, res->error_code[0] ? res->error_code
-                                                            : NULL);
+        res->has_outcome
+            ? res->outcome
+            : sched_classify(res->http_status,
+                             res->error_code[0] ? res->error_code : NULL);
     int64_t delay;
-    enum sched_next next = sched_next_step(o, (int)p->attempts + 1,
-                                           res->retry_after_s,
-                                           randombytes_random(), &delay);
+    enum sched_next next = sched_next_step_base(
+        o, (int)p->attempts + 1, res->retry_after_s, randombytes_random(),
+        cfg->retry_base_s, &delay);
     char note[160];
     enum post_state to = POST_FAILED;
 

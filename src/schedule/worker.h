@@ -28,6 +28,12 @@ struct publish_result {
     int64_t retry_after_s;  /* from a 429's Retry-After, else 0 */
     struct buf remote_id, remote_url;
     struct buf message;     /* the platform's error text */
+    /* Set by a publisher that knows better than the status alone (a
+     * changed media file: PUB_FATAL, nothing sent; an expired upload
+     * session: PUB_RETRY); then outcome is used instead of classifying
+     * http_status. */
+    bool has_outcome;
+    enum pub_outcome outcome;
 };
 
 /* One platform's publisher (STYLE.md 10). ctx is worker_config.ctx. */
@@ -52,6 +58,8 @@ struct worker_config {
     int64_t lease_s;         /* lease per claim (default 600) */
     int64_t grace_s;         /* SCHED_GRACE_DEFAULT_S */
     size_t batch;            /* posts claimed per round (default 50) */
+    int64_t retry_base_s;    /* first retry delay (publish.retry_base_s);
+                                0: SCHED_BACKOFF_BASE_S */
     const struct publisher_ops *const *pubs; /* borrowed */
     size_t npubs;
     void *ctx;               /* passed to the publishers */

@@ -19,8 +19,11 @@ Test controls (see README.md, "Fake platform server"):
                   {"graph_headers": {"X-App-Usage": "{...}"}}  sent with
                                              every Graph answer ({} stops)
                   {"supported_metrics": [...]}  IG media insight metrics
+                  {"yt_complete_delay": {"p": P, "seconds": S}}  answer a
+                                             completing upload PUT late
   GET  /_stats    {"total": N, "paths": {"/path": N}, "methods": {...},
-                   "last": {"/path": {"method", "query", "headers", "body"}}}
+                   "last": {"/path": {"method", "query", "headers", "body"}},
+                   "published": {"youtube:<title>": N}}  completed publishes
   ?_fault=KIND    one fault for this request only (same kinds, defaults)
 FAULT = {"path": "/prefix", "kind": KIND, "times": 1, ...options}
 KIND:  refuse | hang | slow | truncate | reset | status | malformed |
@@ -44,6 +47,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_REQUEST_BODY = 1 << 20
+YT_UPLOAD_PATH = "/upload/youtube/v3/videos"
+YT_UPLOAD_MAX = 64 << 20  # bytes of one fake upload
 GRAPH_VERSION_PREFIX = "/v"  # /v21.0/...
 
 GRAPH_ERRORS = {
@@ -90,6 +95,8 @@ class State:
         self.expires_in = int(oauth.get("expires_in", 3599))
         self.token_delay = 0.0  # seconds before a token endpoint answers
         self.graph_headers = {}  # e.g. X-App-Usage on every Graph answer
+        self.published = {}  # "platform:marker" -> completed publishes
+        self.yt_upload_reset()
 
     def count(self, method, path, query, headers, body):
         with self.lock:
@@ -114,11 +121,22 @@ class State:
                 return dict(f)
         return None
 
+    # ---- YouTube resumable uploads (publish_youtube.c) ------------------
+    def yt_upload_reset(self):
+        self.yt_sessions = {}  # upload_id -> session dict
+        self.yt_complete_delay = None  # {"p": 0.3, "seconds": 0.2}
+
+    def count_publish(self, platform, marker):
+        """A completed publish (caller holds the lock)."""
+        key = "%s:%s" % (platform, marker)
+        self.published[key] = self.published.get(key, 0) + 1
+
     def stats(self):
         with self.lock:
             return {"total": self.total, "paths": dict(self.paths),
                     "methods": dict(self.methods), "last": dict(self.last),
                     "faults_pending": len(self.faults),
+                    "published": dict(self.published),
                     "oversized_sent": self.oversized_sent}
 
 
@@ -206,7 +224,11 @@ class Handler(BaseHTTPRequestHandler):
         path = u.path
         q = {k: v[-1] for k, v in urllib.parse.parse_qs(
             u.query, keep_blank_values=True).items()}
-        body = self.read_body()
+        try:
+            body = self.read_body()
+        except (BrokenPipeError, ConnectionResetError):  # the client died
+            self.close_connection = True
+            return
         if body is None:
             self.send_json(413, {"error": "request body too large"})
             return
@@ -263,6 +285,8 @@ class Handler(BaseHTTPRequestHandler):
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
+            if "yt_complete_delay" in req:
+                st.yt_complete_delay = req["yt_complete_delay"]
         self.send_json(200, {"ok": True, "faults": len(st.faults)})
 
     # ---- faults --------------------------------------------------------
@@ -425,6 +449,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.ig_long_lived(path, q)
         if not self.authorized(q):
             return self.error_expired(path)
+        if path == YT_UPLOAD_PATH:
+            return self.yt_upload(method, q, body)
         if path.startswith("/youtube/v3/") and method == "GET":
             return self.youtube(path[len("/youtube/v3/"):], q)
         if path in ("/youtubeAnalytics/v2/reports", "/v2/reports") and \
@@ -541,6 +567,171 @@ class Handler(BaseHTTPRequestHandler):
             out["rows"] = [r for r in table["rows"]
                            if q["startDate"] <= r[0] <= q["endDate"]]
         self.send_json(200, out)
+
+    # ---- YouTube resumable uploads (publish_youtube.c) ------------------
+    # POST {YT_UPLOAD_PATH}?uploadType=resumable&part=...: JSON metadata,
+    #   X-Upload-Content-Length/-Type -> 200, Location: the session URI
+    #   ({YT_UPLOAD_PATH}?uploadType=resumable&upload_id=ID).
+    # PUT session, Content-Range: bytes A-B/TOTAL -> 308 + Range (bytes=0-N)
+    #   while incomplete; the last byte -> 200 + the video resource, after
+    #   the length and SHA-256 of the bytes are checked; counted once in
+    #   /_stats "published" as "youtube:<title>"; the video then shows in
+    #   playlistItems and videos.list (newest first).
+    # PUT session, Content-Range: bytes */TOTAL, no body: the status query
+    #   (308 + Range, or 200 + the video once complete).
+    # DELETE session: cancels an incomplete session (499, later PUTs 404);
+    #   a complete one answers 409 and stays complete.
+    # Control {"yt_complete_delay": {"p": P, "seconds": S}}: with chance P,
+    #   the completing PUT is answered S seconds after the video was made
+    #   (a worker killed then has published but not committed).
+    def yt_upload(self, method, q, body):
+        st = self.server.state
+        if method == "POST":
+            return self.yt_upload_start(q, body)
+        uid = q.get("upload_id", "")
+        with st.lock:
+            sess = st.yt_sessions.get(uid)
+        if sess is None or sess.get("cancelled"):
+            return self.error_youtube(404, "notFound", "global",
+                                      "Upload session not found or expired")
+        if method == "DELETE":
+            with st.lock:
+                if sess["video"] is not None:
+                    return self.error_youtube(409, "conflict", "global",
+                                              "The upload is complete")
+                sess["cancelled"] = True
+            return self.send_json(499, {"error": {"code": 499,
+                                                  "message": "cancelled"}})
+        if method != "PUT":
+            return self.send_json(405, {"error": "method not allowed"})
+        return self.yt_upload_put(sess, body)
+
+    def yt_upload_start(self, q, body):
+        st = self.server.state
+        if q.get("uploadType") != "resumable":
+            return self.error_youtube(400, "invalidUploadType", "global",
+                                      "uploadType must be resumable")
+        try:
+            total = int(self.headers.get("X-Upload-Content-Length", ""))
+            meta = json.loads(body or b"{}")
+        except ValueError:
+            return self.error_youtube(400, "badRequest", "global",
+                                      "X-Upload-Content-Length and a JSON "
+                                      "body are required")
+        sn = meta.get("snippet") if isinstance(meta, dict) else None
+        if not isinstance(sn, dict) or not isinstance(sn.get("title"), str) \
+                or not sn["title"] or total <= 0 or total > YT_UPLOAD_MAX:
+            return self.error_youtube(400, "invalidTitle", "youtube.video",
+                                      "snippet.title and a size are needed")
+        uid = secrets.token_urlsafe(12)
+        sess = {"id": uid, "total": total, "received": 0,
+                "sha": hashlib.sha256(), "meta": meta, "video": None,
+                "ctype": self.headers.get("X-Upload-Content-Type", ""),
+                "cancelled": False}
+        with st.lock:
+            st.yt_sessions[uid] = sess
+        loc = "http://127.0.0.1:%d%s?uploadType=resumable&upload_id=%s" % (
+            self.server.server_address[1], YT_UPLOAD_PATH, uid)
+        self.send_json(200, {}, {"Location": loc})
+
+    def yt_range(self, sess):
+        if sess["received"] == 0:
+            return {}
+        return {"Range": "bytes=0-%d" % (sess["received"] - 1)}
+
+    def yt_upload_put(self, sess, body):
+        st = self.server.state
+        cr = self.headers.get("Content-Range", "")
+        clen = int(self.headers.get("Content-Length", "0") or 0)
+        if len(body) != clen:  # the client died mid-body: nothing taken
+            self.close_connection = True
+            return
+        try:
+            unit, spec = cr.split(" ", 1)
+            rng, total = spec.split("/", 1)
+            total = int(total)
+        except ValueError:
+            return self.error_youtube(400, "badContentRange", "global",
+                                      "bad Content-Range: %r" % cr)
+        if unit != "bytes" or total != sess["total"]:
+            return self.error_youtube(400, "badContentRange", "global",
+                                      "total differs from "
+                                      "X-Upload-Content-Length")
+        delay = 0.0
+        with st.lock:
+            if sess["cancelled"]:
+                return self.error_youtube(404, "notFound", "global",
+                                          "Upload session cancelled")
+            if rng != "*" and sess["video"] is None:
+                why = self.yt_take(sess, rng, body)
+                if why:
+                    return self.error_youtube(400, "badContentRange",
+                                              "global", why)
+                if sess["received"] == sess["total"]:
+                    why = self.yt_finish(sess)
+                    if why:
+                        return self.error_youtube(400, "uploadBroken",
+                                                  "global", why)
+                    d = st.yt_complete_delay
+                    if d and secrets.randbelow(10000) < \
+                            float(d.get("p", 1)) * 10000:
+                        delay = min(float(d.get("seconds", 0.2)), 60.0)
+            video = sess["video"]
+            headers = self.yt_range(sess)
+        if video is None:
+            return self.send_raw(308, b"", "text/plain", headers)
+        if delay > 0:
+            self.server.stopping.wait(delay)
+        self.send_json(200, video)
+
+    def yt_take(self, sess, rng, body):
+        """Take bytes A-B (caller holds the lock); an error text or None."""
+        try:
+            a, b = (int(x) for x in rng.split("-", 1))
+        except ValueError:
+            return "bad range %r" % rng
+        if b - a + 1 != len(body) or a > sess["received"] or \
+                b >= sess["total"]:
+            return "range %s does not fit (have %d of %d)" % (
+                rng, sess["received"], sess["total"])
+        fresh = body[sess["received"] - a:]
+        sess["sha"].update(fresh)
+        sess["received"] += len(fresh)
+        return None
+
+    def yt_finish(self, sess):
+        """The last byte came: make the video (caller holds the lock)."""
+        st = self.server.state
+        meta = sess["meta"]
+        sn = meta.get("snippet", {})
+        status = meta.get("status", {}) if isinstance(
+            meta.get("status"), dict) else {}
+        yt = st.data.setdefault("youtube", {})
+        ch = yt.get("channel", {})
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        vid = b64url(secrets.token_bytes(8))[:11]
+        video = {"kind": "youtube#video", "etag": "fakeplat-up-" + vid,
+                 "id": vid,
+                 "snippet": {"publishedAt": now,
+                             "channelId": ch.get("id", ""),
+                             "title": sn.get("title", ""),
+                             "description": sn.get("description", ""),
+                             "tags": sn.get("tags", []),
+                             "channelTitle": ch.get("snippet", {}).get(
+                                 "title", "")},
+                 "status": {"uploadStatus": "uploaded",
+                            "privacyStatus": status.get("privacyStatus",
+                                                        "private")},
+                 "fileDetails": {"fileSize": str(sess["received"]),
+                                 "sha256": sess["sha"].hexdigest()},
+                 "statistics": {"viewCount": "0", "likeCount": "0",
+                                "commentCount": "0"}}
+        if "publishAt" in status:
+            video["status"]["publishAt"] = status["publishAt"]
+        sess["video"] = video
+        yt.setdefault("videos", []).insert(0, video)
+        st.count_publish("youtube", video["snippet"]["title"])
+        return None
 
     # ---- Instagram Graph -----------------------------------------------
     def graph(self, path, q):
@@ -836,6 +1027,12 @@ def main():
         data = json.load(fh)
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
+    plain_error = srv.handle_error
+
+    def handle_error(request, address):  # a killed client is no news
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            plain_error(request, address)
+    srv.handle_error = handle_error
     srv.state = State(data)
     srv.stopping = threading.Event()
 
