@@ -25,6 +25,12 @@ export class ApiError extends Error {
   }
 }
 
+// The session's CSRF token, for requests not made through api() (an
+// upload with progress uses XMLHttpRequest).
+export function csrf() {
+  return csrfToken;
+}
+
 export function setCsrf(token) {
   csrfToken = typeof token === 'string' && token !== '' ? token : null;
 }
@@ -44,6 +50,7 @@ export async function api(path, opts = {}) {
   const method = (opts.method || 'GET').toUpperCase();
   const headers = { Accept: 'application/json' };
   if (opts.contentType) headers['Content-Type'] = opts.contentType;
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {

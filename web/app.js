@@ -1,6 +1,7 @@
 // The dashboard shell: session and CSRF token, the hash router
-// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/sources),
-// the needs-re-login banner (banner.js), the nav and
+// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/sources,
+// #/compose, #/calendar, #/queue, #/post/ID), the needs-re-login banner
+// (banner.js), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
 import { api, apiOptional, setCsrf, ApiError, leave, isLeaving } from './api.js';
@@ -13,6 +14,9 @@ import * as besttime from './besttime.js';
 import * as importPage from './import.js';
 import * as sources from './sources.js';
 import { updateBanner } from './banner.js';
+import * as compose from './compose.js';
+import * as calendar from './calendar.js';
+import * as queue from './queue.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -36,6 +40,10 @@ const PAGES = {
   'best-time': { nav: 'best-time', title: 'Best time', mod: besttime },
   import: { nav: 'import', title: 'Import', mod: importPage },
   sources: { nav: 'sources', title: 'Sources', mod: sources },
+  compose: { nav: 'compose', title: 'Compose', mod: compose },
+  calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },
+  queue: { nav: 'queue', title: 'Queue', mod: queue },
+  post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
 };
 
 function setNav(name) {

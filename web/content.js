@@ -83,7 +83,8 @@ function controls(state) {
   let timer = null;
   search.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => go({ ...state, q: search.value.trim(), offset: 0 }), 350);
+    // Not after the page was left: that would navigate back to it.
+    timer = setTimeout(() => { if (search.isConnected) go({ ...state, q: search.value.trim(), offset: 0 }); }, 350);
   });
   const platform = h('select', { id: 'content-platform', 'aria-label': 'Platform' },
     h('option', { value: '', text: 'All platforms' }),

@@ -5,14 +5,22 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/serve_collect.h"
+#include "cli/serve_worker.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "http/auth.h"
 #include "http/http.h"
+#include "schedule/media.h"
+
+/* After SIGINT/SIGTERM, how long the publishing loop's round in progress
+ * may take before the process ends anyway (SIGALRM): a post cut short
+ * stays in publishing, its lease expires, and it goes to needs_check. */
+#define SERVE_STOP_S 20
 
 /* "HOST:PORT" or ":PORT" or "PORT"; host borrowed/stored in *host_buf. */
 static bool parse_listen(const char *s, struct http_config *cfg,
@@ -57,6 +65,7 @@ struct serve_conf {
     const char *sets[SERVE_MAX_SETS];
     size_t nsets;
     bool no_collect; /* --no-collect: collect with `mediadash collect` */
+    bool no_worker; /* --no-worker: publish with `mediadash worker` */
 };
 
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
@@ -72,6 +81,8 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         {"config", required_argument, NULL, 'f'},
         {"set", required_argument, NULL, 'S'},
         {"no-collect", no_argument, NULL, 'C'},
+        {"no-worker", no_argument, NULL, 'W'},
+        {"media-max-mb", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     bool ok = true;
@@ -101,6 +112,13 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
             conf->no_collect = true;
         } else if (c == 'f') {
             conf->file = optarg;
+        } else if (c == 'W') {
+            conf->no_worker = true;
+        } else if (c == 'M') {
+            ok = parse_i64(optarg, 1, 64 << 10, &n) == ERR_OK;
+            if (!ok)
+                cli_error("--media-max-mb: expected 1 to 65536");
+            cfg->media_max_bytes = n << 20;
         } else if (c == 'S') {
             ok = conf->nsets < SERVE_MAX_SETS;
             if (!ok)
@@ -150,6 +168,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct serve_conf conf = {0};
     struct cli_platform plat = {0};
     struct serve_collect *collector = NULL;
+    struct serve_worker *worker = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -175,6 +194,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     cfg.platform = plat.cfg;
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
+    if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&err));
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
+    /* Uploads a crash cut short; a day old, so not another server's. */
+    if (media_root_sweep(plat.cfg->media_root, time_now() - 86400) > 0)
+        LOG_INFO("removed unfinished uploads from %s", plat.cfg->media_root);
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -188,6 +215,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.collector = serve_collect_loop(collector);
+    if (!conf.no_worker &&
+        serve_worker_start(cli->db_path, plat.cfg, plat.o, plat.key, &worker) !=
+            ERR_OK) {
+        cli_error("serve: cannot start the publishing worker");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
+    cfg.worker = serve_worker_loop(worker);
     if (http_start(&cfg, &srv, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
@@ -202,11 +237,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
-    http_stop(srv); /* first: its handlers may kick the collector */
+    alarm(SERVE_STOP_S);
+    http_stop(srv); /* first: its handlers may kick the loops */
     serve_collect_stop(collector);
     collector = NULL;
 out:
     serve_collect_stop(collector);
+    serve_worker_stop(worker);
     if (plat_open)
         cli_platform_close(&plat);
     buf_free(&host);

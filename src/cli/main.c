@@ -148,7 +148,12 @@ static const char usage_serve[] =
     "  --no-collect            do not collect: by default serve runs the\n"
     "                          collector's due jobs continuously (as\n"
     "                          'mediadash collect' would), checking at least\n"
-    "                          every 5 minutes for new connections\n";
+    "                          every 5 minutes for new connections\n"
+    "  --no-worker             do not publish scheduled posts here (run\n"
+    "                          'mediadash worker' instead); by default a\n"
+    "                          background loop publishes posts when due\n"
+    "  --media-max-mb N        largest media upload (POST /api/v1/media),\n"
+    "                          streamed to media_root (default 2048)\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"

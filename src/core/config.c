@@ -94,6 +94,9 @@ static const struct opt opts[] = {
     {"publish.tiktok_chunk", OPT_INT,
      offsetof(struct config, publish_tiktok_chunk), 5242880, 67108864,
      "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)"},
+    {"media_root", OPT_STR, offsetof(struct config, media_root), 0, 0, NULL,
+     0, "directory of uploaded media; posts made in the dashboard may name "
+        "files only there (default: <db>.media)"},
     /* ---- publishing (src/schedule: worker, publish_youtube) ---- */
     {"publish.retry_base_s", OPT_INT,
      offsetof(struct config, publish_retry_base_s), 1, 3600, "30", 0,
@@ -390,6 +393,16 @@ enum err config_finish(struct config *cfg, const char *db_path,
         else
             buf_setf(err, "database path too long");
         buf_free(&k);
+    }
+    if (rc == ERR_OK && cfg->media_root == NULL && db_path != NULL) {
+        struct buf m;
+        buf_init(&m, 8192);
+        rc = buf_printf(&m, "%s.media", db_path);
+        if (rc == ERR_OK)
+            cfg->media_root = buf_steal(&m);
+        else
+            buf_setf(err, "database path too long");
+        buf_free(&m);
     }
     return rc;
 }

@@ -53,6 +53,9 @@ struct config {
     int64_t publish_poll_interval_ms; /* between status polls */
     int64_t publish_poll_count;       /* status polls per round */
     int64_t publish_tiktok_chunk;     /* TikTok upload chunk, bytes */
+    /* scheduler: where the dashboard's uploads live and the only
+     * directory API-made posts may name files in; default <db>.media */
+    char *media_root; /* owned */
     /* publishing (src/schedule): the retry policy, the YouTube upload */
     int64_t publish_retry_base_s; /* first retry after this, doubling */
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */

@@ -5,18 +5,26 @@
  *   POST /api/v1/posts/ID/cancel    POST /api/v1/posts/ID/retry
  * Bad parameters are 400s naming them; 404 for no such post; 409 for a
  * state change the post's state does not allow; 422 for an
- * Idempotency-Key reused with another body. */
+ * Idempotency-Key reused with another body, or a media file outside the
+ * media root (uploads go there: api_media.c).
+ *   GET  /api/v1/schedule/resolve?at=&zone=&fold=&shift_gap=  what a wall
+ *        time comes to in UTC, with the zone rule's note (compose form)
+ *   GET  /api/v1/publishers   the platforms this build publishes to */
 #include <jansson.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/bgloop.h"
+#include "core/config.h"
 #include "core/digest.h"
 #include "core/jsonw.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "http/api_args.h"
 #include "http/route.h"
+#include "schedule/media.h"
 #include "schedule/post.h"
+#include "schedule/publishers.h"
 
 #define POSTS_PREFIX "/api/v1/posts/"
 #define POSTS_LIMIT_MAX 1000
@@ -215,6 +223,8 @@ static void store_new(struct http_request *req, struct http_response *res,
 
     buf_init(&err, 1024);
     rc = store_post_add(req->st, p, time_now(), &id, &err);
+    if (rc == ERR_OK)
+        bgloop_kick(req->cfg->worker); /* it may be due in a minute */
     if (rc == ERR_OK || rc == ERR_EXISTS)
         answer_post(req, res, id, rc == ERR_OK ? 201 : 200, buf_cstr(note));
     else if (rc == ERR_AMBIGUOUS)
@@ -223,6 +233,41 @@ static void store_new(struct http_request *req, struct http_response *res,
     else
         http_error(res, 500, NULL, "database error");
     buf_free(&err);
+}
+
+/* Every media file must be a regular file inside the media root, named
+ * by its canonical path (no symlink out of it), of the size stated: the
+ * server publishes what a post names, so a dashboard user must not name
+ * /etc/passwd. 422 naming the field otherwise. */
+static bool media_inside(struct http_request *req,
+                         const struct sched_input *in,
+                         struct http_response *res)
+{
+    const struct config *cfg = req->cfg->platform;
+    struct buf err;
+    int64_t bytes;
+    bool ok = true;
+
+    buf_init(&err, 2048);
+    for (size_t i = 0; ok && i < in->nmedia; i++) {
+        if (cfg == NULL || cfg->media_root == NULL) {
+            http_error(res, 422, "media.path", "this server has no media "
+                       "root: it takes no media files");
+            ok = false;
+        } else if (media_check_path(cfg->media_root, in->media[i].path,
+                                    &bytes, &err) != ERR_OK) {
+            http_error(res, 422, "media.path", "media.path: %s",
+                       buf_cstr(&err));
+            ok = false;
+        } else if (bytes != in->media[i].bytes) {
+            http_error(res, 422, "media.bytes", "media.bytes: %s has %lld "
+                       "bytes, not %lld", in->media[i].path,
+                       (long long)bytes, (long long)in->media[i].bytes);
+            ok = false;
+        }
+    }
+    buf_free(&err);
+    return ok;
 }
 
 static void api_post_create(struct http_request *req,
@@ -256,6 +301,8 @@ static void api_post_create(struct http_request *req,
         http_error(res, 400, param ? param : "at", "%s", buf_cstr(&err));
         goto out;
     }
+    if (!media_inside(req, &in, res))
+        goto out;
     if (digest_sha256_hex(req->body.data ? req->body.data : "",
                           req->body.len, &hash) != ERR_OK) {
         http_error(res, 500, NULL, "hashing the body");
@@ -426,6 +473,8 @@ static void api_post_action(struct http_request *req,
                          to == POST_CANCELLED ? "cancelled by the API"
                                               : "retry asked for by the API",
                          time_now(), NULL, &err);
+    if (rc == ERR_OK && to == POST_SCHEDULED)
+        bgloop_kick(req->cfg->worker);
     if (rc == ERR_OK)
         answer_post(req, res, id, 200, NULL);
     else if (rc == ERR_NOTFOUND)
@@ -437,7 +486,83 @@ static void api_post_action(struct http_request *req,
     buf_free(&err);
 }
 
+/* ---- GET /api/v1/schedule/resolve, GET /api/v1/publishers ---------- */
+
+static bool arg_flag(struct http_request *req, struct http_response *res,
+                     const char *name, bool *out)
+{
+    const char *v = http_arg(req, name);
+    if (v == NULL || *v == '\0')
+        return true;
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+        http_error(res, 400, name, "%s must be 0 or 1", name);
+        return false;
+    }
+    *out = v[0] == '1';
+    return true;
+}
+
+static void api_resolve(struct http_request *req, struct http_response *res)
+{
+    const char *at = http_arg(req, "at"), *zone = http_arg(req, "zone");
+    struct sched_opts o = {0};
+    struct sched_time t;
+    struct buf note, err;
+    struct jw w;
+    enum err rc;
+
+    if (!arg_flag(req, res, "fold", &o.later) ||
+        !arg_flag(req, res, "shift_gap", &o.shift_gap))
+        return;
+    if (at == NULL || zone == NULL || strlen(zone) > 64) {
+        http_error(res, 400, at == NULL ? "at" : "zone",
+                   "at (YYYY-MM-DD HH:MM) and zone (IANA) are needed");
+        return;
+    }
+    buf_init(&note, 1024);
+    buf_init(&err, 1024);
+    rc = sched_resolve(zone, at, &o, &t, &note, &err);
+    if (rc != ERR_OK) {
+        http_error(res, 400,
+                   rc == ERR_NOTFOUND || (rc == ERR_INVALID &&
+                                          !strstr(buf_cstr(&err), "exist"))
+                       ? "zone"
+                       : "at",
+                   "%s", buf_cstr(&err));
+        goto out;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_time(&w, "utc", t.utc);
+    jw_kv_str(&w, "local", t.local);
+    jw_kv_str(&w, "zone", zone);
+    jw_kv_str(&w, "note", note.len ? buf_cstr(&note) : NULL);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+out:
+    buf_free(&note);
+    buf_free(&err);
+}
+
+static void api_publishers(struct http_request *req,
+                           struct http_response *res)
+{
+    struct jw w;
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "platforms");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < publishers_count; i++)
+        jw_str(&w, publishers_all[i]->platform);
+    jw_array_end(&w);
+    jw_kv_bool(&w, "worker", req->cfg->worker != NULL);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+}
+
 const struct route http_post_routes[] = {
+    {"GET", "/api/v1/schedule/resolve", api_resolve, 0},
+    {"GET", "/api/v1/publishers", api_publishers, 0},
     {"POST", "/api/v1/posts", api_post_create, 0},
     {"GET", "/api/v1/posts", api_post_list, 0},
     {"GET", POSTS_PREFIX, api_post_get, 0},

@@ -37,6 +37,12 @@ struct http_config {
     /* serve's collector loop (borrowed, or NULL): kicked when an account
      * is connected from the dashboard, so its first round runs at once. */
     struct bgloop *collector;
+    /* Scheduler: the cap of one POST /api/v1/media upload (streamed to a
+     * file under platform->media_root; over it: 413), and serve's
+     * publishing loop, kicked when a post is created or retried so a
+     * post due soon is not late (borrowed; NULL: no loop). */
+    int64_t media_max_bytes;
+    struct bgloop *worker;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */
@@ -59,6 +65,7 @@ void http_stop(struct http_server *srv);
 /* ---- for handlers (the files of src/http) ----------------------------- */
 
 struct MHD_Connection;
+struct http_stream_ops;
 
 struct http_request {
     struct MHD_Connection *conn;
@@ -74,6 +81,13 @@ struct http_request {
     char *user;          /* their name, or NULL; owned */
     char *csrf;          /* the session's CSRF token, or NULL; owned */
     char *session_key;   /* the session's store key, or NULL; owned */
+    /* A streamed route (route.h http_stream_ops): its state, owned by the
+     * ops (freed by ops->free), and whether the session checks already
+     * ran on the headers, or even answered there (e.g. 413 from
+     * Content-Length, 401). */
+    void *stream;
+    const struct http_stream_ops *stream_ops;
+    bool checked, answered;
 };
 
 struct http_response {

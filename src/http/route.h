@@ -16,6 +16,20 @@ enum route_flags {
                                 arguments, today's date and the stored
                                 data: served from the response cache
                                 while the data generation holds */
+    ROUTE_STREAM = 1u << 4,  /* the body is streamed to the route's
+                                http_stream_ops, not held in memory */
+};
+
+/* A route whose body is not held in memory (uploads): the session,
+ * Origin and CSRF checks run on the headers, before any body is read;
+ * then begin, data per piece, the handler once the body has ended, free
+ * at the end of the request. */
+struct http_stream_ops {
+    /* False when res holds the answer: it is sent at once and the body is
+     * not read (e.g. 413 from Content-Length). */
+    bool (*begin)(struct http_request *req, struct http_response *res);
+    void (*data)(struct http_request *req, const char *p, size_t n);
+    void (*free)(struct http_request *req); /* req->stream may be NULL */
 };
 
 struct route {
@@ -24,6 +38,10 @@ struct route {
     http_handler handler;
     unsigned flags;     /* enum route_flags */
 };
+
+/* The stream ops of a ROUTE_STREAM route's handler (api_media.c), or
+ * NULL. */
+const struct http_stream_ops *http_stream_ops_of(http_handler h);
 
 /* Static tables, each ended by a NULL method; server.c searches them in
  * order. */
@@ -38,5 +56,7 @@ extern const struct route http_post_routes[];
 extern const struct route http_media_routes[];
 /* api_sources.c: /api/v1/sources, /api/v1/connections/P, /oauth/callback */
 extern const struct route http_source_routes[];
+/* api_upload.c: POST /api/v1/media, uploads streamed to the media root */
+extern const struct route http_upload_routes[];
 
 #endif

@@ -48,6 +48,8 @@ void http_config_defaults(struct http_config *cfg)
     cfg->secure_cookies = false;
     cfg->session_idle_s = AUTH_IDLE_DEFAULT;
     cfg->session_max_s = AUTH_MAX_DEFAULT;
+    cfg->media_max_bytes = (int64_t)2 << 30;
+    cfg->worker = NULL;
 }
 
 static struct store *pool_get(struct http_server *srv)
@@ -133,6 +135,7 @@ static const struct route *const route_tables[] = {
     http_post_routes,
     http_media_routes,
     http_source_routes,
+    http_upload_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,
@@ -215,13 +218,15 @@ static void dispatch(struct http_server *srv, struct http_request *req,
             http_error(res, 404, NULL, "no such page or endpoint");
         return;
     }
-    req->st = pool_get(srv);
+    if (req->st == NULL)
+        req->st = pool_get(srv);
     if (req->st == NULL) {
         http_error(res, 503, NULL, "the database is not available");
         return;
     }
-    /* Session, Origin and CSRF checks, as the route's flags ask. */
-    if (!auth_check(req, r->flags, res))
+    /* Session, Origin and CSRF checks, as the route's flags ask (a
+     * streamed route had them on its headers). */
+    if (!req->checked && !auth_check(req, r->flags, res))
         return;
     if ((r->flags & ROUTE_CACHE) && srv->cache != NULL)
         cached(srv, r, req, res);
@@ -297,6 +302,62 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
     return ret;
 }
 
+/* The first call of a streamed route: check the session on the headers
+ * and let the route begin. False when res holds the answer, to be sent
+ * without reading the body. */
+static bool stream_begin(struct http_server *srv, struct http_request *req,
+                         const struct route *r, struct http_response *res)
+{
+    req->stream_ops = http_stream_ops_of(r->handler);
+    if (req->stream_ops == NULL) {
+        http_error(res, 500, NULL, "no stream for this route");
+        return false;
+    }
+    req->st = pool_get(srv);
+    if (req->st == NULL) {
+        http_error(res, 503, NULL, "the database is not available");
+        return false;
+    }
+    if (!auth_check(req, r->flags, res))
+        return false;
+    req->checked = true;
+    return req->stream_ops->begin(req, res);
+}
+
+/* First call (headers only): set up the request; a streamed route may
+ * answer at once. */
+static enum MHD_Result on_first(struct http_server *srv,
+                                struct MHD_Connection *conn, const char *url,
+                                const char *method, void **con_cls)
+{
+    struct http_request *req = xcalloc(1, sizeof *req);
+    struct http_response res;
+    const struct route *r;
+    enum MHD_Result ret = MHD_YES;
+    bool known;
+
+    req->conn = conn;
+    req->method = method;
+    req->path = url;
+    req->cfg = &srv->cfg;
+    buf_init(&req->body, srv->cfg.max_body);
+    *con_cls = req;
+    r = find_route(method, url, &known);
+    if (r == NULL || !(r->flags & ROUTE_STREAM))
+        return MHD_YES;
+    memset(&res, 0, sizeof res);
+    res.status = 200;
+    buf_init(&res.body, (size_t)1 << 20);
+    if (!stream_begin(srv, req, r, &res)) {
+        req->answered = true; /* the body is dropped, nothing more sent */
+        ret = respond(conn, &res);
+    }
+    buf_free(&res.body);
+    free(res.set_cookie);
+    free(res.location_owned);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -308,14 +369,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     enum MHD_Result ret;
     (void)version;
 
-    if (req == NULL) { /* first call: headers only */
-        req = xcalloc(1, sizeof *req);
-        req->conn = conn;
-        req->method = method;
-        req->path = url;
-        req->cfg = &srv->cfg;
-        buf_init(&req->body, srv->cfg.max_body);
-        *con_cls = req;
+    if (req == NULL) /* first call: headers only */
+        return on_first(srv, conn, url, method, con_cls);
+    if (req->answered) {
+        *upload_size = 0; /* answered on the headers already */
+        return MHD_YES;
+    }
+    if (*upload_size > 0 && req->stream_ops != NULL) {
+        req->stream_ops->data(req, upload, *upload_size);
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size > 0) { /* body chunk: keep it, or note it is too big */
@@ -346,6 +408,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     (void)toe;
     if (req == NULL)
         return;
+    if (req->stream_ops != NULL && req->stream_ops->free != NULL)
+        req->stream_ops->free(req);
     pool_put(srv, req->st);
     auth_request_free(req);
     buf_free(&req->body);

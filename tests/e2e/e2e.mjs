@@ -7,7 +7,7 @@
 // same-origin HTTP status >= 400 fails the step it happens in, unless that
 // step says it expects it (a wrong password is a 401, a bad import a 422).
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
 const env = (name) => {
@@ -30,6 +30,9 @@ const require = createRequire(join(dirname(env('E2E_NODE_MODULES')), 'package.js
 const { chromium } = require('playwright-core');
 
 const STEP_MS = 15000;   // one wait inside a step (ASan builds are slow)
+// The scheduled post is due 60 to 120 s after it is composed; the worker
+// inside serve must have published it by then plus this much.
+const PUBLISH_MS = 150000;
 // The whole test; run.sh kills us a few seconds after this anyway.
 const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 160000);
 
@@ -303,6 +306,114 @@ async function run(context) {
         check(s.user === USER, `session user ${JSON.stringify(s.user)}`);
     }, { critical: true });
 
+    // ---- The scheduler: compose a post due a minute ahead, see it in the
+    // calendar; later (after the other pages) see the worker inside serve
+    // publish it on the queue page.
+    // run.sh points serve's YouTube settings at the fake platform server
+    // and connects account UC1 there. With a YouTube publisher in this
+    // build (GET /api/v1/publishers) the post goes to YouTube on the fake;
+    // without one (before branch pub-yt is merged) to the dryrun publisher.
+    const FAKE = process.env.E2E_FAKE_URL || '';
+    const sched = { title: `e2e scheduled post ${Date.now()}`, platform: 'dryrun', account: 'e2e-account' };
+    await step('compose: upload a video, pick a time a minute ahead, schedule once', async () => {
+        const pubs = await (await page.request.get(BASE + '/api/v1/publishers')).json();
+        if (FAKE && pubs.platforms.includes('youtube')) {
+            sched.platform = 'youtube';
+            sched.account = 'UC1';
+        }
+        console.log(`     publishing to ${sched.platform} (publishers: ${pubs.platforms.join(', ')}; worker ${pubs.worker})`);
+        check(pubs.worker === true, 'serve runs no worker');
+        await page.click('a[href="#/compose"]');
+        await page.locator('#compose-form').waitFor({ state: 'visible' });
+        await shot(page, '13-compose-empty');
+        const clip = join(TMP, 'clip.mp4');
+        const head = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
+        writeFileSync(clip, Buffer.concat([head, Buffer.alloc(200000, 7)]));
+        await page.check(`#compose-platform-${sched.platform}`);
+        await page.fill(`#compose-account-${sched.platform}`, sched.account);
+        await page.fill('#compose-title', sched.title);
+        await page.fill('#compose-caption', 'Composed by the browser test.\nSecond line.');
+        await page.fill('#compose-tags', 'e2e, scheduler');
+        await page.setInputFiles('#compose-file', clip);
+        await poll(async () => ((await page.locator('#compose-media').textContent()) || '').startsWith('Uploaded'), 'the upload to finish');
+        // A wall time that does not exist (US spring forward, 2030-03-10):
+        // the server's message shows before submitting.
+        const zone0 = await page.locator('#compose-zone').inputValue();
+        await page.selectOption('#compose-zone', 'America/New_York');
+        await page.fill('#compose-date', '2030-03-10');
+        await page.fill('#compose-time', '02:30');
+        await page.locator('#compose-date').dispatchEvent('change');
+        const gap = await poll(async () => {
+            const t = (await page.locator('#compose-note').textContent().catch(() => '')) || '';
+            return t.includes('does not exist in America/New_York') ? t : null;
+        }, 'the DST gap message in #compose-note');
+        console.log(`     gap: ${gap.trim()}`);
+        await shot(page, '14-compose-gap');
+        await page.selectOption('#compose-zone', zone0);
+        // The start of the minute after now + 60 s, in the page's zone.
+        const when = await page.evaluate(() => {
+            const zone = document.querySelector('#compose-zone').value;
+            const t = Math.ceil((Date.now() + 60000) / 60000) * 60000;
+            const p = {};
+            for (const x of new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+                hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(t))) p[x.type] = x.value;
+            return { zone, utc: new Date(t).toISOString().replace('.000Z', 'Z'), date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+        });
+        await page.fill('#compose-date', when.date);
+        await page.fill('#compose-time', when.time);
+        await page.locator('#compose-date').dispatchEvent('change');
+        const utc = await poll(async () => {
+            const t = ((await page.locator('#compose-utc').textContent().catch(() => '')) || '').trim();
+            return t === when.utc.replace('T', ' ').replace('Z', ' UTC') ? t : null;
+        }, `#compose-utc to show ${when.utc}`);
+        console.log(`     ${when.date} ${when.time} ${when.zone} -> ${utc}`);
+        await shot(page, '14-compose-filled');
+        const posts = [];
+        const onReq = (r) => { if (r.url() === BASE + '/api/v1/posts' && r.method() === 'POST') posts.push(r); };
+        page.on('request', onReq);
+        await page.dblclick('#compose-submit');
+        const li = page.locator('#compose-result li[data-post]');
+        await li.first().waitFor({ state: 'visible' });
+        await idle(page);
+        page.off('request', onReq);
+        sched.id = await li.first().getAttribute('data-post');
+        sched.date = when.date;
+        const keys = new Set(await Promise.all(posts.map(async (r) => (await r.allHeaders())['idempotency-key'])));
+        check(posts.length >= 1 && keys.size === 1 && [...keys][0], `POSTs ${posts.length}, keys ${[...keys]}`);
+        const h = await posts[0].allHeaders();
+        check(h['x-csrf-token'], 'the post request has no X-CSRF-Token header');
+        const r = await page.request.get(BASE + '/api/v1/posts?limit=1000');
+        const mine = (await r.json()).posts.filter((p) => p.title === sched.title);
+        check(mine.length === 1, `${mine.length} posts titled "${sched.title}" after a double click`);
+        check(mine[0].publish_at === when.utc && mine[0].state === 'scheduled' && mine[0].zone === when.zone,
+            `stored ${JSON.stringify(mine[0])}`);
+        console.log(`     post ${sched.id}: ${posts.length} POST(s), one post, due ${mine[0].publish_at}`);
+        await shot(page, '15-compose-done');
+    }, { critical: true, allow: [/400/] }); // the gap check is a 400
+
+    await step('calendar: the post on its day, week and month', async () => {
+        await page.click('a[href="#/calendar"]');
+        await page.locator('#calendar-grid').waitFor({ state: 'visible' });
+        await page.goto(BASE + `/#/calendar?view=week&date=${sched.date}`);
+        const chip = page.locator(`#calendar-grid .cal-day[data-date="${sched.date}"] .cal-post[data-post="${sched.id}"]`);
+        await chip.waitFor({ state: 'visible' });
+        check(await page.locator('#calendar-grid').getAttribute('data-view') === 'week', 'not the week view');
+        check(await page.locator('#calendar-grid .cal-day').count() === 7, 'a week without 7 days');
+        await shot(page, '16-calendar-week');
+        await page.click('#calendar-month');
+        await poll(async () => (await page.locator('#calendar-grid').getAttribute('data-view')) === 'month', 'the month view');
+        check(await page.locator('#calendar-grid .cal-day').count() === 42, 'a month without 42 days');
+        await chip.waitFor({ state: 'visible' });
+        await shot(page, '17-calendar-month');
+        await chip.click();
+        await page.waitForURL((u) => u.hash === `#/post/${sched.id}`);
+        const t = await poll(async () => ((await page.locator('#post-title').textContent()) || '').trim(), '#post-title');
+        check(t === sched.title, `#post-title "${t}"`);
+        await shot(page, '18-post');
+        await page.click('a[href="#/"]');
+        await page.locator('#overview').waitFor({ state: 'visible' });
+    });
+
     let before;
     await step('overview: chart drawn, platform cards', async () => {
         const s = await drawnChart(page, '#overview-chart');
@@ -492,6 +603,64 @@ async function run(context) {
             const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
             check(w[0] <= w[1], `page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
             await phone.screenshot({ path: join(SHOTS, '13-phone-sources-screen.png') });
+        } finally {
+            await phone.close();
+        }
+    });
+
+    await step('queue: the worker inside serve publishes the post, the page follows', async () => {
+        check(sched.id, 'no post was composed');
+        await sleep(500); // a search typed on the content page settles first
+        await page.click('a[href="#/queue"]');
+        const row = page.locator(`#queue tr[data-post="${sched.id}"]`);
+        await row.waitFor({ state: 'visible' });
+        const first = await row.getAttribute('data-state');
+        console.log(`     post ${sched.id} is ${first} on the queue page`);
+        if (first !== 'published')
+            await shot(page, '19-queue-upcoming');
+        // No reload: the page refreshes itself while a post is due soon.
+        const t0 = Date.now();
+        try {
+            await poll(async () => (await page.locator(`#queue-recent tr[data-post="${sched.id}"][data-state="published"]`).count()) === 1,
+                `post ${sched.id} published on the queue page (at ${page.url()})`, PUBLISH_MS);
+        } catch (e) {
+            await shot(page, '20-queue-not-published');
+            throw e;
+        }
+        const pub = page.locator(`#queue-recent tr[data-post="${sched.id}"]`);
+        const text = (await pub.textContent()) || '';
+        if (sched.platform === 'dryrun') {
+            check(text.includes('dryrun-' + sched.id), `the published row lacks its remote id: ${text}`);
+        } else {
+            const href = await pub.locator('a.remote-link').getAttribute('href');
+            check(/^https:\/\/www\.youtube\.com\/watch\?v=/.test(href || ''), `remote link ${href}`);
+            const st = await (await fetch(FAKE + '/_stats')).json();
+            const n = (st.published || {})['youtube:' + sched.title];
+            check(n === 1, `the fake counts ${n} publishes of "${sched.title}"`);
+            console.log(`     the fake has it once; link ${href}`);
+        }
+        check(await pub.locator('.state-published').count() === 1, 'no Published badge');
+        console.log(`     published after ${Math.round((Date.now() - t0) / 1000)} s more; row: ${text.replace(/\s+/g, ' ').trim()}`);
+        await shot(page, '20-queue-published');
+    }, { critical: false });
+
+    await step('phone width (375x812): compose, calendar, queue fit the screen', async () => {
+        const phone = await context.newPage();
+        phone.setDefaultTimeout(STEP_MS);
+        watch(phone, 'phone-sched');
+        try {
+            await phone.setViewportSize({ width: 375, height: 812 });
+            for (const [hash, sel, name] of [['#/compose', '#compose-form', '21-phone-compose'],
+                [`#/calendar?view=month&date=${sched.date}`, '#calendar-grid', '22-phone-calendar-month'],
+                [`#/calendar?view=week&date=${sched.date}`, '#calendar-grid', '23-phone-calendar-week'],
+                ['#/queue', '#queue-body table, #queue-body #empty', '24-phone-queue']]) {
+                await phone.goto(BASE + '/' + hash);
+                await phone.locator(sel).first().waitFor({ state: 'visible' });
+                await idle(phone);
+                const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+                check(w[0] <= w[1], `${hash} is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
+                await shot(phone, name);
+            }
         } finally {
             await phone.close();
         }

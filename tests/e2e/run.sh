@@ -2,8 +2,9 @@
 # Browser test of the web dashboard: the real binary serving a real SQLite
 # file over 127.0.0.1, driven by Debian's headless Chromium through
 # playwright-core (installed by `npm ci` under the build tree, never into the
-# source tree). Every step is bounded: the whole run ends within about three
-# minutes even when something hangs.
+# source tree). Every step is bounded: the whole run ends within about seven
+# minutes even when something hangs (the scheduled post it composes is due
+# a minute or two later, and the worker inside serve must publish it).
 #
 # usage: tests/e2e/run.sh MEDIADASH_BINARY BUILD_DIR
 # env:   CHROMIUM (default /usr/bin/chromium), E2E_KEEP=1 keeps the temp dir.
@@ -24,9 +25,9 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || die "node is missing (tools/install-deps.sh installs nodejs)"
 command -v npm >/dev/null || die "npm is missing (tools/install-deps.sh installs npm)"
 
-# One budget for everything (ctest's TIMEOUT is 300 s): each step below is
+# One budget for everything (ctest's TIMEOUT is 480 s): each step below is
 # capped by what is left of it.
-budget=${E2E_BUDGET:-180}
+budget=${E2E_BUDGET:-420}
 left() { # left CAP: seconds left of the budget, at most CAP, at least 5
   local l=$((budget - SECONDS))
   [ "$l" -gt "$1" ] && l=$1
@@ -36,7 +37,12 @@ left() { # left CAP: seconds left of the budget, at most CAP, at least 5
 
 tmp=$(mktemp -d /tmp/mediadash-e2e-XXXXXX)
 server=
+fake=
 cleanup() {
+  if [ -n "$fake" ]; then
+    kill -TERM "$fake" 2>/dev/null || true
+    wait "$fake" 2>/dev/null || true
+  fi
   if [ -n "$server" ]; then
     kill -TERM "$server" 2>/dev/null || true
     # A server that ignores SIGTERM for 10 s is killed.
@@ -104,8 +110,39 @@ timeout 30 "$bin" --db "$db" user add "$user" --password-file "$tmp/password" \
   >"$tmp/user.out" 2>&1 ||
   { cat "$tmp/user.out" >&2; die "'mediadash user add' failed (is login built in?)"; }
 
+# 3b. The fake platform server (tests/fakeplat) and a YouTube account
+#     (UC1) connected through its OAuth as a user would (connect
+#     --no-listen, then --code/--state). The compose step publishes to
+#     YouTube on the fake when this build has a YouTube publisher
+#     (GET /api/v1/publishers), else to dryrun.
+python3 "$root/tests/fakeplat/fakeplat.py" --data "$root/tests/data/fakeplat/dataset.json" \
+  --max-lifetime 600 >"$tmp/fake.port" 2>"$tmp/fake.err" &
+fake=$!
+for _ in $(seq 100); do [ -s "$tmp/fake.port" ] && break; sleep 0.1; done
+[ -s "$tmp/fake.port" ] || { cat "$tmp/fake.err" >&2; die "the fake platform server did not start"; }
+fake_url="http://127.0.0.1:$(head -1 "$tmp/fake.port")"
+cb="http://127.0.0.1:9/oauth/callback"
+cat >"$tmp/md.conf" <<CONF
+[youtube]
+client_id = fake-google-client
+auth_url = $fake_url/o/oauth2/v2/auth
+token_url = $fake_url/token
+api_base = $fake_url
+redirect_uri = $cb
+CONF
+export MEDIADASH_YOUTUBE_CLIENT_SECRET=fake-google-secret
+md_conf() { timeout 30 "$bin" --db "$db" "$@" --config "$tmp/md.conf"; }
+md_conf connect youtube --account UC1 --no-listen >"$tmp/cn.out" 2>&1 ||
+  { cat "$tmp/cn.out" >&2; die "connect youtube --no-listen failed"; }
+param() { sed -n "s/.*[?&]$1=\([^&]*\).*/\1/p" "$tmp/cn.out" | head -1; }
+state=$(param state)
+codes="{\"oauth_codes\": {\"e2e-code\": {\"client_id\": \"$(param client_id)\", \"redirect_uri\": \"$cb\", \"code_challenge\": \"$(param code_challenge)\"}}}"
+curl -sS --max-time 10 -o /dev/null -d "$codes" "$fake_url/_control" || die "the fake's /_control failed"
+md_conf connect youtube --state "$state" --code e2e-code >"$tmp/cn.out" 2>&1 ||
+  { cat "$tmp/cn.out" >&2; die "connect youtube --code failed"; }
+
 # 4. The server, on a free port; it prints the bound address on stderr.
-"$bin" --db "$db" serve --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+"$bin" --db "$db" serve --listen 127.0.0.1:0 --config "$tmp/md.conf" 2>"$tmp/serve.err" &
 server=$!
 port=
 for _ in $(seq 300); do
@@ -122,11 +159,11 @@ shots="$build/e2e-screenshots"
 rm -rf "$shots"
 mkdir -p "$shots"
 status=0
-E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
+E2E_FAKE_URL="$fake_url" E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
   E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" \
   E2E_DATA="$root/tests/data" E2E_CHROMIUM="$chromium" \
-  E2E_BUDGET_MS=$(($(left 170) * 1000 - 5000)) \
-  timeout -k 5 "$(left 170)" node "$here/e2e.mjs" || status=$?
+  E2E_BUDGET_MS=$(($(left 400) * 1000 - 5000)) \
+  timeout -k 5 "$(left 400)" node "$here/e2e.mjs" || status=$?
 [ "$status" -eq 124 ] && echo "e2e: timed out" >&2
 
 # 6. The server must still be alive, and stop cleanly.

@@ -1,0 +1,237 @@
+/* POST /api/v1/media?name=FILE.mp4: one media file as the raw request
+ * body, streamed to a temporary file in the media root (never held in
+ * memory), hashed on the way, then renamed to <sha256>.<ext>. Answers 201
+ * {path, sha256, bytes, content_type}: what a post's "media" takes.
+ * 413 over http_config.media_max_bytes (from Content-Length before any
+ * byte is read, else as soon as the body passes it: the file is removed
+ * and the rest of the body is dropped); 415 when the first bytes are not
+ * a type the platforms take (MP4, MOV, WebM, JPEG, PNG, WebP) or do not
+ * match the name's extension; 503 without a media root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/config.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "http/api_args.h"
+#include "http/route.h"
+#include "schedule/media.h"
+
+struct upload {
+    int fd;          /* -1 once closed */
+    struct buf tmp;  /* the temporary file's path */
+    struct buf root; /* the media root, canonical */
+    crypto_hash_sha256_state h;
+    int64_t bytes, max;
+    unsigned char head[MEDIA_SNIFF_BYTES];
+    size_t nhead;
+    const struct media_type *named; /* from ?name= */
+    bool too_big, io_error, kept;
+};
+
+static void drop_file(struct upload *u)
+{
+    if (u->fd >= 0) {
+        close(u->fd);
+        u->fd = -1;
+        if (unlink(buf_cstr(&u->tmp)) != 0)
+            LOG_WARN("media: cannot remove %s", buf_cstr(&u->tmp));
+    }
+}
+
+static void upload_free(struct http_request *req)
+{
+    struct upload *u = req->stream;
+    if (u == NULL)
+        return;
+    if (!u->kept)
+        drop_file(u);
+    buf_free(&u->tmp);
+    buf_free(&u->root);
+    free(u);
+    req->stream = NULL;
+}
+
+/* The headers: a name with a known extension, a media root, a declared
+ * length within the cap; then the temporary file. */
+static bool upload_begin(struct http_request *req, struct http_response *res)
+{
+    const struct config *cfg = req->cfg->platform;
+    const char *name = http_arg(req, "name");
+    const char *len = http_header(req, "Content-Length");
+    struct upload *u;
+    struct buf err;
+    int64_t n;
+
+    if (name == NULL || strlen(name) > 255 ||
+        media_type_of_name(name) == NULL) {
+        http_error(res, 415, "name",
+                   "name must be a file name ending in "
+                   ".mp4, .m4v, .mov, .webm, .jpg, .jpeg, .png or .webp");
+        return false;
+    }
+    if (len != NULL && (parse_i64(len, 0, INT64_MAX, &n) != ERR_OK ||
+                        n > req->cfg->media_max_bytes)) {
+        http_error(res, 413, "body", "the file is over %lld bytes",
+                   (long long)req->cfg->media_max_bytes);
+        return false;
+    }
+    if (cfg == NULL || cfg->media_root == NULL) {
+        http_error(res, 503, NULL, "this server has no media root");
+        return false;
+    }
+    u = xcalloc(1, sizeof *u);
+    u->fd = -1;
+    u->max = req->cfg->media_max_bytes;
+    u->named = media_type_of_name(name);
+    buf_init(&u->tmp, 8192);
+    buf_init(&u->root, 8192);
+    buf_init(&err, 1024);
+    req->stream = u;
+    crypto_hash_sha256_init(&u->h);
+    if (media_root_real(cfg->media_root, &u->root, &err) == ERR_OK &&
+        buf_printf(&u->tmp, "%s/.upload-XXXXXX", buf_cstr(&u->root)) == ERR_OK)
+        u->fd = mkstemp(u->tmp.data);
+    if (u->fd < 0) {
+        LOG_ERROR("media: cannot create a file in %s: %s", cfg->media_root,
+                  err.len ? buf_cstr(&err) : strerror(errno));
+        http_error(res, 500, NULL, "cannot store the file");
+    }
+    buf_free(&err);
+    return u->fd >= 0;
+}
+
+static bool write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* A piece of the body. Past the cap, or after a write error, the file
+ * goes at once and the rest is dropped: the disk never holds more. */
+static void upload_data(struct http_request *req, const char *p, size_t n)
+{
+    struct upload *u = req->stream;
+
+    if (u == NULL || u->fd < 0)
+        return;
+    if ((int64_t)n > u->max - u->bytes) {
+        u->too_big = true;
+        drop_file(u);
+        return;
+    }
+    if (u->nhead < sizeof u->head) {
+        size_t k = sizeof u->head - u->nhead;
+        memcpy(u->head + u->nhead, p, k < n ? k : n);
+        u->nhead += k < n ? k : n;
+    }
+    crypto_hash_sha256_update(&u->h, (const unsigned char *)p, n);
+    u->bytes += (int64_t)n;
+    if (!write_all(u->fd, p, n)) {
+        LOG_ERROR("media: writing %s: %s", buf_cstr(&u->tmp), strerror(errno));
+        u->io_error = true;
+        drop_file(u);
+    }
+}
+
+/* Sync, name by hash, rename into place; path gets the final name. */
+static enum err keep(struct upload *u, const struct media_type *t,
+                     struct buf *sha, struct buf *path)
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+    crypto_hash_sha256_final(&u->h, d);
+    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
+    if (buf_puts(sha, hex) != ERR_OK ||
+        buf_printf(path, "%s/%s.%s", buf_cstr(&u->root), hex, t->ext) !=
+            ERR_OK ||
+        fchmod(u->fd, 0600) != 0 || fsync(u->fd) != 0 ||
+        rename(buf_cstr(&u->tmp), buf_cstr(path)) != 0)
+        return ERR_IO;
+    u->kept = true;
+    close(u->fd);
+    u->fd = -1;
+    return ERR_OK;
+}
+
+static void api_media_upload(struct http_request *req,
+                             struct http_response *res)
+{
+    struct upload *u = req->stream;
+    const struct media_type *t;
+    struct buf sha, path;
+    struct jw w;
+
+    buf_init(&sha, 128);
+    buf_init(&path, 8192);
+    if (u == NULL || u->io_error) {
+        http_error(res, 500, NULL, "cannot store the file");
+        goto out;
+    }
+    if (u->too_big) {
+        http_error(res, 413, "body", "the file is over %lld bytes",
+                   (long long)u->max);
+        goto out;
+    }
+    t = media_sniff(u->head, u->nhead);
+    if (t == NULL || strcmp(t->content_type, u->named->content_type) != 0) {
+        http_error(res, 415, "body",
+                   t == NULL ? "the file is not MP4, MOV, WebM, JPEG, PNG "
+                               "or WebP (checked by its first bytes)%s"
+                             : "the file's first bytes say %s, its name "
+                               "says otherwise",
+                   t == NULL ? "" : t->content_type);
+        goto out;
+    }
+    if (keep(u, t, &sha, &path) != ERR_OK) {
+        LOG_ERROR("media: cannot keep %s: %s", buf_cstr(&u->tmp),
+                  strerror(errno));
+        http_error(res, 500, NULL, "cannot store the file");
+        goto out;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_str(&w, "path", buf_cstr(&path));
+    jw_kv_str(&w, "sha256", buf_cstr(&sha));
+    jw_kv_i64(&w, "bytes", u->bytes);
+    jw_kv_str(&w, "content_type", t->content_type);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+    if (res->status == 200)
+        res->status = 201;
+out:
+    buf_free(&sha);
+    buf_free(&path);
+}
+
+static const struct http_stream_ops upload_ops = {
+    upload_begin,
+    upload_data,
+    upload_free,
+};
+
+const struct http_stream_ops *http_stream_ops_of(http_handler h)
+{
+    return h == api_media_upload ? &upload_ops : NULL;
+}
+
+const struct route http_upload_routes[] = {
+    {"POST", "/api/v1/media", api_media_upload, ROUTE_STREAM},
+    {NULL, NULL, NULL, 0},
+};
