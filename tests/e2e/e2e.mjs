@@ -570,9 +570,11 @@ async function run(context) {
         await page.click('.nav a[href="#/sources"]');
         await poll(async () => page.url().includes('#/sources'), 'the #/sources route');
         await page.locator('#sources-table').waitFor({ state: 'visible' });
-        const row = page.locator('#sources-table tbody tr[data-platform="youtube"]');
-        const nrows = await poll(async () => (await row.count()) || null, 'a youtube row in #sources-table');
-        check(nrows === 1, `${nrows} youtube rows in #sources-table`);
+        // UC1 is connected for the scheduler's steps; UCe2eRelogin (run.sh)
+        // lost its grant.
+        const row = page.locator('#sources-table tbody tr[data-platform="youtube"][data-account="UCe2eRelogin"]');
+        const nrows = await poll(async () => (await row.count()) || null, 'the UCe2eRelogin row in #sources-table');
+        check(nrows === 1, `${nrows} UCe2eRelogin rows in #sources-table`);
         const rowText = (await row.textContent()) || '';
         check(rowText.includes('Needs re-login'), `the youtube row does not say Needs re-login: ${rowText}`);
         check(rowText.includes('invalid_grant'), `the youtube row does not show the last error: ${rowText}`);

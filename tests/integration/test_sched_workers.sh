@@ -48,7 +48,7 @@ check "each post's remote id is its own" test \
   "$(q "SELECT count(*) FROM post WHERE remote_id = 'dryrun-' || id")" = "$N"
 check "the claims counted by the workers add up to $N" test \
   "$(cat "$TMP"/w?.err | sed -n 's/.*claimed \([0-9]*\),.*/\1/p' | paste -sd+ | bc)" = "$N"
-echo "  claims per worker: $(q "SELECT group_concat(n, ' ') FROM (SELECT substr(note, 4, 2) || '=' || count(*) AS n FROM post_event WHERE to_state = 'claimed' GROUP BY 1)")" >&2
+echo "  claims per worker: $(q "SELECT group_concat(n, ' ') FROM (SELECT substr(note, 4, 2) || '=' || count(*) AS n FROM post_event WHERE to_state = 'claimed' GROUP BY substr(note, 4, 2))")" >&2
 
 # --- crash recovery ----------------------------------------------------
 # A worker died while publishing post 1 (lease ran out) and another while
