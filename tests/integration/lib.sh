@@ -88,6 +88,20 @@ login() {
   export CSRF COOKIES
 }
 
+# Copy post 1 of database $1 until there are $2 posts, titled "$3 I"
+# (I = 2..N), each with its creation event, in one statement: N CLI runs
+# would take most of a test's time budget.
+copy_posts() {
+  sqlite3 "$1" "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+   INSERT INTO post(platform, account, title, caption, tags, privacy, media,
+     publish_at, zone, local_time, state, created_at, updated_at)
+   SELECT platform, account, '$3 ' || i, caption, tags, privacy, media,
+     publish_at, zone, local_time, state, created_at, updated_at
+   FROM post, n WHERE post.id = 1;
+   INSERT INTO post_event(post_id, at, to_state, note)
+   SELECT id, created_at, 'scheduled', 'created' FROM post WHERE id > 1;"
+}
+
 finish() {
   echo "$_passed passed, $_failed failed"
   [ "$_failed" -eq 0 ]

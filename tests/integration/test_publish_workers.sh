@@ -14,14 +14,7 @@ head -c 2048 /dev/urandom >"$TMP/tiny.mp4"
 due=$(date -u -d '-1 minute' '+%Y-%m-%d %H:%M')
 check "one post added" md -q post add --platform youtube --account UC1 \
   --title "post 1" --media "$TMP/tiny.mp4" --at "$due" --zone UTC
-q "WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < $N)
-   INSERT INTO post(platform, account, title, caption, tags, privacy, media,
-     publish_at, zone, local_time, state, created_at, updated_at)
-   SELECT platform, account, 'post ' || i, caption, tags, privacy, media,
-     publish_at, zone, local_time, state, created_at, updated_at
-   FROM post, n WHERE post.id = 1;
-   INSERT INTO post_event(post_id, at, to_state, note)
-   SELECT id, created_at, 'scheduled', 'created' FROM post WHERE id > 1;"
+copy_posts "$DB" "$N" "post"
 check "$N posts scheduled, due at one second" test \
   "$(q "SELECT count(*) || ' ' || count(DISTINCT publish_at) FROM post WHERE state = 'scheduled'")" = "$N 1"
 
