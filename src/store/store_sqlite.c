@@ -17,7 +17,6 @@
     "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) VALUES " \
     "(?, ?, ?, ?)"
 #define VROW ", (?, ?, ?, ?)"
-#define VALUES_ROWS_MAX 8
 
 static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_VALUES_ADD2] = VALUES_ADD VROW,
@@ -151,6 +150,18 @@ int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
     if (v == NULL)
         return sqlite3_bind_null(st, i);
     return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+void sqlite_bind_rows(sqlite3_stmt *st, int64_t item_id, int64_t t,
+                      int32_t day, const struct value_rows *r)
+{
+    sqlite3_bind_int64(st, 1, item_id);
+    sqlite3_bind_int64(st, 2, t);
+    sqlite3_bind_int(st, 3, day);
+    for (size_t i = 0; i < r->n; i++) {
+        sqlite3_bind_int64(st, 4 + 2 * (int)i, r->mid[i]);
+        sqlite3_bind_int64(st, 5 + 2 * (int)i, r->v[i]);
+    }
 }
 
 static int bind_i64_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t none)
@@ -334,15 +345,46 @@ static void sq_close(struct store *st)
     free(s);
 }
 
+/* The batched statements S_DAY_APPEND2..: the same-day rows of k
+ * metrics of one item as one multi-row upsert, ?1 item, ?2 time, ?3 day,
+ * then (metric, value) pairs. Each row is found by its primary key, read
+ * and rewritten in place by the DO UPDATE (a multi-row UPDATE ... IN
+ * (...) builds ephemeral tables of the list and the keys first). The
+ * rows are known to exist; one that did not would be added with its gain
+ * unknown. */
+static void batch_sql(enum stmt_id id, struct buf *b)
+{
+    int k = (int)(id - S_DAY_APPEND2) + 2;
+
+    buf_reset(b);
+    buf_catf(b, "INSERT INTO item_day(item_id, metric_id, day, first_at, "
+                "first_v, last_at, last_v, gain) VALUES ");
+    for (int i = 0; i < k; i++)
+        buf_catf(b, "%s(?1, ?%d, ?3, ?2, ?%d, ?2, ?%d, NULL)",
+                 i ? ", " : "", 4 + 2 * i, 5 + 2 * i, 5 + 2 * i);
+    buf_catf(b, " ON CONFLICT(item_id, metric_id, day) DO UPDATE SET "
+                "last_at = excluded.last_at, last_v = excluded.last_v, "
+                "gain = gain + (excluded.last_v - last_v)");
+}
+
 static enum err prepare_all(struct sqlite_store *s, struct buf *err)
 {
-    for (int i = 0; i < S_STMT_COUNT; i++) {
-        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
-                               SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
-                               NULL) != SQLITE_OK)
-            return sqlite_fail(s, err, "preparing statements");
+    struct buf sql;
+    enum err rc = ERR_OK;
+
+    buf_init(&sql, 4096);
+    for (int i = 0; i < S_STMT_COUNT && rc == ERR_OK; i++) {
+        const char *text = stmt_sql[i];
+        if (text == NULL) {
+            batch_sql((enum stmt_id)i, &sql);
+            text = buf_cstr(&sql);
+        }
+        if (sqlite3_prepare_v3(s->db, text, -1, SQLITE_PREPARE_PERSISTENT,
+                               &s->stmt[i], NULL) != SQLITE_OK)
+            rc = sqlite_fail(s, err, "preparing statements");
     }
-    return ERR_OK;
+    buf_free(&sql);
+    return rc;
 }
 
 static enum err sq_generation(struct store *st, int64_t *out);
@@ -723,7 +765,8 @@ static struct latest_entry *latest_of(struct ingest *in, int64_t item,
 }
 
 static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
-                             int64_t mid, int64_t t, const struct metric *m)
+                             int64_t mid, int64_t t, const struct metric *m,
+                             struct value_rows *defer)
 {
     struct latest_entry *cached = latest_of(in, ri->id, mid), next;
     struct latest_entry prev = {0, 0, 0, 0, 0, -1, false};
@@ -740,7 +783,8 @@ static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
         next.day_gain = has_prev && prev.day == next.day ? prev.day_gain : -1;
         rc = sqlite_rollup_append(in->s, ri, mid, has_prev,
                                   has_prev ? prev.t : 0, has_prev ? prev.v : 0,
-                                  t, m->i, &next.day_gain, in->err);
+                                  t, m->i, &next.day_gain,
+                                  defer, in->err);
     } else if (!m->is_real) {
         /* An older value: rollups of later days may move; forget them. */
         latest_drop(&in->s->latest, ri->id, mid);
@@ -781,7 +825,7 @@ static enum err value_put(struct ingest *in, const struct rollup_item *ri,
     if (sqlite3_changes(in->s->db) == 0)
         return value_seen(in, snap_id, mid, m);
     in->stats->values_new++;
-    return value_derive(in, ri, mid, observed_at, m);
+    return value_derive(in, ri, mid, observed_at, m, NULL);
 }
 
 /* The values of a new snapshot sid (so none is stored yet), when there
@@ -793,6 +837,7 @@ static enum err values_put_new(struct ingest *in, const struct rollup_item *ri,
 {
     size_t n = snap->metrics.n;
     int64_t mid[VALUES_ROWS_MAX];
+    struct value_rows defer = {0, {0}, {0}}; /* the same-day rollups */
     sqlite3_stmt *st;
     enum err rc = ERR_OK;
 
@@ -821,7 +866,10 @@ static enum err values_put_new(struct ingest *in, const struct rollup_item *ri,
     in->stats->values_new += n;
     for (size_t i = 0; i < n && rc == ERR_OK; i++)
         rc = value_derive(in, ri, mid[i], snap->observed_at,
-                          &snap->metrics.v[i]);
+                          &snap->metrics.v[i], &defer);
+    if (rc == ERR_OK)
+        rc = sqlite_rollup_append_flush(in->s, ri->id, snap->observed_at,
+                                        &defer, in->err);
     return rc;
 }
 

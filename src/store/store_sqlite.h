@@ -47,7 +47,27 @@ enum stmt_id {
     S_VALUES_ADD6,
     S_VALUES_ADD7,
     S_VALUES_ADD8,
+    /* S_DAY_APPEND2 + k - 2: the same-day rollup rows of k metrics of
+     * one snapshot in one statement, its SQL built at open (batch_sql). */
+    S_DAY_APPEND2,
+    S_DAY_APPEND3,
+    S_DAY_APPEND4,
+    S_DAY_APPEND5,
+    S_DAY_APPEND6,
+    S_DAY_APPEND7,
+    S_DAY_APPEND8,
     S_STMT_COUNT
+};
+
+/* Most value rows (and batched rollup rows) one statement writes. */
+#define VALUES_ROWS_MAX 8
+
+/* Integer values of one snapshot (one item, one time) whose rows are
+ * known to exist, held to be written by one statement: (metric, value)
+ * pairs, distinct metrics. */
+struct value_rows {
+    size_t n;
+    int64_t mid[VALUES_ROWS_MAX], v[VALUES_ROWS_MAX];
 };
 
 /* The latest value of one (item, metric), as item_latest holds it, and
@@ -153,6 +173,10 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+/* Bind a batched statement (S_DAY_APPEND2..): ?1 item, ?2 time, ?3 day,
+ * then r's (metric, value) pairs from ?4. */
+void sqlite_bind_rows(sqlite3_stmt *st, int64_t item_id, int64_t t,
+                      int32_t day, const struct value_rows *r);
 
 /* Rollups, in store_sqlite_rollup.c. */
 /* Fold a new integer value that is newer than every stored value of its
@@ -165,7 +189,13 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
                               const struct rollup_item *ri, int64_t metric_id,
                               bool has_prev, int64_t prev_t, int64_t prev_v,
                               int64_t t, int64_t v, int8_t *gain_known,
-                              struct buf *err);
+                              struct value_rows *defer, struct buf *err);
+/* With defer not NULL, a same-day append (the row exists) is not written
+ * but added to *defer; sqlite_rollup_append_flush writes them all, for
+ * item item_id at time t, and empties *defer. */
+enum err sqlite_rollup_append_flush(struct sqlite_store *s, int64_t item_id,
+                                    int64_t t, struct value_rows *defer,
+                                    struct buf *err);
 /* Fold any new integer value (also older ones) into item_day and
  * account_day. */
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,

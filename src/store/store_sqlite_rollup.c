@@ -237,7 +237,7 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
                               const struct rollup_item *ri, int64_t metric_id,
                               bool has_prev, int64_t prev_t, int64_t prev_v,
                               int64_t t, int64_t v, int8_t *gain_known,
-                              struct buf *err)
+                              struct value_rows *defer, struct buf *err)
 {
     int32_t day = sqlite_rollup_day(s, t);
     sqlite3_stmt *st;
@@ -246,12 +246,17 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
 
     if (has_prev && sqlite_rollup_day(s, prev_t) == day) {
         /* Same day: the last value moves, and the gain with it. */
-        st = sqlite_use(s, S_DAY_APPEND);
-        bind_key(st, ri->id, metric_id, day);
-        sqlite3_bind_int64(st, 4, t);
-        sqlite3_bind_int64(st, 5, v);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            return sqlite_fail(s, err, "updating rollup");
+        if (defer != NULL && defer->n < VALUES_ROWS_MAX) {
+            defer->mid[defer->n] = metric_id;
+            defer->v[defer->n++] = v;
+        } else {
+            st = sqlite_use(s, S_DAY_APPEND);
+            bind_key(st, ri->id, metric_id, day);
+            sqlite3_bind_int64(st, 4, t);
+            sqlite3_bind_int64(st, 5, v);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                return sqlite_fail(s, err, "updating rollup");
+        }
         if (ri->account_id == 0 || v == prev_v)
             return ERR_OK;
         if (*gain_known < 0) {
@@ -278,6 +283,30 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
         return sqlite_fail(s, err, "writing rollup");
     return has_gain ? account_add(s, ri->account_id, metric_id, day, gain, err)
                     : ERR_OK;
+}
+
+enum err sqlite_rollup_append_flush(struct sqlite_store *s, int64_t item_id,
+                                    int64_t t, struct value_rows *defer,
+                                    struct buf *err)
+{
+    size_t n = defer->n;
+    sqlite3_stmt *st;
+
+    if (n == 0)
+        return ERR_OK;
+    if (n == 1) {
+        st = sqlite_use(s, S_DAY_APPEND);
+        bind_key(st, item_id, defer->mid[0], sqlite_rollup_day(s, t));
+        sqlite3_bind_int64(st, 4, t);
+        sqlite3_bind_int64(st, 5, defer->v[0]);
+    } else {
+        st = sqlite_use(s, (enum stmt_id)(S_DAY_APPEND2 + (int)n - 2));
+        sqlite_bind_rows(st, item_id, t, sqlite_rollup_day(s, t), defer);
+    }
+    defer->n = 0;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return sqlite_fail(s, err, "updating rollup");
+    return ERR_OK;
 }
 
 enum err sqlite_rollup_add(struct sqlite_store *s, const struct rollup_item *ri,

@@ -452,6 +452,69 @@ static void views_at(struct fx *f, const char *id, int64_t pub, int64_t t,
 #define DAY 86400
 #define D0 (19000 * (int64_t)DAY) /* 2022-01-08, a UTC midnight */
 
+/* One snapshot of views, likes and comments (one multi-row statement per
+ * table when it is new: the batched same-day rollup rows). */
+static void three_at(struct fx *f, const char *id, int64_t pub, int64_t t,
+                     int64_t views, int64_t likes, int64_t comments)
+{
+    struct batch b;
+    struct ingest_stats s;
+    struct snapshot *sn;
+    struct item *it;
+    batch_init(&b);
+    it = batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
+    item_set(&it->account_ext_id, "acct");
+    it->published_at = pub;
+    sn = item_snapshot_at(it, t);
+    assert_int_equal(metrics_set_i64(&sn->metrics, M_VIEWS, views), ERR_OK);
+    assert_int_equal(metrics_set_i64(&sn->metrics, M_LIKES, likes), ERR_OK);
+    assert_int_equal(metrics_set_i64(&sn->metrics, M_COMMENTS, comments),
+                     ERR_OK);
+    if (store_ingest(f->st, &b, NULL, &s, &f->err) != ERR_OK)
+        fail_msg("%s at %lld: %s", id, (long long)t, buf_cstr(&f->err));
+    batch_free(&b);
+}
+
+/* Several metrics per snapshot: the same-day rows of a snapshot are
+ * written together; each row moves by its own value (a dip included),
+ * and the account's day sums follow; a rebuild gives the same rows. */
+static void test_rollups_batched_metrics(void **state)
+{
+    struct fx *f = *state;
+    char *inc_days, *inc_acct, *re_days, *re_acct;
+
+    three_at(f, "m1", D0 + 600, D0 + 3600, 10, 1, 0);
+    three_at(f, "m1", D0 + 600, D0 + 2 * 3600, 30, 4, 2);
+    three_at(f, "m1", D0 + 600, D0 + 3 * 3600, 70, 3, 5); /* likes dip */
+    three_at(f, "m1", D0 + 600, D0 + DAY + 3600, 100, 9, 5);
+    three_at(f, "m1", D0 + 600, D0 + DAY + 2 * 3600, 150, 12, 8);
+    three_at(f, "m1", D0 + 600, D0 + 3600 + 1800, 20, 2, 1); /* late */
+    inc_days = dump(f->path, DAYS_Q);
+    inc_acct = dump(f->path, ACCT_Q);
+    assert_string_equal(inc_days,
+                        "m1|comments|19000|1641603600|0|1641610800|5|5\n"
+                        "m1|comments|19001|1641690000|5|1641693600|8|3\n"
+                        "m1|likes|19000|1641603600|1|1641610800|3|3\n"
+                        "m1|likes|19001|1641690000|9|1641693600|12|9\n"
+                        "m1|views|19000|1641603600|10|1641610800|70|70\n"
+                        "m1|views|19001|1641690000|100|1641693600|150|80\n");
+    assert_string_equal(inc_acct, "acct|comments|19000|5\n"
+                                  "acct|comments|19001|3\n"
+                                  "acct|likes|19000|3\n"
+                                  "acct|likes|19001|9\n"
+                                  "acct|views|19000|70\n"
+                                  "acct|views|19001|80\n");
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    re_days = dump(f->path, DAYS_Q);
+    re_acct = dump(f->path, ACCT_Q);
+    assert_string_equal(re_days, inc_days);
+    assert_string_equal(re_acct, inc_acct);
+    free(inc_days);
+    free(inc_acct);
+    free(re_days);
+    free(re_acct);
+}
+
 static void test_rollups_incremental_equal_rebuild(void **state)
 {
     struct fx *f = *state;
@@ -611,6 +674,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
+        cmocka_unit_test_setup_teardown(test_rollups_batched_metrics, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_rollups_incremental_equal_rebuild,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_in_a_zone_with_dst,
