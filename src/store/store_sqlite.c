@@ -82,9 +82,11 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_DAY_PUT] = "INSERT OR REPLACE INTO item_day(item_id, metric_id, day, "
                   "first_at, first_v, last_at, last_v, gain) VALUES (?1, ?2, "
                   "?3, ?4, ?5, ?6, ?7, ?8)",
-    [S_DAY_PREV] = "SELECT day, last_v FROM item_day WHERE item_id = ?1 AND "
+    [S_DAY_PREV] = "SELECT day, last_v FROM item_day INDEXED BY "
+                   "item_day_by_item WHERE item_id = ?1 AND "
                    "metric_id = ?2 AND day < ?3 ORDER BY day DESC LIMIT 1",
-    [S_DAY_NEXT] = "SELECT day FROM item_day WHERE item_id = ?1 AND "
+    [S_DAY_NEXT] = "SELECT day FROM item_day INDEXED BY item_day_by_item "
+                   "WHERE item_id = ?1 AND "
                    "metric_id = ?2 AND day > ?3 ORDER BY day LIMIT 1",
     [S_DAY_SET_GAIN] = "UPDATE item_day SET gain = ?4 WHERE item_id = ?1 AND "
                        "metric_id = ?2 AND day = ?3",
@@ -108,13 +110,16 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
                   "WHERE key = 'generation'",
     /* The last row before ?3 and every row in [?3, ?4). */
     [S_ITEM_DAYS] =
-        "SELECT day, first_v, last_v, gain FROM item_day WHERE item_id = ?1 "
+        "SELECT day, first_v, last_v, gain FROM item_day INDEXED BY "
+        "item_day_by_item WHERE item_id = ?1 "
         "AND metric_id = (SELECT id FROM metric WHERE name = ?2) AND day >= "
-        "coalesce((SELECT max(day) FROM item_day WHERE item_id = ?1 AND "
+        "coalesce((SELECT max(day) FROM item_day INDEXED BY item_day_by_item "
+        "WHERE item_id = ?1 AND "
         "metric_id = (SELECT id FROM metric WHERE name = ?2) AND day < ?3), "
         "?3) AND day < ?4 ORDER BY day",
     [S_ITEM_GAIN_SUM] =
-        "SELECT coalesce(sum(gain), 0), count(gain) FROM item_day WHERE "
+        "SELECT coalesce(sum(gain), 0), count(gain) FROM item_day INDEXED BY "
+        "item_day_by_item WHERE "
         "item_id = ?1 AND metric_id = (SELECT id FROM metric WHERE "
         "name = ?2) AND day >= ?3 AND day < ?4",
     [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "

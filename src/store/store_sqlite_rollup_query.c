@@ -1,5 +1,6 @@
 /* Reads of the daily rollups (SQLite backend). Dashboard queries come
  * here, never to the raw snapshots. */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "core/alloc.h"
@@ -122,7 +123,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "      \
     "+l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) " \
     "AND l.rval IS NULL), "                                                   \
-    "(SELECT sum(d.gain) FROM item_day d WHERE d.item_id = i.id AND "         \
+    "(SELECT sum(d.gain) FROM item_day d INDEXED BY item_day_by_item "        \
+    "WHERE d.item_id = i.id AND "                                             \
     "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
     "d.day >= mediadash_day(i.published_at) AND "                            \
     "d.day < mediadash_day(i.published_at) + ?7) "                           \
@@ -227,43 +229,174 @@ out:
     return rc;
 }
 
-/* Items outer (CROSS JOIN fixes the order): each item's days are one
- * primary-key range of item_day, read in place, where the (metric, day)
- * index would cost a table lookup per row. */
-#define SQL_TOP_GAINS                                                         \
-    "SELECT i.id, sum(d.gain) AS g FROM item i CROSS JOIN item_day d ON "     \
-    "d.item_id = i.id AND d.metric_id = (SELECT id FROM metric WHERE "        \
-    "name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE d.gain IS NOT NULL "     \
-    "AND i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "             \
-    "GROUP BY i.id ORDER BY g DESC, i.id LIMIT ?5"
+/* Queries over all content read one metric's days as one range of
+ * item_day's primary key (metric, day, item), in place and in day order,
+ * and sort or sum per item here: the content items (filtered by type and
+ * platform) are loaded first, as ids in ascending order, so each row's
+ * item is a binary search, not a join. */
+#define SQL_CONTENT_IDS                                                       \
+    "SELECT id FROM item WHERE type = 'content' AND (?1 IS NULL OR "          \
+    "platform = ?1) ORDER BY id"
+#define SQL_METRIC_RANGE                                                      \
+    "SELECT item_id, day, gain FROM item_day WHERE metric_id = (SELECT id "   \
+    "FROM metric WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS "    \
+    "NOT NULL"
 
-#define SQL_CONTENT_GAINS                                                     \
-    "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d ON "        \
-    "d.item_id = i.id AND d.metric_id = (SELECT id FROM metric WHERE "        \
-    "name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE d.gain IS NOT NULL "     \
-    "AND i.type = 'content' AND (?4 IS NULL OR i.platform = ?4) "             \
-    "ORDER BY i.id, d.day"
+struct content_ids {
+    int64_t *id; /* ascending */
+    size_t n, cap;
+};
+
+static enum err load_content_ids(struct sqlite_store *s, int platform,
+                                 struct content_ids *c)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_IDS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 1, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK)) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        c->id = xgrow(c->id, &c->cap, c->n + 1, sizeof *c->id);
+        c->id[c->n++] = sqlite3_column_int64(st, 0);
+    }
+    if (r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The index of id in c, or -1 when it is not content of the platform. */
+static ptrdiff_t content_index(const struct content_ids *c, int64_t id)
+{
+    size_t lo = 0, hi = c->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->id[mid] < id)
+            lo = mid + 1;
+        else if (c->id[mid] > id)
+            hi = mid;
+        else
+            return (ptrdiff_t)mid;
+    }
+    return -1;
+}
+
+/* Each known gain of metric over [from, to) of the items in c (those
+ * that are not in c are skipped): fn(ud, index in c, day, gain), in day
+ * order. */
+typedef void (*range_row_fn)(void *ud, size_t k, int32_t day, int64_t gain);
+
+static enum err metric_range(struct sqlite_store *s, const char *metric,
+                             int32_t from, int32_t to,
+                             const struct content_ids *c, range_row_fn fn,
+                             void *ud)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r;
+
+    if (sqlite3_prepare_v2(s->db, SQL_METRIC_RANGE, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        ptrdiff_t k = content_index(c, sqlite3_column_int64(st, 0));
+        if (k >= 0)
+            fn(ud, (size_t)k, sqlite3_column_int(st, 1),
+               sqlite3_column_int64(st, 2));
+    }
+    if (r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct gain_row {
+    uint32_t k; /* index of the item in the content ids */
+    int32_t day;
+    int64_t gain;
+};
+
+struct gain_rows {
+    struct gain_row *v;
+    size_t n, cap;
+};
+
+static void collect_row(void *ud, size_t k, int32_t day, int64_t gain)
+{
+    struct gain_rows *g = ud;
+    g->v = xgrow(g->v, &g->cap, g->n + 1, sizeof *g->v);
+    g->v[g->n++] = (struct gain_row){(uint32_t)k, day, gain};
+}
 
 enum err sq_content_gains(struct store *base, const char *metric,
                           int platform, int32_t from, int32_t to,
                           store_item_gain_fn fn, void *ud)
 {
     struct sqlite_store *s = sqlite_store_of(base);
-    sqlite3_stmt *st = NULL;
-    enum err rc = ERR_OK;
-    int r = SQLITE_DONE;
+    struct content_ids c = {NULL, 0, 0};
+    struct gain_rows g = {NULL, 0, 0};
+    struct gain_row *sorted = NULL;
+    size_t *start = NULL;
+    enum err rc;
 
-    rc = prepare_range(s, SQL_CONTENT_GAINS, metric, platform, from, to, &st);
-    if (rc != ERR_OK)
+    rc = load_content_ids(s, platform, &c);
+    if (rc == ERR_OK)
+        rc = metric_range(s, metric, from, to, &c, collect_row, &g);
+    if (rc != ERR_OK || g.n == 0)
         goto out;
-    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ud, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2));
-    if (rc == ERR_OK && r != SQLITE_DONE)
-        rc = ERR_DB;
+    /* A counting sort by item keeps each item's rows in day order. */
+    start = xcalloc(c.n + 1, sizeof *start);
+    for (size_t i = 0; i < g.n; i++)
+        start[g.v[i].k + 1]++;
+    for (size_t k = 0; k < c.n; k++)
+        start[k + 1] += start[k];
+    sorted = xmalloc(g.n * sizeof *sorted);
+    for (size_t i = 0; i < g.n; i++)
+        sorted[start[g.v[i].k]++] = g.v[i];
+    for (size_t i = 0; i < g.n && rc == ERR_OK; i++)
+        rc = fn(ud, c.id[sorted[i].k], sorted[i].day, sorted[i].gain);
 out:
-    sqlite3_finalize(st);
+    free(c.id);
+    free(g.v);
+    free(sorted);
+    free(start);
     return rc;
+}
+
+struct gain_sums {
+    int64_t *sum;
+    bool *seen;
+};
+
+static void sum_row(void *ud, size_t k, int32_t day, int64_t gain)
+{
+    struct gain_sums *g = ud;
+    (void)day;
+    g->sum[k] += gain;
+    g->seen[k] = true;
+}
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct store_ranked *x = a, *y = b;
+    if (x->gain != y->gain)
+        return x->gain < y->gain ? 1 : -1;
+    return (x->item_id > y->item_id) - (x->item_id < y->item_id);
 }
 
 enum err sq_top_gains(struct store *base, const char *metric, int platform,
@@ -271,35 +404,35 @@ enum err sq_top_gains(struct store *base, const char *metric, int platform,
                       struct store_ranked **out, size_t *n)
 {
     struct sqlite_store *s = sqlite_store_of(base);
-    sqlite3_stmt *st = NULL;
+    struct content_ids c = {NULL, 0, 0};
+    struct gain_sums g = {NULL, NULL};
     struct store_ranked *v = NULL;
-    size_t cap = 0, k = 0;
-    enum err rc = ERR_OK;
-    int r;
+    size_t k = 0;
+    enum err rc = load_content_ids(s, platform, &c);
 
     *out = NULL;
     *n = 0;
-    if (prepare_range(s, SQL_TOP_GAINS, metric, platform, from, to, &st) !=
-            ERR_OK ||
-        sqlite3_bind_int64(st, 5, (int64_t)limit) != SQLITE_OK) {
-        rc = ERR_DB;
+    if (rc != ERR_OK)
         goto out;
-    }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        v = xgrow(v, &cap, k + 1, sizeof *v);
-        v[k].item_id = sqlite3_column_int64(st, 0);
-        v[k].gain = sqlite3_column_int64(st, 1);
-        k++;
-    }
-    if (r != SQLITE_DONE)
-        rc = ERR_DB;
-out:
-    sqlite3_finalize(st);
-    if (rc != ERR_OK) {
-        free(v);
-        return rc;
-    }
+    g.sum = xcalloc(c.n ? c.n : 1, sizeof *g.sum);
+    g.seen = xcalloc(c.n ? c.n : 1, sizeof *g.seen);
+    rc = metric_range(s, metric, from, to, &c, sum_row, &g);
+    if (rc != ERR_OK)
+        goto out;
+    v = xcalloc(c.n ? c.n : 1, sizeof *v);
+    for (size_t i = 0; i < c.n; i++)
+        if (g.seen[i])
+            v[k++] = (struct store_ranked){c.id[i], g.sum[i]};
+    qsort(v, k, sizeof *v, cmp_ranked);
+    if (k > limit)
+        k = limit;
     *out = v;
     *n = k;
-    return ERR_OK;
+    v = NULL;
+out:
+    free(v);
+    free(c.id);
+    free(g.sum);
+    free(g.seen);
+    return rc;
 }
