@@ -229,11 +229,11 @@ out:
     return rc;
 }
 
-/* Queries over all content read one metric's days as one range of
- * item_day's primary key (metric, day, item), in place and in day order,
- * and sort or sum per item here: the content items (filtered by type and
- * platform) are loaded first, as ids in ascending order, so each row's
- * item is a binary search, not a join. */
+/* Top content by gain reads one metric's days as one range of item_day's
+ * primary key (metric, day, item), in place and in day order, and sums
+ * per item here: the content items (filtered by type and platform) are
+ * loaded first, as ids in ascending order, so each row's item is a binary
+ * search, not a join. */
 #define SQL_CONTENT_IDS                                                       \
     "SELECT id FROM item WHERE type = 'content' AND (?1 IS NULL OR "          \
     "platform = ?1) ORDER BY id"
@@ -325,22 +325,57 @@ out:
     return rc;
 }
 
-struct gain_row {
-    uint32_t k; /* index of the item in the content ids */
-    int32_t day;
-    int64_t gain;
-};
+/* The spike walk wants each item's days in order. Read in place, one
+ * metric's range comes in day order: its gains go into a dense table of
+ * items x days, then out per item. The table is bounded (DENSE_MAX
+ * bytes: 28 days and their 28-day window for 4,000 items); beyond it,
+ * items outer (CROSS JOIN fixes the order), each item's days one range of
+ * item_day_by_item and a table seek per row, streamed: slower, in
+ * constant memory. */
+#define DENSE_MAX ((size_t)2 << 20)
+#define SQL_CONTENT_GAINS_BY_ITEM                                             \
+    "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d INDEXED "   \
+    "BY item_day_by_item ON d.item_id = i.id AND d.metric_id = (SELECT id "   \
+    "FROM metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE "      \
+    "d.gain IS NOT NULL AND i.type = 'content' AND (?4 IS NULL OR "           \
+    "i.platform = ?4) ORDER BY i.id, d.day"
 
-struct gain_rows {
-    struct gain_row *v;
-    size_t n, cap;
-};
-
-static void collect_row(void *ud, size_t k, int32_t day, int64_t gain)
+static enum err content_gains_by_item(struct sqlite_store *s,
+                                      const char *metric, int platform,
+                                      int32_t from, int32_t to,
+                                      store_item_gain_fn fn, void *ud)
 {
-    struct gain_rows *g = ud;
-    g->v = xgrow(g->v, &g->cap, g->n + 1, sizeof *g->v);
-    g->v[g->n++] = (struct gain_row){(uint32_t)k, day, gain};
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    rc = prepare_range(s, SQL_CONTENT_GAINS_BY_ITEM, metric, platform, from,
+                       to, &st);
+    if (rc != ERR_OK)
+        goto out;
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        rc = fn(ud, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+                sqlite3_column_int64(st, 2));
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct dense {
+    int64_t *gain; /* [item index * span + day - from] */
+    bool *known;
+    int32_t from;
+    size_t span;
+};
+
+static void dense_row(void *ud, size_t k, int32_t day, int64_t gain)
+{
+    struct dense *g = ud;
+    size_t i = k * g->span + (size_t)(day - g->from);
+    g->gain[i] = gain;
+    g->known[i] = true;
 }
 
 enum err sq_content_gains(struct store *base, const char *metric,
@@ -349,32 +384,30 @@ enum err sq_content_gains(struct store *base, const char *metric,
 {
     struct sqlite_store *s = sqlite_store_of(base);
     struct content_ids c = {NULL, 0, 0};
-    struct gain_rows g = {NULL, 0, 0};
-    struct gain_row *sorted = NULL;
-    size_t *start = NULL;
+    struct dense g = {NULL, NULL, from, to > from ? (size_t)(to - from) : 0};
     enum err rc;
 
+    if (g.span == 0)
+        return ERR_OK;
     rc = load_content_ids(s, platform, &c);
-    if (rc == ERR_OK)
-        rc = metric_range(s, metric, from, to, &c, collect_row, &g);
-    if (rc != ERR_OK || g.n == 0)
+    if (rc != ERR_OK || c.n == 0)
         goto out;
-    /* A counting sort by item keeps each item's rows in day order. */
-    start = xcalloc(c.n + 1, sizeof *start);
-    for (size_t i = 0; i < g.n; i++)
-        start[g.v[i].k + 1]++;
-    for (size_t k = 0; k < c.n; k++)
-        start[k + 1] += start[k];
-    sorted = xmalloc(g.n * sizeof *sorted);
-    for (size_t i = 0; i < g.n; i++)
-        sorted[start[g.v[i].k]++] = g.v[i];
-    for (size_t i = 0; i < g.n && rc == ERR_OK; i++)
-        rc = fn(ud, c.id[sorted[i].k], sorted[i].day, sorted[i].gain);
+    if (c.n > DENSE_MAX / (sizeof *g.gain + sizeof *g.known) / g.span) {
+        rc = content_gains_by_item(s, metric, platform, from, to, fn, ud);
+        goto out;
+    }
+    g.gain = xcalloc(c.n * g.span, sizeof *g.gain);
+    g.known = xcalloc(c.n * g.span, sizeof *g.known);
+    rc = metric_range(s, metric, from, to, &c, dense_row, &g);
+    for (size_t k = 0; k < c.n && rc == ERR_OK; k++)
+        for (size_t d = 0; d < g.span && rc == ERR_OK; d++)
+            if (g.known[k * g.span + d])
+                rc = fn(ud, c.id[k], from + (int32_t)d,
+                        g.gain[k * g.span + d]);
 out:
     free(c.id);
-    free(g.v);
-    free(sorted);
-    free(start);
+    free(g.gain);
+    free(g.known);
     return rc;
 }
 
