@@ -452,6 +452,27 @@ static void views_at(struct fx *f, const char *id, int64_t pub, int64_t t,
 #define DAY 86400
 #define D0 (19000 * (int64_t)DAY) /* 2022-01-08, a UTC midnight */
 
+/* The rollups as ingest left them are days and acct (hand-computed),
+ * and a rebuild from the raw values gives the same rows. */
+static void check_rollups_and_rebuild(struct fx *f, const char *days,
+                                      const char *acct)
+{
+    char *inc_days = dump(f->path, DAYS_Q), *inc_acct = dump(f->path, ACCT_Q);
+    char *re_days, *re_acct;
+
+    assert_string_equal(inc_days, days);
+    assert_string_equal(inc_acct, acct);
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    re_days = dump(f->path, DAYS_Q);
+    re_acct = dump(f->path, ACCT_Q);
+    assert_string_equal(re_days, inc_days);
+    assert_string_equal(re_acct, inc_acct);
+    free(inc_days);
+    free(inc_acct);
+    free(re_days);
+    free(re_acct);
+}
+
 /* One snapshot of views, likes and comments (one multi-row statement per
  * table when it is new: the batched same-day rollup rows). */
 static void three_at(struct fx *f, const char *id, int64_t pub, int64_t t,
@@ -481,7 +502,6 @@ static void three_at(struct fx *f, const char *id, int64_t pub, int64_t t,
 static void test_rollups_batched_metrics(void **state)
 {
     struct fx *f = *state;
-    char *inc_days, *inc_acct, *re_days, *re_acct;
 
     three_at(f, "m1", D0 + 600, D0 + 3600, 10, 1, 0);
     three_at(f, "m1", D0 + 600, D0 + 2 * 3600, 30, 4, 2);
@@ -489,36 +509,24 @@ static void test_rollups_batched_metrics(void **state)
     three_at(f, "m1", D0 + 600, D0 + DAY + 3600, 100, 9, 5);
     three_at(f, "m1", D0 + 600, D0 + DAY + 2 * 3600, 150, 12, 8);
     three_at(f, "m1", D0 + 600, D0 + 3600 + 1800, 20, 2, 1); /* late */
-    inc_days = dump(f->path, DAYS_Q);
-    inc_acct = dump(f->path, ACCT_Q);
-    assert_string_equal(inc_days,
+    check_rollups_and_rebuild(f,
                         "m1|comments|19000|1641603600|0|1641610800|5|5\n"
                         "m1|comments|19001|1641690000|5|1641693600|8|3\n"
                         "m1|likes|19000|1641603600|1|1641610800|3|3\n"
                         "m1|likes|19001|1641690000|9|1641693600|12|9\n"
                         "m1|views|19000|1641603600|10|1641610800|70|70\n"
-                        "m1|views|19001|1641690000|100|1641693600|150|80\n");
-    assert_string_equal(inc_acct, "acct|comments|19000|5\n"
-                                  "acct|comments|19001|3\n"
-                                  "acct|likes|19000|3\n"
-                                  "acct|likes|19001|9\n"
-                                  "acct|views|19000|70\n"
-                                  "acct|views|19001|80\n");
-    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
-    re_days = dump(f->path, DAYS_Q);
-    re_acct = dump(f->path, ACCT_Q);
-    assert_string_equal(re_days, inc_days);
-    assert_string_equal(re_acct, inc_acct);
-    free(inc_days);
-    free(inc_acct);
-    free(re_days);
-    free(re_acct);
+                        "m1|views|19001|1641690000|100|1641693600|150|80\n",
+                        "acct|comments|19000|5\n"
+                        "acct|comments|19001|3\n"
+                        "acct|likes|19000|3\n"
+                        "acct|likes|19001|9\n"
+                        "acct|views|19000|70\n"
+                        "acct|views|19001|80\n");
 }
 
 static void test_rollups_incremental_equal_rebuild(void **state)
 {
     struct fx *f = *state;
-    char *inc_days, *inc_acct, *re_days, *re_acct;
 
     /* v1: published on day 0 and seen from birth; hourly-ish snapshots,
      * out of order, a gap (day 3 missing) and a dip on day 4. */
@@ -534,32 +542,21 @@ static void test_rollups_incremental_equal_rebuild(void **state)
     views_at(f, "v2", D0 - 30 * DAY, D0 + 2 * DAY + 100, 1500);
     views_at(f, "v2", D0 - 30 * DAY, D0 + 100, 900); /* now day 0 is first */
 
-    inc_days = dump(f->path, DAYS_Q);
-    inc_acct = dump(f->path, ACCT_Q);
     /* Hand-computed: v1 day0 last 40 (gain 40 from 0), day1 last 60
      * (+20), day2 last 110 (+50), day4 last 90 (-20, the gap lumped);
      * v2 day0 900 (no gain), day1 1000 (+100), day2 1500 (+500). */
-    assert_string_equal(inc_days,
+    check_rollups_and_rebuild(f,
                         "v1|views|19000|1641607200|10|1641672000|40|40\n"
                         "v1|views|19001|1641690000|50|1641704400|60|20\n"
                         "v1|views|19002|1641776400|100|1641780000|110|50\n"
                         "v1|views|19004|1641949200|90|1641949200|90|-20\n"
                         "v2|views|19000|1641600100|900|1641600100|900|NULL\n"
                         "v2|views|19001|1641686500|1000|1641686500|1000|100\n"
-                        "v2|views|19002|1641772900|1500|1641772900|1500|500\n");
-    assert_string_equal(inc_acct, "acct|views|19000|40\n"
-                                  "acct|views|19001|120\n"
-                                  "acct|views|19002|550\n"
-                                  "acct|views|19004|-20\n");
-    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
-    re_days = dump(f->path, DAYS_Q);
-    re_acct = dump(f->path, ACCT_Q);
-    assert_string_equal(re_days, inc_days);
-    assert_string_equal(re_acct, inc_acct);
-    free(inc_days);
-    free(inc_acct);
-    free(re_days);
-    free(re_acct);
+                        "v2|views|19002|1641772900|1500|1641772900|1500|500\n",
+                        "acct|views|19000|40\n"
+                        "acct|views|19001|120\n"
+                        "acct|views|19002|550\n"
+                        "acct|views|19004|-20\n");
 }
 
 /* Rollup days in a zone with DST: Europe/Berlin's 2024-03-31 is 23 hours
