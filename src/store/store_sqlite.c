@@ -157,6 +157,19 @@ int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
     return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+int sqlite_prepare_for(struct sqlite_store *s, const char *sql,
+                       enum platform p, const char *account,
+                       sqlite3_stmt **st)
+{
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(*st, 1, platform_name(p), -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && account != NULL)
+        rc = sqlite3_bind_text(*st, 2, account, -1, SQLITE_STATIC);
+    return rc;
+}
+
 void sqlite_bind_rows(sqlite3_stmt *st, int64_t item_id, int64_t t,
                       int32_t day, const struct value_rows *r)
 {

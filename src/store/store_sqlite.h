@@ -173,6 +173,12 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+/* Prepare sql (finalized by the caller, also on failure) and bind ?1 to
+ * platform p's name and, when account is not NULL, ?2 to account
+ * (borrowed until the statement is finalized). SQLITE_OK on success. */
+int sqlite_prepare_for(struct sqlite_store *s, const char *sql,
+                       enum platform p, const char *account,
+                       sqlite3_stmt **st);
 /* Bind a batched statement (S_DAY_APPEND2..): ?1 item, ?2 time, ?3 day,
  * then r's (metric, value) pairs from ?4. */
 void sqlite_bind_rows(sqlite3_stmt *st, int64_t item_id, int64_t t,

@@ -64,10 +64,7 @@ enum err sq_job_get(struct store *base, enum platform p, const char *account,
     int step;
 
     *out = (struct store_job){0};
-    if (sqlite3_prepare_v2(s->db, SQL_JOB_GET, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite_prepare_for(s, SQL_JOB_GET, p, account, &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, job_kind_name(kind), -1, SQLITE_STATIC) !=
             SQLITE_OK)
         goto out;
@@ -87,10 +84,8 @@ enum err sq_job_put(struct store *base, const struct store_job *j)
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
 
-    if (sqlite3_prepare_v2(s->db, SQL_JOB_PUT, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(j->platform), -1,
-                          SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, j->account, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite_prepare_for(s, SQL_JOB_PUT, j->platform, j->account, &st) !=
+            SQLITE_OK ||
         sqlite3_bind_text(st, 3, job_kind_name(j->kind), -1, SQLITE_STATIC) !=
             SQLITE_OK ||
         (j->last_fetch == TIME_NONE
@@ -142,9 +137,7 @@ enum err sq_quota_get(struct store *base, enum platform p, int64_t day_start,
     int step;
 
     *out = 0;
-    if (sqlite3_prepare_v2(s->db, SQL_QUOTA_GET, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
+    if (sqlite_prepare_for(s, SQL_QUOTA_GET, p, NULL, &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, day_start) != SQLITE_OK)
         goto out;
     step = sqlite3_step(st);
@@ -166,9 +159,7 @@ enum err sq_quota_add(struct store *base, enum platform p, int64_t day_start,
 
     if (units < 0)
         return ERR_INVALID;
-    if (sqlite3_prepare_v2(s->db, SQL_QUOTA_ADD, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
+    if (sqlite_prepare_for(s, SQL_QUOTA_ADD, p, NULL, &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, day_start) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, units) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)

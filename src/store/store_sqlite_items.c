@@ -61,12 +61,8 @@ enum err sq_item_sched_put(struct store *base,
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
 
-    if (sqlite3_prepare_v2(S(base)->db, SQL_ITEM_PUT, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(s->platform), -1,
-                          SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, s->account, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
+    if (sqlite_prepare_for(S(base), SQL_ITEM_PUT, s->platform, s->account,
+                           &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, s->item_id, -1, SQLITE_STATIC) !=
             SQLITE_OK ||
         sqlite3_bind_text(st, 4, s->kind ? s->kind : "", -1, SQLITE_STATIC) !=
@@ -91,11 +87,7 @@ enum err sq_item_sched_has(struct store *base, enum platform p,
     int step;
 
     *out = false;
-    if (sqlite3_prepare_v2(S(base)->db, SQL_ITEM_HAS, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite_prepare_for(S(base), SQL_ITEM_HAS, p, account, &st) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, item_id, -1, SQLITE_STATIC) != SQLITE_OK)
         goto out;
     step = sqlite3_step(st);
@@ -118,11 +110,7 @@ enum err sq_item_sched_due(struct store *base, enum platform p,
 
     if (limit > INT64_MAX)
         limit = INT64_MAX;
-    if (sqlite3_prepare_v2(S(base)->db, SQL_ITEM_DUE, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite_prepare_for(S(base), SQL_ITEM_DUE, p, account, &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, now) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, (sqlite3_int64)limit) != SQLITE_OK)
         goto out;
@@ -228,11 +216,7 @@ enum err sq_usage_put(struct store *base, enum platform p, const char *account,
 
     if (pct < 0)
         return ERR_INVALID;
-    if (sqlite3_prepare_v2(S(base)->db, SQL_USAGE_PUT, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (sqlite_prepare_for(S(base), SQL_USAGE_PUT, p, account, &st) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, pct) != SQLITE_OK ||
         sqlite3_bind_int64(st, 4, at) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
@@ -250,11 +234,7 @@ enum err sq_usage_get(struct store *base, enum platform p, const char *account,
     enum err rc = ERR_DB;
     int step;
 
-    if (sqlite3_prepare_v2(S(base)->db, SQL_USAGE_GET, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK)
+    if (sqlite_prepare_for(S(base), SQL_USAGE_GET, p, account, &st) != SQLITE_OK)
         goto out;
     step = sqlite3_step(st);
     if (step == SQLITE_DONE) {
