@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= $(BUILD)/demo.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-http clean
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http clean
 
 all: build
 
@@ -47,6 +47,17 @@ bench: deps
 	@cmake --build build-rel -j $(JOBS) --target benches
 	@./build-rel/bench_ingest 200 720
 	@./build-rel/bench_queries 200 720 build-rel/bench-200x720.db 30
+
+# Issue 5's figures: ingest at 200 and 1,400 items, and every dashboard
+# query at 1M and 10M snapshots (the databases are generated on first use
+# into build-rel/, about 1 and 11 minutes; 0.1 and 1.1 GB).
+bench-scale: deps
+	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-rel -j $(JOBS) --target benches
+	@./build-rel/bench_ingest 200 720
+	@./build-rel/bench_ingest 1400 720
+	@./build-rel/bench_queries 1000 1200 build-rel/bench-1m.db 100 24
+	@./build-rel/bench_queries 1400 8760 build-rel/bench-10m.db 100 24
 
 # The overview endpoint under load (wrk) beside nginx serving the same bytes.
 bench-http: deps
