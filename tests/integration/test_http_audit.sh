@@ -185,6 +185,34 @@ check "429 has the security headers" secure_headers
 check "a bad login body: 400 names it" req POST /api/v1/login 400 -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"user": "tester", "password": 1}'
 check "400 names password" json 'd["error"]["param"] == "password"'
 
+# ---- connection limits -------------------------------------------------------
+# 40 connections at once from one address: serve keeps 32 per address
+# (http_config_defaults) and closes the others at once; the rest answer.
+cat >"$TMP/conns.py" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+socks = []
+for _ in range(40):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    socks.append(s)
+answered = refused = 0
+for s in socks:
+    try:
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        data = s.recv(64)
+    except OSError:
+        data = b""
+    if data.startswith(b"HTTP/1.1 200"):
+        answered += 1
+    else:
+        refused += 1
+    s.close()
+print(answered, refused)
+sys.exit(0 if answered == 32 and refused == 8 else 1)
+PY
+check "40 connections from one address: 32 answered, 8 closed" python3 "$TMP/conns.py" "$PORT"
+check "serve answers again afterwards" req GET /api/v1/health 200
+
 kill -TERM "$SERVER"
 wait "$SERVER"
 check "stops on SIGTERM" test $? -eq 0
