@@ -217,4 +217,33 @@ kill -TERM "$SERVER"
 wait "$SERVER"
 check "stops on SIGTERM" test $? -eq 0
 check "no sanitizer report" lacks "$SERVE_ERR" "Sanitizer"
+
+# ---- serve.secure_cookies: the configuration key of --secure-cookies -------
+# (test_http_auth covers the flag.) From the file, then from --set.
+printf '[serve]\nsecure_cookies = 1\n' >"$TMP/secure.conf"
+printf '[serve]\nsecure_cookies = 2\n' >"$TMP/bad.conf"
+check "serve.secure_cookies = 2 refused" run 2 "$BIN" --db "$DB" serve --listen 127.0.0.1:0 --config "$TMP/bad.conf" --no-collect --no-worker
+check "...naming the file and key" contains "$TMP/err" "secure_cookies"
+for how in "--config $TMP/secure.conf" "--set serve.secure_cookies=1"; do
+  # shellcheck disable=SC2086 # two words on purpose
+  check "server with $how" serve_start "$DB" --no-collect --no-worker $how
+  check "$how: http Origin refused" req POST /api/v1/login 403 -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"user": "tester", "password": "correct horse battery"}'
+  check "$how: login from https" req POST /api/v1/login 200 -H "Origin: https://127.0.0.1:$PORT" "${JSONT[@]}" --data-binary '{"user": "tester", "password": "correct horse battery"}'
+  SETC=$(header Set-Cookie)
+  check "$how: __Host- cookie" test "${SETC#__Host-mediadash_session=}" != "$SETC"
+  for attr in Secure HttpOnly SameSite=Strict Path=/; do
+    check "$how: cookie has $attr" grep -q "; $attr\\(;\\|\$\\)" <<<"$SETC"
+  done
+  check "$how: no clear-text warning on loopback" lacks "$SERVE_ERR" "clear text"
+  kill -TERM "$SERVER"
+  wait "$SERVER"
+done
+# Off by default.
+check "server without the key" serve_start "$DB" --no-collect --no-worker
+check "default: login" req POST /api/v1/login 200 -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"user": "tester", "password": "correct horse battery"}'
+check "default: plain cookie, not Secure" python3 -c 'import sys; c=sys.argv[1]; sys.exit(0 if c.startswith("mediadash_session=") and "Secure" not in c else 1)' "$(header Set-Cookie)"
+kill -TERM "$SERVER"
+wait "$SERVER"
+check "stops on SIGTERM" test $? -eq 0
+check "no sanitizer report" lacks "$SERVE_ERR" "Sanitizer"
 finish
