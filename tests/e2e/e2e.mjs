@@ -569,6 +569,33 @@ async function run(context) {
         await shot(page, '08-best-time');
     });
 
+    await step('best time: a range without data says what to do next', async () => {
+        // Its own tab: the range a tab picks is kept for that tab only.
+        const tab = await context.newPage();
+        tab.setDefaultTimeout(STEP_MS);
+        watch(tab, 'empty');
+        try {
+            await tab.goto(BASE + '/#/best-time');
+            await tab.locator('#range').waitFor({ state: 'visible' });
+            await idle(tab);
+            await tab.selectOption('#range', 'custom');
+            await tab.fill('#range-from', '2001-01-01');
+            await tab.fill('#range-to', '2001-01-31');
+            await tab.click('#range-apply');
+            const e = tab.locator('#empty');
+            await e.waitFor({ state: 'visible' });
+            const text = ((await e.textContent()) || '').replace(/\s+/g, ' ').trim();
+            check(/connect an account/i.test(text) && /import/i.test(text), `#empty says: ${text}`);
+            check(await e.locator('a[href="#/sources"]').count() === 1, 'no link to the Sources page');
+            check(await e.locator('a[href="#/import"]').count() === 1, 'no link to the Import page');
+            await idle(tab);
+            console.log(`     #empty: ${text}`);
+            await shot(tab, '08b-best-time-empty');
+        } finally {
+            await tab.close();
+        }
+    });
+
     await step('import: a bad file names the field', async () => {
         await page.click('a[href="#/import"]');
         await page.setInputFiles('#import-file', join(DATA, 'cli/bad/videos_page_one_bad.json'));
