@@ -798,6 +798,16 @@ async function run(context) {
             check(w2[0] <= w2[1], `item page is ${w2[0]} px wide in a ${w2[1]} px viewport (scrolls sideways)`);
             await idle(phone);
             await shot(phone, '11b-phone-item');
+            // The other analytics pages fit the screen too.
+            for (const [hash, sel, name] of [['#/content', '#content-table', '11c-phone-content'],
+                ['#/best-time', '#heatmap', '11d-phone-best-time'], ['#/import', '#import-file', '11e-phone-import']]) {
+                await phone.goto(BASE + '/' + hash);
+                await phone.locator(sel).first().waitFor({ state: 'attached' });
+                await idle(phone);
+                const w3 = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+                check(w3[0] <= w3[1], `${hash} is ${w3[0]} px wide in a ${w3[1]} px viewport (scrolls sideways)`);
+                await shot(phone, name);
+            }
         } finally {
             await phone.close();
         }
