@@ -164,8 +164,11 @@ export async function render(view, args, params, ctx) {
   // last snapshot's day, the gains in the middle of each of those days.
   const sp = span(hist);
   const shown = METRICS.filter((k) => hist.some((s) => value(s.m, k) !== null));
+  // Views on the left axis, the smaller counts on the right; without
+  // views everything goes on the left.
+  const scaleOf = (k, names) => (k !== 'views' && names.includes('views') ? 'right' : 'y');
   lineChart(chartEl, hist.map((s) => s.t), shown.map((k) => ({
-    label: k, key: k, scale: k === 'views' ? 'y' : 'right', values: hist.map((s) => value(s.m, k)) })),
+    label: k, key: k, scale: scaleOf(k, shown), values: hist.map((s) => value(s.m, k)) })),
   { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}', xRange: sp.x });
   if (shown.length < METRICS.length) {
     chartEl.appendChild(h('p', { class: 'muted', text: 'These snapshots report no ' +
@@ -180,5 +183,5 @@ export async function render(view, args, params, ctx) {
   }
   const gshown = METRICS.filter((k) => g.series[k].some((v) => typeof v === 'number'));
   dayChart(gainsEl, g.days, gshown.map((k) => ({ label: k, key: k,
-    scale: k === 'views' ? 'y' : 'right', values: g.series[k] })), { midday: true, xRange: sp.x });
+    scale: scaleOf(k, gshown), values: g.series[k] })), { midday: true, xRange: sp.x });
 }
