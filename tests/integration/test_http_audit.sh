@@ -189,16 +189,19 @@ check "400 names password" json 'd["error"]["param"] == "password"'
 # 40 connections at once from one address: serve keeps 32 per address
 # (http_config_defaults) and closes the others at once; the rest answer.
 cat >"$TMP/conns.py" <<'PY'
-import socket, sys
+import socket, sys, time
 port = int(sys.argv[1])
 socks = []
 for _ in range(40):
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     socks.append(s)
+time.sleep(1)  # serve accepts them all and closes those over the limit
 answered = refused = 0
+# Keep-alive, and every socket stays open until the end: no slot frees
+# while counting.
 for s in socks:
     try:
-        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         data = s.recv(64)
     except OSError:
         data = b""
@@ -206,6 +209,7 @@ for s in socks:
         answered += 1
     else:
         refused += 1
+for s in socks:
     s.close()
 print(answered, refused)
 sys.exit(0 if answered == 32 and refused == 8 else 1)
