@@ -92,7 +92,8 @@ async function renderBody(body, range, ctx) {
   clear(body);
   if (best < 0) {
     body.appendChild(emptyState('Not enough data for a best time',
-      'No content published in the ' + rangeLabel(range) + ' has views from its first week. Try a longer range.', noDataHint()));
+      'No content published ' + (range.days === 'custom' ? 'from ' + range.from + ' to ' + range.to : 'in the ' + rangeLabel(range)) +
+        ' has views from its first week. Try a longer range.', noDataHint('To add data')));
   } else {
     body.appendChild(h('p', { class: 'callout', id: 'best-slot' }, 'Best time to publish: ',
       h('strong', { text: DAYS[Math.floor(best / 24)] + ' ' + hourLabel(best % 24) + ' ' + zone }),

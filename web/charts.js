@@ -32,7 +32,13 @@ function mount(el, opts, data, height) {
     return null;
   }
   const width = Math.max(el.clientWidth, 200);
-  const plot = new window.uPlot({ ...opts, width, height, tzDate: utc }, data, el);
+  // What the x axis shows, for the browser test: its range and ticks
+  // (seconds since the epoch; _splits is uPlot's list of tick positions).
+  const note = (u) => {
+    el.dataset.xRange = u.scales.x.min + ',' + u.scales.x.max;
+    el.dataset.xTicks = Array.isArray(u.axes[0]._splits) ? u.axes[0]._splits.join(',') : '';
+  };
+  const plot = new window.uPlot({ ...opts, width, height, tzDate: utc, hooks: { draw: [note] } }, data, el);
   const observer = new ResizeObserver(() => {
     const w = Math.max(el.clientWidth, 200);
     if (w !== plot.width) plot.setSize({ width: w, height });
@@ -46,16 +52,37 @@ export function colorFor(name, i) {
   return COLORS[name] || FALLBACK[i % FALLBACK.length];
 }
 
+const DAY = 86400;
+// Tick steps of whole days (uPlot splits steps of 30 days and more at
+// month starts): an axis over days never falls back to hours.
+const DAY_INCRS = [1, 2, 3, 4, 5, 7, 10, 14, 15, 30, 60, 90, 120, 180, 365, 730, 1825, 3650]
+  .map((n) => n * DAY);
+
 // series: [{label, key, values: [n|null...]}...]; x: seconds since epoch.
+// opts: height, fill, xValue (legend time format), xRange ([min, max]
+// seconds: the x axis spans exactly that, so charts given the same range
+// line up), days (ticks on whole days; on by default when the axis spans
+// three days or more).
 export function lineChart(el, x, series, opts = {}) {
   const height = opts.height || 280;
   const fmt = (u, v) => (v === null || v === undefined ? '–' : num(v));
   const scales = { x: { time: true } };
   const xs = x.filter((v) => isFinite(v));
-  if (xs.length && Math.min(...xs) === Math.max(...xs)) {
-    scales.x.range = () => [xs[0] - 86400, xs[0] + 86400]; // one point: a day each side
+  const x0 = xs.length ? Math.min(...xs) : 0;
+  const x1 = xs.length ? Math.max(...xs) : 0;
+  let [lo, hi] = opts.xRange || [x0, x1];
+  if (!opts.xRange && x0 === x1) {
+    lo -= DAY; // one point: a day each side
+    hi += DAY;
   }
-  const axes = [{}, { values: (u, vals) => vals.map((v) => num(v)), size: 60 }];
+  // uPlot asks with the data's extremes for the whole view, and with the
+  // selection when the user zooms: only the former becomes [lo, hi].
+  if (xs.length && (lo !== x0 || hi !== x1)) {
+    scales.x.range = (u, min, max) => ((min === x0 && max === x1) || min === null ? [lo, hi] : [min, max]);
+  }
+  const xAxis = {};
+  if (opts.days || (opts.days === undefined && hi - lo >= 3 * DAY)) xAxis.incrs = DAY_INCRS;
+  const axes = [xAxis, { values: (u, vals) => vals.map((v) => num(v)), size: 60 }];
   if (series.some((s) => s.scale === 'right')) {
     scales.right = { auto: true };
     axes.push({ scale: 'right', side: 1, grid: { show: false },
@@ -75,9 +102,12 @@ export function lineChart(el, x, series, opts = {}) {
     [x, ...series.map((s) => s.values)], height);
 }
 
-// Daily values over "YYYY-MM-DD" days.
-export function dayChart(el, days, series, opts) {
-  return lineChart(el, days.map(daySeconds), series, opts);
+// Daily values over "YYYY-MM-DD" days, ticks on whole days. With
+// opts.midday each value sits in the middle of its day (for a chart that
+// shares its x range with a time series).
+export function dayChart(el, days, series, opts = {}) {
+  const off = opts.midday ? DAY / 2 : 0;
+  return lineChart(el, days.map((d) => daySeconds(d) + off), series, { days: true, ...opts });
 }
 
 // A small chart without axes or legend.

@@ -124,8 +124,9 @@ export function emptyState(title, ...lines) {
     h('h2', { text: title }), lines.map((l) => h('p', {}, l)));
 }
 
-export function noDataHint() {
-  return ['No data yet: import a saved API response on the ',
+export function noDataHint(lead = 'No data yet') {
+  return [lead + ': connect an account on the ',
+    h('a', { href: '#/sources', text: 'Sources page' }), ' (its data arrives with the next collection), import a saved API response on the ',
     h('a', { href: '#/import', text: 'Import page' }), ', or run ',
     h('code', { text: 'mediadash demo' }), ' on the server.'];
 }

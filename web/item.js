@@ -4,7 +4,7 @@
 // has it, else they are computed here from the snapshots.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
-import { h, num, fullNum, day, dateTime, dayRange, platformName, thumb, safeUrl,
+import { h, fullNum, day, dateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
   str, emptyState } from './dom.js';
 import { lineChart, dayChart } from './charts.js';
 
@@ -17,7 +17,7 @@ function value(m, k) {
 // The snapshots that carry any of METRICS, oldest first.
 function history(snaps) {
   return snaps.filter((s) => s && s.metrics && METRICS.some((k) => value(s.metrics, k) !== null))
-    .map((s) => ({ t: Date.parse(s.observed_at) / 1000, m: s.metrics }))
+    .map((s) => ({ t: Date.parse(s.observed_at) / 1000, at: s.observed_at, m: s.metrics }))
     .filter((s) => isFinite(s.t)).sort((a, b) => a.t - b.t);
 }
 
@@ -47,15 +47,35 @@ function gainsFromSnapshots(hist) {
   return { days, series };
 }
 
-async function dailyGains(platform, id, hist) {
+const DAY = 86400;
+const utcDay = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+
+// The UTC days from the first to the last snapshot of hist (at most
+// 3660, as the API takes them): both charts span exactly these days.
+function span(hist) {
+  let from = utcDay(hist[0].t);
+  const to = utcDay(hist[hist.length - 1].t);
+  if (daySeconds(to) - daySeconds(from) > 3659 * DAY) from = utcDay(daySeconds(to) - 3659 * DAY);
+  return { from, to, x: [daySeconds(from), daySeconds(to) + DAY] };
+}
+
+async function dailyGains(platform, id, hist, sp) {
   const path = '/api/v1/items/' + encodeURIComponent(platform) + '/' + encodeURIComponent(id) + '/days';
-  const d = await apiOptional(path + qs({ metrics: METRICS.join(','), range: '90d' }));
+  const d = await apiOptional(path + qs({ metrics: METRICS.join(','), from: sp.from, to: sp.to }));
   if (d && Array.isArray(d.days) && d.series && typeof d.series === 'object') {
     const series = {};
     for (const k of METRICS) series[k] = d.series[k] && Array.isArray(d.series[k].gain) ? d.series[k].gain : d.days.map(() => null);
     return { days: d.days, series };
   }
   return gainsFromSnapshots(hist);
+}
+
+// "views 1,234, likes 56 (no comments)" of one snapshot's metrics.
+function valuesText(m) {
+  const have = METRICS.filter((k) => value(m, k) !== null);
+  const missing = METRICS.filter((k) => value(m, k) === null);
+  return have.map((k) => k + ' ' + fullNum(value(m, k))).join(', ') +
+    (missing.length ? ' (no ' + missing.join(' or ') + ' reported)' : '');
 }
 
 // Latest value of every metric (a snapshot may carry only some).
@@ -125,18 +145,43 @@ export async function render(view, args, params, ctx) {
     h('section', { class: 'panel' }, h('h2', { text: 'Gained per day' }), gainsEl)));
   const hist = history(snaps);
   if (!hist.length) {
-    chartEl.appendChild(h('p', { class: 'muted', text: 'No snapshot of this item has views, likes or comments yet.' }));
-  } else {
-    lineChart(chartEl, hist.map((s) => s.t), METRICS.map((k) => ({
-      label: k, key: k, scale: k === 'views' ? 'y' : 'right', values: hist.map((s) => value(s.m, k)) })),
-    { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}' });
-  }
-  const g = await dailyGains(str(it.platform) || platform, str(it.id) || id, hist);
-  if (ctx.stale()) return;
-  if (!g || !g.days.length || !METRICS.some((k) => g.series[k].some((v) => typeof v === 'number'))) {
+    chartEl.appendChild(h('p', { class: 'muted', id: 'item-chart-empty',
+      text: 'No snapshot of this item has views, likes or comments yet. The chart appears once a collection or an import brings them.' }));
     gainsEl.appendChild(h('p', { class: 'muted', text: 'Daily gains need snapshots on at least two days.' }));
     return;
   }
-  dayChart(gainsEl, g.days, METRICS.map((k) => ({ label: k, key: k,
-    scale: k === 'views' ? 'y' : 'right', values: g.series[k] })));
+  if (hist.length === 1) {
+    // One point makes no line: say what there is and what comes next.
+    const one = hist[0];
+    chartEl.appendChild(h('p', { class: 'muted', id: 'item-chart-empty',
+      text: 'One snapshot so far (' + dateTime(one.at) + '): ' +
+        valuesText(one.m) + '. The chart appears after the next collection.' }));
+    gainsEl.appendChild(h('p', { class: 'muted', id: 'item-gains-empty',
+      text: 'Daily gains need snapshots on at least two days.' }));
+    return;
+  }
+  // Both charts span the same days: the time series from the first to the
+  // last snapshot's day, the gains in the middle of each of those days.
+  const sp = span(hist);
+  const shown = METRICS.filter((k) => hist.some((s) => value(s.m, k) !== null));
+  // Views on the left axis, the smaller counts on the right; without
+  // views everything goes on the left.
+  const scaleOf = (k, names) => (k !== 'views' && names.includes('views') ? 'right' : 'y');
+  lineChart(chartEl, hist.map((s) => s.t), shown.map((k) => ({
+    label: k, key: k, scale: scaleOf(k, shown), values: hist.map((s) => value(s.m, k)) })),
+  { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}', xRange: sp.x });
+  if (shown.length < METRICS.length) {
+    chartEl.appendChild(h('p', { class: 'muted', text: 'These snapshots report no ' +
+      METRICS.filter((k) => !shown.includes(k)).join(' or ') + '.' }));
+  }
+  const g = await dailyGains(str(it.platform) || platform, str(it.id) || id, hist, sp);
+  if (ctx.stale()) return;
+  if (!g || !g.days.length || !METRICS.some((k) => g.series[k].some((v) => typeof v === 'number'))) {
+    gainsEl.appendChild(h('p', { class: 'muted', id: 'item-gains-empty',
+      text: 'Daily gains need snapshots on at least two days.' }));
+    return;
+  }
+  const gshown = METRICS.filter((k) => g.series[k].some((v) => typeof v === 'number'));
+  dayChart(gainsEl, g.days, gshown.map((k) => ({ label: k, key: k,
+    scale: scaleOf(k, gshown), values: g.series[k] })), { midday: true, xRange: sp.x });
 }

@@ -192,6 +192,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     if (exit_code != EXIT_OK_)
         goto out;
     cfg.platform = plat.cfg;
+    if (plat.cfg->serve_secure_cookies)
+        cfg.secure_cookies = true; /* the flag or the key turns it on */
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {

@@ -105,6 +105,10 @@ static const struct opt opts[] = {
      offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
      "8388608", 0,
      "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
+    {"serve.secure_cookies", OPT_INT,
+     offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
+     "1: serve is behind a TLS proxy (as --secure-cookies): the session "
+     "cookie is __Host- and Secure, requests must come from https://"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -59,6 +59,8 @@ struct config {
     /* publishing (src/schedule): the retry policy, the YouTube upload */
     int64_t publish_retry_base_s; /* first retry after this, doubling */
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
+    /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
+    int64_t serve_secure_cookies;
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -88,6 +88,22 @@ else
   done
 fi
 
+# 2a. An item whose snapshots lack a metric: Instagram media report likes
+#     and comments, no views; two snapshots, a day apart, so it has a chart.
+python3 - "$root/tests/data/instagram/media_page1.json" "$tmp/ig-later.json" <<'PY' || die "cannot write the later Instagram page"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for m in d["data"]:
+    m["like_count"] += 100
+    m["comments_count"] += 5
+json.dump(d, open(sys.argv[2], "w"))
+PY
+for at in "$(date -u -d '-2 days' +%Y-%m-%dT%H:00:00Z)=$root/tests/data/instagram/media_page1.json" \
+  "$(date -u -d '-1 days' +%Y-%m-%dT%H:00:00Z)=$tmp/ig-later.json"; do
+  timeout 20 "$bin" --db "$db" -q import --observed-at "${at%%=*}" "${at#*=}" >"$tmp/ig.out" 2>&1 ||
+    { cat "$tmp/ig.out" >&2; die "cannot import ${at#*=}"; }
+done
+
 # 2b. A connected account the platform signed out (needs_relogin), as the
 #     collector leaves it after an invalid_grant: the Sources page and the
 #     banner must show it. No tokens: the collector makes no call for it.
