@@ -115,6 +115,62 @@ static void test_report_values(void **state)
     report_free(&r);
 }
 
+/* Beside v1 and t1: v2, published inside the range (day 11, a
+ * Wednesday, 10:00) and deleted on the platform after day 13 (no
+ * snapshot since); v3 published on the range's last day (day 25,
+ * Wednesday 08:00); v4 published the day after the range (day 26,
+ * Thursday 01:00). */
+static void test_report_deleted_and_edges(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    const struct report_platform *yt;
+
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v2", "UCa", T(11, 10), T(11, 20),
+        M_VIEWS, 1000);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v2", "UCa", T(11, 10), T(12, 20),
+        M_VIEWS, 3000);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v2", "UCa", T(11, 10), T(13, 20),
+        M_VIEWS, 3500);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v3", "UCa", T(25, 8), T(25, 20),
+        M_VIEWS, 40);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v4", "UCa", T(26, 1), T(26, 20),
+        M_VIEWS, 999);
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    assert_int_equal(yt->content, 4); /* every stored item, deleted too */
+    /* Gained in [10, 26): v1 6600; v2 1000 on its publication day (from
+     * 0), +2000, +500, then nothing; v3 40 on the last day; v4 none. */
+    assert_int_equal(yt->views_gain, 6600 + 3500 + 40);
+    assert_int_equal(yt->daily_views[1], 100 + 1000);
+    assert_int_equal(yt->daily_views[2], 100 + 2000);
+    assert_int_equal(yt->daily_views[3], 100 + 500);
+    assert_int_equal(yt->daily_views[4], 100); /* v2 gone: no gain, no dip */
+    assert_int_equal(yt->daily_views[15], 100 + 40);
+    /* Latest views keep the deleted item's last value. */
+    assert_int_equal(yt->views, 7600 + 3500 + 40 + 999);
+    assert_true(fabs(yt->engagement - 836.0 / 12139.0) < 1e-12);
+    assert_int_equal(r.ntop, 4);
+    assert_string_equal(r.top[0].item->ext_id, "v1");
+    assert_string_equal(r.top[1].item->ext_id, "v2");
+    assert_int_equal(r.top[1].gain, 3500);
+    assert_string_equal(r.top[2].item->ext_id, "t1");
+    assert_string_equal(r.top[3].item->ext_id, "v3");
+    assert_int_equal(r.top[3].gain, 40);
+    /* First-week views by publish hour over all content: v2 3500
+     * (Wednesday 10:00) is the best; v3 40 (Wednesday 08:00), v4 999
+     * (Thursday 01:00). */
+    assert_int_equal(r.best_hour, 3 * 24 + 10);
+    assert_true(r.heat.sum[3 * 24 + 10] == 3500.0);
+    assert_true(r.heat.sum[3 * 24 + 8] == 40.0);
+    assert_true(r.heat.sum[4 * 24 + 1] == 999.0);
+    /* v2's +2000 has a single day of history: no spike; v1's stays. */
+    assert_int_equal(r.nspikes, 1);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    report_free(&r);
+}
+
 static void test_report_platform_filter_and_bounds(void **state)
 {
     struct fx *f = *state;
@@ -219,6 +275,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_report_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_deleted_and_edges, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             test_report_platform_filter_and_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_sums, setup, teardown),
