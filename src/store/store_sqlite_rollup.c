@@ -233,6 +233,18 @@ static enum err day_put(struct sqlite_store *s, int64_t item, int64_t metric,
     return ERR_OK;
 }
 
+/* S_DAY_APPEND bound for one row: the same-day value v at t. */
+static sqlite3_stmt *day_append(struct sqlite_store *s, int64_t item,
+                                int64_t metric, int32_t day, int64_t t,
+                                int64_t v)
+{
+    sqlite3_stmt *st = sqlite_use(s, S_DAY_APPEND);
+    bind_key(st, item, metric, day);
+    sqlite3_bind_int64(st, 4, t);
+    sqlite3_bind_int64(st, 5, v);
+    return st;
+}
+
 enum err sqlite_rollup_append(struct sqlite_store *s,
                               const struct rollup_item *ri, int64_t metric_id,
                               bool has_prev, int64_t prev_t, int64_t prev_v,
@@ -249,13 +261,9 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
         if (defer != NULL && defer->n < VALUES_ROWS_MAX) {
             defer->mid[defer->n] = metric_id;
             defer->v[defer->n++] = v;
-        } else {
-            st = sqlite_use(s, S_DAY_APPEND);
-            bind_key(st, ri->id, metric_id, day);
-            sqlite3_bind_int64(st, 4, t);
-            sqlite3_bind_int64(st, 5, v);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                return sqlite_fail(s, err, "updating rollup");
+        } else if (sqlite3_step(day_append(s, ri->id, metric_id, day, t,
+                                           v)) != SQLITE_DONE) {
+            return sqlite_fail(s, err, "updating rollup");
         }
         if (ri->account_id == 0 || v == prev_v)
             return ERR_OK;
@@ -295,10 +303,8 @@ enum err sqlite_rollup_append_flush(struct sqlite_store *s, int64_t item_id,
     if (n == 0)
         return ERR_OK;
     if (n == 1) {
-        st = sqlite_use(s, S_DAY_APPEND);
-        bind_key(st, item_id, defer->mid[0], sqlite_rollup_day(s, t));
-        sqlite3_bind_int64(st, 4, t);
-        sqlite3_bind_int64(st, 5, defer->v[0]);
+        st = day_append(s, item_id, defer->mid[0], sqlite_rollup_day(s, t), t,
+                        defer->v[0]);
     } else {
         st = sqlite_use(s, (enum stmt_id)(S_DAY_APPEND2 + (int)n - 2));
         sqlite_bind_rows(st, item_id, t, sqlite_rollup_day(s, t), defer);
