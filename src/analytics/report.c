@@ -16,60 +16,110 @@
 #define SPIKES_MAX 20
 #define FIRST_DAYS REPORT_FIRST_DAYS /* heatmap score: first week's views */
 
+/* The counters whose gains the report sums, views first; the others
+ * are the interactions. */
+static const char *const gain_metrics[] = {M_VIEWS, M_LIKES, M_COMMENTS,
+                                           M_SHARES, M_SAVES};
+#define NGAIN_METRICS (sizeof gain_metrics / sizeof gain_metrics[0])
+
 struct build {
     struct store *st;
     const struct report_opts *o;
     struct report *r;
     struct buf *err;
     int32_t ndays;
+    size_t metric; /* the gain_metrics entry being summed */
     /* Views gained in [from, to) per content item with a known gain
      * there, gathered by the spike walk for the top list; owned. */
     struct store_ranked *gained;
     size_t ngained, gained_cap;
 };
 
+/* One account's content gains of one metric on one day: into the range
+ * or the previous range they fall in. */
 static enum err on_account_gain(void *ud, int64_t account_id, enum platform p,
                                 int32_t day, int64_t gain)
 {
     struct build *b = ud;
     struct report_platform *rp = &b->r->platform[p];
+    bool in_range = day >= b->o->from_day && day < b->o->to_day;
+    struct report_gains *g = in_range ? &rp->range : &rp->previous;
+
     (void)account_id;
-    if (day < b->o->from_day || day >= b->o->to_day)
+    if (!in_range && (day < b->r->prev_from_day || day >= b->o->from_day))
         return ERR_OK;
-    rp->views_gain += gain;
-    rp->daily_views[day - b->o->from_day] += gain;
+    if (b->metric > 0) {
+        g->interactions_gain += gain;
+        return ERR_OK;
+    }
+    g->views_gain += gain;
+    if (in_range)
+        rp->daily_views[day - b->o->from_day] += gain;
     return ERR_OK;
 }
 
-static enum err on_account(void *ud, const struct item *it)
+/* Follower growth over [from, to) into g, when there is a value. */
+static void add_growth(const struct day_point *pts, size_t n, int32_t from,
+                       int32_t to, struct report_gains *g)
+{
+    int64_t growth;
+    if (analytics_growth(pts, n, from, to, &growth)) {
+        g->followers_gain += growth;
+        g->has_followers_gain = true;
+    }
+}
+
+/* One account's followers at the end of each day of the range (its
+ * days ascending, from store_item_days), carried over days without a
+ * snapshot. */
+static void add_daily_followers(struct build *b, struct report_platform *rp,
+                                const struct store_day *days, size_t n)
+{
+    int64_t v = 0;
+    bool have = false;
+    size_t j = 0;
+
+    for (int32_t d = b->o->from_day; d < b->o->to_day; d++) {
+        for (; j < n && days[j].day <= d; j++) {
+            v = days[j].last_v;
+            have = true;
+        }
+        if (have) {
+            rp->daily_followers[d - b->o->from_day] += v;
+            rp->daily_followers_known[d - b->o->from_day] = true;
+        }
+    }
+}
+
+static enum err on_account(void *ud, const struct store_account_sum *a)
 {
     struct build *b = ud;
-    struct report_platform *rp = &b->r->platform[it->platform];
-    const struct metric *m =
-        it->nsnaps ? metrics_get(&it->snaps[0]->metrics, M_FOLLOWERS) : NULL;
+    struct report_platform *rp = &b->r->platform[a->platform];
     struct store_day *days = NULL;
     struct day_point *pts;
     size_t n = 0;
-    int64_t growth;
     enum err rc;
 
     rp->present = true;
     rp->accounts++;
-    if (m == NULL)
+    if (a->has_views) {
+        rp->channel_views += a->views;
+        rp->has_channel_views = true;
+    }
+    if (!a->has_followers)
         return ERR_OK;
-    rp->followers += m->i;
+    rp->followers += a->followers;
     rp->has_followers = true;
-    rc = store_item_days(b->st, it->id, M_FOLLOWERS, b->o->from_day,
-                         b->o->to_day, &days, &n);
+    rc = store_item_days(b->st, a->account_id, M_FOLLOWERS,
+                         b->r->prev_from_day, b->o->to_day, &days, &n);
     if (rc != ERR_OK)
         return rc;
     pts = xcalloc(n ? n : 1, sizeof *pts);
     for (size_t i = 0; i < n; i++)
         pts[i] = (struct day_point){days[i].day, days[i].last_v};
-    if (analytics_growth(pts, n, b->o->from_day, b->o->to_day, &growth)) {
-        rp->followers_gain += growth;
-        rp->has_followers_gain = true;
-    }
+    add_growth(pts, n, b->o->from_day, b->o->to_day, &rp->range);
+    add_growth(pts, n, b->r->prev_from_day, b->o->from_day, &rp->previous);
+    add_daily_followers(b, rp, days, n);
     free(pts);
     free(days);
     return ERR_OK;
@@ -239,8 +289,8 @@ static enum err on_content(void *ud, const struct store_content_sum *c)
 
     rp->present = true;
     rp->content++;
-    rp->views += c->views;
-    rp->interactions += c->interactions;
+    rp->content_views += c->views;
+    rp->content_interactions += c->interactions;
     report_heatmap_add_sum(b->st, c, &b->r->heat);
     return ERR_OK;
 }
@@ -274,40 +324,63 @@ static enum err load_top(struct build *b)
     return rc;
 }
 
+static void gains_add(struct report_gains *t, const struct report_gains *g)
+{
+    t->views_gain += g->views_gain;
+    t->interactions_gain += g->interactions_gain;
+    t->followers_gain += g->followers_gain;
+    t->has_followers_gain |= g->has_followers_gain;
+}
+
+/* The rates of one platform's (or the total's) figures. */
+static void rates(struct report_platform *x)
+{
+    x->range.has_engagement = analytics_engagement(
+        x->range.interactions_gain, 0, 0, 0, x->range.views_gain,
+        &x->range.engagement);
+    x->previous.has_engagement = analytics_engagement(
+        x->previous.interactions_gain, 0, 0, 0, x->previous.views_gain,
+        &x->previous.engagement);
+    x->has_lifetime_engagement =
+        analytics_engagement(x->content_interactions, 0, 0, 0,
+                             x->content_views, &x->lifetime_engagement);
+}
+
 static void totals(struct report *r, int32_t ndays)
 {
     struct report_platform *t = &r->total;
     for (int p = 0; p < PLATFORM_COUNT; p++) {
         const struct report_platform *rp = &r->platform[p];
-        struct report_platform *x = &r->platform[p];
-        x->has_engagement = analytics_engagement(rp->interactions, 0, 0, 0,
-                                                 rp->views, &x->engagement);
+        rates(&r->platform[p]);
         t->present |= rp->present;
         t->accounts += rp->accounts;
         t->content += rp->content;
         t->followers += rp->followers;
         t->has_followers |= rp->has_followers;
-        t->followers_gain += rp->followers_gain;
-        t->has_followers_gain |= rp->has_followers_gain;
-        t->views_gain += rp->views_gain;
-        t->views += rp->views;
-        t->interactions += rp->interactions;
-        for (int32_t d = 0; d < ndays; d++)
+        gains_add(&t->range, &rp->range);
+        gains_add(&t->previous, &rp->previous);
+        t->channel_views += rp->channel_views;
+        t->has_channel_views |= rp->has_channel_views;
+        t->content_views += rp->content_views;
+        t->content_interactions += rp->content_interactions;
+        for (int32_t d = 0; d < ndays; d++) {
             t->daily_views[d] += rp->daily_views[d];
+            t->daily_followers[d] += rp->daily_followers[d];
+            t->daily_followers_known[d] |= rp->daily_followers_known[d];
+        }
     }
-    t->has_engagement = analytics_engagement(t->interactions, 0, 0, 0,
-                                             t->views, &t->engagement);
+    rates(t);
 }
 
 static enum err build(struct build *b)
 {
-    struct item_query q = {.type = ITEM_ACCOUNT, .platform = b->o->platform,
-                           .sort = SORT_TITLE, .ascending = true};
-    enum err rc = store_list_items(b->st, &q, on_account, b, b->err);
-    if (rc == ERR_OK)
-        rc = store_account_gains(b->st, M_VIEWS, b->o->platform,
-                                 b->o->from_day, b->o->to_day,
-                                 on_account_gain, b);
+    enum err rc = store_account_sums(b->st, b->o->platform, on_account, b);
+    /* Each metric's gains over both ranges in one read. */
+    for (b->metric = 0; rc == ERR_OK && b->metric < NGAIN_METRICS;
+         b->metric++)
+        rc = store_account_gains(b->st, gain_metrics[b->metric],
+                                 b->o->platform, b->r->prev_from_day,
+                                 b->o->to_day, on_account_gain, b);
     if (rc == ERR_OK)
         rc = store_content_sums(b->st, b->o->platform, FIRST_DAYS,
                                 on_content, b);
@@ -318,10 +391,26 @@ static enum err build(struct build *b)
     return rc;
 }
 
+static void alloc_days(struct report_platform *rp, int32_t ndays)
+{
+    rp->daily_views = xcalloc((size_t)ndays, sizeof *rp->daily_views);
+    rp->daily_followers = xcalloc((size_t)ndays, sizeof *rp->daily_followers);
+    rp->daily_followers_known =
+        xcalloc((size_t)ndays, sizeof *rp->daily_followers_known);
+}
+
+static void free_days(struct report_platform *rp)
+{
+    free(rp->daily_views);
+    free(rp->daily_followers);
+    free(rp->daily_followers_known);
+}
+
 enum err report_build(struct store *st, const struct report_opts *o,
                       struct report *out, struct buf *err)
 {
-    struct build b = {st, o, out, err, o->to_day - o->from_day, NULL, 0, 0};
+    struct build b = {st, o, out, err, o->to_day - o->from_day, 0,
+                      NULL, 0, 0};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -331,11 +420,12 @@ enum err report_build(struct store *st, const struct report_opts *o,
     }
     out->from_day = o->from_day;
     out->to_day = o->to_day;
+    out->prev_from_day = o->from_day - b.ndays;
     out->zone = tz_name(store_rollup_zone(st));
     heatmap_init(&out->heat);
     for (int p = 0; p < PLATFORM_COUNT; p++)
-        out->platform[p].daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
-    out->total.daily_views = xcalloc((size_t)b.ndays, sizeof(int64_t));
+        alloc_days(&out->platform[p], b.ndays);
+    alloc_days(&out->total, b.ndays);
     rc = build(&b);
     free(b.gained);
     if (rc != ERR_OK) {
@@ -354,8 +444,8 @@ void report_free(struct report *r)
     if (r == NULL)
         return;
     for (int p = 0; p < PLATFORM_COUNT; p++)
-        free(r->platform[p].daily_views);
-    free(r->total.daily_views);
+        free_days(&r->platform[p]);
+    free_days(&r->total);
     for (size_t i = 0; i < r->ntop; i++)
         item_destroy(r->top[i].item);
     free(r->top);
@@ -378,25 +468,59 @@ static void json_day(struct jw *w, const char *key, int32_t day)
     buf_free(&b);
 }
 
+static void json_opt_i64(struct jw *w, const char *key, bool has, int64_t v)
+{
+    jw_key(w, key);
+    has ? jw_i64(w, v) : jw_null(w);
+}
+
+static void json_opt_real(struct jw *w, const char *key, bool has, double v)
+{
+    jw_key(w, key);
+    has ? jw_real(w, v) : jw_null(w);
+}
+
+/* A range's gains as members of the open object. */
+static void json_gains(struct jw *w, const struct report_gains *g)
+{
+    json_opt_i64(w, "followers_gain", g->has_followers_gain,
+                 g->followers_gain);
+    jw_kv_i64(w, "views_gain", g->views_gain);
+    jw_kv_i64(w, "interactions_gain", g->interactions_gain);
+    json_opt_real(w, "engagement", g->has_engagement, g->engagement);
+}
+
 static void json_platform(struct jw *w, const struct report_platform *rp,
                           int32_t ndays)
 {
     jw_object_begin(w);
     jw_kv_i64(w, "accounts", rp->accounts);
     jw_kv_i64(w, "content", rp->content);
-    jw_key(w, "followers");
-    rp->has_followers ? jw_i64(w, rp->followers) : jw_null(w);
-    jw_key(w, "followers_gain");
-    rp->has_followers_gain ? jw_i64(w, rp->followers_gain) : jw_null(w);
-    jw_kv_i64(w, "views_gain", rp->views_gain);
-    jw_kv_i64(w, "views", rp->views);
-    jw_kv_i64(w, "interactions", rp->interactions);
-    jw_key(w, "engagement");
-    rp->has_engagement ? jw_real(w, rp->engagement) : jw_null(w);
+    json_opt_i64(w, "followers", rp->has_followers, rp->followers);
+    json_gains(w, &rp->range);
+    jw_key(w, "previous");
+    jw_object_begin(w);
+    json_gains(w, &rp->previous);
+    jw_object_end(w);
+    jw_key(w, "lifetime");
+    jw_object_begin(w);
+    json_opt_i64(w, "channel_views", rp->has_channel_views,
+                 rp->channel_views);
+    jw_kv_i64(w, "content_views", rp->content_views);
+    jw_kv_i64(w, "content_interactions", rp->content_interactions);
+    json_opt_real(w, "engagement", rp->has_lifetime_engagement,
+                  rp->lifetime_engagement);
+    jw_object_end(w);
     jw_key(w, "daily_views_gain");
     jw_array_begin(w);
     for (int32_t d = 0; d < ndays; d++)
         jw_i64(w, rp->daily_views[d]);
+    jw_array_end(w);
+    jw_key(w, "daily_followers");
+    jw_array_begin(w);
+    for (int32_t d = 0; d < ndays; d++)
+        rp->daily_followers_known[d] ? jw_i64(w, rp->daily_followers[d])
+                                     : jw_null(w);
     jw_array_end(w);
     jw_object_end(w);
 }
@@ -416,6 +540,11 @@ void report_json(struct jw *w, const struct report *r)
     json_day(w, "from", r->from_day);
     json_day(w, "to", r->to_day - 1);
     jw_kv_str(w, "zone", r->zone ? r->zone : "UTC");
+    jw_key(w, "previous");
+    jw_object_begin(w);
+    json_day(w, "from", r->prev_from_day);
+    json_day(w, "to", r->from_day - 1);
+    jw_object_end(w);
     jw_key(w, "platforms");
     jw_object_begin(w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
@@ -477,4 +606,13 @@ enum err report_parse_range(const char *s, int32_t *days)
         return ERR_INVALID;
     *days = (int32_t)v;
     return ERR_OK;
+}
+
+bool report_change(int64_t cur, int64_t prev, double *out)
+{
+    if (prev == 0)
+        return false;
+    *out = ((double)cur - (double)prev) /
+           (prev < 0 ? -(double)prev : (double)prev);
+    return true;
 }

@@ -18,18 +18,38 @@ struct report_opts {
     size_t top_n;
 };
 
+/* What a range gained: the report's range, or the equal range just
+ * before it. Owned accounts and their content only (store.h). */
+struct report_gains {
+    int64_t views_gain;        /* content views gained in the range */
+    int64_t interactions_gain; /* likes+comments+shares+saves gained */
+    int64_t followers_gain;    /* the accounts' follower growth */
+    bool has_followers_gain;   /* some account has followers by then */
+    double engagement;         /* interactions_gain / views_gain */
+    bool has_engagement;       /* false without views gained (<= 0) */
+};
+
 struct report_platform {
     bool present;             /* has at least one account or item */
     int64_t accounts, content;
     int64_t followers;        /* sum of the accounts' latest followers */
-    int64_t followers_gain;   /* their growth over the range */
-    bool has_followers, has_followers_gain;
-    int64_t views_gain;       /* content views gained in the range */
-    int64_t interactions;     /* likes+comments+shares+saves, latest */
-    int64_t views;            /* content views, latest */
-    double engagement;        /* interactions / views */
-    bool has_engagement;
+    bool has_followers;
+    struct report_gains range;    /* [from_day, to_day) */
+    struct report_gains previous; /* [prev_from_day, from_day) */
+    /* Lifetime: latest values, whatever the range. */
+    int64_t channel_views;     /* the accounts' own view counts (a
+                                * channel's lifetime views) */
+    bool has_channel_views;
+    int64_t content_views;     /* the stored content's latest views */
+    int64_t content_interactions; /* and likes+comments+shares+saves */
+    double lifetime_engagement;   /* content_interactions / content_views */
+    bool has_lifetime_engagement;
     int64_t *daily_views;     /* views gained per day, to_day-from_day */
+    /* Followers at the end of each day of the range: the sum of the
+     * accounts' last known values (a day without a snapshot keeps the
+     * one before); known[d] false before any account has one. */
+    int64_t *daily_followers;
+    bool *daily_followers_known;
 };
 
 struct report_top {
@@ -46,6 +66,8 @@ struct report_spike {
 
 struct report {
     int32_t from_day, to_day;
+    int32_t prev_from_day; /* the previous range: [prev_from_day, from_day),
+                            * as many days as the report's */
     const char *zone; /* the rollup zone's name; borrowed from the store */
     struct report_platform platform[PLATFORM_COUNT];
     struct report_platform total; /* across platforms */
@@ -76,6 +98,10 @@ void report_heatmap_add(struct store *st, const struct item *it,
 void report_heatmap_add_sum(struct store *st,
                             const struct store_content_sum *c,
                             struct heatmap *h);
+
+/* The relative change from prev to cur, (cur - prev) / |prev| (0.12
+ * for +12%); false when prev is 0 (no base to compare with). */
+bool report_change(int64_t cur, int64_t prev, double *out);
 
 /* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
 enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;

@@ -86,46 +86,128 @@ static void fmt_day(int32_t day, struct buf *b)
         buf_setf(b, "?");
 }
 
-static void print_platforms(const struct report *r)
-{
-    static const char *const h[] = {"PLATFORM",  "ACCOUNTS", "CONTENT",
-                                    "FOLLOWERS", "+FOLLOWERS", "+VIEWS",
-                                    "ENGAGEMENT"};
-    static const bool right[] = {false, true, true, true, true, true, true};
-    struct table *t = table_create(7, h, right);
-    struct buf c[7];
+#define REPORT_COLS 8
 
-    for (int i = 0; i < 7; i++)
+/* One row's cells: cells[0] is the platform, filled by the caller. */
+typedef void (*row_fn)(const struct report *r,
+                       const struct report_platform *rp, struct buf *cells);
+
+/* A table with a row per present platform and one for all of them. */
+static void print_rows(const struct report *r, size_t ncols,
+                       const char *const *h, const bool *right, row_fn fn)
+{
+    struct table *t = table_create(ncols, h, right);
+    struct buf c[REPORT_COLS];
+
+    for (size_t i = 0; i < ncols; i++)
         buf_init(&c[i], 64);
     for (int p = 0; p <= PLATFORM_COUNT; p++) {
         const struct report_platform *rp =
             p < PLATFORM_COUNT ? &r->platform[p] : &r->total;
-        const char *row[7];
+        const char *row[REPORT_COLS];
         if (!rp->present)
             continue;
-        for (int i = 0; i < 7; i++)
+        for (size_t i = 0; i < ncols; i++)
             buf_reset(&c[i]);
-        row[0] = p < PLATFORM_COUNT ? platform_name(p) : "all";
-        fmt_count(rp->accounts, &c[1]);
-        fmt_count(rp->content, &c[2]);
-        if (rp->has_followers)
-            fmt_count(rp->followers, &c[3]);
-        if (rp->has_followers_gain) {
-            buf_catf(&c[4], rp->followers_gain >= 0 ? "+" : "");
-            fmt_count(rp->followers_gain, &c[4]);
-        }
-        buf_catf(&c[5], rp->views_gain >= 0 ? "+" : "");
-        fmt_count(rp->views_gain, &c[5]);
-        if (rp->has_engagement)
-            buf_catf(&c[6], "%.2f%%", rp->engagement * 100);
-        for (int i = 1; i < 7; i++)
+        buf_setf(&c[0], "%s", p < PLATFORM_COUNT ? platform_name(p) : "all");
+        fn(r, rp, c);
+        for (size_t i = 0; i < ncols; i++)
             row[i] = buf_cstr(&c[i]);
         table_add(t, row);
     }
     table_print(t, stdout, -1, 0);
     table_destroy(t);
-    for (int i = 0; i < 7; i++)
+    for (size_t i = 0; i < ncols; i++)
         buf_free(&c[i]);
+}
+
+static void fmt_signed(int64_t v, struct buf *b)
+{
+    buf_catf(b, v >= 0 ? "+" : "");
+    fmt_count(v, b);
+}
+
+static void fmt_rate(bool has, double v, struct buf *b)
+{
+    if (has)
+        buf_catf(b, "%.2f%%", v * 100);
+}
+
+static void range_row(const struct report *r, const struct report_platform *rp,
+                      struct buf *c)
+{
+    (void)r;
+    fmt_count(rp->accounts, &c[1]);
+    fmt_count(rp->content, &c[2]);
+    if (rp->has_followers)
+        fmt_count(rp->followers, &c[3]);
+    if (rp->range.has_followers_gain)
+        fmt_signed(rp->range.followers_gain, &c[4]);
+    fmt_signed(rp->range.views_gain, &c[5]);
+    fmt_signed(rp->range.interactions_gain, &c[6]);
+    fmt_rate(rp->range.has_engagement, rp->range.engagement, &c[7]);
+}
+
+/* "+1,200 (+12%)": the previous range's gain and the change from it. */
+static void fmt_prev(int64_t prev, int64_t cur, struct buf *b)
+{
+    double ch;
+    fmt_signed(prev, b);
+    if (report_change(cur, prev, &ch))
+        buf_catf(b, " (%+.0f%%)", ch * 100);
+}
+
+static void previous_row(const struct report *r,
+                         const struct report_platform *rp, struct buf *c)
+{
+    const struct report_gains *g = &rp->range, *p = &rp->previous;
+    (void)r;
+    if (p->has_followers_gain)
+        fmt_prev(p->followers_gain, g->followers_gain, &c[1]);
+    fmt_prev(p->views_gain, g->views_gain, &c[2]);
+    fmt_prev(p->interactions_gain, g->interactions_gain, &c[3]);
+    fmt_rate(p->has_engagement, p->engagement, &c[4]);
+    if (p->has_engagement && g->has_engagement)
+        buf_catf(&c[4], " (%+.2f pts)", (g->engagement - p->engagement) * 100);
+}
+
+static void lifetime_row(const struct report *r,
+                         const struct report_platform *rp, struct buf *c)
+{
+    (void)r;
+    if (rp->has_channel_views)
+        fmt_count(rp->channel_views, &c[1]);
+    fmt_count(rp->content_views, &c[2]);
+    fmt_count(rp->content_interactions, &c[3]);
+    fmt_rate(rp->has_lifetime_engagement, rp->lifetime_engagement, &c[4]);
+}
+
+static void print_platforms(const struct report *r)
+{
+    static const char *const h[] = {
+        "PLATFORM", "ACCOUNTS",      "CONTENT",   "FOLLOWERS", "+FOLLOWERS",
+        "+VIEWS",   "+INTERACTIONS", "ENGAGEMENT"};
+    static const char *const hp[] = {"PLATFORM", "+FOLLOWERS", "+VIEWS",
+                                     "+INTERACTIONS", "ENGAGEMENT"};
+    static const char *const hl[] = {"PLATFORM", "CHANNEL VIEWS",
+                                     "CONTENT VIEWS", "INTERACTIONS",
+                                     "ENGAGEMENT"};
+    static const bool right[] = {false, true, true, true,
+                                 true,  true, true, true};
+    struct buf a, b;
+
+    buf_init(&a, 32);
+    buf_init(&b, 32);
+    print_rows(r, 8, h, right, range_row);
+    fmt_day(r->prev_from_day, &a);
+    fmt_day(r->from_day - 1, &b);
+    printf("\nPrevious %d days (%s .. %s), and the change from them\n",
+           (int)(r->from_day - r->prev_from_day), buf_cstr(&a), buf_cstr(&b));
+    print_rows(r, 5, hp, right, previous_row);
+    printf("\nLifetime (latest values, whatever the range)\n");
+    print_rows(r, 5, hl, right, lifetime_row);
+    buf_free(&a);
+    buf_free(&b);
 }
 
 static void print_top(const struct report *r)
@@ -163,14 +245,18 @@ static void print_text(const struct report *r)
     buf_init(&b, 64);
     fmt_day(r->from_day, &a);
     fmt_day(r->to_day - 1, &b);
-    printf("Report %s .. %s (%d days, UTC days)\n\n", buf_cstr(&a),
-           buf_cstr(&b), (int)(r->to_day - r->from_day));
+    printf("Report %s .. %s (%d days, days in %s)\n\n", buf_cstr(&a),
+           buf_cstr(&b), (int)(r->to_day - r->from_day),
+           r->zone ? r->zone : "UTC");
     if (!r->total.present) {
         printf("No data yet: import saved API responses with "
                "'mediadash import FILE...'.\n");
         goto out;
     }
     print_platforms(r);
+    printf("\nOwned accounts only. +VIEWS: views the content gained in the "
+           "range; +INTERACTIONS: likes, comments, shares and saves it "
+           "gained; ENGAGEMENT: +INTERACTIONS / +VIEWS.\n");
     printf("\nTop %zu content by views gained\n", r->ntop);
     if (r->ntop)
         print_top(r);

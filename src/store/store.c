@@ -151,6 +151,12 @@ enum err store_content_sums(struct store *st, int platform,
     return st->ops->content_sums(st, platform, first_days, fn, ud);
 }
 
+enum err store_account_sums(struct store *st, int platform,
+                            store_account_sum_fn fn, void *ud)
+{
+    return st->ops->account_sums(st, platform, fn, ud);
+}
+
 enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud)

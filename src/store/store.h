@@ -216,6 +216,28 @@ enum err store_content_sums(struct store *st, int platform,
                             int32_t first_days, store_content_sum_fn fn,
                             void *ud) WARN_UNUSED;
 
+/* One owned account's latest figures for the overview, from item_latest
+ * (no raw snapshots). */
+struct store_account_sum {
+    int64_t account_id;
+    enum platform platform;
+    int64_t followers;  /* latest integer followers, when has_followers */
+    bool has_followers;
+    int64_t views;      /* latest integer views of the account itself: the
+                         * platform's lifetime count (a channel's), when
+                         * has_views */
+    bool has_views;
+};
+typedef enum err (*store_account_sum_fn)(void *ud,
+                                         const struct store_account_sum *a);
+/* Call fn per account with role 'own' (of platform, or all when
+ * platform < 0), in id order; tracked accounts are left out, as from
+ * every read below that sums or ranks (store_content_sums,
+ * store_account_gains, store_content_gains, store_top_gains). A non-OK
+ * return from fn stops the walk and is returned. */
+enum err store_account_sums(struct store *st, int platform,
+                            store_account_sum_fn fn, void *ud) WARN_UNUSED;
+
 /* Called per (account, day) with the sum of its content's gains. */
 typedef enum err (*store_gain_fn)(void *ud, int64_t account_id,
                                   enum platform p, int32_t day, int64_t gain);

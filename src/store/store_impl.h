@@ -39,6 +39,8 @@ struct store_ops {
     enum err (*content_sums)(struct store *st, int platform,
                              int32_t first_days, store_content_sum_fn fn,
                              void *ud);
+    enum err (*account_sums)(struct store *st, int platform,
+                             store_account_sum_fn fn, void *ud);
     enum err (*account_gains)(struct store *st, const char *metric,
                               int platform, int32_t from, int32_t to,
                               store_gain_fn fn, void *ud);

@@ -1099,6 +1099,7 @@ static const struct store_ops sqlite_ops = {
     .item_days = sq_item_days,
     .item_gain_sum = sq_item_gain_sum,
     .content_sums = sq_content_sums,
+    .account_sums = sq_account_sums,
     .account_gains = sq_account_gains,
     .content_gains = sq_content_gains,
     .top_gains = sq_top_gains,

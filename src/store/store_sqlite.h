@@ -249,6 +249,8 @@ enum err sq_content_sums(struct store *st, int platform, int32_t first_days,
 /* Register mediadash_day(t): the rollup day of instant t (NULL stays
  * NULL), for statements that need a day per row. */
 enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err);
+enum err sq_account_sums(struct store *st, int platform,
+                         store_account_sum_fn fn, void *ud);
 enum err sq_account_gains(struct store *st, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
                           void *ud);

@@ -128,8 +128,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
     "d.day >= mediadash_day(i.published_at) AND "                            \
     "d.day < mediadash_day(i.published_at) + ?7) "                           \
-    "FROM item i WHERE i.type = 'content' AND (?1 IS NULL OR "                \
-    "i.platform = ?1) ORDER BY i.id"
+    "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "           \
+    "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
 
 enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
                          store_content_sum_fn fn, void *ud)
@@ -178,6 +178,57 @@ out:
     return rc;
 }
 
+/* Per owned account (id order): the latest integer followers and views,
+ * each a primary-key read of item_latest. */
+#define SQL_ACCOUNT_SUMS                                                      \
+    "SELECT i.id, i.platform, "                                              \
+    "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "           \
+    "l.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
+    "l.rval IS NULL), "                                                       \
+    "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "           \
+    "l.metric_id = (SELECT id FROM metric WHERE name = ?3) AND "              \
+    "l.rval IS NULL) "                                                        \
+    "FROM item i WHERE i.type = 'account' AND i.role = 'own' AND "           \
+    "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
+
+enum err sq_account_sums(struct store *base, int platform,
+                         store_account_sum_fn fn, void *ud)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, SQL_ACCOUNT_SUMS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        (platform >= 0 &&
+         sqlite3_bind_text(st, 1, platform_name(platform), -1,
+                           SQLITE_STATIC) != SQLITE_OK) ||
+        sqlite3_bind_text(st, 2, M_FOLLOWERS, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 3, M_VIEWS, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_account_sum a = {0};
+        if (platform_from_name((const char *)sqlite3_column_text(st, 1),
+                               &a.platform) != ERR_OK)
+            continue; /* the CHECK constraint makes this unreachable */
+        a.account_id = sqlite3_column_int64(st, 0);
+        a.has_followers = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        a.followers = sqlite3_column_int64(st, 2);
+        a.has_views = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        a.views = sqlite3_column_int64(st, 3);
+        rc = fn(ud, &a);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Prepare sql and bind the parameters every range read shares: ?1
  * metric name, ?2 and ?3 the days [from, to), ?4 the platform (NULL:
  * all). *out is finalized by the caller, also on failure. */
@@ -200,7 +251,8 @@ static enum err prepare_range(struct sqlite_store *s, const char *sql,
     "SELECT d.account_id, i.platform, d.day, d.gain FROM account_day d "      \
     "JOIN item i ON i.id = d.account_id WHERE d.metric_id = (SELECT id FROM " \
     "metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 AND "             \
-    "(?4 IS NULL OR i.platform = ?4) ORDER BY d.account_id, d.day"
+    "i.role = 'own' AND (?4 IS NULL OR i.platform = ?4) "                     \
+    "ORDER BY d.account_id, d.day"
 
 enum err sq_account_gains(struct store *base, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
@@ -235,8 +287,8 @@ out:
  * loaded first, as ids in ascending order, so each row's item is a binary
  * search, not a join. */
 #define SQL_CONTENT_IDS                                                       \
-    "SELECT id FROM item WHERE type = 'content' AND (?1 IS NULL OR "          \
-    "platform = ?1) ORDER BY id"
+    "SELECT id FROM item WHERE type = 'content' AND role = 'own' AND "        \
+    "(?1 IS NULL OR platform = ?1) ORDER BY id"
 #define SQL_METRIC_RANGE                                                      \
     "SELECT item_id, day, gain FROM item_day WHERE metric_id = (SELECT id "   \
     "FROM metric WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS "    \
@@ -337,8 +389,8 @@ out:
     "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d INDEXED "   \
     "BY item_day_by_item ON d.item_id = i.id AND d.metric_id = (SELECT id "   \
     "FROM metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE "      \
-    "d.gain IS NOT NULL AND i.type = 'content' AND (?4 IS NULL OR "           \
-    "i.platform = ?4) ORDER BY i.id, d.day"
+    "d.gain IS NOT NULL AND i.type = 'content' AND i.role = 'own' AND "       \
+    "(?4 IS NULL OR i.platform = ?4) ORDER BY i.id, d.day"
 
 static enum err content_gains_by_item(struct sqlite_store *s,
                                       const char *metric, int platform,

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "analytics/report.h"
@@ -84,18 +85,26 @@ static void test_report_values(void **state)
     assert_int_equal(yt->content, 1);
     assert_int_equal(tt->accounts, 1); /* created bare from the video */
     assert_int_equal(yt->followers, 1250);
-    assert_true(yt->has_followers_gain);
-    assert_int_equal(yt->followers_gain, 150); /* 1250 (day 20) - 1100 */
-    assert_int_equal(yt->views_gain, 100 * 16 + 5000);
-    assert_int_equal(tt->views_gain, 50 * 16);
-    assert_int_equal(r.total.views_gain, 6600 + 800);
+    assert_true(yt->range.has_followers_gain);
+    assert_int_equal(yt->range.followers_gain, 150); /* 1250 (day 20) - 1100 */
+    assert_int_equal(yt->range.views_gain, 100 * 16 + 5000);
+    assert_int_equal(tt->range.views_gain, 50 * 16);
+    assert_int_equal(r.total.range.views_gain, 6600 + 800);
     assert_int_equal(yt->daily_views[0], 100);      /* day 10 */
     assert_int_equal(yt->daily_views[10], 5100);    /* day 20 */
     assert_int_equal(r.total.daily_views[10], 5150);
-    /* Engagement from the latest values: (760 + 76) / 7600. */
-    assert_true(yt->has_engagement);
-    assert_true(fabs(yt->engagement - 836.0 / 7600.0) < 1e-12);
-    assert_true(tt->has_engagement && tt->engagement == 0.0); /* no likes */
+    /* Engagement over the range: v1's likes and comments were first seen
+     * on day 25, long after publication, so nothing is known to have
+     * been gained: 0 / 6600. Lifetime, from the latest values:
+     * (760 + 76) / 7600. */
+    assert_true(yt->range.has_engagement && yt->range.engagement == 0.0);
+    assert_int_equal(yt->range.interactions_gain, 0);
+    assert_true(yt->has_lifetime_engagement);
+    assert_true(fabs(yt->lifetime_engagement - 836.0 / 7600.0) < 1e-12);
+    assert_int_equal(yt->content_views, 7600);
+    assert_int_equal(yt->content_interactions, 836);
+    assert_false(yt->has_channel_views); /* UCa has no views of its own */
+    assert_true(tt->range.has_engagement && tt->range.engagement == 0.0);
     /* Top by views gained in the range. */
     assert_int_equal(r.ntop, 2);
     assert_string_equal(r.top[0].item->ext_id, "v1");
@@ -142,15 +151,15 @@ static void test_report_deleted_and_edges(void **state)
     assert_int_equal(yt->content, 4); /* every stored item, deleted too */
     /* Gained in [10, 26): v1 6600; v2 1000 on its publication day (from
      * 0), +2000, +500, then nothing; v3 40 on the last day; v4 none. */
-    assert_int_equal(yt->views_gain, 6600 + 3500 + 40);
+    assert_int_equal(yt->range.views_gain, 6600 + 3500 + 40);
     assert_int_equal(yt->daily_views[1], 100 + 1000);
     assert_int_equal(yt->daily_views[2], 100 + 2000);
     assert_int_equal(yt->daily_views[3], 100 + 500);
     assert_int_equal(yt->daily_views[4], 100); /* v2 gone: no gain, no dip */
     assert_int_equal(yt->daily_views[15], 100 + 40);
     /* Latest views keep the deleted item's last value. */
-    assert_int_equal(yt->views, 7600 + 3500 + 40 + 999);
-    assert_true(fabs(yt->engagement - 836.0 / 12139.0) < 1e-12);
+    assert_int_equal(yt->content_views, 7600 + 3500 + 40 + 999);
+    assert_true(fabs(yt->lifetime_engagement - 836.0 / 12139.0) < 1e-12);
     assert_int_equal(r.ntop, 4);
     assert_string_equal(r.top[0].item->ext_id, "v1");
     assert_string_equal(r.top[1].item->ext_id, "v2");
@@ -179,7 +188,7 @@ static void test_report_platform_filter_and_bounds(void **state)
 
     assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
     assert_false(r.platform[PLATFORM_YOUTUBE].present);
-    assert_int_equal(r.total.views_gain, 800);
+    assert_int_equal(r.total.range.views_gain, 800);
     assert_int_equal(r.ntop, 1);
     report_free(&r);
     o.from_day = o.to_day; /* an empty range is refused */
@@ -271,6 +280,223 @@ static void test_content_sums(void **state)
     assert_int_equal(s.row[0].first_gain, 200);
 }
 
+/* v1's likes and comments over time, beside the setup's (likes 760 and
+ * comments 76 on day 25): likes 50 (day 5), 120 (12), 300 (17), 400
+ * (24); comments 10 (day 5), 30 (24). Their first day (5) has no known
+ * gain (first seen after publication); then likes +70 (12), +180 (17),
+ * +100 (24), +360 (25); comments +20 (24), +46 (25). And the channel's
+ * own lifetime views, 50000 on day 25. */
+static void put_interactions(struct fx *f)
+{
+    static const struct {
+        int day;
+        const char *metric;
+        int64_t v;
+    } rows[] = {{5, M_LIKES, 50},    {12, M_LIKES, 120}, {17, M_LIKES, 300},
+                {24, M_LIKES, 400},  {5, M_COMMENTS, 10},
+                {24, M_COMMENTS, 30}};
+
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "v1", "UCa", T(0, 18),
+            T(rows[i].day, 20), rows[i].metric, rows[i].v);
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCa", NULL, TIME_NONE, T(25, 12),
+        M_VIEWS, 50000);
+}
+
+static bool near(double a, double b)
+{
+    return fabs(a - b) < 1e-12;
+}
+
+/* Range engagement = interactions gained / views gained, and the same
+ * figures for the equal range before, by hand. */
+static void test_report_range_engagement(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    const struct report_platform *yt, *tt;
+    double ch;
+
+    put_interactions(f);
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.prev_from_day, D0 - 6); /* 16 days before day 10 */
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    tt = &r.platform[PLATFORM_TIKTOK];
+    /* [10, 26): views 100 x 16 + 5000; likes 70 + 180 + 100 + 360,
+     * comments 20 + 46. */
+    assert_int_equal(yt->range.views_gain, 6600);
+    assert_int_equal(yt->range.interactions_gain, 710 + 66);
+    assert_true(yt->range.has_engagement);
+    assert_true(near(yt->range.engagement, 776.0 / 6600.0));
+    /* [-6, 10): v1 +100 a day on days 0..9 (day 0 from 0), no known
+     * interaction gain; followers 1100 (day 9) - 1000 (day 0, the first
+     * value: none before the range). */
+    assert_int_equal(yt->previous.views_gain, 1000);
+    assert_int_equal(yt->previous.interactions_gain, 0);
+    assert_true(yt->previous.has_engagement && yt->previous.engagement == 0.0);
+    assert_true(yt->previous.has_followers_gain);
+    assert_int_equal(yt->previous.followers_gain, 100);
+    assert_int_equal(yt->range.followers_gain, 150);
+    /* t1: +50 a day from day 3 (published then): 7 days before, 16 in. */
+    assert_int_equal(tt->previous.views_gain, 350);
+    assert_int_equal(tt->range.views_gain, 800);
+    assert_false(tt->previous.has_followers_gain); /* ttu has none */
+    /* Totals. */
+    assert_int_equal(r.total.range.views_gain, 7400);
+    assert_int_equal(r.total.range.interactions_gain, 776);
+    assert_true(near(r.total.range.engagement, 776.0 / 7400.0));
+    assert_int_equal(r.total.previous.views_gain, 1350);
+    assert_int_equal(r.total.previous.followers_gain, 100);
+    /* Lifetime figures stay what they were. */
+    assert_true(yt->has_channel_views);
+    assert_int_equal(yt->channel_views, 50000);
+    assert_int_equal(r.total.channel_views, 50000);
+    assert_true(near(yt->lifetime_engagement, 836.0 / 7600.0));
+    /* Followers at the end of each day: 1100 until day 19, 1250 from
+     * day 20; TikTok has none. */
+    for (int d = 0; d < 16; d++) {
+        assert_true(yt->daily_followers_known[d]);
+        assert_int_equal(yt->daily_followers[d], d < 10 ? 1100 : 1250);
+        assert_false(tt->daily_followers_known[d]);
+        assert_int_equal(r.total.daily_followers[d], d < 10 ? 1100 : 1250);
+    }
+    /* +560% views: (6600 - 1000) / 1000. */
+    assert_true(report_change(yt->range.views_gain, yt->previous.views_gain,
+                              &ch));
+    assert_true(near(ch, 5.6));
+    report_free(&r);
+}
+
+/* A 7-day range against the 7 days before it: both have engagement of
+ * their own, and neither is the 16-day range's. */
+static void test_report_week_vs_previous_week(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 19, D0 + 26, -1, 10};
+    struct report r;
+    const struct report_platform *yt;
+
+    put_interactions(f);
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.prev_from_day, D0 + 12);
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    /* [19, 26): views 100 x 7 + 5000; likes +100 +360; comments +20
+     * +46. */
+    assert_int_equal(yt->range.views_gain, 5700);
+    assert_int_equal(yt->range.interactions_gain, 526);
+    assert_true(near(yt->range.engagement, 526.0 / 5700.0));
+    /* [12, 19): views 700; likes +70 (day 12) +180 (day 17). */
+    assert_int_equal(yt->previous.views_gain, 700);
+    assert_int_equal(yt->previous.interactions_gain, 250);
+    assert_true(near(yt->previous.engagement, 250.0 / 700.0));
+    /* Followers: 1250 - 1100 in range; no snapshot in [12, 19), so its
+     * growth is unknown (null), not 0. */
+    assert_int_equal(yt->range.followers_gain, 150);
+    assert_false(yt->previous.has_followers_gain);
+    assert_false(r.total.previous.has_followers_gain);
+    /* t1 +50 a day: 350 in each week, no interactions: rate 0. */
+    assert_int_equal(r.platform[PLATFORM_TIKTOK].range.views_gain, 350);
+    assert_int_equal(r.platform[PLATFORM_TIKTOK].previous.views_gain, 350);
+    assert_true(near(r.total.range.engagement, 526.0 / 6050.0));
+    assert_true(near(r.total.previous.engagement, 250.0 / 1050.0));
+    report_free(&r);
+}
+
+/* A range without any views gained has no engagement (null), and the
+ * range before the first data none either. */
+static void test_report_no_views_no_engagement(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 - 20, D0 - 10, -1, 10};
+    struct report r;
+    double ch;
+
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.total.range.views_gain, 0);
+    assert_false(r.total.range.has_engagement);
+    assert_false(r.total.previous.has_engagement);
+    assert_false(r.total.range.has_followers_gain);
+    assert_false(r.total.daily_followers_known[0]);
+    assert_false(report_change(5, 0, &ch)); /* no base */
+    assert_true(report_change(-50, -100, &ch) && near(ch, 0.5));
+    assert_true(report_change(0, 200, &ch) && near(ch, -1.0));
+    report_free(&r);
+}
+
+/* Mark an account and its content as someone else's, as `accounts set
+ * --role tracked` will (directly in SQL: that command is not ours). */
+static void set_tracked(struct fx *f, const char *account)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "UPDATE item SET role = 'tracked' WHERE ext_id = ?1"
+                           " OR account_id = (SELECT id FROM item WHERE "
+                           "ext_id = ?1)",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assert_true(sqlite3_changes(db) >= 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* A tracked YouTube channel UCt (followers 5000 on day 9, 7000 on day
+ * 20) with x1 (+1000 views a day and 10 likes a day) counts while it is
+ * owned, and nowhere in the report once it is tracked. */
+static void test_report_owned_only(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    const struct report_platform *yt;
+
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCt", NULL, TIME_NONE, T(9, 12),
+        M_FOLLOWERS, 5000);
+    put(f, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCt", NULL, TIME_NONE, T(20, 12),
+        M_FOLLOWERS, 7000);
+    for (int d = 0; d <= 25; d++) {
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x1", "UCt", T(0, 18),
+            T(d, 20), M_VIEWS, 1000 * (d + 1));
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x1", "UCt", T(0, 18),
+            T(d, 20), M_LIKES, 10 * (d + 1));
+    }
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    assert_int_equal(yt->accounts, 2);
+    assert_int_equal(yt->followers, 1250 + 7000);
+    assert_int_equal(yt->range.followers_gain, 150 + 2000);
+    assert_int_equal(yt->range.views_gain, 6600 + 16000);
+    assert_int_equal(yt->range.interactions_gain, 160);
+    assert_string_equal(r.top[0].item->ext_id, "x1");
+    report_free(&r);
+
+    set_tracked(f, "UCt");
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    yt = &r.platform[PLATFORM_YOUTUBE];
+    assert_int_equal(yt->accounts, 1);
+    assert_int_equal(yt->content, 1);
+    assert_int_equal(yt->followers, 1250);
+    assert_int_equal(yt->range.followers_gain, 150);
+    assert_int_equal(yt->range.views_gain, 6600);
+    assert_int_equal(yt->range.interactions_gain, 0);
+    assert_int_equal(yt->previous.views_gain, 1000);
+    assert_int_equal(yt->content_views, 7600);
+    assert_int_equal(yt->daily_followers[0], 1100);
+    assert_int_equal(yt->daily_views[0], 100);
+    assert_int_equal(r.total.range.views_gain, 7400);
+    assert_int_equal(r.ntop, 2);
+    assert_string_equal(r.top[0].item->ext_id, "v1");
+    assert_string_equal(r.top[1].item->ext_id, "t1");
+    report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +506,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_report_platform_filter_and_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_sums, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_range_engagement, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_week_vs_previous_week,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_no_views_no_engagement,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_owned_only, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
