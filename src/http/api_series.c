@@ -237,8 +237,10 @@ struct eng_sum {
 
 struct eng {
     struct api_range r;
-    size_t k; /* the metric being summed */
+    int32_t prev_from; /* the previous range: [prev_from, r.from_day) */
+    size_t k;          /* the metric being summed */
     struct eng_sum per[PLATFORM_COUNT], total;
+    struct eng_sum prev[PLATFORM_COUNT], prev_total;
 };
 
 static enum err on_eng_gain(void *ud, int64_t account_id, enum platform p,
@@ -246,10 +248,13 @@ static enum err on_eng_gain(void *ud, int64_t account_id, enum platform p,
 {
     struct eng *e = ud;
     (void)account_id;
-    if (day < e->r.from_day || day >= e->r.to_day)
-        return ERR_OK;
-    e->per[p].v[e->k] += gain;
-    e->total.v[e->k] += gain;
+    if (day >= e->r.from_day && day < e->r.to_day) {
+        e->per[p].v[e->k] += gain;
+        e->total.v[e->k] += gain;
+    } else if (day >= e->prev_from && day < e->r.from_day) {
+        e->prev[p].v[e->k] += gain;
+        e->prev_total.v[e->k] += gain;
+    }
     return ERR_OK;
 }
 
@@ -267,6 +272,19 @@ static void json_eng(struct jw *w, const struct eng_sum *s)
         jw_real(w, rate);
     else
         jw_null(w);
+}
+
+/* {E..., "previous": {E...}}: a range's sums and the previous range's. */
+static void json_eng_obj(struct jw *w, const struct eng_sum *s,
+                         const struct eng_sum *prev)
+{
+    jw_object_begin(w);
+    json_eng(w, s);
+    jw_key(w, "previous");
+    jw_object_begin(w);
+    json_eng(w, prev);
+    jw_object_end(w);
+    jw_object_end(w);
 }
 
 /* One item's gains of the engagement metrics over r. */
@@ -331,26 +349,28 @@ void api_engagement(struct http_request *req, struct http_response *res)
         !api_arg_platform(req, res, &platform) ||
         !api_arg_int(req, res, "limit", 1, TOP_MAX, &limit))
         return;
+    /* Both ranges in one read per metric. */
+    e.prev_from = e.r.from_day - (e.r.to_day - e.r.from_day);
     for (e.k = 0; e.k < NENG && rc == ERR_OK; e.k++)
         rc = store_account_gains(req->st, engagement_metrics[e.k], platform,
-                                 e.r.from_day, e.r.to_day, on_eng_gain, &e);
+                                 e.prev_from, e.r.to_day, on_eng_gain, &e);
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     api_json_range(&w, &e.r, false);
+    jw_key(&w, "previous");
+    jw_object_begin(&w);
+    api_json_range(&w, &(struct api_range){e.prev_from, e.r.from_day}, false);
+    jw_object_end(&w);
     jw_key(&w, "platforms");
     jw_object_begin(&w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
         if (platform < 0 || platform == p) {
             jw_key(&w, platform_name((enum platform)p));
-            jw_object_begin(&w);
-            json_eng(&w, &e.per[p]);
-            jw_object_end(&w);
+            json_eng_obj(&w, &e.per[p], &e.prev[p]);
         }
     jw_object_end(&w);
     jw_key(&w, "total");
-    jw_object_begin(&w);
-    json_eng(&w, &e.total);
-    jw_object_end(&w);
+    json_eng_obj(&w, &e.total, &e.prev_total);
     if (rc == ERR_OK)
         rc = json_eng_items(&w, req->st, &e.r, platform, (size_t)limit);
     jw_object_end(&w);

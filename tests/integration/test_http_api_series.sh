@@ -214,6 +214,32 @@ check "report range" get "/api/v1/report?from=2024-06-01&to=2024-06-05" 200
 check "report values" json 'd["total"]["daily_views_gain"] == [100, 190, 40, 0, 130]'
 check "report from after to" bad "/api/v1/report?from=2024-06-05&to=2024-06-01" from
 
+# Range engagement = interactions gained / views gained, beside the
+# equal range before it. Gains per day (README of the fixtures): views
+# 100, 190, 40, 0, 130; likes 10, 14, 7, 0, 4; comments 1, 2, 2, 0, 1.
+# 06-03..06-05: views 170, interactions 11 + 3; the 3 days before
+# (05-31..06-02): views 290, interactions 24 + 3. Lifetime: A 300/25/4
+# and B 160/10/2 (latest).
+check "report 3 days" get "/api/v1/report?from=2024-06-03&to=2024-06-05" 200
+python3 - "$TMP/body" <<'PY' >"$TMP/cmp" 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["previous"] == {"from": "2024-05-31", "to": "2024-06-02"}, d["previous"]
+for t in (d["total"], d["platforms"]["youtube"]):
+    assert (t["views_gain"], t["interactions_gain"]) == (170, 14), t
+    assert abs(t["engagement"] - 14 / 170) < 1e-12, t
+    p = t["previous"]
+    assert (p["views_gain"], p["interactions_gain"]) == (290, 27), p
+    assert abs(p["engagement"] - 27 / 290) < 1e-12, p
+    assert t["followers_gain"] is None and p["followers_gain"] is None
+    assert t["lifetime"] == {"channel_views": None, "content_views": 460, "content_interactions": 41, "engagement": 41 / 460}, t["lifetime"]
+    assert t["daily_views_gain"] == [40, 0, 130] and t["daily_followers"] == [None] * 3, t
+print("report range ok")
+PY
+check "report: range and previous engagement" contains "$TMP/cmp" "report range ok"
+check "engagement 3 days" get "/api/v1/engagement?from=2024-06-03&to=2024-06-05" 200
+check "engagement previous" json 'd["previous"] == {"from": "2024-05-31", "to": "2024-06-02"} and (d["total"]["views"], d["total"]["interactions"]) == (170, 14) and (d["total"]["previous"]["views"], d["total"]["previous"]["likes"], d["total"]["previous"]["comments"]) == (290, 24, 3) and abs(d["platforms"]["youtube"]["previous"]["rate"] - 27 / 290) < 1e-12'
+
 # account= names the account of a response that does not (TikTok lists).
 check "import with account" post "/api/v1/import?name=list.json&account=tiktok:openid-42&observed_at=2024-07-01T00:00:00Z" 200 "$DATA/tiktok/video_list_page1.json"
 check "import with account body" json 'd["format"].startswith("tiktok.") and d["items_new"] >= 2 and d["dry_run"] is False'
