@@ -1,6 +1,8 @@
 // Overview (#/): totals, one card per platform, daily views gained per
-// platform, top content and spikes over the chosen range. Reads
-// /api/v1/report, and /api/v1/gains when the server has it.
+// platform, followers per platform, top content and spikes over the
+// chosen range, each range figure with its change from the equal range
+// before it; lifetime figures are named so. Reads /api/v1/report, and
+// /api/v1/gains when the server has it.
 
 import { api, apiOptional, qs } from './api.js';
 import { h, clear, num, fullNum, signed, pct, day, dayRange, itemHref,
@@ -8,31 +10,96 @@ import { h, clear, num, fullNum, signed, pct, day, dayRange, itemHref,
 import { dayChart, sparkline, destroyCharts } from './charts.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 
-function stat(label, value, title) {
-  return h('div', { class: 'stat', title: title || null },
-    h('span', { class: 'stat-label', text: label }), h('span', { class: 'stat-value', text: value }));
+// What each number means (README, "What the Overview's numbers mean").
+const MEANS = {
+  followers: 'Followers now: the latest count of each owned account',
+  followersGain: 'Followers gained in the range: the last count in it minus the last one before it',
+  viewsGain: 'Views gained in the range by all content, whenever it was published',
+  interactionsGain: 'Likes, comments, shares and saves gained in the range',
+  engagement: 'Engagement in the range: interactions gained / views gained',
+  channelViews: "Channel lifetime views: the account's own counter (all time)",
+  contentViews: 'Lifetime views of the content stored here (latest values, all time)',
+  content: 'Content items stored for the owned accounts',
+};
+
+// The change from the previous range: "+12% vs previous 28 days" for
+// counts, "+0.4 pts vs previous 28 days" for a rate. kind: 'count'|'rate'.
+export function changeText(cur, prev, kind, prevLabel) {
+  const ok = (v) => typeof v === 'number' && isFinite(v);
+  if (!ok(cur) || !ok(prev)) return 'no figure for the ' + prevLabel;
+  if (kind === 'rate') {
+    const d = (cur - prev) * 100;
+    return (d > 0 ? '+' : d < 0 ? '−' : '±') + Math.abs(d).toFixed(2) + ' pts vs ' + prevLabel;
+  }
+  if (prev === 0) return 'none in the ' + prevLabel;
+  const r = ((cur - prev) / Math.abs(prev)) * 100;
+  const t = Math.abs(r) >= 10 ? Math.round(Math.abs(r)).toString() : Math.abs(r).toFixed(1);
+  return (r > 0 ? '+' : r < 0 ? '−' : '±') + t + '% vs ' + prevLabel;
 }
 
-function totalsStrip(t) {
+function deltaEl(cur, prev, kind, prevLabel) {
+  const text = changeText(cur, prev, kind, prevLabel);
+  const dir = typeof cur === 'number' && typeof prev === 'number' && cur !== prev ? (cur > prev ? 'up' : 'down') : 'flat';
+  return h('span', { class: 'delta delta-' + dir, text });
+}
+
+function stat(id, label, value, means, delta) {
+  return h('div', { class: 'stat', id, title: means },
+    h('span', { class: 'stat-label', text: label }), h('span', { class: 'stat-value', text: value }),
+    delta || null);
+}
+
+function prevOf(d) {
+  return d && d.previous && typeof d.previous === 'object' ? d.previous : {};
+}
+
+function totalsStrip(t, pl) {
+  const p = prevOf(t);
+  const life = t.lifetime || {};
   return h('div', { class: 'totals', id: 'totals' },
-    stat('Followers', num(t.followers), fullNum(t.followers)),
-    stat('Follower gain', signed(t.followers_gain)),
-    stat('Views', num(t.views), fullNum(t.views)),
-    stat('Views gained', signed(t.views_gain), fullNum(t.views_gain)),
-    stat('Engagement', pct(t.engagement), '(likes + comments + shares + saves) / views'),
-    stat('Content', num(t.content)));
+    stat('total-followers', 'Followers now', num(t.followers), MEANS.followers + ' (' + fullNum(t.followers) + ')'),
+    stat('total-followers-gain', 'Followers gained', signed(t.followers_gain), MEANS.followersGain,
+      deltaEl(t.followers_gain, p.followers_gain, 'count', pl)),
+    stat('total-views-gain', 'Views gained', signed(t.views_gain), MEANS.viewsGain + ' (' + fullNum(t.views_gain) + ')',
+      deltaEl(t.views_gain, p.views_gain, 'count', pl)),
+    stat('total-interactions-gain', 'Interactions gained', signed(t.interactions_gain), MEANS.interactionsGain,
+      deltaEl(t.interactions_gain, p.interactions_gain, 'count', pl)),
+    stat('total-engagement', 'Engagement', pct(t.engagement), MEANS.engagement,
+      deltaEl(t.engagement, p.engagement, 'rate', pl)),
+    typeof life.channel_views === 'number'
+      ? stat('total-channel-views', 'Channel lifetime views', num(life.channel_views),
+        MEANS.channelViews + ' (' + fullNum(life.channel_views) + ')') : null,
+    stat('total-content-views', 'Content lifetime views', num(life.content_views),
+      MEANS.contentViews + ' (' + fullNum(life.content_views) + ')'),
+    stat('total-content', 'Content', num(t.content), MEANS.content));
 }
 
-function platformCard(p, d) {
+// One definition row: term, value, and the change from the previous range.
+function kvRow(term, means, value, cls, delta) {
+  return [h('dt', { text: term, title: means }),
+    h('dd', { class: cls, title: means }, h('span', { class: 'kv-value', text: value }), delta ? ' ' : null, delta || null)];
+}
+
+function platformCard(p, d, pl) {
+  const prev = prevOf(d);
+  const life = d.lifetime || {};
   const spark = h('div', { class: 'sparkline', 'aria-label': 'Daily views gained' });
   const card = h('article', { class: 'card platform-card', dataset: { platform: p } },
     h('h3', {}, h('span', { class: 'dot dot-' + p }), platformName(p)),
     h('dl', { class: 'kv' },
-      h('dt', { text: 'Followers' }), h('dd', { text: num(d.followers) + ' (' + signed(d.followers_gain) + ')' }),
-      h('dt', { text: 'Views' }), h('dd', { text: num(d.views), title: fullNum(d.views) }),
-      h('dt', { text: 'Views gained' }), h('dd', { text: signed(d.views_gain) }),
-      h('dt', { text: 'Engagement' }), h('dd', { text: pct(d.engagement) }),
-      h('dt', { text: 'Content' }), h('dd', { text: num(d.content) })),
+      kvRow('Followers now', MEANS.followers, num(d.followers), 'followers'),
+      kvRow('Followers gained', MEANS.followersGain, signed(d.followers_gain), 'followers-gain',
+        deltaEl(d.followers_gain, prev.followers_gain, 'count', pl)),
+      kvRow('Views gained', MEANS.viewsGain, signed(d.views_gain), 'views-gain',
+        deltaEl(d.views_gain, prev.views_gain, 'count', pl)),
+      kvRow('Interactions gained', MEANS.interactionsGain, signed(d.interactions_gain), 'interactions-gain',
+        deltaEl(d.interactions_gain, prev.interactions_gain, 'count', pl)),
+      kvRow('Engagement', MEANS.engagement, pct(d.engagement), 'engagement',
+        deltaEl(d.engagement, prev.engagement, 'rate', pl)),
+      typeof life.channel_views === 'number'
+        ? kvRow('Channel lifetime views', MEANS.channelViews, num(life.channel_views), 'channel-views') : [],
+      kvRow('Content lifetime views', MEANS.contentViews, num(life.content_views), 'content-views'),
+      kvRow('Content', MEANS.content, num(d.content), 'content')),
     spark);
   return { card, spark };
 }
@@ -69,12 +136,24 @@ async function renderBody(body, range, ctx) {
     body.appendChild(emptyState('Nothing to show yet', noDataHint()));
     return;
   }
-  body.appendChild(h('p', { class: 'muted', text: rangeLabel(range) + ': ' + report.from + ' to ' + report.to + ' (days in ' + (typeof report.zone === 'string' ? report.zone : 'UTC') + ')' }));
-  body.appendChild(totalsStrip(t));
-  const cards = platforms.map((p) => platformCard(p, report.platforms[p]));
+  const prev = report.previous && typeof report.previous === 'object' ? report.previous : null;
+  const prevDays = prev ? dayRange(str(prev.from), str(prev.to)).length : 0;
+  const pl = 'previous ' + prevDays + (prevDays === 1 ? ' day' : ' days');
+  body.appendChild(h('p', { class: 'muted', id: 'overview-range' }, rangeLabel(range) + ': ' + report.from + ' to ' + report.to +
+    (prev ? ', compared with the ' + pl + ' (' + str(prev.from) + ' to ' + str(prev.to) + ')' : '') +
+    '. Days in ' + (typeof report.zone === 'string' ? report.zone : 'UTC') + '; owned accounts only.'));
+  body.appendChild(totalsStrip(t, pl));
+  const cards = platforms.map((p) => platformCard(p, report.platforms[p], pl));
   body.appendChild(h('div', { class: 'cards' }, cards.map((c) => c.card)));
   const chartEl = h('div', { id: 'overview-chart', class: 'chart' });
   body.appendChild(h('section', { class: 'panel' }, h('h2', { text: 'Daily views gained' }), chartEl));
+  const followersEl = h('div', { id: 'followers-chart', class: 'chart' });
+  const followerSeries = platforms.filter((p) => (report.platforms[p].daily_followers || []).some((v) => typeof v === 'number'))
+    .map((p) => ({ label: platformName(p), key: p, values: report.platforms[p].daily_followers }));
+  body.appendChild(h('section', { class: 'panel', id: 'followers-panel' },
+    h('h2', { text: 'Followers' }),
+    h('p', { class: 'muted', text: 'Followers at the end of each day, per platform (a day without a snapshot keeps the count before it).' }),
+    followerSeries.length ? followersEl : h('p', { class: 'muted', text: 'No follower counts in this range.' })));
   body.appendChild(h('div', { class: 'columns' },
     h('section', { class: 'panel', id: 'top-content' }, h('h2', { text: 'Top content by views gained' }),
       itemList(report.top || [], (r) => signed(r.views_gain) + ' views')),
@@ -85,6 +164,7 @@ async function renderBody(body, range, ctx) {
   const g = await gainSeries(report, range);
   if (ctx.stale()) return;
   dayChart(chartEl, g.days, g.series, { fill: false });
+  if (followerSeries.length) dayChart(followersEl, dayRange(report.from, report.to), followerSeries, { fill: false });
 }
 
 export async function render(view, args, params, ctx) {
