@@ -104,8 +104,11 @@ static const char usage_rollup[] =
 static const char usage_report[] =
     "usage: mediadash report [options]\n"
     "\n"
-    "The overview: per platform accounts, content, followers and their\n"
-    "growth, views gained, engagement ((likes+comments+shares+saves)/views);\n"
+    "The overview of the owned accounts: per platform accounts, content,\n"
+    "followers now, and over the range and the equal range before it\n"
+    "(with the change) followers, views and interactions gained and\n"
+    "engagement (interactions gained / views gained); lifetime views\n"
+    "and interactions (latest values);\n"
     "the top content by views gained; the best hour to post (mean views in\n"
     "the first 7 days by publish hour); spikes (days far above an item's\n"
     "own baseline, by median/MAD). Read from the daily rollups.\n"
