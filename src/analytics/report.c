@@ -104,8 +104,9 @@ void report_heatmap_add(struct store *st, const struct item *it,
 }
 
 /* Spikes: one walk over every content item's daily views gained in
- * [from - SPIKE_WINDOW, to), judged per item as its rows end. The
- * SPIKES_MAX highest scores are kept; their items are loaded last. */
+ * [from - SPIKE_WINDOW, to), judged per item as its rows end and summed
+ * up as one run per item. The SPIKES_MAX highest scores are kept; their
+ * items are loaded last. */
 struct spike_walk {
     struct build *b;
     int64_t item;       /* the item whose days are gathered, or 0 */
@@ -114,11 +115,12 @@ struct spike_walk {
     int64_t *gain;
     bool *known;
     int64_t *item_of;   /* per kept spike, until the items are loaded */
+    struct spike *sp;   /* span entries: the item's spike days */
     int64_t sum;        /* the item's known gains in [from_day, to_day) */
     bool in_range;      /* whether it has one */
 };
 
-static void keep_spike(struct spike_walk *w, const struct spike *sp)
+static void keep_spike(struct spike_walk *w, const struct spike_run *sp)
 {
     struct report *r = w->b->r;
     size_t at = r->nspikes;
@@ -134,14 +136,14 @@ static void keep_spike(struct spike_walk *w, const struct spike *sp)
         r->nspikes++;
     }
     r->spikes[at] = (struct report_spike){
-        NULL, w->from + (int32_t)sp->index, sp->gain, sp->baseline,
-        sp->score};
+        NULL,      w->from + (int32_t)sp->peak, sp->gain, sp->baseline,
+        sp->score, (int32_t)sp->days,           sp->excess};
     w->item_of[at] = w->item;
 }
 
 static void judge_item(struct spike_walk *w)
 {
-    struct spike sp[SPIKES_MAX];
+    struct spike_run run;
     size_t found;
 
     if (w->item == 0)
@@ -156,10 +158,11 @@ static void judge_item(struct spike_walk *w)
     w->in_range = false;
     found = analytics_spikes(w->gain, w->known, w->span, SPIKE_WINDOW,
                              SPIKE_WINDOW, SPIKE_MIN_HISTORY,
-                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, sp,
-                             SPIKES_MAX);
-    for (size_t i = 0; i < found && i < SPIKES_MAX; i++)
-        keep_spike(w, &sp[i]);
+                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, w->sp,
+                             w->span);
+    if (analytics_spike_run(w->gain, w->known, w->span, SPIKE_WINDOW, w->sp,
+                            found, &run))
+        keep_spike(w, &run);
     memset(w->known, 0, w->span * sizeof *w->known);
 }
 
@@ -195,7 +198,8 @@ static enum err find_spikes(struct build *b)
 {
     struct spike_walk w = {b,    0,    b->o->from_day - SPIKE_WINDOW,
                            0,    NULL, NULL,
-                           NULL, 0,    false};
+                           NULL, NULL, 0,
+                           false};
     struct report *r = b->r;
     enum err rc;
 
@@ -203,6 +207,7 @@ static enum err find_spikes(struct build *b)
     w.gain = xcalloc(w.span, sizeof *w.gain);
     w.known = xcalloc(w.span, sizeof *w.known);
     w.item_of = xcalloc(SPIKES_MAX, sizeof *w.item_of);
+    w.sp = xcalloc(w.span, sizeof *w.sp);
     r->spikes = xcalloc(SPIKES_MAX, sizeof *r->spikes);
     rc = store_content_gains(b->st, M_VIEWS, b->o->platform, w.from,
                              b->o->to_day, on_item_gain, &w);
@@ -215,6 +220,7 @@ static enum err find_spikes(struct build *b)
     free(w.gain);
     free(w.known);
     free(w.item_of);
+    free(w.sp);
     return rc;
 }
 
@@ -463,6 +469,8 @@ void report_json(struct jw *w, const struct report *r)
         jw_kv_i64(w, "views_gain", r->spikes[i].gain);
         jw_kv_real(w, "baseline", r->spikes[i].baseline);
         jw_kv_real(w, "score", r->spikes[i].score);
+        jw_kv_i64(w, "days_above", r->spikes[i].days_above);
+        jw_kv_real(w, "excess", r->spikes[i].excess);
         jw_object_end(w);
     }
     jw_array_end(w);

@@ -37,11 +37,17 @@ struct report_top {
     int64_t gain;
 };
 
+/* One entry per item (analytics_spike_run): its peak day in the range,
+ * the views gained that day, the baseline it was judged against, how
+ * many days around it stayed above that baseline and the views above
+ * it over those days. */
 struct report_spike {
     struct item *item; /* owned */
-    int32_t day;
-    int64_t gain;
+    int32_t day;       /* the peak day */
+    int64_t gain;      /* views gained on it */
     double baseline, score;
+    int32_t days_above;
+    double excess;
 };
 
 struct report {

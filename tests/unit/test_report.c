@@ -171,6 +171,40 @@ static void test_report_deleted_and_edges(void **state)
     report_free(&r);
 }
 
+/* A viral TikTok stays high for three days: one spike entry with its
+ * peak, the days above its baseline and the excess over it, not one
+ * entry per day. tv, published day 0: +100 a day, then +3000 on day 15,
+ * +1500 on day 16, +400 on day 17, +100 again. */
+static void test_report_spikes_per_item(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    int64_t v = 0;
+
+    for (int d = 0; d <= 25; d++) {
+        v += d == 15 ? 3000 : d == 16 ? 1500 : d == 17 ? 400 : 100;
+        put(f, PLATFORM_TIKTOK, ITEM_CONTENT, "tv", "ttu", T(0, 7),
+            T(d, 21), M_VIEWS, v);
+    }
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    /* Days 15, 16 and 17 each score as a spike (baselines 100); they
+     * are one entry. v1 (score 5000 / 1.4826) ranks before tv (2900 /
+     * 1.4826). */
+    assert_int_equal(r.nspikes, 2);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    assert_int_equal(r.spikes[0].days_above, 1);
+    assert_true(r.spikes[0].excess == 5000.0);
+    assert_string_equal(r.spikes[1].item->ext_id, "tv");
+    assert_int_equal(r.spikes[1].day, D0 + 15);
+    assert_int_equal(r.spikes[1].gain, 3000);
+    assert_true(r.spikes[1].baseline == 100.0);
+    assert_true(fabs(r.spikes[1].score - 2900.0 / 1.4826) < 1e-9);
+    assert_int_equal(r.spikes[1].days_above, 3);
+    assert_true(r.spikes[1].excess == 2900.0 + 1400.0 + 300.0);
+    report_free(&r);
+}
+
 static void test_report_platform_filter_and_bounds(void **state)
 {
     struct fx *f = *state;
@@ -280,6 +314,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_report_platform_filter_and_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_sums, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_spikes_per_item, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
