@@ -208,8 +208,8 @@ struct store_content_sum {
 };
 typedef enum err (*store_content_sum_fn)(void *ud,
                                          const struct store_content_sum *c);
-/* Call fn per content item (of platform, or all when platform < 0), in
- * id order: one statement for all of them, where store_list_items and
+/* Call fn per owned content item (role 'own'; of platform, or all when
+ * platform < 0), in id order: one statement for all of them, where store_list_items and
  * store_item_gain_sum would take two or three per item. A non-OK return
  * from fn stops the walk and is returned. */
 enum err store_content_sums(struct store *st, int platform,
@@ -228,8 +228,8 @@ enum err store_account_gains(struct store *st, const char *metric,
  * [from, to), items in id order and each item's days ascending. */
 typedef enum err (*store_item_gain_fn)(void *ud, int64_t item_id,
                                        int32_t day, int64_t gain);
-/* Walk the daily gains of every content item (of platform, or all when
- * platform < 0) in one pass over the rollups. A non-OK return from fn
+/* Walk the daily gains of every owned content item (role 'own'; of
+ * platform, or all when platform < 0) in one pass over the rollups. A non-OK return from fn
  * stops the walk and is returned. */
 enum err store_content_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
@@ -239,8 +239,8 @@ struct store_ranked {
     int64_t item_id;
     int64_t gain;
 };
-/* Content items with the largest summed gain of metric over [from, to),
- * at most limit, descending. *out: caller frees. */
+/* Owned content items (role 'own') with the largest summed gain of
+ * metric over [from, to), at most limit, descending. *out: caller frees. */
 enum err store_top_gains(struct store *st, const char *metric, int platform,
                          int32_t from, int32_t to, size_t limit,
                          struct store_ranked **out, size_t *n) WARN_UNUSED;

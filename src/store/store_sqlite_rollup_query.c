@@ -108,8 +108,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     return ERR_OK;
 }
 
-/* Per content item (the item table's id order): the latest views, the
- * latest interactions, and the views gained in the first ?7 rollup days
+/* Per owned content item (role 'own'; the item table's id order): the
+ * latest views, the latest interactions, and the views gained in the first ?7 rollup days
  * from publication; each a primary-key read of item_latest or item_day
  * (the day range computed per item by mediadash_day; the interactions
  * one range over the item's rows, "+" keeping SQLite from a seek per
@@ -128,8 +128,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
     "d.day >= mediadash_day(i.published_at) AND "                            \
     "d.day < mediadash_day(i.published_at) + ?7) "                           \
-    "FROM item i WHERE i.type = 'content' AND (?1 IS NULL OR "                \
-    "i.platform = ?1) ORDER BY i.id"
+    "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "            \
+    "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
 
 enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
                          store_content_sum_fn fn, void *ud)
@@ -235,8 +235,8 @@ out:
  * loaded first, as ids in ascending order, so each row's item is a binary
  * search, not a join. */
 #define SQL_CONTENT_IDS                                                       \
-    "SELECT id FROM item WHERE type = 'content' AND (?1 IS NULL OR "          \
-    "platform = ?1) ORDER BY id"
+    "SELECT id FROM item WHERE type = 'content' AND role = 'own' AND "        \
+    "(?1 IS NULL OR platform = ?1) ORDER BY id"
 #define SQL_METRIC_RANGE                                                      \
     "SELECT item_id, day, gain FROM item_day WHERE metric_id = (SELECT id "   \
     "FROM metric WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS "    \
@@ -337,8 +337,8 @@ out:
     "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d INDEXED "   \
     "BY item_day_by_item ON d.item_id = i.id AND d.metric_id = (SELECT id "   \
     "FROM metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE "      \
-    "d.gain IS NOT NULL AND i.type = 'content' AND (?4 IS NULL OR "           \
-    "i.platform = ?4) ORDER BY i.id, d.day"
+    "d.gain IS NOT NULL AND i.type = 'content' AND i.role = 'own' AND "       \
+    "(?4 IS NULL OR i.platform = ?4) ORDER BY i.id, d.day"
 
 static enum err content_gains_by_item(struct sqlite_store *s,
                                       const char *metric, int platform,

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "analytics/report.h"
@@ -31,6 +32,27 @@ static void put(struct fx *f, enum platform p, enum item_type type,
         metrics_set_i64(&item_snapshot_at(it, t)->metrics, metric, v), ERR_OK);
     assert_int_equal(store_ingest(f->st, &b, NULL, &s, &f->err), ERR_OK);
     batch_free(&b);
+}
+
+/* Make an item someone else's, as `accounts set --role tracked` does
+ * (the role of its account carried on the row). */
+static void set_tracked(struct fx *f, const char *ext_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "UPDATE item SET role = 'tracked' "
+                                        "WHERE ext_id = ?1",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }
 
 static int setup(void **state)
@@ -202,6 +224,15 @@ static void test_report_spikes_per_item(void **state)
     assert_true(fabs(r.spikes[1].score - 2900.0 / 1.4826) < 1e-9);
     assert_int_equal(r.spikes[1].days_above, 3);
     assert_true(r.spikes[1].excess == 2900.0 + 1400.0 + 300.0);
+    /* Published Saturday 07:00: its first week is in the heatmap. */
+    assert_int_equal(r.heat.count[6 * 24 + 7], 1);
+    report_free(&r);
+    /* Someone else's video: neither a spike nor a best-time sample. */
+    set_tracked(f, "tv");
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.nspikes, 1);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    assert_int_equal(r.heat.count[6 * 24 + 7], 0);
     report_free(&r);
 }
 
