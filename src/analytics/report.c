@@ -351,7 +351,7 @@ enum err report_build(struct store *st, const struct report_opts *o,
         return rc;
     }
     totals(out, b.ndays);
-    out->best_hour = heatmap_best(&out->heat, 1);
+    out->best_hour = heatmap_best(&out->heat, REPORT_MIN_SAMPLE);
     return ERR_OK;
 }
 

@@ -58,7 +58,8 @@ struct report {
     struct report_top *top;
     size_t ntop;
     struct heatmap heat; /* mean views in the first 7 days, by publish hour */
-    int best_hour;       /* heatmap bucket, or -1 */
+    int best_hour;       /* heatmap bucket with at least REPORT_MIN_SAMPLE
+                            items, or -1 */
     struct report_spike *spikes;
     size_t nspikes;
 };
@@ -79,6 +80,9 @@ void report_heatmap_add(struct store *st, const struct item *it,
  * REPORT_FIRST_DAYS): one statement for all content instead of a read
  * per item. */
 #define REPORT_FIRST_DAYS 7
+/* Items a heatmap slot needs before its mean is trusted: a slot with
+ * fewer is "too few" and is never the best hour. */
+#define REPORT_MIN_SAMPLE 3
 void report_heatmap_add_sum(struct store *st,
                             const struct store_content_sum *c,
                             struct heatmap *h);

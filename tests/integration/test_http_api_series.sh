@@ -197,15 +197,23 @@ full = {(x["weekday"], x["hour"]): (x["mean"], x["n"]) for x in b if x["n"]}
 # B: Sunday 18:00, 40+60+60.
 assert full == {(6, 10): (300, 1), (0, 18): (160, 1)}, full
 assert all(x["mean"] is None for x in b if not x["n"])
-assert d["best"] == {"weekday": 6, "hour": 10, "mean": 300}, d["best"]
+# One item a slot is under the minimum sample (3): shown as too few, and
+# no slot is the best.
+assert d["min_n"] == 3 and d["platform"] is None
+assert [(x["weekday"], x["hour"]) for x in b if x["too_few"]] == [(0, 18), (6, 10)]
+assert d["best"] is None, d["best"]
 print("heatmap ok")
 PY
 check "heatmap values" contains "$TMP/cmp" "heatmap ok"
-check "heatmap published in range" get "/api/v1/heatmap?from=2024-06-02&to=2024-06-05" 200
-check "heatmap only B" json 'd["best"] == {"weekday": 0, "hour": 18, "mean": 160} and sum(x["n"] for x in d["buckets"]) == 1'
+check "heatmap min=1" get "/api/v1/heatmap?min=1&$R" 200
+check "heatmap min=1 best" json 'd["best"] == {"weekday": 6, "hour": 10, "mean": 300, "n": 1} and not any(x["too_few"] for x in d["buckets"])'
+check "heatmap youtube" get "/api/v1/heatmap?min=1&platform=youtube&$R" 200
+check "heatmap youtube best" json 'd["platform"] == "youtube" and d["best"]["weekday"] == 6'
+check "heatmap published in range" get "/api/v1/heatmap?min=1&from=2024-06-02&to=2024-06-05" 200
+check "heatmap only B" json 'd["best"] == {"weekday": 0, "hour": 18, "mean": 160, "n": 1} and sum(x["n"] for x in d["buckets"]) == 1'
 check "heatmap empty" get "/api/v1/heatmap?platform=tiktok&$R" 200
 check "heatmap no best" json 'd["best"] is None and len(d["buckets"]) == 168'
-for q in "platform=x" "range=99999d" "to=2024-06-01T99:00:00Z"; do
+for q in "platform=x" "range=99999d" "to=2024-06-01T99:00:00Z" "min=0" "min=1001" "min=x"; do
   check "heatmap ?$q" bad "/api/v1/heatmap?$q" "${q%%=*}"
 done
 

@@ -124,8 +124,11 @@ static void test_report_values(void **state)
     assert_int_equal(r.top[0].gain, 6600);
     assert_string_equal(r.top[1].item->ext_id, "t1");
     /* Best time: v1 got 700 views in its first week (published Saturday
-     * 18:00), t1 350 (Tuesday 09:00). */
-    assert_int_equal(r.best_hour, 6 * 24 + 18);
+     * 18:00), t1 350 (Tuesday 09:00): one item each, too few for a best
+     * hour (REPORT_MIN_SAMPLE). */
+    assert_int_equal(r.heat.count[6 * 24 + 18], 1);
+    assert_true(r.heat.sum[6 * 24 + 18] == 700.0);
+    assert_int_equal(r.best_hour, -1);
     assert_int_equal(r.heat.count[2 * 24 + 9], 1);
     assert_true(r.heat.sum[2 * 24 + 9] == 350.0);
     /* The viral day, and nothing else. */
@@ -181,9 +184,9 @@ static void test_report_deleted_and_edges(void **state)
     assert_string_equal(r.top[3].item->ext_id, "v3");
     assert_int_equal(r.top[3].gain, 40);
     /* First-week views by publish hour over all content: v2 3500
-     * (Wednesday 10:00) is the best; v3 40 (Wednesday 08:00), v4 999
-     * (Thursday 01:00). */
-    assert_int_equal(r.best_hour, 3 * 24 + 10);
+     * (Wednesday 10:00), v3 40 (Wednesday 08:00), v4 999 (Thursday
+     * 01:00): single items, so no best hour. */
+    assert_int_equal(r.best_hour, -1);
     assert_true(r.heat.sum[3 * 24 + 10] == 3500.0);
     assert_true(r.heat.sum[3 * 24 + 8] == 40.0);
     assert_true(r.heat.sum[4 * 24 + 1] == 999.0);
@@ -233,6 +236,36 @@ static void test_report_spikes_per_item(void **state)
     assert_int_equal(r.nspikes, 1);
     assert_string_equal(r.spikes[0].item->ext_id, "v1");
     assert_int_equal(r.heat.count[6 * 24 + 7], 0);
+    report_free(&r);
+}
+
+/* Best-time sample sizes: three Monday 09:00 videos (first weeks 100,
+ * 200, 300: mean 200) beat one Tuesday 10:00 video with 5000, which is
+ * too few to be trusted; v1 and t1 (one each) are too few as well. */
+static void test_report_best_hour_sample(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0, D0 + 26, -1, 10};
+    struct report r;
+    static const char *const ids[] = {"m1", "m2", "m3"};
+
+    for (int k = 0; k < 3; k++)
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, ids[k], "UCa",
+            T(2 + 7 * k, 9), T(2 + 7 * k, 20), M_VIEWS, 100 * (k + 1));
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "big", "UCa", T(3, 10), T(3, 20),
+        M_VIEWS, 5000);
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.heat.count[1 * 24 + 9], 3);
+    assert_true(r.heat.sum[1 * 24 + 9] == 600.0);
+    assert_int_equal(r.heat.count[2 * 24 + 10], 1);
+    assert_true(r.heat.sum[2 * 24 + 10] == 5000.0);
+    assert_int_equal(r.best_hour, 1 * 24 + 9);
+    report_free(&r);
+    /* One of the three made someone else's: two left, no best hour. */
+    set_tracked(f, "m2");
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.heat.count[1 * 24 + 9], 2);
+    assert_int_equal(r.best_hour, -1);
     report_free(&r);
 }
 
@@ -346,6 +379,8 @@ int main(void)
             test_report_platform_filter_and_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_content_sums, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_spikes_per_item, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_best_hour_sample, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
