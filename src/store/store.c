@@ -374,6 +374,12 @@ enum err store_item_sched_put(struct store *st,
     return st->ops->item_sched_put(st, s);
 }
 
+enum err store_item_set_removed(struct store *st, enum platform p,
+                                const char *ext_id, bool removed)
+{
+    return st->ops->item_set_removed(st, p, ext_id, removed);
+}
+
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,
                               bool *out)

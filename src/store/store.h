@@ -446,6 +446,12 @@ struct store_item_sched {
 /* Insert or replace one item's schedule. */
 enum err store_item_sched_put(struct store *st,
                               const struct store_item_sched *s) WARN_UNUSED;
+/* Mark content item (p, ext_id) as one the platform no longer returns
+ * (removed: removed_last_seen becomes the time of its latest snapshot,
+ * or its first_seen without one; kept when already set) or clear the
+ * mark (!removed). An unknown item is no error (nothing to mark). */
+enum err store_item_set_removed(struct store *st, enum platform p,
+                                const char *ext_id, bool removed) WARN_UNUSED;
 /* Is (p, account, item_id) tracked? *out set either way. */
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,

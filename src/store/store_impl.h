@@ -102,6 +102,8 @@ struct store_ops {
     /* per-item schedule and Instagram memory (store_sqlite_items.c) */
     enum err (*item_sched_put)(struct store *st,
                                const struct store_item_sched *s);
+    enum err (*item_set_removed)(struct store *st, enum platform p,
+                                 const char *ext_id, bool removed);
     enum err (*item_sched_has)(struct store *st, enum platform p,
                                const char *account, const char *item_id,
                                bool *out);
