@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { contentSteps } from './content.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -34,7 +35,7 @@ const STEP_MS = 15000;   // one wait inside a step (ASan builds are slow)
 // inside serve must have published it by then plus this much.
 const PUBLISH_MS = 150000;
 // The whole test; run.sh kills us a few seconds after this anyway.
-const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 160000);
+const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 200000);
 
 const watchdog = setTimeout(() => {
     console.log(`e2e: gave up after ${TOTAL_MS / 1000} s`);
@@ -834,6 +835,8 @@ async function run(context) {
             await phone.close();
         }
     });
+
+    await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
