@@ -130,6 +130,19 @@ function removedBadge(it) {
     text: 'removed (last seen ' + day(it.removed_last_seen) + ')' });
 }
 
+// "2.3x your typical YouTube video at 2 days (median 1.2K views, 14 items)".
+function typicalLine(it) {
+  const t = it.vs_typical;
+  if (!t || typeof t !== 'object' || !Number.isInteger(t.age_days)) return null;
+  const at = t.age_days === 0 ? 'on its first day' : 'at ' + t.age_days + ' day' + (t.age_days === 1 ? '' : 's');
+  const kind = platformName(it.platform) + ' ' + (str(it.kind) || 'item');
+  const text = typeof t.ratio === 'number' && isFinite(t.ratio)
+    ? (t.ratio >= 10 ? Math.round(t.ratio) : t.ratio.toFixed(1)) + '× your typical ' + kind + ' ' + at +
+      ' (' + fullNum(t.views) + ' views against a median of ' + fullNum(Math.round(t.median)) + ', ' + t.n + ' item' + (t.n === 1 ? '' : 's') + ')'
+    : 'No other ' + kind + ' of yours is ' + (t.age_days === 0 ? 'a day' : t.age_days + ' day' + (t.age_days === 1 ? '' : 's')) + ' old yet to compare with.';
+  return h('p', { class: 'muted', id: 'item-typical', text });
+}
+
 function meta(it, snaps) {
   const rows = [
     ['Platform', platformName(it.platform)], ['Kind', str(it.kind) || '–'],
@@ -174,7 +187,7 @@ export async function render(view, args, params, ctx) {
   view.appendChild(h('section', { id: 'item' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/content', text: '← Content' })),
     h('div', { class: 'item-head' }, thumb(it.thumbnail_url, str(it.platform)),
-      h('div', {}, h('h1', { id: 'item-title', text: str(it.title) || str(it.id) }), removedBadge(it),
+      h('div', {}, h('h1', { id: 'item-title', text: str(it.title) || str(it.id) }), removedBadge(it), typicalLine(it),
         url ? h('a', { id: 'item-url', href: url, target: '_blank', rel: 'noopener noreferrer',
           text: 'Open on ' + platformName(it.platform) + ' ↗' }) : null)),
     h('div', { class: 'columns' },

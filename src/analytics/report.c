@@ -477,6 +477,57 @@ void report_json(struct jw *w, const struct report *r)
     jw_object_end(w);
 }
 
+struct values {
+    double *v;
+    size_t n, cap;
+};
+
+static enum err add_value(void *ud, int64_t v)
+{
+    struct values *x = ud;
+    x->v = xgrow(x->v, &x->cap, x->n + 1, sizeof *x->v);
+    x->v[x->n++] = (double)v;
+    return ERR_OK;
+}
+
+bool report_vs_typical(struct store *st, const struct item *it,
+                       struct report_typical *out, enum err *rc)
+{
+    struct store_day *rows = NULL;
+    struct values others = {NULL, 0, 0};
+    struct report_typical t = {0};
+    int32_t d0;
+    size_t n = 0;
+
+    *rc = ERR_OK;
+    if (it->type != ITEM_CONTENT || it->published_at == TIME_NONE)
+        return false;
+    d0 = store_day_of(st, it->published_at);
+    *rc = store_item_days(st, it->id, M_VIEWS, d0, d0 + 3661, &rows, &n);
+    if (*rc != ERR_OK || n == 0 || rows[n - 1].day < d0) {
+        free(rows);
+        return false;
+    }
+    t.age_days = rows[n - 1].day - d0;
+    t.views = rows[n - 1].last_v;
+    free(rows);
+    *rc = store_values_at_age(st, M_VIEWS, it->platform, it->id, t.age_days,
+                              add_value, &others);
+    if (*rc != ERR_OK) {
+        free(others.v);
+        return false;
+    }
+    t.n = others.n;
+    if (t.n > 0) {
+        t.median = analytics_median(others.v, others.n);
+        t.has_ratio = t.median > 0;
+        t.ratio = t.has_ratio ? (double)t.views / t.median : 0;
+    }
+    free(others.v);
+    *out = t;
+    return true;
+}
+
 enum err report_parse_range(const char *s, int32_t *days)
 {
     size_t n = strlen(s);

@@ -87,6 +87,24 @@ void report_heatmap_add_sum(struct store *st,
                             const struct store_content_sum *c,
                             struct heatmap *h);
 
+/* "vs typical": an item's views at its age (rollup days since its
+ * publication day, k = the day of its latest views row) against the
+ * median views of the creator's other owned items of its platform at the
+ * same age (store_values_at_age). */
+struct report_typical {
+    int32_t age_days;
+    int64_t views;      /* the item's last views on day publication + age */
+    size_t n;           /* other items that old */
+    double median;      /* their median views at that age (n > 0) */
+    double ratio;       /* views / median */
+    bool has_ratio;     /* n > 0 and median > 0 */
+};
+/* false (and *out untouched) when the item has no publication time or no
+ * views row from its publication day on; ERR-free: a store failure is
+ * false with *rc set. */
+bool report_vs_typical(struct store *st, const struct item *it,
+                       struct report_typical *out, enum err *rc);
+
 /* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
 enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;
 

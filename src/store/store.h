@@ -235,6 +235,17 @@ enum err store_content_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_item_gain_fn fn, void *ud) WARN_UNUSED;
 
+typedef enum err (*store_value_fn)(void *ud, int64_t v);
+/* "Typical" values for the item page: per owned content item of platform
+ * p other than exclude_id, with a publication time and at least `age`
+ * rollup days old (a row of metric on or after its publication day +
+ * age), the last value of metric on or before that day; fn per item.
+ * Two index seeks per item of the platform, no raw snapshot. */
+enum err store_values_at_age(struct store *st, const char *metric,
+                             enum platform p, int64_t exclude_id,
+                             int32_t age, store_value_fn fn,
+                             void *ud) WARN_UNUSED;
+
 struct store_ranked {
     int64_t item_id;
     int64_t gain;

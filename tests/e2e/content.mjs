@@ -79,6 +79,12 @@ export async function contentSteps({ page, context, step, check, poll, idle, sho
             `hourly axis ${new Date(lo * 1000).toISOString()} to ${new Date(hi * 1000).toISOString()}`);
         check(a.range.join() === b.range.join(), `x ranges differ: ${a.range} vs ${b.range}`);
         console.log(`     axis ${new Date(lo * 1000).toISOString()} .. ${new Date(hi * 1000).toISOString()}, ${a.ticks.length} ticks`);
+        // vs typical: the API's figures, in words.
+        const it = await getJson('/api/v1/items/youtube/e2eYoungVid1');
+        const typ = (await page.locator('#item-typical').textContent()) || '';
+        check(it.vs_typical && it.vs_typical.age_days === 1 && it.vs_typical.n > 0, `vs_typical: ${JSON.stringify(it.vs_typical)}`);
+        check(typ.includes('your typical YouTube video at 1 day') && typ.includes(it.vs_typical.n + ' item'), `#item-typical says: ${typ}`);
+        console.log(`     ${typ}`);
         await idle(page);
         await shot(page, '07c-item-young-hourly');
     });

@@ -117,6 +117,14 @@ done
 # --- /api/v1/items/P/ID: since, until, limit ---------------------------
 check "item limit" get "/api/v1/items/youtube/$A?limit=2" 200
 check "item limit keeps newest" json '[s["observed_at"] for s in d["snapshots"]] == ["2024-06-03T20:00:00Z", "2024-06-05T20:00:00Z"] and d["truncated"] is True and d["snapshots"][1]["metrics"]["views"] == 300'
+# vs typical, hand-computed: A (published 06-01) has 300 views on 06-05,
+# age 4; B has no row from 06-06 on: no typical. B (06-02) has 160 on
+# 06-05, age 3; A at 3 days: its last row on or before 06-04 (06-03,
+# 230). Ratio 160 / 230.
+check "item vs_typical A" get "/api/v1/items/youtube/$A" 200
+check "A: none that old" json 'd["vs_typical"] == {"age_days": 4, "views": 300, "n": 0, "median": None, "ratio": None}'
+check "item vs_typical B" get "/api/v1/items/youtube/$B" 200
+check "B: 0.70x A at 3 days" json '[d["vs_typical"][k] for k in ("age_days", "views", "n", "median")] == [3, 160, 1, 230] and abs(d["vs_typical"]["ratio"] - 160 / 230) < 1e-9'
 check "item since/until" get "/api/v1/items/youtube/$A?since=2024-06-02T00:00:00Z&until=2024-06-03T00:00:00Z" 200
 check "item window" json '[s["metrics"]["views"] for s in d["snapshots"]] == [200, 250] and d["truncated"] is False'
 check "item since inclusive" get "/api/v1/items/youtube/$A?since=2024-06-02T20:00:00Z&limit=1" 200

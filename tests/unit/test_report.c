@@ -269,6 +269,63 @@ static void test_report_best_hour_sample(void **state)
     report_free(&r);
 }
 
+/* "vs typical": x (YouTube, published day 30) has 600 views on day 32,
+ * age 2. The other owned YouTube items at age 2: v1 300 (day 2), o1 80
+ * (its last row on or before day 12 is day 11's), o2 1500 (day 22);
+ * o3 is too young (nothing from day 42 on), t1 is TikTok, o5 tracked.
+ * Median 300, ratio 2. */
+static void test_report_vs_typical(void **state)
+{
+    struct fx *f = *state;
+    struct report_typical t;
+    struct item *x = NULL;
+    enum err rc;
+
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x", "UCa", T(30, 10), T(30, 20),
+        M_VIEWS, 100);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x", "UCa", T(30, 10), T(32, 20),
+        M_VIEWS, 600);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(10, 20),
+        M_VIEWS, 50);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(11, 20),
+        M_VIEWS, 80);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(15, 20),
+        M_VIEWS, 400);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o2", "UCa", T(20, 9), T(20, 20),
+        M_VIEWS, 1000);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o2", "UCa", T(20, 9), T(22, 20),
+        M_VIEWS, 1500);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o3", "UCa", T(40, 9), T(40, 20),
+        M_VIEWS, 10);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o5", "UCa", T(20, 9), T(20, 20),
+        M_VIEWS, 5);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o5", "UCa", T(20, 9), T(22, 20),
+        M_VIEWS, 7);
+    set_tracked(f, "o5");
+    assert_int_equal(store_item_find(f->st, "youtube:x", &x, &f->err),
+                     ERR_OK);
+    assert_true(report_vs_typical(f->st, x, &t, &rc));
+    assert_int_equal(rc, ERR_OK);
+    assert_int_equal(t.age_days, 2);
+    assert_int_equal(t.views, 600);
+    assert_int_equal(t.n, 3);
+    assert_true(t.median == 300.0);
+    assert_true(t.has_ratio && t.ratio == 2.0);
+    item_destroy(x);
+    /* o1 at age 5 (day 15, 400) is the only other item 5 days old
+     * besides v1 (600) and o2 has nothing from day 25 on: x is not that
+     * old, so ask for o1: v1 600, x none (too young), o2 none. */
+    assert_int_equal(store_item_find(f->st, "youtube:o1", &x, &f->err),
+                     ERR_OK);
+    assert_true(report_vs_typical(f->st, x, &t, &rc));
+    assert_int_equal(t.age_days, 5);
+    assert_int_equal(t.views, 400);
+    assert_int_equal(t.n, 1);
+    assert_true(t.median == 600.0);
+    assert_true(fabs(t.ratio - 400.0 / 600.0) < 1e-12);
+    item_destroy(x);
+}
+
 static void test_report_platform_filter_and_bounds(void **state)
 {
     struct fx *f = *state;
@@ -381,6 +438,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_spikes_per_item, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_best_hour_sample, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_vs_typical, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
