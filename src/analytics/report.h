@@ -99,9 +99,9 @@ struct report_typical {
     double ratio;       /* views / median */
     bool has_ratio;     /* n > 0 and median > 0 */
 };
-/* false (and *out untouched) when the item has no publication time or no
- * views row from its publication day on; ERR-free: a store failure is
- * false with *rc set. */
+/* true with *out filled; false (*out untouched) when the item is not
+ * content, has no publication time or no views row from its publication
+ * day on, or the store failed: then *rc says so (ERR_OK otherwise). */
 bool report_vs_typical(struct store *st, const struct item *it,
                        struct report_typical *out, enum err *rc);
 
