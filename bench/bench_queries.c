@@ -134,6 +134,19 @@ static void q_item_days(struct q *q)
         free(d);
 }
 
+/* The item page's "vs typical": one item (loaded) against the median of
+ * the other items of its platform at its age. */
+static void q_vs_typical(struct q *q)
+{
+    struct item *it = NULL;
+    struct report_typical t;
+    enum err rc;
+    if (store_item_by_id(q->st, q->item_id++ % 200 + 4, &it) == ERR_OK &&
+        !report_vs_typical(q->st, it, &t, &rc) && rc != ERR_OK)
+        fprintf(stderr, "vs typical failed\n");
+    item_destroy(it);
+}
+
 static void q_content(struct q *q)
 {
     struct item_query iq = {.type = ITEM_CONTENT, .platform = -1,
@@ -290,6 +303,7 @@ int main(int argc, char **argv)
     time_query("gains per platform", q_gains, &q, runs);
     time_query("heatmap (all history)", q_heatmap, &q, runs);
     time_query("engagement (+ top 10 items)", q_engagement, &q, runs);
+    time_query("item vs typical", q_vs_typical, &q, runs);
     getrusage(RUSAGE_SELF, &ru);
     printf("  peak RSS %ld KiB\n", ru.ru_maxrss);
     store_close(st);

@@ -1,11 +1,14 @@
-// Best time (#/best-time): mean views in each item's first week by the
-// weekday and hour (in the rollup zone) it was published, as a 7 x 24 grid (Sunday first)
-// with the best slot called out. Reads /api/v1/heatmap when the server
-// has it, else the heatmap of /api/v1/report.
+// Best time (#/best-time?platform=): mean views in each owned item's first
+// week by the weekday and hour (in the rollup zone) it was published, as a
+// 7 x 24 table (Sunday first) with each slot's item count. Slots with
+// fewer items than the server's minimum sample are drawn as "too few", not
+// shaded, and are never the best slot. Reads /api/v1/heatmap.
 
-import { api, apiOptional, qs } from './api.js';
-import { h, clear, num, emptyState, noDataHint, errorBox } from './dom.js';
+import { api, qs } from './api.js';
+import { h, clear, num, emptyState, noDataHint, platformName, PLATFORMS } from './dom.js';
+import { errorBox } from './dom.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
+import { wall, addDays } from './schedule.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const LEVELS = 8;
@@ -14,107 +17,144 @@ function hourLabel(hr) {
   return String(hr).padStart(2, '0') + ':00';
 }
 
-// -> {cells: [{mean, n}|null x168], best: index|-1, zone: IANA name}
-async function load(range) {
-  const p = rangeParams(range);
-  const hm = await apiOptional('/api/v1/heatmap' + qs(p));
+// -> {cells: [{mean, n, few}|null x168], best: index|-1, zone, minN}
+async function load(range, platform) {
+  const hm = await api('/api/v1/heatmap' + qs({ ...rangeParams(range), platform: platform || null }));
   const cells = new Array(168).fill(null);
+  const zone = typeof hm.zone === 'string' ? hm.zone : 'UTC';
+  const minN = Number.isInteger(hm.min_n) ? hm.min_n : 1;
   let best = -1;
-  let zone = 'UTC';
-  if (hm && typeof hm.zone === 'string') zone = hm.zone;
-  if (hm && Array.isArray(hm.buckets)) {
-    for (const b of hm.buckets) {
-      if (!b || !Number.isInteger(b.weekday) || !Number.isInteger(b.hour)) continue;
-      if (b.weekday < 0 || b.weekday > 6 || b.hour < 0 || b.hour > 23) continue;
-      if (typeof b.mean === 'number' && isFinite(b.mean) && (b.n === undefined || b.n > 0)) {
-        cells[b.weekday * 24 + b.hour] = { mean: b.mean, n: typeof b.n === 'number' ? b.n : null };
-      }
-    }
-    if (hm.best && Number.isInteger(hm.best.weekday) && Number.isInteger(hm.best.hour)) {
-      best = hm.best.weekday * 24 + hm.best.hour;
-    }
-  } else {
-    const r = await api('/api/v1/report' + qs({ ...p, top: 1 }));
-    if (typeof r.zone === 'string') zone = r.zone;
-    const arr = Array.isArray(r.heatmap) ? r.heatmap : [];
-    for (let i = 0; i < 168 && i < arr.length; i++) {
-      if (typeof arr[i] === 'number' && isFinite(arr[i])) cells[i] = { mean: arr[i], n: null };
-    }
-    if (r.best_hour && typeof r.best_hour === 'object') {
-      const wd = DAYS.findIndex((d) => d.startsWith(String(r.best_hour.weekday)));
-      if (wd >= 0 && Number.isInteger(r.best_hour.hour)) best = wd * 24 + r.best_hour.hour;
+  for (const b of Array.isArray(hm.buckets) ? hm.buckets : []) {
+    if (!b || !Number.isInteger(b.weekday) || !Number.isInteger(b.hour)) continue;
+    if (b.weekday < 0 || b.weekday > 6 || b.hour < 0 || b.hour > 23) continue;
+    if (typeof b.mean === 'number' && isFinite(b.mean) && Number.isInteger(b.n) && b.n > 0) {
+      cells[b.weekday * 24 + b.hour] = { mean: b.mean, n: b.n, few: b.n < minN };
     }
   }
-  if (best < 0 || !cells[best]) {
-    best = cells.reduce((bi, c, i) => (c && (bi < 0 || c.mean > cells[bi].mean) ? i : bi), -1);
+  if (hm.best && Number.isInteger(hm.best.weekday) && Number.isInteger(hm.best.hour)) {
+    best = hm.best.weekday * 24 + hm.best.hour;
   }
-  return { cells, best, zone };
+  return { cells, best: cells[best] ? best : -1, zone, minN };
 }
 
-function describe(i, c, zone) {
+function describe(i, c, zone, minN) {
   const slot = DAYS[Math.floor(i / 24)] + ' ' + hourLabel(i % 24) + ' ' + zone;
   if (!c) return slot + ': nothing published';
-  return slot + ': ' + num(c.mean) + ' views on average in the first week' +
-    (c.n !== null ? ' (' + c.n + ' item' + (c.n === 1 ? '' : 's') + ')' : '');
+  const items = c.n + ' item' + (c.n === 1 ? '' : 's');
+  if (c.few) return slot + ': too few to tell (' + items + ', at least ' + minN + ' needed)';
+  return slot + ': ' + num(c.mean) + ' views on average in the first week (' + items + ')';
 }
 
-function grid(cells, best, zone) {
-  const max = cells.reduce((m, c) => (c && c.mean > m ? c.mean : m), 0);
-  const el = h('div', { id: 'heatmap', class: 'heatmap', role: 'grid', 'aria-label': 'Mean first-week views by publish weekday and hour (' + zone + ')' });
-  el.appendChild(h('span', { class: 'heat-corner' }));
-  for (let hr = 0; hr < 24; hr++) el.appendChild(h('span', { class: 'heat-hour', text: hr % 3 === 0 ? String(hr) : '' }));
+// The next time the wall clock in zone shows weekday wd at hour hr
+// (today's slot only while its hour has not begun).
+export function nextSlot(wd, hr, zone, now = Date.now()) {
+  const w = wall(now, zone) || wall(now, 'UTC');
+  const today = new Date(w.date + 'T12:00:00Z').getUTCDay();
+  let ahead = (wd - today + 7) % 7;
+  if (ahead === 0 && Number(w.time.slice(0, 2)) >= hr) ahead = 7;
+  return { date: addDays(w.date, ahead), time: hourLabel(hr) };
+}
+
+function table(cells, best, zone, minN) {
+  const shaded = cells.filter((c) => c && !c.few);
+  const max = shaded.reduce((m, c) => (c.mean > m ? c.mean : m), 0);
+  const head = h('tr', {}, h('th', { class: 'heat-corner', scope: 'col' }, h('span', { class: 'heat-sr', text: 'Weekday' })));
+  for (let hr = 0; hr < 24; hr++) {
+    head.appendChild(h('th', { class: 'heat-hour', scope: 'col', 'aria-label': hourLabel(hr) }, hr % 3 === 0 ? String(hr) : ''));
+  }
+  const body = h('tbody');
   for (let d = 0; d < 7; d++) {
-    el.appendChild(h('span', { class: 'heat-day', text: DAYS[d].slice(0, 3) }));
+    const row = h('tr', {}, h('th', { class: 'heat-day', scope: 'row', 'aria-label': DAYS[d] }, DAYS[d].slice(0, 3)));
     for (let hr = 0; hr < 24; hr++) {
       const i = d * 24 + hr;
       const c = cells[i];
-      const level = c && max > 0 ? Math.min(LEVELS, 1 + Math.floor((c.mean / max) * (LEVELS - 1e-9))) : 0;
-      el.appendChild(h('span', {
-        class: 'heat-cell heat-' + level + (i === best ? ' heat-best' : ''), role: 'gridcell',
-        title: describe(i, c, zone), 'aria-label': describe(i, c, zone), tabindex: c ? 0 : null,
-        dataset: { weekday: d, hour: hr },
-      }));
+      let cls = 'heat-cell heat-0';
+      if (c && c.few) cls = 'heat-cell heat-few';
+      else if (c && max > 0) cls = 'heat-cell heat-' + Math.min(LEVELS, 1 + Math.floor((c.mean / max) * (LEVELS - 1e-9)));
+      const text = describe(i, c, zone, minN);
+      row.appendChild(h('td', {
+        class: cls + (i === best ? ' heat-best' : ''), title: text, 'aria-label': text,
+        tabindex: c ? 0 : null, dataset: { weekday: d, hour: hr, n: c ? c.n : 0 },
+      }, c ? String(c.n) : ''));
     }
+    body.appendChild(row);
   }
-  return el;
+  return h('table', { id: 'heatmap', class: 'heatmap' },
+    h('caption', { class: 'heat-sr', text: 'Mean first-week views by publish weekday and hour (' + zone + '); each cell shows how many items were published in it' }),
+    h('thead', {}, head), body);
 }
 
-function legend() {
+function legend(minN) {
   const l = h('div', { class: 'heat-legend', 'aria-hidden': 'true' }, h('span', { text: 'fewer views' }));
-  for (let i = 0; i <= LEVELS; i++) l.appendChild(h('span', { class: 'heat-cell heat-swatch heat-' + i }));
+  for (let i = 0; i <= LEVELS; i++) l.appendChild(h('span', { class: 'heat-swatch heat-' + i }));
   l.appendChild(h('span', { text: 'more' }));
+  l.appendChild(h('span', { class: 'heat-swatch heat-few' }));
+  l.appendChild(h('span', { text: 'too few (under ' + minN + ' items)' }));
+  l.appendChild(h('span', { text: '· the number in a cell is its item count' }));
   return l;
 }
 
-async function renderBody(body, range, ctx) {
-  const { cells, best, zone } = await load(range);
+function bestCallout(cells, best, zone) {
+  const wd = Math.floor(best / 24);
+  const hr = best % 24;
+  const slot = nextSlot(wd, hr, zone);
+  const href = '#/compose' + qs({ date: slot.date, time: slot.time, zone });
+  return h('p', { class: 'callout', id: 'best-slot' }, 'Best time to publish: ',
+    h('strong', { text: DAYS[wd] + ' ' + hourLabel(hr) + ' ' + zone }),
+    ' (' + num(cells[best].mean) + ' views in the first week on average, ' + cells[best].n + ' items). ',
+    h('a', { id: 'best-schedule', class: 'button-link', href, text: 'Schedule in this slot' }),
+    h('span', { class: 'muted', text: ' (next: ' + slot.date + ' ' + slot.time + ')' }));
+}
+
+async function renderBody(body, range, platform, ctx) {
+  const { cells, best, zone, minN } = await load(range, platform);
   if (ctx.stale()) return;
   clear(body);
-  if (best < 0) {
+  const any = cells.some((c) => c);
+  const where = (platform ? platformName(platform) + ' content' : 'Content') + ' published ' +
+    (range.days === 'custom' ? 'from ' + range.from + ' to ' + range.to : 'in the ' + rangeLabel(range));
+  if (!any) {
     body.appendChild(emptyState('Not enough data for a best time',
-      'No content published ' + (range.days === 'custom' ? 'from ' + range.from + ' to ' + range.to : 'in the ' + rangeLabel(range)) +
-        ' has views from its first week. Try a longer range.', noDataHint('To add data')));
+      where + ' has no views from its first week. Try a longer range.', noDataHint('To add data')));
+  } else if (best < 0) {
+    body.appendChild(h('p', { class: 'callout', id: 'best-slot' },
+      'No slot has ' + minN + ' or more items yet: too few to call a best time. ' + where + ' is shown below.'));
   } else {
-    body.appendChild(h('p', { class: 'callout', id: 'best-slot' }, 'Best time to publish: ',
-      h('strong', { text: DAYS[Math.floor(best / 24)] + ' ' + hourLabel(best % 24) + ' ' + zone }),
-      ' (' + num(cells[best].mean) + ' views in the first week on average).'));
+    body.appendChild(bestCallout(cells, best, zone));
   }
-  body.appendChild(h('p', { class: 'muted', text: 'Mean views in each item’s first 7 days, by the weekday and hour (' + zone + ') it was published.' }));
-  body.appendChild(h('div', { class: 'heat-wrap' }, grid(cells, best, zone)));
-  body.appendChild(legend());
+  body.appendChild(h('p', { class: 'muted', text: 'Mean views in each of your items’ first 7 days, by the weekday and hour (' + zone + ') it was published. Slots with fewer than ' + minN + ' items are marked too few.' }));
+  const wrap = h('div', { class: 'heat-wrap', id: 'heat-wrap' }, table(cells, best, zone, minN));
+  body.appendChild(wrap);
+  body.appendChild(legend(minN));
+  // On a narrow screen the table scrolls: bring the best slot into view.
+  const cell = best >= 0 ? wrap.querySelector('.heat-best') : null;
+  if (cell && wrap.scrollWidth > wrap.clientWidth) {
+    wrap.scrollLeft = Math.max(0, cell.offsetLeft - (wrap.clientWidth - cell.offsetWidth) / 2);
+  }
+}
+
+function platformPicker(platform) {
+  const sel = h('select', { id: 'best-platform', 'aria-label': 'Platform' },
+    h('option', { value: '', text: 'All platforms' }),
+    PLATFORMS.map((p) => h('option', { value: p, text: platformName(p) })));
+  sel.value = platform;
+  sel.addEventListener('change', () => { location.hash = '#/best-time' + (sel.value ? '?platform=' + sel.value : ''); });
+  return sel;
 }
 
 export async function render(view, args, params, ctx) {
   const range = getRange('365');
+  const platform = PLATFORMS.includes(params.get('platform')) ? params.get('platform') : '';
   const body = h('div', { id: 'best-time-body' }, h('p', { class: 'loading', text: 'Loading…' }));
   let seq = 0; // a newer range choice makes older answers stale
   const reload = (r) => {
     const mine = ++seq;
     const rctx = { stale: () => ctx.stale() || mine !== seq };
-    renderBody(body, r, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
+    renderBody(body, r, platform, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
   };
   view.appendChild(h('section', { id: 'best-time' },
-    h('div', { class: 'page-head' }, h('h1', { text: 'Best time to publish' }), rangePicker(range, reload)),
+    h('div', { class: 'page-head' }, h('h1', { text: 'Best time to publish' }),
+      h('div', { class: 'toolbar' }, platformPicker(platform), rangePicker(range, reload))),
     body));
-  await renderBody(body, range, { stale: () => ctx.stale() || seq !== 0 });
+  await renderBody(body, range, platform, { stale: () => ctx.stale() || seq !== 0 });
 }

@@ -96,6 +96,11 @@ export async function render(view, parts, params, ctx) {
   const zone = params.get('zone') || browserZone();
   const zoneSel = zoneSelect('compose-zone', zone);
   const inAnHour = wall(Date.now() + 3600000, zoneSel.value) || { date: todayIn(zoneSel.value), time: '12:00' };
+  // A slot chosen elsewhere (Best time's "Schedule in this slot"): ?date=YYYY-MM-DD&time=HH:MM&zone=...
+  if (/^\d{4}-\d{2}-\d{2}$/.test(params.get('date') || '') && /^([01]\d|2[0-3]):[0-5]\d$/.test(params.get('time') || '')) {
+    inAnHour.date = params.get('date');
+    inAnHour.time = params.get('time');
+  }
   const date = h('input', { type: 'date', id: 'compose-date', value: inAnHour.date, required: true });
   const time = h('input', { type: 'time', id: 'compose-time', value: inAnHour.time, required: true });
   const shiftGap = h('input', { type: 'checkbox', id: 'compose-shift-gap' });

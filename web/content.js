@@ -60,7 +60,9 @@ function row(it) {
       h('span', { class: 'title-text' },
         h('a', { class: 'item-link', href: itemHref(p, str(it.id)), text: str(it.title) || str(it.id) }),
         url ? h('a', { class: 'ext-link', href: url, target: '_blank', rel: 'noopener noreferrer',
-          title: 'Open on ' + platformName(p), text: '↗' }) : null))),
+          title: 'Open on ' + platformName(p), text: '↗' }) : null,
+        typeof it.removed_last_seen === 'string' ? h('span', { class: 'badge badge-bad removed-mark',
+          title: 'Removed: the platform no longer returns it (last seen ' + day(it.removed_last_seen) + ')', text: 'removed' }) : null))),
     h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
     h('td', { text: day(it.published_at) }),
     ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num', title: fullNum(m[k]), text: num(m[k]) })));

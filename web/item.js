@@ -1,7 +1,9 @@
 // Item detail (#/item/PLATFORM/ID): metadata, latest metrics, views,
-// likes and comments over time, and daily gains. Reads
-// /api/v1/items/P/ID; the daily series come from .../days when the server
-// has it, else they are computed here from the snapshots.
+// likes and comments over time, and daily gains (hourly for an item
+// younger than two days). Reads /api/v1/items/P/ID; the daily series come
+// from .../days when the server has it, else they are computed here from
+// the snapshots. A removed item (the platform no longer returns it) says
+// so, with the time it was last seen.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
 import { h, fullNum, day, dateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
@@ -48,6 +50,37 @@ function gainsFromSnapshots(hist) {
 }
 
 const DAY = 86400;
+const HOUR = 3600;
+const YOUNG = 2 * DAY; // younger than this: gains per hour
+
+// Gains per UTC hour from the snapshots: the last value of each hour
+// minus that of the previous hour with one. The first hour's gain counts
+// from 0 when the first snapshot came within an hour of publication (the
+// item observed from its start); otherwise it has none.
+export function hourlyGains(hist, publishedT) {
+  const h0 = Math.floor(hist[0].t / HOUR) * HOUR;
+  const h1 = Math.floor(hist[hist.length - 1].t / HOUR) * HOUR;
+  const hours = [];
+  for (let t = h0; t <= h1; t += HOUR) hours.push(t);
+  const fromZero = isFinite(publishedT) && hist[0].t >= publishedT && hist[0].t - publishedT <= HOUR;
+  const series = {};
+  for (const k of METRICS) {
+    const last = hours.map(() => null);
+    for (const s of hist) {
+      const v = value(s.m, k);
+      if (v !== null) last[(Math.floor(s.t / HOUR) * HOUR - h0) / HOUR] = v;
+    }
+    let prev = fromZero ? 0 : null;
+    series[k] = last.map((v) => {
+      if (v === null) return null;
+      const g = prev === null ? null : v - prev;
+      prev = v;
+      return g;
+    });
+  }
+  return { hours, series, x: [h0, h1 + HOUR] };
+}
+
 const utcDay = (t) => new Date(t * 1000).toISOString().slice(0, 10);
 
 // The UTC days from the first to the last snapshot of hist (at most
@@ -88,6 +121,26 @@ function latestMetrics(snaps) {
     }
   }
   return out;
+}
+
+function removedBadge(it) {
+  if (typeof it.removed_last_seen !== 'string') return null;
+  return h('span', { class: 'badge badge-bad', id: 'item-removed',
+    title: 'The platform no longer returns this item when asked for it; its history is kept.',
+    text: 'removed (last seen ' + day(it.removed_last_seen) + ')' });
+}
+
+// "2.3x your typical YouTube video at 2 days (median 1.2K views, 14 items)".
+function typicalLine(it) {
+  const t = it.vs_typical;
+  if (!t || typeof t !== 'object' || !Number.isInteger(t.age_days)) return null;
+  const at = t.age_days === 0 ? 'on its first day' : 'at ' + t.age_days + ' day' + (t.age_days === 1 ? '' : 's');
+  const kind = platformName(it.platform) + ' ' + (str(it.kind) || 'item');
+  const text = typeof t.ratio === 'number' && isFinite(t.ratio)
+    ? (t.ratio >= 10 ? Math.round(t.ratio) : t.ratio.toFixed(1)) + '× your typical ' + kind + ' ' + at +
+      ' (' + fullNum(t.views) + ' views against a median of ' + fullNum(Math.round(t.median)) + ', ' + t.n + ' item' + (t.n === 1 ? '' : 's') + ')'
+    : 'No other ' + kind + ' of yours is ' + (t.age_days === 0 ? 'a day' : t.age_days + ' day' + (t.age_days === 1 ? '' : 's')) + ' old yet to compare with.';
+  return h('p', { class: 'muted', id: 'item-typical', text });
 }
 
 function meta(it, snaps) {
@@ -134,7 +187,7 @@ export async function render(view, args, params, ctx) {
   view.appendChild(h('section', { id: 'item' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/content', text: '← Content' })),
     h('div', { class: 'item-head' }, thumb(it.thumbnail_url, str(it.platform)),
-      h('div', {}, h('h1', { id: 'item-title', text: str(it.title) || str(it.id) }),
+      h('div', {}, h('h1', { id: 'item-title', text: str(it.title) || str(it.id) }), removedBadge(it), typicalLine(it),
         url ? h('a', { id: 'item-url', href: url, target: '_blank', rel: 'noopener noreferrer',
           text: 'Open on ' + platformName(it.platform) + ' ↗' }) : null)),
     h('div', { class: 'columns' },
@@ -142,8 +195,9 @@ export async function render(view, args, params, ctx) {
         str(it.description) ? h('p', { class: 'description', text: str(it.description) }) : null),
       h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)))),
     h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),
-    h('section', { class: 'panel' }, h('h2', { text: 'Gained per day' }), gainsEl)));
+    h('section', { class: 'panel' }, h('h2', { id: 'item-gains-title', text: 'Gained per day' }), gainsEl)));
   const hist = history(snaps);
+  const pubT = Date.parse(str(it.published_at)) / 1000;
   if (!hist.length) {
     chartEl.appendChild(h('p', { class: 'muted', id: 'item-chart-empty',
       text: 'No snapshot of this item has views, likes or comments yet. The chart appears once a collection or an import brings them.' }));
@@ -162,6 +216,9 @@ export async function render(view, args, params, ctx) {
   }
   // Both charts span the same days: the time series from the first to the
   // last snapshot's day, the gains in the middle of each of those days.
+  // A young item: the same hours instead.
+  const young = Date.now() / 1000 - (isFinite(pubT) ? pubT : hist[0].t) < YOUNG;
+  const hg = young ? hourlyGains(hist, pubT) : null;
   const sp = span(hist);
   const shown = METRICS.filter((k) => hist.some((s) => value(s.m, k) !== null));
   // Views on the left axis, the smaller counts on the right; without
@@ -169,10 +226,22 @@ export async function render(view, args, params, ctx) {
   const scaleOf = (k, names) => (k !== 'views' && names.includes('views') ? 'right' : 'y');
   lineChart(chartEl, hist.map((s) => s.t), shown.map((k) => ({
     label: k, key: k, scale: scaleOf(k, shown), values: hist.map((s) => value(s.m, k)) })),
-  { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}', xRange: sp.x });
+  { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}', xRange: hg ? hg.x : sp.x, days: hg ? false : undefined });
   if (shown.length < METRICS.length) {
     chartEl.appendChild(h('p', { class: 'muted', text: 'These snapshots report no ' +
       METRICS.filter((k) => !shown.includes(k)).join(' or ') + '.' }));
+  }
+  if (hg) {
+    document.getElementById('item-gains-title').textContent = 'Gained per hour';
+    const hshown = METRICS.filter((k) => hg.series[k].some((v) => typeof v === 'number'));
+    if (!hshown.length) {
+      gainsEl.appendChild(h('p', { class: 'muted', id: 'item-gains-empty', text: 'Hourly gains need snapshots in at least two hours.' }));
+      return;
+    }
+    gainsEl.dataset.per = 'hour';
+    lineChart(gainsEl, hg.hours.map((t) => t + HOUR / 2), hshown.map((k) => ({ label: k, key: k,
+      scale: scaleOf(k, hshown), values: hg.series[k] })), { xValue: '{YYYY}-{MM}-{DD} {HH}:00', xRange: hg.x, days: false });
+    return;
   }
   const g = await dailyGains(str(it.platform) || platform, str(it.id) || id, hist, sp);
   if (ctx.stale()) return;

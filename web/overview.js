@@ -159,7 +159,9 @@ async function renderBody(body, range, ctx) {
       itemList(report.top || [], (r) => signed(r.views_gain) + ' views')),
     h('section', { class: 'panel', id: 'spikes' }, h('h2', { text: 'Spikes' }),
       itemList(report.spikes || [], (r) => day(r.day) + ': ' + signed(r.views_gain) +
-        ' views (usual ' + num(Math.round(r.baseline)) + ')'))));
+        ' views (usual ' + num(Math.round(r.baseline)) + ')' +
+        (Number.isInteger(r.days_above) ? '; ' + r.days_above + ' day' + (r.days_above === 1 ? '' : 's') +
+          ' above usual, ' + signed(Math.round(r.excess)) + ' in all' : '')))));
   cards.forEach((c, i) => sparkline(c.spark, report.platforms[platforms[i]].daily_views_gain || [], platforms[i]));
   const g = await gainSeries(report, range);
   if (ctx.stale()) return;

@@ -144,6 +144,46 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
     return found;
 }
 
+/* Known days from `at` walking by step (+1 or -1) within [first, n)
+ * while the gain stays above base; adds them to r (at itself excluded). */
+static void run_walk(const int64_t *gain, const bool *known, size_t n,
+                     size_t first, size_t at, int step, struct spike_run *r)
+{
+    for (size_t i = at;;) {
+        if (step < 0 ? i <= first : i + 1 >= n)
+            return;
+        i = step < 0 ? i - 1 : i + 1;
+        if (!known[i])
+            continue;
+        if ((double)gain[i] <= r->baseline)
+            return;
+        r->days++;
+        r->excess += (double)gain[i] - r->baseline;
+    }
+}
+
+bool analytics_spike_run(const int64_t *gain, const bool *known, size_t n,
+                         size_t first, const struct spike *sp, size_t nsp,
+                         struct spike_run *out)
+{
+    const struct spike *peak = NULL;
+    double score = 0;
+
+    for (size_t i = 0; i < nsp; i++) {
+        if (peak == NULL || sp[i].gain > peak->gain)
+            peak = &sp[i];
+        if (i == 0 || sp[i].score > score)
+            score = sp[i].score;
+    }
+    if (peak == NULL)
+        return false;
+    *out = (struct spike_run){peak->index, peak->gain, peak->baseline, score,
+                              1, (double)peak->gain - peak->baseline};
+    run_walk(gain, known, n, first, peak->index, -1, out);
+    run_walk(gain, known, n, first, peak->index, +1, out);
+    return true;
+}
+
 static int cmp_scored(const void *a, const void *b)
 {
     const struct scored *x = a, *y = b;

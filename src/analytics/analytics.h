@@ -70,6 +70,27 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
                         double threshold, int64_t min_excess,
                         struct spike *out, size_t max);
 
+/* One item's spikes summed up as one run (the Spikes list shows an item
+ * once): the peak is the spike day with the largest gain (the earliest
+ * of equal ones), judged against that day's baseline; the run is the
+ * stretch of days around the peak, from index first on, whose known
+ * gains stay above that baseline (unknown days neither end nor count);
+ * excess is the sum of (gain - baseline) over the run's days. */
+struct spike_run {
+    size_t peak;      /* index of the peak day */
+    int64_t gain;     /* its gain */
+    double baseline;  /* its baseline */
+    double score;     /* the highest score among the item's spikes */
+    size_t days;      /* known days in the run, the peak included */
+    double excess;    /* sum of gain - baseline over those days */
+};
+
+/* Summarise the spikes sp[0..nsp) that analytics_spikes found in
+ * gain/known (n days, judged from index first). false when nsp == 0. */
+bool analytics_spike_run(const int64_t *gain, const bool *known, size_t n,
+                         size_t first, const struct spike *sp, size_t nsp,
+                         struct spike_run *out);
+
 struct scored {
     int64_t id;
     double score;

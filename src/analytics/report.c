@@ -154,8 +154,9 @@ void report_heatmap_add(struct store *st, const struct item *it,
 }
 
 /* Spikes: one walk over every content item's daily views gained in
- * [from - SPIKE_WINDOW, to), judged per item as its rows end. The
- * SPIKES_MAX highest scores are kept; their items are loaded last. */
+ * [from - SPIKE_WINDOW, to), judged per item as its rows end and summed
+ * up as one run per item. The SPIKES_MAX highest scores are kept; their
+ * items are loaded last. */
 struct spike_walk {
     struct build *b;
     int64_t item;       /* the item whose days are gathered, or 0 */
@@ -164,11 +165,12 @@ struct spike_walk {
     int64_t *gain;
     bool *known;
     int64_t *item_of;   /* per kept spike, until the items are loaded */
+    struct spike *sp;   /* span entries: the item's spike days */
     int64_t sum;        /* the item's known gains in [from_day, to_day) */
     bool in_range;      /* whether it has one */
 };
 
-static void keep_spike(struct spike_walk *w, const struct spike *sp)
+static void keep_spike(struct spike_walk *w, const struct spike_run *sp)
 {
     struct report *r = w->b->r;
     size_t at = r->nspikes;
@@ -184,14 +186,14 @@ static void keep_spike(struct spike_walk *w, const struct spike *sp)
         r->nspikes++;
     }
     r->spikes[at] = (struct report_spike){
-        NULL, w->from + (int32_t)sp->index, sp->gain, sp->baseline,
-        sp->score};
+        NULL,      w->from + (int32_t)sp->peak, sp->gain, sp->baseline,
+        sp->score, (int32_t)sp->days,           sp->excess};
     w->item_of[at] = w->item;
 }
 
 static void judge_item(struct spike_walk *w)
 {
-    struct spike sp[SPIKES_MAX];
+    struct spike_run run;
     size_t found;
 
     if (w->item == 0)
@@ -206,10 +208,11 @@ static void judge_item(struct spike_walk *w)
     w->in_range = false;
     found = analytics_spikes(w->gain, w->known, w->span, SPIKE_WINDOW,
                              SPIKE_WINDOW, SPIKE_MIN_HISTORY,
-                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, sp,
-                             SPIKES_MAX);
-    for (size_t i = 0; i < found && i < SPIKES_MAX; i++)
-        keep_spike(w, &sp[i]);
+                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, w->sp,
+                             w->span);
+    if (analytics_spike_run(w->gain, w->known, w->span, SPIKE_WINDOW, w->sp,
+                            found, &run))
+        keep_spike(w, &run);
     memset(w->known, 0, w->span * sizeof *w->known);
 }
 
@@ -245,7 +248,8 @@ static enum err find_spikes(struct build *b)
 {
     struct spike_walk w = {b,    0,    b->o->from_day - SPIKE_WINDOW,
                            0,    NULL, NULL,
-                           NULL, 0,    false};
+                           NULL, NULL, 0,
+                           false};
     struct report *r = b->r;
     enum err rc;
 
@@ -253,6 +257,7 @@ static enum err find_spikes(struct build *b)
     w.gain = xcalloc(w.span, sizeof *w.gain);
     w.known = xcalloc(w.span, sizeof *w.known);
     w.item_of = xcalloc(SPIKES_MAX, sizeof *w.item_of);
+    w.sp = xcalloc(w.span, sizeof *w.sp);
     r->spikes = xcalloc(SPIKES_MAX, sizeof *r->spikes);
     rc = store_content_gains(b->st, M_VIEWS, b->o->platform, w.from,
                              b->o->to_day, on_item_gain, &w);
@@ -265,6 +270,7 @@ static enum err find_spikes(struct build *b)
     free(w.gain);
     free(w.known);
     free(w.item_of);
+    free(w.sp);
     return rc;
 }
 
@@ -435,7 +441,7 @@ enum err report_build(struct store *st, const struct report_opts *o,
         return rc;
     }
     totals(out, b.ndays);
-    out->best_hour = heatmap_best(&out->heat, 1);
+    out->best_hour = heatmap_best(&out->heat, REPORT_MIN_SAMPLE);
     return ERR_OK;
 }
 
@@ -592,10 +598,63 @@ void report_json(struct jw *w, const struct report *r)
         jw_kv_i64(w, "views_gain", r->spikes[i].gain);
         jw_kv_real(w, "baseline", r->spikes[i].baseline);
         jw_kv_real(w, "score", r->spikes[i].score);
+        jw_kv_i64(w, "days_above", r->spikes[i].days_above);
+        jw_kv_real(w, "excess", r->spikes[i].excess);
         jw_object_end(w);
     }
     jw_array_end(w);
     jw_object_end(w);
+}
+
+struct values {
+    double *v;
+    size_t n, cap;
+};
+
+static enum err add_value(void *ud, int64_t v)
+{
+    struct values *x = ud;
+    x->v = xgrow(x->v, &x->cap, x->n + 1, sizeof *x->v);
+    x->v[x->n++] = (double)v;
+    return ERR_OK;
+}
+
+bool report_vs_typical(struct store *st, const struct item *it,
+                       struct report_typical *out, enum err *rc)
+{
+    struct store_day *rows = NULL;
+    struct values others = {NULL, 0, 0};
+    struct report_typical t = {0};
+    int32_t d0;
+    size_t n = 0;
+
+    *rc = ERR_OK;
+    if (it->type != ITEM_CONTENT || it->published_at == TIME_NONE)
+        return false;
+    d0 = store_day_of(st, it->published_at);
+    *rc = store_item_days(st, it->id, M_VIEWS, d0, d0 + 3661, &rows, &n);
+    if (*rc != ERR_OK || n == 0 || rows[n - 1].day < d0) {
+        free(rows);
+        return false;
+    }
+    t.age_days = rows[n - 1].day - d0;
+    t.views = rows[n - 1].last_v;
+    free(rows);
+    *rc = store_values_at_age(st, M_VIEWS, it->platform, it->id, t.age_days,
+                              add_value, &others);
+    if (*rc != ERR_OK) {
+        free(others.v);
+        return false;
+    }
+    t.n = others.n;
+    if (t.n > 0) {
+        t.median = analytics_median(others.v, others.n);
+        t.has_ratio = t.median > 0;
+        t.ratio = t.has_ratio ? (double)t.views / t.median : 0;
+    }
+    free(others.v);
+    *out = t;
+    return true;
 }
 
 enum err report_parse_range(const char *s, int32_t *days)

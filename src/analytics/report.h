@@ -57,11 +57,17 @@ struct report_top {
     int64_t gain;
 };
 
+/* One entry per item (analytics_spike_run): its peak day in the range,
+ * the views gained that day, the baseline it was judged against, how
+ * many days around it stayed above that baseline and the views above
+ * it over those days. */
 struct report_spike {
     struct item *item; /* owned */
-    int32_t day;
-    int64_t gain;
+    int32_t day;       /* the peak day */
+    int64_t gain;      /* views gained on it */
     double baseline, score;
+    int32_t days_above;
+    double excess;
 };
 
 struct report {
@@ -74,7 +80,8 @@ struct report {
     struct report_top *top;
     size_t ntop;
     struct heatmap heat; /* mean views in the first 7 days, by publish hour */
-    int best_hour;       /* heatmap bucket, or -1 */
+    int best_hour;       /* heatmap bucket with at least REPORT_MIN_SAMPLE
+                            items, or -1 */
     struct report_spike *spikes;
     size_t nspikes;
 };
@@ -95,6 +102,9 @@ void report_heatmap_add(struct store *st, const struct item *it,
  * REPORT_FIRST_DAYS): one statement for all content instead of a read
  * per item. */
 #define REPORT_FIRST_DAYS 7
+/* Items a heatmap slot needs before its mean is trusted: a slot with
+ * fewer is "too few" and is never the best hour. */
+#define REPORT_MIN_SAMPLE 3
 void report_heatmap_add_sum(struct store *st,
                             const struct store_content_sum *c,
                             struct heatmap *h);
@@ -102,6 +112,24 @@ void report_heatmap_add_sum(struct store *st,
 /* The relative change from prev to cur, (cur - prev) / |prev| (0.12
  * for +12%); false when prev is 0 (no base to compare with). */
 bool report_change(int64_t cur, int64_t prev, double *out);
+
+/* "vs typical": an item's views at its age (rollup days since its
+ * publication day, k = the day of its latest views row) against the
+ * median views of the creator's other owned items of its platform at the
+ * same age (store_values_at_age). */
+struct report_typical {
+    int32_t age_days;
+    int64_t views;      /* the item's last views on day publication + age */
+    size_t n;           /* other items that old */
+    double median;      /* their median views at that age (n > 0) */
+    double ratio;       /* views / median */
+    bool has_ratio;     /* n > 0 and median > 0 */
+};
+/* true with *out filled; false (*out untouched) when the item is not
+ * content, has no publication time or no views row from its publication
+ * day on, or the store failed: then *rc says so (ERR_OK otherwise). */
+bool report_vs_typical(struct store *st, const struct item *it,
+                       struct report_typical *out, enum err *rc);
 
 /* Parse a range such as "7d", "28d", "365d" (1 to 3660 days). */
 enum err report_parse_range(const char *s, int32_t *days) WARN_UNUSED;

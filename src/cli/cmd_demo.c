@@ -194,6 +194,23 @@ static int ingest_all(struct demo_run *run)
     return rc;
 }
 
+/* The deleted video is gone from the platform by the demo's end: mark it
+ * as the collector marks an id the platform no longer returns. */
+static int mark_deleted(struct demo_run *run)
+{
+    struct demo_events ev;
+
+    demo_events(run->d, &ev);
+    if (ev.deleted.item == NULL)
+        return EXIT_OK_;
+    if (store_item_set_removed(run->st, ev.deleted.item->platform,
+                               ev.deleted.item->ext_id, true) != ERR_OK) {
+        cli_error("demo: marking the deleted video as removed failed");
+        return EXIT_DB;
+    }
+    return EXIT_OK_;
+}
+
 static void json_event(struct jw *w, const char *key,
                        const struct demo_event *e)
 {
@@ -336,6 +353,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
     sigprocmask(SIG_BLOCK, &block, &old);
     run.t0_ms = run.last_progress_ms = time_mono_ms();
     rc = ingest_all(&run);
+    if (rc == EXIT_OK_)
+        rc = mark_deleted(&run);
     if (rc == EXIT_OK_ || run.interrupted) {
         double secs = (double)(time_mono_ms() - run.t0_ms) / 1000;
         if (run.interrupted)

@@ -275,15 +275,18 @@ static void print_text(const struct report *r)
     } else {
         printf("not enough data\n");
     }
-    printf("\nSpikes (a day far above the item's own baseline): %zu\n",
+    printf("\nSpikes (items far above their own baseline; peak day): %zu\n",
            r->nspikes);
     for (size_t i = 0; i < r->nspikes; i++) {
-        fmt_day(r->spikes[i].day, &a);
-        printf("  %s  %s:%s  +%lld views (baseline %.0f, score %.1f)  %s\n",
-               buf_cstr(&a), platform_name(r->spikes[i].item->platform),
-               r->spikes[i].item->ext_id, (long long)r->spikes[i].gain,
-               r->spikes[i].baseline, r->spikes[i].score,
-               r->spikes[i].item->title ? r->spikes[i].item->title : "");
+        const struct report_spike *sp = &r->spikes[i];
+        fmt_day(sp->day, &a);
+        printf("  %s  %s:%s  +%lld views (baseline %.0f, score %.1f; "
+               "%d day%s above, +%.0f in all)  %s\n",
+               buf_cstr(&a), platform_name(sp->item->platform),
+               sp->item->ext_id, (long long)sp->gain, sp->baseline,
+               sp->score, (int)sp->days_above,
+               sp->days_above == 1 ? "" : "s", sp->excess,
+               sp->item->title ? sp->item->title : "");
     }
 out:
     buf_free(&a);

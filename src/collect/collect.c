@@ -241,7 +241,10 @@ static bool tracked(void *ud, const char *id)
     return has;
 }
 
-/* After a stored round: every item asked for is due again by its age. */
+/* After a stored round: every item asked for is due again by its age.
+ * An id the platform did not return when asked by id (the round having
+ * succeeded) is marked removed, with its last snapshot's time; one it
+ * returned loses the mark. */
 static enum err items_done(struct round *r, const struct fetch *f)
 {
     for (size_t i = 0; i < f->asked.n; i++) {
@@ -254,7 +257,10 @@ static enum err items_done(struct round *r, const struct fetch *f)
         if (it != NULL)
             s.published_at = it->published_at;
         s.next_due = collect_next_due(s.published_at, r->now, r->now);
-        rc = store_item_sched_put(r->st, &s);
+        rc = store_item_set_removed(r->st, r->p, f->asked.v[i].id,
+                                    it == NULL);
+        if (rc == ERR_OK)
+            rc = store_item_sched_put(r->st, &s);
         if (rc != ERR_OK)
             return rc;
     }

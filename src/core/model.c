@@ -125,6 +125,7 @@ struct item *item_create(enum platform p, enum item_type t,
     it->ext_id = xstrdup(ext_id);
     it->published_at = TIME_NONE;
     it->duration_s = -1;
+    it->removed_last_seen = TIME_NONE;
     return it;
 }
 

@@ -97,6 +97,9 @@ struct item {
     char *thumbnail_url;
     int64_t published_at; /* TIME_NONE if unknown */
     int64_t duration_s;   /* -1 if unknown */
+    int64_t removed_last_seen; /* content the platform no longer returns
+                                  (store_item_set_removed): the time of
+                                  its last snapshot; else TIME_NONE */
     struct snapshot **snaps; /* owned; each snaps[i]->item == this */
     size_t nsnaps, snaps_cap;
 };

@@ -18,6 +18,9 @@ void item_json_fields(struct jw *w, const struct item *it)
     jw_kv_time(w, "published_at", it->published_at);
     if (it->duration_s >= 0)
         jw_kv_i64(w, "duration_s", it->duration_s);
+    /* Only when set: the platform no longer returns the item. */
+    if (it->type == ITEM_CONTENT && it->removed_last_seen != TIME_NONE)
+        jw_kv_time(w, "removed_last_seen", it->removed_last_seen);
 }
 
 void metrics_json(struct jw *w, const struct metrics *m)

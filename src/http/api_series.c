@@ -400,11 +400,14 @@ static enum err on_heat_item(void *ud, const struct store_content_sum *c)
     return ERR_OK;
 }
 
-static void json_heatmap(struct jw *w, const struct heatmap *h)
+/* The 168 buckets with their means and item counts; a bucket with items
+ * but fewer than min_n is "too_few" (shown as such, never the best). */
+static void json_heatmap(struct jw *w, const struct heatmap *h, int64_t min_n)
 {
-    int best = heatmap_best(h, 1);
+    int best = heatmap_best(h, (uint32_t)min_n);
     double mean;
 
+    jw_kv_i64(w, "min_n", min_n);
     jw_key(w, "buckets");
     jw_array_begin(w);
     for (int b = 0; b < 168; b++) {
@@ -414,6 +417,7 @@ static void json_heatmap(struct jw *w, const struct heatmap *h)
         jw_key(w, "mean");
         heatmap_mean(h, b, &mean) ? jw_real(w, mean) : jw_null(w);
         jw_kv_i64(w, "n", h->count[b]);
+        jw_kv_bool(w, "too_few", h->count[b] > 0 && h->count[b] < min_n);
         jw_object_end(w);
     }
     jw_array_end(w);
@@ -423,6 +427,7 @@ static void json_heatmap(struct jw *w, const struct heatmap *h)
         jw_kv_i64(w, "weekday", best / 24);
         jw_kv_i64(w, "hour", best % 24);
         jw_kv_real(w, "mean", mean);
+        jw_kv_i64(w, "n", h->count[best]);
         jw_object_end(w);
     } else {
         jw_null(w);
@@ -434,11 +439,13 @@ void api_heatmap(struct http_request *req, struct http_response *res)
     struct heat x;
     struct jw w;
     int platform = -1;
+    int64_t min_n = REPORT_MIN_SAMPLE;
 
     x.st = req->st;
     heatmap_init(&x.h);
     if (!api_arg_range(req, res, 28, &x.r) ||
-        !api_arg_platform(req, res, &platform))
+        !api_arg_platform(req, res, &platform) ||
+        !api_arg_int(req, res, "min", 1, 1000, &min_n))
         return;
     /* One statement for all content (publication, first week). */
     if (store_content_sums(req->st, platform, REPORT_FIRST_DAYS, on_heat_item,
@@ -450,7 +457,10 @@ void api_heatmap(struct http_request *req, struct http_response *res)
     jw_object_begin(&w);
     api_json_range(&w, &x.r, false);
     jw_kv_str(&w, "zone", tz_name(store_rollup_zone(req->st)));
-    json_heatmap(&w, &x.h);
+    jw_key(&w, "platform");
+    platform >= 0 ? jw_str(&w, platform_name((enum platform)platform))
+                  : jw_null(&w);
+    json_heatmap(&w, &x.h, min_n);
     jw_object_end(&w);
     api_ok_json(res, &w);
 }

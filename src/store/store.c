@@ -380,6 +380,19 @@ enum err store_item_sched_put(struct store *st,
     return st->ops->item_sched_put(st, s);
 }
 
+enum err store_values_at_age(struct store *st, const char *metric,
+                             enum platform p, int64_t exclude_id,
+                             int32_t age, store_value_fn fn, void *ud)
+{
+    return st->ops->values_at_age(st, metric, p, exclude_id, age, fn, ud);
+}
+
+enum err store_item_set_removed(struct store *st, enum platform p,
+                                const char *ext_id, bool removed)
+{
+    return st->ops->item_set_removed(st, p, ext_id, removed);
+}
+
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,
                               bool *out)

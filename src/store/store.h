@@ -208,8 +208,8 @@ struct store_content_sum {
 };
 typedef enum err (*store_content_sum_fn)(void *ud,
                                          const struct store_content_sum *c);
-/* Call fn per content item (of platform, or all when platform < 0), in
- * id order: one statement for all of them, where store_list_items and
+/* Call fn per owned content item (role 'own'; of platform, or all when
+ * platform < 0), in id order: one statement for all of them, where store_list_items and
  * store_item_gain_sum would take two or three per item. A non-OK return
  * from fn stops the walk and is returned. */
 enum err store_content_sums(struct store *st, int platform,
@@ -250,19 +250,30 @@ enum err store_account_gains(struct store *st, const char *metric,
  * [from, to), items in id order and each item's days ascending. */
 typedef enum err (*store_item_gain_fn)(void *ud, int64_t item_id,
                                        int32_t day, int64_t gain);
-/* Walk the daily gains of every content item (of platform, or all when
- * platform < 0) in one pass over the rollups. A non-OK return from fn
+/* Walk the daily gains of every owned content item (role 'own'; of
+ * platform, or all when platform < 0) in one pass over the rollups. A non-OK return from fn
  * stops the walk and is returned. */
 enum err store_content_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_item_gain_fn fn, void *ud) WARN_UNUSED;
 
+typedef enum err (*store_value_fn)(void *ud, int64_t v);
+/* "Typical" values for the item page: per owned content item of platform
+ * p other than exclude_id, with a publication time and at least `age`
+ * rollup days old (a row of metric on or after its publication day +
+ * age), the last value of metric on or before that day; fn per item.
+ * Two index seeks per item of the platform, no raw snapshot. */
+enum err store_values_at_age(struct store *st, const char *metric,
+                             enum platform p, int64_t exclude_id,
+                             int32_t age, store_value_fn fn,
+                             void *ud) WARN_UNUSED;
+
 struct store_ranked {
     int64_t item_id;
     int64_t gain;
 };
-/* Content items with the largest summed gain of metric over [from, to),
- * at most limit, descending. *out: caller frees. */
+/* Owned content items (role 'own') with the largest summed gain of
+ * metric over [from, to), at most limit, descending. *out: caller frees. */
 enum err store_top_gains(struct store *st, const char *metric, int platform,
                          int32_t from, int32_t to, size_t limit,
                          struct store_ranked **out, size_t *n) WARN_UNUSED;
@@ -468,6 +479,12 @@ struct store_item_sched {
 /* Insert or replace one item's schedule. */
 enum err store_item_sched_put(struct store *st,
                               const struct store_item_sched *s) WARN_UNUSED;
+/* Mark content item (p, ext_id) as one the platform no longer returns
+ * (removed: removed_last_seen becomes the time of its latest snapshot,
+ * or its first_seen without one; kept when already set) or clear the
+ * mark (!removed). An unknown item is no error (nothing to mark). */
+enum err store_item_set_removed(struct store *st, enum platform p,
+                                const char *ext_id, bool removed) WARN_UNUSED;
 /* Is (p, account, item_id) tracked? *out set either way. */
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,

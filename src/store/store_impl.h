@@ -104,6 +104,11 @@ struct store_ops {
     /* per-item schedule and Instagram memory (store_sqlite_items.c) */
     enum err (*item_sched_put)(struct store *st,
                                const struct store_item_sched *s);
+    enum err (*values_at_age)(struct store *st, const char *metric,
+                              enum platform p, int64_t exclude_id,
+                              int32_t age, store_value_fn fn, void *ud);
+    enum err (*item_set_removed)(struct store *st, enum platform p,
+                                 const char *ext_id, bool removed);
     enum err (*item_sched_has)(struct store *st, enum platform p,
                                const char *account, const char *item_id,
                                bool *out);

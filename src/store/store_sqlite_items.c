@@ -78,6 +78,37 @@ out:
     return rc;
 }
 
+/* The latest snapshot is the last row of snapshot's (item_id,
+ * observed_at) key: one seek. */
+#define SQL_ITEM_REMOVED                                                      \
+    "UPDATE item SET removed_last_seen = coalesce((SELECT max(s.observed_at) " \
+    "FROM snapshot s WHERE s.item_id = item.id), first_seen) WHERE "          \
+    "platform = ?1 AND type = 'content' AND ext_id = ?2 AND "                 \
+    "removed_last_seen IS NULL"
+#define SQL_ITEM_BACK                                                         \
+    "UPDATE item SET removed_last_seen = NULL WHERE platform = ?1 AND type "  \
+    "= 'content' AND ext_id = ?2 AND removed_last_seen IS NOT NULL"
+
+enum err sq_item_set_removed(struct store *base, enum platform p,
+                             const char *ext_id, bool removed)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+
+    if (sqlite3_prepare_v2(S(base)->db,
+                           removed ? SQL_ITEM_REMOVED : SQL_ITEM_BACK, -1, &st,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, ext_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    rc = ERR_OK;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 enum err sq_item_sched_has(struct store *base, enum platform p,
                            const char *account, const char *item_id,
                            bool *out)

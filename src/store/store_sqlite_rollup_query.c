@@ -108,8 +108,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     return ERR_OK;
 }
 
-/* Per content item (the item table's id order): the latest views, the
- * latest interactions, and the views gained in the first ?7 rollup days
+/* Per owned content item (role 'own'; the item table's id order): the
+ * latest views, the latest interactions, and the views gained in the first ?7 rollup days
  * from publication; each a primary-key read of item_latest or item_day
  * (the day range computed per item by mediadash_day; the interactions
  * one range over the item's rows, "+" keeping SQLite from a seek per
@@ -519,5 +519,47 @@ out:
     free(c.id);
     free(g.sum);
     free(g.seen);
+    return rc;
+}
+
+/* Per item of the platform: its last row on or before publication day +
+ * ?4, when one on or after that day exists (both item_day_by_item
+ * seeks). */
+#define SQL_VALUES_AT_AGE                                                     \
+    "SELECT (SELECT d.last_v FROM item_day d INDEXED BY item_day_by_item "    \
+    "WHERE d.item_id = i.id AND d.metric_id = m.id AND d.day <= "             \
+    "mediadash_day(i.published_at) + ?4 ORDER BY d.day DESC LIMIT 1) "        \
+    "FROM item i, (SELECT id FROM metric WHERE name = ?1) m "                 \
+    "WHERE i.type = 'content' AND i.role = 'own' AND i.platform = ?2 AND "    \
+    "i.id <> ?3 AND i.published_at IS NOT NULL AND EXISTS (SELECT 1 FROM "    \
+    "item_day e INDEXED BY item_day_by_item WHERE e.item_id = i.id AND "      \
+    "e.metric_id = m.id AND e.day >= mediadash_day(i.published_at) + ?4)"
+
+enum err sq_values_at_age(struct store *base, const char *metric,
+                          enum platform p, int64_t exclude_id, int32_t age,
+                          store_value_fn fn, void *ud)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, SQL_VALUES_AT_AGE, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, exclude_id) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, age) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+            rc = fn(ud, sqlite3_column_int64(st, 0));
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
     return rc;
 }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { overviewRange } from './overview_range.mjs';
+import { contentSteps } from './content.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -35,7 +36,7 @@ const STEP_MS = 15000;   // one wait inside a step (ASan builds are slow)
 // inside serve must have published it by then plus this much.
 const PUBLISH_MS = 150000;
 // The whole test; run.sh kills us a few seconds after this anyway.
-const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 160000);
+const TOTAL_MS = Math.max(20000, Number(process.env.E2E_BUDGET_MS) || 200000);
 
 const watchdog = setTimeout(() => {
     console.log(`e2e: gave up after ${TOTAL_MS / 1000} s`);
@@ -837,6 +838,7 @@ async function run(context) {
     });
 
     await overviewRange({ page, context, step, check, poll, drawnChart, idle, watch, shot, BASE, STEP_MS });
+    await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -13,6 +13,9 @@ comes first, so it can never linger.
 
 Test controls (see README.md, "Fake platform server"):
   POST /_control  {"faults": [FAULT, ...]}   append faults to the queue
+  POST /_control  {"hide": [ID, ...]}         content ids the platform no
+                                              longer returns by id (deleted);
+                                              {"unhide": [ID, ...]} undoes it
                   {"reset": true}            clear faults, stats, codes
                   {"oauth_codes": {CODE: {...}}}  add authorization codes
                   {"access_tokens": [...]}   accept these bearer tokens
@@ -100,6 +103,7 @@ class State:
         self.expires_in = int(oauth.get("expires_in", 3599))
         self.token_delay = 0.0  # seconds before a token endpoint answers
         self.graph_headers = {}  # e.g. X-App-Usage on every Graph answer
+        self.hidden = set()  # content ids "deleted" on the platform
         self.published = {}  # "platform:marker" -> publishes that went out
         self.pub = PubState()  # Instagram/TikTok publishing (see below)
         self.yt_upload_reset()
@@ -722,6 +726,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
+            st.hidden.update(str(i) for i in req.get("hide", []))
+            st.hidden.difference_update(str(i) for i in req.get("unhide", []))
             if "yt_complete_delay" in req:
                 st.yt_complete_delay = req["yt_complete_delay"]
         self.send_json(200, {"ok": True, "faults": len(st.faults)})
@@ -940,7 +946,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             if len(ids) > 50:
                 return self.error_youtube(400, "invalidFilters", "youtube.parameter",
                                           "Too many video ids (max 50)")
-            by_id = {v["id"]: v for v in yt.get("videos", [])}
+            by_id = {v["id"]: v for v in yt.get("videos", [])
+                     if v["id"] not in self.server.state.hidden}
             items = [self.yt_resource(by_id[i], parts) for i in ids
                      if i in by_id]
             return self.yt_list("video", items)
@@ -1296,7 +1303,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         if not isinstance(ids, list) or not ids or len(ids) > 20:
             return self.error_tiktok("invalid_params", "filters.video_ids "
                                      "must hold 1 to 20 ids")
-        by_id = {v["id"]: v for v in tt.get("videos", [])}
+        by_id = {v["id"]: v for v in tt.get("videos", [])
+                 if v["id"] not in self.server.state.hidden}
         self.tt_ok({"videos": [pick(by_id[i], fields, ("id",)) for i in ids
                                if i in by_id]})
 

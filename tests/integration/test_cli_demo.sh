@@ -186,6 +186,19 @@ PY
 check "export: a dip, the deleted video stops" contains "$TMP/cmp" "export ok"
 check "show deleted" run 0 md show --json "$DELETED"
 check "show deleted has history" contains "$TMP/out" '"snapshots"'
+# The deleted video is marked as the collector marks an id the platform
+# no longer returns: removed, last seen at its last snapshot.
+check "content --json" run 0 md content --json
+python3 - "$TMP/out" "$TMP/first.csv" "${DELETED#*:}" >"$TMP/cmp" 2>&1 <<'PY'
+import csv, json, sys
+items = json.load(open(sys.argv[1]))
+deleted = sys.argv[3]
+last = max(r["observed_at"] for r in csv.DictReader(open(sys.argv[2])) if r["content_id"] == deleted)
+marked = {i["id"]: i["removed_last_seen"] for i in items if "removed_last_seen" in i}
+assert marked == {deleted: last}, (marked, last)
+print("removed ok")
+PY
+check "demo: the deleted video is marked removed (last seen)" contains "$TMP/cmp" "removed ok"
 
 # --- a database with data is left alone -----------------------------------
 check "again without --force" run 1 md demo --items 30 --days 40

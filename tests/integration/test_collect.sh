@@ -111,6 +111,37 @@ check "youtube: one playlist page (nothing new on it)" test "$(stat_path /youtub
 check "tiktok: one list page" test "$(stat_path /v2/video/list/)" = $((l0 + 1))
 check "no videos.list: nothing new or due" test "$(stat_path /youtube/v3/videos)" = "$v0"
 check "quota: channels.list + 1 page" contains "$TMP/out" "quota 2 units (today 9 of 10000)"
+# ---- an id the platform no longer returns is marked removed -----------
+# Ab3dEf5hIj0 (YouTube) and 7380000000000000001 (TikTok) are "deleted" on
+# the fake: asked by id, they are not in its answer.
+removed() { python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for pl, i in (("youtube", "Ab3dEf5hIj0"), ("tiktok", "7380000000000000001"), ("youtube", "-Kl9mNoPqR1")):
+    r, last = c.execute("SELECT i.removed_last_seen, (SELECT max(observed_at) FROM snapshot s WHERE s.item_id = i.id) FROM item i WHERE platform = ? AND type = '"'content'"' AND ext_id = ?", (pl, i)).fetchone()
+    print(pl, i, "removed" if r is not None else "present", "last-seen-ok" if r is None or r == last else "last-seen-WRONG %s %s" % (r, last))' "$DB"; }
+due_again() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_item SET next_due = 0 WHERE item_id IN ('"'Ab3dEf5hIj0', '-Kl9mNoPqR1', '7380000000000000001'"')"); c.commit()' "$DB"; }
+check "hide two videos on the fake" control '{"hide": ["Ab3dEf5hIj0", "7380000000000000001"]}'
+due_again
+check "a round that asks for them by id" run 0 md collect
+removed >"$TMP/removed.txt"; cat "$TMP/removed.txt"
+check "youtube video marked removed, last seen = its last snapshot" contains "$TMP/removed.txt" "youtube Ab3dEf5hIj0 removed last-seen-ok"
+check "tiktok video marked removed" contains "$TMP/removed.txt" "tiktok 7380000000000000001 removed last-seen-ok"
+check "the video still returned is not" contains "$TMP/removed.txt" "youtube -Kl9mNoPqR1 present"
+check "content --json" run 0 md content --platform youtube --json
+check "removed_last_seen in the listing" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+items = d if isinstance(d, list) else d.get("items", d.get("content", []))
+got = {i["id"]: i.get("removed_last_seen") for i in items}
+assert got["Ab3dEf5hIj0"] is not None and got["Ab3dEf5hIj0"].endswith("Z"), got
+assert got["-Kl9mNoPqR1"] is None, got' "$TMP/out"
+check "they come back" control '{"unhide": ["Ab3dEf5hIj0", "7380000000000000001"]}'
+due_again
+check "a round that finds them again" run 0 md collect
+removed >"$TMP/removed.txt"; cat "$TMP/removed.txt"
+check "youtube mark cleared" contains "$TMP/removed.txt" "youtube Ab3dEf5hIj0 present"
+check "tiktok mark cleared" contains "$TMP/removed.txt" "tiktok 7380000000000000001 present"
 for f in "$DB" "$TMP/collect.out"; do
   check "no token in $(basename "$f")" bash -c "! grep -aq 'fake-at-' '$f'"
 done

@@ -117,6 +117,14 @@ done
 # --- /api/v1/items/P/ID: since, until, limit ---------------------------
 check "item limit" get "/api/v1/items/youtube/$A?limit=2" 200
 check "item limit keeps newest" json '[s["observed_at"] for s in d["snapshots"]] == ["2024-06-03T20:00:00Z", "2024-06-05T20:00:00Z"] and d["truncated"] is True and d["snapshots"][1]["metrics"]["views"] == 300'
+# vs typical, hand-computed: A (published 06-01) has 300 views on 06-05,
+# age 4; B has no row from 06-06 on: no typical. B (06-02) has 160 on
+# 06-05, age 3; A at 3 days: its last row on or before 06-04 (06-03,
+# 230). Ratio 160 / 230.
+check "item vs_typical A" get "/api/v1/items/youtube/$A" 200
+check "A: none that old" json 'd["vs_typical"] == {"age_days": 4, "views": 300, "n": 0, "median": None, "ratio": None}'
+check "item vs_typical B" get "/api/v1/items/youtube/$B" 200
+check "B: 0.70x A at 3 days" json '[d["vs_typical"][k] for k in ("age_days", "views", "n", "median")] == [3, 160, 1, 230] and abs(d["vs_typical"]["ratio"] - 160 / 230) < 1e-9'
 check "item since/until" get "/api/v1/items/youtube/$A?since=2024-06-02T00:00:00Z&until=2024-06-03T00:00:00Z" 200
 check "item window" json '[s["metrics"]["views"] for s in d["snapshots"]] == [200, 250] and d["truncated"] is False'
 check "item since inclusive" get "/api/v1/items/youtube/$A?since=2024-06-02T20:00:00Z&limit=1" 200
@@ -197,15 +205,23 @@ full = {(x["weekday"], x["hour"]): (x["mean"], x["n"]) for x in b if x["n"]}
 # B: Sunday 18:00, 40+60+60.
 assert full == {(6, 10): (300, 1), (0, 18): (160, 1)}, full
 assert all(x["mean"] is None for x in b if not x["n"])
-assert d["best"] == {"weekday": 6, "hour": 10, "mean": 300}, d["best"]
+# One item a slot is under the minimum sample (3): shown as too few, and
+# no slot is the best.
+assert d["min_n"] == 3 and d["platform"] is None
+assert [(x["weekday"], x["hour"]) for x in b if x["too_few"]] == [(0, 18), (6, 10)]
+assert d["best"] is None, d["best"]
 print("heatmap ok")
 PY
 check "heatmap values" contains "$TMP/cmp" "heatmap ok"
-check "heatmap published in range" get "/api/v1/heatmap?from=2024-06-02&to=2024-06-05" 200
-check "heatmap only B" json 'd["best"] == {"weekday": 0, "hour": 18, "mean": 160} and sum(x["n"] for x in d["buckets"]) == 1'
+check "heatmap min=1" get "/api/v1/heatmap?min=1&$R" 200
+check "heatmap min=1 best" json 'd["best"] == {"weekday": 6, "hour": 10, "mean": 300, "n": 1} and not any(x["too_few"] for x in d["buckets"])'
+check "heatmap youtube" get "/api/v1/heatmap?min=1&platform=youtube&$R" 200
+check "heatmap youtube best" json 'd["platform"] == "youtube" and d["best"]["weekday"] == 6'
+check "heatmap published in range" get "/api/v1/heatmap?min=1&from=2024-06-02&to=2024-06-05" 200
+check "heatmap only B" json 'd["best"] == {"weekday": 0, "hour": 18, "mean": 160, "n": 1} and sum(x["n"] for x in d["buckets"]) == 1'
 check "heatmap empty" get "/api/v1/heatmap?platform=tiktok&$R" 200
 check "heatmap no best" json 'd["best"] is None and len(d["buckets"]) == 168'
-for q in "platform=x" "range=99999d" "to=2024-06-01T99:00:00Z"; do
+for q in "platform=x" "range=99999d" "to=2024-06-01T99:00:00Z" "min=0" "min=1001" "min=x"; do
   check "heatmap ?$q" bad "/api/v1/heatmap?$q" "${q%%=*}"
 done
 

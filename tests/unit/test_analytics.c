@@ -142,6 +142,65 @@ static void test_spikes(void **state)
     assert_int_equal(analytics_spikes(g, k, N(g), 0, 7, 5, 6.0, 50, s, 4), 0);
 }
 
+/* One item's spike days summed up as one run: hand-computed below. */
+static void test_spike_run(void **state)
+{
+    /* Index 0..7 quiet at 100, then 3000, 1500, 400 and quiet again. */
+    int64_t g[] = {100, 100, 100, 100, 100,  100, 100,
+                   100, 3000, 1500, 400, 100, 120};
+    bool k[N(g)];
+    struct spike s[N(g)];
+    struct spike_run r;
+    size_t n;
+    (void)state;
+    for (size_t i = 0; i < N(g); i++)
+        k[i] = true;
+    /* Day 8: 7 x 100 before, +2900. Day 9: median of 6 x 100 and 3000
+     * is 100, MAD 0 (floored at 1): +1400. Day 10: median 100, +300.
+     * Day 11: +0. Day 12: median of 100 x 4, 400, 1500, 3000 = 100, +20
+     * is under min_excess. */
+    n = analytics_spikes(g, k, N(g), 7, 7, 5, 6.0, 50, s, N(g));
+    assert_int_equal(n, 3);
+    assert_int_equal(s[0].index, 8);
+    assert_int_equal(s[1].index, 9);
+    assert_int_equal(s[2].index, 10);
+    assert_true(analytics_spike_run(g, k, N(g), 7, s, n, &r));
+    assert_int_equal(r.peak, 8);
+    assert_int_equal(r.gain, 3000);
+    assert_true(r.baseline == 100.0);
+    assert_true(fabs(r.score - 2900.0 / 1.4826) < 1e-9);
+    /* Days 8, 9, 10 above 100 (day 7 at 100 and day 11 at 100 are not):
+     * 2900 + 1400 + 300. */
+    assert_int_equal(r.days, 3);
+    assert_true(r.excess == 4600.0);
+    /* An unknown day inside the run neither ends nor counts. */
+    k[9] = false;
+    n = analytics_spikes(g, k, N(g), 7, 7, 5, 6.0, 50, s, N(g));
+    assert_int_equal(n, 2);
+    assert_true(analytics_spike_run(g, k, N(g), 7, s, n, &r));
+    assert_int_equal(r.days, 2);
+    assert_true(r.excess == 3200.0);
+    /* The peak is the largest gain, even when a later, smaller day has
+     * a higher score; the score reported is the highest. */
+    {
+        struct spike two[] = {{3, 500, 10.0, 4.0}, {5, 400, 0.0, 9.0}};
+        int64_t h[] = {0, 0, 0, 500, 20, 400, 5};
+        bool kh[] = {true, true, true, true, true, true, true};
+        assert_true(analytics_spike_run(h, kh, 7, 2, two, 2, &r));
+        assert_int_equal(r.peak, 3);
+        assert_int_equal(r.gain, 500);
+        assert_true(r.score == 9.0);
+        /* Around index 3 above 10: 3 (490), 4 (10), 5 (390), stop at 6
+         * (5); index 2 (0) stops the walk back. */
+        assert_int_equal(r.days, 3);
+        assert_true(r.excess == 890.0);
+        /* The walk back stops at first: from 4 on, only 4.. count. */
+        assert_true(analytics_spike_run(h, kh, 7, 3, two, 2, &r));
+        assert_int_equal(r.days, 3);
+    }
+    assert_false(analytics_spike_run(g, k, N(g), 7, s, 0, &r));
+}
+
 static void test_top_k(void **state)
 {
     struct scored v[] = {{1, 5}, {2, 50}, {3, -4}, {4, 50}, {5, 7}};
@@ -206,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_median_mad),
         cmocka_unit_test(test_spikes),
+        cmocka_unit_test(test_spike_run),
         cmocka_unit_test(test_top_k),
         cmocka_unit_test(test_engagement),
         cmocka_unit_test(test_heatmap),

@@ -34,6 +34,27 @@ static void put(struct fx *f, enum platform p, enum item_type type,
     batch_free(&b);
 }
 
+/* Make an item someone else's, as `accounts set --role tracked` does
+ * (the role of its account carried on the row). */
+static void set_tracked(struct fx *f, const char *ext_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "UPDATE item SET role = 'tracked' "
+                                        "WHERE ext_id = ?1",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static int setup(void **state)
 {
     struct fx *f;
@@ -111,8 +132,11 @@ static void test_report_values(void **state)
     assert_int_equal(r.top[0].gain, 6600);
     assert_string_equal(r.top[1].item->ext_id, "t1");
     /* Best time: v1 got 700 views in its first week (published Saturday
-     * 18:00), t1 350 (Tuesday 09:00). */
-    assert_int_equal(r.best_hour, 6 * 24 + 18);
+     * 18:00), t1 350 (Tuesday 09:00): one item each, too few for a best
+     * hour (REPORT_MIN_SAMPLE). */
+    assert_int_equal(r.heat.count[6 * 24 + 18], 1);
+    assert_true(r.heat.sum[6 * 24 + 18] == 700.0);
+    assert_int_equal(r.best_hour, -1);
     assert_int_equal(r.heat.count[2 * 24 + 9], 1);
     assert_true(r.heat.sum[2 * 24 + 9] == 350.0);
     /* The viral day, and nothing else. */
@@ -168,9 +192,9 @@ static void test_report_deleted_and_edges(void **state)
     assert_string_equal(r.top[3].item->ext_id, "v3");
     assert_int_equal(r.top[3].gain, 40);
     /* First-week views by publish hour over all content: v2 3500
-     * (Wednesday 10:00) is the best; v3 40 (Wednesday 08:00), v4 999
-     * (Thursday 01:00). */
-    assert_int_equal(r.best_hour, 3 * 24 + 10);
+     * (Wednesday 10:00), v3 40 (Wednesday 08:00), v4 999 (Thursday
+     * 01:00): single items, so no best hour. */
+    assert_int_equal(r.best_hour, -1);
     assert_true(r.heat.sum[3 * 24 + 10] == 3500.0);
     assert_true(r.heat.sum[3 * 24 + 8] == 40.0);
     assert_true(r.heat.sum[4 * 24 + 1] == 999.0);
@@ -178,6 +202,136 @@ static void test_report_deleted_and_edges(void **state)
     assert_int_equal(r.nspikes, 1);
     assert_string_equal(r.spikes[0].item->ext_id, "v1");
     report_free(&r);
+}
+
+/* A viral TikTok stays high for three days: one spike entry with its
+ * peak, the days above its baseline and the excess over it, not one
+ * entry per day. tv, published day 0: +100 a day, then +3000 on day 15,
+ * +1500 on day 16, +400 on day 17, +100 again. */
+static void test_report_spikes_per_item(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0 + 10, D0 + 26, -1, 10};
+    struct report r;
+    int64_t v = 0;
+
+    for (int d = 0; d <= 25; d++) {
+        v += d == 15 ? 3000 : d == 16 ? 1500 : d == 17 ? 400 : 100;
+        put(f, PLATFORM_TIKTOK, ITEM_CONTENT, "tv", "ttu", T(0, 7),
+            T(d, 21), M_VIEWS, v);
+    }
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    /* Days 15, 16 and 17 each score as a spike (baselines 100); they
+     * are one entry. v1 (score 5000 / 1.4826) ranks before tv (2900 /
+     * 1.4826). */
+    assert_int_equal(r.nspikes, 2);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    assert_int_equal(r.spikes[0].days_above, 1);
+    assert_true(r.spikes[0].excess == 5000.0);
+    assert_string_equal(r.spikes[1].item->ext_id, "tv");
+    assert_int_equal(r.spikes[1].day, D0 + 15);
+    assert_int_equal(r.spikes[1].gain, 3000);
+    assert_true(r.spikes[1].baseline == 100.0);
+    assert_true(fabs(r.spikes[1].score - 2900.0 / 1.4826) < 1e-9);
+    assert_int_equal(r.spikes[1].days_above, 3);
+    assert_true(r.spikes[1].excess == 2900.0 + 1400.0 + 300.0);
+    /* Published Saturday 07:00: its first week is in the heatmap. */
+    assert_int_equal(r.heat.count[6 * 24 + 7], 1);
+    report_free(&r);
+    /* Someone else's video: neither a spike nor a best-time sample. */
+    set_tracked(f, "tv");
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.nspikes, 1);
+    assert_string_equal(r.spikes[0].item->ext_id, "v1");
+    assert_int_equal(r.heat.count[6 * 24 + 7], 0);
+    report_free(&r);
+}
+
+/* Best-time sample sizes: three Monday 09:00 videos (first weeks 100,
+ * 200, 300: mean 200) beat one Tuesday 10:00 video with 5000, which is
+ * too few to be trusted; v1 and t1 (one each) are too few as well. */
+static void test_report_best_hour_sample(void **state)
+{
+    struct fx *f = *state;
+    struct report_opts o = {D0, D0 + 26, -1, 10};
+    struct report r;
+    static const char *const ids[] = {"m1", "m2", "m3"};
+
+    for (int k = 0; k < 3; k++)
+        put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, ids[k], "UCa",
+            T(2 + 7 * k, 9), T(2 + 7 * k, 20), M_VIEWS, 100 * (k + 1));
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "big", "UCa", T(3, 10), T(3, 20),
+        M_VIEWS, 5000);
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.heat.count[1 * 24 + 9], 3);
+    assert_true(r.heat.sum[1 * 24 + 9] == 600.0);
+    assert_int_equal(r.heat.count[2 * 24 + 10], 1);
+    assert_true(r.heat.sum[2 * 24 + 10] == 5000.0);
+    assert_int_equal(r.best_hour, 1 * 24 + 9);
+    report_free(&r);
+    /* One of the three made someone else's: two left, no best hour. */
+    set_tracked(f, "m2");
+    assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
+    assert_int_equal(r.heat.count[1 * 24 + 9], 2);
+    assert_int_equal(r.best_hour, -1);
+    report_free(&r);
+}
+
+/* "vs typical": x (YouTube, published day 30) has 600 views on day 32,
+ * age 2. The other owned YouTube items at age 2: v1 300 (day 2), o1 80
+ * (its last row on or before day 12 is day 11's), o2 1500 (day 22);
+ * o3 is too young (nothing from day 42 on), t1 is TikTok, o5 tracked.
+ * Median 300, ratio 2. */
+static void test_report_vs_typical(void **state)
+{
+    struct fx *f = *state;
+    struct report_typical t;
+    struct item *x = NULL;
+    enum err rc;
+
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x", "UCa", T(30, 10), T(30, 20),
+        M_VIEWS, 100);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "x", "UCa", T(30, 10), T(32, 20),
+        M_VIEWS, 600);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(10, 20),
+        M_VIEWS, 50);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(11, 20),
+        M_VIEWS, 80);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o1", "UCa", T(10, 8), T(15, 20),
+        M_VIEWS, 400);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o2", "UCa", T(20, 9), T(20, 20),
+        M_VIEWS, 1000);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o2", "UCa", T(20, 9), T(22, 20),
+        M_VIEWS, 1500);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o3", "UCa", T(40, 9), T(40, 20),
+        M_VIEWS, 10);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o5", "UCa", T(20, 9), T(20, 20),
+        M_VIEWS, 5);
+    put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o5", "UCa", T(20, 9), T(22, 20),
+        M_VIEWS, 7);
+    set_tracked(f, "o5");
+    assert_int_equal(store_item_find(f->st, "youtube:x", &x, &f->err),
+                     ERR_OK);
+    assert_true(report_vs_typical(f->st, x, &t, &rc));
+    assert_int_equal(rc, ERR_OK);
+    assert_int_equal(t.age_days, 2);
+    assert_int_equal(t.views, 600);
+    assert_int_equal(t.n, 3);
+    assert_true(t.median == 300.0);
+    assert_true(t.has_ratio && t.ratio == 2.0);
+    item_destroy(x);
+    /* o1 at age 5 (day 15, 400) is the only other item 5 days old
+     * besides v1 (600) and o2 has nothing from day 25 on: x is not that
+     * old, so ask for o1: v1 600, x none (too young), o2 none. */
+    assert_int_equal(store_item_find(f->st, "youtube:o1", &x, &f->err),
+                     ERR_OK);
+    assert_true(report_vs_typical(f->st, x, &t, &rc));
+    assert_int_equal(t.age_days, 5);
+    assert_int_equal(t.views, 400);
+    assert_int_equal(t.n, 1);
+    assert_true(t.median == 600.0);
+    assert_true(fabs(t.ratio - 400.0 / 600.0) < 1e-12);
+    item_destroy(x);
 }
 
 static void test_report_platform_filter_and_bounds(void **state)
@@ -513,6 +667,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_no_views_no_engagement,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_owned_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_spikes_per_item, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_best_hour_sample, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_vs_typical, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
