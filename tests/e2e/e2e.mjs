@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { presentationChecks } from './present.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -834,6 +835,9 @@ async function run(context) {
             await phone.close();
         }
     });
+
+    await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
+        context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
