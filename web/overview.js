@@ -24,9 +24,9 @@ function totalsStrip(t) {
 }
 
 function platformCard(p, d) {
-  const spark = h('div', { class: 'sparkline', 'aria-label': 'Daily views gained' });
+  const spark = h('div', { class: 'sparkline', role: 'img', 'aria-label': 'Daily views gained' });
   const card = h('article', { class: 'card platform-card', dataset: { platform: p } },
-    h('h3', {}, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('h2', { class: 'card-title' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
     h('dl', { class: 'kv' },
       h('dt', { text: 'Followers' }), h('dd', { text: num(d.followers) + ' (' + signed(d.followers_gain) + ')' }),
       h('dt', { text: 'Views' }), h('dd', { text: num(d.views), title: fullNum(d.views) }),
