@@ -44,7 +44,8 @@ function headerCell(col, state) {
     dataset: { sort: col.sort },
     'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none',
   }, h('button', { type: 'button', class: 'th-button',
-    title: 'Sort by ' + col.label.toLowerCase() },
+    title: 'Sort by ' + col.label.toLowerCase() +
+      (col.num ? ' (the total so far, as last collected; not a gain over a range)' : '') },
   col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true',
     text: active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '' })));
   th.addEventListener('click', () => go({ ...state, sort: col.sort, order: next, offset: 0 }));
@@ -121,6 +122,7 @@ export async function render(view, args, params, ctx) {
     return;
   }
   const table = h('table', { id: 'content-table', class: 'data' },
+    h('caption', { class: 'table-note', text: 'Views, likes and comments: each item\'s total so far, as last collected.' }),
     h('thead', {}, h('tr', {}, COLUMNS.map((col) => headerCell(col, state)))),
     h('tbody', {}, items.map(row)));
   body.appendChild(h('div', { class: 'table-wrap' }, table));
