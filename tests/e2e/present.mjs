@@ -108,6 +108,27 @@ async function namesAndLocale(h, browser, ctx, vars) {
             h.check(text === acc.handle, `#item-account says "${text}", not the handle "${acc.handle}"`);
             h.check((await el.getAttribute('title')).includes(it.account_id), 'the account id is not in the tooltip');
             console.log(`     item account: ${text} (${await el.getAttribute('title')})`);
+            // A draft for that account (the composed post's media): the
+            // queue row and the post page name it by handle too.
+            const csrf = (await (await page.request.get(`${h.BASE}/api/v1/session`)).json()).csrf;
+            const src = (await (await page.request.get(`${h.BASE}/api/v1/posts/${vars.postId}`)).json()).post;
+            const r = await page.request.post(`${h.BASE}/api/v1/posts`, {
+                headers: { 'X-CSRF-Token': csrf, Origin: h.BASE },
+                data: { platform: it.platform, account: it.account_id, title: 'e2e draft named by handle',
+                    media: src.media, at: '2030-01-07 12:00', zone: 'UTC', draft: true },
+            });
+            h.check(r.status() === 201, `POST /api/v1/posts (draft): ${r.status()} ${await r.text()}`);
+            const draft = (await r.json()).post;
+            await page.goto(h.BASE + '/#/queue');
+            const q = page.locator(`#queue-upcoming tr[data-post="${draft.id}"] .account-name`);
+            await q.waitFor({ state: 'visible' });
+            h.check((await q.textContent()).trim() === acc.handle, `queue row names "${await q.textContent()}", not "${acc.handle}"`);
+            await page.goto(h.BASE + '/#/post/' + draft.id);
+            const pa = page.locator('#post-account .account-name');
+            await pa.waitFor({ state: 'visible' });
+            h.check((await pa.textContent()).trim() === acc.handle, `#post-account names "${await pa.textContent()}"`);
+            h.check((await pa.getAttribute('title')).includes(it.account_id), 'no account id in the post page tooltip');
+            await page.request.post(`${h.BASE}/api/v1/posts/${draft.id}/cancel`, { headers: { 'X-CSRF-Token': csrf, Origin: h.BASE } });
         } finally {
             await page.close();
         }
