@@ -88,11 +88,11 @@ function latestCells(page) {
         [tr.children[0].textContent.trim(), tr.children[1].textContent.trim()])));
 }
 
-// The account's handle instead of its id on the item page; numbers in the
-// browser's locale (de-DE groups thousands with "."), every row of a
-// table column in full.
+// The account's handle instead of its id on the item, queue and post
+// pages; numbers in the browser's locale (de-DE groups thousands with
+// "."), every row of a table column in full.
 async function namesAndLocale(h, browser, ctx, vars) {
-    await h.step('presentation: the item page names its account; numbers follow the browser locale', async () => {
+    await h.step('presentation: item, queue and post pages name the account by handle; numbers follow the browser locale', async () => {
         const page = await ctx.newPage();
         h.watch(page, 'present-names');
         try {
