@@ -2,13 +2,28 @@
 // registry so a page change destroys the charts (and their observers) of
 // the page it leaves. uPlot is the global from /assets/uPlot.iife.min.js.
 
-import { h, num, daySeconds } from './dom.js';
+import { h, fmtCompact, fmtFull, daySeconds } from './dom.js';
 
-export const COLORS = {
-  youtube: '#d93025', instagram: '#b0368f', tiktok: '#00838f',
-  total: '#1f6feb', views: '#1f6feb', likes: '#d93025', comments: '#2e7d32',
+// Series colours come from app.css's custom properties, so that both
+// themes (prefers-color-scheme) colour the charts; a chart drawn in one
+// theme keeps its colours until the page is drawn again.
+const COLOR_VARS = {
+  youtube: '--yt', instagram: '--ig', tiktok: '--tt',
+  total: '--chart-views', views: '--chart-views', likes: '--chart-likes', comments: '--chart-comments',
 };
-const FALLBACK = ['#6f42c1', '#e36209', '#0a7ea4', '#8a6d00'];
+const FALLBACK = ['#8250df', '#e36209', '#0a7ea4', '#8a6d00'];
+
+function cssVar(name, dflt) {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return /^#[0-9a-f]{6}$/i.test(v) || /^rgba?\([\d\s.,]+\)$/i.test(v) ? v : dflt;
+}
+
+// Axis labels and grid lines in the theme's colours.
+function themedAxis(axis) {
+  const grid = cssVar('--chart-grid', 'rgba(0,0,0,.08)');
+  return { stroke: cssVar('--chart-axis', '#59636e'), ...axis,
+    grid: { stroke: grid, width: 1, ...(axis.grid || {}) }, ticks: { stroke: grid, width: 1 } };
+}
 
 let live = [];
 
@@ -48,8 +63,10 @@ function mount(el, opts, data, height) {
   return plot;
 }
 
+// A hex colour (fills append an alpha byte to it).
 export function colorFor(name, i) {
-  return COLORS[name] || FALLBACK[i % FALLBACK.length];
+  const fb = FALLBACK[i % FALLBACK.length];
+  return COLOR_VARS[name] ? cssVar(COLOR_VARS[name], fb).replace(/^(#[0-9a-f]{6}).*$/i, '$1') : fb;
 }
 
 const DAY = 86400;
@@ -65,7 +82,8 @@ const DAY_INCRS = [1, 2, 3, 4, 5, 7, 10, 14, 15, 30, 60, 90, 120, 180, 365, 730,
 // three days or more).
 export function lineChart(el, x, series, opts = {}) {
   const height = opts.height || 280;
-  const fmt = (u, v) => (v === null || v === undefined ? '–' : num(v));
+  // The legend shows every digit; axis ticks the compact form.
+  const fmt = (u, v) => (v === null || v === undefined ? '–' : fmtFull(v));
   const scales = { x: { time: true } };
   const xs = x.filter((v) => isFinite(v));
   const x0 = xs.length ? Math.min(...xs) : 0;
@@ -82,11 +100,11 @@ export function lineChart(el, x, series, opts = {}) {
   }
   const xAxis = {};
   if (opts.days || (opts.days === undefined && hi - lo >= 3 * DAY)) xAxis.incrs = DAY_INCRS;
-  const axes = [xAxis, { values: (u, vals) => vals.map((v) => num(v)), size: 60 }];
+  const axes = [themedAxis(xAxis), themedAxis({ values: (u, vals) => vals.map((v) => fmtCompact(v)), size: 60 })];
   if (series.some((s) => s.scale === 'right')) {
     scales.right = { auto: true };
-    axes.push({ scale: 'right', side: 1, grid: { show: false },
-      values: (u, vals) => vals.map((v) => num(v)), size: 60 });
+    axes.push(themedAxis({ scale: 'right', side: 1, grid: { show: false },
+      values: (u, vals) => vals.map((v) => fmtCompact(v)), size: 60 }));
   }
   const useries = [{ value: opts.xValue || '{YYYY}-{MM}-{DD}' }].concat(series.map((s, i) => ({
     label: s.label,

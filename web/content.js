@@ -3,14 +3,14 @@
 // The state lives in the hash so back/forward and links keep it.
 
 import { api, qs } from './api.js';
-import { h, clear, num, fullNum, day, itemHref, platformName, PLATFORMS,
+import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
   thumb, safeUrl, str, emptyState, noDataHint } from './dom.js';
 
 const PAGE = 25;
 const COLUMNS = [
   { key: 'title', label: 'Title', sort: 'title' },
-  { key: 'platform', label: 'Platform' },
-  { key: 'published', label: 'Published', sort: 'published' },
+  { key: 'platform', label: 'Platform', cls: 'col-platform' },
+  { key: 'published', label: 'Published', sort: 'published', cls: 'col-published' },
   { key: 'views', label: 'Views', sort: 'views', num: true },
   { key: 'likes', label: 'Likes', sort: 'likes', num: true },
   { key: 'comments', label: 'Comments', sort: 'comments', num: true },
@@ -36,14 +36,16 @@ function go(state) {
 }
 
 function headerCell(col, state) {
-  if (!col.sort) return h('th', { scope: 'col', text: col.label });
+  if (!col.sort) return h('th', { scope: 'col', class: col.cls || null, text: col.label });
   const active = state.sort === col.sort;
   const next = active && state.order === 'desc' ? 'asc' : 'desc';
   const th = h('th', {
-    scope: 'col', class: 'sortable' + (col.num ? ' num' : ''), dataset: { sort: col.sort },
+    scope: 'col', class: 'sortable' + (col.num ? ' num' : '') + (col.cls ? ' ' + col.cls : ''),
+    dataset: { sort: col.sort },
     'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none',
   }, h('button', { type: 'button', class: 'th-button',
-    title: 'Sort by ' + col.label.toLowerCase() },
+    title: 'Sort by ' + col.label.toLowerCase() +
+      (col.num ? ' (the total so far, as last collected; not a gain over a range)' : '') },
   col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true',
     text: active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '' })));
   th.addEventListener('click', () => go({ ...state, sort: col.sort, order: next, offset: 0 }));
@@ -62,10 +64,12 @@ function row(it) {
         url ? h('a', { class: 'ext-link', href: url, target: '_blank', rel: 'noopener noreferrer',
           title: 'Open on ' + platformName(p), text: '↗' }) : null,
         typeof it.removed_last_seen === 'string' ? h('span', { class: 'badge badge-bad removed-mark',
-          title: 'Removed: the platform no longer returns it (last seen ' + day(it.removed_last_seen) + ')', text: 'removed' }) : null))),
-    h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
-    h('td', { text: day(it.published_at) }),
-    ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num', title: fullNum(m[k]), text: num(m[k]) })));
+          title: 'Removed: the platform no longer returns it (last seen ' + fmtDay(it.removed_last_seen) + ')', text: 'removed' }) : null))),
+    h('td', { class: 'platform-cell col-platform' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('td', { class: 'nowrap col-published', title: str(it.published_at) || null, text: fmtDay(it.published_at) }),
+    // Every row in full, in the browser's locale; data-value is the number.
+    ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num',
+      dataset: { value: typeof m[k] === 'number' ? String(m[k]) : '' }, text: fmtFull(m[k]) })));
 }
 
 function pager(state, total) {
@@ -76,7 +80,7 @@ function pager(state, total) {
   prev.addEventListener('click', () => go({ ...state, offset: Math.max(0, state.offset - PAGE) }));
   next.addEventListener('click', () => go({ ...state, offset: state.offset + PAGE }));
   return h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev,
-    h('span', { id: 'page-info', text: first + '–' + last + ' of ' + fullNum(total) }), next);
+    h('span', { id: 'page-info', text: fmtFull(first) + '–' + fmtFull(last) + ' of ' + fmtFull(total) }), next);
 }
 
 function controls(state) {
@@ -120,6 +124,7 @@ export async function render(view, args, params, ctx) {
     return;
   }
   const table = h('table', { id: 'content-table', class: 'data' },
+    h('caption', { class: 'table-note', text: 'Views, likes and comments: each item\'s total so far, as last collected.' }),
     h('thead', {}, h('tr', {}, COLUMNS.map((col) => headerCell(col, state)))),
     h('tbody', {}, items.map(row)));
   body.appendChild(h('div', { class: 'table-wrap' }, table));

@@ -37,27 +37,61 @@ export function clear(el) {
   return el;
 }
 
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-const full = new Intl.NumberFormat('en');
+// Numbers and dates: one formatter per kind of place, in the browser's
+// locale (its digit grouping and decimal separator). A column or a list
+// uses one of them for every row, never a mix:
+//   fmtFull     tables, legends, tooltips: every digit ("1,234,567")
+//   fmtCompact  cards and axis ticks: "1.2M", "5K", "999"
+// Anything that is not a finite number prints as "–".
+export const LOCALE = pickLocale();
 
-export function num(v) {
-  if (typeof v !== 'number' || !isFinite(v)) return '–';
-  return Math.abs(v) >= 10000 ? compact.format(v) : full.format(Math.round(v * 100) / 100);
+function pickLocale() {
+  const want = typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en';
+  try {
+    return Intl.NumberFormat.supportedLocalesOf([want]).length ? want : 'en';
+  } catch (e) {
+    return 'en';
+  }
 }
 
-export function fullNum(v) {
-  return typeof v === 'number' && isFinite(v) ? full.format(v) : '–';
+const fullFmt = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+const compactFmt = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+const pctFmt = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const smallPctFmt = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const dayFmt = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' });
+const dateTimeFmt = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+const finite = (v) => typeof v === 'number' && isFinite(v);
+const withSign = (v, text) => (v > 0 ? '+' : '') + text;
+
+export function fmtFull(v) {
+  return finite(v) ? fullFmt.format(v) : '–';
 }
 
-export function signed(v) {
-  if (typeof v !== 'number' || !isFinite(v)) return '–';
-  return (v > 0 ? '+' : '') + num(v);
+export function fmtCompact(v) {
+  return finite(v) ? compactFmt.format(v) : '–';
 }
 
+// With a "+" before a gain (a dip keeps its "-").
+export function fmtSignedFull(v) {
+  return finite(v) ? withSign(v, fullFmt.format(v)) : '–';
+}
+
+export function fmtSignedCompact(v) {
+  return finite(v) ? withSign(v, compactFmt.format(v)) : '–';
+}
+
+// A ratio as a percentage: 0.0523 -> "5.23%"; below 0.1% three decimals.
 export function pct(v) {
-  if (typeof v !== 'number' || !isFinite(v)) return '–';
-  return (v * 100).toFixed(v < 0.001 ? 3 : 2) + '%';
+  if (!finite(v)) return '–';
+  return (Math.abs(v) < 0.001 ? smallPctFmt : pctFmt).format(v);
 }
+
+// The older names, kept for the pages that use them: num is the compact
+// form (cards), fullNum the full one, signed the compact form with a sign.
+export const num = fmtCompact;
+export const fullNum = fmtFull;
+export const signed = fmtSignedCompact;
 
 // "2024-05-02T00:00:00Z" -> "2024-05-02" (UTC, as the API counts days).
 export function day(iso) {
@@ -67,6 +101,18 @@ export function day(iso) {
 export function dateTime(iso) {
   if (typeof iso !== 'string') return '–';
   return iso.replace('T', ' ').replace(/:\d\dZ$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+// The same instants in the browser's locale ("May 2, 2024"; "May 2,
+// 2024, 5:00 PM UTC"), still in UTC: the ISO text goes in a title.
+export function fmtDay(iso) {
+  const t = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  return isFinite(t) ? dayFmt.format(new Date(t)) : '–';
+}
+
+export function fmtDateTime(iso) {
+  const t = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  return isFinite(t) ? dateTimeFmt.format(new Date(t)) + ' UTC' : '–';
 }
 
 // Seconds since the epoch of a "YYYY-MM-DD" (UTC midnight), or NaN.

@@ -6,8 +6,9 @@
 // so, with the time it was last seen.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
-import { h, fullNum, day, dateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
+import { h, fullNum, day, dateTime, fmtDateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
   str, emptyState } from './dom.js';
+import { accountNames, accountLabel } from './schedule.js';
 import { lineChart, dayChart } from './charts.js';
 
 const METRICS = ['views', 'likes', 'comments'];
@@ -143,16 +144,24 @@ function typicalLine(it) {
   return h('p', { class: 'muted', id: 'item-typical', text });
 }
 
-function meta(it, snaps) {
+// An instant in the browser's locale, the ISO text in its tooltip.
+function when(iso) {
+  return h('span', { title: str(iso) || null, text: fmtDateTime(iso) });
+}
+
+// names: accountNames() (the account's handle instead of its id).
+function meta(it, snaps, names) {
+  const last = snaps.length ? snaps[snaps.length - 1].observed_at : null;
   const rows = [
     ['Platform', platformName(it.platform)], ['Kind', str(it.kind) || '–'],
-    ['ID', str(it.id)], ['Account', str(it.account_id) || '–'],
-    ['Published', dateTime(it.published_at)],
-    ['Duration', typeof it.duration_s === 'number' ? it.duration_s + ' s' : '–'],
-    ['Snapshots', String(snaps.length)],
-    ['Last seen', snaps.length ? dateTime(snaps[snaps.length - 1].observed_at) : '–'],
+    ['ID', str(it.id)],
+    ['Account', str(it.account_id) ? accountLabel(names, it.platform, it.account_id) : '–', 'item-account'],
+    ['Published', when(it.published_at)],
+    ['Duration', typeof it.duration_s === 'number' ? fullNum(it.duration_s) + ' s' : '–'],
+    ['Snapshots', fullNum(snaps.length)],
+    ['Last seen', last ? when(last) : '–'],
   ];
-  return h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]));
+  return h('dl', { class: 'kv' }, rows.map(([k, v, id]) => [h('dt', { text: k }), h('dd', { id: id || null }, v)]));
 }
 
 function metricsTable(latest) {
@@ -180,6 +189,8 @@ export async function render(view, args, params, ctx) {
     return;
   }
   if (ctx.stale()) return;
+  const names = await accountNames();
+  if (ctx.stale()) return;
   const snaps = Array.isArray(it.snapshots) ? it.snapshots : [];
   const url = safeUrl(it.url);
   const chartEl = h('div', { id: 'item-chart', class: 'chart' });
@@ -191,7 +202,7 @@ export async function render(view, args, params, ctx) {
         url ? h('a', { id: 'item-url', href: url, target: '_blank', rel: 'noopener noreferrer',
           text: 'Open on ' + platformName(it.platform) + ' ↗' }) : null)),
     h('div', { class: 'columns' },
-      h('section', { class: 'panel' }, h('h2', { text: 'Details' }), meta(it, snaps),
+      h('section', { class: 'panel' }, h('h2', { text: 'Details' }), meta(it, snaps, names),
         str(it.description) ? h('p', { class: 'description', text: str(it.description) }) : null),
       h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)))),
     h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),

@@ -83,9 +83,9 @@ function kvRow(term, means, value, cls, delta) {
 function platformCard(p, d, pl) {
   const prev = prevOf(d);
   const life = d.lifetime || {};
-  const spark = h('div', { class: 'sparkline', 'aria-label': 'Daily views gained' });
+  const spark = h('div', { class: 'sparkline', role: 'img', 'aria-label': 'Daily views gained' });
   const card = h('article', { class: 'card platform-card', dataset: { platform: p } },
-    h('h3', {}, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('h2', { class: 'card-title' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
     h('dl', { class: 'kv' },
       kvRow('Followers now', MEANS.followers, num(d.followers), 'followers'),
       kvRow('Followers gained', MEANS.followersGain, signed(d.followers_gain), 'followers-gain',

@@ -5,9 +5,9 @@
 // seconds.
 
 import { api } from './api.js';
-import { h, clear, str, safeUrl, errorBox, emptyState } from './dom.js';
+import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull } from './dom.js';
 import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref,
-  UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
+  accountNames, accountLabel, UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
 
 const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
@@ -33,14 +33,14 @@ function outcome(p) {
   return h('td', { class: 'post-error' }, p.last_error ? h('span', { class: 'error-text', text: p.last_error }) : '');
 }
 
-function table(id, posts, zone, onChange, onError) {
+function table(id, posts, zone, names, onChange, onError) {
   return h('div', { class: 'table-wrap' }, h('table', { id, class: 'data queue-table' },
-    h('thead', {}, h('tr', {}, ['When (' + zone + ')', 'Platform', 'Title', 'State', 'Attempts', 'Result', ''].map((t) =>
+    h('thead', {}, h('tr', {}, ['When (' + zone + ')', 'Platform', 'Title', 'State', 'Attempts', 'Result', 'Actions'].map((t) =>
       h('th', { scope: 'col', text: t })))),
     h('tbody', {}, posts.map((p) => h('tr', { dataset: { post: String(p.id), state: str(p.state) } },
       when(p, zone),
       h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform),
-        h('div', { class: 'muted small', text: str(p.account) })),
+        h('div', { class: 'muted small' }, accountLabel(names, p.platform, p.account))),
       h('td', { class: 'title-text' }, h('a', { href: postHref(p.id), class: 'post-link', text: str(p.title) })),
       h('td', {}, stateBadge(p.state)),
       h('td', { class: 'num attempts', text: String(p.attempts ?? 0) }),
@@ -60,6 +60,8 @@ export async function render(view, parts, params, ctx) {
   view.appendChild(section);
   const onError = (e) => { error.textContent = e.message; error.hidden = false; };
   let timer = null;
+  const names = await accountNames();
+  if (ctx.stale()) return;
 
   async function load() {
     timer = null;
@@ -81,10 +83,10 @@ export async function render(view, parts, params, ctx) {
         ['Write a post on the ', h('a', { href: '#/compose', text: 'Compose page' }), '; it shows up here and in the calendar.']));
     } else {
       body.append(h('h2', { text: 'Upcoming' }),
-        upcoming.length ? table('queue-upcoming', upcoming, zone, () => load(), onError)
+        upcoming.length ? table('queue-upcoming', upcoming, zone, names, () => load(), onError)
           : h('p', { class: 'muted', id: 'queue-upcoming-empty', text: 'Nothing waiting to go out.' }),
         h('h2', { class: 'spaced', text: 'Recent' }),
-        recent.length ? table('queue-recent', recent, zone, () => load(), onError)
+        recent.length ? table('queue-recent', recent, zone, names, () => load(), onError)
           : h('p', { class: 'muted', id: 'queue-recent-empty', text: 'Nothing published, failed or cancelled yet.' }));
     }
     const live = lively(posts);
@@ -104,6 +106,8 @@ export async function renderPost(view, parts, params, ctx) {
   const zone = browserZone();
   const section = h('section', { id: 'post' });
   view.appendChild(section);
+  const names = await accountNames();
+  if (ctx.stale()) return;
   async function load() {
     let d;
     try {
@@ -130,14 +134,14 @@ export async function renderPost(view, parts, params, ctx) {
       error,
       h('div', { class: 'panel' }, h('dl', { class: 'kv' },
         h('dt', { text: 'Platform' }), h('dd', {}, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform)),
-        h('dt', { text: 'Account' }), h('dd', { text: str(p.account) }),
+        h('dt', { text: 'Account' }), h('dd', { id: 'post-account' }, accountLabel(names, p.platform, p.account)),
         h('dt', { text: 'Publishes at' }), h('dd', { text: str(p.local_time) + ' ' + str(p.zone) + ' = ' + str(p.publish_at) + (p.zone !== zone ? ' (' + wallText(p.publish_at, zone) + ' ' + zone + ')' : '') }),
         h('dt', { text: 'State' }), h('dd', { id: 'post-state', text: STATE_LABELS[p.state] || str(p.state) }),
         h('dt', { text: 'Attempts' }), h('dd', { text: String(p.attempts ?? 0) }),
         h('dt', { text: 'Privacy' }), h('dd', { text: str(p.privacy) }),
         h('dt', { text: 'Tags' }), h('dd', { text: tags.map(str).join(', ') || '–' }),
         h('dt', { text: 'Media' }), h('dd', {}, (Array.isArray(p.media) ? p.media : []).map((m) =>
-          h('div', { class: 'mono', text: str(m.path) + ' · ' + str(m.content_type) + ' · ' + String(m.bytes) + ' bytes' }))),
+          h('div', { class: 'mono', text: str(m.path) + ' · ' + str(m.content_type) + ' · ' + fmtFull(m.bytes) + ' bytes' }))),
         p.remote_id ? [h('dt', { text: 'Remote id' }), h('dd', { text: str(p.remote_id) })] : null,
         url ? [h('dt', { text: 'Link' }), h('dd', {}, h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: url }))] : null,
         p.last_error ? [h('dt', { text: 'Platform error' }), h('dd', { class: 'error-text', text: p.last_error })] : null),

@@ -131,6 +131,33 @@ export function postActions(p, done, onError) {
   return out;
 }
 
+// The accounts the dashboard knows (GET /api/v1/accounts), keyed by
+// "platform:id", so that pages show a handle or title where a post names
+// an account id. An error leaves the map empty (the ids still show).
+export async function accountNames() {
+  const names = new Map();
+  let d = null;
+  try {
+    d = await api('/api/v1/accounts');
+  } catch (e) {
+    d = null;
+  }
+  for (const a of d && Array.isArray(d.accounts) ? d.accounts : []) {
+    if (a && typeof a === 'object') names.set(str(a.platform) + ':' + str(a.id), a);
+  }
+  return names;
+}
+
+// The account's handle (else its title; else the id itself) as a
+// <span class="account-name">, the title and id in its tooltip.
+export function accountLabel(names, platform, id) {
+  const a = names.get(str(platform) + ':' + str(id));
+  const name = a ? str(a.handle) || str(a.title) : '';
+  const tip = name ? [str(a.title), 'account id ' + str(id)].filter((t) => t).join(' · ')
+    : 'account id (not collected yet, so no name is known)';
+  return h('span', { class: 'account-name', title: tip, dataset: { account: str(id) }, text: name || str(id) });
+}
+
 export function postHref(id) {
   return '#/post/' + encodeURIComponent(String(id));
 }

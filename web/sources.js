@@ -47,7 +47,7 @@ function accountsTable(accounts) {
     h('table', { class: 'data', id: 'sources-table' },
       h('thead', {}, h('tr', {},
         ['Platform', 'Account', 'Status', 'Last fetch', 'Next due', 'Failures', 'Items',
-          'API usage', 'Last error', ''].map((t) => h('th', { scope: 'col', text: t })))),
+          'API usage', 'Last error', 'Actions'].map((t) => h('th', { scope: 'col', text: t })))),
       h('tbody', {}, accounts.map(accountRow))));
 }
 

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { overviewRange } from './overview_range.mjs';
 import { contentSteps } from './content.mjs';
+import { presentationChecks } from './present.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -839,6 +840,8 @@ async function run(context) {
 
     await overviewRange({ page, context, step, check, poll, drawnChart, idle, watch, shot, BASE, STEP_MS });
     await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
+    await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
+        context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

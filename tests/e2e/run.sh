@@ -2,7 +2,7 @@
 # Browser test of the web dashboard: the real binary serving a real SQLite
 # file over 127.0.0.1, driven by Debian's headless Chromium through
 # playwright-core (installed by `npm ci` under the build tree, never into the
-# source tree). Every step is bounded: the whole run ends within about seven
+# source tree). Every step is bounded: the whole run ends within about ten
 # minutes even when something hangs (the scheduled post it composes is due
 # a minute or two later, and the worker inside serve must publish it).
 #
@@ -25,9 +25,9 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || die "node is missing (tools/install-deps.sh installs nodejs)"
 command -v npm >/dev/null || die "npm is missing (tools/install-deps.sh installs npm)"
 
-# One budget for everything (ctest's TIMEOUT is 540 s): each step below is
+# One budget for everything (ctest's TIMEOUT is 780 s): each step below is
 # capped by what is left of it.
-budget=${E2E_BUDGET:-480}
+budget=${E2E_BUDGET:-720}
 left() { # left CAP: seconds left of the budget, at most CAP, at least 5
   local l=$((budget - SECONDS))
   [ "$l" -gt "$1" ] && l=$1
@@ -217,8 +217,8 @@ status=0
 E2E_FAKE_URL="$fake_url" E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
   E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" \
   E2E_DATA="$root/tests/data" E2E_CHROMIUM="$chromium" \
-  E2E_BUDGET_MS=$(($(left 460) * 1000 - 5000)) \
-  timeout -k 5 "$(left 460)" node "$here/e2e.mjs" || status=$?
+  E2E_BUDGET_MS=$(($(left 700) * 1000 - 5000)) \
+  timeout -k 5 "$(left 700)" node "$here/e2e.mjs" || status=$?
 [ "$status" -eq 124 ] && echo "e2e: timed out" >&2
 
 # 6. The server must still be alive, and stop cleanly.
