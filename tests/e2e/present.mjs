@@ -33,15 +33,6 @@ export const PAGES = [
     { name: 'post', hash: (v) => `#/post/${v.postId}`, ready: '#post-title' },
 ];
 
-// axe findings on pages another engineer is rebuilding at the same time,
-// left to them (issue 11): printed as "left to" notes instead of failing.
-// Delete an entry once its owner's branch is merged; then the rule fails
-// this test like any other.
-const LEFT_TO_OWNERS = {
-    'best-time': { owner: 'content (web/besttime.js rebuilds the heatmap ARIA)',
-        rules: ['aria-required-children', 'aria-required-parent'] },
-};
-
 const THEMES = ['light', 'dark'];
 const WIDTHS = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 375, height: 812 }];
 
@@ -72,12 +63,8 @@ async function checkOne(h, page, spec, url, width, theme) {
     if (w[0] > w[1])
         out.push(`${width.name} ${theme}: the page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
     const r = await axeRun(page, h.axePath);
-    const left = LEFT_TO_OWNERS[spec.name] || { rules: [] };
-    const mine = r.violations.filter((v) => !left.rules.includes(v.id));
-    for (const line of violationLines(mine))
+    for (const line of violationLines(r.violations))
         out.push(`${width.name} ${theme}: axe ${line}`);
-    for (const line of violationLines(r.violations.filter((v) => left.rules.includes(v.id))))
-        console.log(`     note: ${spec.name} ${width.name} ${theme}: left to ${left.owner}: axe ${line.slice(0, 200)}`);
     await page.screenshot({ path: join(h.SHOTS, `p-${spec.name}-${width.name}-${theme}.png`), fullPage: true });
     return out;
 }
