@@ -60,7 +60,7 @@ function table(cells, best, zone, minN) {
   const max = shaded.reduce((m, c) => (c.mean > m ? c.mean : m), 0);
   const head = h('tr', {}, h('th', { class: 'heat-corner', scope: 'col' }, h('span', { class: 'heat-sr', text: 'Weekday' })));
   for (let hr = 0; hr < 24; hr++) {
-    head.appendChild(h('th', { class: 'heat-hour', scope: 'col', 'aria-label': hourLabel(hr) }, hr % 3 === 0 ? String(hr) : ''));
+    head.appendChild(h('th', { class: 'heat-hour', scope: 'col', 'aria-label': hourLabel(hr) }, hr % 3 === 0 ? String(hr) : h('span', { class: 'heat-sr', text: hourLabel(hr) })));
   }
   const body = h('tbody');
   for (let d = 0; d < 7; d++) {
