@@ -97,6 +97,10 @@ struct item {
     char *thumbnail_url;
     int64_t published_at; /* TIME_NONE if unknown */
     int64_t duration_s;   /* -1 if unknown */
+    /* The document itself says this is someone else's (an Instagram
+     * business_discovery answer): stored with role 'tracked' (migration
+     * 0011), and so is everything under an account marked so. */
+    bool tracked;
     struct snapshot **snaps; /* owned; each snaps[i]->item == this */
     size_t nsnaps, snaps_cap;
 };

@@ -64,6 +64,12 @@ enum err source_parse(const char *data, size_t len,
                       const struct source_opts *opts, struct batch *out,
                       const char **format_out, struct buf *err) WARN_UNUSED;
 
+/* When root is a document we can name but do not import (another
+ * service's response, an OAuth token response, an API description),
+ * append what it looks like to out, e.g. "a Twitch Helix videos page;
+ * Twitch is not supported yet", and return true (lookalike.c). */
+bool source_lookalike(const json_t *root, struct buf *out);
+
 /* Call fn for every known format, in detection order. */
 void source_each_format(void (*fn)(const struct source_format *f, void *ud),
                         void *ud);
