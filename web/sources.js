@@ -112,8 +112,12 @@ function redirectLines(p) {
   return out;
 }
 
-function roundText(r, jobs) {
-  if (!r) return jobs ? 'No fetch yet (waiting for the first round).' : 'Nothing to fetch: no account connected.';
+function roundText(r, connected) {
+  if (!r) {
+    return connected ? 'No fetch yet: the collector has not run for ' +
+      (connected === 1 ? 'this account' : 'these ' + connected + ' accounts') + '.'
+      : 'Nothing to fetch: no account connected.';
+  }
   const s = STATUS_TEXT[str(r.status)] || str(r.status);
   return 'Last fetch ' + dateTime(r.at) + ' (' + str(r.account) + '): ' + s +
     (r.error ? ' – ' + str(r.error) : '');
@@ -132,7 +136,7 @@ function platformCard(p, onError) {
         ? h('a', { href: str(p.console_url), target: '_blank', rel: 'noopener noreferrer',
           text: str(p.console_name) || str(p.console_url) }) : '–'),
       h('dt', { text: 'Collector' }),
-      h('dd', { class: 'last-round', text: roundText(p.last_round, p.jobs) })),
+      h('dd', { class: 'last-round', text: roundText(p.last_round, p.accounts_connected) })),
     connectButton(p, onError));
 }
 
@@ -146,10 +150,10 @@ function dataRow(a) {
   return h('tr', { dataset: { platform: str(a.platform), account: str(a.account) } },
     h('td', {}, h('span', { class: 'dot dot-' + str(a.platform), 'aria-hidden': 'true' }),
       platformName(a.platform)),
-    h('td', {}, name ? h('span', { text: name + ' ' }) : null,
+    h('td', { class: 'acct' }, name ? h('span', { text: name + ' ' }) : null,
       h('span', { class: 'mono muted', text: str(a.account) })),
-    h('td', { class: 'num', text: typeof a.followers === 'number' ? fullNum(a.followers) : '–' }),
-    h('td', { text: dateTime(a.latest_at) }),
+    h('td', { class: 'num followers', text: typeof a.followers === 'number' ? fullNum(a.followers) : '–' }),
+    h('td', { class: 'latest', text: dateTime(a.latest_at) }),
     h('td', {}, a.connected
       ? h('span', { class: 'badge badge-ok', text: 'Connected' })
       : h('span', { class: 'badge badge-muted', text: 'Imported only' })));
@@ -170,7 +174,7 @@ function dataTable(d) {
     h('div', { class: 'table-wrap' },
       h('table', { class: 'data', id: 'sources-data-table' },
         h('thead', {}, h('tr', {},
-          ['Platform', 'Account', 'Followers', 'Latest data', 'Connection']
+          ['Platform', 'Account', 'Followers', 'Last snapshot', 'Connection']
             .map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, rows.map(dataRow))))];
 }

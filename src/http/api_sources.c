@@ -298,7 +298,8 @@ static void missing_json(struct jw *w, const struct config *cfg,
 
 /* Per platform: whether Connect works, and if not what it needs; the
  * redirect URI to register; the developer console; the last round. */
-static enum err platforms_json(struct http_request *req, struct jw *w)
+static enum err platforms_json(struct http_request *req, struct jw *w,
+                               const struct src_list *creds)
 {
     const struct config *cfg = req->cfg->platform;
     struct last_round r[PLATFORM_COUNT];
@@ -320,6 +321,10 @@ static enum err platforms_json(struct http_request *req, struct jw *w)
         jw_kv_str(w, "redirect_uri", c ? c->redirect_uri : NULL);
         jw_kv_str(w, "console_url", consoles[p].url);
         jw_kv_str(w, "console_name", consoles[p].name);
+        int64_t n = 0;
+        for (size_t k = 0; k < creds->n; k++)
+            n += creds->v[k].p == (enum platform)p;
+        jw_kv_i64(w, "accounts_connected", n);
         jw_kv_i64(w, "jobs", (int64_t)r[p].jobs);
         round_json(w, &r[p]);
         jw_object_end(w);
@@ -425,7 +430,7 @@ static void api_sources(struct http_request *req, struct http_response *res)
     if (rc == ERR_OK)
         rc = quota_json(req, &w);
     if (rc == ERR_OK)
-        rc = platforms_json(req, &w);
+        rc = platforms_json(req, &w, &l);
     if (rc == ERR_OK)
         rc = data_accounts_json(req, &w, &l);
     jw_object_end(&w);

@@ -43,7 +43,8 @@ static const struct source_format *detect(const json_t *root,
 {
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (const struct source_format *f = tables[t]; f->name; f++)
-            if (f->detect_json && (skip == NULL || f->platform != skip->platform) &&
+            if (f->detect_json != NULL &&
+                (skip == NULL || f->platform != skip->platform) &&
                 f->detect_json(root))
                 return f;
     return NULL;

@@ -59,7 +59,9 @@ struct source_opts {
  * naming the item and field where there is one, and the return is:
  * ERR_PARSE (bad shape or bytes), ERR_TOOBIG, ERR_UPSTREAM (the document
  * is a platform error response; err holds the platform's message) or
- * ERR_UNSUPPORTED (no format recognises it). */
+ * ERR_UNSUPPORTED (no format recognises it, or opts->only_format names a
+ * format the document plainly is not: another platform's shape or a
+ * lookalike; err then says what the document looks like). */
 enum err source_parse(const char *data, size_t len,
                       const struct source_opts *opts, struct batch *out,
                       const char **format_out, struct buf *err) WARN_UNUSED;

@@ -58,7 +58,8 @@ y, i, t = pl["youtube"], pl["instagram"], pl["tiktok"]
 want(y["configured"] is True and y["config_loaded"] is True and y["missing"] == [], "youtube %r" % y)
 want(y["redirect_uri"] == "https://dash.example/oauth/callback", "youtube redirect %r" % y["redirect_uri"])
 want(y["console_url"] == "https://console.cloud.google.com/apis/credentials", "youtube console %r" % y)
-want(y["jobs"] == 2, "youtube jobs %r" % y["jobs"])
+want(y["jobs"] == 2 and y["accounts_connected"] == 1, "youtube jobs %r" % y)
+want(i["accounts_connected"] == 0 and t["accounts_connected"] == 0, "connected counts")
 want(y["last_round"] == {"at": "2024-06-03T08:00:00Z", "account": "UCmediadashDemoChannel01",
                          "status": "failed", "error": "HTTP 503 after 4 attempts"}, "youtube round %r" % y["last_round"])
 want(i["configured"] is False and i["missing"] == ["instagram.client_id", "instagram.client_secret"], "instagram %r" % i)

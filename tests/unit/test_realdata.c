@@ -239,11 +239,60 @@ static void test_no_platform_takes_another_ones_file(void **state)
     free(root);
 }
 
+/* Refusal messages from in-memory documents: text taken from the file
+ * is cut and has no control characters; a token is never repeated. */
+static void refused_text(const char *doc, const char *want, const char *not)
+{
+    struct source_opts o;
+    struct batch b;
+    struct buf err;
+    const char *fmt = NULL;
+
+    memset(&o, 0, sizeof o);
+    o.observed_at = TU_OBSERVED;
+    batch_init(&b);
+    buf_init(&err, 4096);
+    assert_int_equal(source_parse(doc, strlen(doc), &o, &b, &fmt, &err),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(b.n, 0);
+    if (!strstr(buf_cstr(&err), want))
+        fail_msg("\"%s\" lacks \"%s\"", buf_cstr(&err), want);
+    if (not && strstr(buf_cstr(&err), not))
+        fail_msg("\"%s\" has \"%s\"", buf_cstr(&err), not);
+    buf_free(&err);
+    batch_free(&b);
+}
+
+static void test_lookalike_messages(void **state)
+{
+    (void)state;
+    refused_text("{\"error\":\"Unauthorized\",\"status\":401,"
+                 "\"message\":\"bad\\ntoken\\u0007\"}",
+                 "a Twitch Helix error body (HTTP 401: bad?token?); Twitch "
+                 "is not supported yet (see 'mediadash import --formats')",
+                 NULL);
+    refused_text("{\"access_token\":\"SECRET-abc\",\"token_type\":"
+                 "\"bearer\"}", "an OAuth token response", "SECRET");
+    refused_text("{\"kind\":\"discovery#restDescription\",\"name\":"
+                 "\"a\\u001bb\",\"version\":\"v9\"}",
+                 "discovery document of a?b v9", NULL);
+    /* An Oura page that is empty, and one entry with no "day": the
+     * first is named, the second is only refused. */
+    refused_text("{\"data\":[],\"next_token\":null}",
+                 "it looks like an Oura API v2 page: health data", NULL);
+    refused_text("{\"data\":[{\"id\":\"x\"}],\"next_token\":\"t\"}",
+                 "not a recognised platform API response (see", NULL);
+    /* Twitch: a page we cannot name more closely. */
+    refused_text("{\"data\":[{\"id\":\"1\"}],\"pagination\":{}}",
+                 "it looks like a Twitch Helix page; Twitch", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_file),
         cmocka_unit_test(test_no_platform_takes_another_ones_file),
+        cmocka_unit_test(test_lookalike_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
