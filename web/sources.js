@@ -1,9 +1,16 @@
-// Sources (#/sources): the connected accounts and what the collector did
-// with them (GET /api/v1/sources: connection, last fetch, next due,
-// failures, last error, items tracked), the YouTube quota day, Connect /
-// Reconnect buttons (POST /api/v1/connections/PLATFORM gives the consent
-// URL the browser goes to; the platform comes back to /oauth/callback,
-// which returns here with ?connected= or ?error=), and "Collect now".
+// Sources (#/sources), in three parts, each under its own heading:
+//  * Connected accounts: what the collector does with each (GET
+//    /api/v1/sources "accounts": connection, last fetch, next due,
+//    failures, last error, items tracked), Reconnect, "Collect now".
+//  * Accounts with data: every account the store has data for
+//    ("accounts_with_data"), connected or only imported from files.
+//  * Connect an account: per platform, on the page (a phone shows no
+//    tooltips): whether Connect works, the configuration keys it still
+//    needs, the redirect URI to register, the developer console, and what
+//    the collector last did ("platforms"). Connect (POST
+//    /api/v1/connections/PLATFORM) sends the browser to the consent page;
+//    the platform comes back to /oauth/callback, which returns here with
+//    ?connected= or ?error=.
 
 import { api } from './api.js';
 import { h, fullNum, dateTime, platformName, str, PLATFORMS } from './dom.js';
@@ -51,32 +58,125 @@ function accountsTable(accounts) {
       h('tbody', {}, accounts.map(accountRow))));
 }
 
-function connectPanel(platforms, onError) {
-  const buttons = platforms.map((p) => {
-    const b = h('button', { type: 'button', class: 'connect', dataset: { platform: p.platform },
-      disabled: !p.configured, text: 'Connect ' + platformName(p.platform) });
-    if (!p.configured) b.title = p.platform + '.client_id is not configured on the server';
-    b.addEventListener('click', async () => {
-      let account = null;
-      if (p.platform === 'instagram') {
-        account = window.prompt('Instagram business account id (IG user id, digits):');
-        if (!account) return;
-      }
-      b.disabled = true;
-      try {
-        const r = await api('/api/v1/connections/' + encodeURIComponent(p.platform), {
-          method: 'POST', contentType: 'application/json',
-          body: JSON.stringify(account ? { account } : {}),
-        });
-        location.assign(r.url);
-      } catch (e) {
-        b.disabled = false;
-        onError(e);
-      }
-    });
-    return b;
+function connectButton(p, onError) {
+  const b = h('button', { type: 'button', class: 'connect', dataset: { platform: p.platform },
+    disabled: !p.configured, text: 'Connect ' + platformName(p.platform) });
+  b.addEventListener('click', async () => {
+    let account = null;
+    if (p.platform === 'instagram') {
+      account = window.prompt('Instagram business account id (IG user id, digits):');
+      if (!account) return;
+    }
+    b.disabled = true;
+    try {
+      const r = await api('/api/v1/connections/' + encodeURIComponent(p.platform), {
+        method: 'POST', contentType: 'application/json',
+        body: JSON.stringify(account ? { account } : {}),
+      });
+      location.assign(r.url);
+    } catch (e) {
+      b.disabled = false;
+      onError(e);
+    }
   });
-  return h('div', { class: 'connect-row' }, buttons);
+  return b;
+}
+
+// What connecting p needs, said in words on the page.
+function needsText(p) {
+  const missing = Array.isArray(p.missing) ? p.missing.map(str) : [];
+  if (p.config_loaded === false) {
+    return 'The server was started without the platforms\' configuration: start it with ' +
+      'serve --config FILE, where the file sets ' + (missing.join(', ') || p.platform + '.client_id') + '.';
+  }
+  if (!p.configured) {
+    return 'Not configured on this server: set ' + missing.join(', ') +
+      ' in the configuration file (the secret in MEDIADASH_' + str(p.platform).toUpperCase() +
+      '_CLIENT_SECRET or ' + p.platform + '.client_secret_file) and restart serve.';
+  }
+  if (missing.length) return 'Configured, but still missing: ' + missing.join(', ') + '.';
+  return 'Ready: Connect opens ' + platformName(p.platform) + '\'s consent page.';
+}
+
+function redirectLines(p) {
+  const uri = str(p.redirect_uri);
+  const here = location.origin + '/oauth/callback';
+  const out = [h('dt', { text: 'Redirect URI' }),
+    h('dd', {}, uri ? h('code', { class: 'mono', text: uri }) : '–',
+      ' (register it with ' + platformName(p.platform) + ')')];
+  if (uri && uri !== here) {
+    out.push(h('dd', { class: 'muted redirect-note',
+      text: 'This dashboard is at ' + location.origin + ': to connect from here, set ' +
+        p.platform + '.redirect_uri = ' + here + ' and register that address.' }));
+  }
+  return out;
+}
+
+function roundText(r, connected) {
+  if (!r) {
+    return connected ? 'No fetch yet: the collector has not run for ' +
+      (connected === 1 ? 'this account' : 'these ' + connected + ' accounts') + '.'
+      : 'Nothing to fetch: no account connected.';
+  }
+  const s = STATUS_TEXT[str(r.status)] || str(r.status);
+  return 'Last fetch ' + dateTime(r.at) + ' (' + str(r.account) + '): ' + s +
+    (r.error ? ' – ' + str(r.error) : '');
+}
+
+function platformCard(p, onError) {
+  const ready = p.configured && !(Array.isArray(p.missing) && p.missing.length);
+  return h('div', { class: 'card platform-card', dataset: { platform: str(p.platform) } },
+    h('h3', {}, h('span', { class: 'dot dot-' + str(p.platform), 'aria-hidden': 'true' }),
+      platformName(p.platform)),
+    h('p', { class: 'needs ' + (ready ? 'ok' : 'not-ready'), text: needsText(p) }),
+    h('dl', { class: 'kv' },
+      redirectLines(p),
+      h('dt', { text: 'Developer console' }),
+      h('dd', {}, p.console_url
+        ? h('a', { href: str(p.console_url), target: '_blank', rel: 'noopener noreferrer',
+          text: str(p.console_name) || str(p.console_url) }) : '–'),
+      h('dt', { text: 'Collector' }),
+      h('dd', { class: 'last-round', text: roundText(p.last_round, p.accounts_connected) })),
+    connectButton(p, onError));
+}
+
+function connectPanel(platforms, onError) {
+  return h('div', { class: 'cards', id: 'sources-platforms' },
+    platforms.map((p) => platformCard(p, onError)));
+}
+
+function dataRow(a) {
+  const name = str(a.handle) || str(a.title);
+  return h('tr', { dataset: { platform: str(a.platform), account: str(a.account) } },
+    h('td', {}, h('span', { class: 'dot dot-' + str(a.platform), 'aria-hidden': 'true' }),
+      platformName(a.platform)),
+    h('td', { class: 'acct' }, name ? h('span', { text: name + ' ' }) : null,
+      h('span', { class: 'mono muted', text: str(a.account) })),
+    h('td', { class: 'num followers', text: typeof a.followers === 'number' ? fullNum(a.followers) : '–' }),
+    h('td', { class: 'latest', text: dateTime(a.latest_at) }),
+    h('td', {}, a.connected
+      ? h('span', { class: 'badge badge-ok', text: 'Connected' })
+      : h('span', { class: 'badge badge-muted', text: 'Imported only' })));
+}
+
+function dataTable(d) {
+  const rows = Array.isArray(d.accounts_with_data) ? d.accounts_with_data : [];
+  const total = typeof d.accounts_with_data_total === 'number' ? d.accounts_with_data_total : rows.length;
+  if (!rows.length) {
+    return h('p', { id: 'sources-data-empty', class: 'muted',
+      text: 'No data yet: connect an account below, or import a saved file (Import page).' });
+  }
+  return [
+    h('p', { class: 'muted', id: 'sources-data-summary',
+      text: total + (total === 1 ? ' account has' : ' accounts have') + ' data; ' +
+        rows.filter((a) => a.connected).length + ' of them connected' +
+        (total > rows.length ? ' (the first ' + rows.length + ' are listed)' : '') + '.' }),
+    h('div', { class: 'table-wrap' },
+      h('table', { class: 'data', id: 'sources-data-table' },
+        h('thead', {}, h('tr', {},
+          ['Platform', 'Account', 'Followers', 'Last snapshot', 'Connection']
+            .map((t) => h('th', { scope: 'col', text: t })))),
+        h('tbody', {}, rows.map(dataRow))))];
 }
 
 function quotaPanel(q) {
@@ -93,6 +193,7 @@ export async function render(view, args, params, ctx) {
   const error = h('p', { class: 'error', role: 'alert', hidden: true, id: 'sources-error' });
   const showError = (e) => { error.textContent = e && e.message ? e.message : String(e); error.hidden = false; };
   const accounts = Array.isArray(d.accounts) ? d.accounts : [];
+  const withData = typeof d.accounts_with_data_total === 'number' ? d.accounts_with_data_total : 0;
   const platforms = Array.isArray(d.platforms) ? d.platforms
     : PLATFORMS.map((p) => ({ platform: p, configured: true }));
   const note = [];
@@ -118,11 +219,15 @@ export async function render(view, args, params, ctx) {
   view.appendChild(h('section', { class: 'sources' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Sources' }), accounts.length ? collect : null),
     note, error,
+    h('h2', { text: 'Connected accounts' }),
     accounts.length
       ? accountsTable(accounts)
       : h('section', { id: 'empty', class: 'empty' },
-        h('h2', { text: 'No accounts connected' }),
-        h('p', { text: 'Connect an account to start collecting its statistics.' })),
+        h('p', { text: 'No account is connected, so the collector fetches nothing.' +
+          (withData ? ' ' + withData + (withData === 1 ? ' account has' : ' accounts have') +
+            ' data from imported files (below).' : '') })),
+    h('h2', { text: 'Accounts with data' }),
+    dataTable(d),
     h('h2', { text: 'Connect an account' }),
     connectPanel(platforms, showError),
     quotaPanel(d.youtube_quota)));

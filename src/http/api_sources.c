@@ -16,6 +16,7 @@
  * user (the POST above), so a forged or replayed callback is refused. */
 #define LOG_MODULE "http"
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -211,21 +212,194 @@ out:
     return rc;
 }
 
-static void platforms_json(struct http_request *req, struct jw *w)
+/* Where each platform's OAuth clients are made (shown on the page, so
+ * that a user knows where to register the redirect URI). To move into
+ * the platform descriptors when they exist (STYLE.md 16). */
+static const struct {
+    const char *url, *name;
+} consoles[PLATFORM_COUNT] = {
+    [PLATFORM_YOUTUBE] = {"https://console.cloud.google.com/apis/credentials",
+                          "Google Cloud console: APIs & Services, "
+                          "Credentials"},
+    [PLATFORM_INSTAGRAM] = {"https://developers.facebook.com/apps/",
+                            "Meta for Developers: My Apps"},
+    [PLATFORM_TIKTOK] = {"https://developers.tiktok.com/apps/",
+                         "TikTok for Developers: Manage apps"},
+};
+
+/* What the collector last did on a platform: its most recent job. */
+struct last_round {
+    int64_t at;
+    char *account, *status, *error;
+    size_t jobs;
+};
+
+static enum err round_row(void *ud, const struct store_job *j)
+{
+    struct last_round *r = &((struct last_round *)ud)[j->platform];
+
+    r->jobs++;
+    if (j->last_fetch == TIME_NONE ||
+        (r->at != TIME_NONE && j->last_fetch <= r->at))
+        return ERR_OK;
+    r->at = j->last_fetch;
+    free(r->account);
+    free(r->error);
+    free(r->status);
+    r->account = xstrdup(j->account);
+    r->status = xstrdup(job_status_name(j->status));
+    r->error = j->last_error ? xstrdup(j->last_error) : NULL;
+    return ERR_OK;
+}
+
+static void round_json(struct jw *w, const struct last_round *r)
+{
+    jw_key(w, "last_round");
+    if (r->at == TIME_NONE) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_kv_time(w, "at", r->at);
+    jw_kv_str(w, "account", r->account);
+    jw_kv_str(w, "status", r->status);
+    jw_kv_str(w, "error", r->error);
+    jw_object_end(w);
+}
+
+static bool unset(const char *v)
+{
+    return v == NULL || *v == '\0';
+}
+
+/* The configuration keys connecting p still needs, as a JSON array. */
+static void missing_json(struct jw *w, const struct config *cfg,
+                         enum platform p)
+{
+    static const char *const keys[] = {"client_id", "client_secret",
+                                       "redirect_uri"};
+    const struct config_platform *c = cfg ? &cfg->plat[p] : NULL;
+    const char *v[3] = {c ? c->client_id : NULL, c ? c->client_secret : NULL,
+                        c ? c->redirect_uri : NULL};
+    struct buf key;
+
+    buf_init(&key, 64);
+    jw_key(w, "missing");
+    jw_array_begin(w);
+    for (size_t i = 0; i < 3; i++) {
+        if (!unset(v[i]))
+            continue;
+        buf_setf(&key, "%s.%s", platform_name(p), keys[i]);
+        jw_str(w, buf_cstr(&key));
+    }
+    jw_array_end(w);
+    buf_free(&key);
+}
+
+/* Per platform: whether Connect works, and if not what it needs; the
+ * redirect URI to register; the developer console; the last round. */
+static enum err platforms_json(struct http_request *req, struct jw *w,
+                               const struct src_list *creds)
 {
     const struct config *cfg = req->cfg->platform;
+    struct last_round r[PLATFORM_COUNT];
+    enum err rc;
 
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        r[p] = (struct last_round){TIME_NONE, NULL, NULL, NULL, 0};
+    rc = store_job_list(req->st, round_row, r);
     jw_key(w, "platforms");
     jw_array_begin(w);
     for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct config_platform *c = cfg ? &cfg->plat[p] : NULL;
         jw_object_begin(w);
         jw_kv_str(w, "platform", platform_name((enum platform)p));
-        jw_kv_bool(w, "configured", cfg != NULL && req->cfg->oauth != NULL &&
-                                        cfg->plat[p].client_id != NULL &&
-                                        *cfg->plat[p].client_id != '\0');
+        bool loaded = cfg != NULL && req->cfg->oauth != NULL;
+        jw_kv_bool(w, "configured", loaded && !unset(c->client_id));
+        jw_kv_bool(w, "config_loaded", loaded);
+        missing_json(w, cfg, (enum platform)p);
+        jw_kv_str(w, "redirect_uri", c ? c->redirect_uri : NULL);
+        jw_kv_str(w, "console_url", consoles[p].url);
+        jw_kv_str(w, "console_name", consoles[p].name);
+        int64_t n = 0;
+        for (size_t k = 0; k < creds->n; k++)
+            n += creds->v[k].p == (enum platform)p;
+        jw_kv_i64(w, "accounts_connected", n);
+        jw_kv_i64(w, "jobs", (int64_t)r[p].jobs);
+        round_json(w, &r[p]);
         jw_object_end(w);
+        free(r[p].account);
+        free(r[p].status);
+        free(r[p].error);
     }
     jw_array_end(w);
+    return rc;
+}
+
+/* ---- accounts with data -------------------------------------------------- */
+
+#define DATA_ACCOUNTS_MAX 500 /* listed on the page; the total is given */
+
+struct data_walk {
+    struct jw *w;
+    const struct src_list *creds;
+};
+
+static bool is_connected(const struct src_list *l, const struct item *it)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].p == it->platform &&
+            strcmp(l->v[i].account, it->ext_id) == 0)
+            return true;
+    return false;
+}
+
+static enum err data_row(void *ud, const struct item *it)
+{
+    struct data_walk *d = ud;
+    const struct snapshot *s = it->nsnaps ? it->snaps[0] : NULL;
+    const struct metric *f = s ? metrics_get(&s->metrics, M_FOLLOWERS) : NULL;
+
+    jw_object_begin(d->w);
+    jw_kv_str(d->w, "platform", platform_name(it->platform));
+    jw_kv_str(d->w, "account", it->ext_id);
+    jw_kv_str(d->w, "handle", it->handle);
+    jw_kv_str(d->w, "title", it->title);
+    jw_kv_bool(d->w, "connected", is_connected(d->creds, it));
+    jw_kv_time(d->w, "latest_at", s ? s->observed_at : TIME_NONE);
+    jw_key(d->w, "followers");
+    if (f != NULL && !f->is_real)
+        jw_i64(d->w, f->i);
+    else
+        jw_null(d->w);
+    jw_object_end(d->w);
+    return ERR_OK;
+}
+
+/* Every account the store has data for, connected or only imported. */
+static enum err data_accounts_json(struct http_request *req, struct jw *w,
+                                   const struct src_list *creds)
+{
+    struct item_query q;
+    struct data_walk d = {w, creds};
+    struct buf err;
+    int64_t total = 0;
+    enum err rc;
+
+    memset(&q, 0, sizeof q);
+    q.type = ITEM_ACCOUNT;
+    q.platform = -1;
+    q.limit = DATA_ACCOUNTS_MAX;
+    buf_init(&err, 1024);
+    jw_key(w, "accounts_with_data");
+    jw_array_begin(w);
+    rc = store_list_items(req->st, &q, data_row, &d, &err);
+    jw_array_end(w);
+    if (rc == ERR_OK)
+        rc = store_count_items(req->st, &q, &total);
+    jw_kv_i64(w, "accounts_with_data_total", total);
+    buf_free(&err);
+    return rc;
 }
 
 static void api_sources(struct http_request *req, struct http_response *res)
@@ -255,7 +429,10 @@ static void api_sources(struct http_request *req, struct http_response *res)
     jw_array_end(&w);
     if (rc == ERR_OK)
         rc = quota_json(req, &w);
-    platforms_json(req, &w);
+    if (rc == ERR_OK)
+        rc = platforms_json(req, &w, &l);
+    if (rc == ERR_OK)
+        rc = data_accounts_json(req, &w, &l);
     jw_object_end(&w);
     if (rc != ERR_OK)
         http_error(res, 500, NULL, "database error reading the sources");

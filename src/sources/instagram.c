@@ -9,6 +9,68 @@
 
 #define TITLE_MAX 100 /* bytes of caption used as a title */
 
+/* ---- what identifies Instagram ---------------------------------------- */
+
+/* Graph API ids of IG users and media are decimal digits. */
+static bool ig_id_str(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > ITEM_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static bool ig_id(const json_t *v)
+{
+    return ig_id_str(json_string_value(v));
+}
+
+/* IG Media timestamps read "2021-08-13T08:25:28+0000" (offset without a
+ * colon); other services' ISO times do not. */
+static bool ig_timestamp(const json_t *v)
+{
+    const char *s = json_string_value(v);
+    return s && strlen(s) == 24 && strcmp(s + 19, "+0000") == 0 &&
+           s[10] == 'T';
+}
+
+/* Does the object m carry a field that the IG Media reference documents
+ * and that no other service's list entry has? An id alone is not enough:
+ * {"data": [{"id": ...}]} is also a Twitch or Oura page. */
+static bool has_media_field(const json_t *m)
+{
+    static const char *const keys[] = {
+        "media_type",     "media_product_type", "permalink",
+        "media_url",      "shortcode",          "like_count",
+        "comments_count", "caption",            "children",
+        "is_comment_enabled", "is_shared_to_feed",
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (json_object_get(m, keys[i]))
+            return true;
+    return ig_timestamp(json_object_get(m, "timestamp"));
+}
+
+/* An IG Media entry; one without an id is still claimed, so that the
+ * refusal names the missing field. */
+static bool is_media(const json_t *m)
+{
+    const json_t *id = json_object_get(m, "id");
+    return json_is_object(m) && has_media_field(m) && (!id || ig_id(id));
+}
+
+/* Graph API list responses hold "data" and, on edges, "paging"; nothing
+ * else (Twitch adds "pagination", Oura "next_token"). */
+static bool graph_list(const json_t *root)
+{
+    size_t n = json_object_size(root);
+    return json_is_array(json_object_get(root, "data")) &&
+           (n == 1 || (n == 2 && json_object_get(root, "paging")));
+}
+
 /* ---- errors --------------------------------------------------------------- */
 
 /* {"error": {"message", "type", "code": <int>, "error_subcode"?, ...}} */
@@ -39,7 +101,8 @@ static enum err parse_error(const json_t *root, struct source_ctx *ctx)
 
 static bool detect_user(const json_t *root)
 {
-    return json_is_string(json_object_get(root, "id")) &&
+    return ig_id(json_object_get(root, "id")) &&
+           json_object_get(root, "business_discovery") == NULL &&
            json_object_get(root, "data") == NULL &&
            json_object_get(root, "media_type") == NULL &&
            (json_object_get(root, "followers_count") ||
@@ -72,7 +135,9 @@ static enum err user_counts(struct source_ctx *ctx, const json_t *root,
     return rc;
 }
 
-static enum err parse_user(const json_t *root, struct source_ctx *ctx)
+/* An IG User object into the batch; *out (may be NULL) = its item. */
+static enum err user_one(const json_t *root, struct source_ctx *ctx,
+                         struct item **out)
 {
     const char *id, *username, *name, *bio, *pic;
     struct item *u;
@@ -94,6 +159,8 @@ static enum err parse_user(const json_t *root, struct source_ctx *ctx)
     if (rc != ERR_OK)
         return rc;
     u = batch_item(ctx->batch, PLATFORM_INSTAGRAM, ITEM_ACCOUNT, id);
+    if (out)
+        *out = u;
     item_set(&u->kind, "user");
     item_set(&u->handle, username);
     item_set(&u->title, name);
@@ -102,6 +169,11 @@ static enum err parse_user(const json_t *root, struct source_ctx *ctx)
     if (username)
         source_url(&u->url, "https://www.instagram.com/", username, "/");
     return user_counts(ctx, root, u);
+}
+
+static enum err parse_user(const json_t *root, struct source_ctx *ctx)
+{
+    return user_one(root, ctx, NULL);
 }
 
 /* ---- media ------------------------------------------------------------------- */
@@ -194,23 +266,28 @@ static enum err media_fields(struct source_ctx *ctx, const json_t *m,
     return ERR_OK;
 }
 
+/* One IG Media object into the batch, entry i of the array named list
+ * (NULL: a lone object); *out (may be NULL) = its item. */
 static enum err media_one(struct source_ctx *ctx, const json_t *m, size_t i,
-                          bool in_page)
+                          const char *list, struct item **out)
 {
     const char *id;
     struct item *it;
     enum err rc;
 
     if (!json_is_object(m))
-        return jread_fail(&ctx->r, NULL, "data[%zu] is not an object", i);
+        return jread_fail(&ctx->r, NULL, "%s[%zu] is not an object",
+                          list ? list : "data", i);
     rc = jread_id(&ctx->r, m, "id", J_REQUIRED, &id);
     if (rc != ERR_OK)
         return rc;
-    if (in_page)
-        jread_where(&ctx->r, "data[%zu] (id \"%s\")", i, id);
+    if (list)
+        jread_where(&ctx->r, "%s[%zu] (id \"%s\")", list, i, id);
     else
         jread_where(&ctx->r, "media \"%s\"", id);
     it = batch_item(ctx->batch, PLATFORM_INSTAGRAM, ITEM_CONTENT, id);
+    if (out)
+        *out = it;
     rc = media_fields(ctx, m, it);
     if (rc == ERR_OK)
         rc = media_children(ctx, m);
@@ -219,28 +296,27 @@ static enum err media_one(struct source_ctx *ctx, const json_t *m, size_t i,
     return rc;
 }
 
-/* Insights entries carry "name" and "period"; media entries do not. */
+/* Insights entries: {"name", "period", "values" or "total_value", "id"}
+ * (the id's form, OBJECT/insights/NAME/PERIOD, is checked by parsing). */
 static bool data_is_insights(const json_t *data)
 {
     const json_t *first = json_array_get(data, 0);
     return json_is_object(first) && json_object_get(first, "name") &&
-           json_object_get(first, "period");
+           json_object_get(first, "period") &&
+           json_object_get(first, "id") &&
+           (json_object_get(first, "values") ||
+            json_object_get(first, "total_value"));
 }
 
 static bool detect_media_page(const json_t *root)
 {
     const json_t *data = json_object_get(root, "data");
     const json_t *first = json_array_get(data, 0);
-    if (!json_is_array(data) || data_is_insights(data))
+    if (!graph_list(root) || data_is_insights(data))
         return false;
     /* The empty last page is {"data": []}; a page of media has objects
-     * with media fields (validation then names what is missing). */
-    return first == NULL ||
-           (json_is_object(first) && !json_object_get(first, "config") &&
-            (json_object_get(first, "id") ||
-             json_object_get(first, "media_type") ||
-             json_object_get(first, "like_count") ||
-             json_object_get(first, "permalink")));
+     * with IG Media fields (validation then names what is wrong). */
+    return first == NULL || is_media(first);
 }
 
 static enum err paging(struct source_ctx *ctx, const json_t *root)
@@ -264,28 +340,146 @@ static enum err parse_media_page(const json_t *root, struct source_ctx *ctx)
 {
     const json_t *data = json_object_get(root, "data");
     enum err rc = paging(ctx, root);
-    for (size_t i = 0; rc == ERR_OK && i < json_array_size(data); i++)
-        rc = media_one(ctx, json_array_get(data, i), i, true);
+    for (size_t i = 0; rc == ERR_OK && i < json_array_size(data); i++) {
+        const json_t *m = json_array_get(data, i);
+        rc = media_one(ctx, m, i, "data", NULL);
+        if (rc == ERR_OK && !has_media_field(m))
+            rc = jread_fail(&ctx->r, NULL, "no IG Media field (media_type, "
+                            "permalink, timestamp, like_count, ...): not "
+                            "an Instagram media entry");
+    }
     return rc;
 }
 
 static bool detect_media_object(const json_t *root)
 {
-    return json_is_string(json_object_get(root, "id")) &&
+    return ig_id(json_object_get(root, "id")) &&
            json_is_string(json_object_get(root, "media_type")) &&
            json_object_get(root, "data") == NULL;
 }
 
 static enum err parse_media_object(const json_t *root, struct source_ctx *ctx)
 {
-    return media_one(ctx, root, 0, false);
+    return media_one(ctx, root, 0, NULL, NULL);
+}
+
+/* ---- business_discovery ------------------------------------------------- */
+
+/* GET /{ig-user-id}?fields=business_discovery.username(NAME){...}:
+ * {"business_discovery": {IG User fields, "media": {"data", "paging"},
+ *  "id"}, "id": <the asking user's id>}. */
+static bool detect_business_discovery(const json_t *root)
+{
+    size_t n = json_object_size(root);
+    return json_is_object(json_object_get(root, "business_discovery")) &&
+           (n == 1 || (n == 2 && ig_id(json_object_get(root, "id"))));
+}
+
+/* The account's media edge; every entry is that account's. */
+static enum err discovery_media(struct source_ctx *ctx, const json_t *bd,
+                                struct item *acct)
+{
+    json_t *media, *data = NULL;
+    enum err rc = jread_object(&ctx->r, bd, "media", J_OPTIONAL, &media);
+
+    if (rc == ERR_OK && media)
+        rc = jread_array(&ctx->r, media, "data", J_REQUIRED, &data);
+    if (rc == ERR_OK && media)
+        rc = paging(ctx, media);
+    for (size_t i = 0; rc == ERR_OK && data && i < json_array_size(data);
+         i++) {
+        const json_t *m = json_array_get(data, i);
+        struct item *it = NULL;
+        rc = media_one(ctx, m, i, "business_discovery.media.data", &it);
+        if (rc == ERR_OK && !has_media_field(m))
+            rc = jread_fail(&ctx->r, NULL, "no IG Media field (media_type, "
+                            "permalink, timestamp, like_count, ...)");
+        if (rc == ERR_OK) {
+            item_set(&it->account_ext_id, acct->ext_id);
+            it->tracked = acct->tracked;
+        }
+    }
+    return rc;
+}
+
+static enum err parse_business_discovery(const json_t *root,
+                                         struct source_ctx *ctx)
+{
+    const json_t *bd = json_object_get(root, "business_discovery");
+    const char *asker = json_string_value(json_object_get(root, "id"));
+    struct item *acct = NULL;
+    enum err rc;
+
+    jread_where(&ctx->r, "business_discovery");
+    rc = user_one(bd, ctx, &acct);
+    if (rc != ERR_OK)
+        return rc;
+    /* Someone else's account by definition, unless the asking account
+     * looked itself up. */
+    acct->tracked = asker == NULL || strcmp(asker, acct->ext_id) != 0;
+    jread_where(&ctx->r, "business_discovery.media of \"%s\"", acct->ext_id);
+    return discovery_media(ctx, bd, acct);
+}
+
+/* ---- several objects by id ------------------------------------------------ */
+
+/* GET /?ids=A,B&fields=...: {"A": {"id": "A", ...}, "B": {...}}, every
+ * value an IG Media (or IG User) object whose id is its key. */
+static bool detect_by_ids(const json_t *root)
+{
+    const char *key;
+    json_t *v;
+    bool first = true, ok = json_object_size(root) > 0;
+
+    /* Every key an IG id; the first value checked whole (parsing then
+     * names any later value that does not fit). */
+    json_object_foreach ((json_t *)root, key, v) {
+        const char *id = json_string_value(json_object_get(v, "id"));
+        if (!ok)
+            break;
+        ok = ig_id_str(key);
+        if (ok && first)
+            ok = json_is_object(v) && id && strcmp(id, key) == 0 &&
+                 ig_id(json_object_get(v, "id")) &&
+                 (has_media_field(v) || detect_user(v));
+        first = false;
+    }
+    return ok;
+}
+
+static enum err parse_by_ids(const json_t *root, struct source_ctx *ctx)
+{
+    const char *key;
+    json_t *v;
+    enum err rc = ERR_OK;
+
+    json_object_foreach ((json_t *)root, key, v) {
+        if (rc != ERR_OK)
+            break;
+        if (!json_is_object(v) || !ig_id(json_object_get(v, "id")) ||
+            strcmp(json_string_value(json_object_get(v, "id")), key) != 0) {
+            jread_where(&ctx->r, "ids lookup");
+            rc = jread_fail(&ctx->r, NULL, "\"%.40s\" is not an object "
+                            "whose id is \"%.40s\"", key, key);
+        } else if (detect_user(v)) {
+            rc = user_one(v, ctx, NULL);
+        } else if (!has_media_field(v)) {
+            jread_where(&ctx->r, "media \"%s\"", key);
+            rc = jread_fail(&ctx->r, NULL, "neither IG Media fields "
+                            "(media_type, permalink, timestamp, ...) nor "
+                            "IG User fields");
+        } else {
+            rc = media_one(ctx, v, 0, NULL, NULL);
+        }
+    }
+    return rc;
 }
 
 /* ---- insights ------------------------------------------------------------------ */
 
 static bool detect_insights(const json_t *root)
 {
-    return data_is_insights(json_object_get(root, "data"));
+    return graph_list(root) && data_is_insights(json_object_get(root, "data"));
 }
 
 /* Periods of user insights; media insights are "lifetime" only. */
@@ -522,6 +716,12 @@ const struct source_format instagram_formats[] = {
      detect_media_page, parse_media_page, NULL, NULL},
     {"instagram.media.object", "one IG Media object", PLATFORM_INSTAGRAM,
      detect_media_object, parse_media_object, NULL, NULL},
+    {"instagram.business_discovery",
+     "business_discovery of another account (stored as tracked)",
+     PLATFORM_INSTAGRAM, detect_business_discovery, parse_business_discovery,
+     NULL, NULL},
+    {"instagram.ids", "GET /?ids=A,B: IG Media or IG User objects by id",
+     PLATFORM_INSTAGRAM, detect_by_ids, parse_by_ids, NULL, NULL},
     {"instagram.user", "IG User fields (followers_count, media_count)",
      PLATFORM_INSTAGRAM, detect_user, parse_user, NULL, NULL},
     {NULL, NULL, PLATFORM_INSTAGRAM, NULL, NULL, NULL, NULL},

@@ -36,6 +36,77 @@ static bool looks_like_json(const char *data, size_t len)
     return false;
 }
 
+/* The first format that claims root, or NULL; with skip set, only
+ * formats of another platform than skip's. */
+static const struct source_format *detect(const json_t *root,
+                                          const struct source_format *skip)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (const struct source_format *f = tables[t]; f->name; f++)
+            if (f->detect_json != NULL &&
+                (skip == NULL || f->platform != skip->platform) &&
+                f->detect_json(root))
+                return f;
+    return NULL;
+}
+
+/* No format claims root: say so, and what it looks like if we can tell. */
+static enum err refuse_unknown(const json_t *root, struct buf *err)
+{
+    buf_setf(err, "not a recognised platform API response");
+    if (buf_puts(err, ": it looks like ") == ERR_OK &&
+        !source_lookalike(root, err))
+        buf_setf(err, "not a recognised platform API response");
+    buf_catf(err, " (see 'mediadash import --formats')");
+    return ERR_UNSUPPORTED;
+}
+
+/* A format forced by name must not be laid over a document that is
+ * plainly something else: another platform's shape or a lookalike
+ * (forcing instagram.media onto a Twitch page would store its entries
+ * as Instagram posts). */
+static enum err check_forced(const json_t *root, const struct source_format *f,
+                             struct buf *err)
+{
+    const struct source_format *other;
+
+    if (f->detect_json == NULL || f->detect_json(root))
+        return ERR_OK;
+    other = detect(root, f);
+    if (other != NULL) {
+        buf_setf(err, "not a %s response: the document is a %s response",
+                 f->name, other->name);
+        return ERR_UNSUPPORTED;
+    }
+    buf_setf(err, "not a %s response", f->name);
+    if (buf_puts(err, ": it looks like ") == ERR_OK &&
+        source_lookalike(root, err))
+        return ERR_UNSUPPORTED;
+    buf_reset(err);
+    return ERR_OK;
+}
+
+/* The format named by opts, or the detected one; ERR_OK with *out set. */
+static enum err choose_format(const json_t *root,
+                              const struct source_opts *opts,
+                              const struct source_format **out,
+                              struct buf *err)
+{
+    const struct source_format *hit;
+
+    if (opts->only_format == NULL) {
+        *out = detect(root, NULL);
+        return *out ? ERR_OK : refuse_unknown(root, err);
+    }
+    hit = find_by_name(opts->only_format);
+    if (hit == NULL || hit->parse_json == NULL) {
+        buf_setf(err, "unknown JSON format \"%s\"", opts->only_format);
+        return ERR_INVALID;
+    }
+    *out = hit;
+    return check_forced(root, hit, err);
+}
+
 static enum err parse_json_doc(const char *data, size_t len,
                                const struct source_opts *opts,
                                struct source_ctx *ctx, const char **fmt_out,
@@ -64,29 +135,11 @@ static enum err parse_json_doc(const char *data, size_t len,
         json_decref(root);
         return ERR_PARSE;
     }
-    if (opts->only_format) {
-        hit = find_by_name(opts->only_format);
-        if (hit == NULL || hit->parse_json == NULL) {
-            buf_setf(err, "unknown JSON format \"%s\"", opts->only_format);
-            json_decref(root);
-            return ERR_INVALID;
-        }
+    rc = choose_format(root, opts, &hit, err);
+    if (rc == ERR_OK) {
+        *fmt_out = hit->name;
+        rc = hit->parse_json(root, ctx);
     }
-    for (size_t t = 0; hit == NULL && t < sizeof tables / sizeof tables[0];
-         t++)
-        for (const struct source_format *f = tables[t]; f->name; f++)
-            if (f->detect_json && f->detect_json(root)) {
-                hit = f;
-                break;
-            }
-    if (hit == NULL) {
-        buf_setf(err, "not a recognised platform API response (see "
-                      "'mediadash import --formats')");
-        json_decref(root);
-        return ERR_UNSUPPORTED;
-    }
-    *fmt_out = hit->name;
-    rc = hit->parse_json(root, ctx);
     json_decref(root);
     return rc;
 }

@@ -59,10 +59,18 @@ struct source_opts {
  * naming the item and field where there is one, and the return is:
  * ERR_PARSE (bad shape or bytes), ERR_TOOBIG, ERR_UPSTREAM (the document
  * is a platform error response; err holds the platform's message) or
- * ERR_UNSUPPORTED (no format recognises it). */
+ * ERR_UNSUPPORTED (no format recognises it, or opts->only_format names a
+ * format the document plainly is not: another platform's shape or a
+ * lookalike; err then says what the document looks like). */
 enum err source_parse(const char *data, size_t len,
                       const struct source_opts *opts, struct batch *out,
                       const char **format_out, struct buf *err) WARN_UNUSED;
+
+/* When root is a document we can name but do not import (another
+ * service's response, an OAuth token response, an API description),
+ * append what it looks like to out, e.g. "a Twitch Helix videos page;
+ * Twitch is not supported yet", and return true (lookalike.c). */
+bool source_lookalike(const json_t *root, struct buf *out);
 
 /* Call fn for every known format, in detection order. */
 void source_each_format(void (*fn)(const struct source_format *f, void *ud),

@@ -37,6 +37,10 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "title, description, url, thumbnail_url, published_at, duration_s, "
         "first_seen, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    /* A document that says an account is someone else's (struct item
+     * tracked): the account and everything stored under it. */
+    [S_ITEM_TRACKED] = "UPDATE item SET role = 'tracked' WHERE (id = ?1 OR "
+                       "account_id = ?1) AND role <> 'tracked'",
     [S_ITEM_UPDATE] =
         "UPDATE item SET account_id = coalesce(?2, account_id), "
         "kind = coalesce(?3, kind), handle = coalesce(?4, handle), "
@@ -935,6 +939,11 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
     enum err rc = owner_id(in, it, &account_id);
     if (rc == ERR_OK)
         rc = item_put(in, it, account_id, &ri);
+    if (rc == ERR_OK && it->tracked) {
+        sqlite3_stmt *st = sqlite_use(in->s, S_ITEM_TRACKED);
+        sqlite3_bind_int64(st, 1, ri.id);
+        rc = step_done(in, st, "marking item tracked");
+    }
     for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
         rc = snapshot_put(in, &ri, it->snaps[i]);
     return rc;

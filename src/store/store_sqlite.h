@@ -15,6 +15,7 @@ enum stmt_id {
     S_ITEM_FIND,
     S_ITEM_ADD,
     S_ITEM_UPDATE,
+    S_ITEM_TRACKED,
     S_METRIC_FIND,
     S_METRIC_ADD,
     S_SNAP_FIND,

@@ -126,6 +126,111 @@ static void test_bad_inputs(void **state)
                       "\"followers_count\"");
 }
 
+/* Issue 11: {"data": [{"id": ...}]} is not enough to be Instagram. */
+static void test_strict_recognition(void **state)
+{
+    (void)state;
+    tu_expect_refused("instagram/bad/media_ids_only.json", IG, NULL,
+                      ERR_UNSUPPORTED, "not a recognised platform API "
+                      "response", NULL);
+    tu_expect_refused("instagram/bad/oura_empty_page.json", IG, NULL,
+                      ERR_UNSUPPORTED, "not a recognised platform API "
+                      "response: it looks like an Oura API v2 page", NULL);
+    /* An ISO time with a colon in its offset is not an IG timestamp. */
+    tu_expect_refused("instagram/bad/timestamp_not_graph.json", IG, NULL,
+                      ERR_UNSUPPORTED, "not a recognised platform API "
+                      "response", NULL);
+    /* Claimed by its first entry, refused by a later bare one. */
+    tu_expect_refused("instagram/bad/media_second_bare.json", IG, NULL,
+                      ERR_PARSE, "data[1] (id \"17900000000000002\")",
+                      "no IG Media field");
+}
+
+#define BD_OWNER "17841401441775531" /* bluebottle */
+
+static void test_business_discovery(void **state)
+{
+    struct tu_parsed p;
+    struct item *a, *m;
+    (void)state;
+    tu_parse_fixture("instagram/business_discovery.json", IG, USER, &p);
+    assert_int_equal(p.rc, ERR_OK);
+    assert_string_equal(p.format, "instagram.business_discovery");
+    assert_int_equal(p.b.n, 3); /* the account and its two media */
+    a = tu_find(&p, IG, ITEM_ACCOUNT, BD_OWNER);
+    assert_true(a->tracked);
+    assert_string_equal(a->handle, "bluebottle");
+    assert_string_equal(a->title, "Blue Bottle Coffee");
+    assert_string_equal(a->url, "https://www.instagram.com/bluebottle/");
+    assert_int_equal(a->nsnaps, 1);
+    assert_int_equal(tu_metric(a->snaps[0], M_FOLLOWERS), 267793);
+    assert_int_equal(tu_metric(a->snaps[0], "ig.follows_count"), 182);
+    assert_int_equal(tu_metric(a->snaps[0], "ig.media_count"), 1205);
+    /* The asking account (the root id) is not an item. */
+    assert_null(batch_find(&p.b, IG, ITEM_ACCOUNT, "17841405309211844"));
+    m = tu_find(&p, IG, ITEM_CONTENT, "17858843269216389");
+    assert_true(m->tracked);
+    assert_string_equal(m->account_ext_id, BD_OWNER); /* not the hint */
+    assert_string_equal(m->kind, "image");
+    assert_string_equal(m->title, "Cold brew season");
+    assert_int_equal(m->published_at, 1716220800); /* 2024-05-20 16:00Z */
+    assert_int_equal(tu_metric(m->snaps[0], M_LIKES), 1834);
+    assert_int_equal(tu_metric(m->snaps[0], M_COMMENTS), 12);
+    m = tu_find(&p, IG, ITEM_CONTENT, "17899506308402767");
+    assert_true(m->tracked);
+    assert_string_equal(m->kind, "reel");
+    assert_int_equal(m->published_at, 1716024600); /* 2024-05-18 09:30Z */
+    assert_int_equal(tu_metric(m->snaps[0], M_LIKES), 5210);
+    assert_int_equal(tu_metric(m->snaps[0], M_COMMENTS), 41);
+    tu_parsed_free(&p);
+
+    /* An account that looks itself up stays its own. */
+    tu_parse_fixture("instagram/business_discovery_self.json", IG, NULL, &p);
+    assert_int_equal(p.rc, ERR_OK);
+    a = tu_find(&p, IG, ITEM_ACCOUNT, USER);
+    assert_false(a->tracked);
+    assert_int_equal(tu_metric(a->snaps[0], M_FOLLOWERS), 8120);
+    tu_parsed_free(&p);
+
+    tu_expect_refused("instagram/bad/discovery_no_id.json", IG, NULL,
+                      ERR_PARSE, "business_discovery: field \"id\": missing",
+                      NULL);
+    tu_expect_refused("instagram/bad/discovery_like_string.json", IG, NULL,
+                      ERR_PARSE, "business_discovery.media.data[0] (id "
+                      "\"17858843269216389\")", "\"like_count\": expected "
+                      "an integer, got string");
+}
+
+static void test_by_ids(void **state)
+{
+    struct tu_parsed p;
+    struct item *m;
+    (void)state;
+    tu_parse_fixture("instagram/by_ids.json", IG, NULL, &p);
+    assert_int_equal(p.rc, ERR_OK);
+    assert_string_equal(p.format, "instagram.ids");
+    assert_int_equal(p.b.n, 2);
+    m = tu_find(&p, IG, ITEM_CONTENT, "17895731045244887");
+    assert_false(m->tracked);
+    assert_string_equal(m->kind, "image");
+    assert_string_equal(m->account_ext_id, USER); /* owner.id */
+    assert_string_equal(m->url, "https://www.instagram.com/p/CSgf9BChwVq/");
+    assert_int_equal(m->published_at, 1628843128); /* 2021-08-13 08:25:28Z */
+    assert_int_equal(tu_metric(m->snaps[0], M_LIKES), 7);
+    assert_int_equal(tu_metric(m->snaps[0], M_COMMENTS), 2);
+    m = tu_find(&p, IG, ITEM_CONTENT, "17896622936197745");
+    assert_string_equal(m->kind, "reel");
+    assert_string_equal(m->title, "Two takes");
+    assert_null(m->account_ext_id); /* no owner, no hint */
+    assert_int_equal(m->published_at, 1628762400); /* 2021-08-12 10:00Z */
+    assert_int_equal(tu_metric(m->snaps[0], M_LIKES), 40);
+    assert_int_equal(tu_metric(m->snaps[0], M_COMMENTS), 6);
+    tu_parsed_free(&p);
+    tu_expect_refused("instagram/bad/by_ids_mismatch.json", IG, NULL,
+                      ERR_PARSE, "\"17896622936197745\" is not an object "
+                      "whose id is \"17896622936197745\"", NULL);
+}
+
 static void test_real_captures(void **state)
 {
     struct tu_parsed p;
@@ -197,6 +302,9 @@ int main(void)
         cmocka_unit_test(test_media_insights),
         cmocka_unit_test(test_user_insights),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_strict_recognition),
+        cmocka_unit_test(test_business_discovery),
+        cmocka_unit_test(test_by_ids),
         cmocka_unit_test(test_real_captures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
