@@ -53,6 +53,8 @@ static enum err on_account(void *ud, const struct item *it)
     int64_t growth;
     enum err rc;
 
+    if (it->tracked) /* someone else's: never in the creator's totals */
+        return ERR_OK;
     rp->present = true;
     rp->accounts++;
     if (m == NULL)

@@ -97,6 +97,7 @@ struct item {
     char *thumbnail_url;
     int64_t published_at; /* TIME_NONE if unknown */
     int64_t duration_s;   /* -1 if unknown */
+    bool tracked; /* role 'tracked' (someone else's); false: 'own' */
     struct snapshot **snaps; /* owned; each snaps[i]->item == this */
     size_t nsnaps, snaps_cap;
 };

@@ -18,6 +18,8 @@ void item_json_fields(struct jw *w, const struct item *it)
     jw_kv_time(w, "published_at", it->published_at);
     if (it->duration_s >= 0)
         jw_kv_i64(w, "duration_s", it->duration_s);
+    if (it->id != 0) /* a stored item: its role (migration 0011) */
+        jw_kv_str(w, "role", it->tracked ? "tracked" : "own");
 }
 
 void metrics_json(struct jw *w, const struct metrics *m)
