@@ -107,7 +107,7 @@ static void report(struct import_run *run, size_t idx, size_t total,
         jw_kv_i64(w, "values_new", (int64_t)r->stats.values_new);
         jw_kv_i64(w, "values_conflict", (int64_t)r->stats.values_conflict);
     }
-    if (r->status == INGEST_STORED)
+    if (r->status == INGEST_STORED && r->stats.accounts_tracked > 0)
         jw_kv_i64(w, "accounts_tracked", (int64_t)r->stats.accounts_tracked);
     if (r->status == INGEST_REFUSED || r->status == INGEST_EXISTS ||
         (r->status == INGEST_STORED && *msg))

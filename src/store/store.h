@@ -561,7 +561,7 @@ struct store_account_cmp {
     bool tracked;
     bool has_followers;
     int64_t followers;        /* latest followers */
-    bool has_growth;
+    bool has_growth;          /* two values seen by to, one in range */
     int64_t followers_growth; /* last value of a day before to, less the
                                * last one of a day before from (or the
                                * first one in the range when none) */

@@ -506,7 +506,10 @@ out:
     "d.gain IS NOT NULL), "                                                   \
     "(SELECT coalesce(sum(g.gain), 0) FROM account_day g WHERE "              \
     "g.account_id = a.id AND g.metric_id = " M_ID("views") " AND "            \
-    "g.day >= ?1 AND g.day < ?2) "                                            \
+    "g.day >= ?1 AND g.day < ?2), "                                           \
+    "(SELECT min(d.first_at) < max(d.last_at) AND max(d.day) >= ?1 FROM "     \
+    "item_day d INDEXED BY item_day_by_item WHERE d.item_id = a.id AND "      \
+    "d.metric_id = " M_ID("followers") " AND d.day < ?2) "                    \
     "FROM item a WHERE a.type = 'account' "                                   \
     "ORDER BY a.role = 'tracked', a.platform, a.ext_id"
 
@@ -522,8 +525,10 @@ static void cmp_from_row(sqlite3_stmt *st, struct store_account_cmp *c)
     c->tracked = col(st, 5) != NULL && strcmp(col(st, 5), "tracked") == 0;
     c->has_followers = sqlite3_column_type(st, 6) == SQLITE_INTEGER;
     c->followers = sqlite3_column_int64(st, 6);
+    /* Growth needs two observations up to the end, one in the range. */
     c->has_growth = sqlite3_column_type(st, 7) == SQLITE_INTEGER &&
-                    sqlite3_column_type(st, 8) == SQLITE_INTEGER;
+                    sqlite3_column_type(st, 8) == SQLITE_INTEGER &&
+                    sqlite3_column_int(st, 12) == 1;
     c->followers_growth =
         sqlite3_column_int64(st, 7) - sqlite3_column_int64(st, 8);
     c->content = sqlite3_column_int64(st, 9);

@@ -368,6 +368,65 @@ static void test_account_remove_and_roles(void **state)
                      ERR_NOTFOUND);
 }
 
+static enum err cmp_line(void *ud, const struct store_account_cmp *c)
+{
+    struct buf *b = ud;
+    buf_catf(b, "%s %s f=%lld g=%s%lld content=%lld active=%lld views=%lld\n",
+             c->ext_id, c->tracked ? "tracked" : "own", (long long)c->followers,
+             c->has_growth ? "" : "none:", (long long)c->followers_growth,
+             (long long)c->content, (long long)c->active,
+             (long long)c->views);
+    return ERR_OK;
+}
+
+static void expect_cmp(struct fx *f, int32_t from, int32_t to,
+                       const char *want)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    assert_int_equal(store_account_compare(f->st, from, to, cmp_line, &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b), want);
+    buf_free(&b);
+}
+
+/* The Competitors figures, own accounts first. UCown gets a second
+ * followers value (130 @T2) so that it has a growth. */
+static void test_compare(void **state)
+{
+    struct fx *f = *state;
+    struct ingest_stats s;
+    struct batch b;
+
+    import_abc(f, &s);
+    /* One followers value each: no growth known; views gained = the
+     * known content gains (v1: 20 + 40, o1: 50), each from one item. */
+    expect_cmp(f, 20000, 20003,
+               "UCown own f=100 g=none:0 content=1 active=1 views=60\n"
+               "UCother tracked f=5000 g=none:0 content=1 active=1 "
+               "views=50\n");
+    batch_init(&b);
+    snap(batch_item(&b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "UCown"), T2,
+         M_FOLLOWERS, 130);
+    ingest(f, &b, "d.json", &s);
+    batch_free(&b);
+    /* Days 20001..20002: 130 - 100 (the last value before the range). */
+    expect_cmp(f, 20001, 20003,
+               "UCown own f=130 g=30 content=1 active=1 views=60\n"
+               "UCother tracked f=5000 g=none:0 content=1 active=1 "
+               "views=50\n");
+    /* Day 20002 only: v1 gained 40, o1 nothing. */
+    expect_cmp(f, 20002, 20003,
+               "UCown own f=130 g=30 content=1 active=1 views=40\n"
+               "UCother tracked f=5000 g=none:0 content=1 active=0 "
+               "views=0\n");
+    /* Day 20000 only: one followers value up to then: none. */
+    expect_cmp(f, 20000, 20001,
+               "UCown own f=130 g=none:0 content=1 active=0 views=0\n"
+               "UCother tracked f=5000 g=none:0 content=1 active=0 "
+               "views=0\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +438,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_remove_and_roles, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_compare, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
