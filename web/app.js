@@ -1,5 +1,5 @@
 // The dashboard shell: session and CSRF token, the hash router
-// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/sources,
+// (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/competitors, #/sources,
 // #/compose, #/calendar, #/queue, #/post/ID), the needs-re-login banner
 // (banner.js), the nav and
 // logout. Each page module exports render(view, params, ctx).
@@ -17,6 +17,7 @@ import { updateBanner } from './banner.js';
 import * as compose from './compose.js';
 import * as calendar from './calendar.js';
 import * as queue from './queue.js';
+import * as competitors from './competitors.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -39,6 +40,7 @@ const PAGES = {
   item: { nav: 'content', title: 'Item', mod: item },
   'best-time': { nav: 'best-time', title: 'Best time', mod: besttime },
   import: { nav: 'import', title: 'Import', mod: importPage },
+  competitors: { nav: 'competitors', title: 'Competitors', mod: competitors },
   sources: { nav: 'sources', title: 'Sources', mod: sources },
   compose: { nav: 'compose', title: 'Compose', mod: compose },
   calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },

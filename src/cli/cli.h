@@ -107,6 +107,9 @@ void fmt_metric(const struct metric *m, struct buf *out);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_accounts(struct cli *cli, int argc, char **argv);
+/* accounts set | remove (argv[1] is the subcommand), cmd_imports.c */
+int cmd_accounts_change(struct cli *cli, int argc, char **argv);
+int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_content(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);

@@ -69,9 +69,10 @@ static void report_text(const char *path, const struct ingest_result *r,
                 path, r->format, r->items, r->snapshots);
     else
         fprintf(stderr, "%s: %s: %zu items (%zu new), %zu new "
-                        "snapshots, %zu new values\n",
+                        "snapshots, %zu new values%s%s\n",
                 path, r->format, r->items, r->stats.items_new,
-                r->stats.snapshots_new, r->stats.values_new);
+                r->stats.snapshots_new, r->stats.values_new,
+                *msg ? "; " : "", msg);
     if (r->status == INGEST_STORED && r->stats.values_conflict > 0)
         fprintf(stderr, "%s: warning: %zu values differ from ones "
                         "already stored for the same time; kept the "
@@ -106,7 +107,10 @@ static void report(struct import_run *run, size_t idx, size_t total,
         jw_kv_i64(w, "values_new", (int64_t)r->stats.values_new);
         jw_kv_i64(w, "values_conflict", (int64_t)r->stats.values_conflict);
     }
-    if (r->status == INGEST_REFUSED || r->status == INGEST_EXISTS)
+    if (r->status == INGEST_STORED && r->stats.accounts_tracked > 0)
+        jw_kv_i64(w, "accounts_tracked", (int64_t)r->stats.accounts_tracked);
+    if (r->status == INGEST_REFUSED || r->status == INGEST_EXISTS ||
+        (r->status == INGEST_STORED && *msg))
         jw_kv_str(w, r->status == INGEST_REFUSED ? "error" : "note", msg);
     jw_object_end(w);
 }

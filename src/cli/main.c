@@ -44,8 +44,30 @@ static const char usage_import[] =
 
 static const char usage_accounts[] =
     "usage: mediadash accounts [--platform P] [--json]\n"
+    "       mediadash accounts set PLATFORM:ID --role own|tracked\n"
+    "       mediadash accounts remove PLATFORM:ID [--yes]\n"
     "\n"
-    "List the tracked accounts with their latest metrics.\n";
+    "List the accounts with their role and latest metrics. An account is\n"
+    "own (the creator's: counted in totals) or tracked (someone else's,\n"
+    "kept for comparison on the Competitors page).\n"
+    "\n"
+    "  set      change an account's role; its content follows\n"
+    "  remove   delete the account with its content and history, in one\n"
+    "           transaction, and print what went; asks on a terminal\n"
+    "           (--yes skips the question, and is needed without one)\n";
+
+static const char usage_imports[] =
+    "usage: mediadash imports [--json]\n"
+    "       mediadash imports remove ID [--yes]\n"
+    "\n"
+    "List every import (id, time, format, items, snapshots, values,\n"
+    "SHA-256, file name; newest first) and the audit lines of removals\n"
+    "and role changes (who, when, what).\n"
+    "\n"
+    "  remove   take back what import ID stored and nothing else, in one\n"
+    "           transaction, recomputing the rollups it touched; prints\n"
+    "           what went; asks on a terminal (--yes skips the question,\n"
+    "           and is needed without one)\n";
 
 static const char usage_content[] =
     "usage: mediadash content [options]\n"
@@ -329,7 +351,10 @@ static const char usage_sources[] =
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
-    {"accounts", "list tracked accounts", usage_accounts, cmd_accounts},
+    {"accounts", "list accounts; set their role or remove one",
+     usage_accounts, cmd_accounts},
+    {"imports", "list imports; remove one (take data back)", usage_imports,
+     cmd_imports},
     {"content", "list content with latest metrics", usage_content,
      cmd_content},
     {"show", "history of one item", usage_show, cmd_show},

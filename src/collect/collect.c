@@ -333,7 +333,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
 static enum err fetch_and_store(struct round *r, struct fetch *f,
                                 struct collect_summary *sum)
 {
-    struct import_meta meta = {NULL, "collector", NULL, r->now};
+    struct import_meta meta = {NULL, "collector", NULL, r->now, false};
     struct ingest_stats stats = {0};
     struct fetch_ig_memory before = r->ig; /* to see what this round adds */
     struct buf serr;

@@ -100,9 +100,10 @@ struct item {
     int64_t removed_last_seen; /* content the platform no longer returns
                                   (store_item_set_removed): the time of
                                   its last snapshot; else TIME_NONE */
-    /* The document itself says this is someone else's (an Instagram
-     * business_discovery answer): stored with role 'tracked' (migration
-     * 0011), and so is everything under an account marked so. */
+    /* Role 'tracked' (someone else's; migration 0011), false: 'own'. Read
+     * from the store; a parser sets it when the document itself says so
+     * (an Instagram business_discovery answer), and ingest then stores
+     * the item and everything under it as tracked. */
     bool tracked;
     struct snapshot **snaps; /* owned; each snaps[i]->item == this */
     size_t nsnaps, snaps_cap;

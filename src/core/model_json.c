@@ -21,6 +21,8 @@ void item_json_fields(struct jw *w, const struct item *it)
     /* Only when set: the platform no longer returns the item. */
     if (it->type == ITEM_CONTENT && it->removed_last_seen != TIME_NONE)
         jw_kv_time(w, "removed_last_seen", it->removed_last_seen);
+    if (it->id != 0) /* a stored item: its role (migration 0011) */
+        jw_kv_str(w, "role", it->tracked ? "tracked" : "own");
 }
 
 void metrics_json(struct jw *w, const struct metrics *m)

@@ -118,7 +118,10 @@ static void json_result(struct jw *w, const char *name, bool dry_run,
     jw_kv_i64(w, "values_conflict", (int64_t)r->stats.values_conflict);
     jw_kv_bool(w, "already_imported", r->status == INGEST_EXISTS);
     jw_kv_bool(w, "dry_run", dry_run);
-    if (r->status == INGEST_EXISTS)
+    if (r->stats.accounts_tracked > 0) /* new accounts stored as tracked */
+        jw_kv_i64(w, "accounts_tracked",
+                  (int64_t)r->stats.accounts_tracked);
+    if (r->status == INGEST_EXISTS || (r->status == INGEST_STORED && *msg))
         jw_kv_str(w, "note", msg);
     jw_object_end(w);
 }

@@ -58,5 +58,8 @@ extern const struct route http_media_routes[];
 extern const struct route http_source_routes[];
 /* api_upload.c: POST /api/v1/media, uploads streamed to the media root */
 extern const struct route http_upload_routes[];
+/* api_owned.c: /api/v1/imports, /api/v1/accounts/role,
+ * /api/v1/competitors */
+extern const struct route http_owned_routes[];
 
 #endif

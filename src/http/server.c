@@ -136,6 +136,7 @@ static const struct route *const route_tables[] = {
     http_media_routes,
     http_source_routes,
     http_upload_routes,
+    http_owned_routes,
 };
 
 static const struct route *find_route(const char *method, const char *path,

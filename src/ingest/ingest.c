@@ -33,6 +33,29 @@ static void refuse(struct ingest_result *out, enum err rc, struct buf *msg)
     out->db_failed = rc == ERR_DB;
 }
 
+/* For a document whose new account was stored as tracked: msg says so,
+ * naming the first one (how many when several). */
+static void tracked_note(struct store *st, const struct ingest_stats *s,
+                         struct buf *msg)
+{
+    struct item *it = NULL;
+
+    if (s->accounts_tracked == 0)
+        return;
+    if (s->tracked_id == 0 || store_item_by_id(st, s->tracked_id, &it) !=
+                                  ERR_OK) {
+        buf_setf(msg, "stored as tracked: %zu new accounts (not yours)",
+                 s->accounts_tracked);
+        return;
+    }
+    buf_setf(msg, "stored as tracked: %s:%s is not one of your %s accounts",
+             platform_name(it->platform), it->ext_id,
+             platform_name(it->platform));
+    if (s->accounts_tracked > 1)
+        buf_catf(msg, " (nor are %zu more)", s->accounts_tracked - 1);
+    item_destroy(it);
+}
+
 static void store_it(struct store *st, const char *name, const char *data,
                      size_t len, const struct batch *b,
                      struct ingest_result *out, struct buf *msg)
@@ -43,8 +66,10 @@ static void store_it(struct store *st, const char *name, const char *data,
     buf_init(&digest, 128);
     rc = digest_sha256_hex(data, len, &digest);
     if (rc == ERR_OK) {
+        /* A saved file may be someone else's (a competitor, a sample):
+         * see import_meta.foreign_tracked. */
         struct import_meta meta = {buf_cstr(&digest), name, out->format,
-                                   time_now()};
+                                   time_now(), true};
         rc = store_ingest(st, b, &meta, &out->stats, msg);
     }
     if (rc == ERR_EXISTS) {
@@ -57,6 +82,7 @@ static void store_it(struct store *st, const char *name, const char *data,
         refuse(out, rc, msg);
     } else {
         out->status = INGEST_STORED;
+        tracked_note(st, &out->stats, msg);
     }
     buf_free(&digest);
 }

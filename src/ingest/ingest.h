@@ -43,7 +43,9 @@ struct ingest_result {
  * an upload's name). st may be NULL only for a dry run. The outcome is in
  * *out. msg receives the text for INGEST_REFUSED (what the CLI prints
  * after "NAME: error: ": the item and field where there is one) and for
- * INGEST_EXISTS (e.g. "already imported at ..."). Returns ERR_OK whenever
+ * INGEST_EXISTS (e.g. "already imported at ...") and, for INGEST_STORED,
+ * a note when a new account was stored as tracked ("stored as tracked:
+ * youtube:UC... is not one of your youtube accounts"), else empty. Returns ERR_OK whenever
  * *out says what happened; the document's own faults are not errors. */
 enum err ingest_document(struct store *st, const char *name, const char *data,
                          size_t len, const struct ingest_opts *o,

@@ -439,3 +439,43 @@ enum err store_ig_dropped_list(struct store *st, const char *account,
 {
     return st->ops->ig_dropped_list(st, account, since, fn, ud);
 }
+
+enum err store_imports_list(struct store *st, store_import_fn fn, void *ud)
+{
+    return st->ops->imports_list(st, fn, ud);
+}
+
+enum err store_audit_list(struct store *st, store_audit_fn fn, void *ud)
+{
+    return st->ops->audit_list(st, fn, ud);
+}
+
+enum err store_import_remove(struct store *st, int64_t id, const char *who,
+                             int64_t now, struct store_removed *out,
+                             struct buf *err)
+{
+    return st->ops->import_remove(st, id, who, now, out, err);
+}
+
+enum err store_account_remove(struct store *st, enum platform p,
+                              const char *ext_id, const char *who,
+                              int64_t now, struct store_removed *out,
+                              struct buf *err)
+{
+    return st->ops->account_remove(st, p, ext_id, who, now, out, err);
+}
+
+enum err store_account_set_role(struct store *st, enum platform p,
+                                const char *ext_id, bool tracked,
+                                const char *who, int64_t now,
+                                int64_t *changed, struct buf *err)
+{
+    return st->ops->account_set_role(st, p, ext_id, tracked, who, now,
+                                     changed, err);
+}
+
+enum err store_account_compare(struct store *st, int32_t from, int32_t to,
+                               store_account_cmp_fn fn, void *ud)
+{
+    return st->ops->account_compare(st, from, to, fn, ud);
+}

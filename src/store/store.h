@@ -33,6 +33,11 @@ struct import_meta {
     const char *source; /* file name or "collector" */
     const char *format; /* source_format name */
     int64_t imported_at;
+    /* Role of a new account (migration 0011): false (the collector, the
+     * demo): 'own'. true (a saved file): 'tracked' when its platform
+     * already has an own account, else 'own'. New content takes its
+     * account's role; a stored account keeps its role either way. */
+    bool foreign_tracked;
 };
 
 struct ingest_stats {
@@ -43,6 +48,8 @@ struct ingest_stats {
     size_t values_same;     /* values already stored, identical */
     size_t values_conflict; /* already stored with another value: kept */
     int64_t import_id;      /* the import row, or 0 */
+    size_t accounts_tracked; /* new accounts stored as tracked */
+    int64_t tracked_id;      /* row id of the first of them, or 0 */
 };
 
 /* Store the batch in one transaction: all of it or, on any error, none.
@@ -81,13 +88,13 @@ const struct tz *store_rollup_zone(struct store *st);
 enum err store_set_rollup_zone(struct store *st, const char *name,
                                struct buf *err) WARN_UNUSED;
 
-/* The ext id of the only account on platform p, or NULL when there are
- * none or several. *out: caller frees. */
 /* Keep a small page cache (4 MiB instead of 16): for connections that
  * mostly serve reads and of which there are several, such as the
  * server's pool, where the caches would add up. */
 enum err store_small_cache(struct store *st) WARN_UNUSED;
 
+/* The ext id of the only own account on platform p, or NULL when there
+ * are none or several. *out: caller frees. */
 enum err store_sole_account(struct store *st, enum platform p, char **out)
     WARN_UNUSED;
 
@@ -520,5 +527,92 @@ typedef enum err (*store_ig_dropped_fn)(void *ud, const char *kind,
 enum err store_ig_dropped_list(struct store *st, const char *account,
                                int64_t since, store_ig_dropped_fn fn,
                                void *ud) WARN_UNUSED;
+
+/* ---- roles and taking data back (migrations 0011, 0012) -------------- */
+
+/* One import row (a saved file or a collector run). Strings borrowed for
+ * the call; digest, source, format may be NULL. */
+struct store_import {
+    int64_t id;
+    const char *digest, *source, *format;
+    int64_t imported_at;
+    int64_t items;     /* items in the document (0 before migration 0012) */
+    int64_t snapshots; /* snapshots it added, less those removed since */
+    int64_t values;    /* values it added (0 before 0012), less removed */
+};
+typedef enum err (*store_import_fn)(void *ud, const struct store_import *im);
+/* Every import, newest first. A non-OK return from fn stops the walk. */
+enum err store_imports_list(struct store *st, store_import_fn fn, void *ud)
+    WARN_UNUSED;
+
+/* One audit line: who did what when. Strings borrowed for the call. */
+struct store_audit {
+    int64_t id, at;
+    const char *who, *action, *what;
+};
+typedef enum err (*store_audit_fn)(void *ud, const struct store_audit *a);
+/* Every audit line, newest first. */
+enum err store_audit_list(struct store *st, store_audit_fn fn, void *ud)
+    WARN_UNUSED;
+
+/* What a removal took out. */
+struct store_removed {
+    int64_t items, snapshots, values;
+};
+
+/* Remove what import id stored and nothing else, in one transaction:
+ * its values (also those it added to other imports' snapshots; values
+ * later imports added to its snapshots stay, with their snapshots), its
+ * snapshots left empty, items left without snapshots (and accounts left
+ * without content), its import row; item_latest and the rollups of the
+ * items touched are recomputed (as `rollup --rebuild` would). Adds the
+ * audit line (who, now). ERR_NOTFOUND when there is no such import;
+ * on any error nothing changes. who borrowed. */
+enum err store_import_remove(struct store *st, int64_t id, const char *who,
+                             int64_t now, struct store_removed *out,
+                             struct buf *err) WARN_UNUSED;
+
+/* Remove account ext_id of platform p with its content, their snapshots,
+ * values and rollups, in one transaction; the counts of the imports that
+ * had stored them shrink (an import left empty is forgotten, so its file
+ * can be imported again). Adds the audit line. ERR_NOTFOUND when there is
+ * no such account. */
+enum err store_account_remove(struct store *st, enum platform p,
+                              const char *ext_id, const char *who,
+                              int64_t now, struct store_removed *out,
+                              struct buf *err) WARN_UNUSED;
+
+/* Make account ext_id of platform p and all its content own (tracked
+ * false) or tracked, in one transaction, with an audit line. *changed
+ * (may be NULL): rows whose role changed. ERR_NOTFOUND: no such account. */
+enum err store_account_set_role(struct store *st, enum platform p,
+                                const char *ext_id, bool tracked,
+                                const char *who, int64_t now,
+                                int64_t *changed, struct buf *err)
+    WARN_UNUSED;
+
+/* One account's figures over rollup days [from, to), for comparing
+ * tracked accounts with own ones. Strings borrowed for the call. */
+struct store_account_cmp {
+    int64_t id;
+    enum platform platform;
+    const char *ext_id, *handle, *title; /* handle, title may be NULL */
+    bool tracked;
+    bool has_followers;
+    int64_t followers;        /* latest followers */
+    bool has_growth;          /* two values seen by to, one in range */
+    int64_t followers_growth; /* last value of a day before to, less the
+                               * last one of a day before from (or the
+                               * first one in the range when none) */
+    int64_t content;          /* its content items */
+    int64_t active;           /* of those, with a known views gain in range */
+    int64_t views;            /* sum of its content's views gains in range */
+};
+typedef enum err (*store_account_cmp_fn)(void *ud,
+                                         const struct store_account_cmp *c);
+/* Every account (own ones first, then by platform and ext id). */
+enum err store_account_compare(struct store *st, int32_t from, int32_t to,
+                               store_account_cmp_fn fn, void *ud)
+    WARN_UNUSED;
 
 #endif

@@ -129,6 +129,22 @@ struct store_ops {
     enum err (*ig_dropped_list)(struct store *st, const char *account,
                                 int64_t since, store_ig_dropped_fn fn,
                                 void *ud);
+    /* roles and taking data back (store_sqlite_remove.c) */
+    enum err (*imports_list)(struct store *st, store_import_fn fn, void *ud);
+    enum err (*audit_list)(struct store *st, store_audit_fn fn, void *ud);
+    enum err (*import_remove)(struct store *st, int64_t id, const char *who,
+                              int64_t now, struct store_removed *out,
+                              struct buf *err);
+    enum err (*account_remove)(struct store *st, enum platform p,
+                               const char *ext_id, const char *who,
+                               int64_t now, struct store_removed *out,
+                               struct buf *err);
+    enum err (*account_set_role)(struct store *st, enum platform p,
+                                 const char *ext_id, bool tracked,
+                                 const char *who, int64_t now,
+                                 int64_t *changed, struct buf *err);
+    enum err (*account_compare)(struct store *st, int32_t from, int32_t to,
+                                store_account_cmp_fn fn, void *ud);
 };
 
 struct store {

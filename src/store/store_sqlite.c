@@ -29,7 +29,8 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_IMPORT_FIND] = "SELECT imported_at, source FROM import WHERE digest = ?1",
     [S_IMPORT_ADD] = "INSERT INTO import(digest, source, format, imported_at) "
                      "VALUES (?1, ?2, ?3, ?4)",
-    [S_IMPORT_COUNT] = "UPDATE import SET snapshots = ?2 WHERE id = ?1",
+    [S_IMPORT_COUNT] = "UPDATE import SET snapshots = ?2, items = ?3, "
+                      "vals = ?4 WHERE id = ?1",
     [S_ITEM_FIND] = "SELECT id, coalesce(account_id, 0), published_at FROM "
                     "item WHERE platform = ?1 AND type = ?2 AND ext_id = ?3",
     [S_ITEM_ADD] =
@@ -61,7 +62,8 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_METRIC_FIND] = "SELECT id FROM metric WHERE name = ?1",
     [S_METRIC_ADD] = "INSERT INTO metric(name) VALUES (?1)",
     [S_SNAP_FIND] =
-        "SELECT id FROM snapshot WHERE item_id = ?1 AND observed_at = ?2",
+        "SELECT id, coalesce(import_id, 0) FROM snapshot WHERE item_id = ?1 "
+        "AND observed_at = ?2",
     [S_SNAP_ADD] = "INSERT OR IGNORE INTO snapshot(item_id, observed_at, import_id) "
                    "VALUES (?1, ?2, ?3)",
     [S_VALUE_FIND] = "SELECT ival, rval FROM snapshot_value "
@@ -79,7 +81,7 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
         "JOIN metric m ON m.id = l.metric_id WHERE l.item_id = ?1 "
         "ORDER BY m.name",
     [S_SOLE_ACCOUNT] = "SELECT ext_id FROM item WHERE platform = ?1 AND "
-                       "type = 'account' LIMIT 2",
+                       "type = 'account' AND role = 'own' LIMIT 2",
     [S_DAY_GET] = "SELECT first_at, first_v, last_at, last_v, gain FROM "
                   "item_day WHERE item_id = ?1 AND metric_id = ?2 AND "
                   "day = ?3",
@@ -827,10 +829,35 @@ static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
     return step_done(in, st, "updating latest values");
 }
 
-/* Add one value to snapshot snap_id unless one is stored already. */
+#define SQL_VALUE_IMPORT                                                      \
+    "INSERT OR IGNORE INTO value_import(snapshot_id, metric_id, import_id) "  \
+    "VALUES (?1, ?2, ?3)"
+
+/* Record that this import added metric mid to snapshot snap_id, which
+ * another import stored (migration 0012), so that removing either import
+ * takes out only its own values. Rare: prepared per call. */
+static enum err value_import_note(struct ingest *in, int64_t snap_id,
+                                  int64_t mid)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(in->s->db, SQL_VALUE_IMPORT, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, snap_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, mid) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, in->import_id) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(in->s, in->err, "recording a value's import");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Add one value to snapshot snap_id unless one is stored already.
+ * foreign: the snapshot is another import's (note the value's import). */
 static enum err value_put(struct ingest *in, const struct rollup_item *ri,
                           int64_t snap_id, int64_t observed_at,
-                          const struct metric *m)
+                          const struct metric *m, bool foreign)
 {
     sqlite3_stmt *st;
     int64_t mid;
@@ -847,6 +874,11 @@ static enum err value_put(struct ingest *in, const struct rollup_item *ri,
     if (sqlite3_changes(in->s->db) == 0)
         return value_seen(in, snap_id, mid, m);
     in->stats->values_new++;
+    if (foreign && in->import_id != 0) {
+        rc = value_import_note(in, snap_id, mid);
+        if (rc != ERR_OK)
+            return rc;
+    }
     return value_derive(in, ri, mid, observed_at, m, NULL);
 }
 
@@ -902,6 +934,7 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
     int64_t item_id = ri->id;
     sqlite3_stmt *st;
     int64_t sid = 0;
+    bool foreign = false;
     enum err rc = ERR_OK;
 
     if (snap->metrics.n == 0)
@@ -925,10 +958,11 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
         if (sqlite3_step(st) != SQLITE_ROW)
             return sqlite_fail(in->s, in->err, "reading snapshot");
         sid = sqlite3_column_int64(st, 0);
+        foreign = sqlite3_column_int64(st, 1) != in->import_id;
     }
     for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
         rc = value_put(in, ri, sid, snap->observed_at,
-                       &snap->metrics.v[i]);
+                       &snap->metrics.v[i], foreign);
     return rc;
 }
 
@@ -949,9 +983,89 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
     return rc;
 }
 
+/* Roles of the items this ingest added (ids above first_new), per
+ * import_meta.foreign_tracked; content takes its account's role. */
+#define SQL_ROLE_FOREIGN                                                      \
+    "UPDATE item SET role = 'tracked' WHERE id > ?1 AND type = 'account' "    \
+    "AND EXISTS (SELECT 1 FROM item o WHERE o.platform = item.platform AND "  \
+    "o.type = 'account' AND o.role = 'own' AND o.id <= ?1)"
+#define SQL_ROLE_FIRST_TRACKED                                                \
+    "SELECT coalesce(min(id), 0) FROM item WHERE id > ?1 AND "                \
+    "type = 'account' AND role = 'tracked'"
+#define SQL_ROLE_CONTENT                                                      \
+    "UPDATE item SET role = (SELECT a.role FROM item a WHERE "                \
+    "a.id = item.account_id) WHERE id > ?1 AND type = 'content' AND "         \
+    "account_id IS NOT NULL AND role IS NOT (SELECT a.role FROM item a "      \
+    "WHERE a.id = item.account_id)"
+#define SQL_MAX_ITEM "SELECT coalesce(max(id), 0) FROM item"
+#define SQL_ITEM_IMPORT "UPDATE item SET import_id = ?2 WHERE id > ?1"
+
+/* Run sql with ?1 = v; *out (may be NULL): the first column of its first
+ * row (0 when none). */
+static enum err run_i64(struct ingest *in, const char *sql, int64_t v,
+                        int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int r = SQLITE_ERROR;
+    enum err rc = ERR_OK;
+
+    if (out != NULL)
+        *out = 0;
+    if (sqlite3_prepare_v2(in->s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+        (sqlite3_bind_parameter_count(st) == 0 ||
+         sqlite3_bind_int64(st, 1, v) == SQLITE_OK))
+        r = sqlite3_step(st);
+    if (r == SQLITE_ROW && out != NULL)
+        *out = sqlite3_column_int64(st, 0);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = sqlite_fail(in->s, in->err, "setting roles");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Record this import as the creator of the items it added. */
+static enum err item_import_set(struct ingest *in, int64_t first_new)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(in->s->db, SQL_ITEM_IMPORT, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, first_new) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, in->import_id) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = sqlite_fail(in->s, in->err, "recording the items' import");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum err roles_set(struct ingest *in, int64_t first_new)
+{
+    enum err rc = ERR_OK;
+
+    if (in->meta != NULL && in->meta->foreign_tracked) {
+        rc = run_i64(in, SQL_ROLE_FOREIGN, first_new, NULL);
+        if (rc == ERR_OK)
+            in->stats->accounts_tracked =
+                (size_t)sqlite3_changes(in->s->db);
+        if (rc == ERR_OK && in->stats->accounts_tracked > 0)
+            rc = run_i64(in, SQL_ROLE_FIRST_TRACKED, first_new,
+                         &in->stats->tracked_id);
+    }
+    if (rc == ERR_OK)
+        rc = run_i64(in, SQL_ROLE_CONTENT, first_new, NULL);
+    if (rc == ERR_OK && in->import_id != 0)
+        rc = item_import_set(in, first_new);
+    return rc;
+}
+
 static enum err ingest_all(struct ingest *in, const struct batch *b)
 {
+    int64_t first_new = 0;
     enum err rc = import_begin(in);
+
+    if (rc == ERR_OK)
+        rc = run_i64(in, SQL_MAX_ITEM, 0, &first_new);
     /* Accounts first, so content rows can point at them. */
     for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
         enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
@@ -960,11 +1074,15 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
                 rc = ingest_item(in, b->items[i]);
     }
     if (rc == ERR_OK)
+        rc = roles_set(in, first_new);
+    if (rc == ERR_OK)
         rc = sqlite_rollup_flush(in->s, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         sqlite3_stmt *st = sqlite_use(in->s, S_IMPORT_COUNT);
         sqlite3_bind_int64(st, 1, in->import_id);
         sqlite3_bind_int64(st, 2, (int64_t)in->stats->snapshots_new);
+        sqlite3_bind_int64(st, 3, (int64_t)b->n);
+        sqlite3_bind_int64(st, 4, (int64_t)in->stats->values_new);
         rc = step_done(in, st, "recording import");
     }
     return rc;
@@ -1025,6 +1143,14 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     }
     out->import_id = in.import_id;
     return ERR_OK;
+}
+
+void sqlite_caches_clear(struct sqlite_store *s)
+{
+    reset_all(s);
+    latest_clear(&s->latest);
+    item_cache_clear(&s->items);
+    sqlite_rollup_discard(s);
 }
 
 static enum err sq_generation(struct store *st, int64_t *out)
@@ -1146,4 +1272,10 @@ static const struct store_ops sqlite_ops = {
     .usage_get = sq_usage_get,
     .ig_dropped_add = sq_ig_dropped_add,
     .ig_dropped_list = sq_ig_dropped_list,
+    .imports_list = sq_imports_list,
+    .audit_list = sq_audit_list,
+    .import_remove = sq_import_remove,
+    .account_remove = sq_account_remove,
+    .account_set_role = sq_account_set_role,
+    .account_compare = sq_account_compare,
 };

@@ -332,4 +332,26 @@ enum err sq_ig_dropped_list(struct store *st, const char *account,
 enum err sq_quota_add(struct store *st, enum platform p, int64_t day_start,
                       int64_t units);
 
+/* Roles and taking data back, in store_sqlite_remove.c. */
+enum err sq_imports_list(struct store *st, store_import_fn fn, void *ud);
+enum err sq_audit_list(struct store *st, store_audit_fn fn, void *ud);
+enum err sq_import_remove(struct store *st, int64_t id, const char *who,
+                          int64_t now, struct store_removed *out,
+                          struct buf *err);
+enum err sq_account_remove(struct store *st, enum platform p,
+                           const char *ext_id, const char *who, int64_t now,
+                           struct store_removed *out, struct buf *err);
+enum err sq_account_set_role(struct store *st, enum platform p,
+                             const char *ext_id, bool tracked,
+                             const char *who, int64_t now, int64_t *changed,
+                             struct buf *err);
+enum err sq_account_compare(struct store *st, int32_t from, int32_t to,
+                            store_account_cmp_fn fn, void *ud);
+/* Recompute the item_day rows of the items in temp.rm_item (their old
+ * rows already deleted) and add their gains to account_day, inside the
+ * caller's transaction (store_sqlite_rollup.c). */
+enum err sqlite_rollup_rebuild_items(struct sqlite_store *s, struct buf *err);
+/* Forget the cached items and latest values (rows were deleted). */
+void sqlite_caches_clear(struct sqlite_store *s);
+
 #endif

@@ -10,7 +10,7 @@
 #define ITEM_COLUMNS                                                          \
     "i.id, i.platform, i.type, i.ext_id, a.ext_id, i.kind, i.handle, "        \
     "i.title, i.description, i.url, i.thumbnail_url, i.published_at, "       \
-    "i.duration_s, i.removed_last_seen"
+    "i.duration_s, i.removed_last_seen, i.role"
 
 #define ITEM_FILTER                                                           \
     " FROM item i LEFT JOIN item a ON a.id = i.account_id "                   \
@@ -67,6 +67,8 @@ static struct item *item_from_row(sqlite3_stmt *st)
         it->duration_s = sqlite3_column_int64(st, 12);
     if (sqlite3_column_type(st, 13) != SQLITE_NULL)
         it->removed_last_seen = sqlite3_column_int64(st, 13);
+    it->tracked = col_text(st, 14) != NULL &&
+                  strcmp(col_text(st, 14), "tracked") == 0;
     return it;
 }
 

@@ -435,8 +435,17 @@ static enum err flush_item(struct sqlite_store *s, struct rebuild *rb,
     "JOIN item i ON i.id = s.item_id JOIN snapshot_value v ON "               \
     "v.snapshot_id = s.id WHERE v.ival IS NOT NULL "                          \
     "ORDER BY s.item_id, s.observed_at"
+/* The same for the items of temp.rm_item only (a removal). */
+#define SQL_REBUILD_SCAN_SOME                                                 \
+    "SELECT s.item_id, coalesce(i.account_id, 0), i.published_at, "           \
+    "v.metric_id, s.observed_at, v.ival FROM temp.rm_item r "                 \
+    "JOIN snapshot s ON s.item_id = r.id "                                    \
+    "JOIN item i ON i.id = s.item_id JOIN snapshot_value v ON "               \
+    "v.snapshot_id = s.id WHERE v.ival IS NOT NULL "                          \
+    "ORDER BY s.item_id, s.observed_at"
 
-static enum err rebuild_scan(struct sqlite_store *s, struct buf *err)
+static enum err rebuild_scan(struct sqlite_store *s, const char *sql,
+                             struct buf *err)
 {
     struct rebuild rb;
     sqlite3_stmt *st = NULL;
@@ -444,8 +453,7 @@ static enum err rebuild_scan(struct sqlite_store *s, struct buf *err)
     int r;
 
     memset(&rb, 0, sizeof rb);
-    if (sqlite3_prepare_v2(s->db, SQL_REBUILD_SCAN, -1, &st, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         rc = sqlite_fail(s, err, "rebuilding rollups");
         goto out;
     }
@@ -500,7 +508,7 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
         rc = sqlite_fail(s, err, "setting the rollup zone");
         goto out;
     }
-    rc = rebuild_scan(s, err);
+    rc = rebuild_scan(s, SQL_REBUILD_SCAN, err);
     if (rc == ERR_OK)
         rc = sqlite_rollup_flush(s, err);
     if (rc == ERR_OK &&
@@ -516,6 +524,14 @@ out:
         sqlite_rollup_discard(s);
     }
     latest_clear(&s->latest);
+    return rc;
+}
+
+enum err sqlite_rollup_rebuild_items(struct sqlite_store *s, struct buf *err)
+{
+    enum err rc = rebuild_scan(s, SQL_REBUILD_SCAN_SOME, err);
+    if (rc == ERR_OK)
+        rc = sqlite_rollup_flush(s, err);
     return rc;
 }
 

@@ -13,6 +13,7 @@ import { overviewRange } from './overview_range.mjs';
 import { contentSteps } from './content.mjs';
 import { presentationChecks } from './present.mjs';
 import { sourcesTruth } from './sources_truth.mjs';
+import { ownedSteps } from './owned.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -842,6 +843,7 @@ async function run(context) {
     await overviewRange({ page, context, step, check, poll, drawnChart, idle, watch, shot, BASE, STEP_MS });
     await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
     await sourcesTruth({ page, context, step, check, poll, shot, idle, watch, BASE, SHOTS, STEP_MS, join });
+    await ownedSteps({ page, context, step, check, poll, shot, watch, BASE, DATA, STEP_MS });
     await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 

@@ -26,6 +26,7 @@ export const PAGES = [
     { name: 'item', hash: (v) => v.itemHash, ready: '#item-title' },
     { name: 'best-time', hash: '#/best-time', ready: '#heatmap, #best-time #empty' },
     { name: 'import', hash: '#/import', ready: '#import-file' },
+    { name: 'competitors', hash: '#/competitors', ready: '#competitors-table, #competitors-body #empty' },
     { name: 'sources', hash: '#/sources', ready: '#sources-table' },
     { name: 'compose', hash: '#/compose', ready: '#compose-form' },
     { name: 'calendar', hash: (v) => `#/calendar?view=month&date=${v.date || ''}`, ready: '#calendar-grid' },

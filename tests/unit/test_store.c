@@ -53,7 +53,7 @@ static void test_ingest_and_read_back(void **state)
     struct fx *f = *state;
     struct batch b;
     struct ingest_stats s;
-    struct import_meta m = {"d1", "file.json", "test", 5};
+    struct import_meta m = {"d1", "file.json", "test", 5, false};
     struct item *it;
 
     make_batch(&b, 1000, 500);
@@ -81,7 +81,7 @@ static void test_idempotent(void **state)
     struct fx *f = *state;
     struct batch b;
     struct ingest_stats s;
-    struct import_meta m = {"digest-x", "a.json", "test", 5};
+    struct import_meta m = {"digest-x", "a.json", "test", 5, false};
     struct item *it;
 
     make_batch(&b, 1000, 500);
@@ -153,7 +153,7 @@ static void test_all_or_nothing(void **state)
     struct fx *f = *state;
     struct batch b;
     struct ingest_stats s;
-    struct import_meta m = {"digest-boom", "bad.json", "test", 5};
+    struct import_meta m = {"digest-boom", "bad.json", "test", 5, false};
     struct item *it = NULL, *boom;
 
     /* A real failure in the middle of the transaction. */
