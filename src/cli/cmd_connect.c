@@ -356,6 +356,21 @@ struct list_run {
     struct table *t;
 };
 
+/* When the login ends unless renewed, and the last failed renewal. */
+static void login_json(struct jw *w, const struct store_cred *c)
+{
+    int64_t end = oauth_login_deadline(c);
+
+    jw_kv_time(w, "issued_at", c->issued_at);
+    jw_kv_time(w, "login_expires_at", end);
+    jw_key(w, "login_expires_in_days");
+    if (end == TIME_NONE)
+        jw_null(w);
+    else
+        jw_i64(w, oauth_days_left(end, time_now()));
+    jw_kv_str(w, "renew_error", c->renew_error);
+}
+
 static enum err list_one(void *ud, const struct store_cred *c)
 {
     struct list_run *run = ud;
@@ -372,6 +387,7 @@ static enum err list_one(void *ud, const struct store_cred *c)
         jw_kv_bool(&run->w, "refresh_token", c->refresh_sealed != NULL);
         jw_kv_str(&run->w, "last_error", c->last_error);
         jw_kv_time(&run->w, "updated_at", c->updated_at);
+        login_json(&run->w, c);
         jw_object_end(&run->w);
         return run->w.status; /* jw_status: only once balanced */
     }

@@ -453,6 +453,28 @@ static enum err acct_add(void *ud, const struct store_cred *c)
     return ERR_OK;
 }
 
+/* Token renewal on its own schedule (oauth_renew_if_due), before the
+ * account's round and whether or not a job is due. Only a store failure
+ * stops the run; an expired token turns the account to needs_relogin. */
+static enum err renew_token(struct collector *c, struct store *st,
+                            struct net_client *nc, struct acct *a,
+                            int64_t now)
+{
+    struct buf err;
+    bool renewed = false;
+    enum err rc = ERR_OK;
+
+    if (a->status != CRED_OK || c->o == NULL)
+        return ERR_OK;
+    buf_init(&err, 1024);
+    rc = oauth_renew_if_due(c->o, st, nc, a->p, a->account, now, &renewed,
+                            &err);
+    if (rc == ERR_INVALID)
+        a->status = CRED_NEEDS_RELOGIN;
+    buf_free(&err);
+    return rc == ERR_DB ? ERR_DB : ERR_OK;
+}
+
 enum err collect_run_once(struct collector *c, struct store *st,
                           struct net_client *nc, int platform, int64_t now,
                           collect_report_fn fn, void *ud, struct buf *err)
@@ -465,7 +487,10 @@ enum err collect_run_once(struct collector *c, struct store *st,
         struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
                           l.v[i].status, now, {{0}}, {false}, 0, 0,
                           {NULL, 0, 0}, {{{0}}, {0}, 0}};
-        enum err one = load_jobs(&r);
+        enum err one = renew_token(c, st, nc, &l.v[i], now);
+        r.cred = l.v[i].status;
+        if (one == ERR_OK)
+            one = load_jobs(&r);
         if (one == ERR_OK)
             one = run_round(&r, fn, ud);
         for (int k = 0; k < JOB_KIND_COUNT; k++)

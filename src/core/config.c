@@ -68,6 +68,14 @@ static const struct opt opts[] = {
     {"oauth.refresh_margin", OPT_INT,
      offsetof(struct config, refresh_margin_s), 0, 86400, "300", 0,
      "refresh access tokens expiring within this many seconds"},
+    {"oauth.renew_before_days", OPT_INT,
+     offsetof(struct config, renew_before_days), 1, 59, "10", 0,
+     "renew Instagram's 60-day tokens when fewer than this many days are "
+     "left (whatever the collection rounds' timing)"},
+    {"oauth.google_testing", OPT_INT,
+     offsetof(struct config, google_testing), 0, 1, "0", 0,
+     "1: the Google OAuth app is in testing status, so its refresh tokens "
+     "end 7 days after the login (shown on Sources)"},
     {"collect.youtube_quota", OPT_INT,
      offsetof(struct config, collect_youtube_quota), 1, 100000000, "10000",
      0, "YouTube Data API units the collector may use per Pacific day"},

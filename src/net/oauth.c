@@ -16,6 +16,30 @@
 #define MAX_TOKEN_RESPONSE ((size_t)64 << 10)
 #define MAX_ERROR_TEXT 200
 
+#define DAY_S 86400
+
+/* How each platform's tokens live and are renewed: per-platform data that
+ * the platform descriptors (STYLE.md 16) take over. */
+struct token_rules {
+    /* no refresh token: the long-lived access token itself is renewed
+     * while still valid (Meta, about 60 days) */
+    bool renews_access;
+    int64_t min_age_s;      /* a younger access token cannot be renewed */
+    int64_t refresh_life_s; /* refresh token's life when the answer does
+                               not say; 0: none known */
+    int64_t testing_refresh_life_s; /* with oauth.google_testing = 1 */
+};
+
+static const struct token_rules token_rules[PLATFORM_COUNT] = {
+    /* Google: access 1 h; refresh tokens of an app in testing status end
+     * after 7 days, published apps' do not expire by age */
+    [PLATFORM_YOUTUBE] = {false, 0, 0, 7 * DAY_S},
+    /* Meta long-lived tokens: 60 days, renewed once at least 24 h old */
+    [PLATFORM_INSTAGRAM] = {true, DAY_S, 0, 0},
+    /* TikTok: access 24 h, refresh token 365 days (refresh_expires_in) */
+    [PLATFORM_TIKTOK] = {false, 0, 365 * DAY_S, 0},
+};
+
 /* One credential someone is refreshing (or reading) right now. */
 struct flight {
     enum platform p;
@@ -239,7 +263,8 @@ out:
 struct tokens {
     json_t *root;
     const char *access, *refresh, *scope, *open_id;
-    int64_t expires_in; /* -1: not given */
+    int64_t expires_in;         /* -1: not given */
+    int64_t refresh_expires_in; /* -1: not given (TikTok gives it) */
 };
 
 static void tokens_free(struct tokens *t)
@@ -252,10 +277,10 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
                              struct tokens *t, struct buf *err)
 {
     struct jread r;
-    bool has_exp = false;
+    bool has_exp = false, has_rexp = false;
     enum err rc;
 
-    *t = (struct tokens){.expires_in = -1};
+    *t = (struct tokens){.expires_in = -1, .refresh_expires_in = -1};
     t->root = json_loadb(body->data ? body->data : "", body->len,
                          JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(t->root)) {
@@ -274,6 +299,10 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
         rc = jread_int(&r, t->root, "expires_in", J_OPTIONAL, 0,
                        (int64_t)10 * 365 * 86400, &t->expires_in, &has_exp);
     if (rc == ERR_OK)
+        rc = jread_int(&r, t->root, "refresh_expires_in", J_OPTIONAL, 0,
+                       (int64_t)10 * 365 * 86400, &t->refresh_expires_in,
+                       &has_rexp);
+    if (rc == ERR_OK)
         rc = jread_string(&r, t->root, "scope", J_OPTIONAL, 4096, &t->scope);
     if (rc == ERR_OK)
         rc = jread_id(&r, t->root, "open_id", J_OPTIONAL, &t->open_id);
@@ -281,6 +310,8 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
         rc = jread_fail(&r, "access_token", "empty");
     if (!has_exp)
         t->expires_in = -1;
+    if (!has_rexp)
+        t->refresh_expires_in = -1;
     if (t->refresh != NULL && *t->refresh == '\0')
         t->refresh = NULL; /* an empty one never replaces a stored one */
     jread_free(&r);
@@ -366,6 +397,22 @@ static enum err form_client(const struct oauth *o, enum platform p,
     return rc;
 }
 
+/* When a refresh token t brings ends (TIME_NONE: none, or none known; a
+ * response without a refresh token keeps the stored one's end). */
+static int64_t refresh_end(const struct oauth *o, enum platform p,
+                           const struct tokens *t, int64_t now)
+{
+    const struct token_rules *r = &token_rules[p];
+
+    if (t->refresh == NULL)
+        return TIME_NONE;
+    if (t->refresh_expires_in >= 0)
+        return now + t->refresh_expires_in;
+    if (o->cfg->google_testing && r->testing_refresh_life_s > 0)
+        return now + r->testing_refresh_life_s;
+    return r->refresh_life_s > 0 ? now + r->refresh_life_s : TIME_NONE;
+}
+
 /* Seal and store what t says, with status ok. A response without scopes
  * keeps the stored ones, or on a first consent records the configured. */
 static enum err save_tokens(struct oauth *o, struct store *st,
@@ -382,7 +429,10 @@ static enum err save_tokens(struct oauth *o, struct store *st,
                                              : TIME_NONE,
                            .scopes = (char *)t->scope,
                            .status = CRED_OK,
-                           .updated_at = now};
+                           .updated_at = now,
+                           .issued_at = now,
+                           .refresh_expires_at =
+                               refresh_end(o, p, t, now)};
     enum err rc;
 
     buf_init(&at, 4 * OAUTH_MAX_TOKEN);
@@ -637,4 +687,123 @@ enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
                                      struct buf *err)
 {
     return access_token(o, st, nc, p, account, rejected, out, err);
+}
+
+/* ---- renewal on its own schedule ----------------------------------------- */
+
+enum oauth_renew oauth_renew_need(const struct config *cfg,
+                                  const struct store_cred *c, int64_t now)
+{
+    const struct token_rules *r = &token_rules[c->platform];
+
+    if (!r->renews_access || c->status != CRED_OK ||
+        c->expires_at == TIME_NONE)
+        return OAUTH_RENEW_NOT_DUE;
+    if (c->expires_at <= now)
+        return OAUTH_RENEW_EXPIRED;
+    if (c->expires_at - now >= cfg->renew_before_days * DAY_S)
+        return OAUTH_RENEW_NOT_DUE;
+    if (c->issued_at != TIME_NONE && now - c->issued_at < r->min_age_s)
+        return OAUTH_RENEW_TOO_YOUNG;
+    return OAUTH_RENEW_DUE;
+}
+
+int64_t oauth_login_deadline(const struct store_cred *c)
+{
+    if (c->status != CRED_OK)
+        return TIME_NONE;
+    return token_rules[c->platform].renews_access ? c->expires_at
+                                                  : c->refresh_expires_at;
+}
+
+int64_t oauth_days_left(int64_t end, int64_t now)
+{
+    return end > now ? (end - now) / DAY_S : 0;
+}
+
+/* The long-lived token of c ended unrenewed: mark it needs_relogin. */
+static enum err renew_expired(struct store *st, const struct store_cred *c,
+                              struct buf *err)
+{
+    struct buf why, when;
+    enum err rc;
+
+    buf_init(&why, 512);
+    buf_init(&when, 64);
+    if (time_format_iso8601(c->expires_at, &when) != ERR_OK)
+        buf_setf(&when, "%lld", (long long)c->expires_at);
+    buf_setf(&why, "the long-lived token expired at %s and can no longer be "
+             "renewed", buf_cstr(&when));
+    rc = store_cred_set_status(st, c->platform, c->account,
+                               CRED_NEEDS_RELOGIN, buf_cstr(&why),
+                               time_now(), err);
+    LOG_WARN("%s account %s: %s: a new login is needed",
+             platform_name(c->platform), c->account, buf_cstr(&why));
+    if (rc == ERR_OK) {
+        buf_setf(err, "%s account %s needs a new login (%s): run 'mediadash "
+                 "connect %s --account %s'", platform_name(c->platform),
+                 c->account, buf_cstr(&why), platform_name(c->platform),
+                 c->account);
+        rc = ERR_INVALID;
+    }
+    buf_free(&why);
+    buf_free(&when);
+    return rc;
+}
+
+/* A renewal of c that failed for now (err says why): remember it for the
+ * Sources page and the banner, and log when the login ends. */
+static void renew_failed(struct store *st, const struct store_cred *c,
+                         int64_t now, struct buf *err)
+{
+    struct buf ignored;
+    int64_t days = (c->expires_at - now) / DAY_S;
+
+    buf_init(&ignored, 256);
+    if (store_cred_set_renew_error(st, c->platform, c->account,
+                                   buf_cstr(err), &ignored) != ERR_OK)
+        LOG_WARN("could not record the failed renewal: %s",
+                 buf_cstr(&ignored));
+    LOG_WARN("renewing the %s token of account %s failed (%s); the login "
+             "expires in %lld day%s unless a later renewal works",
+             platform_name(c->platform), c->account, buf_cstr(err),
+             (long long)days, days == 1 ? "" : "s");
+    buf_free(&ignored);
+}
+
+enum err oauth_renew_if_due(struct oauth *o, struct store *st,
+                            struct net_client *nc, enum platform p,
+                            const char *account, int64_t now, bool *renewed,
+                            struct buf *err)
+{
+    struct store_cred c = {0};
+    struct tokens t = {0};
+    size_t f = flight_enter(o, p, account);
+    enum oauth_renew need;
+    enum err rc;
+
+    *renewed = false;
+    rc = store_cred_get(st, p, account, &c, err);
+    need = rc == ERR_OK ? oauth_renew_need(o->cfg, &c, now)
+                        : OAUTH_RENEW_NOT_DUE;
+    if (need == OAUTH_RENEW_EXPIRED)
+        rc = renew_expired(st, &c, err);
+    if (need != OAUTH_RENEW_DUE)
+        goto out;
+    rc = need_client(o, p, true, err);
+    if (rc == ERR_OK)
+        rc = refresh(o, st, nc, &c, &t, err);
+    if (rc == ERR_OK) {
+        *renewed = true;
+        LOG_INFO("renewed the %s token of account %s ahead of its end "
+                 "(now valid %lld s)", platform_name(p), account,
+                 (long long)t.expires_in);
+    } else if (rc != ERR_INVALID && rc != ERR_DB) {
+        renew_failed(st, &c, now, err);
+    }
+out:
+    flight_leave(o, f);
+    tokens_free(&t);
+    store_cred_free(&c);
+    return rc;
 }
