@@ -1,0 +1,114 @@
+# The Instagram collector against the Graph API as it really behaves
+# (issue 12): metric refusals per media product type in every documented
+# wording, every throttle code with the wait its usage headers give, and
+# the renewal of 60-day tokens on a schedule of their own. The clock is
+# set (MEDIADASH_TEST_NOW for mediadash, {"now"} for the fake), never
+# slept on.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collect_lib.sh"
+
+IG=17841400000000001
+REEL=17900000000000001   # media_type VIDEO, media_product_type REELS
+CAROUSEL=17900000000000002
+DAY=86400
+T0=$(date +%s)
+export MEDIADASH_TEST_NOW=$T0
+control "{\"now\": $T0, \"expires_in\": $((60 * DAY))}"
+
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); [print(*r, sep="|") for r in c.execute(sys.argv[2])]; c.commit()' "$DB" "$1"; }
+fault() { control "{\"faults\": [$1]}"; }
+# asked ID METRIC: the last insights call of media ID asked for METRIC.
+asked() { curl -s --max-time 10 "$B/_stats" | python3 -c 'import json,sys; q=json.load(sys.stdin)["last"][sys.argv[1]]["query"]["metric"].split(","); sys.exit(0 if sys.argv[2] in q else 1)' "/v21.0/$1/insights" "$2"; }
+ig_round() { all_due; run "$1" timeout 60 "$BIN" --db "$DB" collect --platform instagram; }
+snap() { md export snapshots --format csv | awk -F, -v c="$1" -v m="$2" '$3 == c && $5 == m { print $6 }' | tail -1; }
+conn() { md connections --json | python3 -c 'import json,sys; print([c for c in json.load(sys.stdin) if c["platform"] == "instagram"][0][sys.argv[1]])' "$1"; }
+
+check "connect instagram" connect_one instagram $IG ig-code
+
+# ---- metric refusals per media product type --------------------------------
+control '{"media_refusals": [{"type": "VIDEO", "metric": "views", "wording": "product"}, {"type": "CAROUSEL_ALBUM", "metric": "shares", "wording": "media"}]}'
+check "a VIDEO refusing views: round stored" ig_round 0
+check "says which metric and kind" contains "$TMP/out" "insight metric views dropped for REELS/VIDEO"
+check "and the carousel's shares" contains "$TMP/out" "insight metric shares dropped for FEED/CAROUSEL_ALBUM"
+check "the reel's other insights stored (reach 15230)" test "$(snap $REEL reach)" = 15230
+check "followers stored" bash -c "'$BIN' --db '$DB' export snapshots --format csv | grep -q ',followers,'"
+check "the drop remembered per kind" test "$(sql "SELECT kind || ':' || metric FROM ig_dropped_metric ORDER BY kind")" = "FEED/CAROUSEL_ALBUM:shares
+REELS/VIDEO:views"
+n0=$(stat_path /v21.0/$REEL/insights)
+check "next round ok" ig_round 0
+check "views not asked for the reel again" eval '! asked $REEL views'
+check "reach still asked for it" asked $REEL reach
+check "one insights call for it, no refusal retry" test "$(stat_path /v21.0/$REEL/insights)" = $((n0 + 1))
+check "the carousel still asked for views" asked $CAROUSEL views
+check "but not for shares" eval '! asked $CAROUSEL shares'
+control '{"media_refusals": [{"type": "REELS", "metric": "reach", "wording": "none"}]}'
+check "a refusal naming no metric: the round is still stored" ig_round 0
+check "says the media's insights were lost" contains "$TMP/out" "no insights for media $REEL"
+check "nothing dropped for it" test "$(sql "SELECT count(*) FROM ig_dropped_metric WHERE metric = 'reach'")" = 0
+control '{"media_refusals": []}'
+
+# ---- every Graph throttle code, with the wait its headers say ---------------
+buc() { echo "{\\\"$IG\\\": [{\\\"type\\\": \\\"instagram\\\", \\\"call_count\\\": 100, \\\"total_cputime\\\": 4, \\\"total_time\\\": 9, \\\"estimated_time_to_regain_access\\\": $1}]}"; }
+mins=7
+for code in 4 17 32 613 80002; do
+  before=$(snap_count)
+  T=$((T0 + 3600))
+  export MEDIADASH_TEST_NOW=$T
+  fault "{\"path\": \"/v21.0/$CAROUSEL/insights\", \"kind\": \"graph_error\", \"code\": $code, \"times\": 1, \"headers\": {\"X-Business-Use-Case-Usage\": \"$(buc $mins)\"}}"
+  check "Graph error $code: rate limited" ig_round 1
+  check "Graph error $code: recorded" test "$(job_field instagram content status)" = rate_limited
+  check "Graph error $code: waits $mins minutes" test "$(sql "SELECT DISTINCT next_due FROM collect_job WHERE platform = 'instagram'")" = $((T + mins * 60))
+  check "Graph error $code: nothing partial stored" test "$(snap_count)" = "$before"
+  mins=$((mins + 11))
+done
+fault "{\"path\": \"/v21.0/$IG/media\", \"kind\": \"graph_error\", \"code\": 4, \"times\": 1, \"headers\": {\"X-App-Usage\": \"{\\\"call_count\\\": 100, \\\"total_cputime\\\": 3, \\\"total_time\\\": 5, \\\"estimated_time_to_regain_access\\\": 42}\"}}"
+check "X-App-Usage's estimate honoured" ig_round 1
+check "waits 42 minutes" test "$(sql "SELECT DISTINCT next_due FROM collect_job WHERE platform = 'instagram'")" = $((T + 42 * 60))
+check "recovers" ig_round 0
+
+# ---- 60-day tokens renewed on their own schedule ---------------------------
+tok() { stat_path /oauth/access_token; }
+n0=$(tok)
+export MEDIADASH_TEST_NOW=$((T0 + 2 * DAY))
+control "{\"now\": $((T0 + 2 * DAY))}"
+check "2 days old: collected" ig_round 0
+check "2 days old: not renewed" test "$(tok)" = "$n0"
+check "login ends in 58 days" test "$(conn login_expires_in_days)" = 58
+T55=$((T0 + 55 * DAY))
+export MEDIADASH_TEST_NOW=$T55
+control "{\"now\": $T55}"
+check "55 days old: collected" ig_round 0
+check "55 days old: renewed once" test "$(tok)" = $((n0 + 1))
+check "renewed with fb_exchange_token" bash -c "curl -s '$B/_stats' | grep -q fb_exchange_token"
+check "the new token lasts 60 days" test "$(conn login_expires_in_days)" = 60
+check "issued now" test "$(sql "SELECT issued_at FROM credential WHERE platform = 'instagram'")" = $T55
+export MEDIADASH_TEST_NOW=$((T55 + 3600))
+check "an hour later: collected" ig_round 0
+check "an hour later: not renewed again" test "$(tok)" = $((n0 + 1))
+
+# a renewal that fails while the token is still valid: a week's warning
+T=$((T55 + 54 * DAY))
+export MEDIADASH_TEST_NOW=$T
+control "{\"now\": $T}"
+fault '{"path": "/oauth/access_token", "kind": "status", "status": 500, "times": 1}'
+check "renewal fails: the round still collects" ig_round 0
+check "the failure logged with the days left" contains "$TMP/err" "the login expires in 6 days"
+check "recorded for Sources" test -n "$(conn renew_error | grep 'HTTP 500')"
+check "6 days left" test "$(conn login_expires_in_days)" = 6
+check "still ok" test "$(conn status)" = ok
+
+# 61 days old: expired, cannot be renewed, reported as needing a login
+n1=$(tok)
+T=$((T55 + 61 * DAY))
+export MEDIADASH_TEST_NOW=$T
+control "{\"now\": $T}"
+check "61 days old: the round fails" ig_round 1
+check "no renewal asked of an expired token" test "$(tok)" = "$n1"
+check "needs a new login" test "$(conn status)" = needs_relogin
+cat "$TMP/out" "$TMP/err" >"$TMP/both"
+check "says why and what to run" contains "$TMP/both" "mediadash connect instagram --account $IG"
+check "says the token expired" contains "$TMP/both" "expired"
+check "reconnect" connect_one instagram $IG ig-code-2
+check "collects again" ig_round 0
+check "no token in the database" bash -c "! grep -aq 'fake-at-' '$DB'"
+finish
