@@ -126,6 +126,7 @@ struct round {
     int64_t day_start, quota_before;
     struct fetch_items items;      /* content items whose metrics are due */
     struct fetch_ig_memory ig;     /* Instagram: refused metrics, loaded */
+    bool ig_login;                 /* Instagram Login: graph.instagram.com */
 };
 
 static enum err item_due_add(void *ud, const struct store_item_sched *s)
@@ -317,6 +318,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->platform = r->p;
     f->account = r->account;
     f->observed_at = r->now;
+    f->api_base = r->ig_login ? r->c->cfg->ig_graph_base : NULL;
     f->want_account = r->due[JOB_ACCOUNT];
     f->want_content = r->due[JOB_CONTENT];
     if (r->p == PLATFORM_YOUTUBE)
@@ -431,6 +433,7 @@ struct acct_list {
         enum platform p;
         char *account;
         enum cred_status status;
+        bool ig_login;
     } *v;
     size_t n, cap;
     int platform;
@@ -449,6 +452,8 @@ static enum err acct_add(void *ud, const struct store_cred *c)
     l->v[l->n].p = c->platform;
     l->v[l->n].account = xstrdup(c->account);
     l->v[l->n].status = c->status;
+    l->v[l->n].ig_login = c->login != NULL &&
+                          strcmp(c->login, OAUTH_LOGIN_INSTAGRAM) == 0;
     l->n++;
     return ERR_OK;
 }
@@ -486,9 +491,10 @@ enum err collect_run_once(struct collector *c, struct store *st,
     for (size_t i = 0; i < l.n && rc == ERR_OK && !is_cancelled(c); i++) {
         struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
                           l.v[i].status, now, {{0}}, {false}, 0, 0,
-                          {NULL, 0, 0}, {{{0}}, {0}, 0}};
+                          {NULL, 0, 0}, {{{0}}, {0}, 0}, false};
         enum err one = renew_token(c, st, nc, &l.v[i], now);
         r.cred = l.v[i].status;
+        r.ig_login = l.v[i].ig_login;
         if (one == ERR_OK)
             one = load_jobs(&r);
         if (one == ERR_OK)

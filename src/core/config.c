@@ -72,6 +72,26 @@ static const struct opt opts[] = {
      offsetof(struct config, renew_before_days), 1, 59, "10", 0,
      "renew Instagram's 60-day tokens when fewer than this many days are "
      "left (whatever the collection rounds' timing)"},
+    {"instagram.login", OPT_STR, offsetof(struct config, ig_login_default),
+     0, 0, "facebook", 0,
+     "how new Instagram connections log in: facebook (Facebook Login, a "
+     "Page linked to the account) or instagram (Instagram Login, no Page)"},
+    {"instagram.ig_auth_url", OPT_STR, offsetof(struct config, ig_auth_url),
+     0, 0, "https://www.instagram.com/oauth/authorize", 0,
+     "Instagram Login: consent page"},
+    {"instagram.ig_token_url", OPT_STR,
+     offsetof(struct config, ig_token_url), 0, 0,
+     "https://api.instagram.com/oauth/access_token", 0,
+     "Instagram Login: code exchange"},
+    {"instagram.ig_graph_base", OPT_STR,
+     offsetof(struct config, ig_graph_base), 0, 0,
+     "https://graph.instagram.com", 0,
+     "Instagram Login: long-lived tokens (ig_exchange_token, "
+     "ig_refresh_token) and the API"},
+    {"instagram.ig_scopes", OPT_STR, offsetof(struct config, ig_scopes), 0,
+     0, "instagram_business_basic,instagram_business_manage_insights,"
+        "instagram_business_content_publish", 0,
+     "Instagram Login: scopes asked for"},
     {"oauth.google_testing", OPT_INT,
      offsetof(struct config, google_testing), 0, 1, "0", 0,
      "1: the Google OAuth app is in testing status, so its refresh tokens "

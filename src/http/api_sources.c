@@ -382,7 +382,7 @@ static bool connect_account(struct http_request *req,
 
 static void api_connect(struct http_request *req, struct http_response *res)
 {
-    const char *name = req->path + strlen(CONNECT_PREFIX), *account;
+    const char *name = req->path + strlen(CONNECT_PREFIX), *account, *login;
     struct buf url, state, err;
     json_t *doc = NULL;
     enum platform p;
@@ -404,8 +404,14 @@ static void api_connect(struct http_request *req, struct http_response *res)
                    "loaded (serve --config FILE)");
         goto out;
     }
-    rc = oauth_begin(req->cfg->oauth, req->st, p, account, &url, &state,
-                     &err);
+    login = json_string_value(json_object_get(doc, "login"));
+    if (json_object_get(doc, "login") != NULL && login == NULL) {
+        http_error(res, 400, "login", "login must be \"facebook\" or "
+                   "\"instagram\"");
+        goto out;
+    }
+    rc = oauth_begin_login(req->cfg->oauth, req->st, p, account, login, &url,
+                           &state, &err);
     if (rc != ERR_OK) {
         http_error(res, rc == ERR_INVALID ? 409 : 500, NULL, "%s: %s",
                    platform_name(p),

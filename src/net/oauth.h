@@ -49,6 +49,19 @@ void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
                      const char *account, struct buf *url,
                      struct buf *state_out, struct buf *err) WARN_UNUSED;
+/* The same with the connection's login flavour: for Instagram
+ * OAUTH_LOGIN_FACEBOOK (Facebook Login: graph.facebook.com, a Page linked
+ * to the account) or OAUTH_LOGIN_INSTAGRAM (Instagram API with Instagram
+ * Login: instagram.ig_auth_url, the code exchanged at ig_token_url, then
+ * ig_exchange_token and ig_refresh_token at ig_graph_base, which the
+ * collector then calls); NULL: instagram.login. Ignored elsewhere.
+ * ERR_INVALID (err says so) for another value. */
+#define OAUTH_LOGIN_FACEBOOK "facebook"
+#define OAUTH_LOGIN_INSTAGRAM "instagram"
+enum err oauth_begin_login(struct oauth *o, struct store *st, enum platform p,
+                           const char *account, const char *login,
+                           struct buf *url, struct buf *state_out,
+                           struct buf *err) WARN_UNUSED;
 
 /* Finish a consent (the CLI's loopback listener, --code, and later the
  * dashboard's /oauth/callback call this): take the state (single use; it

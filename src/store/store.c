@@ -268,6 +268,7 @@ void store_cred_free(struct store_cred *c)
     FREE_AND_NULL(c->scopes);
     FREE_AND_NULL(c->last_error);
     FREE_AND_NULL(c->renew_error);
+    FREE_AND_NULL(c->login);
 }
 
 enum err store_cred_set_renew_error(struct store *st, enum platform p,
@@ -310,6 +311,7 @@ void store_oauth_state_free(struct store_oauth_state *s)
         return;
     FREE_AND_NULL(s->account);
     FREE_AND_NULL(s->verifier_sealed);
+    FREE_AND_NULL(s->login);
 }
 
 enum err store_oauth_state_put(struct store *st, const char *state,

@@ -344,6 +344,8 @@ struct store_cred {
     int64_t issued_at;          /* access token issued; TIME_NONE: unknown */
     int64_t refresh_expires_at; /* refresh token's end; TIME_NONE: none */
     char *renew_error;    /* owned; why the last renewal failed, or NULL */
+    char *login;          /* owned; "instagram": Instagram Login; NULL or
+                             "" or "facebook": the platform's default */
 };
 void store_cred_free(struct store_cred *c); /* frees the members */
 
@@ -380,6 +382,7 @@ struct store_oauth_state {
     char *account;         /* owned; NULL: not chosen yet */
     char *verifier_sealed; /* owned */
     int64_t expires_at;
+    char *login;           /* owned; as store_cred.login; NULL: "" */
 };
 void store_oauth_state_free(struct store_oauth_state *s);
 /* Record state (strings borrowed), dropping expired ones. */

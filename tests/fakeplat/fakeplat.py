@@ -65,6 +65,10 @@ MAX_REQUEST_BODY = 1 << 20
 YT_UPLOAD_PATH = "/upload/youtube/v3/videos"
 YT_UPLOAD_MAX = 64 << 20  # bytes of one fake upload
 GRAPH_VERSION_PREFIX = "/v"  # /v21.0/...
+# Instagram API with Instagram Login: tests point instagram.ig_graph_base
+# and ig_token_url under this prefix, so the stats show which flavour a
+# call used; the same routes answer it.
+IG_LOGIN_PREFIX = "/ig/"
 
 GRAPH_ERRORS = {
     4: ("(#4) Application request limit reached", None),
@@ -939,6 +943,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             return tok is not None and tok in st.tokens
 
     def route(self, method, path, q, body):
+        if path.startswith(IG_LOGIN_PREFIX):  # as graph.instagram.com and
+            path = path[len(IG_LOGIN_PREFIX) - 1:]  # api.instagram.com
         if path.startswith(GRAPH_VERSION_PREFIX) and path.endswith(
                 "/oauth/access_token"):  # Graph: /v21.0/oauth/access_token
             path = "/oauth/access_token"
@@ -1388,6 +1394,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         delay = self.server.state.token_delay
         if delay > 0:
             self.server.stopping.wait(delay)
+        if style == "meta" and grant == "authorization_code":
+            style = "instagram"  # api.instagram.com takes a grant_type
         if style == "meta" and grant is None and "code" in form:
             grant = "authorization_code"  # Graph's code exchange has none
         if style == "meta" and grant == "fb_exchange_token":
@@ -1501,7 +1509,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             refresh = "fake-rt-" + secrets.token_urlsafe(16)
         with st.lock:
             st.tokens.add(access)
-            if style != "meta":
+            if style not in ("meta", "instagram"):
                 st.refresh[refresh] = client
             ttl = st.expires_in
         if style == "google":
@@ -1513,6 +1521,13 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         elif style == "meta":  # short-lived; no refresh token at Meta
             out = {"access_token": access, "token_type": "bearer",
                    "expires_in": min(ttl, 5183)}
+        elif style == "instagram":  # Instagram Login: short-lived, 1 h
+            out = {"data": [{
+                "access_token": access,
+                "user_id": st.data.get("instagram", {}).get("user", {}).get(
+                    "id", ""),
+                "permissions": "instagram_business_basic,"
+                               "instagram_business_manage_insights"}]}
         else:
             out = {"access_token": access, "expires_in": ttl,
                    "open_id": st.data.get("tiktok", {}).get("user", {}).get(
@@ -1523,7 +1538,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         self.send_json(200, out, {"Cache-Control": "no-store"})
 
     def oauth_error(self, style, status, code, desc):
-        if style == "meta":
+        if style in ("meta", "instagram"):
             err = {"message": desc, "type": "OAuthException", "code": 100,
                    "fbtrace_id": "AfakeplatTrace"}
             if code == "invalid_grant":

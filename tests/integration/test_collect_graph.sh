@@ -110,5 +110,43 @@ check "says why and what to run" contains "$TMP/both" "mediadash connect instagr
 check "says the token expired" contains "$TMP/both" "expired"
 check "reconnect" connect_one instagram $IG ig-code-2
 check "collects again" ig_round 0
+
+# ---- Instagram Login (graph.instagram.com), beside Facebook Login -----------
+# The fake answers Instagram Login's hosts under /ig/ (the stats tell the
+# flavours apart); the Facebook Login connection above used /v21.0/ and
+# /oauth/access_token at the root.
+export MEDIADASH_INSTAGRAM_IG_AUTH_URL=$B/ig/oauth/authorize
+export MEDIADASH_INSTAGRAM_IG_TOKEN_URL=$B/ig/oauth/access_token
+export MEDIADASH_INSTAGRAM_IG_GRAPH_BASE=$B/ig
+connect_ig() {
+  local state
+  md connect instagram --account $IG --login instagram --no-listen >"$TMP/cn.out" 2>&1 || return 1
+  grep -q "$B/ig/oauth/authorize?client_id=fake-meta-app" "$TMP/cn.out" || { cat "$TMP/cn.out" >&2; return 1; }
+  grep -q "scope=instagram_business_basic" "$TMP/cn.out" || return 1
+  state=$(param "$TMP/cn.out" state)
+  control "{\"oauth_codes\": {\"$1\": {\"client_id\": \"fake-meta-app\", \"redirect_uri\": \"$CB\"}}}"
+  md connect instagram --state "$state" --code "$1" >"$TMP/cn.out" 2>&1 || { cat "$TMP/cn.out" >&2; return 1; }
+}
+TL=$((T + 3600))
+export MEDIADASH_TEST_NOW=$TL
+control "{\"now\": $TL}"
+fb_media=$(stat_path /v21.0/$IG/media)
+check "--login wants facebook or instagram" run 2 "$BIN" --db "$DB" connect instagram --login myspace --no-listen
+check "connect with Instagram Login" connect_ig ig-login-code
+check "the code exchanged at api.instagram.com" test "$(stat_path /ig/oauth/access_token)" = 1
+check "then ig_exchange_token for a long-lived token" test "$(stat_path /ig/access_token)" = 1
+check "recorded as Instagram Login" test "$(conn login)" = instagram
+check "its login ends in 60 days" test "$(conn login_expires_in_days)" = 60
+check "Instagram Login: collected" ig_round 0
+check "from graph.instagram.com" test "$(stat_path /ig/v21.0/$IG/media)" -ge 1
+check "not from graph.facebook.com" test "$(stat_path /v21.0/$IG/media)" = "$fb_media"
+check "media insights too" test "$(stat_path /ig/v21.0/$REEL/insights)" -ge 1
+TL55=$((TL + 55 * DAY))
+export MEDIADASH_TEST_NOW=$TL55
+control "{\"now\": $TL55}"
+check "Instagram Login, 55 days old: collected" ig_round 0
+check "renewed with ig_refresh_token" test "$(stat_path /ig/refresh_access_token)" = 1
+check "Instagram Login: 60 days again" test "$(conn login_expires_in_days)" = 60
+check "still Instagram Login" test "$(conn login)" = instagram
 check "no token in the database" bash -c "! grep -aq 'fake-at-' '$DB'"
 finish
