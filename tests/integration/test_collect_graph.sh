@@ -23,6 +23,17 @@ ig_round() { all_due; run "$1" timeout 60 "$BIN" --db "$DB" collect --platform i
 snap() { md export snapshots --format csv | awk -F, -v c="$1" -v m="$2" '$3 == c && $5 == m { print $6 }' | tail -1; }
 conn() { md connections --json | python3 -c 'import json,sys; print([c for c in json.load(sys.stdin) if c["platform"] == "instagram"][0][sys.argv[1]])' "$1"; }
 
+# sources_json: GET /api/v1/sources from a short-lived serve (no
+# collector) into $TMP/sources.json; acct FIELD: the instagram account's.
+sources_json() {
+  serve_start "$DB" --no-collect || return 1
+  login "$DB" "$URL" || return 1
+  curl -s -m 10 -b "$COOKIES" "$URL/api/v1/sources" >"$TMP/sources.json"
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null
+  true
+}
+acct() { python3 -c 'import json,sys; a=[a for a in json.load(open(sys.argv[1]))["accounts"] if a["platform"] == "instagram"][0]; print(json.dumps(a[sys.argv[2]]))' "$TMP/sources.json" "$1"; }
+
 check "connect instagram" connect_one instagram $IG ig-code
 
 # ---- metric refusals per media product type --------------------------------
@@ -34,6 +45,8 @@ check "the reel's other insights stored (reach 15230)" test "$(snap $REEL reach)
 check "followers stored" bash -c "'$BIN' --db '$DB' export snapshots --format csv | grep -q ',followers,'"
 check "the drop remembered per kind" test "$(sql "SELECT kind || ':' || metric FROM ig_dropped_metric ORDER BY kind")" = "FEED/CAROUSEL_ALBUM:shares
 REELS/VIDEO:views"
+check "sources API" sources_json
+check "shown on Sources per media kind" test "$(acct dropped_metrics)" = '[{"kind": "FEED/CAROUSEL_ALBUM", "metric": "shares"}, {"kind": "REELS/VIDEO", "metric": "views"}]'
 n0=$(stat_path /v21.0/$REEL/insights)
 check "next round ok" ig_round 0
 check "views not asked for the reel again" eval '! asked $REEL views'
@@ -96,6 +109,24 @@ check "the failure logged with the days left" contains "$TMP/err" "the login exp
 check "recorded for Sources" test -n "$(conn renew_error | grep 'HTTP 500')"
 check "6 days left" test "$(conn login_expires_in_days)" = 6
 check "still ok" test "$(conn status)" = ok
+
+# what the dashboard shows (GET /api/v1/sources): the login's end, the
+# failed renewal, the dropped metrics per media kind; and the flavour a
+# connection asks for (POST /api/v1/connections/instagram)
+check "serve starts" serve_start "$DB" --no-collect
+check "login" login "$DB" "$URL"
+curl -s -m 10 -b "$COOKIES" "$URL/api/v1/sources" >"$TMP/sources.json"
+check "sources: login expires in 6 days" test "$(acct login_expires_in_days)" = 6
+check "sources: within the week's warning" test "$(acct login_expires_soon)" = true
+check "sources: the failed renewal" bash -c "python3 -c 'import json,sys; a=[a for a in json.load(open(sys.argv[1]))[\"accounts\"] if a[\"platform\"] == \"instagram\"][0]; sys.exit(0 if \"HTTP 500\" in a[\"renew_error\"] else 1)' '$TMP/sources.json'"
+check "sources: the drops are forgotten after 7 days" test "$(acct dropped_metrics)" = '[]'
+post() { curl -s -m 20 -b "$COOKIES" -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' "$@"; }
+check "connect with Instagram Login from the dashboard" test "$(post -o "$TMP/begin.json" -w '%{http_code}' --data "{\"account\": \"$IG\", \"login\": \"instagram\"}" "$URL/api/v1/connections/instagram")" = 200
+check "its consent page is Instagram's" contains "$TMP/begin.json" "https://www.instagram.com/oauth/authorize?client_id=fake-meta-app"
+check "a login that is not a string: 400" test "$(post -o /dev/null -w '%{http_code}' --data '{"login": 5}' "$URL/api/v1/connections/instagram")" = 400
+check "an unknown login: refused" test "$(post -o "$TMP/bad.json" -w '%{http_code}' --data '{"login": "myspace"}' "$URL/api/v1/connections/instagram")" = 409
+check "says what it takes" contains "$TMP/bad.json" 'login must be'
+kill "$SERVER"; wait "$SERVER" 2>/dev/null
 
 # 61 days old: expired, cannot be renewed, reported as needing a login
 n1=$(tok)
