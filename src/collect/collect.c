@@ -474,8 +474,16 @@ static enum err renew_token(struct collector *c, struct store *st,
     buf_init(&err, 1024);
     rc = oauth_renew_if_due(c->o, st, nc, a->p, a->account, now, &renewed,
                             &err);
-    if (rc == ERR_INVALID)
-        a->status = CRED_NEEDS_RELOGIN;
+    /* the store says whether the account now needs a login (an expired
+     * token, a refused renewal), not the error: a missing client_id is
+     * ERR_INVALID too */
+    if (rc == ERR_INVALID) {
+        struct store_cred cred = {0};
+        rc = store_cred_get(st, a->p, a->account, &cred, &err);
+        if (rc == ERR_OK)
+            a->status = cred.status;
+        store_cred_free(&cred);
+    }
     buf_free(&err);
     return rc == ERR_DB ? ERR_DB : ERR_OK;
 }

@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { igraphSteps } from './igraph.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -834,6 +835,8 @@ async function run(context) {
             await phone.close();
         }
     });
+
+    await igraphSteps({ page, context, step, check, poll, shot, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
