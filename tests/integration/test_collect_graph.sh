@@ -36,6 +36,15 @@ acct() { python3 -c 'import json,sys; a=[a for a in json.load(open(sys.argv[1]))
 
 check "connect instagram" connect_one instagram $IG ig-code
 
+# refresh-token platforms: the login's end is the refresh token's
+connf() { md connections --json | python3 -c 'import json,sys; print([c for c in json.load(sys.stdin) if c["platform"] == sys.argv[1]][0][sys.argv[2]])' "$1" "$2"; }
+check "connect tiktok" connect_one tiktok tt1 tt-code
+check "TikTok: its refresh token's year is watched" test "$(connf tiktok login_expires_in_days)" = 365
+check "connect youtube (published app)" connect_one youtube UC1 yt-code
+check "YouTube: no end known" test "$(connf youtube login_expires_in_days)" = None
+MEDIADASH_OAUTH_GOOGLE_TESTING=1 check "connect youtube (app in testing)" connect_one youtube UC1 yt-code-2
+check "YouTube app in testing: 7 days" test "$(connf youtube login_expires_in_days)" = 7
+
 # ---- metric refusals per media product type --------------------------------
 control '{"media_refusals": [{"type": "VIDEO", "metric": "views", "wording": "product"}, {"type": "CAROUSEL_ALBUM", "metric": "shares", "wording": "media"}]}'
 check "a VIDEO refusing views: round stored" ig_round 0
