@@ -1,11 +1,13 @@
-/* Instagram client (Graph API v21.0): the IG user's fields, its media
- * pages (cursor paging, limit 25) and the insights of the media not
- * tracked yet and of the due ones (f->due). A metric a
- * media type does not support (Graph error 100, "metric[i] must be one
- * of ...") is dropped for that type, remembered in f->ig, and the call
- * repeated without it. When X-App-Usage or X-Business-Use-Case-Usage
- * reach FETCH_USAGE_HIGH percent, the remaining insight calls of the
- * round are skipped. See fetch.h. */
+/* Instagram client (Graph API v21.0, graph.facebook.com or, for
+ * Instagram Login connections, f->api_base = graph.instagram.com): the IG
+ * user's fields, its media pages (cursor paging, limit 25) and the
+ * insights of the media not tracked yet and of the due ones (f->due). A
+ * metric a media kind does not support (Graph error 100 in any of its
+ * wordings, see refused_index) is dropped for that kind, remembered in
+ * f->ig, and the call repeated without it; a refusal naming no metric
+ * loses that media's insights only. When X-App-Usage or
+ * X-Business-Use-Case-Usage reach FETCH_USAGE_HIGH percent, the remaining
+ * insight calls of the round are skipped. See fetch.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
