@@ -581,8 +581,9 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
     if (rc == ERR_OK)
         rc = net_form_add(&form, "fb_exchange_token", t->access);
     if (rc == ERR_OK)
-        rc = token_call(nc, PLATFORM_INSTAGRAM, pcfg(o, PLATFORM_INSTAGRAM)->token_url,
-                        &form, &longer, &relogin, err);
+        rc = token_call(nc, PLATFORM_INSTAGRAM,
+                        pcfg(o, PLATFORM_INSTAGRAM)->token_url, &form,
+                        &longer, &relogin, err);
     if (rc == ERR_OK) {
         tokens_free(t);
         *t = longer;

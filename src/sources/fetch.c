@@ -403,7 +403,8 @@ static int64_t regain_max(const char *text)
     } else if (json_is_object(root)) {
         json_object_foreach(root, k, arr) {
             json_array_foreach(arr, i, o) {
-                json_t *v = json_object_get(o, "estimated_time_to_regain_access");
+                json_t *v =
+                    json_object_get(o, "estimated_time_to_regain_access");
                 if (json_is_integer(v) && json_integer_value(v) > best)
                     best = (int64_t)json_integer_value(v);
             }

@@ -31,15 +31,15 @@ static enum err ig_get(struct fetch *f, const char *path,
                        const char *const *params, const char *format,
                        struct net_resp *resp)
 {
+    const char *base = f->api_base != NULL
+                           ? f->api_base
+                           : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
     struct buf url;
     enum err rc;
     int pct;
 
     buf_init(&url, NET_MAX_URL);
-    rc = fetch_url(f,
-                   f->api_base != NULL ? f->api_base
-                                       : f->cfg->plat[PLATFORM_INSTAGRAM].api_base,
-                   path, &url);
+    rc = fetch_url(f, base, path, &url);
     for (size_t i = 0; params[i] != NULL && rc == ERR_OK; i += 2)
         rc = net_url_add_param(&url, params[i], params[i + 1]);
     if (rc == ERR_OK)
