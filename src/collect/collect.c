@@ -458,6 +458,19 @@ static enum err acct_add(void *ud, const struct store_cred *c)
     return ERR_OK;
 }
 
+/* Log that a login ends within OAUTH_WARN_DAYS (the banner says so too). */
+static void warn_login_end(const struct store_cred *cred, int64_t now)
+{
+    int64_t end = oauth_login_deadline(cred);
+
+    if (end != TIME_NONE && end - now < OAUTH_WARN_DAYS * DAY_S)
+        LOG_WARN("%s account %s: the login ends in %lld day(s) unless "
+                 "renewed: reconnect with 'mediadash connect %s --account "
+                 "%s'", platform_name(cred->platform), cred->account,
+                 (long long)oauth_days_left(end, now),
+                 platform_name(cred->platform), cred->account);
+}
+
 /* Token renewal on its own schedule (oauth_renew_if_due), before the
  * account's round and whether or not a job is due. Only a store failure
  * stops the run; an expired token turns the account to needs_relogin. */
@@ -477,11 +490,13 @@ static enum err renew_token(struct collector *c, struct store *st,
     /* the store says whether the account now needs a login (an expired
      * token, a refused renewal), not the error: a missing client_id is
      * ERR_INVALID too */
-    if (rc == ERR_INVALID) {
+    if (rc != ERR_DB) {
         struct store_cred cred = {0};
         rc = store_cred_get(st, a->p, a->account, &cred, &err);
-        if (rc == ERR_OK)
+        if (rc == ERR_OK) {
             a->status = cred.status;
+            warn_login_end(&cred, now);
+        }
         store_cred_free(&cred);
     }
     buf_free(&err);

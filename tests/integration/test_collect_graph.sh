@@ -5,6 +5,7 @@
 # set (MEDIADASH_TEST_NOW for mediadash, {"now"} for the fake), never
 # slept on.
 . "$(dirname "$0")/lib.sh"
+COLLECT_FAKE_LIFETIME=1150 # about 30 collector runs: slow on a busy machine
 . "$(dirname "$0")/collect_lib.sh"
 
 IG=17841400000000001
@@ -115,6 +116,7 @@ control "{\"now\": $T}"
 fault '{"path": "/oauth/access_token", "kind": "status", "status": 500, "times": 1}'
 check "renewal fails: the round still collects" ig_round 0
 check "the failure logged with the days left" contains "$TMP/err" "the login expires in 6 days"
+check "and the week's warning logged" contains "$TMP/err" "the login ends in 6 day(s) unless renewed: reconnect"
 check "recorded for Sources" test -n "$(conn renew_error | grep 'HTTP 500')"
 check "6 days left" test "$(conn login_expires_in_days)" = 6
 check "still ok" test "$(conn status)" = ok
