@@ -1,6 +1,8 @@
 // The "needs re-login" banner shown above every page when a connected
 // account's credential was refused by its platform (GET /api/v1/sources,
-// needs_relogin), with a Reconnect button per account.
+// needs_relogin), with a Reconnect button per account; and a warning when
+// a login ends within 7 days (login_expires_soon: its renewal failed, or
+// the platform's refresh token ends) or a renewal failed.
 
 import { api, apiOptional } from './api.js';
 import { h, clear, platformName, str } from './dom.js';
@@ -35,7 +37,10 @@ export async function updateBanner(el) {
   }
   clear(el);
   const bad = d && Array.isArray(d.accounts) ? d.accounts.filter((a) => a.needs_relogin) : [];
-  el.hidden = bad.length === 0;
+  const soon = d && Array.isArray(d.accounts)
+    ? d.accounts.filter((a) => !a.needs_relogin && (a.login_expires_soon || a.renew_error)) : [];
+  el.hidden = bad.length === 0 && soon.length === 0;
+  if (soon.length) el.appendChild(expiringNotice(soon));
   if (!bad.length) return;
   el.appendChild(h('div', { class: 'banner-inner', role: 'alert' },
     h('strong', { text: 'Needs re-login: ' }),
@@ -46,4 +51,30 @@ export async function updateBanner(el) {
     h('span', { class: 'banner-actions' },
       bad.map((a) => reconnectButton(a.platform, a.account)),
       h('a', { href: '#/sources', text: 'Sources' }))));
+}
+
+// "Instagram login expires in 5 days: reconnect", or why a renewal failed.
+function expiringNotice(accounts) {
+  return h('div', { class: 'banner-inner', role: 'alert', id: 'banner-expiring' },
+    accounts.map((a) => {
+      const n = a.login_expires_in_days;
+      const when = typeof n === 'number'
+        ? (n === 0 ? 'today' : 'in ' + n + (n === 1 ? ' day' : ' days')) : null;
+      const text = a.login_expires_soon && when
+        ? platformName(a.platform) + ' login expires ' + when + ': reconnect. '
+        : platformName(a.platform) + ' token renewal failed: ';
+      return h('p', { dataset: { platform: str(a.platform), account: str(a.account) } },
+        h('strong', { text }),
+        a.renew_error ? str(a.renew_error) + ' ' : '',
+        soonButton(a));
+    }),
+    h('span', { class: 'banner-actions' }, h('a', { href: '#/sources', text: 'Sources' })));
+}
+
+// A Reconnect button for a login that still works (class reconnect-soon:
+// button.reconnect stays the signed-out accounts').
+function soonButton(a) {
+  const b = reconnectButton(a.platform, a.account);
+  b.className = 'reconnect-soon';
+  return b;
 }

@@ -58,6 +58,45 @@ function accountsTable(accounts) {
       h('tbody', {}, accounts.map(accountRow))));
 }
 
+// Logins and refused metrics (issue 12), kept apart from the table: when
+// each account's login ends unless renewed ("token expires in N days"),
+// a failed renewal, and the Instagram insight metrics Graph refused per
+// media kind (not asked for again for 7 days).
+function loginsPanel(accounts) {
+  const rows = accounts.filter((a) => typeof a.login_expires_in_days === 'number' ||
+    a.renew_error || (Array.isArray(a.dropped_metrics) && a.dropped_metrics.length));
+  if (!rows.length) return null;
+  return h('section', { id: 'sources-logins', class: 'sources-logins' },
+    h('h2', { text: 'Logins and refused metrics' }),
+    h('ul', { class: 'plain' }, rows.map((a) => {
+      const parts = [];
+      if (typeof a.login_expires_in_days === 'number') {
+        const n = a.login_expires_in_days;
+        parts.push(h('span', { class: a.login_expires_soon ? 'badge badge-bad' : 'badge badge-muted',
+          dataset: { field: 'login-expires' },
+          text: 'token expires in ' + n + (n === 1 ? ' day' : ' days'),
+          title: 'login ends ' + dateTime(a.login_expires_at) + ' unless renewed' }));
+      }
+      if (a.renew_error) {
+        parts.push(h('span', { class: 'last-error', dataset: { field: 'renew-error' },
+          text: ' renewal failed: ' + str(a.renew_error) }));
+      }
+      if (Array.isArray(a.dropped_metrics) && a.dropped_metrics.length) {
+        parts.push(h('span', { dataset: { field: 'dropped' },
+          text: ' not asked: ' + a.dropped_metrics.map((d) => str(d.metric) + ' (' + str(d.kind) + ')').join(', ') }));
+      }
+      return h('li', { dataset: { platform: str(a.platform), account: str(a.account) } },
+        h('strong', { text: platformName(a.platform) + ' ' + str(a.account) + ': ' }), parts,
+        a.login_expires_soon ? soonReconnect(a) : null);
+    })));
+}
+
+function soonReconnect(a) {
+  const b = reconnectButton(a.platform, a.account);
+  b.className = 'reconnect-soon';
+  return b;
+}
+
 function connectButton(p, onError) {
   const b = h('button', { type: 'button', class: 'connect', dataset: { platform: p.platform },
     disabled: !p.configured, text: 'Connect ' + platformName(p.platform) });
@@ -221,7 +260,7 @@ export async function render(view, args, params, ctx) {
     note, error,
     h('h2', { text: 'Connected accounts' }),
     accounts.length
-      ? accountsTable(accounts)
+      ? [accountsTable(accounts), loginsPanel(accounts)]
       : h('section', { id: 'empty', class: 'empty' },
         h('p', { text: 'No account is connected, so the collector fetches nothing.' +
           (withData ? ' ' + withData + (withData === 1 ? ' account has' : ' accounts have') +

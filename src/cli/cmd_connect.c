@@ -204,6 +204,7 @@ struct connect_args {
     struct cfg_args cfg;
     enum platform p;
     const char *account, *code, *state;
+    const char *login; /* --login facebook|instagram, or NULL */
     bool no_listen;
     int64_t timeout_s;
 };
@@ -212,6 +213,7 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
 {
     static const struct option opts[] = {
         {"account", required_argument, NULL, 'a'},
+        {"login", required_argument, NULL, 'l'},
         {"code", required_argument, NULL, 'c'},
         {"state", required_argument, NULL, 's'},
         {"no-listen", no_argument, NULL, 'n'},
@@ -225,6 +227,8 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'a')
             a->account = optarg;
+        else if (c == 'l')
+            a->login = optarg;
         else if (c == 'c')
             a->code = optarg;
         else if (c == 's')
@@ -251,6 +255,12 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
     a->p = (enum platform)pl;
     if ((a->code == NULL) != (a->state == NULL)) {
         cli_error("connect: --code and --state go together");
+        return EXIT_USAGE;
+    }
+    if (a->login != NULL && (a->p != PLATFORM_INSTAGRAM ||
+                             (strcmp(a->login, OAUTH_LOGIN_FACEBOOK) != 0 &&
+                              strcmp(a->login, OAUTH_LOGIN_INSTAGRAM) != 0))) {
+        cli_error("--login: instagram only, \"facebook\" or \"instagram\"");
         return EXIT_USAGE;
     }
     if (a->account != NULL && (*a->account == '\0' ||
@@ -298,7 +308,8 @@ static int listen_and_finish(struct cli_platform *x, const struct connect_args *
     buf_init(&state, 256);
     pthread_mutex_init(&cb.mu, NULL);
     pthread_cond_init(&cb.cv, NULL);
-    if (oauth_begin(x->o, x->st, a->p, a->account, &url, &state, &x->err) !=
+    if (oauth_begin_login(x->o, x->st, a->p, a->account, a->login, &url,
+                          &state, &x->err) !=
         ERR_OK) {
         cli_error("connect: %s", buf_cstr(&x->err));
         goto out;
@@ -356,6 +367,22 @@ struct list_run {
     struct table *t;
 };
 
+/* When the login ends unless renewed, and the last failed renewal. */
+static void login_json(struct jw *w, const struct store_cred *c)
+{
+    int64_t end = oauth_login_deadline(c);
+
+    jw_kv_time(w, "issued_at", c->issued_at);
+    jw_kv_time(w, "login_expires_at", end);
+    jw_key(w, "login_expires_in_days");
+    if (end == TIME_NONE)
+        jw_null(w);
+    else
+        jw_i64(w, oauth_days_left(end, time_now()));
+    jw_kv_str(w, "renew_error", c->renew_error);
+    jw_kv_str(w, "login", c->login != NULL && *c->login ? c->login : NULL);
+}
+
 static enum err list_one(void *ud, const struct store_cred *c)
 {
     struct list_run *run = ud;
@@ -372,6 +399,7 @@ static enum err list_one(void *ud, const struct store_cred *c)
         jw_kv_bool(&run->w, "refresh_token", c->refresh_sealed != NULL);
         jw_kv_str(&run->w, "last_error", c->last_error);
         jw_kv_time(&run->w, "updated_at", c->updated_at);
+        login_json(&run->w, c);
         jw_object_end(&run->w);
         return run->w.status; /* jw_status: only once balanced */
     }

@@ -126,6 +126,7 @@ struct round {
     int64_t day_start, quota_before;
     struct fetch_items items;      /* content items whose metrics are due */
     struct fetch_ig_memory ig;     /* Instagram: refused metrics, loaded */
+    bool ig_login;                 /* Instagram Login: graph.instagram.com */
 };
 
 static enum err item_due_add(void *ud, const struct store_item_sched *s)
@@ -323,6 +324,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->platform = r->p;
     f->account = r->account;
     f->observed_at = r->now;
+    f->api_base = r->ig_login ? r->c->cfg->ig_graph_base : NULL;
     f->want_account = r->due[JOB_ACCOUNT];
     f->want_content = r->due[JOB_CONTENT];
     if (r->p == PLATFORM_YOUTUBE)
@@ -437,6 +439,7 @@ struct acct_list {
         enum platform p;
         char *account;
         enum cred_status status;
+        bool ig_login;
     } *v;
     size_t n, cap;
     int platform;
@@ -455,8 +458,55 @@ static enum err acct_add(void *ud, const struct store_cred *c)
     l->v[l->n].p = c->platform;
     l->v[l->n].account = xstrdup(c->account);
     l->v[l->n].status = c->status;
+    l->v[l->n].ig_login = c->login != NULL &&
+                          strcmp(c->login, OAUTH_LOGIN_INSTAGRAM) == 0;
     l->n++;
     return ERR_OK;
+}
+
+/* Log that a login ends within OAUTH_WARN_DAYS (the banner says so too). */
+static void warn_login_end(const struct store_cred *cred, int64_t now)
+{
+    int64_t end = oauth_login_deadline(cred);
+
+    if (end != TIME_NONE && end - now < OAUTH_WARN_DAYS * DAY_S)
+        LOG_WARN("%s account %s: the login ends in %lld day(s) unless "
+                 "renewed: reconnect with 'mediadash connect %s --account "
+                 "%s'", platform_name(cred->platform), cred->account,
+                 (long long)oauth_days_left(end, now),
+                 platform_name(cred->platform), cred->account);
+}
+
+/* Token renewal on its own schedule (oauth_renew_if_due), before the
+ * account's round and whether or not a job is due. Only a store failure
+ * stops the run; an expired token turns the account to needs_relogin. */
+static enum err renew_token(struct collector *c, struct store *st,
+                            struct net_client *nc, struct acct *a,
+                            int64_t now)
+{
+    struct buf err;
+    bool renewed = false;
+    enum err rc = ERR_OK;
+
+    if (a->status != CRED_OK || c->o == NULL)
+        return ERR_OK;
+    buf_init(&err, 1024);
+    rc = oauth_renew_if_due(c->o, st, nc, a->p, a->account, now, &renewed,
+                            &err);
+    /* the store says whether the account now needs a login (an expired
+     * token, a refused renewal), not the error: a missing client_id is
+     * ERR_INVALID too */
+    if (rc != ERR_DB) {
+        struct store_cred cred = {0};
+        rc = store_cred_get(st, a->p, a->account, &cred, &err);
+        if (rc == ERR_OK) {
+            a->status = cred.status;
+            warn_login_end(&cred, now);
+        }
+        store_cred_free(&cred);
+    }
+    buf_free(&err);
+    return rc == ERR_DB ? ERR_DB : ERR_OK;
 }
 
 enum err collect_run_once(struct collector *c, struct store *st,
@@ -470,8 +520,12 @@ enum err collect_run_once(struct collector *c, struct store *st,
     for (size_t i = 0; i < l.n && rc == ERR_OK && !is_cancelled(c); i++) {
         struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
                           l.v[i].status, now, {{0}}, {false}, 0, 0,
-                          {NULL, 0, 0}, {{{0}}, {0}, 0}};
-        enum err one = load_jobs(&r);
+                          {NULL, 0, 0}, {{{0}}, {0}, 0}, false};
+        enum err one = renew_token(c, st, nc, &l.v[i], now);
+        r.cred = l.v[i].status;
+        r.ig_login = l.v[i].ig_login;
+        if (one == ERR_OK)
+            one = load_jobs(&r);
         if (one == ERR_OK)
             one = run_round(&r, fn, ud);
         for (int k = 0; k < JOB_KIND_COUNT; k++)

@@ -42,6 +42,15 @@ struct config {
     struct config_platform plat[PLATFORM_COUNT];
     char *secret_key_file;     /* owned; "secret_key_file"; default <db>.key */
     int64_t refresh_margin_s;  /* refresh tokens expiring within this */
+    int64_t renew_before_days; /* renew Meta long-lived tokens this early */
+    int64_t google_testing;    /* 1: Google refresh tokens end in 7 days */
+    /* Instagram API with Instagram Login (graph.instagram.com), beside
+     * the Facebook Login flavour of plat[PLATFORM_INSTAGRAM] */
+    char *ig_login_default;    /* owned; "facebook" or "instagram" */
+    char *ig_auth_url;         /* owned; Instagram's consent page */
+    char *ig_token_url;        /* owned; api.instagram.com code exchange */
+    char *ig_graph_base;       /* owned; graph.instagram.com: tokens, API */
+    char *ig_scopes;           /* owned; instagram_business_* */
     /* live collection (src/collect) */
     int64_t collect_youtube_quota; /* YouTube Data units per Pacific day */
     int64_t collect_timeout_s;     /* one request attempt, start to end */

@@ -36,6 +36,7 @@
 #define QUOTA_ZONE "America/Los_Angeles" /* collect.h COLLECT_QUOTA_ZONE */
 #define CALLBACK_ARG_MAX 4096
 #define CALLBACK_TIMEOUT_MS 20000
+#define IG_MEMORY_S (7 * 86400) /* collect.h COLLECT_IG_MEMORY_S */
 
 /* ---- GET /api/v1/sources ------------------------------------------------ */
 
@@ -45,6 +46,8 @@ struct src_acct {
     enum cred_status status;
     char *cred_error;
     int64_t updated_at;
+    int64_t login_end;  /* oauth_login_deadline */
+    char *renew_error;
 };
 
 struct src_list {
@@ -64,7 +67,9 @@ static enum err acct_add(void *ud, const struct store_cred *c)
                                    c->status,
                                    c->last_error ? xstrdup(c->last_error)
                                                  : NULL,
-                                   c->updated_at};
+                                   c->updated_at, oauth_login_deadline(c),
+                                   c->renew_error ? xstrdup(c->renew_error)
+                                                  : NULL};
     l->n++;
     return ERR_OK;
 }
@@ -74,6 +79,7 @@ static void list_free(struct src_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].account);
         free(l->v[i].cred_error);
+        free(l->v[i].renew_error);
     }
     free(l->v);
 }
@@ -109,6 +115,52 @@ static void usage_json(struct store *st, struct jw *w,
     jw_kv_i64(w, "percent", pct);
     jw_kv_time(w, "observed_at", at);
     jw_object_end(w);
+}
+
+/* When the account's login ends unless renewed (days rounded down),
+ * whether that is within OAUTH_WARN_DAYS (the banner says so), and why
+ * the last renewal failed. */
+static void login_json(struct jw *w, const struct src_acct *a)
+{
+    int64_t now = time_now();
+    bool soon = a->login_end != TIME_NONE &&
+                a->login_end - now < OAUTH_WARN_DAYS * 86400;
+
+    jw_kv_time(w, "login_expires_at", a->login_end);
+    jw_key(w, "login_expires_in_days");
+    if (a->login_end == TIME_NONE)
+        jw_null(w);
+    else
+        jw_i64(w, oauth_days_left(a->login_end, now));
+    jw_kv_bool(w, "login_expires_soon", soon);
+    jw_kv_str(w, "renew_error", a->renew_error);
+}
+
+static enum err dropped_one(void *ud, const char *kind, const char *metric)
+{
+    struct jw *w = ud;
+
+    jw_object_begin(w);
+    jw_kv_str(w, "kind", kind);
+    jw_kv_str(w, "metric", metric);
+    jw_object_end(w);
+    return ERR_OK;
+}
+
+/* Instagram: the insight metrics Graph refused per media kind, which the
+ * collector does not ask for (collect.h COLLECT_IG_MEMORY_S: 7 days). */
+static enum err dropped_json(struct store *st, struct jw *w,
+                             const struct src_acct *a)
+{
+    enum err rc = ERR_OK;
+
+    jw_key(w, "dropped_metrics");
+    jw_array_begin(w);
+    if (a->p == PLATFORM_INSTAGRAM)
+        rc = store_ig_dropped_list(st, a->account,
+                                   time_now() - IG_MEMORY_S, dropped_one, w);
+    jw_array_end(w);
+    return rc;
 }
 
 /* One account: its connection and the summary of its jobs and items. */
@@ -164,6 +216,8 @@ static enum err account_json(struct store *st, struct jw *w,
     usage_json(st, w, a);
     jw_kv_time(w, "items_next_due",
                items_due == INT64_MAX ? TIME_NONE : items_due);
+    login_json(w, a);
+    rc = dropped_json(st, w, a);
     jw_object_end(w);
 out:
     for (int k = 0; k < JOB_KIND_COUNT; k++)
@@ -505,7 +559,7 @@ static bool connect_account(struct http_request *req,
 
 static void api_connect(struct http_request *req, struct http_response *res)
 {
-    const char *name = req->path + strlen(CONNECT_PREFIX), *account;
+    const char *name = req->path + strlen(CONNECT_PREFIX), *account, *login;
     struct buf url, state, err;
     json_t *doc = NULL;
     enum platform p;
@@ -527,8 +581,14 @@ static void api_connect(struct http_request *req, struct http_response *res)
                    "loaded (serve --config FILE)");
         goto out;
     }
-    rc = oauth_begin(req->cfg->oauth, req->st, p, account, &url, &state,
-                     &err);
+    login = json_string_value(json_object_get(doc, "login"));
+    if (json_object_get(doc, "login") != NULL && login == NULL) {
+        http_error(res, 400, "login", "login must be \"facebook\" or "
+                   "\"instagram\"");
+        goto out;
+    }
+    rc = oauth_begin_login(req->cfg->oauth, req->st, p, account, login, &url,
+                           &state, &err);
     if (rc != ERR_OK) {
         http_error(res, rc == ERR_INVALID ? 409 : 500, NULL, "%s: %s",
                    platform_name(p),

@@ -16,6 +16,30 @@
 #define MAX_TOKEN_RESPONSE ((size_t)64 << 10)
 #define MAX_ERROR_TEXT 200
 
+#define DAY_S 86400
+
+/* How each platform's tokens live and are renewed: per-platform data that
+ * the platform descriptors (STYLE.md 16) take over. */
+struct token_rules {
+    /* no refresh token: the long-lived access token itself is renewed
+     * while still valid (Meta, about 60 days) */
+    bool renews_access;
+    int64_t min_age_s;      /* a younger access token cannot be renewed */
+    int64_t refresh_life_s; /* refresh token's life when the answer does
+                               not say; 0: none known */
+    int64_t testing_refresh_life_s; /* with oauth.google_testing = 1 */
+};
+
+static const struct token_rules token_rules[PLATFORM_COUNT] = {
+    /* Google: access 1 h; refresh tokens of an app in testing status end
+     * after 7 days, published apps' do not expire by age */
+    [PLATFORM_YOUTUBE] = {false, 0, 0, 7 * DAY_S},
+    /* Meta long-lived tokens: 60 days, renewed once at least 24 h old */
+    [PLATFORM_INSTAGRAM] = {true, DAY_S, 0, 0},
+    /* TikTok: access 24 h, refresh token 365 days (refresh_expires_in) */
+    [PLATFORM_TIKTOK] = {false, 0, 365 * DAY_S, 0},
+};
+
 /* One credential someone is refreshing (or reading) right now. */
 struct flight {
     enum platform p;
@@ -96,6 +120,12 @@ static void flight_leave(struct oauth *o, size_t i)
 
 /* ---- helpers ---------------------------------------------------------- */
 
+/* Whether an Instagram connection uses Instagram Login. */
+static bool ig_login(const char *login)
+{
+    return login != NULL && strcmp(login, OAUTH_LOGIN_INSTAGRAM) == 0;
+}
+
 static const struct config_platform *pcfg(const struct oauth *o,
                                           enum platform p)
 {
@@ -161,14 +191,16 @@ static enum err pkce_challenge(enum platform p, const char *verifier,
 /* ---- the consent URL -------------------------------------------------- */
 
 static enum err consent_url(const struct oauth *o, enum platform p,
-                            const char *state, const char *challenge,
-                            struct buf *url)
+                            const char *login, const char *state,
+                            const char *challenge, struct buf *url)
 {
     const struct config_platform *c = pcfg(o, p);
+    bool ig = ig_login(login);
+    const char *scopes = ig ? o->cfg->ig_scopes : c->scopes;
     enum err rc;
 
     buf_reset(url);
-    rc = buf_puts(url, c->auth_url);
+    rc = buf_puts(url, ig ? o->cfg->ig_auth_url : c->auth_url);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, p == PLATFORM_TIKTOK ? "client_key"
                                                          : "client_id",
@@ -177,8 +209,8 @@ static enum err consent_url(const struct oauth *o, enum platform p,
         rc = net_url_add_param(url, "redirect_uri", c->redirect_uri);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "response_type", "code");
-    if (rc == ERR_OK && c->scopes != NULL)
-        rc = net_url_add_param(url, "scope", c->scopes);
+    if (rc == ERR_OK && scopes != NULL)
+        rc = net_url_add_param(url, "scope", scopes);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "state", state);
     if (rc == ERR_OK && p == PLATFORM_YOUTUBE) {
@@ -199,6 +231,34 @@ enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
                      const char *account, struct buf *url,
                      struct buf *state_out, struct buf *err)
 {
+    return oauth_begin_login(o, st, p, account, NULL, url, state_out, err);
+}
+
+/* The login flavour of a new connection: Instagram's is "facebook" or
+ * "instagram" (NULL: instagram.login); other platforms have none. */
+static enum err pick_login(const struct oauth *o, enum platform p,
+                           const char *login, const char **out,
+                           struct buf *err)
+{
+    *out = NULL;
+    if (p != PLATFORM_INSTAGRAM)
+        return ERR_OK;
+    if (login == NULL)
+        login = o->cfg->ig_login_default ? o->cfg->ig_login_default
+                                         : OAUTH_LOGIN_FACEBOOK;
+    if (strcmp(login, OAUTH_LOGIN_FACEBOOK) != 0 && !ig_login(login)) {
+        buf_setf(err, "login must be \"facebook\" or \"instagram\"");
+        return ERR_INVALID;
+    }
+    *out = login;
+    return ERR_OK;
+}
+
+enum err oauth_begin_login(struct oauth *o, struct store *st, enum platform p,
+                           const char *account, const char *login,
+                           struct buf *url, struct buf *state_out,
+                           struct buf *err)
+{
     struct buf verifier, sealed, chal;
     struct store_oauth_state s = {.platform = p, .account = (char *)account};
     int64_t now = time_now();
@@ -208,6 +268,8 @@ enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
     buf_init(&sealed, 1024);
     buf_init(&chal, 128);
     rc = need_client(o, p, false, err);
+    if (rc == ERR_OK)
+        rc = pick_login(o, p, login, (const char **)&s.login, err);
     if (rc != ERR_OK)
         goto out;
     rc = random_b64url(32, &verifier); /* 43 characters */
@@ -218,7 +280,8 @@ enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
     if (rc == ERR_OK)
         rc = secret_seal(o->key, verifier.data, verifier.len, &sealed);
     if (rc == ERR_OK)
-        rc = consent_url(o, p, buf_cstr(state_out), buf_cstr(&chal), url);
+        rc = consent_url(o, p, s.login, buf_cstr(state_out), buf_cstr(&chal),
+                         url);
     if (rc != ERR_OK) {
         buf_setf(err, "consent URL: %s", err_str(rc));
         goto out;
@@ -239,7 +302,9 @@ out:
 struct tokens {
     json_t *root;
     const char *access, *refresh, *scope, *open_id;
-    int64_t expires_in; /* -1: not given */
+    char user_id[32]; /* Instagram Login's code exchange: the user id */
+    int64_t expires_in;         /* -1: not given */
+    int64_t refresh_expires_in; /* -1: not given (TikTok gives it) */
 };
 
 static void tokens_free(struct tokens *t)
@@ -248,14 +313,36 @@ static void tokens_free(struct tokens *t)
     *t = (struct tokens){0};
 }
 
+/* The object of a token response holding the tokens: the answer itself,
+ * or (Instagram Login's code exchange) its data[0]; that one's user_id
+ * (a string or a number) goes to uid ("" when none). */
+static json_t *token_object(json_t *root, char *uid, size_t cap)
+{
+    json_t *data = json_object_get(root, "data");
+    json_t *obj = root, *id;
+
+    uid[0] = '\0';
+    if (json_is_array(data) && json_is_object(json_array_get(data, 0)))
+        obj = json_array_get(data, 0);
+    id = json_object_get(obj, "user_id");
+    if (json_is_integer(id) && json_integer_value(id) > 0)
+        snprintf(uid, cap, "%lld", (long long)json_integer_value(id));
+    else if (json_is_string(id) && json_string_length(id) < cap &&
+             strspn(json_string_value(id), "0123456789") ==
+                 json_string_length(id))
+        snprintf(uid, cap, "%s", json_string_value(id));
+    return obj;
+}
+
 static enum err parse_tokens(enum platform p, const struct buf *body,
                              struct tokens *t, struct buf *err)
 {
     struct jread r;
-    bool has_exp = false;
+    json_t *obj;
+    bool has_exp = false, has_rexp = false;
     enum err rc;
 
-    *t = (struct tokens){.expires_in = -1};
+    *t = (struct tokens){.expires_in = -1, .refresh_expires_in = -1};
     t->root = json_loadb(body->data ? body->data : "", body->len,
                          JSON_REJECT_DUPLICATES, NULL);
     if (!json_is_object(t->root)) {
@@ -265,22 +352,29 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
     }
     jread_init(&r, err);
     jread_where(&r, "%s token response", platform_name(p));
-    rc = jread_string(&r, t->root, "access_token", J_REQUIRED,
+    obj = token_object(t->root, t->user_id, sizeof(t->user_id));
+    rc = jread_string(&r, obj, "access_token", J_REQUIRED,
                       OAUTH_MAX_TOKEN, &t->access);
     if (rc == ERR_OK)
-        rc = jread_string(&r, t->root, "refresh_token", J_OPTIONAL,
+        rc = jread_string(&r, obj, "refresh_token", J_OPTIONAL,
                           OAUTH_MAX_TOKEN, &t->refresh);
     if (rc == ERR_OK)
-        rc = jread_int(&r, t->root, "expires_in", J_OPTIONAL, 0,
+        rc = jread_int(&r, obj, "expires_in", J_OPTIONAL, 0,
                        (int64_t)10 * 365 * 86400, &t->expires_in, &has_exp);
     if (rc == ERR_OK)
-        rc = jread_string(&r, t->root, "scope", J_OPTIONAL, 4096, &t->scope);
+        rc = jread_int(&r, obj, "refresh_expires_in", J_OPTIONAL, 0,
+                       (int64_t)10 * 365 * 86400, &t->refresh_expires_in,
+                       &has_rexp);
     if (rc == ERR_OK)
-        rc = jread_id(&r, t->root, "open_id", J_OPTIONAL, &t->open_id);
+        rc = jread_string(&r, obj, "scope", J_OPTIONAL, 4096, &t->scope);
+    if (rc == ERR_OK)
+        rc = jread_id(&r, obj, "open_id", J_OPTIONAL, &t->open_id);
     if (rc == ERR_OK && *t->access == '\0')
         rc = jread_fail(&r, "access_token", "empty");
     if (!has_exp)
         t->expires_in = -1;
+    if (!has_rexp)
+        t->refresh_expires_in = -1;
     if (t->refresh != NULL && *t->refresh == '\0')
         t->refresh = NULL; /* an empty one never replaces a stored one */
     jread_free(&r);
@@ -323,16 +417,17 @@ static void describe_refusal(enum platform p, const struct net_resp *r,
     json_decref(root);
 }
 
-/* POST form to the token endpoint and parse the tokens. */
-static enum err token_request(struct oauth *o, struct net_client *nc,
-                              enum platform p, const struct buf *form,
-                              struct tokens *t, bool *relogin,
-                              struct buf *err)
+/* POST form to url (a token endpoint), or GET url when form is NULL
+ * (Instagram Login's graph.instagram.com token calls), and parse the
+ * tokens. */
+static enum err token_call(struct net_client *nc, enum platform p,
+                           const char *url, const struct buf *form,
+                           struct tokens *t, bool *relogin, struct buf *err)
 {
-    struct net_req req = {.method = NET_POST,
-                          .url = pcfg(o, p)->token_url,
-                          .body = buf_cstr(form),
-                          .body_len = form->len,
+    struct net_req req = {.method = form ? NET_POST : NET_GET,
+                          .url = url,
+                          .body = form ? buf_cstr(form) : NULL,
+                          .body_len = form ? form->len : 0,
                           .content_type = "application/x-www-form-urlencoded"};
     struct net_resp r;
     enum err rc;
@@ -366,12 +461,29 @@ static enum err form_client(const struct oauth *o, enum platform p,
     return rc;
 }
 
+/* When a refresh token t brings ends (TIME_NONE: none, or none known; a
+ * response without a refresh token keeps the stored one's end). */
+static int64_t refresh_end(const struct oauth *o, enum platform p,
+                           const struct tokens *t, int64_t now)
+{
+    const struct token_rules *r = &token_rules[p];
+
+    if (t->refresh == NULL)
+        return TIME_NONE;
+    if (t->refresh_expires_in >= 0)
+        return now + t->refresh_expires_in;
+    if (o->cfg->google_testing && r->testing_refresh_life_s > 0)
+        return now + r->testing_refresh_life_s;
+    return r->refresh_life_s > 0 ? now + r->refresh_life_s : TIME_NONE;
+}
+
 /* Seal and store what t says, with status ok. A response without scopes
- * keeps the stored ones, or on a first consent records the configured. */
+ * keeps the stored ones, or on a first consent records the configured.
+ * login: the connection's flavour (NULL keeps the stored one). */
 static enum err save_tokens(struct oauth *o, struct store *st,
                             enum platform p, const char *account,
-                            const struct tokens *t, bool first,
-                            struct buf *err)
+                            const char *login, const struct tokens *t,
+                            bool first, struct buf *err)
 {
     struct buf at, rt;
     int64_t now = time_now();
@@ -382,7 +494,11 @@ static enum err save_tokens(struct oauth *o, struct store *st,
                                              : TIME_NONE,
                            .scopes = (char *)t->scope,
                            .status = CRED_OK,
-                           .updated_at = now};
+                           .updated_at = now,
+                           .issued_at = now,
+                           .refresh_expires_at =
+                               refresh_end(o, p, t, now),
+                           .login = (char *)login};
     enum err rc;
 
     buf_init(&at, 4 * OAUTH_MAX_TOKEN);
@@ -397,7 +513,7 @@ static enum err save_tokens(struct oauth *o, struct store *st,
     c.access_sealed = at.data;
     c.refresh_sealed = t->refresh != NULL ? rt.data : NULL;
     if (c.scopes == NULL && first)
-        c.scopes = pcfg(o, p)->scopes;
+        c.scopes = ig_login(login) ? o->cfg->ig_scopes : pcfg(o, p)->scopes;
     rc = store_cred_put(st, &c, err);
 out:
     buf_free(&at);
@@ -407,16 +523,57 @@ out:
 
 /* ---- finishing a consent ------------------------------------------------ */
 
-/* Meta: swap the short-lived user token for a long-lived one. t is
- * replaced by the new answer. */
+/* Instagram Login: GET <ig_graph_base><path>?grant_type=grant&... with
+ * token (ig_exchange_token also takes the client secret). */
+static enum err ig_token_get(struct oauth *o, struct net_client *nc,
+                             const char *path, const char *grant,
+                             const char *token, struct tokens *t,
+                             bool *relogin, struct buf *err)
+{
+    struct buf url;
+    enum err rc;
+
+    buf_init(&url, NET_MAX_URL);
+    rc = buf_printf(&url, "%s%s", o->cfg->ig_graph_base, path);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(&url, "grant_type", grant);
+    if (rc == ERR_OK && strcmp(grant, "ig_exchange_token") == 0)
+        rc = net_url_add_param(&url, "client_secret",
+                               pcfg(o, PLATFORM_INSTAGRAM)->client_secret);
+    if (rc == ERR_OK)
+        rc = net_url_add_param(&url, "access_token", token);
+    if (rc != ERR_OK)
+        buf_setf(err, "instagram token URL too long");
+    else
+        rc = token_call(nc, PLATFORM_INSTAGRAM, buf_cstr(&url), NULL, t,
+                        relogin, err);
+    secret_buf_wipe(&url);
+    buf_free(&url);
+    return rc;
+}
+
+/* Meta: swap the short-lived user token for a long-lived one
+ * (fb_exchange_token, or ig_exchange_token with Instagram Login). t is
+ * replaced by the new answer; Instagram Login's user id is kept. */
 static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
-                                struct tokens *t, struct buf *err)
+                                const char *login, struct tokens *t,
+                                struct buf *err)
 {
     struct tokens longer;
     struct buf form;
     bool relogin;
     enum err rc;
 
+    if (ig_login(login)) {
+        rc = ig_token_get(o, nc, "/access_token", "ig_exchange_token",
+                          t->access, &longer, &relogin, err);
+        if (rc == ERR_OK) {
+            memcpy(longer.user_id, t->user_id, sizeof(t->user_id));
+            tokens_free(t);
+            *t = longer;
+        }
+        return rc;
+    }
     buf_init(&form, 16384);
     rc = net_form_add(&form, "grant_type", "fb_exchange_token");
     if (rc == ERR_OK)
@@ -424,8 +581,9 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
     if (rc == ERR_OK)
         rc = net_form_add(&form, "fb_exchange_token", t->access);
     if (rc == ERR_OK)
-        rc = token_request(o, nc, PLATFORM_INSTAGRAM, &form, &longer,
-                           &relogin, err);
+        rc = token_call(nc, PLATFORM_INSTAGRAM,
+                        pcfg(o, PLATFORM_INSTAGRAM)->token_url, &form,
+                        &longer, &relogin, err);
     if (rc == ERR_OK) {
         tokens_free(t);
         *t = longer;
@@ -435,9 +593,9 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
 }
 
 static enum err exchange_code(struct oauth *o, struct net_client *nc,
-                              enum platform p, const char *code,
-                              const char *verifier, struct tokens *t,
-                              struct buf *err)
+                              enum platform p, const char *login,
+                              const char *code, const char *verifier,
+                              struct tokens *t, struct buf *err)
 {
     struct buf form;
     bool relogin;
@@ -445,7 +603,9 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
 
     buf_init(&form, 16384);
     rc = form_client(o, p, &form);
-    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM) /* Graph takes none */
+    /* Facebook Login's Graph exchange takes no grant_type;
+     * api.instagram.com wants it */
+    if (rc == ERR_OK && (p != PLATFORM_INSTAGRAM || ig_login(login)))
         rc = net_form_add(&form, "grant_type", "authorization_code");
     if (rc == ERR_OK)
         rc = net_form_add(&form, "code", code);
@@ -456,7 +616,9 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
     if (rc == ERR_TOOBIG)
         buf_setf(err, "authorization code too long");
     if (rc == ERR_OK)
-        rc = token_request(o, nc, p, &form, t, &relogin, err);
+        rc = token_call(nc, p, ig_login(login) ? o->cfg->ig_token_url
+                                               : pcfg(o, p)->token_url,
+                        &form, t, &relogin, err);
     secret_buf_wipe(&form);
     return rc;
 }
@@ -484,24 +646,25 @@ enum err oauth_finish(struct oauth *o, struct store *st,
     if (rc == ERR_OK)
         rc = secret_open(o->key, s.verifier_sealed, &verifier, err);
     if (rc == ERR_OK)
-        rc = exchange_code(o, nc, s.platform, code, buf_cstr(&verifier), &t,
-                           err);
+        rc = exchange_code(o, nc, s.platform, s.login, code,
+                           buf_cstr(&verifier), &t, err);
     if (rc == ERR_OK && s.platform == PLATFORM_INSTAGRAM)
-        rc = meta_long_lived(o, nc, &t, err);
+        rc = meta_long_lived(o, nc, s.login, &t, err);
     if (rc != ERR_OK)
         goto out;
-    account = s.account != NULL  ? s.account
-              : t.open_id != NULL ? t.open_id
-                                  : OAUTH_DEFAULT_ACCOUNT;
+    account = s.account != NULL    ? s.account
+              : t.open_id != NULL  ? t.open_id
+              : t.user_id[0] != 0 ? t.user_id
+                                   : OAUTH_DEFAULT_ACCOUNT;
     buf_reset(account_out);
     rc = buf_puts(account_out, account);
     if (rc == ERR_OK)
-        rc = save_tokens(o, st, s.platform, account, &t, true, err);
+        rc = save_tokens(o, st, s.platform, account, s.login, &t, true, err);
     if (rc == ERR_OK && p_out != NULL)
         *p_out = s.platform;
     if (rc == ERR_OK)
-        LOG_INFO("connected %s account %s", platform_name(s.platform),
-                 account);
+        LOG_INFO("connected %s account %s%s", platform_name(s.platform),
+                 account, ig_login(s.login) ? " (Instagram Login)" : "");
 out:
     tokens_free(&t);
     secret_buf_wipe(&verifier);
@@ -544,10 +707,14 @@ static enum err refresh(struct oauth *o, struct store *st,
         if (rc == ERR_OK)
             rc = net_form_add(&form, "refresh_token", buf_cstr(&old));
     }
+    if (rc == ERR_OK && ig_login(c->login))
+        rc = ig_token_get(o, nc, "/refresh_access_token", "ig_refresh_token",
+                          buf_cstr(&old), t, &relogin, err);
+    else if (rc == ERR_OK)
+        rc = token_call(nc, p, pcfg(o, p)->token_url, &form, t, &relogin,
+                        err);
     if (rc == ERR_OK)
-        rc = token_request(o, nc, p, &form, t, &relogin, err);
-    if (rc == ERR_OK)
-        rc = save_tokens(o, st, p, c->account, t, false, err);
+        rc = save_tokens(o, st, p, c->account, NULL, t, false, err);
     if (rc != ERR_OK && relogin) {
         struct buf why;
         buf_init(&why, 512);
@@ -637,4 +804,123 @@ enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
                                      struct buf *err)
 {
     return access_token(o, st, nc, p, account, rejected, out, err);
+}
+
+/* ---- renewal on its own schedule ----------------------------------------- */
+
+enum oauth_renew oauth_renew_need(const struct config *cfg,
+                                  const struct store_cred *c, int64_t now)
+{
+    const struct token_rules *r = &token_rules[c->platform];
+
+    if (!r->renews_access || c->status != CRED_OK ||
+        c->expires_at == TIME_NONE)
+        return OAUTH_RENEW_NOT_DUE;
+    if (c->expires_at <= now)
+        return OAUTH_RENEW_EXPIRED;
+    if (c->expires_at - now >= cfg->renew_before_days * DAY_S)
+        return OAUTH_RENEW_NOT_DUE;
+    if (c->issued_at != TIME_NONE && now - c->issued_at < r->min_age_s)
+        return OAUTH_RENEW_TOO_YOUNG;
+    return OAUTH_RENEW_DUE;
+}
+
+int64_t oauth_login_deadline(const struct store_cred *c)
+{
+    if (c->status != CRED_OK)
+        return TIME_NONE;
+    return token_rules[c->platform].renews_access ? c->expires_at
+                                                  : c->refresh_expires_at;
+}
+
+int64_t oauth_days_left(int64_t end, int64_t now)
+{
+    return end > now ? (end - now) / DAY_S : 0;
+}
+
+/* The long-lived token of c ended unrenewed: mark it needs_relogin. */
+static enum err renew_expired(struct store *st, const struct store_cred *c,
+                              struct buf *err)
+{
+    struct buf why, when;
+    enum err rc;
+
+    buf_init(&why, 512);
+    buf_init(&when, 64);
+    if (time_format_iso8601(c->expires_at, &when) != ERR_OK)
+        buf_setf(&when, "%lld", (long long)c->expires_at);
+    buf_setf(&why, "the long-lived token expired at %s and can no longer be "
+             "renewed", buf_cstr(&when));
+    rc = store_cred_set_status(st, c->platform, c->account,
+                               CRED_NEEDS_RELOGIN, buf_cstr(&why),
+                               time_now(), err);
+    LOG_WARN("%s account %s: %s: a new login is needed",
+             platform_name(c->platform), c->account, buf_cstr(&why));
+    if (rc == ERR_OK) {
+        buf_setf(err, "%s account %s needs a new login (%s): run 'mediadash "
+                 "connect %s --account %s'", platform_name(c->platform),
+                 c->account, buf_cstr(&why), platform_name(c->platform),
+                 c->account);
+        rc = ERR_INVALID;
+    }
+    buf_free(&why);
+    buf_free(&when);
+    return rc;
+}
+
+/* A renewal of c that failed for now (err says why): remember it for the
+ * Sources page and the banner, and log when the login ends. */
+static void renew_failed(struct store *st, const struct store_cred *c,
+                         int64_t now, struct buf *err)
+{
+    struct buf ignored;
+    int64_t days = (c->expires_at - now) / DAY_S;
+
+    buf_init(&ignored, 256);
+    if (store_cred_set_renew_error(st, c->platform, c->account,
+                                   buf_cstr(err), &ignored) != ERR_OK)
+        LOG_WARN("could not record the failed renewal: %s",
+                 buf_cstr(&ignored));
+    LOG_WARN("renewing the %s token of account %s failed (%s); the login "
+             "expires in %lld day%s unless a later renewal works",
+             platform_name(c->platform), c->account, buf_cstr(err),
+             (long long)days, days == 1 ? "" : "s");
+    buf_free(&ignored);
+}
+
+enum err oauth_renew_if_due(struct oauth *o, struct store *st,
+                            struct net_client *nc, enum platform p,
+                            const char *account, int64_t now, bool *renewed,
+                            struct buf *err)
+{
+    struct store_cred c = {0};
+    struct tokens t = {0};
+    size_t f = flight_enter(o, p, account);
+    enum oauth_renew need;
+    enum err rc;
+
+    *renewed = false;
+    rc = store_cred_get(st, p, account, &c, err);
+    need = rc == ERR_OK ? oauth_renew_need(o->cfg, &c, now)
+                        : OAUTH_RENEW_NOT_DUE;
+    if (need == OAUTH_RENEW_EXPIRED)
+        rc = renew_expired(st, &c, err);
+    if (need != OAUTH_RENEW_DUE)
+        goto out;
+    rc = need_client(o, p, true, err);
+    if (rc == ERR_OK)
+        rc = refresh(o, st, nc, &c, &t, err);
+    if (rc == ERR_OK) {
+        *renewed = true;
+        LOG_INFO("renewed the %s token of account %s ahead of its end "
+                 "(now valid %lld s)", platform_name(p), account,
+                 (long long)t.expires_in);
+    } else if (rc != ERR_INVALID && rc != ERR_DB) {
+        renew_failed(st, &c, now, err);
+    }
+out:
+    flight_leave(o, f);
+    tokens_free(&t);
+    store_cred_free(&c);
+    return rc;
 }

@@ -49,6 +49,19 @@ void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
                      const char *account, struct buf *url,
                      struct buf *state_out, struct buf *err) WARN_UNUSED;
+/* The same with the connection's login flavour: for Instagram
+ * OAUTH_LOGIN_FACEBOOK (Facebook Login: graph.facebook.com, a Page linked
+ * to the account) or OAUTH_LOGIN_INSTAGRAM (Instagram API with Instagram
+ * Login: instagram.ig_auth_url, the code exchanged at ig_token_url, then
+ * ig_exchange_token and ig_refresh_token at ig_graph_base, which the
+ * collector then calls); NULL: instagram.login. Ignored elsewhere.
+ * ERR_INVALID (err says so) for another value. */
+#define OAUTH_LOGIN_FACEBOOK "facebook"
+#define OAUTH_LOGIN_INSTAGRAM "instagram"
+enum err oauth_begin_login(struct oauth *o, struct store *st, enum platform p,
+                           const char *account, const char *login,
+                           struct buf *url, struct buf *state_out,
+                           struct buf *err) WARN_UNUSED;
 
 /* Finish a consent (the CLI's loopback listener, --code, and later the
  * dashboard's /oauth/callback call this): take the state (single use; it
@@ -86,5 +99,41 @@ enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
                                      const char *account,
                                      const char *rejected, struct buf *out,
                                      struct buf *err) WARN_UNUSED;
+
+/* ---- renewal on a schedule of its own ------------------------------------
+ * Per platform (token_rules in oauth.c): Instagram/Facebook long-lived
+ * access tokens (about 60 days, no refresh token) are renewed once fewer
+ * than cfg->renew_before_days days are left and the token is at least
+ * 24 hours old, whatever the collection rounds' timing; once expired they
+ * cannot be renewed (needs_relogin). YouTube and TikTok access tokens are
+ * refreshed when used; their refresh tokens' ends are watched (TikTok:
+ * 365 days or refresh_expires_in; Google apps in testing status, with
+ * oauth.google_testing: 7 days). */
+enum oauth_renew {
+    OAUTH_RENEW_NOT_DUE,   /* nothing to do now */
+    OAUTH_RENEW_TOO_YOUNG, /* in the window but too young to renew */
+    OAUTH_RENEW_DUE,       /* renew now */
+    OAUTH_RENEW_EXPIRED,   /* ended unrenewed: a new login is needed */
+};
+enum oauth_renew oauth_renew_need(const struct config *cfg,
+                                  const struct store_cred *c, int64_t now);
+
+/* When the login of c ends unless renewed (Meta: the access token's end;
+ * elsewhere the refresh token's), TIME_NONE when none is known or the
+ * credential already needs a new login. */
+int64_t oauth_login_deadline(const struct store_cred *c);
+/* Whole days from now until end (rounded down; 0 once passed). */
+int64_t oauth_days_left(int64_t end, int64_t now);
+#define OAUTH_WARN_DAYS 7 /* a login ending sooner is announced */
+
+/* Renew (p, account) when oauth_renew_need says so at now (*renewed then
+ * true). An expired long-lived token is marked needs_relogin (ERR_INVALID,
+ * no request made). A renewal that fails for now (ERR_UPSTREAM, ERR_IO,
+ * ...) is recorded as the credential's renew_error and logged with the
+ * days left; the token stays usable. ERR_OK when nothing was due. */
+enum err oauth_renew_if_due(struct oauth *o, struct store *st,
+                            struct net_client *nc, enum platform p,
+                            const char *account, int64_t now, bool *renewed,
+                            struct buf *err) WARN_UNUSED;
 
 #endif

@@ -161,18 +161,41 @@ static bool is_auth_error(const struct fetch *f, const struct net_resp *r,
     return strcmp(ue->reason, "access_token_invalid") == 0;
 }
 
+/* Graph's throttle codes: application (4), user (17), page (32), a
+ * method's own limit (613) and the business-use-case limits (80000 to
+ * 80099; 80002 is Instagram's). */
+bool fetch_graph_throttled(long code)
+{
+    return code == 4 || code == 17 || code == 32 || code == 613 ||
+           (code >= 80000 && code <= 80099);
+}
+
+/* When a throttled Graph account may call again: now plus the longest
+ * estimated_time_to_regain_access (minutes) of the usage headers, else
+ * what the HTTP layer said (Retry-After), else 0 (the collector's
+ * backoff). */
+static int64_t graph_retry_at(const struct fetch *f, const struct net_resp *r)
+{
+    int64_t s = fetch_graph_regain_s(
+        net_resp_header(r, NET_HDR_X_APP_USAGE),
+        net_resp_header(r, NET_HDR_X_BUSINESS_USE_CASE_USAGE));
+
+    return s > 0 ? f->observed_at + s : r->retry_at;
+}
+
 /* Decide the job status of a failed call. */
 static void classify(struct fetch *f, const struct net_resp *r,
                      const struct upstream_error *ue)
 {
-    long c = ue->code;
+    bool graph = f->platform == PLATFORM_INSTAGRAM;
 
     f->status = JOB_FAILED;
-    if (r->fail == NET_FAIL_RATE_LIMITED || r->status == 429 ||
-        strcmp(ue->reason, "rate_limit_exceeded") == 0 ||
-        strcmp(ue->reason, "rateLimitExceeded") == 0 ||
-        (f->platform == PLATFORM_INSTAGRAM &&
-         (c == 4 || c == 17 || c == 32 || c == 613))) {
+    if (graph && fetch_graph_throttled(ue->code)) {
+        f->status = JOB_RATE_LIMITED;
+        f->retry_at = graph_retry_at(f, r);
+    } else if (r->fail == NET_FAIL_RATE_LIMITED || r->status == 429 ||
+               strcmp(ue->reason, "rate_limit_exceeded") == 0 ||
+               strcmp(ue->reason, "rateLimitExceeded") == 0) {
         f->status = JOB_RATE_LIMITED;
         f->retry_at = r->retry_at;
     } else if (f->platform == PLATFORM_YOUTUBE && r->status == 403 &&
@@ -357,4 +380,43 @@ int fetch_graph_usage(const char *app_usage, const char *buc_usage)
 {
     int a = usage_max(app_usage), b = usage_max(buc_usage);
     return a > b ? a : b;
+}
+
+/* The largest estimated_time_to_regain_access (minutes) in one usage
+ * header: X-App-Usage is one object, X-Business-Use-Case-Usage maps
+ * business ids to arrays of objects. -1: none. */
+static int64_t regain_max(const char *text)
+{
+    json_t *root, *arr, *o;
+    const char *k;
+    size_t i;
+    int64_t best = -1;
+
+    if (text == NULL || *text == '\0')
+        return -1;
+    root = json_loads(text, 0, NULL);
+    if (json_is_object(root) &&
+        json_object_get(root, "estimated_time_to_regain_access") != NULL) {
+        json_t *v = json_object_get(root, "estimated_time_to_regain_access");
+        if (json_is_integer(v))
+            best = (int64_t)json_integer_value(v);
+    } else if (json_is_object(root)) {
+        json_object_foreach(root, k, arr) {
+            json_array_foreach(arr, i, o) {
+                json_t *v =
+                    json_object_get(o, "estimated_time_to_regain_access");
+                if (json_is_integer(v) && json_integer_value(v) > best)
+                    best = (int64_t)json_integer_value(v);
+            }
+        }
+    }
+    json_decref(root);
+    return best >= 0 && best <= FETCH_REGAIN_MAX_MIN ? best : -1;
+}
+
+int64_t fetch_graph_regain_s(const char *app_usage, const char *buc_usage)
+{
+    int64_t a = regain_max(app_usage), b = regain_max(buc_usage);
+    int64_t m = a > b ? a : b;
+    return m > 0 ? m * 60 : m;
 }

@@ -24,6 +24,7 @@
 #define FETCH_MAX_PAGES 1000   /* per listing: a loop guard */
 #define FETCH_IG_KINDS 8       /* media types remembered */
 #define FETCH_USAGE_HIGH 80    /* Graph usage percentage that backs off */
+#define FETCH_REGAIN_MAX_MIN (7 * 24 * 60) /* longer waits are not believed */
 
 /* YouTube Data API quota costs (units per call). Analytics reports are
  * counted by their own API, not here. */
@@ -63,6 +64,9 @@ struct fetch {
     struct fetch_ig_memory *ig; /* Instagram, or NULL */
     enum platform platform;
     const char *account;        /* the credential's account */
+    /* the API base URL when the credential's login flavour has its own
+     * (Instagram Login: instagram.ig_graph_base), or NULL: api_base */
+    const char *api_base;
     int64_t observed_at;        /* the round's fetch time */
     bool want_account;
     /* want_content: list the uploads/media to discover new items; the
@@ -134,5 +138,13 @@ enum err fetch_url(struct fetch *f, const char *base, const char *path,
  * X-Business-Use-Case-Usage: call_count, total_cputime, total_time), or
  * -1 when none can be read. Exposed for tests. */
 int fetch_graph_usage(const char *app_usage, const char *buc_usage);
+/* Seconds until a throttled Graph app or business may call again: the
+ * longest estimated_time_to_regain_access (minutes, at most
+ * FETCH_REGAIN_MAX_MIN) of the two usage headers times 60; 0 when they
+ * say 0, -1 when neither says. Exposed for tests. */
+int64_t fetch_graph_regain_s(const char *app_usage, const char *buc_usage);
+/* Whether Graph error code c is a throttle: 4, 17, 32, 613 and the
+ * business-use-case codes 80000-80099 (80002: Instagram). */
+bool fetch_graph_throttled(long c);
 
 #endif

@@ -1,11 +1,13 @@
-/* Instagram client (Graph API v21.0): the IG user's fields, its media
- * pages (cursor paging, limit 25) and the insights of the media not
- * tracked yet and of the due ones (f->due). A metric a
- * media type does not support (Graph error 100, "metric[i] must be one
- * of ...") is dropped for that type, remembered in f->ig, and the call
- * repeated without it. When X-App-Usage or X-Business-Use-Case-Usage
- * reach FETCH_USAGE_HIGH percent, the remaining insight calls of the
- * round are skipped. See fetch.h. */
+/* Instagram client (Graph API v21.0, graph.facebook.com or, for
+ * Instagram Login connections, f->api_base = graph.instagram.com): the IG
+ * user's fields, its media pages (cursor paging, limit 25) and the
+ * insights of the media not tracked yet and of the due ones (f->due). A
+ * metric a media kind does not support (Graph error 100 in any of its
+ * wordings, see refused_index) is dropped for that kind, remembered in
+ * f->ig, and the call repeated without it; a refusal naming no metric
+ * loses that media's insights only. When X-App-Usage or
+ * X-Business-Use-Case-Usage reach FETCH_USAGE_HIGH percent, the remaining
+ * insight calls of the round are skipped. See fetch.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +31,15 @@ static enum err ig_get(struct fetch *f, const char *path,
                        const char *const *params, const char *format,
                        struct net_resp *resp)
 {
+    const char *base = f->api_base != NULL
+                           ? f->api_base
+                           : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
     struct buf url;
     enum err rc;
     int pct;
 
     buf_init(&url, NET_MAX_URL);
-    rc = fetch_url(f, f->cfg->plat[PLATFORM_INSTAGRAM].api_base, path, &url);
+    rc = fetch_url(f, base, path, &url);
     for (size_t i = 0; params[i] != NULL && rc == ERR_OK; i += 2)
         rc = net_url_add_param(&url, params[i], params[i + 1]);
     if (rc == ERR_OK)
@@ -93,18 +98,55 @@ static unsigned *ig_dropped(struct fetch *f, const char *kind,
     return &m->dropped[m->n++];
 }
 
-/* The index i of "metric[i]" in a Graph error 100 message, or -1. */
-static int refused_index(const char *msg)
+/* Whether metric name m occurs in msg as a word of its own (not inside
+ * "total_interactions" when m is "interactions", say). */
+static bool names_metric(const char *msg, const char *m)
+{
+    size_t n = strlen(m);
+
+    for (const char *p = strstr(msg, m); p != NULL; p = strstr(p + 1, m)) {
+        char before = p == msg ? ' ' : p[-1], after = p[n];
+        bool word_before = before == '_' || (before >= 'a' && before <= 'z');
+        bool word_after = after == '_' || (after >= 'a' && after <= 'z');
+        if (!word_before && !word_after)
+            return true;
+    }
+    return false;
+}
+
+/* Which asked metric (index into asked[0..n)) a Graph error 100 message
+ * refuses, or -1 when it names none. The documented wordings:
+ *   "(#100) metric[i] must be one of the following values: ..." (an
+ *       unknown name; the list that follows names the others)
+ *   "(#100) The Media Insights API does not support the views metric for
+ *       this media product type."
+ *   "(#100) The metric shares is not supported for this media type" */
+static int refused_index(const char *msg, const int *asked, int n)
 {
     const char *p = strstr(msg, "metric[");
     char *end;
     long v;
 
-    if (p == NULL)
+    if (p != NULL) {
+        v = strtol(p + 7, &end, 10);
+        return end != p + 7 && *end == ']' && v >= 0 && v < n ? (int)v : -1;
+    }
+    if (strstr(msg, "not support") == NULL)
         return -1;
-    v = strtol(p + 7, &end, 10);
-    return end != p + 7 && *end == ']' && v >= 0 && v < FETCH_IG_NMETRICS ? (int)v
-                                                                     : -1;
+    for (int i = 0; i < n; i++)
+        if (names_metric(msg, fetch_ig_metrics[asked[i]]))
+            return i;
+    return -1;
+}
+
+/* A refused insights call that names no metric ("(#10) Not enough
+ * viewers", an error 100 about this media): only this media's insights
+ * are lost; the round goes on. */
+static bool media_only_refusal(const struct fetch *f,
+                               const struct net_resp *resp)
+{
+    return f->status == JOB_FAILED && resp->status >= 400 &&
+           resp->status < 500 && resp->status != 401 && resp->status != 404;
 }
 
 /* Insights of one media, dropping refused metrics (at most all of them). */
@@ -135,18 +177,24 @@ static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
         buf_reset(&path);
         buf_catf(&path, IG_VERSION "%s/insights", id);
         rc = ig_get(f, buf_cstr(&path), params, "instagram.insights", &resp);
-        idx = rc == ERR_UPSTREAM && resp.status == 400 && f->status == JOB_FAILED
-                  ? refused_index(buf_cstr(&f->err))
-                  : -1;
-        if (idx < 0 || idx >= n)
+        if (rc != ERR_UPSTREAM || !media_only_refusal(f, &resp))
             break;
-        *dropped |= 1u << asked[idx];
-        buf_catf(&f->note, "%sinsight metric %s dropped for %s (Graph "
-                           "error 100)",
-                 f->note.len ? "; " : "", fetch_ig_metrics[asked[idx]], kind);
+        idx = refused_index(buf_cstr(&f->err), asked, n);
+        if (idx >= 0) {
+            *dropped |= 1u << asked[idx];
+            buf_catf(&f->note, "%sinsight metric %s dropped for %s (Graph "
+                               "error 100)",
+                     f->note.len ? "; " : "", fetch_ig_metrics[asked[idx]],
+                     kind);
+        } else {
+            buf_catf(&f->note, "%sno insights for media %s (%s)",
+                     f->note.len ? "; " : "", id, buf_cstr(&f->err));
+        }
         f->status = JOB_OK;
         buf_reset(&f->err);
         rc = ERR_OK;
+        if (idx < 0)
+            break;
     }
     net_resp_free(&resp);
     buf_free(&list);

@@ -273,6 +273,15 @@ void store_cred_free(struct store_cred *c)
     FREE_AND_NULL(c->refresh_sealed);
     FREE_AND_NULL(c->scopes);
     FREE_AND_NULL(c->last_error);
+    FREE_AND_NULL(c->renew_error);
+    FREE_AND_NULL(c->login);
+}
+
+enum err store_cred_set_renew_error(struct store *st, enum platform p,
+                                    const char *account, const char *why,
+                                    struct buf *err)
+{
+    return st->ops->cred_set_renew_error(st, p, account, why, err);
 }
 
 enum err store_cred_put(struct store *st, const struct store_cred *c,
@@ -308,6 +317,7 @@ void store_oauth_state_free(struct store_oauth_state *s)
         return;
     FREE_AND_NULL(s->account);
     FREE_AND_NULL(s->verifier_sealed);
+    FREE_AND_NULL(s->login);
 }
 
 enum err store_oauth_state_put(struct store *st, const char *state,

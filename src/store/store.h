@@ -381,6 +381,11 @@ struct store_cred {
     enum cred_status status;
     char *last_error;     /* owned; NULL: none */
     int64_t updated_at;
+    int64_t issued_at;          /* access token issued; TIME_NONE: unknown */
+    int64_t refresh_expires_at; /* refresh token's end; TIME_NONE: none */
+    char *renew_error;    /* owned; why the last renewal failed, or NULL */
+    char *login;          /* owned; "instagram": Instagram Login; NULL or
+                             "" or "facebook": the platform's default */
 };
 void store_cred_free(struct store_cred *c); /* frees the members */
 
@@ -400,6 +405,11 @@ enum err store_cred_set_status(struct store *st, enum platform p,
                                const char *account, enum cred_status s,
                                const char *last_error, int64_t now,
                                struct buf *err) WARN_UNUSED;
+/* Record why renewing a still valid token failed (why NULL: clear it).
+ * store_cred_put clears it too. ERR_NOTFOUND when there is none. */
+enum err store_cred_set_renew_error(struct store *st, enum platform p,
+                                    const char *account, const char *why,
+                                    struct buf *err) WARN_UNUSED;
 /* Called per credential, ordered by platform and account; borrowed for
  * the call. A non-OK return stops the walk and is returned. */
 typedef enum err (*store_cred_fn)(void *ud, const struct store_cred *c);
@@ -412,6 +422,7 @@ struct store_oauth_state {
     char *account;         /* owned; NULL: not chosen yet */
     char *verifier_sealed; /* owned */
     int64_t expires_at;
+    char *login;           /* owned; as store_cred.login; NULL: "" */
 };
 void store_oauth_state_free(struct store_oauth_state *s);
 /* Record state (strings borrowed), dropping expired ones. */

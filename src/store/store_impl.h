@@ -85,6 +85,9 @@ struct store_ops {
                                 struct buf *err);
     enum err (*cred_list)(struct store *st, store_cred_fn fn, void *ud,
                           struct buf *err);
+    enum err (*cred_set_renew_error)(struct store *st, enum platform p,
+                                     const char *account, const char *why,
+                                     struct buf *err);
     enum err (*oauth_state_put)(struct store *st, const char *state,
                                 const struct store_oauth_state *s,
                                 int64_t now, struct buf *err);

@@ -1255,6 +1255,7 @@ static const struct store_ops sqlite_ops = {
     .cred_get = sq_cred_get,
     .cred_set_status = sq_cred_set_status,
     .cred_list = sq_cred_list,
+    .cred_set_renew_error = sq_cred_set_renew_error,
     .oauth_state_put = sq_oauth_state_put,
     .oauth_state_take = sq_oauth_state_take,
     .job_get = sq_job_get,

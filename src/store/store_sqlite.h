@@ -290,6 +290,9 @@ enum err sq_cred_set_status(struct store *st, enum platform p,
                             const char *account, enum cred_status s,
                             const char *last_error, int64_t now,
                             struct buf *err);
+enum err sq_cred_set_renew_error(struct store *st, enum platform p,
+                                 const char *account, const char *why,
+                                 struct buf *err);
 enum err sq_cred_list(struct store *st, store_cred_fn fn, void *ud,
                       struct buf *err);
 enum err sq_oauth_state_put(struct store *st, const char *state,

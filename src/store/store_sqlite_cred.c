@@ -10,20 +10,28 @@
 
 #define S sqlite_store_of
 
-/* A NULL refresh token keeps the stored one (coalesce). */
+/* A NULL refresh token keeps the stored one (coalesce), and then its
+ * known end too; a put clears the renewal error. */
 #define SQL_CRED_PUT                                                          \
     "INSERT INTO credential(platform, account, access_token, refresh_token, " \
-    "expires_at, scopes, status, last_error, updated_at) VALUES (?1, ?2, ?3, "\
-    "?4, ?5, coalesce(?6, ''), ?7, ?8, ?9) ON CONFLICT(platform, account) DO "\
+    "expires_at, scopes, status, last_error, updated_at, issued_at, "        \
+    "refresh_expires_at, login) VALUES (?1, ?2, ?3, ?4, ?5, "                 \
+    "coalesce(?6, ''), ?7, ?8, ?9, ?10, ?11, coalesce(?12, '')) "            \
+    "ON CONFLICT(platform, account) DO "                                      \
     "UPDATE SET access_token = excluded.access_token, refresh_token = "      \
     "coalesce(excluded.refresh_token, credential.refresh_token), "           \
     "expires_at = excluded.expires_at, scopes = CASE WHEN ?6 IS NULL THEN "   \
     "credential.scopes ELSE excluded.scopes END, status = excluded.status, "  \
-    "last_error = excluded.last_error, updated_at = excluded.updated_at"
+    "last_error = excluded.last_error, updated_at = excluded.updated_at, "    \
+    "issued_at = excluded.issued_at, refresh_expires_at = CASE WHEN ?4 IS "   \
+    "NULL AND ?11 IS NULL THEN credential.refresh_expires_at ELSE "           \
+    "excluded.refresh_expires_at END, renew_error = NULL, login = "          \
+    "coalesce(?12, credential.login)"
 
 #define SQL_CRED_COLS                                                         \
     "SELECT platform, account, access_token, refresh_token, expires_at, "     \
-    "scopes, status, last_error, updated_at FROM credential "
+    "scopes, status, last_error, updated_at, issued_at, "                     \
+    "refresh_expires_at, renew_error, login FROM credential "
 
 #define SQL_CRED_GET SQL_CRED_COLS "WHERE platform = ?1 AND account = ?2"
 #define SQL_CRED_LIST SQL_CRED_COLS "ORDER BY platform, account"
@@ -32,13 +40,17 @@
     "UPDATE credential SET status = ?3, last_error = ?4, updated_at = ?5 "    \
     "WHERE platform = ?1 AND account = ?2"
 
+#define SQL_CRED_RENEW_ERROR                                                  \
+    "UPDATE credential SET renew_error = ?3 WHERE platform = ?1 AND "         \
+    "account = ?2"
+
 #define SQL_STATE_PURGE "DELETE FROM oauth_state WHERE expires_at <= ?1"
 #define SQL_STATE_PUT                                                         \
     "INSERT INTO oauth_state(state, platform, account, verifier, "            \
-    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+    "expires_at, login) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''))"
 #define SQL_STATE_TAKE                                                        \
     "DELETE FROM oauth_state WHERE state = ?1 AND expires_at > ?2 "           \
-    "RETURNING platform, account, verifier, expires_at"
+    "RETURNING platform, account, verifier, expires_at, login"
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -49,6 +61,20 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static const char *status_text(enum cred_status s)
 {
     return cred_status_name(s);
+}
+
+/* A time or NULL for TIME_NONE. */
+static int bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+    return t == TIME_NONE ? sqlite3_bind_null(st, i)
+                          : sqlite3_bind_int64(st, i, t);
+}
+
+static int64_t col_time(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL
+               ? TIME_NONE
+               : sqlite3_column_int64(st, i);
 }
 
 enum err sq_cred_put(struct store *base, const struct store_cred *c,
@@ -72,6 +98,9 @@ enum err sq_cred_put(struct store *base, const struct store_cred *c,
                           SQLITE_STATIC) != SQLITE_OK ||
         sqlite_bind_text_or_null(st, 8, c->last_error) != SQLITE_OK ||
         sqlite3_bind_int64(st, 9, c->updated_at) != SQLITE_OK ||
+        bind_time(st, 10, c->issued_at) != SQLITE_OK ||
+        bind_time(st, 11, c->refresh_expires_at) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 12, c->login) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
         sqlite_fail(s, err, "storing a credential");
         goto out;
@@ -102,6 +131,10 @@ static enum err row_to_cred(sqlite3_stmt *st, struct store_cred *out)
                                                      : CRED_OK;
     out->last_error = col_dup(st, 7);
     out->updated_at = sqlite3_column_int64(st, 8);
+    out->issued_at = col_time(st, 9);
+    out->refresh_expires_at = col_time(st, 10);
+    out->renew_error = col_dup(st, 11);
+    out->login = col_dup(st, 12);
     return out->account != NULL ? ERR_OK : ERR_DB;
 }
 
@@ -170,6 +203,30 @@ out:
     return rc;
 }
 
+enum err sq_cred_set_renew_error(struct store *base, enum platform p,
+                                 const char *account, const char *why,
+                                 struct buf *err)
+{
+    struct sqlite_store *s = S(base);
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_DB;
+
+    if (sqlite3_prepare_v2(s->db, SQL_CRED_RENEW_ERROR, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 3, why) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE) {
+        sqlite_fail(s, err, "updating a credential");
+        goto out;
+    }
+    rc = sqlite3_changes(s->db) == 1 ? ERR_OK : ERR_NOTFOUND;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 enum err sq_cred_list(struct store *base, store_cred_fn fn, void *ud,
                       struct buf *err)
 {
@@ -218,6 +275,7 @@ enum err sq_oauth_state_put(struct store *base, const char *state,
         sqlite3_bind_text(st, 4, os->verifier_sealed, -1, SQLITE_STATIC) !=
             SQLITE_OK ||
         sqlite3_bind_int64(st, 5, os->expires_at) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 6, os->login) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
         sqlite_fail(s, err, "storing an authorization state");
         goto out;
@@ -264,6 +322,7 @@ enum err sq_oauth_state_take(struct store *base, const char *state,
     out->account = col_dup(st, 1);
     out->verifier_sealed = col_dup(st, 2);
     out->expires_at = sqlite3_column_int64(st, 3);
+    out->login = col_dup(st, 4);
     /* finish the statement so the DELETE commits */
     rc = sqlite3_step(st) == SQLITE_DONE ? ERR_OK
                                          : sqlite_fail(s, err, "taking an "

@@ -14,6 +14,7 @@ import { contentSteps } from './content.mjs';
 import { presentationChecks } from './present.mjs';
 import { sourcesTruth } from './sources_truth.mjs';
 import { ownedSteps } from './owned.mjs';
+import { igraphSteps } from './igraph.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -844,6 +845,7 @@ async function run(context) {
     await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
     await sourcesTruth({ page, context, step, check, poll, shot, idle, watch, BASE, SHOTS, STEP_MS, join });
     await ownedSteps({ page, context, step, check, poll, shot, watch, BASE, DATA, STEP_MS });
+    await igraphSteps({ page, context, step, check, poll, shot, BASE, STEP_MS });
     await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 

@@ -141,6 +141,13 @@ now = int(time.time())
 c.execute("INSERT INTO credential(platform, account, scopes, status, last_error, updated_at) "
           "VALUES ('youtube', 'UCe2eRelogin', '', 'needs_relogin', "
           "'invalid_grant: Token has been expired or revoked.', ?)", (now,))
+# An Instagram login whose renewal failed 5 days (and an hour) before its
+# end, and a metric Graph refused for reels (issue 12, tests/e2e/igraph.mjs).
+c.execute("INSERT INTO credential(platform, account, scopes, status, expires_at, issued_at, "
+          "renew_error, updated_at) VALUES ('instagram', '17841400000000099', '', 'ok', ?, ?, "
+          "'instagram token endpoint: HTTP 500', ?)", (now + 5 * 86400 + 3600, now - 55 * 86400, now))
+c.execute("INSERT INTO ig_dropped_metric(account, kind, metric, dropped_at) "
+          "VALUES ('17841400000000099', 'REELS/VIDEO', 'views', ?)", (now,))
 c.commit()
 PY
 

@@ -19,9 +19,19 @@ Test controls (see README.md, "Fake platform server"):
                   {"reset": true}            clear faults, stats, codes
                   {"oauth_codes": {CODE: {...}}}  add authorization codes
                   {"access_tokens": [...]}   accept these bearer tokens
+                  {"now": EPOCH_S}           the clock long-lived tokens
+                                             age by (null: the real one):
+                                             expired ones are refused (190),
+                                             Instagram Login ones under
+                                             24 h old too
                   {"graph_headers": {"X-App-Usage": "{...}"}}  sent with
                                              every Graph answer ({} stops)
                   {"supported_metrics": [...]}  IG media insight metrics
+                  {"media_refusals": [{"type": "VIDEO", "metric": "views",
+                   "wording": "product"|"media"|"none"}]}  a media whose
+                                             media_type or media_product_type
+                                             is "type" refuses the metric
+                                             (the real wordings; [] stops)
                   {"instagram_publish": {...}}, {"tiktok_publish": {...}}
                                              publishing (see that section)
                   {"yt_complete_delay": {"p": P, "seconds": S}}  answer a
@@ -58,6 +68,10 @@ MAX_REQUEST_BODY = 1 << 20
 YT_UPLOAD_PATH = "/upload/youtube/v3/videos"
 YT_UPLOAD_MAX = 64 << 20  # bytes of one fake upload
 GRAPH_VERSION_PREFIX = "/v"  # /v21.0/...
+# Instagram API with Instagram Login: tests point instagram.ig_graph_base
+# and ig_token_url under this prefix, so the stats show which flavour a
+# call used; the same routes answer it.
+IG_LOGIN_PREFIX = "/ig/"
 
 GRAPH_ERRORS = {
     4: ("(#4) Application request limit reached", None),
@@ -67,6 +81,31 @@ GRAPH_ERRORS = {
     190: ("Error validating access token: Session has expired on "
           "Tuesday, 24-Nov-26 10:00:00 PST.", 463),
     100: ("(#100) Invalid parameter", None),
+    10: ("(#10) Not enough viewers for the media to show insights", None),
+    80002: ("(#80002) There have been too many calls to this Instagram "
+            "account. Wait a bit and try again. For more info, please refer "
+            "to https://developers.facebook.com/docs/graph-api/overview/"
+            "rate-limiting.", None),
+}
+# Graph's throttle codes (application, user, page, method, and the
+# business-use-case range 80000-80099; 80002 is Instagram's).
+GRAPH_THROTTLES = (4, 17, 32, 613)
+
+
+def graph_throttle(code):
+    return code in GRAPH_THROTTLES or 80000 <= code <= 80099
+
+
+# The wordings Graph refuses an insight metric with: "unknown" for a name
+# it does not know at all (metric[i] ...), "product" and "media" for a
+# metric the media's product/media type does not support, "none" for a
+# refusal that names no metric.
+REFUSAL_WORDINGS = {
+    "product": (100, "(#100) The Media Insights API does not support the "
+                "%s metric for this media product type."),
+    "media": (100, "(#100) The metric %s is not supported for this media "
+              "type"),
+    "none": (10, "(#10) Not enough viewers for the media to show insights"),
 }
 
 TIKTOK_ERRORS = {
@@ -104,9 +143,33 @@ class State:
         self.token_delay = 0.0  # seconds before a token endpoint answers
         self.graph_headers = {}  # e.g. X-App-Usage on every Graph answer
         self.hidden = set()  # content ids "deleted" on the platform
+        self.now = None  # the clock (epoch s) tokens age by; None: real
+        self.issued = {}  # long-lived token -> (issued at, lifetime s)
         self.published = {}  # "platform:marker" -> publishes that went out
         self.pub = PubState()  # Instagram/TikTok publishing (see below)
         self.yt_upload_reset()
+
+    def clock(self):
+        return self.now if self.now is not None else int(time.time())
+
+    def long_lived(self, old):
+        """Why long-lived token old cannot be renewed now, or None. Meta
+        renews only unexpired tokens; tokens never issued here (a test's
+        access_tokens) have no known age."""
+        if old not in self.tokens:
+            return "unknown"
+        at, ttl = self.issued.get(old, (None, None))
+        if at is not None and self.clock() >= at + ttl:
+            return "expired"
+        if at is not None and self.clock() - at < 86400:
+            return "young"
+        return None
+
+    def issue_long_lived(self):
+        tok = "fake-at-" + secrets.token_urlsafe(16)
+        self.tokens.add(tok)
+        self.issued[tok] = (self.clock(), self.expires_in)
+        return tok
 
     def count(self, method, path, query, headers, body):
         with self.lock:
@@ -715,6 +778,11 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
                 st.token_delay = min(float(req["token_delay"]), 10.0)
             if "graph_headers" in req:
                 st.graph_headers = dict(req["graph_headers"])
+            if "now" in req:
+                st.now = None if req["now"] is None else int(req["now"])
+            if "media_refusals" in req:
+                st.data.setdefault("instagram", {})["media_refusals"] = \
+                    list(req["media_refusals"])
             if "supported_metrics" in req:
                 st.data.setdefault("instagram", {})["supported_metrics"] = \
                     list(req["supported_metrics"])
@@ -776,8 +844,9 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
                                "The request cannot be completed because "
                                "you have exceeded your <a href=\"/youtube"
                                "/v3/getting-started#quota\">quota</a>.")
-        elif kind == "graph_error":
-            self.error_graph(int(f.get("code", 4)), f.get("status"))
+        elif kind == "graph_error":  # "headers": e.g. the usage headers
+            self.error_graph(int(f.get("code", 4)), f.get("status"),
+                             extra=f.get("headers"))
         elif kind == "tiktok_error":
             self.error_tiktok(f.get("code", "rate_limit_exceeded"))
         else:
@@ -852,16 +921,16 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             "errors": [{"message": message, "domain": domain,
                         "reason": reason}]}})
 
-    def error_graph(self, code, status=None, message=None):
+    def error_graph(self, code, status=None, message=None, extra=None):
         msg, sub = GRAPH_ERRORS.get(code, ("(#%d) Error" % code, None))
         err = {"message": message or msg, "type": "OAuthException",
                "code": code, "fbtrace_id": "AfakeplatTrace" + secrets.token_hex(4)}
         if sub is not None:
             err["error_subcode"] = sub
-        if code in (4, 17, 32, 613):
+        if graph_throttle(code):
             err["is_transient"] = True
-        status = int(status or (403 if code in (4, 17, 32, 613) else 400))
-        self.send_json(status, {"error": err})
+        status = int(status or (403 if graph_throttle(code) else 400))
+        self.send_json(status, {"error": err}, extra)
 
     def error_tiktok(self, code, message=None):
         status, msg = TIKTOK_ERRORS.get(code, (400, "error"))
@@ -880,6 +949,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             return tok is not None and tok in st.tokens
 
     def route(self, method, path, q, body):
+        if path.startswith(IG_LOGIN_PREFIX):  # as graph.instagram.com and
+            path = path[len(IG_LOGIN_PREFIX) - 1:]  # api.instagram.com
         if path.startswith(GRAPH_VERSION_PREFIX) and path.endswith(
                 "/oauth/access_token"):  # Graph: /v21.0/oauth/access_token
             path = "/oauth/access_token"
@@ -1248,6 +1319,13 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
                 return self.error_graph(100, 400, (
                     "(#100) metric[%d] must be one of the following values: "
                     "%s" % (i, ", ".join(supported))))
+        m = next(x for x in ig.get("media", []) if x["id"] == mid)
+        kinds = (m.get("media_type"), m.get("media_product_type") or "FEED")
+        for r in ig.get("media_refusals", []):
+            if r.get("type") in kinds and r.get("metric") in metrics:
+                code, text = REFUSAL_WORDINGS[r.get("wording", "product")]
+                return self.error_graph(code, 400, text.replace(
+                    "%s", r["metric"]))
         have = {o["name"]: o for o in ig.get("insights", {}).get(mid, [])}
         self.send_json(200, {"data": [have[m] for m in metrics if m in have]})
 
@@ -1324,6 +1402,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         delay = self.server.state.token_delay
         if delay > 0:
             self.server.stopping.wait(delay)
+        if style == "meta" and grant == "authorization_code":
+            style = "instagram"  # api.instagram.com takes a grant_type
         if style == "meta" and grant is None and "code" in form:
             grant = "authorization_code"  # Graph's code exchange has none
         if style == "meta" and grant == "fb_exchange_token":
@@ -1347,16 +1427,20 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         st = self.server.state
         old = form.get("fb_exchange_token", "")
         with st.lock:
-            ok = old in st.tokens
-        if not ok:
+            why = st.long_lived(old)
+        if why == "expired":
+            return self.error_graph(190, 400, "Error validating access "
+                                    "token: Session has expired on Sunday, "
+                                    "06-Dec-26 01:00:00 PST. The current "
+                                    "time is Monday, 07-Dec-26 01:00:00 PST.")
+        if why == "unknown":
             return self.error_graph(190, 400, "Error validating access "
                                     "token: The session has been "
                                     "invalidated because the user changed "
                                     "their password or Facebook has changed "
                                     "the session for security reasons.")
-        access = "fake-at-" + secrets.token_urlsafe(16)
         with st.lock:
-            st.tokens.add(access)
+            access = st.issue_long_lived()
             ttl = st.expires_in
         self.send_json(200, {"access_token": access, "token_type": "bearer",
                              "expires_in": ttl})
@@ -1364,7 +1448,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
     def ig_long_lived(self, path, q):
         """Instagram API with Instagram Login: ig_exchange_token (short to
         long-lived, needs client_secret) and ig_refresh_token (a valid
-        long-lived token for a fresh one)."""
+        long-lived token at least 24 hours old for a fresh one)."""
         st = self.server.state
         grant = q.get("grant_type")
         want = "ig_exchange_token" if path == "/access_token" \
@@ -1378,13 +1462,16 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
                 return self.error_graph(101, 400, "Error validating client "
                                         "secret.")
         with st.lock:
-            ok = q.get("access_token", "") in st.tokens
-        if not ok:
+            why = st.long_lived(q.get("access_token", ""))
+        if why == "young" and want == "ig_refresh_token":
+            return self.error_graph(100, 400, "(#100) The access token "
+                                    "cannot be refreshed before it is 24 "
+                                    "hours old")
+        if why in ("unknown", "expired"):
             return self.error_graph(190, 400, "Invalid OAuth access token - "
                                     "Cannot parse access token")
-        access = "fake-at-" + secrets.token_urlsafe(16)
         with st.lock:
-            st.tokens.add(access)
+            access = st.issue_long_lived()
             ttl = st.expires_in
         self.send_json(200, {"access_token": access, "token_type": "bearer",
                              "expires_in": ttl})
@@ -1430,7 +1517,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             refresh = "fake-rt-" + secrets.token_urlsafe(16)
         with st.lock:
             st.tokens.add(access)
-            if style != "meta":
+            if style not in ("meta", "instagram"):
                 st.refresh[refresh] = client
             ttl = st.expires_in
         if style == "google":
@@ -1442,6 +1529,13 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         elif style == "meta":  # short-lived; no refresh token at Meta
             out = {"access_token": access, "token_type": "bearer",
                    "expires_in": min(ttl, 5183)}
+        elif style == "instagram":  # Instagram Login: short-lived, 1 h
+            out = {"data": [{
+                "access_token": access,
+                "user_id": st.data.get("instagram", {}).get("user", {}).get(
+                    "id", ""),
+                "permissions": "instagram_business_basic,"
+                               "instagram_business_manage_insights"}]}
         else:
             out = {"access_token": access, "expires_in": ttl,
                    "open_id": st.data.get("tiktok", {}).get("user", {}).get(
@@ -1452,7 +1546,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
         self.send_json(200, out, {"Cache-Control": "no-store"})
 
     def oauth_error(self, style, status, code, desc):
-        if style == "meta":
+        if style in ("meta", "instagram"):
             err = {"message": desc, "type": "OAuthException", "code": 100,
                    "fbtrace_id": "AfakeplatTrace"}
             if code == "invalid_grant":
