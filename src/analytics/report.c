@@ -100,8 +100,6 @@ static enum err on_account(void *ud, const struct store_account_sum *a)
     size_t n = 0;
     enum err rc;
 
-    if (it->tracked) /* someone else's: never in the creator's totals */
-        return ERR_OK;
     rp->present = true;
     rp->accounts++;
     if (a->has_views) {
