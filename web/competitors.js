@@ -47,7 +47,7 @@ function row(a, onDone) {
 }
 
 function table(accounts, onDone) {
-  const head = ['Account', 'Role', 'Followers', 'Growth', 'Views gained', 'Content with views', 'Views per content', ''];
+  const head = ['Account', 'Role', 'Followers', 'Growth', 'Views gained', 'Content with views', 'Views per content', 'Change role'];
   return h('div', { class: 'table-wrap' },
     h('table', { class: 'data', id: 'competitors-table' },
       h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { class: i >= 2 && i <= 6 ? 'num' : '', scope: 'col', text: t })))),

@@ -73,7 +73,7 @@ function removeButton(im, onDone) {
 function importsTable(list, onDone) {
   return h('div', { class: 'table-wrap' },
     h('table', { class: 'data', id: 'imports-table' },
-      h('thead', {}, h('tr', {}, ['ID', 'File', 'Imported', 'Format', 'Items', 'Snapshots', 'Values', '']
+      h('thead', {}, h('tr', {}, ['ID', 'File', 'Imported', 'Format', 'Items', 'Snapshots', 'Values', 'Take back']
         .map((t, i) => h('th', { scope: 'col', class: i >= 4 && i <= 6 ? 'num' : '', text: t })))),
       h('tbody', {}, list.map((im) => h('tr', { 'data-id': String(im.id) },
         h('td', { class: 'num', text: String(im.id) }),

@@ -51,6 +51,7 @@ static enum err list_row(void *ud, const struct item *it)
     row[c++] = it->ext_id;
     if (acct) {
         row[c++] = it->handle;
+        row[c++] = it->tracked ? "tracked" : "own";
     } else if (it->published_at != TIME_NONE &&
                time_format_date(it->published_at, &cells[0]) == ERR_OK) {
         row[c++] = buf_cstr(&cells[0]);
@@ -71,14 +72,13 @@ static enum err list_row(void *ud, const struct item *it)
 
 static int list_items(struct cli *cli, const struct item_query *q, bool json)
 {
-    static const char *const acct_h[] = {"PLATFORM", "ID",    "HANDLE",
+    static const char *const acct_h[] = {"PLATFORM",  "ID",    "HANDLE", "ROLE",
                                          "FOLLOWERS", "VIEWS", "TITLE"};
-    static const bool acct_r[] = {false, false, false, true, true, false};
-    static const char *const cont_h[] = {"PLATFORM", "ID",       "PUBLISHED",
-                                         "VIEWS",    "LIKES",    "COMMENTS",
-                                         "TITLE"};
-    static const bool cont_r[] = {false, false, false, true,
+    static const bool acct_r[] = {false, false, false, false,
                                   true,  true,  false};
+    static const char *const cont_h[] = {
+        "PLATFORM", "ID", "PUBLISHED", "VIEWS", "LIKES", "COMMENTS", "TITLE"};
+    static const bool cont_r[] = {false, false, false, true, true, true, false};
     struct list_run run = {.json = json, .type = q->type};
     struct store *st = cli_open_store(cli);
     struct buf err;
@@ -91,7 +91,7 @@ static int list_items(struct cli *cli, const struct item_query *q, bool json)
     buf_init(&run.out, (size_t)1 << 30);
     jw_init(&run.w, &run.out);
     if (q->type == ITEM_ACCOUNT)
-        run.t = table_create(6, acct_h, acct_r);
+        run.t = table_create(7, acct_h, acct_r);
     else
         run.t = table_create(7, cont_h, cont_r);
     jw_array_begin(&run.w);
@@ -106,8 +106,7 @@ static int list_items(struct cli *cli, const struct item_query *q, bool json)
             exit_code = EXIT_FAIL;
     } else {
         int64_t total = 0;
-        table_print(run.t, stdout, q->type == ITEM_ACCOUNT ? 5 : 6,
-                    cli_term_width());
+        table_print(run.t, stdout, 6, cli_term_width());
         if (q->limit > 0 && store_count_items(st, q, &total) == ERR_OK &&
             total > q->offset + q->limit)
             fprintf(stderr, "(%lld of %lld shown; --limit 0 for all)\n",
@@ -127,13 +126,15 @@ int cmd_accounts(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    struct item_query q = {.type = ITEM_ACCOUNT, .platform = -1,
-                           .sort = SORT_TITLE, .ascending = true};
+    struct item_query q = {.type = ITEM_ACCOUNT,
+                           .platform = -1,
+                           .sort = SORT_TITLE,
+                           .ascending = true};
     bool json = false;
     int c;
 
-    if (argc > 1 && (strcmp(argv[1], "set") == 0 ||
-                     strcmp(argv[1], "remove") == 0))
+    if (argc > 1 &&
+        (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "remove") == 0))
         return cmd_accounts_change(cli, argc, argv);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'p' && cli_platform("--platform", optarg, &q.platform))
@@ -170,8 +171,7 @@ static bool parse_sort(const char *s, struct item_query *q)
         q->sort = SORT_METRIC;
         q->sort_metric = s;
     } else {
-        cli_error("--sort: \"%s\" is not published, title or a metric name",
-                  s);
+        cli_error("--sort: \"%s\" is not published, title or a metric name", s);
         return false;
     }
     return true;
@@ -189,8 +189,10 @@ int cmd_content(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
-                           .sort = SORT_PUBLISHED, .limit = DEFAULT_LIMIT};
+    struct item_query q = {.type = ITEM_CONTENT,
+                           .platform = -1,
+                           .sort = SORT_PUBLISHED,
+                           .limit = DEFAULT_LIMIT};
     bool json = false, ok = true;
     int c;
 
@@ -233,7 +235,7 @@ int cmd_content(struct cli *cli, int argc, char **argv)
 static size_t metric_columns(const struct item *it, const char ***out)
 {
     static const char *const canon[] = {
-        M_VIEWS, M_LIKES, M_COMMENTS, M_SHARES, M_SAVES,
+        M_VIEWS,     M_LIKES, M_COMMENTS,    M_SHARES,      M_SAVES,
         M_FOLLOWERS, M_REACH, M_IMPRESSIONS, M_WATCH_TIME_S};
     const char **names = NULL;
     size_t n = 0, cap = 0, ncanon = 0;

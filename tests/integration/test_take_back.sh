@@ -2,8 +2,8 @@
 # the real binary, real SQLite files and real HTTP:
 # - the demo (own), a foreign channels.list (Google's sample) and an Oura
 #   file: the owned totals of `report --json` are unchanged, the foreign
-#   channel is listed as tracked, the Oura file is refused (or, before
-#   the parsers work is merged, stores no snapshot and can be taken back);
+#   channel is listed as tracked, the Oura file is refused and stores
+#   nothing (no import row);
 # - `imports remove` of the foreign import restores `export snapshots`
 #   byte for byte; the audit line shows who, when and what;
 # - `accounts set --role` moves an account between own and tracked (the
@@ -42,18 +42,11 @@ check "  Google's channels are tracked" jcheck "$TMP/out" \
 check "  the demo's stay own" jcheck "$TMP/out" 'sum(a["role"] == "own" for a in d) == 3'
 
 # ---- the Oura file ---------------------------------------------------------
-"$BIN" --db "$DB" import "$OURA" >"$TMP/out" 2>"$TMP/err"
-oura=$?
-if [ $oura -ne 0 ]; then
-  check "the Oura file is refused" contains "$TMP/err" "error"
-else
-  # Before the parsers branch: it was taken for instagram.media and
-  # stored items without snapshots. Then it must be possible to take it back.
-  echo "NOTE: the Oura file was accepted (strict recognition not merged yet)" >&2
-  "$BIN" --db "$DB" imports --json >"$TMP/imp.json"
-  oid=$(field "$TMP/imp.json" 'd["imports"][0]["id"]')
-  check "  and taken back" run 0 "$BIN" --db "$DB" imports remove "$oid" --yes
-fi
+"$BIN" --db "$DB" imports --json >"$TMP/imp0.json"
+check "the Oura file is refused" run 1 "$BIN" --db "$DB" import "$OURA"
+check "  as not a platform response" contains "$TMP/err" "not a recognised platform API response"
+"$BIN" --db "$DB" imports --json >"$TMP/imp1.json"
+check "  and nothing recorded" same_file "$TMP/imp0.json" "$TMP/imp1.json"
 check "report after the Oura file" run 0 "$BIN" --db "$DB" report "${R[@]}" --json
 check "  owned totals unchanged" same_file "$TMP/rep0.json" "$TMP/out"
 
