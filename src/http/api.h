@@ -20,4 +20,8 @@ void api_heatmap(struct http_request *req, struct http_response *res);
 /* api_import.c: POST /api/v1/import, the body is one document. */
 void api_import(struct http_request *req, struct http_response *res);
 
+/* api_settings.c: GET /api/v1/settings, POST /api/v1/settings/zone. */
+void api_settings(struct http_request *req, struct http_response *res);
+void api_settings_zone(struct http_request *req, struct http_response *res);
+
 #endif

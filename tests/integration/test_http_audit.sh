@@ -69,7 +69,7 @@ GET_API=(/api/v1/accounts /api/v1/content "/api/v1/content?sort=views" /api/v1/i
   /api/v1/items/youtube/Ab3dEf5hIj0/days /api/v1/report /api/v1/gains /api/v1/top /api/v1/engagement
   /api/v1/heatmap /api/v1/session /api/v1/posts /api/v1/posts/1 /api/v1/publishers
   "/api/v1/schedule/resolve?at=2030-01-01%2010:00&zone=UTC" /api/v1/sources
-  /api/v1/items/youtube/nope /api/v1/content?limit=0)
+  /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/settings)
 for p in "${GET_API[@]}"; do
   check "GET $p without a session: 401" req GET "$p" 401
   check "GET $p: 401 is JSON" json 'd["error"]["status"] == 401'
@@ -77,7 +77,7 @@ for p in "${GET_API[@]}"; do
 done
 # POSTs from our own page (right Origin) but without a session.
 for p in /api/v1/import /api/v1/posts /api/v1/posts/1/cancel /api/v1/media /api/v1/sources/collect \
-  /api/v1/connections/youtube /api/v1/logout; do
+  /api/v1/connections/youtube /api/v1/logout /api/v1/settings/zone; do
   check "POST $p without a session: 401" req POST "$p" 401 -H "Origin: $URL" -H 'Content-Type: application/json' --data-binary '{}'
   check "POST $p: 401 is JSON" json 'd["error"]["status"] == 401'
 done
@@ -157,6 +157,9 @@ check "import with a wrong X-CSRF-Token: 403" req POST "/api/v1/import?name=x.js
 check "import, no Origin or Referer: 403" req POST "/api/v1/import?name=x.json" 403 -b "$COOKIES" -H "X-CSRF-Token: $CSRF" "${IMPORT[@]}"
 check "a cross-site form post: 403" req POST "/api/v1/posts" 403 -b "$COOKIES" -H "Origin: http://evil.example" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'title=x'
 check "collect now, cross-site: 403" req POST /api/v1/sources/collect 403 -b "$COOKIES" -H "Origin: $URL" -H "Sec-Fetch-Site: cross-site" -H "X-CSRF-Token: $CSRF"
+ZONE=(-H 'Content-Type: application/json' --data-binary '{"zone":"Asia/Tokyo"}')
+check "zone from a foreign Origin: 403" req POST /api/v1/settings/zone 403 -b "$COOKIES" -H "Origin: http://evil.example" -H "X-CSRF-Token: $CSRF" "${ZONE[@]}"
+check "zone without X-CSRF-Token: 403" req POST /api/v1/settings/zone 403 -b "$COOKIES" -H "Origin: $URL" "${ZONE[@]}"
 check "logout from a foreign Origin: 403" req POST /api/v1/logout 403 -b "$COOKIES" -H "Origin: http://evil.example" -H "X-CSRF-Token: $CSRF"
 dump >"$TMP/after-forged"
 check "no forged POST changed the stored data" same_file "$TMP/before" "$TMP/after-forged"
