@@ -231,3 +231,15 @@ bool typical_of(const struct typical *t, int64_t item_id,
     *out = r;
     return true;
 }
+
+double typical_median(const struct typical *t, enum platform p,
+                      int32_t age, size_t *n)
+{
+    const struct curve *c = &t->c[p];
+
+    *n = 0;
+    if (age < 0 || age >= c->nages)
+        return 0;
+    return median_without(c->v + c->off[age],
+                          c->off[age + 1] - c->off[age], false, 0, n);
+}

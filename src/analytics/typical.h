@@ -32,4 +32,10 @@ void typical_free(struct typical *t); /* NULL: no-op */
 bool typical_of(const struct typical *t, int64_t item_id,
                 struct report_typical *out);
 
+/* The typical views of platform p's owned content at age days: the median
+ * over every owned item that old (none left out); *n how many (0: the
+ * result is 0). */
+double typical_median(const struct typical *t, enum platform p,
+                      int32_t age, size_t *n);
+
 #endif
