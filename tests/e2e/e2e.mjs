@@ -12,6 +12,7 @@ import { join, dirname } from 'node:path';
 import { overviewRange } from './overview_range.mjs';
 import { contentSteps } from './content.mjs';
 import { presentationChecks } from './present.mjs';
+import { content2Steps } from './content2.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -842,6 +843,8 @@ async function run(context) {
     await contentSteps({ page, context, step, check, poll, idle, shot, watch, drawnChart, xAxis, BASE, STEP_MS });
     await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
+
+    await content2Steps({ page, context, step, check, poll, shot, BASE });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
