@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/jsonw.h"
 
 struct titem {
     int64_t id;
@@ -242,4 +243,22 @@ double typical_median(const struct typical *t, enum platform p,
         return 0;
     return median_without(c->v + c->off[age],
                           c->off[age + 1] - c->off[age], false, 0, n);
+}
+
+void typical_json(struct jw *w, bool has, const struct report_typical *t)
+{
+    jw_key(w, "vs_typical");
+    if (!has) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_kv_i64(w, "age_days", t->age_days);
+    jw_kv_i64(w, "views", t->views);
+    jw_kv_i64(w, "n", (int64_t)t->n);
+    jw_key(w, "median");
+    t->n > 0 ? jw_real(w, t->median) : jw_null(w);
+    jw_key(w, "ratio");
+    t->has_ratio ? jw_real(w, t->ratio) : jw_null(w);
+    jw_object_end(w);
 }

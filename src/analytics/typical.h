@@ -38,4 +38,10 @@ bool typical_of(const struct typical *t, int64_t item_id,
 double typical_median(const struct typical *t, enum platform p,
                       int32_t age, size_t *n);
 
+struct jw;
+/* "vs_typical": {"age_days", "views", "n", "median", "ratio"} as a member
+ * of the open object (median null when n is 0, ratio without has_ratio),
+ * or null when has is false. */
+void typical_json(struct jw *w, bool has, const struct report_typical *t);
+
 #endif

@@ -16,8 +16,6 @@
 
 #define API_MAX_LIMIT 500
 
-static void json_vs_typical(struct jw *w, bool has,
-                            const struct report_typical *t);
 
 static void api_health(struct http_request *req, struct http_response *res)
 {
@@ -143,7 +141,7 @@ static void content_json(struct jw *w, const struct item *it,
         metrics_json(w, &snap->metrics);
     else
         jw_null(w);
-    json_vs_typical(w, *has, rt);
+    typical_json(w, *has, rt);
     jw_object_end(w);
 }
 
@@ -321,28 +319,6 @@ static bool arg_history(struct http_request *req, struct http_response *res,
     return api_arg_int(req, res, "limit", 1, API_HISTORY_MAX, &q->limit);
 }
 
-/* "vs_typical": the item's views at its age against the median of the
- * creator's other items of its platform at that age (report_vs_typical);
- * null when it has no publication time or views. */
-static void json_vs_typical(struct jw *w, bool has,
-                            const struct report_typical *t)
-{
-    jw_key(w, "vs_typical");
-    if (!has) {
-        jw_null(w);
-        return;
-    }
-    jw_object_begin(w);
-    jw_kv_i64(w, "age_days", t->age_days);
-    jw_kv_i64(w, "views", t->views);
-    jw_kv_i64(w, "n", (int64_t)t->n);
-    jw_key(w, "median");
-    t->n > 0 ? jw_real(w, t->median) : jw_null(w);
-    jw_key(w, "ratio");
-    t->has_ratio ? jw_real(w, t->ratio) : jw_null(w);
-    jw_object_end(w);
-}
-
 /* item_json_history plus whether older snapshots were left out. */
 static void json_history(struct jw *w, const struct item *it, bool truncated,
                          int64_t limit, bool has_typical,
@@ -353,7 +329,7 @@ static void json_history(struct jw *w, const struct item *it, bool truncated,
     jw_kv_str(w, "description", it->description);
     jw_kv_bool(w, "truncated", truncated);
     jw_kv_i64(w, "limit", limit);
-    json_vs_typical(w, has_typical, typical);
+    typical_json(w, has_typical, typical);
     item_json_snapshots(w, it);
     jw_object_end(w);
 }
