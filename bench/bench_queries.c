@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analytics/report.h"
+#include "analytics/typical.h"
 #include "core/timeutil.h"
 #include "analytics/analytics.h"
 #include "demo/demo.h"
@@ -88,6 +89,7 @@ struct q {
     struct store *st;
     int32_t from, to;
     int64_t item_id;
+    struct typical *typ; /* built once, as serve keeps it per generation */
 };
 
 static enum err count_fn(void *ud, const struct item *it)
@@ -157,6 +159,58 @@ static void q_content(struct q *q)
     buf_init(&err, 1024);
     if (store_list_items(q->st, &iq, count_fn, &n, &err) != ERR_OK)
         fprintf(stderr, "content: %s\n", buf_cstr(&err));
+    buf_free(&err);
+}
+
+/* What a data generation change costs "vs typical": the typical curves
+ * rebuilt from one scan of item_day. */
+static void q_typical_build(struct q *q)
+{
+    struct typical *t = NULL;
+    if (typical_build(q->st, &t) != ERR_OK)
+        fprintf(stderr, "typical curves failed\n");
+    typical_free(t);
+}
+
+struct by_typ {
+    const struct typical *t;
+    double *key;
+    size_t n, cap;
+};
+
+static enum err typ_fn(void *ud, const struct item *it)
+{
+    struct by_typ *b = ud;
+    struct report_typical r;
+    b->key = realloc(b->key, (b->n + 1) * sizeof *b->key);
+    b->key[b->n++] = typical_of(b->t, it->id, &r) && r.has_ratio ? -r.ratio
+                                                                 : 1e300;
+    return ERR_OK;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* GET /api/v1/content?sort=vs_typical with the curves cached (the
+ * first call builds them): every content item listed with its latest
+ * metrics, its ratio looked up, all sorted; the page is the first 50. */
+static void q_content_typical(struct q *q)
+{
+    struct item_query iq = {.type = ITEM_CONTENT, .platform = -1,
+                            .sort = SORT_PUBLISHED};
+    struct by_typ b = {NULL, NULL, 0, 0};
+    struct buf err;
+    if (q->typ == NULL && typical_build(q->st, &q->typ) != ERR_OK)
+        return;
+    b.t = q->typ;
+    buf_init(&err, 1024);
+    if (store_list_items(q->st, &iq, typ_fn, &b, &err) != ERR_OK)
+        fprintf(stderr, "content: %s\n", buf_cstr(&err));
+    qsort(b.key, b.n, sizeof *b.key, cmp_key);
+    free(b.key);
     buf_free(&err);
 }
 
@@ -295,6 +349,7 @@ int main(int argc, char **argv)
     q.to = store_day_of(st, demo_start(g) + (hours - 1) * 3600) + 1;
     q.from = q.to - 28;
     q.item_id = 0;
+    q.typ = NULL;
     printf("queries over the last 28 days, %d runs each (%s):\n", runs, path);
     time_query("report (whole overview)", q_report, &q, runs);
     time_query("top 10 by views gained", q_top, &q, runs);
@@ -304,6 +359,9 @@ int main(int argc, char **argv)
     time_query("heatmap (all history)", q_heatmap, &q, runs);
     time_query("engagement (+ top 10 items)", q_engagement, &q, runs);
     time_query("item vs typical", q_vs_typical, &q, runs);
+    time_query("typical curves (build)", q_typical_build, &q, runs);
+    time_query("content by vs typical", q_content_typical, &q, runs);
+    typical_free(q.typ);
     getrusage(RUSAGE_SELF, &ru);
     printf("  peak RSS %ld KiB\n", ru.ru_maxrss);
     store_close(st);

@@ -8,7 +8,7 @@ import { api, qs } from './api.js';
 import { h, clear, num, emptyState, noDataHint, platformName, PLATFORMS } from './dom.js';
 import { errorBox } from './dom.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
-import { wall, addDays } from './schedule.js';
+import { wall, addDays, zoneSelect, browserZone } from './schedule.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const LEVELS = 8;
@@ -133,6 +133,49 @@ async function renderBody(body, range, platform, ctx) {
   }
 }
 
+// The rollup zone control: a zone select showing the current zone (GET
+// /api/v1/settings), a button offering the browser's zone when it differs,
+// and a status line. Choosing a zone POSTs /api/v1/settings/zone (the
+// server recomputes the rollups) and then calls redraw().
+function zoneControl(current, redraw) {
+  const sel = zoneSelect('best-zone', current);
+  if (sel.value !== current) {
+    sel.insertBefore(h('option', { value: current, text: current }), sel.firstChild);
+    sel.value = current;
+  }
+  const status = h('span', { id: 'best-zone-status', class: 'muted', role: 'status' });
+  const mine = browserZone();
+  const suggest = h('button', { type: 'button', id: 'best-zone-browser', class: 'button-quiet', text: 'Use ' + mine });
+  const sync = (z) => { suggest.hidden = z === mine; };
+  let busy = false;
+  const apply = async (z) => {
+    if (busy) return;
+    busy = true;
+    sel.disabled = true;
+    suggest.disabled = true;
+    status.textContent = 'Recomputing the days in ' + z + '…';
+    try {
+      const r = await api('/api/v1/settings/zone', { method: 'POST', contentType: 'application/json', body: JSON.stringify({ zone: z }) });
+      current = typeof r.zone === 'string' ? r.zone : z;
+      status.textContent = 'Days and hours are now in ' + current + ' (recomputed in ' + (typeof r.seconds === 'number' ? r.seconds.toFixed(1) : '?') + ' s).';
+      redraw();
+    } catch (e) {
+      status.textContent = 'Could not change the zone: ' + e.message;
+    } finally {
+      sel.value = current;
+      sync(current);
+      sel.disabled = false;
+      suggest.disabled = false;
+      busy = false;
+    }
+  };
+  sel.addEventListener('change', () => { if (sel.value !== current) apply(sel.value); });
+  suggest.addEventListener('click', () => apply(mine));
+  sync(current);
+  return h('div', { class: 'zone-control', id: 'best-zone-control' },
+    h('label', { for: 'best-zone', text: 'Days and hours in' }), sel, suggest, status);
+}
+
 function platformPicker(platform) {
   const sel = h('select', { id: 'best-platform', 'aria-label': 'Platform' },
     h('option', { value: '', text: 'All platforms' }),
@@ -146,8 +189,12 @@ export async function render(view, args, params, ctx) {
   const range = getRange('365');
   const platform = PLATFORMS.includes(params.get('platform')) ? params.get('platform') : '';
   const body = h('div', { id: 'best-time-body' }, h('p', { class: 'loading', text: 'Loading…' }));
+  const settings = await api('/api/v1/settings');
+  if (ctx.stale()) return;
   let seq = 0; // a newer range choice makes older answers stale
+  let shown = range;
   const reload = (r) => {
+    shown = r;
     const mine = ++seq;
     const rctx = { stale: () => ctx.stale() || mine !== seq };
     renderBody(body, r, platform, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
@@ -155,6 +202,7 @@ export async function render(view, args, params, ctx) {
   view.appendChild(h('section', { id: 'best-time' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Best time to publish' }),
       h('div', { class: 'toolbar' }, platformPicker(platform), rangePicker(range, reload))),
+    zoneControl(settings && typeof settings.zone === 'string' ? settings.zone : 'UTC', () => reload(shown)),
     body));
   await renderBody(body, range, platform, { stale: () => ctx.stale() || seq !== 0 });
 }

@@ -4,7 +4,7 @@
 
 import { api, qs } from './api.js';
 import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
-  thumb, safeUrl, str, emptyState, noDataHint } from './dom.js';
+  thumb, safeUrl, str, emptyState, noDataHint, LOCALE } from './dom.js';
 
 const PAGE = 25;
 const COLUMNS = [
@@ -14,6 +14,8 @@ const COLUMNS = [
   { key: 'views', label: 'Views', sort: 'views', num: true },
   { key: 'likes', label: 'Likes', sort: 'likes', num: true },
   { key: 'comments', label: 'Comments', sort: 'comments', num: true },
+  { key: 'vs_typical', label: 'vs typical', sort: 'vs_typical', num: true, cls: 'col-typical',
+    tip: 'Sort by views against the typical item of the same age (the median of your other items of that platform when they were that old); items without a comparison last' },
 ];
 const SORTS = COLUMNS.filter((c) => c.sort).map((c) => c.sort);
 
@@ -44,12 +46,34 @@ function headerCell(col, state) {
     dataset: { sort: col.sort },
     'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : 'none',
   }, h('button', { type: 'button', class: 'th-button',
-    title: 'Sort by ' + col.label.toLowerCase() +
-      (col.num ? ' (the total so far, as last collected; not a gain over a range)' : '') },
+    title: col.tip || ('Sort by ' + col.label.toLowerCase() +
+      (col.num ? ' (the total so far, as last collected; not a gain over a range)' : '')) },
   col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true',
     text: active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '' })));
   th.addEventListener('click', () => go({ ...state, sort: col.sort, order: next, offset: 0 }));
   return th;
+}
+
+const RATIO = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
+const RATIO_FULL = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 4 });
+
+// The "vs typical" cell: "2.3×", the comparison in full in its title.
+function typicalCell(vt) {
+  const ok = vt && typeof vt === 'object' && Number.isInteger(vt.age_days) && typeof vt.views === 'number';
+  const days = ok ? vt.age_days + ' day' + (vt.age_days === 1 ? '' : 's') + ' old' : '';
+  let text = '—';
+  let title = 'No comparison: no publication time or no views since publication';
+  if (ok && typeof vt.ratio === 'number' && isFinite(vt.ratio)) {
+    text = RATIO.format(vt.ratio) + '×';
+    title = RATIO_FULL.format(vt.ratio) + '× the typical: ' + fmtFull(vt.views) + ' views at ' + days +
+      ' against a median of ' + fmtFull(vt.median) + ' over ' + fmtFull(vt.n) + ' other item' + (vt.n === 1 ? '' : 's') + ' of its platform that old';
+  } else if (ok && vt.n > 0) {
+    title = 'No comparison: the other items were at 0 views at ' + days;
+  } else if (ok) {
+    title = 'No comparison: no other item of its platform is ' + days + ' yet (' + fmtFull(vt.views) + ' views)';
+  }
+  return h('td', { class: 'ratio col-typical', title,
+    dataset: { value: ok && typeof vt.ratio === 'number' ? String(vt.ratio) : '' }, text });
 }
 
 function row(it) {
@@ -69,7 +93,8 @@ function row(it) {
     h('td', { class: 'nowrap col-published', title: str(it.published_at) || null, text: fmtDay(it.published_at) }),
     // Every row in full, in the browser's locale; data-value is the number.
     ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num',
-      dataset: { value: typeof m[k] === 'number' ? String(m[k]) : '' }, text: fmtFull(m[k]) })));
+      dataset: { value: typeof m[k] === 'number' ? String(m[k]) : '' }, text: fmtFull(m[k]) })),
+    typicalCell(it.vs_typical));
 }
 
 function pager(state, total) {
@@ -124,7 +149,7 @@ export async function render(view, args, params, ctx) {
     return;
   }
   const table = h('table', { id: 'content-table', class: 'data' },
-    h('caption', { class: 'table-note', text: 'Views, likes and comments: each item\'s total so far, as last collected.' }),
+    h('caption', { class: 'table-note', text: 'Views, likes and comments: each item\'s total so far, as last collected. vs typical: its views against the median of your other items of its platform at the same age.' }),
     h('thead', {}, h('tr', {}, COLUMNS.map((col) => headerCell(col, state)))),
     h('tbody', {}, items.map(row)));
   body.appendChild(h('div', { class: 'table-wrap' }, table));

@@ -10,6 +10,7 @@
 #include "core/model_json.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "analytics/typical.h"
 
 #define DEFAULT_LIMIT 50
 
@@ -17,13 +18,72 @@
 static const char *const account_metrics[] = {M_FOLLOWERS, M_VIEWS};
 static const char *const content_metrics[] = {M_VIEWS, M_LIKES, M_COMMENTS};
 
+/* An item kept for --sort vs_typical: its JSON at apart[start, end) or
+ * its table cells, and its ratio (negated for descending order). */
+struct kept {
+    size_t seq, start, end;
+    bool has_ratio;
+    double key;
+    char *cells[8];
+};
+
 struct list_run {
     bool json;
     struct jw w;
     struct buf out;
     struct table *t;
     enum item_type type;
+    const struct typical *typ; /* content: vs typical, else NULL */
+    bool by_typical, ascending;
+    struct buf apart;
+    struct kept *kept;
+    size_t nkept, kept_cap;
 };
+
+/* The item's listing JSON (item_json_latest) plus, for content,
+ * "vs_typical". */
+static void item_json(struct list_run *run, struct jw *w,
+                      const struct item *it, bool has,
+                      const struct report_typical *rt)
+{
+    const struct snapshot *snap =
+        it->nsnaps > 0 ? it->snaps[it->nsnaps - 1] : NULL;
+
+    if (run->typ == NULL) {
+        item_json_latest(w, it);
+        return;
+    }
+    jw_object_begin(w);
+    item_json_fields(w, it);
+    jw_kv_time(w, "observed_at", snap ? snap->observed_at : TIME_NONE);
+    jw_key(w, "metrics");
+    if (snap)
+        metrics_json(w, &snap->metrics);
+    else
+        jw_null(w);
+    typical_json(w, has, rt);
+    jw_object_end(w);
+}
+
+/* A row's cells (n of them) kept apart, or added to the table. */
+static void add_row(struct list_run *run, const char *const *row, size_t n,
+                    bool has, const struct report_typical *rt)
+{
+    struct kept *k;
+
+    if (!run->by_typical) {
+        table_add(run->t, row);
+        return;
+    }
+    run->kept = xgrow(run->kept, &run->kept_cap, run->nkept + 1,
+                      sizeof *run->kept);
+    k = &run->kept[run->nkept];
+    *k = (struct kept){.seq = run->nkept, .has_ratio = has && rt->has_ratio};
+    k->key = run->ascending ? rt->ratio : -rt->ratio;
+    for (size_t i = 0; i < n; i++)
+        k->cells[i] = row[i] ? xstrdup(row[i]) : NULL;
+    run->nkept++;
+}
 
 static const struct snapshot *latest(const struct item *it)
 {
@@ -37,12 +97,24 @@ static enum err list_row(void *ud, const struct item *it)
     bool acct = run->type == ITEM_ACCOUNT;
     const char *const *names = acct ? account_metrics : content_metrics;
     size_t nm = acct ? 2 : 3;
+    struct report_typical rt = {0};
+    bool has = run->typ != NULL && typical_of(run->typ, it->id, &rt);
     struct buf cells[8];
     const char *row[8];
     size_t c = 0;
 
+    if (run->json && run->by_typical) {
+        struct jw w;
+        size_t start = run->apart.len;
+        jw_init(&w, &run->apart);
+        item_json(run, &w, it, has, &rt);
+        add_row(run, NULL, 0, has, &rt);
+        run->kept[run->nkept - 1].start = start;
+        run->kept[run->nkept - 1].end = run->apart.len;
+        return jw_status(&w);
+    }
     if (run->json) {
-        item_json_latest(&run->w, it);
+        item_json(run, &run->w, it, has, &rt);
         return run->w.status; /* sticky; the array is still open */
     }
     for (size_t i = 0; i < 8; i++)
@@ -63,23 +135,68 @@ static enum err list_row(void *ud, const struct item *it)
             fmt_metric(metrics_get(&snap->metrics, names[i]), &cells[1 + i]);
         row[c++] = buf_cstr(&cells[1 + i]);
     }
+    if (!acct) {
+        if (has && rt.has_ratio)
+            buf_setf(&cells[4], "%.1fx", rt.ratio);
+        row[c++] = buf_cstr(&cells[4]);
+    }
     row[c++] = it->title;
-    table_add(run->t, row);
+    add_row(run, row, c, has, &rt);
     for (size_t i = 0; i < 8; i++)
         buf_free(&cells[i]);
     return ERR_OK;
 }
 
-static int list_items(struct cli *cli, const struct item_query *q, bool json)
+static int cmp_kept(const void *a, const void *b)
 {
-    static const char *const acct_h[] = {"PLATFORM",  "ID",    "HANDLE", "ROLE",
-                                         "FOLLOWERS", "VIEWS", "TITLE"};
+    const struct kept *x = a, *y = b;
+    if (x->has_ratio != y->has_ratio)
+        return x->has_ratio ? -1 : 1;
+    if (x->has_ratio && x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* --sort vs_typical: the kept items by ratio (those without one last in
+ * both orders, in listing order), then the page [offset, offset + limit)
+ * into the table or the JSON array. */
+static void emit_kept(struct list_run *run, const struct item_query *q)
+{
+    size_t end = q->limit > 0 ? (size_t)(q->offset + q->limit) : run->nkept;
+
+    qsort(run->kept, run->nkept, sizeof *run->kept, cmp_kept);
+    for (size_t i = (size_t)q->offset; i < run->nkept && i < end; i++) {
+        const struct kept *k = &run->kept[i];
+        if (run->json)
+            jw_written(&run->w, buf_cstr(&run->apart) + k->start,
+                       k->end - k->start);
+        else
+            table_add(run->t, (const char *const *)k->cells);
+    }
+    for (size_t i = 0; i < run->nkept; i++)
+        for (size_t c = 0; c < 8; c++)
+            free(run->kept[i].cells[c]);
+    free(run->kept);
+}
+
+static int list_items(struct cli *cli, const struct item_query *q, bool json,
+                      bool by_typical)
+{
+    static const char *const acct_h[] = {"PLATFORM", "ID",        "HANDLE",
+                                         "ROLE",     "FOLLOWERS", "VIEWS",
+                                         "TITLE"};
     static const bool acct_r[] = {false, false, false, false,
                                   true,  true,  false};
-    static const char *const cont_h[] = {
-        "PLATFORM", "ID", "PUBLISHED", "VIEWS", "LIKES", "COMMENTS", "TITLE"};
-    static const bool cont_r[] = {false, false, false, true, true, true, false};
-    struct list_run run = {.json = json, .type = q->type};
+    static const char *const cont_h[] = {"PLATFORM", "ID",       "PUBLISHED",
+                                         "VIEWS",    "LIKES",    "COMMENTS",
+                                         "VS TYPICAL", "TITLE"};
+    static const bool cont_r[] = {false, false, false, true,
+                                  true,  true,  true,  false};
+    struct list_run run = {.json = json, .type = q->type,
+                           .by_typical = by_typical,
+                           .ascending = q->ascending};
+    struct typical *typ = NULL;
+    struct item_query all = *q;
     struct store *st = cli_open_store(cli);
     struct buf err;
     enum err rc;
@@ -89,13 +206,23 @@ static int list_items(struct cli *cli, const struct item_query *q, bool json)
         return EXIT_DB;
     buf_init(&err, 4096);
     buf_init(&run.out, (size_t)1 << 30);
+    buf_init(&run.apart, (size_t)1 << 30);
     jw_init(&run.w, &run.out);
     if (q->type == ITEM_ACCOUNT)
         run.t = table_create(7, acct_h, acct_r);
     else
-        run.t = table_create(7, cont_h, cont_r);
+        run.t = table_create(8, cont_h, cont_r);
+    if (by_typical) { /* every item, ordered here, then the page */
+        all.limit = 0;
+        all.offset = 0;
+    }
     jw_array_begin(&run.w);
-    rc = store_list_items(st, q, list_row, &run, &err);
+    rc = q->type == ITEM_CONTENT ? typical_build(st, &typ) : ERR_OK;
+    run.typ = typ;
+    if (rc == ERR_OK)
+        rc = store_list_items(st, &all, list_row, &run, &err);
+    if (by_typical)
+        emit_kept(&run, q);
     jw_array_end(&run.w);
     if (rc != ERR_OK) {
         cli_error("%s", err.len ? buf_cstr(&err) : err_str(rc));
@@ -106,13 +233,16 @@ static int list_items(struct cli *cli, const struct item_query *q, bool json)
             exit_code = EXIT_FAIL;
     } else {
         int64_t total = 0;
-        table_print(run.t, stdout, 6, cli_term_width());
+        table_print(run.t, stdout, q->type == ITEM_ACCOUNT ? 6 : 7,
+                    cli_term_width());
         if (q->limit > 0 && store_count_items(st, q, &total) == ERR_OK &&
             total > q->offset + q->limit)
             fprintf(stderr, "(%lld of %lld shown; --limit 0 for all)\n",
                     (long long)q->limit, (long long)total);
     }
     table_destroy(run.t);
+    typical_free(typ);
+    buf_free(&run.apart);
     buf_free(&run.out);
     buf_free(&err);
     store_close(st);
@@ -126,16 +256,11 @@ int cmd_accounts(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    struct item_query q = {.type = ITEM_ACCOUNT,
-                           .platform = -1,
-                           .sort = SORT_TITLE,
-                           .ascending = true};
+    struct item_query q = {.type = ITEM_ACCOUNT, .platform = -1,
+                           .sort = SORT_TITLE, .ascending = true};
     bool json = false;
     int c;
 
-    if (argc > 1 &&
-        (strcmp(argv[1], "set") == 0 || strcmp(argv[1], "remove") == 0))
-        return cmd_accounts_change(cli, argc, argv);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'p' && cli_platform("--platform", optarg, &q.platform))
             continue;
@@ -149,7 +274,7 @@ int cmd_accounts(struct cli *cli, int argc, char **argv)
         cli_error("accounts: unexpected argument \"%s\"", argv[optind]);
         return EXIT_USAGE;
     }
-    return list_items(cli, &q, json);
+    return list_items(cli, &q, json, false);
 }
 
 static bool parse_count(const char *opt, const char *s, int64_t *out)
@@ -161,9 +286,10 @@ static bool parse_count(const char *opt, const char *s, int64_t *out)
     return true;
 }
 
-static bool parse_sort(const char *s, struct item_query *q)
+static bool parse_sort(const char *s, struct item_query *q, bool *by_typical)
 {
-    if (strcmp(s, "published") == 0) {
+    *by_typical = strcmp(s, "vs_typical") == 0;
+    if (strcmp(s, "published") == 0 || *by_typical) {
         q->sort = SORT_PUBLISHED;
     } else if (strcmp(s, "title") == 0) {
         q->sort = SORT_TITLE;
@@ -171,7 +297,8 @@ static bool parse_sort(const char *s, struct item_query *q)
         q->sort = SORT_METRIC;
         q->sort_metric = s;
     } else {
-        cli_error("--sort: \"%s\" is not published, title or a metric name", s);
+        cli_error("--sort: \"%s\" is not published, title, vs_typical or a "
+                  "metric name", s);
         return false;
     }
     return true;
@@ -189,11 +316,9 @@ int cmd_content(struct cli *cli, int argc, char **argv)
         {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
-    struct item_query q = {.type = ITEM_CONTENT,
-                           .platform = -1,
-                           .sort = SORT_PUBLISHED,
-                           .limit = DEFAULT_LIMIT};
-    bool json = false, ok = true;
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
+                           .sort = SORT_PUBLISHED, .limit = DEFAULT_LIMIT};
+    bool json = false, ok = true, by_typical = false;
     int c;
 
     while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -202,7 +327,7 @@ int cmd_content(struct cli *cli, int argc, char **argv)
             ok = cli_platform("--platform", optarg, &q.platform);
             break;
         case 's':
-            ok = parse_sort(optarg, &q);
+            ok = parse_sort(optarg, &q, &by_typical);
             break;
         case 'a':
             q.ascending = true;
@@ -227,7 +352,7 @@ int cmd_content(struct cli *cli, int argc, char **argv)
         cli_error("content: unexpected argument \"%s\"", argv[optind]);
         ok = false;
     }
-    return ok ? list_items(cli, &q, json) : EXIT_USAGE;
+    return ok ? list_items(cli, &q, json, by_typical) : EXIT_USAGE;
 }
 
 /* Metric names over all snapshots: canonical ones first, in DESIGN.md's
@@ -235,7 +360,7 @@ int cmd_content(struct cli *cli, int argc, char **argv)
 static size_t metric_columns(const struct item *it, const char ***out)
 {
     static const char *const canon[] = {
-        M_VIEWS,     M_LIKES, M_COMMENTS,    M_SHARES,      M_SAVES,
+        M_VIEWS, M_LIKES, M_COMMENTS, M_SHARES, M_SAVES,
         M_FOLLOWERS, M_REACH, M_IMPRESSIONS, M_WATCH_TIME_S};
     const char **names = NULL;
     size_t n = 0, cap = 0, ncanon = 0;

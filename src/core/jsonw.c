@@ -140,6 +140,12 @@ void jw_str(struct jw *w, const char *s)
     escaped(w, s);
 }
 
+void jw_written(struct jw *w, const char *json, size_t n)
+{
+    sep(w);
+    put(w, json, n);
+}
+
 void jw_i64(struct jw *w, int64_t v)
 {
     sep(w);

@@ -36,6 +36,11 @@ void jw_null(struct jw *w);
 /* ISO 8601 UTC string, or null for TIME_NONE. */
 void jw_time(struct jw *w, int64_t t);
 
+/* A value another jw wrote whole (n bytes at json): spliced in as the
+ * next value, so that values written apart can be emitted in another
+ * order. Never for text from outside. */
+void jw_written(struct jw *w, const char *json, size_t n);
+
 /* Key plus value, for objects. */
 void jw_kv_str(struct jw *w, const char *key, const char *s);
 void jw_kv_i64(struct jw *w, const char *key, int64_t v);

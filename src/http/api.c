@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "analytics/report.h"
+#include "analytics/typical.h"
+#include "core/alloc.h"
 #include "core/jsonw.h"
 #include "core/model_json.h"
 #include "core/str.h"
@@ -13,6 +15,7 @@
 #include "http/route.h"
 
 #define API_MAX_LIMIT 500
+
 
 static void api_health(struct http_request *req, struct http_response *res)
 {
@@ -75,12 +78,14 @@ static void api_accounts(struct http_request *req, struct http_response *res)
         list(req, res, &q, "accounts");
 }
 
+/* sort=vs_typical: ordered in memory after the store's listing. */
 static bool arg_sort(struct http_request *req, struct http_response *res,
-                     struct item_query *q)
+                     struct item_query *q, bool *vs_typical)
 {
     const char *s = http_arg(req, "sort");
     const char *order = http_arg(req, "order");
-    if (s == NULL || strcmp(s, "published") == 0) {
+    *vs_typical = s != NULL && strcmp(s, "vs_typical") == 0;
+    if (s == NULL || strcmp(s, "published") == 0 || *vs_typical) {
         q->sort = SORT_PUBLISHED;
     } else if (strcmp(s, "title") == 0) {
         q->sort = SORT_TITLE;
@@ -89,7 +94,8 @@ static bool arg_sort(struct http_request *req, struct http_response *res,
         q->sort_metric = s;
     } else {
         http_error(res, 400, "sort",
-                   "sort must be published, title or a metric name");
+                   "sort must be published, title, vs_typical or a "
+                   "metric name");
         return false;
     }
     if (order != NULL && strcmp(order, "asc") != 0 &&
@@ -101,12 +107,153 @@ static bool arg_sort(struct http_request *req, struct http_response *res,
     return true;
 }
 
+/* One content item written apart (its JSON at json[start, end)), with
+ * its vs typical ratio for sort=vs_typical. */
+struct content_row {
+    size_t start, end, seq;
+    bool has_ratio;
+    double key;
+};
+
+struct content_list {
+    const struct typical *t;
+    struct jw *w;          /* the answer, or NULL: rows into json */
+    bool ascending;
+    struct buf json;
+    struct content_row *rows;
+    size_t n, cap;
+};
+
+/* item_json_latest plus "vs_typical". */
+static void content_json(struct jw *w, const struct item *it,
+                         const struct typical *t, struct report_typical *rt,
+                         bool *has)
+{
+    const struct snapshot *snap =
+        it->nsnaps > 0 ? it->snaps[it->nsnaps - 1] : NULL;
+
+    *has = t != NULL && typical_of(t, it->id, rt);
+    jw_object_begin(w);
+    item_json_fields(w, it);
+    jw_kv_time(w, "observed_at", snap ? snap->observed_at : TIME_NONE);
+    jw_key(w, "metrics");
+    if (snap)
+        metrics_json(w, &snap->metrics);
+    else
+        jw_null(w);
+    typical_json(w, *has, rt);
+    jw_object_end(w);
+}
+
+static enum err emit_content(void *ud, const struct item *it)
+{
+    struct content_list *c = ud;
+    struct report_typical rt;
+    struct content_row r = {.start = c->json.len, .seq = c->n};
+    struct jw w;
+    bool has;
+
+    if (c->w != NULL) {
+        content_json(c->w, it, c->t, &rt, &has);
+        return c->w->status;
+    }
+    jw_init(&w, &c->json);
+    content_json(&w, it, c->t, &rt, &has);
+    r.end = c->json.len;
+    r.has_ratio = has && rt.has_ratio;
+    r.key = c->ascending ? rt.ratio : -rt.ratio;
+    c->rows = xgrow(c->rows, &c->cap, c->n + 1, sizeof *c->rows);
+    c->rows[c->n++] = r;
+    return w.status;
+}
+
+/* By key ascending (the ratio, negated for descending order), ties in
+ * listing order; items without a ratio last in both orders, in listing
+ * order. */
+static int cmp_content(const void *a, const void *b)
+{
+    const struct content_row *x = a, *y = b;
+    if (x->has_ratio != y->has_ratio)
+        return x->has_ratio ? -1 : 1;
+    if (x->has_ratio && x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* sort=vs_typical: every matching item written apart, ordered, then the
+ * page [offset, offset + limit) spliced into w's open array. */
+static enum err content_sorted(struct http_request *req,
+                               const struct item_query *q,
+                               struct content_list *c, struct jw *w,
+                               struct buf *err)
+{
+    struct item_query all = *q;
+    enum err rc;
+
+    all.limit = 0;
+    all.offset = 0;
+    rc = store_list_items(req->st, &all, emit_content, c, err);
+    if (rc != ERR_OK)
+        return rc;
+    qsort(c->rows, c->n, sizeof *c->rows, cmp_content);
+    for (size_t i = (size_t)q->offset;
+         i < c->n && i < (size_t)q->offset + (size_t)q->limit; i++)
+        jw_written(w, buf_cstr(&c->json) + c->rows[i].start,
+                   c->rows[i].end - c->rows[i].start);
+    return w->status;
+}
+
+static void content_list(struct http_request *req, struct http_response *res,
+                         struct item_query *q, bool vs_typical)
+{
+    struct content_list c = {0};
+    void *lease = NULL;
+    struct buf err;
+    struct jw w;
+    int64_t total = 0;
+    enum err rc;
+
+    buf_init(&err, 1024);
+    buf_init(&c.json, 1 << 16);
+    c.t = api_typical_get(req->st, &lease);
+    jw_init(&w, &res->body);
+    if (c.t == NULL || store_count_items(req->st, q, &total) != ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        goto out;
+    }
+    jw_object_begin(&w);
+    jw_kv_i64(&w, "total", total);
+    jw_kv_i64(&w, "limit", q->limit);
+    jw_kv_i64(&w, "offset", q->offset);
+    jw_key(&w, "items");
+    jw_array_begin(&w);
+    c.w = vs_typical ? NULL : &w;
+    c.ascending = q->ascending;
+    rc = vs_typical ? content_sorted(req, q, &c, &w, &err)
+                    : store_list_items(req->st, q, emit_content, &c, &err);
+    if (rc != ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        goto out;
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+out:
+    if (lease != NULL)
+        api_typical_release(lease);
+    free(c.rows);
+    buf_free(&c.json);
+    buf_free(&err);
+}
+
 static void api_content(struct http_request *req, struct http_response *res)
 {
     struct item_query q = {.type = ITEM_CONTENT, .limit = 50};
     const char *search = http_arg(req, "q");
+    bool vs_typical = false;
 
-    if (!api_arg_platform(req, res, &q.platform) || !arg_sort(req, res, &q) ||
+    if (!api_arg_platform(req, res, &q.platform) ||
+        !arg_sort(req, res, &q, &vs_typical) ||
         !api_arg_int(req, res, "limit", 1, API_MAX_LIMIT, &q.limit) ||
         !api_arg_int(req, res, "offset", 0, INT32_MAX, &q.offset))
         return;
@@ -115,7 +262,7 @@ static void api_content(struct http_request *req, struct http_response *res)
         return;
     }
     q.search = search;
-    list(req, res, &q, "items");
+    content_list(req, res, &q, vs_typical);
 }
 
 /* /api/v1/items/PLATFORM/ID[/days]: "platform:id" into key, and whether
@@ -172,28 +319,6 @@ static bool arg_history(struct http_request *req, struct http_response *res,
     return api_arg_int(req, res, "limit", 1, API_HISTORY_MAX, &q->limit);
 }
 
-/* "vs_typical": the item's views at its age against the median of the
- * creator's other items of its platform at that age (report_vs_typical);
- * null when it has no publication time or views. */
-static void json_vs_typical(struct jw *w, bool has,
-                            const struct report_typical *t)
-{
-    jw_key(w, "vs_typical");
-    if (!has) {
-        jw_null(w);
-        return;
-    }
-    jw_object_begin(w);
-    jw_kv_i64(w, "age_days", t->age_days);
-    jw_kv_i64(w, "views", t->views);
-    jw_kv_i64(w, "n", (int64_t)t->n);
-    jw_key(w, "median");
-    t->n > 0 ? jw_real(w, t->median) : jw_null(w);
-    jw_key(w, "ratio");
-    t->has_ratio ? jw_real(w, t->ratio) : jw_null(w);
-    jw_object_end(w);
-}
-
 /* item_json_history plus whether older snapshots were left out. */
 static void json_history(struct jw *w, const struct item *it, bool truncated,
                          int64_t limit, bool has_typical,
@@ -204,7 +329,7 @@ static void json_history(struct jw *w, const struct item *it, bool truncated,
     jw_kv_str(w, "description", it->description);
     jw_kv_bool(w, "truncated", truncated);
     jw_kv_i64(w, "limit", limit);
-    json_vs_typical(w, has_typical, typical);
+    typical_json(w, has_typical, typical);
     item_json_snapshots(w, it);
     jw_object_end(w);
 }
@@ -301,5 +426,7 @@ const struct route http_api_routes[] = {
     {"GET", "/api/v1/engagement", api_engagement, ROUTE_CACHE},
     {"GET", "/api/v1/heatmap", api_heatmap, ROUTE_CACHE},
     {"POST", "/api/v1/import", api_import, 0},
+    {"GET", "/api/v1/settings", api_settings, 0},
+    {"POST", "/api/v1/settings/zone", api_settings_zone, 0},
     {NULL, NULL, NULL, 0},
 };

@@ -20,4 +20,15 @@ void api_heatmap(struct http_request *req, struct http_response *res);
 /* api_import.c: POST /api/v1/import, the body is one document. */
 void api_import(struct http_request *req, struct http_response *res);
 
+/* api_typical.c: the typical curves of the store's data generation,
+ * built on first use and shared by the threads; NULL on a store error.
+ * *lease keeps them alive until api_typical_release(*lease). */
+struct typical;
+const struct typical *api_typical_get(struct store *st, void **lease);
+void api_typical_release(void *lease);
+
+/* api_settings.c: GET /api/v1/settings, POST /api/v1/settings/zone. */
+void api_settings(struct http_request *req, struct http_response *res);
+void api_settings_zone(struct http_request *req, struct http_response *res);
+
 #endif

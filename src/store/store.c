@@ -390,6 +390,12 @@ enum err store_item_sched_put(struct store *st,
     return st->ops->item_sched_put(st, s);
 }
 
+enum err store_age_rows(struct store *st, const char *metric,
+                        store_age_row_fn fn, void *ud)
+{
+    return st->ops->age_rows(st, metric, fn, ud);
+}
+
 enum err store_values_at_age(struct store *st, const char *metric,
                              enum platform p, int64_t exclude_id,
                              int32_t age, store_value_fn fn, void *ud)

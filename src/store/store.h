@@ -275,6 +275,23 @@ enum err store_values_at_age(struct store *st, const char *metric,
                              int32_t age, store_value_fn fn,
                              void *ud) WARN_UNUSED;
 
+/* One daily row of a metric of a content item with a publication time,
+ * for the typical curves of "vs typical" (analytics/typical.h). */
+struct store_age_row {
+    int64_t item_id;
+    enum platform platform;
+    bool own;         /* role 'own' */
+    int32_t pub_day;  /* rollup day of its publication */
+    int32_t day;      /* the row's rollup day */
+    int64_t last_v;   /* the metric's last value that day */
+};
+typedef enum err (*store_age_row_fn)(void *ud, const struct store_age_row *r);
+/* Every rollup row of metric of every content item (own and tracked)
+ * with a publication time, ordered by item id, then day: one scan of
+ * item_day, no raw snapshot. A non-OK return of fn stops the walk. */
+enum err store_age_rows(struct store *st, const char *metric,
+                        store_age_row_fn fn, void *ud) WARN_UNUSED;
+
 struct store_ranked {
     int64_t item_id;
     int64_t gain;

@@ -107,6 +107,8 @@ struct store_ops {
     /* per-item schedule and Instagram memory (store_sqlite_items.c) */
     enum err (*item_sched_put)(struct store *st,
                                const struct store_item_sched *s);
+    enum err (*age_rows)(struct store *st, const char *metric,
+                         store_age_row_fn fn, void *ud);
     enum err (*values_at_age)(struct store *st, const char *metric,
                               enum platform p, int64_t exclude_id,
                               int32_t age, store_value_fn fn, void *ud);

@@ -1266,6 +1266,7 @@ static const struct store_ops sqlite_ops = {
     .item_sched_put = sq_item_sched_put,
     .item_set_removed = sq_item_set_removed,
     .values_at_age = sq_values_at_age,
+    .age_rows = sq_age_rows,
     .item_sched_has = sq_item_sched_has,
     .item_sched_due = sq_item_sched_due,
     .item_sched_stats = sq_item_sched_stats,

@@ -310,6 +310,8 @@ enum err sq_quota_get(struct store *st, enum platform p, int64_t day_start,
                       int64_t *out);
 enum err sq_item_sched_put(struct store *st,
                           const struct store_item_sched *s);
+enum err sq_age_rows(struct store *st, const char *metric,
+                     store_age_row_fn fn, void *ud);
 enum err sq_values_at_age(struct store *st, const char *metric,
                           enum platform p, int64_t exclude_id, int32_t age,
                           store_value_fn fn, void *ud);

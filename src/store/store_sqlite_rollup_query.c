@@ -563,3 +563,44 @@ out:
     sqlite3_finalize(st);
     return rc;
 }
+
+#define SQL_AGE_ROWS                                                          \
+    "SELECT i.id, i.platform, i.role = 'own', "                               \
+    "mediadash_day(i.published_at), d.day, d.last_v "                         \
+    "FROM item i, (SELECT id FROM metric WHERE name = ?1) m, item_day d "     \
+    "INDEXED BY item_day_by_item WHERE i.type = 'content' AND "               \
+    "i.published_at IS NOT NULL AND d.item_id = i.id AND "                    \
+    "d.metric_id = m.id ORDER BY i.id, d.day"
+
+enum err sq_age_rows(struct store *base, const char *metric,
+                     store_age_row_fn fn, void *ud)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    sqlite3_stmt *st = NULL;
+    struct store_age_row row;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, SQL_AGE_ROWS, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(st, 1);
+        if (p == NULL || platform_from_name(p, &row.platform) != ERR_OK)
+            continue; /* the schema's CHECK admits only known platforms */
+        row.item_id = sqlite3_column_int64(st, 0);
+        row.own = sqlite3_column_int(st, 2) != 0;
+        row.pub_day = sqlite3_column_int(st, 3);
+        row.day = sqlite3_column_int(st, 4);
+        row.last_v = sqlite3_column_int64(st, 5);
+        rc = fn(ud, &row);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

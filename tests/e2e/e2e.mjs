@@ -15,6 +15,7 @@ import { presentationChecks } from './present.mjs';
 import { sourcesTruth } from './sources_truth.mjs';
 import { ownedSteps } from './owned.mjs';
 import { igraphSteps } from './igraph.mjs';
+import { content2Steps } from './content2.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -848,6 +849,8 @@ async function run(context) {
     await igraphSteps({ page, context, step, check, poll, shot, BASE, STEP_MS });
     await presentationChecks({ chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), BASE, SHOTS,
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
+
+    await content2Steps({ page, context, step, check, poll, shot, BASE });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -69,7 +69,7 @@ GET_API=(/api/v1/accounts /api/v1/content "/api/v1/content?sort=views" /api/v1/i
   /api/v1/items/youtube/Ab3dEf5hIj0/days /api/v1/report /api/v1/gains /api/v1/top /api/v1/engagement
   /api/v1/heatmap /api/v1/session /api/v1/posts /api/v1/posts/1 /api/v1/publishers
   "/api/v1/schedule/resolve?at=2030-01-01%2010:00&zone=UTC" /api/v1/sources
-  /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/imports /api/v1/competitors)
+  /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/imports /api/v1/competitors /api/v1/settings)
 for p in "${GET_API[@]}"; do
   check "GET $p without a session: 401" req GET "$p" 401
   check "GET $p: 401 is JSON" json 'd["error"]["status"] == 401'
@@ -77,7 +77,7 @@ for p in "${GET_API[@]}"; do
 done
 # POSTs from our own page (right Origin) but without a session.
 for p in /api/v1/import /api/v1/posts /api/v1/posts/1/cancel /api/v1/media /api/v1/sources/collect \
-  /api/v1/connections/youtube /api/v1/logout /api/v1/imports/1/remove /api/v1/accounts/role; do
+  /api/v1/connections/youtube /api/v1/logout /api/v1/imports/1/remove /api/v1/accounts/role /api/v1/settings/zone; do
   check "POST $p without a session: 401" req POST "$p" 401 -H "Origin: $URL" -H 'Content-Type: application/json' --data-binary '{}'
   check "POST $p: 401 is JSON" json 'd["error"]["status"] == 401'
 done
@@ -160,6 +160,9 @@ check "collect now, cross-site: 403" req POST /api/v1/sources/collect 403 -b "$C
 check "import remove from a foreign Origin: 403" req POST /api/v1/imports/1/remove 403 -b "$COOKIES" -H "Origin: http://evil.example" -H "X-CSRF-Token: $CSRF"
 check "import remove without X-CSRF-Token: 403" req POST /api/v1/imports/1/remove 403 -b "$COOKIES" -H "Origin: $URL"
 check "account role without X-CSRF-Token: 403" req POST /api/v1/accounts/role 403 -b "$COOKIES" -H "Origin: $URL" "${JSONT[@]}" --data-binary '{"account": "youtube:x", "role": "tracked"}'
+ZONE=(-H 'Content-Type: application/json' --data-binary '{"zone":"Asia/Tokyo"}')
+check "zone from a foreign Origin: 403" req POST /api/v1/settings/zone 403 -b "$COOKIES" -H "Origin: http://evil.example" -H "X-CSRF-Token: $CSRF" "${ZONE[@]}"
+check "zone without X-CSRF-Token: 403" req POST /api/v1/settings/zone 403 -b "$COOKIES" -H "Origin: $URL" "${ZONE[@]}"
 check "logout from a foreign Origin: 403" req POST /api/v1/logout 403 -b "$COOKIES" -H "Origin: http://evil.example" -H "X-CSRF-Token: $CSRF"
 dump >"$TMP/after-forged"
 check "no forged POST changed the stored data" same_file "$TMP/before" "$TMP/after-forged"
