@@ -261,6 +261,9 @@ int cmd_accounts(struct cli *cli, int argc, char **argv)
     bool json = false;
     int c;
 
+    if (argc > 1 && (strcmp(argv[1], "set") == 0 ||
+                     strcmp(argv[1], "remove") == 0))
+        return cmd_accounts_change(cli, argc, argv);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'p' && cli_platform("--platform", optarg, &q.platform))
             continue;
