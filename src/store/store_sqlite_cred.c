@@ -184,11 +184,8 @@ enum err sq_cred_set_status(struct store *base, enum platform p,
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
 
-    if (sqlite3_prepare_v2(s->db, SQL_CRED_STATUS, -1, &st, NULL) !=
+    if (sqlite_prepare_for(s, SQL_CRED_STATUS, p, account, &st) !=
             SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, status_text(cs), -1, SQLITE_STATIC) !=
             SQLITE_OK ||
         sqlite_bind_text_or_null(st, 4, last_error) != SQLITE_OK ||
@@ -211,11 +208,8 @@ enum err sq_cred_set_renew_error(struct store *base, enum platform p,
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
 
-    if (sqlite3_prepare_v2(s->db, SQL_CRED_RENEW_ERROR, -1, &st, NULL) !=
+    if (sqlite_prepare_for(s, SQL_CRED_RENEW_ERROR, p, account, &st) !=
             SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite_bind_text_or_null(st, 3, why) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE) {
         sqlite_fail(s, err, "updating a credential");
