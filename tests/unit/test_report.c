@@ -34,27 +34,6 @@ static void put(struct fx *f, enum platform p, enum item_type type,
     batch_free(&b);
 }
 
-/* Make an item someone else's, as `accounts set --role tracked` does
- * (the role of its account carried on the row). */
-static void set_item_tracked(struct fx *f, const char *ext_id)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "UPDATE item SET role = 'tracked' "
-                                        "WHERE ext_id = ?1",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    assert_int_equal(sqlite3_changes(db), 1);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-}
-
 static int setup(void **state)
 {
     struct fx *f;
@@ -239,7 +218,7 @@ static void test_report_spikes_per_item(void **state)
     assert_int_equal(r.heat.count[6 * 24 + 7], 1);
     report_free(&r);
     /* Someone else's video: neither a spike nor a best-time sample. */
-    set_item_tracked(f, "tv");
+    tu_set_item_tracked(f->path, "tv");
     assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
     assert_int_equal(r.nspikes, 1);
     assert_string_equal(r.spikes[0].item->ext_id, "v1");
@@ -270,7 +249,7 @@ static void test_report_best_hour_sample(void **state)
     assert_int_equal(r.best_hour, 1 * 24 + 9);
     report_free(&r);
     /* One of the three made someone else's: two left, no best hour. */
-    set_item_tracked(f, "m2");
+    tu_set_item_tracked(f->path, "m2");
     assert_int_equal(report_build(f->st, &o, &r, &f->err), ERR_OK);
     assert_int_equal(r.heat.count[1 * 24 + 9], 2);
     assert_int_equal(r.best_hour, -1);
@@ -309,7 +288,7 @@ static void test_report_vs_typical(void **state)
         M_VIEWS, 5);
     put(f, PLATFORM_YOUTUBE, ITEM_CONTENT, "o5", "UCa", T(20, 9), T(22, 20),
         M_VIEWS, 7);
-    set_item_tracked(f, "o5");
+    tu_set_item_tracked(f->path, "o5");
     assert_int_equal(store_item_find(f->st, "youtube:x", &x, &f->err),
                      ERR_OK);
     assert_true(report_vs_typical(f->st, x, &t, &rc));

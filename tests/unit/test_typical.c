@@ -36,25 +36,6 @@ static void put(struct fx *f, enum platform p, const char *id, int64_t pub,
     batch_free(&b);
 }
 
-static void set_item_tracked(struct fx *f, const char *ext_id)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "UPDATE item SET role = 'tracked' "
-                                        "WHERE ext_id = ?1",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    assert_int_equal(sqlite3_changes(db), 1);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-}
-
 /* YouTube, owned: p1 (published day 0) 100 on day 0, 300 on day 2, 500
  * on day 5; p2 (day 1) 10, 50, 90 on days 1, 2, 3; p3 (day 3) first
  * seen on day 4 with 40, 100 on day 6. Tracked: tr (day 0) 1000 on day
@@ -84,7 +65,7 @@ static int setup(void **state)
     put(f, PLATFORM_TIKTOK, "lone", T(0, 9), T(0, 20), 5);
     put(f, PLATFORM_TIKTOK, "lone", T(0, 9), T(1, 20), 7);
     put(f, PLATFORM_YOUTUBE, "nopub", TIME_NONE, T(1, 20), 70);
-    set_item_tracked(f, "tr");
+    tu_set_item_tracked(f->path, "tr");
     *state = f;
     return 0;
 }

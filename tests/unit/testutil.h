@@ -34,6 +34,10 @@ struct tu_store_fx {
     struct store *st;
     struct buf err;
 };
+/* Make the item called ext_id (exactly one) someone else's, as `accounts
+ * set --role tracked` does for the row, in the SQLite file db_path. */
+void tu_set_item_tracked(const char *db_path, const char *ext_id);
+
 int tu_store_setup(void **state);    /* *state = a struct tu_store_fx */
 int tu_store_teardown(void **state); /* closes, removes, frees */
 
