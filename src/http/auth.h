@@ -5,7 +5,13 @@
  *
  * Secrets handled here (passwords, session tokens) are never logged and
  * never stored: the store keeps an argon2id hash string per user and the
- * SHA-256 of each session token. */
+ * SHA-256 of each session token.
+ *
+ * The implementation, one job per file: auth_hash.c (names, passwords,
+ * the argon2id gate, the login check), auth_throttle.c, auth_session.c
+ * (tokens, sessions, the cookie), auth_check.c (Origin/CSRF/session before
+ * each handler), form.c (form fields) and auth_login.c (the login,
+ * session and logout handlers); auth_int.h is shared between them. */
 #ifndef MEDIADASH_AUTH_H
 #define MEDIADASH_AUTH_H
 

@@ -1,0 +1,258 @@
+/* POST /api/v1/login, GET /api/v1/session, POST /api/v1/logout and their
+ * route table (http_auth_routes). */
+#include "http/auth.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/jread.h"
+#include "core/jsonw.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "http/auth_int.h"
+#include "http/route.h"
+
+#define LOGIN_BODY_MAX 16384 /* a login is small; JSON escapes grow it */
+
+struct login {
+    struct buf name, pw;
+};
+
+/* Copy a JSON string member into out; false after a 400 in res. */
+static bool json_field(struct jread *r, json_t *doc, const char *field,
+                       size_t max, struct buf *out, struct http_response *res)
+{
+    const char *v = NULL;
+    json_t *j;
+
+    if (jread_string(r, doc, field, J_REQUIRED, max, &v) != ERR_OK) {
+        http_error(res, 400, field, "%s", buf_cstr(r->err));
+        return false;
+    }
+    j = json_object_get(doc, field);
+    if (buf_append(out, v, json_string_length(j)) != ERR_OK) {
+        http_error(res, 400, field, "%s is too long", field);
+        return false;
+    }
+    sodium_memzero((char *)v, json_string_length(j)); /* our copy wins */
+    return true;
+}
+
+static bool parse_json_login(struct http_request *req, struct login *in,
+                             struct http_response *res)
+{
+    struct buf err;
+    struct jread r;
+    json_error_t jerr;
+    json_t *doc;
+    bool ok = false;
+
+    buf_init(&err, 1024);
+    jread_init(&r, &err);
+    doc = json_loadb(req->body.data ? req->body.data : "", req->body.len,
+                     JSON_REJECT_DUPLICATES, &jerr);
+    if (doc == NULL || !json_is_object(doc)) {
+        http_error(res, 400, NULL, "the body must be a JSON object "
+                                   "{\"user\": ..., \"password\": ...}");
+        goto out;
+    }
+    ok = json_field(&r, doc, "user", AUTH_NAME_MAX, &in->name, res) &&
+         json_field(&r, doc, "password", AUTH_PASSWORD_MAX, &in->pw, res);
+out:
+    json_decref(doc);
+    jread_free(&r);
+    buf_free(&err);
+    return ok;
+}
+
+static bool parse_form_login(struct http_request *req, struct login *in,
+                             struct http_response *res)
+{
+    const char *body = req->body.data ? req->body.data : "";
+    enum err rc = auth_form_field(body, req->body.len, "user", &in->name);
+
+    if (rc == ERR_OK)
+        rc = auth_form_field(body, req->body.len, "password", &in->pw);
+    if (rc != ERR_OK)
+        http_error(res, 400, in->name.len ? "password" : "user",
+                   rc == ERR_NOTFOUND ? "the form needs user and password"
+                                      : "bad, repeated or too long field");
+    return rc == ERR_OK;
+}
+
+static bool parse_login(struct http_request *req, struct login *in,
+                        struct http_response *res)
+{
+    const char *type = http_header(req, "Content-Type");
+    bool ok = false;
+
+    if (req->body.len > LOGIN_BODY_MAX)
+        http_error(res, 413, NULL, "a login body has at most %d bytes",
+                   LOGIN_BODY_MAX);
+    else if (type != NULL && strncasecmp(type, "application/json", 16) == 0)
+        ok = parse_json_login(req, in, res);
+    else if (type != NULL &&
+             strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0)
+        ok = parse_form_login(req, in, res);
+    else
+        http_error(res, 415, NULL, "send the login as application/json");
+    if (req->body.data != NULL) /* it holds the password */
+        sodium_memzero(req->body.data, req->body.len);
+    return ok;
+}
+
+/* The client's address as text into out ("?" when unknown). */
+static void client_ip(struct http_request *req, struct buf *out)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
+                  sizeof text);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  text, sizeof text);
+    buf_reset(out);
+    buf_catf(out, "%s", text);
+}
+
+/* {"user": NAME, "csrf": TOKEN} */
+static void session_json(struct http_response *res, const char *user,
+                         const char *csrf)
+{
+    struct jw w;
+    buf_reset(&res->body);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_str(&w, "user", user);
+    jw_kv_str(&w, "csrf", csrf);
+    jw_object_end(&w);
+    res->content_type = "application/json";
+    if (jw_status(&w) != ERR_OK)
+        http_error(res, 500, NULL, "response too large");
+}
+
+/* A new session for a user who just proved their password: expired rows
+ * go, a session the client still names ends (no fixation). */
+static void start_session(struct http_request *req, struct http_response *res,
+                          int64_t user_id, const char *name, int64_t now)
+{
+    struct store_session_limits lim = auth_limits_of(req->cfg);
+    struct buf token, csrf;
+    const char *old = MHD_lookup_connection_value(
+        req->conn, MHD_COOKIE_KIND, auth_cookie_name(req->cfg));
+    enum err rc;
+
+    buf_init(&token, 128);
+    buf_init(&csrf, 128);
+    rc = store_session_purge(req->st, now, &lim, NULL);
+    if (rc == ERR_OK && old != NULL) {
+        struct buf key;
+        buf_init(&key, 128);
+        if (auth_token_key(old, &key) == ERR_OK)
+            rc = store_session_del(req->st, buf_cstr(&key));
+        buf_free(&key);
+    }
+    if (rc == ERR_OK)
+        rc = auth_session_create(req->st, user_id, now, &token, &csrf);
+    if (rc != ERR_OK) {
+        http_error(res, 503, NULL, "cannot start a session: %s", err_str(rc));
+        goto out;
+    }
+    res->set_cookie = auth_cookie_header(req->cfg, buf_cstr(&token));
+    session_json(res, name, buf_cstr(&csrf));
+    LOG_INFO("auth: %s logged in", name);
+out:
+    if (token.data != NULL)
+        sodium_memzero(token.data, token.len);
+    buf_free(&token);
+    buf_free(&csrf);
+}
+
+static void auth_login(struct http_request *req, struct http_response *res)
+{
+    struct login in;
+    struct buf ip;
+    int64_t now = time_now(), wait, user_id = 0;
+    const char *name;
+    enum err rc;
+
+    buf_init(&in.name, AUTH_NAME_MAX);
+    buf_init(&in.pw, AUTH_PASSWORD_MAX);
+    buf_init(&ip, 128);
+    if (!parse_login(req, &in, res))
+        goto out;
+    client_ip(req, &ip);
+    /* Names that cannot exist get no throttle entry of their own. */
+    name = auth_name_valid(buf_cstr(&in.name)) ? buf_cstr(&in.name) : NULL;
+    wait = auth_throttle_wait(name, buf_cstr(&ip), now);
+    if (wait > 0) {
+        http_error(res, 429, NULL, "too many failed logins: try again in "
+                   "%lld s", (long long)wait);
+        res->retry_after = (unsigned)wait;
+        goto out;
+    }
+    rc = auth_login_verify(req->st, buf_cstr(&in.name), buf_cstr(&in.pw),
+                           in.pw.len, &user_id);
+    if (rc == ERR_NOTFOUND) {
+        auth_throttle_fail(name, buf_cstr(&ip), now);
+        LOG_WARN("auth: failed login from %s", buf_cstr(&ip));
+        http_error(res, 401, NULL, "wrong user name or password");
+    } else if (rc == ERR_BUSY) {
+        /* Other logins hold the hash memory: not a failed attempt. */
+        http_error(res, 503, NULL, "busy checking other logins: try again "
+                   "in a second");
+        res->retry_after = 1;
+    } else if (rc != ERR_OK) {
+        http_error(res, 503, NULL, "the database is not available");
+    } else {
+        auth_throttle_success(name);
+        /* argon2id took a while: the session starts now. */
+        start_session(req, res, user_id, buf_cstr(&in.name), time_now());
+    }
+out:
+    if (in.pw.data != NULL)
+        sodium_memzero(in.pw.data, in.pw.len);
+    buf_free(&in.name);
+    buf_free(&in.pw);
+    buf_free(&ip);
+}
+
+static void auth_session(struct http_request *req, struct http_response *res)
+{
+    session_json(res, req->user, req->csrf);
+}
+
+static void auth_logout(struct http_request *req, struct http_response *res)
+{
+    struct jw w;
+
+    if (store_session_del(req->st, req->session_key) != ERR_OK) {
+        http_error(res, 503, NULL, "the database is not available");
+        return;
+    }
+    LOG_INFO("auth: %s logged out", req->user);
+    res->set_cookie = auth_cookie_header(req->cfg, NULL);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_bool(&w, "ok", true);
+    jw_object_end(&w);
+    res->content_type = "application/json";
+    if (jw_status(&w) != ERR_OK)
+        http_error(res, 500, NULL, "response too large");
+}
+
+const struct route http_auth_routes[] = {
+    {"POST", "/api/v1/login", auth_login, ROUTE_PUBLIC | ROUTE_NO_CSRF},
+    {"GET", "/api/v1/session", auth_session, 0},
+    {"POST", "/api/v1/logout", auth_logout, 0},
+    {NULL, NULL, NULL, 0},
+};
