@@ -194,6 +194,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     cfg.platform = plat.cfg;
     if (plat.cfg->serve_secure_cookies)
         cfg.secure_cookies = true; /* the flag or the key turns it on */
+    auth_throttle_set_slots((size_t)plat.cfg->serve_login_throttle_slots);
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {

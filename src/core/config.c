@@ -137,6 +137,10 @@ static const struct opt opts[] = {
      offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
      "1: serve is behind a TLS proxy (as --secure-cookies): the session "
      "cookie is __Host- and Secure, requests must come from https://"},
+    {"serve.login_throttle_slots", OPT_INT,
+     offsetof(struct config, serve_login_throttle_slots), 8, 4096, "4096",
+     0, "names and addresses the login throttle keeps (locked ones are "
+        "never evicted; full of them, new ones are refused)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

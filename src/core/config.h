@@ -70,6 +70,8 @@ struct config {
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* serve: entries of the login throttle (auth.h) */
+    int64_t serve_login_throttle_slots;
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -123,14 +123,54 @@ enum err auth_form_field(const char *body, size_t n, const char *key,
 #define AUTH_FAIL_WINDOW 900   /* ...within 15 minutes lock it out */
 #define AUTH_LOCK_FIRST 60     /* for a minute, doubling each time */
 #define AUTH_LOCK_LONGEST 86400
-#define AUTH_THROTTLE_SLOTS 4096 /* entries kept; the oldest is evicted */
+/* Entries kept (names and addresses), at most; serve.login_throttle_slots
+ * lowers it (AUTH_THROTTLE_SLOTS_MIN at least). Memory stays bounded by
+ * the slots (and names of at most AUTH_NAME_MAX bytes).
+ *
+ * Eviction: a new key takes a free slot, else the slot of the entry
+ * unused longest among those that can go: never one that is locked, has
+ * attempts in flight, or had a lockout less than AUTH_LOCK_LONGEST ago
+ * (its doubling history). So however many other names or addresses fail,
+ * a locked one stays locked and its next lockout still doubles. When no
+ * entry can go (the table is full of locked and recently locked keys), a
+ * login of a name or address not in the table is refused (fail closed:
+ * auth_throttle_begin says ERR_TOOBIG; logged at most once a minute)
+ * until entries age out. */
+#define AUTH_THROTTLE_SLOTS 4096
+#define AUTH_THROTTLE_SLOTS_MIN 8
 
-/* Seconds until name (may be NULL) and ip may try again; 0: now. */
+/* The outcome of one login attempt reserved by auth_throttle_begin. */
+enum auth_attempt {
+    AUTH_ATTEMPT_OK,     /* the password matched */
+    AUTH_ATTEMPT_FAILED, /* it did not (or no such user): a failure */
+    AUTH_ATTEMPT_VOID,   /* not checked (hash gate busy, store down) */
+};
+
+/* Check and count in one step, under the table's mutex: ERR_OK when name
+ * (may be NULL: a name that cannot exist) and ip may try now, with the
+ * attempt reserved (counted as in flight, so at most AUTH_ACCOUNT_FAILS
+ * attempts of a name, AUTH_IP_FAILS of an address, can be in flight or
+ * failed within a window); ERR_BUSY with *wait seconds when locked (or
+ * when the attempts in flight reach the limit: *wait is then the lockout
+ * they would bring); ERR_TOOBIG with *wait = AUTH_LOCK_FIRST when the
+ * table has no room for a new key (see above). Every ERR_OK must be
+ * settled by auth_throttle_end with the same name and ip. */
+enum err auth_throttle_begin(const char *name, const char *ip, int64_t now,
+                             int64_t *wait) WARN_UNUSED;
+/* Settle an attempt auth_throttle_begin reserved: AUTH_ATTEMPT_FAILED
+ * counts a failure of name and ip (locking at the limits);
+ * AUTH_ATTEMPT_OK forgets name's failures and lockouts (not the
+ * address's); AUTH_ATTEMPT_VOID only releases the reservation. */
+void auth_throttle_end(const char *name, const char *ip, int64_t now,
+                       enum auth_attempt outcome);
+/* Seconds until name (may be NULL) and ip may try again; 0: now. Only
+ * reads (tests, messages): auth_throttle_begin is the check. */
 int64_t auth_throttle_wait(const char *name, const char *ip, int64_t now);
-/* Count a failed login of name (may be NULL) from ip. */
-void auth_throttle_fail(const char *name, const char *ip, int64_t now);
-/* A successful login of name: forget its failures (not the address's). */
-void auth_throttle_success(const char *name);
+/* Use n slots (clamped to AUTH_THROTTLE_SLOTS_MIN..AUTH_THROTTLE_SLOTS;
+ * entries beyond n are dropped): serve.login_throttle_slots. */
+void auth_throttle_set_slots(size_t n);
+/* Entries in the table now (tests: the bound). */
+size_t auth_throttle_used(void);
 /* Forget everything (tests). */
 void auth_throttle_reset(void);
 

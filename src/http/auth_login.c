@@ -169,7 +169,6 @@ static void start_session(struct http_request *req, struct http_response *res,
     }
     res->set_cookie = auth_cookie_header(req->cfg, buf_cstr(&token));
     session_json(res, name, buf_cstr(&csrf));
-    LOG_INFO("auth: %s logged in", name);
 out:
     if (token.data != NULL)
         sodium_memzero(token.data, token.len);
@@ -177,11 +176,58 @@ out:
     buf_free(&csrf);
 }
 
+/* A login the throttle refuses: 429 with Retry-After, and a log line
+ * (a security event: fail2ban reads it). */
+static void refuse_login(struct http_response *res, const char *name,
+                         const char *ip, enum err rc, int64_t wait)
+{
+    if (rc == ERR_TOOBIG)
+        LOG_WARN("login: refused for \"%s\" from %s: throttle table full",
+                 name, ip);
+    else
+        LOG_WARN("login: refused for \"%s\" from %s: locked for %lld s",
+                 name, ip, (long long)wait);
+    http_error(res, 429, NULL, "too many failed logins: try again in "
+               "%lld s", (long long)wait);
+    res->retry_after = (unsigned)wait;
+}
+
+/* Check the password of a login the throttle let through, settle the
+ * attempt, and answer. Each real check is logged with its outcome. */
+static void check_login(struct http_request *req, struct http_response *res,
+                        struct login *in, const char *name, const char *ip)
+{
+    const char *shown = name ? name : "(invalid name)";
+    int64_t user_id = 0;
+    enum err rc = auth_login_verify(req->st, buf_cstr(&in->name),
+                                    buf_cstr(&in->pw), in->pw.len, &user_id);
+
+    if (rc == ERR_NOTFOUND) {
+        auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_FAILED);
+        LOG_WARN("login: wrong password for \"%s\" from %s", shown, ip);
+        http_error(res, 401, NULL, "wrong user name or password");
+    } else if (rc == ERR_BUSY) {
+        /* Other logins hold the hash memory: not a failed attempt. */
+        auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_VOID);
+        http_error(res, 503, NULL, "busy checking other logins: try again "
+                   "in a second");
+        res->retry_after = 1;
+    } else if (rc != ERR_OK) {
+        auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_VOID);
+        http_error(res, 503, NULL, "the database is not available");
+    } else {
+        auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_OK);
+        LOG_INFO("login: password accepted for \"%s\" from %s", shown, ip);
+        /* argon2id took a while: the session starts now. */
+        start_session(req, res, user_id, buf_cstr(&in->name), time_now());
+    }
+}
+
 static void auth_login(struct http_request *req, struct http_response *res)
 {
     struct login in;
     struct buf ip;
-    int64_t now = time_now(), wait, user_id = 0;
+    int64_t wait = 0;
     const char *name;
     enum err rc;
 
@@ -193,31 +239,12 @@ static void auth_login(struct http_request *req, struct http_response *res)
     client_ip(req, &ip);
     /* Names that cannot exist get no throttle entry of their own. */
     name = auth_name_valid(buf_cstr(&in.name)) ? buf_cstr(&in.name) : NULL;
-    wait = auth_throttle_wait(name, buf_cstr(&ip), now);
-    if (wait > 0) {
-        http_error(res, 429, NULL, "too many failed logins: try again in "
-                   "%lld s", (long long)wait);
-        res->retry_after = (unsigned)wait;
-        goto out;
-    }
-    rc = auth_login_verify(req->st, buf_cstr(&in.name), buf_cstr(&in.pw),
-                           in.pw.len, &user_id);
-    if (rc == ERR_NOTFOUND) {
-        auth_throttle_fail(name, buf_cstr(&ip), now);
-        LOG_WARN("auth: failed login from %s", buf_cstr(&ip));
-        http_error(res, 401, NULL, "wrong user name or password");
-    } else if (rc == ERR_BUSY) {
-        /* Other logins hold the hash memory: not a failed attempt. */
-        http_error(res, 503, NULL, "busy checking other logins: try again "
-                   "in a second");
-        res->retry_after = 1;
-    } else if (rc != ERR_OK) {
-        http_error(res, 503, NULL, "the database is not available");
-    } else {
-        auth_throttle_success(name);
-        /* argon2id took a while: the session starts now. */
-        start_session(req, res, user_id, buf_cstr(&in.name), time_now());
-    }
+    rc = auth_throttle_begin(name, buf_cstr(&ip), time_now(), &wait);
+    if (rc != ERR_OK)
+        refuse_login(res, name ? name : "(invalid name)", buf_cstr(&ip), rc,
+                     wait);
+    else
+        check_login(req, res, &in, name, buf_cstr(&ip));
 out:
     if (in.pw.data != NULL)
         sodium_memzero(in.pw.data, in.pw.len);

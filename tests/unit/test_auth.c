@@ -1,5 +1,5 @@
 /* Users and login sessions: the store on a real SQLite file, and the
- * password, token and throttle helpers of http/auth.c. */
+ * password, token and throttle helpers of http/auth_*.c. */
 #include "testutil.h"
 
 #include <pthread.h>
@@ -569,64 +569,234 @@ static void test_form_field(void **state)
     buf_free(&b);
 }
 
+/* One failed attempt of name from ip at t, through begin and end. */
+static void fail_once(const char *name, const char *ip, int64_t t)
+{
+    int64_t wait = -1;
+    assert_int_equal(auth_throttle_begin(name, ip, t, &wait), ERR_OK);
+    assert_int_equal(wait, 0);
+    auth_throttle_end(name, ip, t, AUTH_ATTEMPT_FAILED);
+}
+
+/* auth_throttle_begin's verdict for name from ip at t; a granted attempt
+ * is released again (AUTH_ATTEMPT_VOID) and the verdict is ERR_OK. */
+static enum err probe(const char *name, const char *ip, int64_t t,
+                      int64_t *wait)
+{
+    enum err rc = auth_throttle_begin(name, ip, t, wait);
+    if (rc == ERR_OK)
+        auth_throttle_end(name, ip, t, AUTH_ATTEMPT_VOID);
+    return rc;
+}
+
 static void test_throttle(void **state)
 {
-    int64_t t = 100000;
+    int64_t t = 100000, w;
     (void)state;
     auth_throttle_reset();
     for (int i = 0; i < AUTH_ACCOUNT_FAILS - 1; i++) {
-        auth_throttle_fail("alice", "10.0.0.1", t);
+        fail_once("alice", "10.0.0.1", t);
         assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t), 0);
     }
-    auth_throttle_fail("alice", "10.0.0.1", t);
+    fail_once("alice", "10.0.0.1", t);
     assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t),
                      AUTH_LOCK_FIRST);
+    assert_int_equal(probe("alice", "10.0.0.1", t, &w), ERR_BUSY);
+    assert_int_equal(w, AUTH_LOCK_FIRST);
     /* The account is locked from everywhere; the address for others not. */
-    assert_int_equal(auth_throttle_wait("alice", "10.0.0.2", t + 10),
-                     AUTH_LOCK_FIRST - 10);
-    assert_int_equal(auth_throttle_wait("bob", "10.0.0.1", t), 0);
+    assert_int_equal(probe("alice", "10.0.0.2", t + 10, &w), ERR_BUSY);
+    assert_int_equal(w, AUTH_LOCK_FIRST - 10);
+    assert_int_equal(probe("bob", "10.0.0.1", t, &w), ERR_OK);
     /* After the lockout, the next round locks twice as long. */
     t += AUTH_LOCK_FIRST;
     assert_int_equal(auth_throttle_wait("alice", "10.0.0.1", t), 0);
     for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
-        auth_throttle_fail("alice", "10.0.0.3", t);
+        fail_once("alice", "10.0.0.3", t);
     assert_int_equal(auth_throttle_wait("alice", NULL, t),
                      2 * AUTH_LOCK_FIRST);
-    /* A success forgets the account's failures. */
-    auth_throttle_success("alice");
-    assert_int_equal(auth_throttle_wait("alice", "10.0.0.4", t), 0);
+    /* A success forgets the account's failures (not the address's). */
+    t += 2 * AUTH_LOCK_FIRST;
+    assert_int_equal(auth_throttle_begin("alice", "10.0.0.4", t, &w), ERR_OK);
+    auth_throttle_end("alice", "10.0.0.4", t, AUTH_ATTEMPT_OK);
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        fail_once("alice", "10.0.0.4", t);
+    assert_int_equal(auth_throttle_wait("alice", "10.0.0.4", t),
+                     AUTH_LOCK_FIRST);
     /* Failures spread over more than the window do not add up. */
     for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
-        auth_throttle_fail("carol", "10.0.0.5", t + i * AUTH_FAIL_WINDOW);
+        fail_once("carol", "10.0.0.5", t + i * AUTH_FAIL_WINDOW);
     assert_int_equal(auth_throttle_wait("carol", "10.0.0.5",
                                         t + 4 * AUTH_FAIL_WINDOW),
                      0);
     /* Many names from one address lock the address. */
     for (int i = 0; i < AUTH_IP_FAILS; i++)
-        auth_throttle_fail(NULL, "10.0.0.9", t);
+        fail_once(NULL, "10.0.0.9", t);
     assert_int_equal(auth_throttle_wait("dave", "10.0.0.9", t),
                      AUTH_LOCK_FIRST);
     assert_int_equal(auth_throttle_wait("dave", "10.0.0.8", t), 0);
     auth_throttle_reset();
 }
 
-/* The table stays bounded: the oldest entries make way. */
-static void test_throttle_bounded(void **state)
+/* The check and the count are one step: of 60 attempts begun before any
+ * ends, exactly AUTH_ACCOUNT_FAILS get through; a void attempt (hash gate
+ * busy) gives its reservation back without counting. */
+static void test_throttle_one_step(void **state)
 {
-    struct buf name;
+    int64_t t = 200000, w;
+    int granted = 0;
     (void)state;
     auth_throttle_reset();
-    buf_init(&name, 64);
-    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
-        auth_throttle_fail("alice", "10.0.0.1", 1000);
-    assert_true(auth_throttle_wait("alice", NULL, 1000) > 0);
-    for (int i = 0; i < AUTH_THROTTLE_SLOTS; i++) {
-        buf_reset(&name);
-        assert_int_equal(buf_printf(&name, "u%d", i), ERR_OK);
-        auth_throttle_fail(buf_cstr(&name), "10.0.0.2", 1001);
+    for (int i = 0; i < 60; i++) {
+        enum err rc = auth_throttle_begin("alice", "10.0.0.1", t, &w);
+        if (rc == ERR_OK) {
+            granted++;
+        } else {
+            assert_int_equal(rc, ERR_BUSY);
+            assert_int_equal(w, AUTH_LOCK_FIRST); /* what they would bring */
+        }
     }
-    assert_int_equal(auth_throttle_wait("alice", NULL, 1001), 0);
+    assert_int_equal(granted, 5);
+    /* All five in flight fail: a lockout of AUTH_LOCK_FIRST. */
+    for (int i = 0; i < granted; i++)
+        auth_throttle_end("alice", "10.0.0.1", t, AUTH_ATTEMPT_FAILED);
+    assert_int_equal(auth_throttle_wait("alice", NULL, t), AUTH_LOCK_FIRST);
+    /* Void attempts do not count. */
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(auth_throttle_begin("bob", "10.0.0.2", t, &w),
+                         ERR_OK);
+        auth_throttle_end("bob", "10.0.0.2", t, AUTH_ATTEMPT_VOID);
+    }
+    assert_int_equal(auth_throttle_wait("bob", "10.0.0.2", t), 0);
+    auth_throttle_reset();
+}
+
+struct racer {
+    int granted;
+};
+
+static void *race_thread(void *arg)
+{
+    struct racer *r = arg;
+    int64_t w;
+    if (auth_throttle_begin("eve", "10.0.0.7", 300000, &w) == ERR_OK) {
+        struct timespec ts = {0, 20 * 1000 * 1000}; /* "the hash" */
+        r->granted = 1;
+        nanosleep(&ts, NULL);
+        auth_throttle_end("eve", "10.0.0.7", 300000, AUTH_ATTEMPT_FAILED);
+    }
+    return NULL;
+}
+
+/* 60 threads at once, each holding its attempt 20 ms: exactly 5 checks. */
+static void test_throttle_race(void **state)
+{
+    pthread_t th[60];
+    struct racer r[60];
+    int granted = 0;
+    (void)state;
+    auth_throttle_reset();
+    for (int i = 0; i < 60; i++) {
+        r[i].granted = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, race_thread, &r[i]), 0);
+    }
+    for (int i = 0; i < 60; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        granted += r[i].granted;
+    }
+    assert_int_equal(granted, AUTH_ACCOUNT_FAILS);
+    assert_int_equal(auth_throttle_wait("eve", NULL, 300000),
+                     AUTH_LOCK_FIRST);
+    auth_throttle_reset();
+}
+
+/* n failed logins under other names (name i from address 10.1.x.y, ten
+ * names per address: under AUTH_IP_FAILS) at time t. */
+static void spray(int n, int64_t t)
+{
+    struct buf name, ip;
+    buf_init(&name, 64);
+    buf_init(&ip, 64);
+    for (int i = 0; i < n; i++) {
+        buf_reset(&name);
+        buf_reset(&ip);
+        assert_int_equal(buf_printf(&name, "u%d", i), ERR_OK);
+        assert_int_equal(buf_printf(&ip, "10.1.%d.%d", i / 10 / 250,
+                                    i / 10 % 250),
+                         ERR_OK);
+        fail_once(buf_cstr(&name), buf_cstr(&ip), t);
+    }
     buf_free(&name);
+    buf_free(&ip);
+}
+
+/* Locked name and address stay locked, their doubling history stays,
+ * however many other names fail; the table stays within its slots. */
+static void throttle_not_evicted(int n)
+{
+    int64_t t = 1000000, w;
+    auth_throttle_reset();
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        fail_once("alice", "10.0.0.1", t);
+    for (int i = 0; i < AUTH_IP_FAILS; i++)
+        fail_once(NULL, "10.0.0.66", t);
+    spray(n, t + 1);
+    assert_true(auth_throttle_used() <= AUTH_THROTTLE_SLOTS);
+    assert_int_equal(probe("alice", "10.0.0.2", t + 1, &w), ERR_BUSY);
+    assert_int_equal(w, AUTH_LOCK_FIRST - 1);
+    assert_int_equal(probe("zed", "10.0.0.66", t + 1, &w), ERR_BUSY);
+    assert_int_equal(w, AUTH_LOCK_FIRST - 1);
+    /* After the lock, more names; then alice's next lockout doubles. */
+    t += AUTH_LOCK_FIRST;
+    spray(n, t);
+    assert_int_equal(probe("alice", "10.0.0.2", t, &w), ERR_OK);
+    for (int i = 0; i < AUTH_ACCOUNT_FAILS; i++)
+        fail_once("alice", "10.0.0.3", t);
+    assert_int_equal(auth_throttle_wait("alice", NULL, t),
+                     2 * AUTH_LOCK_FIRST);
+    assert_true(auth_throttle_used() <= AUTH_THROTTLE_SLOTS);
+    auth_throttle_reset();
+}
+
+static void test_throttle_not_evicted_5000(void **state)
+{
+    (void)state;
+    throttle_not_evicted(5000);
+}
+
+static void test_throttle_not_evicted_100000(void **state)
+{
+    (void)state;
+    throttle_not_evicted(100000);
+}
+
+/* A table full of locked addresses refuses new keys (fail closed) until
+ * their history stops mattering (a day without failures). */
+static void test_throttle_full_fails_closed(void **state)
+{
+    struct buf ip;
+    int64_t t = 5000000, w;
+    (void)state;
+    auth_throttle_reset();
+    auth_throttle_set_slots(1); /* clamped to the minimum */
+    buf_init(&ip, 64);
+    for (int a = 0; a < AUTH_THROTTLE_SLOTS_MIN; a++) {
+        buf_reset(&ip);
+        assert_int_equal(buf_printf(&ip, "10.2.0.%d", a), ERR_OK);
+        for (int i = 0; i < AUTH_IP_FAILS; i++)
+            fail_once(NULL, buf_cstr(&ip), t);
+    }
+    assert_int_equal(auth_throttle_used(), AUTH_THROTTLE_SLOTS_MIN);
+    assert_int_equal(probe("bob", "10.9.9.9", t, &w), ERR_TOOBIG);
+    assert_int_equal(w, AUTH_LOCK_FIRST);
+    assert_int_equal(probe(NULL, "10.2.0.0", t, &w), ERR_BUSY);
+    /* Unlocked but with a lockout in the last day: still kept. */
+    assert_int_equal(probe("bob", "10.9.9.9", t + AUTH_LOCK_FIRST, &w),
+                     ERR_TOOBIG);
+    assert_int_equal(probe("bob", "10.9.9.9", t + AUTH_LOCK_LONGEST, &w),
+                     ERR_OK);
+    assert_int_equal(auth_throttle_used(), AUTH_THROTTLE_SLOTS_MIN);
+    buf_free(&ip);
+    auth_throttle_set_slots(AUTH_THROTTLE_SLOTS);
     auth_throttle_reset();
 }
 
@@ -654,7 +824,11 @@ int main(void)
         cmocka_unit_test(test_login_location),
         cmocka_unit_test(test_form_field),
         cmocka_unit_test(test_throttle),
-        cmocka_unit_test(test_throttle_bounded),
+        cmocka_unit_test(test_throttle_one_step),
+        cmocka_unit_test(test_throttle_race),
+        cmocka_unit_test(test_throttle_not_evicted_5000),
+        cmocka_unit_test(test_throttle_not_evicted_100000),
+        cmocka_unit_test(test_throttle_full_fails_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
