@@ -200,6 +200,21 @@ void auth_login_location(const char *path, struct buf *out);
  * a session, ERR_NOTFOUND without a live one, ERR_DB when the store
  * fails. */
 enum err auth_session_load(struct http_request *req) WARN_UNUSED;
+/* Sessions are checked from memory: auth_check keeps what it read of a
+ * session in an in-process cache of AUTH_SESSION_CACHE sessions (the
+ * least recently used make way) and does not read the store again for
+ * AUTH_SESSION_RECHECK seconds; so a session ended elsewhere (`mediadash
+ * user del` or `user disable` in another process, a password change)
+ * stops working within AUTH_SESSION_RECHECK seconds, one ended by this
+ * process (logout, a new login over it) at once. The store stays the
+ * durable record: last_seen is written at most once a minute per session
+ * (half the idle timeout when that is shorter), so the idle timeout
+ * counts to the minute, not the second. */
+#define AUTH_SESSION_CACHE 1024
+#define AUTH_SESSION_RECHECK 2 /* seconds */
+#define AUTH_KEY_CHARS 64      /* a session's store key: hex SHA-256 */
+/* Empty the session cache (tests). */
+void auth_session_cache_reset(void);
 /* Free what auth_check put into req (the server calls this). */
 void auth_request_free(struct http_request *req);
 

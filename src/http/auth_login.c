@@ -159,6 +159,8 @@ static void start_session(struct http_request *req, struct http_response *res,
         buf_init(&key, 128);
         if (auth_token_key(old, &key) == ERR_OK)
             rc = store_session_del(req->st, buf_cstr(&key));
+        if (rc == ERR_OK && key.len > 0)
+            auth_cache_forget(buf_cstr(&key));
         buf_free(&key);
     }
     if (rc == ERR_OK)
@@ -262,6 +264,7 @@ static void auth_logout(struct http_request *req, struct http_response *res)
 {
     struct jw w;
 
+    auth_cache_forget(req->session_key); /* ended here: ends at once */
     if (store_session_del(req->st, req->session_key) != ERR_OK) {
         http_error(res, 503, NULL, "the database is not available");
         return;

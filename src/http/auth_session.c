@@ -33,23 +33,33 @@ enum err auth_token_new(struct buf *out)
     return rc;
 }
 
-enum err auth_token_key(const char *token, struct buf *out)
+/* The store key of token into out (AUTH_KEY_CHARS + 1 bytes): the hex
+ * SHA-256 of its 32 bytes. False when token is not a well-formed token. */
+static bool token_key_hex(const char *token, char *out)
 {
-    unsigned char raw[TOKEN_BYTES];
+    unsigned char raw[TOKEN_BYTES], sum[crypto_hash_sha256_BYTES];
     size_t n = 0;
     const char *end = NULL;
-    enum err rc;
+    bool ok;
 
-    if (token == NULL || strlen(token) != AUTH_TOKEN_CHARS)
-        return ERR_PARSE;
-    if (sodium_base642bin(raw, sizeof raw, token, AUTH_TOKEN_CHARS, NULL, &n,
-                          &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) !=
-            0 ||
-        n != TOKEN_BYTES || end != token + AUTH_TOKEN_CHARS)
-        return ERR_PARSE;
-    rc = digest_sha256_hex(raw, sizeof raw, out);
+    if (token == NULL || strlen(token) != AUTH_TOKEN_CHARS || !auth_init())
+        return false;
+    ok = sodium_base642bin(raw, sizeof raw, token, AUTH_TOKEN_CHARS, NULL,
+                           &n, &end,
+                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+         n == TOKEN_BYTES && end == token + AUTH_TOKEN_CHARS;
+    if (ok) {
+        crypto_hash_sha256(sum, raw, sizeof raw);
+        sodium_bin2hex(out, AUTH_KEY_CHARS + 1, sum, sizeof sum);
+    }
     sodium_memzero(raw, sizeof raw);
-    return rc;
+    return ok;
+}
+
+enum err auth_token_key(const char *token, struct buf *out)
+{
+    char key[AUTH_KEY_CHARS + 1];
+    return token_key_hex(token, key) ? buf_puts(out, key) : ERR_PARSE;
 }
 
 bool auth_token_equal(const char *a, const char *b)
@@ -110,36 +120,93 @@ struct store_session_limits auth_limits_of(const struct http_config *cfg)
     return lim;
 }
 
-/* Find the session the cookie names and fill req from it. ERR_NOTFOUND
- * without a live one; ERR_DB when the store fails. */
+_Static_assert(sizeof(((struct http_request *)0)->user_mem) ==
+                   AUTH_NAME_MAX + 1 &&
+               sizeof(((struct http_request *)0)->csrf_mem) ==
+                   AUTH_TOKEN_CHARS + 1 &&
+               sizeof(((struct http_request *)0)->key_mem) ==
+                   AUTH_KEY_CHARS + 1,
+               "http_request's session fields fit auth.h's sizes");
+
+/* How often a session's last_seen is written: once a minute, or twice
+ * within an idle timeout shorter than two minutes. */
+static int64_t touch_every(const struct store_session_limits *lim)
+{
+    int64_t touch = TOUCH_EVERY;
+    if (touch > lim->idle_s / 2)
+        touch = lim->idle_s / 2 > 0 ? lim->idle_s / 2 : 1;
+    return touch;
+}
+
+/* Point req's session fields at its own storage, filled from c. */
+static void fill_request(struct http_request *req, const struct auth_cached *c,
+                         const char *key)
+{
+    req->user_id = c->user_id;
+    memcpy(req->user_mem, c->user, sizeof req->user_mem);
+    memcpy(req->csrf_mem, c->csrf, sizeof req->csrf_mem);
+    memcpy(req->key_mem, key, sizeof req->key_mem);
+    req->user = req->user_mem;
+    req->csrf = req->csrf_mem;
+    req->session_key = req->key_mem;
+}
+
+/* The session of key from the store (and into the cache) at now. */
+static enum err from_store(struct http_request *req, const char *key,
+                           const struct store_session_limits *lim,
+                           int64_t now, struct auth_cached *c)
+{
+    struct store_session s = {0};
+    int64_t seen;
+    enum err rc = store_session_get(req->st, key, now, lim, &s);
+
+    if (rc != ERR_OK) {
+        if (rc == ERR_NOTFOUND)
+            auth_cache_forget(key);
+        return rc;
+    }
+    seen = s.last_seen;
+    if (now - seen >= touch_every(lim)) {
+        if (store_session_touch(req->st, key, now) == ERR_OK)
+            seen = now;
+        else
+            LOG_WARN("auth: cannot note a session's last use");
+    }
+    auth_cache_put(key, &s, seen, now);
+    c->user_id = s.user_id;
+    rc = strlen(s.user) < sizeof c->user && strlen(s.csrf) < sizeof c->csrf
+             ? ERR_OK
+             : ERR_NOTFOUND; /* not a session this server made */
+    if (rc == ERR_OK) {
+        memcpy(c->user, s.user, strlen(s.user) + 1);
+        memcpy(c->csrf, s.csrf, strlen(s.csrf) + 1);
+    }
+    store_session_free(&s);
+    return rc;
+}
+
 enum err auth_session_find(struct http_request *req, int64_t now)
 {
     const char *token = MHD_lookup_connection_value(
         req->conn, MHD_COOKIE_KIND, auth_cookie_name(req->cfg));
     struct store_session_limits lim = auth_limits_of(req->cfg);
-    struct store_session s = {0};
-    struct buf key;
-    int64_t touch = TOUCH_EVERY;
-    enum err rc;
+    struct auth_cached c;
+    char key[AUTH_KEY_CHARS + 1];
+    bool touch = false;
+    enum err rc = ERR_OK;
 
-    buf_init(&key, 128);
-    rc = auth_token_key(token, &key) == ERR_OK ? ERR_OK : ERR_NOTFOUND;
-    if (rc == ERR_OK)
-        rc = store_session_get(req->st, buf_cstr(&key), now, &lim, &s);
-    if (rc != ERR_OK)
-        goto out;
-    if (touch > lim.idle_s / 2)
-        touch = lim.idle_s / 2 > 0 ? lim.idle_s / 2 : 1;
-    if (now - s.last_seen >= touch &&
-        store_session_touch(req->st, buf_cstr(&key), now) != ERR_OK)
-        LOG_WARN("auth: cannot note a session's last use");
     auth_request_free(req);
-    req->user_id = s.user_id;
-    req->user = s.user;
-    req->csrf = s.csrf;
-    req->session_key = buf_steal(&key);
-out:
-    buf_free(&key);
+    if (!token_key_hex(token, key))
+        return ERR_NOTFOUND;
+    if (auth_cache_get(key, now, &lim, touch_every(&lim), &c, &touch)) {
+        if (touch && store_session_touch(req->st, key, now) != ERR_OK)
+            LOG_WARN("auth: cannot note a session's last use");
+    } else {
+        rc = from_store(req, key, &lim, now, &c);
+    }
+    if (rc == ERR_OK)
+        fill_request(req, &c, key);
+    sodium_memzero(&c, sizeof c);
     return rc;
 }
 
@@ -151,7 +218,7 @@ enum err auth_session_load(struct http_request *req)
 void auth_request_free(struct http_request *req)
 {
     req->user_id = 0;
-    FREE_AND_NULL(req->user);
-    FREE_AND_NULL(req->csrf);
-    FREE_AND_NULL(req->session_key);
+    req->user = NULL;
+    req->csrf = NULL;
+    req->session_key = NULL;
 }

@@ -78,9 +78,12 @@ struct http_request {
     /* The login session, set (by auth_check in auth.c) before the handler
      * of a route that needs one runs; freed with the request. */
     int64_t user_id;     /* the logged-in user, 0 without a session */
-    char *user;          /* their name, or NULL; owned */
-    char *csrf;          /* the session's CSRF token, or NULL; owned */
-    char *session_key;   /* the session's store key, or NULL; owned */
+    char *user;          /* their name, or NULL */
+    char *csrf;          /* the session's CSRF token, or NULL */
+    char *session_key;   /* the session's store key, or NULL */
+    /* Where those three point (no allocation per request): sizes of
+     * AUTH_NAME_MAX, AUTH_TOKEN_CHARS and AUTH_KEY_CHARS (auth.h) + 1. */
+    char user_mem[65], csrf_mem[44], key_mem[65];
     /* A streamed route (route.h http_stream_ops): its state, owned by the
      * ops (freed by ops->free), and whether the session checks already
      * ran on the headers, or even answered there (e.g. 413 from
