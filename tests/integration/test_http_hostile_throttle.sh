@@ -32,8 +32,8 @@ THROTTLE_ERR=$SERVE_ERR
 
 # logins.py URL NAME_PATTERN COUNT ADDRESSES PARALLEL: COUNT logins with a
 # wrong password (name NAME_PATTERN % i), spread over the source addresses
-# 127.0.0.A (A in ADDRESSES, a-b) and PARALLEL at a time; prints one line
-# "STATUS RETRY_AFTER" per login.
+# 127.0.A/256.A%256 (A in ADDRESSES, a-b: all of 127/8 is loopback) and
+# PARALLEL at a time; prints one line "STATUS RETRY_AFTER" per login.
 cat >"$TMP/logins.py" <<'PY'
 import http.client, json, sys, threading
 url, pattern, count, addrs, par = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
@@ -44,7 +44,8 @@ start = threading.Barrier(min(par, count))
 def one(i):
     with gate:
         name = pattern % i if "%" in pattern else pattern
-        src = "127.0.0.%d" % (lo + i % (hi - lo + 1))
+        a = lo + i % (hi - lo + 1)
+        src = "127.0.%d.%d" % (a >> 8, a & 255)
         body = json.dumps({"user": name, "password": "wrong password %d" % i})
         status, retry = "ERR", "-"
         try:
@@ -85,10 +86,12 @@ check "refusals are logged with name and address" \
 check "no password in the log" lacks "$SERVE_ERR" "wrong password 1"
 
 # ---- 2. many failed logins under other names do not unlock alice ------------
-# 4 names per source address (127.0.0.20-...): under the per-address limit.
-nad=$(( (NAMES + 3) / 4 ))
+# HT_PER_ADDR (4) names per source address (127.0.0.20-...): under the
+# per-address limit.
+PER=${HT_PER_ADDR:-4}
+nad=$(( (NAMES + PER - 1) / PER ))
 t0=$(date +%s.%N)
-timeout 1800 python3 "$TMP/logins.py" "$URL" "spray%d" "$NAMES" "20-$((19 + nad))" 1 >"$TMP/spray"
+timeout 1800 python3 "$TMP/logins.py" "$URL" "spray%d" "$NAMES" "20-$((19 + nad))" "${HT_PAR:-1}" >"$TMP/spray"
 echo "$NAMES failed logins under other names from $nad addresses" \
   "(slots: ${SLOTS/#0/default}): $(count_status "$TMP/spray" 401) x 401," \
   "$(count_status "$TMP/spray" 429) x 429," \

@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/digest.h"
 #include "http/auth.h"
+#include "http/auth_int.h"
 #include "store/store.h"
 
 #define fx tu_store_fx
@@ -800,6 +801,77 @@ static void test_throttle_full_fails_closed(void **state)
     auth_throttle_reset();
 }
 
+/* A session as the store gives it, for the cache. */
+static struct store_session cached_session(int64_t created)
+{
+    static char user[] = "alice";
+    static char csrf[] = "ccccccccccccccccccccccccccccccccccccccccccc";
+    struct store_session s = {7, user, csrf, created, created};
+    return s;
+}
+
+/* The session cache: hits within AUTH_SESSION_RECHECK, none after; the
+ * idle and absolute timeouts apply from memory; last_seen is written once
+ * a period; forget drops; at most AUTH_SESSION_CACHE sessions kept. */
+static void test_session_cache(void **state)
+{
+    struct store_session_limits lim = {100, 1000};
+    struct store_session s = cached_session(5000);
+    struct auth_cached c;
+    struct buf key;
+    bool touch;
+    int hits = 0;
+    (void)state;
+    auth_session_cache_reset();
+    auth_cache_put(KEY_A, &s, 5000, 5000);
+    assert_true(auth_cache_get(KEY_A, 5001, &lim, 60, &c, &touch));
+    assert_false(touch);
+    assert_int_equal(c.user_id, 7);
+    assert_string_equal(c.user, "alice");
+    assert_string_equal(c.csrf, s.csrf);
+    /* Older than the recheck: back to the store. */
+    assert_false(auth_cache_get(KEY_A, 5000 + AUTH_SESSION_RECHECK, &lim, 60,
+                                &c, &touch));
+    assert_false(auth_cache_get(KEY_B, 5001, &lim, 60, &c, &touch));
+    /* Idle and absolute timeouts from memory (read at 5010, used last at
+     * 5010, made at 5000). */
+    auth_cache_put(KEY_A, &s, 5000, 5010);
+    lim.idle_s = 1;
+    assert_false(auth_cache_get(KEY_A, 5011, &lim, 60, &c, &touch));
+    lim.idle_s = 100;
+    lim.max_s = 11;
+    assert_true(auth_cache_get(KEY_A, 5010, &lim, 60, &c, &touch));
+    assert_false(auth_cache_get(KEY_A, 5011, &lim, 60, &c, &touch));
+    lim.max_s = 1000;
+    /* last_seen 60 s old: the first use writes it, the next does not. */
+    auth_cache_put(KEY_A, &s, 5000, 5060);
+    assert_true(auth_cache_get(KEY_A, 5060, &lim, 60, &c, &touch));
+    assert_true(touch);
+    assert_true(auth_cache_get(KEY_A, 5061, &lim, 60, &c, &touch));
+    assert_false(touch);
+    auth_cache_forget(KEY_A);
+    assert_false(auth_cache_get(KEY_A, 5061, &lim, 60, &c, &touch));
+    /* Bounded: of 3 x AUTH_SESSION_CACHE sessions, at most that many. */
+    buf_init(&key, 128);
+    s = cached_session(6000);
+    for (int i = 0; i < 3 * AUTH_SESSION_CACHE; i++) {
+        buf_reset(&key);
+        assert_int_equal(digest_sha256_hex(&i, sizeof i, &key), ERR_OK);
+        auth_cache_put(buf_cstr(&key), &s, 6000, 6000);
+    }
+    for (int i = 0; i < 3 * AUTH_SESSION_CACHE; i++) {
+        buf_reset(&key);
+        assert_int_equal(digest_sha256_hex(&i, sizeof i, &key), ERR_OK);
+        hits += auth_cache_get(buf_cstr(&key), 6000, &lim, 60, &c, &touch);
+    }
+    printf("session cache: %d of %d sessions kept (cap %d)\n", hits,
+           3 * AUTH_SESSION_CACHE, AUTH_SESSION_CACHE);
+    assert_true(hits <= AUTH_SESSION_CACHE);
+    assert_true(hits >= AUTH_SESSION_CACHE / 2);
+    buf_free(&key);
+    auth_session_cache_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -829,6 +901,7 @@ int main(void)
         cmocka_unit_test(test_throttle_not_evicted_5000),
         cmocka_unit_test(test_throttle_not_evicted_100000),
         cmocka_unit_test(test_throttle_full_fails_closed),
+        cmocka_unit_test(test_session_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
