@@ -9,9 +9,10 @@
  *
  * The implementation, one job per file: auth_hash.c (names, passwords,
  * the argon2id gate, the login check), auth_throttle.c, auth_session.c
- * (tokens, sessions, the cookie), auth_check.c (Origin/CSRF/session before
- * each handler), form.c (form fields) and auth_login.c (the login,
- * session and logout handlers); auth_int.h is shared between them. */
+ * (tokens, sessions, the cookie), auth_cache.c (the session cache),
+ * auth_check.c (Origin/CSRF/session before each handler), form.c (form
+ * fields) and auth_login.c (the login, session and logout handlers);
+ * auth_int.h is shared between them. */
 #ifndef MEDIADASH_AUTH_H
 #define MEDIADASH_AUTH_H
 
