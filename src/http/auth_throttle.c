@@ -67,8 +67,8 @@ static struct throttle *slot_of(const char *key, bool create, int64_t now)
                 free_slot = t;
         } else if (t->hash == h && strcmp(t->key, key) == 0) {
             return t;
-        } else if (evictable(t, now) &&
-                   (oldest == NULL || t->last < oldest->last)) {
+        } else if ((oldest == NULL || t->last < oldest->last) &&
+                   evictable(t, now)) {
             oldest = t;
         }
     }
