@@ -74,12 +74,24 @@ count_status() { grep -c "^$2 " "$1"; }
 t0=$(date +%s.%N)
 timeout 180 python3 "$TMP/logins.py" "$URL" alice 60 10-15 60 >"$TMP/race"
 n401=$(count_status "$TMP/race" 401); n429=$(count_status "$TMP/race" 429)
+n503=$(count_status "$TMP/race" 503)
 echo "60 concurrent wrong logins for alice: $n401 x 401, $n429 x 429," \
-  "$(wrong_lines alice) 'wrong password' log lines," \
+  "$n503 x 503, $(wrong_lines alice) 'wrong password' log lines," \
   "$(python3 -c "import time; print('%.1f' % (time.time() - $t0))") s"
-check "exactly 5 real password checks (401)" test "$n401" -eq 5
-check "the other 55 refused as locked (429)" test "$n429" -eq 55
-check "exactly 5 'wrong password' log lines" test "$(wrong_lines alice)" -eq 5
+# Exactly 5 are checked. On a loaded or slow machine (sanitizers) a login
+# let through may wait more than 2 s for the hash gate: 503, not checked,
+# not counted, and its reservation goes back (another may take it). So:
+# never more than 5 checks; exactly 5 when the gate kept up.
+check "at most 5 real password checks (401)" test "$n401" -le 5
+check "exactly 5 when no login waited out the hash gate" \
+  test "$n503" -gt 0 -o "$n401" -eq 5
+check "5 let through in all (401 + 503)" test $((n401 + n503)) -ge 5
+check "the rest refused as locked (429)" test $((n401 + n503 + n429)) -eq 60
+check "one 'wrong password' log line per real check" test "$(wrong_lines alice)" -eq "$n401"
+# alice locked for the next part: top up what a slow gate left unchecked.
+for _ in 1 2 3 4 5; do
+  [ "$(timeout 60 python3 "$TMP/logins.py" "$URL" alice 1 16-16 1 | cut -d' ' -f1)" = 429 ] && break
+done
 check "429s carry Retry-After" test "$(grep '^429 ' "$TMP/race" | grep -vc ' -$')" -eq "$n429"
 check "refusals are logged with name and address" \
   grep -q 'login: refused for "alice" from 127.0.0.1[0-5]: locked for [0-9]* s' "$SERVE_ERR"
@@ -155,5 +167,9 @@ code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' -b "$TMP/carol2.cookies" -X 
   -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" "$URL/api/v1/logout")
 check "logout" test "$code" = 200
 check "a logged-out session ends at once" test "$(get_session "$TMP/carol2.kept")" = 401
+
+check "no sanitizer report" lacks "$THROTTLE_ERR" "Sanitizer"
+check "no sanitizer report (second serve)" lacks "$SERVE_ERR" "Sanitizer"
+check "no runtime error" lacks "$THROTTLE_ERR" "runtime error"
 
 finish
