@@ -70,6 +70,11 @@ struct config {
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* serve: the only Host/Origin taken, e.g. https://dash.example.com
+     * (an https one implies secure cookies); and the proxies whose
+     * Forwarded / X-Forwarded-For name the client (addresses, CIDRs) */
+    char *serve_public_origin;   /* owned; NULL: unset */
+    char *serve_trusted_proxies; /* owned; NULL: none */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
