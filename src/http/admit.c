@@ -333,12 +333,45 @@ static void note_malformed(const char *which, const struct admit_net *peer)
              which, text, (unsigned long long)k);
 }
 
+/* The client behind peer from the joined headers (NULL or "": absent):
+ * false when the one used is malformed (out is then the peer). */
+static bool client_of(const struct admit *a, const struct admit_net *peer,
+                      const char *fwd, const char *xff,
+                      struct admit_net *out)
+{
+    bool has_fwd = fwd != NULL && fwd[0] != '\0';
+
+    *out = *peer;
+    if (a->nproxies == 0 || !trusted(a, peer))
+        return true;
+    if (!has_fwd && (xff == NULL || xff[0] == '\0'))
+        return true;
+    if (chain_client(a, has_fwd ? fwd : xff, has_fwd, out))
+        return true;
+    *out = *peer;
+    return false;
+}
+
+bool admit_client_text(const struct admit *a, const char *peer,
+                       const char *forwarded, const char *xff, char *out,
+                       size_t n)
+{
+    struct admit_net p, c;
+    bool ok;
+
+    snprintf(out, n, "?");
+    if (!addr_parse(peer, strlen(peer), &p))
+        return false;
+    ok = client_of(a, &p, forwarded, xff, &c);
+    addr_text(&c, out, n);
+    return ok;
+}
+
 void admit_client(const struct admit *a, struct MHD_Connection *conn,
                   char *out, size_t n)
 {
     struct admit_net peer, client;
     struct chain c;
-    bool ok = true, fwd;
 
     snprintf(out, n, "?");
     if (!peer_of(conn, &peer))
@@ -349,13 +382,11 @@ void admit_client(const struct admit *a, struct MHD_Connection *conn,
         buf_init(&c.xff, CHAIN_MAX);
         c.over = false;
         MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_chain, &c);
-        fwd = c.fwd.len > 0;
-        if (fwd || c.xff.len > 0)
-            ok = !c.over && chain_client(a, buf_cstr(fwd ? &c.fwd : &c.xff),
-                                         fwd, &client);
-        if (!ok) {
+        if (c.over || !client_of(a, &peer, buf_cstr(&c.fwd),
+                                 buf_cstr(&c.xff), &client)) {
             client = peer;
-            note_malformed(fwd ? "Forwarded" : "X-Forwarded-For", &peer);
+            note_malformed(c.fwd.len > 0 ? "Forwarded" : "X-Forwarded-For",
+                           &peer);
         }
         buf_free(&c.fwd);
         buf_free(&c.xff);

@@ -44,6 +44,13 @@ enum err admit_init(struct admit *a, const struct http_config *cfg,
  * proxy's address and is logged. */
 void admit_client(const struct admit *a, struct MHD_Connection *conn,
                   char *out, size_t n);
+/* The same from text (for tests): peer is an address, forwarded and xff
+ * the joined Forwarded and X-Forwarded-For values (NULL: absent). False
+ * when the chain used is malformed or peer is not an address; out is
+ * then the peer's address (or "?"). */
+bool admit_client_text(const struct admit *a, const char *peer,
+                       const char *forwarded, const char *xff, char *out,
+                       size_t n);
 /* The header rules (RFC 9112, stricter where it allows a choice): one
  * Content-Length of 1..19 digits, not with Transfer-Encoding; one Host,
  * required on HTTP/1.1; header names of token characters only. False
