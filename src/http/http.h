@@ -100,9 +100,9 @@ struct http_request {
     char *csrf;          /* the session's CSRF token, or NULL; owned */
     char *session_key;   /* the session's store key, or NULL; owned */
     /* A streamed route (route.h http_stream_ops): its state, owned by the
-     * ops (freed by ops->free), and whether the session checks already
-     * ran on the headers, or even answered there (e.g. 413 from
-     * Content-Length, 401). */
+     * ops (freed by ops->free). Every route's checks run on the headers
+     * (checked); answered when they refused the request there (e.g. 413
+     * from Content-Length, 401): its body is dropped unread. */
     void *stream;
     const struct http_stream_ops *stream_ops;
     bool checked, answered;
