@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -195,6 +196,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     if (plat.cfg->serve_secure_cookies)
         cfg.secure_cookies = true; /* the flag or the key turns it on */
     auth_throttle_set_slots((size_t)plat.cfg->serve_login_throttle_slots);
+    cfg.public_origin = plat.cfg->serve_public_origin;
+    cfg.trusted_proxies = plat.cfg->serve_trusted_proxies;
+    if (cfg.public_origin != NULL &&
+        strncasecmp(cfg.public_origin, "https://", 8) == 0)
+        cfg.secure_cookies = true; /* browsers reach us over TLS */
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {

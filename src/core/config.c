@@ -141,6 +141,15 @@ static const struct opt opts[] = {
      offsetof(struct config, serve_login_throttle_slots), 8, 4096, "4096",
      0, "names and addresses the login throttle keeps (locked ones are "
         "never evicted; full of them, new ones are refused)"},
+    {"serve.public_origin", OPT_STR,
+     offsetof(struct config, serve_public_origin), 0, 0, NULL, 0,
+     "the address clients use, e.g. https://dash.example.com: the only "
+     "Host (and Origin) serve takes; https:// implies secure cookies. "
+     "Unset: Host must be a loopback name or the listen address"},
+    {"serve.trusted_proxies", OPT_STR,
+     offsetof(struct config, serve_trusted_proxies), 0, 0, NULL, 0,
+     "comma-separated addresses or CIDRs of reverse proxies: for them the "
+     "client address comes from Forwarded: for= or X-Forwarded-For"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -72,6 +72,11 @@ struct config {
     int64_t serve_secure_cookies;
     /* serve: entries of the login throttle (auth.h) */
     int64_t serve_login_throttle_slots;
+    /* serve: the only Host/Origin taken, e.g. https://dash.example.com
+     * (an https one implies secure cookies); and the proxies whose
+     * Forwarded / X-Forwarded-For name the client (addresses, CIDRs) */
+    char *serve_public_origin;   /* owned; NULL: unset */
+    char *serve_trusted_proxies; /* owned; NULL: none */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -425,7 +425,7 @@ const struct route http_api_routes[] = {
     {"GET", "/api/v1/top", api_top, ROUTE_CACHE},
     {"GET", "/api/v1/engagement", api_engagement, ROUTE_CACHE},
     {"GET", "/api/v1/heatmap", api_heatmap, ROUTE_CACHE},
-    {"POST", "/api/v1/import", api_import, 0},
+    {"POST", "/api/v1/import", api_import, ROUTE_BODY_LARGE},
     {"GET", "/api/v1/settings", api_settings, 0},
     {"POST", "/api/v1/settings/zone", api_settings_zone, 0},
     {NULL, NULL, NULL, 0},

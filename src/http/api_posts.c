@@ -563,7 +563,7 @@ static void api_publishers(struct http_request *req,
 const struct route http_post_routes[] = {
     {"GET", "/api/v1/schedule/resolve", api_resolve, 0},
     {"GET", "/api/v1/publishers", api_publishers, 0},
-    {"POST", "/api/v1/posts", api_post_create, 0},
+    {"POST", "/api/v1/posts", api_post_create, ROUTE_BODY_MEDIUM},
     {"GET", "/api/v1/posts", api_post_list, 0},
     {"GET", POSTS_PREFIX, api_post_get, 0},
     {"POST", POSTS_PREFIX, api_post_action, 0},

@@ -2,7 +2,6 @@
  * route table (http_auth_routes). */
 #include "http/auth.h"
 
-#include <arpa/inet.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <sodium.h>
@@ -109,19 +108,7 @@ static bool parse_login(struct http_request *req, struct login *in,
 /* The client's address as text into out ("?" when unknown). */
 static void client_ip(struct http_request *req, struct buf *out)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-        req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char text[INET6_ADDRSTRLEN] = "?";
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
-    if (sa != NULL && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text,
-                  sizeof text);
-    else if (sa != NULL && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-                  text, sizeof text);
-    buf_reset(out);
-    buf_catf(out, "%s", text);
+    buf_setf(out, "%s", http_client_addr(req));
 }
 
 /* {"user": NAME, "csrf": TOKEN} */

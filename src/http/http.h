@@ -20,10 +20,20 @@ struct http_config {
     unsigned max_connections;
     unsigned per_ip_connections;
     unsigned timeout_s;      /* idle connection timeout */
-    size_t max_body;         /* request body cap; over it: 413 */
+    size_t max_body;         /* the import's body cap; over it: 413 (other
+                                routes: routes.h ROUTES_BODY_*) */
     size_t cache_bytes;      /* response cache of read routes; 0: off */
     bool secure_cookies;     /* behind a TLS proxy: __Host- cookie with
                                 Secure, and https:// as our origin */
+    /* serve.public_origin ("https://dash.example.com", borrowed, NULL:
+     * unset): the only Host (and Origin) accepted. Unset, Host must name
+     * a loopback address, localhost or the listen address (any when
+     * listening on 0.0.0.0). */
+    const char *public_origin;
+    /* serve.trusted_proxies (borrowed, NULL: none): comma-separated
+     * addresses or CIDRs whose Forwarded / X-Forwarded-For headers name
+     * the client. */
+    const char *trusted_proxies;
     int64_t session_idle_s;  /* a session ends unused this long (2 h) */
     int64_t session_max_s;   /* and this long after login (7 days) */
     /* The platforms' settings and OAuth state (borrowed, outlive the
@@ -66,13 +76,21 @@ void http_stop(struct http_server *srv);
 
 struct MHD_Connection;
 struct http_stream_ops;
+struct route;
+
+#define HTTP_CLIENT_MAX 64 /* an IPv6 address as text fits */
 
 struct http_request {
     struct MHD_Connection *conn;
     const char *method;  /* borrowed from libmicrohttpd */
     const char *path;    /* without the query string */
-    struct buf body;     /* request body, capped */
+    struct buf body;     /* request body, capped at body_max */
+    size_t body_max;     /* the route's cap (routes.h) */
     bool body_too_big;
+    const struct route *route; /* found on the headers; NULL until then */
+    /* The client's address: the TCP peer's, or for a trusted proxy the
+     * one it forwards (http_client_addr). */
+    char client[HTTP_CLIENT_MAX];
     struct store *st;    /* leased for the request */
     const struct http_config *cfg;
     /* The login session, set (by auth_check in auth.c) before the handler
@@ -85,9 +103,9 @@ struct http_request {
      * AUTH_NAME_MAX, AUTH_TOKEN_CHARS and AUTH_KEY_CHARS (auth.h) + 1. */
     char user_mem[65], csrf_mem[44], key_mem[65];
     /* A streamed route (route.h http_stream_ops): its state, owned by the
-     * ops (freed by ops->free), and whether the session checks already
-     * ran on the headers, or even answered there (e.g. 413 from
-     * Content-Length, 401). */
+     * ops (freed by ops->free). Every route's checks run on the headers
+     * (checked); answered when they refused the request there (e.g. 413
+     * from Content-Length, 401): its body is dropped unread. */
     void *stream;
     const struct http_stream_ops *stream_ops;
     bool checked, answered;
@@ -116,6 +134,11 @@ struct http_response {
 const char *http_arg(const struct http_request *req, const char *name);
 /* A request header, or NULL. */
 const char *http_header(const struct http_request *req, const char *name);
+/* The client's address as text (IPv4 or IPv6), "?" when unknown: the TCP
+ * peer's, or when the peer is in serve.trusted_proxies the right-most
+ * address of Forwarded: for= (else X-Forwarded-For) that is not itself a
+ * trusted proxy. Borrowed for the request. */
+const char *http_client_addr(const struct http_request *req);
 
 /* Fill res with {"error": {"status": N, "message": ..., "param": ...}}. */
 void http_error(struct http_response *res, unsigned status, const char *param,

@@ -18,6 +18,11 @@ enum route_flags {
                                 while the data generation holds */
     ROUTE_STREAM = 1u << 4,  /* the body is streamed to the route's
                                 http_stream_ops, not held in memory */
+    /* The body cap (routes.h): without either, ROUTES_BODY_SMALL. A
+     * Content-Length over it is a 413 on the headers; a chunked body is
+     * refused at the cap. */
+    ROUTE_BODY_MEDIUM = 1u << 5, /* ROUTES_BODY_MEDIUM (a new post) */
+    ROUTE_BODY_LARGE = 1u << 6,  /* http_config.max_body (an import) */
 };
 
 /* A route whose body is not held in memory (uploads): the session,
@@ -43,7 +48,7 @@ struct route {
  * NULL. */
 const struct http_stream_ops *http_stream_ops_of(http_handler h);
 
-/* Static tables, each ended by a NULL method; server.c searches them in
+/* Static tables, each ended by a NULL method; routes.c searches them in
  * order. */
 extern const struct route http_api_routes[]; /* api.c: /api/v1/... */
 extern const struct route http_page_routes[]; /* static.c: /, /login,

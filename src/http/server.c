@@ -9,12 +9,11 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
-#include "core/jsonw.h"
 #include "core/log.h"
-#include "http/auth.h"
 #include "core/timeutil.h"
+#include "http/admit.h"
 #include "http/cache.h"
-#include "http/route.h"
+#include "http/routes.h"
 
 #define POOL_MAX 64
 
@@ -29,6 +28,8 @@ struct store_pool {
 struct http_server {
     struct http_config cfg;
     char *host, *db_path; /* owned copies behind cfg */
+    char *public_origin, *trusted_proxies;
+    struct admit admit;   /* Host allow-list, trusted proxies */
     struct MHD_Daemon *mhd;
     struct store_pool pool;
     struct http_cache *cache; /* NULL when cfg.cache_bytes is 0 */
@@ -46,8 +47,9 @@ void http_config_defaults(struct http_config *cfg)
     cfg->max_body = (size_t)16 << 20;
     cfg->cache_bytes = (size_t)16 << 20;
     cfg->secure_cookies = false;
-    cfg->session_idle_s = AUTH_IDLE_DEFAULT;
-    cfg->session_max_s = AUTH_MAX_DEFAULT;
+    cfg->public_origin = NULL;
+    cfg->trusted_proxies = NULL;
+    routes_config_defaults(cfg);
     cfg->media_max_bytes = (int64_t)2 << 30;
     cfg->worker = NULL;
 }
@@ -85,79 +87,6 @@ static void pool_put(struct http_server *srv, struct store *st)
     }
     pthread_mutex_unlock(&srv->pool.mu);
     store_close(st);
-}
-
-const char *http_arg(const struct http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
-                                       name);
-}
-
-const char *http_header(const struct http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-void http_error(struct http_response *res, unsigned status, const char *param,
-                const char *fmt, ...)
-{
-    struct buf msg;
-    struct jw w;
-    va_list ap;
-
-    buf_init(&msg, 1024);
-    va_start(ap, fmt);
-    buf_vcatf(&msg, fmt, ap);
-    va_end(ap);
-    res->status = status;
-    res->content_type = "application/json";
-    buf_reset(&res->body);
-    jw_init(&w, &res->body);
-    jw_object_begin(&w);
-    jw_key(&w, "error");
-    jw_object_begin(&w);
-    jw_kv_i64(&w, "status", status);
-    jw_kv_str(&w, "message", buf_cstr(&msg));
-    if (param != NULL)
-        jw_kv_str(&w, "param", param);
-    jw_object_end(&w);
-    jw_object_end(&w);
-    if (jw_status(&w) != ERR_OK)
-        buf_setf(&res->body, "{\"error\":{\"status\":%u}}", status);
-    buf_free(&msg);
-}
-
-/* Every route table, searched in this order. */
-static const struct route *const route_tables[] = {
-    http_auth_routes,
-    http_api_routes,
-    http_page_routes,
-    http_post_routes,
-    http_media_routes,
-    http_source_routes,
-    http_upload_routes,
-    http_owned_routes,
-};
-
-static const struct route *find_route(const char *method, const char *path,
-                                      bool *path_known)
-{
-    *path_known = false;
-    for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++) {
-        for (const struct route *r = route_tables[t]; r->method; r++) {
-            size_t n = strlen(r->path);
-            bool match =
-                r->path[n - 1] == '/' && n > 1
-                    ? strncmp(path, r->path, n) == 0 && path[n] != '\0'
-                    : strcmp(path, r->path) == 0;
-            if (!match)
-                continue;
-            *path_known = true;
-            if (strcmp(r->method, method) == 0)
-                return r;
-        }
-    }
-    return NULL;
 }
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind,
@@ -201,22 +130,16 @@ out:
     buf_free(&key);
 }
 
+/* The whole body is in (or was over the route's cap): run the route
+ * admitted on the headers (on_first). */
 static void dispatch(struct http_server *srv, struct http_request *req,
                      struct http_response *res)
 {
-    bool known;
-    const struct route *r = find_route(req->method, req->path, &known);
+    const struct route *r = req->route;
 
     if (req->body_too_big) {
         http_error(res, 413, NULL, "request body over %zu bytes",
-                   srv->cfg.max_body);
-        return;
-    }
-    if (r == NULL) {
-        if (known)
-            http_error(res, 405, NULL, "%s not allowed here", req->method);
-        else
-            http_error(res, 404, NULL, "no such page or endpoint");
+                   req->body_max);
         return;
     }
     if (req->st == NULL)
@@ -225,10 +148,6 @@ static void dispatch(struct http_server *srv, struct http_request *req,
         http_error(res, 503, NULL, "the database is not available");
         return;
     }
-    /* Session, Origin and CSRF checks, as the route's flags ask (a
-     * streamed route had them on its headers). */
-    if (!req->checked && !auth_check(req, r->flags, res))
-        return;
     if ((r->flags & ROUTE_CACHE) && srv->cache != NULL)
         cached(srv, r, req, res);
     else
@@ -303,15 +222,54 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
     return ret;
 }
 
-/* The first call of a streamed route: check the session on the headers
- * and let the route begin. False when res holds the answer, to be sent
- * without reading the body. */
-static bool stream_begin(struct http_server *srv, struct http_request *req,
-                         const struct route *r, struct http_response *res)
+/* A streamed route begins once its checks passed. False when res holds
+ * the answer, to be sent without reading the body. */
+static bool stream_begin(struct http_request *req, const struct route *r,
+                         struct http_response *res)
 {
-    req->stream_ops = http_stream_ops_of(r->handler);
+    req->stream_ops = routes_stream_ops(r);
     if (req->stream_ops == NULL) {
         http_error(res, 500, NULL, "no stream for this route");
+        return false;
+    }
+    return req->stream_ops->begin(req, res);
+}
+
+/* True when the request may come with a body (Content-Length over 0, or
+ * chunked). */
+static bool has_body(const struct http_request *req, uint64_t len,
+                     bool have_len)
+{
+    return have_len ? len > 0 : http_header(req, "Transfer-Encoding") != NULL;
+}
+
+/* Everything decided on the headers, before any body byte: strict
+ * header rules, Host, route (404, 405), the route's body cap (413),
+ * then session, Origin and CSRF. False when res holds the refusal. */
+static bool admit(struct http_server *srv, struct http_request *req,
+                  const char *version, struct http_response *res)
+{
+    const struct route *r;
+    uint64_t len = 0;
+    bool known, have_len;
+
+    if (!admit_strict(req, version, res) ||
+        !admit_host(&srv->admit, req, res))
+        return false;
+    r = routes_find(req->method, req->path, &known);
+    if (r == NULL) {
+        if (known)
+            http_error(res, 405, NULL, "%s not allowed here", req->method);
+        else
+            http_error(res, 404, NULL, "no such page or endpoint");
+        return false;
+    }
+    req->route = r;
+    req->body_max = routes_body_max(r, &srv->cfg);
+    have_len = admit_content_length(req, &len);
+    if (have_len && len > req->body_max) {
+        http_error(res, 413, NULL, "request body over %zu bytes",
+                   req->body_max);
         return false;
     }
     req->st = pool_get(srv);
@@ -319,43 +277,49 @@ static bool stream_begin(struct http_server *srv, struct http_request *req,
         http_error(res, 503, NULL, "the database is not available");
         return false;
     }
-    if (!auth_check(req, r->flags, res))
+    if (!routes_check(req, r, res))
         return false;
     req->checked = true;
-    return req->stream_ops->begin(req, res);
+    if (r->flags & ROUTE_STREAM)
+        return stream_begin(req, r, res);
+    if (has_body(req, len, have_len)) { /* no handle held while it comes */
+        pool_put(srv, req->st);
+        req->st = NULL;
+    }
+    buf_init(&req->body, req->body_max);
+    return true;
 }
 
-/* First call (headers only): set up the request; a streamed route may
- * answer at once. */
+/* First call (headers only): set up the request and admit it, or answer
+ * at once: then libmicrohttpd sends no 100 Continue and the body is
+ * dropped unread. */
 static enum MHD_Result on_first(struct http_server *srv,
                                 struct MHD_Connection *conn, const char *url,
-                                const char *method, void **con_cls)
+                                const char *method, const char *version,
+                                void **con_cls)
 {
     struct http_request *req = xcalloc(1, sizeof *req);
     struct http_response res;
-    const struct route *r;
     enum MHD_Result ret = MHD_YES;
-    bool known;
 
     req->conn = conn;
     req->method = method;
     req->path = url;
     req->cfg = &srv->cfg;
-    buf_init(&req->body, srv->cfg.max_body);
+    buf_init(&req->body, 1);
+    admit_client(&srv->admit, conn, req->client, sizeof req->client);
     *con_cls = req;
-    r = find_route(method, url, &known);
-    if (r == NULL || !(r->flags & ROUTE_STREAM))
-        return MHD_YES;
     memset(&res, 0, sizeof res);
     res.status = 200;
     buf_init(&res.body, (size_t)1 << 20);
-    if (!stream_begin(srv, req, r, &res)) {
+    if (!admit(srv, req, version, &res)) {
         req->answered = true; /* the body is dropped, nothing more sent */
         ret = respond(conn, &res);
     }
     buf_free(&res.body);
     free(res.set_cookie);
     free(res.location_owned);
+    free(res.content_range);
     return ret;
 }
 
@@ -368,10 +332,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     struct http_request *req = *con_cls;
     struct http_response res;
     enum MHD_Result ret;
-    (void)version;
 
     if (req == NULL) /* first call: headers only */
-        return on_first(srv, conn, url, method, con_cls);
+        return on_first(srv, conn, url, method, version, con_cls);
     if (req->answered) {
         *upload_size = 0; /* answered on the headers already */
         return MHD_YES;
@@ -381,10 +344,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *upload_size = 0;
         return MHD_YES;
     }
-    if (*upload_size > 0) { /* body chunk: keep it, or note it is too big */
+    if (*upload_size > 0) { /* a chunk: keep it, or drop all past the cap */
         if (!req->body_too_big &&
-            buf_append(&req->body, upload, *upload_size) != ERR_OK)
+            buf_append(&req->body, upload, *upload_size) != ERR_OK) {
             req->body_too_big = true;
+            buf_free(&req->body);
+            buf_init(&req->body, 1);
+        }
         *upload_size = 0;
         return MHD_YES;
     }
@@ -412,7 +378,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     if (req->stream_ops != NULL && req->stream_ops->free != NULL)
         req->stream_ops->free(req);
     pool_put(srv, req->st);
-    auth_request_free(req);
+    routes_request_free(req);
     buf_free(&req->body);
     free(req);
     *con_cls = NULL;
@@ -438,7 +404,7 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
     struct sockaddr_in addr;
 
     *out = NULL;
-    if (!auth_init()) {
+    if (!routes_init()) {
         buf_setf(err, "libsodium cannot start");
         free(srv);
         return ERR_INVALID;
@@ -452,11 +418,25 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
         free(srv);
         return ERR_INVALID;
     }
+    if (admit_init(&srv->admit, cfg, err) != ERR_OK) {
+        free(srv);
+        return ERR_INVALID;
+    }
+    if (srv->admit.any_host)
+        LOG_WARN("listening on %s without serve.public_origin: any Host "
+                 "is taken (DNS rebinding); set serve.public_origin to the "
+                 "address clients use", cfg->host);
     srv->cfg = *cfg;
     srv->host = xstrdup(cfg->host);
     srv->db_path = xstrdup(cfg->db_path);
     srv->cfg.host = srv->host;
     srv->cfg.db_path = srv->db_path;
+    srv->public_origin = cfg->public_origin ? xstrdup(cfg->public_origin)
+                                            : NULL;
+    srv->trusted_proxies =
+        cfg->trusted_proxies ? xstrdup(cfg->trusted_proxies) : NULL;
+    srv->cfg.public_origin = srv->public_origin;
+    srv->cfg.trusted_proxies = srv->trusted_proxies;
     pthread_mutex_init(&srv->pool.mu, NULL);
     if (cfg->cache_bytes > 0)
         srv->cache = http_cache_create(64, cfg->cache_bytes);
@@ -499,5 +479,7 @@ void http_stop(struct http_server *srv)
     http_cache_destroy(srv->cache);
     free(srv->host);
     free(srv->db_path);
+    free(srv->public_origin);
+    free(srv->trusted_proxies);
     free(srv);
 }

@@ -1,0 +1,83 @@
+/* The route list: every handler file's table, searched in order, and the
+ * checks a route's flags ask for. */
+#include "http/routes.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "http/auth.h"
+
+/* Every route table, searched in this order. */
+static const struct route *const route_tables[] = {
+    http_auth_routes,
+    http_api_routes,
+    http_page_routes,
+    http_post_routes,
+    http_media_routes,
+    http_source_routes,
+    http_upload_routes,
+    http_owned_routes,
+};
+
+bool routes_init(void)
+{
+    return auth_init();
+}
+
+void routes_config_defaults(struct http_config *cfg)
+{
+    cfg->session_idle_s = AUTH_IDLE_DEFAULT;
+    cfg->session_max_s = AUTH_MAX_DEFAULT;
+}
+
+static bool path_matches(const char *route_path, const char *path)
+{
+    size_t n = strlen(route_path);
+
+    if (n > 1 && route_path[n - 1] == '/')
+        return strncmp(path, route_path, n) == 0 && path[n] != '\0';
+    return strcmp(path, route_path) == 0;
+}
+
+const struct route *routes_find(const char *method, const char *path,
+                                bool *path_known)
+{
+    *path_known = false;
+    for (size_t t = 0; t < sizeof route_tables / sizeof *route_tables; t++) {
+        for (const struct route *r = route_tables[t]; r->method; r++) {
+            if (!path_matches(r->path, path))
+                continue;
+            *path_known = true;
+            if (strcmp(r->method, method) == 0)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+size_t routes_body_max(const struct route *r, const struct http_config *cfg)
+{
+    if (r->flags & ROUTE_STREAM)
+        return SIZE_MAX;
+    if (r->flags & ROUTE_BODY_LARGE)
+        return cfg->max_body;
+    if (r->flags & ROUTE_BODY_MEDIUM)
+        return ROUTES_BODY_MEDIUM;
+    return ROUTES_BODY_SMALL;
+}
+
+const struct http_stream_ops *routes_stream_ops(const struct route *r)
+{
+    return (r->flags & ROUTE_STREAM) ? http_stream_ops_of(r->handler) : NULL;
+}
+
+bool routes_check(struct http_request *req, const struct route *r,
+                  struct http_response *res)
+{
+    return auth_check(req, r->flags, res);
+}
+
+void routes_request_free(struct http_request *req)
+{
+    auth_request_free(req);
+}
