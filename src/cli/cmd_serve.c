@@ -68,6 +68,18 @@ struct serve_conf {
     bool no_worker; /* --no-worker: publish with `mediadash worker` */
 };
 
+/* The serve.* connection keys (README "Slow clients"). */
+static void serve_conn_limits(const struct config *c, struct http_config *cfg)
+{
+    cfg->header_timeout_s = (unsigned)c->serve_header_timeout;
+    cfg->body_min_rate = (unsigned)c->serve_body_min_rate;
+    cfg->max_header_connections = (unsigned)c->serve_max_header_connections;
+    cfg->per_ip_header_connections =
+        (unsigned)c->serve_per_ip_header_connections;
+    cfg->per_ip_connections = (unsigned)c->serve_per_ip_connections;
+    cfg->max_connections = (unsigned)c->serve_max_connections;
+}
+
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
                        struct buf *host, struct serve_conf *conf)
 {
@@ -194,6 +206,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     cfg.platform = plat.cfg;
     if (plat.cfg->serve_secure_cookies)
         cfg.secure_cookies = true; /* the flag or the key turns it on */
+    serve_conn_limits(plat.cfg, &cfg);
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {

@@ -70,6 +70,13 @@ struct config {
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* serve: connections (src/http/conn.h), README "Slow clients" */
+    int64_t serve_header_timeout;            /* s, headers within */
+    int64_t serve_body_min_rate;             /* bytes/s after 5 s */
+    int64_t serve_max_header_connections;    /* still sending headers */
+    int64_t serve_per_ip_header_connections; /* of one address */
+    int64_t serve_per_ip_connections;        /* of one address, any state */
+    int64_t serve_max_connections;           /* all */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
