@@ -63,7 +63,7 @@ struct conn_table {
     struct conn_stats stats;
     /* the log's minute: started at log_t0 */
     double log_t0;
-    unsigned long log_refused, log_passed, log_dropped;
+    unsigned long log_refused, log_drops, log_passed, log_dropped;
 };
 
 void conn_config_defaults(struct conn_config *cfg)
@@ -115,14 +115,22 @@ static void cut(struct conn_ent *e)
         LOG_DEBUG("shutdown of a connection: %s", strerror(errno));
 }
 
-/* The oldest connection still sending headers, of addr's host or of any
- * when addr is NULL, other than skip; *n counts them (skip included). */
+/* A connection waiting for headers this long may be evicted. A busy
+ * keep-alive client's connections spend most of their time between two
+ * requests (waiting for headers, for microseconds each time): they must
+ * not be evicted for it, and they are never that old there. */
+#define EVICT_MIN_AGE_S 1.0
+
+/* The oldest connection still sending headers (for EVICT_MIN_AGE_S at
+ * least), of addr's host or of any when addr is NULL, other than skip;
+ * *n counts all such connections (skip included). */
 static struct conn_ent *oldest_in_headers(struct conn_table *t,
                                           const struct sockaddr *addr,
                                           const struct conn_ent *skip,
                                           unsigned *n)
 {
     struct conn_ent *old = NULL;
+    double newest_ok = now_s() - EVICT_MIN_AGE_S;
     *n = 0;
     for (struct conn_ent *e = t->head; e != NULL; e = e->next) {
         if (e->closing || e->state != ST_HEADERS)
@@ -130,7 +138,8 @@ static struct conn_ent *oldest_in_headers(struct conn_table *t,
         if (addr != NULL && !same_host(addr, (struct sockaddr *)&e->addr))
             continue;
         (*n)++;
-        if (e != skip && (old == NULL || e->since <= old->since))
+        if (e != skip && e->since <= newest_ok &&
+            (old == NULL || e->since <= old->since))
             old = e;
     }
     return old;
@@ -171,8 +180,10 @@ enum MHD_Result conn_accept(void *cls, const struct sockaddr *addr,
     for (struct conn_ent *e = t->head; e != NULL; e = e->next)
         if (!e->closing && same_host(addr, (struct sockaddr *)&e->addr))
             n++;
-    if (n >= t->cfg.per_ip_conns) { /* libmicrohttpd logs "rejected" */
+    if (n >= t->cfg.per_ip_conns) { /* libmicrohttpd logs nothing */
         t->stats.refused++;
+        t->log_refused++;
+        LOG_DEBUG("refused a connection: %u from its address", n);
         ok = MHD_NO;
     }
     pthread_mutex_unlock(&t->mu);
@@ -398,8 +409,17 @@ void conn_stats(struct conn_table *t, struct conn_stats *out)
  * accept policy): expected under load, one per connection. */
 static bool is_refusal(const char *msg)
 {
-    return strstr(msg, "limit") != NULL || strstr(msg, "rejected") != NULL ||
+    return strstr(msg, "limit") != NULL ||
            strstr(msg, "inbound connection") != NULL;
+}
+
+/* Its messages about a connection closed while reading a request (by the
+ * client, or by us: a deadline, an eviction): one per connection. */
+static bool is_drop(const char *msg)
+{
+    return strstr(msg, "closure") != NULL ||
+           strstr(msg, "closed when") != NULL ||
+           strstr(msg, "reset by peer") != NULL;
 }
 
 /* The minute's summary, if a minute passed (caller holds t->mu). */
@@ -409,21 +429,26 @@ static void log_summary(struct conn_table *t, double now)
         return;
     if (t->log_refused > 0)
         LOG_WARN("refused %lu connections in the last minute: limit %u per "
-                 "address, %u sending headers",
-                 t->log_refused, t->cfg.per_ip_conns,
-                 t->cfg.max_header_conns);
+                 "address, or the server's",
+                 t->log_refused, t->cfg.per_ip_conns);
+    if (t->log_drops > 0)
+        LOG_INFO("%lu connections closed while sending a request in the "
+                 "last minute (%lu by the header deadline, %lu by the body "
+                 "rate, %lu evicted over a header cap, in all)",
+                 t->log_drops, t->stats.header_timeouts, t->stats.slow_bodies,
+                 t->stats.evicted);
     if (t->log_dropped > 0)
         LOG_WARN("libmicrohttpd: %lu more messages in the last minute",
                  t->log_dropped);
     t->log_t0 = now;
-    t->log_refused = t->log_passed = t->log_dropped = 0;
+    t->log_refused = t->log_passed = t->log_dropped = t->log_drops = 0;
 }
 
 void conn_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     struct conn_table *t = cls;
     struct buf b;
-    bool pass = false, refusal;
+    bool pass = false;
     size_t n;
 
     buf_init(&b, 1024);
@@ -432,11 +457,12 @@ void conn_mhd_log(void *cls, const char *fmt, va_list ap)
     while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
         b.data[--n] = '\0'; /* one line: no blank line after it */
     b.len = n;
-    refusal = is_refusal(buf_cstr(&b));
     pthread_mutex_lock(&t->mu);
     log_summary(t, now_s());
-    if (refusal)
+    if (is_refusal(buf_cstr(&b)))
         t->log_refused++;
+    else if (is_drop(buf_cstr(&b)))
+        t->log_drops++;
     else if (t->log_passed < LOG_BURST) {
         t->log_passed++;
         pass = true;
