@@ -166,24 +166,42 @@ static void evict_over_caps(struct conn_table *t, struct conn_ent *e)
     }
 }
 
+/* Connections of addr's host not being closed (caller holds t->mu). */
+static unsigned count_host(const struct conn_table *t,
+                           const struct sockaddr *addr)
+{
+    unsigned n = 0;
+    for (const struct conn_ent *e = t->head; e != NULL; e = e->next)
+        if (!e->closing && same_host(addr, (const struct sockaddr *)&e->addr))
+            n++;
+    return n;
+}
+
+/* Note a refused connection (caller holds t->mu). */
+static void note_refused(struct conn_table *t, unsigned n)
+{
+    t->stats.refused++;
+    t->log_refused++;
+    LOG_DEBUG("refused a connection: %u from its address", n);
+}
+
+/* The fast path of the per-address cap, before libmicrohttpd sets the
+ * connection up (it logs nothing for a refusal). Connections accepted by
+ * other threads at once are tracked only later: track() makes it exact. */
 enum MHD_Result conn_accept(void *cls, const struct sockaddr *addr,
                             socklen_t addrlen)
 {
     struct conn_table *t = cls;
-    unsigned n = 0;
     enum MHD_Result ok = MHD_YES;
+    unsigned n;
     (void)addrlen;
 
     if (is_exempt(t, addr))
         return MHD_YES;
     pthread_mutex_lock(&t->mu);
-    for (struct conn_ent *e = t->head; e != NULL; e = e->next)
-        if (!e->closing && same_host(addr, (struct sockaddr *)&e->addr))
-            n++;
-    if (n >= t->cfg.per_ip_conns) { /* libmicrohttpd logs nothing */
-        t->stats.refused++;
-        t->log_refused++;
-        LOG_DEBUG("refused a connection: %u from its address", n);
+    n = count_host(t, addr);
+    if (n >= t->cfg.per_ip_conns) {
+        note_refused(t, n);
         ok = MHD_NO;
     }
     pthread_mutex_unlock(&t->mu);
@@ -195,6 +213,7 @@ static void track(struct conn_table *t, struct MHD_Connection *c,
 {
     const union MHD_ConnectionInfo *fd, *ad;
     struct conn_ent *e;
+    unsigned n;
 
     fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     ad = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -214,7 +233,13 @@ static void track(struct conn_table *t, struct MHD_Connection *c,
     if (t->head != NULL)
         t->head->prev = e;
     t->head = e;
-    evict_over_caps(t, e);
+    n = e->exempt ? 0 : count_host(t, (struct sockaddr *)&e->addr);
+    if (n > t->cfg.per_ip_conns) { /* passed conn_accept in a race */
+        note_refused(t, n - 1);
+        cut(e);
+    } else {
+        evict_over_caps(t, e);
+    }
     pthread_mutex_unlock(&t->mu);
     *socket_context = e;
 }
