@@ -18,6 +18,7 @@
  * STARTED, so never tracked here). So an fd in the table is open. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,9 +43,11 @@ struct conn_ent {
     struct sockaddr_storage addr;
     bool exempt;  /* the per-address caps do not apply */
     bool closing; /* shut down by us; gone at CLOSED */
-    enum conn_state state;
-    double since; /* monotonic seconds: state entered */
-    uint64_t body_bytes;
+    /* Set by the connection's own thread without t->mu (no lock on the
+     * request path), read by the others: atomics. */
+    _Atomic int state;         /* enum conn_state */
+    _Atomic int64_t since_us;  /* monotonic microseconds: state entered */
+    _Atomic uint64_t body_bytes;
 };
 
 /* libmicrohttpd's messages: refusals are counted, others pass at most
@@ -84,6 +87,13 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static bool same_host(const struct sockaddr *a, const struct sockaddr *b)
@@ -130,17 +140,21 @@ static struct conn_ent *oldest_in_headers(struct conn_table *t,
                                           unsigned *n)
 {
     struct conn_ent *old = NULL;
-    double newest_ok = now_s() - EVICT_MIN_AGE_S;
+    int64_t newest_ok = now_us() - (int64_t)(EVICT_MIN_AGE_S * 1e6);
+    int64_t old_since = 0;
     *n = 0;
     for (struct conn_ent *e = t->head; e != NULL; e = e->next) {
-        if (e->closing || e->state != ST_HEADERS)
+        int64_t since = atomic_load(&e->since_us);
+        if (e->closing || atomic_load(&e->state) != ST_HEADERS)
             continue;
         if (addr != NULL && !same_host(addr, (struct sockaddr *)&e->addr))
             continue;
         (*n)++;
-        if (e != skip && e->since <= newest_ok &&
-            (old == NULL || e->since <= old->since))
+        if (e != skip && since <= newest_ok &&
+            (old == NULL || since <= old_since)) {
             old = e;
+            old_since = since;
+        }
     }
     return old;
 }
@@ -226,8 +240,9 @@ static void track(struct conn_table *t, struct MHD_Connection *c,
     else
         memcpy(&e->addr, ad->client_addr, sizeof(struct sockaddr_in));
     e->exempt = is_exempt(t, (struct sockaddr *)&e->addr);
-    e->state = ST_HEADERS;
-    e->since = now_s();
+    atomic_init(&e->state, ST_HEADERS);
+    atomic_init(&e->since_us, now_us());
+    atomic_init(&e->body_bytes, 0);
     pthread_mutex_lock(&t->mu);
     e->next = t->head;
     if (t->head != NULL)
@@ -280,16 +295,13 @@ static struct conn_ent *ent_of(struct MHD_Connection *c)
     return i != NULL ? i->socket_context : NULL;
 }
 
-static void set_state(struct conn_table *t, struct conn_ent *e,
-                      enum conn_state st)
+static void set_state(struct conn_ent *e, enum conn_state st)
 {
     if (e == NULL)
         return;
-    pthread_mutex_lock(&t->mu);
-    e->state = st;
-    e->since = now_s();
-    e->body_bytes = 0;
-    pthread_mutex_unlock(&t->mu);
+    atomic_store(&e->body_bytes, 0);
+    atomic_store(&e->since_us, now_us());
+    atomic_store(&e->state, (int)st); /* last: the reaper reads it first */
 }
 
 static enum MHD_Result add_len(void *cls, enum MHD_ValueKind kind,
@@ -376,7 +388,7 @@ unsigned conn_headers_done(struct conn_table *t, struct MHD_Connection *c,
     bool bad = false;
 
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_len, &uri);
-    set_state(t, ent_of(c), has_body(c) ? ST_BODY : ST_ANSWER);
+    set_state(ent_of(c), has_body(c) ? ST_BODY : ST_ANSWER);
     if (strpbrk(url, " \t") != NULL) { /* libmicrohttpd took "GET /a b" */
         *why = "white space in the request URI";
         return 400;
@@ -406,21 +418,21 @@ unsigned conn_headers_done(struct conn_table *t, struct MHD_Connection *c,
 void conn_body(struct conn_table *t, struct MHD_Connection *c, size_t n)
 {
     struct conn_ent *e = ent_of(c);
+    (void)t; /* no lock: the entry's fields are atomics */
 
     if (e == NULL)
         return;
     if (n == 0) {
-        set_state(t, e, ST_ANSWER);
+        set_state(e, ST_ANSWER);
         return;
     }
-    pthread_mutex_lock(&t->mu);
-    e->body_bytes += n;
-    pthread_mutex_unlock(&t->mu);
+    atomic_fetch_add(&e->body_bytes, (uint64_t)n);
 }
 
 void conn_request_done(struct conn_table *t, struct MHD_Connection *c)
 {
-    set_state(t, ent_of(c), ST_HEADERS);
+    (void)t;
+    set_state(ent_of(c), ST_HEADERS);
 }
 
 void conn_stats(struct conn_table *t, struct conn_stats *out)
@@ -502,25 +514,26 @@ void conn_mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* Is e past its deadline at now? (caller holds t->mu) */
-static bool overdue(const struct conn_table *t, const struct conn_ent *e,
-                    double now)
+static bool overdue(const struct conn_table *t, struct conn_ent *e,
+                    int64_t now)
 {
-    double age = now - e->since;
+    int st = atomic_load(&e->state);
+    double age = (double)(now - atomic_load(&e->since_us)) / 1e6;
 
-    if (e->state == ST_HEADERS)
+    if (st == ST_HEADERS)
         return age > (double)t->cfg.header_timeout_s;
-    if (e->state == ST_BODY && age > (double)t->cfg.body_grace_s)
-        return (double)e->body_bytes <
+    if (st == ST_BODY && age > (double)t->cfg.body_grace_s)
+        return (double)atomic_load(&e->body_bytes) <
                (double)t->cfg.body_min_rate * (age - t->cfg.body_grace_s);
     return false;
 }
 
-static void reap(struct conn_table *t, double now)
+static void reap(struct conn_table *t, int64_t now)
 {
     for (struct conn_ent *e = t->head; e != NULL; e = e->next) {
         if (e->closing || !overdue(t, e, now))
             continue;
-        if (e->state == ST_HEADERS)
+        if (atomic_load(&e->state) == ST_HEADERS)
             t->stats.header_timeouts++;
         else
             t->stats.slow_bodies++;
@@ -544,7 +557,7 @@ static void *reaper_main(void *arg)
         pthread_cond_timedwait(&t->cv, &t->mu, &until);
         if (t->stop)
             break;
-        reap(t, now_s());
+        reap(t, now_us());
         log_summary(t, now_s());
     }
     pthread_mutex_unlock(&t->mu);
