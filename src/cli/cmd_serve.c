@@ -69,6 +69,18 @@ struct serve_conf {
     bool no_worker; /* --no-worker: publish with `mediadash worker` */
 };
 
+/* The serve.* connection keys (README "Slow clients"). */
+static void serve_conn_limits(const struct config *c, struct http_config *cfg)
+{
+    cfg->header_timeout_s = (unsigned)c->serve_header_timeout;
+    cfg->body_min_rate = (unsigned)c->serve_body_min_rate;
+    cfg->max_header_connections = (unsigned)c->serve_max_header_connections;
+    cfg->per_ip_header_connections =
+        (unsigned)c->serve_per_ip_header_connections;
+    cfg->per_ip_connections = (unsigned)c->serve_per_ip_connections;
+    cfg->max_connections = (unsigned)c->serve_max_connections;
+}
+
 static int parse_serve(int argc, char **argv, struct http_config *cfg,
                        struct buf *host, struct serve_conf *conf)
 {
@@ -201,6 +213,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     if (cfg.public_origin != NULL &&
         strncasecmp(cfg.public_origin, "https://", 8) == 0)
         cfg.secure_cookies = true; /* browsers reach us over TLS */
+    serve_conn_limits(plat.cfg, &cfg);
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {

@@ -150,6 +150,25 @@ static const struct opt opts[] = {
      offsetof(struct config, serve_trusted_proxies), 0, 0, NULL, 0,
      "comma-separated addresses or CIDRs of reverse proxies: for them the "
      "client address comes from Forwarded: for= or X-Forwarded-For"},
+    {"serve.header_timeout", OPT_INT,
+     offsetof(struct config, serve_header_timeout), 1, 3600, "10", 0,
+     "seconds a request's headers may take from the connection's start "
+     "or the previous request's end"},
+    {"serve.body_min_rate", OPT_INT,
+     offsetof(struct config, serve_body_min_rate), 1, 1073741824, "1024", 0,
+     "bytes/s a request body must arrive at, after 5 s"},
+    {"serve.max_header_connections", OPT_INT,
+     offsetof(struct config, serve_max_header_connections), 1, 65536, "64",
+     0, "connections still sending headers; over it the oldest is closed"},
+    {"serve.per_ip_header_connections", OPT_INT,
+     offsetof(struct config, serve_per_ip_header_connections), 1, 65536,
+     "8", 0, "of one address; over it its oldest is closed"},
+    {"serve.per_ip_connections", OPT_INT,
+     offsetof(struct config, serve_per_ip_connections), 1, 65536, "32", 0,
+     "connections of one address (trusted proxies exempt)"},
+    {"serve.max_connections", OPT_INT,
+     offsetof(struct config, serve_max_connections), 16, 65536, "1024", 0,
+     "connections in all (keep below the open-file limit)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

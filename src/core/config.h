@@ -77,6 +77,13 @@ struct config {
      * Forwarded / X-Forwarded-For name the client (addresses, CIDRs) */
     char *serve_public_origin;   /* owned; NULL: unset */
     char *serve_trusted_proxies; /* owned; NULL: none */
+    /* serve: connections (src/http/conn.h), README "Slow clients" */
+    int64_t serve_header_timeout;            /* s, headers within */
+    int64_t serve_body_min_rate;             /* bytes/s after 5 s */
+    int64_t serve_max_header_connections;    /* still sending headers */
+    int64_t serve_per_ip_header_connections; /* of one address */
+    int64_t serve_per_ip_connections;        /* of one address, any state */
+    int64_t serve_max_connections;           /* all */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -83,12 +83,10 @@ static void addr_text(const struct admit_net *a, char *out, size_t n)
         snprintf(out, n, "?");
 }
 
-/* The peer of conn; IPv4-mapped IPv6 as IPv4. False when unknown. */
-static bool peer_of(struct MHD_Connection *conn, struct admit_net *out)
+/* The address sa as an admit_net; IPv4-mapped IPv6 as IPv4. False for
+ * NULL or another family. */
+static bool net_of_sockaddr(const struct sockaddr *sa, struct admit_net *out)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-        conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0,
                                              0, 0, 0, 0, 0xff, 0xff};
 
@@ -111,6 +109,23 @@ static bool peer_of(struct MHD_Connection *conn, struct admit_net *out)
         out->bits = 32;
     }
     return true;
+}
+
+/* The peer of conn. False when unknown. */
+static bool peer_of(struct MHD_Connection *conn, struct admit_net *out)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+    return net_of_sockaddr(ci ? ci->client_addr : NULL, out);
+}
+
+bool admit_peer_trusted(const struct sockaddr *sa, void *ud)
+{
+    const struct admit *a = ud;
+    struct admit_net peer;
+
+    return a->nproxies > 0 && net_of_sockaddr(sa, &peer) && trusted(a, &peer);
 }
 
 /* ---- configuration ---------------------------------------------------- */

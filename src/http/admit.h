@@ -44,6 +44,9 @@ enum err admit_init(struct admit *a, const struct http_config *cfg,
  * proxy's address and is logged. */
 void admit_client(const struct admit *a, struct MHD_Connection *conn,
                   char *out, size_t n);
+/* For conn.h's per-address caps (ud: a struct admit): true when sa is
+ * one of the trusted proxies, whose connections carry many clients. */
+bool admit_peer_trusted(const struct sockaddr *sa, void *ud);
 /* The same from text (for tests): peer is an address, forwarded and xff
  * the joined Forwarded and X-Forwarded-For values (NULL: absent). False
  * when the chain used is malformed or peer is not an address; out is

@@ -12,14 +12,30 @@
 #include "core/err.h"
 #include "store/store.h"
 
+struct sockaddr;
+
 struct http_config {
     const char *host;        /* address to bind, e.g. "127.0.0.1" */
     uint16_t port;           /* 0: any free port (see http_port) */
     const char *db_path;     /* each worker opens its own store handle */
     unsigned threads;        /* worker threads */
-    unsigned max_connections;
-    unsigned per_ip_connections;
+    unsigned max_connections;    /* all connections (1024) */
+    unsigned per_ip_connections; /* of one address (32), any state */
     unsigned timeout_s;      /* idle connection timeout */
+    /* Slow clients (conn.h): a request's headers within header_timeout_s
+     * (10), its body at body_min_rate bytes/s (1024) after 5 s; at most
+     * max_header_connections (64) connections still sending headers,
+     * per_ip_header_connections (8) of one address: over a cap the
+     * oldest such connection is closed. */
+    unsigned header_timeout_s;
+    unsigned body_min_rate;
+    unsigned max_header_connections;
+    unsigned per_ip_header_connections;
+    /* Peers the per-address caps do not apply to (serve.trusted_proxies:
+     * behind a proxy every client has its address), or NULL; ud is
+     * borrowed and outlives the server. */
+    bool (*peer_exempt)(const struct sockaddr *sa, void *ud);
+    void *peer_exempt_ud;
     size_t max_body;         /* the import's body cap; over it: 413 (other
                                 routes: routes.h ROUTES_BODY_*) */
     size_t cache_bytes;      /* response cache of read routes; 0: off */
