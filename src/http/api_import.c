@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "http/api.h"
 #include "http/api_args.h"
+#include "http/api_fail.h"
 #include "ingest/ingest.h"
 
 #define NAME_MAX_BYTES 255
@@ -133,14 +134,16 @@ void api_import(struct http_request *req, struct http_response *res)
     const char *name;
     struct buf msg;
     struct jw w;
+    enum err rc;
 
     if (!args(req, res, &name, &o))
         return;
     buf_init(&msg, 8192);
-    if (ingest_document(req->st, name, req->body.data, req->body.len, &o, &r,
-                        &msg) != ERR_OK ||
-        (r.status == INGEST_REFUSED && r.db_failed)) {
-        http_error(res, 500, NULL, "storing %s failed", name);
+    rc = ingest_document(req->st, name, req->body.data, req->body.len, &o, &r,
+                         &msg);
+    if (rc != ERR_OK || (r.status == INGEST_REFUSED && r.db_failed)) {
+        api_store_failed(req, res, rc != ERR_OK ? rc : ERR_DB,
+                         "storing %s failed", name);
     } else if (r.status == INGEST_REFUSED) {
         refused(res, name, buf_cstr(&msg));
     } else {

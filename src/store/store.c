@@ -19,6 +19,11 @@ enum err store_open(const char *target, struct store **out, struct buf *err)
     return store_sqlite_open(target, out, err);
 }
 
+enum store_fault store_fault(struct store *st)
+{
+    return st == NULL ? STORE_FAULT_OTHER : st->ops->fault(st);
+}
+
 void store_close(struct store *st)
 {
     if (st != NULL)

@@ -22,6 +22,13 @@ enum err store_open(const char *target, struct store **out, struct buf *err)
     WARN_UNUSED;
 void store_close(struct store *st); /* NULL is a no-op */
 
+/* Why the last call on st that returned ERR_DB failed, as far as the
+ * backend can tell: the disk (or the database's size limit) is full, an
+ * I/O error, or something else. Call it right after the failure, on the
+ * same handle; it forgets the cause it reports. */
+enum store_fault { STORE_FAULT_OTHER, STORE_FAULT_FULL, STORE_FAULT_IO };
+enum store_fault store_fault(struct store *st);
+
 /* Schema version the store is at. */
 enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
 

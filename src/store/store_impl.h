@@ -8,6 +8,7 @@
 struct store_ops {
     const char *name;
     void (*close)(struct store *st);
+    enum store_fault (*fault)(struct store *st);
     enum err (*schema_version)(struct store *st, int *out);
     enum err (*ingest)(struct store *st, const struct batch *b,
                        const struct import_meta *meta,
