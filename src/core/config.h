@@ -70,6 +70,8 @@ struct config {
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* a group that shares the database files (0660), or NULL (0600) */
+    char *db_group; /* owned */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
