@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "core/jsonw.h"
+#include "core/model_json.h"
 #include "core/str.h"
 #include "ingest/ingest.h"
 #include "sources/source.h"
@@ -199,12 +201,38 @@ static void test_ingest_stores_null(void **state)
     buf_free(&msg);
 }
 
+/* A value stored before ingest refused such URLs is not handed out: the
+ * item's JSON says null. */
+static void test_json_hides_stored(void **state)
+{
+    struct item *it = item_create(PLATFORM_TIKTOK, ITEM_CONTENT, "1");
+    struct buf out;
+    struct jw w;
+    (void)state;
+
+    item_set(&it->url, "https://www.tiktok.com/@a/video/1");
+    item_set(&it->thumbnail_url, "javascript:alert(1)");
+    buf_init(&out, 8192);
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    item_json_fields(&w, it);
+    jw_object_end(&w);
+    assert_int_equal(jw_status(&w), ERR_OK);
+    assert_non_null(strstr(buf_cstr(&out), "\"thumbnail_url\":null"));
+    assert_non_null(
+        strstr(buf_cstr(&out), "\"url\":\"https://www.tiktok.com/@a/video/1\""));
+    assert_null(strstr(buf_cstr(&out), "javascript"));
+    buf_free(&out);
+    item_destroy(it);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule),
         cmocka_unit_test(test_parse_drops_fields),
         cmocka_unit_test(test_parse_youtube_channel),
+        cmocka_unit_test(test_json_hides_stored),
         cmocka_unit_test_setup_teardown(test_ingest_stores_null,
                                         tu_store_setup, tu_store_teardown),
     };
