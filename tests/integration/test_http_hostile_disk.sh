@@ -53,19 +53,19 @@ req() { # req METHOD PATH STATUS [CURL ARGS...]
   [ "$code" = "$want" ] || { echo "  $method $path: $code, expected $want" >&2; head -c 600 "$TMP/body" >&2; echo >&2; return 1; }
 }
 message() { python3 -c "import json; print(json.load(open('$TMP/body'))['error']['message'])"; }
-counts() { # items, snapshots, metric values and imports, read only
+counts() { # items, snapshots, metric values, imports and posts, read only
   python3 - "$DB" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 print(" ".join(str(db.execute("SELECT count(*) FROM %s" % t).fetchone()[0])
-               for t in ("item", "snapshot", "snapshot_value", "import")))
+               for t in ("item", "snapshot", "snapshot_value", "import", "post")))
 PY
 }
 integrity() { [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ]; }
 health() { [ "$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$URL/api/v1/health")" = 200 ]; }
 
 BEFORE=$(counts)
-echo "  stored before (items snapshots values imports): $BEFORE"
+echo "  stored before (items snapshots values imports posts): $BEFORE"
 
 # --- fill the disk to the last byte ------------------------------------
 dd if=/dev/zero of="$DISK/filler" bs=1M status=none 2>/dev/null
@@ -73,6 +73,13 @@ dd if=/dev/zero of="$DISK/filler2" bs=4k status=none 2>/dev/null
 for i in 1 2 3 4 5 6 7 8; do head -c 512 /dev/zero >"$DISK/filler-small-$i" 2>/dev/null; done
 echo "  free on the tmpfs: $(avail) KiB"
 check "the disk is full" test "$(avail)" -eq 0
+
+# A post with a long caption (more pages than the log holds yet).
+python3 -c 'import json; print(json.dumps({"platform": "dryrun", "account": "acct", "title": "Full",
+  "caption": "x" * 7999, "at": "2099-07-01 09:30", "zone": "UTC", "draft": True}))' >"$TMP/post.json"
+check "a post on a full disk: 507" req POST /api/v1/posts 507 -H 'Content-Type: application/json' --data-binary @"$TMP/post.json"
+echo "  post answer: $(cat "$TMP/body")"
+check "the post's message names the cause" contains "$TMP/body" '"message":"the disk is full: storing the post failed"'
 
 T0=$(date +%s%N)
 check "API import on a full disk: 507" req POST "/api/v1/import?name=big.json&account=tiktok:-000mediadashDemoOpenId0001" 507 \
@@ -108,7 +115,8 @@ check "the same import now: 200" req POST "/api/v1/import?name=big.json&account=
   -H 'Content-Type: application/json' --data-binary @"$TMP/big.json"
 check "all $VIDEOS videos stored" contains "$TMP/body" "\"items_new\":$VIDEOS"
 AFTER=$(counts)
-echo "  stored after the import (items snapshots values imports): $AFTER"
+echo "  stored after the import (items snapshots values imports posts): $AFTER"
+check "the post now: 201" req POST /api/v1/posts 201 -H 'Content-Type: application/json' --data-binary @"$TMP/post.json"
 check "the upload now: 201" req POST "/api/v1/media?name=clip.mp4" 201 \
   -H 'Content-Type: application/octet-stream' --data-binary @"$TMP/clip.mp4"
 check "health 200" health
