@@ -80,6 +80,9 @@ static void report_text(const char *path, const struct ingest_result *r,
             fprintf(stderr, "%s: warning: %.*s\n", path,
                     (int)(nl ? nl - l : (ptrdiff_t)strlen(l)), l);
         }
+    if (r->dropped > SOURCE_WARNINGS_MAX)
+        fprintf(stderr, "%s: warning: %zu more links or thumbnails not "
+                        "stored\n", path, r->dropped - SOURCE_WARNINGS_MAX);
     if (r->status == INGEST_STORED && r->stats.values_conflict > 0)
         fprintf(stderr, "%s: warning: %zu values differ from ones "
                         "already stored for the same time; kept the "

@@ -129,7 +129,7 @@ struct batch {
     size_t index_cap;
     /* Fields the parse did not keep (source_parse: a link or thumbnail
      * that is not http(s)): how many, and one line per field naming the
-     * item and the field, '\n'-separated (the first few); owned, NULL
+     * item and the field, '\n'-separated (the first 20); owned, NULL
      * when none. */
     size_t dropped;
     char *warnings;

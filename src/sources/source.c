@@ -174,8 +174,6 @@ static enum err parse_text_doc(const char *data, size_t len,
     return hit->parse_text(data, len, ctx);
 }
 
-#define WARNINGS_MAX 20 /* lines kept; the count goes on */
-
 /* Drop *field unless it is an http(s) URL, with a warning line in w. */
 static void keep_http(struct batch *b, const struct item *it,
                       const char *name, char **field, struct buf *w)
@@ -184,26 +182,27 @@ static void keep_http(struct batch *b, const struct item *it,
         return;
     free(*field);
     *field = NULL;
-    if (++b->dropped <= WARNINGS_MAX)
+    if (++b->dropped <= SOURCE_WARNINGS_MAX)
         buf_catf(w, "%sitem %s:%s: %s is not an http(s) URL: not stored",
                  w->len ? "\n" : "", platform_name(it->platform),
                  it->ext_id, name);
 }
 
 /* Every link and thumbnail of the batch is http(s) or NULL (issue 13:
- * a javascript: or data: URL is never stored, so never served). */
+ * a javascript: or data: URL is never stored, so never served). The
+ * batch may hold earlier pages (the collector): their lines stay. */
 static void only_http_urls(struct batch *b)
 {
     struct buf w;
 
     buf_init(&w, 16384);
+    if (b->warnings != NULL)
+        buf_catf(&w, "%s", b->warnings);
     for (size_t i = 0; i < b->n; i++) {
         keep_http(b, b->items[i], "url", &b->items[i]->url, &w);
         keep_http(b, b->items[i], "thumbnail_url",
                   &b->items[i]->thumbnail_url, &w);
     }
-    if (b->dropped > WARNINGS_MAX)
-        buf_catf(&w, "\n%zu more fields not stored", b->dropped - WARNINGS_MAX);
     free(b->warnings);
     b->warnings = w.len ? buf_steal(&w) : NULL;
     buf_free(&w);

@@ -129,15 +129,17 @@ static void test_parse_drops_fields(void **state)
 }
 
 /* A YouTube channel whose thumbnail is a data: URL: the channel is kept. */
-static void test_parse_youtube_channel(void **state)
-{
-    static const char doc[] =
+static const char yt_channel[] =
         "{\"kind\": \"youtube#channelListResponse\", \"items\": [{"
         "\"kind\": \"youtube#channel\", \"id\": \"UCmediadashDemoChannel01\","
         " \"snippet\": {\"title\": \"Demo\", \"customUrl\": \"@demo\","
         " \"thumbnails\": {\"high\": {\"url\": \"data:image/svg+xml;base64,"
         "PHN2Zz4=\"}}}, \"statistics\": {\"viewCount\": \"10\","
         " \"subscriberCount\": \"5\", \"videoCount\": \"1\"}}]}";
+
+static void test_parse_youtube_channel(void **state)
+{
+    const char *doc = yt_channel;
     struct source_opts o = {0};
     const char *fmt = NULL;
     struct batch b;
@@ -157,6 +159,33 @@ static void test_parse_youtube_channel(void **state)
     assert_int_equal(b.dropped, 1);
     assert_non_null(strstr(b.warnings, "item youtube:UCmediadashDemoChannel01"
                                        ": thumbnail_url is not an http(s)"));
+    batch_free(&b);
+    buf_free(&err);
+}
+
+/* The collector parses page after page into one batch: the warnings of
+ * every page stay, the count adds up. */
+static void test_pages_accumulate(void **state)
+{
+    struct source_opts o = {0};
+    const char *fmt = NULL;
+    struct batch b;
+    struct buf err;
+    (void)state;
+
+    o.observed_at = TU_OBSERVED;
+    o.account_hint[PLATFORM_TIKTOK] = OPEN_ID;
+    batch_init(&b);
+    buf_init(&err, 4096);
+    assert_int_equal(source_parse(tiktok_page, strlen(tiktok_page), &o, &b,
+                                  &fmt, &err),
+                     ERR_OK);
+    assert_int_equal(source_parse(yt_channel, strlen(yt_channel), &o, &b,
+                                  &fmt, &err),
+                     ERR_OK);
+    assert_int_equal(b.dropped, 5);
+    assert_non_null(strstr(b.warnings, "item tiktok:7380000000000000001"));
+    assert_non_null(strstr(b.warnings, "item youtube:UCmediadashDemo"));
     batch_free(&b);
     buf_free(&err);
 }
@@ -233,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_parse_drops_fields),
         cmocka_unit_test(test_parse_youtube_channel),
         cmocka_unit_test(test_json_hides_stored),
+        cmocka_unit_test(test_pages_accumulate),
         cmocka_unit_test_setup_teardown(test_ingest_stores_null,
                                         tu_store_setup, tu_store_teardown),
     };
