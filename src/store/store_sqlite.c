@@ -156,14 +156,17 @@ void sqlite_rollback(struct sqlite_store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* FULL: SQLITE_FULL or a write that failed with ENOSPC/EDQUOT; IO: any
- * other I/O error (or the file could not be opened); else OTHER. */
+/* FULL: SQLITE_FULL, or an I/O error whose system call failed with
+ * ENOSPC/EDQUOT; IO: any other I/O error (or the file could not be
+ * opened); else OTHER. sys (sqlite3_system_errno) outlives its error, so
+ * it counts only with an I/O result code. */
 static enum store_fault fault_of(int code, int sys)
 {
-    if ((code & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT)
+    if ((code & 0xff) == SQLITE_FULL)
         return STORE_FAULT_FULL;
     if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CANTOPEN)
-        return STORE_FAULT_IO;
+        return sys == ENOSPC || sys == EDQUOT ? STORE_FAULT_FULL
+                                              : STORE_FAULT_IO;
     return STORE_FAULT_OTHER;
 }
 
