@@ -136,9 +136,13 @@ export function str(v) {
   return typeof v === 'string' ? v : '';
 }
 
-// Only http(s) links from the API become hrefs.
+// Only absolute http(s) URLs become links or images (issue 13, the
+// server's str_http_url rule too): no other scheme (javascript:, data:,
+// file:), nothing scheme-relative, and no space or control character
+// anywhere, since a browser drops some of them before it reads the scheme.
 export function safeUrl(v) {
-  return typeof v === 'string' && /^https?:\/\//i.test(v) ? v : null;
+  return typeof v === 'string' && /^https?:\/\/[^/]/i.test(v) &&
+    !/[\u0000-\u0020\u007f]/.test(v) ? v : null;
 }
 
 export const PLATFORMS = ['youtube', 'instagram', 'tiktok'];

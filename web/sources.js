@@ -13,7 +13,7 @@
 //    ?connected= or ?error=.
 
 import { api } from './api.js';
-import { h, fullNum, dateTime, platformName, str, PLATFORMS } from './dom.js';
+import { h, fullNum, dateTime, platformName, str, PLATFORMS, safeUrl } from './dom.js';
 import { reconnectButton } from './banner.js';
 
 const STATUS_TEXT = {
@@ -171,8 +171,8 @@ function platformCard(p, onError) {
     h('dl', { class: 'kv' },
       redirectLines(p),
       h('dt', { text: 'Developer console' }),
-      h('dd', {}, p.console_url
-        ? h('a', { href: str(p.console_url), target: '_blank', rel: 'noopener noreferrer',
+      h('dd', {}, safeUrl(p.console_url)
+        ? h('a', { href: safeUrl(p.console_url), target: '_blank', rel: 'noopener noreferrer',
           text: str(p.console_name) || str(p.console_url) }) : '–'),
       h('dt', { text: 'Collector' }),
       h('dd', { class: 'last-round', text: roundText(p.last_round, p.accounts_connected) })),

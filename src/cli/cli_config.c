@@ -81,6 +81,12 @@ int cli_platform_open(struct cli *cli, const char *file,
     x->cfg = xcalloc(1, sizeof(*x->cfg));
     if (!cli_load_config(cli, file, sets, nsets, x->cfg))
         return EXIT_USAGE;
+    if (x->cfg->db_group != NULL &&
+        store_share_group(cli->db_path, x->cfg->db_group, &x->err) !=
+            ERR_OK) {
+        cli_error("%s", buf_cstr(&x->err));
+        return EXIT_DB;
+    }
     x->st = cli_open_store(cli);
     if (x->st == NULL)
         return EXIT_DB;

@@ -73,6 +73,16 @@ static void report_text(const char *path, const struct ingest_result *r,
                 path, r->format, r->items, r->stats.items_new,
                 r->stats.snapshots_new, r->stats.values_new,
                 *msg ? "; " : "", msg);
+    if (r->warnings != NULL) /* one "FILE: warning: item ...: ..." each */
+        for (const char *l = r->warnings, *nl; l != NULL; l = nl ? nl + 1
+                                                                 : NULL) {
+            nl = strchr(l, '\n');
+            fprintf(stderr, "%s: warning: %.*s\n", path,
+                    (int)(nl ? nl - l : (ptrdiff_t)strlen(l)), l);
+        }
+    if (r->dropped > SOURCE_WARNINGS_MAX)
+        fprintf(stderr, "%s: warning: %zu more links or thumbnails not "
+                        "stored\n", path, r->dropped - SOURCE_WARNINGS_MAX);
     if (r->status == INGEST_STORED && r->stats.values_conflict > 0)
         fprintf(stderr, "%s: warning: %zu values differ from ones "
                         "already stored for the same time; kept the "
@@ -109,6 +119,8 @@ static void report(struct import_run *run, size_t idx, size_t total,
     }
     if (r->status == INGEST_STORED && r->stats.accounts_tracked > 0)
         jw_kv_i64(w, "accounts_tracked", (int64_t)r->stats.accounts_tracked);
+    if (r->dropped > 0)
+        jw_kv_i64(w, "fields_not_stored", (int64_t)r->dropped);
     if (r->status == INGEST_REFUSED || r->status == INGEST_EXISTS ||
         (r->status == INGEST_STORED && *msg))
         jw_kv_str(w, r->status == INGEST_REFUSED ? "error" : "note", msg);
@@ -139,6 +151,7 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
     else
         run->n_ok++;
     run->db_failed = run->db_failed || r.db_failed;
+    ingest_result_free(&r);
     buf_free(&data);
     buf_free(&err);
 }

@@ -350,6 +350,12 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
         store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
             ERR_OK)
         rc = ERR_DB;
+    if (rc == ERR_OK && f->batch.dropped > 0) { /* source_parse's */
+        const char *w = f->batch.warnings ? f->batch.warnings : "";
+        LOG_WARN("%s %s: %zu links or thumbnails not stored (not http(s)), "
+                 "first: %.*s", platform_name(r->p), r->account,
+                 f->batch.dropped, (int)strcspn(w, "\n"), w);
+    }
     if (rc == ERR_OK) {
         meta.format = platform_name(r->p);
         rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);

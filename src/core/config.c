@@ -133,6 +133,9 @@ static const struct opt opts[] = {
      offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
      "8388608", 0,
      "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
+    {"db.group", OPT_STR, offsetof(struct config, db_group), 0, 0, NULL, 0,
+     "a group that may read and write the database: its files become that "
+     "group's, mode 0660 (default: none, mode 0600)"},
     {"serve.secure_cookies", OPT_INT,
      offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
      "1: serve is behind a TLS proxy (as --secure-cookies): the session "

@@ -84,6 +84,8 @@ struct config {
     int64_t serve_per_ip_header_connections; /* of one address */
     int64_t serve_per_ip_connections;        /* of one address, any state */
     int64_t serve_max_connections;           /* all */
+    /* a group that shares the database files (0660), or NULL (0600) */
+    char *db_group; /* owned */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

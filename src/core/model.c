@@ -199,6 +199,7 @@ void batch_free(struct batch *b)
         item_destroy(b->items[i]);
     free(b->items);
     free(b->index);
+    free(b->warnings);
     memset(b, 0, sizeof *b);
 }
 

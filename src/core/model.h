@@ -127,6 +127,12 @@ struct batch {
     size_t n, cap;
     size_t *index;       /* open-addressing hash of positions + 1 */
     size_t index_cap;
+    /* Fields the parse did not keep (source_parse: a link or thumbnail
+     * that is not http(s)): how many, and one line per field naming the
+     * item and the field, '\n'-separated (the first 20); owned, NULL
+     * when none. */
+    size_t dropped;
+    char *warnings;
 };
 
 void batch_init(struct batch *b);

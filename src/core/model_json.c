@@ -1,5 +1,6 @@
 #include "model_json.h"
 
+#include "str.h"
 #include "timeutil.h"
 
 void item_json_fields(struct jw *w, const struct item *it)
@@ -13,8 +14,11 @@ void item_json_fields(struct jw *w, const struct item *it)
     if (it->type == ITEM_ACCOUNT)
         jw_kv_str(w, "handle", it->handle);
     jw_kv_str(w, "title", it->title);
-    jw_kv_str(w, "url", it->url);
-    jw_kv_str(w, "thumbnail_url", it->thumbnail_url);
+    /* null for a stored value that is not http(s) (stored before ingest
+     * refused them): the API hands out no javascript: or data: URL */
+    jw_kv_str(w, "url", str_http_url(it->url) ? it->url : NULL);
+    jw_kv_str(w, "thumbnail_url",
+              str_http_url(it->thumbnail_url) ? it->thumbnail_url : NULL);
     jw_kv_time(w, "published_at", it->published_at);
     if (it->duration_s >= 0)
         jw_kv_i64(w, "duration_s", it->duration_s);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 
@@ -63,6 +64,26 @@ bool str_eq(const char *a, const char *b)
     if (a == NULL || b == NULL)
         return a == b;
     return strcmp(a, b) == 0;
+}
+
+bool str_http_url(const char *s)
+{
+    size_t skip;
+
+    if (s == NULL)
+        return false;
+    if (strncasecmp(s, "https://", 8) == 0)
+        skip = 8;
+    else if (strncasecmp(s, "http://", 7) == 0)
+        skip = 7;
+    else
+        return false;
+    if (s[skip] == '\0' || s[skip] == '/')
+        return false;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c <= 0x20 || *c == 0x7f)
+            return false;
+    return true;
 }
 
 bool str_has_prefix(const char *s, const char *prefix)

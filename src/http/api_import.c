@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "http/api.h"
 #include "http/api_args.h"
+#include "http/api_fail.h"
 #include "ingest/ingest.h"
 
 #define NAME_MAX_BYTES 255
@@ -102,6 +103,29 @@ static void refused(struct http_response *res, const char *name,
     buf_free(&line);
 }
 
+/* "warnings": ["item P:ID: FIELD is not an http(s) URL: not stored", ...]
+ * and "fields_not_stored": N. */
+static void warnings_json(struct jw *w, const struct ingest_result *r)
+{
+    const char *line = r->warnings, *nl;
+    struct buf one;
+
+    buf_init(&one, 4096);
+    jw_kv_i64(w, "fields_not_stored", (int64_t)r->dropped);
+    jw_key(w, "warnings");
+    jw_array_begin(w);
+    while (line != NULL && *line != '\0') {
+        nl = strchr(line, '\n');
+        buf_reset(&one);
+        if (buf_append(&one, line, nl ? (size_t)(nl - line) : strlen(line)) ==
+            ERR_OK)
+            jw_str(w, buf_cstr(&one));
+        line = nl ? nl + 1 : NULL;
+    }
+    jw_array_end(w);
+    buf_free(&one);
+}
+
 static void json_result(struct jw *w, const char *name, bool dry_run,
                         const struct ingest_result *r, const char *msg)
 {
@@ -123,6 +147,8 @@ static void json_result(struct jw *w, const char *name, bool dry_run,
                   (int64_t)r->stats.accounts_tracked);
     if (r->status == INGEST_EXISTS || (r->status == INGEST_STORED && *msg))
         jw_kv_str(w, "note", msg);
+    if (r->warnings != NULL) /* fields not stored: the rest was */
+        warnings_json(w, r);
     jw_object_end(w);
 }
 
@@ -133,14 +159,16 @@ void api_import(struct http_request *req, struct http_response *res)
     const char *name;
     struct buf msg;
     struct jw w;
+    enum err rc;
 
     if (!args(req, res, &name, &o))
         return;
     buf_init(&msg, 8192);
-    if (ingest_document(req->st, name, req->body.data, req->body.len, &o, &r,
-                        &msg) != ERR_OK ||
-        (r.status == INGEST_REFUSED && r.db_failed)) {
-        http_error(res, 500, NULL, "storing %s failed", name);
+    rc = ingest_document(req->st, name, req->body.data, req->body.len, &o, &r,
+                         &msg);
+    if (rc != ERR_OK || (r.status == INGEST_REFUSED && r.db_failed)) {
+        api_store_failed(req, res, rc != ERR_OK ? rc : ERR_DB,
+                         "storing %s failed", name);
     } else if (r.status == INGEST_REFUSED) {
         refused(res, name, buf_cstr(&msg));
     } else {
@@ -148,5 +176,6 @@ void api_import(struct http_request *req, struct http_response *res)
         json_result(&w, name, o.dry_run, &r, buf_cstr(&msg));
         api_ok_json(res, &w);
     }
+    ingest_result_free(&r);
     buf_free(&msg);
 }

@@ -12,6 +12,7 @@
 #include "core/timeutil.h"
 #include "http/api_args.h"
 #include "http/route.h"
+#include "http/api_fail.h"
 #include "ingest/imports.h"
 
 #define IMPORTS_PREFIX "/api/v1/imports/"
@@ -76,7 +77,8 @@ static void api_import_remove(struct http_request *req,
     else if (rc == ERR_NOTFOUND)
         http_error(res, 404, NULL, "no import %lld", (long long)id);
     else
-        http_error(res, 500, NULL, "database error");
+        api_store_failed(req, res, rc, "removing import %lld failed",
+                         (long long)id);
     buf_free(&err);
 }
 
@@ -154,7 +156,8 @@ static void api_account_role(struct http_request *req,
     if (rc == ERR_NOTFOUND) {
         http_error(res, 404, "account", "%s", buf_cstr(&err));
     } else if (rc != ERR_OK) {
-        http_error(res, 500, NULL, "database error");
+        api_store_failed(req, res, rc, "setting the role of %s:%s failed",
+                         platform_name(p), ext_id);
     } else {
         jw_init(&w, &res->body);
         jw_object_begin(&w);

@@ -21,6 +21,7 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "http/api_args.h"
+#include "http/api_fail.h"
 #include "http/route.h"
 #include "schedule/media.h"
 #include "schedule/post.h"
@@ -231,7 +232,7 @@ static void store_new(struct http_request *req, struct http_response *res,
         http_error(res, 422, "Idempotency-Key",
                    "this Idempotency-Key was used with another body");
     else
-        http_error(res, 500, NULL, "database error");
+        api_store_failed(req, res, rc, "storing the post failed");
     buf_free(&err);
 }
 
@@ -482,7 +483,8 @@ static void api_post_action(struct http_request *req,
     else if (rc == ERR_UNSUPPORTED)
         http_error(res, 409, NULL, "%s", buf_cstr(&err));
     else
-        http_error(res, 500, NULL, "database error");
+        api_store_failed(req, res, rc, "updating post %lld failed",
+                         (long long)id);
     buf_free(&err);
 }
 

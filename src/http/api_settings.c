@@ -8,6 +8,7 @@
 #include "core/tz.h"
 #include "http/api.h"
 #include "http/api_args.h"
+#include "http/api_fail.h"
 
 #define SETTINGS_ZONE_MAX 64 /* bytes of an IANA zone name */
 
@@ -77,7 +78,8 @@ void api_settings_zone(struct http_request *req, struct http_response *res)
         goto out;
     }
     if (rc != ERR_OK) {
-        http_error(res, 500, NULL, "%s", buf_cstr(&err));
+        api_store_failed(req, res, rc, "setting the zone failed (%s)",
+                         buf_cstr(&err));
         goto out;
     }
     jw_init(&w, &res->body);

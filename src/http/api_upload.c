@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "http/api_args.h"
+#include "http/api_fail.h"
 #include "http/route.h"
 #include "schedule/media.h"
 
@@ -34,6 +35,7 @@ struct upload {
     size_t nhead;
     const struct media_type *named; /* from ?name= */
     bool too_big, io_error, kept;
+    int io_errno; /* errno of the failed write, with io_error */
 };
 
 static void drop_file(struct upload *u)
@@ -99,10 +101,13 @@ static bool upload_begin(struct http_request *req, struct http_response *res)
     if (media_root_real(cfg->media_root, &u->root, &err) == ERR_OK &&
         buf_printf(&u->tmp, "%s/.upload-XXXXXX", buf_cstr(&u->root)) == ERR_OK)
         u->fd = mkstemp(u->tmp.data);
-    if (u->fd < 0) {
+    if (u->fd < 0 && err.len > 0) {
         LOG_ERROR("media: cannot create a file in %s: %s", cfg->media_root,
-                  err.len ? buf_cstr(&err) : strerror(errno));
+                  buf_cstr(&err));
         http_error(res, 500, NULL, "cannot store the file");
+    } else if (u->fd < 0) {
+        api_file_failed(req, res, errno, "cannot create a file in the "
+                        "media root (%s)", strerror(errno));
     }
     buf_free(&err);
     return u->fd >= 0;
@@ -143,7 +148,7 @@ static void upload_data(struct http_request *req, const char *p, size_t n)
     crypto_hash_sha256_update(&u->h, (const unsigned char *)p, n);
     u->bytes += (int64_t)n;
     if (!write_all(u->fd, p, n)) {
-        LOG_ERROR("media: writing %s: %s", buf_cstr(&u->tmp), strerror(errno));
+        u->io_errno = errno; /* answered (and logged) by api_file_failed */
         u->io_error = true;
         drop_file(u);
     }
@@ -180,8 +185,13 @@ static void api_media_upload(struct http_request *req,
 
     buf_init(&sha, 128);
     buf_init(&path, 8192);
-    if (u == NULL || u->io_error) {
+    if (u == NULL) {
         http_error(res, 500, NULL, "cannot store the file");
+        goto out;
+    }
+    if (u->io_error) {
+        api_file_failed(req, res, u->io_errno, "storing the file failed (%s)",
+                        strerror(u->io_errno));
         goto out;
     }
     if (u->too_big) {
@@ -200,9 +210,8 @@ static void api_media_upload(struct http_request *req,
         goto out;
     }
     if (keep(u, t, &sha, &path) != ERR_OK) {
-        LOG_ERROR("media: cannot keep %s: %s", buf_cstr(&u->tmp),
-                  strerror(errno));
-        http_error(res, 500, NULL, "cannot store the file");
+        api_file_failed(req, res, errno, "keeping the file failed (%s)",
+                        strerror(errno));
         goto out;
     }
     jw_init(&w, &res->body);

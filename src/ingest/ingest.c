@@ -87,6 +87,14 @@ static void store_it(struct store *st, const char *name, const char *data,
     buf_free(&digest);
 }
 
+void ingest_result_free(struct ingest_result *r)
+{
+    if (r != NULL) {
+        free(r->warnings);
+        r->warnings = NULL;
+    }
+}
+
 enum err ingest_document(struct store *st, const char *name, const char *data,
                          size_t len, const struct ingest_opts *o,
                          struct ingest_result *out, struct buf *msg)
@@ -112,6 +120,9 @@ enum err ingest_document(struct store *st, const char *name, const char *data,
     }
     out->items = b.n;
     out->snapshots = batch_snapshot_count(&b);
+    out->dropped = b.dropped;
+    out->warnings = b.warnings; /* taken */
+    b.warnings = NULL;
     if (o->dry_run)
         out->status = INGEST_VALID;
     else

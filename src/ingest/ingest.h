@@ -35,7 +35,16 @@ struct ingest_result {
     size_t items, snapshots;  /* in the document (valid or stored) */
     struct ingest_stats stats;
     bool db_failed;           /* refused because the store failed */
+    /* Fields of a valid document not kept (a link or thumbnail that is
+     * not http(s)): how many, and '\n'-separated lines naming item and
+     * field ("item tiktok:73...: thumbnail_url is not an http(s) URL: not
+     * stored"); owned, NULL when none: ingest_result_free. */
+    size_t dropped;
+    char *warnings;
 };
+
+/* Free what *r owns (its warnings); r itself is the caller's. */
+void ingest_result_free(struct ingest_result *r);
 
 /* Validate the len bytes at data (a file's contents or a request body)
  * and, unless o->dry_run, store them in one transaction, recording the

@@ -46,7 +46,12 @@ enum err media_root_real(const char *root, struct buf *out,
  * canonical (absolute, no symlink anywhere in it, as an upload's answer
  * gives it) and resolve under root's canonical form; a symlink inside the
  * root pointing elsewhere is refused. *bytes gets its size. ERR_INVALID
- * (err says why, naming path) otherwise. */
+ * (err says why, naming path) otherwise. The answer tells nothing about
+ * the file system outside the root: a path that is not lexically under
+ * the root is refused before anything looks at it, and a missing file, a
+ * symlink out and a path outside all get the same message ("is not a file
+ * under the media root"); only a non-regular file inside (a directory)
+ * gets its own. */
 enum err media_check_path(const char *root, const char *path, int64_t *bytes,
                           struct buf *err) WARN_UNUSED;
 

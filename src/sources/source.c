@@ -1,5 +1,6 @@
 #include "source.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
@@ -173,6 +174,40 @@ static enum err parse_text_doc(const char *data, size_t len,
     return hit->parse_text(data, len, ctx);
 }
 
+/* Drop *field unless it is an http(s) URL, with a warning line in w. */
+static void keep_http(struct batch *b, const struct item *it,
+                      const char *name, char **field, struct buf *w)
+{
+    if (*field == NULL || str_http_url(*field))
+        return;
+    free(*field);
+    *field = NULL;
+    if (++b->dropped <= SOURCE_WARNINGS_MAX)
+        buf_catf(w, "%sitem %s:%s: %s is not an http(s) URL: not stored",
+                 w->len ? "\n" : "", platform_name(it->platform),
+                 it->ext_id, name);
+}
+
+/* Every link and thumbnail of the batch is http(s) or NULL (issue 13:
+ * a javascript: or data: URL is never stored, so never served). The
+ * batch may hold earlier pages (the collector): their lines stay. */
+static void only_http_urls(struct batch *b)
+{
+    struct buf w;
+
+    buf_init(&w, 16384);
+    if (b->warnings != NULL)
+        buf_catf(&w, "%s", b->warnings);
+    for (size_t i = 0; i < b->n; i++) {
+        keep_http(b, b->items[i], "url", &b->items[i]->url, &w);
+        keep_http(b, b->items[i], "thumbnail_url",
+                  &b->items[i]->thumbnail_url, &w);
+    }
+    free(b->warnings);
+    b->warnings = w.len ? buf_steal(&w) : NULL;
+    buf_free(&w);
+}
+
 enum err source_parse(const char *data, size_t len,
                       const struct source_opts *opts, struct batch *out,
                       const char **format_out, struct buf *err)
@@ -228,6 +263,7 @@ enum err source_parse(const char *data, size_t len,
         batch_init(out);
     } else {
         *format_out = fmt;
+        only_http_urls(out);
     }
     jread_free(&ctx.r);
     return rc;

@@ -61,7 +61,13 @@ struct source_opts {
  * is a platform error response; err holds the platform's message) or
  * ERR_UNSUPPORTED (no format recognises it, or opts->only_format names a
  * format the document plainly is not: another platform's shape or a
- * lookalike; err then says what the document looks like). */
+ * lookalike; err then says what the document looks like). A link or
+ * thumbnail (item url, thumbnail_url) that is not an http(s) URL
+ * (str_http_url) is not kept: the field is NULL, out->dropped counts it
+ * and out->warnings names item and field (the first
+ * SOURCE_WARNINGS_MAX); the rest of the document stands. Parsing into a
+ * batch that holds earlier pages keeps their warnings. */
+#define SOURCE_WARNINGS_MAX 20 /* warning lines kept in a batch */
 enum err source_parse(const char *data, size_t len,
                       const struct source_opts *opts, struct batch *out,
                       const char **format_out, struct buf *err) WARN_UNUSED;

@@ -16,7 +16,14 @@ enum err store_open(const char *target, struct store **out, struct buf *err)
         buf_setf(err, "no database given");
         return ERR_INVALID;
     }
+    if (store_file_prepare(target, err) != ERR_OK)
+        return ERR_DB; /* as when SQLite cannot open it */
     return store_sqlite_open(target, out, err);
+}
+
+enum store_fault store_fault(struct store *st)
+{
+    return st == NULL ? STORE_FAULT_OTHER : st->ops->fault(st);
 }
 
 void store_close(struct store *st)

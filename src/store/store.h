@@ -22,6 +22,23 @@ enum err store_open(const char *target, struct store **out, struct buf *err)
     WARN_UNUSED;
 void store_close(struct store *st); /* NULL is a no-op */
 
+/* The database files hold password hashes, session keys and CSRF tokens:
+ * store_open creates a new database mode 0600 (its -wal, -shm and
+ * -journal follow) and takes away what others may do with an existing
+ * one, with a warning. This shares them with a group instead (the config
+ * key db.group): target (created if missing) and its -wal, -shm and
+ * -journal that exist get group `group` and mode 0660. ERR_INVALID for an
+ * unknown group, ERR_IO when a file cannot be changed; err says which. */
+enum err store_share_group(const char *target, const char *group,
+                           struct buf *err) WARN_UNUSED;
+
+/* Why the last call on st that returned ERR_DB failed, as far as the
+ * backend can tell: the disk (or the database's size limit) is full, an
+ * I/O error, or something else. Call it right after the failure, on the
+ * same handle; it forgets the cause it reports. */
+enum store_fault { STORE_FAULT_OTHER, STORE_FAULT_FULL, STORE_FAULT_IO };
+enum store_fault store_fault(struct store *st);
+
 /* Schema version the store is at. */
 enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
 

@@ -8,6 +8,7 @@
 struct store_ops {
     const char *name;
     void (*close)(struct store *st);
+    enum store_fault (*fault)(struct store *st);
     enum err (*schema_version)(struct store *st, int *out);
     enum err (*ingest)(struct store *st, const struct batch *b,
                        const struct import_meta *meta,
@@ -166,5 +167,14 @@ extern const struct embedded_file store_migrations[];
 
 enum err store_sqlite_open(const char *path, struct store **out,
                            struct buf *err);
+
+/* store_file.c: before SQLite opens path, create it mode 0600 (exactly,
+ * whatever the umask) when it is missing, so that its -wal, -shm and
+ * -journal, which SQLite creates with the main file's mode, are 0600 too.
+ * An existing file, -wal, -shm or -journal that others may read or write
+ * is made 0600 with a warning; group bits alone are left as they are
+ * (store_share_group sets them). ERR_IO naming path when it cannot be
+ * created (store_open answers ERR_DB then). */
+enum err store_file_prepare(const char *path, struct buf *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* SQLite backend of the event store. WAL, synchronous=FULL, numbered
  * migrations, prepared statements only (STYLE.md 9). */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,40 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
     if (err != NULL)
         buf_setf(err, "%s: %s", what, sqlite3_errmsg(s->db));
     return ERR_DB;
+}
+
+void sqlite_rollback(struct sqlite_store *s)
+{
+    s->fault_code = sqlite3_extended_errcode(s->db);
+    s->fault_errno = sqlite3_system_errno(s->db);
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* FULL: SQLITE_FULL, or an I/O error whose system call failed with
+ * ENOSPC/EDQUOT; IO: any other I/O error (or the file could not be
+ * opened); else OTHER. sys (sqlite3_system_errno) outlives its error, so
+ * it counts only with an I/O result code. */
+static enum store_fault fault_of(int code, int sys)
+{
+    if ((code & 0xff) == SQLITE_FULL)
+        return STORE_FAULT_FULL;
+    if ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_CANTOPEN)
+        return sys == ENOSPC || sys == EDQUOT ? STORE_FAULT_FULL
+                                              : STORE_FAULT_IO;
+    return STORE_FAULT_OTHER;
+}
+
+static enum store_fault sq_fault(struct store *st)
+{
+    struct sqlite_store *s = S(st);
+    enum store_fault f = fault_of(sqlite3_extended_errcode(s->db),
+                                  sqlite3_system_errno(s->db));
+
+    if (f == STORE_FAULT_OTHER)
+        f = fault_of(s->fault_code, s->fault_errno);
+    s->fault_code = 0;
+    s->fault_errno = 0;
+    return f;
 }
 
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id)
@@ -1133,7 +1168,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
     if (rc == ERR_OK)
         rc = exec(in.s, "COMMIT", err);
     if (rc != ERR_OK) {
-        sqlite3_exec(in.s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite_rollback(in.s);
         metric_cache_clear(in.s);
         latest_clear(&in.s->latest);
         item_cache_clear(&in.s->items);
@@ -1217,6 +1252,7 @@ static enum err sq_sole_account(struct store *st, enum platform p, char **out)
 static const struct store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
+    .fault = sq_fault,
     .schema_version = sq_schema_version,
     .ingest = sq_ingest,
     .rollup_rebuild = sq_rollup_rebuild,

@@ -144,6 +144,10 @@ struct sqlite_store {
     struct tz *zone;
     bool zone_utc;
     int64_t seen_gen; /* data generation when the zone was loaded */
+    /* What the last failed transaction failed with (extended result code
+     * and errno), kept by sqlite_rollback since ROLLBACK clears
+     * sqlite3_errcode; 0 when none. Read and cleared by store_fault. */
+    int fault_code, fault_errno;
 };
 
 /* The cached entry of (item, metric), or NULL. */
@@ -169,6 +173,8 @@ void item_cache_free(struct item_cache *c);
 
 struct sqlite_store *sqlite_store_of(struct store *st);
 /* Set err to "what: <sqlite message>"; returns ERR_DB. err may be NULL. */
+/* ROLLBACK, keeping why the transaction failed for store_fault. */
+void sqlite_rollback(struct sqlite_store *s);
 enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
                      const char *what);
 /* A cached statement, reset and with bindings cleared. */

@@ -95,7 +95,7 @@ static enum err finish(struct sqlite_store *s, enum err rc, struct buf *err)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite_fail(s, err, "committing");
     if (rc != ERR_OK)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite_rollback(s);
     return rc;
 }
 

@@ -520,7 +520,7 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
 out:
     sqlite3_finalize(st);
     if (rc != ERR_OK) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite_rollback(s);
         sqlite_rollup_discard(s);
     }
     latest_clear(&s->latest);

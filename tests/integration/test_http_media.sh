@@ -89,7 +89,19 @@ one() { # one PATH BYTES: a media array of one file
 check "a post with the uploaded file: 201" send 201 "$(post_body "[$MEDIA_JSON]")"
 check "/etc/passwd: 422" send 422 "$(post_body "$(one /etc/passwd "$(stat -c %s /etc/passwd)")")"
 check "names media.path" names media.path
-check "says where files must be" contains "$TMP/body" "is not a file of the media root"
+check "says where files must be" contains "$TMP/body" "is not a file under the media root"
+# No existence oracle outside the root (issue 13 defect 10): an existing
+# and a missing file outside, and a missing one inside, get one message.
+msg_of() { "$PY" -c "import json; print(json.load(open('$TMP/body'))['error']['message'].replace('$1', 'P'))"; }
+msg_of /etc/passwd >"$TMP/msg.passwd"
+check "a missing file outside the root: 422" send 422 "$(post_body "$(one /etc/no-such-file-here 1)")"
+msg_of /etc/no-such-file-here >"$TMP/msg.missing"
+check "the same message as for /etc/passwd" same_file "$TMP/msg.passwd" "$TMP/msg.missing"
+check "a missing directory outside: 422" send 422 "$(post_body "$(one /no/such/dir/x.mp4 1)")"
+msg_of /no/such/dir/x.mp4 >"$TMP/msg.missing"
+check "the same message again" same_file "$TMP/msg.passwd" "$TMP/msg.missing"
+check "no errno text" lacks "$TMP/body" "No such file"
+echo "  message: $(cat "$TMP/msg.passwd")"
 cp "$TMP/clip.mp4" "$TMP/outside.mp4"
 check "a file outside the root: 422" send 422 "$(post_body "$(one "$(realpath "$TMP/outside.mp4")" 1)")"
 check "names media.path" names media.path

@@ -91,7 +91,7 @@ static void test_paths(void **state)
     assert_int_equal(
         media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
         ERR_INVALID);
-    assert_non_null(strstr(buf_cstr(&err), "not a file of the media root"));
+    assert_non_null(strstr(buf_cstr(&err), "not a file under the media root"));
     assert_int_equal(
         media_check_path(buf_cstr(&root), "/etc/passwd", &bytes, &err),
         ERR_INVALID);
@@ -127,6 +127,39 @@ static void test_paths(void **state)
     assert_int_equal(
         media_check_path(buf_cstr(&root), buf_cstr(&p), &bytes, &err),
         ERR_INVALID);
+    /* No existence oracle (issue 13 defect 10): outside the root, an
+     * existing file, a missing one and a ".." escape from inside get the
+     * same message once the path itself is taken out of it. */
+    {
+        static const struct {
+            bool in_root; /* prefixed with the root */
+            const char *rest;
+        } outside[] = {{false, "/etc/passwd"},
+                       {false, "/etc/no-such-file-here"},
+                       {false, "/no/such/dir/x.mp4"},
+                       {true, "/../outside.mp4"},
+                       {true, "/../no-such.mp4"},
+                       {true, "/missing.mp4"},
+                       {true, "/link.mp4"},
+                       {false, "relative.mp4"}};
+        struct buf first;
+        buf_init(&first, 4096);
+        for (size_t i = 0; i < sizeof outside / sizeof *outside; i++) {
+            char *at;
+            buf_setf(&p, "%s%s", outside[i].in_root ? buf_cstr(&root) : "",
+                     outside[i].rest);
+            assert_int_equal(media_check_path(buf_cstr(&root), buf_cstr(&p),
+                                              &bytes, &err),
+                             ERR_INVALID);
+            at = strstr(buf_cstr(&err), " is not a file under the media");
+            assert_non_null(at);
+            if (i == 0)
+                buf_setf(&first, "%s", at);
+            else
+                assert_string_equal(at, buf_cstr(&first));
+        }
+        buf_free(&first);
+    }
     /* unfinished uploads: only old ".upload-*" files go */
     buf_setf(&p, "%s/.upload-old", buf_cstr(&root));
     put(buf_cstr(&p), "x");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/alloc.h"
 #include "core/timeutil.h"
@@ -397,6 +398,39 @@ static void test_open_failure(void **state)
     buf_free(&err);
 }
 
+/* Issue 13 defect 11: a new database is 0600 whatever the umask, and its
+ * -wal and -shm follow; an existing one others may read is made 0600. */
+static void test_open_modes(void **state)
+{
+    struct fx *f = *state;
+    struct store *st = NULL;
+    struct buf db, side;
+    struct stat sb;
+    mode_t old = umask(022);
+
+    buf_init(&db, 4096);
+    buf_init(&side, 4096);
+    buf_setf(&db, "%s/modes.db", f->dir);
+    assert_int_equal(store_open(buf_cstr(&db), &st, &f->err), ERR_OK);
+    assert_int_equal(stat(buf_cstr(&db), &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    buf_setf(&side, "%s-wal", buf_cstr(&db));
+    assert_int_equal(stat(buf_cstr(&side), &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    buf_setf(&side, "%s-shm", buf_cstr(&db));
+    assert_int_equal(stat(buf_cstr(&side), &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    store_close(st);
+    assert_int_equal(chmod(buf_cstr(&db), 0644), 0);
+    assert_int_equal(store_open(buf_cstr(&db), &st, &f->err), ERR_OK);
+    assert_int_equal(stat(buf_cstr(&db), &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    store_close(st);
+    umask(old);
+    buf_free(&db);
+    buf_free(&side);
+}
+
 /* Every row of a table, one line each, for comparisons. */
 static char *dump(const char *path, const char *query)
 {
@@ -671,6 +705,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
+        cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_batched_metrics, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rollups_incremental_equal_rebuild,
