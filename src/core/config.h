@@ -70,6 +70,11 @@ struct config {
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* logging (core/log.h): "error".."debug" and "auto", "plain" or
+     * "journal"; NULL: the default (warning, auto). Checked by
+     * config_finish; --log-level and -v/-q win over log.level. */
+    char *log_level;  /* owned */
+    char *log_format; /* owned */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };
