@@ -9,8 +9,12 @@
 //    needs, the redirect URI to register, the developer console, and what
 //    the collector last did ("platforms"). Connect (POST
 //    /api/v1/connections/PLATFORM) sends the browser to the consent page;
-//    the platform comes back to /oauth/callback, which returns here with
-//    ?connected= or ?error=.
+//    the platform comes back to /oauth/callback, which queues the code
+//    exchange and returns here with ?pending=ID (or ?error= when the
+//    sign-in cannot even be queued). While sign-in ID is queued or
+//    running ("connecting"), the page says "Connecting…" and reloads
+//    itself every second; then it shows the account connected or the
+//    error.
 
 import { api } from './api.js';
 import { h, fullNum, dateTime, platformName, str, PLATFORMS, safeUrl } from './dom.js';
@@ -226,6 +230,30 @@ function quotaPanel(q) {
       ' units (resets ' + dateTime(q.resets_at) + ')' }));
 }
 
+const POLL_MS = 1000;
+
+// The callout for sign-in ?pending=ID ("connecting" in GET
+// /api/v1/sources); schedules the next look while it is not finished.
+function pendingNote(d, id, ctx) {
+  const rows = Array.isArray(d.connecting) ? d.connecting : [];
+  const row = rows.find((r) => String(r.id) === id);
+  if (!row) {
+    return h('p', { class: 'error', role: 'alert', id: 'sources-callback-error',
+      text: 'This sign-in is no longer listed: press Connect again.' });
+  }
+  const who = platformName(row.platform) + (row.account ? ' ' + row.account : '');
+  if (row.status === 'ok') {
+    return h('p', { class: 'callout ok', id: 'sources-connected', role: 'status',
+      text: 'Connected ' + row.platform + ':' + str(row.account) + '. The first collection round starts now.' });
+  }
+  if (row.status === 'error') {
+    return h('p', { class: 'error', role: 'alert', id: 'sources-callback-error', text: str(row.error) });
+  }
+  setTimeout(() => { if (!ctx.stale()) window.dispatchEvent(new HashChangeEvent('hashchange')); }, POLL_MS);
+  return h('p', { class: 'callout', id: 'sources-connecting', role: 'status',
+    text: 'Connecting ' + who + '… (the platform is being asked for the account\'s tokens)' });
+}
+
 export async function render(view, args, params, ctx) {
   const d = await api('/api/v1/sources');
   if (ctx.stale()) return;
@@ -240,6 +268,7 @@ export async function render(view, args, params, ctx) {
     note.push(h('p', { class: 'callout ok', id: 'sources-connected', role: 'status',
       text: 'Connected ' + params.get('connected') + '. The first collection round starts now.' }));
   }
+  if (params.get('pending')) note.push(pendingNote(d, params.get('pending'), ctx));
   if (params.get('error')) {
     note.push(h('p', { class: 'error', role: 'alert', id: 'sources-callback-error',
       text: params.get('error') }));

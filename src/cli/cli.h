@@ -27,6 +27,10 @@ struct cli {
     char *db_path; /* owned */
     bool verbose;
     bool quiet;
+    /* --log-level / --log-format (borrowed from argv), or NULL: then the
+     * configuration's log.level / log.format apply (cli_load_config) */
+    const char *log_level;
+    const char *log_format;
 };
 
 struct command {

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "core/alloc.h"
 #include "core/config.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "net/net.h"
 #include "net/oauth.h"
@@ -43,6 +44,21 @@ static enum err load_config_file(struct config *cfg, const char *file,
     return rc;
 }
 
+/* log.level and log.format (checked by config_finish), unless the
+ * command line chose (-q, -v, --log-level, --log-format). */
+static void apply_log(const struct cli *cli, const struct config *cfg)
+{
+    enum log_level lvl;
+    enum log_format fmt;
+
+    if (cfg->log_level != NULL && cli->log_level == NULL && !cli->quiet &&
+        !cli->verbose && log_level_parse(cfg->log_level, &lvl) == ERR_OK)
+        log_set_level(lvl);
+    if (cfg->log_format != NULL && cli->log_format == NULL &&
+        log_format_parse(cfg->log_format, &fmt) == ERR_OK)
+        log_set_format(fmt);
+}
+
 bool cli_load_config(const struct cli *cli, const char *file,
                      const char *const *sets, size_t nsets,
                      struct config *cfg)
@@ -62,6 +78,8 @@ bool cli_load_config(const struct cli *cli, const char *file,
     }
     if (rc == ERR_OK)
         rc = config_finish(cfg, cli->db_path, &err);
+    if (rc == ERR_OK)
+        apply_log(cli, cfg);
     if (rc != ERR_OK)
         cli_error("configuration: %s", buf_cstr(&err));
     buf_free(&err);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/serve_collect.h"
+#include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -182,6 +183,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct cli_platform plat = {0};
     struct serve_collect *collector = NULL;
     struct serve_worker *worker = NULL;
+    struct serve_oauth *oauth_loop = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -245,6 +247,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.worker = serve_worker_loop(worker);
+    if (serve_oauth_start(cli->db_path, plat.cfg, plat.o, plat.key,
+                          cfg.collector, &oauth_loop) != ERR_OK) {
+        cli_error("serve: cannot start the OAuth loop");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
+    cfg.oauth_loop = serve_oauth_loop(oauth_loop);
     if (http_start(&cfg, &srv, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
@@ -261,14 +270,18 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             sig == SIGINT ? "interrupted" : "terminated");
     alarm(SERVE_STOP_S);
     http_stop(srv); /* first: its handlers may kick the loops */
+    serve_oauth_stop(oauth_loop); /* before the collector it kicks */
+    oauth_loop = NULL;
     serve_collect_stop(collector);
     collector = NULL;
 out:
+    serve_oauth_stop(oauth_loop);
     serve_collect_stop(collector);
     serve_worker_stop(worker);
     if (plat_open)
         cli_platform_close(&plat);
     buf_free(&host);
     buf_free(&err);
+    log_flush(); /* the repeats still counted */
     return exit_code;
 }

@@ -401,6 +401,9 @@ static void print_usage(FILE *f)
             "                 $XDG_DATA_HOME/mediadash/mediadash.db)\n"
             "  -v, --verbose  more messages on stderr\n"
             "  -q, --quiet    errors only\n"
+            "  --log-level L  error, warning (default), info or debug\n"
+            "                 (config key log.level)\n"
+            "  --log-format F auto (default), plain or journal (log.format)\n"
             "  --version      print the version\n"
             "\n'mediadash COMMAND --help' describes a command.\n"
             "exit status: 0 ok, 1 failure, 2 usage, 3 database, 4 not "
@@ -526,6 +529,8 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
         {"db", required_argument, NULL, 'd'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
+        {"log-level", required_argument, NULL, 'L'},
+        {"log-format", required_argument, NULL, 'F'},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -545,6 +550,12 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
         case 'q':
             cli->quiet = true;
             break;
+        case 'L':
+            cli->log_level = optarg;
+            break;
+        case 'F':
+            cli->log_format = optarg;
+            break;
         case 'V':
             printf("mediadash %s\n", MEDIADASH_VERSION);
             *exit_code = EXIT_OK_;
@@ -562,9 +573,34 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
     return true;
 }
 
+/* -q, -v, --log-level and --log-format; false after a bad value. */
+static bool log_options(struct cli *cli)
+{
+    enum log_level lvl = cli->quiet     ? LOG_LVL_ERROR
+                         : cli->verbose ? LOG_LVL_DEBUG
+                                        : LOG_LVL_WARN;
+    enum log_format fmt = LOG_FMT_AUTO;
+
+    if (cli->log_level != NULL && log_level_parse(cli->log_level, &lvl) !=
+                                      ERR_OK) {
+        cli_error("--log-level: expected error, warning, info or debug, "
+                  "got \"%s\"", cli->log_level);
+        return false;
+    }
+    if (cli->log_format != NULL &&
+        log_format_parse(cli->log_format, &fmt) != ERR_OK) {
+        cli_error("--log-format: expected auto, plain or journal, got "
+                  "\"%s\"", cli->log_format);
+        return false;
+    }
+    log_set_level(lvl);
+    log_set_format(fmt);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
-    struct cli cli = {"mediadash", NULL, false, false};
+    struct cli cli = {"mediadash", NULL, false, false, NULL, NULL};
     const struct command *cmd;
     int first, rc;
 
@@ -601,9 +637,10 @@ int main(int argc, char **argv)
         free(cli.db_path);
         return EXIT_USAGE;
     }
-    log_set_level(cli.quiet     ? LOG_LVL_ERROR
-                  : cli.verbose ? LOG_LVL_DEBUG
-                                : LOG_LVL_WARN);
+    if (!log_options(&cli)) {
+        free(cli.db_path);
+        return EXIT_USAGE;
+    }
     if (cli.db_path == NULL)
         cli.db_path = default_db_path();
     if (cli_wants_help(cmd, argc - first, argv + first)) {

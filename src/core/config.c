@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "log.h"
 #include "str.h"
 
 enum opt_type { OPT_STR, OPT_INT };
@@ -172,6 +173,13 @@ static const struct opt opts[] = {
     {"serve.max_connections", OPT_INT,
      offsetof(struct config, serve_max_connections), 16, 65536, "1024", 0,
      "connections in all (keep below the open-file limit)"},
+    {"log.level", OPT_STR, offsetof(struct config, log_level), 0, 0, NULL, 0,
+     "messages logged: error, warning (the default), info or debug "
+     "(--log-level, -v and -q win)"},
+    {"log.format", OPT_STR, offsetof(struct config, log_format), 0, 0, NULL,
+     0, "log lines: auto (journal when $JOURNAL_STREAM is set, else plain; "
+        "the default), plain (UTC timestamp first) or journal (<N> "
+        "priority prefix)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -440,6 +448,27 @@ out:
     return rc;
 }
 
+/* log.level and log.format name a level and a format of core/log.h. */
+static enum err check_log(const struct config *cfg, struct buf *err)
+{
+    enum log_level lvl;
+    enum log_format fmt;
+
+    if (cfg->log_level != NULL &&
+        log_level_parse(cfg->log_level, &lvl) != ERR_OK) {
+        buf_setf(err, "log.level: expected error, warning, info or debug, "
+                 "got \"%s\"", cfg->log_level);
+        return ERR_INVALID;
+    }
+    if (cfg->log_format != NULL &&
+        log_format_parse(cfg->log_format, &fmt) != ERR_OK) {
+        buf_setf(err, "log.format: expected auto, plain or journal, got "
+                 "\"%s\"", cfg->log_format);
+        return ERR_INVALID;
+    }
+    return ERR_OK;
+}
+
 enum err config_finish(struct config *cfg, const char *db_path,
                        struct buf *err)
 {
@@ -461,6 +490,8 @@ enum err config_finish(struct config *cfg, const char *db_path,
             buf_setf(err, "database path too long");
         buf_free(&k);
     }
+    if (rc == ERR_OK)
+        rc = check_log(cfg, err);
     if (rc == ERR_OK && cfg->media_root == NULL && db_path != NULL) {
         struct buf m;
         buf_init(&m, 8192);

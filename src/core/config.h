@@ -86,6 +86,11 @@ struct config {
     int64_t serve_max_connections;           /* all */
     /* a group that shares the database files (0660), or NULL (0600) */
     char *db_group; /* owned */
+    /* logging (core/log.h): "error".."debug" and "auto", "plain" or
+     * "journal"; NULL: the default (warning, auto). Checked by
+     * config_finish; --log-level and -v/-q win over log.level. */
+    char *log_level;  /* owned */
+    char *log_format; /* owned */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

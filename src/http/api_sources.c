@@ -4,8 +4,10 @@
  *   POST /api/v1/sources/collect        run the due jobs now (202)
  *   POST /api/v1/connections/PLATFORM   {"account": optional} -> the
  *        consent URL (oauth_begin); CSRF-protected like every POST
- *   GET  /oauth/callback?code=&state=   the platform's redirect: finish
- *        the consent (oauth_finish) and go to the Sources page
+ *   GET  /oauth/callback?code=&state=   the platform's redirect: check
+ *        the state, queue the code exchange for serve's OAuth loop
+ *        (src/cli/serve_oauth.h) and go to the Sources page at once,
+ *        which shows the result ("connecting" below) when it has run
  * The callback is a top-level navigation from the platform's site, so it
  * carries no Origin of ours and, with a SameSite=Strict cookie, no
  * session cookie either: it is ROUTE_PUBLIC and checks the session
@@ -24,6 +26,7 @@
 #include "core/config.h"
 #include "core/jsonw.h"
 #include "core/log.h"
+#include "core/secret.h"
 #include "core/timeutil.h"
 #include "core/tz.h"
 #include "http/api_args.h"
@@ -35,7 +38,8 @@
 #define CONNECT_PREFIX "/api/v1/connections/"
 #define QUOTA_ZONE "America/Los_Angeles" /* collect.h COLLECT_QUOTA_ZONE */
 #define CALLBACK_ARG_MAX 4096
-#define CALLBACK_TIMEOUT_MS 20000
+#define CONNECTING_S 3600 /* sign-ins listed by GET /api/v1/sources */
+#define CONNECTING_MAX 20
 #define IG_MEMORY_S (7 * 86400) /* collect.h COLLECT_IG_MEMORY_S */
 
 /* ---- GET /api/v1/sources ------------------------------------------------ */
@@ -456,6 +460,39 @@ static enum err data_accounts_json(struct http_request *req, struct jw *w,
     return rc;
 }
 
+static enum err pending_one(void *ud, const struct store_oauth_pending *p)
+{
+    struct jw *w = ud;
+
+    jw_object_begin(w);
+    jw_kv_i64(w, "id", p->id);
+    jw_kv_str(w, "platform", platform_name(p->platform));
+    jw_kv_str(w, "account", p->account);
+    jw_kv_str(w, "status", store_pending_status_name(p->status));
+    jw_kv_str(w, "error", p->message);
+    jw_kv_time(w, "started_at", p->created_at);
+    jw_kv_time(w, "finished_at", p->finished_at);
+    jw_object_end(w);
+    return ERR_OK;
+}
+
+/* The dashboard's sign-ins of the last hour, newest first: queued,
+ * running, ok or error (with the message), for the Sources page. */
+static enum err connecting_json(struct http_request *req, struct jw *w)
+{
+    struct buf err;
+    enum err rc;
+
+    buf_init(&err, 1024);
+    jw_key(w, "connecting");
+    jw_array_begin(w);
+    rc = store_oauth_pending_list(req->st, time_now() - CONNECTING_S,
+                                  CONNECTING_MAX, pending_one, w, &err);
+    jw_array_end(w);
+    buf_free(&err);
+    return rc;
+}
+
 static void api_sources(struct http_request *req, struct http_response *res)
 {
     struct src_list l = {0};
@@ -487,6 +524,8 @@ static void api_sources(struct http_request *req, struct http_response *res)
         rc = platforms_json(req, &w, &l);
     if (rc == ERR_OK)
         rc = data_accounts_json(req, &w, &l);
+    if (rc == ERR_OK)
+        rc = connecting_json(req, &w);
     jw_object_end(&w);
     if (rc != ERR_OK)
         http_error(res, 500, NULL, "database error reading the sources");
@@ -665,55 +704,55 @@ out:
     buf_free(&url);
 }
 
-/* Exchange the code with a net client of this request's own. */
-static void finish_consent(struct http_request *req,
-                           struct http_response *res, const char *code,
-                           const char *state)
+/* Queue the code exchange for serve's OAuth loop (this thread does no
+ * network I/O) and go to the Sources page with ?pending=ID: it shows
+ * "connecting..." and polls GET /api/v1/sources ("connecting") for the
+ * result. The state must be live; a state queued before (the callback
+ * hit twice) goes to its first row, so a code is exchanged at most once.
+ * The code is sealed with the secret key while it waits in the store. */
+static void queue_consent(struct http_request *req,
+                          struct http_response *res, const char *code,
+                          const char *state)
 {
-    struct net_config ncfg;
-    struct net_client *nc = NULL;
-    struct buf acct, err, msg;
-    enum platform p = PLATFORM_YOUTUBE;
-    enum err rc;
+    struct buf sealed, err, id_text;
+    int64_t id = 0;
+    enum err rc = ERR_INVALID;
 
-    buf_init(&acct, ITEM_ID_MAX + 1);
-    buf_init(&err, 2048);
-    buf_init(&msg, 4096);
-    net_config_defaults(&ncfg);
-    ncfg.timeout_ms = CALLBACK_TIMEOUT_MS;
-    ncfg.max_retries = 1;
-    rc = net_client_create(&ncfg, &nc, &err);
-    if (rc == ERR_OK)
-        rc = oauth_finish(req->cfg->oauth, req->st, nc, state, code, &p,
-                          &acct, &err);
-    if (rc == ERR_OK) {
-        LOG_INFO("%s connected %s account %s from the dashboard",
-                 req->user ? req->user : "?", platform_name(p),
-                 buf_cstr(&acct));
-        buf_catf(&msg, "%s:%s", platform_name(p), buf_cstr(&acct));
-        to_sources(res, "connected", buf_cstr(&msg));
-        bgloop_kick(req->cfg->collector);
+    buf_init(&sealed, OAUTH_MAX_TOKEN * 2 + 256);
+    buf_init(&err, 1024);
+    buf_init(&id_text, 32);
+    if (req->cfg->oauth_loop == NULL || req->cfg->key == NULL) {
+        to_sources(res, "error", "This server cannot finish connections "
+                                 "(its OAuth loop is not running).");
         goto out;
     }
-    if (rc == ERR_NOTFOUND)
-        buf_catf(&msg, "This sign-in is unknown, already used or expired "
-                       "(it is valid for %d minutes, once): press Connect "
-                       "again.", OAUTH_STATE_TTL_S / 60);
-    else if (rc == ERR_UPSTREAM)
-        buf_catf(&msg, "The platform refused the sign-in: %s",
-                 buf_cstr(&err));
-    else if (rc == ERR_IO)
-        buf_catf(&msg, "The platform could not be reached: %s",
-                 buf_cstr(&err));
-    else
-        buf_catf(&msg, "The connection failed: %s", err_str(rc));
-    LOG_WARN("oauth callback: %s", buf_cstr(&msg));
-    to_sources(res, "error", buf_cstr(&msg));
+    if (strlen(state) <= 256 && strlen(code) <= OAUTH_MAX_TOKEN)
+        rc = secret_seal(req->cfg->key, code, strlen(code), &sealed);
+    if (rc == ERR_OK)
+        rc = store_oauth_pending_add(req->st, state, buf_cstr(&sealed),
+                                     time_now(), &id, &err);
+    if (rc == ERR_OK || rc == ERR_EXISTS) {
+        bgloop_kick(req->cfg->oauth_loop);
+        buf_catf(&id_text, "%lld", (long long)id);
+        to_sources(res, "pending", buf_cstr(&id_text));
+    } else if (rc == ERR_NOTFOUND) {
+        to_sources(res, "error", "This sign-in is unknown, already used or "
+                                 "expired (it is valid for 10 minutes, "
+                                 "once): press Connect again.");
+    } else if (rc == ERR_DB) {
+        LOG_ERROR("oauth callback: %s", buf_cstr(&err));
+        http_error(res, 503, NULL, "the database is not available");
+    } else {
+        to_sources(res, "error", "The platform's answer was too long: "
+                                 "press Connect again.");
+    }
+    if (rc == ERR_OK)
+        LOG_INFO("%s: sign-in %lld queued", req->user ? req->user : "?",
+                 (long long)id);
 out:
-    net_client_destroy(nc);
-    buf_free(&msg);
+    secret_buf_wipe(&sealed);
+    buf_free(&id_text);
     buf_free(&err);
-    buf_free(&acct);
 }
 
 static bool arg_ok(const char *v)
@@ -761,7 +800,7 @@ static void oauth_callback(struct http_request *req,
         to_sources(res, "error", "The platforms' configuration is not "
                                  "loaded (serve --config FILE).");
     } else {
-        finish_consent(req, res, code, state);
+        queue_consent(req, res, code, state);
     }
 out:
     buf_free(&msg);

@@ -69,6 +69,10 @@ struct http_config {
      * post due soon is not late (borrowed; NULL: no loop). */
     int64_t media_max_bytes;
     struct bgloop *worker;
+    /* serve's OAuth loop (borrowed; NULL: none, and the dashboard cannot
+     * finish a connection): /oauth/callback queues the code exchange in
+     * the store and kicks it (src/cli/serve_oauth.h). */
+    struct bgloop *oauth_loop;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */

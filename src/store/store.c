@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 #include "store/store_impl.h"
@@ -339,6 +340,55 @@ enum err store_oauth_state_take(struct store *st, const char *state,
                                 struct buf *err)
 {
     return st->ops->oauth_state_take(st, state, now, out, err);
+}
+
+const char *store_pending_status_name(enum store_pending_status s)
+{
+    static const char *const names[] = {"queued", "running", "ok", "error"};
+    return (unsigned)s < 4 ? names[s] : "error";
+}
+
+void store_oauth_pending_free(struct store_oauth_pending *p)
+{
+    if (p == NULL)
+        return;
+    FREE_AND_NULL(p->state);
+    if (p->code_sealed != NULL)
+        memset(p->code_sealed, 0, strlen(p->code_sealed));
+    FREE_AND_NULL(p->code_sealed);
+    FREE_AND_NULL(p->account);
+    FREE_AND_NULL(p->message);
+}
+
+enum err store_oauth_pending_add(struct store *st, const char *state,
+                                 const char *code_sealed, int64_t now,
+                                 int64_t *id_out, struct buf *err)
+{
+    return st->ops->oauth_pending_add(st, state, code_sealed, now, id_out,
+                                      err);
+}
+
+enum err store_oauth_pending_claim(struct store *st, int64_t now,
+                                   int64_t stale_before,
+                                   struct store_oauth_pending *out,
+                                   struct buf *err)
+{
+    return st->ops->oauth_pending_claim(st, now, stale_before, out, err);
+}
+
+enum err store_oauth_pending_done(struct store *st, int64_t id, bool ok,
+                                  const char *account, const char *message,
+                                  int64_t now, struct buf *err)
+{
+    return st->ops->oauth_pending_done(st, id, ok, account, message, now,
+                                       err);
+}
+
+enum err store_oauth_pending_list(struct store *st, int64_t since,
+                                  int limit, store_pending_fn fn, void *ud,
+                                  struct buf *err)
+{
+    return st->ops->oauth_pending_list(st, since, limit, fn, ud, err);
 }
 
 /* ---- collector state ---------------------------------------------------- */

@@ -469,6 +469,63 @@ enum err store_oauth_state_take(struct store *st, const char *state,
                                 int64_t now, struct store_oauth_state *out,
                                 struct buf *err) WARN_UNUSED;
 
+/* A consent finishing off the request thread (oauth_pending): the
+ * dashboard's callback queues the code, serve's OAuth loop exchanges it
+ * and records the result, the Sources page shows it. */
+enum store_pending_status {
+    PENDING_QUEUED,
+    PENDING_RUNNING,
+    PENDING_OK,
+    PENDING_ERROR,
+};
+/* "queued", "running", "ok", "error" */
+const char *store_pending_status_name(enum store_pending_status s);
+struct store_oauth_pending {
+    int64_t id;
+    char *state;       /* owned; set by store_oauth_pending_claim only */
+    char *code_sealed; /* owned; likewise */
+    enum platform platform;
+    char *account;     /* owned; NULL: not known yet */
+    enum store_pending_status status;
+    char *message;     /* owned; the error, or NULL */
+    int64_t created_at;
+    int64_t finished_at; /* TIME_NONE until ok or error */
+};
+void store_oauth_pending_free(struct store_oauth_pending *p);
+#define STORE_PENDING_KEEP_S 86400 /* rows older than this are dropped */
+/* Queue the exchange of code_sealed (borrowed) for state: one statement
+ * makes the row from the live state (unexpired at now; the state itself
+ * stays until the exchange takes it), so a state is queued at most once.
+ * *id_out is the row's id. ERR_EXISTS (with *id_out that row) when the
+ * state was queued before; ERR_NOTFOUND when it is unknown, used or
+ * expired. Drops rows older than STORE_PENDING_KEEP_S. */
+enum err store_oauth_pending_add(struct store *st, const char *state,
+                                 const char *code_sealed, int64_t now,
+                                 int64_t *id_out, struct buf *err)
+    WARN_UNUSED;
+/* Claim the oldest queued row: it becomes running and is loaded into
+ * *out (state and sealed code included; caller frees). ERR_NOTFOUND when
+ * none is queued. Rows running since before stale_before (a server that
+ * stopped mid-exchange) become errors first: a row is never run twice. */
+enum err store_oauth_pending_claim(struct store *st, int64_t now,
+                                   int64_t stale_before,
+                                   struct store_oauth_pending *out,
+                                   struct buf *err) WARN_UNUSED;
+/* Record the result of running row id (ok, or error with message;
+ * account, when not NULL, replaces the row's) and clear its code.
+ * ERR_NOTFOUND when id is not running. Strings borrowed. */
+enum err store_oauth_pending_done(struct store *st, int64_t id, bool ok,
+                                  const char *account, const char *message,
+                                  int64_t now, struct buf *err) WARN_UNUSED;
+/* The rows created at or after since, newest first, at most limit (the
+ * state and code are not loaded). Borrowed for the call; a non-OK return
+ * stops the walk and is returned. */
+typedef enum err (*store_pending_fn)(void *ud,
+                                     const struct store_oauth_pending *p);
+enum err store_oauth_pending_list(struct store *st, int64_t since,
+                                  int limit, store_pending_fn fn, void *ud,
+                                  struct buf *err) WARN_UNUSED;
+
 /* ---- live collection state (src/collect) ----------------------------- */
 
 enum job_kind { JOB_ACCOUNT, JOB_CONTENT, JOB_KIND_COUNT };

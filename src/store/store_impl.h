@@ -95,6 +95,19 @@ struct store_ops {
     enum err (*oauth_state_take)(struct store *st, const char *state,
                                  int64_t now, struct store_oauth_state *out,
                                  struct buf *err);
+    enum err (*oauth_pending_add)(struct store *st, const char *state,
+                                  const char *code_sealed, int64_t now,
+                                  int64_t *id_out, struct buf *err);
+    enum err (*oauth_pending_claim)(struct store *st, int64_t now,
+                                    int64_t stale_before,
+                                    struct store_oauth_pending *out,
+                                    struct buf *err);
+    enum err (*oauth_pending_done)(struct store *st, int64_t id, bool ok,
+                                   const char *account, const char *message,
+                                   int64_t now, struct buf *err);
+    enum err (*oauth_pending_list)(struct store *st, int64_t since,
+                                   int limit, store_pending_fn fn, void *ud,
+                                   struct buf *err);
     /* collector state (store_sqlite_collect.c) */
     enum err (*job_get)(struct store *st, enum platform p,
                         const char *account, enum job_kind kind,

@@ -1,10 +1,13 @@
 # Connecting an account from the dashboard over real HTTP: a logged-in
 # user POSTs /api/v1/connections/youtube (CSRF-protected) and gets the
 # consent URL; the fake platform redirects to <dashboard>/oauth/callback
-# with code and state; serve exchanges the code and the Sources API shows
-# the account ok (and the collector, kicked, collects it). A used or
-# forged state, a refusal on the consent page and a callback without the
-# session are refused with clear messages, exchanging nothing.
+# with code and state; serve queues the exchange (its OAuth loop runs it,
+# not the request thread), sends the browser to the Sources page with
+# ?pending=ID, and the Sources API's "connecting" shows the result: the
+# account ok (and the collector, kicked, collects it), or the platform's
+# refusal. A forged state, a refusal on the consent page and a callback
+# without the session are refused at once with clear messages, exchanging
+# nothing; the same state again leads to the same sign-in, exchanged once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/collect_lib.sh"
 
@@ -25,6 +28,20 @@ callback() {
   cut -d' ' -f1 "$TMP/cb.res" >"$TMP/cb.code"
   cut -d' ' -f2- "$TMP/cb.res" | python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote_plus(sys.stdin.read().strip()))' >"$TMP/cb.loc"
 }
+
+# wait_pending ID: poll GET /api/v1/sources (at most 30 s) until sign-in ID
+# is ok or error; its row into $TMP/pend.json.
+wait_pending() {
+  local i
+  for i in $(seq 120); do
+    curl -s -m 10 -b "$COOKIES" "$URL/api/v1/sources" >"$TMP/pend.all"
+    python3 -c 'import json,sys; r=[c for c in json.load(open(sys.argv[1]))["connecting"] if str(c["id"]) == sys.argv[2]]; json.dump(r[0] if r else None, open(sys.argv[3], "w")); sys.exit(0 if r and r[0]["status"] in ("ok", "error") else 1)' "$TMP/pend.all" "$1" "$TMP/pend.json" && { echo "sign-in $1 finished after $i polls"; return 0; }
+    sleep 0.25
+  done
+  return 1
+}
+pend() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$TMP/pend.json" "$1"; }
+pending_id() { sed -n 's|.*/#/sources?pending=\([0-9]*\)$|\1|p' "$TMP/cb.loc"; }
 
 check "sources: empty" bash -c "curl -s -m 10 -b '$COOKIES' '$URL/api/v1/sources' | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d[\"accounts\"] == [] and not d[\"needs_relogin\"] else 1)'"
 check "connect without CSRF: 403" test "$(post -o /dev/null -w '%{http_code}' -X POST "$URL/api/v1/connections/youtube")" = 403
@@ -47,9 +64,13 @@ callback "code=dash-code&state=$state&again=1"
 check "still no cookie: to the login page" test "$(cat "$TMP/cb.code")" = 302
 check "login location" contains "$TMP/cb.loc" "/login"
 
+tokens0=$(stat_path /token)
 callback "code=dash-code&state=$state" -b "$COOKIES"
 check "callback: 303" test "$(cat "$TMP/cb.code")" = 303
-check "to the Sources page, connected" contains "$TMP/cb.loc" "/#/sources?connected=youtube:UC1"
+check "to the Sources page, pending" grep -q '/#/sources?pending=[0-9][0-9]*$' "$TMP/cb.loc"
+id=$(pending_id)
+check "the sign-in finishes" wait_pending "$id"
+check "connecting: youtube UC1 ok" pend 'r["status"] == "ok" and r["platform"] == "youtube" and r["account"] == "UC1" and r["error"] is None and r["finished_at"]'
 check "sources: youtube ok" bash -c "curl -s -m 10 -b '$COOKIES' '$URL/api/v1/sources' | python3 -c 'import json,sys; d=json.load(sys.stdin); a=d[\"accounts\"]; sys.exit(0 if len(a) == 1 and a[0][\"platform\"] == \"youtube\" and a[0][\"account\"] == \"UC1\" and a[0][\"connection\"] == \"ok\" else 1)'"
 check "connections lists it" bash -c "'$BIN' --db '$DB' connections | grep -q 'youtube.*UC1.*ok'"
 ok=no
@@ -61,8 +82,9 @@ done
 check "the collector, kicked, collected the new account" test "$ok" = yes
 
 callback "code=dash-code&state=$state" -b "$COOKIES"
-check "the same state again: refused" test "$(cat "$TMP/cb.code")" = 303
-check "says used or expired" contains "$TMP/cb.loc" "/#/sources?error=This sign-in is unknown, already used or expired"
+check "the same state again: 303" test "$(cat "$TMP/cb.code")" = 303
+check "the same state again: the same sign-in" test "$(pending_id)" = "$id"
+check "the code was exchanged once" test "$(($(stat_path /token) - tokens0))" = 1
 callback "code=dash-code&state=forged-state-0123456789" -b "$COOKIES"
 check "a forged state: refused" contains "$TMP/cb.loc" "already used or expired"
 callback "error=access_denied&state=$state" -b "$COOKIES"
@@ -75,6 +97,11 @@ post -o "$TMP/begin.json" -H "X-CSRF-Token: $CSRF" -X POST "$URL/api/v1/connecti
 state2=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["url"])' "$TMP/begin.json" | sed -n 's/.*[?&]state=\([^&]*\).*/\1/p')
 check "tiktok consent started" test -n "$state2"
 callback "code=never-issued&state=$state2" -b "$COOKIES"
-check "an unknown code: the platform's refusal shown" contains "$TMP/cb.loc" "The platform refused the sign-in"
+id2=$(pending_id)
+check "an unknown code: queued" test -n "$id2" -a "$id2" != "$id"
+check "an unknown code: finishes" wait_pending "$id2"
+check "an unknown code: the platform's refusal shown" pend 'r["status"] == "error" and r["platform"] == "tiktok" and r["error"].startswith("The platform refused the sign-in")'
+callback "code=never-issued&state=$state2" -b "$COOKIES"
+check "that state again: the same sign-in" test "$(pending_id)" = "$id2"
 check "no token in the log" bash -c "! grep -aq 'fake-at-' '$SERVE_ERR'"
 finish

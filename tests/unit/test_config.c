@@ -291,6 +291,34 @@ static void test_secret_key_permissions(void **state)
     free(shortp);
 }
 
+/* log.level and log.format: unset by default, checked by config_finish. */
+static void test_log_keys(void **state)
+{
+    struct config cfg;
+    struct buf err;
+
+    (void)state;
+    buf_init(&err, 1024);
+    config_init(&cfg);
+    assert_null(cfg.log_level);
+    assert_null(cfg.log_format);
+    assert_int_equal(config_set_arg(&cfg, "log.level=debug", &err), ERR_OK);
+    assert_int_equal(config_set_arg(&cfg, "log.format=journal", &err),
+                     ERR_OK);
+    assert_int_equal(config_finish(&cfg, "/db", &err), ERR_OK);
+    assert_string_equal(cfg.log_level, "debug");
+    assert_string_equal(cfg.log_format, "journal");
+    assert_int_equal(config_set_arg(&cfg, "log.level=loud", &err), ERR_OK);
+    assert_int_equal(config_finish(&cfg, "/db", &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "log.level"));
+    assert_int_equal(config_set_arg(&cfg, "log.level=info", &err), ERR_OK);
+    assert_int_equal(config_set_arg(&cfg, "log.format=xml", &err), ERR_OK);
+    assert_int_equal(config_finish(&cfg, "/db", &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "log.format"));
+    config_free(&cfg);
+    buf_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_secret_roundtrip),
         cmocka_unit_test(test_secret_wrong_key),
         cmocka_unit_test(test_secret_key_permissions),
+        cmocka_unit_test(test_log_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

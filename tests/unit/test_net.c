@@ -935,6 +935,9 @@ static void test_log_redaction(void **state)
     fflush(stderr);
     dup2(fd, 2);
     log_set_level(LOG_LVL_DEBUG);
+    /* the earlier tests' retries used up these call sites' 10 lines a
+     * minute (core/log.h): start from an empty rate-limit table */
+    log_set_fd(2);
     call_req(fx, &req, &c);
     log_set_level(lvl);
     fflush(stderr);
@@ -945,7 +948,7 @@ static void test_log_redaction(void **state)
     unlink(tmpl);
     close(fd);
     /* The log says what happened ... */
-    assert_true(has(&log, "net: info: GET http://127.0.0.1:"));
+    assert_true(has(&log, "info net: GET http://127.0.0.1:"));
     assert_true(has(&log, VIDEOS ": HTTP 500; retry 1 of 1 in "));
     assert_true(has(&log, VIDEOS ": HTTP 500 after 2 attempts"));
     /* ... but neither the query string nor the header. */
