@@ -193,7 +193,7 @@ static void check_login(struct http_request *req, struct http_response *res,
 
     if (rc == ERR_NOTFOUND) {
         auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_FAILED);
-        LOG_WARN("login: wrong password for \"%s\" from %s", shown, ip);
+        LOG_AUDIT("login: wrong password for \"%s\" from %s", shown, ip);
         http_error(res, 401, NULL, "wrong user name or password");
     } else if (rc == ERR_BUSY) {
         /* Other logins hold the hash memory: not a failed attempt. */
@@ -206,7 +206,8 @@ static void check_login(struct http_request *req, struct http_response *res,
         http_error(res, 503, NULL, "the database is not available");
     } else {
         auth_throttle_end(name, ip, time_now(), AUTH_ATTEMPT_OK);
-        LOG_INFO("login: password accepted for \"%s\" from %s", shown, ip);
+        log_audit(LOG_LVL_INFO, LOG_MODULE,
+                  "login: password accepted for \"%s\" from %s", shown, ip);
         /* argon2id took a while: the session starts now. */
         start_session(req, res, user_id, buf_cstr(&in->name), time_now());
     }

@@ -51,9 +51,9 @@ struct conn_ent {
 };
 
 /* libmicrohttpd's messages: refusals are counted, others pass at most
- * LOG_BURST a minute; the rest are summarised once a minute. */
-#define LOG_BURST 20
-#define LOG_WINDOW_S 60.0
+ * CONN_LOG_BURST a minute; the rest are summarised once a minute. */
+#define CONN_LOG_BURST 20
+#define CONN_LOG_WINDOW_S 60.0
 
 struct conn_table {
     struct conn_config cfg;
@@ -462,7 +462,7 @@ static bool is_drop(const char *msg)
 /* The minute's summary, if a minute passed (caller holds t->mu). */
 static void log_summary(struct conn_table *t, double now)
 {
-    if (now - t->log_t0 < LOG_WINDOW_S)
+    if (now - t->log_t0 < CONN_LOG_WINDOW_S)
         return;
     if (t->log_refused > 0)
         LOG_WARN("refused %lu connections in the last minute: limit %u per "
@@ -500,7 +500,7 @@ void conn_mhd_log(void *cls, const char *fmt, va_list ap)
         t->log_refused++;
     else if (is_drop(buf_cstr(&b)))
         t->log_drops++;
-    else if (t->log_passed < LOG_BURST) {
+    else if (t->log_passed < CONN_LOG_BURST) {
         t->log_passed++;
         pass = true;
     } else
@@ -596,7 +596,7 @@ void conn_table_destroy(struct conn_table *t)
     pthread_mutex_unlock(&t->mu);
     pthread_join(t->reaper, NULL);
     pthread_mutex_lock(&t->mu);
-    log_summary(t, t->log_t0 + LOG_WINDOW_S);
+    log_summary(t, t->log_t0 + CONN_LOG_WINDOW_S);
     while (t->head != NULL) { /* none after MHD_stop_daemon; be safe */
         struct conn_ent *e = t->head;
         t->head = e->next;

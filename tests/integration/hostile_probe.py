@@ -13,20 +13,20 @@ BIG_HDRS = "".join("X-Pad-%d: %s\r\n" % (i, "b" * 100) for i in range(400))
 HUGE_HDRS = "".join("X-Pad-%d: %s\r\n" % (i, "b" * 100) for i in range(2000))
 
 CASES = {
-    "plain": "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
-    "obs_fold": "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n",
-    "bare_lf": "GET /api/v1/health HTTP/1.1\nHost: x\nX-A: a\n\n",
-    "bare_lf_one": "GET /api/v1/health HTTP/1.1\r\nHost: x\nX-A: a\r\n\r\n",
-    "space_colon": "POST /api/v1/login HTTP/1.1\r\nHost: x\r\n"
+    "plain": "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    "obs_fold": "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nX-A: a\r\n b\r\n\r\n",
+    "bare_lf": "GET /api/v1/health HTTP/1.1\nHost: localhost\nX-A: a\n\n",
+    "bare_lf_one": "GET /api/v1/health HTTP/1.1\r\nHost: localhost\nX-A: a\r\n\r\n",
+    "space_colon": "POST /api/v1/login HTTP/1.1\r\nHost: localhost\r\n"
                    "Content-Length : 5\r\n\r\n12345",
-    "long_uri": "GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % LONG_URI,
-    "big_headers": "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n%s\r\n" % BIG_HDRS,
-    "huge_uri": "GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % HUGE_URI,
-    "huge_headers": "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n%s\r\n"
+    "long_uri": "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % LONG_URI,
+    "big_headers": "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n%s\r\n" % BIG_HDRS,
+    "huge_uri": "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % HUGE_URI,
+    "huge_headers": "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n%s\r\n"
                     % HUGE_HDRS,
-    "bad_version": "GET /api/v1/health HTTP/2.0\r\nHost: x\r\n\r\n",
-    "garbage_version": "GET /api/v1/health HTXP/1.1\r\nHost: x\r\n\r\n",
-    "space_uri": "GET /api/v1/he alth HTTP/1.1\r\nHost: x\r\n\r\n",
+    "bad_version": "GET /api/v1/health HTTP/2.0\r\nHost: localhost\r\n\r\n",
+    "garbage_version": "GET /api/v1/health HTXP/1.1\r\nHost: localhost\r\n\r\n",
+    "space_uri": "GET /api/v1/he alth HTTP/1.1\r\nHost: localhost\r\n\r\n",
     "no_host": "GET /api/v1/health HTTP/1.1\r\n\r\n",
 }
 

@@ -44,7 +44,7 @@ async def slow_conn(src, every, stop_at, closes, reconnect):
             continue
         t0 = time.monotonic()
         try:
-            await loop.sock_sendall(s, b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            await loop.sock_sendall(s, b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n")
             i = 0
             while time.monotonic() < stop_at:
                 try:
@@ -71,7 +71,7 @@ def health_once(src):
     try:
         s = socket.create_connection(("127.0.0.1", PORT), timeout=5,
                                      source_address=(src, 0))
-        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         data = b""
         while True:
             chunk = s.recv(4096)
