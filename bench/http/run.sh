@@ -9,6 +9,16 @@
 # Installs wrk and nginx-light (Debian) when missing. Each load run is
 # bounded by wrk's -d and a timeout; every process it starts is stopped
 # on exit.
+#
+# On a shared machine one run is noisy. Environment:
+#   ROUNDS=N          the cached server and nginx are measured N times,
+#                     interleaved (default 1); the table has the medians
+#                     and each round's figures
+#   BASE=BINARY       also measure another build's cached rate in each
+#                     round, between the two (before/after comparisons in
+#                     the same machine state)
+#   SERVE_ARGS='...'  extra serve options for every mediadash run (e.g.
+#                     --threads 2)
 set -euo pipefail
 bin=$(realpath "$1")
 work=${2:-build-rel/bench-http}
@@ -53,8 +63,11 @@ pw=$(head -1 "$tmp/pw")
 # start_md [SERVE OPTIONS...]: serve on a free port, log in; sets md_pid,
 # base and cookie (the session for wrk).
 start_md() {
+  local b=$bin
+  [ "${1:-}" = --binary ] && { b=$2; shift 2; }
   : >"$tmp/serve.err"
-  "$bin" --db "$db" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/serve.err" &
+  # shellcheck disable=SC2086 # SERVE_ARGS is a list of options
+  "$b" --db "$db" serve --listen 127.0.0.1:0 ${SERVE_ARGS:-} "$@" 2>"$tmp/serve.err" &
   md_pid=$!
   pids+=($md_pid)
   port=
@@ -132,23 +145,46 @@ load() {
 }
 
 # Every request computed (the response cache off), then as the dashboard
-# runs by default (answers reused until the data changes).
+# runs by default (answers reused until the data changes), ROUNDS times
+# with nginx (and BASE) in between.
+rounds=${ROUNDS:-1}
+base_bin=${BASE:-}
+[ -z "$base_bin" ] || base_bin=$(realpath "$base_bin")
 load mediadash "$base$path" "Cookie: $cookie"
 md_rps=$rps md_p99=$p99
 stop_md
-start_md
-load mediadash-cached "$base$path" "Cookie: $cookie"
-mc_rps=$rps mc_p99=$p99
-stop_md
-load nginx "http://127.0.0.1:$nport/overview.json"
-ng_rps=$rps ng_p99=$p99
+mc_all=() ng_all=() bc_all=() mcp_all=() ngp_all=() bcp_all=()
+for ((r = 1; r <= rounds; r++)); do
+  start_md
+  load mediadash-cached "$base$path" "Cookie: $cookie"
+  mc_all+=("$rps") mcp_all+=("$p99")
+  stop_md
+  if [ -n "$base_bin" ]; then
+    start_md --binary "$base_bin"
+    load base-cached "$base$path" "Cookie: $cookie"
+    bc_all+=("$rps") bcp_all+=("$p99")
+    stop_md
+  fi
+  load nginx "http://127.0.0.1:$nport/overview.json"
+  ng_all+=("$rps") ngp_all+=("$p99")
+  echo "bench-http: round $r: cached ${mc_all[-1]} req/s${base_bin:+, base ${bc_all[-1]:-}}, nginx ${ng_all[-1]} ($(cut -d' ' -f1-3 /proc/loadavg))" >&2
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mc_rps=$(median "${mc_all[@]}") mc_p99=$(median "${mcp_all[@]}")
+ng_rps=$(median "${ng_all[@]}") ng_p99=$(median "${ngp_all[@]}")
 
 items=$("$bin" --db "$db" content --limit 0 --json 2>/dev/null |
   python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?")
-echo "bench-http: ${secs}s per server, wrk -t$threads -c$conns, body $size bytes, $items content items"
-echo "path: $path"
+echo "bench-http: ${secs}s per server, wrk -t$threads -c$conns, body $size bytes, $items content items${SERVE_ARGS:+, serve $SERVE_ARGS}"
+echo "path: $path; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$rounds" -gt 1 ] && echo "medians of $rounds interleaved rounds; cached: ${mc_all[*]}; nginx: ${ng_all[*]}${base_bin:+; base: ${bc_all[*]}}"
 printf '| %-32s | %10s | %9s |\n' "server" "req/s" "p99 ms"
 printf '| %-32s | %10s | %9s |\n' "mediadash, computed (--cache-mb 0)" "$md_rps" "$md_p99"
 printf '| %-32s | %10s | %9s |\n' "mediadash, response cache" "$mc_rps" "$mc_p99"
+if [ -n "$base_bin" ]; then
+  bc_rps=$(median "${bc_all[@]}") bc_p99=$(median "${bcp_all[@]}")
+  printf '| %-32s | %10s | %9s |\n' "base build, response cache" "$bc_rps" "$bc_p99"
+fi
 printf '| %-32s | %10s | %9s |\n' "nginx, static file of same size" "$ng_rps" "$ng_p99"
 python3 -c "print('ratio to nginx, req/s: computed %.4f, cached %.3f; p99: computed %.1f, cached %.2f' % ($md_rps / $ng_rps, $mc_rps / $ng_rps, $md_p99 / $ng_p99, $mc_p99 / $ng_p99))"
+[ -z "$base_bin" ] || python3 -c "print('base build cached ratio %.3f; this build / base %.3f' % ($bc_rps / $ng_rps, $mc_rps / $bc_rps))"

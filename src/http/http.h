@@ -97,6 +97,7 @@ void http_stop(struct http_server *srv);
 struct MHD_Connection;
 struct http_stream_ops;
 struct route;
+struct http_cached;
 
 #define HTTP_CLIENT_MAX 64 /* an IPv6 address as text fits */
 
@@ -148,6 +149,10 @@ struct http_response {
     int file_fd;
     uint64_t file_off, file_len;
     char *content_range;       /* owned, or NULL */
+    /* server.c: a response-cache answer (http/cache.h) sent instead of
+     * everything above but status (200 or 304); a reference, released
+     * once queued. NULL otherwise. */
+    struct http_cached *cached;
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

@@ -4,6 +4,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,6 +81,8 @@ static struct store *pool_get(struct http_server *srv)
         LOG_ERROR("http: %s", buf_cstr(&err));
     else if (store_small_cache(st) != ERR_OK) /* one per pooled store */
         LOG_ERROR("http: cannot set the page cache size");
+    else if (store_refresh(st) != ERR_OK) /* the generation, as pooled */
+        LOG_WARN("http: a new database handle could not read the generation");
     buf_free(&err);
     return st;
 }
@@ -97,45 +100,103 @@ static void pool_put(struct http_server *srv, struct store *st)
     store_close(st);
 }
 
+/* A response cache key being built in place: no allocation. */
+struct cache_key {
+    char s[HTTP_CACHE_KEY_MAX + 1];
+    size_t n;
+    bool over; /* too long: not cached */
+};
+
+static void key_add(struct cache_key *k, const char *p)
+{
+    size_t n = strlen(p);
+
+    if (k->over || n > HTTP_CACHE_KEY_MAX - k->n) {
+        k->over = true;
+        return;
+    }
+    memcpy(k->s + k->n, p, n + 1);
+    k->n += n;
+}
+
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind,
                                const char *key, const char *value)
 {
-    struct buf *b = cls;
+    struct cache_key *k = cls;
     (void)kind;
-    return buf_printf(b, "%s=%s&", key, value ? value : "") == ERR_OK
-               ? MHD_YES
-               : MHD_NO;
+    key_add(k, key);
+    key_add(k, "=");
+    key_add(k, value ? value : "");
+    key_add(k, "&");
+    return k->over ? MHD_NO : MHD_YES;
+}
+
+/* The key of a cached route's answer: the path, the arguments as sent
+ * and today's rollup day (ranges end today). False when too long. */
+static bool cache_key_of(struct http_request *req, struct cache_key *k)
+{
+    char day[24];
+
+    k->n = 0;
+    k->s[0] = '\0';
+    k->over = false;
+    key_add(k, req->path);
+    key_add(k, "?");
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg, k);
+    snprintf(day, sizeof day, "#%d", (int)store_day_of(req->st, time_now()));
+    key_add(k, day);
+    return !k->over;
+}
+
+/* Nothing of res is per request but its status and body (auth_check and
+ * the handler set no cookie, location, ETag or file): a cached answer's
+ * ready responses can stand for it. */
+static bool res_plain(const struct http_response *res)
+{
+    return res->set_cookie == NULL && res->location == NULL &&
+           res->location_owned == NULL && res->retry_after == 0 &&
+           res->etag == NULL && res->cache_control == NULL &&
+           !res->has_file && res->content_range == NULL;
 }
 
 /* Serve a read route from the response cache, or run it and keep a 200.
- * The key is the path, the arguments as sent and today's rollup day
- * (ranges end today); the store's data generation validates it. */
+ * The store's data generation validates the key's answer: the one
+ * pool_get's refresh read at the start of this request (one read, not
+ * two). A hit allocates nothing: res->cached carries the answer's ready
+ * responses to respond(), 304 when If-None-Match names its ETag. */
 static void cached(struct http_server *srv, const struct route *r,
                    struct http_request *req, struct http_response *res)
 {
-    struct buf key;
+    struct cache_key k;
+    struct http_cached *a;
     int64_t gen;
 
-    buf_init(&key, HTTP_CACHE_KEY_MAX);
-    if (store_generation(req->st, &gen) != ERR_OK ||
-        buf_printf(&key, "%s?", req->path) != ERR_OK ||
-        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg,
-                                  &key) < 0 ||
-        buf_printf(&key, "#%d", (int)store_day_of(req->st, time_now())) !=
-            ERR_OK) {
+    if ((!store_refreshed_generation(req->st, &gen) &&
+         store_generation(req->st, &gen) != ERR_OK) ||
+        !cache_key_of(req, &k)) {
         r->handler(req, res); /* key too long, or no generation: uncached */
-        goto out;
+        return;
     }
-    if (http_cache_get(srv->cache, buf_cstr(&key), gen, &res->body,
-                       &res->content_type))
-        goto out;
-    r->handler(req, res);
-    if (res->status == 200)
-        http_cache_put(srv->cache, buf_cstr(&key), gen, &res->body,
-                       res->content_type ? res->content_type
-                                         : "application/json");
-out:
-    buf_free(&key);
+    a = http_cache_get(srv->cache, k.s, gen);
+    if (a == NULL) {
+        r->handler(req, res);
+        if (res->status != 200 || !res_plain(res))
+            return;
+        a = http_cache_put(srv->cache, k.s, gen, &res->body,
+                           res->content_type ? res->content_type
+                                             : "application/json");
+        if (a == NULL)
+            return;
+    } else if (!res_plain(res)) { /* cannot happen today: send a copy */
+        if (buf_append(&res->body, a->body, a->len) != ERR_OK)
+            http_error(res, 500, NULL, "cached answer too large");
+        res->content_type = a->content_type;
+        http_cached_release(a);
+        return;
+    }
+    res->cached = a;
+    res->status =
+        http_cached_matches(a, http_header(req, "If-None-Match")) ? 304 : 200;
 }
 
 /* The whole body is in (or was over the route's cap): run the route
@@ -162,14 +223,16 @@ static void dispatch(struct http_server *srv, struct http_request *req,
         r->handler(req, res);
 }
 
-static void add_headers(struct MHD_Response *r, const struct http_response *res)
+/* The headers every response carries: its type, Cache-Control (NULL:
+ * no-store) and the security headers. */
+static void add_common(struct MHD_Response *r, const char *content_type,
+                       const char *cache_control)
 {
-    MHD_add_response_header(r, "Content-Type", res->content_type
-                                                   ? res->content_type
+    MHD_add_response_header(r, "Content-Type", content_type
+                                                   ? content_type
                                                    : "application/json");
-    MHD_add_response_header(r, "Cache-Control", res->cache_control
-                                                    ? res->cache_control
-                                                    : "no-store");
+    MHD_add_response_header(r, "Cache-Control",
+                            cache_control ? cache_control : "no-store");
     MHD_add_response_header(
         r, "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -181,6 +244,11 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
     MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+}
+
+static void add_headers(struct MHD_Response *r, const struct http_response *res)
+{
+    add_common(r, res->content_type, res->cache_control);
     if (res->set_cookie)
         MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
     if (res->location_owned || res->location)
@@ -188,11 +256,9 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
                                                    ? res->location_owned
                                                    : res->location);
     if (res->retry_after > 0) {
-        struct buf v;
-        buf_init(&v, 32);
-        buf_catf(&v, "%u", res->retry_after);
-        MHD_add_response_header(r, "Retry-After", buf_cstr(&v));
-        buf_free(&v);
+        char v[16];
+        snprintf(v, sizeof v, "%u", res->retry_after);
+        MHD_add_response_header(r, "Retry-After", v);
     }
     if (res->etag)
         MHD_add_response_header(r, "ETag", res->etag);
@@ -202,6 +268,16 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
         MHD_add_response_header(r, "Content-Range", res->content_range);
 }
 
+/* The headers of a cached answer's ready responses (made once per
+ * answer): those of a plain response (res_plain) and its ETag. */
+static void cached_headers(struct MHD_Response *r, const struct http_cached *a)
+{
+    add_common(r, a->content_type, NULL);
+    MHD_add_response_header(r, "ETag", a->etag);
+}
+
+/* Queue res on conn: a cached answer's ready response as it is (no
+ * allocation, no copy), else one made from res. */
 static enum MHD_Result respond(struct MHD_Connection *conn,
                                struct http_response *res)
 {
@@ -210,6 +286,14 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
     size_t len = res->body.len;
     char *data = NULL;
 
+    if (res->cached != NULL) {
+        ret = MHD_queue_response(conn, res->status,
+                                 res->status == 304 ? res->cached->not_modified
+                                                    : res->cached->ok);
+        http_cached_release(res->cached);
+        res->cached = NULL;
+        return ret;
+    }
     if (res->has_file) { /* streamed from disk; MHD closes the fd */
         r = MHD_create_response_from_fd_at_offset64(
             res->file_len, res->file_fd, res->file_off);
@@ -516,7 +600,7 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
     srv->cfg.trusted_proxies = srv->trusted_proxies;
     pthread_mutex_init(&srv->pool.mu, NULL);
     if (cfg->cache_bytes > 0)
-        srv->cache = http_cache_create(64, cfg->cache_bytes);
+        srv->cache = http_cache_create(64, cfg->cache_bytes, cached_headers);
     if (srv->cfg.peer_exempt == NULL && srv->admit.nproxies > 0) {
         srv->cfg.peer_exempt = admit_peer_trusted; /* the proxies carry */
         srv->cfg.peer_exempt_ud = &srv->admit;     /* many clients each */

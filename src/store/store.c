@@ -52,7 +52,18 @@ enum err store_rollup_rebuild(struct store *st, struct buf *err)
 
 enum err store_refresh(struct store *st)
 {
-    return st->ops->refresh(st);
+    int64_t gen = 0;
+    enum err rc = st->ops->refresh(st, &gen);
+
+    st->refreshed = rc == ERR_OK;
+    st->refreshed_gen = gen;
+    return rc;
+}
+
+bool store_refreshed_generation(const struct store *st, int64_t *out)
+{
+    *out = st->refreshed_gen;
+    return st->refreshed;
 }
 
 enum err store_generation(struct store *st, int64_t *out)

@@ -93,6 +93,13 @@ enum err store_generation(struct store *st, int64_t *out) WARN_UNUSED;
  * pool) call it before each use. */
 enum err store_refresh(struct store *st) WARN_UNUSED;
 
+/* The data generation the last store_refresh of st read, so that a caller
+ * refreshing at the start of its work (serve, once per request) needs no
+ * second read. It is the generation as of that refresh: a write through
+ * st since then is not in it. False when st was never refreshed or the
+ * last refresh failed (then use store_generation). */
+bool store_refreshed_generation(const struct store *st, int64_t *out);
+
 struct tz;
 /* The rollup zone (an IANA zone, UTC unless set): rollup days are its
  * calendar days, 23 or 25 hours long around DST changes, and local hours

@@ -16,7 +16,7 @@ struct store_ops {
     enum err (*rollup_rebuild)(struct store *st, struct buf *err);
     const struct tz *(*rollup_zone)(struct store *st);
     enum err (*generation)(struct store *st, int64_t *out);
-    enum err (*refresh)(struct store *st);
+    enum err (*refresh)(struct store *st, int64_t *gen); /* gen: as read */
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
     enum err (*small_cache)(struct store *st);
@@ -168,6 +168,9 @@ struct store_ops {
 
 struct store {
     const struct store_ops *ops;
+    /* What the last store_refresh read (store_refreshed_generation). */
+    int64_t refreshed_gen;
+    bool refreshed; /* false before the first refresh and after a failed one */
 };
 
 /* Embedded migrations (generated from sql/NNNN_*.sql at build time). */

@@ -1200,13 +1200,14 @@ static enum err sq_generation(struct store *st, int64_t *out)
 
 /* A zone change rebuilds the rollups, which raises the generation: reload
  * the zone when the generation moved. */
-static enum err sq_refresh(struct store *st)
+static enum err sq_refresh(struct store *st, int64_t *out)
 {
     struct sqlite_store *s = S(st);
     struct buf err;
     int64_t gen;
     enum err rc = sq_generation(st, &gen);
 
+    *out = gen;
     if (rc != ERR_OK || gen == s->seen_gen)
         return rc;
     buf_init(&err, 1024);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/alloc.h"
 #include "http/cache.h"
 
 static void put_str(struct http_cache *c, const char *key, int64_t gen,
@@ -13,24 +14,24 @@ static void put_str(struct http_cache *c, const char *key, int64_t gen,
     struct buf b;
     buf_init(&b, HTTP_CACHE_BODY_MAX + 16);
     assert_int_equal(buf_puts(&b, body), ERR_OK);
-    http_cache_put(c, key, gen, &b, "application/json");
+    http_cached_release(http_cache_put(c, key, gen, &b, "application/json"));
     buf_free(&b);
 }
 
 /* The body cached under key for gen, or NULL. Caller frees. */
 static char *get_str(struct http_cache *c, const char *key, int64_t gen)
 {
-    struct buf b;
-    const char *type = NULL;
-    buf_init(&b, HTTP_CACHE_BODY_MAX + 16);
-    if (!http_cache_get(c, key, gen, &b, &type)) {
-        buf_free(&b);
+    struct http_cached *a = http_cache_get(c, key, gen);
+    char *s;
+
+    if (a == NULL)
         return NULL;
-    }
-    assert_string_equal(type, "application/json");
-    if (b.len == 0)
-        assert_int_equal(buf_puts(&b, ""), ERR_OK);
-    return buf_steal(&b);
+    assert_string_equal(a->content_type, "application/json");
+    s = xmalloc(a->len + 1);
+    memcpy(s, a->body, a->len);
+    s[a->len] = '\0';
+    http_cached_release(a);
+    return s;
 }
 
 static void expect(struct http_cache *c, const char *key, int64_t gen,
@@ -52,7 +53,7 @@ static void expect(struct http_cache *c, const char *key, int64_t gen,
 
 static void test_hit_only_for_same_generation(void **state)
 {
-    struct http_cache *c = http_cache_create(4, 1 << 20);
+    struct http_cache *c = http_cache_create(4, 1 << 20, NULL);
     uint64_t hits, misses;
     (void)state;
 
@@ -75,7 +76,7 @@ static void test_hit_only_for_same_generation(void **state)
 
 static void test_least_recently_used_goes_first(void **state)
 {
-    struct http_cache *c = http_cache_create(2, 1 << 20);
+    struct http_cache *c = http_cache_create(2, 1 << 20, NULL);
     (void)state;
 
     put_str(c, "a", 1, "A");
@@ -90,7 +91,7 @@ static void test_least_recently_used_goes_first(void **state)
 
 static void test_bounded_in_bytes(void **state)
 {
-    struct http_cache *c = http_cache_create(8, 10);
+    struct http_cache *c = http_cache_create(8, 10, NULL);
     char big[HTTP_CACHE_KEY_MAX + 2];
     (void)state;
 
@@ -115,12 +116,90 @@ static void test_bounded_in_bytes(void **state)
     http_cache_destroy(NULL);
 }
 
+static void decorate(struct MHD_Response *r, const struct http_cached *a)
+{
+    MHD_add_response_header(r, "ETag", a->etag);
+    MHD_add_response_header(r, "X-Test", "made once");
+}
+
+/* An answer is kept with ready responses: the body's bytes are taken,
+ * not copied; both responses carry the headers; the ETag follows the
+ * bytes, and If-None-Match lists are matched against it. */
+static void test_ready_responses_and_etag(void **state)
+{
+    struct http_cache *c = http_cache_create(4, 1 << 20, decorate);
+    struct http_cached *a, *b, *d;
+    struct buf body;
+    const char *taken;
+    (void)state;
+
+    buf_init(&body, 1024);
+    assert_int_equal(buf_puts(&body, "{\"a\":1}"), ERR_OK);
+    taken = body.data;
+    a = http_cache_put(c, "k", 1, &body, "application/json");
+    assert_non_null(a);
+    assert_int_equal(body.len, 0);
+    assert_ptr_equal(a->body, taken); /* no copy */
+    assert_non_null(a->ok);
+    assert_non_null(a->not_modified);
+    assert_string_equal(MHD_get_response_header(a->ok, "X-Test"), "made once");
+    assert_string_equal(MHD_get_response_header(a->not_modified, "ETag"),
+                        a->etag);
+    assert_int_equal(strlen(a->etag), HTTP_CACHE_ETAG_LEN);
+    assert_true(a->etag[0] == '"' && a->etag[HTTP_CACHE_ETAG_LEN - 1] == '"');
+    /* A hit is the same answer, held once more. */
+    b = http_cache_get(c, "k", 1);
+    assert_ptr_equal(a, b);
+    http_cached_release(b);
+    assert_true(http_cached_matches(a, a->etag));
+    assert_true(http_cached_matches(a, "\"x\", *"));
+    assert_false(http_cached_matches(a, NULL));
+    assert_false(http_cached_matches(a, "\"0000000000000000\""));
+    /* The same bytes under another key and generation: the same tag;
+     * other bytes: another. */
+    assert_int_equal(buf_puts(&body, "{\"a\":1}"), ERR_OK);
+    d = http_cache_put(c, "other", 2, &body, "application/json");
+    assert_string_equal(d->etag, a->etag);
+    http_cached_release(d);
+    assert_int_equal(buf_puts(&body, "{\"a\":2}"), ERR_OK);
+    d = http_cache_put(c, "k", 2, &body, "application/json");
+    assert_string_not_equal(d->etag, a->etag);
+    /* a was replaced in the cache but is still held here: still whole
+     * (ASan would see a use after free). */
+    assert_memory_equal(a->body, "{\"a\":1}", 7);
+    http_cached_release(a);
+    http_cache_destroy(c);
+    /* d outlives the cache it came from. */
+    assert_memory_equal(d->body, "{\"a\":2}", 7);
+    http_cached_release(d);
+    http_cached_release(NULL);
+    buf_free(&body);
+}
+
+/* Over the limits: not cached, and the body is left to the caller. */
+static void test_refused_body_stays(void **state)
+{
+    struct http_cache *c = http_cache_create(4, 4, NULL);
+    struct buf body;
+    (void)state;
+
+    buf_init(&body, 1024);
+    assert_int_equal(buf_puts(&body, "12345"), ERR_OK);
+    assert_null(http_cache_put(c, "k", 1, &body, "application/json"));
+    assert_int_equal(body.len, 5);
+    assert_null(http_cache_get(c, "k", 1));
+    buf_free(&body);
+    http_cache_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hit_only_for_same_generation),
         cmocka_unit_test(test_least_recently_used_goes_first),
         cmocka_unit_test(test_bounded_in_bytes),
+        cmocka_unit_test(test_ready_responses_and_etag),
+        cmocka_unit_test(test_refused_body_stays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -685,6 +685,31 @@ static void test_generation(void **state)
     store_close(st2);
 }
 
+/* store_refresh keeps the generation it read (serve's one read per
+ * request): unknown before the first refresh, then what the database
+ * held at the last one, including another handle's writes. */
+static void test_refreshed_generation(void **state)
+{
+    struct fx *f = *state;
+    struct store *st2 = NULL;
+    int64_t g, want;
+
+    assert_int_equal(store_open(f->path, &st2, &f->err), ERR_OK);
+    assert_false(store_refreshed_generation(st2, &g));
+    assert_int_equal(store_refresh(st2), ERR_OK);
+    assert_true(store_refreshed_generation(st2, &g));
+    assert_int_equal(g, 0);
+    views_at(f, "v1", D0, D0 + 3600, 10); /* written through the other */
+    assert_true(store_refreshed_generation(st2, &g));
+    assert_int_equal(g, 0); /* as of the refresh */
+    assert_int_equal(store_refresh(st2), ERR_OK);
+    assert_int_equal(store_generation(f->st, &want), ERR_OK);
+    assert_true(store_refreshed_generation(st2, &g));
+    assert_true(want > 0);
+    assert_int_equal(g, want);
+    store_close(st2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +738,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollups_in_a_zone_with_dst,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refreshed_generation, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
