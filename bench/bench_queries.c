@@ -118,6 +118,19 @@ static void q_report(struct q *q)
     buf_free(&err);
 }
 
+/* The report over the last 365 days (the dashboard's longest preset):
+ * every content item's year of days in the spike walk. */
+static void q_report_year(struct q *q)
+{
+    struct report_opts o = {q->to - 365, q->to, -1, 10};
+    struct report r;
+    struct buf err;
+    buf_init(&err, 1024);
+    if (report_build(q->st, &o, &r, &err) == ERR_OK)
+        report_free(&r);
+    buf_free(&err);
+}
+
 static void q_top(struct q *q)
 {
     struct store_ranked *v = NULL;
@@ -352,6 +365,7 @@ int main(int argc, char **argv)
     q.typ = NULL;
     printf("queries over the last 28 days, %d runs each (%s):\n", runs, path);
     time_query("report (whole overview)", q_report, &q, runs);
+    time_query("report over 365 days", q_report_year, &q, runs);
     time_query("top 10 by views gained", q_top, &q, runs);
     time_query("one item's daily views", q_item_days, &q, runs);
     time_query("content sorted by views", q_content, &q, runs);
