@@ -96,6 +96,8 @@ static void day_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, sqlite_rollup_day(s, sqlite3_value_int64(argv[0])));
 }
 
+static void walk_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
 {
     /* Deterministic within a statement: the zone changes only between
@@ -105,6 +107,11 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
                                        SQLITE_DIRECTONLY,
                                    s, day_fn, NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(s, err, "registering mediadash_day");
+    /* Not deterministic: it calls back into C for each row. */
+    if (sqlite3_create_function_v2(s->db, "mediadash_range_walk", 4,
+                                   SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                   walk_fn, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(s, err, "registering mediadash_range_walk");
     return ERR_OK;
 }
 
@@ -295,10 +302,13 @@ out:
 #define SQL_CONTENT_IDS                                                       \
     "SELECT id FROM item WHERE type = 'content' AND role = 'own' AND "        \
     "(?1 IS NULL OR platform = ?1) ORDER BY id"
+/* The rows go to C inside the statement, through mediadash_range_walk
+ * (walk_fn, ?4 the struct range_walk): a row returned by sqlite3_step and
+ * read with sqlite3_column_* costs about twice the scan itself. */
 #define SQL_METRIC_RANGE                                                      \
-    "SELECT item_id, day, gain FROM item_day WHERE metric_id = (SELECT id "   \
-    "FROM metric WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS "    \
-    "NOT NULL"
+    "SELECT count(*) FROM item_day WHERE metric_id = (SELECT id FROM metric " \
+    "WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS NOT NULL AND "   \
+    "mediadash_range_walk(?4, item_id, day, gain) <> 0"
 
 struct content_ids {
     int64_t *id; /* ascending */
@@ -355,31 +365,65 @@ static ptrdiff_t content_index(const struct content_ids *c, int64_t id)
 typedef enum err (*range_row_fn)(void *ud, size_t k, int32_t day,
                                  int64_t gain);
 
+/* What walk_fn hands the rows of one metric_range to. */
+struct range_walk {
+    const struct content_ids *c;
+    range_row_fn fn;
+    void *ud;
+    int32_t last_day; /* rows must come in day order */
+    enum err rc;      /* fn's, or ERR_DB for rows out of order */
+};
+
+#define RANGE_WALK_PTR "mediadash_range_walk"
+
+/* mediadash_range_walk(walk, item_id, day, gain): one row to walk->fn;
+ * always 0 (no row is counted), an error once the walk stops. */
+static void walk_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct range_walk *w = sqlite3_value_pointer(argv[0], RANGE_WALK_PTR);
+    int32_t day;
+    ptrdiff_t k;
+
+    (void)argc;
+    if (w == NULL) {
+        sqlite3_result_error(ctx, "mediadash_range_walk: no walk", -1);
+        return;
+    }
+    day = sqlite3_value_int(argv[2]);
+    if (w->rc == ERR_OK && day < w->last_day)
+        w->rc = ERR_DB; /* the plan is a primary-key range: never */
+    w->last_day = day;
+    k = content_index(w->c, sqlite3_value_int64(argv[1]));
+    if (w->rc == ERR_OK && k >= 0 &&
+        sqlite3_value_type(argv[3]) != SQLITE_NULL)
+        w->rc = w->fn(w->ud, (size_t)k, day, sqlite3_value_int64(argv[3]));
+    if (w->rc != ERR_OK) {
+        sqlite3_result_error(ctx, "mediadash_range_walk: stopped", -1);
+        return;
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
 static enum err metric_range(struct sqlite_store *s, const char *metric,
                              int32_t from, int32_t to,
                              const struct content_ids *c, range_row_fn fn,
                              void *ud)
 {
+    struct range_walk w = {c, fn, ud, INT32_MIN, ERR_OK};
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
-    int r = SQLITE_DONE;
 
     if (sqlite_query(s, Q_METRIC_RANGE, SQL_METRIC_RANGE, &st) !=
             SQLITE_OK ||
         sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, to) != SQLITE_OK) {
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
+        sqlite3_bind_pointer(st, 4, &w, RANGE_WALK_PTR, NULL) != SQLITE_OK) {
         rc = ERR_DB;
         goto out;
     }
-    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        ptrdiff_t k = content_index(c, sqlite3_column_int64(st, 0));
-        if (k >= 0)
-            rc = fn(ud, (size_t)k, sqlite3_column_int(st, 1),
-                    sqlite3_column_int64(st, 2));
-    }
-    if (rc == ERR_OK && r != SQLITE_DONE)
-        rc = ERR_DB;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = w.rc != ERR_OK ? w.rc : ERR_DB;
 out:
     sqlite3_reset(st);
     return rc;
