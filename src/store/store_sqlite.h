@@ -269,7 +269,10 @@ enum err sq_item_gain_sum(struct store *st, int64_t item_id,
 enum err sq_content_sums(struct store *st, int platform, int32_t first_days,
                          store_content_sum_fn fn, void *ud);
 /* Register mediadash_day(t): the rollup day of instant t (NULL stays
- * NULL), for statements that need a day per row. */
+ * NULL), for statements that need a day per row; and
+ * mediadash_range_walk, through which the metric range hands its rows to
+ * C inside its statement (store_sqlite_rollup_query.c). Both direct
+ * only: never from the schema. */
 enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err);
 enum err sq_account_sums(struct store *st, int platform,
                          store_account_sum_fn fn, void *ud);
