@@ -100,6 +100,30 @@ double analytics_mad(double *v, size_t n, double med)
     return analytics_median(v, n);
 }
 
+bool analytics_spike_judge(double *hist, size_t h, double low, int64_t gain,
+                           size_t min_history, double threshold,
+                           int64_t min_excess, struct spike *out)
+{
+    double med, mad, score;
+
+    if (h == 0 || h < min_history)
+        return false;
+    /* The median is at least the smallest value: a day that is not
+     * min_excess above that cannot be a spike (no sort needed). */
+    if ((double)gain - low < (double)min_excess)
+        return false;
+    med = analytics_median(hist, h);
+    /* The excess first: most days fail it, and skip the MAD. */
+    if ((double)gain - med < (double)min_excess)
+        return false;
+    mad = analytics_mad(hist, h, med);
+    score = ((double)gain - med) / (1.4826 * (mad < 1.0 ? 1.0 : mad));
+    if (score < threshold)
+        return false;
+    *out = (struct spike){0, gain, med, score};
+    return true;
+}
+
 size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
                         size_t first, size_t window, size_t min_history,
                         double threshold, int64_t min_excess,
@@ -112,7 +136,8 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
         return 0;
     for (size_t i = first; i < n; i++) {
         size_t h = 0;
-        double med, mad, score, low = 0;
+        double low = 0;
+        struct spike sp;
         if (!known[i])
             continue;
         for (size_t j = i > window ? i - window : 0; j < i; j++)
@@ -122,22 +147,12 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
                     low = hist[h];
                 h++;
             }
-        if (h == 0 || h < min_history)
+        if (!analytics_spike_judge(hist, h, low, gain[i], min_history,
+                                   threshold, min_excess, &sp))
             continue;
-        /* The median is at least the smallest value: a day that is not
-         * min_excess above that cannot be a spike (no sort needed). */
-        if ((double)gain[i] - low < (double)min_excess)
-            continue;
-        med = analytics_median(hist, h);
-        /* The excess first: most days fail it, and skip the MAD. */
-        if ((double)gain[i] - med < (double)min_excess)
-            continue;
-        mad = analytics_mad(hist, h, med);
-        score = ((double)gain[i] - med) / (1.4826 * (mad < 1.0 ? 1.0 : mad));
-        if (score < threshold)
-            continue;
+        sp.index = i;
         if (found < max)
-            out[found] = (struct spike){i, gain[i], med, score};
+            out[found] = sp;
         found++;
     }
     free(hist);

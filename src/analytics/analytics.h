@@ -70,6 +70,15 @@ size_t analytics_spikes(const int64_t *gain, const bool *known, size_t n,
                         double threshold, int64_t min_excess,
                         struct spike *out, size_t max);
 
+/* One day of analytics_spikes: hist[0..h) the known gains of the window
+ * before the day (reordered), low their smallest, gain the day's. true
+ * and *out (index 0, gain, baseline, score) when it is a spike. Shared
+ * with walks that keep only a window per item (the report's), so both
+ * judge a day with the same arithmetic. */
+bool analytics_spike_judge(double *hist, size_t h, double low, int64_t gain,
+                           size_t min_history, double threshold,
+                           int64_t min_excess, struct spike *out);
+
 /* One item's spikes summed up as one run (the Spikes list shows an item
  * once): the peak is the spike day with the largest gain (the earliest
  * of equal ones), judged against that day's baseline; the run is the

@@ -154,23 +154,95 @@ void report_heatmap_add(struct store *st, const struct item *it,
 }
 
 /* Spikes: one walk over every content item's daily views gained in
- * [from - SPIKE_WINDOW, to), judged per item as its rows end and summed
- * up as one run per item. The SPIKES_MAX highest scores are kept; their
- * items are loaded last. */
-struct spike_walk {
-    struct build *b;
-    int64_t item;       /* the item whose days are gathered, or 0 */
-    int32_t from;       /* day of index 0 */
-    size_t span;
-    int64_t *gain;
-    bool *known;
-    int64_t *item_of;   /* per kept spike, until the items are loaded */
-    struct spike *sp;   /* span entries: the item's spike days */
-    int64_t sum;        /* the item's known gains in [from_day, to_day) */
+ * [from - SPIKE_WINDOW, to), read in day order (the rollups in place),
+ * judging each day of the range against the item's window before it as
+ * it comes: per item only a ring of its last days, so the walk's memory
+ * is the item count's, not items x days. Each item's spike days are
+ * summed up as one run, its score the highest of them; the SPIKES_MAX
+ * highest scores are kept, then only their items' days are read again
+ * (one item each) for the run's peak, days and excess, with the same
+ * judgment (analytics_spikes, analytics_spike_run) over the whole span. */
+#define RING 16 /* a power of two > SPIKE_WINDOW: the window and the day */
+
+struct item_walk {
+    int64_t gain[RING]; /* the item's gain of day d in slot d & (RING-1) */
+    int32_t day[RING];  /* the day a slot holds (another day: unknown) */
+    int64_t sum;        /* its known gains in [from_day, to_day) */
     bool in_range;      /* whether it has one */
+    size_t found;       /* its spike days */
+    double score;       /* the highest score among them */
 };
 
-static void keep_spike(struct spike_walk *w, const struct spike_run *sp)
+struct spike_walk {
+    struct build *b;
+    int32_t from;           /* first day read: from_day - SPIKE_WINDOW */
+    size_t span;            /* days read */
+    int64_t *id;            /* the items, ascending */
+    struct item_walk *item; /* per item of id */
+    size_t n;
+    int64_t *item_of;       /* per kept spike */
+};
+
+static enum err on_content_ids(void *ud, const int64_t *ids, size_t n)
+{
+    struct spike_walk *w = ud;
+
+    w->n = n;
+    w->id = xcalloc(n ? n : 1, sizeof *w->id);
+    if (n > 0)
+        memcpy(w->id, ids, n * sizeof *ids);
+    w->item = xcalloc(n ? n : 1, sizeof *w->item);
+    for (size_t k = 0; k < n; k++)
+        for (size_t i = 0; i < RING; i++)
+            w->item[k].day[i] = INT32_MIN;
+    return ERR_OK;
+}
+
+/* Judge one day of the range (as analytics_spikes does, from its window
+ * of SPIKE_WINDOW days before it). */
+static void judge_day(struct item_walk *it, int32_t day, int64_t gain)
+{
+    double hist[SPIKE_WINDOW], low = 0;
+    struct spike sp;
+    size_t h = 0;
+
+    for (int32_t j = day - SPIKE_WINDOW; j < day; j++) {
+        size_t slot = (uint32_t)j & (RING - 1);
+        if (it->day[slot] != j)
+            continue;
+        hist[h] = (double)it->gain[slot];
+        if (h == 0 || hist[h] < low)
+            low = hist[h];
+        h++;
+    }
+    if (!analytics_spike_judge(hist, h, low, gain, SPIKE_MIN_HISTORY,
+                               SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, &sp))
+        return;
+    if (it->found == 0 || sp.score > it->score)
+        it->score = sp.score;
+    it->found++;
+}
+
+static enum err on_day_gain(void *ud, size_t k, int32_t day, int64_t gain)
+{
+    struct spike_walk *w = ud;
+    struct item_walk *it = &w->item[k];
+    size_t slot = (uint32_t)day & (RING - 1);
+
+    if (day >= w->b->o->from_day && day < w->b->o->to_day) {
+        it->sum += gain;
+        it->in_range = true;
+        judge_day(it, day, gain);
+    }
+    it->gain[slot] = gain;
+    it->day[slot] = day;
+    return ERR_OK;
+}
+
+/* Keep item k's run by its score among the SPIKES_MAX highest (a full
+ * list replaces its weakest, on a higher score only); items come in id
+ * order. */
+static void keep_spike(struct spike_walk *w, size_t k)
 {
     struct report *r = w->b->r;
     size_t at = r->nspikes;
@@ -180,62 +252,50 @@ static void keep_spike(struct spike_walk *w, const struct spike_run *sp)
         for (size_t i = 1; i < r->nspikes; i++)
             if (r->spikes[i].score < r->spikes[at].score)
                 at = i;
-        if (r->spikes[at].score >= sp->score)
+        if (r->spikes[at].score >= w->item[k].score)
             return;
     } else {
         r->nspikes++;
     }
-    r->spikes[at] = (struct report_spike){
-        NULL,      w->from + (int32_t)sp->peak, sp->gain, sp->baseline,
-        sp->score, (int32_t)sp->days,           sp->excess};
-    w->item_of[at] = w->item;
+    r->spikes[at].score = w->item[k].score;
+    w->item_of[at] = w->id[k];
 }
 
-static void judge_item(struct spike_walk *w)
+/* Kept spike i's run from its item's days, read again. false when the
+ * item has no spike any more (changed since the walk). */
+static enum err spike_run_of(struct spike_walk *w, size_t i, int64_t *gain,
+                             bool *known, struct spike *sp, bool *ok)
 {
+    struct report_spike *out = &w->b->r->spikes[i];
+    struct store_day *days = NULL;
     struct spike_run run;
-    size_t found;
+    size_t n = 0, found;
+    enum err rc = store_item_days(w->b->st, w->item_of[i], M_VIEWS, w->from,
+                                  w->b->o->to_day, &days, &n);
 
-    if (w->item == 0)
-        return;
-    if (w->in_range) {
-        struct build *b = w->b;
-        b->gained = xgrow(b->gained, &b->gained_cap, b->ngained + 1,
-                          sizeof *b->gained);
-        b->gained[b->ngained++] = (struct store_ranked){w->item, w->sum};
-    }
-    w->sum = 0;
-    w->in_range = false;
-    found = analytics_spikes(w->gain, w->known, w->span, SPIKE_WINDOW,
-                             SPIKE_WINDOW, SPIKE_MIN_HISTORY,
-                             SPIKE_THRESHOLD, SPIKE_MIN_EXCESS, w->sp,
-                             w->span);
-    if (analytics_spike_run(w->gain, w->known, w->span, SPIKE_WINDOW, w->sp,
-                            found, &run))
-        keep_spike(w, &run);
-    memset(w->known, 0, w->span * sizeof *w->known);
-}
-
-static enum err on_item_gain(void *ud, int64_t item_id, int32_t day,
-                             int64_t gain)
-{
-    struct spike_walk *w = ud;
-
-    if (item_id != w->item) {
-        judge_item(w);
-        w->item = item_id;
-    }
-    if (day >= w->from && (size_t)(day - w->from) < w->span) {
-        w->gain[day - w->from] = gain;
-        w->known[day - w->from] = true;
-    }
-    if (day >= w->b->o->from_day && day < w->b->o->to_day) {
-        w->sum += gain;
-        w->in_range = true;
-    }
+    *ok = false;
+    if (rc != ERR_OK)
+        return rc;
+    memset(known, 0, w->span * sizeof *known);
+    for (size_t j = 0; j < n; j++)
+        if (days[j].has_gain && days[j].day >= w->from &&
+            (size_t)(days[j].day - w->from) < w->span) {
+            gain[days[j].day - w->from] = days[j].gain;
+            known[days[j].day - w->from] = true;
+        }
+    free(days);
+    found = analytics_spikes(gain, known, w->span, SPIKE_WINDOW, SPIKE_WINDOW,
+                             SPIKE_MIN_HISTORY, SPIKE_THRESHOLD,
+                             SPIKE_MIN_EXCESS, sp, w->span);
+    if (!analytics_spike_run(gain, known, w->span, SPIKE_WINDOW, sp, found,
+                             &run))
+        return ERR_OK;
+    *out = (struct report_spike){
+        NULL,      w->from + (int32_t)run.peak, run.gain, run.baseline,
+        run.score, (int32_t)run.days,           run.excess};
+    *ok = true;
     return ERR_OK;
 }
-
 static int cmp_spike(const void *a, const void *b)
 {
     const struct report_spike *x = a, *y = b;
@@ -244,33 +304,74 @@ static int cmp_spike(const void *a, const void *b)
     return (x->day > y->day) - (x->day < y->day);
 }
 
+/* After the walk, in item order: the views gained per item for the top
+ * list, and the runs to keep. */
+static void walk_done(struct spike_walk *w)
+{
+    struct build *b = w->b;
+
+    for (size_t k = 0; k < w->n; k++) {
+        if (w->item[k].in_range) {
+            b->gained = xgrow(b->gained, &b->gained_cap, b->ngained + 1,
+                              sizeof *b->gained);
+            b->gained[b->ngained++] =
+                (struct store_ranked){w->id[k], w->item[k].sum};
+        }
+        if (w->item[k].found > 0)
+            keep_spike(w, k);
+    }
+}
+
+/* The kept spikes' runs and items (a spike whose item has none any more
+ * is dropped), strongest first. */
+static enum err load_spikes(struct spike_walk *w)
+{
+    struct report *r = w->b->r;
+    int64_t *gain = xcalloc(w->span, sizeof *gain);
+    bool *known = xcalloc(w->span, sizeof *known);
+    struct spike *sp = xcalloc(w->span, sizeof *sp);
+    enum err rc = ERR_OK;
+    size_t kept = 0;
+
+    for (size_t i = 0; i < r->nspikes && rc == ERR_OK; i++) {
+        bool ok = false;
+        rc = spike_run_of(w, i, gain, known, sp, &ok);
+        if (rc == ERR_OK && ok)
+            rc = store_item_by_id(w->b->st, w->item_of[i], &r->spikes[i].item);
+        if (rc == ERR_OK && ok) {
+            r->spikes[kept] = r->spikes[i];
+            kept++;
+        }
+    }
+    r->nspikes = kept;
+    if (rc == ERR_OK)
+        qsort(r->spikes, r->nspikes, sizeof *r->spikes, cmp_spike);
+    free(gain);
+    free(known);
+    free(sp);
+    return rc;
+}
+
 static enum err find_spikes(struct build *b)
 {
-    struct spike_walk w = {b,    0,    b->o->from_day - SPIKE_WINDOW,
-                           0,    NULL, NULL,
-                           NULL, NULL, 0,
-                           false};
+    struct spike_walk w = {b, b->o->from_day - SPIKE_WINDOW, 0, NULL, NULL,
+                           0, NULL};
     struct report *r = b->r;
     enum err rc;
 
     w.span = (size_t)(b->o->to_day - w.from);
-    w.gain = xcalloc(w.span, sizeof *w.gain);
-    w.known = xcalloc(w.span, sizeof *w.known);
     w.item_of = xcalloc(SPIKES_MAX, sizeof *w.item_of);
-    w.sp = xcalloc(w.span, sizeof *w.sp);
     r->spikes = xcalloc(SPIKES_MAX, sizeof *r->spikes);
-    rc = store_content_gains(b->st, M_VIEWS, b->o->platform, w.from,
-                             b->o->to_day, on_item_gain, &w);
-    if (rc == ERR_OK)
-        judge_item(&w);
-    for (size_t i = 0; rc == ERR_OK && i < r->nspikes; i++)
-        rc = store_item_by_id(b->st, w.item_of[i], &r->spikes[i].item);
-    if (rc == ERR_OK)
-        qsort(r->spikes, r->nspikes, sizeof *r->spikes, cmp_spike);
-    free(w.gain);
-    free(w.known);
+    rc = store_content_day_gains(b->st, M_VIEWS, b->o->platform, w.from,
+                                 b->o->to_day, on_content_ids, on_day_gain,
+                                 &w);
+    if (rc == ERR_OK) {
+        walk_done(&w);
+        rc = load_spikes(&w);
+    }
+    free(w.id);
+    free(w.item);
     free(w.item_of);
-    free(w.sp);
     return rc;
 }
 

@@ -142,11 +142,13 @@ int64_t store_day_start(struct store *st, int32_t day)
     return st->ops->day_start(st, day);
 }
 
-enum err store_content_gains(struct store *st, const char *metric,
-                             int platform, int32_t from, int32_t to,
-                             store_item_gain_fn fn, void *ud)
+enum err store_content_day_gains(struct store *st, const char *metric,
+                                 int platform, int32_t from, int32_t to,
+                                 store_content_ids_fn ids,
+                                 store_day_gain_fn fn, void *ud)
 {
-    return st->ops->content_gains(st, metric, platform, from, to, fn, ud);
+    return st->ops->content_day_gains(st, metric, platform, from, to, ids, fn,
+                                      ud);
 }
 
 enum err store_item_days(struct store *st, int64_t item_id,

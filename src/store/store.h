@@ -264,7 +264,7 @@ typedef enum err (*store_account_sum_fn)(void *ud,
 /* Call fn per account with role 'own' (of platform, or all when
  * platform < 0), in id order; tracked accounts are left out, as from
  * every read below that sums or ranks (store_content_sums,
- * store_account_gains, store_content_gains, store_top_gains). A non-OK
+ * store_account_gains, store_content_day_gains, store_top_gains). A non-OK
  * return from fn stops the walk and is returned. */
 enum err store_account_sums(struct store *st, int platform,
                             store_account_sum_fn fn, void *ud) WARN_UNUSED;
@@ -277,16 +277,22 @@ enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud) WARN_UNUSED;
 
-/* Called per content item and day with a known gain of metric in
- * [from, to), items in id order and each item's days ascending. */
-typedef enum err (*store_item_gain_fn)(void *ud, int64_t item_id,
-                                       int32_t day, int64_t gain);
-/* Walk the daily gains of every owned content item (role 'own'; of
- * platform, or all when platform < 0) in one pass over the rollups. A non-OK return from fn
- * stops the walk and is returned. */
-enum err store_content_gains(struct store *st, const char *metric,
-                             int platform, int32_t from, int32_t to,
-                             store_item_gain_fn fn, void *ud) WARN_UNUSED;
+/* The owned content items (role 'own'; of platform, or all when
+ * platform < 0) and their known daily gains of metric in [from, to), in
+ * one pass over the rollups: first ids(ud, ids, n), once, with the items'
+ * ids ascending (borrowed until the walk returns), then fn(ud, k, day,
+ * gain) per known gain, days ascending and within a day items ascending,
+ * k the item's index in ids. The walk holds the id list, whatever the
+ * range's length. A non-OK return from ids or fn stops the walk and is
+ * returned. */
+typedef enum err (*store_content_ids_fn)(void *ud, const int64_t *ids,
+                                         size_t n);
+typedef enum err (*store_day_gain_fn)(void *ud, size_t k, int32_t day,
+                                      int64_t gain);
+enum err store_content_day_gains(struct store *st, const char *metric,
+                                 int platform, int32_t from, int32_t to,
+                                 store_content_ids_fn ids,
+                                 store_day_gain_fn fn, void *ud) WARN_UNUSED;
 
 typedef enum err (*store_value_fn)(void *ud, int64_t v);
 /* "Typical" values for the item page: per owned content item of platform

@@ -45,9 +45,10 @@ struct store_ops {
     enum err (*account_gains)(struct store *st, const char *metric,
                               int platform, int32_t from, int32_t to,
                               store_gain_fn fn, void *ud);
-    enum err (*content_gains)(struct store *st, const char *metric,
-                              int platform, int32_t from, int32_t to,
-                              store_item_gain_fn fn, void *ud);
+    enum err (*content_day_gains)(struct store *st, const char *metric,
+                                  int platform, int32_t from, int32_t to,
+                                  store_content_ids_fn ids,
+                                  store_day_gain_fn fn, void *ud);
     enum err (*top_gains)(struct store *st, const char *metric, int platform,
                           int32_t from, int32_t to, size_t limit,
                           struct store_ranked **out, size_t *n);

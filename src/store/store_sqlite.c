@@ -191,6 +191,22 @@ sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id)
     return st;
 }
 
+int sqlite_query(struct sqlite_store *s, enum query_id id, const char *sql,
+                 sqlite3_stmt **out)
+{
+    int rc = SQLITE_OK;
+
+    if (s->query[id] == NULL)
+        rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->query[id], NULL);
+    *out = s->query[id];
+    if (rc == SQLITE_OK) {
+        sqlite3_reset(*out);
+        sqlite3_clear_bindings(*out);
+    }
+    return rc;
+}
+
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
     if (v == NULL)
@@ -393,6 +409,8 @@ static void sq_close(struct store *st)
     struct sqlite_store *s = S(st);
     for (int i = 0; i < S_STMT_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->query[i]);
     sqlite3_close(s->db);
     metric_cache_clear(s);
     latest_free(&s->latest);
@@ -1146,6 +1164,8 @@ static void reset_all(struct sqlite_store *s)
 {
     for (int i = 0; i < S_STMT_COUNT; i++)
         sqlite3_reset(s->stmt[i]);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_reset(s->query[i]);
 }
 
 static enum err sq_ingest(struct store *st, const struct batch *b,
@@ -1273,7 +1293,7 @@ static const struct store_ops sqlite_ops = {
     .content_sums = sq_content_sums,
     .account_sums = sq_account_sums,
     .account_gains = sq_account_gains,
-    .content_gains = sq_content_gains,
+    .content_day_gains = sq_content_day_gains,
     .top_gains = sq_top_gains,
     .item_by_id = sq_item_by_id,
     .export_values = sq_export_values,

@@ -60,6 +60,19 @@ enum stmt_id {
     S_STMT_COUNT
 };
 
+/* Read statements the dashboard runs per request, prepared on first use
+ * by sqlite_query (their SQL stays beside the code that reads them) and
+ * kept until close: preparing one costs about as much as running it. */
+enum query_id {
+    Q_ITEM_BY_ID,
+    Q_CONTENT_SUMS,
+    Q_ACCOUNT_SUMS,
+    Q_ACCOUNT_GAINS,
+    Q_CONTENT_IDS,
+    Q_METRIC_RANGE,
+    Q_COUNT
+};
+
 /* Most value rows (and batched rollup rows) one statement writes. */
 #define VALUES_ROWS_MAX 8
 
@@ -125,6 +138,7 @@ struct sqlite_store {
     struct store base; /* first: a struct store * points here */
     sqlite3 *db;
     sqlite3_stmt *stmt[S_STMT_COUNT]; /* prepared once, at open */
+    sqlite3_stmt *query[Q_COUNT];     /* prepared at first use, or NULL */
     /* metric name -> id; few names, linear search. Cleared on rollback,
      * since ids added in a rolled-back transaction are gone. */
     char **metric_names;
@@ -179,6 +193,12 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
                      const char *what);
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
+/* Query id's statement (sql, always the same text for one id), prepared
+ * at the first call, reset with its bindings cleared: *out is borrowed,
+ * and the caller resets it when done (a statement left mid-step keeps
+ * its read snapshot open). Not finalized by the caller. */
+int sqlite_query(struct sqlite_store *s, enum query_id id, const char *sql,
+                 sqlite3_stmt **out);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
 /* Prepare sql (finalized by the caller, also on failure) and bind ?1 to
  * platform p's name and, when account is not NULL, ?2 to account
@@ -226,9 +246,10 @@ enum err sq_rollup_rebuild(struct store *st, struct buf *err);
 #define SQL_GEN_BUMP                                                          \
     "INSERT INTO setting(key, value) VALUES ('generation', 1) ON "            \
     "CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-enum err sq_content_gains(struct store *st, const char *metric,
-                          int platform, int32_t from, int32_t to,
-                          store_item_gain_fn fn, void *ud);
+enum err sq_content_day_gains(struct store *st, const char *metric,
+                              int platform, int32_t from, int32_t to,
+                              store_content_ids_fn ids, store_day_gain_fn fn,
+                              void *ud);
 /* Load s->zone from the setting table (UTC when unset). */
 enum err sqlite_zone_load(struct sqlite_store *s, struct buf *err);
 const struct tz *sq_rollup_zone(struct store *st);
@@ -254,7 +275,10 @@ enum err sq_item_gain_sum(struct store *st, int64_t item_id,
 enum err sq_content_sums(struct store *st, int platform, int32_t first_days,
                          store_content_sum_fn fn, void *ud);
 /* Register mediadash_day(t): the rollup day of instant t (NULL stays
- * NULL), for statements that need a day per row. */
+ * NULL), for statements that need a day per row; and
+ * mediadash_range_walk, through which the metric range hands its rows to
+ * C inside its statement (store_sqlite_rollup_query.c). Both direct
+ * only: never from the schema. */
 enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err);
 enum err sq_account_sums(struct store *st, int platform,
                          store_account_sum_fn fn, void *ud);

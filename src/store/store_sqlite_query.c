@@ -419,10 +419,10 @@ enum err sq_item_by_id(struct store *base, int64_t id, struct item **out)
     int r;
 
     *out = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT " ITEM_COLUMNS " FROM item i LEFT JOIN "
-                           "item a ON a.id = i.account_id WHERE i.id = ?1",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite_query(s, Q_ITEM_BY_ID,
+                     "SELECT " ITEM_COLUMNS " FROM item i LEFT JOIN "
+                     "item a ON a.id = i.account_id WHERE i.id = ?1",
+                     &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
         goto out;
     r = sqlite3_step(st);
@@ -435,7 +435,7 @@ enum err sq_item_by_id(struct store *base, int64_t id, struct item **out)
     it = item_from_row(st);
     rc = attach_latest(s, it);
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != ERR_OK) {
         item_destroy(it);
         return rc;

@@ -96,6 +96,8 @@ static void day_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, sqlite_rollup_day(s, sqlite3_value_int64(argv[0])));
 }
 
+static void walk_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
 {
     /* Deterministic within a statement: the zone changes only between
@@ -105,6 +107,11 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
                                        SQLITE_DIRECTONLY,
                                    s, day_fn, NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(s, err, "registering mediadash_day");
+    /* Not deterministic: it calls back into C for each row. */
+    if (sqlite3_create_function_v2(s->db, "mediadash_range_walk", 4,
+                                   SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+                                   walk_fn, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(s, err, "registering mediadash_range_walk");
     return ERR_OK;
 }
 
@@ -141,7 +148,7 @@ enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
     enum err rc = ERR_OK;
     int r = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_SUMS, -1, &st, NULL) !=
+    if (sqlite_query(s, Q_CONTENT_SUMS, SQL_CONTENT_SUMS, &st) !=
             SQLITE_OK ||
         (platform >= 0 &&
          sqlite3_bind_text(st, 1, platform_name(platform), -1,
@@ -174,7 +181,7 @@ enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
     if (rc == ERR_OK && r != SQLITE_DONE)
         rc = ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -199,7 +206,7 @@ enum err sq_account_sums(struct store *base, int platform,
     enum err rc = ERR_OK;
     int r = SQLITE_DONE;
 
-    if (sqlite3_prepare_v2(s->db, SQL_ACCOUNT_SUMS, -1, &st, NULL) !=
+    if (sqlite_query(s, Q_ACCOUNT_SUMS, SQL_ACCOUNT_SUMS, &st) !=
             SQLITE_OK ||
         (platform >= 0 &&
          sqlite3_bind_text(st, 1, platform_name(platform), -1,
@@ -225,18 +232,19 @@ enum err sq_account_sums(struct store *base, int platform,
     if (rc == ERR_OK && r != SQLITE_DONE)
         rc = ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
-/* Prepare sql and bind the parameters every range read shares: ?1
+/* Query id (sql) with the parameters every range read shares bound: ?1
  * metric name, ?2 and ?3 the days [from, to), ?4 the platform (NULL:
- * all). *out is finalized by the caller, also on failure. */
-static enum err prepare_range(struct sqlite_store *s, const char *sql,
-                              const char *metric, int platform, int32_t from,
-                              int32_t to, sqlite3_stmt **out)
+ * all). *out is reset by the caller, also on failure. */
+static enum err prepare_range(struct sqlite_store *s, enum query_id id,
+                              const char *sql, const char *metric,
+                              int platform, int32_t from, int32_t to,
+                              sqlite3_stmt **out)
 {
-    if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK ||
+    if (sqlite_query(s, id, sql, out) != SQLITE_OK ||
         sqlite3_bind_text(*out, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(*out, 2, from) != SQLITE_OK ||
         sqlite3_bind_int(*out, 3, to) != SQLITE_OK ||
@@ -247,12 +255,16 @@ static enum err prepare_range(struct sqlite_store *s, const char *sql,
     return ERR_OK;
 }
 
+/* account_day's key leads with the account: the owned accounts outer
+ * (CROSS JOIN fixes the order; account_day.account_id is always an
+ * account item, ingest's and rollup's), each one range of its metric's
+ * days by primary key, not a scan of the table. */
 #define SQL_ACCOUNT_GAINS                                                     \
-    "SELECT d.account_id, i.platform, d.day, d.gain FROM account_day d "      \
-    "JOIN item i ON i.id = d.account_id WHERE d.metric_id = (SELECT id FROM " \
-    "metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 AND "             \
-    "i.role = 'own' AND (?4 IS NULL OR i.platform = ?4) "                     \
-    "ORDER BY d.account_id, d.day"
+    "SELECT d.account_id, i.platform, d.day, d.gain FROM item i CROSS JOIN "  \
+    "account_day d ON d.account_id = i.id AND d.metric_id = (SELECT id FROM " \
+    "metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE "           \
+    "i.type = 'account' AND i.role = 'own' AND (?4 IS NULL OR i.platform = "  \
+    "?4) ORDER BY i.id, d.day"
 
 enum err sq_account_gains(struct store *base, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
@@ -263,7 +275,8 @@ enum err sq_account_gains(struct store *base, const char *metric, int platform,
     enum err rc = ERR_OK;
     int r;
 
-    rc = prepare_range(s, SQL_ACCOUNT_GAINS, metric, platform, from, to, &st);
+    rc = prepare_range(s, Q_ACCOUNT_GAINS, SQL_ACCOUNT_GAINS, metric, platform,
+                       from, to, &st);
     if (rc != ERR_OK)
         goto out;
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -277,7 +290,7 @@ enum err sq_account_gains(struct store *base, const char *metric, int platform,
     if (rc == ERR_OK && r != SQLITE_DONE)
         rc = ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -289,10 +302,13 @@ out:
 #define SQL_CONTENT_IDS                                                       \
     "SELECT id FROM item WHERE type = 'content' AND role = 'own' AND "        \
     "(?1 IS NULL OR platform = ?1) ORDER BY id"
+/* The rows go to C inside the statement, through mediadash_range_walk
+ * (walk_fn, ?4 the struct range_walk): a row returned by sqlite3_step and
+ * read with sqlite3_column_* costs about twice the scan itself. */
 #define SQL_METRIC_RANGE                                                      \
-    "SELECT item_id, day, gain FROM item_day WHERE metric_id = (SELECT id "   \
-    "FROM metric WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS "    \
-    "NOT NULL"
+    "SELECT count(*) FROM item_day WHERE metric_id = (SELECT id FROM metric " \
+    "WHERE name = ?1) AND day >= ?2 AND day < ?3 AND gain IS NOT NULL AND "   \
+    "mediadash_range_walk(?4, item_id, day, gain) <> 0"
 
 struct content_ids {
     int64_t *id; /* ascending */
@@ -306,7 +322,7 @@ static enum err load_content_ids(struct sqlite_store *s, int platform,
     enum err rc = ERR_OK;
     int r;
 
-    if (sqlite3_prepare_v2(s->db, SQL_CONTENT_IDS, -1, &st, NULL) !=
+    if (sqlite_query(s, Q_CONTENT_IDS, SQL_CONTENT_IDS, &st) !=
             SQLITE_OK ||
         (platform >= 0 &&
          sqlite3_bind_text(st, 1, platform_name(platform), -1,
@@ -321,7 +337,7 @@ static enum err load_content_ids(struct sqlite_store *s, int platform,
     if (r != SQLITE_DONE)
         rc = ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -344,122 +360,92 @@ static ptrdiff_t content_index(const struct content_ids *c, int64_t id)
 
 /* Each known gain of metric over [from, to) of the items in c (those
  * that are not in c are skipped): fn(ud, index in c, day, gain), in day
- * order. */
-typedef void (*range_row_fn)(void *ud, size_t k, int32_t day, int64_t gain);
+ * order (within a day, item order). A non-OK return from fn stops the
+ * walk and is returned. */
+typedef enum err (*range_row_fn)(void *ud, size_t k, int32_t day,
+                                 int64_t gain);
+
+/* What walk_fn hands the rows of one metric_range to. */
+struct range_walk {
+    const struct content_ids *c;
+    range_row_fn fn;
+    void *ud;
+    int32_t last_day; /* rows must come in day order */
+    enum err rc;      /* fn's, or ERR_DB for rows out of order */
+};
+
+#define RANGE_WALK_PTR "mediadash_range_walk"
+
+/* mediadash_range_walk(walk, item_id, day, gain): one row to walk->fn;
+ * always 0 (no row is counted), an error once the walk stops. */
+static void walk_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct range_walk *w = sqlite3_value_pointer(argv[0], RANGE_WALK_PTR);
+    int32_t day;
+    ptrdiff_t k;
+
+    (void)argc;
+    if (w == NULL) {
+        sqlite3_result_error(ctx, "mediadash_range_walk: no walk", -1);
+        return;
+    }
+    day = sqlite3_value_int(argv[2]);
+    if (w->rc == ERR_OK && day < w->last_day)
+        w->rc = ERR_DB; /* the plan is a primary-key range: never */
+    w->last_day = day;
+    k = content_index(w->c, sqlite3_value_int64(argv[1]));
+    if (w->rc == ERR_OK && k >= 0 &&
+        sqlite3_value_type(argv[3]) != SQLITE_NULL)
+        w->rc = w->fn(w->ud, (size_t)k, day, sqlite3_value_int64(argv[3]));
+    if (w->rc != ERR_OK) {
+        sqlite3_result_error(ctx, "mediadash_range_walk: stopped", -1);
+        return;
+    }
+    sqlite3_result_int(ctx, 0);
+}
 
 static enum err metric_range(struct sqlite_store *s, const char *metric,
                              int32_t from, int32_t to,
                              const struct content_ids *c, range_row_fn fn,
                              void *ud)
 {
+    struct range_walk w = {c, fn, ud, INT32_MIN, ERR_OK};
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
-    int r;
 
-    if (sqlite3_prepare_v2(s->db, SQL_METRIC_RANGE, -1, &st, NULL) !=
+    if (sqlite_query(s, Q_METRIC_RANGE, SQL_METRIC_RANGE, &st) !=
             SQLITE_OK ||
         sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, to) != SQLITE_OK) {
+        sqlite3_bind_int(st, 3, to) != SQLITE_OK ||
+        sqlite3_bind_pointer(st, 4, &w, RANGE_WALK_PTR, NULL) != SQLITE_OK) {
         rc = ERR_DB;
         goto out;
     }
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        ptrdiff_t k = content_index(c, sqlite3_column_int64(st, 0));
-        if (k >= 0)
-            fn(ud, (size_t)k, sqlite3_column_int(st, 1),
-               sqlite3_column_int64(st, 2));
-    }
-    if (r != SQLITE_DONE)
-        rc = ERR_DB;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = w.rc != ERR_OK ? w.rc : ERR_DB;
 out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
-/* The spike walk wants each item's days in order. Read in place, one
- * metric's range comes in day order: its gains go into a dense table of
- * items x days, then out per item. The table is bounded (DENSE_MAX
- * bytes: 28 days and their 28-day window for 4,000 items); beyond it,
- * items outer (CROSS JOIN fixes the order), each item's days one range of
- * item_day_by_item and a table seek per row, streamed: slower, in
- * constant memory. */
-#define DENSE_MAX ((size_t)2 << 20)
-#define SQL_CONTENT_GAINS_BY_ITEM                                             \
-    "SELECT i.id, d.day, d.gain FROM item i CROSS JOIN item_day d INDEXED "   \
-    "BY item_day_by_item ON d.item_id = i.id AND d.metric_id = (SELECT id "   \
-    "FROM metric WHERE name = ?1) AND d.day >= ?2 AND d.day < ?3 WHERE "      \
-    "d.gain IS NOT NULL AND i.type = 'content' AND i.role = 'own' AND "       \
-    "(?4 IS NULL OR i.platform = ?4) ORDER BY i.id, d.day"
-
-static enum err content_gains_by_item(struct sqlite_store *s,
-                                      const char *metric, int platform,
-                                      int32_t from, int32_t to,
-                                      store_item_gain_fn fn, void *ud)
-{
-    sqlite3_stmt *st = NULL;
-    enum err rc = ERR_OK;
-    int r = SQLITE_DONE;
-
-    rc = prepare_range(s, SQL_CONTENT_GAINS_BY_ITEM, metric, platform, from,
-                       to, &st);
-    if (rc != ERR_OK)
-        goto out;
-    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW)
-        rc = fn(ud, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-                sqlite3_column_int64(st, 2));
-    if (rc == ERR_OK && r != SQLITE_DONE)
-        rc = ERR_DB;
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-struct dense {
-    int64_t *gain; /* [item index * span + day - from] */
-    bool *known;
-    int32_t from;
-    size_t span;
-};
-
-static void dense_row(void *ud, size_t k, int32_t day, int64_t gain)
-{
-    struct dense *g = ud;
-    size_t i = k * g->span + (size_t)(day - g->from);
-    g->gain[i] = gain;
-    g->known[i] = true;
-}
-
-enum err sq_content_gains(struct store *base, const char *metric,
-                          int platform, int32_t from, int32_t to,
-                          store_item_gain_fn fn, void *ud)
+/* The spike walk reads one metric's range in place, in day order: no
+ * per-item seeks and no table of items x days (its memory is the id
+ * list; the caller keeps what it needs per item). */
+enum err sq_content_day_gains(struct store *base, const char *metric,
+                              int platform, int32_t from, int32_t to,
+                              store_content_ids_fn ids, store_day_gain_fn fn,
+                              void *ud)
 {
     struct sqlite_store *s = sqlite_store_of(base);
     struct content_ids c = {NULL, 0, 0};
-    struct dense g = {NULL, NULL, from, to > from ? (size_t)(to - from) : 0};
-    enum err rc;
+    enum err rc = load_content_ids(s, platform, &c);
 
-    if (g.span == 0)
-        return ERR_OK;
-    rc = load_content_ids(s, platform, &c);
-    if (rc != ERR_OK || c.n == 0)
-        goto out;
-    if (c.n > DENSE_MAX / (sizeof *g.gain + sizeof *g.known) / g.span) {
-        rc = content_gains_by_item(s, metric, platform, from, to, fn, ud);
-        goto out;
-    }
-    g.gain = xcalloc(c.n * g.span, sizeof *g.gain);
-    g.known = xcalloc(c.n * g.span, sizeof *g.known);
-    rc = metric_range(s, metric, from, to, &c, dense_row, &g);
-    for (size_t k = 0; k < c.n && rc == ERR_OK; k++)
-        for (size_t d = 0; d < g.span && rc == ERR_OK; d++)
-            if (g.known[k * g.span + d])
-                rc = fn(ud, c.id[k], from + (int32_t)d,
-                        g.gain[k * g.span + d]);
-out:
+    if (rc == ERR_OK)
+        rc = ids(ud, c.id, c.n);
+    if (rc == ERR_OK && c.n > 0 && to > from)
+        rc = metric_range(s, metric, from, to, &c, fn, ud);
     free(c.id);
-    free(g.gain);
-    free(g.known);
     return rc;
 }
 
@@ -468,12 +454,13 @@ struct gain_sums {
     bool *seen;
 };
 
-static void sum_row(void *ud, size_t k, int32_t day, int64_t gain)
+static enum err sum_row(void *ud, size_t k, int32_t day, int64_t gain)
 {
     struct gain_sums *g = ud;
     (void)day;
     g->sum[k] += gain;
     g->seen[k] = true;
+    return ERR_OK;
 }
 
 static int cmp_ranked(const void *a, const void *b)
