@@ -35,7 +35,7 @@ check "within 15 s" python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 15)' "
 
 # --- log flooding (defect 5): 64 connections from one address, over its
 # cap of 32: the refusals are counted, not logged one by one -----------
-check "wrk is installed (Debian package wrk)" command -v wrk
+check "wrk is installed (Debian package wrk)" command -v wrk >/dev/null
 BEFORE=$(wc -c <"$SERVE_ERR")
 timeout 30 wrk -t2 -c64 -d5s "$URL/api/v1/health" >"$TMP/wrk" 2>&1
 grep -E 'Requests/sec|Socket errors|requests in' "$TMP/wrk" | sed 's/^/  wrk: /'
