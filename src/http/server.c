@@ -40,17 +40,20 @@ struct http_server {
 
 void http_config_defaults(struct http_config *cfg)
 {
+    struct conn_config cc;
+
     cfg->host = "127.0.0.1";
     cfg->port = 8080;
     cfg->db_path = NULL;
     cfg->threads = 4;
     cfg->max_connections = 1024;
-    cfg->per_ip_connections = 32;
     cfg->timeout_s = 30;
-    cfg->header_timeout_s = 10;
-    cfg->body_min_rate = 1024;
-    cfg->max_header_connections = 64;
-    cfg->per_ip_header_connections = 8;
+    conn_config_defaults(&cc); /* the slow-client limits live in conn.c */
+    cfg->per_ip_connections = cc.per_ip_conns;
+    cfg->header_timeout_s = cc.header_timeout_s;
+    cfg->body_min_rate = cc.body_min_rate;
+    cfg->max_header_connections = cc.max_header_conns;
+    cfg->per_ip_header_connections = cc.per_ip_header_conns;
     cfg->peer_exempt = NULL;
     cfg->peer_exempt_ud = NULL;
     cfg->max_body = (size_t)16 << 20;
