@@ -279,6 +279,9 @@ static struct site *site_get(const char *module, const char *fmt, int64_t ms)
 }
 
 static void log_v(enum log_level lvl, const char *module, bool audit,
+                  const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+
+static void log_v(enum log_level lvl, const char *module, bool audit,
                   const char *fmt, va_list ap)
 {
     char msg[LOG_LINE_MAX];
