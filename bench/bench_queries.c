@@ -268,7 +268,7 @@ static void q_heatmap(struct q *q)
 {
     struct heat x = {q->st, 0, q->to, {{0}, {0}}};
     heatmap_init(&x.h);
-    if (store_content_sums(q->st, -1, REPORT_FIRST_DAYS, heat_fn, &x) !=
+    if (store_content_sums(q->st, -1, heat_fn, &x) !=
         ERR_OK)
         fprintf(stderr, "heatmap failed\n");
 }

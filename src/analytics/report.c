@@ -489,8 +489,7 @@ static enum err build(struct build *b)
                                  b->o->platform, b->r->prev_from_day,
                                  b->o->to_day, on_account_gain, b);
     if (rc == ERR_OK)
-        rc = store_content_sums(b->st, b->o->platform, FIRST_DAYS,
-                                on_content, b);
+        rc = store_content_sums(b->st, b->o->platform, on_content, b);
     if (rc == ERR_OK)
         rc = find_spikes(b);
     if (rc == ERR_OK)

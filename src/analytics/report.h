@@ -98,10 +98,10 @@ void report_free(struct report *r); /* NULL is a no-op */
 void report_heatmap_add(struct store *st, const struct item *it,
                         struct heatmap *h);
 
-/* The same score from a row of store_content_sums (read with first_days
- * REPORT_FIRST_DAYS): one statement for all content instead of a read
- * per item. */
-#define REPORT_FIRST_DAYS 7
+/* The same score from a row of store_content_sums (its first week is
+ * the store's, kept at ingest): one statement for all content instead
+ * of a read per item. */
+#define REPORT_FIRST_DAYS STORE_FIRST_DAYS
 /* Items a heatmap slot needs before its mean is trusted: a slot with
  * fewer is "too few" and is never the best hour. */
 #define REPORT_MIN_SAMPLE 3

@@ -448,8 +448,7 @@ void api_heatmap(struct http_request *req, struct http_response *res)
         !api_arg_int(req, res, "min", 1, 1000, &min_n))
         return;
     /* One statement for all content (publication, first week). */
-    if (store_content_sums(req->st, platform, REPORT_FIRST_DAYS, on_heat_item,
-                           &x) != ERR_OK) {
+    if (store_content_sums(req->st, platform, on_heat_item, &x) != ERR_OK) {
         http_error(res, 500, NULL, "database error");
         return;
     }

@@ -166,10 +166,10 @@ enum err store_item_gain_sum(struct store *st, int64_t item_id,
 }
 
 enum err store_content_sums(struct store *st, int platform,
-                            int32_t first_days, store_content_sum_fn fn,
+                            store_content_sum_fn fn,
                             void *ud)
 {
-    return st->ops->content_sums(st, platform, first_days, fn, ud);
+    return st->ops->content_sums(st, platform, fn, ud);
 }
 
 enum err store_account_sums(struct store *st, int platform,

@@ -225,6 +225,11 @@ enum err store_item_gain_sum(struct store *st, int64_t item_id,
                              const char *metric, int32_t from, int32_t to,
                              int64_t *sum, bool *any) WARN_UNUSED;
 
+/* The first week of a content item: the rollup days [day of its
+ * publication, + STORE_FIRST_DAYS). Its views gain is rollup state,
+ * kept at ingest (store_content_sums reads it). */
+#define STORE_FIRST_DAYS 7
+
 /* One content item's figures for the overview, from item_latest and the
  * rollups (no raw snapshots, no item text). */
 struct store_content_sum {
@@ -233,8 +238,9 @@ struct store_content_sum {
     int64_t published_at;  /* TIME_NONE when unknown */
     int64_t views;         /* latest integer views; 0 when none */
     int64_t interactions;  /* latest integer likes+comments+shares+saves */
-    int64_t first_gain;    /* views gained in the rollup days [day of
-                            * publication, + first_days) */
+    int64_t first_gain;    /* views gained in its first week (the
+                            * rollup days [day of publication,
+                            * + STORE_FIRST_DAYS)) */
     bool has_first;        /* whether one of those days has a known gain */
 };
 typedef enum err (*store_content_sum_fn)(void *ud,
@@ -244,7 +250,7 @@ typedef enum err (*store_content_sum_fn)(void *ud,
  * store_item_gain_sum would take two or three per item. A non-OK return
  * from fn stops the walk and is returned. */
 enum err store_content_sums(struct store *st, int platform,
-                            int32_t first_days, store_content_sum_fn fn,
+                            store_content_sum_fn fn,
                             void *ud) WARN_UNUSED;
 
 /* One owned account's latest figures for the overview, from item_latest

@@ -38,7 +38,7 @@ struct store_ops {
                               const char *metric, int32_t from, int32_t to,
                               int64_t *sum, bool *any);
     enum err (*content_sums)(struct store *st, int platform,
-                             int32_t first_days, store_content_sum_fn fn,
+                             store_content_sum_fn fn,
                              void *ud);
     enum err (*account_sums)(struct store *st, int platform,
                              store_account_sum_fn fn, void *ud);

@@ -132,6 +132,11 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_DAY_INSERT] = "INSERT INTO item_day(item_id, metric_id, day, "
                      "first_at, first_v, last_at, last_v, gain) VALUES "
                      "(?1, ?2, ?3, ?4, ?5, ?4, ?5, ?6)",
+    [S_FIRST_DEL] = sqlite_first_del_sql,
+    [S_FIRST_PUT] = sqlite_first_put_sql,
+    [S_VDAY_ROWS] = sqlite_vday_rows_sql,
+    [S_VDAY_PUT] = sqlite_vday_put_sql,
+    [S_VDAY_DEL] = sqlite_vday_del_sql,
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -389,6 +394,7 @@ static void metric_cache_clear(struct sqlite_store *s)
     for (size_t i = 0; i < s->metrics_n; i++)
         free(s->metric_names[i]);
     s->metrics_n = 0;
+    s->views_mid = 0;
 }
 
 static void metric_cache_put(struct sqlite_store *s, const char *name,
@@ -400,6 +406,8 @@ static void metric_cache_put(struct sqlite_store *s, const char *name,
                           s->metrics_n + 1, sizeof *s->metric_ids);
     s->metric_names[s->metrics_n] = xstrdup(name);
     s->metric_ids[s->metrics_n++] = id;
+    if (strcmp(name, M_VIEWS) == 0)
+        s->views_mid = id;
 }
 
 static const struct store_ops sqlite_ops;
@@ -416,6 +424,8 @@ static void sq_close(struct store *st)
     latest_free(&s->latest);
     item_cache_free(&s->items);
     free(s->acct);
+    free(s->first_dirty);
+    free(s->vday_dirty);
     tz_destroy(s->zone);
     free(s->metric_names);
     free(s->metric_ids);
@@ -502,6 +512,8 @@ enum err store_sqlite_open(const char *path, struct store **out,
         rc = sq_generation(&s->base, &s->seen_gen);
     if (rc == ERR_OK)
         rc = sqlite_zone_load(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_first_load(s, err);
 out:
     if (rc != ERR_OK) {
         sq_close(&s->base);
@@ -691,8 +703,12 @@ static enum err item_write(struct ingest *in, const struct item *it,
 
     if (account_id != 0)
         out->account_id = account_id;
-    if (it->published_at != TIME_NONE)
+    if (it->published_at != TIME_NONE) {
+        /* The first week moved with it (a new item has no rows yet). */
+        if (out->id != 0 && it->published_at != out->published_at)
+            sqlite_first_mark_item(in->s, out->id);
         out->published_at = it->published_at;
+    }
     if (out->id != 0) {
         st = sqlite_use(in->s, S_ITEM_UPDATE);
         if (sqlite3_bind_int64(st, 1, out->id) != SQLITE_OK ||
@@ -867,6 +883,8 @@ static enum err value_derive(struct ingest *in, const struct rollup_item *ri,
         latest_drop(&in->s->latest, ri->id, mid);
         rc = sqlite_rollup_add(in->s, ri, mid, t, m->i, in->err);
     }
+    if (rc == ERR_OK && !m->is_real)
+        sqlite_first_mark(in->s, ri, m->name, t);
     if (rc != ERR_OK || (has_prev && t < prev.t))
         return rc;
     latest_put(&in->s->latest, &next);
@@ -1130,6 +1148,10 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
         rc = roles_set(in, first_new);
     if (rc == ERR_OK)
         rc = sqlite_rollup_flush(in->s, in->err);
+    if (rc == ERR_OK)
+        rc = sqlite_first_flush(in->s, in->err);
+    if (rc == ERR_OK)
+        rc = sqlite_vday_flush(in->s, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         sqlite3_stmt *st = sqlite_use(in->s, S_IMPORT_COUNT);
         sqlite3_bind_int64(st, 1, in->import_id);
@@ -1193,6 +1215,8 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
         latest_clear(&in.s->latest);
         item_cache_clear(&in.s->items);
         sqlite_rollup_discard(in.s);
+        sqlite_first_discard(in.s);
+        sqlite_vday_discard(in.s);
         memset(out, 0, sizeof *out);
         return rc;
     }
@@ -1206,6 +1230,8 @@ void sqlite_caches_clear(struct sqlite_store *s)
     latest_clear(&s->latest);
     item_cache_clear(&s->items);
     sqlite_rollup_discard(s);
+    sqlite_first_discard(s);
+    sqlite_vday_discard(s);
 }
 
 static enum err sq_generation(struct store *st, int64_t *out)

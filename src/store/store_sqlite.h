@@ -57,6 +57,11 @@ enum stmt_id {
     S_DAY_APPEND6,
     S_DAY_APPEND7,
     S_DAY_APPEND8,
+    S_FIRST_DEL, /* store_sqlite_first.c */
+    S_FIRST_PUT,
+    S_VDAY_ROWS, /* store_sqlite_views_day.c */
+    S_VDAY_PUT,
+    S_VDAY_DEL,
     S_STMT_COUNT
 };
 
@@ -70,6 +75,7 @@ enum query_id {
     Q_ACCOUNT_GAINS,
     Q_CONTENT_IDS,
     Q_METRIC_RANGE,
+    Q_VIEWS_RANGE,
     Q_COUNT
 };
 
@@ -162,6 +168,17 @@ struct sqlite_store {
      * and errno), kept by sqlite_rollback since ROLLBACK clears
      * sqlite3_errcode; 0 when none. Read and cleared by store_fault. */
     int fault_code, fault_errno;
+    /* Items whose item_first row ingest must recompute before commit
+     * (store_sqlite_first.c); emptied by sqlite_first_flush and
+     * sqlite_first_discard. */
+    int64_t *first_dirty;
+    size_t first_n, first_cap;
+    /* The views metric's id as the metric cache last learned it (0:
+     * not yet; cleared with it), and the rollup days whose views_day row
+     * ingest must rewrite before commit (store_sqlite_views_day.c). */
+    int64_t views_mid;
+    int32_t *vday_dirty;
+    size_t vday_n, vday_cap;
 };
 
 /* The cached entry of (item, metric), or NULL. */
@@ -272,7 +289,7 @@ enum err sq_item_days(struct store *st, int64_t item_id, const char *metric,
 enum err sq_item_gain_sum(struct store *st, int64_t item_id,
                           const char *metric, int32_t from, int32_t to,
                           int64_t *sum, bool *any);
-enum err sq_content_sums(struct store *st, int platform, int32_t first_days,
+enum err sq_content_sums(struct store *st, int platform,
                          store_content_sum_fn fn, void *ud);
 /* Register mediadash_day(t): the rollup day of instant t (NULL stays
  * NULL), for statements that need a day per row; and
@@ -399,6 +416,45 @@ enum err sq_account_compare(struct store *st, int32_t from, int32_t to,
  * rows already deleted) and add their gains to account_day, inside the
  * caller's transaction (store_sqlite_rollup.c). */
 enum err sqlite_rollup_rebuild_items(struct sqlite_store *s, struct buf *err);
+
+/* The first-week rollup (item_first), in store_sqlite_first.c. */
+extern const char sqlite_first_del_sql[], sqlite_first_put_sql[];
+/* Mark ri's first-week row for recomputing when a value of metric at t
+ * may change one of its gains (views, on a day before the week's end). */
+void sqlite_first_mark(struct sqlite_store *s, const struct rollup_item *ri,
+                       const char *metric, int64_t t);
+/* Mark item_id's row (its publication time moved). */
+void sqlite_first_mark_item(struct sqlite_store *s, int64_t item_id);
+/* Recompute the marked rows from item_day, in the caller's transaction,
+ * after every rollup row of the batch is written. */
+enum err sqlite_first_flush(struct sqlite_store *s, struct buf *err);
+void sqlite_first_discard(struct sqlite_store *s);
+/* Recompute every row / the rows of temp.rm_item's items. */
+enum err sqlite_first_rebuild(struct sqlite_store *s, struct buf *err);
+enum err sqlite_first_rebuild_removed(struct sqlite_store *s,
+                                      struct buf *err);
+/* At open, after the zone is loaded: the first fill of item_first and
+ * views_day after migration 0018, in its own transaction, once across
+ * processes. */
+enum err sqlite_first_load(struct sqlite_store *s, struct buf *err);
+/* The packed views gains per day (views_day), in
+ * store_sqlite_views_day.c. */
+extern const char sqlite_vday_rows_sql[], sqlite_vday_put_sql[],
+    sqlite_vday_del_sql[];
+/* Mark day's row for rewriting when metric_id is the views metric (the
+ * rollup code calls it wherever it writes a gain). */
+void sqlite_vday_mark(struct sqlite_store *s, int64_t metric_id, int32_t day);
+/* Rewrite the marked days from item_day, in the caller's transaction,
+ * after every rollup row of the batch is written. */
+enum err sqlite_vday_flush(struct sqlite_store *s, struct buf *err);
+void sqlite_vday_discard(struct sqlite_store *s);
+/* Rewrite every day. */
+enum err sqlite_vday_rebuild(struct sqlite_store *s, struct buf *err);
+/* The next (item, gain) pair of a views_day blob [*p, end): *item holds
+ * the previous item id (0 before the first) and becomes this one. False
+ * when the blob is damaged. */
+bool sqlite_vday_next(const unsigned char **p, const unsigned char *end,
+                      int64_t *item, int64_t *gain);
 /* Forget the cached items and latest values (rows were deleted). */
 void sqlite_caches_clear(struct sqlite_store *s);
 

@@ -213,6 +213,7 @@ static enum err regain(struct sqlite_store *s, const struct rollup_item *ri,
         sqlite3_bind_int64(st, 4, gain);
     if (sqlite3_step(st) != SQLITE_DONE)
         return sqlite_fail(s, err, "updating rollup");
+    sqlite_vday_mark(s, metric, day);
     return account_add(s, ri->account_id, metric, day,
                        (has_gain ? gain : 0) - (r.has_gain ? r.gain : 0), err);
 }
@@ -258,6 +259,8 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
 
     if (has_prev && sqlite_rollup_day(s, prev_t) == day) {
         /* Same day: the last value moves, and the gain with it. */
+        if (v != prev_v)
+            sqlite_vday_mark(s, metric_id, day);
         if (defer != NULL && defer->n < VALUES_ROWS_MAX) {
             defer->mid[defer->n] = metric_id;
             defer->v[defer->n++] = v;
@@ -289,6 +292,8 @@ enum err sqlite_rollup_append(struct sqlite_store *s,
         sqlite3_bind_int64(st, 6, gain);
     if (sqlite3_step(st) != SQLITE_DONE)
         return sqlite_fail(s, err, "writing rollup");
+    if (has_gain)
+        sqlite_vday_mark(s, metric_id, day);
     return has_gain ? account_add(s, ri->account_id, metric_id, day, gain, err)
                     : ERR_OK;
 }
@@ -511,6 +516,10 @@ static enum err rebuild(struct sqlite_store *s, const char *zone,
     rc = rebuild_scan(s, SQL_REBUILD_SCAN, err);
     if (rc == ERR_OK)
         rc = sqlite_rollup_flush(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_first_rebuild(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_vday_rebuild(s, err);
     if (rc == ERR_OK &&
         sqlite3_exec(s->db, SQL_GEN_BUMP, NULL, NULL, NULL) != SQLITE_OK)
         rc = sqlite_fail(s, err, "bumping the data generation");
@@ -522,6 +531,8 @@ out:
     if (rc != ERR_OK) {
         sqlite_rollback(s);
         sqlite_rollup_discard(s);
+        sqlite_first_discard(s);
+        sqlite_vday_discard(s);
     }
     latest_clear(&s->latest);
     return rc;
@@ -532,6 +543,10 @@ enum err sqlite_rollup_rebuild_items(struct sqlite_store *s, struct buf *err)
     enum err rc = rebuild_scan(s, SQL_REBUILD_SCAN_SOME, err);
     if (rc == ERR_OK)
         rc = sqlite_rollup_flush(s, err);
+    if (rc == ERR_OK)
+        rc = sqlite_first_rebuild_removed(s, err);
+    if (rc == ERR_OK) /* the removed rows' days are not known here */
+        rc = sqlite_vday_rebuild(s, err);
     return rc;
 }
 

@@ -2,6 +2,7 @@
  * here, never to the raw snapshots. */
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "core/timeutil.h"
@@ -116,12 +117,12 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
 }
 
 /* Per owned content item (role 'own'; the item table's id order): the
- * latest views, the latest interactions, and the views gained in the first ?7 rollup days
- * from publication; each a primary-key read of item_latest or item_day
- * (the day range computed per item by mediadash_day; the interactions
- * one range over the item's rows, "+" keeping SQLite from a seek per
- * metric, which costs more for these few rows). Real-valued
- * latest values count as 0, as in the listing's metrics. */
+ * latest views, the latest interactions, and its first week's views
+ * (item_first, kept at ingest); each a primary-key read of item_latest
+ * or item_first (the interactions one range over the item's rows, "+"
+ * keeping SQLite from a seek per metric, which costs more for these few
+ * rows). Real-valued latest values count as 0, as in the listing's
+ * metrics. */
 #define SQL_CONTENT_SUMS                                                      \
     "SELECT i.id, i.platform, i.published_at, "                              \
     "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "           \
@@ -130,15 +131,11 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "      \
     "+l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) " \
     "AND l.rval IS NULL), "                                                   \
-    "(SELECT sum(d.gain) FROM item_day d INDEXED BY item_day_by_item "        \
-    "WHERE d.item_id = i.id AND "                                             \
-    "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
-    "d.day >= mediadash_day(i.published_at) AND "                            \
-    "d.day < mediadash_day(i.published_at) + ?7) "                           \
+    "(SELECT f.views_gain FROM item_first f WHERE f.item_id = i.id) "        \
     "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "           \
     "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
 
-enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
+enum err sq_content_sums(struct store *base, int platform,
                          store_content_sum_fn fn, void *ud)
 {
     static const char *const names[] = {M_VIEWS, M_LIKES, M_COMMENTS,
@@ -152,8 +149,7 @@ enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
             SQLITE_OK ||
         (platform >= 0 &&
          sqlite3_bind_text(st, 1, platform_name(platform), -1,
-                           SQLITE_STATIC) != SQLITE_OK) ||
-        sqlite3_bind_int(st, 7, first_days) != SQLITE_OK) {
+                           SQLITE_STATIC) != SQLITE_OK)) {
         rc = ERR_DB;
         goto out;
     }
@@ -429,6 +425,74 @@ out:
     return rc;
 }
 
+/* The views of each day of [from, to), one views_day row a day, in day
+ * order; within a day ascending item ids, matched against c's (also
+ * ascending) by a merge instead of a search per pair. */
+#define SQL_VIEWS_RANGE                                                       \
+    "SELECT day, gains FROM views_day WHERE day >= ?1 AND day < ?2 "         \
+    "ORDER BY day"
+
+static enum err views_day_walk(const unsigned char *p, size_t len,
+                               int32_t day, const struct content_ids *c,
+                               range_row_fn fn, void *ud)
+{
+    const unsigned char *end = p + len;
+    int64_t item = 0, gain;
+    size_t k = 0;
+    enum err rc = ERR_OK;
+
+    while (rc == ERR_OK && p < end) {
+        if (!sqlite_vday_next(&p, end, &item, &gain))
+            return ERR_DB; /* damaged: `rollup --rebuild` rewrites it */
+        while (k < c->n && c->id[k] < item)
+            k++;
+        if (k == c->n)
+            break;
+        if (c->id[k] == item)
+            rc = fn(ud, k, day, gain);
+    }
+    return rc;
+}
+
+static enum err views_range(struct sqlite_store *s, int32_t from, int32_t to,
+                            const struct content_ids *c, range_row_fn fn,
+                            void *ud)
+{
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+    int r = SQLITE_DONE;
+
+    if (sqlite_query(s, Q_VIEWS_RANGE, SQL_VIEWS_RANGE, &st) != SQLITE_OK ||
+        sqlite3_bind_int(st, 1, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, to) != SQLITE_OK) {
+        rc = ERR_DB;
+        goto out;
+    }
+    while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *blob = sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        if (blob != NULL && len > 0)
+            rc = views_day_walk(blob, (size_t)len, sqlite3_column_int(st, 0),
+                                c, fn, ud);
+    }
+    if (rc == ERR_OK && r != SQLITE_DONE)
+        rc = ERR_DB;
+out:
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* A metric's range: views from views_day, any other from item_day. */
+static enum err gains_range(struct sqlite_store *s, const char *metric,
+                            int32_t from, int32_t to,
+                            const struct content_ids *c, range_row_fn fn,
+                            void *ud)
+{
+    if (strcmp(metric, M_VIEWS) == 0)
+        return views_range(s, from, to, c, fn, ud);
+    return metric_range(s, metric, from, to, c, fn, ud);
+}
+
 /* The spike walk reads one metric's range in place, in day order: no
  * per-item seeks and no table of items x days (its memory is the id
  * list; the caller keeps what it needs per item). */
@@ -444,7 +508,7 @@ enum err sq_content_day_gains(struct store *base, const char *metric,
     if (rc == ERR_OK)
         rc = ids(ud, c.id, c.n);
     if (rc == ERR_OK && c.n > 0 && to > from)
-        rc = metric_range(s, metric, from, to, &c, fn, ud);
+        rc = gains_range(s, metric, from, to, &c, fn, ud);
     free(c.id);
     return rc;
 }
@@ -488,7 +552,7 @@ enum err sq_top_gains(struct store *base, const char *metric, int platform,
         goto out;
     g.sum = xcalloc(c.n ? c.n : 1, sizeof *g.sum);
     g.seen = xcalloc(c.n ? c.n : 1, sizeof *g.seen);
-    rc = metric_range(s, metric, from, to, &c, sum_row, &g);
+    rc = gains_range(s, metric, from, to, &c, sum_row, &g);
     if (rc != ERR_OK)
         goto out;
     v = xcalloc(c.n ? c.n : 1, sizeof *v);

@@ -210,7 +210,7 @@ static size_t check(struct fx *f, int32_t from, int32_t to, int platform,
     struct report r;
 
     memset(&x, 0, sizeof x);
-    assert_int_equal(store_content_sums(f->st, platform, 7, on_sum, &ids),
+    assert_int_equal(store_content_sums(f->st, platform, on_sum, &ids),
                      ERR_OK);
     for (size_t k = 0; k < ids.n; k++)
         ref_item(f, ids.id[k], from, to, (size_t)(to - from + WINDOW), &x);
