@@ -706,7 +706,7 @@ static enum err item_write(struct ingest *in, const struct item *it,
     if (it->published_at != TIME_NONE) {
         /* The first week moved with it (a new item has no rows yet). */
         if (out->id != 0 && it->published_at != out->published_at)
-            sqlite_first_mark_item(in->s, out->id);
+            sqlite_first_mark_item(in->s, out->id, it->published_at);
         out->published_at = it->published_at;
     }
     if (out->id != 0) {

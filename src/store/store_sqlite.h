@@ -108,6 +108,13 @@ struct latest_cache {
     size_t cap, n;
 };
 
+/* An item whose item_first row ingest recomputes before commit, with
+ * its publication time as marked; seq orders marks of one item. */
+struct first_mark {
+    int64_t item_id, published_at;
+    size_t seq;
+};
+
 /* What rollups need to know of the item a value belongs to. */
 struct rollup_item {
     int64_t id;
@@ -171,7 +178,7 @@ struct sqlite_store {
     /* Items whose item_first row ingest must recompute before commit
      * (store_sqlite_first.c); emptied by sqlite_first_flush and
      * sqlite_first_discard. */
-    int64_t *first_dirty;
+    struct first_mark *first_dirty;
     size_t first_n, first_cap;
     /* The views metric's id as the metric cache last learned it (0:
      * not yet; cleared with it), and the rollup days whose views_day row
@@ -423,8 +430,9 @@ extern const char sqlite_first_del_sql[], sqlite_first_put_sql[];
  * may change one of its gains (views, on a day before the week's end). */
 void sqlite_first_mark(struct sqlite_store *s, const struct rollup_item *ri,
                        const char *metric, int64_t t);
-/* Mark item_id's row (its publication time moved). */
-void sqlite_first_mark_item(struct sqlite_store *s, int64_t item_id);
+/* Mark item_id's row (its publication time moved to published_at). */
+void sqlite_first_mark_item(struct sqlite_store *s, int64_t item_id,
+                            int64_t published_at);
 /* Recompute the marked rows from item_day, in the caller's transaction,
  * after every rollup row of the batch is written. */
 enum err sqlite_first_flush(struct sqlite_store *s, struct buf *err);

@@ -12,7 +12,8 @@
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
 
-/* The first-week views of the items FROM_WHERE selects (aliased i):
+/* The first-week views of the items FROM_WHERE selects (aliased i; of
+ * any type, as ingest keeps them: the report reads content's only):
  * the sum of item_day's known views gains on the rollup days
  * [mediadash_day(published_at), + ?2); no row where none is known. */
 #define SQL_FIRST_FILL(FROM_WHERE)                                            \
@@ -22,7 +23,7 @@
     "d.metric_id = (SELECT id FROM metric WHERE name = ?1) AND "              \
     "d.day >= mediadash_day(i.published_at) AND "                            \
     "d.day < mediadash_day(i.published_at) + ?2) AS g " FROM_WHERE            \
-    " AND i.type = 'content' AND i.published_at IS NOT NULL) "               \
+    " AND i.published_at IS NOT NULL) "                                      \
     "WHERE g IS NOT NULL"
 
 static const char sql_fill_all[] = SQL_FIRST_FILL("FROM item i WHERE 1");
@@ -32,7 +33,7 @@ static const char sql_fill_removed[] = SQL_FIRST_FILL(
 const char sqlite_first_del_sql[] =
     "DELETE FROM item_first WHERE item_id = ?1";
 const char sqlite_first_put_sql[] =
-    SQL_FIRST_FILL("FROM item i WHERE i.id = ?3");
+    "INSERT OR REPLACE INTO item_first(item_id, views_gain) VALUES (?1, ?2)";
 
 static int bind_fill(sqlite3_stmt *st)
 {
@@ -51,38 +52,60 @@ void sqlite_first_mark(struct sqlite_store *s, const struct rollup_item *ri,
     if (sqlite_rollup_day(s, t) >=
         sqlite_rollup_day(s, ri->published_at) + STORE_FIRST_DAYS)
         return;
-    sqlite_first_mark_item(s, ri->id);
+    sqlite_first_mark_item(s, ri->id, ri->published_at);
 }
 
-void sqlite_first_mark_item(struct sqlite_store *s, int64_t item_id)
+void sqlite_first_mark_item(struct sqlite_store *s, int64_t item_id,
+                            int64_t published_at)
 {
+    struct first_mark *last =
+        s->first_n > 0 ? &s->first_dirty[s->first_n - 1] : NULL;
+
     /* One item's values arrive together: most marks repeat the last. */
-    if (s->first_n > 0 && s->first_dirty[s->first_n - 1] == item_id)
+    if (last != NULL && last->item_id == item_id) {
+        last->published_at = published_at;
         return;
+    }
     s->first_dirty = xgrow(s->first_dirty, &s->first_cap, s->first_n + 1,
                            sizeof *s->first_dirty);
-    s->first_dirty[s->first_n++] = item_id;
+    s->first_dirty[s->first_n] =
+        (struct first_mark){item_id, published_at, s->first_n};
+    s->first_n++;
 }
 
-static int cmp_i64(const void *a, const void *b)
+/* By item, then in the order marked. */
+static int cmp_mark(const void *a, const void *b)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    const struct first_mark *x = a, *y = b;
+    if (x->item_id != y->item_id)
+        return x->item_id < y->item_id ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-static enum err refill(struct sqlite_store *s, int64_t item_id,
+/* Recompute the row of m's item (published at m->published_at, the
+ * latest time marked) from item_day. */
+static enum err refill(struct sqlite_store *s, const struct first_mark *m,
                        struct buf *err)
 {
-    sqlite3_stmt *st = sqlite_use(s, S_FIRST_DEL);
+    int32_t d0 = sqlite_rollup_day(s, m->published_at);
+    sqlite3_stmt *st = sqlite_use(s, S_ITEM_GAIN_SUM);
+    int64_t sum, known;
 
-    if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
+    if (sqlite3_bind_int64(st, 1, m->item_id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, M_VIEWS, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int(st, 3, d0) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, d0 + STORE_FIRST_DAYS) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        return sqlite_fail(s, err, "reading the first week");
+    sum = sqlite3_column_int64(st, 0);
+    known = sqlite3_column_int64(st, 1);
+    sqlite3_reset(st);
+    st = sqlite_use(s, known > 0 ? S_FIRST_PUT : S_FIRST_DEL);
+    if (sqlite3_bind_int64(st, 1, m->item_id) != SQLITE_OK ||
+        (known > 0 && sqlite3_bind_int64(st, 2, sum) != SQLITE_OK) ||
         sqlite3_step(st) != SQLITE_DONE)
-        return sqlite_fail(s, err, "updating the first-week rollup");
-    st = sqlite_use(s, S_FIRST_PUT);
-    if (bind_fill(st) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, item_id) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        return sqlite_fail(s, err, "updating the first-week rollup");
+        return sqlite_fail(s, err, "updating the first week");
+    sqlite3_reset(st);
     return ERR_OK;
 }
 
@@ -92,10 +115,11 @@ enum err sqlite_first_flush(struct sqlite_store *s, struct buf *err)
     size_t n = s->first_n;
 
     if (n > 1)
-        qsort(s->first_dirty, n, sizeof *s->first_dirty, cmp_i64);
+        qsort(s->first_dirty, n, sizeof *s->first_dirty, cmp_mark);
     for (size_t i = 0; i < n && rc == ERR_OK; i++)
-        if (i == 0 || s->first_dirty[i] != s->first_dirty[i - 1])
-            rc = refill(s, s->first_dirty[i], err);
+        if (i + 1 == n ||
+            s->first_dirty[i].item_id != s->first_dirty[i + 1].item_id)
+            rc = refill(s, &s->first_dirty[i], err);
     s->first_n = 0;
     return rc;
 }
