@@ -12,6 +12,7 @@ import { zoneSelect, wall, wallText } from './schedule.js';
 
 // The states an edit is allowed in (store_post.h post_editable).
 export const EDITABLE = new Set(['draft', 'scheduled']);
+let askSeq = 0;
 
 // Ask a question in `where` (an element the prompt is put into, replacing
 // what it held): resolves to the value of the button chosen, or null for
@@ -23,9 +24,10 @@ export function ask(where, message, choices) {
       dataset: { choice: c.id }, text: c.label, onclick: () => done(c.value) }));
     buttons.push(h('button', { type: 'button', class: 'button-quiet', dataset: { choice: 'cancel' }, text: 'Cancel',
       onclick: () => done(null) }));
-    const box = h('div', { class: 'ask callout', role: 'alertdialog', 'aria-live': 'assertive',
+    const textId = 'ask-text-' + (++askSeq);
+    const box = h('div', { class: 'ask callout', role: 'alertdialog', 'aria-labelledby': textId,
       onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); done(null); } } },
-    h('p', { class: 'ask-text', text: message }), h('div', { class: 'toolbar' }, buttons));
+    h('p', { class: 'ask-text', id: textId, text: message }), h('div', { class: 'toolbar' }, buttons));
     clear(where);
     where.hidden = false;
     where.appendChild(box);
@@ -67,13 +69,13 @@ export function patchPost(p, changes) {
 
 // A 409's message for a person.
 export function conflictText(e) {
-  if (e.param === 'version') return 'This post was changed elsewhere meanwhile, so nothing was saved: ' + e.message;
+  if (e.param === 'version') return 'Nothing was saved: ' + e.message;
   if (e.param === 'state') return 'This post can no longer change: ' + e.message;
   return e.message;
 }
 
 const FIELD_OF = { title: 'title', caption: 'caption', tags: 'tags', privacy: 'privacy', account: 'account',
-  at: 'time', zone: 'zone', media: 'time', 'media.path': 'time' };
+  at: 'time', zone: 'zone' };
 
 function fieldErrors() {
   const boxes = {};

@@ -852,7 +852,7 @@ async function run(context) {
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 
     await content2Steps({ page, context, step, check, poll, shot, BASE });
-    await editSteps({ page, context, step, check, poll, shot, idle, BASE, postId: sched.id });
+    await editSteps({ page, context, step, check, poll, shot, idle, watch, BASE, postId: sched.id });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -9,7 +9,7 @@
 // and a draft scheduled with its "Schedule" button. Screenshots at desktop
 // width and 375 px.
 
-export async function editSteps({ page, context, step, check, poll, shot, idle, BASE, postId }) {
+export async function editSteps({ page, context, step, check, poll, shot, idle, watch, BASE, postId }) {
     const csrf = async () => (await (await page.request.get(BASE + '/api/v1/session')).json()).csrf;
     const hdrs = async () => ({ 'X-CSRF-Token': await csrf(), Origin: BASE });
     const getPost = async (id) => (await (await page.request.get(BASE + '/api/v1/posts/' + id)).json());
@@ -99,7 +99,7 @@ export async function editSteps({ page, context, step, check, poll, shot, idle, 
         const r = await patch(cur, { title: 'e2e edited elsewhere' });
         check(r.status() === 200, `PATCH: ${r.status()}`);
         await chip(page, posts.sched.id).dragTo(page.locator('.cal-day[data-date="2099-03-20"]'));
-        await poll(async () => /changed elsewhere meanwhile/.test(await page.locator('#calendar-status').textContent()), 'the 409 message');
+        await poll(async () => /Nothing was saved: post \d+ was changed meanwhile/.test(await page.locator('#calendar-status').textContent()), 'the 409 message');
         const after = (await getPost(posts.sched.id)).post;
         check(after.publish_at === '2099-03-19T17:00:00Z' && after.title === 'e2e edited elsewhere', `stored ${JSON.stringify(after)}`);
         await shot(page, 'edit-04-calendar-stale');
@@ -108,6 +108,7 @@ export async function editSteps({ page, context, step, check, poll, shot, idle, 
     await step('edit: the calendar at 375 px (month and week), no sideways scroll', async () => {
         const phone = await context.newPage();
         try {
+            watch(phone, 'edit-phone');
             await phone.setViewportSize({ width: 375, height: 740 });
             for (const [url, name] of [[month, 'edit-05-phone-calendar-month'], [week, 'edit-06-phone-calendar-week']]) {
                 await phone.goto(url);
@@ -149,7 +150,7 @@ export async function editSteps({ page, context, step, check, poll, shot, idle, 
         check(r.status() === 200, `PATCH: ${r.status()}`);
         await page.fill('#post-edit-title', 'e2e stale title');
         await page.click('#post-edit-save');
-        await poll(async () => /changed elsewhere meanwhile/.test(await page.locator('#post-edit-error').textContent()), 'the 409 message');
+        await poll(async () => /Nothing was saved: post \d+ was changed meanwhile/.test(await page.locator('#post-edit-error').textContent()), 'the 409 message');
         check((await getPost(posts.sched.id)).post.title === 'e2e rescheduled on its page', 'the stale title was saved');
         await shot(page, 'edit-08-post-page-stale');
     }, { allow: [/409/] });
@@ -158,6 +159,7 @@ export async function editSteps({ page, context, step, check, poll, shot, idle, 
         const d = await create({ ...base, title: 'e2e draft to schedule', at: '2099-04-02 10:00', media: src.media, draft: true });
         const phone = await context.newPage();
         try {
+            watch(phone, 'edit-phone');
             await phone.setViewportSize({ width: 375, height: 740 });
             await phone.goto(BASE + '/#/post/' + d.id);
             await phone.locator('#post-schedule').waitFor({ state: 'visible' });
