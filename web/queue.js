@@ -147,14 +147,14 @@ export async function renderPost(view, parts, params, ctx) {
         url ? [h('dt', { text: 'Link' }), h('dd', {}, h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: url }))] : null,
         p.last_error ? [h('dt', { text: 'Platform error' }), h('dd', { class: 'error-text', text: p.last_error })] : null),
       p.caption ? h('p', { class: 'description', text: p.caption }) : null),
-      editPanel(p, () => load()),
+      ...[editPanel(p, () => load())].filter((x) => x),
       h('h2', { text: 'History' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'post-events', class: 'data' },
         h('thead', {}, h('tr', {}, ['At', 'From', 'To', 'Note'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, events.map((e) => h('tr', {},
           h('td', { class: 'nowrap', text: wallText(e.at, zone) }), h('td', { text: str(e.from) || '–' }),
           h('td', { text: str(e.to) }), h('td', { class: 'title-text', text: str(e.note) })))))),
-      editsSection(d.edits, zone));
+      ...editsSection(d.edits, zone));
     if ((BUSY.has(p.state) || (p.state === 'scheduled' && Date.parse(p.publish_at) < Date.now() + SOON_MS)) && !ctx.stale()) {
       setTimeout(() => { if (!ctx.stale()) load(); }, REFRESH_MS);
     }
