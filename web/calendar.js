@@ -6,6 +6,7 @@ import { api, qs } from './api.js';
 import { h, str } from './dom.js';
 import { browserZone, validZone, zoneSelect, wall, addDays, weekday, todayIn,
   platformLabel, postHref, STATE_LABELS } from './schedule.js';
+import { enableMoves, moveHint } from './calendar_dnd.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
@@ -104,6 +105,9 @@ export async function render(view, parts, params, ctx) {
   const legend = h('p', { class: 'cal-legend' }, Object.keys(STATE_LABELS).map((k) =>
     h('span', { class: 'cal-legend-item' }, h('span', { class: 'swatch state-bg-' + k }), STATE_LABELS[k])));
 
+  const askBox = h('div', { id: 'calendar-ask', hidden: true });
+  const moveStatus = h('p', { id: 'calendar-status', class: 'muted', role: 'status', 'aria-live': 'polite' });
+  enableMoves(grid, posts, s.zone, askBox, moveStatus);
   view.appendChild(h('section', { id: 'calendar' },
     h('div', { class: 'page-head' }, h('h1', { id: 'calendar-title', text: title(s, sp) }),
       h('div', { class: 'toolbar' },
@@ -111,8 +115,9 @@ export async function render(view, parts, params, ctx) {
         h('button', { type: 'button', class: 'button-quiet', id: 'calendar-today', text: 'Today', onclick: () => go({ ...s, date: today }) }),
         h('button', { type: 'button', class: 'button-quiet', id: 'calendar-next', 'aria-label': 'Next', text: '›', onclick: () => go({ ...s, date: move(1) }) }),
         viewSel, zoneSel)),
+    askBox, moveStatus,
     grid,
     shown === 0 ? h('p', { id: 'empty', class: 'empty' }, 'Nothing scheduled in this ' + s.view + '. ',
       h('a', { href: '#/compose', text: 'Compose a post' }), '.') : null,
-    legend));
+    legend, moveHint()));
 }

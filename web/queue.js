@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull } from './dom.js';
 import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref,
   accountNames, accountLabel, UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
+import { editPanel, editsSection } from './postedit.js';
 
 const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
@@ -146,12 +147,14 @@ export async function renderPost(view, parts, params, ctx) {
         url ? [h('dt', { text: 'Link' }), h('dd', {}, h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: url }))] : null,
         p.last_error ? [h('dt', { text: 'Platform error' }), h('dd', { class: 'error-text', text: p.last_error })] : null),
       p.caption ? h('p', { class: 'description', text: p.caption }) : null),
+      ...[editPanel(p, () => load())].filter((x) => x),
       h('h2', { text: 'History' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'post-events', class: 'data' },
         h('thead', {}, h('tr', {}, ['At', 'From', 'To', 'Note'].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, events.map((e) => h('tr', {},
           h('td', { class: 'nowrap', text: wallText(e.at, zone) }), h('td', { text: str(e.from) || '–' }),
-          h('td', { text: str(e.to) }), h('td', { class: 'title-text', text: str(e.note) })))))));
+          h('td', { text: str(e.to) }), h('td', { class: 'title-text', text: str(e.note) })))))),
+      ...editsSection(d.edits, zone));
     if ((BUSY.has(p.state) || (p.state === 'scheduled' && Date.parse(p.publish_at) < Date.now() + SOON_MS)) && !ctx.stale()) {
       setTimeout(() => { if (!ctx.stale()) load(); }, REFRESH_MS);
     }

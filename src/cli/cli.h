@@ -125,6 +125,10 @@ int cmd_user(struct cli *cli, int argc, char **argv);
 int cmd_connect(struct cli *cli, int argc, char **argv);
 int cmd_connections(struct cli *cli, int argc, char **argv);
 int cmd_post(struct cli *cli, int argc, char **argv);
+/* post edit ID ... (cmd_post_edit.c); argv[0] is "edit". */
+int cmd_post_edit(struct cli *cli, int argc, char **argv);
+/* Print post id's edits for post show (cmd_post_edit.c). */
+enum err cmd_post_print_edits(struct store *st, int64_t id) WARN_UNUSED;
 int cmd_worker(struct cli *cli, int argc, char **argv);
 int cmd_collect(struct cli *cli, int argc, char **argv);
 int cmd_sources(struct cli *cli, int argc, char **argv);

@@ -338,7 +338,8 @@ static int post_show(struct cli *cli, int argc, char **argv)
             !cli_write(stdout, &out))
             exit_code = EXIT_FAIL;
         printf("events:\n");
-        if (store_post_events(st, id, show_event, NULL) != ERR_OK)
+        if (store_post_events(st, id, show_event, NULL) != ERR_OK ||
+            cmd_post_print_edits(st, id) != ERR_OK)
             exit_code = EXIT_DB;
         buf_free(&out);
         post_free(&p);
@@ -387,6 +388,8 @@ int cmd_post(struct cli *cli, int argc, char **argv)
         return post_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "list") == 0)
         return post_list(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "edit") == 0)
+        return cmd_post_edit(cli, argc - 1, argv + 1);
     if (strcmp(sub, "show") == 0)
         return post_show(cli, argc - 1, argv + 1);
     if (strcmp(sub, "cancel") == 0)
@@ -395,6 +398,6 @@ int cmd_post(struct cli *cli, int argc, char **argv)
     if (strcmp(sub, "retry") == 0)
         return post_move(cli, argc - 1, argv + 1, POST_SCHEDULED,
                          "retry asked for from the command line");
-    cli_error("post: add, list, show, cancel or retry (see --help)");
+    cli_error("post: add, list, show, edit, cancel or retry (see --help)");
     return EXIT_USAGE;
 }

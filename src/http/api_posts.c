@@ -3,6 +3,8 @@
  *   GET  /api/v1/posts?state=&from=&to=&limit=
  *   GET  /api/v1/posts/ID
  *   POST /api/v1/posts/ID/cancel    POST /api/v1/posts/ID/retry
+ *   PATCH /api/v1/posts/ID          edit a draft or scheduled post
+ *                                   (api_post_edit.c)
  * Bad parameters are 400s naming them; 404 for no such post; 409 for a
  * state change the post's state does not allow; 422 for an
  * Idempotency-Key reused with another body, or a media file outside the
@@ -22,6 +24,7 @@
 #include "core/timeutil.h"
 #include "http/api_args.h"
 #include "http/api_fail.h"
+#include "http/api_posts.h"
 #include "http/route.h"
 #include "schedule/media.h"
 #include "schedule/post.h"
@@ -271,6 +274,13 @@ static bool media_inside(struct http_request *req,
     return ok;
 }
 
+bool api_posts_media_ok(struct http_request *req,
+                        const struct sched_input *in,
+                        struct http_response *res)
+{
+    return media_inside(req, in, res);
+}
+
 static void api_post_create(struct http_request *req,
                             struct http_response *res)
 {
@@ -442,6 +452,9 @@ static void api_post_get(struct http_request *req, struct http_response *res)
     jw_array_begin(&w);
     rc = store_post_events(req->st, id, emit_event, &w);
     jw_array_end(&w);
+    jw_key(&w, "edits");
+    if (rc == ERR_OK)
+        rc = api_post_edits_json(req->st, id, &w);
     jw_object_end(&w);
     post_free(&p);
     if (rc != ERR_OK && w.status == ERR_OK)
@@ -569,5 +582,6 @@ const struct route http_post_routes[] = {
     {"GET", "/api/v1/posts", api_post_list, 0},
     {"GET", POSTS_PREFIX, api_post_get, 0},
     {"POST", POSTS_PREFIX, api_post_action, 0},
+    {"PATCH", POSTS_PREFIX, api_post_patch, ROUTE_BODY_MEDIUM},
     {NULL, NULL, NULL, 0},
 };

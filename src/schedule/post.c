@@ -296,5 +296,6 @@ void sched_post_json(struct jw *w, const struct post *p)
     jw_kv_str(w, "last_error", p->last_error);
     jw_kv_time(w, "created_at", p->created_at);
     jw_kv_time(w, "updated_at", p->updated_at);
+    jw_kv_i64(w, "version", p->version);
     jw_object_end(w);
 }

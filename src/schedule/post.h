@@ -59,7 +59,7 @@ enum err sched_media_file(const char *path, struct buf *sha, int64_t *bytes,
  * tags [...], privacy, media [{path, sha256, bytes, content_type}],
  * publish_at (UTC ISO), zone, local_time, state, attempts, claimed_by,
  * claimed_until, remote_id, remote_url, last_error, created_at,
- * updated_at. */
+ * updated_at, version (what an edit names: post_edit.h). */
 void sched_post_json(struct jw *w, const struct post *p);
 
 #endif

@@ -70,6 +70,7 @@ struct post {
     char *idem_key, *body_hash;
     int64_t created_at, updated_at;
     char *progress;   /* a publisher's resume state (JSON object), or NULL */
+    int64_t version;  /* bumped by every change of the row (0019) */
 };
 void post_free(struct post *p); /* frees the strings; NULL is a no-op */
 
@@ -171,5 +172,42 @@ enum err store_post_claim_due(struct store *st, const char *worker,
 enum err store_post_expire_leases(struct store *st, int64_t now,
                                   size_t *back, size_t *check,
                                   struct buf *err) WARN_UNUSED;
+
+/* ---- editing (migration 0019; store_sqlite_post_edit.c) ------------- */
+
+#define POST_EDIT_BY_MAX 128        /* bytes of who made an edit */
+#define POST_EDIT_CHANGES_MAX 65536 /* bytes of an edit's changes JSON */
+
+/* Whether a post in state s may still be edited: draft or scheduled. */
+bool post_editable(enum post_state s);
+
+/* Replace the editable fields of post id (account, title, caption, tags,
+ * privacy, media, publish_at, zone, local_time, and state: draft or
+ * scheduled) with p's, in one transaction, only if the post is still at
+ * version `version` and in draft or scheduled: one UPDATE guarded by
+ * both, so an edit racing a worker's claim or another edit loses
+ * cleanly. The version goes up by one; a post_edit row records `by` and
+ * `changes` (a JSON array, at most POST_EDIT_CHANGES_MAX bytes), and a
+ * change of state also appends a post_event row. *version_out (may be
+ * NULL) gets the new version. Errors, nothing changed then (err says
+ * why): ERR_NOTFOUND; ERR_UNSUPPORTED: the post is no longer draft or
+ * scheduled (claimed, published...) or p->state is neither;
+ * ERR_EXISTS: it is at another version (stale edit); ERR_TOOBIG.
+ * Strings borrowed. */
+enum err store_post_edit(struct store *st, int64_t id, int64_t version,
+                         const struct post *p, const char *by,
+                         const char *changes, int64_t now,
+                         int64_t *version_out, struct buf *err) WARN_UNUSED;
+
+struct post_edit {
+    int64_t at, version;
+    const char *by;
+    const char *changes; /* JSON array of {field, from, to} */
+};
+typedef enum err (*store_post_edit_fn)(const struct post_edit *e, void *ud);
+/* The edits of post id, oldest first; strings borrowed per call. A
+ * non-OK return of fn stops the listing and is returned. */
+enum err store_post_edits(struct store *st, int64_t id,
+                          store_post_edit_fn fn, void *ud) WARN_UNUSED;
 
 #endif

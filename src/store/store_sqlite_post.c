@@ -10,6 +10,7 @@
 #include "core/timeutil.h"
 #include "store/store_post.h"
 #include "store/store_sqlite.h"
+#include "store/store_sqlite_post_int.h"
 
 #define S sqlite_store_of
 
@@ -123,6 +124,26 @@ static enum err event_add(struct sqlite_store *s, int64_t id, int64_t now,
     return rc;
 }
 
+/* For store_sqlite_post_edit.c (store_sqlite_post_int.h): the same
+ * transaction and event helpers. */
+enum err sqlite_post_begin(struct sqlite_store *s, struct buf *err)
+{
+    return begin(s, err);
+}
+
+enum err sqlite_post_finish(struct sqlite_store *s, enum err rc,
+                            struct buf *err)
+{
+    return finish(s, rc, err);
+}
+
+enum err sqlite_post_event_add(struct sqlite_store *s, int64_t id,
+                               int64_t now, const char *from, const char *to,
+                               const char *note, struct buf *err)
+{
+    return event_add(s, id, now, from, to, note, err);
+}
+
 /* ---- add ------------------------------------------------------------- */
 
 #define SQL_IDEM_FIND "SELECT id, body_hash FROM post WHERE idem_key = ?1"
@@ -233,7 +254,7 @@ out:
     "SELECT id, platform, account, title, caption, tags, privacy, media, "    \
     "publish_at, zone, local_time, state, attempts, claimed_by, "             \
     "claimed_until, remote_id, remote_url, last_error, idem_key, "            \
-    "body_hash, created_at, updated_at, progress FROM post "
+    "body_hash, created_at, updated_at, progress, version FROM post "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -268,6 +289,7 @@ static enum err row_to_post(sqlite3_stmt *st, struct post *p)
     p->created_at = sqlite3_column_int64(st, 20);
     p->updated_at = sqlite3_column_int64(st, 21);
     p->progress = col_dup(st, 22);
+    p->version = sqlite3_column_int64(st, 23);
     if (post_state_from_name((const char *)sqlite3_column_text(st, 11),
                              &p->state) != ERR_OK) {
         post_free(p);
