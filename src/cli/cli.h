@@ -126,6 +126,7 @@ int cmd_connect(struct cli *cli, int argc, char **argv);
 int cmd_connections(struct cli *cli, int argc, char **argv);
 int cmd_post(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
+int cmd_notify(struct cli *cli, int argc, char **argv);
 int cmd_collect(struct cli *cli, int argc, char **argv);
 int cmd_sources(struct cli *cli, int argc, char **argv);
 
