@@ -144,11 +144,13 @@ static enum err list_row(void *ud, const struct notify_event *ev)
             jw_object_begin(&o->w);
             jw_kv_str(&o->w, "state", ev->state[c]);
             jw_kv_i64(&o->w, "attempts", ev->attempts[c]);
-            jw_kv_time(&o->w, "next_at", ev->next_at[c]);
+            jw_kv_time(&o->w, "next_at", str_eq(ev->state[c], "pending")
+                                             ? ev->next_at[c]
+                                             : TIME_NONE);
             jw_object_end(&o->w);
         }
         jw_object_end(&o->w);
-        return jw_status(&o->w);
+        return o->w.status;
     }
     buf_init(&when, 64);
     buf_init(&sum, 4096);
@@ -183,7 +185,7 @@ static enum err log_row(void *ud, const struct notify_delivery *d)
         jw_kv_i64(&o->w, "status", d->status);
         jw_kv_str(&o->w, "detail", d->detail);
         jw_object_end(&o->w);
-        return jw_status(&o->w);
+        return o->w.status;
     }
     buf_init(&when, 64);
     buf_init(&id, 32);
