@@ -178,6 +178,7 @@ static enum err log_row(void *ud, const struct notify_delivery *d)
         jw_object_begin(&o->w);
         jw_kv_i64(&o->w, "event", d->outbox_id);
         jw_kv_str(&o->w, "kind", d->kind);
+        jw_kv_bool(&o->w, "test", d->test);
         jw_kv_str(&o->w, "channel", d->channel);
         jw_kv_time(&o->w, "at", d->at);
         jw_kv_i64(&o->w, "attempt", d->attempt);

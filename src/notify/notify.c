@@ -1,4 +1,5 @@
 /* Delivering the outbox (notify.h): claim, send, record. */
+#define LOG_MODULE "notify"
 #include "notify/notify.h"
 
 #include <stdlib.h>

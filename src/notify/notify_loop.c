@@ -1,5 +1,6 @@
 /* What serve's notify loop, the worker and the collector call
  * (notify.h). */
+#define LOG_MODULE "notify"
 #include <stdlib.h>
 
 #include "core/alloc.h"
