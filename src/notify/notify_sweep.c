@@ -48,7 +48,9 @@ static void cond_add(struct conds *l, const char *prefix, enum platform p,
              platform_name(p), account, extra);
     c->p = p;
     c->account = xstrdup(account);
-    c->detail = detail ? xstrndup(detail, NOTIFY_TEXT_MAX) : NULL;
+    /* xstrndup copies n bytes: cut at the text's end or the cap */
+    c->detail = detail ? xstrndup(detail, strnlen(detail, NOTIFY_TEXT_MAX))
+                       : NULL;
 }
 
 static enum err cred_cb(void *ud, const struct store_cred *c)
