@@ -13,6 +13,7 @@ packages=(
               # playwright-core for the browser test (tests/e2e)
   curl   # integration tests talk HTTP
   python3 # integration tests check JSON
+  python3-aiosmtpd openssl  # the notification test's SMTP server, STARTTLS cert
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3

@@ -1,6 +1,6 @@
 // The dashboard shell: session and CSRF token, the hash router
 // (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/competitors, #/sources,
-// #/compose, #/calendar, #/queue, #/post/ID), the needs-re-login banner
+// #/compose, #/calendar, #/queue, #/post/ID, #/notifications), the needs-re-login banner
 // (banner.js), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
@@ -18,6 +18,7 @@ import * as compose from './compose.js';
 import * as calendar from './calendar.js';
 import * as queue from './queue.js';
 import * as competitors from './competitors.js';
+import * as notifyPage from './notify.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -46,6 +47,7 @@ const PAGES = {
   calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },
   queue: { nav: 'queue', title: 'Queue', mod: queue },
   post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
+  notifications: { nav: 'notifications', title: 'Notifications', mod: notifyPage },
 };
 
 function setNav(name) {

@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "notify/notify.h"
 
 #define MAX_SETS 32
 
@@ -136,6 +137,8 @@ int cmd_collect(struct cli *cli, int argc, char **argv)
         } else if (rc != ERR_OK) {
             exit_code = EXIT_FAIL;
         }
+        if (rc != ERR_DB) /* the store is usable: events for what it saw */
+            notify_after_collect(x.p.st, time_now());
     }
     fflush(stdout);
     parts_free(&x);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/serve_collect.h"
+#include "cli/serve_notify.h"
 #include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
 #include "core/log.h"
@@ -184,6 +185,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct serve_collect *collector = NULL;
     struct serve_worker *worker = NULL;
     struct serve_oauth *oauth_loop = NULL;
+    struct serve_notify *notify_loop = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -254,6 +256,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.oauth_loop = serve_oauth_loop(oauth_loop);
+    if (serve_notify_start(cli->db_path, plat.cfg, &notify_loop) != ERR_OK) {
+        cli_error("serve: cannot start the notification loop");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
     if (http_start(&cfg, &srv, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
@@ -278,6 +285,7 @@ out:
     serve_oauth_stop(oauth_loop);
     serve_collect_stop(collector);
     serve_worker_stop(worker);
+    serve_notify_stop(notify_loop); /* after the worker, whose events it sends */
     if (plat_open)
         cli_platform_close(&plat);
     buf_free(&host);

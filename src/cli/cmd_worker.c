@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "notify/notify.h"
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 
@@ -96,6 +98,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     struct timespec wait;
     struct cli_platform x;
     struct pub_ctx ctx;
+    struct notify_sender *ns = NULL;
     struct buf err;
     sigset_t sigs;
     enum err rc = ERR_OK;
@@ -122,8 +125,12 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     sigprocmask(SIG_BLOCK, &sigs, NULL);
     buf_init(&err, 4096);
+    if (notify_sender_create(x.cfg, NULL, &ns, &err) != ERR_OK)
+        LOG_ERROR("worker %s: no notifications: %s", a.id, buf_cstr(&err));
     for (;;) {
         rc = worker_run_once(x.st, &a.cfg, time_now(), &stats, &err);
+        if (ns != NULL && rc == ERR_OK) /* what this round (or others) told */
+            notify_sender_round(ns, x.st, time_now(), a.interval_s);
         if (rc != ERR_OK || a.once)
             break;
         wait = (struct timespec){.tv_sec = (time_t)a.interval_s};
@@ -135,6 +142,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     if (!cli->quiet)
         report(a.id, &stats);
     buf_free(&err);
+    notify_sender_destroy(ns);
     cli_platform_close(&x);
     return rc == ERR_OK ? EXIT_OK_ : EXIT_DB;
 }

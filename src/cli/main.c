@@ -307,6 +307,25 @@ static const char usage_post[] =
     "Exit status: 0 done, 1 refused (state), 2 usage error or bad input,\n"
     "3 database error, 4 no such post.\n";
 
+static const char usage_notify[] =
+    "usage: mediadash notify test [--config FILE] [--set KEY=VALUE]\n"
+    "       mediadash notify list|log [--limit N] [--json]\n"
+    "\n"
+    "Notifications go to a webhook (notify.webhook_url, signed with\n"
+    "notify.webhook_secret) and/or by mail (notify.smtp_*) when a post is\n"
+    "published, fails or is missed, an account needs a new login, an owned\n"
+    "item spikes or a collector has failed for a day. serve and worker\n"
+    "deliver them from a durable outbox, retrying with backoff.\n"
+    "\n"
+    "  test   write one test event of each kind and deliver them now; prints\n"
+    "         each event's state per channel (exit 1 when one was not\n"
+    "         taken; it is retried like any other)\n"
+    "  list   the newest events and their state per channel\n"
+    "  log    the delivery log: one line per attempt\n"
+    "  --config FILE, --set KEY=VALUE   as for worker (notify.* keys)\n"
+    "  --limit N   rows shown (default 50, at most 500)\n"
+    "  --json      JSON instead of a table\n";
+
 static const char usage_worker[] =
     "usage: mediadash worker [--id NAME] [--once] [--lease S] [--grace S]\n"
     "                        [--batch N] [--interval S] [--config FILE]\n"
@@ -392,6 +411,8 @@ const struct command cli_commands[] = {
      cmd_post},
     {"worker", "publish due posts (claims, retries, recovery)",
      usage_worker, cmd_worker},
+    {"notify", "notifications: send a test of each kind, list, log",
+     usage_notify, cmd_notify},
 
     {"collect", "fetch due data from the connected platforms", usage_collect,
      cmd_collect},

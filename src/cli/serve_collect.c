@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "net/net.h"
+#include "notify/notify.h"
 #include "store/store.h"
 
 struct serve_collect {
@@ -85,6 +86,8 @@ static int64_t round_fn(void *ud, int64_t now)
                           NULL, &err);
     if (rc == ERR_DB)
         LOG_ERROR("%s", buf_cstr(&err));
+    else
+        notify_after_collect(sc->st, now);
     buf_free(&err);
     return next_wait(sc, time_now());
 }

@@ -180,6 +180,49 @@ static const struct opt opts[] = {
      0, "log lines: auto (journal when $JOURNAL_STREAM is set, else plain; "
         "the default), plain (UTC timestamp first) or journal (<N> "
         "priority prefix)"},
+    /* ---- notifications (src/notify) ---- */
+    {"notify.webhook_url", OPT_STR,
+     offsetof(struct config, notify_webhook_url), 0, 0, NULL, 0,
+     "http(s) URL that receives each notification as a JSON POST (unset: "
+     "no webhook)"},
+    {"notify.webhook_secret", OPT_STR,
+     offsetof(struct config, notify_webhook_secret), 0, 0, NULL, OPT_SECRET,
+     "key of the X-Mediadash-Signature HMAC-SHA256 (environment only)"},
+    {"notify.webhook_secret_file", OPT_STR,
+     offsetof(struct config, notify_webhook_secret_file), 0, 0, NULL, 0,
+     "file holding notify.webhook_secret"},
+    {"notify.smtp_url", OPT_STR, offsetof(struct config, notify_smtp_url), 0,
+     0, NULL, 0, "mail server, smtp://host:587 (STARTTLS) or "
+                 "smtps://host:465 (unset: no mail)"},
+    {"notify.smtp_from", OPT_STR, offsetof(struct config, notify_smtp_from),
+     0, 0, NULL, 0, "sender address of notification mail"},
+    {"notify.smtp_to", OPT_STR, offsetof(struct config, notify_smtp_to), 0,
+     0, NULL, 0, "recipients of notification mail, comma-separated"},
+    {"notify.smtp_user", OPT_STR, offsetof(struct config, notify_smtp_user),
+     0, 0, NULL, 0, "SMTP login name (unset: no login)"},
+    {"notify.smtp_password", OPT_STR,
+     offsetof(struct config, notify_smtp_password), 0, 0, NULL, OPT_SECRET,
+     "SMTP password (environment only)"},
+    {"notify.smtp_password_file", OPT_STR,
+     offsetof(struct config, notify_smtp_password_file), 0, 0, NULL, 0,
+     "file holding notify.smtp_password"},
+    {"notify.smtp_cafile", OPT_STR,
+     offsetof(struct config, notify_smtp_cafile), 0, 0, NULL, 0,
+     "CA certificates (PEM) the mail server's certificate is checked "
+     "against (default: the system's)"},
+    {"notify.smtp_starttls", OPT_INT,
+     offsetof(struct config, notify_smtp_starttls), 0, 2, "2", 0,
+     "smtp:// only: 2 STARTTLS required, 1 used when offered, 0 never "
+     "(plain text: for a server on this machine)"},
+    {"notify.retry_base_s", OPT_INT,
+     offsetof(struct config, notify_retry_base_s), 1, 86400, "30", 0,
+     "seconds before the first retry of a failed delivery (doubling, "
+     "at most 6 h)"},
+    {"notify.max_attempts", OPT_INT,
+     offsetof(struct config, notify_max_attempts), 1, 50, "8", 0,
+     "delivery attempts per notification and channel"},
+    {"notify.timeout", OPT_INT, offsetof(struct config, notify_timeout_s), 1,
+     300, "20", 0, "seconds one delivery attempt may take"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -428,14 +471,14 @@ static enum err read_secret_file(const char *path, char **out,
     buf_init(&why, 256);
     rc = buf_read_file(&b, path, &why);
     if (rc != ERR_OK) {
-        buf_setf(err, "client secret file %s: %s", path,
+        buf_setf(err, "secret file %s: %s", path,
                  rc == ERR_TOOBIG ? "too large" : buf_cstr(&why));
         goto out;
     }
     while (b.len > 0 && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r'))
         b.data[--b.len] = '\0';
     if (b.len == 0 || strlen(b.data) != b.len) {
-        buf_setf(err, "client secret file %s: empty or binary", path);
+        buf_setf(err, "secret file %s: empty or binary", path);
         rc = ERR_INVALID;
         goto out;
     }
@@ -480,6 +523,14 @@ enum err config_finish(struct config *cfg, const char *db_path,
             rc = read_secret_file(pl->client_secret_file, &pl->client_secret,
                                   err);
     }
+    if (rc == ERR_OK && cfg->notify_webhook_secret == NULL &&
+        cfg->notify_webhook_secret_file != NULL)
+        rc = read_secret_file(cfg->notify_webhook_secret_file,
+                              &cfg->notify_webhook_secret, err);
+    if (rc == ERR_OK && cfg->notify_smtp_password == NULL &&
+        cfg->notify_smtp_password_file != NULL)
+        rc = read_secret_file(cfg->notify_smtp_password_file,
+                              &cfg->notify_smtp_password, err);
     if (rc == ERR_OK && cfg->secret_key_file == NULL && db_path != NULL) {
         struct buf k;
         buf_init(&k, 8192);

@@ -91,6 +91,23 @@ struct config {
      * config_finish; --log-level and -v/-q win over log.level. */
     char *log_level;  /* owned */
     char *log_format; /* owned */
+    /* notifications (src/notify): a webhook and/or mail over SMTP; each
+     * channel is off while its URL is unset. Secrets: environment or the
+     * *_file keys (read by config_finish). */
+    char *notify_webhook_url;         /* owned; http(s):// */
+    char *notify_webhook_secret;      /* owned; HMAC-SHA256 key */
+    char *notify_webhook_secret_file; /* owned */
+    char *notify_smtp_url;            /* owned; smtp:// or smtps:// */
+    char *notify_smtp_from;           /* owned; sender address */
+    char *notify_smtp_to;             /* owned; comma-separated */
+    char *notify_smtp_user;           /* owned; NULL: no login */
+    char *notify_smtp_password;       /* owned */
+    char *notify_smtp_password_file;  /* owned */
+    char *notify_smtp_cafile;         /* owned; NULL: the system's CAs */
+    int64_t notify_smtp_starttls;     /* 0 never, 1 if offered, 2 must */
+    int64_t notify_retry_base_s;      /* first retry, doubling */
+    int64_t notify_max_attempts;      /* per event and channel */
+    int64_t notify_timeout_s;         /* one delivery attempt */
 };
 
 enum config_src { CONFIG_SRC_FILE, CONFIG_SRC_ENV, CONFIG_SRC_FLAG };

@@ -11,6 +11,7 @@
 #include "store/store_post.h"
 #include "store/store_sqlite.h"
 #include "store/store_sqlite_post_int.h"
+#include "store/store_sqlite_notify.h"
 
 #define S sqlite_store_of
 
@@ -539,6 +540,9 @@ enum err store_post_transition(struct store *base, int64_t id,
     if (rc == ERR_OK)
         rc = event_add(s, id, now, post_state_name(from), post_state_name(to),
                        note, err);
+    if (rc == ERR_OK) /* the outbox row commits with the change (0022) */
+        rc = sqlite_notify_post(s, id, post_state_name(from),
+                                post_state_name(to), note, now, err);
     return finish(s, rc, err);
 }
 

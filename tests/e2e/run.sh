@@ -25,9 +25,9 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 command -v node >/dev/null || die "node is missing (tools/install-deps.sh installs nodejs)"
 command -v npm >/dev/null || die "npm is missing (tools/install-deps.sh installs npm)"
 
-# One budget for everything (ctest's TIMEOUT is 840 s): each step below is
+# One budget for everything (ctest's TIMEOUT is 870 s): each step below is
 # capped by what is left of it.
-budget=${E2E_BUDGET:-780}
+budget=${E2E_BUDGET:-810}
 left() { # left CAP: seconds left of the budget, at most CAP, at least 5
   local l=$((budget - SECONDS))
   [ "$l" -gt "$1" ] && l=$1
@@ -38,7 +38,9 @@ left() { # left CAP: seconds left of the budget, at most CAP, at least 5
 tmp=$(mktemp -d /tmp/mediadash-e2e-XXXXXX)
 server=
 fake=
+notify_recv=
 cleanup() {
+  [ -z "$notify_recv" ] || { kill -TERM "$notify_recv" 2>/dev/null; wait "$notify_recv" 2>/dev/null; } || true
   if [ -n "$fake" ]; then
     kill -TERM "$fake" 2>/dev/null || true
     wait "$fake" 2>/dev/null || true
@@ -201,6 +203,25 @@ curl -sS --max-time 10 -o /dev/null -d "$codes" "$fake_url/_control" || die "the
 md_conf connect youtube --state "$state" --code e2e-code >"$tmp/cn.out" 2>&1 ||
   { cat "$tmp/cn.out" >&2; die "connect youtube --code failed"; }
 
+# 3c. A webhook receiver and an SMTP server (tests/integration/
+#     notify_recv.py, Debian's python3-aiosmtpd) for the Notifications
+#     page's test button (tests/e2e/notify.mjs).
+npy=python3
+python3 -c 'import aiosmtpd' 2>/dev/null || npy=/usr/bin/python3
+$npy "$root/tests/integration/notify_recv.py" "$tmp/notify" >"$tmp/notify.ports" 2>"$tmp/notify.err" &
+notify_recv=$!
+for _ in $(seq 100); do grep -q '^smtp ' "$tmp/notify.ports" 2>/dev/null && break; sleep 0.1; done
+grep -q '^smtp ' "$tmp/notify.ports" || { cat "$tmp/notify.err" >&2; die "the notification receivers did not start"; }
+cat >>"$tmp/md.conf" <<CONF
+[notify]
+webhook_url = http://127.0.0.1:$(awk '/^webhook/{print $2}' "$tmp/notify.ports")/e2e-hook
+smtp_url = smtp://127.0.0.1:$(awk '/^smtp/{print $2}' "$tmp/notify.ports")
+smtp_from = dash@example.com
+smtp_to = me@example.com
+smtp_starttls = 0
+CONF
+export MEDIADASH_NOTIFY_WEBHOOK_SECRET=e2e-secret
+
 # 4. The server, on a free port; it prints the bound address on stderr.
 # --no-collect: the pages are checked against the imported data set; the
 # collector inside serve has its own test (test_serve_collect).
@@ -222,10 +243,10 @@ rm -rf "$shots"
 mkdir -p "$shots"
 status=0
 E2E_FAKE_URL="$fake_url" E2E_URL="http://127.0.0.1:$port" E2E_USER="$user" E2E_PASSWORD_FILE="$tmp/password" \
-  E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" \
+  E2E_NODE_MODULES="$mods/node_modules" E2E_SHOTS="$shots" E2E_TMP="$tmp" E2E_NOTIFY_DIR="$tmp/notify" \
   E2E_DATA="$root/tests/data" E2E_CHROMIUM="$chromium" \
-  E2E_BUDGET_MS=$(($(left 760) * 1000 - 5000)) \
-  timeout -k 5 "$(left 760)" node "$here/e2e.mjs" || status=$?
+  E2E_BUDGET_MS=$(($(left 790) * 1000 - 5000)) \
+  timeout -k 5 "$(left 790)" node "$here/e2e.mjs" || status=$?
 [ "$status" -eq 124 ] && echo "e2e: timed out" >&2
 
 # 6. The server must still be alive, and stop cleanly.
