@@ -76,6 +76,7 @@ export async function api(path, opts = {}) {
     ? err.message : 'HTTP ' + res.status + ' ' + res.statusText;
   const e = new ApiError(res.status, msg, typeof err.param === 'string' ? err.param : null);
   if (res.status === 429) e.retryAfter = res.headers.get('Retry-After');
+  if (data && Array.isArray(data.errors)) e.errors = data.errors; // every problem (POST /api/v1/posts)
   throw e;
 }
 

@@ -1,5 +1,11 @@
 // Compose (#/compose): one post per chosen platform, each with its own
-// account; title, caption, tags, privacy; a media file uploaded (with
+// account (named by handle; preselected when the platform has exactly
+// one connected account); title, caption, tags, privacy, with live
+// counters against each chosen platform's documented limits and a
+// preview per platform (compose_check.js, compose_preview.js); every
+// problem is shown next to its field at once, the page's own and the
+// server's ("errors" of a 400); near-duplicate warnings of the server
+// are shown with the result; a media file uploaded (with
 // progress) to POST /api/v1/media; the date and time in a chosen IANA
 // zone, with the UTC instant and the zone rule's note (DST gap or
 // overlap) shown before submitting. Each platform's post is sent with an
@@ -9,6 +15,8 @@
 import { api, apiOptional, csrf, ApiError, qs } from './api.js';
 import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
+import { counters, problems } from './compose_check.js';
+import { previews } from './compose_preview.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -46,48 +54,88 @@ function upload(file, onProgress) {
   });
 }
 
-// One platform's checkbox and account field.
-function platformRow(p, accounts, publishers) {
+// The accounts Compose offers for platform p: connected ones first
+// (GET /api/v1/sources: a credential; needs_relogin marked), then the
+// ones with data only; each {id, name (handle, title or id), connected,
+// relogin}.
+function accountChoices(p, accounts, sources) {
+  const byId = new Map();
+  const known = (id) => accounts.find((a) => a.platform === p && a.id === id);
+  const nameOf = (id, a) => (a && (str(a.handle) || str(a.title))) || id;
+  for (const c of sources.filter((s) => s.platform === p)) {
+    const id = str(c.account);
+    if (id) byId.set(id, { id, name: nameOf(id, known(id)), connected: true, relogin: c.needs_relogin === true });
+  }
+  for (const a of accounts.filter((x) => x.platform === p)) {
+    if (!byId.has(str(a.id))) byId.set(str(a.id), { id: str(a.id), name: nameOf(str(a.id), a), connected: false, relogin: false });
+  }
+  return [...byId.values()];
+}
+
+// One platform's checkbox and account field: the field takes a handle
+// (from the list) or an account id; the line under it says which
+// account that is and whether it is connected.
+function platformRow(p, choices, publishers) {
   const id = 'compose-platform-' + p;
   const check = h('input', { type: 'checkbox', id, value: p, class: 'compose-platform' });
-  // The account id: typed, or picked from the accounts the dashboard
-  // knows (a datalist, so a connected account without data yet can be
-  // typed in).
-  const mine = accounts.filter((a) => a.platform === p);
   const list = h('datalist', { id: 'compose-accounts-' + p },
-    mine.map((a) => h('option', { value: a.id, label: str(a.handle) || str(a.title) || a.id })));
+    choices.map((c) => h('option', { value: c.name, label: c.name === c.id ? '' : 'account id ' + c.id })));
+  const usable = choices.filter((c) => c.connected && !c.relogin);
   const account = h('input', { type: 'text', id: 'compose-account-' + p, list: list.id,
-    placeholder: mine.length ? 'pick one or type its id' : 'account id',
-    maxlength: 200, spellcheck: 'false', autocapitalize: 'none', 'aria-label': platformLabel(p) + ' account' });
+    placeholder: choices.length ? 'pick one or type its id' : 'account id',
+    maxlength: 200, spellcheck: 'false', autocapitalize: 'none', 'aria-label': platformLabel(p) + ' account',
+    'aria-describedby': 'compose-account-' + p + '-is' });
+  if (usable.length === 1) account.value = usable[0].name; // the only connected account
   account.disabled = true;
+  const is = h('span', { id: 'compose-account-' + p + '-is', class: 'muted small compose-account-is' });
+  const fieldError = h('p', { id: 'compose-account-' + p + '-error', class: 'field-error', hidden: true });
   check.addEventListener('change', () => { account.disabled = !check.checked; });
+  // The account the field names: by handle/name, else by id.
+  const chosen = () => {
+    const v = account.value.trim();
+    return choices.find((c) => c.name === v) || choices.find((c) => c.id === v) ||
+      (v ? { id: v, name: v, connected: false, relogin: false, unknown: true } : null);
+  };
+  const describe = () => {
+    const c = chosen();
+    is.textContent = !c ? '' : (c.name !== c.id ? c.name + ' · account id ' + c.id : 'account id ' + c.id) +
+      (c.relogin ? ' · needs a new sign-in' : c.connected ? ' · connected' : c.unknown ? ' · not known here' : ' · not connected');
+  };
+  account.addEventListener('input', describe);
+  describe();
   let note = null;
   if (p === 'dryrun') note = h('span', { class: 'muted small', text: 'test publisher: marks the post published, sends nothing' });
   else if (publishers && !publishers.includes(p)) {
     note = h('span', { class: 'muted small', text: 'no publisher in this build yet: its posts wait in the queue' });
   }
-  return { p, check, account, el: h('div', { class: 'compose-platform-row' },
+  return { p, check, account, chosen, fieldError, el: h('div', { class: 'compose-platform-row' },
     h('label', { for: id, class: 'check' }, check, ' ', h('span', { class: 'dot dot-' + p }), platformLabel(p)),
-    account, list, note) };
+    h('div', { class: 'compose-account' }, account, is), list, note, fieldError) };
 }
 
 export async function render(view, parts, params, ctx) {
-  const [acc, pubs] = await Promise.all([
+  const [acc, pubs, src] = await Promise.all([
     apiOptional('/api/v1/accounts' + qs({ limit: 500 })).catch(() => null),
     apiOptional('/api/v1/publishers').catch(() => null),
+    apiOptional('/api/v1/sources').catch(() => null),
   ]);
   if (ctx.stale()) return;
-  const accounts = acc && Array.isArray(acc.accounts) ? acc.accounts : [];
+  const accounts = (acc && Array.isArray(acc.accounts) ? acc.accounts : []).filter((a) => a && typeof a === 'object');
+  const sources = (src && Array.isArray(src.accounts) ? src.accounts : []).filter((a) => a && typeof a === 'object');
   const publishers = pubs && Array.isArray(pubs.platforms) ? pubs.platforms : null;
+  const limits = pubs && pubs.limits && typeof pubs.limits === 'object' ? pubs.limits : {};
   const names = [...PLATFORMS];
-  if (publishers && publishers.includes('dryrun')) names.push('dryrun');
-  const rows = names.map((p) => platformRow(p, accounts, publishers));
+  // The test publisher only when the server offers it (compose.dryrun).
+  if (publishers && publishers.includes('dryrun') && pubs.compose_dryrun === true) names.push('dryrun');
+  const rows = names.map((p) => platformRow(p, accountChoices(p, accounts, sources), publishers));
   let composeKey = randomKey();
   let media = null; // the upload's answer
+  let local = { file: null, url: null }; // the chosen file, for previews
+  const created = new Map(); // platform -> post id, of this composition
 
-  const title = h('input', { type: 'text', id: 'compose-title', maxlength: 400, required: true });
-  const caption = h('textarea', { id: 'compose-caption', rows: 4, maxlength: 8000 });
-  const tags = h('input', { type: 'text', id: 'compose-tags', placeholder: 'launch, behind the scenes' });
+  const title = h('input', { type: 'text', id: 'compose-title', maxlength: 400, required: true, 'aria-describedby': 'compose-title-count compose-title-error' });
+  const caption = h('textarea', { id: 'compose-caption', rows: 4, 'aria-describedby': 'compose-caption-count compose-caption-error' });
+  const tags = h('input', { type: 'text', id: 'compose-tags', placeholder: 'launch, behind the scenes', 'aria-describedby': 'compose-tags-count compose-tags-error' });
   const privacy = h('select', { id: 'compose-privacy' },
     ['private', 'unlisted', 'public'].map((v) => h('option', { value: v, text: v[0].toUpperCase() + v.slice(1) })));
   const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT });
@@ -112,6 +160,15 @@ export async function render(view, parts, params, ctx) {
   const submit = h('button', { type: 'submit', id: 'compose-submit', text: 'Schedule' });
   const error = h('p', { id: 'compose-error', class: 'error', role: 'alert', hidden: true });
   const result = h('ul', { id: 'compose-result', class: 'result-list', 'aria-live': 'polite' });
+  // Per field: a live counter line (title, caption, tags) and its errors.
+  const counterEl = (f) => h('p', { id: 'compose-' + f + '-count', class: 'compose-count small', 'aria-live': 'polite' });
+  const errorEl = (f) => h('p', { id: 'compose-' + f + '-error', class: 'field-error', hidden: true });
+  const FIELDS = ['title', 'caption', 'tags', 'privacy', 'media', 'when'];
+  const count = Object.fromEntries(['title', 'caption', 'tags'].map((f) => [f, counterEl(f)]));
+  const ferr = Object.fromEntries(FIELDS.map((f) => [f, errorEl(f)]));
+  const previewBox = h('div', { id: 'compose-previews', class: 'compose-previews' });
+  let tried = false; // submitted once: missing fields are shown too
+  let uploadError = ''; // the last upload's refusal, shown under the file
 
   const showError = (msg) => { error.textContent = msg; error.hidden = !msg; };
   const atText = () => (date.value && time.value ? date.value + ' ' + time.value : '');
@@ -152,8 +209,11 @@ export async function render(view, parts, params, ctx) {
 
   file.addEventListener('change', async () => {
     media = null;
-    showError('');
+    uploadError = '';
     const f = file.files && file.files[0];
+    if (local.url) URL.revokeObjectURL(local.url);
+    local = { file: f || null, url: f ? URL.createObjectURL(f) : null };
+    refresh();
     if (!f) { mediaInfo.textContent = ''; return; }
     progress.hidden = false;
     progress.value = 0;
@@ -168,15 +228,17 @@ export async function render(view, parts, params, ctx) {
     } catch (e) {
       progress.hidden = true;
       mediaInfo.textContent = '';
-      showError(f.name + ': ' + e.message);
+      uploadError = f.name + ': ' + e.message;
     } finally {
       submit.disabled = false;
+      refresh();
     }
   });
 
   function body(row) {
     const tagList = tags.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const b = { platform: row.p, account: row.account.value.trim(), title: title.value.trim(),
+    const acct = row.chosen();
+    const b = { platform: row.p, account: acct ? acct.id : '', title: title.value.trim(),
       caption: caption.value, tags: tagList, privacy: privacy.value, media: media ? [media] : [],
       at: atText(), zone: zoneSel.value };
     if (fold.value === '1') b.fold = 1;
@@ -184,54 +246,142 @@ export async function render(view, parts, params, ctx) {
     return b;
   }
 
+  const tagList = () => tags.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const text = () => ({ title: title.value.trim(), caption: caption.value, tags: tagList(),
+    account: Object.fromEntries(rows.map((r) => { const c = r.chosen(); return [r.p, c ? c.name : '']; })) });
+  const chosenRows = () => rows.filter((r) => r.check.checked);
+
+  // Show msgs (a list) under el, or hide it.
+  const put = (el, msgs) => { el.textContent = msgs.join('\n'); el.hidden = !msgs.length; };
+
+  // Every problem the page can see, as {field: [messages]} (field: a
+  // FIELDS name or 'account-PLATFORM', 'form'); missing things only once
+  // a submit was tried.
+  function pageProblems() {
+    const out = {};
+    const say = (f, m) => { (out[f] = out[f] || []).push(m); };
+    const chosen = chosenRows();
+    const t = text();
+    if (tried && !chosen.length) say('form', 'Choose at least one platform.');
+    for (const r of chosen) {
+      if (tried && !r.account.value.trim()) say('account-' + r.p, platformLabel(r.p) + ': the account is needed.');
+      const pr = problems(r.p, platformLabel(r.p), limits[r.p], t);
+      for (const [f, ms] of Object.entries(pr)) {
+        if (f === 'title' && !t.title && !tried) continue;
+        for (const m of ms) say(f, m);
+      }
+    }
+    if (!chosen.length && tried && !t.title) say('title', 'A title is needed.');
+    if (uploadError) say('media', uploadError);
+    else if (tried && !media) say('media', 'Upload a video or image first.');
+    return out;
+  }
+
+  // Counters per chosen platform ("YouTube 37/100 characters"), the
+  // page's problems next to their fields, the previews.
+  function refresh() {
+    const t = text();
+    const chosen = chosenRows();
+    for (const f of Object.keys(count)) {
+      clear(count[f]);
+      for (const r of chosen) {
+        for (const c of counters(limits[r.p], t).filter((x) => x.field === f)) {
+          count[f].appendChild(h('span', { class: 'counter' + (c.over ? ' over' : ''), dataset: { platform: r.p, what: c.label } },
+            `${platformLabel(r.p)} ${fullNum(c.value)}/${fullNum(c.max)} ${c.label}`));
+        }
+      }
+    }
+    const pr = pageProblems();
+    for (const f of FIELDS.filter((x) => x !== 'when')) put(ferr[f], pr[f] || []);
+    for (const r of rows) put(r.fieldError, pr['account-' + r.p] || []);
+    showError((pr.form || []).join('\n'));
+    clear(previewBox);
+    previewBox.append(...previews(chosen.map((r) => r.p), t, local));
+    return Object.keys(pr).length === 0;
+  }
+  for (const el of [title, caption, tags]) el.addEventListener('input', refresh);
+  for (const r of rows) {
+    r.check.addEventListener('change', refresh);
+    r.account.addEventListener('input', refresh);
+  }
+
+  // The server's problems ("errors" of a 400, each naming its field)
+  // next to their fields, prefixed by the platform.
+  function serverProblems(p, e) {
+    const list = Array.isArray(e.errors) && e.errors.length ? e.errors : [{ param: e.param, message: e.message }];
+    const where = (param) => {
+      const q = str(param);
+      if (q === 'title' || q === 'caption' || q === 'tags' || q === 'privacy') return ferr[q];
+      if (q.startsWith('media')) return ferr.media;
+      if (q === 'at' || q === 'zone' || q === 'fold' || q === 'shift_gap') return ferr.when;
+      if (q === 'account' || q === 'platform') return rows.find((r) => r.p === p).fieldError;
+      return null;
+    };
+    const rest = [];
+    for (const x of list) {
+      const el = where(x && x.param);
+      const msg = platformLabel(p) + ': ' + str(x && x.message);
+      if (el) { el.textContent = (el.hidden ? '' : el.textContent + '\n') + msg; el.hidden = false; } else rest.push(msg);
+    }
+    return rest;
+  }
+
   const form = h('form', { id: 'compose-form', class: 'panel compose-form', novalidate: true },
     h('fieldset', {}, h('legend', { text: 'Platforms' }), rows.map((r) => r.el)),
-    h('label', { for: 'compose-title', text: 'Title' }), title,
-    h('label', { for: 'compose-caption', text: 'Caption / description' }), caption,
+    h('label', { for: 'compose-title', text: 'Title' }), title, count.title, ferr.title,
+    h('label', { for: 'compose-caption', text: 'Caption / description' }), caption, count.caption, ferr.caption,
     h('div', { class: 'compose-pair' },
-      h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags),
-      h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy)),
-    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo,
+      h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags, count.tags, ferr.tags),
+      h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy, ferr.privacy)),
+    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo, ferr.media,
     h('fieldset', {}, h('legend', { text: 'When' }),
       h('div', { class: 'compose-when-row' },
         h('div', {}, h('label', { for: 'compose-date', text: 'Date' }), date),
         h('div', {}, h('label', { for: 'compose-time', text: 'Time' }), time),
         h('div', { class: 'grow' }, h('label', { for: 'compose-zone', text: 'Time zone' }), zoneSel)),
-      when, gapRow, foldRow),
+      when, gapRow, foldRow, ferr.when),
     h('div', { class: 'toolbar' }, submit, h('a', { href: '#/queue', text: 'Queue' }), h('a', { href: '#/calendar', text: 'Calendar' })),
     error, result);
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    showError('');
-    const chosen = rows.filter((r) => r.check.checked);
-    if (!chosen.length) { showError('Choose at least one platform.'); return; }
-    const noAccount = chosen.find((r) => !r.account.value.trim());
-    if (noAccount) { showError(platformLabel(noAccount.p) + ': the account is needed.'); return; }
-    if (!title.value.trim()) { showError('The title is needed.'); return; }
-    if (!media) { showError('Upload a video or image first.'); return; }
+    tried = true;
+    if (!refresh()) return; // every problem is shown next to its field
+    const chosen = chosenRows();
     submit.disabled = true;
     clear(result);
+    put(ferr.when, []);
     const errors = [];
     for (const row of chosen) {
+      if (created.has(row.p)) { // made by an earlier submit of this composition
+        result.appendChild(h('li', { class: 'ok', dataset: { post: String(created.get(row.p)) } },
+          platformLabel(row.p) + ': ', h('a', { href: postHref(created.get(row.p)), text: 'post ' + created.get(row.p) }), ' (already scheduled)'));
+        continue;
+      }
       try {
         const r = await api('/api/v1/posts', { method: 'POST', contentType: 'application/json',
           body: JSON.stringify(body(row)), idempotencyKey: composeKey + '-' + row.p });
         const p = r.post;
+        created.set(row.p, p.id);
+        const warnings = Array.isArray(r.warnings) ? r.warnings : [];
         result.appendChild(h('li', { class: 'ok', dataset: { post: String(p.id) } },
           platformLabel(p.platform) + ': ', h('a', { href: postHref(p.id), text: 'post ' + p.id }), ' ',
           stateBadge(p.state), ' at ' + str(p.local_time) + ' ' + str(p.zone) + ' (' + str(p.publish_at) + ')',
-          r.note ? ' — ' + r.note : ''));
+          r.note ? ' — ' + r.note : '',
+          warnings.map((w) => h('p', { class: 'compose-warning', role: 'status' }, 'Possible duplicate: ' + str(w && w.message) + '. ',
+            w && w.post ? h('a', { href: postHref(w.post), text: 'Open post ' + w.post }) : null))));
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return;
-        errors.push(platformLabel(row.p) + ': ' + e.message);
+        errors.push(...serverProblems(row.p, e));
       }
     }
     submit.disabled = false;
-    if (errors.length) showError(errors.join('\n'));
-    else {
+    showError(errors.join('\n'));
+    if (chosen.every((r) => created.has(r.p))) {
       // Done: a new composition gets new keys.
       composeKey = randomKey();
+      created.clear();
+      tried = false;
       result.appendChild(h('li', {}, 'Scheduled. See the ', h('a', { href: '#/calendar', text: 'calendar' }),
         ' or the ', h('a', { href: '#/queue', text: 'queue' }), '.'));
     }
@@ -240,6 +390,8 @@ export async function render(view, parts, params, ctx) {
   view.appendChild(h('section', { id: 'compose' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Compose' })),
     h('p', { class: 'muted', text: 'One post per platform. Times are wall times in the zone you choose; the server stores the UTC instant and the zone.' }),
-    form));
+    h('div', { class: 'compose-layout' }, form,
+      h('div', { class: 'panel compose-preview-panel', id: 'compose-preview-panel' }, h('h2', { text: 'Preview' }), previewBox))));
+  refresh();
   resolve();
 }

@@ -9,6 +9,7 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "schedule/post.h"
+#include "schedule/post_limits.h"
 
 struct add_args {
     struct sched_input in;
@@ -148,13 +149,15 @@ static int post_add(struct cli *cli, int argc, char **argv)
     struct add_args a = {0};
     struct sched_media m[SCHED_MEDIA_MAX] = {0};
     struct buf sha[SCHED_MEDIA_MAX], note, err;
-    const char *tags[SCHED_TAGS_MAX + 1], *param = NULL;
+    const char *tags[SCHED_TAGS_MAX + 1];
+    struct post_issues issues;
     char *tagdup = NULL;
     struct post p = {0};
     struct store *st = NULL;
     int64_t id;
     int exit_code = parse_add(argc, argv, &a);
 
+    post_issues_init(&issues);
     buf_init(&note, 1024);
     buf_init(&err, 1024);
     if (exit_code != EXIT_OK_)
@@ -166,8 +169,9 @@ static int post_add(struct cli *cli, int argc, char **argv)
     a.in.nmedia = a.nfiles;
     if (exit_code != EXIT_OK_)
         goto out;
-    if (sched_post_build(&a.in, &p, &note, &param, &err) != ERR_OK) {
-        cli_error("--%s: %s", param ? param : "at", buf_cstr(&err));
+    if (sched_post_build_all(&a.in, &p, &note, &issues) != ERR_OK) {
+        for (size_t i = 0; i < issues.n; i++) /* every problem at once */
+            cli_error("--%s: %s", issues.v[i].param, issues.v[i].message);
         exit_code = EXIT_USAGE;
         goto out;
     }
@@ -188,6 +192,7 @@ out:
     }
     free(tagdup);
     post_free(&p);
+    post_issues_free(&issues);
     buf_free(&note);
     buf_free(&err);
     store_close(st);

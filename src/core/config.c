@@ -134,6 +134,10 @@ static const struct opt opts[] = {
      offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
      "8388608", 0,
      "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
+    {"compose.dryrun", OPT_INT, offsetof(struct config, compose_dryrun), 0,
+     1, "0", 0,
+     "1: Compose offers the dryrun test publisher (it publishes nowhere); "
+     "the API, the CLI and the worker take it either way"},
     {"db.group", OPT_STR, offsetof(struct config, db_group), 0, 0, NULL, 0,
      "a group that may read and write the database: its files become that "
      "group's, mode 0660 (default: none, mode 0600)"},

@@ -68,6 +68,9 @@ struct config {
     /* publishing (src/schedule): the retry policy, the YouTube upload */
     int64_t publish_retry_base_s; /* first retry after this, doubling */
     int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
+    /* 1: Compose offers the dryrun test publisher (the API, CLI and
+     * worker take it either way) */
+    int64_t compose_dryrun;
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
     /* serve: entries of the login throttle (auth.h) */

@@ -28,6 +28,7 @@
 #include "http/route.h"
 #include "schedule/media.h"
 #include "schedule/post.h"
+#include "schedule/post_limits.h"
 #include "schedule/publishers.h"
 
 #define POSTS_PREFIX "/api/v1/posts/"
@@ -197,6 +198,116 @@ static void answer_post(struct http_request *req, struct http_response *res,
     post_free(&p);
 }
 
+/* A problem list as one 400: {"error": {...the first...}, "errors":
+ * [{"param", "message"}, ...every one]}. */
+static void api_post_issues(struct http_response *res,
+                            const struct post_issues *is)
+{
+    struct jw w;
+
+    if (is->n == 0) {
+        http_error(res, 400, "body", "the post is not valid");
+        return;
+    }
+    res->status = 400;
+    res->content_type = "application/json";
+    buf_reset(&res->body);
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "error");
+    jw_object_begin(&w);
+    jw_kv_i64(&w, "status", 400);
+    jw_kv_str(&w, "message", is->v[0].message);
+    jw_kv_str(&w, "param", is->v[0].param);
+    jw_object_end(&w);
+    jw_key(&w, "errors");
+    jw_array_begin(&w);
+    for (size_t i = 0; i < is->n; i++) {
+        jw_object_begin(&w);
+        jw_kv_str(&w, "param", is->v[i].param);
+        jw_kv_str(&w, "message", is->v[i].message);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    if (jw_status(&w) != ERR_OK)
+        http_error(res, 400, is->v[0].param, "%s", is->v[0].message);
+}
+
+struct dup_walk {
+    const struct post *p;
+    struct jw *w;
+    size_t n;
+};
+
+static enum err dup_one(const struct post *other, void *ud)
+{
+    struct dup_walk *d = ud;
+    struct buf why;
+
+    buf_init(&why, 1024);
+    if (d->n < 10 && post_near_duplicate(d->p, other, &why)) {
+        jw_object_begin(d->w);
+        jw_kv_str(d->w, "kind", "near_duplicate");
+        jw_kv_i64(d->w, "post", other->id);
+        jw_kv_str(d->w, "message", buf_cstr(&why));
+        jw_object_end(d->w);
+        d->n++;
+    }
+    buf_free(&why);
+    return d->w->status;
+}
+
+/* "warnings": posts on the same account within a day of p with the same
+ * text or media (post_near_duplicate): told, not refused. */
+static enum err duplicate_warnings(struct http_request *req, struct jw *w,
+                                   const struct post *p)
+{
+    struct post_query q = {.state = -1,
+                           .from = p->publish_at - POST_DUPLICATE_S + 1,
+                           .to = p->publish_at + POST_DUPLICATE_S,
+                           .limit = 5000};
+    struct dup_walk d = {p, w, 0};
+    enum err rc;
+
+    jw_key(w, "warnings");
+    jw_array_begin(w);
+    rc = store_post_list(req->st, &q, dup_one, &d);
+    jw_array_end(w);
+    return rc;
+}
+
+/* Answer a created (or idempotently found) post as answer_post does,
+ * plus its near-duplicate warnings. */
+static void api_post_created(struct http_request *req,
+                             struct http_response *res, int64_t id,
+                             unsigned status, const char *note)
+{
+    struct post p;
+    struct jw w;
+    enum err rc;
+
+    if (store_post_get(req->st, id, &p) != ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        return;
+    }
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "post");
+    sched_post_json(&w, &p);
+    jw_kv_str(&w, "note", note && *note ? note : NULL);
+    rc = duplicate_warnings(req, &w, &p);
+    jw_object_end(&w);
+    post_free(&p);
+    if (rc != ERR_OK && w.status == ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        return;
+    }
+    api_ok_json(res, &w);
+    if (res->status == 200)
+        res->status = status;
+}
+
 /* The Idempotency-Key header: absent, or 1..128 visible ASCII bytes. */
 static bool idem_key(struct http_request *req, struct http_response *res,
                      const char **out)
@@ -230,7 +341,8 @@ static void store_new(struct http_request *req, struct http_response *res,
     if (rc == ERR_OK)
         bgloop_kick(req->cfg->worker); /* it may be due in a minute */
     if (rc == ERR_OK || rc == ERR_EXISTS)
-        answer_post(req, res, id, rc == ERR_OK ? 201 : 200, buf_cstr(note));
+        api_post_created(req, res, id, rc == ERR_OK ? 201 : 200,
+                         buf_cstr(note));
     else if (rc == ERR_AMBIGUOUS)
         http_error(res, 422, "Idempotency-Key",
                    "this Idempotency-Key was used with another body");
@@ -285,14 +397,15 @@ static void api_post_create(struct http_request *req,
                             struct http_response *res)
 {
     struct sched_input in = {0};
-    const char *tags[SCHED_TAGS_MAX], *param = NULL, *key;
+    const char *tags[SCHED_TAGS_MAX], *key;
     struct sched_media m[SCHED_MEDIA_MAX];
+    struct post_issues issues;
     struct post p = {0};
-    struct buf note, err, hash;
+    struct buf note, hash;
     json_t *o = NULL;
 
+    post_issues_init(&issues);
     buf_init(&note, 1024);
-    buf_init(&err, 1024);
     buf_init(&hash, 128);
     if (!idem_key(req, res, &key))
         goto out;
@@ -308,8 +421,8 @@ static void api_post_create(struct http_request *req,
     }
     if (!read_input(o, &in, tags, m, res))
         goto out;
-    if (sched_post_build(&in, &p, &note, &param, &err) != ERR_OK) {
-        http_error(res, 400, param ? param : "at", "%s", buf_cstr(&err));
+    if (sched_post_build_all(&in, &p, &note, &issues) != ERR_OK) {
+        api_post_issues(res, &issues);
         goto out;
     }
     if (!media_inside(req, &in, res))
@@ -325,8 +438,8 @@ static void api_post_create(struct http_request *req,
 out:
     post_free(&p);
     json_decref(o);
+    post_issues_free(&issues);
     buf_free(&note);
-    buf_free(&err);
     buf_free(&hash);
 }
 
@@ -571,6 +684,10 @@ static void api_publishers(struct http_request *req,
         jw_str(&w, publishers_all[i]->platform);
     jw_array_end(&w);
     jw_kv_bool(&w, "worker", req->cfg->worker != NULL);
+    jw_kv_bool(&w, "compose_dryrun", req->cfg->platform != NULL &&
+                                         req->cfg->platform->compose_dryrun);
+    jw_key(&w, "limits");
+    post_limits_json(&w);
     jw_object_end(&w);
     api_ok_json(res, &w);
 }

@@ -239,7 +239,8 @@ static void add_common(struct MHD_Response *r, const char *content_type,
     MHD_add_response_header(
         r, "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "
-        "img-src 'self' data: https:; connect-src 'self'; object-src 'none'; "
+        "img-src 'self' data: https: blob:; media-src 'self' blob:; "
+        "connect-src 'self'; object-src 'none'; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     /* Not no-referrer: with it browsers send "Origin: null" on our own

@@ -12,6 +12,7 @@
 #include "core/model.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "schedule/post_limits.h"
 
 static const char *const platforms[] = {"youtube", "instagram", "tiktok",
                                         "dryrun"};
@@ -98,28 +99,70 @@ static enum err check_media(const struct sched_input *in, const char **param,
     return ERR_OK;
 }
 
-static enum err check_fields(const struct sched_input *in,
-                             const char **param, struct buf *err)
+/* Every field's problem into is (one per field, media: the first). */
+static void check_fields(const struct sched_input *in, struct post_issues *is)
 {
+    const char *param = NULL;
+    struct buf err;
+
     if (!one_of(in->platform, platforms, 4))
-        return bad(param, "platform", err,
-                   "youtube, instagram, tiktok or dryrun");
+        post_issues_add(is, ERR_INVALID, "platform",
+                        "platform: youtube, instagram, tiktok or dryrun");
     if (!text_ok(in->account, 1, ITEM_ID_MAX, false))
-        return bad(param, "account", err, "the account id is needed");
+        post_issues_add(is, ERR_INVALID, "account",
+                        "account: the account id is needed");
     if (!text_ok(in->title, 1, SCHED_TITLE_MAX, false))
-        return bad(param, "title", err, "1 to 400 bytes of text");
+        post_issues_add(is, ERR_INVALID, "title",
+                        "title: 1 to 400 bytes of text");
     if (in->caption && !text_ok(in->caption, 0, SCHED_CAPTION_MAX, true))
-        return bad(param, "caption", err, "at most 8000 bytes of text");
+        post_issues_add(is, ERR_INVALID, "caption",
+                        "caption: at most 8000 bytes of text");
     if (in->privacy && !one_of(in->privacy, privacies, 3))
-        return bad(param, "privacy", err, "private, unlisted or public");
+        post_issues_add(is, ERR_INVALID, "privacy",
+                        "privacy: private, unlisted or public");
     if (in->ntags > SCHED_TAGS_MAX)
-        return bad(param, "tags", err, "at most 30 tags");
-    for (size_t i = 0; i < in->ntags; i++)
+        post_issues_add(is, ERR_INVALID, "tags", "tags: at most 30 tags");
+    for (size_t i = 0; i < in->ntags && i < SCHED_TAGS_MAX; i++)
         if (!text_ok(in->tags[i], 1, SCHED_TAG_MAX, false) ||
-            strchr(in->tags[i], ',') != NULL)
-            return bad(param, "tags", err,
-                       "each tag 1 to 100 bytes, without commas");
-    return check_media(in, param, err);
+            strchr(in->tags[i], ',') != NULL) {
+            post_issues_add(is, ERR_INVALID, "tags", "tags: each tag 1 to "
+                            "100 bytes, without commas");
+            break;
+        }
+    /* The platform's own limits, on text that passed the checks above. */
+    if (!post_issues_has(is, "title") && !post_issues_has(is, "caption") &&
+        !post_issues_has(is, "tags"))
+        post_limits_check(in->platform, in->title, in->caption, in->tags,
+                          in->ntags, is);
+    buf_init(&err, 1024);
+    if (check_media(in, &param, &err) != ERR_OK)
+        post_issues_add(is, ERR_INVALID, param, "%s", buf_cstr(&err));
+    buf_free(&err);
+}
+
+/* The zone and the wall time into *t, or their problem into is. */
+static void check_time(const struct sched_input *in, struct sched_time *t,
+                       struct buf *note, struct post_issues *is)
+{
+    struct buf err;
+    enum err rc;
+
+    if (!text_ok(in->zone, 1, 64, false)) {
+        post_issues_add(is, ERR_INVALID, "zone",
+                        "zone: an IANA zone such as Europe/Berlin");
+        return;
+    }
+    buf_init(&err, 1024);
+    rc = sched_resolve(in->zone, in->at, &in->opts, t, note, &err);
+    if (rc != ERR_OK)
+        post_issues_add(is, rc,
+                        rc == ERR_NOTFOUND ||
+                                (rc == ERR_INVALID &&
+                                 strstr(buf_cstr(&err), "exist") == NULL)
+                            ? "zone"
+                            : "at",
+                        "%s", buf_cstr(&err));
+    buf_free(&err);
 }
 
 static char *tags_json(const struct sched_input *in)
@@ -154,28 +197,17 @@ static char *media_json(const struct sched_input *in)
     return jw_status(&w) == ERR_OK ? buf_steal(&b) : NULL;
 }
 
-enum err sched_post_build(const struct sched_input *in, struct post *out,
-                          struct buf *note, const char **param,
-                          struct buf *err)
+enum err sched_post_build_all(const struct sched_input *in,
+                              struct post *out, struct buf *note,
+                              struct post_issues *is)
 {
     struct sched_time t;
-    enum err rc;
 
     *out = (struct post){0};
-    *param = NULL;
-    rc = check_fields(in, param, err);
-    if (rc != ERR_OK)
-        return rc;
-    if (!text_ok(in->zone, 1, 64, false))
-        return bad(param, "zone", err, "an IANA zone such as Europe/Berlin");
-    rc = sched_resolve(in->zone, in->at, &in->opts, &t, note, err);
-    if (rc != ERR_OK) {
-        *param = rc == ERR_NOTFOUND || (rc == ERR_INVALID &&
-                                        strstr(buf_cstr(err), "exist") == NULL)
-                     ? "zone"
-                     : "at";
-        return rc;
-    }
+    check_fields(in, is);
+    check_time(in, &t, note, is);
+    if (is->n > 0)
+        return is->rc;
     out->platform = xstrdup(in->platform);
     out->account = xstrdup(in->account);
     out->title = xstrdup(in->title);
@@ -189,9 +221,28 @@ enum err sched_post_build(const struct sched_input *in, struct post *out,
     out->state = in->draft ? POST_DRAFT : POST_SCHEDULED;
     if (out->tags == NULL || out->media == NULL) {
         post_free(out);
-        return bad(param, "media", err, "too long");
+        post_issues_add(is, ERR_INVALID, "media", "media: too long");
+        return ERR_INVALID;
     }
     return ERR_OK;
+}
+
+enum err sched_post_build(const struct sched_input *in, struct post *out,
+                          struct buf *note, const char **param,
+                          struct buf *err)
+{
+    struct post_issues is;
+    enum err rc;
+
+    post_issues_init(&is);
+    *param = NULL;
+    rc = sched_post_build_all(in, out, note, &is);
+    if (rc != ERR_OK) {
+        *param = is.v[0].param;
+        buf_setf(err, "%s", is.v[0].message);
+    }
+    post_issues_free(&is);
+    return rc;
 }
 
 static const char *ctype_of(const char *path)

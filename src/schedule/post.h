@@ -49,6 +49,15 @@ enum err sched_post_build(const struct sched_input *in, struct post *out,
                           struct buf *note, const char **param,
                           struct buf *err) WARN_UNUSED;
 
+struct post_issues;
+/* As sched_post_build, with every problem found (each field's, the
+ * platform's text limits of post_limits.h, the time's) added to is
+ * (caller's, post_issues_init'ed) instead of the first only. Returns
+ * the first problem's error; out is empty then. */
+enum err sched_post_build_all(const struct sched_input *in,
+                              struct post *out, struct buf *note,
+                              struct post_issues *is) WARN_UNUSED;
+
 /* Describe the file at path for a post: SHA-256 (hex into sha), size
  * and a content type from the extension (*ctype static). ERR_IO with err
  * naming the file when it cannot be read. */

@@ -18,6 +18,7 @@ import { igraphSteps } from './igraph.mjs';
 import { content2Steps } from './content2.mjs';
 import { editSteps } from './edit.mjs';
 import { notifySteps } from './notify.mjs';
+import { composeSteps } from './compose.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -855,6 +856,7 @@ async function run(context) {
     await content2Steps({ page, context, step, check, poll, shot, BASE });
     await editSteps({ page, context, step, check, poll, shot, idle, watch, BASE, postId: sched.id });
     await notifySteps({ page, context, step, check, poll, shot, watch, BASE, STEP_MS, NOTIFY_DIR: env('E2E_NOTIFY_DIR') });
+    await composeSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
