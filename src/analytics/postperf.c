@@ -41,7 +41,7 @@ int64_t postperf_views_at(const struct item *it, int64_t age_s)
             after = s;
     }
     if (before == NULL || after == NULL ||
-        after->observed_at - before->observed_at > age_s)
+        after->observed_at - before->observed_at > 2 * age_s)
         return -1;
     vb = views_of(before);
     va = views_of(after);

@@ -6,7 +6,7 @@
  *
  * Views at age a are read from raw snapshots: interpolated linearly
  * between the last snapshot at or before published_at + a and the first
- * at or after it, when both exist and lie at most a apart (so an item
+ * at or after it, when both exist and lie at most 2a apart (so an item
  * first seen weeks later has no first-hour figure, rather than a made-up
  * one); otherwise unknown. */
 #ifndef MEDIADASH_ANALYTICS_POSTPERF_H
