@@ -9,6 +9,7 @@
 import { api, apiOptional, csrf, ApiError, qs } from './api.js';
 import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
+import { watchConnection } from './poststate.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -82,6 +83,7 @@ export async function render(view, parts, params, ctx) {
   const names = [...PLATFORMS];
   if (publishers && publishers.includes('dryrun')) names.push('dryrun');
   const rows = names.map((p) => platformRow(p, accounts, publishers));
+  for (const r of rows) watchConnection(r, pubs && pubs.accounts); // not connected / needs login
   let composeKey = randomKey();
   let media = null; // the upload's answer
 

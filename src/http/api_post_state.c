@@ -129,3 +129,26 @@ void api_post_performance(struct jw *w, struct store *st,
     jw_object_end(w);
     postperf_free(&pp);
 }
+
+void api_post_connections(struct jw *w, struct store *st)
+{
+    struct api_post_extra x;
+
+    api_post_extra_init(&x, st);
+    jw_key(w, "accounts");
+    jw_array_begin(w);
+    for (size_t i = 0; i < status_accounts_count(x.accts); i++) {
+        enum status_account state;
+        enum platform p;
+        const char *account;
+
+        status_accounts_at(x.accts, i, &p, &account, &state);
+        jw_object_begin(w);
+        jw_kv_str(w, "platform", platform_name(p));
+        jw_kv_str(w, "account", account);
+        jw_kv_str(w, "status", status_account_name(state));
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    api_post_extra_free(&x);
+}

@@ -35,4 +35,9 @@ void api_post_extra_json(struct jw *w, const struct post *p, void *ud);
 void api_post_performance(struct jw *w, struct store *st,
                           const struct post *p);
 
+/* "accounts": [{"platform", "account", "status"}] as a member of the
+ * open object: every connected account (status connected or
+ * needs_relogin; one not listed is not connected). */
+void api_post_connections(struct jw *w, struct store *st);
+
 #endif

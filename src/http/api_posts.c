@@ -9,7 +9,8 @@
  * media root (uploads go there: api_media.c).
  *   GET  /api/v1/schedule/resolve?at=&zone=&fold=&shift_gap=  what a wall
  *        time comes to in UTC, with the zone rule's note (compose form)
- *   GET  /api/v1/publishers   the platforms this build publishes to */
+ *   GET  /api/v1/publishers   the platforms this build publishes to, and
+ *        the connected accounts' states (api_post_state.h) */
 #include <jansson.h>
 #include <string.h>
 
@@ -571,6 +572,7 @@ static void api_publishers(struct http_request *req,
         jw_str(&w, publishers_all[i]->platform);
     jw_array_end(&w);
     jw_kv_bool(&w, "worker", req->cfg->worker != NULL);
+    api_post_connections(&w, req->st);
     jw_object_end(&w);
     api_ok_json(res, &w);
 }

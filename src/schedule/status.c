@@ -141,6 +141,20 @@ void status_accounts_destroy(struct status_accounts *a)
     free(a);
 }
 
+size_t status_accounts_count(const struct status_accounts *a)
+{
+    return a != NULL ? a->n : 0;
+}
+
+void status_accounts_at(const struct status_accounts *a, size_t i,
+                        enum platform *platform, const char **account,
+                        enum status_account *state)
+{
+    *platform = a->v[i].platform;
+    *account = a->v[i].account;
+    *state = a->v[i].state;
+}
+
 enum status_account status_account_of(const struct status_accounts *a,
                                       const char *platform,
                                       const char *account)

@@ -49,6 +49,12 @@ enum err status_accounts_load(struct store *st, int64_t now,
                               struct status_accounts **out, struct buf *err)
     WARN_UNUSED;
 void status_accounts_destroy(struct status_accounts *a); /* NULL: no-op */
+/* How many credentials a holds (0 for NULL), and the i-th (i < that):
+ * *platform and *account borrowed from a. */
+size_t status_accounts_count(const struct status_accounts *a);
+void status_accounts_at(const struct status_accounts *a, size_t i,
+                        enum platform *platform, const char **account,
+                        enum status_account *state);
 
 /* The state of (platform, account): NONE for a platform name the model
  * does not know (dryrun), NOT_CONNECTED without a credential,
