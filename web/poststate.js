@@ -105,7 +105,7 @@ export function performanceSection(p, perf) {
     h('p', {}, 'Became ', h('a', { id: 'post-item-link', href: itemHref(it.platform, str(it.id)), text: str(it.title) || str(it.id) }),
       typeof perf.views_now === 'number' ? [': ', h('strong', { id: 'post-views-now', text: fmtFull(perf.views_now) }), ' views'] : '',
       vt && typeof vt.ratio === 'number'
-        ? ` (${ratioText(vt.views, vt.median)} your typical ${platformName(it.platform)} item at ${vt.age_days} days, median ${fmtCompact(vt.median)} of ${vt.n})` : '',
+        ? ` (${ratioText(vt.views, vt.median)} your typical ${platformName(it.platform)} item at ${vt.age_days} day${vt.age_days === 1 ? '' : 's'}, median ${fmtCompact(vt.median)} of ${vt.n})` : '',
       '.'),
     rows.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'post-performance-table', class: 'data' },
       h('thead', {}, h('tr', {}, ['After', 'Views', 'Your typical', 'vs typical'].map((t) => h('th', { scope: 'col', text: t })))),

@@ -153,7 +153,7 @@ export async function renderPost(view, parts, params, ctx) {
         p.last_error && p.state !== 'published' ? [h('dt', { text: statusOf(p) === 'missed' ? 'Why missed' : 'Platform error' }),
           h('dd', { id: 'post-error', class: 'error-text', text: p.last_error })] : null),
       p.caption ? h('p', { class: 'description', text: p.caption }) : null),
-      performanceSection(p, d.performance),
+      performanceSection(p, d.performance) || '', // null for a post not published
       h('h2', { text: 'History' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'post-events', class: 'data' },
         h('thead', {}, h('tr', {}, ['At', 'From', 'To', 'Note'].map((t) => h('th', { scope: 'col', text: t })))),

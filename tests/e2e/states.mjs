@@ -48,6 +48,8 @@ export async function statesSteps({ page, context, step, check, poll, shot, watc
         check(/grace window/.test(await page.locator('#post-error').textContent()), 'no reason naming the grace window');
         check(await page.locator('dt', { hasText: 'Why missed' }).count() === 1, 'the reason is not labelled "Why missed"');
         check(await page.locator('dt', { hasText: 'Platform error' }).count() === 0, 'a missed post shows a "Platform error"');
+        check(await page.locator('#post-performance').count() === 0, 'a Performance section on a post not published');
+        check(!/\bnull\b/.test(await page.locator('#post').textContent()), 'the page shows "null"');
         await shot(page, '51-states-post-missed');
     });
 
@@ -85,6 +87,8 @@ export async function statesSteps({ page, context, step, check, poll, shot, watc
         const views = (await chip.locator('.cal-views').textContent()).trim();
         check(/views$/.test(views) && pub.item && typeof pub.item.views === 'number', `chip views "${views}"`);
         check((await chip.getAttribute('title')).includes(views), 'the chip title lacks the views');
+        const [cb, vb] = [await chip.locator('.cal-title').boundingBox(), await chip.locator('.cal-views').boundingBox()];
+        check(vb.y >= cb.y + cb.height - 1, 'in the week the views are not on a line of their own');
         await shot(page, '53-states-calendar-views');
         relogin = (await getJson('/api/v1/posts/' + ids.relogin)).post;
         await calWeek(page, relogin.publish_at);
