@@ -7,6 +7,7 @@ import { h, str } from './dom.js';
 import { browserZone, validZone, zoneSelect, wall, addDays, weekday, todayIn,
   platformLabel, postHref, STATE_LABELS } from './schedule.js';
 import { enableMoves, moveHint } from './calendar_dnd.js';
+import { statusOf, accountFlag, viewsText } from './poststate.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
@@ -38,12 +39,18 @@ function span(s) {
 
 function chip(p, zone) {
   const w = wall(p.publish_at, zone);
-  return h('a', { class: 'cal-post state-bg-' + str(p.state), href: postHref(p.id),
-    dataset: { post: String(p.id), state: str(p.state) },
-    title: `${STATE_LABELS[p.state] || p.state} · ${platformLabel(p.platform)} · ${str(p.title)}` },
+  const s = statusOf(p);
+  const flag = accountFlag(p, true);
+  const views = viewsText(p);
+  return h('a', { class: 'cal-post state-bg-' + s, href: postHref(p.id),
+    dataset: { post: String(p.id), state: str(p.state), status: s },
+    title: `${STATE_LABELS[s] || s} · ${platformLabel(p.platform)} · ${str(p.title)}` +
+      (views ? ' · ' + views : '') + (flag ? ' · ' + flag.getAttribute('aria-label') : '') },
     h('span', { class: 'dot dot-' + str(p.platform) }),
     h('span', { class: 'cal-time', text: w ? w.time : '' }),
-    h('span', { class: 'cal-title', text: str(p.title) }));
+    flag,
+    h('span', { class: 'cal-title', text: str(p.title) }),
+    views ? h('span', { class: 'cal-views', text: views }) : null);
 }
 
 function title(s, sp) {

@@ -17,6 +17,7 @@ import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
 import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
+import { watchConnection } from './poststate.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -128,6 +129,7 @@ export async function render(view, parts, params, ctx) {
   // The test publisher only when the server offers it (compose.dryrun).
   if (publishers && publishers.includes('dryrun') && pubs.compose_dryrun === true) names.push('dryrun');
   const rows = names.map((p) => platformRow(p, accountChoices(p, accounts, sources), publishers));
+  for (const r of rows) watchConnection(r, pubs && pubs.accounts); // not connected / needs login
   let composeKey = randomKey();
   let media = null; // the upload's answer
   let local = { file: null, url: null }; // the chosen file, for previews

@@ -9,6 +9,8 @@ import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull } from './dom.js'
 import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref,
   accountNames, accountLabel, UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
 import { editPanel, editsSection } from './postedit.js';
+import { statusOf, accountFlag, viewsText, STATUS_HELP, performanceSection } from './poststate.js';
+import { itemHref } from './dom.js';
 
 const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
@@ -29,7 +31,9 @@ function outcome(p) {
   const url = safeUrl(p.remote_url);
   if (p.state === 'published') {
     return h('td', {}, url ? h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: 'View on ' + platformLabel(p.platform) })
-      : h('span', { class: 'muted', text: str(p.remote_id) }));
+      : h('span', { class: 'muted', text: str(p.remote_id) }),
+    p.item ? h('div', { class: 'small' }, h('a', { class: 'post-item-views', href: itemHref(p.item.platform, str(p.item.id)),
+      text: viewsText(p) || 'Analytics' })) : null);
   }
   return h('td', { class: 'post-error' }, p.last_error ? h('span', { class: 'error-text', text: p.last_error }) : '');
 }
@@ -38,12 +42,12 @@ function table(id, posts, zone, names, onChange, onError) {
   return h('div', { class: 'table-wrap' }, h('table', { id, class: 'data queue-table' },
     h('thead', {}, h('tr', {}, ['When (' + zone + ')', 'Platform', 'Title', 'State', 'Attempts', 'Result', 'Actions'].map((t) =>
       h('th', { scope: 'col', text: t })))),
-    h('tbody', {}, posts.map((p) => h('tr', { dataset: { post: String(p.id), state: str(p.state) } },
+    h('tbody', {}, posts.map((p) => h('tr', { dataset: { post: String(p.id), state: str(p.state), status: statusOf(p) } },
       when(p, zone),
       h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform),
         h('div', { class: 'muted small' }, accountLabel(names, p.platform, p.account))),
       h('td', { class: 'title-text' }, h('a', { href: postHref(p.id), class: 'post-link', text: str(p.title) })),
-      h('td', {}, stateBadge(p.state)),
+      h('td', {}, stateBadge(statusOf(p)), ' ', accountFlag(p)),
       h('td', { class: 'num attempts', text: String(p.attempts ?? 0) }),
       outcome(p),
       h('td', { class: 'actions' }, postActions(p, onChange, onError)))))));
@@ -131,13 +135,15 @@ export async function renderPost(view, parts, params, ctx) {
     section.append(
       h('p', { class: 'crumbs' }, h('a', { href: '#/queue', text: 'Queue' }), ' / ', h('a', { href: '#/calendar', text: 'Calendar' })),
       h('div', { class: 'page-head' }, h('h1', { id: 'post-title', text: str(p.title) }),
-        h('div', { class: 'toolbar' }, stateBadge(p.state), postActions(p, () => load(), (e) => { error.textContent = e.message; error.hidden = false; }))),
+        h('div', { class: 'toolbar' }, stateBadge(statusOf(p)), accountFlag(p), postActions(p, () => load(), (e) => { error.textContent = e.message; error.hidden = false; }))),
       error,
       h('div', { class: 'panel' }, h('dl', { class: 'kv' },
         h('dt', { text: 'Platform' }), h('dd', {}, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform)),
         h('dt', { text: 'Account' }), h('dd', { id: 'post-account' }, accountLabel(names, p.platform, p.account)),
         h('dt', { text: 'Publishes at' }), h('dd', { text: str(p.local_time) + ' ' + str(p.zone) + ' = ' + str(p.publish_at) + (p.zone !== zone ? ' (' + wallText(p.publish_at, zone) + ' ' + zone + ')' : '') }),
-        h('dt', { text: 'State' }), h('dd', { id: 'post-state', text: STATE_LABELS[p.state] || str(p.state) }),
+        h('dt', { text: 'State' }), h('dd', { id: 'post-state', dataset: { status: statusOf(p) } },
+          h('span', { text: STATE_LABELS[statusOf(p)] || statusOf(p) }),
+          STATUS_HELP[statusOf(p)] && statusOf(p) !== 'published' ? h('div', { id: 'post-state-help', class: 'muted small', text: STATUS_HELP[statusOf(p)] }) : null),
         h('dt', { text: 'Attempts' }), h('dd', { text: String(p.attempts ?? 0) }),
         h('dt', { text: 'Privacy' }), h('dd', { text: str(p.privacy) }),
         h('dt', { text: 'Tags' }), h('dd', { text: tags.map(str).join(', ') || '–' }),
@@ -145,9 +151,11 @@ export async function renderPost(view, parts, params, ctx) {
           h('div', { class: 'mono', text: str(m.path) + ' · ' + str(m.content_type) + ' · ' + fmtFull(m.bytes) + ' bytes' }))),
         p.remote_id ? [h('dt', { text: 'Remote id' }), h('dd', { text: str(p.remote_id) })] : null,
         url ? [h('dt', { text: 'Link' }), h('dd', {}, h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: url }))] : null,
-        p.last_error ? [h('dt', { text: 'Platform error' }), h('dd', { class: 'error-text', text: p.last_error })] : null),
+        p.last_error && p.state !== 'published' ? [h('dt', { text: statusOf(p) === 'missed' ? 'Why missed' : 'Platform error' }),
+          h('dd', { id: 'post-error', class: 'error-text', text: p.last_error })] : null),
       p.caption ? h('p', { class: 'description', text: p.caption }) : null),
       ...[editPanel(p, () => load())].filter((x) => x),
+      performanceSection(p, d.performance) || '', // null for a post not published
       h('h2', { text: 'History' }),
       h('div', { class: 'table-wrap' }, h('table', { id: 'post-events', class: 'data' },
         h('thead', {}, h('tr', {}, ['At', 'From', 'To', 'Note'].map((t) => h('th', { scope: 'col', text: t })))),

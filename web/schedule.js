@@ -9,6 +9,7 @@ export const STATE_LABELS = {
   draft: 'Draft', scheduled: 'Scheduled', claimed: 'Claimed', publishing: 'Publishing',
   published: 'Published', failed: 'Failed', needs_check: 'Needs check',
   needs_relogin: 'Needs login', cancelled: 'Cancelled',
+  missed: 'Missed', // a failed post no worker sent in time (post.status)
 };
 // Posts still to go out, and those a worker is on right now.
 export const UPCOMING = new Set(['draft', 'scheduled', 'claimed', 'publishing']);

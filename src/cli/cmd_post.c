@@ -10,6 +10,7 @@
 #include "core/timeutil.h"
 #include "schedule/post.h"
 #include "schedule/post_limits.h"
+#include "schedule/status.h"
 
 struct add_args {
     struct sched_input in;
@@ -202,25 +203,55 @@ out:
 struct list_ctx {
     struct table *t;
     struct jw *w; /* NULL for a table */
+    struct status_accounts *accts; /* NULL: not readable */
 };
+
+/* account_status (status.h) in a post's JSON (ud: the accounts). */
+static void account_json(struct jw *w, const struct post *p, void *ud)
+{
+    const struct status_accounts *a = ud;
+    jw_kv_str(w, "account_status",
+              a ? status_account_name(
+                      status_account_of(a, p->platform, p->account))
+                : NULL);
+}
+
+/* "missed", "scheduled", and for a post still to go out whose account
+ * cannot publish, "scheduled, account not_connected". */
+static void state_cell(const struct list_ctx *c, const struct post *p,
+                       char *out, size_t n)
+{
+    enum status_account a =
+        c->accts ? status_account_of(c->accts, p->platform, p->account)
+                 : STATUS_ACCOUNT_NONE;
+    bool upcoming = p->state == POST_DRAFT || p->state == POST_SCHEDULED;
+
+    if (upcoming && (a == STATUS_ACCOUNT_NOT_CONNECTED ||
+                     a == STATUS_ACCOUNT_NEEDS_RELOGIN))
+        snprintf(out, n, "%s, account %s", status_name(p),
+                 status_account_name(a));
+    else
+        snprintf(out, n, "%s", status_name(p));
+}
 
 static enum err list_row(const struct post *p, void *ud)
 {
     struct list_ctx *c = ud;
     struct buf at;
-    char id[24];
+    char id[24], state[64];
     const char *cells[7];
 
     if (c->w != NULL) {
-        sched_post_json(c->w, p);
+        sched_post_json_x(c->w, p, account_json, c->accts);
         return c->w->status; /* jw_status is for the end only */
     }
+    state_cell(c, p, state, sizeof state);
     buf_init(&at, 64);
     snprintf(id, sizeof id, "%lld", (long long)p->id);
     if (time_format_iso8601(p->publish_at, &at) != ERR_OK)
         buf_reset(&at);
     cells[0] = id;
-    cells[1] = post_state_name(p->state);
+    cells[1] = state;
     cells[2] = p->platform;
     cells[3] = p->account;
     cells[4] = buf_cstr(&at);
@@ -246,20 +277,17 @@ static int post_list(struct cli *cli, int argc, char **argv)
     struct buf out;
     struct jw w;
     bool json = false;
-    enum post_state s;
     enum err rc;
     int ch;
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (ch == 's' && post_state_from_name(optarg, &s) == ERR_OK) {
-            q.state = (int)s;
+        if (ch == 's' && status_query(optarg, &q) == ERR_OK) {
+            continue;
         } else if (ch == 'j') {
             json = true;
         } else {
             if (ch == 's')
-                cli_error("--state: draft, scheduled, claimed, publishing, "
-                          "published, failed, needs_check, needs_relogin or "
-                          "cancelled");
+                cli_error("--state: " STATUS_QUERY_NAMES);
             return EXIT_USAGE;
         }
     }
@@ -268,6 +296,11 @@ static int post_list(struct cli *cli, int argc, char **argv)
     st = cli_open_store(cli);
     if (st == NULL)
         return EXIT_DB;
+    buf_init(&out, 512);
+    if (status_accounts_load(st, time_now(), &c.accts, &out) != ERR_OK)
+        cli_error("reading the accounts' states (no account flags): %s",
+                  buf_cstr(&out));
+    buf_free(&out);
     buf_init(&out, (size_t)256 << 20);
     jw_init(&w, &out);
     if (json) {
@@ -290,6 +323,7 @@ static int post_list(struct cli *cli, int argc, char **argv)
         table_print(c.t, stdout, 6, cli_term_width());
     }
     table_destroy(c.t);
+    status_accounts_destroy(c.accts);
     buf_free(&out);
     store_close(st);
     if (rc != ERR_OK)
@@ -342,6 +376,7 @@ static int post_show(struct cli *cli, int argc, char **argv)
         if (jw_status(&w) != ERR_OK || buf_putc(&out, '\n') != ERR_OK ||
             !cli_write(stdout, &out))
             exit_code = EXIT_FAIL;
+        printf("status: %s: %s\n", status_name(&p), status_explain(&p));
         printf("events:\n");
         if (store_post_events(st, id, show_event, NULL) != ERR_OK ||
             cmd_post_print_edits(st, id) != ERR_OK)

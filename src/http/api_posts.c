@@ -11,7 +11,8 @@
  * media root (uploads go there: api_media.c).
  *   GET  /api/v1/schedule/resolve?at=&zone=&fold=&shift_gap=  what a wall
  *        time comes to in UTC, with the zone rule's note (compose form)
- *   GET  /api/v1/publishers   the platforms this build publishes to */
+ *   GET  /api/v1/publishers   the platforms this build publishes to, and
+ *        the connected accounts' states (api_post_state.h) */
 #include <jansson.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 #include "http/api_args.h"
 #include "http/api_fail.h"
 #include "http/api_posts.h"
+#include "http/api_post_state.h"
 #include "http/route.h"
 #include "schedule/media.h"
 #include "schedule/post.h"
@@ -179,6 +181,7 @@ static bool read_input(json_t *o, struct sched_input *in, const char **tags,
 static void answer_post(struct http_request *req, struct http_response *res,
                         int64_t id, unsigned status, const char *note)
 {
+    struct api_post_extra x;
     struct post p;
     struct jw w;
 
@@ -186,12 +189,14 @@ static void answer_post(struct http_request *req, struct http_response *res,
         http_error(res, 500, NULL, "database error");
         return;
     }
+    api_post_extra_init(&x, req->st);
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_key(&w, "post");
-    sched_post_json(&w, &p);
+    sched_post_json_x(&w, &p, api_post_extra_json, &x);
     jw_kv_str(&w, "note", note && *note ? note : NULL);
     jw_object_end(&w);
+    api_post_extra_free(&x);
     api_ok_json(res, &w);
     if (res->status == 200)
         res->status = status;
@@ -459,11 +464,16 @@ static bool arg_time(struct http_request *req, struct http_response *res,
     return true;
 }
 
+struct emit_ctx {
+    struct jw *w;
+    struct api_post_extra x;
+};
+
 static enum err emit_post(const struct post *p, void *ud)
 {
-    struct jw *w = ud;
-    sched_post_json(w, p);
-    return w->status; /* jw_status is for the end only */
+    struct emit_ctx *c = ud;
+    sched_post_json_x(c->w, p, api_post_extra_json, &c->x);
+    return c->w->status; /* jw_status is for the end only */
 }
 
 static void api_post_list(struct http_request *req, struct http_response *res)
@@ -471,17 +481,14 @@ static void api_post_list(struct http_request *req, struct http_response *res)
     struct post_query q = {.state = -1, .from = TIME_NONE, .to = TIME_NONE};
     const char *state = http_arg(req, "state");
     int64_t limit = 500;
-    enum post_state s;
+    struct emit_ctx c;
     struct jw w;
+    enum err rc;
 
-    if (state != NULL) {
-        if (post_state_from_name(state, &s) != ERR_OK) {
-            http_error(res, 400, "state", "state must be one of draft, "
-                       "scheduled, claimed, publishing, published, failed, "
-                       "needs_check, needs_relogin, cancelled");
-            return;
-        }
-        q.state = (int)s;
+    if (state != NULL && status_query(state, &q) != ERR_OK) {
+        http_error(res, 400, "state", "state must be one of "
+                   STATUS_QUERY_NAMES);
+        return;
     }
     if (!arg_time(req, res, "from", &q.from) ||
         !arg_time(req, res, "to", &q.to) ||
@@ -496,8 +503,11 @@ static void api_post_list(struct http_request *req, struct http_response *res)
     jw_object_begin(&w);
     jw_key(&w, "posts");
     jw_array_begin(&w);
-    if (store_post_list(req->st, &q, emit_post, &w) != ERR_OK &&
-        w.status == ERR_OK) {
+    c.w = &w;
+    api_post_extra_init(&c.x, req->st);
+    rc = store_post_list(req->st, &q, emit_post, &c);
+    api_post_extra_free(&c.x);
+    if (rc != ERR_OK && w.status == ERR_OK) {
         http_error(res, 500, NULL, "database error");
         return;
     }
@@ -538,6 +548,7 @@ static enum err emit_event(const struct post_event *e, void *ud)
 
 static void api_post_get(struct http_request *req, struct http_response *res)
 {
+    struct api_post_extra x;
     const char *rest;
     struct post p;
     struct jw w;
@@ -557,10 +568,13 @@ static void api_post_get(struct http_request *req, struct http_response *res)
                    (long long)id);
         return;
     }
+    api_post_extra_init(&x, req->st);
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_key(&w, "post");
-    sched_post_json(&w, &p);
+    sched_post_json_x(&w, &p, api_post_extra_json, &x);
+    api_post_extra_free(&x);
+    api_post_performance(&w, req->st, &p);
     jw_key(&w, "events");
     jw_array_begin(&w);
     rc = store_post_events(req->st, id, emit_event, &w);
@@ -688,6 +702,7 @@ static void api_publishers(struct http_request *req,
                                          req->cfg->platform->compose_dryrun);
     jw_key(&w, "limits");
     post_limits_json(&w);
+    api_post_connections(&w, req->st);
     jw_object_end(&w);
     api_ok_json(res, &w);
 }

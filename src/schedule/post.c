@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "schedule/post_limits.h"
+#include "schedule/status.h"
 
 static const char *const platforms[] = {"youtube", "instagram", "tiktok",
                                         "dryrun"};
@@ -326,6 +327,12 @@ static void stored_array(struct jw *w, const char *key, const char *text)
 
 void sched_post_json(struct jw *w, const struct post *p)
 {
+    sched_post_json_x(w, p, NULL, NULL);
+}
+
+void sched_post_json_x(struct jw *w, const struct post *p,
+                       sched_post_extra_fn extra, void *ud)
+{
     jw_object_begin(w);
     jw_kv_i64(w, "id", p->id);
     jw_kv_str(w, "platform", p->platform);
@@ -348,5 +355,9 @@ void sched_post_json(struct jw *w, const struct post *p)
     jw_kv_time(w, "created_at", p->created_at);
     jw_kv_time(w, "updated_at", p->updated_at);
     jw_kv_i64(w, "version", p->version);
+    jw_kv_str(w, "failure", p->failure);
+    jw_kv_str(w, "status", status_name(p));
+    if (extra != NULL)
+        extra(w, p, ud);
     jw_object_end(w);
 }

@@ -68,7 +68,17 @@ enum err sched_media_file(const char *path, struct buf *sha, int64_t *bytes,
  * tags [...], privacy, media [{path, sha256, bytes, content_type}],
  * publish_at (UTC ISO), zone, local_time, state, attempts, claimed_by,
  * claimed_until, remote_id, remote_url, last_error, created_at,
- * updated_at, version (what an edit names: post_edit.h). */
+ * updated_at, version (what an edit names: post_edit.h), failure,
+ * status. */
 void sched_post_json(struct jw *w, const struct post *p);
+
+/* sched_post_json, plus (with extra) the members extra writes into the
+ * open object before it is closed; also failure ("missed", "platform" or
+ * null) and status (status_name: "missed" for a missed failure, else the
+ * state). */
+typedef void (*sched_post_extra_fn)(struct jw *w, const struct post *p,
+                                    void *ud);
+void sched_post_json_x(struct jw *w, const struct post *p,
+                       sched_post_extra_fn extra, void *ud);
 
 #endif

@@ -141,6 +141,7 @@ static enum err publish_one(struct store *st, const struct worker_config *cfg,
     buf_init(&why, 512);
     if (sched_missed(now, p->publish_at, cfg->grace_s, &why)) {
         ch.last_error = buf_cstr(&why);
+        ch.failure = POST_FAILURE_MISSED; /* no platform call was made */
         stats->missed++;
         rc = move(st, cfg, p, POST_CLAIMED, POST_FAILED, &ch, buf_cstr(&why),
                   now, err);

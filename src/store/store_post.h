@@ -71,8 +71,16 @@ struct post {
     int64_t created_at, updated_at;
     char *progress;   /* a publisher's resume state (JSON object), or NULL */
     int64_t version;  /* bumped by every change of the row (0019) */
+    char *failure;    /* state failed: POST_FAILURE_MISSED or
+                         POST_FAILURE_PLATFORM; NULL otherwise */
 };
 void post_free(struct post *p); /* frees the strings; NULL is a no-op */
+
+/* Why a failed post failed (migration 0024): missed = a worker first saw
+ * it more than the grace window after it was due and made no platform
+ * call; platform = the platform refused it or the retries ran out. */
+#define POST_FAILURE_MISSED "missed"
+#define POST_FAILURE_PLATFORM "platform"
 
 /* Add p (its id, attempts, lease, remote and time fields are ignored) in
  * state p->state (draft or scheduled), with its creation event. When
@@ -90,6 +98,7 @@ struct post_query {
     int state;        /* enum post_state, or -1 for all */
     int64_t from, to; /* publish_at in [from, to); TIME_NONE: open */
     size_t limit;     /* 0: no limit */
+    const char *failure; /* only posts with this failure; NULL: any */
 };
 /* Called per post in publish_at, id order; p is borrowed for the call.
  * A non-OK return stops the listing and is returned. */
@@ -117,9 +126,12 @@ struct post_change {
                              the stored one (never moved earlier) */
     bool count_attempt;   /* attempts + 1 (entering publishing) */
     const char *worker;   /* when set, the lease must be this worker's */
+    const char *failure;  /* entering failed: POST_FAILURE_*; NULL there
+                             means POST_FAILURE_PLATFORM. Any other state
+                             clears the stored failure. */
 };
 #define POST_CHANGE_NONE                                                      \
-    ((struct post_change){NULL, NULL, NULL, INT64_MIN, false, NULL})
+    ((struct post_change){NULL, NULL, NULL, INT64_MIN, false, NULL, NULL})
 
 /* Move post id from `from` to `to` with note (borrowed, may be NULL), in
  * one transaction with its event, only if it is still in `from` (and, with

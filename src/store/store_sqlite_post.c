@@ -66,7 +66,7 @@ void post_free(struct post *p)
                   &p->media,     &p->zone,       &p->local_time,
                   &p->claimed_by, &p->remote_id, &p->remote_url,
                   &p->last_error, &p->idem_key,  &p->body_hash,
-                  &p->progress};
+                  &p->progress,  &p->failure};
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
         FREE_AND_NULL(*s[i]);
 }
@@ -255,7 +255,7 @@ out:
     "SELECT id, platform, account, title, caption, tags, privacy, media, "    \
     "publish_at, zone, local_time, state, attempts, claimed_by, "             \
     "claimed_until, remote_id, remote_url, last_error, idem_key, "            \
-    "body_hash, created_at, updated_at, progress, version FROM post "
+    "body_hash, created_at, updated_at, progress, version, failure FROM post "
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -291,6 +291,7 @@ static enum err row_to_post(sqlite3_stmt *st, struct post *p)
     p->updated_at = sqlite3_column_int64(st, 21);
     p->progress = col_dup(st, 22);
     p->version = sqlite3_column_int64(st, 23);
+    p->failure = col_dup(st, 24);
     if (post_state_from_name((const char *)sqlite3_column_text(st, 11),
                              &p->state) != ERR_OK) {
         post_free(p);
@@ -324,6 +325,7 @@ out:
 #define SQL_POST_LIST                                                         \
     SQL_POST_COLS "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR "      \
                   "publish_at >= ?2) AND (?3 IS NULL OR publish_at < ?3) "    \
+                  "AND (?5 IS NULL OR failure = ?5) "                         \
                   "ORDER BY publish_at, id LIMIT ?4"
 
 enum err store_post_list(struct store *base, const struct post_query *q,
@@ -347,7 +349,8 @@ enum err store_post_list(struct store *base, const struct post_query *q,
                             : sqlite3_bind_int64(st, 3, q->to)) !=
             SQLITE_OK ||
         sqlite3_bind_int64(st, 4, q->limit ? (int64_t)q->limit : -1) !=
-            SQLITE_OK)
+            SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 5, q->failure) != SQLITE_OK)
         goto out;
     rc = ERR_OK;
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -408,7 +411,8 @@ out:
     "publish_at = max(publish_at, coalesce(?8, publish_at)), attempts = attempts + ?9, "       \
     "claimed_by = CASE WHEN ?3 IN ('claimed', 'publishing') THEN claimed_by " \
     "END, claimed_until = CASE WHEN ?3 IN ('claimed', 'publishing') THEN "    \
-    "claimed_until END WHERE id = ?1 AND state = ?2 AND "                     \
+    "claimed_until END, failure = CASE WHEN ?3 = 'failed' THEN "              \
+    "coalesce(?11, 'platform') END WHERE id = ?1 AND state = ?2 AND "         \
     "(?10 IS NULL OR claimed_by = ?10)"
 
 static enum err update_state(struct sqlite_store *s, int64_t id,
@@ -435,6 +439,7 @@ static enum err update_state(struct sqlite_store *s, int64_t id,
              : sqlite3_bind_int64(st, 8, ch->publish_at)) != SQLITE_OK ||
         sqlite3_bind_int(st, 9, ch->count_attempt ? 1 : 0) != SQLITE_OK ||
         sqlite_bind_text_or_null(st, 10, ch->worker) != SQLITE_OK ||
+        sqlite_bind_text_or_null(st, 11, ch->failure) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = sqlite_fail(s, err, "changing a post's state");
     else if (sqlite3_changes(s->db) == 0)

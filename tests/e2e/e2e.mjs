@@ -19,6 +19,7 @@ import { content2Steps } from './content2.mjs';
 import { editSteps } from './edit.mjs';
 import { notifySteps } from './notify.mjs';
 import { composeSteps } from './compose.mjs';
+import { statesSteps } from './states.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -857,6 +858,7 @@ async function run(context) {
     await editSteps({ page, context, step, check, poll, shot, idle, watch, BASE, postId: sched.id });
     await notifySteps({ page, context, step, check, poll, shot, watch, BASE, STEP_MS, NOTIFY_DIR: env('E2E_NOTIFY_DIR') });
     await composeSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
+    await statesSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

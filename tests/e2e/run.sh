@@ -153,6 +153,41 @@ c.execute("INSERT INTO ig_dropped_metric(account, kind, metric, dropped_at) "
 c.commit()
 PY
 
+# 2d. Posts for tests/e2e/states.mjs (issue 14): one due 7 hours ago
+#     (serve's worker marks it missed, sending nothing); two due in two
+#     days on accounts that cannot publish (the needs_relogin one above,
+#     and one never connected); and one published a day ago as the young
+#     video above (its remote id), so that it links to that item. Their
+#     ids go to $tmp/states.json.
+head -c 2048 /dev/urandom >"$tmp/states-clip.mp4"
+states_post() { # ACCOUNT TITLE AT: its id
+  timeout 20 "$bin" --db "$db" -q post add --platform youtube --account "$1" --title "$2" \
+    --media "$tmp/states-clip.mp4" --at "$3" --zone UTC --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+st_missed=$(states_post UC1 "E2E: missed while no worker ran" "$(date -u -d '-7 hours' '+%Y-%m-%d %H:%M')") ||
+  die "cannot add the missed post"
+st_relogin=$(states_post UCe2eRelogin "E2E: account needs login" "$(date -u -d '+2 days' '+%Y-%m-%d 10:00')") ||
+  die "cannot add the needs_relogin post"
+st_nobody=$(states_post UCe2eNobody "E2E: account not connected" "$(date -u -d '+2 days' '+%Y-%m-%d 11:00')") ||
+  die "cannot add the not connected post"
+python3 - "$db" "$tmp/states.json" "$st_missed" "$st_relogin" "$st_nobody" <<'PY' || die "cannot add the published post"
+import json, sqlite3, sys
+db, out = sys.argv[1:3]
+c = sqlite3.connect(db)
+pub, acct = c.execute("SELECT v.published_at, coalesce(a.ext_id, 'UC1') FROM item v LEFT JOIN item a "
+                      "ON a.id = v.account_id WHERE v.ext_id = 'e2eYoungVid1'").fetchone()
+post = c.execute("INSERT INTO post(platform, account, title, media, publish_at, zone, local_time, state, "
+                 "attempts, remote_id, remote_url, created_at, updated_at) VALUES ('youtube', ?, "
+                 "'E2E: published yesterday', '[]', ?, 'UTC', strftime('%Y-%m-%d %H:%M:%S', ?, 'unixepoch'), "
+                 "'published', 1, 'e2eYoungVid1', 'https://www.youtube.com/watch?v=e2eYoungVid1', ?, ?)",
+                 (acct, pub, pub, pub - 3600, pub)).lastrowid
+c.execute("INSERT INTO post_event(post_id, at, to_state, note) VALUES (?, ?, 'published', 'fixture')", (post, pub))
+c.commit()
+ids = [int(x) for x in sys.argv[3:6]]
+json.dump({"missed": ids[0], "relogin": ids[1], "nobody": ids[2], "published": post}, open(out, "w"))
+PY
+
 # 3. A user to log in as. The password goes through a file, never argv.
 user=e2e-user
 password="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "schedule/status.h"
 #include "schedule/worker.h"
 
 #define T0 1741509000 /* 2025-03-09T08:30:00Z */
@@ -207,6 +208,53 @@ static void test_grace_window(void **state)
     assert_int_equal(st.missed, 1);
 }
 
+static enum err count_post(const struct post *p, void *ud)
+{
+    (void)p;
+    (*(int *)ud)++;
+    return ERR_OK;
+}
+
+/* A missed post and a refused one both end failed, told apart by
+ * failure (and status); a retry clears it; the listing filters by it. */
+static void test_missed_apart_from_platform(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct script s = {.status = {400}};
+    struct worker_stats st = {0};
+    int64_t late = add(fx, T0 - 7 * 3600), refused = add(fx, T0);
+    struct post_query q = {.state = -1, .from = TIME_NONE, .to = TIME_NONE};
+    enum post_state from;
+    struct post p;
+    int n = 0;
+
+    round_at(fx, &s, T0, &st);
+    assert_int_equal(s.calls, 1); /* only the refused one was sent */
+    p = get(fx, late);
+    assert_int_equal(p.state, POST_FAILED);
+    assert_string_equal(p.failure, POST_FAILURE_MISSED);
+    assert_string_equal(status_name(&p), "missed");
+    assert_non_null(strstr(status_explain(&p), "Nothing was sent"));
+    post_free(&p);
+    p = get(fx, refused);
+    assert_int_equal(p.state, POST_FAILED);
+    assert_string_equal(p.failure, POST_FAILURE_PLATFORM);
+    assert_string_equal(status_name(&p), "failed");
+    post_free(&p);
+    assert_int_equal(status_query("missed", &q), ERR_OK);
+    assert_int_equal(store_post_list(fx->st, &q, count_post, &n), ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(status_query("missing", &q), ERR_INVALID);
+    assert_int_equal(store_post_move(fx->st, late, POST_SCHEDULED, "retry",
+                                     T0 + 1, &from, &fx->err),
+                     ERR_OK);
+    p = get(fx, late);
+    assert_int_equal(p.state, POST_SCHEDULED);
+    assert_null(p.failure);
+    assert_string_equal(status_name(&p), "scheduled");
+    post_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +266,8 @@ int main(void)
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_grace_window, tu_store_setup,
                                         tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_missed_apart_from_platform,
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_needs_check_asks_first,
                                         tu_store_setup, tu_store_teardown),
     };
