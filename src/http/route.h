@@ -66,5 +66,7 @@ extern const struct route http_upload_routes[];
 /* api_owned.c: /api/v1/imports, /api/v1/accounts/role,
  * /api/v1/competitors */
 extern const struct route http_owned_routes[];
+/* api_slots.c: /api/v1/slots, queue slots */
+extern const struct route http_slot_routes[];
 
 #endif

@@ -17,6 +17,7 @@ static const struct route *const route_tables[] = {
     http_source_routes,
     http_upload_routes,
     http_owned_routes,
+    http_slot_routes,
 };
 
 bool routes_init(void)

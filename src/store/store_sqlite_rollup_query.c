@@ -134,7 +134,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "WHERE d.item_id = i.id AND "                                             \
     "d.metric_id = (SELECT id FROM metric WHERE name = ?2) AND "              \
     "d.day >= mediadash_day(i.published_at) AND "                            \
-    "d.day < mediadash_day(i.published_at) + ?7) "                           \
+    "d.day < mediadash_day(i.published_at) + ?7), "                          \
+    "coalesce(i.account_id, 0) "                                              \
     "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "           \
     "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
 
@@ -176,6 +177,7 @@ enum err sq_content_sums(struct store *base, int platform, int32_t first_days,
         c.interactions = sqlite3_column_int64(st, 4);
         c.has_first = sqlite3_column_type(st, 5) != SQLITE_NULL;
         c.first_gain = sqlite3_column_int64(st, 5);
+        c.account_id = sqlite3_column_int64(st, 6);
         rc = fn(ud, &c);
     }
     if (rc == ERR_OK && r != SQLITE_DONE)
