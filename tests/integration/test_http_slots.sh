@@ -11,6 +11,9 @@
 DB="$TMP/slots.db"
 PY=$(python3 -c 'import sys; print(sys.executable)')
 md() { "$BIN" --db "$DB" "$@"; }
+# A realistic year of owned content, one account per platform: the Best
+# time proposal is then the account's own heatmap.
+check "demo data" md -q demo --items 40 --days 60 --seed 7
 check "server started" serve_start "$DB"
 
 req() {
@@ -68,5 +71,137 @@ check "no such slot id: 404" req PATCH /api/v1/slots/x1 404 -d '{}'
 check "list of another account: empty" req GET '/api/v1/slots?platform=dryrun&account=other' 200
 check "  is empty" json 'd["slots"] == []'
 check "bad platform filter: 400" req GET '/api/v1/slots?platform=myspace' 400
+
+# --- "Add to queue" across DST ------------------------------------------
+# The Friday (00:00 UTC) before the next spring-forward and fall-back
+# Sundays in Europe/Berlin (last Sundays of March and October).
+read -r SPRING FALL <<<"$("$PY" - <<'PY'
+import datetime as dt
+today = dt.date.today() + dt.timedelta(days=2)
+def last_sunday(y, m):
+    d = dt.date(y, m, 31)
+    return d - dt.timedelta(days=(d.weekday() + 1) % 7)
+out = []
+for m in (3, 10):
+    d = last_sunday(today.year, m)
+    if d <= today:
+        d = last_sunday(today.year + 1, m)
+    out.append((d - dt.timedelta(days=2)).isoformat() + "T00:00:00Z")
+print(*out)
+PY
+)"
+SHA=$(printf 'x' | sha256sum | cut -d' ' -f1)
+printf 'x' >"$DB.media/clip.mp4"
+CLIP=$(realpath "$DB.media/clip.mp4")
+# post ACCOUNT [KEY=JSON...]: a post body for dryrun ACCOUNT.
+post() {
+  "$PY" - "$CLIP" "$SHA" "$@" <<'PY'
+import json, sys
+clip, sha, account = sys.argv[1:4]
+d = {"platform": "dryrun", "account": account, "title": "Queued",
+     "media": [{"path": clip, "sha256": sha, "bytes": 1, "content_type": "video/mp4"}]}
+for kv in sys.argv[4:]:
+    k, v = kv.split("=", 1)
+    d[k] = json.loads(v)
+print(json.dumps(d))
+PY
+}
+check "slots Sat 17:00, Sun 02:30, Sun 17:00 Berlin" jreq POST /api/v1/slots 201 \
+  '{"platform":"dryrun","account":"q1","days":["sat","sun"],"time":"17:00","zone":"Europe/Berlin"}'
+check "  and Sun 02:30" jreq POST /api/v1/slots 201 \
+  '{"platform":"dryrun","account":"q1","day":"sun","time":"02:30","zone":"Europe/Berlin"}'
+SUN=$("$PY" -c "import datetime as dt,sys; print((dt.date.fromisoformat(sys.argv[1][:10]) + dt.timedelta(days=2)).isoformat())" "$SPRING")
+SAT=$("$PY" -c "import datetime as dt,sys; print((dt.date.fromisoformat(sys.argv[1][:10]) + dt.timedelta(days=1)).isoformat())" "$SPRING")
+utc() { "$PY" -c "import datetime as dt,sys; print((dt.date.fromisoformat(sys.argv[1]) + dt.timedelta(days=int(sys.argv[2]))).isoformat() + 'T' + sys.argv[3] + 'Z')" "$@"; }
+# Someone scheduled a post by hand at the DST Sunday's 17:00 (15:00 UTC).
+check "a post by hand at Sun 17:00" jreq POST /api/v1/posts 201 "$(post q1 at="\"$SUN 17:00\"" zone='"Europe/Berlin"')"
+check "  at 15:00 UTC (CEST)" json 'd["post"]["publish_at"] == "'"$(utc "$SUN" 0 15:00:00)"'"'
+Q="queue={\"after\":\"$SPRING\"}"
+want=("$(utc "$SAT" 0 16:00:00)|$SAT 17:00:00" "$(utc "$SUN" 0 01:00:00)|$SUN 02:30:00"
+  "$(utc "$SAT" 7 15:00:00)|$(utc "$SAT" 7 x | cut -c1-10) 17:00:00" "$(utc "$SUN" 7 00:30:00)|$(utc "$SUN" 7 x | cut -c1-10) 02:30:00")
+IDS=()
+for i in 0 1 2 3; do
+  check "queued post $i: 201" jreq POST /api/v1/posts 201 "$(post q1 "$Q")"
+  check "  in slot $i: ${want[$i]}" json 'd["post"]["publish_at"] + "|" + d["post"]["local_time"] == "'"${want[$i]}"'" and d["post"]["zone"] == "Europe/Berlin" and d["post"]["state"] == "scheduled" and d["note"].startswith("added to the queue")'
+  IDS+=("$(val 'd["post"]["id"]')")
+done
+check "the gap slot's note says so" req GET "/api/v1/posts/${IDS[1]}" 200
+check "  its history names the queue" json '"added to the queue" in d["events"][0]["note"]'
+check "next free (API): the slots after those" req GET "/api/v1/slots/next?platform=dryrun&account=q1&count=2&after=$SPRING" 200
+check "  Sun 17:00 and Sat 17:00 a week later" json '[x["at"] for x in d["next"]] == ["'"$(utc "$SUN" 7 15:00:00)"'", "'"$(utc "$SAT" 14 15:00:00)"'"]'
+check "next free (CLI) agrees" run 0 md queue next --platform dryrun --account q1 --count 2 --after "$SPRING"
+check "  first line" test "$(head -1 "$TMP/out" | cut -d' ' -f1)" = "$(utc "$SUN" 7 15:00:00)"
+check "cancel the post in the first slot" req POST "/api/v1/posts/${IDS[0]}/cancel" 200
+check "the next queued post takes that slot again" jreq POST /api/v1/posts 201 "$(post q1 "$Q")"
+check "  at ${want[0]}" json 'd["post"]["publish_at"] + "|" + d["post"]["local_time"] == "'"${want[0]}"'"'
+# Same Idempotency-Key, same body: the same post.
+req POST /api/v1/posts 201 -H 'Content-Type: application/json' -H 'Idempotency-Key: qk-1' --data-binary "$(post q1 "$Q" title='"K"')"
+KID=$(val 'd["post"]["id"]')
+check "  first send: 201" test -n "$KID"
+check "  second send: 200, same id" req POST /api/v1/posts 200 -H 'Content-Type: application/json' -H 'Idempotency-Key: qk-1' --data-binary "$(post q1 "$Q" title='"K"')"
+check "  same id" json "d['post']['id'] == $KID"
+
+# Fall back: Sun 02:30 occurs twice; the queue takes the first (CEST).
+FSUN=$("$PY" -c "import datetime as dt,sys; print((dt.date.fromisoformat(sys.argv[1][:10]) + dt.timedelta(days=2)).isoformat())" "$FALL")
+check "slot Sun 02:30 for q2" jreq POST /api/v1/slots 201 '{"platform":"dryrun","account":"q2","days":["sun"],"time":"02:30","zone":"Europe/Berlin"}'
+check "queued at the repeated 02:30" jreq POST /api/v1/posts 201 "$(post q2 "queue={\"after\":\"$FALL\"}")"
+check "  the first of the two (00:30 UTC)" json 'd["post"]["publish_at"] == "'"$(utc "$FSUN" 0 00:30:00)"'"'
+check "the next one a week later in CET (01:30 UTC)" jreq POST /api/v1/posts 201 "$(post q2 "queue={\"after\":\"$FALL\"}")"
+check "  at $(utc "$FSUN" 7 01:30:00)" json 'd["post"]["publish_at"] == "'"$(utc "$FSUN" 7 01:30:00)"'"'
+
+# Six adds at once: six different slots.
+check "a daily 09:00 UTC slot for q3" jreq POST /api/v1/slots 201 \
+  '{"platform":"dryrun","account":"q3","days":["sun","mon","tue","wed","thu","fri","sat"],"time":"09:00","zone":"UTC"}'
+post q3 'queue=true' >"$TMP/q3.json"
+pids=""
+for i in 1 2 3 4 5 6; do
+  curl -s -m 30 -o "$TMP/par$i" -w '%{http_code}' -b "$COOKIES" -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" \
+    -H 'Content-Type: application/json' --data-binary @"$TMP/q3.json" "$URL/api/v1/posts" >"$TMP/par$i.code" &
+  pids="$pids $!"
+done
+for p in $pids; do wait "$p"; done
+check "six 201s" test "$(cat "$TMP"/par?.code | tr -d '\n')" = 201201201201201201
+check "six different slots, a day apart" "$PY" -c "
+import json, datetime as dt
+ts = sorted(dt.datetime.fromisoformat(json.load(open('$TMP/par%d' % i))['post']['publish_at'].replace('Z', '+00:00')) for i in range(1, 7))
+assert len(set(ts)) == 6, ts
+assert all((b - a).total_seconds() == 86400 for a, b in zip(ts, ts[1:])), ts
+assert all(t.hour == 9 and t.minute == 0 for t in ts), ts
+"
+
+# Refusals.
+check "queue with at: 400" jreq POST /api/v1/posts 400 "$(post q1 queue=true at='"2099-01-01 10:00"' zone='"UTC"')"
+check "  names queue" names queue
+check "a queued draft: 400" jreq POST /api/v1/posts 400 "$(post q1 queue=true draft=true)"
+check "queue \"yes\": 400" jreq POST /api/v1/posts 400 "$(post q1 queue='"yes"')"
+check "  names queue" names queue
+check "queue {after: bad}: 400" jreq POST /api/v1/posts 400 "$(post q1 'queue={"after":"soon"}')"
+check "an account without slots: 409" jreq POST /api/v1/posts 409 "$(post nobody queue=true)"
+check "  names queue and says why" json 'd["error"]["param"] == "queue" and "no queue slots" in d["error"]["message"]'
+check "queue: false is an ordinary post (at needed)" jreq POST /api/v1/posts 400 "$(post q1 queue=false)"
+
+# --- Best time proposals -------------------------------------------------
+YT=$(sqlite3 "$DB" "SELECT ext_id FROM item WHERE platform = 'youtube' AND type = 'account'")
+check "proposals for the YouTube account" req GET "/api/v1/slots/propose?platform=youtube&account=$YT&count=3&min=1&range=365d" 200
+cp "$TMP/body" "$TMP/prop.json"
+check "heatmap of its platform (its only account)" req GET "/api/v1/heatmap?platform=youtube&min=1&range=365d" 200
+check "the proposals are the heatmap's three best buckets, best first" "$PY" -c "
+import json
+p = json.load(open('$TMP/prop.json')); h = json.load(open('$TMP/body'))
+b = sorted((x for x in h['buckets'] if x['n'] >= 1 and x['mean'] is not None), key=lambda x: -x['mean'])[:3]
+got = [(x['weekday'], x['hour'], round(x['mean'], 6)) for x in p['proposals']]
+want = [(x['weekday'], x['hour'], round(x['mean'], 6)) for x in b]
+assert len(got) == 3 and got == want, (got, want)
+assert p['proposals'][0]['weekday'] == h['best']['weekday'] and p['proposals'][0]['hour'] == h['best']['hour']
+assert all(x['zone'] == h['zone'] and x['time'] == '%02d:00' % x['hour'] and not x['exists'] for x in p['proposals'])
+assert p['items'] > 0
+"
+P0=$("$PY" -c "import json; x=json.load(open('$TMP/prop.json'))['proposals'][0]; print(json.dumps({'platform':'youtube','account':'$YT','day':x['day'],'time':x['time'],'zone':x['zone']}))")
+check "adding the best one" jreq POST /api/v1/slots 201 "$P0"
+check "then it is marked as existing" req GET "/api/v1/slots/propose?platform=youtube&account=$YT&count=3&min=1&range=365d" 200
+check "  exists: true" json 'd["proposals"][0]["exists"] is True and not d["proposals"][1]["exists"]'
+check "no such account: 404" req GET "/api/v1/slots/propose?platform=youtube&account=nobody" 404
+check "count 0: 400" req GET "/api/v1/slots/propose?platform=youtube&account=$YT&count=0" 400
+check "the server is still up" kill -0 "$SERVER"
 
 finish
