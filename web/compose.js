@@ -9,6 +9,7 @@
 import { api, apiOptional, csrf, ApiError, qs } from './api.js';
 import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
+import { queueButton, isQueue, queueBody } from './slots.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -198,12 +199,13 @@ export async function render(view, parts, params, ctx) {
         h('div', {}, h('label', { for: 'compose-time', text: 'Time' }), time),
         h('div', { class: 'grow' }, h('label', { for: 'compose-zone', text: 'Time zone' }), zoneSel)),
       when, gapRow, foldRow),
-    h('div', { class: 'toolbar' }, submit, h('a', { href: '#/queue', text: 'Queue' }), h('a', { href: '#/calendar', text: 'Calendar' })),
+    h('div', { class: 'toolbar' }, submit, queueButton(), h('a', { href: '#/queue', text: 'Queue' }), h('a', { href: '#/calendar', text: 'Calendar' })),
     error, result);
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     showError('');
+    const queue = isQueue(ev);
     const chosen = rows.filter((r) => r.check.checked);
     if (!chosen.length) { showError('Choose at least one platform.'); return; }
     const noAccount = chosen.find((r) => !r.account.value.trim());
@@ -216,7 +218,8 @@ export async function render(view, parts, params, ctx) {
     for (const row of chosen) {
       try {
         const r = await api('/api/v1/posts', { method: 'POST', contentType: 'application/json',
-          body: JSON.stringify(body(row)), idempotencyKey: composeKey + '-' + row.p });
+          body: JSON.stringify(queue ? queueBody(body(row)) : body(row)),
+          idempotencyKey: composeKey + (queue ? '-q-' : '-') + row.p });
         const p = r.post;
         result.appendChild(h('li', { class: 'ok', dataset: { post: String(p.id) } },
           platformLabel(p.platform) + ': ', h('a', { href: postHref(p.id), text: 'post ' + p.id }), ' ',

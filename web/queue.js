@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull } from './dom.js';
 import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref,
   accountNames, accountLabel, UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
+import { slotsSection } from './slots.js';
 
 const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
@@ -94,6 +95,8 @@ export async function render(view, parts, params, ctx) {
     if (live && !ctx.stale()) timer = setTimeout(() => { if (!ctx.stale()) load(); }, REFRESH_MS);
   }
   await load();
+  const slots = await slotsSection(names, ctx);
+  if (!ctx.stale()) section.appendChild(slots);
 }
 
 // #/post/ID
