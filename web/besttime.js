@@ -194,8 +194,10 @@ export async function render(view, args, params, ctx) {
   if (ctx.stale()) return;
   let seq = 0; // a newer range choice makes older answers stale
   let shown = range;
+  let props = null; // the queue slot proposals (slots.js), once drawn
   const reload = (r) => {
     shown = r;
+    if (props) props.reload(rangeParams(r));
     const mine = ++seq;
     const rctx = { stale: () => ctx.stale() || mine !== seq };
     renderBody(body, r, platform, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
@@ -210,5 +212,6 @@ export async function render(view, args, params, ctx) {
   const accs = await api('/api/v1/accounts' + qs({ limit: 500 })).catch(() => null);
   if (ctx.stale()) return;
   const owned = (accs && Array.isArray(accs.accounts) ? accs.accounts : []).filter((a) => a && a.role !== 'tracked');
-  view.querySelector('#best-time').appendChild(proposals(owned, platform, ctx));
+  props = proposals(owned, platform, rangeParams(shown), ctx);
+  view.querySelector('#best-time').appendChild(props.el);
 }

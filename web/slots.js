@@ -32,8 +32,8 @@ function slotRow(s, names, reload, onError) {
       h('td', {}, h('span', { class: 'dot dot-' + str(s.platform) }), platformLabel(s.platform), ' ',
         accountLabel(names, s.platform, s.account)),
       h('td', { class: 'slot-when', text: dayName(s.day) + ' ' + str(s.time) }),
-      h('td', { class: 'muted', text: str(s.zone) }),
-      h('td', { class: 'nowrap', title: str(s.next), text: s.next_local ? str(s.next_local).slice(0, 16) : '–' }),
+      h('td', { class: 'muted slot-zone', text: str(s.zone) }),
+      h('td', { class: 'nowrap slot-next', title: str(s.next), text: s.next_local ? str(s.next_local).slice(0, 16) : '–' }),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'button-small button-quiet', dataset: { action: 'edit-slot' },
           'aria-label': 'Edit the ' + dayName(s.day) + ' ' + str(s.time) + ' slot', text: 'Edit', onclick: edit }),
@@ -168,13 +168,15 @@ export async function slotsSection(names, ctx) {
 // The Best time page's proposals: the chosen account's best weekday-hours
 // from its own content (in the rollup zone), each with "Add slot".
 // accounts: the owned accounts ({platform, id, handle, title}); platform
-// narrows them ('' for all).
-export function proposals(accounts, platform, ctx) {
+// narrows them ('' for all); range: the page's range parameters (as
+// range.js rangeParams gives them), so the proposals read the same
+// content as the heatmap above them. -> {el, reload(range)}.
+export function proposals(accounts, platform, range, ctx) {
   const mine = accounts.filter((a) => a && (!platform || a.platform === platform) && PLATFORMS.includes(a.platform));
   const box = h('section', { id: 'best-proposals', class: 'panel spaced' }, h('h2', { text: 'Queue slots from your best times' }));
   if (!mine.length) {
     box.appendChild(h('p', { class: 'muted', text: 'No account with data yet: proposals come from an account’s own content.' }));
-    return box;
+    return { el: box, reload: () => {} };
   }
   const sel = h('select', { id: 'best-account', 'aria-label': 'Account' },
     mine.map((a) => h('option', { value: a.platform + ':' + str(a.id),
@@ -191,7 +193,7 @@ export function proposals(accounts, platform, ctx) {
     clear(list).appendChild(h('p', { class: 'loading', text: 'Loading…' }));
     let d;
     try {
-      d = await api('/api/v1/slots/propose' + qs({ platform: p, account, count: 3 }));
+      d = await api('/api/v1/slots/propose' + qs({ ...range, platform: p, account, count: 3 }));
     } catch (e) {
       if (my !== seq || ctx.stale()) return;
       clear(list);
@@ -239,7 +241,7 @@ export function proposals(accounts, platform, ctx) {
   }
   sel.addEventListener('change', load);
   load();
-  return box;
+  return { el: box, reload: (r) => { range = r; load(); } };
 }
 
 // Compose's "Add to queue" button: a second submit button of the form.

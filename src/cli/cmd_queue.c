@@ -15,6 +15,7 @@
 struct slot_args {
     const char *platform, *account, *days, *time, *zone, *after;
     int64_t count;
+    bool json;
 };
 
 static int parse_slot_args(int argc, char **argv, struct slot_args *a)
@@ -27,6 +28,7 @@ static int parse_slot_args(int argc, char **argv, struct slot_args *a)
         {"zone", required_argument, NULL, 'z'},
         {"after", required_argument, NULL, 'A'},
         {"count", required_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -39,6 +41,7 @@ static int parse_slot_args(int argc, char **argv, struct slot_args *a)
         case 't': a->time = optarg; break;
         case 'z': a->zone = optarg; break;
         case 'A': a->after = optarg; break;
+        case 'j': a->json = true; break;
         case 'n':
             if (parse_i64(optarg, 1, 50, &a->count) != ERR_OK) {
                 cli_error("--count: 1 to 50");
@@ -80,14 +83,43 @@ static enum err print_slot(const struct slot *s, void *ud)
     return ERR_OK;
 }
 
+static enum err json_slot(const struct slot *s, void *ud)
+{
+    struct jw *w = ud;
+    slots_slot_json(w, s, time_now());
+    return w->status;
+}
+
+/* End the JSON document in out and print it; rc unless that fails. */
+static enum err print_json(struct jw *w, struct buf *out, enum err rc)
+{
+    jw_object_end(w);
+    if (rc == ERR_OK && (jw_status(w) != ERR_OK ||
+                         buf_putc(out, '\n') != ERR_OK || !cli_write(stdout, out)))
+        rc = ERR_IO;
+    return rc;
+}
+
 static int slots_list(struct store *st, const struct slot_args *a)
 {
-    struct buf err;
+    struct buf err, out;
+    struct jw w;
     enum err rc;
+
     buf_init(&err, 1024);
-    rc = store_slot_list(st, a->platform, a->account, print_slot, NULL, &err);
+    buf_init(&out, (size_t)16 << 20);
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    jw_key(&w, "slots");
+    jw_array_begin(&w);
+    rc = store_slot_list(st, a->platform, a->account,
+                         a->json ? json_slot : print_slot, &w, &err);
+    jw_array_end(&w);
+    if (a->json)
+        rc = print_json(&w, &out, rc);
     if (rc != ERR_OK)
-        cli_error("%s", buf_cstr(&err));
+        cli_error("%s", rc == ERR_IO ? "writing the list" : buf_cstr(&err));
+    buf_free(&out);
     buf_free(&err);
     return exit_of(rc);
 }
@@ -201,13 +233,15 @@ static int queue_next(struct store *st, const struct slot_args *a)
     struct slots_queue q = {0};
     int64_t after = time_now(), shown = 0;
     bool *taken = NULL;
-    struct buf err;
+    struct buf err, out;
+    struct jw w;
     enum err rc;
 
     if (a->platform == NULL || a->account == NULL ||
         (a->after && !cli_time("--after", a->after, &after)))
         return EXIT_USAGE;
     buf_init(&err, 1024);
+    buf_init(&out, (size_t)1 << 20);
     if (after < time_now())
         after = time_now();
     rc = slots_queue_load(st, a->platform, a->account, after, &q, &err);
@@ -217,20 +251,32 @@ static int queue_next(struct store *st, const struct slot_args *a)
                                       q.nwhen, taken, &err)
                    : ERR_NOMEM;
     }
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    jw_key(&w, "next");
+    jw_array_begin(&w);
     for (size_t i = 0; rc == ERR_OK && i < q.nwhen && shown < a->count; i++) {
         struct buf t;
         if (taken[i])
             continue;
+        shown++;
+        if (a->json) {
+            slots_when_json(&w, &q, &q.when[i]);
+            continue;
+        }
         buf_init(&t, 64);
         if (time_format_iso8601(q.when[i].utc, &t) == ERR_OK)
             printf("%s  %.16s %s%s\n", buf_cstr(&t), q.when[i].local,
                    q.when[i].zone, q.when[i].shifted ? " (DST gap: at its "
                                                        "end)" : "");
         buf_free(&t);
-        shown++;
     }
+    jw_array_end(&w);
+    if (a->json)
+        rc = print_json(&w, &out, rc);
     if (rc != ERR_OK)
-        cli_error("%s", buf_cstr(&err));
+        cli_error("%s", rc == ERR_IO ? "writing the list" : buf_cstr(&err));
+    buf_free(&out);
     free(taken);
     slots_queue_free(&q);
     buf_free(&err);

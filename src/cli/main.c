@@ -297,6 +297,7 @@ static const char usage_post[] =
 
 static const char usage_queue[] =
     "usage: mediadash queue slots [list] [--platform P] [--account ID]\n"
+    "                             [--json]\n"
     "       mediadash queue slots add --platform P --account ID\n"
     "                                 --day DAY[,DAY...] --time HH:MM\n"
     "                                 --zone ZONE\n"
@@ -304,7 +305,7 @@ static const char usage_queue[] =
     "                                 [--zone ZONE]\n"
     "       mediadash queue slots rm SLOT\n"
     "       mediadash queue next --platform P --account ID [--count N]\n"
-    "                            [--after ISO-8601]\n"
+    "                            [--after ISO-8601] [--json]\n"
     "\n"
     "Queue slots: an account's weekly posting times as wall times in a\n"
     "zone (--day tue,thu --time 17:00 --zone Europe/Berlin), which stay\n"

@@ -296,3 +296,51 @@ enum err slots_queue_add(struct store *st, const struct slots_queue *q,
     }
     return rc;
 }
+
+/* ---- JSON ----------------------------------------------------------- */
+
+void slots_when_json(struct jw *w, const struct slots_queue *q,
+                     const struct slot_when *x)
+{
+    jw_object_begin(w);
+    jw_kv_time(w, "at", x->utc);
+    jw_kv_str(w, "local", x->local);
+    jw_kv_str(w, "zone", x->zone);
+    jw_kv_i64(w, "slot_id", x->slot_id);
+    jw_kv_bool(w, "shifted", x->shifted);
+    for (size_t k = 0; k < q->nslots; k++)
+        if (q->slots[k].id == x->slot_id)
+            jw_kv_str(w, "day", slots_day_name(q->slots[k].weekday));
+    jw_object_end(w);
+}
+
+void slots_slot_json(struct jw *w, const struct slot *s, int64_t now)
+{
+    struct slot_when *x = NULL;
+    struct buf t, err;
+    size_t n = 0;
+
+    buf_init(&t, 16);
+    buf_init(&err, 512);
+    jw_object_begin(w);
+    jw_kv_i64(w, "id", s->id);
+    jw_kv_str(w, "platform", s->platform);
+    jw_kv_str(w, "account", s->account);
+    jw_kv_i64(w, "weekday", s->weekday);
+    jw_kv_str(w, "day", slots_day_name(s->weekday));
+    jw_kv_str(w, "time", slots_format_time(s->minute, &t) == ERR_OK
+                             ? buf_cstr(&t) : NULL);
+    jw_kv_str(w, "zone", s->zone);
+    if (slots_occurrences(s, 1, now, 8, 1, &x, &n, &err) == ERR_OK && n) {
+        jw_kv_time(w, "next", x[0].utc);
+        jw_kv_str(w, "next_local", x[0].local);
+    } else {
+        jw_kv_str(w, "next", NULL);
+        jw_kv_str(w, "next_local", NULL);
+    }
+    jw_object_end(w);
+    free(x);
+    buf_free(&t);
+    buf_free(&err);
+}
+

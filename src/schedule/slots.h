@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/jsonw.h"
 #include "store/store_slots.h"
 
 #define SLOTS_HORIZON_DAYS 366    /* how far ahead the queue looks */
@@ -70,5 +71,13 @@ enum err slots_queue_load(struct store *st, const char *platform,
 enum err slots_queue_add(struct store *st, const struct slots_queue *q,
                          struct post *p, int64_t now, int64_t *id_out,
                          struct buf *note, struct buf *err) WARN_UNUSED;
+
+/* Slot s as a JSON object: id, platform, account, weekday (0 = Sunday),
+ * day ("tue"), time ("17:00"), zone, next (its next occurrence after now,
+ * UTC) and next_local (null when the zone no longer loads). */
+void slots_slot_json(struct jw *w, const struct slot *s, int64_t now);
+/* Occurrence x of q as {at, local, zone, slot_id, shifted, day}. */
+void slots_when_json(struct jw *w, const struct slots_queue *q,
+                     const struct slot_when *x);
 
 #endif

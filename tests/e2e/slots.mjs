@@ -33,9 +33,12 @@ export async function slotsSteps({ page, context, step, check, poll, shot, BASE,
     await step('slots: Best time proposes slots from the account\'s heatmap; one click adds one', async () => {
         await page.goto(BASE + '/#/best-time?platform=youtube');
         await page.locator('#best-proposals').waitFor({ state: 'visible' });
+        // The proposals read the page's range, as the heatmap does.
+        const range0 = await page.locator('#range').inputValue();
+        if (range0 !== '365') await page.selectOption('#range', '365');
         account = await page.locator('#best-account').inputValue();
         const [platform, id] = [account.split(':')[0], account.split(':').slice(1).join(':')];
-        const api = await getJson(`/api/v1/slots/propose?platform=${platform}&account=${encodeURIComponent(id)}&count=3`);
+        const api = await getJson(`/api/v1/slots/propose?platform=${platform}&account=${encodeURIComponent(id)}&count=3&range=365d`);
         check(api.proposals.length >= 1, `no proposals for ${account}: ${JSON.stringify(api)}`);
         const rows = page.locator('#best-proposal-list li.proposal');
         await poll(async () => (await rows.count()) === api.proposals.length, `${api.proposals.length} proposals shown`);
@@ -58,6 +61,7 @@ export async function slotsSteps({ page, context, step, check, poll, shot, BASE,
         console.log(`     ${account}: proposed ${api.proposals.map((p) => p.day + ' ' + p.time).join(', ')}; added ${first.day} ${first.time} ${first.zone}`);
         await shot(page, 'slots-best-time-added');
         await phoneShot('#/best-time?platform=youtube', '#best-proposals li.proposal', 'slots-best-time-phone');
+        if (range0 !== '365') await page.selectOption('#range', range0);
     });
 
     await step('slots: Queue page adds, edits (keyboard) and removes posting slots', async () => {
