@@ -72,6 +72,21 @@ check "list of another account: empty" req GET '/api/v1/slots?platform=dryrun&ac
 check "  is empty" json 'd["slots"] == []'
 check "bad platform filter: 400" req GET '/api/v1/slots?platform=myspace' 400
 
+# --- the CLI --------------------------------------------------------------
+check "CLI add Mon, Fri 08:00 New York" run 0 md queue slots add --platform dryrun --account cli --day mon,friday --time 08:00 --zone America/New_York
+check "  two lines" test "$(wc -l <"$TMP/out")" = 2
+check "CLI list --json is the API's shape" run 0 md queue slots --account cli --json
+check "  mon and fri 08:00" "$PY" -c "import json; d=json.load(open('$TMP/out')); assert [(s['day'], s['time'], s['zone']) for s in d['slots']] == [('mon','08:00','America/New_York'), ('fri','08:00','America/New_York')], d"
+CLI1=$("$PY" -c "import json; print(json.load(open('$TMP/out'))['slots'][0]['id'])")
+check "CLI edit to 07:30" run 0 md queue slots edit "$CLI1" --time 07:30
+check "  the API sees it" req GET '/api/v1/slots?platform=dryrun&account=cli' 200
+check "  at 07:30" json 'd["slots"][0]["time"] == "07:30"'
+check "CLI bad day: usage" run 2 md queue slots add --platform dryrun --account cli --day someday --time 08:00 --zone UTC
+check "CLI bad zone: usage" run 2 md queue slots add --platform dryrun --account cli --day mon --time 08:00 --zone Mars/Base
+check "CLI rm" run 0 md queue slots rm "$CLI1"
+check "CLI rm again: 4" run 4 md queue slots rm "$CLI1"
+check "CLI next without slots: 4" run 4 md queue next --platform dryrun --account nobody
+
 # --- "Add to queue" across DST ------------------------------------------
 # The Friday (00:00 UTC) before the next spring-forward and fall-back
 # Sundays in Europe/Berlin (last Sundays of March and October).
