@@ -9,6 +9,7 @@ import { h, clear, num, emptyState, noDataHint, platformName, PLATFORMS } from '
 import { errorBox } from './dom.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 import { wall, addDays, zoneSelect, browserZone } from './schedule.js';
+import { proposals } from './slots.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const LEVELS = 8;
@@ -193,8 +194,10 @@ export async function render(view, args, params, ctx) {
   if (ctx.stale()) return;
   let seq = 0; // a newer range choice makes older answers stale
   let shown = range;
+  let props = null; // the queue slot proposals (slots.js), once drawn
   const reload = (r) => {
     shown = r;
+    if (props) props.reload(rangeParams(r));
     const mine = ++seq;
     const rctx = { stale: () => ctx.stale() || mine !== seq };
     renderBody(body, r, platform, rctx).catch((e) => { if (!rctx.stale()) clear(body).appendChild(errorBox(e)); });
@@ -205,4 +208,10 @@ export async function render(view, args, params, ctx) {
     zoneControl(settings && typeof settings.zone === 'string' ? settings.zone : 'UTC', () => reload(shown)),
     body));
   await renderBody(body, range, platform, { stale: () => ctx.stale() || seq !== 0 });
+  // Queue slots proposed from the chosen account's own best hours (slots.js).
+  const accs = await api('/api/v1/accounts' + qs({ limit: 500 })).catch(() => null);
+  if (ctx.stale()) return;
+  const owned = (accs && Array.isArray(accs.accounts) ? accs.accounts : []).filter((a) => a && a.role !== 'tracked');
+  props = proposals(owned, platform, rangeParams(shown), ctx);
+  view.querySelector('#best-time').appendChild(props.el);
 }

@@ -18,6 +18,7 @@ import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateB
 import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
 import { watchConnection } from './poststate.js';
+import { queueButton, isQueue, queueBody } from './slots.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -342,12 +343,13 @@ export async function render(view, parts, params, ctx) {
         h('div', {}, h('label', { for: 'compose-time', text: 'Time' }), time),
         h('div', { class: 'grow' }, h('label', { for: 'compose-zone', text: 'Time zone' }), zoneSel)),
       when, gapRow, foldRow, ferr.when),
-    h('div', { class: 'toolbar' }, submit, h('a', { href: '#/queue', text: 'Queue' }), h('a', { href: '#/calendar', text: 'Calendar' })),
+    h('div', { class: 'toolbar' }, submit, queueButton(), h('a', { href: '#/queue', text: 'Queue' }), h('a', { href: '#/calendar', text: 'Calendar' })),
     error, result);
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     tried = true;
+    const queue = isQueue(ev);
     if (!refresh()) return; // every problem is shown next to its field
     const chosen = chosenRows();
     submit.disabled = true;
@@ -362,7 +364,8 @@ export async function render(view, parts, params, ctx) {
       }
       try {
         const r = await api('/api/v1/posts', { method: 'POST', contentType: 'application/json',
-          body: JSON.stringify(body(row)), idempotencyKey: composeKey + '-' + row.p });
+          body: JSON.stringify(queue ? queueBody(body(row)) : body(row)),
+          idempotencyKey: composeKey + (queue ? '-q-' : '-') + row.p });
         const p = r.post;
         created.set(row.p, p.id);
         const warnings = Array.isArray(r.warnings) ? r.warnings : [];

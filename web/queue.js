@@ -11,6 +11,7 @@ import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref
 import { editPanel, editsSection } from './postedit.js';
 import { statusOf, accountFlag, viewsText, STATUS_HELP, performanceSection } from './poststate.js';
 import { itemHref } from './dom.js';
+import { slotsSection } from './slots.js';
 
 const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
@@ -99,6 +100,8 @@ export async function render(view, parts, params, ctx) {
     if (live && !ctx.stale()) timer = setTimeout(() => { if (!ctx.stale()) load(); }, REFRESH_MS);
   }
   await load();
+  const slots = await slotsSection(names, ctx);
+  if (!ctx.stale()) section.appendChild(slots);
 }
 
 // #/post/ID

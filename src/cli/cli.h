@@ -129,6 +129,7 @@ int cmd_post(struct cli *cli, int argc, char **argv);
 int cmd_post_edit(struct cli *cli, int argc, char **argv);
 /* Print post id's edits for post show (cmd_post_edit.c). */
 enum err cmd_post_print_edits(struct store *st, int64_t id) WARN_UNUSED;
+int cmd_queue(struct cli *cli, int argc, char **argv);
 int cmd_worker(struct cli *cli, int argc, char **argv);
 int cmd_notify(struct cli *cli, int argc, char **argv);
 int cmd_collect(struct cli *cli, int argc, char **argv);

@@ -325,6 +325,28 @@ static const char usage_notify[] =
     "  --config FILE, --set KEY=VALUE   as for worker (notify.* keys)\n"
     "  --limit N   rows shown (default 50, at most 500)\n"
     "  --json      JSON instead of a table\n";
+static const char usage_queue[] =
+    "usage: mediadash queue slots [list] [--platform P] [--account ID]\n"
+    "                             [--json]\n"
+    "       mediadash queue slots add --platform P --account ID\n"
+    "                                 --day DAY[,DAY...] --time HH:MM\n"
+    "                                 --zone ZONE\n"
+    "       mediadash queue slots edit SLOT [--day DAY] [--time HH:MM]\n"
+    "                                 [--zone ZONE]\n"
+    "       mediadash queue slots rm SLOT\n"
+    "       mediadash queue next --platform P --account ID [--count N]\n"
+    "                            [--after ISO-8601] [--json]\n"
+    "\n"
+    "Queue slots: an account's weekly posting times as wall times in a\n"
+    "zone (--day tue,thu --time 17:00 --zone Europe/Berlin), which stay\n"
+    "at 17:00 on the wall clock across DST changes. \"Add to queue\" (the\n"
+    "Compose page, or POST /api/v1/posts with \"queue\": true) puts a post\n"
+    "in the account's next slot no post occupies. A slot whose time falls\n"
+    "in a DST gap that day is taken at the gap's end; one that occurs\n"
+    "twice, at the first. `next` lists the next free ones (N, default 5).\n"
+    "DAY: sun mon tue wed thu fri sat (or full names). At most 50 slots\n"
+    "per account. Exit status: 0 ok, 1 failure, 2 usage, 3 database, 4 no\n"
+    "such slot (or no slots).\n";
 
 static const char usage_worker[] =
     "usage: mediadash worker [--id NAME] [--once] [--lease S] [--grace S]\n"
@@ -409,6 +431,8 @@ const struct command cli_commands[] = {
      usage_connections, cmd_connections},
     {"post", "schedule, list, show, cancel or retry posts", usage_post,
      cmd_post},
+    {"queue", "queue slots: weekly posting times per account",
+     usage_queue, cmd_queue},
     {"worker", "publish due posts (claims, retries, recovery)",
      usage_worker, cmd_worker},
     {"notify", "notifications: send a test of each kind, list, log",

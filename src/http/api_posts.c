@@ -27,6 +27,7 @@
 #include "http/api_fail.h"
 #include "http/api_posts.h"
 #include "http/api_post_state.h"
+#include "http/api_slots.h"
 #include "http/route.h"
 #include "schedule/media.h"
 #include "schedule/post.h"
@@ -41,6 +42,7 @@
 static const char *const body_keys[] = {
     "platform", "account", "title", "caption", "tags",  "privacy",
     "media",    "at",      "zone",  "fold",    "shift_gap", "draft",
+    "queue", /* api_slots.c: the account's next free queue slot */
 };
 
 /* An optional string member; false (after a 400) when of another type. */
@@ -335,14 +337,16 @@ static bool idem_key(struct http_request *req, struct http_response *res,
 }
 
 static void store_new(struct http_request *req, struct http_response *res,
-                      struct post *p, const struct buf *note)
+                      struct post *p, struct buf *note,
+                      const struct slots_queue *q)
 {
     struct buf err;
     int64_t id = 0;
     enum err rc;
 
     buf_init(&err, 1024);
-    rc = store_post_add(req->st, p, time_now(), &id, &err);
+    rc = q->nwhen ? api_slots_queue_store(req, q, p, &id, note, &err)
+                  : store_post_add(req->st, p, time_now(), &id, &err);
     if (rc == ERR_OK)
         bgloop_kick(req->cfg->worker); /* it may be due in a minute */
     if (rc == ERR_OK || rc == ERR_EXISTS)
@@ -351,6 +355,8 @@ static void store_new(struct http_request *req, struct http_response *res,
     else if (rc == ERR_AMBIGUOUS)
         http_error(res, 422, "Idempotency-Key",
                    "this Idempotency-Key was used with another body");
+    else if (rc == ERR_NOTFOUND) /* every queue slot taken */
+        http_error(res, 409, "queue", "%s", buf_cstr(&err));
     else
         api_store_failed(req, res, rc, "storing the post failed");
     buf_free(&err);
@@ -405,6 +411,7 @@ static void api_post_create(struct http_request *req,
     const char *tags[SCHED_TAGS_MAX], *key;
     struct sched_media m[SCHED_MEDIA_MAX];
     struct post_issues issues;
+    struct slots_queue q = {0};
     struct post p = {0};
     struct buf note, hash;
     json_t *o = NULL;
@@ -424,7 +431,8 @@ static void api_post_create(struct http_request *req,
         http_error(res, 400, "body", "the body must be a JSON object");
         goto out;
     }
-    if (!read_input(o, &in, tags, m, res))
+    if (!read_input(o, &in, tags, m, res) ||
+        !api_slots_queue_read(req, o, &in, &q, res))
         goto out;
     if (sched_post_build_all(&in, &p, &note, &issues) != ERR_OK) {
         api_post_issues(res, &issues);
@@ -439,8 +447,9 @@ static void api_post_create(struct http_request *req,
     }
     p.idem_key = key ? xstrdup(key) : NULL;
     p.body_hash = xstrdup(buf_cstr(&hash));
-    store_new(req, res, &p, &note);
+    store_new(req, res, &p, &note, &q);
 out:
+    slots_queue_free(&q);
     post_free(&p);
     json_decref(o);
     post_issues_free(&issues);

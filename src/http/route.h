@@ -68,5 +68,7 @@ extern const struct route http_upload_routes[];
 extern const struct route http_owned_routes[];
 /* api_notify.c: /api/v1/notify, /api/v1/notify/test */
 extern const struct route http_notify_routes[];
+/* api_slots.c: /api/v1/slots, queue slots */
+extern const struct route http_slot_routes[];
 
 #endif

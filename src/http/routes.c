@@ -18,6 +18,7 @@ static const struct route *const route_tables[] = {
     http_upload_routes,
     http_owned_routes,
     http_notify_routes,
+    http_slot_routes,
 };
 
 bool routes_init(void)

@@ -242,6 +242,7 @@ struct store_content_sum {
                             * rollup days [day of publication,
                             * + STORE_FIRST_DAYS)) */
     bool has_first;        /* whether one of those days has a known gain */
+    int64_t account_id;    /* the owning account's item id; 0 if unknown */
 };
 typedef enum err (*store_content_sum_fn)(void *ud,
                                          const struct store_content_sum *c);

@@ -224,6 +224,17 @@ sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 int sqlite_query(struct sqlite_store *s, enum query_id id, const char *sql,
                  sqlite3_stmt **out);
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+/* store_post_add's checks and writes (idempotency key, the post, its
+ * creation event with note) inside the caller's transaction, which
+ * sq_post_begin opened and sq_post_finish ends (commit when rc is ERR_OK,
+ * else roll back; returns the outcome). For store_slot_queue_post. */
+struct post;
+enum err sq_post_add_in_tx(struct sqlite_store *s, const struct post *p,
+                           const char *note, int64_t now, int64_t *id_out,
+                           struct buf *err);
+enum err sq_post_begin(struct sqlite_store *s, struct buf *err);
+enum err sq_post_finish(struct sqlite_store *s, enum err rc,
+                        struct buf *err);
 /* Prepare sql (finalized by the caller, also on failure) and bind ?1 to
  * platform p's name and, when account is not NULL, ?2 to account
  * (borrowed until the statement is finalized). SQLITE_OK on success. */

@@ -232,20 +232,39 @@ enum err store_post_add(struct store *base, const struct post *p,
     rc = begin(s, err);
     if (rc != ERR_OK)
         return rc;
-    if (p->idem_key != NULL) {
-        rc = idem_find(s, p, id_out, err);
-        if (rc != ERR_NOTFOUND)
-            goto out; /* ERR_EXISTS, ERR_AMBIGUOUS or a failure */
-    }
-    rc = insert_post(s, p, now, id_out, err);
-    if (rc == ERR_OK)
-        rc = event_add(s, *id_out, now, NULL, post_state_name(p->state),
-                       "created", err);
-out:
+    rc = sq_post_add_in_tx(s, p, "created", now, id_out, err);
     if (rc == ERR_EXISTS) { /* nothing written: not a failure to undo */
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
+    return finish(s, rc, err);
+}
+
+enum err sq_post_add_in_tx(struct sqlite_store *s, const struct post *p,
+                           const char *note, int64_t now, int64_t *id_out,
+                           struct buf *err)
+{
+    enum err rc;
+
+    if (p->idem_key != NULL) {
+        rc = idem_find(s, p, id_out, err);
+        if (rc != ERR_NOTFOUND)
+            return rc; /* ERR_EXISTS, ERR_AMBIGUOUS or a failure */
+    }
+    rc = insert_post(s, p, now, id_out, err);
+    if (rc == ERR_OK)
+        rc = event_add(s, *id_out, now, NULL, post_state_name(p->state),
+                       note, err);
+    return rc;
+}
+
+enum err sq_post_begin(struct sqlite_store *s, struct buf *err)
+{
+    return begin(s, err);
+}
+
+enum err sq_post_finish(struct sqlite_store *s, enum err rc, struct buf *err)
+{
     return finish(s, rc, err);
 }
 

@@ -131,7 +131,8 @@ enum err sqlite_register_day_fn(struct sqlite_store *s, struct buf *err)
     "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "      \
     "+l.metric_id IN (SELECT id FROM metric WHERE name IN (?3, ?4, ?5, ?6)) " \
     "AND l.rval IS NULL), "                                                   \
-    "(SELECT f.views_gain FROM item_first f WHERE f.item_id = i.id) "        \
+    "(SELECT f.views_gain FROM item_first f WHERE f.item_id = i.id), "       \
+    "coalesce(i.account_id, 0) "                                              \
     "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "           \
     "(?1 IS NULL OR i.platform = ?1) ORDER BY i.id"
 
@@ -172,6 +173,7 @@ enum err sq_content_sums(struct store *base, int platform,
         c.interactions = sqlite3_column_int64(st, 4);
         c.has_first = sqlite3_column_type(st, 5) != SQLITE_NULL;
         c.first_gain = sqlite3_column_int64(st, 5);
+        c.account_id = sqlite3_column_int64(st, 6);
         rc = fn(ud, &c);
     }
     if (rc == ERR_OK && r != SQLITE_DONE)

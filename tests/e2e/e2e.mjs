@@ -20,6 +20,7 @@ import { editSteps } from './edit.mjs';
 import { notifySteps } from './notify.mjs';
 import { composeSteps } from './compose.mjs';
 import { statesSteps } from './states.mjs';
+import { slotsSteps } from './slots.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -859,6 +860,7 @@ async function run(context) {
     await notifySteps({ page, context, step, check, poll, shot, watch, BASE, STEP_MS, NOTIFY_DIR: env('E2E_NOTIFY_DIR') });
     await composeSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await statesSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
+    await slotsSteps({ page, context, step, check, poll, shot, BASE, TMP });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
