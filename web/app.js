@@ -18,6 +18,7 @@ import * as compose from './compose.js';
 import * as calendar from './calendar.js';
 import * as queue from './queue.js';
 import * as competitors from './competitors.js';
+import * as mediaPage from './media.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -45,6 +46,7 @@ const PAGES = {
   compose: { nav: 'compose', title: 'Compose', mod: compose },
   calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },
   queue: { nav: 'queue', title: 'Queue', mod: queue },
+  media: { nav: 'media', title: 'Media', mod: mediaPage },
   post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
 };
 

@@ -7,6 +7,7 @@
 // same-origin HTTP status >= 400 fails the step it happens in, unless that
 // step says it expects it (a wrong password is a 401, a bad import a 422).
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { overviewRange } from './overview_range.mjs';
@@ -16,6 +17,7 @@ import { sourcesTruth } from './sources_truth.mjs';
 import { ownedSteps } from './owned.mjs';
 import { igraphSteps } from './igraph.mjs';
 import { content2Steps } from './content2.mjs';
+import { mediaSteps } from './media.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -354,8 +356,9 @@ async function run(context) {
         await page.locator('#compose-form').waitFor({ state: 'visible' });
         await shot(page, '13-compose-empty');
         const clip = join(TMP, 'clip.mp4');
-        const head = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
-        writeFileSync(clip, Buffer.concat([head, Buffer.alloc(200000, 7)]));
+        // A real (tiny) video: uploads are read with libavformat.
+        execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4',
+            '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { timeout: 30000 });
         await page.check(`#compose-platform-${sched.platform}`);
         await page.fill(`#compose-account-${sched.platform}`, sched.account);
         await page.fill('#compose-title', sched.title);
@@ -851,6 +854,7 @@ async function run(context) {
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 
     await content2Steps({ page, context, step, check, poll, shot, BASE });
+    await mediaSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
