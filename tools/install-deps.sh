@@ -9,6 +9,9 @@ packages=(
   libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
   libmicrohttpd-dev
   libcurl4-openssl-dev  # src/net: the outbound HTTP client
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev  # media facts
+                            # and thumbnails at upload (src/schedule/media_probe.c)
+  ffmpeg  # tests make small sample videos and images at test time
   nodejs npm  # uPlot for the dashboard at build time (web/package-lock.json),
               # playwright-core for the browser test (tests/e2e)
   curl   # integration tests talk HTTP

@@ -19,6 +19,7 @@ import * as calendar from './calendar.js';
 import * as queue from './queue.js';
 import * as competitors from './competitors.js';
 import * as notifyPage from './notify.js';
+import * as mediaPage from './media.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -46,6 +47,7 @@ const PAGES = {
   compose: { nav: 'compose', title: 'Compose', mod: compose },
   calendar: { nav: 'calendar', title: 'Calendar', mod: calendar },
   queue: { nav: 'queue', title: 'Queue', mod: queue },
+  media: { nav: 'media', title: 'Media', mod: mediaPage },
   post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
   notifications: { nav: 'notifications', title: 'Notifications', mod: notifyPage },
 };

@@ -19,6 +19,7 @@ import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
 import { watchConnection } from './poststate.js';
 import { queueButton, isQueue, queueBody } from './slots.js';
+import { libraryPicker } from './media.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -144,6 +145,14 @@ export async function render(view, parts, params, ctx) {
   const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT });
   const progress = h('progress', { id: 'compose-progress', max: 1, value: 0, hidden: true });
   const mediaInfo = h('p', { id: 'compose-media', class: 'muted', 'aria-live': 'polite' });
+  // A file already on the server (media library; #/compose?media=SHA256).
+  const library = libraryPicker((m) => {
+    media = { path: m.path, sha256: m.sha256, bytes: m.bytes, content_type: m.content_type };
+    file.value = '';
+    progress.hidden = true;
+    mediaInfo.textContent = 'From the library: ' + str(m.name) + ' (' + bytesText(m.bytes) + ', ' + str(m.content_type) + ').';
+    mediaInfo.dataset.path = str(m.path);
+  }, params.get('media'));
   const zone = params.get('zone') || browserZone();
   const zoneSel = zoneSelect('compose-zone', zone);
   const inAnHour = wall(Date.now() + 3600000, zoneSel.value) || { date: todayIn(zoneSel.value), time: '12:00' };
@@ -336,7 +345,7 @@ export async function render(view, parts, params, ctx) {
     h('div', { class: 'compose-pair' },
       h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags, count.tags, ferr.tags),
       h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy, ferr.privacy)),
-    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo, ferr.media,
+    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo, library, ferr.media,
     h('fieldset', {}, h('legend', { text: 'When' }),
       h('div', { class: 'compose-when-row' },
         h('div', {}, h('label', { for: 'compose-date', text: 'Date' }), date),

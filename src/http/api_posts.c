@@ -30,6 +30,7 @@
 #include "http/api_slots.h"
 #include "http/route.h"
 #include "schedule/media.h"
+#include "schedule/media_lib.h"
 #include "schedule/post.h"
 #include "schedule/post_limits.h"
 #include "schedule/publishers.h"
@@ -362,6 +363,29 @@ static void store_new(struct http_request *req, struct http_response *res,
     buf_free(&err);
 }
 
+/* The platform's media limits (schedule/media_limits.h), checked on the
+ * facts the media library read from each file: 422 naming the field. */
+static bool media_fits(struct http_request *req, const struct sched_input *in,
+                       struct http_response *res)
+{
+    const struct config *cfg = req->cfg->platform;
+    const char *field = NULL;
+    struct buf err;
+    enum err rc;
+
+    if (in->nmedia == 0 || cfg == NULL || cfg->media_root == NULL)
+        return true;
+    buf_init(&err, 2048);
+    rc = media_lib_fit(req->st, cfg->media_root, in->platform, in->media,
+                       in->nmedia, &field, &err);
+    if (rc == ERR_INVALID)
+        http_error(res, 422, field, "%s", buf_cstr(&err));
+    else if (rc != ERR_OK)
+        api_store_failed(req, res, rc, "%s", buf_cstr(&err));
+    buf_free(&err);
+    return rc == ERR_OK;
+}
+
 /* Every media file must be a regular file inside the media root, named
  * by its canonical path (no symlink out of it), of the size stated: the
  * server publishes what a post names, so a dashboard user must not name
@@ -393,6 +417,8 @@ static bool media_inside(struct http_request *req,
             ok = false;
         }
     }
+    if (ok)
+        ok = media_fits(req, in, res);
     buf_free(&err);
     return ok;
 }

@@ -1,12 +1,17 @@
 /* POST /api/v1/media?name=FILE.mp4: one media file as the raw request
  * body, streamed to a temporary file in the media root (never held in
  * memory), hashed on the way, then renamed to <sha256>.<ext>. Answers 201
- * {path, sha256, bytes, content_type}: what a post's "media" takes.
+ * {path, sha256, bytes, content_type, facts}: what a post's "media"
+ * takes, and what libavformat read from the file before it got its name
+ * (facts: container, video_codec, audio_codec, duration_ms, width,
+ * height); the file joins the media library (schedule/media_lib.h) with
+ * a thumbnail.
  * 413 over http_config.media_max_bytes (from Content-Length before any
  * byte is read, else as soon as the body passes it: the file is removed
  * and the rest of the body is dropped); 415 when the first bytes are not
  * a type the platforms take (MP4, MOV, WebM, JPEG, PNG, WebP) or do not
- * match the name's extension; 503 without a media root. */
+ * match the name's extension, or when libavformat cannot read the file
+ * as that type (nothing stays on disk); 503 without a media root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -23,7 +28,9 @@
 #include "http/api_args.h"
 #include "http/api_fail.h"
 #include "http/route.h"
+#include "core/timeutil.h"
 #include "schedule/media.h"
+#include "schedule/media_lib.h"
 
 struct upload {
     int fd;          /* -1 once closed */
@@ -154,9 +161,9 @@ static void upload_data(struct http_request *req, const char *p, size_t n)
     }
 }
 
-/* Sync, name by hash, rename into place; path gets the final name. */
-static enum err keep(struct upload *u, const struct media_type *t,
-                     struct buf *sha, struct buf *path)
+/* The hash and the final name: <root>/<sha256>.<ext>. */
+static enum err final_name(struct upload *u, const struct media_type *t,
+                           struct buf *sha, struct buf *path)
 {
     unsigned char d[crypto_hash_sha256_BYTES];
     char hex[2 * crypto_hash_sha256_BYTES + 1];
@@ -165,8 +172,15 @@ static enum err keep(struct upload *u, const struct media_type *t,
     sodium_bin2hex(hex, sizeof hex, d, sizeof d);
     if (buf_puts(sha, hex) != ERR_OK ||
         buf_printf(path, "%s/%s.%s", buf_cstr(&u->root), hex, t->ext) !=
-            ERR_OK ||
-        fchmod(u->fd, 0600) != 0 || fsync(u->fd) != 0 ||
+            ERR_OK)
+        return ERR_TOOBIG;
+    return ERR_OK;
+}
+
+/* Sync and rename into place. */
+static enum err keep(struct upload *u, const struct buf *path)
+{
+    if (fchmod(u->fd, 0600) != 0 || fsync(u->fd) != 0 ||
         rename(buf_cstr(&u->tmp), buf_cstr(path)) != 0)
         return ERR_IO;
     u->kept = true;
@@ -175,13 +189,71 @@ static enum err keep(struct upload *u, const struct media_type *t,
     return ERR_OK;
 }
 
+/* Read the facts and make the thumbnail from the temporary file, and
+ * store the library's row: a file that is not a readable video or image
+ * is refused (415) before it gets a name. */
+static bool add_to_library(struct http_request *req, struct http_response *res,
+                           struct upload *u, const struct media_type *t,
+                           const struct buf *sha, const struct buf *path,
+                           struct media_facts *facts)
+{
+    const char *name = http_arg(req, "name");
+    struct media_lib_file f = {buf_cstr(&u->tmp), buf_cstr(path),
+                               buf_cstr(&u->root), buf_cstr(sha),
+                               name,             u->bytes,
+                               t};
+    struct buf err;
+    enum err rc;
+
+    buf_init(&err, 2048);
+    rc = media_lib_add(req->st, &f, time_now(), facts, &err);
+    if (rc == ERR_UNSUPPORTED || rc == ERR_BUSY)
+        http_error(res, 415, "body", "the file is not a readable %s: %s",
+                   t->content_type, buf_cstr(&err));
+    else if (rc != ERR_OK)
+        api_store_failed(req, res, rc, "storing the media file's facts");
+    buf_free(&err);
+    return rc == ERR_OK;
+}
+
+/* The answer: what a post's "media" takes, and what was read. */
+static void answer(struct http_response *res, const struct upload *u,
+                   const struct media_type *t, const struct buf *sha,
+                   const struct buf *path, const struct media_facts *f)
+{
+    struct jw w;
+
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_kv_str(&w, "path", buf_cstr(path));
+    jw_kv_str(&w, "sha256", buf_cstr(sha));
+    jw_kv_i64(&w, "bytes", u->bytes);
+    jw_kv_str(&w, "content_type", t->content_type);
+    jw_key(&w, "facts");
+    jw_object_begin(&w);
+    jw_kv_str(&w, "container", f->container);
+    jw_kv_str(&w, "video_codec", f->video_codec);
+    jw_kv_str(&w, "audio_codec", f->audio_codec);
+    if (f->duration_ms >= 0)
+        jw_kv_i64(&w, "duration_ms", f->duration_ms);
+    else
+        jw_kv_str(&w, "duration_ms", NULL);
+    jw_kv_i64(&w, "width", f->width);
+    jw_kv_i64(&w, "height", f->height);
+    jw_object_end(&w);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+    if (res->status == 200)
+        res->status = 201;
+}
+
 static void api_media_upload(struct http_request *req,
                              struct http_response *res)
 {
     struct upload *u = req->stream;
     const struct media_type *t;
+    struct media_facts facts = {.duration_ms = -1};
     struct buf sha, path;
-    struct jw w;
 
     buf_init(&sha, 128);
     buf_init(&path, 8192);
@@ -209,22 +281,20 @@ static void api_media_upload(struct http_request *req,
                    t == NULL ? "" : t->content_type);
         goto out;
     }
-    if (keep(u, t, &sha, &path) != ERR_OK) {
+    if (final_name(u, t, &sha, &path) != ERR_OK) {
+        http_error(res, 500, NULL, "the media root's path is too long");
+        goto out;
+    }
+    if (!add_to_library(req, res, u, t, &sha, &path, &facts))
+        goto out;
+    if (keep(u, &path) != ERR_OK) {
         api_file_failed(req, res, errno, "keeping the file failed (%s)",
                         strerror(errno));
         goto out;
     }
-    jw_init(&w, &res->body);
-    jw_object_begin(&w);
-    jw_kv_str(&w, "path", buf_cstr(&path));
-    jw_kv_str(&w, "sha256", buf_cstr(&sha));
-    jw_kv_i64(&w, "bytes", u->bytes);
-    jw_kv_str(&w, "content_type", t->content_type);
-    jw_object_end(&w);
-    api_ok_json(res, &w);
-    if (res->status == 200)
-        res->status = 201;
+    answer(res, u, t, &sha, &path, &facts);
 out:
+    media_facts_free(&facts);
     buf_free(&sha);
     buf_free(&path);
 }

@@ -59,6 +59,8 @@ extern const struct route http_auth_routes[];
 extern const struct route http_post_routes[];
 /* api_media.c: /m/<token>, public links to scheduled posts' media */
 extern const struct route http_media_routes[];
+/* api_medialib.c: the media library, /api/v1/media[/SHA256[/...]] */
+extern const struct route http_medialib_routes[];
 /* api_sources.c: /api/v1/sources, /api/v1/connections/P, /oauth/callback */
 extern const struct route http_source_routes[];
 /* api_upload.c: POST /api/v1/media, uploads streamed to the media root */

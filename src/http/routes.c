@@ -16,6 +16,7 @@ static const struct route *const route_tables[] = {
     http_media_routes,
     http_source_routes,
     http_upload_routes,
+    http_medialib_routes,
     http_owned_routes,
     http_notify_routes,
     http_slot_routes,

@@ -7,6 +7,7 @@
 // same-origin HTTP status >= 400 fails the step it happens in, unless that
 // step says it expects it (a wrong password is a 401, a bad import a 422).
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { overviewRange } from './overview_range.mjs';
@@ -21,6 +22,7 @@ import { notifySteps } from './notify.mjs';
 import { composeSteps } from './compose.mjs';
 import { statesSteps } from './states.mjs';
 import { slotsSteps } from './slots.mjs';
+import { mediaSteps } from './media.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -359,8 +361,9 @@ async function run(context) {
         await page.locator('#compose-form').waitFor({ state: 'visible' });
         await shot(page, '13-compose-empty');
         const clip = join(TMP, 'clip.mp4');
-        const head = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
-        writeFileSync(clip, Buffer.concat([head, Buffer.alloc(200000, 7)]));
+        // A real (tiny) video: uploads are read with libavformat.
+        execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4',
+            '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip], { timeout: 30000 });
         await page.check(`#compose-platform-${sched.platform}`);
         await page.fill(`#compose-account-${sched.platform}`, sched.account);
         await page.fill('#compose-title', sched.title);
@@ -861,6 +864,7 @@ async function run(context) {
     await composeSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await statesSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await slotsSteps({ page, context, step, check, poll, shot, BASE, TMP });
+    await mediaSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -69,7 +69,7 @@ GET_API=(/api/v1/accounts /api/v1/content "/api/v1/content?sort=views" /api/v1/i
   /api/v1/items/youtube/Ab3dEf5hIj0/days /api/v1/report /api/v1/gains /api/v1/top /api/v1/engagement
   /api/v1/heatmap /api/v1/session /api/v1/posts /api/v1/posts/1 /api/v1/publishers
   "/api/v1/schedule/resolve?at=2030-01-01%2010:00&zone=UTC" /api/v1/sources
-  /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/imports /api/v1/competitors /api/v1/settings)
+  /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/imports /api/v1/competitors /api/v1/settings /api/v1/media)
 for p in "${GET_API[@]}"; do
   check "GET $p without a session: 401" req GET "$p" 401
   check "GET $p: 401 is JSON" json 'd["error"]["status"] == 401'
@@ -135,7 +135,8 @@ check "404 has the security headers" secure_headers
 check "unknown asset: 404" req GET /assets/nope.js 404 -b "$COOKIES"
 check "asset 404 has the security headers" secure_headers
 # A GET on a state-changing route does not run it.
-for p in /api/v1/logout /api/v1/import /api/v1/sources/collect /api/v1/connections/youtube /api/v1/media; do
+# (GET /api/v1/media is the media library: a read, not the upload.)
+for p in /api/v1/logout /api/v1/import /api/v1/sources/collect /api/v1/connections/youtube; do
   check "GET $p: 405" req GET "$p" 405 -b "$COOKIES"
   check "GET $p: 405 is JSON" json 'd["error"]["status"] == 405'
   check "GET $p: 405 has the security headers" secure_headers

@@ -91,7 +91,9 @@ sleep 0.2
 check "serve logged it" contains "$SERVE_ERR" "the disk is full: storing big.json failed"
 grep -F "the disk is full" "$SERVE_ERR" | head -3 | sed 's/^/  log: /'
 
-"$(command -v python3)" -c "import sys; sys.stdout.buffer.write(b'\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom' + bytes(range(256)) * 4096)" >"$TMP/clip.mp4"
+# A real video (~400 KB): an upload is read with libavformat.
+ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=320x240:rate=25 -t 2 -c:v libx264 \
+  -preset ultrafast -qp 0 -pix_fmt yuv420p "$TMP/clip.mp4"
 check "upload on a full disk: 507" req POST "/api/v1/media?name=clip.mp4" 507 \
   -H 'Content-Type: application/octet-stream' --data-binary @"$TMP/clip.mp4"
 echo "  upload answer: $(cat "$TMP/body")"
