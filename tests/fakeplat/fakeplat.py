@@ -271,6 +271,9 @@ def pick(obj, fields, always=("id",)):
 #   quota_usage, quota_total   content_publishing_limit (0, 100)
 #   lose_answer        media_publish answers (publishing first) that are
 #                      lost: the connection is reset instead (0)
+#   answer_delay_p, answer_delay_s  the share of media_publish answers
+#                      (the post already out) sent late, and how late (0, 0):
+#                      crash tests kill workers in that window
 #   item_final_status  FINISHED | ERROR | EXPIRED: what carousel items
 #                      (is_carousel_item=true) end as (FINISHED);
 #                      item_status_text its "status" text for ERROR
@@ -295,6 +298,7 @@ def pick(obj, fields, always=("id",)):
 #                      any), else url_ownership_unverified
 #   lose_photo_answer  content/init photo answers (the post goes out)
 #                      that are lost: the connection is reset (0)
+#   answer_delay_p, answer_delay_s  as for Instagram, for content/init
 # Photo posts (pub-photo): POST /v2/post/publish/content/init/ with
 # media_type PHOTO, PULL_FROM_URL photo_images (1 to 35; fetched at once
 # like TikTok's servers do: one not answering 200 with image/jpeg or
@@ -324,11 +328,13 @@ class PubState:
         self.ig = {"in_progress_polls": 1, "final_status": "FINISHED",
                    "status_text": "", "quota_usage": 0, "quota_total": 100,
                    "lose_answer": 0, "item_final_status": "FINISHED",
+                   "answer_delay_p": 0, "answer_delay_s": 0,
                    "item_status_text": ""}
         self.tt = {"processing_polls": 1, "final_status": "PUBLISH_COMPLETE",
                    "fail_reason": "", "post_error": "",
                    "lose_chunk_answer": 0, "verified_url_prefixes": [],
-                   "lose_photo_answer": 0,
+                   "lose_photo_answer": 0, "answer_delay_p": 0,
+                   "answer_delay_s": 0,
                    "privacy_level_options": [
                        "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS",
                        "FOLLOWER_OF_CREATOR", "SELF_ONLY"]}
@@ -558,6 +564,7 @@ class PubMixin:
                 "OAuthException", "code": 9007, "error_subcode": 2207027,
                 "fbtrace_id": "AfakeplatTrace"}})
         self.pub_count("instagram:" + c["caption"])
+        self.pub_answer_delay(self.server.state.pub.ig)
         if lose:  # published, but the answer never arrives
             sock = self.connection
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -566,6 +573,14 @@ class PubMixin:
             self.close_connection = True
             return
         self.send_json(200, {"id": mid})
+
+    def pub_answer_delay(self, settings):
+        """Answer late (settings' answer_delay_p share, _s seconds)."""
+        with self.server.state.lock:
+            p = float(settings.get("answer_delay_p", 0))
+            s = float(settings.get("answer_delay_s", 0))
+        if p > 0 and secrets.randbelow(1000) < p * 1000:
+            time.sleep(min(s, 5.0))
 
     def ig_used(self, c):
         """A carousel going out: its items are used up (lock held)."""
@@ -752,6 +767,7 @@ class PubMixin:
                         "id": str(p["post_id"]), "title": p["title"],
                         "video_description": p["description"],
                         "create_time": int(time.time())})
+        self.pub_answer_delay(st.pub.tt)
         if lose:  # the post goes out, the answer never arrives
             sock = self.connection
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
