@@ -122,4 +122,27 @@ check "YouTube: two videos: refused" run 2 md -q post add --platform youtube --a
 check "YouTube: an image: refused" run 2 md -q post add --platform youtube --account UC1 --title t \
   --media "$TMP/a.jpg" --at "$later" --zone UTC
 check "saying videos only" contains "$TMP/err" "YouTube takes videos only"
+
+# --- the same rule through the API (the page bypassed) ---------------------
+check "logged in" login "$DB" "$URL"
+cp "$TMP/a.jpg" "$DB.media/a.jpg"
+cp "$TMP/p.png" "$DB.media/p.png"
+api_post() { # api_post PLATFORM FILE...: POST /api/v1/posts, the status
+  python3 - "$DB.media" "$@" >"$TMP/req.json" <<'PY'
+import hashlib, json, os, sys
+root, plat, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+types = {".jpg": "image/jpeg", ".png": "image/png"}
+media = [{"path": os.path.realpath(os.path.join(root, f)),
+          "sha256": hashlib.sha256(open(os.path.join(root, f), "rb").read()).hexdigest(),
+          "bytes": os.path.getsize(os.path.join(root, f)),
+          "content_type": types[os.path.splitext(f)[1]]} for f in files]
+print(json.dumps({"platform": plat, "account": "tt1", "title": "api photos",
+                  "media": media, "at": "2099-07-01 09:30", "zone": "UTC"}))
+PY
+  curl -s -o "$TMP/body" -w '%{http_code}' -b "$COOKIES" -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" \
+    -H 'Content-Type: application/json' --data-binary @"$TMP/req.json" "$URL/api/v1/posts"
+}
+check "API: a PNG in a TikTok photo post: 400" test "$(api_post tiktok a.jpg p.png)" = 400
+check "naming media.content_type" test "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["param"])' "$TMP/body")" = media.content_type
+check "API: two JPEGs: 201, in order" test "$(api_post tiktok a.jpg a.jpg)" = 201
 finish
