@@ -1,6 +1,8 @@
 // Compose (#/compose): one post per chosen platform, each with its own
-// account; title, caption, tags, privacy; a media file uploaded (with
-// progress) to POST /api/v1/media; the date and time in a chosen IANA
+// account; title, caption, tags, privacy; media files uploaded (with
+// progress) to POST /api/v1/media, one, or up to 10 for an Instagram
+// carousel or a TikTok photo post (the server checks what each platform
+// takes); the date and time in a chosen IANA
 // zone, with the UTC instant and the zone rule's note (DST gap or
 // overlap) shown before submitting. Each platform's post is sent with an
 // Idempotency-Key made once per composition, so a double click or a
@@ -83,16 +85,16 @@ export async function render(view, parts, params, ctx) {
   if (publishers && publishers.includes('dryrun')) names.push('dryrun');
   const rows = names.map((p) => platformRow(p, accounts, publishers));
   let composeKey = randomKey();
-  let media = null; // the upload's answer
+  let media = []; // the uploads' answers, in order (several: a carousel or photo post)
 
   const title = h('input', { type: 'text', id: 'compose-title', maxlength: 400, required: true });
   const caption = h('textarea', { id: 'compose-caption', rows: 4, maxlength: 8000 });
   const tags = h('input', { type: 'text', id: 'compose-tags', placeholder: 'launch, behind the scenes' });
   const privacy = h('select', { id: 'compose-privacy' },
     ['private', 'unlisted', 'public'].map((v) => h('option', { value: v, text: v[0].toUpperCase() + v.slice(1) })));
-  const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT });
+  const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT, multiple: true });
   const progress = h('progress', { id: 'compose-progress', max: 1, value: 0, hidden: true });
-  const mediaInfo = h('p', { id: 'compose-media', class: 'muted', 'aria-live': 'polite' });
+  const mediaInfo = h('div', { id: 'compose-media', class: 'muted', 'aria-live': 'polite' });
   const zone = params.get('zone') || browserZone();
   const zoneSel = zoneSelect('compose-zone', zone);
   const inAnHour = wall(Date.now() + 3600000, zoneSel.value) || { date: todayIn(zoneSel.value), time: '12:00' };
@@ -150,25 +152,45 @@ export async function render(view, parts, params, ctx) {
   for (const el of [date, time, zoneSel, fold, shiftGap]) el.addEventListener('change', resolve);
   time.addEventListener('input', resolve);
 
+  // One or several files (up to 10: an Instagram carousel or a TikTok
+  // photo post), uploaded one after another, kept in the chosen order.
   file.addEventListener('change', async () => {
-    media = null;
+    media = [];
     showError('');
-    const f = file.files && file.files[0];
-    if (!f) { mediaInfo.textContent = ''; return; }
+    const files = [...(file.files || [])];
+    clear(mediaInfo);
+    if (!files.length) return;
+    if (files.length > 10) { showError('At most 10 files in one post.'); return; }
     progress.hidden = false;
-    progress.value = 0;
-    mediaInfo.textContent = 'Uploading ' + f.name + ' (' + bytesText(f.size) + ')…';
     submit.disabled = true;
+    const done = [];
     try {
-      const r = await upload(f, (v) => { progress.value = v; });
-      media = r;
+      for (const [i, f] of files.entries()) {
+        progress.value = 0;
+        mediaInfo.textContent = 'Uploading ' + f.name + ' (' + bytesText(f.size) + ')' +
+          (files.length > 1 ? ', file ' + (i + 1) + ' of ' + files.length : '') + '…';
+        const r = await upload(f, (v) => { progress.value = v; });
+        done.push({ name: f.name, r });
+      }
+      media = done.map((d) => d.r);
       progress.value = 1;
-      mediaInfo.textContent = 'Uploaded ' + f.name + ': ' + bytesText(r.bytes) + ', ' + str(r.content_type) + '.';
-      mediaInfo.dataset.path = str(r.path);
+      mediaInfo.textContent = files.length === 1
+        ? 'Uploaded ' + done[0].name + ': ' + bytesText(done[0].r.bytes) + ', ' + str(done[0].r.content_type) + '.'
+        : 'Uploaded ' + files.length + ' files (in this order):';
+      mediaInfo.dataset.path = str(done[0].r.path);
+      mediaInfo.dataset.count = String(done.length);
+      if (files.length > 1) {
+        mediaInfo.appendChild(h('ol', { id: 'compose-media-list', class: 'compose-media-list' },
+          done.map((d) => h('li', { text: d.name + ': ' + bytesText(d.r.bytes) + ', ' + str(d.r.content_type) }))));
+        const imgs = done.filter((d) => str(d.r.content_type).startsWith('image/')).length;
+        mediaInfo.appendChild(h('p', { class: 'muted small', id: 'compose-media-kind',
+          text: imgs === done.length ? 'Instagram: a carousel. TikTok: a photo post (JPEG or WebP). YouTube takes one video.'
+            : 'Instagram: a carousel (JPEG images and videos). TikTok and YouTube take one video, not several files.' }));
+      }
     } catch (e) {
       progress.hidden = true;
-      mediaInfo.textContent = '';
-      showError(f.name + ': ' + e.message);
+      clear(mediaInfo);
+      showError(e.message);
     } finally {
       submit.disabled = false;
     }
@@ -177,7 +199,7 @@ export async function render(view, parts, params, ctx) {
   function body(row) {
     const tagList = tags.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const b = { platform: row.p, account: row.account.value.trim(), title: title.value.trim(),
-      caption: caption.value, tags: tagList, privacy: privacy.value, media: media ? [media] : [],
+      caption: caption.value, tags: tagList, privacy: privacy.value, media,
       at: atText(), zone: zoneSel.value };
     if (fold.value === '1') b.fold = 1;
     if (shiftGap.checked) b.shift_gap = true;
@@ -191,7 +213,7 @@ export async function render(view, parts, params, ctx) {
     h('div', { class: 'compose-pair' },
       h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags),
       h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy)),
-    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo,
+    h('label', { for: 'compose-file', text: 'Video or images (MP4, MOV, WebM, JPEG, PNG, WebP; up to 10 files make an Instagram carousel or a TikTok photo post)' }), file, progress, mediaInfo,
     h('fieldset', {}, h('legend', { text: 'When' }),
       h('div', { class: 'compose-when-row' },
         h('div', {}, h('label', { for: 'compose-date', text: 'Date' }), date),
@@ -209,7 +231,7 @@ export async function render(view, parts, params, ctx) {
     const noAccount = chosen.find((r) => !r.account.value.trim());
     if (noAccount) { showError(platformLabel(noAccount.p) + ': the account is needed.'); return; }
     if (!title.value.trim()) { showError('The title is needed.'); return; }
-    if (!media) { showError('Upload a video or image first.'); return; }
+    if (!media.length) { showError('Upload a video or image first.'); return; }
     submit.disabled = true;
     clear(result);
     const errors = [];

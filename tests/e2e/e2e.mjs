@@ -16,6 +16,7 @@ import { sourcesTruth } from './sources_truth.mjs';
 import { ownedSteps } from './owned.mjs';
 import { igraphSteps } from './igraph.mjs';
 import { content2Steps } from './content2.mjs';
+import { carouselSteps } from './carousel.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -851,6 +852,7 @@ async function run(context) {
         context, step, check, idle, sleep, watch }, { itemHash, postId: sched.id, date: sched.date });
 
     await content2Steps({ page, context, step, check, poll, shot, BASE });
+    await carouselSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
