@@ -5,8 +5,10 @@
 // preview per platform (compose_check.js, compose_preview.js); every
 // problem is shown next to its field at once, the page's own and the
 // server's ("errors" of a 400); near-duplicate warnings of the server
-// are shown with the result; a media file uploaded (with
-// progress) to POST /api/v1/media; the date and time in a chosen IANA
+// are shown with the result; media files uploaded (with progress) to
+// POST /api/v1/media, one, or up to 10 for an Instagram carousel or a
+// TikTok photo post (the server checks what each platform takes), or
+// taken from the media library; the date and time in a chosen IANA
 // zone, with the UTC instant and the zone rule's note (DST gap or
 // overlap) shown before submitting. Each platform's post is sent with an
 // Idempotency-Key made once per composition, so a double click or a
@@ -133,8 +135,8 @@ export async function render(view, parts, params, ctx) {
   const rows = names.map((p) => platformRow(p, accountChoices(p, accounts, sources), publishers));
   for (const r of rows) watchConnection(r, pubs && pubs.accounts); // not connected / needs login
   let composeKey = randomKey();
-  let media = null; // the upload's answer
-  let local = { file: null, url: null }; // the chosen file, for previews
+  let media = []; // the uploads' answers, in order (several: a carousel or photo post)
+  let local = { file: null, url: null }; // the first chosen file, for previews
   const created = new Map(); // platform -> post id, of this composition
 
   const title = h('input', { type: 'text', id: 'compose-title', maxlength: 400, required: true, 'aria-describedby': 'compose-title-count compose-title-error' });
@@ -142,12 +144,12 @@ export async function render(view, parts, params, ctx) {
   const tags = h('input', { type: 'text', id: 'compose-tags', placeholder: 'launch, behind the scenes', 'aria-describedby': 'compose-tags-count compose-tags-error' });
   const privacy = h('select', { id: 'compose-privacy' },
     ['private', 'unlisted', 'public'].map((v) => h('option', { value: v, text: v[0].toUpperCase() + v.slice(1) })));
-  const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT });
+  const file = h('input', { type: 'file', id: 'compose-file', accept: MEDIA_ACCEPT, multiple: true });
   const progress = h('progress', { id: 'compose-progress', max: 1, value: 0, hidden: true });
-  const mediaInfo = h('p', { id: 'compose-media', class: 'muted', 'aria-live': 'polite' });
+  const mediaInfo = h('div', { id: 'compose-media', class: 'muted', 'aria-live': 'polite' });
   // A file already on the server (media library; #/compose?media=SHA256).
   const library = libraryPicker((m) => {
-    media = { path: m.path, sha256: m.sha256, bytes: m.bytes, content_type: m.content_type };
+    media = [{ path: m.path, sha256: m.sha256, bytes: m.bytes, content_type: m.content_type }];
     file.value = '';
     progress.hidden = true;
     mediaInfo.textContent = 'From the library: ' + str(m.name) + ' (' + bytesText(m.bytes) + ', ' + str(m.content_type) + ').';
@@ -219,28 +221,49 @@ export async function render(view, parts, params, ctx) {
   for (const el of [date, time, zoneSel, fold, shiftGap]) el.addEventListener('change', resolve);
   time.addEventListener('input', resolve);
 
+  // One or several files (up to 10: an Instagram carousel or a TikTok
+  // photo post), uploaded one after another, kept in the chosen order.
   file.addEventListener('change', async () => {
-    media = null;
+    media = [];
     uploadError = '';
-    const f = file.files && file.files[0];
+    const files = [...(file.files || [])];
+    const f0 = files[0];
     if (local.url) URL.revokeObjectURL(local.url);
-    local = { file: f || null, url: f ? URL.createObjectURL(f) : null };
+    local = { file: f0 || null, url: f0 ? URL.createObjectURL(f0) : null };
+    clear(mediaInfo);
     refresh();
-    if (!f) { mediaInfo.textContent = ''; return; }
+    if (!files.length) return;
+    if (files.length > 10) { uploadError = 'At most 10 files in one post.'; refresh(); return; }
     progress.hidden = false;
-    progress.value = 0;
-    mediaInfo.textContent = 'Uploading ' + f.name + ' (' + bytesText(f.size) + ')…';
     submit.disabled = true;
+    const done = [];
     try {
-      const r = await upload(f, (v) => { progress.value = v; });
-      media = r;
+      for (const [i, f] of files.entries()) {
+        progress.value = 0;
+        mediaInfo.textContent = 'Uploading ' + f.name + ' (' + bytesText(f.size) + ')' +
+          (files.length > 1 ? ', file ' + (i + 1) + ' of ' + files.length : '') + '…';
+        const r = await upload(f, (v) => { progress.value = v; });
+        done.push({ name: f.name, r });
+      }
+      media = done.map((d) => d.r);
       progress.value = 1;
-      mediaInfo.textContent = 'Uploaded ' + f.name + ': ' + bytesText(r.bytes) + ', ' + str(r.content_type) + '.';
-      mediaInfo.dataset.path = str(r.path);
+      mediaInfo.textContent = files.length === 1
+        ? 'Uploaded ' + done[0].name + ': ' + bytesText(done[0].r.bytes) + ', ' + str(done[0].r.content_type) + '.'
+        : 'Uploaded ' + files.length + ' files (in this order):';
+      mediaInfo.dataset.path = str(done[0].r.path);
+      mediaInfo.dataset.count = String(done.length);
+      if (files.length > 1) {
+        mediaInfo.appendChild(h('ol', { id: 'compose-media-list', class: 'compose-media-list' },
+          done.map((d) => h('li', { text: d.name + ': ' + bytesText(d.r.bytes) + ', ' + str(d.r.content_type) }))));
+        const imgs = done.filter((d) => str(d.r.content_type).startsWith('image/')).length;
+        mediaInfo.appendChild(h('p', { class: 'muted small', id: 'compose-media-kind',
+          text: imgs === done.length ? 'Instagram: a carousel. TikTok: a photo post (JPEG or WebP). YouTube takes one video.'
+            : 'Instagram: a carousel (JPEG images and videos). TikTok and YouTube take one video, not several files.' }));
+      }
     } catch (e) {
       progress.hidden = true;
-      mediaInfo.textContent = '';
-      uploadError = f.name + ': ' + e.message;
+      clear(mediaInfo);
+      uploadError = e.message;
     } finally {
       submit.disabled = false;
       refresh();
@@ -251,7 +274,7 @@ export async function render(view, parts, params, ctx) {
     const tagList = tags.value.split(',').map((t) => t.trim()).filter((t) => t !== '');
     const acct = row.chosen();
     const b = { platform: row.p, account: acct ? acct.id : '', title: title.value.trim(),
-      caption: caption.value, tags: tagList, privacy: privacy.value, media: media ? [media] : [],
+      caption: caption.value, tags: tagList, privacy: privacy.value, media,
       at: atText(), zone: zoneSel.value };
     if (fold.value === '1') b.fold = 1;
     if (shiftGap.checked) b.shift_gap = true;
@@ -285,7 +308,7 @@ export async function render(view, parts, params, ctx) {
     }
     if (!chosen.length && tried && !t.title) say('title', 'A title is needed.');
     if (uploadError) say('media', uploadError);
-    else if (tried && !media) say('media', 'Upload a video or image first.');
+    else if (tried && !media.length) say('media', 'Upload a video or image first.');
     return out;
   }
 
@@ -345,7 +368,7 @@ export async function render(view, parts, params, ctx) {
     h('div', { class: 'compose-pair' },
       h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags, count.tags, ferr.tags),
       h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy, ferr.privacy)),
-    h('label', { for: 'compose-file', text: 'Video or image (MP4, MOV, WebM, JPEG, PNG, WebP)' }), file, progress, mediaInfo, library, ferr.media,
+    h('label', { for: 'compose-file', text: 'Video or images (MP4, MOV, WebM, JPEG, PNG, WebP; up to 10 files make an Instagram carousel or a TikTok photo post)' }), file, progress, mediaInfo, library, ferr.media,
     h('fieldset', {}, h('legend', { text: 'When' }),
       h('div', { class: 'compose-when-row' },
         h('div', {}, h('label', { for: 'compose-date', text: 'Date' }), date),

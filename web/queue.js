@@ -17,6 +17,12 @@ const REFRESH_MS = 3000;
 const SOON_MS = 3 * 60 * 1000;
 
 // Whether the page should look again soon.
+// "Media", or "Media (3 files, in order)" for a carousel or photo post.
+function mediaLabel(p) {
+  const n = Array.isArray(p.media) ? p.media.length : 0;
+  return n > 1 ? 'Media (' + n + ' files, in order)' : 'Media';
+}
+
 function lively(posts) {
   const now = Date.now();
   return posts.some((p) => BUSY.has(p.state) ||
@@ -150,7 +156,7 @@ export async function renderPost(view, parts, params, ctx) {
         h('dt', { text: 'Attempts' }), h('dd', { text: String(p.attempts ?? 0) }),
         h('dt', { text: 'Privacy' }), h('dd', { text: str(p.privacy) }),
         h('dt', { text: 'Tags' }), h('dd', { text: tags.map(str).join(', ') || '–' }),
-        h('dt', { text: 'Media' }), h('dd', {}, (Array.isArray(p.media) ? p.media : []).map((m) =>
+        h('dt', { id: 'post-media-label', text: mediaLabel(p) }), h('dd', { id: 'post-media' }, (Array.isArray(p.media) ? p.media : []).map((m) =>
           h('div', { class: 'mono', text: str(m.path) + ' · ' + str(m.content_type) + ' · ' + fmtFull(m.bytes) + ' bytes' }))),
         p.remote_id ? [h('dt', { text: 'Remote id' }), h('dd', { text: str(p.remote_id) })] : null,
         url ? [h('dt', { text: 'Link' }), h('dd', {}, h('a', { href: url, rel: 'noopener noreferrer', target: '_blank', class: 'remote-link', text: url }))] : null,

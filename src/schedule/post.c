@@ -14,6 +14,7 @@
 #include "core/timeutil.h"
 #include "schedule/post_limits.h"
 #include "schedule/status.h"
+#include "schedule/media_mix.h"
 
 static const char *const platforms[] = {"youtube", "instagram", "tiktok",
                                         "dryrun"};
@@ -97,7 +98,9 @@ static enum err check_media(const struct sched_input *in, const char **param,
             return bad(param, "media.content_type", err,
                        "a content type such as video/mp4 is needed");
     }
-    return ERR_OK;
+    /* what the platform takes: how many, which kinds (media_mix.h) */
+    return media_mix_check(in->platform, in->media, in->nmedia, in->draft,
+                           in->title, in->caption, param, err);
 }
 
 /* Every field's problem into is (one per field, media: the first). */

@@ -173,12 +173,34 @@ void pub_media_free(struct pub_media *m)
 
 enum err pub_media_first(const struct post *p, struct pub_media *m)
 {
+    return pub_media_at(p, 0, m);
+}
+
+enum err pub_media_at(const struct post *p, size_t index, struct pub_media *m)
+{
     json_t *a = p->media ? json_loads(p->media, 0, NULL) : NULL;
 
     m->count = json_is_array(a) ? json_array_size(a) : 0;
     json_decref(a);
-    return media_link_item(p->media, 0, &m->path, &m->sha256, &m->bytes,
+    return media_link_item(p->media, index, &m->path, &m->sha256, &m->bytes,
                            &m->ctype);
+}
+
+bool pub_media_all(const struct post *p, const char *prefix)
+{
+    json_t *a = p->media ? json_loads(p->media, 0, NULL) : NULL;
+    size_t i;
+    json_t *v;
+    bool all = json_array_size(a) > 0;
+
+    json_array_foreach(a, i, v)
+    {
+        const char *t = json_string_value(json_object_get(v, "content_type"));
+        if (t == NULL || strncmp(t, prefix, strlen(prefix)) != 0)
+            all = false;
+    }
+    json_decref(a);
+    return all;
 }
 
 void pub_http_sleep_ms(int64_t ms)

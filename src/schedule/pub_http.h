@@ -76,6 +76,13 @@ struct pub_media {
 void pub_media_init(struct pub_media *m);
 void pub_media_free(struct pub_media *m);
 enum err pub_media_first(const struct post *p, struct pub_media *m) WARN_UNUSED;
+/* File `index` (0-based) of p, as pub_media_first; ERR_NOTFOUND past the
+ * last one. */
+enum err pub_media_at(const struct post *p, size_t index,
+                      struct pub_media *m) WARN_UNUSED;
+/* Whether every file of p has a content type starting with prefix
+ * ("image/"); false for a post without files. */
+bool pub_media_all(const struct post *p, const char *prefix);
 
 /* Sleep ms milliseconds (status polling). */
 void pub_http_sleep_ms(int64_t ms);

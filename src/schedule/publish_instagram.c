@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "schedule/media_link.h"
@@ -10,6 +11,8 @@
 
 #define IG_VERSION "/v21.0/"
 #define IG_MEDIA_LOOKUP 25 /* recent media searched by check() */
+#define IG_CAROUSEL_MIN 2
+#define IG_CAROUSEL_MAX 10 /* items Instagram takes in one carousel */
 
 struct ig {
     struct pub_http h;
@@ -213,77 +216,290 @@ out:
     return rc;
 }
 
+static enum err ig_status(struct ig *g, const char *container, struct buf *code,
+                          struct buf *text);
+
+/* The public link of file i of the post into link (m gets the file).
+ * g->res says why when there is none. */
+static enum err ig_link(struct ig *g, size_t i, struct pub_media *m,
+                        struct buf *link)
+{
+    const struct config *cfg = g->h.ctx->cfg;
+    enum err rc = pub_media_at(g->p, i, m);
+
+    if (rc != ERR_OK) {
+        pub_http_result(g->res, 400, "Instagram: media file %zu of the post "
+                        "is not as stored", i + 1);
+        return rc;
+    }
+    if (g->h.ctx->key == NULL || cfg->publish_public_base_url == NULL ||
+        media_link_url(g->h.ctx->key, cfg->publish_public_base_url, g->p->id,
+                       i, buf_cstr(&m->sha256), link) != ERR_OK) {
+        pub_http_result(g->res, 400,
+                        "Instagram fetches media from a public "
+                        "URL: set publish.public_base_url to this "
+                        "dashboard's public https address");
+        return ERR_INVALID;
+    }
+    return ERR_OK;
+}
+
+/* POST {ig-user-id}/media with form; the new container's id (digits)
+ * into id (replaced). step names the call in g->res on failure. */
+static enum err ig_create(struct ig *g, const struct buf *form,
+                          const char *step, struct buf *id)
+{
+    struct buf path;
+    json_t *o = NULL;
+    enum err rc;
+
+    buf_init(&path, 256);
+    rc = buf_printf(&path, "%s/media", g->p->account);
+    if (rc == ERR_OK)
+        rc = ig_post(g, buf_cstr(&path), form, &o);
+    if (rc != ERR_OK) {
+        ig_fail(g, rc, step, false);
+    } else if (!ig_id_ok(pub_http_str(o, "id"))) {
+        pub_http_result(g->res, 503, "Instagram %s: no id in the answer",
+                        step);
+        rc = ERR_PARSE;
+    } else {
+        buf_reset(id);
+        rc = buf_puts(id, pub_http_str(o, "id"));
+    }
+    json_decref(o);
+    buf_free(&path);
+    return rc;
+}
+
+/* Record progress, saying so in g->res when it cannot be. */
+static enum err ig_save(struct ig *g, const json_t *progress, const char *what)
+{
+    enum err rc = pub_http_save(g->h.ctx, g->p, progress, &g->h.err);
+
+    if (rc != ERR_OK)
+        pub_http_result(g->res, 503, "recording the %s: %s", what,
+                        buf_cstr(&g->h.err));
+    return rc;
+}
+
 /* Step 2: create the container and record its id in progress. */
 static enum err ig_container(struct ig *g, json_t *progress, const char **id)
 {
     const struct post *p = g->p;
-    const struct config *cfg = g->h.ctx->cfg;
     struct pub_media m;
-    struct buf link, form, path;
+    struct buf link, form, cid;
     const char *caption = p->caption && p->caption[0] ? p->caption : p->title;
-    json_t *o = NULL;
+    bool video;
     enum err rc;
 
     pub_media_init(&m);
     buf_init(&link, 4096);
     buf_init(&form, 64 * 1024);
-    buf_init(&path, 256);
-    rc = pub_media_first(p, &m);
-    if (rc != ERR_OK || m.count != 1) {
-        pub_http_result(g->res, 400,
-                        "Instagram: one image or video per "
-                        "post is supported (carousels are not yet)");
-        rc = ERR_UNSUPPORTED;
+    buf_init(&cid, 128);
+    rc = ig_link(g, 0, &m, &link);
+    if (rc != ERR_OK)
         goto out;
-    }
-    if (g->h.ctx->key == NULL || cfg->publish_public_base_url == NULL ||
-        media_link_url(g->h.ctx->key, cfg->publish_public_base_url, p->id, 0,
-                       buf_cstr(&m.sha256), &link) != ERR_OK) {
-        pub_http_result(g->res, 400,
-                        "Instagram fetches media from a public "
-                        "URL: set publish.public_base_url to this "
-                        "dashboard's public https address");
-        rc = ERR_INVALID;
-        goto out;
-    }
-    if (str_has_prefix(buf_cstr(&m.ctype), "video/"))
+    video = str_has_prefix(buf_cstr(&m.ctype), "video/");
+    if (video)
         rc = net_form_add(&form, "media_type", "REELS");
     if (rc == ERR_OK)
-        rc = net_form_add(&form,
-                          str_has_prefix(buf_cstr(&m.ctype), "video/")
-                              ? "video_url"
-                              : "image_url",
+        rc = net_form_add(&form, video ? "video_url" : "image_url",
                           buf_cstr(&link));
     if (rc == ERR_OK)
         rc = net_form_add(&form, "caption", caption);
     if (rc == ERR_OK)
-        rc = buf_printf(&path, "%s/media", p->account);
-    if (rc == ERR_OK)
-        rc = ig_post(g, buf_cstr(&path), &form, &o);
-    if (rc != ERR_OK) {
-        ig_fail(g, rc, "container", false);
-        goto out;
-    }
-    if (!ig_id_ok(pub_http_str(o, "id"))) {
-        pub_http_result(g->res, 503,
-                        "Instagram container: no id in the "
-                        "answer");
-        rc = ERR_PARSE;
-        goto out;
-    }
-    json_object_set_new(progress, "container",
-                        json_string(pub_http_str(o, "id")));
-    rc = pub_http_save(g->h.ctx, p, progress, &g->h.err);
+        rc = ig_create(g, &form, "container", &cid);
     if (rc != ERR_OK)
-        pub_http_result(g->res, 503, "recording the container: %s",
-                        buf_cstr(&g->h.err));
+        goto out;
+    json_object_set_new(progress, "container", json_string(buf_cstr(&cid)));
+    rc = ig_save(g, progress, "container");
     *id = pub_http_str(progress, "container");
 out:
-    json_decref(o);
     pub_media_free(&m);
     buf_free(&link);
     buf_free(&form);
-    buf_free(&path);
+    buf_free(&cid);
+    return rc;
+}
+
+/* Carousel step 2a: the container of item i (is_carousel_item; a video
+ * as media_type=VIDEO, Instagram's carousel item type), appended to
+ * children and recorded before the next item is made. */
+static enum err ig_child(struct ig *g, size_t i, json_t *progress,
+                         json_t *children)
+{
+    struct pub_media m;
+    struct buf link, form, cid, step;
+    bool video;
+    enum err rc;
+
+    pub_media_init(&m);
+    buf_init(&link, 4096);
+    buf_init(&form, 8192);
+    buf_init(&cid, 128);
+    buf_init(&step, 64);
+    rc = ig_link(g, i, &m, &link);
+    if (rc != ERR_OK)
+        goto out;
+    video = str_has_prefix(buf_cstr(&m.ctype), "video/");
+    rc = net_form_add(&form, "is_carousel_item", "true");
+    if (rc == ERR_OK && video)
+        rc = net_form_add(&form, "media_type", "VIDEO");
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, video ? "video_url" : "image_url",
+                          buf_cstr(&link));
+    if (rc == ERR_OK)
+        rc = buf_printf(&step, "carousel item %zu", i + 1);
+    if (rc == ERR_OK)
+        rc = ig_create(g, &form, buf_cstr(&step), &cid);
+    if (rc != ERR_OK)
+        goto out;
+    json_array_append_new(children, json_string(buf_cstr(&cid)));
+    rc = ig_save(g, progress, "carousel item");
+out:
+    pub_media_free(&m);
+    buf_free(&link);
+    buf_free(&form);
+    buf_free(&cid);
+    buf_free(&step);
+    return rc;
+}
+
+/* Forget the carousel's containers (a retry makes new ones). */
+static void ig_forget(struct ig *g, json_t *progress)
+{
+    json_object_del(progress, "container");
+    json_object_del(progress, "children");
+    json_object_del(progress, "step");
+    if (pub_http_save(g->h.ctx, g->p, progress, &g->h.err) != ERR_OK)
+        buf_catf(&g->res->message, " (%s)", buf_cstr(&g->h.err));
+}
+
+/* Poll one container until it leaves IN_PROGRESS (at most
+ * publish.poll_count polls); its status_code into code. */
+static enum err ig_poll(struct ig *g, const char *container, struct buf *code,
+                        struct buf *text)
+{
+    const struct config *cfg = g->h.ctx->cfg;
+    enum err rc = ERR_OK;
+
+    for (int64_t i = 0; i < cfg->publish_poll_count; i++) {
+        if (i > 0)
+            pub_http_sleep_ms(cfg->publish_poll_interval_ms);
+        rc = ig_status(g, container, code, text);
+        if (rc != ERR_OK || !str_eq(buf_cstr(code), "IN_PROGRESS"))
+            break;
+    }
+    return rc;
+}
+
+/* Carousel step 2b: every item FINISHED. Still IN_PROGRESS: the next
+ * round polls the same items; ERROR or EXPIRED: failed with Instagram's
+ * text, the items forgotten. */
+static enum err ig_children_wait(struct ig *g, json_t *progress)
+{
+    json_t *children = json_object_get(progress, "children");
+    struct buf code, text;
+    enum err rc = ERR_OK;
+    size_t i;
+    json_t *v;
+
+    buf_init(&code, 64);
+    buf_init(&text, 2048);
+    json_array_foreach(children, i, v)
+    {
+        const char *id = json_string_value(v);
+        rc = ig_id_ok(id) ? ig_poll(g, id, &code, &text) : ERR_PARSE;
+        if (rc != ERR_OK) {
+            ig_fail(g, rc, "carousel item status", false);
+        } else if (str_eq(buf_cstr(&code), "IN_PROGRESS")) {
+            pub_http_result(g->res, 503, "Instagram is still processing "
+                            "carousel item %zu (container %s); the next "
+                            "round continues with it", i + 1, id);
+            rc = ERR_UPSTREAM;
+        } else if (!str_eq(buf_cstr(&code), "FINISHED")) {
+            pub_http_result(g->res, 400, "Instagram carousel item %zu "
+                            "(container %s): %s%s%s", i + 1, id,
+                            buf_cstr(&code), text.len ? ": " : "",
+                            buf_cstr(&text));
+            ig_forget(g, progress);
+            rc = ERR_UPSTREAM;
+        }
+        if (rc != ERR_OK)
+            break;
+    }
+    buf_free(&code);
+    buf_free(&text);
+    return rc;
+}
+
+/* Carousel step 2c: the CAROUSEL container with the items as children
+ * (in the post's order) and the caption, recorded in progress. */
+static enum err ig_carousel_container(struct ig *g, json_t *progress,
+                                      const char **id)
+{
+    const char *caption =
+        g->p->caption && g->p->caption[0] ? g->p->caption : g->p->title;
+    struct buf ids, form, cid;
+    size_t i;
+    json_t *v;
+    enum err rc = ERR_OK;
+
+    buf_init(&ids, 2048);
+    buf_init(&form, 64 * 1024);
+    buf_init(&cid, 128);
+    json_array_foreach(json_object_get(progress, "children"), i, v)
+    {
+        if (rc == ERR_OK && i > 0)
+            rc = buf_puts(&ids, ",");
+        if (rc == ERR_OK)
+            rc = buf_puts(&ids, json_string_value(v));
+    }
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "media_type", "CAROUSEL");
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "children", buf_cstr(&ids));
+    if (rc == ERR_OK)
+        rc = net_form_add(&form, "caption", caption);
+    if (rc == ERR_OK)
+        rc = ig_create(g, &form, "carousel container", &cid);
+    if (rc == ERR_OK) {
+        json_object_set_new(progress, "container",
+                            json_string(buf_cstr(&cid)));
+        rc = ig_save(g, progress, "carousel container");
+        *id = pub_http_str(progress, "container");
+    }
+    buf_free(&ids);
+    buf_free(&form);
+    buf_free(&cid);
+    return rc;
+}
+
+/* Step 2 of a carousel (2 to 10 files): the items recorded so far are
+ * kept, the missing ones made, all waited for, then the CAROUSEL
+ * container. */
+static enum err ig_carousel(struct ig *g, json_t *progress, size_t n,
+                            const char **id)
+{
+    json_t *children = json_object_get(progress, "children");
+    enum err rc = ERR_OK;
+
+    if (n < IG_CAROUSEL_MIN || n > IG_CAROUSEL_MAX) {
+        pub_http_result(g->res, 400, "Instagram: a carousel has 2 to 10 "
+                        "images or videos, not %zu", n);
+        return ERR_INVALID;
+    }
+    if (!json_is_array(children) || json_array_size(children) > n) {
+        children = json_array();
+        json_object_set_new(progress, "children", children);
+    }
+    for (size_t i = json_array_size(children); rc == ERR_OK && i < n; i++)
+        rc = ig_child(g, i, progress, children);
+    if (rc == ERR_OK)
+        rc = ig_children_wait(g, progress);
+    if (rc == ERR_OK)
+        rc = ig_carousel_container(g, progress, id);
     return rc;
 }
 
@@ -351,19 +567,12 @@ static enum err ig_wait(struct ig *g, json_t *progress, const char *container,
 {
     const struct config *cfg = g->h.ctx->cfg;
     struct buf code, text;
-    enum err rc = ERR_OK;
-    int64_t i;
+    enum err rc;
 
     *published = false;
     buf_init(&code, 64);
     buf_init(&text, 2048);
-    for (i = 0; i < cfg->publish_poll_count; i++) {
-        if (i > 0)
-            pub_http_sleep_ms(cfg->publish_poll_interval_ms);
-        rc = ig_status(g, container, &code, &text);
-        if (rc != ERR_OK || !str_eq(buf_cstr(&code), "IN_PROGRESS"))
-            break;
-    }
+    rc = ig_poll(g, container, &code, &text);
     if (rc != ERR_OK) {
         ig_fail(g, rc, "container status", false);
     } else if (str_eq(buf_cstr(&code), "PUBLISHED")) {
@@ -376,14 +585,12 @@ static enum err ig_wait(struct ig *g, json_t *progress, const char *container,
                         container, (long long)cfg->publish_poll_count);
         rc = ERR_UPSTREAM;
     } else if (!str_eq(buf_cstr(&code), "FINISHED")) {
-        /* ERROR, EXPIRED: this container is done for; a retry makes a
-         * new one. */
+        /* ERROR, EXPIRED: this container (and a carousel's items) is
+         * done for; a retry makes new ones. */
         pub_http_result(g->res, 400, "Instagram container %s: %s%s%s",
                         container, buf_cstr(&code), text.len ? ": " : "",
                         buf_cstr(&text));
-        json_object_del(progress, "container");
-        if (pub_http_save(g->h.ctx, g->p, progress, &g->h.err) != ERR_OK)
-            buf_catf(&g->res->message, " (%s)", buf_cstr(&g->h.err));
+        ig_forget(g, progress);
         rc = ERR_UPSTREAM;
     }
     buf_free(&code);
@@ -437,6 +644,18 @@ out:
     return rc;
 }
 
+/* How many files the post has. */
+static size_t ig_count(const struct post *p)
+{
+    struct pub_media m;
+    size_t n;
+
+    pub_media_init(&m);
+    n = pub_media_first(p, &m) == ERR_OK ? m.count : 0;
+    pub_media_free(&m);
+    return n;
+}
+
 static void ig_init(struct ig *g, void *ctx, const struct post *p,
                     struct publish_result *res)
 {
@@ -461,6 +680,7 @@ static enum err ig_publish(void *ctx, const struct post *p,
     const char *container = pub_http_str(progress, "container");
     bool room = true, published = false;
     struct ig g;
+    size_t n;
     enum err rc = ERR_INVALID;
 
     ig_init(&g, ctx, p, res);
@@ -474,8 +694,10 @@ static enum err ig_publish(void *ctx, const struct post *p,
     rc = ig_quota(&g, &room);
     if (rc == ERR_OK && !room)
         rc = ERR_UPSTREAM;
+    n = ig_count(p);
     if (rc == ERR_OK && container == NULL)
-        rc = ig_container(&g, progress, &container);
+        rc = n > 1 ? ig_carousel(&g, progress, n, &container)
+                   : ig_container(&g, progress, &container);
     if (rc == ERR_OK)
         rc = ig_wait(&g, progress, container, &published);
     if (rc == ERR_OK && published) {
@@ -511,14 +733,28 @@ static enum err ig_check(void *ctx, const struct post *p, bool *found,
         if (rc != ERR_OK) /* published all the same; the id stays unknown */
             rc = ERR_OK;
     }
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
         buf_setf(&res->message, "Instagram check: %s", buf_cstr(&g.h.err));
+        LOG_WARN("post %lld: %s", (long long)p->id, buf_cstr(&res->message));
+    }
     ig_free(&g);
     buf_free(&code);
     buf_free(&text);
     json_decref(progress);
     return rc;
 }
+
+static const char *const ig_image_types[] = {"image/jpeg", NULL};
+
+const struct media_mix publish_instagram_mix = {
+    .platform = "instagram",
+    .label = "Instagram",
+    .max_videos = IG_CAROUSEL_MAX,
+    .max_images = IG_CAROUSEL_MAX,
+    .max_mixed = IG_CAROUSEL_MAX,
+    .image_types = ig_image_types,
+    .images_what = "JPEG",
+};
 
 const struct publisher_ops publish_instagram = {
     .platform = "instagram",

@@ -20,13 +20,32 @@
  *
  * check(): the recorded container's status_code PUBLISHED means the post
  * went out (its media id is looked up in GET /{ig-user-id}/media by
- * caption); anything else means it did not. One image or one video per
- * post (carousels are refused). The post's account is the IG user id. */
+ * caption); anything else means it did not. The post's account is the
+ * IG user id.
+ *
+ * A post of 2 to 10 files is a carousel
+ * (https://developers.facebook.com/docs/instagram-platform/content-publishing#carousel-posts):
+ *   2a. POST /{ig-user-id}/media is_carousel_item=true, image_url= |
+ *       media_type=VIDEO + video_url=, one per file in order, each id
+ *       appended to progress {"children": [...]} before the next is made
+ *       (a restart keeps the recorded items and makes the missing ones)
+ *   2b. GET /{item-id}?fields=status_code,status until each is FINISHED
+ *       (IN_PROGRESS after the polls: the next round polls again; ERROR
+ *       or EXPIRED: failed with the platform's text, items forgotten)
+ *   2c. POST /{ig-user-id}/media media_type=CAROUSEL, children=<ids,
+ *       comma-separated, in order>, caption= -> the carousel container,
+ *       recorded as "container"
+ *   then steps 3 to 5 and check() as above on the carousel container (a
+ *   carousel counts as one post against the publishing limit). */
 #ifndef MEDIADASH_PUBLISH_INSTAGRAM_H
 #define MEDIADASH_PUBLISH_INSTAGRAM_H
 
+#include "schedule/media_mix.h"
 #include "schedule/worker.h"
 
 extern const struct publisher_ops publish_instagram;
+/* One image or video, or a carousel of 2 to 10 (images JPEG only, as the
+ * content publishing reference says). */
+extern const struct media_mix publish_instagram_mix;
 
 #endif

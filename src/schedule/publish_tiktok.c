@@ -8,11 +8,15 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "schedule/media_link.h"
 #include "schedule/pub_http.h"
 
 #define TT_STEP_FINAL "final_chunk"
+#define TT_STEP_PHOTO_INIT "photo_init" /* content/init may have gone out */
+#define TT_STEP_PHOTO_SENT "photo_sent" /* content/init answered */
 
 enum err tiktok_chunk_plan(int64_t video_size, int64_t preferred,
                            struct tiktok_chunks *out)
@@ -366,8 +370,8 @@ static enum err tt_done(struct tt *t, const char *publish_id,
     else
         rc = buf_puts(&t->res->remote_id, publish_id);
     if (rc == ERR_OK && first != NULL && user != NULL)
-        rc = buf_printf(&t->res->remote_url,
-                        "https://www.tiktok.com/@%s/video/%s", user,
+        rc = buf_printf(&t->res->remote_url, "https://www.tiktok.com/@%s/%s/%s",
+                        user, pub_media_all(t->p, "image/") ? "photo" : "video",
                         buf_cstr(&t->res->remote_id));
     return rc;
 }
@@ -414,6 +418,7 @@ static enum err tt_poll(struct tt *t, json_t *progress)
         json_object_del(progress, "publish_id"); /* a retry starts anew */
         json_object_del(progress, "upload_url");
         json_object_del(progress, "step");
+        json_object_del(progress, "init_at");
         if (pub_http_save(t->h.ctx, t->p, progress, &t->h.err) != ERR_OK)
             buf_catf(&t->res->message, " (%s)", buf_cstr(&t->h.err));
         rc = ERR_UPSTREAM;
@@ -450,7 +455,8 @@ static void tt_free(struct tt *t)
 static bool tt_sent(const json_t *progress)
 {
     return pub_http_str(progress, "publish_id") != NULL &&
-           str_eq(pub_http_str(progress, "step"), TT_STEP_FINAL);
+           (str_eq(pub_http_str(progress, "step"), TT_STEP_FINAL) ||
+            str_eq(pub_http_str(progress, "step"), TT_STEP_PHOTO_SENT));
 }
 
 /* Steps 1 to 3 for a post whose video has not gone out. */
@@ -466,7 +472,8 @@ static enum err tt_send(struct tt *t, json_t *progress)
     rc = pub_media_first(p, &m);
     if (rc != ERR_OK || m.count != 1 ||
         !str_has_prefix(buf_cstr(&m.ctype), "video/")) {
-        pub_http_result(t->res, 400, "TikTok: one video file per post");
+        pub_http_result(t->res, 400, "TikTok: one video file per post, or "
+                        "1 to 35 images (a photo post)");
         rc = ERR_UNSUPPORTED;
         goto out;
     }
@@ -486,6 +493,164 @@ static enum err tt_send(struct tt *t, json_t *progress)
 out:
     pub_media_free(&m);
     return rc;
+}
+
+/* ---- photo posts (content/init, media_type PHOTO) ---------------------
+ * https://developers.tiktok.com/doc/content-posting-api-reference-photo-post:
+ * TikTok pulls the images from our public media links (PULL_FROM_URL),
+ * so the init call is the one that may publish: its step is recorded
+ * before it is sent, and an unclear answer is needs_check. */
+
+/* The photo_images array: the public link of every file of the post. */
+static enum err tt_photo_links(struct tt *t, json_t *images)
+{
+    const struct config *cfg = t->h.ctx->cfg;
+    struct pub_media m;
+    struct buf link;
+    enum err rc = ERR_OK;
+
+    pub_media_init(&m);
+    buf_init(&link, 4096);
+    for (size_t i = 0; rc == ERR_OK && (i == 0 || i < m.count); i++) {
+        rc = pub_media_at(t->p, i, &m);
+        if (rc == ERR_OK &&
+            (t->h.ctx->key == NULL || cfg->publish_public_base_url == NULL ||
+             media_link_url(t->h.ctx->key, cfg->publish_public_base_url,
+                            t->p->id, i, buf_cstr(&m.sha256),
+                            &link) != ERR_OK))
+            rc = ERR_INVALID;
+        if (rc == ERR_OK)
+            json_array_append_new(images, json_string(buf_cstr(&link)));
+    }
+    if (rc == ERR_OK && (m.count < 1 || m.count > TIKTOK_PHOTOS_MAX))
+        rc = ERR_INVALID;
+    if (rc != ERR_OK)
+        pub_http_result(t->res, 400,
+                        "TikTok pulls a photo post's 1 to %d images from "
+                        "public URLs: set publish.public_base_url to this "
+                        "dashboard's public https address",
+                        TIKTOK_PHOTOS_MAX);
+    pub_media_free(&m);
+    buf_free(&link);
+    return rc;
+}
+
+/* The content/init body (taken images); NULL when the text is not
+ * valid. Title: the post's title; description: its caption. */
+static json_t *tt_photo_body(const struct post *p, const char *level,
+                             json_t *images)
+{
+    return json_pack("{s:{s:s, s:s, s:s, s:b, s:b}, s:{s:s, s:i, s:o}, "
+                     "s:s, s:s}",
+                     "post_info", "title", p->title, "description",
+                     p->caption ? p->caption : "", "privacy_level", level,
+                     "disable_comment", 0, "auto_add_music", 1,
+                     "source_info", "source", "PULL_FROM_URL",
+                     "photo_cover_index", 0, "photo_images", images,
+                     "post_mode", "DIRECT_POST", "media_type", "PHOTO");
+}
+
+/* Steps 1 and 2 of a photo post: creator_info, then content/init, with
+ * the step and its time recorded first and the publish_id after. */
+static enum err tt_photo_send(struct tt *t, json_t *progress)
+{
+    const char *level = tt_privacy(t->p->privacy), *id;
+    json_t *images = json_array(), *body;
+    enum err rc = tt_photo_links(t, images);
+
+    if (rc == ERR_OK)
+        rc = tt_creator(t, level, progress);
+    if (rc == ERR_OK) {
+        body = tt_photo_body(t->p, level, images);
+        images = NULL; /* taken by the body (json_pack's "o" steals it) */
+    } else {
+        body = NULL;
+    }
+    if (rc == ERR_OK && body == NULL) {
+        pub_http_result(t->res, 400, "TikTok: the title or caption is not "
+                        "valid text");
+        rc = ERR_INVALID;
+    }
+    if (rc == ERR_OK) { /* from here on the post may go out */
+        json_object_set_new(progress, "step", json_string(TT_STEP_PHOTO_INIT));
+        json_object_set_new(progress, "init_at", json_integer(time_now()));
+        rc = pub_http_save(t->h.ctx, t->p, progress, &t->h.err);
+        if (rc != ERR_OK)
+            pub_http_result(t->res, 503, "recording the step: %s",
+                            buf_cstr(&t->h.err));
+    }
+    if (rc != ERR_OK) {
+        json_decref(body);
+        json_decref(images);
+        return rc;
+    }
+    rc = tt_post(t, "/v2/post/publish/content/init/", body);
+    id = pub_http_str(t->data, "publish_id");
+    if (rc == ERR_OK && (id == NULL || id[0] == '\0' || strlen(id) > 256)) {
+        buf_setf(&t->h.err, "content/init answered without a publish_id");
+        rc = ERR_PARSE;
+    }
+    if (rc != ERR_OK) {
+        tt_fail(t, rc, "content/init", true);
+        return rc;
+    }
+    json_object_set_new(progress, "publish_id", json_string(id));
+    json_object_set_new(progress, "step", json_string(TT_STEP_PHOTO_SENT));
+    rc = pub_http_save(t->h.ctx, t->p, progress, &t->h.err);
+    if (rc != ERR_OK)
+        pub_http_result(t->res, 503, "recording the publish id: %s",
+                        buf_cstr(&t->h.err));
+    return rc;
+}
+
+/* check() of a photo post whose content/init answer never arrived (no
+ * publish_id): the creator's recent posts (/v2/video/list/) are searched
+ * for one with the post's title made since the init. Found: published.
+ * Not found: a public post whose init is TIKTOK_PHOTO_SETTLE_S old did
+ * not go out; anything younger, or not public (the list shows public
+ * posts only), stays unclear for a person to settle. */
+static enum err tt_photo_lookup(struct tt *t, const json_t *progress,
+                                bool *found)
+{
+    const json_t *at = json_object_get(progress, "init_at");
+    int64_t init_at = json_is_integer(at) ? json_integer_value(at) : 0;
+    json_t *v;
+    size_t i;
+    enum err rc = tt_post(t, "/v2/video/list/?fields=id,title,create_time",
+                          json_pack("{s:i}", "max_count", 20));
+
+    *found = false;
+    json_array_foreach(json_object_get(t->data, "videos"), i, v)
+    {
+        json_t *ct = json_object_get(v, "create_time");
+        if (rc != ERR_OK || !str_eq(pub_http_str(v, "title"), t->p->title) ||
+            !json_is_integer(ct) || json_integer_value(ct) < init_at - 300 ||
+            pub_http_str(v, "id") == NULL)
+            continue;
+        *found = true;
+        t->res->http_status = 200;
+        rc = buf_puts(&t->res->remote_id, pub_http_str(v, "id"));
+        if (rc == ERR_OK && pub_http_str(progress, "username") != NULL)
+            rc = buf_printf(&t->res->remote_url,
+                            "https://www.tiktok.com/@%s/photo/%s",
+                            pub_http_str(progress, "username"),
+                            pub_http_str(v, "id"));
+        return rc;
+    }
+    if (rc != ERR_OK) {
+        buf_setf(&t->res->message, "TikTok check (video/list): %s",
+                 buf_cstr(&t->h.err));
+        return rc;
+    }
+    if (str_eq(t->p->privacy, "public") &&
+        time_now() - init_at >= TIKTOK_PHOTO_SETTLE_S)
+        return ERR_OK; /* not there long after: it never went out */
+    buf_setf(&t->res->message,
+             "TikTok photo post: the answer to content/init was lost and "
+             "the post is not among the creator's public posts%s; look on "
+             "TikTok, then `mediadash post retry ID` if it is not there",
+             str_eq(t->p->privacy, "public") ? " yet" : "");
+    return ERR_UPSTREAM;
 }
 
 /* Whether TikTok still waits for bytes of the upload: fewer
@@ -519,7 +684,8 @@ static enum err tt_publish(void *ctx, const struct post *p,
         tt_short(&t, progress, status))
         json_object_del(progress, "step");
     if (!tt_sent(progress))
-        rc = tt_send(&t, progress);
+        rc = pub_media_all(p, "image/") ? tt_photo_send(&t, progress)
+                                        : tt_send(&t, progress);
     if (rc == ERR_OK)
         rc = tt_poll(&t, progress);
     tt_free(&t);
@@ -537,6 +703,11 @@ static enum err tt_check(void *ctx, const struct post *p, bool *found,
 
     *found = false;
     tt_init_ctx(&t, ctx, p, res);
+    if (!tt_sent(progress) &&
+        str_eq(pub_http_str(progress, "step"), TT_STEP_PHOTO_INIT)) {
+        rc = tt_photo_lookup(&t, progress, found);
+        goto out;
+    }
     if (tt_sent(progress))
         rc = tt_status(&t, pub_http_str(progress, "publish_id"), &status);
     if (rc == ERR_OK && str_eq(status, "PUBLISH_COMPLETE")) {
@@ -553,10 +724,29 @@ static enum err tt_check(void *ctx, const struct post *p, bool *found,
     } else if (rc != ERR_OK) {
         buf_setf(&res->message, "TikTok check: %s", buf_cstr(&t.h.err));
     }
+out:
+    if (rc != ERR_OK)
+        LOG_WARN("post %lld: check on TikTok: %s", (long long)p->id,
+                 buf_cstr(&res->message));
     tt_free(&t);
     json_decref(progress);
     return rc;
 }
+
+static const char *const tt_image_types[] = {"image/jpeg", "image/webp",
+                                             NULL};
+
+const struct media_mix publish_tiktok_mix = {
+    .platform = "tiktok",
+    .label = "TikTok",
+    .max_videos = 1,
+    .max_images = TIKTOK_PHOTOS_MAX,
+    .max_mixed = 0,
+    .image_types = tt_image_types,
+    .images_what = "JPEG or WebP",
+    .photo_title_max = 90,
+    .photo_caption_max = 4000,
+};
 
 const struct publisher_ops publish_tiktok = {
     .platform = "tiktok",

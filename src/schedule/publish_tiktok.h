@@ -26,19 +26,42 @@
  * spam_risk_too_many_posts) -> failed with the code and message.
  * check(): with the last chunk sent, status/fetch decides (complete:
  * found; failed: not found; processing: still unclear); without it the
- * video never went out (not found). The post's account is the open_id. */
+ * video never went out (not found). The post's account is the open_id.
+ *
+ * Photo posts (every file an image, 1 to 35; the photo post reference,
+ * https://developers.tiktok.com/doc/content-posting-api-reference-photo-post):
+ *   1. creator_info as above
+ *   2. progress {"step": "photo_init", "init_at"} committed, then POST
+ *      /v2/post/publish/content/init/ {post_info {title = the post's
+ *      title, description = the caption, privacy_level, auto_add_music},
+ *      source_info {PULL_FROM_URL, photo_cover_index 0, photo_images =
+ *      our public media links}, post_mode DIRECT_POST, media_type PHOTO}
+ *      -> publish_id recorded ("step": "photo_sent"). TikTok pulls the
+ *      images itself, so this call may publish: an unclear answer is
+ *      needs_check; a clear error (url_ownership_unverified,
+ *      spam_risk_too_many_posts...) fails or waits as above.
+ *   3. status/fetch as step 4 above (FAILED: fail_reason, e.g.
+ *      photo_pull_failed, picture_size_check_failed).
+ *   check() with a publish_id: status/fetch; without one (the init answer
+ *   lost): the creator's posts (/v2/video/list/) searched for the title
+ *   (see TIKTOK_PHOTO_SETTLE_S). */
 #ifndef MEDIADASH_PUBLISH_TIKTOK_H
 #define MEDIADASH_PUBLISH_TIKTOK_H
 
 #include <stdint.h>
 
 #include "core/err.h"
+#include "schedule/media_mix.h"
 #include "schedule/worker.h"
 
 #define TIKTOK_CHUNK_MIN ((int64_t)5 << 20)  /* 5 MiB */
 #define TIKTOK_CHUNK_MAX ((int64_t)64 << 20) /* 64 MiB */
 #define TIKTOK_LAST_CHUNK_MAX ((int64_t)128 << 20)
 #define TIKTOK_CHUNKS_MAX 1000
+#define TIKTOK_PHOTOS_MAX 35 /* images in one photo post */
+/* A public photo post whose content/init answer was lost and that is not
+ * among the creator's posts this long after the init never went out. */
+#define TIKTOK_PHOTO_SETTLE_S 1800
 
 /* TikTok's chunk rules: a video under 5 MiB is one chunk of its size; a
  * video up to the preferred chunk size (or under twice it, up to 64 MiB)
@@ -62,5 +85,8 @@ void tiktok_chunk_range(const struct tiktok_chunks *plan, int64_t video_size,
                         int64_t i, int64_t *off, int64_t *len);
 
 extern const struct publisher_ops publish_tiktok;
+/* One video, or a photo post of JPEG or WebP images (title at most 90
+ * characters, caption at most 4,000: the photo post reference). */
+extern const struct media_mix publish_tiktok_mix;
 
 #endif

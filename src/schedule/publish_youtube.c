@@ -754,6 +754,12 @@ out:
     return rc;
 }
 
+const struct media_mix publish_youtube_mix = {
+    .platform = "youtube",
+    .label = "YouTube",
+    .max_videos = 1,
+};
+
 const struct publisher_ops publisher_youtube = {
     .platform = "youtube",
     .publish = yt_publish,

@@ -53,6 +53,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "schedule/media_mix.h"
 #include "store/store_post.h"
 
 #define YT_CHUNK_UNIT ((int64_t)256 * 1024) /* chunks are multiples */
@@ -71,5 +72,8 @@ enum err youtube_upload_metadata(const struct post *p, int64_t now,
  * "" (no Range): 0. ERR_PARSE for anything else or N + 1 > total. */
 enum err youtube_parse_range(const char *range, int64_t total,
                              int64_t *received) WARN_UNUSED;
+
+/* One video per post (videos.insert uploads one file). */
+extern const struct media_mix publish_youtube_mix;
 
 #endif

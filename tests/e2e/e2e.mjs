@@ -23,6 +23,7 @@ import { composeSteps } from './compose.mjs';
 import { statesSteps } from './states.mjs';
 import { slotsSteps } from './slots.mjs';
 import { mediaSteps } from './media.mjs';
+import { carouselSteps } from './carousel.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -865,6 +866,7 @@ async function run(context) {
     await statesSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await slotsSteps({ page, context, step, check, poll, shot, BASE, TMP });
     await mediaSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
+    await carouselSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

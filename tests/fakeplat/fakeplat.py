@@ -216,7 +216,16 @@ class State:
                          "size": v["size"], "chunks": v["chunks"],
                          "chunk_size": v["chunk"],
                          "sha256": v.get("sha256", "")}
-                        for k, v in self.pub.publishes.items()],
+                        for k, v in self.pub.publishes.items()
+                        if not v.get("photo")],
+                    "ig_carousels": list(self.pub.carousels),
+                    "tiktok_photos": [
+                        {"publish_id": k, "title": v["title"],
+                         "description": v["description"],
+                         "privacy_level": v["privacy_level"],
+                         "cover": v["cover"], "images": v["images"]}
+                        for k, v in self.pub.publishes.items()
+                        if v.get("photo")],
                     "oversized_sent": self.oversized_sent}
 
 
@@ -262,6 +271,19 @@ def pick(obj, fields, always=("id",)):
 #   quota_usage, quota_total   content_publishing_limit (0, 100)
 #   lose_answer        media_publish answers (publishing first) that are
 #                      lost: the connection is reset instead (0)
+#   answer_delay_p, answer_delay_s  the share of media_publish answers
+#                      (the post already out) sent late, and how late (0, 0):
+#                      crash tests kill workers in that window
+#   item_final_status  FINISHED | ERROR | EXPIRED: what carousel items
+#                      (is_carousel_item=true) end as (FINISHED);
+#                      item_status_text its "status" text for ERROR
+# Carousels (pub-carousel): items are containers made with
+# is_carousel_item=true (a video with media_type=VIDEO, not REELS); a
+# media_type=CAROUSEL container takes children= 2 to 10 of this user's
+# FINISHED, unused items (else Graph's errors: code 100 for a bad
+# parameter, 9007/2207027 "Media ID is not available" for an item not
+# ready); media_publish of it makes a CAROUSEL_ALBUM and lists it in
+# /_stats "ig_carousels" with each item's fetched bytes.
 # /_control {"tiktok_publish": {...}}:
 #   processing_polls   status/fetch answers PROCESSING_UPLOAD after the
 #                      upload (1)
@@ -271,12 +293,29 @@ def pick(obj, fields, always=("id",)):
 #                      spam_risk_too_many_posts), once
 #   lose_chunk_answer  last chunks received (the video goes out) whose
 #                      answer is lost: the connection is reset (0)
+#   verified_url_prefixes  photo_images must start with one of these
+#                      (TikTok's URL ownership verification; [] or absent:
+#                      any), else url_ownership_unverified
+#   lose_photo_answer  content/init photo answers (the post goes out)
+#                      that are lost: the connection is reset (0)
+#   answer_delay_p, answer_delay_s  as for Instagram, for content/init
+# Photo posts (pub-photo): POST /v2/post/publish/content/init/ with
+# media_type PHOTO, PULL_FROM_URL photo_images (1 to 35; fetched at once
+# like TikTok's servers do: one not answering 200 with image/jpeg or
+# image/webp -> FAILED photo_pull_failed), title <= 90 and description
+# <= 4000 characters; status/fetch as for videos; a completed one is
+# added to the creator's /v2/video/list/ (id, title, create_time) and
+# listed in /_stats "tiktok_photos".
 
 TIKTOK_ERRORS.update({
     "spam_risk_too_many_posts": (403, "The daily post cap from the API "
                                  "is reached for the current user."),
     "spam_risk_user_banned_from_posting": (403, "The user is banned from "
                                            "making new posts."),
+    "url_ownership_unverified": (403, "Please review our URL ownership "
+                                 "verification rules."),
+    "privacy_level_option_mismatch": (400, "The privacy level is not one "
+                                      "of the creator's options."),
 })
 
 MIB = 1 << 20
@@ -288,10 +327,14 @@ class PubState:
     def __init__(self):
         self.ig = {"in_progress_polls": 1, "final_status": "FINISHED",
                    "status_text": "", "quota_usage": 0, "quota_total": 100,
-                   "lose_answer": 0}
+                   "lose_answer": 0, "item_final_status": "FINISHED",
+                   "answer_delay_p": 0, "answer_delay_s": 0,
+                   "item_status_text": ""}
         self.tt = {"processing_polls": 1, "final_status": "PUBLISH_COMPLETE",
                    "fail_reason": "", "post_error": "",
-                   "lose_chunk_answer": 0,
+                   "lose_chunk_answer": 0, "verified_url_prefixes": [],
+                   "lose_photo_answer": 0, "answer_delay_p": 0,
+                   "answer_delay_s": 0,
                    "privacy_level_options": [
                        "PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS",
                        "FOLLOWER_OF_CREATOR", "SELF_ONLY"]}
@@ -299,6 +342,7 @@ class PubState:
         self.publishes = {}   # publish_id -> dict
         self.uploads = {}     # upload_id -> publish_id
         self.fetches = []     # media the fake fetched, for the tests
+        self.carousels = []   # published carousels, for the tests
         self.next_id = 1
 
 
@@ -333,7 +377,7 @@ class PubMixin:
                 self.ig_limit(q)
                 return True
             if segs[1] == "media" and method == "POST":
-                self.ig_create(q, body)
+                self.ig_create(q, body, user)
                 return True
             if segs[1] == "media_publish" and method == "POST":
                 self.ig_media_publish(q, body)
@@ -387,14 +431,20 @@ class PubMixin:
             self.server.state.pub.fetches.append(rec)
         return rec
 
-    def ig_create(self, q, body):
+    def ig_create(self, q, body, user):
         f = self.ig_form(q, body)
+        if f.get("media_type") == "CAROUSEL":
+            return self.ig_carousel(f, user)
+        item = f.get("is_carousel_item") == "true"
+        if item and f.get("video_url") and f.get("media_type") != "VIDEO":
+            return self.error_graph(100, 400, "(#100) media_type VIDEO is "
+                                    "required for a carousel item video_url")
         url = f.get("image_url") or f.get("video_url")
         if not url or (f.get("image_url") and f.get("video_url")):
             return self.error_graph(100, 400, "(#100) The parameter "
                                     "image_url or video_url is required.")
-        if f.get("video_url") and f.get("media_type") not in ("REELS",
-                                                              "VIDEO"):
+        if not item and f.get("video_url") and f.get("media_type") not in (
+                "REELS", "VIDEO"):
             return self.error_graph(100, 400, "(#100) media_type REELS is "
                                     "required for video_url")
         rec = self.ig_fetch(url)
@@ -406,15 +456,54 @@ class PubMixin:
         with st.lock:
             cid = "1796%013d" % st.pub.next_id
             st.pub.next_id += 1
-            final = st.pub.ig["final_status"] if ok else "ERROR"
-            text = st.pub.ig["status_text"] if ok else (
+            final = st.pub.ig["item_final_status" if item else
+                              "final_status"] if ok else "ERROR"
+            text = st.pub.ig["item_status_text" if item else
+                             "status_text"] if ok else (
                 "Error: Media download has failed. The media URI doesn't "
                 "meet our requirements. (HTTP %s)" % rec["status"])
             st.pub.containers[cid] = {
                 "caption": f.get("caption", ""), "fetch": rec,
                 "polls_left": int(st.pub.ig["in_progress_polls"]),
                 "final": final, "text": text, "status": "IN_PROGRESS",
-                "media_type": f.get("media_type", "IMAGE")}
+                "media_type": f.get("media_type", "IMAGE"), "item": item,
+                "user": user}
+        self.send_json(200, {"id": cid})
+
+    def ig_carousel(self, f, user):
+        """A CAROUSEL container of 2 to 10 FINISHED, unused items."""
+        kids = [k for k in f.get("children", "").split(",") if k]
+        if not 2 <= len(kids) <= 10 or len(set(kids)) != len(kids):
+            return self.error_graph(100, 400, "(#100) children must list 2 "
+                                    "to 10 different carousel item "
+                                    "containers")
+        st = self.server.state
+        with st.lock:
+            cs = [st.pub.containers.get(k) for k in kids]
+            bad = [k for k, c in zip(kids, cs)
+                   if c is None or not c.get("item") or c["user"] != user]
+            busy = [k for k, c in zip(kids, cs) if c is not None and
+                    c.get("item") and c["status"] != "FINISHED"]
+            if not bad and not busy:
+                cid = "1796%013d" % st.pub.next_id
+                st.pub.next_id += 1
+                st.pub.containers[cid] = {
+                    "caption": f.get("caption", ""), "fetch": None,
+                    "polls_left": int(st.pub.ig["in_progress_polls"]),
+                    "final": st.pub.ig["final_status"],
+                    "text": st.pub.ig["status_text"],
+                    "status": "IN_PROGRESS", "media_type": "CAROUSEL",
+                    "item": False, "user": user, "children": kids}
+        if bad:
+            return self.error_graph(100, 400, "(#100) children: %s is not a "
+                                    "carousel item container of this user"
+                                    % bad[0])
+        if busy:
+            return self.send_json(400, {"error": {
+                "message": "Media ID is not available", "type":
+                "OAuthException", "code": 9007, "error_subcode": 2207027,
+                "error_user_msg": "The media is not ready for publishing, "
+                "please wait for a moment", "fbtrace_id": "AfakeplatTrace"}})
         self.send_json(200, {"id": cid})
 
     def ig_container_status(self, cid, q):
@@ -440,15 +529,19 @@ class PubMixin:
         with st.lock:
             c = st.pub.containers.get(cid)
             state = c["status"] if c else None
+            if state == "FINISHED" and c.get("item"):
+                state = "ITEM"  # an item is published through its carousel
             if state == "FINISHED":
                 c["status"] = "PUBLISHED"
+                self.ig_used(c)
                 mid = "1797%013d" % st.pub.next_id
                 st.pub.next_id += 1
                 ig = st.data.setdefault("instagram", {})
                 ig.setdefault("media", []).insert(0, {
                     "id": mid, "caption": c["caption"],
-                    "media_type": "VIDEO" if c["media_type"] == "REELS"
-                    else "IMAGE",
+                    "media_type": {"REELS": "VIDEO", "CAROUSEL":
+                                   "CAROUSEL_ALBUM"}.get(c["media_type"],
+                                                         "IMAGE"),
                     "media_product_type": "REELS" if c["media_type"] ==
                     "REELS" else "FEED",
                     "permalink": "https://www.instagram.com/p/fake%s/" % mid,
@@ -461,12 +554,17 @@ class PubMixin:
         if state is None:
             return self.error_graph(100, 400, "(#100) Param creation_id "
                                     "must be a valid container id")
+        if state == "ITEM":
+            return self.error_graph(100, 400, "(#100) A carousel item "
+                                    "container cannot be published by "
+                                    "itself")
         if state != "FINISHED":
             return self.send_json(400, {"error": {
                 "message": "Media ID is not available", "type":
                 "OAuthException", "code": 9007, "error_subcode": 2207027,
                 "fbtrace_id": "AfakeplatTrace"}})
         self.pub_count("instagram:" + c["caption"])
+        self.pub_answer_delay(self.server.state.pub.ig)
         if lose:  # published, but the answer never arrives
             sock = self.connection
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -475,6 +573,28 @@ class PubMixin:
             self.close_connection = True
             return
         self.send_json(200, {"id": mid})
+
+    def pub_answer_delay(self, settings):
+        """Answer late (settings' answer_delay_p share, _s seconds)."""
+        with self.server.state.lock:
+            p = float(settings.get("answer_delay_p", 0))
+            s = float(settings.get("answer_delay_s", 0))
+        if p > 0 and secrets.randbelow(1000) < p * 1000:
+            time.sleep(min(s, 5.0))
+
+    def ig_used(self, c):
+        """A carousel going out: its items are used up (lock held)."""
+        pub = self.server.state.pub
+        if c["media_type"] != "CAROUSEL":
+            return
+        kids = [pub.containers[k] for k in c["children"]]
+        for k in kids:
+            k["status"] = "PUBLISHED"
+        pub.carousels.append({"caption": c["caption"], "children": [
+            {"media_type": k["media_type"], "url_path": k["fetch"]["url_path"],
+             "status": k["fetch"]["status"], "bytes": k["fetch"]["bytes"],
+             "sha256": k["fetch"]["sha256"],
+             "content_type": k["fetch"]["content_type"]} for k in kids]})
 
     # ---- TikTok ---------------------------------------------------------
     def tt_publish_api(self, path, body):
@@ -485,6 +605,8 @@ class PubMixin:
             return self.tt_creator()
         if path == "/v2/post/publish/video/init/":
             return self.tt_init(req)
+        if path == "/v2/post/publish/content/init/":
+            return self.tt_photo_init(req)
         if path == "/v2/post/publish/status/fetch/":
             return self.tt_status(req)
         self.error_tiktok("invalid_params", "unknown endpoint")
@@ -560,6 +682,100 @@ class PubMixin:
                     "http://127.0.0.1:%d/upload/tiktok/?upload_id=%s"
                     "&upload_token=%s" % (self.server.server_address[1], up,
                                           secrets.token_hex(8))})
+
+    def tt_utf16(self, s):
+        return len(s.encode("utf-16-le")) // 2
+
+    def tt_photo_check(self, req, opts):
+        """The content/init request's error, or None."""
+        pi = req.get("post_info") or {}
+        si = req.get("source_info") or {}
+        imgs = si.get("photo_images")
+        if req.get("media_type") != "PHOTO" or req.get("post_mode") not in (
+                "DIRECT_POST", "MEDIA_UPLOAD"):
+            return "media_type must be PHOTO and post_mode DIRECT_POST or " \
+                "MEDIA_UPLOAD"
+        if not isinstance(pi.get("title", ""), str) or \
+                self.tt_utf16(pi.get("title", "")) > 90 or \
+                not isinstance(pi.get("description", ""), str) or \
+                self.tt_utf16(pi.get("description", "")) > 4000:
+            return "post_info.title (at most 90 characters) and " \
+                "description (at most 4000) must be strings"
+        if pi.get("privacy_level") not in opts:
+            return "privacy_level_option_mismatch"
+        if si.get("source") != "PULL_FROM_URL":
+            return "source must be PULL_FROM_URL for photos"
+        if not isinstance(imgs, list) or not 1 <= len(imgs) <= 35 or \
+                not all(isinstance(u, str) for u in imgs):
+            return "photo_images must hold 1 to 35 URLs"
+        cover = si.get("photo_cover_index", 0)
+        if not isinstance(cover, int) or not 0 <= cover < len(imgs):
+            return "photo_cover_index must be an index of photo_images"
+        return None
+
+    def tt_photo_init(self, req):
+        st = self.server.state
+        with st.lock:
+            err = st.pub.tt["post_error"]
+            st.pub.tt["post_error"] = ""
+            opts = list(st.pub.tt["privacy_level_options"])
+            verified = list(st.pub.tt["verified_url_prefixes"])
+        if err:
+            return self.error_tiktok(err)
+        why = self.tt_photo_check(req, opts)
+        if why == "privacy_level_option_mismatch":
+            return self.error_tiktok(why, "The privacy level is not one of "
+                                     "creator_info's privacy_level_options.")
+        if why:
+            return self.error_tiktok("invalid_params", why)
+        imgs = req["source_info"]["photo_images"]
+        if verified and not all(any(u.startswith(v) for v in verified)
+                                for u in imgs):
+            return self.error_tiktok("url_ownership_unverified")
+        recs = [self.ig_fetch(u) for u in imgs]  # pulled like TikTok does
+        pulled = all(r["status"] == 200 and r["bytes"] > 0 and
+                     r["content_type"] in ("image/jpeg", "image/webp")
+                     for r in recs)
+        self.tt_photo_store(req, recs, pulled)
+
+    def tt_photo_store(self, req, recs, pulled):
+        st = self.server.state
+        pi = req["post_info"]
+        with st.lock:
+            n = st.pub.next_id
+            st.pub.next_id += 1
+            pid = "p_pub_url~v2.%d" % (7300000000 + n)
+            final = st.pub.tt["final_status"] if pulled else "FAILED"
+            p = st.pub.publishes[pid] = {
+                "photo": True, "title": pi.get("title", ""),
+                "description": pi.get("description", ""),
+                "privacy_level": pi["privacy_level"],
+                "cover": req["source_info"].get("photo_cover_index", 0),
+                "images": recs, "size": 0, "chunk": 0, "count": 0,
+                "chunks": 0, "next": 0, "sha256": "", "status": "UPLOADED",
+                "polls_left": int(st.pub.tt["processing_polls"]),
+                "final": final, "post_id": 7400000000000000000 + n,
+                "fail_reason": st.pub.tt["fail_reason"] if pulled else
+                "photo_pull_failed"}
+            lose = st.pub.tt["lose_photo_answer"] > 0
+            if lose:
+                st.pub.tt["lose_photo_answer"] -= 1
+            if final == "PUBLISH_COMPLETE":
+                st.count_publish("tiktok", p["title"])
+                st.data.setdefault("tiktok", {}).setdefault(
+                    "videos", []).append({
+                        "id": str(p["post_id"]), "title": p["title"],
+                        "video_description": p["description"],
+                        "create_time": int(time.time())})
+        self.pub_answer_delay(st.pub.tt)
+        if lose:  # the post goes out, the answer never arrives
+            sock = self.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            sock.close()
+            self.close_connection = True
+            return
+        self.tt_ok({"publish_id": pid})
 
     def pub_route_public(self, method, path, q):
         """The upload URL carries its own token (no bearer)."""
