@@ -26,29 +26,49 @@ void secret_buf_wipe(struct buf *b)
     buf_free(b);
 }
 
+/* Make the key file at path unless it exists. The key is written to a
+ * temporary file beside it and linked into place, so the name never
+ * shows a file without its 32 bytes: another process creating or
+ * loading it at the same moment either finds nothing (and creates; one
+ * link wins, EEXIST for the others) or finds the whole key. */
 static enum err create_key(const char *path, struct buf *err)
 {
     unsigned char k[KEY_BYTES];
+    struct buf tmp;
     enum err rc = ERR_IO;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0600);
+    int fd = -1;
 
+    if (access(path, F_OK) == 0)
+        return ERR_OK;
+    buf_init(&tmp, 4096);
+    if (buf_printf(&tmp, "%s.tmp-XXXXXX", path) != ERR_OK) {
+        buf_setf(err, "key file path too long: %s", path);
+        goto out;
+    }
+    fd = mkstemp(tmp.data); /* mode 0600 */
+    if (fd >= 0)
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
     if (fd < 0) {
-        if (errno == EEXIST)
-            return ERR_OK; /* another process made it first: use that */
         buf_setf(err, "cannot create key file %s: %s", path, strerror(errno));
-        return ERR_IO;
+        goto out;
     }
     randombytes_buf(k, sizeof(k));
     if (write(fd, k, sizeof(k)) != (ssize_t)sizeof(k) || fsync(fd) != 0) {
         buf_setf(err, "cannot write key file %s: %s", path, strerror(errno));
-        unlink(path);
         goto out;
     }
-    rc = ERR_OK;
+    if (link(tmp.data, path) != 0 && errno != EEXIST) {
+        buf_setf(err, "cannot create key file %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = ERR_OK; /* ours, or another process made it first: use that */
 out:
     sodium_memzero(k, sizeof(k));
-    close(fd);
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp.data);
+    }
+    buf_free(&tmp);
     return rc;
 }
 
