@@ -41,8 +41,11 @@ PY
 json() { "$PY" -c "import json,sys; d=json.load(open('$TMP/body')); sys.exit(0 if ($1) else 1)" || { echo "  not: $1" >&2; head -c 3000 "$TMP/body" >&2; echo >&2; return 1; }; }
 nposts() { md post list --json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["posts"]))'; }
 
-printf 'x' >"$DB.media/clip.mp4"
-MEDIA='[{"path":"'$(realpath "$DB.media/clip.mp4")'","sha256":"'$(printf x | sha256sum | cut -d' ' -f1)'","bytes":1,"content_type":"video/mp4"}]'
+# A real clip (the server reads every post's media with libavformat and
+# checks each platform's limits: Instagram wants 3 s at least).
+ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -t 4 -c:v libx264 \
+  -pix_fmt yuv420p "$DB.media/clip.mp4" || { echo "ffmpeg failed"; exit 1; }
+MEDIA='[{"path":"'$(realpath "$DB.media/clip.mp4")'","sha256":"'$(sha256sum <"$DB.media/clip.mp4" | cut -d' ' -f1)'","bytes":'$(stat -c %s "$DB.media/clip.mp4")',"content_type":"video/mp4"}]'
 
 # --- the limits as the page reads them -----------------------------------
 check "publishers" req GET /api/v1/publishers 200
