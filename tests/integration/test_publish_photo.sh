@@ -14,9 +14,17 @@ TT=tt1
 check "connect tiktok" connect_one tiktok $TT tt-code
 . "$(dirname "$0")/publish_lib.sh"
 
-for f in a b c d; do head -c $((50000 + RANDOM)) /dev/urandom >"$TMP/$f.jpg"; done
+# Real JPEGs and a real PNG (the API reads a post's media with
+# libavformat); each JPEG a different picture, so each has its own hash.
+n=0
+for f in a b c d; do
+  n=$((n + 1))
+  ffmpeg -nostdin -v error -y -f lavfi -i "testsrc=size=$((96 + 16 * n))x72" \
+    -frames:v 1 "$TMP/$f.jpg" || { echo "ffmpeg failed"; exit 1; }
+done
 head -c 120000 /dev/urandom >"$TMP/v.mp4"
-head -c 1000 /dev/urandom >"$TMP/p.png"
+ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=32x16 -frames:v 1 "$TMP/p.png" ||
+  { echo "ffmpeg failed"; exit 1; }
 head -c 1000 /dev/urandom >"$TMP/w.webp"
 # add_multi PLATFORM ACCOUNT CAPTION FILE... [-- OPTIONS]: prints the id.
 add_multi() {
