@@ -14,14 +14,14 @@
 // Idempotency-Key made once per composition, so a double click or a
 // resubmit makes one post, not two.
 
-import { api, apiOptional, csrf, ApiError, qs } from './api.js';
+import { api, apiOptional, ApiError, qs } from './api.js';
 import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
 import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
 import { watchConnection } from './poststate.js';
 import { queueButton, isQueue, queueBody } from './slots.js';
-import { libraryPicker } from './media.js';
+import { libraryPicker, uploadMedia as upload } from './media.js';
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -36,27 +36,6 @@ function bytesText(n) {
   if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + ' MiB';
   if (n >= 1024) return (n / 1024).toFixed(0) + ' KiB';
   return fullNum(n) + ' bytes';
-}
-
-// POST the file to /api/v1/media with upload progress (fetch has none).
-function upload(file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const x = new XMLHttpRequest();
-    x.open('POST', '/api/v1/media' + qs({ name: file.name.slice(0, 255) }));
-    x.setRequestHeader('Content-Type', 'application/octet-stream');
-    x.setRequestHeader('Accept', 'application/json');
-    if (csrf()) x.setRequestHeader('X-CSRF-Token', csrf());
-    x.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); });
-    x.addEventListener('load', () => {
-      let d = null;
-      try { d = JSON.parse(x.responseText); } catch (e) { d = null; }
-      if (x.status >= 200 && x.status < 300 && d) { resolve(d); return; }
-      const err = d && d.error ? d.error : {};
-      reject(new ApiError(x.status, str(err.message) || 'Upload failed: HTTP ' + x.status, err.param));
-    });
-    x.addEventListener('error', () => reject(new ApiError(0, 'The upload failed (network error).')));
-    x.send(file);
-  });
 }
 
 // The accounts Compose offers for platform p: connected ones first
