@@ -92,12 +92,13 @@ export async function carouselSteps({ page, context, step, check, poll, shot, wa
         await composeWith(page, poll, { platforms: [['tiktok', TT]], title: title + ' png',
             files: [path['red.jpg'], path['grey.png']] });
         await page.click('#compose-submit');
+        // The server's error is shown next to the field it names.
         const text = await poll(async () => {
-            const t = ((await page.locator('#compose-error').textContent()) || '').trim();
+            const t = ((await page.locator('#compose-media-error').textContent()) || '').trim();
             return t ? t : null;
-        }, '#compose-error');
-        console.log(`     #compose-error: ${text}`);
-        check(text.includes('media.content_type') && text.includes('JPEG or WebP'), `the error: ${text}`);
+        }, '#compose-media-error');
+        console.log(`     #compose-media-error: ${text}`);
+        check(text.includes('TikTok') && text.includes('JPEG or WebP'), `the error: ${text}`);
         check(await page.locator('#compose-result li.ok').count() === 0, 'a post was made anyway');
         await shot(page, '62-compose-photo-refused');
     }, { allow: [/HTTP 4\d\d: POST .*\/api\/v1\/posts/, /status of 4\d\d/] });

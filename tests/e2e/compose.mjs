@@ -8,41 +8,16 @@
 // thumbnail and title, Instagram's first 125 characters above the fold,
 // TikTok's caption); a near-duplicate post scheduled with a warning.
 // Screenshots at 1280 px and 375 px.
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
-
-// A small PNG (a colour gradient), made here: no binary fixture.
-function png(w, h) {
-    const crcTable = Array.from({ length: 256 }, (_, n) => {
-        let c = n;
-        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        return c >>> 0;
-    });
-    const crc = (b) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-    const chunk = (type, data) => {
-        const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-        const td = Buffer.concat([Buffer.from(type), data]);
-        const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-        return Buffer.concat([len, td, c]);
-    };
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
-    const rows = [];
-    for (let y = 0; y < h; y++) {
-        const r = Buffer.alloc(1 + 3 * w);
-        for (let x = 0; x < w; x++) r.set([Math.round(255 * x / w), 90 + Math.round(120 * y / h), 200 - Math.round(150 * x / w)], 1 + 3 * x);
-        rows.push(r);
-    }
-    return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
-        chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 export async function composeSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS }) {
     const getJson = async (p) => (await page.request.get(BASE + p)).json();
     const text = async (sel) => ((await page.locator(sel).textContent().catch(() => '')) || '').trim();
-    const image = join(TMP, 'compose-thumb.png');
-    writeFileSync(image, png(160, 90));
+    // A JPEG: every platform here takes one (TikTok refuses PNG photos).
+    const image = join(TMP, 'compose-thumb.jpg');
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i',
+        'gradients=size=160x90:seed=7', '-frames:v', '1', image], { timeout: 30000 });
     const caption = 'Behind the scenes of our launch! ' + 'So much to tell you about this one. '.repeat(4) + '#launch #bts @friend';
     const dupTitle = `e2e duplicate ${Date.now()}`;
 

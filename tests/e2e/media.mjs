@@ -38,11 +38,13 @@ export async function mediaSteps({ page, context, step, check, poll, shot, watch
         await page.click('a[href="#/media"]');
         await page.locator('#media h1').waitFor({ state: 'visible' });
         for (const [f, key] of [[clip, 'clip'], [long, 'long'], [pic, 'pic']]) {
-            const before = await page.locator('#media-list li.media-card').count();
+            const shas = async () => page.locator('#media-list li.media-card').evaluateAll((els) => els.map((e) => e.dataset.sha));
+            const before = await shas();
             await page.setInputFiles('#media-file', f);
-            await poll(async () => (await page.locator('#media-list li.media-card').count()) === before + 1,
-                `the card of ${key} in #media-list`);
-            sha[key] = await page.locator('#media-list li.media-card').first().getAttribute('data-sha');
+            await poll(async () => (await shas()).length === before.length + 1, `the card of ${key} in #media-list`);
+            // The new card (uploads in the same second sort by hash, not
+            // by order of upload).
+            sha[key] = (await shas()).find((x) => !before.includes(x));
         }
         const card = (k) => page.locator(`#media-list li[data-sha="${sha[k]}"]`);
         const facts = (await card('clip').locator('.media-facts').textContent()) || '';

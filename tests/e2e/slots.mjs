@@ -6,7 +6,7 @@
 // free slot (the API's first free occurrence). Screenshots at desktop
 // width and at 375 px for the two pages changed (Best time, Queue).
 
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export async function slotsSteps({ page, context, step, check, poll, shot, BASE, TMP }) {
@@ -115,8 +115,9 @@ export async function slotsSteps({ page, context, step, check, poll, shot, BASE,
         const title = `e2e queued post ${Date.now()}`;
         await page.fill('#compose-title', title);
         const clip = join(TMP, 'slots-clip.mp4');
-        const head = Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x6d, 0x70, 0x34, 0x32, 0, 0, 0, 0, 0x6d, 0x70, 0x34, 0x32, 0x69, 0x73, 0x6f, 0x6d]);
-        writeFileSync(clip, Buffer.concat([head, Buffer.alloc(50000, 3)]));
+        // A real clip: the server reads every upload with libavformat.
+        execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10',
+            '-t', '4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip], { timeout: 60000 });
         await page.setInputFiles('#compose-file', clip);
         await poll(async () => ((await page.locator('#compose-media').textContent()) || '').startsWith('Uploaded'), 'the upload to finish');
         await page.click('#compose-queue');
