@@ -6,7 +6,7 @@
 #     16 KiB cap) or an unknown path (404), half of them with
 #     "Expect: 100-continue", the rest sending the body until answered:
 #     no 100 Continue is ever sent, each gets its refusal, and serve's
-#     peak RSS (VmHWM) stays under 64 MB;
+#     peak RSS (VmHWM) stays under 64 MB (or 40 MB over its size before);
 #   - logged in: a login body over its cap is a 413 on the headers alone
 #     (the body is never sent), and a chunked body over a small route's
 #     cap is a 413 (counted as it comes, not kept).
@@ -92,6 +92,11 @@ def one(i):
     with lock:
         results.append((path, want, expect, status_of(resp), resp.startswith(b"HTTP/1.1 100"), sent))
 
+# The limit: 64 MB, or 40 MB over what serve had touched before the
+# flood when that is more (a sanitizer build's shadow memory and the
+# ffmpeg libraries); buffering the bodies took hundreds of MB.
+base = hwm()
+limit = max(64, base + 40)
 t0 = time.time()
 threads = [threading.Thread(target=one, args=(i,)) for i in range(conns)]
 for t in threads:
@@ -110,13 +115,13 @@ print("%d connections in %.1f s: %d answered 100 Continue, %d wrong status; "
       "body bytes sent before the answer: max %d, mean %d" %
       (len(results), took, got100, len(wrong),
        max(sent) if sent else 0, sum(sent) // len(sent) if sent else 0))
-print("serve's peak RSS (VmHWM): %d MB (limit 64)" % peak)
+print("serve's peak RSS (VmHWM): %d MB, %d MB before the flood (limit %d)" % (peak, base, limit))
 for r in wrong[:5]:
     print("  wrong:", r)
 if len(results) != conns: failed.append("only %d of %d connections finished" % (len(results), conns))
 if got100: failed.append("%d answers of 100 Continue" % got100)
 if wrong: failed.append("%d wrong statuses" % len(wrong))
-if not 0 < peak < 64: failed.append("peak RSS %d MB" % peak)
+if not 0 < peak < limit: failed.append("peak RSS %d MB" % peak)
 
 # Logged in: a login body over its cap, headers only (the body is never
 # sent): 413 all the same.
@@ -146,6 +151,6 @@ sys.exit(1 if failed else 0)
 PY
 rc=$?
 cat "$TMP/body.out"
-check "bodies refused on the headers, no 100 Continue, peak RSS under 64 MB" [ "$rc" -eq 0 ]
+check "bodies refused on the headers, no 100 Continue, peak RSS bounded" [ "$rc" -eq 0 ]
 check "server still running" kill -0 "$SERVER"
 finish
