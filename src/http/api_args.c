@@ -185,3 +185,22 @@ void api_json_range(struct jw *w, const struct api_range *r,
         api_json_day(w, NULL, d);
     jw_array_end(w);
 }
+
+bool api_json_known_keys(json_t *o, const char *const *keys, size_t n,
+                         struct http_response *res)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(o, k, v)
+    {
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known = strcmp(k, keys[i]) == 0;
+        if (!known) {
+            http_error(res, 400, "body", "unknown member \"%.64s\"", k);
+            return false;
+        }
+    }
+    return true;
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/jsonw.h"
 #include "core/model.h"
 #include "http/http.h"
@@ -58,5 +60,10 @@ void api_json_day(struct jw *w, const char *key, int32_t day);
 /* "from", "to" (inclusive) and "days": ["YYYY-MM-DD", ...] of r. */
 void api_json_range(struct jw *w, const struct api_range *r,
                     bool with_days);
+
+/* Whether every member of the JSON object o is one of keys[0..n); else
+ * answers 400 naming the first other one and returns false. */
+bool api_json_known_keys(json_t *o, const char *const *keys, size_t n,
+                         struct http_response *res);
 
 #endif

@@ -37,23 +37,6 @@ struct patch_body {
     int64_t version; /* 0: not in the body */
 };
 
-static bool known_keys(json_t *o, struct http_response *res)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        bool known = false;
-        for (size_t i = 0; i < sizeof patch_keys / sizeof *patch_keys; i++)
-            known = known || strcmp(k, patch_keys[i]) == 0;
-        if (!known) {
-            http_error(res, 400, "body", "unknown member \"%.64s\"", k);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* An optional string; JSON null counts as absent. */
 static bool str_member(json_t *o, const char *key, const char **out,
                        struct http_response *res)
@@ -165,7 +148,7 @@ static bool read_patch(json_t *o, struct patch_body *b,
                        struct http_response *res)
 {
     struct sched_patch *pt = &b->pt;
-    return known_keys(o, res) &&
+    return api_json_known_keys(o, patch_keys, sizeof patch_keys / sizeof *patch_keys, res) &&
            str_member(o, "platform", &pt->platform, res) &&
            str_member(o, "account", &pt->account, res) &&
            str_member(o, "title", &pt->title, res) &&

@@ -131,23 +131,6 @@ bad:
     return false;
 }
 
-static bool known_keys(json_t *o, struct http_response *res)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-    {
-        bool known = false;
-        for (size_t i = 0; i < sizeof body_keys / sizeof *body_keys; i++)
-            known = known || strcmp(k, body_keys[i]) == 0;
-        if (!known) {
-            http_error(res, 400, "body", "unknown member \"%.64s\"", k);
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool get_fold(json_t *o, struct sched_input *in,
                      struct http_response *res)
 {
@@ -167,7 +150,7 @@ static bool get_fold(json_t *o, struct sched_input *in,
 static bool read_input(json_t *o, struct sched_input *in, const char **tags,
                        struct sched_media *m, struct http_response *res)
 {
-    return known_keys(o, res) && get_str(o, "platform", &in->platform, res) &&
+    return api_json_known_keys(o, body_keys, sizeof body_keys / sizeof *body_keys, res) && get_str(o, "platform", &in->platform, res) &&
            get_str(o, "account", &in->account, res) &&
            get_str(o, "title", &in->title, res) &&
            get_str(o, "caption", &in->caption, res) &&

@@ -111,24 +111,15 @@ static json_t *body_object(struct http_request *req,
 {
     json_t *o = json_loadb(req->body.data ? req->body.data : "",
                            req->body.len, JSON_REJECT_DUPLICATES, NULL);
-    const char *k;
-    json_t *v;
 
     if (!json_is_object(o)) {
         http_error(res, 400, "body", "the body must be a JSON object");
         json_decref(o);
         return NULL;
     }
-    json_object_foreach(o, k, v)
-    {
-        bool known = false;
-        for (size_t i = 0; i < nkeys; i++)
-            known = known || strcmp(k, keys[i]) == 0;
-        if (!known) {
-            http_error(res, 400, "body", "unknown member \"%.64s\"", k);
-            json_decref(o);
-            return NULL;
-        }
+    if (!api_json_known_keys(o, keys, nkeys, res)) {
+        json_decref(o);
+        return NULL;
     }
     return o;
 }
