@@ -37,77 +37,22 @@ struct patch_body {
     int64_t version; /* 0: not in the body */
 };
 
-/* An optional string; JSON null counts as absent. */
-static bool str_member(json_t *o, const char *key, const char **out,
-                       struct http_response *res)
-{
-    json_t *v = json_object_get(o, key);
-    if (v == NULL || json_is_null(v))
-        return true;
-    if (!json_is_string(v)) {
-        http_error(res, 400, key, "%s must be a string", key);
-        return false;
-    }
-    *out = json_string_value(v);
-    return true;
-}
-
 static bool tags_member(json_t *o, struct patch_body *b,
                         struct http_response *res)
 {
-    json_t *a = json_object_get(o, "tags"), *v;
-    size_t i;
-    if (a == NULL)
-        return true;
-    if (!json_is_array(a) || json_array_size(a) > SCHED_TAGS_MAX)
-        goto bad;
-    json_array_foreach(a, i, v)
-    {
-        if (!json_is_string(v))
-            goto bad;
-        b->tags[i] = json_string_value(v);
-    }
-    b->pt.has_tags = true;
-    b->pt.tags = b->tags;
-    b->pt.ntags = json_array_size(a);
+    if (!api_post_tags(o, b->tags, &b->pt.tags, &b->pt.ntags, res))
+        return false;
+    b->pt.has_tags = json_object_get(o, "tags") != NULL;
     return true;
-bad:
-    http_error(res, 400, "tags", "tags must be an array of at most %d "
-               "strings", SCHED_TAGS_MAX);
-    return false;
 }
 
 static bool media_member(json_t *o, struct patch_body *b,
                          struct http_response *res)
 {
-    json_t *a = json_object_get(o, "media"), *v;
-    size_t i;
-    if (a == NULL)
-        return true;
-    if (!json_is_array(a) || json_array_size(a) > SCHED_MEDIA_MAX)
-        goto bad;
-    json_array_foreach(a, i, v)
-    {
-        json_t *n = json_object_get(v, "bytes");
-        if (!json_is_object(v) || !json_is_integer(n) ||
-            !json_is_string(json_object_get(v, "path")) ||
-            !json_is_string(json_object_get(v, "sha256")) ||
-            !json_is_string(json_object_get(v, "content_type")))
-            goto bad;
-        b->media[i] = (struct sched_media){
-            json_string_value(json_object_get(v, "path")),
-            json_string_value(json_object_get(v, "sha256")),
-            (int64_t)json_integer_value(n),
-            json_string_value(json_object_get(v, "content_type"))};
-    }
-    b->pt.has_media = true;
-    b->pt.media = b->media;
-    b->pt.nmedia = json_array_size(a);
+    if (!api_post_media(o, b->media, &b->pt.media, &b->pt.nmedia, res))
+        return false;
+    b->pt.has_media = json_object_get(o, "media") != NULL;
     return true;
-bad:
-    http_error(res, 400, "media", "media must be an array of at most %d "
-               "{path, sha256, bytes, content_type}", SCHED_MEDIA_MAX);
-    return false;
 }
 
 /* fold, shift_gap, draft and version through core/jread. */
@@ -149,13 +94,13 @@ static bool read_patch(json_t *o, struct patch_body *b,
 {
     struct sched_patch *pt = &b->pt;
     return api_json_known_keys(o, patch_keys, sizeof patch_keys / sizeof *patch_keys, res) &&
-           str_member(o, "platform", &pt->platform, res) &&
-           str_member(o, "account", &pt->account, res) &&
-           str_member(o, "title", &pt->title, res) &&
-           str_member(o, "caption", &pt->caption, res) &&
-           str_member(o, "privacy", &pt->privacy, res) &&
-           str_member(o, "at", &pt->at, res) &&
-           str_member(o, "zone", &pt->zone, res) &&
+           api_post_str(o, "platform", &pt->platform, res) &&
+           api_post_str(o, "account", &pt->account, res) &&
+           api_post_str(o, "title", &pt->title, res) &&
+           api_post_str(o, "caption", &pt->caption, res) &&
+           api_post_str(o, "privacy", &pt->privacy, res) &&
+           api_post_str(o, "at", &pt->at, res) &&
+           api_post_str(o, "zone", &pt->zone, res) &&
            tags_member(o, b, res) && media_member(o, b, res) &&
            flags_members(o, b, res);
 }
@@ -202,18 +147,13 @@ static bool edit_version(struct http_request *req, int64_t body_v,
 static bool patch_id(struct http_request *req, struct http_response *res,
                      int64_t *id)
 {
-    const char *s = req->path + strlen(POSTS_PREFIX);
-    size_t n = strlen(s);
+    const char *rest;
 
-    if (strchr(s, '/') != NULL) {
+    if (strchr(req->path + strlen(POSTS_PREFIX), '/') != NULL) {
         http_error(res, 404, NULL, "no such resource");
         return false;
     }
-    if (n == 0 || n > 18 || parse_i64n(s, n, 1, INT64_MAX, id) != ERR_OK) {
-        http_error(res, 400, "id", "the post id must be a positive integer");
-        return false;
-    }
-    return true;
+    return api_post_path_id(req, res, id, &rest);
 }
 
 /* 200 {"post": ..., "note": ..., "changes": [...]} with post id as

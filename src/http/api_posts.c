@@ -46,9 +46,8 @@ static const char *const body_keys[] = {
     "queue", /* api_slots.c: the account's next free queue slot */
 };
 
-/* An optional string member; false (after a 400) when of another type. */
-static bool get_str(json_t *o, const char *key, const char **out,
-                    struct http_response *res)
+bool api_post_str(json_t *o, const char *key, const char **out,
+                  struct http_response *res)
 {
     json_t *v = json_object_get(o, key);
     if (v == NULL || json_is_null(v))
@@ -75,8 +74,8 @@ static bool get_bool(json_t *o, const char *key, bool *out,
     return true;
 }
 
-static bool get_tags(json_t *o, struct sched_input *in, const char **tags,
-                     struct http_response *res)
+bool api_post_tags(json_t *o, const char **tags, const char *const **out,
+                   size_t *n, struct http_response *res)
 {
     json_t *a = json_object_get(o, "tags"), *v;
     size_t i;
@@ -90,8 +89,8 @@ static bool get_tags(json_t *o, struct sched_input *in, const char **tags,
             goto bad;
         tags[i] = json_string_value(v);
     }
-    in->tags = tags;
-    in->ntags = json_array_size(a);
+    *out = tags;
+    *n = json_array_size(a);
     return true;
 bad:
     http_error(res, 400, "tags", "tags must be an array of at most %d "
@@ -99,8 +98,9 @@ bad:
     return false;
 }
 
-static bool get_media(json_t *o, struct sched_input *in,
-                      struct sched_media *m, struct http_response *res)
+bool api_post_media(json_t *o, struct sched_media *m,
+                    const struct sched_media **out, size_t *n,
+                    struct http_response *res)
 {
     json_t *a = json_object_get(o, "media"), *v;
     size_t i;
@@ -122,8 +122,8 @@ static bool get_media(json_t *o, struct sched_input *in,
             (int64_t)json_integer_value(b),
             json_string_value(json_object_get(v, "content_type"))};
     }
-    in->media = m;
-    in->nmedia = json_array_size(a);
+    *out = m;
+    *n = json_array_size(a);
     return true;
 bad:
     http_error(res, 400, "media", "media must be an array of at most %d "
@@ -150,14 +150,15 @@ static bool get_fold(json_t *o, struct sched_input *in,
 static bool read_input(json_t *o, struct sched_input *in, const char **tags,
                        struct sched_media *m, struct http_response *res)
 {
-    return api_json_known_keys(o, body_keys, sizeof body_keys / sizeof *body_keys, res) && get_str(o, "platform", &in->platform, res) &&
-           get_str(o, "account", &in->account, res) &&
-           get_str(o, "title", &in->title, res) &&
-           get_str(o, "caption", &in->caption, res) &&
-           get_str(o, "privacy", &in->privacy, res) &&
-           get_str(o, "at", &in->at, res) &&
-           get_str(o, "zone", &in->zone, res) &&
-           get_tags(o, in, tags, res) && get_media(o, in, m, res) &&
+    return api_json_known_keys(o, body_keys, sizeof body_keys / sizeof *body_keys, res) && api_post_str(o, "platform", &in->platform, res) &&
+           api_post_str(o, "account", &in->account, res) &&
+           api_post_str(o, "title", &in->title, res) &&
+           api_post_str(o, "caption", &in->caption, res) &&
+           api_post_str(o, "privacy", &in->privacy, res) &&
+           api_post_str(o, "at", &in->at, res) &&
+           api_post_str(o, "zone", &in->zone, res) &&
+           api_post_tags(o, tags, &in->tags, &in->ntags, res) &&
+           api_post_media(o, m, &in->media, &in->nmedia, res) &&
            get_fold(o, in, res) &&
            get_bool(o, "shift_gap", &in->opts.shift_gap, res) &&
            get_bool(o, "draft", &in->draft, res);
@@ -536,9 +537,8 @@ static void api_post_list(struct http_request *req, struct http_response *res)
 
 /* ---- /api/v1/posts/ID[/cancel|/retry] -------------------------------- */
 
-/* The id after the prefix and what follows it ("" or "/cancel"...). */
-static bool path_id(struct http_request *req, struct http_response *res,
-                    int64_t *id, const char **rest)
+bool api_post_path_id(struct http_request *req, struct http_response *res,
+                      int64_t *id, const char **rest)
 {
     const char *s = req->path + strlen(POSTS_PREFIX);
     const char *slash = strchr(s, '/');
@@ -573,7 +573,7 @@ static void api_post_get(struct http_request *req, struct http_response *res)
     int64_t id;
     enum err rc;
 
-    if (!path_id(req, res, &id, &rest))
+    if (!api_post_path_id(req, res, &id, &rest))
         return;
     if (*rest != '\0') {
         http_error(res, 404, NULL, "no such resource");
@@ -617,7 +617,7 @@ static void api_post_action(struct http_request *req,
     int64_t id;
     enum err rc;
 
-    if (!path_id(req, res, &id, &rest))
+    if (!api_post_path_id(req, res, &id, &rest))
         return;
     if (strcmp(rest, "/cancel") == 0) {
         to = POST_CANCELLED;
