@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_post.h"
 #include "core/alloc.h"
 #include "core/jsonw.h"
 #include "core/str.h"
@@ -73,48 +74,6 @@ static int parse_add(int argc, char **argv, struct add_args *a)
     return EXIT_OK_;
 }
 
-/* Split "a,b" into tags (pointers into the copy *dup, caller frees). */
-static size_t split_tags(const char *arg, char **dup, const char **tags)
-{
-    size_t n = 0;
-    char *p, *comma;
-    *dup = xstrdup(arg ? arg : "");
-    for (p = *dup; *p && n < SCHED_TAGS_MAX + 1; p = comma + 1) {
-        comma = strchr(p, ',');
-        if (comma != NULL)
-            *comma = '\0';
-        if (*p)
-            tags[n++] = p;
-        if (comma == NULL)
-            break;
-    }
-    return n;
-}
-
-static int describe_media(struct add_args *a, struct sched_media *m,
-                          struct buf *sha)
-{
-    struct buf err;
-    int exit_code = EXIT_OK_;
-    buf_init(&err, 1024);
-    for (size_t i = 0; i < a->nfiles; i++) {
-        char *abs = realpath(a->files[i], NULL);
-        buf_init(&sha[i], 65);
-        m[i].path = abs;
-        if (abs == NULL ||
-            sched_media_file(abs, &sha[i], &m[i].bytes, &m[i].content_type,
-                             &err) != ERR_OK) {
-            cli_error("--media %s: %s", a->files[i],
-                      abs ? buf_cstr(&err) : "no such file");
-            exit_code = EXIT_USAGE;
-            break;
-        }
-        m[i].sha256 = buf_cstr(&sha[i]);
-    }
-    buf_free(&err);
-    return exit_code;
-}
-
 static int print_added(struct cli *cli, struct store *st, int64_t id,
                        bool json, const struct buf *note)
 {
@@ -148,8 +107,8 @@ static int print_added(struct cli *cli, struct store *st, int64_t id,
 static int post_add(struct cli *cli, int argc, char **argv)
 {
     struct add_args a = {0};
-    struct sched_media m[SCHED_MEDIA_MAX] = {0};
-    struct buf sha[SCHED_MEDIA_MAX], note, err;
+    struct cli_media media;
+    struct buf note, err;
     const char *tags[SCHED_TAGS_MAX + 1];
     struct post_issues issues;
     char *tagdup = NULL;
@@ -158,15 +117,16 @@ static int post_add(struct cli *cli, int argc, char **argv)
     int64_t id;
     int exit_code = parse_add(argc, argv, &a);
 
+    cli_media_init(&media);
     post_issues_init(&issues);
     buf_init(&note, 1024);
     buf_init(&err, 1024);
     if (exit_code != EXIT_OK_)
         goto out;
-    a.in.ntags = split_tags(a.tags_arg, &tagdup, tags);
+    a.in.ntags = cli_post_tags(a.tags_arg, &tagdup, tags);
     a.in.tags = tags;
-    exit_code = describe_media(&a, m, sha);
-    a.in.media = m;
+    exit_code = cli_media_read(&media, a.files, a.nfiles);
+    a.in.media = media.m;
     a.in.nmedia = a.nfiles;
     if (exit_code != EXIT_OK_)
         goto out;
@@ -186,11 +146,7 @@ static int post_add(struct cli *cli, int argc, char **argv)
     }
     exit_code = print_added(cli, st, id, a.json, &note);
 out:
-    for (size_t i = 0; i < a.nfiles; i++) {
-        free((char *)m[i].path);
-        if (m[i].path != NULL)
-            buf_free(&sha[i]);
-    }
+    cli_media_free(&media);
     free(tagdup);
     post_free(&p);
     post_issues_free(&issues);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_post.h"
 #include "core/alloc.h"
 #include "core/jsonw.h"
 #include "core/str.h"
@@ -91,49 +92,6 @@ static int parse_edit(int argc, char **argv, struct edit_args *a)
         return EXIT_USAGE;
     }
     return EXIT_OK_;
-}
-
-/* Split "a,b" into tags (pointers into the copy *dup, caller frees). */
-static size_t split(const char *arg, char **dup, const char **tags)
-{
-    size_t n = 0;
-    char *p, *comma;
-    *dup = xstrdup(arg);
-    for (p = *dup; *p && n < SCHED_TAGS_MAX + 1; p = comma + 1) {
-        comma = strchr(p, ',');
-        if (comma != NULL)
-            *comma = '\0';
-        if (*p)
-            tags[n++] = p;
-        if (comma == NULL)
-            break;
-    }
-    return n;
-}
-
-/* Hash --media files into m (paths malloc'd into m[i].path, sha into
- * sha[i], both freed by media_free). */
-static int media_read(struct edit_args *a, struct sched_media *m,
-                      struct buf *sha)
-{
-    struct buf err;
-    int exit_code = EXIT_OK_;
-
-    buf_init(&err, 1024);
-    for (size_t i = 0; i < a->nfiles && exit_code == EXIT_OK_; i++) {
-        char *abs = realpath(a->files[i], NULL);
-        m[i].path = abs;
-        if (abs == NULL ||
-            sched_media_file(abs, &sha[i], &m[i].bytes, &m[i].content_type,
-                             &err) != ERR_OK) {
-            cli_error("--media %s: %s", a->files[i],
-                      abs ? buf_cstr(&err) : "no such file");
-            exit_code = EXIT_USAGE;
-        }
-        m[i].sha256 = buf_cstr(&sha[i]);
-    }
-    buf_free(&err);
-    return exit_code;
 }
 
 static int print_edited(struct store *st, int64_t id, bool json,
@@ -235,8 +193,7 @@ out:
 int cmd_post_edit(struct cli *cli, int argc, char **argv)
 {
     struct edit_args a = {.pt = SCHED_PATCH_NONE};
-    struct sched_media m[SCHED_MEDIA_MAX] = {0};
-    struct buf sha[SCHED_MEDIA_MAX];
+    struct cli_media media;
     const char *tags[SCHED_TAGS_MAX + 1];
     char *tagdup = NULL;
     struct store *st = NULL;
@@ -244,20 +201,19 @@ int cmd_post_edit(struct cli *cli, int argc, char **argv)
     int exit_code = parse_edit(argc, argv, &a);
     enum err rc;
 
-    for (size_t i = 0; i < SCHED_MEDIA_MAX; i++)
-        buf_init(&sha[i], 65);
+    cli_media_init(&media);
     if (exit_code != EXIT_OK_)
         goto out;
     if (a.tags_arg != NULL) {
         a.pt.has_tags = true;
-        a.pt.ntags = split(a.tags_arg, &tagdup, tags);
+        a.pt.ntags = cli_post_tags(a.tags_arg, &tagdup, tags);
         a.pt.tags = tags;
     }
     if (a.nfiles > 0) {
         a.pt.has_media = true;
-        a.pt.media = m;
+        a.pt.media = media.m;
         a.pt.nmedia = a.nfiles;
-        exit_code = media_read(&a, m, sha);
+        exit_code = cli_media_read(&media, a.files, a.nfiles);
         if (exit_code != EXIT_OK_)
             goto out;
     }
@@ -275,10 +231,7 @@ int cmd_post_edit(struct cli *cli, int argc, char **argv)
     if (exit_code == EXIT_OK_)
         exit_code = edit_write(cli, st, &cur, &a);
 out:
-    for (size_t i = 0; i < SCHED_MEDIA_MAX; i++) {
-        free((char *)m[i].path);
-        buf_free(&sha[i]);
-    }
+    cli_media_free(&media);
     free(tagdup);
     post_free(&cur);
     store_close(st);
