@@ -161,6 +161,34 @@ void sqlite_rollback(struct sqlite_store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+#define BEGIN_TRIES 6 /* each waits up to the busy timeout (10 s) */
+
+/* Several workers writing one file can starve one of them past the busy
+ * timeout (the busy handler sleeps while the others take turns): try
+ * again a few times before giving up. */
+enum err sqlite_write_begin(struct sqlite_store *s, struct buf *err)
+{
+    for (int i = 0; i < BEGIN_TRIES; i++) {
+        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (r == SQLITE_OK)
+            return ERR_OK;
+        if (r != SQLITE_BUSY)
+            break;
+    }
+    return sqlite_fail(s, err, "starting a transaction");
+}
+
+enum err sqlite_write_end(struct sqlite_store *s, enum err rc,
+                          struct buf *err)
+{
+    if (rc == ERR_OK &&
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = sqlite_fail(s, err, "committing");
+    if (rc != ERR_OK)
+        sqlite_rollback(s);
+    return rc;
+}
+
 /* FULL: SQLITE_FULL, or an I/O error whose system call failed with
  * ENOSPC/EDQUOT; IO: any other I/O error (or the file could not be
  * opened); else OTHER. sys (sqlite3_system_errno) outlives its error, so

@@ -213,6 +213,13 @@ struct sqlite_store *sqlite_store_of(struct store *st);
 /* Set err to "what: <sqlite message>"; returns ERR_DB. err may be NULL. */
 /* ROLLBACK, keeping why the transaction failed for store_fault. */
 void sqlite_rollback(struct sqlite_store *s);
+/* BEGIN IMMEDIATE, retried a few times while other writers hold the file
+ * past the busy timeout; and its end: COMMIT when rc is ERR_OK, else
+ * ROLLBACK (sqlite_rollback); returns the outcome. */
+enum err sqlite_write_begin(struct sqlite_store *s, struct buf *err)
+    WARN_UNUSED;
+enum err sqlite_write_end(struct sqlite_store *s, enum err rc,
+                          struct buf *err) WARN_UNUSED;
 enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
                      const char *what);
 /* A cached statement, reset and with bindings cleared. */
@@ -226,15 +233,12 @@ int sqlite_query(struct sqlite_store *s, enum query_id id, const char *sql,
 int sqlite_bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
 /* store_post_add's checks and writes (idempotency key, the post, its
  * creation event with note) inside the caller's transaction, which
- * sq_post_begin opened and sq_post_finish ends (commit when rc is ERR_OK,
- * else roll back; returns the outcome). For store_slot_queue_post. */
+ * sqlite_write_begin opened and sqlite_write_end ends. For
+ * store_slot_queue_post. */
 struct post;
 enum err sq_post_add_in_tx(struct sqlite_store *s, const struct post *p,
                            const char *note, int64_t now, int64_t *id_out,
                            struct buf *err);
-enum err sq_post_begin(struct sqlite_store *s, struct buf *err);
-enum err sq_post_finish(struct sqlite_store *s, enum err rc,
-                        struct buf *err);
 /* Prepare sql (finalized by the caller, also on failure) and bind ?1 to
  * platform p's name and, when account is not NULL, ?2 to account
  * (borrowed until the statement is finalized). SQLITE_OK on success. */

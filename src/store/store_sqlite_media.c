@@ -9,7 +9,6 @@
 #include "store/store_sqlite.h"
 
 #define S sqlite_store_of
-#define BEGIN_TRIES 6 /* each waits up to the busy timeout */
 #define USES_NAMED 20 /* post ids a refusal names at most */
 
 #define SQL_MEDIA_PUT                                                         \
@@ -236,18 +235,6 @@ static enum err note_holder(const struct media_use *u, void *ud)
     return ERR_OK;
 }
 
-static enum err begin(struct sqlite_store *s, struct buf *err)
-{
-    for (int i = 0; i < BEGIN_TRIES; i++) {
-        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (r == SQLITE_OK)
-            return ERR_OK;
-        if (r != SQLITE_BUSY)
-            break;
-    }
-    return sqlite_fail(s, err, "starting a transaction");
-}
-
 /* Inside the transaction: refuse while held, else delete the row. */
 static enum err delete_unheld(struct store *base, const char *sha256,
                               int64_t now, int64_t grace_s, struct buf *err)
@@ -289,7 +276,7 @@ enum err store_media_delete(struct store *base, const char *sha256,
                             int64_t now, int64_t grace_s, struct buf *err)
 {
     struct sqlite_store *s = S(base);
-    enum err rc = begin(s, err);
+    enum err rc = sqlite_write_begin(s, err);
 
     if (rc != ERR_OK)
         return rc;

@@ -13,7 +13,6 @@
 #include "store/store_sqlite_notify.h"
 
 #define S sqlite_store_of
-#define BEGIN_TRIES 6 /* each waits up to the busy timeout */
 #define WATCH_KEY_MAX 256
 
 static const char *const channel_names[NOTIFY_CHANNEL_COUNT] = {"webhook",
@@ -22,28 +21,6 @@ static const char *const channel_names[NOTIFY_CHANNEL_COUNT] = {"webhook",
 const char *notify_channel_name(enum notify_channel c)
 {
     return (unsigned)c < NOTIFY_CHANNEL_COUNT ? channel_names[c] : "?";
-}
-
-static enum err begin(struct sqlite_store *s, struct buf *err)
-{
-    for (int i = 0; i < BEGIN_TRIES; i++) {
-        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (r == SQLITE_OK)
-            return ERR_OK;
-        if (r != SQLITE_BUSY)
-            break;
-    }
-    return sqlite_fail(s, err, "starting a transaction");
-}
-
-static enum err finish(struct sqlite_store *s, enum err rc, struct buf *err)
-{
-    if (rc == ERR_OK &&
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = sqlite_fail(s, err, "committing");
-    if (rc != ERR_OK)
-        sqlite_rollback(s);
-    return rc;
 }
 
 /* ---- adding ----------------------------------------------------------- */
@@ -162,7 +139,7 @@ enum err store_notify_claim(struct store *base, enum notify_channel c,
     *n = 0;
     if ((unsigned)c >= NOTIFY_CHANNEL_COUNT || limit == 0 || limit > 100)
         return ERR_INVALID;
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     v = xcalloc(limit, sizeof *v);
@@ -179,7 +156,7 @@ enum err store_notify_claim(struct store *base, enum notify_channel c,
         rc = sqlite_fail(s, err, "claiming notifications");
 out:
     sqlite3_finalize(st);
-    rc = finish(s, rc, err);
+    rc = sqlite_write_end(s, rc, err);
     if (rc == ERR_OK) {
         *ids = v;
         *n = k;
@@ -346,7 +323,7 @@ enum err store_notify_result(struct store *base, int64_t id,
 
     if ((unsigned)c >= NOTIFY_CHANNEL_COUNT)
         return ERR_INVALID;
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     if (sqlite3_prepare_v2(s->db, sql_result[c], -1, &st, NULL) !=
@@ -374,7 +351,7 @@ out:
     sqlite3_finalize(st);
     if (rc == ERR_NOTFOUND)
         buf_setf(err, "no notification %lld", (long long)id);
-    return finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }
 
 static const char *const sql_off[NOTIFY_CHANNEL_COUNT] = {

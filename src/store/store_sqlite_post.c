@@ -73,33 +73,6 @@ void post_free(struct post *p)
 
 /* ---- transactions ---------------------------------------------------- */
 
-#define BEGIN_TRIES 6 /* each waits up to the busy timeout (10 s) */
-
-/* BEGIN IMMEDIATE. Several workers writing one file can starve one of
- * them past the busy timeout (the busy handler sleeps while the others
- * take turns): try again a few times before giving up. */
-static enum err begin(struct sqlite_store *s, struct buf *err)
-{
-    for (int i = 0; i < BEGIN_TRIES; i++) {
-        int r = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (r == SQLITE_OK)
-            return ERR_OK;
-        if (r != SQLITE_BUSY)
-            break;
-    }
-    return sqlite_fail(s, err, "starting a transaction");
-}
-
-/* Commit when rc is ERR_OK, else roll back; returns the outcome. */
-static enum err finish(struct sqlite_store *s, enum err rc, struct buf *err)
-{
-    if (rc == ERR_OK &&
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = sqlite_fail(s, err, "committing");
-    if (rc != ERR_OK)
-        sqlite_rollback(s);
-    return rc;
-}
 
 #define SQL_EVENT_ADD                                                         \
     "INSERT INTO post_event(post_id, at, from_state, to_state, note) "        \
@@ -126,18 +99,7 @@ static enum err event_add(struct sqlite_store *s, int64_t id, int64_t now,
 }
 
 /* For store_sqlite_post_edit.c (store_sqlite_post_int.h): the same
- * transaction and event helpers. */
-enum err sqlite_post_begin(struct sqlite_store *s, struct buf *err)
-{
-    return begin(s, err);
-}
-
-enum err sqlite_post_finish(struct sqlite_store *s, enum err rc,
-                            struct buf *err)
-{
-    return finish(s, rc, err);
-}
-
+ * event helper. */
 enum err sqlite_post_event_add(struct sqlite_store *s, int64_t id,
                                int64_t now, const char *from, const char *to,
                                const char *note, struct buf *err)
@@ -229,7 +191,7 @@ enum err store_post_add(struct store *base, const struct post *p,
         buf_setf(err, "a new post is a draft or scheduled");
         return ERR_INVALID;
     }
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = sq_post_add_in_tx(s, p, "created", now, id_out, err);
@@ -237,7 +199,7 @@ enum err store_post_add(struct store *base, const struct post *p,
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
-    return finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }
 
 enum err sq_post_add_in_tx(struct sqlite_store *s, const struct post *p,
@@ -256,16 +218,6 @@ enum err sq_post_add_in_tx(struct sqlite_store *s, const struct post *p,
         rc = event_add(s, *id_out, now, NULL, post_state_name(p->state),
                        note, err);
     return rc;
-}
-
-enum err sq_post_begin(struct sqlite_store *s, struct buf *err)
-{
-    return begin(s, err);
-}
-
-enum err sq_post_finish(struct sqlite_store *s, enum err rc, struct buf *err)
-{
-    return finish(s, rc, err);
 }
 
 /* ---- reads ----------------------------------------------------------- */
@@ -548,7 +500,7 @@ enum err store_post_transition(struct store *base, int64_t id,
                  post_state_name(to));
         return ERR_UNSUPPORTED;
     }
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = update_state(s, id, from, to, ch ? ch : &none, now, err);
@@ -567,7 +519,7 @@ enum err store_post_transition(struct store *base, int64_t id,
     if (rc == ERR_OK) /* the outbox row commits with the change (0022) */
         rc = sqlite_notify_post(s, id, post_state_name(from),
                                 post_state_name(to), note, now, err);
-    return finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }
 
 enum err store_post_move(struct store *base, int64_t id, enum post_state to,
@@ -579,7 +531,7 @@ enum err store_post_move(struct store *base, int64_t id, enum post_state to,
     enum post_state cur;
     enum err rc;
 
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = state_of(s, id, &cur, err);
@@ -600,7 +552,7 @@ enum err store_post_move(struct store *base, int64_t id, enum post_state to,
         rc = event_add(s, id, now, post_state_name(cur), post_state_name(to),
                        note, err);
 out:
-    return finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }
 
 /* ---- claiming and leases --------------------------------------------- */
@@ -647,7 +599,7 @@ enum err store_post_claim_due(struct store *base, const char *worker,
     *out = NULL;
     *n = 0;
     buf_init(&note, 512);
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         goto out;
     if (sqlite3_prepare_v2(s->db, SQL_CLAIM, -1, &st, NULL) != SQLITE_OK ||
@@ -657,7 +609,7 @@ enum err store_post_claim_due(struct store *base, const char *worker,
         sqlite3_bind_int64(st, 4, limit ? (int64_t)limit : -1) !=
             SQLITE_OK ||
         sqlite_bind_text_or_null(st, 5, platforms) != SQLITE_OK) {
-        rc = finish(s, sqlite_fail(s, err, "claiming posts"), err);
+        rc = sqlite_write_end(s, sqlite_fail(s, err, "claiming posts"), err);
         goto out;
     }
     rc = collect_ids(s, st, out, n, err);
@@ -665,7 +617,7 @@ enum err store_post_claim_due(struct store *base, const char *worker,
     for (size_t i = 0; rc == ERR_OK && i < *n; i++)
         rc = event_add(s, (*out)[i], now, "scheduled", "claimed",
                        buf_cstr(&note), err);
-    rc = finish(s, rc, err);
+    rc = sqlite_write_end(s, rc, err);
 out:
     sqlite3_finalize(st);
     if (rc != ERR_OK) {
@@ -714,7 +666,7 @@ enum err store_post_expire_leases(struct store *base, int64_t now,
     struct sqlite_store *s = S(base);
     enum err rc;
 
-    rc = begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = expire_one(s, now, "claimed", "scheduled",
@@ -726,5 +678,5 @@ enum err store_post_expire_leases(struct store *base, int64_t now,
                         "lease expired while publishing: it may have been "
                         "sent; ask the platform before trying again",
                         check, err);
-    return finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }

@@ -172,7 +172,7 @@ enum err store_post_edit(struct store *base, int64_t id, int64_t version,
 
     if (rc != ERR_OK)
         return rc;
-    rc = sqlite_post_begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = current(s, id, &state, &have, err);
@@ -191,7 +191,7 @@ enum err store_post_edit(struct store *base, int64_t id, int64_t version,
                                    err);
     if (rc == ERR_OK && version_out != NULL)
         *version_out = version + 1;
-    return sqlite_post_finish(s, rc, err);
+    return sqlite_write_end(s, rc, err);
 }
 
 #define SQL_EDITS                                                             \

@@ -49,11 +49,11 @@ void slot_free(struct slot *s)
 
 /* End the transaction: commit on ERR_OK; a refusal (the slot exists,
  * none free, too many) wrote nothing and is no store fault: a plain
- * ROLLBACK; a failure rolls back through sq_post_finish. */
+ * ROLLBACK; a failure rolls back through sqlite_write_end. */
 static enum err end_tx(struct sqlite_store *s, enum err rc, struct buf *err)
 {
     if (rc == ERR_OK || rc == ERR_DB)
-        return sq_post_finish(s, rc, err);
+        return sqlite_write_end(s, rc, err);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
@@ -220,7 +220,7 @@ enum err store_slot_add(struct store *base, const struct slot *x,
     enum err rc;
 
     *id_out = 0;
-    rc = sq_post_begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = slot_find(s, x->platform, x->account, x->weekday, x->minute,
@@ -375,7 +375,7 @@ enum err store_slot_queue_post(struct store *base, struct post *p,
         return ERR_INVALID;
     }
     buf_init(&note, 256);
-    rc = sq_post_begin(s, err);
+    rc = sqlite_write_begin(s, err);
     if (rc != ERR_OK)
         goto out;
     rc = first_free(s, p, c, n, &i, err);
