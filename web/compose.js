@@ -80,12 +80,19 @@ function platformRow(p, choices, publishers) {
     return choices.find((c) => c.name === v) || choices.find((c) => c.id === v) ||
       (v ? { id: v, name: v, connected: false, relogin: false, unknown: true } : null);
   };
+  // Who the field names; whether it can publish is said here only while the
+  // platform is not ticked: once ticked, poststate.js's badge beside the
+  // row says it (one note, not two).
   const describe = () => {
     const c = chosen();
+    const state = c && c.relogin ? ' · needs a new sign-in' : c && c.connected ? ' · connected'
+      : c && c.unknown ? ' · not known here' : ' · not connected';
+    const badged = check.checked && !(c && c.connected && !c.relogin);
     is.textContent = !c ? '' : (c.name !== c.id ? c.name + ' · account id ' + c.id : 'account id ' + c.id) +
-      (c.relogin ? ' · needs a new sign-in' : c.connected ? ' · connected' : c.unknown ? ' · not known here' : ' · not connected');
+      (badged ? '' : state);
   };
   account.addEventListener('input', describe);
+  check.addEventListener('change', describe);
   describe();
   let note = null;
   if (p === 'dryrun') note = h('span', { class: 'muted small', text: 'test publisher: marks the post published, sends nothing' });

@@ -106,6 +106,9 @@ export async function statesSteps({ page, context, step, check, poll, shot, watc
         const slot = page.locator('#compose-account-flag-youtube');
         await acct.fill('UCe2eNobody');
         await poll(async () => (await slot.locator('[data-flag="not_connected"]').count()) === 1, 'a not connected flag');
+        // One note, not two: the line under the field names the account only.
+        const is = (await page.locator('#compose-account-youtube-is').textContent()) || '';
+        check(!/not connected|not known/.test(is), `the account line repeats the flag: "${is}"`);
         await acct.fill('UCe2eRelogin');
         await poll(async () => (await slot.locator('[data-flag="needs_relogin"]').count()) === 1, 'a needs login flag');
         await shot(page, '55-states-compose-flag');
