@@ -311,6 +311,7 @@ static enum err show_event(const struct post_event *e, void *ud)
 
 static int post_show(struct cli *cli, int argc, char **argv)
 {
+    struct status_accounts *accts = NULL;
     struct store *st;
     struct post p;
     struct buf out;
@@ -327,8 +328,14 @@ static int post_show(struct cli *cli, int argc, char **argv)
     rc = store_post_get(st, id, &p);
     if (rc == ERR_OK) {
         buf_init(&out, BUF_MAX_DEFAULT);
+        /* account_status as in post list --json and the API (unknown when
+         * the accounts cannot be read: said as null, not as an error) */
+        if (status_accounts_load(st, time_now(), &accts, &out) != ERR_OK)
+            cli_error("reading the accounts' states (account_status null): %s",
+                      buf_cstr(&out));
+        buf_reset(&out);
         jw_init(&w, &out);
-        sched_post_json(&w, &p);
+        sched_post_json_x(&w, &p, account_json, accts);
         if (jw_status(&w) != ERR_OK || buf_putc(&out, '\n') != ERR_OK ||
             !cli_write(stdout, &out))
             exit_code = EXIT_FAIL;
@@ -339,6 +346,7 @@ static int post_show(struct cli *cli, int argc, char **argv)
             exit_code = EXIT_DB;
         buf_free(&out);
         post_free(&p);
+        status_accounts_destroy(accts);
     } else {
         cli_error("no post %lld", (long long)id);
         exit_code = rc == ERR_NOTFOUND ? EXIT_NOTFOUND : EXIT_DB;

@@ -61,6 +61,8 @@ check "  by title" contains "$TMP/out" "tt late"
 check "post show" run 0 md post show "$missed"
 check "  explains missed" contains "$TMP/out" "status: missed: Missed: no worker ran"
 check "  nothing was sent" contains "$TMP/out" "Nothing was sent to the platform"
+check "  with its account's state, as post list --json and the API say it" \
+  contains "$TMP/out" '"account_status":"'
 
 # --- a platform's refusal is not missed ------------------------------------
 control '{"tiktok_publish": {"post_error": "spam_risk_too_many_posts"}}'
