@@ -21,11 +21,17 @@ check "logged in" login "$DB" "$URL"
 # (HTTP 200, one new snapshot) appends "I" to $TMP/acked.
 : >"$TMP/acked"
 python3 - "$URL" "$COOKIES" "$CSRF" "$TMP" <<'PY' &
-import json, os, sys, time, urllib.request, http.cookiejar
+import json, os, sys, time, urllib.request
 url, cookies, csrf, tmp = sys.argv[1:5]
-jar = http.cookiejar.MozillaCookieJar(cookies)
-jar.load(ignore_discard=True, ignore_expires=True)
-op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+# curl's jar: HttpOnly cookies are lines starting "#HttpOnly_"
+pairs = []
+for line in open(cookies):
+    if line.startswith("#HttpOnly_"):
+        line = line[len("#HttpOnly_"):]
+    f = line.rstrip("\n").split("\t")
+    if not line.startswith("#") and len(f) == 7:
+        pairs.append("%s=%s" % (f[5], f[6]))
+op = urllib.request.build_opener()
 t0 = time.time()
 i = 0
 while not os.path.exists(tmp + "/stop") and time.time() - t0 < 90:
@@ -40,7 +46,7 @@ while not os.path.exists(tmp + "/stop") and time.time() - t0 < 90:
     req = urllib.request.Request(
         url + "/api/v1/import?name=s%d.json&observed_at=2024-06-02T10:00:00Z" % i,
         data=json.dumps(doc).encode(), method="POST",
-        headers={"Origin": url, "X-CSRF-Token": csrf,
+        headers={"Origin": url, "X-CSRF-Token": csrf, "Cookie": "; ".join(pairs),
                  "Content-Type": "application/octet-stream"})
     try:
         with op.open(req, timeout=20) as r:
