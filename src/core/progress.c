@@ -69,12 +69,12 @@ static void render(struct progress *p, int64_t now, struct buf *b)
     buf_catf(b, " %s", p->unit);
     if (p->total > 0)
         buf_catf(b, " (%d%%)", (int)(p->done * 100 / p->total));
-    if (rate > 0) {
+    if (rate >= 1) {
         buf_catf(b, ", ");
         count(b, (int64_t)rate);
         buf_catf(b, "/s");
     }
-    if (p->total > 0 && rate > 0 && p->done < p->total) {
+    if (p->total > 0 && rate >= 1 && p->done < p->total) {
         int64_t left = (int64_t)((double)(p->total - p->done) / rate);
         buf_catf(b, ", %lld:%02lld left", (long long)(left / 60),
                  (long long)(left % 60));
@@ -111,6 +111,17 @@ void progress_update(struct progress *p, int64_t done, int64_t total)
     if (p->last_ms == 0 && now - p->start_ms < PROGRESS_INTERVAL_MS)
         return; /* quick work shows no line at all */
     emit(p, now, false);
+}
+
+void progress_clear(struct progress *p)
+{
+    static const char erase[] = "\r\033[K";
+
+    if (p == NULL || p->fd < 0 || p->last_ms == 0)
+        return;
+    if (write(p->fd, erase, sizeof erase - 1) < 0)
+        p->fd = -1;
+    p->last_ms = 1; /* shown before: the next update draws at once */
 }
 
 void progress_destroy(struct progress *p)

@@ -22,6 +22,9 @@ struct progress *progress_create(int fd, const char *what, const char *unit,
 /* done so far out of total (total < 0: unknown). Writes only when
  * PROGRESS_INTERVAL_MS passed since the last write. */
 void progress_update(struct progress *p, int64_t done, int64_t total);
+/* Erase the line (when one is shown) so that a message can be printed
+ * on stderr; the next update draws it again. NULL is a no-op. */
+void progress_clear(struct progress *p);
 /* Write the final counts, end the line and free p. NULL is a no-op. */
 void progress_destroy(struct progress *p);
 

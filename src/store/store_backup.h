@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "store/store.h" /* store_progress_fn: pages copied of total */
 
 /* The tables whose rows a backup counts, in this order (the main ones:
  * what a self-hoster would miss). */
@@ -25,8 +26,6 @@ struct store_counts {
     int64_t page_size;                   /* bytes per page */
 };
 
-/* Called with pages copied so far and the total. */
-typedef void (*store_progress_fn)(void *ud, int64_t done, int64_t total);
 
 /* Copy the database at src into dest (which must not exist: the caller
  * picks a temporary name and renames) with SQLite's online backup API,
