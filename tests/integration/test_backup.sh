@@ -9,7 +9,7 @@
 
 # A database with some weight (so the copy takes a moment) and one
 # connected account (a sealed token: the key file matters).
-check "demo data" md -q demo --items 40 --days 90
+check "demo data" md -q demo --items 30 --days 60
 check "connect youtube on the fake" connect_one youtube UCfake000000000000000001 bkcode1
 check "key file made" test -f "$DB.key"
 
