@@ -155,6 +155,23 @@ out:
     return code;
 }
 
+/* Whether db or a -wal or -journal of it is there: a -wal left without
+ * its database would be applied to the restored one, so it goes aside
+ * too. */
+static bool db_present(const char *db)
+{
+    struct buf side;
+    bool any = bf_exists(db);
+
+    buf_init(&side, 8192);
+    if (!any && bf_path(&side, db, "-wal") == ERR_OK)
+        any = bf_exists(buf_cstr(&side));
+    if (!any && bf_path(&side, db, "-journal") == ERR_OK)
+        any = bf_exists(buf_cstr(&side));
+    buf_free(&side);
+    return any;
+}
+
 /* Move db (and its -wal, -journal) aside to paths->old; drop its -shm,
  * which only mirrors the -wal and nobody holds. */
 static enum err move_old(const char *db, struct restore_paths *p,
@@ -189,7 +206,7 @@ static enum err put_in_place(const char *db, const char *keyfile, bool key,
     struct buf oldkey;
 
     buf_init(&oldkey, 8192);
-    if (bf_exists(db)) {
+    if (db_present(db)) {
         rc = move_old(db, p, err);
         if (rc == ERR_OK)
             printf("the old database is kept as %s\n", buf_cstr(&p->old));
@@ -298,7 +315,7 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
     code = check_backup(&o, &want);
     if (code == EXIT_OK_)
         code = check_not_in_use(cli->db_path);
-    if (code == EXIT_OK_ && !o.force && bf_exists(cli->db_path)) {
+    if (code == EXIT_OK_ && !o.force && db_present(cli->db_path)) {
         cli_error("%s exists: --force restores over it, keeping it as "
                   "%s", cli->db_path, buf_cstr(&p.old));
         code = EXIT_FAIL;

@@ -138,6 +138,17 @@ check "old database kept" test -n "$OLD"
 check "old database has the later imports" has_all "$TMP/$OLD" "$TMP/acked"
 check "restored over: the acknowledged imports" has_all "$DB" "$TMP/before"
 
+# A -wal left without its database would be applied to the restored
+# one: it counts as a database there (refused without --force) and goes
+# aside with --force.
+mkdir -p "$TMP/orphan"
+echo junk >"$TMP/orphan/o.db-wal"
+check "orphan -wal: refused without --force" run 1 "$BIN" --db "$TMP/orphan/o.db" restore "$TMP/bk.db"
+check "orphan -wal: --force" run 0 "$BIN" --db "$TMP/orphan/o.db" restore --force "$TMP/bk.db"
+check "orphan -wal: kept aside" test -n "$(ls "$TMP/orphan" | grep 'before-restore-.*Z-wal$')"
+check "orphan -wal: not beside the restored database" test ! -e "$TMP/orphan/o.db-wal"
+check "orphan -wal: restored database sound" integrity "$TMP/orphan/o.db"
+
 # --- a damaged backup is refused -----------------------------------------
 cp "$TMP/bk.db" "$TMP/bad.db"
 python3 - "$TMP/bad.db" <<'PY'
