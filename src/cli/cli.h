@@ -88,6 +88,10 @@ void cli_platform_close(struct cli_platform *x);
 bool cli_load_config(const struct cli *cli, const char *file,
                      const char *const *sets, size_t nsets,
                      struct config *cfg);
+/* cli_load_config without printing: the reason is in err. */
+enum err cli_config_try(const struct cli *cli, const char *file,
+                        const char *const *sets, size_t nsets,
+                        struct config *cfg, struct buf *err) WARN_UNUSED;
 /* Write b to f entirely; false (and a message) on failure. */
 bool cli_write(FILE *f, const struct buf *b);
 
@@ -134,6 +138,9 @@ int cmd_worker(struct cli *cli, int argc, char **argv);
 int cmd_notify(struct cli *cli, int argc, char **argv);
 int cmd_collect(struct cli *cli, int argc, char **argv);
 int cmd_sources(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
+int cmd_doctor(struct cli *cli, int argc, char **argv);
 
 extern const struct command cli_commands[];
 

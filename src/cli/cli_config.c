@@ -64,6 +64,21 @@ bool cli_load_config(const struct cli *cli, const char *file,
                      struct config *cfg)
 {
     struct buf err;
+    bool ok;
+
+    buf_init(&err, 2048);
+    ok = cli_config_try(cli, file, sets, nsets, cfg, &err) == ERR_OK;
+    if (!ok)
+        cli_error("configuration: %s", buf_cstr(&err));
+    buf_free(&err);
+    return ok;
+}
+
+enum err cli_config_try(const struct cli *cli, const char *file,
+                        const char *const *sets, size_t nsets,
+                        struct config *cfg, struct buf *err_out)
+{
+    struct buf err;
     enum err rc;
 
     buf_init(&err, 2048);
@@ -81,9 +96,9 @@ bool cli_load_config(const struct cli *cli, const char *file,
     if (rc == ERR_OK)
         apply_log(cli, cfg);
     if (rc != ERR_OK)
-        cli_error("configuration: %s", buf_cstr(&err));
+        buf_setf(err_out, "%s", buf_cstr(&err));
     buf_free(&err);
-    return rc == ERR_OK;
+    return rc;
 }
 
 int cli_platform_open(struct cli *cli, const char *file,

@@ -4,9 +4,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/jsonw.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 
 #define FLUSH_AT 65536
@@ -19,6 +21,7 @@ struct export_run {
     struct buf out; /* pending bytes, flushed at FLUSH_AT */
     struct buf tmp;
     int64_t rows;
+    struct progress *pg; /* NULL: no progress line */
 };
 
 static enum err flush_if_full(struct export_run *run, bool force)
@@ -70,6 +73,7 @@ static enum err snapshot_row(void *ud, const struct export_row *row)
     enum err rc = ERR_OK;
 
     run->rows++;
+    progress_update(run->pg, run->rows, -1);
     if (run->format == FMT_JSONL) {
         struct jw w;
         jw_init(&w, &run->out);
@@ -205,6 +209,7 @@ static enum err content_row(void *ud, const struct item *it)
     enum err rc = run->format == FMT_CSV ? content_csv(run, it, snap)
                                          : content_jsonl(run, it, snap);
     run->rows++;
+    progress_update(run->pg, run->rows, -1);
     return rc == ERR_OK ? flush_if_full(run, false) : rc;
 }
 
@@ -308,7 +313,12 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     buf_init(&run.out, (size_t)1 << 26);
     buf_init(&run.tmp, (size_t)1 << 24);
     buf_init(&err, 4096);
+    /* Not over rows written to the same terminal. */
+    if (a.output != NULL || !isatty(STDOUT_FILENO))
+        run.pg = progress_create(STDERR_FILENO, "export",
+                                 a.content ? "items" : "values", cli->quiet);
     rc = run_export(st, &a, &run, &err);
+    progress_destroy(run.pg);
     if (rc == ERR_OK)
         rc = flush_if_full(&run, true);
     if (rc == ERR_OK && fflush(run.f) != 0)

@@ -2,10 +2,12 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/alloc.h"
 #include "core/jsonw.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "ingest/ingest.h"
 #include "sources/source.h"
@@ -27,6 +29,7 @@ struct import_run {
     struct buf json;
     size_t n_ok, n_refused, n_exists;
     bool db_failed;
+    struct progress *pg; /* files done of all; NULL: none */
 };
 
 static bool set_hint(struct import_opts *o, const char *arg)
@@ -97,6 +100,7 @@ static void report(struct import_run *run, size_t idx, size_t total,
     struct jw *w = &run->w;
 
     if (!run->cli->quiet || r->status == INGEST_REFUSED) {
+        progress_clear(run->pg);
         if (total > 1)
             fprintf(stderr, "[%zu/%zu] ", idx + 1, total);
         report_text(path, r, msg);
@@ -151,6 +155,7 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
     else
         run->n_ok++;
     run->db_failed = run->db_failed || r.db_failed;
+    progress_update(run->pg, (int64_t)idx + 1, (int64_t)total);
     ingest_result_free(&r);
     buf_free(&data);
     buf_free(&err);
@@ -233,8 +238,12 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     jw_object_begin(&run.w);
     jw_key(&run.w, "files");
     jw_array_begin(&run.w);
+    if (argc - optind > 1)
+        run.pg = progress_create(STDERR_FILENO, "import", "files",
+                                 cli->quiet);
     for (int i = optind; i < argc; i++)
         import_one(&run, argv[i], (size_t)(i - optind), (size_t)(argc - optind));
+    progress_destroy(run.pg);
     jw_array_end(&run.w);
     jw_kv_i64(&run.w, "ok", (int64_t)run.n_ok);
     jw_kv_i64(&run.w, "already_imported", (int64_t)run.n_exists);

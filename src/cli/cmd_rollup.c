@@ -2,10 +2,17 @@
  * from the raw snapshots, optionally under another rollup zone. */
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "core/tz.h"
+
+static void on_items(void *ud, int64_t done, int64_t total)
+{
+    progress_update(ud, done, total);
+}
 
 int cmd_rollup(struct cli *cli, int argc, char **argv)
 {
@@ -15,6 +22,7 @@ int cmd_rollup(struct cli *cli, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct store *st;
+    struct progress *pg;
     struct buf err;
     const char *zone = NULL;
     bool rebuild = false;
@@ -39,8 +47,12 @@ int cmd_rollup(struct cli *cli, int argc, char **argv)
         return EXIT_DB;
     buf_init(&err, 4096);
     t0 = time_mono_ms();
+    pg = progress_create(STDERR_FILENO, "rollup", "items", cli->quiet);
+    store_set_progress(st, on_items, pg);
     rc = zone != NULL ? store_set_rollup_zone(st, zone, &err)
                       : store_rollup_rebuild(st, &err);
+    store_set_progress(st, NULL, NULL);
+    progress_destroy(pg);
     if (rc == ERR_INVALID || rc == ERR_NOTFOUND || rc == ERR_PARSE) {
         cli_error("--zone: %s", buf_cstr(&err));
         exit_code = EXIT_USAGE;

@@ -404,6 +404,64 @@ static const char usage_sources[] =
     "quota_exceeded, auth_needed, failed), consecutive failures and the\n"
     "last error; then the YouTube quota used today and its limit.\n";
 
+static const char usage_backup[] =
+    "usage: mediadash backup FILE [--force] [--quick] [--no-key]\n"
+    "                        [--config FILE] [--set KEY=VALUE]\n"
+    "\n"
+    "Copy the database into FILE while serve, worker or collect run and\n"
+    "write (SQLite's online backup API, in one read transaction: the copy\n"
+    "is the database as of one commit). Written to FILE.tmp, checked\n"
+    "(integrity_check, schema version, row counts equal to the source's\n"
+    "in the same snapshot), fsynced, then renamed to FILE. The key file\n"
+    "(secret_key_file, default <db>.key) is copied to FILE.key, mode\n"
+    "0600: the stored tokens cannot be read without it. Never copy the\n"
+    ".db file alone while it is in use: its -wal holds recent commits.\n"
+    "\n"
+    "  --force     replace an existing FILE (and FILE.key)\n"
+    "  --quick     check the copy with quick_check (faster, skips the\n"
+    "              index contents) instead of integrity_check\n"
+    "  --no-key    do not copy the key file (keep it safe elsewhere)\n"
+    "\n"
+    "A progress line on a terminal (not with -q). Exit status: 0 written\n"
+    "and checked, 1 refused or failed (FILE.tmp removed), 2 usage,\n"
+    "3 database error.\n";
+
+static const char usage_restore[] =
+    "usage: mediadash restore FILE [--force] [--quick] [--config FILE]\n"
+    "                         [--set KEY=VALUE]\n"
+    "\n"
+    "Put the backup FILE in place of the database (--db). FILE is checked\n"
+    "first (integrity_check, a schema version this program knows). Refused\n"
+    "while another process (serve, worker, collect) has the database open.\n"
+    "An existing database is replaced only with --force and kept as\n"
+    "DB.before-restore-TIME (with its -wal). FILE.key, when there, becomes\n"
+    "the key file (the old one kept as KEY.before-restore-TIME).\n"
+    "\n"
+    "  --force     restore over an existing database (kept aside)\n"
+    "  --quick     check FILE with quick_check instead of integrity_check\n"
+    "\n"
+    "Exit status: 0 restored, 1 refused or failed (nothing changed),\n"
+    "2 usage.\n";
+
+static const char usage_doctor[] =
+    "usage: mediadash doctor [--json] [--full] [--config FILE]\n"
+    "                        [--set KEY=VALUE]\n"
+    "\n"
+    "Check the installation, one line per check (ok, warn, fail) and what\n"
+    "to do about each problem: the configuration, the database (quick_check,\n"
+    "or integrity_check with --full; schema version; WAL size), free disk\n"
+    "space, the clock (against the newest stored data), the key file (mode\n"
+    "0600 or stricter, owner, a valid key), each connected account's token\n"
+    "(needs a new login, expired or expiring within 7 days, opens with the\n"
+    "key), its last collection, and scheduled posts that are overdue.\n"
+    "Reads only (a database behind this program's schema is migrated by\n"
+    "the account check, as by any command).\n"
+    "\n"
+    "  --json      {\"checks\": [{check, status, message, fix}], fail, warn}\n"
+    "\n"
+    "Exit status: 0 no check failed (warnings allowed), 1 some failed,\n"
+    "2 usage.\n";
+
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
      cmd_import},
@@ -442,6 +500,12 @@ const struct command cli_commands[] = {
      cmd_collect},
     {"sources", "the collector's state per account and job", usage_sources,
      cmd_sources},
+    {"backup", "copy the database and key file, checked", usage_backup,
+     cmd_backup},
+    {"restore", "put a backup in place of the database", usage_restore,
+     cmd_restore},
+    {"doctor", "check config, key, database, disk, clock, tokens",
+     usage_doctor, cmd_doctor},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -45,6 +45,12 @@ enum err store_ingest(struct store *st, const struct batch *b,
     return st->ops->ingest(st, b, meta, out, err);
 }
 
+void store_set_progress(struct store *st, store_progress_fn fn, void *ud)
+{
+    st->progress = fn;
+    st->progress_ud = ud;
+}
+
 enum err store_rollup_rebuild(struct store *st, struct buf *err)
 {
     return st->ops->rollup_rebuild(st, err);

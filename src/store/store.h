@@ -77,6 +77,12 @@ enum err store_ingest(struct store *st, const struct batch *b,
                       const struct import_meta *meta,
                       struct ingest_stats *out, struct buf *err) WARN_UNUSED;
 
+/* Progress of long work on st (today: store_rollup_rebuild, items done
+ * of total), for a progress line (core/progress.h). fn NULL: none. ud
+ * borrowed until replaced. */
+typedef void (*store_progress_fn)(void *ud, int64_t done, int64_t total);
+void store_set_progress(struct store *st, store_progress_fn fn, void *ud);
+
 /* Recompute the daily rollups (item_day, account_day) from the stored
  * snapshots, in one transaction. Ingest keeps them current; this is for
  * repair and for checking that it does. */

@@ -172,6 +172,8 @@ struct store {
     /* What the last store_refresh read (store_refreshed_generation). */
     int64_t refreshed_gen;
     bool refreshed; /* false before the first refresh and after a failed one */
+    store_progress_fn progress; /* store_set_progress, or NULL */
+    void *progress_ud;
 };
 
 /* Embedded migrations (generated from sql/NNNN_*.sql at build time). */

@@ -449,12 +449,28 @@ static enum err flush_item(struct sqlite_store *s, struct rebuild *rb,
     "v.snapshot_id = s.id WHERE v.ival IS NOT NULL "                          \
     "ORDER BY s.item_id, s.observed_at"
 
+/* Items with snapshots: the total of the rebuild's progress. */
+static int64_t scan_total(struct sqlite_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    if (s->base.progress != NULL &&
+        sqlite3_prepare_v2(s->db, "SELECT count(*) FROM item", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 static enum err rebuild_scan(struct sqlite_store *s, const char *sql,
                              struct buf *err)
 {
     struct rebuild rb;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
+    int64_t items = 0, total = scan_total(s);
     int r;
 
     memset(&rb, 0, sizeof rb);
@@ -465,6 +481,8 @@ static enum err rebuild_scan(struct sqlite_store *s, const char *sql,
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t item = sqlite3_column_int64(st, 0);
         if (item != rb.ri.id) {
+            if (s->base.progress != NULL)
+                s->base.progress(s->base.progress_ud, items++, total);
             rc = flush_item(s, &rb, err);
             rb.ri.id = item;
             rb.ri.account_id = sqlite3_column_int64(st, 1);
@@ -482,6 +500,8 @@ static enum err rebuild_scan(struct sqlite_store *s, const char *sql,
         rc = sqlite_fail(s, err, "rebuilding rollups");
     if (rc == ERR_OK)
         rc = flush_item(s, &rb, err);
+    if (rc == ERR_OK && s->base.progress != NULL)
+        s->base.progress(s->base.progress_ud, items, total);
 out:
     sqlite3_finalize(st);
     free(rb.w);
