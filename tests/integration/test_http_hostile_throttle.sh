@@ -94,7 +94,7 @@ for _ in 1 2 3 4 5; do
 done
 check "429s carry Retry-After" test "$(grep '^429 ' "$TMP/race" | grep -vc ' -$')" -eq "$n429"
 check "refusals are logged with name and address" \
-  grep -q 'login: refused for "alice" from 127.0.0.1[0-5]: locked for [0-9]* s' "$SERVE_ERR"
+  grep -q 'login: refused for \\"alice\\" from 127.0.0.1[0-5]: locked for [0-9]* s' "$SERVE_ERR"
 check "no password in the log" lacks "$SERVE_ERR" "wrong password 1"
 
 # ---- 2. many failed logins under other names do not unlock alice ------------
