@@ -43,8 +43,7 @@ static struct site sites[LOG_SITES];
 static int out_fd = 2;
 static int64_t (*clock_ms)(void);
 
-static const char *const level_names[] = {"error", "warning", "info",
-                                          "debug"};
+static const char *const level_names[] = {"error", "warning", "info", "debug"};
 static const int sd_prio[] = {3, 4, 6, 7}; /* sd-daemon(3) SD_ERR... */
 
 void log_set_level(enum log_level lvl)
@@ -92,8 +91,10 @@ enum err log_format_parse(const char *s, enum log_format *out)
     static const struct {
         const char *name;
         enum log_format f;
-    } names[] = {{"auto", LOG_FMT_AUTO},       {"logfmt", LOG_FMT_LOGFMT},
-                 {"plain", LOG_FMT_LOGFMT},    {"json", LOG_FMT_JSON},
+    } names[] = {{"auto", LOG_FMT_AUTO},
+                 {"logfmt", LOG_FMT_LOGFMT},
+                 {"plain", LOG_FMT_LOGFMT},
+                 {"json", LOG_FMT_JSON},
                  {"journal", LOG_FMT_JOURNAL}};
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -316,8 +317,8 @@ static void format_ts(char out[32], int64_t ms)
         day--;
     }
     time_civil_from_days(day, &y, &mo, &d);
-    snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y,
-             mo, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+    snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, mo,
+             d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
              (int)((ms % 1000 + 1000) % 1000));
 }
 
@@ -414,14 +415,15 @@ static void site_close(struct site *s, int64_t ms)
 
     if (s->silenced > 0) {
         snprintf(count, sizeof count, "%u", s->silenced);
-        n = snprintf(msg, sizeof msg, "%u more like this in the last "
-                     "minute: %.*s", s->silenced, (int)s->first_len,
-                     s->first);
+        n = snprintf(msg, sizeof msg,
+                     "%u more like this in the last "
+                     "minute: %.*s",
+                     s->silenced, (int)s->first_len, s->first);
         if (n < 0)
             n = 0;
         write_event(ms, s->lvl, s->module, msg,
-                    (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1,
-                    NULL, 0, &extra);
+                    (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1, NULL,
+                    0, &extra);
     }
     s->module = NULL;
 }
@@ -444,9 +446,9 @@ static struct site *site_get(const char *module, const char *fmt, int64_t ms)
     for (size_t i = 0; i < LOG_SITES; i++) {
         if (sites[i].module == module && sites[i].fmt == fmt)
             return &sites[i];
-        if (s == NULL || (s->module != NULL &&
-                          (sites[i].module == NULL ||
-                           sites[i].start_ms < s->start_ms)))
+        if (s == NULL ||
+            (s->module != NULL &&
+             (sites[i].module == NULL || sites[i].start_ms < s->start_ms)))
             s = &sites[i];
     }
     if (s->module != NULL)

@@ -43,8 +43,7 @@
 #include "err.h"
 
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
-enum log_format { LOG_FMT_AUTO, LOG_FMT_LOGFMT, LOG_FMT_JOURNAL,
-                  LOG_FMT_JSON };
+enum log_format { LOG_FMT_AUTO, LOG_FMT_LOGFMT, LOG_FMT_JOURNAL, LOG_FMT_JSON };
 #define LOG_FMT_PLAIN LOG_FMT_LOGFMT /* the older name */
 
 #define LOG_BURST 10      /* lines per call site and window */
@@ -94,8 +93,8 @@ void log_flush(void);
 struct log_line {
     char s[LOG_LINE_MAX];
     size_t len;
-    bool cut;         /* something did not fit: the rest is dropped */
-    bool json;        /* fields are JSON members */
+    bool cut;  /* something did not fit: the rest is dropped */
+    bool json; /* fields are JSON members */
     unsigned nfields;
 };
 /* Start a line in fmt (LOG_FMT_LOGFMT, LOG_FMT_JSON or LOG_FMT_JOURNAL;

@@ -14,16 +14,30 @@
 /* Query keys whose values are written as they are: the dashboard's own
  * harmless arguments. */
 static const char *const keep_keys[] = {
-    "platform", "account", "range", "zone", "sort", "order", "at",
-    "after", "before", "from", "to", "days", "limit", "offset", "page",
-    "metric", "kind", "format", "dry_run", "again", "observed_at",
-    "status", "role", "error", NULL};
+    "platform", "account", "range", "zone",   "sort",    "order", "at",
+    "after",    "before",  "from",  "to",     "days",    "limit", "offset",
+    "page",     "metric",  "kind",  "format", "dry_run", "again", "observed_at",
+    "status",   "role",    "error", NULL};
 /* Keys written with their value hidden ("code=*"): worth seeing, never
  * their value. Any other key is written as "*" whole. */
-static const char *const secret_keys[] = {
-    "code", "state", "token", "access_token", "refresh_token", "id_token",
-    "password", "client_secret", "secret", "key", "sig", "signature",
-    "csrf", "session", "q", "name", "error_description", NULL};
+static const char *const secret_keys[] = {"code",
+                                          "state",
+                                          "token",
+                                          "access_token",
+                                          "refresh_token",
+                                          "id_token",
+                                          "password",
+                                          "client_secret",
+                                          "secret",
+                                          "key",
+                                          "sig",
+                                          "signature",
+                                          "csrf",
+                                          "session",
+                                          "q",
+                                          "name",
+                                          "error_description",
+                                          NULL};
 
 /* The log: off (fd -1, not stream), the log's stream, or fd on path. */
 static _Atomic int log_fd = -1;
@@ -60,8 +74,7 @@ static void q_put(struct access_query *q, const char *s, size_t n)
     q->s[q->len] = '\0';
 }
 
-void access_query_add(struct access_query *q, const char *key,
-                      const char *val)
+void access_query_add(struct access_query *q, const char *key, const char *val)
 {
     if (q->len > 0)
         q_put(q, "&", 1);
@@ -90,8 +103,8 @@ enum err access_log_open(const char *where, struct buf *err)
         to_stream = true;
         return ERR_OK;
     }
-    fd = open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-              0640);
+    fd =
+        open(where, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
     if (fd < 0) {
         buf_setf(err, "serve.access_log: cannot open %s: %s", where,
                  strerror(errno));
@@ -111,8 +124,10 @@ enum err access_log_reopen(struct buf *err)
     fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
               0640);
     if (fd < 0) {
-        buf_setf(err, "serve.access_log: cannot open %s again: %s (still "
-                 "writing to the old file)", log_path, strerror(errno));
+        buf_setf(err,
+                 "serve.access_log: cannot open %s again: %s (still "
+                 "writing to the old file)",
+                 log_path, strerror(errno));
         return ERR_IO;
     }
     /* dup2 swaps the file behind old at once: a write in flight goes to
@@ -188,8 +203,7 @@ void access_log_write(const struct access_entry *e)
     if (fd < 0)
         return;
     /* a file has no journal to stamp its lines */
-    access_log_line(&l, fmt == LOG_FMT_JSON ? LOG_FMT_JSON : LOG_FMT_LOGFMT,
-                    e);
+    access_log_line(&l, fmt == LOG_FMT_JSON ? LOG_FMT_JSON : LOG_FMT_LOGFMT, e);
     while (off < l.len) {
         ssize_t n = write(fd, l.s + off, l.len - off);
         if (n < 0 && errno == EINTR)

@@ -28,16 +28,16 @@
 /* One finished request. Strings are borrowed for the call; NULL: the
  * field is left out. */
 struct access_entry {
-    int64_t ts_ms;      /* when it finished, ms since the epoch */
-    const char *peer;   /* the client (http_client_addr) */
+    int64_t ts_ms;    /* when it finished, ms since the epoch */
+    const char *peer; /* the client (http_client_addr) */
     const char *method, *path;
-    const char *query;  /* redacted (access_query_add), or NULL */
-    unsigned status;    /* 0: no response was sent */
-    uint64_t bytes;     /* response body bytes */
-    int64_t dur_us;     /* first header to the last byte sent */
-    const char *user;   /* the session's user name */
-    const char *token;  /* the API token's name */
-    const char *ua;     /* User-Agent */
+    const char *query; /* redacted (access_query_add), or NULL */
+    unsigned status;   /* 0: no response was sent */
+    uint64_t bytes;    /* response body bytes */
+    int64_t dur_us;    /* first header to the last byte sent */
+    const char *user;  /* the session's user name */
+    const char *token; /* the API token's name */
+    const char *ua;    /* User-Agent */
 };
 
 /* A query string being redacted (above), built key by key. */
@@ -48,8 +48,7 @@ struct access_query {
 };
 void access_query_init(struct access_query *q);
 /* Add one argument (val NULL: a key without "="). */
-void access_query_add(struct access_query *q, const char *key,
-                      const char *val);
+void access_query_add(struct access_query *q, const char *key, const char *val);
 
 /* Open the access log: NULL or "" off, "-" the log's own stream (stderr
  * or the journal), else a file opened O_APPEND|O_CLOEXEC, created 0640.

@@ -26,12 +26,12 @@ static const char *query_of(const char *const *kv, size_t n)
  * anything else is one "*". */
 static void test_query(void **state)
 {
-    const char *oauth[] = {"code", "4/0AbCsecret", "state", "st-secret",
-                           "scope", "x y"};
-    const char *api[] = {"platform", "youtube", "range", "28d", "account",
-                         "UC1", "flag", NULL};
-    const char *tokens[] = {"access_token", "at-1", "password", "pw",
-                            "sekrit-as-a-key", NULL, "q", "find me"};
+    const char *oauth[] = {"code",      "4/0AbCsecret", "state",
+                           "st-secret", "scope",        "x y"};
+    const char *api[] = {"platform", "youtube", "range", "28d",
+                         "account",  "UC1",     "flag",  NULL};
+    const char *tokens[] = {"access_token",    "at-1", "password", "pw",
+                            "sekrit-as-a-key", NULL,   "q",        "find me"};
     char *big = malloc(4 * ACCESS_QUERY_MAX);
     const char *long_q[] = {"platform", big};
 
@@ -39,8 +39,7 @@ static void test_query(void **state)
     assert_string_equal(query_of(oauth, 6), "code=*&state=*&*");
     assert_string_equal(query_of(api, 8),
                         "platform=youtube&range=28d&account=UC1&*");
-    assert_string_equal(query_of(tokens, 8),
-                        "access_token=*&password=*&*&q=*");
+    assert_string_equal(query_of(tokens, 8), "access_token=*&password=*&*&q=*");
     memset(big, 'p', 4 * ACCESS_QUERY_MAX - 1);
     big[4 * ACCESS_QUERY_MAX - 1] = '\0';
     assert_true(strlen(query_of(long_q, 2)) < ACCESS_QUERY_MAX);
@@ -180,8 +179,7 @@ static void test_file(void **state)
     free(s);
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0640 & ~0022 & 0777);
-    assert_int_equal(access_log_open("/nonexistent-dir/a.log", &err),
-                     ERR_IO);
+    assert_int_equal(access_log_open("/nonexistent-dir/a.log", &err), ERR_IO);
     assert_non_null(strstr(buf_cstr(&err), "/nonexistent-dir/a.log"));
     assert_false(access_log_enabled());
     unlink(path);

@@ -155,8 +155,7 @@ static void test_encoding(void **state)
         {"k=v", "\"k=v\"", "\"k=v\""},
         {"back\\slash", "\"back\\\\slash\"", "\"back\\\\slash\""},
         {"a\nb\r\tc", "\"a\\nb\\r\\tc\"", "\"a\\nb\\r\\tc\""},
-        {"\x1b[31m\x7f", "\"\\u001b[31m\\u007f\"",
-         "\"\\u001b[31m\\u007f\""},
+        {"\x1b[31m\x7f", "\"\\u001b[31m\\u007f\"", "\"\\u001b[31m\\u007f\""},
         {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""},
@@ -275,8 +274,10 @@ static void test_audit(void **state)
     char *s;
 
     for (int i = 0; i < 500; i++)
-        log_audit(LOG_LVL_WARN, "auth", "failed login for \"u%d\" from "
-                  "127.0.0.%d", i, i % 7 + 1);
+        log_audit(LOG_LVL_WARN, "auth",
+                  "failed login for \"u%d\" from "
+                  "127.0.0.%d",
+                  i, i % 7 + 1);
     for (int i = 0; i < 3; i++)
         warn_disk(i);
     log_flush();
@@ -398,10 +399,12 @@ static void *writer(void *arg)
     int t = (int)(intptr_t)arg;
 
     for (int i = 0; i < PER_THREAD; i++)
-        log_audit(LOG_LVL_WARN, "thr", "thread %d line %d "
+        log_audit(LOG_LVL_WARN, "thr",
+                  "thread %d line %d "
                   "................................................"
                   "................................................"
-                  "........ end", t, i);
+                  "........ end",
+                  t, i);
     return NULL;
 }
 
@@ -413,8 +416,8 @@ static void test_threads(void **state)
     size_t n = 0;
 
     for (int t = 0; t < THREADS; t++)
-        assert_int_equal(pthread_create(&th[t], NULL, writer,
-                                        (void *)(intptr_t)t), 0);
+        assert_int_equal(
+            pthread_create(&th[t], NULL, writer, (void *)(intptr_t)t), 0);
     for (int t = 0; t < THREADS; t++)
         pthread_join(th[t], NULL);
     s = output(*state);
