@@ -67,7 +67,7 @@ for t in ts: t.join(120)
 print("\n".join(out))
 PY
 
-wrong_lines() { grep -c "login: wrong password for \"$1\"" "$THROTTLE_ERR"; }
+wrong_lines() { grep -cF "login: wrong password for \\\"$1\\\"" "$THROTTLE_ERR"; }
 count_status() { grep -c "^$2 " "$1"; }
 
 # ---- 1. 60 concurrent wrong logins for one name -----------------------------
