@@ -50,6 +50,7 @@ check "... one line there" test "$(wc -l <"$LOG")" = 1
 check "the moved file kept its 5" test "$(wc -l <"$LOG.1")" = 5
 kill -TERM "$SERVER"
 for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+check "no sanitizer report" lacks "$SERVE_ERR" "Sanitizer"
 
 # "-": serve's own stream, in its format (logfmt)
 check "serve starts (access log on stderr)" serve_start "$DB" --threads 2 --no-collect --no-worker \
@@ -60,6 +61,7 @@ check "a logfmt access line on stderr" grep -qE '^ts=[^ ]+Z level=info module=ac
 check "no token on stderr" bash -c "! grep -q 't0ken-secret' '$SERVE_ERR'"
 kill -TERM "$SERVER"
 for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+check "no sanitizer report (2)" lacks "$SERVE_ERR" "Sanitizer"
 
 check "a path that cannot be opened: serve refuses" run 1 "$BIN" --db "$DB" serve --listen 127.0.0.1:0 \
   --no-collect --no-worker --set serve.access_log=/nonexistent-dir/access.log

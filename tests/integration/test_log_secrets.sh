@@ -107,6 +107,7 @@ check "the old cookie: 401" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}'
 kill -TERM "$SERVER"
 for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
 check "serve stopped" bash -c "! kill -0 $SERVER 2>/dev/null"
+check "no sanitizer report" lacks "$SERVE_ERR" "Sanitizer"
 
 # ---- the search ----------------------------------------------------------------
 SECRETS=(
