@@ -117,7 +117,7 @@ echo "alice with her right password after the spray: HTTP $code," \
   "$(grep -i '^retry-after' "$TMP/alice.h" | tr -d '\r')"
 check "alice stays locked (429)" test "$code" = 429
 check "with Retry-After" grep -qi '^retry-after: [1-9]' "$TMP/alice.h"
-check "her right password was not checked" lacks "$SERVE_ERR" 'password accepted for "alice"'
+check "her right password was not checked" lacks "$SERVE_ERR" 'password accepted for \"alice\"'
 
 # ---- 3. sessions ended in another process ------------------------------------
 # On the real clock: a second serve of the same database.
