@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "http/access.h"
 #include "http/auth.h"
 #include "http/http.h"
 #include "schedule/media.h"
@@ -176,6 +177,15 @@ out:
     return exit_code;
 }
 
+/* SIGHUP: the access log's file again (logrotate moved it). */
+static void reopen_logs(struct buf *err)
+{
+    if (access_log_reopen(err) != ERR_OK)
+        LOG_ERROR("%s", buf_cstr(err));
+    else
+        LOG_INFO("SIGHUP: access log reopened");
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
@@ -232,7 +242,13 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP); /* reopens the access log (logrotate) */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (access_log_open(plat.cfg->serve_access_log, &err) != ERR_OK) {
+        cli_error("%s", buf_cstr(&err));
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
     if (!conf.no_collect &&
         serve_collect_start(cli->db_path, plat.cfg, plat.o, &collector,
                             &err) != ERR_OK) {
@@ -272,7 +288,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         LOG_WARN("logins travel in clear text on %s: put a TLS proxy in "
                  "front and use --secure-cookies", cfg.host);
     fflush(stderr);
-    sigwait(&set, &sig);
+    while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
+        reopen_logs(&err);
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
     alarm(SERVE_STOP_S);
@@ -291,5 +308,6 @@ out:
     buf_free(&host);
     buf_free(&err);
     log_flush(); /* the repeats still counted */
+    access_log_close();
     return exit_code;
 }

@@ -11,7 +11,10 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define MEDIADASH_VERSION "0.1.0"
+/* MEDIADASH_VERSION comes from CMakeLists.txt's project(VERSION). */
+#ifndef MEDIADASH_VERSION
+#error "MEDIADASH_VERSION is defined by the build (CMakeLists.txt)"
+#endif
 
 static const char usage_import[] =
     "usage: mediadash import [options] FILE...\n"
@@ -524,8 +527,10 @@ static void print_usage(FILE *f)
             "  -q, --quiet    errors only\n"
             "  --log-level L  error, warning (default), info or debug\n"
             "                 (config key log.level)\n"
-            "  --log-format F auto (default), plain or journal (log.format)\n"
-            "  --version      print the version\n"
+            "  --log-format F auto (default), logfmt, json or journal\n"
+            "                 (log.format)\n"
+            "  --version      print the version and the schema version\n"
+            "                 (with --db: the database's too)\n"
             "\n'mediadash COMMAND --help' describes a command.\n"
             "exit status: 0 ok, 1 failure, 2 usage, 3 database, 4 not "
             "found\n");
@@ -641,6 +646,36 @@ bool cli_write(FILE *f, const struct buf *b)
     return true;
 }
 
+/* --version: "mediadash 0.1.0 (schema 24)", and with --db the
+ * database's own version (read only, never migrated). */
+static int print_version(const char *db_path)
+{
+    struct buf err;
+    int have = 0, rc = EXIT_OK_;
+
+    printf("mediadash %s (schema %d)\n", MEDIADASH_VERSION,
+           store_schema_latest());
+    if (db_path == NULL)
+        return EXIT_OK_;
+    buf_init(&err, 1024);
+    switch (store_schema_peek(db_path, &have, &err)) {
+    case ERR_OK:
+        printf("database %s: schema %d%s\n", db_path, have,
+               have > store_schema_latest() ? " (newer than this program)"
+               : have < store_schema_latest() ? " (upgraded when opened)"
+                                               : "");
+        break;
+    case ERR_NOTFOUND:
+        printf("database %s: none yet\n", db_path);
+        break;
+    default:
+        cli_error("%s", buf_cstr(&err));
+        rc = EXIT_DB;
+    }
+    buf_free(&err);
+    return rc;
+}
+
 /* Parse the options before the command. False when main should exit now
  * with *exit_code (after --help, --version or a bad option). */
 static bool parse_globals(struct cli *cli, int argc, char **argv,
@@ -656,6 +691,7 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    bool version = false;
     int c;
 
     /* "+": stop at the command name; its options are its own. */
@@ -678,9 +714,8 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
             cli->log_format = optarg;
             break;
         case 'V':
-            printf("mediadash %s\n", MEDIADASH_VERSION);
-            *exit_code = EXIT_OK_;
-            return false;
+            version = true;
+            break;
         case 'h':
             print_usage(stdout);
             *exit_code = EXIT_OK_;
@@ -690,6 +725,10 @@ static bool parse_globals(struct cli *cli, int argc, char **argv,
             *exit_code = EXIT_USAGE;
             return false;
         }
+    }
+    if (version) {
+        *exit_code = print_version(cli->db_path);
+        return false;
     }
     return true;
 }
@@ -710,7 +749,8 @@ static bool log_options(struct cli *cli)
     }
     if (cli->log_format != NULL &&
         log_format_parse(cli->log_format, &fmt) != ERR_OK) {
-        cli_error("--log-format: expected auto, plain or journal, got "
+        cli_error("--log-format: expected auto, logfmt, json or journal, "
+                  "got "
                   "\"%s\"", cli->log_format);
         return false;
     }

@@ -181,9 +181,15 @@ static const struct opt opts[] = {
      "messages logged: error, warning (the default), info or debug "
      "(--log-level, -v and -q win)"},
     {"log.format", OPT_STR, offsetof(struct config, log_format), 0, 0, NULL,
-     0, "log lines: auto (journal when $JOURNAL_STREAM is set, else plain; "
-        "the default), plain (UTC timestamp first) or journal (<N> "
-        "priority prefix)"},
+     0, "log lines: auto (journal when $JOURNAL_STREAM is set, else logfmt; "
+        "the default), logfmt (ts=... level=... module=... msg=...; "
+        "plain is its older name), json (one object per line) or journal "
+        "(<N> priority prefix, logfmt body)"},
+    {"serve.access_log", OPT_STR, offsetof(struct config, serve_access_log),
+     0, 0, NULL, 0,
+     "one line per finished request: unset or empty off (the default), "
+     "- the log's own stream, else a file (appended to, 0640; opened again "
+     "on SIGHUP for logrotate)"},
     /* ---- notifications (src/notify) ---- */
     {"notify.webhook_url", OPT_STR,
      offsetof(struct config, notify_webhook_url), 0, 0, NULL, 0,
@@ -509,7 +515,8 @@ static enum err check_log(const struct config *cfg, struct buf *err)
     }
     if (cfg->log_format != NULL &&
         log_format_parse(cfg->log_format, &fmt) != ERR_OK) {
-        buf_setf(err, "log.format: expected auto, plain or journal, got "
+        buf_setf(err, "log.format: expected auto, logfmt, json or journal, "
+                 "got "
                  "\"%s\"", cfg->log_format);
         return ERR_INVALID;
     }

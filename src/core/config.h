@@ -89,11 +89,14 @@ struct config {
     int64_t serve_max_connections;           /* all */
     /* a group that shares the database files (0660), or NULL (0600) */
     char *db_group; /* owned */
-    /* logging (core/log.h): "error".."debug" and "auto", "plain" or
-     * "journal"; NULL: the default (warning, auto). Checked by
+    /* logging (core/log.h): "error".."debug" and "auto", "logfmt"
+     * ("plain"), "json" or "journal"; NULL: the default (warning, auto). Checked by
      * config_finish; --log-level and -v/-q win over log.level. */
     char *log_level;  /* owned */
     char *log_format; /* owned */
+    /* serve.access_log: NULL or "" off, "-" the log's stream, else a
+     * file (http/access.h). Owned. */
+    char *serve_access_log;
     /* notifications (src/notify): a webhook and/or mail over SMTP; each
      * channel is off while its URL is unset. Secrets: environment or the
      * *_file keys (read by config_finish). */

@@ -130,6 +130,14 @@ struct http_request {
     void *stream;
     const struct http_stream_ops *stream_ops;
     bool checked, answered;
+    /* The access log (server.c, http/access.h): when the request's
+     * headers were in (CLOCK_MONOTONIC, ns), the status and body bytes
+     * answered (0 until then), and the name of the API token that
+     * authenticated it (borrowed for the request; NULL: none). */
+    int64_t start_ns;
+    unsigned status;
+    uint64_t sent_bytes;
+    const char *token_name;
 };
 
 struct http_response {

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "http/access.h"
 #include "http/admit.h"
 #include "http/cache.h"
 #include "http/conn.h"
@@ -37,6 +39,15 @@ struct http_server {
     struct http_cache *cache; /* NULL when cfg.cache_bytes is 0 */
     struct conn_table *conns; /* deadlines and caps (conn.h) */
 };
+
+/* For request durations (the access log). */
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 void http_config_defaults(struct http_config *cfg)
 {
@@ -283,6 +294,7 @@ static void cached_headers(struct MHD_Response *r, const struct http_cached *a)
 /* Queue res on conn: a cached answer's ready response as it is (no
  * allocation, no copy), else one made from res. */
 static enum MHD_Result respond(struct MHD_Connection *conn,
+                               struct http_request *req,
                                struct http_response *res)
 {
     struct MHD_Response *r;
@@ -290,6 +302,11 @@ static enum MHD_Result respond(struct MHD_Connection *conn,
     size_t len = res->body.len;
     char *data = NULL;
 
+    req->status = res->status; /* for the access log */
+    req->sent_bytes = res->cached != NULL
+                          ? (res->status == 304 ? 0 : res->cached->len)
+                      : res->has_file ? res->file_len
+                                      : len;
     if (res->cached != NULL) {
         ret = MHD_queue_response(conn, res->status,
                                  res->status == 304 ? res->cached->not_modified
@@ -402,6 +419,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     req->method = method;
     req->path = url;
     req->cfg = &srv->cfg;
+    req->start_ns = mono_ns();
     buf_init(&req->body, 1);
     admit_client(&srv->admit, conn, req->client, sizeof req->client);
     *con_cls = req;
@@ -410,7 +428,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     buf_init(&res.body, (size_t)1 << 20);
     if (!admit(srv, req, version, &res)) {
         req->answered = true; /* the body is dropped, nothing more sent */
-        ret = respond(conn, &res);
+        ret = respond(conn, req, &res);
     }
     buf_free(&res.body);
     free(res.set_cookie);
@@ -424,6 +442,7 @@ static enum MHD_Result on_first(struct http_server *srv,
  * is dropped unread. */
 static enum MHD_Result refuse_headers(struct http_server *srv,
                                       struct MHD_Connection *conn,
+                                      const char *url, const char *method,
                                       void **con_cls, unsigned status,
                                       const char *why)
 {
@@ -432,14 +451,18 @@ static enum MHD_Result refuse_headers(struct http_server *srv,
     enum MHD_Result ret;
 
     req->conn = conn;
+    req->method = method;
+    req->path = url;
     req->cfg = &srv->cfg;
+    req->start_ns = mono_ns();
+    admit_client(&srv->admit, conn, req->client, sizeof req->client);
     buf_init(&req->body, 0);
     req->answered = true;
     *con_cls = req;
     memset(&res, 0, sizeof res);
     buf_init(&res.body, 4096);
     http_error(&res, status, NULL, "%s", why);
-    ret = respond(conn, &res);
+    ret = respond(conn, req, &res);
     buf_free(&res.body);
     return ret;
 }
@@ -459,7 +482,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         unsigned refuse = conn_headers_done(srv->conns, conn, url, version,
                                             &why);
         if (refuse != 0)
-            return refuse_headers(srv, conn, con_cls, refuse, why);
+            return refuse_headers(srv, conn, url, method, con_cls, refuse,
+                                  why);
         return on_first(srv, conn, url, method, version, con_cls);
     }
     conn_body(srv->conns, conn, *upload_size);
@@ -486,12 +510,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     res.status = 200;
     buf_init(&res.body, (size_t)64 << 20);
     dispatch(srv, req, &res);
-    ret = respond(conn, &res);
+    ret = respond(conn, req, &res);
     buf_free(&res.body);
     free(res.set_cookie);
     free(res.location_owned);
     free(res.content_range);
     return ret;
+}
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+    (void)kind;
+    if (key != NULL)
+        access_query_add(cls, key, value);
+    return MHD_YES;
+}
+
+/* The access log's line of a finished request (access.h). */
+static void access_note(struct http_request *req)
+{
+    struct access_query q;
+    struct access_entry e;
+
+    access_query_init(&q);
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_arg,
+                              &q);
+    memset(&e, 0, sizeof e);
+    e.ts_ms = log_now_ms();
+    e.peer = req->client[0] ? req->client : NULL;
+    e.method = req->method;
+    e.path = req->path;
+    e.query = q.s;
+    e.status = req->status;
+    e.bytes = req->sent_bytes;
+    e.dur_us = (mono_ns() - req->start_ns) / 1000;
+    e.user = req->user;
+    e.token = req->token_name;
+    e.ua = http_header(req, "User-Agent");
+    access_log_write(&e);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -503,6 +560,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     conn_request_done(srv->conns, conn);
     if (req == NULL)
         return;
+    if (access_log_enabled())
+        access_note(req);
     if (req->stream_ops != NULL && req->stream_ops->free != NULL)
         req->stream_ops->free(req);
     pool_put(srv, req->st);

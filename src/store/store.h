@@ -41,6 +41,14 @@ enum store_fault store_fault(struct store *st);
 
 /* Schema version the store is at. */
 enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
+/* The newest schema version this program knows (its last migration). */
+int store_schema_latest(void);
+/* The schema version of the database at path, read without changing it
+ * (read-only, no migration): 0 for a database without one. ERR_NOTFOUND
+ * when there is no file at path; ERR_DB when it cannot be read (err
+ * says why). */
+enum err store_schema_peek(const char *path, int *out,
+                           struct buf *err) WARN_UNUSED;
 
 /* Where a batch came from. digest (may be NULL) identifies a file by its
  * content: ingesting a digest already recorded stores nothing and returns

@@ -105,7 +105,7 @@ check "127.0.0.2 stays locked" test "$code" = 429
 code=$(login_from 127.0.0.3 "$PROXY" "$PROXY" alice "$PW")
 echo "127.0.0.3 via the proxy, right password: $code"
 check "another client through the same proxy logs in (200)" test "$code" = 200
-check "the log names the forwarded client" grep -q 'wrong password for "nobody1" from 127.0.0.2' "$SERVE_ERR"
+check "the log names the forwarded client" grep -qF 'wrong password for \"nobody1\" from 127.0.0.2"' "$SERVE_ERR"
 
 echo "(proxy part: $(($(date +%s) - T0)) s)"
 
@@ -115,7 +115,7 @@ D="http://127.0.0.1:$UPSTREAM"
 code=$(login_from 127.0.0.4 "$D" "$D" ghost 'wrong password' -H 'X-Forwarded-For: 10.0.0.99')
 echo "127.0.0.4 direct with a forged X-Forwarded-For, wrong password: $code"
 check "wrong login from an untrusted peer: 401" test "$code" = 401
-check "the log names the peer, not the forged address" grep -q 'wrong password for "ghost" from 127.0.0.4' "$SERVE_ERR"
+check "the log names the peer, not the forged address" grep -qF 'wrong password for \"ghost\" from 127.0.0.4"' "$SERVE_ERR"
 check "the forged address is nowhere" lacks "$SERVE_ERR" 10.0.0.99
 
 # 3. No public_origin: a DNS-rebinding Host is refused on the headers.

@@ -52,7 +52,7 @@ mhd=$(grep -c 'libmicrohttpd' "$SERVE_ERR")
 echo "stderr while serving: $(wc -l <"$SERVE_ERR") lines, $(wc -c <"$SERVE_ERR") bytes, $mhd from libmicrohttpd"
 check "at most 10 libmicrohttpd lines a minute" test "$mhd" -le 10
 check "no blank line" bash -c "! grep -q '^\$' '$SERVE_ERR'"
-check "lines carry a UTC time and a level" grep -qE '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z (warning|info) [a-z]+: ' "$SERVE_ERR"
+check "lines carry a UTC time and a level" grep -qE '^ts=20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z level=(warn|info) module=[a-z]+ msg=' "$SERVE_ERR"
 kill -TERM "$SERVER"
 for _ in $(seq 100); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
 check "serve stopped" bash -c "! kill -0 $SERVER 2>/dev/null"

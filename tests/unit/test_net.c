@@ -948,7 +948,8 @@ static void test_log_redaction(void **state)
     unlink(tmpl);
     close(fd);
     /* The log says what happened ... */
-    assert_true(has(&log, "info net: GET http://127.0.0.1:"));
+    assert_true(has(&log, "level=info module=net msg=\"GET "
+                          "http://127.0.0.1:"));
     assert_true(has(&log, VIDEOS ": HTTP 500; retry 1 of 1 in "));
     assert_true(has(&log, VIDEOS ": HTTP 500 after 2 attempts"));
     /* ... but neither the query string nor the header. */
