@@ -264,17 +264,6 @@ enum err store_verify(const char *path, bool quick, struct store_counts *out,
     return rc;
 }
 
-int store_schema_latest(void)
-{
-    int latest = 0;
-    for (const struct embedded_file *f = store_migrations; f->name; f++) {
-        int64_t v;
-        if (parse_i64n(f->name, 4, 1, 9999, &v) == ERR_OK && v > latest)
-            latest = (int)v;
-    }
-    return latest;
-}
-
 /* Whether another process holds a lock on bytes [start, start+len) of
  * file (absent: no). */
 static enum err locked(const char *file, off_t start, off_t len, bool *out,

@@ -49,8 +49,8 @@ enum err store_backup_copy(const char *src, const char *dest,
 enum err store_verify(const char *path, bool quick, struct store_counts *out,
                       struct buf *err) WARN_UNUSED;
 
-/* The newest schema version this program knows (its last migration). */
-int store_schema_latest(void);
+/* The newest schema version this program knows: store_schema_latest in
+ * store.h (store_schema.c). */
 
 /* Whether another process has the SQLite database at path open: every
  * connection to a WAL database holds a read lock on the -shm file's
