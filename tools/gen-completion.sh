@@ -48,6 +48,15 @@ files() {
     sed 's/ .*//' | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
+# choices TEXT: "--opt a|b|c" as "--opt:a b c" entries joined by ";"
+# (an option written twice with the same words keeps one entry).
+choices() {
+  printf '%s\n' "$1" | grep -oE -- '--[a-z][a-z0-9-]* [a-z]+(\|[a-z]+)+' |
+    awk '{ n = split($2, w, "|"); v = ""; for (i = 1; i <= n; i++) v = v (i > 1 ? " " : "") w[i];
+           if (!($1 in seen)) { seen[$1] = 1; out = out (out ? ";" : "") $1 ":" v } }
+         END { print out }'
+}
+
 globals_text=$(printf '%s\n' "$help" | sed -n '/^global options:/,$p')
 platforms=$("$bin" connect --help | sed -n 's/^usage: mediadash connect \([a-z|]*\).*/\1/p' | tr '|' ' ')
 
@@ -61,7 +70,8 @@ platforms=$("$bin" connect --help | sed -n 's/^usage: mediadash connect \([a-z|]
   echo "_mediadash_global_files='$(files "$globals_text")'"
   echo "_mediadash_platforms='$platforms'"
   echo
-  echo "# _mediadash_cmd CMD: options, subcommands, valued and file options."
+  echo "# _mediadash_cmd CMD: options, subcommands, valued options, the"
+  echo "# values of options with a fixed set (--opt:a b;...) and file options."
   echo "_mediadash_cmd() {"
   echo "  case \$1 in"
   for c in $commands; do
@@ -73,16 +83,17 @@ platforms=$("$bin" connect --help | sed -n 's/^usage: mediadash connect \([a-z|]
     echo "    _md_opts='$(opts "$text")'"
     echo "    _md_subs='$subs'"
     echo "    _md_valued='$(valued "$text")'"
+    echo "    _md_choices='$(choices "$text")'"
     echo "    _md_files='$(files "$text")' ;;"
   done
-  echo "  *) _md_opts='' _md_subs='' _md_valued='' _md_files='' ;;"
+  echo "  *) _md_opts='' _md_subs='' _md_valued='' _md_choices='' _md_files='' ;;"
   echo "  esac"
   echo "}"
   cat <<'EOF'
 
 _mediadash() {
   local cur prev cmd='' cmdpos=0 i w
-  local _md_opts _md_subs _md_valued _md_files
+  local _md_opts _md_subs _md_valued _md_choices _md_files c
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -124,6 +135,14 @@ _mediadash() {
     COMPREPLY=($(compgen -W "$_mediadash_platforms" -- "$cur"))
     return
   fi
+  local IFS=';'
+  for c in $_md_choices; do
+    if [ "${c%%:*}" = "$prev" ]; then
+      IFS=$' \t\n' COMPREPLY=($(compgen -W "${c#*:}" -- "$cur"))
+      return
+    fi
+  done
+  unset IFS
   case " $_md_valued " in
   *" $prev "*) return ;;
   esac

@@ -20,22 +20,26 @@ complete_words() {
     COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
     COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
     _mediadash mediadash "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-    printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$COMP" "$@"
+    [ ${#COMPREPLY[@]} -eq 0 ] || printf "<%s>\n" "${COMPREPLY[@]}" | sort' _ "$COMP" "$@"
 }
+
+# unwrap: each COMPREPLY entry is printed as <entry>; one entry holding
+# two words (a bad word split) would fail this.
+unwrap() { sed -n 's/^<\([^ ]*\)>$/\1/p; /^<.* .*>$/s/^/BAD /p'; }
 
 # expect "WORDS" "EXPECTED (space-separated, sorted)"
 expect() {
   local got words
   read -r -a words <<<"$1"
   [ "${1% }" != "$1" ] && words+=("") # "after a space": an empty word
-  got=$(complete_words "${words[@]}" | tr '\n' ' ' | sed 's/ $//')
+  got=$(complete_words "${words[@]}" | unwrap | tr '\n' ' ' | sed 's/ $//')
   [ "$got" = "$2" ] || { echo "  'mediadash $1': got [$got], want [$2]" >&2; return 1; }
 }
 
 # The commands main.c's table holds (cli_commands) against the completion.
 main_cmds=$(sed -n '/^const struct command cli_commands\[\]/,/^};/p' "$SRC/src/cli/main.c" |
   grep -o '{"[a-z][a-z0-9-]*"' | tr -d '{"' | sort | tr '\n' ' ')
-comp_cmds=$(complete_words mediadash "" | grep -vx help | tr '\n' ' ')
+comp_cmds=$(complete_words mediadash "" | unwrap | grep -vx help | tr '\n' ' ')
 check "main.c knows commands" test -n "$main_cmds"
 check "every command of main.c completes, and no other" \
   test "$main_cmds" = "$comp_cmds"
@@ -60,6 +64,13 @@ check "platform names" expect "mediadash content --platform " \
 check "nothing after an option taking a number" \
   expect "mediadash demo --items " ""
 check "help COMMAND" expect "mediadash help rep" "report"
+check "an option's fixed values" expect "mediadash demo --batch " "day hour"
+check "fixed values from a prefix" expect "mediadash post add --privacy p" \
+  "private public"
+check "values of the subcommand's option" expect "mediadash accounts set --role " \
+  "own tracked"
+check "after a fixed value, options again" expect "mediadash demo --batch day --f" \
+  "--force"
 
 mkdir -p "$TMP/conf.d"
 : >"$TMP/conf.d/alpha.conf"
@@ -75,7 +86,7 @@ check "file names after -o" \
 for c in $main_cmds; do
   want=$("$BIN" "$c" --help | grep -oE '(^|[ ,|[(])--[a-z][a-z0-9-]*' |
     sed 's/^[^-]*//' | sort -u | tr '\n' ' ' | sed 's/ $//')
-  got=$(complete_words mediadash "$c" -- | grep -- '^--' | grep -vx -- --help |
+  got=$(complete_words mediadash "$c" -- | unwrap | grep -- '^--' | grep -vx -- --help |
     tr '\n' ' ' | sed 's/ $//')
   want=$(printf '%s\n' $want | grep -vx -- --help | tr '\n' ' ' | sed 's/ $//')
   check "options of $c" test "$want" = "$got"
