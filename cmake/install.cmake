@@ -49,7 +49,7 @@ if(NOT MEDIADASH_SANITIZE AND NOT MEDIADASH_FUZZ)
            COMMAND bash ${CMAKE_SOURCE_DIR}/tools/service-check.sh
                    --deb-dir ${CMAKE_BINARY_DIR}/deb)
   set_tests_properties(deb.build PROPERTIES FIXTURES_SETUP deb_built
-                       LABELS deb TIMEOUT 1200 RESOURCE_LOCK dpkg)
+                       LABELS deb TIMEOUT 2400 RESOURCE_LOCK dpkg)
   set_tests_properties(deb.install deb.service_check PROPERTIES
                        FIXTURES_REQUIRED deb_built LABELS deb TIMEOUT 300
                        RESOURCE_LOCK dpkg ENVIRONMENT "${TEST_ENV}")
