@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB    ?= $(BUILD)/demo.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http clean
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http clean install deb
 
 all: build
 
@@ -65,5 +65,18 @@ bench-http: deps
 	@cmake --build build-rel -j $(JOBS) --target mediadash
 	@bash bench/http/run.sh build-rel/mediadash build-rel/bench-http 10 32
 
+# Install the binary, unit, completion (and man pages, example config)
+# under PREFIX, below DESTDIR when set (staged installs, packages).
+PREFIX     ?= /usr/local
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# The Debian package: dpkg-buildpackage in a copy of the tree (tracked and
+# untracked files, not ignored ones) under DEB_DIR, where the .deb lands.
+# The build has no network: uPlot comes from $(BUILD)'s npm ci.
+DEB_DIR    ?= build-deb
+deb: deps
+	@bash tools/make-deb.sh "$(BUILD)" "$(DEB_DIR)" $(JOBS)
+
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-rel
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ) build-rel build-deb

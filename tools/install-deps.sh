@@ -20,6 +20,10 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
+  libsystemd-dev  # sd_notify for the unit's Type=notify (src/core/sdnotify.c)
+  systemd  # systemd-analyze verify in the unit's test (tests/integration)
+  dpkg-dev debhelper lintian fakeroot  # make deb (debian/, tools/make-deb.sh)
+  adduser  # the .deb's postinst makes the mediadash user (deb tests)
   chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
 

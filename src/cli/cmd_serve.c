@@ -14,6 +14,7 @@
 #include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
 #include "core/log.h"
+#include "core/sdnotify.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "http/access.h"
@@ -288,8 +289,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         LOG_WARN("logins travel in clear text on %s: put a TLS proxy in "
                  "front and use --secure-cookies", cfg.host);
     fflush(stderr);
+    sdnotify_ready("serving"); /* Type=notify: systemd may start dependants */
     while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
         reopen_logs(&err);
+    sdnotify_stopping();
     fprintf(stderr, "mediadash: %s, stopping\n",
             sig == SIGINT ? "interrupted" : "terminated");
     alarm(SERVE_STOP_S);
