@@ -7,14 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/counters.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "http/admit.h"
 #include "http/cache.h"
 #include "http/conn.h"
+#include "http/metrics.h"
 #include "http/routes.h"
 
 #define POOL_MAX 64
@@ -30,7 +33,7 @@ struct store_pool {
 struct http_server {
     struct http_config cfg;
     char *host, *db_path; /* owned copies behind cfg */
-    char *public_origin, *trusted_proxies;
+    char *public_origin, *trusted_proxies, *metrics_allow;
     struct admit admit;   /* Host allow-list, trusted proxies */
     struct MHD_Daemon *mhd;
     struct store_pool pool;
@@ -64,6 +67,17 @@ void http_config_defaults(struct http_config *cfg)
     routes_config_defaults(cfg);
     cfg->media_max_bytes = (int64_t)2 << 30;
     cfg->worker = NULL;
+    cfg->metrics = false;
+    cfg->metrics_allow = NULL;
+}
+
+/* Monotonic ns, for the latency counters. */
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static struct store *pool_get(struct http_server *srv)
@@ -402,6 +416,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     req->method = method;
     req->path = url;
     req->cfg = &srv->cfg;
+    req->start_ns = mono_ns();
     buf_init(&req->body, 1);
     admit_client(&srv->admit, conn, req->client, sizeof req->client);
     *con_cls = req;
@@ -410,6 +425,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     buf_init(&res.body, (size_t)1 << 20);
     if (!admit(srv, req, version, &res)) {
         req->answered = true; /* the body is dropped, nothing more sent */
+        req->status = res.status;
         ret = respond(conn, &res);
     }
     buf_free(&res.body);
@@ -433,12 +449,14 @@ static enum MHD_Result refuse_headers(struct http_server *srv,
 
     req->conn = conn;
     req->cfg = &srv->cfg;
+    req->start_ns = mono_ns();
     buf_init(&req->body, 0);
     req->answered = true;
     *con_cls = req;
     memset(&res, 0, sizeof res);
     buf_init(&res.body, 4096);
     http_error(&res, status, NULL, "%s", why);
+    req->status = res.status;
     ret = respond(conn, &res);
     buf_free(&res.body);
     return ret;
@@ -486,6 +504,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     res.status = 200;
     buf_init(&res.body, (size_t)64 << 20);
     dispatch(srv, req, &res);
+    req->status = res.status;
     ret = respond(conn, &res);
     buf_free(&res.body);
     free(res.set_cookie);
@@ -503,6 +522,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
     conn_request_done(srv->conns, conn);
     if (req == NULL)
         return;
+    if (req->status != 0) /* answered: count it (core/counters.h) */
+        counters_request(routes_number(req->route), req->status,
+                         mono_ns() - req->start_ns);
     if (req->stream_ops != NULL && req->stream_ops->free != NULL)
         req->stream_ops->free(req);
     pool_put(srv, req->st);
@@ -583,7 +605,8 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
         free(srv);
         return ERR_INVALID;
     }
-    if (admit_init(&srv->admit, cfg, err) != ERR_OK) {
+    if (admit_init(&srv->admit, cfg, err) != ERR_OK ||
+        http_metrics_check(cfg, err) != ERR_OK) {
         free(srv);
         return ERR_INVALID;
     }
@@ -602,6 +625,9 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
         cfg->trusted_proxies ? xstrdup(cfg->trusted_proxies) : NULL;
     srv->cfg.public_origin = srv->public_origin;
     srv->cfg.trusted_proxies = srv->trusted_proxies;
+    srv->metrics_allow = cfg->metrics_allow ? xstrdup(cfg->metrics_allow)
+                                            : NULL;
+    srv->cfg.metrics_allow = srv->metrics_allow;
     pthread_mutex_init(&srv->pool.mu, NULL);
     if (cfg->cache_bytes > 0)
         srv->cache = http_cache_create(64, cfg->cache_bytes, cached_headers);
@@ -643,5 +669,6 @@ void http_stop(struct http_server *srv)
     free(srv->db_path);
     free(srv->public_origin);
     free(srv->trusted_proxies);
+    free(srv->metrics_allow);
     free(srv);
 }
