@@ -20,6 +20,7 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
+  prometheus  # promtool checks GET /metrics (tests/integration/test_metrics.sh)
   chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
 

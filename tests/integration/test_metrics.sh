@@ -30,6 +30,7 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null; }
 eq() { [ "$2" = "$3" ] || { echo "  $1: $2, expected $3" >&2; return 1; }; }
 ge() { python3 -c 'import sys; sys.exit(0 if float(sys.argv[2]) >= float(sys.argv[3]) else 1)' "$@" || { echo "  $1: $2 < $3" >&2; return 1; }; }
 
+check "promtool installed (tools/install-deps.sh: prometheus)" command -v promtool
 check "connect youtube" connect_one youtube UC1 yt-code
 check "connect tiktok" connect_one tiktok tt-any tt-code
 
