@@ -179,4 +179,7 @@ check "histograms on the second scrape" prom histograms "$TMP/m2"
 check "no secret on the page" lacks "$TMP/m2" "$CSRF"
 
 stop_server
+# Under ASan/UBSan (build-asan) a report lands in serve's stderr.
+check "no sanitizer report from serve" lacks "$SERVE_ERR" "Sanitizer"
+check "no runtime error from serve" lacks "$SERVE_ERR" "runtime error"
 finish
