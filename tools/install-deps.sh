@@ -24,6 +24,7 @@ packages=(
   systemd  # systemd-analyze verify in the unit's test (tests/integration)
   dpkg-dev debhelper lintian fakeroot  # make deb (debian/, tools/make-deb.sh)
   adduser  # the .deb's postinst makes the mediadash user (deb tests)
+  prometheus  # promtool checks GET /metrics (tests/integration/test_metrics.sh)
   chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
 

@@ -13,6 +13,7 @@
 #include "cli/serve_notify.h"
 #include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
+#include "core/counters.h"
 #include "core/log.h"
 #include "core/sdnotify.h"
 #include "core/str.h"
@@ -225,6 +226,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     auth_throttle_set_slots((size_t)plat.cfg->serve_login_throttle_slots);
     cfg.public_origin = plat.cfg->serve_public_origin;
     cfg.trusted_proxies = plat.cfg->serve_trusted_proxies;
+    cfg.metrics = plat.cfg->serve_metrics != 0; /* GET /metrics */
+    cfg.metrics_allow = plat.cfg->serve_metrics_allow;
+    counters_start(); /* mediadash_process_start_time_seconds */
     if (cfg.public_origin != NULL &&
         strncasecmp(cfg.public_origin, "https://", 8) == 0)
         cfg.secure_cookies = true; /* browsers reach us over TLS */

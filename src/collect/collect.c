@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/counters.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "sources/fetch.h"
@@ -359,6 +360,9 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
     if (rc == ERR_OK) {
         meta.format = platform_name(r->p);
         rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);
+        if (rc == ERR_OK)
+            counters_ingest(COUNTERS_SRC_COLLECT, stats.snapshots_new,
+                            stats.values_new);
         if (rc != ERR_OK) {
             f->status = JOB_FAILED;
             buf_setf(&f->err, "storing the round: %s", buf_cstr(&serr));
@@ -431,6 +435,9 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
     if (rc != ERR_OK && rc != ERR_DB)
         LOG_WARN("%s account %s: %s: %s", platform_name(r->p), r->account,
                  job_status_name(f.status), buf_cstr(&f.err));
+    if (sum.ran)
+        counters_round(platform_name(r->p), job_status_name(sum.status),
+                       sum.quota_used);
     if (fn != NULL)
         fn(ud, &sum);
 out:

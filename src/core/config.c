@@ -177,6 +177,13 @@ static const struct opt opts[] = {
     {"serve.max_connections", OPT_INT,
      offsetof(struct config, serve_max_connections), 16, 65536, "1024", 0,
      "connections in all (keep below the open-file limit)"},
+    {"serve.metrics", OPT_INT, offsetof(struct config, serve_metrics), 0,
+     1, "0", 0, "1: serve GET /metrics (Prometheus text format) to a "
+                "session or API token; 0: it is a 404"},
+    {"serve.metrics_allow", OPT_STR,
+     offsetof(struct config, serve_metrics_allow), 0, 0, NULL, 0,
+     "comma-separated addresses or CIDRs that may scrape /metrics (others "
+     "get 403 even with a token; unset: any)"},
     {"log.level", OPT_STR, offsetof(struct config, log_level), 0, 0, NULL, 0,
      "messages logged: error, warning (the default), info or debug "
      "(--log-level, -v and -q win)"},

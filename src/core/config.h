@@ -87,6 +87,9 @@ struct config {
     int64_t serve_per_ip_header_connections; /* of one address */
     int64_t serve_per_ip_connections;        /* of one address, any state */
     int64_t serve_max_connections;           /* all */
+    /* serve: GET /metrics (docs/metrics.md) */
+    int64_t serve_metrics;        /* 1: on */
+    char *serve_metrics_allow;    /* owned; NULL: any address */
     /* a group that shares the database files (0660), or NULL (0600) */
     char *db_group; /* owned */
     /* logging (core/log.h): "error".."debug" and "auto", "logfmt"

@@ -130,11 +130,13 @@ bool admit_peer_trusted(const struct sockaddr *sa, void *ud)
 
 /* ---- configuration ---------------------------------------------------- */
 
-static enum err proxies_parse(struct admit *a, const char *text,
-                              struct buf *err)
+enum err admit_nets_parse(const char *key, const char *text,
+                          struct admit_net *nets, size_t max, size_t *n,
+                          struct buf *err)
 {
     const char *p = text;
 
+    *n = 0;
     while (p != NULL && *p != '\0') {
         const char *comma = strchr(p, ',');
         const char *end = comma ? comma : p + strlen(p);
@@ -144,20 +146,38 @@ static enum err proxies_parse(struct admit *a, const char *text,
             s++;
         while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
             end--;
-        if (end > s && a->nproxies == ADMIT_PROXIES_MAX) {
-            buf_setf(err, "serve.trusted_proxies: at most %d entries",
-                     ADMIT_PROXIES_MAX);
+        if (end > s && *n == max) {
+            buf_setf(err, "%s: at most %zu entries", key, max);
             return ERR_INVALID;
         }
-        if (end > s &&
-            !net_parse(s, (size_t)(end - s), &a->proxies[a->nproxies++])) {
-            buf_setf(err, "serve.trusted_proxies: \"%.*s\" is not an "
-                     "IPv4 or IPv6 address or CIDR", (int)(end - s), s);
+        if (end > s && !net_parse(s, (size_t)(end - s), &nets[(*n)++])) {
+            buf_setf(err, "%s: \"%.*s\" is not an "
+                     "IPv4 or IPv6 address or CIDR", key, (int)(end - s), s);
             return ERR_INVALID;
         }
         p = comma ? comma + 1 : NULL;
     }
     return ERR_OK;
+}
+
+bool admit_nets_match(const struct admit_net *nets, size_t n,
+                      const char *addr)
+{
+    struct admit_net a;
+
+    if (addr == NULL || !addr_parse(addr, strlen(addr), &a))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (net_contains(&nets[i], &a))
+            return true;
+    return false;
+}
+
+static enum err proxies_parse(struct admit *a, const char *text,
+                              struct buf *err)
+{
+    return admit_nets_parse("serve.trusted_proxies", text, a->proxies,
+                            ADMIT_PROXIES_MAX, &a->nproxies, err);
 }
 
 /* "http(s)://HOST[:PORT]" with an optional final '/'. */

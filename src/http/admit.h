@@ -37,6 +37,16 @@ struct admit {
 enum err admit_init(struct admit *a, const struct http_config *cfg,
                     struct buf *err) WARN_UNUSED;
 
+/* Parse text (comma-separated addresses or CIDRs, spaces allowed, at
+ * most max) into nets and *n. ERR_INVALID with err naming key and the
+ * entry that is wrong. */
+enum err admit_nets_parse(const char *key, const char *text,
+                          struct admit_net *nets, size_t max, size_t *n,
+                          struct buf *err) WARN_UNUSED;
+/* True when addr (an address as text) is inside one of the n nets. */
+bool admit_nets_match(const struct admit_net *nets, size_t n,
+                      const char *addr);
+
 /* The client's address of conn into out (n >= HTTP_CLIENT_MAX): the
  * peer's, or for a peer in a's proxies the right-most address of the
  * Forwarded for= chain (else X-Forwarded-For) that is not itself a

@@ -28,6 +28,7 @@
 #define LOG_MODULE "http"
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "core/counters.h"
 #include "core/log.h"
 #include "http/conn.h"
 
@@ -282,10 +283,13 @@ void conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
 {
     struct conn_table *t = cls;
 
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         track(t, c, socket_context);
-    else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
+        counters_connection(1);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         untrack(t, socket_context);
+        counters_connection(-1);
+    }
 }
 
 static struct conn_ent *ent_of(struct MHD_Connection *c)

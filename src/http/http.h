@@ -73,6 +73,13 @@ struct http_config {
      * finish a connection): /oauth/callback queues the code exchange in
      * the store and kicks it (src/cli/serve_oauth.h). */
     struct bgloop *oauth_loop;
+    /* GET /metrics (metrics.h): served only when metrics is true
+     * (serve.metrics), and only to the addresses or CIDRs listed in
+     * metrics_allow (serve.metrics_allow, comma-separated; borrowed,
+     * copied by http_start; NULL: any address), with a session or token
+     * as the API asks. */
+    bool metrics;
+    const char *metrics_allow;
 };
 
 /* Defaults for the fields above (host 127.0.0.1, port 8080). */

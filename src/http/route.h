@@ -23,6 +23,10 @@ enum route_flags {
      * refused at the cap. */
     ROUTE_BODY_MEDIUM = 1u << 5, /* ROUTES_BODY_MEDIUM (a new post) */
     ROUTE_BODY_LARGE = 1u << 6,  /* http_config.max_body (an import) */
+    ROUTE_SCRAPE = 1u << 7,      /* GET /metrics: 404 unless serve.metrics
+                                    is on, 403 from an address not in
+                                    serve.metrics_allow (metrics.h), before
+                                    the session (or token) check */
 };
 
 /* A route whose body is not held in memory (uploads): the session,
@@ -72,5 +76,7 @@ extern const struct route http_owned_routes[];
 extern const struct route http_notify_routes[];
 /* api_slots.c: /api/v1/slots, queue slots */
 extern const struct route http_slot_routes[];
+/* metrics.c: GET /metrics, the Prometheus page */
+extern const struct route http_metrics_routes[];
 
 #endif

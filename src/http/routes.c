@@ -2,10 +2,14 @@
  * checks a route's flags ask for. */
 #include "http/routes.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "core/counters.h"
 #include "http/auth.h"
+#include "http/metrics.h"
 
 /* Every route table, searched in this order. */
 static const struct route *const route_tables[] = {
@@ -20,11 +24,65 @@ static const struct route *const route_tables[] = {
     http_owned_routes,
     http_notify_routes,
     http_slot_routes,
+    http_metrics_routes,
 };
+
+#define NTABLES (sizeof route_tables / sizeof *route_tables)
+
+/* Routes in each table, counted once (routes_init): immutable after. */
+static size_t table_len[NTABLES];
+static unsigned nroutes;
+static pthread_once_t count_once = PTHREAD_ONCE_INIT;
+
+static void count_routes(void)
+{
+    unsigned n = 0;
+
+    for (size_t t = 0; t < NTABLES; t++) {
+        const struct route *r = route_tables[t];
+        while (r[table_len[t]].method != NULL)
+            table_len[t]++;
+        n += (unsigned)table_len[t];
+    }
+    /* Every route has its own counters; raise COUNTERS_ROUTES_MAX when
+     * this fails. */
+    assert(n < COUNTERS_ROUTES_MAX);
+    nroutes = n;
+}
 
 bool routes_init(void)
 {
+    pthread_once(&count_once, count_routes);
     return auth_init();
+}
+
+unsigned routes_count(void)
+{
+    pthread_once(&count_once, count_routes);
+    return nroutes;
+}
+
+unsigned routes_number(const struct route *r)
+{
+    unsigned base = 1;
+
+    for (size_t t = 0; r != NULL && t < NTABLES; t++) {
+        const struct route *first = route_tables[t];
+        if (r >= first && r < first + table_len[t])
+            return base + (unsigned)(r - first);
+        base += (unsigned)table_len[t];
+    }
+    return 0;
+}
+
+const struct route *routes_nth(unsigned n)
+{
+    for (size_t t = 0; n > 0 && t < NTABLES; t++) {
+        if (n <= table_len[t])
+            return &route_tables[t][n - 1];
+        n -= (unsigned)table_len[t];
+    }
+    return NULL;
 }
 
 void routes_config_defaults(struct http_config *cfg)
@@ -77,6 +135,8 @@ const struct http_stream_ops *routes_stream_ops(const struct route *r)
 bool routes_check(struct http_request *req, const struct route *r,
                   struct http_response *res)
 {
+    if ((r->flags & ROUTE_SCRAPE) && !http_metrics_gate(req, res))
+        return false;
     return auth_check(req, r->flags, res);
 }
 

@@ -35,6 +35,12 @@ const struct http_stream_ops *routes_stream_ops(const struct route *r);
  * needs req->st. False when res holds the answer. */
 bool routes_check(struct http_request *req, const struct route *r,
                   struct http_response *res);
+/* Routes are numbered 1..routes_count() in table order (for the
+ * counters of core/counters.h; 0: no route). routes_number(NULL) is 0;
+ * routes_nth(0) or past the count is NULL. */
+unsigned routes_count(void);
+unsigned routes_number(const struct route *r);
+const struct route *routes_nth(unsigned n);
 /* Free what routes_check put into req. */
 void routes_request_free(struct http_request *req);
 

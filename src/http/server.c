@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/counters.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "http/access.h"
 #include "http/admit.h"
 #include "http/cache.h"
 #include "http/conn.h"
+#include "http/metrics.h"
 #include "http/routes.h"
 
 #define POOL_MAX 64
@@ -32,7 +34,7 @@ struct store_pool {
 struct http_server {
     struct http_config cfg;
     char *host, *db_path; /* owned copies behind cfg */
-    char *public_origin, *trusted_proxies;
+    char *public_origin, *trusted_proxies, *metrics_allow;
     struct admit admit;   /* Host allow-list, trusted proxies */
     struct MHD_Daemon *mhd;
     struct store_pool pool;
@@ -40,7 +42,7 @@ struct http_server {
     struct conn_table *conns; /* deadlines and caps (conn.h) */
 };
 
-/* For request durations (the access log). */
+/* For request durations (the access log and the latency counters). */
 static int64_t mono_ns(void)
 {
     struct timespec ts;
@@ -75,6 +77,8 @@ void http_config_defaults(struct http_config *cfg)
     routes_config_defaults(cfg);
     cfg->media_max_bytes = (int64_t)2 << 30;
     cfg->worker = NULL;
+    cfg->metrics = false;
+    cfg->metrics_allow = NULL;
 }
 
 static struct store *pool_get(struct http_server *srv)
@@ -562,6 +566,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         return;
     if (access_log_enabled())
         access_note(req);
+    if (req->status != 0) /* answered: count it (core/counters.h) */
+        counters_request(routes_number(req->route), req->status,
+                         (uint64_t)(mono_ns() - req->start_ns));
     if (req->stream_ops != NULL && req->stream_ops->free != NULL)
         req->stream_ops->free(req);
     pool_put(srv, req->st);
@@ -642,7 +649,8 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
         free(srv);
         return ERR_INVALID;
     }
-    if (admit_init(&srv->admit, cfg, err) != ERR_OK) {
+    if (admit_init(&srv->admit, cfg, err) != ERR_OK ||
+        http_metrics_check(cfg, err) != ERR_OK) {
         free(srv);
         return ERR_INVALID;
     }
@@ -661,6 +669,9 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
         cfg->trusted_proxies ? xstrdup(cfg->trusted_proxies) : NULL;
     srv->cfg.public_origin = srv->public_origin;
     srv->cfg.trusted_proxies = srv->trusted_proxies;
+    srv->metrics_allow = cfg->metrics_allow ? xstrdup(cfg->metrics_allow)
+                                            : NULL;
+    srv->cfg.metrics_allow = srv->metrics_allow;
     pthread_mutex_init(&srv->pool.mu, NULL);
     if (cfg->cache_bytes > 0)
         srv->cache = http_cache_create(64, cfg->cache_bytes, cached_headers);
@@ -702,5 +713,6 @@ void http_stop(struct http_server *srv)
     free(srv->db_path);
     free(srv->public_origin);
     free(srv->trusted_proxies);
+    free(srv->metrics_allow);
     free(srv);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/counters.h"
 #include "core/digest.h"
 #include "core/timeutil.h"
 #include "sources/source.h"
@@ -82,6 +83,8 @@ static void store_it(struct store *st, const char *name, const char *data,
         refuse(out, rc, msg);
     } else {
         out->status = INGEST_STORED;
+        counters_ingest(COUNTERS_SRC_IMPORT, out->stats.snapshots_new,
+                        out->stats.values_new);
         tracked_note(st, &out->stats, msg);
     }
     buf_free(&digest);

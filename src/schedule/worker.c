@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/counters.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
@@ -74,6 +75,8 @@ static enum err settle(struct store *st, const struct worker_config *cfg,
         cfg->retry_base_s, &delay);
     char note[160];
     enum post_state to = POST_FAILED;
+    enum counters_publish outcome = COUNTERS_PUB_FAILED;
+    enum err rc;
 
     ch.remote_id = res->remote_id.len ? buf_cstr(&res->remote_id) : NULL;
     ch.remote_url = res->remote_url.len ? buf_cstr(&res->remote_url) : NULL;
@@ -84,6 +87,7 @@ static enum err settle(struct store *st, const struct worker_config *cfg,
     switch (next) {
     case SCHED_NEXT_PUBLISHED:
         to = POST_PUBLISHED;
+        outcome = COUNTERS_PUB_PUBLISHED;
         stats->published++;
         break;
     case SCHED_NEXT_RETRY:
@@ -92,21 +96,27 @@ static enum err settle(struct store *st, const struct worker_config *cfg,
         snprintf(note, sizeof note, "attempt %lld: HTTP %d, retry in %lld s",
                  (long long)p->attempts + 1, res->http_status,
                  (long long)delay);
+        outcome = COUNTERS_PUB_RETRY;
         stats->retried++;
         break;
     case SCHED_NEXT_CHECK:
         to = POST_NEEDS_CHECK;
+        outcome = COUNTERS_PUB_NEEDS_CHECK;
         stats->checks++;
         break;
     case SCHED_NEXT_RELOGIN:
         to = POST_NEEDS_RELOGIN;
+        outcome = COUNTERS_PUB_NEEDS_RELOGIN;
         stats->relogin++;
         break;
     case SCHED_NEXT_FAILED:
         stats->failed++;
         break;
     }
-    return move(st, cfg, p, POST_PUBLISHING, to, &ch, note, now, err);
+    rc = move(st, cfg, p, POST_PUBLISHING, to, &ch, note, now, err);
+    if (rc == ERR_OK) /* counted once its state is stored */
+        counters_publish(p->platform, outcome);
+    return rc;
 }
 
 static void result_init(struct publish_result *r)
@@ -145,6 +155,8 @@ static enum err publish_one(struct store *st, const struct worker_config *cfg,
         stats->missed++;
         rc = move(st, cfg, p, POST_CLAIMED, POST_FAILED, &ch, buf_cstr(&why),
                   now, err);
+        if (rc == ERR_OK)
+            counters_publish(p->platform, COUNTERS_PUB_MISSED);
         buf_free(&why);
         return rc;
     }

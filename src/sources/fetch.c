@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/counters.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
 #include "sources/source.h"
@@ -256,6 +257,11 @@ static enum err send_once(struct fetch *f, enum net_method m, const char *url,
     buf_reset(&f->err);
     rc = net_request(f->nc, &req, resp, &f->err);
     f->calls += resp->attempts;
+    counters_call(platform_name(f->platform),
+                  rc == ERR_OK ? COUNTERS_CALL_OK
+                  : resp->fail == NET_FAIL_RATE_LIMITED
+                      ? COUNTERS_CALL_RATE_LIMITED
+                      : counters_call_of(resp->status));
 out:
     secret_buf_wipe(&auth);
     buf_free(&auth);

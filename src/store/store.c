@@ -286,6 +286,13 @@ enum err store_session_purge(struct store *st, int64_t now,
     return st->ops->session_purge(st, now, lim, n);
 }
 
+enum err store_gauges_read(struct store *st, int64_t now,
+                           const struct store_session_limits *lim,
+                           struct store_gauges *out)
+{
+    return st->ops->gauges_read(st, now, lim, out);
+}
+
 const char *cred_status_name(enum cred_status s)
 {
     return s == CRED_NEEDS_RELOGIN ? "needs_relogin" : "ok";

@@ -413,6 +413,19 @@ struct store_session_limits {
     int64_t idle_s, max_s;
 };
 
+/* What GET /metrics reads at a scrape (two reads, no write): the live
+ * sessions (live as store_session_get counts them, users not disabled)
+ * and the posts in each state, indexed by enum post_state (store_post.h;
+ * STORE_GAUGE_STATES is at least POST_STATE_COUNT). */
+#define STORE_GAUGE_STATES 16
+struct store_gauges {
+    int64_t sessions;
+    int64_t posts[STORE_GAUGE_STATES];
+};
+enum err store_gauges_read(struct store *st, int64_t now,
+                           const struct store_session_limits *lim,
+                           struct store_gauges *out) WARN_UNUSED;
+
 /* Store a new session of user_id at now. Strings borrowed. */
 enum err store_session_add(struct store *st, const char *key,
                            int64_t user_id, const char *csrf, int64_t now)

@@ -75,6 +75,10 @@ struct store_ops {
     enum err (*session_purge)(struct store *st, int64_t now,
                               const struct store_session_limits *lim,
                               int64_t *n);
+    /* GET /metrics (store_sqlite_gauges.c) */
+    enum err (*gauges_read)(struct store *st, int64_t now,
+                            const struct store_session_limits *lim,
+                            struct store_gauges *out);
     /* OAuth credentials and pending states (store_sqlite_cred.c) */
     enum err (*cred_put)(struct store *st, const struct store_cred *c,
                          struct buf *err);

@@ -1362,6 +1362,7 @@ static const struct store_ops sqlite_ops = {
     .session_touch = sq_session_touch,
     .session_del = sq_session_del,
     .session_purge = sq_session_purge,
+    .gauges_read = sq_gauges_read,
     .cred_put = sq_cred_put,
     .cred_get = sq_cred_get,
     .cred_set_status = sq_cred_set_status,

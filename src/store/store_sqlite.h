@@ -348,6 +348,9 @@ enum err sq_session_get(struct store *st, const char *key, int64_t now,
                         struct store_session *out);
 enum err sq_session_touch(struct store *st, const char *key, int64_t now);
 enum err sq_session_del(struct store *st, const char *key);
+enum err sq_gauges_read(struct store *st, int64_t now,
+                        const struct store_session_limits *lim,
+                        struct store_gauges *out);
 enum err sq_session_purge(struct store *st, int64_t now,
                           const struct store_session_limits *lim, int64_t *n);
 /* Credentials, in store_sqlite_cred.c. */
