@@ -20,6 +20,8 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
+  scdoc man-db groff-base  # the man pages (man/*.scd) at build time; the
+                           # test renders them with man -l and groff
   chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
 
