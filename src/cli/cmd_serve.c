@@ -69,6 +69,7 @@ static const struct serve_flag {
     {"media-max-mb", "serve.media_max_mb", NULL},
 };
 #define N_SERVE_FLAGS (sizeof(serve_flags) / sizeof(serve_flags[0]))
+#define SERVE_FLAG_VAL 1000 /* getopt_long's value of serve_flags[0] */
 
 #define SERVE_MAX_SETS 64
 
@@ -120,15 +121,16 @@ static int parse_serve(int argc, char **argv, struct serve_conf *conf)
         opts[i] = (struct option){serve_flags[i].name,
                                   serve_flags[i].value ? no_argument
                                                        : required_argument,
-                                  NULL, (int)i};
+                                  NULL, SERVE_FLAG_VAL + (int)i};
     opts[N_SERVE_FLAGS] = (struct option){"config", required_argument, NULL,
                                           'f'};
     opts[N_SERVE_FLAGS + 1] = (struct option){"set", required_argument,
                                               NULL, 'S'};
     opts[N_SERVE_FLAGS + 2] = (struct option){NULL, 0, NULL, 0};
     while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c >= 0 && (size_t)c < N_SERVE_FLAGS) {
-            const struct serve_flag *f = &serve_flags[c];
+        if (c >= SERVE_FLAG_VAL &&
+            (size_t)(c - SERVE_FLAG_VAL) < N_SERVE_FLAGS) {
+            const struct serve_flag *f = &serve_flags[c - SERVE_FLAG_VAL];
             ok = add_set(conf, f->name, f->key, f->value ? f->value : optarg);
         } else if (c == 'f') {
             conf->file = optarg;
