@@ -25,6 +25,8 @@ packages=(
   dpkg-dev debhelper lintian fakeroot  # make deb (debian/, tools/make-deb.sh)
   adduser  # the .deb's postinst makes the mediadash user (deb tests)
   prometheus  # promtool checks GET /metrics (tests/integration/test_metrics.sh)
+  scdoc man-db groff-base  # the man pages (man/*.scd) at build time; the
+                           # test renders them with man -l and groff
   chromium fonts-dejavu-core  # the browser test (tests/e2e): headless Chromium
 )
 

@@ -28,23 +28,23 @@
  * stays in publishing, its lease expires, and it goes to needs_check. */
 #define SERVE_STOP_S 20
 
-/* "HOST:PORT" or ":PORT" or "PORT"; host borrowed/stored in *host_buf. */
-static bool parse_listen(const char *s, struct http_config *cfg,
+/* serve.listen: "HOST:PORT", ":PORT" or "PORT" (config.c checked the
+ * port); the host is stored in host_buf, which cfg->host borrows. */
+static bool apply_listen(const char *s, struct http_config *cfg,
                          struct buf *host_buf)
 {
     const char *colon = strrchr(s, ':');
-    const char *port = colon ? colon + 1 : s;
     int64_t p;
 
-    if (parse_i64(port, 0, 65535, &p) != ERR_OK) {
-        cli_error("--listen: expected HOST:PORT, got \"%s\"", s);
+    if (parse_i64(colon ? colon + 1 : s, 0, 65535, &p) != ERR_OK) {
+        cli_error("serve.listen: expected HOST:PORT, got \"%s\"", s);
         return false;
     }
     cfg->port = (uint16_t)p;
     if (colon != NULL && colon != s) {
         buf_reset(host_buf);
         if (buf_append(host_buf, s, (size_t)(colon - s)) != ERR_OK) {
-            cli_error("--listen: host too long");
+            cli_error("serve.listen: host too long");
             return false;
         }
         cfg->host = buf_cstr(host_buf);
@@ -52,97 +52,93 @@ static bool parse_listen(const char *s, struct http_config *cfg,
     return true;
 }
 
-/* --session-idle / --session-max: whole seconds, 1 to 366 days. */
-static bool parse_seconds(const char *opt, const char *s, int64_t *out)
-{
-    if (parse_i64(s, 1, AUTH_TIMEOUT_LIMIT, out) != ERR_OK) {
-        cli_error("%s: expected seconds from 1 to %d", opt,
-                  AUTH_TIMEOUT_LIMIT);
-        return false;
-    }
-    return true;
-}
+/* The flags that are shortcuts for serve.* keys: "--threads 4" is
+ * "--set serve.threads=4", and flags and --set apply in the order given,
+ * after the file and the environment. A flag without an argument sets
+ * its key to value. */
+static const struct serve_flag {
+    const char *name;
+    const char *key;
+    const char *value; /* NULL: the flag takes the value */
+} serve_flags[] = {
+    {"listen", "serve.listen", NULL},
+    {"threads", "serve.threads", NULL},
+    {"secure-cookies", "serve.secure_cookies", "1"},
+    {"session-idle", "serve.session_idle", NULL},
+    {"session-max", "serve.session_max", NULL},
+    {"cache-mb", "serve.cache_mb", NULL},
+    {"no-collect", "serve.collect", "0"},
+    {"no-worker", "serve.worker", "0"},
+    {"media-max-mb", "serve.media_max_mb", NULL},
+};
+#define N_SERVE_FLAGS (sizeof(serve_flags) / sizeof(serve_flags[0]))
+#define SERVE_FLAG_VAL 1000 /* getopt_long's value of serve_flags[0] */
 
-#define SERVE_MAX_SETS 32
+#define SERVE_MAX_SETS 64
 
-/* --config FILE and --set KEY=VALUE: the platforms' configuration. */
+/* --config FILE, --set KEY=VALUE and the flags as KEY=VALUE. */
 struct serve_conf {
     const char *file;
-    const char *sets[SERVE_MAX_SETS];
+    char *sets[SERVE_MAX_SETS]; /* owned */
     size_t nsets;
-    bool no_collect; /* --no-collect: collect with `mediadash collect` */
-    bool no_worker; /* --no-worker: publish with `mediadash worker` */
 };
 
-/* The serve.* connection keys (README "Slow clients"). */
-static void serve_conn_limits(const struct config *c, struct http_config *cfg)
+/* Append "key=value" to conf's sets, checked first (an error names the
+ * flag and the key). */
+static bool add_set(struct serve_conf *conf, const char *flag,
+                    const char *key, const char *value)
 {
-    cfg->header_timeout_s = (unsigned)c->serve_header_timeout;
-    cfg->body_min_rate = (unsigned)c->serve_body_min_rate;
-    cfg->max_header_connections = (unsigned)c->serve_max_header_connections;
-    cfg->per_ip_header_connections =
-        (unsigned)c->serve_per_ip_header_connections;
-    cfg->per_ip_connections = (unsigned)c->serve_per_ip_connections;
-    cfg->max_connections = (unsigned)c->serve_max_connections;
+    struct buf kv, err;
+    bool ok = false;
+
+    buf_init(&kv, CONFIG_MAX_VALUE + 256);
+    buf_init(&err, 1024);
+    if (conf->nsets >= SERVE_MAX_SETS) {
+        cli_error("serve: at most %d --set and setting flags",
+                  SERVE_MAX_SETS);
+    } else if (key == NULL) { /* --set KEY=VALUE: checked when applied */
+        ok = buf_puts(&kv, value) == ERR_OK;
+        if (!ok)
+            cli_error("--set: too long");
+    } else if (config_check(key, value, CONFIG_SRC_FLAG, &err) != ERR_OK) {
+        cli_error("--%s: %s", flag, buf_cstr(&err));
+    } else {
+        ok = buf_printf(&kv, "%s=%s", key, value) == ERR_OK;
+        if (!ok)
+            cli_error("--%s: too long", flag);
+    }
+    if (ok)
+        conf->sets[conf->nsets++] = buf_steal(&kv);
+    buf_free(&kv);
+    buf_free(&err);
+    return ok;
 }
 
-static int parse_serve(int argc, char **argv, struct http_config *cfg,
-                       struct buf *host, struct serve_conf *conf)
+static int parse_serve(int argc, char **argv, struct serve_conf *conf)
 {
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},
-        {"threads", required_argument, NULL, 't'},
-        {"secure-cookies", no_argument, NULL, 's'},
-        {"session-idle", required_argument, NULL, 'i'},
-        {"session-max", required_argument, NULL, 'm'},
-        {"cache-mb", required_argument, NULL, 'c'},
-        {"config", required_argument, NULL, 'f'},
-        {"set", required_argument, NULL, 'S'},
-        {"no-collect", no_argument, NULL, 'C'},
-        {"no-worker", no_argument, NULL, 'W'},
-        {"media-max-mb", required_argument, NULL, 'M'},
-        {NULL, 0, NULL, 0},
-    };
+    struct option opts[N_SERVE_FLAGS + 3];
     bool ok = true;
     int c;
 
+    for (size_t i = 0; i < N_SERVE_FLAGS; i++)
+        opts[i] = (struct option){serve_flags[i].name,
+                                  serve_flags[i].value ? no_argument
+                                                       : required_argument,
+                                  NULL, SERVE_FLAG_VAL + (int)i};
+    opts[N_SERVE_FLAGS] = (struct option){"config", required_argument, NULL,
+                                          'f'};
+    opts[N_SERVE_FLAGS + 1] = (struct option){"set", required_argument,
+                                              NULL, 'S'};
+    opts[N_SERVE_FLAGS + 2] = (struct option){NULL, 0, NULL, 0};
     while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        int64_t n;
-        if (c == 'l') {
-            ok = parse_listen(optarg, cfg, host);
-        } else if (c == 't') {
-            ok = parse_i64(optarg, 1, 64, &n) == ERR_OK;
-            if (!ok)
-                cli_error("--threads: expected 1 to 64");
-            cfg->threads = (unsigned)n;
-        } else if (c == 's') {
-            cfg->secure_cookies = true;
-        } else if (c == 'i') {
-            ok = parse_seconds("--session-idle", optarg, &cfg->session_idle_s);
-        } else if (c == 'm') {
-            ok = parse_seconds("--session-max", optarg, &cfg->session_max_s);
-        } else if (c == 'c') {
-            ok = parse_i64(optarg, 0, 1024, &n) == ERR_OK;
-            if (!ok)
-                cli_error("--cache-mb: expected 0 to 1024");
-            cfg->cache_bytes = (size_t)n << 20;
-        } else if (c == 'C') {
-            conf->no_collect = true;
+        if (c >= SERVE_FLAG_VAL &&
+            (size_t)(c - SERVE_FLAG_VAL) < N_SERVE_FLAGS) {
+            const struct serve_flag *f = &serve_flags[c - SERVE_FLAG_VAL];
+            ok = add_set(conf, f->name, f->key, f->value ? f->value : optarg);
         } else if (c == 'f') {
             conf->file = optarg;
-        } else if (c == 'W') {
-            conf->no_worker = true;
-        } else if (c == 'M') {
-            ok = parse_i64(optarg, 1, 64 << 10, &n) == ERR_OK;
-            if (!ok)
-                cli_error("--media-max-mb: expected 1 to 65536");
-            cfg->media_max_bytes = n << 20;
         } else if (c == 'S') {
-            ok = conf->nsets < SERVE_MAX_SETS;
-            if (!ok)
-                cli_error("--set: at most %d", SERVE_MAX_SETS);
-            else
-                conf->sets[conf->nsets++] = optarg;
+            ok = add_set(conf, "set", NULL, optarg);
         } else {
             ok = false;
         }
@@ -152,6 +148,49 @@ static int parse_serve(int argc, char **argv, struct http_config *cfg,
         ok = false;
     }
     return ok ? EXIT_OK_ : EXIT_USAGE;
+}
+
+/* The serve.* keys into the server's configuration. */
+static bool serve_apply(const struct config *c, struct http_config *cfg,
+                        struct buf *host)
+{
+    if (!apply_listen(c->serve_listen ? c->serve_listen : "127.0.0.1:8080",
+                      cfg, host))
+        return false;
+    cfg->threads = (unsigned)c->serve_threads;
+    cfg->cache_bytes = (size_t)c->serve_cache_mb << 20;
+    cfg->session_idle_s = c->serve_session_idle;
+    cfg->session_max_s = c->serve_session_max;
+    cfg->media_max_bytes = c->serve_media_max_mb << 20;
+    cfg->secure_cookies = c->serve_secure_cookies != 0;
+    cfg->header_timeout_s = (unsigned)c->serve_header_timeout;
+    cfg->body_min_rate = (unsigned)c->serve_body_min_rate;
+    cfg->max_header_connections = (unsigned)c->serve_max_header_connections;
+    cfg->per_ip_header_connections =
+        (unsigned)c->serve_per_ip_header_connections;
+    cfg->per_ip_connections = (unsigned)c->serve_per_ip_connections;
+    cfg->max_connections = (unsigned)c->serve_max_connections;
+    return true;
+}
+
+/* The server's configuration from the loaded keys: serve.*, the login
+ * throttle, the public origin (https:// implies secure cookies). */
+static int serve_configure(const struct config *c, struct http_config *cfg,
+                           struct buf *host)
+{
+    if (!serve_apply(c, cfg, host))
+        return EXIT_USAGE;
+    cfg->platform = c;
+    auth_throttle_set_slots((size_t)c->serve_login_throttle_slots);
+    cfg->public_origin = c->serve_public_origin;
+    cfg->trusted_proxies = c->serve_trusted_proxies;
+    cfg->metrics = c->serve_metrics != 0; /* GET /metrics */
+    cfg->metrics_allow = c->serve_metrics_allow;
+    counters_start(); /* mediadash_process_start_time_seconds */
+    if (cfg->public_origin != NULL &&
+        strncasecmp(cfg->public_origin, "https://", 8) == 0)
+        cfg->secure_cookies = true; /* browsers reach us over TLS */
+    return EXIT_OK_;
 }
 
 /* Create and migrate the store before the workers start, purge expired
@@ -206,33 +245,23 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     http_config_defaults(&cfg);
     buf_init(&host, 256);
     buf_init(&err, 1024);
-    exit_code = parse_serve(argc, argv, &cfg, &host, &conf);
-    if (exit_code != EXIT_OK_)
-        goto out;
-    exit_code = prepare_store(cli, &cfg);
+    exit_code = parse_serve(argc, argv, &conf);
     if (exit_code != EXIT_OK_)
         goto out;
     cfg.db_path = cli->db_path;
     /* The configuration, secret key and OAuth state the platform routes
-     * and background loops share. */
+     * and background loops share; then serve's own keys. */
     plat_open = true;
-    exit_code = cli_platform_open(cli, conf.file, conf.sets, conf.nsets,
+    exit_code = cli_platform_open(cli, conf.file,
+                                  (const char *const *)conf.sets, conf.nsets,
                                   NULL, &plat);
     if (exit_code != EXIT_OK_)
         goto out;
-    cfg.platform = plat.cfg;
-    if (plat.cfg->serve_secure_cookies)
-        cfg.secure_cookies = true; /* the flag or the key turns it on */
-    auth_throttle_set_slots((size_t)plat.cfg->serve_login_throttle_slots);
-    cfg.public_origin = plat.cfg->serve_public_origin;
-    cfg.trusted_proxies = plat.cfg->serve_trusted_proxies;
-    cfg.metrics = plat.cfg->serve_metrics != 0; /* GET /metrics */
-    cfg.metrics_allow = plat.cfg->serve_metrics_allow;
-    counters_start(); /* mediadash_process_start_time_seconds */
-    if (cfg.public_origin != NULL &&
-        strncasecmp(cfg.public_origin, "https://", 8) == 0)
-        cfg.secure_cookies = true; /* browsers reach us over TLS */
-    serve_conn_limits(plat.cfg, &cfg);
+    exit_code = serve_configure(plat.cfg, &cfg, &host);
+    if (exit_code == EXIT_OK_)
+        exit_code = prepare_store(cli, &cfg);
+    if (exit_code != EXIT_OK_)
+        goto out;
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
     if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {
@@ -254,7 +283,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         exit_code = EXIT_FAIL;
         goto out;
     }
-    if (!conf.no_collect &&
+    if (plat.cfg->serve_collect &&
         serve_collect_start(cli->db_path, plat.cfg, plat.o, &collector,
                             &err) != ERR_OK) {
         cli_error("serve: %s", buf_cstr(&err));
@@ -262,7 +291,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.collector = serve_collect_loop(collector);
-    if (!conf.no_worker &&
+    if (plat.cfg->serve_worker &&
         serve_worker_start(cli->db_path, plat.cfg, plat.o, plat.key, &worker) !=
             ERR_OK) {
         cli_error("serve: cannot start the publishing worker");
@@ -287,6 +316,12 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         exit_code = EXIT_FAIL;
         goto out;
     }
+    LOG_INFO("serve: %u HTTP threads, answer cache %zu MiB, sessions idle "
+             "%lld s and at most %lld s, uploads up to %lld MiB, collector "
+             "%s, worker %s", cfg.threads, cfg.cache_bytes >> 20,
+             (long long)cfg.session_idle_s, (long long)cfg.session_max_s,
+             (long long)(cfg.media_max_bytes >> 20),
+             collector ? "on" : "off", worker ? "on" : "off");
     fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s)\n",
             cfg.host, (unsigned)http_port(srv), cli->db_path);
     if (!cfg.secure_cookies && strncmp(cfg.host, "127.", 4) != 0)
@@ -314,6 +349,8 @@ out:
         cli_platform_close(&plat);
     buf_free(&host);
     buf_free(&err);
+    for (size_t i = 0; i < conf.nsets; i++)
+        free(conf.sets[i]);
     log_flush(); /* the repeats still counted */
     access_log_close();
     return exit_code;

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/alloc.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 
@@ -158,6 +159,11 @@ static const char usage_serve[] =
     "change state need an Origin of this server and, with a session, the\n"
     "X-CSRF-Token header that GET /api/v1/session returns.\n"
     "\n"
+    "Each setting flag is a shortcut for a serve.* key (listed below):\n"
+    "--threads 4 is --set serve.threads=4. The keys come from the\n"
+    "configuration file, then the environment (MEDIADASH_SERVE_THREADS),\n"
+    "then --set and the flags in the order given.\n"
+    "\n"
     "options:\n"
     "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080;\n"
     "                          port 0 picks a free one, printed on stderr)\n"
@@ -184,7 +190,10 @@ static const char usage_serve[] =
     "                          'mediadash worker' instead); by default a\n"
     "                          background loop publishes posts when due\n"
     "  --media-max-mb N        largest media upload (POST /api/v1/media),\n"
-    "                          streamed to media_root (default 2048)\n";
+    "                          streamed to media_root (default 2048)\n"
+    "\n"
+    "Exit status: 0 stopped by a signal, 1 failure, 2 usage error or\n"
+    "invalid configuration, 3 database error.\n";
 
 static const char usage_user[] =
     "usage: mediadash user add NAME [--password-file FILE|-]\n"
@@ -464,6 +473,33 @@ static const char usage_doctor[] =
     "\n"
     "Exit status: 0 no check failed (warnings allowed), 1 some failed,\n"
     "2 usage.\n";
+static const char usage_config[] =
+    "usage: mediadash config show [--config FILE] [--set KEY=VALUE]\n"
+    "       mediadash config example\n"
+    "       mediadash config scdoc\n"
+    "\n"
+    "The configuration keys (mediadash.conf(5)); one table in the program\n"
+    "is the source of the file's keys, the MEDIADASH_* environment\n"
+    "variables, --set, the setting flags of serve, --help and the man page.\n"
+    "\n"
+    "  show     load the configuration as serve would (the file named by\n"
+    "           --config, else $MEDIADASH_CONFIG, else\n"
+    "           ~/.config/mediadash/mediadash.conf when present; then the\n"
+    "           environment; then --set) and print every key's effective\n"
+    "           value, \"key = value\" a line; secrets show as (set) or\n"
+    "           (unset). An invalid key or value is an error naming it and\n"
+    "           its source (exit status 2).\n"
+    "  example  print the sample configuration file: every key with its\n"
+    "           help, bounds, environment variable and default, commented\n"
+    "           out (dist/mediadash.conf.example is this output).\n"
+    "  scdoc    print the key list of mediadash.conf(5) in scdoc (the build\n"
+    "           makes the man page with it).\n"
+    "\n"
+    "options:\n"
+    "  --config FILE    show: the configuration file to load\n"
+    "  --set KEY=VALUE  show: override one key (repeatable)\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage error or invalid configuration.\n";
 
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
@@ -509,6 +545,8 @@ const struct command cli_commands[] = {
      cmd_restore},
     {"doctor", "check config, key, database, disk, clock, tokens",
      usage_doctor, cmd_doctor},
+    {"config", "show the effective configuration; the sample file",
+     usage_config, cmd_config},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -531,6 +569,9 @@ static void print_usage(FILE *f)
             "                 (log.format)\n"
             "  --version      print the version and the schema version\n"
             "                 (with --db: the database's too)\n"
+            "\nsettings: a configuration file, MEDIADASH_* environment\n"
+            "variables and --set KEY=VALUE; 'mediadash config show' prints\n"
+            "them all, mediadash.conf(5) describes them.\n"
             "\n'mediadash COMMAND --help' describes a command.\n"
             "exit status: 0 ok, 1 failure, 2 usage, 3 database, 4 not "
             "found\n");
@@ -601,13 +642,26 @@ struct store *cli_open_store(struct cli *cli)
     return st;
 }
 
+/* cmd's usage, then the configuration keys of its section ("serve.*"
+ * for serve), printed from the table (core/config.c). */
+static void print_command_help(const struct command *cmd)
+{
+    struct buf keys;
+
+    buf_init(&keys, (size_t)1 << 20);
+    config_describe_section(cmd->name, &keys);
+    fputs(cmd->usage, stdout);
+    fputs(buf_cstr(&keys), stdout);
+    buf_free(&keys);
+}
+
 bool cli_wants_help(const struct command *cmd, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(cmd->usage, stdout);
+            print_command_help(cmd);
             return true;
         }
     }
@@ -784,7 +838,7 @@ int main(int argc, char **argv)
         }
         for (cmd = cli_commands; cmd->name; cmd++)
             if (strcmp(cmd->name, argv[first]) == 0) {
-                fputs(cmd->usage, stdout);
+                print_command_help(cmd);
                 free(cli.db_path);
                 return EXIT_OK_;
             }

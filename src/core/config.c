@@ -145,6 +145,37 @@ static const struct opt opts[] = {
      offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
      "1: serve is behind a TLS proxy (as --secure-cookies): the session "
      "cookie is __Host- and Secure, requests must come from https://"},
+    /* ---- serve's flags, as keys (the flags set these) ---- */
+    {"serve.listen", OPT_STR, offsetof(struct config, serve_listen), 0, 0,
+     "127.0.0.1:8080", 0,
+     "address to listen on, HOST:PORT (--listen; port 0 picks a free one, "
+     "printed on stderr)"},
+    {"serve.threads", OPT_INT, offsetof(struct config, serve_threads), 1,
+     64, "4", 0, "HTTP worker threads (--threads)"},
+    {"serve.cache_mb", OPT_INT, offsetof(struct config, serve_cache_mb), 0,
+     1024, "16", 0,
+     "MiB of memory for whole answers of the read API, reused until the "
+     "next import, collection, rollup rebuild or midnight; 0: no cache "
+     "(--cache-mb)"},
+    {"serve.session_idle", OPT_INT,
+     offsetof(struct config, serve_session_idle), 1, 31622400, "7200", 0,
+     "seconds after which an unused login session ends (--session-idle)"},
+    {"serve.session_max", OPT_INT,
+     offsetof(struct config, serve_session_max), 1, 31622400, "604800", 0,
+     "seconds after the login at which a session ends anyway "
+     "(--session-max)"},
+    {"serve.media_max_mb", OPT_INT,
+     offsetof(struct config, serve_media_max_mb), 1, 65536, "2048", 0,
+     "MiB of the largest media upload (POST /api/v1/media), streamed to "
+     "media_root (--media-max-mb)"},
+    {"serve.collect", OPT_INT, offsetof(struct config, serve_collect), 0, 1,
+     "1", 0,
+     "1: serve runs the collector's due jobs continuously; 0: collect with "
+     "'mediadash collect' instead (--no-collect)"},
+    {"serve.worker", OPT_INT, offsetof(struct config, serve_worker), 0, 1,
+     "1", 0,
+     "1: serve publishes scheduled posts when due; 0: run 'mediadash "
+     "worker' instead (--no-worker)"},
     {"serve.login_throttle_slots", OPT_INT,
      offsetof(struct config, serve_login_throttle_slots), 8, 4096, "4096",
      0, "names and addresses the login throttle keeps (locked ones are "
@@ -251,6 +282,104 @@ static const struct opt *opt_find(const char *key)
     return NULL;
 }
 
+/* Keys whose text values are checked beyond their length: either one of
+ * a list of choices ("a|b"), or by a function; what they expect is part of
+ * the key's help (--help, the sample file, mediadash.conf(5)). An empty
+ * value is always taken: it unsets the key. */
+struct opt_rule {
+    const char *key;
+    const char *choices;            /* "a|b|c", or NULL */
+    bool (*valid)(const char *v);   /* or this */
+    const char *expect;             /* for the function: "HOST:PORT" */
+};
+
+/* "HOST:PORT", ":PORT" or "PORT", the port 0 to 65535 (cmd_serve.c
+ * splits it). */
+static bool valid_listen(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    int64_t port;
+
+    return parse_i64(colon ? colon + 1 : v, 0, 65535, &port) == ERR_OK;
+}
+
+static const struct opt_rule rules[] = {
+    {"instagram.login", "facebook|instagram", NULL, NULL},
+    {"serve.listen", NULL, valid_listen, "HOST:PORT"},
+};
+
+static const struct opt_rule *rule_find(const char *key)
+{
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (strcmp(rules[i].key, key) == 0)
+            return &rules[i];
+    return NULL;
+}
+
+/* Whether value is one of choices ("a|b|c"). */
+static bool choice_ok(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+
+    for (const char *c = choices; *c;) {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, value, n) == 0)
+            return true;
+        c += len + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+/* What o takes, for errors and help: "1 to 64", "facebook or instagram",
+ * "HOST:PORT"; empty for free text. */
+static void opt_bounds(const struct opt *o, struct buf *out)
+{
+    const struct opt_rule *r = rule_find(o->key);
+
+    buf_reset(out);
+    if (o->type == OPT_INT) {
+        buf_catf(out, "%lld to %lld", (long long)o->lo, (long long)o->hi);
+    } else if (r != NULL && r->choices != NULL) {
+        for (const char *c = r->choices; *c; c++) {
+            if (*c != '|')
+                buf_catf(out, "%c", *c);
+            else
+                buf_catf(out, strchr(c + 1, '|') ? ", " : " or ");
+        }
+    } else if (r != NULL) {
+        buf_catf(out, "%s", r->expect);
+    }
+}
+
+/* Check value for o without storing it; *v gets an integer's value. */
+static enum err opt_check(const struct opt *o, const char *value,
+                          int64_t *v, struct buf *err)
+{
+    const struct opt_rule *r = rule_find(o->key);
+    bool ok = true;
+    struct buf want;
+
+    if (strlen(value) > CONFIG_MAX_VALUE) {
+        buf_setf(err, "%s: value longer than %d bytes", o->key,
+                 CONFIG_MAX_VALUE);
+        return ERR_INVALID;
+    }
+    if (o->type == OPT_INT)
+        ok = parse_i64(value, o->lo, o->hi, v) == ERR_OK;
+    else if (r != NULL && *value != '\0')
+        ok = r->choices ? choice_ok(r->choices, value) : r->valid(value);
+    if (ok)
+        return ERR_OK;
+    buf_init(&want, 1024);
+    opt_bounds(o, &want);
+    buf_setf(err, "%s: expected %s%s, got \"%s\"", o->key,
+             o->type == OPT_INT ? "an integer from " : "",
+             buf_cstr(&want), value);
+    buf_free(&want);
+    return ERR_INVALID;
+}
+
 static char **str_at(struct config *cfg, const struct opt *o)
 {
     return (char **)(void *)((char *)cfg + o->offset);
@@ -264,20 +393,12 @@ static int64_t *int_at(struct config *cfg, const struct opt *o)
 static enum err opt_apply(struct config *cfg, const struct opt *o,
                           const char *value, struct buf *err)
 {
-    int64_t v;
+    int64_t v = 0;
+    enum err rc = opt_check(o, value, &v, err);
 
-    if (strlen(value) > CONFIG_MAX_VALUE) {
-        buf_setf(err, "%s: value longer than %d bytes", o->key,
-                 CONFIG_MAX_VALUE);
-        return ERR_INVALID;
-    }
+    if (rc != ERR_OK)
+        return rc;
     if (o->type == OPT_INT) {
-        if (parse_i64(value, o->lo, o->hi, &v) != ERR_OK) {
-            buf_setf(err, "%s: expected an integer in [%lld, %lld], got "
-                     "\"%s\"", o->key, (long long)o->lo, (long long)o->hi,
-                     value);
-            return ERR_INVALID;
-        }
         *int_at(cfg, o) = v;
         return ERR_OK;
     }
@@ -574,16 +695,281 @@ enum err config_finish(struct config *cfg, const char *db_path,
     return rc;
 }
 
+/* ---- the table, printed ------------------------------------------------ */
+
+enum err config_check(const char *key, const char *value,
+                      enum config_src src, struct buf *err)
+{
+    struct config scratch;
+    enum err rc;
+
+    memset(&scratch, 0, sizeof(scratch));
+    rc = config_set(&scratch, key, value, src, err);
+    config_free(&scratch);
+    return rc;
+}
+
+static void wrap(struct buf *out, const char *prefix, const char *text,
+                 size_t width);
+
+static void describe_one(const struct opt *o, struct buf *name,
+                         struct buf *bounds, struct buf *out)
+{
+    env_name(o->key, name);
+    opt_bounds(o, bounds);
+    buf_catf(out, "  %s  (%s%s%sdefault %s; env %s)\n", o->key,
+             o->type == OPT_INT ? "" : buf_cstr(bounds),
+             o->type == OPT_INT ? buf_cstr(bounds) : "",
+             bounds->len ? ", " : "", o->def ? o->def : "unset",
+             buf_cstr(name));
+    wrap(out, "      ", o->help, 78);
+}
+
+static bool in_section(const struct opt *o, const char *section)
+{
+    size_t n = strlen(section);
+    return strncmp(o->key, section, n) == 0 && o->key[n] == '.';
+}
+
 void config_describe(struct buf *out)
 {
-    struct buf name;
+    config_describe_section(NULL, out);
+}
+
+void config_describe_section(const char *section, struct buf *out)
+{
+    struct buf name, bounds;
+    bool any = false;
+
     buf_init(&name, 128);
+    buf_init(&bounds, 1024);
     for (size_t i = 0; i < N_OPTS; i++) {
-        env_name(opts[i].key, &name);
-        buf_catf(out, "  %-30s %s\n  %-30s   env %s%s%s\n", opts[i].key,
-                 opts[i].help, "", buf_cstr(&name),
-                 opts[i].def ? ", default " : "",
-                 opts[i].def ? opts[i].def : "");
+        if (section != NULL && !in_section(&opts[i], section))
+            continue;
+        if (section != NULL && !any)
+            buf_catf(out, "\nconfiguration keys (file [%s], environment, "
+                     "--set %s.KEY=VALUE; see mediadash.conf(5)):\n",
+                     section, section);
+        any = true;
+        describe_one(&opts[i], &name, &bounds, out);
     }
     buf_free(&name);
+    buf_free(&bounds);
+}
+
+/* The section of o ("" for the keys before any [section]) into out. */
+static void section_of(const struct opt *o, struct buf *out)
+{
+    const char *dot = strrchr(o->key, '.');
+
+    buf_reset(out);
+    if (dot != NULL && buf_append(out, o->key, (size_t)(dot - o->key)) !=
+                           ERR_OK)
+        abort(); /* keys are short */
+}
+
+/* Whether an earlier key of the table than opts[i] is in section sec. */
+static bool section_seen(size_t i, const char *sec, struct buf *tmp)
+{
+    for (size_t j = 0; j < i; j++) {
+        section_of(&opts[j], tmp);
+        if (strcmp(buf_cstr(tmp), sec) == 0)
+            return true;
+    }
+    return false;
+}
+
+typedef void opt_each_fn(const struct opt *o, const char *section,
+                         bool first, void *ud);
+
+/* Call each for the keys of section sec, in table order. */
+static void each_in(const char *sec, opt_each_fn *each, void *ud,
+                    struct buf *tmp)
+{
+    bool first = true;
+
+    for (size_t k = 0; k < N_OPTS; k++) {
+        section_of(&opts[k], tmp);
+        if (strcmp(buf_cstr(tmp), sec) != 0)
+            continue;
+        each(&opts[k], sec, first, ud);
+        first = false;
+    }
+}
+
+/* Call each for every key, grouped by section: the keys outside any
+ * section first (a file's lines before its first [section]), then each
+ * section in the order of its first key in the table. */
+static void each_by_section(opt_each_fn *each, void *ud)
+{
+    struct buf sec, tmp;
+
+    buf_init(&sec, 256);
+    buf_init(&tmp, 256);
+    each_in("", each, ud, &tmp);
+    for (size_t i = 0; i < N_OPTS; i++) {
+        section_of(&opts[i], &sec);
+        if (sec.len == 0 || section_seen(i, buf_cstr(&sec), &tmp))
+            continue;
+        each_in(buf_cstr(&sec), each, ud, &tmp);
+    }
+    buf_free(&sec);
+    buf_free(&tmp);
+}
+
+/* Append text to out as lines of at most width columns, each starting
+ * with prefix (words longer than a line are not cut). */
+static void wrap(struct buf *out, const char *prefix, const char *text,
+                 size_t width)
+{
+    size_t col = 0, plen = strlen(prefix);
+
+    while (*text) {
+        size_t n = strcspn(text, " ");
+        if (col > 0 && col + 1 + n > width) {
+            buf_catf(out, "\n");
+            col = 0;
+        }
+        if (col == 0) {
+            buf_catf(out, "%s", prefix);
+            col = plen;
+        } else {
+            buf_catf(out, " ");
+            col++;
+        }
+        buf_catf(out, "%.*s", (int)n, text);
+        col += n;
+        text += n;
+        while (*text == ' ')
+            text++;
+    }
+    buf_catf(out, "\n");
+}
+
+static const char *key_name(const struct opt *o)
+{
+    const char *dot = strrchr(o->key, '.');
+    return dot ? dot + 1 : o->key;
+}
+
+static void example_one(const struct opt *o, const char *section,
+                        bool first, void *ud)
+{
+    struct buf *out = ud, line, name, bounds;
+
+    if (o->flags & OPT_SECRET)
+        return; /* its *_file key is there; the value is never written */
+    buf_init(&line, 8192);
+    buf_init(&name, 128);
+    buf_init(&bounds, 1024);
+    if (first && *section)
+        buf_catf(out, "\n[%s]\n", section);
+    env_name(o->key, &name);
+    opt_bounds(o, &bounds);
+    buf_catf(out, "\n");
+    wrap(out, "# ", o->help, 76);
+    buf_catf(&line, "%s: %s%senvironment %s", o->key, buf_cstr(&bounds),
+             bounds.len ? "; " : "", buf_cstr(&name));
+    wrap(out, "# ", buf_cstr(&line), 76);
+    buf_catf(out, "#%s =%s%s\n", key_name(o), o->def ? " " : "",
+             o->def ? o->def : "");
+    buf_free(&line);
+    buf_free(&name);
+    buf_free(&bounds);
+}
+
+void config_example(struct buf *out)
+{
+    buf_catf(out,
+             "# mediadash.conf: the configuration of mediadash (see "
+             "mediadash.conf(5)).\n"
+             "#\n"
+             "# Generated from the key table by 'mediadash config example'; "
+             "every key\n"
+             "# is here with its default, commented out, so this file as "
+             "shipped\n"
+             "# changes nothing. Uncomment a line and change its value to "
+             "set a key.\n"
+             "# Later sources win: this file, then MEDIADASH_* environment "
+             "variables,\n"
+             "# then --set KEY=VALUE and the flags of a command.\n"
+             "# Secrets (client secrets, the webhook secret, the SMTP "
+             "password) are\n"
+             "# never written here: set them in the environment or name a "
+             "file\n"
+             "# holding one with its *_file key.\n");
+    each_by_section(example_one, out);
+}
+
+/* s with scdoc's markup characters escaped. */
+static void scdoc_text(struct buf *out, const char *s)
+{
+    for (; *s; s++)
+        buf_catf(out, "%s%c", strchr("*_\\`", *s) ? "\\" : "", *s);
+}
+
+static void scdoc_one(const struct opt *o, const char *section, bool first,
+                      void *ud)
+{
+    struct buf *out = ud, name, bounds;
+
+    buf_init(&name, 128);
+    buf_init(&bounds, 1024);
+    if (first)
+        buf_catf(out, "## %s%s%s\n\n", *section ? "[" : "",
+                 *section ? section : "keys outside any section",
+                 *section ? "]" : "");
+    env_name(o->key, &name);
+    opt_bounds(o, &bounds);
+    buf_catf(out, "*");
+    scdoc_text(out, key_name(o));
+    buf_catf(out, "* = ");
+    if (o->def != NULL) {
+        buf_catf(out, "_");
+        scdoc_text(out, o->def);
+        buf_catf(out, "_");
+    } else {
+        buf_catf(out, "(unset)");
+    }
+    /* the variable first on its line: groff does not hyphenate it there */
+    buf_catf(out, "\n\t*");
+    scdoc_text(out, buf_cstr(&name));
+    buf_catf(out, "*%s", o->flags & OPT_SECRET
+                            ? " (secret: only there, or in the file its "
+                              "\\_file key names)"
+                            : "");
+    if (bounds.len > 0) {
+        buf_catf(out, "; ");
+        scdoc_text(out, buf_cstr(&bounds));
+    }
+    buf_catf(out, ".\n\t%c", toupper((unsigned char)o->help[0]));
+    scdoc_text(out, o->help + 1);
+    buf_catf(out, ".\n\n");
+    buf_free(&name);
+    buf_free(&bounds);
+}
+
+void config_scdoc(struct buf *out)
+{
+    each_by_section(scdoc_one, out);
+}
+
+void config_dump(const struct config *cfg, struct buf *out)
+{
+    for (size_t i = 0; i < N_OPTS; i++) {
+        const struct opt *o = &opts[i];
+        const char *base = (const char *)cfg + o->offset;
+        const char *str;
+        int64_t v;
+
+        if (o->type == OPT_INT) {
+            memcpy(&v, base, sizeof(v));
+            buf_catf(out, "%s = %lld\n", o->key, (long long)v);
+            continue;
+        }
+        memcpy(&str, base, sizeof(str));
+        if (o->flags & OPT_SECRET)
+            str = str != NULL ? "(set)" : "(unset)";
+        buf_catf(out, "%s = %s\n", o->key, str != NULL ? str : "");
+    }
 }

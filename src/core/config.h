@@ -73,6 +73,16 @@ struct config {
     int64_t compose_dryrun;
     /* serve: 1 = as --secure-cookies (behind a TLS proxy) */
     int64_t serve_secure_cookies;
+    /* serve: what were its flags (--listen, --threads, ...); the flags
+     * remain, as shortcuts for these keys (docs/configuration-serve.md) */
+    char *serve_listen;          /* owned; HOST:PORT, ":PORT" or "PORT" */
+    int64_t serve_threads;       /* HTTP worker threads */
+    int64_t serve_cache_mb;      /* read-API answer cache; 0: off */
+    int64_t serve_session_idle;  /* s, a session ends unused this long */
+    int64_t serve_session_max;   /* s, and this long after login */
+    int64_t serve_media_max_mb;  /* largest POST /api/v1/media upload */
+    int64_t serve_collect;       /* 0: as --no-collect */
+    int64_t serve_worker;        /* 0: as --no-worker */
     /* serve: entries of the login throttle (auth.h) */
     int64_t serve_login_throttle_slots;
     /* serve: the only Host/Origin taken, e.g. https://dash.example.com
@@ -146,7 +156,24 @@ enum err config_load_env(struct config *cfg, struct buf *err) WARN_UNUSED;
 enum err config_finish(struct config *cfg, const char *db_path,
                        struct buf *err) WARN_UNUSED;
 
+/* Check that value is one key may take from src, storing nothing: the
+ * same errors as config_set (for flags that are shortcuts of keys). */
+enum err config_check(const char *key, const char *value,
+                      enum config_src src, struct buf *err) WARN_UNUSED;
+
 /* Print the keys, their environment names and defaults (for --help). */
 void config_describe(struct buf *out);
+/* The same for the keys "<section>.*" only; nothing when there are none. */
+void config_describe_section(const char *section, struct buf *out);
+/* The sample file (dist/mediadash.conf.example): every key but the
+ * secrets (their *_file keys are there) with its help, bounds,
+ * environment name and default, each "key = default" line commented out
+ * so that the file as shipped changes nothing. */
+void config_example(struct buf *out);
+/* The key list of mediadash.conf(5), in scdoc (man/mediadash.conf.5.scd). */
+void config_scdoc(struct buf *out);
+/* Every key and its value, one "key = value" line each, in table order;
+ * secrets as "(set)" or "(unset)", never their value. Unset: empty. */
+void config_dump(const struct config *cfg, struct buf *out);
 
 #endif

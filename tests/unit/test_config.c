@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/secret.h"
 #include "core/str.h"
+#include "http/auth.h"
 
 static char *join(const char *dir, const char *name)
 {
@@ -319,6 +320,141 @@ static void test_log_keys(void **state)
     buf_free(&err);
 }
 
+static enum err set1(struct config *cfg, const char *key, const char *v,
+                     struct buf *err)
+{
+    return config_set(cfg, key, v, CONFIG_SRC_FLAG, err);
+}
+
+/* serve's flags as keys: bounds as the flags had them (the session
+ * limits are auth.h's), errors naming the key and what it takes. */
+static void test_serve_keys(void **state)
+{
+    struct config cfg;
+    struct buf err;
+    (void)state;
+
+    buf_init(&err, 512);
+    config_init(&cfg);
+    assert_string_equal(cfg.serve_listen, "127.0.0.1:8080");
+    assert_int_equal(cfg.serve_threads, 4);
+    assert_int_equal(cfg.serve_cache_mb, 16);
+    assert_int_equal(cfg.serve_session_idle, AUTH_IDLE_DEFAULT);
+    assert_int_equal(cfg.serve_session_max, AUTH_MAX_DEFAULT);
+    assert_int_equal(cfg.serve_media_max_mb, 2048);
+    assert_int_equal(cfg.serve_collect, 1);
+    assert_int_equal(cfg.serve_worker, 1);
+    assert_int_equal(set1(&cfg, "serve.threads", "64", &err), ERR_OK);
+    assert_int_equal(set1(&cfg, "serve.threads", "65", &err), ERR_INVALID);
+    assert_string_equal(buf_cstr(&err), "serve.threads: expected an integer "
+                                        "from 1 to 64, got \"65\"");
+    assert_int_equal(cfg.serve_threads, 64); /* a refused value changes nothing */
+    assert_int_equal(set1(&cfg, "serve.threads", "0", &err), ERR_INVALID);
+    assert_int_equal(set1(&cfg, "serve.cache_mb", "0", &err), ERR_OK);
+    assert_int_equal(set1(&cfg, "serve.cache_mb", "1025", &err), ERR_INVALID);
+    assert_int_equal(set1(&cfg, "serve.session_idle", "31622400", &err),
+                     ERR_OK);
+    assert_int_equal(31622400, AUTH_TIMEOUT_LIMIT);
+    assert_int_equal(set1(&cfg, "serve.session_max", "31622401", &err),
+                     ERR_INVALID);
+    assert_int_equal(set1(&cfg, "serve.media_max_mb", "65537", &err),
+                     ERR_INVALID);
+    assert_int_equal(set1(&cfg, "serve.collect", "2", &err), ERR_INVALID);
+    assert_int_equal(set1(&cfg, "serve.listen", ":0", &err), ERR_OK);
+    assert_int_equal(set1(&cfg, "serve.listen", "9000", &err), ERR_OK);
+    assert_int_equal(set1(&cfg, "serve.listen", "[::1]:65535", &err), ERR_OK);
+    assert_int_equal(set1(&cfg, "serve.listen", "host:65536", &err),
+                     ERR_INVALID);
+    assert_string_equal(buf_cstr(&err), "serve.listen: expected HOST:PORT, "
+                                        "got \"host:65536\"");
+    assert_int_equal(set1(&cfg, "serve.listen", "", &err), ERR_OK);
+    assert_null(cfg.serve_listen); /* empty: unset */
+    assert_int_equal(set1(&cfg, "instagram.login", "instagram", &err),
+                     ERR_OK);
+    assert_int_equal(set1(&cfg, "instagram.login", "insta", &err),
+                     ERR_INVALID);
+    assert_string_equal(buf_cstr(&err), "instagram.login: expected facebook "
+                                        "or instagram, got \"insta\"");
+    assert_string_equal(cfg.ig_login_default, "instagram");
+    /* config_check: the same verdict, nothing stored anywhere */
+    assert_int_equal(config_check("serve.threads", "8", CONFIG_SRC_FLAG, &err),
+                     ERR_OK);
+    assert_int_equal(config_check("serve.threads", "99", CONFIG_SRC_FLAG,
+                                  &err), ERR_INVALID);
+    assert_int_equal(config_check("serve.nope", "1", CONFIG_SRC_FLAG, &err),
+                     ERR_INVALID);
+    assert_int_equal(config_check("notify.smtp_password", "x",
+                                  CONFIG_SRC_FLAG, &err), ERR_INVALID);
+    assert_int_equal(config_check("notify.smtp_password", "x",
+                                  CONFIG_SRC_ENV, &err), ERR_OK);
+    config_free(&cfg);
+    buf_free(&err);
+}
+
+/* The sample file, commented and uncommented, loads to the defaults; it
+ * never holds a secret's line; the man page fragment names every key. */
+static void test_config_example(void **state)
+{
+    char *dir = tu_tmpdir(), *path = join(dir, "example.conf");
+    struct buf ex, unc, want, got, err, doc;
+    struct config def, cfg;
+    (void)state;
+
+    buf_init(&ex, 1 << 20);
+    buf_init(&unc, 1 << 20);
+    buf_init(&want, 1 << 20);
+    buf_init(&got, 1 << 20);
+    buf_init(&doc, 1 << 20);
+    buf_init(&err, 1024);
+    config_example(&ex);
+    assert_null(strstr(buf_cstr(&ex), "\n#client_secret ="));
+    assert_null(strstr(buf_cstr(&ex), "\n#smtp_password ="));
+    assert_null(strstr(buf_cstr(&ex), "\n#webhook_secret ="));
+    assert_non_null(strstr(buf_cstr(&ex), "\n#client_secret_file =\n"));
+    assert_non_null(strstr(buf_cstr(&ex), "\n[serve]\n"));
+    assert_non_null(strstr(buf_cstr(&ex), "\n#threads = 4\n"));
+    /* uncomment every "#key =" line */
+    for (const char *p = buf_cstr(&ex); *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        bool key = p[0] == '#' && p[1] >= 'a' && p[1] <= 'z';
+        assert_int_equal(buf_append(&unc, p + key, n - key), ERR_OK);
+        p += n;
+    }
+    config_init(&def);
+    config_dump(&def, &want);
+    write_file(path, buf_cstr(&ex));
+    config_init(&cfg);
+    assert_int_equal(config_load_file(&cfg, path, false, &err), ERR_OK);
+    config_dump(&cfg, &got);
+    assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+    config_free(&cfg);
+    write_file(path, buf_cstr(&unc));
+    config_init(&cfg);
+    if (config_load_file(&cfg, path, false, &err) != ERR_OK)
+        fail_msg("uncommented example: %s", buf_cstr(&err));
+    buf_reset(&got);
+    config_dump(&cfg, &got);
+    assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+    config_free(&cfg);
+    /* the dump hides secrets; the scdoc names keys escaped */
+    assert_non_null(strstr(buf_cstr(&want), "\nnotify.smtp_password = (unset)\n"));
+    config_scdoc(&doc);
+    assert_non_null(strstr(buf_cstr(&doc), "## [serve]\n"));
+    assert_non_null(strstr(buf_cstr(&doc), "*session\\_idle* = _7200_\n"));
+    assert_non_null(strstr(buf_cstr(&doc), "## keys outside any section\n"));
+    config_free(&def);
+    buf_free(&ex);
+    buf_free(&unc);
+    buf_free(&want);
+    buf_free(&got);
+    buf_free(&doc);
+    buf_free(&err);
+    tu_rmdir(dir);
+    free(dir);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +465,8 @@ int main(void)
         cmocka_unit_test(test_secret_wrong_key),
         cmocka_unit_test(test_secret_key_permissions),
         cmocka_unit_test(test_log_keys),
+        cmocka_unit_test(test_serve_keys),
+        cmocka_unit_test(test_config_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
