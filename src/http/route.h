@@ -23,6 +23,10 @@ enum route_flags {
      * refused at the cap. */
     ROUTE_BODY_MEDIUM = 1u << 5, /* ROUTES_BODY_MEDIUM (a new post) */
     ROUTE_BODY_LARGE = 1u << 6,  /* http_config.max_body (an import) */
+    /* Manages users or API tokens (or is the session itself): an API
+     * token (Authorization: Bearer) is refused here whatever its scope;
+     * only a login session will do (apitoken.h). */
+    ROUTE_SESSION_ONLY = 1u << 7,
 };
 
 /* A route whose body is not held in memory (uploads): the session,
@@ -72,5 +76,7 @@ extern const struct route http_owned_routes[];
 extern const struct route http_notify_routes[];
 /* api_slots.c: /api/v1/slots, queue slots */
 extern const struct route http_slot_routes[];
+/* api_tokens.c: /api/v1/tokens, API tokens (a login session only) */
+extern const struct route http_token_routes[];
 
 #endif

@@ -20,6 +20,7 @@ static const struct route *const route_tables[] = {
     http_owned_routes,
     http_notify_routes,
     http_slot_routes,
+    http_token_routes,
 };
 
 bool routes_init(void)

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "http/admit.h"
+#include "http/auth.h"
 #include "http/cache.h"
 #include "http/conn.h"
 #include "http/routes.h"
@@ -266,6 +267,8 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
     }
     if (res->etag)
         MHD_add_response_header(r, "ETag", res->etag);
+    if (res->www_authenticate)
+        MHD_add_response_header(r, "WWW-Authenticate", res->www_authenticate);
     if (res->has_file)
         MHD_add_response_header(r, "Accept-Ranges", "bytes");
     if (res->content_range)
@@ -410,6 +413,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     buf_init(&res.body, (size_t)1 << 20);
     if (!admit(srv, req, version, &res)) {
         req->answered = true; /* the body is dropped, nothing more sent */
+        auth_token_log(req, res.status);
         ret = respond(conn, &res);
     }
     buf_free(&res.body);
@@ -486,6 +490,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     res.status = 200;
     buf_init(&res.body, (size_t)64 << 20);
     dispatch(srv, req, &res);
+    auth_token_log(req, res.status);
     ret = respond(conn, &res);
     buf_free(&res.body);
     free(res.set_cookie);
