@@ -111,9 +111,9 @@ static bool new_fields(struct http_request *req, struct http_response *res,
         return false;
     v = json_object_get(*doc, "name");
     t->name = (char *)(json_is_string(v) ? json_string_value(v) : NULL);
-    if (t->name == NULL || !auth_name_valid(t->name)) {
+    if (t->name == NULL || !apitoken_name_valid(t->name)) {
         http_error(res, 400, "name", "name: 1 to %d characters of A-Z a-z "
-                   "0-9 _ . @ -", AUTH_NAME_MAX);
+                   "0-9 _ . @ -, not digits only", AUTH_NAME_MAX);
         return false;
     }
     v = json_object_get(*doc, "scope");

@@ -35,6 +35,12 @@ bool apitoken_key(const char *token, char *key)
     return auth_token_key_hex(token + APITOKEN_PREFIX_LEN, key);
 }
 
+bool apitoken_name_valid(const char *name)
+{
+    return auth_name_valid(name) &&
+           strspn(name, "0123456789") != strlen(name);
+}
+
 bool apitoken_scope_parse(const char *s, enum apitoken_scope *out)
 {
     if (s != NULL && strcmp(s, "read") == 0)

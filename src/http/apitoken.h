@@ -31,6 +31,10 @@ enum err apitoken_new(struct buf *out) WARN_UNUSED;
  * bytes): the hex SHA-256 of its 32 bytes. False when token is not
  * exactly "mdt_" and AUTH_TOKEN_CHARS base64url characters. */
 bool apitoken_key(const char *token, char *key);
+/* A token name: like a user name (auth_name_valid: 1..64 characters of
+ * A-Z a-z 0-9 _ . @ -) but not digits only, so that `token revoke
+ * NAME|ID` cannot mistake one for the other. */
+bool apitoken_name_valid(const char *name);
 /* "read" or "write" into *out; false for anything else (NULL too). */
 bool apitoken_scope_parse(const char *s, enum apitoken_scope *out);
 const char *apitoken_scope_name(enum apitoken_scope s);
