@@ -31,6 +31,7 @@ struct tok {
 
 static struct {
     pthread_mutex_t mu;
+    uint64_t gen; /* bumped by every reset */
     struct tok e[AUTH_TOKEN_CACHE];
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -38,7 +39,19 @@ void auth_token_cache_reset(void)
 {
     pthread_mutex_lock(&g.mu);
     memset(g.e, 0, sizeof g.e);
+    g.gen++;
     pthread_mutex_unlock(&g.mu);
+}
+
+/* The cache's generation now: a store read that began before a reset
+ * (a revoke here) must not put what it read into the cache after it. */
+static uint64_t cache_gen(void)
+{
+    uint64_t gen;
+    pthread_mutex_lock(&g.mu);
+    gen = g.gen;
+    pthread_mutex_unlock(&g.mu);
+    return gen;
 }
 
 /* The cached token of key read less than AUTH_TOKEN_RECHECK seconds ago
@@ -70,31 +83,33 @@ static bool cache_get(const char *key, int64_t now, struct tok *out,
     return hit;
 }
 
-/* Keep t (in its slot, else a free one, else the least recently used). */
-static void cache_put(const struct tok *t)
+/* Keep t (in its slot, else a free one, else the least recently used),
+ * unless the cache was reset since generation gen. */
+static void cache_put(const struct tok *t, uint64_t gen)
 {
     struct tok *slot = NULL, *oldest = &g.e[0];
 
     pthread_mutex_lock(&g.mu);
-    for (size_t i = 0; i < AUTH_TOKEN_CACHE; i++) {
+    for (size_t i = 0; g.gen == gen && i < AUTH_TOKEN_CACHE; i++) {
         struct tok *e = &g.e[i];
         if (strcmp(e->key, t->key) == 0) {
             slot = e;
             break;
         }
-        if (e->key[0] == '\0' && (slot == NULL || slot->key[0] != '\0'))
+        if (e->key[0] == '\0' && slot == NULL)
             slot = e;
         if (e->hit < oldest->hit)
             oldest = e;
     }
-    *(slot != NULL ? slot : oldest) = *t;
+    if (g.gen == gen) /* else read before a revoke here: not kept */
+        *(slot != NULL ? slot : oldest) = *t;
     pthread_mutex_unlock(&g.mu);
 }
 
 /* The token of key from the store (and into the cache) at now: ERR_OK,
  * ERR_NOTFOUND (no such token, or not one this server writes), ERR_DB. */
 static enum err from_store(struct http_request *req, const char *key,
-                           int64_t now, struct tok *out)
+                           int64_t now, uint64_t gen, struct tok *out)
 {
     struct store_token t = {0};
     struct buf err;
@@ -116,7 +131,7 @@ static enum err from_store(struct http_request *req, const char *key,
         out->stored_used = t.last_used_at;
         out->checked = now;
         out->hit = now;
-        cache_put(out);
+        cache_put(out, gen);
     }
     store_token_free(&t);
     buf_free(&err);
@@ -183,17 +198,19 @@ static enum err lookup(struct http_request *req, const char *key,
                        int64_t now, struct tok *t)
 {
     bool touch = false;
+    uint64_t gen = cache_gen();
     enum err rc = ERR_OK;
 
     if (!cache_get(key, now, t, &touch)) {
-        rc = from_store(req, key, now, t);
+        rc = from_store(req, key, now, gen, t);
         touch = rc == ERR_OK && now - t->stored_used >= AUTH_TOKEN_TOUCH;
         if (touch) { /* the cache counts it written: one writer a minute */
             t->stored_used = now;
-            cache_put(t);
+            cache_put(t, gen);
         }
     }
     if (touch && t->revoked_at == 0 &&
+        (t->expires_at == 0 || t->expires_at > now) &&
         store_token_touch(req->st, t->id, now) != ERR_OK)
         LOG_WARN("api token \"%s\": cannot note its last use", t->name);
     return rc;
