@@ -74,7 +74,8 @@ done
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "  a CLI revoke took effect in serve after $ms ms"
 check "revoked token: 401" test "$st" = 401
-check "within the 2 s recheck (+1 s slack for load)" test "$ms" -le 3000
+# 2 s of cache, plus slack for one request on a loaded 2-core machine.
+check "within the 2 s recheck (+2 s slack for load)" test "$ms" -le 4000
 check "says revoked" contains "$TMP/r1" "revoked"
 check "revoked token: invalid_token challenge" grep -qi 'Bearer error="invalid_token"' "$TMP/r1.h"
 
