@@ -1,6 +1,6 @@
 // The dashboard shell: session and CSRF token, the hash router
 // (#/, #/content, #/item/PLATFORM/ID, #/best-time, #/import, #/competitors, #/sources,
-// #/compose, #/calendar, #/queue, #/post/ID, #/notifications), the needs-re-login banner
+// #/compose, #/calendar, #/queue, #/post/ID, #/notifications, #/settings), the needs-re-login banner
 // (banner.js), the nav and
 // logout. Each page module exports render(view, params, ctx).
 
@@ -20,6 +20,7 @@ import * as queue from './queue.js';
 import * as competitors from './competitors.js';
 import * as notifyPage from './notify.js';
 import * as mediaPage from './media.js';
+import * as settingsPage from './settings.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -50,6 +51,7 @@ const PAGES = {
   media: { nav: 'media', title: 'Media', mod: mediaPage },
   post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
   notifications: { nav: 'notifications', title: 'Notifications', mod: notifyPage },
+  settings: { nav: 'settings', title: 'Settings', mod: settingsPage },
 };
 
 function setNav(name) {

@@ -500,6 +500,22 @@ static const char usage_config[] =
     "  --set KEY=VALUE  show: override one key (repeatable)\n"
     "\n"
     "Exit status: 0 ok, 2 usage error or invalid configuration.\n";
+static const char usage_token[] =
+    "usage: mediadash token add NAME --scope read|write [--expires 90d]\n"
+    "       mediadash token list [--json]\n"
+    "       mediadash token revoke NAME|ID\n"
+    "\n"
+    "API tokens for scripts: send one as \"Authorization: Bearer TOKEN\"\n"
+    "to /api/v1/... (no cookie, no CSRF token). add prints the new token\n"
+    "once, on stdout (mdt_ and 43 characters); only its SHA-256 is stored.\n"
+    "Scope read allows GET and HEAD; write allows every API request but\n"
+    "managing users and tokens. --expires takes a number and s, m, h, d\n"
+    "or w (default: never). list shows name, scope, status, times; never\n"
+    "a token. revoke refuses the token from then on (a running serve\n"
+    "within 2 seconds). A name is 1 to 64 characters of A-Z a-z 0-9\n"
+    "_ . @ -, not digits only (digits are an ID), unique among live\n"
+    "tokens. Exit status: 0 done, 1 refused, 2 usage, 3 database error,\n"
+    "4 no such token.\n";
 
 const struct command cli_commands[] = {
     {"import", "validate and store saved API responses", usage_import,
@@ -520,6 +536,8 @@ const struct command cli_commands[] = {
      cmd_serve},
     {"user", "add, change, delete or list dashboard logins", usage_user,
      cmd_user},
+    {"token", "add, list or revoke API tokens for scripts", usage_token,
+     cmd_token},
     {"demo", "fill a database with a generated, realistic year", usage_demo,
      cmd_demo},
     {"connect", "connect a platform account (OAuth)", usage_connect,

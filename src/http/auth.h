@@ -216,6 +216,20 @@ enum err auth_session_load(struct http_request *req) WARN_UNUSED;
 #define AUTH_KEY_CHARS 64      /* a session's store key: hex SHA-256 */
 /* Empty the session cache (tests). */
 void auth_session_cache_reset(void);
+/* API tokens (apitoken.h): on a route that is neither ROUTE_PUBLIC nor
+ * ROUTE_PAGE, a request with "Authorization: Bearer TOKEN" is judged by
+ * the token alone (auth_bearer.c), even when it also carries a session
+ * cookie: no Origin and no CSRF check (a browser never attaches the
+ * header on its own), the token's scope decides (403 otherwise), an
+ * unknown, expired or revoked token is a 401 with WWW-Authenticate:
+ * Bearer error="invalid_token", and wrong tokens count against the
+ * client's address in the login throttle (429 when locked). */
+bool auth_bearer_check(struct http_request *req, unsigned flags,
+                       const char *token, struct http_response *res);
+/* Log one line for a request an API token made (req->token_id set):
+ * the token's name, method, path and status; never the token. Nothing
+ * for other requests. The server calls this before answering. */
+void auth_token_log(const struct http_request *req, unsigned status);
 /* Free what auth_check put into req (the server calls this). */
 void auth_request_free(struct http_request *req);
 

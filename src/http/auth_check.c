@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/timeutil.h"
+#include "http/apitoken.h"
 #include "http/auth_int.h"
 #include "http/route.h"
 
@@ -123,8 +124,12 @@ bool auth_check(struct http_request *req, unsigned flags,
 {
     bool changes = state_changing(req->method);
     bool needs_csrf = changes && !(flags & ROUTE_NO_CSRF);
+    const char *bearer = apitoken_bearer(http_header(req, "Authorization"));
     enum err rc;
 
+    /* An API route with a bearer token: the token alone decides. */
+    if (bearer != NULL && !(flags & (ROUTE_PUBLIC | ROUTE_PAGE)))
+        return auth_bearer_check(req, flags, bearer, res);
     if (changes && !origin_ok(req, res))
         return false;
     if ((flags & ROUTE_PUBLIC) && !needs_csrf)

@@ -16,6 +16,10 @@ const char *auth_cookie_name(const struct http_config *cfg);
 /* The Set-Cookie value carrying token, or clearing the cookie when token
  * is NULL. Caller frees. */
 char *auth_cookie_header(const struct http_config *cfg, const char *token);
+/* The store key of token into out (AUTH_KEY_CHARS + 1 bytes): the hex
+ * SHA-256 of its 32 bytes. False when token is not a well-formed token
+ * (AUTH_TOKEN_CHARS base64url characters, no padding). */
+bool auth_token_key_hex(const char *token, char *out);
 /* The session timeouts of cfg. */
 struct store_session_limits auth_limits_of(const struct http_config *cfg);
 /* ---- the session cache (auth_cache.c) ---- */

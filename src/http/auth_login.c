@@ -270,7 +270,8 @@ static void auth_logout(struct http_request *req, struct http_response *res)
 
 const struct route http_auth_routes[] = {
     {"POST", "/api/v1/login", auth_login, ROUTE_PUBLIC | ROUTE_NO_CSRF},
-    {"GET", "/api/v1/session", auth_session, 0},
-    {"POST", "/api/v1/logout", auth_logout, 0},
+    /* The session itself: an API token has none (ROUTE_SESSION_ONLY). */
+    {"GET", "/api/v1/session", auth_session, ROUTE_SESSION_ONLY},
+    {"POST", "/api/v1/logout", auth_logout, ROUTE_SESSION_ONLY},
     {NULL, NULL, NULL, 0},
 };

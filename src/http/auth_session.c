@@ -33,9 +33,7 @@ enum err auth_token_new(struct buf *out)
     return rc;
 }
 
-/* The store key of token into out (AUTH_KEY_CHARS + 1 bytes): the hex
- * SHA-256 of its 32 bytes. False when token is not a well-formed token. */
-static bool token_key_hex(const char *token, char *out)
+bool auth_token_key_hex(const char *token, char *out)
 {
     unsigned char raw[TOKEN_BYTES], sum[crypto_hash_sha256_BYTES];
     size_t n = 0;
@@ -59,7 +57,7 @@ static bool token_key_hex(const char *token, char *out)
 enum err auth_token_key(const char *token, struct buf *out)
 {
     char key[AUTH_KEY_CHARS + 1];
-    return token_key_hex(token, key) ? buf_puts(out, key) : ERR_PARSE;
+    return auth_token_key_hex(token, key) ? buf_puts(out, key) : ERR_PARSE;
 }
 
 bool auth_token_equal(const char *a, const char *b)
@@ -196,7 +194,7 @@ enum err auth_session_find(struct http_request *req, int64_t now)
     enum err rc = ERR_OK;
 
     auth_request_free(req);
-    if (!token_key_hex(token, key))
+    if (!auth_token_key_hex(token, key))
         return ERR_NOTFOUND;
     if (auth_cache_get(key, now, &lim, touch_every(&lim), &c, &touch)) {
         if (touch && store_session_touch(req->st, key, now) != ERR_OK)
@@ -221,4 +219,7 @@ void auth_request_free(struct http_request *req)
     req->user = NULL;
     req->csrf = NULL;
     req->session_key = NULL;
+    req->token_id = 0;
+    req->token_name[0] = '\0';
+    req->token_actor[0] = '\0';
 }

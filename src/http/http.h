@@ -130,6 +130,11 @@ struct http_request {
     /* Where those three point (no allocation per request): sizes of
      * AUTH_NAME_MAX, AUTH_TOKEN_CHARS and AUTH_KEY_CHARS (auth.h) + 1. */
     char user_mem[65], csrf_mem[44], key_mem[65];
+    /* An API token's request (Authorization: Bearer, auth_bearer.c): its
+     * id (0 otherwise) and name; req->user then points at token_actor,
+     * "token:NAME", and user_id, csrf and session_key stay unset. */
+    int64_t token_id;
+    char token_name[65], token_actor[72];
     /* A streamed route (route.h http_stream_ops): its state, owned by the
      * ops (freed by ops->free). Every route's checks run on the headers
      * (checked); answered when they refused the request there (e.g. 413
@@ -139,12 +144,10 @@ struct http_request {
     bool checked, answered;
     /* The access log (server.c, http/access.h): when the request's
      * headers were in (CLOCK_MONOTONIC, ns), the status and body bytes
-     * answered (0 until then), and the name of the API token that
-     * authenticated it (borrowed for the request; NULL: none). */
+     * answered (0 until then); the API token's name is token_name above. */
     int64_t start_ns;
     unsigned status;
     uint64_t sent_bytes;
-    const char *token_name;
 };
 
 struct http_response {
@@ -157,6 +160,7 @@ struct http_response {
     const char *etag;          /* static quoted ETag, or NULL */
     char *location_owned;      /* owned, or NULL; sent instead of location */
     unsigned retry_after;      /* seconds for Retry-After, 0: no header */
+    const char *www_authenticate; /* static WWW-Authenticate, or NULL */
     /* A file sent instead of body (api_media.c): file_len bytes of
      * file_fd from file_off, streamed from disk; the server takes the fd
      * and closes it. Adds Accept-Ranges, and Content-Range when set. */

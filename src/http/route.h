@@ -27,6 +27,10 @@ enum route_flags {
                                     is on, 403 from an address not in
                                     serve.metrics_allow (metrics.h), before
                                     the session (or token) check */
+    /* Manages users or API tokens (or is the session itself): an API
+     * token (Authorization: Bearer) is refused here whatever its scope;
+     * only a login session will do (apitoken.h). */
+    ROUTE_SESSION_ONLY = 1u << 8,
 };
 
 /* A route whose body is not held in memory (uploads): the session,
@@ -78,5 +82,7 @@ extern const struct route http_notify_routes[];
 extern const struct route http_slot_routes[];
 /* metrics.c: GET /metrics, the Prometheus page */
 extern const struct route http_metrics_routes[];
+/* api_tokens.c: /api/v1/tokens, API tokens (a login session only) */
+extern const struct route http_token_routes[];
 
 #endif

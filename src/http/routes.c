@@ -25,6 +25,7 @@ static const struct route *const route_tables[] = {
     http_notify_routes,
     http_slot_routes,
     http_metrics_routes,
+    http_token_routes,
 };
 
 #define NTABLES (sizeof route_tables / sizeof *route_tables)

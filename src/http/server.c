@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "http/access.h"
 #include "http/admit.h"
+#include "http/auth.h"
 #include "http/cache.h"
 #include "http/conn.h"
 #include "http/metrics.h"
@@ -281,6 +282,8 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
     }
     if (res->etag)
         MHD_add_response_header(r, "ETag", res->etag);
+    if (res->www_authenticate)
+        MHD_add_response_header(r, "WWW-Authenticate", res->www_authenticate);
     if (res->has_file)
         MHD_add_response_header(r, "Accept-Ranges", "bytes");
     if (res->content_range)
@@ -432,6 +435,7 @@ static enum MHD_Result on_first(struct http_server *srv,
     buf_init(&res.body, (size_t)1 << 20);
     if (!admit(srv, req, version, &res)) {
         req->answered = true; /* the body is dropped, nothing more sent */
+        auth_token_log(req, res.status);
         ret = respond(conn, req, &res);
     }
     buf_free(&res.body);
@@ -514,6 +518,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     res.status = 200;
     buf_init(&res.body, (size_t)64 << 20);
     dispatch(srv, req, &res);
+    auth_token_log(req, res.status);
     ret = respond(conn, req, &res);
     buf_free(&res.body);
     free(res.set_cookie);
@@ -549,8 +554,8 @@ static void access_note(struct http_request *req)
     e.status = req->status;
     e.bytes = req->sent_bytes;
     e.dur_us = (mono_ns() - req->start_ns) / 1000;
-    e.user = req->user;
-    e.token = req->token_name;
+    e.user = req->token_id != 0 ? NULL : req->user; /* a login's name */
+    e.token = req->token_id != 0 ? req->token_name : NULL;
     e.ua = http_header(req, "User-Agent");
     access_log_write(&e);
 }

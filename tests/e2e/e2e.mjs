@@ -24,6 +24,7 @@ import { statesSteps } from './states.mjs';
 import { slotsSteps } from './slots.mjs';
 import { mediaSteps } from './media.mjs';
 import { carouselSteps } from './carousel.mjs';
+import { tokensSteps } from './tokens.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -867,6 +868,7 @@ async function run(context) {
     await slotsSteps({ page, context, step, check, poll, shot, BASE, TMP });
     await mediaSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await carouselSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
+    await tokensSteps({ page, context, step, check, poll, shot, watch, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
