@@ -135,8 +135,9 @@ for t in "$RO" "$RW" "$SHORT" "$SHORT2" "$DASH"; do
   check "no token in serve's log" lacks "$SERVE_ERR" "$t"
   check "nor its secret part" lacks "$SERVE_ERR" "${t#mdt_}"
 done
-check "each token request logged with its name" grep -q 'api token "ro" (id 1): GET /api/v1/settings 200' "$SERVE_ERR"
-check "a refused one too" grep -q 'api token "ro" (id 1): POST /api/v1/settings/zone 403' "$SERVE_ERR"
+# (logfmt escapes the quotes inside msg="...")
+check "each token request logged with its name" grep -qF 'api token \"ro\" (id 1): GET /api/v1/settings 200' "$SERVE_ERR"
+check "a refused one too" grep -qF 'api token \"ro\" (id 1): POST /api/v1/settings/zone 403' "$SERVE_ERR"
 check "a wrong token is audited" grep -q 'unknown or malformed bearer token from 127.0.0.1' "$SERVE_ERR"
 
 # ---- guessing is throttled like logins (per address: 20 a window) ----------

@@ -71,6 +71,13 @@ check "a failed login: 401" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}'
   -H 'Content-Type: application/json' --data-binary @"$TMP/bad.json" "$URL/api/v1/login")" = 401
 check "a bearer token: answered" test -n "$(curl -s -m 20 -o /dev/null -w '%{http_code}' \
   -H "Authorization: Bearer $BEARER" "$URL/api/v1/sources")"
+API_TOKEN=$("$BIN" --log-level debug --db "$DB" token add logs-test --scope write 2>>"$TMP/cli.err")
+check "an API token made" test -n "$API_TOKEN"
+check "the API token reads: 200" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}' \
+  -H "Authorization: Bearer $API_TOKEN" "$URL/api/v1/sources")" = 200
+check "the API token writes without CSRF: 200" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}' \
+  -H "Authorization: Bearer $API_TOKEN" -H 'Content-Type: application/json' \
+  --data '{"zone": "UTC"}' "$URL/api/v1/settings/zone")" = 200
 check "a public media link: 404" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}' "$URL/m/$MEDIA_TOKEN")" = 404
 
 # ---- an account connected from the dashboard, its token refreshed -------
@@ -126,6 +133,7 @@ SECRETS=(
   "webhook URL token=$HOOK_TOKEN"
   "SMTP password=$SMTP_PASSWORD"
   "bearer token=$BEARER"
+  "API token=$API_TOKEN"
   "media link token=$MEDIA_TOKEN"
 )
 echo "serve's log (head):"
@@ -137,6 +145,7 @@ echo "searched: $lines log lines ($(wc -l <"$SERVE_ERR") serve, $(wc -l <"$ACCES
 check "debug lines were written" grep -q 'level=debug' "$SERVE_ERR"
 check "the access log has the session" test "$(wc -l <"$ACCESS")" -ge 8
 check "the access log names the user" grep -q ' user=alice ' "$ACCESS"
+check "the access log names the API token" grep -q ' token=logs-test ' "$ACCESS"
 # the search below finds what is there (a value each log holds)
 check "the search sees serve's log" grep -qF -- '"alice\"' "$SERVE_ERR"
 check "the search sees the access log" grep -qF -- 'path=/api/v1/logout' "$ACCESS"
