@@ -3,6 +3,7 @@
 #include "schedule/publishers.h"
 
 #include <pthread.h>
+#include <string.h>
 
 #include "platforms/dryrun/dryrun.h"
 #include "platforms/platform.h"
@@ -26,4 +27,30 @@ const struct publisher_ops *const *publishers_list(size_t *n)
     pthread_once(&once, fill);
     *n = n_all;
     return all;
+}
+
+const struct publisher_ops *publishers_find(const char *platform)
+{
+    size_t n;
+    const struct publisher_ops *const *pubs = publishers_list(&n);
+
+    for (size_t i = 0; platform != NULL && i < n; i++)
+        if (strcmp(pubs[i]->platform, platform) == 0)
+            return pubs[i];
+    return NULL;
+}
+
+void publishers_names(struct buf *out)
+{
+    size_t n;
+    const struct publisher_ops *const *pubs = publishers_list(&n);
+
+    buf_reset(out);
+    for (size_t i = 1; i < n; i++) /* pubs[0] is dryrun: named last */
+        buf_catf(out, "%s, ", pubs[i]->platform);
+    if (out->len >= 2) { /* "a, b, " -> "a, b" */
+        out->len -= 2;
+        out->data[out->len] = '\0';
+    }
+    buf_catf(out, "%s%s", out->len ? " or " : "", pubs[0]->platform);
 }

@@ -31,4 +31,12 @@ struct pub_ctx {
  * changes. */
 const struct publisher_ops *const *publishers_list(size_t *n);
 
+/* The publisher of platform ("youtube", ... or "dryrun"; full names
+ * only), or NULL: posts and slots are for these. */
+const struct publisher_ops *publishers_find(const char *platform);
+
+/* Their names for messages, "youtube, instagram, tiktok or dryrun"
+ * (platforms in registry order, dryrun last), into out (replaced). */
+void publishers_names(struct buf *out);
+
 #endif

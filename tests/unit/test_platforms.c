@@ -71,6 +71,29 @@ static void test_publishers_from_registry(void **state)
     assert_ptr_equal(publishers_list(&n), all); /* built once */
 }
 
+/* Posts and slots are for the platforms that publish, and dryrun. */
+static void test_publishers_find(void **state)
+{
+    struct buf names;
+
+    (void)state;
+    buf_init(&names, 256);
+    assert_string_equal(publishers_find("dryrun")->platform, "dryrun");
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        const struct platform_desc *d = platform_get((enum platform)i);
+        assert_ptr_equal(publishers_find(d->name), d->publish);
+    }
+    assert_null(publishers_find("yt")); /* full names only */
+    assert_null(publishers_find("twitch"));
+    assert_null(publishers_find(""));
+    assert_null(publishers_find(NULL));
+    assert_int_equal(buf_puts(&names, "stale"), ERR_OK);
+    publishers_names(&names);
+    assert_string_equal(buf_cstr(&names),
+                        "youtube, instagram, tiktok or dryrun");
+    buf_free(&names);
+}
+
 /* What the descriptors say about each OAuth flow (oauth.h's table). */
 static void test_oauth_quirks(void **state)
 {
@@ -148,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_platform_registered),
         cmocka_unit_test(test_publishers_from_registry),
+        cmocka_unit_test(test_publishers_find),
         cmocka_unit_test(test_oauth_quirks),
         cmocka_unit_test(test_token_rejected),
     };
