@@ -15,6 +15,7 @@
 #include "net/net.h"
 #include "net/oauth.h"
 #include "notify/notify.h"
+#include "platforms/platform.h"
 
 #define MAX_SETS 32
 
@@ -109,7 +110,7 @@ static void print_summary(void *ud, const struct collect_summary *s)
     printf("%s %s: %s, %zu items, %zu snapshots stored, %u calls",
            platform_name(s->platform), s->account, job_status_name(s->status),
            s->items, s->snapshots, s->calls);
-    if (s->platform == PLATFORM_YOUTUBE)
+    if (platform_get(s->platform)->daily_quota != NULL)
         printf(", quota %lld units (today %lld of %lld)",
                (long long)s->quota_used, (long long)s->quota_today,
                (long long)s->quota_limit);

@@ -21,6 +21,7 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/platform.h"
 
 #define MAX_SETS 32
 
@@ -257,7 +258,7 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
         cli_error("connect: --code and --state go together");
         return EXIT_USAGE;
     }
-    if (a->login != NULL && (a->p != PLATFORM_INSTAGRAM ||
+    if (a->login != NULL && (!platform_get(a->p)->oauth->meta_exchange ||
                              (strcmp(a->login, OAUTH_LOGIN_FACEBOOK) != 0 &&
                               strcmp(a->login, OAUTH_LOGIN_INSTAGRAM) != 0))) {
         cli_error("--login: instagram only, \"facebook\" or \"instagram\"");

@@ -107,8 +107,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     if (exit_code != EXIT_OK_)
         return exit_code;
     a.cfg.id = a.id;
-    a.cfg.pubs = publishers_all;
-    a.cfg.npubs = publishers_count;
+    a.cfg.pubs = publishers_list(&a.cfg.npubs);
     exit_code = cli_platform_open(cli, a.conf_file, a.sets, a.nsets, NULL,
                                   &x);
     if (exit_code != EXIT_OK_) {

@@ -80,12 +80,11 @@ static int64_t round_fn(void *ud, int64_t now)
                                .lease_s = 600,
                                .grace_s = SCHED_GRACE_DEFAULT_S,
                                .batch = 50,
-                               .pubs = publishers_all,
-                               .npubs = publishers_count,
                                .ctx = &ctx};
     struct worker_stats stats = {0};
     struct buf err;
 
+    wc.pubs = publishers_list(&wc.npubs);
     if (!open_once(w))
         return WAIT_MAX_S;
     wc.retry_base_s = w->cfg->publish_retry_base_s;

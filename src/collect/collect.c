@@ -10,7 +10,8 @@
 #include "core/counters.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
+#include "platforms/platform.h"
 
 #define DAY_S 86400
 
@@ -18,7 +19,8 @@ struct collector {
     const struct config *cfg;      /* borrowed */
     struct oauth *o;               /* borrowed */
     struct tz *la;                 /* owned: the quota day's zone */
-    struct net_ratelimit *tiktok;  /* owned */
+    /* owned: per platform with a per-minute limit (descriptor), or NULL */
+    struct net_ratelimit *rl[PLATFORM_COUNT];
     const atomic_bool *cancel;     /* borrowed, or NULL */
 };
 
@@ -45,7 +47,11 @@ enum err collector_create(const struct config *cfg, struct oauth *o,
         free(c);
         return rc;
     }
-    c->tiktok = net_ratelimit_create(COLLECT_TIKTOK_PER_MIN, 60000, 0, NULL);
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        int n = platform_get((enum platform)p)->per_minute;
+        if (n > 0)
+            c->rl[p] = net_ratelimit_create(n, 60000, 0, NULL);
+    }
     *out = c;
     return ERR_OK;
 }
@@ -55,7 +61,8 @@ void collector_destroy(struct collector *c)
     if (c == NULL)
         return;
     tz_destroy(c->la);
-    net_ratelimit_destroy(c->tiktok);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        net_ratelimit_destroy(c->rl[p]);
     free(c);
 }
 
@@ -119,6 +126,7 @@ struct round {
     struct store *st;
     struct net_client *nc;
     enum platform p;
+    const struct platform_desc *d; /* p's descriptor */
     const char *account;   /* borrowed */
     enum cred_status cred;
     int64_t now;
@@ -219,13 +227,13 @@ static bool blocked(struct round *r, struct fetch *f)
                  platform_name(r->p), r->account);
         return true;
     }
-    if (r->p == PLATFORM_YOUTUBE &&
-        r->quota_before >= r->c->cfg->collect_youtube_quota) {
+    if (r->d->daily_quota != NULL &&
+        r->quota_before >= r->d->daily_quota(r->c->cfg)) {
         f->status = JOB_QUOTA_EXCEEDED;
-        buf_setf(&f->err, "YouTube daily quota used up (%lld of %lld "
+        buf_setf(&f->err, "%s daily quota used up (%lld of %lld "
                           "units): no call until midnight Pacific time",
-                 (long long)r->quota_before,
-                 (long long)r->c->cfg->collect_youtube_quota);
+                 r->d->display, (long long)r->quota_before,
+                 (long long)r->d->daily_quota(r->c->cfg));
         return true;
     }
     return false;
@@ -317,7 +325,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->o = r->c->o;
     f->st = r->st;
     f->nc = r->nc;
-    f->rl = r->p == PLATFORM_TIKTOK ? r->c->tiktok : NULL;
+    f->rl = r->c->rl[r->p];
     f->ig = &r->ig;
     f->due = &r->items;
     f->tracked = tracked;
@@ -328,8 +336,8 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->api_base = r->ig_login ? r->c->cfg->ig_graph_base : NULL;
     f->want_account = r->due[JOB_ACCOUNT];
     f->want_content = r->due[JOB_CONTENT];
-    if (r->p == PLATFORM_YOUTUBE)
-        f->quota_left = r->c->cfg->collect_youtube_quota - r->quota_before;
+    if (r->d->daily_quota != NULL)
+        f->quota_left = r->d->daily_quota(r->c->cfg) - r->quota_before;
 }
 
 /* Fetch, store the batch in one transaction, account for the quota. */
@@ -345,7 +353,7 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
     buf_init(&serr, 2048);
     rc = fetch_run(f);
     sum->items = rc == ERR_OK ? f->batch.n : 0;
-    if (r->p == PLATFORM_INSTAGRAM && ig_memory_save(r, &before) != ERR_OK)
+    if (r->d->metric_memory && ig_memory_save(r, &before) != ERR_OK)
         rc = ERR_DB;
     if (f->usage_pct >= 0 &&
         store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
@@ -371,9 +379,9 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
         }
     }
     sum->snapshots = stats.snapshots_new;
-    if (r->p == PLATFORM_YOUTUBE) {
+    if (r->d->daily_quota != NULL) {
         int64_t units = f->quota_used;
-        int64_t limit = r->c->cfg->collect_youtube_quota;
+        int64_t limit = r->d->daily_quota(r->c->cfg);
         /* The platform says the day's quota is gone: believe it. */
         if (f->status == JOB_QUOTA_EXCEEDED &&
             r->quota_before + units < limit)
@@ -395,15 +403,15 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
     fetch_init(&f);
     sum.platform = r->p;
     sum.account = r->account;
-    sum.quota_limit = r->c->cfg->collect_youtube_quota;
+    sum.quota_limit = r->d->daily_quota ? r->d->daily_quota(r->c->cfg) : 0;
     r->day_start = collect_quota_day_start(r->c->la, r->now);
-    if (r->p == PLATFORM_YOUTUBE &&
+    if (r->d->daily_quota != NULL &&
         store_quota_get(r->st, r->p, r->day_start, &r->quota_before) !=
             ERR_OK) {
         rc = ERR_DB;
         goto out;
     }
-    if (r->p == PLATFORM_INSTAGRAM &&
+    if (r->d->metric_memory &&
         store_ig_dropped_list(r->st, r->account, r->now - COLLECT_IG_MEMORY_S,
                               ig_memory_add, &r->ig) != ERR_OK) {
         rc = ERR_DB;
@@ -428,7 +436,7 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
     sum.status = rc == ERR_OK ? JOB_OK : f.status;
     sum.message = rc == ERR_OK ? (f.note.len ? f.note.data : NULL)
                                : buf_cstr(&f.err);
-    if (r->p == PLATFORM_YOUTUBE &&
+    if (r->d->daily_quota != NULL &&
         store_quota_get(r->st, r->p, r->day_start, &sum.quota_today) !=
             ERR_OK)
         rc = ERR_DB;
@@ -531,7 +539,8 @@ enum err collect_run_once(struct collector *c, struct store *st,
 
     rc = store_cred_list(st, acct_add, &l, err);
     for (size_t i = 0; i < l.n && rc == ERR_OK && !is_cancelled(c); i++) {
-        struct round r = {c, st, nc, l.v[i].p, l.v[i].account,
+        struct round r = {c, st, nc, l.v[i].p, platform_get(l.v[i].p),
+                          l.v[i].account,
                           l.v[i].status, now, {{0}}, {false}, 0, 0,
                           {NULL, 0, 0}, {{{0}}, {0}, 0}, false};
         enum err one = renew_token(c, st, nc, &l.v[i], now);

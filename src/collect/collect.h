@@ -1,6 +1,6 @@
 /* The collector: which jobs are due, one round per connected account
- * (src/sources/fetch.h does the requests), the round's batch stored in
- * one transaction, and the job state, backoff and YouTube quota ledger
+ * (each platform's fetch op, src/platforms, does the requests), the
+ * round's batch stored in one transaction, and the job state, backoff and YouTube quota ledger
  * kept in the store (migration 0005).
  *
  * Jobs per (platform, account): "account" (totals, hourly) and "content"
@@ -39,7 +39,6 @@
 #define COLLECT_BACKOFF_BASE_S 300         /* first failure: 5 minutes */
 #define COLLECT_BACKOFF_CAP_S (6 * 3600)   /* never more than 6 hours */
 #define COLLECT_QUOTA_ZONE "America/Los_Angeles"
-#define COLLECT_TIKTOK_PER_MIN 600
 
 struct collector; /* opaque; one thread at a time */
 

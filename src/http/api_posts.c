@@ -708,12 +708,15 @@ static void api_publishers(struct http_request *req,
                            struct http_response *res)
 {
     struct jw w;
+    size_t n_pubs;
+    const struct publisher_ops *const *pubs = publishers_list(&n_pubs);
+
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_key(&w, "platforms");
     jw_array_begin(&w);
-    for (size_t i = 0; i < publishers_count; i++)
-        jw_str(&w, publishers_all[i]->platform);
+    for (size_t i = 0; i < n_pubs; i++)
+        jw_str(&w, pubs[i]->platform);
     jw_array_end(&w);
     jw_kv_bool(&w, "worker", req->cfg->worker != NULL);
     jw_kv_bool(&w, "compose_dryrun", req->cfg->platform != NULL &&

@@ -34,6 +34,7 @@
 #include "http/route.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/platform.h"
 
 #define CONNECT_PREFIX "/api/v1/connections/"
 #define QUOTA_ZONE "America/Los_Angeles" /* collect.h COLLECT_QUOTA_ZONE */
@@ -102,7 +103,8 @@ static void job_json(struct jw *w, const struct store_job *j)
     jw_object_end(w);
 }
 
-/* Instagram: the Graph usage percentage its last round saw, or null. */
+/* Platforms that report their API usage (Instagram's Graph headers):
+ * the percentage its last round saw, or null. */
 static void usage_json(struct store *st, struct jw *w,
                        const struct src_acct *a)
 {
@@ -110,7 +112,7 @@ static void usage_json(struct store *st, struct jw *w,
     int64_t at = TIME_NONE;
 
     jw_key(w, "api_usage");
-    if (a->p != PLATFORM_INSTAGRAM ||
+    if (!platform_get(a->p)->api_usage ||
         store_usage_get(st, a->p, a->account, &pct, &at) != ERR_OK) {
         jw_null(w);
         return;
@@ -160,7 +162,7 @@ static enum err dropped_json(struct store *st, struct jw *w,
 
     jw_key(w, "dropped_metrics");
     jw_array_begin(w);
-    if (a->p == PLATFORM_INSTAGRAM)
+    if (platform_get(a->p)->metric_memory)
         rc = store_ig_dropped_list(st, a->account,
                                    time_now() - IG_MEMORY_S, dropped_one, w);
     jw_array_end(w);
@@ -270,21 +272,6 @@ out:
     return rc;
 }
 
-/* Where each platform's OAuth clients are made (shown on the page, so
- * that a user knows where to register the redirect URI). To move into
- * the platform descriptors when they exist (STYLE.md 16). */
-static const struct {
-    const char *url, *name;
-} consoles[PLATFORM_COUNT] = {
-    [PLATFORM_YOUTUBE] = {"https://console.cloud.google.com/apis/credentials",
-                          "Google Cloud console: APIs & Services, "
-                          "Credentials"},
-    [PLATFORM_INSTAGRAM] = {"https://developers.facebook.com/apps/",
-                            "Meta for Developers: My Apps"},
-    [PLATFORM_TIKTOK] = {"https://developers.tiktok.com/apps/",
-                         "TikTok for Developers: Manage apps"},
-};
-
 /* What the collector last did on a platform: its most recent job. */
 struct last_round {
     int64_t at;
@@ -377,8 +364,10 @@ static enum err platforms_json(struct http_request *req, struct jw *w,
         jw_kv_bool(w, "config_loaded", loaded);
         missing_json(w, cfg, (enum platform)p);
         jw_kv_str(w, "redirect_uri", c ? c->redirect_uri : NULL);
-        jw_kv_str(w, "console_url", consoles[p].url);
-        jw_kv_str(w, "console_name", consoles[p].name);
+        jw_kv_str(w, "console_url",
+                  platform_get((enum platform)p)->console_url);
+        jw_kv_str(w, "console_name",
+                  platform_get((enum platform)p)->console_name);
         int64_t n = 0;
         for (size_t k = 0; k < creds->n; k++)
             n += creds->v[k].p == (enum platform)p;

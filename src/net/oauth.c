@@ -12,33 +12,18 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "platforms/platform.h"
 
 #define MAX_TOKEN_RESPONSE ((size_t)64 << 10)
 #define MAX_ERROR_TEXT 200
 
 #define DAY_S 86400
 
-/* How each platform's tokens live and are renewed: per-platform data that
- * the platform descriptors (STYLE.md 16) take over. */
-struct token_rules {
-    /* no refresh token: the long-lived access token itself is renewed
-     * while still valid (Meta, about 60 days) */
-    bool renews_access;
-    int64_t min_age_s;      /* a younger access token cannot be renewed */
-    int64_t refresh_life_s; /* refresh token's life when the answer does
-                               not say; 0: none known */
-    int64_t testing_refresh_life_s; /* with oauth.google_testing = 1 */
-};
-
-static const struct token_rules token_rules[PLATFORM_COUNT] = {
-    /* Google: access 1 h; refresh tokens of an app in testing status end
-     * after 7 days, published apps' do not expire by age */
-    [PLATFORM_YOUTUBE] = {false, 0, 0, 7 * DAY_S},
-    /* Meta long-lived tokens: 60 days, renewed once at least 24 h old */
-    [PLATFORM_INSTAGRAM] = {true, DAY_S, 0, 0},
-    /* TikTok: access 24 h, refresh token 365 days (refresh_expires_in) */
-    [PLATFORM_TIKTOK] = {false, 0, 365 * DAY_S, 0},
-};
+/* How platform p's OAuth differs (its descriptor, platform.h). */
+static const struct platform_oauth *quirks(enum platform p)
+{
+    return platform_get(p)->oauth;
+}
 
 /* One credential someone is refreshing (or reading) right now. */
 struct flight {
@@ -142,9 +127,7 @@ static enum err need_client(const struct oauth *o, enum platform p,
         c->redirect_uri == NULL) {
         buf_setf(err, "%s.client_id is not set (config file [%s] client_id, "
                  "or MEDIADASH_%s_CLIENT_ID)", name, name,
-                 p == PLATFORM_YOUTUBE     ? "YOUTUBE"
-                 : p == PLATFORM_INSTAGRAM ? "INSTAGRAM"
-                                           : "TIKTOK");
+                 platform_get(p)->env);
         return ERR_INVALID;
     }
     if (secret && c->client_secret == NULL) {
@@ -170,8 +153,8 @@ static enum err random_b64url(size_t n, struct buf *out)
     return buf_puts(out, text);
 }
 
-/* The PKCE challenge of verifier: base64url(SHA-256) per RFC 7636, but
- * hex(SHA-256) for TikTok, which documents it so. */
+/* The PKCE challenge of verifier: base64url(SHA-256) per RFC 7636, or
+ * hex(SHA-256) where the platform documents it so (pkce_hex). */
 static enum err pkce_challenge(enum platform p, const char *verifier,
                                struct buf *out)
 {
@@ -179,7 +162,7 @@ static enum err pkce_challenge(enum platform p, const char *verifier,
     char text[2 * crypto_hash_sha256_BYTES + 1];
 
     crypto_hash_sha256(h, (const unsigned char *)verifier, strlen(verifier));
-    if (p == PLATFORM_TIKTOK)
+    if (quirks(p)->pkce_hex)
         sodium_bin2hex(text, sizeof(text), h, sizeof(h));
     else
         sodium_bin2base64(text, sizeof(text), h, sizeof(h),
@@ -202,8 +185,7 @@ static enum err consent_url(const struct oauth *o, enum platform p,
     buf_reset(url);
     rc = buf_puts(url, ig ? o->cfg->ig_auth_url : c->auth_url);
     if (rc == ERR_OK)
-        rc = net_url_add_param(url, p == PLATFORM_TIKTOK ? "client_key"
-                                                         : "client_id",
+        rc = net_url_add_param(url, quirks(p)->client_id_param,
                                c->client_id);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "redirect_uri", c->redirect_uri);
@@ -213,13 +195,10 @@ static enum err consent_url(const struct oauth *o, enum platform p,
         rc = net_url_add_param(url, "scope", scopes);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "state", state);
-    if (rc == ERR_OK && p == PLATFORM_YOUTUBE) {
-        /* offline + consent: Google sends a refresh token every time */
-        rc = net_url_add_param(url, "access_type", "offline");
-        if (rc == ERR_OK)
-            rc = net_url_add_param(url, "prompt", "consent");
-    }
-    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM) {
+    for (const char *const *kv = quirks(p)->consent_params;
+         rc == ERR_OK && kv != NULL && kv[0] != NULL; kv += 2)
+        rc = net_url_add_param(url, kv[0], kv[1]);
+    if (rc == ERR_OK && quirks(p)->pkce) {
         rc = net_url_add_param(url, "code_challenge", challenge);
         if (rc == ERR_OK)
             rc = net_url_add_param(url, "code_challenge_method", "S256");
@@ -234,14 +213,15 @@ enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
     return oauth_begin_login(o, st, p, account, NULL, url, state_out, err);
 }
 
-/* The login flavour of a new connection: Instagram's is "facebook" or
- * "instagram" (NULL: instagram.login); other platforms have none. */
+/* The login flavour of a new connection: Meta's (Instagram) is
+ * "facebook" or "instagram" (NULL: instagram.login); other platforms
+ * have none. */
 static enum err pick_login(const struct oauth *o, enum platform p,
                            const char *login, const char **out,
                            struct buf *err)
 {
     *out = NULL;
-    if (p != PLATFORM_INSTAGRAM)
+    if (!quirks(p)->meta_exchange)
         return ERR_OK;
     if (login == NULL)
         login = o->cfg->ig_login_default ? o->cfg->ig_login_default
@@ -453,8 +433,7 @@ static enum err form_client(const struct oauth *o, enum platform p,
                             struct buf *form)
 {
     const struct config_platform *c = pcfg(o, p);
-    enum err rc = net_form_add(form, p == PLATFORM_TIKTOK ? "client_key"
-                                                          : "client_id",
+    enum err rc = net_form_add(form, quirks(p)->client_id_param,
                                c->client_id);
     if (rc == ERR_OK)
         rc = net_form_add(form, "client_secret", c->client_secret);
@@ -466,7 +445,7 @@ static enum err form_client(const struct oauth *o, enum platform p,
 static int64_t refresh_end(const struct oauth *o, enum platform p,
                            const struct tokens *t, int64_t now)
 {
-    const struct token_rules *r = &token_rules[p];
+    const struct platform_oauth *r = quirks(p);
 
     if (t->refresh == NULL)
         return TIME_NONE;
@@ -526,7 +505,7 @@ out:
 /* Instagram Login: GET <ig_graph_base><path>?grant_type=grant&... with
  * token (ig_exchange_token also takes the client secret). */
 static enum err ig_token_get(struct oauth *o, struct net_client *nc,
-                             const char *path, const char *grant,
+                             enum platform p, const char *path, const char *grant,
                              const char *token, struct tokens *t,
                              bool *relogin, struct buf *err)
 {
@@ -539,14 +518,13 @@ static enum err ig_token_get(struct oauth *o, struct net_client *nc,
         rc = net_url_add_param(&url, "grant_type", grant);
     if (rc == ERR_OK && strcmp(grant, "ig_exchange_token") == 0)
         rc = net_url_add_param(&url, "client_secret",
-                               pcfg(o, PLATFORM_INSTAGRAM)->client_secret);
+                               pcfg(o, p)->client_secret);
     if (rc == ERR_OK)
         rc = net_url_add_param(&url, "access_token", token);
     if (rc != ERR_OK)
-        buf_setf(err, "instagram token URL too long");
+        buf_setf(err, "%s token URL too long", platform_name(p));
     else
-        rc = token_call(nc, PLATFORM_INSTAGRAM, buf_cstr(&url), NULL, t,
-                        relogin, err);
+        rc = token_call(nc, p, buf_cstr(&url), NULL, t, relogin, err);
     secret_buf_wipe(&url);
     buf_free(&url);
     return rc;
@@ -556,8 +534,8 @@ static enum err ig_token_get(struct oauth *o, struct net_client *nc,
  * (fb_exchange_token, or ig_exchange_token with Instagram Login). t is
  * replaced by the new answer; Instagram Login's user id is kept. */
 static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
-                                const char *login, struct tokens *t,
-                                struct buf *err)
+                                enum platform p, const char *login,
+                                struct tokens *t, struct buf *err)
 {
     struct tokens longer;
     struct buf form;
@@ -565,7 +543,7 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
     enum err rc;
 
     if (ig_login(login)) {
-        rc = ig_token_get(o, nc, "/access_token", "ig_exchange_token",
+        rc = ig_token_get(o, nc, p, "/access_token", "ig_exchange_token",
                           t->access, &longer, &relogin, err);
         if (rc == ERR_OK) {
             memcpy(longer.user_id, t->user_id, sizeof(t->user_id));
@@ -577,13 +555,12 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
     buf_init(&form, 16384);
     rc = net_form_add(&form, "grant_type", "fb_exchange_token");
     if (rc == ERR_OK)
-        rc = form_client(o, PLATFORM_INSTAGRAM, &form);
+        rc = form_client(o, p, &form);
     if (rc == ERR_OK)
         rc = net_form_add(&form, "fb_exchange_token", t->access);
     if (rc == ERR_OK)
-        rc = token_call(nc, PLATFORM_INSTAGRAM,
-                        pcfg(o, PLATFORM_INSTAGRAM)->token_url, &form,
-                        &longer, &relogin, err);
+        rc = token_call(nc, p, pcfg(o, p)->token_url, &form, &longer,
+                        &relogin, err);
     if (rc == ERR_OK) {
         tokens_free(t);
         *t = longer;
@@ -605,13 +582,13 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
     rc = form_client(o, p, &form);
     /* Facebook Login's Graph exchange takes no grant_type;
      * api.instagram.com wants it */
-    if (rc == ERR_OK && (p != PLATFORM_INSTAGRAM || ig_login(login)))
+    if (rc == ERR_OK && (!quirks(p)->meta_exchange || ig_login(login)))
         rc = net_form_add(&form, "grant_type", "authorization_code");
     if (rc == ERR_OK)
         rc = net_form_add(&form, "code", code);
     if (rc == ERR_OK)
         rc = net_form_add(&form, "redirect_uri", pcfg(o, p)->redirect_uri);
-    if (rc == ERR_OK && p != PLATFORM_INSTAGRAM)
+    if (rc == ERR_OK && quirks(p)->pkce)
         rc = net_form_add(&form, "code_verifier", verifier);
     if (rc == ERR_TOOBIG)
         buf_setf(err, "authorization code too long");
@@ -648,8 +625,8 @@ enum err oauth_finish(struct oauth *o, struct store *st,
     if (rc == ERR_OK)
         rc = exchange_code(o, nc, s.platform, s.login, code,
                            buf_cstr(&verifier), &t, err);
-    if (rc == ERR_OK && s.platform == PLATFORM_INSTAGRAM)
-        rc = meta_long_lived(o, nc, s.login, &t, err);
+    if (rc == ERR_OK && quirks(s.platform)->meta_exchange)
+        rc = meta_long_lived(o, nc, s.platform, s.login, &t, err);
     if (rc != ERR_OK)
         goto out;
     account = s.account != NULL    ? s.account
@@ -687,7 +664,7 @@ static enum err refresh(struct oauth *o, struct store *st,
     buf_init(&form, 16384);
     buf_init(&old, 2 * OAUTH_MAX_TOKEN);
     rc = form_client(o, p, &form);
-    if (p == PLATFORM_INSTAGRAM) {
+    if (quirks(p)->meta_exchange) {
         /* no refresh token at Meta: exchange the long-lived token again */
         if (rc == ERR_OK && c->access_sealed != NULL)
             rc = secret_open(o->key, c->access_sealed, &old, err);
@@ -708,8 +685,9 @@ static enum err refresh(struct oauth *o, struct store *st,
             rc = net_form_add(&form, "refresh_token", buf_cstr(&old));
     }
     if (rc == ERR_OK && ig_login(c->login))
-        rc = ig_token_get(o, nc, "/refresh_access_token", "ig_refresh_token",
-                          buf_cstr(&old), t, &relogin, err);
+        rc = ig_token_get(o, nc, p, "/refresh_access_token",
+                          "ig_refresh_token", buf_cstr(&old), t, &relogin,
+                          err);
     else if (rc == ERR_OK)
         rc = token_call(nc, p, pcfg(o, p)->token_url, &form, t, &relogin,
                         err);
@@ -811,7 +789,7 @@ enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
 enum oauth_renew oauth_renew_need(const struct config *cfg,
                                   const struct store_cred *c, int64_t now)
 {
-    const struct token_rules *r = &token_rules[c->platform];
+    const struct platform_oauth *r = quirks(c->platform);
 
     if (!r->renews_access || c->status != CRED_OK ||
         c->expires_at == TIME_NONE)
@@ -829,7 +807,7 @@ int64_t oauth_login_deadline(const struct store_cred *c)
 {
     if (c->status != CRED_OK)
         return TIME_NONE;
-    return token_rules[c->platform].renews_access ? c->expires_at
+    return quirks(c->platform)->renews_access ? c->expires_at
                                                   : c->refresh_expires_at;
 }
 

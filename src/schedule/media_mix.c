@@ -5,22 +5,15 @@
 
 #include "core/str.h"
 #include "schedule/post.h"
-#include "schedule/publish_instagram.h"
-#include "schedule/publish_tiktok.h"
-#include "schedule/publish_youtube.h"
-
-static const struct media_mix *const mixes[] = {
-    &publish_instagram_mix,
-    &publish_tiktok_mix,
-    &publish_youtube_mix,
-};
+#include "platforms/platform.h"
 
 const struct media_mix *media_mix_find(const char *platform)
 {
-    for (size_t i = 0; platform && i < sizeof mixes / sizeof *mixes; i++)
-        if (strcmp(mixes[i]->platform, platform) == 0)
-            return mixes[i];
-    return NULL;
+    const struct platform_desc *d = platform_find(platform);
+
+    if (d == NULL || d->mix == NULL || strcmp(d->mix->platform, platform))
+        return NULL;
+    return d->mix;
 }
 
 size_t media_mix_utf16_len(const char *s)

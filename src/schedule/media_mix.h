@@ -1,7 +1,7 @@
 /* Which files one post may carry, per platform: how many, images or
  * videos or both, and the image types a platform takes. Each platform's
- * rule lives with its publisher (publish_<platform>.c) and is listed once
- * in media_mix.c; a platform without a rule (dryrun) takes any mix of up
+ * rule lives with its publisher (src/platforms/<name>/publish.c) and is
+ * found through the platform's descriptor (platform.h mix); a platform without a rule (dryrun) takes any mix of up
  * to SCHED_MEDIA_MAX files. Checked when a post is made, so a post the
  * platform would refuse never reaches the queue. */
 #ifndef MEDIADASH_MEDIA_MIX_H

@@ -15,9 +15,8 @@
 #include "schedule/post_limits.h"
 #include "schedule/status.h"
 #include "schedule/media_mix.h"
+#include "schedule/publishers.h"
 
-static const char *const platforms[] = {"youtube", "instagram", "tiktok",
-                                        "dryrun"};
 static const char *const privacies[] = {"private", "unlisted", "public"};
 
 static bool one_of(const char *s, const char *const *set, size_t n)
@@ -109,9 +108,13 @@ static void check_fields(const struct sched_input *in, struct post_issues *is)
     const char *param = NULL;
     struct buf err;
 
-    if (!one_of(in->platform, platforms, 4))
-        post_issues_add(is, ERR_INVALID, "platform",
-                        "platform: youtube, instagram, tiktok or dryrun");
+    if (publishers_find(in->platform) == NULL) {
+        buf_init(&err, 256);
+        publishers_names(&err);
+        post_issues_add(is, ERR_INVALID, "platform", "platform: %s",
+                        buf_cstr(&err));
+        buf_free(&err);
+    }
     if (!text_ok(in->account, 1, ITEM_ID_MAX, false))
         post_issues_add(is, ERR_INVALID, "account",
                         "account: the account id is needed");

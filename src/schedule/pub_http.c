@@ -8,11 +8,9 @@
 
 #include "core/secret.h"
 #include "core/timeutil.h"
-#include "net/oauth.h"
+#include "net/oauth_send.h"
 #include "schedule/media_link.h"
 #include "store/store_post.h"
-
-#define MAX_HEADERS 8
 
 void pub_http_init(struct pub_http *h, struct pub_ctx *ctx, enum platform p,
                    const char *account)
@@ -21,7 +19,7 @@ void pub_http_init(struct pub_http *h, struct pub_ctx *ctx, enum platform p,
     h->ctx = ctx;
     h->platform = p;
     h->account = account;
-    buf_init(&h->token, OAUTH_MAX_TOKEN + 1);
+    oauth_session_init(&h->auth, ctx->o, ctx->st, ctx->nc, p, account);
     buf_init(&h->err, 4096);
 }
 
@@ -29,70 +27,16 @@ void pub_http_free(struct pub_http *h)
 {
     if (h == NULL)
         return;
-    secret_buf_wipe(&h->token);
+    oauth_session_free(&h->auth);
     buf_free(&h->err);
 }
 
-/* A token into h->token: a fresh one, or the one after `rejected`. */
-static enum err get_token(struct pub_http *h, const char *rejected)
-{
-    struct pub_ctx *c = h->ctx;
-    struct buf old;
-    enum err rc;
-
-    buf_init(&old, OAUTH_MAX_TOKEN + 1);
-    rc = rejected ? buf_puts(&old, rejected) : ERR_OK;
-    buf_reset(&h->err);
-    if (rc == ERR_OK)
-        rc = rejected == NULL
-                 ? oauth_access_token(c->o, c->st, c->nc, h->platform,
-                                      h->account, &h->token, &h->err)
-                 : oauth_access_token_rejected(c->o, c->st, c->nc, h->platform,
-                                               h->account, buf_cstr(&old),
-                                               &h->token, &h->err);
-    if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
-        h->relogin = true;
-    secret_buf_wipe(&old);
-    return rc;
-}
-
-static enum err send_once(struct pub_http *h, const struct net_req *req,
-                          struct net_resp *resp)
-{
-    const char *hdrs[MAX_HEADERS + 2] = {NULL};
-    struct net_req r = *req;
-    struct buf auth;
-    size_t n = 1;
-    enum err rc;
-
-    buf_init(&auth, OAUTH_MAX_TOKEN + 64);
-    rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&h->token));
-    hdrs[0] = buf_cstr(&auth);
-    for (size_t i = 0; req->headers && req->headers[i] && n < MAX_HEADERS; i++)
-        hdrs[n++] = req->headers[i];
-    r.headers = hdrs;
-    buf_reset(&h->err);
-    if (rc == ERR_OK)
-        rc = net_request(h->ctx->nc, &r, resp, &h->err);
-    secret_buf_wipe(&auth);
-    return rc;
-}
-
 enum err pub_http_send(struct pub_http *h, const struct net_req *req,
-                       pub_http_auth_fn auth, struct net_resp *resp)
+                       struct net_resp *resp)
 {
-    enum err rc = ERR_OK;
-
-    if (h->token.len == 0)
-        rc = get_token(h, NULL);
-    if (rc != ERR_OK)
-        return rc;
-    rc = send_once(h, req, resp);
-    if (rc == ERR_UPSTREAM && auth(resp->status, buf_cstr(&resp->body))) {
-        rc = get_token(h, buf_cstr(&h->token)); /* one refresh */
-        if (rc == ERR_OK)
-            rc = send_once(h, req, resp);
-    }
+    enum err rc = oauth_send(&h->auth, req, resp, &h->err);
+    if (h->auth.relogin)
+        h->relogin = true;
     return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/model.h"
 #include "net/net.h"
+#include "net/oauth_send.h"
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 
@@ -22,7 +23,7 @@ struct pub_http {
     struct pub_ctx *ctx; /* borrowed */
     enum platform platform;
     const char *account; /* borrowed: the credential's account */
-    struct buf token;    /* the access token; wiped by _free */
+    struct oauth_session auth; /* the token; wiped by _free */
     bool relogin;        /* the credential needs a new login */
     struct buf err;      /* why the last call failed (no token) */
 };
@@ -31,18 +32,12 @@ void pub_http_init(struct pub_http *h, struct pub_ctx *ctx, enum platform p,
                    const char *account);
 void pub_http_free(struct pub_http *h);
 
-/* Whether an answer says the access token was refused (401, Graph error
- * 190, TikTok access_token_invalid). */
-typedef bool (*pub_http_auth_fn)(long status, const char *body);
-
-/* Send one request with "Authorization: Bearer <token>" (and the extra
- * headers, NULL-terminated, may be NULL). When the answer says the token
- * was refused (auth), refresh once (oauth_access_token_rejected) and send
- * again. Returns net_request's result; ERR_INVALID/ERR_NOTFOUND with
- * h->relogin set when the credential needs a new login (nothing sent
- * then). resp must be net_resp_init'ed. */
+/* oauth_send with h's credential (a refused token: a 401 or what the
+ * platform's descriptor says, Graph error 190, TikTok
+ * access_token_invalid). Returns net_request's result; ERR_INVALID/ERR_NOTFOUND with h->relogin
+ * set when the credential needs a new login (nothing sent then). resp
+ * must be net_resp_init'ed. */
 enum err pub_http_send(struct pub_http *h, const struct net_req *req,
-                       pub_http_auth_fn auth,
                        struct net_resp *resp) WARN_UNUSED;
 
 /* Parse a JSON object answer (at most PUB_HTTP_MAX_JSON bytes); NULL when

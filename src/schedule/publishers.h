@@ -1,6 +1,7 @@
 /* The platforms' publishers (worker.h's publisher_ops) and what they
- * share. Each platform's publisher lives in its own file
- * (publish_<platform>.c) and is listed once in publishers.c; the worker
+ * share. Each platform's publisher lives in its platform's folder
+ * (src/platforms/<name>/publish.c, <name>_publish_ops) and is found
+ * through its descriptor (platform.h); the worker
  * (CLI `mediadash worker` and the thread inside `serve`) hands every
  * publisher the same struct pub_ctx as worker_config.ctx. */
 #ifndef MEDIADASH_PUBLISHERS_H
@@ -25,11 +26,17 @@ struct pub_ctx {
     const struct secret_key *key; /* public media links (media_link.h) */
 };
 
-/* Every publisher of this build, the platforms' and dryrun. */
-extern const struct publisher_ops *const publishers_all[];
-extern const size_t publishers_count;
+/* Every publisher of this build, dryrun and the platforms' (from the
+ * registry); *n gets how many. The array is built once and never
+ * changes. */
+const struct publisher_ops *const *publishers_list(size_t *n);
 
-/* YouTube Data v3 resumable upload (publish_youtube.h). */
-extern const struct publisher_ops publisher_youtube;
+/* The publisher of platform ("youtube", ... or "dryrun"; full names
+ * only), or NULL: posts and slots are for these. */
+const struct publisher_ops *publishers_find(const char *platform);
+
+/* Their names for messages, "youtube, instagram, tiktok or dryrun"
+ * (platforms in registry order, dryrun last), into out (replaced). */
+void publishers_names(struct buf *out);
 
 #endif

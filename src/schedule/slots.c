@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "core/tz.h"
+#include "schedule/publishers.h"
 
 static const char *const day_short[7] = {"sun", "mon", "tue", "wed",
                                          "thu", "fri", "sat"};
@@ -76,17 +77,16 @@ static bool printable(const char *s, size_t max)
 enum err slots_check(const struct slot *s, const char **param,
                      struct buf *err)
 {
-    static const char *const platforms[] = {"youtube", "instagram",
-                                            "tiktok", "dryrun"};
     struct tz *z = NULL;
-    bool known = false;
     enum err rc;
 
-    for (size_t i = 0; s->platform != NULL && i < 4; i++)
-        known = known || strcmp(s->platform, platforms[i]) == 0;
     *param = "platform";
-    if (!known) {
-        buf_setf(err, "platform: youtube, instagram, tiktok or dryrun");
+    if (publishers_find(s->platform) == NULL) {
+        struct buf names;
+        buf_init(&names, 256);
+        publishers_names(&names);
+        buf_setf(err, "platform: %s", buf_cstr(&names));
+        buf_free(&names);
         return ERR_INVALID;
     }
     *param = "account";

@@ -11,20 +11,6 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 
-static enum err dryrun_publish(void *ctx, const struct post *p,
-                               struct publish_result *res)
-{
-    (void)ctx;
-    res->http_status = 200;
-    return buf_printf(&res->remote_id, "dryrun-%lld", (long long)p->id);
-}
-
-const struct publisher_ops worker_dryrun_publisher = {
-    .platform = "dryrun",
-    .publish = dryrun_publish,
-    .check = NULL,
-};
-
 static const struct publisher_ops *find_pub(const struct worker_config *cfg,
                                             const char *platform)
 {

@@ -49,10 +49,6 @@ struct publisher_ops {
                       struct publish_result *res);
 };
 
-/* The test hook: "publishes" to nowhere, recording the attempt in the
- * store only (remote id "dryrun-<post id>"). */
-extern const struct publisher_ops worker_dryrun_publisher;
-
 struct worker_config {
     const char *id;          /* worker id, recorded as claimed_by */
     int64_t lease_s;         /* lease per claim (default 600) */

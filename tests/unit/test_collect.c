@@ -8,7 +8,7 @@
 
 #include "collect/collect.h"
 #include "core/timeutil.h"
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
 #include "store/store.h"
 
 #define H 3600

@@ -1,8 +1,9 @@
 /* net/oauth against the fake platform server (a real python3 process on
  * 127.0.0.1) with a real SQLite file and a real key file: consent URLs,
  * code exchange, refresh on expiry, single-flight refresh under threads,
- * invalid_grant -> needs_relogin with no further requests, and no token
- * in plain text in the database or its WAL. */
+ * invalid_grant -> needs_relogin with no further requests, oauth_send's
+ * bearer-send-refresh-resend, and no token in plain text in the database
+ * or its WAL. */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -24,6 +25,7 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "net/oauth_send.h"
 #include "store/store.h"
 
 #define REDIRECT "http://127.0.0.1:1/oauth/callback"
@@ -684,6 +686,90 @@ static void test_no_plain_tokens(void **state)
     free(acct);
 }
 
+/* One oauth_send GET of path in session s; the answer's status. */
+static long send_get(struct fx *fx, struct oauth_session *s,
+                     const char *path, enum err want)
+{
+    static const char *const hdrs[] = {"Accept: application/json", NULL};
+    char *u = url(fx, path);
+    struct net_req req = {.method = NET_GET, .url = u, .headers = hdrs};
+    struct net_resp r;
+    long status;
+
+    net_resp_init(&r);
+    if (oauth_send(s, &req, &r, &fx->err) != want)
+        fail_msg("oauth_send %s: %s", path, buf_cstr(&fx->err));
+    assert_null(strstr(buf_cstr(&fx->err), "fake-at-")); /* no token */
+    status = r.status;
+    net_resp_free(&r);
+    free(u);
+    return status;
+}
+
+/* oauth_send: the bearer goes out; a refused token is refreshed once and
+ * the request sent again; refresh_once holds a session to one refresh;
+ * a missing credential sends nothing and says a login is needed. */
+static void test_oauth_send(void **state)
+{
+    struct fx *fx = *state;
+    const char *path = "/youtube/v3/channels?part=id&mine=true";
+    char *acct = connect_platform(fx, PLATFORM_YOUTUBE, "UCsend", "yt-send");
+    struct oauth_session s, once, none;
+    struct buf ctl;
+    char *t1;
+
+    buf_init(&ctl, 1024);
+    control(fx, "{\"access_tokens\": [\"other\"]}"); /* enforce tokens */
+    oauth_session_init(&s, fx->o, fx->st, fx->nc, PLATFORM_YOUTUBE, acct);
+    assert_int_equal(send_get(fx, &s, path, ERR_OK), 200);
+    assert_int_equal(s.sends, 1);
+    assert_false(s.refreshed);
+    assert_int_equal(stat_of(fx, "/token"), 1); /* the consent's only */
+    t1 = xstrdup(buf_cstr(&s.token));
+    /* the platform stops taking t1: 401, one refresh, sent again */
+    buf_reset(&ctl);
+    assert_int_equal(buf_printf(&ctl, "{\"revoke_access\": [\"%s\"]}", t1),
+                     ERR_OK);
+    control(fx, buf_cstr(&ctl));
+    assert_int_equal(send_get(fx, &s, path, ERR_OK), 200);
+    assert_int_equal(s.sends, 2);
+    assert_true(s.refreshed);
+    assert_int_equal(stat_of(fx, "/token"), 2);
+    assert_string_not_equal(buf_cstr(&s.token), t1);
+    /* a session limited to one refresh: the second refusal stands */
+    oauth_session_init(&once, fx->o, fx->st, fx->nc, PLATFORM_YOUTUBE, acct);
+    once.refresh_once = true;
+    assert_int_equal(send_get(fx, &once, path, ERR_OK), 200);
+    buf_reset(&ctl);
+    assert_int_equal(buf_printf(&ctl, "{\"revoke_access\": [\"%s\"]}",
+                                buf_cstr(&once.token)), ERR_OK);
+    control(fx, buf_cstr(&ctl));
+    assert_int_equal(send_get(fx, &once, path, ERR_OK), 200); /* refreshed */
+    assert_int_equal(stat_of(fx, "/token"), 3);
+    buf_reset(&ctl);
+    assert_int_equal(buf_printf(&ctl, "{\"revoke_access\": [\"%s\"]}",
+                                buf_cstr(&once.token)), ERR_OK);
+    control(fx, buf_cstr(&ctl));
+    assert_int_equal(send_get(fx, &once, path, ERR_UPSTREAM), 401);
+    assert_int_equal(once.sends, 1);
+    assert_int_equal(stat_of(fx, "/token"), 3); /* no second refresh */
+    assert_false(once.token_failed);
+    /* no credential: nothing sent, a login is needed */
+    oauth_session_init(&none, fx->o, fx->st, fx->nc, PLATFORM_TIKTOK,
+                       "nobody");
+    assert_int_equal(send_get(fx, &none, "/v2/user/info/", ERR_NOTFOUND), 0);
+    assert_true(none.token_failed && none.relogin);
+    assert_int_equal(none.sends, 0);
+    assert_int_equal(stat_of(fx, "/v2/user/info/"), 0);
+    oauth_session_free(&s);
+    oauth_session_free(&once);
+    oauth_session_free(&none);
+    assert_null(s.token.data); /* wiped and freed */
+    buf_free(&ctl);
+    free(t1);
+    free(acct);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -700,6 +786,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_instagram, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_verifier, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_plain_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oauth_send, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

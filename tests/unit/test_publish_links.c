@@ -1,6 +1,6 @@
 /* The public media link tokens (media_link.h), when a link is answered,
  * reading a post's media entries, and TikTok's chunk plan
- * (publish_tiktok.h). */
+ * (platforms/tiktok/publish.h). */
 #include "testutil.h"
 
 #include <sodium.h>
@@ -10,7 +10,7 @@
 
 #include "core/secret.h"
 #include "schedule/media_link.h"
-#include "schedule/publish_tiktok.h"
+#include "platforms/tiktok/publish.h"
 
 #define SHA_A "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 #define SHA_B "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"

@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "schedule/publish_youtube.h"
+#include "platforms/youtube/publish.h"
 #include "schedule/schedule.h"
 
 static struct post sample(const char *privacy, const char *tags)

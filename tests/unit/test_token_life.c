@@ -9,7 +9,7 @@
 #include "core/config.h"
 #include "core/timeutil.h"
 #include "net/oauth.h"
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
 #include "store/store.h"
 
 #define DAY 86400

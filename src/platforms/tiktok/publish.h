@@ -84,9 +84,9 @@ enum err tiktok_chunk_plan(int64_t video_size, int64_t preferred,
 void tiktok_chunk_range(const struct tiktok_chunks *plan, int64_t video_size,
                         int64_t i, int64_t *off, int64_t *len);
 
-extern const struct publisher_ops publish_tiktok;
+extern const struct publisher_ops tiktok_publish_ops;
 /* One video, or a photo post of JPEG or WebP images (title at most 90
  * characters, caption at most 4,000: the photo post reference). */
-extern const struct media_mix publish_tiktok_mix;
+extern const struct media_mix tiktok_media_mix;
 
 #endif

@@ -1,5 +1,5 @@
-/* The TikTok publisher (publish_tiktok.h). */
-#include "schedule/publish_tiktok.h"
+/* The TikTok publisher (platforms/tiktok/publish.h). */
+#include "platforms/tiktok/publish.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,20 +61,6 @@ struct tt {
     json_t *data; /* the last answer's "data" (borrowed from answer) */
     json_t *answer;
 };
-
-static bool tt_auth(long status, const char *body)
-{
-    json_t *o;
-    bool yes = status == 401;
-
-    if (yes || body == NULL)
-        return yes;
-    o = pub_http_json(body, strlen(body));
-    yes = str_eq(pub_http_str(json_object_get(o, "error"), "code"),
-                 "access_token_invalid");
-    json_decref(o);
-    return yes;
-}
 
 /* Record why `step` failed in t->res. final: from the last chunk on,
  * where anything but a clear refusal is unclear. */
@@ -149,7 +135,7 @@ static enum err tt_post(struct tt *t, const char *path, json_t *body)
     req.body = text;
     req.body_len = text ? strlen(text) : 0;
     if (rc == ERR_OK)
-        rc = pub_http_send(&t->h, &req, tt_auth, &t->resp);
+        rc = pub_http_send(&t->h, &req, &t->resp);
     if (rc == ERR_OK) {
         t->answer = pub_http_json(buf_cstr(&t->resp.body), t->resp.body.len);
         t->data = json_object_get(t->answer, "data");
@@ -736,7 +722,7 @@ out:
 static const char *const tt_image_types[] = {"image/jpeg", "image/webp",
                                              NULL};
 
-const struct media_mix publish_tiktok_mix = {
+const struct media_mix tiktok_media_mix = {
     .platform = "tiktok",
     .label = "TikTok",
     .max_videos = 1,
@@ -748,7 +734,7 @@ const struct media_mix publish_tiktok_mix = {
     .photo_caption_max = 4000,
 };
 
-const struct publisher_ops publish_tiktok = {
+const struct publisher_ops tiktok_publish_ops = {
     .platform = "tiktok",
     .publish = tt_publish,
     .check = tt_check,

@@ -8,7 +8,8 @@
 
 #include "core/alloc.h"
 #include "core/jsonw.h"
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
+#include "platforms/tiktok/tiktok.h"
 
 #define TT_USER_FIELDS                                                        \
     "open_id,union_id,avatar_url,display_name,bio_description,"               \
@@ -145,7 +146,7 @@ static enum err tt_query(struct fetch *f, const char *open_id,
     return rc;
 }
 
-enum err fetch_tiktok(struct fetch *f)
+enum err tiktok_fetch(struct fetch *f)
 {
     struct buf open_id;
     struct fetch_items *ids = &f->asked;

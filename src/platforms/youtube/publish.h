@@ -1,4 +1,4 @@
-/* The YouTube publisher (publisher_youtube in publishers.h): YouTube Data
+/* The YouTube publisher (youtube_publish_ops): YouTube Data
  * API v3 videos.insert through the resumable upload protocol.
  *
  * publish():
@@ -54,6 +54,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "schedule/media_mix.h"
+#include "schedule/worker.h"
 #include "store/store_post.h"
 
 #define YT_CHUNK_UNIT ((int64_t)256 * 1024) /* chunks are multiples */
@@ -73,7 +74,10 @@ enum err youtube_upload_metadata(const struct post *p, int64_t now,
 enum err youtube_parse_range(const char *range, int64_t total,
                              int64_t *received) WARN_UNUSED;
 
+/* YouTube Data v3 resumable upload. */
+extern const struct publisher_ops youtube_publish_ops;
+
 /* One video per post (videos.insert uploads one file). */
-extern const struct media_mix publish_youtube_mix;
+extern const struct media_mix youtube_media_mix;
 
 #endif

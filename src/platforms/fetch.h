@@ -1,5 +1,5 @@
-/* Live collection: the platform clients (fetch_youtube.c,
- * fetch_instagram.c, fetch_tiktok.c). Each builds its platform's requests
+/* Live collection: the platform clients (src/platforms/<name>/fetch.c,
+ * each its descriptor's fetch op, platform.h). Each builds its platform's requests
  * from the configuration (api_base), authenticates with the stored OAuth
  * credential (one refresh and one retry after a 401), pages through the
  * results and hands every response body to the same validated parsers
@@ -19,6 +19,7 @@
 #include "core/model.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "net/oauth_send.h"
 #include "store/store.h"
 
 #define FETCH_MAX_PAGES 1000   /* per listing: a loop guard */
@@ -88,21 +89,17 @@ struct fetch {
     int usage_pct;              /* highest Graph usage seen, -1: none */
     struct buf note;            /* non-fatal remarks (dropped metrics) */
     struct buf err;             /* the failure, never a token */
-    struct buf token;           /* private: the access token */
+    struct oauth_session auth;  /* private: the token, oauth_send's state */
 };
 
 /* Zero f and set its buffers up; the caller then fills the inputs. */
 void fetch_init(struct fetch *f);
 void fetch_free(struct fetch *f); /* wipes the token; NULL is a no-op */
 
-/* Run the round of f->platform: ERR_OK with f->batch filled, else an
+/* Run the round of f->platform (its descriptor's fetch op): ERR_OK with f->batch filled, else an
  * error with f->status and f->err saying why (f->batch then holds
  * nothing that should be stored). */
 enum err fetch_run(struct fetch *f) WARN_UNUSED;
-
-enum err fetch_youtube(struct fetch *f) WARN_UNUSED;
-enum err fetch_instagram(struct fetch *f) WARN_UNUSED;
-enum err fetch_tiktok(struct fetch *f) WARN_UNUSED;
 
 /* ---- shared by the platform clients ------------------------------------ */
 

@@ -43,9 +43,9 @@
 #include "schedule/media_mix.h"
 #include "schedule/worker.h"
 
-extern const struct publisher_ops publish_instagram;
+extern const struct publisher_ops instagram_publish_ops;
 /* One image or video, or a carousel of 2 to 10 (images JPEG only, as the
  * content publishing reference says). */
-extern const struct media_mix publish_instagram_mix;
+extern const struct media_mix instagram_media_mix;
 
 #endif

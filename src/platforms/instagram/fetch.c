@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
+#include "platforms/instagram/instagram.h"
 
 #define IG_VERSION "/v21.0/"
 #define IG_USER_FIELDS                                                        \
@@ -260,7 +261,7 @@ static bool ig_user_id_ok(const char *id)
     return n > 0 && n <= ITEM_ID_MAX && id[n] == '\0';
 }
 
-enum err fetch_instagram(struct fetch *f)
+enum err instagram_fetch(struct fetch *f)
 {
     struct buf after;
     unsigned pages = 0;

@@ -1,6 +1,6 @@
-/* The YouTube publisher (publish_youtube.h). */
+/* The YouTube publisher (platforms/youtube/publish.h). */
 #define LOG_MODULE "publish_youtube"
-#include "schedule/publish_youtube.h"
+#include "platforms/youtube/publish.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +20,7 @@
 #include "core/secret.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "net/oauth_send.h"
 #include "schedule/post.h"
 #include "schedule/publishers.h"
 
@@ -117,8 +118,8 @@ struct yt {
     struct pub_ctx *x;
     const struct post *p;
     struct publish_result *res;
-    struct buf token, err, session, block;
-    bool refreshed;
+    struct oauth_session auth; /* the token: one refresh per publish */
+    struct buf err, session, block;
     int fd;
     int64_t total, chunk, hashed;
     char sha_want[65];
@@ -135,7 +136,9 @@ static void yt_init(struct yt *u, void *ctx, const struct post *p,
     u->p = p;
     u->res = res;
     u->fd = -1;
-    buf_init(&u->token, OAUTH_MAX_TOKEN + 1);
+    oauth_session_init(&u->auth, u->x->o, u->x->st, u->x->nc,
+                       PLATFORM_YOUTUBE, p->account);
+    u->auth.refresh_once = true;
     buf_init(&u->err, 4096);
     buf_init(&u->session, NET_MAX_URL);
     u->chunk = u->x->cfg->youtube_upload_chunk / YT_CHUNK_UNIT * YT_CHUNK_UNIT;
@@ -147,8 +150,7 @@ static void yt_init(struct yt *u, void *ctx, const struct post *p,
 
 static void yt_free(struct yt *u)
 {
-    secret_buf_wipe(&u->token);
-    buf_free(&u->token);
+    oauth_session_free(&u->auth);
     buf_free(&u->err);
     buf_free(&u->session);
     buf_free(&u->block);
@@ -172,23 +174,9 @@ static enum err decide(struct yt *u, enum pub_outcome o, enum err rc,
     return rc;
 }
 
-/* A token into u->token; rejected: the one a 401 refused. */
-static enum err get_token(struct yt *u, bool rejected)
+/* Decide the outcome after getting a token failed with rc. */
+static enum err token_failed(struct yt *u, enum err rc)
 {
-    struct buf old;
-    enum err rc;
-
-    buf_init(&old, OAUTH_MAX_TOKEN + 1);
-    rc = rejected ? buf_puts(&old, buf_cstr(&u->token)) : ERR_OK;
-    if (rc == ERR_OK)
-        rc = rejected ? oauth_access_token_rejected(
-                            u->x->o, u->x->st, u->x->nc, PLATFORM_YOUTUBE,
-                            u->p->account, buf_cstr(&old), &u->token, &u->err)
-                      : oauth_access_token(u->x->o, u->x->st, u->x->nc,
-                                           PLATFORM_YOUTUBE, u->p->account,
-                                           &u->token, &u->err);
-    secret_buf_wipe(&old);
-    buf_free(&old);
     if (rc == ERR_INVALID) {
         snprintf(u->res->error_code, sizeof u->res->error_code,
                  "invalid_grant");
@@ -199,46 +187,28 @@ static enum err get_token(struct yt *u, bool rejected)
                       "no YouTube credential for account %s: run "
                       "`mediadash connect youtube`",
                       u->p->account);
-    if (rc != ERR_OK)
-        return decide(u, PUB_RETRY, rc, "access token: %s", buf_cstr(&u->err));
-    return ERR_OK;
+    return decide(u, PUB_RETRY, rc, "access token: %s", buf_cstr(&u->err));
 }
 
-/* Send one request with the bearer token; on a 401, refresh once per
- * publish and send again. extra: more header lines (NULL-terminated). */
+/* A token into u->auth before the first request. */
+static enum err get_token(struct yt *u)
+{
+    enum err rc = oauth_session_token(&u->auth, &u->err);
+
+    return rc == ERR_OK ? rc : token_failed(u, rc);
+}
+
+/* oauth_send: on a 401, refresh once per publish and send again. extra:
+ * more header lines (NULL-terminated). */
 static enum err yt_send(struct yt *u, struct net_req *req,
                         const char *const *extra, struct net_resp *resp)
 {
-    const char *hdrs[8] = {NULL};
-    struct buf auth;
-    size_t n = 0;
     enum err rc;
 
-    buf_init(&auth, OAUTH_MAX_TOKEN + 64);
-    for (;;) {
-        n = 0;
-        buf_reset(&auth);
-        rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&u->token));
-        if (rc != ERR_OK)
-            break;
-        hdrs[n++] = buf_cstr(&auth);
-        for (size_t i = 0; extra && extra[i] && n < 7; i++)
-            hdrs[n++] = extra[i];
-        hdrs[n] = NULL;
-        req->headers = hdrs;
-        buf_reset(&u->err);
-        rc = net_request(u->x->nc, req, resp, &u->err);
-        if (rc != ERR_UPSTREAM || resp->status != 401 || u->refreshed)
-            break;
-        u->refreshed = true;
-        LOG_INFO("post %lld: token refused, refreshing once",
-                 (long long)u->p->id);
-        rc = get_token(u, true);
-        if (rc != ERR_OK)
-            break;
-    }
-    secret_buf_wipe(&auth);
-    buf_free(&auth);
+    req->headers = extra;
+    rc = oauth_send(&u->auth, req, resp, &u->err);
+    if (u->auth.token_failed)
+        rc = token_failed(u, rc);
     return rc;
 }
 
@@ -619,7 +589,7 @@ static enum err yt_publish(void *ctx, const struct post *p,
     net_resp_init(&resp);
     rc = open_media(&u);
     if (rc == ERR_OK)
-        rc = get_token(&u, false);
+        rc = get_token(&u);
     if (rc == ERR_OK)
         rc = create_session(&u);
     if (rc == ERR_OK && u.res->http_status >= 200 && u.res->http_status < 300) {
@@ -736,7 +706,7 @@ static enum err yt_check(void *ctx, const struct post *p, bool *found,
         goto out;
     }
     if (rc == ERR_OK)
-        rc = get_token(&u, false);
+        rc = get_token(&u);
     if (rc == ERR_OK)
         rc = ask_status(&u, &complete, &gone);
     if (rc == ERR_OK && !complete) {
@@ -754,13 +724,13 @@ out:
     return rc;
 }
 
-const struct media_mix publish_youtube_mix = {
+const struct media_mix youtube_media_mix = {
     .platform = "youtube",
     .label = "YouTube",
     .max_videos = 1,
 };
 
-const struct publisher_ops publisher_youtube = {
+const struct publisher_ops youtube_publish_ops = {
     .platform = "youtube",
     .publish = yt_publish,
     .check = yt_check,

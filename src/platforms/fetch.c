@@ -1,16 +1,16 @@
-/* Shared parts of the platform clients: authenticated calls with one
+/* Shared parts of the live platform clients (src/platforms/<name>/fetch.c): authenticated calls with one
  * refresh after a 401, error classification, parsing into the round's
  * batch. See fetch.h. */
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/counters.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
+#include "platforms/platform.h"
 #include "sources/source.h"
 
 #define FETCH_MSG_MAX 200 /* of a platform's error message we repeat */
@@ -21,7 +21,7 @@ void fetch_init(struct fetch *f)
     batch_init(&f->batch);
     buf_init(&f->note, 2048);
     buf_init(&f->err, 2048);
-    buf_init(&f->token, OAUTH_MAX_TOKEN + 1);
+    oauth_session_init(&f->auth, NULL, NULL, NULL, PLATFORM_YOUTUBE, NULL);
     f->status = JOB_OK;
     f->quota_left = INT64_MAX;
     f->usage_pct = -1;
@@ -35,8 +35,7 @@ void fetch_free(struct fetch *f)
     fetch_items_free(&f->asked);
     buf_free(&f->note);
     buf_free(&f->err);
-    secret_buf_wipe(&f->token);
-    buf_free(&f->token);
+    oauth_session_free(&f->auth);
 }
 
 void fetch_items_add(struct fetch_items *l, const char *id, const char *kind)
@@ -77,16 +76,11 @@ bool fetch_listing_done(const struct fetch *f, size_t asked_before)
 
 enum err fetch_run(struct fetch *f)
 {
-    switch (f->platform) {
-    case PLATFORM_YOUTUBE:
-        return fetch_youtube(f);
-    case PLATFORM_INSTAGRAM:
-        return fetch_instagram(f);
-    case PLATFORM_TIKTOK:
-        return fetch_tiktok(f);
-    default:
+    const struct platform_desc *d = platform_get(f->platform);
+
+    if (d == NULL || d->fetch == NULL)
         return ERR_INVALID;
-    }
+    return d->fetch(f);
 }
 
 enum err fetch_url(struct fetch *f, const char *base, const char *path,
@@ -152,14 +146,14 @@ static void upstream_error_read(const struct buf *body,
     json_decref(root);
 }
 
-static bool is_auth_error(const struct fetch *f, const struct net_resp *r,
-                          const struct upstream_error *ue)
+/* Whether the answer refused the token: a 401, or what the platform's
+ * descriptor says (Graph error 190, TikTok access_token_invalid). */
+static bool is_auth_error(const struct fetch *f, const struct net_resp *r)
 {
-    if (r->status == 401)
-        return true;
-    if (f->platform == PLATFORM_INSTAGRAM)
-        return ue->code == 190;
-    return strcmp(ue->reason, "access_token_invalid") == 0;
+    const struct platform_oauth *q = platform_get(f->platform)->oauth;
+
+    return r->status == 401 ||
+           (q->token_rejected != NULL && q->token_rejected(r));
 }
 
 /* Graph's throttle codes: application (4), user (17), page (32), a
@@ -188,7 +182,8 @@ static int64_t graph_retry_at(const struct fetch *f, const struct net_resp *r)
 static void classify(struct fetch *f, const struct net_resp *r,
                      const struct upstream_error *ue)
 {
-    bool graph = f->platform == PLATFORM_INSTAGRAM;
+    const struct platform_desc *d = platform_get(f->platform);
+    bool graph = d->api_usage; /* Graph: its throttle codes and headers */
 
     f->status = JOB_FAILED;
     if (graph && fetch_graph_throttled(ue->code)) {
@@ -199,53 +194,30 @@ static void classify(struct fetch *f, const struct net_resp *r,
                strcmp(ue->reason, "rateLimitExceeded") == 0) {
         f->status = JOB_RATE_LIMITED;
         f->retry_at = r->retry_at;
-    } else if (f->platform == PLATFORM_YOUTUBE && r->status == 403 &&
+    } else if (d->daily_quota != NULL && r->status == 403 &&
                (strcmp(ue->reason, "quotaExceeded") == 0 ||
                 strcmp(ue->reason, "dailyLimitExceeded") == 0)) {
         f->status = JOB_QUOTA_EXCEEDED;
-    } else if (is_auth_error(f, r, ue)) {
+    } else if (is_auth_error(f, r)) {
         f->status = JOB_AUTH_NEEDED;
     }
 }
 
-static enum err get_token(struct fetch *f, const char *rejected)
-{
-    enum err rc;
-    struct buf old;
-
-    buf_init(&old, OAUTH_MAX_TOKEN + 1);
-    if (rejected != NULL && buf_puts(&old, rejected) != ERR_OK) {
-        buf_free(&old);
-        return ERR_TOOBIG;
-    }
-    rc = rejected == NULL
-             ? oauth_access_token(f->o, f->st, f->nc, f->platform, f->account,
-                                  &f->token, &f->err)
-             : oauth_access_token_rejected(f->o, f->st, f->nc, f->platform,
-                                           f->account, buf_cstr(&old),
-                                           &f->token, &f->err);
-    secret_buf_wipe(&old);
-    buf_free(&old);
-    if (rc == ERR_INVALID || rc == ERR_NOTFOUND)
-        f->status = JOB_AUTH_NEEDED;
-    else if (rc != ERR_OK)
-        f->status = JOB_FAILED;
-    return rc;
-}
-
-static enum err send_once(struct fetch *f, enum net_method m, const char *url,
+/* One request through oauth_send with f's credential. */
+static enum err send_auth(struct fetch *f, enum net_method m, const char *url,
                           const char *body, struct net_resp *resp)
 {
-    struct buf auth;
-    const char *hdrs[3] = {NULL, "Accept: application/json", NULL};
+    static const char *const hdrs[] = {"Accept: application/json", NULL};
+    struct oauth_session *s = &f->auth;
     struct net_req req = {0};
+    unsigned before = s->attempts;
     enum err rc;
 
-    buf_init(&auth, OAUTH_MAX_TOKEN + 64);
-    rc = buf_printf(&auth, "Authorization: Bearer %s", buf_cstr(&f->token));
-    if (rc != ERR_OK)
-        goto out;
-    hdrs[0] = buf_cstr(&auth);
+    s->o = f->o;
+    s->st = f->st;
+    s->nc = f->nc;
+    s->platform = f->platform;
+    s->account = f->account;
     req.method = m;
     req.url = url;
     req.headers = hdrs;
@@ -254,17 +226,10 @@ static enum err send_once(struct fetch *f, enum net_method m, const char *url,
     req.rl = f->rl;
     /* TikTok's list and query POSTs only read: safe to repeat. */
     req.retry_unsafe = true;
-    buf_reset(&f->err);
-    rc = net_request(f->nc, &req, resp, &f->err);
-    f->calls += resp->attempts;
-    counters_call(platform_name(f->platform),
-                  rc == ERR_OK ? COUNTERS_CALL_OK
-                  : resp->fail == NET_FAIL_RATE_LIMITED
-                      ? COUNTERS_CALL_RATE_LIMITED
-                      : counters_call_of(resp->status));
-out:
-    secret_buf_wipe(&auth);
-    buf_free(&auth);
+    rc = oauth_send(s, &req, resp, &f->err);
+    f->calls += s->attempts - before;
+    if (s->token_failed)
+        f->status = s->relogin ? JOB_AUTH_NEEDED : JOB_FAILED;
     return rc;
 }
 
@@ -280,27 +245,12 @@ enum err fetch_call(struct fetch *f, enum net_method m, const char *url,
                           "midnight Pacific time");
         return ERR_UPSTREAM;
     }
-    if (f->token.len == 0) {
-        rc = get_token(f, NULL);
-        if (rc != ERR_OK)
-            return rc;
-    }
-    f->quota_used += cost;
-    rc = send_once(f, m, url, body, resp);
-    if (rc != ERR_UPSTREAM)
-        goto done;
-    upstream_error_read(&resp->body, &ue);
-    if (is_auth_error(f, resp, &ue)) {
-        rc = get_token(f, buf_cstr(&f->token));
-        if (rc != ERR_OK)
-            return rc;
-        f->quota_used += cost;
-        rc = send_once(f, m, url, body, resp);
-        if (rc == ERR_UPSTREAM)
-            upstream_error_read(&resp->body, &ue);
-    }
-done:
+    rc = send_auth(f, m, url, body, resp);
+    f->quota_used += cost * f->auth.sends;
+    if (f->auth.token_failed)
+        return rc;
     if (rc == ERR_UPSTREAM) {
+        upstream_error_read(&resp->body, &ue);
         classify(f, resp, &ue);
         if (ue.message[0] || ue.reason[0])
             buf_catf(&f->err, ": %s%s%s", ue.reason,

@@ -1,5 +1,5 @@
-/* The Instagram publisher (publish_instagram.h). */
-#include "schedule/publish_instagram.h"
+/* The Instagram publisher (platforms/instagram/publish.h). */
+#include "platforms/instagram/publish.h"
 
 #include <string.h>
 
@@ -21,20 +21,6 @@ struct ig {
     struct net_resp resp;
     struct buf url;
 };
-
-static bool ig_auth(long status, const char *body)
-{
-    json_t *o, *code;
-    bool yes = status == 401;
-
-    if (yes || body == NULL)
-        return yes;
-    o = pub_http_json(body, strlen(body));
-    code = json_object_get(json_object_get(o, "error"), "code");
-    yes = json_is_integer(code) && json_integer_value(code) == 190;
-    json_decref(o);
-    return yes;
-}
 
 /* IG user ids are digits; anything else must not reach a URL path. */
 static bool ig_id_ok(const char *s)
@@ -134,7 +120,7 @@ static enum err ig_get(struct ig *g, const char *path,
         rc = net_url_add_param(&g->url, params[i], params[i + 1]);
     req.url = buf_cstr(&g->url);
     if (rc == ERR_OK)
-        rc = pub_http_send(&g->h, &req, ig_auth, &g->resp);
+        rc = pub_http_send(&g->h, &req, &g->resp);
     if (rc == ERR_OK) {
         *out = pub_http_json(buf_cstr(&g->resp.body), g->resp.body.len);
         if (*out == NULL) {
@@ -160,7 +146,7 @@ static enum err ig_post(struct ig *g, const char *path, const struct buf *form,
     *out = NULL;
     req.url = buf_cstr(&g->url);
     if (rc == ERR_OK)
-        rc = pub_http_send(&g->h, &req, ig_auth, &g->resp);
+        rc = pub_http_send(&g->h, &req, &g->resp);
     if (rc == ERR_OK) {
         *out = pub_http_json(buf_cstr(&g->resp.body), g->resp.body.len);
         if (*out == NULL) {
@@ -746,7 +732,7 @@ static enum err ig_check(void *ctx, const struct post *p, bool *found,
 
 static const char *const ig_image_types[] = {"image/jpeg", NULL};
 
-const struct media_mix publish_instagram_mix = {
+const struct media_mix instagram_media_mix = {
     .platform = "instagram",
     .label = "Instagram",
     .max_videos = IG_CAROUSEL_MAX,
@@ -756,7 +742,7 @@ const struct media_mix publish_instagram_mix = {
     .images_what = "JPEG",
 };
 
-const struct publisher_ops publish_instagram = {
+const struct publisher_ops instagram_publish_ops = {
     .platform = "instagram",
     .publish = ig_publish,
     .check = ig_check,

@@ -10,7 +10,8 @@
 #include "core/alloc.h"
 
 #include "core/timeutil.h"
-#include "sources/fetch.h"
+#include "platforms/fetch.h"
+#include "platforms/youtube/youtube.h"
 
 #define YT_PAGE 50
 #define YT_REPORT_DAYS 7
@@ -194,7 +195,7 @@ static enum err yt_report(struct fetch *f, const char *channel)
     return rc;
 }
 
-enum err fetch_youtube(struct fetch *f)
+enum err youtube_fetch(struct fetch *f)
 {
     struct buf channel, uploads, next;
     struct fetch_items *ids = &f->asked;

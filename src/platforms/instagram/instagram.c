@@ -1,0 +1,50 @@
+/* Instagram (Meta: Facebook Login or Instagram Login, Graph API): the
+ * descriptor. */
+#include "platforms/instagram/instagram.h"
+
+#include <jansson.h>
+
+#include "net/net.h"
+#include "schedule/media_mix.h"
+#include "platforms/instagram/publish.h"
+#include "sources/source.h"
+
+#define DAY_S 86400
+
+/* Graph error 190: the access token is invalid or expired. */
+static bool token_rejected(const struct net_resp *r)
+{
+    json_t *o = json_loadb(r->body.data ? r->body.data : "", r->body.len,
+                           JSON_REJECT_DUPLICATES, NULL);
+    json_t *code = json_object_get(json_object_get(o, "error"), "code");
+    bool yes = json_is_integer(code) && json_integer_value(code) == 190;
+
+    json_decref(o);
+    return yes;
+}
+
+static const struct platform_oauth oauth = {
+    .client_id_param = "client_id",
+    .pkce = false,
+    .meta_exchange = true,
+    /* long-lived tokens: 60 days, renewed once at least 24 h old */
+    .renews_access = true,
+    .min_age_s = DAY_S,
+    .token_rejected = token_rejected,
+};
+
+const struct platform_desc instagram_platform = {
+    .id = PLATFORM_INSTAGRAM,
+    .name = "instagram",
+    .display = "Instagram",
+    .formats = instagram_formats,
+    .env = "INSTAGRAM",
+    .console_url = "https://developers.facebook.com/apps/",
+    .console_name = "Meta for Developers: My Apps",
+    .oauth = &oauth,
+    .fetch = instagram_fetch,
+    .metric_memory = true,
+    .api_usage = true,
+    .publish = &instagram_publish_ops,
+    .mix = &instagram_media_mix,
+};

@@ -1,0 +1,14 @@
+/* The instagram descriptor (platform.h), registered in registry.c. */
+#ifndef MEDIADASH_PLATFORM_INSTAGRAM_H
+#define MEDIADASH_PLATFORM_INSTAGRAM_H
+
+#include "platforms/platform.h"
+
+struct fetch;
+
+/* One collector round (fetch.c; the descriptor's fetch op). */
+enum err instagram_fetch(struct fetch *f) WARN_UNUSED;
+
+extern const struct platform_desc instagram_platform;
+
+#endif

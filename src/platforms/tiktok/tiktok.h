@@ -1,0 +1,14 @@
+/* The tiktok descriptor (platform.h), registered in registry.c. */
+#ifndef MEDIADASH_PLATFORM_TIKTOK_H
+#define MEDIADASH_PLATFORM_TIKTOK_H
+
+#include "platforms/platform.h"
+
+struct fetch;
+
+/* One collector round (fetch.c; the descriptor's fetch op). */
+enum err tiktok_fetch(struct fetch *f) WARN_UNUSED;
+
+extern const struct platform_desc tiktok_platform;
+
+#endif

@@ -1,0 +1,14 @@
+/* The youtube descriptor (platform.h), registered in registry.c. */
+#ifndef MEDIADASH_PLATFORM_YOUTUBE_H
+#define MEDIADASH_PLATFORM_YOUTUBE_H
+
+#include "platforms/platform.h"
+
+struct fetch;
+
+/* One collector round (fetch.c; the descriptor's fetch op). */
+enum err youtube_fetch(struct fetch *f) WARN_UNUSED;
+
+extern const struct platform_desc youtube_platform;
+
+#endif
