@@ -3,64 +3,20 @@
  * FILE.tmp, verified (integrity_check, schema, row counts equal to the
  * source's in the same read transaction), then renamed; the key file is
  * copied beside it as FILE.key (mode 0600). */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/backup_files.h"
 #include "cli/cli.h"
+#include "cli/cli_backup.h"
 #include "core/config.h"
 #include "core/progress.h"
 #include "core/timeutil.h"
 
-struct backup_opts {
-    const char *file;
-    bool force, quick, no_key;
-    const char *config;
-    const char *sets[32];
-    size_t nsets;
-};
-
 static void on_pages(void *ud, int64_t done, int64_t total)
 {
     progress_update(ud, done, total);
-}
-
-static int parse(int argc, char **argv, struct backup_opts *o)
-{
-    static const struct option opts[] = {
-        {"force", no_argument, NULL, 'f'},
-        {"quick", no_argument, NULL, 'Q'},
-        {"no-key", no_argument, NULL, 'n'},
-        {"config", required_argument, NULL, 'c'},
-        {"set", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-
-    memset(o, 0, sizeof *o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'f')
-            o->force = true;
-        else if (c == 'Q')
-            o->quick = true;
-        else if (c == 'n')
-            o->no_key = true;
-        else if (c == 'c')
-            o->config = optarg;
-        else if (c == 's' && o->nsets < 32)
-            o->sets[o->nsets++] = optarg;
-        else
-            return EXIT_USAGE;
-    }
-    if (optind + 1 != argc) {
-        cli_error("backup: expected one FILE (see 'mediadash backup "
-                  "--help')");
-        return EXIT_USAGE;
-    }
-    o->file = argv[optind];
-    return EXIT_OK_;
 }
 
 /* Copy and verify into tmp; prints the facts. */
@@ -185,7 +141,7 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
     struct store_counts src;
     struct buf tmp, keytmp, keydest;
     bool cfg_ok, key_copied = false;
-    int code = parse(argc, argv, &o);
+    int code = cli_backup_opts("backup", true, argc, argv, &o);
 
     if (code != EXIT_OK_)
         return code;

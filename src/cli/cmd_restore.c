@@ -4,62 +4,21 @@
  * touched; an existing database is kept as DB.before-restore-TIME (with
  * its -wal) and only with --force. The copy is made to DB.restore-tmp
  * and renamed, so a failure leaves the old database as it was. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/backup_files.h"
 #include "cli/cli.h"
+#include "cli/cli_backup.h"
 #include "core/config.h"
 #include "core/progress.h"
 #include "core/timeutil.h"
-
-struct restore_opts {
-    const char *file;
-    bool force, quick;
-    const char *config;
-    const char *sets[32];
-    size_t nsets;
-};
 
 /* Paths of one restore, all owned. */
 struct restore_paths {
     struct buf tmp, keysrc, keytmp, old, stamp;
 };
-
-static int parse(int argc, char **argv, struct restore_opts *o)
-{
-    static const struct option opts[] = {
-        {"force", no_argument, NULL, 'f'},
-        {"quick", no_argument, NULL, 'Q'},
-        {"config", required_argument, NULL, 'c'},
-        {"set", required_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-
-    memset(o, 0, sizeof *o);
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'f')
-            o->force = true;
-        else if (c == 'Q')
-            o->quick = true;
-        else if (c == 'c')
-            o->config = optarg;
-        else if (c == 's' && o->nsets < 32)
-            o->sets[o->nsets++] = optarg;
-        else
-            return EXIT_USAGE;
-    }
-    if (optind + 1 != argc) {
-        cli_error("restore: expected one FILE (see 'mediadash restore "
-                  "--help')");
-        return EXIT_USAGE;
-    }
-    o->file = argv[optind];
-    return EXIT_OK_;
-}
 
 static void on_pages(void *ud, int64_t done, int64_t total)
 {
@@ -67,7 +26,7 @@ static void on_pages(void *ud, int64_t done, int64_t total)
 }
 
 /* The backup must be sound and of a schema this program can open. */
-static int check_backup(const struct restore_opts *o, struct store_counts *c)
+static int check_backup(const struct backup_opts *o, struct store_counts *c)
 {
     struct buf err;
     enum err rc;
@@ -119,7 +78,7 @@ static int check_not_in_use(const char *db)
 }
 
 /* Copy the backup into paths->tmp and the key file beside it, both new. */
-static int stage(struct cli *cli, const struct restore_opts *o,
+static int stage(struct cli *cli, const struct backup_opts *o,
                  const struct store_counts *want, struct restore_paths *p,
                  bool *key)
 {
@@ -250,7 +209,7 @@ static enum err make_paths(const char *db, const char *file,
 }
 
 /* Everything after the checks: stage, look again, swap. */
-static int restore(struct cli *cli, const struct restore_opts *o,
+static int restore(struct cli *cli, const struct backup_opts *o,
                    const struct store_counts *want, const char *keyfile,
                    struct restore_paths *p)
 {
@@ -292,12 +251,12 @@ static int restore(struct cli *cli, const struct restore_opts *o,
 
 int cmd_restore(struct cli *cli, int argc, char **argv)
 {
-    struct restore_opts o;
+    struct backup_opts o;
     struct restore_paths p;
     struct store_counts want;
     struct config cfg;
     bool cfg_ok;
-    int code = parse(argc, argv, &o);
+    int code = cli_backup_opts("restore", false, argc, argv, &o);
 
     if (code != EXIT_OK_)
         return code;
