@@ -39,7 +39,9 @@ function channels(d) {
 function eventsTable(events) {
   if (!events.length) return emptyState('No notifications yet', 'Published, failed and missed posts, logins to renew, spikes and failing collectors appear here.');
   const head = ['When', 'What', 'Webhook', 'Mail'];
-  return h('div', { class: 'table-wrap' },
+  // A table that scrolls sideways on a phone and holds nothing focusable:
+  // the region itself takes the keyboard (arrow keys scroll it).
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Notifications' },
     h('table', { class: 'data', id: 'notify-events' },
       h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', text: t })))),
       h('tbody', {}, events.map((e) => h('tr', { 'data-kind': str(e.kind) },
@@ -53,7 +55,7 @@ function eventsTable(events) {
 function logTable(rows) {
   if (!rows.length) return h('p', { class: 'muted', id: 'notify-log-empty', text: 'No delivery attempt yet.' });
   const head = ['When', 'Event', 'Channel', 'Attempt', 'Result', 'Detail'];
-  return h('div', { class: 'table-wrap' },
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Delivery log' },
     h('table', { class: 'data', id: 'notify-log' },
       h('thead', {}, h('tr', {}, head.map((t) => h('th', { scope: 'col', text: t })))),
       h('tbody', {}, rows.map((d) => h('tr', { class: d.ok ? 'ok' : 'bad' },

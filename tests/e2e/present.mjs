@@ -32,6 +32,9 @@ export const PAGES = [
     { name: 'calendar', hash: (v) => `#/calendar?view=month&date=${v.date || ''}`, ready: '#calendar-grid' },
     { name: 'queue', hash: '#/queue', ready: '#queue-body table, #queue-body #empty' },
     { name: 'post', hash: (v) => `#/post/${v.postId}`, ready: '#post-title' },
+    { name: 'media', hash: '#/media', ready: '#media-file' },
+    { name: 'notifications', hash: '#/notifications', ready: '#notify-body .notify-channels' },
+    { name: 'settings', hash: '#/settings', ready: '#token-form' },
 ];
 
 const THEMES = ['light', 'dark'];
