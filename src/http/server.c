@@ -536,8 +536,9 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind,
     return MHD_YES;
 }
 
-/* The access log's line of a finished request (access.h). */
-static void access_note(struct http_request *req)
+/* The access log's line of a finished request (access.h) that took
+ * dur_ns from its headers to the end of its answer. */
+static void access_note(struct http_request *req, int64_t dur_ns)
 {
     struct access_query q;
     struct access_entry e;
@@ -553,7 +554,7 @@ static void access_note(struct http_request *req)
     e.query = q.s;
     e.status = req->status;
     e.bytes = req->sent_bytes;
-    e.dur_us = (mono_ns() - req->start_ns) / 1000;
+    e.dur_us = dur_ns / 1000;
     e.user = req->token_id != 0 ? NULL : req->user; /* a login's name */
     e.token = req->token_id != 0 ? req->token_name : NULL;
     e.ua = http_header(req, "User-Agent");
@@ -565,15 +566,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 {
     struct http_server *srv = cls;
     struct http_request *req = *con_cls;
+    int64_t dur_ns;
     (void)toe;
     conn_request_done(srv->conns, conn);
     if (req == NULL)
         return;
+    dur_ns = mono_ns() - req->start_ns; /* one clock read for both */
     if (access_log_enabled())
-        access_note(req);
+        access_note(req, dur_ns);
     if (req->status != 0) /* answered: count it (core/counters.h) */
         counters_request(routes_number(req->route), req->status,
-                         (uint64_t)(mono_ns() - req->start_ns));
+                         (uint64_t)dur_ns);
     if (req->stream_ops != NULL && req->stream_ops->free != NULL)
         req->stream_ops->free(req);
     pool_put(srv, req->st);
