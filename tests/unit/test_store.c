@@ -386,6 +386,43 @@ static void test_missing_lower_migration(void **state)
     sql(f->path, "SELECT * FROM app_user; SELECT * FROM session;", SQLITE_OK);
 }
 
+/* Migration 0026: no table lists platform names in a CHECK any more (a
+ * new platform needs no migration), the edited schema passes
+ * integrity_check, and a name the registry does not know yet is stored
+ * (the store writes only registry names; the schema no longer decides).
+ * Each check SELECTs abs(INT64_MIN), an integer overflow error, when its
+ * condition is false. */
+static void test_platform_names_free(void **state)
+{
+    struct fx *f = *state;
+    struct store *again = NULL;
+
+    sql(f->path,
+        "SELECT CASE WHEN (SELECT count(*) FROM sqlite_schema WHERE sql "
+        "LIKE '%platform IN (%') = 0 THEN 1 ELSE abs(-9223372036854775807 "
+        "- 1) END;",
+        SQLITE_OK);
+    sql(f->path,
+        "SELECT CASE WHEN (SELECT count(*) FROM sqlite_schema WHERE sql "
+        "LIKE '%platform IN (''youtube''%') = 0 THEN 1 ELSE abs(-9223372036854775807 "
+        "- 1) END;",
+        SQLITE_OK);
+    sql(f->path,
+        "SELECT CASE WHEN (SELECT integrity_check FROM pragma_integrity_check) "
+        "= 'ok' THEN 1 ELSE abs(-9223372036854775807 - 1) END;",
+        SQLITE_OK);
+    sql(f->path,
+        "INSERT INTO item(platform, type, ext_id, first_seen, updated_at) "
+        "VALUES ('newplatform', 'account', 'a1', 1, 1);",
+        SQLITE_OK);
+    sql(f->path,
+        "INSERT INTO item(platform, type, ext_id, first_seen, updated_at) "
+        "VALUES ('youtube', 'nonsense', 'a2', 1, 1);",
+        SQLITE_CONSTRAINT); /* the other CHECKs are untouched */
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_OK);
+    store_close(again);
+}
+
 static void test_open_failure(void **state)
 {
     struct store *st = NULL;
@@ -728,6 +765,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reopen_and_future_schema, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_platform_names_free, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
