@@ -487,6 +487,19 @@ static enum err parse_page(const json_t *root, enum health_kind kind,
     return rc;
 }
 
+bool oura_claims(const char *data, size_t len)
+{
+    json_t *root;
+    bool yes;
+
+    if (len > SOURCE_MAX_BYTES_OURA)
+        return false;
+    root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+    yes = root != NULL && (oura_detect(root) >= 0 || oura_is_error(root));
+    json_decref(root);
+    return yes;
+}
+
 enum err oura_parse(const char *data, size_t len, int kind, const char *where,
                     struct health_batch *out, struct buf *err)
 {

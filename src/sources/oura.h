@@ -25,6 +25,11 @@ int oura_detect(const json_t *root);
  * "status", "title", "type" and "instance" beside it. */
 bool oura_is_error(const json_t *root);
 
+/* Whether the len bytes at data are an Oura document: a page whose kind
+ * oura_detect tells, or an Oura error body. Cheap enough to ask of every
+ * imported file before the social formats are tried. */
+bool oura_claims(const char *data, size_t len);
+
 /* Validate and parse one page. kind: the collection it must be (the
  * endpoint the collector called), or -1 to detect it. On success the
  * batch holds every document and the page's next_token. On failure the
