@@ -21,6 +21,7 @@ import * as competitors from './competitors.js';
 import * as notifyPage from './notify.js';
 import * as mediaPage from './media.js';
 import * as settingsPage from './settings.js';
+import * as healthPage from './health.js';
 
 const view = document.getElementById('view');
 let generation = 0;
@@ -52,6 +53,7 @@ const PAGES = {
   post: { nav: 'queue', title: 'Post', mod: { render: queue.renderPost } },
   notifications: { nav: 'notifications', title: 'Notifications', mod: notifyPage },
   settings: { nav: 'settings', title: 'Settings', mod: settingsPage },
+  health: { nav: 'health', title: 'Health', mod: healthPage },
 };
 
 function setNav(name) {
@@ -115,4 +117,4 @@ async function logout() {
 
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
-loadSession().then(route);
+loadSession().then(route).then(() => healthPage.showNav(document.getElementById('nav-health')));

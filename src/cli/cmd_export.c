@@ -295,8 +295,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     struct store *st;
     struct buf err;
     enum err rc;
-    int exit_code = parse_export(argc, argv, &a);
+    int exit_code;
 
+    if (argc >= 2 && strcmp(argv[1], "health") == 0) /* cmd_health.c */
+        return cmd_export_health(cli, argc - 1, argv + 1);
+    exit_code = parse_export(argc, argv, &a);
     if (exit_code != EXIT_OK_)
         return exit_code;
     st = cli_open_store(cli);

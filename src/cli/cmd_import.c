@@ -9,7 +9,9 @@
 #include "core/jsonw.h"
 #include "core/progress.h"
 #include "core/timeutil.h"
+#include "ingest/health_ingest.h"
 #include "ingest/ingest.h"
+#include "sources/oura.h"
 #include "sources/source.h"
 
 static const char *const status_names[] = {"stored", "valid", "exists",
@@ -131,6 +133,54 @@ static void report(struct import_run *run, size_t idx, size_t total,
     jw_object_end(w);
 }
 
+/* An Oura page (oura_claims): into the health tables, never the social
+ * ones (no import row either). Counted and reported like a social file. */
+static void import_health(struct import_run *run, const char *path,
+                          const struct buf *data)
+{
+    struct store_health_put put;
+    enum health_kind kind = HEALTH_DAILY_SLEEP;
+    struct buf err;
+    struct jw *w = &run->w;
+    char fmt[40];
+    enum err rc;
+
+    buf_init(&err, 8192);
+    rc = health_ingest(run->st, "oura", data->data, data->len, -1,
+                       run->o->in.dry_run, time_now(), &kind, &put, &err);
+    if (rc != ERR_OK)
+        fprintf(stderr, "%s: error: %s\n", path, buf_cstr(&err));
+    else if (!run->cli->quiet)
+        fprintf(stderr, "%s: oura.%s: %zu health documents%s (%zu new, %zu "
+                        "replaced)\n", path, health_kind_name(kind), put.docs,
+                run->o->in.dry_run ? ", dry run: nothing stored" : "",
+                put.added, put.replaced);
+    if (!run->o->json)
+        goto count;
+    jw_object_begin(w);
+    jw_kv_str(w, "file", path);
+    jw_kv_str(w, "status", rc != ERR_OK ? "refused"
+                           : run->o->in.dry_run ? "valid" : "stored");
+    snprintf(fmt, sizeof fmt, "oura.%s", health_kind_name(kind));
+    jw_kv_str(w, "format", rc == ERR_OK ? fmt : NULL);
+    jw_kv_str(w, "tables", "health");
+    if (rc == ERR_OK) {
+        jw_kv_i64(w, "health_documents", (int64_t)put.docs);
+        jw_kv_i64(w, "health_new", (int64_t)put.added);
+        jw_kv_i64(w, "health_replaced", (int64_t)put.replaced);
+    } else {
+        jw_kv_str(w, "error", buf_cstr(&err));
+    }
+    jw_object_end(w);
+count:
+    if (rc == ERR_OK)
+        run->n_ok++;
+    else
+        run->n_refused++;
+    run->db_failed = run->db_failed || rc == ERR_DB;
+    buf_free(&err);
+}
+
 static void import_one(struct import_run *run, const char *path, size_t idx,
                        size_t total)
 {
@@ -142,6 +192,11 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
     memset(&r, 0, sizeof r);
     if (buf_read_file(&data, path, &err) != ERR_OK) {
         r.status = INGEST_REFUSED;
+    } else if (run->o->in.only_format == NULL &&
+               oura_claims(data.data, data.len)) {
+        import_health(run, path, &data);
+        progress_update(run->pg, (int64_t)idx + 1, (int64_t)total);
+        goto out;
     } else if (ingest_document(run->st, path, data.data, data.len,
                                &run->o->in, &r, &err) != ERR_OK) {
         r.status = INGEST_REFUSED;
@@ -156,6 +211,7 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
         run->n_ok++;
     run->db_failed = run->db_failed || r.db_failed;
     progress_update(run->pg, (int64_t)idx + 1, (int64_t)total);
+out:
     ingest_result_free(&r);
     buf_free(&data);
     buf_free(&err);

@@ -114,7 +114,26 @@ static const char usage_export[] =
     "  --platform P        only this platform\n"
     "  --since TIME        snapshots: observed at or after TIME\n"
     "  --until TIME        snapshots: observed before TIME\n"
-    "  -o, --output FILE   write to FILE instead of stdout\n";
+    "  -o, --output FILE   write to FILE instead of stdout\n"
+    "\n"
+    "       mediadash export health [--format csv|jsonl] [--from DAY]\n"
+    "                               [--to DAY] [-o FILE]\n"
+    "health: one row per day of Oura data: sleep, readiness and activity\n"
+    "  scores, steps, sleep durations, lowest heart rate (docs/health.md).\n"
+    "  Health data is in no other export.\n";
+
+static const char usage_health[] =
+    "usage: mediadash health status [--json]\n"
+    "       mediadash health remove [--yes]\n"
+    "\n"
+    "Health data (Oura) lives in tables of its own, apart from the social\n"
+    "data. status counts its rows and the Oura connection's. remove\n"
+    "deletes every health row and the Oura connection (its tokens, pending\n"
+    "logins and collector jobs) in one transaction; it asks on a terminal\n"
+    "(--yes skips the question, and is needed without one). Import saved\n"
+    "Oura pages with 'mediadash import FILE'; export them with 'mediadash\n"
+    "export health'. Exit status: 0 done, 1 refused, 2 usage, 3 database\n"
+    "error.\n";
 
 static const char usage_rollup[] =
     "usage: mediadash rollup --rebuild\n"
@@ -529,6 +548,8 @@ const struct command cli_commands[] = {
     {"show", "history of one item", usage_show, cmd_show},
     {"export", "export snapshots or content as CSV / JSON Lines",
      usage_export, cmd_export},
+    {"health", "health data (Oura): status, or remove all of it",
+     usage_health, cmd_health},
     {"report", "overview: totals, gains, top content, best hours, spikes",
      usage_report, cmd_report},
     {"rollup", "rebuild the daily rollups", usage_rollup, cmd_rollup},

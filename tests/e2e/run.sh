@@ -188,6 +188,41 @@ ids = [int(x) for x in sys.argv[3:6]]
 json.dump({"missed": ids[0], "relogin": ids[1], "nobody": ids[2], "published": post}, open(out, "w"))
 PY
 
+# 2h. Health data for tests/e2e/health.mjs (issue 16): Oura pages in the
+#     shape of ../shared/realdata/oura, for the 21 days before today, with
+#     readiness and sleep scores high, low and in between in turn, imported
+#     into the health tables like saved pages.
+python3 - "$tmp/oura" <<'PY' || die "cannot write the Oura pages"
+import datetime, json, os, sys
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+today = datetime.date.today()
+days = [today - datetime.timedelta(days=21 - i) for i in range(21)]
+ready, sleep, act, periods = [], [], [], []
+for i, d in enumerate(days):
+    ds, ts = d.isoformat(), d.isoformat() + "T04:00:00+00:00"
+    ready.append({"id": "e2e-r-%d" % i, "day": ds, "timestamp": ts, "score": [91, 62, 78][i % 3],
+                  "temperature_deviation": 0.1, "temperature_trend_deviation": 0.0,
+                  "contributors": {"hrv_balance": 70, "resting_heart_rate": 80}})
+    sleep.append({"id": "e2e-s-%d" % i, "day": ds, "timestamp": ts, "score": [88, 64, 80][(i + 1) % 3],
+                  "contributors": {"deep_sleep": 80, "total_sleep": 75}})
+    act.append({"id": "e2e-a-%d" % i, "day": ds, "timestamp": ts, "score": 70 + i % 15,
+                "steps": 6000 + 250 * i, "active_calories": 300 + i,
+                "contributors": {"stay_active": 70, "meet_daily_targets": 60}})
+    start = datetime.datetime.combine(d - datetime.timedelta(days=1), datetime.time(23, 10))
+    total = 23400 + 600 * (i % 6)
+    periods.append({"id": "e2e-p-%d" % i, "day": ds, "type": "long_sleep",
+                    "bedtime_start": start.isoformat() + "+00:00",
+                    "bedtime_end": (start + datetime.timedelta(seconds=total + 1500)).isoformat() + "+00:00",
+                    "total_sleep_duration": total, "time_in_bed": total + 1500, "efficiency": 90,
+                    "lowest_heart_rate": 48 + i % 5, "average_hrv": 40,
+                    "low_battery_alert": False, "period": 0})
+for name, data in (("daily_readiness", ready), ("daily_sleep", sleep), ("daily_activity", act), ("sleep", periods)):
+    json.dump({"data": data, "next_token": None}, open(os.path.join(out, name + ".json"), "w"))
+PY
+timeout "$(left 30)" "$bin" --db "$db" -q import "$tmp"/oura/*.json >"$tmp/oura.out" 2>&1 ||
+  { cat "$tmp/oura.out" >&2; die "cannot import the Oura pages"; }
+
 # 3. A user to log in as. The password goes through a file, never argv.
 user=e2e-user
 password="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

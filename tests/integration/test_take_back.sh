@@ -2,8 +2,8 @@
 # the real binary, real SQLite files and real HTTP:
 # - the demo (own), a foreign channels.list (Google's sample) and an Oura
 #   file: the owned totals of `report --json` are unchanged, the foreign
-#   channel is listed as tracked, the Oura file is refused and stores
-#   nothing (no import row);
+#   channel is listed as tracked, the Oura file goes to the health tables
+#   and adds nothing social (no import row);
 # - `imports remove` of the foreign import restores `export snapshots`
 #   byte for byte; the audit line shows who, when and what;
 # - `accounts set --role` moves an account between own and tracked (the
@@ -43,8 +43,8 @@ check "  the demo's stay own" jcheck "$TMP/out" 'sum(a["role"] == "own" for a in
 
 # ---- the Oura file ---------------------------------------------------------
 "$BIN" --db "$DB" imports --json >"$TMP/imp0.json"
-check "the Oura file is refused" run 1 "$BIN" --db "$DB" import "$OURA"
-check "  as not a platform response" contains "$TMP/err" "not a recognised platform API response"
+check "the Oura file goes to the health tables" run 0 "$BIN" --db "$DB" import "$OURA"
+check "  said so" contains "$TMP/err" "oura.daily_activity: 2 health documents"
 "$BIN" --db "$DB" imports --json >"$TMP/imp1.json"
 check "  and nothing recorded" same_file "$TMP/imp0.json" "$TMP/imp1.json"
 check "report after the Oura file" run 0 "$BIN" --db "$DB" report "${R[@]}" --json

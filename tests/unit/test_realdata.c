@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sources/oura.h"
+
 #define NONE (-1) /* a folder of no imported platform */
 
 struct expect {
@@ -287,12 +289,87 @@ static void test_lookalike_messages(void **state)
                  "it looks like a Twitch Helix page; Twitch", NULL);
 }
 
+/* ---- Oura: its parser takes its own files and only those --------------- */
+
+static void oura_check_file(const char *rel, const char *path)
+{
+    bool own = strncmp(rel, "oura/", 5) == 0 &&
+               strncmp(rel, "oura/schema/", 12) != 0;
+    struct health_batch hb;
+    struct buf data, err;
+    enum err rc;
+
+    buf_init(&data, (size_t)64 << 20);
+    buf_init(&err, 4096);
+    health_batch_init(&hb);
+    tu_read(path, &data);
+    rc = oura_parse(data.data, data.len, -1, rel, &hb, &err);
+    if (own != (rc == ERR_OK))
+        fail_msg("%s: the Oura parser %s it (%s)", rel,
+                 own ? "refuses" : "takes", buf_cstr(&err));
+    for (int k = 0; own && k < HEALTH_KIND_COUNT; k++) {
+        if (k == (int)hb.kind)
+            continue;
+        struct health_batch other;
+        health_batch_init(&other);
+        if (oura_parse(data.data, data.len, k, rel, &other, &err) == ERR_OK)
+            fail_msg("%s taken as Oura %s", rel, health_kind_name(k));
+        assert_int_equal(health_batch_count(&other), 0);
+    }
+    if (!own)
+        assert_int_equal(health_batch_count(&hb), 0);
+    health_batch_free(&hb);
+    buf_free(&err);
+    buf_free(&data);
+}
+
+static size_t oura_dir(const char *base, const char *rel_dir)
+{
+    char path[4096], rel[1024];
+    size_t files = 0;
+    struct dirent *de;
+    struct stat sb;
+    DIR *d;
+
+    snprintf(path, sizeof path, "%s/%s", base, rel_dir);
+    d = opendir(path);
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(rel, sizeof rel, "%s%s%s", rel_dir, *rel_dir ? "/" : "",
+                 de->d_name);
+        snprintf(path, sizeof path, "%s/%s", base, rel);
+        assert_int_equal(stat(path, &sb), 0);
+        if (S_ISDIR(sb.st_mode)) {
+            files += oura_dir(base, rel);
+        } else if (strlen(rel) > 5 &&
+                   strcmp(rel + strlen(rel) - 5, ".json") == 0) {
+            oura_check_file(rel, path);
+            files++;
+        }
+    }
+    closedir(d);
+    return files;
+}
+
+static void test_oura_takes_only_its_files(void **state)
+{
+    char *root = tu_realdata_path("");
+    (void)state;
+    if (root == NULL)
+        skip();
+    assert_true(oura_dir(root, "") >= sizeof expects / sizeof expects[0]);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_file),
         cmocka_unit_test(test_no_platform_takes_another_ones_file),
         cmocka_unit_test(test_lookalike_messages),
+        cmocka_unit_test(test_oura_takes_only_its_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,124 @@
+// The Health page (issue 16, part oura) in the browser: its nav entry
+// shows because health data exists (run.sh imports 21 days of Oura
+// pages), the page draws the score cards, both charts and the day table,
+// and the sleep/readiness vs performance view gives the API's figures
+// with the days and items behind them and says it claims no cause. The
+// social overview shows no health figure. Desktop and 375 px screenshots,
+// no sideways scroll on the phone, no axe-core violation at either width
+// (in a browser of its own that bypasses the CSP, as present.mjs does).
+
+import { join } from 'node:path';
+
+// axe-core is injected as a script tag, which the dashboard's CSP
+// (script-src 'self') refuses: like present.mjs, run it in a browser
+// context of its own that bypasses the CSP, with the session's cookies.
+async function axeViolations(page, axePath) {
+    await page.addScriptTag({ path: axePath });
+    const r = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
+        resultTypes: ['violations'],
+    }));
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} [` +
+        v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ') + ']');
+}
+
+// The figure the view shows for one group: "1.2K · 3 items, 2 days".
+function cellText(page, score, col) {
+    return page.locator(`#health-compare-table tr[data-score="${score}"] td`).nth(col).textContent();
+}
+
+async function axeHealth(h, axePath) {
+    const browser = await h.chromium.launch({
+        executablePath: h.CHROMIUM, headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const out = [];
+    try {
+        const ctx = await browser.newContext({ bypassCSP: true });
+        await ctx.addCookies(await h.context.cookies());
+        for (const [name, width] of [['desktop', 1280], ['phone', 375]]) {
+            const p = await ctx.newPage();
+            p.setDefaultTimeout(15000);
+            await p.setViewportSize({ width, height: 812 });
+            h.watch(p, 'health-axe-' + name);
+            await p.goto(h.BASE + '/#/health');
+            await p.locator('#health-compare-table').waitFor({ state: 'visible' });
+            await h.idle(p);
+            out.push(...(await axeViolations(p, axePath)).map((l) => name + ': ' + l));
+            await p.close();
+        }
+    } finally {
+        await browser.close().catch(() => {});
+    }
+    return out;
+}
+
+export async function healthSteps(h) {
+    const { page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, NODE_MODULES } = h;
+    const axePath = join(NODE_MODULES, 'axe-core', 'axe.min.js');
+
+    await step('health: the nav entry shows with health data; the page draws scores, charts and days', async () => {
+        await page.goto(BASE + '/#/');
+        const link = page.locator('#nav-health');
+        await poll(async () => (await link.isVisible()) || null, 'the Health nav entry to show');
+        await link.click();
+        await page.locator('#health-cards').waitFor({ state: 'visible' });
+        await drawnChart(page, '#health-scores-chart');
+        await drawnChart(page, '#health-sleep-chart', 100);
+        const rows = await page.locator('#health-table tbody tr').count();
+        check(rows === 21, `the day table has ${rows} rows, want 21 (the imported days)`);
+        const cards = (await page.locator('#health-cards').textContent()) || '';
+        check(cards.includes('Readiness') && cards.includes('bpm') && /\d\.\d h/.test(cards),
+            `cards: ${cards}`);
+        await idle(page);
+        await shot(page, '80-health');
+    });
+
+    await step('health: the comparison view gives the API figures, days behind each, and no claim of cause', async () => {
+        const api = await page.evaluate(async () => {
+            const r = await fetch('/api/v1/health/compare?range=28d');
+            return r.ok ? r.json() : null;
+        });
+        check(api && api.readiness && api.sleep, 'GET /api/v1/health/compare failed');
+        check(api.readiness.high.items > 0 && api.readiness.low.items > 0,
+            `the demo has content on high and low days: ${JSON.stringify(api.readiness)}`);
+        for (const [score, col, g] of [['readiness', 0, api.readiness.high], ['readiness', 1, api.readiness.low],
+            ['sleep', 0, api.sleep.high], ['sleep', 1, api.sleep.low]]) {
+            const t = (await cellText(page, score, col)) || '';
+            check(t.includes(`${g.items} item`) && t.includes(`${g.days} day`),
+                `${score} ${col ? 'low' : 'high'}: "${t}" lacks ${g.items} items, ${g.days} days`);
+        }
+        const view = (await page.locator('#health-compare').textContent()) || '';
+        check(view.includes('does not say that sleep or readiness caused'), 'no "no claim of cause" note');
+        await page.locator('#health-compare').scrollIntoViewIfNeeded();
+        await shot(page, '81-health-compare');
+    });
+
+    await step('health: 375 px phone: no sideways scroll, no axe violation; the overview shows no health figure', async () => {
+        const phone = await context.newPage();
+        watch(phone, 'health-phone');
+        try {
+            await phone.setViewportSize({ width: 375, height: 812 });
+            await phone.goto(BASE + '/#/health');
+            await phone.locator('#health-compare-table').waitFor({ state: 'visible' });
+            await drawnChart(phone, '#health-scores-chart');
+            await idle(phone);
+            const w = await phone.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+            check(w[0] <= w[1], `the Health page is ${w[0]} px wide in a ${w[1]} px viewport`);
+            await shot(phone, '82-health-phone');
+            await phone.goto(BASE + '/#/');
+            await phone.locator('#overview').waitFor({ state: 'visible' });
+            await idle(phone);
+            const text = (await phone.locator('#view').textContent()) || '';
+            check(!/readiness|sleep score/i.test(text), 'the overview mentions health data');
+        } finally {
+            await phone.close();
+        }
+    });
+
+    await step('health: no axe-core violation on the Health page, desktop and 375 px', async () => {
+        const v = await axeHealth(h, axePath);
+        check(v.length === 0, 'axe on the Health page:\n    ' + v.join('\n    '));
+    });
+}
