@@ -84,5 +84,7 @@ extern const struct route http_slot_routes[];
 extern const struct route http_metrics_routes[];
 /* api_tokens.c: /api/v1/tokens, API tokens (a login session only) */
 extern const struct route http_token_routes[];
+/* api_search.c: GET /api/v1/search, full-text search */
+extern const struct route http_search_routes[];
 
 #endif

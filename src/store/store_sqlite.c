@@ -744,7 +744,11 @@ static enum err item_write(struct ingest *in, const struct item *it,
             sqlite3_bind_int64(st, 11, in->now) != SQLITE_OK)
             return sqlite_fail(in->s, in->err, "updating item");
         in->stats->items_seen++;
-        return step_done(in, st, "updating item");
+        rc = step_done(in, st, "updating item");
+        if (rc == ERR_OK && it->type == ITEM_CONTENT &&
+            sqlite3_changes(in->s->db) > 0)
+            rc = sqlite_search_reindex(in->s, out->id, false, in->err);
+        return rc;
     }
     st = sqlite_use(in->s, S_ITEM_ADD);
     if (sqlite3_bind_text(st, 1, platform_name(it->platform), -1,
@@ -761,7 +765,9 @@ static enum err item_write(struct ingest *in, const struct item *it,
         return rc;
     out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
-    return ERR_OK;
+    return it->type == ITEM_CONTENT
+               ? sqlite_search_reindex(in->s, out->id, true, in->err)
+               : ERR_OK;
 }
 
 /* The id of the account a content item belongs to, creating a bare

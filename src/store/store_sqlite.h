@@ -76,6 +76,10 @@ enum query_id {
     Q_CONTENT_IDS,
     Q_METRIC_RANGE,
     Q_VIEWS_RANGE,
+    Q_FTS_DELETE, /* store_sqlite_search.c: the search index upkeep */
+    Q_FTS_TRI_DELETE,
+    Q_FTS_INSERT,
+    Q_FTS_TRI_INSERT,
     Q_COUNT
 };
 
@@ -222,6 +226,12 @@ enum err sqlite_write_end(struct sqlite_store *s, enum err rc,
                           struct buf *err) WARN_UNUSED;
 enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
                      const char *what);
+/* Replace item_id's rows of the search indexes (migration 0028;
+ * store_sqlite_search.c) by what item holds now, inside the caller's
+ * transaction: after an item is added (is_new: nothing to delete) or its
+ * title, tags or description may have changed. */
+enum err sqlite_search_reindex(struct sqlite_store *s, int64_t item_id,
+                               bool is_new, struct buf *err) WARN_UNUSED;
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 /* Query id's statement (sql, always the same text for one id), prepared
