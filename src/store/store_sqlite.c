@@ -668,9 +668,9 @@ static int bind_item_fields(sqlite3_stmt *st, int first, const struct item *it,
 static enum err item_fields(struct buf *f, const struct item *it,
                             int64_t account_id)
 {
-    const char *const str[] = {it->kind,        it->handle, it->title,
-                               it->description, it->url,
-                               it->thumbnail_url};
+    const char *const str[] = {it->kind,          it->handle, it->title,
+                               it->description,   it->url,
+                               it->thumbnail_url, it->tags};
     const int64_t num[] = {account_id, it->published_at, it->duration_s};
     enum err rc = buf_append(f, num, sizeof num);
 
@@ -745,9 +745,10 @@ static enum err item_write(struct ingest *in, const struct item *it,
             return sqlite_fail(in->s, in->err, "updating item");
         in->stats->items_seen++;
         rc = step_done(in, st, "updating item");
-        if (rc == ERR_OK && it->type == ITEM_CONTENT &&
-            sqlite3_changes(in->s->db) > 0)
-            rc = sqlite_search_reindex(in->s, out->id, false, in->err);
+        if (rc == ERR_OK && it->type == ITEM_CONTENT)
+            rc = sqlite_search_upkeep(in->s, out->id, it->tags, false,
+                                      sqlite3_changes(in->s->db) > 0,
+                                      in->err);
         return rc;
     }
     st = sqlite_use(in->s, S_ITEM_ADD);
@@ -766,7 +767,8 @@ static enum err item_write(struct ingest *in, const struct item *it,
     out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
     return it->type == ITEM_CONTENT
-               ? sqlite_search_reindex(in->s, out->id, true, in->err)
+               ? sqlite_search_upkeep(in->s, out->id, it->tags, true, true,
+                                      in->err)
                : ERR_OK;
 }
 

@@ -11,39 +11,47 @@
 #include "store/store_sqlite.h"
 
 /* BM25 column weights: a match in the title counts 10 times one in the
- * description, one in the tags 5 times (docs/search.md). The matches and
- * their scores come from a materialized CTE: FTS5's functions cannot be
- * evaluated under the window that counts all hits. */
+ * description, one in the tags 5 times (docs/search.md).
+ *
+ * Three steps, so that the work per match stays small (a common word
+ * matches most items): m, the matches and their scores, materialized
+ * (FTS5's functions cannot run under the window that counts all hits);
+ * p, the page: the filters (item and its account) and the sort key (one
+ * metric lookup, only for a metric sort) per match, the count of all,
+ * then the order and the page; last, the page's rows get their fields and
+ * metrics. */
+#define SQL_METRIC(name, alias)                                               \
+    "(SELECT ival FROM item_latest WHERE item_id = " alias ".id AND "         \
+    "metric_id = (SELECT id FROM metric WHERE name = '" name "'))"
+#define SQL_ENGAGEMENT(alias)                                                 \
+    "(SELECT (coalesce(sum(CASE WHEN mt.name <> 'views' THEN l.ival END), "   \
+    "0)) * 1.0 / nullif(max(CASE WHEN mt.name = 'views' THEN l.ival END), "   \
+    "0) FROM item_latest l JOIN metric mt ON mt.id = l.metric_id WHERE "      \
+    "l.item_id = " alias ".id AND mt.name IN ('views', 'likes', "             \
+    "'comments', 'shares', 'saves') HAVING max(CASE WHEN mt.name = 'views' "  \
+    "THEN l.ival END) > 0)"
 #define SQL_SEARCH(T)                                                         \
     "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(" T ", 10.0, 5.0, "     \
-    "1.0) AS score FROM " T " WHERE " T " MATCH ?1) "                         \
-    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
-    "i.title, i.url, i.tags, i.published_at, i.role, m.score, "               \
-    "v.ival AS views, l.ival AS likes, c.ival AS comments, "                  \
-    "CASE WHEN v.ival > 0 THEN (coalesce(l.ival, 0) + coalesce(c.ival, 0) + " \
-    "coalesce(sh.ival, 0) + coalesce(sa.ival, 0)) * 1.0 / v.ival END AS eng, "\
-    "count(*) OVER () "                                                       \
-    "FROM m JOIN item i ON i.id = m.id "                                      \
+    "1.0) AS score FROM " T " WHERE " T " MATCH ?1), "                        \
+    "p AS MATERIALIZED (SELECT i.id, m.score, count(*) OVER () AS total, "    \
+    "CASE ?7 WHEN 1 THEN " SQL_METRIC("views", "i") " WHEN 2 THEN "           \
+    SQL_METRIC("likes", "i") " WHEN 3 THEN " SQL_METRIC("comments", "i")      \
+    " WHEN 4 THEN " SQL_ENGAGEMENT("i") " WHEN 5 THEN i.published_at END "    \
+    "AS k FROM m JOIN item i ON i.id = m.id "                                 \
     "LEFT JOIN item a ON a.id = i.account_id "                                \
-    "LEFT JOIN item_latest v ON v.item_id = i.id AND v.metric_id = "          \
-    "(SELECT id FROM metric WHERE name = 'views') "                           \
-    "LEFT JOIN item_latest l ON l.item_id = i.id AND l.metric_id = "          \
-    "(SELECT id FROM metric WHERE name = 'likes') "                           \
-    "LEFT JOIN item_latest c ON c.item_id = i.id AND c.metric_id = "          \
-    "(SELECT id FROM metric WHERE name = 'comments') "                        \
-    "LEFT JOIN item_latest sh ON sh.item_id = i.id AND sh.metric_id = "       \
-    "(SELECT id FROM metric WHERE name = 'shares') "                          \
-    "LEFT JOIN item_latest sa ON sa.item_id = i.id AND sa.metric_id = "       \
-    "(SELECT id FROM metric WHERE name = 'saves') "                           \
     "WHERE i.type = 'content' "                                               \
     "AND (?2 IS NULL OR i.platform = ?2) "                                    \
     "AND (?3 IS NULL OR a.ext_id = ?3 OR a.handle = ?3) "                     \
     "AND (?4 IS NULL OR i.published_at >= ?4) "                               \
     "AND (?5 IS NULL OR i.published_at < ?5) "                                \
     "AND (?6 IS NULL OR i.role = ?6) "                                        \
-    "ORDER BY CASE ?7 WHEN 1 THEN views WHEN 2 THEN likes WHEN 3 THEN "       \
-    "comments WHEN 4 THEN eng WHEN 5 THEN i.published_at END DESC NULLS "     \
-    "LAST, m.score, i.id LIMIT ?8 OFFSET ?9"
+    "ORDER BY k DESC NULLS LAST, m.score, i.id LIMIT ?8 OFFSET ?9) "          \
+    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
+    "i.title, i.url, i.tags, i.published_at, i.role, p.score, "               \
+    SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "               \
+    SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total "         \
+    "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "                  \
+    "a.id = i.account_id ORDER BY p.k DESC NULLS LAST, p.score, p.id"
 
 /* One hit's title with its matches marked, and the description's best
  * fragment of up to 16 words, marked the same way. */
@@ -51,9 +59,28 @@
     "SELECT highlight(" T ", 0, ?3, ?4), snippet(" T ", 2, ?3, ?4, '…', "     \
     "16) FROM " T " WHERE " T " MATCH ?1 AND rowid = ?2"
 
-static const char *const sql_search[] = {
-    [SEARCH_INDEX_WORDS] = SQL_SEARCH("item_fts"),
-    [SEARCH_INDEX_TRIGRAM] = SQL_SEARCH("item_fts_tri"),
+/* The common case, no filter and by relevance: the page straight from
+ * the matches, without a lookup per match. The filter parameters are
+ * still named (as constants) so that the same bindings apply. */
+#define SQL_SEARCH_PLAIN(T)                                                   \
+    "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(" T ", 10.0, 5.0, "     \
+    "1.0) AS score FROM " T " WHERE " T " MATCH ?1), "                        \
+    "p AS MATERIALIZED (SELECT m.id, m.score, count(*) OVER () AS total, "    \
+    "NULL AS k FROM m WHERE coalesce(?2, ?3, ?4, ?5, ?6) IS NULL AND ?7 = 0 " \
+    "ORDER BY m.score, m.id LIMIT ?8 OFFSET ?9) "                             \
+    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
+    "i.title, i.url, i.tags, i.published_at, i.role, p.score, "               \
+    SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "               \
+    SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total "         \
+    "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "                  \
+    "a.id = i.account_id ORDER BY p.score, p.id"
+
+/* [index][plain] */
+static const char *const sql_search[][2] = {
+    [SEARCH_INDEX_WORDS] = {SQL_SEARCH("item_fts"),
+                            SQL_SEARCH_PLAIN("item_fts")},
+    [SEARCH_INDEX_TRIGRAM] = {SQL_SEARCH("item_fts_tri"),
+                              SQL_SEARCH_PLAIN("item_fts_tri")},
 };
 static const char *const sql_marks[] = {
     [SEARCH_INDEX_WORDS] = SQL_MARKS("item_fts"),
@@ -93,8 +120,8 @@ static const char *const sql_upkeep[] = {
 static const enum query_id q_upkeep[] = {Q_FTS_DELETE, Q_FTS_TRI_DELETE,
                                          Q_FTS_INSERT, Q_FTS_TRI_INSERT};
 
-enum err sqlite_search_reindex(struct sqlite_store *s, int64_t item_id,
-                               bool is_new, struct buf *err)
+static enum err reindex(struct sqlite_store *s, int64_t item_id, bool is_new,
+                        struct buf *err)
 {
     sqlite3_stmt *st;
     int r;
@@ -114,6 +141,47 @@ enum err sqlite_search_reindex(struct sqlite_store *s, int64_t item_id,
         sqlite3_reset(st);
     }
     return ERR_OK;
+}
+
+/* item.tags = tags when they differ; *changed set when they did. */
+static enum err set_tags(struct sqlite_store *s, int64_t item_id,
+                         const char *tags, bool *changed, struct buf *err)
+{
+    sqlite3_stmt *st;
+    int r = sqlite_query(s, Q_ITEM_TAGS,
+                         "UPDATE item SET tags = ?2 WHERE id = ?1 AND "
+                         "tags IS NOT ?2",
+                         &st);
+
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_int64(st, 1, item_id);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(st, 2, tags, -1, SQLITE_STATIC);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    if (r != SQLITE_OK) {
+        enum err rc = sqlite_fail(s, err, "storing an item's tags");
+        if (st != NULL)
+            sqlite3_reset(st);
+        return rc;
+    }
+    if (sqlite3_changes(s->db) > 0)
+        *changed = true;
+    sqlite3_reset(st);
+    return ERR_OK;
+}
+
+enum err sqlite_search_upkeep(struct sqlite_store *s, int64_t item_id,
+                              const char *tags, bool is_new, bool changed,
+                              struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    if (tags != NULL)
+        rc = set_tags(s, item_id, tags, &changed, err);
+    if (rc == ERR_OK && (is_new || changed))
+        rc = reindex(s, item_id, is_new, err);
+    return rc;
 }
 
 static int bind_time(sqlite3_stmt *st, int i, int64_t t)
@@ -222,6 +290,7 @@ enum err store_search(struct store *st, const struct search_filter *q,
     struct search_hit h;
     enum err rc;
     int step;
+    bool plain;
 
     buf_init(&expr, 4096);
     if (total != NULL)
@@ -229,7 +298,11 @@ enum err store_search(struct store *st, const struct search_filter *q,
     rc = fts_expr(q, &expr);
     if (rc != ERR_OK)
         goto out;
-    if (sqlite3_prepare_v2(s->db, sql_search[q->index], -1, &stmt, NULL) !=
+    plain = q->platform == NULL && q->account == NULL &&
+            q->from == TIME_NONE && q->to == TIME_NONE &&
+            q->role == SEARCH_ROLE_ANY && q->sort == SEARCH_SORT_RELEVANCE;
+    if (sqlite3_prepare_v2(s->db, sql_search[q->index][plain], -1, &stmt,
+                           NULL) !=
             SQLITE_OK ||
         sqlite3_prepare_v2(s->db, sql_marks[q->index], -1, &mk, NULL) !=
             SQLITE_OK ||

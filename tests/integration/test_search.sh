@@ -97,6 +97,10 @@ check "CLI --json is the API's answer" sh -c '
 if [ -n "$CHART" ]; then
   check "real title: phrase" test "$(get "$TMP/r" 'q=%22hide%20and%20seek%22')" = 200
   check "finds X1jMMFOqxEw" test "$(ids "$TMP/r")" = "X1jMMFOqxEw"
+  check "a word only in the tags" test "$(get "$TMP/r" 'q=spielberg')" = 200
+  check "finds Pdgk3ERKdug with its tags" python3 -c '
+import json,sys; i=json.load(open(sys.argv[1]))["items"]; assert [x["ext_id"] for x in i] == ["Pdgk3ERKdug"], i
+assert "Spielberg" in i[0]["tags"], i[0]["tags"]' "$TMP/r"
   check "published range filter" test "$(get "$TMP/r" 'q=%22hide%20and%20seek%22&to=2000-01-01')" = 200
   check "nothing before 2000" test "$(ids "$TMP/r")" = ""
   IMP=$("$BIN" --db "$DB" imports --json | python3 -c '

@@ -439,6 +439,21 @@ static void test_non_latin_real(void **state)
     tu_parsed_free(&p);
     expect_ids(f->st, "\"hide and seek\"", "X1jMMFOqxEw");
     expect_ids(f->st, "giddy", "hDeuSfo_Ys0");
+    /* words only in YouTube's snippet.tags (item.tags, the tags column) */
+    expect_ids(f->st, "spielberg extraterrestrial", "Pdgk3ERKdug");
+    {
+        struct search_request q = req_of("spielberg");
+        struct search_result r;
+        struct buf got;
+        buf_init(&got, 1024);
+        assert_int_equal(ids(f->st, &q, &got, &r), ERR_OK);
+        assert_int_equal(r.n, 1);
+        assert_non_null(r.rows[0].tags);
+        assert_non_null(strstr(r.rows[0].tags, "E.T. holiday Christmas "
+                                                "Spielberg"));
+        search_result_free(&r);
+        buf_free(&got);
+    }
     free(ru);
     free(eirin);
     free(moctw);

@@ -18,8 +18,11 @@
 -- triggers (even TEMP ones, as of 3.40). Accounts are not indexed.
 ALTER TABLE item ADD COLUMN tags TEXT;
 
+-- prefix = '2 3': prefix indexes for 2 and 3 characters, so that a short
+-- prefix query (sp*) reads one list instead of merging every word it
+-- starts (bench_search: 15 -> 9.5 ms of CPU for sp* over 10k items).
 CREATE VIRTUAL TABLE item_fts USING fts5(title, tags, description,
-    tokenize = 'unicode61 remove_diacritics 2');
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 CREATE VIRTUAL TABLE item_fts_tri USING fts5(title, tags, description,
     tokenize = 'trigram');
 
