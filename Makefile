@@ -47,6 +47,7 @@ bench: deps
 	@cmake --build build-rel -j $(JOBS) --target benches
 	@./build-rel/bench_ingest 200 720
 	@./build-rel/bench_queries 200 720 build-rel/bench-200x720.db 30
+	@./build-rel/bench_search 10000 24 build-rel/bench-search-10k.db 200
 
 # Issue 5's figures: ingest at 200 and 1,400 items, and every dashboard
 # query at 1M and 10M snapshots (the databases are generated on first use

@@ -3,6 +3,7 @@
 // The state lives in the hash so back/forward and links keep it.
 
 import { api, qs } from './api.js';
+import { searchPanel } from './search.js';
 import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
   thumb, safeUrl, str, emptyState, noDataHint, LOCALE } from './dom.js';
 
@@ -130,7 +131,8 @@ export async function render(view, args, params, ctx) {
   const c = controls(state);
   const body = h('div', {}, h('p', { class: 'loading', text: 'Loading…' }));
   view.appendChild(h('section', { id: 'content' },
-    h('div', { class: 'page-head' }, h('h1', { text: 'Content' }), c.el), body));
+    h('div', { class: 'page-head' }, h('h1', { text: 'Content' }), c.el),
+    searchPanel(state.platform), body));
   if (state.q) {
     c.search.focus();
     c.search.setSelectionRange(state.q.length, state.q.length);

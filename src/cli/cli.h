@@ -119,6 +119,9 @@ int cmd_accounts(struct cli *cli, int argc, char **argv);
 int cmd_accounts_change(struct cli *cli, int argc, char **argv);
 int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_content(struct cli *cli, int argc, char **argv);
+/* cmd_search.c: full-text search; its --help text */
+int cmd_search(struct cli *cli, int argc, char **argv);
+extern const char cmd_search_usage[];
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_export_health(struct cli *cli, int argc, char **argv);

@@ -545,6 +545,8 @@ const struct command cli_commands[] = {
      cmd_imports},
     {"content", "list content with latest metrics", usage_content,
      cmd_content},
+    {"search", "full-text search of content: ranked, with snippets",
+     cmd_search_usage, cmd_search},
     {"show", "history of one item", usage_show, cmd_show},
     {"export", "export snapshots or content as CSV / JSON Lines",
      usage_export, cmd_export},

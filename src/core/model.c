@@ -144,6 +144,7 @@ void item_destroy(struct item *it)
     free(it->handle);
     free(it->title);
     free(it->description);
+    free(it->tags);
     free(it->url);
     free(it->thumbnail_url);
     free(it);

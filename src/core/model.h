@@ -46,6 +46,7 @@ const char *item_type_name(enum item_type t); /* "account", "content" */
 #define ITEM_ID_MAX 128      /* platform ids are far shorter */
 #define ITEM_TEXT_MAX 65536  /* titles, descriptions */
 #define ITEM_URL_MAX 4096
+#define ITEM_TAGS_MAX 4096  /* tags, space-separated (search index) */
 
 struct metric {
     char *name;   /* owned */
@@ -93,6 +94,8 @@ struct item {
     char *handle;       /* account: @name or username; may be NULL */
     char *title;        /* may be NULL; likewise below */
     char *description;
+    char *tags;         /* the platform's tags, space-separated (YouTube
+                           snippet.tags); for search (migration 0028) */
     char *url;
     char *thumbnail_url;
     int64_t published_at; /* TIME_NONE if unknown */

@@ -86,5 +86,7 @@ extern const struct route http_metrics_routes[];
 extern const struct route http_token_routes[];
 /* api_health.c: /api/v1/health/... (Oura; login sessions only) */
 extern const struct route http_health_routes[];
+/* api_search.c: GET /api/v1/search, full-text search */
+extern const struct route http_search_routes[];
 
 #endif

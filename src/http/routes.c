@@ -27,6 +27,7 @@ static const struct route *const route_tables[] = {
     http_metrics_routes,
     http_token_routes,
     http_health_routes,
+    http_search_routes,
 };
 
 #define NTABLES (sizeof route_tables / sizeof *route_tables)

@@ -236,6 +236,39 @@ static void video_channel(struct source_ctx *ctx, struct item *v,
     item_set(&ch->title, channel_title);
 }
 
+/* snippet.tags, strings joined by spaces into v->tags for the search
+ * index: at most ITEM_TAGS_MAX bytes (the tags past it are left out); a
+ * tag that is not a string refuses the document. */
+static enum err video_tags(struct source_ctx *ctx, const json_t *sn,
+                           struct item *v)
+{
+    json_t *tags;
+    struct buf b;
+    enum err rc = jread_array(&ctx->r, sn, "tags", J_OPTIONAL, &tags);
+
+    if (rc != ERR_OK || tags == NULL)
+        return rc;
+    buf_init(&b, ITEM_TAGS_MAX);
+    for (size_t i = 0; rc == ERR_OK && i < json_array_size(tags); i++) {
+        const json_t *t = json_array_get(tags, i);
+        size_t n = json_is_string(t) ? json_string_length(t) : 0;
+        if (!json_is_string(t)) {
+            rc = jread_fail(&ctx->r, "snippet.tags", "tag %zu is a %s, not "
+                            "a string", i, jread_type_name(t));
+        } else if (n > 0 && b.len + 1 + n <= ITEM_TAGS_MAX &&
+                   memchr(json_string_value(t), '\0', n) == NULL) {
+            if (b.len > 0)
+                rc = buf_putc(&b, ' ');
+            if (rc == ERR_OK)
+                rc = buf_append(&b, json_string_value(t), n);
+        }
+    }
+    if (rc == ERR_OK && b.len > 0)
+        item_set(&v->tags, buf_cstr(&b));
+    buf_free(&b);
+    return rc;
+}
+
 static enum err video_snippet(struct source_ctx *ctx, const json_t *item,
                               struct item *v)
 {
@@ -262,6 +295,8 @@ static enum err video_snippet(struct source_ctx *ctx, const json_t *item,
                         &v->published_at);
     if (rc == ERR_OK)
         rc = thumbnail(ctx, sn, &thumb);
+    if (rc == ERR_OK)
+        rc = video_tags(ctx, sn, v);
     if (rc != ERR_OK)
         return rc;
     item_set(&v->title, title);

@@ -668,9 +668,9 @@ static int bind_item_fields(sqlite3_stmt *st, int first, const struct item *it,
 static enum err item_fields(struct buf *f, const struct item *it,
                             int64_t account_id)
 {
-    const char *const str[] = {it->kind,        it->handle, it->title,
-                               it->description, it->url,
-                               it->thumbnail_url};
+    const char *const str[] = {it->kind,          it->handle, it->title,
+                               it->description,   it->url,
+                               it->thumbnail_url, it->tags};
     const int64_t num[] = {account_id, it->published_at, it->duration_s};
     enum err rc = buf_append(f, num, sizeof num);
 
@@ -744,7 +744,12 @@ static enum err item_write(struct ingest *in, const struct item *it,
             sqlite3_bind_int64(st, 11, in->now) != SQLITE_OK)
             return sqlite_fail(in->s, in->err, "updating item");
         in->stats->items_seen++;
-        return step_done(in, st, "updating item");
+        rc = step_done(in, st, "updating item");
+        if (rc == ERR_OK && it->type == ITEM_CONTENT)
+            rc = sqlite_search_upkeep(in->s, out->id, it->tags, false,
+                                      sqlite3_changes(in->s->db) > 0,
+                                      in->err);
+        return rc;
     }
     st = sqlite_use(in->s, S_ITEM_ADD);
     if (sqlite3_bind_text(st, 1, platform_name(it->platform), -1,
@@ -761,7 +766,10 @@ static enum err item_write(struct ingest *in, const struct item *it,
         return rc;
     out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
-    return ERR_OK;
+    return it->type == ITEM_CONTENT
+               ? sqlite_search_upkeep(in->s, out->id, it->tags, true, true,
+                                      in->err)
+               : ERR_OK;
 }
 
 /* The id of the account a content item belongs to, creating a bare

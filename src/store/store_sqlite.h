@@ -76,6 +76,11 @@ enum query_id {
     Q_CONTENT_IDS,
     Q_METRIC_RANGE,
     Q_VIEWS_RANGE,
+    Q_FTS_DELETE, /* store_sqlite_search.c: the search index upkeep */
+    Q_FTS_TRI_DELETE,
+    Q_FTS_INSERT,
+    Q_FTS_TRI_INSERT,
+    Q_ITEM_TAGS,
     Q_COUNT
 };
 
@@ -222,6 +227,14 @@ enum err sqlite_write_end(struct sqlite_store *s, enum err rc,
                           struct buf *err) WARN_UNUSED;
 enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
                      const char *what);
+/* The search index upkeep (migration 0028; store_sqlite_search.c) after
+ * ingest wrote content item item_id, inside its transaction: tags (may be
+ * NULL: keep the stored ones) stored in item.tags, then the item's index
+ * rows replaced by what item holds now when it is new (nothing to
+ * delete), its row changed, or its tags did. */
+enum err sqlite_search_upkeep(struct sqlite_store *s, int64_t item_id,
+                              const char *tags, bool is_new, bool changed,
+                              struct buf *err) WARN_UNUSED;
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 /* Query id's statement (sql, always the same text for one id), prepared

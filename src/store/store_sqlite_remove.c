@@ -227,6 +227,13 @@ static enum err remove_items(struct removal *rm, struct buf *err)
          "(SELECT 1 FROM snapshot s WHERE s.item_id = item.id) AND NOT EXISTS "
          "(SELECT 1 FROM item c WHERE c.account_id = item.id)",
          &rm->out.items},
+        /* the search index (migration 0028): rows of items gone */
+        {"DELETE FROM item_fts WHERE rowid IN (SELECT id FROM temp.rm_item) "
+         "AND NOT EXISTS (SELECT 1 FROM item i WHERE i.id = item_fts.rowid)",
+         NULL},
+        {"DELETE FROM item_fts_tri WHERE rowid IN (SELECT id FROM "
+         "temp.rm_item) AND NOT EXISTS (SELECT 1 FROM item i WHERE i.id = "
+         "item_fts_tri.rowid)", NULL},
         {"DELETE FROM item_latest WHERE item_id IN (SELECT id FROM "
          "temp.rm_item)", NULL},
         /* SQLite takes the bare columns from the row holding the max. */

@@ -26,6 +26,7 @@ import { mediaSteps } from './media.mjs';
 import { carouselSteps } from './carousel.mjs';
 import { tokensSteps } from './tokens.mjs';
 import { healthSteps } from './health.mjs';
+import { searchSteps } from './search.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -871,6 +872,8 @@ async function run(context) {
     await carouselSteps({ page, context, step, check, poll, shot, watch, BASE, TMP, STEP_MS });
     await tokensSteps({ page, context, step, check, poll, shot, watch, BASE, STEP_MS });
     await healthSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
+    await searchSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), SHOTS,
+        step, check, poll, shot, BASE });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -1,0 +1,184 @@
+/* Latency of full-text search (search_run, as the CLI, the API and MCP
+ * call it) on a generated history: min, median and p99 per query over
+ * RUNS runs, then p50 / p99 over all of them, and the time the index
+ * fill of migration 0028 takes on this database.
+ * usage: bench_search ITEMS HOURS DB [RUNS [HOURS_PER_BATCH]]
+ * DB is built through store_ingest (which keeps the index) when it does
+ * not exist, and reused. Target (issue 18): p99 < 20 ms at 10k items. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analytics/search.h"
+#include "core/timeutil.h"
+#include "demo/demo.h"
+#include "store/store.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time of this thread: what a search costs, apart from the time the
+ * machine makes it wait (the figures are taken on a shared machine). */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The generator as bench_queries uses it: ITEMS content items, HOURS
+ * hours from 2023-01-01, seed 42, published over the first quarter. */
+static void build(struct store *st, size_t items, int64_t hours, int per)
+{
+    struct demo_opts o;
+    struct demo *g = NULL;
+    struct buf err;
+    double t0 = now_ms();
+    size_t rows = 0, n = 1;
+
+    buf_init(&err, 4096);
+    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
+    o.items = items;
+    o.hours = hours;
+    o.seed = 42;
+    o.publish_span = 0.25;
+    if (demo_create(&o, &g, &err) != ERR_OK) {
+        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
+        exit(1);
+    }
+    while (n > 0) {
+        struct batch b;
+        struct ingest_stats s;
+        batch_init(&b);
+        n = 0;
+        for (int h = 0; h < per; h++) {
+            size_t k = demo_hour(g, &b);
+            n += k;
+            if (k == 0)
+                break;
+        }
+        if (n > 0 && store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
+            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
+            exit(1);
+        }
+        rows += n;
+        batch_free(&b);
+    }
+    printf("built: %zu snapshots in %.1f s\n", rows, (now_ms() - t0) / 1e3);
+    demo_destroy(g);
+    buf_free(&err);
+}
+
+struct bq {
+    const char *name, *q;
+    enum search_sort sort;
+    const char *platform;
+};
+
+static const struct bq queries[] = {
+    {"common word", "the", SEARCH_SORT_RELEVANCE, NULL},
+    {"common word by views", "the", SEARCH_SORT_VIEWS, NULL},
+    {"two words", "speedrun reset", SEARCH_SORT_RELEVANCE, NULL},
+    {"prefix", "sp*", SEARCH_SORT_RELEVANCE, NULL},
+    {"phrase", "\"the most\"", SEARCH_SORT_RELEVANCE, NULL},
+    {"rare word", "hollowknight", SEARCH_SORT_RELEVANCE, NULL},
+    {"platform + engagement", "gaming", SEARCH_SORT_ENGAGEMENT, "youtube"},
+    {"no match", "zzzzqx", SEARCH_SORT_RELEVANCE, NULL},
+    {"CJK (trigram)", "文化部", SEARCH_SORT_RELEVANCE, NULL},
+};
+#define NQ (sizeof queries / sizeof queries[0])
+
+static void run_all(struct store *st, int runs)
+{
+    double *all = calloc(NQ * (size_t)runs, sizeof(double));
+    double *allc = calloc(NQ * (size_t)runs, sizeof(double));
+    double *t = calloc((size_t)runs, sizeof(double));
+    double *c = calloc((size_t)runs, sizeof(double));
+    size_t na = 0;
+    struct buf err;
+
+    buf_init(&err, 1024);
+    printf("%-24s %8s  %-28s %s\n", "query", "hits",
+           "wall min / median / p99 ms", "CPU min / median / p99 ms");
+    for (size_t k = 0; k < NQ; k++) {
+        struct search_request r = {.q = queries[k].q, .from = TIME_NONE,
+                                   .to = TIME_NONE, .sort = queries[k].sort,
+                                   .platform = queries[k].platform};
+        struct search_result res = {0};
+        int64_t total = 0;
+        for (int i = 0; i < runs; i++) {
+            double t0 = now_ms(), c0 = cpu_ms();
+            if (search_run(st, &r, &res, &err) != ERR_OK) {
+                fprintf(stderr, "%s: %s\n", queries[k].q, buf_cstr(&err));
+                exit(1);
+            }
+            t[i] = now_ms() - t0;
+            c[i] = cpu_ms() - c0;
+            allc[na] = c[i];
+            all[na++] = t[i];
+            total = res.total;
+            search_result_free(&res);
+        }
+        qsort(t, (size_t)runs, sizeof *t, cmp);
+        qsort(c, (size_t)runs, sizeof *c, cmp);
+        printf("%-24s %8lld  %6.2f / %6.2f / %7.2f     %6.2f / %6.2f / %6.2f\n",
+               queries[k].name, (long long)total, t[0], t[runs / 2],
+               t[(size_t)((runs - 1) * 0.99)], c[0], c[runs / 2],
+               c[(size_t)((runs - 1) * 0.99)]);
+    }
+    qsort(all, na, sizeof *all, cmp);
+    qsort(allc, na, sizeof *allc, cmp);
+    printf("all %zu searches, wall: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+           na, all[na / 2], all[(size_t)((na - 1) * 0.99)], all[na - 1]);
+    printf("all %zu searches, CPU:  p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+           na, allc[na / 2], allc[(size_t)((na - 1) * 0.99)], allc[na - 1]);
+    free(c);
+    free(allc);
+    free(t);
+    free(all);
+    buf_free(&err);
+}
+
+int main(int argc, char **argv)
+{
+    struct store *st = NULL;
+    struct buf err;
+    int runs, per;
+    bool exists;
+
+    if (argc < 4) {
+        fprintf(stderr,
+                "usage: bench_search ITEMS HOURS DB [RUNS [HOURS_PER_BATCH]]\n");
+        return 2;
+    }
+    runs = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 200;
+    per = argc > 5 ? (int)strtol(argv[5], NULL, 10) : 24;
+    if (runs < 1 || per < 1)
+        return 2;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures as they come */
+    exists = access(argv[3], F_OK) == 0;
+    buf_init(&err, 4096);
+    if (store_open(argv[3], &st, &err) != ERR_OK) {
+        fprintf(stderr, "%s\n", buf_cstr(&err));
+        return 1;
+    }
+    if (!exists)
+        build(st, (size_t)strtoull(argv[1], NULL, 10),
+              strtoll(argv[2], NULL, 10), per);
+    run_all(st, runs);
+    store_close(st);
+    buf_free(&err);
+    return 0;
+}
