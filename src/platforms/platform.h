@@ -25,6 +25,8 @@ struct fetch;          /* platforms/fetch.h: one collector round */
 struct net_resp;       /* net/net.h */
 struct publisher_ops;  /* schedule/worker.h */
 struct media_mix;      /* schedule/media_mix.h */
+struct post_limits;    /* schedule/post_limits.h */
+struct media_limits;   /* schedule/media_limits.h */
 struct source_format;  /* sources/source.h */
 
 /* What a platform is to the rest of the program. A social platform has
@@ -63,6 +65,10 @@ struct platform_desc {
     bool api_usage;
     const struct publisher_ops *publish; /* <name>_publish_ops */
     const struct media_mix *mix;         /* media per post, or NULL */
+    /* what it documents for a post's text and files (read by
+     * src/schedule: post_limits_for, media_limits_of), or NULL */
+    const struct post_limits *post_limits;   /* <name>_post_limits */
+    const struct media_limits *media_limits; /* <name>_media_limits */
 };
 
 /* The descriptor of p; NULL only for a value outside enum platform. */

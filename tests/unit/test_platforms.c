@@ -11,7 +11,9 @@
 #include "net/net.h"
 #include "net/oauth.h"
 #include "platforms/platform.h"
+#include "schedule/media_limits.h"
 #include "schedule/media_mix.h"
+#include "schedule/post_limits.h"
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 #include "sources/source.h"
@@ -46,6 +48,14 @@ static void test_every_platform_registered(void **state)
         assert_non_null(d->mix);
         assert_string_equal(d->mix->platform, d->name);
         assert_ptr_equal(media_mix_find(d->name), d->mix);
+        /* a platform that publishes owns its limits */
+        assert_non_null(d->post_limits);
+        assert_string_equal(d->post_limits->platform, d->name);
+        assert_ptr_equal(post_limits_for(d->name), d->post_limits);
+        assert_non_null(d->media_limits);
+        assert_string_equal(d->media_limits->platform, d->name);
+        assert_string_equal(d->media_limits->label, d->display);
+        assert_ptr_equal(media_limits_of(d->name), d->media_limits);
     }
     assert_null(platform_get(PLATFORM_COUNT));
     assert_null(platform_get((enum platform)-1));

@@ -47,4 +47,6 @@ const struct platform_desc instagram_platform = {
     .api_usage = true,
     .publish = &instagram_publish_ops,
     .mix = &instagram_media_mix,
+    .post_limits = &instagram_post_limits,
+    .media_limits = &instagram_media_limits,
 };

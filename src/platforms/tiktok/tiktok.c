@@ -47,4 +47,6 @@ const struct platform_desc tiktok_platform = {
     .per_minute = PER_MINUTE,
     .publish = &tiktok_publish_ops,
     .mix = &tiktok_media_mix,
+    .post_limits = &tiktok_post_limits,
+    .media_limits = &tiktok_media_limits,
 };

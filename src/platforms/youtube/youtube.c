@@ -40,4 +40,6 @@ const struct platform_desc youtube_platform = {
     .daily_quota = daily_quota,
     .publish = &youtube_publish_ops,
     .mix = &youtube_media_mix,
+    .post_limits = &youtube_post_limits,
+    .media_limits = &youtube_media_limits,
 };
