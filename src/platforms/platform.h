@@ -45,6 +45,9 @@ struct platform_desc {
     enum platform_kind kind; /* PLATFORM_SOCIAL unless said */
     const char *name;    /* "youtube": config section, CLI, API, store */
     const char *display; /* "YouTube" */
+    /* its series colour on charts and dots, light and dark theme
+     * ("#rrggbb"; GET /api/v1/platforms hands them to the web) */
+    const char *colour, *colour_dark;
     const char *env;     /* MEDIADASH_<env>_CLIENT_ID */
     /* the response shapes its parsers take (src/sources/<name>.c; the
      * table source.c recognises files by), ended by a NULL name */

@@ -70,6 +70,22 @@ static void kv_size(struct jw *w, const char *key, size_t v)
         jw_kv_i64(w, key, (int64_t)v);
 }
 
+void post_limits_obj_json(struct jw *w, const struct post_limits *l)
+{
+    jw_object_begin(w);
+    kv_size(w, "title_chars", l->title_chars);
+    kv_size(w, "caption_chars", l->caption_chars);
+    jw_kv_bool(w, "utf16", l->utf16);
+    kv_size(w, "caption_bytes", l->caption_bytes);
+    kv_size(w, "tags_chars", l->tags_chars);
+    kv_size(w, "hashtags", l->hashtags);
+    kv_size(w, "mentions", l->mentions);
+    jw_kv_bool(w, "no_angle", l->no_angle);
+    jw_kv_bool(w, "title_as_caption", l->title_as_caption);
+    jw_kv_str(w, "caption_name", l->caption_name);
+    jw_object_end(w);
+}
+
 void post_limits_json(struct jw *w)
 {
     jw_object_begin(w);
@@ -78,18 +94,7 @@ void post_limits_json(struct jw *w)
         if (l == NULL)
             continue;
         jw_key(w, l->platform);
-        jw_object_begin(w);
-        kv_size(w, "title_chars", l->title_chars);
-        kv_size(w, "caption_chars", l->caption_chars);
-        jw_kv_bool(w, "utf16", l->utf16);
-        kv_size(w, "caption_bytes", l->caption_bytes);
-        kv_size(w, "tags_chars", l->tags_chars);
-        kv_size(w, "hashtags", l->hashtags);
-        kv_size(w, "mentions", l->mentions);
-        jw_kv_bool(w, "no_angle", l->no_angle);
-        jw_kv_bool(w, "title_as_caption", l->title_as_caption);
-        jw_kv_str(w, "caption_name", l->caption_name);
-        jw_object_end(w);
+        post_limits_obj_json(w, l);
     }
     jw_object_end(w);
 }
