@@ -2,15 +2,14 @@
  * random state (and PKCE S256 where the platform takes it), the code
  * exchange, refreshes, and valid access tokens for the collector.
  *
- *   youtube    Google: authorization code + PKCE (base64url S256),
- *              access_type=offline; refresh_token grant (the response
- *              usually has no new refresh token: the stored one is kept).
- *   instagram  Meta (Facebook Login): code exchange (no PKCE, no refresh
- *              token), then grant_type=fb_exchange_token for a long-lived
- *              (~60 day) token; "refreshing" exchanges the still valid
- *              long-lived token again.
- *   tiktok     TikTok v2: client_key, PKCE with a hex SHA-256 challenge
- *              (TikTok's variant), refresh_token grant.
+ * How each platform's flow differs from the plain authorization-code
+ * flow is data, struct platform_oauth (oauth_quirks.h), which each
+ * descriptor fills in (src/platforms/<name>/<name>.c, with the platform's
+ * documentation) and which this layer gets through the lookup given to
+ * oauth_create(): PKCE and its challenge encoding, the client id's
+ * parameter name, Meta's long-lived token exchange instead of refresh
+ * tokens, and which error answers refuse a token. A refresh answer
+ * without a new refresh token keeps the stored one.
  *
  * Tokens are sealed with core/secret before they reach the store and are
  * never written to logs or error messages. A struct oauth is shared by
