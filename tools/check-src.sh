@@ -11,4 +11,34 @@ if [ -n "$hits" ]; then
   echo "$hits" >&2
   exit 1
 fi
+
+# Layers go one way (DESIGN.md, docs/platforms.md): what each layer under
+# src/ may include from the others. A layer not listed is not checked.
+declare -A may=(
+  [core]='core'              # plus the platform list, below
+  [net]='core net store'
+  [store]='core store'
+  [sources]='core sources'
+  [demo]='core demo platforms'
+  [platforms]='core net store sources schedule platforms'
+)
+bad=""
+for layer in "${!may[@]}"; do
+  [ -d "$root/src/$layer" ] || continue
+  while IFS= read -r line; do
+    file=${line%%:*}
+    inc=$(printf '%s' "$line" | sed -E 's/.*#include "([^"]*)".*/\1/')
+    case $inc in */*) ;; *) continue ;; esac
+    [ "$layer" = core ] && [ "$inc" = platforms/list.h ] && continue
+    dep=${inc%%/*}
+    case " ${may[$layer]} " in *" $dep "*) ;; *) bad+="$file: $layer may not include $inc"$'\n' ;; esac
+  done < <(grep -rnE --include='*.c' --include='*.h' '^#include "[a-z_]+/' "$root/src/$layer")
+done
+curl=$(grep -rlE --include='*.c' --include='*.h' '#include <curl/' "$root/src" | grep -v "/src/net/")
+[ -n "$curl" ] && bad+="libcurl outside src/net: $curl"$'\n'
+if [ -n "$bad" ]; then
+  echo "check-src: a layer includes one it must not (DESIGN.md):" >&2
+  printf '%s' "$bad" >&2
+  exit 1
+fi
 echo "check-src: ok"

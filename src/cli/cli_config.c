@@ -12,6 +12,7 @@
 #include "core/secret.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/platform.h"
 
 /* The file named by --config or $MEDIADASH_CONFIG (must exist), else
  * $XDG_CONFIG_HOME/mediadash/mediadash.conf or
@@ -142,7 +143,7 @@ int cli_platform_open(struct cli *cli, const char *file,
     else
         net_config_defaults(&ncfg);
     if (net_client_create(&ncfg, &x->nc, &x->err) != ERR_OK ||
-        oauth_create(x->cfg, x->key, &x->o) != ERR_OK) {
+        oauth_create(x->cfg, x->key, platform_oauth_of, &x->o) != ERR_OK) {
         cli_error("%s", buf_cstr(&x->err));
         return EXIT_FAIL;
     }

@@ -201,28 +201,65 @@ static enum err source_row(void *ud, const struct store_job *j)
     return ERR_OK;
 }
 
-/* The YouTube quota of the current Pacific day. */
-static enum err quota_now(struct store *st, int64_t *used, int64_t *reset,
-                          struct buf *err)
+/* The quota used in the current Pacific day by each platform with a
+ * daily quota (the descriptor's daily_quota; used[p] stays 0 else). */
+static enum err quota_now(struct store *st, int64_t used[PLATFORM_COUNT],
+                          int64_t *reset, struct buf *err)
 {
     struct tz *la = NULL;
     int64_t now = time_now();
     enum err rc = tz_load(COLLECT_QUOTA_ZONE, &la, err);
 
-    if (rc == ERR_OK)
-        rc = store_quota_get(st, PLATFORM_YOUTUBE,
-                             collect_quota_day_start(la, now), used);
+    for (int p = 0; p < PLATFORM_COUNT && rc == ERR_OK; p++)
+        if (platform_get((enum platform)p)->daily_quota != NULL)
+            rc = store_quota_get(st, (enum platform)p,
+                                 collect_quota_day_start(la, now), &used[p]);
     if (rc == ERR_OK)
         *reset = collect_quota_reset(la, now);
     tz_destroy(la);
     return rc;
 }
 
+/* The platforms with a daily quota: as text lines, or as JSON members
+ * "quota": {"<name>": {...}} and the older "<name>_quota" (same value). */
+static void quota_print(struct sources_run *run, const struct config *cfg,
+                        const int64_t used[PLATFORM_COUNT], int64_t reset,
+                        bool text, struct buf *tmp)
+{
+    for (int pass = text ? 2 : 0; pass < (text ? 3 : 2); pass++) {
+        if (pass == 0) {
+            jw_key(&run->w, "quota");
+            jw_object_begin(&run->w);
+        }
+        for (int p = 0; p < PLATFORM_COUNT; p++) {
+            const struct platform_desc *d = platform_get((enum platform)p);
+            if (d->daily_quota == NULL)
+                continue;
+            if (pass == 2) {
+                fmt_time(reset, tmp);
+                printf("%s quota today: %lld of %lld units (resets %s)\n",
+                       d->display, (long long)used[p],
+                       (long long)d->daily_quota(cfg), buf_cstr(tmp));
+                continue;
+            }
+            buf_setf(tmp, "%s%s", d->name, pass == 0 ? "" : "_quota");
+            jw_key(&run->w, buf_cstr(tmp));
+            jw_object_begin(&run->w);
+            jw_kv_i64(&run->w, "used_today", used[p]);
+            jw_kv_i64(&run->w, "limit", d->daily_quota(cfg));
+            jw_kv_time(&run->w, "resets_at", reset);
+            jw_object_end(&run->w);
+        }
+        if (pass == 0)
+            jw_object_end(&run->w);
+    }
+}
+
 static int sources_print(struct store *st, const struct config *cfg,
                          struct sources_run *run, struct buf *out)
 {
     struct buf err;
-    int64_t used = 0, reset = TIME_NONE;
+    int64_t used[PLATFORM_COUNT] = {0}, reset = TIME_NONE;
     int exit_code = EXIT_OK_;
 
     buf_init(&err, 2048);
@@ -230,17 +267,12 @@ static int sources_print(struct store *st, const struct config *cfg,
     jw_key(&run->w, "jobs");
     jw_array_begin(&run->w);
     if (store_job_list(st, source_row, run) != ERR_OK ||
-        quota_now(st, &used, &reset, &err) != ERR_OK) {
+        quota_now(st, used, &reset, &err) != ERR_OK) {
         cli_error("sources: %s", err.len ? buf_cstr(&err) : "store failed");
         exit_code = EXIT_DB;
     }
     jw_array_end(&run->w);
-    jw_key(&run->w, "youtube_quota");
-    jw_object_begin(&run->w);
-    jw_kv_i64(&run->w, "used_today", used);
-    jw_kv_i64(&run->w, "limit", cfg->collect_youtube_quota);
-    jw_kv_time(&run->w, "resets_at", reset);
-    jw_object_end(&run->w);
+    quota_print(run, cfg, used, reset, false, &err);
     jw_object_end(&run->w);
     if (exit_code == EXIT_OK_ && run->json) {
         if (jw_status(&run->w) != ERR_OK || buf_putc(out, '\n') != ERR_OK ||
@@ -248,10 +280,7 @@ static int sources_print(struct store *st, const struct config *cfg,
             exit_code = EXIT_FAIL;
     } else if (exit_code == EXIT_OK_) {
         table_print(run->t, stdout, 7, cli_term_width());
-        fmt_time(reset, &err);
-        printf("YouTube quota today: %lld of %lld units (resets %s)\n",
-               (long long)used, (long long)cfg->collect_youtube_quota,
-               buf_cstr(&err));
+        quota_print(run, cfg, used, reset, true, &err);
     }
     buf_free(&err);
     return exit_code;

@@ -248,7 +248,12 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
             return EXIT_USAGE;
     }
     if (optind + 1 != argc) {
-        cli_error("connect: name one platform (youtube, instagram, tiktok)");
+        struct buf names;
+        buf_init(&names, 1024);
+        if (platform_names_join(&names, false, ", ", " or ") != ERR_OK)
+            buf_reset(&names);
+        cli_error("connect: name one platform (%s)", buf_cstr(&names));
+        buf_free(&names);
         return EXIT_USAGE;
     }
     if (!cli_platform("connect", argv[optind], &pl))
@@ -371,7 +376,7 @@ struct list_run {
 /* When the login ends unless renewed, and the last failed renewal. */
 static void login_json(struct jw *w, const struct store_cred *c)
 {
-    int64_t end = oauth_login_deadline(c);
+    int64_t end = oauth_login_deadline(platform_oauth_of(c->platform), c);
 
     jw_kv_time(w, "issued_at", c->issued_at);
     jw_kv_time(w, "login_expires_at", end);

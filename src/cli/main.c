@@ -11,6 +11,8 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "platforms/platform.h"
+#include "schedule/publishers.h"
 
 /* MEDIADASH_VERSION comes from CMakeLists.txt's project(VERSION). */
 #ifndef MEDIADASH_VERSION
@@ -81,7 +83,7 @@ static const char usage_content[] =
     "of its platform at the same age (days since publication).\n"
     "\n"
     "options:\n"
-    "  --platform P        youtube, instagram or tiktok\n"
+    "  --platform P        {social}\n"
     "  --sort KEY          views, likes, comments, shares, saves, published,\n"
     "                      title, vs_typical (items without a ratio last)\n"
     "                      or any metric name (default: published)\n"
@@ -165,7 +167,7 @@ static const char usage_report[] =
     "  --range Nd          the last N days, today included (default 28d)\n"
     "  --from DATE         first day (instead of --range)\n"
     "  --to DATE           last day, included (default today)\n"
-    "  --platform P        youtube, instagram or tiktok\n"
+    "  --platform P        {social}\n"
     "  --top N             how many top items (default 10)\n"
     "  --json              JSON on stdout\n";
 
@@ -261,7 +263,7 @@ static const char usage_demo[] =
     "2 usage error, 3 database error.\n";
 
 static const char usage_connect[] =
-    "usage: mediadash connect youtube|instagram|tiktok [options]\n"
+    "usage: mediadash connect {all|} [options]\n"
     "\n"
     "Connect an account with OAuth: prints the platform's consent address,\n"
     "waits for the browser to come back to the redirect URI (a one-shot\n"
@@ -319,7 +321,7 @@ static const char usage_post[] =
     "that does not exist (clocks spring forward) is refused unless\n"
     "--shift-gap moves it to the end of the gap; a time that occurs twice\n"
     "(clocks fall back) is the first occurrence unless --later is given.\n"
-    "P is youtube, instagram, tiktok or dryrun (publishes nowhere: tests).\n"
+    "P is {publishers} (dryrun publishes nowhere: tests).\n"
     "Media files are recorded with their SHA-256, size and content type.\n"
     "\n"
     "States: draft, scheduled, claimed, publishing, published, failed,\n"
@@ -417,7 +419,7 @@ static const char usage_collect[] =
     "that needs a new login is skipped until it is connected again.\n"
     "\n"
     "options:\n"
-    "  --platform P        youtube, instagram or tiktok only\n"
+    "  --platform P        {all} only\n"
     "  --config FILE, --set KEY=VALUE   as for connect; collector keys:\n"
     "                      collect.youtube_quota (units per day, 10000),\n"
     "                      collect.timeout (s per request, 30),\n"
@@ -683,6 +685,48 @@ struct store *cli_open_store(struct cli *cli)
     return st;
 }
 
+/* usage with its platform lists filled in from the registry, so that no
+ * help text names a platform: {social} "youtube, instagram or tiktok"
+ * (social platforms), {all} every registered one, {all|} the same as
+ * "a|b|c", {publishers} the platforms posts go to (publishers_names). */
+static void put_usage(const char *usage, FILE *f)
+{
+    static const struct {
+        const char *mark, *sep, *last;
+        bool social;
+    } lists[] = {{"{social}", ", ", " or ", true},
+                 {"{all}", ", ", " or ", false},
+                 {"{all|}", "|", "|", false}};
+    struct buf b;
+
+    buf_init(&b, 4096);
+    while (*usage != '\0') {
+        const char *mark = strchr(usage, '{');
+        size_t i, n = mark != NULL ? (size_t)(mark - usage) : strlen(usage);
+        fwrite(usage, 1, n, f);
+        usage += n;
+        if (mark == NULL)
+            break;
+        buf_reset(&b);
+        for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+            if (strncmp(mark, lists[i].mark, strlen(lists[i].mark)) == 0)
+                break;
+        if (i < sizeof(lists) / sizeof(lists[0]) &&
+            platform_names_join(&b, lists[i].social, lists[i].sep,
+                                lists[i].last) == ERR_OK) {
+            usage += strlen(lists[i].mark);
+        } else if (strncmp(mark, "{publishers}", 12) == 0) {
+            publishers_names(&b);
+            usage += 12;
+        } else {
+            buf_catf(&b, "{");
+            usage++;
+        }
+        fputs(buf_cstr(&b), f);
+    }
+    buf_free(&b);
+}
+
 /* cmd's usage, then the configuration keys of its section ("serve.*"
  * for serve), printed from the table (core/config.c). */
 static void print_command_help(const struct command *cmd)
@@ -691,7 +735,7 @@ static void print_command_help(const struct command *cmd)
 
     buf_init(&keys, (size_t)1 << 20);
     config_describe_section(cmd->name, &keys);
-    fputs(cmd->usage, stdout);
+    put_usage(cmd->usage, stdout);
     fputs(buf_cstr(&keys), stdout);
     buf_free(&keys);
 }
@@ -713,8 +757,13 @@ bool cli_platform(const char *opt, const char *s, int *out)
 {
     enum platform p;
     if (platform_from_name(s, &p) != ERR_OK) {
-        cli_error("%s: unknown platform \"%s\" (youtube, instagram, tiktok)",
-                  opt, s);
+        struct buf names;
+        buf_init(&names, 1024);
+        if (platform_names_join(&names, false, ", ", " or ") != ERR_OK)
+            buf_reset(&names);
+        cli_error("%s: unknown platform \"%s\" (%s)", opt, s,
+                  buf_cstr(&names));
+        buf_free(&names);
         return false;
     }
     *out = (int)p;

@@ -488,7 +488,7 @@ static enum err acct_add(void *ud, const struct store_cred *c)
 /* Log that a login ends within OAUTH_WARN_DAYS (the banner says so too). */
 static void warn_login_end(const struct store_cred *cred, int64_t now)
 {
-    int64_t end = oauth_login_deadline(cred);
+    int64_t end = oauth_login_deadline(platform_oauth_of(cred->platform), cred);
 
     if (end != TIME_NONE && end - now < OAUTH_WARN_DAYS * DAY_S)
         LOG_WARN("%s account %s: the login ends in %lld day(s) unless "

@@ -6,11 +6,27 @@
 #include "alloc.h"
 #include "timeutil.h"
 
+/* All from the one platform list (platforms/list.h). */
+#define PLATFORM_ITEM(id, name, short_name, prefix) #name,
 static const char *const platform_names[PLATFORM_COUNT] = {
-    "youtube", "instagram", "tiktok"};
-static const char *const platform_short[PLATFORM_COUNT] = {"yt", "ig", "tt"};
-static const char *const platform_prefix[PLATFORM_COUNT] = {"yt.", "ig.",
-                                                            "tt."};
+#include "platforms/list.h"
+};
+#undef PLATFORM_ITEM
+#define PLATFORM_ITEM(id, name, short_name, prefix) short_name,
+static const char *const platform_short[PLATFORM_COUNT] = {
+#include "platforms/list.h"
+};
+#undef PLATFORM_ITEM
+#define PLATFORM_ITEM(id, name, short_name, prefix) prefix,
+static const char *const platform_prefix[PLATFORM_COUNT] = {
+#include "platforms/list.h"
+};
+#undef PLATFORM_ITEM
+#define PLATFORM_ITEM(id, name, short_name, prefix) #id,
+static const char *const platform_env[PLATFORM_COUNT] = {
+#include "platforms/list.h"
+};
+#undef PLATFORM_ITEM
 
 const char *platform_name(enum platform p)
 {
@@ -20,6 +36,11 @@ const char *platform_name(enum platform p)
 const char *platform_metric_prefix(enum platform p)
 {
     return (unsigned)p < PLATFORM_COUNT ? platform_prefix[p] : "x.";
+}
+
+const char *platform_env_name(enum platform p)
+{
+    return (unsigned)p < PLATFORM_COUNT ? platform_env[p] : "UNKNOWN";
 }
 
 enum err platform_from_name(const char *s, enum platform *out)

@@ -13,19 +13,24 @@
 
 #include "err.h"
 
+/* One value per line of the platform list (platforms/list.h, the one
+ * place that names them): PLATFORM_<ID>, then PLATFORM_COUNT. */
 enum platform {
-    PLATFORM_YOUTUBE,
-    PLATFORM_INSTAGRAM,
-    PLATFORM_TIKTOK,
+#define PLATFORM_ITEM(id, name, short_name, prefix) PLATFORM_##id,
+#include "platforms/list.h"
+#undef PLATFORM_ITEM
     PLATFORM_COUNT
 };
 
-/* "youtube", "instagram", "tiktok". */
+/* The list's lower-case name ("youtube"); "unknown" outside the enum. */
 const char *platform_name(enum platform p);
-/* Accepts the names above and the short forms yt, ig, tt. */
+/* Accepts a listed name or its short form ("yt"). ERR_INVALID else. */
 enum err platform_from_name(const char *s, enum platform *out) WARN_UNUSED;
-/* Metric prefix for platform-specific metrics: "yt.", "ig.", "tt.". */
+/* Metric prefix for platform-specific metrics ("yt."); "x." outside. */
 const char *platform_metric_prefix(enum platform p);
+/* The list's ID as the environment spells it ("YOUTUBE": the variables
+ * MEDIADASH_YOUTUBE_*); "UNKNOWN" outside the enum. */
+const char *platform_env_name(enum platform p);
 
 enum item_type { ITEM_ACCOUNT, ITEM_CONTENT };
 const char *item_type_name(enum item_type t); /* "account", "content" */

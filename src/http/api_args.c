@@ -6,6 +6,7 @@
 #include "analytics/report.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "platforms/platform.h"
 
 void api_ok_json(struct http_response *res, struct jw *w)
 {
@@ -36,9 +37,14 @@ bool api_arg_platform(struct http_request *req, struct http_response *res,
     *out = -1;
     if (v == NULL || *v == '\0')
         return true;
-    if (platform_from_name(v, &p) != ERR_OK) {
-        http_error(res, 400, "platform",
-                   "platform must be youtube, instagram or tiktok");
+    if (platform_from_name(v, &p) != ERR_OK || !platform_is_social(p)) {
+        struct buf names;
+        buf_init(&names, 1024);
+        if (platform_names_join(&names, true, ", ", " or ") != ERR_OK)
+            buf_reset(&names);
+        http_error(res, 400, "platform", "platform must be %s",
+                   buf_cstr(&names));
+        buf_free(&names);
         return false;
     }
     *out = (int)p;

@@ -60,8 +60,8 @@ static void emit_fits(struct jw *w, const struct media_row *m)
     buf_init(&why, 1024);
     jw_key(w, "fits");
     jw_object_begin(w);
-    for (size_t i = 0; i < media_limits_count; i++) {
-        const char *p = media_limits_all[i]->platform;
+    for (size_t i = 0; i < media_limits_n(); i++) {
+        const char *p = media_limits_nth(i)->platform;
         jw_key(w, p);
         if (media_lib_fits(m, p, &field, &why) == ERR_OK) {
             jw_null(w);

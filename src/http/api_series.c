@@ -9,6 +9,7 @@
 #include "core/model_json.h"
 #include "core/timeutil.h"
 #include "core/tz.h"
+#include "platforms/platform.h"
 #include "http/api.h"
 #include "http/api_args.h"
 
@@ -155,7 +156,8 @@ void api_gains(struct http_request *req, struct http_response *res)
     jw_key(&w, "platforms");
     jw_object_begin(&w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
-        if (platform < 0 || platform == p) {
+        if ((platform < 0 || platform == p) &&
+            platform_is_social((enum platform)p)) {
             jw_key(&w, platform_name((enum platform)p));
             json_days_i64(&w, g.per[p], nd);
         }
@@ -364,7 +366,8 @@ void api_engagement(struct http_request *req, struct http_response *res)
     jw_key(&w, "platforms");
     jw_object_begin(&w);
     for (int p = 0; p < PLATFORM_COUNT; p++)
-        if (platform < 0 || platform == p) {
+        if ((platform < 0 || platform == p) &&
+            platform_is_social((enum platform)p)) {
             jw_key(&w, platform_name((enum platform)p));
             json_eng_obj(&w, &e.per[p], &e.prev[p]);
         }

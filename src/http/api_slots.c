@@ -32,6 +32,7 @@
 #include "http/api_fail.h"
 #include "http/api_slots.h"
 #include "http/route.h"
+#include "platforms/platform.h"
 #include "schedule/slots.h"
 
 #define SLOTS_PREFIX "/api/v1/slots/"
@@ -90,8 +91,13 @@ static bool arg_account(struct http_request *req, struct http_response *res,
     *account = http_arg(req, "account");
     if (*platform != NULL && strcmp(*platform, "dryrun") != 0 &&
         platform_from_name(*platform, &p) != ERR_OK) {
-        http_error(res, 400, "platform", "platform must be youtube, "
-                   "instagram, tiktok or dryrun");
+        struct buf names;
+        buf_init(&names, 1024);
+        if (platform_names_join(&names, false, ", ", ", ") != ERR_OK)
+            buf_reset(&names);
+        http_error(res, 400, "platform", "platform must be %s or dryrun",
+                   buf_cstr(&names));
+        buf_free(&names);
         return false;
     }
     if ((required && (*platform == NULL || *account == NULL)) ||

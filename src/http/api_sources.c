@@ -72,7 +72,7 @@ static enum err acct_add(void *ud, const struct store_cred *c)
                                    c->status,
                                    c->last_error ? xstrdup(c->last_error)
                                                  : NULL,
-                                   c->updated_at, oauth_login_deadline(c),
+                                   c->updated_at, oauth_login_deadline(platform_oauth_of(c->platform), c),
                                    c->renew_error ? xstrdup(c->renew_error)
                                                   : NULL};
     l->n++;
@@ -237,13 +237,30 @@ static enum err job_row(void *ud, const struct store_job *j)
     return ERR_OK;
 }
 
-/* The YouTube quota day (midnight Pacific) as `mediadash sources`. */
+/* One platform's quota day: {used_today, limit, resets_at}. */
+static void quota_obj(struct jw *w, const struct platform_desc *d,
+                      const struct config *cfg, int64_t used, int64_t reset)
+{
+    jw_object_begin(w);
+    jw_kv_i64(w, "used_today", used);
+    if (cfg != NULL)
+        jw_kv_i64(w, "limit", d->daily_quota(cfg));
+    else
+        jw_kv_str(w, "limit", NULL);
+    jw_kv_time(w, "resets_at", reset);
+    jw_object_end(w);
+}
+
+/* The quota day (midnight Pacific) of every platform with a daily quota
+ * (the descriptor's daily_quota), as `mediadash sources`: "quota":
+ * {"<name>": {...}}, and the same as "<name>_quota" (the older member,
+ * kept for clients that read it). */
 static enum err quota_json(struct http_request *req, struct jw *w)
 {
     const struct config *cfg = req->cfg->platform;
     struct tz *la = NULL;
     struct buf err;
-    int64_t now = time_now(), used = 0, start, reset;
+    int64_t now = time_now(), used[PLATFORM_COUNT] = {0}, start, reset;
     enum err rc;
 
     buf_init(&err, 512);
@@ -254,18 +271,25 @@ static enum err quota_json(struct http_request *req, struct jw *w)
     }
     start = tz_day_start(la, now);
     reset = tz_next_day_start(la, now);
-    rc = store_quota_get(req->st, PLATFORM_YOUTUBE, start, &used);
+    for (int p = 0; p < PLATFORM_COUNT && rc == ERR_OK; p++)
+        if (platform_get((enum platform)p)->daily_quota != NULL)
+            rc = store_quota_get(req->st, (enum platform)p, start, &used[p]);
     if (rc != ERR_OK)
         goto out;
-    jw_key(w, "youtube_quota");
+    jw_key(w, "quota");
     jw_object_begin(w);
-    jw_kv_i64(w, "used_today", used);
-    if (cfg != NULL)
-        jw_kv_i64(w, "limit", cfg->collect_youtube_quota);
-    else
-        jw_kv_str(w, "limit", NULL);
-    jw_kv_time(w, "resets_at", reset);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (platform_get((enum platform)p)->daily_quota != NULL) {
+            jw_key(w, platform_name((enum platform)p));
+            quota_obj(w, platform_get((enum platform)p), cfg, used[p], reset);
+        }
     jw_object_end(w);
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (platform_get((enum platform)p)->daily_quota != NULL) {
+            buf_setf(&err, "%s_quota", platform_name((enum platform)p));
+            jw_key(w, buf_cstr(&err));
+            quota_obj(w, platform_get((enum platform)p), cfg, used[p], reset);
+        }
 out:
     tz_destroy(la);
     buf_free(&err);
@@ -598,8 +622,10 @@ static void api_connect(struct http_request *req, struct http_response *res)
     buf_init(&state, 128);
     buf_init(&err, 1024);
     if (platform_from_name(name, &p) != ERR_OK) {
-        http_error(res, 404, NULL, "no platform \"%.32s\": use youtube, "
-                   "instagram or tiktok", name);
+        if (platform_names_join(&err, false, ", ", " or ") != ERR_OK)
+            buf_reset(&err);
+        http_error(res, 404, NULL, "no platform \"%.32s\": use %s", name,
+                   buf_cstr(&err));
         goto out;
     }
     if (!connect_account(req, res, &doc, &account))

@@ -71,6 +71,8 @@ extern const struct route http_media_routes[];
 extern const struct route http_medialib_routes[];
 /* api_sources.c: /api/v1/sources, /api/v1/connections/P, /oauth/callback */
 extern const struct route http_source_routes[];
+/* api_platforms.c: GET /api/v1/platforms, the registry for the web */
+extern const struct route http_platform_routes[];
 /* api_upload.c: POST /api/v1/media, uploads streamed to the media root */
 extern const struct route http_upload_routes[];
 /* api_owned.c: /api/v1/imports, /api/v1/accounts/role,

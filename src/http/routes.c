@@ -19,6 +19,7 @@ static const struct route *const route_tables[] = {
     http_post_routes,
     http_media_routes,
     http_source_routes,
+    http_platform_routes,
     http_upload_routes,
     http_medialib_routes,
     http_owned_routes,

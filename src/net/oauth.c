@@ -12,18 +12,12 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "core/timeutil.h"
-#include "platforms/platform.h"
 
 #define MAX_TOKEN_RESPONSE ((size_t)64 << 10)
 #define MAX_ERROR_TEXT 200
 
 #define DAY_S 86400
 
-/* How platform p's OAuth differs (its descriptor, platform.h). */
-static const struct platform_oauth *quirks(enum platform p)
-{
-    return platform_get(p)->oauth;
-}
 
 /* One credential someone is refreshing (or reading) right now. */
 struct flight {
@@ -35,18 +29,33 @@ struct flight {
 struct oauth {
     const struct config *cfg;     /* borrowed */
     const struct secret_key *key; /* borrowed */
+    oauth_quirks_fn quirks;       /* may be NULL */
     pthread_mutex_t mu;           /* guards flights */
     pthread_cond_t cv;            /* a flight went idle */
     struct flight *flights;
     size_t n, cap;
 };
 
+/* The plain authorization-code flow, for a platform without OAuth data. */
+static const struct platform_oauth plain_flow = {.client_id_param =
+                                                     "client_id"};
+
+const struct platform_oauth *oauth_quirks(const struct oauth *o,
+                                          enum platform p)
+{
+    const struct platform_oauth *q =
+        o->quirks != NULL ? o->quirks(p) : NULL;
+
+    return q != NULL ? q : &plain_flow;
+}
+
 enum err oauth_create(const struct config *cfg, const struct secret_key *key,
-                      struct oauth **out)
+                      oauth_quirks_fn quirks, struct oauth **out)
 {
     struct oauth *o = xcalloc(1, sizeof(*o));
     o->cfg = cfg;
     o->key = key;
+    o->quirks = quirks;
     if (pthread_mutex_init(&o->mu, NULL) != 0) {
         free(o);
         return ERR_NOMEM;
@@ -127,7 +136,7 @@ static enum err need_client(const struct oauth *o, enum platform p,
         c->redirect_uri == NULL) {
         buf_setf(err, "%s.client_id is not set (config file [%s] client_id, "
                  "or MEDIADASH_%s_CLIENT_ID)", name, name,
-                 platform_get(p)->env);
+                 platform_env_name(p));
         return ERR_INVALID;
     }
     if (secret && c->client_secret == NULL) {
@@ -155,14 +164,15 @@ static enum err random_b64url(size_t n, struct buf *out)
 
 /* The PKCE challenge of verifier: base64url(SHA-256) per RFC 7636, or
  * hex(SHA-256) where the platform documents it so (pkce_hex). */
-static enum err pkce_challenge(enum platform p, const char *verifier,
+static enum err pkce_challenge(const struct oauth *o, enum platform p,
+                               const char *verifier,
                                struct buf *out)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
     char text[2 * crypto_hash_sha256_BYTES + 1];
 
     crypto_hash_sha256(h, (const unsigned char *)verifier, strlen(verifier));
-    if (quirks(p)->pkce_hex)
+    if (oauth_quirks(o, p)->pkce_hex)
         sodium_bin2hex(text, sizeof(text), h, sizeof(h));
     else
         sodium_bin2base64(text, sizeof(text), h, sizeof(h),
@@ -185,7 +195,7 @@ static enum err consent_url(const struct oauth *o, enum platform p,
     buf_reset(url);
     rc = buf_puts(url, ig ? o->cfg->ig_auth_url : c->auth_url);
     if (rc == ERR_OK)
-        rc = net_url_add_param(url, quirks(p)->client_id_param,
+        rc = net_url_add_param(url, oauth_quirks(o, p)->client_id_param,
                                c->client_id);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "redirect_uri", c->redirect_uri);
@@ -195,10 +205,10 @@ static enum err consent_url(const struct oauth *o, enum platform p,
         rc = net_url_add_param(url, "scope", scopes);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, "state", state);
-    for (const char *const *kv = quirks(p)->consent_params;
+    for (const char *const *kv = oauth_quirks(o, p)->consent_params;
          rc == ERR_OK && kv != NULL && kv[0] != NULL; kv += 2)
         rc = net_url_add_param(url, kv[0], kv[1]);
-    if (rc == ERR_OK && quirks(p)->pkce) {
+    if (rc == ERR_OK && oauth_quirks(o, p)->pkce) {
         rc = net_url_add_param(url, "code_challenge", challenge);
         if (rc == ERR_OK)
             rc = net_url_add_param(url, "code_challenge_method", "S256");
@@ -221,7 +231,7 @@ static enum err pick_login(const struct oauth *o, enum platform p,
                            struct buf *err)
 {
     *out = NULL;
-    if (!quirks(p)->meta_exchange)
+    if (!oauth_quirks(o, p)->meta_exchange)
         return ERR_OK;
     if (login == NULL)
         login = o->cfg->ig_login_default ? o->cfg->ig_login_default
@@ -256,7 +266,7 @@ enum err oauth_begin_login(struct oauth *o, struct store *st, enum platform p,
     if (rc == ERR_OK)
         rc = random_b64url(24, state_out);
     if (rc == ERR_OK)
-        rc = pkce_challenge(p, buf_cstr(&verifier), &chal);
+        rc = pkce_challenge(o, p, buf_cstr(&verifier), &chal);
     if (rc == ERR_OK)
         rc = secret_seal(o->key, verifier.data, verifier.len, &sealed);
     if (rc == ERR_OK)
@@ -433,7 +443,7 @@ static enum err form_client(const struct oauth *o, enum platform p,
                             struct buf *form)
 {
     const struct config_platform *c = pcfg(o, p);
-    enum err rc = net_form_add(form, quirks(p)->client_id_param,
+    enum err rc = net_form_add(form, oauth_quirks(o, p)->client_id_param,
                                c->client_id);
     if (rc == ERR_OK)
         rc = net_form_add(form, "client_secret", c->client_secret);
@@ -445,7 +455,7 @@ static enum err form_client(const struct oauth *o, enum platform p,
 static int64_t refresh_end(const struct oauth *o, enum platform p,
                            const struct tokens *t, int64_t now)
 {
-    const struct platform_oauth *r = quirks(p);
+    const struct platform_oauth *r = oauth_quirks(o, p);
 
     if (t->refresh == NULL)
         return TIME_NONE;
@@ -582,13 +592,13 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
     rc = form_client(o, p, &form);
     /* Facebook Login's Graph exchange takes no grant_type;
      * api.instagram.com wants it */
-    if (rc == ERR_OK && (!quirks(p)->meta_exchange || ig_login(login)))
+    if (rc == ERR_OK && (!oauth_quirks(o, p)->meta_exchange || ig_login(login)))
         rc = net_form_add(&form, "grant_type", "authorization_code");
     if (rc == ERR_OK)
         rc = net_form_add(&form, "code", code);
     if (rc == ERR_OK)
         rc = net_form_add(&form, "redirect_uri", pcfg(o, p)->redirect_uri);
-    if (rc == ERR_OK && quirks(p)->pkce)
+    if (rc == ERR_OK && oauth_quirks(o, p)->pkce)
         rc = net_form_add(&form, "code_verifier", verifier);
     if (rc == ERR_TOOBIG)
         buf_setf(err, "authorization code too long");
@@ -625,7 +635,7 @@ enum err oauth_finish(struct oauth *o, struct store *st,
     if (rc == ERR_OK)
         rc = exchange_code(o, nc, s.platform, s.login, code,
                            buf_cstr(&verifier), &t, err);
-    if (rc == ERR_OK && quirks(s.platform)->meta_exchange)
+    if (rc == ERR_OK && oauth_quirks(o, s.platform)->meta_exchange)
         rc = meta_long_lived(o, nc, s.platform, s.login, &t, err);
     if (rc != ERR_OK)
         goto out;
@@ -664,7 +674,7 @@ static enum err refresh(struct oauth *o, struct store *st,
     buf_init(&form, 16384);
     buf_init(&old, 2 * OAUTH_MAX_TOKEN);
     rc = form_client(o, p, &form);
-    if (quirks(p)->meta_exchange) {
+    if (oauth_quirks(o, p)->meta_exchange) {
         /* no refresh token at Meta: exchange the long-lived token again */
         if (rc == ERR_OK && c->access_sealed != NULL)
             rc = secret_open(o->key, c->access_sealed, &old, err);
@@ -786,10 +796,11 @@ enum err oauth_access_token_rejected(struct oauth *o, struct store *st,
 
 /* ---- renewal on its own schedule ----------------------------------------- */
 
-enum oauth_renew oauth_renew_need(const struct config *cfg,
+enum oauth_renew oauth_renew_need(const struct platform_oauth *q,
+                                  const struct config *cfg,
                                   const struct store_cred *c, int64_t now)
 {
-    const struct platform_oauth *r = quirks(c->platform);
+    const struct platform_oauth *r = q != NULL ? q : &plain_flow;
 
     if (!r->renews_access || c->status != CRED_OK ||
         c->expires_at == TIME_NONE)
@@ -803,12 +814,13 @@ enum oauth_renew oauth_renew_need(const struct config *cfg,
     return OAUTH_RENEW_DUE;
 }
 
-int64_t oauth_login_deadline(const struct store_cred *c)
+int64_t oauth_login_deadline(const struct platform_oauth *q,
+                             const struct store_cred *c)
 {
     if (c->status != CRED_OK)
         return TIME_NONE;
-    return quirks(c->platform)->renews_access ? c->expires_at
-                                                  : c->refresh_expires_at;
+    return q != NULL && q->renews_access ? c->expires_at
+                                         : c->refresh_expires_at;
 }
 
 int64_t oauth_days_left(int64_t end, int64_t now)
@@ -879,7 +891,7 @@ enum err oauth_renew_if_due(struct oauth *o, struct store *st,
 
     *renewed = false;
     rc = store_cred_get(st, p, account, &c, err);
-    need = rc == ERR_OK ? oauth_renew_need(o->cfg, &c, now)
+    need = rc == ERR_OK ? oauth_renew_need(oauth_quirks(o, c.platform), o->cfg, &c, now)
                         : OAUTH_RENEW_NOT_DUE;
     if (need == OAUTH_RENEW_EXPIRED)
         rc = renew_expired(st, &c, err);

@@ -2,15 +2,14 @@
  * random state (and PKCE S256 where the platform takes it), the code
  * exchange, refreshes, and valid access tokens for the collector.
  *
- *   youtube    Google: authorization code + PKCE (base64url S256),
- *              access_type=offline; refresh_token grant (the response
- *              usually has no new refresh token: the stored one is kept).
- *   instagram  Meta (Facebook Login): code exchange (no PKCE, no refresh
- *              token), then grant_type=fb_exchange_token for a long-lived
- *              (~60 day) token; "refreshing" exchanges the still valid
- *              long-lived token again.
- *   tiktok     TikTok v2: client_key, PKCE with a hex SHA-256 challenge
- *              (TikTok's variant), refresh_token grant.
+ * How each platform's flow differs from the plain authorization-code
+ * flow is data, struct platform_oauth (oauth_quirks.h), which each
+ * descriptor fills in (src/platforms/<name>/<name>.c, with the platform's
+ * documentation) and which this layer gets through the lookup given to
+ * oauth_create(): PKCE and its challenge encoding, the client id's
+ * parameter name, Meta's long-lived token exchange instead of refresh
+ * tokens, and which error answers refuse a token. A refresh answer
+ * without a new refresh token keeps the stored one.
  *
  * Tokens are sealed with core/secret before they reach the store and are
  * never written to logs or error messages. A struct oauth is shared by
@@ -27,6 +26,7 @@
 #include "core/model.h"
 #include "core/secret.h"
 #include "net/net.h"
+#include "net/oauth_quirks.h"
 #include "store/store.h"
 
 #define OAUTH_STATE_TTL_S 600 /* a consent must finish within 10 minutes */
@@ -35,10 +35,16 @@
 
 struct oauth; /* opaque; thread-safe */
 
-/* cfg and key are borrowed and must outlive the oauth object. Caller
- * destroys *out. */
+/* cfg and key are borrowed and must outlive the oauth object. quirks
+ * says how each platform's OAuth differs (the caller passes
+ * platform_oauth_of from src/platforms; NULL, or a NULL answer, means
+ * the plain flow). Caller destroys *out. */
 enum err oauth_create(const struct config *cfg, const struct secret_key *key,
-                      struct oauth **out) WARN_UNUSED;
+                      oauth_quirks_fn quirks, struct oauth **out) WARN_UNUSED;
+/* How p's OAuth differs, from the lookup given to oauth_create; never
+ * NULL (the plain flow when the lookup has nothing). */
+const struct platform_oauth *oauth_quirks(const struct oauth *o,
+                                          enum platform p);
 void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 
 /* Start a consent: make a random state bound to a fresh PKCE verifier,
@@ -115,13 +121,17 @@ enum oauth_renew {
     OAUTH_RENEW_DUE,       /* renew now */
     OAUTH_RENEW_EXPIRED,   /* ended unrenewed: a new login is needed */
 };
-enum oauth_renew oauth_renew_need(const struct config *cfg,
+/* q: c's platform's OAuth data (platform_oauth_of(c->platform)); NULL
+ * is the plain flow. */
+enum oauth_renew oauth_renew_need(const struct platform_oauth *q,
+                                  const struct config *cfg,
                                   const struct store_cred *c, int64_t now);
 
 /* When the login of c ends unless renewed (Meta: the access token's end;
  * elsewhere the refresh token's), TIME_NONE when none is known or the
  * credential already needs a new login. */
-int64_t oauth_login_deadline(const struct store_cred *c);
+int64_t oauth_login_deadline(const struct platform_oauth *q,
+                             const struct store_cred *c);
 /* Whole days from now until end (rounded down; 0 once passed). */
 int64_t oauth_days_left(int64_t end, int64_t now);
 #define OAUTH_WARN_DAYS 7 /* a login ending sooner is announced */

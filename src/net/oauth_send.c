@@ -7,7 +7,6 @@
 #include "core/counters.h"
 #include "core/log.h"
 #include "core/secret.h"
-#include "platforms/platform.h"
 
 void oauth_session_init(struct oauth_session *s, struct oauth *o,
                         struct store *st, struct net_client *nc,
@@ -100,11 +99,10 @@ static enum err send_once(struct oauth_session *s, const struct net_req *req,
 
 static bool refused(const struct oauth_session *s, const struct net_resp *r)
 {
-    const struct platform_desc *d = platform_get(s->platform);
+    const struct platform_oauth *q = oauth_quirks(s->o, s->platform);
 
     return r->status == 401 ||
-           (d != NULL && d->oauth->token_rejected != NULL &&
-            d->oauth->token_rejected(r));
+           (q->token_rejected != NULL && q->token_rejected(r));
 }
 
 enum err oauth_send(struct oauth_session *s, const struct net_req *req,

@@ -15,45 +15,39 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "net/oauth_quirks.h" /* struct platform_oauth: net owns it */
 
 struct fetch;          /* platforms/fetch.h: one collector round */
 struct net_resp;       /* net/net.h */
 struct publisher_ops;  /* schedule/worker.h */
 struct media_mix;      /* schedule/media_mix.h */
+struct post_limits;    /* schedule/post_limits.h */
+struct media_limits;   /* schedule/media_limits.h */
 struct source_format;  /* sources/source.h */
 
-/* How a platform's OAuth2 differs from the plain authorization-code
- * flow (read by src/net/oauth.c only). */
-struct platform_oauth {
-    const char *client_id_param; /* "client_id"; TikTok: "client_key" */
-    bool pkce;                   /* code_challenge S256 + code_verifier */
-    bool pkce_hex;               /* the challenge as hex (TikTok's
-                                  * variant), else base64url (RFC 7636) */
-    /* more consent URL parameters: name, value, ..., NULL */
-    const char *const *consent_params;
-    /* Meta: no refresh token; the code's token is exchanged for a
-     * long-lived one (fb_exchange_token) and "refreshing" exchanges the
-     * long-lived token again; the connection has a login flavour
-     * (Facebook Login or Instagram Login, oauth.h) */
-    bool meta_exchange;
-    /* token lives: the long-lived access token itself is renewed while
-     * valid (Meta, about 60 days) once min_age_s old */
-    bool renews_access;
-    int64_t min_age_s;
-    int64_t refresh_life_s;         /* when the answer does not say; 0 */
-    int64_t testing_refresh_life_s; /* with oauth.google_testing = 1 */
-    /* whether an API error answer refuses the token beyond a plain 401
-     * (Graph error 190, TikTok access_token_invalid); NULL: 401 only */
-    bool (*token_rejected)(const struct net_resp *resp);
+/* What a platform is to the rest of the program. A social platform has
+ * accounts, content and snapshots: it is in the views, totals, platform
+ * filters and the compose list. Any other kind (a health source such as
+ * a ring) is registered for OAuth and collection only and never shows
+ * in those. PLATFORM_SOCIAL is 0, so a descriptor that says nothing is
+ * social. */
+enum platform_kind {
+    PLATFORM_SOCIAL = 0,
+    PLATFORM_OTHER,
 };
 
 struct platform_desc {
     enum platform id;
+    enum platform_kind kind; /* PLATFORM_SOCIAL unless said */
     const char *name;    /* "youtube": config section, CLI, API, store */
     const char *display; /* "YouTube" */
+    /* its series colour on charts and dots, light and dark theme
+     * ("#rrggbb"; GET /api/v1/platforms hands them to the web) */
+    const char *colour, *colour_dark;
     const char *env;     /* MEDIADASH_<env>_CLIENT_ID */
     /* the response shapes its parsers take (src/sources/<name>.c; the
      * table source.c recognises files by), ended by a NULL name */
@@ -74,11 +68,25 @@ struct platform_desc {
     bool api_usage;
     const struct publisher_ops *publish; /* <name>_publish_ops */
     const struct media_mix *mix;         /* media per post, or NULL */
+    /* what it documents for a post's text and files (read by
+     * src/schedule: post_limits_for, media_limits_of), or NULL */
+    const struct post_limits *post_limits;   /* <name>_post_limits */
+    const struct media_limits *media_limits; /* <name>_media_limits */
 };
 
 /* The descriptor of p; NULL only for a value outside enum platform. */
 const struct platform_desc *platform_get(enum platform p);
 /* The descriptor named name ("youtube", or the short "yt"), or NULL. */
 const struct platform_desc *platform_find(const char *name);
+/* Whether p is a registered social platform (enum platform_kind). */
+bool platform_is_social(enum platform p);
+/* The registered names in registry order, social ones only when
+ * social_only, as "a, b or c" (or "a|b|c" with sep "|" and last "|")
+ * appended to out: for help and error texts. */
+enum err platform_names_join(struct buf *out, bool social_only,
+                             const char *sep, const char *last) WARN_UNUSED;
+/* p's OAuth data, or NULL: the lookup oauth_create() takes, so that
+ * src/net never reads the registry itself (net -> platforms is banned). */
+const struct platform_oauth *platform_oauth_of(enum platform p);
 
 #endif

@@ -1,56 +1,43 @@
-/* Per-platform media limits (media_limits.h). Sources, as documented by
- * each platform's publishing API:
- *   YouTube Data API videos.insert: video files up to 256 GB and 12 hours
- *     (MP4, MOV, WebM among the accepted formats); no still images.
- *   Instagram Graph API content publishing: Reels video MP4 or MOV up to
- *     1 GB, 3 seconds to 15 minutes; images JPEG only, up to 8 MB.
- *   TikTok Content Posting API: video MP4, WebM or MOV up to 4 GB and
- *     10 minutes; photo posts JPEG or WebP up to 20 MB per image. */
+/* Per-platform media limits (media_limits.h): each platform's table is
+ * its descriptor's media_limits (src/platforms/<name>/limits.c, with the
+ * documentation it follows); this file finds them and checks files. */
 #include "schedule/media_limits.h"
 
 #include <string.h>
+
+#include "platforms/platform.h"
 
 #define GB (1024LL * 1024 * 1024)
 #define MB (1024LL * 1024)
 #define MIN_MS (60LL * 1000)
 
-/* ---- YouTube ---------------------------------------------------------- */
-static const char *const yt_video[] = {"mp4", "mov", "webm", NULL};
-static const struct media_limits youtube = {
-    "youtube", "YouTube",
-    {yt_video, 256 * GB, 0, 12 * 60 * MIN_MS},
-    {NULL, 0, 0, 0},
-};
+size_t media_limits_n(void)
+{
+    size_t n = 0;
 
-/* ---- Instagram -------------------------------------------------------- */
-static const char *const ig_video[] = {"mp4", "mov", NULL};
-static const char *const ig_image[] = {"jpg", NULL};
-static const struct media_limits instagram = {
-    "instagram", "Instagram",
-    {ig_video, 1 * GB, 3000, 15 * MIN_MS},
-    {ig_image, 8 * MB, 0, 0},
-};
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        n += platform_get((enum platform)p)->media_limits != NULL;
+    return n;
+}
 
-/* ---- TikTok ----------------------------------------------------------- */
-static const char *const tt_video[] = {"mp4", "webm", "mov", NULL};
-static const char *const tt_image[] = {"jpg", "webp", NULL};
-static const struct media_limits tiktok = {
-    "tiktok", "TikTok",
-    {tt_video, 4 * GB, 0, 10 * MIN_MS},
-    {tt_image, 20 * MB, 0, 0},
-};
-
-const struct media_limits *const media_limits_all[] = {&youtube, &instagram,
-                                                       &tiktok};
-const size_t media_limits_count =
-    sizeof media_limits_all / sizeof *media_limits_all;
+const struct media_limits *media_limits_nth(size_t i)
+{
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct media_limits *l =
+            platform_get((enum platform)p)->media_limits;
+        if (l != NULL && i-- == 0)
+            return l;
+    }
+    return NULL;
+}
 
 const struct media_limits *media_limits_of(const char *platform)
 {
-    for (size_t i = 0; platform != NULL && i < media_limits_count; i++)
-        if (strcmp(media_limits_all[i]->platform, platform) == 0)
-            return media_limits_all[i];
-    return NULL;
+    const struct platform_desc *d = platform_find(platform);
+
+    if (d == NULL || strcmp(d->name, platform) != 0)
+        return NULL;
+    return d->media_limits;
 }
 
 /* "1 GB", "8 MB", "4 GB": the platforms state their limits in these. */

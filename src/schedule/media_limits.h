@@ -1,6 +1,6 @@
 /* What each platform takes as a post's media file: formats, size and
- * duration, as the platforms document them (media_limits.c keeps one
- * table per platform and the one list of them). The server checks a
+ * duration, as the platforms document them (each platform's table
+ * is its descriptor's media_limits, src/platforms/<name>/limits.c). The server checks a
  * post's files against its platform before storing it
  * (http/api_posts.c through media_fit.h), so the limits hold even when
  * the page is bypassed. */
@@ -33,9 +33,10 @@ struct media_limits {
  * publisher takes anything). Static result. */
 const struct media_limits *media_limits_of(const char *platform);
 
-/* Every platform with limits: media_limits_all[0 .. media_limits_count). */
-extern const struct media_limits *const media_limits_all[];
-extern const size_t media_limits_count;
+/* Every platform with limits, in registry order: media_limits_nth(i)
+ * for i in [0, media_limits_n()); NULL past the end. */
+size_t media_limits_n(void);
+const struct media_limits *media_limits_nth(size_t i);
 
 /* What the check needs to know of one file. */
 struct media_fit_input {

@@ -9,23 +9,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/timeutil.h"
-
-/* The platforms' documented limits:
- * YouTube Data API videos resource: snippet.title at most 100
- * characters, snippet.description at most 5000 bytes, neither with < or
- * >; snippet.tags at most 500 characters (commas and quotes counted).
- * Instagram Graph API media: caption at most 2,200 characters, 30
- * hashtags and 20 @ tags. TikTok Content Posting API: post_info.title
- * (the caption) at most 2,200 UTF-16 runes. Instagram and TikTok get
- * the title as caption when the caption is empty (publish_*.c). */
-static const struct post_limits limits[] = {
-    {.platform = "youtube", .title_chars = 100, .caption_bytes = 5000,
-     .tags_chars = 500, .no_angle = true, .caption_name = "description"},
-    {.platform = "instagram", .caption_chars = 2200, .hashtags = 30,
-     .mentions = 20, .title_as_caption = true, .caption_name = "caption"},
-    {.platform = "tiktok", .caption_chars = 2200, .utf16 = true,
-     .title_as_caption = true, .caption_name = "caption"},
-};
+#include "platforms/platform.h"
 
 void post_issues_init(struct post_issues *is)
 {
@@ -69,12 +53,15 @@ bool post_issues_has(const struct post_issues *is, const char *param)
     return false;
 }
 
+/* Each platform's limits hang off its descriptor (platform.h). */
 const struct post_limits *post_limits_for(const char *platform)
 {
-    for (size_t i = 0; platform && i < sizeof limits / sizeof *limits; i++)
-        if (strcmp(limits[i].platform, platform) == 0)
-            return &limits[i];
-    return NULL;
+    const struct platform_desc *d = platform_find(platform);
+
+    /* full names only, as before: "yt" is not a platform here */
+    if (d == NULL || strcmp(d->name, platform) != 0)
+        return NULL;
+    return d->post_limits;
 }
 
 static void kv_size(struct jw *w, const char *key, size_t v)
@@ -83,24 +70,31 @@ static void kv_size(struct jw *w, const char *key, size_t v)
         jw_kv_i64(w, key, (int64_t)v);
 }
 
+void post_limits_obj_json(struct jw *w, const struct post_limits *l)
+{
+    jw_object_begin(w);
+    kv_size(w, "title_chars", l->title_chars);
+    kv_size(w, "caption_chars", l->caption_chars);
+    jw_kv_bool(w, "utf16", l->utf16);
+    kv_size(w, "caption_bytes", l->caption_bytes);
+    kv_size(w, "tags_chars", l->tags_chars);
+    kv_size(w, "hashtags", l->hashtags);
+    kv_size(w, "mentions", l->mentions);
+    jw_kv_bool(w, "no_angle", l->no_angle);
+    jw_kv_bool(w, "title_as_caption", l->title_as_caption);
+    jw_kv_str(w, "caption_name", l->caption_name);
+    jw_object_end(w);
+}
+
 void post_limits_json(struct jw *w)
 {
     jw_object_begin(w);
-    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
-        const struct post_limits *l = &limits[i];
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct post_limits *l = platform_get((enum platform)p)->post_limits;
+        if (l == NULL)
+            continue;
         jw_key(w, l->platform);
-        jw_object_begin(w);
-        kv_size(w, "title_chars", l->title_chars);
-        kv_size(w, "caption_chars", l->caption_chars);
-        jw_kv_bool(w, "utf16", l->utf16);
-        kv_size(w, "caption_bytes", l->caption_bytes);
-        kv_size(w, "tags_chars", l->tags_chars);
-        kv_size(w, "hashtags", l->hashtags);
-        kv_size(w, "mentions", l->mentions);
-        jw_kv_bool(w, "no_angle", l->no_angle);
-        jw_kv_bool(w, "title_as_caption", l->title_as_caption);
-        jw_kv_str(w, "caption_name", l->caption_name);
-        jw_object_end(w);
+        post_limits_obj_json(w, l);
     }
     jw_object_end(w);
 }

@@ -59,6 +59,8 @@ const struct post_limits *post_limits_for(const char *platform);
 /* Every platform's limits as one JSON object {"youtube": {...}, ...}
  * (the members above, 0 omitted), for the Compose page. */
 void post_limits_json(struct jw *w);
+/* One platform's limits as that object's member value. */
+void post_limits_obj_json(struct jw *w, const struct post_limits *l);
 
 /* Counting, as the page counts (tested against it in the browser test):
  * characters are code points; UTF-16 units count a code point above

@@ -42,14 +42,17 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+/* The item of the row, or NULL when its platform is not one this build
+ * knows (no CHECK names the platforms since migration 0026: a row of a
+ * platform added later is left alone, never taken for another's). */
 static struct item *item_from_row(sqlite3_stmt *st)
 {
-    enum platform p = PLATFORM_YOUTUBE;
+    enum platform p;
     const char *type = col_text(st, 2);
     struct item *it;
 
     if (platform_from_name(col_text(st, 1), &p) != ERR_OK)
-        p = PLATFORM_YOUTUBE; /* the CHECK constraint makes this unreachable */
+        return NULL;
     it = item_create(p, strcmp(type, "account") == 0 ? ITEM_ACCOUNT
                                                      : ITEM_CONTENT,
                      col_text(st, 3));
@@ -156,6 +159,8 @@ enum err sq_list_items(struct store *base, const struct item_query *q,
     }
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         struct item *it = item_from_row(st);
+        if (it == NULL)
+            continue; /* a platform this build does not know */
         rc = attach_latest(s, it);
         if (rc == ERR_OK)
             rc = fn(ud, it);
@@ -233,6 +238,9 @@ static enum err resolve_ref(struct sqlite_store *s, const char *ref,
     }
     buf_setf(err, "\"%s\" names several items:", ref);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        enum platform known;
+        if (platform_from_name(col_text(st, 1), &known) != ERR_OK)
+            continue; /* a platform this build does not know */
         buf_catf(err, " %s:%s (%s)", col_text(st, 1), col_text(st, 3),
                  col_text(st, 2));
         if (n++ == 0)
@@ -240,7 +248,7 @@ static enum err resolve_ref(struct sqlite_store *s, const char *ref,
     }
     if (r != SQLITE_DONE)
         rc = sqlite_fail(s, err, "looking up item");
-    else if (n == 0) {
+    else if (n == 0 || (n == 1 && *out == NULL)) {
         buf_setf(err, "no item \"%s\" (try 'mediadash content')", ref);
         rc = ERR_NOTFOUND;
     } else if (n > 1) {
@@ -390,9 +398,9 @@ enum err sq_export_values(struct store *base, const struct export_query *q,
     }
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
         struct export_row row;
-        enum platform p = PLATFORM_YOUTUBE;
+        enum platform p;
         if (platform_from_name(col_text(st, 0), &p) != ERR_OK)
-            p = PLATFORM_YOUTUBE;
+            continue; /* a platform this build does not know */
         row.platform = p;
         row.account_ext_id = col_text(st, 1);
         row.content_ext_id = col_text(st, 2);
@@ -433,7 +441,7 @@ enum err sq_item_by_id(struct store *base, int64_t id, struct item **out)
     if (r != SQLITE_ROW)
         goto out;
     it = item_from_row(st);
-    rc = attach_latest(s, it);
+    rc = it != NULL ? attach_latest(s, it) : ERR_NOTFOUND;
 out:
     sqlite3_reset(st);
     if (rc != ERR_OK) {

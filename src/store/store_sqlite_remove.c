@@ -520,12 +520,13 @@ out:
     "FROM item a WHERE a.type = 'account' "                                   \
     "ORDER BY a.role = 'tracked', a.platform, a.ext_id"
 
-static void cmp_from_row(sqlite3_stmt *st, struct store_account_cmp *c)
+/* false for a platform this build does not know (the row is skipped). */
+static bool cmp_from_row(sqlite3_stmt *st, struct store_account_cmp *c)
 {
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     if (platform_from_name(col(st, 1), &c->platform) != ERR_OK)
-        c->platform = PLATFORM_YOUTUBE; /* the CHECK makes this unreachable */
+        return false;
     c->ext_id = col(st, 2);
     c->handle = col(st, 3);
     c->title = col(st, 4);
@@ -541,6 +542,7 @@ static void cmp_from_row(sqlite3_stmt *st, struct store_account_cmp *c)
     c->content = sqlite3_column_int64(st, 9);
     c->active = sqlite3_column_int64(st, 10);
     c->views = sqlite3_column_int64(st, 11);
+    return true;
 }
 
 enum err sq_account_compare(struct store *base, int32_t from, int32_t to,
@@ -556,8 +558,8 @@ enum err sq_account_compare(struct store *base, int32_t from, int32_t to,
         sqlite3_bind_int(st, 1, from) == SQLITE_OK &&
         sqlite3_bind_int(st, 2, to) == SQLITE_OK)
         while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-            cmp_from_row(st, &c);
-            rc = fn(ud, &c);
+            if (cmp_from_row(st, &c))
+                rc = fn(ud, &c);
         }
     if (rc == ERR_OK && r != SQLITE_DONE)
         rc = ERR_DB;

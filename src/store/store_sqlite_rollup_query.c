@@ -278,7 +278,7 @@ enum err sq_account_gains(struct store *base, const char *metric, int platform,
     if (rc != ERR_OK)
         goto out;
     while (rc == ERR_OK && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        enum platform p = PLATFORM_YOUTUBE;
+        enum platform p;
         if (platform_from_name((const char *)sqlite3_column_text(st, 1), &p) !=
             ERR_OK)
             continue;

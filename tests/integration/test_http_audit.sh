@@ -67,7 +67,7 @@ PY
 # ---- without a session -------------------------------------------------------
 GET_API=(/api/v1/accounts /api/v1/content "/api/v1/content?sort=views" /api/v1/items/youtube/Ab3dEf5hIj0
   /api/v1/items/youtube/Ab3dEf5hIj0/days /api/v1/report /api/v1/gains /api/v1/top /api/v1/engagement
-  /api/v1/heatmap /api/v1/session /api/v1/posts /api/v1/posts/1 /api/v1/publishers
+  /api/v1/heatmap /api/v1/session /api/v1/posts /api/v1/posts/1 /api/v1/publishers /api/v1/platforms
   "/api/v1/schedule/resolve?at=2030-01-01%2010:00&zone=UTC" /api/v1/sources
   /api/v1/items/youtube/nope /api/v1/content?limit=0 /api/v1/imports /api/v1/competitors /api/v1/settings /api/v1/media)
 for p in "${GET_API[@]}"; do
@@ -108,7 +108,7 @@ GET_OK=(/api/v1/health /api/v1/accounts "/api/v1/accounts?platform=tiktok" /api/
   "/api/v1/content?sort=views&order=asc&limit=2&offset=1&q=speedrun" /api/v1/items/youtube/Ab3dEf5hIj0
   "/api/v1/items/youtube/Ab3dEf5hIj0/days?from=2024-05-30&to=2024-06-03" "/api/v1/report?from=2024-05-01&to=2024-06-30"
   "/api/v1/gains?range=90d" "/api/v1/top?from=2024-05-01&to=2024-06-30" "/api/v1/engagement?range=365d"
-  "/api/v1/heatmap?range=7d" /api/v1/session /api/v1/posts /api/v1/publishers /api/v1/sources
+  "/api/v1/heatmap?range=7d" /api/v1/session /api/v1/posts /api/v1/publishers /api/v1/platforms /api/v1/sources
   "/api/v1/schedule/resolve?at=2030-01-01%2010:00&zone=UTC" / /login /assets/app.css)
 for p in "${GET_OK[@]}"; do
   check "GET $p: 200" req GET "$p" 200 -b "$COOKIES"

@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/platform.h"
 #include "store/store.h"
 
 #define H 3600
@@ -282,7 +283,7 @@ static int ig_setup(void **state)
     assert_int_equal(config_finish(&fx->cfg, fx->db, &fx->err), ERR_OK);
     assert_int_equal(secret_key_load(fx->cfg.secret_key_file, true, &fx->key,
                                      &fx->err), ERR_OK);
-    assert_int_equal(oauth_create(&fx->cfg, fx->key, &fx->o), ERR_OK);
+    assert_int_equal(oauth_create(&fx->cfg, fx->key, platform_oauth_of, &fx->o), ERR_OK);
     collect_net_config(&fx->cfg, &ncfg);
     assert_int_equal(net_client_create(&ncfg, &fx->nc, &fx->err), ERR_OK);
     /* long-lived tokens last 60 days: the rounds below, weeks ahead, come

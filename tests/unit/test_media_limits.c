@@ -90,10 +90,12 @@ static void test_registry(void **state)
     (void)state;
     assert_null(media_limits_of("dryrun"));
     assert_null(media_limits_of(NULL));
-    assert_int_equal(media_limits_count, 3);
-    for (size_t i = 0; i < media_limits_count; i++)
-        assert_ptr_equal(media_limits_of(media_limits_all[i]->platform),
-                         media_limits_all[i]);
+    assert_null(media_limits_of("yt")); /* full names only */
+    assert_int_equal(media_limits_n(), 3);
+    assert_null(media_limits_nth(3));
+    for (size_t i = 0; i < media_limits_n(); i++)
+        assert_ptr_equal(media_limits_of(media_limits_nth(i)->platform),
+                         media_limits_nth(i));
 }
 
 static void write_file(const char *path, const void *p, size_t n)

@@ -26,6 +26,7 @@
 #include "net/net.h"
 #include "net/oauth.h"
 #include "net/oauth_send.h"
+#include "platforms/platform.h"
 #include "store/store.h"
 
 #define REDIRECT "http://127.0.0.1:1/oauth/callback"
@@ -134,7 +135,7 @@ static int setup(void **state)
     assert_int_equal(config_finish(&fx->cfg, fx->db, &fx->err), ERR_OK);
     assert_int_equal(secret_key_load(fx->cfg.secret_key_file, true, &fx->key,
                                      &fx->err), ERR_OK);
-    assert_int_equal(oauth_create(&fx->cfg, fx->key, &fx->o), ERR_OK);
+    assert_int_equal(oauth_create(&fx->cfg, fx->key, platform_oauth_of, &fx->o), ERR_OK);
     return 0;
 }
 

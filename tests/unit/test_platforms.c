@@ -9,8 +9,11 @@
 
 #include "core/buf.h"
 #include "net/net.h"
+#include "net/oauth.h"
 #include "platforms/platform.h"
+#include "schedule/media_limits.h"
 #include "schedule/media_mix.h"
+#include "schedule/post_limits.h"
 #include "schedule/publishers.h"
 #include "schedule/worker.h"
 #include "sources/source.h"
@@ -45,6 +48,14 @@ static void test_every_platform_registered(void **state)
         assert_non_null(d->mix);
         assert_string_equal(d->mix->platform, d->name);
         assert_ptr_equal(media_mix_find(d->name), d->mix);
+        /* a platform that publishes owns its limits */
+        assert_non_null(d->post_limits);
+        assert_string_equal(d->post_limits->platform, d->name);
+        assert_ptr_equal(post_limits_for(d->name), d->post_limits);
+        assert_non_null(d->media_limits);
+        assert_string_equal(d->media_limits->platform, d->name);
+        assert_string_equal(d->media_limits->label, d->display);
+        assert_ptr_equal(media_limits_of(d->name), d->media_limits);
     }
     assert_null(platform_get(PLATFORM_COUNT));
     assert_null(platform_get((enum platform)-1));
@@ -53,6 +64,106 @@ static void test_every_platform_registered(void **state)
     assert_ptr_equal(platform_find("yt"), platform_get(PLATFORM_YOUTUBE));
     assert_null(media_mix_find("dryrun"));
     assert_null(media_mix_find("yt")); /* rules are found by full name */
+}
+
+/* The one platform list (platforms/list.h) gives the enum, the names,
+ * short names, metric prefixes and environment names; the registry
+ * holds the descriptor of each line, and they agree. */
+static void test_list_matches_registry(void **state)
+{
+    (void)state;
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        enum platform p = (enum platform)i, back;
+        const struct platform_desc *d = platform_get(p);
+        const char *prefix = platform_metric_prefix(p);
+        size_t n = strlen(prefix);
+
+        assert_string_equal(platform_env_name(p), d->env);
+        assert_true(n >= 2 && prefix[n - 1] == '.');
+        /* the prefix without its dot is the short name */
+        assert_int_equal(platform_from_name(d->name, &back), ERR_OK);
+        assert_int_equal(back, p);
+        char short_name[16];
+        assert_true(n - 1 < sizeof(short_name));
+        memcpy(short_name, prefix, n - 1);
+        short_name[n - 1] = '\0';
+        assert_int_equal(platform_from_name(short_name, &back), ERR_OK);
+        assert_int_equal(back, p);
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(platform_name((enum platform)j), d->name);
+    }
+    assert_string_equal(platform_env_name(PLATFORM_COUNT), "UNKNOWN");
+    assert_string_equal(platform_name(PLATFORM_COUNT), "unknown");
+    assert_string_equal(platform_metric_prefix(PLATFORM_COUNT), "x.");
+    assert_int_equal(platform_find("Youtube") == NULL, true);
+}
+
+/* The kind of a platform: social ones are in views, totals, filters and
+ * help lists of social things; the others only where all are listed. */
+static void test_kind_and_name_lists(void **state)
+{
+    struct buf all, social, expect;
+    int social_n = 0;
+
+    (void)state;
+    buf_init(&all, 1024);
+    buf_init(&social, 1024);
+    buf_init(&expect, 1024);
+    assert_int_equal(platform_names_join(&all, false, ", ", " or "), ERR_OK);
+    assert_int_equal(platform_names_join(&social, true, "|", "|"), ERR_OK);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        enum platform p = (enum platform)i;
+        const struct platform_desc *d = platform_get(p);
+        assert_true(d->kind == PLATFORM_SOCIAL || d->kind == PLATFORM_OTHER);
+        assert_int_equal(platform_is_social(p), d->kind == PLATFORM_SOCIAL);
+        assert_non_null(strstr(buf_cstr(&all), d->name));
+        if (!platform_is_social(p))
+            continue;
+        buf_catf(&expect, "%s%s", social_n++ ? "|" : "", d->name);
+    }
+    assert_string_equal(buf_cstr(&social), buf_cstr(&expect));
+    assert_false(platform_is_social(PLATFORM_COUNT));
+    assert_false(platform_is_social((enum platform)-1));
+    /* today's three are social, in registry order */
+    assert_true(platform_is_social(PLATFORM_YOUTUBE));
+    assert_true(platform_is_social(PLATFORM_INSTAGRAM));
+    assert_true(platform_is_social(PLATFORM_TIKTOK));
+    assert_non_null(strstr(buf_cstr(&expect), "youtube|instagram|tiktok"));
+    assert_non_null(strstr(buf_cstr(&all), "youtube, instagram"));
+    assert_non_null(strstr(buf_cstr(&all), " or "));
+    /* appended, not replaced */
+    assert_int_equal(platform_names_join(&expect, true, ",", ","), ERR_OK);
+    assert_non_null(strstr(buf_cstr(&expect), "tiktokyoutube,"));
+    buf_free(&all);
+    buf_free(&social);
+    buf_free(&expect);
+}
+
+/* src/net reads OAuth data only through the lookup given to it. */
+static void test_oauth_lookup(void **state)
+{
+    (void)state;
+    for (int i = 0; i < PLATFORM_COUNT; i++)
+        assert_ptr_equal(platform_oauth_of((enum platform)i),
+                         platform_get((enum platform)i)->oauth);
+    assert_null(platform_oauth_of(PLATFORM_COUNT));
+
+    struct config cfg = {0};
+    struct oauth *o = NULL, *plain = NULL;
+    assert_int_equal(oauth_create(&cfg, NULL, platform_oauth_of, &o), ERR_OK);
+    assert_int_equal(oauth_create(&cfg, NULL, NULL, &plain), ERR_OK);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        enum platform p = (enum platform)i;
+        assert_ptr_equal(oauth_quirks(o, p), platform_get(p)->oauth);
+        /* without a lookup: the plain authorization-code flow */
+        assert_string_equal(oauth_quirks(plain, p)->client_id_param,
+                            "client_id");
+        assert_false(oauth_quirks(plain, p)->pkce);
+        assert_false(oauth_quirks(plain, p)->meta_exchange);
+    }
+    assert_non_null(oauth_quirks(o, PLATFORM_COUNT)); /* plain, too */
+    oauth_destroy(o);
+    oauth_destroy(plain);
 }
 
 /* The publishers: dryrun first, then one per platform, each once. */
@@ -170,6 +281,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_platform_registered),
+        cmocka_unit_test(test_list_matches_registry),
+        cmocka_unit_test(test_kind_and_name_lists),
+        cmocka_unit_test(test_oauth_lookup),
         cmocka_unit_test(test_publishers_from_registry),
         cmocka_unit_test(test_publishers_find),
         cmocka_unit_test(test_oauth_quirks),

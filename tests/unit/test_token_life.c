@@ -10,6 +10,7 @@
 #include "core/timeutil.h"
 #include "net/oauth.h"
 #include "platforms/fetch.h"
+#include "platforms/platform.h"
 #include "store/store.h"
 
 #define DAY 86400
@@ -34,24 +35,24 @@ static void test_renew_window(void **state)
     memset(&cfg, 0, sizeof cfg);
     cfg.renew_before_days = 10;
     /* 60-day token: 11 days left, exactly 10 left, 10 days minus 1 s */
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 49 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 49 * DAY),
                      OAUTH_RENEW_NOT_DUE);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 50 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 50 * DAY),
                      OAUTH_RENEW_NOT_DUE);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 50 * DAY + 1),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 50 * DAY + 1),
                      OAUTH_RENEW_DUE);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 55 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 55 * DAY),
                      OAUTH_RENEW_DUE);
     /* the last second it is valid, then gone */
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 60 * DAY - 1),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 60 * DAY - 1),
                      OAUTH_RENEW_DUE);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 60 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 60 * DAY),
                      OAUTH_RENEW_EXPIRED);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 61 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 61 * DAY),
                      OAUTH_RENEW_EXPIRED);
     /* a wider window: 20 days left is inside renew_before_days = 21 */
     cfg.renew_before_days = 21;
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 40 * DAY),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 40 * DAY),
                      OAUTH_RENEW_DUE);
 }
 
@@ -65,28 +66,28 @@ static void test_renew_min_age_and_others(void **state)
     memset(&cfg, 0, sizeof cfg);
     cfg.renew_before_days = 10;
     /* inside the window at once, but renewable only at 24 h of age */
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 3600),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 3600),
                      OAUTH_RENEW_TOO_YOUNG);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + DAY - 1),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + DAY - 1),
                      OAUTH_RENEW_TOO_YOUNG);
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + DAY), OAUTH_RENEW_DUE);
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + DAY), OAUTH_RENEW_DUE);
     /* unknown issue time (stored before migration 0014): old enough */
     c.issued_at = TIME_NONE;
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 3600), OAUTH_RENEW_DUE);
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 3600), OAUTH_RENEW_DUE);
     /* needs a login already, or no known end: nothing to do */
     c.status = CRED_NEEDS_RELOGIN;
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 3600),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 3600),
                      OAUTH_RENEW_NOT_DUE);
     c.status = CRED_OK;
     c.expires_at = TIME_NONE;
-    assert_int_equal(oauth_renew_need(&cfg, &c, T0 + 3600),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(c.platform), &cfg, &c, T0 + 3600),
                      OAUTH_RENEW_NOT_DUE);
     /* refresh-token platforms refresh on use, even when expired */
     yt.platform = PLATFORM_YOUTUBE;
-    assert_int_equal(oauth_renew_need(&cfg, &yt, T0 + 7200),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(yt.platform), &cfg, &yt, T0 + 7200),
                      OAUTH_RENEW_NOT_DUE);
     yt.platform = PLATFORM_TIKTOK;
-    assert_int_equal(oauth_renew_need(&cfg, &yt, T0 + 7200),
+    assert_int_equal(oauth_renew_need(platform_oauth_of(yt.platform), &cfg, &yt, T0 + 7200),
                      OAUTH_RENEW_NOT_DUE);
 }
 
@@ -96,19 +97,19 @@ static void test_login_deadline(void **state)
     (void)state;
 
     /* Meta: the access token's own end */
-    assert_int_equal(oauth_login_deadline(&c), T0 + 60 * DAY);
+    assert_int_equal(oauth_login_deadline(platform_oauth_of(c.platform), &c), T0 + 60 * DAY);
     /* TikTok: the refresh token's, not the 24 h access token's */
     c.platform = PLATFORM_TIKTOK;
     c.expires_at = T0 + DAY;
     c.refresh_expires_at = T0 + 365 * DAY;
-    assert_int_equal(oauth_login_deadline(&c), T0 + 365 * DAY);
+    assert_int_equal(oauth_login_deadline(platform_oauth_of(c.platform), &c), T0 + 365 * DAY);
     /* YouTube of a published app: none known */
     c.platform = PLATFORM_YOUTUBE;
     c.refresh_expires_at = TIME_NONE;
-    assert_int_equal(oauth_login_deadline(&c), TIME_NONE);
+    assert_int_equal(oauth_login_deadline(platform_oauth_of(c.platform), &c), TIME_NONE);
     c.platform = PLATFORM_INSTAGRAM;
     c.status = CRED_NEEDS_RELOGIN;
-    assert_int_equal(oauth_login_deadline(&c), TIME_NONE);
+    assert_int_equal(oauth_login_deadline(platform_oauth_of(c.platform), &c), TIME_NONE);
     /* whole days, rounded down; 0 once passed */
     assert_int_equal(oauth_days_left(T0 + 5 * DAY + 86399, T0), 5);
     assert_int_equal(oauth_days_left(T0 + 6 * DAY, T0), 6);

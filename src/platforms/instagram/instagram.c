@@ -37,6 +37,8 @@ const struct platform_desc instagram_platform = {
     .id = PLATFORM_INSTAGRAM,
     .name = "instagram",
     .display = "Instagram",
+    .colour = "#b0368f",
+    .colour_dark = "#db61a2",
     .formats = instagram_formats,
     .env = "INSTAGRAM",
     .console_url = "https://developers.facebook.com/apps/",
@@ -47,4 +49,6 @@ const struct platform_desc instagram_platform = {
     .api_usage = true,
     .publish = &instagram_publish_ops,
     .mix = &instagram_media_mix,
+    .post_limits = &instagram_post_limits,
+    .media_limits = &instagram_media_limits,
 };

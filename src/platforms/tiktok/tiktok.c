@@ -38,6 +38,8 @@ const struct platform_desc tiktok_platform = {
     .id = PLATFORM_TIKTOK,
     .name = "tiktok",
     .display = "TikTok",
+    .colour = "#00838f",
+    .colour_dark = "#39c5cf",
     .formats = tiktok_formats,
     .env = "TIKTOK",
     .console_url = "https://developers.tiktok.com/apps/",
@@ -47,4 +49,6 @@ const struct platform_desc tiktok_platform = {
     .per_minute = PER_MINUTE,
     .publish = &tiktok_publish_ops,
     .mix = &tiktok_media_mix,
+    .post_limits = &tiktok_post_limits,
+    .media_limits = &tiktok_media_limits,
 };

@@ -31,6 +31,8 @@ const struct platform_desc youtube_platform = {
     .id = PLATFORM_YOUTUBE,
     .name = "youtube",
     .display = "YouTube",
+    .colour = "#d93025",
+    .colour_dark = "#f85149",
     .formats = youtube_formats,
     .env = "YOUTUBE",
     .console_url = "https://console.cloud.google.com/apis/credentials",
@@ -40,4 +42,6 @@ const struct platform_desc youtube_platform = {
     .daily_quota = daily_quota,
     .publish = &youtube_publish_ops,
     .mix = &youtube_media_mix,
+    .post_limits = &youtube_post_limits,
+    .media_limits = &youtube_media_limits,
 };
