@@ -314,6 +314,31 @@ static json_t *token_object(json_t *root, char *uid, size_t cap)
     return obj;
 }
 
+/* RFC 6749 sends "scope" as one space-separated string; id.twitch.tv
+ * sends an array of strings. An array is replaced in obj by the string
+ * (at most 4096 bytes; a longer or mixed one is left for jread to
+ * refuse). */
+static void scope_array_to_string(json_t *obj)
+{
+    json_t *a = json_object_get(obj, "scope"), *v;
+    struct buf joined;
+    size_t i;
+
+    if (!json_is_array(a))
+        return;
+    buf_init(&joined, 4097);
+    json_array_foreach(a, i, v) {
+        if (!json_is_string(v) ||
+            buf_printf(&joined, "%s%s", i ? " " : "", json_string_value(v)) !=
+                ERR_OK) {
+            buf_free(&joined);
+            return;
+        }
+    }
+    json_object_set_new(obj, "scope", json_string(buf_cstr(&joined)));
+    buf_free(&joined);
+}
+
 static enum err parse_tokens(enum platform p, const struct buf *body,
                              struct tokens *t, struct buf *err)
 {
@@ -333,6 +358,7 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
     jread_init(&r, err);
     jread_where(&r, "%s token response", platform_name(p));
     obj = token_object(t->root, t->user_id, sizeof(t->user_id));
+    scope_array_to_string(obj);
     rc = jread_string(&r, obj, "access_token", J_REQUIRED,
                       OAUTH_MAX_TOKEN, &t->access);
     if (rc == ERR_OK)

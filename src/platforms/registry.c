@@ -5,12 +5,14 @@
 
 #include "platforms/instagram/instagram.h"
 #include "platforms/tiktok/tiktok.h"
+#include "platforms/twitch/twitch.h"
 #include "platforms/youtube/youtube.h"
 
 static const struct platform_desc *const registry[PLATFORM_COUNT] = {
     [PLATFORM_YOUTUBE] = &youtube_platform,
     [PLATFORM_INSTAGRAM] = &instagram_platform,
     [PLATFORM_TIKTOK] = &tiktok_platform,
+    [PLATFORM_TWITCH] = &twitch_platform,
 };
 
 const struct platform_desc *platform_get(enum platform p)
