@@ -416,6 +416,13 @@ static void describe_refusal(enum platform p, const struct net_resp *r,
         buf_setf(err, "%s token endpoint: HTTP %ld, %.*s: %.*s",
                  platform_name(p), r->status, 40, code, MAX_ERROR_TEXT,
                  desc ? desc : "");
+    } else if (json_is_string(json_object_get(root, "message"))) {
+        /* id.twitch.tv: {"status": 400, "message": "Invalid refresh
+         * token"}: a 400 or 401 there refuses the grant itself */
+        *relogin = r->status == 400 || r->status == 401;
+        buf_setf(err, "%s token endpoint: HTTP %ld: %.*s", platform_name(p),
+                 r->status, MAX_ERROR_TEXT,
+                 json_string_value(json_object_get(root, "message")));
     } else {
         buf_setf(err, "%s token endpoint: HTTP %ld", platform_name(p),
                  r->status);

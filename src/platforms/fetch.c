@@ -143,6 +143,12 @@ static void upstream_error_read(const struct buf *body,
                  json_object_get(json_array_get(errs, 0), "reason"));
     copy_str(out->message, sizeof(out->message),
              json_object_get(e, "message"));
+    /* Helix: {"error": "Bad Request", "status": 400, "message": ...} */
+    if (json_is_string(e)) {
+        copy_str(out->reason, sizeof(out->reason), e);
+        copy_str(out->message, sizeof(out->message),
+                 json_object_get(root, "message"));
+    }
     json_decref(root);
 }
 

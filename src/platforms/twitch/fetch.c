@@ -60,8 +60,9 @@ static enum err tw_get(struct fetch *f, const char *path, const char *query,
         rc = fetch_call(f, NET_GET, buf_cstr(&url), NULL, 0, &resp);
     if (rc == ERR_OK && (doc = fetch_json(f, &resp.body)) == NULL)
         rc = ERR_PARSE;
-    if (rc == ERR_OK &&
-        json_array_size(json_object_get(doc, "data")) > 0)
+    /* an empty page says nothing, unless it carries a total */
+    if (rc == ERR_OK && (json_array_size(json_object_get(doc, "data")) > 0 ||
+                         json_object_get(doc, "total") != NULL))
         rc = fetch_parse(f, format, hint, &resp.body);
     if (rc == ERR_OK)
         rc = tw_ratelimit(f, &resp);
