@@ -191,6 +191,13 @@ static int64_t failure_due(const struct round *r, const struct fetch *f,
     }
 }
 
+/* The account job's period: the descriptor's, else hourly. */
+static int64_t account_every(enum platform p)
+{
+    int64_t s = platform_get(p)->account_every_s;
+    return s > 0 ? s : COLLECT_ACCOUNT_EVERY_S;
+}
+
 /* Record the outcome of f in the due jobs. */
 static enum err save_jobs(struct round *r, const struct fetch *f, bool ok)
 {
@@ -207,7 +214,7 @@ static enum err save_jobs(struct round *r, const struct fetch *f, bool ok)
                           : (char *)buf_cstr(&f->err);
         if (ok && r->due[k])
             j.next_due = r->now + (k == JOB_CONTENT ? COLLECT_LIST_EVERY_S
-                                                    : COLLECT_ACCOUNT_EVERY_S);
+                                                    : account_every(r->p));
         else if (!ok)
             j.next_due = failure_due(r, f, j.failures);
         rc = store_job_put(r->st, &j);

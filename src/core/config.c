@@ -64,6 +64,11 @@ static const struct opt opts[] = {
                   "https://open.tiktokapis.com",
                   "user.info.basic,user.info.stats,video.list,"
                   "video.publish"),
+    PLATFORM_OPTS(PLATFORM_TWITCH, "twitch",
+                  "https://id.twitch.tv/oauth2/authorize",
+                  "https://id.twitch.tv/oauth2/token",
+                  "https://api.twitch.tv",
+                  "user:read:email moderator:read:followers"),
     {"secret_key_file", OPT_STR, offsetof(struct config, secret_key_file), 0,
      0, NULL, 0, "key file for secrets at rest (default: <db>.key)"},
     {"oauth.refresh_margin", OPT_INT,

@@ -222,7 +222,38 @@ void batch_free(struct batch *b)
     free(b->items);
     free(b->index);
     free(b->warnings);
+    for (size_t i = 0; i < b->nlinks; i++) {
+        free(b->links[i].from_ext);
+        free(b->links[i].to_ext);
+    }
+    free(b->links);
     memset(b, 0, sizeof *b);
+}
+
+enum err batch_link(struct batch *b, enum platform p, const char *from_ext,
+                    const char *rel, const char *to_ext, int64_t offset_s)
+{
+    struct item_link *l;
+
+    if (!*from_ext || !*to_ext || !*rel ||
+        strlen(rel) >= ITEM_LINK_REL_MAX)
+        return ERR_INVALID;
+    for (size_t i = 0; i < b->nlinks; i++) {
+        l = &b->links[i];
+        if (l->platform == p && strcmp(l->from_ext, from_ext) == 0 &&
+            strcmp(l->rel, rel) == 0 && strcmp(l->to_ext, to_ext) == 0) {
+            l->offset_s = offset_s;
+            return ERR_OK;
+        }
+    }
+    b->links = xgrow(b->links, &b->links_cap, b->nlinks + 1, sizeof *l);
+    l = &b->links[b->nlinks++];
+    l->platform = p;
+    l->from_ext = xstrdup(from_ext);
+    l->to_ext = xstrdup(to_ext);
+    memcpy(l->rel, rel, strlen(rel) + 1);
+    l->offset_s = offset_s;
+    return ERR_OK;
 }
 
 static size_t key_hash(enum platform p, enum item_type t, const char *id)

@@ -46,6 +46,7 @@ const char *item_type_name(enum item_type t); /* "account", "content" */
 #define M_REACH "reach"
 #define M_IMPRESSIONS "impressions"
 #define M_WATCH_TIME_S "watch_time_s"
+#define M_VIEWERS "viewers" /* concurrent live viewers at observed_at */
 
 #define METRIC_NAME_MAX 64
 #define ITEM_ID_MAX 128      /* platform ids are far shorter */
@@ -129,6 +130,16 @@ struct snapshot *item_snapshot_at(struct item *it, int64_t observed_at);
 /* Sort it->snaps by observed_at ascending. */
 void item_sort_snapshots(struct item *it);
 
+/* from_ext is rel of to_ext, e.g. ("123", "vod_of", "456"): VOD 123 was
+ * recorded from stream 456; offset_s: where in to_ext it starts, or -1. */
+#define ITEM_LINK_REL_MAX 16
+struct item_link {
+    enum platform platform;
+    char *from_ext, *to_ext; /* owned */
+    char rel[ITEM_LINK_REL_MAX];
+    int64_t offset_s;
+};
+
 /* Items gathered from one input, keyed by (platform, type, ext_id). */
 struct batch {
     struct item **items; /* owned, in order of first appearance */
@@ -141,6 +152,11 @@ struct batch {
      * when none. */
     size_t dropped;
     char *warnings;
+    /* Relations between content items that the platform states (a Twitch
+     * VOD's stream, a clip's VOD): by ext ids, so that a link may name an
+     * item the batch does not hold; owned. */
+    struct item_link *links;
+    size_t nlinks, links_cap;
 };
 
 void batch_init(struct batch *b);
@@ -151,6 +167,12 @@ struct item *batch_find(const struct batch *b, enum platform p,
 /* The item with that key, created if absent. Borrowed. */
 struct item *batch_item(struct batch *b, enum platform p, enum item_type t,
                         const char *ext_id);
+/* Record a link (struct item_link); a repeated one replaces its offset.
+ * ERR_INVALID for an empty id or a rel too long, ERR_NOMEM. */
+enum err batch_link(struct batch *b, enum platform p, const char *from_ext,
+                    const char *rel, const char *to_ext, int64_t offset_s)
+    WARN_UNUSED;
+
 /* Number of snapshots over all items. */
 size_t batch_snapshot_count(const struct batch *b);
 

@@ -46,12 +46,16 @@ static const struct shape shapes[DK_COUNT] = {
                      0.005, 0.012, 0, 9, 90},
 };
 
+/* The platforms the demo makes up: YouTube, Instagram, TikTok (the
+ * first three of enum platform; later ones have no demo data). */
+#define DEMO_PLATFORMS (PLATFORM_TIKTOK + 1)
+
 /* The weekly slots each platform posts in, and how well they do. */
 struct slot {
     int wday, hour; /* Sunday = 0, UTC */
     double weight, boost;
 };
-static const struct slot slots[PLATFORM_COUNT][3] = {
+static const struct slot slots[DEMO_PLATFORMS][3] = {
     [PLATFORM_YOUTUBE] = {{BEST_WDAY, BEST_HOUR, 3, 1.8},
                           {2, 17, 2, 1.0},
                           {6, 15, 2, 1.1}},
@@ -88,7 +92,7 @@ struct demo {
     struct demo_opts o;
     int64_t start, cur;
     struct demo_rng rng;
-    struct account acct[PLATFORM_COUNT];
+    struct account acct[DEMO_PLATFORMS];
     struct content *c;
     size_t nc;
     struct demo_events ev;
@@ -125,9 +129,9 @@ static double normal(struct demo_rng *r)
 
 static struct item *account_item(struct demo *d, enum platform p)
 {
-    static const char *const handles[PLATFORM_COUNT] = {
+    static const char *const handles[DEMO_PLATFORMS] = {
         "@pixelpaceruns", "pixelpace.runs", "pixelpaceruns"};
-    static const char *const urls[PLATFORM_COUNT] = {
+    static const char *const urls[DEMO_PLATFORMS] = {
         "https://www.youtube.com/channel/", "https://www.instagram.com/",
         "https://www.tiktok.com/@"};
     struct buf id, url;
@@ -166,7 +170,7 @@ static void plan_accounts(struct demo *d)
     static const int64_t likes[] = {0, 0, 641000};
     static const int64_t count[] = {138, 312, 176};
 
-    for (int p = 0; p < PLATFORM_COUNT; p++) {
+    for (int p = 0; p < DEMO_PLATFORMS; p++) {
         struct account *a = &d->acct[p];
         a->it = account_item(d, (enum platform)p);
         a->followers = followers[p];
@@ -419,7 +423,7 @@ void demo_destroy(struct demo *d)
 {
     if (d == NULL)
         return;
-    for (int p = 0; p < PLATFORM_COUNT; p++)
+    for (int p = 0; p < DEMO_PLATFORMS; p++)
         item_destroy(d->acct[p].it);
     for (size_t i = 0; i < d->nc; i++)
         item_destroy(d->c[i].it);
@@ -444,12 +448,12 @@ int64_t demo_current_hour(const struct demo *d)
 
 size_t demo_item_count(const struct demo *d)
 {
-    return PLATFORM_COUNT + d->nc;
+    return DEMO_PLATFORMS + d->nc;
 }
 
 const struct item *demo_item(const struct demo *d, size_t i)
 {
-    return i < PLATFORM_COUNT ? d->acct[i].it : d->c[i - PLATFORM_COUNT].it;
+    return i < DEMO_PLATFORMS ? d->acct[i].it : d->c[i - DEMO_PLATFORMS].it;
 }
 
 void demo_events(const struct demo *d, struct demo_events *out)
@@ -537,7 +541,7 @@ static double step_content(struct demo *d, struct content *c, int64_t t)
 /* Move the accounts to t after their content moved (step_views). */
 static void step_accounts(struct demo *d, int64_t t)
 {
-    for (int p = 0; p < PLATFORM_COUNT; p++) {
+    for (int p = 0; p < DEMO_PLATFORMS; p++) {
         struct account *a = &d->acct[p];
         double u = demo_hash_unit(d->o.seed + 11, (uint64_t)p, (uint64_t)t);
         a->followers += a->step_views * a->follow_rate +
@@ -621,11 +625,11 @@ bool demo_values(const struct demo *d, size_t i, struct demo_values *out)
     out->observed_at = d->start + d->cur * HOUR;
     if (d->cur < 0 || i >= demo_item_count(d))
         return false;
-    if (i < PLATFORM_COUNT) {
+    if (i < DEMO_PLATFORMS) {
         account_values(d, (enum platform)i, out);
         return true;
     }
-    c = &d->c[i - PLATFORM_COUNT];
+    c = &d->c[i - DEMO_PLATFORMS];
     if (c->last_t != out->observed_at)
         return false; /* not yet published, or deleted */
     put(out, M_VIEWS, c->views);

@@ -67,6 +67,11 @@ static void clock_sleep_ms(const struct net_config *cfg, int64_t ms)
     }
 }
 
+void net_client_sleep_ms(struct net_client *c, int64_t ms)
+{
+    clock_sleep_ms(&c->cfg, ms);
+}
+
 /* libcurl's progress callback: non-zero aborts the transfer. */
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
                        curl_off_t ultotal, curl_off_t ulnow)
@@ -412,6 +417,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 static const char *const kept_headers[NET_HDR_COUNT] = {
     "Retry-After", "Content-Type", "X-App-Usage",
     "X-Business-Use-Case-Usage", "Location", "Range",
+    "Ratelimit-Remaining", "Ratelimit-Reset",
 };
 
 static size_t on_header(char *line, size_t size, size_t nitems, void *ud)

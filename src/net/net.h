@@ -116,6 +116,8 @@ enum net_hdr {
     NET_HDR_X_BUSINESS_USE_CASE_USAGE,/* Graph API usage, JSON */
     NET_HDR_LOCATION,                 /* resumable upload session URL */
     NET_HDR_RANGE,                    /* received bytes (308 Resume Incomplete) */
+    NET_HDR_RATELIMIT_REMAINING,      /* Twitch Helix: points left */
+    NET_HDR_RATELIMIT_RESET,          /* Twitch Helix: epoch s of refill */
     NET_HDR_COUNT
 };
 
@@ -163,6 +165,11 @@ const char *net_resp_header(const struct net_resp *r, enum net_hdr h);
  * attempts" or "...: timed out after 10 s" (no query string, no headers). */
 enum err net_request(struct net_client *c, const struct net_req *req,
                      struct net_resp *out, struct buf *err) WARN_UNUSED;
+
+/* Sleep ms on c's clock (the test clock when one is set), in slices,
+ * ending early when c's cancel flag is raised: for a client that waits
+ * out a platform's rate-limit window. */
+void net_client_sleep_ms(struct net_client *c, int64_t ms);
 
 /* Building requests (for the platform clients): append name=value to a
  * URL as a query parameter ('?' first, then '&') or to an

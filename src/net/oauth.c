@@ -324,6 +324,31 @@ static json_t *token_object(json_t *root, char *uid, size_t cap)
     return obj;
 }
 
+/* RFC 6749 sends "scope" as one space-separated string; id.twitch.tv
+ * sends an array of strings. An array is replaced in obj by the string
+ * (at most 4096 bytes; a longer or mixed one is left for jread to
+ * refuse). */
+static void scope_array_to_string(json_t *obj)
+{
+    json_t *a = json_object_get(obj, "scope"), *v;
+    struct buf joined;
+    size_t i;
+
+    if (!json_is_array(a))
+        return;
+    buf_init(&joined, 4097);
+    json_array_foreach(a, i, v) {
+        if (!json_is_string(v) ||
+            buf_printf(&joined, "%s%s", i ? " " : "", json_string_value(v)) !=
+                ERR_OK) {
+            buf_free(&joined);
+            return;
+        }
+    }
+    json_object_set_new(obj, "scope", json_string(buf_cstr(&joined)));
+    buf_free(&joined);
+}
+
 static enum err parse_tokens(enum platform p, const struct buf *body,
                              struct tokens *t, struct buf *err)
 {
@@ -343,6 +368,7 @@ static enum err parse_tokens(enum platform p, const struct buf *body,
     jread_init(&r, err);
     jread_where(&r, "%s token response", platform_name(p));
     obj = token_object(t->root, t->user_id, sizeof(t->user_id));
+    scope_array_to_string(obj);
     rc = jread_string(&r, obj, "access_token", J_REQUIRED,
                       OAUTH_MAX_TOKEN, &t->access);
     if (rc == ERR_OK)
@@ -400,6 +426,13 @@ static void describe_refusal(enum platform p, const struct net_resp *r,
         buf_setf(err, "%s token endpoint: HTTP %ld, %.*s: %.*s",
                  platform_name(p), r->status, 40, code, MAX_ERROR_TEXT,
                  desc ? desc : "");
+    } else if (json_is_string(json_object_get(root, "message"))) {
+        /* id.twitch.tv: {"status": 400, "message": "Invalid refresh
+         * token"}: a 400 or 401 there refuses the grant itself */
+        *relogin = r->status == 400 || r->status == 401;
+        buf_setf(err, "%s token endpoint: HTTP %ld: %.*s", platform_name(p),
+                 r->status, MAX_ERROR_TEXT,
+                 json_string_value(json_object_get(root, "message")));
     } else {
         buf_setf(err, "%s token endpoint: HTTP %ld", platform_name(p),
                  r->status);

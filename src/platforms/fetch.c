@@ -143,6 +143,12 @@ static void upstream_error_read(const struct buf *body,
                  json_object_get(json_array_get(errs, 0), "reason"));
     copy_str(out->message, sizeof(out->message),
              json_object_get(e, "message"));
+    /* Helix: {"error": "Bad Request", "status": 400, "message": ...} */
+    if (json_is_string(e)) {
+        copy_str(out->reason, sizeof(out->reason), e);
+        copy_str(out->message, sizeof(out->message),
+                 json_object_get(root, "message"));
+    }
     json_decref(root);
 }
 
@@ -207,11 +213,20 @@ static void classify(struct fetch *f, const struct net_resp *r,
 static enum err send_auth(struct fetch *f, enum net_method m, const char *url,
                           const char *body, struct net_resp *resp)
 {
-    static const char *const hdrs[] = {"Accept: application/json", NULL};
+    const char *hdrs[] = {"Accept: application/json", NULL, NULL};
+    const struct platform_desc *d = platform_get(f->platform);
+    const char *cid = f->cfg ? f->cfg->plat[f->platform].client_id : NULL;
     struct oauth_session *s = &f->auth;
     struct net_req req = {0};
     unsigned before = s->attempts;
+    struct buf idh;
     enum err rc;
+
+    buf_init(&idh, 512);
+    /* Helix wants the client id beside the token (platform.h) */
+    if (d->client_id_header != NULL && cid != NULL &&
+        buf_printf(&idh, "%s: %s", d->client_id_header, cid) == ERR_OK)
+        hdrs[1] = buf_cstr(&idh);
 
     s->o = f->o;
     s->st = f->st;
@@ -227,6 +242,7 @@ static enum err send_auth(struct fetch *f, enum net_method m, const char *url,
     /* TikTok's list and query POSTs only read: safe to repeat. */
     req.retry_unsafe = true;
     rc = oauth_send(s, &req, resp, &f->err);
+    buf_free(&idh);
     f->calls += s->attempts - before;
     if (s->token_failed)
         f->status = s->relogin ? JOB_AUTH_NEEDED : JOB_FAILED;

@@ -17,3 +17,4 @@
 PLATFORM_ITEM(YOUTUBE, youtube, "yt", "yt.")
 PLATFORM_ITEM(INSTAGRAM, instagram, "ig", "ig.")
 PLATFORM_ITEM(TIKTOK, tiktok, "tt", "tt.")
+PLATFORM_ITEM(TWITCH, twitch, "tw", "tw.")

@@ -62,6 +62,13 @@ struct platform_desc {
     /* a daily unit quota (YouTube Data API) counted per Pacific day:
      * the configured limit, or NULL when the platform has none */
     int64_t (*daily_quota)(const struct config *cfg);
+    /* how often the account job runs, in seconds; 0: hourly
+     * (COLLECT_ACCOUNT_EVERY_S). Twitch samples a live stream's viewers
+     * on it. */
+    int64_t account_every_s;
+    /* a header that carries the OAuth client id on every API call
+     * (Twitch Helix: "Client-Id"), or NULL: none */
+    const char *client_id_header;
     /* remembers insight metrics a media kind refused (Instagram) */
     bool metric_memory;
     /* reports an API usage percentage per round (Graph usage headers) */

@@ -1,5 +1,6 @@
 /* Documents that no format takes but that we can name: other services'
- * responses (Twitch Helix, the Oura API), OAuth token responses and API
+ * responses (the Oura API; Twitch Helix pages no twitch.* format takes,
+ * such as search/channels), OAuth token responses and API
  * descriptions (Google discovery, OpenAPI). Naming them turns "not a
  * recognised platform API response" into a message a user can act on.
  * Detection only: nothing here is ever parsed into items. */
@@ -87,15 +88,6 @@ static const char *twitch_kind(const json_t *root)
     return json_is_object(json_object_get(root, "pagination")) ? "" : NULL;
 }
 
-/* Helix errors: {"error": "Unauthorized", "status": 401, "message": ...} */
-static bool twitch_error(const json_t *root)
-{
-    return json_object_size(root) == 3 &&
-           json_is_string(json_object_get(root, "error")) &&
-           json_is_integer(json_object_get(root, "status")) &&
-           json_is_string(json_object_get(root, "message"));
-}
-
 /* ---- descriptions and credentials ---------------------------------------- */
 
 static bool describe_api_doc(const json_t *root, struct buf *out)
@@ -149,18 +141,16 @@ bool source_lookalike(const json_t *root, struct buf *out)
                  kind, *kind ? " " : "");
         return true;
     }
-    if (twitch_error(root)) {
-        buf_catf(out, "a Twitch Helix error body (HTTP %lld: ",
-                 (long long)json_integer_value(json_object_get(root, "status")));
-        cat_clean(out, json_string_value(json_object_get(root, "message")),
-                  120);
-        buf_catf(out, "); Twitch is not supported yet");
-        return true;
-    }
     kind = twitch_kind(root);
     if (kind != NULL) {
-        buf_catf(out, "a Twitch Helix %s%spage; Twitch is not supported yet",
-                 kind, *kind ? " " : "");
+        if (strcmp(kind, "search/channels") == 0)
+            buf_catf(out, "a Twitch Helix search/channels page: search "
+                          "results are other people's channels and hold no "
+                          "figures, so they are not imported");
+        else
+            buf_catf(out, "a Twitch Helix %s%spage of a shape mediadash "
+                          "does not import (see the twitch.* formats)",
+                     kind, *kind ? " " : "");
         return true;
     }
     return false;

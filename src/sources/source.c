@@ -7,7 +7,8 @@
 #include "core/timeutil.h"
 
 static const struct source_format *const tables[] = {
-    youtube_formats, instagram_formats, tiktok_formats, studio_formats};
+    youtube_formats, instagram_formats, tiktok_formats, studio_formats,
+    twitch_formats};
 
 void source_each_format(void (*fn)(const struct source_format *f, void *ud),
                         void *ud)

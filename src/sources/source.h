@@ -46,6 +46,7 @@ extern const struct source_format youtube_formats[];
 extern const struct source_format instagram_formats[];
 extern const struct source_format tiktok_formats[];
 extern const struct source_format studio_formats[];
+extern const struct source_format twitch_formats[];
 
 struct source_opts {
     int64_t observed_at; /* TIME_NONE: now */
@@ -74,8 +75,8 @@ enum err source_parse(const char *data, size_t len,
 
 /* When root is a document we can name but do not import (another
  * service's response, an OAuth token response, an API description),
- * append what it looks like to out, e.g. "a Twitch Helix videos page;
- * Twitch is not supported yet", and return true (lookalike.c). */
+ * append what it looks like to out, e.g. "an Oura API v2 sleep page:
+ * health data, which is not imported", and return true (lookalike.c). */
 bool source_lookalike(const json_t *root, struct buf *out);
 
 /* Call fn for every known format, in detection order. */

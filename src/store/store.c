@@ -492,6 +492,13 @@ enum err store_item_set_removed(struct store *st, enum platform p,
     return st->ops->item_set_removed(st, p, ext_id, removed);
 }
 
+enum err store_item_links(struct store *st, enum platform p,
+                          const char *ext_id, size_t limit, store_link_fn fn,
+                          void *ud)
+{
+    return st->ops->item_links(st, p, ext_id, limit, fn, ud);
+}
+
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,
                               bool *out)

@@ -641,6 +641,13 @@ enum err store_item_sched_put(struct store *st,
  * mark (!removed). An unknown item is no error (nothing to mark). */
 enum err store_item_set_removed(struct store *st, enum platform p,
                                 const char *ext_id, bool removed) WARN_UNUSED;
+/* The links (model.h struct item_link, migration 0030) from or to
+ * content item ext_id of p, at most limit of them, ordered by rel, then
+ * from and to ids; fn gets each (strings borrowed for the call). */
+typedef enum err (*store_link_fn)(void *ud, const struct item_link *l);
+enum err store_item_links(struct store *st, enum platform p,
+                          const char *ext_id, size_t limit, store_link_fn fn,
+                          void *ud) WARN_UNUSED;
 /* Is (p, account, item_id) tracked? *out set either way. */
 enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,

@@ -133,6 +133,9 @@ struct store_ops {
                               int32_t age, store_value_fn fn, void *ud);
     enum err (*item_set_removed)(struct store *st, enum platform p,
                                  const char *ext_id, bool removed);
+    enum err (*item_links)(struct store *st, enum platform p,
+                           const char *ext_id, size_t limit,
+                           store_link_fn fn, void *ud);
     enum err (*item_sched_has)(struct store *st, enum platform p,
                                const char *account, const char *item_id,
                                bool *out);

@@ -1183,6 +1183,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     if (rc == ERR_OK)
         rc = roles_set(in, first_new);
     if (rc == ERR_OK)
+        rc = sqlite_links_put(in->s, b, in->now, in->err);
+    if (rc == ERR_OK)
         rc = sqlite_rollup_flush(in->s, in->err);
     if (rc == ERR_OK)
         rc = sqlite_first_flush(in->s, in->err);
@@ -1391,6 +1393,7 @@ static const struct store_ops sqlite_ops = {
     .item_set_removed = sq_item_set_removed,
     .values_at_age = sq_values_at_age,
     .age_rows = sq_age_rows,
+    .item_links = sq_item_links,
     .item_sched_has = sq_item_sched_has,
     .item_sched_due = sq_item_sched_due,
     .item_sched_stats = sq_item_sched_stats,

@@ -415,6 +415,12 @@ enum err sq_values_at_age(struct store *st, const char *metric,
                           store_value_fn fn, void *ud);
 enum err sq_item_set_removed(struct store *st, enum platform p,
                              const char *ext_id, bool removed);
+/* Item links (store_sqlite_links.c): put inside the ingest transaction;
+ * the store_item_links op. */
+enum err sqlite_links_put(struct sqlite_store *s, const struct batch *b,
+                          int64_t now, struct buf *err) WARN_UNUSED;
+enum err sq_item_links(struct store *st, enum platform p, const char *ext_id,
+                       size_t limit, store_link_fn fn, void *ud);
 enum err sq_item_sched_has(struct store *st, enum platform p,
                           const char *account, const char *item_id,
                           bool *out);

@@ -2,8 +2,8 @@
 """Fake platform server for mediadash tests (Python 3 stdlib only).
 
 Speaks the documented request/response shapes of YouTube Data v3, YouTube
-Analytics v2, the Instagram Graph API, TikTok API v2 and their OAuth token
-endpoints, serving the data in a JSON file, with fault injection.
+Analytics v2, the Instagram Graph API, TikTok API v2, Twitch Helix
+(fake_twitch.py) and their OAuth token endpoints, serving the data in a JSON file, with fault injection.
 
     fakeplat.py --data FILE [--port 0] [--max-lifetime 120]
 
@@ -63,6 +63,8 @@ import urllib.parse
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_twitch import HELIX, TOKEN_PATH, TwitchMixin
 
 MAX_REQUEST_BODY = 1 << 20
 YT_UPLOAD_PATH = "/upload/youtube/v3/videos"
@@ -226,7 +228,8 @@ class State:
                          "cover": v["cover"], "images": v["images"]}
                         for k, v in self.pub.publishes.items()
                         if v.get("photo")],
-                    "oversized_sent": self.oversized_sent}
+                    "oversized_sent": self.oversized_sent,
+                    "twitch_refreshes": getattr(self, "tw_refreshes", 0)}
 
 
 def b64url(raw):
@@ -885,7 +888,7 @@ class PubMixin:
 # ==== end of the publishing section (pub-igtt) ==========================
 
 
-class Handler(PubMixin, BaseHTTPRequestHandler):
+class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeplat/1"
 
@@ -1007,6 +1010,7 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             for t in req.get("revoke_access", []):
                 st.tokens.discard(t)
             self.pub_control(req)
+            self.tw_control(req)
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
@@ -1018,6 +1022,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
 
     # ---- faults --------------------------------------------------------
     def platform_of(self, path):
+        if path.startswith(HELIX):
+            return "twitch"
         if path.startswith("/youtube"):
             return "youtube"
         if path.startswith("/v2/"):
@@ -1128,6 +1134,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
                                      'google.com/", error="invalid_token"'})
         elif p == "tiktok":
             self.error_tiktok("access_token_invalid")
+        elif p == "twitch":
+            self.tw_expired()
         else:
             self.error_graph(190, 401)
 
@@ -1174,6 +1182,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             if method != "POST":
                 return self.send_json(405, {"error": "method not allowed"})
             return self.oauth(path, body)
+        if path == TOKEN_PATH and method == "POST":  # id.twitch.tv
+            return self.tw_token(body)
         if path in ("/access_token", "/refresh_access_token") and \
                 method == "GET":  # Instagram Login: graph.instagram.com
             return self.ig_long_lived(path, q)
@@ -1192,6 +1202,8 @@ class Handler(PubMixin, BaseHTTPRequestHandler):
             return self.yt_analytics(q)
         if path.startswith("/v2/"):
             return self.tiktok(method, path, q, body)
+        if path.startswith(HELIX):
+            return self.helix(method, path, q)
         if path.startswith(GRAPH_VERSION_PREFIX) and method == "GET":
             return self.graph(path, q)
         self.send_json(404, {"error": {"code": 404, "message": "Not Found"}})

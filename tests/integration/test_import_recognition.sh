@@ -1,6 +1,7 @@
 # Strict recognition of saved files (issue 11, part 4) through the real
-# binary and a real SQLite file: other services' files (Oura, Twitch,
-# discovery documents, token responses) are refused and store nothing;
+# binary and a real SQLite file: other services' files (Oura, Twitch
+# search results and error bodies, discovery documents, token
+# responses) are refused and store nothing;
 # Instagram business_discovery answers are stored as tracked accounts.
 . "$(dirname "$0")/lib.sh"
 
@@ -15,24 +16,28 @@ if [ -n "$REAL" ] && [ -d "$REAL/oura" ]; then
   n=0
   # (Oura pages go to the health tables: test_health_cli.sh; its API
   # description is refused here.)
-  for f in "$REAL"/oura/schema/*.json "$REAL"/twitch/*.json \
+  for f in "$REAL"/oura/schema/*.json \
+           "$REAL"/twitch/helix_search_channels_2023-07.json \
+           "$REAL"/twitch/oauth2_token_refresh_200_scopes.json \
            "$REAL"/youtube/*.discovery.json; do
     n=$((n + 1))
     b=$(basename "$f")
     check "$b refused" run 1 md import "$f"
     check "$b: message" contains "$TMP/err" "$b: error: not a recognised platform API response"
   done
-  check "ten and more files tried" test "$n" -ge 10
+  check "four and more files tried" test "$n" -ge 4
   check "oura: stored as health data" run 0 md import "$REAL/oura/daily_activity_synthetic.json"
   check "oura: in the health tables" contains "$TMP/err" "oura.daily_activity: 2 health documents"
-  check "twitch: names the shape" run 1 md import "$REAL/twitch/helix_videos_user_id_2022-11_stream_id_muted_segments.json"
-  check "twitch: message" contains "$TMP/err" "it looks like a Twitch Helix videos page; Twitch is not supported yet"
+  check "twitch search: names the shape" run 1 md import "$REAL/twitch/helix_search_channels_2023-07.json"
+  check "twitch search: message" contains "$TMP/err" "it looks like a Twitch Helix search/channels page: search results are other people's channels"
+  check "twitch error body refused" run 1 md import "$REAL/twitch/helix_error_401_invalid_oauth_token.json"
+  check "twitch error: message" contains "$TMP/err" "Twitch Helix error 401 (Unauthorized): Invalid OAuth token"
   check "nothing stored: items" test "$(count 'SELECT count(*) FROM item')" = 0
   check "nothing stored: snapshots" test "$(count 'SELECT count(*) FROM snapshot')" = 0
   check "nothing stored: imports" test "$(count 'SELECT count(*) FROM import')" = 0
   # Forcing an Instagram format onto a Twitch page does not store it either.
   check "forced format refused" run 1 md import --format instagram.media "$REAL/twitch/helix_clips_doc_example.json"
-  check "forced: message" contains "$TMP/err" "not a instagram.media response: it looks like a Twitch Helix clips page"
+  check "forced: message" contains "$TMP/err" "not a instagram.media response: the document is a twitch.clips response"
   check "still nothing stored" test "$(count 'SELECT count(*) FROM item')" = 0
 else
   echo "SKIP: no ../shared/realdata/oura" >&2

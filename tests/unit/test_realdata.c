@@ -1,8 +1,9 @@
 /* Every real capture in ../shared/realdata (read in place): what each one
  * gives (format, items, snapshots, or the refusal and its message), and
  * that no file of one platform is taken by another platform's formats,
- * neither by detection nor when a format is forced by name. Oura and
- * Twitch files belong to no platform we import: everything refuses them.
+ * neither by detection nor when a format is forced by name (Twitch's
+ * formats against the other platforms' files and the other way round).
+ * Oura files belong to no platform we import: everything refuses them.
  * Counts were taken by reading the files (see the comments). */
 #include "testutil.h"
 
@@ -56,20 +57,22 @@ static const struct expect expects[] = {
        UNK "an Oura API v2 sleep page"),
     NO("oura/schema/oura-openapi-1.37.json", ERR_UNSUPPORTED,
        UNK "an OpenAPI document (\"Oura API Documentation\")"),
-    NO("twitch/helix_channels_followers_doc_example.json", ERR_UNSUPPORTED,
-       UNK "a Twitch Helix channels/followers page; Twitch is not supported"),
-    NO("twitch/helix_clips_doc_example.json", ERR_UNSUPPORTED,
-       UNK "a Twitch Helix clips page"),
-    NO("twitch/helix_error_401_invalid_oauth_token.json", ERR_UNSUPPORTED,
-       UNK "a Twitch Helix error body (HTTP 401: Invalid OAuth token)"),
+    /* the followers page names no channel: --account is needed */
+    NO("twitch/helix_channels_followers_doc_example.json", ERR_PARSE,
+       "pass --account twitch:BROADCASTER_ID"),
+    /* one clip and its channel; one views snapshot */
+    OK("twitch/helix_clips_doc_example.json", "twitch.clips", 2, 1),
+    NO("twitch/helix_error_401_invalid_oauth_token.json", ERR_UPSTREAM,
+       "Twitch Helix error 401 (Unauthorized): Invalid OAuth token"),
     NO("twitch/helix_search_channels_2023-07.json", ERR_UNSUPPORTED,
-       UNK "a Twitch Helix search/channels page"),
-    NO("twitch/helix_streams_top20_2021-02.json", ERR_UNSUPPORTED,
-       UNK "a Twitch Helix streams page"),
-    NO("twitch/helix_users_by_id_2021-02_created_at_fractional.json",
-       ERR_UNSUPPORTED, UNK "a Twitch Helix users page"),
-    NO("twitch/helix_videos_user_id_2022-11_stream_id_muted_segments.json",
-       ERR_UNSUPPORTED, UNK "a Twitch Helix videos page"),
+       UNK "a Twitch Helix search/channels page: search results are"),
+    /* 20 live streams of 20 channels, one viewers point each */
+    OK("twitch/helix_streams_top20_2021-02.json", "twitch.streams", 40, 20),
+    OK("twitch/helix_users_by_id_2021-02_created_at_fractional.json",
+       "twitch.users", 1, 1),
+    /* 20 videos of one channel */
+    OK("twitch/helix_videos_user_id_2022-11_stream_id_muted_segments.json",
+       "twitch.videos", 21, 20),
     NO("twitch/oauth2_token_refresh_200_scopes.json", ERR_UNSUPPORTED,
        UNK "an OAuth token response"),
     /* two channels, both with statistics */
@@ -113,6 +116,8 @@ static int platform_of(const char *rel)
         return PLATFORM_YOUTUBE;
     if (strncmp(rel, "tiktok/", 7) == 0)
         return PLATFORM_TIKTOK;
+    if (strncmp(rel, "twitch/", 7) == 0)
+        return PLATFORM_TWITCH;
     return NONE;
 }
 
@@ -268,11 +273,6 @@ static void refused_text(const char *doc, const char *want, const char *not)
 static void test_lookalike_messages(void **state)
 {
     (void)state;
-    refused_text("{\"error\":\"Unauthorized\",\"status\":401,"
-                 "\"message\":\"bad\\ntoken\\u0007\"}",
-                 "a Twitch Helix error body (HTTP 401: bad?token?); Twitch "
-                 "is not supported yet (see 'mediadash import --formats')",
-                 NULL);
     refused_text("{\"access_token\":\"SECRET-abc\",\"token_type\":"
                  "\"bearer\"}", "an OAuth token response", "SECRET");
     refused_text("{\"kind\":\"discovery#restDescription\",\"name\":"
@@ -286,7 +286,8 @@ static void test_lookalike_messages(void **state)
                  "not a recognised platform API response (see", NULL);
     /* Twitch: a page we cannot name more closely. */
     refused_text("{\"data\":[{\"id\":\"1\"}],\"pagination\":{}}",
-                 "it looks like a Twitch Helix page; Twitch", NULL);
+                 "it looks like a Twitch Helix page of a shape mediadash "
+                 "does not import", NULL);
 }
 
 /* ---- Oura: its parser takes its own files and only those --------------- */
