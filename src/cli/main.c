@@ -101,19 +101,28 @@ static const char usage_show[] =
 static const char usage_export[] =
     "usage: mediadash export snapshots [--format csv|jsonl] [options]\n"
     "       mediadash export content [--format jsonl|csv] [options]\n"
+    "       mediadash export documents [--format jsonl] [--since TIME]\n"
+    "                                  [--platform P] [--owned|--tracked]\n"
     "\n"
     "snapshots: one row per stored metric value, with the columns\n"
     "  platform,account_id,content_id,observed_at,metric,value\n"
     "  (observed_at in ISO 8601 UTC; content_id empty for account rows).\n"
     "content: one document per content item: title, description, url,\n"
     "  published_at, latest metrics, and a text field for retrieval.\n"
+    "documents: one JSON line per content item, account and own account's\n"
+    "  day (ids mediadash://PLATFORM/ID, .../account/ID, .../account/ID/\n"
+    "  day/DATE), with the figures and a summary sentence, in change\n"
+    "  order; with --since only those changed since TIME, and a tombstone\n"
+    "  {\"id\", \"deleted\": true, \"deleted_at\"} for each removed since.\n"
     "\n"
     "options:\n"
     "  --format F          csv or jsonl (default: csv for snapshots, jsonl\n"
-    "                      for content)\n"
+    "                      for content and documents)\n"
     "  --platform P        only this platform\n"
-    "  --since TIME        snapshots: observed at or after TIME\n"
+    "  --since TIME        snapshots: observed at or after TIME; documents:\n"
+    "                      changed at or after TIME (tombstones included)\n"
     "  --until TIME        snapshots: observed before TIME\n"
+    "  --owned, --tracked  documents: only own / only tracked accounts'\n"
     "  -o, --output FILE   write to FILE instead of stdout\n";
 
 static const char usage_rollup[] =
@@ -527,7 +536,7 @@ const struct command cli_commands[] = {
     {"content", "list content with latest metrics", usage_content,
      cmd_content},
     {"show", "history of one item", usage_show, cmd_show},
-    {"export", "export snapshots or content as CSV / JSON Lines",
+    {"export", "export snapshots, content or documents (CSV / JSON Lines)",
      usage_export, cmd_export},
     {"report", "overview: totals, gains, top content, best hours, spikes",
      usage_report, cmd_report},

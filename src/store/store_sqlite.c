@@ -137,6 +137,13 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_VDAY_ROWS] = sqlite_vday_rows_sql,
     [S_VDAY_PUT] = sqlite_vday_put_sql,
     [S_VDAY_DEL] = sqlite_vday_del_sql,
+    [S_DOC_SEQ] = "SELECT coalesce(max(seq), 0) FROM doc_change",
+    /* store_sqlite_docs.c: a new seq, once per transaction (?5: the
+     * largest seq when it began). */
+    [S_DOC_MARK] =
+        "INSERT OR REPLACE INTO doc_change(item_id, kind, day, changed_at) "
+        "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM doc_change "
+        "WHERE item_id = ?1 AND kind = ?2 AND day = ?3 AND seq > ?5)",
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -565,6 +572,8 @@ struct ingest {
     struct buf *err;
     int64_t import_id; /* 0: none */
     int64_t now;
+    int64_t doc_seq0;  /* doc_change's largest seq when ingest began */
+    bool item_written; /* item_write changed the row of the item */
 };
 
 static enum err step_done(struct ingest *in, sqlite3_stmt *st,
@@ -744,7 +753,10 @@ static enum err item_write(struct ingest *in, const struct item *it,
             sqlite3_bind_int64(st, 11, in->now) != SQLITE_OK)
             return sqlite_fail(in->s, in->err, "updating item");
         in->stats->items_seen++;
-        return step_done(in, st, "updating item");
+        rc = step_done(in, st, "updating item");
+        if (rc == ERR_OK && sqlite3_changes(in->s->db) > 0)
+            in->item_written = true;
+        return rc;
     }
     st = sqlite_use(in->s, S_ITEM_ADD);
     if (sqlite3_bind_text(st, 1, platform_name(it->platform), -1,
@@ -761,6 +773,7 @@ static enum err item_write(struct ingest *in, const struct item *it,
         return rc;
     out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
+    in->item_written = true;
     return ERR_OK;
 }
 
@@ -795,6 +808,10 @@ static enum err owner_id(struct ingest *in, const struct item *it,
         bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
         rc = item_put(in, bare, 0, &acct);
         item_destroy(bare);
+        if (rc == ERR_OK &&
+            sqlite_doc_mark(in->s, acct.id, STORE_DOC_ITEM, 0, in->now,
+                            in->doc_seq0) != ERR_OK)
+            rc = sqlite_fail(in->s, in->err, "marking documents");
     }
     *out = acct.id;
     return rc;
@@ -1065,11 +1082,28 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
     return rc;
 }
 
+/* Documents (migration 0029): the item's own one when a value of
+ * snapshot snap was new, and the daily summary of its account's day. */
+static enum err snapshot_doc_mark(struct ingest *in,
+                                  const struct rollup_item *ri,
+                                  const struct snapshot *snap)
+{
+    int64_t acct = snap->item->type == ITEM_ACCOUNT ? ri->id : ri->account_id;
+    enum err rc = sqlite_doc_mark(in->s, ri->id, STORE_DOC_ITEM, 0, in->now,
+                                  in->doc_seq0);
+    if (rc == ERR_OK && acct != 0)
+        rc = sqlite_doc_mark(in->s, acct, STORE_DOC_DAY,
+                             sqlite_rollup_day(in->s, snap->observed_at),
+                             in->now, in->doc_seq0);
+    return rc == ERR_OK ? rc : sqlite_fail(in->s, in->err, "marking documents");
+}
+
 static enum err ingest_item(struct ingest *in, const struct item *it)
 {
     struct rollup_item ri = {0, 0, TIME_NONE};
     int64_t account_id;
     enum err rc = owner_id(in, it, &account_id);
+    in->item_written = false;
     if (rc == ERR_OK)
         rc = item_put(in, it, account_id, &ri);
     if (rc == ERR_OK && it->tracked) {
@@ -1077,8 +1111,16 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
         sqlite3_bind_int64(st, 1, ri.id);
         rc = step_done(in, st, "marking item tracked");
     }
-    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
+    if (rc == ERR_OK && in->item_written &&
+        sqlite_doc_mark(in->s, ri.id, STORE_DOC_ITEM, 0, in->now,
+                        in->doc_seq0) != ERR_OK)
+        rc = sqlite_fail(in->s, in->err, "marking documents");
+    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++) {
+        size_t before = in->stats->values_new;
         rc = snapshot_put(in, &ri, it->snaps[i]);
+        if (rc == ERR_OK && in->stats->values_new > before)
+            rc = snapshot_doc_mark(in, &ri, it->snaps[i]);
+    }
     return rc;
 }
 
@@ -1163,6 +1205,9 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     int64_t first_new = 0;
     enum err rc = import_begin(in);
 
+    if (rc == ERR_OK && sqlite_doc_seq(in->s, &in->doc_seq0) != ERR_OK)
+        rc = sqlite_fail(in->s, in->err, "reading documents");
+
     if (rc == ERR_OK)
         rc = run_i64(in, SQL_MAX_ITEM, 0, &first_new);
     /* Accounts first, so content rows can point at them. */
@@ -1222,7 +1267,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
                           const struct import_meta *meta,
                           struct ingest_stats *out, struct buf *err)
 {
-    struct ingest in = {S(st), meta, out, err, 0, time_now()};
+    struct ingest in = {S(st), meta, out, err, 0, time_now(), 0, false};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -1396,4 +1441,7 @@ static const struct store_ops sqlite_ops = {
     .account_remove = sq_account_remove,
     .account_set_role = sq_account_set_role,
     .account_compare = sq_account_compare,
+    .doc_changes = sq_doc_changes,
+    .doc_last_seq = sq_doc_last_seq,
+    .account_day_get = sq_account_day_get,
 };

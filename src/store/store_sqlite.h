@@ -62,6 +62,8 @@ enum stmt_id {
     S_VDAY_ROWS, /* store_sqlite_views_day.c */
     S_VDAY_PUT,
     S_VDAY_DEL,
+    S_DOC_SEQ, /* store_sqlite_docs.c */
+    S_DOC_MARK,
     S_STMT_COUNT
 };
 
@@ -483,5 +485,31 @@ bool sqlite_vday_next(const unsigned char **p, const unsigned char *end,
                       int64_t *item, int64_t *gain);
 /* Forget the cached items and latest values (rows were deleted). */
 void sqlite_caches_clear(struct sqlite_store *s);
+
+/* Documents for retrieval, in store_sqlite_docs.c (migration 0029). */
+enum err sq_doc_changes(struct store *st, const struct store_doc_query *q,
+                        store_doc_fn fn, void *ud, struct buf *err);
+enum err sq_doc_last_seq(struct store *st, int64_t *out);
+enum err sq_account_day_get(struct store *st, int64_t account_id,
+                            int32_t day, struct store_account_day *out);
+/* The largest doc_change seq (0: none), read at the start of a write
+ * transaction: marks made in it are those with a larger seq. */
+enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out);
+/* Inside a write transaction that began when the largest seq was seq0:
+ * mark document (item_id, kind, day) changed at now (a new seq), unless
+ * this transaction marked it already. kind is STORE_DOC_ITEM (day
+ * ignored) or STORE_DOC_DAY (item_id the account). */
+enum err sqlite_doc_mark(struct sqlite_store *s, int64_t item_id,
+                         enum store_doc_kind kind, int32_t day, int64_t now,
+                         int64_t seq0);
+/* A removal, inside its transaction (store_sqlite_remove.c): before the
+ * snapshots of temp.rm_val go, mark the daily summaries of the days they
+ * were observed on; after they went and before the items without
+ * snapshots are deleted, write tombstones for those and mark the
+ * touched items that stay. */
+enum err sqlite_doc_removal_days(struct sqlite_store *s, int64_t now,
+                                 int64_t seq0, struct buf *err);
+enum err sqlite_doc_removal_items(struct sqlite_store *s, int64_t now,
+                                  int64_t seq0, struct buf *err);
 
 #endif
