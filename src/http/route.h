@@ -84,5 +84,7 @@ extern const struct route http_slot_routes[];
 extern const struct route http_metrics_routes[];
 /* api_tokens.c: /api/v1/tokens, API tokens (a login session only) */
 extern const struct route http_token_routes[];
+/* api_documents.c: /api/v1/documents, documents for retrieval */
+extern const struct route http_document_routes[];
 
 #endif
