@@ -624,3 +624,33 @@ enum err documents_each(struct documents *d, const struct store_doc_query *q,
     d->err = NULL;
     return rc;
 }
+
+enum err documents_get(struct documents *d, const char *id, documents_fn fn,
+                       void *ud, struct buf *err)
+{
+    enum platform p;
+    enum item_type type;
+    char *ext_id = NULL;
+    int32_t day;
+    enum err rc = documents_id_parse(id, &p, &type, &ext_id, &day);
+
+    if (rc != ERR_OK) {
+        buf_setf(err, "not a document id: %s", id);
+        return rc;
+    }
+    d->fn = fn;
+    d->ud = ud;
+    d->err = err;
+    d->acct_reloaded = false;
+    rc = store_doc_find(d->st, p, type, ext_id,
+                        day == DOCUMENTS_NO_DAY ? STORE_DOC_ITEM
+                                                : STORE_DOC_DAY,
+                        day, on_change, d, err);
+    if (rc == ERR_NOTFOUND)
+        buf_setf(err, "no document %s", id);
+    d->fn = NULL;
+    d->ud = NULL;
+    d->err = NULL;
+    free(ext_id);
+    return rc;
+}

@@ -71,6 +71,13 @@ enum err documents_each(struct documents *d, const struct store_doc_query *q,
                         documents_fn fn, void *ud,
                         struct buf *err) WARN_UNUSED;
 
+/* The one live document called id (documents_id's form), as
+ * documents_each writes it: fn is called once. ERR_PARSE for an id
+ * documents_id does not write, ERR_NOTFOUND when there is no such
+ * document (removed, or never there); err says which. */
+enum err documents_get(struct documents *d, const char *id, documents_fn fn,
+                       void *ud, struct buf *err) WARN_UNUSED;
+
 /* One content item's figures, as its document carries them. */
 struct documents_figures {
     bool has_views, has_engagement;

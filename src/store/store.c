@@ -595,3 +595,11 @@ enum err store_account_day_get(struct store *st, int64_t account_id,
 {
     return st->ops->account_day_get(st, account_id, day, out);
 }
+
+enum err store_doc_find(struct store *st, enum platform p,
+                        enum item_type type, const char *ext_id,
+                        enum store_doc_kind kind, int32_t day,
+                        store_doc_fn fn, void *ud, struct buf *err)
+{
+    return st->ops->doc_find(st, p, type, ext_id, kind, day, fn, ud, err);
+}

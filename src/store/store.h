@@ -809,6 +809,15 @@ typedef enum err (*store_doc_fn)(void *ud, const struct store_doc_change *c);
 enum err store_doc_changes(struct store *st, const struct store_doc_query *q,
                            store_doc_fn fn, void *ud, struct buf *err)
     WARN_UNUSED;
+/* The change row of one live document: item (p, type, ext_id)'s own
+ * (kind STORE_DOC_ITEM, day ignored) or an own account's daily summary of
+ * rollup day day (STORE_DOC_DAY, type ITEM_ACCOUNT). fn is called once,
+ * as by store_doc_changes; ERR_NOTFOUND when there is no such document. */
+enum err store_doc_find(struct store *st, enum platform p,
+                        enum item_type type, const char *ext_id,
+                        enum store_doc_kind kind, int32_t day,
+                        store_doc_fn fn, void *ud, struct buf *err)
+    WARN_UNUSED;
 /* The largest seq written so far (0: none). */
 enum err store_doc_last_seq(struct store *st, int64_t *out) WARN_UNUSED;
 

@@ -143,7 +143,8 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_DOC_MARK] =
         "INSERT OR REPLACE INTO doc_change(item_id, kind, day, changed_at) "
         "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM doc_change "
-        "WHERE item_id = ?1 AND kind = ?2 AND day = ?3 AND seq > ?5)",
+        "WHERE item_id = ?1 AND kind = ?2 AND day = ?3 AND kind < 2 AND "
+        "seq > ?5)", /* kind < 2: the partial index's term, so it is used */
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -1442,6 +1443,7 @@ static const struct store_ops sqlite_ops = {
     .account_set_role = sq_account_set_role,
     .account_compare = sq_account_compare,
     .doc_changes = sq_doc_changes,
+    .doc_find = sq_doc_find,
     .doc_last_seq = sq_doc_last_seq,
     .account_day_get = sq_account_day_get,
 };

@@ -489,6 +489,10 @@ void sqlite_caches_clear(struct sqlite_store *s);
 /* Documents for retrieval, in store_sqlite_docs.c (migration 0029). */
 enum err sq_doc_changes(struct store *st, const struct store_doc_query *q,
                         store_doc_fn fn, void *ud, struct buf *err);
+enum err sq_doc_find(struct store *st, enum platform p, enum item_type type,
+                     const char *ext_id, enum store_doc_kind kind,
+                     int32_t day, store_doc_fn fn, void *ud,
+                     struct buf *err);
 enum err sq_doc_last_seq(struct store *st, int64_t *out);
 enum err sq_account_day_get(struct store *st, int64_t account_id,
                             int32_t day, struct store_account_day *out);

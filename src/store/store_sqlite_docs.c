@@ -92,7 +92,8 @@ static const char *const removal_items_sql[] = {
     "INSERT INTO doc_change(item_id, kind, day, changed_at, platform, type, "
     "ext_id, role) SELECT d.item_id, 3, d.day, ?1, i.platform, i.type, "
     "i.ext_id, i.role FROM doc_change d JOIN temp.doc_gone g ON g.id = "
-    "d.item_id JOIN item i ON i.id = d.item_id WHERE d.kind = 1 "
+    "d.item_id JOIN item i ON i.id = d.item_id WHERE d.kind = 1 AND "
+    "d.kind < 2 "
     "ORDER BY d.item_id, d.day",
     "DELETE FROM doc_change WHERE kind < 2 AND item_id IN (SELECT id FROM "
     "temp.doc_gone)",
@@ -101,7 +102,7 @@ static const char *const removal_items_sql[] = {
     "SELECT r.id, 0, 0, ?1 FROM temp.rm_item r JOIN item i ON i.id = r.id "
     "WHERE r.id NOT IN (SELECT id FROM temp.doc_gone) AND NOT EXISTS "
     "(SELECT 1 FROM doc_change d WHERE d.item_id = r.id AND d.kind = 0 AND "
-    "d.seq > ?2) ORDER BY r.id",
+    "d.day = 0 AND d.kind < 2 AND d.seq > ?2) ORDER BY r.id",
 };
 
 enum err sqlite_doc_removal_items(struct sqlite_store *s, int64_t now,
@@ -202,6 +203,46 @@ enum err sq_doc_changes(struct store *base, const struct store_doc_query *q,
         }
     if (rc == ERR_OK && r != SQLITE_DONE)
         rc = sqlite_fail(s, err, "listing documents");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ?1 platform, ?2 type, ?3 ext id, ?4 kind (0 or 1), ?5 day. */
+#define SQL_DOC_FIND                                                          \
+    "SELECT d.seq, d.kind, d.item_id, d.day, d.changed_at, i.platform, "     \
+    "i.type, i.ext_id, i.role FROM item i JOIN doc_change d ON d.item_id = "  \
+    "i.id AND d.kind = ?4 AND d.day = ?5 AND d.kind < 2 WHERE i.platform = "  \
+    "?1 AND i.type = ?2 AND i.ext_id = ?3 AND (?4 = 0 OR i.role = 'own')"
+
+enum err sq_doc_find(struct store *base, enum platform p, enum item_type type,
+                     const char *ext_id, enum store_doc_kind kind,
+                     int32_t day, store_doc_fn fn, void *ud,
+                     struct buf *err)
+{
+    struct sqlite_store *s = sqlite_store_of(base);
+    bool is_day = kind == STORE_DOC_DAY;
+    sqlite3_stmt *st = NULL;
+    struct store_doc_change c;
+    enum err rc = ERR_NOTFOUND;
+    int r = sqlite3_prepare_v2(s->db, SQL_DOC_FIND, -1, &st, NULL);
+
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(st, 2, item_type_name(type), -1,
+                              SQLITE_STATIC);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(st, 3, ext_id, -1, SQLITE_STATIC);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_int(st, 4, is_day ? 1 : 0);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_int(st, 5, is_day ? day : 0);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(st);
+    if (r == SQLITE_ROW && doc_row(st, &c))
+        rc = fn(ud, &c);
+    else if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = sqlite_fail(s, err, "finding a document");
     sqlite3_finalize(st);
     return rc;
 }

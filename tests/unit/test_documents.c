@@ -371,6 +371,45 @@ static void test_account_and_day_documents(void **state)
     json_decref(docs);
 }
 
+static void test_get_one(void **state)
+{
+    struct fx *f = *state;
+    json_t *docs = walk(f, TIME_NONE);
+    struct collected col = {json_array()};
+    struct documents *d = NULL;
+    static const char *const ids[] = {
+        "mediadash://youtube/p1", "mediadash://youtube/account/acct",
+        "mediadash://youtube/account/acct/day/2022-01-09"};
+
+    assert_int_equal(documents_open(f->st, NULL, &d, &f->err), ERR_OK);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(documents_get(d, ids[i], collect, &col, &f->err),
+                         ERR_OK);
+        assert_true(json_equal(json_array_get(col.docs, i),
+                               find(docs, ids[i])));
+    }
+    assert_int_equal(json_array_size(col.docs), 3);
+    assert_int_equal(documents_get(d, "mediadash://youtube/nosuch", collect,
+                                   &col, &f->err),
+                     ERR_NOTFOUND);
+    assert_string_equal(buf_cstr(&f->err),
+                        "no document mediadash://youtube/nosuch");
+    /* p1 is content, not an account; no day 2000-01-01 */
+    assert_int_equal(documents_get(d, "mediadash://youtube/account/p1",
+                                   collect, &col, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(documents_get(d, "mediadash://youtube/account/acct/day/"
+                                      "2000-01-01",
+                                   collect, &col, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(documents_get(d, "youtube:p1", collect, &col, &f->err),
+                     ERR_PARSE);
+    assert_int_equal(json_array_size(col.docs), 3);
+    documents_close(d);
+    json_decref(col.docs);
+    json_decref(docs);
+}
+
 /* The ids of docs, '\n'-joined, with " deleted" after tombstones. */
 static char *ids_of(json_t *docs)
 {
@@ -515,6 +554,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_account_and_day_documents, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_get_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_since, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_removed, setup,
                                         teardown),
