@@ -23,7 +23,7 @@ ids() { python3 -c 'import json,sys; [print(json.loads(l)["id"]) for l in open(s
 
 # ---- phase 0: the demo and three saved files at T0 -------------------------
 check "demo" run 0 env MEDIADASH_TEST_NOW=$T0 "$BIN" --db "$DB" -q demo \
-  --items 12 --days 40 --end 2026-03-01T00:00:00Z
+  --items 8 --days 32 --end 2026-03-01T00:00:00Z
 for f in channels_list_multi_parts_2items videos_list_snippet_player_single \
   videos_list_chart_page1; do
   check "import $f" run 0 md $T0 -q import "$Y/$f.json"
@@ -43,9 +43,9 @@ assert all(i.startswith("mediadash://") for i in ids)
 kinds = {d["type"] for d in docs}
 assert kinds == {"content", "account", "account_day"}, kinds
 assert not any("oura" in i or "health" in i for i in ids)
-# the demo's 12 items, its 3 accounts, the 2 channels, 1 + 5 videos and
+# the demo's 8 items, its 3 accounts, the 2 channels, 1 + 5 videos and
 # the 5 channels of the chart page (bare accounts)
-assert sum(d["type"] == "content" for d in docs) == 18, len(docs)
+assert sum(d["type"] == "content" for d in docs) == 8 + 6, len(docs)
 assert sum(d["type"] == "account" for d in docs) == 3 + 2 + 5
 # day documents only for own accounts
 own = {d["account_id"] for d in docs if d["type"] == "account" and d["role"] == "own"}
@@ -170,7 +170,7 @@ for d in content:
     pub_t = datetime.datetime.fromisoformat(d["published_at"].replace("Z", "+00:00"))
     assert s.startswith(pub_t.strftime("Published %a %H:%M UTC; ")), s
     checked += 1
-assert checked == 12 and ratio_seen > 0 and at28 > 0, (checked, ratio_seen, at28)
+assert checked == 8 and ratio_seen > 0 and at28 > 0, (checked, ratio_seen, at28)
 EOF
 
 # ---- paging over HTTP while another process imports ------------------------
@@ -182,7 +182,7 @@ check "bad role: 400" test "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" 
 
 python3 - "$TMP" <<'EOF'
 import json, sys
-for i in range(12):
+for i in range(6):
     items = [{"kind": "youtube#video", "id": f"gen{i:02d}{k}",
               "snippet": {"publishedAt": "2026-02-01T10:00:00Z", "title": f"generated {i} {k}",
                           "channelId": "UCWwWOFsW68TqXE-HZLC3WIA"},
@@ -190,10 +190,10 @@ for i in range(12):
              for k in "ab"]
     json.dump({"kind": "youtube#videoListResponse", "items": items}, open(f"{sys.argv[1]}/gen{i}.json", "w"))
 EOF
-# the importer: twelve imports, each a second later on the test clock;
+# the importer: six imports, each a second later on the test clock;
 # every third one also a newer snapshot of a channel paged earlier
 (
-  for i in $(seq 0 11); do
+  for i in $(seq 0 5); do
     MEDIADASH_TEST_NOW=$((T3 + 1 + i)) "$BIN" --db "$DB" -q import "$TMP/gen$i.json" || echo "import $i failed"
     if [ $((i % 3)) -eq 0 ]; then
       python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["items"][0]["statistics"]["viewCount"]=str(int(d["items"][0]["statistics"]["viewCount"])+int(sys.argv[3])); json.dump(d,open(sys.argv[2],"w"))' \
@@ -212,7 +212,7 @@ def page(cursor):
     req = urllib.request.Request(url + q, headers={"Authorization": "Bearer " + token})
     return json.load(urllib.request.urlopen(req, timeout=30))
 seen, cursors, cursor = [], [], None
-deadline = time.time() + 90
+deadline = time.time() + 300 # the sanitizer build under load is slow
 while time.time() < deadline:
     p = page(cursor)
     seen += p["documents"]
@@ -257,7 +257,7 @@ last = live
 assert set(last) == {d["id"] for d in final}, set(last) ^ {d["id"] for d in final}
 for d in final:
     assert last[d["id"]] == d, d["id"]
-assert sum(i.startswith("mediadash://youtube/gen") for i in last) == 24 + 1
+assert sum(i.startswith("mediadash://youtube/gen") for i in last) == 12 + 1
 EOF
 
 # ---- the cursor resumes with just the news, tombstones included ------------
