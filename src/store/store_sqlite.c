@@ -462,6 +462,7 @@ static void sq_close(struct store *st)
     free(s->acct);
     free(s->first_dirty);
     free(s->vday_dirty);
+    free(s->doc_marks);
     tz_destroy(s->zone);
     free(s->metric_names);
     free(s->metric_ids);

@@ -149,6 +149,12 @@ struct acct_delta {
     int64_t gain;
 };
 
+/* A document key in sqlite_store.doc_marks; item_id 0: empty slot. */
+struct doc_mark {
+    int64_t item_id;
+    int32_t kind, day;
+};
+
 struct sqlite_store {
     struct store base; /* first: a struct store * points here */
     sqlite3 *db;
@@ -188,6 +194,11 @@ struct sqlite_store {
     int64_t views_mid;
     int32_t *vday_dirty;
     size_t vday_n, vday_cap;
+    /* The documents this write transaction marked changed already
+     * (store_sqlite_docs.c): an open-addressing set of (item, kind, day),
+     * emptied by sqlite_doc_seq at the start of each; owned. */
+    struct doc_mark *doc_marks;
+    size_t doc_marks_n, doc_marks_cap;
 };
 
 /* The cached entry of (item, metric), or NULL. */

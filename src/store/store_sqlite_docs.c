@@ -7,12 +7,65 @@
  * snapshot, each skipped (one index probe) when the same transaction
  * marked that document already. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/alloc.h"
 
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
 
 #define SQL_DOC_SEQ "SELECT coalesce(max(seq), 0) FROM doc_change"
+
+#define DOC_MARKS_MAX 65536 /* beyond, the SQL check alone dedupes */
+
+static bool doc_marked(struct sqlite_store *s, int64_t item_id, int kind,
+                       int32_t day);
+
+/* Double the set, keeping its keys. */
+static void doc_marks_grow(struct sqlite_store *s)
+{
+    struct doc_mark *old = s->doc_marks;
+    size_t cap = s->doc_marks_cap;
+
+    s->doc_marks_cap = cap * 2;
+    s->doc_marks = xcalloc(s->doc_marks_cap, sizeof *s->doc_marks);
+    s->doc_marks_n = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].item_id != 0)
+            (void)doc_marked(s, old[i].item_id, old[i].kind, old[i].day);
+    free(old);
+}
+
+/* Whether (item_id, kind, day) was marked in this transaction; adds it
+ * when not (while the set has room). */
+static bool doc_marked(struct sqlite_store *s, int64_t item_id, int kind,
+                       int32_t day)
+{
+    uint64_t h = (uint64_t)item_id * 0x9E3779B97F4A7C15u ^
+                 (uint64_t)(uint32_t)day * 0xC2B2AE3D27D4EB4Fu ^
+                 (uint64_t)kind;
+    size_t i;
+
+    if (s->doc_marks_cap == 0) {
+        s->doc_marks_cap = 1024;
+        s->doc_marks = xcalloc(s->doc_marks_cap, sizeof *s->doc_marks);
+    }
+    for (i = (size_t)(h >> 7) & (s->doc_marks_cap - 1);
+         s->doc_marks[i].item_id != 0; i = (i + 1) & (s->doc_marks_cap - 1))
+        if (s->doc_marks[i].item_id == item_id &&
+            s->doc_marks[i].kind == kind && s->doc_marks[i].day == day)
+            return true;
+    if (s->doc_marks_n * 2 >= s->doc_marks_cap) {
+        if (s->doc_marks_cap >= DOC_MARKS_MAX)
+            return false; /* full: let the statement check */
+        doc_marks_grow(s);
+        return doc_marked(s, item_id, kind, day);
+    }
+    s->doc_marks[i] = (struct doc_mark){item_id, kind, day};
+    s->doc_marks_n++;
+    return false;
+}
 
 enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out)
 {
@@ -21,6 +74,9 @@ enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out)
 
     *out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
+    if (s->doc_marks_n > 0)
+        memset(s->doc_marks, 0, s->doc_marks_cap * sizeof *s->doc_marks);
+    s->doc_marks_n = 0;
     return r == SQLITE_ROW ? ERR_OK : ERR_DB;
 }
 
@@ -28,9 +84,13 @@ enum err sqlite_doc_mark(struct sqlite_store *s, int64_t item_id,
                          enum store_doc_kind kind, int32_t day, int64_t now,
                          int64_t seq0)
 {
-    sqlite3_stmt *st = sqlite_use(s, S_DOC_MARK);
+    sqlite3_stmt *st;
     int r;
 
+    if (doc_marked(s, item_id, (int)kind,
+                   kind == STORE_DOC_DAY ? day : 0))
+        return ERR_OK; /* this transaction marked it already */
+    st = sqlite_use(s, S_DOC_MARK);
     if (sqlite3_bind_int64(st, 1, item_id) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, (int)kind) != SQLITE_OK ||
         sqlite3_bind_int(st, 3, kind == STORE_DOC_DAY ? day : 0) !=
