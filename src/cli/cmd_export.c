@@ -1,11 +1,13 @@
 /* mediadash export: snapshots (one row per metric value) and content (one
- * document per item) as CSV or JSON Lines, streamed. */
+ * document per item) as CSV or JSON Lines, streamed; documents (for
+ * retrieval, analytics/documents.h) as JSON Lines. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "analytics/documents.h"
 #include "cli/cli.h"
 #include "core/jsonw.h"
 #include "core/progress.h"
@@ -155,15 +157,6 @@ static enum err content_csv(struct export_run *run, const struct item *it,
     return rc;
 }
 
-/* The text a retrieval pipeline embeds: title, then description. */
-static void retrieval_text(struct buf *b, const struct item *it)
-{
-    buf_reset(b);
-    buf_catf(b, "%s", it->title ? it->title : "");
-    if (it->description && *it->description)
-        buf_catf(b, "%s%s", b->len ? "\n\n" : "", it->description);
-}
-
 static enum err content_jsonl(struct export_run *run, const struct item *it,
                               const struct snapshot *snap)
 {
@@ -194,7 +187,7 @@ static enum err content_jsonl(struct export_run *run, const struct item *it,
             jw_kv_i64(&w, m->name, m->i);
     }
     jw_object_end(&w);
-    retrieval_text(&run->tmp, it);
+    documents_text(&run->tmp, it);
     jw_kv_str(&w, "text", buf_cstr(&run->tmp));
     jw_object_end(&w);
     rc = jw_status(&w);
@@ -213,13 +206,50 @@ static enum err content_row(void *ud, const struct item *it)
     return rc == ERR_OK ? flush_if_full(run, false) : rc;
 }
 
+enum export_kind { EXPORT_SNAPSHOTS, EXPORT_CONTENT, EXPORT_DOCUMENTS };
+
 struct export_args {
-    bool content;
+    enum export_kind kind;
+    int role; /* documents: -1 any, 0 own, 1 tracked */
     int format; /* -1: the kind's default */
     int platform;
     int64_t since, until;
     const char *output;
 };
+
+static const char *const export_kinds[] = {"snapshots", "content",
+                                           "documents"};
+
+/* What to export (the one operand) and the checks that need it. */
+static bool export_kind_check(int argc, char **argv, struct export_args *a)
+{
+    bool found = false;
+
+    for (int k = 0; k < 3 && optind + 1 == argc && !found; k++)
+        if (strcmp(argv[optind], export_kinds[k]) == 0) {
+            a->kind = (enum export_kind)k;
+            found = true;
+        }
+    if (!found) {
+        cli_error("export: say what to export: snapshots, content or "
+                  "documents");
+        return false;
+    }
+    if (a->kind == EXPORT_DOCUMENTS && a->format == FMT_CSV) {
+        cli_error("export documents: --format must be jsonl");
+        return false;
+    }
+    if (a->kind == EXPORT_DOCUMENTS && a->until != TIME_NONE) {
+        cli_error("export documents: --until does not apply (documents "
+                  "are their current state)");
+        return false;
+    }
+    if (a->kind != EXPORT_DOCUMENTS && a->role >= 0) {
+        cli_error("export: --owned and --tracked apply to documents only");
+        return false;
+    }
+    return true;
+}
 
 static int parse_export(int argc, char **argv, struct export_args *a)
 {
@@ -229,6 +259,8 @@ static int parse_export(int argc, char **argv, struct export_args *a)
         {"since", required_argument, NULL, 's'},
         {"until", required_argument, NULL, 'u'},
         {"output", required_argument, NULL, 'o'},
+        {"owned", no_argument, NULL, 'O'},
+        {"tracked", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -250,26 +282,58 @@ static int parse_export(int argc, char **argv, struct export_args *a)
             ok = cli_time("--until", optarg, &a->until);
         else if (c == 'o')
             a->output = optarg;
+        else if ((c == 'O' || c == 'T') && a->role >= 0) {
+            cli_error("export: --owned and --tracked exclude each other");
+            ok = false;
+        } else if (c == 'O' || c == 'T')
+            a->role = c == 'T';
         else
             ok = false;
     }
-    if (ok && (optind + 1 != argc || (strcmp(argv[optind], "snapshots") != 0 &&
-                                      strcmp(argv[optind], "content") != 0))) {
-        cli_error("export: say what to export: snapshots or content");
-        ok = false;
-    }
+    if (ok)
+        ok = export_kind_check(argc, argv, a);
     if (!ok)
         return EXIT_USAGE;
-    a->content = strcmp(argv[optind], "content") == 0;
     if (a->format < 0)
-        a->format = a->content ? FMT_JSONL : FMT_CSV;
+        a->format = a->kind == EXPORT_SNAPSHOTS ? FMT_CSV : FMT_JSONL;
     return EXIT_OK_;
+}
+
+static enum err document_row(void *ud, const struct store_doc_change *c,
+                             const char *json, size_t len)
+{
+    struct export_run *run = ud;
+    enum err rc = buf_append(&run->out, json, len);
+
+    (void)c;
+    run->rows++;
+    progress_update(run->pg, run->rows, -1);
+    if (rc == ERR_OK)
+        rc = buf_putc(&run->out, '\n');
+    return rc == ERR_OK ? flush_if_full(run, false) : rc;
+}
+
+/* Every document (or those changed since a->since, with tombstones), in
+ * change order. */
+static enum err export_documents(struct store *st, const struct export_args *a,
+                                 struct export_run *run, struct buf *err)
+{
+    struct store_doc_query q = {a->since, 0, a->platform, a->role, 0};
+    struct documents *d = NULL;
+    enum err rc = documents_open(st, NULL, &d, err);
+
+    if (rc == ERR_OK)
+        rc = documents_each(d, &q, document_row, run, err);
+    documents_close(d);
+    return rc;
 }
 
 static enum err run_export(struct store *st, const struct export_args *a,
                            struct export_run *run, struct buf *err)
 {
-    if (a->content) {
+    if (a->kind == EXPORT_DOCUMENTS)
+        return export_documents(st, a, run, err);
+    if (a->kind == EXPORT_CONTENT) {
         struct item_query q = {.type = ITEM_CONTENT, .platform = a->platform,
                                .sort = SORT_PUBLISHED, .ascending = true};
         if (a->format == FMT_CSV &&
@@ -290,7 +354,8 @@ static enum err run_export(struct store *st, const struct export_args *a,
 
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
-    struct export_args a = {false, -1, -1, TIME_NONE, TIME_NONE, NULL};
+    struct export_args a = {EXPORT_SNAPSHOTS, -1, -1, -1, TIME_NONE,
+                            TIME_NONE, NULL};
     struct export_run run;
     struct store *st;
     struct buf err;
@@ -319,7 +384,10 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     /* Not over rows written to the same terminal. */
     if (a.output != NULL || !isatty(STDOUT_FILENO))
         run.pg = progress_create(STDERR_FILENO, "export",
-                                 a.content ? "items" : "values", cli->quiet);
+                                 a.kind == EXPORT_SNAPSHOTS ? "values"
+                                 : a.kind == EXPORT_CONTENT ? "items"
+                                                            : "documents",
+                                 cli->quiet);
     rc = run_export(st, &a, &run, &err);
     progress_destroy(run.pg);
     if (rc == ERR_OK)
@@ -332,7 +400,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         exit_code = rc == ERR_DB ? EXIT_DB : EXIT_FAIL;
     } else if (!cli->quiet && a.output) {
         fprintf(stderr, "%s: %lld %s\n", a.output, (long long)run.rows,
-                a.content ? "items" : "values");
+                a.kind == EXPORT_SNAPSHOTS ? "values"
+                : a.kind == EXPORT_CONTENT ? "items"
+                                           : "documents");
     }
     if (a.output && fclose(run.f) != 0 && exit_code == EXIT_OK_) {
         cli_error("%s: %s", a.output, strerror(errno));

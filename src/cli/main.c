@@ -103,26 +103,35 @@ static const char usage_show[] =
 static const char usage_export[] =
     "usage: mediadash export snapshots [--format csv|jsonl] [options]\n"
     "       mediadash export content [--format jsonl|csv] [options]\n"
+    "       mediadash export documents [--format jsonl] [--since TIME]\n"
+    "                                  [--platform P] [--owned|--tracked]\n"
+    "       mediadash export health [--format csv|jsonl] [--from DAY]\n"
+    "                               [--to DAY] [-o FILE]\n"
     "\n"
     "snapshots: one row per stored metric value, with the columns\n"
     "  platform,account_id,content_id,observed_at,metric,value\n"
     "  (observed_at in ISO 8601 UTC; content_id empty for account rows).\n"
     "content: one document per content item: title, description, url,\n"
     "  published_at, latest metrics, and a text field for retrieval.\n"
+    "documents: one JSON line per content item, account and own account's\n"
+    "  day (ids mediadash://PLATFORM/ID, .../account/ID, .../account/ID/\n"
+    "  day/DATE), with the figures and a summary sentence, in change\n"
+    "  order; with --since only those changed since TIME, and a tombstone\n"
+    "  {\"id\", \"deleted\": true, \"deleted_at\"} for each removed since.\n"
+    "health: one row per day of Oura data: sleep, readiness and activity\n"
+    "  scores, steps, sleep durations, lowest heart rate (docs/health.md).\n"
+    "  Health data is in no other export.\n"
     "\n"
     "options:\n"
     "  --format F          csv or jsonl (default: csv for snapshots, jsonl\n"
-    "                      for content)\n"
+    "                      for content and documents)\n"
     "  --platform P        only this platform\n"
-    "  --since TIME        snapshots: observed at or after TIME\n"
+    "  --since TIME        snapshots: observed at or after TIME; documents:\n"
+    "                      changed at or after TIME (tombstones included)\n"
     "  --until TIME        snapshots: observed before TIME\n"
-    "  -o, --output FILE   write to FILE instead of stdout\n"
-    "\n"
-    "       mediadash export health [--format csv|jsonl] [--from DAY]\n"
-    "                               [--to DAY] [-o FILE]\n"
-    "health: one row per day of Oura data: sleep, readiness and activity\n"
-    "  scores, steps, sleep durations, lowest heart rate (docs/health.md).\n"
-    "  Health data is in no other export.\n";
+    "  --owned, --tracked  documents: only own / only tracked accounts\n"
+    "  --from DAY, --to DAY  health: first and last day (inclusive)\n"
+    "  -o, --output FILE   write to FILE instead of stdout\n";
 
 static const char usage_health[] =
     "usage: mediadash health status [--json]\n"
@@ -550,7 +559,7 @@ const struct command cli_commands[] = {
     {"search", "full-text search of content: ranked, with snippets",
      cmd_search_usage, cmd_search},
     {"show", "history of one item", usage_show, cmd_show},
-    {"export", "export snapshots or content as CSV / JSON Lines",
+    {"export", "export snapshots, content or documents (CSV / JSON Lines)",
      usage_export, cmd_export},
     {"health", "health data (Oura): status, or remove all of it",
      usage_health, cmd_health},

@@ -90,5 +90,7 @@ extern const struct route http_token_routes[];
 extern const struct route http_health_routes[];
 /* api_search.c: GET /api/v1/search, full-text search */
 extern const struct route http_search_routes[];
+/* api_documents.c: /api/v1/documents, documents for retrieval */
+extern const struct route http_document_routes[];
 
 #endif

@@ -29,6 +29,7 @@ static const struct route *const route_tables[] = {
     http_token_routes,
     http_health_routes,
     http_search_routes,
+    http_document_routes,
 };
 
 #define NTABLES (sizeof route_tables / sizeof *route_tables)

@@ -585,3 +585,28 @@ enum err store_account_compare(struct store *st, int32_t from, int32_t to,
 {
     return st->ops->account_compare(st, from, to, fn, ud);
 }
+
+enum err store_doc_changes(struct store *st, const struct store_doc_query *q,
+                           store_doc_fn fn, void *ud, struct buf *err)
+{
+    return st->ops->doc_changes(st, q, fn, ud, err);
+}
+
+enum err store_doc_last_seq(struct store *st, int64_t *out)
+{
+    return st->ops->doc_last_seq(st, out);
+}
+
+enum err store_account_day_get(struct store *st, int64_t account_id,
+                               int32_t day, struct store_account_day *out)
+{
+    return st->ops->account_day_get(st, account_id, day, out);
+}
+
+enum err store_doc_find(struct store *st, enum platform p,
+                        enum item_type type, const char *ext_id,
+                        enum store_doc_kind kind, int32_t day,
+                        store_doc_fn fn, void *ud, struct buf *err)
+{
+    return st->ops->doc_find(st, p, type, ext_id, kind, day, fn, ud, err);
+}

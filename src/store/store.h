@@ -771,4 +771,80 @@ enum err store_account_compare(struct store *st, int32_t from, int32_t to,
                                store_account_cmp_fn fn, void *ud)
     WARN_UNUSED;
 
+/* ---- documents for retrieval (migration 0029) ------------------------ */
+
+/* What changed: an item's document (content or account), an account's
+ * daily summary, or a tombstone of either. Ingest marks an item's
+ * document changed when it adds a snapshot or a value to it or changes
+ * one of its descriptive fields, and the daily summary of (its account,
+ * rollup day of the snapshot) likewise; a removal (store_import_remove,
+ * store_account_remove) marks the items it touched and leaves, and
+ * writes a tombstone for each item (and daily summary) it deletes. */
+enum store_doc_kind {
+    STORE_DOC_ITEM,
+    STORE_DOC_DAY,
+    STORE_DOC_ITEM_GONE,
+    STORE_DOC_DAY_GONE
+};
+
+/* One document change. Strings borrowed for the call. */
+struct store_doc_change {
+    int64_t seq;          /* change order: grows with every write */
+    enum store_doc_kind kind;
+    int64_t item_id;      /* the item (DAY: the account); of a gone one,
+                           * the id it had */
+    int32_t day;          /* DAY, DAY_GONE: the rollup day */
+    int64_t changed_at;   /* UTC seconds of the write */
+    enum platform platform;
+    enum item_type type;
+    const char *ext_id;
+    bool tracked;         /* role 'tracked' */
+};
+
+struct store_doc_query {
+    int64_t since;     /* changed_at >= since; TIME_NONE: every live
+                        * document and no tombstones */
+    int64_t after_seq; /* seq > after_seq (a cursor); 0: from the start */
+    int platform;      /* or -1 */
+    int role;          /* -1 any, 0 own, 1 tracked */
+    int64_t limit;     /* at most this many; <= 0: no limit */
+};
+typedef enum err (*store_doc_fn)(void *ud, const struct store_doc_change *c);
+/* The document changes q selects, seq ascending. Daily summaries are
+ * listed for own accounts only. A non-OK return of fn stops the walk and
+ * is returned. */
+enum err store_doc_changes(struct store *st, const struct store_doc_query *q,
+                           store_doc_fn fn, void *ud, struct buf *err)
+    WARN_UNUSED;
+/* The change row of one live document: item (p, type, ext_id)'s own
+ * (kind STORE_DOC_ITEM, day ignored) or an own account's daily summary of
+ * rollup day day (STORE_DOC_DAY, type ITEM_ACCOUNT). fn is called once,
+ * as by store_doc_changes; ERR_NOTFOUND when there is no such document. */
+enum err store_doc_find(struct store *st, enum platform p,
+                        enum item_type type, const char *ext_id,
+                        enum store_doc_kind kind, int32_t day,
+                        store_doc_fn fn, void *ud, struct buf *err)
+    WARN_UNUSED;
+/* The largest seq written so far (0: none). */
+enum err store_doc_last_seq(struct store *st, int64_t *out) WARN_UNUSED;
+
+/* One account's rollup day, for its daily summary. */
+struct store_account_day {
+    bool has_followers;    /* a followers row that day */
+    int64_t followers;     /* its last value */
+    bool has_followers_gain;
+    int64_t followers_gain;
+    bool has_views;        /* an account_day row of views */
+    int64_t views;         /* its content's views gained that day */
+    int64_t content_active; /* content items with a known views gain */
+    int64_t top_item_id;   /* the content item with the largest views
+                            * gain that day (ties: lowest id); 0: none */
+    int64_t top_gain;
+};
+/* Fill *out for account account_id on rollup day day (zeros and false
+ * when it holds nothing). */
+enum err store_account_day_get(struct store *st, int64_t account_id,
+                               int32_t day, struct store_account_day *out)
+    WARN_UNUSED;
+
 #endif

@@ -172,6 +172,15 @@ struct store_ops {
                                  int64_t *changed, struct buf *err);
     enum err (*account_compare)(struct store *st, int32_t from, int32_t to,
                                 store_account_cmp_fn fn, void *ud);
+    enum err (*doc_changes)(struct store *st, const struct store_doc_query *q,
+                            store_doc_fn fn, void *ud, struct buf *err);
+    enum err (*doc_find)(struct store *st, enum platform p,
+                         enum item_type type, const char *ext_id,
+                         enum store_doc_kind kind, int32_t day,
+                         store_doc_fn fn, void *ud, struct buf *err);
+    enum err (*doc_last_seq)(struct store *st, int64_t *out);
+    enum err (*account_day_get)(struct store *st, int64_t account_id,
+                                int32_t day, struct store_account_day *out);
 };
 
 struct store {

@@ -137,6 +137,14 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_VDAY_ROWS] = sqlite_vday_rows_sql,
     [S_VDAY_PUT] = sqlite_vday_put_sql,
     [S_VDAY_DEL] = sqlite_vday_del_sql,
+    [S_DOC_SEQ] = "SELECT coalesce(max(seq), 0) FROM doc_change",
+    /* store_sqlite_docs.c: a new seq, once per transaction (?5: the
+     * largest seq when it began). */
+    [S_DOC_MARK] =
+        "INSERT OR REPLACE INTO doc_change(item_id, kind, day, changed_at) "
+        "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM doc_change "
+        "WHERE item_id = ?1 AND kind = ?2 AND day = ?3 AND kind < 2 AND "
+        "seq > ?5)", /* kind < 2: the partial index's term, so it is used */
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)
@@ -454,6 +462,7 @@ static void sq_close(struct store *st)
     free(s->acct);
     free(s->first_dirty);
     free(s->vday_dirty);
+    free(s->doc_marks);
     tz_destroy(s->zone);
     free(s->metric_names);
     free(s->metric_ids);
@@ -565,6 +574,8 @@ struct ingest {
     struct buf *err;
     int64_t import_id; /* 0: none */
     int64_t now;
+    int64_t doc_seq0;  /* doc_change's largest seq when ingest began */
+    bool item_written; /* item_write changed the row of the item */
 };
 
 static enum err step_done(struct ingest *in, sqlite3_stmt *st,
@@ -745,10 +756,14 @@ static enum err item_write(struct ingest *in, const struct item *it,
             return sqlite_fail(in->s, in->err, "updating item");
         in->stats->items_seen++;
         rc = step_done(in, st, "updating item");
-        if (rc == ERR_OK && it->type == ITEM_CONTENT)
-            rc = sqlite_search_upkeep(in->s, out->id, it->tags, false,
-                                      sqlite3_changes(in->s->db) > 0,
-                                      in->err);
+        if (rc == ERR_OK) {
+            bool changed = sqlite3_changes(in->s->db) > 0;
+            if (changed)
+                in->item_written = true;
+            if (it->type == ITEM_CONTENT)
+                rc = sqlite_search_upkeep(in->s, out->id, it->tags, false,
+                                          changed, in->err);
+        }
         return rc;
     }
     st = sqlite_use(in->s, S_ITEM_ADD);
@@ -766,6 +781,7 @@ static enum err item_write(struct ingest *in, const struct item *it,
         return rc;
     out->id = sqlite3_last_insert_rowid(in->s->db);
     in->stats->items_new++;
+    in->item_written = true;
     return it->type == ITEM_CONTENT
                ? sqlite_search_upkeep(in->s, out->id, it->tags, true, true,
                                       in->err)
@@ -803,6 +819,10 @@ static enum err owner_id(struct ingest *in, const struct item *it,
         bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
         rc = item_put(in, bare, 0, &acct);
         item_destroy(bare);
+        if (rc == ERR_OK &&
+            sqlite_doc_mark(in->s, acct.id, STORE_DOC_ITEM, 0, in->now,
+                            in->doc_seq0) != ERR_OK)
+            rc = sqlite_fail(in->s, in->err, "marking documents");
     }
     *out = acct.id;
     return rc;
@@ -1073,11 +1093,28 @@ static enum err snapshot_put(struct ingest *in, const struct rollup_item *ri,
     return rc;
 }
 
+/* Documents (migration 0029): the item's own one when a value of
+ * snapshot snap was new, and the daily summary of its account's day. */
+static enum err snapshot_doc_mark(struct ingest *in,
+                                  const struct rollup_item *ri,
+                                  const struct snapshot *snap)
+{
+    int64_t acct = snap->item->type == ITEM_ACCOUNT ? ri->id : ri->account_id;
+    enum err rc = sqlite_doc_mark(in->s, ri->id, STORE_DOC_ITEM, 0, in->now,
+                                  in->doc_seq0);
+    if (rc == ERR_OK && acct != 0)
+        rc = sqlite_doc_mark(in->s, acct, STORE_DOC_DAY,
+                             sqlite_rollup_day(in->s, snap->observed_at),
+                             in->now, in->doc_seq0);
+    return rc == ERR_OK ? rc : sqlite_fail(in->s, in->err, "marking documents");
+}
+
 static enum err ingest_item(struct ingest *in, const struct item *it)
 {
     struct rollup_item ri = {0, 0, TIME_NONE};
     int64_t account_id;
     enum err rc = owner_id(in, it, &account_id);
+    in->item_written = false;
     if (rc == ERR_OK)
         rc = item_put(in, it, account_id, &ri);
     if (rc == ERR_OK && it->tracked) {
@@ -1085,8 +1122,16 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
         sqlite3_bind_int64(st, 1, ri.id);
         rc = step_done(in, st, "marking item tracked");
     }
-    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
+    if (rc == ERR_OK && in->item_written &&
+        sqlite_doc_mark(in->s, ri.id, STORE_DOC_ITEM, 0, in->now,
+                        in->doc_seq0) != ERR_OK)
+        rc = sqlite_fail(in->s, in->err, "marking documents");
+    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++) {
+        size_t before = in->stats->values_new;
         rc = snapshot_put(in, &ri, it->snaps[i]);
+        if (rc == ERR_OK && in->stats->values_new > before)
+            rc = snapshot_doc_mark(in, &ri, it->snaps[i]);
+    }
     return rc;
 }
 
@@ -1171,6 +1216,9 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     int64_t first_new = 0;
     enum err rc = import_begin(in);
 
+    if (rc == ERR_OK && sqlite_doc_seq(in->s, &in->doc_seq0) != ERR_OK)
+        rc = sqlite_fail(in->s, in->err, "reading documents");
+
     if (rc == ERR_OK)
         rc = run_i64(in, SQL_MAX_ITEM, 0, &first_new);
     /* Accounts first, so content rows can point at them. */
@@ -1232,7 +1280,7 @@ static enum err sq_ingest(struct store *st, const struct batch *b,
                           const struct import_meta *meta,
                           struct ingest_stats *out, struct buf *err)
 {
-    struct ingest in = {S(st), meta, out, err, 0, time_now()};
+    struct ingest in = {S(st), meta, out, err, 0, time_now(), 0, false};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -1407,4 +1455,8 @@ static const struct store_ops sqlite_ops = {
     .account_remove = sq_account_remove,
     .account_set_role = sq_account_set_role,
     .account_compare = sq_account_compare,
+    .doc_changes = sq_doc_changes,
+    .doc_find = sq_doc_find,
+    .doc_last_seq = sq_doc_last_seq,
+    .account_day_get = sq_account_day_get,
 };

@@ -62,6 +62,8 @@ enum stmt_id {
     S_VDAY_ROWS, /* store_sqlite_views_day.c */
     S_VDAY_PUT,
     S_VDAY_DEL,
+    S_DOC_SEQ, /* store_sqlite_docs.c */
+    S_DOC_MARK,
     S_STMT_COUNT
 };
 
@@ -152,6 +154,12 @@ struct acct_delta {
     int64_t gain;
 };
 
+/* A document key in sqlite_store.doc_marks; item_id 0: empty slot. */
+struct doc_mark {
+    int64_t item_id;
+    int32_t kind, day;
+};
+
 struct sqlite_store {
     struct store base; /* first: a struct store * points here */
     sqlite3 *db;
@@ -191,6 +199,11 @@ struct sqlite_store {
     int64_t views_mid;
     int32_t *vday_dirty;
     size_t vday_n, vday_cap;
+    /* The documents this write transaction marked changed already
+     * (store_sqlite_docs.c): an open-addressing set of (item, kind, day),
+     * emptied by sqlite_doc_seq at the start of each; owned. */
+    struct doc_mark *doc_marks;
+    size_t doc_marks_n, doc_marks_cap;
 };
 
 /* The cached entry of (item, metric), or NULL. */
@@ -502,5 +515,35 @@ bool sqlite_vday_next(const unsigned char **p, const unsigned char *end,
                       int64_t *item, int64_t *gain);
 /* Forget the cached items and latest values (rows were deleted). */
 void sqlite_caches_clear(struct sqlite_store *s);
+
+/* Documents for retrieval, in store_sqlite_docs.c (migration 0029). */
+enum err sq_doc_changes(struct store *st, const struct store_doc_query *q,
+                        store_doc_fn fn, void *ud, struct buf *err);
+enum err sq_doc_find(struct store *st, enum platform p, enum item_type type,
+                     const char *ext_id, enum store_doc_kind kind,
+                     int32_t day, store_doc_fn fn, void *ud,
+                     struct buf *err);
+enum err sq_doc_last_seq(struct store *st, int64_t *out);
+enum err sq_account_day_get(struct store *st, int64_t account_id,
+                            int32_t day, struct store_account_day *out);
+/* The largest doc_change seq (0: none), read at the start of a write
+ * transaction: marks made in it are those with a larger seq. */
+enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out);
+/* Inside a write transaction that began when the largest seq was seq0:
+ * mark document (item_id, kind, day) changed at now (a new seq), unless
+ * this transaction marked it already. kind is STORE_DOC_ITEM (day
+ * ignored) or STORE_DOC_DAY (item_id the account). */
+enum err sqlite_doc_mark(struct sqlite_store *s, int64_t item_id,
+                         enum store_doc_kind kind, int32_t day, int64_t now,
+                         int64_t seq0);
+/* A removal, inside its transaction (store_sqlite_remove.c): before the
+ * snapshots of temp.rm_val go, mark the daily summaries of the days they
+ * were observed on; after they went and before the items without
+ * snapshots are deleted, write tombstones for those and mark the
+ * touched items that stay. */
+enum err sqlite_doc_removal_days(struct sqlite_store *s, int64_t now,
+                                 int64_t seq0, struct buf *err);
+enum err sqlite_doc_removal_items(struct sqlite_store *s, int64_t now,
+                                  int64_t seq0, struct buf *err);
 
 #endif

@@ -298,16 +298,25 @@ static enum err removal_run(struct removal *rm, const struct step *fill,
         {"DELETE FROM store_removing", NULL},
     };
     struct sqlite_store *s = rm->s;
+    int64_t seq0 = 0;
     enum err rc = run_steps(s, begin_steps, NSTEPS(begin_steps), key, err);
 
+    if (rc == ERR_OK && sqlite_doc_seq(s, &seq0) != ERR_OK)
+        rc = sqlite_fail(s, err, "reading documents");
     if (rc == ERR_OK)
         rc = run_steps(s, fill, nfill, key, err);
     if (rc == ERR_OK)
         rc = run_steps(s, gather_steps, NSTEPS(gather_steps), key, err);
+    /* Documents (migration 0029): the days of the values that go, then
+     * tombstones for the items that go and marks for those that stay. */
+    if (rc == ERR_OK)
+        rc = sqlite_doc_removal_days(s, rm->now, seq0, err);
     if (rc == ERR_OK)
         rc = remove_rows(rm, key, err);
     if (rc == ERR_OK && drop_import)
         rc = run_steps(s, import_drop, 1, key, err);
+    if (rc == ERR_OK)
+        rc = sqlite_doc_removal_items(s, rm->now, seq0, err);
     if (rc == ERR_OK)
         rc = remove_items(rm, err);
     if (rc == ERR_OK)

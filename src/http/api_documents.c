@@ -1,0 +1,138 @@
+/* GET /api/v1/documents: the documents for retrieval
+ * (analytics/documents.h), in change order, a page at a time:
+ *
+ *   ?since=ISO8601   only those changed at or after (tombstones too)
+ *   &cursor=C        continue after the page that gave next_cursor C
+ *   &limit=N         1..500 documents (default 100)
+ *   &platform=P      &role=own|tracked
+ *
+ * Answer: {"documents": [...], "next_cursor": "...", "more": bool}.
+ * next_cursor is always set (the input cursor when the page is empty):
+ * a client that keeps it and asks again later gets exactly what changed
+ * since, tombstones included. The cursor is opaque text ("d1." and the
+ * last change sequence number seen); the sequence grows with every
+ * commit, so a page never skips a change committed while a client pages
+ * (an item changed again comes back later with its new state). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analytics/documents.h"
+#include "core/jsonw.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "http/api.h"
+#include "http/api_args.h"
+#include "http/route.h"
+
+#define DOCS_LIMIT_DEFAULT 100
+#define DOCS_LIMIT_MAX 500
+#define DOCS_BODY_MAX ((size_t)8 << 20) /* a page stops growing here */
+#define CURSOR_PREFIX "d1."
+
+struct docs_page {
+    struct jw *w;
+    int64_t limit, n, last_seq;
+    bool more;
+};
+
+/* "d1.<seq>" -> seq >= 0; false for anything else. */
+static bool cursor_parse(const char *s, int64_t *seq)
+{
+    size_t np = strlen(CURSOR_PREFIX);
+    return strncmp(s, CURSOR_PREFIX, np) == 0 && s[np] >= '0' &&
+           s[np] <= '9' && parse_i64(s + np, 0, INT64_MAX, seq) == ERR_OK;
+}
+
+static enum err on_doc(void *ud, const struct store_doc_change *c,
+                       const char *json, size_t len)
+{
+    struct docs_page *pg = ud;
+
+    if (pg->n >= pg->limit || pg->w->out->len + len > DOCS_BODY_MAX) {
+        pg->more = true;
+        return ERR_EXISTS; /* stop: the page is full */
+    }
+    jw_written(pg->w, json, len);
+    pg->n++;
+    pg->last_seq = c->seq;
+    return ERR_OK;
+}
+
+/* since, cursor, limit, platform and role into *q. */
+static bool docs_args(struct http_request *req, struct http_response *res,
+                      struct store_doc_query *q)
+{
+    const char *since = http_arg(req, "since");
+    const char *cursor = http_arg(req, "cursor");
+    const char *role = http_arg(req, "role");
+
+    *q = (struct store_doc_query){TIME_NONE, 0, -1, -1, DOCS_LIMIT_DEFAULT};
+    if (since != NULL && time_parse_iso8601(since, &q->since) != ERR_OK) {
+        http_error(res, 400, "since", "since must be an ISO 8601 time such "
+                   "as 2026-12-01T00:00:00Z");
+        return false;
+    }
+    if (cursor != NULL && !cursor_parse(cursor, &q->after_seq)) {
+        http_error(res, 400, "cursor", "cursor must be a next_cursor this "
+                   "endpoint returned");
+        return false;
+    }
+    /* Continuing: tombstones belong to what changed after the cursor. */
+    if (cursor != NULL && q->since == TIME_NONE)
+        q->since = 0;
+    if (role != NULL && strcmp(role, "own") != 0 &&
+        strcmp(role, "tracked") != 0) {
+        http_error(res, 400, "role", "role must be own or tracked");
+        return false;
+    }
+    q->role = role == NULL ? -1 : strcmp(role, "tracked") == 0;
+    return api_arg_int(req, res, "limit", 1, DOCS_LIMIT_MAX, &q->limit) &&
+           api_arg_platform(req, res, &q->platform);
+}
+
+static void api_documents(struct http_request *req, struct http_response *res)
+{
+    struct store_doc_query q;
+    struct documents *d = NULL;
+    struct docs_page pg = {0};
+    struct buf err, cur;
+    void *lease = NULL;
+    struct jw w;
+    enum err rc;
+
+    if (!docs_args(req, res, &q))
+        return;
+    buf_init(&err, 1024);
+    buf_init(&cur, 64);
+    pg = (struct docs_page){&w, q.limit, 0, q.after_seq, false};
+    q.limit += 1; /* one more tells whether there are more */
+    jw_init(&w, &res->body);
+    jw_object_begin(&w);
+    jw_key(&w, "documents");
+    jw_array_begin(&w);
+    rc = documents_open(req->st, api_typical_get(req->st, &lease), &d, &err);
+    if (rc == ERR_OK)
+        rc = documents_each(d, &q, on_doc, &pg, &err);
+    if (rc == ERR_EXISTS && pg.more)
+        rc = ERR_OK;
+    if (rc != ERR_OK) {
+        http_error(res, 500, NULL, "database error");
+        goto out;
+    }
+    jw_array_end(&w);
+    buf_setf(&cur, CURSOR_PREFIX "%lld", (long long)pg.last_seq);
+    jw_kv_str(&w, "next_cursor", buf_cstr(&cur));
+    jw_kv_bool(&w, "more", pg.more);
+    jw_object_end(&w);
+    api_ok_json(res, &w);
+out:
+    documents_close(d);
+    api_typical_release(lease);
+    buf_free(&cur);
+    buf_free(&err);
+}
+
+const struct route http_document_routes[] = {
+    {"GET", "/api/v1/documents", api_documents, 0},
+    {NULL, NULL, NULL, 0},
+};
