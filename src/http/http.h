@@ -148,6 +148,14 @@ struct http_request {
     int64_t start_ns;
     unsigned status;
     uint64_t sent_bytes;
+    /* An in-process request (http/invoke.h, conn NULL): its query
+     * arguments and headers as NULL-ended name, value pairs (borrowed),
+     * or NULL. */
+    const char *const *inv_args;
+    const char *const *inv_headers;
+    /* An API token's request: whether its scope is write (set with
+     * token_id by auth_bearer.c; /mcp limits its tools by it). */
+    bool token_write;
 };
 
 struct http_response {
