@@ -180,6 +180,8 @@ struct http_response {
      * everything above but status (200 or 304); a reference, released
      * once queued. NULL otherwise. */
     struct http_cached *cached;
+    /* /mcp (api_mcp.c): the Mcp-Session-Id header to send, "" none. */
+    char mcp_session[48];
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

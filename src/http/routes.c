@@ -26,6 +26,7 @@ static const struct route *const route_tables[] = {
     http_slot_routes,
     http_metrics_routes,
     http_token_routes,
+    http_mcp_routes,
 };
 
 #define NTABLES (sizeof route_tables / sizeof *route_tables)
