@@ -44,6 +44,33 @@ assert all(p["state"] == "draft" for p in posts), posts
 ' "$TMP/out"
 check "no token in the server log" lacks "$SERVE_ERR" "$READ_TOKEN"
 
+# The official conformance runner (@modelcontextprotocol/conformance) on
+# the server scenarios that apply to a server with its own tools and no
+# prompts, logging, completions or subscriptions (docs/mcp.md lists the
+# others and why). The runner sends no headers of its own: a loopback
+# proxy adds the read token, as a configured client does.
+conformance() {
+  local port="" scenario
+  (cd "$TMP" && MCP_URL="$URL" MCP_TOKEN="$READ_TOKEN" \
+    exec node "$deps/bearer_proxy.mjs" >"$TMP/proxy.port") &
+  SERVERS="$SERVERS $!"
+  for _ in $(seq 100); do
+    port=$(cat "$TMP/proxy.port" 2>/dev/null)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "  the proxy did not start" >&2; return 1; }
+  for scenario in server-initialize ping tools-list resources-list; do
+    (cd "$TMP" && timeout 60 node \
+      "$deps/node_modules/@modelcontextprotocol/conformance/dist/index.js" \
+      server --url "http://127.0.0.1:$port/mcp" --scenario "$scenario" \
+      >"$TMP/conf.out" 2>&1) ||
+      { echo "  conformance $scenario failed:" >&2; tail -20 "$TMP/conf.out" >&2; return 1; }
+  done
+}
+cp "$here/bearer_proxy.mjs" "$deps/bearer_proxy.mjs"
+check "conformance: server-initialize ping tools-list resources-list" conformance
+
 # stdio: logs on stderr only, exits at EOF, a line over the cap answered.
 check "stdio EOF" run 0 "$BIN" --db "$DB" mcp </dev/null
 check "stdio says nothing unasked" test ! -s "$TMP/out"
