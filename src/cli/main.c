@@ -530,6 +530,24 @@ static const char usage_config[] =
     "  --set KEY=VALUE  show: override one key (repeatable)\n"
     "\n"
     "Exit status: 0 ok, 2 usage error or invalid configuration.\n";
+static const char usage_mcp[] =
+    "usage: mediadash mcp [--read-only]\n"
+    "\n"
+    "The Model Context Protocol server over stdio, for a language model's\n"
+    "client (Claude Desktop, an IDE, an agent): one JSON-RPC message per\n"
+    "line on stdin, one answer per line on stdout, logs on stderr; it ends\n"
+    "at EOF. Protocol 2025-11-25 or 2025-06-18. Tools: search_content,\n"
+    "get_item, get_report, top_content, best_times, compare_periods,\n"
+    "list_posts, draft_post (a draft only: never scheduled or published);\n"
+    "resources mediadash://PLATFORM/ID. Every tool answers with the\n"
+    "numbers of the JSON API (/api/v1); no health data.\n"
+    "\n"
+    "It acts with the rights of whoever runs it, like any command:\n"
+    "  --read-only   refuse the tools that write (draft_post)\n"
+    "Over HTTP, serve offers the same at /mcp behind an API token\n"
+    "(Authorization: Bearer; scope read cannot draft). See docs/mcp.md.\n"
+    "Exit status: 0 at EOF, 1 stdout failed, 2 usage, 3 database error.\n";
+
 static const char usage_token[] =
     "usage: mediadash token add NAME --scope read|write [--expires 90d]\n"
     "       mediadash token list [--json]\n"
@@ -572,6 +590,8 @@ const struct command cli_commands[] = {
      cmd_user},
     {"token", "add, list or revoke API tokens for scripts", usage_token,
      cmd_token},
+    {"mcp", "the MCP server over stdio, for language model clients",
+     usage_mcp, cmd_mcp},
     {"demo", "fill a database with a generated, realistic year", usage_demo,
      cmd_demo},
     {"connect", "connect a platform account (OAuth)", usage_connect,

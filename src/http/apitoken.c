@@ -99,7 +99,7 @@ enum apitoken_verdict apitoken_allows(enum apitoken_scope s,
 
     if (flags & ROUTE_SESSION_ONLY)
         return APITOKEN_SESSION_ONLY;
-    if (s == APITOKEN_READ && !reads)
+    if (s == APITOKEN_READ && !reads && !(flags & ROUTE_MCP))
         return APITOKEN_READ_ONLY;
     return APITOKEN_ALLOW;
 }

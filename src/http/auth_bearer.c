@@ -166,6 +166,7 @@ static void fill_request(struct http_request *req, const struct tok *t)
 {
     auth_request_free(req);
     req->token_id = t->id;
+    req->token_write = t->scope == APITOKEN_WRITE;
     memcpy(req->token_name, t->name, strlen(t->name) + 1);
     memcpy(req->token_actor, "token:", 6);
     memcpy(req->token_actor + 6, t->name, strlen(t->name) + 1);

@@ -127,6 +127,12 @@ bool auth_check(struct http_request *req, unsigned flags,
     const char *bearer = apitoken_bearer(http_header(req, "Authorization"));
     enum err rc;
 
+    if ((flags & ROUTE_MCP) && bearer == NULL) {
+        http_error(res, 401, NULL, "an API token is needed "
+                   "(Authorization: Bearer mdt_...; mediadash token add)");
+        res->www_authenticate = "Bearer";
+        return false;
+    }
     /* An API route with a bearer token: the token alone decides. */
     if (bearer != NULL && !(flags & (ROUTE_PUBLIC | ROUTE_PAGE)))
         return auth_bearer_check(req, flags, bearer, res);

@@ -220,6 +220,7 @@ void auth_request_free(struct http_request *req)
     req->csrf = NULL;
     req->session_key = NULL;
     req->token_id = 0;
+    req->token_write = false;
     req->token_name[0] = '\0';
     req->token_actor[0] = '\0';
 }

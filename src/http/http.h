@@ -148,6 +148,14 @@ struct http_request {
     int64_t start_ns;
     unsigned status;
     uint64_t sent_bytes;
+    /* An in-process request (http/invoke.h, conn NULL): its query
+     * arguments and headers as NULL-ended name, value pairs (borrowed),
+     * or NULL. */
+    const char *const *inv_args;
+    const char *const *inv_headers;
+    /* An API token's request: whether its scope is write (set with
+     * token_id by auth_bearer.c; /mcp limits its tools by it). */
+    bool token_write;
 };
 
 struct http_response {
@@ -172,6 +180,8 @@ struct http_response {
      * everything above but status (200 or 304); a reference, released
      * once queued. NULL otherwise. */
     struct http_cached *cached;
+    /* /mcp (api_mcp.c): the Mcp-Session-Id header to send, "" none. */
+    char mcp_session[48];
 };
 
 /* A query-string argument, or NULL. Borrowed for the request. */

@@ -3,18 +3,34 @@
  * routes.c -> handlers -> request.c has no circle. */
 #include <microhttpd.h>
 #include <stdarg.h>
+#include <string.h>
+#include <strings.h>
 
 #include "core/jsonw.h"
 #include "http/http.h"
 
+/* The value of name in NULL-ended name, value pairs, or NULL. */
+static const char *pair_lookup(const char *const *kv, const char *name,
+                               bool nocase)
+{
+    for (size_t i = 0; kv != NULL && kv[i] != NULL; i += 2)
+        if (nocase ? strcasecmp(kv[i], name) == 0 : strcmp(kv[i], name) == 0)
+            return kv[i + 1];
+    return NULL;
+}
+
 const char *http_arg(const struct http_request *req, const char *name)
 {
+    if (req->conn == NULL)
+        return pair_lookup(req->inv_args, name, false);
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
                                        name);
 }
 
 const char *http_header(const struct http_request *req, const char *name)
 {
+    if (req->conn == NULL)
+        return pair_lookup(req->inv_headers, name, true);
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 

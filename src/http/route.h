@@ -31,6 +31,11 @@ enum route_flags {
      * token (Authorization: Bearer) is refused here whatever its scope;
      * only a login session will do (apitoken.h). */
     ROUTE_SESSION_ONLY = 1u << 8,
+    /* /mcp (api_mcp.c): an API token only (401 with the Bearer challenge
+     * without one; a login session is not taken), and a token of scope
+     * read may POST: the handler refuses the tools that write
+     * (req->token_write). */
+    ROUTE_MCP = 1u << 9,
 };
 
 /* A route whose body is not held in memory (uploads): the session,
@@ -92,5 +97,7 @@ extern const struct route http_health_routes[];
 extern const struct route http_search_routes[];
 /* api_documents.c: /api/v1/documents, documents for retrieval */
 extern const struct route http_document_routes[];
+/* api_mcp.c: /mcp, the MCP streamable HTTP transport (API tokens only) */
+extern const struct route http_mcp_routes[];
 
 #endif

@@ -30,6 +30,7 @@ static const struct route *const route_tables[] = {
     http_health_routes,
     http_search_routes,
     http_document_routes,
+    http_mcp_routes,
 };
 
 #define NTABLES (sizeof route_tables / sizeof *route_tables)

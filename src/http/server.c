@@ -288,6 +288,8 @@ static void add_headers(struct MHD_Response *r, const struct http_response *res)
         MHD_add_response_header(r, "Accept-Ranges", "bytes");
     if (res->content_range)
         MHD_add_response_header(r, "Content-Range", res->content_range);
+    if (res->mcp_session[0] != '\0')
+        MHD_add_response_header(r, "Mcp-Session-Id", res->mcp_session);
 }
 
 /* The headers of a cached answer's ready responses (made once per
