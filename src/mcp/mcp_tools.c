@@ -5,9 +5,9 @@
  * value and names a bad one; that message becomes the tool's isError
  * result. No tool reaches health data: none of these routes serves it.
  *
- * Swap points at the merge of issue 18's other parts (docs/mcp.md):
- *   SEARCH_PATH   -> "/api/v1/search" once the FTS5 search route exists;
- *   resource_doc  -> the documents builder's GET /api/v1/documents/... */
+ * search_content runs the full-text search route (GET /api/v1/search,
+ * analytics/search.h). Swap point left (docs/mcp.md): resource_doc ->
+ * the documents builder (analytics/documents.h) once it has a route. */
 #include "mcp/mcp.h"
 
 #include <stdio.h>
@@ -16,7 +16,7 @@
 
 #include "core/jsonw.h"
 
-#define SEARCH_PATH "/api/v1/content" /* the search part: /api/v1/search */
+#define SEARCH_PATH "/api/v1/search"
 #define SEARCH_QUERY_ARG "q"
 #define ITEM_REF_MAX 200       /* bytes of a platform or item id */
 #define HISTORY_DEFAULT "30"   /* snapshots in get_item and resources */
@@ -401,13 +401,15 @@ static const char *const out_post[] = {"post", NULL};
 
 static const struct tool tools[] = {
     {"search_content", "Search content",
-     "Content items (own and tracked; each says its role) whose title or "
-     "id matches the query, with their latest metrics.",
+     "Full-text search of content items (own and tracked; each says its "
+     "role) over titles, tags and descriptions: BM25-ranked, with the "
+     "matches marked, \"phrases\" and prefix* terms, and latest metrics.",
      SEARCH_PATH, false, out_list, NULL,
      {{"query", P_STR, true, 0, 200, SEARCH_QUERY_ARG, "words to look for"},
       P_PLATFORM(false),
       {"sort", P_STR, false, 0, 32, "sort",
-       "published (default), title, vs_typical or a metric name"},
+       "relevance (default), views, likes, comments, engagement or "
+       "published"},
       {"limit", P_INT, false, 1, 100, "limit", "items (default 50)"},
       {"offset", P_INT, false, 0, 1000000, "offset", "items to skip"},
       PEND}},

@@ -73,11 +73,14 @@ async function readTools(client, label) {
     }
   });
   const first = (await api('/api/v1/content?' + qs({ sort: 'views', limit: 1 }))).items[0];
-  const word = first.title.split(/\s+/).find((w) => w.length >= 4) || first.id;
-  await step(`${label}: search_content = GET /api/v1/content?q=`, async () => {
+  // the item's own title as a phrase (words only): full-text search
+  // ranks it first among the items that share some of its words
+  const words = first.title.split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  const word = words.length ? '"' + words.join(' ') + '"' : first.id;
+  await step(`${label}: search_content = GET /api/v1/search?q=`, async () => {
     const got = await call(client, 'search_content', { query: word, limit: 20 });
-    assert.deepEqual(got, await api('/api/v1/content?' + qs({ q: word, limit: 20 })));
-    assert.ok(got.items.some((i) => i.id === first.id), 'the item itself is found');
+    assert.deepEqual(got, await api('/api/v1/search?' + qs({ q: word, limit: 20 })));
+    assert.ok(got.items.some((i) => i.ext_id === first.id), 'the item itself is found');
   });
   await step(`${label}: get_item = GET /api/v1/items/P/ID and /days`, async () => {
     const got = await call(client, 'get_item', { platform: first.platform, id: first.id });

@@ -332,7 +332,7 @@ static void test_tools(void **state)
              &hold);
     assert_false(json_is_true(json_object_get(r, "isError")));
     sc = json_object_get(r, "structuredContent");
-    api = api_get(f, "/api/v1/content", q);
+    api = api_get(f, "/api/v1/search", q);
     assert_true(json_equal(sc, api));
     assert_int_equal(json_integer_value(json_object_get(sc, "total")), 1);
     text = json_loads(json_string_value(json_object_get(
