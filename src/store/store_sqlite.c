@@ -1324,7 +1324,68 @@ static enum err sq_sole_account(struct store *st, enum platform p, char **out)
     return ERR_OK;
 }
 
+static const struct store_post_ops sqlite_post_ops = {
+    .add = sq_post_add,
+    .get = sq_post_get,
+    .list = sq_post_list,
+    .events = sq_post_events,
+    .transition = sq_post_transition,
+    .set_progress = sq_post_set_progress,
+    .move = sq_post_move,
+    .claim_due = sq_post_claim_due,
+    .expire_leases = sq_post_expire_leases,
+    .edit = sq_post_edit,
+    .edits = sq_post_edits,
+};
+
+static const struct store_slot_ops sqlite_slot_ops = {
+    .list = sq_slot_list,
+    .get = sq_slot_get,
+    .add = sq_slot_add,
+    .update = sq_slot_update,
+    .delete = sq_slot_delete,
+    .taken = sq_slot_taken,
+    .queue_post = sq_slot_queue_post,
+};
+
+static const struct store_media_ops sqlite_media_ops = {
+    .put = sq_media_put,
+    .get = sq_media_get,
+    .list = sq_media_list,
+    .uses = sq_media_uses,
+    .delete = sq_media_delete,
+};
+
+static const struct store_notify_ops sqlite_notify_ops = {
+    .add = sq_notify_add,
+    .claim = sq_notify_claim,
+    .get = sq_notify_get,
+    .result = sq_notify_result,
+    .off = sq_notify_off,
+    .next_due = sq_notify_next_due,
+    .list = sq_notify_list,
+    .deliveries = sq_notify_deliveries,
+    .watch = sq_notify_watch,
+    .watch_mark = sq_notify_watch_mark,
+    .watch_clear = sq_notify_watch_clear,
+    .prune = sq_notify_prune,
+};
+
+static const struct store_token_ops sqlite_token_ops = {
+    .add = sq_token_add,
+    .by_key = sq_token_by_key,
+    .touch = sq_token_touch,
+    .list = sq_token_list,
+    .revoke_id = sq_token_revoke_id,
+    .revoke_name = sq_token_revoke_name,
+};
+
 static const struct store_ops sqlite_ops = {
+    .post = &sqlite_post_ops,
+    .slot = &sqlite_slot_ops,
+    .media = &sqlite_media_ops,
+    .notify = &sqlite_notify_ops,
+    .token = &sqlite_token_ops,
     .name = "sqlite",
     .close = sq_close,
     .fault = sq_fault,
@@ -1348,7 +1409,6 @@ static const struct store_ops sqlite_ops = {
     .account_sums = sq_account_sums,
     .account_gains = sq_account_gains,
     .content_day_gains = sq_content_day_gains,
-    .top_gains = sq_top_gains,
     .item_by_id = sq_item_by_id,
     .export_values = sq_export_values,
     .user_add = sq_user_add,
@@ -1396,4 +1456,26 @@ static const struct store_ops sqlite_ops = {
     .account_remove = sq_account_remove,
     .account_set_role = sq_account_set_role,
     .account_compare = sq_account_compare,
+};
+
+/* Open the SQLite database at path: the file is made (or kept) 0600
+ * first (store_file_prepare), then opened and migrated. */
+static enum err sq_open_target(const char *path, struct store **out,
+                               struct buf *err)
+{
+    if (store_file_prepare(path, err) != ERR_OK)
+        return ERR_DB; /* as when SQLite cannot open it */
+    return store_sqlite_open(path, out, err);
+}
+
+const struct store_backend store_sqlite_backend = {
+    .name = "sqlite",
+    .claims = NULL, /* the fallback: any target is a file path */
+    .open = sq_open_target,
+    .schema_peek = sq_schema_peek,
+    .share_group = sq_share_group,
+    .backup_copy = sq_backup_copy,
+    .verify = sq_verify,
+    .in_use = sq_in_use,
+    .facts_read = sq_facts_read,
 };
