@@ -43,7 +43,9 @@ enum store_fault store_fault(struct store *st);
  * store_slots.h, store_media.h, store_notify.h, store_token.h,
  * store_backup.h) answers the same situation with the same code, whatever
  * the backend:
- *   ERR_NOTFOUND   the row asked for (by id, key or name) is not there;
+ *   ERR_NOTFOUND   the row asked for (by id, key or name) is not there
+ *                  (or used up: an OAuth state taken, a session expired;
+ *                  a zone the system does not know);
  *   ERR_EXISTS     a conflict: already there (a name, a digest, an
  *                  idempotency key with the same body), or a conditional
  *                  write lost (the row is no longer in the state or at
@@ -51,7 +53,7 @@ enum store_fault store_fault(struct store *st);
  *   ERR_BUSY       something still holds what was to go (a file used by
  *                  posts); nothing changed;
  *   ERR_INVALID    an argument the store refuses (a state a new post
- *                  cannot have, an unknown zone);
+ *                  cannot have, a malformed zone name);
  *   ERR_UNSUPPORTED the post state machine has no such edge;
  *   ERR_TOOBIG     over a stated bound (live tokens, slots, progress);
  *   ERR_AMBIGUOUS  an idempotency key already used for another body;
