@@ -481,6 +481,19 @@ bool sqlite_vday_next(const unsigned char **p, const unsigned char *end,
 /* Forget the cached items and latest values (rows were deleted). */
 void sqlite_caches_clear(struct sqlite_store *s);
 
+/* Shared by store_sqlite.c and store_sqlite_ingest.c: run sql (no
+ * rows), ERR_DB with SQLite's message in err (may be NULL); forget the
+ * cached metric ids; reset every cached statement (so none keeps a read
+ * snapshot open past its transaction). */
+enum err sqlite_exec(struct sqlite_store *s, const char *sql,
+                     struct buf *err);
+void sqlite_metric_cache_clear(struct sqlite_store *s);
+void sqlite_reset_all(struct sqlite_store *s);
+/* store_ingest (store_sqlite_ingest.c). */
+enum err sq_ingest(struct store *st, const struct batch *b,
+                   const struct import_meta *meta, struct ingest_stats *out,
+                   struct buf *err);
+
 /* The areas with their own header (store_impl.h), one file each:
  * store_sqlite_post.c (and _post_edit.c), _slots.c, _media.c, _notify.c,
  * _token.c. Contracts: the public functions of the same name. */

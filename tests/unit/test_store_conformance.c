@@ -161,7 +161,7 @@ static void said(struct cfx *f)
     buf_reset(&f->err);
 }
 
-/* ---- ingest ---------------------------------------------------------------- */
+/* ---- ingest ------------------------------------------------------------- */
 
 static void test_ingest_idempotent(void **state)
 {
@@ -341,7 +341,7 @@ static void test_rollups_equal_rebuild(void **state)
     buf_free(&b);
 }
 
-/* ---- posts --------------------------------------------------------------- */
+/* ---- posts -------------------------------------------------------------- */
 
 static int64_t add_post(struct cfx *f, int64_t at, enum post_state s,
                         const char *key, const char *hash)
@@ -510,11 +510,13 @@ static void test_post_edit_version(void **state)
     post_free(&p);
 }
 
-/* ---- users, sessions, tokens, credentials -------------------------------- */
+/* ---- users, sessions, tokens, credentials ------------------------------- */
 
 #define HASH "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
-#define KEY_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define KEY_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define KEY_A                                                                 \
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define KEY_B                                                                 \
+    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
 static void test_users_and_sessions(void **state)
 {
@@ -635,7 +637,7 @@ static void test_credentials(void **state)
                      ERR_NOTFOUND);
 }
 
-/* ---- taking data back ------------------------------------------------------ */
+/* ---- taking data back --------------------------------------------------- */
 
 static enum err first_import(void *ud, const struct store_import *im)
 {
@@ -680,7 +682,7 @@ static void test_import_removal(void **state)
     buf_free(&h);
 }
 
-/* ---- the error convention in the other areas ----------------------------- */
+/* ---- the error convention in the other areas ---------------------------- */
 
 static void test_error_codes(void **state)
 {
