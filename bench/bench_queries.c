@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "analytics/report.h"
+#include "analytics/top.h"
 #include "analytics/typical.h"
 #include "core/timeutil.h"
 #include "analytics/analytics.h"
@@ -137,7 +138,7 @@ static void q_top(struct q *q)
 {
     struct store_ranked *v = NULL;
     size_t n;
-    if (store_top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) ==
+    if (top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) ==
         ERR_OK)
         free(v);
 }
@@ -286,7 +287,7 @@ static void q_engagement(struct q *q)
         if (store_account_gains(q->st, m[i], -1, q->from, q->to, gain_fn,
                                 &k) != ERR_OK)
             fprintf(stderr, "engagement failed\n");
-    if (store_top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) !=
+    if (top_gains(q->st, M_VIEWS, -1, q->from, q->to, 10, &v, &n) !=
         ERR_OK)
         return;
     for (size_t i = 0; i < n; i++) {

@@ -41,4 +41,20 @@ if [ -n "$bad" ]; then
   printf '%s' "$bad" >&2
   exit 1
 fi
+
+# The store boundary (docs/store.md): outside src/store nothing includes a
+# backend's private headers (store_impl.h, store_sqlite*.h) nor calls
+# SQLite; everything goes through store.h and the area headers. Tests and
+# benches may open the SQLite file to check what a backend wrote.
+layer=$(grep -rnE --include='*.c' --include='*.h' \
+          -e '#[[:space:]]*include[[:space:]]*[<"](store/)?(store_impl|store_sqlite[a-z_]*)\.h[>"]' \
+          -e '#[[:space:]]*include[[:space:]]*<sqlite3\.h>' \
+          -e '(^|[^A-Za-z0-9_])sqlite3_[a-z0-9_]+[[:space:]]*\(' \
+          "$root/src" 2>/dev/null | grep -v "^$root/src/store/" \
+          | grep -v 'check-src: allow')
+if [ -n "$layer" ]; then
+  echo "check-src: store backend used outside src/store (go through store.h's ops):" >&2
+  echo "$layer" >&2
+  exit 1
+fi
 echo "check-src: ok"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analytics/top.h"
 #include "core/alloc.h"
 #include "core/jsonw.h"
 #include "core/str.h"
@@ -402,17 +403,8 @@ static enum err on_content(void *ud, const struct store_content_sum *c)
     return ERR_OK;
 }
 
-/* Most views gained first, then lower id (as store_top_gains ranks). */
-static int cmp_gained(const void *a, const void *b)
-{
-    const struct store_ranked *x = a, *y = b;
-    if (x->gain != y->gain)
-        return x->gain < y->gain ? 1 : -1;
-    return (x->item_id > y->item_id) - (x->item_id < y->item_id);
-}
-
 /* The top content by views gained, from the sums the spike walk took
- * (the same rows store_top_gains would read again). */
+ * (the same rows top_gains would read again), in its order. */
 static enum err load_top(struct build *b)
 {
     struct store_ranked *v = b->gained;
@@ -421,7 +413,7 @@ static enum err load_top(struct build *b)
     enum err rc = ERR_OK;
 
     if (b->ngained > 1)
-        qsort(b->gained, b->ngained, sizeof *b->gained, cmp_gained);
+        qsort(b->gained, b->ngained, sizeof *b->gained, top_cmp_ranked);
     r->top = xcalloc(n ? n : 1, sizeof *r->top);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
         rc = store_item_by_id(b->st, v[i].item_id, &r->top[r->ntop].item);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analytics/report.h"
+#include "analytics/top.h"
 #include "core/alloc.h"
 #include "core/model_json.h"
 #include "core/timeutil.h"
@@ -202,8 +203,8 @@ void api_top(struct http_request *req, struct http_response *res)
         !api_arg_platform(req, res, &platform) ||
         !api_arg_int(req, res, "limit", 1, TOP_MAX, &limit))
         return;
-    rc = store_top_gains(req->st, metric, platform, r.from_day, r.to_day,
-                         (size_t)limit, &v, &n);
+    rc = top_gains(req->st, metric, platform, r.from_day, r.to_day,
+                   (size_t)limit, &v, &n);
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_kv_str(&w, "metric", metric);
@@ -314,8 +315,8 @@ static enum err json_eng_items(struct jw *w, struct store *st,
 {
     struct store_ranked *v = NULL;
     size_t n = 0;
-    enum err rc = store_top_gains(st, M_VIEWS, platform, r->from_day,
-                                  r->to_day, limit, &v, &n);
+    enum err rc = top_gains(st, M_VIEWS, platform, r->from_day, r->to_day,
+                            limit, &v, &n);
 
     jw_key(w, "items");
     jw_array_begin(w);

@@ -10,18 +10,6 @@
 
 #include "core/alloc.h"
 
-enum err store_open(const char *target, struct store **out, struct buf *err)
-{
-    *out = NULL;
-    if (target == NULL || *target == '\0') {
-        buf_setf(err, "no database given");
-        return ERR_INVALID;
-    }
-    if (store_file_prepare(target, err) != ERR_OK)
-        return ERR_DB; /* as when SQLite cannot open it */
-    return store_sqlite_open(target, out, err);
-}
-
 enum store_fault store_fault(struct store *st)
 {
     return st == NULL ? STORE_FAULT_OTHER : st->ops->fault(st);
@@ -189,13 +177,6 @@ enum err store_account_gains(struct store *st, const char *metric,
                              store_gain_fn fn, void *ud)
 {
     return st->ops->account_gains(st, metric, platform, from, to, fn, ud);
-}
-
-enum err store_top_gains(struct store *st, const char *metric, int platform,
-                         int32_t from, int32_t to, size_t limit,
-                         struct store_ranked **out, size_t *n)
-{
-    return st->ops->top_gains(st, metric, platform, from, to, limit, out, n);
 }
 
 enum err store_item_by_id(struct store *st, int64_t id, struct item **out)

@@ -39,6 +39,30 @@ enum err store_share_group(const char *target, const char *group,
 enum store_fault { STORE_FAULT_OTHER, STORE_FAULT_FULL, STORE_FAULT_IO };
 enum store_fault store_fault(struct store *st);
 
+/* Errors. Every function of the store (this header, store_post.h,
+ * store_slots.h, store_media.h, store_notify.h, store_token.h,
+ * store_backup.h) answers the same situation with the same code, whatever
+ * the backend:
+ *   ERR_NOTFOUND   the row asked for (by id, key or name) is not there
+ *                  (or used up: an OAuth state taken, a session expired;
+ *                  a zone the system does not know);
+ *   ERR_EXISTS     a conflict: already there (a name, a digest, an
+ *                  idempotency key with the same body), or a conditional
+ *                  write lost (the row is no longer in the state or at
+ *                  the version the caller read); nothing changed;
+ *   ERR_BUSY       something still holds what was to go (a file used by
+ *                  posts); nothing changed;
+ *   ERR_INVALID    an argument the store refuses (a state a new post
+ *                  cannot have, a malformed zone name);
+ *   ERR_UNSUPPORTED the post state machine has no such edge;
+ *   ERR_TOOBIG     over a stated bound (live tokens, slots, progress);
+ *   ERR_AMBIGUOUS  an idempotency key already used for another body;
+ *   ERR_DB         the backend failed (store_fault says whether the disk
+ *                  is full); the transaction was rolled back.
+ * Functions with a struct buf *err put a message there on every non-OK
+ * return that names what failed; the others answer by the code alone.
+ * tests/unit/test_store_conformance.c checks these codes. */
+
 /* Schema version the store is at. */
 enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
 /* The newest schema version this program knows (its last migration). */
@@ -285,7 +309,7 @@ typedef enum err (*store_account_sum_fn)(void *ud,
 /* Call fn per account with role 'own' (of platform, or all when
  * platform < 0), in id order; tracked accounts are left out, as from
  * every read below that sums or ranks (store_content_sums,
- * store_account_gains, store_content_day_gains, store_top_gains). A non-OK
+ * store_account_gains, store_content_day_gains). A non-OK
  * return from fn stops the walk and is returned. */
 enum err store_account_sums(struct store *st, int platform,
                             store_account_sum_fn fn, void *ud) WARN_UNUSED;
@@ -343,15 +367,13 @@ typedef enum err (*store_age_row_fn)(void *ud, const struct store_age_row *r);
 enum err store_age_rows(struct store *st, const char *metric,
                         store_age_row_fn fn, void *ud) WARN_UNUSED;
 
+/* An item and its summed gain, as analytics ranks them. */
 struct store_ranked {
     int64_t item_id;
     int64_t gain;
 };
-/* Owned content items (role 'own') with the largest summed gain of
- * metric over [from, to), at most limit, descending. *out: caller frees. */
-enum err store_top_gains(struct store *st, const char *metric, int platform,
-                         int32_t from, int32_t to, size_t limit,
-                         struct store_ranked **out, size_t *n) WARN_UNUSED;
+/* (A ranking is analytics: analytics/top.h's top_gains sums and orders
+ * the rows of store_content_day_gains into these.) */
 
 /* Load one item by row id with its latest values (as store_list_items
  * delivers it). Caller destroys *out. */

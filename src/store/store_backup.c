@@ -171,9 +171,9 @@ static enum err create_new(const char *dest, struct buf *err)
     return ERR_OK;
 }
 
-enum err store_backup_copy(const char *src, const char *dest,
-                           store_progress_fn fn, void *ud,
-                           struct store_counts *src_counts, struct buf *err)
+enum err sq_backup_copy(const char *src, const char *dest,
+                        store_progress_fn fn, void *ud,
+                        struct store_counts *src_counts, struct buf *err)
 {
     sqlite3 *s = NULL, *d = NULL;
     sqlite3_backup *b = NULL;
@@ -240,8 +240,8 @@ static enum err check(sqlite3 *db, bool quick, struct buf *err)
     return rc;
 }
 
-enum err store_verify(const char *path, bool quick, struct store_counts *out,
-                      struct buf *err)
+enum err sq_verify(const char *path, bool quick, struct store_counts *out,
+                   struct buf *err)
 {
     sqlite3 *db = NULL;
     enum err rc;
@@ -297,7 +297,7 @@ static enum err locked(const char *file, off_t start, off_t len, bool *out,
     return ERR_OK;
 }
 
-enum err store_in_use(const char *path, bool *out, long *pid, struct buf *err)
+enum err sq_in_use(const char *path, bool *out, long *pid, struct buf *err)
 {
     struct buf shm;
     enum err rc;
@@ -339,8 +339,8 @@ out:
     return rc;
 }
 
-enum err store_facts_read(const char *path, int64_t due_before,
-                          struct store_facts *out, struct buf *err)
+enum err sq_facts_read(const char *path, int64_t due_before,
+                       struct store_facts *out, struct buf *err)
 {
     sqlite3 *db = NULL;
     enum err rc;

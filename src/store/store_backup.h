@@ -1,9 +1,9 @@
-/* Backup, restore checks and health facts of a SQLite database file
- * (issue 15): the only place, with the rest of src/store, that calls
- * sqlite3. These work on a path, each with its own short-lived
- * connection, never through a struct store: a backup must not migrate
- * or prepare anything, and a copy being checked may be newer than this
- * program. */
+/* Backup, restore checks and health facts of a database (issue 15).
+ * These work on a target (a path: SQLite's file), each with its own
+ * short-lived connection, never through a struct store: a backup must
+ * not migrate or prepare anything, and a copy being checked may be newer
+ * than this program. Each dispatches to the target's backend
+ * (store_impl.h, struct store_backend; SQLite: store_backup.c). */
 #ifndef MEDIADASH_STORE_BACKUP_H
 #define MEDIADASH_STORE_BACKUP_H
 

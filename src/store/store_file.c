@@ -93,8 +93,8 @@ static enum err share_one(const char *path, gid_t gid, const char *group,
     return ERR_OK;
 }
 
-enum err store_share_group(const char *target, const char *group,
-                           struct buf *err)
+enum err sq_share_group(const char *target, const char *group,
+                        struct buf *err)
 {
     struct group *gr = getgrnam(group);
     struct buf side;

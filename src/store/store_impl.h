@@ -1,9 +1,158 @@
-/* Private to src/store: the backend ops table (STYLE.md 10). Each backend
- * defines a struct whose first member is struct store. */
+/* Private to src/store: the backend contract (STYLE.md 10, docs/store.md).
+ *
+ * A backend is two tables: a struct store_backend (what it does with a
+ * target: open it, peek, backup, verify...) and a struct store_ops (what
+ * an open handle does), the latter with one sub-struct per area that has
+ * its own public header (posts, slots, media, notify, tokens). Its
+ * handle is a struct whose first member is struct store. Every public
+ * function of store.h and the area headers dispatches to exactly one
+ * member, and nothing outside src/store reaches a backend any other way
+ * (tools/check-src.sh refuses it). A second backend implements the whole
+ * contract by filling these tables; tests/unit/test_store_conformance.c
+ * runs the same cases against any backend (MEDIADASH_STORE_TARGET).
+ *
+ * What every op promises (the public function's comment has the rest):
+ * - Transactions: a write op is one transaction, all of it or none of it;
+ *   on any error nothing it did stays. Ingest: one transaction per batch,
+ *   its rollups (item_day, account_day and their state) updated in it.
+ * - Idempotency: ingest is keyed by (item, observed_at) and by a file's
+ *   digest; a repeat stores nothing new (values_same, ERR_EXISTS for a
+ *   digest). Snapshots and their values are append-only: nothing but
+ *   taking data back (import_remove, account_remove) deletes them.
+ * - Races between processes: a conditional write (post transitions,
+ *   claims, edits at a version, token names) checks its condition in the
+ *   same transaction as the write; the loser gets ERR_EXISTS and nothing
+ *   changed. A claim hands a row to exactly one claimer.
+ * - Ordering: every listing states its order; a backend keeps it exactly
+ *   (answers must be byte-identical across backends).
+ * - Errors (store.h, "Errors"): the same enum err for the same situation
+ *   in every area; where the op has a struct buf *err, a non-OK return
+ *   leaves a message there naming what failed (never a secret). */
 #ifndef MEDIADASH_STORE_IMPL_H
 #define MEDIADASH_STORE_IMPL_H
 
 #include "store/store.h"
+#include "store/store_media.h"
+#include "store/store_notify.h"
+#include "store/store_post.h"
+#include "store/store_backup.h"
+#include "store/store_slots.h"
+#include "store/store_token.h"
+
+/* The areas that have their own public header, one ops struct each
+ * (store_areas.c dispatches store_post_* to post, store_slot_* to slot,
+ * ...). Each member keeps the contract its public function states in
+ * that header (store_post.h, store_slots.h, store_media.h,
+ * store_notify.h, store_token.h): same arguments, same transactions,
+ * same error codes. They are split by area so that a backend can be
+ * written and reviewed area by area, and so that adding an op to one
+ * area touches one small struct (and one backend file) rather than the
+ * one long table. */
+struct store_post_ops {
+    enum err (*add)(struct store *st, const struct post *p, int64_t now,
+                    int64_t *id_out, struct buf *err);
+    enum err (*get)(struct store *st, int64_t id, struct post *out);
+    enum err (*list)(struct store *st, const struct post_query *q,
+                     store_post_fn fn, void *ud);
+    enum err (*events)(struct store *st, int64_t id, store_post_event_fn fn,
+                       void *ud);
+    enum err (*transition)(struct store *st, int64_t id, enum post_state from,
+                           enum post_state to, const struct post_change *ch,
+                           const char *note, int64_t now, struct buf *err);
+    enum err (*set_progress)(struct store *st, int64_t id, const char *worker,
+                             const char *progress, int64_t now,
+                             struct buf *err);
+    enum err (*move)(struct store *st, int64_t id, enum post_state to,
+                     const char *note, int64_t now, enum post_state *from_out,
+                     struct buf *err);
+    enum err (*claim_due)(struct store *st, const char *worker,
+                          const char *platforms, int64_t now, int64_t lease_s,
+                          size_t limit, int64_t **out, size_t *n,
+                          struct buf *err);
+    enum err (*expire_leases)(struct store *st, int64_t now, size_t *back,
+                              size_t *check, struct buf *err);
+    enum err (*edit)(struct store *st, int64_t id, int64_t version,
+                     const struct post *p, const char *by, const char *changes,
+                     int64_t now, int64_t *version_out, struct buf *err);
+    enum err (*edits)(struct store *st, int64_t id, store_post_edit_fn fn,
+                      void *ud);
+};
+
+struct store_slot_ops {
+    enum err (*list)(struct store *st, const char *platform,
+                     const char *account, store_slot_fn fn, void *ud,
+                     struct buf *err);
+    enum err (*get)(struct store *st, int64_t id, struct slot *out,
+                    struct buf *err);
+    enum err (*add)(struct store *st, const struct slot *s, int64_t now,
+                    int64_t *id_out, struct buf *err);
+    enum err (*update)(struct store *st, int64_t id, int weekday, int minute,
+                       const char *zone, int64_t now, struct buf *err);
+    enum err (*delete)(struct store *st, int64_t id, struct buf *err);
+    enum err (*taken)(struct store *st, const char *platform,
+                      const char *account, const struct slot_when *c, size_t n,
+                      bool *taken, struct buf *err);
+    enum err (*queue_post)(struct store *st, struct post *p,
+                           const struct slot_when *c, size_t n, int64_t now,
+                           int64_t *id_out, size_t *chosen_out,
+                           struct buf *err);
+};
+
+struct store_media_ops {
+    enum err (*put)(struct store *st, const struct media_row *m,
+                    struct buf *err);
+    enum err (*get)(struct store *st, const char *sha256,
+                    struct media_row *out);
+    enum err (*list)(struct store *st, size_t limit, store_media_fn fn,
+                     void *ud);
+    enum err (*uses)(struct store *st, const char *sha256, int64_t now,
+                     int64_t grace_s, store_media_use_fn fn, void *ud);
+    enum err (*delete)(struct store *st, const char *sha256, int64_t now,
+                       int64_t grace_s, struct buf *err);
+};
+
+struct store_notify_ops {
+    enum err (*add)(struct store *st, const struct notify_event *ev,
+                    const char *dedup_key, int64_t now, int64_t *id_out,
+                    struct buf *err);
+    enum err (*claim)(struct store *st, enum notify_channel c, int64_t now,
+                      int64_t lease_s, size_t limit, int64_t **ids, size_t *n,
+                      struct buf *err);
+    enum err (*get)(struct store *st, int64_t id, store_notify_fn fn,
+                    void *ud);
+    enum err (*result)(struct store *st, int64_t id, enum notify_channel c,
+                       const struct notify_attempt *a, int64_t now,
+                       struct buf *err);
+    enum err (*off)(struct store *st, enum notify_channel c, size_t *n,
+                    struct buf *err);
+    enum err (*next_due)(struct store *st, int64_t *out);
+    enum err (*list)(struct store *st, size_t limit, store_notify_fn fn,
+                     void *ud);
+    enum err (*deliveries)(struct store *st, size_t limit,
+                           store_notify_delivery_fn fn, void *ud);
+    enum err (*watch)(struct store *st, const char *key, int64_t now,
+                      int64_t *first_seen, bool *notified, struct buf *err);
+    enum err (*watch_mark)(struct store *st, const char *key, struct buf *err);
+    enum err (*watch_clear)(struct store *st, const char *prefix, int64_t now,
+                            struct buf *err);
+    enum err (*prune)(struct store *st, int64_t before, size_t *n,
+                      struct buf *err);
+};
+
+struct store_token_ops {
+    enum err (*add)(struct store *st, const char *key,
+                    const struct store_token *t, int64_t *id_out,
+                    struct buf *err);
+    enum err (*by_key)(struct store *st, const char *key,
+                       struct store_token *out, struct buf *err);
+    enum err (*touch)(struct store *st, int64_t id, int64_t now);
+    enum err (*list)(struct store *st, store_token_fn fn, void *ud,
+                     struct buf *err);
+    enum err (*revoke_id)(struct store *st, int64_t id, int64_t now,
+                          int64_t *n, struct buf *err);
+    enum err (*revoke_name)(struct store *st, const char *name, int64_t now,
+                            int64_t *n, struct buf *err);
+};
 
 struct store_ops {
     const char *name;
@@ -49,9 +198,6 @@ struct store_ops {
                                   int platform, int32_t from, int32_t to,
                                   store_content_ids_fn ids,
                                   store_day_gain_fn fn, void *ud);
-    enum err (*top_gains)(struct store *st, const char *metric, int platform,
-                          int32_t from, int32_t to, size_t limit,
-                          struct store_ranked **out, size_t *n);
     enum err (*item_by_id)(struct store *st, int64_t id, struct item **out);
     enum err (*export_values)(struct store *st, const struct export_query *q,
                               store_row_fn fn, void *ud, struct buf *err);
@@ -181,6 +327,12 @@ struct store_ops {
     enum err (*doc_last_seq)(struct store *st, int64_t *out);
     enum err (*account_day_get)(struct store *st, int64_t account_id,
                                 int32_t day, struct store_account_day *out);
+    /* the areas with their own header (all required, never NULL) */
+    const struct store_post_ops *post;
+    const struct store_slot_ops *slot;
+    const struct store_media_ops *media;
+    const struct store_notify_ops *notify;
+    const struct store_token_ops *token;
 };
 
 struct store {
@@ -202,6 +354,52 @@ extern const struct embedded_file store_migrations[];
 
 enum err store_sqlite_open(const char *path, struct store **out,
                            struct buf *err);
+
+/* What a backend does with a target (a path, a URI) rather than with an
+ * open handle: opening it, and the file-level work of store.h and
+ * store_backup.h (peek at the schema without migrating, share with a
+ * group, backup, verify, whether it is in use, doctor's facts), which
+ * must not migrate or prepare anything. store_target.c picks the backend
+ * of a target (store_backend_for) and dispatches the public functions of
+ * the same names to it; each member keeps that function's contract. */
+struct store_backend {
+    const char *name;
+    /* Whether target is this backend's (a URI scheme, say). NULL: the
+     * fallback, for a target no other backend claims (SQLite: a path). */
+    bool (*claims)(const char *target);
+    enum err (*open)(const char *target, struct store **out,
+                     struct buf *err);
+    enum err (*schema_peek)(const char *target, int *out, struct buf *err);
+    enum err (*share_group)(const char *target, const char *group,
+                            struct buf *err);
+    enum err (*backup_copy)(const char *src, const char *dest,
+                            store_progress_fn fn, void *ud,
+                            struct store_counts *src_counts,
+                            struct buf *err);
+    enum err (*verify)(const char *target, bool quick,
+                       struct store_counts *out, struct buf *err);
+    enum err (*in_use)(const char *target, bool *out, long *pid,
+                       struct buf *err);
+    enum err (*facts_read)(const char *target, int64_t due_before,
+                           struct store_facts *out, struct buf *err);
+};
+/* The backend whose target this is; never NULL (SQLite takes the rest). */
+const struct store_backend *store_backend_for(const char *target);
+extern const struct store_backend store_sqlite_backend;
+
+/* The SQLite backend's target functions (store_backup.c, store_schema.c,
+ * store_file.c). */
+enum err sq_schema_peek(const char *path, int *out, struct buf *err);
+enum err sq_share_group(const char *target, const char *group,
+                        struct buf *err);
+enum err sq_backup_copy(const char *src, const char *dest,
+                        store_progress_fn fn, void *ud,
+                        struct store_counts *src_counts, struct buf *err);
+enum err sq_verify(const char *path, bool quick, struct store_counts *out,
+                   struct buf *err);
+enum err sq_in_use(const char *path, bool *out, long *pid, struct buf *err);
+enum err sq_facts_read(const char *path, int64_t due_before,
+                       struct store_facts *out, struct buf *err);
 
 /* store_file.c: before SQLite opens path, create it mode 0600 (exactly,
  * whatever the umask) when it is missing, so that its -wal, -shm and

@@ -1,6 +1,7 @@
 /* The media library in the store (migration 0020): one row per uploaded
  * file with its facts, and the posts whose media JSON names it (by
- * sha256). SQLite backend only (store_sqlite_media.c), like posts. */
+ * sha256). Each function dispatches to the backend's media ops
+ * (store_impl.h; SQLite: store_sqlite_media.c). */
 #ifndef MEDIADASH_STORE_MEDIA_H
 #define MEDIADASH_STORE_MEDIA_H
 

@@ -1,5 +1,6 @@
 /* The notification outbox in the store (migration 0022, src/notify).
- * SQLite backend only (store_sqlite_notify.c), like store_post.h.
+ * Each function dispatches to the backend's notify ops (store_impl.h;
+ * SQLite: store_sqlite_notify.c).
  *
  * An outbox row is one event; each channel (webhook, mail) has its own
  * state on it: pending -> sent | failed (attempts used up) | off (the

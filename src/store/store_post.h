@@ -1,6 +1,6 @@
 /* Scheduled posts in the store (DESIGN.md: post states, "exactly once").
- * SQLite backend only for now (store_sqlite_post.c); a PostgreSQL backend
- * would move these behind store_ops.
+ * Each function dispatches to the backend's post ops (store_impl.h,
+ * struct store_post_ops; SQLite: store_sqlite_post.c, _post_edit.c).
  *
  * States and the edges allowed between them (post_edge_allowed):
  *   draft       -> scheduled, cancelled
@@ -185,7 +185,7 @@ enum err store_post_expire_leases(struct store *st, int64_t now,
                                   size_t *back, size_t *check,
                                   struct buf *err) WARN_UNUSED;
 
-/* ---- editing (migration 0019; store_sqlite_post_edit.c) ------------- */
+/* ---- editing (migration 0019) ---------------------------------------- */
 
 #define POST_EDIT_BY_MAX 128        /* bytes of who made an edit */
 #define POST_EDIT_CHANGES_MAX 65536 /* bytes of an edit's changes JSON */

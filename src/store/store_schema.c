@@ -17,7 +17,7 @@ int store_schema_latest(void)
     return (int)latest;
 }
 
-enum err store_schema_peek(const char *path, int *out, struct buf *err)
+enum err sq_schema_peek(const char *path, int *out, struct buf *err)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;

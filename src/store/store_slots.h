@@ -1,8 +1,9 @@
 /* Queue slots in the store (migration 0021): per account, weekly posting
  * times as local wall times in a zone, and "Add to queue": a new post put
  * at the first of a list of candidate instants that no post of its
- * account occupies, chosen and written in one transaction. SQLite backend
- * only for now (store_sqlite_slots.c), like store_post.h. */
+ * account occupies, chosen and written in one transaction. Each function
+ * dispatches to the backend's slot ops (store_impl.h; SQLite:
+ * store_sqlite_slots.c). */
 #ifndef MEDIADASH_STORE_SLOTS_H
 #define MEDIADASH_STORE_SLOTS_H
 

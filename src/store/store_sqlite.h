@@ -350,9 +350,6 @@ enum err sq_account_sums(struct store *st, int platform,
 enum err sq_account_gains(struct store *st, const char *metric, int platform,
                           int32_t from, int32_t to, store_gain_fn fn,
                           void *ud);
-enum err sq_top_gains(struct store *st, const char *metric, int platform,
-                      int32_t from, int32_t to, size_t limit,
-                      struct store_ranked **out, size_t *n);
 enum err sq_item_by_id(struct store *st, int64_t id, struct item **out);
 enum err sq_export_values(struct store *st, const struct export_query *q,
                           store_row_fn fn, void *ud, struct buf *err);
@@ -545,5 +542,114 @@ enum err sqlite_doc_removal_days(struct sqlite_store *s, int64_t now,
                                  int64_t seq0, struct buf *err);
 enum err sqlite_doc_removal_items(struct sqlite_store *s, int64_t now,
                                   int64_t seq0, struct buf *err);
+/* Shared by store_sqlite.c and store_sqlite_ingest.c: run sql (no
+ * rows), ERR_DB with SQLite's message in err (may be NULL); forget the
+ * cached metric ids; reset every cached statement (so none keeps a read
+ * snapshot open past its transaction). */
+enum err sqlite_exec(struct sqlite_store *s, const char *sql,
+                     struct buf *err);
+void sqlite_metric_cache_clear(struct sqlite_store *s);
+void sqlite_reset_all(struct sqlite_store *s);
+/* store_ingest (store_sqlite_ingest.c). */
+enum err sq_ingest(struct store *st, const struct batch *b,
+                   const struct import_meta *meta, struct ingest_stats *out,
+                   struct buf *err);
+
+/* The areas with their own header (store_impl.h), one file each:
+ * store_sqlite_post.c (and _post_edit.c), _slots.c, _media.c, _notify.c,
+ * _token.c. Contracts: the public functions of the same name. */
+enum err sq_post_add(struct store *st, const struct post *p, int64_t now,
+                     int64_t *id_out, struct buf *err);
+enum err sq_post_get(struct store *st, int64_t id, struct post *out);
+enum err sq_post_list(struct store *st, const struct post_query *q,
+                      store_post_fn fn, void *ud);
+enum err sq_post_events(struct store *st, int64_t id, store_post_event_fn fn,
+                        void *ud);
+enum err sq_post_transition(struct store *st, int64_t id, enum post_state from,
+                            enum post_state to, const struct post_change *ch,
+                            const char *note, int64_t now, struct buf *err);
+enum err sq_post_set_progress(struct store *st, int64_t id, const char *worker,
+                              const char *progress, int64_t now,
+                              struct buf *err);
+enum err sq_post_move(struct store *st, int64_t id, enum post_state to,
+                      const char *note, int64_t now, enum post_state *from_out,
+                      struct buf *err);
+enum err sq_post_claim_due(struct store *st, const char *worker,
+                           const char *platforms, int64_t now, int64_t lease_s,
+                           size_t limit, int64_t **out, size_t *n,
+                           struct buf *err);
+enum err sq_post_expire_leases(struct store *st, int64_t now, size_t *back,
+                               size_t *check, struct buf *err);
+enum err sq_post_edit(struct store *st, int64_t id, int64_t version,
+                      const struct post *p, const char *by,
+                      const char *changes, int64_t now, int64_t *version_out,
+                      struct buf *err);
+enum err sq_post_edits(struct store *st, int64_t id, store_post_edit_fn fn,
+                       void *ud);
+enum err sq_slot_list(struct store *st, const char *platform,
+                      const char *account, store_slot_fn fn, void *ud,
+                      struct buf *err);
+enum err sq_slot_get(struct store *st, int64_t id, struct slot *out,
+                     struct buf *err);
+enum err sq_slot_add(struct store *st, const struct slot *s, int64_t now,
+                     int64_t *id_out, struct buf *err);
+enum err sq_slot_update(struct store *st, int64_t id, int weekday, int minute,
+                        const char *zone, int64_t now, struct buf *err);
+enum err sq_slot_delete(struct store *st, int64_t id, struct buf *err);
+enum err sq_slot_taken(struct store *st, const char *platform,
+                       const char *account, const struct slot_when *c,
+                       size_t n, bool *taken, struct buf *err);
+enum err sq_slot_queue_post(struct store *st, struct post *p,
+                            const struct slot_when *c, size_t n, int64_t now,
+                            int64_t *id_out, size_t *chosen_out,
+                            struct buf *err);
+enum err sq_media_put(struct store *st, const struct media_row *m,
+                      struct buf *err);
+enum err sq_media_get(struct store *st, const char *sha256,
+                      struct media_row *out);
+enum err sq_media_list(struct store *st, size_t limit, store_media_fn fn,
+                       void *ud);
+enum err sq_media_uses(struct store *st, const char *sha256, int64_t now,
+                       int64_t grace_s, store_media_use_fn fn, void *ud);
+enum err sq_media_delete(struct store *st, const char *sha256, int64_t now,
+                         int64_t grace_s, struct buf *err);
+enum err sq_notify_add(struct store *st, const struct notify_event *ev,
+                       const char *dedup_key, int64_t now, int64_t *id_out,
+                       struct buf *err);
+enum err sq_notify_claim(struct store *st, enum notify_channel c, int64_t now,
+                         int64_t lease_s, size_t limit, int64_t **ids,
+                         size_t *n, struct buf *err);
+enum err sq_notify_get(struct store *st, int64_t id, store_notify_fn fn,
+                       void *ud);
+enum err sq_notify_result(struct store *st, int64_t id, enum notify_channel c,
+                          const struct notify_attempt *a, int64_t now,
+                          struct buf *err);
+enum err sq_notify_off(struct store *st, enum notify_channel c, size_t *n,
+                       struct buf *err);
+enum err sq_notify_next_due(struct store *st, int64_t *out);
+enum err sq_notify_list(struct store *st, size_t limit, store_notify_fn fn,
+                        void *ud);
+enum err sq_notify_deliveries(struct store *st, size_t limit,
+                              store_notify_delivery_fn fn, void *ud);
+enum err sq_notify_watch(struct store *st, const char *key, int64_t now,
+                         int64_t *first_seen, bool *notified, struct buf *err);
+enum err sq_notify_watch_mark(struct store *st, const char *key,
+                              struct buf *err);
+enum err sq_notify_watch_clear(struct store *st, const char *prefix,
+                               int64_t now, struct buf *err);
+enum err sq_notify_prune(struct store *st, int64_t before, size_t *n,
+                         struct buf *err);
+enum err sq_token_add(struct store *st, const char *key,
+                      const struct store_token *t, int64_t *id_out,
+                      struct buf *err);
+enum err sq_token_by_key(struct store *st, const char *key,
+                         struct store_token *out, struct buf *err);
+enum err sq_token_touch(struct store *st, int64_t id, int64_t now);
+enum err sq_token_list(struct store *st, store_token_fn fn, void *ud,
+                       struct buf *err);
+enum err sq_token_revoke_id(struct store *st, int64_t id, int64_t now,
+                            int64_t *n, struct buf *err);
+enum err sq_token_revoke_name(struct store *st, const char *name, int64_t now,
+                              int64_t *n, struct buf *err);
 
 #endif

@@ -67,8 +67,8 @@ static int bind_text(sqlite3_stmt *st, int i, const char *v)
              : sqlite3_bind_null(st, i);
 }
 
-enum err store_media_put(struct store *base, const struct media_row *m,
-                         struct buf *err)
+enum err sq_media_put(struct store *base, const struct media_row *m,
+                      struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -120,8 +120,8 @@ static void row_of(sqlite3_stmt *st, struct media_row *m)
     m->uploaded_at = sqlite3_column_int64(st, 12);
 }
 
-enum err store_media_get(struct store *base, const char *sha256,
-                         struct media_row *out)
+enum err sq_media_get(struct store *base, const char *sha256,
+                      struct media_row *out)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -147,8 +147,8 @@ out:
     return rc;
 }
 
-enum err store_media_list(struct store *base, size_t limit,
-                          store_media_fn fn, void *ud)
+enum err sq_media_list(struct store *base, size_t limit,
+                       store_media_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -183,8 +183,8 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-enum err store_media_uses(struct store *base, const char *sha256, int64_t now,
-                          int64_t grace_s, store_media_use_fn fn, void *ud)
+enum err sq_media_uses(struct store *base, const char *sha256, int64_t now,
+                       int64_t grace_s, store_media_use_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -272,8 +272,8 @@ out:
     return rc;
 }
 
-enum err store_media_delete(struct store *base, const char *sha256,
-                            int64_t now, int64_t grace_s, struct buf *err)
+enum err sq_media_delete(struct store *base, const char *sha256,
+                         int64_t now, int64_t grace_s, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     enum err rc = sqlite_write_begin(s, err);

@@ -35,9 +35,9 @@ const char *notify_channel_name(enum notify_channel c)
     "mail_next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, substr(?8, 1, 2048), " \
     "substr(?9, 1, 2048), ?10, ?3, ?3) ON CONFLICT(dedup_key) DO NOTHING"
 
-enum err store_notify_add(struct store *base, const struct notify_event *ev,
-                          const char *dedup_key, int64_t now,
-                          int64_t *id_out, struct buf *err)
+enum err sq_notify_add(struct store *base, const struct notify_event *ev,
+                       const char *dedup_key, int64_t now,
+                       int64_t *id_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -124,9 +124,9 @@ static const char *const sql_claim[NOTIFY_CHANNEL_COUNT] = {
     "ORDER BY id LIMIT ?3) RETURNING id",
 };
 
-enum err store_notify_claim(struct store *base, enum notify_channel c,
-                            int64_t now, int64_t lease_s, size_t limit,
-                            int64_t **ids, size_t *n, struct buf *err)
+enum err sq_notify_claim(struct store *base, enum notify_channel c,
+                         int64_t now, int64_t lease_s, size_t limit,
+                         int64_t **ids, size_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -208,8 +208,8 @@ static enum err each_event(struct sqlite_store *s, sqlite3_stmt *st,
     return rc;
 }
 
-enum err store_notify_get(struct store *base, int64_t id, store_notify_fn fn,
-                          void *ud)
+enum err sq_notify_get(struct store *base, int64_t id, store_notify_fn fn,
+                       void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -226,8 +226,8 @@ enum err store_notify_get(struct store *base, int64_t id, store_notify_fn fn,
     return rc;
 }
 
-enum err store_notify_list(struct store *base, size_t limit,
-                           store_notify_fn fn, void *ud)
+enum err sq_notify_list(struct store *base, size_t limit,
+                        store_notify_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -246,7 +246,7 @@ enum err store_notify_list(struct store *base, size_t limit,
     return rc;
 }
 
-enum err store_notify_next_due(struct store *base, int64_t *out)
+enum err sq_notify_next_due(struct store *base, int64_t *out)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -307,10 +307,10 @@ static enum err log_add(struct sqlite_store *s, int64_t id,
     return rc;
 }
 
-enum err store_notify_result(struct store *base, int64_t id,
-                             enum notify_channel c,
-                             const struct notify_attempt *a, int64_t now,
-                             struct buf *err)
+enum err sq_notify_result(struct store *base, int64_t id,
+                          enum notify_channel c,
+                          const struct notify_attempt *a, int64_t now,
+                          struct buf *err)
 {
     struct sqlite_store *s = S(base);
     const char *state = a->ok ? "sent"
@@ -360,8 +360,8 @@ static const char *const sql_off[NOTIFY_CHANNEL_COUNT] = {
     "'pending'",
 };
 
-enum err store_notify_off(struct store *base, enum notify_channel c,
-                          size_t *n, struct buf *err)
+enum err sq_notify_off(struct store *base, enum notify_channel c,
+                       size_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     enum err rc = ERR_OK;
@@ -380,8 +380,8 @@ enum err store_notify_off(struct store *base, enum notify_channel c,
     "d.status, d.detail, o.test FROM notify_delivery d JOIN notify_outbox o " \
     "ON o.id = d.outbox_id ORDER BY d.id DESC LIMIT ?1"
 
-enum err store_notify_deliveries(struct store *base, size_t limit,
-                                 store_notify_delivery_fn fn, void *ud)
+enum err sq_notify_deliveries(struct store *base, size_t limit,
+                              store_notify_delivery_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -425,9 +425,9 @@ out:
     "ON CONFLICT(key) DO UPDATE SET seen_at = ?2 RETURNING first_seen, "      \
     "notified"
 
-enum err store_notify_watch(struct store *base, const char *key, int64_t now,
-                            int64_t *first_seen, bool *notified,
-                            struct buf *err)
+enum err sq_notify_watch(struct store *base, const char *key, int64_t now,
+                         int64_t *first_seen, bool *notified,
+                         struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -450,8 +450,8 @@ enum err store_notify_watch(struct store *base, const char *key, int64_t now,
     return rc;
 }
 
-enum err store_notify_watch_mark(struct store *base, const char *key,
-                                 struct buf *err)
+enum err sq_notify_watch_mark(struct store *base, const char *key,
+                              struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -467,8 +467,8 @@ enum err store_notify_watch_mark(struct store *base, const char *key,
     return rc;
 }
 
-enum err store_notify_watch_clear(struct store *base, const char *prefix,
-                                  int64_t now, struct buf *err)
+enum err sq_notify_watch_clear(struct store *base, const char *prefix,
+                               int64_t now, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -490,8 +490,8 @@ enum err store_notify_watch_clear(struct store *base, const char *prefix,
     "DELETE FROM notify_outbox WHERE created_at < ?1 AND wh_state <> "        \
     "'pending' AND mail_state <> 'pending'"
 
-enum err store_notify_prune(struct store *base, int64_t before, size_t *n,
-                            struct buf *err)
+enum err sq_notify_prune(struct store *base, int64_t before, size_t *n,
+                         struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;

@@ -181,8 +181,8 @@ static enum err insert_post(struct sqlite_store *s, const struct post *p,
     return rc;
 }
 
-enum err store_post_add(struct store *base, const struct post *p,
-                        int64_t now, int64_t *id_out, struct buf *err)
+enum err sq_post_add(struct store *base, const struct post *p,
+                     int64_t now, int64_t *id_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     enum err rc;
@@ -271,7 +271,7 @@ static enum err row_to_post(sqlite3_stmt *st, struct post *p)
     return ERR_OK;
 }
 
-enum err store_post_get(struct store *base, int64_t id, struct post *out)
+enum err sq_post_get(struct store *base, int64_t id, struct post *out)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -299,8 +299,8 @@ out:
                   "AND (?5 IS NULL OR failure = ?5) "                         \
                   "ORDER BY publish_at, id LIMIT ?4"
 
-enum err store_post_list(struct store *base, const struct post_query *q,
-                         store_post_fn fn, void *ud)
+enum err sq_post_list(struct store *base, const struct post_query *q,
+                      store_post_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -342,8 +342,8 @@ out:
     "SELECT at, from_state, to_state, note FROM post_event WHERE post_id = "  \
     "?1 ORDER BY id"
 
-enum err store_post_events(struct store *base, int64_t id,
-                           store_post_event_fn fn, void *ud)
+enum err sq_post_events(struct store *base, int64_t id,
+                        store_post_event_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -423,9 +423,9 @@ static enum err update_state(struct sqlite_store *s, int64_t id,
     "UPDATE post SET progress = ?3, updated_at = ?4 WHERE id = ?1 AND "       \
     "state = 'publishing' AND claimed_by = ?2"
 
-enum err store_post_set_progress(struct store *base, int64_t id,
-                                 const char *worker, const char *progress,
-                                 int64_t now, struct buf *err)
+enum err sq_post_set_progress(struct store *base, int64_t id,
+                              const char *worker, const char *progress,
+                              int64_t now, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -485,10 +485,10 @@ out:
     return rc;
 }
 
-enum err store_post_transition(struct store *base, int64_t id,
-                               enum post_state from, enum post_state to,
-                               const struct post_change *ch, const char *note,
-                               int64_t now, struct buf *err)
+enum err sq_post_transition(struct store *base, int64_t id,
+                            enum post_state from, enum post_state to,
+                            const struct post_change *ch, const char *note,
+                            int64_t now, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     struct post_change none = POST_CHANGE_NONE;
@@ -522,9 +522,9 @@ enum err store_post_transition(struct store *base, int64_t id,
     return sqlite_write_end(s, rc, err);
 }
 
-enum err store_post_move(struct store *base, int64_t id, enum post_state to,
-                         const char *note, int64_t now,
-                         enum post_state *from_out, struct buf *err)
+enum err sq_post_move(struct store *base, int64_t id, enum post_state to,
+                      const char *note, int64_t now,
+                      enum post_state *from_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     struct post_change ch = POST_CHANGE_NONE;
@@ -586,10 +586,10 @@ static enum err collect_ids(struct sqlite_store *s, sqlite3_stmt *st,
     return ERR_OK;
 }
 
-enum err store_post_claim_due(struct store *base, const char *worker,
-                              const char *platforms, int64_t now,
-                              int64_t lease_s, size_t limit, int64_t **out,
-                              size_t *n, struct buf *err)
+enum err sq_post_claim_due(struct store *base, const char *worker,
+                           const char *platforms, int64_t now,
+                           int64_t lease_s, size_t limit, int64_t **out,
+                           size_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -659,9 +659,9 @@ static enum err expire_one(struct sqlite_store *s, int64_t now,
     return rc;
 }
 
-enum err store_post_expire_leases(struct store *base, int64_t now,
-                                  size_t *back, size_t *check,
-                                  struct buf *err)
+enum err sq_post_expire_leases(struct store *base, int64_t now,
+                               size_t *back, size_t *check,
+                               struct buf *err)
 {
     struct sqlite_store *s = S(base);
     enum err rc;

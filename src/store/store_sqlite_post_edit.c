@@ -160,10 +160,10 @@ static enum err check_args(const struct post *p, const char *by,
     return ERR_OK;
 }
 
-enum err store_post_edit(struct store *base, int64_t id, int64_t version,
-                         const struct post *p, const char *by,
-                         const char *changes, int64_t now,
-                         int64_t *version_out, struct buf *err)
+enum err sq_post_edit(struct store *base, int64_t id, int64_t version,
+                      const struct post *p, const char *by,
+                      const char *changes, int64_t now,
+                      int64_t *version_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     enum post_state state;
@@ -198,8 +198,8 @@ enum err store_post_edit(struct store *base, int64_t id, int64_t version,
     "SELECT at, version, by, changes FROM post_edit WHERE post_id = ?1 "      \
     "ORDER BY id"
 
-enum err store_post_edits(struct store *base, int64_t id,
-                          store_post_edit_fn fn, void *ud)
+enum err sq_post_edits(struct store *base, int64_t id,
+                       store_post_edit_fn fn, void *ud)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;

@@ -515,66 +515,6 @@ enum err sq_content_day_gains(struct store *base, const char *metric,
     return rc;
 }
 
-struct gain_sums {
-    int64_t *sum;
-    bool *seen;
-};
-
-static enum err sum_row(void *ud, size_t k, int32_t day, int64_t gain)
-{
-    struct gain_sums *g = ud;
-    (void)day;
-    g->sum[k] += gain;
-    g->seen[k] = true;
-    return ERR_OK;
-}
-
-static int cmp_ranked(const void *a, const void *b)
-{
-    const struct store_ranked *x = a, *y = b;
-    if (x->gain != y->gain)
-        return x->gain < y->gain ? 1 : -1;
-    return (x->item_id > y->item_id) - (x->item_id < y->item_id);
-}
-
-enum err sq_top_gains(struct store *base, const char *metric, int platform,
-                      int32_t from, int32_t to, size_t limit,
-                      struct store_ranked **out, size_t *n)
-{
-    struct sqlite_store *s = sqlite_store_of(base);
-    struct content_ids c = {NULL, 0, 0};
-    struct gain_sums g = {NULL, NULL};
-    struct store_ranked *v = NULL;
-    size_t k = 0;
-    enum err rc = load_content_ids(s, platform, &c);
-
-    *out = NULL;
-    *n = 0;
-    if (rc != ERR_OK)
-        goto out;
-    g.sum = xcalloc(c.n ? c.n : 1, sizeof *g.sum);
-    g.seen = xcalloc(c.n ? c.n : 1, sizeof *g.seen);
-    rc = gains_range(s, metric, from, to, &c, sum_row, &g);
-    if (rc != ERR_OK)
-        goto out;
-    v = xcalloc(c.n ? c.n : 1, sizeof *v);
-    for (size_t i = 0; i < c.n; i++)
-        if (g.seen[i])
-            v[k++] = (struct store_ranked){c.id[i], g.sum[i]};
-    qsort(v, k, sizeof *v, cmp_ranked);
-    if (k > limit)
-        k = limit;
-    *out = v;
-    *n = k;
-    v = NULL;
-out:
-    free(v);
-    free(c.id);
-    free(g.sum);
-    free(g.seen);
-    return rc;
-}
-
 /* Per item of the platform: its last row on or before publication day +
  * ?4, when one on or after that day exists (both item_day_by_item
  * seeks). */

@@ -76,9 +76,9 @@ static void row_to_slot(sqlite3_stmt *st, struct slot *s)
     s->updated_at = sqlite3_column_int64(st, 7);
 }
 
-enum err store_slot_list(struct store *base, const char *platform,
-                         const char *account, store_slot_fn fn, void *ud,
-                         struct buf *err)
+enum err sq_slot_list(struct store *base, const char *platform,
+                      const char *account, store_slot_fn fn, void *ud,
+                      struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -105,8 +105,8 @@ out:
     return rc;
 }
 
-enum err store_slot_get(struct store *base, int64_t id, struct slot *out,
-                        struct buf *err)
+enum err sq_slot_get(struct store *base, int64_t id, struct slot *out,
+                     struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -212,8 +212,8 @@ static enum err slot_insert(struct sqlite_store *s, const struct slot *x,
     return rc;
 }
 
-enum err store_slot_add(struct store *base, const struct slot *x,
-                        int64_t now, int64_t *id_out, struct buf *err)
+enum err sq_slot_add(struct store *base, const struct slot *x,
+                     int64_t now, int64_t *id_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     int64_t n = 0;
@@ -237,9 +237,9 @@ enum err store_slot_add(struct store *base, const struct slot *x,
     return end_tx(s, rc, err);
 }
 
-enum err store_slot_update(struct store *base, int64_t id, int weekday,
-                           int minute, const char *zone, int64_t now,
-                           struct buf *err)
+enum err sq_slot_update(struct store *base, int64_t id, int weekday,
+                        int minute, const char *zone, int64_t now,
+                        struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -273,7 +273,7 @@ out:
     return rc;
 }
 
-enum err store_slot_delete(struct store *base, int64_t id, struct buf *err)
+enum err sq_slot_delete(struct store *base, int64_t id, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -324,9 +324,9 @@ out:
     return rc;
 }
 
-enum err store_slot_taken(struct store *base, const char *platform,
-                          const char *account, const struct slot_when *c,
-                          size_t n, bool *taken, struct buf *err)
+enum err sq_slot_taken(struct store *base, const char *platform,
+                       const char *account, const struct slot_when *c,
+                       size_t n, bool *taken, struct buf *err)
 {
     return taken_in(S(base), platform, account, c, n, taken, err);
 }
@@ -359,10 +359,10 @@ static void set_time(struct post *p, const struct slot_when *w)
     p->publish_at = w->utc;
 }
 
-enum err store_slot_queue_post(struct store *base, struct post *p,
-                               const struct slot_when *c, size_t n,
-                               int64_t now, int64_t *id_out,
-                               size_t *chosen_out, struct buf *err)
+enum err sq_slot_queue_post(struct store *base, struct post *p,
+                            const struct slot_when *c, size_t n,
+                            int64_t now, int64_t *id_out,
+                            size_t *chosen_out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     struct buf note;

@@ -131,9 +131,9 @@ out:
     return rc;
 }
 
-enum err store_token_add(struct store *base, const char *key,
-                         const struct store_token *t, int64_t *id_out,
-                         struct buf *err)
+enum err sq_token_add(struct store *base, const char *key,
+                      const struct store_token *t, int64_t *id_out,
+                      struct buf *err)
 {
     struct sqlite_store *s = S(base);
     int64_t v = 0;
@@ -164,8 +164,8 @@ enum err store_token_add(struct store *base, const char *key,
     return sqlite_write_end(s, rc, err);
 }
 
-enum err store_token_by_key(struct store *base, const char *key,
-                            struct store_token *out, struct buf *err)
+enum err sq_token_by_key(struct store *base, const char *key,
+                         struct store_token *out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -217,14 +217,14 @@ out:
     return rc;
 }
 
-enum err store_token_touch(struct store *base, int64_t id, int64_t now)
+enum err sq_token_touch(struct store *base, int64_t id, int64_t now)
 {
     int64_t n;
     return run(S(base), SQL_TOKEN_TOUCH, id, NULL, now, &n);
 }
 
-enum err store_token_list(struct store *base, store_token_fn fn, void *ud,
-                          struct buf *err)
+enum err sq_token_list(struct store *base, store_token_fn fn, void *ud,
+                       struct buf *err)
 {
     struct sqlite_store *s = S(base);
     sqlite3_stmt *st = NULL;
@@ -249,8 +249,8 @@ out:
     return rc;
 }
 
-enum err store_token_revoke_id(struct store *base, int64_t id, int64_t now,
-                               int64_t *n, struct buf *err)
+enum err sq_token_revoke_id(struct store *base, int64_t id, int64_t now,
+                            int64_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     int64_t changed = 0, exists = 0;
@@ -281,8 +281,8 @@ enum err store_token_revoke_id(struct store *base, int64_t id, int64_t now,
     return rc;
 }
 
-enum err store_token_revoke_name(struct store *base, const char *name,
-                                 int64_t now, int64_t *n, struct buf *err)
+enum err sq_token_revoke_name(struct store *base, const char *name,
+                              int64_t now, int64_t *n, struct buf *err)
 {
     struct sqlite_store *s = S(base);
     int64_t changed = 0;

@@ -1,7 +1,7 @@
 /* API tokens in the store (migration 0025): per token its name, scope,
  * times and the hex SHA-256 of its secret (the key), never the token
- * itself. SQLite backend only for now (store_sqlite_token.c), like
- * store_slots.h. Times are injected (seconds since the epoch) so callers
+ * itself. Each function dispatches to the backend's token ops
+ * (store_impl.h; SQLite: store_sqlite_token.c). Times are injected (seconds since the epoch) so callers
  * and tests own the clock. */
 #ifndef MEDIADASH_STORE_TOKEN_H
 #define MEDIADASH_STORE_TOKEN_H

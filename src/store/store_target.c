@@ -1,0 +1,64 @@
+/* The functions that take a target (a path; later a URI) instead of a
+ * handle: each picks the target's backend and dispatches to it
+ * (store_impl.h, struct store_backend). No backend code here. */
+#include "store/store_impl.h"
+
+/* Every backend but the fallback, then the fallback (claims NULL). */
+static const struct store_backend *const backends[] = {
+    &store_sqlite_backend,
+};
+
+const struct store_backend *store_backend_for(const char *target)
+{
+    size_t n = sizeof backends / sizeof backends[0];
+    for (size_t i = 0; i < n; i++)
+        if (backends[i]->claims != NULL && backends[i]->claims(target))
+            return backends[i];
+    return backends[n - 1];
+}
+
+enum err store_open(const char *target, struct store **out, struct buf *err)
+{
+    *out = NULL;
+    if (target == NULL || *target == '\0') {
+        buf_setf(err, "no database given");
+        return ERR_INVALID;
+    }
+    return store_backend_for(target)->open(target, out, err);
+}
+
+enum err store_schema_peek(const char *path, int *out, struct buf *err)
+{
+    return store_backend_for(path)->schema_peek(path, out, err);
+}
+
+enum err store_share_group(const char *target, const char *group,
+                           struct buf *err)
+{
+    return store_backend_for(target)->share_group(target, group, err);
+}
+
+enum err store_backup_copy(const char *src, const char *dest,
+                           store_progress_fn fn, void *ud,
+                           struct store_counts *src_counts, struct buf *err)
+{
+    return store_backend_for(src)->backup_copy(src, dest, fn, ud, src_counts,
+                                               err);
+}
+
+enum err store_verify(const char *path, bool quick, struct store_counts *out,
+                      struct buf *err)
+{
+    return store_backend_for(path)->verify(path, quick, out, err);
+}
+
+enum err store_in_use(const char *path, bool *out, long *pid, struct buf *err)
+{
+    return store_backend_for(path)->in_use(path, out, pid, err);
+}
+
+enum err store_facts_read(const char *path, int64_t due_before,
+                          struct store_facts *out, struct buf *err)
+{
+    return store_backend_for(path)->facts_read(path, due_before, out, err);
+}

@@ -1,0 +1,757 @@
+/* The store conformance suite: cases written against the store contract
+ * (store.h, store_post.h, store_token.h, ...: the functions every backend
+ * implements through its ops, store_impl.h), never against one backend's
+ * tables. Every case gets a fresh, empty database.
+ *
+ * The backend comes from the environment (docs/store.md):
+ *   MEDIADASH_STORE_TARGET unset: a SQLite file in a new temporary
+ *     directory per case (what `make test` runs);
+ *   MEDIADASH_STORE_TARGET=T: T with "{case}" replaced by the case's name
+ *     (a URI naming an empty database the harness made for that case).
+ * The one thing a case cannot do through the contract is make a backend
+ * fail in the middle of a write; the backend adapter below does that
+ * (SQLite, any target that is not a URI: a trigger). A new backend adds
+ * its adapter there. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+#include "store/store_media.h"
+#include "store/store_post.h"
+#include "store/store_slots.h"
+#include "store/store_token.h"
+
+/* ---- the backend adapter ---------------------------------------------- */
+
+struct cfx {
+    char *dir;    /* SQLite: the temporary directory, else NULL */
+    char *target; /* what store_open is given */
+    struct store *st;
+    struct buf err;
+};
+
+/* Make the backend fail any write of an item whose ext id is ext_id, from
+ * now on (through its own connection, not the store's). */
+static void arm_fault(struct cfx *f, const char *ext_id)
+{
+    sqlite3 *db = NULL;
+    char sql[256];
+    if (strstr(f->target, "://") != NULL) /* not a SQLite path */
+        fail_msg("no fault adapter for %s: add one", f->target);
+    assert_int_equal(snprintf(sql, sizeof sql,
+                              "CREATE TRIGGER conformance_fault BEFORE "
+                              "INSERT ON item WHEN NEW.ext_id = '%s' "
+                              "BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+                              ext_id) < (int)sizeof sql,
+                     1);
+    assert_int_equal(sqlite3_open(f->target, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* *state: the case's name (CASE below). */
+static int setup(void **state)
+{
+    const char *name = *state;
+    struct cfx *f = xcalloc(1, sizeof *f);
+    const char *tmpl = getenv("MEDIADASH_STORE_TARGET");
+    struct buf t;
+
+    buf_init(&t, BUF_MAX_DEFAULT);
+    buf_init(&f->err, BUF_MAX_DEFAULT);
+    if (tmpl != NULL) {
+        const char *at = strstr(tmpl, "{case}");
+        if (at == NULL)
+            buf_setf(&t, "%s", tmpl);
+        else
+            buf_setf(&t, "%.*s%s%s", (int)(at - tmpl), tmpl,
+                     name, at + 6);
+    } else {
+        f->dir = tu_tmpdir();
+        buf_setf(&t, "%s/conformance.db", f->dir);
+    }
+    f->target = xstrdup(buf_cstr(&t));
+    buf_free(&t);
+    if (store_open(f->target, &f->st, &f->err) != ERR_OK)
+        fail_msg("store_open %s: %s", f->target, buf_cstr(&f->err));
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct cfx *f = *state;
+    store_close(f->st);
+    if (f->dir != NULL)
+        tu_rmdir(f->dir);
+    free(f->dir);
+    free(f->target);
+    buf_free(&f->err);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+#define DAY 86400
+#define T0 1717200000 /* 2024-06-01T00:00:00Z */
+
+/* An account "acc" with followers, and n_videos videos with views. */
+static void make_batch(struct batch *b, int64_t t, int64_t views,
+                       int n_videos)
+{
+    struct item *a = NULL;
+    struct snapshot *s;
+    char id[32];
+
+    batch_init(b);
+    a = batch_item(b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "acc");
+    item_set(&a->title, "An account");
+    s = item_snapshot_at(a, t);
+    assert_int_equal(metrics_set_i64(&s->metrics, M_FOLLOWERS, views / 10),
+                     ERR_OK);
+    for (int i = 0; i < n_videos; i++) {
+        struct item *v;
+        assert_true(snprintf(id, sizeof id, "v%d", i) > 0);
+        v = batch_item(b, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
+        item_set(&v->account_ext_id, "acc");
+        item_set(&v->title, "A video");
+        v->published_at = T0 - DAY;
+        s = item_snapshot_at(v, t);
+        assert_int_equal(metrics_set_i64(&s->metrics, M_VIEWS, views + i),
+                         ERR_OK);
+        assert_int_equal(metrics_set_i64(&s->metrics, M_LIKES, i), ERR_OK);
+    }
+}
+
+static enum err ingest(struct cfx *f, int64_t t, int64_t views, int n,
+                       const struct import_meta *m, struct ingest_stats *s)
+{
+    struct batch b;
+    enum err rc;
+    make_batch(&b, t, views, n);
+    rc = store_ingest(f->st, &b, m, s, &f->err);
+    batch_free(&b);
+    return rc;
+}
+
+/* The item's snapshot times and views, as text ("t=v;t=v;"). */
+static void history_text(struct cfx *f, const char *ref, struct buf *out)
+{
+    struct item *it = NULL;
+    buf_reset(out);
+    assert_int_equal(store_item_history(f->st, ref, &it, &f->err), ERR_OK);
+    for (size_t i = 0; i < it->nsnaps; i++)
+        buf_catf(out, "%lld=%lld;", (long long)it->snaps[i]->observed_at,
+                 (long long)tu_metric(it->snaps[i], M_VIEWS));
+    item_destroy(it);
+}
+
+/* A non-OK answer with a struct buf *err must say why. */
+static void said(struct cfx *f)
+{
+    assert_true(buf_cstr(&f->err)[0] != '\0');
+    buf_reset(&f->err);
+}
+
+/* ---- ingest ------------------------------------------------------------- */
+
+static void test_ingest_idempotent(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct import_meta m = {"digest-1", "a.json", "test", T0, false};
+    struct buf h1, h2;
+
+    buf_init(&h1, BUF_MAX_DEFAULT);
+    buf_init(&h2, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 3, &m, &s), ERR_OK);
+    assert_int_equal(s.items_new, 4);
+    assert_int_equal(s.snapshots_new, 4);
+    assert_int_equal(s.values_new, 7);
+    history_text(f, "youtube:v1", &h1);
+    /* The same digest: refused, nothing stored. */
+    assert_int_equal(ingest(f, T0, 100, 3, &m, &s), ERR_EXISTS);
+    said(f);
+    /* The same snapshots from elsewhere: keyed by item and observed_at. */
+    assert_int_equal(ingest(f, T0, 100, 3, NULL, &s), ERR_OK);
+    assert_int_equal(s.items_new + s.snapshots_new + s.values_new, 0);
+    assert_int_equal(s.items_seen, 4);
+    assert_int_equal(s.values_same, 7);
+    history_text(f, "youtube:v1", &h2);
+    assert_string_equal(buf_cstr(&h1), buf_cstr(&h2));
+    buf_free(&h1);
+    buf_free(&h2);
+}
+
+static void test_ingest_append_only(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct buf h;
+
+    buf_init(&h, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0 + DAY, 200, 2, NULL, &s), ERR_OK);
+    /* Another value at the same observed_at: the stored one is kept. */
+    assert_int_equal(ingest(f, T0 + DAY, 999, 2, NULL, &s), ERR_OK);
+    assert_int_equal(s.values_conflict, 3);
+    assert_int_equal(s.values_new, 0);
+    /* An older snapshot arriving later joins the history in time order. */
+    assert_int_equal(ingest(f, T0, 100, 2, NULL, &s), ERR_OK);
+    assert_int_equal(ingest(f, T0 + 2 * DAY, 300, 2, NULL, &s), ERR_OK);
+    history_text(f, "youtube:v1", &h);
+    assert_string_equal(buf_cstr(&h), "1717200000=101;1717286400=201;"
+                                      "1717372800=301;");
+    buf_free(&h);
+}
+
+static enum err count_import(void *ud, const struct store_import *im)
+{
+    (void)im;
+    ++*(int *)ud;
+    return ERR_OK;
+}
+
+static void test_ingest_all_or_nothing(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct import_meta m = {"digest-2", "b.json", "test", T0, false};
+    struct item *it = NULL;
+    struct buf h1, h2;
+    int64_t gen1 = 0, gen2 = 0;
+    int n = 0;
+
+    buf_init(&h1, BUF_MAX_DEFAULT);
+    buf_init(&h2, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 2, NULL, &s), ERR_OK);
+    history_text(f, "youtube:v0", &h1);
+    assert_int_equal(store_generation(f->st, &gen1), ERR_OK);
+    arm_fault(f, "v2");
+    /* v0, v1 get new snapshots, v2 is new and fails: none of it stays. */
+    assert_int_equal(ingest(f, T0 + DAY, 200, 3, &m, &s), ERR_DB);
+    said(f);
+    history_text(f, "youtube:v0", &h2);
+    assert_string_equal(buf_cstr(&h1), buf_cstr(&h2));
+    assert_int_equal(store_item_history(f->st, "youtube:v2", &it, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_generation(f->st, &gen2), ERR_OK);
+    assert_int_equal(gen1, gen2);
+    /* Its digest was not recorded either: no import row. */
+    assert_int_equal(store_imports_list(f->st, count_import, &n), ERR_OK);
+    assert_int_equal(n, 0);
+    buf_free(&h1);
+    buf_free(&h2);
+}
+
+/* ---- rollups ------------------------------------------------------------ */
+
+static enum err collect_id(void *ud, const struct item *it)
+{
+    struct buf *ids = ud;
+    buf_catf(ids, "%lld ", (long long)it->id);
+    return ERR_OK;
+}
+
+static enum err gain_row(void *ud, int64_t account_id, enum platform p,
+                         int32_t day, int64_t gain)
+{
+    buf_catf(ud, "a%lld/%d/%d=%lld;", (long long)account_id, (int)p, day,
+             (long long)gain);
+    return ERR_OK;
+}
+
+/* Every item's daily rows of views, likes and followers, and the accounts'
+ * daily views gains, as text. */
+static void rollups_text(struct cfx *f, struct buf *out)
+{
+    static const char *const metrics[] = {M_VIEWS, M_LIKES, M_FOLLOWERS};
+    const struct item_query q[] = {{ITEM_ACCOUNT, -1, NULL, SORT_DEFAULT,
+                                    NULL, false, 0, 0},
+                                   {ITEM_CONTENT, -1, NULL, SORT_DEFAULT,
+                                    NULL, false, 0, 0}};
+    int32_t from = store_day_of(f->st, T0) - 2, to = from + 30;
+    struct buf ids;
+    const char *p;
+
+    buf_init(&ids, BUF_MAX_DEFAULT);
+    buf_reset(out);
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(store_list_items(f->st, &q[i], collect_id, &ids,
+                                          &f->err),
+                         ERR_OK);
+    for (p = buf_cstr(&ids); *p != '\0';) {
+        char *end;
+        int64_t id = strtoll(p, &end, 10);
+        for (size_t m = 0; m < 3; m++) {
+            struct store_day *d = NULL;
+            size_t n = 0;
+            assert_int_equal(store_item_days(f->st, id, metrics[m], from, to,
+                                             &d, &n),
+                             ERR_OK);
+            for (size_t k = 0; k < n; k++)
+                buf_catf(out, "%lld/%s/%d:%lld,%lld,%d,%lld;", (long long)id,
+                         metrics[m], d[k].day, (long long)d[k].first_v,
+                         (long long)d[k].last_v, d[k].has_gain,
+                         (long long)d[k].gain);
+            free(d);
+        }
+        p = end + 1;
+    }
+    assert_int_equal(store_account_gains(f->st, M_VIEWS, -1, from, to,
+                                         gain_row, out),
+                     ERR_OK);
+    buf_free(&ids);
+}
+
+static void test_rollups_equal_rebuild(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct buf a, b;
+    int64_t g1 = 0, g2 = 0;
+
+    buf_init(&a, BUF_MAX_DEFAULT);
+    buf_init(&b, BUF_MAX_DEFAULT);
+    /* Days out of order, two snapshots a day, a late older one. */
+    for (int d = 0; d < 6; d++)
+        assert_int_equal(ingest(f, T0 + (5 - d) * DAY + 3600, 1000 - d * 90,
+                                3, NULL, &s),
+                         ERR_OK);
+    for (int d = 0; d < 6; d += 2)
+        assert_int_equal(ingest(f, T0 + d * DAY + 7200, 2000 + d, 4, NULL,
+                                &s),
+                         ERR_OK);
+    rollups_text(f, &a);
+    assert_non_null(strstr(buf_cstr(&a), "/views/")); /* not empty */
+    assert_int_equal(store_generation(f->st, &g1), ERR_OK);
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    assert_int_equal(store_generation(f->st, &g2), ERR_OK);
+    assert_true(g2 > g1);
+    rollups_text(f, &b);
+    assert_string_equal(buf_cstr(&a), buf_cstr(&b));
+    buf_free(&a);
+    buf_free(&b);
+}
+
+/* ---- posts -------------------------------------------------------------- */
+
+static int64_t add_post(struct cfx *f, int64_t at, enum post_state s,
+                        const char *key, const char *hash)
+{
+    struct post p = {.platform = "dryrun", .account = "acct", .title = "t",
+                     .publish_at = at, .zone = "UTC",
+                     .local_time = "2024-06-01 00:00", .state = s,
+                     .idem_key = (char *)key, .body_hash = (char *)hash};
+    int64_t id = 0;
+    assert_int_equal(store_post_add(f->st, &p, T0 - 100, &id, &f->err),
+                     ERR_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static enum post_state post_state(struct cfx *f, int64_t id)
+{
+    struct post p;
+    enum post_state s;
+    assert_int_equal(store_post_get(f->st, id, &p), ERR_OK);
+    s = p.state;
+    post_free(&p);
+    return s;
+}
+
+static enum err event_text(const struct post_event *e, void *ud)
+{
+    buf_catf(ud, "%s>%s;", e->from ? e->from : "-", e->to);
+    return ERR_OK;
+}
+
+static void test_post_idempotency_key(void **state)
+{
+    struct cfx *f = *state;
+    int64_t a = add_post(f, T0, POST_SCHEDULED, "k1", "h1"), id = 0;
+    struct post p = {.platform = "dryrun", .account = "acct", .title = "t",
+                     .publish_at = T0, .zone = "UTC", .local_time = "x",
+                     .state = POST_SCHEDULED, .idem_key = "k1",
+                     .body_hash = "h1"};
+
+    assert_int_equal(store_post_add(f->st, &p, T0, &id, &f->err),
+                     ERR_EXISTS);
+    assert_int_equal(id, a);
+    p.body_hash = "h2";
+    assert_int_equal(store_post_add(f->st, &p, T0, &id, &f->err),
+                     ERR_AMBIGUOUS);
+    p.idem_key = NULL;
+    p.state = POST_PUBLISHED; /* a new post is a draft or scheduled */
+    assert_int_equal(store_post_add(f->st, &p, T0, &id, &f->err),
+                     ERR_INVALID);
+    said(f);
+}
+
+static void test_post_claims_exactly_once(void **state)
+{
+    struct cfx *f = *state;
+    int64_t due = add_post(f, T0, POST_SCHEDULED, NULL, NULL);
+    int64_t later = add_post(f, T0 + DAY, POST_SCHEDULED, NULL, NULL);
+    int64_t *ids = NULL;
+    size_t n = 9;
+    const struct post_change w1 = {NULL, NULL, NULL, TIME_NONE, true, "w1",
+                                   NULL};
+    struct post_change w2 = w1;
+
+    w2.worker = "w2";
+    assert_int_equal(store_post_claim_due(f->st, "w1", NULL, T0, 60, 0, &ids,
+                                          &n, &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], due);
+    free(ids);
+    /* A second claimer gets nothing: the post is taken, the other not due. */
+    assert_int_equal(store_post_claim_due(f->st, "w2", NULL, T0 + 1, 60, 0,
+                                          &ids, &n, &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+    free(ids);
+    /* Only the lease holder moves it on; a stale writer loses cleanly. */
+    assert_int_equal(store_post_transition(f->st, due, POST_CLAIMED,
+                                           POST_PUBLISHING, &w2, NULL, T0,
+                                           &f->err),
+                     ERR_EXISTS);
+    assert_int_equal(store_post_transition(f->st, due, POST_CLAIMED,
+                                           POST_PUBLISHING, &w1, NULL, T0,
+                                           &f->err),
+                     ERR_OK);
+    assert_int_equal(store_post_transition(f->st, due, POST_CLAIMED,
+                                           POST_PUBLISHING, &w1, NULL, T0,
+                                           &f->err),
+                     ERR_EXISTS);
+    /* No edge published -> claimed; no post 999. */
+    assert_int_equal(store_post_transition(f->st, later, POST_SCHEDULED,
+                                           POST_PUBLISHED, NULL, NULL, T0,
+                                           &f->err),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(store_post_transition(f->st, 999, POST_SCHEDULED,
+                                           POST_CLAIMED, NULL, NULL, T0,
+                                           &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(post_state(f, due), POST_PUBLISHING);
+    assert_int_equal(post_state(f, later), POST_SCHEDULED);
+}
+
+static void test_post_lease_expiry(void **state)
+{
+    struct cfx *f = *state;
+    int64_t a = add_post(f, T0, POST_SCHEDULED, NULL, NULL);
+    int64_t b = add_post(f, T0, POST_SCHEDULED, NULL, NULL);
+    int64_t *ids = NULL;
+    size_t n = 0, back = 0, check = 0;
+    const struct post_change w = {NULL, NULL, NULL, TIME_NONE, true, "w",
+                                  NULL};
+    struct buf ev;
+
+    buf_init(&ev, BUF_MAX_DEFAULT);
+    assert_int_equal(store_post_claim_due(f->st, "w", NULL, T0, 60, 0, &ids,
+                                          &n, &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 2);
+    free(ids);
+    assert_int_equal(store_post_transition(f->st, b, POST_CLAIMED,
+                                           POST_PUBLISHING, &w, NULL, T0,
+                                           &f->err),
+                     ERR_OK);
+    /* Not yet expired: nothing moves. */
+    assert_int_equal(store_post_expire_leases(f->st, T0 + 30, &back, &check,
+                                              &f->err),
+                     ERR_OK);
+    assert_int_equal(back + check, 0);
+    /* The worker died: claimed goes back, publishing needs a check. */
+    assert_int_equal(store_post_expire_leases(f->st, T0 + 61, &back, &check,
+                                              &f->err),
+                     ERR_OK);
+    assert_int_equal(back, 1);
+    assert_int_equal(check, 1);
+    assert_int_equal(post_state(f, a), POST_SCHEDULED);
+    assert_int_equal(post_state(f, b), POST_NEEDS_CHECK);
+    assert_int_equal(store_post_events(f->st, b, event_text, &ev), ERR_OK);
+    assert_string_equal(buf_cstr(&ev), "->scheduled;scheduled>claimed;"
+                                       "claimed>publishing;"
+                                       "publishing>needs_check;");
+    buf_free(&ev);
+}
+
+static void test_post_edit_version(void **state)
+{
+    struct cfx *f = *state;
+    int64_t id = add_post(f, T0, POST_DRAFT, NULL, NULL), v = 0;
+    struct post p;
+
+    assert_int_equal(store_post_get(f->st, id, &p), ERR_OK);
+    FREE_AND_NULL(p.title);
+    p.title = xstrdup("new");
+    assert_int_equal(store_post_edit(f->st, id, p.version, &p, "ann", "[]",
+                                     T0, &v, &f->err),
+                     ERR_OK);
+    assert_int_equal(v, p.version + 1);
+    /* The same edit at the old version is stale. */
+    assert_int_equal(store_post_edit(f->st, id, p.version, &p, "bob", "[]",
+                                     T0, NULL, &f->err),
+                     ERR_EXISTS);
+    said(f);
+    assert_int_equal(store_post_edit(f->st, 999, 1, &p, "bob", "[]", T0,
+                                     NULL, &f->err),
+                     ERR_NOTFOUND);
+    post_free(&p);
+}
+
+/* ---- users, sessions, tokens, credentials ------------------------------- */
+
+#define HASH "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"
+#define KEY_A                                                                 \
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define KEY_B                                                                 \
+    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static void test_users_and_sessions(void **state)
+{
+    struct cfx *f = *state;
+    const struct store_session_limits lim = {3600, 10 * 3600};
+    struct store_session s;
+    struct store_user u;
+    int64_t uid = 0, n = -1;
+
+    assert_int_equal(store_user_add(f->st, "ann", HASH, T0, &uid), ERR_OK);
+    assert_int_equal(store_user_add(f->st, "ann", HASH, T0, NULL),
+                     ERR_EXISTS);
+    assert_int_equal(store_user_get(f->st, "bob", &u), ERR_NOTFOUND);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "csrf", T0),
+                     ERR_OK);
+    assert_int_equal(store_session_get(f->st, KEY_A, T0 + 10, &lim, &s),
+                     ERR_OK);
+    assert_string_equal(s.user, "ann");
+    store_session_free(&s);
+    assert_int_equal(store_session_get(f->st, KEY_B, T0, &lim, &s),
+                     ERR_NOTFOUND);
+    /* Idle past the limit: gone, and purged rows are counted once. */
+    assert_int_equal(store_session_add(f->st, KEY_B, uid, "c2", T0), ERR_OK);
+    assert_int_equal(store_session_touch(f->st, KEY_B, T0 + 3000), ERR_OK);
+    assert_int_equal(store_session_purge(f->st, T0 + 3700, &lim, &n),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_session_get(f->st, KEY_A, T0 + 3700, &lim, &s),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_session_get(f->st, KEY_B, T0 + 3700, &lim, &s),
+                     ERR_OK);
+    store_session_free(&s);
+    /* A new password ends every session. */
+    assert_int_equal(store_user_set_password(f->st, "ann", HASH), ERR_OK);
+    assert_int_equal(store_session_get(f->st, KEY_B, T0 + 3700, &lim, &s),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_user_del(f->st, "ann"), ERR_OK);
+    assert_int_equal(store_user_del(f->st, "ann"), ERR_NOTFOUND);
+}
+
+static void test_tokens(void **state)
+{
+    struct cfx *f = *state;
+    struct store_token t = {0}, got;
+    int64_t id = 0, n = -1;
+
+    t.name = "ci";
+    t.scope = "read";
+    t.created_by = "cli";
+    t.created_at = T0;
+    assert_int_equal(store_token_add(f->st, KEY_A, &t, &id, &f->err), ERR_OK);
+    assert_int_equal(store_token_add(f->st, KEY_B, &t, NULL, &f->err),
+                     ERR_EXISTS);
+    said(f);
+    assert_int_equal(store_token_by_key(f->st, KEY_B, &got, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_token_by_key(f->st, KEY_A, &got, &f->err), ERR_OK);
+    assert_int_equal(got.id, id);
+    assert_string_equal(got.name, "ci");
+    store_token_free(&got);
+    assert_int_equal(store_token_revoke_id(f->st, id, T0 + 5, &n, &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_token_revoke_id(f->st, id, T0 + 6, &n, &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 0); /* already revoked: stays as it was */
+    assert_int_equal(store_token_revoke_id(f->st, 999, T0, &n, &f->err),
+                     ERR_NOTFOUND);
+    /* The name is free again once revoked. */
+    assert_int_equal(store_token_add(f->st, KEY_B, &t, NULL, &f->err),
+                     ERR_OK);
+}
+
+static void test_credentials(void **state)
+{
+    struct cfx *f = *state;
+    struct store_cred c = {.platform = PLATFORM_YOUTUBE,
+                           .account = "UC1",
+                           .access_sealed = "v1:a",
+                           .refresh_sealed = "v1:r",
+                           .expires_at = T0 + 3600,
+                           .status = CRED_OK,
+                           .updated_at = T0,
+                           .issued_at = TIME_NONE,
+                           .refresh_expires_at = TIME_NONE};
+    struct store_cred got;
+    struct store_oauth_state os = {PLATFORM_YOUTUBE, NULL, "v1:ver",
+                                   T0 + 600, NULL}, took;
+
+    assert_int_equal(store_cred_get(f->st, PLATFORM_YOUTUBE, "UC1", &got,
+                                    &f->err),
+                     ERR_NOTFOUND);
+    said(f);
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    /* A refresh without a refresh token keeps the stored one. */
+    c.access_sealed = "v1:a2";
+    c.refresh_sealed = NULL;
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    assert_int_equal(store_cred_get(f->st, PLATFORM_YOUTUBE, "UC1", &got,
+                                    &f->err),
+                     ERR_OK);
+    assert_string_equal(got.access_sealed, "v1:a2");
+    assert_string_equal(got.refresh_sealed, "v1:r");
+    store_cred_free(&got);
+    assert_int_equal(store_cred_set_status(f->st, PLATFORM_YOUTUBE, "UC2",
+                                           CRED_NEEDS_RELOGIN, "x", T0,
+                                           &f->err),
+                     ERR_NOTFOUND);
+    /* An authorization state is taken once. */
+    assert_int_equal(store_oauth_state_put(f->st, "st1", &os, T0, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_oauth_state_take(f->st, "st1", T0 + 1, &took,
+                                            &f->err),
+                     ERR_OK);
+    store_oauth_state_free(&took);
+    assert_int_equal(store_oauth_state_take(f->st, "st1", T0 + 1, &took,
+                                            &f->err),
+                     ERR_NOTFOUND);
+}
+
+/* ---- taking data back --------------------------------------------------- */
+
+static enum err first_import(void *ud, const struct store_import *im)
+{
+    if (*(int64_t *)ud == 0)
+        *(int64_t *)ud = im->id;
+    return ERR_OK;
+}
+
+static void test_import_removal(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct import_meta m1 = {"d1", "1.json", "test", T0, false};
+    struct import_meta m2 = {"d2", "2.json", "test", T0 + DAY, false};
+    struct store_removed r;
+    struct item *it = NULL;
+    struct buf h;
+    int64_t newest = 0;
+
+    buf_init(&h, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 2, &m1, &s), ERR_OK);
+    assert_int_equal(ingest(f, T0 + DAY, 200, 3, &m2, &s), ERR_OK);
+    assert_int_equal(store_imports_list(f->st, first_import, &newest),
+                     ERR_OK);
+    assert_int_equal(newest, s.import_id); /* newest first */
+    assert_int_equal(store_import_remove(f->st, newest, "ann", T0 + 2 * DAY,
+                                         &r, &f->err),
+                     ERR_OK);
+    assert_int_equal(r.snapshots, 4);
+    assert_int_equal(r.items, 1); /* v2 came only with it */
+    history_text(f, "youtube:v1", &h);
+    assert_string_equal(buf_cstr(&h), "1717200000=101;");
+    assert_int_equal(store_item_history(f->st, "youtube:v2", &it, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_import_remove(f->st, newest, "ann", T0, &r,
+                                         &f->err),
+                     ERR_NOTFOUND);
+    said(f);
+    /* Its file can be imported again. */
+    assert_int_equal(ingest(f, T0 + DAY, 200, 3, &m2, &s), ERR_OK);
+    assert_int_equal(s.snapshots_new, 4);
+    buf_free(&h);
+}
+
+/* ---- the error convention in the other areas ---------------------------- */
+
+static void test_error_codes(void **state)
+{
+    struct cfx *f = *state;
+    struct media_row m;
+    struct slot sl;
+    const char sha[] =
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    const struct media_row row = {.sha256 = (char *)sha, .path = "/m/a.mp4",
+                                  .name = "a.mp4",
+                                  .content_type = "video/mp4", .bytes = 3,
+                                  .duration_ms = -1, .uploaded_at = T0,
+                                  .width = 16, .height = 9};
+    struct post p = {.platform = "dryrun", .account = "acct", .title = "t",
+                     .publish_at = T0 + DAY, .zone = "UTC", .local_time = "x",
+                     .state = POST_SCHEDULED};
+    struct buf media;
+    int64_t id = 0;
+
+    assert_int_equal(store_media_get(f->st, sha, &m), ERR_NOTFOUND);
+    assert_int_equal(store_media_delete(f->st, sha, T0, 0, &f->err),
+                     ERR_NOTFOUND);
+    /* A file a post still needs is busy: nothing removed. */
+    assert_int_equal(store_media_put(f->st, &row, &f->err), ERR_OK);
+    buf_init(&media, BUF_MAX_DEFAULT);
+    buf_setf(&media,
+             "[{\"path\":\"/m/a.mp4\",\"sha256\":\"%s\",\"bytes\":3,"
+             "\"content_type\":\"video/mp4\"}]",
+             sha);
+    p.media = (char *)buf_cstr(&media);
+    assert_int_equal(store_post_add(f->st, &p, T0, &id, &f->err), ERR_OK);
+    assert_int_equal(store_media_delete(f->st, sha, T0, 0, &f->err),
+                     ERR_BUSY);
+    said(f);
+    assert_int_equal(store_media_get(f->st, sha, &m), ERR_OK);
+    media_row_free(&m);
+    buf_free(&media);
+    assert_int_equal(store_slot_get(f->st, 42, &sl, &f->err), ERR_NOTFOUND);
+    assert_int_equal(store_slot_delete(f->st, 42, &f->err), ERR_NOTFOUND);
+    /* A zone that does not exist is not found; a malformed name invalid. */
+    assert_int_equal(store_set_rollup_zone(f->st, "Not/AZone", &f->err),
+                     ERR_NOTFOUND);
+    said(f);
+    assert_int_equal(store_set_rollup_zone(f->st, "../etc/passwd", &f->err),
+                     ERR_INVALID);
+    said(f);
+}
+
+/* Each case with its name as the setup's prestate. */
+#define CASE(fn)                                                              \
+    cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CASE(test_ingest_idempotent),
+        CASE(test_ingest_append_only),
+        CASE(test_ingest_all_or_nothing),
+        CASE(test_rollups_equal_rebuild),
+        CASE(test_post_idempotency_key),
+        CASE(test_post_claims_exactly_once),
+        CASE(test_post_lease_expiry),
+        CASE(test_post_edit_version),
+        CASE(test_users_and_sessions),
+        CASE(test_tokens),
+        CASE(test_credentials),
+        CASE(test_import_removal),
+        CASE(test_error_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Does tools/check-src.sh catch what it should? Each case is a tiny tree:
+# the store boundary (sqlite3 and the backend's private headers only in
+# src/store) and one banned call. Exits non-zero naming the case missed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d /tmp/mediadash-checksrc-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+bad=0
+tree() { # tree NAME FILE TEXT: a root with src/store using SQLite, plus FILE
+  local r=$tmp/$1
+  mkdir -p "$r/src/store" "$r/src/http" "$r/tests" "$r/bench"
+  printf '#include <sqlite3.h>\n#include "store/store_sqlite.h"\nint f(void){return sqlite3_close(0);}\n' \
+    >"$r/src/store/store_sqlite_x.c"
+  [ -n "$2" ] && mkdir -p "$(dirname "$r/$2")" && printf '%s\n' "$3" >"$r/$2"
+  echo "$r"
+}
+expect() { # expect ok|fail NAME FILE TEXT
+  local r out rc
+  r=$(tree "$2" "$3" "$4")
+  out=$(bash "$here/check-src.sh" "$r" 2>&1); rc=$?
+  if [ "$1" = ok ] && [ $rc -ne 0 ]; then echo "FAIL $2: refused: $out"; bad=1; fi
+  if [ "$1" = fail ] && [ $rc -eq 0 ]; then echo "FAIL $2: not caught"; bad=1; fi
+}
+expect ok clean "" ""
+expect ok store_h src/http/a.c '#include "store/store.h"'
+expect ok store_post_h src/http/a.c '#include "store/store_post.h"'
+expect ok test_sqlite tests/t.c 'int g(void){return sqlite3_close(0);}'
+expect fail include_sqlite_h src/http/a.c '#include "store/store_sqlite.h"'
+expect fail include_sqlite_part src/cli/a.c '#include "store/store_sqlite_notify.h"'
+expect fail include_impl src/schedule/a.c '#include "store/store_impl.h"'
+expect fail include_sqlite3 src/analytics/a.c '#include <sqlite3.h>'
+expect fail call_sqlite3 src/analytics/a.c 'int g(void){return sqlite3_exec(0,0,0,0,0);}'
+expect fail banned src/http/a.c 'void g(char *a){strcpy(a, "x");}'
+[ $bad -eq 0 ] && echo "check-src-selftest: ok"
+exit $bad
