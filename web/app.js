@@ -5,7 +5,7 @@
 // logout. Each page module exports render(view, params, ctx).
 
 import { api, apiOptional, setCsrf, ApiError, leave, isLeaving } from './api.js';
-import { h, clear, errorBox } from './dom.js';
+import { h, clear, errorBox, setPlatforms } from './dom.js';
 import { destroyCharts } from './charts.js';
 import * as overview from './overview.js';
 import * as content from './content.js';
@@ -63,6 +63,19 @@ function setNav(name) {
   }
 }
 
+// Why the platform list could not be loaded, or null (loadPlatforms).
+let platformsError = null;
+
+async function loadPlatforms() {
+  try {
+    const d = await apiOptional('/api/v1/platforms');
+    if (!d || setPlatforms(d.platforms) === 0) platformsError = 'the answer lists no platform';
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return; // leaving for /login
+    platformsError = e && e.message ? e.message : String(e);
+  }
+}
+
 async function route() {
   const { parts, params } = parseHash();
   const page = PAGES[parts[0] || ''];
@@ -83,6 +96,11 @@ async function route() {
   // Pages check ctx.stale() after each await, so a slow answer for a page
   // already left never draws over the current one.
   const ctx = { stale: () => gen !== generation };
+  if (platformsError) {
+    view.appendChild(h('div', { class: 'error', role: 'alert', id: 'platforms-error' },
+      'The list of platforms could not be loaded (' + platformsError + '): ' +
+      'platform lists on this page are empty. Reload the page to try again.'));
+  }
   try {
     await page.mod.render(view, parts.slice(1), params, ctx);
   } catch (e) {
@@ -117,4 +135,5 @@ async function logout() {
 
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
-loadSession().then(route).then(() => healthPage.showNav(document.getElementById('nav-health')));
+loadSession().then(loadPlatforms).then(route)
+    .then(() => healthPage.showNav(document.getElementById('nav-health')));

@@ -2,13 +2,13 @@
 // registry so a page change destroys the charts (and their observers) of
 // the page it leaves. uPlot is the global from /assets/uPlot.iife.min.js.
 
-import { h, fmtCompact, fmtFull, daySeconds } from './dom.js';
+import { h, fmtCompact, fmtFull, daySeconds, PLATFORM_INFO } from './dom.js';
 
 // Series colours come from app.css's custom properties, so that both
 // themes (prefers-color-scheme) colour the charts; a chart drawn in one
 // theme keeps its colours until the page is drawn again.
 const COLOR_VARS = {
-  youtube: '--yt', instagram: '--ig', tiktok: '--tt',
+  youtube: '--yt', instagram: '--ig', tiktok: '--tt', twitch: '--tw',
   total: '--chart-views', views: '--chart-views', likes: '--chart-likes', comments: '--chart-comments',
 };
 const FALLBACK = ['#8250df', '#e36209', '#0a7ea4', '#8a6d00'];
@@ -66,7 +66,12 @@ function mount(el, opts, data, height) {
 // A hex colour (fills append an alpha byte to it).
 export function colorFor(name, i) {
   const fb = FALLBACK[i % FALLBACK.length];
-  return COLOR_VARS[name] ? cssVar(COLOR_VARS[name], fb).replace(/^(#[0-9a-f]{6}).*$/i, '$1') : fb;
+  if (COLOR_VARS[name]) return cssVar(COLOR_VARS[name], fb).replace(/^(#[0-9a-f]{6}).*$/i, '$1');
+  // a platform without a CSS variable: its descriptor's colour for the theme
+  const info = PLATFORM_INFO[name];
+  const dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  const c = info && (dark ? info.colour_dark : info.colour);
+  return typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : fb;
 }
 
 const DAY = 86400;

@@ -145,8 +145,31 @@ export function safeUrl(v) {
     !/[\u0000-\u0020\u007f]/.test(v) ? v : null;
 }
 
-export const PLATFORMS = ['youtube', 'instagram', 'tiktok'];
-export const PLATFORM_NAMES = { youtube: 'YouTube', instagram: 'Instagram', tiktok: 'TikTok' };
+// The registered platforms, from GET /api/v1/platforms (the server's
+// registry: docs/platforms.md), filled once by setPlatforms() before the
+// first page renders (app.js). PLATFORMS lists the social platforms in
+// registry order: the views, filters and the compose list use it; a
+// platform of another kind (a health source) is never in it.
+// PLATFORM_NAMES names every registered platform; PLATFORM_INFO holds
+// each one's public descriptor (colours, limits, publishes...).
+export const PLATFORMS = [];
+export const PLATFORM_NAMES = {};
+export const PLATFORM_INFO = {};
+
+// Take the answer of /api/v1/platforms; entries that are not objects with
+// a lower-case name are skipped. Returns how many were taken.
+export function setPlatforms(list) {
+  PLATFORMS.length = 0;
+  let n = 0;
+  for (const p of Array.isArray(list) ? list : []) {
+    if (!p || typeof p !== 'object' || typeof p.name !== 'string' || !/^[a-z][a-z0-9_]{0,31}$/.test(p.name)) continue;
+    PLATFORM_INFO[p.name] = p;
+    PLATFORM_NAMES[p.name] = typeof p.display === 'string' && p.display ? p.display : p.name;
+    if (p.kind === 'social') PLATFORMS.push(p.name);
+    n++;
+  }
+  return n;
+}
 
 export function platformName(p) {
   return PLATFORM_NAMES[p] || str(p);
