@@ -139,7 +139,7 @@ check "item unknown" get "/api/v1/items/youtube/nope?limit=5" 404
 # --- /api/v1/gains ------------------------------------------------------
 R="from=2024-06-01&to=2024-06-05"
 check "gains" get "/api/v1/gains?$R" 200
-check "gains body" json 'd["metric"] == "views" and d["from"] == "2024-06-01" and d["to"] == "2024-06-05" and len(d["days"]) == 5 and d["platforms"] == {"youtube": [100, 190, 40, 0, 130], "instagram": [0] * 5, "tiktok": [0] * 5} and d["total"] == [100, 190, 40, 0, 130]'
+check "gains body" json 'd["metric"] == "views" and d["from"] == "2024-06-01" and d["to"] == "2024-06-05" and len(d["days"]) == 5 and d["platforms"] == {"youtube": [100, 190, 40, 0, 130], "instagram": [0] * 5, "tiktok": [0] * 5, "twitch": [0] * 5} and d["total"] == [100, 190, 40, 0, 130]'
 check "gains likes youtube" get "/api/v1/gains?metric=likes&platform=youtube&$R" 200
 check "gains likes body" json 'd["metric"] == "likes" and d["platforms"] == {"youtube": [10, 14, 7, 0, 4]} and d["total"] == [10, 14, 7, 0, 4]'
 check "gains other platform" get "/api/v1/gains?platform=tiktok&$R" 200
