@@ -37,7 +37,7 @@ check "items tracked: 30 media" test "$(acct instagram items_tracked)" = 30
 check "items tracked: 25 videos" test "$(acct tiktok items_tracked)" = 25
 check "quota counted (1 + 2 + 2 units)" python3 -c 'import json,sys; q=json.load(open(sys.argv[1]))["youtube_quota"]; sys.exit(0 if q["used_today"] == 5 and q["limit"] == 10000 and q["resets_at"] else 1)' "$TMP/sources.json"
 check "jobs as sources --json" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["jobs"]) == 6 else 1)' "$TMP/sources.json"
-check "platforms configured" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if all(p["configured"] for p in d["platforms"]) else 1)' "$TMP/sources.json"
+check "platforms configured (the three the config names)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c={p["platform"]: p["configured"] for p in d["platforms"]}; sys.exit(0 if all(c[n] for n in ("youtube", "instagram", "tiktok")) and not c.get("twitch", False) else 1)' "$TMP/sources.json"
 
 check "content API" test "$(get '/api/v1/content?platform=tiktok&limit=100' content.json)" = 200
 check "content values are the served ones" python3 - "$TMP/dataset.json" "$TMP/content.json" <<'PY'
