@@ -60,7 +60,7 @@ check "subcommands of user" expect "mediadash user " "add del list passwd"
 check "options after a subcommand" expect "mediadash user add --pa" \
   "--password-file"
 check "platform names" expect "mediadash content --platform " \
-  "instagram tiktok youtube"
+  "instagram tiktok twitch youtube"
 check "nothing after an option taking a number" \
   expect "mediadash demo --items " ""
 check "help COMMAND" expect "mediadash help rep" "report"

@@ -80,9 +80,12 @@ PY
 check "the platforms as the registry has them" test $? -eq 0
 [ -s "$TMP/py.out" ] && cat "$TMP/py.out" >&2
 
-# A filter naming no platform is refused with the registry's list.
+# A filter naming no platform is refused with the registry's list: the
+# social platforms GET /api/v1/platforms gives, in its order, "a, b or c".
+names=$(python3 -c 'import json,sys; n=[p["name"] for p in json.load(open(sys.argv[1]))["platforms"] if p["kind"] == "social"]; print(", ".join(n[:-1]) + " or " + n[-1])' "$TMP/platforms.json")
+check "the social platforms start with today's three" test "${names#youtube, instagram, tiktok}" != "$names"
 check "unknown platform filter: 400" test "$(code -b "$COOKIES" "$URL/api/v1/content?platform=myspace")" = 400
-check "the 400 lists the platforms" contains "$TMP/body" "platform must be youtube, instagram or tiktok"
+check "the 400 lists the platforms" contains "$TMP/body" "platform must be $names"
 check "unknown connection: 404" test "$(code -b "$COOKIES" -X POST -H "Origin: $URL" -H "X-CSRF-Token: $CSRF" "$URL/api/v1/connections/myspace")" = 404
-check "the 404 lists the platforms" contains "$TMP/body" "use youtube, instagram or tiktok"
+check "the 404 lists the platforms" contains "$TMP/body" "use $names"
 finish
