@@ -116,7 +116,11 @@ function itemList(rows, extra) {
 async function gainSeries(report, range) {
   const g = await apiOptional('/api/v1/gains' + qs({ metric: 'views', ...rangeParams(range) }));
   if (g && Array.isArray(g.days) && g.platforms && typeof g.platforms === 'object') {
-    return { days: g.days, series: Object.keys(g.platforms).map((p) => ({
+    // a registered platform without an account here (its series all
+    // zeros, no card in the report) is left out of the chart
+    const shown = Object.keys(g.platforms).filter((p) => (report.platforms && report.platforms[p]) ||
+      (Array.isArray(g.platforms[p]) && g.platforms[p].some((v) => v)));
+    return { days: g.days, series: shown.map((p) => ({
       label: platformName(p), key: p, values: g.platforms[p] })) };
   }
   const days = dayRange(report.from, report.to);
