@@ -16,6 +16,7 @@
 #include "core/timeutil.h"
 #include "analytics/analytics.h"
 #include "demo/demo.h"
+#include "lib/demo_load.h"
 #include "store/store.h"
 
 static double now_ms(void)
@@ -59,33 +60,12 @@ static struct demo *make_demo(size_t items, int64_t hours)
  * building a large database quickly; the stored rows are the same). */
 static void build(struct store *st, struct demo *g, int hours_per_batch)
 {
-    struct buf err;
     double t0 = now_ms();
-    size_t rows = 0, values = 0, n = 1;
+    size_t values;
+    size_t rows = demo_load(st, g, hours_per_batch, &values);
 
-    buf_init(&err, 4096);
-    while (n > 0) {
-        struct batch b;
-        struct ingest_stats s;
-        batch_init(&b);
-        n = 0;
-        for (int h = 0; h < hours_per_batch; h++) {
-            size_t k = demo_hour(g, &b);
-            n += k;
-            if (k == 0)
-                break;
-        }
-        if (n > 0 && store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
-            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
-            exit(1);
-        }
-        rows += n;
-        values += n > 0 ? s.values_new : 0;
-        batch_free(&b);
-    }
     printf("built: %zu snapshots (%zu values) in %.1f s\n", rows, values,
            (now_ms() - t0) / 1e3);
-    buf_free(&err);
 }
 
 struct q {

@@ -14,6 +14,7 @@
 #include "analytics/search.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
+#include "lib/demo_load.h"
 #include "store/store.h"
 
 static double now_ms(void)
@@ -46,7 +47,7 @@ static void build(struct store *st, size_t items, int64_t hours, int per)
     struct demo *g = NULL;
     struct buf err;
     double t0 = now_ms();
-    size_t rows = 0, n = 1;
+    size_t rows;
 
     buf_init(&err, 4096);
     demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
@@ -58,24 +59,7 @@ static void build(struct store *st, size_t items, int64_t hours, int per)
         fprintf(stderr, "demo: %s\n", buf_cstr(&err));
         exit(1);
     }
-    while (n > 0) {
-        struct batch b;
-        struct ingest_stats s;
-        batch_init(&b);
-        n = 0;
-        for (int h = 0; h < per; h++) {
-            size_t k = demo_hour(g, &b);
-            n += k;
-            if (k == 0)
-                break;
-        }
-        if (n > 0 && store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
-            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
-            exit(1);
-        }
-        rows += n;
-        batch_free(&b);
-    }
+    rows = demo_load(st, g, per, NULL);
     printf("built: %zu snapshots in %.1f s\n", rows, (now_ms() - t0) / 1e3);
     demo_destroy(g);
     buf_free(&err);
