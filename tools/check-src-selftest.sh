@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does tools/check-src.sh catch what it should? Each case is a tiny tree:
 # the store boundary (sqlite3 and the backend's private headers only in
-# src/store) and one banned call. Exits non-zero naming the case missed.
+# src/store, libpq only in src/store/pg) and one banned call. Exits non-zero naming the case missed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/mediadash-checksrc-XXXXXX)
@@ -31,6 +31,11 @@ expect fail include_sqlite_part src/cli/a.c '#include "store/store_sqlite_notify
 expect fail include_impl src/schedule/a.c '#include "store/store_impl.h"'
 expect fail include_sqlite3 src/analytics/a.c '#include <sqlite3.h>'
 expect fail call_sqlite3 src/analytics/a.c 'int g(void){return sqlite3_exec(0,0,0,0,0);}'
+expect ok pq_in_pg src/store/pg/a.c '#include <libpq-fe.h>
+int g(void){PQfinish(0);return 0;}'
+expect ok pq_test tests/t.c 'int g(void){PQfinish(0);return 0;}'
+expect fail pq_include src/store/a.c '#include <libpq-fe.h>'
+expect fail pq_call src/http/a.c 'int g(void){PQfinish(0);return 0;}'
 expect fail banned src/http/a.c 'void g(char *a){strcpy(a, "x");}'
 [ $bad -eq 0 ] && echo "check-src-selftest: ok"
 exit $bad

@@ -57,4 +57,15 @@ if [ -n "$layer" ]; then
   echo "$layer" >&2
   exit 1
 fi
+# libpq only in the PostgreSQL backend (src/store/pg, docs/postgresql.md):
+# no other file includes libpq-fe.h or calls PQ*.
+pq=$(grep -rnE --include='*.c' --include='*.h' \
+          -e '#[[:space:]]*include[[:space:]]*[<"](postgresql/)?libpq-fe\.h[>"]' \
+          -e '(^|[^A-Za-z0-9_])PQ[a-z][A-Za-z0-9_]*[[:space:]]*\(' \
+          "$root/src" 2>/dev/null | grep -v "^$root/src/store/pg/")
+if [ -n "$pq" ]; then
+  echo "check-src: libpq used outside src/store/pg:" >&2
+  echo "$pq" >&2
+  exit 1
+fi
 echo "check-src: ok"

@@ -20,6 +20,8 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
                             # Recommends of clang, which we do not install)
   sqlite3
+  libpq-dev  # the PostgreSQL store backend (src/store/pg)
+  postgresql-15  # the throwaway test cluster of the PostgreSQL tests (tests/pg)
   libsystemd-dev  # sd_notify for the unit's Type=notify (src/core/sdnotify.c)
   systemd  # systemd-analyze verify in the unit's test (tests/integration)
   dpkg-dev debhelper lintian fakeroot  # make deb (debian/, tools/make-deb.sh)

@@ -10,6 +10,14 @@
 
 #include "core/alloc.h"
 
+enum err store_unsupported(const struct store *st, const char *fn,
+                           struct buf *err)
+{
+    if (err != NULL)
+        buf_setf(err, "%s is not available on %s yet", fn, st->ops->name);
+    return ERR_UNSUPPORTED;
+}
+
 enum store_fault store_fault(struct store *st)
 {
     return st == NULL ? STORE_FAULT_OTHER : st->ops->fault(st);
@@ -23,6 +31,7 @@ void store_close(struct store *st)
 
 enum err store_schema_version(struct store *st, int *out)
 {
+    STORE_NEED(st, schema_version, NULL);
     return st->ops->schema_version(st, out);
 }
 
@@ -30,6 +39,7 @@ enum err store_ingest(struct store *st, const struct batch *b,
                       const struct import_meta *meta,
                       struct ingest_stats *out, struct buf *err)
 {
+    STORE_NEED(st, ingest, err);
     return st->ops->ingest(st, b, meta, out, err);
 }
 
@@ -41,6 +51,7 @@ void store_set_progress(struct store *st, store_progress_fn fn, void *ud)
 
 enum err store_rollup_rebuild(struct store *st, struct buf *err)
 {
+    STORE_NEED(st, rollup_rebuild, err);
     return st->ops->rollup_rebuild(st, err);
 }
 
@@ -62,6 +73,7 @@ bool store_refreshed_generation(const struct store *st, int64_t *out)
 
 enum err store_generation(struct store *st, int64_t *out)
 {
+    STORE_NEED(st, generation, NULL);
     return st->ops->generation(st, out);
 }
 
@@ -73,28 +85,33 @@ const struct tz *store_rollup_zone(struct store *st)
 enum err store_set_rollup_zone(struct store *st, const char *name,
                                struct buf *err)
 {
+    STORE_NEED(st, set_rollup_zone, err);
     return st->ops->set_rollup_zone(st, name, err);
 }
 
 enum err store_small_cache(struct store *st)
 {
+    STORE_NEED(st, small_cache, NULL);
     return st->ops->small_cache(st);
 }
 
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
+    STORE_NEED(st, sole_account, NULL);
     return st->ops->sole_account(st, p, out);
 }
 
 enum err store_list_items(struct store *st, const struct item_query *q,
                           store_item_fn fn, void *ud, struct buf *err)
 {
+    STORE_NEED(st, list_items, err);
     return st->ops->list_items(st, q, fn, ud, err);
 }
 
 enum err store_count_items(struct store *st, const struct item_query *q,
                            int64_t *out)
 {
+    STORE_NEED(st, count_items, NULL);
     return st->ops->count_items(st, q, out);
 }
 
@@ -102,6 +119,7 @@ enum err store_item_history(struct store *st, const char *ref,
                             struct item **out, struct buf *err)
 {
     const struct history_query all = {TIME_NONE, TIME_NONE, 0};
+    STORE_NEED(st, item_history, err);
     return st->ops->item_history(st, ref, &all, out, NULL, err);
 }
 
@@ -109,6 +127,7 @@ enum err store_item_find(struct store *st, const char *ref, struct item **out,
                          struct buf *err)
 {
     const struct history_query none = {0, 0, 0}; /* an empty window */
+    STORE_NEED(st, item_history, err);
     return st->ops->item_history(st, ref, &none, out, NULL, err);
 }
 
@@ -117,12 +136,14 @@ enum err store_item_history_range(struct store *st, const char *ref,
                                   struct item **out, bool *truncated,
                                   struct buf *err)
 {
+    STORE_NEED(st, item_history, err);
     return st->ops->item_history(st, ref, q, out, truncated, err);
 }
 
 enum err store_export_values(struct store *st, const struct export_query *q,
                              store_row_fn fn, void *ud, struct buf *err)
 {
+    STORE_NEED(st, export_values, err);
     return st->ops->export_values(st, q, fn, ud, err);
 }
 
@@ -141,6 +162,7 @@ enum err store_content_day_gains(struct store *st, const char *metric,
                                  store_content_ids_fn ids,
                                  store_day_gain_fn fn, void *ud)
 {
+    STORE_NEED(st, content_day_gains, NULL);
     return st->ops->content_day_gains(st, metric, platform, from, to, ids, fn,
                                       ud);
 }
@@ -149,6 +171,7 @@ enum err store_item_days(struct store *st, int64_t item_id,
                          const char *metric, int32_t from, int32_t to,
                          struct store_day **out, size_t *n)
 {
+    STORE_NEED(st, item_days, NULL);
     return st->ops->item_days(st, item_id, metric, from, to, out, n);
 }
 
@@ -156,6 +179,7 @@ enum err store_item_gain_sum(struct store *st, int64_t item_id,
                              const char *metric, int32_t from, int32_t to,
                              int64_t *sum, bool *any)
 {
+    STORE_NEED(st, item_gain_sum, NULL);
     return st->ops->item_gain_sum(st, item_id, metric, from, to, sum, any);
 }
 
@@ -163,12 +187,14 @@ enum err store_content_sums(struct store *st, int platform,
                             store_content_sum_fn fn,
                             void *ud)
 {
+    STORE_NEED(st, content_sums, NULL);
     return st->ops->content_sums(st, platform, fn, ud);
 }
 
 enum err store_account_sums(struct store *st, int platform,
                             store_account_sum_fn fn, void *ud)
 {
+    STORE_NEED(st, account_sums, NULL);
     return st->ops->account_sums(st, platform, fn, ud);
 }
 
@@ -176,11 +202,13 @@ enum err store_account_gains(struct store *st, const char *metric,
                              int platform, int32_t from, int32_t to,
                              store_gain_fn fn, void *ud)
 {
+    STORE_NEED(st, account_gains, NULL);
     return st->ops->account_gains(st, metric, platform, from, to, fn, ud);
 }
 
 enum err store_item_by_id(struct store *st, int64_t id, struct item **out)
 {
+    STORE_NEED(st, item_by_id, NULL);
     return st->ops->item_by_id(st, id, out);
 }
 
@@ -207,39 +235,46 @@ void store_session_free(struct store_session *s)
 enum err store_user_add(struct store *st, const char *name,
                         const char *pw_hash, int64_t now, int64_t *id_out)
 {
+    STORE_NEED(st, user_add, NULL);
     return st->ops->user_add(st, name, pw_hash, now, id_out);
 }
 
 enum err store_user_get(struct store *st, const char *name,
                         struct store_user *out)
 {
+    STORE_NEED(st, user_get, NULL);
     return st->ops->user_get(st, name, out);
 }
 
 enum err store_user_set_password(struct store *st, const char *name,
                                  const char *pw_hash)
 {
+    STORE_NEED(st, user_set_password, NULL);
     return st->ops->user_set_password(st, name, pw_hash);
 }
 
 enum err store_user_del(struct store *st, const char *name)
 {
+    STORE_NEED(st, user_del, NULL);
     return st->ops->user_del(st, name);
 }
 
 enum err store_user_list(struct store *st, store_user_fn fn, void *ud)
 {
+    STORE_NEED(st, user_list, NULL);
     return st->ops->user_list(st, fn, ud);
 }
 
 enum err store_user_count(struct store *st, int64_t *out)
 {
+    STORE_NEED(st, user_count, NULL);
     return st->ops->user_count(st, out);
 }
 
 enum err store_session_add(struct store *st, const char *key,
                            int64_t user_id, const char *csrf, int64_t now)
 {
+    STORE_NEED(st, session_add, NULL);
     return st->ops->session_add(st, key, user_id, csrf, now);
 }
 
@@ -247,16 +282,19 @@ enum err store_session_get(struct store *st, const char *key, int64_t now,
                            const struct store_session_limits *lim,
                            struct store_session *out)
 {
+    STORE_NEED(st, session_get, NULL);
     return st->ops->session_get(st, key, now, lim, out);
 }
 
 enum err store_session_touch(struct store *st, const char *key, int64_t now)
 {
+    STORE_NEED(st, session_touch, NULL);
     return st->ops->session_touch(st, key, now);
 }
 
 enum err store_session_del(struct store *st, const char *key)
 {
+    STORE_NEED(st, session_del, NULL);
     return st->ops->session_del(st, key);
 }
 
@@ -264,6 +302,7 @@ enum err store_session_purge(struct store *st, int64_t now,
                              const struct store_session_limits *lim,
                              int64_t *n)
 {
+    STORE_NEED(st, session_purge, NULL);
     return st->ops->session_purge(st, now, lim, n);
 }
 
@@ -271,6 +310,7 @@ enum err store_gauges_read(struct store *st, int64_t now,
                            const struct store_session_limits *lim,
                            struct store_gauges *out)
 {
+    STORE_NEED(st, gauges_read, NULL);
     return st->ops->gauges_read(st, now, lim, out);
 }
 
@@ -296,12 +336,14 @@ enum err store_cred_set_renew_error(struct store *st, enum platform p,
                                     const char *account, const char *why,
                                     struct buf *err)
 {
+    STORE_NEED(st, cred_set_renew_error, err);
     return st->ops->cred_set_renew_error(st, p, account, why, err);
 }
 
 enum err store_cred_put(struct store *st, const struct store_cred *c,
                         struct buf *err)
 {
+    STORE_NEED(st, cred_put, err);
     return st->ops->cred_put(st, c, err);
 }
 
@@ -309,6 +351,7 @@ enum err store_cred_get(struct store *st, enum platform p,
                         const char *account, struct store_cred *out,
                         struct buf *err)
 {
+    STORE_NEED(st, cred_get, err);
     return st->ops->cred_get(st, p, account, out, err);
 }
 
@@ -317,12 +360,14 @@ enum err store_cred_set_status(struct store *st, enum platform p,
                                const char *last_error, int64_t now,
                                struct buf *err)
 {
+    STORE_NEED(st, cred_set_status, err);
     return st->ops->cred_set_status(st, p, account, s, last_error, now, err);
 }
 
 enum err store_cred_list(struct store *st, store_cred_fn fn, void *ud,
                          struct buf *err)
 {
+    STORE_NEED(st, cred_list, err);
     return st->ops->cred_list(st, fn, ud, err);
 }
 
@@ -339,6 +384,7 @@ enum err store_oauth_state_put(struct store *st, const char *state,
                                const struct store_oauth_state *s,
                                int64_t now, struct buf *err)
 {
+    STORE_NEED(st, oauth_state_put, err);
     return st->ops->oauth_state_put(st, state, s, now, err);
 }
 
@@ -346,6 +392,7 @@ enum err store_oauth_state_take(struct store *st, const char *state,
                                 int64_t now, struct store_oauth_state *out,
                                 struct buf *err)
 {
+    STORE_NEED(st, oauth_state_take, err);
     return st->ops->oauth_state_take(st, state, now, out, err);
 }
 
@@ -371,6 +418,7 @@ enum err store_oauth_pending_add(struct store *st, const char *state,
                                  const char *code_sealed, int64_t now,
                                  int64_t *id_out, struct buf *err)
 {
+    STORE_NEED(st, oauth_pending_add, err);
     return st->ops->oauth_pending_add(st, state, code_sealed, now, id_out,
                                       err);
 }
@@ -380,6 +428,7 @@ enum err store_oauth_pending_claim(struct store *st, int64_t now,
                                    struct store_oauth_pending *out,
                                    struct buf *err)
 {
+    STORE_NEED(st, oauth_pending_claim, err);
     return st->ops->oauth_pending_claim(st, now, stale_before, out, err);
 }
 
@@ -387,6 +436,7 @@ enum err store_oauth_pending_done(struct store *st, int64_t id, bool ok,
                                   const char *account, const char *message,
                                   int64_t now, struct buf *err)
 {
+    STORE_NEED(st, oauth_pending_done, err);
     return st->ops->oauth_pending_done(st, id, ok, account, message, now,
                                        err);
 }
@@ -395,6 +445,7 @@ enum err store_oauth_pending_list(struct store *st, int64_t since,
                                   int limit, store_pending_fn fn, void *ud,
                                   struct buf *err)
 {
+    STORE_NEED(st, oauth_pending_list, err);
     return st->ops->oauth_pending_list(st, since, limit, fn, ud, err);
 }
 
@@ -423,40 +474,47 @@ void store_job_free(struct store_job *j)
 enum err store_job_get(struct store *st, enum platform p, const char *account,
                        enum job_kind kind, struct store_job *out)
 {
+    STORE_NEED(st, job_get, NULL);
     return st->ops->job_get(st, p, account, kind, out);
 }
 
 enum err store_job_put(struct store *st, const struct store_job *j)
 {
+    STORE_NEED(st, job_put, NULL);
     return st->ops->job_put(st, j);
 }
 
 enum err store_job_list(struct store *st, store_job_fn fn, void *ud)
 {
+    STORE_NEED(st, job_list, NULL);
     return st->ops->job_list(st, fn, ud);
 }
 
 enum err store_quota_get(struct store *st, enum platform p, int64_t day_start,
                          int64_t *out)
 {
+    STORE_NEED(st, quota_get, NULL);
     return st->ops->quota_get(st, p, day_start, out);
 }
 
 enum err store_quota_add(struct store *st, enum platform p, int64_t day_start,
                          int64_t units)
 {
+    STORE_NEED(st, quota_add, NULL);
     return st->ops->quota_add(st, p, day_start, units);
 }
 
 enum err store_item_sched_put(struct store *st,
                               const struct store_item_sched *s)
 {
+    STORE_NEED(st, item_sched_put, NULL);
     return st->ops->item_sched_put(st, s);
 }
 
 enum err store_age_rows(struct store *st, const char *metric,
                         store_age_row_fn fn, void *ud)
 {
+    STORE_NEED(st, age_rows, NULL);
     return st->ops->age_rows(st, metric, fn, ud);
 }
 
@@ -464,12 +522,14 @@ enum err store_values_at_age(struct store *st, const char *metric,
                              enum platform p, int64_t exclude_id,
                              int32_t age, store_value_fn fn, void *ud)
 {
+    STORE_NEED(st, values_at_age, NULL);
     return st->ops->values_at_age(st, metric, p, exclude_id, age, fn, ud);
 }
 
 enum err store_item_set_removed(struct store *st, enum platform p,
                                 const char *ext_id, bool removed)
 {
+    STORE_NEED(st, item_set_removed, NULL);
     return st->ops->item_set_removed(st, p, ext_id, removed);
 }
 
@@ -477,6 +537,7 @@ enum err store_item_links(struct store *st, enum platform p,
                           const char *ext_id, size_t limit, store_link_fn fn,
                           void *ud)
 {
+    STORE_NEED(st, item_links, NULL);
     return st->ops->item_links(st, p, ext_id, limit, fn, ud);
 }
 
@@ -484,6 +545,7 @@ enum err store_item_sched_has(struct store *st, enum platform p,
                               const char *account, const char *item_id,
                               bool *out)
 {
+    STORE_NEED(st, item_sched_has, NULL);
     return st->ops->item_sched_has(st, p, account, item_id, out);
 }
 
@@ -491,6 +553,7 @@ enum err store_item_sched_due(struct store *st, enum platform p,
                               const char *account, int64_t now, size_t limit,
                               store_item_sched_fn fn, void *ud)
 {
+    STORE_NEED(st, item_sched_due, NULL);
     return st->ops->item_sched_due(st, p, account, now, limit, fn, ud);
 }
 
@@ -498,18 +561,21 @@ enum err store_item_sched_stats(struct store *st, int platform,
                                 const char *account, int64_t *count,
                                 int64_t *soonest)
 {
+    STORE_NEED(st, item_sched_stats, NULL);
     return st->ops->item_sched_stats(st, platform, account, count, soonest);
 }
 
 enum err store_usage_put(struct store *st, enum platform p,
                          const char *account, int pct, int64_t at)
 {
+    STORE_NEED(st, usage_put, NULL);
     return st->ops->usage_put(st, p, account, pct, at);
 }
 
 enum err store_usage_get(struct store *st, enum platform p,
                          const char *account, int *pct, int64_t *at)
 {
+    STORE_NEED(st, usage_get, NULL);
     return st->ops->usage_get(st, p, account, pct, at);
 }
 
@@ -517,6 +583,7 @@ enum err store_ig_dropped_add(struct store *st, const char *account,
                               const char *kind, const char *metric,
                               int64_t at)
 {
+    STORE_NEED(st, ig_dropped_add, NULL);
     return st->ops->ig_dropped_add(st, account, kind, metric, at);
 }
 
@@ -524,16 +591,19 @@ enum err store_ig_dropped_list(struct store *st, const char *account,
                                int64_t since, store_ig_dropped_fn fn,
                                void *ud)
 {
+    STORE_NEED(st, ig_dropped_list, NULL);
     return st->ops->ig_dropped_list(st, account, since, fn, ud);
 }
 
 enum err store_imports_list(struct store *st, store_import_fn fn, void *ud)
 {
+    STORE_NEED(st, imports_list, NULL);
     return st->ops->imports_list(st, fn, ud);
 }
 
 enum err store_audit_list(struct store *st, store_audit_fn fn, void *ud)
 {
+    STORE_NEED(st, audit_list, NULL);
     return st->ops->audit_list(st, fn, ud);
 }
 
@@ -541,6 +611,7 @@ enum err store_import_remove(struct store *st, int64_t id, const char *who,
                              int64_t now, struct store_removed *out,
                              struct buf *err)
 {
+    STORE_NEED(st, import_remove, err);
     return st->ops->import_remove(st, id, who, now, out, err);
 }
 
@@ -549,6 +620,7 @@ enum err store_account_remove(struct store *st, enum platform p,
                               int64_t now, struct store_removed *out,
                               struct buf *err)
 {
+    STORE_NEED(st, account_remove, err);
     return st->ops->account_remove(st, p, ext_id, who, now, out, err);
 }
 
@@ -557,6 +629,7 @@ enum err store_account_set_role(struct store *st, enum platform p,
                                 const char *who, int64_t now,
                                 int64_t *changed, struct buf *err)
 {
+    STORE_NEED(st, account_set_role, err);
     return st->ops->account_set_role(st, p, ext_id, tracked, who, now,
                                      changed, err);
 }
@@ -564,23 +637,27 @@ enum err store_account_set_role(struct store *st, enum platform p,
 enum err store_account_compare(struct store *st, int32_t from, int32_t to,
                                store_account_cmp_fn fn, void *ud)
 {
+    STORE_NEED(st, account_compare, NULL);
     return st->ops->account_compare(st, from, to, fn, ud);
 }
 
 enum err store_doc_changes(struct store *st, const struct store_doc_query *q,
                            store_doc_fn fn, void *ud, struct buf *err)
 {
+    STORE_NEED(st, doc_changes, err);
     return st->ops->doc_changes(st, q, fn, ud, err);
 }
 
 enum err store_doc_last_seq(struct store *st, int64_t *out)
 {
+    STORE_NEED(st, doc_last_seq, NULL);
     return st->ops->doc_last_seq(st, out);
 }
 
 enum err store_account_day_get(struct store *st, int64_t account_id,
                                int32_t day, struct store_account_day *out)
 {
+    STORE_NEED(st, account_day_get, NULL);
     return st->ops->account_day_get(st, account_id, day, out);
 }
 
@@ -589,5 +666,6 @@ enum err store_doc_find(struct store *st, enum platform p,
                         enum store_doc_kind kind, int32_t day,
                         store_doc_fn fn, void *ud, struct buf *err)
 {
+    STORE_NEED(st, doc_find, err);
     return st->ops->doc_find(st, p, type, ext_id, kind, day, fn, ud, err);
 }

@@ -344,6 +344,21 @@ struct store {
     void *progress_ud;
 };
 
+/* A public function whose op the backend leaves NULL (a backend still
+ * being written: PostgreSQL, docs/postgresql.md) answers ERR_UNSUPPORTED
+ * with "<function> is not available on <backend> yet" in err (when the
+ * function has one) instead of calling through NULL. store.c and
+ * store_areas.c put STORE_NEED first in every dispatching function but
+ * those that cannot fail (day_of, day_start, rollup_zone: every backend
+ * has them). */
+enum err store_unsupported(const struct store *st, const char *fn,
+                           struct buf *err);
+#define STORE_NEED(st, member, err)                                           \
+    do {                                                                      \
+        if ((st)->ops->member == NULL)                                        \
+            return store_unsupported((st), __func__, (err));                  \
+    } while (0)
+
 /* Embedded migrations (generated from sql/NNNN_*.sql at build time). */
 struct embedded_file {
     const char *name;
@@ -351,6 +366,8 @@ struct embedded_file {
     size_t len;
 };
 extern const struct embedded_file store_migrations[];
+/* The PostgreSQL backend's own migrations (src/store/pg/sql/NNNN_*.sql). */
+extern const struct embedded_file store_pg_migrations[];
 
 enum err store_sqlite_open(const char *path, struct store **out,
                            struct buf *err);
@@ -386,6 +403,9 @@ struct store_backend {
 /* The backend whose target this is; never NULL (SQLite takes the rest). */
 const struct store_backend *store_backend_for(const char *target);
 extern const struct store_backend store_sqlite_backend;
+/* src/store/pg: postgresql:// and postgres:// URIs, and the bare word
+ * "postgresql:" (the connection from the PG* environment variables). */
+extern const struct store_backend store_pg_backend;
 
 /* The SQLite backend's target functions (store_backup.c, store_schema.c,
  * store_file.c). */

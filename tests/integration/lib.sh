@@ -106,3 +106,12 @@ finish() {
   echo "$_passed passed, $_failed failed"
   [ "$_failed" -eq 0 ]
 }
+
+# pg_newdb NAME: a new, empty database NAME on the PostgreSQL tests' cluster
+# (tests/pg/pgcluster.sh; MEDIADASH_PG_DIR names it, set by CMake for the
+# tests that require the pg fixture); prints its URI. Fails loudly when
+# there is no cluster: a PostgreSQL test never skips.
+pg_newdb() {
+  local dir=${MEDIADASH_PG_DIR:?MEDIADASH_PG_DIR is not set: run under ctest (fixture pg)}
+  bash "$(dirname "${BASH_SOURCE[0]}")/../pg/pgcluster.sh" newdb "$dir" "$1"
+}

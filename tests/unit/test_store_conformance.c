@@ -7,13 +7,20 @@
  *   MEDIADASH_STORE_TARGET unset: a SQLite file in a new temporary
  *     directory per case (what `make test` runs);
  *   MEDIADASH_STORE_TARGET=T: T with "{case}" replaced by the case's name
- *     (a URI naming an empty database the harness made for that case).
+ *     (a URI naming an empty database for that case). A PostgreSQL URI
+ *     (unit.test_store_conformance_pg, run by tests/pg/pgcluster.sh run):
+ *     the setup (re)creates that database through MEDIADASH_PG_ADMIN, the
+ *     URI of the cluster's maintenance database.
+ * The cases PostgreSQL cannot pass yet are listed once, in pg_pending
+ * below: printed and skipped there, and the list shrinks to empty as the
+ * backend is written (docs/postgresql.md says what is missing).
  * The one thing a case cannot do through the contract is make a backend
  * fail in the middle of a write; the backend adapter below does that
  * (SQLite, any target that is not a URI: a trigger). A new backend adds
  * its adapter there. */
 #include "testutil.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +29,7 @@
 #include "core/alloc.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "store/store.h"
 #include "store/store_media.h"
 #include "store/store_post.h"
@@ -37,12 +45,99 @@ struct cfx {
     struct buf err;
 };
 
+static bool is_pg(const char *target)
+{
+    return strncmp(target, "postgresql://", 13) == 0 ||
+           strncmp(target, "postgres://", 11) == 0;
+}
+
+/* Run sql on the database at uri through a connection of our own. */
+static void pg_sql(const char *uri, const char *sql)
+{
+    PGconn *c = PQconnectdb(uri);
+    PGresult *r;
+
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot connect to %s: %s", uri, PQerrorMessage(c));
+    r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+        PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
+
+/* PostgreSQL: an empty database named after the case. */
+static void pg_fresh_db(const char *name)
+{
+    const char *admin = getenv("MEDIADASH_PG_ADMIN");
+    char sql[256];
+
+    if (admin == NULL)
+        fail_msg("MEDIADASH_PG_ADMIN is not set (tests/pg/pgcluster.sh run)");
+    assert_true(snprintf(sql, sizeof sql,
+                         "DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)",
+                         name) < (int)sizeof sql);
+    pg_sql(admin, sql);
+    assert_true(snprintf(sql, sizeof sql, "CREATE DATABASE \"%s\"", name) <
+                (int)sizeof sql);
+    pg_sql(admin, sql);
+}
+
+/* PostgreSQL's fault: a trigger raising on the item's insert. */
+static void arm_fault_pg(struct cfx *f, const char *ext_id)
+{
+    char sql[768];
+    assert_true(snprintf(sql, sizeof sql,
+                         "CREATE FUNCTION conformance_fault() RETURNS "
+                         "trigger LANGUAGE plpgsql AS $f$ BEGIN IF "
+                         "NEW.ext_id = '%s' THEN RAISE EXCEPTION "
+                         "'injected'; END IF; RETURN NEW; END $f$; "
+                         "CREATE TRIGGER conformance_fault BEFORE INSERT "
+                         "ON item FOR EACH ROW EXECUTE FUNCTION "
+                         "conformance_fault()",
+                         ext_id) < (int)sizeof sql);
+    pg_sql(f->target, sql);
+}
+
+/* The cases PostgreSQL does not pass yet (the ops they need answer
+ * ERR_UNSUPPORTED): main leaves them out on PostgreSQL and prints each.
+ * Empty when the backend is whole. */
+static const char *const pg_pending[] = {
+    "test_ingest_idempotent",
+    "test_ingest_append_only",
+    "test_ingest_all_or_nothing",
+    "test_rollups_equal_rebuild",
+    "test_post_idempotency_key",
+    "test_post_claims_exactly_once",
+    "test_post_lease_expiry",
+    "test_post_edit_version",
+    "test_users_and_sessions",
+    "test_tokens",
+    "test_credentials",
+    "test_import_removal",
+    "test_error_codes",
+    NULL,
+};
+
+static bool pg_is_pending(const char *name)
+{
+    for (size_t i = 0; pg_pending[i] != NULL; i++)
+        if (strcmp(pg_pending[i], name) == 0)
+            return true;
+    return false;
+}
+
 /* Make the backend fail any write of an item whose ext id is ext_id, from
  * now on (through its own connection, not the store's). */
 static void arm_fault(struct cfx *f, const char *ext_id)
 {
     sqlite3 *db = NULL;
     char sql[256];
+    if (is_pg(f->target)) {
+        arm_fault_pg(f, ext_id);
+        return;
+    }
     if (strstr(f->target, "://") != NULL) /* not a SQLite path */
         fail_msg("no fault adapter for %s: add one", f->target);
     assert_int_equal(snprintf(sql, sizeof sql,
@@ -79,6 +174,8 @@ static int setup(void **state)
     }
     f->target = xstrdup(buf_cstr(&t));
     buf_free(&t);
+    if (is_pg(f->target))
+        pg_fresh_db(name);
     if (store_open(f->target, &f->st, &f->err) != ERR_OK)
         fail_msg("store_open %s: %s", f->target, buf_cstr(&f->err));
     *state = f;
@@ -159,6 +256,31 @@ static void said(struct cfx *f)
 {
     assert_true(buf_cstr(&f->err)[0] != '\0');
     buf_reset(&f->err);
+}
+
+/* ---- open ---------------------------------------------------------------- */
+
+/* A new database is migrated at open; opening it again migrates nothing
+ * and keeps the version, the generation and the rollup zone (UTC). */
+static void test_open_again(void **state)
+{
+    struct cfx *f = *state;
+    struct store *again = NULL;
+    int v1 = 0, v2 = 0;
+    int64_t g1 = -1, g2 = -2;
+
+    assert_int_equal(store_schema_version(f->st, &v1), ERR_OK);
+    assert_true(v1 >= 1);
+    assert_int_equal(store_generation(f->st, &g1), ERR_OK);
+    assert_int_equal(store_open(f->target, &again, &f->err), ERR_OK);
+    assert_int_equal(store_schema_version(again, &v2), ERR_OK);
+    assert_int_equal(v1, v2);
+    assert_int_equal(store_generation(again, &g2), ERR_OK);
+    assert_int_equal(g1, g2);
+    assert_string_equal(tz_name(store_rollup_zone(again)), "UTC");
+    assert_int_equal(store_day_of(again, T0 + 3600), T0 / DAY);
+    assert_int_equal(store_day_start(again, T0 / DAY), T0);
+    store_close(again);
 }
 
 /* ---- ingest ------------------------------------------------------------- */
@@ -739,6 +861,7 @@ static void test_error_codes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        CASE(test_open_again),
         CASE(test_ingest_idempotent),
         CASE(test_ingest_append_only),
         CASE(test_ingest_all_or_nothing),
@@ -753,5 +876,18 @@ int main(void)
         CASE(test_import_removal),
         CASE(test_error_codes),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const char *target = getenv("MEDIADASH_STORE_TARGET");
+    struct CMUnitTest run[sizeof tests / sizeof tests[0]];
+    size_t n = 0;
+
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        if (target != NULL && is_pg(target) &&
+            pg_is_pending(tests[i].name)) {
+            printf("expected unsupported on PostgreSQL (not run): %s\n",
+                   tests[i].name);
+            continue;
+        }
+        run[n++] = tests[i];
+    }
+    return _cmocka_run_group_tests("conformance", run, n, NULL, NULL);
 }
