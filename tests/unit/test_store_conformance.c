@@ -104,9 +104,6 @@ static void arm_fault_pg(struct cfx *f, const char *ext_id)
  * ERR_UNSUPPORTED): main leaves them out on PostgreSQL and prints each.
  * Empty when the backend is whole. */
 static const char *const pg_pending[] = {
-    "test_ingest_idempotent",
-    "test_ingest_append_only",
-    "test_ingest_all_or_nothing",
     "test_rollups_equal_rebuild",
     "test_post_idempotency_key",
     "test_post_claims_exactly_once",

@@ -164,6 +164,14 @@ static const struct store_ops pg_ops = {
     .small_cache = pg_small_cache,
     .day_of = pg_day_of,
     .day_start = pg_day_start,
+    .ingest = pg_ingest,
+    .sole_account = pg_sole_account,
+    .list_items = pg_list_items,
+    .count_items = pg_count_items,
+    .item_history = pg_item_history,
+    .item_by_id = pg_item_by_id,
+    .export_values = pg_export_values,
+    .imports_list = pg_imports_list,
 };
 
 const struct store_backend store_pg_backend = {

@@ -104,4 +104,23 @@ int64_t pg_day_start(struct store *st, int32_t day);
 enum err pg_generation(struct store *st, int64_t *out);
 enum err pg_refresh(struct store *st, int64_t *gen);
 
+/* pg_ingest.c */
+enum err pg_ingest(struct store *st, const struct batch *b,
+                   const struct import_meta *meta, struct ingest_stats *out,
+                   struct buf *err);
+
+/* pg_query.c: reads of the event store */
+enum err pg_list_items(struct store *st, const struct item_query *q,
+                       store_item_fn fn, void *ud, struct buf *err);
+enum err pg_count_items(struct store *st, const struct item_query *q,
+                        int64_t *out);
+enum err pg_item_history(struct store *st, const char *ref,
+                         const struct history_query *q, struct item **out,
+                         bool *truncated, struct buf *err);
+enum err pg_export_values(struct store *st, const struct export_query *q,
+                          store_row_fn fn, void *ud, struct buf *err);
+enum err pg_item_by_id(struct store *st, int64_t id, struct item **out);
+enum err pg_imports_list(struct store *st, store_import_fn fn, void *ud);
+enum err pg_sole_account(struct store *st, enum platform p, char **out);
+
 #endif

@@ -1,0 +1,528 @@
+/* The PostgreSQL backend's ingest (store_ingest): one transaction per
+ * batch holding pg_advisory_xact_lock(PG_INGEST_LOCK), so that ingests
+ * from several processes run one after the other as on SQLite (BEGIN
+ * IMMEDIATE) and every "look up, else add" below is safe; items created
+ * or refreshed (a NULL field never blanks a stored one), snapshots keyed
+ * by item and observed_at, values append-only (a value already stored is
+ * kept and counted as same or conflicting), item_latest kept, roles and
+ * the import's counts set, the generation raised. On any error the
+ * transaction is rolled back: nothing of the batch stays.
+ *
+ * Not yet here (docs/postgresql.md): the daily rollups, the first-week
+ * and views-by-day state, documents, the search index and item links. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "store/pg/store_pg.h"
+
+/* "ingest" in ASCII: one key for every mediadash ingest on a database. */
+#define PG_INGEST_LOCK "115162232681"
+
+PG_STMT(pg_ing_lock, 0, "SELECT pg_advisory_xact_lock(" PG_INGEST_LOCK ")");
+PG_STMT(pg_ing_import_find, 1,
+        "SELECT imported_at, source FROM import WHERE digest = $1");
+PG_STMT(pg_ing_import_add, 4,
+        "INSERT INTO import(digest, source, format, imported_at) "
+        "VALUES ($1, $2, $3, $4) RETURNING id");
+PG_STMT(pg_ing_import_count, 4,
+        "UPDATE import SET snapshots = $2, items = $3, vals = $4 "
+        "WHERE id = $1");
+PG_STMT(pg_ing_item_find, 3,
+        "SELECT id FROM item WHERE platform = $1 AND type = $2 AND "
+        "ext_id = $3");
+PG_STMT(pg_ing_item_add, 13,
+        "INSERT INTO item(platform, type, ext_id, account_id, kind, handle, "
+        "title, description, url, thumbnail_url, published_at, duration_s, "
+        "first_seen, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9, $10, $11, $12, $13, $13) RETURNING id");
+PG_STMT(pg_ing_item_update, 11,
+        "UPDATE item SET account_id = coalesce($2, account_id), "
+        "kind = coalesce($3, kind), handle = coalesce($4, handle), "
+        "title = coalesce($5, title), "
+        "description = coalesce($6, description), url = coalesce($7, url), "
+        "thumbnail_url = coalesce($8, thumbnail_url), "
+        "published_at = coalesce($9, published_at), "
+        "duration_s = coalesce($10, duration_s), updated_at = $11 "
+        "WHERE id = $1 AND ($2::bigint IS DISTINCT FROM account_id AND "
+        "$2 IS NOT NULL OR "
+        "$3::text IS DISTINCT FROM kind AND $3 IS NOT NULL OR "
+        "$4::text IS DISTINCT FROM handle AND $4 IS NOT NULL OR "
+        "$5::text IS DISTINCT FROM title AND $5 IS NOT NULL OR "
+        "$6::text IS DISTINCT FROM description AND $6 IS NOT NULL OR "
+        "$7::text IS DISTINCT FROM url AND $7 IS NOT NULL OR "
+        "$8::text IS DISTINCT FROM thumbnail_url AND $8 IS NOT NULL OR "
+        "$9::bigint IS DISTINCT FROM published_at AND $9 IS NOT NULL OR "
+        "$10::bigint IS DISTINCT FROM duration_s AND $10 IS NOT NULL)");
+PG_STMT(pg_ing_item_tracked, 1,
+        "UPDATE item SET role = 'tracked' WHERE (id = $1 OR "
+        "account_id = $1) AND role <> 'tracked'");
+PG_STMT(pg_ing_metric_find, 1, "SELECT id FROM metric WHERE name = $1");
+PG_STMT(pg_ing_metric_add, 1,
+        "INSERT INTO metric(name) VALUES ($1) RETURNING id");
+PG_STMT(pg_ing_snap_find, 2,
+        "SELECT id, coalesce(import_id, 0) FROM snapshot WHERE item_id = $1 "
+        "AND observed_at = $2");
+PG_STMT(pg_ing_snap_add, 3,
+        "INSERT INTO snapshot(item_id, observed_at, import_id) "
+        "VALUES ($1, $2, $3) RETURNING id");
+PG_STMT(pg_ing_value_find, 2,
+        "SELECT ival, rval FROM snapshot_value WHERE snapshot_id = $1 AND "
+        "metric_id = $2");
+PG_STMT(pg_ing_value_add, 4,
+        "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
+        "VALUES ($1, $2, $3, $4)");
+PG_STMT(pg_ing_value_import, 3,
+        "INSERT INTO value_import(snapshot_id, metric_id, import_id) "
+        "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+PG_STMT(pg_ing_latest, 5,
+        "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, "
+        "rval) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (item_id, metric_id) "
+        "DO UPDATE SET observed_at = excluded.observed_at, "
+        "ival = excluded.ival, rval = excluded.rval "
+        "WHERE excluded.observed_at >= item_latest.observed_at");
+PG_STMT(pg_ing_max_item, 0, "SELECT coalesce(max(id), 0) FROM item");
+PG_STMT(pg_ing_role_foreign, 1,
+        "UPDATE item SET role = 'tracked' WHERE id > $1 AND "
+        "type = 'account' AND EXISTS (SELECT 1 FROM item o WHERE "
+        "o.platform = item.platform AND o.type = 'account' AND "
+        "o.role = 'own' AND o.id <= $1)");
+PG_STMT(pg_ing_role_first, 1,
+        "SELECT coalesce(min(id), 0) FROM item WHERE id > $1 AND "
+        "type = 'account' AND role = 'tracked'");
+PG_STMT(pg_ing_role_content, 1,
+        "UPDATE item SET role = a.role FROM item a WHERE item.id > $1 AND "
+        "item.type = 'content' AND a.id = item.account_id AND "
+        "item.role IS DISTINCT FROM a.role");
+PG_STMT(pg_ing_item_import, 2,
+        "UPDATE item SET import_id = $2 WHERE id > $1");
+PG_STMT(pg_ing_gen_bump, 0,
+        "UPDATE mediadash_setting SET value = (value::bigint + 1)::text "
+        "WHERE key = 'generation'");
+
+struct ingest {
+    struct store_pg *s;
+    const struct import_meta *meta;
+    struct ingest_stats *stats;
+    struct buf *err;
+    int64_t import_id; /* 0: none */
+    int64_t now;
+};
+
+/* Run st and read the first column of its first row into *out (0 when
+ * there is no row; *found says which, when not NULL). */
+static enum err run_i64(struct ingest *in, const struct pg_stmt *st,
+                        const struct pg_params *p, const char *what,
+                        int64_t *out, bool *found)
+{
+    PGresult *r = NULL;
+    enum err rc = pg_run(in->s, st, p, &r, what, in->err);
+
+    *out = 0;
+    if (found != NULL)
+        *found = false;
+    if (rc == ERR_OK && PQntuples(r) > 0) {
+        if (pg_i64(r, 0, 0, out) != ERR_OK) {
+            buf_setf(in->err, "%s: not an integer", what);
+            rc = ERR_DB;
+        } else if (found != NULL) {
+            *found = true;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static void p_i64_or_null(struct pg_params *p, int64_t v, int64_t none)
+{
+    if (v == none)
+        pg_p_null(p);
+    else
+        pg_p_i64(p, v);
+}
+
+static enum err import_begin(struct ingest *in)
+{
+    const struct import_meta *m = in->meta;
+    struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc;
+
+    if (m == NULL)
+        return ERR_OK;
+    if (m->digest != NULL) {
+        pg_p_init(&p);
+        pg_p_text(&p, m->digest);
+        rc = pg_run(in->s, &pg_ing_import_find, &p, &r, "looking up import",
+                    in->err);
+        if (rc == ERR_OK && PQntuples(r) > 0) {
+            struct buf when;
+            buf_init(&when, 64);
+            if (time_format_iso8601(pg_i64_or(r, 0, 0, 0), &when) != ERR_OK)
+                buf_setf(&when, "an unknown time");
+            buf_setf(in->err, "already imported at %s (as %s)",
+                     buf_cstr(&when),
+                     pg_text(r, 0, 1) ? pg_text(r, 0, 1) : "?");
+            buf_free(&when);
+            rc = ERR_EXISTS;
+        }
+        PQclear(r);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    pg_p_init(&p);
+    pg_p_text(&p, m->digest);
+    pg_p_text(&p, m->source);
+    pg_p_text(&p, m->format);
+    pg_p_i64(&p, m->imported_at);
+    return run_i64(in, &pg_ing_import_add, &p, "recording import",
+                   &in->import_id, NULL);
+}
+
+static void item_params(struct pg_params *p, const struct item *it,
+                        int64_t account_id)
+{
+    p_i64_or_null(p, account_id, 0);
+    pg_p_text(p, it->kind);
+    pg_p_text(p, it->handle);
+    pg_p_text(p, it->title);
+    pg_p_text(p, it->description);
+    pg_p_text(p, it->url);
+    pg_p_text(p, it->thumbnail_url);
+    p_i64_or_null(p, it->published_at, TIME_NONE);
+    p_i64_or_null(p, it->duration_s, -1);
+}
+
+static enum err item_find(struct ingest *in, const struct item *it,
+                          int64_t *id, bool *found)
+{
+    struct pg_params p;
+
+    pg_p_init(&p);
+    pg_p_text(&p, platform_name(it->platform));
+    pg_p_text(&p, item_type_name(it->type));
+    pg_p_text(&p, it->ext_id);
+    return run_i64(in, &pg_ing_item_find, &p, "looking up item", id, found);
+}
+
+/* Create or refresh the row of it; *id: its id. */
+static enum err item_put(struct ingest *in, const struct item *it,
+                         int64_t account_id, int64_t *id)
+{
+    struct pg_params p;
+    bool found = false;
+    enum err rc = item_find(in, it, id, &found);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (found) {
+        pg_p_init(&p);
+        pg_p_i64(&p, *id);
+        item_params(&p, it, account_id);
+        pg_p_i64(&p, in->now);
+        in->stats->items_seen++;
+        return pg_run(in->s, &pg_ing_item_update, &p, NULL, "updating item",
+                      in->err);
+    }
+    pg_p_init(&p);
+    pg_p_text(&p, platform_name(it->platform));
+    pg_p_text(&p, item_type_name(it->type));
+    pg_p_text(&p, it->ext_id);
+    item_params(&p, it, account_id);
+    pg_p_i64(&p, in->now);
+    rc = run_i64(in, &pg_ing_item_add, &p, "adding item", id, NULL);
+    if (rc == ERR_OK)
+        in->stats->items_new++;
+    return rc;
+}
+
+/* The id of the account a content item belongs to, creating a bare
+ * account row when the batch did not describe it. 0 when unknown. */
+static enum err owner_id(struct ingest *in, const struct item *it,
+                         int64_t *out)
+{
+    struct item *bare;
+    bool found = false;
+    enum err rc;
+
+    *out = 0;
+    if (it->type != ITEM_CONTENT || it->account_ext_id == NULL)
+        return ERR_OK;
+    bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
+    rc = item_find(in, bare, out, &found);
+    if (rc == ERR_OK && !found)
+        rc = item_put(in, bare, 0, out);
+    item_destroy(bare);
+    return rc;
+}
+
+static enum err metric_id(struct ingest *in, const char *name, int64_t *out)
+{
+    struct pg_params p;
+    bool found = false;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_text(&p, name);
+    rc = run_i64(in, &pg_ing_metric_find, &p, "looking up metric", out,
+                 &found);
+    if (rc == ERR_OK && !found)
+        rc = run_i64(in, &pg_ing_metric_add, &p, "adding metric", out, NULL);
+    return rc;
+}
+
+/* A metric's value as two parameters, ival and rval (one of them NULL).
+ * A real is written with 17 significant digits: read back exactly. */
+static void value_params(struct pg_params *p, const struct metric *m,
+                         char *real, size_t realsz)
+{
+    if (m->is_real) {
+        snprintf(real, realsz, "%.17g", m->r);
+        pg_p_null(p);
+        pg_p_text(p, real);
+    } else {
+        pg_p_i64(p, m->i);
+        pg_p_null(p);
+    }
+}
+
+/* A value already stored for this snapshot and metric: count it as the
+ * same or conflicting; it is kept either way. */
+static enum err value_seen(struct ingest *in, int64_t sid, int64_t mid,
+                           const struct metric *m)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    double d;
+    int64_t v;
+    bool same = false;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, sid);
+    pg_p_i64(&p, mid);
+    rc = pg_run(in->s, &pg_ing_value_find, &p, &r, "reading value", in->err);
+    if (rc == ERR_OK && PQntuples(r) == 1) {
+        if (m->is_real)
+            same = pg_text(r, 0, 1) != NULL &&
+                   parse_double(pg_text(r, 0, 1), &d) == ERR_OK && d == m->r;
+        else
+            same = pg_i64(r, 0, 0, &v) == ERR_OK && v == m->i;
+    }
+    PQclear(r);
+    if (same)
+        in->stats->values_same++;
+    else
+        in->stats->values_conflict++;
+    return rc;
+}
+
+/* Add one value to snapshot sid unless one is stored already (fresh: the
+ * snapshot is new, so none is). foreign: the snapshot is another
+ * import's (note the value's import). */
+static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
+                          int64_t t, const struct metric *m, bool fresh,
+                          bool foreign)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    char real[40];
+    int64_t mid;
+    enum err rc = metric_id(in, m->name, &mid);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (!fresh) {
+        pg_p_init(&p);
+        pg_p_i64(&p, sid);
+        pg_p_i64(&p, mid);
+        rc = pg_run(in->s, &pg_ing_value_find, &p, &r, "reading value",
+                    in->err);
+        fresh = rc == ERR_OK && PQntuples(r) == 0;
+        PQclear(r);
+        if (rc != ERR_OK)
+            return rc;
+        if (!fresh)
+            return value_seen(in, sid, mid, m);
+    }
+    pg_p_init(&p);
+    pg_p_i64(&p, sid);
+    pg_p_i64(&p, mid);
+    value_params(&p, m, real, sizeof real);
+    rc = pg_run(in->s, &pg_ing_value_add, &p, NULL, "adding value", in->err);
+    if (rc != ERR_OK)
+        return rc;
+    in->stats->values_new++;
+    if (foreign && in->import_id != 0) {
+        pg_p_init(&p);
+        pg_p_i64(&p, sid);
+        pg_p_i64(&p, mid);
+        pg_p_i64(&p, in->import_id);
+        rc = pg_run(in->s, &pg_ing_value_import, &p, NULL,
+                    "recording a value's import", in->err);
+    }
+    if (rc != ERR_OK)
+        return rc;
+    pg_p_init(&p);
+    pg_p_i64(&p, item_id);
+    pg_p_i64(&p, mid);
+    pg_p_i64(&p, t);
+    value_params(&p, m, real, sizeof real);
+    return pg_run(in->s, &pg_ing_latest, &p, NULL, "updating latest values",
+                  in->err);
+}
+
+static enum err snapshot_put(struct ingest *in, int64_t item_id,
+                             const struct snapshot *snap)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    int64_t sid = 0, owner = 0;
+    bool fresh = false, foreign = false;
+    enum err rc;
+
+    if (snap->metrics.n == 0)
+        return ERR_OK; /* an empty snapshot says nothing */
+    pg_p_init(&p);
+    pg_p_i64(&p, item_id);
+    pg_p_i64(&p, snap->observed_at);
+    rc = pg_run(in->s, &pg_ing_snap_find, &p, &r, "reading snapshot",
+                in->err);
+    if (rc == ERR_OK && PQntuples(r) > 0) {
+        if (pg_i64(r, 0, 0, &sid) != ERR_OK || pg_i64(r, 0, 1, &owner) != ERR_OK)
+            rc = ERR_DB;
+        foreign = owner != in->import_id;
+    }
+    PQclear(r);
+    if (rc == ERR_OK && sid == 0) {
+        pg_p_init(&p);
+        pg_p_i64(&p, item_id);
+        pg_p_i64(&p, snap->observed_at);
+        p_i64_or_null(&p, in->import_id, 0);
+        rc = run_i64(in, &pg_ing_snap_add, &p, "adding snapshot", &sid, NULL);
+        fresh = true;
+        if (rc == ERR_OK)
+            in->stats->snapshots_new++;
+    }
+    for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++) {
+        const struct metric *m = &snap->metrics.v[i];
+        bool again = false;
+        for (size_t j = 0; j < i; j++)
+            again = again || strcmp(snap->metrics.v[j].name, m->name) == 0;
+        rc = value_put(in, item_id, sid, snap->observed_at, m,
+                       fresh && !again, foreign);
+    }
+    return rc;
+}
+
+static enum err ingest_item(struct ingest *in, const struct item *it)
+{
+    struct pg_params p;
+    int64_t account_id = 0, id = 0;
+    enum err rc = owner_id(in, it, &account_id);
+
+    if (rc == ERR_OK)
+        rc = item_put(in, it, account_id, &id);
+    if (rc == ERR_OK && it->tracked) {
+        pg_p_init(&p);
+        pg_p_i64(&p, id);
+        rc = pg_run(in->s, &pg_ing_item_tracked, &p, NULL,
+                    "marking item tracked", in->err);
+    }
+    for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
+        rc = snapshot_put(in, id, it->snaps[i]);
+    return rc;
+}
+
+/* Roles of the items this ingest added (ids above first_new), per
+ * import_meta.foreign_tracked; content takes its account's role. */
+static enum err roles_set(struct ingest *in, int64_t first_new)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc = ERR_OK;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, first_new);
+    if (in->meta != NULL && in->meta->foreign_tracked) {
+        rc = pg_run(in->s, &pg_ing_role_foreign, &p, &r, "setting roles",
+                    in->err);
+        if (rc == ERR_OK)
+            in->stats->accounts_tracked = (size_t)strtoull(PQcmdTuples(r),
+                                                           NULL, 10);
+        PQclear(r);
+        if (rc == ERR_OK && in->stats->accounts_tracked > 0)
+            rc = run_i64(in, &pg_ing_role_first, &p, "setting roles",
+                         &in->stats->tracked_id, NULL);
+    }
+    if (rc == ERR_OK)
+        rc = pg_run(in->s, &pg_ing_role_content, &p, NULL, "setting roles",
+                    in->err);
+    if (rc == ERR_OK && in->import_id != 0) {
+        pg_p_i64(&p, in->import_id);
+        rc = pg_run(in->s, &pg_ing_item_import, &p, NULL,
+                    "recording the items' import", in->err);
+    }
+    return rc;
+}
+
+static enum err ingest_all(struct ingest *in, const struct batch *b)
+{
+    struct pg_params p;
+    int64_t first_new = 0;
+    enum err rc = pg_run(in->s, &pg_ing_lock, NULL, NULL,
+                         "waiting for the ingest lock", in->err);
+
+    if (rc == ERR_OK)
+        rc = import_begin(in);
+    if (rc == ERR_OK)
+        rc = run_i64(in, &pg_ing_max_item, NULL, "reading items", &first_new,
+                     NULL);
+    /* Accounts first, so content rows can point at them. */
+    for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
+        enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
+        for (size_t i = 0; i < b->n && rc == ERR_OK; i++)
+            if (b->items[i]->type == want)
+                rc = ingest_item(in, b->items[i]);
+    }
+    if (rc == ERR_OK)
+        rc = roles_set(in, first_new);
+    if (rc == ERR_OK && in->import_id != 0) {
+        pg_p_init(&p);
+        pg_p_i64(&p, in->import_id);
+        pg_p_i64(&p, (int64_t)in->stats->snapshots_new);
+        pg_p_i64(&p, (int64_t)b->n);
+        pg_p_i64(&p, (int64_t)in->stats->values_new);
+        rc = pg_run(in->s, &pg_ing_import_count, &p, NULL, "recording import",
+                    in->err);
+    }
+    if (rc == ERR_OK)
+        rc = pg_run(in->s, &pg_ing_gen_bump, NULL, NULL,
+                    "bumping the data generation", in->err);
+    return rc;
+}
+
+enum err pg_ingest(struct store *st, const struct batch *b,
+                   const struct import_meta *meta, struct ingest_stats *out,
+                   struct buf *err)
+{
+    struct ingest in = {pg_of(st), meta, out, err, 0, time_now()};
+    enum err rc;
+
+    memset(out, 0, sizeof *out);
+    rc = pg_begin(in.s, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = ingest_all(&in, b);
+    if (rc == ERR_OK)
+        rc = pg_commit(in.s, err);
+    if (rc != ERR_OK) {
+        pg_rollback(in.s);
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    out->import_id = in.import_id;
+    return ERR_OK;
+}
