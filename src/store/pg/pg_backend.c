@@ -172,6 +172,7 @@ static const struct store_ops pg_ops = {
     .item_by_id = pg_item_by_id,
     .export_values = pg_export_values,
     .imports_list = pg_imports_list,
+    .audit_list = pg_audit_list,
 };
 
 const struct store_backend store_pg_backend = {

@@ -77,6 +77,8 @@ PG_STMT(pg_q_export, 3,
 PG_STMT(pg_q_imports, 0,
         "SELECT id, digest, source, format, imported_at, items, snapshots, "
         "vals FROM import ORDER BY id DESC");
+PG_STMT(pg_q_audit, 0,
+        "SELECT id, at, who, action, what FROM audit ORDER BY id DESC");
 PG_STMT(pg_q_sole_account, 1,
         "SELECT ext_id FROM item WHERE platform = $1 AND type = 'account' "
         "AND role = 'own' LIMIT 2");
@@ -485,6 +487,25 @@ enum err pg_sole_account(struct store *st, enum platform p, char **out)
                 NULL);
     if (rc == ERR_OK && PQntuples(r) == 1 && pg_text(r, 0, 0) != NULL)
         *out = xstrdup(pg_text(r, 0, 0));
+    PQclear(r);
+    return rc;
+}
+
+enum err pg_audit_list(struct store *st, store_audit_fn fn, void *ud)
+{
+    PGresult *r = NULL;
+    enum err rc = pg_run(pg_of(st), &pg_q_audit, NULL, &r, "listing audit",
+                         NULL);
+
+    for (int k = 0; rc == ERR_OK && k < PQntuples(r); k++) {
+        struct store_audit a = {pg_i64_or(r, k, 0, 0), pg_i64_or(r, k, 1, 0),
+                                pg_text(r, k, 2), pg_text(r, k, 3),
+                                pg_text(r, k, 4)};
+        if (a.who == NULL || a.action == NULL || a.what == NULL)
+            rc = ERR_DB;
+        else
+            rc = fn(ud, &a);
+    }
     PQclear(r);
     return rc;
 }

@@ -121,6 +121,7 @@ enum err pg_export_values(struct store *st, const struct export_query *q,
                           store_row_fn fn, void *ud, struct buf *err);
 enum err pg_item_by_id(struct store *st, int64_t id, struct item **out);
 enum err pg_imports_list(struct store *st, store_import_fn fn, void *ud);
+enum err pg_audit_list(struct store *st, store_audit_fn fn, void *ud);
 enum err pg_sole_account(struct store *st, enum platform p, char **out);
 
 #endif
