@@ -134,6 +134,32 @@ static enum err pg_open(const char *target, struct store **out,
     return ERR_OK;
 }
 
+PG_STMT(pg_peek_has, 0,
+        "SELECT to_regclass('mediadash_migration') IS NOT NULL");
+
+/* The schema version without migrating: 0 when mediadash never
+ * migrated this database. */
+static enum err pg_schema_peek(const char *target, int *out, struct buf *err)
+{
+    struct store_pg *s = xcalloc(1, sizeof *s);
+    PGresult *r = NULL;
+    enum err rc;
+
+    *out = 0;
+    s->base.ops = &pg_ops;
+    s->where = display_of(target, &s->secret);
+    rc = connect_to(s, target, err);
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_peek_has, NULL, &r, "reading the schema version",
+                    err);
+    if (rc == ERR_OK && pg_text(r, 0, 0) != NULL &&
+        strcmp(pg_text(r, 0, 0), "t") == 0)
+        rc = pg_schema_version(&s->base, out);
+    PQclear(r);
+    pg_close(&s->base);
+    return rc;
+}
+
 /* PostgreSQL has no page cache of ours to shrink: nothing to do. */
 static enum err pg_small_cache(struct store *st)
 {
@@ -179,4 +205,5 @@ const struct store_backend store_pg_backend = {
     .name = "PostgreSQL",
     .claims = pg_claims,
     .open = pg_open,
+    .schema_peek = pg_schema_peek,
 };
