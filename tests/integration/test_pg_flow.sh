@@ -2,7 +2,7 @@
 # docs/postgresql.md): the same saved API responses (realdata) imported
 # into a PostgreSQL database of the test cluster (tests/pg/pgcluster.sh,
 # fixture pg) and into a SQLite file give byte-identical answers:
-# `export snapshots` (CSV and JSON Lines) and `imports`; the same file
+# `export snapshots` (CSV and JSON Lines), `show` and `imports`; the same file
 # twice is refused the same way; several processes opening one new
 # database at once migrate it once (the advisory lock); what is not
 # written yet on PostgreSQL fails cleanly, naming itself, never crashes;
@@ -41,6 +41,13 @@ check "export snapshots --platform youtube from PostgreSQL" run 0 md "$PG" expor
 cp "$TMP/out" "$TMP/pg.yt"
 check "  from SQLite" run 0 md "$SQ" export snapshots --platform youtube
 check "  byte-identical" same_file "$TMP/pg.yt" "$TMP/out"
+
+ACC=$(sed -n 2p "$TMP/pg.csv" | cut -d, -f2)
+check "show youtube:$ACC on PostgreSQL" run 0 md "$PG" show "youtube:$ACC"
+cp "$TMP/out" "$TMP/pg.show"
+check "  on SQLite" run 0 md "$SQ" show "youtube:$ACC"
+check "  the same history" same_file "$TMP/pg.show" "$TMP/out"
+check "  (a real one)" contains "$TMP/out" "snapshots:"
 
 check "imports on PostgreSQL" run 0 md "$PG" imports
 cp "$TMP/out" "$TMP/pg.imports"
