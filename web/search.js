@@ -23,9 +23,9 @@ function hit(it) {
   const meta = [platformName(p), it.published_at ? fmtDay(it.published_at) : null,
     typeof it.views === 'number' ? fmtFull(it.views) + ' views' : null,
     it.role === 'tracked' ? 'tracked' : null].filter(Boolean).join(' · ');
-  return h('li', { class: 'fts-hit', dataset: { id: str(it.ext_id) } },
-    h('a', { class: 'fts-title', href: itemHref(p, str(it.ext_id)) },
-      marked(it.title_html_parts, str(it.title) || str(it.ext_id))),
+  return h('li', { class: 'fts-hit', dataset: { id: str(it.id) } },
+    h('a', { class: 'fts-title', href: itemHref(p, str(it.id)) },
+      marked(it.title_html_parts, str(it.title) || str(it.id))),
     h('p', { class: 'fts-meta', text: meta }),
     Array.isArray(it.snippet_html_parts) && it.snippet_html_parts.length
       ? h('p', { class: 'fts-snippet' }, marked(it.snippet_html_parts, '')) : null);

@@ -114,11 +114,12 @@ static void write_opt_i64(struct jw *w, const char *key, int64_t v)
 static void write_row(struct jw *w, const struct search_row *r)
 {
     jw_object_begin(w);
-    jw_kv_i64(w, "id", r->id);
+    /* Named as GET /api/v1/content names them: id is the platform's id
+     * (the row id is the store's business, no client needs it). */
     jw_kv_str(w, "platform", r->platform);
-    jw_kv_str(w, "ext_id", r->ext_id);
+    jw_kv_str(w, "id", r->ext_id);
     jw_kv_str(w, "kind", r->kind);
-    jw_kv_str(w, "account", r->account_ext_id);
+    jw_kv_str(w, "account_id", r->account_ext_id);
     jw_kv_str(w, "account_handle", r->account_handle);
     jw_kv_str(w, "role", r->tracked ? "tracked" : "own");
     jw_kv_str(w, "title", r->title);

@@ -12,7 +12,13 @@
  * since, tombstones included. The cursor is opaque text ("d1." and the
  * last change sequence number seen); the sequence grows with every
  * commit, so a page never skips a change committed while a client pages
- * (an item changed again comes back later with its new state). */
+ * (an item changed again comes back later with its new state).
+ *
+ * GET /api/v1/documents/one?id=mediadash://...: one live document, the
+ * JSON object itself, byte for byte as the listing and `export documents`
+ * write it (the MCP server's resources/read serves it). 400 (param id)
+ * for an id documents_id does not write, 404 when there is no such
+ * document (never there, removed, or a day that holds nothing now). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +138,75 @@ out:
     buf_free(&err);
 }
 
+#define DOC_ID_MAX 1024 /* bytes of an id: far over any the ids make */
+
+/* The one document: copied as written, or a tombstone noted. */
+struct docs_one {
+    struct buf *out;
+    bool gone;
+};
+
+/* Whether json (len bytes) holds the key "deleted" set to true: only a
+ * tombstone does (in a string a quote is escaped, so text cannot). */
+static bool is_tombstone(const char *json, size_t len)
+{
+    static const char key[] = "\"deleted\":true";
+    size_t n = sizeof key - 1;
+
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(json + i, key, n) == 0)
+            return true;
+    return false;
+}
+
+static enum err on_one(void *ud, const struct store_doc_change *c,
+                       const char *json, size_t len)
+{
+    struct docs_one *one = ud;
+
+    (void)c;
+    /* A day that holds nothing any more is written as a tombstone. */
+    one->gone = is_tombstone(json, len);
+    return one->gone ? ERR_OK : buf_append(one->out, json, len);
+}
+
+static void api_document_one(struct http_request *req,
+                             struct http_response *res)
+{
+    const char *id = http_arg(req, "id");
+    struct documents *d = NULL;
+    struct docs_one one = {&res->body, false};
+    struct buf err;
+    void *lease = NULL;
+    enum err rc;
+
+    if (id == NULL || *id == '\0' || strlen(id) > DOC_ID_MAX) {
+        http_error(res, 400, "id", "id must be a document id such as "
+                   "mediadash://youtube/VIDEO_ID");
+        return;
+    }
+    buf_init(&err, 1024);
+    buf_reset(&res->body);
+    rc = documents_open(req->st, api_typical_get(req->st, &lease), &d, &err);
+    if (rc == ERR_OK)
+        rc = documents_get(d, id, on_one, &one, &err);
+    if (rc == ERR_PARSE)
+        http_error(res, 400, "id", "not a document id: expected "
+                   "mediadash://PLATFORM/ID, .../account/ID or "
+                   ".../account/ID/day/YYYY-MM-DD");
+    else if (rc == ERR_NOTFOUND || (rc == ERR_OK && one.gone))
+        http_error(res, 404, "id", "no such document");
+    else if (rc != ERR_OK)
+        http_error(res, 500, NULL, "database error");
+    else
+        res->content_type = "application/json";
+    documents_close(d);
+    api_typical_release(lease);
+    buf_free(&err);
+}
+
 const struct route http_document_routes[] = {
     {"GET", "/api/v1/documents", api_documents, 0},
+    {"GET", "/api/v1/documents/one", api_document_one, 0},
     {NULL, NULL, NULL, 0},
 };

@@ -15,8 +15,9 @@
 
 #define SERVER_INSTRUCTIONS                                                  \
     "mediadash: social media analytics of the creator's own and tracked "   \
-    "accounts. Items are named by platform and id; resources are "          \
-    "mediadash://PLATFORM/ID. Tools read the same numbers as the "          \
+    "accounts. Items are named by platform and id; resources are the "      \
+    "retrieval documents (mediadash://PLATFORM/ID, accounts and their "    \
+    "days), each JSON with a summary. Tools read the same numbers as the " \
     "dashboard's JSON API; draft_post only creates a draft."
 
 static const char *const versions[] = {MCP_VERSION_LATEST, "2025-06-18"};

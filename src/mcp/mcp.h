@@ -73,12 +73,14 @@ void mcp_tools_list(struct jw *w);
 enum err mcp_tools_call(const struct mcp_api *api,
                         const struct mcp_session *s, const char *name,
                         json_t *args, struct jw *w, struct buf *scratch);
-/* resources/list from cursor (NULL: the start) into w; ERR_INVALID for a
- * cursor we did not hand out. */
+/* resources/list from cursor (NULL: the start) into w: the retrieval
+ * documents (GET /api/v1/documents), tombstones left out; the cursor is
+ * the listing's. ERR_INVALID for a cursor we did not hand out. */
 enum err mcp_resources_list(const struct mcp_api *api, const char *cursor,
                             struct jw *w, struct buf *scratch);
-/* resources/read of uri into w; ERR_NOTFOUND: no such resource,
- * ERR_INVALID: not a mediadash:// URI of an item. */
+/* resources/read of uri into w: the document as GET
+ * /api/v1/documents/one answers it (JSON text). ERR_NOTFOUND: no such
+ * resource, also for a URI that is not a document id. */
 enum err mcp_resources_read(const struct mcp_api *api, const char *uri,
                             struct jw *w, struct buf *scratch);
 void mcp_resource_templates(struct jw *w);

@@ -6,8 +6,8 @@
  * result. No tool reaches health data: none of these routes serves it.
  *
  * search_content runs the full-text search route (GET /api/v1/search,
- * analytics/search.h). Swap point left (docs/mcp.md): resource_doc ->
- * the documents builder (analytics/documents.h) once it has a route. */
+ * analytics/search.h). Resources are the retrieval documents
+ * (analytics/documents.h) through their routes. */
 #include "mcp/mcp.h"
 
 #include <stdio.h>
@@ -20,7 +20,7 @@
 #define SEARCH_QUERY_ARG "q"
 #define ITEM_REF_MAX 200       /* bytes of a platform or item id */
 #define HISTORY_DEFAULT "30"   /* snapshots in get_item and resources */
-#define RESOURCES_PAGE 50
+#define RESOURCES_PAGE 25     /* documents a resources/list page asks */
 #define ARGS_MAX 12            /* query arguments of one call */
 
 enum ptype { P_STR, P_INT, P_TAGS };
@@ -614,163 +614,96 @@ enum err mcp_tools_call(const struct mcp_api *api,
 
 /* ---- resources ----------------------------------------------------------- */
 
+/* Resources are the retrieval documents (analytics/documents.h): listed
+ * through GET /api/v1/documents (its cursor is ours), read through GET
+ * /api/v1/documents/one, so that a resource is byte for byte the
+ * document `export documents` writes. */
+#define DOCS_PATH "/api/v1/documents"
+#define DOC_ONE_PATH "/api/v1/documents/one"
 #define URI_PREFIX "mediadash://"
+#define URI_MAX 1024
 
-/* "mediadash://P/ID" with ID's bytes outside A-Z a-z 0-9 - . _ ~
- * percent-encoded, into out (reset). */
-static void item_uri(const char *platform, const char *id, struct buf *out)
+/* A string member of o, or NULL. */
+static const char *str_of(const json_t *o, const char *k)
 {
-    buf_reset(out);
-    buf_catf(out, URI_PREFIX "%s/", platform);
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
-            buf_catf(out, "%c", *p);
-        else
-            buf_catf(out, "%%%02X", *p);
-    }
+    return json_string_value(json_object_get(o, k));
 }
 
-/* The platform and id of uri (percent-decoded) into platform and id;
- * false for anything else. */
-static bool uri_parse(const char *uri, struct buf *platform, struct buf *id)
+/* One document of a listing as a resource; tombstones are left out. */
+static void write_resource(struct jw *w, const json_t *doc)
 {
-    const char *p = uri, *slash;
+    const char *uri = str_of(doc, "id"), *title = str_of(doc, "title");
+    const char *summary = str_of(doc, "summary");
 
-    if (strncmp(p, URI_PREFIX, strlen(URI_PREFIX)) != 0)
-        return false;
-    p += strlen(URI_PREFIX);
-    slash = strchr(p, '/');
-    if (slash == NULL || buf_append(platform, p, (size_t)(slash - p)) !=
-                             ERR_OK)
-        return false;
-    for (p = slash + 1; *p; p++) {
-        char c = *p;
-        if (c == '%') {
-            char hex[3] = {p[1], p[1] ? p[2] : '\0', '\0'};
-            char *end;
-            long v = strtol(hex, &end, 16);
-            if (end != hex + 2 || v <= 0)
-                return false;
-            c = (char)v;
-            p += 2;
-        }
-        if (buf_putc(id, c) != ERR_OK)
-            return false;
-    }
-    return ref_ok(buf_cstr(platform)) && ref_ok(buf_cstr(id));
-}
-
-static void write_resource(struct jw *w, const json_t *it, struct buf *uri)
-{
-    const char *platform = json_string_value(json_object_get(it, "platform"));
-    const char *id = json_string_value(json_object_get(it, "id"));
-    const char *title = json_string_value(json_object_get(it, "title"));
-
-    if (platform == NULL || id == NULL)
+    if (uri == NULL || json_is_true(json_object_get(doc, "deleted")) ||
+        strncmp(uri, URI_PREFIX, strlen(URI_PREFIX)) != 0)
         return;
-    item_uri(platform, id, uri);
     jw_object_begin(w);
-    jw_kv_str(w, "uri", buf_cstr(uri));
-    jw_kv_str(w, "name", buf_cstr(uri) + strlen(URI_PREFIX));
-    jw_kv_str(w, "title", title != NULL && *title ? title : id);
+    jw_kv_str(w, "uri", uri);
+    jw_kv_str(w, "name", uri + strlen(URI_PREFIX));
+    jw_kv_str(w, "title", title != NULL && *title ? title
+                          : summary != NULL ? summary : uri);
+    if (summary != NULL)
+        jw_kv_str(w, "description", summary);
     jw_kv_str(w, "mimeType", "application/json");
     jw_object_end(w);
-}
-
-/* The offset a cursor names: decimal digits only, at most 9. */
-static bool cursor_offset(const char *cursor, long *out)
-{
-    size_t n = cursor ? strlen(cursor) : 0;
-
-    *out = 0;
-    if (cursor == NULL)
-        return true;
-    if (n == 0 || n > 9 || strspn(cursor, "0123456789") != n)
-        return false;
-    *out = strtol(cursor, NULL, 10);
-    return true;
 }
 
 enum err mcp_resources_list(const struct mcp_api *api, const char *cursor,
                             struct jw *w, struct buf *scratch)
 {
-    char off[24], lim[24];
-    const char *kv[] = {"limit", lim, "offset", off, NULL};
-    json_t *j = NULL, *items;
-    struct buf why, uri;
-    long offset;
+    char lim[24];
+    const char *kv[] = {"limit", lim, cursor ? "cursor" : NULL, cursor, NULL};
+    json_t *j = NULL, *docs, *doc;
+    struct buf why;
+    const char *next;
     size_t i;
-    json_t *it;
     enum err rc;
 
-    if (!cursor_offset(cursor, &offset))
-        return ERR_INVALID;
-    snprintf(off, sizeof off, "%ld", offset);
     snprintf(lim, sizeof lim, "%d", RESOURCES_PAGE);
     buf_init(&why, 1024);
-    buf_init(&uri, 1024);
-    rc = api_run(api, "GET", "/api/v1/content", kv, NULL, scratch, &why);
+    rc = api_run(api, "GET", DOCS_PATH, kv, NULL, scratch, &why);
     if (rc == ERR_OK)
         j = json_loadb(scratch->data, scratch->len, 0, NULL);
-    items = json_object_get(j, "items");
-    if (rc == ERR_OK && !json_is_array(items))
+    docs = json_object_get(j, "documents");
+    next = str_of(j, "next_cursor");
+    if (rc == ERR_OK && (!json_is_array(docs) || next == NULL))
         rc = ERR_PARSE;
     if (rc != ERR_OK)
         goto out;
     jw_object_begin(w);
     jw_key(w, "resources");
     jw_array_begin(w);
-    json_array_foreach(items, i, it)
-        write_resource(w, it, &uri);
+    json_array_foreach(docs, i, doc)
+        write_resource(w, doc);
     jw_array_end(w);
-    if (json_integer_value(json_object_get(j, "total")) >
-        offset + RESOURCES_PAGE) {
-        snprintf(off, sizeof off, "%ld", offset + RESOURCES_PAGE);
-        jw_kv_str(w, "nextCursor", off);
-    }
+    if (json_is_true(json_object_get(j, "more")))
+        jw_kv_str(w, "nextCursor", next);
     jw_object_end(w);
 out:
     json_decref(j);
     buf_free(&why);
-    buf_free(&uri);
-    return rc;
-}
-
-/* The document of one item (the documents part swaps in its builder
- * here): today the item's JSON of GET /api/v1/items/P/ID. */
-static enum err resource_doc(const struct mcp_api *api, const char *platform,
-                             const char *id, struct buf *doc, struct buf *why)
-{
-    const char *kv[] = {"limit", HISTORY_DEFAULT, NULL};
-    struct buf path;
-    enum err rc;
-
-    buf_init(&path, 512);
-    item_path(platform, id, "", &path);
-    rc = api_run(api, "GET", buf_cstr(&path), kv, NULL, doc, why);
-    buf_free(&path);
-    return rc;
+    return rc; /* ERR_INVALID: the API refused the cursor */
 }
 
 enum err mcp_resources_read(const struct mcp_api *api, const char *uri,
                             struct jw *w, struct buf *scratch)
 {
-    struct buf platform, id, why;
-    enum err rc = ERR_INVALID;
+    const char *kv[] = {"id", uri, NULL};
+    unsigned status = 0;
+    enum err rc;
 
-    buf_init(&platform, ITEM_REF_MAX + 1);
-    buf_init(&id, ITEM_REF_MAX + 1);
-    buf_init(&why, 1024);
-    if (!uri_parse(uri, &platform, &id))
-        goto out;
-    rc = resource_doc(api, buf_cstr(&platform), buf_cstr(&id), scratch, &why);
-    if (rc == ERR_INVALID) { /* the API said no: no such item */
-        rc = ERR_NOTFOUND;
-        goto out;
-    }
+    /* Not ours, or no such document: the same answer (-32002). */
+    if (strncmp(uri, URI_PREFIX, strlen(URI_PREFIX)) != 0 ||
+        strlen(uri) > URI_MAX)
+        return ERR_NOTFOUND;
+    rc = api->call(api->ud, "GET", DOC_ONE_PATH, kv, NULL, &status, scratch);
     if (rc != ERR_OK)
-        goto out;
+        return rc == ERR_NOMEM ? ERR_NOMEM : ERR_IO;
+    if (status == 400 || status == 404)
+        return ERR_NOTFOUND;
+    if (status != 200)
+        return ERR_IO;
     jw_object_begin(w);
     jw_key(w, "contents");
     jw_array_begin(w);
@@ -781,11 +714,19 @@ enum err mcp_resources_read(const struct mcp_api *api, const char *uri,
     jw_object_end(w);
     jw_array_end(w);
     jw_object_end(w);
-out:
-    buf_free(&platform);
-    buf_free(&id);
-    buf_free(&why);
-    return rc;
+    return ERR_OK;
+}
+
+/* One resource template row. */
+static void template_row(struct jw *w, const char *tpl, const char *name,
+                         const char *title)
+{
+    jw_object_begin(w);
+    jw_kv_str(w, "uriTemplate", tpl);
+    jw_kv_str(w, "name", name);
+    jw_kv_str(w, "title", title);
+    jw_kv_str(w, "mimeType", "application/json");
+    jw_object_end(w);
 }
 
 void mcp_resource_templates(struct jw *w)
@@ -793,12 +734,12 @@ void mcp_resource_templates(struct jw *w)
     jw_object_begin(w);
     jw_key(w, "resourceTemplates");
     jw_array_begin(w);
-    jw_object_begin(w);
-    jw_kv_str(w, "uriTemplate", URI_PREFIX "{platform}/{id}");
-    jw_kv_str(w, "name", "item");
-    jw_kv_str(w, "title", "A content item or account");
-    jw_kv_str(w, "mimeType", "application/json");
-    jw_object_end(w);
+    template_row(w, URI_PREFIX "{platform}/{id}", "content",
+                 "A content item's document");
+    template_row(w, URI_PREFIX "{platform}/account/{id}", "account",
+                 "An account's document");
+    template_row(w, URI_PREFIX "{platform}/account/{id}/day/{date}",
+                 "account_day", "An own account's daily summary");
     jw_array_end(w);
     jw_object_end(w);
 }

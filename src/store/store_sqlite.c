@@ -137,14 +137,15 @@ static const char *const stmt_sql[S_STMT_COUNT] = {
     [S_VDAY_ROWS] = sqlite_vday_rows_sql,
     [S_VDAY_PUT] = sqlite_vday_put_sql,
     [S_VDAY_DEL] = sqlite_vday_del_sql,
-    [S_DOC_SEQ] = "SELECT coalesce(max(seq), 0) FROM doc_change",
-    /* store_sqlite_docs.c: a new seq, once per transaction (?5: the
-     * largest seq when it began). */
+    [S_DOC_SEQ] = SQLITE_DOC_SEQ,
+    /* store_sqlite_docs.c: the document's row rewritten in place with the
+     * next seq ?6, once per transaction (?5: the largest seq when it
+     * began; a row with a larger one was marked in it already). */
     [S_DOC_MARK] =
-        "INSERT OR REPLACE INTO doc_change(item_id, kind, day, changed_at) "
-        "SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM doc_change "
-        "WHERE item_id = ?1 AND kind = ?2 AND day = ?3 AND kind < 2 AND "
-        "seq > ?5)", /* kind < 2: the partial index's term, so it is used */
+        "INSERT INTO doc_change(item_id, kind, day, seq, changed_at) "
+        "VALUES (?1, ?2, ?3, ?6, ?4) ON CONFLICT(item_id, kind, day) DO "
+        "UPDATE SET seq = excluded.seq, changed_at = excluded.changed_at "
+        "WHERE doc_change.seq <= ?5",
 };
 
 struct sqlite_store *sqlite_store_of(struct store *st)

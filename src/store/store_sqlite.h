@@ -8,6 +8,11 @@
 #include "core/tz.h"
 #include "store/store_impl.h"
 
+/* The largest document change seq, live rows and tombstones (0: none). */
+#define SQLITE_DOC_SEQ                                                        \
+    "SELECT max(coalesce((SELECT max(seq) FROM doc_change), 0), "             \
+    "coalesce((SELECT max(seq) FROM doc_tomb), 0))"
+
 enum stmt_id {
     S_IMPORT_FIND,
     S_IMPORT_ADD,
@@ -62,7 +67,7 @@ enum stmt_id {
     S_VDAY_ROWS, /* store_sqlite_views_day.c */
     S_VDAY_PUT,
     S_VDAY_DEL,
-    S_DOC_SEQ, /* store_sqlite_docs.c */
+    S_DOC_SEQ, /* store_sqlite_docs.c: SQLITE_DOC_SEQ */
     S_DOC_MARK,
     S_STMT_COUNT
 };
@@ -204,6 +209,9 @@ struct sqlite_store {
      * emptied by sqlite_doc_seq at the start of each; owned. */
     struct doc_mark *doc_marks;
     size_t doc_marks_n, doc_marks_cap;
+    /* The last seq this write transaction handed out (migration 0031:
+     * seq is max + 1, + 2, ...), set by sqlite_doc_seq at its start. */
+    int64_t doc_seq_last;
 };
 
 /* The cached entry of (item, metric), or NULL. */
@@ -523,8 +531,9 @@ enum err sq_doc_find(struct store *st, enum platform p, enum item_type type,
 enum err sq_doc_last_seq(struct store *st, int64_t *out);
 enum err sq_account_day_get(struct store *st, int64_t account_id,
                             int32_t day, struct store_account_day *out);
-/* The largest doc_change seq (0: none), read at the start of a write
- * transaction: marks made in it are those with a larger seq. */
+/* The largest seq of doc_change and doc_tomb (0: none), read at the
+ * start of a write transaction: marks made in it are those with a larger
+ * seq, handed out from there (sqlite_store.doc_seq_last). */
 enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out);
 /* Inside a write transaction that began when the largest seq was seq0:
  * mark document (item_id, kind, day) changed at now (a new seq), unless

@@ -1,11 +1,12 @@
-/* Documents for retrieval in the SQLite backend (migration 0029): the
- * doc_change table that ingest and removals keep, its reads, and one
- * account's rollup day for its daily summary.
+/* Documents for retrieval in the SQLite backend (migrations 0029, 0031):
+ * the doc_change (live documents, keyed by document) and doc_tomb
+ * (tombstones, keyed by seq) tables that ingest and removals keep, their
+ * reads, and one account's rollup day for its daily summary.
  *
- * Cost at ingest: one indexed INSERT OR REPLACE per item that got a new
- * snapshot, value or field, and one per (account, rollup day) of a new
- * snapshot, each skipped (one index probe) when the same transaction
- * marked that document already. */
+ * Cost at ingest: one UPSERT per item that got a new snapshot, value or
+ * field, and one per (account, rollup day) of a new snapshot, rewriting
+ * the document's row in place (its seq index entry moves); skipped when
+ * the same transaction marked that document already. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
-
-#define SQL_DOC_SEQ "SELECT coalesce(max(seq), 0) FROM doc_change"
 
 #define DOC_MARKS_MAX 65536 /* beyond, the SQL check alone dedupes */
 
@@ -73,6 +72,7 @@ enum err sqlite_doc_seq(struct sqlite_store *s, int64_t *out)
     int r = sqlite3_step(st);
 
     *out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    s->doc_seq_last = *out;
     sqlite3_reset(st);
     if (s->doc_marks_n > 0)
         memset(s->doc_marks, 0, s->doc_marks_cap * sizeof *s->doc_marks);
@@ -96,9 +96,12 @@ enum err sqlite_doc_mark(struct sqlite_store *s, int64_t item_id,
         sqlite3_bind_int(st, 3, kind == STORE_DOC_DAY ? day : 0) !=
             SQLITE_OK ||
         sqlite3_bind_int64(st, 4, now) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 5, seq0) != SQLITE_OK)
+        sqlite3_bind_int64(st, 5, seq0) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 6, s->doc_seq_last + 1) != SQLITE_OK)
         return ERR_DB;
     r = sqlite3_step(st);
+    if (r == SQLITE_DONE && sqlite3_changes(s->db) > 0)
+        s->doc_seq_last++;
     sqlite3_reset(st);
     return r == SQLITE_DONE ? ERR_OK : ERR_DB;
 }
@@ -131,10 +134,12 @@ enum err sqlite_doc_removal_days(struct sqlite_store *s, int64_t now,
     return rc == ERR_OK ? rc : sqlite_fail(s, err, "marking documents");
 }
 
-/* ?1 now, ?2 the seq the transaction began at. The items about to be
- * deleted are those remove_items (store_sqlite_remove.c) deletes:
- * touched content left without snapshots, then touched accounts left
- * without snapshots and without other content. */
+/* ?1 now, ?2 the last seq handed out (the rows written take ?2 + 1,
+ * + 2, ... in their order), ?3 the seq the transaction began at. The
+ * items about to be deleted are those remove_items
+ * (store_sqlite_remove.c) deletes: touched content left without
+ * snapshots, then touched accounts left without snapshots and without
+ * other content. */
 static const char *const removal_items_sql[] = {
     "CREATE TEMP TABLE IF NOT EXISTS doc_gone(id INTEGER PRIMARY KEY)",
     "DELETE FROM temp.doc_gone",
@@ -146,58 +151,81 @@ static const char *const removal_items_sql[] = {
     "type = 'account' AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE "
     "s.item_id = item.id) AND NOT EXISTS (SELECT 1 FROM item c WHERE "
     "c.account_id = item.id AND c.id NOT IN (SELECT id FROM temp.doc_gone))",
-    "INSERT INTO doc_change(item_id, kind, day, changed_at, platform, type, "
-    "ext_id, role) SELECT i.id, 2, 0, ?1, i.platform, i.type, i.ext_id, "
-    "i.role FROM temp.doc_gone g JOIN item i ON i.id = g.id ORDER BY i.id",
-    "INSERT INTO doc_change(item_id, kind, day, changed_at, platform, type, "
-    "ext_id, role) SELECT d.item_id, 3, d.day, ?1, i.platform, i.type, "
-    "i.ext_id, i.role FROM doc_change d JOIN temp.doc_gone g ON g.id = "
-    "d.item_id JOIN item i ON i.id = d.item_id WHERE d.kind = 1 AND "
-    "d.kind < 2 "
-    "ORDER BY d.item_id, d.day",
-    "DELETE FROM doc_change WHERE kind < 2 AND item_id IN (SELECT id FROM "
-    "temp.doc_gone)",
+    "INSERT INTO doc_tomb(seq, item_id, kind, day, changed_at, platform, "
+    "type, ext_id, role) SELECT ?2 + row_number() OVER (ORDER BY i.id), "
+    "i.id, 2, 0, ?1, i.platform, i.type, i.ext_id, i.role FROM "
+    "temp.doc_gone g JOIN item i ON i.id = g.id",
+    "INSERT INTO doc_tomb(seq, item_id, kind, day, changed_at, platform, "
+    "type, ext_id, role) SELECT ?2 + row_number() OVER (ORDER BY d.item_id, "
+    "d.day), d.item_id, 3, d.day, ?1, i.platform, i.type, i.ext_id, i.role "
+    "FROM doc_change d JOIN temp.doc_gone g ON g.id = d.item_id JOIN item i "
+    "ON i.id = d.item_id WHERE d.kind = 1",
+    "DELETE FROM doc_change WHERE item_id IN (SELECT id FROM temp.doc_gone)",
     /* The touched items that stay: their numbers changed. */
-    "INSERT OR REPLACE INTO doc_change(item_id, kind, day, changed_at) "
-    "SELECT r.id, 0, 0, ?1 FROM temp.rm_item r JOIN item i ON i.id = r.id "
-    "WHERE r.id NOT IN (SELECT id FROM temp.doc_gone) AND NOT EXISTS "
-    "(SELECT 1 FROM doc_change d WHERE d.item_id = r.id AND d.kind = 0 AND "
-    "d.day = 0 AND d.kind < 2 AND d.seq > ?2) ORDER BY r.id",
+    "INSERT INTO doc_change(item_id, kind, day, seq, changed_at) SELECT "
+    "r.id, 0, 0, ?2 + row_number() OVER (ORDER BY r.id), ?1 FROM "
+    "temp.rm_item r JOIN item i ON i.id = r.id WHERE r.id NOT IN (SELECT id "
+    "FROM temp.doc_gone) AND NOT EXISTS (SELECT 1 FROM doc_change d WHERE "
+    "d.item_id = r.id AND d.kind = 0 AND d.day = 0 AND d.seq > ?3) "
+    "ON CONFLICT(item_id, kind, day) DO UPDATE SET seq = excluded.seq, "
+    "changed_at = excluded.changed_at",
 };
+
+/* One statement of removal_items_sql with its parameters bound. */
+static int removal_step(struct sqlite_store *s, const char *sql, int64_t now,
+                        int64_t seq0)
+{
+    sqlite3_stmt *st = NULL;
+    int np, r = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    np = r == SQLITE_OK ? sqlite3_bind_parameter_count(st) : 0;
+    if (r == SQLITE_OK && np >= 1)
+        r = sqlite3_bind_int64(st, 1, now);
+    if (r == SQLITE_OK && np >= 2)
+        r = sqlite3_bind_int64(st, 2, s->doc_seq_last);
+    if (r == SQLITE_OK && np >= 3)
+        r = sqlite3_bind_int64(st, 3, seq0);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r;
+}
 
 enum err sqlite_doc_removal_items(struct sqlite_store *s, int64_t now,
                                   int64_t seq0, struct buf *err)
 {
     size_t n = sizeof removal_items_sql / sizeof *removal_items_sql;
+    sqlite3_stmt *max = sqlite_use(s, S_DOC_SEQ);
     enum err rc = ERR_OK;
 
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
-        sqlite3_stmt *st = NULL;
-        int np, r = sqlite3_prepare_v2(s->db, removal_items_sql[i], -1, &st,
-                                       NULL);
-        np = r == SQLITE_OK ? sqlite3_bind_parameter_count(st) : 0;
-        if (r == SQLITE_OK && np >= 1)
-            r = sqlite3_bind_int64(st, 1, now);
-        if (r == SQLITE_OK && np >= 2)
-            r = sqlite3_bind_int64(st, 2, seq0);
-        if (r == SQLITE_OK)
-            r = sqlite3_step(st);
-        if (r != SQLITE_DONE)
+        if (removal_step(s, removal_items_sql[i], now, seq0) != SQLITE_DONE)
             rc = sqlite_fail(s, err, "writing tombstones");
-        sqlite3_finalize(st);
+        /* The seqs the statement took: the next one starts past them. */
+        else if (sqlite3_step(max) != SQLITE_ROW)
+            rc = sqlite_fail(s, err, "writing tombstones");
+        else if (sqlite3_column_int64(max, 0) > s->doc_seq_last)
+            s->doc_seq_last = sqlite3_column_int64(max, 0);
+        sqlite3_reset(max);
     }
     return rc;
 }
 
 /* ---- reads ----------------------------------------------------------- */
 
+/* Live rows and (when ?3) tombstones after cursor ?1 changed at or after
+ * ?2, in seq order. */
 #define SQL_DOC_CHANGES                                                       \
     "SELECT d.seq, d.kind, d.item_id, d.day, d.changed_at, "                  \
     "coalesce(i.platform, d.platform), coalesce(i.type, d.type), "            \
     "coalesce(i.ext_id, d.ext_id), coalesce(i.role, d.role) "                 \
-    "FROM doc_change d LEFT JOIN item i ON d.kind < 2 AND i.id = d.item_id "  \
-    "WHERE d.seq > ?1 AND d.changed_at >= ?2 AND (?3 OR d.kind < 2) "         \
-    "AND (d.kind >= 2 OR i.id IS NOT NULL) "                                  \
+    "FROM (SELECT seq, kind, item_id, day, changed_at, NULL AS platform, "    \
+    "NULL AS type, NULL AS ext_id, NULL AS role FROM doc_change "             \
+    "WHERE seq > ?1 AND changed_at >= ?2 UNION ALL "                          \
+    "SELECT seq, kind, item_id, day, changed_at, platform, type, ext_id, "    \
+    "role FROM doc_tomb WHERE ?3 AND seq > ?1 AND changed_at >= ?2) d "       \
+    "LEFT JOIN item i ON d.kind < 2 AND i.id = d.item_id "                    \
+    "WHERE (d.kind >= 2 OR i.id IS NOT NULL) "                                \
     "AND (?4 IS NULL OR coalesce(i.platform, d.platform) = ?4) "              \
     "AND (?5 IS NULL OR coalesce(i.role, d.role) = ?5) "                      \
     "AND (d.kind IN (0, 2) OR coalesce(i.role, d.role) = 'own') "             \
@@ -271,7 +299,7 @@ enum err sq_doc_changes(struct store *base, const struct store_doc_query *q,
 #define SQL_DOC_FIND                                                          \
     "SELECT d.seq, d.kind, d.item_id, d.day, d.changed_at, i.platform, "     \
     "i.type, i.ext_id, i.role FROM item i JOIN doc_change d ON d.item_id = "  \
-    "i.id AND d.kind = ?4 AND d.day = ?5 AND d.kind < 2 WHERE i.platform = "  \
+    "i.id AND d.kind = ?4 AND d.day = ?5 WHERE i.platform = "                 \
     "?1 AND i.type = ?2 AND i.ext_id = ?3 AND (?4 = 0 OR i.role = 'own')"
 
 enum err sq_doc_find(struct store *base, enum platform p, enum item_type type,

@@ -30,9 +30,23 @@
     "l.item_id = " alias ".id AND mt.name IN ('views', 'likes', "             \
     "'comments', 'shares', 'saves') HAVING max(CASE WHEN mt.name = 'views' "  \
     "THEN l.ival END) > 0)"
-#define SQL_SEARCH(T)                                                         \
+/* Both searches: the matches m of ?1 in index T with their BM25 score
+ * (column weights title 10, tags 5, description 1), ... */
+#define SQL_MATCHES(T)                                                        \
     "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(" T ", 10.0, 5.0, "     \
-    "1.0) AS score FROM " T " WHERE " T " MATCH ?1), "                        \
+    "1.0) AS score FROM " T " WHERE " T " MATCH ?1), "
+/* ... and, from the page p they pick (id, score, total), the rows that
+ * store_search reads, the item joined with its account; the caller's
+ * ORDER BY (the page's order) follows. */
+#define SQL_PAGE_ROWS                                                         \
+    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
+    "i.title, i.url, i.tags, i.published_at, i.role, p.score, "               \
+    SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "               \
+    SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total "         \
+    "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "                  \
+    "a.id = i.account_id "
+#define SQL_SEARCH(T)                                                         \
+    SQL_MATCHES(T)                                                            \
     "p AS MATERIALIZED (SELECT i.id, m.score, count(*) OVER () AS total, "    \
     "CASE ?7 WHEN 1 THEN " SQL_METRIC("views", "i") " WHEN 2 THEN "           \
     SQL_METRIC("likes", "i") " WHEN 3 THEN " SQL_METRIC("comments", "i")      \
@@ -46,12 +60,8 @@
     "AND (?5 IS NULL OR i.published_at < ?5) "                                \
     "AND (?6 IS NULL OR i.role = ?6) "                                        \
     "ORDER BY k DESC NULLS LAST, m.score, i.id LIMIT ?8 OFFSET ?9) "          \
-    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
-    "i.title, i.url, i.tags, i.published_at, i.role, p.score, "               \
-    SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "               \
-    SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total "         \
-    "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "                  \
-    "a.id = i.account_id ORDER BY p.k DESC NULLS LAST, p.score, p.id"
+    SQL_PAGE_ROWS                                                             \
+    "ORDER BY p.k DESC NULLS LAST, p.score, p.id"
 
 /* One hit's title with its matches marked, and the description's best
  * fragment of up to 16 words, marked the same way. */
@@ -63,17 +73,12 @@
  * the matches, without a lookup per match. The filter parameters are
  * still named (as constants) so that the same bindings apply. */
 #define SQL_SEARCH_PLAIN(T)                                                   \
-    "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(" T ", 10.0, 5.0, "     \
-    "1.0) AS score FROM " T " WHERE " T " MATCH ?1), "                        \
+    SQL_MATCHES(T)                                                            \
     "p AS MATERIALIZED (SELECT m.id, m.score, count(*) OVER () AS total, "    \
     "NULL AS k FROM m WHERE coalesce(?2, ?3, ?4, ?5, ?6) IS NULL AND ?7 = 0 " \
     "ORDER BY m.score, m.id LIMIT ?8 OFFSET ?9) "                             \
-    "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "         \
-    "i.title, i.url, i.tags, i.published_at, i.role, p.score, "               \
-    SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "               \
-    SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total "         \
-    "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "                  \
-    "a.id = i.account_id ORDER BY p.score, p.id"
+    SQL_PAGE_ROWS                                                             \
+    "ORDER BY p.score, p.id"
 
 /* [index][plain] */
 static const char *const sql_search[][2] = {

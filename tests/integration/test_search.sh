@@ -17,7 +17,7 @@ if [ -n "$REAL" ] && [ -f "$REAL/youtube/videos_list_chart_page1.json" ]; then
 fi
 
 ids() { # ids FILE: the ext ids of a search answer, space-separated
-  python3 -c 'import json,sys; print(" ".join(i["ext_id"] for i in json.load(open(sys.argv[1]))["items"]))' "$1"
+  python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(open(sys.argv[1]))["items"]))' "$1"
 }
 
 # ---- the CLI ------------------------------------------------------------
@@ -74,9 +74,19 @@ assert i["title"] == "Q&A stream highlights" and i["score"] > 0' "$TMP/a"
 check "a quote and markup in a title stay text" test "$(get "$TMP/q" 'q=any')" = 200
 check "escaped in HTML, plain in parts" python3 -c '
 import json,sys; i=json.load(open(sys.argv[1]))["items"][0]
-assert i["ext_id"] == "Ab3dEf5hIj0"
+assert i["id"] == "Ab3dEf5hIj0"
 assert i["title_html"] == "Speedrun, part 1: &quot;<mark>any</mark>%&quot;", i["title_html"]
 assert i["title_html_parts"][1] == {"text": "any", "mark": True}' "$TMP/q"
+check "the content listing" test "$(curl -s -m 20 -o "$TMP/c" -w '%{http_code}' \
+  -H "Authorization: Bearer $RO" "$URL/api/v1/content?limit=100")" = 200
+check "search names items as /content does (id, account_id)" python3 -c '
+import json,sys
+hit = json.load(open(sys.argv[1]))["items"][0]
+c = [i for i in json.load(open(sys.argv[2]))["items"] if i["platform"] == hit["platform"] and i["id"] == hit["id"]]
+assert len(c) == 1, (hit["id"], c)
+for k in ("id", "platform", "account_id", "kind", "title", "url", "published_at", "role"):
+    assert hit[k] == c[0][k], (k, hit[k], c[0][k])
+assert "ext_id" not in hit and "account" not in hit, hit' "$TMP/q" "$TMP/c"
 check "no token: 401" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}' "$URL/api/v1/search?q=x")" = 401
 check "no q: 400" test "$(get "$TMP/e" '')" = 400
 check "names q" python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; assert e["param"] == "q", e' "$TMP/e"
@@ -99,7 +109,7 @@ if [ -n "$CHART" ]; then
   check "finds X1jMMFOqxEw" test "$(ids "$TMP/r")" = "X1jMMFOqxEw"
   check "a word only in the tags" test "$(get "$TMP/r" 'q=spielberg')" = 200
   check "finds Pdgk3ERKdug with its tags" python3 -c '
-import json,sys; i=json.load(open(sys.argv[1]))["items"]; assert [x["ext_id"] for x in i] == ["Pdgk3ERKdug"], i
+import json,sys; i=json.load(open(sys.argv[1]))["items"]; assert [x["id"] for x in i] == ["Pdgk3ERKdug"], i
 assert "Spielberg" in i[0]["tags"], i[0]["tags"]' "$TMP/r"
   check "published range filter" test "$(get "$TMP/r" 'q=%22hide%20and%20seek%22&to=2000-01-01')" = 200
   check "nothing before 2000" test "$(ids "$TMP/r")" = ""

@@ -50,6 +50,29 @@ async function api(path, token = READ) {
   return r.json();
 }
 
+async function apiText(path) {
+  const r = await fetch(URL_ + path, {
+    headers: { Authorization: `Bearer ${READ}` },
+    signal: AbortSignal.timeout(20000),
+  });
+  assert.equal(r.status, 200, `GET ${path}: ${r.status}`);
+  return r.text();
+}
+
+// Every live document, in the listing's order (tombstones left out).
+async function allDocuments() {
+  const out = [];
+  let cursor = null;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await api('/api/v1/documents?' +
+      qs(cursor ? { limit: 500, cursor } : { limit: 500 }));
+    out.push(...page.documents.filter((d) => !d.deleted));
+    if (!page.more) return out;
+    cursor = page.next_cursor;
+  }
+  throw new Error('the documents listing does not end');
+}
+
 const qs = (o) => new URLSearchParams(o).toString();
 
 async function call(client, name, args) {
@@ -80,7 +103,7 @@ async function readTools(client, label) {
   await step(`${label}: search_content = GET /api/v1/search?q=`, async () => {
     const got = await call(client, 'search_content', { query: word, limit: 20 });
     assert.deepEqual(got, await api('/api/v1/search?' + qs({ q: word, limit: 20 })));
-    assert.ok(got.items.some((i) => i.ext_id === first.id), 'the item itself is found');
+    assert.ok(got.items.some((i) => i.id === first.id && i.platform === first.platform), 'the item itself is found');
   });
   await step(`${label}: get_item = GET /api/v1/items/P/ID and /days`, async () => {
     const got = await call(client, 'get_item', { platform: first.platform, id: first.id });
@@ -118,16 +141,40 @@ async function readTools(client, label) {
     assert.equal(r.isError, true);
     assert.match(r.content[0].text, /range/);
   });
-  await step(`${label}: resources list and read`, async () => {
-    const list = await client.listResources();
-    assert.equal(list.resources.length, 50);
-    assert.ok(list.nextCursor, 'a second page');
-    const page2 = await client.listResources({ cursor: list.nextCursor });
-    assert.ok(page2.resources.length > 0);
-    const uri = `mediadash://${first.platform}/${first.id}`;
-    const read = await client.readResource({ uri });
-    assert.deepEqual(JSON.parse(read.contents[0].text),
-      await api(`/api/v1/items/${first.platform}/${encodeURIComponent(first.id)}?limit=30`));
+  await step(`${label}: resources are the documents (GET /api/v1/documents)`, async () => {
+    const uris = [];
+    let cursor;
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 200, 'resources/list ends');
+      const list = await client.listResources(cursor ? { cursor } : {});
+      for (const r of list.resources) {
+        assert.equal(r.mimeType, 'application/json');
+        uris.push(r.uri);
+      }
+      if (!list.nextCursor) break;
+      cursor = list.nextCursor;
+    }
+    const docs = await allDocuments();
+    assert.deepEqual(uris, docs.map((d) => d.id));
+    assert.ok(uris.length > 60, `${uris.length} resources`);
+    // A content item and an account's day: read = the one-document route,
+    // byte for byte, and = the listing's document, field for field.
+    const picks = [docs.find((d) => d.type === 'content'),
+      docs.find((d) => d.type === 'account_day')];
+    for (const doc of picks) {
+      assert.ok(doc, 'a document of each type');
+      const read = await client.readResource({ uri: doc.id });
+      assert.equal(read.contents.length, 1);
+      assert.equal(read.contents[0].mimeType, 'application/json');
+      const raw = await apiText('/api/v1/documents/one?' + qs({ id: doc.id }));
+      assert.equal(read.contents[0].text, raw);
+      assert.deepEqual(JSON.parse(read.contents[0].text), doc);
+    }
+    for (const uri of ['mediadash://youtube/no-such-item', 'mediadash://nope',
+      'https://example.com/']) {
+      await assert.rejects(client.readResource({ uri }),
+        (e) => e.code === -32002, uri);
+    }
   });
   return first;
 }

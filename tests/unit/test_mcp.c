@@ -409,30 +409,86 @@ static void test_draft_scope(void **state)
     json_decref(list);
 }
 
+/* resources/read of uri: the text of its one content. Caller frees. */
+static char *read_text(struct fx *f, const char *uri)
+{
+    char msg[512];
+    json_t *j, *c;
+    char *text;
+
+    snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+             "\"resources/read\",\"params\":{\"uri\":\"%s\"}}", uri);
+    j = send(f, msg);
+    c = json_array_get(json_object_get(json_object_get(j, "result"),
+                                       "contents"), 0);
+    if (!json_is_string(json_object_get(c, "text")))
+        fail_msg("read %s: %s", uri, buf_cstr(&f->out));
+    assert_string_equal(json_string_value(json_object_get(c, "mimeType")),
+                        "application/json");
+    text = xstrdup(json_string_value(json_object_get(c, "text")));
+    json_decref(j);
+    return text;
+}
+
+/* Resources are the documents: every listed one reads as exactly GET
+ * /api/v1/documents/one's body, the listing is the documents' listing. */
 static void test_resources(void **state)
 {
     struct fx *f = *state;
-    json_t *j, *res, *c;
+    const char *kv[] = {"id", NULL, NULL};
+    json_t *j, *res, *r, *docs;
+    struct buf out;
+    unsigned status;
+    size_t i;
 
     init(f, MCP_VERSION_LATEST);
+    buf_init(&out, HTTP_INVOKE_MAX);
     j = send(f, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"resources/list\"}");
     res = json_object_get(json_object_get(j, "result"), "resources");
-    assert_int_equal(json_array_size(res), 2);
     assert_null(json_object_get(json_object_get(j, "result"), "nextCursor"));
+    docs = api_get(f, "/api/v1/documents", NULL);
+    assert_int_equal(json_array_size(res),
+                     json_array_size(json_object_get(docs, "documents")));
+    assert_true(json_array_size(res) >= 3); /* 2 items, 1 account */
+    json_array_foreach(res, i, r) {
+        const char *uri = json_string_value(json_object_get(r, "uri"));
+        char *text = read_text(f, uri);
+        assert_string_equal(uri, json_string_value(json_object_get(
+            json_array_get(json_object_get(docs, "documents"), i), "id")));
+        kv[1] = uri;
+        assert_int_equal(http_invoke(&f->ctx, "GET", "/api/v1/documents/one",
+                                     kv, NULL, &status, &out), ERR_OK);
+        assert_int_equal(status, 200);
+        assert_string_equal(text, buf_cstr(&out));
+        free(text);
+    }
+    json_decref(docs);
     json_decref(j);
-    j = send(f, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/read\","
-                "\"params\":{\"uri\":\"mediadash://youtube/vidA0000001\"}}");
-    c = json_array_get(json_object_get(json_object_get(j, "result"),
-                                       "contents"), 0);
-    assert_non_null(strstr(json_string_value(json_object_get(c, "text")),
-                           "Saturday morning upload"));
-    json_decref(j);
+    {
+        char *text = read_text(f, "mediadash://youtube/vidA0000001");
+        assert_non_null(strstr(text, "Saturday morning upload"));
+        assert_non_null(strstr(text, "\"summary\":"));
+        free(text);
+    }
+    kv[1] = "mediadash://youtube/nope";
+    assert_int_equal(http_invoke(&f->ctx, "GET", "/api/v1/documents/one", kv,
+                                 NULL, &status, &out), ERR_OK);
+    assert_int_equal(status, 404);
+    kv[1] = "youtube:nope";
+    assert_int_equal(http_invoke(&f->ctx, "GET", "/api/v1/documents/one", kv,
+                                 NULL, &status, &out), ERR_OK);
+    assert_int_equal(status, 400);
+    buf_free(&out);
     expect_error(f, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
                     "\"resources/read\",\"params\":{\"uri\":"
                     "\"mediadash://youtube/nope\"}}", -32002);
     expect_error(f, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
                     "\"resources/read\",\"params\":{\"uri\":"
-                    "\"file:///etc/passwd\"}}", -32602);
+                    "\"mediadash://youtube/account/x/day/2026-13-40\"}}",
+                 -32002);
+    expect_error(f, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+                    "\"resources/read\",\"params\":{\"uri\":"
+                    "\"file:///etc/passwd\"}}", -32002);
     expect_error(f, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
                     "\"resources/list\",\"params\":{\"cursor\":\"-1\"}}",
                  -32602);

@@ -386,6 +386,58 @@ static void test_missing_lower_migration(void **state)
     sql(f->path, "SELECT * FROM app_user; SELECT * FROM session;", SQLITE_OK);
 }
 
+/* SELECT that fails (integer overflow) unless cond holds. */
+#define SQL_ASSERT(cond)                                                      \
+    "SELECT CASE WHEN (" cond ") THEN 1 ELSE abs(-9223372036854775807 - 1) "  \
+    "END;"
+
+/* Migration 0031 converts 0029's doc_change (rows re-inserted at every
+ * change, tombstones among them) into doc_change keyed by document and
+ * doc_tomb keyed by seq, every seq kept (a client's cursor stays exact),
+ * also two tombstones of the same item id; the next seq handed out is
+ * past all of them. */
+static void test_doc_change_by_doc(void **state)
+{
+    struct fx *f = *state;
+    struct store *again = NULL;
+    int64_t seq = 0;
+
+    sql(f->path,
+        "DROP TABLE doc_tomb; DROP TABLE doc_change; "
+        "CREATE TABLE doc_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "item_id INTEGER NOT NULL, kind INTEGER NOT NULL CHECK (kind IN "
+        "(0, 1, 2, 3)), day INTEGER NOT NULL, changed_at INTEGER NOT NULL, "
+        "platform TEXT, type TEXT, ext_id TEXT, role TEXT); "
+        "CREATE UNIQUE INDEX doc_change_doc ON doc_change(item_id, kind, day) "
+        "WHERE kind < 2; "
+        "INSERT INTO doc_change VALUES (5, 1, 0, 0, 100, NULL, NULL, NULL, "
+        "NULL), (6, 2, 2, 0, 110, 'youtube', 'content', 'gone1', 'own'), "
+        "(7, 1, 1, 20000, 120, NULL, NULL, NULL, NULL), (9, 2, 2, 0, 130, "
+        "'youtube', 'content', 'gone2', 'own'), (11, 3, 3, 20001, 140, "
+        "'youtube', 'account', 'acct', 'own'); "
+        "DELETE FROM schema_migration WHERE version = 31;",
+        SQLITE_OK);
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_OK);
+    assert_int_equal(store_doc_last_seq(again, &seq), ERR_OK);
+    assert_int_equal(seq, 11);
+    store_close(again);
+    sql(f->path,
+        SQL_ASSERT("(SELECT group_concat(item_id || '/' || kind || '/' || day "
+                   "|| '/' || seq || '/' || changed_at, ' ') FROM (SELECT * "
+                   "FROM doc_change ORDER BY seq)) = '1/0/0/5/100 "
+                   "1/1/20000/7/120'")
+        SQL_ASSERT("(SELECT group_concat(seq || '/' || kind || '/' || ext_id, "
+                   "' ') FROM (SELECT * FROM doc_tomb ORDER BY seq)) = "
+                   "'6/2/gone1 9/2/gone2 11/3/acct'")
+        SQL_ASSERT("(SELECT sql FROM sqlite_schema WHERE name = 'doc_change') "
+                   "LIKE '%WITHOUT ROWID%'")
+        SQL_ASSERT("NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = "
+                   "'doc_change')")
+        SQL_ASSERT("(SELECT integrity_check FROM pragma_integrity_check) = "
+                   "'ok'"),
+        SQLITE_OK);
+}
+
 /* Migration 0026: no table lists platform names in a CHECK any more (a
  * new platform needs no migration), the edited schema passes
  * integrity_check, and a name the registry does not know yet is stored
@@ -767,6 +819,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_platform_names_free, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_doc_change_by_doc, setup,
                                         teardown),
         cmocka_unit_test(test_open_failure),
         cmocka_unit_test_setup_teardown(test_open_modes, setup, teardown),
