@@ -104,6 +104,24 @@ static enum err read_step(struct store *st, enum platform p,
     return rc;
 }
 
+/* What it came from first, then what came from it; nearer first; else
+ * in the order read (insertion sort: stable, n <= ITEMLINKS_MAX). */
+static int rank(const struct linked_item *li)
+{
+    return (li->came_from ? 0 : 4) + li->depth;
+}
+
+static void order(struct item_links *l)
+{
+    for (size_t i = 1; i < l->n; i++)
+        for (size_t j = i; j > 0 && rank(&l->v[j - 1]) > rank(&l->v[j]);
+             j--) {
+            struct linked_item t = l->v[j];
+            l->v[j] = l->v[j - 1];
+            l->v[j - 1] = t;
+        }
+}
+
 enum err item_links_load(struct store *st, const struct item *it,
                          struct item_links *out)
 {
@@ -125,6 +143,7 @@ enum err item_links_load(struct store *st, const struct item *it,
         rc = describe(st, it->platform, &out->v[i]);
     if (rc != ERR_OK)
         item_links_free(out);
+    order(out);
     return rc;
 }
 

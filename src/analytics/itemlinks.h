@@ -41,7 +41,9 @@ struct item_links {
 /* The items linked to content item it: depth 1, every link from or to
  * it; depth 2, the items that came from a depth-1 item that came from it
  * and the items a depth-1 item it came from came from in turn. Each
- * item once (the nearest), never it itself. Errors are the store's; on
+ * item once (the nearest), never it itself. Ordered: what it came from
+ * first, then what came from it, depth 1 before 2, else as the store
+ * lists links (by rel, then ids). Errors are the store's; on
  * error out is freed and empty. Free with item_links_free. */
 enum err item_links_load(struct store *st, const struct item *it,
                          struct item_links *out) WARN_UNUSED;
