@@ -73,7 +73,7 @@ export function streamPanel(it) {
       chartEl.appendChild(h('p', { class: 'muted', id: 'stream-chart-empty', text: 'One point so far: the curve needs two.' }));
       return;
     }
-    lineChart(chartEl, c.x, [{ label: 'viewers', key: 'viewers', values: c.y }],
+    lineChart(chartEl, c.x, [{ label: 'viewers', key: 'viewers', values: c.y, spanGaps: false }],
       { xValue: '{YYYY}-{MM}-{DD} {HH}:{mm}', days: false, height: 240 });
   };
   return { el, draw };
