@@ -116,7 +116,7 @@ export function lineChart(el, x, series, opts = {}) {
     stroke: colorFor(s.key, i),
     width: 2,
     scale: s.scale === 'right' ? 'right' : 'y',
-    spanGaps: true,
+    spanGaps: s.spanGaps !== false, // a series may break at nulls
     points: { show: x.length < 60 },
     fill: opts.fill ? colorFor(s.key, i) + '22' : undefined,
     value: fmt,

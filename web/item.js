@@ -3,13 +3,16 @@
 // younger than two days). Reads /api/v1/items/P/ID; the daily series come
 // from .../days when the server has it, else they are computed here from
 // the snapshots. A removed item (the platform no longer returns it) says
-// so, with the time it was last seen.
+// so, with the time it was last seen. A live stream (the answer carries
+// "stream") shows its viewer curve and figures instead (stream.js), and
+// any item its linked items (a stream's VOD and clips).
 
 import { api, apiOptional, ApiError, qs } from './api.js';
 import { h, fullNum, day, dateTime, fmtDateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
   str, emptyState } from './dom.js';
 import { accountNames, accountLabel } from './schedule.js';
 import { lineChart, dayChart } from './charts.js';
+import { streamPanel, linksPanel } from './stream.js';
 
 const METRICS = ['views', 'likes', 'comments'];
 
@@ -195,6 +198,7 @@ export async function render(view, args, params, ctx) {
   const url = safeUrl(it.url);
   const chartEl = h('div', { id: 'item-chart', class: 'chart' });
   const gainsEl = h('div', { id: 'item-gains-chart', class: 'chart' });
+  const stream = streamPanel(it);
   view.appendChild(h('section', { id: 'item' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/content', text: '← Content' })),
     h('div', { class: 'item-head' }, thumb(it.thumbnail_url, str(it.platform)),
@@ -205,8 +209,14 @@ export async function render(view, args, params, ctx) {
       h('section', { class: 'panel' }, h('h2', { text: 'Details' }), meta(it, snaps, names),
         str(it.description) ? h('p', { class: 'description', text: str(it.description) }) : null),
       h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)))),
-    h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),
-    h('section', { class: 'panel' }, h('h2', { id: 'item-gains-title', text: 'Gained per day' }), gainsEl)));
+    stream ? stream.el : null, linksPanel(it),
+    stream ? null : h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),
+    stream ? null : h('section', { class: 'panel' }, h('h2', { id: 'item-gains-title', text: 'Gained per day' }), gainsEl)));
+  // A live stream: its viewer curve instead of views and gains.
+  if (stream) {
+    stream.draw();
+    return;
+  }
   const hist = history(snaps);
   const pubT = Date.parse(str(it.published_at)) / 1000;
   if (!hist.length) {

@@ -10,6 +10,8 @@
 #include "core/model_json.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "analytics/itemlinks.h"
+#include "analytics/stream.h"
 #include "analytics/typical.h"
 
 #define DEFAULT_LIMIT 50
@@ -461,7 +463,77 @@ static void show_table(const struct item *it)
     free(names);
 }
 
-static bool show_json(const struct item *it)
+/* A stream's figures (stream.h), for show. */
+static void show_stream(const struct stream_figures *f)
+{
+    struct buf b;
+    buf_init(&b, 64);
+    if (time_format_iso8601(f->peak_at, &b) != ERR_OK)
+        buf_setf(&b, "?");
+    printf("stream (%zu points, %zu gaps over %d s left out):\n", f->points,
+           f->gaps, STREAM_GAP_S);
+    printf("  peak viewers:     %lld at %s\n", (long long)f->peak,
+           buf_cstr(&b));
+    printf("  average viewers:  %.1f%s\n", f->avg,
+           f->covered_s > 0 ? "" : " (mean of the points: no interval)");
+    printf("  minutes watched:  %lld%s\n", (long long)f->minutes_watched,
+           f->single_point ? " (one point: no estimate)" : "");
+    printf("  duration:         %lld s\n\n", (long long)f->duration_s);
+    buf_free(&b);
+}
+
+static void show_links(const struct item_links *l)
+{
+    printf("linked items%s:\n", l->truncated ? " (first ones only)" : "");
+    for (size_t i = 0; i < l->n; i++) {
+        const struct linked_item *li = &l->v[i];
+        printf("  %-10s %s %s%s%s", li->came_from ? "came from" : "from it",
+               li->kind ? li->kind : "?", li->ext_id,
+               li->title ? "  " : "", li->title ? li->title : "");
+        if (li->has_views)
+            printf("  (%lld views)", (long long)li->views);
+        if (!li->stored)
+            printf("  (not stored)");
+        printf("\n");
+    }
+    printf("\n");
+}
+
+/* The stream figures and links of a content item. false on a store
+ * error (printed). */
+static bool show_extra(struct store *st, const struct item *it, bool json,
+                       struct jw *w)
+{
+    struct stream_figures f;
+    struct item_links l;
+    bool is_stream;
+
+    if (it->type != ITEM_CONTENT)
+        return true;
+    is_stream = stream_of_item(it, &f);
+    if (item_links_load(st, it, &l) != ERR_OK) {
+        cli_error("show: cannot read the items linked to %s", it->ext_id);
+        return false;
+    }
+    if (json) {
+        jw_key(w, "stream");
+        if (is_stream)
+            stream_json(w, &f);
+        else
+            jw_null(w);
+        jw_key(w, "links");
+        item_links_json(w, &l);
+    } else {
+        if (is_stream)
+            show_stream(&f);
+        if (l.n > 0)
+            show_links(&l);
+    }
+    item_links_free(&l);
+    return true;
+}
+
+static bool show_json(struct store *st, const struct item *it)
 {
     struct buf out;
     struct jw w;
@@ -469,7 +541,15 @@ static bool show_json(const struct item *it)
 
     buf_init(&out, (size_t)1 << 30);
     jw_init(&w, &out);
-    item_json_history(&w, it);
+    jw_object_begin(&w); /* item_json_history's fields, then the extra */
+    item_json_fields(&w, it);
+    jw_kv_str(&w, "description", it->description);
+    if (!show_extra(st, it, true, &w)) {
+        buf_free(&out);
+        return false;
+    }
+    item_json_snapshots(&w, it);
+    jw_object_end(&w);
     ok = jw_status(&w) == ERR_OK && buf_putc(&out, '\n') == ERR_OK &&
          cli_write(stdout, &out);
     buf_free(&out);
@@ -509,9 +589,11 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                     : rc == ERR_AMBIGUOUS ? EXIT_USAGE
                                           : EXIT_DB;
     } else if (json) {
-        exit_code = show_json(it) ? EXIT_OK_ : EXIT_FAIL;
+        exit_code = show_json(st, it) ? EXIT_OK_ : EXIT_FAIL;
     } else {
         show_header(it);
+        if (!show_extra(st, it, false, NULL))
+            exit_code = EXIT_DB;
         show_table(it);
     }
     item_destroy(it);

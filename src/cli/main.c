@@ -98,6 +98,9 @@ static const char usage_show[] =
     "\n"
     "Show one item and every snapshot of it, oldest first. ITEM is a\n"
     "platform id (dQw4w9WgXcQ) or platform:id (youtube:dQw4w9WgXcQ).\n"
+    "A live stream (an item whose history carries viewers) shows its\n"
+    "figures: peak and average viewers, minutes watched, duration; content\n"
+    "shows the items linked to it (a stream's VOD and clips).\n"
     "Exit status 4 when there is no such item.\n";
 
 static const char usage_export[] =

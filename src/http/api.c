@@ -322,7 +322,8 @@ static bool arg_history(struct http_request *req, struct http_response *res,
 /* item_json_history plus whether older snapshots were left out. */
 static void json_history(struct jw *w, const struct item *it, bool truncated,
                          int64_t limit, bool has_typical,
-                         const struct report_typical *typical)
+                         const struct report_typical *typical,
+                         const struct api_item_extra *extra)
 {
     jw_object_begin(w);
     item_json_fields(w, it);
@@ -330,6 +331,7 @@ static void json_history(struct jw *w, const struct item *it, bool truncated,
     jw_kv_bool(w, "truncated", truncated);
     jw_kv_i64(w, "limit", limit);
     typical_json(w, has_typical, typical);
+    api_item_extra_json(w, extra);
     item_json_snapshots(w, it);
     jw_object_end(w);
 }
@@ -340,6 +342,7 @@ static void item_history(struct http_request *req, struct http_response *res,
     struct history_query q;
     struct item *it = NULL;
     struct report_typical typical;
+    struct api_item_extra extra = {0};
     bool truncated = false, has_typical;
     struct buf err;
     struct jw w;
@@ -358,14 +361,19 @@ static void item_history(struct http_request *req, struct http_response *res,
         goto out;
     }
     has_typical = report_vs_typical(req->st, it, &typical, &rc);
+    if (rc == ERR_OK)
+        rc = api_item_extra_load(req->st, it, !truncated &&
+                                 q.since == TIME_NONE && q.until == TIME_NONE,
+                                 key, &extra);
     if (rc != ERR_OK) {
         http_error(res, 500, NULL, "database error");
         goto out;
     }
     jw_init(&w, &res->body);
-    json_history(&w, it, truncated, q.limit, has_typical, &typical);
+    json_history(&w, it, truncated, q.limit, has_typical, &typical, &extra);
     api_ok_json(res, &w);
 out:
+    api_item_extra_free(&extra);
     item_destroy(it);
     buf_free(&err);
 }

@@ -3,6 +3,8 @@
 #ifndef MEDIADASH_HTTP_API_H
 #define MEDIADASH_HTTP_API_H
 
+#include "analytics/itemlinks.h"
+#include "analytics/stream.h"
 #include "http/http.h"
 
 #define API_HISTORY_LIMIT 2000  /* snapshots of /items/P/ID by default */
@@ -30,5 +32,23 @@ void api_typical_release(void *lease);
 /* api_settings.c: GET /api/v1/settings, POST /api/v1/settings/zone. */
 void api_settings(struct http_request *req, struct http_response *res);
 void api_settings_zone(struct http_request *req, struct http_response *res);
+
+/* api_stream.c: what GET /api/v1/items/P/ID adds for a content item:
+ * its stream figures (when its history carries viewers) over the whole
+ * curve (whole: it already holds every snapshot; else they are loaded by
+ * key), and its linked items. Nothing for an account. Errors are the
+ * store's; free x either way. */
+struct api_item_extra {
+    bool is_stream, has_links;
+    struct stream_figures stream;
+    struct item_links links;
+};
+enum err api_item_extra_load(struct store *st, const struct item *it,
+                             bool whole, const char *key,
+                             struct api_item_extra *x) WARN_UNUSED;
+/* "stream": {...}|null, "links": [...], "links_truncated": bool, into
+ * the open object; nothing for an account. */
+void api_item_extra_json(struct jw *w, const struct api_item_extra *x);
+void api_item_extra_free(struct api_item_extra *x);
 
 #endif
