@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/str.h"
@@ -1064,6 +1065,53 @@ static void test_error_codes(void **state)
     said(f);
 }
 
+/* ---- wake-ups ----------------------------------------------------------- */
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* PostgreSQL: a wake-up from another handle ends a wait on its channel
+ * only, and one wake-up wakes once; SQLite: none, a wait sleeps its
+ * time out. */
+static void test_wakeups(void **state)
+{
+    struct cfx *f = *state;
+    struct store *other = NULL;
+    bool woken = true;
+    int64_t t, n;
+
+    assert_int_equal(store_open(f->target, &other, &f->err), ERR_OK);
+    assert_int_equal(store_can_wake(f->st), is_pg(f->target));
+    assert_int_equal(store_listen(f->st, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wake(other, STORE_WAKE_ACCOUNTS, &f->err), ERR_OK);
+    t = mono_ms();
+    assert_int_equal(store_wait(f->st, 150, &woken, &f->err), ERR_OK);
+    assert_false(woken);
+    assert_true(mono_ms() - t >= 140);
+    assert_int_equal(store_wake(other, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wake(other, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wait(f->st, 20000, &woken, &f->err), ERR_OK);
+    assert_int_equal(woken, is_pg(f->target));
+    /* The second may come in the same read or after it: at most one more
+     * wake-up, then quiet. */
+    n = 0;
+    do {
+        assert_int_equal(store_wait(f->st, 300, &woken, &f->err), ERR_OK);
+        n += woken;
+    } while (woken && n < 5);
+    assert_true(n <= 1);
+    assert_int_equal(store_wait(f->st, -1, &woken, &f->err), ERR_INVALID);
+    said(f);
+    assert_int_equal(store_listen(f->st, STORE_WAKE_COUNT, &f->err),
+                     ERR_INVALID);
+    said(f);
+    store_close(other);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1088,6 +1136,7 @@ int main(void)
         CASE(test_oauth_pending),
         CASE(test_import_removal),
         CASE(test_error_codes),
+        CASE(test_wakeups),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

@@ -162,6 +162,10 @@ static const struct store_ops pg_ops = {
     .generation = pg_generation,
     .refresh = pg_refresh,
     .small_cache = pg_small_cache,
+    .can_wake = pg_can_wake,
+    .listen = pg_listen,
+    .wake = pg_wake,
+    .wait = pg_wait,
     .day_of = pg_day_of,
     .day_start = pg_day_start,
     /* users and sessions (pg_auth.c) */

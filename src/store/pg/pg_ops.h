@@ -1,7 +1,7 @@
 /* Private to src/store/pg: the operational areas of the PostgreSQL
  * backend (users and sessions: pg_auth.c; credentials and OAuth states:
  * pg_cred.c; sign-ins in progress: pg_pending.c; API tokens:
- * pg_token.c), each
+ * pg_token.c; wake-ups: pg_wait.c), each
  * function the PostgreSQL member of the store_ops slot of the same name
  * (store_impl.h), with the contract its public function states. */
 #ifndef MEDIADASH_STORE_PG_OPS_H
@@ -69,6 +69,15 @@ enum err pg_oauth_pending_done(struct store *st, int64_t id, bool ok,
 enum err pg_oauth_pending_list(struct store *st, int64_t since, int limit,
                                store_pending_fn fn, void *ud,
                                struct buf *err);
+
+/* pg_wait.c: wake-ups with LISTEN/NOTIFY */
+bool pg_can_wake(struct store *st);
+enum err pg_listen(struct store *st, enum store_wake_channel ch,
+                   struct buf *err);
+enum err pg_wake(struct store *st, enum store_wake_channel ch,
+                 struct buf *err);
+enum err pg_wait(struct store *st, int timeout_ms, bool *woken,
+                 struct buf *err);
 
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;
