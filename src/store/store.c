@@ -95,6 +95,46 @@ enum err store_small_cache(struct store *st)
     return st->ops->small_cache(st);
 }
 
+bool store_can_wake(struct store *st)
+{
+    return st->ops->can_wake != NULL && st->ops->can_wake(st);
+}
+
+enum err store_listen(struct store *st, enum store_wake_channel ch,
+                      struct buf *err)
+{
+    STORE_NEED(st, listen, err);
+    if ((unsigned)ch >= STORE_WAKE_COUNT) {
+        buf_setf(err, "no wake-up channel %d", (int)ch);
+        return ERR_INVALID;
+    }
+    return st->ops->listen(st, ch, err);
+}
+
+enum err store_wake(struct store *st, enum store_wake_channel ch,
+                    struct buf *err)
+{
+    STORE_NEED(st, wake, err);
+    if ((unsigned)ch >= STORE_WAKE_COUNT) {
+        buf_setf(err, "no wake-up channel %d", (int)ch);
+        return ERR_INVALID;
+    }
+    return st->ops->wake(st, ch, err);
+}
+
+enum err store_wait(struct store *st, int timeout_ms, bool *woken,
+                    struct buf *err)
+{
+    *woken = false;
+    STORE_NEED(st, wait, err);
+    if (timeout_ms < 0 || timeout_ms > STORE_WAIT_MAX_MS) {
+        buf_setf(err, "wait of %d ms: not within 0..%d", timeout_ms,
+                 STORE_WAIT_MAX_MS);
+        return ERR_INVALID;
+    }
+    return st->ops->wait(st, timeout_ms, woken, err);
+}
+
 enum err store_sole_account(struct store *st, enum platform p, char **out)
 {
     STORE_NEED(st, sole_account, NULL);

@@ -155,6 +155,34 @@ enum err store_set_rollup_zone(struct store *st, const char *name,
  * server's pool, where the caches would add up. */
 enum err store_small_cache(struct store *st) WARN_UNUSED;
 
+/* Wake-ups between processes (docs/postgresql.md, "Workers on several
+ * hosts"): a process that changed what others wait for (a post added or
+ * due, an account connected) wakes the handles listening on that
+ * channel, in other processes and on other hosts. PostgreSQL: LISTEN and
+ * NOTIFY (a wake-up sent inside a write's transaction is delivered when
+ * it commits, and not at all when it rolls back). SQLite has no
+ * wake-ups: listen and wake do nothing, wait sleeps (callers poll, as
+ * before); store_can_wake tells which. */
+enum store_wake_channel {
+    STORE_WAKE_POSTS,    /* a post was added, edited or became due */
+    STORE_WAKE_ACCOUNTS, /* an account was connected */
+    STORE_WAKE_COUNT
+};
+/* True when wake-ups reach other processes (PostgreSQL). */
+bool store_can_wake(struct store *st);
+/* From now on, wake-ups on ch are kept for store_wait on this handle. */
+enum err store_listen(struct store *st, enum store_wake_channel ch,
+                      struct buf *err) WARN_UNUSED;
+/* Wake every handle listening on ch (this one too). */
+enum err store_wake(struct store *st, enum store_wake_channel ch,
+                    struct buf *err) WARN_UNUSED;
+/* Block at most timeout_ms (0..STORE_WAIT_MAX_MS) until a wake-up comes
+ * on a channel this handle listens on; *woken says whether one did. All
+ * wake-ups already received are consumed (several make one). */
+#define STORE_WAIT_MAX_MS 3600000
+enum err store_wait(struct store *st, int timeout_ms, bool *woken,
+                    struct buf *err) WARN_UNUSED;
+
 /* The ext id of the only own account on platform p, or NULL when there
  * are none or several. *out: caller frees. */
 enum err store_sole_account(struct store *st, enum platform p, char **out)

@@ -169,6 +169,14 @@ struct store_ops {
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);
     enum err (*small_cache)(struct store *st);
+    /* wake-ups (store.h; SQLite: store_sqlite_wait.c, PG: pg_wait.c) */
+    bool (*can_wake)(struct store *st);
+    enum err (*listen)(struct store *st, enum store_wake_channel ch,
+                       struct buf *err);
+    enum err (*wake)(struct store *st, enum store_wake_channel ch,
+                     struct buf *err);
+    enum err (*wait)(struct store *st, int timeout_ms, bool *woken,
+                     struct buf *err);
     enum err (*sole_account)(struct store *st, enum platform p, char **out);
     enum err (*list_items)(struct store *st, const struct item_query *q,
                            store_item_fn fn, void *ud, struct buf *err);

@@ -382,6 +382,13 @@ enum err sq_session_del(struct store *st, const char *key);
 enum err sq_gauges_read(struct store *st, int64_t now,
                         const struct store_session_limits *lim,
                         struct store_gauges *out);
+/* store_sqlite_wait.c: no wake-ups on SQLite (store.h) */
+enum err sq_listen(struct store *st, enum store_wake_channel ch,
+                   struct buf *err);
+enum err sq_wake(struct store *st, enum store_wake_channel ch,
+                 struct buf *err);
+enum err sq_wait(struct store *st, int timeout_ms, bool *woken,
+                 struct buf *err);
 enum err sq_session_purge(struct store *st, int64_t now,
                           const struct store_session_limits *lim, int64_t *n);
 /* Credentials, in store_sqlite_cred.c. */

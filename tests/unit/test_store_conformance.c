@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "core/str.h"
@@ -109,9 +110,6 @@ static const char *const pg_pending[] = {
     "test_post_claims_exactly_once",
     "test_post_lease_expiry",
     "test_post_edit_version",
-    "test_users_and_sessions",
-    "test_tokens",
-    "test_credentials",
     "test_import_removal",
     "test_error_codes",
     NULL,
@@ -636,6 +634,8 @@ static void test_post_edit_version(void **state)
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define KEY_B                                                                 \
     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define KEY_C                                                                 \
+    "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 
 static void test_users_and_sessions(void **state)
 {
@@ -709,6 +709,78 @@ static void test_tokens(void **state)
                      ERR_OK);
 }
 
+/* Users listed by name in byte order, with their session counts. */
+static enum err user_line(void *ud, const struct store_user *u)
+{
+    buf_catf(ud, "%s:%lld:%d;", u->name, (long long)u->sessions,
+             u->disabled ? 1 : 0);
+    return ERR_OK;
+}
+
+/* Tokens listed newest first, with what each holds. */
+static enum err token_line(const struct store_token *t, void *ud)
+{
+    buf_catf(ud, "%s:%s:%s:%lld:%lld:%lld;", t->name, t->scope,
+             t->created_by, (long long)t->created_at,
+             (long long)t->last_used_at, (long long)t->revoked_at);
+    return ERR_OK;
+}
+
+static void test_auth_listings(void **state)
+{
+    struct cfx *f = *state;
+    struct store_token t = {.name = "ci", .scope = "write",
+                            .created_by = "ann", .created_at = T0};
+    struct buf b;
+    int64_t uid = 0, n = -1;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    assert_int_equal(store_user_add(f->st, "ann", HASH, T0, &uid), ERR_OK);
+    assert_int_equal(store_user_add(f->st, "Zed", HASH, T0, NULL), ERR_OK);
+    assert_int_equal(store_user_add(f->st, "", HASH, T0, NULL), ERR_INVALID);
+    assert_int_equal(store_user_add(f->st, "x", "plain", T0, NULL),
+                     ERR_INVALID);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "c", T0), ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "c", T0),
+                     ERR_EXISTS);
+    assert_int_equal(store_session_add(f->st, KEY_B, 9999, "c", T0),
+                     ERR_INVALID);
+    assert_int_equal(store_user_count(f->st, &n), ERR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_user_list(f->st, user_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "Zed:0:0;ann:1:0;");
+    /* Tokens: newest first; a touch and a revocation by name show. */
+    assert_int_equal(store_token_add(f->st, KEY_A, &t, NULL, &f->err),
+                     ERR_OK);
+    t.name = "deploy";
+    t.scope = "read";
+    t.created_at = T0 + 10;
+    t.expires_at = T0 + 20;
+    assert_int_equal(store_token_add(f->st, KEY_B, &t, NULL, &f->err),
+                     ERR_OK);
+    /* Expired at T0 + 30: its name is free again. */
+    t.created_at = T0 + 30;
+    t.expires_at = 0;
+    assert_int_equal(store_token_add(f->st, KEY_C, &t, NULL, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_token_revoke_name(f->st, "deploy", T0 + 40, &n,
+                                             &f->err),
+                     ERR_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_token_revoke_name(f->st, "deploy", T0 + 41, &n,
+                                             &f->err),
+                     ERR_NOTFOUND);
+    said(f);
+    buf_reset(&b);
+    assert_int_equal(store_token_list(f->st, token_line, &b, &f->err),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "deploy:read:ann:1717200030:0:1717200040;"
+                        "deploy:read:ann:1717200010:0:1717200040;"
+                        "ci:write:ann:1717200000:0:0;");
+    buf_free(&b);
+}
+
 static void test_credentials(void **state)
 {
     struct cfx *f = *state;
@@ -754,6 +826,145 @@ static void test_credentials(void **state)
     assert_int_equal(store_oauth_state_take(f->st, "st1", T0 + 1, &took,
                                             &f->err),
                      ERR_NOTFOUND);
+}
+
+/* Credentials listed by platform then account in byte order. */
+static enum err cred_line(void *ud, const struct store_cred *c)
+{
+    buf_catf(ud, "%s/%s:%s:%s:%lld:%s:%s;", platform_name(c->platform),
+             c->account, c->refresh_sealed ? c->refresh_sealed : "-",
+             cred_status_name(c->status),
+             c->refresh_expires_at == TIME_NONE
+                 ? -1LL
+                 : (long long)c->refresh_expires_at,
+             c->renew_error ? c->renew_error : "-",
+             c->last_error ? c->last_error : "-");
+    return ERR_OK;
+}
+
+static void test_cred_listing(void **state)
+{
+    struct cfx *f = *state;
+    struct store_cred c = {.platform = PLATFORM_YOUTUBE, .account = "b",
+                           .access_sealed = "v1:a", .refresh_sealed = "v1:r",
+                           .expires_at = TIME_NONE, .status = CRED_OK,
+                           .updated_at = T0, .issued_at = TIME_NONE,
+                           .refresh_expires_at = T0 + DAY};
+    struct buf b;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    c.account = "B";
+    c.refresh_expires_at = TIME_NONE;
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    c.platform = PLATFORM_INSTAGRAM;
+    c.account = "z";
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    assert_int_equal(store_cred_set_renew_error(f->st, PLATFORM_YOUTUBE, "b",
+                                                "refused", &f->err),
+                     ERR_OK);
+    assert_int_equal(store_cred_set_status(f->st, PLATFORM_INSTAGRAM, "z",
+                                           CRED_NEEDS_RELOGIN, "revoked",
+                                           T0 + 1, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_cred_list(f->st, cred_line, &b, &f->err), ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "instagram/z:v1:r:needs_relogin:-1:-:revoked;"
+                        "youtube/B:v1:r:ok:-1:-:-;"
+                        "youtube/b:v1:r:ok:1717286400:refused:-;");
+    /* A put without a refresh token keeps it and its end, and clears the
+     * renewal error. */
+    c.platform = PLATFORM_YOUTUBE;
+    c.account = "b";
+    c.refresh_sealed = NULL;
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    buf_reset(&b);
+    assert_int_equal(store_cred_list(f->st, cred_line, &b, &f->err), ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "instagram/z:v1:r:needs_relogin:-1:-:revoked;"
+                        "youtube/B:v1:r:ok:-1:-:-;"
+                        "youtube/b:v1:r:ok:1717286400:-:-;");
+    buf_free(&b);
+}
+
+/* Sign-ins in progress, newest first. */
+static enum err pending_line(void *ud, const struct store_oauth_pending *p)
+{
+    buf_catf(ud, "%s:%s:%d:%s:%lld;", platform_name(p->platform),
+             p->account ? p->account : "-", (int)p->status,
+             p->message ? p->message : "-",
+             p->finished_at == TIME_NONE ? -1LL : (long long)p->finished_at);
+    return ERR_OK;
+}
+
+static void test_oauth_pending(void **state)
+{
+    struct cfx *f = *state;
+    struct store_oauth_state os = {PLATFORM_TIKTOK, NULL, "v1:ver", T0 + 600,
+                                   NULL};
+    struct store_oauth_pending got;
+    struct buf b;
+    int64_t id1 = 0, id2 = 0, again = 0;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    assert_int_equal(store_oauth_state_put(f->st, "s1", &os, T0, &f->err),
+                     ERR_OK);
+    os.account = "acct2";
+    assert_int_equal(store_oauth_state_put(f->st, "s2", &os, T0, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_oauth_pending_add(f->st, "nope", "v1:c", T0 + 1,
+                                             &id1, &f->err),
+                     ERR_NOTFOUND);
+    said(f);
+    assert_int_equal(store_oauth_pending_add(f->st, "s1", "v1:c1", T0 + 1,
+                                             &id1, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_oauth_pending_add(f->st, "s1", "v1:c1", T0 + 2,
+                                             &again, &f->err),
+                     ERR_EXISTS);
+    assert_int_equal(again, id1);
+    assert_int_equal(store_oauth_pending_add(f->st, "s2", "v1:c2", T0 + 3,
+                                             &id2, &f->err),
+                     ERR_OK);
+    /* Claims take the oldest queued row, each once. */
+    assert_int_equal(store_oauth_pending_claim(f->st, T0 + 4, T0 - 100, &got,
+                                               &f->err),
+                     ERR_OK);
+    assert_int_equal(got.id, id1);
+    assert_string_equal(got.code_sealed, "v1:c1");
+    store_oauth_pending_free(&got);
+    assert_int_equal(store_oauth_pending_done(f->st, id1, true, "acct1",
+                                              NULL, T0 + 5, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_oauth_pending_done(f->st, id1, false, NULL, "x",
+                                              T0 + 6, &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_oauth_pending_claim(f->st, T0 + 7, T0 - 100, &got,
+                                               &f->err),
+                     ERR_OK);
+    assert_int_equal(got.id, id2);
+    store_oauth_pending_free(&got);
+    assert_int_equal(store_oauth_pending_claim(f->st, T0 + 8, T0 - 100, &got,
+                                               &f->err),
+                     ERR_NOTFOUND);
+    /* A row running since before stale_before is closed with an error. */
+    assert_int_equal(store_oauth_pending_claim(f->st, T0 + 9, T0 + 10, &got,
+                                               &f->err),
+                     ERR_NOTFOUND);
+    assert_int_equal(store_oauth_pending_list(f->st, T0, 10, pending_line,
+                                              &b, &f->err),
+                     ERR_OK);
+    buf_catf(&b, "|");
+    assert_int_equal(store_oauth_pending_list(f->st, T0, 1, pending_line, &b,
+                                              &f->err),
+                     ERR_OK);
+    assert_string_equal(
+        buf_cstr(&b),
+        "tiktok:acct2:3:The server stopped while finishing this sign-in: "
+        "press Connect again.:1717200009;tiktok:acct1:2:-:1717200005;|"
+        "tiktok:acct2:3:The server stopped while finishing this sign-in: "
+        "press Connect again.:1717200009;");
+    buf_free(&b);
 }
 
 /* ---- taking data back --------------------------------------------------- */
@@ -851,6 +1062,53 @@ static void test_error_codes(void **state)
     said(f);
 }
 
+/* ---- wake-ups ----------------------------------------------------------- */
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* PostgreSQL: a wake-up from another handle ends a wait on its channel
+ * only, and one wake-up wakes once; SQLite: none, a wait sleeps its
+ * time out. */
+static void test_wakeups(void **state)
+{
+    struct cfx *f = *state;
+    struct store *other = NULL;
+    bool woken = true;
+    int64_t t, n;
+
+    assert_int_equal(store_open(f->target, &other, &f->err), ERR_OK);
+    assert_int_equal(store_can_wake(f->st), is_pg(f->target));
+    assert_int_equal(store_listen(f->st, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wake(other, STORE_WAKE_ACCOUNTS, &f->err), ERR_OK);
+    t = mono_ms();
+    assert_int_equal(store_wait(f->st, 150, &woken, &f->err), ERR_OK);
+    assert_false(woken);
+    assert_true(mono_ms() - t >= 140);
+    assert_int_equal(store_wake(other, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wake(other, STORE_WAKE_POSTS, &f->err), ERR_OK);
+    assert_int_equal(store_wait(f->st, 20000, &woken, &f->err), ERR_OK);
+    assert_int_equal(woken, is_pg(f->target));
+    /* The second may come in the same read or after it: at most one more
+     * wake-up, then quiet. */
+    n = 0;
+    do {
+        assert_int_equal(store_wait(f->st, 300, &woken, &f->err), ERR_OK);
+        n += woken;
+    } while (woken && n < 5);
+    assert_true(n <= 1);
+    assert_int_equal(store_wait(f->st, -1, &woken, &f->err), ERR_INVALID);
+    said(f);
+    assert_int_equal(store_listen(f->st, STORE_WAKE_COUNT, &f->err),
+                     ERR_INVALID);
+    said(f);
+    store_close(other);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -869,9 +1127,13 @@ int main(void)
         CASE(test_post_edit_version),
         CASE(test_users_and_sessions),
         CASE(test_tokens),
+        CASE(test_auth_listings),
         CASE(test_credentials),
+        CASE(test_cred_listing),
+        CASE(test_oauth_pending),
         CASE(test_import_removal),
         CASE(test_error_codes),
+        CASE(test_wakeups),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

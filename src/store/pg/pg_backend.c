@@ -8,6 +8,7 @@
 
 #include "core/alloc.h"
 #include "core/str.h"
+#include "store/pg/pg_ops.h"
 #include "store/pg/store_pg.h"
 
 /* Seconds libpq may take to connect (a server that does not answer). */
@@ -172,7 +173,6 @@ static const struct store_post_ops pg_post_ops;
 static const struct store_slot_ops pg_slot_ops;
 static const struct store_media_ops pg_media_ops;
 static const struct store_notify_ops pg_notify_ops;
-static const struct store_token_ops pg_token_ops;
 
 static const struct store_ops pg_ops = {
     .post = &pg_post_ops,
@@ -188,6 +188,10 @@ static const struct store_ops pg_ops = {
     .generation = pg_generation,
     .refresh = pg_refresh,
     .small_cache = pg_small_cache,
+    .can_wake = pg_can_wake,
+    .listen = pg_listen,
+    .wake = pg_wake,
+    .wait = pg_wait,
     .day_of = pg_day_of,
     .day_start = pg_day_start,
     .ingest = pg_ingest,
@@ -199,6 +203,30 @@ static const struct store_ops pg_ops = {
     .export_values = pg_export_values,
     .imports_list = pg_imports_list,
     .audit_list = pg_audit_list,
+    /* users and sessions (pg_auth.c) */
+    .user_add = pg_user_add,
+    .user_get = pg_user_get,
+    .user_set_password = pg_user_set_password,
+    .user_del = pg_user_del,
+    .user_list = pg_user_list,
+    .user_count = pg_user_count,
+    .session_add = pg_session_add,
+    .session_get = pg_session_get,
+    .session_touch = pg_session_touch,
+    .session_del = pg_session_del,
+    .session_purge = pg_session_purge,
+    /* credentials and authorization states (pg_cred.c) */
+    .cred_put = pg_cred_put_op,
+    .cred_get = pg_cred_get_op,
+    .cred_set_status = pg_cred_set_status,
+    .cred_list = pg_cred_list_op,
+    .cred_set_renew_error = pg_cred_set_renew_error,
+    .oauth_state_put = pg_oauth_state_put,
+    .oauth_state_take = pg_oauth_state_take,
+    .oauth_pending_add = pg_oauth_pending_add,
+    .oauth_pending_claim = pg_oauth_pending_claim,
+    .oauth_pending_done = pg_oauth_pending_done,
+    .oauth_pending_list = pg_oauth_pending_list,
 };
 
 const struct store_backend store_pg_backend = {
