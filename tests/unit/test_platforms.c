@@ -43,6 +43,7 @@ static void test_every_platform_registered(void **state)
         }
         assert_non_null(d->oauth);
         assert_non_null(d->oauth->client_id_param);
+        assert_non_null(d->config_keys);
         assert_non_null(d->fetch);
         /* a platform that takes no posts (Twitch) has neither */
         assert_true((d->publish == NULL) == (d->mix == NULL));
@@ -152,6 +153,55 @@ static void test_kind_and_name_lists(void **state)
     buf_free(&all);
     buf_free(&social);
     buf_free(&expect);
+}
+
+/* Each platform's config section comes from its descriptor's key table
+ * (config.h: config_key): every key of the table is in the section,
+ * named "<name>.", takes a value, and config knows no other key there. */
+static void test_config_keys_from_descriptors(void **state)
+{
+    struct buf all, one, err;
+
+    (void)state;
+    buf_init(&all, 1 << 16);
+    buf_init(&one, 256);
+    buf_init(&err, 1024);
+    buf_catf(&all, "\n");
+    config_describe(&all);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        const struct platform_desc *d = platform_get((enum platform)i);
+        size_t n = 0, listed = 0, len = strlen(d->name);
+        const char *at;
+
+        assert_non_null(d->config_keys);
+        for (const struct config_key *k = d->config_keys; k->key; k++, n++) {
+            assert_true(strncmp(k->key, d->name, len) == 0 &&
+                        k->key[len] == '.');
+            assert_non_null(k->help);
+            buf_reset(&one);
+            buf_catf(&one, "\n  %s  (", k->key);
+            assert_non_null(strstr(buf_cstr(&all), buf_cstr(&one)));
+            if (k->flags & CONFIG_SECRET)
+                continue;
+            assert_int_equal(config_check(k->key, k->def ? k->def : "",
+                                          CONFIG_SRC_FLAG, &err), ERR_OK);
+        }
+        /* the eight OAuth client keys at least */
+        assert_true(n >= 8);
+        buf_reset(&one);
+        buf_catf(&one, "\n  %s.", d->name);
+        for (at = buf_cstr(&all); (at = strstr(at, buf_cstr(&one))) != NULL;
+             at++)
+            listed++;
+        assert_int_equal(listed, n);
+    }
+    /* a choice on a platform's key is checked (instagram.login) */
+    assert_int_equal(config_check("instagram.login", "bogus",
+                                  CONFIG_SRC_FLAG, &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "facebook or instagram"));
+    buf_free(&all);
+    buf_free(&one);
+    buf_free(&err);
 }
 
 /* src/net reads OAuth data only through the lookup given to it. */
@@ -307,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_every_platform_registered),
         cmocka_unit_test(test_list_matches_registry),
         cmocka_unit_test(test_kind_and_name_lists),
+        cmocka_unit_test(test_config_keys_from_descriptors),
         cmocka_unit_test(test_oauth_lookup),
         cmocka_unit_test(test_publishers_from_registry),
         cmocka_unit_test(test_publishers_find),
