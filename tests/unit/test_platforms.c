@@ -35,9 +35,10 @@ static void test_every_platform_registered(void **state)
         assert_non_null(d->env);
         assert_non_null(d->console_url);
         assert_true(strncmp(d->console_url, "https://", 8) == 0);
-        assert_non_null(d->formats);
-        assert_non_null(d->formats[0].name);
-        for (const struct source_format *f = d->formats; f->name; f++) {
+        /* a source that is not social (Oura: health pages, parsed by
+         * sources/oura.c into its own tables) has no social formats */
+        assert_true((d->formats != NULL) == (d->kind == PLATFORM_SOCIAL));
+        for (const struct source_format *f = d->formats; f && f->name; f++) {
             assert_int_equal(f->platform, p);
             assert_true(strncmp(f->name, d->name, strlen(d->name)) == 0);
         }
@@ -68,7 +69,13 @@ static void test_every_platform_registered(void **state)
     assert_null(platform_get((enum platform)-1));
     assert_ptr_equal(platform_find("twitch"), platform_get(PLATFORM_TWITCH));
     assert_ptr_equal(platform_find("tw"), platform_get(PLATFORM_TWITCH));
-    assert_null(platform_find("oura"));
+    /* Oura is registered, as a source that is not social, and it
+     * never publishes */
+    assert_ptr_equal(platform_find("oura"), platform_get(PLATFORM_OURA));
+    assert_int_equal(platform_get(PLATFORM_OURA)->kind, PLATFORM_OTHER);
+    assert_false(platform_is_social(PLATFORM_OURA));
+    assert_null(platform_get(PLATFORM_OURA)->publish);
+    assert_null(platform_find("fitbit"));
     assert_null(platform_find(NULL));
     assert_ptr_equal(platform_find("yt"), platform_get(PLATFORM_YOUTUBE));
     assert_null(media_mix_find("dryrun"));
