@@ -5,17 +5,21 @@
 # health), collect again without duplicating anything, a 401 answered by
 # one refresh, a 429 waited out, an Oura error body that fails the round
 # and stores nothing (naming the collection), and the social answers
-# (report, export) the same as before Oura was connected.
+# (report, exports, search, documents) the same as before Oura was
+# connected.
 . "$(dirname "$0")/lib.sh"
 
+if [ -z "$REAL" ] || [ ! -d "$REAL/oura" ]; then
+  echo "SKIP: no ../shared/realdata/oura" >&2
+  exit 0
+fi
 SRC=$(cd "$DATA/../.." && pwd)
-REAL="$SRC/../shared/realdata/oura"
 DB="$TMP/oura.db"
 md() { "$BIN" --db "$DB" "$@"; }
 
 # The realdata pages, their days moved to the last days before today so
 # that the collector's 30-day window holds them.
-python3 - "$TMP/dataset.json" "$REAL" "$TMP/days" <<'PY'
+python3 - "$TMP/dataset.json" "$REAL/oura" "$TMP/days" <<'PY'
 import datetime, json, sys
 out, real, days_out = sys.argv[1:4]
 today = datetime.datetime.now(datetime.timezone.utc).date()
@@ -81,6 +85,12 @@ check "report before" run 0 md report --json --from 2024-01-01 --to 2024-12-31
 mv "$TMP/out" "$TMP/report.before"
 check "export before" run 0 md export snapshots
 mv "$TMP/out" "$TMP/export.before"
+check "content before" run 0 md export content
+mv "$TMP/out" "$TMP/content.before"
+check "search before" run 0 md search --json speedrun
+mv "$TMP/out" "$TMP/search.before"
+check "documents before" run 0 md export documents --since 2000-01-01T00:00:00Z
+grep -v '"exported_at"' "$TMP/out" >"$TMP/docs.before"
 check "oura is no report platform" run 2 md report --platform oura
 
 # --- connect: the consent URL, then the code ---------------------------------
@@ -147,6 +157,14 @@ check "report after" run 0 md report --json --from 2024-01-01 --to 2024-12-31
 check "same report" diff "$TMP/report.before" "$TMP/out"
 check "export after" run 0 md export snapshots
 check "same export" diff "$TMP/export.before" "$TMP/out"
+check "content after" run 0 md export content
+check "same content" diff "$TMP/content.before" "$TMP/out"
+check "search after" run 0 md search --json speedrun
+check "same search answer" diff "$TMP/search.before" "$TMP/out"
+check "documents after" run 0 md export documents --since 2000-01-01T00:00:00Z
+grep -v '"exported_at"' "$TMP/out" >"$TMP/docs.after"
+check "same documents" diff "$TMP/docs.before" "$TMP/docs.after"
+check "search found the social item" contains "$TMP/search.before" "peedrun"
 check "no token in the output" lacks "$TMP/r3.out" "fake-oura-"
 check "health status counts the connection" run 0 md health status --json
 check "connection rows" contains "$TMP/out" '"connection"'

@@ -25,6 +25,11 @@ TOKEN=$(cat "$TMP/out")
 check "serve" serve_start "$DB"
 check "login" login "$DB" "$URL"
 
+code=$(curl -s -m 20 -b "$COOKIES" -o "$TMP/body" -w '%{http_code}' "$URL/api/v1/platforms")
+check "platforms" test "$code" = 200
+check "  oura is registered, kind other, never publishes" jcheck "$TMP/body" '[(p["kind"], p["publishes"]) for p in d["platforms"] if p["name"] == "oura"] == [("other", False)]'
+check "  the others are social" jcheck "$TMP/body" 'all(p["kind"] == "social" for p in d["platforms"] if p["name"] != "oura")'
+
 check "dry run" test "$(post daily_sleep.json "$REAL/oura/daily_sleep_synthetic.json" '&dry_run=1')" = 200
 check "  counted, not stored" jcheck "$TMP/body" 'd["tables"] == "health" and d["dry_run"] is True and d["health_documents"] == 2'
 check "  nothing in the tables" test "$(daily)" = 0
