@@ -11,6 +11,12 @@ import { h, clear, fullNum, dateTime } from './dom.js';
 const MAX_BYTES = 16 * 1024 * 1024; // the server's request body cap
 
 function resultLine(name, r) {
+  if (r.tables === 'health') { // an Oura page: health data, never social numbers
+    return h('li', { class: 'ok' }, h('strong', { text: name }),
+      ' (' + String(r.format || 'unknown format') + '): stored in the health data, apart from the social numbers: ' +
+      fullNum(r.health_documents) + ' document(s), ' + fullNum(r.health_new) + ' new, ' +
+      fullNum(r.health_replaced) + ' replaced.');
+  }
   if (r.note && !r.already_imported) {
     return h('li', { class: 'ok' }, h('strong', { text: name }),
       ' (' + String(r.format || 'unknown format') + '): stored ' + fullNum(r.items_new) + ' new item(s), ' +

@@ -49,6 +49,10 @@ struct store *cli_open_store(struct cli *cli);
 bool cli_wants_help(const struct command *cmd, int argc, char **argv);
 /* Parse a platform name for an option; prints an error on failure. */
 bool cli_platform(const char *opt, const char *s, int *out);
+/* The same for an option about social data (reports, exports, lists,
+ * search, import): a registered platform that is not social (Oura's
+ * health data) is refused, naming the social ones. */
+bool cli_social_platform(const char *opt, const char *s, int *out);
 /* Parse an ISO 8601 time or date for an option; prints an error. */
 bool cli_time(const char *opt, const char *s, int64_t *out);
 struct config;

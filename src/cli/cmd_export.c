@@ -275,7 +275,7 @@ static int parse_export(int argc, char **argv, struct export_args *a)
             cli_error("--format: expected csv or jsonl, got \"%s\"", optarg);
             ok = false;
         } else if (c == 'p')
-            ok = cli_platform("--platform", optarg, &a->platform);
+            ok = cli_social_platform("--platform", optarg, &a->platform);
         else if (c == 's')
             ok = cli_time("--since", optarg, &a->since);
         else if (c == 'u')

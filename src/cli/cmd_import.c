@@ -47,7 +47,7 @@ static bool set_hint(struct import_opts *o, const char *arg)
     }
     memcpy(name, arg, (size_t)(colon - arg));
     name[colon - arg] = '\0';
-    if (!cli_platform("--account", name, &p))
+    if (!cli_social_platform("--account", name, &p))
         return false;
     free(o->hints[p]);
     o->hints[p] = xstrdup(colon + 1);

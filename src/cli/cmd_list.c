@@ -267,7 +267,7 @@ int cmd_accounts(struct cli *cli, int argc, char **argv)
                      strcmp(argv[1], "remove") == 0))
         return cmd_accounts_change(cli, argc, argv);
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'p' && cli_platform("--platform", optarg, &q.platform))
+        if (c == 'p' && cli_social_platform("--platform", optarg, &q.platform))
             continue;
         if (c == 'j') {
             json = true;
@@ -329,7 +329,7 @@ int cmd_content(struct cli *cli, int argc, char **argv)
     while (ok && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'p':
-            ok = cli_platform("--platform", optarg, &q.platform);
+            ok = cli_social_platform("--platform", optarg, &q.platform);
             break;
         case 's':
             ok = parse_sort(optarg, &q, &by_typical);

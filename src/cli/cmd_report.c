@@ -62,7 +62,7 @@ static int parse_report(int argc, char **argv, struct report_args *a)
             ok = cli_time("--to", optarg, &a->to);
             a->to_date = time_is_date(optarg);
         } else if (c == 'p') {
-            ok = cli_platform("--platform", optarg, &a->platform);
+            ok = cli_social_platform("--platform", optarg, &a->platform);
         } else if (c == 'n') {
             ok = parse_i64(optarg, 1, 1000, &a->top) == ERR_OK ||
                  (cli_error("--top: expected 1 to 1000"), false);

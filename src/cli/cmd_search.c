@@ -129,7 +129,7 @@ static bool parse_opt(int c, struct search_request *req, bool *json)
 
     switch (c) {
     case 'p':
-        if (!cli_platform("--platform", optarg, &p))
+        if (!cli_social_platform("--platform", optarg, &p))
             return false;
         req->platform = platform_name((enum platform)p);
         return true;

@@ -802,6 +802,23 @@ bool cli_platform(const char *opt, const char *s, int *out)
     return true;
 }
 
+bool cli_social_platform(const char *opt, const char *s, int *out)
+{
+    struct buf names;
+
+    if (!cli_platform(opt, s, out))
+        return false;
+    if (platform_is_social((enum platform)*out))
+        return true;
+    buf_init(&names, 1024);
+    if (platform_names_join(&names, true, ", ", " or ") != ERR_OK)
+        buf_reset(&names);
+    cli_error("%s: %s is not a social platform (%s)", opt, s,
+              buf_cstr(&names));
+    buf_free(&names);
+    return false;
+}
+
 bool cli_time(const char *opt, const char *s, int64_t *out)
 {
     if (time_parse_iso8601(s, out) != ERR_OK) {

@@ -12,6 +12,7 @@
 #include "core/timeutil.h"
 #include "platforms/fetch.h"
 #include "platforms/platform.h"
+#include "store/store_health.h"
 
 #define DAY_S 86400
 
@@ -159,6 +160,12 @@ static enum err load_jobs(struct round *r)
         if (rc != ERR_OK)
             return rc;
         r->due[k] = r->job[k].next_due <= r->now;
+    }
+    /* A source that is not social (health data) has no content items:
+     * its account job is the whole round. */
+    if (!platform_is_social(r->p)) {
+        r->due[JOB_CONTENT] = false;
+        return ERR_OK;
     }
     /* Due items wait while the content job backs off after a failure. */
     if (r->job[JOB_CONTENT].status != JOB_OK && !r->due[JOB_CONTENT])
@@ -347,6 +354,30 @@ static void fetch_setup(struct round *r, struct fetch *f)
         f->quota_left = r->d->daily_quota(r->c->cfg) - r->quota_before;
 }
 
+/* A health source's pages (fetch.h: struct fetch_health) into the health
+ * tables, each page in one transaction; re-collected days replace their
+ * rows (store_health_put), so a round stored twice changes nothing. */
+static enum err health_store(struct round *r, struct fetch *f,
+                             struct collect_summary *sum)
+{
+    struct store_health_put put;
+    struct buf serr;
+    enum err rc = ERR_OK;
+
+    buf_init(&serr, 2048);
+    for (size_t i = 0; i < f->health.n && rc == ERR_OK; i++) {
+        rc = store_health_put(r->st, &f->health.v[i], r->now, &put, &serr);
+        if (rc == ERR_OK)
+            sum->items += put.docs;
+    }
+    if (rc != ERR_OK) {
+        f->status = JOB_FAILED;
+        buf_setf(&f->err, "storing the health pages: %s", buf_cstr(&serr));
+    }
+    buf_free(&serr);
+    return rc;
+}
+
 /* Fetch, store the batch in one transaction, account for the quota. */
 static enum err fetch_and_store(struct round *r, struct fetch *f,
                                 struct collect_summary *sum)
@@ -372,7 +403,9 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
                  "first: %.*s", platform_name(r->p), r->account,
                  f->batch.dropped, (int)strcspn(w, "\n"), w);
     }
-    if (rc == ERR_OK) {
+    if (rc == ERR_OK && !platform_is_social(r->p)) {
+        rc = health_store(r, f, sum);
+    } else if (rc == ERR_OK) {
         meta.format = platform_name(r->p);
         rc = store_ingest(r->st, &f->batch, &meta, &stats, &serr);
         if (rc == ERR_OK)

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <stddef.h>
@@ -11,279 +12,247 @@
 #include "log.h"
 #include "str.h"
 
-enum opt_type { OPT_STR, OPT_INT };
-enum opt_flags { OPT_SECRET = 1 }; /* environment only, never shown */
-
-struct opt {
-    const char *key;
-    enum opt_type type;
-    size_t offset; /* into struct config */
-    int64_t lo, hi; /* OPT_INT bounds */
-    const char *def; /* default, NULL: unset */
-    unsigned flags;
-    const char *help;
-};
-
-#define PF(p, f) offsetof(struct config, plat[p].f)
-#define PLATFORM_OPTS(p, name, auth, token, base, scope_list)                     \
-    {name ".client_id", OPT_STR, PF(p, client_id), 0, 0, NULL, 0,            \
-     "OAuth client id (TikTok: client key)"},                                 \
-    {name ".client_secret", OPT_STR, PF(p, client_secret), 0, 0, NULL,       \
-     OPT_SECRET, "OAuth client secret (environment only)"},                   \
-    {name ".client_secret_file", OPT_STR, PF(p, client_secret_file), 0, 0,   \
-     NULL, 0, "file holding the client secret"},                              \
-    {name ".auth_url", OPT_STR, PF(p, auth_url), 0, 0, auth, 0,              \
-     "consent page"},                                                         \
-    {name ".token_url", OPT_STR, PF(p, token_url), 0, 0, token, 0,           \
-     "token endpoint"},                                                       \
-    {name ".api_base", OPT_STR, PF(p, api_base), 0, 0, base, 0,              \
-     "API base URL"},                                                         \
-    {name ".redirect_uri", OPT_STR, PF(p, redirect_uri), 0, 0,               \
-     "http://127.0.0.1:8765/oauth/callback", 0,                               \
-     "where the consent page sends the browser back"},                        \
-    {name ".scopes", OPT_STR, PF(p, scopes), 0, 0, scope_list, 0,                \
-     "scopes asked for"}
-
-static const struct opt opts[] = {
-    PLATFORM_OPTS(PLATFORM_YOUTUBE, "youtube",
-                  "https://accounts.google.com/o/oauth2/v2/auth",
-                  "https://oauth2.googleapis.com/token",
-                  "https://youtube.googleapis.com",
-                  "https://www.googleapis.com/auth/youtube.readonly "
-                  "https://www.googleapis.com/auth/yt-analytics.readonly"),
-    PLATFORM_OPTS(PLATFORM_INSTAGRAM, "instagram",
-                  "https://www.facebook.com/v21.0/dialog/oauth",
-                  "https://graph.facebook.com/v21.0/oauth/access_token",
-                  "https://graph.facebook.com",
-                  "instagram_basic,instagram_manage_insights,"
-                  "instagram_content_publish,"
-                  "pages_show_list,pages_read_engagement"),
-    PLATFORM_OPTS(PLATFORM_TIKTOK, "tiktok",
-                  "https://www.tiktok.com/v2/auth/authorize/",
-                  "https://open.tiktokapis.com/v2/oauth/token/",
-                  "https://open.tiktokapis.com",
-                  "user.info.basic,user.info.stats,video.list,"
-                  "video.publish"),
-    PLATFORM_OPTS(PLATFORM_TWITCH, "twitch",
-                  "https://id.twitch.tv/oauth2/authorize",
-                  "https://id.twitch.tv/oauth2/token",
-                  "https://api.twitch.tv",
-                  "user:read:email moderator:read:followers"),
-    {"secret_key_file", OPT_STR, offsetof(struct config, secret_key_file), 0,
-     0, NULL, 0, "key file for secrets at rest (default: <db>.key)"},
-    {"oauth.refresh_margin", OPT_INT,
+/* The keys of the table outside the platforms' own sections (those come
+ * from the platforms: config_key in config.h). */
+static const struct config_key opts[] = {
+    {"secret_key_file", CONFIG_STR, offsetof(struct config, secret_key_file), 0,
+     0, NULL, 0, "key file for secrets at rest (default: <db>.key)", NULL},
+    {"oauth.refresh_margin", CONFIG_INT,
      offsetof(struct config, refresh_margin_s), 0, 86400, "300", 0,
-     "refresh access tokens expiring within this many seconds"},
-    {"oauth.renew_before_days", OPT_INT,
+     "refresh access tokens expiring within this many seconds", NULL},
+    {"oauth.renew_before_days", CONFIG_INT,
      offsetof(struct config, renew_before_days), 1, 59, "10", 0,
      "renew Instagram's 60-day tokens when fewer than this many days are "
-     "left (whatever the collection rounds' timing)"},
-    {"instagram.login", OPT_STR, offsetof(struct config, ig_login_default),
-     0, 0, "facebook", 0,
-     "how new Instagram connections log in: facebook (Facebook Login, a "
-     "Page linked to the account) or instagram (Instagram Login, no Page)"},
-    {"instagram.ig_auth_url", OPT_STR, offsetof(struct config, ig_auth_url),
-     0, 0, "https://www.instagram.com/oauth/authorize", 0,
-     "Instagram Login: consent page"},
-    {"instagram.ig_token_url", OPT_STR,
-     offsetof(struct config, ig_token_url), 0, 0,
-     "https://api.instagram.com/oauth/access_token", 0,
-     "Instagram Login: code exchange"},
-    {"instagram.ig_graph_base", OPT_STR,
-     offsetof(struct config, ig_graph_base), 0, 0,
-     "https://graph.instagram.com", 0,
-     "Instagram Login: long-lived tokens (ig_exchange_token, "
-     "ig_refresh_token) and the API"},
-    {"instagram.ig_scopes", OPT_STR, offsetof(struct config, ig_scopes), 0,
-     0, "instagram_business_basic,instagram_business_manage_insights,"
-        "instagram_business_content_publish", 0,
-     "Instagram Login: scopes asked for"},
-    {"oauth.google_testing", OPT_INT,
+     "left (whatever the collection rounds' timing)", NULL},
+    {"oauth.google_testing", CONFIG_INT,
      offsetof(struct config, google_testing), 0, 1, "0", 0,
      "1: the Google OAuth app is in testing status, so its refresh tokens "
-     "end 7 days after the login (shown on Sources)"},
-    {"collect.youtube_quota", OPT_INT,
+     "end 7 days after the login (shown on Sources)", NULL},
+    {"collect.youtube_quota", CONFIG_INT,
      offsetof(struct config, collect_youtube_quota), 1, 100000000, "10000",
-     0, "YouTube Data API units the collector may use per Pacific day"},
-    {"collect.timeout", OPT_INT, offsetof(struct config, collect_timeout_s),
-     1, 600, "30", 0, "seconds one collector request may take"},
-    {"collect.retries", OPT_INT, offsetof(struct config, collect_retries), 0,
-     10, "3", 0, "retries of a timed out or failed collector request"},
-    {"collect.youtube_analytics_base", OPT_STR,
+     0, "YouTube Data API units the collector may use per Pacific day", NULL},
+    {"collect.timeout", CONFIG_INT, offsetof(struct config, collect_timeout_s),
+     1, 600, "30", 0, "seconds one collector request may take", NULL},
+    {"collect.retries", CONFIG_INT, offsetof(struct config, collect_retries), 0,
+     10, "3", 0, "retries of a timed out or failed collector request", NULL},
+    {"collect.youtube_analytics_base", CONFIG_STR,
      offsetof(struct config, collect_youtube_analytics_base), 0, 0,
      "https://youtubeanalytics.googleapis.com", 0,
-     "YouTube Analytics API base URL (+ /v2/reports)"},
-    {"publish.public_base_url", OPT_STR,
+     "YouTube Analytics API base URL (+ /v2/reports)", NULL},
+    {"publish.public_base_url", CONFIG_STR,
      offsetof(struct config, publish_public_base_url), 0, 0, NULL, 0,
      "public https address of this dashboard: Instagram fetches scheduled "
-     "media from <url>/m/<token>"},
-    {"publish.poll_interval_ms", OPT_INT,
+     "media from <url>/m/<token>", NULL},
+    {"publish.poll_interval_ms", CONFIG_INT,
      offsetof(struct config, publish_poll_interval_ms), 0, 60000, "3000", 0,
      "milliseconds between status polls of an upload (Instagram container, "
-     "TikTok publish)"},
-    {"publish.poll_count", OPT_INT,
+     "TikTok publish)", NULL},
+    {"publish.poll_count", CONFIG_INT,
      offsetof(struct config, publish_poll_count), 1, 1000, "20", 0,
      "status polls per worker round before the post waits for the next "
-     "round"},
-    {"publish.tiktok_chunk", OPT_INT,
+     "round", NULL},
+    {"publish.tiktok_chunk", CONFIG_INT,
      offsetof(struct config, publish_tiktok_chunk), 5242880, 67108864,
-     "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)"},
-    {"media_root", OPT_STR, offsetof(struct config, media_root), 0, 0, NULL,
+     "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)", NULL},
+    {"media_root", CONFIG_STR, offsetof(struct config, media_root), 0, 0, NULL,
      0, "directory of uploaded media; posts made in the dashboard may name "
-        "files only there (default: <db>.media)"},
+        "files only there (default: <db>.media)", NULL},
     /* ---- publishing (src/schedule: worker, publish_youtube) ---- */
-    {"publish.retry_base_s", OPT_INT,
+    {"publish.retry_base_s", CONFIG_INT,
      offsetof(struct config, publish_retry_base_s), 1, 3600, "30", 0,
-     "seconds before the first retry of a refused publish (doubling)"},
-    {"youtube.upload_chunk", OPT_INT,
-     offsetof(struct config, youtube_upload_chunk), 262144, 268435456,
-     "8388608", 0,
-     "bytes per resumable-upload PUT (rounded down to 256 KiB steps)"},
-    {"compose.dryrun", OPT_INT, offsetof(struct config, compose_dryrun), 0,
+     "seconds before the first retry of a refused publish (doubling)", NULL},
+    {"compose.dryrun", CONFIG_INT, offsetof(struct config, compose_dryrun), 0,
      1, "0", 0,
      "1: Compose offers the dryrun test publisher (it publishes nowhere); "
-     "the API, the CLI and the worker take it either way"},
-    {"db.group", OPT_STR, offsetof(struct config, db_group), 0, 0, NULL, 0,
+     "the API, the CLI and the worker take it either way", NULL},
+    {"db.group", CONFIG_STR, offsetof(struct config, db_group), 0, 0, NULL, 0,
      "a group that may read and write the database: its files become that "
-     "group's, mode 0660 (default: none, mode 0600)"},
-    {"serve.secure_cookies", OPT_INT,
+     "group's, mode 0660 (default: none, mode 0600)", NULL},
+    {"serve.secure_cookies", CONFIG_INT,
      offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
      "1: serve is behind a TLS proxy (as --secure-cookies): the session "
-     "cookie is __Host- and Secure, requests must come from https://"},
+     "cookie is __Host- and Secure, requests must come from https://", NULL},
     /* ---- serve's flags, as keys (the flags set these) ---- */
-    {"serve.listen", OPT_STR, offsetof(struct config, serve_listen), 0, 0,
+    {"serve.listen", CONFIG_STR, offsetof(struct config, serve_listen), 0, 0,
      "127.0.0.1:8080", 0,
      "address to listen on, HOST:PORT (--listen; port 0 picks a free one, "
-     "printed on stderr)"},
-    {"serve.threads", OPT_INT, offsetof(struct config, serve_threads), 1,
-     64, "4", 0, "HTTP worker threads (--threads)"},
-    {"serve.cache_mb", OPT_INT, offsetof(struct config, serve_cache_mb), 0,
+     "printed on stderr)", NULL},
+    {"serve.threads", CONFIG_INT, offsetof(struct config, serve_threads), 1,
+     64, "4", 0, "HTTP worker threads (--threads)", NULL},
+    {"serve.cache_mb", CONFIG_INT, offsetof(struct config, serve_cache_mb), 0,
      1024, "16", 0,
      "MiB of memory for whole answers of the read API, reused until the "
      "next import, collection, rollup rebuild or midnight; 0: no cache "
-     "(--cache-mb)"},
-    {"serve.session_idle", OPT_INT,
+     "(--cache-mb)", NULL},
+    {"serve.session_idle", CONFIG_INT,
      offsetof(struct config, serve_session_idle), 1, 31622400, "7200", 0,
-     "seconds after which an unused login session ends (--session-idle)"},
-    {"serve.session_max", OPT_INT,
+     "seconds after which an unused login session ends (--session-idle)", NULL},
+    {"serve.session_max", CONFIG_INT,
      offsetof(struct config, serve_session_max), 1, 31622400, "604800", 0,
      "seconds after the login at which a session ends anyway "
-     "(--session-max)"},
-    {"serve.media_max_mb", OPT_INT,
+     "(--session-max)", NULL},
+    {"serve.media_max_mb", CONFIG_INT,
      offsetof(struct config, serve_media_max_mb), 1, 65536, "2048", 0,
      "MiB of the largest media upload (POST /api/v1/media), streamed to "
-     "media_root (--media-max-mb)"},
-    {"serve.collect", OPT_INT, offsetof(struct config, serve_collect), 0, 1,
+     "media_root (--media-max-mb)", NULL},
+    {"serve.collect", CONFIG_INT, offsetof(struct config, serve_collect), 0, 1,
      "1", 0,
      "1: serve runs the collector's due jobs continuously; 0: collect with "
-     "'mediadash collect' instead (--no-collect)"},
-    {"serve.worker", OPT_INT, offsetof(struct config, serve_worker), 0, 1,
+     "'mediadash collect' instead (--no-collect)", NULL},
+    {"serve.worker", CONFIG_INT, offsetof(struct config, serve_worker), 0, 1,
      "1", 0,
      "1: serve publishes scheduled posts when due; 0: run 'mediadash "
-     "worker' instead (--no-worker)"},
-    {"serve.login_throttle_slots", OPT_INT,
+     "worker' instead (--no-worker)", NULL},
+    {"serve.login_throttle_slots", CONFIG_INT,
      offsetof(struct config, serve_login_throttle_slots), 8, 4096, "4096",
      0, "names and addresses the login throttle keeps (locked ones are "
-        "never evicted; full of them, new ones are refused)"},
-    {"serve.public_origin", OPT_STR,
+        "never evicted; full of them, new ones are refused)", NULL},
+    {"serve.public_origin", CONFIG_STR,
      offsetof(struct config, serve_public_origin), 0, 0, NULL, 0,
      "the address clients use, e.g. https://dash.example.com: the only "
      "Host (and Origin) serve takes; https:// implies secure cookies. "
-     "Unset: Host must be a loopback name or the listen address"},
-    {"serve.trusted_proxies", OPT_STR,
+     "Unset: Host must be a loopback name or the listen address", NULL},
+    {"serve.trusted_proxies", CONFIG_STR,
      offsetof(struct config, serve_trusted_proxies), 0, 0, NULL, 0,
      "comma-separated addresses or CIDRs of reverse proxies: for them the "
-     "client address comes from Forwarded: for= or X-Forwarded-For"},
-    {"serve.header_timeout", OPT_INT,
+     "client address comes from Forwarded: for= or X-Forwarded-For", NULL},
+    {"serve.header_timeout", CONFIG_INT,
      offsetof(struct config, serve_header_timeout), 1, 3600, "10", 0,
      "seconds a request's headers may take from the connection's start "
-     "or the previous request's end"},
-    {"serve.body_min_rate", OPT_INT,
+     "or the previous request's end", NULL},
+    {"serve.body_min_rate", CONFIG_INT,
      offsetof(struct config, serve_body_min_rate), 1, 1073741824, "1024", 0,
-     "bytes/s a request body must arrive at, after 5 s"},
-    {"serve.max_header_connections", OPT_INT,
+     "bytes/s a request body must arrive at, after 5 s", NULL},
+    {"serve.max_header_connections", CONFIG_INT,
      offsetof(struct config, serve_max_header_connections), 1, 65536, "64",
-     0, "connections still sending headers; over it the oldest is closed"},
-    {"serve.per_ip_header_connections", OPT_INT,
+     0, "connections still sending headers; over it the oldest is closed", NULL},
+    {"serve.per_ip_header_connections", CONFIG_INT,
      offsetof(struct config, serve_per_ip_header_connections), 1, 65536,
-     "8", 0, "of one address; over it its oldest is closed"},
-    {"serve.per_ip_connections", OPT_INT,
+     "8", 0, "of one address; over it its oldest is closed", NULL},
+    {"serve.per_ip_connections", CONFIG_INT,
      offsetof(struct config, serve_per_ip_connections), 1, 65536, "32", 0,
-     "connections of one address (trusted proxies exempt)"},
-    {"serve.max_connections", OPT_INT,
+     "connections of one address (trusted proxies exempt)", NULL},
+    {"serve.max_connections", CONFIG_INT,
      offsetof(struct config, serve_max_connections), 16, 65536, "1024", 0,
-     "connections in all (keep below the open-file limit)"},
-    {"serve.metrics", OPT_INT, offsetof(struct config, serve_metrics), 0,
+     "connections in all (keep below the open-file limit)", NULL},
+    {"serve.metrics", CONFIG_INT, offsetof(struct config, serve_metrics), 0,
      1, "0", 0, "1: serve GET /metrics (Prometheus text format) to a "
-                "session or API token; 0: it is a 404"},
-    {"serve.metrics_allow", OPT_STR,
+                "session or API token; 0: it is a 404", NULL},
+    {"serve.metrics_allow", CONFIG_STR,
      offsetof(struct config, serve_metrics_allow), 0, 0, NULL, 0,
      "comma-separated addresses or CIDRs that may scrape /metrics (others "
-     "get 403 even with a token; unset: any)"},
-    {"log.level", OPT_STR, offsetof(struct config, log_level), 0, 0, NULL, 0,
+     "get 403 even with a token; unset: any)", NULL},
+    {"log.level", CONFIG_STR, offsetof(struct config, log_level), 0, 0, NULL, 0,
      "messages logged: error, warning (the default), info or debug "
-     "(--log-level, -v and -q win)"},
-    {"log.format", OPT_STR, offsetof(struct config, log_format), 0, 0, NULL,
+     "(--log-level, -v and -q win)", NULL},
+    {"log.format", CONFIG_STR, offsetof(struct config, log_format), 0, 0, NULL,
      0, "log lines: auto (journal when $JOURNAL_STREAM is set, else logfmt; "
         "the default), logfmt (ts=... level=... module=... msg=...; "
         "plain is its older name), json (one object per line) or journal "
-        "(<N> priority prefix, logfmt body)"},
-    {"serve.access_log", OPT_STR, offsetof(struct config, serve_access_log),
+        "(<N> priority prefix, logfmt body)", NULL},
+    {"serve.access_log", CONFIG_STR, offsetof(struct config, serve_access_log),
      0, 0, NULL, 0,
      "one line per finished request: unset or empty off (the default), "
      "- the log's own stream, else a file (appended to, 0640; opened again "
-     "on SIGHUP for logrotate)"},
+     "on SIGHUP for logrotate)", NULL},
     /* ---- notifications (src/notify) ---- */
-    {"notify.webhook_url", OPT_STR,
+    {"notify.webhook_url", CONFIG_STR,
      offsetof(struct config, notify_webhook_url), 0, 0, NULL, 0,
      "http(s) URL that receives each notification as a JSON POST (unset: "
-     "no webhook)"},
-    {"notify.webhook_secret", OPT_STR,
-     offsetof(struct config, notify_webhook_secret), 0, 0, NULL, OPT_SECRET,
-     "key of the X-Mediadash-Signature HMAC-SHA256 (environment only)"},
-    {"notify.webhook_secret_file", OPT_STR,
+     "no webhook)", NULL},
+    {"notify.webhook_secret", CONFIG_STR,
+     offsetof(struct config, notify_webhook_secret), 0, 0, NULL, CONFIG_SECRET,
+     "key of the X-Mediadash-Signature HMAC-SHA256 (environment only)", NULL},
+    {"notify.webhook_secret_file", CONFIG_STR,
      offsetof(struct config, notify_webhook_secret_file), 0, 0, NULL, 0,
-     "file holding notify.webhook_secret"},
-    {"notify.smtp_url", OPT_STR, offsetof(struct config, notify_smtp_url), 0,
+     "file holding notify.webhook_secret", NULL},
+    {"notify.smtp_url", CONFIG_STR, offsetof(struct config, notify_smtp_url), 0,
      0, NULL, 0, "mail server, smtp://host:587 (STARTTLS) or "
-                 "smtps://host:465 (unset: no mail)"},
-    {"notify.smtp_from", OPT_STR, offsetof(struct config, notify_smtp_from),
-     0, 0, NULL, 0, "sender address of notification mail"},
-    {"notify.smtp_to", OPT_STR, offsetof(struct config, notify_smtp_to), 0,
-     0, NULL, 0, "recipients of notification mail, comma-separated"},
-    {"notify.smtp_user", OPT_STR, offsetof(struct config, notify_smtp_user),
-     0, 0, NULL, 0, "SMTP login name (unset: no login)"},
-    {"notify.smtp_password", OPT_STR,
-     offsetof(struct config, notify_smtp_password), 0, 0, NULL, OPT_SECRET,
-     "SMTP password (environment only)"},
-    {"notify.smtp_password_file", OPT_STR,
+                 "smtps://host:465 (unset: no mail)", NULL},
+    {"notify.smtp_from", CONFIG_STR, offsetof(struct config, notify_smtp_from),
+     0, 0, NULL, 0, "sender address of notification mail", NULL},
+    {"notify.smtp_to", CONFIG_STR, offsetof(struct config, notify_smtp_to), 0,
+     0, NULL, 0, "recipients of notification mail, comma-separated", NULL},
+    {"notify.smtp_user", CONFIG_STR, offsetof(struct config, notify_smtp_user),
+     0, 0, NULL, 0, "SMTP login name (unset: no login)", NULL},
+    {"notify.smtp_password", CONFIG_STR,
+     offsetof(struct config, notify_smtp_password), 0, 0, NULL, CONFIG_SECRET,
+     "SMTP password (environment only)", NULL},
+    {"notify.smtp_password_file", CONFIG_STR,
      offsetof(struct config, notify_smtp_password_file), 0, 0, NULL, 0,
-     "file holding notify.smtp_password"},
-    {"notify.smtp_cafile", OPT_STR,
+     "file holding notify.smtp_password", NULL},
+    {"notify.smtp_cafile", CONFIG_STR,
      offsetof(struct config, notify_smtp_cafile), 0, 0, NULL, 0,
      "CA certificates (PEM) the mail server's certificate is checked "
-     "against (default: the system's)"},
-    {"notify.smtp_starttls", OPT_INT,
+     "against (default: the system's)", NULL},
+    {"notify.smtp_starttls", CONFIG_INT,
      offsetof(struct config, notify_smtp_starttls), 0, 2, "2", 0,
      "smtp:// only: 2 STARTTLS required, 1 used when offered, 0 never "
-     "(plain text: for a server on this machine)"},
-    {"notify.retry_base_s", OPT_INT,
+     "(plain text: for a server on this machine)", NULL},
+    {"notify.retry_base_s", CONFIG_INT,
      offsetof(struct config, notify_retry_base_s), 1, 86400, "30", 0,
      "seconds before the first retry of a failed delivery (doubling, "
-     "at most 6 h)"},
-    {"notify.max_attempts", OPT_INT,
+     "at most 6 h)", NULL},
+    {"notify.max_attempts", CONFIG_INT,
      offsetof(struct config, notify_max_attempts), 1, 50, "8", 0,
-     "delivery attempts per notification and channel"},
-    {"notify.timeout", OPT_INT, offsetof(struct config, notify_timeout_s), 1,
-     300, "20", 0, "seconds one delivery attempt may take"},
+     "delivery attempts per notification and channel", NULL},
+    {"notify.timeout", CONFIG_INT, offsetof(struct config, notify_timeout_s), 1,
+     300, "20", 0, "seconds one delivery attempt may take", NULL},
 };
-#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+#define N_CORE (sizeof(opts) / sizeof(opts[0]))
 
-static const struct opt *opt_find(const char *key)
+/* Each registered platform's own keys (<name>_config_keys, config.h),
+ * in list order, ended by a NULL key. */
+#define PLATFORM_ITEM(id, name, short_name, prefix)                        \
+    extern const struct config_key name##_config_keys[];
+#include "platforms/list.h"
+#undef PLATFORM_ITEM
+
+static const struct config_key *const plat_keys[] = {
+#define PLATFORM_ITEM(id, name, short_name, prefix) name##_config_keys,
+#include "platforms/list.h"
+#undef PLATFORM_ITEM
+};
+
+/* The one table: the platforms' keys, then opts[]; built once. */
+#define ALL_MAX 512
+static const struct config_key *all_keys[ALL_MAX];
+static size_t n_all;
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+
+static void all_build(void)
 {
-    for (size_t i = 0; i < N_OPTS; i++)
-        if (strcmp(opts[i].key, key) == 0)
-            return &opts[i];
+    size_t n = 0;
+
+    for (size_t p = 0; p < sizeof(plat_keys) / sizeof(plat_keys[0]); p++)
+        for (const struct config_key *k = plat_keys[p]; k->key; k++)
+            if (n < ALL_MAX)
+                all_keys[n++] = k;
+    for (size_t i = 0; i < N_CORE; i++)
+        if (n < ALL_MAX)
+            all_keys[n++] = &opts[i];
+    if (n == ALL_MAX)
+        abort(); /* raise ALL_MAX: a key would be lost */
+    n_all = n;
+}
+
+static size_t opts_n(void)
+{
+    pthread_once(&all_once, all_build);
+    return n_all;
+}
+
+/* Key i (< opts_n()) of the one table. */
+static const struct config_key *opt_at(size_t i)
+{
+    return all_keys[i];
+}
+
+static const struct config_key *opt_find(const char *key)
+{
+    for (size_t i = 0; i < opts_n(); i++)
+        if (strcmp(opt_at(i)->key, key) == 0)
+            return opt_at(i);
     return NULL;
 }
 
@@ -309,7 +278,6 @@ static bool valid_listen(const char *v)
 }
 
 static const struct opt_rule rules[] = {
-    {"instagram.login", "facebook|instagram", NULL, NULL},
     {"serve.listen", NULL, valid_listen, "HOST:PORT"},
 };
 
@@ -338,15 +306,16 @@ static bool choice_ok(const char *choices, const char *value)
 
 /* What o takes, for errors and help: "1 to 64", "facebook or instagram",
  * "HOST:PORT"; empty for free text. */
-static void opt_bounds(const struct opt *o, struct buf *out)
+static void opt_bounds(const struct config_key *o, struct buf *out)
 {
     const struct opt_rule *r = rule_find(o->key);
+    const char *choices = o->choices ? o->choices : r ? r->choices : NULL;
 
     buf_reset(out);
-    if (o->type == OPT_INT) {
+    if (o->type == CONFIG_INT) {
         buf_catf(out, "%lld to %lld", (long long)o->lo, (long long)o->hi);
-    } else if (r != NULL && r->choices != NULL) {
-        for (const char *c = r->choices; *c; c++) {
+    } else if (choices != NULL) {
+        for (const char *c = choices; *c; c++) {
             if (*c != '|')
                 buf_catf(out, "%c", *c);
             else
@@ -358,7 +327,7 @@ static void opt_bounds(const struct opt *o, struct buf *out)
 }
 
 /* Check value for o without storing it; *v gets an integer's value. */
-static enum err opt_check(const struct opt *o, const char *value,
+static enum err opt_check(const struct config_key *o, const char *value,
                           int64_t *v, struct buf *err)
 {
     const struct opt_rule *r = rule_find(o->key);
@@ -370,8 +339,10 @@ static enum err opt_check(const struct opt *o, const char *value,
                  CONFIG_MAX_VALUE);
         return ERR_INVALID;
     }
-    if (o->type == OPT_INT)
+    if (o->type == CONFIG_INT)
         ok = parse_i64(value, o->lo, o->hi, v) == ERR_OK;
+    else if (o->choices != NULL && *value != '\0')
+        ok = choice_ok(o->choices, value);
     else if (r != NULL && *value != '\0')
         ok = r->choices ? choice_ok(r->choices, value) : r->valid(value);
     if (ok)
@@ -379,23 +350,23 @@ static enum err opt_check(const struct opt *o, const char *value,
     buf_init(&want, 1024);
     opt_bounds(o, &want);
     buf_setf(err, "%s: expected %s%s, got \"%s\"", o->key,
-             o->type == OPT_INT ? "an integer from " : "",
+             o->type == CONFIG_INT ? "an integer from " : "",
              buf_cstr(&want), value);
     buf_free(&want);
     return ERR_INVALID;
 }
 
-static char **str_at(struct config *cfg, const struct opt *o)
+static char **str_at(struct config *cfg, const struct config_key *o)
 {
     return (char **)(void *)((char *)cfg + o->offset);
 }
 
-static int64_t *int_at(struct config *cfg, const struct opt *o)
+static int64_t *int_at(struct config *cfg, const struct config_key *o)
 {
     return (int64_t *)(void *)((char *)cfg + o->offset);
 }
 
-static enum err opt_apply(struct config *cfg, const struct opt *o,
+static enum err opt_apply(struct config *cfg, const struct config_key *o,
                           const char *value, struct buf *err)
 {
     int64_t v = 0;
@@ -403,7 +374,7 @@ static enum err opt_apply(struct config *cfg, const struct opt *o,
 
     if (rc != ERR_OK)
         return rc;
-    if (o->type == OPT_INT) {
+    if (o->type == CONFIG_INT) {
         *int_at(cfg, o) = v;
         return ERR_OK;
     }
@@ -415,9 +386,9 @@ static enum err opt_apply(struct config *cfg, const struct opt *o,
 void config_init(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
-    for (size_t i = 0; i < N_OPTS; i++) {
-        if (opts[i].def != NULL &&
-            opt_apply(cfg, &opts[i], opts[i].def, NULL) != ERR_OK)
+    for (size_t i = 0; i < opts_n(); i++) {
+        if (opt_at(i)->def != NULL &&
+            opt_apply(cfg, opt_at(i), opt_at(i)->def, NULL) != ERR_OK)
             abort(); /* a bad default is a bug */
     }
 }
@@ -426,11 +397,11 @@ void config_free(struct config *cfg)
 {
     if (cfg == NULL)
         return;
-    for (size_t i = 0; i < N_OPTS; i++) {
-        if (opts[i].type != OPT_STR)
+    for (size_t i = 0; i < opts_n(); i++) {
+        if (opt_at(i)->type != CONFIG_STR)
             continue;
-        char **p = str_at(cfg, &opts[i]);
-        if (opts[i].flags & OPT_SECRET && *p != NULL)
+        char **p = str_at(cfg, opt_at(i));
+        if (opt_at(i)->flags & CONFIG_SECRET && *p != NULL)
             memset(*p, 0, strlen(*p));
         FREE_AND_NULL(*p);
     }
@@ -447,13 +418,13 @@ static void env_name(const char *key, struct buf *out)
 enum err config_set(struct config *cfg, const char *key, const char *value,
                     enum config_src src, struct buf *err)
 {
-    const struct opt *o = opt_find(key);
+    const struct config_key *o = opt_find(key);
 
     if (o == NULL) {
         buf_setf(err, "unknown key \"%s\"", key);
         return ERR_INVALID;
     }
-    if ((o->flags & OPT_SECRET) && src != CONFIG_SRC_ENV) {
+    if ((o->flags & CONFIG_SECRET) && src != CONFIG_SRC_ENV) {
         struct buf name;
         buf_init(&name, 128);
         env_name(key, &name);
@@ -591,12 +562,12 @@ enum err config_load_env(struct config *cfg, struct buf *err)
     enum err rc = ERR_OK;
 
     buf_init(&name, 128);
-    for (size_t i = 0; i < N_OPTS && rc == ERR_OK; i++) {
-        env_name(opts[i].key, &name);
+    for (size_t i = 0; i < opts_n() && rc == ERR_OK; i++) {
+        env_name(opt_at(i)->key, &name);
         const char *v = getenv(buf_cstr(&name));
         if (v == NULL)
             continue;
-        rc = config_set(cfg, opts[i].key, v, CONFIG_SRC_ENV, err);
+        rc = config_set(cfg, opt_at(i)->key, v, CONFIG_SRC_ENV, err);
         if (rc != ERR_OK)
             buf_catf(err, " (from %s)", buf_cstr(&name));
     }
@@ -717,20 +688,20 @@ enum err config_check(const char *key, const char *value,
 static void wrap(struct buf *out, const char *prefix, const char *text,
                  size_t width);
 
-static void describe_one(const struct opt *o, struct buf *name,
+static void describe_one(const struct config_key *o, struct buf *name,
                          struct buf *bounds, struct buf *out)
 {
     env_name(o->key, name);
     opt_bounds(o, bounds);
     buf_catf(out, "  %s  (%s%s%sdefault %s; env %s)\n", o->key,
-             o->type == OPT_INT ? "" : buf_cstr(bounds),
-             o->type == OPT_INT ? buf_cstr(bounds) : "",
+             o->type == CONFIG_INT ? "" : buf_cstr(bounds),
+             o->type == CONFIG_INT ? buf_cstr(bounds) : "",
              bounds->len ? ", " : "", o->def ? o->def : "unset",
              buf_cstr(name));
     wrap(out, "      ", o->help, 78);
 }
 
-static bool in_section(const struct opt *o, const char *section)
+static bool in_section(const struct config_key *o, const char *section)
 {
     size_t n = strlen(section);
     return strncmp(o->key, section, n) == 0 && o->key[n] == '.';
@@ -748,22 +719,22 @@ void config_describe_section(const char *section, struct buf *out)
 
     buf_init(&name, 128);
     buf_init(&bounds, 1024);
-    for (size_t i = 0; i < N_OPTS; i++) {
-        if (section != NULL && !in_section(&opts[i], section))
+    for (size_t i = 0; i < opts_n(); i++) {
+        if (section != NULL && !in_section(opt_at(i), section))
             continue;
         if (section != NULL && !any)
             buf_catf(out, "\nconfiguration keys (file [%s], environment, "
                      "--set %s.KEY=VALUE; see mediadash.conf(5)):\n",
                      section, section);
         any = true;
-        describe_one(&opts[i], &name, &bounds, out);
+        describe_one(opt_at(i), &name, &bounds, out);
     }
     buf_free(&name);
     buf_free(&bounds);
 }
 
 /* The section of o ("" for the keys before any [section]) into out. */
-static void section_of(const struct opt *o, struct buf *out)
+static void section_of(const struct config_key *o, struct buf *out)
 {
     const char *dot = strrchr(o->key, '.');
 
@@ -777,14 +748,14 @@ static void section_of(const struct opt *o, struct buf *out)
 static bool section_seen(size_t i, const char *sec, struct buf *tmp)
 {
     for (size_t j = 0; j < i; j++) {
-        section_of(&opts[j], tmp);
+        section_of(opt_at(j), tmp);
         if (strcmp(buf_cstr(tmp), sec) == 0)
             return true;
     }
     return false;
 }
 
-typedef void opt_each_fn(const struct opt *o, const char *section,
+typedef void opt_each_fn(const struct config_key *o, const char *section,
                          bool first, void *ud);
 
 /* Call each for the keys of section sec, in table order. */
@@ -793,11 +764,11 @@ static void each_in(const char *sec, opt_each_fn *each, void *ud,
 {
     bool first = true;
 
-    for (size_t k = 0; k < N_OPTS; k++) {
-        section_of(&opts[k], tmp);
+    for (size_t k = 0; k < opts_n(); k++) {
+        section_of(opt_at(k), tmp);
         if (strcmp(buf_cstr(tmp), sec) != 0)
             continue;
-        each(&opts[k], sec, first, ud);
+        each(opt_at(k), sec, first, ud);
         first = false;
     }
 }
@@ -812,8 +783,8 @@ static void each_by_section(opt_each_fn *each, void *ud)
     buf_init(&sec, 256);
     buf_init(&tmp, 256);
     each_in("", each, ud, &tmp);
-    for (size_t i = 0; i < N_OPTS; i++) {
-        section_of(&opts[i], &sec);
+    for (size_t i = 0; i < opts_n(); i++) {
+        section_of(opt_at(i), &sec);
         if (sec.len == 0 || section_seen(i, buf_cstr(&sec), &tmp))
             continue;
         each_in(buf_cstr(&sec), each, ud, &tmp);
@@ -851,18 +822,18 @@ static void wrap(struct buf *out, const char *prefix, const char *text,
     buf_catf(out, "\n");
 }
 
-static const char *key_name(const struct opt *o)
+static const char *key_name(const struct config_key *o)
 {
     const char *dot = strrchr(o->key, '.');
     return dot ? dot + 1 : o->key;
 }
 
-static void example_one(const struct opt *o, const char *section,
+static void example_one(const struct config_key *o, const char *section,
                         bool first, void *ud)
 {
     struct buf *out = ud, line, name, bounds;
 
-    if (o->flags & OPT_SECRET)
+    if (o->flags & CONFIG_SECRET)
         return; /* its *_file key is there; the value is never written */
     buf_init(&line, 8192);
     buf_init(&name, 128);
@@ -913,7 +884,7 @@ static void scdoc_text(struct buf *out, const char *s)
         buf_catf(out, "%s%c", strchr("*_\\`", *s) ? "\\" : "", *s);
 }
 
-static void scdoc_one(const struct opt *o, const char *section, bool first,
+static void scdoc_one(const struct config_key *o, const char *section, bool first,
                       void *ud)
 {
     struct buf *out = ud, name, bounds;
@@ -939,7 +910,7 @@ static void scdoc_one(const struct opt *o, const char *section, bool first,
     /* the variable first on its line: groff does not hyphenate it there */
     buf_catf(out, "\n\t*");
     scdoc_text(out, buf_cstr(&name));
-    buf_catf(out, "*%s", o->flags & OPT_SECRET
+    buf_catf(out, "*%s", o->flags & CONFIG_SECRET
                             ? " (secret: only there, or in the file its "
                               "\\_file key names)"
                             : "");
@@ -961,19 +932,19 @@ void config_scdoc(struct buf *out)
 
 void config_dump(const struct config *cfg, struct buf *out)
 {
-    for (size_t i = 0; i < N_OPTS; i++) {
-        const struct opt *o = &opts[i];
+    for (size_t i = 0; i < opts_n(); i++) {
+        const struct config_key *o = opt_at(i);
         const char *base = (const char *)cfg + o->offset;
         const char *str;
         int64_t v;
 
-        if (o->type == OPT_INT) {
+        if (o->type == CONFIG_INT) {
             memcpy(&v, base, sizeof(v));
             buf_catf(out, "%s = %lld\n", o->key, (long long)v);
             continue;
         }
         memcpy(&str, base, sizeof(str));
-        if (o->flags & OPT_SECRET)
+        if (o->flags & CONFIG_SECRET)
             str = str != NULL ? "(set)" : "(unset)";
         buf_catf(out, "%s = %s\n", o->key, str != NULL ? str : "");
     }

@@ -17,6 +17,7 @@
 #ifndef MEDIADASH_CONFIG_H
 #define MEDIADASH_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -27,6 +28,54 @@
 #define CONFIG_MAX_VALUE 2048
 #define CONFIG_MAX_SECRET 1024
 
+/* One key of the configuration table (config.c): its full name
+ * "section.name", type, place in struct config, bounds, default (NULL:
+ * unset), flags, help and, for a text key, the values it takes ("a|b",
+ * or NULL: free text). A platform declares the keys of its own section
+ * as <name>_config_keys in src/platforms/<name>/config.c, ended by a
+ * NULL key (its descriptor points at it too); config.c takes them
+ * through the platform list, ahead of its own keys, so the file, the
+ * environment, --set, --help, the sample file and the man page know them
+ * as they know every other key (docs/platforms.md). */
+enum config_type { CONFIG_STR, CONFIG_INT };
+enum config_flags { CONFIG_SECRET = 1 }; /* environment only, never shown */
+
+struct config_key {
+    const char *key;
+    enum config_type type;
+    size_t offset;   /* into struct config */
+    int64_t lo, hi;  /* CONFIG_INT bounds */
+    const char *def; /* default, NULL: unset */
+    unsigned flags;
+    const char *help;
+    const char *choices;
+};
+
+/* The eight keys every platform with an OAuth client has, in its
+ * section `name` (a string literal) and its slot plat[p]; auth_, token_,
+ * base_ and scopes_ are the defaults of auth_url, token_url, api_base and
+ * scopes. */
+#define CONFIG_PF(p, f) offsetof(struct config, plat[p].f)
+#define CONFIG_PLATFORM_KEYS(p, name, auth_, token_, base_, scopes_)             \
+    {name ".client_id", CONFIG_STR, CONFIG_PF(p, client_id), 0, 0, NULL, 0,  \
+     "OAuth client id (TikTok: client key)", NULL},                         \
+    {name ".client_secret", CONFIG_STR, CONFIG_PF(p, client_secret), 0, 0,  \
+     NULL, CONFIG_SECRET, "OAuth client secret (environment only)", NULL},  \
+    {name ".client_secret_file", CONFIG_STR,                                 \
+     CONFIG_PF(p, client_secret_file), 0, 0, NULL, 0,                        \
+     "file holding the client secret", NULL},                               \
+    {name ".auth_url", CONFIG_STR, CONFIG_PF(p, auth_url), 0, 0, auth_, 0,    \
+     "consent page", NULL},                                                 \
+    {name ".token_url", CONFIG_STR, CONFIG_PF(p, token_url), 0, 0, token_, 0, \
+     "token endpoint", NULL},                                               \
+    {name ".api_base", CONFIG_STR, CONFIG_PF(p, api_base), 0, 0, base_, 0,    \
+     "API base URL", NULL},                                                 \
+    {name ".redirect_uri", CONFIG_STR, CONFIG_PF(p, redirect_uri), 0, 0,     \
+     "http://127.0.0.1:8765/oauth/callback", 0,                             \
+     "where the consent page sends the browser back", NULL},                \
+    {name ".scopes", CONFIG_STR, CONFIG_PF(p, scopes), 0, 0, scopes_, 0,      \
+     "scopes asked for", NULL}
+
 struct config_platform {
     char *client_id;          /* owned; NULL: not set */
     char *client_secret;      /* owned; NULL: not set */
@@ -36,6 +85,9 @@ struct config_platform {
     char *api_base;           /* owned; e.g. https://youtube.googleapis.com */
     char *redirect_uri;       /* owned; the loopback callback */
     char *scopes;             /* owned; as the platform writes them */
+    /* days a first collection reaches back, for a platform whose data
+     * is asked for by day (a health source); 0: its key is not declared */
+    int64_t backfill_days;
 };
 
 struct config {

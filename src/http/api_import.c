@@ -1,6 +1,8 @@
 /* POST /api/v1/import: the request body is one saved platform response,
  * validated and stored exactly as `mediadash import` does a file (the
- * shared ingest_document). */
+ * shared ingest_document). An Oura page goes to the health tables as the
+ * CLI's import sends it (health_ingest), and only for a login session:
+ * an API token is refused with 403, as on /api/v1/health. */
 #include <string.h>
 
 #include "core/str.h"
@@ -8,7 +10,9 @@
 #include "http/api.h"
 #include "http/api_args.h"
 #include "http/api_fail.h"
+#include "ingest/health_ingest.h"
 #include "ingest/ingest.h"
+#include "sources/oura.h"
 
 #define NAME_MAX_BYTES 255
 
@@ -152,6 +156,50 @@ static void json_result(struct jw *w, const char *name, bool dry_run,
     jw_object_end(w);
 }
 
+/* An Oura page (oura_claims): 200 {"file", "format": "oura.<kind>",
+ * "tables": "health", "health_documents", "health_new",
+ * "health_replaced", "dry_run"}; 422 when refused (naming the file,
+ * document and field); 403 for an API token. */
+static void import_health(struct http_request *req, struct http_response *res,
+                          const char *name, const struct ingest_opts *o)
+{
+    struct store_health_put put;
+    enum health_kind kind = HEALTH_DAILY_SLEEP;
+    struct buf msg, fmt;
+    struct jw w;
+    enum err rc;
+
+    if (req->token_id != 0) {
+        http_error(res, 403, NULL, "health data needs a login session: an "
+                   "API token may not import an Oura page");
+        return;
+    }
+    buf_init(&msg, 8192);
+    buf_init(&fmt, 64);
+    rc = health_ingest(req->st, name, req->body.data, req->body.len, -1,
+                       o->dry_run, time_now(), &kind, &put, &msg);
+    if (rc == ERR_DB) {
+        api_store_failed(req, res, rc, "storing %s failed", name);
+    } else if (rc != ERR_OK) {
+        refused(res, name, buf_cstr(&msg));
+    } else {
+        buf_catf(&fmt, "oura.%s", health_kind_name(kind));
+        jw_init(&w, &res->body);
+        jw_object_begin(&w);
+        jw_kv_str(&w, "file", name);
+        jw_kv_str(&w, "format", buf_cstr(&fmt));
+        jw_kv_str(&w, "tables", "health");
+        jw_kv_i64(&w, "health_documents", (int64_t)put.docs);
+        jw_kv_i64(&w, "health_new", (int64_t)put.added);
+        jw_kv_i64(&w, "health_replaced", (int64_t)put.replaced);
+        jw_kv_bool(&w, "dry_run", o->dry_run);
+        jw_object_end(&w);
+        api_ok_json(res, &w);
+    }
+    buf_free(&msg);
+    buf_free(&fmt);
+}
+
 void api_import(struct http_request *req, struct http_response *res)
 {
     struct ingest_opts o;
@@ -163,6 +211,10 @@ void api_import(struct http_request *req, struct http_response *res)
 
     if (!args(req, res, &name, &o))
         return;
+    if (oura_claims(req->body.data ? req->body.data : "", req->body.len)) {
+        import_health(req, res, name, &o);
+        return;
+    }
     buf_init(&msg, 8192);
     rc = ingest_document(req->st, name, req->body.data, req->body.len, &o, &r,
                          &msg);

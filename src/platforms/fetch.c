@@ -32,10 +32,19 @@ void fetch_free(struct fetch *f)
     if (f == NULL)
         return;
     batch_free(&f->batch);
+    fetch_health_free(&f->health);
     fetch_items_free(&f->asked);
     buf_free(&f->note);
     buf_free(&f->err);
     oauth_session_free(&f->auth);
+}
+
+void fetch_health_free(struct fetch_health *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        health_batch_free(&h->v[i]);
+    free(h->v);
+    memset(h, 0, sizeof(*h));
 }
 
 void fetch_items_add(struct fetch_items *l, const char *id, const char *kind)

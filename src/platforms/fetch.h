@@ -16,6 +16,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/health.h"
 #include "core/model.h"
 #include "net/net.h"
 #include "net/oauth.h"
@@ -55,11 +56,23 @@ struct fetch_items {
 void fetch_items_add(struct fetch_items *l, const char *id, const char *kind);
 void fetch_items_free(struct fetch_items *l); /* NULL is a no-op */
 
+/* A health source's round (a PLATFORM_OTHER platform such as Oura): its
+ * pages, each validated into a struct health_batch, owned. The collector
+ * stores them in the health tables (store_health_put), never as items or
+ * snapshots, and only when the whole round succeeded. */
+struct fetch_health {
+    struct health_batch *v;
+    size_t n, cap;
+};
+void fetch_health_free(struct fetch_health *h); /* empties it */
+
 struct fetch {
     /* in: all borrowed */
     const struct config *cfg;
     struct oauth *o;
-    struct store *st;           /* for the credential only */
+    /* for the credential; a health source also reads what it holds
+     * already (the newest stored day) */
+    struct store *st;
     struct net_client *nc;
     struct net_ratelimit *rl;   /* TikTok: 600/min per endpoint, or NULL */
     struct fetch_ig_memory *ig; /* Instagram, or NULL */
@@ -80,6 +93,7 @@ struct fetch {
     int64_t quota_left;         /* YouTube units this round may use */
     /* out */
     struct batch batch;         /* what the round fetched */
+    struct fetch_health health; /* a health source's pages */
     struct fetch_items asked;   /* items whose metrics were asked for */
     unsigned calls;             /* HTTP requests sent (retries count) */
     int64_t quota_used;         /* YouTube Data units */

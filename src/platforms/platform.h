@@ -55,6 +55,10 @@ struct platform_desc {
     /* where the platform's OAuth clients are made (the Sources page) */
     const char *console_url, *console_name;
     const struct platform_oauth *oauth;
+    /* the keys of its config section ([name]): <name>_config_keys in
+     * src/platforms/<name>/config.c, ended by a NULL key; config.c takes
+     * the same table through the platform list (core/config.h) */
+    const struct config_key *config_keys;
     /* one collector round for one account (platforms/fetch.h) */
     enum err (*fetch)(struct fetch *f);
     /* collector limits: requests per minute and endpoint (0: none) */

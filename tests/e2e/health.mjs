@@ -117,6 +117,43 @@ export async function healthSteps(h) {
         }
     });
 
+    await step('health: the Import page takes an Oura page and says it went to the health data', async () => {
+        // a day long before the 21 imported ones: the Health page's range is unchanged
+        const doc = { data: [{ id: 'e2e-import-1', day: '2020-01-06', timestamp: '2020-01-06T04:00:00+00:00',
+            score: 77, contributors: { deep_sleep: 70, total_sleep: 72 } }], next_token: null };
+        const file = { name: 'oura_daily_sleep.json', mimeType: 'application/json',
+            buffer: Buffer.from(JSON.stringify(doc)) };
+        for (const [p, name] of [[page, '83-health-import'], [null, '84-health-import-phone']]) {
+            const tab = p || await context.newPage();
+            if (!p) {
+                watch(tab, 'health-import-phone');
+                await tab.setViewportSize({ width: 375, height: 812 });
+            }
+            try {
+                await tab.goto(BASE + '/#/import');
+                await tab.setInputFiles('#import-file', file);
+                await tab.click('#import-submit');
+                const text = await poll(async () => {
+                    const t = (await tab.locator('#import-result').textContent()) || '';
+                    return t.includes('oura.daily_sleep') ? t : null;
+                }, '#import-result to name oura.daily_sleep');
+                check(text.includes('stored in the health data') && text.includes('1 document(s)'),
+                    `#import-result: ${text}`);
+                check(!(await tab.locator('#import-error').isVisible()), '#import-error is shown');
+                await idle(tab);
+                await shot(tab, name);
+            } finally {
+                if (!p) await tab.close();
+            }
+        }
+        const api = await page.evaluate(async () => {
+            const r = await fetch('/api/v1/health/days?from=2020-01-06&to=2020-01-06');
+            return r.ok ? r.json() : null;
+        });
+        check(api && api.days.length === 1 && api.days[0].sleep_score === 77,
+            `GET /api/v1/health/days after the import: ${JSON.stringify(api)}`);
+    });
+
     await step('health: no axe-core violation on the Health page, desktop and 375 px', async () => {
         const v = await axeHealth(h, axePath);
         check(v.length === 0, 'axe on the Health page:\n    ' + v.join('\n    '));

@@ -3,7 +3,7 @@
 
 Speaks the documented request/response shapes of YouTube Data v3, YouTube
 Analytics v2, the Instagram Graph API, TikTok API v2, Twitch Helix
-(fake_twitch.py) and their OAuth token endpoints, serving the data in a JSON file, with fault injection.
+(fake_twitch.py), Oura API v2 (fake_oura.py) and their OAuth token endpoints, serving the data in a JSON file, with fault injection.
 
     fakeplat.py --data FILE [--port 0] [--max-lifetime 120]
 
@@ -65,6 +65,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fake_twitch import HELIX, TOKEN_PATH, TwitchMixin
+from fake_oura import OURA_PREFIX, OURA_TOKEN_PATH, OuraMixin
 
 MAX_REQUEST_BODY = 1 << 20
 YT_UPLOAD_PATH = "/upload/youtube/v3/videos"
@@ -229,7 +230,8 @@ class State:
                         for k, v in self.pub.publishes.items()
                         if v.get("photo")],
                     "oversized_sent": self.oversized_sent,
-                    "twitch_refreshes": getattr(self, "tw_refreshes", 0)}
+                    "twitch_refreshes": getattr(self, "tw_refreshes", 0),
+                    "oura_refreshes": getattr(self, "oura_refreshes", 0)}
 
 
 def b64url(raw):
@@ -888,7 +890,7 @@ class PubMixin:
 # ==== end of the publishing section (pub-igtt) ==========================
 
 
-class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
+class Handler(PubMixin, TwitchMixin, OuraMixin, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fakeplat/1"
 
@@ -1011,6 +1013,7 @@ class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
                 st.tokens.discard(t)
             self.pub_control(req)
             self.tw_control(req)
+            self.oura_control(req)
             for t in req.get("access_tokens", []):
                 st.tokens.add(t)
                 st.enforce_tokens = True
@@ -1024,6 +1027,8 @@ class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
     def platform_of(self, path):
         if path.startswith(HELIX):
             return "twitch"
+        if path.startswith(OURA_PREFIX):
+            return "oura"
         if path.startswith("/youtube"):
             return "youtube"
         if path.startswith("/v2/"):
@@ -1136,6 +1141,8 @@ class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
             self.error_tiktok("access_token_invalid")
         elif p == "twitch":
             self.tw_expired()
+        elif p == "oura":
+            self.oura_expired()
         else:
             self.error_graph(190, 401)
 
@@ -1184,6 +1191,8 @@ class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
             return self.oauth(path, body)
         if path == TOKEN_PATH and method == "POST":  # id.twitch.tv
             return self.tw_token(body)
+        if path == OURA_TOKEN_PATH and method == "POST":  # api.ouraring.com
+            return self.oura_token_endpoint(body)
         if path in ("/access_token", "/refresh_access_token") and \
                 method == "GET":  # Instagram Login: graph.instagram.com
             return self.ig_long_lived(path, q)
@@ -1200,6 +1209,8 @@ class Handler(PubMixin, TwitchMixin, BaseHTTPRequestHandler):
         if path in ("/youtubeAnalytics/v2/reports", "/v2/reports") and \
                 method == "GET":  # real: youtubeanalytics.googleapis.com/v2/reports
             return self.yt_analytics(q)
+        if path.startswith(OURA_PREFIX):
+            return self.oura(method, path, q)
         if path.startswith("/v2/"):
             return self.tiktok(method, path, q, body)
         if path.startswith(HELIX):

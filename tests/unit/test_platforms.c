@@ -35,14 +35,16 @@ static void test_every_platform_registered(void **state)
         assert_non_null(d->env);
         assert_non_null(d->console_url);
         assert_true(strncmp(d->console_url, "https://", 8) == 0);
-        assert_non_null(d->formats);
-        assert_non_null(d->formats[0].name);
-        for (const struct source_format *f = d->formats; f->name; f++) {
+        /* a source that is not social (Oura: health pages, parsed by
+         * sources/oura.c into its own tables) has no social formats */
+        assert_true((d->formats != NULL) == (d->kind == PLATFORM_SOCIAL));
+        for (const struct source_format *f = d->formats; f && f->name; f++) {
             assert_int_equal(f->platform, p);
             assert_true(strncmp(f->name, d->name, strlen(d->name)) == 0);
         }
         assert_non_null(d->oauth);
         assert_non_null(d->oauth->client_id_param);
+        assert_non_null(d->config_keys);
         assert_non_null(d->fetch);
         /* a platform that takes no posts (Twitch) has neither */
         assert_true((d->publish == NULL) == (d->mix == NULL));
@@ -67,7 +69,13 @@ static void test_every_platform_registered(void **state)
     assert_null(platform_get((enum platform)-1));
     assert_ptr_equal(platform_find("twitch"), platform_get(PLATFORM_TWITCH));
     assert_ptr_equal(platform_find("tw"), platform_get(PLATFORM_TWITCH));
-    assert_null(platform_find("oura"));
+    /* Oura is registered, as a source that is not social, and it
+     * never publishes */
+    assert_ptr_equal(platform_find("oura"), platform_get(PLATFORM_OURA));
+    assert_int_equal(platform_get(PLATFORM_OURA)->kind, PLATFORM_OTHER);
+    assert_false(platform_is_social(PLATFORM_OURA));
+    assert_null(platform_get(PLATFORM_OURA)->publish);
+    assert_null(platform_find("fitbit"));
     assert_null(platform_find(NULL));
     assert_ptr_equal(platform_find("yt"), platform_get(PLATFORM_YOUTUBE));
     assert_null(media_mix_find("dryrun"));
@@ -152,6 +160,55 @@ static void test_kind_and_name_lists(void **state)
     buf_free(&all);
     buf_free(&social);
     buf_free(&expect);
+}
+
+/* Each platform's config section comes from its descriptor's key table
+ * (config.h: config_key): every key of the table is in the section,
+ * named "<name>.", takes a value, and config knows no other key there. */
+static void test_config_keys_from_descriptors(void **state)
+{
+    struct buf all, one, err;
+
+    (void)state;
+    buf_init(&all, 1 << 16);
+    buf_init(&one, 256);
+    buf_init(&err, 1024);
+    buf_catf(&all, "\n");
+    config_describe(&all);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        const struct platform_desc *d = platform_get((enum platform)i);
+        size_t n = 0, listed = 0, len = strlen(d->name);
+        const char *at;
+
+        assert_non_null(d->config_keys);
+        for (const struct config_key *k = d->config_keys; k->key; k++, n++) {
+            assert_true(strncmp(k->key, d->name, len) == 0 &&
+                        k->key[len] == '.');
+            assert_non_null(k->help);
+            buf_reset(&one);
+            buf_catf(&one, "\n  %s  (", k->key);
+            assert_non_null(strstr(buf_cstr(&all), buf_cstr(&one)));
+            if (k->flags & CONFIG_SECRET)
+                continue;
+            assert_int_equal(config_check(k->key, k->def ? k->def : "",
+                                          CONFIG_SRC_FLAG, &err), ERR_OK);
+        }
+        /* the eight OAuth client keys at least */
+        assert_true(n >= 8);
+        buf_reset(&one);
+        buf_catf(&one, "\n  %s.", d->name);
+        for (at = buf_cstr(&all); (at = strstr(at, buf_cstr(&one))) != NULL;
+             at++)
+            listed++;
+        assert_int_equal(listed, n);
+    }
+    /* a choice on a platform's key is checked (instagram.login) */
+    assert_int_equal(config_check("instagram.login", "bogus",
+                                  CONFIG_SRC_FLAG, &err), ERR_INVALID);
+    assert_non_null(strstr(buf_cstr(&err), "facebook or instagram"));
+    buf_free(&all);
+    buf_free(&one);
+    buf_free(&err);
 }
 
 /* src/net reads OAuth data only through the lookup given to it. */
@@ -307,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_every_platform_registered),
         cmocka_unit_test(test_list_matches_registry),
         cmocka_unit_test(test_kind_and_name_lists),
+        cmocka_unit_test(test_config_keys_from_descriptors),
         cmocka_unit_test(test_oauth_lookup),
         cmocka_unit_test(test_publishers_from_registry),
         cmocka_unit_test(test_publishers_find),

@@ -44,6 +44,7 @@ const struct platform_desc instagram_platform = {
     .console_url = "https://developers.facebook.com/apps/",
     .console_name = "Meta for Developers: My Apps",
     .oauth = &oauth,
+    .config_keys = instagram_config_keys,
     .fetch = instagram_fetch,
     .metric_memory = true,
     .api_usage = true,

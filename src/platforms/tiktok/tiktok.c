@@ -45,6 +45,7 @@ const struct platform_desc tiktok_platform = {
     .console_url = "https://developers.tiktok.com/apps/",
     .console_name = "TikTok for Developers: Manage apps",
     .oauth = &oauth,
+    .config_keys = tiktok_config_keys,
     .fetch = tiktok_fetch,
     .per_minute = PER_MINUTE,
     .publish = &tiktok_publish_ops,

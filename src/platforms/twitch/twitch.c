@@ -28,6 +28,7 @@ const struct platform_desc twitch_platform = {
     .console_url = "https://dev.twitch.tv/console/apps",
     .console_name = "Twitch Developer Console: Applications",
     .oauth = &oauth,
+    .config_keys = twitch_config_keys,
     .fetch = twitch_fetch,
     .per_minute = PER_MINUTE,
     /* a live stream's viewer curve: one point per round, every 5 min */

@@ -18,5 +18,7 @@ struct fetch;
 enum err twitch_fetch(struct fetch *f) WARN_UNUSED;
 
 extern const struct platform_desc twitch_platform;
+/* Its config section's keys (config.c; config.h: config_key). */
+extern const struct config_key twitch_config_keys[];
 
 #endif

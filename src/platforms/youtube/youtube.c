@@ -38,6 +38,7 @@ const struct platform_desc youtube_platform = {
     .console_url = "https://console.cloud.google.com/apis/credentials",
     .console_name = "Google Cloud console: APIs & Services, Credentials",
     .oauth = &oauth,
+    .config_keys = youtube_config_keys,
     .fetch = youtube_fetch,
     .daily_quota = daily_quota,
     .publish = &youtube_publish_ops,

@@ -10,6 +10,8 @@ struct fetch;
 enum err youtube_fetch(struct fetch *f) WARN_UNUSED;
 
 extern const struct platform_desc youtube_platform;
+/* Its config section's keys (config.c; config.h: config_key). */
+extern const struct config_key youtube_config_keys[];
 /* Its text and media limits (limits.c; the descriptor points at them). */
 extern const struct post_limits youtube_post_limits;
 extern const struct media_limits youtube_media_limits;
