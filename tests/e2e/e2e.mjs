@@ -27,6 +27,7 @@ import { carouselSteps } from './carousel.mjs';
 import { tokensSteps } from './tokens.mjs';
 import { healthSteps } from './health.mjs';
 import { searchSteps } from './search.mjs';
+import { plugfinishSteps } from './plugfinish.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -874,6 +875,8 @@ async function run(context) {
     await healthSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await searchSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), SHOTS,
         step, check, poll, shot, BASE });
+    await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
+        step, check, shot, idle, BASE, vars: { date: sched.date } });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
