@@ -876,7 +876,7 @@ async function run(context) {
     await searchSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), SHOTS,
         step, check, poll, shot, BASE });
     await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
-        step, check, shot, idle, BASE, vars: { date: sched.date } });
+        step, check, shot, idle, watch, BASE, vars: { date: sched.date } });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -55,7 +55,7 @@ async function checkPage(h, page, name, theme, want) {
 }
 
 // h: {page, context, chromium, CHROMIUM, NODE_MODULES, step, check, shot,
-// idle, BASE, vars: {date}} (vars as present.mjs's).
+// idle, watch, BASE, vars: {date}} (vars as present.mjs's).
 export async function plugfinishSteps(h) {
     const { page, step, check, shot, BASE } = h;
     const want = {};
@@ -107,6 +107,7 @@ export async function plugfinishSteps(h) {
             const p = await ctx.newPage();
             p.setDefaultTimeout(15000);
             await p.setViewportSize({ width: 375, height: 812 });
+            h.watch(p, 'plugfinish-axe'); // idle() waits for the requests watch() counts
             for (const name of ['overview', 'calendar']) {
                 const [url, ready] = urlOf(BASE, name, h.vars);
                 for (const theme of THEMES) {
