@@ -27,7 +27,8 @@ for layer in "${!may[@]}"; do
   [ -d "$root/src/$layer" ] || continue
   while IFS= read -r line; do
     file=${line%%:*}
-    inc=$(printf '%s' "$line" | sed -E 's/.*#include "([^"]*)".*/\1/')
+    [[ $line =~ \#include\ \"([^\"]*)\" ]] || continue
+    inc=${BASH_REMATCH[1]}
     case $inc in */*) ;; *) continue ;; esac
     [ "$layer" = core ] && [ "$inc" = platforms/list.h ] && continue
     dep=${inc%%/*}
@@ -67,5 +68,55 @@ if [ -n "$pq" ]; then
   echo "check-src: libpq used outside src/store/pg:" >&2
   echo "$pq" >&2
   exit 1
+fi
+# Platform names in core code (docs/platforms.md, "Platform names left in
+# core code"): outside src/platforms and src/sources no C code names a
+# platform of src/platforms/list.h (PLATFORM_<ID>, "<name>", <short>_),
+# and web/ names none (<name> as a word). Comments are not code: a line
+# inside a comment block and /* ... */ or // ... tails are left out. A
+# justified hit is listed in tools/platform-names.allow ("path needle":
+# a hit in path whose line contains needle is allowed).
+list=$root/src/platforms/list.h
+if [ -f "$list" ]; then
+  item='^PLATFORM_ITEM\(([A-Z0-9_]+), *([a-z0-9_]+), *"([a-z0-9_]+)".*'
+  ids=$(sed -nE "s/$item/\1/p" "$list" | paste -sd'|')
+  names=$(sed -nE "s/$item/\2/p" "$list" | paste -sd'|')
+  shorts=$(sed -nE "s/$item/\3/p" "$list" | paste -sd'|')
+  allow=$root/tools/platform-names.allow
+  c_re="PLATFORM_($ids)([^A-Za-z0-9_]|\$)|\"($names)\"|(^|[^A-Za-z0-9_])($shorts)_"
+  w_re="(^|[^A-Za-z0-9_])($names)([^A-Za-z0-9_]|\$)"
+  named=""
+  [ -f "$allow" ] || allow=/dev/null
+  check_names() { # check_names RE FILE...: unallowed hits, comments left out
+    local re=$1
+    shift
+    named+=$(grep -rnE "$re" "$@" 2>/dev/null | RE=$re ROOT=$root/ ALLOW=$allow awk '
+      BEGIN {
+        re = ENVIRON["RE"]; root = ENVIRON["ROOT"]; n = 0
+        while ((getline l < ENVIRON["ALLOW"]) > 0) {
+          if (l ~ /^[[:space:]]*(#|$)/) continue
+          split(l, w, /[[:space:]]+/); ap[n] = w[1]
+          sub(/^[^[:space:]]+[[:space:]]+/, "", l); an[n++] = l
+        }
+      }
+      {
+        i = index($0, ":"); file = substr($0, 1, i - 1); rest = substr($0, i + 1)
+        j = index(rest, ":"); line = substr(rest, 1, j - 1); t = substr(rest, j + 1)
+        if (index(file, root) == 1) file = substr(file, length(root) + 1)
+        if (file ~ /^src\/(platforms|sources)\//) next
+        gsub(/\/\*.*\*\//, "", t); sub(/\/\*.*$/, "", t); sub(/\/\/.*$/, "", t)
+        if (t ~ /^[[:space:]]*\*/ || t !~ re) next
+        for (k = 0; k < n; k++) if (ap[k] == file && index(t, an[k]) > 0) next
+        print file ":" line ": " t
+      }')$'\n'
+  }
+  check_names "$c_re" --include='*.c' --include='*.h' "$root/src"
+  [ -d "$root/web" ] && check_names "$w_re" --include='*.js' --include='*.css' --include='*.html' --exclude-dir=vendor "$root/web"
+  named=$(printf '%s' "$named" | sed '/^$/d')
+  if [ -n "$named" ]; then
+    echo "check-src: a platform named outside its own files (move it behind the descriptor, or justify it in tools/platform-names.allow and docs/platforms.md):" >&2
+    printf '%s\n' "$named" >&2
+    exit 1
+  fi
 fi
 echo "check-src: ok"

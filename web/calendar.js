@@ -3,7 +3,7 @@
 // by default), coloured by state; a click opens the post.
 
 import { api, qs } from './api.js';
-import { h, str } from './dom.js';
+import { h, str, platformDot } from './dom.js';
 import { browserZone, validZone, zoneSelect, wall, addDays, weekday, todayIn,
   platformLabel, postHref, STATE_LABELS } from './schedule.js';
 import { enableMoves, moveHint } from './calendar_dnd.js';
@@ -46,7 +46,7 @@ function chip(p, zone) {
     dataset: { post: String(p.id), state: str(p.state), status: s },
     title: `${STATE_LABELS[s] || s} · ${platformLabel(p.platform)} · ${str(p.title)}` +
       (views ? ' · ' + views : '') + (flag ? ' · ' + flag.getAttribute('aria-label') : '') },
-    h('span', { class: 'dot dot-' + str(p.platform) }),
+    platformDot(str(p.platform)),
     h('span', { class: 'cal-time', text: w ? w.time : '' }),
     flag,
     h('span', { class: 'cal-title', text: str(p.title) }),

@@ -4,11 +4,11 @@
 
 import { h, fmtCompact, fmtFull, daySeconds, PLATFORM_INFO } from './dom.js';
 
-// Series colours come from app.css's custom properties, so that both
-// themes (prefers-color-scheme) colour the charts; a chart drawn in one
-// theme keeps its colours until the page is drawn again.
+// Series colours come from custom properties, so that both themes
+// (prefers-color-scheme) colour the charts: app.css's for the metrics, a
+// platform's --pf-<name> (dom.js sets it from the descriptor); a chart
+// drawn in one theme keeps its colours until the page is drawn again.
 const COLOR_VARS = {
-  youtube: '--yt', instagram: '--ig', tiktok: '--tt', twitch: '--tw',
   total: '--chart-views', views: '--chart-views', likes: '--chart-likes', comments: '--chart-comments',
 };
 const FALLBACK = ['#8250df', '#e36209', '#0a7ea4', '#8a6d00'];
@@ -67,8 +67,12 @@ function mount(el, opts, data, height) {
 export function colorFor(name, i) {
   const fb = FALLBACK[i % FALLBACK.length];
   if (COLOR_VARS[name]) return cssVar(COLOR_VARS[name], fb).replace(/^(#[0-9a-f]{6}).*$/i, '$1');
-  // a platform without a CSS variable: its descriptor's colour for the theme
   const info = PLATFORM_INFO[name];
+  if (info) {
+    const v = cssVar('--pf-' + name, '');
+    if (/^#[0-9a-f]{6}$/i.test(v)) return v;
+  }
+  // not set as CSS (yet): the descriptor's colour for the theme
   const dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
   const c = info && (dark ? info.colour_dark : info.colour);
   return typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : fb;

@@ -15,7 +15,7 @@
 // resubmit makes one post, not two.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
-import { h, clear, str, fullNum, PLATFORMS } from './dom.js';
+import { h, clear, str, fullNum, PLATFORMS, platformDot } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
 import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
@@ -100,7 +100,7 @@ function platformRow(p, choices, publishers) {
     note = h('span', { class: 'muted small', text: 'no publisher in this build yet: its posts wait in the queue' });
   }
   return { p, check, account, chosen, fieldError, el: h('div', { class: 'compose-platform-row' },
-    h('label', { for: id, class: 'check' }, check, ' ', h('span', { class: 'dot dot-' + p }), platformLabel(p)),
+    h('label', { for: id, class: 'check' }, check, ' ', platformDot(p), platformLabel(p)),
     h('div', { class: 'compose-account' }, account, is), list, note, fieldError) };
 }
 

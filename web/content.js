@@ -5,7 +5,7 @@
 import { api, qs } from './api.js';
 import { searchPanel } from './search.js';
 import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
-  thumb, safeUrl, str, emptyState, noDataHint, LOCALE } from './dom.js';
+  thumb, safeUrl, str, emptyState, noDataHint, LOCALE, platformDot } from './dom.js';
 
 const PAGE = 25;
 const COLUMNS = [
@@ -90,7 +90,7 @@ function row(it) {
           title: 'Open on ' + platformName(p), text: '↗' }) : null,
         typeof it.removed_last_seen === 'string' ? h('span', { class: 'badge badge-bad removed-mark',
           title: 'Removed: the platform no longer returns it (last seen ' + fmtDay(it.removed_last_seen) + ')', text: 'removed' }) : null))),
-    h('td', { class: 'platform-cell col-platform' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('td', { class: 'platform-cell col-platform' }, platformDot(p), platformName(p)),
     h('td', { class: 'nowrap col-published', title: str(it.published_at) || null, text: fmtDay(it.published_at) }),
     // Every row in full, in the browser's locale; data-value is the number.
     ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num',

@@ -166,9 +166,45 @@ export function setPlatforms(list) {
     PLATFORM_INFO[p.name] = p;
     PLATFORM_NAMES[p.name] = typeof p.display === 'string' && p.display ? p.display : p.name;
     if (p.kind === 'social') PLATFORMS.push(p.name);
+    platformStyle(p);
     n++;
   }
   return n;
+}
+
+// Each platform's colour as CSS, from its descriptor (so app.css and the
+// scripts name no platform): --pf-<name> on :root with the descriptor's
+// colour, colour_dark under prefers-color-scheme: dark, and
+// [data-platform="<name>"] { --pf: var(--pf-<name>) } so that a .dot (or
+// anything reading var(--pf)) inside an element of that platform takes
+// its colour. The rules go into app.css's sheet through the CSSOM, which
+// the CSP (style-src 'self') allows; only a #rrggbb colour is taken.
+const HEX = /^#[0-9a-f]{6}$/i;
+const styled = new Set();
+
+function platformSheet() {
+  for (const sh of document.styleSheets) {
+    if (sh.href && /\/app\.css(\?|$)/.test(sh.href)) return sh;
+  }
+  return document.styleSheets[0] || null;
+}
+
+function platformStyle(p) {
+  const sheet = styled.has(p.name) ? null : platformSheet();
+  if (!sheet) return;
+  const v = '--pf-' + p.name;
+  const rules = [`[data-platform="${p.name}"] { --pf: var(${v}); }`];
+  if (typeof p.colour === 'string' && HEX.test(p.colour)) rules.push(`:root { ${v}: ${p.colour}; }`);
+  if (typeof p.colour_dark === 'string' && HEX.test(p.colour_dark)) {
+    rules.push(`@media (prefers-color-scheme: dark) { :root { ${v}: ${p.colour_dark}; } }`);
+  }
+  for (const r of rules) sheet.insertRule(r, sheet.cssRules.length);
+  styled.add(p.name);
+}
+
+// The coloured dot of platform p (its colour: platformStyle above).
+export function platformDot(p, attrs = {}) {
+  return h('span', { class: 'dot', 'data-platform': str(p), ...attrs });
 }
 
 export function platformName(p) {

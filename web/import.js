@@ -6,7 +6,7 @@
 // (POST /api/v1/imports/ID/remove), and the audit lines of removals.
 
 import { api, ApiError, qs } from './api.js';
-import { h, clear, fullNum, dateTime } from './dom.js';
+import { h, clear, fullNum, dateTime, PLATFORMS } from './dom.js';
 
 const MAX_BYTES = 16 * 1024 * 1024; // the server's request body cap
 
@@ -124,7 +124,7 @@ export async function render(view) {
   const file = h('input', { type: 'file', id: 'import-file', multiple: true,
     accept: '.json,.csv,application/json,text/csv' });
   const observed = h('input', { type: 'datetime-local', id: 'import-observed-at' });
-  const account = h('input', { type: 'text', id: 'import-account', placeholder: 'youtube:UC…',
+  const account = h('input', { type: 'text', id: 'import-account', placeholder: (PLATFORMS[0] || 'platform') + ':ID',
     maxlength: 200, spellcheck: 'false', autocapitalize: 'none' });
   const submit = h('button', { type: 'submit', id: 'import-submit', text: 'Import' });
   const result = h('ul', { id: 'import-result', class: 'result-list', 'aria-live': 'polite' });

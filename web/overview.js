@@ -6,7 +6,7 @@
 
 import { api, apiOptional, qs } from './api.js';
 import { h, clear, num, fullNum, signed, pct, day, dayRange, itemHref,
-  platformName, PLATFORMS, emptyState, noDataHint, errorBox, str } from './dom.js';
+  platformName, PLATFORMS, emptyState, noDataHint, errorBox, str, platformDot } from './dom.js';
 import { dayChart, sparkline, destroyCharts } from './charts.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 
@@ -85,7 +85,7 @@ function platformCard(p, d, pl) {
   const life = d.lifetime || {};
   const spark = h('div', { class: 'sparkline', role: 'img', 'aria-label': 'Daily views gained' });
   const card = h('article', { class: 'card platform-card', dataset: { platform: p } },
-    h('h2', { class: 'card-title' }, h('span', { class: 'dot dot-' + p }), platformName(p)),
+    h('h2', { class: 'card-title' }, platformDot(p), platformName(p)),
     h('dl', { class: 'kv' },
       kvRow('Followers now', MEANS.followers, num(d.followers), 'followers'),
       kvRow('Followers gained', MEANS.followersGain, signed(d.followers_gain), 'followers-gain',
@@ -107,7 +107,7 @@ function platformCard(p, d, pl) {
 function itemList(rows, extra) {
   if (!rows.length) return h('p', { class: 'muted', text: 'Nothing in this range.' });
   return h('ol', { class: 'rank' }, rows.map((r) => h('li', {},
-    h('span', { class: 'dot dot-' + str(r.platform), title: platformName(r.platform) }),
+    platformDot(str(r.platform), { title: platformName(r.platform) }),
     h('a', { class: 'item-link', href: itemHref(str(r.platform), str(r.id)), text: str(r.title) || str(r.id) }),
     h('span', { class: 'muted', text: extra(r) }))));
 }

@@ -5,7 +5,7 @@
 // seconds.
 
 import { api } from './api.js';
-import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull } from './dom.js';
+import { h, clear, str, safeUrl, errorBox, emptyState, fmtFull, platformDot } from './dom.js';
 import { browserZone, wallText, stateBadge, platformLabel, postActions, postHref,
   accountNames, accountLabel, UPCOMING, BUSY, STATE_LABELS } from './schedule.js';
 import { editPanel, editsSection } from './postedit.js';
@@ -51,7 +51,7 @@ function table(id, posts, zone, names, onChange, onError) {
       h('th', { scope: 'col', text: t })))),
     h('tbody', {}, posts.map((p) => h('tr', { dataset: { post: String(p.id), state: str(p.state), status: statusOf(p) } },
       when(p, zone),
-      h('td', { class: 'platform-cell' }, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform),
+      h('td', { class: 'platform-cell' }, platformDot(str(p.platform)), platformLabel(p.platform),
         h('div', { class: 'muted small' }, accountLabel(names, p.platform, p.account))),
       h('td', { class: 'title-text' }, h('a', { href: postHref(p.id), class: 'post-link', text: str(p.title) })),
       h('td', {}, stateBadge(statusOf(p)), ' ', accountFlag(p)),
@@ -147,7 +147,7 @@ export async function renderPost(view, parts, params, ctx) {
         h('div', { class: 'toolbar' }, stateBadge(statusOf(p)), accountFlag(p), postActions(p, () => load(), (e) => { error.textContent = e.message; error.hidden = false; }))),
       error,
       h('div', { class: 'panel' }, h('dl', { class: 'kv' },
-        h('dt', { text: 'Platform' }), h('dd', {}, h('span', { class: 'dot dot-' + str(p.platform) }), platformLabel(p.platform)),
+        h('dt', { text: 'Platform' }), h('dd', {}, platformDot(str(p.platform)), platformLabel(p.platform)),
         h('dt', { text: 'Account' }), h('dd', { id: 'post-account' }, accountLabel(names, p.platform, p.account)),
         h('dt', { text: 'Publishes at' }), h('dd', { text: str(p.local_time) + ' ' + str(p.zone) + ' = ' + str(p.publish_at) + (p.zone !== zone ? ' (' + wallText(p.publish_at, zone) + ' ' + zone + ')' : '') }),
         h('dt', { text: 'State' }), h('dd', { id: 'post-state', dataset: { status: statusOf(p) } },

@@ -9,7 +9,7 @@
 // The server decides every instant (DST included); the page shows them.
 
 import { api, apiOptional, qs } from './api.js';
-import { h, clear, str, num, PLATFORMS } from './dom.js';
+import { h, clear, str, num, PLATFORMS, platformDot } from './dom.js';
 import { zoneSelect, browserZone, platformLabel, accountLabel } from './schedule.js';
 
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -29,7 +29,7 @@ function slotRow(s, names, reload, onError) {
   const show = () => {
     clear(tr);
     tr.append(
-      h('td', {}, h('span', { class: 'dot dot-' + str(s.platform) }), platformLabel(s.platform), ' ',
+      h('td', {}, platformDot(str(s.platform)), platformLabel(s.platform), ' ',
         accountLabel(names, s.platform, s.account)),
       h('td', { class: 'slot-when', text: dayName(s.day) + ' ' + str(s.time) }),
       h('td', { class: 'muted slot-zone', text: str(s.zone) }),

@@ -17,7 +17,7 @@
 //    error.
 
 import { api } from './api.js';
-import { h, fullNum, dateTime, platformName, str, PLATFORMS, safeUrl } from './dom.js';
+import { h, fullNum, dateTime, platformName, str, PLATFORMS, PLATFORM_INFO, safeUrl, platformDot } from './dom.js';
 import { reconnectButton } from './banner.js';
 
 const STATUS_TEXT = {
@@ -37,7 +37,7 @@ function statusCell(a) {
 function accountRow(a) {
   const err = a.needs_relogin ? str(a.connection_error) || str(a.last_error) : str(a.last_error);
   return h('tr', { dataset: { platform: str(a.platform), account: str(a.account) } },
-    h('td', {}, h('span', { class: 'dot dot-' + str(a.platform), 'aria-hidden': 'true' }),
+    h('td', {}, platformDot(str(a.platform), { 'aria-hidden': 'true' }),
       platformName(a.platform)),
     h('td', { class: 'mono', text: str(a.account) }),
     statusCell(a),
@@ -106,8 +106,11 @@ function connectButton(p, onError) {
     disabled: !p.configured, text: 'Connect ' + platformName(p.platform) });
   b.addEventListener('click', async () => {
     let account = null;
-    if (p.platform === 'instagram') {
-      account = window.prompt('Instagram business account id (IG user id, digits):');
+    // a platform whose connection needs the account id asks for it
+    // (its descriptor's question: GET /api/v1/platforms connect_account)
+    const ask = (PLATFORM_INFO[p.platform] || {}).connect_account;
+    if (typeof ask === 'string' && ask) {
+      account = window.prompt(ask);
       if (!account) return;
     }
     b.disabled = true;
@@ -169,7 +172,7 @@ function roundText(r, connected) {
 function platformCard(p, onError) {
   const ready = p.configured && !(Array.isArray(p.missing) && p.missing.length);
   return h('div', { class: 'card platform-card', dataset: { platform: str(p.platform) } },
-    h('h3', {}, h('span', { class: 'dot dot-' + str(p.platform), 'aria-hidden': 'true' }),
+    h('h3', {}, platformDot(str(p.platform), { 'aria-hidden': 'true' }),
       platformName(p.platform)),
     h('p', { class: 'needs ' + (ready ? 'ok' : 'not-ready'), text: needsText(p) }),
     h('dl', { class: 'kv' },
@@ -191,7 +194,7 @@ function connectPanel(platforms, onError) {
 function dataRow(a) {
   const name = str(a.handle) || str(a.title);
   return h('tr', { dataset: { platform: str(a.platform), account: str(a.account) } },
-    h('td', {}, h('span', { class: 'dot dot-' + str(a.platform), 'aria-hidden': 'true' }),
+    h('td', {}, platformDot(str(a.platform), { 'aria-hidden': 'true' }),
       platformName(a.platform)),
     h('td', { class: 'acct' }, name ? h('span', { text: name + ' ' }) : null,
       h('span', { class: 'mono muted', text: str(a.account) })),
@@ -222,12 +225,16 @@ function dataTable(d) {
         h('tbody', {}, rows.map(dataRow))))];
 }
 
-function quotaPanel(q) {
-  if (!q) return null;
-  return h('dl', { class: 'kv', id: 'sources-quota' },
-    h('dt', { text: 'YouTube quota today' }),
+// The quota day of every platform that has one (GET /api/v1/sources
+// quota: {name: {used_today, limit, resets_at}}).
+function quotaPanel(quota) {
+  const rows = Object.entries(quota && typeof quota === 'object' ? quota : {})
+    .filter(([, q]) => q && typeof q === 'object');
+  if (rows.length === 0) return null;
+  return h('dl', { class: 'kv', id: 'sources-quota' }, rows.map(([name, q]) => [
+    h('dt', { text: platformName(name) + ' quota today' }),
     h('dd', { text: fullNum(q.used_today) + ' of ' + (q.limit === null ? '–' : fullNum(q.limit)) +
-      ' units (resets ' + dateTime(q.resets_at) + ')' }));
+      ' units (resets ' + dateTime(q.resets_at) + ')' })]));
 }
 
 const POLL_MS = 1000;
@@ -298,5 +305,5 @@ export async function render(view, args, params, ctx) {
     dataTable(d),
     h('h2', { text: 'Connect an account' }),
     connectPanel(platforms, showError),
-    quotaPanel(d.youtube_quota)));
+    quotaPanel(d.quota)));
 }

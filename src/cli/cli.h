@@ -55,6 +55,20 @@ bool cli_platform(const char *opt, const char *s, int *out);
 bool cli_social_platform(const char *opt, const char *s, int *out);
 /* Parse an ISO 8601 time or date for an option; prints an error. */
 bool cli_time(const char *opt, const char *s, int64_t *out);
+
+/* true when the user confirmed: yes given, or "y"/"yes" typed at the
+ * [y/N] question (on stderr, answer from a terminal). Without a terminal
+ * and without yes: false, and says "<cmd>: ... add --yes". */
+bool cli_confirm(const char *cmd, bool yes, const char *question);
+
+/* Flags of cli_yes_json. */
+#define CLI_YES 1u  /* --yes */
+#define CLI_JSON 2u /* --json */
+/* Parse --yes and --json from argv (getopt_long from argv[1], optind
+ * reset), those in allow only, into *out. false after naming cmd in the
+ * error for any other option; optind points at the first operand. */
+bool cli_yes_json(const char *cmd, int argc, char **argv, unsigned allow,
+                  unsigned *out);
 struct config;
 struct net_config;
 struct secret_key;

@@ -12,29 +12,6 @@
 #include "core/timeutil.h"
 #include "store/store_health.h"
 
-#define ANSWER_MAX 16
-
-/* true when the user confirmed (or yes); without a terminal and without
- * --yes: refused, said why. */
-static bool confirm(bool yes, const char *question)
-{
-    char line[ANSWER_MAX];
-
-    if (yes)
-        return true;
-    if (!isatty(STDIN_FILENO)) {
-        cli_error("health remove: not asking without a terminal: add --yes "
-                  "to confirm");
-        return false;
-    }
-    fprintf(stderr, "%s [y/N] ", question);
-    fflush(stderr);
-    if (fgets(line, sizeof line, stdin) == NULL)
-        return false;
-    return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 ||
-           strcmp(line, "Y\n") == 0;
-}
-
 static void print_counts(const struct store_health_counts *c, bool json)
 {
     struct buf b;
@@ -74,8 +51,9 @@ static int health_remove(struct store *st, bool yes)
     int code = EXIT_OK_;
 
     buf_init(&err, 4096);
-    if (!confirm(yes, "Delete every health row and the Oura connection's "
-                      "tokens?")) {
+    if (!cli_confirm("health remove", yes,
+                     "Delete every health row and the Oura connection's "
+                     "tokens?")) {
         code = EXIT_FAIL;
     } else if (store_health_remove(st, &c, &err) != ERR_OK) {
         cli_error("health remove: %s", buf_cstr(&err));
@@ -93,16 +71,12 @@ static int health_remove(struct store *st, bool yes)
 
 int cmd_health(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"yes", no_argument, NULL, 'y'},
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
     struct store_health_counts c;
     struct store *st;
     struct buf err;
-    bool yes = false, json = false, remove;
-    int ch, code = EXIT_OK_;
+    unsigned flags;
+    bool yes, json, remove;
+    int code = EXIT_OK_;
 
     if (argc < 2 || (strcmp(argv[1], "remove") != 0 &&
                      strcmp(argv[1], "status") != 0)) {
@@ -111,17 +85,11 @@ int cmd_health(struct cli *cli, int argc, char **argv)
         return EXIT_USAGE;
     }
     remove = strcmp(argv[1], "remove") == 0;
-    optind = 0;
-    while ((ch = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-        if (ch == 'y' && remove)
-            yes = true;
-        else if (ch == 'j' && !remove)
-            json = true;
-        else {
-            cli_error("health %s: option not known here", argv[1]);
-            return EXIT_USAGE;
-        }
-    }
+    if (!cli_yes_json(remove ? "health remove" : "health status", argc - 1,
+                      argv + 1, remove ? CLI_YES : CLI_JSON, &flags))
+        return EXIT_USAGE;
+    yes = (flags & CLI_YES) != 0;
+    json = (flags & CLI_JSON) != 0;
     if (optind != argc - 1) {
         cli_error("health %s: takes no arguments", argv[1]);
         return EXIT_USAGE;

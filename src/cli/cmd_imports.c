@@ -13,8 +13,6 @@
 #include "core/timeutil.h"
 #include "ingest/imports.h"
 
-#define ANSWER_MAX 16
-
 /* The audit line's "who" for the CLI: the OS user. */
 static void os_user(struct buf *out)
 {
@@ -23,27 +21,6 @@ static void os_user(struct buf *out)
         buf_setf(out, "%s", pw->pw_name);
     else
         buf_setf(out, "uid %ld", (long)geteuid());
-}
-
-/* true when the user confirmed (or yes); prompt on stderr, answer from a
- * terminal. Without a terminal and without --yes: refused, said why. */
-static bool confirm(const char *cmd, bool yes, const char *question)
-{
-    char line[ANSWER_MAX];
-
-    if (yes)
-        return true;
-    if (!isatty(STDIN_FILENO)) {
-        cli_error("%s: not asking without a terminal: add --yes to confirm",
-                  cmd);
-        return false;
-    }
-    fprintf(stderr, "%s [y/N] ", question);
-    fflush(stderr);
-    if (fgets(line, sizeof line, stdin) == NULL)
-        return false;
-    return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 ||
-           strcmp(line, "Y\n") == 0;
 }
 
 /* ---- imports (list) -------------------------------------------------- */
@@ -168,7 +145,7 @@ static int imports_remove(struct cli *cli, const char *id_s, bool yes)
     }
     buf_init(&q, 256);
     buf_setf(&q, "Remove everything import %lld stored?", (long long)id);
-    if (!confirm("imports remove", yes, buf_cstr(&q))) {
+    if (!cli_confirm("imports remove", yes, buf_cstr(&q))) {
         buf_free(&q);
         return EXIT_FAIL;
     }
@@ -194,22 +171,13 @@ static int imports_remove(struct cli *cli, const char *id_s, bool yes)
 
 int cmd_imports(struct cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"yes", no_argument, NULL, 'y'},
-        {NULL, 0, NULL, 0},
-    };
-    bool json = false, yes = false;
-    int c;
+    unsigned flags;
+    bool json, yes;
 
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'j')
-            json = true;
-        else if (c == 'y')
-            yes = true;
-        else
-            return EXIT_USAGE;
-    }
+    if (!cli_yes_json("imports", argc, argv, CLI_YES | CLI_JSON, &flags))
+        return EXIT_USAGE;
+    json = (flags & CLI_JSON) != 0;
+    yes = (flags & CLI_YES) != 0;
     if (optind == argc && !yes)
         return imports_list(cli, json);
     if (optind + 2 == argc && strcmp(argv[optind], "remove") == 0 && !json)
@@ -292,7 +260,7 @@ static int account_remove(struct cli *cli, const char *ref, bool yes)
         return EXIT_USAGE;
     buf_init(&q, 4096);
     buf_setf(&q, "Remove account %s with all its content and history?", ref);
-    exit_code = confirm("accounts remove", yes, buf_cstr(&q)) ? EXIT_OK_
+    exit_code = cli_confirm("accounts remove", yes, buf_cstr(&q)) ? EXIT_OK_
                                                               : EXIT_FAIL;
     buf_free(&q);
     if (exit_code != EXIT_OK_)

@@ -136,7 +136,7 @@ struct round {
     int64_t day_start, quota_before;
     struct fetch_items items;      /* content items whose metrics are due */
     struct fetch_ig_memory ig;     /* Instagram: refused metrics, loaded */
-    bool ig_login;                 /* Instagram Login: graph.instagram.com */
+    const char *login;             /* the credential's login flavour */
 };
 
 static enum err item_due_add(void *ud, const struct store_item_sched *s)
@@ -291,7 +291,7 @@ static enum err items_done(struct round *r, const struct fetch *f)
     return ERR_OK;
 }
 
-static enum err ig_memory_add(void *ud, const char *kind, const char *metric)
+static enum err memory_add(void *ud, const char *kind, const char *metric)
 {
     struct fetch_ig_memory *m = ud;
     size_t k;
@@ -312,7 +312,7 @@ static enum err ig_memory_add(void *ud, const char *kind, const char *metric)
 }
 
 /* Keep the metrics Graph refused this round (not in before) in the store. */
-static enum err ig_memory_save(struct round *r,
+static enum err memory_save(struct round *r,
                                const struct fetch_ig_memory *before)
 {
     for (size_t k = 0; k < r->ig.n; k++) {
@@ -347,7 +347,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->platform = r->p;
     f->account = r->account;
     f->observed_at = r->now;
-    f->api_base = r->ig_login ? r->c->cfg->ig_graph_base : NULL;
+    f->login = r->login;
     f->want_account = r->due[JOB_ACCOUNT];
     f->want_content = r->due[JOB_CONTENT];
     if (r->d->daily_quota != NULL)
@@ -391,7 +391,7 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
     buf_init(&serr, 2048);
     rc = fetch_run(f);
     sum->items = rc == ERR_OK ? f->batch.n : 0;
-    if (r->d->metric_memory && ig_memory_save(r, &before) != ERR_OK)
+    if (r->d->metric_memory && memory_save(r, &before) != ERR_OK)
         rc = ERR_DB;
     if (f->usage_pct >= 0 &&
         store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
@@ -453,7 +453,7 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
     }
     if (r->d->metric_memory &&
         store_ig_dropped_list(r->st, r->account, r->now - COLLECT_IG_MEMORY_S,
-                              ig_memory_add, &r->ig) != ERR_OK) {
+                              memory_add, &r->ig) != ERR_OK) {
         rc = ERR_DB;
         goto out;
     }
@@ -500,7 +500,7 @@ struct acct_list {
         enum platform p;
         char *account;
         enum cred_status status;
-        bool ig_login;
+        char *login; /* owned; store_cred.login, or NULL */
     } *v;
     size_t n, cap;
     int platform;
@@ -519,8 +519,7 @@ static enum err acct_add(void *ud, const struct store_cred *c)
     l->v[l->n].p = c->platform;
     l->v[l->n].account = xstrdup(c->account);
     l->v[l->n].status = c->status;
-    l->v[l->n].ig_login = c->login != NULL &&
-                          strcmp(c->login, OAUTH_LOGIN_INSTAGRAM) == 0;
+    l->v[l->n].login = c->login != NULL ? xstrdup(c->login) : NULL;
     l->n++;
     return ERR_OK;
 }
@@ -582,10 +581,10 @@ enum err collect_run_once(struct collector *c, struct store *st,
         struct round r = {c, st, nc, l.v[i].p, platform_get(l.v[i].p),
                           l.v[i].account,
                           l.v[i].status, now, {{0}}, {false}, 0, 0,
-                          {NULL, 0, 0}, {{{0}}, {0}, 0}, false};
+                          {NULL, 0, 0}, {{{0}}, {0}, 0}, NULL};
         enum err one = renew_token(c, st, nc, &l.v[i], now);
         r.cred = l.v[i].status;
-        r.ig_login = l.v[i].ig_login;
+        r.login = l.v[i].login;
         if (one == ERR_OK)
             one = load_jobs(&r);
         if (one == ERR_OK)
@@ -601,8 +600,10 @@ enum err collect_run_once(struct collector *c, struct store *st,
             first = one;
         }
     }
-    for (size_t i = 0; i < l.n; i++)
+    for (size_t i = 0; i < l.n; i++) {
         free(l.v[i].account);
+        free(l.v[i].login);
+    }
     free(l.v);
     return rc != ERR_OK ? rc : first;
 }

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "notify/notify.h"
+#include "platforms/platform.h"
 
 #define SWEEP_MAX 256       /* accounts or jobs looked at per sweep */
 #define SPIKE_RANGE_DAYS 28 /* history the spike baseline is judged on */
@@ -184,33 +185,41 @@ enum err notify_sweep(struct store *st, int64_t now, size_t *n,
 
 /* ---- test events ---------------------------------------------------------- */
 
+/* The platform the sample events name: the first social platform of the
+ * registry (the samples are examples; no platform is named here). */
+static const char *sample_platform(void)
+{
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (platform_is_social((enum platform)p))
+            return platform_name((enum platform)p);
+    return platform_name((enum platform)0);
+}
+
 enum err notify_test(struct store *st, int64_t now,
                      int64_t ids[NOTIFY_TEST_COUNT], struct buf *err)
 {
     static const struct notify_event evs[NOTIFY_TEST_COUNT] = {
-        {.kind = "post.published", .platform = "youtube",
-         .account = "UC_test", .title = "Test post",
-         .detail = "https://youtu.be/test"},
-        {.kind = "post.failed", .platform = "tiktok", .account = "test",
-         .title = "Test post", .detail = "HTTP 400 invalid_params"},
-        {.kind = "post.missed", .platform = "instagram", .account = "test",
-         .title = "Test post",
+        {.kind = "post.published", .account = "test", .title = "Test post",
+         .detail = "https://example.com/test"},
+        {.kind = "post.failed", .account = "test", .title = "Test post",
+         .detail = "HTTP 400 invalid_params"},
+        {.kind = "post.missed", .account = "test", .title = "Test post",
          .detail = "due more than the grace window ago: not sent"},
-        {.kind = "post.needs_relogin", .platform = "youtube",
-         .account = "UC_test", .title = "Test post",
-         .detail = "invalid_grant"},
-        {.kind = "account.relogin", .platform = "instagram",
-         .account = "test", .detail = "the token was refused"},
-        {.kind = "content.spike", .platform = "youtube", .account = "UC_test",
-         .item = "test_video", .title = "Test video",
+        {.kind = "post.needs_relogin", .account = "test",
+         .title = "Test post", .detail = "invalid_grant"},
+        {.kind = "account.relogin", .account = "test",
+         .detail = "the token was refused"},
+        {.kind = "content.spike", .account = "test", .item = "test_video",
+         .title = "Test video",
          .detail = "12000 views on a day, 8.0x the usual 1500 a day"},
-        {.kind = "collector.failing", .platform = "tiktok", .account = "test",
+        {.kind = "collector.failing", .account = "test",
          .detail = "HTTP 500 for a day"},
     };
     enum err rc = ERR_OK;
 
     for (size_t i = 0; rc == ERR_OK && i < NOTIFY_TEST_COUNT; i++) {
         struct notify_event ev = evs[i];
+        ev.platform = sample_platform();
         ev.test = true;
         rc = store_notify_add(st, &ev, NULL, now, &ids[i], err);
     }

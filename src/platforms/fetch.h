@@ -78,9 +78,9 @@ struct fetch {
     struct fetch_ig_memory *ig; /* Instagram, or NULL */
     enum platform platform;
     const char *account;        /* the credential's account */
-    /* the API base URL when the credential's login flavour has its own
-     * (Instagram Login: instagram.ig_graph_base), or NULL: api_base */
-    const char *api_base;
+    /* the credential's login flavour (store_cred.login), or NULL; a
+     * platform with several (Meta's) picks its API base from it */
+    const char *login;
     int64_t observed_at;        /* the round's fetch time */
     bool want_account;
     /* want_content: list the uploads/media to discover new items; the

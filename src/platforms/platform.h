@@ -54,6 +54,9 @@ struct platform_desc {
     const struct source_format *formats;
     /* where the platform's OAuth clients are made (the Sources page) */
     const char *console_url, *console_name;
+    /* the question the web asks for the account id when connecting
+     * needs one (Instagram: the IG user id), or NULL: none is asked */
+    const char *connect_account;
     const struct platform_oauth *oauth;
     /* the keys of its config section ([name]): <name>_config_keys in
      * src/platforms/<name>/config.c, ended by a NULL key; config.c takes

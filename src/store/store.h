@@ -770,8 +770,9 @@ struct store_removed {
  * its values (also those it added to other imports' snapshots; values
  * later imports added to its snapshots stay, with their snapshots), its
  * snapshots left empty, items left without snapshots (and accounts left
- * without content), its import row; item_latest and the rollups of the
- * items touched are recomputed (as `rollup --rebuild` would). Adds the
+ * without content), the item links (item_link) those items stated, its
+ * import row; item_latest and the rollups of the items touched are
+ * recomputed (as `rollup --rebuild` would). Adds the
  * audit line (who, now). ERR_NOTFOUND when there is no such import;
  * on any error nothing changes. who borrowed. */
 enum err store_import_remove(struct store *st, int64_t id, const char *who,
@@ -779,7 +780,8 @@ enum err store_import_remove(struct store *st, int64_t id, const char *who,
                              struct buf *err) WARN_UNUSED;
 
 /* Remove account ext_id of platform p with its content, their snapshots,
- * values and rollups, in one transaction; the counts of the imports that
+ * values, rollups and the item links they stated, in one transaction;
+ * the counts of the imports that
  * had stored them shrink (an import left empty is forgotten, so its file
  * can be imported again). Adds the audit line. ERR_NOTFOUND when there is
  * no such account. */

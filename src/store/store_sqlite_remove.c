@@ -219,6 +219,20 @@ static enum err remove_rows(struct removal *rm, int64_t key, struct buf *err)
 static enum err remove_items(struct removal *rm, struct buf *err)
 {
     const struct step steps[] = {
+        /* item_link (0030): the links a content item about to go stated
+         * (from_ext), then links to it whose stating item is not stored;
+         * a link to it from a kept item stays (a link may name an item
+         * not stored, and the kept item states it again). */
+        {"DELETE FROM item_link WHERE (platform, from_ext) IN (SELECT "
+         "i.platform, i.ext_id FROM temp.rm_item r JOIN item i ON i.id = "
+         "r.id WHERE i.type = 'content' AND NOT EXISTS (SELECT 1 FROM "
+         "snapshot s WHERE s.item_id = i.id))", NULL},
+        {"DELETE FROM item_link WHERE (platform, to_ext) IN (SELECT "
+         "i.platform, i.ext_id FROM temp.rm_item r JOIN item i ON i.id = "
+         "r.id WHERE i.type = 'content' AND NOT EXISTS (SELECT 1 FROM "
+         "snapshot s WHERE s.item_id = i.id)) AND NOT EXISTS (SELECT 1 FROM "
+         "item f WHERE f.platform = item_link.platform AND f.type = "
+         "'content' AND f.ext_id = item_link.from_ext)", NULL},
         {"DELETE FROM item WHERE id IN (SELECT id FROM temp.rm_item) AND "
          "type = 'content' AND NOT EXISTS (SELECT 1 FROM snapshot s WHERE "
          "s.item_id = item.id)", &rm->out.items},

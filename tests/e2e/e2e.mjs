@@ -28,6 +28,7 @@ import { tokensSteps } from './tokens.mjs';
 import { healthSteps } from './health.mjs';
 import { searchSteps } from './search.mjs';
 import { twitchSteps } from './twitch.mjs';
+import { plugfinishSteps } from './plugfinish.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -876,6 +877,8 @@ async function run(context) {
     await searchSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), SHOTS,
         step, check, poll, shot, BASE });
     await twitchSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
+    await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
+        step, check, shot, idle, watch, BASE, vars: { date: sched.date } });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -7,36 +7,18 @@
 // no sideways scroll on the phone, no axe-core violation at either width
 // (in a browser of its own that bypasses the CSP, as present.mjs does).
 
-import { join } from 'node:path';
-
-// axe-core is injected as a script tag, which the dashboard's CSP
-// (script-src 'self') refuses: like present.mjs, run it in a browser
-// context of its own that bypasses the CSP, with the session's cookies.
-async function axeViolations(page, axePath) {
-    await page.addScriptTag({ path: axePath });
-    const r = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
-        resultTypes: ['violations'],
-    }));
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} [` +
-        v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ') + ']');
-}
+import { axeViolations, withAxeBrowser } from './present.mjs';
 
 // The figure the view shows for one group: "1.2K · 3 items, 2 days".
 function cellText(page, score, col) {
     return page.locator(`#health-compare-table tr[data-score="${score}"] td`).nth(col).textContent();
 }
 
-async function axeHealth(h, axePath) {
-    const browser = await h.chromium.launch({
-        executablePath: h.CHROMIUM, headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const out = [];
-    try {
-        const ctx = await browser.newContext({ bypassCSP: true });
-        await ctx.addCookies(await h.context.cookies());
+// axe-core on the Health page at desktop width and 375 px (present.mjs's
+// CSP-bypassing browser): [violation lines].
+async function axeHealth(h) {
+    return withAxeBrowser(h, async (ctx) => {
+        const out = [];
         for (const [name, width] of [['desktop', 1280], ['phone', 375]]) {
             const p = await ctx.newPage();
             p.setDefaultTimeout(15000);
@@ -45,18 +27,15 @@ async function axeHealth(h, axePath) {
             await p.goto(h.BASE + '/#/health');
             await p.locator('#health-compare-table').waitFor({ state: 'visible' });
             await h.idle(p);
-            out.push(...(await axeViolations(p, axePath)).map((l) => name + ': ' + l));
+            out.push(...(await axeViolations(h, p, 4)).map((l) => name + ': ' + l));
             await p.close();
         }
-    } finally {
-        await browser.close().catch(() => {});
-    }
-    return out;
+        return out;
+    });
 }
 
 export async function healthSteps(h) {
-    const { page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, NODE_MODULES } = h;
-    const axePath = join(NODE_MODULES, 'axe-core', 'axe.min.js');
+    const { page, context, step, check, poll, shot, watch, drawnChart, idle, BASE } = h;
 
     await step('health: the nav entry shows with health data; the page draws scores, charts and days', async () => {
         await page.goto(BASE + '/#/');
@@ -155,7 +134,7 @@ export async function healthSteps(h) {
     });
 
     await step('health: no axe-core violation on the Health page, desktop and 375 px', async () => {
-        const v = await axeHealth(h, axePath);
+        const v = await axeHealth(h);
         check(v.length === 0, 'axe on the Health page:\n    ' + v.join('\n    '));
     });
 }

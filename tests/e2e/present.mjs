@@ -11,6 +11,7 @@
 // page.addScriptTag into a second browser whose context bypasses the
 // dashboard's CSP (an injected script is inline); the main test keeps the
 // CSP on. The session cookie of the main context is copied over.
+// withAxeBrowser and axeViolations are that, for every browser test.
 //
 // A page added later (e.g. Competitors) is one line in PAGES.
 import { join } from 'node:path';
@@ -41,18 +42,45 @@ const THEMES = ['light', 'dark'];
 const WIDTHS = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 375, height: 812 }];
 
 // Every violation as "rule (impact): help [selector, selector...]".
-function violationLines(violations) {
+function violationLines(violations, nodes) {
     return violations.map((v) => `${v.id} (${v.impact}): ${v.help} [` +
-        v.nodes.slice(0, 6).map((n) => n.target.join(' ')).join(', ') +
-        (v.nodes.length > 6 ? `, ... ${v.nodes.length} nodes` : '') + ']');
+        v.nodes.slice(0, nodes).map((n) => n.target.join(' ')).join(', ') +
+        (v.nodes.length > nodes ? `, ... ${v.nodes.length} nodes` : '') + ']');
 }
 
-async function axeRun(page, axePath) {
-    await page.addScriptTag({ path: axePath });
-    return page.evaluate(() => window.axe.run(document, {
+// The one way the browser tests run axe-core (present.mjs, health.mjs,
+// search.mjs): fn(ctx, browser) runs in a browser of its own whose
+// context bypasses the dashboard's CSP (axe is injected as a script tag,
+// which script-src 'self' refuses); the main test keeps the CSP on. With
+// cookies (the default) the main context's session cookies are copied
+// in. The browser is closed afterwards, whatever fn did; fn's result is
+// returned.
+export async function withAxeBrowser(h, fn, { cookies = true } = {}) {
+    const browser = await h.chromium.launch({
+        executablePath: h.CHROMIUM, headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+        const ctx = await browser.newContext({ bypassCSP: true });
+        if (cookies)
+            await ctx.addCookies(await h.context.cookies());
+        return await fn(ctx, browser);
+    } finally {
+        await browser.close().catch(() => {});
+    }
+}
+
+// axe-core (tags wcag2a, wcag2aa, best-practice) on a page of a
+// withAxeBrowser context as it is now: its violations as lines (above),
+// naming at most `nodes` elements each; [] when there is none.
+export async function axeViolations(h, page, nodes = 6) {
+    await page.addScriptTag({ path: join(h.NODE_MODULES, 'axe-core', 'axe.min.js') });
+    const r = await page.evaluate(() => window.axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
         resultTypes: ['violations'],
     }));
+    return violationLines(r.violations, nodes);
 }
 
 // One page at one width and theme: [problems...].
@@ -66,8 +94,7 @@ async function checkOne(h, page, spec, url, width, theme) {
     const w = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
     if (w[0] > w[1])
         out.push(`${width.name} ${theme}: the page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);
-    const r = await axeRun(page, h.axePath);
-    for (const line of violationLines(r.violations))
+    for (const line of await axeViolations(h, page))
         out.push(`${width.name} ${theme}: axe ${line}`);
     await page.screenshot({ path: join(h.SHOTS, `p-${spec.name}-${width.name}-${theme}.png`), fullPage: true });
     return out;
@@ -154,14 +181,7 @@ async function namesAndLocale(h, browser, ctx, vars) {
 // idle, sleep, watch}; vars: {itemHash, postId, date} for the pages that
 // need them.
 export async function presentationChecks(h, vars) {
-    h.axePath = join(h.NODE_MODULES, 'axe-core', 'axe.min.js');
-    const browser = await h.chromium.launch({
-        executablePath: h.CHROMIUM, headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-        const ctx = await browser.newContext({ bypassCSP: true });
+    await withAxeBrowser(h, async (ctx, browser) => {
         const pages = [];
         for (const width of WIDTHS) {
             const p = await ctx.newPage();
@@ -189,7 +209,5 @@ export async function presentationChecks(h, vars) {
             });
         }
         await namesAndLocale(h, browser, ctx, vars);
-    } finally {
-        await browser.close().catch(() => {});
-    }
+    }, { cookies: false });
 }

@@ -8,6 +8,7 @@
 // refuses injected scripts) finds no violation in light and dark, and the
 // phone page does not scroll sideways.
 import { join } from 'node:path';
+import { axeViolations, withAxeBrowser } from './present.mjs';
 
 const WIDTHS = [{ name: 'desktop', width: 1280, height: 800 }, { name: 'phone', width: 375, height: 812 }];
 
@@ -32,15 +33,8 @@ async function search(page, poll, q) {
 }
 
 async function axeCheck(h, url) {
-    const browser = await h.chromium.launch({
-        executablePath: h.CHROMIUM, headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const out = [];
-    try {
-        const ctx = await browser.newContext({ bypassCSP: true });
-        await ctx.addCookies(await h.context.cookies());
+    return withAxeBrowser(h, async (ctx) => {
+        const out = [];
         for (const width of WIDTHS) {
             const p = await ctx.newPage();
             p.setDefaultTimeout(15000);
@@ -55,23 +49,15 @@ async function axeCheck(h, url) {
                 const w = await p.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
                 if (w[0] > w[1])
                     out.push(`${width.name} ${theme}: ${w[0]} px wide in a ${w[1]} px viewport`);
-                await p.addScriptTag({ path: join(h.NODE_MODULES, 'axe-core', 'axe.min.js') });
-                const r = await p.evaluate(() => window.axe.run(document, {
-                    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
-                    resultTypes: ['violations'],
-                }));
-                for (const v of r.violations)
-                    out.push(`${width.name} ${theme}: axe ${v.id}: ${v.help} [` +
-                        v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ') + ']');
+                for (const line of await axeViolations(h, p, 4))
+                    out.push(`${width.name} ${theme}: axe ${line}`);
                 if (theme === 'dark')
                     await p.screenshot({ path: join(h.SHOTS, `82-search-${width.name}-dark.png`), fullPage: true });
             }
             await p.close();
         }
-    } finally {
-        await browser.close().catch(() => {});
-    }
-    return out;
+        return out;
+    });
 }
 
 // h: {page, context, chromium, CHROMIUM, NODE_MODULES, SHOTS, step, check,

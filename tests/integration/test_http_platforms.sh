@@ -65,6 +65,8 @@ want(y["display"] == "YouTube" and y["colour"] == "#d93025" and y["colour_dark"]
 want(i["display"] == "Instagram" and i["colour"] == "#b0368f", "instagram %r" % i)
 want(t["display"] == "TikTok" and t["colour"] == "#00838f", "tiktok %r" % t)
 want(all(p["kind"] == "social" and p["publishes"] for p in (y, i, t)), "social publishers")
+want(i["connect_account"].startswith("Instagram business account id") and
+     y["connect_account"] is None and t["connect_account"] is None, "connect_account %r" % [y, i, t])
 want(y["limits"]["title_chars"] == 100 and y["limits"]["caption_bytes"] == 5000, "youtube limits %r" % y["limits"])
 want(y["media"]["image"] is None and y["media"]["video"]["formats"] == ["mp4", "mov", "webm"], "youtube media %r" % y["media"])
 want(y["media"]["video"]["ms_max"] == 12 * 3600 * 1000, "youtube duration %r" % y["media"])

@@ -100,7 +100,7 @@ check "the body says it is a test" contains "$R1/hooks.jsonl" '\"test\":true'
 check "7 mails" test "$(count_mail "$R1")" = 7
 check "to both recipients" contains "$R1/mail/001.env" '"to": ["me@example.com", "you@example.com"]'
 check "from the sender" contains "$R1/mail/001.env" '"from": "dash@example.com"'
-check "a subject naming the event" bash -c "grep -h '^Subject:' '$R1'/mail/*.eml | grep -q 'Post failed: Test post (tiktok test)'"
+check "a subject naming the event" bash -c "grep -h '^Subject:' '$R1'/mail/*.eml | grep -q 'Post failed: Test post (youtube test)'"
 check "the mail's body names the kind" bash -c "grep -lq 'Event: collector.failing' '$R1'/mail/*.eml"
 check "log: 14 attempts, all ok" test "$(md notify log --json | python3 -c 'import json,sys; l=json.load(sys.stdin); print(len(l), all(d["ok"] for d in l))')" = "14 True"
 

@@ -362,17 +362,26 @@ static enum err got_link(void *ud, const struct item_link *l)
     return ERR_OK;
 }
 
-static void ingest_doc(struct tu_store_fx *fx, const char *doc)
+/* Ingest doc as an import with that digest (NULL: no import row);
+ * returns the import's id (0 without one). */
+static int64_t ingest_as(struct tu_store_fx *fx, const char *doc,
+                         const char *digest)
 {
     struct tu_parsed p;
-    struct import_meta meta = {NULL, "test", "twitch", TU_OBSERVED, false};
-    struct ingest_stats st;
+    struct import_meta meta = {digest, "test", "twitch", TU_OBSERVED, false};
+    struct ingest_stats st = {0};
 
     parse_doc(doc, "9", &p);
     assert_int_equal(p.rc, ERR_OK);
     assert_int_equal(store_ingest(fx->st, &p.b, &meta, &st, &fx->err),
                      ERR_OK);
     tu_parsed_free(&p);
+    return st.import_id;
+}
+
+static void ingest_doc(struct tu_store_fx *fx, const char *doc)
+{
+    (void)ingest_as(fx, doc, NULL);
 }
 
 static void test_links_stored(void **state)
@@ -412,6 +421,52 @@ static void test_links_stored(void **state)
     assert_int_equal(g.n, 0);
 }
 
+/* The links an item stated go with it: removing the import that stored
+ * the clips drops their clip_of rows, removing the account drops the
+ * VOD's vod_of row; nothing dangles. */
+static void test_links_removed(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct got g = {0};
+    struct store_removed out;
+    const char *vod = "{\"data\":[{\"id\":\"500\",\"user_id\":\"9\","
+                      "\"stream_id\":\"77\",\"view_count\":3,"
+                      "\"duration\":\"2h\",\"type\":\"archive\"}],"
+                      "\"pagination\":{}}";
+    const char *clips = "{\"data\":[{\"id\":\"ClipA\",\"broadcaster_id\":"
+                        "\"9\",\"creator_id\":\"3\",\"video_id\":\"500\","
+                        "\"view_count\":4,\"vod_offset\":120}]}";
+    int64_t a = ingest_as(fx, vod, "aa");
+    int64_t b = ingest_as(fx, clips, "bb");
+
+    assert_true(a > 0 && b > 0 && a != b);
+    assert_int_equal(store_item_links(fx->st, PLATFORM_TWITCH, "500", 10,
+                                      got_link, &g),
+                     ERR_OK);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(store_import_remove(fx->st, b, "t", TU_OBSERVED + 1,
+                                         &out, &fx->err),
+                     ERR_OK);
+    g.n = 0;
+    assert_int_equal(store_item_links(fx->st, PLATFORM_TWITCH, "500", 10,
+                                      got_link, &g),
+                     ERR_OK);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.line[0], "500 vod_of 77 -1");
+    g.n = 0; /* the clip's own side is gone too */
+    assert_int_equal(store_item_links(fx->st, PLATFORM_TWITCH, "ClipA", 10,
+                                      got_link, &g),
+                     ERR_OK);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(store_account_remove(fx->st, PLATFORM_TWITCH, "9", "t",
+                                          TU_OBSERVED + 2, &out, &fx->err),
+                     ERR_OK);
+    assert_int_equal(store_item_links(fx->st, PLATFORM_TWITCH, "77", 10,
+                                      got_link, &g),
+                     ERR_OK);
+    assert_int_equal(g.n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +479,8 @@ int main(void)
         cmocka_unit_test(test_errors_in_memory),
         cmocka_unit_test(test_shapes_in_memory),
         cmocka_unit_test_setup_teardown(test_links_stored, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_links_removed, tu_store_setup,
                                         tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

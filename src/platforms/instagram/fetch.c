@@ -1,5 +1,5 @@
 /* Instagram client (Graph API v21.0, graph.facebook.com or, for
- * Instagram Login connections, f->api_base = graph.instagram.com): the IG
+ * Instagram Login connections (f->login), instagram.ig_graph_base): the IG
  * user's fields, its media pages (cursor paging, limit 25) and the
  * insights of the media not tracked yet and of the due ones (f->due). A
  * metric a media kind does not support (Graph error 100 in any of its
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/oauth.h"
 #include "platforms/fetch.h"
 #include "platforms/instagram/instagram.h"
 
@@ -32,9 +33,11 @@ static enum err ig_get(struct fetch *f, const char *path,
                        const char *const *params, const char *format,
                        struct net_resp *resp)
 {
-    const char *base = f->api_base != NULL
-                           ? f->api_base
-                           : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
+    /* Instagram Login connections talk to graph.instagram.com */
+    bool ig_login = f->login != NULL &&
+                    strcmp(f->login, OAUTH_LOGIN_INSTAGRAM) == 0;
+    const char *base = ig_login ? f->cfg->ig_graph_base
+                                : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
     struct buf url;
     enum err rc;
     int pct;

@@ -43,6 +43,7 @@ const struct platform_desc instagram_platform = {
     .env = "INSTAGRAM",
     .console_url = "https://developers.facebook.com/apps/",
     .console_name = "Meta for Developers: My Apps",
+    .connect_account = "Instagram business account id (IG user id, digits):",
     .oauth = &oauth,
     .config_keys = instagram_config_keys,
     .fetch = instagram_fetch,
