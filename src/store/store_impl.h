@@ -343,6 +343,13 @@ struct store_ops {
     const struct store_token_ops *token;
 };
 
+/* The calendar day of T in ZONE (days since 1970-01-01 of that
+ * calendar), and the first second of DAY there; plain UTC arithmetic when
+ * UTC is true (ZONE is then not read). Pure helpers for every backend's
+ * day_of and day_start (store_zone.c). */
+int32_t store_zone_day(const struct tz *zone, bool utc, int64_t t);
+int64_t store_zone_day_start(const struct tz *zone, bool utc, int32_t day);
+
 struct store {
     const struct store_ops *ops;
     /* What the last store_refresh read (store_refreshed_generation). */

@@ -9,34 +9,15 @@
 #include "core/timeutil.h"
 #include "store/store_sqlite.h"
 
-/* Rollup days are the rollup zone's calendar days, numbered as days since
- * 1970-01-01 of that calendar; around a DST change a day is 23 or 25
- * hours long. */
+/* Rollup days are the rollup zone's calendar days (store_zone.c). */
 int32_t sqlite_rollup_day(const struct sqlite_store *s, int64_t t)
 {
-    struct tz_civil c;
-
-    if (s->zone_utc)
-        return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
-    tz_to_civil(s->zone, t, &c);
-    return (int32_t)time_days_from_civil(c.year, (unsigned)c.month,
-                                         (unsigned)c.day);
+    return store_zone_day(s->zone, s->zone_utc, t);
 }
 
 int64_t sqlite_rollup_day_start(const struct sqlite_store *s, int32_t day)
 {
-    enum tz_local kind;
-    int64_t y, noon, later;
-    unsigned m, d;
-
-    if (s->zone_utc)
-        return (int64_t)day * 86400;
-    /* Local noon lies inside the day whatever DST does at midnight. */
-    time_civil_from_days(day, &y, &m, &d);
-    if (tz_from_civil(s->zone, y, (int)m, (int)d, 12, 0, 0, &kind, &noon,
-                      &later) != ERR_OK)
-        return (int64_t)day * 86400; /* unreachable for a valid day */
-    return tz_day_start(s->zone, noon);
+    return store_zone_day_start(s->zone, s->zone_utc, day);
 }
 
 #define SQL_ZONE_GET "SELECT value FROM setting WHERE key = 'rollup_zone'"

@@ -256,7 +256,10 @@ assert set(last) - set(live) == {"mediadash://youtube/D-lhorsDlUQ"}, set(last) -
 last = live
 assert set(last) == {d["id"] for d in final}, set(last) ^ {d["id"] for d in final}
 for d in final:
-    assert last[d["id"]] == d, d["id"]
+    # on a difference, name the fields that differ (paged vs exported)
+    diff = {k: (last[d["id"]].get(k), d.get(k)) for k in set(last[d["id"]]) | set(d)
+            if last[d["id"]].get(k) != d.get(k)}
+    assert not diff, (d["id"], diff)
 assert sum(i.startswith("mediadash://youtube/gen") for i in last) == 12 + 1
 EOF
 

@@ -42,30 +42,15 @@ const struct tz *pg_rollup_zone(struct store *st)
 int32_t pg_day_of(struct store *st, int64_t t)
 {
     const struct store_pg *s = pg_of(st);
-    struct tz_civil c;
 
-    if (s->zone_utc)
-        return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
-    tz_to_civil(s->zone, t, &c);
-    return (int32_t)time_days_from_civil(c.year, (unsigned)c.month,
-                                         (unsigned)c.day);
+    return store_zone_day(s->zone, s->zone_utc, t);
 }
 
 int64_t pg_day_start(struct store *st, int32_t day)
 {
     const struct store_pg *s = pg_of(st);
-    enum tz_local kind;
-    int64_t y, noon, later;
-    unsigned m, d;
 
-    if (s->zone_utc)
-        return (int64_t)day * 86400;
-    /* Local noon lies inside the day whatever DST does at midnight. */
-    time_civil_from_days(day, &y, &m, &d);
-    if (tz_from_civil(s->zone, y, (int)m, (int)d, 12, 0, 0, &kind, &noon,
-                      &later) != ERR_OK)
-        return (int64_t)day * 86400; /* unreachable for a valid day */
-    return tz_day_start(s->zone, noon);
+    return store_zone_day_start(s->zone, s->zone_utc, day);
 }
 
 enum err pg_generation(struct store *st, int64_t *out)
