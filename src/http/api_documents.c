@@ -96,46 +96,84 @@ static bool docs_args(struct http_request *req, struct http_response *res,
            api_arg_platform(req, res, &q->platform);
 }
 
-static void api_documents(struct http_request *req, struct http_response *res)
+/* Documents are written with the typical curves of one data generation
+ * (api_typical_get), read before the page. An import that commits while
+ * the page is read would mix two: an item newer than the curves would get
+ * no comparison (vs_typical null), and --since would never send it again.
+ * So a page is read between two looks at the generation and read again
+ * when they differ, at most DOCS_TRIES times (then served as read: a
+ * client's next page carries the documents that changed). */
+#define DOCS_TRIES 4
+
+static bool docs_gen(struct http_request *req, int64_t *gen)
 {
-    struct store_doc_query q;
+    return store_generation(req->st, gen) == ERR_OK;
+}
+
+/* One try at the page of q into res->body; *same: the generation did not
+ * move while it was read. */
+static enum err docs_page_try(struct http_request *req,
+                              struct http_response *res,
+                              const struct store_doc_query *q0, bool *same)
+{
+    struct store_doc_query q = *q0;
     struct documents *d = NULL;
     struct docs_page pg = {0};
     struct buf err, cur;
     void *lease = NULL;
+    int64_t g0 = 0, g1 = -1;
     struct jw w;
     enum err rc;
 
-    if (!docs_args(req, res, &q))
-        return;
     buf_init(&err, 1024);
     buf_init(&cur, 64);
+    buf_reset(&res->body);
     pg = (struct docs_page){&w, q.limit, 0, q.after_seq, false};
     q.limit += 1; /* one more tells whether there are more */
     jw_init(&w, &res->body);
     jw_object_begin(&w);
     jw_key(&w, "documents");
     jw_array_begin(&w);
-    rc = documents_open(req->st, api_typical_get(req->st, &lease), &d, &err);
+    rc = docs_gen(req, &g0) ? ERR_OK : ERR_DB;
+    if (rc == ERR_OK)
+        rc = documents_open(req->st, api_typical_get(req->st, &lease), &d,
+                            &err);
     if (rc == ERR_OK)
         rc = documents_each(d, &q, on_doc, &pg, &err);
     if (rc == ERR_EXISTS && pg.more)
         rc = ERR_OK;
-    if (rc != ERR_OK) {
-        http_error(res, 500, NULL, "database error");
-        goto out;
+    if (rc == ERR_OK && !docs_gen(req, &g1))
+        rc = ERR_DB;
+    if (rc == ERR_OK) {
+        jw_array_end(&w);
+        buf_setf(&cur, CURSOR_PREFIX "%lld", (long long)pg.last_seq);
+        jw_kv_str(&w, "next_cursor", buf_cstr(&cur));
+        jw_kv_bool(&w, "more", pg.more);
+        jw_object_end(&w);
+        api_ok_json(res, &w);
+        if (jw_status(&w) != ERR_OK)
+            g1 = g0; /* too large: as large again on a retry */
     }
-    jw_array_end(&w);
-    buf_setf(&cur, CURSOR_PREFIX "%lld", (long long)pg.last_seq);
-    jw_kv_str(&w, "next_cursor", buf_cstr(&cur));
-    jw_kv_bool(&w, "more", pg.more);
-    jw_object_end(&w);
-    api_ok_json(res, &w);
-out:
+    *same = g0 == g1;
     documents_close(d);
     api_typical_release(lease);
     buf_free(&cur);
     buf_free(&err);
+    return rc;
+}
+
+static void api_documents(struct http_request *req, struct http_response *res)
+{
+    struct store_doc_query q;
+    bool same = false;
+    enum err rc = ERR_OK;
+
+    if (!docs_args(req, res, &q))
+        return;
+    for (int i = 0; i < DOCS_TRIES && rc == ERR_OK && !same; i++)
+        rc = docs_page_try(req, res, &q, &same);
+    if (rc != ERR_OK)
+        http_error(res, 500, NULL, "database error");
 }
 
 #define DOC_ID_MAX 1024 /* bytes of an id: far over any the ids make */
@@ -186,10 +224,26 @@ static void api_document_one(struct http_request *req,
         return;
     }
     buf_init(&err, 1024);
-    buf_reset(&res->body);
-    rc = documents_open(req->st, api_typical_get(req->st, &lease), &d, &err);
-    if (rc == ERR_OK)
-        rc = documents_get(d, id, on_one, &one, &err);
+    /* Read between two looks at the generation, as a page is (above). */
+    for (int i = 0; i < DOCS_TRIES; i++) {
+        int64_t g0 = 0, g1 = -1;
+        buf_reset(&res->body);
+        one.gone = false;
+        rc = docs_gen(req, &g0) ? ERR_OK : ERR_DB;
+        if (rc == ERR_OK)
+            rc = documents_open(req->st, api_typical_get(req->st, &lease),
+                                &d, &err);
+        if (rc == ERR_OK)
+            rc = documents_get(d, id, on_one, &one, &err);
+        if (rc == ERR_OK && !docs_gen(req, &g1))
+            rc = ERR_DB;
+        documents_close(d);
+        d = NULL;
+        api_typical_release(lease);
+        lease = NULL;
+        if (rc != ERR_OK || g0 == g1)
+            break;
+    }
     if (rc == ERR_PARSE)
         http_error(res, 400, "id", "not a document id: expected "
                    "mediadash://PLATFORM/ID, .../account/ID or "
@@ -200,8 +254,6 @@ static void api_document_one(struct http_request *req,
         http_error(res, 500, NULL, "database error");
     else
         res->content_type = "application/json";
-    documents_close(d);
-    api_typical_release(lease);
     buf_free(&err);
 }
 
