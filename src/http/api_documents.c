@@ -105,81 +105,106 @@ static bool docs_args(struct http_request *req, struct http_response *res,
  * client's next page carries the documents that changed). */
 #define DOCS_TRIES 4
 
-static bool docs_gen(struct http_request *req, int64_t *gen)
+/* What a read of documents writes into res->body; start resets it
+ * before each try. */
+struct docs_read {
+    void (*start)(struct docs_read *r);
+    enum err (*read)(struct docs_read *r, struct documents *d,
+                     struct buf *err);
+};
+
+/* Runs r on documents opened with the typical curves of the data
+ * generation seen before it, again when the generation moved while it
+ * ran (at most DOCS_TRIES times). */
+static enum err docs_at_one_gen(struct http_request *req, struct docs_read *r,
+                                struct buf *err)
 {
-    return store_generation(req->st, gen) == ERR_OK;
+    enum err rc = ERR_OK;
+
+    for (int i = 0; i < DOCS_TRIES; i++) {
+        struct documents *d = NULL;
+        void *lease = NULL;
+        int64_t g0 = 0, g1 = -1;
+
+        r->start(r);
+        if (store_generation(req->st, &g0) != ERR_OK)
+            return ERR_DB;
+        rc = documents_open(req->st, api_typical_get(req->st, &lease), &d,
+                            err);
+        if (rc == ERR_OK)
+            rc = r->read(r, d, err);
+        if (rc == ERR_OK && store_generation(req->st, &g1) != ERR_OK)
+            rc = ERR_DB;
+        documents_close(d);
+        api_typical_release(lease);
+        if (rc != ERR_OK || g0 == g1)
+            break;
+    }
+    return rc;
 }
 
-/* One try at the page of q into res->body; *same: the generation did not
- * move while it was read. */
-static enum err docs_page_try(struct http_request *req,
-                              struct http_response *res,
-                              const struct store_doc_query *q0, bool *same)
-{
-    struct store_doc_query q = *q0;
-    struct documents *d = NULL;
-    struct docs_page pg = {0};
-    struct buf err, cur;
-    void *lease = NULL;
-    int64_t g0 = 0, g1 = -1;
+/* A page of the listing: the head written by start, the documents by
+ * read, the tail by the caller. */
+struct docs_listing {
+    struct docs_read r; /* first */
+    struct http_response *res;
+    struct store_doc_query q;
+    struct docs_page pg;
     struct jw w;
-    enum err rc;
+};
 
-    buf_init(&err, 1024);
-    buf_init(&cur, 64);
-    buf_reset(&res->body);
-    pg = (struct docs_page){&w, q.limit, 0, q.after_seq, false};
-    q.limit += 1; /* one more tells whether there are more */
-    jw_init(&w, &res->body);
-    jw_object_begin(&w);
-    jw_key(&w, "documents");
-    jw_array_begin(&w);
-    rc = docs_gen(req, &g0) ? ERR_OK : ERR_DB;
-    if (rc == ERR_OK)
-        rc = documents_open(req->st, api_typical_get(req->st, &lease), &d,
-                            &err);
-    if (rc == ERR_OK)
-        rc = documents_each(d, &q, on_doc, &pg, &err);
-    if (rc == ERR_EXISTS && pg.more)
-        rc = ERR_OK;
-    if (rc == ERR_OK && !docs_gen(req, &g1))
-        rc = ERR_DB;
-    if (rc == ERR_OK) {
-        jw_array_end(&w);
-        buf_setf(&cur, CURSOR_PREFIX "%lld", (long long)pg.last_seq);
-        jw_kv_str(&w, "next_cursor", buf_cstr(&cur));
-        jw_kv_bool(&w, "more", pg.more);
-        jw_object_end(&w);
-        api_ok_json(res, &w);
-        if (jw_status(&w) != ERR_OK)
-            g1 = g0; /* too large: as large again on a retry */
-    }
-    *same = g0 == g1;
-    documents_close(d);
-    api_typical_release(lease);
-    buf_free(&cur);
-    buf_free(&err);
-    return rc;
+static void listing_start(struct docs_read *r)
+{
+    struct docs_listing *l = (struct docs_listing *)r;
+
+    buf_reset(&l->res->body);
+    l->pg = (struct docs_page){&l->w, l->q.limit - 1, 0, l->q.after_seq,
+                               false};
+    jw_init(&l->w, &l->res->body);
+    jw_object_begin(&l->w);
+    jw_key(&l->w, "documents");
+    jw_array_begin(&l->w);
+}
+
+static enum err listing_read(struct docs_read *r, struct documents *d,
+                             struct buf *err)
+{
+    struct docs_listing *l = (struct docs_listing *)r;
+    enum err rc = documents_each(d, &l->q, on_doc, &l->pg, err);
+
+    return rc == ERR_EXISTS && l->pg.more ? ERR_OK : rc;
 }
 
 static void api_documents(struct http_request *req, struct http_response *res)
 {
-    struct store_doc_query q;
-    bool same = false;
-    enum err rc = ERR_OK;
+    struct docs_listing l = {.r = {listing_start, listing_read}, .res = res};
+    struct buf err, cur;
 
-    if (!docs_args(req, res, &q))
+    if (!docs_args(req, res, &l.q))
         return;
-    for (int i = 0; i < DOCS_TRIES && rc == ERR_OK && !same; i++)
-        rc = docs_page_try(req, res, &q, &same);
-    if (rc != ERR_OK)
+    l.q.limit += 1; /* one more tells whether there are more */
+    buf_init(&err, 1024);
+    buf_init(&cur, 64);
+    if (docs_at_one_gen(req, &l.r, &err) != ERR_OK) {
         http_error(res, 500, NULL, "database error");
+    } else {
+        jw_array_end(&l.w);
+        buf_setf(&cur, CURSOR_PREFIX "%lld", (long long)l.pg.last_seq);
+        jw_kv_str(&l.w, "next_cursor", buf_cstr(&cur));
+        jw_kv_bool(&l.w, "more", l.pg.more);
+        jw_object_end(&l.w);
+        api_ok_json(res, &l.w);
+    }
+    buf_free(&cur);
+    buf_free(&err);
 }
 
 #define DOC_ID_MAX 1024 /* bytes of an id: far over any the ids make */
 
 /* The one document: copied as written, or a tombstone noted. */
 struct docs_one {
+    struct docs_read r; /* first */
+    const char *id;
     struct buf *out;
     bool gone;
 };
@@ -208,14 +233,28 @@ static enum err on_one(void *ud, const struct store_doc_change *c,
     return one->gone ? ERR_OK : buf_append(one->out, json, len);
 }
 
+static void one_start(struct docs_read *r)
+{
+    struct docs_one *one = (struct docs_one *)r;
+
+    buf_reset(one->out);
+    one->gone = false;
+}
+
+static enum err one_read(struct docs_read *r, struct documents *d,
+                         struct buf *err)
+{
+    struct docs_one *one = (struct docs_one *)r;
+
+    return documents_get(d, one->id, on_one, one, err);
+}
+
 static void api_document_one(struct http_request *req,
                              struct http_response *res)
 {
     const char *id = http_arg(req, "id");
-    struct documents *d = NULL;
-    struct docs_one one = {&res->body, false};
+    struct docs_one one = {{one_start, one_read}, id, &res->body, false};
     struct buf err;
-    void *lease = NULL;
     enum err rc;
 
     if (id == NULL || *id == '\0' || strlen(id) > DOC_ID_MAX) {
@@ -224,26 +263,7 @@ static void api_document_one(struct http_request *req,
         return;
     }
     buf_init(&err, 1024);
-    /* Read between two looks at the generation, as a page is (above). */
-    for (int i = 0; i < DOCS_TRIES; i++) {
-        int64_t g0 = 0, g1 = -1;
-        buf_reset(&res->body);
-        one.gone = false;
-        rc = docs_gen(req, &g0) ? ERR_OK : ERR_DB;
-        if (rc == ERR_OK)
-            rc = documents_open(req->st, api_typical_get(req->st, &lease),
-                                &d, &err);
-        if (rc == ERR_OK)
-            rc = documents_get(d, id, on_one, &one, &err);
-        if (rc == ERR_OK && !docs_gen(req, &g1))
-            rc = ERR_DB;
-        documents_close(d);
-        d = NULL;
-        api_typical_release(lease);
-        lease = NULL;
-        if (rc != ERR_OK || g0 == g1)
-            break;
-    }
+    rc = docs_at_one_gen(req, &one.r, &err);
     if (rc == ERR_PARSE)
         http_error(res, 400, "id", "not a document id: expected "
                    "mediadash://PLATFORM/ID, .../account/ID or "
