@@ -227,6 +227,20 @@ static const struct store_ops pg_ops = {
     .oauth_pending_claim = pg_oauth_pending_claim,
     .oauth_pending_done = pg_oauth_pending_done,
     .oauth_pending_list = pg_oauth_pending_list,
+    /* the daily rollups and their reads (pgroll: pg_rollup.c,
+     * pg_rollup_query.c, pg_rollup_account.c) */
+    .rollup_rebuild = pg_rollup_rebuild,
+    .set_rollup_zone = pg_set_rollup_zone,
+    .item_days = pg_item_days,
+    .item_gain_sum = pg_item_gain_sum,
+    .content_sums = pg_content_sums,
+    .account_sums = pg_account_sums,
+    .account_gains = pg_account_gains,
+    .content_day_gains = pg_content_day_gains,
+    .values_at_age = pg_values_at_age,
+    .age_rows = pg_age_rows,
+    .account_compare = pg_account_compare,
+    .account_day_get = pg_account_day_get,
 };
 
 const struct store_backend store_pg_backend = {

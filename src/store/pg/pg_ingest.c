@@ -8,18 +8,19 @@
  * the import's counts set, the generation raised. On any error the
  * transaction is rolled back: nothing of the batch stays.
  *
- * Not yet here (docs/postgresql.md): the daily rollups, the first-week
- * and views-by-day state, documents, the search index and item links. */
+ * The daily rollups are brought in step before the commit, by one call
+ * (pg_rollup.c) with what the batch touched.
+ *
+ * Not yet here (docs/postgresql.md): documents, the search index and
+ * item links. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "store/pg/pg_rollup.h"
 #include "store/pg/store_pg.h"
-
-/* "ingest" in ASCII: one key for every mediadash ingest on a database. */
-#define PG_INGEST_LOCK "115162232681"
 
 PG_STMT(pg_ing_lock, 0, "SELECT pg_advisory_xact_lock(" PG_INGEST_LOCK ")");
 PG_STMT(pg_ing_import_find, 1,
@@ -109,6 +110,7 @@ struct ingest {
     struct buf *err;
     int64_t import_id; /* 0: none */
     int64_t now;
+    struct pg_touched touched; /* for the rollups */
 };
 
 /* Run st and read the first column of its first row into *out (0 when
@@ -355,6 +357,8 @@ static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
     if (rc != ERR_OK)
         return rc;
     in->stats->values_new++;
+    if (!m->is_real)
+        pg_touched_add(&in->touched, item_id, t, TIME_NONE);
     if (foreign && in->import_id != 0) {
         pg_p_init(&p);
         pg_p_i64(&p, sid);
@@ -425,6 +429,8 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
 
     if (rc == ERR_OK)
         rc = item_put(in, it, account_id, &id);
+    if (rc == ERR_OK && it->published_at != TIME_NONE)
+        pg_touched_add(&in->touched, id, TIME_NONE, it->published_at);
     if (rc == ERR_OK && it->tracked) {
         pg_p_init(&p);
         pg_p_i64(&p, id);
@@ -489,6 +495,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     }
     if (rc == ERR_OK)
         rc = roles_set(in, first_new);
+    if (rc == ERR_OK)
+        rc = pg_rollup_batch(in->s, &in->touched, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         pg_p_init(&p);
         pg_p_i64(&p, in->import_id);
@@ -508,7 +516,8 @@ enum err pg_ingest(struct store *st, const struct batch *b,
                    const struct import_meta *meta, struct ingest_stats *out,
                    struct buf *err)
 {
-    struct ingest in = {pg_of(st), meta, out, err, 0, time_now()};
+    struct ingest in = {pg_of(st), meta, out, err, 0, time_now(),
+                        {NULL, 0, 0}};
     enum err rc;
 
     memset(out, 0, sizeof *out);
@@ -516,6 +525,7 @@ enum err pg_ingest(struct store *st, const struct batch *b,
     if (rc != ERR_OK)
         return rc;
     rc = ingest_all(&in, b);
+    pg_touched_free(&in.touched);
     if (rc == ERR_OK)
         rc = pg_commit(in.s, err);
     if (rc != ERR_OK) {

@@ -79,6 +79,38 @@ enum err pg_wake(struct store *st, enum store_wake_channel ch,
 enum err pg_wait(struct store *st, int timeout_ms, bool *woken,
                  struct buf *err);
 
+/* pg_rollup.c, pg_rollup_query.c: the daily rollups and their reads
+ * (pgroll) */
+enum err pg_rollup_rebuild(struct store *st, struct buf *err);
+enum err pg_set_rollup_zone(struct store *st, const char *name,
+                            struct buf *err);
+enum err pg_item_days(struct store *st, int64_t item_id, const char *metric,
+                      int32_t from, int32_t to, struct store_day **out,
+                      size_t *n);
+enum err pg_item_gain_sum(struct store *st, int64_t item_id,
+                          const char *metric, int32_t from, int32_t to,
+                          int64_t *sum, bool *any);
+enum err pg_content_sums(struct store *st, int platform,
+                         store_content_sum_fn fn, void *ud);
+enum err pg_account_sums(struct store *st, int platform,
+                         store_account_sum_fn fn, void *ud);
+enum err pg_account_gains(struct store *st, const char *metric, int platform,
+                          int32_t from, int32_t to, store_gain_fn fn,
+                          void *ud);
+enum err pg_content_day_gains(struct store *st, const char *metric,
+                              int platform, int32_t from, int32_t to,
+                              store_content_ids_fn ids, store_day_gain_fn fn,
+                              void *ud);
+enum err pg_values_at_age(struct store *st, const char *metric,
+                          enum platform p, int64_t exclude_id, int32_t age,
+                          store_value_fn fn, void *ud);
+enum err pg_age_rows(struct store *st, const char *metric,
+                     store_age_row_fn fn, void *ud);
+enum err pg_account_compare(struct store *st, int32_t from, int32_t to,
+                            store_account_cmp_fn fn, void *ud);
+enum err pg_account_day_get(struct store *st, int64_t account_id,
+                            int32_t day, struct store_account_day *out);
+
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;
 

@@ -1,0 +1,472 @@
+/* The daily rollups of the PostgreSQL backend (pg_rollup.h): item_day
+ * and account_day kept at ingest by recomputing each touched item's days
+ * from its earliest new value on with the backend-neutral walk
+ * (store_rollup_walk.c), in the batch's transaction; a rebuild does the
+ * same for every item from its first day, and a zone change is a rebuild
+ * under the new zone. A rollup row is always what the raw values say at
+ * commit, never a running sum that could drift; account_day is the sum
+ * of its content's gains (an item's old gains are taken out before its
+ * new ones go in). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/timeutil.h"
+#include "store/pg/pg_ops.h"
+#include "store/pg/pg_rollup.h"
+#include "store/store_rollup_walk.h"
+
+/* Bound of one statement's arrays (a rebuild's pub_day chunks). */
+#define PUBDAY_CHUNK 5000
+
+PG_STMT(pg_ru_lock, 0, "SELECT pg_advisory_xact_lock(" PG_INGEST_LOCK ")");
+PG_STMT(pg_ru_item, 1,
+        "SELECT coalesce(account_id, 0), published_at FROM item "
+        "WHERE id = $1");
+PG_STMT(pg_ru_unacct, 3,
+        "UPDATE account_day a SET gain = a.gain - d.gain FROM item_day d "
+        "WHERE d.item_id = $1 AND d.day >= $2 AND d.gain IS NOT NULL AND "
+        "a.account_id = $3 AND a.metric_id = d.metric_id AND a.day = d.day");
+PG_STMT(pg_ru_del, 2, "DELETE FROM item_day WHERE item_id = $1 AND day >= $2");
+PG_STMT(pg_ru_prev, 2,
+        "SELECT DISTINCT ON (metric_id) metric_id, last_v FROM item_day "
+        "WHERE item_id = $1 AND day < $2 ORDER BY metric_id, day DESC");
+PG_STMT(pg_ru_vals, 2,
+        "SELECT v.metric_id, s.observed_at, v.ival FROM snapshot s "
+        "JOIN snapshot_value v ON v.snapshot_id = s.id WHERE s.item_id = $1 "
+        "AND s.observed_at >= $2 AND v.ival IS NOT NULL "
+        "ORDER BY s.observed_at, v.metric_id");
+PG_STMT(pg_ru_put, 8,
+        "INSERT INTO item_day(item_id, metric_id, day, first_at, first_v, "
+        "last_at, last_v, gain) SELECT $1, u.* FROM unnest($2::bigint[], "
+        "$3::integer[], $4::bigint[], $5::bigint[], $6::bigint[], "
+        "$7::bigint[], $8::bigint[]) AS u");
+PG_STMT(pg_ru_acct, 4,
+        "INSERT INTO account_day(account_id, metric_id, day, gain) "
+        "SELECT $1, u.m, u.d, u.g FROM unnest($2::bigint[], $3::integer[], "
+        "$4::bigint[]) AS u(m, d, g) WHERE u.g <> 0 "
+        "ON CONFLICT (account_id, metric_id, day) "
+        "DO UPDATE SET gain = account_day.gain + excluded.gain");
+PG_STMT(pg_ru_pubday, 2,
+        "UPDATE item SET pub_day = u.d FROM unnest($1::bigint[], "
+        "$2::integer[]) AS u(id, d) WHERE item.id = u.id AND "
+        "item.pub_day IS DISTINCT FROM u.d");
+PG_STMT(pg_ru_pub_all, 0,
+        "SELECT id, published_at FROM item WHERE published_at IS NOT NULL "
+        "ORDER BY id");
+PG_STMT(pg_ru_items, 0,
+        "SELECT DISTINCT item_id FROM snapshot ORDER BY item_id");
+PG_STMT(pg_ru_gen_bump, 0,
+        "UPDATE mediadash_setting SET value = (value::bigint + 1)::text "
+        "WHERE key = 'generation'");
+PG_STMT(pg_ru_zone_set, 1,
+        "UPDATE mediadash_setting SET value = $1 WHERE key = 'rollup_zone'");
+
+void pg_touched_add(struct pg_touched *tt, int64_t item, int64_t t,
+                    int64_t published_at)
+{
+    tt->v = xgrow(tt->v, &tt->cap, tt->n + 1, sizeof *tt->v);
+    tt->v[tt->n++] = (struct pg_touch){item, t, published_at};
+}
+
+void pg_touched_free(struct pg_touched *tt)
+{
+    free(tt->v);
+    memset(tt, 0, sizeof *tt);
+}
+
+/* ---- arrays as parameters ------------------------------------------- */
+
+/* A PostgreSQL array literal built one element at a time. */
+static void arr_start(struct buf *b)
+{
+    buf_reset(b);
+    buf_catf(b, "{");
+}
+
+static enum err arr_i64(struct buf *b, int64_t v)
+{
+    return buf_printf(b, "%s%lld", b->len > 1 ? "," : "", (long long)v);
+}
+
+static enum err arr_null(struct buf *b)
+{
+    return buf_printf(b, "%sNULL", b->len > 1 ? "," : "");
+}
+
+static enum err arr_end(struct buf *b)
+{
+    return buf_puts(b, "}");
+}
+
+/* ---- one item --------------------------------------------------------- */
+
+static enum err rows_read(struct store_pg *s, const struct pg_stmt *st,
+                          int64_t item, int64_t from, PGresult **r,
+                          const char *what, struct buf *err)
+{
+    struct pg_params p;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, item);
+    pg_p_i64(&p, from);
+    return pg_run(s, st, &p, r, what, err);
+}
+
+/* The previous days' last values (day < d0) and the values from t0 on. */
+static enum err item_inputs(struct store_pg *s, int64_t item, int32_t d0,
+                            int64_t t0, struct rollup_prev **prev,
+                            size_t *nprev, struct rollup_val **vals,
+                            size_t *nvals, struct buf *err)
+{
+    PGresult *r = NULL;
+    enum err rc = rows_read(s, &pg_ru_prev, item, d0, &r,
+                            "reading rollups", err);
+    int n = rc == ERR_OK ? PQntuples(r) : 0;
+
+    *prev = xcalloc((size_t)n + 1, sizeof **prev);
+    for (int i = 0; i < n; i++)
+        (*prev)[i] = (struct rollup_prev){pg_i64_or(r, i, 0, 0),
+                                          pg_i64_or(r, i, 1, 0)};
+    *nprev = (size_t)n;
+    PQclear(r);
+    r = NULL;
+    if (rc == ERR_OK)
+        rc = rows_read(s, &pg_ru_vals, item, t0, &r, "reading values", err);
+    n = rc == ERR_OK ? PQntuples(r) : 0;
+    *vals = xcalloc((size_t)n + 1, sizeof **vals);
+    for (int i = 0; i < n; i++)
+        (*vals)[i] = (struct rollup_val){pg_i64_or(r, i, 0, 0),
+                                         pg_i64_or(r, i, 1, 0),
+                                         pg_i64_or(r, i, 2, 0)};
+    *nvals = (size_t)n;
+    PQclear(r);
+    return rc;
+}
+
+/* The day rows as the array parameters of pg_ru_put (cols[0..6]) and
+ * pg_ru_acct (cols[0], cols[1], cols[6]). */
+static enum err rows_arrays(const struct rollup_day *d, size_t n,
+                            struct buf cols[7])
+{
+    enum err rc = ERR_OK;
+
+    for (int c = 0; c < 7; c++)
+        arr_start(&cols[c]);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        int64_t v[6] = {d[i].metric, d[i].day,     d[i].first_at,
+                        d[i].first_v, d[i].last_at, d[i].last_v};
+        for (int c = 0; c < 6 && rc == ERR_OK; c++)
+            rc = arr_i64(&cols[c], v[c]);
+        if (rc == ERR_OK)
+            rc = d[i].has_gain ? arr_i64(&cols[6], d[i].gain)
+                               : arr_null(&cols[6]);
+    }
+    for (int c = 0; c < 7 && rc == ERR_OK; c++)
+        rc = arr_end(&cols[c]);
+    return rc;
+}
+
+static enum err rows_write(struct store_pg *s, int64_t item, int64_t account,
+                           const struct rollup_day *d, size_t n,
+                           struct buf *err)
+{
+    struct buf cols[7];
+    struct pg_params p;
+    enum err rc;
+
+    for (int c = 0; c < 7; c++)
+        buf_init(&cols[c], (size_t)1 << 28);
+    rc = rows_arrays(d, n, cols);
+    if (rc != ERR_OK)
+        buf_setf(err, "writing rollups of item %lld: too many rows",
+                 (long long)item);
+    pg_p_init(&p);
+    pg_p_i64(&p, item);
+    for (int c = 0; c < 7; c++)
+        pg_p_text(&p, buf_cstr(&cols[c]));
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_put, &p, NULL, "writing rollups", err);
+    if (rc == ERR_OK && account != 0) {
+        pg_p_init(&p);
+        pg_p_i64(&p, account);
+        pg_p_text(&p, buf_cstr(&cols[0]));
+        pg_p_text(&p, buf_cstr(&cols[1]));
+        pg_p_text(&p, buf_cstr(&cols[6]));
+        rc = pg_run(s, &pg_ru_acct, &p, NULL, "writing account rollups", err);
+    }
+    for (int c = 0; c < 7; c++)
+        buf_free(&cols[c]);
+    return rc;
+}
+
+/* Take out the item's gains of days >= d0 from its account and its rows
+ * of those days (fresh: the tables were emptied, nothing to take out). */
+static enum err item_forget(struct store_pg *s, int64_t item, int64_t account,
+                            int32_t d0, bool fresh, struct buf *err)
+{
+    struct pg_params p;
+    enum err rc = ERR_OK;
+
+    if (fresh)
+        return ERR_OK;
+    if (account != 0) {
+        pg_p_init(&p);
+        pg_p_i64(&p, item);
+        pg_p_i64(&p, d0);
+        pg_p_i64(&p, account);
+        rc = pg_run(s, &pg_ru_unacct, &p, NULL, "updating account rollups",
+                    err);
+    }
+    if (rc == ERR_OK)
+        rc = rows_read(s, &pg_ru_del, item, d0, NULL, "updating rollups",
+                       err);
+    return rc;
+}
+
+/* Recompute item's days from d0 (which starts at t0) on. */
+static enum err item_recompute(struct store_pg *s, int64_t item, int32_t d0,
+                               int64_t t0, bool fresh, struct buf *err)
+{
+    struct rollup_zone z = {s->zone, s->zone_utc};
+    struct rollup_owner o = {0, TIME_NONE};
+    struct rollup_prev *prev = NULL;
+    struct rollup_val *vals = NULL;
+    struct rollup_day *days = NULL;
+    struct pg_params p;
+    PGresult *r = NULL;
+    size_t nprev = 0, nvals = 0, ndays;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, item);
+    rc = pg_run(s, &pg_ru_item, &p, &r, "reading an item", err);
+    if (rc == ERR_OK && PQntuples(r) == 1) {
+        o.account_id = pg_i64_or(r, 0, 0, 0);
+        o.published_at = pg_i64_or(r, 0, 1, TIME_NONE);
+    }
+    PQclear(r);
+    if (rc == ERR_OK)
+        rc = item_forget(s, item, o.account_id, d0, fresh, err);
+    if (rc == ERR_OK)
+        rc = item_inputs(s, item, d0, t0, &prev, &nprev, &vals, &nvals, err);
+    if (rc == ERR_OK && nvals > 0) {
+        ndays = store_rollup_walk(&z, &o, vals, nvals, prev, nprev, &days);
+        rc = rows_write(s, item, o.account_id, days, ndays, err);
+    }
+    free(prev);
+    free(vals);
+    free(days);
+    return rc;
+}
+
+/* ---- publication days ------------------------------------------------- */
+
+/* pub_day of the n items ids[] published at pub[] (one statement). */
+static enum err pubday_write(struct store_pg *s, const int64_t *ids,
+                             const int64_t *pub, size_t n, struct buf *err)
+{
+    struct buf a, b;
+    struct pg_params p;
+    enum err rc = ERR_OK;
+
+    if (n == 0)
+        return ERR_OK;
+    buf_init(&a, (size_t)1 << 26);
+    buf_init(&b, (size_t)1 << 26);
+    arr_start(&a);
+    arr_start(&b);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        rc = arr_i64(&a, ids[i]);
+        if (rc == ERR_OK)
+            rc = arr_i64(&b, pg_day_of(&s->base, pub[i]));
+    }
+    if (rc == ERR_OK)
+        rc = arr_end(&a);
+    if (rc == ERR_OK)
+        rc = arr_end(&b);
+    if (rc != ERR_OK) {
+        buf_setf(err, "setting publication days: too many items");
+    } else {
+        pg_p_init(&p);
+        pg_p_text(&p, buf_cstr(&a));
+        pg_p_text(&p, buf_cstr(&b));
+        rc = pg_run(s, &pg_ru_pubday, &p, NULL, "setting publication days",
+                    err);
+    }
+    buf_free(&a);
+    buf_free(&b);
+    return rc;
+}
+
+/* ---- a batch ---------------------------------------------------------- */
+
+static int touch_cmp(const void *a, const void *b)
+{
+    const struct pg_touch *x = a, *y = b;
+    return (x->item > y->item) - (x->item < y->item);
+}
+
+/* One item's notes (sorted, [i, j)): its recompute and publication day. */
+static enum err touch_item(struct store_pg *s, const struct pg_touch *v,
+                           size_t n, int64_t *pub, bool *has_pub,
+                           struct buf *err)
+{
+    int64_t t = TIME_NONE;
+    int32_t d0;
+
+    *has_pub = false;
+    for (size_t k = 0; k < n; k++) {
+        if (v[k].t != TIME_NONE && (t == TIME_NONE || v[k].t < t))
+            t = v[k].t;
+        if (v[k].published_at != TIME_NONE) {
+            *pub = v[k].published_at;
+            *has_pub = true;
+        }
+    }
+    if (t == TIME_NONE)
+        return ERR_OK;
+    d0 = pg_day_of(&s->base, t);
+    return item_recompute(s, v[0].item, d0, pg_day_start(&s->base, d0), false,
+                          err);
+}
+
+enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
+                         struct buf *err)
+{
+    int64_t *ids = NULL, *pub = NULL;
+    size_t n = 0, i = 0, j;
+    enum err rc = ERR_OK;
+
+    if (tt->n == 0)
+        return ERR_OK;
+    qsort(tt->v, tt->n, sizeof *tt->v, touch_cmp);
+    ids = xcalloc(tt->n, sizeof *ids);
+    pub = xcalloc(tt->n, sizeof *pub);
+    while (i < tt->n && rc == ERR_OK) {
+        bool has_pub = false;
+        for (j = i + 1; j < tt->n && tt->v[j].item == tt->v[i].item; j++)
+            ;
+        rc = touch_item(s, &tt->v[i], j - i, &pub[n], &has_pub, err);
+        if (has_pub)
+            ids[n++] = tt->v[i].item;
+        i = j;
+    }
+    if (rc == ERR_OK)
+        rc = pubday_write(s, ids, pub, n, err);
+    free(ids);
+    free(pub);
+    return rc;
+}
+
+/* ---- rebuild and zone ------------------------------------------------- */
+
+/* Every item's publication day under the current zone, in chunks. */
+static enum err pubday_all(struct store_pg *s, struct buf *err)
+{
+    int64_t ids[PUBDAY_CHUNK], pub[PUBDAY_CHUNK];
+    PGresult *r = NULL;
+    enum err rc = pg_exec(s, "UPDATE item SET pub_day = NULL WHERE "
+                             "published_at IS NULL AND pub_day IS NOT NULL",
+                          "setting publication days", err);
+    int n, k = 0;
+
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_pub_all, NULL, &r, "reading items", err);
+    n = rc == ERR_OK ? PQntuples(r) : 0;
+    for (int i = 0; i < n && rc == ERR_OK; i++) {
+        ids[k] = pg_i64_or(r, i, 0, 0);
+        pub[k++] = pg_i64_or(r, i, 1, 0);
+        if (k == PUBDAY_CHUNK || i == n - 1) {
+            rc = pubday_write(s, ids, pub, (size_t)k, err);
+            k = 0;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Inside a transaction holding the ingest lock: empty the rollups and
+ * recompute them from every item's values under s->zone. */
+static enum err rebuild_body(struct store_pg *s, struct buf *err)
+{
+    PGresult *r = NULL;
+    enum err rc = pg_exec(s, "DELETE FROM item_day; DELETE FROM account_day",
+                          "rebuilding rollups", err);
+    int n = 0;
+
+    if (rc == ERR_OK)
+        rc = pubday_all(s, err);
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_items, NULL, &r, "reading items", err);
+    if (rc == ERR_OK)
+        n = PQntuples(r);
+    for (int i = 0; i < n && rc == ERR_OK; i++) {
+        if (s->base.progress != NULL)
+            s->base.progress(s->base.progress_ud, i, n);
+        rc = item_recompute(s, pg_i64_or(r, i, 0, 0), INT32_MIN, INT64_MIN,
+                            true, err);
+    }
+    PQclear(r);
+    if (rc == ERR_OK && s->base.progress != NULL)
+        s->base.progress(s->base.progress_ud, n, n);
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_gen_bump, NULL, NULL,
+                    "bumping the data generation", err);
+    return rc;
+}
+
+/* One transaction: the lock, the zone (when zone is not NULL), the
+ * rebuild. */
+static enum err rebuild_tx(struct store_pg *s, const char *zone,
+                           struct buf *err)
+{
+    struct pg_params p;
+    enum err rc = pg_begin(s, err);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = pg_run(s, &pg_ru_lock, NULL, NULL, "waiting for the ingest lock",
+                err);
+    if (rc == ERR_OK && zone != NULL) {
+        pg_p_init(&p);
+        pg_p_text(&p, zone);
+        rc = pg_run(s, &pg_ru_zone_set, &p, NULL, "setting the rollup zone",
+                    err);
+    }
+    if (rc == ERR_OK)
+        rc = rebuild_body(s, err);
+    if (rc == ERR_OK)
+        rc = pg_commit(s, err);
+    if (rc != ERR_OK)
+        pg_rollback(s);
+    return rc;
+}
+
+enum err pg_rollup_rebuild(struct store *st, struct buf *err)
+{
+    return rebuild_tx(pg_of(st), NULL, err);
+}
+
+enum err pg_set_rollup_zone(struct store *st, const char *name,
+                            struct buf *err)
+{
+    struct store_pg *s = pg_of(st);
+    struct tz *z = NULL, *old = s->zone;
+    bool old_utc = s->zone_utc;
+    enum err rc = tz_load(name, &z, err);
+
+    if (rc != ERR_OK)
+        return rc;
+    s->zone = z;
+    s->zone_utc = strcmp(tz_name(z), "UTC") == 0;
+    rc = rebuild_tx(s, tz_name(z), err);
+    if (rc != ERR_OK) {
+        s->zone = old;
+        s->zone_utc = old_utc;
+        tz_destroy(z);
+        return rc;
+    }
+    tz_destroy(old);
+    return ERR_OK;
+}

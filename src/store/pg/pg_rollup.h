@@ -1,0 +1,38 @@
+/* Private to src/store/pg: the rollups of the PostgreSQL backend kept at
+ * ingest (pg_rollup.c). The ingest notes what each batch touched in a
+ * struct pg_touched; pg_rollup_batch, called once in the batch's
+ * transaction before it commits, brings item_day, account_day and
+ * item.pub_day in step with it. */
+#ifndef MEDIADASH_STORE_PG_ROLLUP_H
+#define MEDIADASH_STORE_PG_ROLLUP_H
+
+#include "store/pg/store_pg.h"
+
+/* "ingest" in ASCII: the one advisory lock of every mediadash ingest,
+ * rebuild and zone change on a database. */
+#define PG_INGEST_LOCK "115162232681"
+
+/* One note: item was in the batch (published_at as the batch gave it,
+ * TIME_NONE when it did not), and when t is not TIME_NONE a new integer
+ * value at t was added to it. */
+struct pg_touch {
+    int64_t item, t, published_at;
+};
+
+struct pg_touched {
+    struct pg_touch *v;
+    size_t n, cap;
+};
+
+void pg_touched_add(struct pg_touched *tt, int64_t item, int64_t t,
+                    int64_t published_at);
+void pg_touched_free(struct pg_touched *tt);
+
+/* Recompute, for each touched item with new values, its item_day rows
+ * from the day of its earliest new value on (and the account_day gains
+ * they carry); set pub_day of the items whose publication time the batch
+ * gave. Inside the caller's transaction. */
+enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
+                         struct buf *err);
+
+#endif
