@@ -2,11 +2,13 @@
 # docs/postgresql.md): the same saved API responses (realdata) imported
 # into a PostgreSQL database of the test cluster (tests/pg/pgcluster.sh,
 # fixture pg) and into a SQLite file give byte-identical answers:
-# `export snapshots` (CSV and JSON Lines), `show` and `imports`; the same file
-# twice is refused the same way; several processes opening one new
-# database at once migrate it once (the advisory lock); what is not
-# written yet on PostgreSQL fails cleanly, naming itself, never crashes;
-# a password in the URI never shows in a message.
+# `export snapshots` (CSV and JSON Lines), `show`, `imports` and
+# `report --json`; the same file twice is refused the same way; the
+# demo's history in both gives the same report (whole, per platform, in
+# another rollup zone, after a rebuild), content, export, show and the
+# JSON of the dashboard's reads from serve; several processes opening
+# one new database at once migrate it once (the advisory lock); a
+# password in the URI never shows in a message.
 . "$(dirname "$0")/lib.sh"
 
 [ -n "$REAL" ] && [ -d "$REAL/youtube" ] || {
@@ -62,10 +64,72 @@ check "  with the same message" same_file "$TMP/pg.again" "$TMP/err"
 check "  nothing stored twice" run 0 md "$PG" export snapshots --format csv
 check "  (the export is unchanged)" same_file "$TMP/pg.csv" "$TMP/out"
 
-# A part not written yet: a clear failure naming PostgreSQL, no crash.
-check "rollup --rebuild on PostgreSQL fails cleanly (exit 3)" run 3 md "$PG" rollup --rebuild
-check "  saying it is not available on PostgreSQL yet" contains "$TMP/err" "store_rollup_rebuild is not available on PostgreSQL yet"
-check "content on PostgreSQL fails cleanly (exit 1), no crash" run 1 md "$PG" content
+# ---- the rollups and every read of the dashboard (pgroll) --------------
+# both LABEL PGDB SQDB ARGS...: ARGS give the same stdout on each backend.
+both() {
+  local label=$1 a=$2 b=$3; shift 3
+  check "$label on PostgreSQL" run 0 md "$a" "$@"
+  cp "$TMP/out" "$TMP/both.pg"
+  check "  on SQLite" run 0 md "$b" "$@"
+  check "  byte-identical" same_file "$TMP/both.pg" "$TMP/out"
+}
+RANGE=(--from 2033-04-27 --to 2033-05-18)
+both "report --json (realdata)" "$PG" "$SQ" report --json "${RANGE[@]}"
+for pl in youtube instagram; do
+  both "report --json --platform $pl (realdata)" "$PG" "$SQ" report --json "${RANGE[@]}" --platform $pl
+done
+# Realdata is one snapshot per item: the demo's hourly history has gains,
+# dips and first weeks.
+DPG=$(pg_newdb pg_flow_demo)
+DSQ="$TMP/demo.db"
+for db in "$DPG" "$DSQ"; do
+  check "demo history into ${db%%:*}" run 0 md "$db" -q demo --items 12 --days 20 --end 2033-05-18T03:00:00Z
+done
+both "report --json (demo)" "$DPG" "$DSQ" report --json "${RANGE[@]}"
+check "  with views gained" python3 -c '
+import json,sys; r=json.load(open(sys.argv[1]))
+sys.exit(0 if r["platforms"]["youtube"]["views_gain"] > 0 else 1)' "$TMP/out"
+for pl in youtube tiktok; do
+  both "report --json --platform $pl (demo)" "$DPG" "$DSQ" report --json "${RANGE[@]}" --platform $pl
+done
+both "content (demo)" "$DPG" "$DSQ" content
+both "export snapshots (demo)" "$DPG" "$DSQ" export snapshots
+VID=$(grep -m1 '^youtube,[^,]*,[^,][^,]*,' "$TMP/out" | cut -d, -f3)
+DACC=$(grep -m1 '^youtube,' "$TMP/out" | cut -d, -f2)
+# (an account's: a content item's page lists its links, not on
+# PostgreSQL yet)
+both "show youtube:$DACC (demo)" "$DPG" "$DSQ" show "youtube:$DACC"
+for db in "$DPG" "$DSQ"; do
+  check "rollup --zone Europe/Berlin on ${db%%:*}" run 0 md "$db" rollup --zone Europe/Berlin
+done
+both "report --json in Berlin days" "$DPG" "$DSQ" report --json "${RANGE[@]}"
+check "  in Berlin days" contains "$TMP/out" '"zone":"Europe/Berlin"'
+cp "$TMP/out" "$TMP/berlin.json"
+check "rollup --rebuild on PostgreSQL" run 0 md "$DPG" rollup --rebuild
+both "report --json after the rebuild" "$DPG" "$DSQ" report --json "${RANGE[@]}"
+check "  unchanged by it" same_file "$TMP/berlin.json" "$TMP/out"
+
+# The dashboard's JSON from serve --no-worker --no-collect on each.
+export MEDIADASH_SECRET_KEY_FILE="$TMP/pg.key" MEDIADASH_MEDIA_ROOT="$TMP/media"
+mkdir -p "$MEDIADASH_MEDIA_ROOT"
+PATHS=("report?from=2033-04-27&to=2033-05-18" "report?from=2033-04-27&to=2033-05-18&platform=youtube"
+  "content" "content?sort=views" "gains?from=2033-04-27&to=2033-05-18"
+  "top?from=2033-04-27&to=2033-05-18" "engagement" "heatmap" "competitors"
+  "accounts" "items/youtube/$VID/days")
+for side in pg sq; do
+  db=$DPG; [ $side = sq ] && db=$DSQ
+  check "token add on $side" run 0 md "$db" -q token add ro --scope read
+  TOK=$(cat "$TMP/out")
+  check "serve on $side" serve_start "$db" --no-worker --no-collect
+  for i in "${!PATHS[@]}"; do
+    check "GET /api/v1/${PATHS[$i]} on $side: 200" test "$(curl -s -m 30 -o "$TMP/api.$side.$i" \
+      -w '%{http_code}' -H "Authorization: Bearer $TOK" "$URL/api/v1/${PATHS[$i]}")" = 200
+  done
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null
+done
+for i in "${!PATHS[@]}"; do
+  check "  /api/v1/${PATHS[$i]}: byte-identical" same_file "$TMP/api.pg.$i" "$TMP/api.sq.$i"
+done
 
 # Six processes open one new database at once: one migrates, the others
 # wait on the advisory lock and find it done.
