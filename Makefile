@@ -16,7 +16,7 @@ TEST_JOBS  ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 2))))
 DEMO_DB    ?= $(BUILD)/demo.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http clean install deb
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http bench-pg clean install deb
 
 all: build
 
@@ -65,6 +65,13 @@ bench-scale: deps
 	@./build-rel/bench_ingest 1400 720
 	@./build-rel/bench_queries 1000 1200 build-rel/bench-1m.db 100 24
 	@./build-rel/bench_queries 1400 8760 build-rel/bench-10m.db 100 24
+
+# Ingest on PostgreSQL (issue 17): store_ingest with rollups beside plain
+# inserts of the same snapshots, on a throwaway cluster (bench/pg_run.sh).
+bench-pg: deps
+	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-rel -j $(JOBS) --target bench_ingest_pg
+	@bash bench/pg_run.sh build-rel 50x240
 
 # The overview endpoint under load (wrk) beside nginx serving the same bytes.
 bench-http: deps

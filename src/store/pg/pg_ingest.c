@@ -75,6 +75,20 @@ PG_STMT(pg_ing_value_find, 2,
 PG_STMT(pg_ing_value_add, 4,
         "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
         "VALUES ($1, $2, $3, $4)");
+/* A new snapshot's values in one statement each (arrays of metric ids,
+ * integer values, real values; one of the two NULL per element). */
+PG_STMT(pg_ing_values_add, 4,
+        "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
+        "SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], "
+        "$4::double precision[])");
+PG_STMT(pg_ing_latest_many, 5,
+        "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, "
+        "rval) SELECT $1, u.m, $2, u.i, u.r FROM unnest($3::bigint[], "
+        "$4::bigint[], $5::double precision[]) AS u(m, i, r) "
+        "ON CONFLICT (item_id, metric_id) "
+        "DO UPDATE SET observed_at = excluded.observed_at, "
+        "ival = excluded.ival, rval = excluded.rval "
+        "WHERE excluded.observed_at >= item_latest.observed_at");
 PG_STMT(pg_ing_value_import, 3,
         "INSERT INTO value_import(snapshot_id, metric_id, import_id) "
         "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
@@ -103,6 +117,9 @@ PG_STMT(pg_ing_gen_bump, 0,
         "UPDATE mediadash_setting SET value = (value::bigint + 1)::text "
         "WHERE key = 'generation'");
 
+/* Metric ids kept per batch (more names are looked up each time). */
+#define INGEST_METRICS_MAX 64
+
 struct ingest {
     struct store_pg *s;
     const struct import_meta *meta;
@@ -111,6 +128,10 @@ struct ingest {
     int64_t import_id; /* 0: none */
     int64_t now;
     struct pg_touched touched; /* for the rollups */
+    /* Metric ids looked up in this batch (names borrowed from it). */
+    const char *mname[INGEST_METRICS_MAX];
+    int64_t mid[INGEST_METRICS_MAX];
+    size_t nmetric;
 };
 
 /* Run st and read the first column of its first row into *out (0 when
@@ -209,14 +230,17 @@ static enum err item_find(struct ingest *in, const struct item *it,
     return run_i64(in, &pg_ing_item_find, &p, "looking up item", id, found);
 }
 
-/* Create or refresh the row of it; *id: its id. */
+/* Create or refresh the row of it; *id: its id; *added (when not NULL):
+ * whether this call added it. */
 static enum err item_put(struct ingest *in, const struct item *it,
-                         int64_t account_id, int64_t *id)
+                         int64_t account_id, int64_t *id, bool *added)
 {
     struct pg_params p;
     bool found = false;
     enum err rc = item_find(in, it, id, &found);
 
+    if (added != NULL)
+        *added = rc == ERR_OK && !found;
     if (rc != ERR_OK)
         return rc;
     if (found) {
@@ -255,7 +279,7 @@ static enum err owner_id(struct ingest *in, const struct item *it,
     bare = item_create(it->platform, ITEM_ACCOUNT, it->account_ext_id);
     rc = item_find(in, bare, out, &found);
     if (rc == ERR_OK && !found)
-        rc = item_put(in, bare, 0, out);
+        rc = item_put(in, bare, 0, out, NULL);
     item_destroy(bare);
     return rc;
 }
@@ -266,12 +290,21 @@ static enum err metric_id(struct ingest *in, const char *name, int64_t *out)
     bool found = false;
     enum err rc;
 
+    for (size_t i = 0; i < in->nmetric; i++)
+        if (strcmp(in->mname[i], name) == 0) {
+            *out = in->mid[i];
+            return ERR_OK;
+        }
     pg_p_init(&p);
     pg_p_text(&p, name);
     rc = run_i64(in, &pg_ing_metric_find, &p, "looking up metric", out,
                  &found);
     if (rc == ERR_OK && !found)
         rc = run_i64(in, &pg_ing_metric_add, &p, "adding metric", out, NULL);
+    if (rc == ERR_OK && in->nmetric < INGEST_METRICS_MAX) {
+        in->mname[in->nmetric] = name;
+        in->mid[in->nmetric++] = *out;
+    }
     return rc;
 }
 
@@ -321,13 +354,13 @@ static enum err value_seen(struct ingest *in, int64_t sid, int64_t mid,
     return rc;
 }
 
-/* Add one value to snapshot sid unless one is stored already (fresh: the
- * snapshot is new, so none is). foreign: the snapshot is another
- * import's (note the value's import). */
+/* Add one value to the stored snapshot sid unless one is stored already
+ * (a new snapshot's values go in together: fresh_values). foreign: the
+ * snapshot is another import's (note the value's import). */
 static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
-                          int64_t t, const struct metric *m, bool fresh,
-                          bool foreign)
+                          int64_t t, const struct metric *m, bool foreign)
 {
+    bool fresh;
     struct pg_params p;
     PGresult *r = NULL;
     char real[40];
@@ -336,19 +369,16 @@ static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
 
     if (rc != ERR_OK)
         return rc;
-    if (!fresh) {
-        pg_p_init(&p);
-        pg_p_i64(&p, sid);
-        pg_p_i64(&p, mid);
-        rc = pg_run(in->s, &pg_ing_value_find, &p, &r, "reading value",
-                    in->err);
-        fresh = rc == ERR_OK && PQntuples(r) == 0;
-        PQclear(r);
-        if (rc != ERR_OK)
-            return rc;
-        if (!fresh)
-            return value_seen(in, sid, mid, m);
-    }
+    pg_p_init(&p);
+    pg_p_i64(&p, sid);
+    pg_p_i64(&p, mid);
+    rc = pg_run(in->s, &pg_ing_value_find, &p, &r, "reading value", in->err);
+    fresh = rc == ERR_OK && PQntuples(r) == 0;
+    PQclear(r);
+    if (rc != ERR_OK)
+        return rc;
+    if (!fresh)
+        return value_seen(in, sid, mid, m);
     pg_p_init(&p);
     pg_p_i64(&p, sid);
     pg_p_i64(&p, mid);
@@ -378,46 +408,139 @@ static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
                   in->err);
 }
 
-static enum err snapshot_put(struct ingest *in, int64_t item_id,
-                             const struct snapshot *snap)
+/* The snapshot of item_id at t: found (*sid, *foreign: another import's)
+ * or added (*fresh). is_new: the item was added by this batch, so it
+ * has no snapshot yet. */
+static enum err snapshot_row(struct ingest *in, int64_t item_id, int64_t t,
+                             bool is_new, int64_t *sid, bool *fresh,
+                             bool *foreign)
 {
     struct pg_params p;
     PGresult *r = NULL;
-    int64_t sid = 0, owner = 0;
+    int64_t owner = 0;
+    enum err rc = ERR_OK;
+
+    *sid = 0;
+    pg_p_init(&p);
+    pg_p_i64(&p, item_id);
+    pg_p_i64(&p, t);
+    if (!is_new)
+        rc = pg_run(in->s, &pg_ing_snap_find, &p, &r, "reading snapshot",
+                    in->err);
+    if (rc == ERR_OK && r != NULL && PQntuples(r) > 0) {
+        if (pg_i64(r, 0, 0, sid) != ERR_OK || pg_i64(r, 0, 1, &owner) != ERR_OK)
+            rc = ERR_DB;
+        *foreign = owner != in->import_id;
+    }
+    PQclear(r);
+    if (rc != ERR_OK || *sid != 0)
+        return rc;
+    p_i64_or_null(&p, in->import_id, 0);
+    rc = run_i64(in, &pg_ing_snap_add, &p, "adding snapshot", sid, NULL);
+    *fresh = true;
+    if (rc == ERR_OK)
+        in->stats->snapshots_new++;
+    return rc;
+}
+
+/* The index of the first metric of snap named as metric k, or k. */
+static size_t first_named(const struct snapshot *snap, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (strcmp(snap->metrics.v[j].name, snap->metrics.v[k].name) == 0)
+            return j;
+    return k;
+}
+
+/* Metric k of a fresh snapshot into the arrays (a repeated name counts
+ * as the same or a conflicting value, as against a stored one). */
+static enum err fresh_one(struct ingest *in, int64_t item_id, int64_t t,
+                          const struct snapshot *snap, size_t k,
+                          struct buf cols[3])
+{
+    const struct metric *m = &snap->metrics.v[k], *f;
+    size_t j = first_named(snap, k);
+    int64_t mid;
+    enum err rc;
+
+    if (j != k) {
+        f = &snap->metrics.v[j];
+        if (f->is_real == m->is_real &&
+            (m->is_real ? f->r == m->r : f->i == m->i))
+            in->stats->values_same++;
+        else
+            in->stats->values_conflict++;
+        return ERR_OK;
+    }
+    rc = metric_id(in, m->name, &mid);
+    if (rc == ERR_OK)
+        rc = pg_arr_i64(&cols[0], mid);
+    if (rc == ERR_OK)
+        rc = m->is_real ? pg_arr_null(&cols[1]) : pg_arr_i64(&cols[1], m->i);
+    if (rc == ERR_OK)
+        rc = m->is_real ? pg_arr_real(&cols[2], m->r) : pg_arr_null(&cols[2]);
+    if (rc == ERR_OK) {
+        in->stats->values_new++;
+        if (!m->is_real)
+            pg_touched_add(&in->touched, item_id, t, TIME_NONE);
+    }
+    return rc;
+}
+
+/* A fresh snapshot's values and latest values: one statement each. */
+static enum err fresh_values(struct ingest *in, int64_t item_id, int64_t sid,
+                             const struct snapshot *snap)
+{
+    struct buf cols[3];
+    struct pg_params p;
+    enum err rc = ERR_OK;
+
+    for (int c = 0; c < 3; c++) {
+        buf_init(&cols[c], (size_t)1 << 20);
+        pg_arr_start(&cols[c]);
+    }
+    for (size_t k = 0; k < snap->metrics.n && rc == ERR_OK; k++)
+        rc = fresh_one(in, item_id, snap->observed_at, snap, k, cols);
+    for (int c = 0; c < 3 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&cols[c]);
+    if (rc == ERR_TOOBIG)
+        buf_setf(in->err, "adding values: too many in one snapshot");
+    pg_p_init(&p);
+    pg_p_i64(&p, sid);
+    for (int c = 0; c < 3; c++)
+        pg_p_text(&p, buf_cstr(&cols[c]));
+    if (rc == ERR_OK)
+        rc = pg_run(in->s, &pg_ing_values_add, &p, NULL, "adding values",
+                    in->err);
+    pg_p_init(&p);
+    pg_p_i64(&p, item_id);
+    pg_p_i64(&p, snap->observed_at);
+    for (int c = 0; c < 3; c++)
+        pg_p_text(&p, buf_cstr(&cols[c]));
+    if (rc == ERR_OK)
+        rc = pg_run(in->s, &pg_ing_latest_many, &p, NULL,
+                    "updating latest values", in->err);
+    for (int c = 0; c < 3; c++)
+        buf_free(&cols[c]);
+    return rc;
+}
+
+static enum err snapshot_put(struct ingest *in, int64_t item_id, bool is_new,
+                             const struct snapshot *snap)
+{
+    int64_t sid = 0;
     bool fresh = false, foreign = false;
     enum err rc;
 
     if (snap->metrics.n == 0)
         return ERR_OK; /* an empty snapshot says nothing */
-    pg_p_init(&p);
-    pg_p_i64(&p, item_id);
-    pg_p_i64(&p, snap->observed_at);
-    rc = pg_run(in->s, &pg_ing_snap_find, &p, &r, "reading snapshot",
-                in->err);
-    if (rc == ERR_OK && PQntuples(r) > 0) {
-        if (pg_i64(r, 0, 0, &sid) != ERR_OK || pg_i64(r, 0, 1, &owner) != ERR_OK)
-            rc = ERR_DB;
-        foreign = owner != in->import_id;
-    }
-    PQclear(r);
-    if (rc == ERR_OK && sid == 0) {
-        pg_p_init(&p);
-        pg_p_i64(&p, item_id);
-        pg_p_i64(&p, snap->observed_at);
-        p_i64_or_null(&p, in->import_id, 0);
-        rc = run_i64(in, &pg_ing_snap_add, &p, "adding snapshot", &sid, NULL);
-        fresh = true;
-        if (rc == ERR_OK)
-            in->stats->snapshots_new++;
-    }
-    for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++) {
-        const struct metric *m = &snap->metrics.v[i];
-        bool again = false;
-        for (size_t j = 0; j < i; j++)
-            again = again || strcmp(snap->metrics.v[j].name, m->name) == 0;
-        rc = value_put(in, item_id, sid, snap->observed_at, m,
-                       fresh && !again, foreign);
-    }
+    rc = snapshot_row(in, item_id, snap->observed_at, is_new, &sid, &fresh,
+                      &foreign);
+    if (rc == ERR_OK && fresh)
+        return fresh_values(in, item_id, sid, snap);
+    for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
+        rc = value_put(in, item_id, sid, snap->observed_at,
+                       &snap->metrics.v[i], foreign);
     return rc;
 }
 
@@ -425,10 +548,11 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
 {
     struct pg_params p;
     int64_t account_id = 0, id = 0;
+    bool added = false;
     enum err rc = owner_id(in, it, &account_id);
 
     if (rc == ERR_OK)
-        rc = item_put(in, it, account_id, &id);
+        rc = item_put(in, it, account_id, &id, &added);
     if (rc == ERR_OK && it->published_at != TIME_NONE)
         pg_touched_add(&in->touched, id, TIME_NONE, it->published_at);
     if (rc == ERR_OK && it->tracked) {
@@ -438,7 +562,7 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
                     "marking item tracked", in->err);
     }
     for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
-        rc = snapshot_put(in, id, it->snaps[i]);
+        rc = snapshot_put(in, id, added, it->snaps[i]);
     return rc;
 }
 
@@ -516,10 +640,15 @@ enum err pg_ingest(struct store *st, const struct batch *b,
                    const struct import_meta *meta, struct ingest_stats *out,
                    struct buf *err)
 {
-    struct ingest in = {pg_of(st), meta, out, err, 0, time_now(),
-                        {NULL, 0, 0}};
+    struct ingest in;
     enum err rc;
 
+    memset(&in, 0, sizeof in);
+    in.s = pg_of(st);
+    in.meta = meta;
+    in.stats = out;
+    in.err = err;
+    in.now = time_now();
     memset(out, 0, sizeof *out);
     rc = pg_begin(in.s, err);
     if (rc != ERR_OK)

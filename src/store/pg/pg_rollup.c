@@ -20,32 +20,38 @@
 #define PUBDAY_CHUNK 5000
 
 PG_STMT(pg_ru_lock, 0, "SELECT pg_advisory_xact_lock(" PG_INGEST_LOCK ")");
-PG_STMT(pg_ru_item, 1,
-        "SELECT coalesce(account_id, 0), published_at FROM item "
-        "WHERE id = $1");
-PG_STMT(pg_ru_unacct, 3,
-        "UPDATE account_day a SET gain = a.gain - d.gain FROM item_day d "
-        "WHERE d.item_id = $1 AND d.day >= $2 AND d.gain IS NOT NULL AND "
-        "a.account_id = $3 AND a.metric_id = d.metric_id AND a.day = d.day");
-PG_STMT(pg_ru_del, 2, "DELETE FROM item_day WHERE item_id = $1 AND day >= $2");
-PG_STMT(pg_ru_prev, 2,
-        "SELECT DISTINCT ON (metric_id) metric_id, last_v FROM item_day "
-        "WHERE item_id = $1 AND day < $2 ORDER BY metric_id, day DESC");
-PG_STMT(pg_ru_vals, 2,
-        "SELECT v.metric_id, s.observed_at, v.ival FROM snapshot s "
+/* An item's inputs in one read: its owner (kind 0: account id, publication
+ * time), the last value of the latest day before $2 per metric (kind 1:
+ * metric, -, value) and its integer values from $3 on (kind 2: metric,
+ * time, value), in kind, time, metric order. */
+PG_STMT(pg_ru_inputs, 3,
+        "SELECT 0, coalesce(account_id, 0), published_at, 0 FROM item "
+        "WHERE id = $1 UNION ALL "
+        "SELECT 1, metric_id, 0, last_v FROM (SELECT DISTINCT ON (metric_id) "
+        "metric_id, last_v FROM item_day WHERE item_id = $1 AND day < $2 "
+        "ORDER BY metric_id, day DESC) p UNION ALL "
+        "SELECT 2, v.metric_id, s.observed_at, v.ival FROM snapshot s "
         "JOIN snapshot_value v ON v.snapshot_id = s.id WHERE s.item_id = $1 "
-        "AND s.observed_at >= $2 AND v.ival IS NOT NULL "
-        "ORDER BY s.observed_at, v.metric_id");
-PG_STMT(pg_ru_put, 8,
-        "INSERT INTO item_day(item_id, metric_id, day, first_at, first_v, "
-        "last_at, last_v, gain) SELECT $1, u.* FROM unnest($2::bigint[], "
-        "$3::integer[], $4::bigint[], $5::bigint[], $6::bigint[], "
-        "$7::bigint[], $8::bigint[]) AS u");
-PG_STMT(pg_ru_acct, 4,
+        "AND s.observed_at >= $3 AND v.ival IS NOT NULL ORDER BY 1, 3, 2");
+/* Take the item's days from $2 on out, and their gains out of its
+ * account's ($3, 0: none). */
+PG_STMT(pg_ru_forget, 3,
+        "WITH old AS (DELETE FROM item_day WHERE item_id = $1 AND day >= $2 "
+        "RETURNING metric_id, day, gain) UPDATE account_day a "
+        "SET gain = a.gain - o.gain FROM old o WHERE $3::bigint <> 0 AND "
+        "a.account_id = $3 AND a.metric_id = o.metric_id AND a.day = o.day "
+        "AND o.gain IS NOT NULL");
+/* Put the item's new day rows in, and their gains into its account's
+ * ($9, 0: none). */
+PG_STMT(pg_ru_put, 9,
+        "WITH ins AS (INSERT INTO item_day(item_id, metric_id, day, "
+        "first_at, first_v, last_at, last_v, gain) SELECT $1, u.* FROM "
+        "unnest($2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], "
+        "$6::bigint[], $7::bigint[], $8::bigint[]) AS u "
+        "RETURNING metric_id, day, gain) "
         "INSERT INTO account_day(account_id, metric_id, day, gain) "
-        "SELECT $1, u.m, u.d, u.g FROM unnest($2::bigint[], $3::integer[], "
-        "$4::bigint[]) AS u(m, d, g) WHERE u.g <> 0 "
-        "ON CONFLICT (account_id, metric_id, day) "
+        "SELECT $9, metric_id, day, gain FROM ins WHERE $9::bigint <> 0 AND "
+        "gain <> 0 ON CONFLICT (account_id, metric_id, day) "
         "DO UPDATE SET gain = account_day.gain + excluded.gain");
 PG_STMT(pg_ru_pubday, 2,
         "UPDATE item SET pub_day = u.d FROM unnest($1::bigint[], "
@@ -77,69 +83,73 @@ void pg_touched_free(struct pg_touched *tt)
 
 /* ---- arrays as parameters ------------------------------------------- */
 
-/* A PostgreSQL array literal built one element at a time. */
-static void arr_start(struct buf *b)
+void pg_arr_start(struct buf *b)
 {
     buf_reset(b);
     buf_catf(b, "{");
 }
 
-static enum err arr_i64(struct buf *b, int64_t v)
+enum err pg_arr_i64(struct buf *b, int64_t v)
 {
     return buf_printf(b, "%s%lld", b->len > 1 ? "," : "", (long long)v);
 }
 
-static enum err arr_null(struct buf *b)
+enum err pg_arr_real(struct buf *b, double v)
+{
+    return buf_printf(b, "%s%.17g", b->len > 1 ? "," : "", v);
+}
+
+enum err pg_arr_null(struct buf *b)
 {
     return buf_printf(b, "%sNULL", b->len > 1 ? "," : "");
 }
 
-static enum err arr_end(struct buf *b)
+enum err pg_arr_end(struct buf *b)
 {
     return buf_puts(b, "}");
 }
 
 /* ---- one item --------------------------------------------------------- */
 
-static enum err rows_read(struct store_pg *s, const struct pg_stmt *st,
-                          int64_t item, int64_t from, PGresult **r,
-                          const char *what, struct buf *err)
+/* The owner, the previous days' last values (day < d0) and the values
+ * from t0 on (pg_ru_inputs). */
+struct item_in {
+    struct rollup_owner o;
+    struct rollup_prev *prev;
+    struct rollup_val *vals;
+    size_t nprev, nvals;
+};
+
+static enum err item_inputs(struct store_pg *s, int64_t item, int32_t d0,
+                            int64_t t0, struct item_in *in, struct buf *err)
 {
     struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc;
+    int n;
 
     pg_p_init(&p);
     pg_p_i64(&p, item);
-    pg_p_i64(&p, from);
-    return pg_run(s, st, &p, r, what, err);
-}
-
-/* The previous days' last values (day < d0) and the values from t0 on. */
-static enum err item_inputs(struct store_pg *s, int64_t item, int32_t d0,
-                            int64_t t0, struct rollup_prev **prev,
-                            size_t *nprev, struct rollup_val **vals,
-                            size_t *nvals, struct buf *err)
-{
-    PGresult *r = NULL;
-    enum err rc = rows_read(s, &pg_ru_prev, item, d0, &r,
-                            "reading rollups", err);
-    int n = rc == ERR_OK ? PQntuples(r) : 0;
-
-    *prev = xcalloc((size_t)n + 1, sizeof **prev);
-    for (int i = 0; i < n; i++)
-        (*prev)[i] = (struct rollup_prev){pg_i64_or(r, i, 0, 0),
-                                          pg_i64_or(r, i, 1, 0)};
-    *nprev = (size_t)n;
-    PQclear(r);
-    r = NULL;
-    if (rc == ERR_OK)
-        rc = rows_read(s, &pg_ru_vals, item, t0, &r, "reading values", err);
+    pg_p_i64(&p, d0);
+    pg_p_i64(&p, t0);
+    rc = pg_run(s, &pg_ru_inputs, &p, &r, "reading an item's values", err);
     n = rc == ERR_OK ? PQntuples(r) : 0;
-    *vals = xcalloc((size_t)n + 1, sizeof **vals);
-    for (int i = 0; i < n; i++)
-        (*vals)[i] = (struct rollup_val){pg_i64_or(r, i, 0, 0),
-                                         pg_i64_or(r, i, 1, 0),
-                                         pg_i64_or(r, i, 2, 0)};
-    *nvals = (size_t)n;
+    in->prev = xcalloc((size_t)n + 1, sizeof *in->prev);
+    in->vals = xcalloc((size_t)n + 1, sizeof *in->vals);
+    for (int i = 0; i < n; i++) {
+        int64_t a = pg_i64_or(r, i, 1, 0), b = pg_i64_or(r, i, 2, TIME_NONE),
+                c = pg_i64_or(r, i, 3, 0);
+        switch (pg_i64_or(r, i, 0, -1)) {
+        case 0:
+            in->o = (struct rollup_owner){a, b};
+            break;
+        case 1:
+            in->prev[in->nprev++] = (struct rollup_prev){a, c};
+            break;
+        default:
+            in->vals[in->nvals++] = (struct rollup_val){a, b, c};
+        }
+    }
     PQclear(r);
     return rc;
 }
@@ -152,18 +162,18 @@ static enum err rows_arrays(const struct rollup_day *d, size_t n,
     enum err rc = ERR_OK;
 
     for (int c = 0; c < 7; c++)
-        arr_start(&cols[c]);
+        pg_arr_start(&cols[c]);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
         int64_t v[6] = {d[i].metric, d[i].day,     d[i].first_at,
                         d[i].first_v, d[i].last_at, d[i].last_v};
         for (int c = 0; c < 6 && rc == ERR_OK; c++)
-            rc = arr_i64(&cols[c], v[c]);
+            rc = pg_arr_i64(&cols[c], v[c]);
         if (rc == ERR_OK)
-            rc = d[i].has_gain ? arr_i64(&cols[6], d[i].gain)
-                               : arr_null(&cols[6]);
+            rc = d[i].has_gain ? pg_arr_i64(&cols[6], d[i].gain)
+                               : pg_arr_null(&cols[6]);
     }
     for (int c = 0; c < 7 && rc == ERR_OK; c++)
-        rc = arr_end(&cols[c]);
+        rc = pg_arr_end(&cols[c]);
     return rc;
 }
 
@@ -185,77 +195,40 @@ static enum err rows_write(struct store_pg *s, int64_t item, int64_t account,
     pg_p_i64(&p, item);
     for (int c = 0; c < 7; c++)
         pg_p_text(&p, buf_cstr(&cols[c]));
+    pg_p_i64(&p, account);
     if (rc == ERR_OK)
         rc = pg_run(s, &pg_ru_put, &p, NULL, "writing rollups", err);
-    if (rc == ERR_OK && account != 0) {
-        pg_p_init(&p);
-        pg_p_i64(&p, account);
-        pg_p_text(&p, buf_cstr(&cols[0]));
-        pg_p_text(&p, buf_cstr(&cols[1]));
-        pg_p_text(&p, buf_cstr(&cols[6]));
-        rc = pg_run(s, &pg_ru_acct, &p, NULL, "writing account rollups", err);
-    }
     for (int c = 0; c < 7; c++)
         buf_free(&cols[c]);
     return rc;
 }
 
-/* Take out the item's gains of days >= d0 from its account and its rows
- * of those days (fresh: the tables were emptied, nothing to take out). */
-static enum err item_forget(struct store_pg *s, int64_t item, int64_t account,
-                            int32_t d0, bool fresh, struct buf *err)
-{
-    struct pg_params p;
-    enum err rc = ERR_OK;
-
-    if (fresh)
-        return ERR_OK;
-    if (account != 0) {
-        pg_p_init(&p);
-        pg_p_i64(&p, item);
-        pg_p_i64(&p, d0);
-        pg_p_i64(&p, account);
-        rc = pg_run(s, &pg_ru_unacct, &p, NULL, "updating account rollups",
-                    err);
-    }
-    if (rc == ERR_OK)
-        rc = rows_read(s, &pg_ru_del, item, d0, NULL, "updating rollups",
-                       err);
-    return rc;
-}
-
-/* Recompute item's days from d0 (which starts at t0) on. */
+/* Recompute item's days from d0 (which starts at t0) on. fresh: the
+ * rollups were emptied (a rebuild): nothing to take out first. */
 static enum err item_recompute(struct store_pg *s, int64_t item, int32_t d0,
                                int64_t t0, bool fresh, struct buf *err)
 {
     struct rollup_zone z = {s->zone, s->zone_utc};
-    struct rollup_owner o = {0, TIME_NONE};
-    struct rollup_prev *prev = NULL;
-    struct rollup_val *vals = NULL;
+    struct item_in in = {{0, TIME_NONE}, NULL, NULL, 0, 0};
     struct rollup_day *days = NULL;
     struct pg_params p;
-    PGresult *r = NULL;
-    size_t nprev = 0, nvals = 0, ndays;
-    enum err rc;
+    size_t ndays;
+    enum err rc = item_inputs(s, item, d0, t0, &in, err);
 
-    pg_p_init(&p);
-    pg_p_i64(&p, item);
-    rc = pg_run(s, &pg_ru_item, &p, &r, "reading an item", err);
-    if (rc == ERR_OK && PQntuples(r) == 1) {
-        o.account_id = pg_i64_or(r, 0, 0, 0);
-        o.published_at = pg_i64_or(r, 0, 1, TIME_NONE);
+    if (rc == ERR_OK && !fresh) {
+        pg_p_init(&p);
+        pg_p_i64(&p, item);
+        pg_p_i64(&p, d0);
+        pg_p_i64(&p, in.o.account_id);
+        rc = pg_run(s, &pg_ru_forget, &p, NULL, "updating rollups", err);
     }
-    PQclear(r);
-    if (rc == ERR_OK)
-        rc = item_forget(s, item, o.account_id, d0, fresh, err);
-    if (rc == ERR_OK)
-        rc = item_inputs(s, item, d0, t0, &prev, &nprev, &vals, &nvals, err);
-    if (rc == ERR_OK && nvals > 0) {
-        ndays = store_rollup_walk(&z, &o, vals, nvals, prev, nprev, &days);
-        rc = rows_write(s, item, o.account_id, days, ndays, err);
+    if (rc == ERR_OK && in.nvals > 0) {
+        ndays = store_rollup_walk(&z, &in.o, in.vals, in.nvals, in.prev,
+                                  in.nprev, &days);
+        rc = rows_write(s, item, in.o.account_id, days, ndays, err);
     }
-    free(prev);
-    free(vals);
+    free(in.prev);
+    free(in.vals);
     free(days);
     return rc;
 }
@@ -274,17 +247,17 @@ static enum err pubday_write(struct store_pg *s, const int64_t *ids,
         return ERR_OK;
     buf_init(&a, (size_t)1 << 26);
     buf_init(&b, (size_t)1 << 26);
-    arr_start(&a);
-    arr_start(&b);
+    pg_arr_start(&a);
+    pg_arr_start(&b);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
-        rc = arr_i64(&a, ids[i]);
+        rc = pg_arr_i64(&a, ids[i]);
         if (rc == ERR_OK)
-            rc = arr_i64(&b, pg_day_of(&s->base, pub[i]));
+            rc = pg_arr_i64(&b, pg_day_of(&s->base, pub[i]));
     }
     if (rc == ERR_OK)
-        rc = arr_end(&a);
+        rc = pg_arr_end(&a);
     if (rc == ERR_OK)
-        rc = arr_end(&b);
+        rc = pg_arr_end(&b);
     if (rc != ERR_OK) {
         buf_setf(err, "setting publication days: too many items");
     } else {

@@ -35,4 +35,14 @@ void pg_touched_free(struct pg_touched *tt);
 enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
                          struct buf *err);
 
+/* A PostgreSQL array literal ("{1,NULL,2}") built in b one element at a
+ * time, for a parameter such as $1::bigint[]: start, elements, end.
+ * ERR_TOOBIG past b's maximum. Reals with 17 digits (read back exactly;
+ * finite values only, as the model holds). */
+void pg_arr_start(struct buf *b);
+enum err pg_arr_i64(struct buf *b, int64_t v);
+enum err pg_arr_real(struct buf *b, double v);
+enum err pg_arr_null(struct buf *b);
+enum err pg_arr_end(struct buf *b);
+
 #endif
