@@ -15,12 +15,8 @@
 
 #include "core/timeutil.h"
 #include "demo/demo.h"
+#include "lib/demo_load.h"
 #include "store/store.h"
-
-static double now_s(void)
-{
-    return (double)time_mono_ms() / 1000.0;
-}
 
 /* Bytes this process has passed to write calls, and their number
  * (/proc/self/io: WAL frames, checkpoints), or 0 when unreadable. */
@@ -47,15 +43,6 @@ static struct io io_now(void)
     return v;
 }
 
-/* CPU seconds (user + system) this process has used. */
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 static long peak_rss_kb(void)
 {
     struct rusage ru;
@@ -63,67 +50,24 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-/* The benchmark's data: ITEMS content items (and 3 accounts), HOURS
- * hours from 2023-01-01, seed 42. */
-static struct demo *make_demo(size_t items, int64_t hours)
-{
-    struct demo_opts o;
-    struct demo *d = NULL;
-    struct buf err;
-
-    buf_init(&err, 1024);
-    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
-    o.items = items;
-    o.hours = hours;
-    o.seed = 42;
-    o.publish_span = 0.25;
-    if (demo_create(&o, &d, &err) != ERR_OK) {
-        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
-        exit(1);
-    }
-    buf_free(&err);
-    return d;
-}
-
 static double run_store(size_t items, int64_t hours, const char *path,
                         size_t *rows, size_t *values, double *cpu)
 {
-    struct demo *g = make_demo(items, hours);
+    struct demo *g = bench_ingest_demo(items, hours);
     struct store *st = NULL;
     struct buf err;
-    double t0;
+    double t;
 
     buf_init(&err, 4096);
     if (store_open(path, &st, &err) != ERR_OK) {
         fprintf(stderr, "%s\n", buf_cstr(&err));
         exit(1);
     }
-    *rows = *values = 0;
-    /* Only store_ingest is timed: the batches are built (and freed) as a
-     * parser would, off the clock. */
-    t0 = 0;
-    *cpu = 0;
-    for (int64_t h = 0; h < hours; h++) {
-        struct batch b;
-        struct ingest_stats s;
-        double w, c;
-        batch_init(&b);
-        *rows += demo_hour(g, &b);
-        c = cpu_s();
-        w = now_s();
-        if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
-            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
-            exit(1);
-        }
-        t0 += now_s() - w;
-        *cpu += cpu_s() - c;
-        *values += s.values_new;
-        batch_free(&b);
-    }
+    t = bench_timed_ingest(st, g, hours, rows, values, cpu);
     store_close(st);
     buf_free(&err);
     demo_destroy(g);
-    return t0;
+    return t;
 }
 
 /* The raw tables as the store's migrations define them (0001_init.sql:
@@ -165,7 +109,7 @@ static void plain_fail(sqlite3 *db)
 static double run_plain(size_t items, int64_t hours, const char *path,
                         bool store_tables, double *cpu)
 {
-    struct demo *g = make_demo(items, hours);
+    struct demo *g = bench_ingest_demo(items, hours);
     struct demo_values dv;
     sqlite3 *db;
     sqlite3_stmt *snap, *val;
@@ -195,8 +139,8 @@ static double run_plain(size_t items, int64_t hours, const char *path,
                            "metric_id, ival) VALUES (?, ?, ?)",
                            -1, &val, NULL) != SQLITE_OK)
         plain_fail(db);
-    *cpu = cpu_s();
-    t0 = now_s();
+    *cpu = bench_cpu_s();
+    t0 = bench_now_s();
     while (demo_step(g)) {
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
         for (size_t i = 0; i < demo_item_count(g); i++) {
@@ -219,8 +163,8 @@ static double run_plain(size_t items, int64_t hours, const char *path,
         if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
             plain_fail(db);
     }
-    t0 = now_s() - t0;
-    *cpu = cpu_s() - *cpu;
+    t0 = bench_now_s() - t0;
+    *cpu = bench_cpu_s() - *cpu;
     sqlite3_finalize(snap);
     sqlite3_finalize(val);
     sqlite3_close(db);

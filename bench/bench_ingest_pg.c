@@ -14,81 +14,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
-#include "core/timeutil.h"
 #include "demo/demo.h"
+#include "lib/demo_load.h"
 #include "store/store.h"
-
-static double now_s(void)
-{
-    return (double)time_mono_ms() / 1000.0;
-}
-
-static double cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* ITEMS content items (and 3 accounts), HOURS hours from 2023-01-01,
- * seed 42, content published over the first quarter: bench_ingest's. */
-static struct demo *make_demo(size_t items, int64_t hours)
-{
-    struct demo_opts o;
-    struct demo *d = NULL;
-    struct buf err;
-
-    buf_init(&err, 1024);
-    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
-    o.items = items;
-    o.hours = hours;
-    o.seed = 42;
-    o.publish_span = 0.25;
-    if (demo_create(&o, &d, &err) != ERR_OK) {
-        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
-        exit(1);
-    }
-    buf_free(&err);
-    return d;
-}
 
 /* store_ingest only is timed (wall and CPU of this process: the server's
  * work is in the wall time). */
 static double run_store(size_t items, int64_t hours, const char *uri,
                         size_t *rows, size_t *values, double *cpu)
 {
-    struct demo *g = make_demo(items, hours);
+    struct demo *g = bench_ingest_demo(items, hours);
     struct store *st = NULL;
     struct buf err;
-    double t = 0;
+    double t;
 
     buf_init(&err, 4096);
     if (store_open(uri, &st, &err) != ERR_OK) {
         fprintf(stderr, "%s\n", buf_cstr(&err));
         exit(1);
     }
-    *rows = *values = 0;
-    *cpu = 0;
-    for (int64_t h = 0; h < hours; h++) {
-        struct batch b;
-        struct ingest_stats s;
-        double w, c;
-        batch_init(&b);
-        *rows += demo_hour(g, &b);
-        c = cpu_s();
-        w = now_s();
-        if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
-            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
-            exit(1);
-        }
-        t += now_s() - w;
-        *cpu += cpu_s() - c;
-        *values += s.values_new;
-        batch_free(&b);
-    }
+    t = bench_timed_ingest(st, g, hours, rows, values, cpu);
     store_close(st);
     buf_free(&err);
     demo_destroy(g);
@@ -159,7 +105,7 @@ static void plain_round(PGconn *c, struct demo *g)
 static double run_plain(size_t items, int64_t hours, const char *uri,
                         double *cpu)
 {
-    struct demo *g = make_demo(items, hours);
+    struct demo *g = bench_ingest_demo(items, hours);
     PGconn *c = PQconnectdb(uri);
     double t;
 
@@ -174,12 +120,12 @@ static double run_plain(size_t items, int64_t hours, const char *uri,
     plain_exec(c, PQprepare(c, "val", "INSERT INTO snapshot_value("
                             "snapshot_id, metric_id, ival) VALUES ($1, $2, "
                             "$3)", 3, NULL), PGRES_COMMAND_OK);
-    *cpu = cpu_s();
-    t = now_s();
+    *cpu = bench_cpu_s();
+    t = bench_now_s();
     while (demo_step(g))
         plain_round(c, g);
-    t = now_s() - t;
-    *cpu = cpu_s() - *cpu;
+    t = bench_now_s() - t;
+    *cpu = bench_cpu_s() - *cpu;
     PQfinish(c);
     demo_destroy(g);
     return t;

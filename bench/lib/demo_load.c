@@ -2,8 +2,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "core/buf.h"
+#include "core/timeutil.h"
 
 size_t demo_load(struct store *st, struct demo *g, int hours_per_batch,
                  size_t *values)
@@ -35,4 +37,69 @@ size_t demo_load(struct store *st, struct demo *g, int hours_per_batch,
     if (values != NULL)
         *values = vals;
     return rows;
+}
+
+double bench_now_s(void)
+{
+    return (double)time_mono_ms() / 1000.0;
+}
+
+double bench_cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+struct demo *bench_ingest_demo(size_t items, int64_t hours)
+{
+    struct demo_opts o;
+    struct demo *d = NULL;
+    struct buf err;
+
+    buf_init(&err, 1024);
+    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
+    o.items = items;
+    o.hours = hours;
+    o.seed = 42;
+    o.publish_span = 0.25;
+    if (demo_create(&o, &d, &err) != ERR_OK) {
+        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
+        exit(1);
+    }
+    buf_free(&err);
+    return d;
+}
+
+double bench_timed_ingest(struct store *st, struct demo *g, int64_t hours,
+                          size_t *rows, size_t *values, double *cpu)
+{
+    struct buf err;
+    double t = 0;
+
+    buf_init(&err, 4096);
+    *rows = *values = 0;
+    *cpu = 0;
+    /* The batches are built (and freed) as a parser would, off the
+     * clock. */
+    for (int64_t h = 0; h < hours; h++) {
+        struct batch b;
+        struct ingest_stats s;
+        double w, c;
+        batch_init(&b);
+        *rows += demo_hour(g, &b);
+        c = bench_cpu_s();
+        w = bench_now_s();
+        if (store_ingest(st, &b, NULL, &s, &err) != ERR_OK) {
+            fprintf(stderr, "ingest: %s\n", buf_cstr(&err));
+            exit(1);
+        }
+        t += bench_now_s() - w;
+        *cpu += bench_cpu_s() - c;
+        *values += s.values_new;
+        batch_free(&b);
+    }
+    buf_free(&err);
+    return t;
 }

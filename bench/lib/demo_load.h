@@ -3,6 +3,7 @@
 #define MEDIADASH_BENCH_DEMO_LOAD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "demo/demo.h"
 #include "store/store.h"
@@ -14,5 +15,21 @@
  * benchmark has nothing to measure then. */
 size_t demo_load(struct store *st, struct demo *g, int hours_per_batch,
                  size_t *values);
+
+/* bench_ingest's data (and bench_ingest_pg's): ITEMS content items (and
+ * 3 accounts), HOURS hours from 2023-01-01, seed 42, content published
+ * over the first quarter. Exits with a message when it cannot. */
+struct demo *bench_ingest_demo(size_t items, int64_t hours);
+
+/* Ingest g's hours into st one hour per transaction, timing only
+ * store_ingest: returns its wall seconds, *cpu its CPU seconds (this
+ * process), *rows the snapshots and *values the values stored new.
+ * Exits with a message on a failure. */
+double bench_timed_ingest(struct store *st, struct demo *g, int64_t hours,
+                          size_t *rows, size_t *values, double *cpu);
+
+/* Monotonic wall seconds; CPU seconds (user + system) of this process. */
+double bench_now_s(void);
+double bench_cpu_s(void);
 
 #endif
