@@ -123,7 +123,8 @@ killed=0
 killed_publishing=0
 while [ "$(left)" -gt 0 ]; do
   if [ "$killed" -lt "$KILLS" ]; then
-    sleep "$(python3 -c 'import random; print(round(random.uniform(2, 10), 2))')"
+    sleep "$(python3 -c 'import random; print(round(random.uniform(0.5, 3), 2))')"
+    [ "$killed" -eq 0 ] && say "worker connections by server address: $(addrs)"
     s=$((RANDOM % WORKERS))
     inpub=$(q "SELECT count(*) FROM post WHERE state = 'publishing' AND claimed_by = '${WID[$s]}'")
     kill -9 "${WPID[$s]}" 2>/dev/null || true
