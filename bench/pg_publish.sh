@@ -173,3 +173,7 @@ print("RESULT: %s" % ("ok" if ok else "FAILED"))
 sys.exit(0 if ok else 1)
 PY
 say "kills while a post was publishing: $killed_publishing of $killed"
+say "taken back: $(q "SELECT string_agg(n || ' ' || f || '->' || t, ', ') FROM
+  (SELECT from_state AS f, to_state AS t, count(*) AS n FROM post_event WHERE
+   (from_state, to_state) IN (('claimed', 'scheduled'), ('publishing', 'needs_check'),
+   ('needs_check', 'scheduled'), ('needs_check', 'published')) GROUP BY 1, 2) x")"
