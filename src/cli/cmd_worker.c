@@ -95,7 +95,6 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
                                     .grace_s = SCHED_GRACE_DEFAULT_S,
                                     .batch = 50}};
     struct worker_stats stats = {0};
-    struct timespec wait;
     struct cli_platform x;
     struct pub_ctx ctx;
     struct notify_sender *ns = NULL;
@@ -126,14 +125,18 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     buf_init(&err, 4096);
     if (notify_sender_create(x.cfg, NULL, &ns, &err) != ERR_OK)
         LOG_ERROR("worker %s: no notifications: %s", a.id, buf_cstr(&err));
-    for (;;) {
+    /* PostgreSQL: idle workers wait for a NOTIFY (worker_idle). */
+    if (!a.once && store_can_wake(x.st))
+        rc = store_listen(x.st, STORE_WAKE_POSTS, &err);
+    while (rc == ERR_OK) {
+        bool stop = false;
         rc = worker_run_once(x.st, &a.cfg, time_now(), &stats, &err);
         if (ns != NULL && rc == ERR_OK) /* what this round (or others) told */
             notify_sender_round(ns, x.st, time_now(), a.interval_s);
         if (rc != ERR_OK || a.once)
             break;
-        wait = (struct timespec){.tv_sec = (time_t)a.interval_s};
-        if (sigtimedwait(&sigs, NULL, &wait) > 0)
+        rc = worker_idle(x.st, &sigs, a.interval_s, &stop, &err);
+        if (stop)
             break;
     }
     if (rc != ERR_OK)

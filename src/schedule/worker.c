@@ -268,12 +268,20 @@ static enum err check_unclear(struct store *st, const struct worker_config *cfg,
     return rc;
 }
 
+/* Whole seconds since t0 (time_now), never negative. */
+static int64_t elapsed_s(int64_t t0)
+{
+    int64_t d = time_now() - t0;
+    return d > 0 ? d : 0;
+}
+
 enum err worker_run_once(struct store *st, const struct worker_config *cfg,
                          int64_t now, struct worker_stats *stats,
                          struct buf *err)
 {
     struct buf platforms;
     size_t back = 0, check = 0, n = 1;
+    int64_t t0 = time_now();
     enum err rc;
 
     buf_init(&platforms, 4096);
@@ -284,8 +292,12 @@ enum err worker_run_once(struct store *st, const struct worker_config *cfg,
         rc = check_unclear(st, cfg, now, stats, err);
     if (rc == ERR_OK)
         rc = platforms_json(cfg, &platforms);
+    /* A long round moves its clock on by the time spent, so that a late
+     * batch's lease (now + lease_s) is not over before it starts: other
+     * workers would take it back at once. */
     while (rc == ERR_OK && n > 0)
-        rc = run_batch(st, cfg, buf_cstr(&platforms), now, stats, &n, err);
+        rc = run_batch(st, cfg, buf_cstr(&platforms),
+                       now + elapsed_s(t0), stats, &n, err);
     buf_free(&platforms);
     return rc;
 }

@@ -9,6 +9,7 @@
 #ifndef MEDIADASH_WORKER_H
 #define MEDIADASH_WORKER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,5 +78,21 @@ struct worker_stats {
 enum err worker_run_once(struct store *st, const struct worker_config *cfg,
                          int64_t now, struct worker_stats *stats,
                          struct buf *err) WARN_UNUSED;
+
+/* Wait between two rounds of `mediadash worker`, with sigs (SIGINT,
+ * SIGTERM) blocked by the caller. On a store that can wake
+ * (store_can_wake: PostgreSQL), the handle must listen on
+ * STORE_WAKE_POSTS: the wait ends at the first wake-up (a post added,
+ * edited or scheduled again anywhere), when the earliest scheduled post
+ * falls due, when the first lease of a post in flight ends (a worker
+ * that died: taken back at the next round), or after interval_s,
+ * whichever comes first, and it looks for
+ * a pending signal every 200 ms (the wait is cut into slices with a
+ * zero-timeout sigtimedwait between them). Otherwise it sleeps interval_s
+ * in sigtimedwait. *stop: a signal came (it is taken). ERR_DB when the
+ * store's wait fails (err says why). */
+enum err worker_idle(struct store *st, const sigset_t *sigs,
+                     int64_t interval_s, bool *stop, struct buf *err)
+    WARN_UNUSED;
 
 #endif

@@ -169,10 +169,53 @@ static enum err pg_small_cache(struct store *st)
 }
 
 /* The areas with their own header: filled as they are written (pgops). */
-static const struct store_post_ops pg_post_ops;
-static const struct store_slot_ops pg_slot_ops;
-static const struct store_media_ops pg_media_ops;
-static const struct store_notify_ops pg_notify_ops;
+/* pgposts: posts, with SKIP LOCKED claims and leases (pg_post*.c) */
+static const struct store_post_ops pg_post_ops = {
+    .add = pg_post_add,
+    .get = pg_post_get,
+    .list = pg_post_list,
+    .events = pg_post_events,
+    .transition = pg_post_transition,
+    .set_progress = pg_post_set_progress,
+    .move = pg_post_move,
+    .claim_due = pg_post_claim_due,
+    .expire_leases = pg_post_expire_leases,
+    .edit = pg_post_edit,
+    .edits = pg_post_edits,
+};
+/* pgposts: queue slots (pg_slots.c) */
+static const struct store_slot_ops pg_slot_ops = {
+    .list = pg_slot_list_op,
+    .get = pg_slot_get_op,
+    .add = pg_slot_add_op,
+    .update = pg_slot_update_op,
+    .delete = pg_slot_delete_op,
+    .taken = pg_slot_taken_op,
+    .queue_post = pg_slot_queue_post_op,
+};
+/* pgposts: the media library (pg_media.c) */
+static const struct store_media_ops pg_media_ops = {
+    .put = pg_media_put_op,
+    .get = pg_media_get_op,
+    .list = pg_media_list_op,
+    .uses = pg_media_uses_op,
+    .delete = pg_media_delete_op,
+};
+/* pgposts: the notification outbox (pg_notify.c) */
+static const struct store_notify_ops pg_notify_ops = {
+    .add = pg_notify_add_op,
+    .claim = pg_notify_claim_op,
+    .get = pg_notify_get_op,
+    .result = pg_notify_result_op,
+    .off = pg_notify_off_op,
+    .next_due = pg_notify_next_due_op,
+    .list = pg_notify_list_op,
+    .deliveries = pg_notify_deliveries_op,
+    .watch = pg_notify_watch_op,
+    .watch_mark = pg_notify_watch_mark_op,
+    .watch_clear = pg_notify_watch_clear_op,
+    .prune = pg_notify_prune_op,
+};
 
 static const struct store_ops pg_ops = {
     .post = &pg_post_ops,

@@ -72,6 +72,7 @@ enum err pg_cred_put_op(struct store *st, const struct store_cred *c,
                          struct buf *err)
 {
     struct pg_params p;
+    enum err rc;
 
     pg_p_init(&p);
     pg_p_text(&p, platform_name(c->platform));
@@ -86,8 +87,13 @@ enum err pg_cred_put_op(struct store *st, const struct store_cred *c,
     p_time(&p, c->issued_at);
     p_time(&p, c->refresh_expires_at);
     pg_p_text(&p, c->login);
-    return pg_run(pg_of(st), &pg_cred_put, &p, NULL, "storing a credential",
-                  err);
+    rc = pg_run(pg_of(st), &pg_cred_put, &p, NULL, "storing a credential",
+                err);
+    /* pgposts: a usable account (connected, or its tokens renewed) may
+     * have work waiting: wake the processes listening (store.h). */
+    if (rc == ERR_OK && c->status == CRED_OK)
+        rc = pg_wake(st, STORE_WAKE_ACCOUNTS, err);
+    return rc;
 }
 
 static enum err row_to_cred(const PGresult *res, int r,

@@ -110,6 +110,98 @@ enum err pg_account_compare(struct store *st, int32_t from, int32_t to,
                             store_account_cmp_fn fn, void *ud);
 enum err pg_account_day_get(struct store *st, int64_t account_id,
                             int32_t day, struct store_account_day *out);
+/* pgposts: posts (pg_post.c, pg_post_claim.c, pg_post_read.c,
+ * pg_post_edit.c), slots (pg_slots.c), media (pg_media.c) and
+ * notifications (pg_notify.c) */
+enum err pg_post_add(struct store *st, const struct post *p, int64_t now,
+                     int64_t *id_out, struct buf *err);
+enum err pg_post_get(struct store *st, int64_t id, struct post *out);
+enum err pg_post_list(struct store *st, const struct post_query *q,
+                      store_post_fn fn, void *ud);
+enum err pg_post_events(struct store *st, int64_t id, store_post_event_fn fn,
+                        void *ud);
+enum err pg_post_transition(struct store *st, int64_t id,
+                            enum post_state from, enum post_state to,
+                            const struct post_change *ch, const char *note,
+                            int64_t now, struct buf *err);
+enum err pg_post_set_progress(struct store *st, int64_t id,
+                              const char *worker, const char *progress,
+                              int64_t now, struct buf *err);
+enum err pg_post_move(struct store *st, int64_t id, enum post_state to,
+                      const char *note, int64_t now,
+                      enum post_state *from_out, struct buf *err);
+enum err pg_post_claim_due(struct store *st, const char *worker,
+                           const char *platforms, int64_t now,
+                           int64_t lease_s, size_t limit, int64_t **out,
+                           size_t *n, struct buf *err);
+enum err pg_post_expire_leases(struct store *st, int64_t now, size_t *back,
+                               size_t *check, struct buf *err);
+enum err pg_post_edit(struct store *st, int64_t id, int64_t version,
+                      const struct post *p, const char *by,
+                      const char *changes, int64_t now,
+                      int64_t *version_out, struct buf *err);
+enum err pg_post_edits(struct store *st, int64_t id, store_post_edit_fn fn,
+                       void *ud);
+
+/* pg_slots.c */
+enum err pg_slot_list_op(struct store *st, const char *platform,
+                         const char *account, store_slot_fn fn, void *ud,
+                         struct buf *err);
+enum err pg_slot_get_op(struct store *st, int64_t id, struct slot *out,
+                        struct buf *err);
+enum err pg_slot_add_op(struct store *st, const struct slot *x, int64_t now,
+                        int64_t *id_out, struct buf *err);
+enum err pg_slot_update_op(struct store *st, int64_t id, int weekday,
+                           int minute, const char *zone, int64_t now,
+                           struct buf *err);
+enum err pg_slot_delete_op(struct store *st, int64_t id, struct buf *err);
+enum err pg_slot_taken_op(struct store *st, const char *platform,
+                          const char *account, const struct slot_when *c,
+                          size_t n, bool *taken, struct buf *err);
+enum err pg_slot_queue_post_op(struct store *st, struct post *p,
+                               const struct slot_when *c, size_t n,
+                               int64_t now, int64_t *id_out,
+                               size_t *chosen_out, struct buf *err);
+/* pg_media.c */
+enum err pg_media_put_op(struct store *st, const struct media_row *m,
+                         struct buf *err);
+enum err pg_media_get_op(struct store *st, const char *sha256,
+                         struct media_row *out);
+enum err pg_media_list_op(struct store *st, size_t limit, store_media_fn fn,
+                          void *ud);
+enum err pg_media_uses_op(struct store *st, const char *sha256, int64_t now,
+                          int64_t grace_s, store_media_use_fn fn, void *ud);
+enum err pg_media_delete_op(struct store *st, const char *sha256, int64_t now,
+                            int64_t grace_s, struct buf *err);
+/* pg_notify.c */
+enum err pg_notify_add_op(struct store *st, const struct notify_event *ev,
+                          const char *dedup_key, int64_t now,
+                          int64_t *id_out, struct buf *err);
+enum err pg_notify_claim_op(struct store *st, enum notify_channel c,
+                            int64_t now, int64_t lease_s, size_t limit,
+                            int64_t **ids, size_t *n, struct buf *err);
+enum err pg_notify_get_op(struct store *st, int64_t id, store_notify_fn fn,
+                          void *ud);
+enum err pg_notify_result_op(struct store *st, int64_t id,
+                             enum notify_channel c,
+                             const struct notify_attempt *a, int64_t now,
+                             struct buf *err);
+enum err pg_notify_off_op(struct store *st, enum notify_channel c, size_t *n,
+                          struct buf *err);
+enum err pg_notify_next_due_op(struct store *st, int64_t *out);
+enum err pg_notify_list_op(struct store *st, size_t limit,
+                           store_notify_fn fn, void *ud);
+enum err pg_notify_deliveries_op(struct store *st, size_t limit,
+                                 store_notify_delivery_fn fn, void *ud);
+enum err pg_notify_watch_op(struct store *st, const char *key, int64_t now,
+                            int64_t *first_seen, bool *notified,
+                            struct buf *err);
+enum err pg_notify_watch_mark_op(struct store *st, const char *key,
+                                 struct buf *err);
+enum err pg_notify_watch_clear_op(struct store *st, const char *prefix,
+                                  int64_t now, struct buf *err);
+enum err pg_notify_prune_op(struct store *st, int64_t before, size_t *n,
+                            struct buf *err);
 
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;

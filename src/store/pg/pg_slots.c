@@ -1,0 +1,358 @@
+/* Queue slots, PostgreSQL backend (store_slots.h; migration
+ * pg/sql/0004_posts.sql). The same answers as store_sqlite_slots.c.
+ * Where SQLite's BEGIN IMMEDIATE serialises every writer, the writes
+ * here that read before they write (add: the same slot, the count;
+ * queue_post: the first free minute) first take a transaction-scoped
+ * advisory lock on the account, so two adds on any hosts never take one
+ * slot, and adds on other accounts do not wait. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "store/pg/pg_ops.h"
+#include "store/pg/pg_post_int.h"
+#include "store/store_slots.h"
+
+#define PG_SLOT_COLS                                                          \
+    "SELECT id, platform, account, weekday, minute, zone, created_at, "       \
+    "updated_at FROM queue_slot "
+PG_STMT(pg_slot_list, 2,
+        PG_SLOT_COLS "WHERE ($1::text IS NULL OR platform = $1) AND "
+                     "($2::text IS NULL OR account = $2) "
+                     "ORDER BY platform, account, weekday, minute, id");
+PG_STMT(pg_slot_get, 1, PG_SLOT_COLS "WHERE id = $1::bigint");
+PG_STMT(pg_slot_lock, 2,
+        "SELECT pg_advisory_xact_lock(hashtextextended('queue_slot/' || $1 "
+        "|| '/' || $2, 0))");
+PG_STMT(pg_slot_find, 5,
+        "SELECT id FROM queue_slot WHERE platform = $1 AND account = $2 AND "
+        "weekday = $3::bigint AND minute = $4::bigint AND zone = $5");
+PG_STMT(pg_slot_count, 2,
+        "SELECT count(*) FROM queue_slot WHERE platform = $1 AND account = "
+        "$2");
+PG_STMT(pg_slot_add, 6,
+        "INSERT INTO queue_slot(platform, account, weekday, minute, zone, "
+        "created_at, updated_at) VALUES ($1, $2, $3::bigint, $4::bigint, $5, "
+        "$6::bigint, $6::bigint) RETURNING id");
+/* A clash with another slot of the account changes nothing (0 rows, as
+ * SQLite's UPDATE OR IGNORE), told apart from "no such slot" by GET. */
+PG_STMT(pg_slot_update, 5,
+        "UPDATE queue_slot SET weekday = $2::bigint, minute = $3::bigint, "
+        "zone = $4, updated_at = $5::bigint WHERE id = $1::bigint AND NOT "
+        "EXISTS (SELECT 1 FROM queue_slot o WHERE o.id <> $1::bigint AND "
+        "o.platform = queue_slot.platform AND o.account = "
+        "queue_slot.account AND o.weekday = $2::bigint AND o.minute = "
+        "$3::bigint AND o.zone = $4)");
+PG_STMT(pg_slot_delete, 1, "DELETE FROM queue_slot WHERE id = $1::bigint");
+/* A post that still counts occupies its minute. */
+PG_STMT(pg_slot_taken, 3,
+        "SELECT 1 FROM post WHERE platform = $1 AND account = $2 AND "
+        "publish_at >= $3::bigint AND publish_at < $3::bigint + 60 AND "
+        "state NOT IN ('draft', 'cancelled', 'failed') LIMIT 1");
+
+/* End a transaction: a refusal (the slot exists, none free, too many)
+ * wrote nothing: rolled back and returned as it is. */
+static enum err end_tx(struct store_pg *s, enum err rc, struct buf *err)
+{
+    return pg_post_end(s, rc, err);
+}
+
+static char *dup_text(const PGresult *res, int r, int c)
+{
+    const char *t = pg_text(res, r, c);
+    return xstrdup(t != NULL ? t : "");
+}
+
+static enum err row_to_slot(const PGresult *res, int r, struct slot *s)
+{
+    int64_t wd = 0, mi = 0;
+
+    *s = (struct slot){0};
+    if (pg_i64(res, r, 0, &s->id) != ERR_OK ||
+        pg_i64(res, r, 3, &wd) != ERR_OK || pg_i64(res, r, 4, &mi) != ERR_OK ||
+        pg_i64(res, r, 6, &s->created_at) != ERR_OK ||
+        pg_i64(res, r, 7, &s->updated_at) != ERR_OK)
+        return ERR_DB;
+    s->weekday = (int)wd;
+    s->minute = (int)mi;
+    s->platform = dup_text(res, r, 1);
+    s->account = dup_text(res, r, 2);
+    s->zone = dup_text(res, r, 5);
+    return ERR_OK;
+}
+
+enum err pg_slot_list_op(struct store *st, const char *platform,
+                         const char *account, store_slot_fn fn, void *ud,
+                         struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_text(&p, platform);
+    pg_p_text(&p, account);
+    rc = pg_run(pg_of(st), &pg_slot_list, &p, &res, "listing queue slots",
+                err);
+    for (int r = 0; rc == ERR_OK && r < PQntuples(res); r++) {
+        struct slot one;
+        rc = row_to_slot(res, r, &one);
+        if (rc == ERR_OK)
+            rc = fn(&one, ud);
+        slot_free(&one);
+    }
+    PQclear(res);
+    return rc;
+}
+
+enum err pg_slot_get_op(struct store *st, int64_t id, struct slot *out,
+                        struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
+    *out = (struct slot){0};
+    pg_p_init(&p);
+    pg_p_i64(&p, id);
+    rc = pg_run(pg_of(st), &pg_slot_get, &p, &res, "reading a queue slot",
+                err);
+    if (rc == ERR_OK && PQntuples(res) == 0) {
+        buf_setf(err, "no queue slot %lld", (long long)id);
+        rc = ERR_NOTFOUND;
+    } else if (rc == ERR_OK && row_to_slot(res, 0, out) != ERR_OK) {
+        slot_free(out);
+        buf_setf(err, "queue slot %lld: an unreadable row", (long long)id);
+        rc = ERR_DB;
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* The account's lock, until the transaction ends. */
+static enum err lock_account(struct store_pg *s, const char *platform,
+                             const char *account, struct buf *err)
+{
+    struct pg_params p;
+
+    pg_p_init(&p);
+    pg_p_text(&p, platform);
+    pg_p_text(&p, account);
+    return pg_run(s, &pg_slot_lock, &p, NULL, "locking the queue", err);
+}
+
+/* ERR_EXISTS with *id_out for the same slot; else the account's count. */
+static enum err find_or_count(struct store_pg *s, const struct slot *x,
+                              int64_t *id_out, int64_t *n, struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_text(&p, x->platform);
+    pg_p_text(&p, x->account);
+    pg_p_i64(&p, x->weekday);
+    pg_p_i64(&p, x->minute);
+    pg_p_text(&p, x->zone);
+    rc = pg_run(s, &pg_slot_find, &p, &res, "finding a queue slot", err);
+    if (rc == ERR_OK && PQntuples(res) > 0)
+        rc = pg_i64(res, 0, 0, id_out) == ERR_OK ? ERR_EXISTS : ERR_DB;
+    PQclear(res);
+    res = NULL;
+    if (rc != ERR_OK)
+        return rc;
+    pg_p_init(&p);
+    pg_p_text(&p, x->platform);
+    pg_p_text(&p, x->account);
+    rc = pg_run(s, &pg_slot_count, &p, &res, "counting queue slots", err);
+    if (rc == ERR_OK && pg_i64(res, 0, 0, n) != ERR_OK)
+        rc = ERR_DB;
+    PQclear(res);
+    return rc;
+}
+
+static enum err slot_insert(struct store_pg *s, const struct slot *x,
+                            int64_t now, int64_t *id_out, struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_text(&p, x->platform);
+    pg_p_text(&p, x->account);
+    pg_p_i64(&p, x->weekday);
+    pg_p_i64(&p, x->minute);
+    pg_p_text(&p, x->zone);
+    pg_p_i64(&p, now);
+    rc = pg_run(s, &pg_slot_add, &p, &res, "adding a queue slot", err);
+    if (rc == ERR_OK && pg_i64(res, 0, 0, id_out) != ERR_OK)
+        rc = ERR_DB;
+    PQclear(res);
+    return rc;
+}
+
+enum err pg_slot_add_op(struct store *st, const struct slot *x, int64_t now,
+                        int64_t *id_out, struct buf *err)
+{
+    struct store_pg *s = pg_of(st);
+    int64_t n = 0;
+    enum err rc = pg_begin(s, err);
+
+    *id_out = 0;
+    if (rc != ERR_OK)
+        return rc;
+    rc = lock_account(s, x->platform, x->account, err);
+    if (rc == ERR_OK)
+        rc = find_or_count(s, x, id_out, &n, err);
+    if (rc == ERR_OK && n >= SLOTS_PER_ACCOUNT_MAX) {
+        buf_setf(err, "%s account %s has %d queue slots, the most allowed",
+                 x->platform, x->account, SLOTS_PER_ACCOUNT_MAX);
+        rc = ERR_TOOBIG;
+    }
+    if (rc == ERR_OK)
+        rc = slot_insert(s, x, now, id_out, err);
+    return end_tx(s, rc, err);
+}
+
+enum err pg_slot_update_op(struct store *st, int64_t id, int weekday,
+                           int minute, const char *zone, int64_t now,
+                           struct buf *err)
+{
+    struct slot cur = {0};
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc = pg_slot_get_op(st, id, &cur, err);
+
+    if (rc != ERR_OK)
+        return rc;
+    pg_p_init(&p);
+    pg_p_i64(&p, id);
+    pg_p_i64(&p, weekday);
+    pg_p_i64(&p, minute);
+    pg_p_text(&p, zone);
+    pg_p_i64(&p, now);
+    rc = pg_run(pg_of(st), &pg_slot_update, &p, &res, "changing a queue slot",
+                err);
+    if (rc == ERR_EXISTS || (rc == ERR_OK && pg_changes(res) == 0)) {
+        buf_setf(err, "%s account %s has that slot already", cur.platform,
+                 cur.account);
+        rc = ERR_EXISTS; /* (or a racing change took it: unique index) */
+    }
+    PQclear(res);
+    slot_free(&cur);
+    return rc;
+}
+
+enum err pg_slot_delete_op(struct store *st, int64_t id, struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, id);
+    rc = pg_run(pg_of(st), &pg_slot_delete, &p, &res, "removing a queue slot",
+                err);
+    if (rc == ERR_OK && pg_changes(res) == 0) {
+        buf_setf(err, "no queue slot %lld", (long long)id);
+        rc = ERR_NOTFOUND;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static enum err taken_in(struct store_pg *s, const char *platform,
+                         const char *account, const struct slot_when *c,
+                         size_t n, bool *taken, struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        struct pg_params p;
+        PGresult *res = NULL;
+        pg_p_init(&p);
+        pg_p_text(&p, platform);
+        pg_p_text(&p, account);
+        pg_p_i64(&p, c[i].utc);
+        rc = pg_run(s, &pg_slot_taken, &p, &res, "reading the queue", err);
+        taken[i] = rc == ERR_OK && PQntuples(res) > 0;
+        PQclear(res);
+    }
+    return rc;
+}
+
+enum err pg_slot_taken_op(struct store *st, const char *platform,
+                          const char *account, const struct slot_when *c,
+                          size_t n, bool *taken, struct buf *err)
+{
+    return taken_in(pg_of(st), platform, account, c, n, taken, err);
+}
+
+/* The index of the first free candidate, or n. */
+static enum err first_free(struct store_pg *s, const struct post *p,
+                           const struct slot_when *c, size_t n, size_t *out,
+                           struct buf *err)
+{
+    enum err rc = ERR_OK;
+    bool taken = true;
+    size_t i;
+
+    for (i = 0; i < n && rc == ERR_OK; i++) {
+        rc = taken_in(s, p->platform, p->account, &c[i], 1, &taken, err);
+        if (rc == ERR_OK && !taken)
+            break;
+    }
+    *out = i;
+    return rc;
+}
+
+static void set_time(struct post *p, const struct slot_when *w)
+{
+    free(p->zone);
+    free(p->local_time);
+    p->zone = xstrdup(w->zone);
+    p->local_time = xstrdup(w->local);
+    p->publish_at = w->utc;
+}
+
+enum err pg_slot_queue_post_op(struct store *st, struct post *p,
+                               const struct slot_when *c, size_t n,
+                               int64_t now, int64_t *id_out,
+                               size_t *chosen_out, struct buf *err)
+{
+    struct store_pg *s = pg_of(st);
+    struct buf note;
+    size_t i = n;
+    enum err rc;
+
+    *chosen_out = n;
+    if (p->state != POST_SCHEDULED) {
+        buf_setf(err, "a queued post is scheduled");
+        return ERR_INVALID;
+    }
+    rc = pg_begin(s, err);
+    if (rc != ERR_OK)
+        return rc;
+    buf_init(&note, 256);
+    rc = lock_account(s, p->platform, p->account, err);
+    if (rc == ERR_OK)
+        rc = first_free(s, p, c, n, &i, err);
+    if (rc == ERR_OK && i == n) {
+        buf_setf(err, "every queue slot of %s account %s is taken for the "
+                 "next %zu occurrences: add slots or pick a time",
+                 p->platform, p->account, n);
+        rc = ERR_NOTFOUND;
+    }
+    if (rc == ERR_OK) {
+        set_time(p, &c[i]);
+        buf_setf(&note, "created: added to the queue (slot %lld)",
+                 (long long)c[i].slot_id);
+        rc = pg_post_add_in_tx(s, p, buf_cstr(&note), now, id_out, err);
+    }
+    if (rc == ERR_OK)
+        *chosen_out = i;
+    buf_free(&note);
+    return end_tx(s, rc, err);
+}
