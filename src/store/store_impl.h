@@ -35,6 +35,7 @@
 #include "store/store_media.h"
 #include "store/store_notify.h"
 #include "store/store_post.h"
+#include "store/store_search.h"
 #include "store/store_backup.h"
 #include "store/store_slots.h"
 #include "store/store_token.h"
@@ -335,6 +336,10 @@ struct store_ops {
     enum err (*doc_last_seq)(struct store *st, int64_t *out);
     enum err (*account_day_get)(struct store *st, int64_t account_id,
                                 int32_t day, struct store_account_day *out);
+    /* full-text search (store_search.h) */
+    enum err (*search)(struct store *st, const struct search_filter *q,
+                       store_search_fn fn, void *ud, int64_t *total,
+                       struct buf *err);
     /* the areas with their own header (all required, never NULL) */
     const struct store_post_ops *post;
     const struct store_slot_ops *slot;

@@ -30,6 +30,7 @@
 #include "core/alloc.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "analytics/search.h"
 #include "core/tz.h"
 #include "store/store.h"
 #include "store/store_media.h"
@@ -1109,6 +1110,318 @@ static void test_wakeups(void **state)
     store_close(other);
 }
 
+/* ---- pgrest: search ----------------------------------------------------- */
+
+/* The same query finds the same items on every backend (docs/search.md;
+ * docs/postgresql.md says what differs: scores, snippet boundaries). */
+struct sfx {
+    const char *id, *title, *desc, *tags;
+    int64_t views;
+};
+static const struct sfx search_items[] = {
+    {"vDesc", "Morning routine", "we talk about sourdough bread at length",
+     NULL, 500},
+    {"vTitle", "Sourdough bread for beginners", "flour, water, salt", NULL,
+     100},
+    {"vCafe", "Café crème & croissants", "Paris, tôt le matin", NULL, 900},
+    {"vSurf", "Surfing the north shore", "big waves", "surf hawaii", 10},
+    {"vJa", "日本語のテキスト検索", "東京の朝", NULL, 7},
+    {"vMail", "Write an e-mail", "visit https://example.com/guide now", NULL,
+     3},
+    {"vRu", "ОТКРЫВАЮ КЕЙСЫ", "большой стрим", NULL, 1},
+};
+
+static void search_ingest(struct cfx *f, const struct sfx *v, size_t n)
+{
+    struct batch b;
+    struct ingest_stats st;
+
+    batch_init(&b);
+    item_set(&batch_item(&b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "acc")->handle,
+             "@acc");
+    for (size_t i = 0; i < n; i++) {
+        struct item *it =
+            batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, v[i].id);
+        item_set(&it->account_ext_id, "acc");
+        item_set(&it->title, v[i].title);
+        item_set(&it->description, v[i].desc);
+        if (v[i].tags != NULL)
+            item_set(&it->tags, v[i].tags);
+        it->published_at = T0 - (int64_t)(n - i) * DAY;
+        assert_int_equal(metrics_set_i64(&item_snapshot_at(it, T0)->metrics,
+                                         M_VIEWS, v[i].views),
+                         ERR_OK);
+    }
+    if (store_ingest(f->st, &b, NULL, &st, &f->err) != ERR_OK)
+        fail_msg("ingest: %s", buf_cstr(&f->err));
+    batch_free(&b);
+}
+
+/* The ext ids of q's hits, space-separated, in order; *first_title: the
+ * first hit's marked title (NULL: keep none). */
+static void search_expect(struct cfx *f, const char *q, enum search_sort so,
+                          const char *platform, const char *want,
+                          int64_t want_total)
+{
+    struct search_request req = {.q = q, .platform = platform,
+                                 .from = TIME_NONE, .to = TIME_NONE,
+                                 .sort = so};
+    struct search_result r;
+    struct buf got;
+
+    buf_init(&got, 4096);
+    if (search_run(f->st, &req, &r, &f->err) != ERR_OK)
+        fail_msg("search %s: %s", q, buf_cstr(&f->err));
+    for (size_t i = 0; i < r.n; i++)
+        assert_int_equal(buf_printf(&got, "%s%s", i ? " " : "",
+                                    r.rows[i].ext_id), ERR_OK);
+    if (strcmp(buf_cstr(&got), want) != 0 || r.total != want_total)
+        fail_msg("search %s: got \"%s\" (%lld), want \"%s\" (%lld)", q,
+                 buf_cstr(&got), (long long)r.total, want, (long long)want_total);
+    search_result_free(&r);
+    buf_free(&got);
+}
+
+/* The first hit's marked title and snippet. */
+static void search_marks(struct cfx *f, const char *q, const char *title,
+                         const char *snippet_has)
+{
+    struct search_request req = {.q = q, .from = TIME_NONE, .to = TIME_NONE};
+    struct search_result r;
+
+    if (search_run(f->st, &req, &r, &f->err) != ERR_OK)
+        fail_msg("search %s: %s", q, buf_cstr(&f->err));
+    assert_true(r.n >= 1);
+    assert_string_equal(r.rows[0].title_marked, title);
+    if (strstr(r.rows[0].snippet, snippet_has) == NULL)
+        fail_msg("search %s: snippet \"%s\" lacks \"%s\"", q,
+                 r.rows[0].snippet, snippet_has);
+    search_result_free(&r);
+}
+
+static void test_search_matches(void **state)
+{
+    struct cfx *f = *state;
+    const size_t n = sizeof search_items / sizeof search_items[0];
+
+    search_ingest(f, search_items, n);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "\"sourdough bread\"", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "\"bread sourdough\"", SEARCH_SORT_RELEVANCE, NULL, "",
+                  0);
+    search_expect(f, "sourdough", SEARCH_SORT_VIEWS, NULL, "vDesc vTitle", 2);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, "tiktok", "", 0);
+    search_expect(f, "sourdough salt", SEARCH_SORT_RELEVANCE, NULL, "vTitle",
+                  1);
+    search_expect(f, "CAFE", SEARCH_SORT_RELEVANCE, NULL, "vCafe", 1);
+    search_expect(f, "tot", SEARCH_SORT_RELEVANCE, NULL, "vCafe", 1);
+    search_expect(f, "surf", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "surf*", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "hawai*", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "example", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "e-mail", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "mail", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "открываю", SEARCH_SORT_RELEVANCE, NULL, "vRu", 1);
+    search_expect(f, "КЕЙС*", SEARCH_SORT_RELEVANCE, NULL, "vRu", 1);
+    search_expect(f, "テキスト", SEARCH_SORT_RELEVANCE, NULL, "vJa", 1);
+    search_expect(f, "東京", SEARCH_SORT_RELEVANCE, NULL, "vJa", 1);
+    search_expect(f, "検索", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "\"'); DROP TABLE item; --", SEARCH_SORT_RELEVANCE,
+                  NULL, "", 0);
+    search_expect(f, "a & b | !c <-> d:* ( \\", SEARCH_SORT_RELEVANCE, NULL,
+                  "", 0);
+    search_expect(f, "100%_", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_marks(f, "cafe", "\x02" "Café\x03 crème & croissants", "Paris");
+    search_marks(f, "bread", "Sourdough \x02" "bread\x03 for beginners",
+                 "salt");
+    search_marks(f, "length", "Morning routine", "\x02length\x03");
+}
+
+/* The index follows the items: a new title, new tags. */
+static void test_search_kept_current(void **state)
+{
+    struct cfx *f = *state;
+    struct sfx v[] = {
+        {"vDesc", "Rye loaf", NULL, NULL, 600},
+        {"vSurf", NULL, NULL, "kona", 11},
+    };
+
+    search_ingest(f, search_items, 2);
+    search_ingest(f, search_items + 3, 1);
+    search_expect(f, "morning", SEARCH_SORT_RELEVANCE, NULL, "vDesc", 1);
+    search_ingest(f, v, 2);
+    search_expect(f, "morning", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "rye", SEARCH_SORT_RELEVANCE, NULL, "vDesc", 1);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "hawaii", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "kona", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "surfing", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+}
+
+/* ---- pgrest: the collector's state -------------------------------------- */
+
+static enum err job_line(void *ud, const struct store_job *j)
+{
+    return buf_printf(ud, "%s/%s/%s:%lld,%lld,%lld,%s,%s;",
+                      platform_name(j->platform), j->account,
+                      job_kind_name(j->kind), (long long)j->last_fetch,
+                      (long long)j->next_due, (long long)j->failures,
+                      job_status_name(j->status),
+                      j->last_error ? j->last_error : "-");
+}
+
+static enum err sched_line(void *ud, const struct store_item_sched *s)
+{
+    return buf_printf(ud, "%s[%s]%lld,%lld,%lld;", s->item_id, s->kind,
+                      (long long)s->published_at, (long long)s->last_fetch,
+                      (long long)s->next_due);
+}
+
+static void test_collector_state(void **state)
+{
+    struct cfx *f = *state;
+    struct store_job j = {PLATFORM_YOUTUBE, "UCb", JOB_CONTENT, TIME_NONE,
+                          T0 + 60, 0, JOB_OK, NULL};
+    struct store_job got;
+    struct buf b;
+    int64_t n, soonest;
+    int pct;
+    bool has;
+
+    buf_init(&b, 4096);
+    assert_int_equal(store_job_get(f->st, PLATFORM_YOUTUBE, "UCb",
+                                   JOB_CONTENT, &got), ERR_NOTFOUND);
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    j = (struct store_job){PLATFORM_YOUTUBE, "UCa", JOB_ACCOUNT, T0, T0 + 30,
+                           2, JOB_RATE_LIMITED, "429 from the API"};
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    j.failures = 3;
+    j.status = JOB_AUTH_NEEDED;
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    assert_int_equal(store_job_get(f->st, PLATFORM_YOUTUBE, "UCa",
+                                   JOB_ACCOUNT, &got), ERR_OK);
+    assert_int_equal(got.failures, 3);
+    assert_int_equal(got.status, JOB_AUTH_NEEDED);
+    assert_string_equal(got.last_error, "429 from the API");
+    store_job_free(&got);
+    assert_int_equal(store_job_list(f->st, job_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "youtube/UCa/account:1717200000,1717200030,3,"
+                        "auth_needed,429 from the API;youtube/UCb/content:"
+                        "-9223372036854775808,1717200060,0,ok,-;");
+    /* quotas add up per platform and day */
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0, &n), ERR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, 100), ERR_OK);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, 23), ERR_OK);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, -1),
+                     ERR_INVALID);
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0, &n), ERR_OK);
+    assert_int_equal(n, 123);
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0 + DAY, &n),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+    /* the per-item schedule: due in next_due order, then by id */
+    {
+        const struct store_item_sched s[] = {
+            {PLATFORM_INSTAGRAM, "ig1", "m2", "REELS", T0 - DAY, T0, T0 + 50},
+            {PLATFORM_INSTAGRAM, "ig1", "m1", "", TIME_NONE, TIME_NONE,
+             T0 + 10},
+            {PLATFORM_INSTAGRAM, "ig1", "m0", "", T0, TIME_NONE, T0 + 50},
+            {PLATFORM_INSTAGRAM, "ig2", "x", "", T0, TIME_NONE, T0 + 5},
+        };
+        for (size_t i = 0; i < 4; i++)
+            assert_int_equal(store_item_sched_put(f->st, &s[i]), ERR_OK);
+    }
+    assert_int_equal(store_item_sched_has(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          "m1", &has), ERR_OK);
+    assert_true(has);
+    assert_int_equal(store_item_sched_has(f->st, PLATFORM_INSTAGRAM, "ig2",
+                                          "m1", &has), ERR_OK);
+    assert_false(has);
+    buf_reset(&b);
+    assert_int_equal(store_item_sched_due(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          T0 + 50, 10, sched_line, &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "m1[]-9223372036854775808,-9223372036854775808,"
+                        "1717200010;m0[]1717200000,-9223372036854775808,"
+                        "1717200050;m2[REELS]1717113600,1717200000,"
+                        "1717200050;");
+    buf_reset(&b);
+    assert_int_equal(store_item_sched_due(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          T0 + 49, 10, sched_line, &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "m1[]-9223372036854775808,-9223372036854775808,"
+                        "1717200010;");
+    assert_int_equal(store_item_sched_stats(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                            &n, &soonest), ERR_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(soonest, T0 + 10);
+    assert_int_equal(store_item_sched_stats(f->st, -1, NULL, &n, &soonest),
+                     ERR_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(soonest, T0 + 5);
+    assert_int_equal(store_item_sched_stats(f->st, PLATFORM_TIKTOK, NULL, &n,
+                                            &soonest), ERR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(soonest, INT64_MAX);
+    /* API usage */
+    assert_int_equal(store_usage_get(f->st, PLATFORM_INSTAGRAM, "ig1", &pct,
+                                     &n), ERR_NOTFOUND);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", 40, T0),
+                     ERR_OK);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", 75,
+                                     T0 + 1), ERR_OK);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", -1,
+                                     T0 + 1), ERR_INVALID);
+    assert_int_equal(store_usage_get(f->st, PLATFORM_INSTAGRAM, "ig1", &pct,
+                                     &n), ERR_OK);
+    assert_int_equal(pct, 75);
+    assert_int_equal(n, T0 + 1);
+    buf_free(&b);
+}
+
+/* An item the platform stopped returning, and back. */
+static void test_item_removed_mark(void **state)
+{
+    struct cfx *f = *state;
+    struct batch b;
+    struct ingest_stats st;
+    int64_t id = 0;
+    struct item *it = NULL;
+
+    make_batch(&b, T0, 100, 2);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &st, &f->err), ERR_OK);
+    batch_free(&b);
+    make_batch(&b, T0 + DAY, 150, 2);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &st, &f->err), ERR_OK);
+    batch_free(&b);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "v1",
+                                            true), ERR_OK);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "nope",
+                                            true), ERR_OK);
+    for (id = 1; id < 10; id++) {
+        assert_int_equal(store_item_by_id(f->st, id, &it), ERR_OK);
+        if (it != NULL && strcmp(it->ext_id, "v1") == 0)
+            break;
+        item_destroy(it);
+        it = NULL;
+    }
+    assert_non_null(it);
+    assert_int_equal(it->removed_last_seen, T0 + DAY);
+    item_destroy(it);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "v1",
+                                            false), ERR_OK);
+    assert_int_equal(store_item_by_id(f->st, id, &it), ERR_OK);
+    assert_int_equal(it->removed_last_seen, TIME_NONE);
+    item_destroy(it);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1134,6 +1447,11 @@ int main(void)
         CASE(test_import_removal),
         CASE(test_error_codes),
         CASE(test_wakeups),
+        /* pgrest */
+        CASE(test_search_matches),
+        CASE(test_search_kept_current),
+        CASE(test_collector_state),
+        CASE(test_item_removed_mark),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

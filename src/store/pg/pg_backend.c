@@ -227,6 +227,20 @@ static const struct store_ops pg_ops = {
     .oauth_pending_claim = pg_oauth_pending_claim,
     .oauth_pending_done = pg_oauth_pending_done,
     .oauth_pending_list = pg_oauth_pending_list,
+    /* pgrest: search (pg_search.c), the collector's state (pg_collect.c) */
+    .search = pg_search,
+    .job_get = pg_job_get,
+    .job_put = pg_job_put,
+    .job_list = pg_job_list,
+    .quota_get = pg_quota_get,
+    .quota_add = pg_quota_add,
+    .item_sched_put = pg_item_sched_put,
+    .item_sched_has = pg_item_sched_has,
+    .item_sched_due = pg_item_sched_due,
+    .item_sched_stats = pg_item_sched_stats,
+    .usage_put = pg_usage_put,
+    .usage_get = pg_usage_get,
+    .item_set_removed = pg_item_set_removed,
 };
 
 const struct store_backend store_pg_backend = {

@@ -8,15 +8,17 @@
  * the import's counts set, the generation raised. On any error the
  * transaction is rolled back: nothing of the batch stays.
  *
- * Not yet here (docs/postgresql.md): the daily rollups, the first-week
- * and views-by-day state, documents, the search index and item links. */
+ * The search index is kept by pg_rest_ingest (pg_rest.c), called once
+ * before the counts. Not yet here (docs/postgresql.md): the daily
+ * rollups, the first-week and views-by-day state, documents and item
+ * links. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "core/timeutil.h"
-#include "store/pg/store_pg.h"
+#include "store/pg/pg_ops.h"
 
 /* "ingest" in ASCII: one key for every mediadash ingest on a database. */
 #define PG_INGEST_LOCK "115162232681"
@@ -489,6 +491,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     }
     if (rc == ERR_OK)
         rc = roles_set(in, first_new);
+    if (rc == ERR_OK)
+        rc = pg_rest_ingest(in->s, b, in->now, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         pg_p_init(&p);
         pg_p_i64(&p, in->import_id);

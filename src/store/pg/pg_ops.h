@@ -82,4 +82,44 @@ enum err pg_wait(struct store *st, int timeout_ms, bool *woken,
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;
 
+/* pgrest: search, documents and the rest (pg_rest.c, pg_search.c).
+ * pg_rest_ingest: the upkeep of these areas for batch b, inside the
+ * ingest's transaction (pg_ingest.c calls it once, after the items and
+ * their roles are written; now: the ingest's time, which updated_at holds
+ * for every item the batch wrote). */
+enum err pg_rest_ingest(struct store_pg *s, const struct batch *b,
+                        int64_t now, struct buf *err);
+/* The search index rows of b's content items (and their tags). */
+enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
+                          int64_t now, struct buf *err);
+enum err pg_search(struct store *st, const struct search_filter *q,
+                   store_search_fn fn, void *ud, int64_t *total,
+                   struct buf *err);
+/* pg_collect.c: the collector's state */
+enum err pg_job_get(struct store *st, enum platform p, const char *account,
+                    enum job_kind kind, struct store_job *out);
+enum err pg_job_put(struct store *st, const struct store_job *j);
+enum err pg_job_list(struct store *st, store_job_fn fn, void *ud);
+enum err pg_quota_get(struct store *st, enum platform p, int64_t day_start,
+                      int64_t *out);
+enum err pg_quota_add(struct store *st, enum platform p, int64_t day_start,
+                      int64_t units);
+enum err pg_item_sched_put(struct store *st,
+                           const struct store_item_sched *s);
+enum err pg_item_sched_has(struct store *st, enum platform p,
+                           const char *account, const char *item_id,
+                           bool *out);
+enum err pg_item_sched_due(struct store *st, enum platform p,
+                           const char *account, int64_t now, size_t limit,
+                           store_item_sched_fn fn, void *ud);
+enum err pg_item_sched_stats(struct store *st, int platform,
+                             const char *account, int64_t *count,
+                             int64_t *soonest);
+enum err pg_usage_put(struct store *st, enum platform p, const char *account,
+                      int pct, int64_t at);
+enum err pg_usage_get(struct store *st, enum platform p, const char *account,
+                      int *pct, int64_t *at);
+enum err pg_item_set_removed(struct store *st, enum platform p,
+                             const char *ext_id, bool removed);
+
 #endif
