@@ -1422,6 +1422,83 @@ static void test_item_removed_mark(void **state)
     item_destroy(it);
 }
 
+/* ---- pgrest: item links, gauges ----------------------------------------- */
+
+static enum err link_line(void *ud, const struct item_link *l)
+{
+    return buf_printf(ud, "%s %s %s %lld;", l->from_ext, l->rel, l->to_ext,
+                      (long long)l->offset_s);
+}
+
+/* Links come with their batch (a repeated one keeps or replaces its
+ * offset) and read from either end, in byte order. */
+static void test_item_links(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats st;
+    struct batch b;
+    struct buf got;
+
+    buf_init(&got, 4096);
+    for (int round = 0; round < 2; round++) {
+        batch_init(&b);
+        (void)batch_item(&b, PLATFORM_TWITCH, ITEM_CONTENT, "500");
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "500", "vod_of", "77",
+                                    -1), ERR_OK);
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "ClipB", "clip_of",
+                                    "500", round ? 30 : -1), ERR_OK);
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "ClipA", "clip_of",
+                                    "500", round ? -1 : 120), ERR_OK);
+        if (store_ingest(f->st, &b, NULL, &st, &f->err) != ERR_OK)
+            fail_msg("ingest: %s", buf_cstr(&f->err));
+        batch_free(&b);
+    }
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "500", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "ClipA clip_of 500 120;ClipB clip_of "
+                                        "500 30;500 vod_of 77 -1;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "500", 1,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "ClipA clip_of 500 120;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "77", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "500 vod_of 77 -1;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_YOUTUBE, "500", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "");
+    buf_free(&got);
+}
+
+/* GET /metrics' gauges: live sessions only (idle, too old or of a
+ * disabled user: not counted); no posts. */
+static void test_gauges(void **state)
+{
+    struct cfx *f = *state;
+    const struct store_session_limits lim = {3600, 86400};
+    struct store_gauges g;
+    int64_t uid = 0;
+
+    assert_int_equal(store_gauges_read(f->st, T0, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 0);
+    assert_int_equal(store_user_add(f->st, "ann", HASH, T0 - DAY,
+                                    &uid), ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "c1", T0 - 100),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_B, uid, "c2", T0 - 7200),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_C, uid, "c3", T0 - 10),
+                     ERR_OK);
+    assert_int_equal(store_gauges_read(f->st, T0, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 2);
+    for (int i = 0; i < STORE_GAUGE_STATES; i++)
+        assert_int_equal(g.posts[i], 0);
+    assert_int_equal(store_gauges_read(f->st, T0 + 3585, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 1);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1452,6 +1529,8 @@ int main(void)
         CASE(test_search_kept_current),
         CASE(test_collector_state),
         CASE(test_item_removed_mark),
+        CASE(test_item_links),
+        CASE(test_gauges),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

@@ -241,6 +241,8 @@ static const struct store_ops pg_ops = {
     .usage_put = pg_usage_put,
     .usage_get = pg_usage_get,
     .item_set_removed = pg_item_set_removed,
+    .item_links = pg_item_links, /* pg_links.c */
+    .gauges_read = pg_gauges_read, /* pg_gauges.c */
 };
 
 const struct store_backend store_pg_backend = {

@@ -121,5 +121,14 @@ enum err pg_usage_get(struct store *st, enum platform p, const char *account,
                       int *pct, int64_t *at);
 enum err pg_item_set_removed(struct store *st, enum platform p,
                              const char *ext_id, bool removed);
+/* pg_links.c: b's links, inside the ingest's transaction; and reading */
+enum err pg_links_put(struct store_pg *s, const struct batch *b, int64_t now,
+                      struct buf *err);
+enum err pg_item_links(struct store *st, enum platform p, const char *ext_id,
+                       size_t limit, store_link_fn fn, void *ud);
+/* pg_gauges.c */
+enum err pg_gauges_read(struct store *st, int64_t now,
+                        const struct store_session_limits *lim,
+                        struct store_gauges *out);
 
 #endif

@@ -6,5 +6,9 @@
 enum err pg_rest_ingest(struct store_pg *s, const struct batch *b,
                         int64_t now, struct buf *err)
 {
-    return pg_search_upkeep(s, b, now, err);
+    enum err rc = pg_search_upkeep(s, b, now, err);
+
+    if (rc == ERR_OK)
+        rc = pg_links_put(s, b, now, err);
+    return rc;
 }

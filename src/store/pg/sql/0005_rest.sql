@@ -175,3 +175,16 @@ CREATE TABLE api_usage (
     observed_at bigint NOT NULL,
     PRIMARY KEY (platform, account)
 );
+
+-- Links between content items a platform states (SQLite migration 0030;
+-- pg_links.c): keyed by the platform's ids, kept at ingest.
+CREATE TABLE item_link (
+    platform   text   NOT NULL,
+    from_ext   text   NOT NULL,
+    rel        text   NOT NULL CHECK (length(rel) BETWEEN 1 AND 15),
+    to_ext     text   NOT NULL,
+    offset_s   bigint,
+    first_seen bigint NOT NULL,
+    PRIMARY KEY (platform, from_ext, rel, to_ext)
+);
+CREATE INDEX item_link_to ON item_link (platform, to_ext);
