@@ -1499,6 +1499,81 @@ static void test_gauges(void **state)
     assert_int_equal(g.sessions, 1);
 }
 
+/* ---- pgrest: documents -------------------------------------------------- */
+
+static enum err doc_line(void *ud, const struct store_doc_change *c)
+{
+    return buf_printf(ud, "%lld:%d:%s:%d:%lld%s;", (long long)c->seq,
+                      (int)c->kind, c->ext_id,
+                      c->kind == STORE_DOC_DAY ? (int)(c->day - T0 / DAY) : 0,
+                      (long long)(c->changed_at > 0), c->tracked ? "t" : "");
+}
+
+static void docs_expect(struct cfx *f, const struct store_doc_query *q,
+                        const char *want)
+{
+    struct buf got;
+
+    buf_init(&got, 4096);
+    if (store_doc_changes(f->st, q, doc_line, &got, &f->err) != ERR_OK)
+        fail_msg("doc_changes: %s", buf_cstr(&f->err));
+    if (strcmp(buf_cstr(&got), want) != 0)
+        fail_msg("doc_changes: got \"%s\", want \"%s\"", buf_cstr(&got), want);
+    buf_free(&got);
+}
+
+/* Ingest marks the documents it changed, in the order it wrote them, each
+ * once per batch with the next seq; a batch that changes nothing marks
+ * nothing; the reads page by cursor, filter and find one. */
+static void test_documents_marked(void **state)
+{
+    struct cfx *f = *state;
+    struct store_doc_query all = {TIME_NONE, 0, -1, -1, 0};
+    struct store_doc_query q = all;
+    struct ingest_stats st;
+    struct buf got;
+    int64_t seq = -1;
+
+    buf_init(&got, 4096);
+    assert_int_equal(store_doc_last_seq(f->st, &seq), ERR_OK);
+    assert_int_equal(seq, 0);
+    assert_int_equal(ingest(f, T0 + 3600, 100, 2, NULL, &st), ERR_OK);
+    docs_expect(f, &all, "1:0:acc:0:1;2:1:acc:0:1;3:0:v0:0:1;4:0:v1:0:1;");
+    assert_int_equal(ingest(f, T0 + DAY + 3600, 150, 2, NULL, &st), ERR_OK);
+    docs_expect(f, &all, "2:1:acc:0:1;5:0:acc:0:1;6:1:acc:1:1;7:0:v0:0:1;"
+                         "8:0:v1:0:1;");
+    assert_int_equal(ingest(f, T0 + DAY + 3600, 150, 2, NULL, &st), ERR_OK);
+    assert_int_equal(store_doc_last_seq(f->st, &seq), ERR_OK);
+    assert_int_equal(seq, 8);
+    q.after_seq = 6;
+    docs_expect(f, &q, "7:0:v0:0:1;8:0:v1:0:1;");
+    q = all;
+    q.limit = 1;
+    docs_expect(f, &q, "2:1:acc:0:1;");
+    q = all;
+    q.platform = PLATFORM_TIKTOK;
+    docs_expect(f, &q, "");
+    q = all;
+    q.role = 1;
+    docs_expect(f, &q, "");
+    q = all;
+    q.since = T0;
+    docs_expect(f, &q, "2:1:acc:0:1;5:0:acc:0:1;6:1:acc:1:1;7:0:v0:0:1;"
+                       "8:0:v1:0:1;");
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_CONTENT,
+                                    "v0", STORE_DOC_ITEM, 0, doc_line, &got,
+                                    &f->err), ERR_OK);
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_ACCOUNT,
+                                    "acc", STORE_DOC_DAY,
+                                    (int32_t)(T0 / DAY + 1), doc_line, &got,
+                                    &f->err), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "7:0:v0:0:1;6:1:acc:1:1;");
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_CONTENT,
+                                    "nope", STORE_DOC_ITEM, 0, doc_line, &got,
+                                    &f->err), ERR_NOTFOUND);
+    buf_free(&got);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1531,6 +1606,7 @@ int main(void)
         CASE(test_item_removed_mark),
         CASE(test_item_links),
         CASE(test_gauges),
+        CASE(test_documents_marked),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

@@ -243,6 +243,9 @@ static const struct store_ops pg_ops = {
     .item_set_removed = pg_item_set_removed,
     .item_links = pg_item_links, /* pg_links.c */
     .gauges_read = pg_gauges_read, /* pg_gauges.c */
+    .doc_changes = pg_doc_changes, /* pg_docs.c */
+    .doc_find = pg_doc_find,
+    .doc_last_seq = pg_doc_last_seq,
 };
 
 const struct store_backend store_pg_backend = {

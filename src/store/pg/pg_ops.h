@@ -126,6 +126,15 @@ enum err pg_links_put(struct store_pg *s, const struct batch *b, int64_t now,
                       struct buf *err);
 enum err pg_item_links(struct store *st, enum platform p, const char *ext_id,
                        size_t limit, store_link_fn fn, void *ud);
+/* pg_docs.c: documents; their upkeep for batch b at ingest */
+enum err pg_docs_upkeep(struct store_pg *s, const struct batch *b,
+                        int64_t now, struct buf *err);
+enum err pg_doc_changes(struct store *st, const struct store_doc_query *q,
+                        store_doc_fn fn, void *ud, struct buf *err);
+enum err pg_doc_find(struct store *st, enum platform pl, enum item_type type,
+                     const char *ext_id, enum store_doc_kind kind,
+                     int32_t day, store_doc_fn fn, void *ud, struct buf *err);
+enum err pg_doc_last_seq(struct store *st, int64_t *out);
 /* pg_gauges.c */
 enum err pg_gauges_read(struct store *st, int64_t now,
                         const struct store_session_limits *lim,

@@ -10,5 +10,7 @@ enum err pg_rest_ingest(struct store_pg *s, const struct batch *b,
 
     if (rc == ERR_OK)
         rc = pg_links_put(s, b, now, err);
+    if (rc == ERR_OK)
+        rc = pg_docs_upkeep(s, b, now, err);
     return rc;
 }

@@ -188,3 +188,36 @@ CREATE TABLE item_link (
     PRIMARY KEY (platform, from_ext, rel, to_ext)
 );
 CREATE INDEX item_link_to ON item_link (platform, to_ext);
+
+-- Documents for retrieval (SQLite migrations 0029 and 0031; pg_docs.c):
+-- one row per live document (kind 0 an item's own, day 0; kind 1 an
+-- account's daily summary for rollup day `day`), rewritten in place with
+-- a new seq when the document changes; tombstones (kind 2 a removed item,
+-- 3 a removed daily summary) keyed by seq, with what the item was. seq
+-- grows with every write over both tables (writers hold the ingest lock),
+-- so a reader's cursor never misses a row committed later.
+CREATE TABLE doc_change (
+    item_id    bigint   NOT NULL,
+    kind       smallint NOT NULL CHECK (kind IN (0, 1)),
+    day        integer  NOT NULL,
+    seq        bigint   NOT NULL,
+    changed_at bigint   NOT NULL,
+    PRIMARY KEY (item_id, kind, day)
+);
+CREATE UNIQUE INDEX doc_change_seq ON doc_change(seq);
+CREATE TABLE doc_tomb (
+    seq        bigint   PRIMARY KEY,
+    item_id    bigint   NOT NULL,
+    kind       smallint NOT NULL CHECK (kind IN (2, 3)),
+    day        integer  NOT NULL,
+    changed_at bigint   NOT NULL,
+    platform   text,
+    type       text,
+    ext_id     text,
+    role       text
+);
+-- The items stored before this migration, as changed when their row last
+-- changed (their daily summaries come with their next snapshots).
+INSERT INTO doc_change(item_id, kind, day, seq, changed_at)
+    SELECT id, 0, 0, row_number() OVER (ORDER BY updated_at, id), updated_at
+    FROM item;
