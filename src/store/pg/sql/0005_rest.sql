@@ -57,25 +57,33 @@ ALTER TEXT SEARCH CONFIGURATION mediadash_search
 -- t with its words that match q marked: U+0002 before, U+0003 after
 -- (SEARCH_MARK_OPEN and _CLOSE, store_search.h). A word is a run of
 -- letters and digits (as mediadash_search_words cuts them); it matches
--- when it is one of q's words (or starts with one of q's prefixes). Two
--- matching words in a row that follow one another in a phrase of q share
--- one mark, with what separates them, as SQLite's highlight() marks a
--- phrase whole. NULL t: NULL; NULL q: t unmarked.
+-- when, lower-cased and unaccented, it is one of q's words (lx.ex) or
+-- starts with one of q's prefixes (lx.pre), both read once from q's text
+-- (lexemes in quotes, :* after a prefix). Two matching words in a row
+-- that follow one another in a phrase of q share one mark, with what
+-- separates them, as SQLite's highlight() marks a phrase whole. NULL t:
+-- NULL; NULL q: t unmarked.
 CREATE FUNCTION mediadash_search_mark(t text, q tsquery) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (WITH x AS (
+    RETURN (WITH lx AS (
+                SELECT coalesce(array_agg(m[1]) FILTER (WHERE m[2] IS NULL),
+                                '{}') AS ex,
+                       coalesce(array_agg(m[1]) FILTER (WHERE m[2] IS NOT
+                                NULL), '{}') AS pre
+                FROM regexp_matches(q::text, '''([^'']*)''(:\*)?', 'g') AS m),
+            x AS (
                 SELECT u.m[1] AS tok, u.n,
                        u.m[1] COLLATE "und-x-icu" ~ '^[[:alnum:]]' AS isword
                 FROM regexp_matches(t COLLATE "und-x-icu",
                                     '[[:alnum:]]+|[^[:alnum:]]+', 'g')
                      WITH ORDINALITY AS u(m, n)),
             w AS (
-                SELECT x.n, mediadash_search_words(x.tok) AS lex,
-                       coalesce(to_tsvector('simple',
-                           mediadash_search_words(x.tok)) @@
-                           replace(replace(q::text, ' & ', ' | '),
-                                   ' <-> ', ' | ')::tsquery, false) AS hit
-                FROM x WHERE x.isword),
+                SELECT x.n, f.lex, f.lex = ANY (lx.ex) OR EXISTS (SELECT 1
+                           FROM unnest(lx.pre) p WHERE starts_with(f.lex, p))
+                       AS hit
+                FROM x, lx, LATERAL (SELECT unaccent(lower(x.tok COLLATE
+                           "und-x-icu")) AS lex) f
+                WHERE x.isword),
             j AS (
                 SELECT w.n, w.hit, w.hit AND coalesce(lead(w.hit)
                            OVER (ORDER BY w.n), false) AND
