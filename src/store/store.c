@@ -694,6 +694,16 @@ enum err store_doc_last_seq(struct store *st, int64_t *out)
     return st->ops->doc_last_seq(st, out);
 }
 
+enum err store_search(struct store *st, const struct search_filter *q,
+                      store_search_fn fn, void *ud, int64_t *total,
+                      struct buf *err)
+{
+    if (total != NULL)
+        *total = 0;
+    STORE_NEED(st, search, err);
+    return st->ops->search(st, q, fn, ud, total, err);
+}
+
 enum err store_account_day_get(struct store *st, int64_t account_id,
                                int32_t day, struct store_account_day *out)
 {

@@ -35,6 +35,8 @@
 #include "store/store_media.h"
 #include "store/store_notify.h"
 #include "store/store_post.h"
+#include "store/store_health.h"
+#include "store/store_search.h"
 #include "store/store_backup.h"
 #include "store/store_slots.h"
 #include "store/store_token.h"
@@ -335,6 +337,23 @@ struct store_ops {
     enum err (*doc_last_seq)(struct store *st, int64_t *out);
     enum err (*account_day_get)(struct store *st, int64_t account_id,
                                 int32_t day, struct store_account_day *out);
+    /* health data (store_health.h) */
+    enum err (*health_put)(struct store *st, const struct health_batch *b,
+                           int64_t now, struct store_health_put *out,
+                           struct buf *err);
+    enum err (*health_count)(struct store *st,
+                             struct store_health_counts *out,
+                             struct buf *err);
+    enum err (*health_remove)(struct store *st,
+                              struct store_health_counts *out,
+                              struct buf *err);
+    enum err (*health_days)(struct store *st, const char *from,
+                            const char *to, store_health_day_fn fn, void *ud,
+                            struct buf *err);
+    /* full-text search (store_search.h) */
+    enum err (*search)(struct store *st, const struct search_filter *q,
+                       store_search_fn fn, void *ud, int64_t *total,
+                       struct buf *err);
     /* the areas with their own header (all required, never NULL) */
     const struct store_post_ops *post;
     const struct store_slot_ops *slot;

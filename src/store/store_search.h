@@ -1,9 +1,10 @@
 /* Full-text search over content items (migration 0028; docs/search.md):
  * the store's half. The user's text is parsed elsewhere
- * (analytics/search.h) into terms; this op turns them into the backend's
- * own query language (FTS5 here), safely: every term is quoted, so no
- * operator, column filter or syntax of the backend can come from a user.
- * SQLite backend only for now, like store_post.h. */
+ * (analytics/search.h) into terms; each backend's op turns them into its
+ * own query language safely (SQLite: FTS5 with every term quoted; PostgreSQL,
+ * pg_search.c: a tsquery the server builds from the terms as bound
+ * parameters), so no operator, column filter or syntax of the backend can
+ * come from a user. */
 #ifndef MEDIADASH_STORE_SEARCH_H
 #define MEDIADASH_STORE_SEARCH_H
 

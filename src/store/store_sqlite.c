@@ -770,6 +770,11 @@ static const struct store_ops sqlite_ops = {
     .doc_find = sq_doc_find,
     .doc_last_seq = sq_doc_last_seq,
     .account_day_get = sq_account_day_get,
+    .search = sq_search,
+    .health_put = sq_health_put,
+    .health_count = sq_health_count,
+    .health_remove = sq_health_remove,
+    .health_days = sq_health_days,
 };
 
 /* Open the SQLite database at path: the file is made (or kept) 0600

@@ -256,6 +256,20 @@ enum err sqlite_fail(struct sqlite_store *s, struct buf *err,
 enum err sqlite_search_upkeep(struct sqlite_store *s, int64_t item_id,
                               const char *tags, bool is_new, bool changed,
                               struct buf *err) WARN_UNUSED;
+/* The health ops (store_health.h; store_sqlite_health.c). */
+enum err sq_health_put(struct store *base, const struct health_batch *b,
+                       int64_t now, struct store_health_put *out,
+                       struct buf *err);
+enum err sq_health_count(struct store *base, struct store_health_counts *out,
+                         struct buf *err);
+enum err sq_health_remove(struct store *base,
+                          struct store_health_counts *out, struct buf *err);
+enum err sq_health_days(struct store *base, const char *from, const char *to,
+                        store_health_day_fn fn, void *ud, struct buf *err);
+/* The search op (store_search.h). */
+enum err sq_search(struct store *st, const struct search_filter *q,
+                   store_search_fn fn, void *ud, int64_t *total,
+                   struct buf *err);
 /* A cached statement, reset and with bindings cleared. */
 sqlite3_stmt *sqlite_use(struct sqlite_store *s, enum stmt_id id);
 /* Query id's statement (sql, always the same text for one id), prepared

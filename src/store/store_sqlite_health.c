@@ -202,7 +202,7 @@ static int counts(sqlite3 *db, struct store_health_counts *out)
     return r;
 }
 
-enum err store_health_put(struct store *base, const struct health_batch *b,
+enum err sq_health_put(struct store *base, const struct health_batch *b,
                           int64_t now, struct store_health_put *out,
                           struct buf *err)
 {
@@ -226,7 +226,7 @@ enum err store_health_put(struct store *base, const struct health_batch *b,
     return rc;
 }
 
-enum err store_health_count(struct store *base,
+enum err sq_health_count(struct store *base,
                             struct store_health_counts *out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
@@ -237,7 +237,7 @@ enum err store_health_count(struct store *base,
     return ERR_OK;
 }
 
-enum err store_health_remove(struct store *base,
+enum err sq_health_remove(struct store *base,
                              struct store_health_counts *out,
                              struct buf *err)
 {
@@ -325,7 +325,7 @@ static void row_to_day(sqlite3_stmt *st, struct store_health_day *d)
     d->temp_dev = col_r(st, 13);
 }
 
-enum err store_health_days(struct store *base, const char *from,
+enum err sq_health_days(struct store *base, const char *from,
                            const char *to, store_health_day_fn fn, void *ud,
                            struct buf *err)
 {

@@ -285,9 +285,9 @@ static void read_hit(sqlite3_stmt *st, struct search_hit *h)
                         : sqlite3_column_double(st, 15);
 }
 
-enum err store_search(struct store *st, const struct search_filter *q,
-                      store_search_fn fn, void *ud, int64_t *total,
-                      struct buf *err)
+enum err sq_search(struct store *st, const struct search_filter *q,
+                   store_search_fn fn, void *ud, int64_t *total,
+                   struct buf *err)
 {
     struct sqlite_store *s = sqlite_store_of(st);
     sqlite3_stmt *stmt = NULL, *mk = NULL;

@@ -31,6 +31,7 @@
 #include "core/alloc.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "analytics/search.h"
 #include "core/tz.h"
 #include "store/store.h"
 #include "store/store_media.h"
@@ -1514,6 +1515,470 @@ static void test_post_lease_takeback(void **state)
     buf_free(&ev);
 }
 
+/* ---- pgrest: search ----------------------------------------------------- */
+
+/* The same query finds the same items on every backend (docs/search.md;
+ * docs/postgresql.md says what differs: scores, snippet boundaries). */
+struct sfx {
+    const char *id, *title, *desc, *tags;
+    int64_t views;
+};
+static const struct sfx search_items[] = {
+    {"vDesc", "Morning routine", "we talk about sourdough bread at length",
+     NULL, 500},
+    {"vTitle", "Sourdough bread for beginners", "flour, water, salt", NULL,
+     100},
+    {"vCafe", "Café crème & croissants", "Paris, tôt le matin", NULL, 900},
+    {"vSurf", "Surfing the north shore", "big waves", "surf hawaii", 10},
+    {"vJa", "日本語のテキスト検索", "東京の朝", NULL, 7},
+    {"vMail", "Write an e-mail", "visit https://example.com/guide now", NULL,
+     3},
+    {"vRu", "ОТКРЫВАЮ КЕЙСЫ", "большой стрим", NULL, 1},
+};
+
+static void search_ingest(struct cfx *f, const struct sfx *v, size_t n)
+{
+    struct batch b;
+    struct ingest_stats st;
+
+    batch_init(&b);
+    item_set(&batch_item(&b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "acc")->handle,
+             "@acc");
+    for (size_t i = 0; i < n; i++) {
+        struct item *it =
+            batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, v[i].id);
+        item_set(&it->account_ext_id, "acc");
+        item_set(&it->title, v[i].title);
+        item_set(&it->description, v[i].desc);
+        if (v[i].tags != NULL)
+            item_set(&it->tags, v[i].tags);
+        it->published_at = T0 - (int64_t)(n - i) * DAY;
+        assert_int_equal(metrics_set_i64(&item_snapshot_at(it, T0)->metrics,
+                                         M_VIEWS, v[i].views),
+                         ERR_OK);
+    }
+    if (store_ingest(f->st, &b, NULL, &st, &f->err) != ERR_OK)
+        fail_msg("ingest: %s", buf_cstr(&f->err));
+    batch_free(&b);
+}
+
+/* The ext ids of q's hits, space-separated, in order; *first_title: the
+ * first hit's marked title (NULL: keep none). */
+static void search_expect(struct cfx *f, const char *q, enum search_sort so,
+                          const char *platform, const char *want,
+                          int64_t want_total)
+{
+    struct search_request req = {.q = q, .platform = platform,
+                                 .from = TIME_NONE, .to = TIME_NONE,
+                                 .sort = so};
+    struct search_result r;
+    struct buf got;
+
+    buf_init(&got, 4096);
+    if (search_run(f->st, &req, &r, &f->err) != ERR_OK)
+        fail_msg("search %s: %s", q, buf_cstr(&f->err));
+    for (size_t i = 0; i < r.n; i++)
+        assert_int_equal(buf_printf(&got, "%s%s", i ? " " : "",
+                                    r.rows[i].ext_id), ERR_OK);
+    if (strcmp(buf_cstr(&got), want) != 0 || r.total != want_total)
+        fail_msg("search %s: got \"%s\" (%lld), want \"%s\" (%lld)", q,
+                 buf_cstr(&got), (long long)r.total, want, (long long)want_total);
+    search_result_free(&r);
+    buf_free(&got);
+}
+
+/* The first hit's marked title and snippet. */
+static void search_marks(struct cfx *f, const char *q, const char *title,
+                         const char *snippet_has)
+{
+    struct search_request req = {.q = q, .from = TIME_NONE, .to = TIME_NONE};
+    struct search_result r;
+
+    if (search_run(f->st, &req, &r, &f->err) != ERR_OK)
+        fail_msg("search %s: %s", q, buf_cstr(&f->err));
+    assert_true(r.n >= 1);
+    assert_string_equal(r.rows[0].title_marked, title);
+    if (strstr(r.rows[0].snippet, snippet_has) == NULL)
+        fail_msg("search %s: snippet \"%s\" lacks \"%s\"", q,
+                 r.rows[0].snippet, snippet_has);
+    search_result_free(&r);
+}
+
+static void test_search_matches(void **state)
+{
+    struct cfx *f = *state;
+    const size_t n = sizeof search_items / sizeof search_items[0];
+
+    search_ingest(f, search_items, n);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "\"sourdough bread\"", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "\"bread sourdough\"", SEARCH_SORT_RELEVANCE, NULL, "",
+                  0);
+    search_expect(f, "sourdough", SEARCH_SORT_VIEWS, NULL, "vDesc vTitle", 2);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, "tiktok", "", 0);
+    search_expect(f, "sourdough salt", SEARCH_SORT_RELEVANCE, NULL, "vTitle",
+                  1);
+    search_expect(f, "CAFE", SEARCH_SORT_RELEVANCE, NULL, "vCafe", 1);
+    search_expect(f, "tot", SEARCH_SORT_RELEVANCE, NULL, "vCafe", 1);
+    search_expect(f, "surf", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "surf*", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "hawai*", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "example", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "e-mail", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "mail", SEARCH_SORT_RELEVANCE, NULL, "vMail", 1);
+    search_expect(f, "открываю", SEARCH_SORT_RELEVANCE, NULL, "vRu", 1);
+    search_expect(f, "КЕЙС*", SEARCH_SORT_RELEVANCE, NULL, "vRu", 1);
+    search_expect(f, "テキスト", SEARCH_SORT_RELEVANCE, NULL, "vJa", 1);
+    search_expect(f, "東京", SEARCH_SORT_RELEVANCE, NULL, "vJa", 1);
+    search_expect(f, "検索", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "\"'); DROP TABLE item; --", SEARCH_SORT_RELEVANCE,
+                  NULL, "", 0);
+    search_expect(f, "a & b | !c <-> d:* ( \\", SEARCH_SORT_RELEVANCE, NULL,
+                  "", 0);
+    search_expect(f, "100%_", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_marks(f, "cafe", "\x02" "Café\x03 crème & croissants", "Paris");
+    search_marks(f, "bread", "Sourdough \x02" "bread\x03 for beginners",
+                 "salt");
+    search_marks(f, "length", "Morning routine", "\x02length\x03");
+}
+
+/* The index follows the items: a new title, new tags. */
+static void test_search_kept_current(void **state)
+{
+    struct cfx *f = *state;
+    struct sfx v[] = {
+        {"vDesc", "Rye loaf", NULL, NULL, 600},
+        {"vSurf", NULL, NULL, "kona", 11},
+    };
+
+    search_ingest(f, search_items, 2);
+    search_ingest(f, search_items + 3, 1);
+    search_expect(f, "morning", SEARCH_SORT_RELEVANCE, NULL, "vDesc", 1);
+    search_ingest(f, v, 2);
+    search_expect(f, "morning", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "rye", SEARCH_SORT_RELEVANCE, NULL, "vDesc", 1);
+    search_expect(f, "sourdough", SEARCH_SORT_RELEVANCE, NULL,
+                  "vTitle vDesc", 2);
+    search_expect(f, "hawaii", SEARCH_SORT_RELEVANCE, NULL, "", 0);
+    search_expect(f, "kona", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+    search_expect(f, "surfing", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
+}
+
+/* ---- pgrest: the collector's state -------------------------------------- */
+
+static enum err job_line(void *ud, const struct store_job *j)
+{
+    return buf_printf(ud, "%s/%s/%s:%lld,%lld,%lld,%s,%s;",
+                      platform_name(j->platform), j->account,
+                      job_kind_name(j->kind), (long long)j->last_fetch,
+                      (long long)j->next_due, (long long)j->failures,
+                      job_status_name(j->status),
+                      j->last_error ? j->last_error : "-");
+}
+
+static enum err sched_line(void *ud, const struct store_item_sched *s)
+{
+    return buf_printf(ud, "%s[%s]%lld,%lld,%lld;", s->item_id, s->kind,
+                      (long long)s->published_at, (long long)s->last_fetch,
+                      (long long)s->next_due);
+}
+
+static void test_collector_state(void **state)
+{
+    struct cfx *f = *state;
+    struct store_job j = {PLATFORM_YOUTUBE, "UCb", JOB_CONTENT, TIME_NONE,
+                          T0 + 60, 0, JOB_OK, NULL};
+    struct store_job got;
+    struct buf b;
+    int64_t n, soonest;
+    int pct;
+    bool has;
+
+    buf_init(&b, 4096);
+    assert_int_equal(store_job_get(f->st, PLATFORM_YOUTUBE, "UCb",
+                                   JOB_CONTENT, &got), ERR_NOTFOUND);
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    j = (struct store_job){PLATFORM_YOUTUBE, "UCa", JOB_ACCOUNT, T0, T0 + 30,
+                           2, JOB_RATE_LIMITED, "429 from the API"};
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    j.failures = 3;
+    j.status = JOB_AUTH_NEEDED;
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    assert_int_equal(store_job_get(f->st, PLATFORM_YOUTUBE, "UCa",
+                                   JOB_ACCOUNT, &got), ERR_OK);
+    assert_int_equal(got.failures, 3);
+    assert_int_equal(got.status, JOB_AUTH_NEEDED);
+    assert_string_equal(got.last_error, "429 from the API");
+    store_job_free(&got);
+    assert_int_equal(store_job_list(f->st, job_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "youtube/UCa/account:1717200000,1717200030,3,"
+                        "auth_needed,429 from the API;youtube/UCb/content:"
+                        "-9223372036854775808,1717200060,0,ok,-;");
+    /* quotas add up per platform and day */
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0, &n), ERR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, 100), ERR_OK);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, 23), ERR_OK);
+    assert_int_equal(store_quota_add(f->st, PLATFORM_YOUTUBE, T0, -1),
+                     ERR_INVALID);
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0, &n), ERR_OK);
+    assert_int_equal(n, 123);
+    assert_int_equal(store_quota_get(f->st, PLATFORM_YOUTUBE, T0 + DAY, &n),
+                     ERR_OK);
+    assert_int_equal(n, 0);
+    /* the per-item schedule: due in next_due order, then by id */
+    {
+        const struct store_item_sched s[] = {
+            {PLATFORM_INSTAGRAM, "ig1", "m2", "REELS", T0 - DAY, T0, T0 + 50},
+            {PLATFORM_INSTAGRAM, "ig1", "m1", "", TIME_NONE, TIME_NONE,
+             T0 + 10},
+            {PLATFORM_INSTAGRAM, "ig1", "m0", "", T0, TIME_NONE, T0 + 50},
+            {PLATFORM_INSTAGRAM, "ig2", "x", "", T0, TIME_NONE, T0 + 5},
+        };
+        for (size_t i = 0; i < 4; i++)
+            assert_int_equal(store_item_sched_put(f->st, &s[i]), ERR_OK);
+    }
+    assert_int_equal(store_item_sched_has(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          "m1", &has), ERR_OK);
+    assert_true(has);
+    assert_int_equal(store_item_sched_has(f->st, PLATFORM_INSTAGRAM, "ig2",
+                                          "m1", &has), ERR_OK);
+    assert_false(has);
+    buf_reset(&b);
+    assert_int_equal(store_item_sched_due(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          T0 + 50, 10, sched_line, &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "m1[]-9223372036854775808,-9223372036854775808,"
+                        "1717200010;m0[]1717200000,-9223372036854775808,"
+                        "1717200050;m2[REELS]1717113600,1717200000,"
+                        "1717200050;");
+    buf_reset(&b);
+    assert_int_equal(store_item_sched_due(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                          T0 + 49, 10, sched_line, &b),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&b),
+                        "m1[]-9223372036854775808,-9223372036854775808,"
+                        "1717200010;");
+    assert_int_equal(store_item_sched_stats(f->st, PLATFORM_INSTAGRAM, "ig1",
+                                            &n, &soonest), ERR_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(soonest, T0 + 10);
+    assert_int_equal(store_item_sched_stats(f->st, -1, NULL, &n, &soonest),
+                     ERR_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(soonest, T0 + 5);
+    assert_int_equal(store_item_sched_stats(f->st, PLATFORM_TIKTOK, NULL, &n,
+                                            &soonest), ERR_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(soonest, INT64_MAX);
+    /* API usage */
+    assert_int_equal(store_usage_get(f->st, PLATFORM_INSTAGRAM, "ig1", &pct,
+                                     &n), ERR_NOTFOUND);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", 40, T0),
+                     ERR_OK);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", 75,
+                                     T0 + 1), ERR_OK);
+    assert_int_equal(store_usage_put(f->st, PLATFORM_INSTAGRAM, "ig1", -1,
+                                     T0 + 1), ERR_INVALID);
+    assert_int_equal(store_usage_get(f->st, PLATFORM_INSTAGRAM, "ig1", &pct,
+                                     &n), ERR_OK);
+    assert_int_equal(pct, 75);
+    assert_int_equal(n, T0 + 1);
+    buf_free(&b);
+}
+
+/* An item the platform stopped returning, and back. */
+static void test_item_removed_mark(void **state)
+{
+    struct cfx *f = *state;
+    struct batch b;
+    struct ingest_stats st;
+    int64_t id = 0;
+    struct item *it = NULL;
+
+    make_batch(&b, T0, 100, 2);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &st, &f->err), ERR_OK);
+    batch_free(&b);
+    make_batch(&b, T0 + DAY, 150, 2);
+    assert_int_equal(store_ingest(f->st, &b, NULL, &st, &f->err), ERR_OK);
+    batch_free(&b);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "v1",
+                                            true), ERR_OK);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "nope",
+                                            true), ERR_OK);
+    for (id = 1; id < 10; id++) {
+        assert_int_equal(store_item_by_id(f->st, id, &it), ERR_OK);
+        if (it != NULL && strcmp(it->ext_id, "v1") == 0)
+            break;
+        item_destroy(it);
+        it = NULL;
+    }
+    assert_non_null(it);
+    assert_int_equal(it->removed_last_seen, T0 + DAY);
+    item_destroy(it);
+    assert_int_equal(store_item_set_removed(f->st, PLATFORM_YOUTUBE, "v1",
+                                            false), ERR_OK);
+    assert_int_equal(store_item_by_id(f->st, id, &it), ERR_OK);
+    assert_int_equal(it->removed_last_seen, TIME_NONE);
+    item_destroy(it);
+}
+
+/* ---- pgrest: item links, gauges ----------------------------------------- */
+
+static enum err link_line(void *ud, const struct item_link *l)
+{
+    return buf_printf(ud, "%s %s %s %lld;", l->from_ext, l->rel, l->to_ext,
+                      (long long)l->offset_s);
+}
+
+/* Links come with their batch (a repeated one keeps or replaces its
+ * offset) and read from either end, in byte order. */
+static void test_item_links(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats st;
+    struct batch b;
+    struct buf got;
+
+    buf_init(&got, 4096);
+    for (int round = 0; round < 2; round++) {
+        batch_init(&b);
+        (void)batch_item(&b, PLATFORM_TWITCH, ITEM_CONTENT, "500");
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "500", "vod_of", "77",
+                                    -1), ERR_OK);
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "ClipB", "clip_of",
+                                    "500", round ? 30 : -1), ERR_OK);
+        assert_int_equal(batch_link(&b, PLATFORM_TWITCH, "ClipA", "clip_of",
+                                    "500", round ? -1 : 120), ERR_OK);
+        if (store_ingest(f->st, &b, NULL, &st, &f->err) != ERR_OK)
+            fail_msg("ingest: %s", buf_cstr(&f->err));
+        batch_free(&b);
+    }
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "500", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "ClipA clip_of 500 120;ClipB clip_of "
+                                        "500 30;500 vod_of 77 -1;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "500", 1,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "ClipA clip_of 500 120;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_TWITCH, "77", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "500 vod_of 77 -1;");
+    buf_reset(&got);
+    assert_int_equal(store_item_links(f->st, PLATFORM_YOUTUBE, "500", 10,
+                                      link_line, &got), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "");
+    buf_free(&got);
+}
+
+/* GET /metrics' gauges: live sessions only (idle, too old or of a
+ * disabled user: not counted); no posts. */
+static void test_gauges(void **state)
+{
+    struct cfx *f = *state;
+    const struct store_session_limits lim = {3600, 86400};
+    struct store_gauges g;
+    int64_t uid = 0;
+
+    assert_int_equal(store_gauges_read(f->st, T0, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 0);
+    assert_int_equal(store_user_add(f->st, "ann", HASH, T0 - DAY,
+                                    &uid), ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_A, uid, "c1", T0 - 100),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_B, uid, "c2", T0 - 7200),
+                     ERR_OK);
+    assert_int_equal(store_session_add(f->st, KEY_C, uid, "c3", T0 - 10),
+                     ERR_OK);
+    assert_int_equal(store_gauges_read(f->st, T0, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 2);
+    for (int i = 0; i < STORE_GAUGE_STATES; i++)
+        assert_int_equal(g.posts[i], 0);
+    assert_int_equal(store_gauges_read(f->st, T0 + 3585, &lim, &g), ERR_OK);
+    assert_int_equal(g.sessions, 1);
+}
+
+/* ---- pgrest: documents -------------------------------------------------- */
+
+static enum err doc_line(void *ud, const struct store_doc_change *c)
+{
+    return buf_printf(ud, "%lld:%d:%s:%d:%lld%s;", (long long)c->seq,
+                      (int)c->kind, c->ext_id,
+                      c->kind == STORE_DOC_DAY ? (int)(c->day - T0 / DAY) : 0,
+                      (long long)(c->changed_at > 0), c->tracked ? "t" : "");
+}
+
+static void docs_expect(struct cfx *f, const struct store_doc_query *q,
+                        const char *want)
+{
+    struct buf got;
+
+    buf_init(&got, 4096);
+    if (store_doc_changes(f->st, q, doc_line, &got, &f->err) != ERR_OK)
+        fail_msg("doc_changes: %s", buf_cstr(&f->err));
+    if (strcmp(buf_cstr(&got), want) != 0)
+        fail_msg("doc_changes: got \"%s\", want \"%s\"", buf_cstr(&got), want);
+    buf_free(&got);
+}
+
+/* Ingest marks the documents it changed, in the order it wrote them, each
+ * once per batch with the next seq; a batch that changes nothing marks
+ * nothing; the reads page by cursor, filter and find one. */
+static void test_documents_marked(void **state)
+{
+    struct cfx *f = *state;
+    struct store_doc_query all = {TIME_NONE, 0, -1, -1, 0};
+    struct store_doc_query q = all;
+    struct ingest_stats st;
+    struct buf got;
+    int64_t seq = -1;
+
+    buf_init(&got, 4096);
+    assert_int_equal(store_doc_last_seq(f->st, &seq), ERR_OK);
+    assert_int_equal(seq, 0);
+    assert_int_equal(ingest(f, T0 + 3600, 100, 2, NULL, &st), ERR_OK);
+    docs_expect(f, &all, "1:0:acc:0:1;2:1:acc:0:1;3:0:v0:0:1;4:0:v1:0:1;");
+    assert_int_equal(ingest(f, T0 + DAY + 3600, 150, 2, NULL, &st), ERR_OK);
+    docs_expect(f, &all, "2:1:acc:0:1;5:0:acc:0:1;6:1:acc:1:1;7:0:v0:0:1;"
+                         "8:0:v1:0:1;");
+    assert_int_equal(ingest(f, T0 + DAY + 3600, 150, 2, NULL, &st), ERR_OK);
+    assert_int_equal(store_doc_last_seq(f->st, &seq), ERR_OK);
+    assert_int_equal(seq, 8);
+    q.after_seq = 6;
+    docs_expect(f, &q, "7:0:v0:0:1;8:0:v1:0:1;");
+    q = all;
+    q.limit = 1;
+    docs_expect(f, &q, "2:1:acc:0:1;");
+    q = all;
+    q.platform = PLATFORM_TIKTOK;
+    docs_expect(f, &q, "");
+    q = all;
+    q.role = 1;
+    docs_expect(f, &q, "");
+    q = all;
+    q.since = T0;
+    docs_expect(f, &q, "2:1:acc:0:1;5:0:acc:0:1;6:1:acc:1:1;7:0:v0:0:1;"
+                       "8:0:v1:0:1;");
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_CONTENT,
+                                    "v0", STORE_DOC_ITEM, 0, doc_line, &got,
+                                    &f->err), ERR_OK);
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_ACCOUNT,
+                                    "acc", STORE_DOC_DAY,
+                                    (int32_t)(T0 / DAY + 1), doc_line, &got,
+                                    &f->err), ERR_OK);
+    assert_string_equal(buf_cstr(&got), "7:0:v0:0:1;6:1:acc:1:1;");
+    assert_int_equal(store_doc_find(f->st, PLATFORM_YOUTUBE, ITEM_CONTENT,
+                                    "nope", STORE_DOC_ITEM, 0, doc_line, &got,
+                                    &f->err), ERR_NOTFOUND);
+    buf_free(&got);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1546,6 +2011,14 @@ int main(void)
         /* pgposts */
         CASE(test_post_claims_concurrent),
         CASE(test_post_lease_takeback),
+        /* pgrest */
+        CASE(test_search_matches),
+        CASE(test_search_kept_current),
+        CASE(test_collector_state),
+        CASE(test_item_removed_mark),
+        CASE(test_item_links),
+        CASE(test_gauges),
+        CASE(test_documents_marked),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

@@ -284,6 +284,25 @@ static const struct store_ops pg_ops = {
     .age_rows = pg_age_rows,
     .account_compare = pg_account_compare,
     .account_day_get = pg_account_day_get,
+    /* pgrest: search (pg_search.c), the collector's state (pg_collect.c) */
+    .search = pg_search,
+    .job_get = pg_job_get,
+    .job_put = pg_job_put,
+    .job_list = pg_job_list,
+    .quota_get = pg_quota_get,
+    .quota_add = pg_quota_add,
+    .item_sched_put = pg_item_sched_put,
+    .item_sched_has = pg_item_sched_has,
+    .item_sched_due = pg_item_sched_due,
+    .item_sched_stats = pg_item_sched_stats,
+    .usage_put = pg_usage_put,
+    .usage_get = pg_usage_get,
+    .item_set_removed = pg_item_set_removed,
+    .item_links = pg_item_links, /* pg_links.c */
+    .gauges_read = pg_gauges_read, /* pg_gauges.c */
+    .doc_changes = pg_doc_changes, /* pg_docs.c */
+    .doc_find = pg_doc_find,
+    .doc_last_seq = pg_doc_last_seq,
 };
 
 const struct store_backend store_pg_backend = {

@@ -9,16 +9,17 @@
  * transaction is rolled back: nothing of the batch stays.
  *
  * The daily rollups are brought in step before the commit, by one call
- * (pg_rollup.c) with what the batch touched.
+ * (pg_rollup.c) with what the batch touched; the search index is kept by
+ * pg_rest_ingest (pg_rest.c), called once after it.
  *
- * Not yet here (docs/postgresql.md): documents, the search index and
- * item links. */
+ * Not yet here (docs/postgresql.md): documents and item links. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "store/pg/pg_ops.h"
 #include "store/pg/pg_rollup.h"
 #include "store/pg/store_pg.h"
 
@@ -621,6 +622,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
         rc = roles_set(in, first_new);
     if (rc == ERR_OK)
         rc = pg_rollup_batch(in->s, &in->touched, in->err);
+    if (rc == ERR_OK)
+        rc = pg_rest_ingest(in->s, b, in->now, in->err);
     if (rc == ERR_OK && in->import_id != 0) {
         pg_p_init(&p);
         pg_p_i64(&p, in->import_id);

@@ -206,4 +206,62 @@ enum err pg_notify_prune_op(struct store *st, int64_t before, size_t *n,
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;
 
+/* pgrest: search, documents and the rest (pg_rest.c, pg_search.c).
+ * pg_rest_ingest: the upkeep of these areas for batch b, inside the
+ * ingest's transaction (pg_ingest.c calls it once, after the items and
+ * their roles are written; now: the ingest's time, which updated_at holds
+ * for every item the batch wrote). */
+enum err pg_rest_ingest(struct store_pg *s, const struct batch *b,
+                        int64_t now, struct buf *err);
+/* The search index rows of b's content items (and their tags). */
+enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
+                          int64_t now, struct buf *err);
+enum err pg_search(struct store *st, const struct search_filter *q,
+                   store_search_fn fn, void *ud, int64_t *total,
+                   struct buf *err);
+/* pg_collect.c: the collector's state */
+enum err pg_job_get(struct store *st, enum platform p, const char *account,
+                    enum job_kind kind, struct store_job *out);
+enum err pg_job_put(struct store *st, const struct store_job *j);
+enum err pg_job_list(struct store *st, store_job_fn fn, void *ud);
+enum err pg_quota_get(struct store *st, enum platform p, int64_t day_start,
+                      int64_t *out);
+enum err pg_quota_add(struct store *st, enum platform p, int64_t day_start,
+                      int64_t units);
+enum err pg_item_sched_put(struct store *st,
+                           const struct store_item_sched *s);
+enum err pg_item_sched_has(struct store *st, enum platform p,
+                           const char *account, const char *item_id,
+                           bool *out);
+enum err pg_item_sched_due(struct store *st, enum platform p,
+                           const char *account, int64_t now, size_t limit,
+                           store_item_sched_fn fn, void *ud);
+enum err pg_item_sched_stats(struct store *st, int platform,
+                             const char *account, int64_t *count,
+                             int64_t *soonest);
+enum err pg_usage_put(struct store *st, enum platform p, const char *account,
+                      int pct, int64_t at);
+enum err pg_usage_get(struct store *st, enum platform p, const char *account,
+                      int *pct, int64_t *at);
+enum err pg_item_set_removed(struct store *st, enum platform p,
+                             const char *ext_id, bool removed);
+/* pg_links.c: b's links, inside the ingest's transaction; and reading */
+enum err pg_links_put(struct store_pg *s, const struct batch *b, int64_t now,
+                      struct buf *err);
+enum err pg_item_links(struct store *st, enum platform p, const char *ext_id,
+                       size_t limit, store_link_fn fn, void *ud);
+/* pg_docs.c: documents; their upkeep for batch b at ingest */
+enum err pg_docs_upkeep(struct store_pg *s, const struct batch *b,
+                        int64_t now, struct buf *err);
+enum err pg_doc_changes(struct store *st, const struct store_doc_query *q,
+                        store_doc_fn fn, void *ud, struct buf *err);
+enum err pg_doc_find(struct store *st, enum platform pl, enum item_type type,
+                     const char *ext_id, enum store_doc_kind kind,
+                     int32_t day, store_doc_fn fn, void *ud, struct buf *err);
+enum err pg_doc_last_seq(struct store *st, int64_t *out);
+/* pg_gauges.c */
+enum err pg_gauges_read(struct store *st, int64_t now,
+                        const struct store_session_limits *lim,
+                        struct store_gauges *out);
+
 #endif

@@ -1,0 +1,261 @@
+/* Full-text search, PostgreSQL backend (store_search.h; PostgreSQL
+ * migration 0005; docs/postgresql.md "Search on PostgreSQL").
+ *
+ * The terms come already split (analytics/search.c, the same parse as on
+ * SQLite); they travel to the server as two bound parameters (the terms
+ * joined by U+0001, and a '0'/'1' prefix flag per term), and the server
+ * builds the tsquery from their words (mediadash_search_query): no user
+ * text is ever part of an SQL statement or of a tsquery's syntax.
+ *
+ * Words: item_search.tsv @@ the query, ranked by ts_rank_cd with the
+ * weights title 1.0, tags 0.5, description 0.1 (score = -rank: lower is
+ * better, the sign of SQLite's BM25). Trigrams: every term a substring of
+ * the lower-cased title, tags or description (LIKE, its % and _
+ * escaped), scored -(10 per term in the title + 5 in the tags + 1 in the
+ * description). Marks (SEARCH_MARK_*, written by the migration's
+ * mediadash_search_mark): the words of the query; the snippet is
+ * ts_headline's best fragment of the description. */
+#include <string.h>
+
+#include "core/str.h"
+#include "core/timeutil.h"
+#include "store/pg/pg_ops.h"
+#include "store/store_search.h"
+
+/* ---- upkeep at ingest ------------------------------------------------- */
+
+PG_STMT(pg_srch_tags, 3,
+        "UPDATE item SET tags = $3 WHERE platform = $1 AND "
+        "type = 'content' AND ext_id = $2 AND tags IS DISTINCT FROM $3");
+/* The item's row, replaced when its text changed; $3: reindex even when
+ * the item was not written now ($4, the ingest's time). */
+PG_STMT(pg_srch_put, 4,
+        "INSERT INTO item_search(item_id, tsv, tri) SELECT id, "
+        "setweight(to_tsvector('simple', mediadash_search_words(title)), "
+        "'A') || setweight(to_tsvector('simple', "
+        "mediadash_search_words(tags)), 'B') || to_tsvector('simple', "
+        "mediadash_search_words(description)), mediadash_search_lower(title)"
+        " || E'\\x01' || mediadash_search_lower(tags) || E'\\x01' || "
+        "mediadash_search_lower(description) FROM item WHERE platform = $1 "
+        "AND type = 'content' AND ext_id = $2 AND ($3::boolean OR "
+        "updated_at = $4::bigint OR NOT EXISTS (SELECT 1 FROM item_search "
+        "WHERE item_id = item.id)) ON CONFLICT (item_id) DO UPDATE SET "
+        "tsv = excluded.tsv, tri = excluded.tri "
+        "WHERE item_search.tri IS DISTINCT FROM excluded.tri");
+
+/* it's tags stored (when it carries some) and its index row brought to
+ * what item holds now. */
+static enum err upkeep_one(struct store_pg *s, const struct item *it,
+                           int64_t now, struct buf *err)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    bool tags_changed = false;
+    enum err rc = ERR_OK;
+
+    if (it->tags != NULL) {
+        pg_p_init(&p);
+        pg_p_text(&p, platform_name(it->platform));
+        pg_p_text(&p, it->ext_id);
+        pg_p_text(&p, it->tags);
+        rc = pg_run(s, &pg_srch_tags, &p, &r, "storing an item's tags", err);
+        tags_changed = rc == ERR_OK && pg_changes(r) > 0;
+        PQclear(r);
+    }
+    if (rc != ERR_OK)
+        return rc;
+    pg_p_init(&p);
+    pg_p_text(&p, platform_name(it->platform));
+    pg_p_text(&p, it->ext_id);
+    pg_p_text(&p, tags_changed ? "true" : "false");
+    pg_p_i64(&p, now);
+    return pg_run(s, &pg_srch_put, &p, NULL, "updating the search index",
+                  err);
+}
+
+enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
+                          int64_t now, struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < b->n && rc == ERR_OK; i++)
+        if (b->items[i]->type == ITEM_CONTENT)
+            rc = upkeep_one(s, b->items[i], now, err);
+    return rc;
+}
+
+/* ---- the search ------------------------------------------------------- */
+
+#define SQL_METRIC(name, alias)                                               \
+    "(SELECT ival FROM item_latest WHERE item_id = " alias ".id AND "         \
+    "metric_id = (SELECT id FROM metric WHERE name = '" name "'))"
+#define SQL_ENGAGEMENT(alias)                                                 \
+    "(SELECT coalesce(sum(CASE WHEN mt.name <> 'views' THEN l.ival END), "    \
+    "0)::double precision / nullif(max(CASE WHEN mt.name = 'views' THEN "     \
+    "l.ival END), 0) FROM item_latest l JOIN metric mt ON mt.id = "           \
+    "l.metric_id WHERE l.item_id = " alias ".id AND mt.name IN ('views', "    \
+    "'likes', 'comments', 'shares', 'saves') HAVING max(CASE WHEN "           \
+    "mt.name = 'views' THEN l.ival END) > 0)"
+
+/* $1 terms, $2 prefixes, $3 index (0 words, 1 trigrams), $4 platform,
+ * $5 account, $6 from, $7 to, $8 role, $9 sort, $10 limit, $11 offset,
+ */
+PG_STMT(pg_srch_run, 11,
+        "WITH q AS (SELECT mediadash_search_query($1, $2) AS q), "
+        "pat AS (SELECT array_agg('%' || replace(replace(replace("
+        "mediadash_search_lower(t), '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
+        " || '%') AS a FROM unnest(string_to_array($1, E'\\x01')) t), "
+        "m AS MATERIALIZED (SELECT s.item_id AS id, -ts_rank_cd("
+        "'{0.1, 0.2, 0.5, 1.0}', s.tsv, q.q)::double precision AS score "
+        "FROM item_search s, q WHERE $3::int = 0 AND s.tsv @@ q.q "
+        "UNION ALL SELECT s.item_id, -(SELECT sum(CASE WHEN "
+        "split_part(s.tri, E'\\x01', 1) LIKE x THEN 10 ELSE 0 END + CASE "
+        "WHEN split_part(s.tri, E'\\x01', 2) LIKE x THEN 5 ELSE 0 END + "
+        "CASE WHEN split_part(s.tri, E'\\x01', 3) LIKE x THEN 1 ELSE 0 END)"
+        " FROM unnest(pat.a) x)::double precision FROM item_search s, pat "
+        "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a)), "
+        "p AS MATERIALIZED (SELECT i.id, m.score, count(*) OVER () AS total, "
+        "CASE $9::int WHEN 1 THEN " SQL_METRIC("views", "i") "::double "
+        "precision WHEN 2 THEN " SQL_METRIC("likes", "i") "::double "
+        "precision WHEN 3 THEN " SQL_METRIC("comments", "i") "::double "
+        "precision WHEN 4 THEN " SQL_ENGAGEMENT("i") " WHEN 5 THEN "
+        "i.published_at::double precision END AS k "
+        "FROM m JOIN item i ON i.id = m.id "
+        "LEFT JOIN item a ON a.id = i.account_id WHERE i.type = 'content' "
+        "AND ($4::text IS NULL OR i.platform = $4) "
+        "AND ($5::text IS NULL OR a.ext_id = $5 OR a.handle = $5) "
+        "AND ($6::bigint IS NULL OR i.published_at >= $6) "
+        "AND ($7::bigint IS NULL OR i.published_at < $7) "
+        "AND ($8::text IS NULL OR i.role = $8) "
+        "ORDER BY k DESC NULLS LAST, m.score, i.id LIMIT $10 OFFSET $11) "
+        "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "
+        "i.title, i.url, i.tags, i.published_at, i.role, p.score, "
+        SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "
+        SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total, "
+        "mediadash_search_mark(i.title, CASE WHEN $3::int = 0 THEN q.q END), "
+        "mediadash_search_snippet(i.description, q.q) "
+        "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "
+        "a.id = i.account_id, q ORDER BY p.k DESC NULLS LAST, p.score, p.id");
+
+static void p_time(struct pg_params *p, int64_t t)
+{
+    if (t == TIME_NONE)
+        pg_p_null(p);
+    else
+        pg_p_i64(p, t);
+}
+
+/* The terms joined by U+0001 into terms (a U+0001 inside a term, which
+ * the words of a query never hold, becomes a space: both are separators
+ * to the tokenizer), and a prefix flag per term into flags. */
+static enum err term_params(const struct search_filter *q, struct buf *terms,
+                            struct buf *flags)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < q->nterms && rc == ERR_OK; i++) {
+        const char *t = q->terms[i].text;
+        if (i > 0)
+            rc = buf_putc(terms, '\x01');
+        for (; *t != '\0' && rc == ERR_OK; t++)
+            rc = buf_putc(terms, *t == '\x01' ? ' ' : *t);
+        if (rc == ERR_OK)
+            rc = buf_putc(flags, q->terms[i].prefix &&
+                                         q->index == SEARCH_INDEX_WORDS
+                                     ? '1'
+                                     : '0');
+    }
+    return rc;
+}
+
+static void filter_params(struct pg_params *p, const struct search_filter *q,
+                          const struct buf *terms, const struct buf *flags)
+{
+    static const char *const roles[] = {NULL, "own", "tracked"};
+
+    pg_p_init(p);
+    pg_p_text(p, buf_cstr(terms));
+    pg_p_text(p, buf_cstr(flags));
+    pg_p_i64(p, q->index == SEARCH_INDEX_TRIGRAM ? 1 : 0);
+    pg_p_text(p, q->platform);
+    pg_p_text(p, q->account);
+    p_time(p, q->from);
+    p_time(p, q->to);
+    pg_p_text(p, roles[q->role]);
+    pg_p_i64(p, (int64_t)q->sort);
+    pg_p_i64(p, q->limit);
+    pg_p_i64(p, q->offset);
+}
+
+static double real_or(const PGresult *r, int row, int col, double dflt)
+{
+    double d;
+
+    if (pg_null(r, row, col) || parse_double(pg_text(r, row, col), &d) != ERR_OK)
+        return dflt;
+    return d;
+}
+
+/* Row row of r as a hit (strings borrowed from r). */
+static enum err read_hit(const PGresult *r, int row, struct search_hit *h)
+{
+    const char *role = pg_text(r, row, 10);
+
+    memset(h, 0, sizeof(*h));
+    if (pg_i64(r, row, 0, &h->id) != ERR_OK)
+        return ERR_DB;
+    h->platform = pg_text(r, row, 1);
+    h->ext_id = pg_text(r, row, 2);
+    h->kind = pg_text(r, row, 3);
+    h->account_ext_id = pg_text(r, row, 4);
+    h->account_handle = pg_text(r, row, 5);
+    h->title = pg_text(r, row, 6);
+    h->url = pg_text(r, row, 7);
+    h->tags = pg_text(r, row, 8);
+    h->published_at = pg_i64_or(r, row, 9, TIME_NONE);
+    h->tracked = role != NULL && strcmp(role, "tracked") == 0;
+    h->score = real_or(r, row, 11, 0.0);
+    h->views = pg_i64_or(r, row, 12, -1);
+    h->likes = pg_i64_or(r, row, 13, -1);
+    h->comments = pg_i64_or(r, row, 14, -1);
+    h->engagement = real_or(r, row, 15, -1.0);
+    h->title_marked = pg_text(r, row, 17);
+    h->snippet = pg_text(r, row, 18);
+    return h->platform != NULL && h->ext_id != NULL ? ERR_OK : ERR_DB;
+}
+
+enum err pg_search(struct store *st, const struct search_filter *q,
+                   store_search_fn fn, void *ud, int64_t *total,
+                   struct buf *err)
+{
+    struct store_pg *s = pg_of(st);
+    struct buf terms, flags;
+    struct pg_params p;
+    struct search_hit h;
+    PGresult *r = NULL;
+    enum err rc;
+
+    buf_init(&terms, 4096);
+    buf_init(&flags, SEARCH_TERMS_MAX + 1);
+    if (total != NULL)
+        *total = 0;
+    rc = term_params(q, &terms, &flags);
+    if (rc != ERR_OK)
+        goto out;
+    filter_params(&p, q, &terms, &flags);
+    rc = pg_run(s, &pg_srch_run, &p, &r, "searching", err);
+    for (int i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
+        if (total != NULL)
+            *total = pg_i64_or(r, i, 16, 0);
+        rc = read_hit(r, i, &h);
+        if (rc != ERR_OK)
+            buf_setf(err, "searching: an unreadable row");
+        else
+            rc = fn(ud, &h);
+    }
+out:
+    PQclear(r);
+    buf_free(&flags);
+    buf_free(&terms);
+    return rc;
+}
