@@ -83,7 +83,7 @@ done
 DPG=$(pg_newdb pg_flow_demo)
 DSQ="$TMP/demo.db"
 for db in "$DPG" "$DSQ"; do
-  check "demo history into ${db%%:*}" run 0 md "$db" -q demo --items 12 --days 20 --end 2033-05-18T03:00:00Z
+  check "demo history into ${db%%:*}" run 0 md "$db" -q demo --items 10 --days 14 --end 2033-05-18T03:00:00Z
 done
 both "report --json (demo)" "$DPG" "$DSQ" report --json "${RANGE[@]}"
 check "  with views gained" python3 -c '
