@@ -28,6 +28,7 @@ import { tokensSteps } from './tokens.mjs';
 import { healthSteps } from './health.mjs';
 import { searchSteps } from './search.mjs';
 import { twitchSteps } from './twitch.mjs';
+import { demoSteps } from './demo.mjs';
 import { plugfinishSteps } from './plugfinish.mjs';
 
 const env = (name) => {
@@ -462,7 +463,8 @@ async function run(context) {
         const platforms = await page.$$eval('.platform-card[data-platform]', (els) => els.map((e) => e.dataset.platform));
         check(platforms.length >= 1, 'no .platform-card[data-platform]');
         for (const p of platforms)
-            check(['youtube', 'instagram', 'tiktok'].includes(p), `unknown platform card "${p}"`);
+            // the demo's four platforms (Twitch's channel came with its demo table)
+            check(['youtube', 'instagram', 'tiktok', 'twitch'].includes(p), `unknown platform card "${p}"`);
         console.log(`     platform cards: ${platforms.join(', ')}`);
         before = s;
         await shot(page, '03-overview');
@@ -876,6 +878,7 @@ async function run(context) {
     await healthSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await searchSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'), SHOTS,
         step, check, poll, shot, BASE });
+    await demoSteps({ page, context, step, check, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await twitchSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
         step, check, shot, idle, watch, BASE, vars: { date: sched.date } });
