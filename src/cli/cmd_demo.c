@@ -241,6 +241,7 @@ static void print_json(struct demo_run *run, double secs)
     jw_kv_time(&w, "start", demo_start(run->d));
     jw_kv_time(&w, "end", demo_start(run->d) + (demo_hours(run->d) - 1) * 3600);
     jw_kv_i64(&w, "items", (int64_t)demo_item_count(run->d));
+    jw_kv_i64(&w, "streams", (int64_t)demo_stream_count(run->d));
     jw_kv_i64(&w, "items_new", (int64_t)run->total.items_new);
     jw_kv_i64(&w, "snapshots", (int64_t)run->total.snapshots_new);
     jw_kv_i64(&w, "values", (int64_t)run->total.values_new);
@@ -280,19 +281,22 @@ static void print_summary(struct demo_run *run, double secs)
                                         "Thu", "Fri", "Sat"};
     struct demo_events ev;
     struct buf s, v;
+    size_t accounts = 0, n = demo_item_count(run->d);
 
     if (run->cli->quiet)
         return;
+    while (accounts < n && demo_item(run->d, accounts)->type == ITEM_ACCOUNT)
+        accounts++;
     demo_events(run->d, &ev);
     buf_init(&s, 64);
     buf_init(&v, 64);
     fmt_count((int64_t)run->total.snapshots_new, &s);
     fmt_count((int64_t)run->total.values_new, &v);
     fprintf(stderr,
-            "demo: %zu items (3 accounts, %zu content), %s snapshots, %s "
-            "values in %.1f s into %s\n",
-            demo_item_count(run->d), demo_item_count(run->d) - 3, buf_cstr(&s),
-            buf_cstr(&v), secs, run->cli->db_path);
+            "demo: %zu items (%zu accounts, %zu content, %zu of them "
+            "streams), %s snapshots, %s values in %.1f s into %s\n",
+            n, accounts, n - accounts, demo_stream_count(run->d),
+            buf_cstr(&s), buf_cstr(&v), secs, run->cli->db_path);
     print_event("viral", &ev.viral);
     print_event("deleted", &ev.deleted);
     print_event("dip", &ev.dip);

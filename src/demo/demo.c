@@ -10,66 +10,19 @@
 #include "core/alloc.h"
 #include "core/timeutil.h"
 #include "demo/demo_impl.h"
+#include "platforms/platform.h"
 
-#define HOUR 3600
-#define DAY 86400
+#define HOUR DEMO_HOUR
+#define DAY DEMO_DAY
 #define TAIL_TAU 48.0     /* hours: the long tail's time constant */
 #define VIRAL_GAIN 25.0   /* extra views, in lifetimes, of the viral item */
 #define VIRAL_TAU 20.0    /* hours: how fast the viral wave fades */
 #define DIP_SHARE 0.03    /* views removed at the planned dip */
 #define OFF_SCHEDULE 0.08 /* share of posts outside the weekly slots */
-#define BEST_WDAY 4       /* Thursday ... */
-#define BEST_HOUR 17      /* ... 17:00 UTC: every platform posts then */
-
-struct shape {
-    enum platform platform;
-    const char *kind;
-    double scale;                      /* median lifetime views */
-    double tau;                        /* hours: the early burst */
-    double w_fast, w_tail;             /* shares of scale: burst, long tail */
-    double like, comment, share, save; /* per view */
-    int64_t dur_lo, dur_hi;            /* seconds; 0, 0: no duration */
-};
-
-static const struct shape shapes[DK_COUNT] = {
-    [DK_YT_VIDEO] = {PLATFORM_YOUTUBE, "video", 14000, 40, 0.6, 0.08, 0.045,
-                     0.006, 0, 0, 360, 2400},
-    [DK_YT_SHORT] = {PLATFORM_YOUTUBE, "short", 9000, 14, 0.85, 0.03, 0.035,
-                     0.002, 0, 0, 15, 59},
-    [DK_IG_REEL] = {PLATFORM_INSTAGRAM, "reel", 9000, 12, 0.9, 0.02, 0.07,
-                    0.004, 0.008, 0.012, 10, 60},
-    [DK_IG_IMAGE] = {PLATFORM_INSTAGRAM, "image", 4000, 8, 0.92, 0.01, 0.09,
-                     0.006, 0.003, 0.010, 0, 0},
-    [DK_IG_CAROUSEL] = {PLATFORM_INSTAGRAM, "carousel", 5000, 10, 0.9, 0.015,
-                        0.085, 0.007, 0.005, 0.025, 0, 0},
-    [DK_TT_VIDEO] = {PLATFORM_TIKTOK, "video", 11000, 18, 0.85, 0.03, 0.09,
-                     0.005, 0.012, 0, 9, 90},
-};
-
-/* The platforms the demo makes up: YouTube, Instagram, TikTok (the
- * first three of enum platform; later ones have no demo data). */
-#define DEMO_PLATFORMS (PLATFORM_TIKTOK + 1)
-
-/* The weekly slots each platform posts in, and how well they do. */
-struct slot {
-    int wday, hour; /* Sunday = 0, UTC */
-    double weight, boost;
-};
-static const struct slot slots[DEMO_PLATFORMS][3] = {
-    [PLATFORM_YOUTUBE] = {{BEST_WDAY, BEST_HOUR, 3, 1.8},
-                          {2, 17, 2, 1.0},
-                          {6, 15, 2, 1.1}},
-    [PLATFORM_INSTAGRAM] = {{BEST_WDAY, BEST_HOUR, 2, 1.8},
-                            {1, 12, 2, 0.9},
-                            {5, 19, 2, 1.0}},
-    [PLATFORM_TIKTOK] = {{BEST_WDAY, BEST_HOUR, 2, 1.8},
-                         {3, 20, 2, 1.0},
-                         {0, 18, 2, 1.1}},
-};
 
 struct content {
     struct item *it; /* owned: descriptive fields */
-    enum demo_kind kind;
+    const struct demo_shape *sh;
     size_t ord; /* creation order: stable noise per item */
     double scale, like, comment, share, save;
     int64_t deleted_at, viral_at, dip_at; /* TIME_NONE when not */
@@ -77,24 +30,39 @@ struct content {
     int64_t last_t; /* hour the counters are at; TIME_NONE before */
 };
 
+/* One platform's account: the descriptor's demo table and its state. */
 struct account {
+    const struct platform_demo *t;
     struct item *it;           /* owned */
+    struct demo_rng rng;       /* its own stream (t->own_stream) */
     double followers, organic; /* organic: new followers a day anyway */
     double follow_rate;        /* followers per content view */
     int64_t base_views, base_likes, base_count; /* before the period */
     int64_t views, likes, count;                /* at the current hour */
     double step_views;  /* content views gained this hour */
-    double day_reach;   /* Instagram: reach so far today */
+    double day_reach;   /* reach so far today (t->day_reach) */
     int64_t last_reach; /* yesterday's, shown at midnight */
+};
+
+/* A live item's place: stream s's recording (part 0) or clip part - 1. */
+struct live_ref {
+    size_t s;
+    int part;
 };
 
 struct demo {
     struct demo_opts o;
     int64_t start, cur;
-    struct demo_rng rng;
-    struct account acct[DEMO_PLATFORMS];
+    struct demo_rng rng; /* the main stream (platform_demo.own_stream) */
+    struct account acct[PLATFORM_COUNT]; /* the platforms with a demo */
+    size_t na;
+    int acct_of[PLATFORM_COUNT]; /* platform -> acct index, -1: none */
     struct content *c;
     size_t nc;
+    struct demo_stream *s; /* planned streams, in order of plan */
+    size_t ns, s_cap;
+    struct live_ref *lr; /* recordings and clips, after the streams */
+    size_t nlr;
     struct demo_events ev;
 };
 
@@ -127,70 +95,65 @@ static double normal(struct demo_rng *r)
 
 /* ---- the plan ------------------------------------------------------ */
 
-static struct item *account_item(struct demo *d, enum platform p)
+/* Account a's item, its id drawn from r. */
+static struct item *account_item(struct account *a, enum platform p,
+                                 struct demo_rng *r)
 {
-    static const char *const handles[DEMO_PLATFORMS] = {
-        "@pixelpaceruns", "pixelpace.runs", "pixelpaceruns"};
-    static const char *const urls[DEMO_PLATFORMS] = {
-        "https://www.youtube.com/channel/", "https://www.instagram.com/",
-        "https://www.tiktok.com/@"};
+    const struct demo_account *t = &a->t->account;
     struct buf id, url;
     struct item *it;
 
     buf_init(&id, 256);
     buf_init(&url, 512);
-    if (p == PLATFORM_YOUTUBE)
-        demo_text_youtube_channel_id(&d->rng, &id);
-    else if (p == PLATFORM_INSTAGRAM)
-        demo_text_instagram_id(&d->rng, "178414", &id);
-    else
-        demo_text_tiktok_open_id(&d->rng, &id);
+    t->id(r, &id);
     it = item_create(p, ITEM_ACCOUNT, buf_cstr(&id));
-    item_set(&it->kind, p == PLATFORM_YOUTUBE ? "channel" : "user");
-    item_set(&it->handle, handles[p]);
+    item_set(&it->kind, t->kind);
+    item_set(&it->handle, t->handle);
     item_set(&it->title, "PixelPace");
     item_set(&it->description,
              "Speedruns, reviews and tutorials. Live most evenings.");
-    buf_catf(&url, "%s%s%s", urls[p],
-             p == PLATFORM_YOUTUBE ? buf_cstr(&id) : handles[p],
-             p == PLATFORM_INSTAGRAM ? "/" : "");
+    t->url(buf_cstr(&id), t->handle, &url);
     item_set(&it->url, buf_cstr(&url));
     buf_free(&id);
     buf_free(&url);
     return it;
 }
 
+/* One account per registered platform with a demo table, in registry
+ * order; those on the main stream draw their ids from it in that order,
+ * the others from their own stream. */
 static void plan_accounts(struct demo *d)
 {
-    /* Where each account stood when the period began. */
-    static const double followers[] = {18400, 9200, 25300};
-    static const double organic[] = {6, 4, 9};
-    static const double rate[] = {0.004, 0.010, 0.006};
-    static const int64_t views[] = {2140000, 0, 0};
-    static const int64_t likes[] = {0, 0, 641000};
-    static const int64_t count[] = {138, 312, 176};
-
-    for (int p = 0; p < DEMO_PLATFORMS; p++) {
-        struct account *a = &d->acct[p];
-        a->it = account_item(d, (enum platform)p);
-        a->followers = followers[p];
-        a->organic = organic[p];
-        a->follow_rate = rate[p];
-        a->base_views = views[p];
-        a->base_likes = likes[p];
-        a->base_count = count[p];
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct platform_desc *pd = platform_get((enum platform)p);
+        struct account *a = &d->acct[d->na];
+        d->acct_of[p] = -1;
+        if (pd == NULL || pd->demo == NULL)
+            continue;
+        d->acct_of[p] = (int)d->na++;
+        a->t = pd->demo;
+        a->rng.s = d->o.seed ^ 0x6d656469616461ULL ^ a->t->stream_salt;
+        a->it = account_item(a, (enum platform)p,
+                             a->t->own_stream ? &a->rng : &d->rng);
+        a->followers = a->t->account.followers;
+        a->organic = a->t->account.organic;
+        a->follow_rate = a->t->account.follow_rate;
+        a->base_views = a->t->account.views;
+        a->base_likes = a->t->account.likes;
+        a->base_count = a->t->account.count;
         a->last_reach = -1;
     }
 }
 
-static enum demo_kind pick_kind(struct demo *d, enum platform p)
+static const struct demo_shape *pick_shape(struct demo *d,
+                                           const struct platform_demo *t)
 {
     double u = demo_rng_unit(&d->rng);
-    if (p == PLATFORM_YOUTUBE)
-        return u < 0.65 ? DK_YT_VIDEO : DK_YT_SHORT;
-    if (p == PLATFORM_INSTAGRAM)
-        return u < 0.5 ? DK_IG_REEL : u < 0.8 ? DK_IG_IMAGE : DK_IG_CAROUSEL;
-    return DK_TT_VIDEO;
+    const struct demo_shape *sh = t->shapes;
+
+    while (sh[1].kind != NULL && !(u < sh->pick))
+        sh++;
+    return sh;
 }
 
 /* The first time at or after t on weekday wday at hour:minute. */
@@ -205,58 +168,55 @@ static int64_t next_slot(int64_t t, int wday, int hour, int minute)
 /* When a post goes out, and how well its slot does (*boost). Published
  * in [start, limit), more often as the channel grows (density 0.6 + 0.8x
  * over the span), mostly in the platform's weekly slots. */
-static int64_t plan_publish(struct demo *d, enum platform p, int64_t limit,
-                            double *boost)
+static int64_t plan_publish(struct demo *d, const struct platform_demo *pt,
+                            int64_t limit, double *boost)
 {
-    const struct slot *s = slots[p];
+    const struct demo_slot *s = pt->slots;
     double x = (sqrt(0.36 + 1.6 * demo_rng_unit(&d->rng)) - 0.6) / 0.8;
     int64_t t = d->start + (int64_t)(x * (double)(limit - d->start));
-    double w =
-        demo_rng_unit(&d->rng) * (s[0].weight + s[1].weight + s[2].weight);
-    int minute = p == PLATFORM_YOUTUBE ? 0 : (int)demo_rng_below(&d->rng, 25);
+    double total = 0, acc = 0, w;
+    int minute, at_k;
     int64_t at;
-    size_t k = w < s[0].weight ? 0 : w < s[0].weight + s[1].weight ? 1 : 2;
+    size_t k, n = 0;
 
+    while (s[n].weight > 0)
+        total += s[n++].weight;
+    w = demo_rng_unit(&d->rng) * total;
+    minute = pt->slot_minutes == 0
+                 ? 0
+                 : (int)demo_rng_below(&d->rng, pt->slot_minutes);
+    for (k = 0; k + 1 < n; k++)
+        if (w < (acc += s[k].weight))
+            break;
     *boost = 0.55;
     if (demo_rng_unit(&d->rng) < OFF_SCHEDULE)
         return t; /* off schedule: whenever */
-    at = next_slot(t, s[k].wday, s[k].hour, minute);
+    at_k = (int)k;
+    at = next_slot(t, s[at_k].wday, s[at_k].hour, minute);
     if (at >= limit)
         at -= 7 * DAY;
     if (at < d->start)
         return t;
-    *boost = s[k].boost;
+    *boost = s[at_k].boost;
     return at;
 }
 
-/* A content item's ext id and page url, shaped like the platform's. */
-static void content_ids(struct demo *d, enum demo_kind k, int64_t published,
-                        struct buf *id, struct buf *url)
+/* Title and description: the creator's game and a small number drawn
+ * first, then the shape's own words. */
+static void content_text(struct demo *d, const struct demo_shape *sh,
+                         struct buf *title, struct buf *desc)
 {
-    struct buf code;
+    size_t g = demo_rng_below(&d->rng, DEMO_GAMES);
+    unsigned n = 2 + (unsigned)demo_rng_below(&d->rng, 28);
 
-    buf_init(&code, 64);
-    if (shapes[k].platform == PLATFORM_YOUTUBE) {
-        demo_text_youtube_video_id(&d->rng, id);
-        buf_catf(url, "https://www.youtube.com/watch?v=%s", buf_cstr(id));
-    } else if (shapes[k].platform == PLATFORM_INSTAGRAM) {
-        demo_text_instagram_id(&d->rng, "179", id);
-        demo_text_shortcode(&d->rng, &code);
-        buf_catf(url, "https://www.instagram.com/%s/%s/",
-                 k == DK_IG_REEL ? "reel" : "p", buf_cstr(&code));
-    } else {
-        demo_text_tiktok_video_id(&d->rng, published, id);
-        buf_catf(url, "https://www.tiktok.com/@%s/video/%s",
-                 d->acct[PLATFORM_TIKTOK].it->handle, buf_cstr(id));
-    }
-    buf_free(&code);
+    sh->text(&d->rng, g, n, title, desc);
 }
 
-/* Content c of platform p, published before limit. */
-static void plan_content(struct demo *d, struct content *c, enum platform p,
-                         int64_t limit)
+/* Content c of account a, published before limit. */
+static void plan_content(struct demo *d, struct content *c,
+                         const struct account *a, int64_t limit)
 {
-    const struct shape *sh;
+    const struct demo_shape *sh;
     struct buf id, url, title, desc;
     double boost;
     int64_t t;
@@ -265,15 +225,14 @@ static void plan_content(struct demo *d, struct content *c, enum platform p,
     buf_init(&url, 512);
     buf_init(&title, 1024);
     buf_init(&desc, 4096);
-    c->kind = pick_kind(d, p);
-    sh = &shapes[c->kind];
+    c->sh = sh = pick_shape(d, a->t);
     c->deleted_at = c->viral_at = c->dip_at = c->last_t = TIME_NONE;
-    t = plan_publish(d, p, limit, &boost);
-    content_ids(d, c->kind, t, &id, &url);
-    demo_text_content(&d->rng, c->kind, &title, &desc);
-    c->it = item_create(p, ITEM_CONTENT, buf_cstr(&id));
+    t = plan_publish(d, a->t, limit, &boost);
+    a->t->content_id(&d->rng, sh, t, a->it->handle, &id, &url);
+    content_text(d, sh, &title, &desc);
+    c->it = item_create(a->it->platform, ITEM_CONTENT, buf_cstr(&id));
     c->it->published_at = t;
-    item_set(&c->it->account_ext_id, d->acct[p].it->ext_id);
+    item_set(&c->it->account_ext_id, a->it->ext_id);
     item_set(&c->it->kind, sh->kind);
     item_set(&c->it->title, buf_cstr(&title));
     item_set(&c->it->description, buf_cstr(&desc));
@@ -330,23 +289,35 @@ static struct content *pick_near(struct demo *d, int64_t lo, int64_t hi,
     return best;
 }
 
-/* The viral item (TikTok if it can: it explodes 10 days before the end),
- * the deleted video (20 days before) and the planned dip (5 days). */
+/* The platform whose table prefers the viral (or the deleted) item, or
+ * -1: any. */
+static int preferred(const struct demo *d, bool viral)
+{
+    for (size_t k = 0; k < d->na; k++)
+        if (viral ? d->acct[k].t->prefer_viral : d->acct[k].t->prefer_deleted)
+            return (int)d->acct[k].it->platform;
+    return -1;
+}
+
+/* The viral item (of the platform preferring it if it can: it explodes
+ * 10 days before the end), the deleted video (20 days before) and the
+ * planned dip (5 days). */
 static void plan_events(struct demo *d)
 {
     int64_t end_day = floor_div(d->o.end, DAY) * DAY;
     int64_t at = end_day - 10 * DAY + 14 * HOUR;
     struct content *c =
-        pick_near(d, d->start, at - 8 * DAY, at - 30 * DAY, PLATFORM_TIKTOK);
+        pick_near(d, d->start, at - 8 * DAY, at - 30 * DAY, preferred(d, true));
 
     memset(&d->ev, 0, sizeof d->ev);
-    d->ev.best_slot = BEST_WDAY * 24 + BEST_HOUR;
+    d->ev.best_slot = DEMO_BEST_WDAY * 24 + DEMO_BEST_HOUR;
     if (c != NULL && at > d->start) {
         c->viral_at = at;
         d->ev.viral = (struct demo_event){c->it, at};
     }
     at = end_day - 20 * DAY + 15 * HOUR;
-    c = pick_near(d, d->start, at - 2 * DAY, at - 40 * DAY, PLATFORM_YOUTUBE);
+    c = pick_near(d, d->start, at - 2 * DAY, at - 40 * DAY,
+                  preferred(d, false));
     if (c != NULL && at > d->start) {
         c->deleted_at = at;
         d->ev.deleted = (struct demo_event){c->it, at};
@@ -382,11 +353,62 @@ static enum err check_opts(const struct demo_opts *o, struct buf *err)
     return ERR_OK;
 }
 
+/* The --items over the main-stream platforms by their items_share: the
+ * first gets its share rounded to the nearest, each next its share of
+ * what is left rounded down, the last what is left (the split the demo
+ * always made). Then each item planned in turn from the main stream. */
+static void plan_all_content(struct demo *d, int64_t limit)
+{
+    size_t n[PLATFORM_COUNT] = {0}, last = SIZE_MAX, left = d->o.items;
+    unsigned weight = 0;
+    size_t i = 0;
+
+    for (size_t k = 0; k < d->na; k++)
+        if (!d->acct[k].t->own_stream && d->acct[k].t->items_share > 0) {
+            weight += d->acct[k].t->items_share;
+            last = k;
+        }
+    for (size_t k = 0; k < d->na && weight > 0; k++) {
+        unsigned w = d->acct[k].t->own_stream ? 0 : d->acct[k].t->items_share;
+        if (w == 0)
+            continue;
+        n[k] = k == last ? left
+                         : (left * w + (i == 0 ? weight / 2 : 0)) / weight;
+        left -= n[k];
+        weight -= w;
+        i++;
+    }
+    d->c = xcalloc(d->o.items, sizeof *d->c);
+    for (size_t k = 0; k < d->na; k++)
+        for (size_t j = 0; j < n[k]; j++, d->nc++) {
+            plan_content(d, &d->c[d->nc], &d->acct[k], limit);
+            d->c[d->nc].ord = d->nc;
+        }
+}
+
+/* The streams of every platform with a live table, from its stream;
+ * then the list of their recordings and clips. */
+static void plan_all_live(struct demo *d, int64_t limit)
+{
+    for (size_t k = 0; k < d->na; k++)
+        if (d->acct[k].t->live != NULL)
+            demo_live_plan(d->acct[k].t->own_stream ? &d->acct[k].rng
+                                                    : &d->rng,
+                           d->acct[k].t->live, d->acct[k].it, d->start, limit,
+                           d->o.hours * HOUR, &d->s, &d->ns, &d->s_cap);
+    for (size_t j = 0; j < d->ns; j++)
+        d->nlr += 1 + (size_t)d->s[j].nclips;
+    d->lr = xcalloc(d->nlr ? d->nlr : 1, sizeof *d->lr);
+    d->nlr = 0;
+    for (size_t j = 0; j < d->ns; j++)
+        for (int part = 0; part <= d->s[j].nclips; part++)
+            d->lr[d->nlr++] = (struct live_ref){j, part};
+}
+
 enum err demo_create(const struct demo_opts *o, struct demo **out,
                      struct buf *err)
 {
     struct demo *d;
-    size_t n_yt, n_ig;
     int64_t limit;
     enum err rc = check_opts(o, err);
 
@@ -400,19 +422,10 @@ enum err demo_create(const struct demo_opts *o, struct demo **out,
     d->cur = -1;
     d->rng.s = o->seed ^ 0x6d656469616461ULL; /* "mediada" */
     plan_accounts(d);
-    n_yt = (o->items * 120 + 160) / 320;
-    n_ig = (o->items - n_yt) / 2;
-    d->nc = o->items;
-    d->c = xcalloc(d->nc, sizeof *d->c);
     limit =
         d->start + (int64_t)(o->publish_span * (double)((o->hours - 1) * HOUR));
-    for (size_t i = 0; i < d->nc; i++) {
-        enum platform p = i < n_yt          ? PLATFORM_YOUTUBE
-                          : i < n_yt + n_ig ? PLATFORM_INSTAGRAM
-                                            : PLATFORM_TIKTOK;
-        plan_content(d, &d->c[i], p, limit);
-        d->c[i].ord = i;
-    }
+    plan_all_content(d, limit);
+    plan_all_live(d, limit);
     qsort(d->c, d->nc, sizeof *d->c, cmp_published);
     plan_events(d);
     *out = d;
@@ -423,11 +436,15 @@ void demo_destroy(struct demo *d)
 {
     if (d == NULL)
         return;
-    for (int p = 0; p < DEMO_PLATFORMS; p++)
-        item_destroy(d->acct[p].it);
+    for (size_t k = 0; k < d->na; k++)
+        item_destroy(d->acct[k].it);
     for (size_t i = 0; i < d->nc; i++)
         item_destroy(d->c[i].it);
+    for (size_t j = 0; j < d->ns; j++)
+        demo_live_free(&d->s[j]);
     free(d->c);
+    free(d->s);
+    free(d->lr);
     free(d);
 }
 
@@ -448,12 +465,27 @@ int64_t demo_current_hour(const struct demo *d)
 
 size_t demo_item_count(const struct demo *d)
 {
-    return DEMO_PLATFORMS + d->nc;
+    return d->na + d->nc + d->ns + d->nlr;
+}
+
+/* The item of a recording or clip. */
+static const struct item *live_item(const struct demo *d,
+                                    const struct live_ref *r)
+{
+    const struct demo_stream *s = &d->s[r->s];
+    return r->part == 0 ? s->vod : s->clip[r->part - 1];
 }
 
 const struct item *demo_item(const struct demo *d, size_t i)
 {
-    return i < DEMO_PLATFORMS ? d->acct[i].it : d->c[i - DEMO_PLATFORMS].it;
+    if (i < d->na)
+        return d->acct[i].it;
+    if ((i -= d->na) < d->nc)
+        return d->c[i].it;
+    if ((i -= d->nc) < d->ns)
+        return d->s[i].stream;
+    i -= d->ns;
+    return i < d->nlr ? live_item(d, &d->lr[i]) : NULL;
 }
 
 void demo_events(const struct demo *d, struct demo_events *out)
@@ -461,12 +493,41 @@ void demo_events(const struct demo *d, struct demo_events *out)
     *out = d->ev;
 }
 
+size_t demo_stream_count(const struct demo *d)
+{
+    return d->ns;
+}
+
+bool demo_stream_info(const struct demo *d, size_t j,
+                      struct demo_stream_info *out)
+{
+    const struct demo_stream *s;
+
+    if (j >= d->ns)
+        return false;
+    s = &d->s[j];
+    out->stream = s->stream;
+    out->vod = s->vod;
+    out->nclips = (size_t)s->nclips;
+    for (int k = 0; k < s->nclips; k++)
+        out->clip[k] = s->clip[k];
+    out->started_at = s->start;
+    out->duration_s = s->dur;
+    out->point_s = s->live->point_s;
+    return true;
+}
+
+int64_t demo_stream_viewers(const struct demo *d, size_t j, int64_t k)
+{
+    return j < d->ns ? demo_live_viewers(&d->s[j], d->o.seed, k) : -1;
+}
+
 /* ---- the hours ----------------------------------------------------- */
 
 /* Expected views of c at age a hours (before noise). */
 static double expected_views(const struct content *c, double a)
 {
-    const struct shape *sh = &shapes[c->kind];
+    const struct demo_shape *sh = c->sh;
     return c->scale * (sh->w_fast * (1 - exp(-a / sh->tau)) +
                        sh->w_tail * log1p(a / TAIL_TAU));
 }
@@ -541,18 +602,19 @@ static double step_content(struct demo *d, struct content *c, int64_t t)
 /* Move the accounts to t after their content moved (step_views). */
 static void step_accounts(struct demo *d, int64_t t)
 {
-    for (int p = 0; p < DEMO_PLATFORMS; p++) {
-        struct account *a = &d->acct[p];
-        double u = demo_hash_unit(d->o.seed + 11, (uint64_t)p, (uint64_t)t);
+    for (size_t k = 0; k < d->na; k++) {
+        struct account *a = &d->acct[k];
+        double u = demo_hash_unit(d->o.seed + 11, (uint64_t)a->it->platform,
+                                  (uint64_t)t);
         a->followers += a->step_views * a->follow_rate +
                         a->organic / 24 * audience(t) * (0.5 + u) -
                         a->followers * 1e-5 * (0.5 + u);
-        if (p == PLATFORM_INSTAGRAM && t % DAY == 0) {
+        if (a->t->day_reach && t % DAY == 0) {
             if (d->cur >= 24) /* a whole day behind us */
                 a->last_reach = (int64_t)a->day_reach;
             a->day_reach = 0;
         }
-        if (p == PLATFORM_INSTAGRAM)
+        if (a->t->day_reach)
             a->day_reach += a->step_views * 0.6 + 40 * audience(t);
         a->views = a->base_views;
         a->likes = a->base_likes;
@@ -561,7 +623,7 @@ static void step_accounts(struct demo *d, int64_t t)
     }
     for (size_t i = 0; i < d->nc; i++) {
         const struct content *c = &d->c[i];
-        struct account *a = &d->acct[c->it->platform];
+        struct account *a = &d->acct[d->acct_of[c->it->platform]];
         if (c->it->published_at > t)
             break; /* in order of publication */
         a->views += (int64_t)c->views;
@@ -583,38 +645,26 @@ bool demo_step(struct demo *d)
         struct content *c = &d->c[i];
         if (c->it->published_at > t)
             break;
-        d->acct[c->it->platform].step_views += step_content(d, c, t);
+        d->acct[d->acct_of[c->it->platform]].step_views +=
+            step_content(d, c, t);
     }
+    /* a stream's viewer-hours count as its platform's views for the
+     * followers they bring */
+    for (size_t j = 0; j < d->ns; j++)
+        d->acct[d->acct_of[d->s[j].stream->platform]].step_views +=
+            demo_live_viewer_hours(&d->s[j], d->o.seed, t, d->o.end);
     step_accounts(d, t);
     return true;
 }
 
-static void put(struct demo_values *v, const char *name, double x)
-{
-    assert(v->n < DEMO_VALUES_MAX);
-    v->name[v->n] = name;
-    v->v[v->n++] = (int64_t)floor(x);
-}
-
-static void account_values(const struct demo *d, enum platform p,
+static void account_values(const struct demo *d, size_t k,
                            struct demo_values *v)
 {
-    const struct account *a = &d->acct[p];
+    const struct account *a = &d->acct[k];
+    struct demo_account_now now = {a->followers, a->views, a->likes,
+                                   a->count, a->last_reach};
 
-    put(v, M_FOLLOWERS, a->followers);
-    if (p == PLATFORM_YOUTUBE) {
-        put(v, M_VIEWS, (double)a->views);
-        put(v, "yt.videoCount", (double)a->count);
-    } else if (p == PLATFORM_INSTAGRAM) {
-        put(v, "ig.media_count", (double)a->count);
-        if (v->observed_at % DAY == 0 && a->last_reach >= 0) {
-            put(v, "ig.day.reach", (double)a->last_reach);
-            put(v, "ig.day.impressions", (double)a->last_reach * 1.7);
-        }
-    } else {
-        put(v, "tt.likes_count", (double)a->likes);
-        put(v, "tt.video_count", (double)a->count);
-    }
+    a->t->account_values(&now, v->observed_at, v);
 }
 
 bool demo_values(const struct demo *d, size_t i, struct demo_values *out)
@@ -625,25 +675,30 @@ bool demo_values(const struct demo *d, size_t i, struct demo_values *out)
     out->observed_at = d->start + d->cur * HOUR;
     if (d->cur < 0 || i >= demo_item_count(d))
         return false;
-    if (i < DEMO_PLATFORMS) {
-        account_values(d, (enum platform)i, out);
+    if (i < d->na) {
+        account_values(d, i, out);
         return true;
     }
-    c = &d->c[i - DEMO_PLATFORMS];
+    if (i >= d->na + d->nc + d->ns) {
+        const struct live_ref *r = &d->lr[i - d->na - d->nc - d->ns];
+        return demo_live_values(&d->s[r->s], r->part, out->observed_at, out);
+    }
+    if (i >= d->na + d->nc)
+        return false; /* a stream: its points come with demo_hour */
+    c = &d->c[i - d->na];
     if (c->last_t != out->observed_at)
         return false; /* not yet published, or deleted */
-    put(out, M_VIEWS, c->views);
-    put(out, M_LIKES, c->likes);
-    put(out, M_COMMENTS, c->comments);
-    if (shapes[c->kind].share > 0)
-        put(out, M_SHARES, c->shares);
-    if (shapes[c->kind].save > 0)
-        put(out, M_SAVES, c->saves);
+    demo_put(out, M_VIEWS, c->views);
+    demo_put(out, M_LIKES, c->likes);
+    demo_put(out, M_COMMENTS, c->comments);
+    if (c->sh->share > 0)
+        demo_put(out, M_SHARES, c->shares);
+    if (c->sh->save > 0)
+        demo_put(out, M_SAVES, c->saves);
     return true;
 }
 
-/* Item i of d in b, with its descriptive fields on first use. */
-static struct item *batch_copy(struct batch *b, const struct item *src)
+struct item *demo_batch_copy(struct batch *b, const struct item *src)
 {
     struct item *it = batch_item(b, src->platform, src->type, src->ext_id);
     if (it->kind != NULL)
@@ -659,22 +714,54 @@ static struct item *batch_copy(struct batch *b, const struct item *src)
     return it;
 }
 
+/* The links of stream s (recording vod_rel stream, each clip clip_rel
+ * the recording, at its offset), once, with its recording's first
+ * snapshot. */
+static void live_links(struct demo_stream *s, struct batch *b)
+{
+    const struct demo_live *lv = s->live;
+    enum platform p = s->stream->platform;
+
+    if (s->linked)
+        return;
+    s->linked = true;
+    if (batch_link(b, p, s->vod->ext_id, lv->vod_rel, s->stream->ext_id,
+                   -1) != ERR_OK)
+        abort(); /* valid ids and rel: only out of memory */
+    for (int j = 0; j < s->nclips; j++)
+        if (batch_link(b, p, s->clip[j]->ext_id, lv->clip_rel,
+                       s->vod->ext_id, s->clip_at[j] - s->start) != ERR_OK)
+            abort();
+}
+
+static size_t store_values(struct batch *b, const struct item *src,
+                           const struct demo_values *v)
+{
+    struct snapshot *s = item_snapshot_at(demo_batch_copy(b, src),
+                                          v->observed_at);
+    for (size_t k = 0; k < v->n; k++)
+        if (metrics_set_i64(&s->metrics, v->name[k], v->v[k]) != ERR_OK)
+            assert(!"demo metric names are valid");
+    return 1;
+}
+
 size_t demo_hour(struct demo *d, struct batch *b)
 {
     struct demo_values v;
-    size_t n = 0;
+    size_t n = 0, lives = d->na + d->nc + d->ns;
+    int64_t t;
 
     if (!demo_step(d))
         return 0;
+    t = d->start + d->cur * HOUR;
     for (size_t i = 0; i < demo_item_count(d); i++) {
-        struct snapshot *s;
         if (!demo_values(d, i, &v))
             continue;
-        s = item_snapshot_at(batch_copy(b, demo_item(d, i)), v.observed_at);
-        for (size_t k = 0; k < v.n; k++)
-            if (metrics_set_i64(&s->metrics, v.name[k], v.v[k]) != ERR_OK)
-                assert(!"demo metric names are valid");
-        n++;
+        n += store_values(b, demo_item(d, i), &v);
+        if (i >= lives && d->lr[i - lives].part == 0)
+            live_links(&d->s[d->lr[i - lives].s], b);
     }
+    for (size_t j = 0; j < d->ns; j++)
+        n += demo_live_points(&d->s[j], d->o.seed, t, d->o.end, b);
     return n;
 }

@@ -1,10 +1,15 @@
 /* A realistic demo history, generated: one creator (a speedrunning
- * streamer) with a YouTube channel, an Instagram business account and a
- * TikTok user, a few hundred content items published over the period at
+ * streamer) with an account on every registered platform whose
+ * descriptor has a demo table (platforms/demo_table.h; this module names
+ * no platform), a few hundred content items published over the period at
  * hours that favour some hours of the week, and hourly snapshots of every
  * account and item from publication on: fast early growth that decays,
  * followers that grow with the views, one viral item, one deleted video,
- * views removed as spam now and then (dips).
+ * views removed as spam now and then (dips). A platform with a live
+ * table also gets streams most evenings: each a content item whose
+ * snapshots are its viewer curve (one point every few minutes, made by
+ * demo_hour, not by the hourly stepper), with a recording and clips
+ * linked to it.
  *
  * Deterministic for the options (struct demo_opts): the same options
  * give the same items and values. Also the data of the
@@ -19,8 +24,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/model.h"
+#include "platforms/demo_table.h"
 
-#define DEMO_ITEMS_DEFAULT 320 /* 120 YouTube, 100 Instagram, 100 TikTok */
+#define DEMO_ITEMS_DEFAULT 320 /* posted content over the tables' items_share */
 #define DEMO_DAYS_DEFAULT 365
 #define DEMO_ITEMS_MAX 100000
 #define DEMO_HOURS_MAX (3660 * 24)
@@ -52,8 +58,9 @@ int64_t demo_hours(const struct demo *d);
 /* The hour last stepped to (0-based), -1 before the first step. */
 int64_t demo_current_hour(const struct demo *d);
 
-/* Accounts first (one per platform, in enum platform order), then the
- * content in order of publication. */
+/* Accounts first (one per platform with a demo table, in registry
+ * order), then the posted content in order of publication, then the
+ * streams in order of plan, then their recordings and clips. */
 size_t demo_item_count(const struct demo *d);
 /* Descriptive fields of item i (ext_id, account_ext_id, kind, handle,
  * title, description, url, published_at, duration_s; no snapshots).
@@ -64,21 +71,17 @@ const struct item *demo_item(const struct demo *d, size_t i);
  * nothing changes) after the last hour. */
 bool demo_step(struct demo *d);
 
-#define DEMO_VALUES_MAX 8
-/* The metric values of one item at the current hour. */
-struct demo_values {
-    int64_t observed_at;
-    size_t n;
-    const char *name[DEMO_VALUES_MAX]; /* static strings */
-    int64_t v[DEMO_VALUES_MAX];
-};
+/* struct demo_values: platforms/demo_table.h. */
 /* The values of item i at the current hour; false when it has no
- * snapshot then (not yet published, deleted, or before the first step). */
+ * snapshot then (not yet published, deleted, or before the first step;
+ * always for a stream, whose points demo_hour adds). */
 bool demo_values(const struct demo *d, size_t i, struct demo_values *out);
 
 /* Step to the next hour and add its snapshot of every account and item
- * to b (items created in b as needed, with their descriptive fields).
- * Returns the number of snapshots added, 0 after the last hour. */
+ * to b (items created in b as needed, with their descriptive fields),
+ * the viewer points of streams in the hour up to it, and the links of a
+ * recording and its clips with the recording's first snapshot. Returns
+ * the number of snapshots added, 0 after the last hour. */
 size_t demo_hour(struct demo *d, struct batch *b);
 
 /* A notable event of the demo, for telling the user what to look at and
@@ -95,5 +98,21 @@ struct demo_events {
                                   Sunday 00:00 = 0 (report's heatmap) */
 };
 void demo_events(const struct demo *d, struct demo_events *out);
+
+/* The planned streams (0 when no platform has a live table). */
+size_t demo_stream_count(const struct demo *d);
+struct demo_stream_info {
+    const struct item *stream, *vod, *clip[3]; /* borrowed from d */
+    size_t nclips;
+    int64_t started_at, duration_s; /* its points: started_at + k *
+                                       point_s for k >= 1, within the
+                                       duration and the period */
+    int64_t point_s;
+};
+/* Stream j; false when j >= demo_stream_count(d). */
+bool demo_stream_info(const struct demo *d, size_t j,
+                      struct demo_stream_info *out);
+/* The viewers of stream j at its point k (k >= 1); -1 for no stream j. */
+int64_t demo_stream_viewers(const struct demo *d, size_t j, int64_t k);
 
 #endif

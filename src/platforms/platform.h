@@ -28,6 +28,7 @@ struct media_mix;      /* schedule/media_mix.h */
 struct post_limits;    /* schedule/post_limits.h */
 struct media_limits;   /* schedule/media_limits.h */
 struct source_format;  /* sources/source.h */
+struct platform_demo;  /* platforms/demo_table.h */
 
 /* What a platform is to the rest of the program. A social platform has
  * accounts, content and snapshots: it is in the views, totals, platform
@@ -86,6 +87,9 @@ struct platform_desc {
      * src/schedule: post_limits_for, media_limits_of), or NULL */
     const struct post_limits *post_limits;   /* <name>_post_limits */
     const struct media_limits *media_limits; /* <name>_media_limits */
+    /* its made-up data for `mediadash demo` (src/demo walks the
+     * registry for these; docs/platforms.md), or NULL: none */
+    const struct platform_demo *demo; /* <name>_demo */
 };
 
 /* The descriptor of p; NULL only for a value outside enum platform. */

@@ -36,7 +36,8 @@ export async function ownedSteps({ page, context, step, check, poll, shot, watch
         await row.waitFor({ state: 'visible' });
         const t = (await row.textContent()) || '';
         check(t.includes('Google') && t.includes('tracked') && t.includes('10.7M'), `Google's row: ${t}`);
-        check(await page.locator('#competitors-table tr.own').count() === 3, 'not 3 own accounts');
+        // the demo's four: YouTube, Instagram, TikTok and Twitch
+        check(await page.locator('#competitors-table tr.own').count() === 4, 'not 4 own accounts');
         const first = await page.locator('#competitors-table tbody tr').first().getAttribute('class');
         check(first === 'own', `the first row is ${first}, not one of the creator's`);
         console.log(`     ${((await page.locator('#competitors-summary').textContent()) || '').trim()}`);

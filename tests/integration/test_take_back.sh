@@ -28,8 +28,9 @@ rollups() { sqlite3 "$1" "SELECT * FROM item_day ORDER BY item_id, metric_id, da
 check "demo" run 0 "$BIN" --db "$DB" -q demo --items 30 --days 60 --end $END
 "$BIN" --db "$DB" export snapshots >"$TMP/snap0.csv"
 "$BIN" --db "$DB" report "${R[@]}" --json >"$TMP/rep0.json"
+# four accounts: YouTube, Instagram, TikTok and Twitch (the demo tables)
 check "demo accounts are own" run 0 "$BIN" --db "$DB" accounts --json
-check "  every role own" jcheck "$TMP/out" 'len(d) == 3 and all(a["role"] == "own" for a in d)'
+check "  every role own" jcheck "$TMP/out" 'len(d) == 4 and all(a["role"] == "own" for a in d)'
 
 # ---- a foreign channels.list: stored as tracked, said on its line ----------
 check "import the foreign channels.list" run 0 "$BIN" --db "$DB" import "$FOREIGN"
@@ -39,7 +40,7 @@ check "  owned totals unchanged (byte for byte)" same_file "$TMP/rep0.json" "$TM
 check "accounts --json" run 0 "$BIN" --db "$DB" accounts --json
 check "  Google's channels are tracked" jcheck "$TMP/out" \
   'sorted(a["id"] for a in d if a["role"] == "tracked") == ["UCK8sQmJBp8GCxrOtXWBpyEA", "UC_x5XG1OV2P6uZZ5FSM9Ttw"]'
-check "  the demo's stay own" jcheck "$TMP/out" 'sum(a["role"] == "own" for a in d) == 3'
+check "  the demo's stay own" jcheck "$TMP/out" 'sum(a["role"] == "own" for a in d) == 4'
 
 # ---- the Oura file ---------------------------------------------------------
 "$BIN" --db "$DB" imports --json >"$TMP/imp0.json"
@@ -69,7 +70,7 @@ check "  prints what it removed" contains "$TMP/out" "removed import $fid: 2 ite
 "$BIN" --db "$DB" export snapshots >"$TMP/snap1.csv"
 check "  export snapshots byte for byte as before" same_file "$TMP/snap0.csv" "$TMP/snap1.csv"
 check "  the tracked channels are gone" run 0 "$BIN" --db "$DB" accounts --json
-check "  only the demo's accounts" jcheck "$TMP/out" 'len(d) == 3 and all(a["role"] == "own" for a in d)'
+check "  only the demo's accounts" jcheck "$TMP/out" 'len(d) == 4 and all(a["role"] == "own" for a in d)'
 check "  the import is gone, an audit line says who/what" run 0 "$BIN" --db "$DB" imports --json
 check "  audit line" jcheck "$TMP/out" \
   "not any(i['id'] == $fid for i in d['imports']) and any(a['action'] == 'import remove' and a['who'] == '$(id -un)' and a['what'].startswith('import $fid (') and a['what'].endswith(': 2 items, 2 snapshots, 6 values') and a['at'].endswith('Z') for a in d['audit'])"

@@ -31,6 +31,15 @@ static struct demo *make(uint64_t seed, size_t items, int64_t days)
     return d;
 }
 
+/* How many accounts lead the items (one per platform with demo data). */
+static size_t accounts_of(const struct demo *d)
+{
+    size_t n = 0;
+    while (n < demo_item_count(d) && demo_item(d, n)->type == ITEM_ACCOUNT)
+        n++;
+    return n;
+}
+
 static int64_t value_of(const struct demo_values *v, const char *name)
 {
     for (size_t k = 0; k < v->n; k++)
@@ -49,24 +58,32 @@ static bool all_chars(const char *s, const char *set)
 static void test_items(void **state)
 {
     struct demo *d = make(3, ITEMS, DAYS);
+    size_t na = accounts_of(d), live = 0;
     (void)state;
 
-    assert_int_equal(demo_item_count(d), ITEMS + 3);
-    for (size_t i = 0; i < demo_item_count(d); i++) {
+    /* YouTube, Instagram, TikTok, Twitch: registry order */
+    assert_int_equal(na, 4);
+    for (size_t j = 0; j < demo_stream_count(d); j++) {
+        struct demo_stream_info si;
+        assert_true(demo_stream_info(d, j, &si));
+        live += 2 + si.nclips;
+    }
+    assert_int_equal(demo_item_count(d), na + ITEMS + live);
+    for (size_t i = 0; i < na + ITEMS; i++) {
         const struct item *it = demo_item(d, i);
         const char *id = it->ext_id;
-        assert_int_equal(it->type, i < 3 ? ITEM_ACCOUNT : ITEM_CONTENT);
+        assert_int_equal(it->type, i < na ? ITEM_ACCOUNT : ITEM_CONTENT);
         assert_null(it->thumbnail_url);
         assert_non_null(it->title);
         assert_non_null(it->url);
-        if (i < 3) {
+        if (i < na) {
             assert_int_equal(it->platform, (enum platform)i);
             continue;
         }
         assert_string_equal(it->account_ext_id,
                             demo_item(d, it->platform)->ext_id);
         assert_true(it->published_at >= demo_start(d));
-        assert_true(i == 3 ||
+        assert_true(i == na ||
                     it->published_at >= demo_item(d, i - 1)->published_at);
         if (it->platform == PLATFORM_YOUTUBE) {
             assert_int_equal(strlen(id), 11);
@@ -141,7 +158,7 @@ static int64_t published_in(const struct demo *d, int64_t t)
 static void test_invariants(void **state)
 {
     struct demo *d = make(3, ITEMS, DAYS);
-    size_t n = demo_item_count(d), drops = 0;
+    size_t n = accounts_of(d) + ITEMS, drops = 0; /* streams: test_live */
     struct seen *s = xcalloc(n, sizeof *s);
     struct demo_events ev;
     struct demo_values v;
@@ -201,6 +218,152 @@ static void test_invariants(void **state)
     demo_destroy(d);
 }
 
+/* The links of b with from, rel and to: its offset, or -2 when absent. */
+static int64_t link_offset(const struct batch *b, const char *from,
+                           const char *rel, const char *to)
+{
+    for (size_t k = 0; k < b->nlinks; k++)
+        if (strcmp(b->links[k].from_ext, from) == 0 &&
+            strcmp(b->links[k].rel, rel) == 0 &&
+            strcmp(b->links[k].to_ext, to) == 0)
+            return b->links[k].offset_s;
+    return -2;
+}
+
+/* One stream's plan: evening UTC, 2 to 4 hours, its recording and clips
+ * described as the collector stores Twitch's. */
+static void check_stream_plan(const struct demo_stream_info *si)
+{
+    int64_t hour = (si->started_at % 86400) / 3600;
+
+    assert_true(hour >= 18 && hour <= 20);
+    assert_true(si->duration_s >= 7200 && si->duration_s <= 14400);
+    assert_int_equal(si->point_s, 300);
+    assert_string_equal(si->stream->kind, "stream");
+    assert_int_equal(si->stream->published_at, si->started_at);
+    assert_non_null(si->stream->description); /* the game */
+    assert_string_equal(si->vod->kind, "archive");
+    assert_int_equal(si->vod->published_at, si->started_at);
+    assert_int_equal(si->vod->duration_s, si->duration_s);
+    assert_string_equal(si->vod->title, si->stream->title);
+    assert_true(si->nclips <= 3);
+    for (size_t k = 0; k < si->nclips; k++) {
+        assert_string_equal(si->clip[k]->kind, "clip");
+        assert_true(si->clip[k]->published_at >= si->started_at + 600 &&
+                    si->clip[k]->published_at <
+                        si->started_at + si->duration_s - 300);
+    }
+}
+
+struct live_seen {
+    size_t points;
+    int64_t first, max, last;
+    int64_t mid[64]; /* points of the middle half, for a median */
+    size_t nmid;
+    bool vod_link;
+    size_t clip_links;
+};
+
+/* Stream j's points in b (one hour's batch): every 5 minutes from its
+ * start, within its duration, the plan's curve; its links. */
+static void check_points(const struct demo *d, size_t j,
+                         const struct demo_stream_info *si,
+                         const struct batch *b, struct live_seen *ls)
+{
+    const struct item *it = batch_find(b, si->stream->platform, ITEM_CONTENT,
+                                       si->stream->ext_id);
+    int64_t n = si->duration_s / si->point_s;
+
+    for (size_t k = 0; it != NULL && k < it->nsnaps; k++) {
+        const struct snapshot *sn = it->snaps[k];
+        const struct metric *m = metrics_get(&sn->metrics, M_VIEWERS);
+        int64_t at = sn->observed_at - si->started_at;
+        int64_t p = at / si->point_s;
+        assert_non_null(m);
+        assert_int_equal(sn->metrics.n, 1);
+        assert_int_equal(at % si->point_s, 0);
+        assert_int_equal(p, (int64_t)ls->points + 1); /* none skipped */
+        assert_true(p >= 1 && p <= n);
+        assert_int_equal(m->i, demo_stream_viewers(d, j, p));
+        if (p == 1)
+            ls->first = m->i;
+        ls->max = m->i > ls->max ? m->i : ls->max;
+        ls->last = m->i;
+        if (p > n / 4 && p <= 3 * n / 4 && ls->nmid < 64)
+            ls->mid[ls->nmid++] = m->i;
+        ls->points++;
+    }
+    if (link_offset(b, si->vod->ext_id, "vod_of", si->stream->ext_id) == -1)
+        ls->vod_link = true;
+    for (size_t k = 0; k < si->nclips; k++)
+        ls->clip_links +=
+            link_offset(b, si->clip[k]->ext_id, "clip_of", si->vod->ext_id) ==
+            si->clip[k]->published_at - si->started_at;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A whole stream's curve: ramp, plateau, tail; linked once. */
+static void check_curve(const struct demo_stream_info *si,
+                        struct live_seen *ls)
+{
+    int64_t med;
+
+    assert_int_equal(ls->points, si->duration_s / si->point_s);
+    assert_true(ls->vod_link);
+    assert_int_equal(ls->clip_links, si->nclips);
+    qsort(ls->mid, ls->nmid, sizeof ls->mid[0], cmp_i64);
+    med = ls->mid[ls->nmid / 2];
+    assert_true(ls->first * 2 < med); /* ramps up */
+    assert_true(ls->last < med);      /* tails off */
+    assert_true(ls->max >= med && med > 0);
+}
+
+/* Streams 3 to 5 a week; each stream's points come from demo_hour every
+ * 5 minutes within its duration and none from the hourly values; the
+ * recording's and clips' links come once, with the recording. */
+static void test_live(void **state)
+{
+    struct demo *d = make(3, ITEMS, 28);
+    size_t ns = demo_stream_count(d);
+    struct demo_stream_info *si = xcalloc(ns, sizeof *si);
+    struct live_seen *ls = xcalloc(ns, sizeof *ls);
+    struct demo_values v;
+    size_t made = 0, n;
+    (void)state;
+
+    /* 28 days from 13:00: four whole weeks of evenings */
+    assert_true(ns >= 4 * 3 && ns <= 4 * 5);
+    for (size_t j = 0; j < ns; j++) {
+        assert_true(demo_stream_info(d, j, &si[j]));
+        check_stream_plan(&si[j]);
+        assert_true(j == 0 || si[j].started_at > si[j - 1].started_at);
+    }
+    do {
+        struct batch b;
+        batch_init(&b);
+        n = demo_hour(d, &b);
+        assert_int_equal(batch_snapshot_count(&b), n);
+        for (size_t j = 0; j < ns; j++)
+            check_points(d, j, &si[j], &b, &ls[j]);
+        for (size_t i = accounts_of(d) + ITEMS;
+             i < accounts_of(d) + ITEMS + ns; i++)
+            assert_false(demo_values(d, i, &v)); /* streams: points only */
+        made += n;
+        batch_free(&b);
+    } while (n > 0);
+    assert_true(made > 0);
+    for (size_t j = 0; j < ns; j++) /* END is noon: none is live then */
+        check_curve(&si[j], &ls[j]);
+    free(si);
+    free(ls);
+    demo_destroy(d);
+}
+
 /* A digest of everything a demo generates, hour by hour. */
 static uint64_t fingerprint(struct demo *d)
 {
@@ -253,7 +416,8 @@ static void test_best_slot(void **state)
     (void)state;
 
     demo_events(d, &ev);
-    for (size_t i = 3; i < demo_item_count(d); i++) {
+    for (size_t i = accounts_of(d); i < accounts_of(d) + DEMO_ITEMS_DEFAULT;
+         i++) {
         int64_t t = demo_item(d, i)->published_at;
         int64_t days = t / 86400;
         count[((days + 4) % 7) * 24 + (t % 86400) / 3600]++;
@@ -325,12 +489,14 @@ static void test_store(void **state)
         batch_free(&b);
     }
     assert_int_equal(total.snapshots_new, made);
-    assert_int_equal(total.items_new, 15);
+    /* every item generated, accounts and streams' parts included */
+    assert_int_equal(total.items_new, demo_item_count(d));
+    assert_true(demo_stream_count(d) >= 3 * 2); /* 15 days: 2 weeks */
     assert_int_equal(store_count_items(f->st, &q, &count), ERR_OK);
-    assert_int_equal(count, 12);
+    assert_int_equal(count, (int64_t)(demo_item_count(d) - 4));
     q.type = ITEM_ACCOUNT;
     assert_int_equal(store_count_items(f->st, &q, &count), ERR_OK);
-    assert_int_equal(count, 3);
+    assert_int_equal(count, 4);
     /* the dipping item's history as stored */
     assert_non_null(ev.dip.item);
     assert_int_equal(
@@ -346,6 +512,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_items),
         cmocka_unit_test(test_invariants),
+        cmocka_unit_test(test_live),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_best_slot),
         cmocka_unit_test(test_bad_options),

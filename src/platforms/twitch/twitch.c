@@ -34,4 +34,5 @@ const struct platform_desc twitch_platform = {
     /* a live stream's viewer curve: one point per round, every 5 min */
     .account_every_s = 300,
     .client_id_header = "Client-Id",
+    .demo = &twitch_demo,
 };

@@ -18,6 +18,8 @@ struct fetch;
 enum err twitch_fetch(struct fetch *f) WARN_UNUSED;
 
 extern const struct platform_desc twitch_platform;
+/* its demo data (demo.c; platforms/demo_table.h) */
+extern const struct platform_demo twitch_demo;
 /* Its config section's keys (config.c; config.h: config_key). */
 extern const struct config_key twitch_config_keys[];
 

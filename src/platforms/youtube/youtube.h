@@ -10,6 +10,8 @@ struct fetch;
 enum err youtube_fetch(struct fetch *f) WARN_UNUSED;
 
 extern const struct platform_desc youtube_platform;
+/* its demo data (demo.c; platforms/demo_table.h) */
+extern const struct platform_demo youtube_demo;
 /* Its config section's keys (config.c; config.h: config_key). */
 extern const struct config_key youtube_config_keys[];
 /* Its text and media limits (limits.c; the descriptor points at them). */
