@@ -227,6 +227,9 @@ static const struct store_ops pg_ops = {
     .oauth_pending_claim = pg_oauth_pending_claim,
     .oauth_pending_done = pg_oauth_pending_done,
     .oauth_pending_list = pg_oauth_pending_list,
+    /* reads at one state: export documents (pg_read.c, webfin) */
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
 };
 
 const struct store_backend store_pg_backend = {

@@ -82,4 +82,8 @@ enum err pg_wait(struct store *st, int timeout_ms, bool *woken,
 /* pg_token.c */
 extern const struct store_token_ops pg_token_ops;
 
+/* pg_read.c: reads at one state (webfin) */
+enum err pg_read_begin(struct store *st, struct buf *err);
+void pg_read_end(struct store *st);
+
 #endif
