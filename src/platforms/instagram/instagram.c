@@ -53,4 +53,5 @@ const struct platform_desc instagram_platform = {
     .mix = &instagram_media_mix,
     .post_limits = &instagram_post_limits,
     .media_limits = &instagram_media_limits,
+    .preview = PREVIEW_SQUARE_POST,
 };

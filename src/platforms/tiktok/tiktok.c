@@ -52,4 +52,5 @@ const struct platform_desc tiktok_platform = {
     .mix = &tiktok_media_mix,
     .post_limits = &tiktok_post_limits,
     .media_limits = &tiktok_media_limits,
+    .preview = PREVIEW_VERTICAL_VIDEO,
 };

@@ -34,4 +34,8 @@ const struct platform_desc twitch_platform = {
     /* a live stream's viewer curve: one point per round, every 5 min */
     .account_every_s = 300,
     .client_id_header = "Client-Id",
+    /* Helix gives views (videos, clips) and viewers (streams), no likes,
+     * comments or shares: no engagement rate. No preview: it does not
+     * publish, so Compose never lists it. */
+    .no_interactions = true,
 };

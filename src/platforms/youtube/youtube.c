@@ -45,4 +45,5 @@ const struct platform_desc youtube_platform = {
     .mix = &youtube_media_mix,
     .post_limits = &youtube_post_limits,
     .media_limits = &youtube_media_limits,
+    .preview = PREVIEW_VIDEO_PAGE,
 };
