@@ -29,6 +29,7 @@ import { healthSteps } from './health.mjs';
 import { searchSteps } from './search.mjs';
 import { twitchSteps } from './twitch.mjs';
 import { plugfinishSteps } from './plugfinish.mjs';
+import { webfinSteps } from './webfin.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -879,6 +880,7 @@ async function run(context) {
     await twitchSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
         step, check, shot, idle, watch, BASE, vars: { date: sched.date } });
+    await webfinSteps({ page, context, step, check, poll, shot, watch, idle, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');
