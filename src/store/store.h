@@ -210,6 +210,7 @@ struct item_query {
     bool ascending;
     int64_t limit;           /* <= 0: no limit */
     int64_t offset;
+    const char *role;        /* "own" or "tracked" only; NULL: both */
 };
 
 /* Called once per item. The item has at most one snapshot: the latest

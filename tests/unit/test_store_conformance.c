@@ -1148,6 +1148,61 @@ static void test_read_one_state(void **state)
     buf_free(&h);
 }
 
+static enum err list_ids(void *ud, const struct item *it)
+{
+    buf_catf(ud, "%s ", it->ext_id);
+    return ERR_OK;
+}
+
+/* The ext ids item_query q lists, space-separated, and its count. */
+static void listed(struct cfx *f, const struct item_query *q, struct buf *out)
+{
+    struct item_query all = *q;
+    int64_t n = -1;
+
+    buf_reset(out);
+    assert_int_equal(store_list_items(f->st, &all, list_ids, out, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_count_items(f->st, &all, &n), ERR_OK);
+    buf_catf(out, "(%lld)", (long long)n);
+}
+
+/* item_query's role: own, tracked or (NULL) both, in the listing and its
+ * count, with the other filters. */
+static void test_list_role(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
+                           .sort = SORT_TITLE, .ascending = true};
+    struct buf b;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 3, NULL, &s), ERR_OK);
+    if (is_pg(f->target))
+        pg_sql(f->target, "UPDATE item SET role = 'tracked' "
+                          "WHERE ext_id = 'v1'");
+    else
+        tu_set_item_tracked(f->target, "v1");
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v0 v1 v2 (3)");
+    q.role = "own";
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v0 v2 (2)");
+    q.role = "tracked";
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v1 (1)");
+    q.search = "A video";
+    q.limit = 1;
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v1 (1)");
+    q.role = "own";
+    q.offset = 1;
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v2 (2)");
+    buf_free(&b);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -1174,6 +1229,7 @@ int main(void)
         CASE(test_error_codes),
         CASE(test_wakeups),
         CASE(test_read_one_state),
+        CASE(test_list_role),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];
