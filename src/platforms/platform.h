@@ -88,8 +88,8 @@ struct platform_desc {
     const struct media_limits *media_limits; /* <name>_media_limits */
     /* how Compose draws a post's preview (GET /api/v1/platforms, web/
      * compose_preview.js): PREVIEW_VIDEO_PAGE, PREVIEW_SQUARE_POST or
-     * PREVIEW_VERTICAL_VIDEO; NULL: none (a platform that does not
-     * publish is not in Compose) */
+     * PREVIEW_VERTICAL_VIDEO; NULL: none (no card: a platform without a
+     * publisher) */
     const char *preview;
     /* its content carries no interaction metric (likes, comments,
      * shares, saves): engagement is no figure for it, and the web shows
