@@ -53,6 +53,10 @@ expect fail name_enum src/collect/a.c 'int f(int p){return p == PLATFORM_BAR;}'
 expect fail name_short src/net/a.c 'int fo_count;'
 expect fail name_web_js web/a.js "if (p === 'foo') x();"
 expect fail name_web_css web/app.css '.dot-bar { color: red; }'
+expect fail name_web_capital web/a.js "const t = 'Saved from the Foo API';"
+expect fail name_web_upper web/a.html '<p>BAR pages</p>'
+expect ok name_web_longer_capital web/a.js "const t = 'Foobar and FOOD';"
+expect ok name_c_capital src/http/a.c 'const char *t = "Foo";'
 ALLOW='src/http/b.c "foo"' expect ok name_allowed src/http/b.c 'const char *p = "foo";'
 ALLOW='src/http/b.c "foo"' expect fail name_allowed_elsewhere src/http/c.c 'const char *p = "foo";'
 [ $bad -eq 0 ] && echo "check-src-selftest: ok"

@@ -72,7 +72,8 @@ fi
 # Platform names in core code (docs/platforms.md, "Platform names left in
 # core code"): outside src/platforms and src/sources no C code names a
 # platform of src/platforms/list.h (PLATFORM_<ID>, "<name>", <short>_),
-# and web/ names none (<name> as a word). Comments are not code: a line
+# and web/ names none (<name> as a word, in any case: "YouTube" too,
+# as a page's text is read by people). Comments are not code: a line
 # inside a comment block and /* ... */ or // ... tails are left out. A
 # justified hit is listed in tools/platform-names.allow ("path needle":
 # a hit in path whose line contains needle is allowed).
@@ -87,12 +88,13 @@ if [ -f "$list" ]; then
   w_re="(^|[^A-Za-z0-9_])($names)([^A-Za-z0-9_]|\$)"
   named=""
   [ -f "$allow" ] || allow=/dev/null
-  check_names() { # check_names RE FILE...: unallowed hits, comments left out
-    local re=$1
-    shift
-    named+=$(grep -rnE "$re" "$@" 2>/dev/null | RE=$re ROOT=$root/ ALLOW=$allow awk '
+  check_names() { # check_names RE ICASE FILE...: unallowed hits, comments
+    local re=$1 icase=$2 gi=-rnE # left out; ICASE 1: RE matches in any case
+    shift 2
+    [ "$icase" = 1 ] && gi=-rniE
+    named+=$(grep $gi "$re" "$@" 2>/dev/null | RE=$re IC=$icase ROOT=$root/ ALLOW=$allow awk '
       BEGIN {
-        re = ENVIRON["RE"]; root = ENVIRON["ROOT"]; n = 0
+        re = ENVIRON["RE"]; ic = ENVIRON["IC"] == "1"; root = ENVIRON["ROOT"]; n = 0
         while ((getline l < ENVIRON["ALLOW"]) > 0) {
           if (l ~ /^[[:space:]]*(#|$)/) continue
           split(l, w, /[[:space:]]+/); ap[n] = w[1]
@@ -105,13 +107,13 @@ if [ -f "$list" ]; then
         if (index(file, root) == 1) file = substr(file, length(root) + 1)
         if (file ~ /^src\/(platforms|sources)\//) next
         gsub(/\/\*.*\*\//, "", t); sub(/\/\*.*$/, "", t); sub(/\/\/.*$/, "", t)
-        if (t ~ /^[[:space:]]*\*/ || t !~ re) next
+        if (t ~ /^[[:space:]]*\*/ || (ic ? tolower(t) : t) !~ re) next
         for (k = 0; k < n; k++) if (ap[k] == file && index(t, an[k]) > 0) next
         print file ":" line ": " t
       }')$'\n'
   }
-  check_names "$c_re" --include='*.c' --include='*.h' "$root/src"
-  [ -d "$root/web" ] && check_names "$w_re" --include='*.js' --include='*.css' --include='*.html' --exclude-dir=vendor "$root/web"
+  check_names "$c_re" 0 --include='*.c' --include='*.h' "$root/src"
+  [ -d "$root/web" ] && check_names "$w_re" 1 --include='*.js' --include='*.css' --include='*.html' --exclude-dir=vendor "$root/web"
   named=$(printf '%s' "$named" | sed '/^$/d')
   if [ -n "$named" ]; then
     echo "check-src: a platform named outside its own files (move it behind the descriptor, or justify it in tools/platform-names.allow and docs/platforms.md):" >&2

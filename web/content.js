@@ -1,9 +1,12 @@
-// Content (#/content?sort=&order=&q=&platform=&offset=): every content
-// item, sortable by clicking a column header, searchable, paginated.
-// The state lives in the hash so back/forward and links keep it.
+// Content (#/content?q=&sort=&order=&platform=&role=&offset=): one
+// search box (#fts-q). Empty, the page is every content item in a table,
+// sortable by clicking a column header, paginated; with a query, the
+// full-text search's ranked results (search.js), ordered by relevance or
+// a metric. The platform and own/tracked filters apply to both. The state
+// lives in the hash so back/forward, reload and links keep it.
 
 import { api, qs } from './api.js';
-import { searchPanel } from './search.js';
+import { searchResults, SEARCH_SORTS } from './search.js';
 import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
   thumb, safeUrl, str, emptyState, noDataHint, LOCALE, platformDot } from './dom.js';
 
@@ -19,22 +22,30 @@ const COLUMNS = [
     tip: 'Sort by views against the typical item of the same age (the median of your other items of that platform when they were that old); items without a comparison last' },
 ];
 const SORTS = COLUMNS.filter((c) => c.sort).map((c) => c.sort);
+const SEARCH_SORT_KEYS = SEARCH_SORTS.map(([v]) => v);
+const ROLES = [['', 'Own and tracked'], ['own', 'Own'], ['tracked', 'Tracked']];
+const Q_MAX = 256; // the search API's limit, in bytes (checked there)
 
+// The sort of the table, or (with a query) of the search: each its own
+// keys, a key of the other falling back to the default.
 function readState(params) {
-  const sort = SORTS.includes(params.get('sort')) ? params.get('sort') : 'published';
+  const q = (params.get('q') || '').trim().slice(0, Q_MAX);
+  const want = params.get('sort');
+  const keys = q ? SEARCH_SORT_KEYS : SORTS;
+  const sort = keys.includes(want) ? want : (q ? 'relevance' : 'published');
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
   const off = Number.parseInt(params.get('offset') || '0', 10);
+  const role = ROLES.some(([v]) => v && v === params.get('role')) ? params.get('role') : '';
   return {
-    sort, order,
-    q: (params.get('q') || '').slice(0, 200),
+    sort, order, q, role,
     platform: PLATFORMS.includes(params.get('platform')) ? params.get('platform') : '',
     offset: Number.isFinite(off) && off > 0 ? off : 0,
   };
 }
 
 function go(state) {
-  const s = { sort: state.sort, order: state.order, q: state.q, platform: state.platform,
-    offset: state.offset || '' };
+  const s = { q: state.q, sort: state.sort, order: state.q ? '' : state.order, platform: state.platform,
+    role: state.role, offset: state.offset || '' };
   location.hash = '#/content' + qs(s);
 }
 
@@ -109,21 +120,56 @@ function pager(state, total) {
     h('span', { id: 'page-info', text: fmtFull(first) + '–' + fmtFull(last) + ' of ' + fmtFull(total) }), next);
 }
 
+function select(id, label, options, value, onChange) {
+  const el = h('select', { id, 'aria-label': label },
+    options.map(([v, text]) => h('option', { value: v, text })));
+  el.value = value;
+  el.addEventListener('change', () => onChange(el.value));
+  return el;
+}
+
+// The page's one search box and its filters. A query runs on Enter (or
+// the button) and after a pause in typing; Escape clears it.
 function controls(state) {
-  const search = h('input', { type: 'search', id: 'content-search', placeholder: 'Search titles…',
-    'aria-label': 'Search titles', maxlength: 200, value: state.q });
+  const input = h('input', { type: 'search', id: 'fts-q', maxlength: Q_MAX, value: state.q,
+    placeholder: 'Search: words, "a phrase", prefix*', autocomplete: 'off',
+    'aria-label': 'Search titles, tags and descriptions' });
+  const run = () => {
+    const q = input.value.trim();
+    if (input.isConnected && q !== state.q) go({ ...state, q, sort: q ? 'relevance' : 'published', offset: 0 });
+  };
   let timer = null;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    // Not after the page was left: that would navigate back to it.
-    timer = setTimeout(() => { if (search.isConnected) go({ ...state, q: search.value.trim(), offset: 0 }); }, 350);
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 500); });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { clearTimeout(timer); input.value = ''; run(); }
   });
-  const platform = h('select', { id: 'content-platform', 'aria-label': 'Platform' },
-    h('option', { value: '', text: 'All platforms' }),
-    PLATFORMS.map((p) => h('option', { value: p, text: platformName(p) })));
-  platform.value = state.platform;
-  platform.addEventListener('change', () => go({ ...state, platform: platform.value, offset: 0 }));
-  return { el: h('div', { class: 'toolbar' }, search, platform), search };
+  const form = h('form', { id: 'fts-form', class: 'toolbar fts-form', role: 'search',
+    'aria-label': 'Search the text of all content' },
+  input,
+  h('button', { type: 'submit', id: 'fts-go', text: 'Search' }));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
+  const platform = select('content-platform', 'Platform',
+    [['', 'All platforms'], ...PLATFORMS.map((p) => [p, platformName(p)])], state.platform,
+    (v) => go({ ...state, platform: v, offset: 0 }));
+  const role = select('content-role', 'Own or tracked content', ROLES, state.role,
+    (v) => go({ ...state, role: v, offset: 0 }));
+  const filters = [platform, role];
+  if (state.q) {
+    filters.push(select('fts-sort', 'Order of the results', SEARCH_SORTS, state.sort,
+      (v) => go({ ...state, sort: v, offset: 0 })));
+  }
+  return { el: h('div', { class: 'content-controls' }, form, h('div', { class: 'toolbar' }, filters)), search: input };
+}
+
+// The search's results in place of the table.
+async function renderSearch(body, state, ctx) {
+  const status = h('p', { id: 'fts-status', class: 'table-note', role: 'status', 'aria-live': 'polite' });
+  const results = h('div', { id: 'fts-results' });
+  clear(body);
+  body.append(h('section', { id: 'fts', class: 'fts', 'aria-label': 'Search results' },
+    h('p', { class: 'table-note', text: 'Titles, tags and descriptions, ranked; matches are highlighted.' }),
+    status, results));
+  await searchResults(results, status, state, PAGE, go, ctx);
 }
 
 export async function render(view, args, params, ctx) {
@@ -131,22 +177,22 @@ export async function render(view, args, params, ctx) {
   const c = controls(state);
   const body = h('div', {}, h('p', { class: 'loading', text: 'Loading…' }));
   view.appendChild(h('section', { id: 'content' },
-    h('div', { class: 'page-head' }, h('h1', { text: 'Content' }), c.el),
-    searchPanel(state.platform), body));
+    h('div', { class: 'page-head' }, h('h1', { text: 'Content' })), c.el, body));
   if (state.q) {
     c.search.focus();
-    c.search.setSelectionRange(state.q.length, state.q.length);
+    c.search.setSelectionRange(c.search.value.length, c.search.value.length);
+    await renderSearch(body, state, ctx);
+    return;
   }
-  const sortKey = state.sort;
-  const res = await api('/api/v1/content' + qs({ sort: sortKey, order: state.order,
-    q: state.q, platform: state.platform, limit: PAGE, offset: state.offset }));
+  const res = await api('/api/v1/content' + qs({ sort: state.sort, order: state.order,
+    platform: state.platform, role: state.role, limit: PAGE, offset: state.offset }));
   if (ctx.stale()) return;
   clear(body);
   const items = Array.isArray(res.items) ? res.items : [];
   const total = typeof res.total === 'number' ? res.total : items.length;
   if (!items.length && state.offset === 0) {
-    body.appendChild(state.q || state.platform
-      ? emptyState('No content matches', 'Nothing matches this search or filter. Clear it to see all content.')
+    body.appendChild(state.platform || state.role
+      ? emptyState('No content matches', 'Nothing matches this filter. Clear it to see all content.')
       : emptyState('No content yet', noDataHint()));
     return;
   }

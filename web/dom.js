@@ -81,10 +81,12 @@ export function fmtSignedCompact(v) {
   return finite(v) ? withSign(v, compactFmt.format(v)) : '–';
 }
 
-// A ratio as a percentage: 0.0523 -> "5.23%"; below 0.1% three decimals.
+// A ratio as a percentage: 0.0523 -> "5.23%"; a non-zero ratio below
+// 0.1% with three decimals ("0.042%"), so that it does not read as 0;
+// 0 itself as "0.00%".
 export function pct(v) {
   if (!finite(v)) return '–';
-  return (Math.abs(v) < 0.001 ? smallPctFmt : pctFmt).format(v);
+  return (v !== 0 && Math.abs(v) < 0.001 ? smallPctFmt : pctFmt).format(v);
 }
 
 // The older names, kept for the pages that use them: num is the compact

@@ -6,9 +6,16 @@
 // /api/v1/health/compare. Both routes take a login session only.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
-import { h, clear, num, str, emptyState, errorBox, fmtDay } from './dom.js';
+import { h, clear, num, str, emptyState, errorBox, fmtDay, PLATFORM_INFO, platformName } from './dom.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 import { dayChart } from './charts.js';
+
+// The health sources' names ("Oura"): the registered platforms that are
+// not social (GET /api/v1/platforms), so that this page names none.
+function sourceName() {
+  const other = Object.keys(PLATFORM_INFO).filter((p) => PLATFORM_INFO[p].kind !== 'social').map(platformName);
+  return other.length ? other.join(' / ') : 'health source';
+}
 
 function hours(s) {
   return typeof s === 'number' ? (s / 3600).toFixed(1) + ' h' : '–';
@@ -66,7 +73,7 @@ function compareView(c) {
   const hi = c.high_at_least, lo = c.low_below;
   return h('section', { id: 'health-compare', 'aria-labelledby': 'health-compare-h' },
     h('h2', { id: 'health-compare-h', text: 'Sleep and readiness vs performance' }),
-    h('p', { class: 'muted', text: `Average first-day views of the content you published on days when Oura's score was high (${hi} or more) or low (under ${lo}). Each figure says how many items and days are behind it.` }),
+    h('p', { class: 'muted', text: `Average first-day views of the content you published on days when ${sourceName()}'s score was high (${hi} or more) or low (under ${lo}). Each figure says how many items and days are behind it.` }),
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Scores vs first-day views' },
       h('table', { class: 'data', id: 'health-compare-table' },
         h('thead', {}, h('tr', {},
@@ -85,7 +92,7 @@ export async function render(view, args, params, ctx) {
   view.appendChild(h('section', { id: 'health' },
     h('div', { class: 'page-head' }, h('h1', { text: 'Health' }),
       rangePicker(range, (r) => { range = r; draw(); })),
-    h('p', { class: 'muted', text: 'Your Oura data: personal, stored apart from your social data and in none of its totals or exports.' }),
+    h('p', { class: 'muted', text: 'Your ' + sourceName() + ' data: personal, stored apart from your social data and in none of its totals or exports.' }),
     body));
 
   async function draw() {
@@ -105,7 +112,7 @@ export async function render(view, args, params, ctx) {
     const list = Array.isArray(days && days.days) ? days.days.filter((d) => d && typeof d.day === 'string') : [];
     if (!list.length) {
       body.appendChild(emptyState('No health data in ' + rangeLabel(range),
-        'Import saved Oura pages with mediadash import, or pick a longer range.'));
+        'Import saved ' + sourceName() + ' pages with mediadash import, or pick a longer range.'));
       return;
     }
     body.appendChild(cards(list));

@@ -6,7 +6,7 @@
 
 import { api, apiOptional, qs } from './api.js';
 import { h, clear, num, fullNum, signed, pct, day, dayRange, itemHref,
-  platformName, PLATFORMS, emptyState, noDataHint, errorBox, str, platformDot } from './dom.js';
+  platformName, PLATFORMS, PLATFORM_INFO, emptyState, noDataHint, errorBox, str, platformDot } from './dom.js';
 import { dayChart, sparkline, destroyCharts } from './charts.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 
@@ -80,6 +80,18 @@ function kvRow(term, means, value, cls, delta) {
     h('dd', { class: cls, title: means }, h('span', { class: 'kv-value', text: value }), delta ? ' ' : null, delta || null)];
 }
 
+// A platform whose content has no interaction metric (its descriptor says
+// "interactions": false) has no engagement: "–" and why, not a 0 %.
+function engagementRow(p, d, prev, pl) {
+  const info = PLATFORM_INFO[p] || {};
+  if (info.interactions === false) {
+    return kvRow('Engagement', platformName(p) + ' reports no likes, comments, shares or saves: no engagement rate',
+      '–', 'engagement no-figure');
+  }
+  return kvRow('Engagement', MEANS.engagement, pct(d.engagement), 'engagement',
+    deltaEl(d.engagement, prev.engagement, 'rate', pl));
+}
+
 function platformCard(p, d, pl) {
   const prev = prevOf(d);
   const life = d.lifetime || {};
@@ -94,8 +106,7 @@ function platformCard(p, d, pl) {
         deltaEl(d.views_gain, prev.views_gain, 'count', pl)),
       kvRow('Interactions gained', MEANS.interactionsGain, signed(d.interactions_gain), 'interactions-gain',
         deltaEl(d.interactions_gain, prev.interactions_gain, 'count', pl)),
-      kvRow('Engagement', MEANS.engagement, pct(d.engagement), 'engagement',
-        deltaEl(d.engagement, prev.engagement, 'rate', pl)),
+      engagementRow(p, d, prev, pl),
       typeof life.channel_views === 'number'
         ? kvRow('Channel lifetime views', MEANS.channelViews, num(life.channel_views), 'channel-views') : [],
       kvRow('Content lifetime views', MEANS.contentViews, num(life.content_views), 'content-views'),

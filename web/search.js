@@ -1,14 +1,16 @@
-// Full-text search on the Content page (docs/search.md): a form over
-// GET /api/v1/search (title, tags and description of every item, ranked,
-// with the matches marked). The marks are built from the API's *_parts as
+// Full-text search on the Content page (docs/search.md): the page's one
+// box (#fts-q) runs GET /api/v1/search (title, tags and description of
+// every item, ranked, with the matches marked) with the page's platform
+// and own/tracked filters. The marks are built from the API's *_parts as
 // text inside <mark> elements: no HTML from the server is ever parsed.
 // The query syntax is the server's: words, "a phrase", word* prefixes.
 
 import { api, qs } from './api.js';
-import { h, clear, fmtFull, fmtDay, itemHref, platformName, str, errorBox } from './dom.js';
+import { h, fmtFull, fmtDay, itemHref, platformName, str, errorBox } from './dom.js';
 
-const LIMIT = 10;
-const SORTS = [['relevance', 'Best match'], ['views', 'Most views'],
+// The orders of a search, [value, label]; the first is the default.
+export const SEARCH_SORTS = [['relevance', 'Best match'], ['views', 'Most views'],
+  ['likes', 'Most likes'], ['comments', 'Most comments'],
   ['engagement', 'Engagement'], ['published', 'Newest']];
 
 // Text with its matches in <mark>, from [{text, mark}].
@@ -31,64 +33,37 @@ function hit(it) {
       ? h('p', { class: 'fts-snippet' }, marked(it.snippet_html_parts, '')) : null);
 }
 
-function pager(res, offset, run) {
-  const total = typeof res.total === 'number' ? res.total : 0;
-  const n = Array.isArray(res.items) ? res.items.length : 0;
-  if (total <= LIMIT) return null;
-  const prev = h('button', { type: 'button', id: 'fts-prev', text: '← Previous', disabled: offset <= 0 });
-  const next = h('button', { type: 'button', id: 'fts-next', text: 'Next →', disabled: offset + n >= total });
-  prev.addEventListener('click', () => run(Math.max(0, offset - LIMIT)));
-  next.addEventListener('click', () => run(offset + LIMIT));
-  return h('nav', { class: 'pager', 'aria-label': 'Search result pages' }, prev,
-    h('span', { text: fmtFull(offset + 1) + '–' + fmtFull(offset + n) + ' of ' + fmtFull(total) }), next);
-}
-
-// The search form and its results, for the Content page; platform: the
-// page's platform filter ('' for all).
-export function searchPanel(platform) {
-  const input = h('input', { type: 'search', id: 'fts-q', maxlength: 256,
-    placeholder: 'Words, "a phrase", prefix*', autocomplete: 'off' });
-  const sort = h('select', { id: 'fts-sort', 'aria-label': 'Order of the results' },
-    SORTS.map(([v, label]) => h('option', { value: v, text: label })));
-  const status = h('p', { id: 'fts-status', class: 'table-note', role: 'status', 'aria-live': 'polite' });
-  const results = h('div', { id: 'fts-results' });
-  let seq = 0;
-  async function run(offset) {
-    const q = input.value.trim();
-    const mine = ++seq;
-    clear(results);
-    if (!q) { status.textContent = ''; return; }
-    status.textContent = 'Searching…';
-    let res;
-    try {
-      res = await api('/api/v1/search' + qs({ q, sort: sort.value, platform, limit: LIMIT, offset }));
-    } catch (e) {
-      if (mine !== seq) return;
-      status.textContent = '';
-      results.appendChild(errorBox(e));
-      return;
-    }
-    if (mine !== seq || !results.isConnected) return;
-    const items = Array.isArray(res.items) ? res.items : [];
-    const total = typeof res.total === 'number' ? res.total : items.length;
-    status.textContent = total === 0 ? 'No item matches ' + q + '.'
-      : fmtFull(total) + (total === 1 ? ' item matches ' : ' items match ') + q + '.';
-    if (items.length)
-      results.appendChild(h('ol', { id: 'fts-list', class: 'fts-list', start: offset + 1,
-        'aria-label': 'Search results' }, items.map(hit)));
-    const nav = pager(res, offset, run);
-    if (nav) results.appendChild(nav);
+// The results of state (q non-empty: {q, sort, platform, role, offset})
+// appended to body, a page of `page`; go(state) navigates (the pager).
+// An API error (an invalid query: its message) is shown, not thrown.
+// Returns false when ctx went stale meanwhile.
+export async function searchResults(body, status, state, page, go, ctx) {
+  let res;
+  status.textContent = 'Searching…';
+  try {
+    res = await api('/api/v1/search' + qs({ q: state.q, sort: state.sort, platform: state.platform,
+      role: state.role, limit: page, offset: state.offset }));
+  } catch (e) {
+    if (ctx.stale()) return false;
+    status.textContent = '';
+    body.appendChild(errorBox(e));
+    return true;
   }
-  const form = h('form', { id: 'fts-form', class: 'toolbar fts-form', role: 'search',
-    'aria-label': 'Search the text of all content' },
-  h('label', { for: 'fts-q', text: 'Search text' }), input, sort,
-  h('button', { type: 'submit', id: 'fts-go', text: 'Search' }));
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(0); });
-  sort.addEventListener('change', () => { if (input.value.trim()) run(0); });
-  input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Escape') { input.value = ''; run(0); }
-  });
-  return h('section', { id: 'fts', class: 'fts', 'aria-label': 'Full-text search' },
-    form, h('p', { class: 'table-note', text: 'Titles, tags and descriptions, ranked; matches are highlighted.' }),
-    status, results);
+  if (ctx.stale()) return false;
+  const items = Array.isArray(res.items) ? res.items : [];
+  const total = typeof res.total === 'number' ? res.total : items.length;
+  status.textContent = total === 0 ? 'No item matches ' + state.q + '.'
+    : fmtFull(total) + (total === 1 ? ' item matches ' : ' items match ') + state.q + '.';
+  if (items.length)
+    body.appendChild(h('ol', { id: 'fts-list', class: 'fts-list', start: state.offset + 1,
+      'aria-label': 'Search results' }, items.map(hit)));
+  if (total > page) {
+    const prev = h('button', { type: 'button', id: 'fts-prev', text: '← Previous', disabled: state.offset <= 0 });
+    const next = h('button', { type: 'button', id: 'fts-next', text: 'Next →', disabled: state.offset + items.length >= total });
+    prev.addEventListener('click', () => go({ ...state, offset: Math.max(0, state.offset - page) }));
+    next.addEventListener('click', () => go({ ...state, offset: state.offset + page }));
+    body.appendChild(h('nav', { class: 'pager', 'aria-label': 'Search result pages' }, prev,
+      h('span', { text: fmtFull(state.offset + 1) + '–' + fmtFull(state.offset + items.length) + ' of ' + fmtFull(total) }), next));
+  }
+  return true;
 }

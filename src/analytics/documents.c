@@ -348,6 +348,25 @@ enum err documents_open(struct store *st, const struct typical *t,
     return rc;
 }
 
+enum err documents_export(struct store *st, const struct store_doc_query *q,
+                          documents_fn fn, void (*opened)(void *ud),
+                          void *ud, struct buf *err)
+{
+    struct documents *d = NULL;
+    enum err rc = store_read_begin(st, err);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = documents_open(st, NULL, &d, err);
+    if (rc == ERR_OK && opened != NULL)
+        opened(ud);
+    if (rc == ERR_OK)
+        rc = documents_each(d, q, fn, ud, err);
+    documents_close(d);
+    store_read_end(st);
+    return rc;
+}
+
 void documents_close(struct documents *d)
 {
     if (d == NULL)

@@ -71,6 +71,18 @@ enum err documents_each(struct documents *d, const struct store_doc_query *q,
                         documents_fn fn, void *ud,
                         struct buf *err) WARN_UNUSED;
 
+/* documents_each at one state of the data, for the command line's export:
+ * the typical curves are built and the documents walked inside one read
+ * (store_read_begin), so that an import committing meanwhile is wholly
+ * out of this walk (curves and documents) and in the next --since, never
+ * written against the curves of the state before it (vs_typical null).
+ * opened (may be NULL) is called with ud once the curves are built and
+ * before the walk: a test's way to commit an import right there. A
+ * backend without store_read_begin answers its ERR_UNSUPPORTED. */
+enum err documents_export(struct store *st, const struct store_doc_query *q,
+                          documents_fn fn, void (*opened)(void *ud),
+                          void *ud, struct buf *err) WARN_UNUSED;
+
 /* The one live document called id (documents_id's form), as
  * documents_each writes it: fn is called once. ERR_PARSE for an id
  * documents_id does not write, ERR_NOTFOUND when there is no such

@@ -25,16 +25,50 @@ static double u128_to_double(u128 x)
            (double)(uint64_t)x;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The gap bound of n points (stream.h): STREAM_GAP_FACTOR x the lower
+ * median of the positive intervals, clamped; saturates, never overflows. */
+int64_t stream_gap_bound(const struct stream_point *p, size_t n)
+{
+    int64_t *d = NULL, med, bound;
+    size_t k = 0;
+
+    if (n >= 2)
+        d = xmalloc((n - 1) * sizeof *d);
+    for (size_t i = 1; i < n; i++) {
+        int64_t dt = span(p[i - 1].t, p[i].t);
+        if (dt > 0)
+            d[k++] = dt;
+    }
+    if (k == 0) {
+        free(d);
+        return STREAM_GAP_DEFAULT_S;
+    }
+    qsort(d, k, sizeof *d, cmp_i64);
+    med = d[(k - 1) / 2];
+    free(d);
+    if (__builtin_mul_overflow(med, (int64_t)STREAM_GAP_FACTOR, &bound))
+        bound = INT64_MAX;
+    if (bound < STREAM_GAP_MIN_S)
+        return STREAM_GAP_MIN_S;
+    return bound > STREAM_GAP_MAX_S ? STREAM_GAP_MAX_S : bound;
+}
+
 void stream_of(const struct stream_point *p, size_t n, int64_t started_at,
                struct stream_figures *out)
 {
     u128 twice_vs = 0, sum = 0; /* 2 x viewer-seconds; sum of values */
     u128 minutes;
-    int64_t covered = 0;
+    int64_t covered = 0, gap_s = stream_gap_bound(p, n);
 
     *out = (struct stream_figures){.points = n, .peak = p[0].v,
                                    .peak_at = p[0].t, .start = p[0].t,
-                                   .end = p[n - 1].t};
+                                   .end = p[n - 1].t, .gap_s = gap_s};
     for (size_t i = 0; i < n; i++) {
         sum += (u128)p[i].v;
         if (p[i].v > out->peak) {
@@ -44,7 +78,7 @@ void stream_of(const struct stream_point *p, size_t n, int64_t started_at,
         if (i == 0)
             continue;
         int64_t dt = span(p[i - 1].t, p[i].t);
-        if (dt > STREAM_GAP_S) {
+        if (dt > gap_s) {
             out->gaps++;
             continue;
         }
@@ -98,7 +132,7 @@ void stream_json(struct jw *w, const struct stream_figures *f)
     jw_kv_time(w, "ended_at", f->end);
     jw_kv_i64(w, "points", (int64_t)f->points);
     jw_kv_i64(w, "gaps", (int64_t)f->gaps);
-    jw_kv_i64(w, "gap_s", STREAM_GAP_S);
+    jw_kv_i64(w, "gap_s", f->gap_s);
     jw_kv_i64(w, "covered_s", f->covered_s);
     jw_kv_bool(w, "single_point", f->single_point);
     jw_object_end(w);

@@ -3,11 +3,17 @@
  * here; no platform is named (docs/twitch.md, "Stream figures").
  *
  * The curve is the item's snapshots that carry M_VIEWERS with a value
- * >= 0, in time order. Between two consecutive points at most
- * STREAM_GAP_S apart the viewer count is taken as a straight line
- * (trapezoids); a longer interval is a gap and is not interpolated
- * across: it adds nothing to minutes watched nor to the time the average
- * is taken over, and is counted in `gaps`. */
+ * >= 0, in time order. Between two consecutive points at most gap_s
+ * apart the viewer count is taken as a straight line (trapezoids); a
+ * longer interval is a gap and is not interpolated across: it adds
+ * nothing to minutes watched nor to the time the average is taken over,
+ * and is counted in `gaps`.
+ *
+ * gap_s follows how often the curve was sampled: STREAM_GAP_FACTOR times
+ * the median spacing of its points (the lower median of the positive
+ * intervals), kept within [STREAM_GAP_MIN_S, STREAM_GAP_MAX_S]; a curve
+ * with no positive interval has STREAM_GAP_DEFAULT_S. A 5-minute
+ * collection gives 20 minutes, a 2-minute one 10, a 10-minute one 30. */
 #ifndef MEDIADASH_STREAM_H
 #define MEDIADASH_STREAM_H
 
@@ -18,7 +24,10 @@
 #include "core/jsonw.h"
 #include "core/model.h"
 
-#define STREAM_GAP_S 1200 /* 20 minutes: four 5-minute samples missed */
+#define STREAM_GAP_FACTOR 4     /* x the median spacing */
+#define STREAM_GAP_MIN_S 600     /* 10 minutes */
+#define STREAM_GAP_MAX_S 1800    /* 30 minutes */
+#define STREAM_GAP_DEFAULT_S 1200 /* no interval to measure */
 
 struct stream_point {
     int64_t t; /* UTC seconds, ascending (equal times add no time) */
@@ -37,9 +46,13 @@ struct stream_figures {
                                 point; end: the last point */
     int64_t duration_s;      /* end - start */
     int64_t covered_s;       /* seconds between points not in a gap */
-    size_t gaps;             /* intervals longer than STREAM_GAP_S */
+    int64_t gap_s;           /* the gap bound of this curve (above) */
+    size_t gaps;             /* intervals longer than gap_s */
     bool single_point;       /* one point: avg = peak, minutes 0 */
 };
+
+/* The gap bound of n points (n >= 0, times ascending), as above. */
+int64_t stream_gap_bound(const struct stream_point *p, size_t n);
 
 /* The figures of n points (n >= 1, times ascending, values >= 0) of a
  * stream that started at started_at (TIME_NONE: unknown). No overflow

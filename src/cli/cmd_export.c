@@ -314,18 +314,13 @@ static enum err document_row(void *ud, const struct store_doc_change *c,
 }
 
 /* Every document (or those changed since a->since, with tombstones), in
- * change order. */
+ * change order, all at one state of the data (documents_export). */
 static enum err export_documents(struct store *st, const struct export_args *a,
                                  struct export_run *run, struct buf *err)
 {
     struct store_doc_query q = {a->since, 0, a->platform, a->role, 0};
-    struct documents *d = NULL;
-    enum err rc = documents_open(st, NULL, &d, err);
 
-    if (rc == ERR_OK)
-        rc = documents_each(d, &q, document_row, run, err);
-    documents_close(d);
-    return rc;
+    return documents_export(st, &q, document_row, NULL, run, err);
 }
 
 static enum err run_export(struct store *st, const struct export_args *a,

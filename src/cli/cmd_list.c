@@ -470,8 +470,8 @@ static void show_stream(const struct stream_figures *f)
     buf_init(&b, 64);
     if (time_format_iso8601(f->peak_at, &b) != ERR_OK)
         buf_setf(&b, "?");
-    printf("stream (%zu points, %zu gaps over %d s left out):\n", f->points,
-           f->gaps, STREAM_GAP_S);
+    printf("stream (%zu points, %zu gaps over %lld s left out):\n",
+           f->points, f->gaps, (long long)f->gap_s);
     printf("  peak viewers:     %lld at %s\n", (long long)f->peak,
            buf_cstr(&b));
     printf("  average viewers:  %.1f%s\n", f->avg,

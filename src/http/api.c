@@ -246,6 +246,27 @@ out:
     buf_free(&err);
 }
 
+/* role=own|tracked (absent or "all": both), as /api/v1/search takes it;
+ * false after a 400. */
+static bool content_role(struct http_request *req, struct http_response *res,
+                         const char **out)
+{
+    const char *v = http_arg(req, "role");
+
+    *out = NULL;
+    if (v == NULL || *v == '\0' || strcmp(v, "all") == 0)
+        return true;
+    if (strcmp(v, "own") == 0 || strcmp(v, "owned") == 0)
+        *out = "own";
+    else if (strcmp(v, "tracked") == 0)
+        *out = "tracked";
+    else {
+        http_error(res, 400, "role", "role must be own, tracked or all");
+        return false;
+    }
+    return true;
+}
+
 static void api_content(struct http_request *req, struct http_response *res)
 {
     struct item_query q = {.type = ITEM_CONTENT, .limit = 50};
@@ -255,7 +276,8 @@ static void api_content(struct http_request *req, struct http_response *res)
     if (!api_arg_platform(req, res, &q.platform) ||
         !arg_sort(req, res, &q, &vs_typical) ||
         !api_arg_int(req, res, "limit", 1, API_MAX_LIMIT, &q.limit) ||
-        !api_arg_int(req, res, "offset", 0, INT32_MAX, &q.offset))
+        !api_arg_int(req, res, "offset", 0, INT32_MAX, &q.offset) ||
+        !content_role(req, res, &q.role))
         return;
     if (search != NULL && strlen(search) > 200) {
         http_error(res, 400, "q", "q is longer than 200 bytes");

@@ -7,6 +7,8 @@
  *     "colour_dark": "#f85149", "publishes": true,
  *     "console_url": "...", "console_name": "...",
  *     "connect_account": "..." or null,
+ *     "preview": "video_page" | "square_post" | "vertical_video" | null,
+ *     "interactions": true (false: no likes, comments, shares, saves),
  *     "limits": {...post_limits_json's members...} | null,
  *     "media": {"video": {"formats": ["mp4", ...], "bytes_max": N,
  *               "ms_min": N, "ms_max": N} | null, "image": ...} | null},
@@ -55,6 +57,8 @@ static void platform_json(struct jw *w, const struct platform_desc *d)
     jw_kv_str(w, "console_url", d->console_url);
     jw_kv_str(w, "console_name", d->console_name);
     jw_kv_str(w, "connect_account", d->connect_account);
+    jw_kv_str(w, "preview", d->preview);
+    jw_kv_bool(w, "interactions", !d->no_interactions);
     jw_key(w, "limits");
     if (d->post_limits != NULL)
         post_limits_obj_json(w, d->post_limits);

@@ -90,7 +90,21 @@ struct platform_desc {
     /* its made-up data for `mediadash demo` (src/demo walks the
      * registry for these; docs/platforms.md), or NULL: none */
     const struct platform_demo *demo; /* <name>_demo */
+    /* how Compose draws a post's preview (GET /api/v1/platforms, web/
+     * compose_preview.js): PREVIEW_VIDEO_PAGE, PREVIEW_SQUARE_POST or
+     * PREVIEW_VERTICAL_VIDEO; NULL: none (no card: a platform without a
+     * publisher) */
+    const char *preview;
+    /* its content carries no interaction metric (likes, comments,
+     * shares, saves): engagement is no figure for it, and the web shows
+     * none rather than 0 % (served as "interactions": false) */
+    bool no_interactions;
 };
+
+/* The preview kinds (platform_desc.preview; docs/platforms.md). */
+#define PREVIEW_VIDEO_PAGE "video_page"         /* thumbnail, title, text */
+#define PREVIEW_SQUARE_POST "square_post"       /* square media, folded caption */
+#define PREVIEW_VERTICAL_VIDEO "vertical_video" /* tall frame, caption over it */
 
 /* The descriptor of p; NULL only for a value outside enum platform. */
 const struct platform_desc *platform_get(enum platform p);

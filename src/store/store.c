@@ -77,6 +77,18 @@ enum err store_generation(struct store *st, int64_t *out)
     return st->ops->generation(st, out);
 }
 
+enum err store_read_begin(struct store *st, struct buf *err)
+{
+    STORE_NEED(st, read_begin, err);
+    return st->ops->read_begin(st, err);
+}
+
+void store_read_end(struct store *st)
+{
+    if (st->ops->read_end != NULL)
+        st->ops->read_end(st);
+}
+
 const struct tz *store_rollup_zone(struct store *st)
 {
     return st->ops->rollup_zone(st);

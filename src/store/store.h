@@ -126,6 +126,17 @@ enum err store_rollup_rebuild(struct store *st, struct buf *err) WARN_UNUSED;
  * the first write. */
 enum err store_generation(struct store *st, int64_t *out) WARN_UNUSED;
 
+/* Reads at one state of the data: after store_read_begin, every read
+ * through st sees the data as it was at the begin until store_read_end;
+ * what other connections commit meanwhile is not seen (SQLite: one
+ * deferred read transaction whose snapshot a first read takes at once).
+ * No write through st in between. ERR_BUSY (err says so) when st is
+ * inside a transaction already; ERR_UNSUPPORTED on a backend without it.
+ * store_read_end is a no-op when no read is open (also after a failed
+ * begin). */
+enum err store_read_begin(struct store *st, struct buf *err) WARN_UNUSED;
+void store_read_end(struct store *st);
+
 /* Pick up what other processes changed since the last call (the rollup
  * zone): one small read when nothing did. Long-lived handles (serve's
  * pool) call it before each use. */
@@ -199,6 +210,7 @@ struct item_query {
     bool ascending;
     int64_t limit;           /* <= 0: no limit */
     int64_t offset;
+    const char *role;        /* "own" or "tracked" only; NULL: both */
 };
 
 /* Called once per item. The item has at most one snapshot: the latest

@@ -167,6 +167,9 @@ struct store_ops {
     enum err (*rollup_rebuild)(struct store *st, struct buf *err);
     const struct tz *(*rollup_zone)(struct store *st);
     enum err (*generation)(struct store *st, int64_t *out);
+    /* reads at one state (store.h); NULL: not on this backend */
+    enum err (*read_begin)(struct store *st, struct buf *err);
+    void (*read_end)(struct store *st);
     enum err (*refresh)(struct store *st, int64_t *gen); /* gen: as read */
     enum err (*set_rollup_zone)(struct store *st, const char *name,
                                 struct buf *err);

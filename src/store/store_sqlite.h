@@ -396,6 +396,9 @@ enum err sq_session_del(struct store *st, const char *key);
 enum err sq_gauges_read(struct store *st, int64_t now,
                         const struct store_session_limits *lim,
                         struct store_gauges *out);
+/* store_sqlite_read.c: reads at one state (store_read_begin) */
+enum err sq_read_begin(struct store *st, struct buf *err);
+void sq_read_end(struct store *st);
 /* store_sqlite_wait.c: no wake-ups on SQLite (store.h) */
 enum err sq_listen(struct store *st, enum store_wake_channel ch,
                    struct buf *err);

@@ -17,7 +17,8 @@
     "WHERE i.type = ?1 AND (?2 IS NULL OR i.platform = ?2) "                  \
     "AND (?3 IS NULL OR instr(lower(coalesce(i.title, '')), lower(?3)) > 0 "  \
     "OR instr(i.ext_id, ?3) > 0 "                                             \
-    "OR instr(lower(coalesce(i.handle, '')), lower(?3)) > 0)"
+    "OR instr(lower(coalesce(i.handle, '')), lower(?3)) > 0) "               \
+    "AND (?7 IS NULL OR i.role = ?7)"
 
 /* ORDER BY clauses: constant text chosen by enum, never from input. */
 #define METRIC_KEY                                                            \
@@ -121,6 +122,8 @@ static int bind_query(sqlite3_stmt *st, const struct item_query *q)
                                SQLITE_STATIC);
     if (rc == SQLITE_OK && q->search != NULL && *q->search)
         rc = sqlite3_bind_text(st, 3, q->search, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK && q->role != NULL)
+        rc = sqlite3_bind_text(st, 7, q->role, -1, SQLITE_STATIC);
     return rc;
 }
 

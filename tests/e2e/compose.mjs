@@ -96,6 +96,11 @@ export async function composeSteps({ page, context, step, check, poll, shot, wat
         check((await page.locator('#compose-preview-tiktok .preview-caption').textContent()) === caption, 'TikTok caption');
         const ig = await text('#compose-caption-count .counter[data-platform="instagram"][data-what="hashtags"]');
         check(ig === 'Instagram 2/30 hashtags', `Instagram hashtag counter "${ig}"`);
+        // each preview is drawn by its descriptor's kind (GET /api/v1/platforms)
+        const kinds = await page.$$eval('#compose-previews article.preview', (as) => as.map((a) => [a.id, a.dataset.preview]));
+        check(JSON.stringify(kinds) === JSON.stringify([['compose-preview-youtube', 'video_page'],
+            ['compose-preview-instagram', 'square_post'], ['compose-preview-tiktok', 'vertical_video']]),
+        `preview kinds: ${JSON.stringify(kinds)}`);
         await shot(page, '62-compose-previews');
         const phone = await context.newPage();
         phone.setDefaultTimeout(STEP_MS);

@@ -92,7 +92,7 @@ export async function contentSteps({ page, context, step, check, poll, idle, sho
     });
 
     await step('a removed item shows "removed (last seen DATE)", and a marker in Content', async () => {
-        const list = await getJson('/api/v1/content?limit=100&platform=youtube');
+        const list = await getJson('/api/v1/content?limit=100&platform=youtube&sort=published&order=desc');
         const items = Array.isArray(list) ? list : (list.items || []);
         const gone = items.find((i) => typeof i.removed_last_seen === 'string');
         check(gone, 'no removed item in /api/v1/content (the demo deletes one video)');
@@ -104,7 +104,10 @@ export async function contentSteps({ page, context, step, check, poll, idle, sho
         console.log(`     ${gone.id}: ${text} (${gone.removed_last_seen})`);
         await idle(page);
         await shot(page, '07d-item-removed');
-        await page.goto(BASE + '/#/content?platform=youtube&q=' + encodeURIComponent(gone.id));
+        // the table's page that holds it (the box is full-text search now,
+        // which does not match ids): the same order as the listing above
+        const at = Math.floor(items.indexOf(gone) / 25) * 25;
+        await page.goto(BASE + '/#/content?platform=youtube&sort=published&order=desc&offset=' + at);
         await page.locator('#content-table').waitFor({ state: 'visible' });
         await poll(async () => (await page.locator('#content-table .removed-mark').count()) === 1, 'a removed marker in the Content table');
         await idle(page);

@@ -30,6 +30,7 @@ import { searchSteps } from './search.mjs';
 import { twitchSteps } from './twitch.mjs';
 import { demoSteps } from './demo.mjs';
 import { plugfinishSteps } from './plugfinish.mjs';
+import { webfinSteps } from './webfin.mjs';
 
 const env = (name) => {
     const v = process.env[name];
@@ -524,31 +525,99 @@ async function run(context) {
         await shot(page, '05-content-sorted');
     });
 
-    await step('content: search filters rows', async () => {
+    await step('content: one search box: ranked search with the page\'s filters, in the URL; empty shows the table', async () => {
         const all = await rows(page).count();
         const titles = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent.trim()));
         check(titles.length === all, `${all} rows but ${titles.length} a.item-link`);
-        // The rarest long word of the shown titles: the search must then
-        // match fewer rows than a full page, whatever the server has.
+        check(await page.locator('#content-search').count() === 0, 'the old title filter is still on the page');
+        check(await page.locator('#content input[type="search"]').count() === 1, 'more than one search box on the page');
+        const tableHash = new URL(page.url()).hash;
+        // The rarest long word of the shown titles, so the search matches
+        // fewer rows than a full page, whatever the server has.
         const words = new Map();
         for (const t of titles)
             for (const w of new Set(t.toLowerCase().match(/[a-z]{5,}/g) || []))
                 words.set(w, (words.get(w) || 0) + 1);
         const word = [...words].sort((a, b) => a[1] - b[1] || b[0].length - a[0].length)[0]?.[0];
         check(word, `no word to search for in ${JSON.stringify(titles.slice(0, 5))}`);
-        await page.fill('#content-search', word);
-        const n = await poll(async () => {
-            const got = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent.toLowerCase()));
-            return got.length >= 1 && got.length < all && got.filter((t) => t.includes(word)).length >= 1 ? got.length : null;
-        }, `rows filtered by "${word}"`);
-        console.log(`     "${word}": ${all} rows -> ${n}`);
+        // What the API answers for a search, as [id] in its order.
+        const apiIds = (q) => page.evaluate(async (u) => {
+            const r = await fetch('/api/v1/search?' + u, { credentials: 'same-origin' });
+            return r.ok ? (await r.json()).items.map((it) => it.id) : { status: r.status, body: await r.text() };
+        }, new URLSearchParams({ limit: '25', ...q }).toString());
+        const shownIds = () => page.$$eval('#fts-list li.fts-hit', (lis) => lis.map((li) => li.dataset.id));
+        // The page's results once its status names q and they equal want.
+        const shows = async (q, want, what) => poll(async () => {
+            const st = ((await page.locator('#fts-status').textContent().catch(() => '')) || '').trim();
+            if (!st.includes(q) || st === 'Searching…') return null;
+            const got = await shownIds();
+            return JSON.stringify(got) === JSON.stringify(want) ? got : null;
+        }, what);
+        await page.fill('#fts-q', word);
+        await page.press('#fts-q', 'Enter');
+        const want = await apiIds({ q: word });
+        check(Array.isArray(want) && want.length >= 1 && want.length < all, `API search "${word}": ${JSON.stringify(want)}`);
+        await shows(word, want, `the results of "${word}", as the API ranks them`);
+        const h1 = new URL(page.url()).hash;
+        check(new URLSearchParams(h1.split('?')[1]).get('q') === word, `the URL does not keep the query: ${h1}`);
+        check(await page.locator('#content-table').count() === 0, 'the table is still shown beside the results');
+        const marks = await page.$$eval('#fts-list mark', (ms) => ms.map((m) => m.textContent.toLowerCase()));
+        check(marks.some((m) => m.includes(word)), `no match of "${word}" marked: ${JSON.stringify(marks)}`);
+        console.log(`     "${word}": ${all} rows -> ${want.length} results ${want.join(' ')}`);
         await shot(page, '06-content-search');
-        await page.fill('#content-search', 'zzqx-no-such-title');
-        await poll(async () => (await rows(page).count()) === 0 && await page.locator('#empty').isVisible(),
-            'no rows and #empty for a search that matches nothing');
-        await page.fill('#content-search', '');
+        // the platform and own/tracked filters apply to the search
+        const hit = await page.evaluate(async (q) => (await (await fetch('/api/v1/search?q=' + encodeURIComponent(q))).json()).items[0], word);
+        await page.selectOption('#content-platform', hit.platform);
+        const byPlatform = await apiIds({ q: word, platform: hit.platform });
+        await shows(word, byPlatform, `"${word}" on ${hit.platform}`);
+        check(byPlatform.includes(hit.id), `${hit.id} not found on its own platform`);
+        await page.selectOption('#content-role', 'tracked');
+        const tracked = await apiIds({ q: word, platform: hit.platform, role: 'tracked' });
+        await shows(word, tracked, `"${word}" on ${hit.platform}, tracked only`);
+        check(tracked.includes(hit.id) === (hit.role === 'tracked'), `role filter: ${hit.id} is ${hit.role}, tracked: ${JSON.stringify(tracked)}`);
+        await page.selectOption('#content-role', '');
+        await shows(word, byPlatform, `"${word}" on ${hit.platform} again`);
+        await page.selectOption('#content-platform', '');
+        await shows(word, want, `"${word}" on all platforms again`);
+        // sort by a metric
+        await page.selectOption('#fts-sort', 'views');
+        const byViews = await apiIds({ q: word, sort: 'views' });
+        await shows(word, byViews, `"${word}" by views`);
+        // back restores the search by relevance; reload keeps it
+        await page.goBack();
+        await shows(word, want, 'back to the relevance order');
+        check((await page.inputValue('#fts-q')) === word, 'the box lost the query after back');
+        await page.reload();
+        await shows(word, want, 'the same results after a reload');
+        // a query with no match says so; one the API refuses shows its message
+        await page.fill('#fts-q', 'zzqx-no-such-title');
+        await page.press('#fts-q', 'Enter');
+        await poll(async () => ((await page.locator('#fts-status').textContent().catch(() => '')) || '').trim() ===
+            'No item matches zzqx-no-such-title.', 'the no-match status');
+        check(await page.locator('#fts-list').count() === 0, 'results listed for no match');
+        const bad = '"*"';
+        const refused = await page.evaluate(async (q) => {
+            const r = await fetch('/api/v1/search?q=' + encodeURIComponent(q));
+            return { status: r.status, body: await r.json() };
+        }, bad);
+        check(refused.status === 400 && typeof refused.body.error.message === 'string', `API on ${bad}: ${JSON.stringify(refused)}`);
+        await page.fill('#fts-q', bad);
+        await page.press('#fts-q', 'Enter');
+        const msg = await poll(async () => {
+            const e = page.locator('#fts-results .error');
+            return (await e.count()) ? ((await e.textContent()) || '').trim() : null;
+        }, 'the API\'s message for a refused query');
+        check(msg === refused.body.error.message, `shown "${msg}", the API says "${refused.body.error.message}"`);
+        console.log(`     refused ${bad}: ${msg}`);
+        // empty: the table with its sort and paging
+        await page.fill('#fts-q', '');
+        await page.press('#fts-q', 'Enter');
         await poll(async () => (await rows(page).count()) === all, `all ${all} rows back after clearing the search`);
-    });
+        const back = new URL(page.url()).hash;
+        check(!new URLSearchParams(back.split('?')[1] || '').get('q'), `the URL keeps an empty query: ${back}`);
+        await page.goto(BASE + '/' + tableHash);
+        await poll(async () => (await rows(page).count()) === all, 'the sorted table again');
+    }, { allow: [/400/] });
 
     let itemHash = null;
     await step('item: title and a drawn chart', async () => {
@@ -677,12 +746,16 @@ async function run(context) {
         check(!(await page.locator('#import-error').isVisible()), '#import-error is still shown');
         await shot(page, '10-import-ok');
         await page.click('a[href="#/content"]');
-        await page.fill('#content-search', 'speedrun');
+        await page.locator('#fts-q').waitFor({ state: 'visible' });
+        await page.fill('#fts-q', 'speedrun');
+        await page.press('#fts-q', 'Enter');
         await poll(async () => {
-            const t = await page.$$eval('#content-table tbody tr a.item-link', (as) => as.map((a) => a.textContent));
-            return t.some((x) => x.includes('Speedrun, part 1'));
-        }, 'the imported "Speedrun, part 1" in the content table');
-        await page.fill('#content-search', '');
+            const t = await page.$$eval('#fts-list li.fts-hit', (lis) => lis.map((li) => [li.dataset.id, li.querySelector('a.fts-title').textContent]));
+            return t.some(([id, title]) => id === 'Ab3dEf5hIj0' && title === 'Speedrun, part 1: "any%"');
+        }, 'the imported "Speedrun, part 1" in the search results');
+        await page.fill('#fts-q', '');
+        await page.press('#fts-q', 'Enter');
+        await page.locator('#content-table').waitFor({ state: 'visible' });
     });
 
     // The import above brought three videos the demo data lacks: one
@@ -886,6 +959,7 @@ async function run(context) {
     await twitchSteps({ page, context, step, check, poll, shot, watch, drawnChart, idle, BASE, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES') });
     await plugfinishSteps({ page, context, chromium, CHROMIUM, NODE_MODULES: env('E2E_NODE_MODULES'),
         step, check, shot, idle, watch, BASE, vars: { date: sched.date } });
+    await webfinSteps({ page, context, step, check, poll, shot, watch, idle, BASE, STEP_MS });
 
     await step('logout returns to the login page and ends the session', async () => {
         await page.click('a[href="#/"]');

@@ -5,7 +5,7 @@
 // chart is drawn; at desktop and 375 px width.
 
 // The engagement as overview.js prints it (dom.js pct).
-const pctText = (v) => (typeof v === 'number' && isFinite(v) ? (v * 100).toFixed(v < 0.001 ? 3 : 2) + '%' : '–');
+const pctText = (v) => (typeof v === 'number' && isFinite(v) ? (v * 100).toFixed(v !== 0 && Math.abs(v) < 0.001 ? 3 : 2) + '%' : '–');
 
 // What the page shows: the totals' engagement and its change, and per
 // card the engagement and every change line.

@@ -87,6 +87,22 @@ assert len(c) == 1, (hit["id"], c)
 for k in ("id", "platform", "account_id", "kind", "title", "url", "published_at", "role"):
     assert hit[k] == c[0][k], (k, hit[k], c[0][k])
 assert "ext_id" not in hit and "account" not in hit, hit' "$TMP/q" "$TMP/c"
+content() { # content OUT QUERY: HTTP status of GET /api/v1/content?QUERY
+  curl -s -m 20 -o "$1" -w '%{http_code}' -H "Authorization: Bearer $RO" \
+    "$URL/api/v1/content?$2"
+}
+# /api/v1/content?q= stays a title substring filter (docs/search.md), and
+# takes role= as search does (the Content page's own/tracked menu)
+check "content q: a title substring" test "$(content "$TMP/c" 'q=PEEDRU&limit=100')" = 200
+check "not a word: found" test "$(ids "$TMP/c")" = "Ab3dEf5hIj0"
+check "content role=own" test "$(content "$TMP/c" 'role=own&sort=title&order=asc&limit=2')" = 200
+check "own items, with the total" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1])); ids=[i["id"] for i in d["items"]]
+assert len(ids) == 2 and d["total"] >= 3 and all(i["role"] == "own" for i in d["items"]), d' "$TMP/c"
+check "content role=tracked" test "$(content "$TMP/c" 'role=tracked&q=peedru')" = 200
+check "no tracked items" test "$(ids "$TMP/c")" = ""
+check "content role=mine: 400" test "$(content "$TMP/e" 'role=mine')" = 400
+check "names role" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["param"] == "role"' "$TMP/e"
 check "no token: 401" test "$(curl -s -m 20 -o /dev/null -w '%{http_code}' "$URL/api/v1/search?q=x")" = 401
 check "no q: 400" test "$(get "$TMP/e" '')" = 400
 check "names q" python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; assert e["param"] == "q", e' "$TMP/e"

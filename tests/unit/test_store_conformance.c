@@ -387,10 +387,9 @@ static enum err gain_row(void *ud, int64_t account_id, enum platform p,
 static void rollups_text(struct cfx *f, struct buf *out)
 {
     static const char *const metrics[] = {M_VIEWS, M_LIKES, M_FOLLOWERS};
-    const struct item_query q[] = {{ITEM_ACCOUNT, -1, NULL, SORT_DEFAULT,
-                                    NULL, false, 0, 0},
-                                   {ITEM_CONTENT, -1, NULL, SORT_DEFAULT,
-                                    NULL, false, 0, 0}};
+    const struct item_query q[] = {
+        {.type = ITEM_ACCOUNT, .platform = -1, .sort = SORT_DEFAULT},
+        {.type = ITEM_CONTENT, .platform = -1, .sort = SORT_DEFAULT}};
     int32_t from = store_day_of(f->st, T0) - 2, to = from + 30;
     struct buf ids;
     const char *p;
@@ -1979,6 +1978,101 @@ static void test_documents_marked(void **state)
     buf_free(&got);
 }
 
+/* ---- reads at one state (webfin) ----------------------------------------- */
+
+/* Between store_read_begin and store_read_end a reader sees the data as
+ * at the begin: another connection's ingest, committed meanwhile, shows
+ * neither in the generation nor in a history until the end. */
+static void test_read_one_state(void **state)
+{
+    struct cfx *f = *state;
+    struct store *other = NULL;
+    struct ingest_stats s;
+    struct batch b;
+    struct buf h;
+    int64_t g0 = -1, g1 = -2, g2 = -3;
+
+    buf_init(&h, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 2, NULL, &s), ERR_OK);
+    assert_int_equal(store_open(f->target, &other, &f->err), ERR_OK);
+    store_read_end(f->st); /* none open: a no-op */
+    assert_int_equal(store_read_begin(f->st, &f->err), ERR_OK);
+    assert_int_equal(store_read_begin(f->st, &f->err), ERR_BUSY);
+    said(f);
+    assert_int_equal(store_generation(f->st, &g0), ERR_OK);
+    make_batch(&b, T0 + DAY, 200, 2);
+    assert_int_equal(store_ingest(other, &b, NULL, &s, &f->err), ERR_OK);
+    batch_free(&b);
+    assert_int_equal(store_generation(other, &g2), ERR_OK);
+    assert_true(g2 > g0);
+    assert_int_equal(store_generation(f->st, &g1), ERR_OK);
+    assert_int_equal(g1, g0);
+    history_text(f, "youtube:v1", &h);
+    assert_string_equal(buf_cstr(&h), "1717200000=101;");
+    store_read_end(f->st);
+    assert_int_equal(store_generation(f->st, &g1), ERR_OK);
+    assert_int_equal(g1, g2);
+    history_text(f, "youtube:v1", &h);
+    assert_string_equal(buf_cstr(&h), "1717200000=101;1717286400=201;");
+    store_close(other);
+    buf_free(&h);
+}
+
+static enum err list_ids(void *ud, const struct item *it)
+{
+    buf_catf(ud, "%s ", it->ext_id);
+    return ERR_OK;
+}
+
+/* The ext ids item_query q lists, space-separated, and its count. */
+static void listed(struct cfx *f, const struct item_query *q, struct buf *out)
+{
+    struct item_query all = *q;
+    int64_t n = -1;
+
+    buf_reset(out);
+    assert_int_equal(store_list_items(f->st, &all, list_ids, out, &f->err),
+                     ERR_OK);
+    assert_int_equal(store_count_items(f->st, &all, &n), ERR_OK);
+    buf_catf(out, "(%lld)", (long long)n);
+}
+
+/* item_query's role: own, tracked or (NULL) both, in the listing and its
+ * count, with the other filters. */
+static void test_list_role(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1,
+                           .sort = SORT_TITLE, .ascending = true};
+    struct buf b;
+
+    buf_init(&b, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 3, NULL, &s), ERR_OK);
+    if (is_pg(f->target))
+        pg_sql(f->target, "UPDATE item SET role = 'tracked' "
+                          "WHERE ext_id = 'v1'");
+    else
+        tu_set_item_tracked(f->target, "v1");
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v0 v1 v2 (3)");
+    q.role = "own";
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v0 v2 (2)");
+    q.role = "tracked";
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v1 (1)");
+    q.search = "A video";
+    q.limit = 1;
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v1 (1)");
+    q.role = "own";
+    q.offset = 1;
+    listed(f, &q, &b);
+    assert_string_equal(buf_cstr(&b), "v2 (2)");
+    buf_free(&b);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -2019,6 +2113,8 @@ int main(void)
         CASE(test_item_links),
         CASE(test_gauges),
         CASE(test_documents_marked),
+        CASE(test_read_one_state),
+        CASE(test_list_role),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

@@ -51,8 +51,10 @@ static void test_gap(void **state)
      * 1501-1801: 200 x 300 = 60000: 90000 vs = 1500 min over 600 s. */
     static const struct stream_point p[] = {
         {0, 100}, {300, 100}, {1501, 200}, {1801, 200}};
-    /* exactly STREAM_GAP_S is no gap: (0+60)/2 x 1200 = 36000 = 600 min */
-    static const struct stream_point edge[] = {{0, 0}, {1200, 60}};
+    /* 5-minute points: the bound is 4 x 300 = 1200, and exactly 1200 is
+     * no gap: (0+60)/2 x 1200 = 36000 vs, + 0 x 600 = 600 min over 1800 s */
+    static const struct stream_point edge[] = {
+        {0, 0}, {300, 0}, {600, 0}, {1800, 60}};
     struct stream_figures f;
     (void)state;
 
@@ -64,10 +66,56 @@ static void test_gap(void **state)
     assert_int_equal(f.duration_s, 1801);
     assert_int_equal(f.peak, 200);
     assert_int_equal(f.peak_at, 1501); /* the first time of the peak */
-    stream_of(edge, 2, TIME_NONE, &f);
+    assert_int_equal(f.gap_s, 1200);
+    stream_of(edge, 4, TIME_NONE, &f);
+    assert_int_equal(f.gap_s, 1200);
     assert_int_equal(f.gaps, 0);
     assert_int_equal(f.minutes_watched, 600);
-    assert_true(fabs(f.avg - 30.0) < 1e-9);
+    assert_true(fabs(f.avg - 20.0) < 1e-9);
+}
+
+static void test_gap_by_sampling(void **state)
+{
+    /* Sampled every 2 minutes: intervals 120,120,120,720,120,540, lower
+     * median 120, 4 x 120 = 480 -> at least 600. The 12-minute hole is a
+     * gap (it was not under a constant 20 minutes), the 9 minutes are not:
+     * 2400 + 4800 + 7200 + 12000 + 64800 = 91200 = 2 x 45600 vs = 760 min
+     * over 1020 s. */
+    static const struct stream_point two[] = {
+        {0, 10}, {120, 10}, {240, 30}, {360, 30},
+        {1080, 50}, {1200, 50}, {1740, 70}};
+    /* Sampled every 10 minutes: intervals 600,600,1500,600,2100, median
+     * 600, 4 x 600 = 2400 -> at most 1800. The 25 minutes are covered
+     * (they were a gap under 20), the 35 are a gap: 2 x vs = 120000 +
+     * 180000 + 600000 + 120000 = 1020000, 510000 vs = 8500 min over
+     * 3300 s. */
+    static const struct stream_point ten[] = {
+        {0, 100}, {600, 100}, {1200, 200}, {2700, 200},
+        {3300, 0}, {5400, 0}};
+    static const struct stream_point three[] = {{0, 1}, {180, 1}, {360, 1}};
+    static const struct stream_point same[] = {{50, 1}, {50, 2}};
+    static const struct stream_point far[] = {{0, 1}, {INT64_MAX, 1}};
+    struct stream_figures f;
+    (void)state;
+
+    stream_of(two, 7, TIME_NONE, &f);
+    assert_int_equal(f.gap_s, 600);
+    assert_int_equal(f.gaps, 1);
+    assert_int_equal(f.covered_s, 1020);
+    assert_int_equal(f.minutes_watched, 760);
+    assert_true(fabs(f.avg - 45600.0 / 1020.0) < 1e-9);
+    stream_of(ten, 6, TIME_NONE, &f);
+    assert_int_equal(f.gap_s, 1800);
+    assert_int_equal(f.gaps, 1);
+    assert_int_equal(f.covered_s, 3300);
+    assert_int_equal(f.minutes_watched, 8500);
+    assert_true(fabs(f.avg - 510000.0 / 3300.0) < 1e-9);
+    /* inside the bounds: 4 x 180; no interval: the default; saturation */
+    assert_int_equal(stream_gap_bound(three, 3), 720);
+    assert_int_equal(stream_gap_bound(same, 2), STREAM_GAP_DEFAULT_S);
+    assert_int_equal(stream_gap_bound(same, 1), STREAM_GAP_DEFAULT_S);
+    assert_int_equal(stream_gap_bound(NULL, 0), STREAM_GAP_DEFAULT_S);
+    assert_int_equal(stream_gap_bound(far, 2), STREAM_GAP_MAX_S);
 }
 
 static void test_one_point_and_zero(void **state)
@@ -257,6 +305,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_irregular),
         cmocka_unit_test(test_gap),
+        cmocka_unit_test(test_gap_by_sampling),
         cmocka_unit_test(test_one_point_and_zero),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_of_item),

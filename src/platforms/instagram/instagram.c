@@ -54,4 +54,5 @@ const struct platform_desc instagram_platform = {
     .post_limits = &instagram_post_limits,
     .media_limits = &instagram_media_limits,
     .demo = &instagram_demo,
+    .preview = PREVIEW_SQUARE_POST,
 };

@@ -53,4 +53,5 @@ const struct platform_desc tiktok_platform = {
     .post_limits = &tiktok_post_limits,
     .media_limits = &tiktok_media_limits,
     .demo = &tiktok_demo,
+    .preview = PREVIEW_VERTICAL_VIDEO,
 };

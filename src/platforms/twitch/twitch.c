@@ -35,4 +35,8 @@ const struct platform_desc twitch_platform = {
     .account_every_s = 300,
     .client_id_header = "Client-Id",
     .demo = &twitch_demo,
+    /* Helix gives views (videos, clips) and viewers (streams), no likes,
+     * comments or shares: no engagement rate. No preview kind: it has no
+     * publisher (Helix has no upload), so Compose draws no card for it. */
+    .no_interactions = true,
 };

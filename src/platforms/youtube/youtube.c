@@ -46,4 +46,5 @@ const struct platform_desc youtube_platform = {
     .post_limits = &youtube_post_limits,
     .media_limits = &youtube_media_limits,
     .demo = &youtube_demo,
+    .preview = PREVIEW_VIDEO_PAGE,
 };

@@ -303,6 +303,9 @@ static const struct store_ops pg_ops = {
     .doc_changes = pg_doc_changes, /* pg_docs.c */
     .doc_find = pg_doc_find,
     .doc_last_seq = pg_doc_last_seq,
+    /* reads at one state: export documents (pg_read.c, webfin) */
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
 };
 
 const struct store_backend store_pg_backend = {

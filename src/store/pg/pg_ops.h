@@ -263,5 +263,8 @@ enum err pg_doc_last_seq(struct store *st, int64_t *out);
 enum err pg_gauges_read(struct store *st, int64_t now,
                         const struct store_session_limits *lim,
                         struct store_gauges *out);
+/* pg_read.c: reads at one state (webfin) */
+enum err pg_read_begin(struct store *st, struct buf *err);
+void pg_read_end(struct store *st);
 
 #endif

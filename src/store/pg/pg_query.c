@@ -18,29 +18,33 @@
     "i.duration_s, i.removed_last_seen, i.role"
 
 #define LOWER(x) "lower(" x " COLLATE \"C\")"
-#define ITEM_FILTER                                                           \
+/* role ($r: "own", "tracked" or NULL) is the last parameter: $7 in a
+ * listing, $4 in the count */
+#define ITEM_FILTER_ROLE(r)                                                   \
     " FROM item i LEFT JOIN item a ON a.id = i.account_id "                   \
     "WHERE i.type = $1 AND ($2::text IS NULL OR i.platform = $2) "            \
     "AND ($3::text IS NULL OR strpos(" LOWER("coalesce(i.title, '')")        \
     ", " LOWER("$3") ") > 0 OR strpos(i.ext_id, $3) > 0 "                     \
-    "OR strpos(" LOWER("coalesce(i.handle, '')") ", " LOWER("$3") ") > 0)"
+    "OR strpos(" LOWER("coalesce(i.handle, '')") ", " LOWER("$3") ") > 0) "  \
+    "AND (" r "::text IS NULL OR i.role = " r ")"
+#define ITEM_FILTER ITEM_FILTER_ROLE("$7")
 #define METRIC_KEY                                                            \
     "(SELECT coalesce(l.rval, l.ival) FROM item_latest l WHERE "              \
     "l.item_id = i.id AND l.metric_id = (SELECT id FROM metric WHERE "        \
     "name = $4))"
-/* Every listing takes the same six parameters; $4 (the sort metric) is
+/* Every listing takes the same seven parameters (the role last); $4 (the sort metric) is
  * named in each so that its type is known where the key does not use it. */
 #define LIST(dir, key)                                                        \
     "SELECT " ITEM_COLUMNS ITEM_FILTER " AND $4::text IS NOT DISTINCT FROM "  \
     "$4 ORDER BY " key " " dir " NULLS LAST, i.id LIMIT $5 OFFSET $6"
 
-PG_STMT(pg_q_list_pub_desc, 6, LIST("DESC", "i.published_at"));
-PG_STMT(pg_q_list_pub_asc, 6, LIST("ASC", "i.published_at"));
-PG_STMT(pg_q_list_metric_desc, 6, LIST("DESC", METRIC_KEY));
-PG_STMT(pg_q_list_metric_asc, 6, LIST("ASC", METRIC_KEY));
-PG_STMT(pg_q_list_title_desc, 6, LIST("DESC", LOWER("i.title")));
-PG_STMT(pg_q_list_title_asc, 6, LIST("ASC", LOWER("i.title")));
-PG_STMT(pg_q_count, 3, "SELECT count(*)" ITEM_FILTER);
+PG_STMT(pg_q_list_pub_desc, 7, LIST("DESC", "i.published_at"));
+PG_STMT(pg_q_list_pub_asc, 7, LIST("ASC", "i.published_at"));
+PG_STMT(pg_q_list_metric_desc, 7, LIST("DESC", METRIC_KEY));
+PG_STMT(pg_q_list_metric_asc, 7, LIST("ASC", METRIC_KEY));
+PG_STMT(pg_q_list_title_desc, 7, LIST("DESC", LOWER("i.title")));
+PG_STMT(pg_q_list_title_asc, 7, LIST("ASC", LOWER("i.title")));
+PG_STMT(pg_q_count, 4, "SELECT count(*)" ITEM_FILTER_ROLE("$4"));
 PG_STMT(pg_q_latest_of_item, 1,
         "SELECT m.name, l.observed_at, l.ival, l.rval FROM item_latest l "
         "JOIN metric m ON m.id = l.metric_id WHERE l.item_id = $1 "
@@ -202,6 +206,7 @@ enum err pg_list_items(struct store *st, const struct item_query *q,
     else
         pg_p_null(&p); /* LIMIT NULL: no limit */
     pg_p_i64(&p, q->offset > 0 ? q->offset : 0);
+    pg_p_text(&p, q->role);
     rc = pg_run(s, list_stmt(q), &p, &r, "listing items", err);
     for (int k = 0; rc == ERR_OK && k < PQntuples(r); k++) {
         struct item *it = item_from_row(r, k);
@@ -225,6 +230,7 @@ enum err pg_count_items(struct store *st, const struct item_query *q,
 
     *out = 0;
     query_params(&p, q);
+    pg_p_text(&p, q->role);
     rc = pg_run(pg_of(st), &pg_q_count, &p, &r, "counting items", NULL);
     if (rc == ERR_OK && pg_i64(r, 0, 0, out) != ERR_OK)
         rc = ERR_DB;
