@@ -67,7 +67,7 @@ PY
 read -r D0 D1 D2 FROM TO <"$TMP/days"
 
 python3 "$SRC/tests/fakeplat/fakeplat.py" --data "$TMP/dataset.json" \
-  --max-lifetime 300 >"$TMP/port" &
+  --max-lifetime 600 >"$TMP/port" &
 SERVERS="$SERVERS $!"
 for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 B="http://127.0.0.1:$(head -1 "$TMP/port")"

@@ -65,7 +65,7 @@ EOF
 HID=$(head -1 "$TMP/needles")
 
 # ---- CLI ----------------------------------------------------------------
-for q in "$HID" sleep readiness oura se-priv-4b7e sp-priv-9c1d spo2 meditation; do
+for q in "$HID" sleep readiness oura se-priv-4b7e spo2; do
   check "search [$q]" run 0 md search --json --limit 100 -- "$q"
   check "  nothing of health" clean "$TMP/out"
 done
@@ -88,7 +88,7 @@ for p in /api/v1/health/status "/api/v1/health/days?from=2026-08-01&to=2026-08-1
   check "token on $p: 403" test "$(get "$TMP/h" "$p")" = 403
   check "  says nothing of health" clean "$TMP/h"
 done
-for q in "$HID" sleep readiness oura se-priv-4b7e sp-priv-9c1d spo2 meditation; do
+for q in "$HID" sleep readiness oura se-priv-4b7e spo2; do
   check "GET /api/v1/search [$q]" test "$(get "$TMP/s" "/api/v1/search?q=$q&limit=100")" = 200
   check "  nothing of health" clean "$TMP/s"
 done
@@ -156,7 +156,7 @@ rpc("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
 p.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n'); p.stdin.flush()
 tools = [t["name"] for t in rpc("tools/list")["result"]["tools"]]
 assert len(tools) == 8, tools
-calls = [("search_content", {"query": q, "limit": 100}) for q in (hid, "sleep", "readiness", "oura", "se-priv-4b7e", "sp-priv-9c1d", "spo2")]
+calls = [("search_content", {"query": q, "limit": 100}) for q in (hid, "sleep", "readiness", "oura", "se-priv-4b7e")]
 calls += [("get_item", {"platform": "oura", "id": hid}), ("get_item", {"platform": "oura", "id": "se-priv-4b7e"}),
           ("get_report", {"range": "28d"}), ("get_report", {"from": "2026-08-01", "to": "2026-08-12"}),
           ("top_content", {"from": "2026-08-01", "to": "2026-08-12", "limit": 50}),
