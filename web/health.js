@@ -1,6 +1,8 @@
 // Health (#/health): the creator's Oura data over the chosen range, apart
 // from the social pages: daily sleep, readiness and activity scores and
-// their trends, sleep duration and the lowest (resting) heart rate, from
+// their trends, sleep duration and the lowest (resting) heart rate, the
+// night's blood oxygen (SpO2 average) and the day's sessions (meditation,
+// breathing, ...: count and minutes), from
 // /api/v1/health/days; and one comparison, content's first-day views on
 // days of high vs low readiness and sleep score, from
 // /api/v1/health/compare. Both routes take a login session only.
@@ -30,6 +32,20 @@ function avg(list, key) {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 
+function minutes(s) {
+  return Math.round(s / 60);
+}
+
+// "2 · 15 min", or "–" on a day without a session.
+function sessionText(d) {
+  return typeof d.sessions === 'number' && d.sessions > 0
+    ? d.sessions + ' · ' + minutes(d.session_s) + ' min' : '–';
+}
+
+function pct(v) {
+  return typeof v === 'number' ? v.toFixed(1) + '%' : '–';
+}
+
 function card(label, value, sub) {
   return h('div', { class: 'stat', title: sub },
     h('span', { class: 'stat-label', text: label }),
@@ -44,11 +60,14 @@ function cards(days) {
     card('Readiness', r(avg(days, 'readiness_score')), 'average'),
     card('Activity', r(avg(days, 'activity_score')), 'average'),
     card('Sleep', hours(avg(days, 'sleep_s')), 'average a night'),
-    card('Resting heart rate', avg(days, 'lowest_hr') === null ? '–' : r(avg(days, 'lowest_hr')) + ' bpm', 'lowest in sleep, average'));
+    card('Resting heart rate', avg(days, 'lowest_hr') === null ? '–' : r(avg(days, 'lowest_hr')) + ' bpm', 'lowest in sleep, average'),
+    card('Blood oxygen', pct(avg(days, 'spo2_average')), 'SpO2, average a night'),
+    card('Sessions', String(days.reduce((a, d) => a + (d.sessions || 0), 0)),
+      minutes(days.reduce((a, d) => a + (d.session_s || 0), 0)) + ' min in all'));
 }
 
 function dayTable(days) {
-  const head = ['Day', 'Sleep', 'Readiness', 'Activity', 'Slept', 'Lowest HR', 'Steps'];
+  const head = ['Day', 'Sleep', 'Readiness', 'Activity', 'Slept', 'Lowest HR', 'SpO2', 'Sessions', 'Steps'];
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Health by day' },
     h('table', { class: 'data', id: 'health-table' },
       h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '', text: t })))),
@@ -59,6 +78,8 @@ function dayTable(days) {
         h('td', { class: 'num', text: score(d.activity_score) }),
         h('td', { class: 'num', text: hours(d.sleep_s) }),
         h('td', { class: 'num', text: typeof d.lowest_hr === 'number' ? d.lowest_hr + ' bpm' : '–' }),
+        h('td', { class: 'num', text: pct(d.spo2_average) }),
+        h('td', { class: 'num', text: sessionText(d) }),
         h('td', { class: 'num', text: typeof d.steps === 'number' ? num(d.steps) : '–' }))))));
 }
 
@@ -122,6 +143,9 @@ export async function render(view, args, params, ctx) {
     body.appendChild(scores);
     body.appendChild(h('h2', { text: 'Sleep and resting heart rate' }));
     body.appendChild(sleep);
+    const oxygen = h('div', { class: 'chart', id: 'health-spo2-chart', role: 'img', 'aria-label': 'Blood oxygen (SpO2 average) a night and session minutes by day' });
+    body.appendChild(h('h2', { text: 'Blood oxygen and sessions' }));
+    body.appendChild(oxygen);
     const x = list.map((d) => d.day);
     const col = (k, f = (v) => v) => list.map((d) => (typeof d[k] === 'number' ? f(d[k]) : null));
     dayChart(scores, x, [
@@ -131,6 +155,9 @@ export async function render(view, args, params, ctx) {
     dayChart(sleep, x, [
       { label: 'Hours slept', key: 'hours', values: col('sleep_s', (s) => Math.round(s / 36) / 100) },
       { label: 'Lowest heart rate (bpm)', key: 'hr', values: col('lowest_hr'), scale: 'right' }], { height: 220 });
+    dayChart(oxygen, x, [
+      { label: 'SpO2 average (%)', key: 'spo2', values: col('spo2_average') },
+      { label: 'Session minutes', key: 'sessions', values: col('session_s', minutes), scale: 'right' }], { height: 220 });
     body.appendChild(dayTable(list));
     if (cmp && cmp.readiness && cmp.sleep) body.appendChild(compareView(cmp));
   }

@@ -10,22 +10,41 @@
 #include "cli/cli.h"
 #include "core/jsonw.h"
 #include "core/timeutil.h"
+#include "platforms/platform.h"
 #include "store/store_health.h"
+
+/* The health source's name (its connection rows) and display name. */
+static const char *source_name(void)
+{
+    const struct platform_desc *d = platform_health_source();
+    return d != NULL ? d->name : NULL;
+}
+
+static const char *source_display(void)
+{
+    const struct platform_desc *d = platform_health_source();
+    return d != NULL ? d->display : "Health source";
+}
 
 static void print_counts(const struct store_health_counts *c, bool json)
 {
     struct buf b;
     struct jw w;
+    char label[64];
 
     if (!json) {
+        snprintf(label, sizeof label, "%s connection", source_display());
         printf("daily documents     %lld\n"
                "  contributors      %lld\n"
                "sleep periods       %lld\n"
                "heart rate samples  %lld\n"
                "workouts            %lld\n"
-               "Oura connection     %lld rows (tokens, logins, jobs)\n",
+               "sessions            %lld\n"
+               "daily SpO2          %lld\n"
+               "%-19s %lld rows (tokens, logins, jobs)\n",
                (long long)c->daily, (long long)c->contrib,
                (long long)c->sleep, (long long)c->hr, (long long)c->workout,
+               (long long)c->session, (long long)c->spo2, label,
                (long long)c->connection);
         return;
     }
@@ -37,6 +56,8 @@ static void print_counts(const struct store_health_counts *c, bool json)
     jw_kv_i64(&w, "sleep", c->sleep);
     jw_kv_i64(&w, "heartrate", c->hr);
     jw_kv_i64(&w, "workout", c->workout);
+    jw_kv_i64(&w, "session", c->session);
+    jw_kv_i64(&w, "spo2", c->spo2);
     jw_kv_i64(&w, "connection", c->connection);
     jw_object_end(&w);
     if (jw_status(&w) == ERR_OK && buf_putc(&b, '\n') == ERR_OK)
@@ -47,24 +68,28 @@ static void print_counts(const struct store_health_counts *c, bool json)
 static int health_remove(struct store *st, bool yes)
 {
     struct store_health_counts c;
-    struct buf err;
+    struct buf err, ask;
     int code = EXIT_OK_;
 
     buf_init(&err, 4096);
-    if (!cli_confirm("health remove", yes,
-                     "Delete every health row and the Oura connection's "
-                     "tokens?")) {
+    buf_init(&ask, 128);
+    buf_setf(&ask, "Delete every health row and the %s connection's tokens?",
+             source_display());
+    if (!cli_confirm("health remove", yes, buf_cstr(&ask))) {
         code = EXIT_FAIL;
-    } else if (store_health_remove(st, &c, &err) != ERR_OK) {
+    } else if (store_health_remove(st, source_name(), &c, &err) != ERR_OK) {
         cli_error("health remove: %s", buf_cstr(&err));
         code = EXIT_DB;
     } else {
         fprintf(stderr, "removed %lld daily documents, %lld sleep periods, "
                         "%lld heart rate samples, %lld workouts and %lld "
-                        "rows of the Oura connection\n",
+                        "rows of the %s connection, with %lld sessions and "
+                        "%lld daily SpO2 documents\n",
                 (long long)c.daily, (long long)c.sleep, (long long)c.hr,
-                (long long)c.workout, (long long)c.connection);
+                (long long)c.workout, (long long)c.connection,
+                source_display(), (long long)c.session, (long long)c.spo2);
     }
+    buf_free(&ask);
     buf_free(&err);
     return code;
 }
@@ -100,7 +125,7 @@ int cmd_health(struct cli *cli, int argc, char **argv)
     buf_init(&err, 4096);
     if (remove) {
         code = health_remove(st, yes);
-    } else if (store_health_count(st, &c, &err) != ERR_OK) {
+    } else if (store_health_count(st, source_name(), &c, &err) != ERR_OK) {
         cli_error("health status: %s", buf_cstr(&err));
         code = EXIT_DB;
     } else {
@@ -134,6 +159,9 @@ static const struct day_col day_cols[] = {
     DCOL("lowest_hr", lowest_hr, false),
     DCOL("average_hrv", average_hrv, true),
     DCOL("temperature_deviation", temp_dev, true),
+    DCOL("spo2_average", spo2, true),
+    DCOL("sessions", sessions, false),
+    DCOL("session_s", session_s, false),
 };
 #define NCOLS (sizeof day_cols / sizeof day_cols[0])
 

@@ -11,7 +11,7 @@
 #include "core/timeutil.h"
 #include "ingest/health_ingest.h"
 #include "ingest/ingest.h"
-#include "sources/oura.h"
+#include "platforms/platform.h"
 #include "sources/source.h"
 
 static const char *const status_names[] = {"stored", "valid", "exists",
@@ -133,9 +133,11 @@ static void report(struct import_run *run, size_t idx, size_t total,
     jw_object_end(w);
 }
 
-/* An Oura page (oura_claims): into the health tables, never the social
- * ones (no import row either). Counted and reported like a social file. */
-static void import_health(struct import_run *run, const char *path,
+/* A health source's page (its descriptor's claims): into the health
+ * tables, never the social ones (no import row either). Counted and
+ * reported like a social file. */
+static void import_health(struct import_run *run,
+                          const struct platform_desc *src, const char *path,
                           const struct buf *data)
 {
     struct store_health_put put;
@@ -146,13 +148,14 @@ static void import_health(struct import_run *run, const char *path,
     enum err rc;
 
     buf_init(&err, 8192);
-    rc = health_ingest(run->st, "oura", data->data, data->len, -1,
+    rc = health_ingest(run->st, src, src->name, data->data, data->len, -1,
                        run->o->in.dry_run, time_now(), &kind, &put, &err);
     if (rc != ERR_OK)
         fprintf(stderr, "%s: error: %s\n", path, buf_cstr(&err));
     else if (!run->cli->quiet)
-        fprintf(stderr, "%s: oura.%s: %zu health documents%s (%zu new, %zu "
-                        "replaced)\n", path, health_kind_name(kind), put.docs,
+        fprintf(stderr, "%s: %s.%s: %zu health documents%s (%zu new, %zu "
+                        "replaced)\n", path, src->name, health_kind_name(kind),
+                put.docs,
                 run->o->in.dry_run ? ", dry run: nothing stored" : "",
                 put.added, put.replaced);
     if (!run->o->json)
@@ -161,7 +164,7 @@ static void import_health(struct import_run *run, const char *path,
     jw_kv_str(w, "file", path);
     jw_kv_str(w, "status", rc != ERR_OK ? "refused"
                            : run->o->in.dry_run ? "valid" : "stored");
-    snprintf(fmt, sizeof fmt, "oura.%s", health_kind_name(kind));
+    snprintf(fmt, sizeof fmt, "%s.%s", src->name, health_kind_name(kind));
     jw_kv_str(w, "format", rc == ERR_OK ? fmt : NULL);
     jw_kv_str(w, "tables", "health");
     if (rc == ERR_OK) {
@@ -186,6 +189,7 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
 {
     struct buf data, err;
     struct ingest_result r;
+    const struct platform_desc *src = NULL;
 
     buf_init(&data, SOURCE_MAX_BYTES);
     buf_init(&err, 8192);
@@ -193,8 +197,9 @@ static void import_one(struct import_run *run, const char *path, size_t idx,
     if (buf_read_file(&data, path, &err) != ERR_OK) {
         r.status = INGEST_REFUSED;
     } else if (run->o->in.only_format == NULL &&
-               oura_claims(data.data, data.len)) {
-        import_health(run, path, &data);
+               (src = platform_health_claimant(data.data, data.len)) !=
+                   NULL) {
+        import_health(run, src, path, &data);
         progress_update(run->pg, (int64_t)idx + 1, (int64_t)total);
         goto out;
     } else if (ingest_document(run->st, path, data.data, data.len,

@@ -8,7 +8,8 @@
 
 static const char *const kind_names[HEALTH_KIND_COUNT] = {
     "daily_sleep", "daily_readiness", "daily_activity",
-    "sleep",       "heartrate",       "workout"};
+    "sleep",       "heartrate",       "workout",
+    "session",     "daily_spo2"};
 
 const char *health_kind_name(enum health_kind k)
 {
@@ -41,6 +42,12 @@ void health_batch_free(struct health_batch *b)
         free(b->workout[i].activity);
         free(b->workout[i].label);
     }
+    for (size_t i = 0; i < b->nsession; i++)
+        free(b->session[i].id);
+    for (size_t i = 0; i < b->nspo2; i++)
+        free(b->spo2[i].id);
+    free(b->session);
+    free(b->spo2);
     free(b->daily);
     free(b->sleep);
     free(b->hr);
@@ -51,7 +58,8 @@ void health_batch_free(struct health_batch *b)
 
 size_t health_batch_count(const struct health_batch *b)
 {
-    return b->ndaily + b->nsleep + b->nhr + b->nworkout;
+    return b->ndaily + b->nsleep + b->nhr + b->nworkout + b->nsession +
+           b->nspo2;
 }
 
 /* Grow *arr (n elements of size sz) by one zeroed slot at the end. */
@@ -110,4 +118,24 @@ struct health_workout *health_batch_add_workout(struct health_batch *b)
     w = v;
     w->calories = w->distance = NAN;
     return w;
+}
+
+struct health_session *health_batch_add_session(struct health_batch *b)
+{
+    void *v;
+
+    b->session = grow(b->session, &b->nsession, sizeof *b->session, &v);
+    return v;
+}
+
+struct health_spo2 *health_batch_add_spo2(struct health_batch *b)
+{
+    void *v;
+    struct health_spo2 *o;
+
+    b->spo2 = grow(b->spo2, &b->nspo2, sizeof *b->spo2, &v);
+    o = v;
+    o->average = NAN;
+    o->bdi = HEALTH_NONE;
+    return o;
 }

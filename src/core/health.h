@@ -13,7 +13,8 @@
 #define HEALTH_CONTRIB_MAX 10 /* contributors of one daily score */
 #define HEALTH_DAY_LEN 10     /* "2026-08-10" */
 
-/* The six Oura collections we read, in the order of their endpoints. */
+/* The eight Oura collections we read. Never stored as numbers (the
+ * tables keep the names), so a kind is appended at the end. */
 enum health_kind {
     HEALTH_DAILY_SLEEP,
     HEALTH_DAILY_READINESS,
@@ -21,6 +22,8 @@ enum health_kind {
     HEALTH_SLEEP,
     HEALTH_HEARTRATE,
     HEALTH_WORKOUT,
+    HEALTH_SESSION,    /* meditation, breathing, ... sessions ("moments") */
+    HEALTH_DAILY_SPO2, /* the night's average blood oxygen */
     HEALTH_KIND_COUNT
 };
 
@@ -74,6 +77,23 @@ struct health_workout {
     double calories, distance;      /* NAN when absent */
 };
 
+/* One session (a "moment": meditation, breathing, rest, ...). */
+struct health_session {
+    char *id;                       /* owned */
+    const char *type, *mood;        /* static; mood may be NULL */
+    char day[HEALTH_DAY_LEN + 1];
+    int64_t start, end;             /* unix seconds, end >= start */
+};
+
+/* One daily_spo2 document: the night's SpO2 average (percent) and the
+ * breathing disturbance index (0..100). */
+struct health_spo2 {
+    char *id;                       /* owned */
+    char day[HEALTH_DAY_LEN + 1];
+    double average;                 /* NAN when absent */
+    int64_t bdi;                    /* HEALTH_NONE when absent */
+};
+
 /* What one page gives. The arrays are owned by the batch. */
 struct health_batch {
     enum health_kind kind;
@@ -85,6 +105,10 @@ struct health_batch {
     size_t nhr;
     struct health_workout *workout;
     size_t nworkout;
+    struct health_session *session;
+    size_t nsession;
+    struct health_spo2 *spo2;
+    size_t nspo2;
     char *next_token; /* owned; NULL on the last page */
 };
 
@@ -99,5 +123,7 @@ struct health_daily *health_batch_add_daily(struct health_batch *b);
 struct health_sleep *health_batch_add_sleep(struct health_batch *b);
 struct health_hr *health_batch_add_hr(struct health_batch *b);
 struct health_workout *health_batch_add_workout(struct health_batch *b);
+struct health_session *health_batch_add_session(struct health_batch *b);
+struct health_spo2 *health_batch_add_spo2(struct health_batch *b);
 
 #endif

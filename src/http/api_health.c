@@ -12,6 +12,7 @@
 #include "core/timeutil.h"
 #include "http/api_args.h"
 #include "http/route.h"
+#include "platforms/platform.h"
 #include "store/store_health.h"
 
 #define HEALTH_DEFAULT_DAYS 28
@@ -25,23 +26,28 @@ static void db_error(struct http_response *res)
 static void api_health_status(struct http_request *req,
                               struct http_response *res)
 {
+    const struct platform_desc *src = platform_health_source();
     struct store_health_counts c;
     struct buf err;
     struct jw w;
 
     buf_init(&err, 1024);
-    if (store_health_count(req->st, &c, &err) != ERR_OK) {
+    if (store_health_count(req->st, src != NULL ? src->name : NULL, &c,
+                           &err) != ERR_OK) {
         db_error(res);
         goto out;
     }
     jw_init(&w, &res->body);
     jw_object_begin(&w);
-    jw_kv_bool(&w, "has_data", c.daily + c.sleep + c.hr + c.workout > 0);
+    jw_kv_bool(&w, "has_data", c.daily + c.sleep + c.hr + c.workout +
+                                   c.session + c.spo2 > 0);
     jw_kv_bool(&w, "connected", c.connection > 0);
     jw_kv_i64(&w, "daily", c.daily);
     jw_kv_i64(&w, "sleep", c.sleep);
     jw_kv_i64(&w, "heartrate", c.hr);
     jw_kv_i64(&w, "workout", c.workout);
+    jw_kv_i64(&w, "session", c.session);
+    jw_kv_i64(&w, "spo2", c.spo2);
     jw_object_end(&w);
     api_ok_json(res, &w);
 out:
@@ -76,6 +82,9 @@ static enum err day_json(const struct store_health_day *d, void *ud)
     kv_opt(w, "lowest_hr", d->lowest_hr);
     jw_kv_real(w, "average_hrv", d->average_hrv);
     jw_kv_real(w, "temperature_deviation", d->temp_dev);
+    jw_kv_real(w, "spo2_average", d->spo2);
+    jw_kv_i64(w, "sessions", d->sessions);
+    jw_kv_i64(w, "session_s", d->session_s);
     jw_object_end(w);
     return w->status; /* nested: jw_status would call it unbalanced */
 }

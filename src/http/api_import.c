@@ -1,8 +1,9 @@
 /* POST /api/v1/import: the request body is one saved platform response,
  * validated and stored exactly as `mediadash import` does a file (the
- * shared ingest_document). An Oura page goes to the health tables as the
- * CLI's import sends it (health_ingest), and only for a login session:
- * an API token is refused with 403, as on /api/v1/health. */
+ * shared ingest_document). A page a health source's descriptor claims
+ * (platform_health_claimant) goes to the health tables as the CLI's
+ * import sends it (health_ingest), and only for a login session: an API
+ * token is refused with 403, as on /api/v1/health. */
 #include <string.h>
 
 #include "core/str.h"
@@ -12,7 +13,7 @@
 #include "http/api_fail.h"
 #include "ingest/health_ingest.h"
 #include "ingest/ingest.h"
-#include "sources/oura.h"
+#include "platforms/platform.h"
 
 #define NAME_MAX_BYTES 255
 
@@ -156,12 +157,13 @@ static void json_result(struct jw *w, const char *name, bool dry_run,
     jw_object_end(w);
 }
 
-/* An Oura page (oura_claims): 200 {"file", "format": "oura.<kind>",
+/* A health source's page: 200 {"file", "format": "<source>.<kind>",
  * "tables": "health", "health_documents", "health_new",
  * "health_replaced", "dry_run"}; 422 when refused (naming the file,
  * document and field); 403 for an API token. */
 static void import_health(struct http_request *req, struct http_response *res,
-                          const char *name, const struct ingest_opts *o)
+                          const struct platform_desc *src, const char *name,
+                          const struct ingest_opts *o)
 {
     struct store_health_put put;
     enum health_kind kind = HEALTH_DAILY_SLEEP;
@@ -171,19 +173,19 @@ static void import_health(struct http_request *req, struct http_response *res,
 
     if (req->token_id != 0) {
         http_error(res, 403, NULL, "health data needs a login session: an "
-                   "API token may not import an Oura page");
+                   "API token may not import %s health data", src->display);
         return;
     }
     buf_init(&msg, 8192);
     buf_init(&fmt, 64);
-    rc = health_ingest(req->st, name, req->body.data, req->body.len, -1,
+    rc = health_ingest(req->st, src, name, req->body.data, req->body.len, -1,
                        o->dry_run, time_now(), &kind, &put, &msg);
     if (rc == ERR_DB) {
         api_store_failed(req, res, rc, "storing %s failed", name);
     } else if (rc != ERR_OK) {
         refused(res, name, buf_cstr(&msg));
     } else {
-        buf_catf(&fmt, "oura.%s", health_kind_name(kind));
+        buf_catf(&fmt, "%s.%s", src->name, health_kind_name(kind));
         jw_init(&w, &res->body);
         jw_object_begin(&w);
         jw_kv_str(&w, "file", name);
@@ -208,11 +210,13 @@ void api_import(struct http_request *req, struct http_response *res)
     struct buf msg;
     struct jw w;
     enum err rc;
+    const struct platform_desc *src;
 
     if (!args(req, res, &name, &o))
         return;
-    if (oura_claims(req->body.data ? req->body.data : "", req->body.len)) {
-        import_health(req, res, name, &o);
+    src = platform_health_claimant(req->body.data, req->body.len);
+    if (src != NULL) {
+        import_health(req, res, src, name, &o);
         return;
     }
     buf_init(&msg, 8192);

@@ -2,9 +2,10 @@
 
 #include <string.h>
 
-#include "sources/oura.h"
+#include "platforms/platform.h"
 
-enum err health_ingest(struct store *st, const char *name, const char *data,
+enum err health_ingest(struct store *st, const struct platform_desc *src,
+                       const char *name, const char *data,
                        size_t len, int kind, bool dry_run, int64_t now,
                        enum health_kind *kind_out,
                        struct store_health_put *out, struct buf *err)
@@ -14,7 +15,7 @@ enum err health_ingest(struct store *st, const char *name, const char *data,
 
     memset(out, 0, sizeof *out);
     health_batch_init(&b);
-    rc = oura_parse(data, len, kind, name, &b, err);
+    rc = src->health->parse(data, len, kind, name, &b, err);
     if (rc == ERR_OK && kind_out != NULL)
         *kind_out = b.kind;
     if (rc == ERR_OK && dry_run)

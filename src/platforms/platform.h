@@ -29,6 +29,23 @@ struct post_limits;    /* schedule/post_limits.h */
 struct media_limits;   /* schedule/media_limits.h */
 struct source_format;  /* sources/source.h */
 struct platform_demo;  /* platforms/demo_table.h */
+struct health_batch;   /* core/health.h */
+
+/* A health source's parser (a PLATFORM_OTHER platform such as a ring):
+ * the import paths (cmd_import.c, api_import.c) ask every descriptor's
+ * claims of a file before the social formats, and health_ingest parses
+ * it with the claimant's parse. No SQL, no network. */
+struct platform_health {
+    /* whether the len bytes at data are this source's page or error body */
+    bool (*claims)(const char *data, size_t len);
+    /* validate and parse one page of kind (enum health_kind; -1: detect)
+     * into out, err naming where, the item and the field; on failure out
+     * is left empty (ERR_PARSE, ERR_TOOBIG, ERR_UPSTREAM for the source's
+     * error body, ERR_UNSUPPORTED for another kind) */
+    enum err (*parse)(const char *data, size_t len, int kind,
+                      const char *where, struct health_batch *out,
+                      struct buf *err);
+};
 
 /* What a platform is to the rest of the program. A social platform has
  * accounts, content and snapshots: it is in the views, totals, platform
@@ -99,6 +116,10 @@ struct platform_desc {
      * shares, saves): engagement is no figure for it, and the web shows
      * none rather than 0 % (served as "interactions": false) */
     bool no_interactions;
+    /* a health source's parser, or NULL: not a health source. Its rows
+     * in the health tables' connection (credential, OAuth state, jobs)
+     * are stored under .name (store_health.h). */
+    const struct platform_health *health;
 };
 
 /* The preview kinds (platform_desc.preview; docs/platforms.md). */
@@ -117,6 +138,14 @@ bool platform_is_social(enum platform p);
  * appended to out: for help and error texts. */
 enum err platform_names_join(struct buf *out, bool social_only,
                              const char *sep, const char *last) WARN_UNUSED;
+/* The first registered health source (a descriptor with .health), or
+ * NULL when this build has none: whose connection `health status` and
+ * `health remove` count and delete. */
+const struct platform_desc *platform_health_source(void);
+/* The health source whose claims takes the len bytes at data, or NULL:
+ * then the file is for the social import. */
+const struct platform_desc *platform_health_claimant(const char *data,
+                                                     size_t len);
 /* p's OAuth data, or NULL: the lookup oauth_create() takes, so that
  * src/net never reads the registry itself (net -> platforms is banned). */
 const struct platform_oauth *platform_oauth_of(enum platform p);

@@ -62,3 +62,23 @@ enum err platform_names_join(struct buf *out, bool social_only,
     }
     return rc;
 }
+
+const struct platform_desc *platform_health_source(void)
+{
+    for (int p = 0; p < PLATFORM_COUNT; p++)
+        if (registry[p] != NULL && registry[p]->health != NULL)
+            return registry[p];
+    return NULL;
+}
+
+const struct platform_desc *platform_health_claimant(const char *data,
+                                                     size_t len)
+{
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const struct platform_health *h =
+            registry[p] != NULL ? registry[p]->health : NULL;
+        if (h != NULL && h->claims(data != NULL ? data : "", len))
+            return registry[p];
+    }
+    return NULL;
+}

@@ -1,7 +1,8 @@
 /* Oura API v2 collection pages (oura.h). Shapes from the OpenAPI file
  * (realdata/oura/schema/oura-openapi-1.37.json): MultiDocumentResponse
  * {"data": [...], "next_token": string|null} for the daily documents,
- * sleep periods and workouts; TimeSeriesResponse for heart rate. */
+ * sleep periods, workouts, sessions (PublicSession) and daily SpO2
+ * (PublicDailySpO2); TimeSeriesResponse for heart rate. */
 #include "oura.h"
 
 #include <math.h>
@@ -34,6 +35,12 @@ static const char *const activity_contrib[] = {
 static const char *const hr_sources[] = {"awake", "workout", "rest", "sleep",
                                          "live", "session", NULL};
 static const char *const intensities[] = {"easy", "moderate", "hard", NULL};
+/* PublicMomentType and PublicMomentMood */
+static const char *const session_types[] = {
+    "breathing", "meditation", "nap", "relaxation", "rest", "body_status",
+    NULL};
+static const char *const moods[] = {"bad", "worse", "same", "good", "great",
+                                    NULL};
 static const char *const wo_sources[] = {"manual", "autodetected",
                                          "confirmed", "workout_heart_rate",
                                          NULL};
@@ -75,6 +82,14 @@ static int kind_of_doc(const json_t *d)
     if (json_object_get(d, "activity") && json_object_get(d, "intensity") &&
         json_object_get(d, "start_datetime"))
         return HEALTH_WORKOUT;
+    if (json_object_get(d, "start_datetime") &&
+        json_object_get(d, "end_datetime") && json_object_get(d, "type") &&
+        json_object_get(d, "day") && !json_object_get(d, "activity"))
+        return HEALTH_SESSION;
+    if (json_is_string(json_object_get(d, "day")) &&
+        (json_object_get(d, "spo2_percentage") ||
+         json_object_get(d, "breathing_disturbance_index")))
+        return HEALTH_DAILY_SPO2;
     return -1;
 }
 
@@ -422,6 +437,64 @@ static enum err parse_workout(struct jread *r, const json_t *d,
     return rc;
 }
 
+static enum err parse_session(struct jread *r, const json_t *d,
+                              const char *file, struct health_batch *b)
+{
+    struct health_session *o = health_batch_add_session(b);
+    const char *s = NULL;
+    bool mood = false;
+    enum err rc = jread_id(r, d, "id", J_REQUIRED, &s);
+
+    if (rc == ERR_OK) {
+        o->id = xstrdup(s);
+        jread_where(r, "%s: session %s", file, s);
+        rc = read_day(r, d, o->day);
+    }
+    if (rc == ERR_OK)
+        rc = one_of(r, d, "type", session_types, &o->type);
+    if (rc == ERR_OK)
+        rc = jread_string(r, d, "mood", J_OPTIONAL, 64, &s);
+    if (rc == ERR_OK && json_is_string(json_object_get(d, "mood")))
+        mood = true;
+    if (rc == ERR_OK && mood)
+        rc = one_of(r, d, "mood", moods, &o->mood);
+    if (rc == ERR_OK)
+        rc = req_time(r, d, "start_datetime", &o->start);
+    if (rc == ERR_OK)
+        rc = req_time(r, d, "end_datetime", &o->end);
+    if (rc == ERR_OK && (o->end < o->start || o->end - o->start > DAY_S))
+        rc = jread_fail(r, "end_datetime", "not within a day after "
+                                           "start_datetime");
+    return rc;
+}
+
+static enum err parse_spo2(struct jread *r, const json_t *d,
+                           const char *file, struct health_batch *b)
+{
+    struct health_spo2 *o = health_batch_add_spo2(b);
+    const char *id;
+    json_t *pct = NULL;
+    enum err rc = read_day(r, d, o->day);
+
+    if (rc == ERR_OK) {
+        jread_where(r, "%s: daily_spo2 %s", file, o->day);
+        rc = jread_id(r, d, "id", J_REQUIRED, &id);
+    }
+    if (rc == ERR_OK) {
+        o->id = xstrdup(id);
+        rc = jread_object(r, d, "spo2_percentage", J_OPTIONAL, &pct);
+    }
+    /* {"average": n} or null; average required inside the object */
+    if (rc == ERR_OK && pct != NULL &&
+        json_object_get(pct, "average") == NULL)
+        rc = jread_fail(r, "spo2_percentage.average", "missing");
+    if (rc == ERR_OK)
+        rc = opt_real(r, d, "spo2_percentage.average", 0, 100, &o->average);
+    if (rc == ERR_OK)
+        rc = opt_int(r, d, "breathing_disturbance_index", 0, 100, &o->bdi);
+    return rc;
+}
+
 /* ---- pages -------------------------------------------------------------- */
 
 static enum err parse_doc(struct jread *r, const json_t *d,
@@ -442,6 +515,10 @@ static enum err parse_doc(struct jread *r, const json_t *d,
         return parse_hr(r, d, file, b);
     case HEALTH_WORKOUT:
         return parse_workout(r, d, file, b);
+    case HEALTH_SESSION:
+        return parse_session(r, d, file, b);
+    case HEALTH_DAILY_SPO2:
+        return parse_spo2(r, d, file, b);
     case HEALTH_KIND_COUNT:
         break;
     }

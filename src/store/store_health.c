@@ -12,19 +12,19 @@ enum err store_health_put(struct store *st, const struct health_batch *b,
     return st->ops->health_put(st, b, now, out, err);
 }
 
-enum err store_health_count(struct store *st, struct store_health_counts *out,
-                            struct buf *err)
+enum err store_health_count(struct store *st, const char *source,
+                            struct store_health_counts *out, struct buf *err)
 {
     STORE_NEED(st, health_count, err);
-    return st->ops->health_count(st, out, err);
+    return st->ops->health_count(st, source, out, err);
 }
 
-enum err store_health_remove(struct store *st,
+enum err store_health_remove(struct store *st, const char *source,
                              struct store_health_counts *out,
                              struct buf *err)
 {
     STORE_NEED(st, health_remove, err);
-    return st->ops->health_remove(st, out, err);
+    return st->ops->health_remove(st, source, out, err);
 }
 
 enum err store_health_days(struct store *st, const char *from,

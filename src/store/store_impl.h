@@ -344,10 +344,10 @@ struct store_ops {
     enum err (*health_put)(struct store *st, const struct health_batch *b,
                            int64_t now, struct store_health_put *out,
                            struct buf *err);
-    enum err (*health_count)(struct store *st,
+    enum err (*health_count)(struct store *st, const char *source,
                              struct store_health_counts *out,
                              struct buf *err);
-    enum err (*health_remove)(struct store *st,
+    enum err (*health_remove)(struct store *st, const char *source,
                               struct store_health_counts *out,
                               struct buf *err);
     enum err (*health_days)(struct store *st, const char *from,

@@ -260,9 +260,10 @@ enum err sqlite_search_upkeep(struct sqlite_store *s, int64_t item_id,
 enum err sq_health_put(struct store *base, const struct health_batch *b,
                        int64_t now, struct store_health_put *out,
                        struct buf *err);
-enum err sq_health_count(struct store *base, struct store_health_counts *out,
+enum err sq_health_count(struct store *base, const char *source,
+                         struct store_health_counts *out,
                          struct buf *err);
-enum err sq_health_remove(struct store *base,
+enum err sq_health_remove(struct store *base, const char *source,
                           struct store_health_counts *out, struct buf *err);
 enum err sq_health_days(struct store *base, const char *from, const char *to,
                         store_health_day_fn fn, void *ud, struct buf *err);

@@ -1,4 +1,4 @@
-/* Health data, SQLite backend (store_health.h; migration 0027). A put is
+/* Health data, SQLite backend (store_health.h; migrations 0027, 0032). A put is
  * one transaction whose statements are prepared once per call and used
  * for every document of the batch. */
 #include <math.h>
@@ -31,6 +31,12 @@
     "INSERT OR REPLACE INTO health_workout(id, day, activity, intensity, "   \
     "source, label, start_at, end_at, calories, distance, fetched_at) "      \
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+#define SQL_SESSION_PUT                                                      \
+    "INSERT OR REPLACE INTO health_session(id, day, type, mood, start_at, "  \
+    "end_at, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+#define SQL_SPO2_PUT                                                         \
+    "INSERT OR REPLACE INTO health_spo2(day, doc_id, average, bdi, "         \
+    "fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)"
 #define SQL_COUNTS                                                           \
     "SELECT (SELECT count(*) FROM health_daily), "                          \
     "(SELECT count(*) FROM health_contrib), "                               \
@@ -39,7 +45,9 @@
     "(SELECT count(*) FROM credential WHERE platform = ?1) + "              \
     "(SELECT count(*) FROM oauth_state WHERE platform = ?1) + "             \
     "(SELECT count(*) FROM oauth_pending WHERE platform = ?1) + "           \
-    "(SELECT count(*) FROM collect_job WHERE platform = ?1)"
+    "(SELECT count(*) FROM collect_job WHERE platform = ?1), "              \
+    "(SELECT count(*) FROM health_session), "                               \
+    "(SELECT count(*) FROM health_spo2)"
 /* Constant text, one statement each, for the removal. */
 static const char *const sql_remove[] = {
     "DELETE FROM health_daily",
@@ -47,6 +55,8 @@ static const char *const sql_remove[] = {
     "DELETE FROM health_sleep",
     "DELETE FROM health_hr",
     "DELETE FROM health_workout",
+    "DELETE FROM health_session",
+    "DELETE FROM health_spo2",
     "DELETE FROM credential WHERE platform = ?1",
     "DELETE FROM oauth_state WHERE platform = ?1",
     "DELETE FROM oauth_pending WHERE platform = ?1",
@@ -150,6 +160,42 @@ static int put_hr(sqlite3_stmt *st, const struct health_hr *h)
     return run(st);
 }
 
+static int put_session(sqlite3_stmt *st, const struct health_session *p,
+                       int64_t now)
+{
+    bind_t(st, 1, p->id); bind_t(st, 2, p->day); bind_t(st, 3, p->type);
+    bind_t(st, 4, p->mood); sqlite3_bind_int64(st, 5, p->start);
+    sqlite3_bind_int64(st, 6, p->end); sqlite3_bind_int64(st, 7, now);
+    return run(st);
+}
+
+static int put_spo2(sqlite3_stmt *st, const struct health_spo2 *p,
+                    int64_t now)
+{
+    bind_t(st, 1, p->day); bind_t(st, 2, p->id); bind_r(st, 3, p->average);
+    bind_i(st, 4, p->bdi); sqlite3_bind_int64(st, 5, now);
+    return run(st);
+}
+
+/* The batch's sessions and daily SpO2 (migration 0032). */
+static int put_more(sqlite3 *db, const struct health_batch *b, int64_t now)
+{
+    sqlite3_stmt *se = NULL, *sp = NULL;
+    int r = SQLITE_OK;
+
+    if (b->nsession > 0)
+        r = sqlite3_prepare_v2(db, SQL_SESSION_PUT, -1, &se, NULL);
+    if (r == SQLITE_OK && b->nspo2 > 0)
+        r = sqlite3_prepare_v2(db, SQL_SPO2_PUT, -1, &sp, NULL);
+    for (size_t i = 0; r == SQLITE_OK && i < b->nsession; i++)
+        r = put_session(se, &b->session[i], now);
+    for (size_t i = 0; r == SQLITE_OK && i < b->nspo2; i++)
+        r = put_spo2(sp, &b->spo2[i], now);
+    sqlite3_finalize(se);
+    sqlite3_finalize(sp);
+    return r;
+}
+
 /* The batch's documents, inside the caller's transaction. */
 static int put_batch(sqlite3 *db, const struct health_batch *b, int64_t now)
 {
@@ -168,6 +214,8 @@ static int put_batch(sqlite3 *db, const struct health_batch *b, int64_t now)
         r = put_workout(wo, &b->workout[i], now);
     for (size_t i = 0; r == SQLITE_OK && i < b->nhr; i++)
         r = put_hr(hr, &b->hr[i]);
+    if (r == SQLITE_OK)
+        r = put_more(db, b, now);
     sqlite3_finalize(sl);
     sqlite3_finalize(wo);
     sqlite3_finalize(hr);
@@ -176,17 +224,18 @@ static int put_batch(sqlite3 *db, const struct health_batch *b, int64_t now)
 
 static int64_t doc_rows(const struct store_health_counts *c)
 {
-    return c->daily + c->sleep + c->hr + c->workout;
+    return c->daily + c->sleep + c->hr + c->workout + c->session + c->spo2;
 }
 
-static int counts(sqlite3 *db, struct store_health_counts *out)
+/* source: whose connection rows are counted (NULL: none). */
+static int counts(sqlite3 *db, const char *source,
+                  struct store_health_counts *out)
 {
     sqlite3_stmt *st = NULL;
     int r = sqlite3_prepare_v2(db, SQL_COUNTS, -1, &st, NULL);
 
     if (r == SQLITE_OK)
-        r = sqlite3_bind_text(st, 1, STORE_HEALTH_PLATFORM, -1,
-                              SQLITE_STATIC);
+        r = bind_t(st, 1, source);
     if (r == SQLITE_OK)
         r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
@@ -196,6 +245,8 @@ static int counts(sqlite3 *db, struct store_health_counts *out)
         out->hr = sqlite3_column_int64(st, 3);
         out->workout = sqlite3_column_int64(st, 4);
         out->connection = sqlite3_column_int64(st, 5);
+        out->session = sqlite3_column_int64(st, 6);
+        out->spo2 = sqlite3_column_int64(st, 7);
         r = SQLITE_OK;
     }
     sqlite3_finalize(st);
@@ -213,9 +264,9 @@ enum err sq_health_put(struct store *base, const struct health_batch *b,
     memset(out, 0, sizeof *out);
     if (rc != ERR_OK)
         return rc;
-    if (counts(s->db, &before) != SQLITE_OK ||
+    if (counts(s->db, NULL, &before) != SQLITE_OK ||
         put_batch(s->db, b, now) != SQLITE_OK ||
-        counts(s->db, &after) != SQLITE_OK)
+        counts(s->db, NULL, &after) != SQLITE_OK)
         rc = sqlite_fail(s, err, "storing health data");
     rc = sqlite_write_end(s, rc, err);
     if (rc == ERR_OK) {
@@ -226,18 +277,18 @@ enum err sq_health_put(struct store *base, const struct health_batch *b,
     return rc;
 }
 
-enum err sq_health_count(struct store *base,
+enum err sq_health_count(struct store *base, const char *source,
                             struct store_health_counts *out, struct buf *err)
 {
     struct sqlite_store *s = S(base);
 
     memset(out, 0, sizeof *out);
-    if (counts(s->db, out) != SQLITE_OK)
+    if (counts(s->db, source, out) != SQLITE_OK)
         return sqlite_fail(s, err, "counting health rows");
     return ERR_OK;
 }
 
-enum err sq_health_remove(struct store *base,
+enum err sq_health_remove(struct store *base, const char *source,
                              struct store_health_counts *out,
                              struct buf *err)
 {
@@ -248,15 +299,14 @@ enum err sq_health_remove(struct store *base,
 
     if (rc != ERR_OK)
         return rc;
-    r = counts(s->db, &had);
+    r = counts(s->db, source, &had);
     for (size_t i = 0;
          r == SQLITE_OK && i < sizeof sql_remove / sizeof sql_remove[0];
          i++) {
         sqlite3_stmt *st = NULL;
         r = sqlite3_prepare_v2(s->db, sql_remove[i], -1, &st, NULL);
         if (r == SQLITE_OK && sqlite3_bind_parameter_count(st) == 1)
-            r = sqlite3_bind_text(st, 1, STORE_HEALTH_PLATFORM, -1,
-                                  SQLITE_STATIC);
+            r = bind_t(st, 1, source);
         if (r == SQLITE_OK)
             r = run(st);
         sqlite3_finalize(st);
@@ -269,14 +319,19 @@ enum err sq_health_remove(struct store *base,
     return rc;
 }
 
-/* Days with any daily document or sleep period in [?1, ?2]. */
+/* Days with any daily document, sleep period, session or daily SpO2 in
+ * [?1, ?2]. */
 #define SQL_DAYS                                                             \
     "WITH d(day) AS (SELECT day FROM health_daily WHERE day BETWEEN ?1 AND " \
-    "?2 UNION SELECT day FROM health_sleep WHERE day BETWEEN ?1 AND ?2), "   \
+    "?2 UNION SELECT day FROM health_sleep WHERE day BETWEEN ?1 AND ?2 "     \
+    "UNION SELECT day FROM health_session WHERE day BETWEEN ?1 AND ?2 "      \
+    "UNION SELECT day FROM health_spo2 WHERE day BETWEEN ?1 AND ?2), "       \
     "s AS (SELECT day, sum(total_s) AS t, sum(in_bed_s) AS b, "              \
     "sum(deep_s) AS dp, sum(rem_s) AS rm, sum(light_s) AS lt, "              \
     "min(lowest_hr) AS lo, avg(average_hrv) AS hrv FROM health_sleep "       \
-    "WHERE day BETWEEN ?1 AND ?2 AND type IS NOT 'deleted' GROUP BY day) "   \
+    "WHERE day BETWEEN ?1 AND ?2 AND type IS NOT 'deleted' GROUP BY day), "  \
+    "m AS (SELECT day, count(*) AS n, sum(end_at - start_at) AS sec FROM "   \
+    "health_session WHERE day BETWEEN ?1 AND ?2 GROUP BY day) "              \
     "SELECT d.day, "                                                         \
     "(SELECT score FROM health_daily WHERE kind = 'daily_sleep' AND "        \
     "day = d.day), "                                                         \
@@ -285,9 +340,12 @@ enum err sq_health_remove(struct store *base,
     "a.score, a.steps, a.active_calories, s.t, s.b, s.dp, s.rm, s.lt, "      \
     "s.lo, s.hrv, "                                                          \
     "(SELECT temp_dev FROM health_daily WHERE kind = 'daily_readiness' AND " \
-    "day = d.day) "                                                          \
+    "day = d.day), "                                                         \
+    "(SELECT average FROM health_spo2 WHERE day = d.day), "                  \
+    "coalesce(m.n, 0), coalesce(m.sec, 0) "                                  \
     "FROM d LEFT JOIN health_daily a ON a.kind = 'daily_activity' AND "      \
-    "a.day = d.day LEFT JOIN s ON s.day = d.day ORDER BY d.day"
+    "a.day = d.day LEFT JOIN s ON s.day = d.day LEFT JOIN m ON "             \
+    "m.day = d.day ORDER BY d.day"
 
 static int64_t col_i(sqlite3_stmt *st, int i)
 {
@@ -323,6 +381,9 @@ static void row_to_day(sqlite3_stmt *st, struct store_health_day *d)
     d->lowest_hr = col_i(st, 11);
     d->average_hrv = col_r(st, 12);
     d->temp_dev = col_r(st, 13);
+    d->spo2 = col_r(st, 14);
+    d->sessions = sqlite3_column_int64(st, 15);
+    d->session_s = sqlite3_column_int64(st, 16);
 }
 
 enum err sq_health_days(struct store *base, const char *from,

@@ -1,6 +1,8 @@
 // The Health page (issue 16, part oura) in the browser: its nav entry
 // shows because health data exists (run.sh imports 21 days of Oura
-// pages), the page draws the score cards, both charts and the day table,
+// pages), the page draws the score cards, its three charts and the day
+// table, with each night's SpO2 average and each day's sessions (count and
+// minutes) as the API gives them,
 // and the sleep/readiness vs performance view gives the API's figures
 // with the days and items behind them and says it claims no cause. The
 // social overview shows no health figure. Desktop and 375 px screenshots,
@@ -54,6 +56,36 @@ export async function healthSteps(h) {
         await shot(page, '80-health');
     });
 
+    await step('health: blood oxygen a night and sessions a day: chart, cards and table rows as the API gives them', async () => {
+        const api = await page.evaluate(async () => {
+            const r = await fetch('/api/v1/health/days?range=28d');
+            return r.ok ? r.json() : null;
+        });
+        check(api && Array.isArray(api.days), 'GET /api/v1/health/days failed');
+        const days = api.days.filter((d) => d.sleep_score !== null);
+        const withBoth = days.filter((d) => typeof d.spo2_average === 'number' && d.sessions === 2);
+        const without = days.filter((d) => d.spo2_average === null && d.sessions === 0);
+        check(withBoth.length > 0 && without.length === 1,
+            `run.sh's days: ${withBoth.length} with SpO2 and 2 sessions, ${without.length} with neither (want 1)`);
+        await drawnChart(page, '#health-spo2-chart', 100);
+        for (const d of [withBoth[0], without[0]]) {
+            const cells = await page.locator(`#health-table tr[data-day="${d.day}"] td`).allTextContents();
+            const want = [typeof d.spo2_average === 'number' ? d.spo2_average.toFixed(1) + '%' : '–',
+                d.sessions ? `${d.sessions} · ${Math.round(d.session_s / 60)} min` : '–'];
+            check(cells[6] === want[0] && cells[7] === want[1],
+                `${d.day}: SpO2 "${cells[6]}", sessions "${cells[7]}"; want "${want[0]}", "${want[1]}"`);
+        }
+        check(withBoth[0].session_s === 900, `two sessions of 10 and 5 min: ${withBoth[0].session_s} s`);
+        const n = days.reduce((a, d) => a + d.sessions, 0);
+        const mins = Math.round(days.reduce((a, d) => a + d.session_s, 0) / 60);
+        const cards = (await page.locator('#health-cards').textContent()) || '';
+        check(cards.includes('Blood oxygen') && /\d\.\d%/.test(cards) && cards.includes(`Sessions${n}${mins} min in all`),
+            `cards lack the SpO2 average or ${n} sessions, ${mins} min: ${cards}`);
+        await page.locator('#health-spo2-chart').scrollIntoViewIfNeeded();
+        await idle(page);
+        await shot(page, '88-health-spo2');
+    });
+
     await step('health: the comparison view gives the API figures, days behind each, and no claim of cause', async () => {
         const api = await page.evaluate(async () => {
             const r = await fetch('/api/v1/health/compare?range=28d');
@@ -86,6 +118,10 @@ export async function healthSteps(h) {
             const w = await phone.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
             check(w[0] <= w[1], `the Health page is ${w[0]} px wide in a ${w[1]} px viewport`);
             await shot(phone, '82-health-phone');
+            await drawnChart(phone, '#health-spo2-chart', 100);
+            await phone.locator('#health-spo2-chart').scrollIntoViewIfNeeded();
+            await idle(phone);
+            await shot(phone, '89-health-spo2-phone');
             await phone.goto(BASE + '/#/');
             await phone.locator('#overview').waitFor({ state: 'visible' });
             await idle(phone);

@@ -198,7 +198,7 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 today = datetime.date.today()
 days = [today - datetime.timedelta(days=21 - i) for i in range(21)]
-ready, sleep, act, periods = [], [], [], []
+ready, sleep, act, periods, spo2, sessions = [], [], [], [], [], []
 for i, d in enumerate(days):
     ds, ts = d.isoformat(), d.isoformat() + "T04:00:00+00:00"
     ready.append({"id": "e2e-r-%d" % i, "day": ds, "timestamp": ts, "score": [91, 62, 78][i % 3],
@@ -217,7 +217,20 @@ for i, d in enumerate(days):
                     "total_sleep_duration": total, "time_in_bed": total + 1500, "efficiency": 90,
                     "lowest_heart_rate": 48 + i % 5, "average_hrv": 40,
                     "low_battery_alert": False, "period": 0})
-for name, data in (("daily_readiness", ready), ("daily_sleep", sleep), ("daily_activity", act), ("sleep", periods)):
+    # a night's SpO2 on every day but the second (which has no session
+    # either); a 10 min meditation every other day and a 5 min breathing
+    # session every third day
+    if i != 1:
+        spo2.append({"id": "e2e-o-%d" % i, "day": ds, "spo2_percentage": {"average": 94 + (i % 5) * 0.7},
+                     "breathing_disturbance_index": 5 + i % 4})
+    for n, (typ, every, mins) in enumerate((("meditation", 2, 10), ("breathing", 3, 5))):
+        if i % every == 0:
+            t0 = datetime.datetime.combine(d, datetime.time(7 + 5 * n, 0))
+            sessions.append({"id": "e2e-m-%d-%d" % (i, n), "day": ds, "type": typ, "mood": "good",
+                             "start_datetime": t0.isoformat() + "+00:00",
+                             "end_datetime": (t0 + datetime.timedelta(minutes=mins)).isoformat() + "+00:00"})
+for name, data in (("daily_readiness", ready), ("daily_sleep", sleep), ("daily_activity", act), ("sleep", periods),
+                   ("daily_spo2", spo2), ("session", sessions)):
     json.dump({"data": data, "next_token": None}, open(os.path.join(out, name + ".json"), "w"))
 PY
 timeout "$(left 30)" "$bin" --db "$db" -q import "$tmp"/oura/*.json >"$tmp/oura.out" 2>&1 ||

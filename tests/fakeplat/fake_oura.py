@@ -5,9 +5,11 @@
 Dataset key "oura":
   {"page_size": N,                      documents per page (default 2)
    "daily_sleep": [doc], "daily_readiness": [doc], "daily_activity": [doc],
-   "sleep": [doc], "workout": [doc], "heartrate": [sample]}
-Documents are served as given (shaped like the realdata files). The daily
-collections, sleep and workout are filtered by "day" between start_date
+   "sleep": [doc], "workout": [doc], "session": [doc],
+   "daily_spo2": [doc], "heartrate": [sample]}
+Documents are served as given (shaped like the realdata files; sessions
+and daily SpO2 like the OpenAPI file's PublicSession and PublicDailySpO2).
+The daily collections, sleep, workout and session are filtered by "day" between start_date
 and end_date (both inclusive; missing: no bound), heartrate by
 "timestamp" between start_datetime and end_datetime. A page that is not
 the last carries next_token (an opaque offset), which the next call
@@ -30,7 +32,7 @@ import urllib.parse
 OURA_PREFIX = "/v2/usercollection/"
 OURA_TOKEN_PATH = "/oauth/token"
 COLLECTIONS = ("daily_sleep", "daily_readiness", "daily_activity", "sleep",
-               "workout", "heartrate")
+               "workout", "session", "daily_spo2", "heartrate")
 
 
 def oura_token(offset, check):

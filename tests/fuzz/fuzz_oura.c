@@ -4,6 +4,7 @@
  * only values within the documented ranges. */
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -41,6 +42,14 @@ static void check_batch(const struct health_batch *b)
     for (size_t i = 0; i < b->nworkout; i++)
         check(b->workout[i].end >= b->workout[i].start &&
               b->workout[i].activity != NULL);
+    for (size_t i = 0; i < b->nsession; i++)
+        check(b->session[i].end >= b->session[i].start &&
+              b->session[i].id != NULL && b->session[i].type != NULL &&
+              strlen(b->session[i].day) == HEALTH_DAY_LEN);
+    for (size_t i = 0; i < b->nspo2; i++)
+        check(b->spo2[i].id != NULL && in(b->spo2[i].bdi, 0, 100) &&
+              (isnan(b->spo2[i].average) ||
+               (b->spo2[i].average >= 0 && b->spo2[i].average <= 100)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 # Oura on the fake platform server (fake_oura.py), through the real binary
 # and a real SQLite file: connect with the authorization code flow (the
-# scopes of the OpenAPI description), collect the six collections over
+# scopes of the OpenAPI description), collect the eight collections over
 # next_token pages into the health tables (exact values by export
 # health), collect again without duplicating anything, a 401 answered by
 # one refresh, a 429 waited out, an Oura error body that fails the round
@@ -16,6 +16,7 @@ fi
 SRC=$(cd "$DATA/../.." && pwd)
 DB="$TMP/oura.db"
 md() { "$BIN" --db "$DB" "$@"; }
+jcheck() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$1" || { echo "  not: $2" >&2; head -c 600 "$1" >&2; return 1; }; }
 
 # The realdata pages, their days moved to the last days before today so
 # that the collector's 30-day window holds them.
@@ -37,6 +38,19 @@ wo = [{"id": "wo-1", "activity": "cycling", "calories": 312.5, "day": d1,
        "distance": 15200.0, "start_datetime": d1 + "T18:00:00+02:00",
        "end_datetime": d1 + "T18:45:00+02:00", "intensity": "moderate",
        "label": None, "source": "confirmed"}]
+def se(i, day, t0, t1, typ, mood):
+    return {"id": "se-%d" % i, "day": day, "type": typ, "mood": mood,
+            "start_datetime": "%sT%s+00:00" % (day, t0),
+            "end_datetime": "%sT%s+00:00" % (day, t1), "heart_rate": None,
+            "heart_rate_variability": None, "motion_count": None}
+d2 = new[2]
+sessions = [se(1, d1, "07:00:00", "07:10:00", "meditation", "good"),
+            se(2, d1, "12:00:00", "12:05:00", "breathing", None),
+            se(3, d2, "21:00:00", "21:20:00", "rest", "great")]
+spo2 = [{"id": "sp-1", "day": d1, "spo2_percentage": {"average": 96.482},
+         "breathing_disturbance_index": 7},
+        {"id": "sp-2", "day": d2, "spo2_percentage": {"average": 97.1},
+         "breathing_disturbance_index": None}]
 d = {"oauth": {"clients": {"fake-oura-client": {"secret": "fake-oura-secret"}},
                "codes": {}, "refresh_tokens": {}, "expires_in": 86400},
      "oura": {"page_size": 1,
@@ -45,14 +59,15 @@ d = {"oauth": {"clients": {"fake-oura-client": {"secret": "fake-oura-secret"}},
               "daily_activity": load("daily_activity_synthetic.json"),
               "sleep": load("sleep_page1_next_token_synthetic.json") +
                        load("sleep_page2_last_synthetic.json"),
-              "heartrate": hr, "workout": wo}}
+              "heartrate": hr, "workout": wo, "session": sessions,
+              "daily_spo2": spo2}}
 json.dump(d, open(out, "w"))
 open(days_out, "w").write(" ".join(new + [str(today - datetime.timedelta(days=30)), str(today + datetime.timedelta(days=1))]))
 PY
 read -r D0 D1 D2 FROM TO <"$TMP/days"
 
 python3 "$SRC/tests/fakeplat/fakeplat.py" --data "$TMP/dataset.json" \
-  --max-lifetime 300 >"$TMP/port" &
+  --max-lifetime 600 >"$TMP/port" &
 SERVERS="$SERVERS $!"
 for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
 B="http://127.0.0.1:$(head -1 "$TMP/port")"
@@ -63,6 +78,7 @@ param() { sed -n "s/.*[?&]$2=\([^&]*\).*/\1/p" "$1" | head -1; }
 all_due() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0"); c.commit()' "$DB"; }
 q() { python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall(); print("\n".join("|".join(str(x) for x in row) for row in r))' "$DB" "$1"; }
 counts() { q "SELECT (SELECT count(*) FROM health_daily), (SELECT count(*) FROM health_sleep), (SELECT count(*) FROM health_hr), (SELECT count(*) FROM health_workout)"; }
+more() { q "SELECT (SELECT count(*) FROM health_session), (SELECT count(*) FROM health_spo2)"; }
 EP=/v2/usercollection
 
 cat >"$TMP/md.conf" <<CONF
@@ -114,12 +130,21 @@ check "page 2 asked with next_token" test -n "$(stats 'd["last"]["'$EP'/daily_sl
 check "from 30 days back" test "$(stats 'd["last"]["'$EP'/daily_sleep"]["query"].get("start_date", "")')" = "$FROM"
 check "to tomorrow" test "$(stats 'd["last"]["'$EP'/daily_sleep"]["query"].get("end_date", "")')" = "$TO"
 check "heartrate by datetime" test "$(stats 'd["last"]["'$EP'/heartrate"]["query"].get("start_datetime", "")')" = "${FROM}T00:00:00Z"
+check "stored: 3 sessions, 2 daily SpO2" test "$(more)" = "3|2"
+check "sessions over three pages" test "$(stats 'd["paths"].get("'$EP'/session", 0)')" = 3
+check "daily_spo2 over two pages" test "$(stats 'd["paths"].get("'$EP'/daily_spo2", 0)')" = 2
+check "session page asked with next_token" test -n "$(stats 'd["last"]["'$EP'/session"]["query"].get("next_token", "")')"
+check "daily_spo2 page asked with next_token" test -n "$(stats 'd["last"]["'$EP'/daily_spo2"]["query"].get("next_token", "")')"
+check "daily_spo2 by date" test "$(stats 'd["last"]["'$EP'/daily_spo2"]["query"].get("start_date", "")')" = "$FROM"
+check "a session's values" test "$(q "SELECT type || '|' || mood || '|' || (end_at - start_at) FROM health_session WHERE id = 'se-1'")" = "meditation|good|600"
+check "a breathing session without mood" test "$(q "SELECT type || '|' || quote(mood) FROM health_session WHERE id = 'se-2'")" = "breathing|NULL"
+check "a night's SpO2 values" test "$(q "SELECT doc_id || '|' || average || '|' || bdi FROM health_spo2 WHERE day = '$D1'")" = "sp-1|96.482|7"
 check "bearer on Oura calls" test "$(stats 'd["last"]["'$EP'/workout"]["headers"].get("Authorization", "")[:7]')" = "Bearer "
 check "export health" run 0 md export health --from "$D0" --to "$D2"
 cat >"$TMP/want.csv" <<CSV
-day,sleep_score,readiness_score,activity_score,steps,active_calories,sleep_s,in_bed_s,deep_s,rem_s,light_s,lowest_hr,average_hrv,temperature_deviation
-$D1,85,79,82,8342,410,27000,28200,5400,6300,15300,47,42.000,-0.100
-$D2,68,61,74,5210,260,24300,26100,4500,5100,14700,51,36.000,0.600
+day,sleep_score,readiness_score,activity_score,steps,active_calories,sleep_s,in_bed_s,deep_s,rem_s,light_s,lowest_hr,average_hrv,temperature_deviation,spo2_average,sessions,session_s
+$D1,85,79,82,8342,410,27000,28200,5400,6300,15300,47,42.000,-0.100,96.482,2,900
+$D2,68,61,74,5210,260,24300,26100,4500,5100,14700,51,36.000,0.600,97.100,1,1200
 CSV
 check "exact stored values" diff "$TMP/want.csv" "$TMP/out"
 check "one daily job a day" test "$(q "SELECT next_due - last_fetch FROM collect_job WHERE platform = 'oura' AND kind = 'account'")" = 86400
@@ -134,6 +159,7 @@ check "round 2 ok after a refresh" contains "$TMP/r2.out" "oura ring: ok"
 check "one refresh" test "$(stats 'd["oura_refreshes"]')" = 1
 check "the 429 waited out and retried" test "$(stats 'd["paths"]["'$EP'/heartrate"]')" -ge 3
 check "nothing duplicated" test "$(counts)" = "6|2|3|1"
+check "no session or SpO2 duplicated" test "$(more)" = "3|2"
 check "from the day before the newest" test "$(stats 'd["last"]["'$EP'/daily_sleep"]["query"].get("start_date", "")')" = "$D1"
 
 # --- an Oura error body: the round fails, stores nothing, names the endpoint
@@ -168,5 +194,10 @@ check "search found the social item" contains "$TMP/search.before" "peedrun"
 check "no token in the output" lacks "$TMP/r3.out" "fake-oura-"
 check "health status counts the connection" run 0 md health status --json
 check "connection rows" contains "$TMP/out" '"connection"'
+check "status counts sessions and SpO2" jcheck "$TMP/out" 'd["session"] == 3 and d["spo2"] == 2 and d["connection"] > 0'
+check "health remove" run 0 md health remove --yes
+check "  says sessions and SpO2 went" contains "$TMP/err" "with 3 sessions and 2 daily SpO2 documents"
+check "  none left" test "$(more)|$(counts)" = "0|0|0|0|0|0"
+check "  nor the connection" test "$(q "SELECT count(*) FROM credential WHERE platform = 'oura'")" = 0
 
 finish

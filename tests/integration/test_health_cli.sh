@@ -33,7 +33,7 @@ check "  8 new documents" jcheck "$TMP/out" 'sum(f["health_new"] for f in d["fil
 check "  no social item added" test "$(count 'SELECT count(*) FROM item')" = "$items0"
 check "  no import row" test "$(count 'SELECT count(*) FROM import')" = "$imports0"
 check "health status" run 0 md health status --json
-check "  counts" jcheck "$TMP/out" 'd == {"daily": 6, "contributors": 42, "sleep": 2, "heartrate": 0, "workout": 0, "connection": 0}'
+check "  counts" jcheck "$TMP/out" 'd == {"daily": 6, "contributors": 42, "sleep": 2, "heartrate": 0, "workout": 0, "session": 0, "spo2": 0, "connection": 0}'
 
 check "import them again" run 0 md import --json "${OURA[@]}"
 check "  nothing new, all replaced" jcheck "$TMP/out" \
@@ -74,6 +74,22 @@ md export content >"$TMP/content1.jsonl"
 check "export snapshots unchanged by health data" same_file "$TMP/snap0.csv" "$TMP/snap1.csv"
 check "export content unchanged by health data" same_file "$TMP/content0.jsonl" "$TMP/content1.jsonl"
 
+# Saved session and daily_spo2 pages (no realdata capture exists: built
+# from the OpenAPI file's PublicSession and PublicDailySpO2 fields).
+cat >"$TMP/session.json" <<'JSON'
+{"data": [{"id": "s-1", "day": "2026-08-10", "type": "meditation", "mood": "good", "start_datetime": "2026-08-10T07:00:00+02:00", "end_datetime": "2026-08-10T07:12:30+02:00", "heart_rate": {"interval": 5.0, "items": [61.0, null, 58.0], "timestamp": "2026-08-10T07:00:00+02:00"}, "heart_rate_variability": null, "motion_count": null}], "next_token": null}
+JSON
+cat >"$TMP/spo2.json" <<'JSON'
+{"data": [{"id": "o-1", "day": "2026-08-10", "spo2_percentage": {"average": 95.25}, "breathing_disturbance_index": 12}], "next_token": null}
+JSON
+check "import a session and a daily_spo2 page" run 0 md import --json "$TMP/session.json" "$TMP/spo2.json"
+check "  formats named" jcheck "$TMP/out" \
+  'sorted(f["format"] for f in d["files"]) == ["oura.daily_spo2", "oura.session"] and all(f["tables"] == "health" for f in d["files"])'
+check "  stored" test "$(count "SELECT type || '/' || mood || '/' || (end_at - start_at) || '/' || (SELECT average || '/' || bdi FROM health_spo2 WHERE day = '2026-08-10') FROM health_session")" = "meditation/good/750/95.25/12"
+check "export health with them" run 0 md export health --format jsonl --from 2026-08-10 --to 2026-08-10
+check "  the day's SpO2 and session" jcheck "$TMP/out" \
+  'd["spo2_average"] == 95.25 and d["sessions"] == 1 and d["session_s"] == 750 and d["sleep_score"] == 85'
+
 # The Oura connection's rows (as the OAuth flow and collector write them).
 python3 - "$DB" <<'PY'
 import sqlite3, sys
@@ -88,6 +104,8 @@ check "  nothing removed" test "$(count 'SELECT count(*) FROM health_daily')" = 
 check "health remove --yes" run 0 md health remove --yes
 check "  says what went" contains "$TMP/err" "removed 6 daily documents, 2 sleep periods, 0 heart rate samples, 0 workouts and 2 rows of the Oura connection"
 check "  no health row left" test "$(count 'SELECT (SELECT count(*) FROM health_daily) + (SELECT count(*) FROM health_contrib) + (SELECT count(*) FROM health_sleep) + (SELECT count(*) FROM health_hr) + (SELECT count(*) FROM health_workout)')" = 0
+check "  nor a session or SpO2 row" test "$(count 'SELECT (SELECT count(*) FROM health_session) + (SELECT count(*) FROM health_spo2)')" = 0
+check "  the removal counted them" contains "$TMP/err" "with 1 sessions and 1 daily SpO2 documents"
 check "  no Oura token left" test "$(count "SELECT count(*) FROM credential WHERE platform = 'oura'")" = 0
 check "  no Oura job left" test "$(count "SELECT count(*) FROM collect_job WHERE platform = 'oura'")" = 0
 md export snapshots >"$TMP/snap2.csv"

@@ -3,6 +3,8 @@
 # search (CLI and API), documents (CLI and API, the one-document route)
 # and every MCP tool and resource (stdio, a small JSON-RPC client here)
 # return nothing of it; an API token cannot reach /api/v1/health (403).
+# Beside the real files: a session page and a daily_spo2 page (no real
+# capture of either exists; built from the OpenAPI file's fields).
 # What is looked for in every answer: the Oura records' ids (taken from
 # the files), the platform name "oura" as a JSON value or in a URI, and
 # the health fields' names.
@@ -16,20 +18,29 @@ DB="$TMP/private.db"
 md() { "$BIN" --db "$DB" "$@"; }
 
 check "demo (content up to the Oura days)" run 0 md -q demo --items 20 --days 20 --end 2026-08-12T00:00:00Z
-check "import the Oura pages" run 0 md -q import "$REAL"/oura/*.json
+mkdir -p "$TMP/more"
+cat >"$TMP/more/session.json" <<'JSON'
+{"data": [{"id": "se-priv-4b7e", "day": "2026-08-10", "type": "meditation", "mood": "good", "start_datetime": "2026-08-10T07:00:00+00:00", "end_datetime": "2026-08-10T07:10:00+00:00"}], "next_token": null}
+JSON
+cat >"$TMP/more/spo2.json" <<'JSON'
+{"data": [{"id": "sp-priv-9c1d", "day": "2026-08-10", "spo2_percentage": {"average": 96.5}, "breathing_disturbance_index": 8}], "next_token": null}
+JSON
+check "import the Oura pages" run 0 md -q import "$REAL"/oura/*.json "$TMP"/more/*.json
 check "the health data is there" run 0 md health status --json
 check "  with its days" python3 -c '
 import json,sys; d = json.load(open(sys.argv[1])); t = json.dumps(d)
-assert "\"daily\": 6" in t and "\"sleep\": 2" in t, t[:400]' "$TMP/out"
+assert "\"daily\": 6" in t and "\"sleep\": 2" in t, t[:400]
+assert d["session"] == 1 and d["spo2"] == 1, t[:400]' "$TMP/out"
 
 # The needles: every Oura record id, and names only health data has.
-python3 - "$REAL"/oura/*.json >"$TMP/needles" <<'EOF'
+python3 - "$REAL"/oura/*.json "$TMP"/more/*.json >"$TMP/needles" <<'EOF'
 import json, sys
 for f in sys.argv[1:]:
     for rec in json.load(open(f)).get("data", []):
         if isinstance(rec, dict) and isinstance(rec.get("id"), str):
             print(rec["id"])
-for s in ('"oura"', "://oura/", "readiness", "deep_sleep", "sleep_score"):
+for s in ('"oura"', "://oura/", "readiness", "deep_sleep", "sleep_score",
+          "spo2", "breathing_disturbance", "session_s"):
     print(s)
 EOF
 check "needles from the files" test "$(wc -l <"$TMP/needles")" -ge 10
@@ -54,7 +65,7 @@ EOF
 HID=$(head -1 "$TMP/needles")
 
 # ---- CLI ----------------------------------------------------------------
-for q in "$HID" sleep readiness oura; do
+for q in "$HID" sleep readiness oura se-priv-4b7e spo2; do
   check "search [$q]" run 0 md search --json --limit 100 -- "$q"
   check "  nothing of health" clean "$TMP/out"
 done
@@ -77,7 +88,7 @@ for p in /api/v1/health/status "/api/v1/health/days?from=2026-08-01&to=2026-08-1
   check "token on $p: 403" test "$(get "$TMP/h" "$p")" = 403
   check "  says nothing of health" clean "$TMP/h"
 done
-for q in "$HID" sleep readiness oura; do
+for q in "$HID" sleep readiness oura se-priv-4b7e spo2; do
   check "GET /api/v1/search [$q]" test "$(get "$TMP/s" "/api/v1/search?q=$q&limit=100")" = 200
   check "  nothing of health" clean "$TMP/s"
 done
@@ -145,8 +156,8 @@ rpc("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
 p.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n'); p.stdin.flush()
 tools = [t["name"] for t in rpc("tools/list")["result"]["tools"]]
 assert len(tools) == 8, tools
-calls = [("search_content", {"query": q, "limit": 100}) for q in (hid, "sleep", "readiness", "oura")]
-calls += [("get_item", {"platform": "oura", "id": hid}),
+calls = [("search_content", {"query": q, "limit": 100}) for q in (hid, "sleep", "readiness", "oura", "se-priv-4b7e")]
+calls += [("get_item", {"platform": "oura", "id": hid}), ("get_item", {"platform": "oura", "id": "se-priv-4b7e"}),
           ("get_report", {"range": "28d"}), ("get_report", {"from": "2026-08-01", "to": "2026-08-12"}),
           ("top_content", {"from": "2026-08-01", "to": "2026-08-12", "limit": 50}),
           ("best_times", {"range": "90d"}),

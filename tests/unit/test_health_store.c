@@ -1,4 +1,4 @@
-/* The health tables (store_health.h, migration 0027) on a real SQLite
+/* The health tables (store_health.h, migrations 0027, 0032) on a real SQLite
  * file: pages stored with exact values, re-imports replacing rows and
  * never duplicating, a failing page storing nothing, the per-day view,
  * and removal taking the Oura connection and nothing else. */
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/health.h"
 #include "sources/oura.h"
 #include "store/store.h"
@@ -90,7 +91,7 @@ static void test_put_and_days(void **state)
     free(root);
     put_all(fx, &added);
     assert_int_equal(added, 8); /* 6 daily documents, 2 sleep periods */
-    assert_int_equal(store_health_count(fx->st, &c, &fx->err), ERR_OK);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
     assert_int_equal(c.daily, 6);
     assert_int_equal(c.contrib, 2 * 7 + 2 * 8 + 2 * 6);
     assert_int_equal(c.sleep, 2);
@@ -137,7 +138,7 @@ static void test_reimport_no_duplicates(void **state)
     assert_int_equal(put.docs, 2);
     assert_int_equal(put.added, 0);
     assert_int_equal(put.replaced, 2);
-    assert_int_equal(store_health_count(fx->st, &c, &fx->err), ERR_OK);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
     assert_int_equal(c.daily, 6);
     assert_int_equal(c.contrib, 42);
     assert_int_equal(c.sleep, 2);
@@ -172,7 +173,7 @@ static void test_revised_day(void **state)
     assert_int_equal(store_health_put(fx->st, &b, NOW + 60, &put, &fx->err),
                      ERR_OK);
     assert_int_equal(put.replaced, 1);
-    assert_int_equal(store_health_count(fx->st, &c, &fx->err), ERR_OK);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
     assert_int_equal(c.daily, 1);
     assert_int_equal(c.contrib, 1);
     assert_int_equal(store_health_days(fx->st, NULL, NULL, on_day, &x,
@@ -188,7 +189,7 @@ static void test_revised_day(void **state)
     b.daily[0].score = 150;
     assert_int_equal(store_health_put(fx->st, &b, NOW, &put, &fx->err),
                      ERR_DB);
-    assert_int_equal(store_health_count(fx->st, &c, &fx->err), ERR_OK);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
     assert_int_equal(c.daily, 1);
     health_batch_free(&b);
 }
@@ -210,11 +211,11 @@ static void test_remove(void **state)
             "INSERT INTO collect_job(platform, account, kind, next_due) "
             "VALUES ('oura', 'me', 'account', 1), "
             "('youtube', 'UC1', 'account', 1)");
-    assert_int_equal(store_health_remove(fx->st, &had, &fx->err), ERR_OK);
+    assert_int_equal(store_health_remove(fx->st, "oura", &had, &fx->err), ERR_OK);
     assert_int_equal(had.daily, 6);
     assert_int_equal(had.sleep, 2);
     assert_int_equal(had.connection, 2);
-    assert_int_equal(store_health_count(fx->st, &c, &fx->err), ERR_OK);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
     assert_int_equal(c.daily + c.contrib + c.sleep + c.hr + c.workout +
                          c.connection, 0);
     /* the YouTube connection stays */
@@ -233,6 +234,72 @@ static void test_remove(void **state)
     }
 }
 
+/* Sessions and daily SpO2 (migration 0032): stored, replaced on a
+ * re-put, in the per-day view (SpO2 average, session count and seconds;
+ * a day with only a session is a day), and removed with the rest; a
+ * NULL source counts and removes no connection row. */
+static void test_session_spo2(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct health_batch b;
+    struct store_health_put put;
+    struct store_health_counts c;
+    struct days x = {.n = 0};
+    struct health_session *se;
+    struct health_spo2 *sp;
+
+    health_batch_init(&b);
+    b.kind = HEALTH_SESSION;
+    for (int i = 0; i < 3; i++) {
+        se = health_batch_add_session(&b);
+        se->id = xstrdup(i == 0 ? "s0" : i == 1 ? "s1" : "s2");
+        memcpy(se->day, i < 2 ? "2026-08-10" : "2026-08-12", 11);
+        se->type = "meditation";
+        se->mood = i == 0 ? "good" : NULL;
+        se->start = 1786334400 + i * 3600;
+        se->end = se->start + 300 * (i + 1);
+    }
+    sp = health_batch_add_spo2(&b);
+    sp->id = xstrdup("o1");
+    memcpy(sp->day, "2026-08-10", 11);
+    sp->average = 96.5;
+    sp->bdi = 4;
+    assert_int_equal(store_health_put(fx->st, &b, NOW, &put, &fx->err),
+                     ERR_OK);
+    assert_int_equal(put.docs, 4);
+    assert_int_equal(put.added, 4);
+    sp->average = 95.0; /* Oura revised the night */
+    assert_int_equal(store_health_put(fx->st, &b, NOW, &put, &fx->err),
+                     ERR_OK);
+    assert_int_equal(put.added, 0);
+    assert_int_equal(put.replaced, 4);
+    health_batch_free(&b);
+    assert_int_equal(store_health_count(fx->st, NULL, &c, &fx->err), ERR_OK);
+    assert_int_equal(c.session, 3);
+    assert_int_equal(c.spo2, 1);
+    assert_int_equal(store_health_days(fx->st, NULL, NULL, on_day, &x,
+                                       &fx->err), ERR_OK);
+    assert_int_equal(x.n, 2);
+    assert_string_equal(x.d[0].day, "2026-08-10");
+    assert_true(fabs(x.d[0].spo2 - 95.0) < 1e-9);
+    assert_int_equal(x.d[0].sessions, 2);
+    assert_int_equal(x.d[0].session_s, 900);
+    assert_true(x.d[0].sleep_score == HEALTH_NONE);
+    assert_string_equal(x.d[1].day, "2026-08-12");
+    assert_true(isnan(x.d[1].spo2));
+    assert_int_equal(x.d[1].sessions, 1);
+    assert_int_equal(x.d[1].session_s, 900);
+    sql(fx, "INSERT INTO credential(platform, account, access_token, "
+            "updated_at) VALUES ('oura', 'me', 'sealed', 1)");
+    assert_int_equal(store_health_remove(fx->st, NULL, &c, &fx->err), ERR_OK);
+    assert_int_equal(c.session + c.spo2, 4);
+    assert_int_equal(c.connection, 0);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err),
+                     ERR_OK);
+    assert_int_equal(c.session + c.spo2, 0);
+    assert_int_equal(c.connection, 1); /* a NULL source removed none */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +310,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revised_day, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_remove, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_session_spo2, tu_store_setup,
                                         tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -290,6 +290,124 @@ static const struct bad bads[] = {
      ERR_UNSUPPORTED, "not an Oura API v2 collection page", NULL},
 };
 
+/* Session and daily_spo2: no realdata capture exists (realdata/oura has
+ * none), so these pages are built from the OpenAPI file's PublicSession
+ * and PublicDailySpO2 fields, with every field of each shape. */
+#define SESSION_PAGE                                                         \
+    "{\"data\": [{\"id\": \"s1\", \"day\": \"2026-08-10\", \"type\": "        \
+    "\"meditation\", \"mood\": \"good\", \"start_datetime\": "               \
+    "\"2026-08-10T07:00:00+02:00\", \"end_datetime\": "                      \
+    "\"2026-08-10T07:12:30+02:00\", \"heart_rate\": {\"interval\": 5.0, "    \
+    "\"items\": [61.0, null], \"timestamp\": \"2026-08-10T07:00:00+02:00\"}"\
+    ", \"heart_rate_variability\": null, \"motion_count\": null}, "          \
+    "{\"id\": \"s2\", \"day\": \"2026-08-11\", \"type\": \"breathing\", "    \
+    "\"mood\": null, \"start_datetime\": \"2026-08-11T21:00:00+00:00\", "    \
+    "\"end_datetime\": \"2026-08-11T21:05:00+00:00\"}], "                    \
+    "\"next_token\": \"t2\"}"
+#define SPO2_PAGE                                                            \
+    "{\"data\": [{\"id\": \"o1\", \"day\": \"2026-08-10\", "                 \
+    "\"spo2_percentage\": {\"average\": 96.482}, "                           \
+    "\"breathing_disturbance_index\": 7}, {\"id\": \"o2\", \"day\": "        \
+    "\"2026-08-11\", \"spo2_percentage\": null, "                            \
+    "\"breathing_disturbance_index\": null}], \"next_token\": null}"
+
+static void test_session_spo2(void **state)
+{
+    struct health_batch b;
+    struct buf err;
+    (void)state;
+    buf_init(&err, 4096);
+    assert_true(oura_claims(SESSION_PAGE, strlen(SESSION_PAGE)));
+    assert_int_equal(parse_str(SESSION_PAGE, -1, &b, &err), ERR_OK);
+    assert_int_equal(b.kind, HEALTH_SESSION);
+    assert_int_equal(b.nsession, 2);
+    assert_int_equal(health_batch_count(&b), 2);
+    assert_string_equal(b.session[0].id, "s1");
+    assert_string_equal(b.session[0].day, "2026-08-10");
+    assert_string_equal(b.session[0].type, "meditation");
+    assert_string_equal(b.session[0].mood, "good");
+    assert_int_equal(b.session[0].start, 1786338000);
+    assert_int_equal(b.session[0].end - b.session[0].start, 750);
+    assert_string_equal(b.session[1].type, "breathing");
+    assert_null(b.session[1].mood);
+    assert_int_equal(b.session[1].end - b.session[1].start, 300);
+    assert_string_equal(b.next_token, "t2");
+    health_batch_free(&b);
+
+    assert_true(oura_claims(SPO2_PAGE, strlen(SPO2_PAGE)));
+    assert_int_equal(parse_str(SPO2_PAGE, -1, &b, &err), ERR_OK);
+    assert_int_equal(b.kind, HEALTH_DAILY_SPO2);
+    assert_int_equal(b.nspo2, 2);
+    assert_string_equal(b.spo2[0].id, "o1");
+    assert_string_equal(b.spo2[0].day, "2026-08-10");
+    assert_true(fabs(b.spo2[0].average - 96.482) < 1e-9);
+    assert_int_equal(b.spo2[0].bdi, 7);
+    assert_true(isnan(b.spo2[1].average));
+    assert_true(b.spo2[1].bdi == HEALTH_NONE);
+    assert_null(b.next_token);
+    health_batch_free(&b);
+
+    /* each is only its own kind */
+    assert_int_equal(parse_str(SESSION_PAGE, HEALTH_WORKOUT, &b, &err),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(parse_str(SPO2_PAGE, HEALTH_DAILY_SLEEP, &b, &err),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(parse_str(WORKOUT_PAGE, HEALTH_SESSION, &b, &err),
+                     ERR_UNSUPPORTED);
+    assert_int_equal(health_kind_find("session"), HEALTH_SESSION);
+    assert_int_equal(health_kind_find("daily_spo2"), HEALTH_DAILY_SPO2);
+    buf_free(&err);
+}
+
+/* A bad value is refused naming the file, the document and the field. */
+static void refused(const char *doc, int kind, const char *want)
+{
+    struct health_batch b;
+    struct buf err;
+
+    buf_init(&err, 4096);
+    assert_int_equal(parse_str(doc, kind, &b, &err), ERR_PARSE);
+    if (strstr(buf_cstr(&err), want) == NULL)
+        fail_msg("error \"%s\" lacks \"%s\"", buf_cstr(&err), want);
+    assert_int_equal(health_batch_count(&b), 0);
+    buf_free(&err);
+}
+
+static void test_session_spo2_refusals(void **state)
+{
+    (void)state;
+    refused("{\"data\": [{\"id\": \"s9\", \"day\": \"2026-08-10\", \"type\": "
+            "\"juggling\", \"start_datetime\": \"2026-08-10T07:00:00Z\", "
+            "\"end_datetime\": \"2026-08-10T07:10:00Z\"}], "
+            "\"next_token\": null}",
+            HEALTH_SESSION, "page.json: session s9: field \"type\": unknown "
+                            "value \"juggling\"");
+    refused("{\"data\": [{\"id\": \"s9\", \"day\": \"2026-08-10\", \"type\": "
+            "\"rest\", \"mood\": \"meh\", \"start_datetime\": "
+            "\"2026-08-10T07:00:00Z\", \"end_datetime\": "
+            "\"2026-08-10T07:10:00Z\"}], \"next_token\": null}",
+            HEALTH_SESSION, "field \"mood\": unknown value \"meh\"");
+    refused("{\"data\": [{\"id\": \"s9\", \"day\": \"2026-08-10\", \"type\": "
+            "\"rest\", \"start_datetime\": \"2026-08-10T07:00:00Z\", "
+            "\"end_datetime\": \"2026-08-10T06:10:00Z\"}], "
+            "\"next_token\": null}",
+            HEALTH_SESSION, "session s9: field \"end_datetime\": not within");
+    refused("{\"data\": [{\"id\": \"o9\", \"day\": \"2026-08-10\", "
+            "\"spo2_percentage\": {\"average\": 101.5}}], "
+            "\"next_token\": null}",
+            HEALTH_DAILY_SPO2, "daily_spo2 2026-08-10: field "
+                               "\"spo2_percentage.average\"");
+    refused("{\"data\": [{\"id\": \"o9\", \"day\": \"2026-08-10\", "
+            "\"spo2_percentage\": {}}], \"next_token\": null}",
+            HEALTH_DAILY_SPO2, "field \"spo2_percentage.average\": missing");
+    refused("{\"data\": [{\"id\": \"o9\", \"day\": \"2026-08-10\", "
+            "\"breathing_disturbance_index\": 140}], \"next_token\": null}",
+            HEALTH_DAILY_SPO2, "field \"breathing_disturbance_index\"");
+    refused("{\"data\": [{\"id\": \"o9\", \"day\": \"10/08/2026\", "
+            "\"spo2_percentage\": {\"average\": 96}}], \"next_token\": null}",
+            HEALTH_DAILY_SPO2, "field \"day\"");
+}
+
 static void test_refusals(void **state)
 {
     struct health_batch b;
@@ -321,6 +439,8 @@ int main(void)
         cmocka_unit_test(test_sleep_pages),
         cmocka_unit_test(test_heartrate_workout),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_session_spo2),
+        cmocka_unit_test(test_session_spo2_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

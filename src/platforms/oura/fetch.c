@@ -24,7 +24,8 @@
 /* The order a round asks in: the daily scores first. */
 static const enum health_kind order[] = {
     HEALTH_DAILY_SLEEP, HEALTH_DAILY_READINESS, HEALTH_DAILY_ACTIVITY,
-    HEALTH_SLEEP,       HEALTH_WORKOUT,         HEALTH_HEARTRATE,
+    HEALTH_SLEEP,       HEALTH_WORKOUT,         HEALTH_SESSION,
+    HEALTH_DAILY_SPO2,  HEALTH_HEARTRATE,
 };
 
 struct span {

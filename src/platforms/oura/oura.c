@@ -3,6 +3,8 @@
  * compose list (platform.h), and it never publishes. */
 #include "platforms/oura/oura.h"
 
+#include "sources/oura.h"
+
 #define DAY_S 86400
 /* Oura: 5000 requests per 5 minutes per client; far below that a day */
 #define PER_MINUTE 600
@@ -14,6 +16,12 @@ static const struct platform_oauth oauth = {
     .client_id_param = "client_id",
     .pkce = false,
     .refresh_life_s = 0,
+};
+
+/* Its pages go to the health tables (sources/oura.c). */
+static const struct platform_health health = {
+    .claims = oura_claims,
+    .parse = oura_parse,
 };
 
 const struct platform_desc oura_platform = {
@@ -32,4 +40,5 @@ const struct platform_desc oura_platform = {
     .fetch = oura_fetch,
     .per_minute = PER_MINUTE,
     .account_every_s = DAY_S, /* collected once a day */
+    .health = &health,
 };

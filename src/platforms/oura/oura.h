@@ -12,7 +12,8 @@ struct fetch;
 #define OURA_OVERLAP_DAYS 1  /* days collected again: Oura revises a day */
 
 /* One collector round (fetch.c; the descriptor's fetch op): daily_sleep,
- * daily_readiness, daily_activity, sleep, workout and heartrate from
+ * daily_readiness, daily_activity, sleep, workout, session, daily_spo2
+ * and heartrate from
  * the day before the newest stored health day (OURA_OVERLAP_DAYS; none
  * stored: oura.backfill_days back) to today, each over its next_token
  * pages. Every page is validated (oura_parse) into f->health; the
