@@ -10,6 +10,10 @@ struct fetch;
 enum err instagram_fetch(struct fetch *f) WARN_UNUSED;
 
 extern const struct platform_desc instagram_platform;
+/* Its login flavours' names (instagram.c: the descriptor's logins; a
+ * connection stores its own, fetch.c reads it). */
+#define INSTAGRAM_LOGIN_FACEBOOK "facebook"
+#define INSTAGRAM_LOGIN_INSTAGRAM "instagram"
 /* Its config section's keys (config.c; config.h: config_key). */
 extern const struct config_key instagram_config_keys[];
 /* Its text and media limits (limits.c; the descriptor points at them). */
