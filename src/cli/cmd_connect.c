@@ -263,9 +263,8 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
         cli_error("connect: --code and --state go together");
         return EXIT_USAGE;
     }
-    if (a->login != NULL && (!platform_get(a->p)->oauth->meta_exchange ||
-                             (strcmp(a->login, OAUTH_LOGIN_FACEBOOK) != 0 &&
-                              strcmp(a->login, OAUTH_LOGIN_INSTAGRAM) != 0))) {
+    if (a->login != NULL &&
+        oauth_login_find(platform_get(a->p)->oauth, a->login) == NULL) {
         cli_error("--login: instagram only, \"facebook\" or \"instagram\"");
         return EXIT_USAGE;
     }

@@ -324,8 +324,9 @@ static enum err memory_save(struct round *r,
             enum err rc;
             if (!(r->ig.dropped[k] & (1u << i)) || (old & (1u << i)))
                 continue;
-            rc = store_ig_dropped_add(r->st, r->account, r->ig.kind[k],
-                                      fetch_ig_metrics[i], r->now);
+            rc = store_dropped_metric_add(r->st, r->p, r->account,
+                                          r->ig.kind[k], fetch_ig_metrics[i],
+                                          r->now);
             if (rc != ERR_OK)
                 return rc;
         }
@@ -452,8 +453,9 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
         goto out;
     }
     if (r->d->metric_memory &&
-        store_ig_dropped_list(r->st, r->account, r->now - COLLECT_IG_MEMORY_S,
-                              memory_add, &r->ig) != ERR_OK) {
+        store_dropped_metric_list(r->st, r->p, r->account,
+                                  r->now - COLLECT_IG_MEMORY_S, memory_add,
+                                  &r->ig) != ERR_OK) {
         rc = ERR_DB;
         goto out;
     }

@@ -16,188 +16,174 @@
  * from the platforms: config_key in config.h). */
 static const struct config_key opts[] = {
     {"secret_key_file", CONFIG_STR, offsetof(struct config, secret_key_file), 0,
-     0, NULL, 0, "key file for secrets at rest (default: <db>.key)", NULL},
+     0, NULL, 0, "key file for secrets at rest (default: <db>.key)", NULL, NULL},
     {"oauth.refresh_margin", CONFIG_INT,
      offsetof(struct config, refresh_margin_s), 0, 86400, "300", 0,
-     "refresh access tokens expiring within this many seconds", NULL},
+     "refresh access tokens expiring within this many seconds", NULL, NULL},
     {"oauth.renew_before_days", CONFIG_INT,
      offsetof(struct config, renew_before_days), 1, 59, "10", 0,
      "renew Instagram's 60-day tokens when fewer than this many days are "
-     "left (whatever the collection rounds' timing)", NULL},
-    {"oauth.google_testing", CONFIG_INT,
-     offsetof(struct config, google_testing), 0, 1, "0", 0,
-     "1: the Google OAuth app is in testing status, so its refresh tokens "
-     "end 7 days after the login (shown on Sources)", NULL},
-    {"collect.youtube_quota", CONFIG_INT,
-     offsetof(struct config, collect_youtube_quota), 1, 100000000, "10000",
-     0, "YouTube Data API units the collector may use per Pacific day", NULL},
+     "left (whatever the collection rounds' timing)", NULL, NULL},
     {"collect.timeout", CONFIG_INT, offsetof(struct config, collect_timeout_s),
-     1, 600, "30", 0, "seconds one collector request may take", NULL},
+     1, 600, "30", 0, "seconds one collector request may take", NULL, NULL},
     {"collect.retries", CONFIG_INT, offsetof(struct config, collect_retries), 0,
-     10, "3", 0, "retries of a timed out or failed collector request", NULL},
-    {"collect.youtube_analytics_base", CONFIG_STR,
-     offsetof(struct config, collect_youtube_analytics_base), 0, 0,
-     "https://youtubeanalytics.googleapis.com", 0,
-     "YouTube Analytics API base URL (+ /v2/reports)", NULL},
+     10, "3", 0, "retries of a timed out or failed collector request", NULL, NULL},
     {"publish.public_base_url", CONFIG_STR,
      offsetof(struct config, publish_public_base_url), 0, 0, NULL, 0,
      "public https address of this dashboard: Instagram fetches scheduled "
-     "media from <url>/m/<token>", NULL},
+     "media from <url>/m/<token>", NULL, NULL},
     {"publish.poll_interval_ms", CONFIG_INT,
      offsetof(struct config, publish_poll_interval_ms), 0, 60000, "3000", 0,
      "milliseconds between status polls of an upload (Instagram container, "
-     "TikTok publish)", NULL},
+     "TikTok publish)", NULL, NULL},
     {"publish.poll_count", CONFIG_INT,
      offsetof(struct config, publish_poll_count), 1, 1000, "20", 0,
      "status polls per worker round before the post waits for the next "
-     "round", NULL},
-    {"publish.tiktok_chunk", CONFIG_INT,
-     offsetof(struct config, publish_tiktok_chunk), 5242880, 67108864,
-     "10485760", 0, "TikTok upload chunk size in bytes (5 to 64 MiB)", NULL},
+     "round", NULL, NULL},
     {"media_root", CONFIG_STR, offsetof(struct config, media_root), 0, 0, NULL,
      0, "directory of uploaded media; posts made in the dashboard may name "
-        "files only there (default: <db>.media)", NULL},
+        "files only there (default: <db>.media)", NULL, NULL},
     /* ---- publishing (src/schedule: worker, publish_youtube) ---- */
     {"publish.retry_base_s", CONFIG_INT,
      offsetof(struct config, publish_retry_base_s), 1, 3600, "30", 0,
-     "seconds before the first retry of a refused publish (doubling)", NULL},
+     "seconds before the first retry of a refused publish (doubling)", NULL, NULL},
     {"compose.dryrun", CONFIG_INT, offsetof(struct config, compose_dryrun), 0,
      1, "0", 0,
      "1: Compose offers the dryrun test publisher (it publishes nowhere); "
-     "the API, the CLI and the worker take it either way", NULL},
+     "the API, the CLI and the worker take it either way", NULL, NULL},
     {"db.group", CONFIG_STR, offsetof(struct config, db_group), 0, 0, NULL, 0,
      "a group that may read and write the database: its files become that "
-     "group's, mode 0660 (default: none, mode 0600)", NULL},
+     "group's, mode 0660 (default: none, mode 0600)", NULL, NULL},
     {"serve.secure_cookies", CONFIG_INT,
      offsetof(struct config, serve_secure_cookies), 0, 1, "0", 0,
      "1: serve is behind a TLS proxy (as --secure-cookies): the session "
-     "cookie is __Host- and Secure, requests must come from https://", NULL},
+     "cookie is __Host- and Secure, requests must come from https://", NULL, NULL},
     /* ---- serve's flags, as keys (the flags set these) ---- */
     {"serve.listen", CONFIG_STR, offsetof(struct config, serve_listen), 0, 0,
      "127.0.0.1:8080", 0,
      "address to listen on, HOST:PORT (--listen; port 0 picks a free one, "
-     "printed on stderr)", NULL},
+     "printed on stderr)", NULL, NULL},
     {"serve.threads", CONFIG_INT, offsetof(struct config, serve_threads), 1,
-     64, "4", 0, "HTTP worker threads (--threads)", NULL},
+     64, "4", 0, "HTTP worker threads (--threads)", NULL, NULL},
     {"serve.cache_mb", CONFIG_INT, offsetof(struct config, serve_cache_mb), 0,
      1024, "16", 0,
      "MiB of memory for whole answers of the read API, reused until the "
      "next import, collection, rollup rebuild or midnight; 0: no cache "
-     "(--cache-mb)", NULL},
+     "(--cache-mb)", NULL, NULL},
     {"serve.session_idle", CONFIG_INT,
      offsetof(struct config, serve_session_idle), 1, 31622400, "7200", 0,
-     "seconds after which an unused login session ends (--session-idle)", NULL},
+     "seconds after which an unused login session ends (--session-idle)", NULL, NULL},
     {"serve.session_max", CONFIG_INT,
      offsetof(struct config, serve_session_max), 1, 31622400, "604800", 0,
      "seconds after the login at which a session ends anyway "
-     "(--session-max)", NULL},
+     "(--session-max)", NULL, NULL},
     {"serve.media_max_mb", CONFIG_INT,
      offsetof(struct config, serve_media_max_mb), 1, 65536, "2048", 0,
      "MiB of the largest media upload (POST /api/v1/media), streamed to "
-     "media_root (--media-max-mb)", NULL},
+     "media_root (--media-max-mb)", NULL, NULL},
     {"serve.collect", CONFIG_INT, offsetof(struct config, serve_collect), 0, 1,
      "1", 0,
      "1: serve runs the collector's due jobs continuously; 0: collect with "
-     "'mediadash collect' instead (--no-collect)", NULL},
+     "'mediadash collect' instead (--no-collect)", NULL, NULL},
     {"serve.worker", CONFIG_INT, offsetof(struct config, serve_worker), 0, 1,
      "1", 0,
      "1: serve publishes scheduled posts when due; 0: run 'mediadash "
-     "worker' instead (--no-worker)", NULL},
+     "worker' instead (--no-worker)", NULL, NULL},
     {"serve.login_throttle_slots", CONFIG_INT,
      offsetof(struct config, serve_login_throttle_slots), 8, 4096, "4096",
      0, "names and addresses the login throttle keeps (locked ones are "
-        "never evicted; full of them, new ones are refused)", NULL},
+        "never evicted; full of them, new ones are refused)", NULL, NULL},
     {"serve.public_origin", CONFIG_STR,
      offsetof(struct config, serve_public_origin), 0, 0, NULL, 0,
      "the address clients use, e.g. https://dash.example.com: the only "
      "Host (and Origin) serve takes; https:// implies secure cookies. "
-     "Unset: Host must be a loopback name or the listen address", NULL},
+     "Unset: Host must be a loopback name or the listen address", NULL, NULL},
     {"serve.trusted_proxies", CONFIG_STR,
      offsetof(struct config, serve_trusted_proxies), 0, 0, NULL, 0,
      "comma-separated addresses or CIDRs of reverse proxies: for them the "
-     "client address comes from Forwarded: for= or X-Forwarded-For", NULL},
+     "client address comes from Forwarded: for= or X-Forwarded-For", NULL, NULL},
     {"serve.header_timeout", CONFIG_INT,
      offsetof(struct config, serve_header_timeout), 1, 3600, "10", 0,
      "seconds a request's headers may take from the connection's start "
-     "or the previous request's end", NULL},
+     "or the previous request's end", NULL, NULL},
     {"serve.body_min_rate", CONFIG_INT,
      offsetof(struct config, serve_body_min_rate), 1, 1073741824, "1024", 0,
-     "bytes/s a request body must arrive at, after 5 s", NULL},
+     "bytes/s a request body must arrive at, after 5 s", NULL, NULL},
     {"serve.max_header_connections", CONFIG_INT,
      offsetof(struct config, serve_max_header_connections), 1, 65536, "64",
-     0, "connections still sending headers; over it the oldest is closed", NULL},
+     0, "connections still sending headers; over it the oldest is closed", NULL, NULL},
     {"serve.per_ip_header_connections", CONFIG_INT,
      offsetof(struct config, serve_per_ip_header_connections), 1, 65536,
-     "8", 0, "of one address; over it its oldest is closed", NULL},
+     "8", 0, "of one address; over it its oldest is closed", NULL, NULL},
     {"serve.per_ip_connections", CONFIG_INT,
      offsetof(struct config, serve_per_ip_connections), 1, 65536, "32", 0,
-     "connections of one address (trusted proxies exempt)", NULL},
+     "connections of one address (trusted proxies exempt)", NULL, NULL},
     {"serve.max_connections", CONFIG_INT,
      offsetof(struct config, serve_max_connections), 16, 65536, "1024", 0,
-     "connections in all (keep below the open-file limit)", NULL},
+     "connections in all (keep below the open-file limit)", NULL, NULL},
     {"serve.metrics", CONFIG_INT, offsetof(struct config, serve_metrics), 0,
      1, "0", 0, "1: serve GET /metrics (Prometheus text format) to a "
-                "session or API token; 0: it is a 404", NULL},
+                "session or API token; 0: it is a 404", NULL, NULL},
     {"serve.metrics_allow", CONFIG_STR,
      offsetof(struct config, serve_metrics_allow), 0, 0, NULL, 0,
      "comma-separated addresses or CIDRs that may scrape /metrics (others "
-     "get 403 even with a token; unset: any)", NULL},
+     "get 403 even with a token; unset: any)", NULL, NULL},
     {"log.level", CONFIG_STR, offsetof(struct config, log_level), 0, 0, NULL, 0,
      "messages logged: error, warning (the default), info or debug "
-     "(--log-level, -v and -q win)", NULL},
+     "(--log-level, -v and -q win)", NULL, NULL},
     {"log.format", CONFIG_STR, offsetof(struct config, log_format), 0, 0, NULL,
      0, "log lines: auto (journal when $JOURNAL_STREAM is set, else logfmt; "
         "the default), logfmt (ts=... level=... module=... msg=...; "
         "plain is its older name), json (one object per line) or journal "
-        "(<N> priority prefix, logfmt body)", NULL},
+        "(<N> priority prefix, logfmt body)", NULL, NULL},
     {"serve.access_log", CONFIG_STR, offsetof(struct config, serve_access_log),
      0, 0, NULL, 0,
      "one line per finished request: unset or empty off (the default), "
      "- the log's own stream, else a file (appended to, 0640; opened again "
-     "on SIGHUP for logrotate)", NULL},
+     "on SIGHUP for logrotate)", NULL, NULL},
     /* ---- notifications (src/notify) ---- */
     {"notify.webhook_url", CONFIG_STR,
      offsetof(struct config, notify_webhook_url), 0, 0, NULL, 0,
      "http(s) URL that receives each notification as a JSON POST (unset: "
-     "no webhook)", NULL},
+     "no webhook)", NULL, NULL},
     {"notify.webhook_secret", CONFIG_STR,
      offsetof(struct config, notify_webhook_secret), 0, 0, NULL, CONFIG_SECRET,
-     "key of the X-Mediadash-Signature HMAC-SHA256 (environment only)", NULL},
+     "key of the X-Mediadash-Signature HMAC-SHA256 (environment only)", NULL, NULL},
     {"notify.webhook_secret_file", CONFIG_STR,
      offsetof(struct config, notify_webhook_secret_file), 0, 0, NULL, 0,
-     "file holding notify.webhook_secret", NULL},
+     "file holding notify.webhook_secret", NULL, NULL},
     {"notify.smtp_url", CONFIG_STR, offsetof(struct config, notify_smtp_url), 0,
      0, NULL, 0, "mail server, smtp://host:587 (STARTTLS) or "
-                 "smtps://host:465 (unset: no mail)", NULL},
+                 "smtps://host:465 (unset: no mail)", NULL, NULL},
     {"notify.smtp_from", CONFIG_STR, offsetof(struct config, notify_smtp_from),
-     0, 0, NULL, 0, "sender address of notification mail", NULL},
+     0, 0, NULL, 0, "sender address of notification mail", NULL, NULL},
     {"notify.smtp_to", CONFIG_STR, offsetof(struct config, notify_smtp_to), 0,
-     0, NULL, 0, "recipients of notification mail, comma-separated", NULL},
+     0, NULL, 0, "recipients of notification mail, comma-separated", NULL, NULL},
     {"notify.smtp_user", CONFIG_STR, offsetof(struct config, notify_smtp_user),
-     0, 0, NULL, 0, "SMTP login name (unset: no login)", NULL},
+     0, 0, NULL, 0, "SMTP login name (unset: no login)", NULL, NULL},
     {"notify.smtp_password", CONFIG_STR,
      offsetof(struct config, notify_smtp_password), 0, 0, NULL, CONFIG_SECRET,
-     "SMTP password (environment only)", NULL},
+     "SMTP password (environment only)", NULL, NULL},
     {"notify.smtp_password_file", CONFIG_STR,
      offsetof(struct config, notify_smtp_password_file), 0, 0, NULL, 0,
-     "file holding notify.smtp_password", NULL},
+     "file holding notify.smtp_password", NULL, NULL},
     {"notify.smtp_cafile", CONFIG_STR,
      offsetof(struct config, notify_smtp_cafile), 0, 0, NULL, 0,
      "CA certificates (PEM) the mail server's certificate is checked "
-     "against (default: the system's)", NULL},
+     "against (default: the system's)", NULL, NULL},
     {"notify.smtp_starttls", CONFIG_INT,
      offsetof(struct config, notify_smtp_starttls), 0, 2, "2", 0,
      "smtp:// only: 2 STARTTLS required, 1 used when offered, 0 never "
-     "(plain text: for a server on this machine)", NULL},
+     "(plain text: for a server on this machine)", NULL, NULL},
     {"notify.retry_base_s", CONFIG_INT,
      offsetof(struct config, notify_retry_base_s), 1, 86400, "30", 0,
      "seconds before the first retry of a failed delivery (doubling, "
-     "at most 6 h)", NULL},
+     "at most 6 h)", NULL, NULL},
     {"notify.max_attempts", CONFIG_INT,
      offsetof(struct config, notify_max_attempts), 1, 50, "8", 0,
-     "delivery attempts per notification and channel", NULL},
+     "delivery attempts per notification and channel", NULL, NULL},
     {"notify.timeout", CONFIG_INT, offsetof(struct config, notify_timeout_s), 1,
-     300, "20", 0, "seconds one delivery attempt may take", NULL},
+     300, "20", 0, "seconds one delivery attempt may take", NULL, NULL},
 };
 #define N_CORE (sizeof(opts) / sizeof(opts[0]))
 
@@ -214,25 +200,67 @@ static const struct config_key *const plat_keys[] = {
 #undef PLATFORM_ITEM
 };
 
-/* The one table: the platforms' keys, then opts[]; built once. */
+/* The one table: the platforms' keys of their own sections, then opts[]
+ * with each platform key that names a `before` in front of that key;
+ * built once. */
 #define ALL_MAX 512
 static const struct config_key *all_keys[ALL_MAX];
 static size_t n_all;
 static pthread_once_t all_once = PTHREAD_ONCE_INIT;
 
+#define N_PLAT (sizeof(plat_keys) / sizeof(plat_keys[0]))
+
+static void all_add(const struct config_key *k, size_t *n)
+{
+    if (*n == ALL_MAX)
+        abort(); /* raise ALL_MAX: a key would be lost */
+    all_keys[(*n)++] = k;
+}
+
+/* Add the platform keys listed in front of core key `anchor`. */
+static size_t all_add_before(const char *anchor, size_t *n)
+{
+    size_t added = 0;
+
+    for (size_t p = 0; p < N_PLAT; p++)
+        for (const struct config_key *k = plat_keys[p]; k->key; k++)
+            if (k->before != NULL && strcmp(k->before, anchor) == 0) {
+                all_add(k, n);
+                added++;
+            }
+    return added;
+}
+
+/* Abort when two keys share a place in struct config, or a `before`
+ * names no core key: both are bugs of a key table. */
+static void all_check(size_t n, size_t placed)
+{
+    size_t before = 0;
+
+    for (size_t p = 0; p < N_PLAT; p++)
+        for (const struct config_key *k = plat_keys[p]; k->key; k++)
+            before += k->before != NULL;
+    if (before != placed)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (all_keys[i]->offset == all_keys[j]->offset)
+                abort();
+}
+
 static void all_build(void)
 {
-    size_t n = 0;
+    size_t n = 0, placed = 0;
 
-    for (size_t p = 0; p < sizeof(plat_keys) / sizeof(plat_keys[0]); p++)
+    for (size_t p = 0; p < N_PLAT; p++)
         for (const struct config_key *k = plat_keys[p]; k->key; k++)
-            if (n < ALL_MAX)
-                all_keys[n++] = k;
-    for (size_t i = 0; i < N_CORE; i++)
-        if (n < ALL_MAX)
-            all_keys[n++] = &opts[i];
-    if (n == ALL_MAX)
-        abort(); /* raise ALL_MAX: a key would be lost */
+            if (k->before == NULL)
+                all_add(k, &n);
+    for (size_t i = 0; i < N_CORE; i++) {
+        placed += all_add_before(opts[i].key, &n);
+        all_add(&opts[i], &n);
+    }
+    all_check(n, placed);
     n_all = n;
 }
 
@@ -928,6 +956,37 @@ static void scdoc_one(const struct config_key *o, const char *section, bool firs
 void config_scdoc(struct buf *out)
 {
     each_by_section(scdoc_one, out);
+}
+
+/* Key `key` of p's table, of type t; abort when there is none. */
+static const struct config_key *plat_key(enum platform p, const char *key,
+                                         enum config_type t)
+{
+    if ((size_t)p < N_PLAT)
+        for (const struct config_key *k = plat_keys[p]; k->key; k++)
+            if (strcmp(k->key, key) == 0 && k->type == t)
+                return k;
+    abort(); /* a platform reads a key it does not declare: a bug */
+}
+
+const char *config_plat_str(const struct config *cfg, enum platform p,
+                            const char *key)
+{
+    const struct config_key *k = plat_key(p, key, CONFIG_STR);
+    const char *v;
+
+    memcpy(&v, (const char *)cfg + k->offset, sizeof(v));
+    return v;
+}
+
+int64_t config_plat_int(const struct config *cfg, enum platform p,
+                        const char *key)
+{
+    const struct config_key *k = plat_key(p, key, CONFIG_INT);
+    int64_t v;
+
+    memcpy(&v, (const char *)cfg + k->offset, sizeof(v));
+    return v;
 }
 
 void config_dump(const struct config *cfg, struct buf *out)

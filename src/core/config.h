@@ -49,6 +49,11 @@ struct config_key {
     unsigned flags;
     const char *help;
     const char *choices;
+    /* a platform's key in another section than its own
+     * ("collect.youtube_quota"): the core key it is listed in front of,
+     * so that --help, the sample file, the man page and config show keep
+     * their order; NULL: listed with its platform's section */
+    const char *before;
 };
 
 /* The eight keys every platform with an OAuth client has, in its
@@ -56,25 +61,33 @@ struct config_key {
  * base_ and scopes_ are the defaults of auth_url, token_url, api_base and
  * scopes. */
 #define CONFIG_PF(p, f) offsetof(struct config, plat[p].f)
-#define CONFIG_PLATFORM_KEYS(p, name, auth_, token_, base_, scopes_)             \
-    {name ".client_id", CONFIG_STR, CONFIG_PF(p, client_id), 0, 0, NULL, 0,  \
-     "OAuth client id (TikTok: client key)", NULL},                         \
-    {name ".client_secret", CONFIG_STR, CONFIG_PF(p, client_secret), 0, 0,  \
-     NULL, CONFIG_SECRET, "OAuth client secret (environment only)", NULL},  \
-    {name ".client_secret_file", CONFIG_STR,                                 \
-     CONFIG_PF(p, client_secret_file), 0, 0, NULL, 0,                        \
-     "file holding the client secret", NULL},                               \
+/* A platform's own values beyond the eight (URLs, sizes, switches): slot
+ * i of its text or integer values, which only its key table names; the
+ * platform reads them back by key with config_plat_str/config_plat_int.
+ * No two keys may share a slot (config.c checks it once). */
+#define CONFIG_PLAT_SLOTS 8
+#define CONFIG_PS(p, i) offsetof(struct config, plat[p].str[i])
+#define CONFIG_PN(p, i) offsetof(struct config, plat[p].num[i])
+#define CONFIG_PLATFORM_KEYS(p, name, auth_, token_, base_, scopes_)          \
+    {name ".client_id", CONFIG_STR, CONFIG_PF(p, client_id), 0, 0, NULL, 0,   \
+     "OAuth client id (TikTok: client key)", NULL, NULL},                     \
+    {name ".client_secret", CONFIG_STR, CONFIG_PF(p, client_secret), 0, 0,    \
+     NULL, CONFIG_SECRET, "OAuth client secret (environment only)", NULL,   \
+     NULL},                                                                   \
+    {name ".client_secret_file", CONFIG_STR,                                  \
+     CONFIG_PF(p, client_secret_file), 0, 0, NULL, 0,                         \
+     "file holding the client secret", NULL, NULL},                           \
     {name ".auth_url", CONFIG_STR, CONFIG_PF(p, auth_url), 0, 0, auth_, 0,    \
-     "consent page", NULL},                                                 \
+     "consent page", NULL, NULL},                                             \
     {name ".token_url", CONFIG_STR, CONFIG_PF(p, token_url), 0, 0, token_, 0, \
-     "token endpoint", NULL},                                               \
+     "token endpoint", NULL, NULL},                                           \
     {name ".api_base", CONFIG_STR, CONFIG_PF(p, api_base), 0, 0, base_, 0,    \
-     "API base URL", NULL},                                                 \
-    {name ".redirect_uri", CONFIG_STR, CONFIG_PF(p, redirect_uri), 0, 0,     \
-     "http://127.0.0.1:8765/oauth/callback", 0,                             \
-     "where the consent page sends the browser back", NULL},                \
+     "API base URL", NULL, NULL},                                             \
+    {name ".redirect_uri", CONFIG_STR, CONFIG_PF(p, redirect_uri), 0, 0,      \
+     "http://127.0.0.1:8765/oauth/callback", 0,                               \
+     "where the consent page sends the browser back", NULL, NULL},            \
     {name ".scopes", CONFIG_STR, CONFIG_PF(p, scopes), 0, 0, scopes_, 0,      \
-     "scopes asked for", NULL}
+     "scopes asked for", NULL, NULL}
 
 struct config_platform {
     char *client_id;          /* owned; NULL: not set */
@@ -88,6 +101,10 @@ struct config_platform {
     /* days a first collection reaches back, for a platform whose data
      * is asked for by day (a health source); 0: its key is not declared */
     int64_t backfill_days;
+    /* the platform's other values, each named by one key of its table
+     * (CONFIG_PS, CONFIG_PN) */
+    char *str[CONFIG_PLAT_SLOTS]; /* owned; NULL: unset */
+    int64_t num[CONFIG_PLAT_SLOTS];
 };
 
 struct config {
@@ -95,31 +112,19 @@ struct config {
     char *secret_key_file;     /* owned; "secret_key_file"; default <db>.key */
     int64_t refresh_margin_s;  /* refresh tokens expiring within this */
     int64_t renew_before_days; /* renew Meta long-lived tokens this early */
-    int64_t google_testing;    /* 1: Google refresh tokens end in 7 days */
-    /* Instagram API with Instagram Login (graph.instagram.com), beside
-     * the Facebook Login flavour of plat[PLATFORM_INSTAGRAM] */
-    char *ig_login_default;    /* owned; "facebook" or "instagram" */
-    char *ig_auth_url;         /* owned; Instagram's consent page */
-    char *ig_token_url;        /* owned; api.instagram.com code exchange */
-    char *ig_graph_base;       /* owned; graph.instagram.com: tokens, API */
-    char *ig_scopes;           /* owned; instagram_business_* */
     /* live collection (src/collect) */
-    int64_t collect_youtube_quota; /* YouTube Data units per Pacific day */
     int64_t collect_timeout_s;     /* one request attempt, start to end */
     int64_t collect_retries;       /* retries of a transient failure */
-    char *collect_youtube_analytics_base; /* owned; YouTube Analytics API */
     /* publishing (src/schedule/publish_*.c) */
     char *publish_public_base_url; /* owned; the dashboard's public https
                                       address, for media links (/m/) */
     int64_t publish_poll_interval_ms; /* between status polls */
     int64_t publish_poll_count;       /* status polls per round */
-    int64_t publish_tiktok_chunk;     /* TikTok upload chunk, bytes */
     /* scheduler: where the dashboard's uploads live and the only
      * directory API-made posts may name files in; default <db>.media */
     char *media_root; /* owned */
-    /* publishing (src/schedule): the retry policy, the YouTube upload */
+    /* publishing (src/schedule): the retry policy */
     int64_t publish_retry_base_s; /* first retry after this, doubling */
-    int64_t youtube_upload_chunk; /* bytes per PUT, multiple of 256 KiB */
     /* 1: Compose offers the dryrun test publisher (the API, CLI and
      * worker take it either way) */
     int64_t compose_dryrun;
@@ -227,5 +232,14 @@ void config_scdoc(struct buf *out);
 /* Every key and its value, one "key = value" line each, in table order;
  * secrets as "(set)" or "(unset)", never their value. Unset: empty. */
 void config_dump(const struct config *cfg, struct buf *out);
+
+/* The value of key (its full name, "section.name") that platform p
+ * declares in its key table (<name>_config_keys), a text key for _str
+ * (NULL: unset), an integer key for _int. A key p does not declare, or
+ * of the other type, is a bug: the process aborts. */
+const char *config_plat_str(const struct config *cfg, enum platform p,
+                            const char *key);
+int64_t config_plat_int(const struct config *cfg, enum platform p,
+                        const char *key);
 
 #endif

@@ -163,8 +163,9 @@ static enum err dropped_json(struct store *st, struct jw *w,
     jw_key(w, "dropped_metrics");
     jw_array_begin(w);
     if (platform_get(a->p)->metric_memory)
-        rc = store_ig_dropped_list(st, a->account,
-                                   time_now() - IG_MEMORY_S, dropped_one, w);
+        rc = store_dropped_metric_list(st, a->p, a->account,
+                                       time_now() - IG_MEMORY_S, dropped_one,
+                                       w);
     jw_array_end(w);
     return rc;
 }

@@ -114,16 +114,46 @@ static void flight_leave(struct oauth *o, size_t i)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* Whether an Instagram connection uses Instagram Login. */
-static bool ig_login(const char *login)
-{
-    return login != NULL && strcmp(login, OAUTH_LOGIN_INSTAGRAM) == 0;
-}
-
 static const struct config_platform *pcfg(const struct oauth *o,
                                           enum platform p)
 {
     return &o->cfg->plat[p];
+}
+
+const struct oauth_login *oauth_login_find(const struct platform_oauth *q,
+                                           const char *login)
+{
+    if (q == NULL || q->logins == NULL || login == NULL)
+        return NULL;
+    for (const struct oauth_login *l = q->logins; l->name != NULL; l++)
+        if (strcmp(l->name, login) == 0)
+            return l;
+    return NULL;
+}
+
+/* p's flavour login, or NULL (the platform's client keys). */
+static const struct oauth_login *flavour(const struct oauth *o,
+                                         enum platform p, const char *login)
+{
+    return oauth_login_find(oauth_quirks(o, p), login);
+}
+
+/* The value of a flavour's key (from p's table), or dflt when key is
+ * NULL (no flavour, or one that keeps the platform's own). */
+static const char *flavour_str(const struct oauth *o, enum platform p,
+                               const char *key, const char *dflt)
+{
+    return key != NULL ? config_plat_str(o->cfg, p, key) : dflt;
+}
+
+/* The scopes a new connection of p with flavour login asks for. */
+static const char *login_scopes(const struct oauth *o, enum platform p,
+                                const char *login)
+{
+    const struct oauth_login *l = flavour(o, p, login);
+
+    return flavour_str(o, p, l ? l->scopes_key : NULL,
+                       pcfg(o, p)->scopes);
 }
 
 static enum err need_client(const struct oauth *o, enum platform p,
@@ -188,12 +218,14 @@ static enum err consent_url(const struct oauth *o, enum platform p,
                             const char *challenge, struct buf *url)
 {
     const struct config_platform *c = pcfg(o, p);
-    bool ig = ig_login(login);
-    const char *scopes = ig ? o->cfg->ig_scopes : c->scopes;
+    const struct oauth_login *l = flavour(o, p, login);
+    const char *scopes = login_scopes(o, p, login);
+    const char *auth = flavour_str(o, p, l ? l->auth_url_key : NULL,
+                                   c->auth_url);
     enum err rc;
 
     buf_reset(url);
-    rc = buf_puts(url, ig ? o->cfg->ig_auth_url : c->auth_url);
+    rc = buf_puts(url, auth);
     if (rc == ERR_OK)
         rc = net_url_add_param(url, oauth_quirks(o, p)->client_id_param,
                                c->client_id);
@@ -223,24 +255,33 @@ enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
     return oauth_begin_login(o, st, p, account, NULL, url, state_out, err);
 }
 
-/* The login flavour of a new connection: Meta's (Instagram) is
- * "facebook" or "instagram" (NULL: instagram.login); other platforms
- * have none. */
+/* The login flavour of a new connection: one of the platform's
+ * flavours (NULL: the one its login_key names, else the first); a
+ * platform without flavours has none. */
 static enum err pick_login(const struct oauth *o, enum platform p,
                            const char *login, const char **out,
                            struct buf *err)
 {
+    const struct platform_oauth *q = oauth_quirks(o, p);
+    const struct oauth_login *l;
+
     *out = NULL;
-    if (!oauth_quirks(o, p)->meta_exchange)
+    if (q->logins == NULL || q->logins[0].name == NULL)
         return ERR_OK;
+    if (login == NULL && q->login_key != NULL)
+        login = config_plat_str(o->cfg, p, q->login_key);
     if (login == NULL)
-        login = o->cfg->ig_login_default ? o->cfg->ig_login_default
-                                         : OAUTH_LOGIN_FACEBOOK;
-    if (strcmp(login, OAUTH_LOGIN_FACEBOOK) != 0 && !ig_login(login)) {
-        buf_setf(err, "login must be \"facebook\" or \"instagram\"");
+        login = q->logins[0].name;
+    l = oauth_login_find(q, login);
+    if (l == NULL) {
+        buf_setf(err, "login must be ");
+        for (l = q->logins; l->name != NULL; l++)
+            buf_catf(err, "%s\"%s\"", l == q->logins ? ""
+                                      : l[1].name ? ", " : " or ",
+                     l->name);
         return ERR_INVALID;
     }
-    *out = login;
+    *out = l->name;
     return ERR_OK;
 }
 
@@ -494,7 +535,8 @@ static int64_t refresh_end(const struct oauth *o, enum platform p,
         return TIME_NONE;
     if (t->refresh_expires_in >= 0)
         return now + t->refresh_expires_in;
-    if (o->cfg->google_testing && r->testing_refresh_life_s > 0)
+    if (r->testing_key != NULL && r->testing_refresh_life_s > 0 &&
+        config_plat_int(o->cfg, p, r->testing_key) == 1)
         return now + r->testing_refresh_life_s;
     return r->refresh_life_s > 0 ? now + r->refresh_life_s : TIME_NONE;
 }
@@ -535,7 +577,7 @@ static enum err save_tokens(struct oauth *o, struct store *st,
     c.access_sealed = at.data;
     c.refresh_sealed = t->refresh != NULL ? rt.data : NULL;
     if (c.scopes == NULL && first)
-        c.scopes = ig_login(login) ? o->cfg->ig_scopes : pcfg(o, p)->scopes;
+        c.scopes = (char *)login_scopes(o, p, login);
     rc = store_cred_put(st, &c, err);
 out:
     buf_free(&at);
@@ -545,21 +587,27 @@ out:
 
 /* ---- finishing a consent ------------------------------------------------ */
 
-/* Instagram Login: GET <ig_graph_base><path>?grant_type=grant&... with
- * token (ig_exchange_token also takes the client secret). */
-static enum err ig_token_get(struct oauth *o, struct net_client *nc,
-                             enum platform p, const char *path, const char *grant,
-                             const char *token, struct tokens *t,
-                             bool *relogin, struct buf *err)
+/* Flavour l's long-lived token call: GET <base><path>?grant_type=grant
+ * &access_token=token, the exchange's path and grant (which also sends
+ * the client secret) when exchange, else the renewal's. */
+static enum err login_token_get(struct oauth *o, struct net_client *nc,
+                                enum platform p, const struct oauth_login *l,
+                                bool exchange, const char *token,
+                                struct tokens *t, bool *relogin,
+                                struct buf *err)
 {
+    const char *base = config_plat_str(o->cfg, p, l->base_key);
     struct buf url;
     enum err rc;
 
     buf_init(&url, NET_MAX_URL);
-    rc = buf_printf(&url, "%s%s", o->cfg->ig_graph_base, path);
+    rc = buf_printf(&url, "%s%s", base ? base : "",
+                    exchange ? l->exchange_path : l->refresh_path);
     if (rc == ERR_OK)
-        rc = net_url_add_param(&url, "grant_type", grant);
-    if (rc == ERR_OK && strcmp(grant, "ig_exchange_token") == 0)
+        rc = net_url_add_param(&url, "grant_type", exchange
+                                                       ? l->exchange_grant
+                                                       : l->refresh_grant);
+    if (rc == ERR_OK && exchange)
         rc = net_url_add_param(&url, "client_secret",
                                pcfg(o, p)->client_secret);
     if (rc == ERR_OK)
@@ -574,8 +622,9 @@ static enum err ig_token_get(struct oauth *o, struct net_client *nc,
 }
 
 /* Meta: swap the short-lived user token for a long-lived one
- * (fb_exchange_token, or ig_exchange_token with Instagram Login). t is
- * replaced by the new answer; Instagram Login's user id is kept. */
+ * (fb_exchange_token, or the flavour's own exchange when it has a
+ * base_key). t is replaced by the new answer; the user id of the code's
+ * answer is kept. */
 static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
                                 enum platform p, const char *login,
                                 struct tokens *t, struct buf *err)
@@ -583,11 +632,12 @@ static enum err meta_long_lived(struct oauth *o, struct net_client *nc,
     struct tokens longer;
     struct buf form;
     bool relogin;
+    const struct oauth_login *l = flavour(o, p, login);
     enum err rc;
 
-    if (ig_login(login)) {
-        rc = ig_token_get(o, nc, p, "/access_token", "ig_exchange_token",
-                          t->access, &longer, &relogin, err);
+    if (l != NULL && l->base_key != NULL) {
+        rc = login_token_get(o, nc, p, l, true, t->access, &longer,
+                             &relogin, err);
         if (rc == ERR_OK) {
             memcpy(longer.user_id, t->user_id, sizeof(t->user_id));
             tokens_free(t);
@@ -619,13 +669,15 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
 {
     struct buf form;
     bool relogin;
+    const struct oauth_login *l = flavour(o, p, login);
     enum err rc;
 
     buf_init(&form, 16384);
     rc = form_client(o, p, &form);
-    /* Facebook Login's Graph exchange takes no grant_type;
-     * api.instagram.com wants it */
-    if (rc == ERR_OK && (!oauth_quirks(o, p)->meta_exchange || ig_login(login)))
+    /* Facebook Login's Graph exchange takes no grant_type; a flavour
+     * says when it wants one */
+    if (rc == ERR_OK && (!oauth_quirks(o, p)->meta_exchange ||
+                         (l != NULL && l->code_grant_type)))
         rc = net_form_add(&form, "grant_type", "authorization_code");
     if (rc == ERR_OK)
         rc = net_form_add(&form, "code", code);
@@ -636,8 +688,9 @@ static enum err exchange_code(struct oauth *o, struct net_client *nc,
     if (rc == ERR_TOOBIG)
         buf_setf(err, "authorization code too long");
     if (rc == ERR_OK)
-        rc = token_call(nc, p, ig_login(login) ? o->cfg->ig_token_url
-                                               : pcfg(o, p)->token_url,
+        rc = token_call(nc, p,
+                        flavour_str(o, p, l ? l->token_url_key : NULL,
+                                    pcfg(o, p)->token_url),
                         &form, t, &relogin, err);
     secret_buf_wipe(&form);
     return rc;
@@ -682,9 +735,12 @@ enum err oauth_finish(struct oauth *o, struct store *st,
         rc = save_tokens(o, st, s.platform, account, s.login, &t, true, err);
     if (rc == ERR_OK && p_out != NULL)
         *p_out = s.platform;
-    if (rc == ERR_OK)
-        LOG_INFO("connected %s account %s%s", platform_name(s.platform),
-                 account, ig_login(s.login) ? " (Instagram Login)" : "");
+    if (rc == ERR_OK) {
+        const struct oauth_login *l = flavour(o, s.platform, s.login);
+        LOG_INFO("connected %s account %s%s%s%s", platform_name(s.platform),
+                 account, l && l->label ? " (" : "",
+                 l && l->label ? l->label : "", l && l->label ? ")" : "");
+    }
 out:
     tokens_free(&t);
     secret_buf_wipe(&verifier);
@@ -702,6 +758,7 @@ static enum err refresh(struct oauth *o, struct store *st,
     struct buf form, old;
     bool relogin = false;
     enum platform p = c->platform;
+    const struct oauth_login *fl = flavour(o, p, c->login);
     enum err rc;
 
     buf_init(&form, 16384);
@@ -727,10 +784,9 @@ static enum err refresh(struct oauth *o, struct store *st,
         if (rc == ERR_OK)
             rc = net_form_add(&form, "refresh_token", buf_cstr(&old));
     }
-    if (rc == ERR_OK && ig_login(c->login))
-        rc = ig_token_get(o, nc, p, "/refresh_access_token",
-                          "ig_refresh_token", buf_cstr(&old), t, &relogin,
-                          err);
+    if (rc == ERR_OK && fl != NULL && fl->base_key != NULL)
+        rc = login_token_get(o, nc, p, fl, false, buf_cstr(&old), t,
+                             &relogin, err);
     else if (rc == ERR_OK)
         rc = token_call(nc, p, pcfg(o, p)->token_url, &form, t, &relogin,
                         err);

@@ -45,6 +45,10 @@ enum err oauth_create(const struct config *cfg, const struct secret_key *key,
  * NULL (the plain flow when the lookup has nothing). */
 const struct platform_oauth *oauth_quirks(const struct oauth *o,
                                           enum platform p);
+/* q's login flavour named login, or NULL (q or its table NULL, or no such
+ * name). */
+const struct oauth_login *oauth_login_find(const struct platform_oauth *q,
+                                           const char *login);
 void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 
 /* Start a consent: make a random state bound to a fresh PKCE verifier,
@@ -55,15 +59,12 @@ void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 enum err oauth_begin(struct oauth *o, struct store *st, enum platform p,
                      const char *account, struct buf *url,
                      struct buf *state_out, struct buf *err) WARN_UNUSED;
-/* The same with the connection's login flavour: for Instagram
- * OAUTH_LOGIN_FACEBOOK (Facebook Login: graph.facebook.com, a Page linked
- * to the account) or OAUTH_LOGIN_INSTAGRAM (Instagram API with Instagram
- * Login: instagram.ig_auth_url, the code exchanged at ig_token_url, then
- * ig_exchange_token and ig_refresh_token at ig_graph_base, which the
- * collector then calls); NULL: instagram.login. Ignored elsewhere.
- * ERR_INVALID (err says so) for another value. */
-#define OAUTH_LOGIN_FACEBOOK "facebook"
-#define OAUTH_LOGIN_INSTAGRAM "instagram"
+/* The same with the connection's login flavour: one of the names of the
+ * platform's flavour table (struct oauth_login, oauth_quirks.h: its
+ * consent page, code exchange, scopes and long-lived token calls); NULL:
+ * the flavour its login_key names, else the first. Ignored for a
+ * platform without flavours. ERR_INVALID (err names the flavours) for
+ * another value. */
 enum err oauth_begin_login(struct oauth *o, struct store *st, enum platform p,
                            const char *account, const char *login,
                            struct buf *url, struct buf *state_out,

@@ -631,20 +631,20 @@ enum err store_usage_get(struct store *st, enum platform p,
     return st->ops->usage_get(st, p, account, pct, at);
 }
 
-enum err store_ig_dropped_add(struct store *st, const char *account,
-                              const char *kind, const char *metric,
-                              int64_t at)
+enum err store_dropped_metric_add(struct store *st, enum platform p,
+                                  const char *account, const char *kind,
+                                  const char *metric, int64_t at)
 {
-    STORE_NEED(st, ig_dropped_add, NULL);
-    return st->ops->ig_dropped_add(st, account, kind, metric, at);
+    STORE_NEED(st, dropped_metric_add, NULL);
+    return st->ops->dropped_metric_add(st, p, account, kind, metric, at);
 }
 
-enum err store_ig_dropped_list(struct store *st, const char *account,
-                               int64_t since, store_ig_dropped_fn fn,
-                               void *ud)
+enum err store_dropped_metric_list(struct store *st, enum platform p,
+                                   const char *account, int64_t since,
+                                   store_dropped_metric_fn fn, void *ud)
 {
-    STORE_NEED(st, ig_dropped_list, NULL);
-    return st->ops->ig_dropped_list(st, account, since, fn, ud);
+    STORE_NEED(st, dropped_metric_list, NULL);
+    return st->ops->dropped_metric_list(st, p, account, since, fn, ud);
 }
 
 enum err store_imports_list(struct store *st, store_import_fn fn, void *ud)

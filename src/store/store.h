@@ -735,16 +735,19 @@ enum err store_usage_get(struct store *st, enum platform p,
                          const char *account, int *pct, int64_t *at)
     WARN_UNUSED;
 
-/* Instagram insight metrics refused for a media kind of an account. */
-enum err store_ig_dropped_add(struct store *st, const char *account,
-                              const char *kind, const char *metric,
-                              int64_t at) WARN_UNUSED;
-typedef enum err (*store_ig_dropped_fn)(void *ud, const char *kind,
-                                        const char *metric);
-/* The entries of account dropped at or after since (borrowed strings). */
-enum err store_ig_dropped_list(struct store *st, const char *account,
-                               int64_t since, store_ig_dropped_fn fn,
-                               void *ud) WARN_UNUSED;
+/* The collector's memory of metrics a platform refused for a media kind
+ * of an account (a descriptor with metric_memory; migration 0033): add
+ * one (or renew its time), and list those of (p, account) dropped at or
+ * after since, by kind and metric (borrowed strings). */
+enum err store_dropped_metric_add(struct store *st, enum platform p,
+                                  const char *account, const char *kind,
+                                  const char *metric, int64_t at) WARN_UNUSED;
+typedef enum err (*store_dropped_metric_fn)(void *ud, const char *kind,
+                                            const char *metric);
+enum err store_dropped_metric_list(struct store *st, enum platform p,
+                                   const char *account, int64_t since,
+                                   store_dropped_metric_fn fn,
+                                   void *ud) WARN_UNUSED;
 
 /* ---- roles and taking data back (migrations 0011, 0012) -------------- */
 

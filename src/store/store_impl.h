@@ -309,12 +309,12 @@ struct store_ops {
                           const char *account, int pct, int64_t at);
     enum err (*usage_get)(struct store *st, enum platform p,
                           const char *account, int *pct, int64_t *at);
-    enum err (*ig_dropped_add)(struct store *st, const char *account,
-                               const char *kind, const char *metric,
-                               int64_t at);
-    enum err (*ig_dropped_list)(struct store *st, const char *account,
-                                int64_t since, store_ig_dropped_fn fn,
-                                void *ud);
+    enum err (*dropped_metric_add)(struct store *st, enum platform p,
+                                   const char *account, const char *kind,
+                                   const char *metric, int64_t at);
+    enum err (*dropped_metric_list)(struct store *st, enum platform p,
+                                    const char *account, int64_t since,
+                                    store_dropped_metric_fn fn, void *ud);
     /* roles and taking data back (store_sqlite_remove.c) */
     enum err (*imports_list)(struct store *st, store_import_fn fn, void *ud);
     enum err (*audit_list)(struct store *st, store_audit_fn fn, void *ud);

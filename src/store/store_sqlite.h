@@ -477,10 +477,12 @@ enum err sq_usage_put(struct store *st, enum platform p, const char *account,
                       int pct, int64_t at);
 enum err sq_usage_get(struct store *st, enum platform p, const char *account,
                       int *pct, int64_t *at);
-enum err sq_ig_dropped_add(struct store *st, const char *account,
-                          const char *kind, const char *metric, int64_t at);
-enum err sq_ig_dropped_list(struct store *st, const char *account,
-                           int64_t since, store_ig_dropped_fn fn, void *ud);
+enum err sq_dropped_metric_add(struct store *st, enum platform p,
+                               const char *account, const char *kind,
+                               const char *metric, int64_t at);
+enum err sq_dropped_metric_list(struct store *st, enum platform p,
+                                const char *account, int64_t since,
+                                store_dropped_metric_fn fn, void *ud);
 enum err sq_quota_add(struct store *st, enum platform p, int64_t day_start,
                       int64_t units);
 

@@ -26,13 +26,13 @@
 #define SQL_ITEM_STATS                                                        \
     "SELECT count(*), min(next_due) FROM collect_item WHERE (?1 IS NULL OR "  \
     "platform = ?1) AND (?2 IS NULL OR account = ?2)"
-#define SQL_IG_DROP_ADD                                                       \
-    "INSERT INTO ig_dropped_metric(account, kind, metric, dropped_at) "       \
-    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(account, kind, metric) DO UPDATE "   \
-    "SET dropped_at = excluded.dropped_at"
-#define SQL_IG_DROP_LIST                                                      \
-    "SELECT kind, metric FROM ig_dropped_metric WHERE account = ?1 AND "      \
-    "dropped_at >= ?2 ORDER BY kind, metric"
+#define SQL_DROP_ADD                                                          \
+    "INSERT INTO dropped_metric(platform, account, kind, metric, dropped_at) " \
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(platform, account, kind, "       \
+    "metric) DO UPDATE SET dropped_at = excluded.dropped_at"
+#define SQL_DROP_LIST                                                         \
+    "SELECT kind, metric FROM dropped_metric WHERE platform = ?1 AND "        \
+    "account = ?2 AND dropped_at >= ?3 ORDER BY kind, metric"
 
 #define SQL_USAGE_PUT                                                         \
     "INSERT INTO api_usage(platform, account, pct, observed_at) VALUES (?1, " \
@@ -191,18 +191,23 @@ out:
     return rc;
 }
 
-enum err sq_ig_dropped_add(struct store *base, const char *account,
-                           const char *kind, const char *metric, int64_t at)
+enum err sq_dropped_metric_add(struct store *base, enum platform p,
+                               const char *account, const char *kind,
+                               const char *metric, int64_t at)
 {
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
 
-    if (sqlite3_prepare_v2(S(base)->db, SQL_IG_DROP_ADD, -1, &st, NULL) !=
+    if ((unsigned)p >= PLATFORM_COUNT)
+        return ERR_INVALID;
+    if (sqlite3_prepare_v2(S(base)->db, SQL_DROP_ADD, -1, &st, NULL) !=
             SQLITE_OK ||
-        sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 3, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 4, at) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 4, metric, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, at) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         goto out;
     rc = ERR_OK;
@@ -211,17 +216,22 @@ out:
     return rc;
 }
 
-enum err sq_ig_dropped_list(struct store *base, const char *account,
-                            int64_t since, store_ig_dropped_fn fn, void *ud)
+enum err sq_dropped_metric_list(struct store *base, enum platform p,
+                                const char *account, int64_t since,
+                                store_dropped_metric_fn fn, void *ud)
 {
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
     int step;
 
-    if (sqlite3_prepare_v2(S(base)->db, SQL_IG_DROP_LIST, -1, &st, NULL) !=
+    if ((unsigned)p >= PLATFORM_COUNT)
+        return ERR_INVALID;
+    if (sqlite3_prepare_v2(S(base)->db, SQL_DROP_LIST, -1, &st, NULL) !=
             SQLITE_OK ||
-        sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, since) != SQLITE_OK)
+        sqlite3_bind_text(st, 1, platform_name(p), -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, since) != SQLITE_OK)
         goto out;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(st, 0);

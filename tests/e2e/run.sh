@@ -148,8 +148,8 @@ c.execute("INSERT INTO credential(platform, account, scopes, status, last_error,
 c.execute("INSERT INTO credential(platform, account, scopes, status, expires_at, issued_at, "
           "renew_error, updated_at) VALUES ('instagram', '17841400000000099', '', 'ok', ?, ?, "
           "'instagram token endpoint: HTTP 500', ?)", (now + 5 * 86400 + 3600, now - 55 * 86400, now))
-c.execute("INSERT INTO ig_dropped_metric(account, kind, metric, dropped_at) "
-          "VALUES ('17841400000000099', 'REELS/VIDEO', 'views', ?)", (now,))
+c.execute("INSERT INTO dropped_metric(platform, account, kind, metric, dropped_at) "
+          "VALUES ('instagram', '17841400000000099', 'REELS/VIDEO', 'views', ?)", (now,))
 c.commit()
 PY
 

@@ -53,7 +53,7 @@ check "says which metric and kind" contains "$TMP/out" "insight metric views dro
 check "and the carousel's shares" contains "$TMP/out" "insight metric shares dropped for FEED/CAROUSEL_ALBUM"
 check "the reel's other insights stored (reach 15230)" test "$(snap $REEL reach)" = 15230
 check "followers stored" bash -c "'$BIN' --db '$DB' export snapshots --format csv | grep -q ',followers,'"
-check "the drop remembered per kind" test "$(sql "SELECT kind || ':' || metric FROM ig_dropped_metric ORDER BY kind")" = "FEED/CAROUSEL_ALBUM:shares
+check "the drop remembered per kind" test "$(sql "SELECT kind || ':' || metric FROM dropped_metric WHERE platform = 'instagram' ORDER BY kind")" = "FEED/CAROUSEL_ALBUM:shares
 REELS/VIDEO:views"
 check "sources API" sources_json
 check "shown on Sources per media kind" test "$(acct dropped_metrics)" = '[{"kind": "FEED/CAROUSEL_ALBUM", "metric": "shares"}, {"kind": "REELS/VIDEO", "metric": "views"}]'
@@ -67,7 +67,7 @@ check "but not for shares" eval '! asked $CAROUSEL shares'
 control '{"media_refusals": [{"type": "REELS", "metric": "reach", "wording": "none"}]}'
 check "a refusal naming no metric: the round is still stored" ig_round 0
 check "says the media's insights were lost" contains "$TMP/out" "no insights for media $REEL"
-check "nothing dropped for it" test "$(sql "SELECT count(*) FROM ig_dropped_metric WHERE metric = 'reach'")" = 0
+check "nothing dropped for it" test "$(sql "SELECT count(*) FROM dropped_metric WHERE metric = 'reach'")" = 0
 control '{"media_refusals": []}'
 
 # ---- every Graph throttle code, with the wait its headers say ---------------

@@ -175,23 +175,42 @@ static void test_ig_memory_store(void **state)
 {
     struct tu_store_fx *fx = *state;
     struct drop_list l = {{0}};
+    const enum platform ig = PLATFORM_INSTAGRAM;
 
-    assert_int_equal(store_ig_dropped_add(fx->st, IG_USER, "REELS/VIDEO",
-                                          "views", T0), ERR_OK);
-    assert_int_equal(store_ig_dropped_add(fx->st, IG_USER, "FEED/IMAGE",
-                                          "shares", T0 - 8 * D), ERR_OK);
-    assert_int_equal(store_ig_dropped_add(fx->st, "other", "REELS/VIDEO",
-                                          "reach", T0), ERR_OK);
-    assert_int_equal(store_ig_dropped_list(fx->st, IG_USER, T0 - 7 * D,
-                                           collect_drop, &l), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(fx->st, ig, IG_USER,
+                                              "REELS/VIDEO", "views", T0),
+                     ERR_OK);
+    assert_int_equal(store_dropped_metric_add(fx->st, ig, IG_USER,
+                                              "FEED/IMAGE", "shares",
+                                              T0 - 8 * D), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(fx->st, ig, "other",
+                                              "REELS/VIDEO", "reach", T0),
+                     ERR_OK);
+    /* the same account and kind on another platform is its own entry */
+    assert_int_equal(store_dropped_metric_add(fx->st, PLATFORM_TIKTOK,
+                                              IG_USER, "REELS/VIDEO",
+                                              "plays", T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(fx->st, (enum platform)99,
+                                              IG_USER, "REELS/VIDEO",
+                                              "plays", T0), ERR_INVALID);
+    assert_int_equal(store_dropped_metric_list(fx->st, ig, IG_USER,
+                                               T0 - 7 * D, collect_drop,
+                                               &l), ERR_OK);
     assert_string_equal(l.text, "REELS/VIDEO:views;");
     /* refused again: the entry is renewed */
-    assert_int_equal(store_ig_dropped_add(fx->st, IG_USER, "FEED/IMAGE",
-                                          "shares", T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(fx->st, ig, IG_USER,
+                                              "FEED/IMAGE", "shares", T0),
+                     ERR_OK);
     l.text[0] = '\0';
-    assert_int_equal(store_ig_dropped_list(fx->st, IG_USER, T0 - 7 * D,
-                                           collect_drop, &l), ERR_OK);
+    assert_int_equal(store_dropped_metric_list(fx->st, ig, IG_USER,
+                                               T0 - 7 * D, collect_drop,
+                                               &l), ERR_OK);
     assert_string_equal(l.text, "FEED/IMAGE:shares;REELS/VIDEO:views;");
+    l.text[0] = '\0';
+    assert_int_equal(store_dropped_metric_list(fx->st, PLATFORM_TIKTOK,
+                                               IG_USER, T0 - 7 * D,
+                                               collect_drop, &l), ERR_OK);
+    assert_string_equal(l.text, "REELS/VIDEO:plays;");
 }
 
 /* ---- the memory across collectors, against the fake server ------------ */
@@ -357,9 +376,10 @@ static void test_ig_memory_persisted(void **state)
     assert_non_null(strstr(o.message, "insight metric views dropped for "
                                       "REELS/VIDEO"));
     assert_int_equal(tu_fake_stat(&fx->fake, IG_MEDIA), 2);
-    assert_int_equal(store_ig_dropped_list(fx->st, IG_USER,
-                                           now - COLLECT_IG_MEMORY_S,
-                                           collect_drop, &l), ERR_OK);
+    assert_int_equal(store_dropped_metric_list(fx->st, PLATFORM_INSTAGRAM,
+                                               IG_USER,
+                                               now - COLLECT_IG_MEMORY_S,
+                                               collect_drop, &l), ERR_OK);
     assert_non_null(strstr(l.text, "REELS/VIDEO:views;"));
     assert_non_null(strstr(l.text, "FEED/CAROUSEL_ALBUM:views;"));
 

@@ -375,7 +375,9 @@ static void test_serve_keys(void **state)
                      ERR_INVALID);
     assert_string_equal(buf_cstr(&err), "instagram.login: expected facebook "
                                         "or instagram, got \"insta\"");
-    assert_string_equal(cfg.ig_login_default, "instagram");
+    assert_string_equal(config_plat_str(&cfg, PLATFORM_INSTAGRAM,
+                                        "instagram.login"),
+                        "instagram");
     /* config_check: the same verdict, nothing stored anywhere */
     assert_int_equal(config_check("serve.threads", "8", CONFIG_SRC_FLAG, &err),
                      ERR_OK);
@@ -455,6 +457,70 @@ static void test_config_example(void **state)
     free(path);
 }
 
+/* A platform's own values: set through their keys (their section and name
+ * as before, even when the section is not the platform's), read back by
+ * key from the platform's slots, each key its own slot; listed where
+ * they always were. */
+static void test_plat_values(void **state)
+{
+    struct config cfg;
+    struct buf err, dump;
+    const char *d, *quota, *timeout, *testing, *chunk, *media;
+
+    (void)state;
+    buf_init(&err, 256);
+    buf_init(&dump, 16384);
+    config_init(&cfg);
+    assert_int_equal(config_plat_int(&cfg, PLATFORM_YOUTUBE,
+                                     "collect.youtube_quota"), 10000);
+    assert_int_equal(config_plat_int(&cfg, PLATFORM_TIKTOK,
+                                     "publish.tiktok_chunk"), 10485760);
+    assert_string_equal(config_plat_str(&cfg, PLATFORM_INSTAGRAM,
+                                        "instagram.ig_graph_base"),
+                        "https://graph.instagram.com");
+    assert_int_equal(config_set(&cfg, "collect.youtube_quota", "77",
+                                CONFIG_SRC_FLAG, &err), ERR_OK);
+    assert_int_equal(config_set(&cfg, "oauth.google_testing", "1",
+                                CONFIG_SRC_ENV, &err), ERR_OK);
+    assert_int_equal(config_set(&cfg, "instagram.ig_scopes", "a,b",
+                                CONFIG_SRC_FILE, &err), ERR_OK);
+    assert_int_equal(config_set(&cfg, "publish.tiktok_chunk", "1",
+                                CONFIG_SRC_FLAG, &err), ERR_INVALID);
+    assert_string_equal(buf_cstr(&err), "publish.tiktok_chunk: expected an "
+                        "integer from 5242880 to 67108864, got \"1\"");
+    assert_int_equal(config_plat_int(&cfg, PLATFORM_YOUTUBE,
+                                     "collect.youtube_quota"), 77);
+    assert_int_equal(config_plat_int(&cfg, PLATFORM_YOUTUBE,
+                                     "oauth.google_testing"), 1);
+    assert_int_equal(config_plat_int(&cfg, PLATFORM_YOUTUBE,
+                                     "youtube.upload_chunk"), 8388608);
+    assert_string_equal(config_plat_str(&cfg, PLATFORM_INSTAGRAM,
+                                        "instagram.ig_scopes"), "a,b");
+    assert_string_equal(config_plat_str(&cfg, PLATFORM_INSTAGRAM,
+                                        "instagram.ig_auth_url"),
+                        "https://www.instagram.com/oauth/authorize");
+    /* config show: in front of the core keys they were listed before */
+    config_dump(&cfg, &dump);
+    d = buf_cstr(&dump);
+    testing = strstr(d, "\noauth.google_testing = 1\n");
+    quota = strstr(d, "\ncollect.youtube_quota = 77\n");
+    timeout = strstr(d, "\ncollect.timeout = ");
+    chunk = strstr(d, "\npublish.tiktok_chunk = 10485760\n");
+    media = strstr(d, "\nmedia_root = ");
+    assert_non_null(strstr(d, "\noauth.renew_before_days = 10\n"
+                              "oauth.google_testing = 1\n"
+                              "collect.youtube_quota = 77\n"
+                              "collect.timeout = 30\n"));
+    assert_true(testing && quota && timeout && chunk && media);
+    assert_true(testing < quota && quota < timeout && chunk < media);
+    assert_non_null(strstr(d, "\npublish.poll_count = 20\n"
+                              "publish.tiktok_chunk = 10485760\n"
+                              "media_root = \n"));
+    config_free(&cfg);
+    buf_free(&err);
+    buf_free(&dump);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_log_keys),
         cmocka_unit_test(test_serve_keys),
         cmocka_unit_test(test_config_example),
+        cmocka_unit_test(test_plat_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,7 +164,9 @@ static void test_kind_and_name_lists(void **state)
 
 /* Each platform's config section comes from its descriptor's key table
  * (config.h: config_key): every key of the table is in the section,
- * named "<name>.", takes a value, and config knows no other key there. */
+ * named "<name>.", takes a value, and config knows no other key there;
+ * a key of another section (collect.youtube_quota) names the core key it
+ * is listed in front of (`before`), and is listed right there. */
 static void test_config_keys_from_descriptors(void **state)
 {
     struct buf all, one, err;
@@ -181,13 +183,25 @@ static void test_config_keys_from_descriptors(void **state)
         const char *at;
 
         assert_non_null(d->config_keys);
-        for (const struct config_key *k = d->config_keys; k->key; k++, n++) {
-            assert_true(strncmp(k->key, d->name, len) == 0 &&
-                        k->key[len] == '.');
+        for (const struct config_key *k = d->config_keys; k->key; k++) {
             assert_non_null(k->help);
             buf_reset(&one);
             buf_catf(&one, "\n  %s  (", k->key);
             assert_non_null(strstr(buf_cstr(&all), buf_cstr(&one)));
+            if (k->before != NULL) {
+                const char *mine = strstr(buf_cstr(&all), buf_cstr(&one));
+                const char *next;
+                buf_reset(&one);
+                buf_catf(&one, "\n  %s  (", k->before);
+                next = strstr(buf_cstr(&all), buf_cstr(&one));
+                assert_true(next != NULL && mine < next);
+                assert_false(strncmp(k->key, d->name, len) == 0 &&
+                             k->key[len] == '.');
+            } else {
+                assert_true(strncmp(k->key, d->name, len) == 0 &&
+                            k->key[len] == '.');
+                n++;
+            }
             if (k->flags & CONFIG_SECRET)
                 continue;
             assert_int_equal(config_check(k->key, k->def ? k->def : "",
@@ -209,6 +223,63 @@ static void test_config_keys_from_descriptors(void **state)
     buf_free(&all);
     buf_free(&one);
     buf_free(&err);
+}
+
+/* Login flavours (oauth_quirks.h): every config key a flavour, its
+ * login_key or testing_key names is a key of its own platform, of the
+ * right type and set by default; Instagram has exactly facebook (its
+ * client keys) and instagram (its own URLs and long-lived token calls),
+ * and no other platform has flavours. */
+static void test_login_flavours(void **state)
+{
+    struct config cfg;
+    const struct oauth_login *l;
+
+    (void)state;
+    config_init(&cfg);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        const struct platform_oauth *q = platform_get((enum platform)i)->oauth;
+        const char *const *keys[5];
+        if (q->testing_key != NULL)
+            assert_int_equal(config_plat_int(&cfg, (enum platform)i,
+                                             q->testing_key), 0);
+        if (q->logins == NULL) {
+            assert_null(q->login_key);
+            assert_null(oauth_login_find(q, "facebook"));
+            continue;
+        }
+        assert_string_equal(config_plat_str(&cfg, (enum platform)i,
+                                            q->login_key), "facebook");
+        for (l = q->logins; l->name != NULL; l++) {
+            keys[0] = &l->auth_url_key;
+            keys[1] = &l->token_url_key;
+            keys[2] = &l->scopes_key;
+            keys[3] = &l->base_key;
+            keys[4] = NULL;
+            for (int k = 0; keys[k] != NULL; k++)
+                if (*keys[k] != NULL)
+                    assert_non_null(config_plat_str(&cfg, (enum platform)i,
+                                                    *keys[k]));
+            assert_ptr_equal(oauth_login_find(q, l->name), l);
+        }
+    }
+    l = oauth_login_find(platform_get(PLATFORM_INSTAGRAM)->oauth, "instagram");
+    assert_non_null(l);
+    assert_string_equal(l->exchange_grant, "ig_exchange_token");
+    assert_string_equal(l->refresh_grant, "ig_refresh_token");
+    assert_true(l->code_grant_type);
+    l = oauth_login_find(platform_get(PLATFORM_INSTAGRAM)->oauth, "facebook");
+    assert_non_null(l);
+    assert_null(l->auth_url_key);
+    assert_null(l->base_key);
+    assert_null(oauth_login_find(platform_get(PLATFORM_INSTAGRAM)->oauth,
+                                 "insta"));
+    assert_null(oauth_login_find(platform_get(PLATFORM_INSTAGRAM)->oauth,
+                                 NULL));
+    assert_null(platform_get(PLATFORM_YOUTUBE)->oauth->logins);
+    assert_string_equal(platform_get(PLATFORM_YOUTUBE)->oauth->testing_key,
+                        "oauth.google_testing");
+    config_free(&cfg);
 }
 
 /* src/net reads OAuth data only through the lookup given to it. */
@@ -366,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_kind_and_name_lists),
         cmocka_unit_test(test_config_keys_from_descriptors),
         cmocka_unit_test(test_oauth_lookup),
+        cmocka_unit_test(test_login_flavours),
         cmocka_unit_test(test_publishers_from_registry),
         cmocka_unit_test(test_publishers_find),
         cmocka_unit_test(test_oauth_quirks),

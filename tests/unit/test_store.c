@@ -438,6 +438,63 @@ static void test_doc_change_by_doc(void **state)
         SQLITE_OK);
 }
 
+/* Migration 0033 moves the collector's memory of refused metrics from
+ * 0008's ig_dropped_metric (a database of the release before: that table
+ * with rows, 0033 not applied) into dropped_metric with the platform as
+ * a column: every row kept as the one platform 0008 knew, the old table
+ * gone, and the store's ops read them. */
+static enum err drop_cat(void *ud, const char *kind, const char *metric)
+{
+    char *text = ud;
+    size_t n = strlen(text);
+
+    snprintf(text + n, 256 - n, "%s:%s;", kind, metric);
+    return ERR_OK;
+}
+
+static void test_dropped_metric_moved(void **state)
+{
+    struct fx *f = *state;
+    struct store *again = NULL;
+    char text[256] = "";
+
+    sql(f->path,
+        "DROP TABLE dropped_metric; "
+        "CREATE TABLE ig_dropped_metric (account TEXT NOT NULL, kind TEXT "
+        "NOT NULL, metric TEXT NOT NULL, dropped_at INTEGER NOT NULL, "
+        "PRIMARY KEY (account, kind, metric)); "
+        "INSERT INTO ig_dropped_metric VALUES ('178', 'REELS/VIDEO', "
+        "'views', 1000), ('178', 'FEED/IMAGE', 'shares', 900), ('9', "
+        "'REELS/VIDEO', 'reach', 800); "
+        "DELETE FROM schema_migration WHERE version = 33;",
+        SQLITE_OK);
+    assert_int_equal(store_open(f->path, &again, &f->err), ERR_OK);
+    assert_int_equal(store_dropped_metric_list(again, PLATFORM_INSTAGRAM,
+                                               "178", 900, drop_cat, text),
+                     ERR_OK);
+    assert_string_equal(text, "FEED/IMAGE:shares;REELS/VIDEO:views;");
+    text[0] = '\0';
+    assert_int_equal(store_dropped_metric_list(again, PLATFORM_YOUTUBE,
+                                               "178", 0, drop_cat, text),
+                     ERR_OK);
+    assert_string_equal(text, "");
+    store_close(again);
+    sql(f->path,
+        SQL_ASSERT("(SELECT group_concat(platform || '/' || account || '/' "
+                   "|| kind || '/' || metric || '/' || dropped_at, ' ') "
+                   "FROM (SELECT * FROM dropped_metric ORDER BY dropped_at)) "
+                   "= 'instagram/9/REELS/VIDEO/reach/800 "
+                   "instagram/178/FEED/IMAGE/shares/900 "
+                   "instagram/178/REELS/VIDEO/views/1000'")
+        SQL_ASSERT("NOT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = "
+                   "'ig_dropped_metric')")
+        SQL_ASSERT("(SELECT count(*) FROM schema_migration WHERE version = "
+                   "33) = 1")
+        SQL_ASSERT("(SELECT integrity_check FROM pragma_integrity_check) = "
+                   "'ok'"),
+        SQLITE_OK);
+}
+
 /* Migration 0026: no table lists platform names in a CHECK any more (a
  * new platform needs no migration), the edited schema passes
  * integrity_check, and a name the registry does not know yet is stored
@@ -819,6 +876,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_lower_migration, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_platform_names_free, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dropped_metric_moved, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_doc_change_by_doc, setup,
                                         teardown),

@@ -35,9 +35,11 @@ static enum err ig_get(struct fetch *f, const char *path,
 {
     /* Instagram Login connections talk to graph.instagram.com */
     bool ig_login = f->login != NULL &&
-                    strcmp(f->login, OAUTH_LOGIN_INSTAGRAM) == 0;
-    const char *base = ig_login ? f->cfg->ig_graph_base
-                                : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
+                    strcmp(f->login, INSTAGRAM_LOGIN_INSTAGRAM) == 0;
+    const char *base =
+        ig_login ? config_plat_str(f->cfg, PLATFORM_INSTAGRAM,
+                                   "instagram.ig_graph_base")
+                 : f->cfg->plat[PLATFORM_INSTAGRAM].api_base;
     struct buf url;
     enum err rc;
     int pct;

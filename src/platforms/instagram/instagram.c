@@ -23,6 +23,29 @@ static bool token_rejected(const struct net_resp *r)
     return yes;
 }
 
+/* Its two ways to log in (instagram.login picks a new connection's):
+ * Facebook Login (graph.facebook.com, a Page linked to the account: the
+ * client keys of [instagram]) and the Instagram API with Instagram Login
+ * (no Page: the consent at ig_auth_url, the code exchanged at
+ * ig_token_url with a grant_type, then ig_exchange_token for a 60-day
+ * token and ig_refresh_token to renew it at ig_graph_base, which the
+ * collector then calls: fetch.c). */
+static const struct oauth_login logins[] = {
+    {.name = INSTAGRAM_LOGIN_FACEBOOK},
+    {.name = INSTAGRAM_LOGIN_INSTAGRAM,
+     .label = "Instagram Login",
+     .auth_url_key = "instagram.ig_auth_url",
+     .token_url_key = "instagram.ig_token_url",
+     .scopes_key = "instagram.ig_scopes",
+     .code_grant_type = true,
+     .base_key = "instagram.ig_graph_base",
+     .exchange_path = "/access_token",
+     .exchange_grant = "ig_exchange_token",
+     .refresh_path = "/refresh_access_token",
+     .refresh_grant = "ig_refresh_token"},
+    {.name = NULL},
+};
+
 static const struct platform_oauth oauth = {
     .client_id_param = "client_id",
     .pkce = false,
@@ -31,6 +54,8 @@ static const struct platform_oauth oauth = {
     .renews_access = true,
     .min_age_s = DAY_S,
     .token_rejected = token_rejected,
+    .logins = logins,
+    .login_key = "instagram.login",
 };
 
 const struct platform_desc instagram_platform = {

@@ -12,6 +12,10 @@ enum err instagram_fetch(struct fetch *f) WARN_UNUSED;
 extern const struct platform_desc instagram_platform;
 /* its demo data (demo.c; platforms/demo_table.h) */
 extern const struct platform_demo instagram_demo;
+/* Its login flavours' names (instagram.c: the descriptor's logins; a
+ * connection stores its own, fetch.c reads it). */
+#define INSTAGRAM_LOGIN_FACEBOOK "facebook"
+#define INSTAGRAM_LOGIN_INSTAGRAM "instagram"
 /* Its config section's keys (config.c; config.h: config_key). */
 extern const struct config_key instagram_config_keys[];
 /* Its text and media limits (limits.c; the descriptor points at them). */

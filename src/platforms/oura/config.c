@@ -14,6 +14,6 @@ const struct config_key oura_config_keys[] = {
     {"oura.backfill_days", CONFIG_INT,
      CONFIG_PF(PLATFORM_OURA, backfill_days), 1, 730, "30", 0,
      "days the first collection reaches back (later ones start from the "
-     "day before the newest stored day)", NULL},
-    {NULL, CONFIG_STR, 0, 0, 0, NULL, 0, NULL, NULL},
+     "day before the newest stored day)", NULL, NULL},
+    {NULL, CONFIG_STR, 0, 0, 0, NULL, 0, NULL, NULL, NULL},
 };

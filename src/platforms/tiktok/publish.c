@@ -463,7 +463,10 @@ static enum err tt_send(struct tt *t, json_t *progress)
         rc = ERR_UNSUPPORTED;
         goto out;
     }
-    rc = tiktok_chunk_plan(m.bytes, t->h.ctx->cfg->publish_tiktok_chunk, &plan);
+    rc = tiktok_chunk_plan(m.bytes,
+                           config_plat_int(t->h.ctx->cfg, PLATFORM_TIKTOK,
+                                           "publish.tiktok_chunk"),
+                           &plan);
     if (rc != ERR_OK) {
         pub_http_result(t->res, 400,
                         "TikTok: a video of %lld bytes cannot "

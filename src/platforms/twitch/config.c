@@ -8,5 +8,5 @@ const struct config_key twitch_config_keys[] = {
                          "https://id.twitch.tv/oauth2/token",
                          "https://api.twitch.tv",
                          "user:read:email moderator:read:followers"),
-    {NULL, CONFIG_STR, 0, 0, 0, NULL, 0, NULL, NULL},
+    {NULL, CONFIG_STR, 0, 0, 0, NULL, 0, NULL, NULL, NULL},
 };

@@ -169,8 +169,10 @@ static enum err yt_report(struct fetch *f, const char *channel)
     buf_init(&from, 32);
     buf_init(&to, 32);
     net_resp_init(&resp);
-    rc = fetch_url(f, f->cfg->collect_youtube_analytics_base, "/v2/reports",
-                   &url);
+    rc = fetch_url(f,
+                   config_plat_str(f->cfg, PLATFORM_YOUTUBE,
+                                   "collect.youtube_analytics_base"),
+                   "/v2/reports", &url);
     if (rc == ERR_OK)
         rc = time_format_date(f->observed_at - YT_REPORT_DAYS * 86400, &from);
     if (rc == ERR_OK)

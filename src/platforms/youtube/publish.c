@@ -141,7 +141,9 @@ static void yt_init(struct yt *u, void *ctx, const struct post *p,
     u->auth.refresh_once = true;
     buf_init(&u->err, 4096);
     buf_init(&u->session, NET_MAX_URL);
-    u->chunk = u->x->cfg->youtube_upload_chunk / YT_CHUNK_UNIT * YT_CHUNK_UNIT;
+    u->chunk = config_plat_int(u->x->cfg, PLATFORM_YOUTUBE,
+                               "youtube.upload_chunk") /
+               YT_CHUNK_UNIT * YT_CHUNK_UNIT;
     if (u->chunk < YT_CHUNK_UNIT)
         u->chunk = YT_CHUNK_UNIT;
     buf_init(&u->block, (size_t)u->chunk); /* the one chunk in memory */

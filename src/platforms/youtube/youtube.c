@@ -19,12 +19,13 @@ static const struct platform_oauth oauth = {
     /* access 1 h; refresh tokens of an app in testing status end after
      * 7 days, published apps' do not expire by age */
     .testing_refresh_life_s = 7 * DAY_S,
+    .testing_key = "oauth.google_testing",
     .token_rejected = NULL, /* a 401 only */
 };
 
 static int64_t daily_quota(const struct config *cfg)
 {
-    return cfg->collect_youtube_quota;
+    return config_plat_int(cfg, PLATFORM_YOUTUBE, "collect.youtube_quota");
 }
 
 const struct platform_desc youtube_platform = {
