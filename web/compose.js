@@ -15,13 +15,49 @@
 // resubmit makes one post, not two.
 
 import { api, apiOptional, ApiError, qs } from './api.js';
-import { h, clear, str, fullNum, PLATFORMS, platformDot } from './dom.js';
+import { h, clear, str, fullNum, PLATFORMS, PLATFORM_INFO, platformDot, platformName, wordList } from './dom.js';
 import { browserZone, zoneSelect, platformLabel, todayIn, wall, postHref, stateBadge } from './schedule.js';
 import { counters, problems } from './compose_check.js';
 import { previews } from './compose_preview.js';
 import { watchConnection } from './poststate.js';
 import { queueButton, isQueue, queueBody } from './slots.js';
 import { libraryPicker, uploadMedia as upload } from './media.js';
+
+// The publishing platforms' media mix (GET /api/v1/platforms "mix": the
+// files one post may carry), in registry order.
+function mixes() {
+  return PLATFORMS.map((p) => [p, PLATFORM_INFO[p] || {}])
+    .filter(([, d]) => d.publishes && d.mix && typeof d.mix === 'object')
+    .map(([p, d]) => ({ name: platformName(p), mix: d.mix }));
+}
+
+// What several uploaded files make on each platform: "X: a carousel
+// (JPEG). Y takes one video." imagesOnly: the files are all images.
+function severalNote(imagesOnly) {
+  const many = [], one = [];
+  for (const { name, mix } of mixes()) {
+    const max = imagesOnly ? mix.max_images : mix.max_mixed;
+    if (max > 1 && mix.several_name) {
+      const what = str(mix.images_what) + (imagesOnly ? '' : ' images and videos');
+      many.push(name + ': ' + mix.several_name + (what ? ' (' + what + ')' : '') + '.');
+    } else {
+      one.push(name);
+    }
+  }
+  if (one.length) {
+    many.push(wordList(one, 'and') + (one.length > 1 ? ' take' : ' takes') + ' one video' +
+      (imagesOnly ? '.' : ', not several files.'));
+  }
+  return many.join(' ');
+}
+
+// "; several files make a carousel on X or a photo post on Y" for the
+// file field's label ("" when no platform takes several files).
+function severalLabel() {
+  const named = mixes().filter(({ mix }) => Math.max(mix.max_images, mix.max_mixed) > 1 && mix.several_name);
+  if (!named.length) return '';
+  return '; several files make ' + wordList(named.map(({ name, mix }) => mix.several_name + ' on ' + name), 'or');
+}
 
 const MEDIA_ACCEPT = '.mp4,.m4v,.mov,.webm,.jpg,.jpeg,.png,.webp,video/mp4,video/quicktime,video/webm,image/jpeg,image/png,image/webp';
 
@@ -243,8 +279,7 @@ export async function render(view, parts, params, ctx) {
           done.map((d) => h('li', { text: d.name + ': ' + bytesText(d.r.bytes) + ', ' + str(d.r.content_type) }))));
         const imgs = done.filter((d) => str(d.r.content_type).startsWith('image/')).length;
         mediaInfo.appendChild(h('p', { class: 'muted small', id: 'compose-media-kind',
-          text: imgs === done.length ? 'Instagram: a carousel. TikTok: a photo post (JPEG or WebP). YouTube takes one video.'
-            : 'Instagram: a carousel (JPEG images and videos). TikTok and YouTube take one video, not several files.' }));
+          text: severalNote(imgs === done.length) }));
       }
     } catch (e) {
       progress.hidden = true;
@@ -354,7 +389,7 @@ export async function render(view, parts, params, ctx) {
     h('div', { class: 'compose-pair' },
       h('div', {}, h('label', { for: 'compose-tags', text: 'Tags (comma-separated)' }), tags, count.tags, ferr.tags),
       h('div', {}, h('label', { for: 'compose-privacy', text: 'Privacy' }), privacy, ferr.privacy)),
-    h('label', { for: 'compose-file', text: 'Video or images (MP4, MOV, WebM, JPEG, PNG, WebP; up to 10 files make an Instagram carousel or a TikTok photo post)' }), file, progress, mediaInfo, library, ferr.media,
+    h('label', { for: 'compose-file', text: 'Video or images (MP4, MOV, WebM, JPEG, PNG, WebP' + severalLabel() + ')' }), file, progress, mediaInfo, library, ferr.media,
     h('fieldset', {}, h('legend', { text: 'When' }),
       h('div', { class: 'compose-when-row' },
         h('div', {}, h('label', { for: 'compose-date', text: 'Date' }), date),

@@ -213,6 +213,11 @@ export function platformName(p) {
   return PLATFORM_NAMES[p] || str(p);
 }
 
+// "a", "a or b", "a, b or c" (conj "or" or "and").
+export function wordList(names, conj) {
+  return names.length > 1 ? names.slice(0, -1).join(', ') + ' ' + conj + ' ' + names[names.length - 1] : names.join('');
+}
+
 export function itemHref(platform, id) {
   return '#/item/' + encodeURIComponent(platform) + '/' + encodeURIComponent(id);
 }

@@ -6,7 +6,7 @@
 // (POST /api/v1/imports/ID/remove), and the audit lines of removals.
 
 import { api, ApiError, qs } from './api.js';
-import { h, clear, fullNum, dateTime, PLATFORMS, PLATFORM_INFO, platformName } from './dom.js';
+import { h, clear, fullNum, dateTime, PLATFORMS, PLATFORM_INFO, platformName, wordList } from './dom.js';
 
 const MAX_BYTES = 16 * 1024 * 1024; // the server's request body cap
 
@@ -46,20 +46,15 @@ function isoFromLocal(v) {
 
 const RECENT = 20; // imports listed
 
-// "a", "a or b", "a, b or c".
-function orList(names) {
-  return names.length > 1 ? names.slice(0, -1).join(', ') + ' or ' + names[names.length - 1] : names.join('');
-}
-
 // The page's intro, from the registered platforms (GET /api/v1/platforms):
 // the social ones' API responses, and those of any other kind (a health
 // source), which are stored apart from the social numbers.
 export function importIntro() {
   const social = PLATFORMS.map(platformName);
   const other = Object.keys(PLATFORM_INFO).filter((p) => PLATFORM_INFO[p].kind !== 'social').map(platformName);
-  let s = 'Upload responses saved from the ' + (social.length ? orList(social) + ' APIs' : 'platforms\u2019 APIs') +
+  let s = 'Upload responses saved from the ' + (social.length ? wordList(social, 'or') + ' APIs' : 'platforms\u2019 APIs') +
     ' (or a channel analytics CSV export)';
-  if (other.length) s += ', or ' + orList(other) + ' pages, which are kept apart from the social numbers as health data';
+  if (other.length) s += ', or ' + wordList(other, 'or') + ' pages, which are kept apart from the social numbers as health data';
   return s + '. A file with one bad item stores nothing; importing the same file again stores nothing new. ' +
     'A file of an account that is not yours is kept as tracked (see Competitors).';
 }

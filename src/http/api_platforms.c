@@ -10,6 +10,9 @@
  *     "preview": "video_page" | "square_post" | "vertical_video" | null,
  *     "interactions": true (false: no likes, comments, shares, saves),
  *     "limits": {...post_limits_json's members...} | null,
+ *     "mix": {"max_videos": N, "max_images": N, "max_mixed": N,
+ *             "images_what": "JPEG" | null, "several_name": "a carousel"
+ *             | null} | null   (the files one post may carry),
  *     "media": {"video": {"formats": ["mp4", ...], "bytes_max": N,
  *               "ms_min": N, "ms_max": N} | null, "image": ...} | null},
  *    ...]}
@@ -22,6 +25,7 @@
 #include "http/api_args.h"
 #include "platforms/platform.h"
 #include "schedule/media_limits.h"
+#include "schedule/media_mix.h"
 #include "schedule/post_limits.h"
 
 /* One kind of file: null when the platform takes none. */
@@ -45,6 +49,22 @@ static void media_kind_json(struct jw *w, const char *key,
     jw_object_end(w);
 }
 
+/* The files one post may carry there (media_mix.h), or null. */
+static void mix_json(struct jw *w, const struct media_mix *m)
+{
+    if (m == NULL) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_kv_i64(w, "max_videos", (int64_t)m->max_videos);
+    jw_kv_i64(w, "max_images", (int64_t)m->max_images);
+    jw_kv_i64(w, "max_mixed", (int64_t)m->max_mixed);
+    jw_kv_str(w, "images_what", m->images_what);
+    jw_kv_str(w, "several_name", m->several_name);
+    jw_object_end(w);
+}
+
 static void platform_json(struct jw *w, const struct platform_desc *d)
 {
     jw_object_begin(w);
@@ -64,6 +84,8 @@ static void platform_json(struct jw *w, const struct platform_desc *d)
         post_limits_obj_json(w, d->post_limits);
     else
         jw_null(w);
+    jw_key(w, "mix");
+    mix_json(w, d->mix);
     jw_key(w, "media");
     if (d->media_limits != NULL) {
         jw_object_begin(w);

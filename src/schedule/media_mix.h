@@ -23,6 +23,9 @@ struct media_mix {
     size_t max_mixed;           /* files in a post of both; 0: no mixing */
     const char *const *image_types; /* NULL-terminated; NULL: no images */
     const char *images_what;    /* "JPEG" for messages */
+    /* What a post of several files is called there ("a carousel"), for
+     * the Compose page (GET /api/v1/platforms "mix"); NULL: no name. */
+    const char *several_name;
     /* A post of images only (a photo post) has its own text limits, in
      * characters (UTF-16 code units, as the platform counts); 0: none. */
     size_t photo_title_max, photo_caption_max;

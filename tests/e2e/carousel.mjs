@@ -60,7 +60,7 @@ export async function carouselSteps({ page, context, step, check, poll, shot, wa
         const items = await page.locator('#compose-media-list li').allTextContents();
         check(items.length === 3 && items.every((t, i) => t.startsWith('carousel-' + three[i] + ':')), `the list: ${items.join(' | ')}`);
         const kind = (await page.locator('#compose-media-kind').textContent()) || '';
-        check(kind.includes('carousel') && kind.includes('photo post'), `the note: ${kind}`);
+        check(kind === 'Instagram: a carousel (JPEG). TikTok: a photo post (JPEG or WebP). YouTube takes one video.', `the note: ${kind}`);
         await shot(page, '60-compose-carousel');
         await page.click('#compose-submit');
         await poll(async () => (await page.locator('#compose-result li.ok').count()) === 2, 'two posts in #compose-result');

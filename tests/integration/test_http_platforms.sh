@@ -75,6 +75,14 @@ want(i["media"]["video"] == {"formats": ["mp4", "mov"], "bytes_max": 1 << 30, "m
 want(i["media"]["image"]["formats"] == ["jpg"] and i["media"]["image"]["bytes_max"] == 8 << 20, "instagram image %r" % i["media"])
 want(t["limits"]["utf16"] is True and t["limits"]["caption_chars"] == 2200, "tiktok limits %r" % t["limits"])
 want(t["media"]["image"]["formats"] == ["jpg", "webp"], "tiktok image %r" % t["media"])
+# the files one post may carry (the Compose page's sentences come from it)
+want(i["mix"] == {"max_videos": 10, "max_images": 10, "max_mixed": 10, "images_what": "JPEG",
+                  "several_name": "a carousel"}, "instagram mix %r" % i["mix"])
+want(t["mix"] == {"max_videos": 1, "max_images": 35, "max_mixed": 0, "images_what": "JPEG or WebP",
+                  "several_name": "a photo post"}, "tiktok mix %r" % t["mix"])
+want(y["mix"] == {"max_videos": 1, "max_images": 0, "max_mixed": 0, "images_what": None,
+                  "several_name": None}, "youtube mix %r" % y["mix"])
+want(all(p["mix"] is None for p in pl if not p["publishes"]), "mix of a platform that does not publish")
 if fail:
     print("\n".join(fail))
     sys.exit(1)

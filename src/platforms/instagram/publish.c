@@ -740,6 +740,7 @@ const struct media_mix instagram_media_mix = {
     .max_mixed = IG_CAROUSEL_MAX,
     .image_types = ig_image_types,
     .images_what = "JPEG",
+    .several_name = "a carousel",
 };
 
 const struct publisher_ops instagram_publish_ops = {

@@ -733,6 +733,7 @@ const struct media_mix tiktok_media_mix = {
     .max_mixed = 0,
     .image_types = tt_image_types,
     .images_what = "JPEG or WebP",
+    .several_name = "a photo post",
     .photo_title_max = 90,
     .photo_caption_max = 4000,
 };
