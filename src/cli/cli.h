@@ -45,6 +45,9 @@ void cli_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Open the store named by cli->db_path; prints the error and returns
  * NULL on failure. */
 struct store *cli_open_store(struct cli *cli);
+/* cli->db_path when it names a database file, NULL for a server's URI
+ * (config_finish's db_path: no <db>.key or <db>.media beside a URI). */
+const char *cli_db_file(const struct cli *cli);
 /* True when argv holds -h or --help before "--"; prints usage then. */
 bool cli_wants_help(const struct command *cmd, int argc, char **argv);
 /* Parse a platform name for an option; prints an error on failure. */

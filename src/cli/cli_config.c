@@ -93,7 +93,7 @@ enum err cli_config_try(const struct cli *cli, const char *file,
             buf_catf(&err, " (--set)");
     }
     if (rc == ERR_OK)
-        rc = config_finish(cfg, cli->db_path, &err);
+        rc = config_finish(cfg, cli_db_file(cli), &err);
     if (rc == ERR_OK)
         apply_log(cli, cfg);
     if (rc != ERR_OK)
@@ -127,6 +127,12 @@ int cli_platform_open(struct cli *cli, const char *file,
     if (sodium_init() < 0) {
         cli_error("libsodium failed to initialise");
         return EXIT_FAIL;
+    }
+    if (x->cfg->secret_key_file == NULL) {
+        cli_error("secret_key_file is not set: a database on a server has "
+                  "no file to keep the key beside; set it (the same key "
+                  "file on every host that uses this database)");
+        return EXIT_USAGE;
     }
     if (secret_key_load(x->cfg->secret_key_file, true, &x->key, &x->err) !=
         ERR_OK) {

@@ -93,7 +93,7 @@ static void check_config(struct doctor *d, struct cli *cli, const char *file,
                "%s", buf_cstr(&err));
         config_free(&d->cfg);
         config_init(&d->cfg); /* the defaults, for the checks below */
-        if (config_finish(&d->cfg, cli->db_path, &err) != ERR_OK)
+        if (config_finish(&d->cfg, cli_db_file(cli), &err) != ERR_OK)
             report(d, D_FAIL, "config", NULL, "%s", buf_cstr(&err));
     }
     buf_free(&err);

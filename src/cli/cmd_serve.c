@@ -264,14 +264,20 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     cfg.oauth = plat.o;
     cfg.key = plat.key; /* the public media links (/m/) */
-    if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {
+    /* No media_root (a database on a server and the key not set): the
+     * dashboard works, uploads answer that the library is off. */
+    if (plat.cfg->media_root == NULL) {
+        LOG_WARN("uploads are off: set media_root (a directory every host "
+                 "that publishes can read) to turn them on");
+    } else if (media_root_prepare(plat.cfg->media_root, &err) != ERR_OK) {
         cli_error("%s", buf_cstr(&err));
         exit_code = EXIT_FAIL;
         goto out;
-    }
-    /* Uploads a crash cut short; a day old, so not another server's. */
-    if (media_root_sweep(plat.cfg->media_root, time_now() - 86400) > 0)
+    } else if (media_root_sweep(plat.cfg->media_root,
+                                time_now() - 86400) > 0) {
+        /* Uploads a crash cut short; a day old, so not another server's. */
         LOG_INFO("removed unfinished uploads from %s", plat.cfg->media_root);
+    }
     /* Block the signals in every thread; this one waits for them. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

@@ -711,6 +711,11 @@ static char *default_db_path(void)
     return buf_steal(&b);
 }
 
+const char *cli_db_file(const struct cli *cli)
+{
+    return store_target_is_file(cli->db_path) ? cli->db_path : NULL;
+}
+
 struct store *cli_open_store(struct cli *cli)
 {
     struct store *st = NULL;

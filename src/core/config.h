@@ -209,7 +209,10 @@ enum err config_load_file(struct config *cfg, const char *path,
 enum err config_load_env(struct config *cfg, struct buf *err) WARN_UNUSED;
 /* Read the client_secret_file of each platform whose client_secret is not
  * set (trailing newline dropped), and default secret_key_file to
- * "<db_path>.key". ERR_IO naming the file when it cannot be read. */
+ * "<db_path>.key" and media_root to "<db_path>.media". db_path is the
+ * database file, or NULL when the database is not a file (a PostgreSQL
+ * URI): both must then be set. ERR_IO naming the file when it cannot be
+ * read. */
 enum err config_finish(struct config *cfg, const char *db_path,
                        struct buf *err) WARN_UNUSED;
 

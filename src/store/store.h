@@ -32,6 +32,11 @@ void store_close(struct store *st); /* NULL is a no-op */
 enum err store_share_group(const char *target, const char *group,
                            struct buf *err) WARN_UNUSED;
 
+/* Whether target names a database file (SQLite: a path), as opposed to a
+ * server's URI (PostgreSQL). Files beside the database (the key file
+ * <db>.key, the media library <db>.media) are defaults only for a file. */
+bool store_target_is_file(const char *target);
+
 /* Why the last call on st that returned ERR_DB failed, as far as the
  * backend can tell: the disk (or the database's size limit) is full, an
  * I/O error, or something else. Call it right after the failure, on the

@@ -32,6 +32,12 @@ const struct store_backend *store_backend_for(const char *target)
     return backends[n - 1];
 }
 
+bool store_target_is_file(const char *target)
+{
+    return target != NULL && *target != '\0' &&
+           store_backend_for(target)->claims == NULL;
+}
+
 enum err store_open(const char *target, struct store **out, struct buf *err)
 {
     *out = NULL;

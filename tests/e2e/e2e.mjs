@@ -625,7 +625,17 @@ async function run(context) {
         // history (run.sh's Instagram items report no views).
         // Of a platform that takes posts: the presentation step drafts a
         // post on the item's account, and the demo's Twitch takes none.
-        const views = await columnValues(page, 'views');
+        // Most views first (the sort step may have left the fewest first,
+        // and the demo's Twitch clips are the fewest).
+        const byViews = page.locator('#content-table th[data-sort="views"]');
+        if ((await byViews.getAttribute('aria-sort')) !== 'descending') {
+            await byViews.locator('button').click();
+            await poll(async () => (await byViews.getAttribute('aria-sort')) === 'descending', 'views sorted most first');
+        }
+        const views = await poll(async () => {
+            const v = await columnValues(page, 'views');
+            return v && v.length && v.every((x, i) => i === 0 || !Number.isFinite(x) || !Number.isFinite(v[i - 1]) || v[i - 1] >= x) ? v : null;
+        }, 'rows in views order, most first');
         const hrefs = await page.locator('#content-table tbody tr a.item-link').evaluateAll((as) => as.map((a) => a.getAttribute('href') || ''));
         const best = views.reduce((bi, v, i) => (Number.isFinite(v) && !(hrefs[i] || '').startsWith('#/item/twitch/') &&
             (bi < 0 || v > views[bi]) ? i : bi), -1);

@@ -33,6 +33,12 @@ check "same live name refused" run 1 "$BIN" --db "$DB" token add ro --scope read
 check "says the name is taken" contains "$TMP/err" "called ro already"
 check "revoke unknown id: not found" run 4 "$BIN" --db "$DB" token revoke 999
 
+# Without them: no <URI>.key default; serve says what to set.
+check "serve without a key file refused" run 2 env -u MEDIADASH_SECRET_KEY_FILE "$BIN" --db "$DB" serve --listen 127.0.0.1:0 --no-collect --no-worker
+check "says to set secret_key_file" contains "$TMP/err" "secret_key_file is not set"
+env -u MEDIADASH_SECRET_KEY_FILE "$BIN" --db "$DB" doctor >"$TMP/doctor.out" 2>&1
+check "doctor names no key file beside the URI" lacks "$TMP/doctor.out" "$DB.key"
+
 # ---- serve: sessions and bearer tokens --------------------------------
 check "serve starts" serve_start "$DB" --no-collect --no-worker
 code() { # code OUTFILE CURL-ARGS...: the HTTP status of one request
