@@ -78,6 +78,11 @@ static void api_accounts(struct http_request *req, struct http_response *res)
         list(req, res, &q, "accounts");
 }
 
+/* sort=vs_typical: ordered in memory after the store's listing, every
+ * matching item's JSON held at once: at most this many bytes (about
+ * 80,000 items; a larger listing answers 500 saying so). */
+#define CONTENT_SORT_MAX ((size_t)64 << 20)
+
 /* sort=vs_typical: ordered in memory after the store's listing. */
 static bool arg_sort(struct http_request *req, struct http_response *res,
                      struct item_query *q, bool *vs_typical)
@@ -214,7 +219,7 @@ static void content_list(struct http_request *req, struct http_response *res,
     enum err rc;
 
     buf_init(&err, 1024);
-    buf_init(&c.json, 1 << 16);
+    buf_init(&c.json, vs_typical ? CONTENT_SORT_MAX : 1 << 16);
     c.t = api_typical_get(req->st, &lease);
     jw_init(&w, &res->body);
     if (c.t == NULL || store_count_items(req->st, q, &total) != ERR_OK) {
@@ -232,7 +237,10 @@ static void content_list(struct http_request *req, struct http_response *res,
     rc = vs_typical ? content_sorted(req, q, &c, &w, &err)
                     : store_list_items(req->st, q, emit_content, &c, &err);
     if (rc != ERR_OK) {
-        http_error(res, 500, NULL, "database error");
+        http_error(res, 500, NULL,
+                   rc == ERR_TOOBIG ? "too many items to sort by vs typical: "
+                                      "filter by platform or account"
+                                    : "database error");
         goto out;
     }
     jw_array_end(&w);
