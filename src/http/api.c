@@ -78,10 +78,12 @@ static void api_accounts(struct http_request *req, struct http_response *res)
         list(req, res, &q, "accounts");
 }
 
-/* sort=vs_typical: ordered in memory after the store's listing, every
- * matching item's JSON held at once: at most this many bytes (about
- * 80,000 items; a larger listing answers 500 saying so). */
-#define CONTENT_SORT_MAX ((size_t)64 << 20)
+/* sort=vs_typical: the sort key of every matching item (32 bytes an
+ * item) is held and ordered, then only the page's rows are loaded and
+ * written. A listing of more than this many items answers 500 saying
+ * so: far more than any dashboard holds, and the keys stay under about
+ * 320 MB. */
+#define CONTENT_SORT_ITEMS_MAX ((int64_t)10 * 1000 * 1000)
 
 /* sort=vs_typical: ordered in memory after the store's listing. */
 static bool arg_sort(struct http_request *req, struct http_response *res,
@@ -112,32 +114,33 @@ static bool arg_sort(struct http_request *req, struct http_response *res,
     return true;
 }
 
-/* One content item written apart (its JSON at json[start, end)), with
- * its vs typical ratio for sort=vs_typical. */
-struct content_row {
-    size_t start, end, seq;
+/* The sort key of one content item for sort=vs_typical: its row id (to
+ * load it again if it is on the page), its place in the listing (ties)
+ * and its vs typical ratio. */
+struct content_key {
+    int64_t id;
+    size_t seq;
     bool has_ratio;
     double key;
 };
 
 struct content_list {
     const struct typical *t;
-    struct jw *w;          /* the answer, or NULL: rows into json */
+    struct jw *w; /* the answer (the plain listing) */
     bool ascending;
-    struct buf json;
-    struct content_row *rows;
+    struct content_key *keys; /* sort=vs_typical: the first pass */
     size_t n, cap;
 };
 
 /* item_json_latest plus "vs_typical". */
 static void content_json(struct jw *w, const struct item *it,
-                         const struct typical *t, struct report_typical *rt,
-                         bool *has)
+                         const struct typical *t)
 {
     const struct snapshot *snap =
         it->nsnaps > 0 ? it->snaps[it->nsnaps - 1] : NULL;
+    struct report_typical rt;
+    bool has = t != NULL && typical_of(t, it->id, &rt);
 
-    *has = t != NULL && typical_of(t, it->id, rt);
     jw_object_begin(w);
     item_json_fields(w, it);
     jw_kv_time(w, "observed_at", snap ? snap->observed_at : TIME_NONE);
@@ -146,30 +149,33 @@ static void content_json(struct jw *w, const struct item *it,
         metrics_json(w, &snap->metrics);
     else
         jw_null(w);
-    typical_json(w, *has, rt);
+    typical_json(w, has, &rt);
     jw_object_end(w);
 }
 
 static enum err emit_content(void *ud, const struct item *it)
 {
     struct content_list *c = ud;
-    struct report_typical rt;
-    struct content_row r = {.start = c->json.len, .seq = c->n};
-    struct jw w;
-    bool has;
 
-    if (c->w != NULL) {
-        content_json(c->w, it, c->t, &rt, &has);
-        return c->w->status;
-    }
-    jw_init(&w, &c->json);
-    content_json(&w, it, c->t, &rt, &has);
-    r.end = c->json.len;
-    r.has_ratio = has && rt.has_ratio;
-    r.key = c->ascending ? rt.ratio : -rt.ratio;
-    c->rows = xgrow(c->rows, &c->cap, c->n + 1, sizeof *c->rows);
-    c->rows[c->n++] = r;
-    return w.status;
+    content_json(c->w, it, c->t);
+    return c->w->status;
+}
+
+/* The first pass of sort=vs_typical: the item's key only, no JSON. */
+static enum err key_content(void *ud, const struct item *it)
+{
+    struct content_list *c = ud;
+    struct report_typical rt;
+    struct content_key k = {.id = it->id, .seq = c->n};
+
+    if ((int64_t)c->n >= CONTENT_SORT_ITEMS_MAX)
+        return ERR_TOOBIG;
+    k.has_ratio = c->t != NULL && typical_of(c->t, it->id, &rt) &&
+                  rt.has_ratio;
+    k.key = k.has_ratio ? (c->ascending ? rt.ratio : -rt.ratio) : 0;
+    c->keys = xgrow(c->keys, &c->cap, c->n + 1, sizeof *c->keys);
+    c->keys[c->n++] = k;
+    return ERR_OK;
 }
 
 /* By key ascending (the ratio, negated for descending order), ties in
@@ -177,7 +183,7 @@ static enum err emit_content(void *ud, const struct item *it)
  * order. */
 static int cmp_content(const void *a, const void *b)
 {
-    const struct content_row *x = a, *y = b;
+    const struct content_key *x = a, *y = b;
     if (x->has_ratio != y->has_ratio)
         return x->has_ratio ? -1 : 1;
     if (x->has_ratio && x->key != y->key)
@@ -185,27 +191,35 @@ static int cmp_content(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* sort=vs_typical: every matching item written apart, ordered, then the
- * page [offset, offset + limit) spliced into w's open array. */
+/* sort=vs_typical in two passes: every matching item's key, ordered;
+ * then the page [offset, offset + limit) loaded by id and written into
+ * w's open array. An item removed between the passes is left out. */
 static enum err content_sorted(struct http_request *req,
                                const struct item_query *q,
-                               struct content_list *c, struct jw *w,
-                               struct buf *err)
+                               struct content_list *c, struct buf *err)
 {
     struct item_query all = *q;
     enum err rc;
 
     all.limit = 0;
     all.offset = 0;
-    rc = store_list_items(req->st, &all, emit_content, c, err);
+    rc = store_list_items(req->st, &all, key_content, c, err);
     if (rc != ERR_OK)
         return rc;
-    qsort(c->rows, c->n, sizeof *c->rows, cmp_content);
+    qsort(c->keys, c->n, sizeof *c->keys, cmp_content);
     for (size_t i = (size_t)q->offset;
-         i < c->n && i < (size_t)q->offset + (size_t)q->limit; i++)
-        jw_written(w, buf_cstr(&c->json) + c->rows[i].start,
-                   c->rows[i].end - c->rows[i].start);
-    return w->status;
+         i < c->n && i < (size_t)q->offset + (size_t)q->limit &&
+         rc == ERR_OK;
+         i++) {
+        struct item *it = NULL;
+        rc = store_item_by_id(req->st, c->keys[i].id, &it);
+        if (rc == ERR_OK)
+            content_json(c->w, it, c->t);
+        item_destroy(it);
+        if (rc == ERR_NOTFOUND)
+            rc = ERR_OK;
+    }
+    return rc != ERR_OK ? rc : c->w->status;
 }
 
 static void content_list(struct http_request *req, struct http_response *res,
@@ -219,11 +233,15 @@ static void content_list(struct http_request *req, struct http_response *res,
     enum err rc;
 
     buf_init(&err, 1024);
-    buf_init(&c.json, vs_typical ? CONTENT_SORT_MAX : 1 << 16);
     c.t = api_typical_get(req->st, &lease);
     jw_init(&w, &res->body);
     if (c.t == NULL || store_count_items(req->st, q, &total) != ERR_OK) {
         http_error(res, 500, NULL, "database error");
+        goto out;
+    }
+    if (vs_typical && total > CONTENT_SORT_ITEMS_MAX) {
+        http_error(res, 500, NULL, "too many items to sort by vs typical: "
+                                   "filter by platform or account");
         goto out;
     }
     jw_object_begin(&w);
@@ -232,9 +250,9 @@ static void content_list(struct http_request *req, struct http_response *res,
     jw_kv_i64(&w, "offset", q->offset);
     jw_key(&w, "items");
     jw_array_begin(&w);
-    c.w = vs_typical ? NULL : &w;
+    c.w = &w;
     c.ascending = q->ascending;
-    rc = vs_typical ? content_sorted(req, q, &c, &w, &err)
+    rc = vs_typical ? content_sorted(req, q, &c, &err)
                     : store_list_items(req->st, q, emit_content, &c, &err);
     if (rc != ERR_OK) {
         http_error(res, 500, NULL,
@@ -249,8 +267,7 @@ static void content_list(struct http_request *req, struct http_response *res,
 out:
     if (lease != NULL)
         api_typical_release(lease);
-    free(c.rows);
-    buf_free(&c.json);
+    free(c.keys);
     buf_free(&err);
 }
 

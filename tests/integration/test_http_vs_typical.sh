@@ -61,9 +61,11 @@ check "all content" get "/api/v1/content?limit=500" 200
 cp "$TMP/body" "$TMP/all.json"
 : >"$TMP/pages"
 for o in desc asc; do
+  check "listing $o" get "/api/v1/content?order=$o&limit=500" 200
+  cp "$TMP/body" "$TMP/list-$o.json"
   check "sorted $o" get "/api/v1/content?sort=vs_typical&order=$o&limit=500" 200
   cp "$TMP/body" "$TMP/sorted-$o.json"
-  for off in 0 7 14 21; do
+  for off in 0 7 14 21 28; do
     check "page $o $off" get "/api/v1/content?sort=vs_typical&order=$o&limit=7&offset=$off" 200
     cp "$TMP/body" "$TMP/page-$o-$off.json"
   done
@@ -90,12 +92,27 @@ for o in ("desc", "asc"):
     k = sum(v is not None for v in r)
     assert all(v is not None for v in r[:k]) and all(v is None for v in r[k:]), r
     assert r[:k] == sorted(r[:k], reverse=(o == "desc")), r
+    # The exact order, computed apart: the listing (published, in the
+    # same direction) stably sorted by ratio, items without one last.
+    lst = json.load(open(tmp + "/list-%s.json" % o))["items"]
+    def ratio(x):
+        return x["vs_typical"]["ratio"] if x["vs_typical"] else None
+    want = [x["id"] for x in sorted(lst, key=lambda x: (
+        ratio(x) is None,
+        0 if ratio(x) is None else (ratio(x) if o == "asc" else -ratio(x))))]
+    assert [x["id"] for x in s] == want, ([x["id"] for x in s], want)
+    # More items than one page: each page of 7 is its slice of that order
+    # exactly (the last one short, the one past the end empty).
+    assert 7 < len(want) <= 28, len(want)
     paged = []
-    for off in (0, 7, 14, 21):
+    for off in (0, 7, 14, 21, 28):
         p = json.load(open(tmp + "/page-%s-%d.json" % (o, off)))
         assert p["total"] == len(items) and p["offset"] == off and p["limit"] == 7
-        paged += [x["id"] for x in p["items"]]
-    assert paged == [x["id"] for x in s][:28], (paged, [x["id"] for x in s])
+        got = [x["id"] for x in p["items"]]
+        assert got == want[off:off + 7], (o, off, got, want[off:off + 7])
+        assert p["items"] == [x for x in s if x["id"] in got], (o, off)
+        paged += got
+    assert paged == want, (paged, want)
 print("demo ok", withr)
 PY
 check "demo: list = item page, sorted, paged" contains "$TMP/cmp" "demo ok"
