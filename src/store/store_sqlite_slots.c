@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "store/store_slots.h"
+#include "store/store_slots_common.h"
 #include "store/store_sqlite.h"
 
 #define S sqlite_store_of
@@ -50,8 +51,10 @@ void slot_free(struct slot *s)
 /* End the transaction: commit on ERR_OK; a refusal (the slot exists,
  * none free, too many) wrote nothing and is no store fault: a plain
  * ROLLBACK; a failure rolls back through sqlite_write_end. */
-static enum err end_tx(struct sqlite_store *s, enum err rc, struct buf *err)
+static enum err end_tx(void *be, enum err rc, struct buf *err)
 {
+    struct sqlite_store *s = be;
+
     if (rc == ERR_OK || rc == ERR_DB)
         return sqlite_write_end(s, rc, err);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -135,22 +138,24 @@ out:
     return rc;
 }
 
-/* The id of the same slot into *id_out (ERR_EXISTS), or ERR_NOTFOUND. */
-static enum err slot_find(struct sqlite_store *s, const char *platform,
-                          const char *account, int weekday, int minute,
-                          const char *zone, int64_t *id_out, struct buf *err)
+/* The id of the same slot into *id_out (ERR_EXISTS), else ERR_OK. */
+static enum err slot_find(void *be, const struct slot *x, int64_t *id_out,
+                          struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
     int r;
 
     if (sqlite3_prepare_v2(s->db, SQL_SLOT_FIND, -1, &st, NULL) !=
             SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, weekday) != SQLITE_OK ||
-        sqlite3_bind_int(st, 4, minute) != SQLITE_OK ||
-        sqlite3_bind_text(st, 5, zone, -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_bind_text(st, 1, x->platform, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 2, x->account, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_int(st, 3, x->weekday) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, x->minute) != SQLITE_OK ||
+        sqlite3_bind_text(st, 5, x->zone, -1, SQLITE_STATIC) != SQLITE_OK) {
         sqlite_fail(s, err, "finding a queue slot");
         goto out;
     }
@@ -159,7 +164,7 @@ static enum err slot_find(struct sqlite_store *s, const char *platform,
         *id_out = sqlite3_column_int64(st, 0);
         rc = ERR_EXISTS;
     } else if (r == SQLITE_DONE) {
-        rc = ERR_NOTFOUND;
+        rc = ERR_OK;
     } else {
         sqlite_fail(s, err, "finding a queue slot");
     }
@@ -168,9 +173,10 @@ out:
     return rc;
 }
 
-static enum err slot_count(struct sqlite_store *s, const struct slot *x,
-                           int64_t *n, struct buf *err)
+static enum err slot_count(void *be, const struct slot *x, int64_t *n,
+                           struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -188,9 +194,10 @@ static enum err slot_count(struct sqlite_store *s, const struct slot *x,
     return rc;
 }
 
-static enum err slot_insert(struct sqlite_store *s, const struct slot *x,
-                            int64_t now, int64_t *id_out, struct buf *err)
+static enum err slot_insert(void *be, const struct slot *x, int64_t now,
+                            int64_t *id_out, struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -212,29 +219,39 @@ static enum err slot_insert(struct sqlite_store *s, const struct slot *x,
     return rc;
 }
 
+static enum err begin(void *be, const char *platform, const char *account,
+                      struct buf *err)
+{
+    (void)platform; /* BEGIN IMMEDIATE serialises every writer */
+    (void)account;
+    return sqlite_write_begin(be, err);
+}
+
+static enum err taken_in(void *be, const char *platform, const char *account,
+                         const struct slot_when *c, size_t n, bool *taken,
+                         struct buf *err);
+
+static enum err add_post(void *be, const struct post *p, const char *note,
+                         int64_t now, int64_t *id_out, struct buf *err)
+{
+    return sq_post_add_in_tx(be, p, note, now, id_out, err);
+}
+
+/* The row steps of store_slots_common.c's flow. */
+static const struct slot_tx_ops sq_slot_tx = {
+    .begin = begin,
+    .end = end_tx,
+    .find = slot_find,
+    .count = slot_count,
+    .insert = slot_insert,
+    .taken = taken_in,
+    .add_post = add_post,
+};
+
 enum err sq_slot_add(struct store *base, const struct slot *x,
                      int64_t now, int64_t *id_out, struct buf *err)
 {
-    struct sqlite_store *s = S(base);
-    int64_t n = 0;
-    enum err rc;
-
-    *id_out = 0;
-    rc = sqlite_write_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = slot_find(s, x->platform, x->account, x->weekday, x->minute,
-                   x->zone, id_out, err);
-    if (rc == ERR_NOTFOUND)
-        rc = slot_count(s, x, &n, err);
-    if (rc == ERR_OK && n >= SLOTS_PER_ACCOUNT_MAX) {
-        buf_setf(err, "%s account %s has %d queue slots, the most allowed",
-                 x->platform, x->account, SLOTS_PER_ACCOUNT_MAX);
-        rc = ERR_TOOBIG;
-    }
-    if (rc == ERR_OK)
-        rc = slot_insert(s, x, now, id_out, err);
-    return end_tx(s, rc, err);
+    return slot_add_flow(&sq_slot_tx, S(base), x, now, id_out, err);
 }
 
 enum err sq_slot_update(struct store *base, int64_t id, int weekday,
@@ -261,12 +278,7 @@ enum err sq_slot_update(struct store *base, int64_t id, int weekday,
         sqlite_fail(s, err, "changing a queue slot");
         goto out;
     }
-    rc = ERR_OK;
-    if (sqlite3_changes(s->db) == 0) {
-        buf_setf(err, "%s account %s has that slot already", cur.platform,
-                 cur.account);
-        rc = ERR_EXISTS;
-    }
+    rc = sqlite3_changes(s->db) == 0 ? slot_clash(&cur, err) : ERR_OK;
 out:
     slot_free(&cur);
     sqlite3_finalize(st);
@@ -293,10 +305,11 @@ enum err sq_slot_delete(struct store *base, int64_t id, struct buf *err)
 }
 
 /* taken[i] for each candidate; one statement reset per candidate. */
-static enum err taken_in(struct sqlite_store *s, const char *platform,
-                         const char *account, const struct slot_when *c,
-                         size_t n, bool *taken, struct buf *err)
+static enum err taken_in(void *be, const char *platform, const char *account,
+                         const struct slot_when *c, size_t n, bool *taken,
+                         struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -331,70 +344,11 @@ enum err sq_slot_taken(struct store *base, const char *platform,
     return taken_in(S(base), platform, account, c, n, taken, err);
 }
 
-/* The index of the first free candidate, or n; reads one at a time so a
- * long queue costs a read per taken slot, not per candidate. */
-static enum err first_free(struct sqlite_store *s, const struct post *p,
-                           const struct slot_when *c, size_t n, size_t *out,
-                           struct buf *err)
-{
-    enum err rc = ERR_OK;
-    bool taken = true;
-    size_t i;
-
-    for (i = 0; i < n && rc == ERR_OK; i++) {
-        rc = taken_in(s, p->platform, p->account, &c[i], 1, &taken, err);
-        if (rc == ERR_OK && !taken)
-            break;
-    }
-    *out = i;
-    return rc;
-}
-
-static void set_time(struct post *p, const struct slot_when *w)
-{
-    free(p->zone);
-    free(p->local_time);
-    p->zone = xstrdup(w->zone);
-    p->local_time = xstrdup(w->local);
-    p->publish_at = w->utc;
-}
-
 enum err sq_slot_queue_post(struct store *base, struct post *p,
                             const struct slot_when *c, size_t n,
                             int64_t now, int64_t *id_out,
                             size_t *chosen_out, struct buf *err)
 {
-    struct sqlite_store *s = S(base);
-    struct buf note;
-    size_t i = n;
-    enum err rc;
-
-    *chosen_out = n;
-    if (p->state != POST_SCHEDULED) {
-        buf_setf(err, "a queued post is scheduled");
-        return ERR_INVALID;
-    }
-    buf_init(&note, 256);
-    rc = sqlite_write_begin(s, err);
-    if (rc != ERR_OK)
-        goto out;
-    rc = first_free(s, p, c, n, &i, err);
-    if (rc == ERR_OK && i == n) {
-        buf_setf(err, "every queue slot of %s account %s is taken for the "
-                 "next %zu occurrences: add slots or pick a time",
-                 p->platform, p->account, n);
-        rc = ERR_NOTFOUND;
-    }
-    if (rc == ERR_OK) {
-        set_time(p, &c[i]);
-        buf_setf(&note, "created: added to the queue (slot %lld)",
-                 (long long)c[i].slot_id);
-        rc = sq_post_add_in_tx(s, p, buf_cstr(&note), now, id_out, err);
-    }
-    if (rc == ERR_OK)
-        *chosen_out = i;
-    rc = end_tx(s, rc, err);
-out:
-    buf_free(&note);
-    return rc;
+    return slot_queue_flow(&sq_slot_tx, S(base), p, c, n, now, id_out,
+                           chosen_out, err);
 }

@@ -12,6 +12,7 @@
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
 #include "store/store_slots.h"
+#include "store/store_slots_common.h"
 
 #define PG_SLOT_COLS                                                          \
     "SELECT id, platform, account, weekday, minute, zone, created_at, "       \
@@ -52,9 +53,9 @@ PG_STMT(pg_slot_taken, 3,
 
 /* End a transaction: a refusal (the slot exists, none free, too many)
  * wrote nothing: rolled back and returned as it is. */
-static enum err end_tx(struct store_pg *s, enum err rc, struct buf *err)
+static enum err end_tx(void *be, enum err rc, struct buf *err)
 {
-    return pg_post_end(s, rc, err);
+    return pg_post_end(be, rc, err);
 }
 
 static char *dup_text(const PGresult *res, int r, int c)
@@ -129,21 +130,26 @@ enum err pg_slot_get_op(struct store *st, int64_t id, struct slot *out,
     return rc;
 }
 
-/* The account's lock, until the transaction ends. */
-static enum err lock_account(struct store_pg *s, const char *platform,
+/* Begin, and take the account's lock until the transaction ends. */
+static enum err begin_locked(void *be, const char *platform,
                              const char *account, struct buf *err)
 {
+    struct store_pg *s = be;
     struct pg_params p;
+    enum err rc = pg_begin(s, err);
 
+    if (rc != ERR_OK)
+        return rc;
     pg_p_init(&p);
     pg_p_text(&p, platform);
     pg_p_text(&p, account);
-    return pg_run(s, &pg_slot_lock, &p, NULL, "locking the queue", err);
+    rc = pg_run(s, &pg_slot_lock, &p, NULL, "locking the queue", err);
+    return rc == ERR_OK ? rc : end_tx(s, rc, err);
 }
 
-/* ERR_EXISTS with *id_out for the same slot; else the account's count. */
-static enum err find_or_count(struct store_pg *s, const struct slot *x,
-                              int64_t *id_out, int64_t *n, struct buf *err)
+/* ERR_EXISTS with *id_out for the same slot, else ERR_OK. */
+static enum err slot_find(void *be, const struct slot *x, int64_t *id_out,
+                          struct buf *err)
 {
     struct pg_params p;
     PGresult *res = NULL;
@@ -155,25 +161,32 @@ static enum err find_or_count(struct store_pg *s, const struct slot *x,
     pg_p_i64(&p, x->weekday);
     pg_p_i64(&p, x->minute);
     pg_p_text(&p, x->zone);
-    rc = pg_run(s, &pg_slot_find, &p, &res, "finding a queue slot", err);
+    rc = pg_run(be, &pg_slot_find, &p, &res, "finding a queue slot", err);
     if (rc == ERR_OK && PQntuples(res) > 0)
         rc = pg_i64(res, 0, 0, id_out) == ERR_OK ? ERR_EXISTS : ERR_DB;
     PQclear(res);
-    res = NULL;
-    if (rc != ERR_OK)
-        return rc;
+    return rc;
+}
+
+static enum err slot_count(void *be, const struct slot *x, int64_t *n,
+                           struct buf *err)
+{
+    struct pg_params p;
+    PGresult *res = NULL;
+    enum err rc;
+
     pg_p_init(&p);
     pg_p_text(&p, x->platform);
     pg_p_text(&p, x->account);
-    rc = pg_run(s, &pg_slot_count, &p, &res, "counting queue slots", err);
+    rc = pg_run(be, &pg_slot_count, &p, &res, "counting queue slots", err);
     if (rc == ERR_OK && pg_i64(res, 0, 0, n) != ERR_OK)
         rc = ERR_DB;
     PQclear(res);
     return rc;
 }
 
-static enum err slot_insert(struct store_pg *s, const struct slot *x,
-                            int64_t now, int64_t *id_out, struct buf *err)
+static enum err slot_insert(void *be, const struct slot *x, int64_t now,
+                            int64_t *id_out, struct buf *err)
 {
     struct pg_params p;
     PGresult *res = NULL;
@@ -186,34 +199,38 @@ static enum err slot_insert(struct store_pg *s, const struct slot *x,
     pg_p_i64(&p, x->minute);
     pg_p_text(&p, x->zone);
     pg_p_i64(&p, now);
-    rc = pg_run(s, &pg_slot_add, &p, &res, "adding a queue slot", err);
+    rc = pg_run(be, &pg_slot_add, &p, &res, "adding a queue slot", err);
     if (rc == ERR_OK && pg_i64(res, 0, 0, id_out) != ERR_OK)
         rc = ERR_DB;
     PQclear(res);
     return rc;
 }
 
+static enum err taken_in(void *be, const char *platform, const char *account,
+                         const struct slot_when *c, size_t n, bool *taken,
+                         struct buf *err);
+
+static enum err add_post(void *be, const struct post *p, const char *note,
+                         int64_t now, int64_t *id_out, struct buf *err)
+{
+    return pg_post_add_in_tx(be, p, note, now, id_out, err);
+}
+
+/* The row steps of store_slots_common.c's flow. */
+static const struct slot_tx_ops pg_slot_tx = {
+    .begin = begin_locked,
+    .end = end_tx,
+    .find = slot_find,
+    .count = slot_count,
+    .insert = slot_insert,
+    .taken = taken_in,
+    .add_post = add_post,
+};
+
 enum err pg_slot_add_op(struct store *st, const struct slot *x, int64_t now,
                         int64_t *id_out, struct buf *err)
 {
-    struct store_pg *s = pg_of(st);
-    int64_t n = 0;
-    enum err rc = pg_begin(s, err);
-
-    *id_out = 0;
-    if (rc != ERR_OK)
-        return rc;
-    rc = lock_account(s, x->platform, x->account, err);
-    if (rc == ERR_OK)
-        rc = find_or_count(s, x, id_out, &n, err);
-    if (rc == ERR_OK && n >= SLOTS_PER_ACCOUNT_MAX) {
-        buf_setf(err, "%s account %s has %d queue slots, the most allowed",
-                 x->platform, x->account, SLOTS_PER_ACCOUNT_MAX);
-        rc = ERR_TOOBIG;
-    }
-    if (rc == ERR_OK)
-        rc = slot_insert(s, x, now, id_out, err);
-    return end_tx(s, rc, err);
+    return slot_add_flow(&pg_slot_tx, pg_of(st), x, now, id_out, err);
 }
 
 enum err pg_slot_update_op(struct store *st, int64_t id, int weekday,
@@ -235,11 +252,9 @@ enum err pg_slot_update_op(struct store *st, int64_t id, int weekday,
     pg_p_i64(&p, now);
     rc = pg_run(pg_of(st), &pg_slot_update, &p, &res, "changing a queue slot",
                 err);
-    if (rc == ERR_EXISTS || (rc == ERR_OK && pg_changes(res) == 0)) {
-        buf_setf(err, "%s account %s has that slot already", cur.platform,
-                 cur.account);
-        rc = ERR_EXISTS; /* (or a racing change took it: unique index) */
-    }
+    /* (ERR_EXISTS: a racing change took it, the unique index says.) */
+    if (rc == ERR_EXISTS || (rc == ERR_OK && pg_changes(res) == 0))
+        rc = slot_clash(&cur, err);
     PQclear(res);
     slot_free(&cur);
     return rc;
@@ -263,9 +278,9 @@ enum err pg_slot_delete_op(struct store *st, int64_t id, struct buf *err)
     return rc;
 }
 
-static enum err taken_in(struct store_pg *s, const char *platform,
-                         const char *account, const struct slot_when *c,
-                         size_t n, bool *taken, struct buf *err)
+static enum err taken_in(void *be, const char *platform, const char *account,
+                         const struct slot_when *c, size_t n, bool *taken,
+                         struct buf *err)
 {
     enum err rc = ERR_OK;
 
@@ -276,7 +291,7 @@ static enum err taken_in(struct store_pg *s, const char *platform,
         pg_p_text(&p, platform);
         pg_p_text(&p, account);
         pg_p_i64(&p, c[i].utc);
-        rc = pg_run(s, &pg_slot_taken, &p, &res, "reading the queue", err);
+        rc = pg_run(be, &pg_slot_taken, &p, &res, "reading the queue", err);
         taken[i] = rc == ERR_OK && PQntuples(res) > 0;
         PQclear(res);
     }
@@ -290,69 +305,11 @@ enum err pg_slot_taken_op(struct store *st, const char *platform,
     return taken_in(pg_of(st), platform, account, c, n, taken, err);
 }
 
-/* The index of the first free candidate, or n. */
-static enum err first_free(struct store_pg *s, const struct post *p,
-                           const struct slot_when *c, size_t n, size_t *out,
-                           struct buf *err)
-{
-    enum err rc = ERR_OK;
-    bool taken = true;
-    size_t i;
-
-    for (i = 0; i < n && rc == ERR_OK; i++) {
-        rc = taken_in(s, p->platform, p->account, &c[i], 1, &taken, err);
-        if (rc == ERR_OK && !taken)
-            break;
-    }
-    *out = i;
-    return rc;
-}
-
-static void set_time(struct post *p, const struct slot_when *w)
-{
-    free(p->zone);
-    free(p->local_time);
-    p->zone = xstrdup(w->zone);
-    p->local_time = xstrdup(w->local);
-    p->publish_at = w->utc;
-}
-
 enum err pg_slot_queue_post_op(struct store *st, struct post *p,
                                const struct slot_when *c, size_t n,
                                int64_t now, int64_t *id_out,
                                size_t *chosen_out, struct buf *err)
 {
-    struct store_pg *s = pg_of(st);
-    struct buf note;
-    size_t i = n;
-    enum err rc;
-
-    *chosen_out = n;
-    if (p->state != POST_SCHEDULED) {
-        buf_setf(err, "a queued post is scheduled");
-        return ERR_INVALID;
-    }
-    rc = pg_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    buf_init(&note, 256);
-    rc = lock_account(s, p->platform, p->account, err);
-    if (rc == ERR_OK)
-        rc = first_free(s, p, c, n, &i, err);
-    if (rc == ERR_OK && i == n) {
-        buf_setf(err, "every queue slot of %s account %s is taken for the "
-                 "next %zu occurrences: add slots or pick a time",
-                 p->platform, p->account, n);
-        rc = ERR_NOTFOUND;
-    }
-    if (rc == ERR_OK) {
-        set_time(p, &c[i]);
-        buf_setf(&note, "created: added to the queue (slot %lld)",
-                 (long long)c[i].slot_id);
-        rc = pg_post_add_in_tx(s, p, buf_cstr(&note), now, id_out, err);
-    }
-    if (rc == ERR_OK)
-        *chosen_out = i;
-    buf_free(&note);
-    return end_tx(s, rc, err);
+    return slot_queue_flow(&pg_slot_tx, pg_of(st), p, c, n, now, id_out,
+                           chosen_out, err);
 }
