@@ -9,53 +9,12 @@
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "store/store_post.h"
+#include "store/store_post_common.h"
 #include "store/store_sqlite.h"
 #include "store/store_sqlite_post_int.h"
 #include "store/store_sqlite_notify.h"
 
 #define S sqlite_store_of
-
-static const char *const state_names[POST_STATE_COUNT] = {
-    "draft",  "scheduled",   "claimed",       "publishing", "published",
-    "failed", "needs_check", "needs_relogin", "cancelled",
-};
-
-const char *post_state_name(enum post_state s)
-{
-    return (unsigned)s < POST_STATE_COUNT ? state_names[s] : "?";
-}
-
-enum err post_state_from_name(const char *s, enum post_state *out)
-{
-    for (int i = 0; s != NULL && i < POST_STATE_COUNT; i++) {
-        if (strcmp(s, state_names[i]) == 0) {
-            *out = (enum post_state)i;
-            return ERR_OK;
-        }
-    }
-    return ERR_INVALID;
-}
-
-#define B(s) (1u << (s))
-static const unsigned edges[POST_STATE_COUNT] = {
-    [POST_DRAFT] = B(POST_SCHEDULED) | B(POST_CANCELLED),
-    [POST_SCHEDULED] = B(POST_CLAIMED) | B(POST_CANCELLED) | B(POST_DRAFT),
-    [POST_CLAIMED] = B(POST_PUBLISHING) | B(POST_SCHEDULED) | B(POST_FAILED) |
-                     B(POST_CANCELLED),
-    [POST_PUBLISHING] = B(POST_PUBLISHED) | B(POST_FAILED) |
-                        B(POST_NEEDS_CHECK) | B(POST_NEEDS_RELOGIN) |
-                        B(POST_SCHEDULED),
-    [POST_NEEDS_CHECK] = B(POST_PUBLISHED) | B(POST_SCHEDULED) |
-                         B(POST_FAILED) | B(POST_CANCELLED),
-    [POST_FAILED] = B(POST_SCHEDULED) | B(POST_CANCELLED),
-    [POST_NEEDS_RELOGIN] = B(POST_SCHEDULED) | B(POST_CANCELLED),
-};
-
-bool post_edge_allowed(enum post_state from, enum post_state to)
-{
-    return (unsigned)from < POST_STATE_COUNT &&
-           (unsigned)to < POST_STATE_COUNT && (edges[from] & B(to)) != 0;
-}
 
 void post_free(struct post *p)
 {
@@ -386,11 +345,11 @@ out:
     "coalesce(?11, 'platform') END WHERE id = ?1 AND state = ?2 AND "         \
     "(?10 IS NULL OR claimed_by = ?10)"
 
-static enum err update_state(struct sqlite_store *s, int64_t id,
-                             enum post_state from, enum post_state to,
-                             const struct post_change *ch, int64_t now,
-                             struct buf *err)
+static enum err update_state(void *be, int64_t id, enum post_state from,
+                             enum post_state to, const struct post_change *ch,
+                             int64_t now, struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -455,9 +414,10 @@ enum err sq_post_set_progress(struct store *base, int64_t id,
 }
 
 /* The current state of post id, inside the caller's transaction. */
-static enum err state_of(struct sqlite_store *s, int64_t id,
-                         enum post_state *out, struct buf *err)
+static enum err state_of(void *be, int64_t id, enum post_state *out,
+                         struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_DB;
     int r;
@@ -485,74 +445,54 @@ out:
     return rc;
 }
 
+static enum err begin(void *be, struct buf *err)
+{
+    return sqlite_write_begin(be, err);
+}
+
+static enum err end(void *be, enum err rc, struct buf *err)
+{
+    return sqlite_write_end(be, rc, err);
+}
+
+/* The event; a change people are told about also writes its outbox row
+ * (0022), committed with the change. */
+static enum err after_change(void *be, int64_t id, enum post_state from,
+                             enum post_state to, const char *note,
+                             int64_t now, bool told, struct buf *err)
+{
+    enum err rc = event_add(be, id, now, post_state_name(from),
+                            post_state_name(to), note, err);
+    if (rc == ERR_OK && told)
+        rc = sqlite_notify_post(be, id, post_state_name(from),
+                                post_state_name(to), note, now, err);
+    return rc;
+}
+
+/* The row steps of store_post_common.c's flow. */
+static const struct post_tx_ops sq_post_tx = {
+    .begin = begin,
+    .end = end,
+    .state = state_of,
+    .update = update_state,
+    .after = after_change,
+};
+
 enum err sq_post_transition(struct store *base, int64_t id,
                             enum post_state from, enum post_state to,
                             const struct post_change *ch, const char *note,
                             int64_t now, struct buf *err)
 {
-    struct sqlite_store *s = S(base);
-    struct post_change none = POST_CHANGE_NONE;
-    enum post_state cur;
-    enum err rc;
-
-    if (!post_edge_allowed(from, to)) {
-        buf_setf(err, "a post cannot go from %s to %s", post_state_name(from),
-                 post_state_name(to));
-        return ERR_UNSUPPORTED;
-    }
-    rc = sqlite_write_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = update_state(s, id, from, to, ch ? ch : &none, now, err);
-    if (rc == ERR_EXISTS) {
-        rc = state_of(s, id, &cur, err);
-        if (rc == ERR_OK) {
-            buf_setf(err, "post %lld is %s, not %s%s", (long long)id,
-                     post_state_name(cur), post_state_name(from),
-                     cur == from ? " of this worker" : "");
-            rc = ERR_EXISTS;
-        }
-    }
-    if (rc == ERR_OK)
-        rc = event_add(s, id, now, post_state_name(from), post_state_name(to),
-                       note, err);
-    if (rc == ERR_OK) /* the outbox row commits with the change (0022) */
-        rc = sqlite_notify_post(s, id, post_state_name(from),
-                                post_state_name(to), note, now, err);
-    return sqlite_write_end(s, rc, err);
+    return post_transition_flow(&sq_post_tx, S(base), id, from, to, ch, note,
+                                now, err);
 }
 
 enum err sq_post_move(struct store *base, int64_t id, enum post_state to,
                       const char *note, int64_t now,
                       enum post_state *from_out, struct buf *err)
 {
-    struct sqlite_store *s = S(base);
-    struct post_change ch = POST_CHANGE_NONE;
-    enum post_state cur;
-    enum err rc;
-
-    rc = sqlite_write_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = state_of(s, id, &cur, err);
-    if (rc != ERR_OK)
-        goto out;
-    if (from_out != NULL)
-        *from_out = cur;
-    if (!post_edge_allowed(cur, to)) {
-        buf_setf(err, "post %lld is %s: it cannot become %s", (long long)id,
-                 post_state_name(cur), post_state_name(to));
-        rc = ERR_UNSUPPORTED;
-        goto out;
-    }
-    if (to == POST_SCHEDULED)
-        ch.publish_at = now; /* a past publish_at becomes now */
-    rc = update_state(s, id, cur, to, &ch, now, err);
-    if (rc == ERR_OK)
-        rc = event_add(s, id, now, post_state_name(cur), post_state_name(to),
-                       note, err);
-out:
-    return sqlite_write_end(s, rc, err);
+    return post_move_flow(&sq_post_tx, S(base), id, to, note, now, from_out,
+                          err);
 }
 
 /* ---- claiming and leases --------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
+#include "store/store_post_common.h"
 
 PG_STMT(pg_post_event_add, 5,
         "INSERT INTO post_event(post_id, at, from_state, to_state, note) "
@@ -244,11 +245,11 @@ enum err pg_post_add(struct store *st, const struct post *p, int64_t now,
 
 /* ---- transitions ----------------------------------------------------- */
 
-static enum err update_state(struct store_pg *s, int64_t id,
-                             enum post_state from, enum post_state to,
-                             const struct post_change *ch, int64_t now,
-                             struct buf *err)
+static enum err update_state(void *be, int64_t id, enum post_state from,
+                             enum post_state to, const struct post_change *ch,
+                             int64_t now, struct buf *err)
 {
+    struct store_pg *s = be;
     struct pg_params q;
     PGresult *res = NULL;
     enum err rc;
@@ -276,14 +277,32 @@ static enum err update_state(struct store_pg *s, int64_t id,
     return rc;
 }
 
-/* The event, the outbox row and the wake-up of a change just made. */
-static enum err after_change(struct store_pg *s, int64_t id,
-                             enum post_state from, enum post_state to,
-                             const char *note, int64_t now, struct buf *err)
+static enum err begin(void *be, struct buf *err)
 {
+    return pg_begin(be, err);
+}
+
+static enum err end(void *be, enum err rc, struct buf *err)
+{
+    return pg_post_end(be, rc, err);
+}
+
+static enum err state_of(void *be, int64_t id, enum post_state *out,
+                         struct buf *err)
+{
+    return pg_post_state(be, id, out, err); /* locks the row */
+}
+
+/* The event, the outbox row of a change people are told about, and the
+ * wake-up of a post scheduled. */
+static enum err after_change(void *be, int64_t id, enum post_state from,
+                             enum post_state to, const char *note,
+                             int64_t now, bool told, struct buf *err)
+{
+    struct store_pg *s = be;
     enum err rc = pg_post_event(s, id, now, post_state_name(from),
                                 post_state_name(to), note, err);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK && told)
         rc = outbox_add(s, id, post_state_name(from), post_state_name(to),
                         note, now, err);
     if (rc == ERR_OK && to == POST_SCHEDULED)
@@ -291,66 +310,28 @@ static enum err after_change(struct store_pg *s, int64_t id,
     return rc;
 }
 
+/* The row steps of store_post_common.c's flow. */
+static const struct post_tx_ops pg_post_tx = {
+    .begin = begin,
+    .end = end,
+    .state = state_of,
+    .update = update_state,
+    .after = after_change,
+};
+
 enum err pg_post_transition(struct store *st, int64_t id,
                             enum post_state from, enum post_state to,
                             const struct post_change *ch, const char *note,
                             int64_t now, struct buf *err)
 {
-    struct store_pg *s = pg_of(st);
-    struct post_change none = POST_CHANGE_NONE;
-    enum post_state cur;
-    enum err rc;
-
-    if (!post_edge_allowed(from, to)) {
-        buf_setf(err, "a post cannot go from %s to %s", post_state_name(from),
-                 post_state_name(to));
-        return ERR_UNSUPPORTED;
-    }
-    rc = pg_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = update_state(s, id, from, to, ch ? ch : &none, now, err);
-    if (rc == ERR_EXISTS) {
-        rc = pg_post_state(s, id, &cur, err);
-        if (rc == ERR_OK) {
-            buf_setf(err, "post %lld is %s, not %s%s", (long long)id,
-                     post_state_name(cur), post_state_name(from),
-                     cur == from ? " of this worker" : "");
-            rc = ERR_EXISTS;
-        }
-    }
-    if (rc == ERR_OK)
-        rc = after_change(s, id, from, to, note, now, err);
-    return pg_post_end(s, rc, err);
+    return post_transition_flow(&pg_post_tx, pg_of(st), id, from, to, ch,
+                                note, now, err);
 }
 
 enum err pg_post_move(struct store *st, int64_t id, enum post_state to,
                       const char *note, int64_t now,
                       enum post_state *from_out, struct buf *err)
 {
-    struct store_pg *s = pg_of(st);
-    struct post_change ch = POST_CHANGE_NONE;
-    enum post_state cur;
-    enum err rc = pg_begin(s, err);
-
-    if (rc != ERR_OK)
-        return rc;
-    rc = pg_post_state(s, id, &cur, err); /* locks the row */
-    if (rc == ERR_OK && from_out != NULL)
-        *from_out = cur;
-    if (rc == ERR_OK && !post_edge_allowed(cur, to)) {
-        buf_setf(err, "post %lld is %s: it cannot become %s", (long long)id,
-                 post_state_name(cur), post_state_name(to));
-        rc = ERR_UNSUPPORTED;
-    }
-    if (rc == ERR_OK && to == POST_SCHEDULED)
-        ch.publish_at = now; /* a past publish_at becomes now */
-    if (rc == ERR_OK)
-        rc = update_state(s, id, cur, to, &ch, now, err);
-    if (rc == ERR_OK)
-        rc = pg_post_event(s, id, now, post_state_name(cur),
-                           post_state_name(to), note, err);
-    if (rc == ERR_OK && to == POST_SCHEDULED)
-        rc = pg_post_wake(s, err);
-    return pg_post_end(s, rc, err);
+    return post_move_flow(&pg_post_tx, pg_of(st), id, to, note, now, from_out,
+                          err);
 }
