@@ -6,10 +6,10 @@
 
 #include "core/alloc.h"
 #include "store/store_media.h"
+#include "store/store_media_common.h"
 #include "store/store_sqlite.h"
 
 #define S sqlite_store_of
-#define USES_NAMED 20 /* post ids a refusal names at most */
 
 #define SQL_MEDIA_PUT                                                         \
     "INSERT INTO media(sha256, path, name, bytes, content_type, container, "  \
@@ -215,50 +215,18 @@ out:
     return rc;
 }
 
-struct holders {
-    struct buf *err;
-    size_t n;
-};
-
-static enum err note_holder(const struct media_use *u, void *ud)
-{
-    struct holders *h = ud;
-
-    if (!u->holds)
-        return ERR_OK;
-    if (h->n < USES_NAMED)
-        buf_catf(h->err, "%s%lld", h->n == 0 ? "" : ", ",
-                 (long long)u->post_id);
-    else if (h->n == USES_NAMED)
-        buf_catf(h->err, ", ...");
-    h->n++;
-    return ERR_OK;
-}
-
 /* Inside the transaction: refuse while held, else delete the row. */
 static enum err delete_unheld(struct store *base, const char *sha256,
                               int64_t now, int64_t grace_s, struct buf *err)
 {
     struct sqlite_store *s = S(base);
-    struct buf ids;
-    struct holders h = {&ids, 0};
     sqlite3_stmt *st = NULL;
-    enum err rc;
+    enum err rc = media_check_unheld(base, sha256, now, grace_s, err);
 
-    buf_init(&ids, 1024);
-    rc = store_media_uses(base, sha256, now, grace_s, note_holder, &h);
-    if (rc != ERR_OK) {
-        rc = sqlite_fail(s, err, "finding the posts that use a file");
-        goto out;
-    }
-    if (h.n > 0) {
-        buf_setf(err, "the file is used by %s %s (cancel %s, or wait until "
-                 "%s published, first)", h.n == 1 ? "post" : "posts",
-                 buf_cstr(&ids), h.n == 1 ? "it" : "them",
-                 h.n == 1 ? "it is" : "they are");
-        rc = ERR_BUSY;
-        goto out;
-    }
+    if (rc != ERR_OK && rc != ERR_BUSY)
+        return sqlite_fail(s, err, "finding the posts that use a file");
+    if (rc != ERR_OK)
+        return rc;
     if (sqlite3_prepare_v2(s->db, SQL_MEDIA_DELETE, -1, &st, NULL) !=
             SQLITE_OK ||
         sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -266,9 +234,7 @@ static enum err delete_unheld(struct store *base, const char *sha256,
         rc = sqlite_fail(s, err, "removing a media file");
     else if (sqlite3_changes(s->db) == 0)
         rc = ERR_NOTFOUND;
-out:
     sqlite3_finalize(st);
-    buf_free(&ids);
     return rc;
 }
 

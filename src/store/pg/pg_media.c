@@ -10,9 +10,7 @@
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
 #include "store/store_media.h"
-
-/* How many holders a refused delete names before "...". */
-#define USES_NAMED 20
+#include "store/store_media_common.h"
 
 PG_STMT(pg_media_put, 13,
         "INSERT INTO media(sha256, path, name, bytes, content_type, "
@@ -178,57 +176,26 @@ enum err pg_media_uses_op(struct store *st, const char *sha256, int64_t now,
     return rc;
 }
 
-struct holders {
-    struct buf *err;
-    size_t n;
-};
-
-static enum err note_holder(const struct media_use *u, void *ud)
-{
-    struct holders *h = ud;
-
-    if (!u->holds)
-        return ERR_OK;
-    if (h->n < USES_NAMED)
-        buf_catf(h->err, "%s%lld", h->n == 0 ? "" : ", ",
-                 (long long)u->post_id);
-    else if (h->n == USES_NAMED)
-        buf_catf(h->err, ", ...");
-    h->n++;
-    return ERR_OK;
-}
-
 /* Inside the transaction, the row locked: refuse while held, else
  * delete the row. */
 static enum err delete_unheld(struct store *st, const char *sha256,
                               int64_t now, int64_t grace_s, struct buf *err)
 {
-    struct buf ids;
-    struct holders h = {&ids, 0};
     struct pg_params p;
     PGresult *res = NULL;
-    enum err rc;
+    enum err rc = media_check_unheld(st, sha256, now, grace_s, err);
 
-    buf_init(&ids, 1024);
-    rc = pg_media_uses_op(st, sha256, now, grace_s, note_holder, &h);
-    if (rc != ERR_OK)
+    if (rc != ERR_OK && rc != ERR_BUSY)
         buf_setf(err, "finding the posts that use a file failed");
-    if (rc == ERR_OK && h.n > 0) {
-        buf_setf(err, "the file is used by %s %s (cancel %s, or wait until "
-                 "%s published, first)", h.n == 1 ? "post" : "posts",
-                 buf_cstr(&ids), h.n == 1 ? "it" : "them",
-                 h.n == 1 ? "it is" : "they are");
-        rc = ERR_BUSY;
-    }
+    if (rc != ERR_OK)
+        return rc;
     pg_p_init(&p);
     pg_p_text(&p, sha256);
-    if (rc == ERR_OK)
-        rc = pg_run(pg_of(st), &pg_media_delete, &p, &res,
-                    "removing a media file", err);
+    rc = pg_run(pg_of(st), &pg_media_delete, &p, &res,
+                "removing a media file", err);
     if (rc == ERR_OK && pg_changes(res) == 0)
         rc = ERR_NOTFOUND;
     PQclear(res);
-    buf_free(&ids);
     return rc;
 }
 
