@@ -11,18 +11,13 @@
 
 #define S sqlite_store_of
 
-bool post_editable(enum post_state s)
-{
-    return s == POST_DRAFT || s == POST_SCHEDULED;
-}
-
 #define SQL_EDIT_STATE "SELECT state, version FROM post WHERE id = ?1"
 
 /* The state and version of post id inside the caller's transaction. */
-static enum err current(struct sqlite_store *s, int64_t id,
-                        enum post_state *state, int64_t *version,
-                        struct buf *err)
+static enum err current(void *be, int64_t id, enum post_state *state,
+                        int64_t *version, struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc;
     int r;
@@ -51,33 +46,7 @@ out:
     return rc;
 }
 
-/* Whether an edit made on version `version` may go ahead; err says why
- * not. */
-static enum err may_edit(int64_t id, enum post_state state, int64_t have,
-                         int64_t version, struct buf *err)
-{
-    if (!post_editable(state)) {
-        buf_setf(err,
-                 "post %lld is %s: only a draft or a scheduled post can "
-                 "be changed%s",
-                 (long long)id, post_state_name(state),
-                 state == POST_CLAIMED || state == POST_PUBLISHING
-                     ? " (a worker has taken it to publish)"
-                     : "");
-        return ERR_UNSUPPORTED;
-    }
-    if (have != version) {
-        buf_setf(err,
-                 "post %lld was changed meanwhile: it is at version %lld, "
-                 "this edit was made on version %lld; reload it and edit "
-                 "again",
-                 (long long)id, (long long)have, (long long)version);
-        return ERR_EXISTS;
-    }
-    return ERR_OK;
-}
-
-/* The guard repeats may_edit's conditions in the statement itself. */
+/* The guard repeats store_post_common.c's may_edit in the statement. */
 #define SQL_EDIT                                                              \
     "UPDATE post SET account = ?3, title = ?4, caption = ?5, tags = ?6, "     \
     "privacy = ?7, media = ?8, publish_at = ?9, zone = ?10, "                 \
@@ -85,10 +54,11 @@ static enum err may_edit(int64_t id, enum post_state state, int64_t have,
     "version = version + 1 WHERE id = ?1 AND version = ?2 AND state IN "      \
     "('draft', 'scheduled')"
 
-static enum err update_post(struct sqlite_store *s, int64_t id,
-                            int64_t version, const struct post *p,
-                            int64_t now, struct buf *err)
+static enum err update_post(void *be, int64_t id, int64_t version,
+                            const struct post *p, int64_t now,
+                            struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -123,10 +93,11 @@ static enum err update_post(struct sqlite_store *s, int64_t id,
     "INSERT INTO post_edit(post_id, at, version, by, changes) VALUES (?1, "   \
     "?2, ?3, ?4, ?5)"
 
-static enum err edit_row(struct sqlite_store *s, int64_t id, int64_t now,
-                         int64_t version, const char *by,
-                         const char *changes, struct buf *err)
+static enum err edit_row(void *be, int64_t id, int64_t now, int64_t version,
+                         const char *by, const char *changes,
+                         struct buf *err)
 {
+    struct sqlite_store *s = be;
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
@@ -145,53 +116,29 @@ static enum err edit_row(struct sqlite_store *s, int64_t id, int64_t now,
     return rc;
 }
 
-static enum err check_args(const struct post *p, const char *by,
-                           const char *changes, struct buf *err)
+static enum err event(void *be, int64_t id, int64_t now, const char *from,
+                      const char *to, const char *note, struct buf *err)
 {
-    if (!post_editable(p->state)) {
-        buf_setf(err, "an edited post is a draft or scheduled");
-        return ERR_UNSUPPORTED;
-    }
-    if ((by && strlen(by) > POST_EDIT_BY_MAX) ||
-        (changes && strlen(changes) > POST_EDIT_CHANGES_MAX)) {
-        buf_setf(err, "the edit's record is too long");
-        return ERR_TOOBIG;
-    }
-    return ERR_OK;
+    return sqlite_post_event_add(be, id, now, from, to, note, err);
 }
+
+/* The row steps of store_post_common.c's edit (workers poll: no wake). */
+static const struct post_edit_ops sq_edit_ops = {
+    .tx = &sq_post_tx,
+    .current = current,
+    .update = update_post,
+    .record = edit_row,
+    .event = event,
+    .wake = NULL,
+};
 
 enum err sq_post_edit(struct store *base, int64_t id, int64_t version,
                       const struct post *p, const char *by,
                       const char *changes, int64_t now,
                       int64_t *version_out, struct buf *err)
 {
-    struct sqlite_store *s = S(base);
-    enum post_state state;
-    int64_t have = 0;
-    enum err rc = check_args(p, by, changes, err);
-
-    if (rc != ERR_OK)
-        return rc;
-    rc = sqlite_write_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = current(s, id, &state, &have, err);
-    if (rc == ERR_OK)
-        rc = may_edit(id, state, have, version, err);
-    if (rc == ERR_OK)
-        rc = update_post(s, id, version, p, now, err);
-    if (rc == ERR_OK)
-        rc = edit_row(s, id, now, version + 1, by, changes, err);
-    if (rc == ERR_OK && state != p->state)
-        rc = sqlite_post_event_add(s, id, now, post_state_name(state),
-                                   post_state_name(p->state),
-                                   p->state == POST_SCHEDULED
-                                       ? "scheduled by an edit"
-                                       : "made a draft by an edit",
-                                   err);
-    if (rc == ERR_OK && version_out != NULL)
-        *version_out = version + 1;
-    return sqlite_write_end(s, rc, err);
+    return post_edit_flow(&sq_edit_ops, S(base), id, version, p, by, changes,
+                          now, version_out, err);
 }
 
 #define SQL_EDITS                                                             \

@@ -9,6 +9,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "store/store_post_common.h"
 #include "store/store_sqlite.h"
 
 /* Append a post_event row (from may be NULL; note may be NULL). */
@@ -16,5 +17,9 @@ enum err sqlite_post_event_add(struct sqlite_store *s, int64_t id,
                                int64_t now, const char *from, const char *to,
                                const char *note, struct buf *err)
     WARN_UNUSED;
+
+/* The backend's row steps of a state change (store_post_common.h), its
+ * begin and end also an edit's (store_sqlite_post_edit.c). */
+extern const struct post_tx_ops sq_post_tx;
 
 #endif

@@ -310,8 +310,8 @@ static enum err after_change(void *be, int64_t id, enum post_state from,
     return rc;
 }
 
-/* The row steps of store_post_common.c's flow. */
-static const struct post_tx_ops pg_post_tx = {
+/* The row steps of store_post_common.c's flows (pg_post_int.h). */
+const struct post_tx_ops pg_post_tx = {
     .begin = begin,
     .end = end,
     .state = state_of,

@@ -57,9 +57,8 @@ enum err pg_post_set_progress(struct store *st, int64_t id,
 }
 
 /* The state and version of post id, locked for the transaction. */
-static enum err current(struct store_pg *s, int64_t id,
-                        enum post_state *state, int64_t *version,
-                        struct buf *err)
+static enum err current(void *be, int64_t id, enum post_state *state,
+                        int64_t *version, struct buf *err)
 {
     struct pg_params p;
     PGresult *res = NULL;
@@ -67,7 +66,7 @@ static enum err current(struct store_pg *s, int64_t id,
 
     pg_p_init(&p);
     pg_p_i64(&p, id);
-    rc = pg_run(s, &pg_post_version, &p, &res, "reading a post", err);
+    rc = pg_run(be, &pg_post_version, &p, &res, "reading a post", err);
     if (rc == ERR_OK && PQntuples(res) == 0) {
         buf_setf(err, "no post %lld", (long long)id);
         rc = ERR_NOTFOUND;
@@ -81,33 +80,7 @@ static enum err current(struct store_pg *s, int64_t id,
     return rc;
 }
 
-/* Whether an edit made on version `version` may go ahead (the same
- * answers and messages as store_sqlite_post_edit.c). */
-static enum err may_edit(int64_t id, enum post_state state, int64_t have,
-                         int64_t version, struct buf *err)
-{
-    if (!post_editable(state)) {
-        buf_setf(err,
-                 "post %lld is %s: only a draft or a scheduled post can "
-                 "be changed%s",
-                 (long long)id, post_state_name(state),
-                 state == POST_CLAIMED || state == POST_PUBLISHING
-                     ? " (a worker has taken it to publish)"
-                     : "");
-        return ERR_UNSUPPORTED;
-    }
-    if (have != version) {
-        buf_setf(err,
-                 "post %lld was changed meanwhile: it is at version %lld, "
-                 "this edit was made on version %lld; reload it and edit "
-                 "again",
-                 (long long)id, (long long)have, (long long)version);
-        return ERR_EXISTS;
-    }
-    return ERR_OK;
-}
-
-static enum err update_post(struct store_pg *s, int64_t id, int64_t version,
+static enum err update_post(void *be, int64_t id, int64_t version,
                             const struct post *p, int64_t now,
                             struct buf *err)
 {
@@ -129,16 +102,16 @@ static enum err update_post(struct store_pg *s, int64_t id, int64_t version,
     pg_p_text(&q, p->local_time);
     pg_p_text(&q, post_state_name(p->state));
     pg_p_i64(&q, now);
-    rc = pg_run(s, &pg_post_update, &q, &res, "editing a post", err);
+    rc = pg_run(be, &pg_post_update, &q, &res, "editing a post", err);
     if (rc == ERR_OK && pg_changes(res) != 1)
         rc = ERR_EXISTS; /* cannot happen under the row lock */
     PQclear(res);
     return rc;
 }
 
-static enum err edit_row(struct store_pg *s, int64_t id, int64_t now,
-                         int64_t version, const char *by,
-                         const char *changes, struct buf *err)
+static enum err edit_row(void *be, int64_t id, int64_t now, int64_t version,
+                         const char *by, const char *changes,
+                         struct buf *err)
 {
     struct pg_params p;
 
@@ -148,55 +121,36 @@ static enum err edit_row(struct store_pg *s, int64_t id, int64_t now,
     pg_p_i64(&p, version);
     pg_p_text(&p, by ? by : "");
     pg_p_text(&p, changes ? changes : "[]");
-    return pg_run(s, &pg_post_edit_add, &p, NULL, "recording an edit", err);
+    return pg_run(be, &pg_post_edit_add, &p, NULL, "recording an edit",
+                  err);
 }
 
-static enum err check_args(const struct post *p, const char *by,
-                           const char *changes, struct buf *err)
+static enum err event(void *be, int64_t id, int64_t now, const char *from,
+                      const char *to, const char *note, struct buf *err)
 {
-    if (!post_editable(p->state)) {
-        buf_setf(err, "an edited post is a draft or scheduled");
-        return ERR_UNSUPPORTED;
-    }
-    if ((by && strlen(by) > POST_EDIT_BY_MAX) ||
-        (changes && strlen(changes) > POST_EDIT_CHANGES_MAX)) {
-        buf_setf(err, "the edit's record is too long");
-        return ERR_TOOBIG;
-    }
-    return ERR_OK;
+    return pg_post_event(be, id, now, from, to, note, err);
 }
+
+static enum err wake(void *be, struct buf *err)
+{
+    return pg_post_wake(be, err);
+}
+
+/* The row steps of store_post_common.c's edit. */
+static const struct post_edit_ops pg_edit_ops = {
+    .tx = &pg_post_tx,
+    .current = current,
+    .update = update_post,
+    .record = edit_row,
+    .event = event,
+    .wake = wake,
+};
 
 enum err pg_post_edit(struct store *st, int64_t id, int64_t version,
                       const struct post *p, const char *by,
                       const char *changes, int64_t now,
                       int64_t *version_out, struct buf *err)
 {
-    struct store_pg *s = pg_of(st);
-    enum post_state state = POST_DRAFT;
-    int64_t have = 0;
-    enum err rc = check_args(p, by, changes, err);
-
-    if (rc == ERR_OK)
-        rc = pg_begin(s, err);
-    if (rc != ERR_OK)
-        return rc;
-    rc = current(s, id, &state, &have, err);
-    if (rc == ERR_OK)
-        rc = may_edit(id, state, have, version, err);
-    if (rc == ERR_OK)
-        rc = update_post(s, id, version, p, now, err);
-    if (rc == ERR_OK)
-        rc = edit_row(s, id, now, version + 1, by, changes, err);
-    if (rc == ERR_OK && state != p->state)
-        rc = pg_post_event(s, id, now, post_state_name(state),
-                           post_state_name(p->state),
-                           p->state == POST_SCHEDULED
-                               ? "scheduled by an edit"
-                               : "made a draft by an edit",
-                           err);
-    if (rc == ERR_OK && p->state == POST_SCHEDULED) /* maybe due sooner */
-        rc = pg_post_wake(s, err);
-    if (rc == ERR_OK && version_out != NULL)
-        *version_out = version + 1;
-    return pg_post_end(s, rc, err);
+    return post_edit_flow(&pg_edit_ops, pg_of(st), id, version, p, by,
+                          changes, now, version_out, err);
 }

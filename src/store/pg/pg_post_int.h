@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/pg/store_pg.h"
+#include "store/store_post_common.h"
 #include "store/store_post.h"
 
 /* Append a post_event row (from and note may be NULL). */
@@ -30,5 +31,9 @@ enum err pg_post_state(struct store_pg *s, int64_t id, enum post_state *out,
 enum err pg_post_add_in_tx(struct store_pg *s, const struct post *p,
                            const char *note, int64_t now, int64_t *id_out,
                            struct buf *err) WARN_UNUSED;
+
+/* The backend's row steps of a state change (store_post_common.h), its
+ * begin and end also an edit's (pg_post_edit.c). */
+extern const struct post_tx_ops pg_post_tx;
 
 #endif
