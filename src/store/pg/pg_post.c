@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
+#include "store/pg/pg_rows.h"
 #include "store/store_post_common.h"
 
 PG_STMT(pg_post_event_add, 5,
@@ -124,17 +125,11 @@ enum err pg_post_end(struct store_pg *s, enum err rc, struct buf *err)
 enum err pg_post_state(struct store_pg *s, int64_t id, enum post_state *out,
                        struct buf *err)
 {
-    struct pg_params p;
     PGresult *res = NULL;
-    enum err rc;
+    enum err rc = pg_run_id(s, &pg_post_state_of, id, "post",
+                            "reading a post", &res, err);
 
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(s, &pg_post_state_of, &p, &res, "reading a post", err);
-    if (rc == ERR_OK && PQntuples(res) == 0) {
-        buf_setf(err, "no post %lld", (long long)id);
-        rc = ERR_NOTFOUND;
-    } else if (rc == ERR_OK &&
+    if (rc == ERR_OK &&
                post_state_from_name(pg_text(res, 0, 0), out) != ERR_OK) {
         buf_setf(err, "post %lld: an unknown state", (long long)id);
         rc = ERR_DB;

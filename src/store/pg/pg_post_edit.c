@@ -9,6 +9,7 @@
 
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
+#include "store/pg/pg_rows.h"
 
 PG_STMT(pg_post_version, 1,
         "SELECT state, version FROM post WHERE id = $1::bigint FOR UPDATE");
@@ -60,17 +61,11 @@ enum err pg_post_set_progress(struct store *st, int64_t id,
 static enum err current(void *be, int64_t id, enum post_state *state,
                         int64_t *version, struct buf *err)
 {
-    struct pg_params p;
     PGresult *res = NULL;
-    enum err rc;
+    enum err rc = pg_run_id(be, &pg_post_version, id, "post",
+                            "reading a post", &res, err);
 
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(be, &pg_post_version, &p, &res, "reading a post", err);
-    if (rc == ERR_OK && PQntuples(res) == 0) {
-        buf_setf(err, "no post %lld", (long long)id);
-        rc = ERR_NOTFOUND;
-    } else if (rc == ERR_OK &&
+    if (rc == ERR_OK &&
                (pg_i64(res, 0, 1, version) != ERR_OK ||
                 post_state_from_name(pg_text(res, 0, 0), state) != ERR_OK)) {
         buf_setf(err, "post %lld: an unreadable row", (long long)id);

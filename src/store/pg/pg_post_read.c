@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
+#include "store/pg/pg_rows.h"
 
 #define PG_POST_COLS                                                          \
     "SELECT id, platform, account, title, caption, tags, privacy, media, "    \
@@ -113,51 +114,52 @@ enum err pg_post_list(struct store *st, const struct post_query *q,
     return rc;
 }
 
+/* The caller's function and data, for pg_each_id_row. */
+struct event_walk {
+    store_post_event_fn fn;
+    void *ud;
+};
+struct edit_walk {
+    store_post_edit_fn fn;
+    void *ud;
+};
+
+static enum err event_row(const PGresult *res, int r, void *ud)
+{
+    const struct event_walk *w = ud;
+    struct post_event e = {.from = pg_text(res, r, 1),
+                           .to = pg_text(res, r, 2),
+                           .note = pg_text(res, r, 3)};
+
+    if (pg_i64(res, r, 0, &e.at) != ERR_OK || e.to == NULL)
+        return ERR_DB;
+    return w->fn(&e, w->ud);
+}
+
 enum err pg_post_events(struct store *st, int64_t id, store_post_event_fn fn,
                         void *ud)
 {
-    struct pg_params p;
-    PGresult *res = NULL;
-    enum err rc;
+    struct event_walk w = {fn, ud};
+    return pg_each_id_row(pg_of(st), &pg_post_event_rows, id,
+                          "reading post events", event_row, &w, NULL);
+}
 
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(pg_of(st), &pg_post_event_rows, &p, &res, "reading post events",
-                NULL);
-    for (int r = 0; rc == ERR_OK && r < PQntuples(res); r++) {
-        struct post_event e = {.from = pg_text(res, r, 1),
-                               .to = pg_text(res, r, 2),
-                               .note = pg_text(res, r, 3)};
-        rc = pg_i64(res, r, 0, &e.at) == ERR_OK && e.to != NULL ? ERR_OK
-                                                                : ERR_DB;
-        if (rc == ERR_OK)
-            rc = fn(&e, ud);
-    }
-    PQclear(res);
-    return rc;
+static enum err edit_row(const PGresult *res, int r, void *ud)
+{
+    const struct edit_walk *w = ud;
+    struct post_edit e = {.by = pg_text(res, r, 2),
+                          .changes = pg_text(res, r, 3)};
+
+    if (pg_i64(res, r, 0, &e.at) != ERR_OK ||
+        pg_i64(res, r, 1, &e.version) != ERR_OK)
+        return ERR_DB;
+    return w->fn(&e, w->ud);
 }
 
 enum err pg_post_edits(struct store *st, int64_t id, store_post_edit_fn fn,
                        void *ud)
 {
-    struct pg_params p;
-    PGresult *res = NULL;
-    enum err rc;
-
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(pg_of(st), &pg_post_edit_rows, &p, &res, "reading post edits",
-                NULL);
-    for (int r = 0; rc == ERR_OK && r < PQntuples(res); r++) {
-        struct post_edit e = {.by = pg_text(res, r, 2),
-                              .changes = pg_text(res, r, 3)};
-        rc = pg_i64(res, r, 0, &e.at) == ERR_OK &&
-                     pg_i64(res, r, 1, &e.version) == ERR_OK
-                 ? ERR_OK
-                 : ERR_DB;
-        if (rc == ERR_OK)
-            rc = fn(&e, ud);
-    }
-    PQclear(res);
-    return rc;
+    struct edit_walk w = {fn, ud};
+    return pg_each_id_row(pg_of(st), &pg_post_edit_rows, id,
+                          "reading post edits", edit_row, &w, NULL);
 }

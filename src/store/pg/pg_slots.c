@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_post_int.h"
+#include "store/pg/pg_rows.h"
 #include "store/store_slots.h"
 #include "store/store_slots_common.h"
 
@@ -109,19 +110,12 @@ enum err pg_slot_list_op(struct store *st, const char *platform,
 enum err pg_slot_get_op(struct store *st, int64_t id, struct slot *out,
                         struct buf *err)
 {
-    struct pg_params p;
     PGresult *res = NULL;
-    enum err rc;
+    enum err rc = pg_run_id(pg_of(st), &pg_slot_get, id, "queue slot",
+                            "reading a queue slot", &res, err);
 
     *out = (struct slot){0};
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(pg_of(st), &pg_slot_get, &p, &res, "reading a queue slot",
-                err);
-    if (rc == ERR_OK && PQntuples(res) == 0) {
-        buf_setf(err, "no queue slot %lld", (long long)id);
-        rc = ERR_NOTFOUND;
-    } else if (rc == ERR_OK && row_to_slot(res, 0, out) != ERR_OK) {
+    if (rc == ERR_OK && row_to_slot(res, 0, out) != ERR_OK) {
         slot_free(out);
         buf_setf(err, "queue slot %lld: an unreadable row", (long long)id);
         rc = ERR_DB;
@@ -262,18 +256,10 @@ enum err pg_slot_update_op(struct store *st, int64_t id, int weekday,
 
 enum err pg_slot_delete_op(struct store *st, int64_t id, struct buf *err)
 {
-    struct pg_params p;
     PGresult *res = NULL;
-    enum err rc;
+    enum err rc = pg_run_id(pg_of(st), &pg_slot_delete, id, "queue slot",
+                            "removing a queue slot", &res, err);
 
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    rc = pg_run(pg_of(st), &pg_slot_delete, &p, &res, "removing a queue slot",
-                err);
-    if (rc == ERR_OK && pg_changes(res) == 0) {
-        buf_setf(err, "no queue slot %lld", (long long)id);
-        rc = ERR_NOTFOUND;
-    }
     PQclear(res);
     return rc;
 }
