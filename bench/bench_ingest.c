@@ -50,26 +50,6 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-static double run_store(size_t items, int64_t hours, const char *path,
-                        size_t *rows, size_t *values, double *cpu)
-{
-    struct demo *g = bench_ingest_demo(items, hours);
-    struct store *st = NULL;
-    struct buf err;
-    double t;
-
-    buf_init(&err, 4096);
-    if (store_open(path, &st, &err) != ERR_OK) {
-        fprintf(stderr, "%s\n", buf_cstr(&err));
-        exit(1);
-    }
-    t = bench_timed_ingest(st, g, hours, rows, values, cpu);
-    store_close(st);
-    buf_free(&err);
-    demo_destroy(g);
-    return t;
-}
-
 /* The raw tables as the store's migrations define them (0001_init.sql:
  * the same columns, keys, CHECK and foreign keys; the parents reduced to
  * their keys), under the store's pragmas. */
@@ -202,7 +182,7 @@ int main(int argc, char **argv)
         return 2;
     }
     i0 = io_now();
-    ts = run_store(items, hours, a, &rows, &values, &cs);
+    ts = bench_run_store(items, hours, a, &rows, &values, &cs);
     i1 = io_now();
     tp = run_plain(items, hours, p, true, &cp);
     i2 = io_now();

@@ -19,28 +19,6 @@
 #include "lib/demo_load.h"
 #include "store/store.h"
 
-/* store_ingest only is timed (wall and CPU of this process: the server's
- * work is in the wall time). */
-static double run_store(size_t items, int64_t hours, const char *uri,
-                        size_t *rows, size_t *values, double *cpu)
-{
-    struct demo *g = bench_ingest_demo(items, hours);
-    struct store *st = NULL;
-    struct buf err;
-    double t;
-
-    buf_init(&err, 4096);
-    if (store_open(uri, &st, &err) != ERR_OK) {
-        fprintf(stderr, "%s\n", buf_cstr(&err));
-        exit(1);
-    }
-    t = bench_timed_ingest(st, g, hours, rows, values, cpu);
-    store_close(st);
-    buf_free(&err);
-    demo_destroy(g);
-    return t;
-}
-
 /* The backend's raw tables, their parents reduced to their keys. */
 #define PLAIN_SCHEMA                                                          \
     "SET client_min_messages = warning;"                                      \
@@ -149,7 +127,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ingest_pg: ITEMS >= 3, HOURS >= 1\n");
         return 2;
     }
-    ts = run_store(items, hours, argv[3], &rows, &values, &cs);
+    /* store_ingest only is timed (wall and CPU of this process: the
+     * server's work is in the wall time). */
+    ts = bench_run_store(items, hours, argv[3], &rows, &values, &cs);
     tp = run_plain(items, hours, argv[4], &cp);
     printf("ingest on PostgreSQL: %zu items x %lld hours = %zu snapshots "
            "(%zu values)\n", items, (long long)hours, rows, values);

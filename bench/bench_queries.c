@@ -19,53 +19,17 @@
 #include "lib/demo_load.h"
 #include "store/store.h"
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The benchmark's data (as bench_ingest): ITEMS content items and 3
- * accounts, HOURS hours from 2023-01-01, seed 42, content published
- * over the first quarter. */
-static struct demo *make_demo(size_t items, int64_t hours)
-{
-    struct demo_opts o;
-    struct demo *d = NULL;
-    struct buf err;
-
-    buf_init(&err, 1024);
-    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
-    o.items = items;
-    o.hours = hours;
-    o.seed = 42;
-    o.publish_span = 0.25;
-    if (demo_create(&o, &d, &err) != ERR_OK) {
-        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
-        exit(1);
-    }
-    buf_free(&err);
-    return d;
-}
-
 /* Ingest the generator's history, per hours_per_batch hours per
  * transaction (1: as the collector does; more: fewer commits, for
  * building a large database quickly; the stored rows are the same). */
 static void build(struct store *st, struct demo *g, int hours_per_batch)
 {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     size_t values;
     size_t rows = demo_load(st, g, hours_per_batch, &values);
 
     printf("built: %zu snapshots (%zu values) in %.1f s\n", rows, values,
-           (now_ms() - t0) / 1e3);
+           (bench_now_ms() - t0) / 1e3);
 }
 
 struct q {
@@ -90,9 +54,10 @@ static enum err gain_fn(void *ud, int64_t a, enum platform p, int32_t d,
     return ERR_OK;
 }
 
-static void q_report(struct q *q)
+/* The report over [from, q->to]. */
+static void report_from(struct q *q, int32_t from)
 {
-    struct report_opts o = {q->from, q->to, -1, 10};
+    struct report_opts o = {from, q->to, -1, 10};
     struct report r;
     struct buf err;
     buf_init(&err, 1024);
@@ -101,17 +66,16 @@ static void q_report(struct q *q)
     buf_free(&err);
 }
 
+static void q_report(struct q *q)
+{
+    report_from(q, q->from);
+}
+
 /* The report over the last 365 days (the dashboard's longest preset):
  * every content item's year of days in the spike walk. */
 static void q_report_year(struct q *q)
 {
-    struct report_opts o = {q->to - 365, q->to, -1, 10};
-    struct report r;
-    struct buf err;
-    buf_init(&err, 1024);
-    if (report_build(q->st, &o, &r, &err) == ERR_OK)
-        report_free(&r);
-    buf_free(&err);
+    report_from(q, q->to - 365);
 }
 
 static void q_top(struct q *q)
@@ -303,15 +267,15 @@ static void time_query(const char *name, void (*fn)(struct q *), struct q *q,
     if (only != NULL && strstr(name, only) == NULL)
         return;
     ms = calloc((size_t)runs, sizeof *ms);
-    first = now_ms();
+    first = bench_now_ms();
     fn(q);
-    first = now_ms() - first;
+    first = bench_now_ms() - first;
     for (int i = 0; i < runs; i++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         fn(q);
-        ms[i] = now_ms() - t0;
+        ms[i] = bench_now_ms() - t0;
     }
-    qsort(ms, (size_t)runs, sizeof *ms, cmp);
+    qsort(ms, (size_t)runs, sizeof *ms, bench_cmp_double);
     printf("  %-28s min %8.2f  median %8.2f  p99 %8.2f ms  (first %.2f)\n",
            name, ms[0], ms[runs / 2], ms[rank - 1], first);
     free(ms);
@@ -344,7 +308,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_queries ITEMS(>=3) HOURS DB [RUNS]\n");
         return 2;
     }
-    g = make_demo(items, hours);
+    g = bench_ingest_demo(items, hours);
     if (!exists)
         build(st, g, per_batch);
     q.st = st;

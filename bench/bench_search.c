@@ -17,13 +17,6 @@
 #include "lib/demo_load.h"
 #include "store/store.h"
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* CPU time of this thread: what a search costs, apart from the time the
  * machine makes it wait (the figures are taken on a shared machine). */
 static double cpu_ms(void)
@@ -33,36 +26,16 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The generator as bench_queries uses it: ITEMS content items, HOURS
- * hours from 2023-01-01, seed 42, published over the first quarter. */
+/* The generator as bench_queries uses it (bench_ingest_demo). */
 static void build(struct store *st, size_t items, int64_t hours, int per)
 {
-    struct demo_opts o;
-    struct demo *g = NULL;
-    struct buf err;
-    double t0 = now_ms();
-    size_t rows;
+    double t0 = bench_now_ms();
+    struct demo *g = bench_ingest_demo(items, hours);
+    size_t rows = demo_load(st, g, per, NULL);
 
-    buf_init(&err, 4096);
-    demo_opts_default(&o, 1672531200 + (hours - 1) * 3600);
-    o.items = items;
-    o.hours = hours;
-    o.seed = 42;
-    o.publish_span = 0.25;
-    if (demo_create(&o, &g, &err) != ERR_OK) {
-        fprintf(stderr, "demo: %s\n", buf_cstr(&err));
-        exit(1);
-    }
-    rows = demo_load(st, g, per, NULL);
-    printf("built: %zu snapshots in %.1f s\n", rows, (now_ms() - t0) / 1e3);
+    printf("built: %zu snapshots in %.1f s\n", rows,
+           (bench_now_ms() - t0) / 1e3);
     demo_destroy(g);
-    buf_free(&err);
 }
 
 struct bq {
@@ -103,27 +76,27 @@ static void run_all(struct store *st, int runs)
         struct search_result res = {0};
         int64_t total = 0;
         for (int i = 0; i < runs; i++) {
-            double t0 = now_ms(), c0 = cpu_ms();
+            double t0 = bench_now_ms(), c0 = cpu_ms();
             if (search_run(st, &r, &res, &err) != ERR_OK) {
                 fprintf(stderr, "%s: %s\n", queries[k].q, buf_cstr(&err));
                 exit(1);
             }
-            t[i] = now_ms() - t0;
+            t[i] = bench_now_ms() - t0;
             c[i] = cpu_ms() - c0;
             allc[na] = c[i];
             all[na++] = t[i];
             total = res.total;
             search_result_free(&res);
         }
-        qsort(t, (size_t)runs, sizeof *t, cmp);
-        qsort(c, (size_t)runs, sizeof *c, cmp);
+        qsort(t, (size_t)runs, sizeof *t, bench_cmp_double);
+        qsort(c, (size_t)runs, sizeof *c, bench_cmp_double);
         printf("%-24s %8lld  %6.2f / %6.2f / %7.2f     %6.2f / %6.2f / %6.2f\n",
                queries[k].name, (long long)total, t[0], t[runs / 2],
                t[(size_t)((runs - 1) * 0.99)], c[0], c[runs / 2],
                c[(size_t)((runs - 1) * 0.99)]);
     }
-    qsort(all, na, sizeof *all, cmp);
-    qsort(allc, na, sizeof *allc, cmp);
+    qsort(all, na, sizeof *all, bench_cmp_double);
+    qsort(allc, na, sizeof *allc, bench_cmp_double);
     printf("all %zu searches, wall: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
            na, all[na / 2], all[(size_t)((na - 1) * 0.99)], all[na - 1]);
     printf("all %zu searches, CPU:  p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/timeutil.h"
@@ -102,4 +103,37 @@ double bench_timed_ingest(struct store *st, struct demo *g, int64_t hours,
     }
     buf_free(&err);
     return t;
+}
+
+double bench_run_store(size_t items, int64_t hours, const char *target,
+                       size_t *rows, size_t *values, double *cpu)
+{
+    struct demo *g = bench_ingest_demo(items, hours);
+    struct store *st = NULL;
+    struct buf err;
+    double t;
+
+    buf_init(&err, 4096);
+    if (store_open(target, &st, &err) != ERR_OK) {
+        fprintf(stderr, "%s\n", buf_cstr(&err));
+        exit(1);
+    }
+    t = bench_timed_ingest(st, g, hours, rows, values, cpu);
+    store_close(st);
+    buf_free(&err);
+    demo_destroy(g);
+    return t;
+}
+
+double bench_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int bench_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }

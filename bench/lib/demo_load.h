@@ -28,8 +28,20 @@ struct demo *bench_ingest_demo(size_t items, int64_t hours);
 double bench_timed_ingest(struct store *st, struct demo *g, int64_t hours,
                           size_t *rows, size_t *values, double *cpu);
 
+/* bench_ingest_demo's data ingested by bench_timed_ingest into a new
+ * store opened at target (a SQLite path or a PostgreSQL URI), which is
+ * closed after: the wall seconds of store_ingest, as that returns them.
+ * Exits with a message on a failure. */
+double bench_run_store(size_t items, int64_t hours, const char *target,
+                       size_t *rows, size_t *values, double *cpu);
+
 /* Monotonic wall seconds; CPU seconds (user + system) of this process. */
 double bench_now_s(void);
 double bench_cpu_s(void);
+/* Monotonic wall milliseconds at the clock's full resolution (a query's
+ * latency may be well under one). */
+double bench_now_ms(void);
+/* qsort's comparison of doubles, ascending. */
+int bench_cmp_double(const void *a, const void *b);
 
 #endif
