@@ -138,6 +138,27 @@ out:
     return rc;
 }
 
+/* Prepare sql (finalized by the caller, also on failure) and bind ?1
+ * and ?2 to x's platform and account and, when whole, ?3 to ?5 to its
+ * weekday, minute and zone. SQLITE_OK on success. */
+static int prepare_slot(struct sqlite_store *s, const char *sql,
+                        const struct slot *x, bool whole, sqlite3_stmt **st)
+{
+    int r = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(*st, 1, x->platform, -1, SQLITE_STATIC);
+    if (r == SQLITE_OK)
+        r = sqlite3_bind_text(*st, 2, x->account, -1, SQLITE_STATIC);
+    if (r == SQLITE_OK && whole)
+        r = sqlite3_bind_int(*st, 3, x->weekday);
+    if (r == SQLITE_OK && whole)
+        r = sqlite3_bind_int(*st, 4, x->minute);
+    if (r == SQLITE_OK && whole)
+        r = sqlite3_bind_text(*st, 5, x->zone, -1, SQLITE_STATIC);
+    return r;
+}
+
 /* The id of the same slot into *id_out (ERR_EXISTS), else ERR_OK. */
 static enum err slot_find(void *be, const struct slot *x, int64_t *id_out,
                           struct buf *err)
@@ -147,15 +168,7 @@ static enum err slot_find(void *be, const struct slot *x, int64_t *id_out,
     enum err rc = ERR_DB;
     int r;
 
-    if (sqlite3_prepare_v2(s->db, SQL_SLOT_FIND, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, x->platform, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, x->account, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_int(st, 3, x->weekday) != SQLITE_OK ||
-        sqlite3_bind_int(st, 4, x->minute) != SQLITE_OK ||
-        sqlite3_bind_text(st, 5, x->zone, -1, SQLITE_STATIC) != SQLITE_OK) {
+    if (prepare_slot(s, SQL_SLOT_FIND, x, true, &st) != SQLITE_OK) {
         sqlite_fail(s, err, "finding a queue slot");
         goto out;
     }
@@ -180,12 +193,7 @@ static enum err slot_count(void *be, const struct slot *x, int64_t *n,
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
-    if (sqlite3_prepare_v2(s->db, SQL_SLOT_COUNT, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, x->platform, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, x->account, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
+    if (prepare_slot(s, SQL_SLOT_COUNT, x, false, &st) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW)
         rc = sqlite_fail(s, err, "counting queue slots");
     else
@@ -201,15 +209,7 @@ static enum err slot_insert(void *be, const struct slot *x, int64_t now,
     sqlite3_stmt *st = NULL;
     enum err rc = ERR_OK;
 
-    if (sqlite3_prepare_v2(s->db, SQL_SLOT_ADD, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, x->platform, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 2, x->account, -1, SQLITE_STATIC) !=
-            SQLITE_OK ||
-        sqlite3_bind_int(st, 3, x->weekday) != SQLITE_OK ||
-        sqlite3_bind_int(st, 4, x->minute) != SQLITE_OK ||
-        sqlite3_bind_text(st, 5, x->zone, -1, SQLITE_STATIC) != SQLITE_OK ||
+    if (prepare_slot(s, SQL_SLOT_ADD, x, true, &st) != SQLITE_OK ||
         sqlite3_bind_int64(st, 6, now) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = sqlite_fail(s, err, "adding a queue slot");
@@ -227,9 +227,38 @@ static enum err begin(void *be, const char *platform, const char *account,
     return sqlite_write_begin(be, err);
 }
 
+/* taken[i] for each candidate; one statement reset per candidate. */
 static enum err taken_in(void *be, const char *platform, const char *account,
                          const struct slot_when *c, size_t n, bool *taken,
-                         struct buf *err);
+                         struct buf *err)
+{
+    struct sqlite_store *s = be;
+    sqlite3_stmt *st = NULL;
+    enum err rc = ERR_OK;
+
+    if (sqlite3_prepare_v2(s->db, SQL_SLOT_TAKEN, -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = sqlite_fail(s, err, "reading the queue");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        int r;
+        sqlite3_reset(st);
+        if (sqlite3_bind_int64(st, 3, c[i].utc) != SQLITE_OK) {
+            rc = sqlite_fail(s, err, "reading the queue");
+            break;
+        }
+        r = sqlite3_step(st);
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            rc = sqlite_fail(s, err, "reading the queue");
+        taken[i] = r == SQLITE_ROW;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
 
 static enum err add_post(void *be, const struct post *p, const char *note,
                          int64_t now, int64_t *id_out, struct buf *err)
@@ -300,39 +329,6 @@ enum err sq_slot_delete(struct store *base, int64_t id, struct buf *err)
         buf_setf(err, "no queue slot %lld", (long long)id);
         rc = ERR_NOTFOUND;
     }
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* taken[i] for each candidate; one statement reset per candidate. */
-static enum err taken_in(void *be, const char *platform, const char *account,
-                         const struct slot_when *c, size_t n, bool *taken,
-                         struct buf *err)
-{
-    struct sqlite_store *s = be;
-    sqlite3_stmt *st = NULL;
-    enum err rc = ERR_OK;
-
-    if (sqlite3_prepare_v2(s->db, SQL_SLOT_TAKEN, -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_bind_text(st, 1, platform, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC) != SQLITE_OK) {
-        rc = sqlite_fail(s, err, "reading the queue");
-        goto out;
-    }
-    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
-        int r;
-        sqlite3_reset(st);
-        if (sqlite3_bind_int64(st, 3, c[i].utc) != SQLITE_OK) {
-            rc = sqlite_fail(s, err, "reading the queue");
-            break;
-        }
-        r = sqlite3_step(st);
-        if (r != SQLITE_ROW && r != SQLITE_DONE)
-            rc = sqlite_fail(s, err, "reading the queue");
-        taken[i] = r == SQLITE_ROW;
-    }
-out:
     sqlite3_finalize(st);
     return rc;
 }

@@ -112,6 +112,20 @@ static enum err outbox_add(struct store_pg *s, int64_t id, const char *from,
                   "adding a post's notification", err);
 }
 
+void pg_post_params(struct pg_params *q, const struct post *p)
+{
+    pg_p_text(q, p->account);
+    pg_p_text(q, p->title);
+    pg_p_text(q, p->caption);
+    pg_p_text(q, p->tags);
+    pg_p_text(q, p->privacy);
+    pg_p_text(q, p->media);
+    pg_p_i64(q, p->publish_at);
+    pg_p_text(q, p->zone);
+    pg_p_text(q, p->local_time);
+    pg_p_text(q, post_state_name(p->state));
+}
+
 /* COMMIT when rc is OK, else ROLLBACK; returns rc (or the commit's). */
 enum err pg_post_end(struct store_pg *s, enum err rc, struct buf *err)
 {
@@ -175,16 +189,7 @@ static enum err insert_post(struct store_pg *s, const struct post *p,
 
     pg_p_init(&q);
     pg_p_text(&q, p->platform);
-    pg_p_text(&q, p->account);
-    pg_p_text(&q, p->title);
-    pg_p_text(&q, p->caption);
-    pg_p_text(&q, p->tags);
-    pg_p_text(&q, p->privacy);
-    pg_p_text(&q, p->media);
-    pg_p_i64(&q, p->publish_at);
-    pg_p_text(&q, p->zone);
-    pg_p_text(&q, p->local_time);
-    pg_p_text(&q, post_state_name(p->state));
+    pg_post_params(&q, p);
     pg_p_text(&q, p->idem_key);
     pg_p_text(&q, p->body_hash);
     pg_p_i64(&q, now);

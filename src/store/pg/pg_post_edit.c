@@ -86,16 +86,7 @@ static enum err update_post(void *be, int64_t id, int64_t version,
     pg_p_init(&q);
     pg_p_i64(&q, id);
     pg_p_i64(&q, version);
-    pg_p_text(&q, p->account);
-    pg_p_text(&q, p->title);
-    pg_p_text(&q, p->caption);
-    pg_p_text(&q, p->tags);
-    pg_p_text(&q, p->privacy);
-    pg_p_text(&q, p->media);
-    pg_p_i64(&q, p->publish_at);
-    pg_p_text(&q, p->zone);
-    pg_p_text(&q, p->local_time);
-    pg_p_text(&q, post_state_name(p->state));
+    pg_post_params(&q, p);
     pg_p_i64(&q, now);
     rc = pg_run(be, &pg_post_update, &q, &res, "editing a post", err);
     if (rc == ERR_OK && pg_changes(res) != 1)

@@ -32,6 +32,10 @@ enum err pg_post_add_in_tx(struct store_pg *s, const struct post *p,
                            const char *note, int64_t now, int64_t *id_out,
                            struct buf *err) WARN_UNUSED;
 
+/* Append p's fields as an insert and an edit bind them: account, title,
+ * caption, tags, privacy, media, publish_at, zone, local_time, state. */
+void pg_post_params(struct pg_params *q, const struct post *p);
+
 /* The backend's row steps of a state change (store_post_common.h), its
  * begin and end also an edit's (pg_post_edit.c). */
 extern const struct post_tx_ops pg_post_tx;

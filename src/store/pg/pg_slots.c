@@ -124,6 +124,19 @@ enum err pg_slot_get_op(struct store *st, int64_t id, struct slot *out,
     return rc;
 }
 
+/* p = (platform, account) and, when whole, x's weekday, minute, zone. */
+static void p_slot(struct pg_params *p, const struct slot *x, bool whole)
+{
+    pg_p_init(p);
+    pg_p_text(p, x->platform);
+    pg_p_text(p, x->account);
+    if (!whole)
+        return;
+    pg_p_i64(p, x->weekday);
+    pg_p_i64(p, x->minute);
+    pg_p_text(p, x->zone);
+}
+
 /* Begin, and take the account's lock until the transaction ends. */
 static enum err begin_locked(void *be, const char *platform,
                              const char *account, struct buf *err)
@@ -149,12 +162,7 @@ static enum err slot_find(void *be, const struct slot *x, int64_t *id_out,
     PGresult *res = NULL;
     enum err rc;
 
-    pg_p_init(&p);
-    pg_p_text(&p, x->platform);
-    pg_p_text(&p, x->account);
-    pg_p_i64(&p, x->weekday);
-    pg_p_i64(&p, x->minute);
-    pg_p_text(&p, x->zone);
+    p_slot(&p, x, true);
     rc = pg_run(be, &pg_slot_find, &p, &res, "finding a queue slot", err);
     if (rc == ERR_OK && PQntuples(res) > 0)
         rc = pg_i64(res, 0, 0, id_out) == ERR_OK ? ERR_EXISTS : ERR_DB;
@@ -169,9 +177,7 @@ static enum err slot_count(void *be, const struct slot *x, int64_t *n,
     PGresult *res = NULL;
     enum err rc;
 
-    pg_p_init(&p);
-    pg_p_text(&p, x->platform);
-    pg_p_text(&p, x->account);
+    p_slot(&p, x, false);
     rc = pg_run(be, &pg_slot_count, &p, &res, "counting queue slots", err);
     if (rc == ERR_OK && pg_i64(res, 0, 0, n) != ERR_OK)
         rc = ERR_DB;
@@ -186,12 +192,7 @@ static enum err slot_insert(void *be, const struct slot *x, int64_t now,
     PGresult *res = NULL;
     enum err rc;
 
-    pg_p_init(&p);
-    pg_p_text(&p, x->platform);
-    pg_p_text(&p, x->account);
-    pg_p_i64(&p, x->weekday);
-    pg_p_i64(&p, x->minute);
-    pg_p_text(&p, x->zone);
+    p_slot(&p, x, true);
     pg_p_i64(&p, now);
     rc = pg_run(be, &pg_slot_add, &p, &res, "adding a queue slot", err);
     if (rc == ERR_OK && pg_i64(res, 0, 0, id_out) != ERR_OK)
@@ -202,7 +203,23 @@ static enum err slot_insert(void *be, const struct slot *x, int64_t now,
 
 static enum err taken_in(void *be, const char *platform, const char *account,
                          const struct slot_when *c, size_t n, bool *taken,
-                         struct buf *err);
+                         struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        struct pg_params p;
+        PGresult *res = NULL;
+        pg_p_init(&p);
+        pg_p_text(&p, platform);
+        pg_p_text(&p, account);
+        pg_p_i64(&p, c[i].utc);
+        rc = pg_run(be, &pg_slot_taken, &p, &res, "reading the queue", err);
+        taken[i] = rc == ERR_OK && PQntuples(res) > 0;
+        PQclear(res);
+    }
+    return rc;
+}
 
 static enum err add_post(void *be, const struct post *p, const char *note,
                          int64_t now, int64_t *id_out, struct buf *err)
@@ -261,26 +278,6 @@ enum err pg_slot_delete_op(struct store *st, int64_t id, struct buf *err)
                             "removing a queue slot", &res, err);
 
     PQclear(res);
-    return rc;
-}
-
-static enum err taken_in(void *be, const char *platform, const char *account,
-                         const struct slot_when *c, size_t n, bool *taken,
-                         struct buf *err)
-{
-    enum err rc = ERR_OK;
-
-    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
-        struct pg_params p;
-        PGresult *res = NULL;
-        pg_p_init(&p);
-        pg_p_text(&p, platform);
-        pg_p_text(&p, account);
-        pg_p_i64(&p, c[i].utc);
-        rc = pg_run(be, &pg_slot_taken, &p, &res, "reading the queue", err);
-        taken[i] = rc == ERR_OK && PQntuples(res) > 0;
-        PQclear(res);
-    }
     return rc;
 }
 
