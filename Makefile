@@ -16,7 +16,7 @@ TEST_JOBS  ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 2))))
 DEMO_DB    ?= $(BUILD)/demo.db
 LISTEN     ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http bench-pg clean install deb
+.PHONY: all deps build build-asan run test test-plain test-asan fuzz bench bench-scale bench-http bench-pg bench-pg-queries clean install deb
 
 all: build
 
@@ -72,6 +72,16 @@ bench-pg: deps
 	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build-rel -j $(JOBS) --target bench_ingest_pg
 	@bash bench/pg_run.sh build-rel 50x240
+
+# Dashboard queries and search on SQLite and PostgreSQL side by side
+# (bench/pg_queries.sh); the databases are kept under build-rel/ between
+# runs. PG_QUERIES_SIZE=200x720 for a first run: filling PostgreSQL
+# through store_ingest takes hours at 1M here (bench/README.md).
+PG_QUERIES_SIZE ?= 1000x1200
+bench-pg-queries: deps
+	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build-rel -j $(JOBS) --target bench_queries bench_search
+	@bash bench/pg_queries.sh build-rel $(PG_QUERIES_SIZE) 100 10000
 
 # The overview endpoint under load (wrk) beside nginx serving the same bytes.
 bench-http: deps

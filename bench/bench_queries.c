@@ -1,14 +1,15 @@
 /* Latency of the dashboard's queries on a generated history: min, median
  * and p99 over repeated runs, and peak RSS.
  * usage: bench_queries ITEMS HOURS DB [RUNS [HOURS_PER_BATCH]]
- * DB is built through store_ingest when it does not exist, and reused.
+ * DB (a SQLite file or a PostgreSQL URI of an existing database) is
+ * filled through store_ingest when it does not exist or holds no item,
+ * and reused.
  * BENCH_QUERIES=TEXT times only the queries whose name contains TEXT. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "analytics/report.h"
 #include "analytics/top.h"
@@ -292,7 +293,7 @@ int main(int argc, char **argv)
         runs = 50;
     if (per_batch < 1 || per_batch > 24 * 31)
         per_batch = 1;
-    bool exists = access(path, F_OK) == 0;
+    bool exists = bench_file_exists(path);
     struct store *st = NULL;
     struct buf err;
     struct demo *g;
@@ -309,7 +310,7 @@ int main(int argc, char **argv)
         return 2;
     }
     g = bench_ingest_demo(items, hours);
-    if (!exists)
+    if (!bench_store_filled(path, exists, st))
         build(st, g, per_batch);
     q.st = st;
     q.to = store_day_of(st, demo_start(g) + (hours - 1) * 3600) + 1;

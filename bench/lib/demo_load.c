@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/timeutil.h"
@@ -38,6 +39,22 @@ size_t demo_load(struct store *st, struct demo *g, int hours_per_batch,
     if (values != NULL)
         *values = vals;
     return rows;
+}
+
+bool bench_file_exists(const char *target)
+{
+    return store_target_is_file(target) && access(target, F_OK) == 0;
+}
+
+bool bench_store_filled(const char *target, bool file_existed,
+                        struct store *st)
+{
+    struct item_query q = {.type = ITEM_CONTENT, .platform = -1};
+    int64_t n = 0;
+
+    if (store_target_is_file(target))
+        return file_existed;
+    return store_count_items(st, &q, &n) == ERR_OK && n > 0;
 }
 
 double bench_now_s(void)

@@ -2,6 +2,7 @@
 #ifndef MEDIADASH_BENCH_DEMO_LOAD_H
 #define MEDIADASH_BENCH_DEMO_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,14 @@ double bench_timed_ingest(struct store *st, struct demo *g, int64_t hours,
  * Exits with a message on a failure. */
 double bench_run_store(size_t items, int64_t hours, const char *target,
                        size_t *rows, size_t *values, double *cpu);
+/* Whether the benchmark's database at target is already there, so the
+ * generator's history is not ingested again: for a SQLite file, that the
+ * file exists (call before store_open, which creates it); for a
+ * PostgreSQL URI (the database must exist, empty or not), that st holds
+ * content items (call after store_open). */
+bool bench_file_exists(const char *target);
+bool bench_store_filled(const char *target, bool file_existed,
+                        struct store *st);
 
 /* Monotonic wall seconds; CPU seconds (user + system) of this process. */
 double bench_now_s(void);

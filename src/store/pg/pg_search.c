@@ -14,21 +14,39 @@
  * escaped), scored -(10 per term in the title + 5 in the tags + 1 in the
  * description). Marks (SEARCH_MARK_*, written by the migration's
  * mediadash_search_mark): the words of the query; the snippet is
- * ts_headline's best fragment of the description. */
+ * ts_headline's best fragment of the description.
+ *
+ * Speed (issue 18): the matches are ranked once (m); an unfiltered search
+ * reads no item row for them (item_search holds content items only, and
+ * its key is an item's id), a filtered one each match's row once; only
+ * the page's rows (p) get their columns, marks and snippet. */
 #include <string.h>
 
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
+#include "store/pg/pg_rollup.h"
 #include "store/store_search.h"
 
 /* ---- upkeep at ingest ------------------------------------------------- */
 
+/* The batch's content items, one statement per table for the whole
+ * batch (issue 17): $1 platforms, $2 ext ids, $3 tags (NULL: the item
+ * carries none, its stored tags stay), one element per item in batch
+ * order. An item the batch holds several times keeps its last tags (as
+ * one UPDATE per item in order did). Returns the ids whose tags changed. */
 PG_STMT(pg_srch_tags, 3,
-        "UPDATE item SET tags = $3 WHERE platform = $1 AND "
-        "type = 'content' AND ext_id = $2 AND tags IS DISTINCT FROM $3");
-/* The item's row, replaced when its text changed; $3: reindex even when
- * the item was not written now ($4, the ingest's time). */
+        "UPDATE item SET tags = u.t FROM (SELECT DISTINCT ON (u.p, u.e) "
+        "u.p, u.e, u.t FROM unnest($1::text[], $2::text[], $3::text[]) "
+        "WITH ORDINALITY AS u(p, e, t, n) WHERE u.t IS NOT NULL "
+        "ORDER BY u.p, u.e, u.n DESC) u WHERE item.platform = u.p AND "
+        "item.type = 'content' AND item.ext_id = u.e AND "
+        "item.tags IS DISTINCT FROM u.t RETURNING item.id");
+/* The items' rows, replaced when their text changed: reindexed when
+ * their tags changed now ($3, pg_srch_tags' ids), when the item row was
+ * written now ($4, the ingest's time) or when it has no row yet. A
+ * separate statement from pg_srch_tags: a statement does not see its own
+ * CTE's updates, and the words must come from the new tags. */
 PG_STMT(pg_srch_put, 4,
         "INSERT INTO item_search(item_id, tsv, tri) SELECT id, "
         "setweight(to_tsvector('simple', mediadash_search_words(title)), "
@@ -36,51 +54,128 @@ PG_STMT(pg_srch_put, 4,
         "mediadash_search_words(tags)), 'B') || to_tsvector('simple', "
         "mediadash_search_words(description)), mediadash_search_lower(title)"
         " || E'\\x01' || mediadash_search_lower(tags) || E'\\x01' || "
-        "mediadash_search_lower(description) FROM item WHERE platform = $1 "
-        "AND type = 'content' AND ext_id = $2 AND ($3::boolean OR "
+        "mediadash_search_lower(description) FROM item WHERE type = "
+        "'content' AND (platform, ext_id) IN (SELECT * FROM "
+        "unnest($1::text[], $2::text[])) AND (id = ANY ($3::bigint[]) OR "
         "updated_at = $4::bigint OR NOT EXISTS (SELECT 1 FROM item_search "
         "WHERE item_id = item.id)) ON CONFLICT (item_id) DO UPDATE SET "
         "tsv = excluded.tsv, tri = excluded.tri "
         "WHERE item_search.tri IS DISTINCT FROM excluded.tri");
 
-/* it's tags stored (when it carries some) and its index row brought to
- * what item holds now. */
-static enum err upkeep_one(struct store_pg *s, const struct item *it,
-                           int64_t now, struct buf *err)
+/* A text[] literal's next element: in double quotes, with backslash
+ * before '"' and '\' (NULL t: NULL). */
+static enum err arr_text(struct buf *b, const char *t)
+{
+    enum err rc = b->len > 1 ? buf_putc(b, ',') : ERR_OK;
+
+    if (t == NULL)
+        return rc == ERR_OK ? buf_puts(b, "NULL") : rc;
+    if (rc == ERR_OK)
+        rc = buf_putc(b, '"');
+    for (; *t != '\0' && rc == ERR_OK; t++) {
+        if (*t == '"' || *t == '\\')
+            rc = buf_putc(b, '\\');
+        if (rc == ERR_OK)
+            rc = buf_putc(b, *t);
+    }
+    return rc == ERR_OK ? buf_putc(b, '"') : rc;
+}
+
+/* The batch's content items as the three arrays of pg_srch_tags; *n gets
+ * how many. */
+static enum err upkeep_arrays(const struct batch *b, struct buf *plat,
+                              struct buf *ext, struct buf *tags, size_t *n)
+{
+    enum err rc = ERR_OK;
+
+    *n = 0;
+    pg_arr_start(plat);
+    pg_arr_start(ext);
+    pg_arr_start(tags);
+    for (size_t i = 0; i < b->n && rc == ERR_OK; i++) {
+        const struct item *it = b->items[i];
+        if (it->type != ITEM_CONTENT)
+            continue;
+        rc = arr_text(plat, platform_name(it->platform));
+        if (rc == ERR_OK)
+            rc = arr_text(ext, it->ext_id);
+        if (rc == ERR_OK)
+            rc = arr_text(tags, it->tags);
+        (*n)++;
+    }
+    if (rc == ERR_OK)
+        rc = pg_arr_end(plat);
+    if (rc == ERR_OK)
+        rc = pg_arr_end(ext);
+    return rc == ERR_OK ? pg_arr_end(tags) : rc;
+}
+
+/* The ids of r's rows as a bigint[] literal. */
+static enum err ids_array(const PGresult *r, struct buf *ids)
+{
+    enum err rc = ERR_OK;
+
+    pg_arr_start(ids);
+    for (int i = 0; i < PQntuples(r) && rc == ERR_OK; i++) {
+        int64_t id;
+        rc = pg_i64(r, i, 0, &id);
+        if (rc == ERR_OK)
+            rc = pg_arr_i64(ids, id);
+    }
+    return rc == ERR_OK ? pg_arr_end(ids) : rc;
+}
+
+static enum err upkeep_run(struct store_pg *s, struct buf *plat,
+                           struct buf *ext, struct buf *tags, int64_t now,
+                           struct buf *err)
 {
     struct pg_params p;
     PGresult *r = NULL;
-    bool tags_changed = false;
-    enum err rc = ERR_OK;
+    enum err rc;
 
-    if (it->tags != NULL) {
-        pg_p_init(&p);
-        pg_p_text(&p, platform_name(it->platform));
-        pg_p_text(&p, it->ext_id);
-        pg_p_text(&p, it->tags);
-        rc = pg_run(s, &pg_srch_tags, &p, &r, "storing an item's tags", err);
-        tags_changed = rc == ERR_OK && pg_changes(r) > 0;
-        PQclear(r);
+    pg_p_init(&p);
+    pg_p_text(&p, buf_cstr(plat));
+    pg_p_text(&p, buf_cstr(ext));
+    pg_p_text(&p, buf_cstr(tags));
+    rc = pg_run(s, &pg_srch_tags, &p, &r, "storing items' tags", err);
+    /* tags is free now: it takes the changed ids. */
+    if (rc == ERR_OK && ids_array(r, tags) != ERR_OK) {
+        buf_setf(err, "storing items' tags: an unreadable id");
+        rc = ERR_DB;
     }
+    PQclear(r);
     if (rc != ERR_OK)
         return rc;
     pg_p_init(&p);
-    pg_p_text(&p, platform_name(it->platform));
-    pg_p_text(&p, it->ext_id);
-    pg_p_text(&p, tags_changed ? "true" : "false");
+    pg_p_text(&p, buf_cstr(plat));
+    pg_p_text(&p, buf_cstr(ext));
+    pg_p_text(&p, buf_cstr(tags));
     pg_p_i64(&p, now);
     return pg_run(s, &pg_srch_put, &p, NULL, "updating the search index",
                   err);
 }
 
+/* Every content item's tags stored (when it carries some) and its index
+ * row brought to what item holds now: two statements per batch. */
 enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
                           int64_t now, struct buf *err)
 {
-    enum err rc = ERR_OK;
+    struct buf plat, ext, tags;
+    size_t n = 0;
+    enum err rc;
 
-    for (size_t i = 0; i < b->n && rc == ERR_OK; i++)
-        if (b->items[i]->type == ITEM_CONTENT)
-            rc = upkeep_one(s, b->items[i], now, err);
+    /* As the rollups' arrays (pg_rollup.c): a batch's worth. */
+    buf_init(&plat, (size_t)1 << 26);
+    buf_init(&ext, (size_t)1 << 26);
+    buf_init(&tags, (size_t)1 << 28);
+    rc = upkeep_arrays(b, &plat, &ext, &tags, &n);
+    if (rc != ERR_OK)
+        buf_setf(err, "updating the search index: out of memory");
+    else if (n > 0)
+        rc = upkeep_run(s, &plat, &ext, &tags, now, err);
+    buf_free(&tags);
+    buf_free(&ext);
+    buf_free(&plat);
     return rc;
 }
 
@@ -114,20 +209,23 @@ PG_STMT(pg_srch_run, 11,
         "CASE WHEN split_part(s.tri, E'\\x01', 3) LIKE x THEN 1 ELSE 0 END)"
         " FROM unnest(pat.a) x)::double precision FROM item_search s, pat "
         "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a)), "
-        "p AS MATERIALIZED (SELECT i.id, m.score, count(*) OVER () AS total, "
-        "CASE $9::int WHEN 1 THEN " SQL_METRIC("views", "i") "::double "
-        "precision WHEN 2 THEN " SQL_METRIC("likes", "i") "::double "
-        "precision WHEN 3 THEN " SQL_METRIC("comments", "i") "::double "
-        "precision WHEN 4 THEN " SQL_ENGAGEMENT("i") " WHEN 5 THEN "
-        "i.published_at::double precision END AS k "
-        "FROM m JOIN item i ON i.id = m.id "
-        "LEFT JOIN item a ON a.id = i.account_id WHERE i.type = 'content' "
+        "p AS MATERIALIZED (SELECT m.id, m.score, count(*) OVER () AS total, "
+        "CASE $9::int WHEN 1 THEN " SQL_METRIC("views", "m") "::double "
+        "precision WHEN 2 THEN " SQL_METRIC("likes", "m") "::double "
+        "precision WHEN 3 THEN " SQL_METRIC("comments", "m") "::double "
+        "precision WHEN 4 THEN " SQL_ENGAGEMENT("m") " WHEN 5 THEN "
+        "(SELECT published_at FROM item WHERE id = m.id)::double precision "
+        "END AS k FROM m "
+        "WHERE ($4::text IS NULL AND $5::text IS NULL AND $6::bigint IS NULL "
+        "AND $7::bigint IS NULL AND $8::text IS NULL) OR EXISTS (SELECT 1 "
+        "FROM item i LEFT JOIN item a ON a.id = i.account_id WHERE "
+        "i.id = m.id AND i.type = 'content' "
         "AND ($4::text IS NULL OR i.platform = $4) "
         "AND ($5::text IS NULL OR a.ext_id = $5 OR a.handle = $5) "
         "AND ($6::bigint IS NULL OR i.published_at >= $6) "
         "AND ($7::bigint IS NULL OR i.published_at < $7) "
-        "AND ($8::text IS NULL OR i.role = $8) "
-        "ORDER BY k DESC NULLS LAST, m.score, i.id LIMIT $10 OFFSET $11) "
+        "AND ($8::text IS NULL OR i.role = $8)) "
+        "ORDER BY k DESC NULLS LAST, m.score, m.id LIMIT $10 OFFSET $11) "
         "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "
         "i.title, i.url, i.tags, i.published_at, i.role, p.score, "
         SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "
