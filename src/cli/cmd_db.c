@@ -42,7 +42,7 @@ static void on_rows(void *ud, const char *table, int64_t rows, int64_t total)
         p->table = table;
         p->table_t0 = now;
     }
-    if (p->quiet || (now - p->last_ms < 1000 && rows < total))
+    if (p->quiet || rows == 0 || (now - p->last_ms < 1000 && rows < total))
         return;
     if (rows == total && now - p->table_t0 < 1000)
         return; /* a small table: the summary counts it */
@@ -195,10 +195,13 @@ static void key_note(const struct db_copy_args *a)
     buf_init(&sk, 4096);
     buf_init(&dk, 4096);
     buf_init(&err, 4096);
-    if (store_target_is_file(a->from) && store_target_is_file(a->to) &&
-        bf_path(&sk, a->from, ".key") == ERR_OK &&
-        bf_path(&dk, a->to, ".key") == ERR_OK && bf_exists(buf_cstr(&sk)) &&
-        !bf_exists(buf_cstr(&dk))) {
+    if (store_target_is_file(a->from) &&
+        (bf_path(&sk, a->from, ".key") != ERR_OK ||
+         !bf_exists(buf_cstr(&sk)))) {
+        printf("key file: none beside the source (no %s)\n", buf_cstr(&sk));
+    } else if (store_target_is_file(a->from) && store_target_is_file(a->to) &&
+               bf_path(&dk, a->to, ".key") == ERR_OK &&
+               !bf_exists(buf_cstr(&dk))) {
         if (bf_copy_key(buf_cstr(&sk), buf_cstr(&dk), &err) == ERR_OK)
             printf("key file: copied to %s\n", buf_cstr(&dk));
         else
