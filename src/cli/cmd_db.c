@@ -180,6 +180,16 @@ static bool same_counts(struct store *src, struct store *dst, int64_t *total)
         }
         *total += a[i] > 0 ? a[i] : 0;
     }
+    if (same) {
+        const char *sep = "rows:";
+        for (size_t i = 0; i < n; i++)
+            if (a[i] > 0) {
+                printf("%s %s %lld", sep, store_copy_table_name(i),
+                       (long long)a[i]);
+                sep = ",";
+            }
+        printf("\n");
+    }
     free(a);
     free(b);
     buf_free(&err);

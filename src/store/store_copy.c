@@ -258,9 +258,11 @@ enum err store_copy(struct store *src, struct store *dst,
         rc = store_copy_counts(dst, dc, err);
     if (rc == ERR_OK)
         rc = precheck(sc, dc, o->replace, dst->ops->name, err);
-    /* The zone first: setting it rebuilds dst's rollups, cheap while
-     * they are about to be replaced. */
-    if (rc == ERR_OK)
+    /* The zone first (setting it rebuilds dst's rollups: cheap while they
+     * are about to be replaced), and only when it differs, so that a
+     * copy refused later leaves an empty dst's zone as it was. */
+    if (rc == ERR_OK && strcmp(tz_name(store_rollup_zone(src)),
+                               tz_name(store_rollup_zone(dst))) != 0)
         rc = store_set_rollup_zone(dst, tz_name(store_rollup_zone(src)), err);
     if (rc == ERR_OK)
         rc = dst->ops->copy->begin(dst, o->replace, err);
