@@ -9,8 +9,8 @@
 #
 #   bench/db_copy.sh [ITEMS [DAYS]]         (120 365: about 0.7M snapshots)
 #   bench/db_copy.sh --db FILE              an existing SQLite database
-#   bench/db_copy.sh 1400 365               the large demo (about 10M values;
-#                                           hours, and ~10 GB of disk)
+#   bench/db_copy.sh 2100 365               the 10M demo (about 10M
+#                                           snapshots; an hour or more)
 #   MEDIADASH_BIN=build-rel/mediadash bench/db_copy.sh
 #
 # Needs postgresql-15 (tools/install-deps.sh); as root the server runs as
