@@ -7,7 +7,8 @@
 # the copy's own check prints equal checksums; a destination holding data
 # is refused, naming what it holds, and --replace empties it; ids go on
 # after the copied ones on PostgreSQL; health data that PostgreSQL cannot
-# hold is refused before anything is written; a bad path or URI says so.
+# hold is refused before anything is written (and goes from one SQLite
+# file to another); a bad path or URI says so.
 # Small on purpose (about 10,000 rows): it must stay well under a minute
 # plain and under 150 s under ASan on a loaded machine (139 s with 30 days
 # of demo at load 17: now 10).
@@ -99,6 +100,11 @@ if [ -d "$REAL/oura" ]; then
   check "  saying why" contains "$TMP/err" "cannot store health_daily"
   check "  nothing written" run 0 md "$PG2" export snapshots
   check "  (only the header)" test "$(wc -l <"$TMP/out")" = 1
+  check "health data SQLite -> SQLite" run 0 copy --from "$H" --to "$TMP/h2.db"
+  check "  health rows counted" contains "$TMP/out" "health_daily 6"
+  md "$H" export health >"$TMP/h1.csv"
+  check "  export health the same" run 0 md "$TMP/h2.db" export health
+  check "  byte for byte" same_file "$TMP/h1.csv" "$TMP/out"
 fi
 check "a missing SQLite source" run 3 copy --from "$TMP/none.db" --to "$TMP/x.db"
 check "  named" contains "$TMP/err" "none.db: no such database"
