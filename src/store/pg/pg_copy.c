@@ -22,6 +22,9 @@
 #define COPY_FLUSH ((size_t)1 << 20)
 
 PG_STMT(pg_cp_has, 1, "SELECT to_regclass($1) IS NOT NULL");
+/* The ingest's lock (pg_ingest.c): an ingest into the destination waits
+ * for the copy, as one waits for another. */
+PG_STMT(pg_cp_lock, 0, "SELECT pg_advisory_xact_lock(" PG_INGEST_LOCK ")");
 
 static enum err has_table(struct store_pg *s, const char *name, bool *out,
                           struct buf *err)
@@ -176,6 +179,11 @@ static enum err pg_copy_begin(struct store *st, bool wipe, struct buf *err)
     struct buf sql;
     enum err rc = pg_begin(s, err);
 
+    if (rc == ERR_OK) {
+        rc = pg_run(s, &pg_cp_lock, NULL, NULL, "waiting for ingests", err);
+        if (rc != ERR_OK)
+            pg_rollback(s);
+    }
     if (rc != ERR_OK || !wipe)
         return rc;
     buf_init(&sql, 4096);
