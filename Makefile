@@ -67,11 +67,13 @@ bench-scale: deps
 	@./build-rel/bench_queries 1400 8760 build-rel/bench-10m.db 100 24
 
 # Ingest on PostgreSQL (issue 17): store_ingest with rollups beside plain
-# inserts of the same snapshots, on a throwaway cluster (bench/pg_run.sh).
+# inserts of the same snapshots, on a throwaway cluster (bench/pg_run.sh);
+# db copy SQLite -> PostgreSQL -> SQLite of a demo (bench/db_copy.sh).
 bench-pg: deps
 	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build-rel -j $(JOBS) --target bench_ingest_pg
+	@cmake --build build-rel -j $(JOBS) --target bench_ingest_pg mediadash
 	@bash bench/pg_run.sh build-rel 50x240
+	@MEDIADASH_BIN=build-rel/mediadash bash bench/db_copy.sh
 
 # Dashboard queries and search on SQLite and PostgreSQL side by side
 # (bench/pg_queries.sh); the databases are kept under build-rel/ between

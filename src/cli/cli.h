@@ -146,6 +146,10 @@ extern const char cmd_search_usage[];
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_export_health(struct cli *cli, int argc, char **argv);
+/* The bytes of `mediadash export snapshots` (CSV, everything) on f. */
+enum err cli_export_snapshots(struct store *st, FILE *f, struct buf *err)
+    WARN_UNUSED;
+int cmd_db(struct cli *cli, int argc, char **argv);
 int cmd_health(struct cli *cli, int argc, char **argv);
 int cmd_rollup(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);

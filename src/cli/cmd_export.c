@@ -347,6 +347,29 @@ static enum err run_export(struct store *st, const struct export_args *a,
     }
 }
 
+enum err cli_export_snapshots(struct store *st, FILE *f, struct buf *err)
+{
+    struct export_args a = {EXPORT_SNAPSHOTS, -1, -1, -1, TIME_NONE,
+                            TIME_NONE, NULL};
+    struct export_run run;
+    enum err rc;
+
+    a.format = FMT_CSV;
+    memset(&run, 0, sizeof run);
+    run.format = FMT_CSV;
+    run.f = f;
+    buf_init(&run.out, (size_t)1 << 26);
+    buf_init(&run.tmp, (size_t)1 << 24);
+    rc = run_export(st, &a, &run, err);
+    if (rc == ERR_OK)
+        rc = flush_if_full(&run, true);
+    if (rc == ERR_OK && fflush(f) != 0)
+        rc = ERR_IO;
+    buf_free(&run.out);
+    buf_free(&run.tmp);
+    return rc;
+}
+
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
     struct export_args a = {EXPORT_SNAPSHOTS, -1, -1, -1, TIME_NONE,

@@ -38,6 +38,7 @@
 #include "store/store_health.h"
 #include "store/store_search.h"
 #include "store/store_backup.h"
+#include "store/store_copy.h"
 #include "store/store_slots.h"
 #include "store/store_token.h"
 
@@ -154,6 +155,61 @@ struct store_token_ops {
                           int64_t *n, struct buf *err);
     enum err (*revoke_name)(struct store *st, const char *name, int64_t now,
                             int64_t *n, struct buf *err);
+};
+
+/* `db copy` (store_copy.h): the tables copied as rows, described once
+ * for every backend (store_copy.c, store_copy_tables[]). cols are the
+ * column names, comma-separated (a backend double-quotes each in its SQL:
+ * post_edit has a column called by; store_copy_cols); types has one letter per column: 'I' int64, 'R'
+ * double, 'T' text; order is the ORDER BY that puts each row after the
+ * rows it refers to. Table and column names are constants of this
+ * program, never input: the SQL a backend builds from them is as fixed as
+ * a literal, and the values always travel as parameters or COPY data. */
+struct store_copy_table {
+    const char *name;
+    const char *cols;
+    const char *types;
+    const char *order;
+};
+extern const struct store_copy_table store_copy_tables[];
+extern const size_t store_copy_ntables_;
+/* t's columns double-quoted, comma-separated, into out (reset first);
+ * prefix before each (NULL: none). */
+void store_copy_cols(const struct store_copy_table *t, const char *prefix,
+                     struct buf *out);
+
+/* One value of a row; s is borrowed for the batch's callback. */
+struct store_copy_val {
+    bool null;
+    int64_t i;
+    double r;
+    const char *s;
+};
+/* A batch of n rows, strlen(t->types) values each, row after row. */
+typedef enum err (*store_copy_batch_fn)(void *ud,
+                                        const struct store_copy_val *v,
+                                        size_t n);
+
+struct store_copy_ops {
+    /* Rows of t; ERR_UNSUPPORTED (no message) when this backend has no
+     * such table. */
+    enum err (*count)(struct store *st, const struct store_copy_table *t,
+                      int64_t *out, struct buf *err);
+    /* Every row of t in t->order, batch rows per call of fn; inside a
+     * store_read_begin when the caller wants one state. */
+    enum err (*scan)(struct store *st, const struct store_copy_table *t,
+                     size_t batch, store_copy_batch_fn fn, void *ud,
+                     struct buf *err);
+    /* Open the copy's write transaction; wipe: delete every row of every
+     * table first (the derived ones too). */
+    enum err (*begin)(struct store *st, bool wipe, struct buf *err);
+    /* Add n rows to t, ids as given. */
+    enum err (*put)(struct store *st, const struct store_copy_table *t,
+                    const struct store_copy_val *v, size_t n,
+                    struct buf *err);
+    /* commit: rebuild what the backend derives from the rows (search
+     * index, caches, sequences), then commit; else roll back. */
+    enum err (*end)(struct store *st, bool commit, struct buf *err);
 };
 
 struct store_ops {
@@ -363,6 +419,7 @@ struct store_ops {
     const struct store_media_ops *media;
     const struct store_notify_ops *notify;
     const struct store_token_ops *token;
+    const struct store_copy_ops *copy; /* NULL: no `db copy` */
 };
 
 /* The calendar day of T in ZONE (days since 1970-01-01 of that

@@ -777,6 +777,7 @@ static const struct store_ops sqlite_ops = {
     .health_count = sq_health_count,
     .health_remove = sq_health_remove,
     .health_days = sq_health_days,
+    .copy = &sq_copy_ops, /* store_sqlite_copy.c */
 };
 
 /* Open the SQLite database at path: the file is made (or kept) 0600

@@ -586,6 +586,8 @@ enum err sqlite_exec(struct sqlite_store *s, const char *sql,
                      struct buf *err);
 void sqlite_metric_cache_clear(struct sqlite_store *s);
 void sqlite_reset_all(struct sqlite_store *s);
+/* `db copy` (store_copy.h; store_sqlite_copy.c). */
+extern const struct store_copy_ops sq_copy_ops;
 /* store_ingest (store_sqlite_ingest.c). */
 enum err sq_ingest(struct store *st, const struct batch *b,
                    const struct import_meta *meta, struct ingest_stats *out,

@@ -217,6 +217,8 @@ static const struct store_notify_ops pg_notify_ops = {
     .prune = pg_notify_prune_op,
 };
 
+extern const struct store_copy_ops pg_copy_ops; /* pg_copy.c */
+
 static const struct store_ops pg_ops = {
     .post = &pg_post_ops,
     .slot = &pg_slot_ops,
@@ -286,6 +288,7 @@ static const struct store_ops pg_ops = {
     .account_day_get = pg_account_day_get,
     /* pgrest: search (pg_search.c), the collector's state (pg_collect.c) */
     .search = pg_search,
+    .copy = &pg_copy_ops, /* `db copy` (pg_copy.c) */
     .job_get = pg_job_get,
     .job_put = pg_job_put,
     .job_list = pg_job_list,

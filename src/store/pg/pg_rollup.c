@@ -359,6 +359,11 @@ static enum err pubday_all(struct store_pg *s, struct buf *err)
     return rc;
 }
 
+enum err pg_rollup_pubdays(struct store_pg *s, struct buf *err)
+{
+    return pubday_all(s, err);
+}
+
 /* Inside a transaction holding the ingest lock: empty the rollups and
  * recompute them from every item's values under s->zone. */
 static enum err rebuild_body(struct store_pg *s, struct buf *err)

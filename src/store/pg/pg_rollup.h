@@ -35,6 +35,10 @@ void pg_touched_free(struct pg_touched *tt);
 enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
                          struct buf *err);
 
+/* Every item's publication day under s->zone, inside the caller's
+ * transaction (a rebuild; `db copy`'s end, pg_copy.c). */
+enum err pg_rollup_pubdays(struct store_pg *s, struct buf *err);
+
 /* A PostgreSQL array literal ("{1,NULL,2}") built in b one element at a
  * time, for a parameter such as $1::bigint[]: start, elements, end.
  * ERR_TOOBIG past b's maximum. Reals with 17 digits (read back exactly;
