@@ -2078,7 +2078,7 @@ static void test_list_role(void **state)
 
 /* ---- health data and the collector's dropped metrics ------------------ */
 
-/* One batch with every kind of health document (store_health.h): three
+/* One batch with every kind of health document (store_health.h): two
  * sleep periods and a "deleted" one on 08-10 (left out of the day's
  * sums), a day (08-09) with only a deleted period, a day (08-12) with
  * only a session, and a heart rate sample given twice. sleep_score and
