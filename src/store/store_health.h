@@ -1,9 +1,10 @@
 /* Health data in the store (migrations 0027, 0032): a health source's
  * (Oura's) daily scores with their contributors, sleep periods, heart
- * rate samples, workouts, sessions and daily SpO2, in tables of their own (never items, snapshots or values). SQLite backend
- * only for now (store_sqlite_health.c), like store_token.h. Times are
- * injected (seconds since the epoch). Days are "YYYY-MM-DD" strings as
- * Oura gives them (the wearer's own day). */
+ * rate samples, workouts, sessions and daily SpO2, in tables of their
+ * own (never items, snapshots or values). SQLite: store_sqlite_health.c;
+ * PostgreSQL: pg/pg_health.c (its migration 0006). Times are injected
+ * (seconds since the epoch). Days are "YYYY-MM-DD" strings as Oura gives
+ * them (the wearer's own day). */
 #ifndef MEDIADASH_STORE_HEALTH_H
 #define MEDIADASH_STORE_HEALTH_H
 

@@ -21,6 +21,7 @@
 #include "testutil.h"
 
 #include <libpq-fe.h>
+#include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -33,7 +34,9 @@
 #include "core/timeutil.h"
 #include "analytics/search.h"
 #include "core/tz.h"
+#include "core/health.h"
 #include "store/store.h"
+#include "store/store_health.h"
 #include "store/store_media.h"
 #include "store/store_post.h"
 #include "store/store_slots.h"
@@ -2073,6 +2076,319 @@ static void test_list_role(void **state)
     buf_free(&b);
 }
 
+/* ---- health data and the collector's dropped metrics ------------------ */
+
+/* One batch with every kind of health document (store_health.h): two
+ * sleep periods and a "deleted" one on 08-10 (left out of the day's
+ * sums), a day (08-09) with only a deleted period, a day (08-12) with
+ * only a session, and a heart rate sample given twice. sleep_score and
+ * its contributors: what a revision changes. */
+static void health_batch_make(struct health_batch *b, int64_t sleep_score,
+                              size_t ncontrib)
+{
+    static const char *const sleep_id[] = {"p1", "p2", "p3", "p4"};
+    static const char *const sleep_type[] = {"long_sleep", "late_nap",
+                                             "deleted", "deleted"};
+    static const int64_t sleep_total[] = {27000, 1200, 9999, 7777};
+    struct health_daily *d;
+    struct health_sleep *p;
+    struct health_hr *h;
+    struct health_workout *w;
+    struct health_session *se;
+    struct health_spo2 *sp;
+
+    health_batch_init(b);
+    for (int k = 0; k < 4; k++) {
+        d = health_batch_add_daily(b);
+        d->kind = k == 3 ? HEALTH_DAILY_SLEEP
+                         : (enum health_kind)(HEALTH_DAILY_SLEEP + k);
+        d->id = xstrdup(k == 0 ? "d0" : k == 1 ? "d1" : k == 2 ? "d2" : "d3");
+        memcpy(d->day, k == 3 ? "2026-08-11" : "2026-08-10", 11);
+        d->score = k == 0 ? sleep_score : k == 1 ? 79 : k == 2 ? 82 : 68;
+    }
+    b->daily[0].ncontrib = ncontrib;
+    b->daily[0].contrib[0] = (struct health_contrib){"deep_sleep", 80};
+    b->daily[0].contrib[1] = (struct health_contrib){"timing", 50};
+    b->daily[1].temp_dev = -0.1;
+    b->daily[1].temp_trend_dev = 0.25;
+    b->daily[2].steps = 8342;
+    b->daily[2].active_calories = 410;
+    for (int k = 0; k < 4; k++) {
+        p = health_batch_add_sleep(b);
+        p->id = xstrdup(sleep_id[k]);
+        p->type = xstrdup(sleep_type[k]);
+        memcpy(p->day, k == 3 ? "2026-08-09" : "2026-08-10", 11);
+        p->start = 1786312800 + k * 3600;
+        p->end = p->start + sleep_total[k];
+        p->total_s = sleep_total[k];
+        p->in_bed_s = sleep_total[k] + 300;
+        p->deep_s = k == 1 ? HEALTH_NONE : 5400 + k;
+        p->rem_s = 6300;
+        p->light_s = 15300 - k;
+        p->lowest_hr = 47 + 8 * k;
+        p->average_hrv = 42 + k;
+        p->average_hr = 52.125;
+    }
+    for (int k = 0; k < 3; k++) {
+        h = health_batch_add_hr(b);
+        h->ts = 1786320000 + (k == 1 ? 300 : 0);
+        h->source = "awake";
+        h->bpm = 60 + k;
+    }
+    w = health_batch_add_workout(b);
+    w->id = xstrdup("w1");
+    w->activity = xstrdup("walking");
+    w->intensity = "easy";
+    w->source = "manual";
+    memcpy(w->day, "2026-08-10", 11);
+    w->start = 1786356000;
+    w->end = w->start + 1800;
+    w->calories = 123.5;
+    for (int k = 0; k < 2; k++) {
+        se = health_batch_add_session(b);
+        se->id = xstrdup(k == 0 ? "s1" : "s2");
+        se->type = "meditation";
+        se->mood = k == 0 ? "good" : NULL;
+        memcpy(se->day, k == 0 ? "2026-08-11" : "2026-08-12", 11);
+        se->start = 1786420800 + k * DAY;
+        se->end = se->start + 600 / (k + 1);
+    }
+    sp = health_batch_add_spo2(b);
+    sp->id = xstrdup("o1");
+    memcpy(sp->day, "2026-08-10", 11);
+    sp->average = 96.25;
+    sp->bdi = 4;
+}
+
+static void hv_i(struct buf *b, int64_t v)
+{
+    if (v == HEALTH_NONE)
+        buf_catf(b, ",-");
+    else
+        buf_catf(b, ",%lld", (long long)v);
+}
+
+static void hv_r(struct buf *b, double v)
+{
+    if (isnan(v))
+        buf_catf(b, ",-");
+    else
+        buf_catf(b, ",%.17g", v);
+}
+
+/* A day as text; ERR_EXISTS after the day when ud's buffer says "stop". */
+static enum err health_day_line(const struct store_health_day *d, void *ud)
+{
+    struct buf *b = ud;
+
+    buf_catf(b, "%s", d->day);
+    hv_i(b, d->sleep_score);
+    hv_i(b, d->readiness_score);
+    hv_i(b, d->activity_score);
+    hv_i(b, d->steps);
+    hv_i(b, d->active_calories);
+    hv_i(b, d->sleep_s);
+    hv_i(b, d->in_bed_s);
+    hv_i(b, d->deep_s);
+    hv_i(b, d->rem_s);
+    hv_i(b, d->light_s);
+    hv_i(b, d->lowest_hr);
+    hv_r(b, d->average_hrv);
+    hv_r(b, d->temp_dev);
+    hv_r(b, d->spo2);
+    hv_i(b, d->sessions);
+    hv_i(b, d->session_s);
+    buf_catf(b, ";");
+    return strncmp(buf_cstr(b), "stop", 4) == 0 ? ERR_EXISTS : ERR_OK;
+}
+
+static void health_counts_are(struct cfx *f, const char *source,
+                              const char *want)
+{
+    struct store_health_counts c;
+    char got[256];
+
+    assert_int_equal(store_health_count(f->st, source, &c, &f->err), ERR_OK);
+    snprintf(got, sizeof got, "%lld %lld %lld %lld %lld %lld %lld %lld",
+             (long long)c.daily, (long long)c.contrib, (long long)c.sleep,
+             (long long)c.hr, (long long)c.workout, (long long)c.session,
+             (long long)c.spo2, (long long)c.connection);
+    assert_string_equal(got, want);
+}
+
+/* Health puts are idempotent (a re-put replaces every row, a sample
+ * given twice in a batch is one row), a revised day replaces its
+ * contributors, and the per-day view sums a day's periods but the
+ * deleted ones, with the day's SpO2 and sessions. */
+static void test_health_put_days(void **state)
+{
+    struct cfx *f = *state;
+    struct health_batch hb;
+    struct store_health_put put;
+    struct buf b;
+
+    buf_init(&b, 4096);
+    health_counts_are(f, "oura", "0 0 0 0 0 0 0 0");
+    health_batch_make(&hb, 85, 2);
+    assert_int_equal(store_health_put(f->st, &hb, T0, &put, &f->err), ERR_OK);
+    assert_int_equal(put.docs, 15);
+    assert_int_equal(put.added, 14);
+    assert_int_equal(put.replaced, 1);
+    health_counts_are(f, "oura", "4 2 4 2 1 2 1 0");
+    health_batch_free(&hb);
+    health_batch_make(&hb, 74, 1);
+    assert_int_equal(store_health_put(f->st, &hb, T0 + 60, &put, &f->err),
+                     ERR_OK);
+    assert_int_equal(put.added, 0);
+    assert_int_equal(put.replaced, 15);
+    health_counts_are(f, "oura", "4 1 4 2 1 2 1 0");
+    assert_int_equal(store_health_days(f->st, NULL, NULL, health_day_line,
+                                       &b, &f->err),
+                     ERR_OK);
+    assert_string_equal(
+        buf_cstr(&b),
+        "2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0;"
+        "2026-08-10,74,79,82,8342,410,28200,28800,5400,12600,30599,47,"
+        "42.5,-0.10000000000000001,96.25,0,0;"
+        "2026-08-11,68,-,-,-,-,-,-,-,-,-,-,-,-,-,1,600;"
+        "2026-08-12,-,-,-,-,-,-,-,-,-,-,-,-,-,-,1,300;");
+    buf_reset(&b);
+    assert_int_equal(store_health_days(f->st, "2026-08-10", "2026-08-11",
+                                       health_day_line, &b, &f->err),
+                     ERR_OK);
+    assert_int_equal(strncmp(buf_cstr(&b), "2026-08-10,", 11), 0);
+    assert_non_null(strstr(buf_cstr(&b), ";2026-08-11,"));
+    assert_null(strstr(buf_cstr(&b), "2026-08-12"));
+    /* the walk stops at fn's error and returns it */
+    buf_setf(&b, "stop");
+    assert_int_equal(store_health_days(f->st, NULL, NULL, health_day_line,
+                                       &b, &f->err),
+                     ERR_EXISTS);
+    assert_string_equal(buf_cstr(&b),
+                        "stop2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0;");
+    /* a batch that fails half-way (a score the table refuses) stores
+     * none of it */
+    hb.daily[3].score = 150;
+    hb.daily[0].score = 90;
+    assert_int_equal(store_health_put(f->st, &hb, T0, &put, &f->err), ERR_DB);
+    said(f);
+    health_counts_are(f, "oura", "4 1 4 2 1 2 1 0");
+    buf_reset(&b);
+    assert_int_equal(store_health_days(f->st, "2026-08-10", "2026-08-10",
+                                       health_day_line, &b, &f->err),
+                     ERR_OK);
+    assert_int_equal(strncmp(buf_cstr(&b), "2026-08-10,74,", 14), 0);
+    health_batch_free(&hb);
+    buf_free(&b);
+}
+
+/* health_remove takes every health row and the source's connection
+ * (credential, collector job) in one go, and nothing of another
+ * platform; a NULL source takes no connection row. */
+static void test_health_remove(void **state)
+{
+    struct cfx *f = *state;
+    struct health_batch hb;
+    struct store_health_put put;
+    struct store_health_counts had;
+    struct store_job j = {PLATFORM_OURA, "me", JOB_ACCOUNT, TIME_NONE,
+                          T0 + 60, 0, JOB_OK, NULL};
+    struct store_cred c = {.platform = PLATFORM_OURA, .account = "me",
+                           .access_sealed = "v1:a", .status = CRED_OK,
+                           .updated_at = T0, .expires_at = TIME_NONE,
+                           .issued_at = TIME_NONE,
+                           .refresh_expires_at = TIME_NONE};
+    struct store_job got;
+
+    health_batch_make(&hb, 85, 2);
+    assert_int_equal(store_health_put(f->st, &hb, T0, &put, &f->err), ERR_OK);
+    health_batch_free(&hb);
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    assert_int_equal(store_cred_put(f->st, &c, &f->err), ERR_OK);
+    j.platform = PLATFORM_YOUTUBE;
+    assert_int_equal(store_job_put(f->st, &j), ERR_OK);
+    health_counts_are(f, "oura", "4 2 4 2 1 2 1 2");
+    health_counts_are(f, NULL, "4 2 4 2 1 2 1 0");
+    /* NULL: the health rows only */
+    assert_int_equal(store_health_remove(f->st, NULL, &had, &f->err), ERR_OK);
+    assert_int_equal(had.daily + had.contrib + had.sleep + had.hr +
+                         had.workout + had.session + had.spo2,
+                     16);
+    assert_int_equal(had.connection, 0);
+    health_counts_are(f, "oura", "0 0 0 0 0 0 0 2");
+    assert_int_equal(store_health_remove(f->st, "oura", &had, &f->err),
+                     ERR_OK);
+    assert_int_equal(had.connection, 2);
+    health_counts_are(f, "oura", "0 0 0 0 0 0 0 0");
+    assert_int_equal(store_job_get(f->st, PLATFORM_YOUTUBE, "me",
+                                   JOB_ACCOUNT, &got), ERR_OK);
+    store_job_free(&got);
+    assert_int_equal(store_job_get(f->st, PLATFORM_OURA, "me", JOB_ACCOUNT,
+                                   &got), ERR_NOTFOUND);
+    assert_int_equal(store_health_remove(f->st, "oura", NULL, &f->err),
+                     ERR_OK);
+}
+
+static enum err dropped_line(void *ud, const char *kind, const char *metric)
+{
+    return buf_printf(ud, "%s/%s;", kind, metric);
+}
+
+static enum err dropped_stop(void *ud, const char *kind, const char *metric)
+{
+    (void)ud;
+    (void)kind;
+    (void)metric;
+    return ERR_EXISTS;
+}
+
+/* The collector's memory of refused metrics: one entry per (platform,
+ * account, kind, metric), renewed by a second add, listed from a time on
+ * in byte order of kind and metric. */
+static void test_dropped_metrics(void **state)
+{
+    struct cfx *f = *state;
+    const enum platform ig = PLATFORM_INSTAGRAM;
+    struct buf b;
+
+    buf_init(&b, 4096);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig1", "REELS",
+                                              "plays", T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig1", "REELS",
+                                              "impressions", T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig1", "reel", "a",
+                                              T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig1", "CAROUSEL",
+                                              "video_views", T0 + 10),
+                     ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig2", "REELS", "x",
+                                              T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, PLATFORM_YOUTUBE, "ig1",
+                                              "REELS", "y", T0), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st, ig, "ig1", "REELS",
+                                              "plays", T0 + 100), ERR_OK);
+    assert_int_equal(store_dropped_metric_add(f->st,
+                                              (enum platform)PLATFORM_COUNT,
+                                              "ig1", "REELS", "z", T0),
+                     ERR_INVALID);
+    assert_int_equal(store_dropped_metric_list(f->st, ig, "ig1", T0,
+                                               dropped_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "CAROUSEL/video_views;REELS/"
+                                      "impressions;REELS/plays;reel/a;");
+    buf_reset(&b);
+    assert_int_equal(store_dropped_metric_list(f->st, ig, "ig1", T0 + 50,
+                                               dropped_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "REELS/plays;");
+    buf_reset(&b);
+    assert_int_equal(store_dropped_metric_list(f->st, ig, "nobody", 0,
+                                               dropped_line, &b), ERR_OK);
+    assert_string_equal(buf_cstr(&b), "");
+    assert_int_equal(store_dropped_metric_list(f->st, ig, "ig1", 0,
+                                               dropped_stop, NULL),
+                     ERR_EXISTS);
+    buf_free(&b);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -2115,6 +2431,10 @@ int main(void)
         CASE(test_documents_marked),
         CASE(test_read_one_state),
         CASE(test_list_role),
+        /* pghealth */
+        CASE(test_health_put_days),
+        CASE(test_health_remove),
+        CASE(test_dropped_metrics),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

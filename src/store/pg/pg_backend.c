@@ -301,6 +301,13 @@ static const struct store_ops pg_ops = {
     .usage_put = pg_usage_put,
     .usage_get = pg_usage_get,
     .item_set_removed = pg_item_set_removed,
+    .dropped_metric_add = pg_dropped_metric_add, /* pg_dropped.c */
+    .dropped_metric_list = pg_dropped_metric_list,
+    /* pghealth: health data (pg_health.c) */
+    .health_put = pg_health_put,
+    .health_count = pg_health_count,
+    .health_remove = pg_health_remove,
+    .health_days = pg_health_days,
     .item_links = pg_item_links, /* pg_links.c */
     .gauges_read = pg_gauges_read, /* pg_gauges.c */
     .doc_changes = pg_doc_changes, /* pg_docs.c */

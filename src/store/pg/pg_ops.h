@@ -267,4 +267,22 @@ enum err pg_gauges_read(struct store *st, int64_t now,
 enum err pg_read_begin(struct store *st, struct buf *err);
 void pg_read_end(struct store *st);
 
+/* pg_health.c: health data (store_health.h) */
+enum err pg_health_put(struct store *st, const struct health_batch *b,
+                       int64_t now, struct store_health_put *out,
+                       struct buf *err);
+enum err pg_health_count(struct store *st, const char *source,
+                         struct store_health_counts *out, struct buf *err);
+enum err pg_health_remove(struct store *st, const char *source,
+                          struct store_health_counts *out, struct buf *err);
+enum err pg_health_days(struct store *st, const char *from, const char *to,
+                        store_health_day_fn fn, void *ud, struct buf *err);
+/* pg_dropped.c: the collector's memory of refused metrics */
+enum err pg_dropped_metric_add(struct store *st, enum platform p,
+                               const char *account, const char *kind,
+                               const char *metric, int64_t at);
+enum err pg_dropped_metric_list(struct store *st, enum platform p,
+                                const char *account, int64_t since,
+                                store_dropped_metric_fn fn, void *ud);
+
 #endif
