@@ -75,6 +75,41 @@ report_same() {
   same "$1: report --json" report --json --from 2033-04-27 --to 2033-05-19
 }
 
+# tables_same STEP: the rows the removals write, read with the same SQL
+# from both databases (psql, python's sqlite3), the lines sorted: the same
+# ids, counts, rollups, latest values, documents' seqs and tombstones,
+# links and audit lines, not just the same reports.
+cat >"$TMP/tables.sql" <<'SQL'
+SELECT 'item', id, platform, type, ext_id, coalesce(account_id, 0), role FROM item;
+SELECT 'snapshot', id, item_id, observed_at, coalesce(import_id, 0) FROM snapshot;
+SELECT 'value', snapshot_id, metric_id, coalesce(CAST(ival AS TEXT), 'real') FROM snapshot_value;
+SELECT 'value_import', snapshot_id, metric_id, import_id FROM value_import;
+SELECT 'import', id, snapshots, items, vals FROM import;
+SELECT 'latest', item_id, metric_id, observed_at, coalesce(CAST(ival AS TEXT), 'real') FROM item_latest;
+SELECT 'item_day', item_id, metric_id, day, first_at, first_v, last_at, last_v, coalesce(CAST(gain AS TEXT), '-') FROM item_day;
+SELECT 'account_day', account_id, metric_id, day, gain FROM account_day;
+SELECT 'doc', item_id, kind, day, seq, changed_at FROM doc_change;
+SELECT 'tomb', seq, item_id, kind, day, changed_at, platform, type, ext_id, role FROM doc_tomb;
+SELECT 'link', platform, from_ext, rel, to_ext FROM item_link;
+SELECT 'audit', id, at, action, what FROM audit;
+SQL
+tables_same() {
+  check "$1: the tables on PostgreSQL" run 0 "${MEDIADASH_PGBIN:-/usr/lib/postgresql/15/bin}/psql" \
+    -X -q -At -F '|' -v ON_ERROR_STOP=1 -d "$PG" -f "$TMP/tables.sql"
+  LC_ALL=C sort "$TMP/out" >"$TMP/tables.pg"
+  check "  on SQLite" python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+with open(sys.argv[3], "w") as o:
+    for q in open(sys.argv[2]).read().split(";\n"):
+        for r in db.execute(q) if q.strip() else []:
+            print("|".join("" if v is None else str(v) for v in r), file=o)' \
+    "$SQ" "$TMP/tables.sql" "$TMP/tables.out"
+  LC_ALL=C sort "$TMP/tables.out" >"$TMP/tables.sq"
+  check "  the same rows" same_file "$TMP/tables.sq" "$TMP/tables.pg"
+  check "  (some)" test "$(grep -c '^tomb\|^item|' "$TMP/tables.pg")" -gt 3
+}
+tables_same "imported"
+
 # ---- one import removed: the chart's first page ----------------------------
 # Its videos and their bare channels go, with their values, rollups,
 # links, search rows and documents (tombstones).
@@ -89,6 +124,7 @@ done
 report_same "import removed"
 docs_same "import removed"
 check "  tombstones among the documents" contains "$TMP/docs.pg" '"deleted"'
+tables_same "import removed"
 
 # ---- one account removed: the Instagram one, with its media ----------------
 T=$((T1 + 100))
@@ -104,6 +140,7 @@ done
 report_same "account removed"
 docs_same "account removed"
 check "  its tombstone" contains "$TMP/docs.pg" "$ig"
+tables_same "account removed"
 
 # ---- one account made tracked: a channel ------------------------------------
 T=$((T1 + 200))
@@ -127,6 +164,7 @@ check "  on SQLite" run 0 md "$SQ" search the --json --limit 100
 search_norm "$TMP/out" >"$TMP/search.sq"
 check "  the same items" same_file "$TMP/search.sq" "$TMP/search.pg"
 docs_same "role set"
+tables_same "role set"
 
 # A second removal of the same import is refused the same way.
 check "imports remove $chart again on PostgreSQL: exit 4" run 4 md "$PG" imports remove "$chart" --yes

@@ -1132,6 +1132,45 @@ static void test_account_removal_and_role(void **state)
     buf_free(&t);
 }
 
+/* A removal recomputes the rollups of what it touched and keeps those
+ * of the content it did not: the account's views gains of a day are its
+ * videos', the untouched v1's included. */
+static void test_removal_rollups(void **state)
+{
+    struct cfx *f = *state;
+    struct ingest_stats s;
+    struct import_meta m1 = {"d1", "1.json", "test", T0, false};
+    struct import_meta m2 = {"d2", "2.json", "test", T0 + DAY, false};
+    struct import_meta m3 = {"d3", "3.json", "test", T0 + 2 * DAY, false};
+    int32_t d = store_day_of(f->st, T0);
+    struct store_removed r;
+    struct buf t;
+
+    buf_init(&t, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0, 100, 2, &m1, &s), ERR_OK);
+    assert_int_equal(ingest(f, T0 + DAY, 200, 2, &m2, &s), ERR_OK);
+    assert_int_equal(ingest(f, T0 + 2 * DAY, 300, 1, &m3, &s), ERR_OK);
+    /* Day d + 1: v0 and v1 gain 100 each; day d + 2: v0 100 more. */
+    assert_int_equal(store_account_compare(f->st, d, d + 3, role_line, &t),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&t), "acc:0,300;");
+    assert_int_equal(store_import_remove(f->st, s.import_id, "ann",
+                                         T0 + 3 * DAY, &r, &f->err),
+                     ERR_OK);
+    assert_int_equal(r.snapshots, 2);
+    assert_int_equal(r.values, 3);
+    buf_reset(&t);
+    assert_int_equal(store_account_compare(f->st, d, d + 3, role_line, &t),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&t), "acc:0,200;");
+    buf_reset(&t);
+    assert_int_equal(store_account_compare(f->st, d + 2, d + 3, role_line,
+                                           &t),
+                     ERR_OK);
+    assert_string_equal(buf_cstr(&t), "acc:0,0;");
+    buf_free(&t);
+}
+
 /* ---- the error convention in the other areas ---------------------------- */
 
 static void test_error_codes(void **state)
@@ -2221,6 +2260,7 @@ int main(void)
         CASE(test_oauth_pending),
         CASE(test_import_removal),
         CASE(test_account_removal_and_role),
+        CASE(test_removal_rollups),
         CASE(test_error_codes),
         CASE(test_wakeups),
         /* pgroll */
