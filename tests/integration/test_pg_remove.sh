@@ -172,4 +172,12 @@ cp "$TMP/err" "$TMP/pg.err"
 check "  on SQLite too" run 4 md "$SQ" imports remove "$chart" --yes
 check "  the same message" same_file "$TMP/pg.err" "$TMP/err"
 
+# Its file imported again: the ids freed at the top are given again on
+# both (SQLite's next id is the largest plus one).
+T=$((T1 + 300))
+for db in "$PG" "$SQ"; do
+  check "import the chart's first page again into ${db%%:*}" run 0 md "$db" -q import "$Y/videos_list_chart_page1.json"
+done
+tables_same "imported again"
+
 finish
