@@ -309,22 +309,32 @@ static enum err doc_seq(struct store_pg *s, int64_t *out, struct buf *err)
     return rc;
 }
 
-/* The daily summaries of the days whose values go are marked changed. */
+/* The daily summaries of the days whose values go are marked changed.
+ * The rows come by account and time, so a day's repeats are in a row:
+ * only the first is sent (the others would change nothing). */
 static enum err doc_days(struct removal *rm, struct buf *err)
 {
     PGresult *r = NULL;
     enum err rc = pg_run(rm->s, &pg_rm_doc_days, NULL, &r,
                          "marking documents", err);
     int n = rc == ERR_OK ? PQntuples(r) : 0;
+    int64_t last_acct = 0;
+    int32_t last_day = 0;
 
     for (int i = 0; i < n && rc == ERR_OK; i++) {
+        int64_t acct = pg_i64_or(r, i, 0, 0);
+        int32_t day = pg_day_of(&rm->s->base, pg_i64_or(r, i, 1, 0));
         struct pg_params p;
         PGresult *m = NULL;
 
+        if (i > 0 && acct == last_acct && day == last_day)
+            continue;
+        last_acct = acct;
+        last_day = day;
         pg_p_init(&p);
-        pg_p_i64(&p, pg_i64_or(r, i, 0, 0));
+        pg_p_i64(&p, acct);
         pg_p_i64(&p, (int64_t)STORE_DOC_DAY);
-        pg_p_i64(&p, pg_day_of(&rm->s->base, pg_i64_or(r, i, 1, 0)));
+        pg_p_i64(&p, day);
         pg_p_i64(&p, rm->now);
         pg_p_i64(&p, rm->seq0);
         pg_p_i64(&p, rm->last + 1);
