@@ -248,6 +248,10 @@ static const struct store_ops pg_ops = {
     .export_values = pg_export_values,
     .imports_list = pg_imports_list,
     .audit_list = pg_audit_list,
+    /* taking data back and roles (pg_remove.c) */
+    .import_remove = pg_import_remove,
+    .account_remove = pg_account_remove,
+    .account_set_role = pg_account_set_role,
     /* users and sessions (pg_auth.c) */
     .user_add = pg_user_add,
     .user_get = pg_user_get,

@@ -263,6 +263,17 @@ enum err pg_doc_last_seq(struct store *st, int64_t *out);
 enum err pg_gauges_read(struct store *st, int64_t now,
                         const struct store_session_limits *lim,
                         struct store_gauges *out);
+/* pg_remove.c: taking data back and roles (pgremove) */
+enum err pg_import_remove(struct store *st, int64_t id, const char *who,
+                          int64_t now, struct store_removed *out,
+                          struct buf *err);
+enum err pg_account_remove(struct store *st, enum platform p,
+                           const char *ext_id, const char *who, int64_t now,
+                           struct store_removed *out, struct buf *err);
+enum err pg_account_set_role(struct store *st, enum platform p,
+                             const char *ext_id, bool tracked,
+                             const char *who, int64_t now, int64_t *changed,
+                             struct buf *err);
 /* pg_read.c: reads at one state (webfin) */
 enum err pg_read_begin(struct store *st, struct buf *err);
 void pg_read_end(struct store *st);

@@ -233,6 +233,16 @@ static enum err item_recompute(struct store_pg *s, int64_t item, int32_t d0,
     return rc;
 }
 
+enum err pg_rollup_items(struct store_pg *s, const int64_t *ids, size_t n,
+                         struct buf *err)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < n && rc == ERR_OK; i++)
+        rc = item_recompute(s, ids[i], INT32_MIN, INT64_MIN, true, err);
+    return rc;
+}
+
 /* ---- publication days ------------------------------------------------- */
 
 /* pub_day of the n items ids[] published at pub[] (one statement). */

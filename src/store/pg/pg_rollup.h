@@ -39,6 +39,13 @@ enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
  * transaction (a rebuild; `db copy`'s end, pg_copy.c). */
 enum err pg_rollup_pubdays(struct store_pg *s, struct buf *err);
 
+/* Recompute the n items ids[] from their first day on, their item_day
+ * rows and their gains in account_day having been taken out already (a
+ * removal, pg_remove.c, which then adds the gains of the content it left
+ * untouched the same way). Inside the caller's transaction. */
+enum err pg_rollup_items(struct store_pg *s, const int64_t *ids, size_t n,
+                         struct buf *err);
+
 /* A PostgreSQL array literal ("{1,NULL,2}") built in b one element at a
  * time, for a parameter such as $1::bigint[]: start, elements, end.
  * ERR_TOOBIG past b's maximum. Reals with 17 digits (read back exactly;
