@@ -122,3 +122,13 @@ enum err pg_schema_version(struct store *st, int *out)
     *out = (int)v;
     return rc;
 }
+
+int pg_schema_latest(void)
+{
+    int64_t v, latest = 0;
+
+    for (const struct embedded_file *f = store_pg_migrations; f->name; f++)
+        if (parse_i64n(f->name, 4, 1, 9999, &v) == ERR_OK && v > latest)
+            latest = v;
+    return (int)latest;
+}
