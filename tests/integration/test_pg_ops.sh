@@ -1,0 +1,101 @@
+# Operating a PostgreSQL install (docs/postgresql.md, "Operating it"):
+# `--version --db` against this program's PostgreSQL schema, `doctor`'s
+# facts and consistency checks (a broken latest value and a broken
+# rollup found, `rollup --rebuild` mending the rollup), `backup` and
+# `restore` refused naming pg_dump and `db copy`, no password in any of
+# it; and `collect --loop` idle until a connect by another process
+# NOTIFYs it, then collecting the new account within seconds, not at its
+# five-minute wait. One database on the tests' cluster (fixture pg), the
+# fake platform server (collect_lib.sh).
+COLLECT_FAKE_LIFETIME=280
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/collect_lib.sh"
+
+PGBIN=${MEDIADASH_PGBIN:-/usr/lib/postgresql/15/bin}
+BASE=$(pg_newdb pgops) || { echo "no PostgreSQL database" >&2; exit 1; }
+# A password in the URI (the cluster trusts local connections and never
+# asks for it): no output may show it.
+case "$BASE" in *\?*) DB="$BASE&password=hunter2secret" ;; *) DB="$BASE?password=hunter2secret" ;; esac
+export MEDIADASH_SECRET_KEY_FILE="$TMP/pg.key"
+export MEDIADASH_MEDIA_ROOT="$TMP/media"
+mkdir -p "$MEDIADASH_MEDIA_ROOT"
+q() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -d "$BASE" -c "$1"; }
+LOOP=
+trap 'kill $LOOP $SERVERS 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+now() { date +%s.%N; }
+# run_any CMD...: like run, whatever the exit status (doctor exits 1 for
+# checks of the fake's tokens that are not this test's).
+run_any() { "$@" >"$TMP/out" 2>"$TMP/err"; true; }
+
+# ---- --version --db: the PostgreSQL numbering --------------------------
+check "version before any migration" run 0 "$BIN" --version --db "$DB"
+check "an empty database: upgraded when opened" contains "$TMP/out" "(upgraded when opened)"
+check "sources opens (migrates) it" run 0 md sources
+check "version after" run 0 "$BIN" --version --db "$DB"
+LATEST=$(ls "$SRC/src/store/pg/sql" | sed -n 's/^\([0-9]*\)_.*/\1/p' | sort -n | tail -1 | sed 's/^0*//')
+check "PostgreSQL schema is this program's" contains "$TMP/out" "PostgreSQL schema $LATEST, this program's $LATEST"
+check "not 'upgraded' any more" lacks "$TMP/out" "upgraded"
+check "no password in --version" lacks "$TMP/out" hunter2secret
+
+# ---- collect --loop wakes on a connect ---------------------------------
+check "connect youtube" connect_one youtube UC1 yt-code-1
+"$BIN" --db "$DB" collect --loop >"$TMP/loop.out" 2>"$TMP/loop.err" &
+LOOP=$!
+# The first round collects youtube (listening started before it).
+for _ in $(seq 600); do grep -q '^youtube' "$TMP/loop.out" && break; sleep 0.1; done
+check "the loop's first round collected youtube" grep -q '^youtube UC1: ok' "$TMP/loop.out"
+LINES=$(wc -l <"$TMP/loop.out")
+sleep 2
+check "idle: no round in 2 s (nothing due, no wake-up)" test "$(wc -l <"$TMP/loop.out")" = "$LINES"
+check "connect tiktok (another process)" connect_one tiktok tt-any tt-code-1
+T0=$(now)
+for _ in $(seq 300); do grep -q '^tiktok' "$TMP/loop.out" && break; sleep 0.05; done
+T1=$(now)
+check "the loop collected the new account" grep -q '^tiktok tt-any: ok' "$TMP/loop.out"
+check "within 5 s of the connect, not its 300 s wait" python3 -c "import sys; sys.exit(0 if $T1 - $T0 < 5 else 1)"
+echo "woken and collected in $(python3 -c "print(round($T1 - $T0, 2))") s"
+kill -TERM $LOOP
+wait $LOOP
+RC=$?
+check "SIGTERM ends the loop with 0 (got $RC)" test "$RC" = 0
+LOOP=
+check "no database error in the loop" lacks "$TMP/loop.err" "collect:"
+grep "collect:" "$TMP/loop.err" | head -3 | sed "s/^/    /" >&2 || true
+
+# ---- doctor --------------------------------------------------------------
+"$BIN" --db "$DB" doctor >"$TMP/doc" 2>&1
+check "doctor: quick consistency check ok" grep -q '^ok    database .*quick consistency check ok' "$TMP/doc"
+check "doctor: schema" grep -q "^ok    schema      schema version $LATEST" "$TMP/doc"
+check "doctor: server version and rows" grep -q '^ok    rows        PostgreSQL [0-9].*: item [1-9]' "$TMP/doc"
+check "doctor: the disk is the server's" contains "$TMP/doc" "on the database server"
+check "doctor: no overdue posts" contains "$TMP/doc" "no scheduled post overdue"
+check "doctor: no password" lacks "$TMP/doc" hunter2secret
+check "doctor --full" run_any "$BIN" --db "$DB" doctor --full --json
+check "doctor --full --json: database ok" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+c=[x for x in d["checks"] if x["check"] == "database"]
+sys.exit(0 if c and c[0]["status"] == "ok" and "consistency check ok" in c[0]["message"] else 1)' "$TMP/out"
+
+# A broken rollup (the sample of the quick check) and a broken latest
+# value (the full check's scan).
+q "UPDATE item_day SET last_v = last_v + 1 WHERE (item_id, metric_id, day) = (SELECT item_id, metric_id, day FROM item_day ORDER BY item_id DESC LIMIT 1)"
+q "UPDATE item_latest SET ival = ival + 7 WHERE (item_id, metric_id) = (SELECT item_id, metric_id FROM item_latest WHERE ival IS NOT NULL ORDER BY item_id LIMIT 1)"
+check "doctor fails" run 1 "$BIN" --db "$DB" doctor
+check "names the broken rollup" contains "$TMP/out" "1 sampled daily rollups that differ from the snapshots"
+check "says to rebuild" contains "$TMP/out" "rollup --rebuild"
+check "doctor --full fails" run 1 "$BIN" --db "$DB" doctor --full
+check "names the stale latest value" contains "$TMP/out" "1 latest values that are not the newest snapshot's"
+check "rollup --rebuild" run 0 md rollup --rebuild
+check "doctor: the rollups mended" run_any "$BIN" --db "$DB" doctor
+check "no rollup problem left" lacks "$TMP/out" "sampled daily rollups"
+
+# ---- backup and restore: not for a server's database ---------------------
+check "backup refused" run 1 md backup "$TMP/b.db"
+check "names pg_dump" contains "$TMP/err" "pg_dump"
+check "names db copy" contains "$TMP/err" "mediadash db copy --from URI --to FILE.db"
+check "no file written" test ! -e "$TMP/b.db"
+check "restore refused" run 1 md restore "$TMP/b.db"
+check "names pg_restore" contains "$TMP/err" "pg_restore"
+check "no password in the refusals" lacks "$TMP/err" hunter2secret
+
+finish
