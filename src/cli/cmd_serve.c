@@ -62,6 +62,7 @@ static const struct serve_flag {
     const char *value; /* NULL: the flag takes the value */
 } serve_flags[] = {
     {"listen", "serve.listen", NULL},
+    {"db-read", "serve.db_read", NULL},
     {"threads", "serve.threads", NULL},
     {"secure-cookies", "serve.secure_cookies", "1"},
     {"session-idle", "serve.session_idle", NULL},
@@ -158,6 +159,7 @@ static bool serve_apply(const struct config *c, struct http_config *cfg,
                       cfg, host))
         return false;
     cfg->threads = (unsigned)c->serve_threads;
+    cfg->db_read_path = c->serve_db_read;
     cfg->cache_bytes = (size_t)c->serve_cache_mb << 20;
     cfg->session_idle_s = c->serve_session_idle;
     cfg->session_max_s = c->serve_session_max;
@@ -227,6 +229,43 @@ static void reopen_logs(struct buf *err)
         LOG_INFO("SIGHUP: access log reopened");
 }
 
+/* --db-read: open it once now (a migration of a file copy, the schema
+ * check of a replica), so that a wrong one stops serve before it
+ * listens rather than answering 503 to every read. */
+static int check_read_db(const struct http_config *cfg)
+{
+    struct store *st = NULL;
+    struct buf err;
+    int code = EXIT_OK_;
+
+    if (cfg->db_read_path == NULL)
+        return EXIT_OK_;
+    buf_init(&err, 1024);
+    if (store_open(cfg->db_read_path, &st, &err) != ERR_OK) {
+        cli_error("serve: --db-read: %s", buf_cstr(&err));
+        code = EXIT_DB;
+    }
+    store_close(st);
+    buf_free(&err);
+    return code;
+}
+
+/* The line scripts wait for; targets without a password. */
+static void print_serving(const struct http_config *cfg, unsigned port,
+                          const char *db)
+{
+    char *shown = store_target_display(db);
+    char *rshown = cfg->db_read_path != NULL
+                       ? store_target_display(cfg->db_read_path)
+                       : NULL;
+
+    fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s%s%s)\n",
+            cfg->host, port, shown, rshown ? ", reads from " : "",
+            rshown ? rshown : "");
+    free(shown);
+    free(rshown);
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
@@ -260,6 +299,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     exit_code = serve_configure(plat.cfg, &cfg, &host);
     if (exit_code == EXIT_OK_)
         exit_code = prepare_store(cli, &cfg);
+    if (exit_code == EXIT_OK_)
+        exit_code = check_read_db(&cfg);
     if (exit_code != EXIT_OK_)
         goto out;
     cfg.oauth = plat.o;
@@ -328,8 +369,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
              (long long)cfg.session_idle_s, (long long)cfg.session_max_s,
              (long long)(cfg.media_max_bytes >> 20),
              collector ? "on" : "off", worker ? "on" : "off");
-    fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s)\n",
-            cfg.host, (unsigned)http_port(srv), cli->db_path);
+    print_serving(&cfg, http_port(srv), cli->db_path);
     if (!cfg.secure_cookies && strncmp(cfg.host, "127.", 4) != 0)
         LOG_WARN("logins travel in clear text on %s: put a TLS proxy in "
                  "front and use --secure-cookies", cfg.host);

@@ -18,6 +18,10 @@ struct http_config {
     const char *host;        /* address to bind, e.g. "127.0.0.1" */
     uint16_t port;           /* 0: any free port (see http_port) */
     const char *db_path;     /* each worker opens its own store handle */
+    /* serve --db-read (serve.db_read): the database the read routes
+     * (ROUTE_CACHE, ROUTE_READ) read, e.g. a replica; NULL: db_path.
+     * Sessions, logins and every write stay on db_path. */
+    const char *db_read_path;
     unsigned threads;        /* worker threads */
     unsigned max_connections;    /* all connections (1024) */
     unsigned per_ip_connections; /* of one address (32), any state */

@@ -3,7 +3,8 @@
 # facts and consistency checks (a broken latest value and a broken
 # rollup found, `rollup --rebuild` mending the rollup), `backup` and
 # `restore` refused naming pg_dump and `db copy`, no password in any of
-# it; and `collect --loop` idle until a connect by another process
+# it; `serve --db-read FILE` answering the read routes from FILE while
+# sessions and the operational routes use --db; and `collect --loop` idle until a connect by another process
 # NOTIFYs it, then collecting the new account within seconds, not at its
 # five-minute wait. One database on the tests' cluster (fixture pg), the
 # fake platform server (collect_lib.sh).
@@ -88,6 +89,25 @@ check "names the stale latest value" contains "$TMP/out" "1 latest values that a
 check "rollup --rebuild" run 0 md rollup --rebuild
 check "doctor: the rollups mended" run_any "$BIN" --db "$DB" doctor
 check "no rollup problem left" lacks "$TMP/out" "sampled daily rollups"
+
+# ---- serve --db-read: reads from another database, writes to --db --------
+# A SQLite file with other data (the demo's accounts) as the read
+# database: the read routes answer from it, the login's session and the
+# operational routes (sources) are --db's.
+check "a different read database" run 0 "$BIN" --db "$TMP/read.db" demo --items 5 --days 3
+check "serve --db-read" serve_start "$DB" --no-collect --no-worker --db-read "$TMP/read.db"
+check "says where reads come from" contains "$SERVE_ERR" "reads from $TMP/read.db"
+check "no password in serve's lines" lacks "$SERVE_ERR" hunter2secret
+check "login (a session written to --db)" login "$DB" "$URL" ann 'correct horse battery'
+curl -s -m 20 -b "$COOKIES" -o "$TMP/acc.json" "$URL/api/v1/accounts"
+check "read route: the read database's accounts" contains "$TMP/acc.json" '"@pixelpaceruns"'
+check "read route: not --db's" lacks "$TMP/acc.json" '"tt-any"'
+curl -s -m 20 -b "$COOKIES" -o "$TMP/src.json" "$URL/api/v1/sources"
+check "operational route: --db's accounts" contains "$TMP/src.json" '"tt-any"'
+check "the session is in --db" test "$(q 'SELECT count(*) FROM session')" -ge 1
+check "and not in the read database" test "$(sqlite3 "$TMP/read.db" 'SELECT count(*) FROM session')" = 0
+check "serve --db-read with a database that cannot open refused" run 3 "$BIN" --db "$DB" serve --listen 127.0.0.1:0 --no-collect --no-worker --db-read "$TMP/no/such/dir/x.db"
+check "names --db-read" contains "$TMP/err" "--db-read"
 
 # ---- backup and restore: not for a server's database ---------------------
 check "backup refused" run 1 md backup "$TMP/b.db"
