@@ -124,6 +124,9 @@ struct http_request {
      * one it forwards (http_client_addr). */
     char client[HTTP_CLIENT_MAX];
     struct store *st;    /* leased for the request */
+    /* serve --db-read, on a ROUTE_MCP request: a handle of the read
+     * database for the read tools (http_invoke's read_st), or NULL. */
+    struct store *read_st;
     const struct http_config *cfg;
     /* The login session, set (by auth_check in auth.c) before the handler
      * of a route that needs one runs; freed with the request. */

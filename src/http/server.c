@@ -289,7 +289,17 @@ static void dispatch(struct http_server *srv, struct http_request *req,
         read_route(srv, r, req, res);
         return;
     }
+    /* /mcp: its read tools call read routes in process (http_invoke). */
+    if ((r->flags & ROUTE_MCP) && srv->cfg.db_read_path != NULL) {
+        req->read_st = pool_take(&srv->rpool, srv->cfg.db_read_path);
+        if (req->read_st == NULL) {
+            http_error(res, 503, NULL, "the read database is not available");
+            return;
+        }
+    }
     run_route(srv, r, req, res);
+    pool_back(&srv->rpool, req->read_st);
+    req->read_st = NULL;
 }
 
 /* The headers every response carries: its type, Cache-Control (NULL:

@@ -106,6 +106,20 @@ curl -s -m 20 -b "$COOKIES" -o "$TMP/src.json" "$URL/api/v1/sources"
 check "operational route: --db's accounts" contains "$TMP/src.json" '"tt-any"'
 check "the session is in --db" test "$(q 'SELECT count(*) FROM session')" -ge 1
 check "and not in the read database" test "$(sqlite3 "$TMP/read.db" 'SELECT count(*) FROM session')" = 0
+# /mcp: its read tools answer from the read database too (the token is
+# --db's); the report's YouTube content count is the read route's.
+curl -s -m 20 -b "$COOKIES" -o "$TMP/rep.json" "$URL/api/v1/report?platform=youtube"
+"$BIN" --db "$DB" -q token add mcp --scope read >"$TMP/tok"
+MH=(-H "Authorization: Bearer $(cat "$TMP/tok")" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream')
+curl -s -m 20 -D "$TMP/mh" "${MH[@]}" --data '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' "$URL/mcp" >/dev/null
+SID=$(sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *\([^\r]*\).*/\1/p' "$TMP/mh")
+curl -s -m 20 "${MH[@]}" -H "Mcp-Session-Id: $SID" --data '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_report","arguments":{"platform":"youtube"}}}' "$URL/mcp" >"$TMP/mcp.json"
+check "MCP get_report reads the read database" python3 -c '
+import json,sys
+api = json.load(open(sys.argv[1]))["platforms"]["youtube"]["content"]
+mcp = json.loads(json.load(open(sys.argv[2]))["result"]["content"][0]["text"])
+mcp = mcp["platforms"]["youtube"]["content"]
+sys.exit(0 if api == mcp and api < 10 else 1)' "$TMP/rep.json" "$TMP/mcp.json"
 check "serve --db-read with a database that cannot open refused" run 3 "$BIN" --db "$DB" serve --listen 127.0.0.1:0 --no-collect --no-worker --db-read "$TMP/no/such/dir/x.db"
 check "names --db-read" contains "$TMP/err" "--db-read"
 
