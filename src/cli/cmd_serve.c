@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/serve_collect.h"
 #include "cli/serve_notify.h"
+#include "cli/serve_wake.h"
 #include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
 #include "core/counters.h"
@@ -276,6 +277,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct serve_worker *worker = NULL;
     struct serve_oauth *oauth_loop = NULL;
     struct serve_notify *notify_loop = NULL;
+    struct serve_wake *wake = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -353,6 +355,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.oauth_loop = serve_oauth_loop(oauth_loop);
+    /* PostgreSQL: a connect or a post on another host kicks the loops. */
+    if ((collector != NULL || worker != NULL) &&
+        serve_wake_start(cli->db_path, cfg.collector, cfg.worker, &wake) !=
+            ERR_OK) {
+        cli_error("serve: cannot start the wake-up thread");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
     if (serve_notify_start(cli->db_path, plat.cfg, &notify_loop) != ERR_OK) {
         cli_error("serve: cannot start the notification loop");
         exit_code = EXIT_FAIL;
@@ -382,11 +392,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             sig == SIGINT ? "interrupted" : "terminated");
     alarm(SERVE_STOP_S);
     http_stop(srv); /* first: its handlers may kick the loops */
+    serve_wake_stop(wake); /* it kicks them too */
+    wake = NULL;
     serve_oauth_stop(oauth_loop); /* before the collector it kicks */
     oauth_loop = NULL;
     serve_collect_stop(collector);
     collector = NULL;
 out:
+    serve_wake_stop(wake);
     serve_oauth_stop(oauth_loop);
     serve_collect_stop(collector);
     serve_worker_stop(worker);
