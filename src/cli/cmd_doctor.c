@@ -126,6 +126,10 @@ static void check_database(struct doctor *d, const char *db)
                "rollup --rebuild); restore the latest pg_dump if rows are "
                "missing", "%s fails its %s: %s", shown, check_name(d, db),
                buf_cstr(&err));
+    } else if (rc != ERR_OK && !store_target_is_file(db)) {
+        report(d, D_FAIL, "database", "check that the server runs and "
+               "that the URI's user, host and database are right (psql "
+               "URI)", "%s: %s", shown, buf_cstr(&err));
     } else if (rc != ERR_OK) {
         report(d, D_FAIL, "database", "restore the latest backup (mediadash "
                "restore, docs/backup.md); keep the damaged file aside",

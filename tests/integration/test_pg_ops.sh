@@ -146,6 +146,11 @@ echo "serve's collector: woken and collected in $(python3 -c "print(round($T1 - 
 check "serve --db-read with a database that cannot open refused" run 3 "$BIN" --db "$DB" serve --listen 127.0.0.1:0 --no-collect --no-worker --db-read "$TMP/no/such/dir/x.db"
 check "names --db-read" contains "$TMP/err" "--db-read"
 
+# A server that does not answer: what to check, without the password.
+check "doctor: no server" run 1 "$BIN" --db 'postgresql://nobody:hunter2secret@127.0.0.1:1/x' doctor
+check "says to check the server and the URI" contains "$TMP/out" "check that the server runs"
+check "no password from libpq either" lacks "$TMP/out" hunter2secret
+
 # ---- backup and restore: not for a server's database ---------------------
 check "backup refused" run 1 md backup "$TMP/b.db"
 check "names pg_dump" contains "$TMP/err" "pg_dump"
