@@ -82,6 +82,10 @@ static int parse_args(const char *cmd, int argc, char **argv,
         cli_error("%s: unexpected argument \"%s\"", cmd, argv[optind]);
         return EXIT_USAGE;
     }
+    if (a->loop && strcmp(cmd, "collect") != 0) {
+        cli_error("%s: unrecognized option '--loop'", cmd);
+        return EXIT_USAGE;
+    }
     return EXIT_OK_;
 }
 
