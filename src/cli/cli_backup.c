@@ -1,5 +1,6 @@
 /* The options of backup and restore (cli_backup.h). */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -47,4 +48,26 @@ int cli_backup_opts(const char *cmd, bool no_key, int argc, char **argv,
     }
     o->file = argv[optind];
     return EXIT_OK_;
+}
+
+int cli_backup_file_only(const char *cmd, const char *db)
+{
+    char *shown;
+
+    if (store_target_is_file(db))
+        return EXIT_OK_;
+    shown = store_target_display(db);
+    if (strcmp(cmd, "backup") == 0)
+        cli_error("backup copies a SQLite file; %s is a PostgreSQL "
+                  "database: back it up with pg_dump (pg_dump -Fc -f "
+                  "FILE.dump URI), or copy it into a SQLite file with "
+                  "'mediadash db copy --from URI --to FILE.db'; keep the "
+                  "secret_key_file with it", shown);
+    else
+        cli_error("restore puts a SQLite backup in place of a file; %s is "
+                  "a PostgreSQL database: restore a pg_dump with pg_restore, "
+                  "or load a SQLite backup with 'mediadash db copy --from "
+                  "FILE.db --to URI'", shown);
+    free(shown);
+    return EXIT_FAIL;
 }

@@ -22,4 +22,9 @@ struct backup_opts {
 int cli_backup_opts(const char *cmd, bool no_key, int argc, char **argv,
                     struct backup_opts *o);
 
+/* backup and restore copy a database file; a server's database (a
+ * PostgreSQL URI) has its own tools. EXIT_OK_ for a file; otherwise
+ * EXIT_FAIL after saying which tools to use instead. */
+int cli_backup_file_only(const char *cmd, const char *db);
+
 #endif

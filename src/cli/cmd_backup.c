@@ -143,6 +143,8 @@ int cmd_backup(struct cli *cli, int argc, char **argv)
     bool cfg_ok, key_copied = false;
     int code = cli_backup_opts("backup", true, argc, argv, &o);
 
+    if (code == EXIT_OK_)
+        code = cli_backup_file_only("backup", cli->db_path);
     if (code != EXIT_OK_)
         return code;
     if (!bf_exists(cli->db_path)) {

@@ -1,15 +1,21 @@
 /* mediadash collect: run every due collector job once (src/collect);
  * mediadash sources: the collector's state per platform, account and
  * job, and the YouTube quota of the Pacific day. */
+#define LOG_MODULE "collect"
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "cli/serve_collect.h"
 #include "collect/collect.h"
 #include "core/config.h"
 #include "core/jsonw.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
 #include "net/net.h"
@@ -18,6 +24,9 @@
 #include "platforms/platform.h"
 
 #define MAX_SETS 32
+/* --loop's wait on a store that can wake is cut in slices this long: the
+ * longest a SIGTERM or SIGINT waits to be seen. */
+#define LOOP_SLICE_MS 200
 
 struct collect_args {
     const char *file; /* --config, or NULL */
@@ -25,6 +34,7 @@ struct collect_args {
     size_t nsets;
     int platform;     /* -1: all */
     bool json;
+    bool loop;        /* --loop: rounds until SIGINT/SIGTERM */
 };
 
 static bool load_config(const struct cli *cli, const struct collect_args *a,
@@ -38,6 +48,7 @@ static int parse_args(const char *cmd, int argc, char **argv,
 {
     static const struct option opts[] = {
         {"once", no_argument, NULL, 'o'},
+        {"loop", no_argument, NULL, 'l'},
         {"platform", required_argument, NULL, 'p'},
         {"config", required_argument, NULL, 'c'},
         {"set", required_argument, NULL, 's'},
@@ -60,11 +71,19 @@ static int parse_args(const char *cmd, int argc, char **argv,
             a->sets[a->nsets++] = optarg;
         if (c == 'j')
             a->json = true;
+        if (c == 'l')
+            a->loop = true;
+        if (c == 'o')
+            a->loop = false;
         if (c == '?' || c == ':')
             return EXIT_USAGE;
     }
     if (optind != argc) {
         cli_error("%s: unexpected argument \"%s\"", cmd, argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (a->loop && strcmp(cmd, "collect") != 0) {
+        cli_error("%s: unrecognized option '--loop'", cmd);
         return EXIT_USAGE;
     }
     return EXIT_OK_;
@@ -119,28 +138,124 @@ static void print_summary(void *ud, const struct collect_summary *s)
     putchar('\n');
 }
 
+/* Whether one of sigs is pending (taken when it is). */
+static bool signalled(const sigset_t *sigs)
+{
+    struct timespec zero = {0, 0};
+    return sigtimedwait(sigs, NULL, &zero) > 0;
+}
+
+/* Between --loop rounds: until the next job is due (at most
+ * SERVE_COLLECT_WAIT_MAX_S), a signal, or, on a store that can wake
+ * (PostgreSQL), an account connected or its credential changed by any
+ * process (STORE_WAKE_ACCOUNTS): then the new account's first round runs
+ * at once instead of up to five minutes later. */
+static enum err loop_idle(struct store *st, const sigset_t *sigs,
+                          bool *stop, struct buf *err)
+{
+    int64_t at = INT64_MAX, now = time_now(), wait_s;
+    int64_t left_ms;
+    bool woken = false;
+    enum err rc = ERR_OK;
+
+    wait_s = SERVE_COLLECT_WAIT_MAX_S;
+    if (collect_next_wake(st, &at) == ERR_OK && at != INT64_MAX &&
+        at - now < wait_s)
+        wait_s = at - now;
+    if (wait_s < SERVE_COLLECT_WAIT_MIN_S)
+        wait_s = SERVE_COLLECT_WAIT_MIN_S;
+    *stop = false;
+    if (!store_can_wake(st)) {
+        struct timespec wait = {.tv_sec = (time_t)wait_s};
+        *stop = sigtimedwait(sigs, NULL, &wait) > 0;
+        return ERR_OK;
+    }
+    left_ms = wait_s * 1000;
+    while (rc == ERR_OK && !woken && left_ms > 0) {
+        int slice = left_ms < LOOP_SLICE_MS ? (int)left_ms : LOOP_SLICE_MS;
+        if (signalled(sigs)) {
+            *stop = true;
+            return ERR_OK;
+        }
+        rc = store_wait(st, slice, &woken, err);
+        left_ms -= slice;
+    }
+    if (rc == ERR_OK)
+        *stop = signalled(sigs);
+    return rc;
+}
+
+/* One round; the exit status it earns. */
+static int one_round(struct parts *x, const struct collect_args *a)
+{
+    enum err rc = collect_run_once(x->col, x->p.st, x->p.nc, a->platform,
+                                   time_now(), print_summary, NULL,
+                                   &x->p.err);
+    int exit_code = EXIT_OK_;
+
+    if (rc == ERR_DB) {
+        cli_error("collect: %s", buf_cstr(&x->p.err));
+        exit_code = EXIT_DB;
+    } else if (rc != ERR_OK) {
+        exit_code = EXIT_FAIL;
+    }
+    if (rc != ERR_DB) /* the store is usable: events for what it saw */
+        notify_after_collect(x->p.st, time_now());
+    fflush(stdout);
+    return exit_code;
+}
+
+/* SIGINT and SIGTERM, blocked in this thread and in every thread made
+ * after it (the net client's): --loop takes them with sigtimedwait. */
+static void loop_signals(sigset_t *sigs)
+{
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
+}
+
+/* --loop: rounds until SIGINT/SIGTERM (between rounds, never inside
+ * one; exit 0) or a database error (exit 3); a failed job is the
+ * collector's to retry and 'mediadash sources' shows it. */
+static int run_loop(struct parts *x, const struct collect_args *a)
+{
+    sigset_t sigs;
+    bool stop = false;
+    enum err rc = ERR_OK;
+
+    loop_signals(&sigs);
+    if (store_can_wake(x->p.st))
+        rc = store_listen(x->p.st, STORE_WAKE_ACCOUNTS, &x->p.err);
+    while (rc == ERR_OK && !stop) {
+        if (store_refresh(x->p.st) != ERR_OK)
+            LOG_WARN("collect: the database handle could not refresh");
+        if (one_round(x, a) == EXIT_DB)
+            return EXIT_DB;
+        rc = loop_idle(x->p.st, &sigs, &stop, &x->p.err);
+    }
+    if (rc != ERR_OK) {
+        cli_error("collect: %s", buf_cstr(&x->p.err));
+        return EXIT_DB;
+    }
+    return EXIT_OK_;
+}
+
 int cmd_collect(struct cli *cli, int argc, char **argv)
 {
     struct collect_args a = {0};
     struct parts x;
-    enum err rc;
     int exit_code = parse_args("collect", argc, argv, &a);
 
     if (exit_code != EXIT_OK_)
         return exit_code;
-    exit_code = parts_open(cli, &a, &x);
-    if (exit_code == EXIT_OK_) {
-        rc = collect_run_once(x.col, x.p.st, x.p.nc, a.platform, time_now(),
-                              print_summary, NULL, &x.p.err);
-        if (rc == ERR_DB) {
-            cli_error("collect: %s", buf_cstr(&x.p.err));
-            exit_code = EXIT_DB;
-        } else if (rc != ERR_OK) {
-            exit_code = EXIT_FAIL;
-        }
-        if (rc != ERR_DB) /* the store is usable: events for what it saw */
-            notify_after_collect(x.p.st, time_now());
+    if (a.loop) { /* before any thread starts */
+        sigset_t sigs;
+        loop_signals(&sigs);
     }
+    exit_code = parts_open(cli, &a, &x);
+    if (exit_code == EXIT_OK_)
+        exit_code = a.loop ? run_loop(&x, &a) : one_round(&x, &a);
     fflush(stdout);
     parts_free(&x);
     return exit_code;

@@ -2,7 +2,9 @@
  * file, database, disk, clock, tokens, collection, posts), with what to
  * do for each problem; --json for scripts. Exit 1 when a check fails.
  * It reads only: the database is checked through its own read-only
- * connections (store_backup.h) before the store is opened at all. */
+ * connections (store_backup.h) before the store is opened at all. On
+ * PostgreSQL the same checks run but for the file system's (the WAL and
+ * the disk are the server's). */
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -99,25 +101,43 @@ static void check_config(struct doctor *d, struct cli *cli, const char *file,
     buf_free(&err);
 }
 
+/* What the check of the database is called on its backend. */
+static const char *check_name(const struct doctor *d, const char *db)
+{
+    if (store_target_is_file(db))
+        return d->full ? "integrity_check" : "quick_check";
+    return d->full ? "consistency check" : "quick consistency check";
+}
+
 static void check_database(struct doctor *d, const char *db)
 {
     struct buf err;
     enum err rc;
-    int latest = store_schema_latest();
+    int latest = store_schema_latest_of(db);
+    char *shown = store_target_display(db);
 
     buf_init(&err, 4096);
     rc = store_verify(db, !d->full, &d->counts, &err);
     if (rc == ERR_NOTFOUND) {
         report(d, D_FAIL, "database", "check --db / MEDIADASH_DB, or restore "
-               "a backup (mediadash restore)", "no database at %s", db);
+               "a backup (mediadash restore)", "no database at %s", shown);
+    } else if (rc == ERR_INVALID && !store_target_is_file(db)) {
+        report(d, D_FAIL, "database", "rebuild the rollups (mediadash "
+               "rollup --rebuild); restore the latest pg_dump if rows are "
+               "missing", "%s fails its %s: %s", shown, check_name(d, db),
+               buf_cstr(&err));
+    } else if (rc != ERR_OK && !store_target_is_file(db)) {
+        report(d, D_FAIL, "database", "check that the server runs and "
+               "that the URI's user, host and database are right (psql "
+               "URI)", "%s: %s", shown, buf_cstr(&err));
     } else if (rc != ERR_OK) {
         report(d, D_FAIL, "database", "restore the latest backup (mediadash "
                "restore, docs/backup.md); keep the damaged file aside",
-               "%s fails its %s: %s", db,
-               d->full ? "integrity_check" : "quick_check", buf_cstr(&err));
+               "%s fails its %s: %s", shown, check_name(d, db),
+               buf_cstr(&err));
     } else {
-        report(d, D_OK, "database", NULL, "%s: %s ok, %.1f MB", db,
-               d->full ? "integrity_check" : "quick_check",
+        report(d, D_OK, "database", NULL, "%s: %s ok, %.1f MB", shown,
+               check_name(d, db),
                (double)(d->counts.pages * d->counts.page_size) / 1e6);
         if (d->counts.schema > latest)
             report(d, D_FAIL, "schema", "upgrade mediadash to the version "
@@ -132,9 +152,32 @@ static void check_database(struct doctor *d, const char *db)
                    d->counts.schema);
         d->db_ok = d->counts.schema <= latest;
     }
+    free(shown);
     buf_free(&err);
 }
 
+/* The row counts and the engine that holds them (for PostgreSQL its
+ * server's version: the facts a report about the install needs). */
+static void check_rows(struct doctor *d, const char *db)
+{
+    struct store_facts f;
+    struct buf err, msg;
+
+    if (!d->db_ok)
+        return;
+    buf_init(&err, 4096);
+    buf_init(&msg, 2048);
+    for (int i = 0; i < STORE_COUNT_TABLES; i++)
+        if (d->counts.rows[i] >= 0)
+            buf_catf(&msg, "%s%s %lld", msg.len > 0 ? ", " : "",
+                     store_count_names[i], (long long)d->counts.rows[i]);
+    if (store_facts_read(db, d->now, &f, &err) != ERR_OK)
+        report(d, D_FAIL, "database", NULL, "%s", buf_cstr(&err));
+    else
+        report(d, D_OK, "rows", NULL, "%s: %s", f.engine, buf_cstr(&msg));
+    buf_free(&msg);
+    buf_free(&err);
+}
 static void check_wal(struct doctor *d, const char *db)
 {
     struct buf wal;
@@ -465,8 +508,14 @@ int cmd_doctor(struct cli *cli, int argc, char **argv)
     }
     check_config(&d, cli, file, sets, nsets);
     check_database(&d, cli->db_path);
-    check_wal(&d, cli->db_path);
-    check_disk(&d, cli->db_path);
+    check_rows(&d, cli->db_path);
+    if (store_target_is_file(cli->db_path)) {
+        check_wal(&d, cli->db_path);
+        check_disk(&d, cli->db_path);
+    } else {
+        report(&d, D_OK, "disk", NULL, "on the database server: not "
+               "checked from here (no write-ahead log or disk of ours)");
+    }
     check_clock(&d, cli->db_path);
     check_key(&d);
     check_accounts(&d, cli);

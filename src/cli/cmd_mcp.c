@@ -98,7 +98,7 @@ static int serve_stdio(const struct mcp_api *api, bool read_only)
 int cmd_mcp(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
-    struct http_invoke ctx = {&cfg, NULL, "mcp"};
+    struct http_invoke ctx = {&cfg, NULL, "mcp", NULL};
     struct mcp_api api = {call_api, &ctx};
     bool read_only;
     int exit_code = parse_mcp(argc, argv, &read_only);

@@ -258,6 +258,8 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
     bool cfg_ok;
     int code = cli_backup_opts("restore", false, argc, argv, &o);
 
+    if (code == EXIT_OK_)
+        code = cli_backup_file_only("restore", cli->db_path);
     if (code != EXIT_OK_)
         return code;
     cfg_ok = cli_load_config(cli, o.config, o.sets, o.nsets, &cfg);

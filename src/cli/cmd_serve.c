@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/serve_collect.h"
 #include "cli/serve_notify.h"
+#include "cli/serve_wake.h"
 #include "cli/serve_oauth.h"
 #include "cli/serve_worker.h"
 #include "core/counters.h"
@@ -62,6 +63,7 @@ static const struct serve_flag {
     const char *value; /* NULL: the flag takes the value */
 } serve_flags[] = {
     {"listen", "serve.listen", NULL},
+    {"db-read", "serve.db_read", NULL},
     {"threads", "serve.threads", NULL},
     {"secure-cookies", "serve.secure_cookies", "1"},
     {"session-idle", "serve.session_idle", NULL},
@@ -158,6 +160,7 @@ static bool serve_apply(const struct config *c, struct http_config *cfg,
                       cfg, host))
         return false;
     cfg->threads = (unsigned)c->serve_threads;
+    cfg->db_read_path = c->serve_db_read;
     cfg->cache_bytes = (size_t)c->serve_cache_mb << 20;
     cfg->session_idle_s = c->serve_session_idle;
     cfg->session_max_s = c->serve_session_max;
@@ -227,6 +230,43 @@ static void reopen_logs(struct buf *err)
         LOG_INFO("SIGHUP: access log reopened");
 }
 
+/* --db-read: open it once now (a migration of a file copy, the schema
+ * check of a replica), so that a wrong one stops serve before it
+ * listens rather than answering 503 to every read. */
+static int check_read_db(const struct http_config *cfg)
+{
+    struct store *st = NULL;
+    struct buf err;
+    int code = EXIT_OK_;
+
+    if (cfg->db_read_path == NULL)
+        return EXIT_OK_;
+    buf_init(&err, 1024);
+    if (store_open(cfg->db_read_path, &st, &err) != ERR_OK) {
+        cli_error("serve: --db-read: %s", buf_cstr(&err));
+        code = EXIT_DB;
+    }
+    store_close(st);
+    buf_free(&err);
+    return code;
+}
+
+/* The line scripts wait for; targets without a password. */
+static void print_serving(const struct http_config *cfg, unsigned port,
+                          const char *db)
+{
+    char *shown = store_target_display(db);
+    char *rshown = cfg->db_read_path != NULL
+                       ? store_target_display(cfg->db_read_path)
+                       : NULL;
+
+    fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s%s%s)\n",
+            cfg->host, port, shown, rshown ? ", reads from " : "",
+            rshown ? rshown : "");
+    free(shown);
+    free(rshown);
+}
+
 int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct http_config cfg;
@@ -237,6 +277,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct serve_worker *worker = NULL;
     struct serve_oauth *oauth_loop = NULL;
     struct serve_notify *notify_loop = NULL;
+    struct serve_wake *wake = NULL;
     bool plat_open = false;
     struct buf host, err;
     sigset_t set;
@@ -260,6 +301,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     exit_code = serve_configure(plat.cfg, &cfg, &host);
     if (exit_code == EXIT_OK_)
         exit_code = prepare_store(cli, &cfg);
+    if (exit_code == EXIT_OK_)
+        exit_code = check_read_db(&cfg);
     if (exit_code != EXIT_OK_)
         goto out;
     cfg.oauth = plat.o;
@@ -312,6 +355,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         goto out;
     }
     cfg.oauth_loop = serve_oauth_loop(oauth_loop);
+    /* PostgreSQL: a connect or a post on another host kicks the loops. */
+    if ((collector != NULL || worker != NULL) &&
+        serve_wake_start(cli->db_path, cfg.collector, cfg.worker, &wake) !=
+            ERR_OK) {
+        cli_error("serve: cannot start the wake-up thread");
+        exit_code = EXIT_FAIL;
+        goto out;
+    }
     if (serve_notify_start(cli->db_path, plat.cfg, &notify_loop) != ERR_OK) {
         cli_error("serve: cannot start the notification loop");
         exit_code = EXIT_FAIL;
@@ -328,8 +379,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
              (long long)cfg.session_idle_s, (long long)cfg.session_max_s,
              (long long)(cfg.media_max_bytes >> 20),
              collector ? "on" : "off", worker ? "on" : "off");
-    fprintf(stderr, "mediadash: serving http://%s:%u/ (database %s)\n",
-            cfg.host, (unsigned)http_port(srv), cli->db_path);
+    print_serving(&cfg, http_port(srv), cli->db_path);
     if (!cfg.secure_cookies && strncmp(cfg.host, "127.", 4) != 0)
         LOG_WARN("logins travel in clear text on %s: put a TLS proxy in "
                  "front and use --secure-cookies", cfg.host);
@@ -342,11 +392,14 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             sig == SIGINT ? "interrupted" : "terminated");
     alarm(SERVE_STOP_S);
     http_stop(srv); /* first: its handlers may kick the loops */
+    serve_wake_stop(wake); /* it kicks them too */
+    wake = NULL;
     serve_oauth_stop(oauth_loop); /* before the collector it kicks */
     oauth_loop = NULL;
     serve_collect_stop(collector);
     collector = NULL;
 out:
+    serve_wake_stop(wake);
     serve_oauth_stop(oauth_loop);
     serve_collect_stop(collector);
     serve_worker_stop(worker);

@@ -219,10 +219,15 @@ static const char usage_serve[] =
     "  --no-collect            do not collect: by default serve runs the\n"
     "                          collector's due jobs continuously (as\n"
     "                          'mediadash collect' would), checking at least\n"
-    "                          every 5 minutes for new connections\n"
+    "                          every 5 minutes for new connections (on\n"
+    "                          PostgreSQL at once, woken by a NOTIFY)\n"
     "  --no-worker             do not publish scheduled posts here (run\n"
     "                          'mediadash worker' instead); by default a\n"
     "                          background loop publishes posts when due\n"
+    "  --db-read DB            answer the read routes (reports, content,\n"
+    "                          search, documents, MCP's read tools) from DB,\n"
+    "                          e.g. a read replica of --db; logins, sessions\n"
+    "                          and every write stay on --db\n"
     "  --media-max-mb N        largest media upload (POST /api/v1/media),\n"
     "                          streamed to media_root (default 2048)\n"
     "\n"
@@ -422,8 +427,8 @@ static const char usage_worker[] =
     "  --set KEY=VALUE override one configuration key (repeatable)\n";
 
 static const char usage_collect[] =
-    "usage: mediadash collect [--once] [--platform P] [--config FILE]\n"
-    "                         [--set KEY=VALUE]\n"
+    "usage: mediadash collect [--once | --loop] [--platform P]\n"
+    "                         [--config FILE] [--set KEY=VALUE]\n"
     "\n"
     "Run every due collector job of every connected account once (the\n"
     "default; --once says so explicitly) and print a summary per account:\n"
@@ -436,6 +441,10 @@ static const char usage_collect[] =
     "that needs a new login is skipped until it is connected again.\n"
     "\n"
     "options:\n"
+    "  --loop              run rounds until SIGINT/SIGTERM: after each, wait\n"
+    "                      until the next job is due (at most 5 min); on\n"
+    "                      PostgreSQL a connect or reconnect by any process\n"
+    "                      (LISTEN/NOTIFY) starts the next round at once\n"
     "  --platform P        {all} only\n"
     "  --config FILE, --set KEY=VALUE   as for connect; collector keys:\n"
     "                      collect.youtube_quota (units per day, 10000),\n"
@@ -886,27 +895,39 @@ bool cli_write(FILE *f, const struct buf *b)
 static int print_version(const char *db_path)
 {
     struct buf err;
-    int have = 0, rc = EXIT_OK_;
+    int have = 0, rc = EXIT_OK_, latest;
+    char *shown;
 
     printf("mediadash %s (schema %d)\n", MEDIADASH_VERSION,
            store_schema_latest());
     if (db_path == NULL)
         return EXIT_OK_;
+    /* A backend numbers its own migrations: compare with its latest. */
+    latest = store_schema_latest_of(db_path);
+    shown = store_target_display(db_path);
     buf_init(&err, 1024);
     switch (store_schema_peek(db_path, &have, &err)) {
     case ERR_OK:
-        printf("database %s: schema %d%s\n", db_path, have,
-               have > store_schema_latest() ? " (newer than this program)"
-               : have < store_schema_latest() ? " (upgraded when opened)"
-                                               : "");
+        if (store_target_is_file(db_path))
+            printf("database %s: schema %d%s\n", shown, have,
+                   have > latest   ? " (newer than this program)"
+                   : have < latest ? " (upgraded when opened)"
+                                   : "");
+        else
+            printf("database %s: PostgreSQL schema %d, this program's %d%s\n",
+                   shown, have, latest,
+                   have > latest   ? " (newer than this program)"
+                   : have < latest ? " (upgraded when opened)"
+                                   : "");
         break;
     case ERR_NOTFOUND:
-        printf("database %s: none yet\n", db_path);
+        printf("database %s: none yet\n", shown);
         break;
     default:
         cli_error("%s", buf_cstr(&err));
         rc = EXIT_DB;
     }
+    free(shown);
     buf_free(&err);
     return rc;
 }

@@ -63,6 +63,12 @@ static const struct config_key opts[] = {
      "127.0.0.1:8080", 0,
      "address to listen on, HOST:PORT (--listen; port 0 picks a free one, "
      "printed on stderr)", NULL, NULL},
+    {"serve.db_read", CONFIG_STR, offsetof(struct config, serve_db_read), 0,
+     0, NULL, 0,
+     "database the dashboard's read routes read (--db-read): a read "
+     "replica of --db, or a copy; logins, sessions and every write stay "
+     "on --db (default: --db; a password belongs in ~/.pgpass, not here)",
+     NULL, NULL},
     {"serve.threads", CONFIG_INT, offsetof(struct config, serve_threads), 1,
      64, "4", 0, "HTTP worker threads (--threads)", NULL, NULL},
     {"serve.cache_mb", CONFIG_INT, offsetof(struct config, serve_cache_mb), 0,

@@ -133,6 +133,7 @@ struct config {
     /* serve: what were its flags (--listen, --threads, ...); the flags
      * remain, as shortcuts for these keys (docs/configuration-serve.md) */
     char *serve_listen;          /* owned; HOST:PORT, ":PORT" or "PORT" */
+    char *serve_db_read;         /* owned; --db-read, or NULL */
     int64_t serve_threads;       /* HTTP worker threads */
     int64_t serve_cache_mb;      /* read-API answer cache; 0: off */
     int64_t serve_session_idle;  /* s, a session ends unused this long */

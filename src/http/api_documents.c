@@ -278,7 +278,7 @@ static void api_document_one(struct http_request *req,
 }
 
 const struct route http_document_routes[] = {
-    {"GET", "/api/v1/documents", api_documents, 0},
-    {"GET", "/api/v1/documents/one", api_document_one, 0},
+    {"GET", "/api/v1/documents", api_documents, ROUTE_READ},
+    {"GET", "/api/v1/documents/one", api_document_one, ROUTE_READ},
     {NULL, NULL, NULL, 0},
 };

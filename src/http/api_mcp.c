@@ -162,7 +162,7 @@ static bool post_headers_ok(struct http_request *req,
 /* POST: one message, within its session (or opening one). */
 static void mcp_post(struct http_request *req, struct http_response *res)
 {
-    struct http_invoke ctx = {req->cfg, req->st, req->user};
+    struct http_invoke ctx = {req->cfg, req->st, req->user, req->read_st};
     struct mcp_api api = {call_api, &ctx};
     const char *sid = http_header(req, "Mcp-Session-Id");
     int64_t now = time_now();

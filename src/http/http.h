@@ -18,6 +18,10 @@ struct http_config {
     const char *host;        /* address to bind, e.g. "127.0.0.1" */
     uint16_t port;           /* 0: any free port (see http_port) */
     const char *db_path;     /* each worker opens its own store handle */
+    /* serve --db-read (serve.db_read): the database the read routes
+     * (ROUTE_CACHE, ROUTE_READ) read, e.g. a replica; NULL: db_path.
+     * Sessions, logins and every write stay on db_path. */
+    const char *db_read_path;
     unsigned threads;        /* worker threads */
     unsigned max_connections;    /* all connections (1024) */
     unsigned per_ip_connections; /* of one address (32), any state */
@@ -120,6 +124,9 @@ struct http_request {
      * one it forwards (http_client_addr). */
     char client[HTTP_CLIENT_MAX];
     struct store *st;    /* leased for the request */
+    /* serve --db-read, on a ROUTE_MCP request: a handle of the read
+     * database for the read tools (http_invoke's read_st), or NULL. */
+    struct store *read_st;
     const struct http_config *cfg;
     /* The login session, set (by auth_check in auth.c) before the handler
      * of a route that needs one runs; freed with the request. */

@@ -31,7 +31,10 @@ enum err http_invoke(const struct http_invoke *ctx, const char *method,
     req.method = method;
     req.path = path;
     req.cfg = ctx->cfg;
-    req.st = ctx->st;
+    req.st = ctx->read_st != NULL && strcmp(method, "GET") == 0 &&
+                     (r->flags & (ROUTE_CACHE | ROUTE_READ)) != 0
+                 ? ctx->read_st
+                 : ctx->st;
     req.route = r;
     req.inv_args = args;
     req.user = (char *)ctx->actor; /* read only by the handlers */

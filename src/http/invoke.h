@@ -19,6 +19,9 @@ struct http_invoke {
     const struct http_config *cfg; /* borrowed: platform config, worker */
     struct store *st;              /* borrowed */
     const char *actor;             /* "token:NAME", "cli", ...: req->user */
+    /* serve --db-read: the read routes (a GET of ROUTE_CACHE or
+     * ROUTE_READ) run on this handle instead of st; NULL: st. */
+    struct store *read_st;         /* borrowed */
 };
 
 /* Run method path?args (args: NULL-ended name, value pairs, borrowed)

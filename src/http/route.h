@@ -36,6 +36,10 @@ enum route_flags {
      * read may POST: the handler refuses the tools that write
      * (req->token_write). */
     ROUTE_MCP = 1u << 9,
+    /* A GET that reads stored data and writes nothing: with serve
+     * --db-read it runs on a handle of that database (a read replica),
+     * after the session was checked on --db's. ROUTE_CACHE implies it. */
+    ROUTE_READ = 1u << 10,
 };
 
 /* A route whose body is not held in memory (uploads): the session,

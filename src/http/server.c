@@ -34,11 +34,12 @@ struct store_pool {
 
 struct http_server {
     struct http_config cfg;
-    char *host, *db_path; /* owned copies behind cfg */
+    char *host, *db_path, *db_read_path; /* owned copies behind cfg */
     char *public_origin, *trusted_proxies, *metrics_allow;
     struct admit admit;   /* Host allow-list, trusted proxies */
     struct MHD_Daemon *mhd;
     struct store_pool pool;
+    struct store_pool rpool; /* of cfg.db_read_path, when it is set */
     struct http_cache *cache; /* NULL when cfg.cache_bytes is 0 */
     struct conn_table *conns; /* deadlines and caps (conn.h) */
 };
@@ -59,6 +60,7 @@ void http_config_defaults(struct http_config *cfg)
     cfg->host = "127.0.0.1";
     cfg->port = 8080;
     cfg->db_path = NULL;
+    cfg->db_read_path = NULL;
     cfg->threads = 4;
     cfg->max_connections = 1024;
     cfg->timeout_s = 30;
@@ -82,21 +84,21 @@ void http_config_defaults(struct http_config *cfg)
     cfg->metrics_allow = NULL;
 }
 
-static struct store *pool_get(struct http_server *srv)
+static struct store *pool_take(struct store_pool *pool, const char *path)
 {
     struct store *st = NULL;
     struct buf err;
 
-    pthread_mutex_lock(&srv->pool.mu);
-    if (srv->pool.nfree > 0)
-        st = srv->pool.free[--srv->pool.nfree];
-    pthread_mutex_unlock(&srv->pool.mu);
+    pthread_mutex_lock(&pool->mu);
+    if (pool->nfree > 0)
+        st = pool->free[--pool->nfree];
+    pthread_mutex_unlock(&pool->mu);
     if (st != NULL && store_refresh(st) != ERR_OK)
         LOG_WARN("http: a pooled database handle could not refresh");
     if (st != NULL)
         return st;
     buf_init(&err, 1024);
-    if (store_open(srv->cfg.db_path, &st, &err) != ERR_OK)
+    if (store_open(path, &st, &err) != ERR_OK)
         LOG_ERROR("http: %s", buf_cstr(&err));
     else if (store_small_cache(st) != ERR_OK) /* one per pooled store */
         LOG_ERROR("http: cannot set the page cache size");
@@ -106,17 +108,27 @@ static struct store *pool_get(struct http_server *srv)
     return st;
 }
 
-static void pool_put(struct http_server *srv, struct store *st)
+static void pool_back(struct store_pool *pool, struct store *st)
 {
     if (st == NULL)
         return;
-    pthread_mutex_lock(&srv->pool.mu);
-    if (srv->pool.nfree < POOL_MAX) {
-        srv->pool.free[srv->pool.nfree++] = st;
+    pthread_mutex_lock(&pool->mu);
+    if (pool->nfree < POOL_MAX) {
+        pool->free[pool->nfree++] = st;
         st = NULL;
     }
-    pthread_mutex_unlock(&srv->pool.mu);
+    pthread_mutex_unlock(&pool->mu);
     store_close(st);
+}
+
+static struct store *pool_get(struct http_server *srv)
+{
+    return pool_take(&srv->pool, srv->cfg.db_path);
+}
+
+static void pool_put(struct http_server *srv, struct store *st)
+{
+    pool_back(&srv->pool, st);
 }
 
 /* A response cache key being built in place: no allocation. */
@@ -218,6 +230,43 @@ static void cached(struct http_server *srv, const struct route *r,
         http_cached_matches(a, http_header(req, "If-None-Match")) ? 304 : 200;
 }
 
+static void run_route(struct http_server *srv, const struct route *r,
+                      struct http_request *req, struct http_response *res)
+{
+    if ((r->flags & ROUTE_CACHE) && srv->cache != NULL)
+        cached(srv, r, req, res);
+    else
+        r->handler(req, res);
+}
+
+/* Whether r runs on a handle of --db-read: a GET that only reads. */
+static bool reads_elsewhere(const struct http_server *srv,
+                            const struct route *r,
+                            const struct http_request *req)
+{
+    return srv->cfg.db_read_path != NULL &&
+           (r->flags & (ROUTE_CACHE | ROUTE_READ)) != 0 &&
+           strcmp(req->method, "GET") == 0;
+}
+
+/* Run r on a handle of the read database; the session was checked (and
+ * touched) on req->st, --db's, which is back in place afterwards. The
+ * response cache's generation is the read database's: its answers change
+ * when the replica does. */
+static void read_route(struct http_server *srv, const struct route *r,
+                       struct http_request *req, struct http_response *res)
+{
+    struct store *primary = req->st;
+
+    req->st = pool_take(&srv->rpool, srv->cfg.db_read_path);
+    if (req->st == NULL)
+        http_error(res, 503, NULL, "the read database is not available");
+    else
+        run_route(srv, r, req, res);
+    pool_back(&srv->rpool, req->st);
+    req->st = primary;
+}
+
 /* The whole body is in (or was over the route's cap): run the route
  * admitted on the headers (on_first). */
 static void dispatch(struct http_server *srv, struct http_request *req,
@@ -236,10 +285,21 @@ static void dispatch(struct http_server *srv, struct http_request *req,
         http_error(res, 503, NULL, "the database is not available");
         return;
     }
-    if ((r->flags & ROUTE_CACHE) && srv->cache != NULL)
-        cached(srv, r, req, res);
-    else
-        r->handler(req, res);
+    if (reads_elsewhere(srv, r, req)) {
+        read_route(srv, r, req, res);
+        return;
+    }
+    /* /mcp: its read tools call read routes in process (http_invoke). */
+    if ((r->flags & ROUTE_MCP) && srv->cfg.db_read_path != NULL) {
+        req->read_st = pool_take(&srv->rpool, srv->cfg.db_read_path);
+        if (req->read_st == NULL) {
+            http_error(res, 503, NULL, "the read database is not available");
+            return;
+        }
+    }
+    run_route(srv, r, req, res);
+    pool_back(&srv->rpool, req->read_st);
+    req->read_st = NULL;
 }
 
 /* The headers every response carries: its type, Cache-Control (NULL:
@@ -673,6 +733,9 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
     srv->db_path = xstrdup(cfg->db_path);
     srv->cfg.host = srv->host;
     srv->cfg.db_path = srv->db_path;
+    srv->db_read_path =
+        cfg->db_read_path ? xstrdup(cfg->db_read_path) : NULL;
+    srv->cfg.db_read_path = srv->db_read_path;
     srv->public_origin = cfg->public_origin ? xstrdup(cfg->public_origin)
                                             : NULL;
     srv->trusted_proxies =
@@ -683,6 +746,7 @@ enum err http_start(const struct http_config *cfg, struct http_server **out,
                                             : NULL;
     srv->cfg.metrics_allow = srv->metrics_allow;
     pthread_mutex_init(&srv->pool.mu, NULL);
+    pthread_mutex_init(&srv->rpool.mu, NULL);
     if (cfg->cache_bytes > 0)
         srv->cache = http_cache_create(64, cfg->cache_bytes, cached_headers);
     if (srv->cfg.peer_exempt == NULL && srv->admit.nproxies > 0) {
@@ -718,9 +782,13 @@ void http_stop(struct http_server *srv)
     while (srv->pool.nfree > 0)
         store_close(srv->pool.free[--srv->pool.nfree]);
     pthread_mutex_destroy(&srv->pool.mu);
+    while (srv->rpool.nfree > 0)
+        store_close(srv->rpool.free[--srv->rpool.nfree]);
+    pthread_mutex_destroy(&srv->rpool.mu);
     http_cache_destroy(srv->cache);
     free(srv->host);
     free(srv->db_path);
+    free(srv->db_read_path);
     free(srv->public_origin);
     free(srv->trusted_proxies);
     free(srv->metrics_allow);

@@ -37,6 +37,10 @@ enum err store_share_group(const char *target, const char *group,
  * <db>.key, the media library <db>.media) are defaults only for a file. */
 bool store_target_is_file(const char *target);
 
+/* target as messages and `doctor` may show it: a path as it is, a URI
+ * as user@host:port/dbname without its password. Caller frees. */
+char *store_target_display(const char *target);
+
 /* Why the last call on st that returned ERR_DB failed, as far as the
  * backend can tell: the disk (or the database's size limit) is full, an
  * I/O error, or something else. Call it right after the failure, on the
@@ -72,6 +76,9 @@ enum store_fault store_fault(struct store *st);
 enum err store_schema_version(struct store *st, int *out) WARN_UNUSED;
 /* The newest schema version this program knows (its last migration). */
 int store_schema_latest(void);
+/* The newest schema version target's backend knows (each backend numbers
+ * its own migrations: SQLite's store_schema_latest, PostgreSQL's own). */
+int store_schema_latest_of(const char *target);
 /* The schema version of the database at path, read without changing it
  * (read-only, no migration): 0 for a database without one. ERR_NOTFOUND
  * when there is no file at path; ERR_DB when it cannot be read (err

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -346,6 +347,8 @@ enum err sq_facts_read(const char *path, int64_t due_before,
     enum err rc;
 
     memset(out, 0, sizeof *out);
+    snprintf(out->engine, sizeof out->engine, "SQLite %s",
+             sqlite3_libversion());
     rc = open_db(path, SQLITE_OPEN_READONLY, &db, err);
     if (rc == ERR_OK)
         rc = exec(db, "BEGIN", err);

@@ -67,6 +67,7 @@ struct store_facts {
     int64_t newest_observed; /* newest stored observed_at; 0: none */
     int64_t posts_overdue;   /* scheduled posts due before `due_before` */
     int64_t oldest_overdue;  /* publish_at of the oldest of them, or 0 */
+    char engine[96];         /* "SQLite 3.45.1", "PostgreSQL 16.4" */
 };
 enum err store_facts_read(const char *path, int64_t due_before,
                           struct store_facts *out, struct buf *err)

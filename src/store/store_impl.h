@@ -481,6 +481,12 @@ struct store_backend {
     enum err (*open)(const char *target, struct store **out,
                      struct buf *err);
     enum err (*schema_peek)(const char *target, int *out, struct buf *err);
+    /* The newest schema version of this backend's migrations (NULL: the
+     * SQLite numbering, store_schema_latest). */
+    int (*schema_latest)(void);
+    /* target for messages, without a password; caller frees (NULL: the
+     * target as it is, a path). */
+    char *(*display)(const char *target);
     enum err (*share_group)(const char *target, const char *group,
                             struct buf *err);
     enum err (*backup_copy)(const char *src, const char *dest,

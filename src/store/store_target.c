@@ -1,6 +1,7 @@
 /* The functions that take a target (a path; later a URI) instead of a
  * handle: each picks the target's backend and dispatches to it
  * (store_impl.h, struct store_backend). No backend code here. */
+#include "core/alloc.h"
 #include "store/store_impl.h"
 
 /* Every backend but the fallback, then the fallback (claims NULL). */
@@ -36,6 +37,21 @@ bool store_target_is_file(const char *target)
 {
     return target != NULL && *target != '\0' &&
            store_backend_for(target)->claims == NULL;
+}
+
+char *store_target_display(const char *target)
+{
+    const struct store_backend *b = store_backend_for(target);
+
+    return b->display != NULL ? b->display(target) : xstrdup(target);
+}
+
+int store_schema_latest_of(const char *target)
+{
+    const struct store_backend *b = store_backend_for(target);
+
+    return b->schema_latest != NULL ? b->schema_latest()
+                                    : store_schema_latest();
 }
 
 enum err store_open(const char *target, struct store **out, struct buf *err)

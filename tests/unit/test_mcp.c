@@ -62,7 +62,7 @@ static int setup(void **state)
     import(f->s, "api/day1.json", DAY1);
     import(f->s, "api/day2.json", DAY1 + 86400);
     http_config_defaults(&f->cfg);
-    f->ctx = (struct http_invoke){&f->cfg, f->s->st, "test"};
+    f->ctx = (struct http_invoke){&f->cfg, f->s->st, "test", NULL};
     f->api = (struct mcp_api){call_api, &f->ctx};
     mcp_session_init(&f->ses, true);
     buf_init(&f->out, MCP_ANSWER_MAX);

@@ -138,18 +138,47 @@ static enum err pg_open(const char *target, struct store **out,
 PG_STMT(pg_peek_has, 0,
         "SELECT to_regclass('mediadash_migration') IS NOT NULL");
 
+enum err pg_target_connect(const char *target, struct store_pg **out,
+                           struct buf *err)
+{
+    struct store_pg *s = xcalloc(1, sizeof *s);
+    enum err rc;
+
+    s->base.ops = &pg_ops;
+    s->where = display_of(target, &s->secret);
+    rc = connect_to(s, target, err);
+    if (rc != ERR_OK) {
+        pg_close(&s->base);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+void pg_target_close(struct store_pg *s)
+{
+    if (s != NULL)
+        pg_close(&s->base);
+}
+
+char *pg_target_display(const char *target)
+{
+    char *secret = NULL, *out = display_of(target, &secret);
+
+    free(secret);
+    return out;
+}
+
 /* The schema version without migrating: 0 when mediadash never
  * migrated this database. */
 static enum err pg_schema_peek(const char *target, int *out, struct buf *err)
 {
-    struct store_pg *s = xcalloc(1, sizeof *s);
+    struct store_pg *s = NULL;
     PGresult *r = NULL;
     enum err rc;
 
     *out = 0;
-    s->base.ops = &pg_ops;
-    s->where = display_of(target, &s->secret);
-    rc = connect_to(s, target, err);
+    rc = pg_target_connect(target, &s, err);
     if (rc == ERR_OK)
         rc = pg_run(s, &pg_peek_has, NULL, &r, "reading the schema version",
                     err);
@@ -157,7 +186,7 @@ static enum err pg_schema_peek(const char *target, int *out, struct buf *err)
         strcmp(pg_text(r, 0, 0), "t") == 0)
         rc = pg_schema_version(&s->base, out);
     PQclear(r);
-    pg_close(&s->base);
+    pg_target_close(s);
     return rc;
 }
 
@@ -327,4 +356,11 @@ const struct store_backend store_pg_backend = {
     .claims = pg_claims,
     .open = pg_open,
     .schema_peek = pg_schema_peek,
+    .schema_latest = pg_schema_latest,
+    .display = pg_target_display,
+    .share_group = pg_share_group,
+    .backup_copy = pg_backup_copy,
+    .verify = pg_verify,
+    .in_use = pg_in_use,
+    .facts_read = pg_facts_read,
 };

@@ -3,6 +3,8 @@
  * transaction that holds pg_advisory_xact_lock(PG_MIGRATE_LOCK) first, so
  * that processes opening the same database at once migrate it once: the
  * others wait for the lock, then find every version recorded. */
+#include <string.h>
+
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "store/pg/store_pg.h"
@@ -92,10 +94,44 @@ static enum err migrate_locked(struct store_pg *s, struct buf *err)
     return rc;
 }
 
+PG_STMT(pg_mig_standby, 0,
+        "SELECT pg_is_in_recovery(), "
+        "to_regclass('mediadash_migration') IS NOT NULL");
+
+/* A hot standby (serve --db-read on a replica) cannot be written: its
+ * schema comes from the primary's migrations, and it must be the one
+ * this program knows. *standby: whether s is one (then checked here). */
+static enum err check_standby(struct store_pg *s, bool *standby,
+                              struct buf *err)
+{
+    PGresult *r = NULL;
+    int have = 0;
+    enum err rc = pg_run(s, &pg_mig_standby, NULL, &r,
+                         "asking whether the server is a standby", err);
+
+    *standby = rc == ERR_OK && pg_text(r, 0, 0) != NULL &&
+               strcmp(pg_text(r, 0, 0), "t") == 0;
+    if (rc == ERR_OK && *standby && pg_text(r, 0, 1) != NULL &&
+        strcmp(pg_text(r, 0, 1), "t") == 0)
+        rc = pg_schema_version(&s->base, &have);
+    PQclear(r);
+    if (rc == ERR_OK && *standby && have != pg_schema_latest()) {
+        buf_setf(err, "%s is a read-only standby at schema version %d, "
+                 "this program's is %d: migrate its primary with this "
+                 "version first", s->where, have, pg_schema_latest());
+        rc = ERR_UNSUPPORTED;
+    }
+    return rc;
+}
+
 enum err pg_migrate(struct store_pg *s, struct buf *err)
 {
-    enum err rc = pg_begin(s, err);
+    bool standby = false;
+    enum err rc = check_standby(s, &standby, err);
 
+    if (rc != ERR_OK || standby)
+        return rc;
+    rc = pg_begin(s, err);
     if (rc != ERR_OK)
         return rc;
     rc = pg_exec(s, "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK ")",
@@ -121,4 +157,14 @@ enum err pg_schema_version(struct store *st, int *out)
     PQclear(r);
     *out = (int)v;
     return rc;
+}
+
+int pg_schema_latest(void)
+{
+    int64_t v, latest = 0;
+
+    for (const struct embedded_file *f = store_pg_migrations; f->name; f++)
+        if (parse_i64n(f->name, 4, 1, 9999, &v) == ERR_OK && v > latest)
+            latest = v;
+    return (int)latest;
 }

@@ -71,6 +71,19 @@ enum err pg_oauth_pending_list(struct store *st, int64_t since, int limit,
                                struct buf *err);
 
 /* pg_wait.c: wake-ups with LISTEN/NOTIFY */
+/* pg_target.c: the target functions (store_backup.h) */
+enum err pg_verify(const char *target, bool quick, struct store_counts *out,
+                   struct buf *err);
+enum err pg_facts_read(const char *target, int64_t due_before,
+                       struct store_facts *out, struct buf *err);
+enum err pg_in_use(const char *target, bool *out, long *pid,
+                   struct buf *err);
+enum err pg_share_group(const char *target, const char *group,
+                        struct buf *err);
+enum err pg_backup_copy(const char *src, const char *dest,
+                        store_progress_fn fn, void *ud,
+                        struct store_counts *src_counts, struct buf *err);
+
 bool pg_can_wake(struct store *st);
 enum err pg_listen(struct store *st, enum store_wake_channel ch,
                    struct buf *err);

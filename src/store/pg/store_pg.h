@@ -95,6 +95,16 @@ const char *pg_text(const PGresult *res, int r, int c);
  * pg_advisory_xact_lock, in one transaction; *version: the newest. */
 enum err pg_migrate(struct store_pg *s, struct buf *err);
 enum err pg_schema_version(struct store *st, int *out);
+/* The newest version of the embedded migrations. */
+int pg_schema_latest(void);
+
+/* pg_backend.c: a connection to target without migrating (the target
+ * functions of pg_target.c); close it with pg_target_close (NULL: no-op).
+ * pg_target_display: target without its password, caller frees. */
+enum err pg_target_connect(const char *target, struct store_pg **out,
+                           struct buf *err);
+void pg_target_close(struct store_pg *s);
+char *pg_target_display(const char *target);
 
 /* pg_zone.c: the rollup zone and the days it cuts. */
 enum err pg_zone_load(struct store_pg *s, struct buf *err);
