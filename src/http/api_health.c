@@ -85,6 +85,13 @@ static enum err day_json(const struct store_health_day *d, void *ud)
     jw_kv_real(w, "spo2_average", d->spo2);
     jw_kv_i64(w, "sessions", d->sessions);
     jw_kv_i64(w, "session_s", d->session_s);
+    kv_opt(w, "hr_min", d->hr_min);
+    jw_kv_real(w, "hr_avg", d->hr_avg);
+    kv_opt(w, "hr_max", d->hr_max);
+    jw_kv_i64(w, "hr_samples", d->hr_samples);
+    jw_kv_i64(w, "workouts", d->workouts);
+    jw_kv_i64(w, "workout_s", d->workout_s);
+    jw_kv_real(w, "workout_calories", d->workout_calories);
     jw_object_end(w);
     return w->status; /* nested: jw_status would call it unbalanced */
 }
