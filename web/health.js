@@ -200,7 +200,7 @@ export async function render(view, args, params, ctx) {
       const zero = (k, f) => list.map((d) => (typeof d[k] === 'number' ? f(d[k]) : 0));
       dayChart(workouts, x, [
         { label: 'Workout minutes', key: 'wo-min', values: zero('workout_s', minutes) },
-        { label: 'Calories (kcal)', key: 'wo-kcal', values: zero('workout_calories', Math.round), scale: 'right' }],
+        { label: 'Calories (kcal)', key: 'wo-kcal', values: zero('workout_calories', Math.round), scale: 'right', dash: [6, 4] }],
         { height: 220 });
     }
     body.appendChild(dayTable(list));
