@@ -119,6 +119,9 @@ export function lineChart(el, x, series, opts = {}) {
     label: s.label,
     stroke: colorFor(s.key, i),
     width: 2,
+    // a dashed series tells itself apart from one it may lie on (two
+    // scales whose maxima meet)
+    dash: Array.isArray(s.dash) ? s.dash : undefined,
     scale: s.scale === 'right' ? 'right' : 'y',
     spanGaps: s.spanGaps !== false, // a series may break at nulls
     points: { show: x.length < 60 },

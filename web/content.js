@@ -8,7 +8,7 @@
 import { api, qs } from './api.js';
 import { searchResults, SEARCH_SORTS } from './search.js';
 import { h, clear, fmtFull, fmtDay, itemHref, platformName, PLATFORMS,
-  thumb, safeUrl, str, emptyState, noDataHint, LOCALE, platformDot } from './dom.js';
+  thumb, safeUrl, str, emptyState, noDataHint, LOCALE, platformDot, noInteractions, noInteractionsWhy } from './dom.js';
 
 const PAGE = 25;
 const COLUMNS = [
@@ -104,8 +104,9 @@ function row(it) {
     h('td', { class: 'platform-cell col-platform' }, platformDot(p), platformName(p)),
     h('td', { class: 'nowrap col-published', title: str(it.published_at) || null, text: fmtDay(it.published_at) }),
     // Every row in full, in the browser's locale; data-value is the number.
-    ['views', 'likes', 'comments'].map((k) => h('td', { class: 'num',
-      dataset: { value: typeof m[k] === 'number' ? String(m[k]) : '' }, text: fmtFull(m[k]) })),
+    ['views', 'likes', 'comments'].map((k) => k !== 'views' && noInteractions(p)
+      ? h('td', { class: 'num no-figure', dataset: { value: '' }, title: noInteractionsWhy(p, 'no ' + k), text: '–' })
+      : h('td', { class: 'num', dataset: { value: typeof m[k] === 'number' ? String(m[k]) : '' }, text: fmtFull(m[k]) })),
     typicalCell(it.vs_typical));
 }
 

@@ -213,6 +213,17 @@ export function platformName(p) {
   return PLATFORM_NAMES[p] || str(p);
 }
 
+// Whether p's content has no interaction metric (its descriptor says
+// "interactions": false): its interaction figures are "–" with why
+// (noInteractionsWhy), never a 0.
+export function noInteractions(p) {
+  return (PLATFORM_INFO[p] || {}).interactions === false;
+}
+
+export function noInteractionsWhy(p, what) {
+  return platformName(p) + ' reports no likes, comments, shares or saves: ' + what;
+}
+
 // "a", "a or b", "a, b or c" (conj "or" or "and").
 export function wordList(names, conj) {
   return names.length > 1 ? names.slice(0, -1).join(', ') + ' ' + conj + ' ' + names[names.length - 1] : names.join('');

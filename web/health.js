@@ -1,9 +1,10 @@
 // Health (#/health): the creator's Oura data over the chosen range, apart
 // from the social pages: daily sleep, readiness and activity scores and
 // their trends, sleep duration and the lowest (resting) heart rate, the
-// night's blood oxygen (SpO2 average) and the day's sessions (meditation,
-// breathing, ...: count and minutes), from
-// /api/v1/health/days; and one comparison, content's first-day views on
+// night's blood oxygen (SpO2 average), the day's sessions (meditation,
+// breathing, ...: count and minutes), the day's heart rate (lowest, mean
+// and highest of its samples, sessions' included) and workouts (count,
+// minutes, calories), from /api/v1/health/days; and one comparison, content's first-day views on
 // days of high vs low readiness and sleep score, from
 // /api/v1/health/compare. Both routes take a login session only.
 
@@ -42,6 +43,23 @@ function sessionText(d) {
     ? d.sessions + ' · ' + minutes(d.session_s) + ' min' : '–';
 }
 
+// "2 · 75 min · 540 kcal", or "–" on a day without a workout.
+function workoutText(d) {
+  if (typeof d.workouts !== 'number' || d.workouts <= 0) return '–';
+  return d.workouts + ' · ' + minutes(d.workout_s) + ' min' +
+    (typeof d.workout_calories === 'number' ? ' · ' + Math.round(d.workout_calories) + ' kcal' : '');
+}
+
+// "52–131 (68)" bpm: the day's lowest–highest (mean) sample, or "–".
+function hrText(d) {
+  return typeof d.hr_min === 'number' && typeof d.hr_max === 'number'
+    ? d.hr_min + '–' + d.hr_max + (typeof d.hr_avg === 'number' ? ' (' + Math.round(d.hr_avg) + ')' : '') : '–';
+}
+
+function sum(list, key) {
+  return list.reduce((a, d) => a + (typeof d[key] === 'number' ? d[key] : 0), 0);
+}
+
 function pct(v) {
   return typeof v === 'number' ? v.toFixed(1) + '%' : '–';
 }
@@ -63,11 +81,14 @@ function cards(days) {
     card('Resting heart rate', avg(days, 'lowest_hr') === null ? '–' : r(avg(days, 'lowest_hr')) + ' bpm', 'lowest in sleep, average'),
     card('Blood oxygen', pct(avg(days, 'spo2_average')), 'SpO2, average a night'),
     card('Sessions', String(days.reduce((a, d) => a + (d.sessions || 0), 0)),
-      minutes(days.reduce((a, d) => a + (d.session_s || 0), 0)) + ' min in all'));
+      minutes(days.reduce((a, d) => a + (d.session_s || 0), 0)) + ' min in all'),
+    card('Heart rate', avg(days, 'hr_avg') === null ? '–' : r(avg(days, 'hr_avg')) + ' bpm', 'mean of the days\' means'),
+    card('Workouts', String(sum(days, 'workouts')), minutes(sum(days, 'workout_s')) + ' min, ' +
+      Math.round(sum(days, 'workout_calories')) + ' kcal in all'));
 }
 
 function dayTable(days) {
-  const head = ['Day', 'Sleep', 'Readiness', 'Activity', 'Slept', 'Lowest HR', 'SpO2', 'Sessions', 'Steps'];
+  const head = ['Day', 'Sleep', 'Readiness', 'Activity', 'Slept', 'Lowest HR', 'SpO2', 'Sessions', 'Heart rate', 'Workouts', 'Steps'];
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Health by day' },
     h('table', { class: 'data', id: 'health-table' },
       h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '', text: t })))),
@@ -80,6 +101,8 @@ function dayTable(days) {
         h('td', { class: 'num', text: typeof d.lowest_hr === 'number' ? d.lowest_hr + ' bpm' : '–' }),
         h('td', { class: 'num', text: pct(d.spo2_average) }),
         h('td', { class: 'num', text: sessionText(d) }),
+        h('td', { class: 'num nowrap', text: hrText(d) }),
+        h('td', { class: 'num nowrap', text: workoutText(d) }),
         h('td', { class: 'num', text: typeof d.steps === 'number' ? num(d.steps) : '–' }))))));
 }
 
@@ -146,6 +169,14 @@ export async function render(view, args, params, ctx) {
     const oxygen = h('div', { class: 'chart', id: 'health-spo2-chart', role: 'img', 'aria-label': 'Blood oxygen (SpO2 average) a night and session minutes by day' });
     body.appendChild(h('h2', { text: 'Blood oxygen and sessions' }));
     body.appendChild(oxygen);
+    const heart = h('div', { class: 'chart', id: 'health-hr-chart', role: 'img', 'aria-label': 'Lowest, mean and highest heart rate by day' });
+    const workouts = h('div', { class: 'chart', id: 'health-workout-chart', role: 'img', 'aria-label': 'Workout minutes and calories by day' });
+    const anyHr = list.some((d) => typeof d.hr_min === 'number');
+    const anyWorkout = list.some((d) => d.workouts > 0);
+    body.appendChild(h('h2', { text: 'Heart rate' }));
+    body.appendChild(anyHr ? heart : h('p', { class: 'muted', id: 'health-hr-empty', text: 'No heart rate samples in this range.' }));
+    body.appendChild(h('h2', { text: 'Workouts' }));
+    body.appendChild(anyWorkout ? workouts : h('p', { class: 'muted', id: 'health-workout-empty', text: 'No workouts in this range.' }));
     const x = list.map((d) => d.day);
     const col = (k, f = (v) => v) => list.map((d) => (typeof d[k] === 'number' ? f(d[k]) : null));
     dayChart(scores, x, [
@@ -158,6 +189,20 @@ export async function render(view, args, params, ctx) {
     dayChart(oxygen, x, [
       { label: 'SpO2 average (%)', key: 'spo2', values: col('spo2_average') },
       { label: 'Session minutes', key: 'sessions', values: col('session_s', minutes), scale: 'right' }], { height: 220 });
+    if (anyHr) {
+      dayChart(heart, x, [
+        { label: 'Highest (bpm)', key: 'hr-max', values: col('hr_max') },
+        { label: 'Mean (bpm)', key: 'hr-avg', values: col('hr_avg', (v) => Math.round(v * 10) / 10) },
+        { label: 'Lowest (bpm)', key: 'hr-min', values: col('hr_min') }], { height: 220 });
+    }
+    if (anyWorkout) {
+      // a day without a workout is 0 minutes, not a gap
+      const zero = (k, f) => list.map((d) => (typeof d[k] === 'number' ? f(d[k]) : 0));
+      dayChart(workouts, x, [
+        { label: 'Workout minutes', key: 'wo-min', values: zero('workout_s', minutes) },
+        { label: 'Calories (kcal)', key: 'wo-kcal', values: zero('workout_calories', Math.round), scale: 'right', dash: [6, 4] }],
+        { height: 220 });
+    }
     body.appendChild(dayTable(list));
     if (cmp && cmp.readiness && cmp.sleep) body.appendChild(compareView(cmp));
   }

@@ -9,10 +9,10 @@
 
 import { api, apiOptional, ApiError, qs } from './api.js';
 import { h, fullNum, day, dateTime, fmtDateTime, dayRange, daySeconds, platformName, thumb, safeUrl,
-  str, emptyState } from './dom.js';
+  str, emptyState, noInteractions, noInteractionsWhy } from './dom.js';
 import { accountNames, accountLabel } from './schedule.js';
 import { lineChart, dayChart } from './charts.js';
-import { streamPanel, linksPanel } from './stream.js';
+import { streamPanel, linksPanel, duration } from './stream.js';
 
 const METRICS = ['views', 'likes', 'comments'];
 
@@ -152,6 +152,18 @@ function when(iso) {
   return h('span', { title: str(iso) || null, text: fmtDateTime(iso) });
 }
 
+// The item's own length (a video, a VOD), else a stream's: the figure its
+// stream panel shows (the API's, started_at to the last live point).
+function lengthOf(it) {
+  const own = it.duration_s;
+  if (typeof own === 'number') return own >= 60 ? duration(own) + ' (' + fullNum(own) + ' s)' : fullNum(own) + ' s';
+  const s = it.stream;
+  if (s && typeof s === 'object' && typeof s.duration_s === 'number') {
+    return h('span', { title: 'From the start of the stream to its last live point' }, duration(s.duration_s));
+  }
+  return '–';
+}
+
 // names: accountNames() (the account's handle instead of its id).
 function meta(it, snaps, names) {
   const last = snaps.length ? snaps[snaps.length - 1].observed_at : null;
@@ -160,7 +172,7 @@ function meta(it, snaps, names) {
     ['ID', str(it.id)],
     ['Account', str(it.account_id) ? accountLabel(names, it.platform, it.account_id) : '–', 'item-account'],
     ['Published', when(it.published_at)],
-    ['Duration', typeof it.duration_s === 'number' ? fullNum(it.duration_s) + ' s' : '–'],
+    ['Duration', lengthOf(it), 'item-duration'],
     ['Snapshots', fullNum(snaps.length)],
     ['Last seen', last ? when(last) : '–'],
   ];
@@ -208,9 +220,11 @@ export async function render(view, args, params, ctx) {
     h('div', { class: 'columns' },
       h('section', { class: 'panel' }, h('h2', { text: 'Details' }), meta(it, snaps, names),
         str(it.description) ? h('p', { class: 'description', text: str(it.description) }) : null),
-      h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)))),
+      h('section', { class: 'panel' }, h('h2', { text: 'Latest metrics' }), metricsTable(latestMetrics(snaps)),
+        noInteractions(str(it.platform)) ? h('p', { class: 'muted', id: 'item-no-interactions',
+          text: noInteractionsWhy(str(it.platform), 'no interaction figures or engagement for its items.') }) : null)),
     stream ? stream.el : null, linksPanel(it),
-    stream ? null : h('section', { class: 'panel' }, h('h2', { text: 'Views, likes and comments' }), chartEl),
+    stream ? null : h('section', { class: 'panel' }, h('h2', { text: noInteractions(str(it.platform)) ? 'Views' : 'Views, likes and comments' }), chartEl),
     stream ? null : h('section', { class: 'panel' }, h('h2', { id: 'item-gains-title', text: 'Gained per day' }), gainsEl)));
   // A live stream: its viewer curve instead of views and gains.
   if (stream) {

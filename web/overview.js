@@ -6,7 +6,8 @@
 
 import { api, apiOptional, qs } from './api.js';
 import { h, clear, num, fullNum, signed, pct, day, dayRange, itemHref,
-  platformName, PLATFORMS, PLATFORM_INFO, emptyState, noDataHint, errorBox, str, platformDot } from './dom.js';
+  platformName, PLATFORMS, emptyState, noDataHint, errorBox, str, platformDot, wordList,
+  noInteractions, noInteractionsWhy } from './dom.js';
 import { dayChart, sparkline, destroyCharts } from './charts.js';
 import { getRange, rangeParams, rangeLabel, rangePicker } from './range.js';
 
@@ -53,7 +54,18 @@ function prevOf(d) {
   return d && d.previous && typeof d.previous === 'object' ? d.previous : {};
 }
 
-function totalsStrip(t, pl) {
+// The totals' note on platforms shown without interactions: their views
+// count in the total's views gained (and so in its engagement's
+// denominator), they add nothing to interactions gained.
+function leftOut(shown, views) {
+  const none = shown.filter(noInteractions).map(platformName);
+  if (!none.length) return '';
+  const one = none.length === 1;
+  return ' (' + wordList(none, 'and') + (one ? ' reports' : ' report') + ' no interactions' +
+    (views ? ', though ' + (one ? 'its' : 'their') + ' views gained are in the denominator)' : ': not in this total)');
+}
+
+function totalsStrip(t, pl, shown) {
   const p = prevOf(t);
   const life = t.lifetime || {};
   return h('div', { class: 'totals', id: 'totals' },
@@ -62,9 +74,10 @@ function totalsStrip(t, pl) {
       deltaEl(t.followers_gain, p.followers_gain, 'count', pl)),
     stat('total-views-gain', 'Views gained', signed(t.views_gain), MEANS.viewsGain + ' (' + fullNum(t.views_gain) + ')',
       deltaEl(t.views_gain, p.views_gain, 'count', pl)),
-    stat('total-interactions-gain', 'Interactions gained', signed(t.interactions_gain), MEANS.interactionsGain,
+    stat('total-interactions-gain', 'Interactions gained', signed(t.interactions_gain),
+      MEANS.interactionsGain + leftOut(shown, false),
       deltaEl(t.interactions_gain, p.interactions_gain, 'count', pl)),
-    stat('total-engagement', 'Engagement', pct(t.engagement), MEANS.engagement,
+    stat('total-engagement', 'Engagement', pct(t.engagement), MEANS.engagement + leftOut(shown, true),
       deltaEl(t.engagement, p.engagement, 'rate', pl)),
     typeof life.channel_views === 'number'
       ? stat('total-channel-views', 'Channel lifetime views', num(life.channel_views),
@@ -81,12 +94,20 @@ function kvRow(term, means, value, cls, delta) {
 }
 
 // A platform whose content has no interaction metric (its descriptor says
-// "interactions": false) has no engagement: "–" and why, not a 0 %.
+// "interactions": false) has no interactions gained and no engagement:
+// "–" and why, not a 0 or a 0 %.
+function interactionsRow(p, d, prev, pl) {
+  if (noInteractions(p)) {
+    return kvRow('Interactions gained', noInteractionsWhy(p, 'no interactions gained'),
+      '–', 'interactions-gain no-figure');
+  }
+  return kvRow('Interactions gained', MEANS.interactionsGain, signed(d.interactions_gain), 'interactions-gain',
+    deltaEl(d.interactions_gain, prev.interactions_gain, 'count', pl));
+}
+
 function engagementRow(p, d, prev, pl) {
-  const info = PLATFORM_INFO[p] || {};
-  if (info.interactions === false) {
-    return kvRow('Engagement', platformName(p) + ' reports no likes, comments, shares or saves: no engagement rate',
-      '–', 'engagement no-figure');
+  if (noInteractions(p)) {
+    return kvRow('Engagement', noInteractionsWhy(p, 'no engagement rate'), '–', 'engagement no-figure');
   }
   return kvRow('Engagement', MEANS.engagement, pct(d.engagement), 'engagement',
     deltaEl(d.engagement, prev.engagement, 'rate', pl));
@@ -104,8 +125,7 @@ function platformCard(p, d, pl) {
         deltaEl(d.followers_gain, prev.followers_gain, 'count', pl)),
       kvRow('Views gained', MEANS.viewsGain, signed(d.views_gain), 'views-gain',
         deltaEl(d.views_gain, prev.views_gain, 'count', pl)),
-      kvRow('Interactions gained', MEANS.interactionsGain, signed(d.interactions_gain), 'interactions-gain',
-        deltaEl(d.interactions_gain, prev.interactions_gain, 'count', pl)),
+      interactionsRow(p, d, prev, pl),
       engagementRow(p, d, prev, pl),
       typeof life.channel_views === 'number'
         ? kvRow('Channel lifetime views', MEANS.channelViews, num(life.channel_views), 'channel-views') : [],
@@ -157,7 +177,7 @@ async function renderBody(body, range, ctx) {
   body.appendChild(h('p', { class: 'muted', id: 'overview-range' }, rangeLabel(range) + ': ' + report.from + ' to ' + report.to +
     (prev ? ', compared with the ' + pl + ' (' + str(prev.from) + ' to ' + str(prev.to) + ')' : '') +
     '. Days in ' + (typeof report.zone === 'string' ? report.zone : 'UTC') + '; owned accounts only.'));
-  body.appendChild(totalsStrip(t, pl));
+  body.appendChild(totalsStrip(t, pl, platforms));
   const cards = platforms.map((p) => platformCard(p, report.platforms[p], pl));
   body.appendChild(h('div', { class: 'cards' }, cards.map((c) => c.card)));
   const chartEl = h('div', { id: 'overview-chart', class: 'chart' });

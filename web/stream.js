@@ -10,7 +10,8 @@ import { lineChart } from './charts.js';
 
 const num = (v) => typeof v === 'number' && isFinite(v);
 
-function duration(s) {
+// "2 h 5 min" of s seconds; "–" when there is no figure.
+export function duration(s) {
   if (!num(s) || s < 0) return '–';
   const hh = Math.floor(s / 3600);
   const mm = Math.round((s % 3600) / 60);

@@ -135,7 +135,7 @@ struct round {
     bool due[JOB_KIND_COUNT];
     int64_t day_start, quota_before;
     struct fetch_items items;      /* content items whose metrics are due */
-    struct fetch_ig_memory ig;     /* Instagram: refused metrics, loaded */
+    struct fetch_dropped dropped;  /* refused metrics, loaded */
     const char *login;             /* the credential's login flavour */
 };
 
@@ -291,41 +291,37 @@ static enum err items_done(struct round *r, const struct fetch *f)
     return ERR_OK;
 }
 
+/* A stored refusal into the round's memory: a metric the descriptor no
+ * longer lists is forgotten. */
 static enum err memory_add(void *ud, const char *kind, const char *metric)
 {
-    struct fetch_ig_memory *m = ud;
-    size_t k;
+    struct round *r = ud;
+    unsigned local;
+    unsigned *bits = fetch_dropped_slot(&r->dropped, kind, &local);
+    int i = fetch_dropped_index(r->d->dropped_metrics, metric);
 
-    for (k = 0; k < m->n && strcmp(m->kind[k], kind) != 0; k++)
-        ;
-    if (k == m->n) {
-        if (m->n == FETCH_IG_KINDS || strlen(kind) >= sizeof(m->kind[0]))
-            return ERR_OK;
-        memcpy(m->kind[k], kind, strlen(kind) + 1);
-        m->dropped[k] = 0;
-        m->n++;
-    }
-    for (int i = 0; i < FETCH_IG_NMETRICS; i++)
-        if (strcmp(fetch_ig_metrics[i], metric) == 0)
-            m->dropped[k] |= 1u << i;
+    if (i >= 0 && i < FETCH_DROP_METRICS)
+        *bits |= 1u << i;
     return ERR_OK;
 }
 
-/* Keep the metrics Graph refused this round (not in before) in the store. */
+/* Keep the metrics refused this round (not in before) in the store. */
 static enum err memory_save(struct round *r,
-                               const struct fetch_ig_memory *before)
+                            const struct fetch_dropped *before)
 {
-    for (size_t k = 0; k < r->ig.n; k++) {
+    const char *const *names = r->d->dropped_metrics;
+
+    for (size_t k = 0; k < r->dropped.n; k++) {
         unsigned old = 0;
         for (size_t j = 0; j < before->n; j++)
-            if (strcmp(before->kind[j], r->ig.kind[k]) == 0)
+            if (strcmp(before->kind[j], r->dropped.kind[k]) == 0)
                 old = before->dropped[j];
-        for (int i = 0; i < FETCH_IG_NMETRICS; i++) {
+        for (int i = 0; names[i] != NULL && i < FETCH_DROP_METRICS; i++) {
             enum err rc;
-            if (!(r->ig.dropped[k] & (1u << i)) || (old & (1u << i)))
+            if (!(r->dropped.dropped[k] & (1u << i)) || (old & (1u << i)))
                 continue;
             rc = store_dropped_metric_add(r->st, r->p, r->account,
-                                          r->ig.kind[k], fetch_ig_metrics[i],
+                                          r->dropped.kind[k], names[i],
                                           r->now);
             if (rc != ERR_OK)
                 return rc;
@@ -341,7 +337,7 @@ static void fetch_setup(struct round *r, struct fetch *f)
     f->st = r->st;
     f->nc = r->nc;
     f->rl = r->c->rl[r->p];
-    f->ig = &r->ig;
+    f->dropped = r->d->dropped_metrics != NULL ? &r->dropped : NULL;
     f->due = &r->items;
     f->tracked = tracked;
     f->tracked_ud = r;
@@ -385,14 +381,14 @@ static enum err fetch_and_store(struct round *r, struct fetch *f,
 {
     struct import_meta meta = {NULL, "collector", NULL, r->now, false};
     struct ingest_stats stats = {0};
-    struct fetch_ig_memory before = r->ig; /* to see what this round adds */
+    struct fetch_dropped before = r->dropped; /* what this round adds */
     struct buf serr;
     enum err rc;
 
     buf_init(&serr, 2048);
     rc = fetch_run(f);
     sum->items = rc == ERR_OK ? f->batch.n : 0;
-    if (r->d->metric_memory && memory_save(r, &before) != ERR_OK)
+    if (r->d->dropped_metrics != NULL && memory_save(r, &before) != ERR_OK)
         rc = ERR_DB;
     if (f->usage_pct >= 0 &&
         store_usage_put(r->st, r->p, r->account, f->usage_pct, r->now) !=
@@ -452,10 +448,10 @@ static enum err run_round(struct round *r, collect_report_fn fn, void *ud)
         rc = ERR_DB;
         goto out;
     }
-    if (r->d->metric_memory &&
+    if (r->d->dropped_metrics != NULL &&
         store_dropped_metric_list(r->st, r->p, r->account,
-                                  r->now - COLLECT_IG_MEMORY_S, memory_add,
-                                  &r->ig) != ERR_OK) {
+                                  r->now - COLLECT_DROPPED_MEMORY_S,
+                                  memory_add, r) != ERR_OK) {
         rc = ERR_DB;
         goto out;
     }

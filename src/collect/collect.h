@@ -11,8 +11,9 @@
  * batches of 50 ids, Instagram insights per media, TikTok video/query in
  * batches of 20). A round runs when a job or an item is due; its outcome
  * is recorded in the jobs it ran (due items count as the content job).
- * Instagram insight metrics Graph refused are remembered per account and
- * media kind in the store for COLLECT_IG_MEMORY_S. A struct collector is used by one thread at a time;
+ * The metrics a platform refused (a descriptor with dropped_metrics:
+ * Instagram's insights) are remembered per account and media kind in the
+ * store for COLLECT_DROPPED_MEMORY_S. A struct collector is used by one thread at a time;
  * `serve` can give a thread its own collector, store handle and net
  * client and call collect_run_once from it. */
 #ifndef MEDIADASH_COLLECT_H
@@ -34,8 +35,8 @@
 #define COLLECT_ACCOUNT_EVERY_S 3600       /* account totals: hourly */
 #define COLLECT_LIST_EVERY_S 3600          /* listing for new content */
 #define COLLECT_ITEMS_PER_ROUND 1000       /* due items' metrics per round */
-#define COLLECT_IG_MEMORY_S (7 * 86400)    /* a refused IG metric is not
-                                              asked again for 7 days */
+#define COLLECT_DROPPED_MEMORY_S (7 * 86400) /* a refused metric is not
+                                                asked again for 7 days */
 #define COLLECT_BACKOFF_BASE_S 300         /* first failure: 5 minutes */
 #define COLLECT_BACKOFF_CAP_S (6 * 3600)   /* never more than 6 hours */
 #define COLLECT_QUOTA_ZONE "America/Los_Angeles"

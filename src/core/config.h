@@ -98,9 +98,6 @@ struct config_platform {
     char *api_base;           /* owned; e.g. https://youtube.googleapis.com */
     char *redirect_uri;       /* owned; the loopback callback */
     char *scopes;             /* owned; as the platform writes them */
-    /* days a first collection reaches back, for a platform whose data
-     * is asked for by day (a health source); 0: its key is not declared */
-    int64_t backfill_days;
     /* the platform's other values, each named by one key of its table
      * (CONFIG_PS, CONFIG_PN) */
     char *str[CONFIG_PLAT_SLOTS]; /* owned; NULL: unset */

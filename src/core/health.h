@@ -77,7 +77,9 @@ struct health_workout {
     double calories, distance;      /* NAN when absent */
 };
 
-/* One session (a "moment": meditation, breathing, rest, ...). */
+/* One session (a "moment": meditation, breathing, rest, ...). Its heart
+ * rate samples go to the batch's hr with source "session"; its HRV
+ * samples are not kept (no table holds such a series). */
 struct health_session {
     char *id;                       /* owned */
     const char *type, *mood;        /* static; mood may be NULL */
@@ -115,7 +117,8 @@ struct health_batch {
 void health_batch_init(struct health_batch *b);
 /* Frees everything the batch holds and leaves it empty (reusable). */
 void health_batch_free(struct health_batch *b);
-/* Documents in the batch (of its kind). */
+/* Rows in the batch: its documents, and the heart rate samples a session
+ * page carries (each a row of the heart rate series). */
 size_t health_batch_count(const struct health_batch *b);
 
 /* Slots appended to the batch's arrays, zeroed with numbers absent. */

@@ -66,6 +66,7 @@ static void kv_opt(struct jw *w, const char *key, int64_t v)
 static enum err day_json(const struct store_health_day *d, void *ud)
 {
     struct jw *w = ud;
+    bool has_hr;
 
     jw_object_begin(w);
     jw_kv_str(w, "day", d->day);
@@ -85,6 +86,17 @@ static enum err day_json(const struct store_health_day *d, void *ud)
     jw_kv_real(w, "spo2_average", d->spo2);
     jw_kv_i64(w, "sessions", d->sessions);
     jw_kv_i64(w, "session_s", d->session_s);
+    /* No figure without samples or workouts behind it: a backend that
+     * does not fill these (zeros) answers null, not a 0 bpm. */
+    has_hr = d->hr_samples > 0;
+    kv_opt(w, "hr_min", has_hr ? d->hr_min : HEALTH_NONE);
+    jw_kv_real(w, "hr_avg", has_hr ? d->hr_avg : NAN);
+    kv_opt(w, "hr_max", has_hr ? d->hr_max : HEALTH_NONE);
+    jw_kv_i64(w, "hr_samples", d->hr_samples);
+    jw_kv_i64(w, "workouts", d->workouts);
+    jw_kv_i64(w, "workout_s", d->workout_s);
+    jw_kv_real(w, "workout_calories",
+               d->workouts > 0 ? d->workout_calories : NAN);
     jw_object_end(w);
     return w->status; /* nested: jw_status would call it unbalanced */
 }

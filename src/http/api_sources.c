@@ -41,7 +41,7 @@
 #define CALLBACK_ARG_MAX 4096
 #define CONNECTING_S 3600 /* sign-ins listed by GET /api/v1/sources */
 #define CONNECTING_MAX 20
-#define IG_MEMORY_S (7 * 86400) /* collect.h COLLECT_IG_MEMORY_S */
+#define DROPPED_MEMORY_S (7 * 86400) /* collect.h COLLECT_DROPPED_MEMORY_S */
 
 /* ---- GET /api/v1/sources ------------------------------------------------ */
 
@@ -153,8 +153,9 @@ static enum err dropped_one(void *ud, const char *kind, const char *metric)
     return ERR_OK;
 }
 
-/* Instagram: the insight metrics Graph refused per media kind, which the
- * collector does not ask for (collect.h COLLECT_IG_MEMORY_S: 7 days). */
+/* The metrics a platform refused per media kind (a descriptor with
+ * dropped_metrics: Instagram's insights), which the collector does not ask
+ * for (collect.h COLLECT_DROPPED_MEMORY_S: 7 days). */
 static enum err dropped_json(struct store *st, struct jw *w,
                              const struct src_acct *a)
 {
@@ -162,9 +163,9 @@ static enum err dropped_json(struct store *st, struct jw *w,
 
     jw_key(w, "dropped_metrics");
     jw_array_begin(w);
-    if (platform_get(a->p)->metric_memory)
+    if (platform_get(a->p)->dropped_metrics != NULL)
         rc = store_dropped_metric_list(st, a->p, a->account,
-                                       time_now() - IG_MEMORY_S, dropped_one,
+                                       time_now() - DROPPED_MEMORY_S, dropped_one,
                                        w);
     jw_array_end(w);
     return rc;

@@ -47,6 +47,30 @@ void fetch_health_free(struct fetch_health *h)
     memset(h, 0, sizeof(*h));
 }
 
+unsigned *fetch_dropped_slot(struct fetch_dropped *m, const char *kind,
+                             unsigned *local)
+{
+    *local = 0;
+    if (m == NULL)
+        return local;
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->kind[i], kind) == 0)
+            return &m->dropped[i];
+    if (m->n == FETCH_DROP_KINDS || strlen(kind) >= sizeof(m->kind[0]))
+        return local;
+    memcpy(m->kind[m->n], kind, strlen(kind) + 1);
+    m->dropped[m->n] = 0;
+    return &m->dropped[m->n++];
+}
+
+int fetch_dropped_index(const char *const *metrics, const char *metric)
+{
+    for (int i = 0; metrics != NULL && metrics[i] != NULL; i++)
+        if (strcmp(metrics[i], metric) == 0)
+            return i;
+    return -1;
+}
+
 void fetch_items_add(struct fetch_items *l, const char *id, const char *kind)
 {
     if (l->n == l->cap) {

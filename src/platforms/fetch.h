@@ -24,7 +24,8 @@
 #include "store/store.h"
 
 #define FETCH_MAX_PAGES 1000   /* per listing: a loop guard */
-#define FETCH_IG_KINDS 8       /* media types remembered */
+#define FETCH_DROP_KINDS 8     /* media kinds a dropped metric memory keeps */
+#define FETCH_DROP_METRICS 16  /* metrics one descriptor may list for it */
 #define FETCH_USAGE_HIGH 80    /* Graph usage percentage that backs off */
 #define FETCH_REGAIN_MAX_MIN (7 * 24 * 60) /* longer waits are not believed */
 
@@ -32,17 +33,23 @@
  * counted by their own API, not here. */
 #define FETCH_YT_COST_LIST 1
 
-/* The Instagram insight metrics asked for, in this order. */
-#define FETCH_IG_NMETRICS 7
-extern const char *const fetch_ig_metrics[FETCH_IG_NMETRICS];
-
-/* Instagram insight metrics a media type refused (Graph error 100), kept
- * by the caller across rounds (src/collect keeps it in the store). */
-struct fetch_ig_memory {
-    char kind[FETCH_IG_KINDS][32]; /* media_product_type/media_type */
-    unsigned dropped[FETCH_IG_KINDS]; /* bit i: fetch_ig_metrics[i] */
+/* The metrics a media kind refused, for a platform whose descriptor lists
+ * them (platform.h: dropped_metrics; Instagram's insights refused with
+ * Graph error 100), kept by the caller across rounds (src/collect keeps
+ * it in the store) so that a refused metric is not asked for again. */
+struct fetch_dropped {
+    char kind[FETCH_DROP_KINDS][32]; /* the platform's media kind */
+    /* bit i: the descriptor's dropped_metrics[i] */
+    unsigned dropped[FETCH_DROP_KINDS];
     size_t n;
 };
+/* The dropped bits of media kind `kind` in m (its slot made when new), or
+ * local (zeroed) when m is NULL, full or the kind too long: such a kind's
+ * refusals last this round only. */
+unsigned *fetch_dropped_slot(struct fetch_dropped *m, const char *kind,
+                             unsigned *local);
+/* The index of metric in the NULL-ended list metrics, or -1. */
+int fetch_dropped_index(const char *const *metrics, const char *metric);
 
 /* Content items whose metrics a round asks for: ids and (Instagram) media
  * kinds, owned copies. */
@@ -75,7 +82,8 @@ struct fetch {
     struct store *st;
     struct net_client *nc;
     struct net_ratelimit *rl;   /* TikTok: 600/min per endpoint, or NULL */
-    struct fetch_ig_memory *ig; /* Instagram, or NULL */
+    /* the refused metrics (a descriptor with dropped_metrics), or NULL */
+    struct fetch_dropped *dropped;
     enum platform platform;
     const char *account;        /* the credential's account */
     /* the credential's login flavour (store_cred.login), or NULL; a

@@ -94,8 +94,13 @@ struct platform_desc {
     /* a header that carries the OAuth client id on every API call
      * (Twitch Helix: "Client-Id"), or NULL: none */
     const char *client_id_header;
-    /* remembers insight metrics a media kind refused (Instagram) */
-    bool metric_memory;
+    /* the metrics its content's insights may refuse per media kind
+     * (Instagram: Graph error 100), which the collector remembers in the
+     * store (dropped_metric) and does not ask for again for
+     * COLLECT_DROPPED_MEMORY_S: a NULL-ended list of at most
+     * FETCH_DROP_METRICS names, bit i of struct fetch_dropped being
+     * name i; NULL: nothing is remembered */
+    const char *const *dropped_metrics;
     /* reports an API usage percentage per round (Graph usage headers) */
     bool api_usage;
     const struct publisher_ops *publish; /* <name>_publish_ops */

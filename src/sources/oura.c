@@ -437,6 +437,57 @@ static enum err parse_workout(struct jread *r, const json_t *d,
     return rc;
 }
 
+/* A session's heart_rate (PublicSample: a start timestamp, the interval
+ * in seconds and the items, null where nothing was read) into the batch's
+ * heart rate samples with source "session", the heartrate collection's own
+ * name for them, so the store keeps one sample per instant. The samples
+ * span at most a day; a null item is skipped. The session's
+ * heart_rate_variability has no table to go to and is not read. */
+static enum err parse_session_hr(struct jread *r, const json_t *d,
+                                 struct health_batch *b)
+{
+    json_t *hr = NULL, *items = NULL, *v;
+    double interval = 0;
+    int64_t t0 = 0;
+    size_t i;
+    enum err rc = jread_object(r, d, "heart_rate", J_OPTIONAL, &hr);
+
+    if (rc != ERR_OK || hr == NULL)
+        return rc;
+    rc = jread_number(r, d, "heart_rate.interval", J_REQUIRED, &interval,
+                      NULL);
+    if (rc == ERR_OK && !(interval >= 1 && interval <= 3600))
+        rc = jread_fail(r, "heart_rate.interval",
+                        "%g s is not between 1 s and an hour", interval);
+    if (rc == ERR_OK)
+        rc = jread_time(r, d, "heart_rate.timestamp", J_REQUIRED, &t0);
+    if (rc == ERR_OK)
+        rc = jread_array(r, d, "heart_rate.items", J_REQUIRED, &items);
+    if (rc == ERR_OK && json_array_size(items) > 1 &&
+        (double)(json_array_size(items) - 1) * interval > DAY_S)
+        rc = jread_fail(r, "heart_rate.items",
+                        "%zu samples %g s apart last more than a day",
+                        json_array_size(items), interval);
+    json_array_foreach(items, i, v) {
+        struct health_hr *o;
+        double bpm;
+        if (rc != ERR_OK)
+            break;
+        if (json_is_null(v))
+            continue;
+        bpm = json_is_number(v) ? json_number_value(v) : -1;
+        if (!(bpm >= 1 && bpm <= 300))
+            return jread_fail(r, "heart_rate.items",
+                              "item %zu is not a heart rate of 1 to 300 bpm",
+                              i);
+        o = health_batch_add_hr(b);
+        o->ts = t0 + (int64_t)llround((double)i * interval);
+        o->bpm = (int64_t)llround(bpm);
+        o->source = in_list(hr_sources, "session");
+    }
+    return rc;
+}
+
 static enum err parse_session(struct jread *r, const json_t *d,
                               const char *file, struct health_batch *b)
 {
@@ -465,6 +516,8 @@ static enum err parse_session(struct jread *r, const json_t *d,
     if (rc == ERR_OK && (o->end < o->start || o->end - o->start > DAY_S))
         rc = jread_fail(r, "end_datetime", "not within a day after "
                                            "start_datetime");
+    if (rc == ERR_OK)
+        rc = parse_session_hr(r, d, b);
     return rc;
 }
 

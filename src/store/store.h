@@ -748,7 +748,7 @@ enum err store_usage_get(struct store *st, enum platform p,
     WARN_UNUSED;
 
 /* The collector's memory of metrics a platform refused for a media kind
- * of an account (a descriptor with metric_memory; migration 0033): add
+ * of an account (a descriptor with dropped_metrics; migration 0033): add
  * one (or renew its time), and list those of (p, account) dropped at or
  * after since, by kind and metric (borrowed strings). */
 enum err store_dropped_metric_add(struct store *st, enum platform p,

@@ -63,11 +63,20 @@ struct store_health_day {
     double average_hrv, temp_dev;
     double spo2;                   /* percent */
     int64_t sessions, session_s;   /* count, summed end - start */
+    /* the day's heart rate samples (every source; the UTC day of each
+     * sample): lowest, mean, highest (HEALTH_NONE, NAN without any) */
+    int64_t hr_min, hr_max, hr_samples;
+    double hr_avg;
+    /* workouts: count, summed end - start, summed calories (NAN: none
+     * said) */
+    int64_t workouts, workout_s;
+    double workout_calories;
 };
 typedef enum err (*store_health_day_fn)(const struct store_health_day *d,
                                         void *ud);
 /* Days from..to (inclusive, "YYYY-MM-DD"; NULL: unbounded) that have any
- * daily document, sleep period, session or daily SpO2, oldest first. A non-OK return of fn
+ * daily document, sleep period, session, daily SpO2, workout or heart rate
+ * sample, oldest first. A non-OK return of fn
  * stops the walk and is returned. */
 enum err store_health_days(struct store *st, const char *from,
                            const char *to, store_health_day_fn fn, void *ud,

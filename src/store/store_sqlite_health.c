@@ -321,11 +321,22 @@ enum err sq_health_remove(struct store *base, const char *source,
 
 /* Days with any daily document, sleep period, session or daily SpO2 in
  * [?1, ?2]. */
+/* Heart rate samples carry no day: theirs is the UTC day of the sample,
+ * read through the primary key's ts order (the bounds "0000-00-00" and
+ * "9999-99-99" are no dates: no bound). */
 #define SQL_DAYS                                                             \
-    "WITH d(day) AS (SELECT day FROM health_daily WHERE day BETWEEN ?1 AND " \
+    "WITH h AS (SELECT date(ts, 'unixepoch') AS day, min(bpm) AS lo, "       \
+    "avg(bpm) AS av, max(bpm) AS hi, count(*) AS n FROM health_hr WHERE "    \
+    "ts >= coalesce(strftime('%s', ?1), 0) AND "                             \
+    "ts < coalesce(strftime('%s', ?2, '+1 day'), 253402300800) GROUP BY 1), "\
+    "w AS (SELECT day, count(*) AS n, sum(end_at - start_at) AS sec, "       \
+    "sum(calories) AS cal FROM health_workout WHERE day BETWEEN ?1 AND ?2 "  \
+    "GROUP BY day), "                                                        \
+    "d(day) AS (SELECT day FROM health_daily WHERE day BETWEEN ?1 AND "      \
     "?2 UNION SELECT day FROM health_sleep WHERE day BETWEEN ?1 AND ?2 "     \
     "UNION SELECT day FROM health_session WHERE day BETWEEN ?1 AND ?2 "      \
-    "UNION SELECT day FROM health_spo2 WHERE day BETWEEN ?1 AND ?2), "       \
+    "UNION SELECT day FROM health_spo2 WHERE day BETWEEN ?1 AND ?2 "         \
+    "UNION SELECT day FROM w UNION SELECT day FROM h), "                     \
     "s AS (SELECT day, sum(total_s) AS t, sum(in_bed_s) AS b, "              \
     "sum(deep_s) AS dp, sum(rem_s) AS rm, sum(light_s) AS lt, "              \
     "min(lowest_hr) AS lo, avg(average_hrv) AS hrv FROM health_sleep "       \
@@ -342,10 +353,12 @@ enum err sq_health_remove(struct store *base, const char *source,
     "(SELECT temp_dev FROM health_daily WHERE kind = 'daily_readiness' AND " \
     "day = d.day), "                                                         \
     "(SELECT average FROM health_spo2 WHERE day = d.day), "                  \
-    "coalesce(m.n, 0), coalesce(m.sec, 0) "                                  \
+    "coalesce(m.n, 0), coalesce(m.sec, 0), h.lo, h.av, h.hi, "               \
+    "coalesce(h.n, 0), coalesce(w.n, 0), coalesce(w.sec, 0), w.cal "         \
     "FROM d LEFT JOIN health_daily a ON a.kind = 'daily_activity' AND "      \
     "a.day = d.day LEFT JOIN s ON s.day = d.day LEFT JOIN m ON "             \
-    "m.day = d.day ORDER BY d.day"
+    "m.day = d.day LEFT JOIN h ON h.day = d.day LEFT JOIN w ON "             \
+    "w.day = d.day ORDER BY d.day"
 
 static int64_t col_i(sqlite3_stmt *st, int i)
 {
@@ -384,6 +397,13 @@ static void row_to_day(sqlite3_stmt *st, struct store_health_day *d)
     d->spo2 = col_r(st, 14);
     d->sessions = sqlite3_column_int64(st, 15);
     d->session_s = sqlite3_column_int64(st, 16);
+    d->hr_min = col_i(st, 17);
+    d->hr_avg = col_r(st, 18);
+    d->hr_max = col_i(st, 19);
+    d->hr_samples = sqlite3_column_int64(st, 20);
+    d->workouts = sqlite3_column_int64(st, 21);
+    d->workout_s = sqlite3_column_int64(st, 22);
+    d->workout_calories = col_r(st, 23);
 }
 
 enum err sq_health_days(struct store *base, const char *from,

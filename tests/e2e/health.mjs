@@ -1,8 +1,10 @@
 // The Health page (issue 16, part oura) in the browser: its nav entry
 // shows because health data exists (run.sh imports 21 days of Oura
-// pages), the page draws the score cards, its three charts and the day
-// table, with each night's SpO2 average and each day's sessions (count and
-// minutes) as the API gives them,
+// pages), the page draws the score cards, its five charts and the day
+// table, with each night's SpO2 average, each day's sessions (count and
+// minutes), heart rate (lowest–highest and mean, a meditation's own
+// samples counted) and workouts (count, minutes, calories) as the API
+// gives them,
 // and the sleep/readiness vs performance view gives the API's figures
 // with the days and items behind them and says it claims no cause. The
 // social overview shows no health figure. Desktop and 375 px screenshots,
@@ -84,6 +86,58 @@ export async function healthSteps(h) {
         await page.locator('#health-spo2-chart').scrollIntoViewIfNeeded();
         await idle(page);
         await shot(page, '88-health-spo2');
+    });
+
+    await step('health: heart rate a day (a meditation\'s own samples in it) and workouts: charts, cards and table as the API gives them', async () => {
+        const api = await page.evaluate(async () => {
+            const r = await fetch('/api/v1/health/days?range=28d');
+            return r.ok ? r.json() : null;
+        });
+        check(api && Array.isArray(api.days), 'GET /api/v1/health/days failed');
+        const days = api.days.filter((d) => d.sleep_score !== null);
+        // run.sh: six samples a day, and nine more on a meditation's day
+        // (every day with two sessions has one; a day without has none)
+        const both = days.filter((d) => d.sessions === 2);
+        const none = days.filter((d) => d.sessions === 0);
+        check(both.length > 0 && both.every((d) => d.hr_samples === 15) && none.every((d) => d.hr_samples === 6),
+            `heart rate samples a day: ${JSON.stringify(days.map((d) => [d.day, d.sessions, d.hr_samples]))}`);
+        check(both.every((d) => d.hr_min <= 58 && d.hr_max >= 95), `a day's lowest/highest: ${JSON.stringify(both[0])}`);
+        const runs = days.filter((d) => d.workouts > 0);
+        check(runs.length === 6 && runs.every((d) => d.workouts === 1 && d.workout_s === 2700),
+            `a 45 min run every fourth day of 21 (6): ${JSON.stringify(runs.map((d) => [d.day, d.workouts, d.workout_s]))}`);
+        await page.locator('#health-hr-chart').scrollIntoViewIfNeeded();
+        await drawnChart(page, '#health-hr-chart', 100);
+        await drawnChart(page, '#health-workout-chart', 100);
+        const rest = days.find((d) => !d.workouts);
+        for (const d of [runs[0], rest]) {
+            const cells = await page.locator(`#health-table tr[data-day="${d.day}"] td`).allTextContents();
+            const want = [`${d.hr_min}–${d.hr_max} (${Math.round(d.hr_avg)})`,
+                d.workouts ? `1 · 45 min · ${Math.round(d.workout_calories)} kcal` : '–'];
+            check(cells[8] === want[0] && cells[9] === want[1],
+                `${d.day}: heart rate "${cells[8]}", workouts "${cells[9]}"; want "${want[0]}", "${want[1]}"`);
+        }
+        const kcal = Math.round(runs.reduce((a, d) => a + d.workout_calories, 0));
+        const cards = (await page.locator('#health-cards').textContent()) || '';
+        check(cards.includes(`Workouts${runs.length}${runs.length * 45} min, ${kcal} kcal in all`),
+            `cards lack ${runs.length} workouts, ${kcal} kcal: ${cards}`);
+        await idle(page);
+        await shot(page, '90-health-hr-workouts');
+        const phone = await context.newPage();
+        watch(phone, 'health-hr-phone');
+        try {
+            await phone.setViewportSize({ width: 375, height: 812 });
+            await phone.goto(BASE + '/#/health');
+            await phone.locator('#health-cards').waitFor({ state: 'visible' });
+            await phone.locator('#health-hr-chart').scrollIntoViewIfNeeded();
+            await drawnChart(phone, '#health-hr-chart', 100);
+            await drawnChart(phone, '#health-workout-chart', 100);
+            const w = await phone.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+            check(w[0] <= w[1], `the Health page is ${w[0]} px wide in a ${w[1]} px viewport`);
+            await idle(phone);
+            await shot(phone, '91-health-hr-workouts-phone');
+        } finally {
+            await phone.close();
+        }
     });
 
     await step('health: the comparison view gives the API figures, days behind each, and no claim of cause', async () => {

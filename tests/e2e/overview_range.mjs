@@ -16,12 +16,15 @@ function shown(page) {
         for (const c of document.querySelectorAll('.platform-card[data-platform]')) {
             cards[c.dataset.platform] = {
                 engagement: text(c.querySelector('dd.engagement .kv-value')),
+                interactions: text(c.querySelector('dd.interactions-gain .kv-value')),
+                interactionsWhy: (c.querySelector('dd.interactions-gain') || {}).title || '',
                 deltas: [...c.querySelectorAll('.delta')].map(text),
             };
         }
         return {
             range: text(document.querySelector('#overview-range')),
             engagement: text(document.querySelector('#total-engagement .stat-value')),
+            interactionsWhy: (document.querySelector('#total-interactions-gain') || {}).title || '',
             deltas: [...document.querySelectorAll('#totals .delta')].map(text),
             cards,
         };
@@ -49,11 +52,19 @@ function checkShown(check, s, r, n, noInteractions) {
     check(s.range && s.range.includes('compared with the ' + pl), `#overview-range: ${s.range}`);
     for (const [p, c] of Object.entries(s.cards)) {
         // A platform without interactions (GET /api/v1/platforms
-        // "interactions": false) shows "–" and no engagement change.
+        // "interactions": false) shows "–" with why for its interactions
+        // gained and engagement, and neither change; the totals' tooltip
+        // says it is not in the interactions total.
         const none = noInteractions.has(p);
         const want = none ? '–' : pctText(r.platforms[p].engagement);
         check(c.engagement === want, `${p} card engagement ${c.engagement}, the API says ${want}`);
-        check(c.deltas.length === (none ? 3 : 4) && c.deltas.every((d) => d.includes(pl)),
+        if (none) {
+            check(c.interactions === '–' && c.interactionsWhy.includes('reports no likes'),
+                `${p} card interactions gained ${c.interactions} (${c.interactionsWhy}), want – and why`);
+            check(s.interactionsWhy.includes('no interactions: not in this total'),
+                `the totals' interactions tooltip does not say ${p} is left out: ${s.interactionsWhy}`);
+        }
+        check(c.deltas.length === (none ? 2 : 4) && c.deltas.every((d) => d.includes(pl)),
             `${p} card changes: ${JSON.stringify(c.deltas)}`);
     }
 }
@@ -106,7 +117,7 @@ export async function overviewRange({ page, context, step, check, poll, drawnCha
                 const x = await shown(phone);
                 return x.deltas.length >= 4 ? x : null;
             }, 'the changes on the phone overview');
-            check(Object.entries(s.cards).every(([p, c]) => c.deltas.length === (noInteractions.has(p) ? 3 : 4)),
+            check(Object.entries(s.cards).every(([p, c]) => c.deltas.length === (noInteractions.has(p) ? 2 : 4)),
                 `a phone card without its changes: ${JSON.stringify(s.cards)}`);
             const w = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
             check(w[0] <= w[1], `page is ${w[0]} px wide in a ${w[1]} px viewport (scrolls sideways)`);

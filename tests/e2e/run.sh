@@ -190,15 +190,16 @@ PY
 
 # 2h. Health data for tests/e2e/health.mjs (issue 16): Oura pages in the
 #     shape of ../shared/realdata/oura, for the 21 days before today, with
-#     readiness and sleep scores high, low and in between in turn, imported
-#     into the health tables like saved pages.
+#     readiness and sleep scores high, low and in between in turn, six heart
+#     rate samples a day, a meditation's own samples (9 of 10 read), a run
+#     every fourth day, imported into the health tables like saved pages.
 python3 - "$tmp/oura" <<'PY' || die "cannot write the Oura pages"
 import datetime, json, os, sys
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 today = datetime.date.today()
 days = [today - datetime.timedelta(days=21 - i) for i in range(21)]
-ready, sleep, act, periods, spo2, sessions = [], [], [], [], [], []
+ready, sleep, act, periods, spo2, sessions, hr, workouts = [], [], [], [], [], [], [], []
 for i, d in enumerate(days):
     ds, ts = d.isoformat(), d.isoformat() + "T04:00:00+00:00"
     ready.append({"id": "e2e-r-%d" % i, "day": ds, "timestamp": ts, "score": [91, 62, 78][i % 3],
@@ -226,11 +227,24 @@ for i, d in enumerate(days):
     for n, (typ, every, mins) in enumerate((("meditation", 2, 10), ("breathing", 3, 5))):
         if i % every == 0:
             t0 = datetime.datetime.combine(d, datetime.time(7 + 5 * n, 0))
+            beats = {"interval": 60.0, "timestamp": t0.isoformat() + "+00:00",
+                     "items": [68.0, 66.0, None, 63.0, 62.0, 61.0, 60.0, 60.0, 59.0, 58.0]}
             sessions.append({"id": "e2e-m-%d-%d" % (i, n), "day": ds, "type": typ, "mood": "good",
                              "start_datetime": t0.isoformat() + "+00:00",
-                             "end_datetime": (t0 + datetime.timedelta(minutes=mins)).isoformat() + "+00:00"})
+                             "end_datetime": (t0 + datetime.timedelta(minutes=mins)).isoformat() + "+00:00",
+                             "heart_rate": beats if typ == "meditation" else None,
+                             "heart_rate_variability": None, "motion_count": None})
+    for hh, bpm in ((2, 52 + i % 3), (6, 58), (10, 72), (14, 95 + i % 7), (18, 80), (22, 61)):
+        hr.append({"bpm": bpm, "source": "rest" if hh in (2, 22) else "awake",
+                   "timestamp": "%sT%02d:00:00+00:00" % (ds, hh)})
+    if i % 4 == 0:
+        t0 = datetime.datetime.combine(d, datetime.time(17, 0))
+        workouts.append({"id": "e2e-w-%d" % i, "day": ds, "activity": "running", "intensity": "moderate",
+                         "source": "manual", "calories": 410.5 + i, "distance": 8000.0, "label": None,
+                         "start_datetime": t0.isoformat() + "+00:00",
+                         "end_datetime": (t0 + datetime.timedelta(minutes=45)).isoformat() + "+00:00"})
 for name, data in (("daily_readiness", ready), ("daily_sleep", sleep), ("daily_activity", act), ("sleep", periods),
-                   ("daily_spo2", spo2), ("session", sessions)):
+                   ("daily_spo2", spo2), ("session", sessions), ("heartrate", hr), ("workout", workouts)):
     json.dump({"data": data, "next_token": None}, open(os.path.join(out, name + ".json"), "w"))
 PY
 timeout "$(left 30)" "$bin" --db "$db" -q import "$tmp"/oura/*.json >"$tmp/oura.out" 2>&1 ||

@@ -116,6 +116,12 @@ export async function twitchSteps(t) {
         check((await text('stream-minutes')) === '4,500', 'minutes: ' + await text('stream-minutes'));
         check((await text('stream-duration')).startsWith('50 min'), 'duration: ' + await text('stream-duration'));
         check((await text('stream-points')) === '5', 'points: ' + await text('stream-points'));
+        // the Details' duration is the same figure as the stream panel's
+        const dur = await text('item-duration');
+        check(dur === '50 min' && (await text('stream-duration')).startsWith(dur + ' from'),
+            `Details duration "${dur}", stream panel "${await text('stream-duration')}"`);
+        check((await text('item-no-interactions')).includes('reports no likes, comments, shares or saves'),
+            'no interactions note: ' + await text('item-no-interactions'));
         check((await text('stream-gaps')).startsWith('1 gap longer than 20 minutes'), 'gaps: ' + await text('stream-gaps'));
         const links = await page.locator('#links-to li a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
         check(JSON.stringify(links) === JSON.stringify([
@@ -137,6 +143,8 @@ export async function twitchSteps(t) {
         const clips = await page.locator('#links-to li').count();
         check(clips === 2, `${clips} clips on the VOD page, want 2`);
         check(await page.locator('#stream').count() === 0, 'a VOD shows no stream panel');
+        const dur = (await page.locator('#item-duration').textContent()) || '';
+        check(dur === '50 min (3,000 s)', `the VOD's own duration: "${dur}"`);
         await idle(page);
         await shot(page, '86-twitch-vod');
     });

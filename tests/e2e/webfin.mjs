@@ -43,8 +43,13 @@ export async function webfinSteps({ page, context, step, check, poll, shot, watc
             if (p === 'twitch') continue;
             check(/^(–|\d[\d,]*\.\d\d%|0\.0\d\d%)$/.test(v[0]) && v[0] !== '0.000%', `${p} engagement "${v[0]}"`);
         }
-        check(await page.locator('.platform-card[data-platform="twitch"] .delta').count() === 3,
-            'the Twitch card has an engagement change line');
+        // interactions gained is "–" with why too: neither change line
+        check(await page.locator('.platform-card[data-platform="twitch"] .delta').count() === 2,
+            'the Twitch card has an interactions or engagement change line');
+        const ig = await page.locator('.platform-card[data-platform="twitch"] dd.interactions-gain');
+        check((await ig.textContent()).trim() === '–' &&
+            (await ig.getAttribute('title')) === 'Twitch reports no likes, comments, shares or saves: no interactions gained',
+            `Twitch interactions gained "${await ig.textContent()}" (${await ig.getAttribute('title')})`);
         await idle(page);
         await shot(page, '91-overview-twitch-card');
         const phone = await context.newPage();

@@ -89,6 +89,9 @@ check "  stored" test "$(count "SELECT type || '/' || mood || '/' || (end_at - s
 check "export health with them" run 0 md export health --format jsonl --from 2026-08-10 --to 2026-08-10
 check "  the day's SpO2 and session" jcheck "$TMP/out" \
   'd["spo2_average"] == 95.25 and d["sessions"] == 1 and d["session_s"] == 750 and d["sleep_score"] == 85'
+# The session's heart rate: a sample every 5 s from 05:00 UTC, the null
+# skipped, in the heart rate series as source "session".
+check "  the session's heart rate samples" test "$(count "SELECT group_concat(ts || '/' || source || '/' || bpm, ' ') FROM (SELECT * FROM health_hr ORDER BY ts)")" = "1786338000/session/61 1786338010/session/58"
 
 # The Oura connection's rows (as the OAuth flow and collector write them).
 python3 - "$DB" <<'PY'
@@ -102,7 +105,7 @@ check "health remove without --yes and no terminal" run 1 md health remove </dev
 check "  says why" contains "$TMP/err" "add --yes to confirm"
 check "  nothing removed" test "$(count 'SELECT count(*) FROM health_daily')" = 6
 check "health remove --yes" run 0 md health remove --yes
-check "  says what went" contains "$TMP/err" "removed 6 daily documents, 2 sleep periods, 0 heart rate samples, 0 workouts and 2 rows of the Oura connection"
+check "  says what went" contains "$TMP/err" "removed 6 daily documents, 2 sleep periods, 2 heart rate samples, 0 workouts and 2 rows of the Oura connection"
 check "  no health row left" test "$(count 'SELECT (SELECT count(*) FROM health_daily) + (SELECT count(*) FROM health_contrib) + (SELECT count(*) FROM health_sleep) + (SELECT count(*) FROM health_hr) + (SELECT count(*) FROM health_workout)')" = 0
 check "  nor a session or SpO2 row" test "$(count 'SELECT (SELECT count(*) FROM health_session) + (SELECT count(*) FROM health_spo2)')" = 0
 check "  the removal counted them" contains "$TMP/err" "with 1 sessions and 1 daily SpO2 documents"

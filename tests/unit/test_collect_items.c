@@ -1,7 +1,7 @@
 /* The collector's per-item schedule (migration 0008) in a real SQLite
  * store: which items are due when, soonest first, bounded; and the
  * Instagram dropped-metric memory kept in the store across collectors
- * (processes) and forgotten after COLLECT_IG_MEMORY_S, against the fake
+ * (processes) and forgotten after COLLECT_DROPPED_MEMORY_S, against the fake
  * platform server. */
 #include "testutil.h"
 
@@ -378,7 +378,7 @@ static void test_ig_memory_persisted(void **state)
     assert_int_equal(tu_fake_stat(&fx->fake, IG_MEDIA), 2);
     assert_int_equal(store_dropped_metric_list(fx->st, PLATFORM_INSTAGRAM,
                                                IG_USER,
-                                               now - COLLECT_IG_MEMORY_S,
+                                               now - COLLECT_DROPPED_MEMORY_S,
                                                collect_drop, &l), ERR_OK);
     assert_non_null(strstr(l.text, "REELS/VIDEO:views;"));
     assert_non_null(strstr(l.text, "FEED/CAROUSEL_ALBUM:views;"));
@@ -386,13 +386,13 @@ static void test_ig_memory_persisted(void **state)
     /* 2: a new collector a week later (every item due again): views is
      * not asked for, no call is refused (the entry is 7 days old: kept) */
     n0 = tu_fake_stat(&fx->fake, IG_MEDIA);
-    o = round_at(fx, now + COLLECT_IG_MEMORY_S);
+    o = round_at(fx, now + COLLECT_DROPPED_MEMORY_S);
     assert_null(strstr(o.message, "dropped"));
     n1 = tu_fake_stat(&fx->fake, IG_MEDIA);
     assert_int_equal(n1 - n0, 1);
 
     /* 3: the memory expired: views asked again (and refused again) */
-    o = round_at(fx, now + 2 * COLLECT_IG_MEMORY_S);
+    o = round_at(fx, now + 2 * COLLECT_DROPPED_MEMORY_S);
     assert_non_null(strstr(o.message, "insight metric views dropped"));
     assert_int_equal(tu_fake_stat(&fx->fake, IG_MEDIA) - n1, 2);
 
@@ -402,7 +402,7 @@ static void test_ig_memory_persisted(void **state)
                                "\"views\", \"likes\", \"comments\", "
                                "\"saved\", \"shares\", "
                                "\"total_interactions\"]}");
-    o = round_at(fx, now + 4 * COLLECT_IG_MEMORY_S);
+    o = round_at(fx, now + 4 * COLLECT_DROPPED_MEMORY_S);
     assert_null(strstr(o.message, "dropped"));
 }
 

@@ -300,6 +300,96 @@ static void test_session_spo2(void **state)
     assert_int_equal(c.connection, 1); /* a NULL source removed none */
 }
 
+/* One page (a string) through the parser into the store. */
+static void put_str(struct tu_store_fx *fx, const char *page)
+{
+    struct health_batch b;
+    struct store_health_put put;
+
+    health_batch_init(&b);
+    assert_int_equal(oura_parse(page, strlen(page), -1, "page.json", &b,
+                                &fx->err), ERR_OK);
+    assert_int_equal(store_health_put(fx->st, &b, NOW, &put, &fx->err),
+                     ERR_OK);
+    health_batch_free(&b);
+}
+
+#define HR_PAGE                                                              \
+    "{\"data\": [{\"bpm\": 60, \"source\": \"awake\", \"timestamp\": "          \
+    "\"2026-08-12T10:00:00+00:00\"}, {\"bpm\": 90, \"source\": \"awake\", "      \
+    "\"timestamp\": \"2026-08-12T10:05:00+00:00\"}, {\"bpm\": 51, \"source\": "  \
+    "\"rest\", \"timestamp\": \"2026-08-12T23:59:59+00:00\"}, {\"bpm\": 70, "    \
+    "\"source\": \"rest\", \"timestamp\": \"2026-08-13T00:00:00+00:00\"}], "     \
+    "\"next_token\": null}"
+#define SESSION_HR_PAGE                                                      \
+    "{\"data\": [{\"id\": \"m1\", \"day\": \"2026-08-12\", \"type\": "        \
+    "\"meditation\", \"start_datetime\": \"2026-08-12T07:00:00+00:00\", "     \
+    "\"end_datetime\": \"2026-08-12T07:10:00+00:00\", \"heart_rate\": "       \
+    "{\"interval\": 60, \"items\": [66, null, 64], \"timestamp\": "           \
+    "\"2026-08-12T07:00:00+00:00\"}}], \"next_token\": null}"
+#define WORKOUT_PAGE_2                                                       \
+    "{\"data\": [{\"id\": \"w1\", \"day\": \"2026-08-12\", \"activity\": "    \
+    "\"running\", \"intensity\": \"hard\", \"source\": \"manual\", "           \
+    "\"calories\": 420.5, \"start_datetime\": \"2026-08-12T17:00:00+00:00\", "\
+    "\"end_datetime\": \"2026-08-12T17:45:00+00:00\"}, {\"id\": \"w2\", "      \
+    "\"day\": \"2026-08-12\", \"activity\": \"walking\", \"intensity\": "      \
+    "\"easy\", \"source\": \"autodetected\", \"start_datetime\": "            \
+    "\"2026-08-12T19:00:00+00:00\", \"end_datetime\": "                       \
+    "\"2026-08-12T19:30:00+00:00\"}], \"next_token\": null}"
+
+/* The per-day heart rate (every source, a session's samples included,
+ * by the sample's UTC day) and workouts (count, time, calories). */
+static void test_days_hr_workouts(void **state)
+{
+    struct tu_store_fx *fx = *state;
+    struct store_health_counts c;
+    struct days x = {.n = 0};
+
+    put_str(fx, HR_PAGE);
+    put_str(fx, SESSION_HR_PAGE);
+    put_str(fx, SESSION_HR_PAGE); /* again: the samples replace theirs */
+    put_str(fx, WORKOUT_PAGE_2);
+    assert_int_equal(store_health_count(fx->st, "oura", &c, &fx->err), ERR_OK);
+    assert_int_equal(c.hr, 6);
+    assert_int_equal(c.session, 1);
+    assert_int_equal(c.workout, 2);
+    assert_int_equal(store_health_days(fx->st, NULL, NULL, on_day, &x,
+                                       &fx->err), ERR_OK);
+    assert_int_equal(x.n, 2);
+    assert_string_equal(x.d[0].day, "2026-08-12");
+    assert_int_equal(x.d[0].hr_samples, 5);
+    assert_int_equal(x.d[0].hr_min, 51);
+    assert_int_equal(x.d[0].hr_max, 90);
+    assert_true(fabs(x.d[0].hr_avg - 66.2) < 1e-9); /* 331 / 5 */
+    assert_int_equal(x.d[0].sessions, 1);
+    assert_int_equal(x.d[0].session_s, 600);
+    assert_int_equal(x.d[0].workouts, 2);
+    assert_int_equal(x.d[0].workout_s, 45 * 60 + 30 * 60);
+    assert_true(fabs(x.d[0].workout_calories - 420.5) < 1e-9);
+    assert_true(x.d[0].sleep_score == HEALTH_NONE);
+    /* a day with nothing but one sample */
+    assert_string_equal(x.d[1].day, "2026-08-13");
+    assert_int_equal(x.d[1].hr_samples, 1);
+    assert_int_equal(x.d[1].hr_min, 70);
+    assert_int_equal(x.d[1].hr_max, 70);
+    assert_int_equal(x.d[1].workouts, 0);
+    assert_int_equal(x.d[1].workout_s, 0);
+    assert_true(isnan(x.d[1].workout_calories));
+    /* the range bounds the samples by their instant: 23:59:59 is the
+     * 12th's, midnight the 13th's */
+    x.n = 0;
+    assert_int_equal(store_health_days(fx->st, "2026-08-13", "2026-08-13",
+                                       on_day, &x, &fx->err), ERR_OK);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.d[0].hr_samples, 1);
+    x.n = 0;
+    assert_int_equal(store_health_days(fx->st, "2026-08-12", "2026-08-12",
+                                       on_day, &x, &fx->err), ERR_OK);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.d[0].hr_samples, 5);
+    assert_int_equal(x.d[0].hr_min, 51);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +402,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_remove, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_session_spo2, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(test_days_hr_workouts, tu_store_setup,
                                         tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

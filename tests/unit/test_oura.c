@@ -298,8 +298,10 @@ static const struct bad bads[] = {
     "\"meditation\", \"mood\": \"good\", \"start_datetime\": "               \
     "\"2026-08-10T07:00:00+02:00\", \"end_datetime\": "                      \
     "\"2026-08-10T07:12:30+02:00\", \"heart_rate\": {\"interval\": 5.0, "    \
-    "\"items\": [61.0, null], \"timestamp\": \"2026-08-10T07:00:00+02:00\"}"\
-    ", \"heart_rate_variability\": null, \"motion_count\": null}, "          \
+    "\"items\": [61.0, null, 59.6], \"timestamp\": "                        \
+    "\"2026-08-10T07:00:00+02:00\"}, \"heart_rate_variability\": "           \
+    "{\"interval\": 5.0, \"items\": [42.0, 40.5, 44.0], \"timestamp\": "      \
+    "\"2026-08-10T07:00:00+02:00\"}, \"motion_count\": null}, "               \
     "{\"id\": \"s2\", \"day\": \"2026-08-11\", \"type\": \"breathing\", "    \
     "\"mood\": null, \"start_datetime\": \"2026-08-11T21:00:00+00:00\", "    \
     "\"end_datetime\": \"2026-08-11T21:05:00+00:00\"}], "                    \
@@ -321,7 +323,8 @@ static void test_session_spo2(void **state)
     assert_int_equal(parse_str(SESSION_PAGE, -1, &b, &err), ERR_OK);
     assert_int_equal(b.kind, HEALTH_SESSION);
     assert_int_equal(b.nsession, 2);
-    assert_int_equal(health_batch_count(&b), 2);
+    /* two sessions and s1's two heart rate samples */
+    assert_int_equal(health_batch_count(&b), 4);
     assert_string_equal(b.session[0].id, "s1");
     assert_string_equal(b.session[0].day, "2026-08-10");
     assert_string_equal(b.session[0].type, "meditation");
@@ -331,6 +334,17 @@ static void test_session_spo2(void **state)
     assert_string_equal(b.session[1].type, "breathing");
     assert_null(b.session[1].mood);
     assert_int_equal(b.session[1].end - b.session[1].start, 300);
+    /* s1's heart rate: a sample every 5 s from its timestamp, the null
+     * skipped, rounded to whole bpm, as source "session" (the heartrate
+     * collection's name); its HRV samples have no table and are not
+     * kept; s2 has no heart_rate */
+    assert_int_equal(b.nhr, 2);
+    assert_int_equal(b.hr[0].ts, 1786338000);
+    assert_int_equal(b.hr[0].bpm, 61);
+    assert_string_equal(b.hr[0].source, "session");
+    assert_int_equal(b.hr[1].ts, 1786338010);
+    assert_int_equal(b.hr[1].bpm, 60);
+    assert_string_equal(b.hr[1].source, "session");
     assert_string_equal(b.next_token, "t2");
     health_batch_free(&b);
 
@@ -392,6 +406,32 @@ static void test_session_spo2_refusals(void **state)
             "\"end_datetime\": \"2026-08-10T06:10:00Z\"}], "
             "\"next_token\": null}",
             HEALTH_SESSION, "session s9: field \"end_datetime\": not within");
+    /* a session's heart rate samples: a sane interval, heart rates,
+     * at most a day of them */
+#define SESSION_HR(hr)                                                       \
+    "{\"data\": [{\"id\": \"s9\", \"day\": \"2026-08-10\", \"type\": "        \
+    "\"rest\", \"start_datetime\": \"2026-08-10T07:00:00Z\", "               \
+    "\"end_datetime\": \"2026-08-10T07:10:00Z\", \"heart_rate\": " hr "}], "  \
+    "\"next_token\": null}"
+    refused(SESSION_HR("{\"interval\": 0, \"items\": [60], \"timestamp\": "
+                       "\"2026-08-10T07:00:00Z\"}"),
+            HEALTH_SESSION, "session s9: field \"heart_rate.interval\": 0 s "
+                            "is not between 1 s and an hour");
+    refused(SESSION_HR("{\"interval\": 60, \"items\": [60, 350], "
+                       "\"timestamp\": \"2026-08-10T07:00:00Z\"}"),
+            HEALTH_SESSION, "field \"heart_rate.items\": item 1 is not a "
+                            "heart rate of 1 to 300 bpm");
+    refused(SESSION_HR("{\"interval\": 60, \"items\": [\"60\"], "
+                       "\"timestamp\": \"2026-08-10T07:00:00Z\"}"),
+            HEALTH_SESSION, "item 0 is not a heart rate");
+    refused(SESSION_HR("{\"interval\": 3600, \"items\": [60, 60, 60, 60, 60, "
+                       "60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 60, "
+                       "60, 60, 60, 60, 60, 60, 60, 60], \"timestamp\": "
+                       "\"2026-08-10T07:00:00Z\"}"),
+            HEALTH_SESSION, "26 samples 3600 s apart last more than a day");
+    refused(SESSION_HR("{\"interval\": 60, \"items\": [60]}"),
+            HEALTH_SESSION, "field \"heart_rate.timestamp\": missing");
+#undef SESSION_HR
     refused("{\"data\": [{\"id\": \"o9\", \"day\": \"2026-08-10\", "
             "\"spo2_percentage\": {\"average\": 101.5}}], "
             "\"next_token\": null}",

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/fetch.h"
 #include "platforms/platform.h"
 #include "schedule/media_limits.h"
 #include "schedule/media_mix.h"
@@ -369,7 +370,15 @@ static void test_oauth_quirks(void **state)
     assert_int_equal(tt->refresh_life_s, 365 * 86400);
     assert_true(platform_get(PLATFORM_YOUTUBE)->daily_quota != NULL);
     assert_int_equal(platform_get(PLATFORM_TIKTOK)->per_minute, 600);
-    assert_true(platform_get(PLATFORM_INSTAGRAM)->metric_memory);
+    assert_non_null(platform_get(PLATFORM_INSTAGRAM)->dropped_metrics);
+    /* a descriptor's refusable metrics fit the memory's bits */
+    for (int p = 0; p < PLATFORM_COUNT; p++) {
+        const char *const *m = platform_get((enum platform)p)->dropped_metrics;
+        int n = 0;
+        while (m != NULL && m[n] != NULL)
+            n++;
+        assert_true(n <= FETCH_DROP_METRICS);
+    }
     assert_true(platform_get(PLATFORM_INSTAGRAM)->api_usage);
     /* Twitch: plain code flow, Client-Id on every Helix call, 800 points
      * a minute, the account job every 5 minutes (the live curve) */

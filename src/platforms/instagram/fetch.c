@@ -4,7 +4,7 @@
  * insights of the media not tracked yet and of the due ones (f->due). A
  * metric a media kind does not support (Graph error 100 in any of its
  * wordings, see refused_index) is dropped for that kind, remembered in
- * f->ig, and the call repeated without it; a refusal naming no metric
+ * f->dropped, and the call repeated without it; a refusal naming no metric
  * loses that media's insights only. When X-App-Usage or
  * X-Business-Use-Case-Usage reach FETCH_USAGE_HIGH percent, the remaining
  * insight calls of the round are skipped. See fetch.h. */
@@ -23,9 +23,12 @@
     "id,caption,media_type,media_product_type,permalink,thumbnail_url,"       \
     "timestamp,like_count,comments_count"
 
-const char *const fetch_ig_metrics[FETCH_IG_NMETRICS] = {
+/* The insight metrics asked for, in this order: the descriptor's
+ * dropped_metrics, so bit i of the collector's memory is metric i. */
+#define IG_NMETRICS 7
+const char *const instagram_insight_metrics[IG_NMETRICS + 1] = {
     "reach", "views", "likes", "comments", "saved", "shares",
-    "total_interactions"};
+    "total_interactions", NULL};
 
 /* GET IG_VERSION + path with the params, parsed as format. The body is
  * left in resp. */
@@ -84,26 +87,6 @@ static enum err ig_user(struct fetch *f)
     return rc;
 }
 
-/* The remembered dropped metrics of media kind `kind` (slot created), or
- * *local when there is no memory to keep them in. */
-static unsigned *ig_dropped(struct fetch *f, const char *kind,
-                            unsigned *local)
-{
-    struct fetch_ig_memory *m = f->ig;
-
-    *local = 0;
-    if (m == NULL)
-        return local;
-    for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->kind[i], kind) == 0)
-            return &m->dropped[i];
-    if (m->n == FETCH_IG_KINDS || strlen(kind) >= sizeof(m->kind[0]))
-        return local;
-    memcpy(m->kind[m->n], kind, strlen(kind) + 1);
-    m->dropped[m->n] = 0;
-    return &m->dropped[m->n++];
-}
-
 /* Whether metric name m occurs in msg as a word of its own (not inside
  * "total_interactions" when m is "interactions", say). */
 static bool names_metric(const char *msg, const char *m)
@@ -140,7 +123,7 @@ static int refused_index(const char *msg, const int *asked, int n)
     if (strstr(msg, "not support") == NULL)
         return -1;
     for (int i = 0; i < n; i++)
-        if (names_metric(msg, fetch_ig_metrics[asked[i]]))
+        if (names_metric(msg, instagram_insight_metrics[asked[i]]))
             return i;
     return -1;
 }
@@ -159,22 +142,22 @@ static bool media_only_refusal(const struct fetch *f,
 static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
 {
     unsigned local;
-    unsigned *dropped = ig_dropped(f, kind, &local);
+    unsigned *dropped = fetch_dropped_slot(f->dropped, kind, &local);
     struct buf path, list;
     struct net_resp resp;
     const char *params[] = {"metric", NULL, NULL};
-    int asked[FETCH_IG_NMETRICS], n, idx;
+    int asked[IG_NMETRICS], n, idx;
     enum err rc = ERR_OK;
 
     buf_init(&path, 512);
     buf_init(&list, 512);
     net_resp_init(&resp);
-    for (int tries = 0; tries <= FETCH_IG_NMETRICS && !f->usage_high; tries++) {
+    for (int tries = 0; tries <= IG_NMETRICS && !f->usage_high; tries++) {
         buf_reset(&list);
         n = 0;
-        for (int i = 0; i < FETCH_IG_NMETRICS; i++)
+        for (int i = 0; i < IG_NMETRICS; i++)
             if (!(*dropped & (1u << i))) {
-                buf_catf(&list, "%s%s", n ? "," : "", fetch_ig_metrics[i]);
+                buf_catf(&list, "%s%s", n ? "," : "", instagram_insight_metrics[i]);
                 asked[n++] = i;
             }
         if (n == 0)
@@ -190,7 +173,7 @@ static enum err ig_insights(struct fetch *f, const char *id, const char *kind)
             *dropped |= 1u << asked[idx];
             buf_catf(&f->note, "%sinsight metric %s dropped for %s (Graph "
                                "error 100)",
-                     f->note.len ? "; " : "", fetch_ig_metrics[asked[idx]],
+                     f->note.len ? "; " : "", instagram_insight_metrics[asked[idx]],
                      kind);
         } else {
             buf_catf(&f->note, "%sno insights for media %s (%s)",

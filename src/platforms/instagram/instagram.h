@@ -16,6 +16,9 @@ extern const struct platform_demo instagram_demo;
  * connection stores its own, fetch.c reads it). */
 #define INSTAGRAM_LOGIN_FACEBOOK "facebook"
 #define INSTAGRAM_LOGIN_INSTAGRAM "instagram"
+/* The insight metrics its client asks for, NULL-ended (fetch.c): the
+ * descriptor's dropped_metrics. */
+extern const char *const instagram_insight_metrics[];
 /* Its config section's keys (config.c; config.h: config_key). */
 extern const struct config_key instagram_config_keys[];
 /* Its text and media limits (limits.c; the descriptor points at them). */

@@ -12,7 +12,7 @@ const struct config_key oura_config_keys[] = {
                          "personal daily heartrate workout session "
                          "spo2Daily"),
     {"oura.backfill_days", CONFIG_INT,
-     CONFIG_PF(PLATFORM_OURA, backfill_days), 1, 730, "30", 0,
+     CONFIG_PN(PLATFORM_OURA, 0), 1, 730, "30", 0,
      "days the first collection reaches back (later ones start from the "
      "day before the newest stored day)", NULL, NULL},
     {NULL, CONFIG_STR, 0, 0, 0, NULL, 0, NULL, NULL, NULL},

@@ -58,7 +58,8 @@ static void day_text(int64_t day, char out[HEALTH_DAY_LEN + 1])
 static enum err oura_span(struct fetch *f, struct span *s)
 {
     int64_t today = f->observed_at / DAY_S, start, t;
-    int64_t back = f->cfg->plat[PLATFORM_OURA].backfill_days;
+    int64_t back =
+        config_plat_int(f->cfg, PLATFORM_OURA, "oura.backfill_days");
     char newest[HEALTH_DAY_LEN + 1] = "", from[HEALTH_DAY_LEN + 1];
     enum err rc;
 
