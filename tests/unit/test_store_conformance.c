@@ -2361,6 +2361,13 @@ static enum err health_day_line(const struct store_health_day *d, void *ud)
     hv_r(b, d->spo2);
     hv_i(b, d->sessions);
     hv_i(b, d->session_s);
+    hv_i(b, d->hr_min);
+    hv_r(b, d->hr_avg);
+    hv_i(b, d->hr_max);
+    hv_i(b, d->hr_samples);
+    hv_i(b, d->workouts);
+    hv_i(b, d->workout_s);
+    hv_r(b, d->workout_calories);
     buf_catf(b, ";");
     return strncmp(buf_cstr(b), "stop", 4) == 0 ? ERR_EXISTS : ERR_OK;
 }
@@ -2382,7 +2389,8 @@ static void health_counts_are(struct cfx *f, const char *source,
 /* Health puts are idempotent (a re-put replaces every row, a sample
  * given twice in a batch is one row), a revised day replaces its
  * contributors, and the per-day view sums a day's periods but the
- * deleted ones, with the day's SpO2 and sessions. */
+ * deleted ones, with the day's SpO2, sessions, heart rate samples (their
+ * UTC day; lowest, mean, highest, count) and workouts. */
 static void test_health_put_days(void **state)
 {
     struct cfx *f = *state;
@@ -2410,11 +2418,11 @@ static void test_health_put_days(void **state)
                      ERR_OK);
     assert_string_equal(
         buf_cstr(&b),
-        "2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0;"
+        "2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0,-,-,-,0,0,0,-;"
         "2026-08-10,74,79,82,8342,410,28200,28800,5400,12600,30599,47,"
-        "42.5,-0.10000000000000001,96.25,0,0;"
-        "2026-08-11,68,-,-,-,-,-,-,-,-,-,-,-,-,-,1,600;"
-        "2026-08-12,-,-,-,-,-,-,-,-,-,-,-,-,-,-,1,300;");
+        "42.5,-0.10000000000000001,96.25,0,0,61,61.5,62,2,1,1800,123.5;"
+        "2026-08-11,68,-,-,-,-,-,-,-,-,-,-,-,-,-,1,600,-,-,-,0,0,0,-;"
+        "2026-08-12,-,-,-,-,-,-,-,-,-,-,-,-,-,-,1,300,-,-,-,0,0,0,-;");
     buf_reset(&b);
     assert_int_equal(store_health_days(f->st, "2026-08-10", "2026-08-11",
                                        health_day_line, &b, &f->err),
@@ -2428,7 +2436,7 @@ static void test_health_put_days(void **state)
                                        &b, &f->err),
                      ERR_EXISTS);
     assert_string_equal(buf_cstr(&b),
-                        "stop2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0;");
+                        "stop2026-08-09,-,-,-,-,-,-,-,-,-,-,-,-,-,-,0,0,-,-,-,0,0,0,-;");
     /* a batch that fails half-way (a score the table refuses) stores
      * none of it */
     hb.daily[3].score = 150;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_rollup.h"
 
@@ -111,15 +112,27 @@ static const struct pg_stmt *const removal[] = {
     &pg_hl_rm_workout, &pg_hl_rm_session, &pg_hl_rm_spo2, &pg_hl_rm_cred,
     &pg_hl_rm_state, &pg_hl_rm_pending, &pg_hl_rm_job,
 };
-/* Days with any daily document, sleep period, session or daily SpO2 in
- * [$1, $2] (byte order: COLLATE "C"). Sums as bigint and the HRV average
- * over doubles, so that the figures are SQLite's to the last bit. */
+/* Days with any daily document, sleep period, session, daily SpO2,
+ * workout or heart rate sample in [$1, $2] (byte order: COLLATE "C").
+ * Sums as bigint and the HRV average over doubles, so that the figures are
+ * SQLite's to the last bit; a heart rate sample's day is its UTC day, read
+ * through the primary key's ts order between $3 and $4 (epoch seconds of
+ * $1's start and of the day after $2), and its mean is the exact integer
+ * sum over the count, as SQLite's avg() of integers gives. */
 #define IN_RANGE " WHERE day COLLATE \"C\" BETWEEN $1 AND $2"
-PG_STMT(pg_hl_days, 2,
-        "WITH d(day) AS (SELECT day FROM health_daily" IN_RANGE
+PG_STMT(pg_hl_days, 4,
+        "WITH h AS (SELECT to_char(to_timestamp(ts) AT TIME ZONE 'UTC', "
+        "'YYYY-MM-DD') AS day, min(bpm) AS lo, sum(bpm)::double precision "
+        "/ count(*) AS av, max(bpm) AS hi, count(*) AS n FROM health_hr "
+        "WHERE ts >= $3::bigint AND ts < $4::bigint GROUP BY 1), "
+        "w AS (SELECT day, count(*) AS n, sum(end_at - start_at)::bigint AS "
+        "sec, sum(calories) AS cal FROM health_workout" IN_RANGE
+        " GROUP BY day), "
+        "d(day) AS (SELECT day FROM health_daily" IN_RANGE
         " UNION SELECT day FROM health_sleep" IN_RANGE
         " UNION SELECT day FROM health_session" IN_RANGE
-        " UNION SELECT day FROM health_spo2" IN_RANGE "), "
+        " UNION SELECT day FROM health_spo2" IN_RANGE
+        " UNION SELECT day FROM w UNION SELECT day FROM h), "
         "s AS (SELECT day, sum(total_s)::bigint AS t, sum(in_bed_s)::bigint "
         "AS b, sum(deep_s)::bigint AS dp, sum(rem_s)::bigint AS rm, "
         "sum(light_s)::bigint AS lt, min(lowest_hr) AS lo, "
@@ -133,9 +146,12 @@ PG_STMT(pg_hl_days, 2,
         "a.active_calories, s.t, s.b, s.dp, s.rm, s.lt, s.lo, s.hrv, (SELECT "
         "temp_dev FROM health_daily WHERE kind = 'daily_readiness' AND day = "
         "d.day), (SELECT average FROM health_spo2 WHERE day = d.day), "
-        "coalesce(m.n, 0), coalesce(m.sec, 0) FROM d LEFT JOIN health_daily "
+        "coalesce(m.n, 0), coalesce(m.sec, 0), h.lo, h.av, h.hi, "
+        "coalesce(h.n, 0), coalesce(w.n, 0), coalesce(w.sec, 0), w.cal "
+        "FROM d LEFT JOIN health_daily "
         "a ON a.kind = 'daily_activity' AND a.day = d.day LEFT JOIN s ON "
-        "s.day = d.day LEFT JOIN m ON m.day = d.day ORDER BY d.day COLLATE "
+        "s.day = d.day LEFT JOIN m ON m.day = d.day LEFT JOIN h ON "
+        "h.day = d.day LEFT JOIN w ON w.day = d.day ORDER BY d.day COLLATE "
         "\"C\"");
 
 /* A real's parameter text: 17 significant digits read back exactly. */
@@ -515,7 +531,29 @@ static enum err row_to_day(const PGresult *r, int i,
     if (pg_i64(r, i, 15, &d->sessions) != ERR_OK ||
         pg_i64(r, i, 16, &d->session_s) != ERR_OK)
         return ERR_DB;
+    d->hr_min = pg_i64_or(r, i, 17, HEALTH_NONE);
+    d->hr_avg = col_r(r, i, 18);
+    d->hr_max = pg_i64_or(r, i, 19, HEALTH_NONE);
+    d->workout_calories = col_r(r, i, 23);
+    if (pg_i64(r, i, 20, &d->hr_samples) != ERR_OK ||
+        pg_i64(r, i, 21, &d->workouts) != ERR_OK ||
+        pg_i64(r, i, 22, &d->workout_s) != ERR_OK)
+        return ERR_DB;
     return ERR_OK;
+}
+
+/* SQLite's bounds for heart rate samples: strftime('%s', day) (plus a
+ * day for the end); a text that is no date bounds nothing. */
+#define HR_NO_END INT64_C(253402300800) /* 10000-01-01T00:00:00Z */
+static int64_t day_start_s(const char *day, int plus)
+{
+    unsigned y, m, dd;
+    char tail;
+
+    if (!time_is_date(day) ||
+        sscanf(day, "%4u-%2u-%2u%c", &y, &m, &dd, &tail) != 3)
+        return plus ? HR_NO_END : 0;
+    return (time_days_from_civil(y, m, dd) + plus) * 86400;
 }
 
 enum err pg_health_days(struct store *st, const char *from, const char *to,
@@ -530,6 +568,8 @@ enum err pg_health_days(struct store *st, const char *from, const char *to,
     pg_p_init(&p);
     pg_p_text(&p, from != NULL ? from : "0000-00-00");
     pg_p_text(&p, to != NULL ? to : "9999-99-99");
+    pg_p_i64(&p, from != NULL ? day_start_s(from, 0) : 0);
+    pg_p_i64(&p, to != NULL ? day_start_s(to, 1) : HR_NO_END);
     rc = pg_run(s, &pg_hl_days, &p, &r, "reading health days", err);
     for (int i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
         if (row_to_day(r, i, &d) != ERR_OK) {
