@@ -265,7 +265,17 @@ static int parse_connect(int argc, char **argv, struct connect_args *a)
     }
     if (a->login != NULL &&
         oauth_login_find(platform_get(a->p)->oauth, a->login) == NULL) {
-        cli_error("--login: instagram only, \"facebook\" or \"instagram\"");
+        struct buf names;
+
+        buf_init(&names, 64);
+        oauth_login_names(platform_get(a->p)->oauth, &names);
+        if (buf_cstr(&names)[0] == '\0')
+            cli_error("--login: %s has one way to sign in: leave --login "
+                      "out", platform_name(a->p));
+        else
+            cli_error("--login for %s: %s", platform_name(a->p),
+                      buf_cstr(&names));
+        buf_free(&names);
         return EXIT_USAGE;
     }
     if (a->account != NULL && (*a->account == '\0' ||

@@ -639,8 +639,14 @@ static void api_connect(struct http_request *req, struct http_response *res)
     }
     login = json_string_value(json_object_get(doc, "login"));
     if (json_object_get(doc, "login") != NULL && login == NULL) {
-        http_error(res, 400, "login", "login must be \"facebook\" or "
-                   "\"instagram\"");
+        struct buf names;
+
+        buf_init(&names, 64);
+        oauth_login_names(platform_oauth_of(p), &names);
+        http_error(res, 400, "login", "login must be a string%s%s",
+                   buf_cstr(&names)[0] != '\0' ? ": " : "",
+                   buf_cstr(&names));
+        buf_free(&names);
         goto out;
     }
     rc = oauth_begin_login(req->cfg->oauth, req->st, p, account, login, &url,

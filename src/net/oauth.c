@@ -131,6 +131,16 @@ const struct oauth_login *oauth_login_find(const struct platform_oauth *q,
     return NULL;
 }
 
+void oauth_login_names(const struct platform_oauth *q, struct buf *out)
+{
+    if (q == NULL || q->logins == NULL)
+        return;
+    for (const struct oauth_login *l = q->logins; l->name != NULL; l++)
+        buf_catf(out, "%s\"%s\"", l == q->logins ? ""
+                                  : l[1].name ? ", " : " or ",
+                 l->name);
+}
+
 /* p's flavour login, or NULL (the platform's client keys). */
 static const struct oauth_login *flavour(const struct oauth *o,
                                          enum platform p, const char *login)
@@ -275,10 +285,7 @@ static enum err pick_login(const struct oauth *o, enum platform p,
     l = oauth_login_find(q, login);
     if (l == NULL) {
         buf_setf(err, "login must be ");
-        for (l = q->logins; l->name != NULL; l++)
-            buf_catf(err, "%s\"%s\"", l == q->logins ? ""
-                                      : l[1].name ? ", " : " or ",
-                     l->name);
+        oauth_login_names(q, err);
         return ERR_INVALID;
     }
     *out = l->name;

@@ -49,6 +49,9 @@ const struct platform_oauth *oauth_quirks(const struct oauth *o,
  * name). */
 const struct oauth_login *oauth_login_find(const struct platform_oauth *q,
                                            const char *login);
+/* q's login flavours for a message, appended to out: "a", "b" or "c";
+ * nothing when q has none. */
+void oauth_login_names(const struct platform_oauth *q, struct buf *out);
 void oauth_destroy(struct oauth *o); /* NULL is a no-op */
 
 /* Start a consent: make a random state bound to a fresh PKCE verifier,
