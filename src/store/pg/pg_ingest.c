@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/str.h"
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
@@ -35,6 +36,11 @@ PG_STMT(pg_ing_import_count, 4,
 PG_STMT(pg_ing_item_find, 3,
         "SELECT id FROM item WHERE platform = $1 AND type = $2 AND "
         "ext_id = $3");
+/* The ids of the items stored under the keys $1..$3 (u.ord: 1-based). */
+PG_STMT(pg_ing_item_find_many, 3,
+        "SELECT u.ord, i.id FROM unnest($1::text[], $2::text[], $3::text[]) "
+        "WITH ORDINALITY AS u(pl, ty, ext, ord) JOIN item i ON "
+        "i.platform = u.pl AND i.type = u.ty AND i.ext_id = u.ext");
 PG_STMT(pg_ing_item_add, 13,
         "INSERT INTO item(platform, type, ext_id, account_id, kind, handle, "
         "title, description, url, thumbnail_url, published_at, duration_s, "
@@ -118,6 +124,15 @@ PG_STMT(pg_ing_gen_bump, 0,
         "UPDATE mediadash_setting SET value = (value::bigint + 1)::text "
         "WHERE key = 'generation'");
 
+/* An item key of the batch (ext borrowed from it) and its stored id (0:
+ * none yet). */
+struct ikey {
+    enum platform platform;
+    enum item_type type;
+    const char *ext;
+    int64_t id;
+};
+
 /* Metric ids kept per batch (more names are looked up each time). */
 #define INGEST_METRICS_MAX 64
 
@@ -133,6 +148,10 @@ struct ingest {
     const char *mname[INGEST_METRICS_MAX];
     int64_t mid[INGEST_METRICS_MAX];
     size_t nmetric;
+    /* Every item key the batch looks up (its items and its content's
+     * accounts), sorted, read in one statement (ids_prefetch). */
+    struct ikey *keys;
+    size_t nkeys;
 };
 
 /* Run st and read the first column of its first row into *out (0 when
@@ -219,10 +238,110 @@ static void item_params(struct pg_params *p, const struct item *it,
     p_i64_or_null(p, it->duration_s, -1);
 }
 
+static int ikey_cmp(const void *a, const void *b)
+{
+    const struct ikey *x = a, *y = b;
+    if (x->platform != y->platform)
+        return x->platform < y->platform ? -1 : 1;
+    if (x->type != y->type)
+        return x->type < y->type ? -1 : 1;
+    return strcmp(x->ext, y->ext);
+}
+
+static struct ikey *ikey_of(struct ingest *in, const struct item *it)
+{
+    struct ikey k = {it->platform, it->type, it->ext_id, 0};
+
+    if (in->nkeys == 0)
+        return NULL;
+    return bsearch(&k, in->keys, in->nkeys, sizeof k, ikey_cmp);
+}
+
+/* The batch's keys, sorted and each once, as the arrays of
+ * pg_ing_item_find_many. */
+static enum err keys_arrays(struct ingest *in, const struct batch *b,
+                            struct buf a[3])
+{
+    size_t k = 0;
+    enum err rc = ERR_OK;
+
+    in->keys = xcalloc(2 * b->n + 1, sizeof *in->keys);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct item *it = b->items[i];
+        in->keys[in->nkeys++] = (struct ikey){it->platform, it->type,
+                                              it->ext_id, 0};
+        if (it->type == ITEM_CONTENT && it->account_ext_id != NULL)
+            in->keys[in->nkeys++] = (struct ikey){
+                it->platform, ITEM_ACCOUNT, it->account_ext_id, 0};
+    }
+    qsort(in->keys, in->nkeys, sizeof *in->keys, ikey_cmp);
+    for (size_t i = 0; i < in->nkeys; i++)
+        if (k == 0 || ikey_cmp(&in->keys[i], &in->keys[k - 1]) != 0)
+            in->keys[k++] = in->keys[i];
+    in->nkeys = k;
+    for (int c = 0; c < 3; c++)
+        pg_arr_start(&a[c]);
+    for (size_t i = 0; i < in->nkeys && rc == ERR_OK; i++) {
+        rc = pg_arr_text(&a[0], platform_name(in->keys[i].platform));
+        if (rc == ERR_OK)
+            rc = pg_arr_text(&a[1], item_type_name(in->keys[i].type));
+        if (rc == ERR_OK)
+            rc = pg_arr_text(&a[2], in->keys[i].ext);
+    }
+    for (int c = 0; c < 3 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&a[c]);
+    return rc;
+}
+
+/* The stored ids of every item the batch names, in one statement (the
+ * lookups below then ask no more). */
+static enum err ids_prefetch(struct ingest *in, const struct batch *b)
+{
+    struct buf a[3];
+    struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc;
+
+    for (int c = 0; c < 3; c++)
+        buf_init(&a[c], (size_t)1 << 28);
+    rc = keys_arrays(in, b, a);
+    if (rc != ERR_OK)
+        buf_setf(in->err, "looking up items: too many in one batch");
+    pg_p_init(&p);
+    for (int c = 0; c < 3; c++)
+        pg_p_text(&p, buf_cstr(&a[c]));
+    if (rc == ERR_OK)
+        rc = pg_run(in->s, &pg_ing_item_find_many, &p, &r,
+                    "looking up items", in->err);
+    for (int i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
+        int64_t ord = 0, id = 0;
+        if (pg_i64(r, i, 0, &ord) != ERR_OK || pg_i64(r, i, 1, &id) != ERR_OK ||
+            ord < 1 || (size_t)ord > in->nkeys) {
+            buf_setf(in->err, "looking up items: a bad row");
+            rc = ERR_DB;
+        } else {
+            in->keys[ord - 1].id = id;
+        }
+    }
+    PQclear(r);
+    for (int c = 0; c < 3; c++)
+        buf_free(&a[c]);
+    if (rc != ERR_OK)
+        in->nkeys = 0;
+    return rc;
+}
+
 static enum err item_find(struct ingest *in, const struct item *it,
                           int64_t *id, bool *found)
 {
     struct pg_params p;
+    const struct ikey *k = ikey_of(in, it);
+
+    if (k != NULL) {
+        *id = k->id;
+        *found = k->id != 0;
+        return ERR_OK;
+    }
 
     pg_p_init(&p);
     pg_p_text(&p, platform_name(it->platform));
@@ -260,8 +379,12 @@ static enum err item_put(struct ingest *in, const struct item *it,
     item_params(&p, it, account_id);
     pg_p_i64(&p, in->now);
     rc = run_i64(in, &pg_ing_item_add, &p, "adding item", id, NULL);
-    if (rc == ERR_OK)
+    if (rc == ERR_OK) {
+        struct ikey *k = ikey_of(in, it);
+        if (k != NULL)
+            k->id = *id;
         in->stats->items_new++;
+    }
     return rc;
 }
 
@@ -611,6 +734,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
     if (rc == ERR_OK)
         rc = run_i64(in, &pg_ing_max_item, NULL, "reading items", &first_new,
                      NULL);
+    if (rc == ERR_OK && b->n > 0)
+        rc = ids_prefetch(in, b);
     /* Accounts first, so content rows can point at them. */
     for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
         enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
@@ -658,6 +783,7 @@ enum err pg_ingest(struct store *st, const struct batch *b,
         return rc;
     rc = ingest_all(&in, b);
     pg_touched_free(&in.touched);
+    free(in.keys);
     if (rc == ERR_OK)
         rc = pg_commit(in.s, err);
     if (rc != ERR_OK) {
