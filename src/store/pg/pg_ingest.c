@@ -70,28 +70,36 @@ PG_STMT(pg_ing_item_tracked, 1,
 PG_STMT(pg_ing_metric_find, 1, "SELECT id FROM metric WHERE name = $1");
 PG_STMT(pg_ing_metric_add, 1,
         "INSERT INTO metric(name) VALUES ($1) RETURNING id");
-PG_STMT(pg_ing_snap_find, 2,
-        "SELECT id, coalesce(import_id, 0) FROM snapshot WHERE item_id = $1 "
-        "AND observed_at = $2");
-PG_STMT(pg_ing_snap_add, 3,
-        "INSERT INTO snapshot(item_id, observed_at, import_id) "
-        "VALUES ($1, $2, $3) RETURNING id");
 PG_STMT(pg_ing_value_find, 2,
         "SELECT ival, rval FROM snapshot_value WHERE snapshot_id = $1 AND "
         "metric_id = $2");
 PG_STMT(pg_ing_value_add, 4,
         "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
         "VALUES ($1, $2, $3, $4)");
-/* A new snapshot's values in one statement each (arrays of metric ids,
- * integer values, real values; one of the two NULL per element). */
-PG_STMT(pg_ing_values_add, 4,
-        "INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
-        "SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], "
-        "$4::double precision[])");
-PG_STMT(pg_ing_latest_many, 5,
-        "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, "
-        "rval) SELECT $1, u.m, $2, u.i, u.r FROM unnest($3::bigint[], "
-        "$4::bigint[], $5::double precision[]) AS u(m, i, r) "
+/* The stored snapshots of the batch's items that existed before it, by
+ * item ($1) and time ($2): their ids and imports (0: none). */
+PG_STMT(pg_ing_snap_find_many, 2,
+        "SELECT s.item_id, s.observed_at, s.id, coalesce(s.import_id, 0) "
+        "FROM unnest($1::bigint[], $2::bigint[]) AS u(i, t) JOIN snapshot s "
+        "ON s.item_id = u.i AND s.observed_at = u.t");
+/* The batch's new snapshots ($1 items, $2 times, $3 the import), their
+ * values ($4 items, $5 times, $6 metrics, $7 integers, $8 reals) and the
+ * latest values (the latest of each item and metric of the batch, kept
+ * when not older than the stored one) in one statement. */
+PG_STMT(pg_ing_fresh_many, 8,
+        "WITH s AS (INSERT INTO snapshot(item_id, observed_at, import_id) "
+        "SELECT u.i, u.t, $3 FROM unnest($1::bigint[], $2::bigint[]) WITH "
+        "ORDINALITY AS u(i, t, o) ORDER BY u.o "
+        "RETURNING id, item_id, observed_at), "
+        "u AS (SELECT * FROM unnest($4::bigint[], $5::bigint[], "
+        "$6::bigint[], $7::bigint[], $8::double precision[]) "
+        "AS u(it, t, m, i, r)), "
+        "v AS (INSERT INTO snapshot_value(snapshot_id, metric_id, ival, rval) "
+        "SELECT s.id, u.m, u.i, u.r FROM u JOIN s ON s.item_id = u.it AND "
+        "s.observed_at = u.t) "
+        "INSERT INTO item_latest(item_id, metric_id, observed_at, ival, rval) "
+        "SELECT DISTINCT ON (it, m) it, m, t, i, r FROM u "
+        "ORDER BY it, m, t DESC "
         "ON CONFLICT (item_id, metric_id) "
         "DO UPDATE SET observed_at = excluded.observed_at, "
         "ival = excluded.ival, rval = excluded.rval "
@@ -133,6 +141,11 @@ struct ikey {
     int64_t id;
 };
 
+/* A stored snapshot of an item of the batch. */
+struct isnap {
+    int64_t item, t, id, import_id;
+};
+
 /* Metric ids kept per batch (more names are looked up each time). */
 #define INGEST_METRICS_MAX 64
 
@@ -152,6 +165,14 @@ struct ingest {
      * accounts), sorted, read in one statement (ids_prefetch). */
     struct ikey *keys;
     size_t nkeys;
+    /* The stored snapshots of the batch's items (snaps_prefetch), sorted
+     * by item and time. */
+    struct isnap *snaps;
+    size_t nsnaps;
+    /* The batch's new snapshots (item, time) and their values (item,
+     * time, metric, integer, real), written together (fresh_flush). */
+    struct buf fs[2], fv[5];
+    size_t nfresh;
 };
 
 /* Run st and read the first column of its first row into *out (0 when
@@ -350,6 +371,71 @@ static enum err item_find(struct ingest *in, const struct item *it,
     return run_i64(in, &pg_ing_item_find, &p, "looking up item", id, found);
 }
 
+static int isnap_cmp(const void *a, const void *b)
+{
+    const struct isnap *x = a, *y = b;
+    if (x->item != y->item)
+        return (x->item > y->item) - (x->item < y->item);
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* The snapshots of the batch's items stored before it (ids_prefetch
+ * done), in one statement. */
+static enum err snaps_prefetch(struct ingest *in, const struct batch *b)
+{
+    struct buf a[2];
+    struct pg_params p;
+    PGresult *r = NULL;
+    size_t n = 0;
+    enum err rc = ERR_OK;
+
+    for (int c = 0; c < 2; c++) {
+        buf_init(&a[c], (size_t)1 << 28);
+        pg_arr_start(&a[c]);
+    }
+    for (size_t i = 0; i < b->n && rc == ERR_OK; i++) {
+        const struct item *it = b->items[i];
+        const struct ikey *k = ikey_of(in, it);
+        for (size_t j = 0; k != NULL && k->id != 0 && j < it->nsnaps &&
+                           rc == ERR_OK; j++) {
+            rc = pg_arr_i64(&a[0], k->id);
+            if (rc == ERR_OK)
+                rc = pg_arr_i64(&a[1], it->snaps[j]->observed_at);
+            n++;
+        }
+    }
+    for (int c = 0; c < 2 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&a[c]);
+    if (rc != ERR_OK)
+        buf_setf(in->err, "reading snapshots: too many in one batch");
+    pg_p_init(&p);
+    for (int c = 0; c < 2; c++)
+        pg_p_text(&p, buf_cstr(&a[c]));
+    if (rc == ERR_OK && n > 0)
+        rc = pg_run(in->s, &pg_ing_snap_find_many, &p, &r,
+                    "reading snapshots", in->err);
+    n = rc == ERR_OK && r != NULL ? (size_t)PQntuples(r) : 0;
+    in->snaps = xcalloc(n + 1, sizeof *in->snaps);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        struct isnap *v = &in->snaps[i];
+        if (pg_i64(r, (int)i, 0, &v->item) != ERR_OK ||
+            pg_i64(r, (int)i, 1, &v->t) != ERR_OK ||
+            pg_i64(r, (int)i, 2, &v->id) != ERR_OK ||
+            pg_i64(r, (int)i, 3, &v->import_id) != ERR_OK) {
+            buf_setf(in->err, "reading snapshots: a bad row");
+            rc = ERR_DB;
+        }
+    }
+    PQclear(r);
+    for (int c = 0; c < 2; c++)
+        buf_free(&a[c]);
+    if (rc == ERR_OK) {
+        in->nsnaps = n;
+        qsort(in->snaps, n, sizeof *in->snaps, isnap_cmp);
+    }
+    return rc;
+}
+
 /* Create or refresh the row of it; *id: its id; *added (when not NULL):
  * whether this call added it. */
 static enum err item_put(struct ingest *in, const struct item *it,
@@ -479,7 +565,7 @@ static enum err value_seen(struct ingest *in, int64_t sid, int64_t mid,
 }
 
 /* Add one value to the stored snapshot sid unless one is stored already
- * (a new snapshot's values go in together: fresh_values). foreign: the
+ * (a new snapshot's values go in with the batch's: fresh_flush). foreign: the
  * snapshot is another import's (note the value's import). */
 static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
                           int64_t t, const struct metric *m, bool foreign)
@@ -532,36 +618,30 @@ static enum err value_put(struct ingest *in, int64_t item_id, int64_t sid,
                   in->err);
 }
 
-/* The snapshot of item_id at t: found (*sid, *foreign: another import's)
- * or added (*fresh). is_new: the item was added by this batch, so it
- * has no snapshot yet. */
+/* The snapshot of item_id at t: found among those stored (*sid,
+ * *foreign: another import's) or new (*fresh: it goes in with the
+ * batch's other new snapshots, fresh_flush). */
 static enum err snapshot_row(struct ingest *in, int64_t item_id, int64_t t,
-                             bool is_new, int64_t *sid, bool *fresh,
-                             bool *foreign)
+                             int64_t *sid, bool *fresh, bool *foreign)
 {
-    struct pg_params p;
-    PGresult *r = NULL;
-    int64_t owner = 0;
+    struct isnap k = {item_id, t, 0, 0}, *f = NULL;
     enum err rc = ERR_OK;
 
     *sid = 0;
-    pg_p_init(&p);
-    pg_p_i64(&p, item_id);
-    pg_p_i64(&p, t);
-    if (!is_new)
-        rc = pg_run(in->s, &pg_ing_snap_find, &p, &r, "reading snapshot",
-                    in->err);
-    if (rc == ERR_OK && r != NULL && PQntuples(r) > 0) {
-        if (pg_i64(r, 0, 0, sid) != ERR_OK || pg_i64(r, 0, 1, &owner) != ERR_OK)
-            rc = ERR_DB;
-        *foreign = owner != in->import_id;
+    if (in->nsnaps > 0)
+        f = bsearch(&k, in->snaps, in->nsnaps, sizeof k, isnap_cmp);
+    if (f != NULL) {
+        *sid = f->id;
+        *foreign = f->import_id != in->import_id;
+        return ERR_OK;
     }
-    PQclear(r);
-    if (rc != ERR_OK || *sid != 0)
-        return rc;
-    p_i64_or_null(&p, in->import_id, 0);
-    rc = run_i64(in, &pg_ing_snap_add, &p, "adding snapshot", sid, NULL);
+    rc = pg_arr_i64(&in->fs[0], item_id);
+    if (rc == ERR_OK)
+        rc = pg_arr_i64(&in->fs[1], t);
+    if (rc != ERR_OK)
+        buf_setf(in->err, "adding snapshots: too many in one batch");
     *fresh = true;
+    in->nfresh++;
     if (rc == ERR_OK)
         in->stats->snapshots_new++;
     return rc;
@@ -579,9 +659,9 @@ static size_t first_named(const struct snapshot *snap, size_t k)
 /* Metric k of a fresh snapshot into the arrays (a repeated name counts
  * as the same or a conflicting value, as against a stored one). */
 static enum err fresh_one(struct ingest *in, int64_t item_id, int64_t t,
-                          const struct snapshot *snap, size_t k,
-                          struct buf cols[3])
+                          const struct snapshot *snap, size_t k)
 {
+    struct buf *cols = &in->fv[2];
     const struct metric *m = &snap->metrics.v[k], *f;
     size_t j = first_named(snap, k);
     int64_t mid;
@@ -598,6 +678,10 @@ static enum err fresh_one(struct ingest *in, int64_t item_id, int64_t t,
     }
     rc = metric_id(in, m->name, &mid);
     if (rc == ERR_OK)
+        rc = pg_arr_i64(&in->fv[0], item_id);
+    if (rc == ERR_OK)
+        rc = pg_arr_i64(&in->fv[1], t);
+    if (rc == ERR_OK)
         rc = pg_arr_i64(&cols[0], mid);
     if (rc == ERR_OK)
         rc = m->is_real ? pg_arr_null(&cols[1]) : pg_arr_i64(&cols[1], m->i);
@@ -611,45 +695,54 @@ static enum err fresh_one(struct ingest *in, int64_t item_id, int64_t t,
     return rc;
 }
 
-/* A fresh snapshot's values and latest values: one statement each. */
-static enum err fresh_values(struct ingest *in, int64_t item_id, int64_t sid,
-                             const struct snapshot *snap)
+static void fresh_start(struct ingest *in)
 {
-    struct buf cols[3];
+    for (int c = 0; c < 2; c++) {
+        buf_init(&in->fs[c], (size_t)1 << 28);
+        pg_arr_start(&in->fs[c]);
+    }
+    for (int c = 0; c < 5; c++) {
+        buf_init(&in->fv[c], (size_t)1 << 28);
+        pg_arr_start(&in->fv[c]);
+    }
+}
+
+static void fresh_free(struct ingest *in)
+{
+    for (int c = 0; c < 2; c++)
+        buf_free(&in->fs[c]);
+    for (int c = 0; c < 5; c++)
+        buf_free(&in->fv[c]);
+}
+
+/* The batch's new snapshots, their values and the latest values: one
+ * statement. */
+static enum err fresh_flush(struct ingest *in)
+{
     struct pg_params p;
     enum err rc = ERR_OK;
 
-    for (int c = 0; c < 3; c++) {
-        buf_init(&cols[c], (size_t)1 << 20);
-        pg_arr_start(&cols[c]);
+    if (in->nfresh == 0)
+        return ERR_OK;
+    for (int c = 0; c < 2 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&in->fs[c]);
+    for (int c = 0; c < 5 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&in->fv[c]);
+    if (rc != ERR_OK) {
+        buf_setf(in->err, "adding values: too many in one batch");
+        return rc;
     }
-    for (size_t k = 0; k < snap->metrics.n && rc == ERR_OK; k++)
-        rc = fresh_one(in, item_id, snap->observed_at, snap, k, cols);
-    for (int c = 0; c < 3 && rc == ERR_OK; c++)
-        rc = pg_arr_end(&cols[c]);
-    if (rc == ERR_TOOBIG)
-        buf_setf(in->err, "adding values: too many in one snapshot");
     pg_p_init(&p);
-    pg_p_i64(&p, sid);
-    for (int c = 0; c < 3; c++)
-        pg_p_text(&p, buf_cstr(&cols[c]));
-    if (rc == ERR_OK)
-        rc = pg_run(in->s, &pg_ing_values_add, &p, NULL, "adding values",
-                    in->err);
-    pg_p_init(&p);
-    pg_p_i64(&p, item_id);
-    pg_p_i64(&p, snap->observed_at);
-    for (int c = 0; c < 3; c++)
-        pg_p_text(&p, buf_cstr(&cols[c]));
-    if (rc == ERR_OK)
-        rc = pg_run(in->s, &pg_ing_latest_many, &p, NULL,
-                    "updating latest values", in->err);
-    for (int c = 0; c < 3; c++)
-        buf_free(&cols[c]);
-    return rc;
+    pg_p_text(&p, buf_cstr(&in->fs[0]));
+    pg_p_text(&p, buf_cstr(&in->fs[1]));
+    p_i64_or_null(&p, in->import_id, 0);
+    for (int c = 0; c < 5; c++)
+        pg_p_text(&p, buf_cstr(&in->fv[c]));
+    return pg_run(in->s, &pg_ing_fresh_many, &p, NULL,
+                  "adding snapshots and values", in->err);
 }
 
-static enum err snapshot_put(struct ingest *in, int64_t item_id, bool is_new,
+static enum err snapshot_put(struct ingest *in, int64_t item_id,
                              const struct snapshot *snap)
 {
     int64_t sid = 0;
@@ -658,10 +751,12 @@ static enum err snapshot_put(struct ingest *in, int64_t item_id, bool is_new,
 
     if (snap->metrics.n == 0)
         return ERR_OK; /* an empty snapshot says nothing */
-    rc = snapshot_row(in, item_id, snap->observed_at, is_new, &sid, &fresh,
+    rc = snapshot_row(in, item_id, snap->observed_at, &sid, &fresh,
                       &foreign);
-    if (rc == ERR_OK && fresh)
-        return fresh_values(in, item_id, sid, snap);
+    for (size_t k = 0; rc == ERR_OK && fresh && k < snap->metrics.n; k++)
+        rc = fresh_one(in, item_id, snap->observed_at, snap, k);
+    if (fresh)
+        return rc;
     for (size_t i = 0; i < snap->metrics.n && rc == ERR_OK; i++)
         rc = value_put(in, item_id, sid, snap->observed_at,
                        &snap->metrics.v[i], foreign);
@@ -672,11 +767,10 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
 {
     struct pg_params p;
     int64_t account_id = 0, id = 0;
-    bool added = false;
     enum err rc = owner_id(in, it, &account_id);
 
     if (rc == ERR_OK)
-        rc = item_put(in, it, account_id, &id, &added);
+        rc = item_put(in, it, account_id, &id, NULL);
     if (rc == ERR_OK && it->published_at != TIME_NONE)
         pg_touched_add(&in->touched, id, TIME_NONE, it->published_at);
     if (rc == ERR_OK && it->tracked) {
@@ -686,7 +780,7 @@ static enum err ingest_item(struct ingest *in, const struct item *it)
                     "marking item tracked", in->err);
     }
     for (size_t i = 0; i < it->nsnaps && rc == ERR_OK; i++)
-        rc = snapshot_put(in, id, added, it->snaps[i]);
+        rc = snapshot_put(in, id, it->snaps[i]);
     return rc;
 }
 
@@ -736,6 +830,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
                      NULL);
     if (rc == ERR_OK && b->n > 0)
         rc = ids_prefetch(in, b);
+    if (rc == ERR_OK && b->n > 0)
+        rc = snaps_prefetch(in, b);
     /* Accounts first, so content rows can point at them. */
     for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
         enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
@@ -743,6 +839,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
             if (b->items[i]->type == want)
                 rc = ingest_item(in, b->items[i]);
     }
+    if (rc == ERR_OK)
+        rc = fresh_flush(in);
     if (rc == ERR_OK)
         rc = roles_set(in, first_new);
     if (rc == ERR_OK)
@@ -781,9 +879,12 @@ enum err pg_ingest(struct store *st, const struct batch *b,
     rc = pg_begin(in.s, err);
     if (rc != ERR_OK)
         return rc;
+    fresh_start(&in);
     rc = ingest_all(&in, b);
     pg_touched_free(&in.touched);
     free(in.keys);
+    free(in.snaps);
+    fresh_free(&in);
     if (rc == ERR_OK)
         rc = pg_commit(in.s, err);
     if (rc != ERR_OK) {
