@@ -46,24 +46,30 @@ PG_STMT(pg_ing_item_add, 13,
         "title, description, url, thumbnail_url, published_at, duration_s, "
         "first_seen, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
         "$9, $10, $11, $12, $13, $13) RETURNING id");
-PG_STMT(pg_ing_item_update, 11,
-        "UPDATE item SET account_id = coalesce($2, account_id), "
-        "kind = coalesce($3, kind), handle = coalesce($4, handle), "
-        "title = coalesce($5, title), "
-        "description = coalesce($6, description), url = coalesce($7, url), "
-        "thumbnail_url = coalesce($8, thumbnail_url), "
-        "published_at = coalesce($9, published_at), "
-        "duration_s = coalesce($10, duration_s), updated_at = $11 "
-        "WHERE id = $1 AND ($2::bigint IS DISTINCT FROM account_id AND "
-        "$2 IS NOT NULL OR "
-        "$3::text IS DISTINCT FROM kind AND $3 IS NOT NULL OR "
-        "$4::text IS DISTINCT FROM handle AND $4 IS NOT NULL OR "
-        "$5::text IS DISTINCT FROM title AND $5 IS NOT NULL OR "
-        "$6::text IS DISTINCT FROM description AND $6 IS NOT NULL OR "
-        "$7::text IS DISTINCT FROM url AND $7 IS NOT NULL OR "
-        "$8::text IS DISTINCT FROM thumbnail_url AND $8 IS NOT NULL OR "
-        "$9::bigint IS DISTINCT FROM published_at AND $9 IS NOT NULL OR "
-        "$10::bigint IS DISTINCT FROM duration_s AND $10 IS NOT NULL)");
+/* The batch's existing items refreshed ($1 ids, $2..$10 the fields,
+ * NULL: keep; $11 now), a row written only when a field changes. */
+PG_STMT(pg_ing_item_update_many, 11,
+        "UPDATE item SET account_id = coalesce(u.a, item.account_id), "
+        "kind = coalesce(u.k, item.kind), handle = coalesce(u.h, item.handle), "
+        "title = coalesce(u.ti, item.title), "
+        "description = coalesce(u.de, item.description), "
+        "url = coalesce(u.ur, item.url), "
+        "thumbnail_url = coalesce(u.th, item.thumbnail_url), "
+        "published_at = coalesce(u.pu, item.published_at), "
+        "duration_s = coalesce(u.du, item.duration_s), updated_at = $11 "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], "
+        "$5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], "
+        "$10::bigint[]) AS u(id, a, k, h, ti, de, ur, th, pu, du) "
+        "WHERE item.id = u.id AND ("
+        "u.a IS DISTINCT FROM item.account_id AND u.a IS NOT NULL OR "
+        "u.k IS DISTINCT FROM item.kind AND u.k IS NOT NULL OR "
+        "u.h IS DISTINCT FROM item.handle AND u.h IS NOT NULL OR "
+        "u.ti IS DISTINCT FROM item.title AND u.ti IS NOT NULL OR "
+        "u.de IS DISTINCT FROM item.description AND u.de IS NOT NULL OR "
+        "u.ur IS DISTINCT FROM item.url AND u.ur IS NOT NULL OR "
+        "u.th IS DISTINCT FROM item.thumbnail_url AND u.th IS NOT NULL OR "
+        "u.pu IS DISTINCT FROM item.published_at AND u.pu IS NOT NULL OR "
+        "u.du IS DISTINCT FROM item.duration_s AND u.du IS NOT NULL)");
 PG_STMT(pg_ing_item_tracked, 1,
         "UPDATE item SET role = 'tracked' WHERE (id = $1 OR "
         "account_id = $1) AND role <> 'tracked'");
@@ -173,6 +179,10 @@ struct ingest {
      * time, metric, integer, real), written together (fresh_flush). */
     struct buf fs[2], fv[5];
     size_t nfresh;
+    /* The batch's existing items' refreshes (pg_ing_item_update_many),
+     * written together (updates_flush). */
+    struct buf up[10];
+    size_t nup;
 };
 
 /* Run st and read the first column of its first row into *out (0 when
@@ -436,6 +446,55 @@ static enum err snaps_prefetch(struct ingest *in, const struct batch *b)
     return rc;
 }
 
+static enum err arr_i64_or_null(struct buf *b, int64_t v, int64_t none)
+{
+    return v == none ? pg_arr_null(b) : pg_arr_i64(b, v);
+}
+
+/* The refresh of the stored item id from it, for updates_flush. */
+static enum err update_add(struct ingest *in, const struct item *it,
+                           int64_t id, int64_t account_id)
+{
+    const char *t[6] = {it->kind,        it->handle, it->title,
+                        it->description, it->url,    it->thumbnail_url};
+    enum err rc = pg_arr_i64(&in->up[0], id);
+
+    if (rc == ERR_OK)
+        rc = arr_i64_or_null(&in->up[1], account_id, 0);
+    for (int c = 0; c < 6 && rc == ERR_OK; c++)
+        rc = pg_arr_text(&in->up[2 + c], t[c]);
+    if (rc == ERR_OK)
+        rc = arr_i64_or_null(&in->up[8], it->published_at, TIME_NONE);
+    if (rc == ERR_OK)
+        rc = arr_i64_or_null(&in->up[9], it->duration_s, -1);
+    if (rc != ERR_OK)
+        buf_setf(in->err, "updating items: too many in one batch");
+    in->nup++;
+    return rc;
+}
+
+/* The batch's existing items refreshed in one statement. */
+static enum err updates_flush(struct ingest *in)
+{
+    struct pg_params p;
+    enum err rc = ERR_OK;
+
+    if (in->nup == 0)
+        return ERR_OK;
+    for (int c = 0; c < 10 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&in->up[c]);
+    if (rc != ERR_OK) {
+        buf_setf(in->err, "updating items: too many in one batch");
+        return rc;
+    }
+    pg_p_init(&p);
+    for (int c = 0; c < 10; c++)
+        pg_p_text(&p, buf_cstr(&in->up[c]));
+    pg_p_i64(&p, in->now);
+    return pg_run(in->s, &pg_ing_item_update_many, &p, NULL,
+                  "updating items", in->err);
+}
+
 /* Create or refresh the row of it; *id: its id; *added (when not NULL):
  * whether this call added it. */
 static enum err item_put(struct ingest *in, const struct item *it,
@@ -450,13 +509,8 @@ static enum err item_put(struct ingest *in, const struct item *it,
     if (rc != ERR_OK)
         return rc;
     if (found) {
-        pg_p_init(&p);
-        pg_p_i64(&p, *id);
-        item_params(&p, it, account_id);
-        pg_p_i64(&p, in->now);
         in->stats->items_seen++;
-        return pg_run(in->s, &pg_ing_item_update, &p, NULL, "updating item",
-                      in->err);
+        return update_add(in, it, *id, account_id);
     }
     pg_p_init(&p);
     pg_p_text(&p, platform_name(it->platform));
@@ -697,6 +751,10 @@ static enum err fresh_one(struct ingest *in, int64_t item_id, int64_t t,
 
 static void fresh_start(struct ingest *in)
 {
+    for (int c = 0; c < 10; c++) {
+        buf_init(&in->up[c], (size_t)1 << 28);
+        pg_arr_start(&in->up[c]);
+    }
     for (int c = 0; c < 2; c++) {
         buf_init(&in->fs[c], (size_t)1 << 28);
         pg_arr_start(&in->fs[c]);
@@ -709,6 +767,8 @@ static void fresh_start(struct ingest *in)
 
 static void fresh_free(struct ingest *in)
 {
+    for (int c = 0; c < 10; c++)
+        buf_free(&in->up[c]);
     for (int c = 0; c < 2; c++)
         buf_free(&in->fs[c]);
     for (int c = 0; c < 5; c++)
@@ -839,6 +899,8 @@ static enum err ingest_all(struct ingest *in, const struct batch *b)
             if (b->items[i]->type == want)
                 rc = ingest_item(in, b->items[i]);
     }
+    if (rc == ERR_OK)
+        rc = updates_flush(in);
     if (rc == ERR_OK)
         rc = fresh_flush(in);
     if (rc == ERR_OK)
