@@ -8,11 +8,19 @@
  * the import's counts set, the generation raised. On any error the
  * transaction is rolled back: nothing of the batch stays.
  *
- * The daily rollups are brought in step before the commit, by one call
- * (pg_rollup.c) with what the batch touched; the search index is kept by
- * pg_rest_ingest (pg_rest.c), called once after it.
+ * The statements do not grow with the batch (round trips are the cost
+ * on a busy machine): the ids of every item it names and the stored
+ * snapshots of its existing items are read once at the start, the
+ * existing items' refreshes and the new snapshots with their values and
+ * latest values are gathered and written once each (arrays through
+ * unnest); what stays per row is a new item's INSERT (its id is needed
+ * next, and ids keep SQLite's order), a tracked item's role and a stored
+ * snapshot's values (a re-import).
  *
- * Not yet here (docs/postgresql.md): documents and item links. */
+ * The daily rollups are brought in step before the commit, by one call
+ * (pg_rollup.c) with what the batch touched; the search index, item
+ * links and documents are kept by pg_rest_ingest (pg_rest.c), called
+ * once after it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
