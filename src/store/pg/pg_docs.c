@@ -9,148 +9,271 @@
  * changed field), and per snapshot that got a new value, the item and its
  * account's daily summary for the snapshot's rollup day. What the batch
  * wrote is read back from the rows: rows written by this transaction have
- * xmin = pg_current_xact_id(). A mark rewrites the document's row with the
- * next seq unless this transaction marked it already (seq > seq0), so the
- * seqs are handed out in the same order as on SQLite. */
+ * xmin = pg_current_xact_id(). The batch's items and snapshots are read
+ * back in one statement, the marks made here in that order, each document
+ * kept at its first mark, and written with the seqs after the highest one
+ * in one more statement, so the seqs are handed out in the same order as
+ * on SQLite and the statements do not grow with the batch. */
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/alloc.h"
 
 #include "core/timeutil.h"
 #include "store/pg/pg_ops.h"
+#include "store/pg/pg_rollup.h"
 
 #define SQL_THIS_XACT(alias) alias ".xmin = pg_current_xact_id()::xid"
 
 PG_STMT(pg_doc_seq, 0,
         "SELECT greatest(coalesce((SELECT max(seq) FROM doc_change), 0), "
         "coalesce((SELECT max(seq) FROM doc_tomb), 0))");
-/* $1..$3 the item's key, $4 the ingest's time: its id, whether this
- * batch wrote its row, its account and whether this batch created that
- * account's row. */
-PG_STMT(pg_doc_item, 4,
-        "SELECT i.id, " SQL_THIS_XACT("i") " AND i.updated_at = $4::bigint, "
-        "i.account_id, coalesce((SELECT " SQL_THIS_XACT("a") " AND "
-        "a.first_seen = $4::bigint FROM item a WHERE a.id = i.account_id), "
-        "false) FROM item i WHERE i.platform = $1 AND i.type = $2 AND "
-        "i.ext_id = $3");
-/* The item $1's snapshots in [$2, $3] that got a value in this batch. */
-PG_STMT(pg_doc_snaps, 3,
-        "SELECT s.observed_at FROM snapshot s WHERE s.item_id = $1 AND "
-        "s.observed_at BETWEEN $2 AND $3 AND EXISTS (SELECT 1 FROM "
-        "snapshot_value v WHERE v.snapshot_id = s.id AND "
-        SQL_THIS_XACT("v") ") ORDER BY s.observed_at");
-/* $1 item, $2 kind, $3 day, $4 now, $5 seq0, $6 the next seq. */
-PG_STMT(pg_doc_mark, 6,
-        "INSERT INTO doc_change(item_id, kind, day, seq, changed_at) VALUES "
-        "($1, $2, $3, $6, $4) ON CONFLICT (item_id, kind, day) DO UPDATE SET "
-        "seq = excluded.seq, changed_at = excluded.changed_at WHERE "
-        "doc_change.seq <= $5");
+/* The batch's items ($1..$3: keys, in the order of the walk) with $4..$5
+ * the range of each one's snapshots (NULL: none) and $6 the ingest's
+ * time: per item (u.ord) its id, whether this batch wrote its row, its
+ * account (an account: itself; 0: none), whether this batch created that
+ * account's row (content only), and one row
+ * per snapshot in the range that got a value in this batch (its time;
+ * NULL when none did), in walk and time order. */
+PG_STMT(pg_doc_items, 6,
+        "SELECT u.ord, i.id, " SQL_THIS_XACT("i") " AND "
+        "i.updated_at = $6::bigint, CASE WHEN i.type = 'account' THEN i.id "
+        "ELSE coalesce(i.account_id, 0) END, i.type = 'content' AND "
+        "coalesce((SELECT " SQL_THIS_XACT("a") " AND a.first_seen = "
+        "$6::bigint FROM item a WHERE a.id = i.account_id), false), "
+        "s.observed_at FROM unnest($1::text[], $2::text[], $3::text[], "
+        "$4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(pl, ty, ext, lo, "
+        "hi, ord) JOIN item i ON i.platform = u.pl AND i.type = u.ty AND "
+        "i.ext_id = u.ext LEFT JOIN LATERAL (SELECT s.observed_at FROM "
+        "snapshot s WHERE s.item_id = i.id AND s.observed_at BETWEEN u.lo "
+        "AND u.hi AND EXISTS (SELECT 1 FROM snapshot_value v WHERE "
+        "v.snapshot_id = s.id AND " SQL_THIS_XACT("v") ")) s ON true "
+        "ORDER BY u.ord, s.observed_at");
+/* The batch's marks, each key once, with their seqs; $5 now. */
+PG_STMT(pg_doc_marks, 5,
+        "INSERT INTO doc_change(item_id, kind, day, seq, changed_at) "
+        "SELECT u.i, u.k, u.d, u.s, $5 FROM unnest($1::bigint[], "
+        "$2::smallint[], $3::integer[], $4::bigint[]) AS u(i, k, d, s) "
+        "ON CONFLICT (item_id, kind, day) DO UPDATE SET seq = excluded.seq, "
+        "changed_at = excluded.changed_at");
 
-struct marker {
-    struct store_pg *s;
-    int64_t now, seq0, last;
-    struct buf *err;
+/* One mark: a document's key and its place in the walk. */
+struct dmark {
+    int64_t item;
+    int32_t kind, day;
+    size_t ord;
 };
 
-static enum err mark(struct marker *m, int64_t item_id,
-                     enum store_doc_kind kind, int32_t day)
-{
-    struct pg_params p;
-    PGresult *r = NULL;
-    enum err rc;
+/* The marks of a batch, in walk order. */
+struct marker {
+    struct store_pg *s;
+    struct dmark *v;
+    size_t n, cap;
+};
 
-    pg_p_init(&p);
-    pg_p_i64(&p, item_id);
-    pg_p_i64(&p, (int64_t)kind);
-    pg_p_i64(&p, kind == STORE_DOC_DAY ? day : 0);
-    pg_p_i64(&p, m->now);
-    pg_p_i64(&p, m->seq0);
-    pg_p_i64(&p, m->last + 1);
-    rc = pg_run(m->s, &pg_doc_mark, &p, &r, "marking documents", m->err);
-    if (rc == ERR_OK && pg_changes(r) > 0)
-        m->last++;
-    PQclear(r);
-    return rc;
+static void mark(struct marker *m, int64_t item_id, enum store_doc_kind kind,
+                 int32_t day)
+{
+    m->v = xgrow(m->v, &m->cap, m->n + 1, sizeof *m->v);
+    m->v[m->n] = (struct dmark){item_id, (int32_t)kind,
+                                kind == STORE_DOC_DAY ? day : 0, m->n};
+    m->n++;
 }
 
-static bool is_true(const PGresult *r, int c)
+static bool is_true(const PGresult *r, int i, int c)
 {
-    const char *v = pg_text(r, 0, c);
+    const char *v = pg_text(r, i, c);
     return v != NULL && strcmp(v, "t") == 0;
 }
 
-/* The marks of it's snapshots with a new value. */
-static enum err mark_snaps(struct marker *m, const struct item *it,
-                           int64_t id, int64_t acct)
+/* The batch's items in walk order (accounts, then content, each in batch
+ * order) as the five arrays of pg_doc_items. */
+static enum err items_arrays(const struct batch *b, struct buf a[5])
 {
-    struct pg_params p;
-    PGresult *r = NULL;
-    int64_t lo = INT64_MAX, hi = INT64_MIN, t;
-    enum err rc;
+    enum err rc = ERR_OK;
 
-    for (size_t i = 0; i < it->nsnaps; i++) {
-        lo = it->snaps[i]->observed_at < lo ? it->snaps[i]->observed_at : lo;
-        hi = it->snaps[i]->observed_at > hi ? it->snaps[i]->observed_at : hi;
+    for (int c = 0; c < 5; c++)
+        pg_arr_start(&a[c]);
+    for (int pass = 0; pass < 2; pass++) {
+        enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
+        for (size_t i = 0; i < b->n && rc == ERR_OK; i++) {
+            const struct item *it = b->items[i];
+            int64_t lo = INT64_MAX, hi = INT64_MIN;
+            if (it->type != want)
+                continue;
+            for (size_t k = 0; k < it->nsnaps; k++) {
+                int64_t t = it->snaps[k]->observed_at;
+                lo = t < lo ? t : lo;
+                hi = t > hi ? t : hi;
+            }
+            rc = pg_arr_text(&a[0], platform_name(it->platform));
+            if (rc == ERR_OK)
+                rc = pg_arr_text(&a[1], item_type_name(it->type));
+            if (rc == ERR_OK)
+                rc = pg_arr_text(&a[2], it->ext_id);
+            if (rc == ERR_OK)
+                rc = it->nsnaps == 0 ? pg_arr_null(&a[3])
+                                     : pg_arr_i64(&a[3], lo);
+            if (rc == ERR_OK)
+                rc = it->nsnaps == 0 ? pg_arr_null(&a[4])
+                                     : pg_arr_i64(&a[4], hi);
+        }
     }
-    if (it->nsnaps == 0)
-        return ERR_OK;
-    pg_p_init(&p);
-    pg_p_i64(&p, id);
-    pg_p_i64(&p, lo);
-    pg_p_i64(&p, hi);
-    rc = pg_run(m->s, &pg_doc_snaps, &p, &r, "marking documents", m->err);
-    for (int i = 0; rc == ERR_OK && i < PQntuples(r); i++) {
-        rc = pg_i64(r, i, 0, &t);
-        if (rc == ERR_OK)
-            rc = mark(m, id, STORE_DOC_ITEM, 0);
-        if (rc == ERR_OK && acct != 0)
-            rc = mark(m, acct, STORE_DOC_DAY, pg_day_of(&m->s->base, t));
-    }
-    PQclear(r);
+    for (int c = 0; c < 5 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&a[c]);
     return rc;
 }
 
-static enum err mark_item(struct marker *m, const struct item *it)
+/* The marks of r's rows (pg_doc_items), as SQLite makes them: per item a
+ * bare account the batch created, the item when the batch wrote its row,
+ * and per snapshot with a new value the item and its account's day.
+ * ERR_DB when an item of the batch has no row. */
+static enum err marks_of(struct marker *m, const PGresult *r, size_t nitems)
 {
+    int64_t ord = 0, prev = 0, id, acct, t;
+    size_t seen = 0;
+
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (pg_i64(r, i, 0, &ord) != ERR_OK || pg_i64(r, i, 1, &id) != ERR_OK)
+            return ERR_DB;
+        acct = pg_i64_or(r, i, 3, 0);
+        if (ord != prev) {
+            if (ord != prev + 1)
+                return ERR_DB; /* an item without a row */
+            prev = ord;
+            seen++;
+            if (acct != 0 && is_true(r, i, 4))
+                mark(m, acct, STORE_DOC_ITEM, 0); /* a bare account */
+            if (is_true(r, i, 2))
+                mark(m, id, STORE_DOC_ITEM, 0);
+        }
+        if (pg_text(r, i, 5) == NULL || pg_i64(r, i, 5, &t) != ERR_OK)
+            continue;
+        mark(m, id, STORE_DOC_ITEM, 0);
+        if (acct != 0)
+            mark(m, acct, STORE_DOC_DAY, pg_day_of(&m->s->base, t));
+    }
+    return seen == nitems ? ERR_OK : ERR_DB;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const struct dmark *x = a, *y = b;
+    if (x->item != y->item)
+        return (x->item > y->item) - (x->item < y->item);
+    if (x->kind != y->kind)
+        return (x->kind > y->kind) - (x->kind < y->kind);
+    if (x->day != y->day)
+        return (x->day > y->day) - (x->day < y->day);
+    return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+static int ord_cmp(const void *a, const void *b)
+{
+    const struct dmark *x = a, *y = b;
+    return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/* Keep each key's first mark only, in walk order: a document marked
+ * twice in one batch keeps its first seq, as on SQLite. */
+static void marks_dedup(struct marker *m)
+{
+    size_t k = 0;
+
+    if (m->n == 0)
+        return;
+    qsort(m->v, m->n, sizeof *m->v, key_cmp);
+    for (size_t i = 0; i < m->n; i++)
+        if (k == 0 || m->v[i].item != m->v[k - 1].item ||
+            m->v[i].kind != m->v[k - 1].kind || m->v[i].day != m->v[k - 1].day)
+            m->v[k++] = m->v[i];
+    m->n = k;
+    qsort(m->v, m->n, sizeof *m->v, ord_cmp);
+}
+
+/* The marks, with the seqs after seq0 in walk order, in one statement. */
+static enum err marks_write(struct marker *m, int64_t seq0, int64_t now,
+                            struct buf *err)
+{
+    struct buf a[4];
+    struct pg_params p;
+    enum err rc = ERR_OK;
+
+    if (m->n == 0)
+        return ERR_OK;
+    for (int c = 0; c < 4; c++) {
+        buf_init(&a[c], (size_t)1 << 28);
+        pg_arr_start(&a[c]);
+    }
+    for (size_t i = 0; i < m->n && rc == ERR_OK; i++) {
+        int64_t v[4] = {m->v[i].item, m->v[i].kind, m->v[i].day,
+                        seq0 + 1 + (int64_t)i};
+        for (int c = 0; c < 4 && rc == ERR_OK; c++)
+            rc = pg_arr_i64(&a[c], v[c]);
+    }
+    for (int c = 0; c < 4 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&a[c]);
+    if (rc != ERR_OK)
+        buf_setf(err, "marking documents: too many in one batch");
+    pg_p_init(&p);
+    for (int c = 0; c < 4; c++)
+        pg_p_text(&p, buf_cstr(&a[c]));
+    pg_p_i64(&p, now);
+    if (rc == ERR_OK)
+        rc = pg_run(m->s, &pg_doc_marks, &p, NULL, "marking documents", err);
+    for (int c = 0; c < 4; c++)
+        buf_free(&a[c]);
+    return rc;
+}
+
+/* The batch's items and their new snapshots read back in one statement,
+ * their marks computed here and written in one more. */
+static enum err marks_read(struct marker *m, const struct batch *b,
+                           int64_t now, struct buf *err)
+{
+    struct buf a[5];
     struct pg_params p;
     PGresult *r = NULL;
-    int64_t id = 0, acct = 0;
     enum err rc;
 
+    for (int c = 0; c < 5; c++)
+        buf_init(&a[c], (size_t)1 << 28);
+    rc = items_arrays(b, a);
+    if (rc != ERR_OK)
+        buf_setf(err, "marking documents: too many items in one batch");
     pg_p_init(&p);
-    pg_p_text(&p, platform_name(it->platform));
-    pg_p_text(&p, item_type_name(it->type));
-    pg_p_text(&p, it->ext_id);
-    pg_p_i64(&p, m->now);
-    rc = pg_run(m->s, &pg_doc_item, &p, &r, "marking documents", m->err);
-    if (rc != ERR_OK || PQntuples(r) != 1 || pg_i64(r, 0, 0, &id) != ERR_OK) {
-        PQclear(r);
-        return rc != ERR_OK ? rc : ERR_DB;
+    for (int c = 0; c < 5; c++)
+        pg_p_text(&p, buf_cstr(&a[c]));
+    pg_p_i64(&p, now);
+    if (rc == ERR_OK)
+        rc = pg_run(m->s, &pg_doc_items, &p, &r, "marking documents", err);
+    if (rc == ERR_OK && marks_of(m, r, b->n) != ERR_OK) {
+        buf_setf(err, "marking documents: an item of the batch is missing");
+        rc = ERR_DB;
     }
-    acct = it->type == ITEM_ACCOUNT ? id : pg_i64_or(r, 0, 2, 0);
-    if (it->type == ITEM_CONTENT && acct != 0 && is_true(r, 3))
-        rc = mark(m, acct, STORE_DOC_ITEM, 0); /* a bare account */
-    if (rc == ERR_OK && is_true(r, 1))
-        rc = mark(m, id, STORE_DOC_ITEM, 0);
     PQclear(r);
-    return rc == ERR_OK ? mark_snaps(m, it, id, acct) : rc;
+    for (int c = 0; c < 5; c++)
+        buf_free(&a[c]);
+    return rc;
 }
 
 enum err pg_docs_upkeep(struct store_pg *s, const struct batch *b,
                         int64_t now, struct buf *err)
 {
-    struct marker m = {s, now, 0, 0, err};
+    struct marker m = {s, NULL, 0, 0};
     PGresult *r = NULL;
+    int64_t seq0 = 0;
     enum err rc = pg_run(s, &pg_doc_seq, NULL, &r, "marking documents", err);
 
-    if (rc == ERR_OK && pg_i64(r, 0, 0, &m.seq0) != ERR_OK)
+    if (rc == ERR_OK && pg_i64(r, 0, 0, &seq0) != ERR_OK)
         rc = ERR_DB;
     PQclear(r);
-    m.last = m.seq0;
-    for (int pass = 0; pass < 2 && rc == ERR_OK; pass++) {
-        enum item_type want = pass == 0 ? ITEM_ACCOUNT : ITEM_CONTENT;
-        for (size_t i = 0; i < b->n && rc == ERR_OK; i++)
-            if (b->items[i]->type == want)
-                rc = mark_item(&m, b->items[i]);
-    }
+    if (rc == ERR_OK && b->n > 0)
+        rc = marks_read(&m, b, now, err);
+    marks_dedup(&m);
+    if (rc == ERR_OK)
+        rc = marks_write(&m, seq0, now, err);
+    free(m.v);
     return rc;
 }
 

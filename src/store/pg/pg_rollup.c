@@ -53,6 +53,49 @@ PG_STMT(pg_ru_put, 9,
         "SELECT $9, metric_id, day, gain FROM ins WHERE $9::bigint <> 0 AND "
         "gain <> 0 ON CONFLICT (account_id, metric_id, day) "
         "DO UPDATE SET gain = account_day.gain + excluded.gain");
+/* The inputs of pg_ru_inputs for many items at once ($1 the items in
+ * ascending order, $2 and $3 each one's d0 and t0), each row led by its
+ * item, in item, kind, time, metric order. */
+PG_STMT(pg_ru_inputs_many, 3,
+        "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::integer[], "
+        "$3::bigint[]) AS u(i, d, t)) "
+        "SELECT u.i, 0, coalesce(it.account_id, 0), it.published_at, 0 "
+        "FROM u JOIN item it ON it.id = u.i UNION ALL "
+        "SELECT u.i, 1, p.metric_id, 0, p.last_v FROM u CROSS JOIN LATERAL "
+        "(SELECT DISTINCT ON (metric_id) metric_id, last_v FROM item_day "
+        "WHERE item_id = u.i AND day < u.d ORDER BY metric_id, day DESC) p "
+        "UNION ALL SELECT u.i, 2, v.metric_id, s.observed_at, v.ival FROM u "
+        "JOIN snapshot s ON s.item_id = u.i AND s.observed_at >= u.t "
+        "JOIN snapshot_value v ON v.snapshot_id = s.id AND "
+        "v.ival IS NOT NULL ORDER BY 1, 2, 4, 3");
+/* pg_ru_forget for many items ($1, each one's d0 in $2): the gains taken
+ * out of each account's days summed over its items first (an UPDATE
+ * changes a row once). */
+PG_STMT(pg_ru_forget_many, 2,
+        "WITH old AS (DELETE FROM item_day x USING unnest($1::bigint[], "
+        "$2::integer[]) AS u(i, d) WHERE x.item_id = u.i AND x.day >= u.d "
+        "RETURNING x.item_id, x.metric_id, x.day, x.gain), "
+        "g AS (SELECT it.account_id AS a, o.metric_id, o.day, "
+        "sum(o.gain)::bigint AS gain FROM old o JOIN item it ON "
+        "it.id = o.item_id WHERE it.account_id IS NOT NULL AND "
+        "o.gain IS NOT NULL GROUP BY 1, 2, 3) "
+        "UPDATE account_day a SET gain = a.gain - g.gain FROM g WHERE "
+        "a.account_id = g.a AND a.metric_id = g.metric_id AND a.day = g.day");
+/* pg_ru_put for many items ($1 per row): an account's day gets the sum
+ * of its items' non-zero gains (a row is made when one of them is not
+ * zero, as one item at a time would). */
+PG_STMT(pg_ru_put_many, 8,
+        "WITH ins AS (INSERT INTO item_day(item_id, metric_id, day, "
+        "first_at, first_v, last_at, last_v, gain) SELECT * FROM "
+        "unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], "
+        "$5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[]) "
+        "RETURNING item_id, metric_id, day, gain) "
+        "INSERT INTO account_day(account_id, metric_id, day, gain) "
+        "SELECT it.account_id, ins.metric_id, ins.day, sum(ins.gain)::bigint "
+        "FROM ins JOIN item it ON it.id = ins.item_id WHERE "
+        "it.account_id IS NOT NULL AND ins.gain <> 0 GROUP BY 1, 2, 3 "
+        "ON CONFLICT (account_id, metric_id, day) "
+        "DO UPDATE SET gain = account_day.gain + excluded.gain");
 PG_STMT(pg_ru_pubday, 2,
         "UPDATE item SET pub_day = u.d FROM unnest($1::bigint[], "
         "$2::integer[]) AS u(id, d) WHERE item.id = u.id AND "
@@ -102,6 +145,23 @@ enum err pg_arr_real(struct buf *b, double v)
 enum err pg_arr_null(struct buf *b)
 {
     return buf_printf(b, "%sNULL", b->len > 1 ? "," : "");
+}
+
+enum err pg_arr_text(struct buf *b, const char *t)
+{
+    enum err rc = b->len > 1 ? buf_putc(b, ',') : ERR_OK;
+
+    if (t == NULL)
+        return rc == ERR_OK ? buf_puts(b, "NULL") : rc;
+    if (rc == ERR_OK)
+        rc = buf_putc(b, '"');
+    for (; *t != '\0' && rc == ERR_OK; t++) {
+        if (*t == '"' || *t == '\\')
+            rc = buf_putc(b, '\\');
+        if (rc == ERR_OK)
+            rc = buf_putc(b, *t);
+    }
+    return rc == ERR_OK ? buf_putc(b, '"') : rc;
 }
 
 enum err pg_arr_end(struct buf *b)
@@ -282,6 +342,144 @@ static enum err pubday_write(struct store_pg *s, const int64_t *ids,
     return rc;
 }
 
+/* ---- many items in three statements ----------------------------------- */
+
+/* The rows [i, j) of pg_ru_inputs_many (one item's) into in. */
+static void inputs_parse(const PGresult *r, int i, int j, struct item_in *in)
+{
+    in->prev = xcalloc((size_t)(j - i) + 1, sizeof *in->prev);
+    in->vals = xcalloc((size_t)(j - i) + 1, sizeof *in->vals);
+    for (; i < j; i++) {
+        int64_t a = pg_i64_or(r, i, 2, 0), b = pg_i64_or(r, i, 3, TIME_NONE),
+                c = pg_i64_or(r, i, 4, 0);
+        switch (pg_i64_or(r, i, 1, -1)) {
+        case 0:
+            in->o = (struct rollup_owner){a, b};
+            break;
+        case 1:
+            in->prev[in->nprev++] = (struct rollup_prev){a, c};
+            break;
+        default:
+            in->vals[in->nvals++] = (struct rollup_val){a, b, c};
+        }
+    }
+}
+
+/* One item's day rows appended to the arrays of pg_ru_put_many. */
+static enum err days_append(int64_t item, const struct rollup_day *d,
+                            size_t n, struct buf cols[8], size_t *rows)
+{
+    enum err rc = ERR_OK;
+
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        int64_t v[7] = {item,          d[i].metric,  d[i].day,
+                        d[i].first_at, d[i].first_v, d[i].last_at,
+                        d[i].last_v};
+        for (int c = 0; c < 7 && rc == ERR_OK; c++)
+            rc = pg_arr_i64(&cols[c], v[c]);
+        if (rc == ERR_OK)
+            rc = d[i].has_gain ? pg_arr_i64(&cols[7], d[i].gain)
+                               : pg_arr_null(&cols[7]);
+        (*rows)++;
+    }
+    return rc;
+}
+
+/* Walk each item of r (pg_ru_inputs_many) and write all their day rows
+ * in one statement. */
+static enum err many_put(struct store_pg *s, const PGresult *r,
+                         struct buf *err)
+{
+    struct rollup_zone z = {s->zone, s->zone_utc};
+    struct buf cols[8];
+    struct pg_params p;
+    size_t rows = 0;
+    enum err rc = ERR_OK;
+    int n = PQntuples(r), i = 0, j;
+
+    for (int c = 0; c < 8; c++) {
+        buf_init(&cols[c], (size_t)1 << 28);
+        pg_arr_start(&cols[c]);
+    }
+    while (i < n && rc == ERR_OK) {
+        int64_t item = pg_i64_or(r, i, 0, 0);
+        struct item_in in = {{0, TIME_NONE}, NULL, NULL, 0, 0};
+        struct rollup_day *days = NULL;
+        for (j = i + 1; j < n && pg_i64_or(r, j, 0, 0) == item; j++)
+            ;
+        inputs_parse(r, i, j, &in);
+        if (in.nvals > 0) {
+            size_t nd = store_rollup_walk(&z, &in.o, in.vals, in.nvals,
+                                          in.prev, in.nprev, &days);
+            rc = days_append(item, days, nd, cols, &rows);
+        }
+        free(in.prev);
+        free(in.vals);
+        free(days);
+        i = j;
+    }
+    for (int c = 0; c < 8 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&cols[c]);
+    if (rc != ERR_OK)
+        buf_setf(err, "writing rollups: too many rows in one batch");
+    pg_p_init(&p);
+    for (int c = 0; c < 8; c++)
+        pg_p_text(&p, buf_cstr(&cols[c]));
+    if (rc == ERR_OK && rows > 0)
+        rc = pg_run(s, &pg_ru_put_many, &p, NULL, "writing rollups", err);
+    for (int c = 0; c < 8; c++)
+        buf_free(&cols[c]);
+    return rc;
+}
+
+/* Recompute the n items ids[] (ascending) from their days d0[] (which
+ * start at t0[]) on: their inputs read, their old days taken out and the
+ * new ones put in, one statement each whatever n. */
+static enum err many_recompute(struct store_pg *s, const int64_t *ids,
+                               const int32_t *d0, const int64_t *t0,
+                               size_t n, struct buf *err)
+{
+    struct buf a[3];
+    struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc = ERR_OK;
+
+    if (n == 0)
+        return ERR_OK;
+    for (int c = 0; c < 3; c++) {
+        buf_init(&a[c], (size_t)1 << 26);
+        pg_arr_start(&a[c]);
+    }
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        rc = pg_arr_i64(&a[0], ids[i]);
+        if (rc == ERR_OK)
+            rc = pg_arr_i64(&a[1], d0[i]);
+        if (rc == ERR_OK)
+            rc = pg_arr_i64(&a[2], t0[i]);
+    }
+    for (int c = 0; c < 3 && rc == ERR_OK; c++)
+        rc = pg_arr_end(&a[c]);
+    if (rc != ERR_OK)
+        buf_setf(err, "updating rollups: too many items in one batch");
+    pg_p_init(&p);
+    for (int c = 0; c < 3; c++)
+        pg_p_text(&p, buf_cstr(&a[c]));
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_inputs_many, &p, &r, "reading items' values",
+                    err);
+    pg_p_init(&p);
+    pg_p_text(&p, buf_cstr(&a[0]));
+    pg_p_text(&p, buf_cstr(&a[1]));
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_ru_forget_many, &p, NULL, "updating rollups", err);
+    if (rc == ERR_OK)
+        rc = many_put(s, r, err);
+    PQclear(r);
+    for (int c = 0; c < 3; c++)
+        buf_free(&a[c]);
+    return rc;
+}
+
 /* ---- a batch ---------------------------------------------------------- */
 
 static int touch_cmp(const void *a, const void *b)
@@ -290,13 +488,13 @@ static int touch_cmp(const void *a, const void *b)
     return (x->item > y->item) - (x->item < y->item);
 }
 
-/* One item's notes (sorted, [i, j)): its recompute and publication day. */
-static enum err touch_item(struct store_pg *s, const struct pg_touch *v,
-                           size_t n, int64_t *pub, bool *has_pub,
-                           struct buf *err)
+/* One item's notes (sorted, [i, j)): from which day on it is to be
+ * recomputed (*has_t) and its publication day. */
+static void touch_item(struct store_pg *s, const struct pg_touch *v, size_t n,
+                       int32_t *d0, int64_t *t0, bool *has_t, int64_t *pub,
+                       bool *has_pub)
 {
     int64_t t = TIME_NONE;
-    int32_t d0;
 
     *has_pub = false;
     for (size_t k = 0; k < n; k++) {
@@ -307,18 +505,19 @@ static enum err touch_item(struct store_pg *s, const struct pg_touch *v,
             *has_pub = true;
         }
     }
-    if (t == TIME_NONE)
-        return ERR_OK;
-    d0 = pg_day_of(&s->base, t);
-    return item_recompute(s, v[0].item, d0, pg_day_start(&s->base, d0), false,
-                          err);
+    *has_t = t != TIME_NONE;
+    if (*has_t) {
+        *d0 = pg_day_of(&s->base, t);
+        *t0 = pg_day_start(&s->base, *d0);
+    }
 }
 
 enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
                          struct buf *err)
 {
-    int64_t *ids = NULL, *pub = NULL;
-    size_t n = 0, i = 0, j;
+    int64_t *ids, *pub, *rids, *t0;
+    int32_t *d0;
+    size_t n = 0, nr = 0, i = 0, j;
     enum err rc = ERR_OK;
 
     if (tt->n == 0)
@@ -326,19 +525,29 @@ enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
     qsort(tt->v, tt->n, sizeof *tt->v, touch_cmp);
     ids = xcalloc(tt->n, sizeof *ids);
     pub = xcalloc(tt->n, sizeof *pub);
-    while (i < tt->n && rc == ERR_OK) {
-        bool has_pub = false;
+    rids = xcalloc(tt->n, sizeof *rids);
+    t0 = xcalloc(tt->n, sizeof *t0);
+    d0 = xcalloc(tt->n, sizeof *d0);
+    while (i < tt->n) {
+        bool has_pub = false, has_t = false;
         for (j = i + 1; j < tt->n && tt->v[j].item == tt->v[i].item; j++)
             ;
-        rc = touch_item(s, &tt->v[i], j - i, &pub[n], &has_pub, err);
+        touch_item(s, &tt->v[i], j - i, &d0[nr], &t0[nr], &has_t, &pub[n],
+                   &has_pub);
+        if (has_t)
+            rids[nr++] = tt->v[i].item;
         if (has_pub)
             ids[n++] = tt->v[i].item;
         i = j;
     }
+    rc = many_recompute(s, rids, d0, t0, nr, err);
     if (rc == ERR_OK)
         rc = pubday_write(s, ids, pub, n, err);
     free(ids);
     free(pub);
+    free(rids);
+    free(t0);
+    free(d0);
     return rc;
 }
 

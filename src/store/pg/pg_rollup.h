@@ -54,6 +54,9 @@ void pg_arr_start(struct buf *b);
 enum err pg_arr_i64(struct buf *b, int64_t v);
 enum err pg_arr_real(struct buf *b, double v);
 enum err pg_arr_null(struct buf *b);
+/* A text element: in double quotes, with a backslash before '"' and '\'
+ * (t NULL: NULL). */
+enum err pg_arr_text(struct buf *b, const char *t);
 enum err pg_arr_end(struct buf *b);
 
 #endif

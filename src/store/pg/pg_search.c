@@ -62,25 +62,6 @@ PG_STMT(pg_srch_put, 4,
         "tsv = excluded.tsv, tri = excluded.tri "
         "WHERE item_search.tri IS DISTINCT FROM excluded.tri");
 
-/* A text[] literal's next element: in double quotes, with backslash
- * before '"' and '\' (NULL t: NULL). */
-static enum err arr_text(struct buf *b, const char *t)
-{
-    enum err rc = b->len > 1 ? buf_putc(b, ',') : ERR_OK;
-
-    if (t == NULL)
-        return rc == ERR_OK ? buf_puts(b, "NULL") : rc;
-    if (rc == ERR_OK)
-        rc = buf_putc(b, '"');
-    for (; *t != '\0' && rc == ERR_OK; t++) {
-        if (*t == '"' || *t == '\\')
-            rc = buf_putc(b, '\\');
-        if (rc == ERR_OK)
-            rc = buf_putc(b, *t);
-    }
-    return rc == ERR_OK ? buf_putc(b, '"') : rc;
-}
-
 /* The batch's content items as the three arrays of pg_srch_tags; *n gets
  * how many. */
 static enum err upkeep_arrays(const struct batch *b, struct buf *plat,
@@ -96,11 +77,11 @@ static enum err upkeep_arrays(const struct batch *b, struct buf *plat,
         const struct item *it = b->items[i];
         if (it->type != ITEM_CONTENT)
             continue;
-        rc = arr_text(plat, platform_name(it->platform));
+        rc = pg_arr_text(plat, platform_name(it->platform));
         if (rc == ERR_OK)
-            rc = arr_text(ext, it->ext_id);
+            rc = pg_arr_text(ext, it->ext_id);
         if (rc == ERR_OK)
-            rc = arr_text(tags, it->tags);
+            rc = pg_arr_text(tags, it->tags);
         (*n)++;
     }
     if (rc == ERR_OK)
