@@ -15,6 +15,7 @@ packages=(
   nodejs npm  # uPlot for the dashboard at build time (web/package-lock.json),
               # playwright-core for the browser test (tests/e2e)
   curl   # integration tests talk HTTP
+  wrk    # test_http_hostile_slow floods the server from one address
   python3 # integration tests check JSON
   python3-aiosmtpd openssl  # the notification test's SMTP server, STARTTLS cert
   clang libclang-rt-14-dev  # libFuzzer targets (the runtime is only a
