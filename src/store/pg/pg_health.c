@@ -547,13 +547,11 @@ static enum err row_to_day(const PGresult *r, int i,
 #define HR_NO_END INT64_C(253402300800) /* 10000-01-01T00:00:00Z */
 static int64_t day_start_s(const char *day, int plus)
 {
-    unsigned y, m, dd;
-    char tail;
+    int64_t t;
 
-    if (!time_is_date(day) ||
-        sscanf(day, "%4u-%2u-%2u%c", &y, &m, &dd, &tail) != 3)
+    if (!time_is_date(day) || time_parse_iso8601(day, &t) != ERR_OK)
         return plus ? HR_NO_END : 0;
-    return (time_days_from_civil(y, m, dd) + plus) * 86400;
+    return t + plus * 86400;
 }
 
 enum err pg_health_days(struct store *st, const char *from, const char *to,
