@@ -22,11 +22,9 @@
 #include "net/oauth.h"
 #include "notify/notify.h"
 #include "platforms/platform.h"
+#include "schedule/worker.h"
 
 #define MAX_SETS 32
-/* --loop's wait on a store that can wake is cut in slices this long: the
- * longest a SIGTERM or SIGINT waits to be seen. */
-#define LOOP_SLICE_MS 200
 
 struct collect_args {
     const char *file; /* --config, or NULL */
@@ -138,13 +136,6 @@ static void print_summary(void *ud, const struct collect_summary *s)
     putchar('\n');
 }
 
-/* Whether one of sigs is pending (taken when it is). */
-static bool signalled(const sigset_t *sigs)
-{
-    struct timespec zero = {0, 0};
-    return sigtimedwait(sigs, NULL, &zero) > 0;
-}
-
 /* Between --loop rounds: until the next job is due (at most
  * SERVE_COLLECT_WAIT_MAX_S), a signal, or, on a store that can wake
  * (PostgreSQL), an account connected or its credential changed by any
@@ -154,9 +145,6 @@ static enum err loop_idle(struct store *st, const sigset_t *sigs,
                           bool *stop, struct buf *err)
 {
     int64_t at = INT64_MAX, now = time_now(), wait_s;
-    int64_t left_ms;
-    bool woken = false;
-    enum err rc = ERR_OK;
 
     wait_s = SERVE_COLLECT_WAIT_MAX_S;
     if (collect_next_wake(st, &at) == ERR_OK && at != INT64_MAX &&
@@ -164,25 +152,7 @@ static enum err loop_idle(struct store *st, const sigset_t *sigs,
         wait_s = at - now;
     if (wait_s < SERVE_COLLECT_WAIT_MIN_S)
         wait_s = SERVE_COLLECT_WAIT_MIN_S;
-    *stop = false;
-    if (!store_can_wake(st)) {
-        struct timespec wait = {.tv_sec = (time_t)wait_s};
-        *stop = sigtimedwait(sigs, NULL, &wait) > 0;
-        return ERR_OK;
-    }
-    left_ms = wait_s * 1000;
-    while (rc == ERR_OK && !woken && left_ms > 0) {
-        int slice = left_ms < LOOP_SLICE_MS ? (int)left_ms : LOOP_SLICE_MS;
-        if (signalled(sigs)) {
-            *stop = true;
-            return ERR_OK;
-        }
-        rc = store_wait(st, slice, &woken, err);
-        left_ms -= slice;
-    }
-    if (rc == ERR_OK)
-        *stop = signalled(sigs);
-    return rc;
+    return idle_wait(st, sigs, wait_s * 1000, stop, err);
 }
 
 /* One round; the exit status it earns. */

@@ -94,5 +94,11 @@ enum err worker_run_once(struct store *st, const struct worker_config *cfg,
 enum err worker_idle(struct store *st, const sigset_t *sigs,
                      int64_t interval_s, bool *stop, struct buf *err)
     WARN_UNUSED;
+/* The wait itself, for any loop of rounds (the worker's, `collect
+ * --loop`'s): up to wait_ms, cut short by a wake-up (store_wait) on a store
+ * that can wake, looking for one of sigs every 200 ms; on one that cannot,
+ * wait_ms in sigtimedwait. *stop: a signal came (it is taken). */
+enum err idle_wait(struct store *st, const sigset_t *sigs, int64_t wait_ms,
+                   bool *stop, struct buf *err) WARN_UNUSED;
 
 #endif

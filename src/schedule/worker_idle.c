@@ -69,31 +69,41 @@ static bool signalled(const sigset_t *sigs)
     return sigtimedwait(sigs, NULL, &zero) > 0;
 }
 
-enum err worker_idle(struct store *st, const sigset_t *sigs,
-                     int64_t interval_s, bool *stop, struct buf *err)
+enum err idle_wait(struct store *st, const sigset_t *sigs, int64_t wait_ms,
+                   bool *stop, struct buf *err)
 {
-    int64_t left_ms;
     bool woken = false;
     enum err rc = ERR_OK;
 
     *stop = false;
     if (!store_can_wake(st)) {
-        struct timespec wait = {.tv_sec = (time_t)interval_s};
+        struct timespec wait = {.tv_sec = (time_t)(wait_ms / 1000),
+                                .tv_nsec = (long)(wait_ms % 1000) * 1000000L};
         *stop = sigtimedwait(sigs, NULL, &wait) > 0;
         return ERR_OK;
     }
-    left_ms = until_due(st, time_now(), interval_s);
-    left_ms = until_lease(st, time_now(), left_ms) * 1000;
-    while (rc == ERR_OK && !woken && left_ms > 0) {
-        int slice = left_ms < IDLE_SLICE_MS ? (int)left_ms : IDLE_SLICE_MS;
+    while (rc == ERR_OK && !woken && wait_ms > 0) {
+        int slice = wait_ms < IDLE_SLICE_MS ? (int)wait_ms : IDLE_SLICE_MS;
         if (signalled(sigs)) {
             *stop = true;
             return ERR_OK;
         }
         rc = store_wait(st, slice, &woken, err);
-        left_ms -= slice;
+        wait_ms -= slice;
     }
     if (rc == ERR_OK)
         *stop = signalled(sigs);
     return rc;
+}
+
+enum err worker_idle(struct store *st, const sigset_t *sigs,
+                     int64_t interval_s, bool *stop, struct buf *err)
+{
+    int64_t wait_s = interval_s;
+
+    if (store_can_wake(st)) {
+        wait_s = until_due(st, time_now(), interval_s);
+        wait_s = until_lease(st, time_now(), wait_s);
+    }
+    return idle_wait(st, sigs, wait_s * 1000, stop, err);
 }
