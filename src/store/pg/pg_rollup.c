@@ -180,6 +180,32 @@ struct item_in {
     size_t nprev, nvals;
 };
 
+/* The rows [i, j) of an inputs query (one item's) into in: the kind
+ * (0 owner, 1 a previous day, else a value) and three numbers in the
+ * columns from c on (pg_ru_inputs: 0; pg_ru_inputs_many, after the item
+ * id: 1). */
+static void inputs_parse(const PGresult *r, int i, int j, int c,
+                         struct item_in *in)
+{
+    in->prev = xcalloc((size_t)(j - i) + 1, sizeof *in->prev);
+    in->vals = xcalloc((size_t)(j - i) + 1, sizeof *in->vals);
+    for (; i < j; i++) {
+        int64_t a = pg_i64_or(r, i, c + 1, 0),
+                b = pg_i64_or(r, i, c + 2, TIME_NONE),
+                v = pg_i64_or(r, i, c + 3, 0);
+        switch (pg_i64_or(r, i, c, -1)) {
+        case 0:
+            in->o = (struct rollup_owner){a, b};
+            break;
+        case 1:
+            in->prev[in->nprev++] = (struct rollup_prev){a, v};
+            break;
+        default:
+            in->vals[in->nvals++] = (struct rollup_val){a, b, v};
+        }
+    }
+}
+
 static enum err item_inputs(struct store_pg *s, int64_t item, int32_t d0,
                             int64_t t0, struct item_in *in, struct buf *err)
 {
@@ -194,22 +220,7 @@ static enum err item_inputs(struct store_pg *s, int64_t item, int32_t d0,
     pg_p_i64(&p, t0);
     rc = pg_run(s, &pg_ru_inputs, &p, &r, "reading an item's values", err);
     n = rc == ERR_OK ? PQntuples(r) : 0;
-    in->prev = xcalloc((size_t)n + 1, sizeof *in->prev);
-    in->vals = xcalloc((size_t)n + 1, sizeof *in->vals);
-    for (int i = 0; i < n; i++) {
-        int64_t a = pg_i64_or(r, i, 1, 0), b = pg_i64_or(r, i, 2, TIME_NONE),
-                c = pg_i64_or(r, i, 3, 0);
-        switch (pg_i64_or(r, i, 0, -1)) {
-        case 0:
-            in->o = (struct rollup_owner){a, b};
-            break;
-        case 1:
-            in->prev[in->nprev++] = (struct rollup_prev){a, c};
-            break;
-        default:
-            in->vals[in->nvals++] = (struct rollup_val){a, b, c};
-        }
-    }
+    inputs_parse(r, 0, n, 0, in);
     PQclear(r);
     return rc;
 }
@@ -344,27 +355,6 @@ static enum err pubday_write(struct store_pg *s, const int64_t *ids,
 
 /* ---- many items in three statements ----------------------------------- */
 
-/* The rows [i, j) of pg_ru_inputs_many (one item's) into in. */
-static void inputs_parse(const PGresult *r, int i, int j, struct item_in *in)
-{
-    in->prev = xcalloc((size_t)(j - i) + 1, sizeof *in->prev);
-    in->vals = xcalloc((size_t)(j - i) + 1, sizeof *in->vals);
-    for (; i < j; i++) {
-        int64_t a = pg_i64_or(r, i, 2, 0), b = pg_i64_or(r, i, 3, TIME_NONE),
-                c = pg_i64_or(r, i, 4, 0);
-        switch (pg_i64_or(r, i, 1, -1)) {
-        case 0:
-            in->o = (struct rollup_owner){a, b};
-            break;
-        case 1:
-            in->prev[in->nprev++] = (struct rollup_prev){a, c};
-            break;
-        default:
-            in->vals[in->nvals++] = (struct rollup_val){a, b, c};
-        }
-    }
-}
-
 /* One item's day rows appended to the arrays of pg_ru_put_many. */
 static enum err days_append(int64_t item, const struct rollup_day *d,
                             size_t n, struct buf cols[8], size_t *rows)
@@ -407,7 +397,7 @@ static enum err many_put(struct store_pg *s, const PGresult *r,
         struct rollup_day *days = NULL;
         for (j = i + 1; j < n && pg_i64_or(r, j, 0, 0) == item; j++)
             ;
-        inputs_parse(r, i, j, &in);
+        inputs_parse(r, i, j, 1, &in);
         if (in.nvals > 0) {
             size_t nd = store_rollup_walk(&z, &in.o, in.vals, in.nvals,
                                           in.prev, in.nprev, &days);
