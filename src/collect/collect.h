@@ -30,13 +30,15 @@
 #include "core/tz.h"
 #include "net/net.h"
 #include "net/oauth.h"
+#include "platforms/platform.h"
 #include "store/store.h"
 
 #define COLLECT_ACCOUNT_EVERY_S 3600       /* account totals: hourly */
 #define COLLECT_LIST_EVERY_S 3600          /* listing for new content */
 #define COLLECT_ITEMS_PER_ROUND 1000       /* due items' metrics per round */
-#define COLLECT_DROPPED_MEMORY_S (7 * 86400) /* a refused metric is not
-                                                asked again for 7 days */
+/* a refused metric is not asked again for 7 days (platform.h: the
+ * sources API shows the same memory) */
+#define COLLECT_DROPPED_MEMORY_S PLATFORM_DROPPED_MEMORY_S
 #define COLLECT_BACKOFF_BASE_S 300         /* first failure: 5 minutes */
 #define COLLECT_BACKOFF_CAP_S (6 * 3600)   /* never more than 6 hours */
 #define COLLECT_QUOTA_ZONE "America/Los_Angeles"

@@ -41,7 +41,6 @@
 #define CALLBACK_ARG_MAX 4096
 #define CONNECTING_S 3600 /* sign-ins listed by GET /api/v1/sources */
 #define CONNECTING_MAX 20
-#define DROPPED_MEMORY_S (7 * 86400) /* collect.h COLLECT_DROPPED_MEMORY_S */
 
 /* ---- GET /api/v1/sources ------------------------------------------------ */
 
@@ -155,7 +154,7 @@ static enum err dropped_one(void *ud, const char *kind, const char *metric)
 
 /* The metrics a platform refused per media kind (a descriptor with
  * dropped_metrics: Instagram's insights), which the collector does not ask
- * for (collect.h COLLECT_DROPPED_MEMORY_S: 7 days). */
+ * for (platform.h PLATFORM_DROPPED_MEMORY_S: 7 days). */
 static enum err dropped_json(struct store *st, struct jw *w,
                              const struct src_acct *a)
 {
@@ -165,7 +164,7 @@ static enum err dropped_json(struct store *st, struct jw *w,
     jw_array_begin(w);
     if (platform_get(a->p)->dropped_metrics != NULL)
         rc = store_dropped_metric_list(st, a->p, a->account,
-                                       time_now() - DROPPED_MEMORY_S, dropped_one,
+                                       time_now() - PLATFORM_DROPPED_MEMORY_S, dropped_one,
                                        w);
     jw_array_end(w);
     return rc;

@@ -21,6 +21,11 @@
 #include "core/model.h"
 #include "net/oauth_quirks.h" /* struct platform_oauth: net owns it */
 
+/* How long a metric a platform refused (a descriptor's dropped_metrics) is
+ * not asked for again: the collector's memory, which the sources API shows
+ * with the same bound. */
+#define PLATFORM_DROPPED_MEMORY_S (7 * 86400)
+
 struct fetch;          /* platforms/fetch.h: one collector round */
 struct net_resp;       /* net/net.h */
 struct publisher_ops;  /* schedule/worker.h */
@@ -97,7 +102,7 @@ struct platform_desc {
     /* the metrics its content's insights may refuse per media kind
      * (Instagram: Graph error 100), which the collector remembers in the
      * store (dropped_metric) and does not ask for again for
-     * COLLECT_DROPPED_MEMORY_S: a NULL-ended list of at most
+     * PLATFORM_DROPPED_MEMORY_S: a NULL-ended list of at most
      * FETCH_DROP_METRICS names, bit i of struct fetch_dropped being
      * name i; NULL: nothing is remembered */
     const char *const *dropped_metrics;
