@@ -210,6 +210,11 @@ static enum err remove_rows(struct removal *rm, int64_t key, struct buf *err)
          "import_id FROM temp.rm_gone)", NULL},
         {"DELETE FROM snapshot WHERE id IN (SELECT id FROM temp.rm_gone)",
          &rm->out.snapshots},
+        /* An import left with no snapshot and no value is forgotten, so
+         * that its file can be imported again (store.h). */
+        {"DELETE FROM import WHERE id IN (SELECT id FROM temp.rm_imp UNION "
+         "SELECT import_id FROM temp.rm_gone) AND snapshots = 0 AND vals = "
+         "0", NULL},
     };
     return run_steps(rm->s, steps, NSTEPS(steps), key, err);
 }

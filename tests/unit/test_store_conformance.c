@@ -1115,7 +1115,8 @@ static void test_account_removal_and_role(void **state)
     assert_string_equal(buf_cstr(&t), "other:0,0;");
     buf_reset(&t);
     assert_int_equal(store_imports_list(f->st, import_counts, &t), ERR_OK);
-    assert_string_equal(buf_cstr(&t), "2,2,2;0,0,0;0,0,0;");
+    /* The imports it emptied (1 and 2) are forgotten; 3 keeps its own. */
+    assert_string_equal(buf_cstr(&t), "2,2,2;");
     buf_reset(&t);
     assert_int_equal(store_audit_list(f->st, audit_line, &t), ERR_OK);
     assert_string_equal(
@@ -1128,10 +1129,18 @@ static void test_account_removal_and_role(void **state)
                                           "bob", T0, &r, &f->err),
                      ERR_NOTFOUND);
     said(f);
-    /* Its data can come again (from another file), as a new account. */
+    /* Its data can come again, as a new account: from the same file (its
+     * emptied import was forgotten, so the digest is new again), and from
+     * another. */
+    assert_int_equal(ingest(f, T0, 100, 1, &m1, &s), ERR_OK);
     assert_int_equal(ingest(f, T0 + 4 * DAY, 300, 1, &m4, &s), ERR_OK);
     history_text(f, "youtube:v0", &t);
-    assert_string_equal(buf_cstr(&t), "1717545600=300;");
+    assert_string_equal(buf_cstr(&t), "1717200000=100;1717545600=300;");
+    buf_reset(&t);
+    assert_int_equal(ingest(f, T0, 100, 1, &m1, &s), ERR_EXISTS);
+    said(f);
+    assert_int_equal(store_imports_list(f->st, import_counts, &t), ERR_OK);
+    assert_string_equal(buf_cstr(&t), "2,2,3;2,2,3;2,2,2;");
     buf_free(&t);
 }
 

@@ -361,8 +361,9 @@ static void test_account_remove_and_roles(void **state)
                 "UCown|views|20001|20\nUCown|views|20002|40\n",
                 "UCown|followers|1728003600|100\n"
                 "v1|likes|1728090000|5\nv1|views|1728176400|70\n");
-    /* C's counts drop to what is left of it: nothing. */
-    expect(f, IMPORTS_Q, "a.json|2|3|3\nb.json|1|1|2\nc.json|0|0|0\n");
+    /* C held nothing else: left empty, it is forgotten (its file can be
+     * imported again); A and B keep their counts. */
+    expect(f, IMPORTS_Q, "a.json|2|3|3\nb.json|1|1|2\n");
     assert_int_equal(store_account_remove(f->st, PLATFORM_YOUTUBE, "UCother",
                                           "t", 1, &r, &f->err),
                      ERR_NOTFOUND);

@@ -181,6 +181,11 @@ PG_STMT(pg_rm_imp_counts, 0,
 PG_STMT(pg_rm_snaps, 0,
         "DELETE FROM snapshot WHERE id IN (SELECT id FROM rm_gone)");
 PG_STMT(pg_rm_import_drop, 1, "DELETE FROM import WHERE id = $1");
+/* An import left with no snapshot and no value is forgotten, so that its
+ * file can be imported again (store.h). */
+PG_STMT(pg_rm_imp_empty, 0,
+        "DELETE FROM import WHERE id IN (SELECT id FROM rm_imp UNION SELECT "
+        "import_id FROM rm_gone) AND snapshots = 0 AND vals = 0");
 
 /* Items left without snapshots (and accounts also without content) go,
  * with the links a content item about to go stated (from_ext), the links
@@ -403,7 +408,7 @@ static enum err remove_rows(struct removal *rm, bool drop_import,
         {&pg_rm_vals, &rm->out.values},  {&pg_rm_snap_owner, NULL},
         {&pg_rm_vi_owner, NULL},         {&pg_rm_vi_vals, NULL},
         {&pg_rm_gone, NULL},             {&pg_rm_imp_counts, NULL},
-        {&pg_rm_snaps, &rm->out.snapshots},
+        {&pg_rm_snaps, &rm->out.snapshots}, {&pg_rm_imp_empty, NULL},
     };
     const struct step drop[] = {{&pg_rm_import_drop, NULL}};
     enum err rc = run_steps(rm, steps, NSTEPS(steps), err);
