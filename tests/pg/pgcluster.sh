@@ -88,8 +88,15 @@ do_start() {
   sockdir=$(mktemp -d /tmp/mdpg-XXXXXX)
   [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$sockdir"
   echo "$sockdir" >"$dir/socket"
+  # The tests' databases sort text as a real install's would: an ICU
+  # collation (en-US), not the C locale, so that an ORDER BY on text that
+  # lacks COLLATE "C" shows as a difference from SQLite's byte order.
+  # MEDIADASH_PG_LOCALE=C gives the C locale (the benchmarks' choice).
+  local loc=(--locale=C)
+  [ "${MEDIADASH_PG_LOCALE:-icu}" = icu ] &&
+    loc=(--locale=C.UTF-8 --locale-provider=icu --icu-locale=en-US)
   as_pg "$PGBIN/initdb" -D "$data" -U postgres -A trust -E UTF8 \
-    --locale=C --no-sync >"$dir/initdb.log" 2>&1 ||
+    "${loc[@]}" --no-sync >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; echo "pgcluster: initdb failed" >&2; exit 1; }
   # Test-only settings: no TCP, and no durability (fsync, synchronous
   # commit and full pages off): a crash loses the cluster, which a test
