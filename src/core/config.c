@@ -64,7 +64,7 @@ static const struct config_key opts[] = {
      "address to listen on, HOST:PORT (--listen; port 0 picks a free one, "
      "printed on stderr)", NULL, NULL},
     {"serve.db_read", CONFIG_STR, offsetof(struct config, serve_db_read), 0,
-     0, NULL, 0,
+     0, NULL, CONFIG_DBURI,
      "database the dashboard's read routes read (--db-read): a read "
      "replica of --db, or a copy; logins, sessions and every write stay "
      "on --db (default: --db; a password belongs in ~/.pgpass, not here)",
@@ -995,6 +995,44 @@ int64_t config_plat_int(const struct config *cfg, enum platform p,
     return v;
 }
 
+/* Append target with any password in it as "***": the userinfo of a
+ * postgres[ql]:// URI ("user:pw@host") and a password= parameter of the
+ * URI's query or of a key=value conninfo. Text only: the value shown is
+ * not parsed for use (libpq does that where it is opened). */
+static void dburi_hidden(const char *t, struct buf *out)
+{
+    const char *auth = strstr(t, "://");
+    const char *end, *at = NULL, *colon = NULL, *p;
+
+    if (auth != NULL && (strncmp(t, "postgres://", 11) == 0 ||
+                         strncmp(t, "postgresql://", 13) == 0)) {
+        auth += 3;
+        end = auth + strcspn(auth, "/?#");
+        for (p = auth; p < end; p++)
+            if (*p == '@')
+                at = p;
+        for (p = auth; at != NULL && p < at; p++)
+            if (*p == ':') {
+                colon = p;
+                break;
+            }
+        if (colon != NULL) {
+            buf_catf(out, "%.*s***", (int)(colon + 1 - t), t);
+            t = at;
+        }
+    }
+    /* password= in the query or a conninfo: up to the next & or space */
+    while ((p = strstr(t, "password=")) != NULL) {
+        buf_catf(out, "%.*s***", (int)(p - t) + 9, t);
+        t = p + 9;
+        if (*t == '\'' && (p = strchr(t + 1, '\'')) != NULL)
+            t = p + 1;
+        else
+            t += strcspn(t, "& \t");
+    }
+    buf_catf(out, "%s", t);
+}
+
 void config_dump(const struct config *cfg, struct buf *out)
 {
     for (size_t i = 0; i < opts_n(); i++) {
@@ -1011,6 +1049,12 @@ void config_dump(const struct config *cfg, struct buf *out)
         memcpy(&str, base, sizeof(str));
         if (o->flags & CONFIG_SECRET)
             str = str != NULL ? "(set)" : "(unset)";
+        if ((o->flags & CONFIG_DBURI) && str != NULL) {
+            buf_catf(out, "%s = ", o->key);
+            dburi_hidden(str, out);
+            buf_catf(out, "\n");
+            continue;
+        }
         buf_catf(out, "%s = %s\n", o->key, str != NULL ? str : "");
     }
 }

@@ -38,7 +38,10 @@
  * environment, --set, --help, the sample file and the man page know them
  * as they know every other key (docs/platforms.md). */
 enum config_type { CONFIG_STR, CONFIG_INT };
-enum config_flags { CONFIG_SECRET = 1 }; /* environment only, never shown */
+enum config_flags {
+    CONFIG_SECRET = 1, /* environment only, never shown */
+    CONFIG_DBURI = 2,  /* a database target: shown without its password */
+};
 
 struct config_key {
     const char *key;

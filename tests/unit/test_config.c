@@ -521,6 +521,43 @@ static void test_plat_values(void **state)
     buf_free(&dump);
 }
 
+/* config show never prints a password a database target holds (a URI's
+ * userinfo, its password= parameter, a conninfo's), and keeps the rest. */
+static void test_dump_hides_db_password(void **state)
+{
+    static const char *const cases[][2] = {
+        {"postgresql://ann:s3cret@db:5432/md?sslmode=require",
+         "postgresql://ann:***@db:5432/md?sslmode=require"},
+        {"postgres://ann@db/md?password=s3cret&sslmode=require",
+         "postgres://ann@db/md?password=***&sslmode=require"},
+        {"host=db password='s 3' dbname=md", "host=db password=*** dbname=md"},
+        {"postgresql://a:b:c@h/x", "postgresql://a:***@h/x"},
+        {"postgresql://db/md", "postgresql://db/md"},
+        {"/var/lib/mediadash/read.db", "/var/lib/mediadash/read.db"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config cfg;
+        struct buf err, dump, want;
+        buf_init(&err, 1024);
+        buf_init(&dump, BUF_MAX_DEFAULT);
+        buf_init(&want, 1024);
+        config_init(&cfg);
+        assert_int_equal(config_set(&cfg, "serve.db_read", cases[i][0],
+                                    CONFIG_SRC_FLAG, &err),
+                         ERR_OK);
+        config_dump(&cfg, &dump);
+        buf_catf(&want, "\nserve.db_read = %s\n", cases[i][1]);
+        if (strstr(buf_cstr(&dump), buf_cstr(&want)) == NULL ||
+            strstr(buf_cstr(&dump), "s3") != NULL)
+            fail_msg("%s: shown as %s", cases[i][0], buf_cstr(&dump));
+        config_free(&cfg);
+        buf_free(&err);
+        buf_free(&dump);
+        buf_free(&want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -534,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_serve_keys),
         cmocka_unit_test(test_config_example),
         cmocka_unit_test(test_plat_values),
+        cmocka_unit_test(test_dump_hides_db_password),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
