@@ -16,13 +16,14 @@
  * mediadash_search_mark): the words of the query; the snippet is
  * ts_headline's best fragment of the description.
  *
- * Speed (issue 18): the matches are ranked once (m); an unfiltered search
- * reads no item row for them (item_search holds content items only, and
- * its key is an item's id), nor does one filtered by platform only (the
- * search row holds it, migration 0010); another filter reads each
- * match's row once. A sort by engagement reads the match's
- * item_search_key row (kept at ingest), not its latest values. Only the
- * page's rows (p) get their columns, marks and snippet. */
+ * Speed (issue 18): the matches are ranked once (m), those of another
+ * platform left out there (the search row holds the platform, migration
+ * 0010); a search without another filter reads no item row for them
+ * (item_search holds content items only, and its key is an item's id),
+ * one with another filter each match's row once. A sort by engagement
+ * reads the match's item_search_key row (kept at ingest), not its latest
+ * values. Only the page's rows (p) get their columns, marks and
+ * snippet. */
 #include <string.h>
 
 #include "core/str.h"
@@ -238,15 +239,17 @@ PG_STMT(pg_srch_run, 11,
         "pat AS (SELECT array_agg('%' || replace(replace(replace("
         "mediadash_search_lower(t), '\\', '\\\\'), '%', '\\%'), '_', '\\_')"
         " || '%') AS a FROM unnest(string_to_array($1, E'\\x01')) t), "
-        "m AS MATERIALIZED (SELECT s.item_id AS id, s.platform, -ts_rank_cd("
+        "m AS MATERIALIZED (SELECT s.item_id AS id, -ts_rank_cd("
         "'{0.1, 0.2, 0.5, 1.0}', s.tsv, q.q)::double precision AS score "
-        "FROM item_search s, q WHERE $3::int = 0 AND s.tsv @@ q.q "
-        "UNION ALL SELECT s.item_id, s.platform, -(SELECT sum(CASE WHEN "
+        "FROM item_search s, q WHERE $3::int = 0 AND s.tsv @@ q.q AND "
+        "($4::text IS NULL OR s.platform = $4) "
+        "UNION ALL SELECT s.item_id, -(SELECT sum(CASE WHEN "
         "split_part(s.tri, E'\\x01', 1) LIKE x THEN 10 ELSE 0 END + CASE "
         "WHEN split_part(s.tri, E'\\x01', 2) LIKE x THEN 5 ELSE 0 END + "
         "CASE WHEN split_part(s.tri, E'\\x01', 3) LIKE x THEN 1 ELSE 0 END)"
         " FROM unnest(pat.a) x)::double precision FROM item_search s, pat "
-        "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a)), "
+        "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a) AND ($4::text IS NULL "
+        "OR s.platform = $4)), "
         "p AS MATERIALIZED (SELECT m.id, m.score, count(*) OVER () AS total, "
         "CASE $9::int WHEN 1 THEN " SQL_METRIC("views", "m") "::double "
         "precision WHEN 2 THEN " SQL_METRIC("likes", "m") "::double "
@@ -255,15 +258,14 @@ PG_STMT(pg_srch_run, 11,
         "item_id = m.id) WHEN 5 THEN "
         "(SELECT published_at FROM item WHERE id = m.id)::double precision "
         "END AS k FROM m "
-        "WHERE ($4::text IS NULL OR m.platform = $4) AND (($5::text IS NULL "
-        "AND $6::bigint IS NULL AND $7::bigint IS NULL AND $8::text IS NULL) "
-        "OR EXISTS (SELECT 1 "
+        "WHERE ($5::text IS NULL AND $6::bigint IS NULL AND $7::bigint IS NULL "
+        "AND $8::text IS NULL) OR EXISTS (SELECT 1 "
         "FROM item i LEFT JOIN item a ON a.id = i.account_id WHERE "
         "i.id = m.id AND i.type = 'content' "
-                "AND ($5::text IS NULL OR a.ext_id = $5 OR a.handle = $5) "
+        "AND ($5::text IS NULL OR a.ext_id = $5 OR a.handle = $5) "
         "AND ($6::bigint IS NULL OR i.published_at >= $6) "
         "AND ($7::bigint IS NULL OR i.published_at < $7) "
-        "AND ($8::text IS NULL OR i.role = $8))) "
+        "AND ($8::text IS NULL OR i.role = $8)) "
         "ORDER BY k DESC NULLS LAST, m.score, m.id LIMIT $10 OFFSET $11) "
         "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "
         "i.title, i.url, i.tags, i.published_at, i.role, p.score, "
