@@ -73,6 +73,19 @@ check "content the same" same_out content content --limit 50
 check "post list the same" same_out posts post list
 check "search the same (round trip)" same_out rt-search search mega
 check "  found something" test "$(wc -l <"$TMP/rt-search.sq")" -gt 1
+# The sort by engagement on the copy (PostgreSQL computes its key at the
+# copy's end: item_search_key): the same values in the same order as on
+# the original (items of equal engagement may change places: the score).
+eng_keys() { # eng_keys DB: the engagement values of the answer, in order
+  md "$1" search 's*' --sort engagement --json --limit 100 >"$TMP/eng.json" &&
+    python3 -c 'import json, sys
+print([x["engagement"] for x in json.load(open(sys.argv[1]))["items"]])' \
+      "$TMP/eng.json"
+}
+check "search by engagement on SQLite" eval 'eng_keys "$SQ" >"$TMP/eng.sq"'
+check "  on PostgreSQL" eval 'eng_keys "$PG" >"$TMP/eng.pg"'
+check "  the same keys in the same order" same_file "$TMP/eng.sq" "$TMP/eng.pg"
+check "  some above 0" grep -q "0\.[0-9]*[1-9]" "$TMP/eng.sq"
 echo "  [${SECONDS}s] compared" >&2
 
 echo "  [${SECONDS}s] copied and compared" >&2

@@ -58,13 +58,15 @@ check "  queries to run" test "$(wc -l <"$TMP/queries")" -ge 40
 # A search answer (JSON, as --json and the API give it) reduced to what
 # both backends must agree on: the total, then per item "platform:id" and
 # its marked title (title_html), sorted; with a sort key, also the key's
-# values in the answer's order (ties in the key fall back to the score,
-# which differs between the engines: docs/postgresql.md).
+# values in the answer's order (views, likes, engagement, published; ties
+# in the key fall back to the score, which differs between the engines:
+# docs/postgresql.md).
 reduce() {
   python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 print("total", d["total"])
-key = {"views": "views", "likes": "likes", "published": "published_at"}.get(d["sort"])
+key = {"views": "views", "likes": "likes", "published": "published_at",
+       "engagement": "engagement"}.get(d["sort"])
 if key:
     print(key, [x[key] for x in d["items"]])
 for x in sorted(d["items"], key=lambda x: (x["platform"], x["id"])):
@@ -74,7 +76,8 @@ for x in sorted(d["items"], key=lambda x: (x["platform"], x["id"])):
 # The command line: a few queries and filters on both.
 n=0
 for args in 'giddy' "'\"hide and seek\"'" 'KINGËL' 'the --platform youtube --sort views' \
-            'the --tracked' 'the --from 2021-01-01 --to 2022-12-01 --sort published'; do
+            'the --tracked' 'the --from 2021-01-01 --to 2022-12-01 --sort published' \
+            'the --sort engagement' 'the --platform youtube --sort engagement'; do
   n=$((n + 1))
   # shellcheck disable=SC2086
   eval "set -- $args"
@@ -105,7 +108,8 @@ for db in "$PG" "$SQ"; do
 import json, sys, urllib.parse, urllib.request
 url, tok, qfile, out = sys.argv[1:5]
 filters = ["", "&platform=youtube&sort=views", "&sort=published",
-           "&role=tracked", "&sort=likes", "&platform=twitch"]
+           "&role=tracked", "&sort=likes", "&platform=twitch",
+           "&sort=engagement"]
 with open(out, "w") as o:
     for i, q in enumerate(open(qfile, encoding="utf-8").read().splitlines()):
         f = filters[i % len(filters)]
@@ -119,7 +123,8 @@ with open(out, "w") as o:
             print(q, f, "HTTP", e.code, file=o)
             continue
         key = {"views": "views", "likes": "likes",
-               "published": "published_at"}.get(d["sort"])
+               "published": "published_at",
+               "engagement": "engagement"}.get(d["sort"])
         print(q, f, "total", d["total"], file=o)
         if key:
             print(" ", key, [x[key] for x in d["items"]], file=o)

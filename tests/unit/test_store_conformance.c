@@ -1840,6 +1840,62 @@ static void test_search_kept_current(void **state)
     search_expect(f, "surfing", SEARCH_SORT_RELEVANCE, NULL, "vSurf", 1);
 }
 
+/* Views and likes of content item id at t, as import meta (NULL: none). */
+static void search_values(struct cfx *f, const char *id, int64_t t,
+                          int64_t views, int64_t likes,
+                          const struct import_meta *meta)
+{
+    struct batch b;
+    struct ingest_stats st;
+    struct item *it;
+    struct snapshot *sn;
+
+    batch_init(&b);
+    it = batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, id);
+    item_set(&it->account_ext_id, "acc");
+    sn = item_snapshot_at(it, t);
+    assert_int_equal(metrics_set_i64(&sn->metrics, M_VIEWS, views), ERR_OK);
+    assert_int_equal(metrics_set_i64(&sn->metrics, M_LIKES, likes), ERR_OK);
+    if (store_ingest(f->st, &b, meta, &st, &f->err) != ERR_OK)
+        fail_msg("ingest: %s", buf_cstr(&f->err));
+    batch_free(&b);
+}
+
+/* The sort by engagement follows the latest values through an ingest and
+ * an import's removal (PostgreSQL keeps the key beside the index:
+ * migration 0010); its ties fall back to relevance. */
+static void test_search_engagement_current(void **state)
+{
+    struct cfx *f = *state;
+    struct import_meta m = {"d-eng", "eng.json", "test", T0 + DAY, false};
+    int64_t newest = 0;
+    struct store_removed r;
+
+    search_ingest(f, search_items, 2); /* no likes: 0 each, a tie */
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, NULL,
+                  "vTitle vDesc", 2);
+    search_values(f, "vDesc", T0 + 3600, 500, 100, NULL); /* 0.2 */
+    search_values(f, "vTitle", T0 + 3600, 100, 10, NULL); /* 0.1 */
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, NULL,
+                  "vDesc vTitle", 2);
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, "youtube",
+                  "vDesc vTitle", 2);
+    search_values(f, "vTitle", T0 + DAY, 100, 50, &m); /* 0.5 */
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, "youtube",
+                  "vTitle vDesc", 2);
+    assert_int_equal(store_imports_list(f->st, first_import, &newest),
+                     ERR_OK);
+    assert_int_equal(store_import_remove(f->st, newest, "ann", T0 + 2 * DAY,
+                                         &r, &f->err),
+                     ERR_OK);
+    /* vTitle back at 0.1. */
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, "youtube",
+                  "vDesc vTitle", 2);
+    search_values(f, "vDesc", T0 + 2 * DAY, 0, 100, NULL); /* no views */
+    search_expect(f, "sourdough", SEARCH_SORT_ENGAGEMENT, NULL,
+                  "vTitle vDesc", 2);
+}
+
 /* ---- pgrest: the collector's state -------------------------------------- */
 
 static enum err job_line(void *ud, const struct store_job *j)
@@ -2606,6 +2662,7 @@ int main(void)
         /* pgrest */
         CASE(test_search_matches),
         CASE(test_search_kept_current),
+        CASE(test_search_engagement_current),
         CASE(test_collector_state),
         CASE(test_item_removed_mark),
         CASE(test_item_links),

@@ -3,7 +3,8 @@
  * caller's read transaction (store_read_begin: one REPEATABLE READ
  * snapshot); rows written with COPY FROM STDIN (text format), one COPY
  * per batch, in one transaction. At its end the search index
- * (item_search, as migration 0005 fills it), the publication days
+ * (item_search and item_search_key, as migrations 0005 and 0010 fill
+ * them), the publication days
  * (item.pub_day) and the identity sequences (past the largest copied id)
  * are set from the copied rows. The SQL is built from the constant table
  * descriptions (store_copy_tables), never from input; values travel only
@@ -293,9 +294,11 @@ static enum err pg_copy_put(struct store *st,
     return rc;
 }
 
-/* The search index of every content item, as migration 0005 fills it. */
+/* The search index of every content item, as migrations 0005 and 0010
+ * fill it (its sort keys: pg_search_rekey_all). */
 static const char sql_search[] =
-    "INSERT INTO item_search(item_id, tsv, tri) SELECT id, "
+    "INSERT INTO item_search(item_id, platform, tsv, tri) SELECT id, "
+    "platform, "
     "setweight(to_tsvector('simple', mediadash_search_words(title)), 'A') "
     "|| setweight(to_tsvector('simple', mediadash_search_words(tags)), 'B') "
     "|| to_tsvector('simple', mediadash_search_words(description)), "
@@ -308,6 +311,8 @@ static enum err rebuild(struct store_pg *s, struct buf *err)
     struct buf sql;
     enum err rc = pg_exec(s, sql_search, "indexing for search", err);
 
+    if (rc == ERR_OK)
+        rc = pg_search_rekey_all(s, err);
     if (rc == ERR_OK)
         rc = pg_rollup_pubdays(s, err);
     buf_init(&sql, 4096);

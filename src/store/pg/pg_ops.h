@@ -229,6 +229,11 @@ enum err pg_rest_ingest(struct store_pg *s, const struct batch *b,
 /* The search index rows of b's content items (and their tags). */
 enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
                           int64_t now, struct buf *err);
+/* The search's sort keys (item_search_key, migration 0010) computed again
+ * from item_latest: of every content item (db copy), or of the items of
+ * a removal (its rm_item, pg_remove.c). */
+enum err pg_search_rekey_all(struct store_pg *s, struct buf *err);
+enum err pg_search_rekey_removal(struct store_pg *s, struct buf *err);
 enum err pg_search(struct store *st, const struct search_filter *q,
                    store_search_fn fn, void *ud, int64_t *total,
                    struct buf *err);

@@ -6,9 +6,10 @@
  * A removal is one transaction under the ingest lock (no ingest, rebuild
  * or other removal runs beside it, and document seqs are handed out in
  * order). It gathers what goes into temporary tables (rm_*), writes the
- * documents' marks and tombstones, deletes, then recomputes item_latest
- * and the rollups of the items touched with the walk every rollup on
- * PostgreSQL goes through (pg_rollup_items). SQLite gives a new row the
+ * documents' marks and tombstones, deletes, then recomputes item_latest,
+ * the search's sort keys (pg_search_rekey_removal) and the rollups of the
+ * items touched with the walk every rollup on PostgreSQL goes through
+ * (pg_rollup_items). SQLite gives a new row the
  * largest id plus one, so an id freed at the top is given again; after
  * the commit the identity sequences are set back the same way, under the
  * lock again (setval is not transactional: done only once the removal
@@ -429,6 +430,9 @@ static enum err remove_items(struct removal *rm, struct buf *err)
     };
     enum err rc = run_steps(rm, steps, NSTEPS(steps), err);
 
+    /* The engagement search sorts by follows the latest values. */
+    if (rc == ERR_OK)
+        rc = pg_search_rekey_removal(rm->s, err);
     if (rc == ERR_OK)
         rc = walk_items(rm, err);
     return rc;

@@ -16,10 +16,14 @@
  * mediadash_search_mark): the words of the query; the snippet is
  * ts_headline's best fragment of the description.
  *
- * Speed (issue 18): the matches are ranked once (m); an unfiltered search
- * reads no item row for them (item_search holds content items only, and
- * its key is an item's id), a filtered one each match's row once; only
- * the page's rows (p) get their columns, marks and snippet. */
+ * Speed (issue 18): the matches are ranked once (m), those of another
+ * platform left out there (the search row holds the platform, migration
+ * 0010); a search without another filter reads no item row for them
+ * (item_search holds content items only, and its key is an item's id),
+ * one with another filter each match's row once. A sort by engagement
+ * reads the match's item_search_key row (kept at ingest), not its latest
+ * values. Only the page's rows (p) get their columns, marks and
+ * snippet. */
 #include <string.h>
 
 #include "core/str.h"
@@ -48,7 +52,8 @@ PG_STMT(pg_srch_tags, 3,
  * separate statement from pg_srch_tags: a statement does not see its own
  * CTE's updates, and the words must come from the new tags. */
 PG_STMT(pg_srch_put, 4,
-        "INSERT INTO item_search(item_id, tsv, tri) SELECT id, "
+        "INSERT INTO item_search(item_id, platform, tsv, tri) SELECT id, "
+        "platform, "
         "setweight(to_tsvector('simple', mediadash_search_words(title)), "
         "'A') || setweight(to_tsvector('simple', "
         "mediadash_search_words(tags)), 'B') || to_tsvector('simple', "
@@ -61,6 +66,39 @@ PG_STMT(pg_srch_put, 4,
         "WHERE item_id = item.id)) ON CONFLICT (item_id) DO UPDATE SET "
         "tsv = excluded.tsv, tri = excluded.tri "
         "WHERE item_search.tri IS DISTINCT FROM excluded.tri");
+
+/* The engagement search sorts by (migration 0010, item_search_key) of
+ * item alias.id from its latest values: SQL_ENGAGEMENT's expression over
+ * the same rows (so the same number, to the bit), with the five metrics'
+ * ids read once per statement (the CTE mt of SQL_KEYS_PUT) instead of once
+ * per item. */
+#define SQL_KEY_ENGAGEMENT(alias)                                             \
+    "(SELECT coalesce(sum(CASE WHEN mt.name <> 'views' THEN l.ival END), "    \
+    "0)::double precision / nullif(max(CASE WHEN mt.name = 'views' THEN "     \
+    "l.ival END), 0) FROM item_latest l JOIN mt ON mt.id = l.metric_id "      \
+    "WHERE l.item_id = " alias ".id HAVING max(CASE WHEN mt.name = 'views' "  \
+    "THEN l.ival END) > 0)"
+/* The keys of the content items i that `where` picks, written when they
+ * changed (a batch mostly changes every item's views). */
+#define SQL_KEYS_PUT(where)                                                   \
+    "WITH mt AS MATERIALIZED (SELECT id, name FROM metric WHERE name IN "     \
+    "('views', 'likes', 'comments', 'shares', 'saves')) "                     \
+    "INSERT INTO item_search_key(item_id, engagement) SELECT i.id, "          \
+    SQL_KEY_ENGAGEMENT("i") " FROM item i WHERE i.type = 'content' " where    \
+    " ON CONFLICT (item_id) DO UPDATE SET engagement = excluded.engagement "  \
+    "WHERE item_search_key.engagement IS DISTINCT FROM excluded.engagement"
+/* The batch's content items ($1 platforms, $2 ext ids): the ingest wrote
+ * their latest values before (pg_ingest.c, fresh_flush). */
+PG_STMT(pg_srch_keys, 2,
+        SQL_KEYS_PUT("AND (i.platform, i.ext_id) IN (SELECT * FROM "
+                     "unnest($1::text[], $2::text[]))"));
+/* Every content item (db copy). */
+PG_STMT(pg_srch_keys_all, 0, SQL_KEYS_PUT(""));
+/* The items of a removal (rm_item, pg_remove.c), after their latest
+ * values were computed again; those that went took their keys along (ON
+ * DELETE CASCADE). */
+PG_STMT(pg_srch_keys_rm, 0,
+        SQL_KEYS_PUT("AND i.id IN (SELECT id FROM rm_item)"));
 
 /* The batch's content items as the three arrays of pg_srch_tags; *n gets
  * how many. */
@@ -132,12 +170,20 @@ static enum err upkeep_run(struct store_pg *s, struct buf *plat,
     pg_p_text(&p, buf_cstr(ext));
     pg_p_text(&p, buf_cstr(tags));
     pg_p_i64(&p, now);
-    return pg_run(s, &pg_srch_put, &p, NULL, "updating the search index",
+    rc = pg_run(s, &pg_srch_put, &p, NULL, "updating the search index",
+                err);
+    if (rc != ERR_OK)
+        return rc;
+    pg_p_init(&p);
+    pg_p_text(&p, buf_cstr(plat));
+    pg_p_text(&p, buf_cstr(ext));
+    return pg_run(s, &pg_srch_keys, &p, NULL, "updating the search keys",
                   err);
 }
 
-/* Every content item's tags stored (when it carries some) and its index
- * row brought to what item holds now: two statements per batch. */
+/* Every content item's tags stored (when it carries some), its index
+ * row brought to what item holds now and its sort key to what
+ * item_latest holds now: three statements per batch. */
 enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
                           int64_t now, struct buf *err)
 {
@@ -158,6 +204,18 @@ enum err pg_search_upkeep(struct store_pg *s, const struct batch *b,
     buf_free(&ext);
     buf_free(&plat);
     return rc;
+}
+
+enum err pg_search_rekey_all(struct store_pg *s, struct buf *err)
+{
+    return pg_run(s, &pg_srch_keys_all, NULL, NULL, "computing search keys",
+                  err);
+}
+
+enum err pg_search_rekey_removal(struct store_pg *s, struct buf *err)
+{
+    return pg_run(s, &pg_srch_keys_rm, NULL, NULL, "computing search keys",
+                  err);
 }
 
 /* ---- the search ------------------------------------------------------- */
@@ -183,25 +241,27 @@ PG_STMT(pg_srch_run, 11,
         " || '%') AS a FROM unnest(string_to_array($1, E'\\x01')) t), "
         "m AS MATERIALIZED (SELECT s.item_id AS id, -ts_rank_cd("
         "'{0.1, 0.2, 0.5, 1.0}', s.tsv, q.q)::double precision AS score "
-        "FROM item_search s, q WHERE $3::int = 0 AND s.tsv @@ q.q "
+        "FROM item_search s, q WHERE $3::int = 0 AND s.tsv @@ q.q AND "
+        "($4::text IS NULL OR s.platform = $4) "
         "UNION ALL SELECT s.item_id, -(SELECT sum(CASE WHEN "
         "split_part(s.tri, E'\\x01', 1) LIKE x THEN 10 ELSE 0 END + CASE "
         "WHEN split_part(s.tri, E'\\x01', 2) LIKE x THEN 5 ELSE 0 END + "
         "CASE WHEN split_part(s.tri, E'\\x01', 3) LIKE x THEN 1 ELSE 0 END)"
         " FROM unnest(pat.a) x)::double precision FROM item_search s, pat "
-        "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a)), "
+        "WHERE $3::int = 1 AND s.tri LIKE ALL (pat.a) AND ($4::text IS NULL "
+        "OR s.platform = $4)), "
         "p AS MATERIALIZED (SELECT m.id, m.score, count(*) OVER () AS total, "
         "CASE $9::int WHEN 1 THEN " SQL_METRIC("views", "m") "::double "
         "precision WHEN 2 THEN " SQL_METRIC("likes", "m") "::double "
         "precision WHEN 3 THEN " SQL_METRIC("comments", "m") "::double "
-        "precision WHEN 4 THEN " SQL_ENGAGEMENT("m") " WHEN 5 THEN "
+        "precision WHEN 4 THEN (SELECT engagement FROM item_search_key WHERE "
+        "item_id = m.id) WHEN 5 THEN "
         "(SELECT published_at FROM item WHERE id = m.id)::double precision "
         "END AS k FROM m "
-        "WHERE ($4::text IS NULL AND $5::text IS NULL AND $6::bigint IS NULL "
-        "AND $7::bigint IS NULL AND $8::text IS NULL) OR EXISTS (SELECT 1 "
+        "WHERE ($5::text IS NULL AND $6::bigint IS NULL AND $7::bigint IS NULL "
+        "AND $8::text IS NULL) OR EXISTS (SELECT 1 "
         "FROM item i LEFT JOIN item a ON a.id = i.account_id WHERE "
         "i.id = m.id AND i.type = 'content' "
-        "AND ($4::text IS NULL OR i.platform = $4) "
         "AND ($5::text IS NULL OR a.ext_id = $5 OR a.handle = $5) "
         "AND ($6::bigint IS NULL OR i.published_at >= $6) "
         "AND ($7::bigint IS NULL OR i.published_at < $7) "
