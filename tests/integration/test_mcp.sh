@@ -18,7 +18,7 @@ if ! cmp -s "$here/package-lock.json" "$deps/package-lock.json" 2>/dev/null ||
   check "npm ci" timeout 300 npm ci --prefix "$deps" --no-audit --no-fund --loglevel=error
 fi
 
-DB="$TMP/mcp.db"
+DB=$(newdb mcp)
 check "demo database" run 0 "$BIN" --db "$DB" -q demo --items 60 --days 120
 check "read token" run 0 "$BIN" --db "$DB" -q token add mcp-reader --scope read
 READ_TOKEN=$(tr -d '\n' <"$TMP/out")
