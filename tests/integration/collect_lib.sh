@@ -5,7 +5,7 @@
 # account per platform through the fake's OAuth (--no-listen, then
 # --code/--state, as a user would).
 SRC=$(cd "$DATA/../.." && pwd)
-DB="$TMP/c.db"
+DB=$(newdb c)
 md() { "$BIN" --db "$DB" "$@"; }
 
 python3 - "$DATA/fakeplat/dataset.json" "$TMP/dataset.json" <<'PY'

@@ -9,7 +9,6 @@ REAL=${MEDIADASH_REALDATA:-}
 TMP=$(mktemp -d /tmp/mediadash-it-XXXXXX)
 SERVERS=""
 trap 'for p in $SERVERS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-export MEDIADASH_DB="$TMP/default.db"
 export HOME="$TMP/home"
 mkdir -p "$HOME"
 
@@ -115,3 +114,71 @@ pg_newdb() {
   local dir=${MEDIADASH_PG_DIR:?MEDIADASH_PG_DIR is not set: run under ctest (fixture pg)}
   bash "$(dirname "${BASH_SOURCE[0]}")/../pg/pgcluster.sh" newdb "$dir" "$1"
 }
+
+# The backend the storage-touching scripts run on (docs/development.md,
+# "Integration tests on both backends"): MEDIADASH_TEST_BACKEND=pg, set by
+# CMake for the integration.pg.* variants (fixture pg), gives each
+# database of the script a fresh database on the tests' cluster; anything
+# else gives SQLite files under $TMP, as always.
+BACKEND=${MEDIADASH_TEST_BACKEND:-sqlite}
+case $BACKEND in
+  sqlite | pg) ;;
+  *) echo "FAIL: MEDIADASH_TEST_BACKEND=$BACKEND (sqlite or pg)" >&2; exit 1 ;;
+esac
+PSQL=${MEDIADASH_PGBIN:-/usr/lib/postgresql/15/bin}/psql
+
+# newdb NAME: a new, empty database for this script: "$TMP/NAME.db" on
+# SQLite, a fresh database on the cluster (its URI) on PostgreSQL. Its
+# name carries the script's, so that the scripts ctest runs at once never
+# share one.
+newdb() {
+  if [ "$BACKEND" = pg ]; then
+    local script
+    script=$(basename "$0" .sh)
+    pg_newdb "it_${script#test_}_$1" || { echo "FAIL: no PostgreSQL database $1" >&2; exit 1; }
+  else
+    echo "$TMP/$1.db"
+  fi
+}
+
+# sql DB QUERY: run QUERY on DB, either backend, printing rows as sqlite3
+# does by default (columns joined by "|", no header). Only for queries
+# whose text both engines read the same; a script needing more keeps that
+# check SQLite-only and says why.
+sql() {
+  if [ "$BACKEND" = pg ]; then
+    PGOPTIONS='-c client_min_messages=warning' "$PSQL" -X -q -A -t \
+      -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+  else
+    sqlite3 "$1" "$2"
+  fi
+}
+
+# db_bytes DB: a file holding DB's stored bytes, for checks that a secret
+# was never stored in the clear: the SQLite file itself, or pg_dump's
+# output of the database (taken now, into $TMP).
+db_bytes() {
+  if [ "$BACKEND" = pg ]; then
+    "${PSQL%/psql}/pg_dump" -d "$1" >"$TMP/db-dump.sql" || return 1
+    echo "$TMP/db-dump.sql"
+  else
+    echo "$1"
+  fi
+}
+
+# is_pg: true when the databases of this run are PostgreSQL ones.
+is_pg() { [ "$BACKEND" = pg ]; }
+
+# media_dir DB: where DB's media library lives: beside a SQLite file
+# ("DB.media"), MEDIADASH_MEDIA_ROOT for a database on a server, which
+# has no such place (docs/postgresql.md); the sealing key likewise.
+media_dir() {
+  if [ "$BACKEND" = pg ]; then echo "$MEDIADASH_MEDIA_ROOT"; else echo "$1.media"; fi
+}
+if [ "$BACKEND" = pg ]; then
+  export MEDIADASH_SECRET_KEY_FILE="$TMP/secret.key"
+  export MEDIADASH_MEDIA_ROOT="$TMP/media"
+fi
+
+MEDIADASH_DB=$(newdb default)
+export MEDIADASH_DB

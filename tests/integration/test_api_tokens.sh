@@ -7,7 +7,7 @@
 # database file.
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/tokens.db"
+DB=$(newdb tokens)
 "$BIN" --db "$DB" -q import --observed-at 2024-06-01T12:00:00Z \
   "$DATA/cli/videos_page.json" "$DATA/youtube/channels_mine.json"
 
@@ -135,11 +135,12 @@ cp "$TMP/out" "$TMP/list.json"
 check "last use noted (coarse)" python3 -c '
 import json,sys; d={t["name"]: t for t in json.load(open(sys.argv[1]))["tokens"] if t["status"] == "live"}
 sys.exit(0 if d["ro"]["last_used_at"] and d["short"]["last_used_at"] is None else 1)' "$TMP/list.json"
+STORED=$(db_bytes "$DB")
 for t in "$RO" "$RW" "$SHORT" "$SHORT2" "$DASH"; do
   check "no token in token list" lacks "$TMP/list.txt" "$t"
   check "no token in token list --json" lacks "$TMP/list.json" "$t"
   check "no token in GET /api/v1/tokens" lacks "$TMP/l" "$t"
-  check "no token in the database file" lacks "$DB" "$t"
+  check "no token in the database" lacks "$STORED" "$t"
   check "no token in serve's log" lacks "$SERVE_ERR" "$t"
   check "nor its secret part" lacks "$SERVE_ERR" "${t#mdt_}"
 done

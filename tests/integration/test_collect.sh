@@ -87,8 +87,8 @@ assert d["youtube_quota"]["used_today"] == 5 and d["youtube_quota"]["limit"] == 
 check "sources table" run 0 md sources
 check "quota line" contains "$TMP/out" "YouTube quota today: 5 of 10000 units"
 # ---- per-item schedule: only the due items' metrics are fetched --------
-check "items tracked in the store" test "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM collect_item").fetchone()[0])' "$DB")" = 115
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_item SET next_due = 0 WHERE platform = '"'youtube'"' AND item_id IN (SELECT item_id FROM collect_item WHERE platform = '"'youtube'"' ORDER BY item_id LIMIT 3)"); c.commit()' "$DB"
+check "items tracked in the store" test "$(sql "$DB" "SELECT count(*) FROM collect_item")" = 115
+sql "$DB" "UPDATE collect_item SET next_due = 0 WHERE platform = 'youtube' AND item_id IN (SELECT item_id FROM collect_item WHERE platform = 'youtube' ORDER BY item_id LIMIT 3)"
 v0=$(stat_path /youtube/v3/videos)
 p0=$(stat_path /youtube/v3/playlistItems)
 check "a round for 3 due videos" run 0 md collect --platform youtube
@@ -98,13 +98,9 @@ check "no listing (not due)" test "$(stat_path /youtube/v3/playlistItems)" = "$p
 check "asked for exactly the 3 due ids" bash -c "curl -s '$B/_stats' | python3 -c 'import json,sys; q=json.load(sys.stdin)[\"last\"][\"/youtube/v3/videos\"][\"query\"][\"id\"]; print(q); sys.exit(0 if len(q.split(\",\")) == 3 else 1)'"
 check "quota: channels.list + videos.list = 2 units" contains "$TMP/out" "quota 2 units (today 7 of 10000)"
 check "the 3 videos and the channel (channels.list) stored" contains "$TMP/out" "4 items, 4 snapshots stored"
-check "they are due again in a week (old videos)" python3 -c '
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1])
-rows = c.execute("SELECT next_due - last_fetch FROM collect_item WHERE platform = '"'youtube'"' ORDER BY last_fetch DESC LIMIT 3").fetchall()
-sys.exit(0 if all(r[0] == 7 * 86400 for r in rows) else 1)' "$DB"
+check "they are due again in a week (old videos)" test "$(sql "$DB" "SELECT count(*) FROM (SELECT next_due - last_fetch AS wait FROM collect_item WHERE platform = 'youtube' ORDER BY last_fetch DESC LIMIT 3) AS last3 WHERE wait = 7 * 86400")" = 3
 # ---- the hourly listing reads pages only while they bring new items ----
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_job SET next_due = 0 WHERE kind = '"'content'"'"); c.commit()' "$DB"
+sql "$DB" "UPDATE collect_job SET next_due = 0 WHERE kind = 'content'"
 p0=$(stat_path /youtube/v3/playlistItems); l0=$(stat_path /v2/video/list/); v0=$(stat_path /youtube/v3/videos)
 check "a listing round" run 0 md collect
 check "youtube: one playlist page (nothing new on it)" test "$(stat_path /youtube/v3/playlistItems)" = $((p0 + 1))
@@ -114,13 +110,17 @@ check "quota: channels.list + 1 page" contains "$TMP/out" "quota 2 units (today 
 # ---- an id the platform no longer returns is marked removed -----------
 # Ab3dEf5hIj0 (YouTube) and 7380000000000000001 (TikTok) are "deleted" on
 # the fake: asked by id, they are not in its answer.
-removed() { python3 -c '
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for pl, i in (("youtube", "Ab3dEf5hIj0"), ("tiktok", "7380000000000000001"), ("youtube", "-Kl9mNoPqR1")):
-    r, last = c.execute("SELECT i.removed_last_seen, (SELECT max(observed_at) FROM snapshot s WHERE s.item_id = i.id) FROM item i WHERE platform = ? AND type = '"'content'"' AND ext_id = ?", (pl, i)).fetchone()
-    print(pl, i, "removed" if r is not None else "present", "last-seen-ok" if r is None or r == last else "last-seen-WRONG %s %s" % (r, last))' "$DB"; }
-due_again() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE collect_item SET next_due = 0 WHERE item_id IN ('"'Ab3dEf5hIj0', '-Kl9mNoPqR1', '7380000000000000001'"')"); c.commit()' "$DB"; }
+removed() {
+  local pl i pl_i
+  for pl_i in youtube:Ab3dEf5hIj0 tiktok:7380000000000000001 youtube:-Kl9mNoPqR1; do
+    pl=${pl_i%%:*} i=${pl_i#*:}
+    sql "$DB" "SELECT '$pl $i ' || CASE WHEN i.removed_last_seen IS NULL THEN 'present' ELSE 'removed' END
+      || CASE WHEN i.removed_last_seen IS NULL OR i.removed_last_seen = (SELECT max(observed_at) FROM snapshot s WHERE s.item_id = i.id)
+         THEN ' last-seen-ok' ELSE ' last-seen-WRONG' END
+      FROM item i WHERE platform = '$pl' AND type = 'content' AND ext_id = '$i'"
+  done
+}
+due_again() { sql "$DB" "UPDATE collect_item SET next_due = 0 WHERE item_id IN ('Ab3dEf5hIj0', '-Kl9mNoPqR1', '7380000000000000001')"; }
 check "hide two videos on the fake" control '{"hide": ["Ab3dEf5hIj0", "7380000000000000001"]}'
 due_again
 check "a round that asks for them by id" run 0 md collect
@@ -142,7 +142,7 @@ check "a round that finds them again" run 0 md collect
 removed >"$TMP/removed.txt"; cat "$TMP/removed.txt"
 check "youtube mark cleared" contains "$TMP/removed.txt" "youtube Ab3dEf5hIj0 present"
 check "tiktok mark cleared" contains "$TMP/removed.txt" "tiktok 7380000000000000001 present"
-for f in "$DB" "$TMP/collect.out"; do
+for f in "$(db_bytes "$DB")" "$TMP/collect.out"; do
   check "no token in $(basename "$f")" bash -c "! grep -aq 'fake-at-' '$f'"
 done
 finish

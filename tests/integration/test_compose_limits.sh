@@ -7,7 +7,7 @@
 # the CLI still take it); the CLI prints every problem.
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/compose.db"
+DB=$(newdb compose)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 md() { "$BIN" --db "$DB" "$@"; }
 check "server started" serve_start "$DB"
@@ -44,8 +44,8 @@ nposts() { md post list --json | "$PY" -c 'import json,sys; print(len(json.load(
 # A real clip (the server reads every post's media with libavformat and
 # checks each platform's limits: Instagram wants 3 s at least).
 ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=64x48:rate=10 -t 4 -c:v libx264 \
-  -pix_fmt yuv420p "$DB.media/clip.mp4" || { echo "ffmpeg failed"; exit 1; }
-MEDIA='[{"path":"'$(realpath "$DB.media/clip.mp4")'","sha256":"'$(sha256sum <"$DB.media/clip.mp4" | cut -d' ' -f1)'","bytes":'$(stat -c %s "$DB.media/clip.mp4")',"content_type":"video/mp4"}]'
+  -pix_fmt yuv420p "$(media_dir "$DB")/clip.mp4" || { echo "ffmpeg failed"; exit 1; }
+MEDIA='[{"path":"'$(realpath "$(media_dir "$DB")/clip.mp4")'","sha256":"'$(sha256sum <"$(media_dir "$DB")/clip.mp4" | cut -d' ' -f1)'","bytes":'$(stat -c %s "$(media_dir "$DB")/clip.mp4")',"content_type":"video/mp4"}]'
 
 # --- the limits as the page reads them -----------------------------------
 check "publishers" req GET /api/v1/publishers 200

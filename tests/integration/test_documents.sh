@@ -12,7 +12,7 @@
 #   changed in between, and the cursor resumes with just the news.
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/docs.db"
+DB=$(newdb docs)
 Y="$REAL/youtube"
 T0=2000000000 # 2033-05-18T03:33:20Z
 T1=2000000100 # 2033-05-18T03:35:00Z

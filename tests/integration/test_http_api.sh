@@ -3,7 +3,7 @@
 # tests the login itself).
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/api.db"
+DB=$(newdb api)
 "$BIN" --db "$DB" -q import --observed-at 2024-06-01T12:00:00Z \
   "$DATA/cli/videos_page.json" "$DATA/youtube/channels_mine.json"
 "$BIN" --db "$DB" -q import --observed-at 2024-06-02T12:00:00Z \

@@ -4,7 +4,7 @@
 # naming it.
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/posts.db"
+DB=$(newdb posts)
 # python3 may be a slow version-manager shim: resolve it once.
 PY=$(python3 -c 'import sys; print(sys.executable)')
 md() { "$BIN" --db "$DB" "$@"; }
@@ -33,8 +33,8 @@ names() { contains "$TMP/body" '"param":"'"$1"'"'; }
 SHA=$(printf 'x' | sha256sum | cut -d' ' -f1)
 # A file in the media root (serve made it: <db>.media); posts made through
 # the API may name files only there (test_http_media.sh).
-printf 'x' >"$DB.media/clip.mp4"
-CLIP=$(realpath "$DB.media/clip.mp4")
+printf 'x' >"$(media_dir "$DB")/clip.mp4"
+CLIP=$(realpath "$(media_dir "$DB")/clip.mp4")
 MEDIA='[{"path":"'$CLIP'","sha256":"'$SHA'","bytes":1,"content_type":"video/mp4"}]'
 # body [KEY=JSON...]: a valid post body with members replaced/added.
 body() {

@@ -8,7 +8,7 @@
 # best slot (the heatmap's, for a platform with one account).
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/slots.db"
+DB=$(newdb slots)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 md() { "$BIN" --db "$DB" "$@"; }
 # A realistic year of owned content, one account per platform: the Best
@@ -106,8 +106,8 @@ print(*out)
 PY
 )"
 SHA=$(printf 'x' | sha256sum | cut -d' ' -f1)
-printf 'x' >"$DB.media/clip.mp4"
-CLIP=$(realpath "$DB.media/clip.mp4")
+printf 'x' >"$(media_dir "$DB")/clip.mp4"
+CLIP=$(realpath "$(media_dir "$DB")/clip.mp4")
 # post ACCOUNT [KEY=JSON...]: a post body for dryrun ACCOUNT.
 post() {
   "$PY" - "$CLIP" "$SHA" "$@" <<'PY'
@@ -196,7 +196,7 @@ check "  names queue and says why" json 'd["error"]["param"] == "queue" and "no 
 check "queue: false is an ordinary post (at needed)" jreq POST /api/v1/posts 400 "$(post q1 queue=false)"
 
 # --- Best time proposals -------------------------------------------------
-YT=$(sqlite3 "$DB" "SELECT ext_id FROM item WHERE platform = 'youtube' AND type = 'account'")
+YT=$(sql "$DB" "SELECT ext_id FROM item WHERE platform = 'youtube' AND type = 'account'")
 check "proposals for the YouTube account" req GET "/api/v1/slots/propose?platform=youtube&account=$YT&count=3&min=1&range=365d" 200
 cp "$TMP/body" "$TMP/prop.json"
 check "heatmap of its platform (its only account)" req GET "/api/v1/heatmap?platform=youtube&min=1&range=365d" 200

@@ -6,7 +6,7 @@
 # with the hand-computed figures (docs/twitch.md, "Stream figures").
 . "$(dirname "$0")/lib.sh"
 
-DB="$TMP/stream.db"
+DB=$(newdb stream)
 md() { "$BIN" --db "$DB" "$@"; }
 UID_=141981764
 SID=43000000001
