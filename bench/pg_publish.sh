@@ -25,6 +25,9 @@ POSTS=${1:-100000}
 WORKERS=${2:-8}
 KILLS=${3:-20}
 LEASE=${MEDIADASH_BENCH_LEASE:-30}
+# The pause before each kill, ms (uniform): the default spends 20 kills
+# in about a minute; a long run spreads them with a wider gap.
+read -r GAP_MIN GAP_MAX <<<"${MEDIADASH_BENCH_KILL_GAP_MS:-500 3000}"
 SRC=${MEDIADASH_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 BIN=${MEDIADASH_BIN:-$SRC/build/mediadash}
 PGBIN=${MEDIADASH_PGBIN:-/usr/lib/postgresql/15/bin}
@@ -34,6 +37,9 @@ PIDS=()
 
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  if [ -n "${MEDIADASH_BENCH_PGLOG:-}" ] && [ -f "$WORK/pg/datadir" ]; then
+    cp "$(cat "$WORK/pg/datadir")/server.log" "$MEDIADASH_BENCH_PGLOG" || true
+  fi
   $CLUSTER stop "$WORK/pg" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -50,6 +56,7 @@ listen_addresses = '127.0.0.1,127.0.0.2'
 port = $PORT
 max_connections = 100
 shared_buffers = 128MB
+log_min_duration_statement = ${MEDIADASH_BENCH_PG_SLOW_MS:--1}
 CONF
 echo "host all all 127.0.0.0/8 trust" >>"$DATA/pg_hba.conf"
 as_pg "$PGBIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 restart >/dev/null
@@ -123,7 +130,10 @@ killed=0
 killed_publishing=0
 while [ "$(left)" -gt 0 ]; do
   if [ "$killed" -lt "$KILLS" ]; then
-    sleep "$(python3 -c 'import random; print(round(random.uniform(0.5, 3), 2))')"
+    # GAP_MIN to GAP_MAX ms, from bash itself: a python3 start per kill
+    # cost the loop up to a second at high load.
+    ms=$((GAP_MIN + (RANDOM * 32768 + RANDOM) % (GAP_MAX - GAP_MIN + 1)))
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
     [ "$killed" -eq 0 ] && say "worker connections by server address: $(addrs)"
     s=$((RANDOM % WORKERS))
     inpub=$(q "SELECT count(*) FROM post WHERE state = 'publishing' AND claimed_by = '${WID[$s]}'")

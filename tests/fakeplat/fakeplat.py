@@ -1798,6 +1798,15 @@ class Handler(PubMixin, TwitchMixin, OuraMixin, BaseHTTPRequestHandler):
         self.send_json(status, out)
 
 
+class Server(ThreadingHTTPServer):
+    """socketserver listens with a backlog of 5: clients that open a
+    connection per request (libcurl does for every POST and PUT, see
+    net.c set_method) overflow it, and each dropped SYN costs the client
+    a 1 s retransmit. Eight publishing workers did, and spent most of
+    their time waiting on connect()."""
+    request_queue_size = 1024
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, help="JSON data file")
@@ -1807,7 +1816,7 @@ def main():
     args = ap.parse_args()
     with open(args.data, encoding="utf-8") as fh:
         data = json.load(fh)
-    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv = Server(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
     plain_error = srv.handle_error
 

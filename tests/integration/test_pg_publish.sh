@@ -196,9 +196,14 @@ check "59 more due posts" copies 1 59 kill
 check "post add: the 60th" md -q post add --platform youtube --account UC1 \
   --title "kill 60" --media "$TMP/tiny.mp4" --at "$due" --zone UTC
 check "w1 is publishing" wait_for 60 "SELECT count(*) > 0 FROM post WHERE state = 'publishing' AND claimed_by = 'w1'" t
-INFLIGHT=$(q "SELECT string_agg(id::text, ',') FROM post WHERE state = 'publishing' AND claimed_by = 'w1'")
 kill -9 "${WPID[w1]}"
 wait "${WPID[w1]}" 2>/dev/null
+# Read after the kill, when w1 can no longer move a post: exactly the
+# posts it died publishing. Read before it, the list could name a post w1
+# finished in between (a fast publish, now that no connect waits 1 s).
+INFLIGHT=$(q "SELECT coalesce(string_agg(id::text, ','), '') FROM post WHERE state = 'publishing' AND claimed_by = 'w1'")
+check "w1 died inside a publish" test -n "$INFLIGHT"
+INFLIGHT=${INFLIGHT:-0}
 echo "  w1 killed while publishing post(s) $INFLIGHT" >&2
 echo "  [${SECONDS}s] killed" >&2
 check "every post settles (the lease of 10 s ends, the others go on)" wait_for 100 \
