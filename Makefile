@@ -77,12 +77,12 @@ bench-pg: deps
 
 # Dashboard queries and search on SQLite and PostgreSQL side by side
 # (bench/pg_queries.sh); the databases are kept under build-rel/ between
-# runs. PG_QUERIES_SIZE=200x720 for a first run: filling PostgreSQL
-# through store_ingest takes hours at 1M here (bench/README.md).
+# runs. PostgreSQL is filled by `mediadash db copy` of the SQLite side
+# (minutes at 1M; through store_ingest it took hours, bench/README.md).
 PG_QUERIES_SIZE ?= 1000x1200
 bench-pg-queries: deps
 	@cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build build-rel -j $(JOBS) --target bench_queries bench_search
+	@cmake --build build-rel -j $(JOBS) --target bench_queries bench_search mediadash
 	@bash bench/pg_queries.sh build-rel $(PG_QUERIES_SIZE) 100 10000
 
 # The overview endpoint under load (wrk) beside nginx serving the same bytes.

@@ -4,7 +4,12 @@
  * DB (a SQLite file or a PostgreSQL URI of an existing database) is
  * filled through store_ingest when it does not exist or holds no item,
  * and reused.
- * BENCH_QUERIES=TEXT times only the queries whose name contains TEXT. */
+ * BENCH_QUERIES=TEXT times only the queries whose name contains TEXT.
+ * BENCH_QUERIES_END=ISO8601 (the last hour of a database made otherwise,
+ * e.g. `mediadash demo --end` or a `db copy` of it) puts the 28 days at
+ * that database's end instead of the generated history's: the queries
+ * then run on whatever DB holds (it is never filled), its items 4 to 203
+ * as the one-item queries. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +299,8 @@ int main(int argc, char **argv)
     if (per_batch < 1 || per_batch > 24 * 31)
         per_batch = 1;
     bool exists = bench_file_exists(path);
+    const char *end_opt = getenv("BENCH_QUERIES_END");
+    int64_t end;
     struct store *st = NULL;
     struct buf err;
     struct demo *g;
@@ -310,10 +317,18 @@ int main(int argc, char **argv)
         return 2;
     }
     g = bench_ingest_demo(items, hours);
-    if (!bench_store_filled(path, exists, st))
-        build(st, g, per_batch);
+    if (end_opt != NULL) {
+        if (time_parse_iso8601(end_opt, &end) != ERR_OK) {
+            fprintf(stderr, "BENCH_QUERIES_END: not an ISO 8601 time\n");
+            return 2;
+        }
+    } else {
+        if (!bench_store_filled(path, exists, st))
+            build(st, g, per_batch);
+        end = demo_start(g) + (hours - 1) * 3600;
+    }
     q.st = st;
-    q.to = store_day_of(st, demo_start(g) + (hours - 1) * 3600) + 1;
+    q.to = store_day_of(st, end) + 1;
     q.from = q.to - 28;
     q.item_id = 0;
     q.typ = NULL;

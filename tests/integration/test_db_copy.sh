@@ -6,7 +6,8 @@
 # copy's own row counts);
 # the copy's own check prints equal checksums; a destination holding data
 # is refused, naming what it holds, and --replace empties it; ids go on
-# after the copied ones on PostgreSQL; health data goes SQLite ->
+# after the copied ones on PostgreSQL; the copy into PostgreSQL leaves
+# its tables analyzed; health data goes SQLite ->
 # PostgreSQL -> SQLite with the same `export health` (and from one SQLite
 # file to another); a bad path or URI says so.
 # Small on purpose (about 10,000 rows): it must stay well under a minute
@@ -46,6 +47,12 @@ check "  counts equal" contains "$TMP/out" "row counts equal"
 check "  checksums equal" test "$(grep -c 'BLAKE2b' "$TMP/out")" = 2 -a \
   "$(grep 'BLAKE2b' "$TMP/out" | awk '{print $NF}' | sort -u | wc -l)" = 1
 check "  the key file is named" contains "$TMP/out" "key file: "
+# The copy ends with ANALYZE: the planner knows the copied rows at once
+# (last_analyze is set by ANALYZE only, never by autovacuum).
+analyzed=$("${MEDIADASH_PGBIN:-/usr/lib/postgresql/15/bin}/psql" -X -At \
+  -d "$PG" -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN
+  ('snapshot', 'snapshot_value', 'item', 'item_day') AND last_analyze IS NOT NULL")
+check "  the planner's statistics taken" test "$analyzed" = 4
 check "copy PostgreSQL -> SQLite" run 0 copy --from "$PG" --to "$BACK"
 check "  counts equal" contains "$TMP/out" "row counts equal"
 

@@ -6,7 +6,8 @@
  * (item_search and item_search_key, as migrations 0005 and 0010 fill
  * them), the publication days
  * (item.pub_day) and the identity sequences (past the largest copied id)
- * are set from the copied rows. The SQL is built from the constant table
+ * are set from the copied rows, and after the commit the planner's
+ * statistics (ANALYZE). The SQL is built from the constant table
  * descriptions (store_copy_tables), never from input; values travel only
  * as COPY data. A table this database does not have (health data before
  * its migration) is ERR_UNSUPPORTED for count. */
@@ -344,8 +345,16 @@ static enum err pg_copy_end(struct store *st, bool commit, struct buf *err)
     if (commit)
         rc = rebuild(s, err);
     if (commit && rc == ERR_OK)
-        return pg_commit(s, err);
-    pg_rollback(s);
+        rc = pg_commit(s, err);
+    else
+        pg_rollback(s);
+    /* The planner's statistics of the copied tables: autovacuum would
+     * take them only after a delay, and until then the dashboard's
+     * queries on millions of copied rows are planned from the estimates
+     * of the empty tables. After the commit: ANALYZE then samples the
+     * rows every session sees. */
+    if (commit && rc == ERR_OK)
+        rc = pg_exec(s, "ANALYZE", "updating the planner's statistics", err);
     return rc;
 }
 

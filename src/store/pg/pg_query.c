@@ -49,6 +49,13 @@ PG_STMT(pg_q_latest_of_item, 1,
         "SELECT m.name, l.observed_at, l.ival, l.rval FROM item_latest l "
         "JOIN metric m ON m.id = l.metric_id WHERE l.item_id = $1 "
         "ORDER BY m.name COLLATE \"C\"");
+/* The latest values of many items in one round trip (a listing's page,
+ * or every content item for "vs typical"), by item then metric. */
+PG_STMT(pg_q_latest_of_items, 1,
+        "SELECT l.item_id, m.name, l.observed_at, l.ival, l.rval FROM "
+        "item_latest l JOIN metric m ON m.id = l.metric_id WHERE "
+        "l.item_id = ANY($1::bigint[]) ORDER BY l.item_id, "
+        "m.name COLLATE \"C\"");
 PG_STMT(pg_q_resolve, 2,
         "SELECT " ITEM_COLUMNS " FROM item i LEFT JOIN item a ON "
         "a.id = i.account_id WHERE i.ext_id = $1 AND ($2::text IS NULL OR "
@@ -136,27 +143,23 @@ static enum err metric_from_row(const PGresult *r, int k, int c,
     return metrics_set_i64(m, name, v);
 }
 
-/* Attach one snapshot holding the latest value of every metric. */
-static enum err attach_latest(struct store_pg *s, struct item *it)
+/* Attach one snapshot holding the latest value of every metric, from
+ * rows [from, to) of r: the metric's name in column c, then observed_at,
+ * ival and rval. */
+static enum err latest_from_rows(struct item *it, const PGresult *r,
+                                 int from, int to, int c)
 {
-    struct pg_params p;
-    PGresult *r = NULL;
     struct metrics m;
     int64_t newest = TIME_NONE;
-    enum err rc;
+    enum err rc = ERR_OK;
 
-    pg_p_init(&p);
-    pg_p_i64(&p, it->id);
-    rc = pg_run(s, &pg_q_latest_of_item, &p, &r, "reading latest values",
-                NULL);
     metrics_init(&m);
-    for (int k = 0; rc == ERR_OK && k < PQntuples(r); k++) {
-        int64_t t = pg_i64_or(r, k, 1, TIME_NONE);
+    for (int k = from; rc == ERR_OK && k < to; k++) {
+        int64_t t = pg_i64_or(r, k, c + 1, TIME_NONE);
         if (t > newest)
             newest = t;
-        rc = metric_from_row(r, k, 2, pg_text(r, k, 0), &m);
+        rc = metric_from_row(r, k, c + 2, pg_text(r, k, c), &m);
     }
-    PQclear(r);
     if (rc == ERR_OK && m.n > 0) {
         struct snapshot *snap = item_snapshot_at(it, newest);
         snap->metrics = m;
@@ -164,6 +167,73 @@ static enum err attach_latest(struct store_pg *s, struct item *it)
     }
     metrics_free(&m);
     return rc;
+}
+
+/* Attach one snapshot holding the latest value of every metric. */
+static enum err attach_latest(struct store_pg *s, struct item *it)
+{
+    struct pg_params p;
+    PGresult *r = NULL;
+    enum err rc;
+
+    pg_p_init(&p);
+    pg_p_i64(&p, it->id);
+    rc = pg_run(s, &pg_q_latest_of_item, &p, &r, "reading latest values",
+                NULL);
+    if (rc == ERR_OK)
+        rc = latest_from_rows(it, r, 0, PQntuples(r), 0);
+    PQclear(r);
+    return rc;
+}
+
+/* The latest values of every item of listing r (ids in column 0) in one
+ * statement: *out sorted by item id, NULL when r is empty. One round
+ * trip for a page where there was one per item: at a few hundred items
+ * (every content item for "vs typical") the round trips were most of the
+ * listing's time on PostgreSQL (bench/README.md, session 13). */
+static enum err latest_of_rows(struct store_pg *s, const PGresult *r,
+                               PGresult **out, struct buf *err)
+{
+    int n = PQntuples(r);
+    struct pg_params p;
+    struct buf ids;
+    enum err rc = ERR_OK;
+
+    *out = NULL;
+    if (n == 0)
+        return ERR_OK;
+    buf_init(&ids, (size_t)n * 24 + 16);
+    buf_catf(&ids, "{");
+    for (int k = 0; k < n; k++)
+        buf_catf(&ids, "%s%lld", k > 0 ? "," : "",
+                 (long long)pg_i64_or(r, k, 0, 0));
+    buf_catf(&ids, "}");
+    pg_p_init(&p);
+    pg_p_text(&p, buf_cstr(&ids));
+    rc = pg_run(s, &pg_q_latest_of_items, &p, out, "reading latest values",
+                err);
+    buf_free(&ids);
+    return rc;
+}
+
+/* Attach the rows of latest (sorted by item id in column 0) that are
+ * it's: found by bisection, then read while the id is the same. */
+static enum err attach_latest_of(struct item *it, const PGresult *latest)
+{
+    int lo = 0, hi = latest != NULL ? PQntuples(latest) : 0, end;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (pg_i64_or(latest, mid, 0, 0) < it->id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    end = lo;
+    while (latest != NULL && end < PQntuples(latest) &&
+           pg_i64_or(latest, end, 0, 0) == it->id)
+        end++;
+    return latest_from_rows(it, latest, lo, end, 1);
 }
 
 static void query_params(struct pg_params *p, const struct item_query *q)
@@ -193,7 +263,7 @@ enum err pg_list_items(struct store *st, const struct item_query *q,
 {
     struct store_pg *s = pg_of(st);
     struct pg_params p;
-    PGresult *r = NULL;
+    PGresult *r = NULL, *latest = NULL;
     enum err rc;
 
     if ((unsigned)q->sort > SORT_TITLE ||
@@ -208,15 +278,18 @@ enum err pg_list_items(struct store *st, const struct item_query *q,
     pg_p_i64(&p, q->offset > 0 ? q->offset : 0);
     pg_p_text(&p, q->role);
     rc = pg_run(s, list_stmt(q), &p, &r, "listing items", err);
+    if (rc == ERR_OK)
+        rc = latest_of_rows(s, r, &latest, err);
     for (int k = 0; rc == ERR_OK && k < PQntuples(r); k++) {
         struct item *it = item_from_row(r, k);
         if (it == NULL)
             continue; /* a platform this build does not know */
-        rc = attach_latest(s, it);
+        rc = attach_latest_of(it, latest);
         if (rc == ERR_OK)
             rc = fn(ud, it);
         item_destroy(it);
     }
+    PQclear(latest);
     PQclear(r);
     return rc;
 }

@@ -25,13 +25,16 @@ PG_STMT(pg_rq_gain_sum, 4,
         "SELECT coalesce(sum(gain), 0), count(gain) FROM item_day WHERE "
         "item_id = $1 AND metric_id = " MID("$2") " AND day >= $3 AND "
         "day < $4");
+/* The interactions' metric ids as one array, computed once per statement
+ * (an InitPlan): as "IN (SELECT ...)" the metric table was joined again
+ * for every content item (bench/README.md, session 13). */
 PG_STMT(pg_rq_content_sums, 7,
         "SELECT i.id, i.platform, i.published_at, "
         "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "
         "l.metric_id = " MID("$2") " AND l.rval IS NULL), "
         "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "
-        "l.metric_id IN (SELECT id FROM metric WHERE name IN ($3, $4, $5, "
-        "$6)) AND l.rval IS NULL), "
+        "l.metric_id = ANY (ARRAY(SELECT id FROM metric WHERE name IN ($3, "
+        "$4, $5, $6))) AND l.rval IS NULL), "
         "(SELECT sum(d.gain) FROM item_day d WHERE d.item_id = i.id AND "
         "d.metric_id = " MID("$2") " AND d.day >= i.pub_day AND "
         "d.day < i.pub_day + $7::integer), coalesce(i.account_id, 0) "
