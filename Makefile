@@ -43,7 +43,7 @@ test-asan: build-asan
 
 # Fuzz every parser briefly when clang is there (libFuzzer).
 fuzz: deps
-	@bash tools/fuzz.sh $(BUILD_FUZZ) 20
+	@bash tools/fuzz.sh $(BUILD_FUZZ) 12
 
 test: fuzz test-plain test-asan
 
