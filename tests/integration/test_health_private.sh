@@ -14,7 +14,7 @@ if [ -z "$REAL" ] || [ ! -d "$REAL/oura" ]; then
   echo "SKIP: no ../shared/realdata/oura" >&2
   exit 0
 fi
-DB="$TMP/private.db"
+DB=$(newdb private)
 md() { "$BIN" --db "$DB" "$@"; }
 
 check "demo (content up to the Oura days)" run 0 md -q demo --items 20 --days 20 --end 2026-08-12T00:00:00Z
