@@ -9,6 +9,7 @@
 #include "core/alloc.h"
 #include "core/str.h"
 #include "core/timeutil.h"
+#include "store/pg/pg_rollup.h"
 #include "store/pg/store_pg.h"
 
 /* Columns every item read selects, in this order (see item_from_row). */
@@ -203,15 +204,18 @@ static enum err latest_of_rows(struct store_pg *s, const PGresult *r,
     if (n == 0)
         return ERR_OK;
     buf_init(&ids, (size_t)n * 24 + 16);
-    buf_catf(&ids, "{");
-    for (int k = 0; k < n; k++)
-        buf_catf(&ids, "%s%lld", k > 0 ? "," : "",
-                 (long long)pg_i64_or(r, k, 0, 0));
-    buf_catf(&ids, "}");
+    pg_arr_start(&ids);
+    for (int k = 0; k < n && rc == ERR_OK; k++)
+        rc = pg_arr_i64(&ids, pg_i64_or(r, k, 0, 0));
+    if (rc == ERR_OK)
+        rc = pg_arr_end(&ids);
+    if (rc != ERR_OK)
+        buf_setf(err, "reading latest values: too many items");
     pg_p_init(&p);
     pg_p_text(&p, buf_cstr(&ids));
-    rc = pg_run(s, &pg_q_latest_of_items, &p, out, "reading latest values",
-                err);
+    if (rc == ERR_OK)
+        rc = pg_run(s, &pg_q_latest_of_items, &p, out,
+                    "reading latest values", err);
     buf_free(&ids);
     return rc;
 }
