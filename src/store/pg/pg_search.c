@@ -67,11 +67,11 @@ PG_STMT(pg_srch_put, 4,
         "tsv = excluded.tsv, tri = excluded.tri "
         "WHERE item_search.tri IS DISTINCT FROM excluded.tri");
 
-/* The engagement search sorts by (migration 0010, item_search_key) of
- * item alias.id from its latest values: SQL_ENGAGEMENT's expression over
- * the same rows (so the same number, to the bit), with the five metrics'
- * ids read once per statement (the CTE mt of SQL_KEYS_PUT) instead of once
- * per item. */
+/* The engagement a search sorts by and shows (migration 0010,
+ * item_search_key) of item alias.id from its latest values: (likes +
+ * comments + shares + saves) / views when views > 0, else NULL, with the
+ * five metrics' ids read once per statement (the CTE mt of SQL_KEYS_PUT)
+ * instead of once per item. */
 #define SQL_KEY_ENGAGEMENT(alias)                                             \
     "(SELECT coalesce(sum(CASE WHEN mt.name <> 'views' THEN l.ival END), "    \
     "0)::double precision / nullif(max(CASE WHEN mt.name = 'views' THEN "     \
@@ -223,13 +223,6 @@ enum err pg_search_rekey_removal(struct store_pg *s, struct buf *err)
 #define SQL_METRIC(name, alias)                                               \
     "(SELECT ival FROM item_latest WHERE item_id = " alias ".id AND "         \
     "metric_id = (SELECT id FROM metric WHERE name = '" name "'))"
-#define SQL_ENGAGEMENT(alias)                                                 \
-    "(SELECT coalesce(sum(CASE WHEN mt.name <> 'views' THEN l.ival END), "    \
-    "0)::double precision / nullif(max(CASE WHEN mt.name = 'views' THEN "     \
-    "l.ival END), 0) FROM item_latest l JOIN metric mt ON mt.id = "           \
-    "l.metric_id WHERE l.item_id = " alias ".id AND mt.name IN ('views', "    \
-    "'likes', 'comments', 'shares', 'saves') HAVING max(CASE WHEN "           \
-    "mt.name = 'views' THEN l.ival END) > 0)"
 
 /* $1 terms, $2 prefixes, $3 index (0 words, 1 trigrams), $4 platform,
  * $5 account, $6 from, $7 to, $8 role, $9 sort, $10 limit, $11 offset,
@@ -270,7 +263,8 @@ PG_STMT(pg_srch_run, 11,
         "SELECT i.id, i.platform, i.ext_id, i.kind, a.ext_id, a.handle, "
         "i.title, i.url, i.tags, i.published_at, i.role, p.score, "
         SQL_METRIC("views", "i") ", " SQL_METRIC("likes", "i") ", "
-        SQL_METRIC("comments", "i") ", " SQL_ENGAGEMENT("i") ", p.total, "
+        SQL_METRIC("comments", "i") ", (SELECT engagement FROM "
+        "item_search_key WHERE item_id = i.id), p.total, "
         "mediadash_search_mark(i.title, CASE WHEN $3::int = 0 THEN q.q END), "
         "mediadash_search_snippet(i.description, q.q) "
         "FROM p JOIN item i ON i.id = p.id LEFT JOIN item a ON "
