@@ -2625,6 +2625,130 @@ static void test_dropped_metrics(void **state)
     buf_free(&b);
 }
 
+/* ---- views per day (store_content_day_gains of views) ------------------- */
+
+struct vd_walk {
+    int64_t *id;
+    size_t n;
+    struct buf *out;
+};
+
+static enum err vd_ids(void *ud, const int64_t *ids, size_t n)
+{
+    struct vd_walk *w = ud;
+    w->id = xcalloc(n + 1, sizeof *w->id);
+    memcpy(w->id, ids, n * sizeof *ids);
+    w->n = n;
+    buf_catf(w->out, "ids %zu;", n);
+    return ERR_OK;
+}
+
+static enum err vd_gain(void *ud, size_t k, int32_t day, int64_t gain)
+{
+    struct vd_walk *w = ud;
+    buf_catf(w->out, "%lld/%d=%lld;", (long long)w->id[k], day,
+             (long long)gain);
+    return ERR_OK;
+}
+
+/* The views gains of every owned content item over [d0, d1) as the
+ * range walk gives them (on PostgreSQL from views_day), checked against
+ * the same gains read item by item from the daily rollups
+ * (store_item_days): the kept copy never differs from what it is kept
+ * from. The walk's text into out. */
+static void views_walk_checked(struct cfx *f, int32_t d0, int32_t d1,
+                               struct buf *out)
+{
+    struct vd_walk w = {NULL, 0, out};
+    struct buf want;
+
+    buf_reset(out);
+    assert_int_equal(store_content_day_gains(f->st, M_VIEWS, -1, d0, d1,
+                                             vd_ids, vd_gain, &w),
+                     ERR_OK);
+    buf_init(&want, BUF_MAX_DEFAULT);
+    buf_catf(&want, "ids %zu;", w.n);
+    for (int32_t day = d0; day < d1; day++)
+        for (size_t k = 0; k < w.n; k++) {
+            struct store_day *days = NULL;
+            size_t n = 0;
+            assert_int_equal(store_item_days(f->st, w.id[k], M_VIEWS, day,
+                                             day + 1, &days, &n),
+                             ERR_OK);
+            for (size_t j = 0; j < n; j++)
+                if (days[j].day == day && days[j].has_gain)
+                    buf_catf(&want, "%lld/%d=%lld;", (long long)w.id[k],
+                             day, (long long)days[j].gain);
+            free(days);
+        }
+    assert_string_equal(buf_cstr(out), buf_cstr(&want));
+    buf_free(&want);
+    free(w.id);
+}
+
+/* The views of every content item per day stay what the daily rollups
+ * say through ingest in and out of order, a removal of an import, an
+ * account's removal, a rebuild and a zone change; with more than 256
+ * items (PostgreSQL keeps them in rows of 256 ids). */
+static void test_views_day_kept(void **state)
+{
+    struct cfx *f = *state;
+    struct import_meta m1 = {"vd1", "1.json", "test", T0, false};
+    struct import_meta m2 = {"vd2", "2.json", "test", T0 + DAY, false};
+    int32_t d = store_day_of(f->st, T0);
+    int64_t v0, v1;
+    struct ingest_stats s, s2;
+    struct store_removed r;
+    struct buf t, want;
+
+    buf_init(&t, BUF_MAX_DEFAULT);
+    buf_init(&want, BUF_MAX_DEFAULT);
+    assert_int_equal(ingest(f, T0 + 3600, 100, 2, &m1, &s), ERR_OK);
+    assert_int_equal(ingest(f, T0 + DAY + 3600, 250, 2, &m2, &s2), ERR_OK);
+    v0 = id_of(f, "v0");
+    v1 = id_of(f, "v1");
+    views_walk_checked(f, d - 1, d + 4, &t);
+    buf_setf(&want, "ids 2;%lld/%d=150;%lld/%d=150;", (long long)v0, d + 1,
+             (long long)v1, d + 1);
+    assert_string_equal(buf_cstr(&t), buf_cstr(&want));
+    /* a later day, then an older value of day d + 1 that lowers its gain
+     * and raises day d + 2's */
+    assert_int_equal(ingest(f, T0 + 2 * DAY + 3600, 400, 2, NULL, &s),
+                     ERR_OK);
+    assert_int_equal(ingest(f, T0 + DAY + 1800, 120, 1, NULL, &s), ERR_OK);
+    views_walk_checked(f, d - 1, d + 4, &t);
+    /* the import of day d + 1 taken back: day d + 1 and d + 2 change */
+    assert_int_equal(store_import_remove(f->st, s2.import_id, "ann",
+                                         T0 + 3 * DAY, &r, &f->err),
+                     ERR_OK);
+    views_walk_checked(f, d - 1, d + 4, &t);
+    /* more than one row of 256 item ids a day */
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(ingest(f, T0 + (3 + k) * DAY + 3600, 1000 * (k + 1),
+                                300, NULL, &s),
+                         ERR_OK);
+    views_walk_checked(f, d - 1, d + 7, &t);
+    assert_non_null(strstr(buf_cstr(&t), "ids 300;"));
+    assert_int_equal(ingest_other(f, T0 + 4 * DAY, 50, NULL), ERR_OK);
+    assert_int_equal(ingest_other(f, T0 + 5 * DAY, 80, NULL), ERR_OK);
+    views_walk_checked(f, d - 1, d + 7, &t);
+    assert_non_null(strstr(buf_cstr(&t), "ids 301;"));
+    assert_int_equal(store_account_remove(f->st, PLATFORM_YOUTUBE, "acc",
+                                          "ann", T0 + 7 * DAY, &r, &f->err),
+                     ERR_OK);
+    views_walk_checked(f, d - 1, d + 7, &t);
+    assert_non_null(strstr(buf_cstr(&t), "ids 1;"));
+    assert_non_null(strstr(buf_cstr(&t), "=30;"));
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    views_walk_checked(f, d - 1, d + 7, &t);
+    assert_int_equal(store_set_rollup_zone(f->st, "Pacific/Kiritimati",
+                                           &f->err),
+                     ERR_OK);
+    views_walk_checked(f, d - 2, d + 8, &t);
+    buf_free(&t);
+    buf_free(&want);
+}
+
 /* Each case with its name as the setup's prestate. */
 #define CASE(fn)                                                              \
     cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)#fn)
@@ -2674,6 +2798,7 @@ int main(void)
         CASE(test_health_put_days),
         CASE(test_health_remove),
         CASE(test_dropped_metrics),
+        CASE(test_views_day_kept),
     };
     const char *target = getenv("MEDIADASH_STORE_TARGET");
     struct CMUnitTest run[sizeof tests / sizeof tests[0]];

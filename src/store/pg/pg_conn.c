@@ -141,9 +141,9 @@ static enum err prepare(struct store_pg *s, const struct pg_stmt *st,
     return ERR_OK;
 }
 
-enum err pg_run(struct store_pg *s, const struct pg_stmt *st,
-                const struct pg_params *params, PGresult **res,
-                const char *what, struct buf *err)
+static enum err run_fmt(struct store_pg *s, const struct pg_stmt *st,
+                        const struct pg_params *params, PGresult **res,
+                        int fmt, const char *what, struct buf *err)
 {
     int n = params != NULL ? params->n : 0;
     PGresult *r;
@@ -161,7 +161,7 @@ enum err pg_run(struct store_pg *s, const struct pg_stmt *st,
     if (!is_prepared(s, st) && (rc = prepare(s, st, err)) != ERR_OK)
         return rc;
     r = PQexecPrepared(s->conn, st->name, n, n ? params->v : NULL, NULL,
-                       NULL, 0);
+                       NULL, fmt);
     t = PQresultStatus(r);
     if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
         rc = pg_fail(s, r, what, err);
@@ -173,6 +173,20 @@ enum err pg_run(struct store_pg *s, const struct pg_stmt *st,
     else
         PQclear(r);
     return ERR_OK;
+}
+
+enum err pg_run(struct store_pg *s, const struct pg_stmt *st,
+                const struct pg_params *params, PGresult **res,
+                const char *what, struct buf *err)
+{
+    return run_fmt(s, st, params, res, 0, what, err);
+}
+
+enum err pg_run_binary(struct store_pg *s, const struct pg_stmt *st,
+                       const struct pg_params *params, PGresult **res,
+                       const char *what, struct buf *err)
+{
+    return run_fmt(s, st, params, res, 1, what, err);
 }
 
 enum err pg_exec(struct store_pg *s, const char *sql, const char *what,

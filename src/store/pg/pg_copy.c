@@ -316,6 +316,8 @@ static enum err rebuild(struct store_pg *s, struct buf *err)
         rc = pg_search_rekey_all(s, err);
     if (rc == ERR_OK)
         rc = pg_rollup_pubdays(s, err);
+    if (rc == ERR_OK)
+        rc = pg_views_day_all(s, err);
     buf_init(&sql, 4096);
     /* identity columns: the next id past the largest copied */
     for (size_t i = 0; i < store_copy_ntables_ && rc == ERR_OK; i++) {

@@ -398,6 +398,8 @@ static enum err walk_items(struct removal *rm, struct buf *err)
     PQclear(r);
     if (rc == ERR_OK)
         rc = pg_rollup_items(rm->s, ids, (size_t)n, err);
+    if (rc == ERR_OK)
+        rc = pg_views_day_removal(rm->s, err);
     free(ids);
     return rc;
 }

@@ -464,6 +464,8 @@ static enum err many_recompute(struct store_pg *s, const int64_t *ids,
         rc = pg_run(s, &pg_ru_forget_many, &p, NULL, "updating rollups", err);
     if (rc == ERR_OK)
         rc = many_put(s, r, err);
+    if (rc == ERR_OK)
+        rc = pg_views_day_items(s, ids, d0, n, err);
     PQclear(r);
     for (int c = 0; c < 3; c++)
         buf_free(&a[c]);
@@ -595,6 +597,8 @@ static enum err rebuild_body(struct store_pg *s, struct buf *err)
                             true, err);
     }
     PQclear(r);
+    if (rc == ERR_OK)
+        rc = pg_views_day_all(s, err);
     if (rc == ERR_OK && s->base.progress != NULL)
         s->base.progress(s->base.progress_ud, n, n);
     if (rc == ERR_OK)

@@ -64,6 +64,12 @@ static inline struct store_pg *pg_of(struct store *st)
 enum err pg_run(struct store_pg *s, const struct pg_stmt *st,
                 const struct pg_params *params, PGresult **res,
                 const char *what, struct buf *err);
+/* pg_run with the result in binary format (integers in network byte
+ * order, bytea as its bytes): for a reader of many bytes, where text
+ * would double them and cost a parse. */
+enum err pg_run_binary(struct store_pg *s, const struct pg_stmt *st,
+                       const struct pg_params *params, PGresult **res,
+                       const char *what, struct buf *err);
 /* Run constant SQL without parameters (BEGIN, COMMIT, a migration). */
 enum err pg_exec(struct store_pg *s, const char *sql, const char *what,
                  struct buf *err);
