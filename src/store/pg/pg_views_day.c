@@ -11,14 +11,20 @@
 #include "store/pg/pg_rollup.h"
 
 #define VIEWS_ID "(SELECT id FROM metric WHERE name = '" M_VIEWS "')"
-#define PAIR 16 /* bytes of one (item_id, gain) pair */
+#define PAIR 9 /* bytes of one pair: the item id's low byte, the gain */
+
+/* One pair of a gains column: the low byte of the item id (the chunk,
+ * item_id >> 8, gives the rest), then the gain as int8 in network order
+ * (t: the item_day row's alias). As 0012_views_day.sql writes them. */
+#define PAIR_SQL(t)                                                           \
+    "substring(int8send(" t ".item_id) FROM 8) || int8send(" t ".gain)"
 
 /* The rows of the (day, chunk) keys in k(day, c), recomputed from
  * item_day: written when the chunk has a known gain that day, deleted
  * when it has none any more. */
 #define SQL_REFRESH_FROM_K                                                    \
-    "n AS (SELECT k.day, k.c, (SELECT string_agg(int8send(x.item_id) || "     \
-    "int8send(x.gain), ''::bytea ORDER BY x.item_id) FROM item_day x "       \
+    "n AS (SELECT k.day, k.c, (SELECT string_agg(" PAIR_SQL("x") ", "         \
+    "''::bytea ORDER BY x.item_id) FROM item_day x "                          \
     "WHERE x.metric_id = " VIEWS_ID " AND x.day = k.day AND "                 \
     "x.item_id >= k.c << 8 AND x.item_id < (k.c + 1) << 8 AND "               \
     "x.gain IS NOT NULL) AS g FROM k), "                                      \
@@ -47,13 +53,13 @@ PG_STMT(pg_vd_removal, 0,
 PG_STMT(pg_vd_clear, 0, "DELETE FROM views_day");
 PG_STMT(pg_vd_fill, 0,
         "INSERT INTO views_day(day, chunk, gains) SELECT day, item_id >> 8, "
-        "string_agg(int8send(item_id) || int8send(gain), ''::bytea ORDER BY "
-        "item_id) FROM item_day WHERE metric_id = " VIEWS_ID " AND "
+        "string_agg(" PAIR_SQL("item_day") ", ''::bytea ORDER BY item_id) "
+        "FROM item_day WHERE metric_id = " VIEWS_ID " AND "
         "gain IS NOT NULL GROUP BY 1, 2");
-/* Binary result: day as int4, gains as bytes. */
+/* Binary result: day as int4, chunk as int8, gains as bytes. */
 PG_STMT(pg_vd_range, 2,
-        "SELECT day, gains FROM views_day WHERE day >= $1::integer AND "
-        "day < $2::integer ORDER BY day, chunk");
+        "SELECT day, chunk, gains FROM views_day WHERE day >= $1::integer "
+        "AND day < $2::integer ORDER BY day, chunk");
 
 enum err pg_views_day_items(struct store_pg *s, const int64_t *ids,
                             const int32_t *d0, size_t n, struct buf *err)
@@ -111,19 +117,19 @@ static uint64_t be64(const unsigned char *p)
     return v;
 }
 
-/* One row's pairs merged with ids (ascending, as the pairs are within a
- * day; *k carries the merge across a day's chunks). */
-static enum err walk_row(const unsigned char *p, size_t len, int32_t day,
-                         const int64_t *ids, size_t n, size_t *k,
-                         store_day_gain_fn fn, void *ud)
+/* One row's pairs (of chunk) merged with ids (ascending, as the pairs
+ * are within a day; *k carries the merge across a day's chunks). */
+static enum err walk_row(const unsigned char *p, size_t len, int64_t chunk,
+                         int32_t day, const int64_t *ids, size_t n,
+                         size_t *k, store_day_gain_fn fn, void *ud)
 {
     enum err rc = ERR_OK;
 
-    if (len % PAIR != 0)
+    if (len % PAIR != 0 || chunk < 0 || chunk > INT64_MAX >> 8)
         return ERR_DB; /* not what pg_views_day_* write */
     for (size_t off = 0; off < len && rc == ERR_OK; off += PAIR) {
-        int64_t item = (int64_t)be64(p + off);
-        int64_t gain = (int64_t)be64(p + off + 8);
+        int64_t item = chunk << 8 | p[off];
+        int64_t gain = (int64_t)be64(p + off + 1);
         while (*k < n && ids[*k] < item)
             (*k)++;
         if (*k == n)
@@ -151,12 +157,13 @@ enum err pg_views_day_read(struct store_pg *s, int32_t from, int32_t to,
     rc = pg_run_binary(s, &pg_vd_range, &p, &r, "reading views per day",
                        NULL);
     rows = rc == ERR_OK ? PQntuples(r) : 0;
-    if (rc == ERR_OK && PQnfields(r) != 2)
+    if (rc == ERR_OK && PQnfields(r) != 3)
         rc = ERR_DB;
     for (int i = 0; i < rows && rc == ERR_OK; i++) {
         const unsigned char *d = (const unsigned char *)PQgetvalue(r, i, 0);
         int32_t day;
-        if (PQgetisnull(r, i, 0) || PQgetlength(r, i, 0) != 4) {
+        if (PQgetisnull(r, i, 0) || PQgetlength(r, i, 0) != 4 ||
+            PQgetisnull(r, i, 1) || PQgetlength(r, i, 1) != 8) {
             rc = ERR_DB;
             break;
         }
@@ -166,8 +173,10 @@ enum err pg_views_day_read(struct store_pg *s, int32_t from, int32_t to,
             cur = day;
             k = 0;
         }
-        rc = walk_row((const unsigned char *)PQgetvalue(r, i, 1),
-                      (size_t)PQgetlength(r, i, 1), day, ids, n, &k, fn, ud);
+        rc = walk_row((const unsigned char *)PQgetvalue(r, i, 2),
+                      (size_t)PQgetlength(r, i, 2),
+                      (int64_t)be64((const unsigned char *)PQgetvalue(r, i, 1)),
+                      day, ids, n, &k, fn, ud);
     }
     PQclear(r);
     return rc;

@@ -8,12 +8,13 @@
 -- from item_day that is a row per item and day, 124,501 rows sent to the
 -- client for the report at 7.7M snapshots (48 to 95 ms of server time
 -- alone). Here a day is one row per chunk of 256 item ids (chunk =
--- item_id >> 8), its gains the pairs (item_id, gain) of the chunk's items
--- with a known views gain that day, each number as 8 bytes in network
--- order (int8send), item ids ascending: the report reads some 40 days x
--- a dozen chunks of a few kilobytes. A chunk bounds what one ingest
--- rewrites when it changes one item's day (a few kilobytes, not the
--- whole day's).
+-- item_id >> 8), its gains the pairs of the chunk's items with a known
+-- views gain that day, item ids ascending, each pair 9 bytes: the item
+-- id's low byte (the chunk gives the rest), then the gain as int8 in
+-- network order (int8send). The report reads some 40 days x a dozen
+-- chunks of at most 2.3 kB. A chunk bounds what one ingest rewrites when
+-- it changes one item's day (a couple of kilobytes, not the whole
+-- day's).
 --
 -- Kept in the same transaction as item_day, from item_day (never a
 -- running sum that could drift): at ingest for the days an item's rollup
@@ -29,8 +30,8 @@ CREATE TABLE views_day (
 
 INSERT INTO views_day(day, chunk, gains)
     SELECT day, item_id >> 8,
-           string_agg(int8send(item_id) || int8send(gain), ''::bytea
-                      ORDER BY item_id)
+           string_agg(substring(int8send(item_id) FROM 8) || int8send(gain),
+                      ''::bytea ORDER BY item_id)
     FROM item_day
     WHERE metric_id = (SELECT id FROM metric WHERE name = 'views')
       AND gain IS NOT NULL
