@@ -54,8 +54,13 @@ PG_STMT(pg_ru_put, 9,
         "gain <> 0 ON CONFLICT (account_id, metric_id, day) "
         "DO UPDATE SET gain = account_day.gain + excluded.gain");
 /* The inputs of pg_ru_inputs for many items at once ($1 the items in
- * ascending order, $2 and $3 each one's d0 and t0), each row led by its
- * item, in item, kind, time, metric order. A metric's last value before
+ * ascending order, $2 each one's d0, $3 the time of its earliest new
+ * value, on day d0), each row led by its item, in item, kind, time,
+ * metric order. Kind 2 holds the raw values from $3 on and, for the
+ * values of day d0 before $3, only what its item_day rows kept of them:
+ * the first and the last (a day row depends on nothing else, so the walk
+ * makes the same rows from them). An hourly round reads the new
+ * snapshot and two values per metric, not every snapshot of the day. A metric's last value before
  * d0 is one backward probe of item_day_by_item per metric the item has
  * (item_latest holds a row for every metric it ever had a value of, so
  * for every metric of its item_day rows); a DISTINCT ON over the item's
@@ -81,6 +86,12 @@ PG_STMT(pg_ru_inputs_many, 3,
         "item_id = u.i AND observed_at >= u.t OFFSET 0) s "
         "CROSS JOIN LATERAL (SELECT metric_id, ival FROM snapshot_value "
         "WHERE snapshot_id = s.id AND ival IS NOT NULL OFFSET 0) v "
+        "UNION ALL SELECT u.i, 2, l.metric_id, f.t, f.v FROM u "
+        "JOIN item_latest l ON l.item_id = u.i CROSS JOIN LATERAL (SELECT "
+        "first_at, first_v, last_at, last_v FROM item_day WHERE item_id = u.i "
+        "AND metric_id = l.metric_id AND day = u.d) x CROSS JOIN LATERAL "
+        "(VALUES (x.first_at, x.first_v), (x.last_at, x.last_v)) f(t, v) "
+        "WHERE f.t < u.t "
         "ORDER BY 1, 2, 4, 3");
 /* pg_ru_forget for many items ($1, each one's d0 in $2): the gains taken
  * out of each account's days summed over its items first (an UPDATE
@@ -436,8 +447,9 @@ static enum err many_put(struct store_pg *s, const PGresult *r,
     return rc;
 }
 
-/* Recompute the n items ids[] (ascending) from their days d0[] (which
- * start at t0[]) on: their inputs read, their old days taken out and the
+/* Recompute the n items ids[] (ascending) from their days d0[] on, t0[]
+ * the time of each one's earliest new value (on its d0): their inputs
+ * read, their old days taken out and the
  * new ones put in, one statement each whatever n. */
 static enum err many_recompute(struct store_pg *s, const int64_t *ids,
                                const int32_t *d0, const int64_t *t0,
@@ -514,7 +526,7 @@ static void touch_item(struct store_pg *s, const struct pg_touch *v, size_t n,
     *has_t = t != TIME_NONE;
     if (*has_t) {
         *d0 = pg_day_of(&s->base, t);
-        *t0 = pg_day_start(&s->base, *d0);
+        *t0 = t;
     }
 }
 
