@@ -27,17 +27,18 @@ PG_STMT(pg_rq_gain_sum, 4,
         "day < $4");
 /* The interactions' metric ids as one array, computed once per statement
  * (an InitPlan): as "IN (SELECT ...)" the metric table was joined again
- * for every content item (bench/README.md, session 13). */
-PG_STMT(pg_rq_content_sums, 7,
+ * for every content item (bench/README.md, session 13). The first week's
+ * views are one item_first row (pg_first.c, kept at ingest), not a sum
+ * over the item's item_day rows of that week. */
+PG_STMT(pg_rq_content_sums, 6,
         "SELECT i.id, i.platform, i.published_at, "
         "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "
         "l.metric_id = " MID("$2") " AND l.rval IS NULL), "
         "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "
         "l.metric_id = ANY (ARRAY(SELECT id FROM metric WHERE name IN ($3, "
         "$4, $5, $6))) AND l.rval IS NULL), "
-        "(SELECT sum(d.gain) FROM item_day d WHERE d.item_id = i.id AND "
-        "d.metric_id = " MID("$2") " AND d.day >= i.pub_day AND "
-        "d.day < i.pub_day + $7::integer), coalesce(i.account_id, 0) "
+        "(SELECT f.views_gain FROM item_first f WHERE f.item_id = i.id), "
+        "coalesce(i.account_id, 0) "
         "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "
         PLATFORM_IS("i.platform", "$1") " ORDER BY i.id");
 PG_STMT(pg_rq_account_sums, 3,
@@ -167,7 +168,6 @@ enum err pg_content_sums(struct store *st, int platform,
     p_platform(&p, platform);
     for (int i = 0; i < 5; i++)
         pg_p_text(&p, names[i]);
-    pg_p_i64(&p, STORE_FIRST_DAYS);
     rc = run(st, &pg_rq_content_sums, &p, &r);
     rows = rc == ERR_OK ? PQntuples(r) : 0;
     for (int i = 0; i < rows && rc == ERR_OK; i++) {
