@@ -25,22 +25,24 @@ PG_STMT(pg_rq_gain_sum, 4,
         "SELECT coalesce(sum(gain), 0), count(gain) FROM item_day WHERE "
         "item_id = $1 AND metric_id = " MID("$2") " AND day >= $3 AND "
         "day < $4");
-/* The interactions' metric ids as one array, computed once per statement
- * (an InitPlan): as "IN (SELECT ...)" the metric table was joined again
- * for every content item (bench/README.md, session 13). The first week's
- * views are one item_first row (pg_first.c, kept at ingest), not a sum
- * over the item's item_day rows of that week. */
+/* Per owned content item: its latest views and summed latest
+ * interactions, one aggregate over its item_latest rows (a join: at 974
+ * items 2.1 ms against 5.0 ms for two probes per item, the same for one
+ * platform's 75; bench/README.md, session 14), and its first week's
+ * views, the item_first row (pg_first.c) in place of a sum over its
+ * item_day rows of that week. The interactions' metric ids are one array
+ * computed once per statement (an InitPlan): as "IN (SELECT ...)" the
+ * metric table was joined again for every content item (session 13). */
 PG_STMT(pg_rq_content_sums, 6,
         "SELECT i.id, i.platform, i.published_at, "
-        "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "
-        "l.metric_id = " MID("$2") " AND l.rval IS NULL), "
-        "(SELECT sum(l.ival) FROM item_latest l WHERE l.item_id = i.id AND "
-        "l.metric_id = ANY (ARRAY(SELECT id FROM metric WHERE name IN ($3, "
-        "$4, $5, $6))) AND l.rval IS NULL), "
-        "(SELECT f.views_gain FROM item_first f WHERE f.item_id = i.id), "
-        "coalesce(i.account_id, 0) "
-        "FROM item i WHERE i.type = 'content' AND i.role = 'own' AND "
-        PLATFORM_IS("i.platform", "$1") " ORDER BY i.id");
+        "max(l.ival) FILTER (WHERE l.metric_id = " MID("$2") "), "
+        "sum(l.ival) FILTER (WHERE l.metric_id = ANY (ARRAY(SELECT id FROM "
+        "metric WHERE name IN ($3, $4, $5, $6)))), f.views_gain, "
+        "coalesce(i.account_id, 0) FROM item i LEFT JOIN item_latest l ON "
+        "l.item_id = i.id AND l.rval IS NULL LEFT JOIN item_first f ON "
+        "f.item_id = i.id WHERE i.type = 'content' AND i.role = 'own' AND "
+        PLATFORM_IS("i.platform", "$1") " GROUP BY i.id, f.views_gain "
+        "ORDER BY i.id");
 PG_STMT(pg_rq_account_sums, 3,
         "SELECT i.id, i.platform, "
         "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "
