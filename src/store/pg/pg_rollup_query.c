@@ -26,23 +26,27 @@ PG_STMT(pg_rq_gain_sum, 4,
         "item_id = $1 AND metric_id = " MID("$2") " AND day >= $3 AND "
         "day < $4");
 /* Per owned content item: its latest views and summed latest
- * interactions, one aggregate over its item_latest rows (a join: at 974
- * items 2.1 ms against 5.0 ms for two probes per item, the same for one
- * platform's 75; bench/README.md, session 14), and its first week's
- * views, the item_first row (pg_first.c) in place of a sum over its
- * item_day rows of that week. The interactions' metric ids are one array
- * computed once per statement (an InitPlan): as "IN (SELECT ...)" the
+ * interactions from one aggregate over the item_latest rows of those
+ * metrics, hash-joined to the items, and its first week's views, the
+ * item_first row (pg_first.c) in place of a sum over its item_day rows
+ * of that week. Server time at 2,715 items (bench/README.md, session
+ * 14), best of 30: 20.6 ms with the week summed and two probes per item,
+ * 11.7 ms with the item_first probe, 5.6 ms as here (8.3 ms grouping the
+ * items' join with item_latest, which sorts every latest row); one
+ * platform's 975 items 4.8 ms either way. The metric ids are arrays
+ * computed once per statement (InitPlans): as "IN (SELECT ...)" the
  * metric table was joined again for every content item (session 13). */
 PG_STMT(pg_rq_content_sums, 6,
-        "SELECT i.id, i.platform, i.published_at, "
-        "max(l.ival) FILTER (WHERE l.metric_id = " MID("$2") "), "
-        "sum(l.ival) FILTER (WHERE l.metric_id = ANY (ARRAY(SELECT id FROM "
-        "metric WHERE name IN ($3, $4, $5, $6)))), f.views_gain, "
-        "coalesce(i.account_id, 0) FROM item i LEFT JOIN item_latest l ON "
-        "l.item_id = i.id AND l.rval IS NULL LEFT JOIN item_first f ON "
-        "f.item_id = i.id WHERE i.type = 'content' AND i.role = 'own' AND "
-        PLATFORM_IS("i.platform", "$1") " GROUP BY i.id, f.views_gain "
-        "ORDER BY i.id");
+        "SELECT i.id, i.platform, i.published_at, l.views, l.inter, "
+        "f.views_gain, coalesce(i.account_id, 0) FROM item i LEFT JOIN "
+        "(SELECT item_id, max(ival) FILTER (WHERE metric_id = " MID("$2")
+        ") AS views, sum(ival) FILTER (WHERE metric_id = ANY (ARRAY(SELECT "
+        "id FROM metric WHERE name IN ($3, $4, $5, $6)))) AS inter FROM "
+        "item_latest WHERE rval IS NULL AND metric_id = ANY (ARRAY(SELECT id "
+        "FROM metric WHERE name IN ($2, $3, $4, $5, $6))) GROUP BY item_id) "
+        "l ON l.item_id = i.id LEFT JOIN item_first f ON f.item_id = i.id "
+        "WHERE i.type = 'content' AND i.role = 'own' AND "
+        PLATFORM_IS("i.platform", "$1") " ORDER BY i.id");
 PG_STMT(pg_rq_account_sums, 3,
         "SELECT i.id, i.platform, "
         "(SELECT l.ival FROM item_latest l WHERE l.item_id = i.id AND "
