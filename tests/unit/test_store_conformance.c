@@ -1514,6 +1514,137 @@ static void test_rollup_zone(void **state)
     buf_free(&b);
 }
 
+/* ---- the first week (item_first): exact through every change ---------- */
+
+/* One batch of import m (digest dg) for the account "acc": its content
+ * item ext with views at t, published at pub (TIME_NONE: not said);
+ * *import_id (when not NULL) the import's id. */
+static void fw_ingest(struct cfx *f, const char *dg, const char *ext,
+                      int64_t t, int64_t views, int64_t pub,
+                      int64_t *import_id)
+{
+    struct import_meta m = {dg, dg, "test", t, false};
+    struct ingest_stats s;
+    struct batch b;
+    struct item *a, *v;
+
+    batch_init(&b);
+    a = batch_item(&b, PLATFORM_YOUTUBE, ITEM_ACCOUNT, "acc");
+    assert_int_equal(metrics_set_i64(&item_snapshot_at(a, t)->metrics,
+                                     M_FOLLOWERS, 10),
+                     ERR_OK);
+    v = batch_item(&b, PLATFORM_YOUTUBE, ITEM_CONTENT, ext);
+    item_set(&v->account_ext_id, "acc");
+    item_set(&v->title, "A video");
+    v->published_at = pub;
+    assert_int_equal(metrics_set_i64(&item_snapshot_at(v, t)->metrics,
+                                     M_VIEWS, views),
+                     ERR_OK);
+    if (store_ingest(f->st, &b, &m, &s, &f->err) != ERR_OK)
+        fail_msg("ingest %s: %s", dg, buf_cstr(&f->err));
+    batch_free(&b);
+    if (import_id != NULL)
+        *import_id = s.import_id;
+}
+
+/* "has_first,first_gain;" of every owned content item, in id order. */
+static enum err first_line(void *ud, const struct store_content_sum *c)
+{
+    buf_catf(ud, "%lld:%d,%lld;", (long long)c->item_id, c->has_first,
+             (long long)c->first_gain);
+    return ERR_OK;
+}
+
+static void first_is(struct cfx *f, const char *want)
+{
+    struct buf t;
+
+    buf_init(&t, BUF_MAX_DEFAULT);
+    assert_int_equal(store_content_sums(f->st, -1, first_line, &t), ERR_OK);
+    assert_string_equal(buf_cstr(&t), want);
+    buf_free(&t);
+}
+
+/* The heatmap's first-week views (store_content_sums' has_first and
+ * first_gain: the known views gains on the rollup days [day of
+ * publication, + STORE_FIRST_DAYS)) follow every change of the item's
+ * days or publication time in the same transaction: values inside and
+ * outside the week, the publication time arriving later and moving, an
+ * import removed (its item's row going with it, so that the id given
+ * again starts without one), a rebuild. Day d is T0's; every value at
+ * 01:00 UTC. */
+static void test_first_week_kept(void **state)
+{
+    struct cfx *f = *state;
+    const int64_t h = 3600;
+    struct store_removed r;
+    int64_t f0, g0, imp_in, imp_g, imp_g1;
+    char want[128];
+
+    /* f0: 100 on day d, 150 on d + 1; no publication time: no week. */
+    fw_ingest(f, "a", "f0", T0 + h, 100, TIME_NONE, NULL);
+    fw_ingest(f, "b", "f0", T0 + DAY + h, 150, TIME_NONE, NULL);
+    f0 = id_of(f, "youtube:f0");
+    snprintf(want, sizeof want, "%lld:0,0;", (long long)f0);
+    first_is(f, want);
+    /* Published on d - 1, said with a value on d + 10, after the week
+     * [d - 1, d + 6): d's gain is unknown (no day before it), d + 1's
+     * is 50. */
+    fw_ingest(f, "c", "f0", T0 + 10 * DAY + h, 400, T0 - DAY, NULL);
+    snprintf(want, sizeof want, "%lld:1,50;", (long long)f0);
+    first_is(f, want);
+    /* A later value inside the week: d + 3 gains 40. */
+    fw_ingest(f, "d", "f0", T0 + 3 * DAY + h, 190, TIME_NONE, &imp_in);
+    snprintf(want, sizeof want, "%lld:1,90;", (long long)f0);
+    first_is(f, want);
+    /* Later values outside it, d + 6 the first day after it: no change
+     * (d + 6 gains 60, d + 8 50). */
+    fw_ingest(f, "e", "f0", T0 + 6 * DAY + h, 250, TIME_NONE, NULL);
+    fw_ingest(f, "f", "f0", T0 + 8 * DAY + h, 300, TIME_NONE, NULL);
+    first_is(f, want);
+    /* The import of d + 3's value taken back: 50 again. */
+    assert_int_equal(store_import_remove(f->st, imp_in, "ann", T0 + 11 * DAY,
+                                         &r, &f->err),
+                     ERR_OK);
+    snprintf(want, sizeof want, "%lld:1,50;", (long long)f0);
+    first_is(f, want);
+    /* g0, published on d - 1: 10 on d, 35 on d + 1 (gains 25). */
+    fw_ingest(f, "g", "g0", T0 + h, 10, T0 - DAY, &imp_g1);
+    fw_ingest(f, "g2", "g0", T0 + DAY + h, 35, T0 - DAY, &imp_g);
+    g0 = id_of(f, "youtube:g0");
+    snprintf(want, sizeof want, "%lld:1,50;%lld:1,25;", (long long)f0,
+             (long long)g0);
+    first_is(f, want);
+    /* The publication moves to d + 2 (said with a value on d + 9, after
+     * the new week [d + 2, d + 9)): d + 6 gains 100 (from d + 1's 150),
+     * d + 8 50. */
+    fw_ingest(f, "h", "f0", T0 + 9 * DAY + h, 350, T0 + 2 * DAY, NULL);
+    snprintf(want, sizeof want, "%lld:1,150;%lld:1,25;", (long long)f0,
+             (long long)g0);
+    first_is(f, want);
+    /* g0's second import taken back: 10 on d alone, no known gain. */
+    assert_int_equal(store_import_remove(f->st, imp_g, "ann", T0 + 12 * DAY,
+                                         &r, &f->err),
+                     ERR_OK);
+    snprintf(want, sizeof want, "%lld:1,150;%lld:0,0;", (long long)f0,
+             (long long)g0);
+    first_is(f, want);
+    /* The first one too: g0 goes, and its id, given again to k0 (one
+     * value, no known gain), has no first week. */
+    assert_int_equal(store_import_remove(f->st, imp_g1, "ann", T0 + 12 * DAY,
+                                         &r, &f->err),
+                     ERR_OK);
+    assert_int_equal(r.items, 1);
+    fw_ingest(f, "k", "k0", T0 + 2 * DAY + h, 7, T0 - DAY, NULL);
+    assert_int_equal(id_of(f, "youtube:k0"), g0);
+    snprintf(want, sizeof want, "%lld:1,150;%lld:0,0;", (long long)f0,
+             (long long)g0);
+    first_is(f, want);
+    /* A rebuild gives the same. */
+    assert_int_equal(store_rollup_rebuild(f->st, &f->err), ERR_OK);
+    first_is(f, want);
+}
+
 #define RACE_POSTS 200
 
 /* PostgreSQL: a claim while another connection holds post id's row lock
@@ -2780,6 +2911,7 @@ int main(void)
         CASE(test_rollup_reads_exact),
         CASE(test_rollup_reads_ages),
         CASE(test_rollup_zone),
+        CASE(test_first_week_kept),
         /* pgposts */
         CASE(test_post_claims_concurrent),
         CASE(test_post_lease_takeback),

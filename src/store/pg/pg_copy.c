@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "store/pg/pg_first.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_rollup.h"
 #include "store/pg/store_pg.h"
@@ -318,6 +319,8 @@ static enum err rebuild(struct store_pg *s, struct buf *err)
         rc = pg_rollup_pubdays(s, err);
     if (rc == ERR_OK)
         rc = pg_views_day_all(s, err);
+    if (rc == ERR_OK)
+        rc = pg_first_all(s, err);
     buf_init(&sql, 4096);
     /* identity columns: the next id past the largest copied */
     for (size_t i = 0; i < store_copy_ntables_ && rc == ERR_OK; i++) {

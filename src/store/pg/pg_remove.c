@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "store/pg/pg_first.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_rollup.h"
 
@@ -240,6 +241,7 @@ PG_STMT(pg_rm_acct_kept, 0,
         "item i ON i.account_id = a.id JOIN item_day d ON d.item_id = i.id "
         "WHERE d.gain IS NOT NULL GROUP BY i.account_id, d.metric_id, d.day "
         "HAVING bool_or(d.gain <> 0)");
+PG_STMT(pg_rm_touched, 0, "SELECT id FROM rm_item ORDER BY id");
 PG_STMT(pg_rm_walk_items, 0,
         "SELECT r.id FROM rm_item r WHERE EXISTS (SELECT 1 FROM snapshot s "
         "WHERE s.item_id = r.id) ORDER BY r.id");
@@ -404,6 +406,24 @@ static enum err walk_items(struct removal *rm, struct buf *err)
     return rc;
 }
 
+/* The ids of every item the removal touched, kept or gone (*ids: caller
+ * frees). */
+static enum err touched_ids(struct removal *rm, int64_t **ids, size_t *n,
+                            struct buf *err)
+{
+    PGresult *r = NULL;
+    enum err rc = pg_run(rm->s, &pg_rm_touched, NULL, &r,
+                         "reading the touched items", err);
+    int rows = rc == ERR_OK ? PQntuples(r) : 0;
+
+    *ids = xcalloc((size_t)rows + 1, sizeof **ids);
+    for (int i = 0; i < rows; i++)
+        (*ids)[i] = pg_i64_or(r, i, 0, 0);
+    *n = (size_t)rows;
+    PQclear(r);
+    return rc;
+}
+
 static enum err remove_rows(struct removal *rm, bool drop_import,
                             struct buf *err)
 {
@@ -430,6 +450,8 @@ static enum err remove_items(struct removal *rm, struct buf *err)
         {&pg_rm_latest_put, NULL},     {&pg_rm_acct_days, NULL},
         {&pg_rm_item_days, NULL},      {&pg_rm_acct_kept, NULL},
     };
+    int64_t *ids = NULL;
+    size_t n = 0;
     enum err rc = run_steps(rm, steps, NSTEPS(steps), err);
 
     /* The engagement search sorts by follows the latest values. */
@@ -437,6 +459,13 @@ static enum err remove_items(struct removal *rm, struct buf *err)
         rc = pg_search_rekey_removal(rm->s, err);
     if (rc == ERR_OK)
         rc = walk_items(rm, err);
+    /* The rollups kept beside item_day, for every touched item (the
+     * rows of those gone go). */
+    if (rc == ERR_OK)
+        rc = touched_ids(rm, &ids, &n, err);
+    if (rc == ERR_OK)
+        rc = pg_first_items(rm->s, ids, n, err);
+    free(ids);
     return rc;
 }
 

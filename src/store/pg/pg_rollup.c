@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "core/timeutil.h"
+#include "store/pg/pg_first.h"
 #include "store/pg/pg_ops.h"
 #include "store/pg/pg_rollup.h"
 #include "store/store_rollup_walk.h"
@@ -121,10 +122,11 @@ PG_STMT(pg_ru_put_many, 8,
         "it.account_id IS NOT NULL AND ins.gain <> 0 GROUP BY 1, 2, 3 "
         "ON CONFLICT (account_id, metric_id, day) "
         "DO UPDATE SET gain = account_day.gain + excluded.gain");
+/* The items whose pub_day changed come back (their first week moved). */
 PG_STMT(pg_ru_pubday, 2,
         "UPDATE item SET pub_day = u.d FROM unnest($1::bigint[], "
         "$2::integer[]) AS u(id, d) WHERE item.id = u.id AND "
-        "item.pub_day IS DISTINCT FROM u.d");
+        "item.pub_day IS DISTINCT FROM u.d RETURNING item.id");
 PG_STMT(pg_ru_pub_all, 0,
         "SELECT id, published_at FROM item WHERE published_at IS NOT NULL "
         "ORDER BY id");
@@ -341,10 +343,14 @@ enum err pg_rollup_items(struct store_pg *s, const int64_t *ids, size_t n,
 
 /* ---- publication days ------------------------------------------------- */
 
-/* pub_day of the n items ids[] published at pub[] (one statement). */
+/* pub_day of the n items ids[] published at pub[] (one statement); the
+ * ids of those whose pub_day changed appended to moved (NULL: not
+ * wanted; room for n more). */
 static enum err pubday_write(struct store_pg *s, const int64_t *ids,
-                             const int64_t *pub, size_t n, struct buf *err)
+                             const int64_t *pub, size_t n, int64_t *moved,
+                             size_t *nmoved, struct buf *err)
 {
+    PGresult *r = NULL;
     struct buf a, b;
     struct pg_params p;
     enum err rc = ERR_OK;
@@ -370,9 +376,12 @@ static enum err pubday_write(struct store_pg *s, const int64_t *ids,
         pg_p_init(&p);
         pg_p_text(&p, buf_cstr(&a));
         pg_p_text(&p, buf_cstr(&b));
-        rc = pg_run(s, &pg_ru_pubday, &p, NULL, "setting publication days",
+        rc = pg_run(s, &pg_ru_pubday, &p, &r, "setting publication days",
                     err);
     }
+    for (int i = 0; rc == ERR_OK && moved != NULL && i < PQntuples(r); i++)
+        moved[(*nmoved)++] = pg_i64_or(r, i, 0, 0);
+    PQclear(r);
     buf_free(&a);
     buf_free(&b);
     return rc;
@@ -530,12 +539,22 @@ static void touch_item(struct store_pg *s, const struct pg_touch *v, size_t n,
     }
 }
 
+/* Whether recomputing an item from day d0 on changes a gain of its first
+ * week, the item published at pub (has_pub) in this batch: a day after
+ * the week is judged against days at least as late. Without pub the
+ * stored pub_day is not known here: assume it does. */
+static bool in_first_week(struct store_pg *s, int32_t d0, bool has_pub,
+                          int64_t pub)
+{
+    return !has_pub || d0 < pg_day_of(&s->base, pub) + STORE_FIRST_DAYS;
+}
+
 enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
                          struct buf *err)
 {
-    int64_t *ids, *pub, *rids, *t0;
+    int64_t *ids, *pub, *rids, *t0, *fw;
     int32_t *d0;
-    size_t n = 0, nr = 0, i = 0, j;
+    size_t n = 0, nr = 0, nf = 0, i = 0, j;
     enum err rc = ERR_OK;
 
     if (tt->n == 0)
@@ -546,12 +565,15 @@ enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
     rids = xcalloc(tt->n, sizeof *rids);
     t0 = xcalloc(tt->n, sizeof *t0);
     d0 = xcalloc(tt->n, sizeof *d0);
+    fw = xcalloc(2 * tt->n, sizeof *fw); /* first weeks to recompute */
     while (i < tt->n) {
         bool has_pub = false, has_t = false;
         for (j = i + 1; j < tt->n && tt->v[j].item == tt->v[i].item; j++)
             ;
         touch_item(s, &tt->v[i], j - i, &d0[nr], &t0[nr], &has_t, &pub[n],
                    &has_pub);
+        if (has_t && in_first_week(s, d0[nr], has_pub, pub[n]))
+            fw[nf++] = tt->v[i].item;
         if (has_t)
             rids[nr++] = tt->v[i].item;
         if (has_pub)
@@ -560,7 +582,10 @@ enum err pg_rollup_batch(struct store_pg *s, struct pg_touched *tt,
     }
     rc = many_recompute(s, rids, d0, t0, nr, err);
     if (rc == ERR_OK)
-        rc = pubday_write(s, ids, pub, n, err);
+        rc = pubday_write(s, ids, pub, n, fw, &nf, err);
+    if (rc == ERR_OK)
+        rc = pg_first_items(s, fw, nf, err);
+    free(fw);
     free(ids);
     free(pub);
     free(rids);
@@ -588,7 +613,7 @@ static enum err pubday_all(struct store_pg *s, struct buf *err)
         ids[k] = pg_i64_or(r, i, 0, 0);
         pub[k++] = pg_i64_or(r, i, 1, 0);
         if (k == PUBDAY_CHUNK || i == n - 1) {
-            rc = pubday_write(s, ids, pub, (size_t)k, err);
+            rc = pubday_write(s, ids, pub, (size_t)k, NULL, NULL, err);
             k = 0;
         }
     }
@@ -625,6 +650,8 @@ static enum err rebuild_body(struct store_pg *s, struct buf *err)
     PQclear(r);
     if (rc == ERR_OK)
         rc = pg_views_day_all(s, err);
+    if (rc == ERR_OK)
+        rc = pg_first_all(s, err);
     if (rc == ERR_OK && s->base.progress != NULL)
         s->base.progress(s->base.progress_ud, n, n);
     if (rc == ERR_OK)
