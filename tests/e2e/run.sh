@@ -4,7 +4,7 @@
 # playwright-core (installed by `npm ci` under the build tree, never into the
 # source tree). Every step is bounded: the whole run ends within about ten
 # minutes even when something hangs (the scheduled post it composes is due
-# a minute or two later, and the worker inside serve must publish it).
+# 30 to 90 s later, and the worker inside serve must publish it).
 #
 # usage: tests/e2e/run.sh MEDIADASH_BINARY BUILD_DIR
 # env:   CHROMIUM (default /usr/bin/chromium), E2E_KEEP=1 keeps the temp dir.

@@ -21,10 +21,11 @@ fault() { control "{\"faults\": [$1]}"; }
 # round PLATFORM EXIT STATUS [SET...]: every job due, collect PLATFORM,
 # expect the exit status and the account job's recorded status, and no
 # stored snapshot lost.
+# ROUND_BEFORE and ROUND_AFTER: the snapshot counts around it.
 round() {
-  local p=$1 want=$2 status=$3 before
+  local p=$1 want=$2 status=$3
   shift 3
-  before=$(snap_count)
+  ROUND_BEFORE=$(snap_count)
   all_due
   local t0
   t0=$(date +%s%N)
@@ -34,14 +35,14 @@ round() {
   ROUND_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
   [ "$(job_field "$p" account status)" = "$status" ] ||
     { echo "  $p: status $(job_field "$p" account status), want $status" >&2; cat "$TMP/out" >&2; return 1; }
-  [ "$(snap_count)" -ge "$before" ] || { echo "  snapshots lost" >&2; return 1; }
+  ROUND_AFTER=$(snap_count)
+  [ "$ROUND_AFTER" -ge "$ROUND_BEFORE" ] || { echo "  snapshots lost" >&2; return 1; }
 }
-# failed_round: the same, and nothing at all was stored by the round.
+# failed_round: the same, and nothing at all was stored by the round (the
+# counts round took: nothing else runs between them and the collect run).
 failed_round() {
-  local before
-  before=$(snap_count)
   round "$@" || return 1
-  [ "$(snap_count)" = "$before" ] || { echo "  a failed round stored data" >&2; return 1; }
+  [ "$ROUND_AFTER" = "$ROUND_BEFORE" ] || { echo "  a failed round stored data ($ROUND_BEFORE -> $ROUND_AFTER snapshot lines)" >&2; return 1; }
 }
 
 # ---- transient: retried inside the round -------------------------------
@@ -114,7 +115,7 @@ n0=$(stat_total)
 check "no YouTube call until the reset" failed_round youtube 1 quota_exceeded
 check "no request made" test "$(stat_total)" = "$n0"
 check "the other platforms go on" round tiktok 0 ok
-python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE quota_ledger SET day_start = day_start - 86400"); c.commit()' "$DB"
+sql "$DB" "UPDATE quota_ledger SET day_start = day_start - 86400"
 check "a new Pacific day: calls again" round youtube 0 ok
 check "a small limit stops before the call" failed_round youtube 1 quota_exceeded --set collect.youtube_quota=3
 
