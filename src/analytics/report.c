@@ -172,6 +172,7 @@ struct item_walk {
     bool in_range;      /* whether it has one */
     size_t found;       /* its spike days */
     double score;       /* the highest score among them */
+    int32_t neg_day;    /* its latest day with a negative gain */
 };
 
 struct spike_walk {
@@ -193,9 +194,11 @@ static enum err on_content_ids(void *ud, const int64_t *ids, size_t n)
     if (n > 0)
         memcpy(w->id, ids, n * sizeof *ids);
     w->item = xcalloc(n ? n : 1, sizeof *w->item);
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
         for (size_t i = 0; i < RING; i++)
             w->item[k].day[i] = INT32_MIN;
+        w->item[k].neg_day = INT32_MIN;
+    }
     return ERR_OK;
 }
 
@@ -233,8 +236,15 @@ static enum err on_day_gain(void *ud, size_t k, int32_t day, int64_t gain)
     if (day >= w->b->o->from_day && day < w->b->o->to_day) {
         it->sum += gain;
         it->in_range = true;
-        judge_day(it, day, gain);
+        /* A spike is at least SPIKE_MIN_EXCESS above the window's
+         * median, which is at least its lowest gain: with no negative
+         * gain in the window, a smaller gain cannot be one (most days of
+         * most items; the window is not even gathered). */
+        if (gain >= SPIKE_MIN_EXCESS || it->neg_day >= day - SPIKE_WINDOW)
+            judge_day(it, day, gain);
     }
+    if (gain < 0)
+        it->neg_day = day;
     it->gain[slot] = gain;
     it->day[slot] = day;
     return ERR_OK;

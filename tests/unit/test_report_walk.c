@@ -55,11 +55,21 @@ static void ingest_day(struct fx *f, struct gen *g, int d)
             struct item *it;
             int64_t t = (int64_t)(D0 + d) * DAY + rnd(24) * 3600;
             uint32_t r = rnd(100);
+            int64_t add;
             if (d < g->start[p][k] || r < 8)
                 continue;
-            g->views[p][k] += 10 + rnd(200);
+            add = 10 + rnd(200);
             if (r >= 96)
-                g->views[p][k] += (int64_t)(20 + rnd(80)) * (100 + rnd(50));
+                add += (int64_t)(20 + rnd(80)) * (100 + rnd(50));
+            /* Every seventh item with views to lose loses some for twelve
+             * days (views taken back as spam), then gains under
+             * MIN_EXCESS: a spike only against a window of negative
+             * gains (the walk's shortcut for small gains must see it). */
+            if (k % 7 == 3 && d >= 60 && d < 72 && g->views[p][k] > 5000)
+                add = -(int64_t)(300 + rnd(3));
+            else if (k % 7 == 3 && d >= 72 && d < 75)
+                add = 20 + rnd(25);
+            g->views[p][k] += add;
             snprintf(id, sizeof id, "c%d_%d", p, k);
             it = batch_item(&b, (enum platform)p, ITEM_CONTENT, id);
             item_set(&it->account_ext_id, accounts[p]);
