@@ -61,8 +61,9 @@ PG_STMT(pg_ru_put, 9,
  * values of day d0 before $3, only what its item_day rows kept of them:
  * the first and the last (a day row depends on nothing else, so the walk
  * makes the same rows from them). An hourly round reads the new
- * snapshot and two values per metric, not every snapshot of the day. A metric's last value before
- * d0 is one backward probe of item_day_by_item per metric the item has
+ * snapshot and two values per metric, not every snapshot of the day. A
+ * metric's last value before d0 is one backward probe of
+ * item_day_by_item per metric the item has
  * (item_latest holds a row for every metric it ever had a value of, so
  * for every metric of its item_day rows); a DISTINCT ON over the item's
  * days read every day of its history, and the dead versions of each
