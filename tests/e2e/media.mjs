@@ -37,6 +37,11 @@ export async function mediaSteps({ page, context, step, check, poll, shot, watch
         ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=480x480', '-frames:v', '1', pic);
         await page.click('a[href="#/media"]');
         await page.locator('#media h1').waitFor({ state: 'visible' });
+        // The heading is drawn before the library's list has loaded: the
+        // cards counted before an upload must be the loaded list's (an
+        // empty list read too early made the first upload's count wrong
+        // by the cards already there: 4 cards, want 1).
+        await poll(async () => (await page.locator('#media-body > *').count()) > 0, 'the media library to load');
         for (const [f, key] of [[clip, 'clip'], [long, 'long'], [pic, 'pic']]) {
             const shas = async () => page.locator('#media-list li.media-card').evaluateAll((els) => els.map((e) => e.dataset.sha));
             const before = await shas();
