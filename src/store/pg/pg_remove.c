@@ -400,8 +400,6 @@ static enum err walk_items(struct removal *rm, struct buf *err)
     PQclear(r);
     if (rc == ERR_OK)
         rc = pg_rollup_items(rm->s, ids, (size_t)n, err);
-    if (rc == ERR_OK)
-        rc = pg_views_day_removal(rm->s, err);
     free(ids);
     return rc;
 }
@@ -460,9 +458,12 @@ static enum err remove_items(struct removal *rm, struct buf *err)
     if (rc == ERR_OK)
         rc = walk_items(rm, err);
     /* The rollups kept beside item_day, for every touched item (the
-     * rows of those gone go). */
+     * rows of those gone go): views per day from their first day, and
+     * their first weeks. */
     if (rc == ERR_OK)
         rc = touched_ids(rm, &ids, &n, err);
+    if (rc == ERR_OK)
+        rc = pg_views_day_items(rm->s, ids, NULL, n, err);
     if (rc == ERR_OK)
         rc = pg_first_items(rm->s, ids, n, err);
     free(ids);

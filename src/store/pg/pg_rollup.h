@@ -49,11 +49,10 @@ enum err pg_rollup_items(struct store_pg *s, const int64_t *ids, size_t n,
 /* Views per day (views_day, PG migration 0012; pg_views_day.c), kept
  * from item_day inside the caller's transaction: after the n items ids[]
  * had their rollups recomputed from day d0[i] on (d0 NULL: from their
- * first day), after a removal recomputed those of its scratch table
- * rm_item (pg_remove.c), or all of it (a rebuild, db copy). */
+ * first day; a removal's touched items, kept or gone), or all of it (a
+ * rebuild, db copy). */
 enum err pg_views_day_items(struct store_pg *s, const int64_t *ids,
                             const int32_t *d0, size_t n, struct buf *err);
-enum err pg_views_day_removal(struct store_pg *s, struct buf *err);
 enum err pg_views_day_all(struct store_pg *s, struct buf *err);
 /* The known views gains of [from, to) per day, days ascending, within a
  * day items ascending, of the items in ids (n, ascending): fn(ud, k, day,

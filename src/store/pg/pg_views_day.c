@@ -19,37 +19,27 @@
 #define PAIR_SQL(t)                                                           \
     "substring(int8send(" t ".item_id) FROM 8) || int8send(" t ".gain)"
 
-/* The rows of the (day, chunk) keys in k(day, c), recomputed from
- * item_day: written when the chunk has a known gain that day, deleted
- * when it has none any more. */
-#define SQL_REFRESH_FROM_K                                                    \
-    "n AS (SELECT k.day, k.c, (SELECT string_agg(" PAIR_SQL("x") ", "         \
-    "''::bytea ORDER BY x.item_id) FROM item_day x "                          \
-    "WHERE x.metric_id = " VIEWS_ID " AND x.day = k.day AND "                 \
-    "x.item_id >= k.c << 8 AND x.item_id < (k.c + 1) << 8 AND "               \
-    "x.gain IS NOT NULL) AS g FROM k), "                                      \
-    "del AS (DELETE FROM views_day v USING n WHERE v.day = n.day AND "        \
-    "v.chunk = n.c AND n.g IS NULL) "                                         \
-    "INSERT INTO views_day(day, chunk, gains) SELECT day, c, g FROM n "       \
-    "WHERE g IS NOT NULL ON CONFLICT (day, chunk) DO UPDATE SET "             \
-    "gains = excluded.gains"
-
-/* The keys an item's recompute from day d0 on may have changed: the days
- * it has views rows now, and every day its chunk had a row before (where
- * its old rows were). */
-#define SQL_KEYS_OF(U)                                                        \
-    "WITH u AS (" U "), k AS (SELECT d.day, d.item_id >> 8 AS c FROM u "      \
-    "JOIN item_day d ON d.item_id = u.i AND d.metric_id = " VIEWS_ID " AND "  \
-    "d.day >= u.d0 UNION SELECT v.day, v.chunk FROM u JOIN views_day v ON "   \
-    "v.chunk = u.i >> 8 AND v.day >= u.d0), "
-
+/* Recompute the rows of views_day the items $1 may have changed from
+ * their days $2 on. The keys (k): the days each has views rows now, and
+ * every day its chunk had a row before (where its old rows were). Each
+ * key's row recomputed from item_day (n): written when the chunk has a
+ * known gain that day, deleted when it has none any more. */
 PG_STMT(pg_vd_items, 2,
-        SQL_KEYS_OF("SELECT * FROM unnest($1::bigint[], $2::integer[]) AS "
-                    "u(i, d0)") SQL_REFRESH_FROM_K);
-/* A removal's items (its scratch table rm_item, pg_remove.c), all days. */
-PG_STMT(pg_vd_removal, 0,
-        SQL_KEYS_OF("SELECT id AS i, -2147483648 AS d0 FROM rm_item")
-            SQL_REFRESH_FROM_K);
+        "WITH u AS (SELECT * FROM unnest($1::bigint[], $2::integer[]) AS "
+        "u(i, d0)), k AS (SELECT d.day, d.item_id >> 8 AS c FROM u "
+        "JOIN item_day d ON d.item_id = u.i AND d.metric_id = " VIEWS_ID " AND "
+        "d.day >= u.d0 UNION SELECT v.day, v.chunk FROM u JOIN views_day v ON "
+        "v.chunk = u.i >> 8 AND v.day >= u.d0), "
+        "n AS (SELECT k.day, k.c, (SELECT string_agg(" PAIR_SQL("x") ", "
+        "''::bytea ORDER BY x.item_id) FROM item_day x "
+        "WHERE x.metric_id = " VIEWS_ID " AND x.day = k.day AND "
+        "x.item_id >= k.c << 8 AND x.item_id < (k.c + 1) << 8 AND "
+        "x.gain IS NOT NULL) AS g FROM k), "
+        "del AS (DELETE FROM views_day v USING n WHERE v.day = n.day AND "
+        "v.chunk = n.c AND n.g IS NULL) "
+        "INSERT INTO views_day(day, chunk, gains) SELECT day, c, g FROM n "
+        "WHERE g IS NOT NULL ON CONFLICT (day, chunk) DO UPDATE SET "
+        "gains = excluded.gains");
 PG_STMT(pg_vd_clear, 0, "DELETE FROM views_day");
 PG_STMT(pg_vd_fill, 0,
         "INSERT INTO views_day(day, chunk, gains) SELECT day, item_id >> 8, "
@@ -91,12 +81,6 @@ enum err pg_views_day_items(struct store_pg *s, const int64_t *ids,
     for (int c = 0; c < 2; c++)
         buf_free(&a[c]);
     return rc;
-}
-
-enum err pg_views_day_removal(struct store_pg *s, struct buf *err)
-{
-    return pg_run(s, &pg_vd_removal, NULL, NULL, "updating views per day",
-                  err);
 }
 
 enum err pg_views_day_all(struct store_pg *s, struct buf *err)
