@@ -191,7 +191,11 @@ check "all 3 workers took part" test "$(q "SELECT count(DISTINCT split_part(note
 
 echo "  [${SECONDS}s] phase 2 checked" >&2
 # ---- 3. kill -9 one worker inside a publish ------------------------------
-control '{"yt_complete_delay": {"p": 0.3, "seconds": 1.0}}'
+# Every upload's completion takes a second here, so a post seen
+# publishing by w1 is still in flight when the kill lands: with 30% of
+# them slow, a fast one could finish between the look and the kill and
+# leave nothing in flight (the clean clone's ASan run of a8f893d).
+control '{"yt_complete_delay": {"p": 1.0, "seconds": 1.0}}'
 check "59 more due posts" copies 1 59 kill
 check "post add: the 60th" md -q post add --platform youtube --account UC1 \
   --title "kill 60" --media "$TMP/tiny.mp4" --at "$due" --zone UTC
